@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+
+export interface ConsoleArgs {
+  port?: number;
+  dataDir?: string;
+  site?: string;
+  hub?: { url: string; token: string };
+  demoPort?: number;
+}
+
+export class ArgsError extends Error {
+  override name = 'ArgsError';
+}
+
+export const USAGE = `Options:
+  --port N          web host port on 127.0.0.1 (default: a free port)
+  --data-dir DIR    where the database, logs and backups live
+  --site FILE       a site file (default: the demo community in resources/demo-site)
+  --hub URL         a production site hub; without it the embedded demo hub runs
+  --hub-token T     the console's token for that hub (or env CONSOLE_HUB_TOKEN)
+  --demo-port N     port for the embedded demo hub (default: a free port)`;
+
+function portOf(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ArgsError(`${name} must be a port number 0-65535, not "${value}"`);
+  return n;
+}
+
+/** Parses the options shared by the web host and the Electron shell; unknown options are refused. */
+export function parseConsoleArgs(argv: string[], env: Record<string, string | undefined> = process.env): ConsoleArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        site: { type: 'string' },
+        hub: { type: 'string' },
+        'hub-token': { type: 'string' },
+        'demo-port': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new ArgsError(`${(err as Error).message}\n${USAGE}`);
+  }
+  const args: ConsoleArgs = {};
+  args.port = portOf('--port', values.port);
+  args.demoPort = portOf('--demo-port', values['demo-port']);
+  if (values['data-dir']) args.dataDir = resolve(values['data-dir']);
+  if (values.site) args.site = resolve(values.site);
+  if (values.hub) {
+    let url: URL;
+    try {
+      url = new URL(values.hub);
+    } catch {
+      throw new ArgsError(`--hub must be a URL such as http://hub.example:3000, not "${values.hub}"`);
+    }
+    if (!/^(http|https|ws|wss):$/.test(url.protocol)) throw new ArgsError('--hub must be an http(s) or ws(s) URL');
+    const token = values['hub-token'] ?? env.CONSOLE_HUB_TOKEN;
+    if (!token) throw new ArgsError('--hub needs --hub-token (or CONSOLE_HUB_TOKEN): the hub refuses consoles without one');
+    args.hub = { url: url.toString().replace(/\/$/, ''), token };
+  } else if (values['hub-token']) {
+    throw new ArgsError('--hub-token was given without --hub');
+  }
+  return args;
+}
+
+const KNOWN = new Set(['--port', '--data-dir', '--site', '--hub', '--hub-token', '--demo-port']);
+
+/**
+ * Keeps the console's own options from an argv that also carries Chromium switches (Electron passes both),
+ * in both `--opt value` and `--opt=value` forms.
+ */
+export function pickConsoleArgs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.split('=')[0]!;
+    if (!KNOWN.has(name)) continue;
+    out.push(arg);
+    if (!arg.includes('=') && i + 1 < argv.length) out.push(argv[++i]!);
+  }
+  return out;
+}

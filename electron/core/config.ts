@@ -1,0 +1,49 @@
+import type { spawn } from 'node:child_process';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { OperatorView } from '../../shared/contract';
+import type { Locale } from '../../shared/domain/text';
+import type { SocketFactory } from './hub/link';
+import type { Clock } from './util/clock';
+import type { IdGenerator } from './util/ids';
+import type { Logger } from './util/log';
+
+export interface ConsoleConfig {
+  /** Database, logs, backups and snapshots live here. */
+  dataDir: string;
+  /** Defaults to `<dataDir>/console.sqlite`; ':memory:' keeps everything in memory (tests). */
+  dbFile?: string;
+  /** A site file; defaults to the demo site shipped in resources/. */
+  sitePath?: string;
+  /** A production site hub. Absent: the embedded demo site hub runs on loopback. */
+  hub?: { url: string; token: string };
+  consoleId?: string;
+  demo?: {
+    port?: number;
+    seed?: number;
+    /** false: the demo hub runs but plays no events (tests publish their own). */
+    scenario?: boolean;
+    alarmEverySec?: number;
+    positionEverySec?: number;
+  };
+  /** Who sessions start as until operator accounts exist. */
+  dutyOperator?: OperatorView;
+  defaultLocale?: Locale;
+  carrierHint?: 'ipc' | 'ws' | 'memory';
+  nativeBinding?: string;
+  ffmpegPath?: string;
+  clock?: Clock;
+  ids?: IdGenerator;
+  spawn?: typeof spawn;
+  socketFactory?: SocketFactory;
+  log?: Logger;
+  /** Position events reach renderers at most this often (batched). */
+  positionFlushMs?: number;
+}
+
+/** Where a console keeps its data when nobody says: the XDG data home on Linux, AppData elsewhere. */
+export function defaultDataDir(): string {
+  if (process.platform === 'win32' && process.env.APPDATA) return join(process.env.APPDATA, 'control-room-console');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'control-room-console');
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'control-room-console');
+}

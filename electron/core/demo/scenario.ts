@@ -1,0 +1,198 @@
+import type { AlarmType } from '../../../shared/domain/alarm';
+import { bearingDeg, distanceM, lerp, type LatLon } from '../../../shared/domain/geo';
+import type { SiteFile, ZoneDef } from '../../../shared/domain/site';
+import type { HubEventBody } from '../../../shared/contract';
+import type { Clock } from '../util/clock';
+
+/** Deterministic pseudo-random numbers (mulberry32), so a demo run can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface AlarmTemplate {
+  type: AlarmType;
+  zoneKinds: ZoneDef['kind'][];
+  weight: number;
+  text: string;
+}
+
+/** What a residential community's hub really sends, roughly as often as it does. */
+const ALARMS: AlarmTemplate[] = [
+  { type: 'door_held', zoneKinds: ['building'], weight: 8, text: '单元门长时间未关 / unit door held open' },
+  { type: 'fire_lane_parking', zoneKinds: ['fire_lane'], weight: 5, text: '消防通道违停 / vehicle parked in fire lane' },
+  { type: 'intrusion', zoneKinds: ['perimeter'], weight: 4, text: '周界红外对射报警 / perimeter infrared beam broken' },
+  { type: 'lighting_fault', zoneKinds: ['garden', 'parking'], weight: 4, text: '路灯故障 / street light fault' },
+  { type: 'water_leak', zoneKinds: ['parking', 'facility'], weight: 3, text: '水浸报警 / water detected on floor' },
+  { type: 'fire_facility_fault', zoneKinds: ['building', 'facility'], weight: 3, text: '消防栓水压低 / hydrant pressure low' },
+  { type: 'door_forced', zoneKinds: ['building', 'facility'], weight: 2, text: '门被强行打开 / door forced open' },
+  { type: 'smoke', zoneKinds: ['building'], weight: 1, text: '烟感报警 / smoke detector' },
+  { type: 'elevator_entrapment', zoneKinds: ['building'], weight: 1, text: '电梯困人 / passenger trapped in elevator' },
+  { type: 'gas', zoneKinds: ['building'], weight: 0.5, text: '可燃气体报警 / gas detector' },
+];
+
+export function centroid(polygon: LatLon[]): LatLon {
+  const sum = polygon.reduce((s, p) => ({ lat: s.lat + p.lat, lon: s.lon + p.lon }), { lat: 0, lon: 0 });
+  return { lat: sum.lat / polygon.length, lon: sum.lon / polygon.length };
+}
+
+export interface ScenarioOptions {
+  site: SiteFile;
+  clock: Clock;
+  publish(body: HubEventBody): unknown;
+  seed?: number;
+  /** Seconds between guard position reports. */
+  positionEverySec?: number;
+  /** Mean seconds between alarms. */
+  alarmEverySec?: number;
+  /** Walking speed of guards on patrol, m/s. */
+  walkSpeed?: number;
+}
+
+/** Plays the demo community: guards walk their routes, detectors and devices raise events. */
+export class DemoScenario {
+  private timers: unknown[] = [];
+  private readonly random: () => number;
+  private readonly progress = new Map<string, number>();
+  private alarmCount = 0;
+
+  constructor(private readonly o: ScenarioOptions) {
+    this.random = seededRandom(o.seed ?? 20261124);
+  }
+
+  start(): void {
+    const { clock } = this.o;
+    this.timers.push(clock.setInterval(() => this.reportPositions(), (this.o.positionEverySec ?? 3) * 1000));
+    this.reportPositions();
+    this.scheduleAlarm(4000);
+    this.scheduleDeviceFault();
+  }
+
+  stop(): void {
+    for (const t of this.timers) {
+      this.o.clock.clearInterval(t);
+      this.o.clock.clearTimeout(t);
+    }
+    this.timers = [];
+  }
+
+  /** Where a guard is after walking `metres` along his route loop. */
+  positionOnRoute(points: LatLon[], metres: number): { position: LatLon; bearing: number } {
+    const legs = points.map((p, i) => [p, points[(i + 1) % points.length]!] as const);
+    const total = legs.reduce((s, [a, b]) => s + distanceM(a, b), 0) || 1;
+    let left = metres % total;
+    for (const [a, b] of legs) {
+      const len = distanceM(a, b);
+      if (left <= len) return { position: lerp(a, b, len === 0 ? 0 : left / len), bearing: bearingDeg(a, b) };
+      left -= len;
+    }
+    return { position: points[0]!, bearing: 0 };
+  }
+
+  private reportPositions(): void {
+    const { site, clock } = this.o;
+    const every = this.o.positionEverySec ?? 3;
+    site.guards.forEach((guard, index) => {
+      const route = site.routes.find((r) => r.id === guard.route);
+      let position: LatLon;
+      let bearing = 0;
+      let speed = 0;
+      if (route) {
+        const walked = (this.progress.get(guard.id) ?? index * 60) + (this.o.walkSpeed ?? 1.3) * every;
+        this.progress.set(guard.id, walked);
+        ({ position, bearing } = this.positionOnRoute(route.checkpoints.map((c) => c.position), walked));
+        speed = this.o.walkSpeed ?? 1.3;
+      } else {
+        // A fixed post (the gate guard) stands still, give or take GPS noise.
+        const gate = site.zones.find((z) => z.kind === 'gate') ?? site.zones[0];
+        const c = gate ? centroid(gate.polygon) : site.plan.bounds.southWest;
+        position = { lat: c.lat + (this.random() - 0.5) * 0.00003, lon: c.lon + (this.random() - 0.5) * 0.00003 };
+      }
+      void this.o.publish({
+        kind: 'position',
+        data: {
+          guardId: guard.id,
+          position,
+          at: clock.now(),
+          speed,
+          bearing,
+          accuracy: 4 + Math.round(this.random() * 6),
+          battery: Math.max(15, 95 - Math.floor(clock.now() / 600_000) % 80),
+        },
+      });
+    });
+  }
+
+  private scheduleAlarm(delayMs?: number): void {
+    const mean = (this.o.alarmEverySec ?? 25) * 1000;
+    const delay = delayMs ?? Math.round(mean * (0.4 + this.random() * 1.2));
+    this.timers.push(
+      this.o.clock.setTimeout(() => {
+        this.raiseAlarm();
+        this.scheduleAlarm();
+      }, delay),
+    );
+  }
+
+  raiseAlarm(): void {
+    const { site, clock } = this.o;
+    const candidates = ALARMS.filter((a) => site.zones.some((z) => a.zoneKinds.includes(z.kind)));
+    const total = candidates.reduce((s, a) => s + a.weight, 0);
+    let pick = this.random() * total;
+    const template = candidates.find((a) => (pick -= a.weight) <= 0) ?? candidates[0];
+    if (!template) return;
+    const zones = site.zones.filter((z) => template.zoneKinds.includes(z.kind));
+    const zone = zones[Math.floor(this.random() * zones.length)]!;
+    // A perimeter zone is a ring: its centroid is the garden in the middle, so alarms go on the wall itself.
+    const c = zone.kind === 'perimeter' ? zone.polygon[Math.floor(this.random() * zone.polygon.length)]! : centroid(zone.polygon);
+    const detector = 1 + Math.floor(this.random() * 3);
+    this.alarmCount += 1;
+    void this.o.publish({
+      kind: 'alarm',
+      data: {
+        sourceId: `demo-${clock.now()}-${this.alarmCount}`,
+        deviceId: `det-${zone.id}-${detector}`,
+        type: template.type,
+        zone: zone.id,
+        location: { lat: c.lat + (this.random() - 0.5) * 0.0001, lon: c.lon + (this.random() - 0.5) * 0.0001 },
+        cameras: site.cameras.filter((cam) => cam.zone === zone.id).map((cam) => cam.id).slice(0, 4),
+        raisedAt: clock.now(),
+        text: template.text,
+      },
+    });
+  }
+
+  private scheduleDeviceFault(): void {
+    const { site, clock } = this.o;
+    this.timers.push(
+      clock.setTimeout(() => {
+        const zone = site.zones[Math.floor(this.random() * site.zones.length)];
+        const kinds = ['detector', 'access', 'lighting', 'pump'] as const;
+        const kind = kinds[Math.floor(this.random() * kinds.length)]!;
+        const deviceId = `${kind}-${zone?.id ?? 'site'}-1`;
+        void this.o.publish({
+          kind: 'device',
+          data: { deviceId, kind, state: 'fault', zone: zone?.id, text: '设备离线或故障 / device fault', at: clock.now() },
+        });
+        this.timers.push(
+          clock.setTimeout(
+            () => {
+              void this.o.publish({
+                kind: 'device',
+                data: { deviceId, kind, state: 'ok', zone: zone?.id, text: '设备恢复 / device recovered', at: clock.now() },
+              });
+            },
+            60_000 + this.random() * 120_000,
+          ),
+        );
+        this.scheduleDeviceFault();
+      }, 90_000 + this.random() * 180_000),
+    );
+  }
+}

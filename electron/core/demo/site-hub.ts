@@ -1,0 +1,278 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Knex } from 'knex';
+import { Server, type Socket } from 'socket.io';
+import {
+  describeIssues,
+  HUB_MESSAGES,
+  HUB_PROTOCOL_VERSION,
+  HubAction,
+  HubAuth,
+  HubEventBody,
+  HubSyncRequest,
+  type HubEvent,
+} from '../../../shared/contract';
+import { createKnex } from '../db/database';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/log';
+
+export interface SiteHubOptions {
+  /** The hub's own event log; a path, or ':memory:'. */
+  dbFile: string;
+  token: string;
+  clock: Clock;
+  log: Logger;
+  host?: string;
+  port?: number;
+  /** socket.io heartbeat; with these defaults a dead console is noticed within 8 s. */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+}
+
+interface ConsoleSocketData {
+  consoleId: string;
+  cursor: number;
+  synced: boolean;
+  pumping: boolean;
+  dirty: boolean;
+}
+
+const BATCH = 200;
+
+/**
+ * A faithful site hub on loopback: the console talks to it exactly as to the property platform's hub.
+ * Persisted event log with gap-free sequence numbers, replay from any sequence, actions applied at most
+ * once per key, and fan-out of applied actions to every console.
+ */
+export class SiteHub {
+  private db!: Knex;
+  private http!: HttpServer;
+  private io!: Server;
+  private port = 0;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly o: SiteHubOptions) {}
+
+  get url(): string {
+    return `http://${this.o.host ?? '127.0.0.1'}:${this.port}`;
+  }
+
+  async start(): Promise<string> {
+    this.db = createKnex(this.o.dbFile);
+    await this.ensureSchema();
+    this.http = createServer((_req, res) => {
+      res.writeHead(404).end();
+    });
+    this.io = new Server(this.http, {
+      pingInterval: this.o.pingIntervalMs ?? 4000,
+      pingTimeout: this.o.pingTimeoutMs ?? 4000,
+      maxHttpBufferSize: 1_000_000,
+      serveClient: false,
+    });
+    this.io.use((socket, next) => {
+      const auth = HubAuth.safeParse(socket.handshake.auth);
+      if (!auth.success) return next(new Error(`bad handshake: ${describeIssues(auth.error)}`));
+      if (auth.data.protocolVersion !== HUB_PROTOCOL_VERSION) {
+        return next(
+          new Error(
+            `protocol version mismatch: this hub speaks version ${HUB_PROTOCOL_VERSION}, the console speaks ` +
+              `version ${auth.data.protocolVersion}. Update the older side.`,
+          ),
+        );
+      }
+      if (auth.data.token !== this.o.token) return next(new Error('unknown console token; check the hub token setting'));
+      const data: ConsoleSocketData = { consoleId: auth.data.consoleId, cursor: 0, synced: false, pumping: false, dirty: false };
+      socket.data = data;
+      next();
+    });
+    this.io.on('connection', (socket) => this.onConnection(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.o.port ?? 0, this.o.host ?? '127.0.0.1', () => resolve());
+    });
+    this.port = (this.http.address() as AddressInfo).port;
+    this.o.log.info('site hub listening', { url: this.url });
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.io) return;
+    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+    await this.writes.catch(() => undefined);
+    await this.db.destroy();
+  }
+
+  /** Appends an event to the log and streams it to every synced console. */
+  publish(body: HubEventBody): Promise<HubEvent> {
+    const parsed = HubEventBody.parse(body);
+    const run = this.writes.then(async () => {
+      const at = this.o.clock.now();
+      const [seq] = (await this.db('hub_log').insert({ kind: parsed.kind, at, body: JSON.stringify(parsed.data) })) as number[];
+      this.kickAll();
+      return { seq: seq!, at, ...parsed } as HubEvent;
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  async headSeq(): Promise<number> {
+    const row = (await this.db('hub_log').max({ seq: 'seq' }).first()) as { seq: number | null } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  /** Actions applied, oldest first (tests and the chaos run read this). */
+  async appliedActions(): Promise<{ key: string; consoleId: string; type: string; payload: unknown }[]> {
+    const rows = (await this.db('hub_actions').orderBy('applied_seq')) as {
+      key: string;
+      console_id: string;
+      type: string;
+      payload: string;
+    }[];
+    return rows.map((r) => ({ key: r.key, consoleId: r.console_id, type: r.type, payload: JSON.parse(r.payload) }));
+  }
+
+  /** The highest sequence each console has acknowledged as committed. */
+  async ackedSeq(consoleId: string): Promise<number> {
+    const row = (await this.db('hub_consoles').where({ console_id: consoleId }).first()) as { acked_seq: number } | undefined;
+    return row?.acked_seq ?? 0;
+  }
+
+  connectedConsoles(): string[] {
+    return [...this.io.sockets.sockets.values()].map((s) => (s.data as ConsoleSocketData).consoleId);
+  }
+
+  /** Drops every console connection (they reconnect by themselves). */
+  disconnectAll(): void {
+    this.io.disconnectSockets(true);
+  }
+
+  private async ensureSchema(): Promise<void> {
+    if (!(await this.db.schema.hasTable('hub_log'))) {
+      await this.db.schema.createTable('hub_log', (t) => {
+        t.increments('seq');
+        t.text('kind').notNullable();
+        t.integer('at').notNullable();
+        t.text('body').notNullable();
+      });
+    }
+    if (!(await this.db.schema.hasTable('hub_actions'))) {
+      await this.db.schema.createTable('hub_actions', (t) => {
+        t.text('key').primary();
+        t.text('console_id').notNullable();
+        t.text('type').notNullable();
+        t.text('payload').notNullable();
+        t.integer('applied_at').notNullable();
+        t.integer('applied_seq').notNullable();
+      });
+    }
+    if (!(await this.db.schema.hasTable('hub_consoles'))) {
+      await this.db.schema.createTable('hub_consoles', (t) => {
+        t.text('console_id').primary();
+        t.integer('acked_seq').notNullable();
+        t.integer('last_seen').notNullable();
+      });
+    }
+  }
+
+  private onConnection(socket: Socket): void {
+    const data = socket.data as ConsoleSocketData;
+    this.o.log.info('console connected', { consoleId: data.consoleId });
+    socket.on(HUB_MESSAGES.ping, (ack?: (r: unknown) => void) => {
+      if (typeof ack === 'function') ack({ ok: true, at: this.o.clock.now() });
+    });
+    socket.on(HUB_MESSAGES.sync, async (raw: unknown, ack?: (r: unknown) => void) => {
+      if (typeof ack !== 'function') return;
+      const req = HubSyncRequest.safeParse(raw);
+      if (!req.success) return ack({ ok: false, error: describeIssues(req.error) });
+      data.cursor = req.data.afterSeq;
+      data.synced = true;
+      ack({ ok: true, headSeq: await this.headSeq() });
+      void this.pump(socket);
+    });
+    socket.on(HUB_MESSAGES.action, (raw: unknown, ack?: (r: unknown) => void) => {
+      if (typeof ack !== 'function') return;
+      const action = HubAction.safeParse(raw);
+      if (!action.success) return ack({ ok: false, error: `invalid action: ${describeIssues(action.error)}` });
+      void this.apply(data.consoleId, action.data).then(ack, (err: Error) => ack({ ok: false, error: err.message }));
+    });
+  }
+
+  private apply(consoleId: string, action: HubAction): Promise<{ ok: true; duplicate: boolean }> {
+    const run = this.writes.then(() =>
+      this.db.transaction(async (trx) => {
+        const seen = await trx('hub_actions').where({ key: action.key }).first();
+        if (seen) return { ok: true as const, duplicate: true };
+        const at = this.o.clock.now();
+        const body = { key: action.key, consoleId, type: action.type, payload: action.payload, appliedAt: at };
+        const [seq] = (await trx('hub_log').insert({ kind: 'action.applied', at, body: JSON.stringify(body) })) as number[];
+        await trx('hub_actions').insert({
+          key: action.key,
+          console_id: consoleId,
+          type: action.type,
+          payload: JSON.stringify(action.payload ?? null),
+          applied_at: at,
+          applied_seq: seq,
+        });
+        return { ok: true as const, duplicate: false };
+      }),
+    );
+    this.writes = run.catch(() => undefined);
+    return run.then((r) => {
+      if (!r.duplicate) this.kickAll();
+      return r;
+    });
+  }
+
+  private kickAll(): void {
+    for (const socket of this.io.sockets.sockets.values()) void this.pump(socket);
+  }
+
+  /** Streams the log from the socket's cursor, a batch at a time, waiting for the console between batches. */
+  private async pump(socket: Socket): Promise<void> {
+    const data = socket.data as ConsoleSocketData;
+    if (!data.synced) return;
+    if (data.pumping) {
+      data.dirty = true;
+      return;
+    }
+    data.pumping = true;
+    try {
+      do {
+        data.dirty = false;
+        for (;;) {
+          if (!socket.connected) return;
+          const rows = (await this.db('hub_log').where('seq', '>', data.cursor).orderBy('seq').limit(BATCH)) as {
+            seq: number;
+            kind: string;
+            at: number;
+            body: string;
+          }[];
+          if (rows.length === 0) break;
+          let last: Promise<unknown> = Promise.resolve();
+          for (const row of rows) {
+            const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };
+            last = socket.timeout(15_000).emitWithAck(HUB_MESSAGES.event, event).then((reply) => this.recordAck(data.consoleId, reply));
+            data.cursor = row.seq;
+          }
+          try {
+            await last; // flow control: one batch in flight per console
+          } catch {
+            this.o.log.warn('console did not acknowledge; it will resync', { consoleId: data.consoleId });
+            return;
+          }
+        }
+      } while (data.dirty);
+    } finally {
+      data.pumping = false;
+    }
+  }
+
+  private async recordAck(consoleId: string, reply: unknown): Promise<void> {
+    const seq = (reply as { seq?: unknown } | null)?.seq;
+    if (typeof seq !== 'number') return;
+    await this.db('hub_consoles')
+      .insert({ console_id: consoleId, acked_seq: seq, last_seen: this.o.clock.now() })
+      .onConflict('console_id')
+      .merge({ acked_seq: this.db.raw('max(acked_seq, excluded.acked_seq)'), last_seen: this.o.clock.now() });
+  }
+}

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { io } from 'socket.io-client';
+import {
+  HUB_PROTOCOL_VERSION,
+  type GuardPosition,
+  type HubEventKind,
+  type Notice,
+  type OperatorView,
+  type SystemInfo,
+} from '../../shared/contract';
+import { DEFAULT_LOCALE } from '../../shared/domain/text';
+import { EventBus } from './util/bus';
+import { systemClock } from './util/clock';
+import { randomIds } from './util/ids';
+import { createLogger } from './util/log';
+import type { ConsoleConfig } from './config';
+import { openDatabase } from './db/database';
+import { DemoScenario } from './demo/scenario';
+import { SiteHub } from './demo/site-hub';
+import { HubLink, type SocketFactory } from './hub/link';
+import { rowToStoredEvent, type InboxApplier } from './hub/inbox';
+import { createRouter, type Carrier, type Handlers, type Router, type Session } from './router/router';
+import { demoSitePath, loadSite, siteView } from './site/load-site';
+
+export type { ConsoleConfig } from './config';
+export const PRODUCT = 'Control Room Console';
+export const VERSION = '0.1.0';
+
+export interface ConsoleCore {
+  router: Router;
+  bus: EventBus;
+  db: Knex;
+  hub: HubLink;
+  demoHub: SiteHub | undefined;
+  info: SystemInfo;
+  openSession(carrier: Carrier, operator?: OperatorView | null): Session;
+  stop(): Promise<void>;
+}
+
+const defaultSocketFactory: SocketFactory = (url, options) => io(url, options);
+
+/**
+ * The one composition root: everything the console does, wired from a config with its clock, ids,
+ * process spawner and socket factory injected. Electron main and the web host both call this.
+ */
+export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleCore> {
+  const clock = config.clock ?? systemClock;
+  const ids = config.ids ?? randomIds;
+  const log = config.log ?? createLogger({ file: join(config.dataDir, 'logs', 'console.log'), console: true });
+  const bus = new EventBus();
+  const startedAt = clock.now();
+  const loaded = loadSite(config.sitePath ?? demoSitePath());
+  const view = siteView(loaded);
+  const db = await openDatabase({
+    file: config.dbFile ?? join(config.dataDir, 'console.sqlite'),
+    log: log.child('db'),
+    nativeBinding: config.nativeBinding,
+  });
+
+  const notices: Notice[] = [];
+  const notify = (level: Notice['level'], code: string, message: string) => {
+    const notice = { level, code, message, at: clock.now() };
+    notices.push(notice);
+    if (notices.length > 200) notices.shift();
+    bus.emit('notice', notice);
+  };
+
+  const consoleId = config.consoleId ?? (await storedConsoleId(db, () => `console-${randomBytes(4).toString('hex')}`));
+
+  let demoHub: SiteHub | undefined;
+  let scenario: DemoScenario | undefined;
+  let hubTarget = config.hub;
+  if (!hubTarget) {
+    const token = randomBytes(16).toString('hex');
+    demoHub = new SiteHub({
+      dbFile: config.dbFile === ':memory:' ? ':memory:' : join(config.dataDir, 'demo-hub.sqlite'),
+      token,
+      clock,
+      log: log.child('demo-hub'),
+      port: config.demo?.port,
+    });
+    const url = await demoHub.start();
+    hubTarget = { url, token };
+    if (config.demo?.scenario !== false) {
+      const hub = demoHub;
+      scenario = new DemoScenario({
+        site: loaded.site,
+        clock,
+        publish: (body) => hub.publish(body).catch((err: Error) => log.warn('demo publish failed', { error: err.message })),
+        seed: config.demo?.seed,
+        alarmEverySec: config.demo?.alarmEverySec,
+        positionEverySec: config.demo?.positionEverySec,
+      });
+    }
+  }
+
+  // Guard positions: stored with the event, sent to renderers in batches (dozens of guards report each second).
+  const knownGuards = new Set(loaded.site.guards.map((g) => g.id));
+  const pendingPositions = new Map<string, GuardPosition>();
+  const storePosition: InboxApplier = async (trx, event) => {
+    if (event.kind !== 'position' || !knownGuards.has(event.data.guardId)) return;
+    const p = event.data;
+    await trx('guard_positions').insert({
+      guard_id: p.guardId,
+      lat: p.position.lat,
+      lon: p.position.lon,
+      at: p.at,
+      speed: p.speed ?? null,
+      bearing: p.bearing ?? null,
+      accuracy: p.accuracy ?? null,
+      battery: p.battery ?? null,
+      source: 'hub',
+    });
+  };
+  const flushTimer = clock.setInterval(() => {
+    if (pendingPositions.size === 0) return;
+    bus.emit('guards.positions', { positions: [...pendingPositions.values()] });
+    pendingPositions.clear();
+  }, config.positionFlushMs ?? 500);
+
+  const hub = new HubLink({
+    url: hubTarget.url,
+    token: hubTarget.token,
+    consoleId,
+    db,
+    clock,
+    log: log.child('hub'),
+    socketFactory: config.socketFactory ?? defaultSocketFactory,
+    demo: Boolean(demoHub),
+    appliers: [storePosition],
+    onEvent: (event) => {
+      if (event.kind === 'position') {
+        if (knownGuards.has(event.data.guardId)) pendingPositions.set(event.data.guardId, { ...event.data, source: 'hub' });
+        return;
+      }
+      bus.emit('hub.event', event);
+    },
+    onStatus: (status) => bus.emit('hub.status', status),
+    onProblem: (message) => notify('error', 'hub', message),
+  });
+
+  const info: SystemInfo = {
+    product: PRODUCT,
+    version: VERSION,
+    consoleId,
+    hubProtocolVersion: HUB_PROTOCOL_VERSION,
+    demo: Boolean(demoHub),
+    carrier: config.carrierHint ?? 'memory',
+    startedAt,
+    defaultLocale: config.defaultLocale ?? DEFAULT_LOCALE,
+  };
+  const dutyOperator: OperatorView = config.dutyOperator ?? { id: 'duty', name: '值班员', role: 'operator' };
+
+  const handlers: Handlers = {
+    'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
+    'session.current': (_input, { session }) => ({ operator: session.operator }),
+    'site.get': () => view,
+    'hub.status': () => hub.status(),
+    'hub.reconnect': () => {
+      hub.reconnect();
+      return { done: true as const };
+    },
+    'events.recent': async ({ kinds, limit }) => {
+      const known: HubEventKind[] = ['alarm', 'device', 'action.applied', 'position'];
+      const rows = await db('hub_events')
+        .whereIn('kind', kinds ?? known.filter((k) => k !== 'position'))
+        .orderBy('seq', 'desc')
+        .limit(limit);
+      return { events: rows.map(rowToStoredEvent) };
+    },
+    'guards.latest': async () => {
+      const rows = (await db('guard_positions')
+        .whereIn('id', db('guard_positions').max('id').groupBy('guard_id'))
+        .orderBy('guard_id')) as Array<Record<string, number | string | null>>;
+      return {
+        positions: rows.map((r) => ({
+          guardId: String(r.guard_id),
+          position: { lat: Number(r.lat), lon: Number(r.lon) },
+          at: Number(r.at),
+          ...(r.speed !== null ? { speed: Number(r.speed) } : {}),
+          ...(r.bearing !== null ? { bearing: Number(r.bearing) } : {}),
+          ...(r.accuracy !== null ? { accuracy: Number(r.accuracy) } : {}),
+          ...(r.battery !== null ? { battery: Number(r.battery) } : {}),
+          source: r.source === 'osmand' ? ('osmand' as const) : ('hub' as const),
+        })),
+      };
+    },
+    'notices.recent': () => ({ notices: [...notices] }),
+    'prefs.get': async ({ key }, { session }) => {
+      const row = (await db('operator_prefs').where({ operator_id: session.operator!.id, key }).first()) as
+        | { value: string }
+        | undefined;
+      return { value: row ? (JSON.parse(row.value) as unknown) : null };
+    },
+    'prefs.set': async ({ key, value }, { session }) => {
+      await db('operator_prefs')
+        .insert({ operator_id: session.operator!.id, key, value: JSON.stringify(value), updated_at: clock.now() })
+        .onConflict(['operator_id', 'key'])
+        .merge();
+      return { done: true as const };
+    },
+  };
+  const router = createRouter(handlers, log.child('router'));
+
+  await hub.start();
+  scenario?.start();
+  log.info('console core started', { consoleId, demo: Boolean(demoHub), site: loaded.file });
+
+  let stopped = false;
+  return {
+    router,
+    bus,
+    db,
+    hub,
+    demoHub,
+    info,
+    openSession: (carrier, operator) => ({
+      id: ids(),
+      carrier,
+      operator: operator === undefined ? dutyOperator : operator,
+    }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clock.clearInterval(flushTimer);
+      scenario?.stop();
+      await hub.stop();
+      await demoHub?.stop();
+      await db.destroy();
+      log.info('console core stopped');
+    },
+  };
+}
+
+async function storedConsoleId(db: Knex, make: () => string): Promise<string> {
+  const row = (await db('meta').where({ key: 'console.id' }).first()) as { value: string } | undefined;
+  if (row) return row.value;
+  const id = make();
+  await db('meta').insert({ key: 'console.id', value: id });
+  return id;
+}

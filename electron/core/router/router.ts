@@ -1,0 +1,109 @@
+import {
+  describeIssues,
+  type Envelope,
+  type ErrorCode,
+  isMethodName,
+  issuesOf,
+  methods,
+  type MethodName,
+  type MethodOutput,
+  type MethodParsedInput,
+  type OperatorView,
+  roleAllows,
+} from '../../../shared/contract';
+import type { Logger } from '../util/log';
+
+export type Carrier = 'ipc' | 'ws' | 'memory';
+
+/** One renderer connection: a window over IPC, a browser tab over the web host, a test client. */
+export interface Session {
+  id: string;
+  carrier: Carrier;
+  operator: OperatorView | null;
+}
+
+export interface CallContext {
+  session: Session;
+}
+
+export type Handlers = {
+  [M in MethodName]: (
+    input: MethodParsedInput<M>,
+    ctx: CallContext,
+  ) => Promise<MethodOutput<M>> | MethodOutput<M>;
+};
+
+/** Thrown by services for an expected refusal; the router turns it into an error envelope. */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export interface Router {
+  call(method: unknown, input: unknown, session: Session): Promise<Envelope<unknown>>;
+}
+
+function refuse(code: ErrorCode, message: string, issues?: { path: string; message: string }[]): Envelope<never> {
+  return { ok: false, error: issues ? { code, message, issues } : { code, message } };
+}
+
+/**
+ * The single gate every carrier goes through: unknown method, bad input and insufficient role are refused
+ * here, for every method, before any service runs.
+ */
+export function createRouter(handlers: Handlers, log: Logger, onRefusal?: (info: RefusalInfo) => void): Router {
+  return {
+    async call(name, rawInput, session) {
+      if (!isMethodName(name)) {
+        log.warn('refused unknown method', { method: String(name).slice(0, 100), session: session.id });
+        return refuse('unknown_method', `There is no method "${String(name).slice(0, 100)}".`);
+      }
+      const def = methods[name];
+      if (def.role !== 'public') {
+        if (!session.operator) {
+          onRefusal?.({ method: name, session, code: 'unauthenticated' });
+          return refuse('unauthenticated', 'Sign in first: this needs an operator on duty.');
+        }
+        if (!roleAllows(session.operator.role, def.role)) {
+          onRefusal?.({ method: name, session, code: 'forbidden' });
+          log.warn('refused by role', { method: name, operator: session.operator.id, need: def.role });
+          return refuse(
+            'forbidden',
+            `"${name}" needs the ${def.role} role; ${session.operator.name} is signed in as ${session.operator.role}.`,
+          );
+        }
+      }
+      const parsed = def.input.safeParse(rawInput ?? {});
+      if (!parsed.success) {
+        log.warn('refused invalid input', { method: name, problems: describeIssues(parsed.error) });
+        return refuse('invalid_input', `Invalid input for ${name}: ${describeIssues(parsed.error)}`, issuesOf(parsed.error));
+      }
+      try {
+        const handler = handlers[name] as (input: unknown, ctx: CallContext) => unknown;
+        const value = await handler(parsed.data, { session });
+        // Outputs are checked too: nothing unplanned (a Date, a credential) leaves the core.
+        const out = def.output.safeParse(value);
+        if (!out.success) {
+          log.error('service returned a value outside the contract', { method: name, problems: describeIssues(out.error) });
+          return refuse('internal', `The console produced an invalid answer for ${name}; this is a bug and was logged.`);
+        }
+        return { ok: true, value: out.data };
+      } catch (err) {
+        if (err instanceof ServiceError) return refuse(err.code, err.message);
+        log.error('service failed', { method: name, error: (err as Error).stack ?? String(err) });
+        return refuse('internal', `${name} failed: ${(err as Error).message}`);
+      }
+    },
+  };
+}
+
+export interface RefusalInfo {
+  method: MethodName;
+  session: Session;
+  code: 'unauthenticated' | 'forbidden';
+}

@@ -1,0 +1,134 @@
+/**
+ * The Electron shell: app lifecycle, the console window, the IPC bridge. Everything else is in
+ * electron/core and runs (and is tested) without Electron.
+ */
+import { app, BrowserWindow, dialog, ipcMain, session as electronSession, shell, type WebFrameMain } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract';
+import { createConsoleCore, type ConsoleCore } from '../core';
+import { parseConsoleArgs, pickConsoleArgs } from '../core/args';
+import type { Session } from '../core/router/router';
+import { createLogger } from '../core/util/log';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererFile = join(here, '../renderer/index.html');
+
+let core: ConsoleCore | undefined;
+const windows = new Set<BrowserWindow>();
+const sessions = new Map<number, Session>();
+
+/** Only our own windows' top frames, showing our own page, may call the core. */
+function trustedFrame(frame: WebFrameMain | null): boolean {
+  if (!frame || frame.parent) return false;
+  const owner = [...windows].find((w) => !w.isDestroyed() && w.webContents.mainFrame === frame);
+  if (!owner) return false;
+  const url = frame.url;
+  return rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://') && decodeURIComponent(url).includes(rendererFile.replace(/\\/g, '/'));
+}
+
+function createConsoleWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1600,
+    height: 960,
+    minWidth: 1200,
+    minHeight: 720,
+    backgroundColor: '#0b0f14',
+    title: 'Control Room Console',
+    show: false,
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+      // The wall and the alarm clocks must keep running when the window is behind another one.
+      backgroundThrottling: false,
+    },
+  });
+  windows.add(win);
+  const id = win.webContents.id;
+  win.on('closed', () => {
+    windows.delete(win);
+    sessions.delete(id);
+  });
+  win.once('ready-to-show', () => win.show());
+  // No navigation away from the console, no new windows; external links go to the system browser.
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!(rendererUrl && url.startsWith(rendererUrl))) event.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  if (rendererUrl) void win.loadURL(rendererUrl);
+  else void win.loadFile(rendererFile);
+  return win;
+}
+
+async function start(): Promise<void> {
+  const args = parseConsoleArgs(pickConsoleArgs(process.argv.slice(1)));
+  const dataDir = args.dataDir ?? app.getPath('userData');
+  const log = createLogger({ file: join(dataDir, 'logs', 'console.log'), console: !app.isPackaged });
+  core = await createConsoleCore({
+    dataDir,
+    sitePath: args.site,
+    hub: args.hub,
+    demo: { port: args.demoPort },
+    carrierHint: 'ipc',
+    nativeBinding: process.env.CONSOLE_SQLITE_BINDING,
+    log,
+  });
+  const running = core;
+
+  electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
+    if (!trustedFrame(event.senderFrame)) {
+      log.warn('refused IPC from an untrusted frame', { url: event.senderFrame?.url });
+      return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted only from the console window.' } };
+    }
+    let session = sessions.get(event.sender.id);
+    if (!session) {
+      session = running.openSession('ipc');
+      sessions.set(event.sender.id, session);
+    }
+    return running.router.call(method, input, session);
+  });
+
+  running.bus.subscribe((name, payload) => {
+    for (const win of windows) {
+      if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+    }
+  });
+
+  createConsoleWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const win = [...windows][0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.whenReady().then(start, () => undefined).catch((err: Error) => {
+    dialog.showErrorBox('The console could not start', err.message);
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => app.quit());
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !core) return;
+    // Let the core close the database and stop child processes before the process ends.
+    event.preventDefault();
+    quitting = true;
+    void core.stop().finally(() => app.quit());
+  });
+}

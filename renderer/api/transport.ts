@@ -1,0 +1,81 @@
+import { createFrameTransport, type Envelope, type Transport } from '../../shared/contract';
+
+interface Bridge {
+  invoke(method: string, input: unknown): Promise<Envelope<unknown>>;
+  on(listener: (name: string, payload: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in a browser on the web host. */
+    consoleBridge?: Bridge;
+  }
+}
+
+export type LinkState = 'open' | 'connecting' | 'closed';
+
+export interface RendererTransport extends Transport {
+  kind: 'ipc' | 'ws';
+  /** Link to the core itself (not the hub): only the WebSocket can drop. Called on every change. */
+  onLink(listener: (state: LinkState) => void): () => void;
+}
+
+function ipcTransport(bridge: Bridge): RendererTransport {
+  return {
+    kind: 'ipc',
+    invoke: (method, input) => bridge.invoke(method, input),
+    listen: (listener) => bridge.on(listener),
+    onLink: (listener) => {
+      listener('open');
+      return () => undefined;
+    },
+  };
+}
+
+/** The web host's WebSocket, reconnecting with back-off; calls made while it is down fail at once. */
+function wsTransport(url: string): RendererTransport {
+  let socket: WebSocket | undefined;
+  let state: LinkState = 'connecting';
+  let retry = 0;
+  const linkListeners = new Set<(s: LinkState) => void>();
+  const setState = (s: LinkState) => {
+    state = s;
+    for (const l of linkListeners) l(s);
+  };
+  const frames = createFrameTransport((text) => {
+    if (!socket || socket.readyState !== WebSocket.OPEN) throw new Error('the console service is not connected');
+    socket.send(text);
+  });
+  const connect = () => {
+    setState('connecting');
+    socket = new WebSocket(url);
+    socket.onopen = () => {
+      retry = 0;
+      setState('open');
+    };
+    socket.onmessage = (e) => frames.receive(String(e.data));
+    socket.onclose = () => {
+      frames.failPending('the link to the console service dropped');
+      setState('closed');
+      retry = Math.min(retry + 1, 5);
+      window.setTimeout(connect, 300 * 2 ** retry);
+    };
+  };
+  connect();
+  return {
+    kind: 'ws',
+    ...frames.transport,
+    onLink: (listener) => {
+      linkListeners.add(listener);
+      listener(state);
+      return () => linkListeners.delete(listener);
+    },
+  };
+}
+
+export function pickTransport(): RendererTransport {
+  if (window.consoleBridge) return ipcTransport(window.consoleBridge);
+  const token = new URLSearchParams(window.location.search).get('token') ?? '';
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  return wsTransport(`${scheme}://${window.location.host}/api?token=${encodeURIComponent(token)}`);
+}

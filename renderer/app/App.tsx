@@ -1,0 +1,75 @@
+import { Alert, Box, CssBaseline, Snackbar, ThemeProvider } from '@mui/material';
+import { useEffect, useState } from 'react';
+import { LOCALES, type Locale } from '../../shared/domain/text';
+import { ConsoleContext, type ConsoleModel } from '../api/console';
+import { useStore } from '../api/store';
+import { AlarmQueue } from '../features/alarms/AlarmQueue';
+import { CameraWall } from '../features/camera-wall/CameraWall';
+import { IncidentPanel } from '../features/incident/IncidentPanel';
+import { SiteMap } from '../features/site-map/SiteMap';
+import { i18next, setLocale } from './i18n';
+import { theme } from './theme';
+import { TopBar } from './TopBar';
+
+function Notices({ model }: { model: ConsoleModel }) {
+  const notices = useStore(model.notices);
+  const [seen, setSeen] = useState(0);
+  const latest = notices.at(-1);
+  return (
+    <Snackbar open={Boolean(latest) && notices.length > seen} anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}>
+      <Alert data-testid="notice" severity={latest?.level ?? 'info'} variant="filled" onClose={() => setSeen(notices.length)}>
+        {latest?.message}
+      </Alert>
+    </Snackbar>
+  );
+}
+
+export function App({ model }: { model: ConsoleModel }) {
+  const operator = useStore(model.operator);
+
+  // The operator's language follows them to any console; the choice is stored when they switch.
+  useEffect(() => {
+    if (!operator) return;
+    model.client
+      .call('prefs.get', { key: 'locale' })
+      .then(({ value }) => {
+        if ((LOCALES as readonly unknown[]).includes(value) && value !== i18next.language) setLocale(value as Locale);
+      })
+      .catch(() => undefined);
+    const onChange = (lng: string) => {
+      if ((LOCALES as readonly string[]).includes(lng)) void model.client.call('prefs.set', { key: 'locale', value: lng as Locale }).catch(() => undefined);
+    };
+    i18next.on('languageChanged', onChange);
+    return () => i18next.off('languageChanged', onChange);
+  }, [model, operator]);
+
+  return (
+    <ThemeProvider theme={theme}>
+      <CssBaseline />
+      <ConsoleContext.Provider value={model}>
+        <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
+          <TopBar />
+          <Box
+            component="main"
+            sx={{
+              flex: 1,
+              minHeight: 0,
+              display: 'grid',
+              gap: 1,
+              p: 1,
+              gridTemplateColumns: '1.15fr 1fr 0.95fr',
+              gridTemplateRows: '1.35fr 1fr',
+              gridTemplateAreas: '"wall wall alarms" "map incident alarms"',
+            }}
+          >
+            <CameraWall />
+            <SiteMap />
+            <AlarmQueue />
+            <IncidentPanel />
+          </Box>
+        </Box>
+        <Notices model={model} />
+      </ConsoleContext.Provider>
+    </ThemeProvider>
+  );
+}

@@ -1,0 +1,38 @@
+import { createTheme } from '@mui/material/styles';
+
+/**
+ * For a dim room watched all night: near-black surfaces, no pure white, large type for status, and
+ * reserved colours — red only for priority-1 and faults, amber for warnings, green for healthy links.
+ */
+export const theme = createTheme({
+  palette: {
+    mode: 'dark',
+    background: { default: '#0b0f14', paper: '#121922' },
+    primary: { main: '#5aa9e6' },
+    secondary: { main: '#9aa7b4' },
+    error: { main: '#ef5350' },
+    warning: { main: '#ffb74d' },
+    success: { main: '#66bb6a' },
+    text: { primary: '#dbe3ea', secondary: '#8d9aa6' },
+    divider: '#24303c',
+  },
+  typography: {
+    fontFamily: '"Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", system-ui, sans-serif',
+    fontSize: 15,
+    h6: { fontSize: '1.05rem', fontWeight: 600 },
+  },
+  shape: { borderRadius: 6 },
+  components: {
+    MuiPaper: { styleOverrides: { root: { backgroundImage: 'none' } } },
+    MuiChip: { styleOverrides: { label: { fontWeight: 600 } } },
+  },
+});
+
+/** Priority band colours, shared by the queue, the map and the tiles. */
+export const PRIORITY_COLOURS: Record<number, string> = {
+  1: '#ef5350',
+  2: '#ff8a50',
+  3: '#ffb74d',
+  4: '#5aa9e6',
+  5: '#8d9aa6',
+};

@@ -1,0 +1,101 @@
+import { Box, Typography } from '@mui/material';
+import { useTranslation } from 'react-i18next';
+import type { LatLon } from '../../../shared/domain/geo';
+import { useConsole } from '../../api/console';
+import { useStore } from '../../api/store';
+import { AreaPanel } from '../../app/AreaPanel';
+import { PRIORITY_COLOURS } from '../../app/theme';
+import { useAge, useNow, useText } from '../../app/hooks';
+import { DEFAULT_PRIORITY } from '../../../shared/domain/alarm';
+
+/** Guards are stale after this long without a position (a later issue makes it configurable). */
+const STALE_MS = 60_000;
+const PLAN_W = 1200;
+const PLAN_H = 1000;
+
+/**
+ * The site plan with live guard positions and recent alarm locations, placed by the plan's georeferenced
+ * corners. (The full map with layers comes with the site-map feature.)
+ */
+export function SiteMap() {
+  const { t } = useTranslation();
+  const model = useConsole();
+  const site = useStore(model.site);
+  const guards = useStore(model.guards);
+  const events = useStore(model.events);
+  const text = useText();
+  const age = useAge();
+  const now = useNow(1000);
+
+  // The plan image and the markers share one viewBox, so they scale together at any panel size.
+  const place = (p: LatLon) => {
+    if (!site) return { cx: 0, cy: 0 };
+    const { southWest: sw, northEast: ne } = site.plan.bounds;
+    return {
+      cx: ((p.lon - sw.lon) / (ne.lon - sw.lon)) * PLAN_W,
+      cy: ((ne.lat - p.lat) / (ne.lat - sw.lat)) * PLAN_H,
+    };
+  };
+  const positions = Object.values(guards);
+  const recentAlarms = events.filter((e) => e.kind === 'alarm' && e.data.location && now - e.receivedAt < 10 * 60_000).slice(0, 20);
+
+  return (
+    <AreaPanel
+      testId="site-map"
+      title={t('areas.siteMap')}
+      gridArea="map"
+      actions={<Typography color="text.secondary">{t('map.guards', { count: positions.length })}</Typography>}
+    >
+      {site && (
+        <Box
+          component="svg"
+          viewBox={`0 0 ${PLAN_W} ${PLAN_H}`}
+          preserveAspectRatio="xMidYMid meet"
+          sx={{ position: 'absolute', inset: 0, width: '100%', height: '100%', display: 'block' }}
+        >
+          <image href={site.plan.imageUrl} x={0} y={0} width={PLAN_W} height={PLAN_H} />
+          {recentAlarms.map((e) =>
+            e.kind === 'alarm' && e.data.location ? (
+              <circle
+                key={e.seq}
+                data-testid="map-alarm"
+                {...place(e.data.location)}
+                r={12}
+                fill={PRIORITY_COLOURS[e.data.priority ?? DEFAULT_PRIORITY[e.data.type]]}
+                fillOpacity={0.8}
+                stroke="#0b0f14"
+                strokeWidth={3}
+              />
+            ) : null,
+          )}
+          {positions.map((p) => {
+            const guard = site.guards.find((g) => g.id === p.guardId);
+            const stale = now - p.at > STALE_MS;
+            const { cx, cy } = place(p.position);
+            return (
+              <g
+                key={p.guardId}
+                data-testid="guard-marker"
+                data-guard-id={p.guardId}
+                data-status={stale ? 'stale' : 'on_patrol'}
+                transform={`translate(${cx} ${cy})`}
+                style={{ transition: 'transform 0.8s linear' }}
+              >
+                <title>{`${text(guard?.name)} · ${age(now - p.at)}`}</title>
+                <circle r={11} fill={stale ? '#8d9aa6' : '#66bb6a'} stroke="#0b0f14" strokeWidth={4} />
+                <text x={16} y={8} fontSize={26} fill="#dbe3ea" stroke="#0b0f14" strokeWidth={6} paintOrder="stroke">
+                  {text(guard?.name)}
+                </text>
+              </g>
+            );
+          })}
+        </Box>
+      )}
+      {site && positions.length === 0 && (
+        <Typography sx={{ position: 'absolute', bottom: 8, left: 8 }} color="text.secondary">
+          {t('map.noPositions')}
+        </Typography>
+      )}
+    </AreaPanel>
+  );
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** Roles in rising order of authority; a method names the lowest role that may call it. */
+export const ROLES = ['operator', 'supervisor', 'admin'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+/** `public` methods answer before anyone has logged in (what the login screen needs). */
+export type Access = 'public' | Role;
+
+export function roleAllows(have: Role, need: Access): boolean {
+  if (need === 'public') return true;
+  return ROLES.indexOf(have) >= ROLES.indexOf(need);
+}
+
+export const ERROR_CODES = [
+  'unknown_method',
+  'invalid_input',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'unavailable',
+  'internal',
+] as const;
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ContractIssue = z.object({ path: z.string(), message: z.string() });
+export const ContractError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  issues: z.array(ContractIssue).optional(),
+});
+export type ContractError = z.infer<typeof ContractError>;
+
+/** What crosses every carrier: plain data only, never an Error or a class instance. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+export interface MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  role: Access;
+  /** Changes state: audited, and part of the role matrix test. */
+  mutates: boolean;
+  summary: string;
+}
+
+export function method<I extends z.ZodType, O extends z.ZodType>(def: MethodDef<I, O>): MethodDef<I, O> {
+  return def;
+}
+
+/** Turns zod issues into `cameras[3].streams.main: message` lines a person can act on. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(root)';
+}
+
+export function issuesOf(error: z.ZodError): z.infer<typeof ContractIssue>[] {
+  return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+}
+
+export function describeIssues(error: z.ZodError): string {
+  return issuesOf(error)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
+}
+
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, dot, dash or underscore');
+export const EpochMs = z.number().int().nonnegative();

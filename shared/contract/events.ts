@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { GuardPosition, HubStatus, Notice, StoredHubEvent } from './views';
+
+/** Everything the core pushes to renderers. High-rate topics are batched by the core before sending. */
+export const events = {
+  'hub.status': HubStatus,
+  'hub.event': StoredHubEvent,
+  'guards.positions': z.object({ positions: z.array(GuardPosition) }),
+  notice: Notice,
+};
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}

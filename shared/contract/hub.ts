@@ -1,0 +1,103 @@
+/**
+ * The site hub protocol (socket.io). docs/hub-protocol.md describes it for people; these schemas are what
+ * both ends validate against. Bump HUB_PROTOCOL_VERSION on any incompatible change.
+ */
+import { z } from 'zod';
+import { EpochMs, Id } from './common';
+import { AlarmType, Priority } from '../domain/alarm';
+import { LatLon } from '../domain/geo';
+
+export const HUB_PROTOCOL_VERSION = 1;
+
+/** socket.io `auth` payload the console sends when it connects. */
+export const HubAuth = z.object({
+  consoleId: Id,
+  token: z.string().min(1).max(512),
+  protocolVersion: z.number().int().positive(),
+});
+export type HubAuth = z.infer<typeof HubAuth>;
+
+export const HubAlarm = z.object({
+  /** The hub's id for this alarm occurrence; a second delivery of the same id is a duplicate. */
+  sourceId: z.string().min(1).max(128),
+  /** The device that raised it: a re-trigger from the same device counts on the open alarm. */
+  deviceId: z.string().min(1).max(128).optional(),
+  type: AlarmType,
+  priority: Priority.optional(),
+  zone: Id.optional(),
+  location: LatLon.optional(),
+  cameras: z.array(Id).max(16).default([]),
+  raisedAt: EpochMs,
+  text: z.string().max(500).optional(),
+});
+export type HubAlarm = z.infer<typeof HubAlarm>;
+
+export const HubPosition = z.object({
+  guardId: Id,
+  position: LatLon,
+  at: EpochMs,
+  speed: z.number().min(0).max(100).optional(),
+  bearing: z.number().min(0).max(360).optional(),
+  accuracy: z.number().min(0).max(10_000).optional(),
+  battery: z.number().min(0).max(100).optional(),
+});
+export type HubPosition = z.infer<typeof HubPosition>;
+
+export const DEVICE_KINDS = ['camera', 'fire_panel', 'detector', 'access', 'lighting', 'pump', 'elevator', 'other'] as const;
+export const HubDevice = z.object({
+  deviceId: z.string().min(1).max(128),
+  kind: z.enum(DEVICE_KINDS),
+  state: z.enum(['ok', 'fault', 'offline']),
+  zone: Id.optional(),
+  text: z.string().max(500).optional(),
+  at: EpochMs,
+});
+export type HubDevice = z.infer<typeof HubDevice>;
+
+/** Another console's operator action, fanned out by the hub so every console sees it. */
+export const HubActionApplied = z.object({
+  key: z.string().min(1).max(128),
+  consoleId: Id,
+  type: z.string().min(1).max(64),
+  payload: z.unknown(),
+  appliedAt: EpochMs,
+});
+
+export const HubEventBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('alarm'), data: HubAlarm }),
+  z.object({ kind: z.literal('position'), data: HubPosition }),
+  z.object({ kind: z.literal('device'), data: HubDevice }),
+  z.object({ kind: z.literal('action.applied'), data: HubActionApplied }),
+]);
+export type HubEventBody = z.infer<typeof HubEventBody>;
+
+/** Hub → console `event`: strictly increasing `seq` per hub, no gaps. */
+export const HubEvent = z.intersection(z.object({ seq: z.number().int().positive(), at: EpochMs }), HubEventBody);
+export type HubEvent = z.infer<typeof HubEvent>;
+export type HubEventKind = HubEventBody['kind'];
+
+/** Console → hub `sync`: send me every event after `afterSeq`. Answered with the hub's head. */
+export const HubSyncRequest = z.object({ afterSeq: z.number().int().nonnegative() });
+export const HubSyncReply = z.object({ ok: z.literal(true), headSeq: z.number().int().nonnegative() });
+
+/** Console → hub `action`, from the outbox. The hub applies each `key` at most once. */
+export const HubAction = z.object({
+  key: z.string().min(1).max(128),
+  type: z.string().min(1).max(64),
+  payload: z.unknown(),
+  createdAt: EpochMs,
+});
+export type HubAction = z.infer<typeof HubAction>;
+export const HubActionReply = z.union([
+  z.object({ ok: z.literal(true), duplicate: z.boolean() }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type HubActionReply = z.infer<typeof HubActionReply>;
+
+/** socket.io event names, in one place. */
+export const HUB_MESSAGES = {
+  event: 'event',
+  sync: 'sync',
+  action: 'action',
+  ping: 'app-ping',
+} as const;

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { method } from './common';
+import { HubEventBody } from './hub';
+import { GuardPosition, HubStatus, Notice, SessionView, SiteView, StoredHubEvent, SystemInfo } from './views';
+import { Locale } from '../domain/text';
+
+const Empty = z.object({}).strict();
+const Done = z.object({ done: z.literal(true) });
+
+/** Operator preferences, validated per key so nothing unknown reaches the database. */
+export const PrefEntry = z.discriminatedUnion('key', [z.object({ key: z.literal('locale'), value: Locale })]);
+export type PrefEntry = z.infer<typeof PrefEntry>;
+export const PrefKey = z.enum(PrefEntry.options.map((o) => o.shape.key.value) as ['locale']);
+
+const EVENT_KINDS = HubEventBody.options.map((o) => o.shape.kind.value) as [
+  HubEventBody['kind'],
+  ...HubEventBody['kind'][],
+];
+
+/**
+ * Every method the renderer may call. Names are `area.verb`; `role` is the lowest role allowed and the
+ * core router enforces it for every carrier.
+ */
+export const methods = {
+  'system.info': method({
+    input: Empty,
+    output: SystemInfo,
+    role: 'public',
+    mutates: false,
+    summary: 'Product, version, console id, whether the embedded demo site is running.',
+  }),
+  'session.current': method({
+    input: Empty,
+    output: SessionView,
+    role: 'public',
+    mutates: false,
+    summary: 'The operator signed in on this session, if any.',
+  }),
+  'site.get': method({
+    input: Empty,
+    output: SiteView,
+    role: 'operator',
+    mutates: false,
+    summary: 'The site: plan, zones, cameras (sources redacted), routes, guards, contacts.',
+  }),
+  'hub.status': method({
+    input: Empty,
+    output: HubStatus,
+    role: 'operator',
+    mutates: false,
+    summary: 'Link state to the site hub, outbox size, last committed sequence.',
+  }),
+  'hub.reconnect': method({
+    input: Empty,
+    output: Done,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Drop the hub link and connect again now instead of waiting for the back-off.',
+  }),
+  'events.recent': method({
+    input: z
+      .object({
+        kinds: z.array(z.enum(EVENT_KINDS)).min(1).optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    output: z.object({ events: z.array(StoredHubEvent) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'The newest hub events committed to the local database, newest first.',
+  }),
+  'guards.latest': method({
+    input: Empty,
+    output: z.object({ positions: z.array(GuardPosition) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'The last known position of every guard.',
+  }),
+  'notices.recent': method({
+    input: Empty,
+    output: z.object({ notices: z.array(Notice) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'Messages from the core to the operator since start (database restored, hub refused us...).',
+  }),
+  'prefs.get': method({
+    input: z.object({ key: PrefKey }).strict(),
+    output: z.object({ value: z.unknown().nullable() }),
+    role: 'operator',
+    mutates: false,
+    summary: "The signed-in operator's stored preference for a key, or null.",
+  }),
+  'prefs.set': method({
+    input: PrefEntry,
+    output: Done,
+    role: 'operator',
+    mutates: true,
+    summary: "Store one of the signed-in operator's preferences.",
+  }),
+};
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name);
+}

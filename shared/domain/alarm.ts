@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** Alarm types the console knows, from the site hub, guards, its own engines and the operator. */
+export const ALARM_TYPES = [
+  'fire',
+  'smoke',
+  'intrusion',
+  'door_forced',
+  'door_held',
+  'water_leak',
+  'elevator_entrapment',
+  'gas',
+  'fire_facility_fault',
+  'lighting_fault',
+  'fire_lane_parking',
+  'guard_sos',
+  'camera_offline',
+  'patrol_missed',
+  'manual',
+] as const;
+export const AlarmType = z.enum(ALARM_TYPES);
+export type AlarmType = z.infer<typeof AlarmType>;
+
+/** 1 is the most urgent. Fire and SOS are always 1. */
+export const Priority = z.number().int().min(1).max(5);
+export type Priority = z.infer<typeof Priority>;
+
+export const DEFAULT_PRIORITY: Record<AlarmType, Priority> = {
+  fire: 1,
+  smoke: 1,
+  guard_sos: 1,
+  gas: 1,
+  elevator_entrapment: 2,
+  intrusion: 2,
+  door_forced: 2,
+  water_leak: 3,
+  fire_facility_fault: 3,
+  patrol_missed: 3,
+  camera_offline: 3,
+  fire_lane_parking: 4,
+  door_held: 4,
+  lighting_fault: 5,
+  manual: 3,
+};
+
+/** Types whose priority no source may lower (GB 25506: fire first; a guard in danger first). */
+const PINNED: ReadonlySet<AlarmType> = new Set(['fire', 'smoke', 'guard_sos']);
+
+export function effectivePriority(type: AlarmType, requested?: Priority): Priority {
+  if (PINNED.has(type) || requested === undefined) return DEFAULT_PRIORITY[type];
+  return requested;
+}

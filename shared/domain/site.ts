@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { Id } from '../contract/common';
+import { LatLon } from './geo';
+import { LocalizedText } from './text';
+
+export const StreamProfile = z.enum(['main', 'sub']);
+export type StreamProfile = z.infer<typeof StreamProfile>;
+
+/**
+ * A stream source: `rtsp://user:pass@host/path` for a real camera, or `synthetic:` for a generated
+ * test picture (the demo site), e.g. `synthetic:testsrc2` (any ffmpeg lavfi video source name).
+ */
+export const StreamUrl = z
+  .string()
+  .min(1)
+  .refine((s) => /^(rtsps?|http|https|synthetic):/i.test(s), 'must start with rtsp://, rtsps://, http(s):// or synthetic:');
+
+export const CameraDef = z.object({
+  id: Id,
+  name: LocalizedText,
+  streams: z.object({ main: StreamUrl, sub: StreamUrl.optional() }),
+  transport: z.enum(['tcp', 'udp']).default('tcp'),
+  zone: Id.optional(),
+  position: LatLon.optional(),
+  /** Where the camera looks, degrees from north; drawn as a cone on the map. */
+  heading: z.number().min(0).max(360).optional(),
+});
+export type CameraDef = z.infer<typeof CameraDef>;
+
+export const ZONE_KINDS = ['building', 'gate', 'parking', 'garden', 'fire_lane', 'facility', 'perimeter'] as const;
+export const ZoneDef = z.object({
+  id: Id,
+  name: LocalizedText,
+  kind: z.enum(ZONE_KINDS),
+  polygon: z.array(LatLon).min(3),
+});
+export type ZoneDef = z.infer<typeof ZoneDef>;
+
+export const CheckpointDef = z.object({
+  id: Id,
+  name: LocalizedText,
+  position: LatLon,
+  radiusM: z.number().positive().max(200).default(15),
+  /** NFC/QR tag scanned by the guard, reported by the hub as a scan event. */
+  tag: z.string().min(1).optional(),
+});
+export const RouteDef = z.object({
+  id: Id,
+  name: LocalizedText,
+  checkpoints: z.array(CheckpointDef).min(1),
+});
+export type RouteDef = z.infer<typeof RouteDef>;
+
+export const GuardDef = z.object({
+  id: Id,
+  name: LocalizedText,
+  /** OsmAnd/Traccar device identifiers that report for this guard. */
+  devices: z.array(z.string().min(1).max(64)).default([]),
+  phone: z.string().min(3).max(32).optional(),
+  route: Id.optional(),
+});
+export type GuardDef = z.infer<typeof GuardDef>;
+
+export const CONTACT_KINDS = [
+  'police',
+  'fire',
+  'medical',
+  'traffic',
+  'police_station',
+  'fire_station',
+  'hospital',
+  'property_manager',
+  'maintenance',
+  'elevator',
+  'utility',
+  'other',
+] as const;
+export const ContactDef = z.object({
+  id: Id,
+  name: LocalizedText,
+  kind: z.enum(CONTACT_KINDS),
+  number: z.string().regex(/^[0-9+\-() ]{3,32}$/, 'a phone number: digits, spaces, + - ( )'),
+  notes: LocalizedText.optional(),
+});
+export type ContactDef = z.infer<typeof ContactDef>;
+
+export const SiteFile = z
+  .object({
+    version: z.literal(1),
+    name: LocalizedText,
+    address: LocalizedText,
+    plan: z.object({
+      /** Path relative to the site file. */
+      image: z.string().min(1),
+      bounds: z.object({ southWest: LatLon, northEast: LatLon }),
+    }),
+    zones: z.array(ZoneDef).default([]),
+    cameras: z.array(CameraDef).default([]),
+    routes: z.array(RouteDef).default([]),
+    guards: z.array(GuardDef).default([]),
+    contacts: z.array(ContactDef).default([]),
+  })
+  .superRefine((site, ctx) => {
+    const unique = (key: 'zones' | 'cameras' | 'routes' | 'guards' | 'contacts') => {
+      const seen = new Set<string>();
+      site[key].forEach((item, index) => {
+        if (seen.has(item.id)) {
+          ctx.addIssue({ code: 'custom', path: [key, index, 'id'], message: `duplicate id "${item.id}"` });
+        }
+        seen.add(item.id);
+      });
+      return seen;
+    };
+    const zones = unique('zones');
+    unique('cameras');
+    const routes = unique('routes');
+    unique('guards');
+    unique('contacts');
+    site.cameras.forEach((c, i) => {
+      if (c.zone && !zones.has(c.zone)) {
+        ctx.addIssue({ code: 'custom', path: ['cameras', i, 'zone'], message: `no zone "${c.zone}"` });
+      }
+    });
+    const devices = new Map<string, string>();
+    site.guards.forEach((g, i) => {
+      if (g.route && !routes.has(g.route)) {
+        ctx.addIssue({ code: 'custom', path: ['guards', i, 'route'], message: `no route "${g.route}"` });
+      }
+      g.devices.forEach((d, j) => {
+        const owner = devices.get(d);
+        if (owner) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['guards', i, 'devices', j],
+            message: `device "${d}" already belongs to guard "${owner}"`,
+          });
+        }
+        devices.set(d, g.id);
+      });
+    });
+    const { southWest: sw, northEast: ne } = site.plan.bounds;
+    if (sw.lat >= ne.lat || sw.lon >= ne.lon) {
+      ctx.addIssue({ code: 'custom', path: ['plan', 'bounds'], message: 'southWest must be south and west of northEast' });
+    }
+  });
+export type SiteFile = z.infer<typeof SiteFile>;
+export type SiteFileInput = z.input<typeof SiteFile>;

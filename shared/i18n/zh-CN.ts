@@ -1,0 +1,105 @@
+/** The interface in Chinese (the default), using the terms of the property's service plan. */
+export const zhCN = {
+  app: {
+    title: '安防消防监控中心',
+    subtitle: '值班控制台',
+    demo: '演示小区',
+  },
+  topbar: {
+    operator: '值班员',
+    shift: '班次',
+    shiftDay: '白班',
+    shiftNight: '夜班',
+    language: 'English',
+    languageTooltip: '切换界面语言',
+  },
+  hub: {
+    connected: '平台已连接',
+    connecting: '正在连接平台',
+    offline: '平台离线',
+    offlineSince: '平台离线 自 {{time}}',
+    outbox: '待上传 {{count}} 条',
+    lastSeq: '已同步序号 {{seq}}',
+    coreLost: '与本机服务的连接中断,正在重连…',
+  },
+  areas: {
+    cameraWall: '视频监控墙',
+    siteMap: '小区平面图',
+    alarmQueue: '报警队列',
+    incidentPanel: '事件处置与应急预案',
+  },
+  cameras: {
+    count: '{{count}} 路摄像机',
+    noCameras: '站点文件中没有摄像机',
+    waitingGateway: '视频网关未启动',
+    zone: '区域',
+  },
+  map: {
+    guards: '保安 {{count}} 人',
+    noPositions: '尚未收到保安定位',
+    positionAge: '{{age}} 前',
+  },
+  alarms: {
+    empty: '暂无报警。新报警会立即出现在这里。',
+    received: '接收',
+    priority: 'P{{p}}',
+    devices: '设备状态',
+    recent: '最新事件流(共 {{count}} 条)',
+    linkedCameras: '联动摄像机 {{list}}',
+  },
+  incident: {
+    contacts: '应急联系人',
+    guardsOnDuty: '在岗保安',
+    noIncident: '当前没有处置中的事件。选择报警后,处置流程显示在这里。',
+    deviceFaults: '设备故障与恢复',
+    noDeviceEvents: '暂无设备故障',
+  },
+  alarmType: {
+    fire: '火警',
+    smoke: '烟感报警',
+    intrusion: '入侵报警',
+    door_forced: '门被强开',
+    door_held: '门长时间未关',
+    water_leak: '水浸报警',
+    elevator_entrapment: '电梯困人',
+    gas: '燃气泄漏',
+    fire_facility_fault: '消防设施故障',
+    lighting_fault: '照明故障',
+    fire_lane_parking: '消防通道违停',
+    guard_sos: '保安求救',
+    camera_offline: '摄像机离线',
+    patrol_missed: '巡更漏检',
+    manual: '人工报警',
+  },
+  deviceState: {
+    ok: '恢复正常',
+    fault: '故障',
+    offline: '离线',
+  },
+  contactKind: {
+    police: '报警',
+    fire: '火警',
+    medical: '急救',
+    traffic: '交通事故',
+    police_station: '派出所',
+    fire_station: '消防站',
+    hospital: '医院',
+    property_manager: '物业值班经理',
+    maintenance: '工程维修',
+    elevator: '电梯维保',
+    utility: '公用事业',
+    other: '其他',
+  },
+  time: {
+    secondsAgo: '{{n}} 秒前',
+    minutesAgo: '{{n}} 分钟前',
+    hoursAgo: '{{n}} 小时前',
+  },
+  notices: {
+    title: '系统提示',
+  },
+};
+
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+/** Every language must have exactly these keys (checked by the compiler and by a test). */
+export type Messages = Widen<typeof zhCN>;
