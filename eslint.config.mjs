@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const noElectron = { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' };
+const noElectron = {
+  name: 'electron',
+  message: 'Only electron/main and electron/preload may import electron.',
+};
 const nodeBuiltins = {
   group: ['node:*'],
   message: 'This layer runs outside Node: no node:* modules here.',
@@ -33,7 +36,10 @@ export default tseslint.config(
         'error',
         {
           paths: [noElectron, 'react', 'react-dom'],
-          patterns: [nodeBuiltins, { group: ['react/*', 'react-dom/*', '@mui/*'], message: 'shared is UI-free.' }],
+          patterns: [
+            nodeBuiltins,
+            { group: ['react/*', 'react-dom/*', '@mui/*'], message: 'shared is UI-free.' },
+          ],
         },
       ],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'process'],

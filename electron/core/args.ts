@@ -24,12 +24,16 @@ export const USAGE = `Options:
 function portOf(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ArgsError(`${name} must be a port number 0-65535, not "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ArgsError(`${name} must be a port number 0-65535, not "${value}"`);
   return n;
 }
 
 /** Parses the options shared by the web host and the Electron shell; unknown options are refused. */
-export function parseConsoleArgs(argv: string[], env: Record<string, string | undefined> = process.env): ConsoleArgs {
+export function parseConsoleArgs(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+): ConsoleArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -60,9 +64,13 @@ export function parseConsoleArgs(argv: string[], env: Record<string, string | un
     } catch {
       throw new ArgsError(`--hub must be a URL such as http://hub.example:3000, not "${values.hub}"`);
     }
-    if (!/^(http|https|ws|wss):$/.test(url.protocol)) throw new ArgsError('--hub must be an http(s) or ws(s) URL');
+    if (!/^(http|https|ws|wss):$/.test(url.protocol))
+      throw new ArgsError('--hub must be an http(s) or ws(s) URL');
     const token = values['hub-token'] ?? env.CONSOLE_HUB_TOKEN;
-    if (!token) throw new ArgsError('--hub needs --hub-token (or CONSOLE_HUB_TOKEN): the hub refuses consoles without one');
+    if (!token)
+      throw new ArgsError(
+        '--hub needs --hub-token (or CONSOLE_HUB_TOKEN): the hub refuses consoles without one',
+      );
     args.hub = { url: url.toString().replace(/\/$/, ''), token };
   } else if (values['hub-token']) {
     throw new ArgsError('--hub-token was given without --hub');

@@ -43,7 +43,9 @@ export interface ConsoleConfig {
 
 /** Where a console keeps its data when nobody says: the XDG data home on Linux, AppData elsewhere. */
 export function defaultDataDir(): string {
-  if (process.platform === 'win32' && process.env.APPDATA) return join(process.env.APPDATA, 'control-room-console');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'control-room-console');
+  if (process.platform === 'win32' && process.env.APPDATA)
+    return join(process.env.APPDATA, 'control-room-console');
+  if (process.platform === 'darwin')
+    return join(homedir(), 'Library', 'Application Support', 'control-room-console');
   return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'control-room-console');
 }

@@ -48,7 +48,8 @@ const defaultSocketFactory: SocketFactory = (url, options) => io(url, options);
 export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleCore> {
   const clock = config.clock ?? systemClock;
   const ids = config.ids ?? randomIds;
-  const log = config.log ?? createLogger({ file: join(config.dataDir, 'logs', 'console.log'), console: true });
+  const log =
+    config.log ?? createLogger({ file: join(config.dataDir, 'logs', 'console.log'), console: true });
   const bus = new EventBus();
   const startedAt = clock.now();
   const loaded = loadSite(config.sitePath ?? demoSitePath());
@@ -67,7 +68,8 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     bus.emit('notice', notice);
   };
 
-  const consoleId = config.consoleId ?? (await storedConsoleId(db, () => `console-${randomBytes(4).toString('hex')}`));
+  const consoleId =
+    config.consoleId ?? (await storedConsoleId(db, () => `console-${randomBytes(4).toString('hex')}`));
 
   let demoHub: SiteHub | undefined;
   let scenario: DemoScenario | undefined;
@@ -88,7 +90,8 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       scenario = new DemoScenario({
         site: loaded.site,
         clock,
-        publish: (body) => hub.publish(body).catch((err: Error) => log.warn('demo publish failed', { error: err.message })),
+        publish: (body) =>
+          hub.publish(body).catch((err: Error) => log.warn('demo publish failed', { error: err.message })),
         seed: config.demo?.seed,
         alarmEverySec: config.demo?.alarmEverySec,
         positionEverySec: config.demo?.positionEverySec,
@@ -132,7 +135,8 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     appliers: [storePosition],
     onEvent: (event) => {
       if (event.kind === 'position') {
-        if (knownGuards.has(event.data.guardId)) pendingPositions.set(event.data.guardId, { ...event.data, source: 'hub' });
+        if (knownGuards.has(event.data.guardId))
+          pendingPositions.set(event.data.guardId, { ...event.data, source: 'hub' });
         return;
       }
       bus.emit('hub.event', event);
@@ -190,13 +194,17 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     'notices.recent': () => ({ notices: [...notices] }),
     'prefs.get': async ({ key }, { session }) => {
       const row = (await db('operator_prefs').where({ operator_id: session.operator!.id, key }).first()) as
-        | { value: string }
-        | undefined;
+        { value: string } | undefined;
       return { value: row ? (JSON.parse(row.value) as unknown) : null };
     },
     'prefs.set': async ({ key, value }, { session }) => {
       await db('operator_prefs')
-        .insert({ operator_id: session.operator!.id, key, value: JSON.stringify(value), updated_at: clock.now() })
+        .insert({
+          operator_id: session.operator!.id,
+          key,
+          value: JSON.stringify(value),
+          updated_at: clock.now(),
+        })
         .onConflict(['operator_id', 'key'])
         .merge();
       return { done: true as const };

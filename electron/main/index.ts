@@ -2,7 +2,15 @@
  * The Electron shell: app lifecycle, the console window, the IPC bridge. Everything else is in
  * electron/core and runs (and is tested) without Electron.
  */
-import { app, BrowserWindow, dialog, ipcMain, session as electronSession, shell, type WebFrameMain } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  session as electronSession,
+  shell,
+  type WebFrameMain,
+} from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract';
@@ -25,7 +33,9 @@ function trustedFrame(frame: WebFrameMain | null): boolean {
   const owner = [...windows].find((w) => !w.isDestroyed() && w.webContents.mainFrame === frame);
   if (!owner) return false;
   const url = frame.url;
-  return rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://') && decodeURIComponent(url).includes(rendererFile.replace(/\\/g, '/'));
+  return rendererUrl
+    ? url.startsWith(rendererUrl)
+    : url.startsWith('file://') && decodeURIComponent(url).includes(rendererFile.replace(/\\/g, '/'));
 }
 
 function createConsoleWindow(): BrowserWindow {
@@ -89,7 +99,10 @@ async function start(): Promise<void> {
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
     if (!trustedFrame(event.senderFrame)) {
       log.warn('refused IPC from an untrusted frame', { url: event.senderFrame?.url });
-      return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted only from the console window.' } };
+      return {
+        ok: false,
+        error: { code: 'forbidden', message: 'Calls are accepted only from the console window.' },
+      };
     }
     let session = sessions.get(event.sender.id);
     if (!session) {
@@ -118,10 +131,13 @@ if (!app.requestSingleInstanceLock()) {
       win.focus();
     }
   });
-  app.whenReady().then(start, () => undefined).catch((err: Error) => {
-    dialog.showErrorBox('The console could not start', err.message);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start, () => undefined)
+    .catch((err: Error) => {
+      dialog.showErrorBox('The console could not start', err.message);
+      app.exit(1);
+    });
   app.on('window-all-closed', () => app.quit());
   let quitting = false;
   app.on('before-quit', (event) => {

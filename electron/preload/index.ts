@@ -9,7 +9,10 @@ import type { Envelope } from '../../shared/contract';
 const bridge = {
   invoke(method: string, input: unknown): Promise<Envelope<unknown>> {
     if (!isMethodName(method)) {
-      return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `There is no method "${method}".` } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'unknown_method', message: `There is no method "${method}".` },
+      });
     }
     return ipcRenderer.invoke(IPC_CALL_CHANNEL, method, input) as Promise<Envelope<unknown>>;
   },

@@ -23,7 +23,12 @@ export function buildIfNeeded(root: string, log: (line: string) => void): void {
   log('Building the console (first start or sources changed)...');
   const result = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--config', 'electron/electron.vite.config.ts'],
+    [
+      join(root, 'node_modules/electron-vite/bin/electron-vite.js'),
+      'build',
+      '--config',
+      'electron/electron.vite.config.ts',
+    ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (result.status !== 0) throw new Error('the build failed; see the messages above');

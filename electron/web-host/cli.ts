@@ -27,7 +27,10 @@ export async function runWebHost(argv: string[]): Promise<void> {
     throw err;
   }
   const dataDir = args.dataDir ?? defaultDataDir();
-  const log = createLogger({ file: join(dataDir, 'logs', 'console.log'), console: process.env.CONSOLE_LOG_STDERR === '1' });
+  const log = createLogger({
+    file: join(dataDir, 'logs', 'console.log'),
+    console: process.env.CONSOLE_LOG_STDERR === '1',
+  });
   if (process.env.CONSOLE_SKIP_BUILD !== '1') buildIfNeeded(root, (line) => console.error(line));
 
   let core;
@@ -47,7 +50,12 @@ export async function runWebHost(argv: string[]): Promise<void> {
     }
     throw err;
   }
-  const host = await startWebHost({ core, staticDir: join(root, 'out/renderer'), port: args.port, log: log.child('web') });
+  const host = await startWebHost({
+    core,
+    staticDir: join(root, 'out/renderer'),
+    port: args.port,
+    log: log.child('web'),
+  });
   console.log(`Console: ${host.url}`);
   console.error(`Data: ${dataDir}${core.info.demo ? ' · demo site hub on loopback' : ''} · Ctrl+C stops`);
 

@@ -28,7 +28,12 @@ function fetchElectron(): string | undefined {
   console.error('Fetching the Electron runtime (first start only)...');
   const env = { ...process.env };
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
-  const result = spawnSync(process.execPath, [installer], { cwd: dirname(installer), env, stdio: 'inherit', timeout: 600_000 });
+  const result = spawnSync(process.execPath, [installer], {
+    cwd: dirname(installer),
+    env,
+    stdio: 'inherit',
+    timeout: 600_000,
+  });
   return result.status === 0 ? electronBinary() : undefined;
 }
 
@@ -41,11 +46,20 @@ function electronSqliteBinding(): string | undefined {
   const target = join(root, '.cache/electron-native', version, 'better-sqlite3');
   const binding = join(target, 'build/Release/better_sqlite3.node');
   if (existsSync(binding)) return binding;
-  cpSync(join(root, 'node_modules/better-sqlite3'), target, { recursive: true, filter: (src) => !src.includes('/build/') });
+  cpSync(join(root, 'node_modules/better-sqlite3'), target, {
+    recursive: true,
+    filter: (src) => !src.includes('/build/'),
+  });
   const prebuild = join(root, 'node_modules/prebuild-install/bin.js');
   const tries: string[][] = [
     [prebuild, '--runtime', 'electron', '--target', version],
-    [join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'), 'rebuild', `--target=${version}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'],
+    [
+      join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
+      'rebuild',
+      `--target=${version}`,
+      '--dist-url=https://electronjs.org/headers',
+      '--runtime=electron',
+    ],
   ];
   for (const args of tries) {
     if (!existsSync(args[0]!)) continue;
@@ -68,7 +82,9 @@ async function main(): Promise<void> {
   buildIfNeeded(root, (line) => console.error(line));
   const binding = electronSqliteBinding();
   if (!binding) {
-    console.error('Could not build the SQLite driver for Electron, so the console is served to your browser instead.');
+    console.error(
+      'Could not build the SQLite driver for Electron, so the console is served to your browser instead.',
+    );
     await runWebHost(argv);
     return;
   }

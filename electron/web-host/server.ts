@@ -65,7 +65,9 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
 
   const server: Server = createServer((req, res) => {
     if (!hostAllowed(req)) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request: use http://127.0.0.1 as printed.');
+      res
+        .writeHead(421, { 'content-type': 'text/plain' })
+        .end('Misdirected request: use http://127.0.0.1 as printed.');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

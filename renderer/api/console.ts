@@ -31,7 +31,9 @@ export interface ConsoleModel {
 }
 
 export function createConsoleModel(transport: RendererTransport = pickTransport()): ConsoleModel {
-  const client = createClient(transport, (name, why) => console.error(`event ${name} outside the contract: ${why}`));
+  const client = createClient(transport, (name, why) =>
+    console.error(`event ${name} outside the contract: ${why}`),
+  );
   const model: ConsoleModel = {
     client,
     link: createStore<LinkState>('connecting'),
@@ -86,7 +88,9 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
     transport.onLink((state) => {
       model.link.set(state);
       if (state === 'open') {
-        loadSnapshot().catch((err: Error) => console.error(`loading the console state failed: ${err.message}`));
+        loadSnapshot().catch((err: Error) =>
+          console.error(`loading the console state failed: ${err.message}`),
+        );
       }
     }),
   ];

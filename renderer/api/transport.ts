@@ -43,7 +43,8 @@ function wsTransport(url: string): RendererTransport {
     for (const l of linkListeners) l(s);
   };
   const frames = createFrameTransport((text) => {
-    if (!socket || socket.readyState !== WebSocket.OPEN) throw new Error('the console service is not connected');
+    if (!socket || socket.readyState !== WebSocket.OPEN)
+      throw new Error('the console service is not connected');
     socket.send(text);
   });
   const connect = () => {

@@ -16,8 +16,16 @@ function Notices({ model }: { model: ConsoleModel }) {
   const [seen, setSeen] = useState(0);
   const latest = notices.at(-1);
   return (
-    <Snackbar open={Boolean(latest) && notices.length > seen} anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}>
-      <Alert data-testid="notice" severity={latest?.level ?? 'info'} variant="filled" onClose={() => setSeen(notices.length)}>
+    <Snackbar
+      open={Boolean(latest) && notices.length > seen}
+      anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
+    >
+      <Alert
+        data-testid="notice"
+        severity={latest?.level ?? 'info'}
+        variant="filled"
+        onClose={() => setSeen(notices.length)}
+      >
         {latest?.message}
       </Alert>
     </Snackbar>
@@ -33,11 +41,13 @@ export function App({ model }: { model: ConsoleModel }) {
     model.client
       .call('prefs.get', { key: 'locale' })
       .then(({ value }) => {
-        if ((LOCALES as readonly unknown[]).includes(value) && value !== i18next.language) setLocale(value as Locale);
+        if ((LOCALES as readonly unknown[]).includes(value) && value !== i18next.language)
+          setLocale(value as Locale);
       })
       .catch(() => undefined);
     const onChange = (lng: string) => {
-      if ((LOCALES as readonly string[]).includes(lng)) void model.client.call('prefs.set', { key: 'locale', value: lng as Locale }).catch(() => undefined);
+      if ((LOCALES as readonly string[]).includes(lng))
+        void model.client.call('prefs.set', { key: 'locale', value: lng as Locale }).catch(() => undefined);
     };
     i18next.on('languageChanged', onChange);
     return () => i18next.off('languageChanged', onChange);

@@ -13,9 +13,26 @@ export function AreaPanel(props: {
     <Paper
       data-testid={props.testId}
       variant="outlined"
-      sx={{ gridArea: props.gridArea, display: 'flex', flexDirection: 'column', minHeight: 0, minWidth: 0, overflow: 'hidden' }}
+      sx={{
+        gridArea: props.gridArea,
+        display: 'flex',
+        flexDirection: 'column',
+        minHeight: 0,
+        minWidth: 0,
+        overflow: 'hidden',
+      }}
     >
-      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider' }}>
+      <Box
+        sx={{
+          display: 'flex',
+          alignItems: 'center',
+          gap: 1,
+          px: 1.5,
+          py: 0.75,
+          borderBottom: 1,
+          borderColor: 'divider',
+        }}
+      >
         <Typography variant="h6" component="h2" sx={{ flex: 1 }}>
           {props.title}
         </Typography>

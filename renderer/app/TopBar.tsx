@@ -31,7 +31,16 @@ export function TopBar() {
   return (
     <Box
       component="header"
-      sx={{ display: 'flex', alignItems: 'center', gap: 2, px: 2, height: 56, borderBottom: 1, borderColor: 'divider', bgcolor: '#0e141b' }}
+      sx={{
+        display: 'flex',
+        alignItems: 'center',
+        gap: 2,
+        px: 2,
+        height: 56,
+        borderBottom: 1,
+        borderColor: 'divider',
+        bgcolor: '#0e141b',
+      }}
     >
       <Box sx={{ minWidth: 0 }}>
         <Typography sx={{ fontWeight: 700, fontSize: '1.15rem', lineHeight: 1.1 }} noWrap>
@@ -43,7 +52,13 @@ export function TopBar() {
       </Box>
       <Box sx={{ flex: 1 }} />
       {link !== 'open' && <Chip color="error" label={t('hub.coreLost')} data-testid="core-link" />}
-      <Tooltip title={hub ? `${hub.hub} · ${t('hub.lastSeq', { seq: hub.lastSeq })}${hub.error ? ` · ${hub.error}` : ''}` : ''}>
+      <Tooltip
+        title={
+          hub
+            ? `${hub.hub} · ${t('hub.lastSeq', { seq: hub.lastSeq })}${hub.error ? ` · ${hub.error}` : ''}`
+            : ''
+        }
+      >
         <Chip
           data-testid="hub-status"
           data-state={hub?.state ?? 'connecting'}
@@ -68,7 +83,10 @@ export function TopBar() {
         </Typography>
         <Typography sx={{ fontWeight: 600 }}>{operator?.name ?? '—'}</Typography>
       </Box>
-      <Typography data-testid="clock" sx={{ fontSize: '1.6rem', fontWeight: 700, fontVariantNumeric: 'tabular-nums' }}>
+      <Typography
+        data-testid="clock"
+        sx={{ fontSize: '1.6rem', fontWeight: 700, fontVariantNumeric: 'tabular-nums' }}
+      >
         {formatClock(now)}
       </Typography>
       <Tooltip title={t('topbar.languageTooltip')}>

@@ -23,14 +23,23 @@ export class ContractCallError extends Error {
   }
 }
 
+type OptionalWhenEmpty<T> = Record<string, never> extends T ? [T?] : [T];
+
 export interface ConsoleClient {
-  call<M extends MethodName>(method: M, ...input: {} extends MethodInput<M> ? [MethodInput<M>?] : [MethodInput<M>]): Promise<MethodOutput<M>>;
+  /** Input may be left out for methods whose input has no required field. */
+  call<M extends MethodName>(
+    method: M,
+    ...input: OptionalWhenEmpty<MethodInput<M>>
+  ): Promise<MethodOutput<M>>;
   /** Raw envelope, for callers that show refusals instead of throwing. */
   invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Envelope<MethodOutput<M>>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-export function createClient(transport: Transport, onInvalidEvent?: (name: string, why: string) => void): ConsoleClient {
+export function createClient(
+  transport: Transport,
+  onInvalidEvent?: (name: string, why: string) => void,
+): ConsoleClient {
   const invoke = async <M extends MethodName>(method: M, input: MethodInput<M>) =>
     (await transport.invoke(method, input ?? {})) as Envelope<MethodOutput<M>>;
   return {
@@ -77,7 +86,13 @@ export function createFrameTransport(send: (text: string) => void): {
             send(JSON.stringify({ t: 'call', id, method, input }));
           } catch (err) {
             pending.delete(id);
-            resolve({ ok: false, error: { code: 'unavailable', message: `Not connected to the console core: ${(err as Error).message}` } });
+            resolve({
+              ok: false,
+              error: {
+                code: 'unavailable',
+                message: `Not connected to the console core: ${(err as Error).message}`,
+              },
+            });
           }
         });
       },

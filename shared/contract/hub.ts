@@ -43,7 +43,16 @@ export const HubPosition = z.object({
 });
 export type HubPosition = z.infer<typeof HubPosition>;
 
-export const DEVICE_KINDS = ['camera', 'fire_panel', 'detector', 'access', 'lighting', 'pump', 'elevator', 'other'] as const;
+export const DEVICE_KINDS = [
+  'camera',
+  'fire_panel',
+  'detector',
+  'access',
+  'lighting',
+  'pump',
+  'elevator',
+  'other',
+] as const;
 export const HubDevice = z.object({
   deviceId: z.string().min(1).max(128),
   kind: z.enum(DEVICE_KINDS),
@@ -72,7 +81,10 @@ export const HubEventBody = z.discriminatedUnion('kind', [
 export type HubEventBody = z.infer<typeof HubEventBody>;
 
 /** Hub → console `event`: strictly increasing `seq` per hub, no gaps. */
-export const HubEvent = z.intersection(z.object({ seq: z.number().int().positive(), at: EpochMs }), HubEventBody);
+export const HubEvent = z.intersection(
+  z.object({ seq: z.number().int().positive(), at: EpochMs }),
+  HubEventBody,
+);
 export type HubEvent = z.infer<typeof HubEvent>;
 export type HubEventKind = HubEventBody['kind'];
 
@@ -90,7 +102,8 @@ export const HubAction = z.object({
 export type HubAction = z.infer<typeof HubAction>;
 export const HubActionReply = z.union([
   z.object({ ok: z.literal(true), duplicate: z.boolean() }),
-  z.object({ ok: z.literal(false), error: z.string() }),
+  /** `retryable`: the hub could not apply it now (storage fault) and the console should send it again. */
+  z.object({ ok: z.literal(false), error: z.string(), retryable: z.boolean().default(false) }),
 ]);
 export type HubActionReply = z.infer<typeof HubActionReply>;
 

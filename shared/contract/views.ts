@@ -23,7 +23,13 @@ export type SystemInfo = z.infer<typeof SystemInfo>;
 
 export const SessionView = z.object({ operator: OperatorView.nullable() });
 
-export const CameraView = CameraDef.pick({ id: true, name: true, zone: true, position: true, heading: true }).extend({
+export const CameraView = CameraDef.pick({
+  id: true,
+  name: true,
+  zone: true,
+  position: true,
+  heading: true,
+}).extend({
   profiles: z.array(StreamProfile),
   /** Source with credentials removed, e.g. `rtsp://***@10.0.0.21:554/Streaming/Channels/101`. */
   source: z.string(),

@@ -14,8 +14,7 @@ export const ClientFrame = z.object({
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export type ServerFrame =
-  | { t: 'result'; id: number; envelope: Envelope<unknown> }
-  | { t: 'event'; name: string; payload: unknown };
+  { t: 'result'; id: number; envelope: Envelope<unknown> } | { t: 'event'; name: string; payload: unknown };
 
 /** IPC channel names are the method and event names under these prefixes. */
 export const IPC_CALL_CHANNEL = 'console:call';

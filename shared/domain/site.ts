@@ -13,7 +13,10 @@ export type StreamProfile = z.infer<typeof StreamProfile>;
 export const StreamUrl = z
   .string()
   .min(1)
-  .refine((s) => /^(rtsps?|http|https|synthetic):/i.test(s), 'must start with rtsp://, rtsps://, http(s):// or synthetic:');
+  .refine(
+    (s) => /^(rtsps?|http|https|synthetic):/i.test(s),
+    'must start with rtsp://, rtsps://, http(s):// or synthetic:',
+  );
 
 export const CameraDef = z.object({
   id: Id,
@@ -27,7 +30,15 @@ export const CameraDef = z.object({
 });
 export type CameraDef = z.infer<typeof CameraDef>;
 
-export const ZONE_KINDS = ['building', 'gate', 'parking', 'garden', 'fire_lane', 'facility', 'perimeter'] as const;
+export const ZONE_KINDS = [
+  'building',
+  'gate',
+  'parking',
+  'garden',
+  'fire_lane',
+  'facility',
+  'perimeter',
+] as const;
 export const ZoneDef = z.object({
   id: Id,
   name: LocalizedText,
@@ -140,7 +151,11 @@ export const SiteFile = z
     });
     const { southWest: sw, northEast: ne } = site.plan.bounds;
     if (sw.lat >= ne.lat || sw.lon >= ne.lon) {
-      ctx.addIssue({ code: 'custom', path: ['plan', 'bounds'], message: 'southWest must be south and west of northEast' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['plan', 'bounds'],
+        message: 'southWest must be south and west of northEast',
+      });
     }
   });
 export type SiteFile = z.infer<typeof SiteFile>;

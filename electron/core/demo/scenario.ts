@@ -26,14 +26,49 @@ interface AlarmTemplate {
 /** What a residential community's hub really sends, roughly as often as it does. */
 const ALARMS: AlarmTemplate[] = [
   { type: 'door_held', zoneKinds: ['building'], weight: 8, text: '单元门长时间未关 / unit door held open' },
-  { type: 'fire_lane_parking', zoneKinds: ['fire_lane'], weight: 5, text: '消防通道违停 / vehicle parked in fire lane' },
-  { type: 'intrusion', zoneKinds: ['perimeter'], weight: 4, text: '周界红外对射报警 / perimeter infrared beam broken' },
-  { type: 'lighting_fault', zoneKinds: ['garden', 'parking'], weight: 4, text: '路灯故障 / street light fault' },
-  { type: 'water_leak', zoneKinds: ['parking', 'facility'], weight: 3, text: '水浸报警 / water detected on floor' },
-  { type: 'fire_facility_fault', zoneKinds: ['building', 'facility'], weight: 3, text: '消防栓水压低 / hydrant pressure low' },
-  { type: 'door_forced', zoneKinds: ['building', 'facility'], weight: 2, text: '门被强行打开 / door forced open' },
+  {
+    type: 'fire_lane_parking',
+    zoneKinds: ['fire_lane'],
+    weight: 5,
+    text: '消防通道违停 / vehicle parked in fire lane',
+  },
+  {
+    type: 'intrusion',
+    zoneKinds: ['perimeter'],
+    weight: 4,
+    text: '周界红外对射报警 / perimeter infrared beam broken',
+  },
+  {
+    type: 'lighting_fault',
+    zoneKinds: ['garden', 'parking'],
+    weight: 4,
+    text: '路灯故障 / street light fault',
+  },
+  {
+    type: 'water_leak',
+    zoneKinds: ['parking', 'facility'],
+    weight: 3,
+    text: '水浸报警 / water detected on floor',
+  },
+  {
+    type: 'fire_facility_fault',
+    zoneKinds: ['building', 'facility'],
+    weight: 3,
+    text: '消防栓水压低 / hydrant pressure low',
+  },
+  {
+    type: 'door_forced',
+    zoneKinds: ['building', 'facility'],
+    weight: 2,
+    text: '门被强行打开 / door forced open',
+  },
   { type: 'smoke', zoneKinds: ['building'], weight: 1, text: '烟感报警 / smoke detector' },
-  { type: 'elevator_entrapment', zoneKinds: ['building'], weight: 1, text: '电梯困人 / passenger trapped in elevator' },
+  {
+    type: 'elevator_entrapment',
+    zoneKinds: ['building'],
+    weight: 1,
+    text: '电梯困人 / passenger trapped in elevator',
+  },
   { type: 'gas', zoneKinds: ['building'], weight: 0.5, text: '可燃气体报警 / gas detector' },
 ];
 
@@ -106,13 +141,19 @@ export class DemoScenario {
       if (route) {
         const walked = (this.progress.get(guard.id) ?? index * 60) + (this.o.walkSpeed ?? 1.3) * every;
         this.progress.set(guard.id, walked);
-        ({ position, bearing } = this.positionOnRoute(route.checkpoints.map((c) => c.position), walked));
+        ({ position, bearing } = this.positionOnRoute(
+          route.checkpoints.map((c) => c.position),
+          walked,
+        ));
         speed = this.o.walkSpeed ?? 1.3;
       } else {
         // A fixed post (the gate guard) stands still, give or take GPS noise.
         const gate = site.zones.find((z) => z.kind === 'gate') ?? site.zones[0];
         const c = gate ? centroid(gate.polygon) : site.plan.bounds.southWest;
-        position = { lat: c.lat + (this.random() - 0.5) * 0.00003, lon: c.lon + (this.random() - 0.5) * 0.00003 };
+        position = {
+          lat: c.lat + (this.random() - 0.5) * 0.00003,
+          lon: c.lon + (this.random() - 0.5) * 0.00003,
+        };
       }
       void this.o.publish({
         kind: 'position',
@@ -123,7 +164,7 @@ export class DemoScenario {
           speed,
           bearing,
           accuracy: 4 + Math.round(this.random() * 6),
-          battery: Math.max(15, 95 - Math.floor(clock.now() / 600_000) % 80),
+          battery: Math.max(15, 95 - (Math.floor(clock.now() / 600_000) % 80)),
         },
       });
     });
@@ -150,7 +191,10 @@ export class DemoScenario {
     const zones = site.zones.filter((z) => template.zoneKinds.includes(z.kind));
     const zone = zones[Math.floor(this.random() * zones.length)]!;
     // A perimeter zone is a ring: its centroid is the garden in the middle, so alarms go on the wall itself.
-    const c = zone.kind === 'perimeter' ? zone.polygon[Math.floor(this.random() * zone.polygon.length)]! : centroid(zone.polygon);
+    const c =
+      zone.kind === 'perimeter'
+        ? zone.polygon[Math.floor(this.random() * zone.polygon.length)]!
+        : centroid(zone.polygon);
     const detector = 1 + Math.floor(this.random() * 3);
     this.alarmCount += 1;
     void this.o.publish({
@@ -160,8 +204,14 @@ export class DemoScenario {
         deviceId: `det-${zone.id}-${detector}`,
         type: template.type,
         zone: zone.id,
-        location: { lat: c.lat + (this.random() - 0.5) * 0.0001, lon: c.lon + (this.random() - 0.5) * 0.0001 },
-        cameras: site.cameras.filter((cam) => cam.zone === zone.id).map((cam) => cam.id).slice(0, 4),
+        location: {
+          lat: c.lat + (this.random() - 0.5) * 0.0001,
+          lon: c.lon + (this.random() - 0.5) * 0.0001,
+        },
+        cameras: site.cameras
+          .filter((cam) => cam.zone === zone.id)
+          .map((cam) => cam.id)
+          .slice(0, 4),
         raisedAt: clock.now(),
         text: template.text,
       },
@@ -171,28 +221,45 @@ export class DemoScenario {
   private scheduleDeviceFault(): void {
     const { site, clock } = this.o;
     this.timers.push(
-      clock.setTimeout(() => {
-        const zone = site.zones[Math.floor(this.random() * site.zones.length)];
-        const kinds = ['detector', 'access', 'lighting', 'pump'] as const;
-        const kind = kinds[Math.floor(this.random() * kinds.length)]!;
-        const deviceId = `${kind}-${zone?.id ?? 'site'}-1`;
-        void this.o.publish({
-          kind: 'device',
-          data: { deviceId, kind, state: 'fault', zone: zone?.id, text: '设备离线或故障 / device fault', at: clock.now() },
-        });
-        this.timers.push(
-          clock.setTimeout(
-            () => {
-              void this.o.publish({
-                kind: 'device',
-                data: { deviceId, kind, state: 'ok', zone: zone?.id, text: '设备恢复 / device recovered', at: clock.now() },
-              });
+      clock.setTimeout(
+        () => {
+          const zone = site.zones[Math.floor(this.random() * site.zones.length)];
+          const kinds = ['detector', 'access', 'lighting', 'pump'] as const;
+          const kind = kinds[Math.floor(this.random() * kinds.length)]!;
+          const deviceId = `${kind}-${zone?.id ?? 'site'}-1`;
+          void this.o.publish({
+            kind: 'device',
+            data: {
+              deviceId,
+              kind,
+              state: 'fault',
+              zone: zone?.id,
+              text: '设备离线或故障 / device fault',
+              at: clock.now(),
             },
-            60_000 + this.random() * 120_000,
-          ),
-        );
-        this.scheduleDeviceFault();
-      }, 90_000 + this.random() * 180_000),
+          });
+          this.timers.push(
+            clock.setTimeout(
+              () => {
+                void this.o.publish({
+                  kind: 'device',
+                  data: {
+                    deviceId,
+                    kind,
+                    state: 'ok',
+                    zone: zone?.id,
+                    text: '设备恢复 / device recovered',
+                    at: clock.now(),
+                  },
+                });
+              },
+              60_000 + this.random() * 120_000,
+            ),
+          );
+          this.scheduleDeviceFault();
+        },
+        90_000 + this.random() * 180_000,
+      ),
     );
   }
 }

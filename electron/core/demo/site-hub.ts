@@ -80,8 +80,15 @@ export class SiteHub {
           ),
         );
       }
-      if (auth.data.token !== this.o.token) return next(new Error('unknown console token; check the hub token setting'));
-      const data: ConsoleSocketData = { consoleId: auth.data.consoleId, cursor: 0, synced: false, pumping: false, dirty: false };
+      if (auth.data.token !== this.o.token)
+        return next(new Error('unknown console token; check the hub token setting'));
+      const data: ConsoleSocketData = {
+        consoleId: auth.data.consoleId,
+        cursor: 0,
+        synced: false,
+        pumping: false,
+        dirty: false,
+      };
       socket.data = data;
       next();
     });
@@ -107,7 +114,11 @@ export class SiteHub {
     const parsed = HubEventBody.parse(body);
     const run = this.writes.then(async () => {
       const at = this.o.clock.now();
-      const [seq] = (await this.db('hub_log').insert({ kind: parsed.kind, at, body: JSON.stringify(parsed.data) })) as number[];
+      const [seq] = (await this.db('hub_log').insert({
+        kind: parsed.kind,
+        at,
+        body: JSON.stringify(parsed.data),
+      })) as number[];
       this.kickAll();
       return { seq: seq!, at, ...parsed } as HubEvent;
     });
@@ -128,12 +139,18 @@ export class SiteHub {
       type: string;
       payload: string;
     }[];
-    return rows.map((r) => ({ key: r.key, consoleId: r.console_id, type: r.type, payload: JSON.parse(r.payload) }));
+    return rows.map((r) => ({
+      key: r.key,
+      consoleId: r.console_id,
+      type: r.type,
+      payload: JSON.parse(r.payload),
+    }));
   }
 
   /** The highest sequence each console has acknowledged as committed. */
   async ackedSeq(consoleId: string): Promise<number> {
-    const row = (await this.db('hub_consoles').where({ console_id: consoleId }).first()) as { acked_seq: number } | undefined;
+    const row = (await this.db('hub_consoles').where({ console_id: consoleId }).first()) as
+      { acked_seq: number } | undefined;
     return row?.acked_seq ?? 0;
   }
 
@@ -192,8 +209,12 @@ export class SiteHub {
     socket.on(HUB_MESSAGES.action, (raw: unknown, ack?: (r: unknown) => void) => {
       if (typeof ack !== 'function') return;
       const action = HubAction.safeParse(raw);
-      if (!action.success) return ack({ ok: false, error: `invalid action: ${describeIssues(action.error)}` });
-      void this.apply(data.consoleId, action.data).then(ack, (err: Error) => ack({ ok: false, error: err.message }));
+      if (!action.success)
+        return ack({ ok: false, error: `invalid action: ${describeIssues(action.error)}` });
+      void this.apply(data.consoleId, action.data).then(ack, (err: Error) => {
+        this.o.log.error('applying an action failed', { key: action.data.key, error: err.message });
+        ack({ ok: false, error: `the hub could not store the action: ${err.message}`, retryable: true });
+      });
     });
   }
 
@@ -203,8 +224,18 @@ export class SiteHub {
         const seen = await trx('hub_actions').where({ key: action.key }).first();
         if (seen) return { ok: true as const, duplicate: true };
         const at = this.o.clock.now();
-        const body = { key: action.key, consoleId, type: action.type, payload: action.payload, appliedAt: at };
-        const [seq] = (await trx('hub_log').insert({ kind: 'action.applied', at, body: JSON.stringify(body) })) as number[];
+        const body = {
+          key: action.key,
+          consoleId,
+          type: action.type,
+          payload: action.payload,
+          appliedAt: at,
+        };
+        const [seq] = (await trx('hub_log').insert({
+          kind: 'action.applied',
+          at,
+          body: JSON.stringify(body),
+        })) as number[];
         await trx('hub_actions').insert({
           key: action.key,
           console_id: consoleId,
@@ -241,7 +272,10 @@ export class SiteHub {
         data.dirty = false;
         for (;;) {
           if (!socket.connected) return;
-          const rows = (await this.db('hub_log').where('seq', '>', data.cursor).orderBy('seq').limit(BATCH)) as {
+          const rows = (await this.db('hub_log')
+            .where('seq', '>', data.cursor)
+            .orderBy('seq')
+            .limit(BATCH)) as {
             seq: number;
             kind: string;
             at: number;
@@ -251,14 +285,18 @@ export class SiteHub {
           let last: Promise<unknown> = Promise.resolve();
           for (const row of rows) {
             const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };
-            last = socket.timeout(15_000).emitWithAck(HUB_MESSAGES.event, event).then((reply) => this.recordAck(data.consoleId, reply));
+            last = socket
+              .timeout(15_000)
+              .emitWithAck(HUB_MESSAGES.event, event)
+              .then((reply) => this.recordAck(data.consoleId, reply));
             data.cursor = row.seq;
           }
           try {
             await last; // flow control: one batch in flight per console
           } catch {
-            this.o.log.warn('console did not acknowledge; it will resync', { consoleId: data.consoleId });
-            return;
+            if (!socket.connected) return;
+            // Carry on from the cursor: if the console missed something it sees the gap and asks for a replay.
+            this.o.log.warn('console did not acknowledge a batch in time', { consoleId: data.consoleId });
           }
         }
       } while (data.dirty);

@@ -14,6 +14,9 @@ import { redactUrl } from '../util/redact';
 import { commitHubEvent, type InboxApplier, lastCommittedSeq } from './inbox';
 import { oldestPending, pendingCount, toHubAction } from './outbox';
 
+const REFUSED_RETRY_MS = 15_000;
+const OUTBOX_RETRY_MS = 5_000;
+
 export type SocketFactory = (url: string, options: Partial<ManagerOptions & SocketOptions>) => Socket;
 
 export interface HubLinkOptions {
@@ -52,6 +55,7 @@ export class HubLink {
   private pingTimer: unknown;
   private missedPings = 0;
   private stopped = false;
+  private retryTimer: unknown;
 
   constructor(private readonly o: HubLinkOptions) {
     this.since = o.clock.now();
@@ -106,6 +110,7 @@ export class HubLink {
   async stop(): Promise<void> {
     this.stopped = true;
     this.o.clock.clearInterval(this.pingTimer);
+    this.o.clock.clearTimeout(this.retryTimer);
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     await this.queue;
@@ -145,6 +150,16 @@ export class HubLink {
     if (message !== this.error) this.o.log.warn('hub connection failed', { error: err.message });
     if (refused && message !== this.error) this.o.onProblem(message);
     this.setState('offline', message);
+    // socket.io gives up after a refusal by the hub; a control room must not, so try again slowly.
+    if (!this.socket?.active) this.later(() => this.socket?.connect(), REFUSED_RETRY_MS);
+  }
+
+  /** One pending retry at a time (a refused connect, an unsent outbox). */
+  private later(fn: () => void, ms: number): void {
+    this.o.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = this.o.clock.setTimeout(() => {
+      if (!this.stopped) fn();
+    }, ms);
   }
 
   /** Asks for everything after our last committed sequence; the hub then streams it in order. */
@@ -190,7 +205,12 @@ export class HubLink {
           ack?.({ ok: true, duplicate: true });
           break;
         case 'gap':
-          this.o.log.warn('hub sequence gap; asking for replay', { expected: result.expected, got: result.got });
+          // Answer at once so the hub does not wait on us; the replay below brings the missing events.
+          ack?.({ ok: false, gap: true });
+          this.o.log.warn('hub sequence gap; asking for replay', {
+            expected: result.expected,
+            got: result.got,
+          });
           void this.sync();
           break;
       }
@@ -220,19 +240,43 @@ export class HubLink {
         if (!row) break;
         let raw: unknown;
         try {
-          raw = await socket.timeout(this.o.actionTimeoutMs ?? 5000).emitWithAck(HUB_MESSAGES.action, toHubAction(row));
+          raw = await socket
+            .timeout(this.o.actionTimeoutMs ?? 5000)
+            .emitWithAck(HUB_MESSAGES.action, toHubAction(row));
         } catch (err) {
-          await this.o.db('outbox')
+          await this.o
+            .db('outbox')
             .where({ id: row.id })
-            .update({ attempts: row.attempts + 1, last_attempt_at: this.o.clock.now(), last_error: (err as Error).message });
-          break; // the link is bad; the next connect drains again
+            .update({
+              attempts: row.attempts + 1,
+              last_attempt_at: this.o.clock.now(),
+              last_error: (err as Error).message,
+            });
+          this.later(() => void this.drain(), OUTBOX_RETRY_MS);
+          break;
         }
         const reply = HubActionReply.safeParse(raw);
         if (reply.success && reply.data.ok) {
           await this.o.db('outbox').where({ id: row.id }).delete();
+        } else if (reply.success && !reply.data.ok && reply.data.retryable) {
+          await this.o
+            .db('outbox')
+            .where({ id: row.id })
+            .update({
+              attempts: row.attempts + 1,
+              last_attempt_at: this.o.clock.now(),
+              last_error: reply.data.error,
+            });
+          this.o.log.warn('hub could not apply an action yet; will retry', {
+            key: row.key,
+            why: reply.data.error,
+          });
+          this.later(() => void this.drain(), OUTBOX_RETRY_MS);
+          break;
         } else {
           const why = reply.success && !reply.data.ok ? reply.data.error : 'unreadable reply';
-          await this.o.db('outbox')
+          await this.o
+            .db('outbox')
             .where({ id: row.id })
             .update({ refused_at: this.o.clock.now(), attempts: row.attempts + 1, last_error: why });
           this.o.log.error('hub refused an action', { key: row.key, type: row.type, why });

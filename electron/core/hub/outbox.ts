@@ -27,7 +27,8 @@ export async function enqueueAction(
 }
 
 export async function pendingCount(db: Knex): Promise<number> {
-  const row = (await db('outbox').whereNull('refused_at').count({ n: '*' }).first()) as { n: number } | undefined;
+  const row = (await db('outbox').whereNull('refused_at').count({ n: '*' }).first()) as
+    { n: number } | undefined;
   return Number(row?.n ?? 0);
 }
 

@@ -48,7 +48,11 @@ export interface Router {
   call(method: unknown, input: unknown, session: Session): Promise<Envelope<unknown>>;
 }
 
-function refuse(code: ErrorCode, message: string, issues?: { path: string; message: string }[]): Envelope<never> {
+function refuse(
+  code: ErrorCode,
+  message: string,
+  issues?: { path: string; message: string }[],
+): Envelope<never> {
   return { ok: false, error: issues ? { code, message, issues } : { code, message } };
 }
 
@@ -56,7 +60,11 @@ function refuse(code: ErrorCode, message: string, issues?: { path: string; messa
  * The single gate every carrier goes through: unknown method, bad input and insufficient role are refused
  * here, for every method, before any service runs.
  */
-export function createRouter(handlers: Handlers, log: Logger, onRefusal?: (info: RefusalInfo) => void): Router {
+export function createRouter(
+  handlers: Handlers,
+  log: Logger,
+  onRefusal?: (info: RefusalInfo) => void,
+): Router {
   return {
     async call(name, rawInput, session) {
       if (!isMethodName(name)) {
@@ -81,7 +89,11 @@ export function createRouter(handlers: Handlers, log: Logger, onRefusal?: (info:
       const parsed = def.input.safeParse(rawInput ?? {});
       if (!parsed.success) {
         log.warn('refused invalid input', { method: name, problems: describeIssues(parsed.error) });
-        return refuse('invalid_input', `Invalid input for ${name}: ${describeIssues(parsed.error)}`, issuesOf(parsed.error));
+        return refuse(
+          'invalid_input',
+          `Invalid input for ${name}: ${describeIssues(parsed.error)}`,
+          issuesOf(parsed.error),
+        );
       }
       try {
         const handler = handlers[name] as (input: unknown, ctx: CallContext) => unknown;
@@ -89,8 +101,14 @@ export function createRouter(handlers: Handlers, log: Logger, onRefusal?: (info:
         // Outputs are checked too: nothing unplanned (a Date, a credential) leaves the core.
         const out = def.output.safeParse(value);
         if (!out.success) {
-          log.error('service returned a value outside the contract', { method: name, problems: describeIssues(out.error) });
-          return refuse('internal', `The console produced an invalid answer for ${name}; this is a bug and was logged.`);
+          log.error('service returned a value outside the contract', {
+            method: name,
+            problems: describeIssues(out.error),
+          });
+          return refuse(
+            'internal',
+            `The console produced an invalid answer for ${name}; this is a bug and was logged.`,
+          );
         }
         return { ok: true, value: out.data };
       } catch (err) {

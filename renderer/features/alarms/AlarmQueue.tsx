@@ -46,7 +46,12 @@ export function AlarmQueue() {
                 data-seq={e.seq}
                 data-priority={priority}
                 divider
-                sx={{ borderLeft: 6, borderLeftColor: PRIORITY_COLOURS[priority], alignItems: 'flex-start', gap: 1.5 }}
+                sx={{
+                  borderLeft: 6,
+                  borderLeftColor: PRIORITY_COLOURS[priority],
+                  alignItems: 'flex-start',
+                  gap: 1.5,
+                }}
               >
                 <Chip
                   size="small"
@@ -54,14 +59,20 @@ export function AlarmQueue() {
                   sx={{ bgcolor: PRIORITY_COLOURS[priority], color: '#0b0f14', mt: 0.25 }}
                 />
                 <Box sx={{ flex: 1, minWidth: 0 }}>
-                  <Typography sx={{ fontWeight: 700, fontSize: '1.02rem' }}>{t(`alarmType.${a.type}`)}</Typography>
+                  <Typography sx={{ fontWeight: 700, fontSize: '1.02rem' }}>
+                    {t(`alarmType.${a.type}`)}
+                  </Typography>
                   <Typography variant="body2" color="text.secondary" noWrap>
                     {zoneName(a.zone)}
-                    {a.cameras.length > 0 ? ` · ${t('alarms.linkedCameras', { list: a.cameras.join(', ') })}` : ''}
+                    {a.cameras.length > 0
+                      ? ` · ${t('alarms.linkedCameras', { list: a.cameras.join(', ') })}`
+                      : ''}
                   </Typography>
                 </Box>
                 <Box sx={{ textAlign: 'right' }}>
-                  <Typography sx={{ fontVariantNumeric: 'tabular-nums', fontWeight: 600 }}>{formatClock(a.raisedAt)}</Typography>
+                  <Typography sx={{ fontVariantNumeric: 'tabular-nums', fontWeight: 600 }}>
+                    {formatClock(a.raisedAt)}
+                  </Typography>
                   <Typography variant="caption" color="text.secondary">
                     {age(now - e.receivedAt)}
                   </Typography>

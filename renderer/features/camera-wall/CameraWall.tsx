@@ -23,7 +23,9 @@ export function CameraWall() {
       testId="camera-wall"
       title={t('areas.cameraWall')}
       gridArea="wall"
-      actions={<Typography color="text.secondary">{t('cameras.count', { count: cameras.length })}</Typography>}
+      actions={
+        <Typography color="text.secondary">{t('cameras.count', { count: cameras.length })}</Typography>
+      }
     >
       {cameras.length === 0 ? (
         <Typography sx={{ p: 2 }} color="text.secondary">

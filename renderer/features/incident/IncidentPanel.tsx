@@ -33,8 +33,19 @@ export function IncidentPanel() {
           {contacts
             .filter((c) => EMERGENCY.has(c.kind))
             .map((c) => (
-              <Box key={c.id} data-testid="contact" sx={{ border: 1, borderColor: 'divider', borderRadius: 1, px: 1.5, py: 0.5, minWidth: 96 }}>
-                <Typography sx={{ fontSize: '1.6rem', fontWeight: 800, lineHeight: 1.1, color: c.kind === 'fire' ? 'error.main' : 'text.primary' }}>
+              <Box
+                key={c.id}
+                data-testid="contact"
+                sx={{ border: 1, borderColor: 'divider', borderRadius: 1, px: 1.5, py: 0.5, minWidth: 96 }}
+              >
+                <Typography
+                  sx={{
+                    fontSize: '1.6rem',
+                    fontWeight: 800,
+                    lineHeight: 1.1,
+                    color: c.kind === 'fire' ? 'error.main' : 'text.primary',
+                  }}
+                >
                   {c.number}
                 </Typography>
                 <Typography variant="caption" color="text.secondary">
@@ -66,8 +77,16 @@ export function IncidentPanel() {
         ) : (
           devices.map((e) =>
             e.kind === 'device' ? (
-              <Box key={e.seq} data-testid="device-event" sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
-                <Chip size="small" color={e.data.state === 'ok' ? 'success' : 'error'} label={t(`deviceState.${e.data.state}`)} />
+              <Box
+                key={e.seq}
+                data-testid="device-event"
+                sx={{ display: 'flex', gap: 1, alignItems: 'center' }}
+              >
+                <Chip
+                  size="small"
+                  color={e.data.state === 'ok' ? 'success' : 'error'}
+                  label={t(`deviceState.${e.data.state}`)}
+                />
                 <Typography variant="body2" sx={{ flex: 1 }} noWrap>
                   {e.data.deviceId}
                 </Typography>

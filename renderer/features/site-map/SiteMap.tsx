@@ -1,6 +1,6 @@
 import { Box, Typography } from '@mui/material';
 import { useTranslation } from 'react-i18next';
-import type { LatLon } from '../../../shared/domain/geo';
+import { distanceM, type LatLon } from '../../../shared/domain/geo';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
@@ -10,7 +10,7 @@ import { DEFAULT_PRIORITY } from '../../../shared/domain/alarm';
 
 /** Guards are stale after this long without a position (a later issue makes it configurable). */
 const STALE_MS = 60_000;
-const PLAN_W = 1200;
+/** The plan is drawn into a box with the ground's true proportions, PLAN_H units tall. */
 const PLAN_H = 1000;
 
 /**
@@ -27,6 +27,7 @@ export function SiteMap() {
   const age = useAge();
   const now = useNow(1000);
 
+  const PLAN_W = site ? Math.round(PLAN_H * groundAspect(site.plan.bounds)) : PLAN_H;
   // The plan image and the markers share one viewBox, so they scale together at any panel size.
   const place = (p: LatLon) => {
     if (!site) return { cx: 0, cy: 0 };
@@ -37,7 +38,9 @@ export function SiteMap() {
     };
   };
   const positions = Object.values(guards);
-  const recentAlarms = events.filter((e) => e.kind === 'alarm' && e.data.location && now - e.receivedAt < 10 * 60_000).slice(0, 20);
+  const recentAlarms = events
+    .filter((e) => e.kind === 'alarm' && e.data.location && now - e.receivedAt < 10 * 60_000)
+    .slice(0, 20);
 
   return (
     <AreaPanel
@@ -53,7 +56,14 @@ export function SiteMap() {
           preserveAspectRatio="xMidYMid meet"
           sx={{ position: 'absolute', inset: 0, width: '100%', height: '100%', display: 'block' }}
         >
-          <image href={site.plan.imageUrl} x={0} y={0} width={PLAN_W} height={PLAN_H} />
+          <image
+            href={site.plan.imageUrl}
+            x={0}
+            y={0}
+            width={PLAN_W}
+            height={PLAN_H}
+            preserveAspectRatio="none"
+          />
           {recentAlarms.map((e) =>
             e.kind === 'alarm' && e.data.location ? (
               <circle
@@ -83,7 +93,15 @@ export function SiteMap() {
               >
                 <title>{`${text(guard?.name)} · ${age(now - p.at)}`}</title>
                 <circle r={11} fill={stale ? '#8d9aa6' : '#66bb6a'} stroke="#0b0f14" strokeWidth={4} />
-                <text x={16} y={8} fontSize={26} fill="#dbe3ea" stroke="#0b0f14" strokeWidth={6} paintOrder="stroke">
+                <text
+                  x={16}
+                  y={8}
+                  fontSize={26}
+                  fill="#dbe3ea"
+                  stroke="#0b0f14"
+                  strokeWidth={6}
+                  paintOrder="stroke"
+                >
                   {text(guard?.name)}
                 </text>
               </g>
@@ -98,4 +116,12 @@ export function SiteMap() {
       )}
     </AreaPanel>
   );
+}
+
+/** Width over height of the ground the plan covers, in metres. */
+function groundAspect(bounds: { southWest: LatLon; northEast: LatLon }): number {
+  const { southWest: sw, northEast: ne } = bounds;
+  const width = distanceM(sw, { lat: sw.lat, lon: ne.lon });
+  const height = distanceM(sw, { lat: ne.lat, lon: sw.lon });
+  return height > 0 ? width / height : 1;
 }

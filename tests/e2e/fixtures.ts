@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { CHROMIUM, requireTool } from '../support/tools';
+import { tempDir } from '../support/temp';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export interface RunningConsole {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  /** Everything the web host printed, for failure messages. */
+  output(): string;
+}
+
+/** Starts `start:web` exactly as a person would (built renderer, temp data dir) and waits for its URL line. */
+export async function startConsole(
+  extraArgs: string[] = [],
+): Promise<RunningConsole & { stop(): Promise<void> }> {
+  const tmp = tempDir('console-e2e-');
+  let output = '';
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'electron/web-host/cli.ts', '--data-dir', tmp.dir, ...extraArgs],
+    { cwd: root, env: { ...process.env, CONSOLE_SKIP_BUILD: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the web host printed no URL in 30 s:\n${output}`)),
+      30_000,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /^Console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the web host exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    dataDir: tmp.dir,
+    process: child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      tmp.cleanup();
+    },
+  };
+}
+
+/** Fails the test on any console error or uncaught exception in the page. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
+  return errors;
+}
+
+export const test = base.extend<{ consoleApp: RunningConsole }>({
+  // Playwright requires the fixture's first parameter to be an object pattern.
+  // eslint-disable-next-line no-empty-pattern
+  consoleApp: async ({}, use, testInfo) => {
+    const chromium = requireTool('Chromium', existsSync(CHROMIUM), 'apt-get install chromium');
+    testInfo.skip(!chromium.available, chromium.reason);
+    if (!existsSync(resolve(root, 'out/renderer/index.html')))
+      throw new Error('run `npm run build` first (npm run test:e2e does)');
+    const app = await startConsole();
+    await use(app);
+    await app.stop();
+  },
+});
+
+export { expect };

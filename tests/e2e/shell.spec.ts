@@ -1,0 +1,50 @@
+import { collectPageErrors, expect, test } from './fixtures';
+
+test('the console opens on the demo site: four areas, hub connected, live demo events, language switch', async ({
+  page,
+  consoleApp,
+}, testInfo) => {
+  const errors = collectPageErrors(page);
+  await page.goto(consoleApp.url);
+
+  for (const area of ['camera-wall', 'site-map', 'alarm-queue', 'incident-panel']) {
+    await expect(page.getByTestId(area), area).toBeVisible();
+  }
+  await expect(page.getByTestId('hub-status')).toHaveAttribute('data-state', 'connected');
+  await expect(page.getByTestId('hub-status')).toHaveAttribute('data-outbox', '0');
+
+  // The demo site's cameras, guards walking their routes, and at least one alarm from the demo hub.
+  await expect(page.getByTestId('camera-tile')).toHaveCount(10);
+  await expect(page.getByTestId('guard-marker').first()).toBeVisible();
+  const firstMarker = page.getByTestId('guard-marker').nth(1);
+  const before = await firstMarker.getAttribute('transform');
+  await expect.poll(() => firstMarker.getAttribute('transform'), { timeout: 15_000 }).not.toBe(before);
+  await expect(page.getByTestId('alarm-event').first()).toBeVisible({ timeout: 20_000 });
+
+  // zh-CN by default, English on the switch, and back.
+  await expect(page.getByTestId('alarm-queue').getByRole('heading')).toHaveText('报警队列');
+  await expect(page.getByTestId('hub-status')).toContainText('平台已连接');
+  await page.screenshot({ path: testInfo.outputPath('console-zh-CN.png') });
+  await page.getByTestId('language-switch').click();
+  await expect(page.getByTestId('alarm-queue').getByRole('heading')).toHaveText('Alarm queue');
+  await expect(page.getByTestId('hub-status')).toContainText('Hub connected');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.screenshot({ path: testInfo.outputPath('console-en.png') });
+
+  // The choice is the operator's: a reload keeps English.
+  await page.reload();
+  await expect(page.getByTestId('alarm-queue').getByRole('heading')).toHaveText('Alarm queue');
+  await page.getByTestId('language-switch').click();
+  await expect(page.getByTestId('camera-wall').getByRole('heading')).toHaveText('视频监控墙');
+
+  expect(errors).toEqual([]);
+});
+
+test('the page says plainly when it loses the console service', async ({ page, consoleApp }) => {
+  await page.goto(consoleApp.url);
+  await expect(page.getByTestId('hub-status')).toHaveAttribute('data-state', 'connected');
+  await expect(page.getByTestId('core-link')).toHaveCount(0);
+  consoleApp.process.kill('SIGKILL');
+  await expect(page.getByTestId('core-link')).toBeVisible();
+  await expect(page.getByTestId('core-link')).toContainText('与本机服务的连接中断');
+});

@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/**
+ * A test that needs a system tool (Chromium, ffmpeg, GStreamer) skips on a developer machine without it,
+ * with a message saying what to install, but FAILS in CI (CI=true), where .ci/run installs everything.
+ */
+export function requireTool(
+  name: string,
+  found: boolean,
+  install: string,
+): { available: boolean; reason: string } {
+  const reason = `${name} is not installed (${install})`;
+  if (!found && process.env.CI)
+    throw new Error(`${reason}; CI must have it, so this is a failure, not a skip`);
+  if (!found) console.warn(`SKIPPED: ${reason}`);
+  return { available: found, reason };
+}
+
+export function commandExists(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumAvailable = () => existsSync(CHROMIUM);

@@ -1,0 +1,125 @@
+import Database from 'better-sqlite3';
+import type { Knex } from 'knex';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../electron/core/db/database';
+import { checkMigrationList, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/db/migrations';
+import { silentLogger } from '../../electron/core/util/log';
+import { tempDir } from '../support/temp';
+
+describe('database and migrations', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('the migration list is strictly increasing from 1', () => {
+    expect(() => checkMigrationList(MIGRATIONS)).not.toThrow();
+    expect(() => checkMigrationList([MIGRATIONS[0]!, MIGRATIONS[0]!])).toThrow(/expected version 2/);
+  });
+
+  it('opens a new file with WAL, synchronous=FULL and foreign keys, at the latest version', async () => {
+    const file = join(tmp.dir, 'c.sqlite');
+    const db = await openDatabase({ file, log: silentLogger });
+    expect(await schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    const [journal] = (await db.raw('PRAGMA journal_mode')) as { journal_mode: string }[];
+    const [sync] = (await db.raw('PRAGMA synchronous')) as { synchronous: number }[];
+    const [fk] = (await db.raw('PRAGMA foreign_keys')) as { foreign_keys: number }[];
+    expect(journal?.journal_mode).toBe('wal');
+    expect(sync?.synchronous).toBe(2); // FULL
+    expect(fk?.foreign_keys).toBe(1);
+    await db.destroy();
+  });
+
+  it('migration 1 creates the foundation tables, their keys and indexes', async () => {
+    const db = await openDatabase({
+      file: ':memory:',
+      log: silentLogger,
+      migrations: MIGRATIONS.slice(0, 1),
+    });
+    for (const table of ['meta', 'hub_events', 'outbox', 'operator_prefs', 'guard_positions']) {
+      expect(await db.schema.hasTable(table), table).toBe(true);
+    }
+    await db('outbox').insert({ key: 'k1', type: 't', payload: '{}', created_at: 1 });
+    await expect(db('outbox').insert({ key: 'k1', type: 't', payload: '{}', created_at: 2 })).rejects.toThrow(
+      /UNIQUE/,
+    );
+    // The position history is read per guard and time range; it must not scan the whole table.
+    const plan = (await db.raw(
+      "EXPLAIN QUERY PLAN SELECT * FROM guard_positions WHERE guard_id = 'g' AND at BETWEEN 1 AND 2",
+    )) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX guard_positions_guard_at/);
+    await db.destroy();
+  });
+
+  it('reopening an up-to-date database runs nothing and keeps the data', async () => {
+    const file = join(tmp.dir, 'c.sqlite');
+    const first = await openDatabase({ file, log: silentLogger });
+    await first('meta').insert({ key: 'x', value: '1' });
+    await first.destroy();
+    let backups = 0;
+    const again = await openDatabase({ file, log: silentLogger, beforeMigrate: async () => void backups++ });
+    expect(await again('meta').where({ key: 'x' }).first()).toEqual({ key: 'x', value: '1' });
+    expect(backups).toBe(0);
+    await again.destroy();
+  });
+
+  it('runs the backup hook before migrating an existing older database', async () => {
+    const file = join(tmp.dir, 'c.sqlite');
+    const old = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS.slice(0, 1) });
+    await old.destroy();
+    const extra = {
+      version: MIGRATIONS.length + 1,
+      name: 'test-only',
+      up: async (trx: Knex.Transaction) => {
+        await trx.schema.createTable('extra', (t) => t.text('id'));
+      },
+    };
+    const seen: number[] = [];
+    const db = await openDatabase({
+      file,
+      log: silentLogger,
+      migrations: [...MIGRATIONS, extra],
+      beforeMigrate: async (_db, from) => void seen.push(from),
+    });
+    expect(seen).toEqual([MIGRATIONS.length]);
+    expect(await db.schema.hasTable('extra')).toBe(true);
+    await db.destroy();
+  });
+
+  it('a failing migration leaves the previous version and no half-made tables', async () => {
+    const file = join(tmp.dir, 'c.sqlite');
+    const broken = {
+      version: MIGRATIONS.length + 1,
+      name: 'broken',
+      up: async (trx: Knex.Transaction) => {
+        await trx.schema.createTable('half', (t) => t.text('id'));
+        throw new Error('disk on fire');
+      },
+    };
+    await expect(
+      openDatabase({ file, log: silentLogger, migrations: [...MIGRATIONS, broken] }),
+    ).rejects.toThrow('disk on fire');
+    const raw = new Database(file);
+    expect(raw.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
+    raw.close();
+  });
+
+  it('refuses a database written by a newer version, with a clear message, and leaves it untouched', async () => {
+    const file = join(tmp.dir, 'future.sqlite');
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
+    raw.exec('CREATE TABLE from_the_future (x)');
+    raw.close();
+    const attempt = openDatabase({ file, log: silentLogger });
+    await expect(attempt).rejects.toBeInstanceOf(DatabaseTooNewError);
+    await expect(openDatabase({ file, log: silentLogger })).rejects.toThrow(
+      /newer version of the console \(schema \d+; this version knows up to \d+\)/,
+    );
+    const after = new Database(file);
+    expect(after.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION + 5);
+    after.close();
+  });
+});

@@ -1,0 +1,101 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demoSitePath, loadSite, SiteFileError, siteView } from '../../electron/core/site/load-site';
+import { tempDir } from '../support/temp';
+
+function demoJson(): Record<string, unknown> & {
+  cameras: Record<string, unknown>[];
+  guards: Record<string, unknown>[];
+} {
+  return JSON.parse(readFileSync(demoSitePath(), 'utf8'));
+}
+
+describe('site file', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  const write = (site: unknown) => {
+    copyFileSync(join(demoSitePath(), '../plan.svg'), join(tmp.dir, 'plan.svg'));
+    const file = join(tmp.dir, 'site.json');
+    writeFileSync(file, JSON.stringify(site));
+    return file;
+  };
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('the demo site is valid and believable: 8+ cameras, 4+ guards on routes, emergency contacts', () => {
+    const { site } = loadSite(demoSitePath());
+    expect(site.cameras.length).toBeGreaterThanOrEqual(8);
+    expect(site.guards.filter((g) => g.route).length).toBeGreaterThanOrEqual(4);
+    expect(site.contacts.map((c) => c.number)).toEqual(expect.arrayContaining(['110', '119', '120', '122']));
+  });
+
+  it.each([
+    [
+      'a missing stream URL',
+      (s: ReturnType<typeof demoJson>) => delete (s.cameras[3]!.streams as Record<string, unknown>).main,
+      'cameras[3].streams.main',
+    ],
+    [
+      'a stream URL of an unknown scheme',
+      (s: ReturnType<typeof demoJson>) =>
+        ((s.cameras[0]!.streams as Record<string, unknown>).main = 'ftp://x'),
+      'cameras[0].streams.main',
+    ],
+    [
+      'a duplicate camera id',
+      (s: ReturnType<typeof demoJson>) => (s.cameras[1]!.id = s.cameras[0]!.id),
+      'cameras[1].id',
+    ],
+    [
+      'a camera in an unknown zone',
+      (s: ReturnType<typeof demoJson>) => (s.cameras[2]!.zone = 'nowhere'),
+      'cameras[2].zone',
+    ],
+    [
+      'a guard on an unknown route',
+      (s: ReturnType<typeof demoJson>) => (s.guards[1]!.route = 'nowhere'),
+      'guards[1].route',
+    ],
+    [
+      'a latitude out of range',
+      (s: ReturnType<typeof demoJson>) => (s.cameras[0]!.position = { lat: 123, lon: 120 }),
+      'cameras[0].position.lat',
+    ],
+  ])('refuses %s with the path of the bad field', (_what, spoil, path) => {
+    const site = demoJson();
+    spoil(site);
+    const file = write(site);
+    let error: unknown;
+    try {
+      loadSite(file);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SiteFileError);
+    expect((error as SiteFileError).problems.map((p) => p.path)).toContain(path);
+    expect((error as Error).message).toContain(file);
+  });
+
+  it('refuses a file that is not JSON, or whose plan image is missing', () => {
+    const file = join(tmp.dir, 'broken.json');
+    writeFileSync(file, '{ cameras: [');
+    expect(() => loadSite(file)).toThrow(/is not JSON/);
+    const site = demoJson();
+    (site.plan as Record<string, unknown>).image = 'missing.png';
+    expect(() => loadSite(write(site))).toThrow(/plan.image: file not found/);
+  });
+
+  it('the renderer view carries no credentials and no device ids', () => {
+    const site = demoJson();
+    (site.cameras[0]!.streams as Record<string, unknown>).main =
+      'rtsp://admin:Secr3t!@10.0.0.21:554/Streaming/Channels/101';
+    const view = siteView(loadSite(write(site)));
+    const text = JSON.stringify(view);
+    expect(text).not.toContain('Secr3t');
+    expect(view.cameras[0]!.source).toBe('rtsp://***@10.0.0.21:554/Streaming/Channels/101');
+    expect(text).not.toContain('guard-phone');
+    expect(view.plan.imageUrl).toMatch(/^data:image\/svg\+xml;base64,/);
+  });
+});
