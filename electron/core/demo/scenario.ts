@@ -253,7 +253,7 @@ export class DemoScenario {
                   },
                 });
               },
-              60_000 + this.random() * 120_000,
+              Math.round(60_000 + this.random() * 120_000),
             ),
           );
           this.scheduleDeviceFault();

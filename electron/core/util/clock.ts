@@ -34,7 +34,7 @@ export class ManualClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): unknown {
     const id = this.nextId++;
-    this.timers.set(id, { at: this.current + Math.max(0, ms), fn });
+    this.timers.set(id, { at: this.current + Math.max(0, Math.round(ms)), fn });
     return id;
   }
 
@@ -44,7 +44,7 @@ export class ManualClock implements Clock {
 
   setInterval(fn: () => void, ms: number): unknown {
     const id = this.nextId++;
-    const every = Math.max(1, ms);
+    const every = Math.max(1, Math.round(ms));
     this.timers.set(id, { at: this.current + every, fn, every });
     return id;
   }
