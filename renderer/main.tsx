@@ -8,6 +8,6 @@ document.documentElement.lang = initialLocale();
 const model = createConsoleModel();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App model={model} />
+    <App model={model} popout={window.location.hash === '#wall'} />
   </StrictMode>,
 );

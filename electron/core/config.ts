@@ -1,9 +1,10 @@
-import type { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { OperatorView } from '../../shared/contract';
 import type { Locale } from '../../shared/domain/text';
 import type { SocketFactory } from './hub/link';
+import type { ProfileSettings } from './streams/ffmpeg';
+import type { Spawner, SupervisionSettings } from './streams/worker';
 import type { Clock } from './util/clock';
 import type { IdGenerator } from './util/ids';
 import type { Logger } from './util/log';
@@ -31,10 +32,16 @@ export interface ConsoleConfig {
   defaultLocale?: Locale;
   carrierHint?: 'ipc' | 'ws' | 'memory';
   nativeBinding?: string;
+  /** The ffmpeg binary; else FFMPEG_PATH, the bundled one, `ffmpeg` on PATH. */
   ffmpegPath?: string;
+  streams?: {
+    supervision?: Partial<SupervisionSettings>;
+    profiles?: Partial<Record<'main' | 'sub', Partial<ProfileSettings>>>;
+    idleStopMs?: number;
+  };
   clock?: Clock;
   ids?: IdGenerator;
-  spawn?: typeof spawn;
+  spawn?: Spawner;
   socketFactory?: SocketFactory;
   log?: Logger;
   /** Position events reach renderers at most this often (batched). */

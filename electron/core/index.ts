@@ -21,8 +21,17 @@ import { DemoScenario } from './demo/scenario';
 import { SiteHub } from './demo/site-hub';
 import { HubLink, type SocketFactory } from './hub/link';
 import { rowToStoredEvent, type InboxApplier } from './hub/inbox';
-import { createRouter, type Carrier, type Handlers, type Router, type Session } from './router/router';
+import {
+  createRouter,
+  ServiceError,
+  type Carrier,
+  type Handlers,
+  type Router,
+  type Session,
+} from './router/router';
 import { demoSitePath, loadSite, siteView } from './site/load-site';
+import { StreamGateway } from './streams/gateway';
+import { saveSnapshot } from './streams/snapshot';
 
 export type { ConsoleConfig } from './config';
 export const PRODUCT = 'Control Room Console';
@@ -33,6 +42,7 @@ export interface ConsoleCore {
   bus: EventBus;
   db: Knex;
   hub: HubLink;
+  gateway: StreamGateway;
   demoHub: SiteHub | undefined;
   info: SystemInfo;
   openSession(carrier: Carrier, operator?: OperatorView | null): Session;
@@ -123,6 +133,19 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     pendingPositions.clear();
   }, config.positionFlushMs ?? 500);
 
+  const gateway = new StreamGateway({
+    cameras: loaded.site.cameras,
+    clock,
+    log: log.child('video'),
+    workDir: join(config.dataDir, 'video'),
+    ffmpegPath: config.ffmpegPath,
+    spawn: config.spawn,
+    supervision: config.streams?.supervision,
+    profiles: config.streams?.profiles,
+    idleStopMs: config.streams?.idleStopMs,
+    onStatus: (streams) => bus.emit('streams.status', { streams }),
+  });
+
   const hub = new HubLink({
     url: hubTarget.url,
     token: hubTarget.token,
@@ -192,6 +215,13 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       };
     },
     'notices.recent': () => ({ notices: [...notices] }),
+    'streams.endpoint': () => ({ url: gateway.url, token: gateway.token }),
+    'streams.list': () => ({ streams: gateway.statuses() }),
+    'streams.snapshot': ({ cameraId, profile, png }) => {
+      if (!loaded.site.cameras.some((c) => c.id === cameraId))
+        throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
+      return saveSnapshot(join(config.dataDir, 'snapshots'), cameraId, profile, png, clock.now());
+    },
     'prefs.get': async ({ key }, { session }) => {
       const row = (await db('operator_prefs').where({ operator_id: session.operator!.id, key }).first()) as
         { value: string } | undefined;
@@ -212,6 +242,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   };
   const router = createRouter(handlers, log.child('router'));
 
+  await gateway.start();
   await hub.start();
   scenario?.start();
   log.info('console core started', { consoleId, demo: Boolean(demoHub), site: loaded.file });
@@ -222,6 +253,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     bus,
     db,
     hub,
+    gateway,
     demoHub,
     info,
     openSession: (carrier, operator) => ({
@@ -234,6 +266,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       stopped = true;
       clock.clearInterval(flushTimer);
       scenario?.stop();
+      await gateway.stop();
       await hub.stop();
       await demoHub?.stop();
       await db.destroy();

@@ -8,6 +8,7 @@ import {
   type OperatorView,
   type SiteView,
   type StoredHubEvent,
+  type StreamStatus,
   type SystemInfo,
 } from '../../shared/contract';
 import { createStore, type Store } from './store';
@@ -27,8 +28,14 @@ export interface ConsoleModel {
   events: Store<StoredHubEvent[]>;
   guards: Store<Record<string, GuardPosition>>;
   notices: Store<Notice[]>;
+  /** Stream health by `cameraId/profile`. */
+  streams: Store<Record<string, StreamStatus>>;
+  /** Where the video gateway is (loopback WebSocket + token). */
+  video: Store<{ url: string; token: string } | null>;
   dispose(): void;
 }
+
+export const streamKey = (cameraId: string, profile: string) => `${cameraId}/${profile}`;
 
 export function createConsoleModel(transport: RendererTransport = pickTransport()): ConsoleModel {
   const client = createClient(transport, (name, why) =>
@@ -44,6 +51,8 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
     events: createStore<StoredHubEvent[]>([]),
     guards: createStore<Record<string, GuardPosition>>({}),
     notices: createStore<Notice[]>([]),
+    streams: createStore<Record<string, StreamStatus>>({}),
+    video: createStore<{ url: string; token: string } | null>(null),
     dispose: () => undefined,
   };
 
@@ -54,9 +63,16 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
       return [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, EVENT_CAP);
     });
 
+  const mergeStreams = (incoming: StreamStatus[]) =>
+    model.streams.set((prev) => {
+      const next = { ...prev };
+      for (const s of incoming) next[streamKey(s.cameraId, s.profile)] = s;
+      return next;
+    });
+
   // Everything is (re)loaded whenever the link to the core opens, so a reconnect never leaves stale views.
   const loadSnapshot = async () => {
-    const [info, session, site, hub, recent, guards, notices] = await Promise.all([
+    const [info, session, site, hub, recent, guards, notices, video, streams] = await Promise.all([
       client.call('system.info'),
       client.call('session.current'),
       client.call('site.get'),
@@ -64,7 +80,11 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
       client.call('events.recent', { limit: 200 }),
       client.call('guards.latest'),
       client.call('notices.recent'),
+      client.call('streams.endpoint'),
+      client.call('streams.list'),
     ]);
+    model.video.set((prev) => (prev && prev.url === video.url && prev.token === video.token ? prev : video));
+    mergeStreams(streams.streams);
     model.info.set(info);
     model.operator.set(session.operator);
     model.site.set(site);
@@ -84,6 +104,7 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
         return next;
       }),
     ),
+    client.on('streams.status', ({ streams }) => mergeStreams(streams)),
     client.on('notice', (n) => model.notices.set((prev) => [...prev.slice(-49), n])),
     transport.onLink((state) => {
       model.link.set(state);

@@ -32,7 +32,7 @@ function Notices({ model }: { model: ConsoleModel }) {
   );
 }
 
-export function App({ model }: { model: ConsoleModel }) {
+export function App({ model, popout = false }: { model: ConsoleModel; popout?: boolean }) {
   const operator = useStore(model.operator);
 
   // The operator's language follows them to any console; the choice is stored when they switch.
@@ -52,6 +52,21 @@ export function App({ model }: { model: ConsoleModel }) {
     i18next.on('languageChanged', onChange);
     return () => i18next.off('languageChanged', onChange);
   }, [model, operator]);
+
+  // The pop-out wall (a second window, on another display) shows only the camera wall.
+  if (popout) {
+    return (
+      <ThemeProvider theme={theme}>
+        <CssBaseline />
+        <ConsoleContext.Provider value={model}>
+          <Box sx={{ height: '100vh', display: 'grid', gridTemplateAreas: '"wall"', p: 0.5 }}>
+            <CameraWall popout />
+          </Box>
+          <Notices model={model} />
+        </ConsoleContext.Provider>
+      </ThemeProvider>
+    );
+  }
 
   return (
     <ThemeProvider theme={theme}>

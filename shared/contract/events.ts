@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GuardPosition, HubStatus, Notice, StoredHubEvent } from './views';
+import { GuardPosition, HubStatus, Notice, StoredHubEvent, StreamStatus } from './views';
 
 /** Everything the core pushes to renderers. High-rate topics are batched by the core before sending. */
 export const events = {
@@ -7,6 +7,8 @@ export const events = {
   'hub.event': StoredHubEvent,
   'guards.positions': z.object({ positions: z.array(GuardPosition) }),
   notice: Notice,
+  /** Every watched stream, at most once a second, and at once on a state change. */
+  'streams.status': z.object({ streams: z.array(StreamStatus) }),
 };
 
 export type Events = typeof events;

@@ -1,16 +1,33 @@
 import { z } from 'zod';
 import { method } from './common';
 import { HubEventBody } from './hub';
-import { GuardPosition, HubStatus, Notice, SessionView, SiteView, StoredHubEvent, SystemInfo } from './views';
+import {
+  GuardPosition,
+  HubStatus,
+  Notice,
+  SessionView,
+  SiteView,
+  StoredHubEvent,
+  StreamStatus,
+  SystemInfo,
+  WallSetup,
+} from './views';
+import { Id } from './common';
+import { StreamProfile } from '../domain/site';
 import { Locale } from '../domain/text';
 
 const Empty = z.object({}).strict();
 const Done = z.object({ done: z.literal(true) });
 
 /** Operator preferences, validated per key so nothing unknown reaches the database. */
-export const PrefEntry = z.discriminatedUnion('key', [z.object({ key: z.literal('locale'), value: Locale })]);
+export const PrefEntry = z.discriminatedUnion('key', [
+  z.object({ key: z.literal('locale'), value: Locale }),
+  z.object({ key: z.literal('wall'), value: WallSetup }),
+]);
 export type PrefEntry = z.infer<typeof PrefEntry>;
-export const PrefKey = z.enum(PrefEntry.options.map((o) => o.shape.key.value) as ['locale']);
+export const PrefKey = z.enum(
+  PrefEntry.options.map((o) => o.shape.key.value) as [PrefEntry['key'], ...PrefEntry['key'][]],
+);
 
 const EVENT_KINDS = HubEventBody.options.map((o) => o.shape.kind.value) as [
   HubEventBody['kind'],
@@ -82,6 +99,38 @@ export const methods = {
     role: 'operator',
     mutates: false,
     summary: 'Messages from the core to the operator since start (database restored, hub refused us...).',
+  }),
+  'streams.endpoint': method({
+    input: Empty,
+    output: z.object({ url: z.string(), token: z.string() }),
+    role: 'operator',
+    mutates: false,
+    summary:
+      'Where the video gateway serves streams: `${url}/${cameraId}/${profile}?token=${token}` (loopback only).',
+  }),
+  'streams.list': method({
+    input: Empty,
+    output: z.object({ streams: z.array(StreamStatus) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'The status of every stream that has been watched since start.',
+  }),
+  'streams.snapshot': method({
+    input: z
+      .object({
+        cameraId: Id,
+        profile: StreamProfile,
+        /** PNG bytes, base64, as the tile's canvas drew them. */
+        png: z
+          .string()
+          .max(12_000_000)
+          .regex(/^[A-Za-z0-9+/]+=*$/, 'base64 PNG data'),
+      })
+      .strict(),
+    output: z.object({ file: z.string(), at: z.number().int() }),
+    role: 'operator',
+    mutates: true,
+    summary: 'Save the current frame of a tile as a PNG in the data directory, to attach to an incident.',
   }),
   'prefs.get': method({
     input: z.object({ key: PrefKey }).strict(),

@@ -91,3 +91,50 @@ export const Notice = z.object({
   at: EpochMs,
 });
 export type Notice = z.infer<typeof Notice>;
+
+/**
+ * A stream's health, as the wall shows it. `offline` carries since when and, while a retry is scheduled,
+ * when it will happen; a tile never shows a frozen picture for anything but `live`.
+ */
+export const STREAM_STATES = ['idle', 'connecting', 'live', 'stalled', 'offline'] as const;
+export const StreamState = z.enum(STREAM_STATES);
+export type StreamState = z.infer<typeof StreamState>;
+
+export const StreamStatus = z.object({
+  cameraId: Id,
+  profile: StreamProfile,
+  state: StreamState,
+  since: EpochMs,
+  offlineSince: EpochMs.optional(),
+  retryAt: EpochMs.optional(),
+  lastFrameAt: EpochMs.optional(),
+  /** What went wrong, in plain words, credentials removed. */
+  error: z.string().optional(),
+  fps: z.number().nonnegative(),
+  kbps: z.number().nonnegative(),
+  viewers: z.number().int().nonnegative(),
+  restarts: z.number().int().nonnegative(),
+});
+export type StreamStatus = z.infer<typeof StreamStatus>;
+
+export const WALL_LAYOUTS = ['1', '4', '9', '16', '1+5', '1+7'] as const;
+export const WallLayout = z.enum(WALL_LAYOUTS);
+export type WallLayout = z.infer<typeof WallLayout>;
+
+/** What an operator's wall looks like: the layout and which camera is in each tile. */
+export const WallSetup = z.object({
+  layout: WallLayout,
+  tiles: z.array(Id.nullable()).max(16),
+  /** Tile index → cameras cycled through it, and seconds per camera. */
+  tours: z
+    .array(
+      z.object({
+        tile: z.number().int().min(0).max(15),
+        cameras: z.array(Id).min(2).max(32),
+        seconds: z.number().int().min(3).max(600),
+      }),
+    )
+    .max(16)
+    .default([]),
+});
+export type WallSetup = z.infer<typeof WallSetup>;

@@ -9,7 +9,12 @@ function run(seed: number, minutes: number) {
   const { site } = loadSite(demoSitePath());
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 14, 0));
   const published: HubEventBody[] = [];
-  const scenario = new DemoScenario({ site, clock, seed, publish: (b) => published.push(HubEventBody.parse(b)) });
+  const scenario = new DemoScenario({
+    site,
+    clock,
+    seed,
+    publish: (b) => published.push(HubEventBody.parse(b)),
+  });
   scenario.start();
   clock.advance(minutes * 60_000);
   scenario.stop();
@@ -25,7 +30,9 @@ describe('demo scenario', () => {
   it('guards on a route walk it at a walking pace; the gate post stays put', () => {
     const { site, published } = run(2, 10);
     const byGuard = new Map<string, { lat: number; lon: number }[]>();
-    for (const e of published) if (e.kind === 'position') byGuard.set(e.data.guardId, [...(byGuard.get(e.data.guardId) ?? []), e.data.position]);
+    for (const e of published)
+      if (e.kind === 'position')
+        byGuard.set(e.data.guardId, [...(byGuard.get(e.data.guardId) ?? []), e.data.position]);
     expect([...byGuard.keys()].sort()).toEqual(site.guards.map((g) => g.id).sort());
     for (const guard of site.guards) {
       const track = byGuard.get(guard.id)!;

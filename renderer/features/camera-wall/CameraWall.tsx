@@ -1,68 +1,262 @@
-import { Box, Typography } from '@mui/material';
+import {
+  Box,
+  Button,
+  Chip,
+  Dialog,
+  DialogTitle,
+  List,
+  ListItemButton,
+  ToggleButton,
+  ToggleButtonGroup,
+  Tooltip,
+  Typography,
+} from '@mui/material';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { WALL_LAYOUTS, type WallLayout } from '../../../shared/contract';
+import { assignCamera, fitTiles, LAYOUTS, swapTiles, tourCamera } from '../../../shared/domain/wall';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
-import { useText } from '../../app/hooks';
+import { useNow, useText } from '../../app/hooks';
+import { CameraTile } from './CameraTile';
+import { useWallSetup } from './useWallSetup';
+
+const LAYOUT_KEYS: Record<string, WallLayout> = {
+  '1': '1',
+  '4': '4',
+  '9': '9',
+  '6': '16',
+  '5': '1+5',
+  '7': '1+7',
+};
 
 /**
- * The wall of camera tiles. Until the stream gateway runs, each tile says so plainly: a tile must never
- * look like live video when it is not.
+ * The video wall. Grid tiles play the light `sub` stream; the focus view plays `main`. Layout and tile
+ * assignment are the operator's and follow them. Alt+1/4/9/6/5/7 switch layouts (6 = 16 tiles).
  */
-export function CameraWall() {
+export function CameraWall({ popout = false }: { popout?: boolean }) {
   const { t } = useTranslation();
   const model = useConsole();
   const site = useStore(model.site);
   const text = useText();
-  const cameras = site?.cameras ?? [];
-  const zoneName = (id: string | undefined) => text(site?.zones.find((z) => z.id === id)?.name);
-  const columns = cameras.length <= 4 ? 2 : cameras.length <= 9 ? 3 : 4;
+  const cameras = useMemo(() => site?.cameras ?? [], [site]);
+  const cameraIds = useMemo(() => cameras.map((c) => c.id), [cameras]);
+  const [setup, update] = useWallSetup(model, cameraIds);
+  const [focused, setFocused] = useState<string | null>(null);
+  const [picking, setPicking] = useState<number | null>(null);
+  const [tourStarts] = useState(() => new Map<number, number>());
+  const now = useNow(1000);
+  const geometry = LAYOUTS[setup.layout];
+
+  const setLayout = useCallback(
+    (layout: WallLayout) =>
+      update((prev) => ({ ...prev, layout, tiles: fitTiles(layout, prev.tiles, cameraIds) })),
+    [update, cameraIds],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && focused) setFocused(null);
+      const layout = e.altKey ? LAYOUT_KEYS[e.key] : undefined;
+      if (layout) {
+        e.preventDefault();
+        setLayout(layout);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [focused, setLayout]);
+
+  const tileCamera = (index: number) => {
+    const tour = setup.tours.find((x) => x.tile === index);
+    if (tour) {
+      if (!tourStarts.has(index)) tourStarts.set(index, now);
+      return tourCamera(tour.cameras, tour.seconds, tourStarts.get(index)!, now);
+    }
+    return setup.tiles[index] ?? undefined;
+  };
+
+  const focusedCamera = cameras.find((c) => c.id === focused);
+
+  const toolbar = (
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+      <ToggleButtonGroup
+        size="small"
+        exclusive
+        value={setup.layout}
+        onChange={(_e, v: WallLayout | null) => v && setLayout(v)}
+        aria-label={t('cameras.layout')}
+      >
+        {WALL_LAYOUTS.map((l) => (
+          <ToggleButton key={l} value={l} data-testid={`layout-${l}`} sx={{ py: 0.25, px: 1 }}>
+            {l}
+          </ToggleButton>
+        ))}
+      </ToggleButtonGroup>
+      {!popout && (
+        <Tooltip title={t('cameras.popOutTitle')}>
+          <Button
+            size="small"
+            variant="outlined"
+            data-testid="wall-popout"
+            onClick={() =>
+              window.open(
+                `${window.location.pathname}${window.location.search}#wall`,
+                'console-wall',
+                'popup,width=1280,height=800',
+              )
+            }
+          >
+            {t('cameras.popOut')}
+          </Button>
+        </Tooltip>
+      )}
+    </Box>
+  );
 
   return (
-    <AreaPanel
-      testId="camera-wall"
-      title={t('areas.cameraWall')}
-      gridArea="wall"
-      actions={
-        <Typography color="text.secondary">{t('cameras.count', { count: cameras.length })}</Typography>
-      }
-    >
-      {cameras.length === 0 ? (
-        <Typography sx={{ p: 2 }} color="text.secondary">
-          {t('cameras.noCameras')}
-        </Typography>
-      ) : (
-        <Box sx={{ display: 'grid', gridTemplateColumns: `repeat(${columns}, 1fr)`, gap: 0.5, p: 0.5 }}>
-          {cameras.map((camera) => (
-            <Box
-              key={camera.id}
-              data-testid="camera-tile"
-              data-camera-id={camera.id}
-              data-status="idle"
-              sx={{
-                aspectRatio: '16 / 9',
-                bgcolor: '#05080b',
-                border: 1,
-                borderColor: 'divider',
-                display: 'flex',
-                flexDirection: 'column',
-                justifyContent: 'space-between',
-                p: 1,
-              }}
-            >
-              <Typography sx={{ fontWeight: 600 }} noWrap>
-                {text(camera.name)}
-              </Typography>
-              <Typography variant="body2" color="text.secondary" sx={{ textAlign: 'center' }}>
-                {t('cameras.waitingGateway')}
-              </Typography>
-              <Typography variant="caption" color="text.secondary" noWrap>
-                {camera.id} · {zoneName(camera.zone)}
-              </Typography>
-            </Box>
-          ))}
+    <AreaPanel testId="camera-wall" title={t('areas.cameraWall')} gridArea="wall" actions={toolbar}>
+      <Box sx={{ display: 'flex', height: '100%' }}>
+        <Box
+          data-testid="wall-grid"
+          data-layout={setup.layout}
+          sx={{
+            flex: 1,
+            display: 'grid',
+            gap: '3px',
+            p: '3px',
+            gridTemplateColumns: `repeat(${geometry.cols}, minmax(0, 1fr))`,
+            gridTemplateRows: `repeat(${geometry.rows}, minmax(0, 1fr))`,
+            minWidth: 0,
+          }}
+        >
+          {geometry.tiles.map((slot, index) => {
+            const id = tileCamera(index);
+            const camera = cameras.find((c) => c.id === id);
+            return (
+              <Box
+                key={index}
+                sx={{
+                  gridColumn: `${slot.col} / span ${slot.colSpan}`,
+                  gridRow: `${slot.row} / span ${slot.rowSpan}`,
+                  display: 'grid',
+                  minHeight: 0,
+                  minWidth: 0,
+                }}
+              >
+                <CameraTile
+                  camera={camera}
+                  index={index}
+                  profile="sub"
+                  large={slot.colSpan > 1}
+                  touring={setup.tours.some((x) => x.tile === index)}
+                  actions={{
+                    onFocus: () => camera && setFocused(camera.id),
+                    onDropCamera: (cameraId) =>
+                      update((prev) => ({ ...prev, tiles: assignCamera(prev.tiles, index, cameraId) })),
+                    onDropTile: (from) =>
+                      update((prev) => ({ ...prev, tiles: swapTiles(prev.tiles, from, index) })),
+                    onPick: () => setPicking(index),
+                    onClear: () =>
+                      update((prev) => ({
+                        ...prev,
+                        tiles: prev.tiles.map((x, i) => (i === index ? null : x)),
+                        tours: prev.tours.filter((x) => x.tile !== index),
+                      })),
+                    onTour: (scope) => {
+                      const group =
+                        scope === 'zone' && camera?.zone
+                          ? cameras.filter((c) => c.zone === camera.zone)
+                          : cameras;
+                      const ids = group.map((c) => c.id);
+                      if (ids.length < 2) return;
+                      tourStarts.set(index, Date.now());
+                      update((prev) => ({
+                        ...prev,
+                        tours: [
+                          ...prev.tours.filter((x) => x.tile !== index),
+                          { tile: index, cameras: ids, seconds: 10 },
+                        ],
+                      }));
+                    },
+                    onStopTour: () =>
+                      update((prev) => ({ ...prev, tours: prev.tours.filter((x) => x.tile !== index) })),
+                  }}
+                />
+              </Box>
+            );
+          })}
+        </Box>
+        {!popout && (
+          <Box
+            data-testid="camera-list"
+            sx={{
+              width: 150,
+              borderLeft: 1,
+              borderColor: 'divider',
+              overflow: 'auto',
+              p: 0.5,
+              display: { xs: 'none', lg: 'block' },
+            }}
+          >
+            <Typography variant="caption" color="text.secondary">
+              {t('cameras.cameraList')} · {t('cameras.count', { count: cameras.length })}
+            </Typography>
+            {cameras.map((c) => (
+              <Chip
+                key={c.id}
+                data-testid="camera-chip"
+                data-camera-id={c.id}
+                label={text(c.name)}
+                size="small"
+                draggable
+                onDragStart={(e) => e.dataTransfer.setData('application/x-camera-id', c.id)}
+                onDoubleClick={() => setFocused(c.id)}
+                sx={{ display: 'flex', justifyContent: 'flex-start', my: 0.25, cursor: 'grab' }}
+              />
+            ))}
+          </Box>
+        )}
+      </Box>
+      {focusedCamera && (
+        <Box
+          data-testid="wall-focus"
+          sx={{
+            position: 'absolute',
+            inset: 0,
+            zIndex: 2,
+            bgcolor: '#000',
+            display: 'grid',
+            gridTemplateRows: 'auto minmax(0, 1fr)',
+          }}
+        >
+          <Box sx={{ display: 'flex', alignItems: 'center', p: 0.5 }}>
+            <Button size="small" onClick={() => setFocused(null)} data-testid="wall-focus-back">
+              {t('cameras.back')}
+            </Button>
+          </Box>
+          <CameraTile camera={focusedCamera} index={-1} profile="main" large />
         </Box>
       )}
+      <Dialog open={picking !== null} onClose={() => setPicking(null)}>
+        <DialogTitle>{t('cameras.pick')}</DialogTitle>
+        <List dense>
+          {cameras.map((c) => (
+            <ListItemButton
+              key={c.id}
+              data-testid="pick-camera"
+              onClick={() => {
+                const index = picking ?? 0;
+                update((prev) => ({ ...prev, tiles: assignCamera(prev.tiles, index, c.id) }));
+                setPicking(null);
+              }}
+            >
+              {c.id} · {text(c.name)}
+            </ListItemButton>
+          ))}
+        </List>
+      </Dialog>
     </AreaPanel>
   );
 }

@@ -1,0 +1,200 @@
+import { spawn as nodeSpawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { StreamStatus } from '../../../shared/contract';
+import type { CameraDef, StreamProfile } from '../../../shared/domain/site';
+import { pickText } from '../../../shared/domain/text';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/log';
+import {
+  DEFAULT_PROFILES,
+  ffmpegArgs,
+  ffmpegMajorVersion,
+  type ProfileSettings,
+  resolveFfmpeg,
+} from './ffmpeg';
+import {
+  DEFAULT_SUPERVISION,
+  StreamWorker,
+  type Spawner,
+  type SupervisionSettings,
+  type Viewer,
+} from './worker';
+
+export interface GatewayOptions {
+  cameras: CameraDef[];
+  clock: Clock;
+  log: Logger;
+  /** Captions and other scratch files for ffmpeg. */
+  workDir: string;
+  ffmpegPath?: string;
+  spawn?: Spawner;
+  supervision?: Partial<SupervisionSettings>;
+  profiles?: Partial<Record<StreamProfile, Partial<ProfileSettings>>>;
+  /** Keep ffmpeg running this long after the last viewer left (grid ↔ focus switches reuse it). */
+  idleStopMs?: number;
+  onStatus(streams: StreamStatus[]): void;
+}
+
+const defaultSpawn: Spawner = (command, args) =>
+  nodeSpawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+
+/**
+ * The video gateway: ffmpeg → MPEG-1/TS → one loopback WebSocket endpoint for every stream
+ * (`/<cameraId>/<main|sub>?token=`), one ffmpeg per (camera, profile) shared by every viewer.
+ */
+export class StreamGateway {
+  private readonly workers = new Map<string, StreamWorker>();
+  private readonly idleTimers = new Map<string, unknown>();
+  private cameras = new Map<string, CameraDef>();
+  private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private statusTimer: unknown;
+  private port = 0;
+  readonly token = randomBytes(18).toString('base64url');
+  readonly ffmpeg;
+  private readonly major: number;
+  private readonly settings: SupervisionSettings;
+
+  constructor(private readonly o: GatewayOptions) {
+    this.setCameras(o.cameras);
+    this.ffmpeg = resolveFfmpeg(o.ffmpegPath);
+    this.major = o.spawn ? 5 : (ffmpegMajorVersion(this.ffmpeg.path) ?? 5);
+    this.settings = { ...DEFAULT_SUPERVISION, ...o.supervision };
+    o.log.info('video gateway uses ffmpeg', {
+      path: this.ffmpeg.path,
+      source: this.ffmpeg.source,
+      major: this.major,
+    });
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  setCameras(cameras: CameraDef[]): void {
+    this.cameras = new Map(cameras.map((c) => [c.id, c]));
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((_req, res) =>
+      res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only'),
+    );
+    this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+    this.server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+      if (req.headers.host !== `127.0.0.1:${this.port}` && req.headers.host !== `localhost:${this.port}`) {
+        return refuse('421 Misdirected Request');
+      }
+      if (url.searchParams.get('token') !== this.token) return refuse('401 Unauthorized');
+      const [, cameraId, profile] = url.pathname.split('/');
+      if (!cameraId || !this.cameras.has(cameraId) || (profile !== 'main' && profile !== 'sub'))
+        return refuse('404 Not Found');
+      this.wss!.handleUpgrade(req, socket, head, (ws) => this.attach(ws, cameraId, profile));
+      return undefined;
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    this.statusTimer = this.o.clock.setInterval(() => {
+      const active = this.statuses().filter((s) => s.state !== 'idle');
+      if (active.length) this.o.onStatus(active);
+    }, 1000);
+    this.o.log.info('video gateway listening', { url: this.url });
+  }
+
+  statuses(): StreamStatus[] {
+    return [...this.workers.values()].map((w) => w.status());
+  }
+
+  /** A viewer watches (camera, profile); starts ffmpeg if it is the first. Returns the detach function. */
+  subscribe(cameraId: string, profile: StreamProfile, viewer: Viewer): () => void {
+    const worker = this.worker(cameraId, profile);
+    const key = worker.key;
+    this.o.clock.clearTimeout(this.idleTimers.get(key));
+    this.idleTimers.delete(key);
+    viewer.waitingForKey = true;
+    worker.viewers.add(viewer);
+    worker.start();
+    this.o.onStatus([worker.status()]);
+    return () => {
+      worker.viewers.delete(viewer);
+      this.o.onStatus([worker.status()]);
+      if (worker.viewers.size > 0) return;
+      this.idleTimers.set(
+        key,
+        this.o.clock.setTimeout(() => {
+          this.idleTimers.delete(key);
+          if (worker.viewers.size === 0) void worker.stop().then(() => this.o.onStatus([worker.status()]));
+        }, this.o.idleStopMs ?? 5000),
+      );
+    };
+  }
+
+  /** The ffmpeg processes running now (tests check none is left behind). */
+  pids(): number[] {
+    return [...this.workers.values()].flatMap((w) => (w.pid ? [w.pid] : []));
+  }
+
+  async stop(): Promise<void> {
+    this.o.clock.clearInterval(this.statusTimer);
+    for (const t of this.idleTimers.values()) this.o.clock.clearTimeout(t);
+    this.idleTimers.clear();
+    for (const ws of this.wss?.clients ?? []) ws.terminate();
+    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+    this.wss?.close();
+    if (this.server) {
+      this.server.closeAllConnections();
+      await new Promise<void>((r) => this.server!.close(() => r()));
+    }
+  }
+
+  private worker(cameraId: string, profile: StreamProfile): StreamWorker {
+    const key = `${cameraId}/${profile}`;
+    let worker = this.workers.get(key);
+    if (worker) return worker;
+    const camera = this.cameras.get(cameraId);
+    if (!camera) throw new Error(`no camera "${cameraId}"`);
+    const settings = { ...DEFAULT_PROFILES[profile], ...this.o.profiles?.[profile] };
+    // Without a sub stream, the grid still gets a small picture: the main stream scaled down.
+    const url = profile === 'sub' ? (camera.streams.sub ?? camera.streams.main) : camera.streams.main;
+    const caption = `${camera.id} ${pickText(camera.name, 'zh-CN')}`;
+    worker = new StreamWorker({
+      cameraId,
+      profile,
+      command: this.ffmpeg.path,
+      args: ffmpegArgs(
+        { url, transport: camera.transport, caption, workDir: join(this.o.workDir, 'captions') },
+        settings,
+        this.major,
+      ),
+      spawn: this.o.spawn ?? defaultSpawn,
+      clock: this.o.clock,
+      log: this.o.log,
+      settings: this.settings,
+      onStatus: (status) => this.o.onStatus([status]),
+    });
+    this.workers.set(key, worker);
+    return worker;
+  }
+
+  private attach(ws: WebSocket, cameraId: string, profile: StreamProfile): void {
+    const viewer: Viewer = {
+      waitingForKey: true,
+      dropped: 0,
+      send: (data) => {
+        if (ws.readyState === ws.OPEN) ws.send(data, { binary: true });
+        return ws.bufferedAmount;
+      },
+    };
+    const detach = this.subscribe(cameraId, profile, viewer);
+    ws.on('close', detach);
+    ws.on('error', () => ws.terminate());
+  }
+}

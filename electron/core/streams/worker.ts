@@ -1,0 +1,304 @@
+import type { Readable } from 'node:stream';
+import type { StreamState, StreamStatus } from '../../../shared/contract';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/log';
+import { redactText } from '../util/redact';
+import { explainFfmpegError } from './ffmpeg';
+import { inspectPacket, TsPacketizer } from './mpegts';
+
+export interface SpawnedProcess {
+  pid?: number;
+  stdout: Readable | null;
+  stderr: Readable | null;
+  exitCode: number | null;
+  signalCode: NodeJS.Signals | null;
+  kill(signal?: NodeJS.Signals): boolean;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  once(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+export type Spawner = (command: string, args: string[]) => SpawnedProcess;
+
+export interface Viewer {
+  /** Sends bytes; returns how many bytes are still queued for this viewer (WebSocket bufferedAmount). */
+  send(data: Buffer): number;
+  /** Waiting for a keyframe: set when joining, and when it fell behind and data was dropped for it. */
+  waitingForKey: boolean;
+  dropped: number;
+}
+
+export interface SupervisionSettings {
+  /** No bytes from ffmpeg for this long while live = stalled (then restarted). */
+  stallMs: number;
+  /** No first picture this long after start = give up this attempt. */
+  connectTimeoutMs: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+  /** Live this long = the next failure starts the back-off from the beginning again. */
+  healthyAfterMs: number;
+  /** SIGTERM first; SIGKILL if ffmpeg is still there after this. */
+  killGraceMs: number;
+  /** A viewer with more than this queued is behind: it skips to the next keyframe. */
+  viewerMaxQueuedBytes: number;
+}
+
+export const DEFAULT_SUPERVISION: SupervisionSettings = {
+  stallMs: 3000,
+  connectTimeoutMs: 15_000,
+  backoffInitialMs: 500,
+  backoffMaxMs: 3000,
+  healthyAfterMs: 10_000,
+  killGraceMs: 2000,
+  viewerMaxQueuedBytes: 512 * 1024,
+};
+
+export interface WorkerOptions {
+  cameraId: string;
+  profile: 'main' | 'sub';
+  command: string;
+  args: string[];
+  spawn: Spawner;
+  clock: Clock;
+  log: Logger;
+  settings: SupervisionSettings;
+  onStatus(status: StreamStatus): void;
+}
+
+/**
+ * One ffmpeg for one (camera, profile), supervised: restarted on ANY exit (ffmpeg exits 0 when a camera
+ * closes the stream) and on stall, with capped exponential back-off, for as long as anyone watches.
+ */
+export class StreamWorker {
+  readonly viewers = new Set<Viewer>();
+  private proc: SpawnedProcess | undefined;
+  private state: StreamState = 'idle';
+  private since: number;
+  private offlineSince: number | undefined;
+  private retryAt: number | undefined;
+  private error: string | undefined;
+  private attempt = 0;
+  private startedAt = 0;
+  private liveSince = 0;
+  private lastDataAt = 0;
+  private lastFrameAt: number | undefined;
+  private stderrTail = '';
+  private retryTimer: unknown;
+  private watchdog: unknown;
+  private killTimer: unknown;
+  private running = false;
+  private frames: number[] = [];
+  private bytes: { at: number; n: number }[] = [];
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: WorkerOptions) {
+    this.since = o.clock.now();
+  }
+
+  get key(): string {
+    return `${this.o.cameraId}/${this.o.profile}`;
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  /** Starts supervising (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.attempt = 0;
+    this.watchdog = this.o.clock.setInterval(() => this.check(), 500);
+    this.launch();
+  }
+
+  /** Stops for good: SIGTERM, then SIGKILL; resolves when ffmpeg is gone. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.o.clock.clearTimeout(this.retryTimer);
+    this.o.clock.clearInterval(this.watchdog);
+    this.terminate();
+    await this.exited;
+    this.setState('idle');
+  }
+
+  status(): StreamStatus {
+    const now = this.o.clock.now();
+    const windowStart = now - 2000;
+    this.frames = this.frames.filter((t) => t >= windowStart);
+    this.bytes = this.bytes.filter((b) => b.at >= windowStart);
+    const span = Math.min(2000, Math.max(1, now - (this.liveSince || now)));
+    return {
+      cameraId: this.o.cameraId,
+      profile: this.o.profile,
+      state: this.state,
+      since: this.since,
+      ...(this.offlineSince !== undefined ? { offlineSince: this.offlineSince } : {}),
+      ...(this.retryAt !== undefined ? { retryAt: this.retryAt } : {}),
+      ...(this.lastFrameAt !== undefined ? { lastFrameAt: this.lastFrameAt } : {}),
+      ...(this.error ? { error: this.error } : {}),
+      fps: this.state === 'live' ? Math.round((this.frames.length * 1000 * 10) / span) / 10 : 0,
+      kbps: this.state === 'live' ? Math.round((this.bytes.reduce((s, b) => s + b.n, 0) * 8) / span) : 0,
+      viewers: this.viewers.size,
+      restarts: Math.max(0, this.attempt - 1),
+    };
+  }
+
+  private setState(state: StreamState): void {
+    if (state === this.state) return;
+    const now = this.o.clock.now();
+    this.state = state;
+    this.since = now;
+    if (state === 'live') {
+      this.offlineSince = undefined;
+      this.retryAt = undefined;
+      this.error = undefined;
+    }
+    if (state === 'offline' && this.offlineSince === undefined) this.offlineSince = now;
+    if (state === 'idle') {
+      this.offlineSince = undefined;
+      this.retryAt = undefined;
+    }
+    this.o.log.info('stream state', { stream: this.key, state, error: this.error });
+    this.o.onStatus(this.status());
+  }
+
+  private launch(): void {
+    if (!this.running) return;
+    this.attempt += 1;
+    this.retryAt = undefined;
+    this.startedAt = this.o.clock.now();
+    this.lastDataAt = this.startedAt;
+    this.stderrTail = '';
+    if (this.state === 'idle') this.setState('connecting');
+    else this.o.onStatus(this.status());
+    let proc: SpawnedProcess;
+    try {
+      proc = this.o.spawn(this.o.command, this.o.args);
+    } catch (err) {
+      this.error = `ffmpeg could not be started (${(err as Error).message})`;
+      this.scheduleRetry();
+      return;
+    }
+    this.proc = proc;
+    const packetizer = new TsPacketizer();
+    this.exited = new Promise<void>((resolve) => {
+      proc.once('exit', (code, signal) => {
+        this.o.clock.clearTimeout(this.killTimer);
+        resolve();
+        if (this.proc === proc) this.proc = undefined;
+        this.onExit(code, signal);
+      });
+    });
+    proc.once('error', (err) => {
+      // ENOENT and the like: no 'exit' follows, so retry from here.
+      this.o.log.error('ffmpeg failed to start', { stream: this.key, error: err.message });
+      this.error = `ffmpeg could not be started (${err.message}); check the ffmpeg path`;
+      if (this.proc === proc) this.proc = undefined;
+      this.scheduleRetry();
+    });
+    proc.stdout?.on('data', (chunk: Buffer) => this.onData(packetizer.push(chunk)));
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
+    });
+  }
+
+  private onData(packets: Buffer[]): void {
+    if (packets.length === 0) return;
+    const now = this.o.clock.now();
+    this.lastDataAt = now;
+    let size = 0;
+    const batch: { packet: Buffer; keyframe: boolean }[] = [];
+    for (const packet of packets) {
+      const info = inspectPacket(packet);
+      if (info.pictureStart) {
+        this.frames.push(now);
+        this.lastFrameAt = now;
+        if (this.state !== 'live') {
+          this.liveSince = now;
+          this.setState('live');
+        }
+      }
+      size += packet.length;
+      batch.push({ packet, keyframe: info.keyframe });
+    }
+    this.bytes.push({ at: now, n: size });
+    if (this.state === 'live' && now - this.liveSince > this.o.settings.healthyAfterMs) this.attempt = 1;
+    for (const viewer of this.viewers) this.deliver(viewer, batch);
+  }
+
+  /** Per-viewer backpressure: a viewer that is behind loses data up to the next keyframe, never memory. */
+  private deliver(viewer: Viewer, batch: { packet: Buffer; keyframe: boolean }[]): void {
+    let start = 0;
+    if (viewer.waitingForKey) {
+      start = batch.findIndex((b) => b.keyframe);
+      if (start === -1) {
+        viewer.dropped += batch.length;
+        return;
+      }
+      viewer.waitingForKey = false;
+    }
+    const data = Buffer.concat(batch.slice(start).map((b) => b.packet));
+    const queued = viewer.send(data);
+    if (queued > this.o.settings.viewerMaxQueuedBytes) viewer.waitingForKey = true;
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const explained = explainFfmpegError(this.stderrTail);
+    const lastLine = redactText(this.stderrTail.trim().split('\n').at(-1) ?? '').slice(0, 200);
+    if (this.running) {
+      this.error =
+        explained ??
+        (code === 0
+          ? 'the camera ended the stream'
+          : lastLine
+            ? `ffmpeg stopped: ${lastLine}`
+            : `ffmpeg exited (${signal ?? code})`);
+      this.o.log.warn('ffmpeg exited', { stream: this.key, code, signal, reason: this.error });
+      this.scheduleRetry();
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (!this.running) return;
+    const delay = Math.min(
+      this.o.settings.backoffMaxMs,
+      this.o.settings.backoffInitialMs * 2 ** Math.max(0, this.attempt - 1),
+    );
+    this.retryAt = this.o.clock.now() + delay;
+    if (this.state === 'offline') this.o.onStatus(this.status());
+    else this.setState('offline');
+    this.o.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = this.o.clock.setTimeout(() => this.launch(), delay);
+  }
+
+  /** Watchdog: a live stream with no bytes is stalled; an attempt that never produced a picture is given up. */
+  private check(): void {
+    if (!this.proc) return;
+    const now = this.o.clock.now();
+    if (this.state === 'live' && now - this.lastDataAt > this.o.settings.stallMs) {
+      this.error = `no video for ${Math.round((now - this.lastDataAt) / 1000)} s`;
+      this.setState('stalled');
+      this.terminate();
+    } else if (
+      this.state !== 'live' &&
+      this.state !== 'stalled' &&
+      now - this.startedAt > this.o.settings.connectTimeoutMs
+    ) {
+      this.error = explainFfmpegError(this.stderrTail) ?? 'no picture from the camera';
+      this.terminate();
+    }
+  }
+
+  private terminate(): void {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill('SIGTERM');
+    this.o.clock.clearTimeout(this.killTimer);
+    this.killTimer = this.o.clock.setTimeout(() => {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        this.o.log.warn('ffmpeg ignored SIGTERM; killing', { stream: this.key, pid: proc.pid });
+        proc.kill('SIGKILL');
+      }
+    }, this.o.settings.killGraceMs);
+  }
+}

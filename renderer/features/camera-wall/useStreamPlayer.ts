@@ -1,0 +1,40 @@
+import JSMpeg, { type Player } from '@cycjimmy/jsmpeg-player';
+import { useEffect, useRef, type RefObject } from 'react';
+
+/**
+ * Plays one gateway stream into a canvas with JSMpeg. Canvas 2D (not WebGL): 16 tiles, a focus view and a
+ * pop-out wall would exceed Chromium's ~16 WebGL contexts per page, and 2D canvases can be snapshotted.
+ * Returns when the last picture was decoded, so the tile can refuse to show a frozen one.
+ */
+export function useStreamPlayer(
+  canvas: RefObject<HTMLCanvasElement | null>,
+  url: string | null,
+): RefObject<number> {
+  const lastDecodeAt = useRef(0);
+  useEffect(() => {
+    if (!url || !canvas.current) return undefined;
+    lastDecodeAt.current = 0;
+    const player: Player = new JSMpeg.Player(url, {
+      canvas: canvas.current,
+      audio: false,
+      disableGl: true,
+      // The wall is watched when the window is behind another one, or on a second display.
+      pauseWhenHidden: false,
+      reconnectInterval: 1,
+      videoBufferSize: 1024 * 1024,
+      onVideoDecode: () => {
+        lastDecodeAt.current = Date.now();
+      },
+    });
+    // JSMpeg decodes one picture per animation frame. When the page is busy that falls behind and latency
+    // grows; decode everything buffered instead, so the tile always shows the newest picture.
+    player.updateForStreaming = () => {
+      let n = 0;
+      while (player.video?.decode() && ++n < 60) {
+        // keep decoding until caught up
+      }
+    };
+    return () => player.destroy();
+  }, [canvas, url]);
+  return lastDecodeAt;
+}
