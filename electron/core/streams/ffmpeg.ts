@@ -28,11 +28,15 @@ export function resolveFfmpeg(
   return { path: 'ffmpeg', source: 'PATH' };
 }
 
-/** Major version, for options renamed across releases (RTSP `-stimeout` became `-timeout` in 5.0). */
+/**
+ * The ffmpeg release series, for options renamed across releases (RTSP `-stimeout` became `-timeout` in 5.0,
+ * and in 4.x `-timeout` means "listen"). Read from libavformat's major version, which git builds
+ * ("N-47683-g…") print too: 58 is ffmpeg 4, 59 is ffmpeg 5.
+ */
 export function ffmpegMajorVersion(path: string): number | undefined {
   const out = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
-  const match = /ffmpeg version n?(\d+)\./.exec(out.stdout ?? '');
-  return match ? Number(match[1]) : undefined;
+  const match = /libavformat\s+(\d+)\./.exec(out.stdout ?? '');
+  return match ? Number(match[1]) - 54 : undefined;
 }
 
 export interface ProfileSettings {
@@ -77,7 +81,7 @@ export interface InputSpec {
  * The ffmpeg command line. Input options go before `-i` (node-rtsp-stream put them after, where ffmpeg
  * silently ignores them); output is MPEG-1 video in MPEG-TS on stdout for JSMpeg, muxed without delay.
  */
-export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major = 5): string[] {
+export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major: number | undefined): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'warning'];
   const size = `${profile.width}x${profile.height}`;
   let filter: string | undefined;
@@ -101,7 +105,9 @@ export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major = 5
     if (/^rtsps?:/i.test(input.url)) {
       args.push('-rtsp_transport', input.transport);
       // Socket I/O timeout in microseconds: a camera that stops sending makes ffmpeg exit, and we restart it.
-      args.push(major >= 5 ? '-timeout' : '-stimeout', '5000000');
+      // Unknown version: leave it out rather than guess (in 4.x `-timeout` means listen); the stall watchdog
+      // still catches a silent camera.
+      if (major !== undefined) args.push(major >= 5 ? '-timeout' : '-stimeout', '5000000');
     } else {
       args.push('-rw_timeout', '5000000');
     }

@@ -56,13 +56,13 @@ export class StreamGateway {
   private port = 0;
   readonly token = randomBytes(18).toString('base64url');
   readonly ffmpeg;
-  private readonly major: number;
+  private readonly major: number | undefined;
   private readonly settings: SupervisionSettings;
 
   constructor(private readonly o: GatewayOptions) {
     this.setCameras(o.cameras);
     this.ffmpeg = resolveFfmpeg(o.ffmpegPath);
-    this.major = o.spawn ? 5 : (ffmpegMajorVersion(this.ffmpeg.path) ?? 5);
+    this.major = o.spawn ? 5 : ffmpegMajorVersion(this.ffmpeg.path);
     this.settings = { ...DEFAULT_SUPERVISION, ...o.supervision };
     o.log.info('video gateway uses ffmpeg', {
       path: this.ffmpeg.path,
