@@ -64,6 +64,11 @@ export async function runWebHost(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
+    // A stop that hangs must not keep a dead console around: give it 10 s, then leave.
+    setTimeout(() => {
+      console.error('start:web: could not stop cleanly within 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000).unref();
     await host.stop();
     await core.stop();
     process.exit(0);

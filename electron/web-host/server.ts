@@ -55,6 +55,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   const token = o.token ?? randomBytes(18).toString('base64url');
   const root = resolve(o.staticDir);
   let port = 0;
+  let stopping = false;
   const mounts = new Map<string, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
 
   // DNS rebinding guard: the Host header must name loopback.
@@ -117,6 +118,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     };
+    if (stopping) return refuse('503 Service Unavailable');
     if (!hostAllowed(req)) return refuse('421 Misdirected Request');
     if (!tokenMatches(token, url.searchParams.get('token'))) {
       o.log.warn('refused websocket without a valid token', { path: url.pathname });
@@ -144,6 +146,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     token,
     mountUpgrade: (prefix, handler) => mounts.set(prefix, handler),
     async stop() {
+      stopping = true;
       for (const ws of api.clients) ws.terminate();
       api.close();
       server.closeAllConnections();

@@ -48,7 +48,8 @@ function wsTransport(url: string): RendererTransport {
     socket.send(text);
   });
   const connect = () => {
-    setState('connecting');
+    // Only the first attempt is "connecting"; after a drop the link stays "closed" until it is back.
+    if (state !== 'closed') setState('connecting');
     socket = new WebSocket(url);
     socket.onopen = () => {
       retry = 0;

@@ -51,7 +51,7 @@ export function TopBar() {
         </Typography>
       </Box>
       <Box sx={{ flex: 1 }} />
-      {link !== 'open' && <Chip color="error" label={t('hub.coreLost')} data-testid="core-link" />}
+      {link === 'closed' && <Chip color="error" label={t('hub.coreLost')} data-testid="core-link" />}
       <Tooltip
         title={
           hub

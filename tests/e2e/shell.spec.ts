@@ -14,7 +14,11 @@ test('the console opens on the demo site: four areas, hub connected, live demo e
   await expect(page.getByTestId('hub-status')).toHaveAttribute('data-outbox', '0');
 
   // The demo site's cameras, guards walking their routes, and at least one alarm from the demo hub.
-  await expect(page.getByTestId('camera-tile')).toHaveCount(10);
+  await expect(page.getByTestId('camera-chip')).toHaveCount(10);
+  await expect(page.getByTestId('camera-tile')).toHaveCount(9);
+  await expect(page.getByTestId('camera-tile').first()).toHaveAttribute('data-status', 'live', {
+    timeout: 20_000,
+  });
   await expect(page.getByTestId('guard-marker').first()).toBeVisible();
   const firstMarker = page.getByTestId('guard-marker').nth(1);
   const before = await firstMarker.getAttribute('transform');

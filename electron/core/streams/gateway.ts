@@ -54,6 +54,7 @@ export class StreamGateway {
   private wss: WebSocketServer | undefined;
   private statusTimer: unknown;
   private port = 0;
+  private stopping = false;
   readonly token = randomBytes(18).toString('base64url');
   readonly ffmpeg;
   private readonly major: number | undefined;
@@ -87,6 +88,8 @@ export class StreamGateway {
     this.server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+      // Players reconnect by themselves; during shutdown they must not start ffmpeg again.
+      if (this.stopping) return refuse('503 Service Unavailable');
       if (req.headers.host !== `127.0.0.1:${this.port}` && req.headers.host !== `localhost:${this.port}`) {
         return refuse('421 Misdirected Request');
       }
@@ -115,6 +118,7 @@ export class StreamGateway {
 
   /** A viewer watches (camera, profile); starts ffmpeg if it is the first. Returns the detach function. */
   subscribe(cameraId: string, profile: StreamProfile, viewer: Viewer): () => void {
+    if (this.stopping) throw new Error('the video gateway is stopping');
     const worker = this.worker(cameraId, profile);
     const key = worker.key;
     this.o.clock.clearTimeout(this.idleTimers.get(key));
@@ -143,6 +147,7 @@ export class StreamGateway {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     this.o.clock.clearInterval(this.statusTimer);
     for (const t of this.idleTimers.values()) this.o.clock.clearTimeout(t);
     this.idleTimers.clear();
