@@ -49,7 +49,7 @@ export function CameraTile(props: {
   const [menu, setMenu] = useState<HTMLElement | null>(null);
   const url =
     camera && video ? `${video.url}/${camera.id}/${profile}?token=${encodeURIComponent(video.token)}` : null;
-  const lastDecodeAt = useStreamPlayer(canvas, url);
+  const { lastDecodeAt, frames } = useStreamPlayer(canvas, url);
   const status = camera ? streams[streamKey(camera.id, profile)] : undefined;
   const state: StreamState = status?.state ?? (camera ? 'connecting' : 'idle');
   const pictureAge = lastDecodeAt.current ? now - lastDecodeAt.current : undefined;
@@ -98,6 +98,7 @@ export function CameraTile(props: {
       data-camera-id={camera?.id ?? ''}
       data-status={state}
       data-profile={profile}
+      data-frames={frames.current}
       data-tile={index}
       tabIndex={0}
       onKeyDown={onKey}

@@ -4,7 +4,8 @@ import { useEffect, useRef, type RefObject } from 'react';
 /**
  * Plays one gateway stream into a canvas with JSMpeg. Canvas 2D (not WebGL): 16 tiles, a focus view and a
  * pop-out wall would exceed Chromium's ~16 WebGL contexts per page, and 2D canvases can be snapshotted.
- * Returns when the last picture was decoded, so the tile can refuse to show a frozen one.
+ * Returns when the last picture was decoded (so the tile can refuse to show a frozen one) and how many
+ * pictures it has decoded (displayed fps, for the benchmark and tests).
  */
 export function useStreamPlayer(
   canvas: RefObject<HTMLCanvasElement | null>,
@@ -24,6 +25,7 @@ export function useStreamPlayer(
       videoBufferSize: 1024 * 1024,
       onVideoDecode: () => {
         lastDecodeAt.current = Date.now();
+        frames.current += 1;
       },
     });
     // JSMpeg decodes one picture per animation frame. When the page is busy that falls behind and latency
@@ -36,5 +38,5 @@ export function useStreamPlayer(
     };
     return () => player.destroy();
   }, [canvas, url]);
-  return lastDecodeAt;
+  return { lastDecodeAt, frames };
 }
