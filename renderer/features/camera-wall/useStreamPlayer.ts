@@ -10,8 +10,9 @@ import { useEffect, useRef, type RefObject } from 'react';
 export function useStreamPlayer(
   canvas: RefObject<HTMLCanvasElement | null>,
   url: string | null,
-): RefObject<number> {
+): { lastDecodeAt: RefObject<number>; frames: RefObject<number> } {
   const lastDecodeAt = useRef(0);
+  const frames = useRef(0);
   useEffect(() => {
     if (!url || !canvas.current) return undefined;
     lastDecodeAt.current = 0;
