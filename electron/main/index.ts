@@ -7,8 +7,10 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  screen,
   session as electronSession,
   shell,
+  type BrowserWindowConstructorOptions,
   type WebFrameMain,
 } from 'electron';
 import { dirname, join } from 'node:path';
@@ -32,10 +34,71 @@ function trustedFrame(frame: WebFrameMain | null): boolean {
   if (!frame || frame.parent) return false;
   const owner = [...windows].find((w) => !w.isDestroyed() && w.webContents.mainFrame === frame);
   if (!owner) return false;
-  const url = frame.url;
+  return ownPage(frame.url);
+}
+
+const webPreferences = (): BrowserWindowConstructorOptions['webPreferences'] => ({
+  preload: join(here, '../preload/index.cjs'),
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  webSecurity: true,
+  spellcheck: false,
+  // The wall and the alarm clocks must keep running when the window is behind another one.
+  backgroundThrottling: false,
+});
+
+/** Is this URL our own console page (optionally the pop-out wall)? */
+function ownPage(url: string): boolean {
+  const page = url.split('#')[0] ?? '';
   return rendererUrl
-    ? url.startsWith(rendererUrl)
-    : url.startsWith('file://') && decodeURIComponent(url).includes(rendererFile.replace(/\\/g, '/'));
+    ? page.startsWith(rendererUrl)
+    : decodeURIComponent(page).replace(/\\/g, '/').endsWith(rendererFile.replace(/\\/g, '/'));
+}
+
+/** The pop-out wall goes full-screen on a display other than the console's, when there is one. */
+function popOutBounds(parent: BrowserWindow): BrowserWindowConstructorOptions {
+  const current = screen.getDisplayMatching(parent.getBounds());
+  const other = screen.getAllDisplays().find((d) => d.id !== current.id);
+  const area = (other ?? current).workArea;
+  return other
+    ? { x: area.x, y: area.y, width: area.width, height: area.height, fullscreen: true }
+    : {
+        x: area.x + 40,
+        y: area.y + 40,
+        width: Math.min(1280, area.width - 80),
+        height: Math.min(800, area.height - 80),
+      };
+}
+
+function track(win: BrowserWindow): void {
+  windows.add(win);
+  const id = win.webContents.id;
+  win.on('closed', () => {
+    windows.delete(win);
+    sessions.delete(id);
+  });
+  // No navigation away from the console; new windows only for the pop-out wall; https links go to the browser.
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!ownPage(url)) event.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (ownPage(url) && url.endsWith('#wall')) {
+      return {
+        action: 'allow',
+        overrideBrowserWindowOptions: {
+          ...popOutBounds(win),
+          title: 'Camera wall',
+          backgroundColor: '#000000',
+          autoHideMenuBar: true,
+          webPreferences: webPreferences(),
+        },
+      };
+    }
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('did-create-window', (child) => track(child));
 }
 
 function createConsoleWindow(): BrowserWindow {
@@ -48,32 +111,10 @@ function createConsoleWindow(): BrowserWindow {
     title: 'Control Room Console',
     show: false,
     autoHideMenuBar: true,
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-      // The wall and the alarm clocks must keep running when the window is behind another one.
-      backgroundThrottling: false,
-    },
+    webPreferences: webPreferences(),
   });
-  windows.add(win);
-  const id = win.webContents.id;
-  win.on('closed', () => {
-    windows.delete(win);
-    sessions.delete(id);
-  });
+  track(win);
   win.once('ready-to-show', () => win.show());
-  // No navigation away from the console, no new windows; external links go to the system browser.
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!(rendererUrl && url.startsWith(rendererUrl))) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
   if (rendererUrl) void win.loadURL(rendererUrl);
   else void win.loadFile(rendererFile);
   return win;
