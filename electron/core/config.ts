@@ -44,6 +44,10 @@ export interface ConsoleConfig {
   spawn?: Spawner;
   socketFactory?: SocketFactory;
   log?: Logger;
+  /** Alarm changes reach renderers at most this often (batched). */
+  alarmFlushMs?: number;
+  /** A watched camera offline this long raises a camera-offline alarm. */
+  cameraOfflineAlarmMs?: number;
   /** Position events reach renderers at most this often (batched). */
   positionFlushMs?: number;
 }

@@ -31,6 +31,9 @@ import {
 } from './router/router';
 import { demoSitePath, loadSite, siteView } from './site/load-site';
 import { StreamGateway } from './streams/gateway';
+import { AlarmService, type Actor } from './alarms/service';
+import { appendAudit, verifyAudit } from './audit/audit';
+import type { AlarmView, StreamStatus } from '../../shared/contract';
 import { saveSnapshot } from './streams/snapshot';
 
 export type { ConsoleConfig } from './config';
@@ -43,6 +46,7 @@ export interface ConsoleCore {
   db: Knex;
   hub: HubLink;
   gateway: StreamGateway;
+  alarms: AlarmService;
   demoHub: SiteHub | undefined;
   info: SystemInfo;
   openSession(carrier: Carrier, operator?: OperatorView | null): Session;
@@ -133,6 +137,69 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     pendingPositions.clear();
   }, config.positionFlushMs ?? 500);
 
+  // Alarms: changes reach renderers in batches (a burst of thousands must not flood the UI).
+  const pendingAlarms = new Map<string, AlarmView>();
+  const alarms = new AlarmService({
+    db,
+    clock,
+    ids,
+    log: log.child('alarms'),
+    consoleId,
+    onChanged: (alarm) => pendingAlarms.set(alarm.id, alarm),
+    onEscalated: (alarm, at) => bus.emit('alarms.escalated', { alarm, at }),
+    onDisaster: (mode) => bus.emit('alarms.disaster', mode),
+    kickOutbox: () => hub.kick(),
+    dutyLog: async (trx, entry) => {
+      await trx('duty_log').insert({
+        at: clock.now(),
+        kind: entry.kind,
+        text: entry.text,
+        alarm_id: entry.alarmId ?? null,
+        operator_id: entry.operatorId ?? null,
+      });
+    },
+  });
+  await alarms.start();
+  const alarmFlushTimer = clock.setInterval(() => {
+    if (pendingAlarms.size === 0) return;
+    bus.emit('alarms.changed', { alarms: [...pendingAlarms.values()] });
+    pendingAlarms.clear();
+  }, config.alarmFlushMs ?? 200);
+  let muted: { until: number; reason: string; by: string } | undefined;
+
+  // The console's own engine: a watched camera offline longer than the threshold becomes an alarm.
+  const offlineSince = new Map<string, number>();
+  const raisedFor = new Set<string>();
+  const cameraEngine = (streams: StreamStatus[]) => {
+    for (const s of streams) {
+      if (s.state === 'offline' && s.offlineSince) offlineSince.set(s.cameraId, s.offlineSince);
+      else if (s.state === 'live') offlineSince.delete(s.cameraId);
+    }
+  };
+  const cameraEngineTimer = clock.setInterval(() => {
+    for (const [cameraId, since] of offlineSince) {
+      const key = `${cameraId}:${since}`;
+      if (raisedFor.has(key) || clock.now() - since < (config.cameraOfflineAlarmMs ?? 60_000)) continue;
+      raisedFor.add(key);
+      const camera = loaded.site.cameras.find((c) => c.id === cameraId);
+      void db
+        .transaction((trx) =>
+          alarms.receive(trx, {
+            source: 'engine',
+            sourceId: `camera-offline:${key}`,
+            deviceId: `camera:${cameraId}`,
+            type: 'camera_offline',
+            zone: camera?.zone,
+            location: camera?.position,
+            cameras: [cameraId],
+            raisedAt: since,
+            text: gateway.statuses().find((x) => x.cameraId === cameraId)?.error,
+          }),
+        )
+        .catch((err: Error) => log.error('camera offline alarm failed', { error: err.message }));
+    }
+  }, 5000);
+
   const gateway = new StreamGateway({
     cameras: loaded.site.cameras,
     clock,
@@ -143,7 +210,10 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     supervision: config.streams?.supervision,
     profiles: config.streams?.profiles,
     idleStopMs: config.streams?.idleStopMs,
-    onStatus: (streams) => bus.emit('streams.status', { streams }),
+    onStatus: (streams) => {
+      cameraEngine(streams);
+      bus.emit('streams.status', { streams });
+    },
   });
 
   const hub = new HubLink({
@@ -155,7 +225,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     log: log.child('hub'),
     socketFactory: config.socketFactory ?? defaultSocketFactory,
     demo: Boolean(demoHub),
-    appliers: [storePosition],
+    appliers: [storePosition, alarms.hubApplier],
     onEvent: (event) => {
       if (event.kind === 'position') {
         if (knownGuards.has(event.data.guardId))
@@ -222,6 +292,48 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
         throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
       return saveSnapshot(join(config.dataDir, 'snapshots'), cameraId, profile, png, clock.now());
     },
+    'alarms.open': async () => ({
+      alarms: await alarms.openAlarms(),
+      targets: alarms.responseTargets,
+      disaster: alarms.disasterMode,
+      ...(muted && muted.until > clock.now() ? { mutedUntil: muted.until } : {}),
+    }),
+    'alarms.get': ({ id }) => alarms.get(id),
+    'alarms.acknowledge': ({ id, note }, { session }) =>
+      alarms.move(id, 'acknowledged', actorOf(session), note),
+    'alarms.dispatch': ({ id, note }, { session }) => alarms.move(id, 'dispatched', actorOf(session), note),
+    'alarms.onScene': ({ id, note }, { session }) => alarms.move(id, 'on_scene', actorOf(session), note),
+    'alarms.resolve': ({ id, disposition, note }, { session }) =>
+      alarms.resolve(id, disposition, note, actorOf(session)),
+    'alarms.reopen': ({ id, reason }, { session }) => alarms.reopen(id, reason, actorOf(session)),
+    'alarms.note': ({ id, text }, { session }) => alarms.note(id, text, actorOf(session)),
+    'alarms.raise': (input, { session }) => alarms.raiseManual(input, actorOf(session)),
+    'alarms.history': ({ filter, limit, before }) => alarms.history(filter, limit, before),
+    'alarms.exportCsv': ({ filter }) => alarms.exportCsv(filter),
+    'alarms.setDisasterMode': (input, { session }) => alarms.setDisasterMode(input, actorOf(session)),
+    'alarms.mute': async ({ reason, minutes }, { session }) => {
+      const actor = actorOf(session);
+      const until = clock.now() + minutes * 60_000;
+      await db.transaction(async (trx) => {
+        await appendAudit(trx, {
+          at: clock.now(),
+          actorId: actor.id,
+          actorName: actor.name,
+          action: 'alarms.mute',
+          details: { reason, minutes },
+        });
+        await trx('duty_log').insert({
+          at: clock.now(),
+          kind: 'mute',
+          text: `${minutes} min: ${reason}`,
+          operator_id: actor.id,
+        });
+      });
+      muted = { until, reason, by: actor.name };
+      bus.emit('alarms.muted', muted);
+      return { until };
+    },
+    'audit.verify': () => verifyAudit(db),
     'prefs.get': async ({ key }, { session }) => {
       const row = (await db('operator_prefs').where({ operator_id: session.operator!.id, key }).first()) as
         { value: string } | undefined;
@@ -242,6 +354,11 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   };
   const router = createRouter(handlers, log.child('router'));
 
+  function actorOf(session: Session): Actor {
+    // The router has already refused calls without an operator for every non-public method.
+    return { id: session.operator!.id, name: session.operator!.name };
+  }
+
   await gateway.start();
   await hub.start();
   scenario?.start();
@@ -254,6 +371,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     db,
     hub,
     gateway,
+    alarms,
     demoHub,
     info,
     openSession: (carrier, operator) => ({
@@ -265,6 +383,9 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       if (stopped) return;
       stopped = true;
       clock.clearInterval(flushTimer);
+      clock.clearInterval(alarmFlushTimer);
+      clock.clearInterval(cameraEngineTimer);
+      alarms.stop();
       scenario?.stop();
       await gateway.stop();
       await hub.stop();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlarmView, DisasterMode } from './alarms';
 import { GuardPosition, HubStatus, Notice, StoredHubEvent, StreamStatus } from './views';
 
 /** Everything the core pushes to renderers. High-rate topics are batched by the core before sending. */
@@ -7,6 +8,12 @@ export const events = {
   'hub.event': StoredHubEvent,
   'guards.positions': z.object({ positions: z.array(GuardPosition) }),
   notice: Notice,
+  /** Alarms that changed (new, re-triggered, state, escalation), batched a few times a second. */
+  'alarms.changed': z.object({ alarms: z.array(AlarmView) }),
+  /** An unacknowledged alarm passed its target: the supervisor must see it. */
+  'alarms.escalated': z.object({ alarm: AlarmView, at: z.number().int() }),
+  'alarms.disaster': DisasterMode,
+  'alarms.muted': z.object({ until: z.number().int(), reason: z.string(), by: z.string() }),
   /** Every watched stream, at most once a second, and at once on a state change. */
   'streams.status': z.object({ streams: z.array(StreamStatus) }),
 };

@@ -5,3 +5,4 @@ export * from './views';
 export * from './hub';
 export * from './wire';
 export * from './client';
+export * from './alarms';

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -277,6 +278,44 @@ describe('console against a misbehaving hub', () => {
     await core.stop();
   });
 
+  it('acknowledges an alarm only once it is on disk (read back through another connection)', async () => {
+    const file = join(tmp.dir, 'console.sqlite');
+    const seenInAck: number[] = [];
+    let acked!: () => void;
+    const done = new Promise<void>((r) => (acked = r));
+    onSync = (socket, after) => {
+      if (after !== 0) return;
+      const event = {
+        seq: 1,
+        at: 1,
+        kind: 'alarm',
+        data: { sourceId: 'fire-1', type: 'fire', cameras: [], raisedAt: 1 },
+      };
+      socket.emit('event', event, () => {
+        const reader = new Database(file, { readonly: true });
+        seenInAck.push(
+          (
+            reader.prepare("SELECT count(*) AS n FROM alarms WHERE source_id = 'fire-1'").get() as {
+              n: number;
+            }
+          ).n,
+        );
+        reader.close();
+        acked();
+      });
+    };
+    const core = await createConsoleCore({
+      dataDir: tmp.dir,
+      dbFile: file,
+      hub: { url, token: 't' },
+      consoleId: 'c',
+      log: silentLogger,
+    });
+    await done;
+    expect(seenInAck).toEqual([1]);
+    await core.stop();
+  });
+
   it('asks for a replay when a sequence number is skipped, and never commits past the gap', async () => {
     onSync = (socket, after) => {
       if (after === 0) {
@@ -394,4 +433,105 @@ describe('console against a misbehaving hub', () => {
     console.log(`dead link detected after ${detectedAt - silentSince} ms`);
     await core.stop();
   }, 20_000);
+});
+
+describe('alarms from the hub', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let hub: SiteHub;
+  let core: ConsoleCore | undefined;
+
+  beforeEach(async () => {
+    tmp = tempDir();
+    hub = new SiteHub({
+      dbFile: join(tmp.dir, 'hub.sqlite'),
+      token: 't',
+      clock: systemClock,
+      log: silentLogger,
+    });
+    await hub.start();
+  });
+  afterEach(async () => {
+    await core?.stop();
+    await hub.stop();
+    tmp.cleanup();
+  });
+
+  it('an alarm is in the console database before the hub sees its acknowledgement, and duplicates add nothing', async () => {
+    core = await createConsoleCore({
+      dataDir: tmp.dir,
+      dbFile: join(tmp.dir, 'console.sqlite'),
+      hub: { url: hub.url, token: 't' },
+      consoleId: 'console-a',
+      log: silentLogger,
+    });
+    const db = core.db;
+    await until('connected', () => core!.hub.status().state === 'connected');
+    const body = (n: number, deviceId = `pir-${n}`): HubEventBody => ({
+      kind: 'alarm',
+      data: {
+        sourceId: `hub-alarm-${n}`,
+        deviceId,
+        type: 'intrusion',
+        zone: 'perimeter',
+        cameras: ['cam-09'],
+        raisedAt: Date.now(),
+      },
+    });
+    for (let i = 1; i <= 20; i++) await hub.publish(body(i));
+    await hub.publish(body(5)); // the hub sends alarm 5 again (a retry on its side)
+    await hub.publish(body(21, 'pir-1')); // device pir-1 re-triggers
+    await until('all acknowledged', async () => (await hub.ackedSeq('console-a')) === 22);
+    expect(await db('alarms').count({ n: '*' }).first()).toEqual({ n: 20 });
+    const pir1 = (await db('alarms').where({ device_id: 'pir-1' }).first()) as {
+      count: number;
+      cameras: string;
+    };
+    expect(pir1.count).toBe(2);
+    expect(JSON.parse(pir1.cameras)).toEqual(['cam-09']);
+    expect(await db('alarm_sources').count({ n: '*' }).first()).toEqual({ n: 21 });
+  });
+
+  it('an acknowledgement on one console shows on the other, with who did it', async () => {
+    const a = await createConsoleCore({
+      dataDir: tmp.dir,
+      dbFile: join(tmp.dir, 'a.sqlite'),
+      hub: { url: hub.url, token: 't' },
+      consoleId: 'console-a',
+      log: silentLogger,
+    });
+    const b = await createConsoleCore({
+      dataDir: tmp.dir,
+      dbFile: join(tmp.dir, 'b.sqlite'),
+      hub: { url: hub.url, token: 't' },
+      consoleId: 'console-b',
+      log: silentLogger,
+    });
+    try {
+      await hub.publish({
+        kind: 'alarm',
+        data: { sourceId: 'smoke-1', type: 'smoke', zone: 'bldg-02', cameras: [], raisedAt: Date.now() },
+      });
+      const idOn = async (c: ConsoleCore) =>
+        ((await c.db('alarms').where({ source_id: 'smoke-1' }).first()) as { id: string } | undefined)?.id;
+      const idA = await until('a has it', () => idOn(a));
+      await until('b has it', () => idOn(b));
+      const env = await a.router.call(
+        'alarms.acknowledge',
+        { id: idA },
+        a.openSession('memory', { id: 'op-1', name: '李明', role: 'operator' }),
+      );
+      expect(env.ok).toBe(true);
+      const onB = await until('b sees the acknowledgement', async () => {
+        const row = (await b.db('alarms').where({ source_id: 'smoke-1' }).first()) as {
+          state: string;
+          acknowledged_by: string | null;
+        };
+        return row.state === 'acknowledged' ? row : undefined;
+      });
+      expect(onB.acknowledged_by).toBe('李明 @ console-a');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
 });

@@ -1,0 +1,120 @@
+import type { AlarmEventView, AlarmView } from '../../../shared/contract';
+import type { AlarmType } from '../../../shared/domain/alarm';
+import type { AlarmSource, AlarmState, Disposition } from '../../../shared/domain/alarm-lifecycle';
+
+export interface AlarmRow {
+  id: string;
+  source: string;
+  source_id: string;
+  device_id: string | null;
+  type: string;
+  priority: number;
+  zone: string | null;
+  lat: number | null;
+  lon: number | null;
+  cameras: string;
+  text: string | null;
+  raised_at: number;
+  received_at: number;
+  last_seen_at: number;
+  count: number;
+  state: string;
+  incident_id: string | null;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  disposition: string | null;
+  resolution_note: string | null;
+  escalated_at: number | null;
+  held: number;
+  drill: number;
+  updated_at: number;
+}
+
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+export function toView(r: AlarmRow): AlarmView {
+  return {
+    id: r.id,
+    source: r.source as AlarmSource,
+    sourceId: r.source_id,
+    deviceId: opt(r.device_id),
+    type: r.type as AlarmType,
+    priority: r.priority,
+    zone: opt(r.zone),
+    location: r.lat !== null && r.lon !== null ? { lat: r.lat, lon: r.lon } : undefined,
+    cameras: JSON.parse(r.cameras) as string[],
+    text: opt(r.text),
+    raisedAt: r.raised_at,
+    receivedAt: r.received_at,
+    lastSeenAt: r.last_seen_at,
+    count: r.count,
+    state: r.state as AlarmState,
+    incidentId: opt(r.incident_id),
+    acknowledgedAt: opt(r.acknowledged_at),
+    acknowledgedBy: opt(r.acknowledged_by),
+    resolvedAt: opt(r.resolved_at),
+    resolvedBy: opt(r.resolved_by),
+    disposition: opt(r.disposition) as Disposition | undefined,
+    resolutionNote: opt(r.resolution_note),
+    escalatedAt: opt(r.escalated_at),
+    held: r.held === 1,
+    drill: r.drill === 1,
+  };
+}
+
+export function toEventView(r: {
+  at: number;
+  kind: string;
+  operator_name: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  note: string | null;
+}): AlarmEventView {
+  return {
+    at: r.at,
+    kind: r.kind as AlarmEventView['kind'],
+    operatorName: opt(r.operator_name),
+    fromState: opt(r.from_state) as AlarmState | undefined,
+    toState: opt(r.to_state) as AlarmState | undefined,
+    note: opt(r.note),
+  };
+}
+
+const CSV_COLUMNS: [string, (a: AlarmView) => unknown][] = [
+  ['id', (a) => a.id],
+  ['type', (a) => a.type],
+  ['priority', (a) => a.priority],
+  ['zone', (a) => a.zone],
+  ['device', (a) => a.deviceId],
+  ['source', (a) => a.source],
+  ['raised_at', (a) => new Date(a.raisedAt).toISOString()],
+  ['received_at', (a) => new Date(a.receivedAt).toISOString()],
+  ['acknowledged_at', (a) => (a.acknowledgedAt ? new Date(a.acknowledgedAt).toISOString() : '')],
+  ['acknowledged_by', (a) => a.acknowledgedBy],
+  ['resolved_at', (a) => (a.resolvedAt ? new Date(a.resolvedAt).toISOString() : '')],
+  ['resolved_by', (a) => a.resolvedBy],
+  [
+    'seconds_to_acknowledge',
+    (a) => (a.acknowledgedAt ? Math.round((a.acknowledgedAt - a.receivedAt) / 1000) : ''),
+  ],
+  ['seconds_to_resolve', (a) => (a.resolvedAt ? Math.round((a.resolvedAt - a.receivedAt) / 1000) : '')],
+  ['count', (a) => a.count],
+  ['disposition', (a) => a.disposition],
+  ['note', (a) => a.resolutionNote],
+  ['text', (a) => a.text],
+  ['drill', (a) => (a.drill ? 'yes' : '')],
+];
+
+/** RFC 4180 CSV; a formula-looking cell is prefixed so a spreadsheet shows it as text (CSV injection). */
+export function toCsv(alarms: AlarmView[]): string {
+  const cell = (v: unknown) => {
+    let s = v === undefined || v === null ? '' : String(v);
+    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [CSV_COLUMNS.map(([h]) => h).join(',')];
+  for (const a of alarms) lines.push(CSV_COLUMNS.map(([, f]) => cell(f(a))).join(','));
+  return '\ufeff' + lines.join('\r\n') + '\r\n';
+}

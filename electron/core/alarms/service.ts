@@ -1,0 +1,656 @@
+import type { Knex } from 'knex';
+import type { AlarmFilter, AlarmView, DisasterMode, StoredHubEvent } from '../../../shared/contract';
+import { effectivePriority, type AlarmType, type Priority } from '../../../shared/domain/alarm';
+import {
+  canMove,
+  DEFAULT_TARGETS,
+  targetFor,
+  type AlarmSource,
+  type AlarmState,
+  type Disposition,
+  type ResponseTargets,
+} from '../../../shared/domain/alarm-lifecycle';
+import type { LatLon } from '../../../shared/domain/geo';
+import { appendAudit } from '../audit/audit';
+import { enqueueAction } from '../hub/outbox';
+import type { InboxApplier } from '../hub/inbox';
+import { ServiceError } from '../router/router';
+import type { Clock } from '../util/clock';
+import type { IdGenerator } from '../util/ids';
+import type { Logger } from '../util/log';
+import { toCsv, toEventView, toView, type AlarmRow } from './rows';
+
+export interface Actor {
+  id: string;
+  name: string;
+}
+export const SYSTEM: Actor = { id: 'system', name: 'system' };
+
+export interface IncomingAlarm {
+  source: AlarmSource;
+  sourceId: string;
+  deviceId?: string | undefined;
+  type: AlarmType;
+  priority?: Priority | undefined;
+  zone?: string | undefined;
+  location?: LatLon | undefined;
+  cameras: string[];
+  raisedAt: number;
+  text?: string | undefined;
+  drill?: boolean;
+}
+
+export type ReceiveResult =
+  | { status: 'new'; alarm: AlarmView }
+  | { status: 'retrigger'; alarm: AlarmView }
+  | { status: 'duplicate'; alarmId: string };
+
+export interface AlarmServiceOptions {
+  db: Knex;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Logger;
+  consoleId: string;
+  /** Called after the change is committed (never for rolled-back work). */
+  onChanged(alarm: AlarmView): void;
+  onEscalated(alarm: AlarmView, at: number): void;
+  onDisaster(mode: DisasterMode): void;
+  /** The outbox has new rows: send them. */
+  kickOutbox(): void;
+  /** Alarms in one zone within this window join one incident. */
+  groupWindowMs?: number;
+  dutyLog?(
+    trx: Knex.Transaction,
+    entry: { kind: string; text: string; alarmId?: string; operatorId?: string },
+  ): Promise<void>;
+}
+
+type Db = Knex | Knex.Transaction;
+
+const TRANSITION_KIND: Record<Exclude<AlarmState, 'new'>, string> = {
+  acknowledged: 'acknowledged',
+  dispatched: 'dispatched',
+  on_scene: 'on_scene',
+  resolved: 'resolved',
+};
+
+/**
+ * Receives, stores and moves alarms through their lifecycle. Every change is one transaction with its trail
+ * entry, its audit entry and (for what the hub must know) its outbox row.
+ */
+export class AlarmService {
+  private targets: ResponseTargets = DEFAULT_TARGETS;
+  private disaster: DisasterMode = { on: false, holdFromPriority: 4, reason: '' };
+  private escalationTimer: unknown;
+
+  constructor(private readonly o: AlarmServiceOptions) {}
+
+  async start(): Promise<void> {
+    const rows = (await this.o.db('settings').whereIn('key', ['alarms.targets', 'alarms.disaster'])) as {
+      key: string;
+      value: string;
+    }[];
+    for (const row of rows) {
+      if (row.key === 'alarms.targets') this.targets = JSON.parse(row.value) as ResponseTargets;
+      if (row.key === 'alarms.disaster') this.disaster = JSON.parse(row.value) as DisasterMode;
+    }
+    this.escalationTimer = this.o.clock.setInterval(() => void this.checkEscalations(), 1000);
+  }
+
+  stop(): void {
+    this.o.clock.clearInterval(this.escalationTimer);
+  }
+
+  get responseTargets(): ResponseTargets {
+    return this.targets;
+  }
+
+  get disasterMode(): DisasterMode {
+    return this.disaster;
+  }
+
+  /** The hub's alarms, committed in the same transaction as the hub event (so acknowledged only after). */
+  readonly hubApplier: InboxApplier = async (trx, event: StoredHubEvent) => {
+    if (event.kind === 'alarm') {
+      const a = event.data;
+      await this.receive(trx, { source: 'hub', ...a, sourceId: a.sourceId });
+    } else if (event.kind === 'action.applied') {
+      await this.applyRemote(trx, event);
+    }
+  };
+
+  /**
+   * One incoming alarm: a source id already seen is a duplicate; the same device raising the same type while
+   * its alarm is open re-triggers it (count + 1); otherwise a new alarm, grouped into the zone's incident.
+   */
+  async receive(trx: Knex.Transaction, input: IncomingAlarm): Promise<ReceiveResult> {
+    const now = this.o.clock.now();
+    const seen = (await trx('alarm_sources')
+      .where({ source: input.source, source_id: input.sourceId })
+      .first()) as { alarm_id: string } | undefined;
+    if (seen) return { status: 'duplicate', alarmId: seen.alarm_id };
+
+    if (input.deviceId) {
+      const open = (await trx('alarms')
+        .where({ device_id: input.deviceId, type: input.type })
+        .whereNot('state', 'resolved')
+        .first()) as AlarmRow | undefined;
+      if (open) {
+        await trx('alarms')
+          .where({ id: open.id })
+          .update({ count: open.count + 1, last_seen_at: now, updated_at: now });
+        await trx('alarm_sources').insert({
+          source: input.source,
+          source_id: input.sourceId,
+          alarm_id: open.id,
+          received_at: now,
+        });
+        await this.trail(trx, open.id, 'retrigger', SYSTEM, {});
+        const view = toView({ ...open, count: open.count + 1, last_seen_at: now, updated_at: now });
+        this.afterCommit(trx, () => this.o.onChanged(view));
+        return { status: 'retrigger', alarm: view };
+      }
+    }
+
+    const priority = effectivePriority(input.type, input.priority);
+    const incidentId = await this.incidentFor(trx, input.zone, now, input.drill ?? false);
+    const held = this.disaster.on && priority >= this.disaster.holdFromPriority;
+    const row: AlarmRow = {
+      id: this.o.ids(),
+      source: input.source,
+      source_id: input.sourceId,
+      device_id: input.deviceId ?? null,
+      type: input.type,
+      priority,
+      zone: input.zone ?? null,
+      lat: input.location?.lat ?? null,
+      lon: input.location?.lon ?? null,
+      cameras: JSON.stringify(input.cameras),
+      text: input.text ?? null,
+      raised_at: input.raisedAt,
+      received_at: now,
+      last_seen_at: now,
+      count: 1,
+      state: 'new',
+      incident_id: incidentId,
+      acknowledged_at: null,
+      acknowledged_by: null,
+      resolved_at: null,
+      resolved_by: null,
+      disposition: null,
+      resolution_note: null,
+      escalated_at: null,
+      held: held ? 1 : 0,
+      drill: input.drill ? 1 : 0,
+      updated_at: now,
+    };
+    await trx('alarms').insert(row);
+    await trx('alarm_sources').insert({
+      source: input.source,
+      source_id: input.sourceId,
+      alarm_id: row.id,
+      received_at: now,
+    });
+    await this.trail(trx, row.id, 'received', SYSTEM, {
+      toState: 'new',
+      note: held ? 'held back (disaster mode)' : undefined,
+    });
+    await appendAudit(trx, {
+      at: now,
+      actorId: SYSTEM.id,
+      actorName: SYSTEM.name,
+      action: 'alarm.received',
+      target: row.id,
+      details: {
+        source: input.source,
+        sourceId: input.sourceId,
+        type: input.type,
+        priority,
+        zone: input.zone,
+        held,
+      },
+    });
+    await this.o.dutyLog?.(trx, {
+      kind: 'alarm',
+      text: `${input.type} P${priority}${input.zone ? ` ${input.zone}` : ''}`,
+      alarmId: row.id,
+    });
+    const view = toView(row);
+    this.afterCommit(trx, () => this.o.onChanged(view));
+    return { status: 'new', alarm: view };
+  }
+
+  /** An operator enters an alarm (a resident phones in). Told to the hub through the outbox. */
+  async raiseManual(
+    input: Omit<IncomingAlarm, 'source' | 'sourceId' | 'raisedAt'>,
+    actor: Actor,
+  ): Promise<AlarmView> {
+    return this.o.db
+      .transaction(async (trx) => {
+        const now = this.o.clock.now();
+        const result = await this.receive(trx, {
+          ...input,
+          source: 'manual',
+          sourceId: `manual-${this.o.ids()}`,
+          raisedAt: now,
+        });
+        if (result.status === 'duplicate')
+          throw new ServiceError('conflict', 'This alarm was already entered.');
+        await this.trail(trx, result.alarm.id, 'note', actor, { note: `entered by ${actor.name}` });
+        await this.outbox(trx, 'alarm.raise', result.alarm, actor, {
+          text: input.text,
+          type: input.type,
+          zone: input.zone,
+        });
+        await appendAudit(trx, {
+          at: now,
+          actorId: actor.id,
+          actorName: actor.name,
+          action: 'alarm.raise',
+          target: result.alarm.id,
+          details: { type: input.type },
+        });
+        return result.alarm;
+      })
+      .finally(() => this.o.kickOutbox());
+  }
+
+  /** acknowledged, dispatched, on scene: forward only; jumping ahead from `new` also records the acknowledgement. */
+  async move(
+    id: string,
+    to: Exclude<AlarmState, 'new' | 'resolved'>,
+    actor: Actor,
+    note?: string,
+  ): Promise<AlarmView> {
+    return this.change(id, actor, async (trx, row, now) => {
+      const from = row.state as AlarmState;
+      if (!canMove(from, to)) {
+        throw new ServiceError(
+          'conflict',
+          `This alarm is ${from.replace('_', ' ')}; it cannot be moved to ${to.replace('_', ' ')}.`,
+        );
+      }
+      const update: Partial<AlarmRow> = { state: to, updated_at: now };
+      if (!row.acknowledged_at) Object.assign(update, { acknowledged_at: now, acknowledged_by: actor.name });
+      await trx('alarms').where({ id }).update(update);
+      await this.trail(trx, id, TRANSITION_KIND[to], actor, { fromState: from, toState: to, note });
+      return {
+        row: { ...row, ...update },
+        action: `alarm.${to === 'acknowledged' ? 'acknowledge' : to}`,
+        details: { note },
+      };
+    });
+  }
+
+  async resolve(id: string, disposition: Disposition, note: string, actor: Actor): Promise<AlarmView> {
+    if (note.trim().length < 2) throw new ServiceError('invalid_input', 'A resolution note is required.');
+    return this.change(id, actor, async (trx, row, now) => {
+      const from = row.state as AlarmState;
+      if (from === 'resolved') throw new ServiceError('conflict', 'This alarm is already resolved.');
+      const update: Partial<AlarmRow> = {
+        state: 'resolved',
+        resolved_at: now,
+        resolved_by: actor.name,
+        disposition,
+        resolution_note: note.trim(),
+        updated_at: now,
+      };
+      if (!row.acknowledged_at) Object.assign(update, { acknowledged_at: now, acknowledged_by: actor.name });
+      await trx('alarms').where({ id }).update(update);
+      await this.trail(trx, id, 'resolved', actor, {
+        fromState: from,
+        toState: 'resolved',
+        note: `${disposition}: ${note.trim()}`,
+      });
+      if (disposition === 'false_alarm' || disposition === 'nuisance') {
+        // GB 25201: false alarms go into the fault record.
+        await this.o.dutyLog?.(trx, {
+          kind: 'false_alarm',
+          text: `${row.type} ${row.device_id ?? ''}: ${note.trim()}`,
+          alarmId: id,
+          operatorId: actor.id,
+        });
+      }
+      return {
+        row: { ...row, ...update },
+        action: 'alarm.resolve',
+        details: { disposition, note: note.trim() },
+      };
+    });
+  }
+
+  async reopen(id: string, reason: string, actor: Actor): Promise<AlarmView> {
+    return this.change(id, actor, async (trx, row, now) => {
+      if (row.state !== 'resolved')
+        throw new ServiceError('conflict', 'Only a resolved alarm can be reopened.');
+      const update: Partial<AlarmRow> = {
+        state: 'acknowledged',
+        resolved_at: null,
+        resolved_by: null,
+        disposition: null,
+        resolution_note: null,
+        updated_at: now,
+      };
+      await trx('alarms').where({ id }).update(update);
+      await this.trail(trx, id, 'reopened', actor, {
+        fromState: 'resolved',
+        toState: 'acknowledged',
+        note: reason,
+      });
+      return { row: { ...row, ...update }, action: 'alarm.reopen', details: { reason } };
+    });
+  }
+
+  async note(id: string, text: string, actor: Actor): Promise<AlarmView> {
+    return this.change(id, actor, async (trx, row, now) => {
+      await trx('alarms').where({ id }).update({ updated_at: now });
+      await this.trail(trx, id, 'note', actor, { note: text });
+      return { row: { ...row, updated_at: now }, action: 'alarm.note', details: { text } };
+    });
+  }
+
+  async get(id: string) {
+    const row = (await this.o.db('alarms').where({ id }).first()) as AlarmRow | undefined;
+    if (!row) throw new ServiceError('not_found', `There is no alarm "${id}".`);
+    const events = (await this.o.db('alarm_events').where({ alarm_id: id }).orderBy('id')) as Parameters<
+      typeof toEventView
+    >[0][];
+    const deviceHistory = row.device_id
+      ? ((await this.o
+          .db('alarms')
+          .where({ device_id: row.device_id })
+          .whereNot({ id })
+          .orderBy('received_at', 'desc')
+          .limit(20)) as AlarmRow[])
+      : [];
+    return { alarm: toView(row), events: events.map(toEventView), deviceHistory: deviceHistory.map(toView) };
+  }
+
+  async openAlarms(): Promise<AlarmView[]> {
+    const rows = (await this.o
+      .db('alarms')
+      .whereNot('state', 'resolved')
+      .orderBy([{ column: 'priority' }, { column: 'received_at' }])) as AlarmRow[];
+    return rows.map(toView);
+  }
+
+  /** Closed alarms newest first, keyset-paged so page 1000 costs what page 1 costs. */
+  async history(
+    filter: AlarmFilter,
+    limit: number,
+    before?: { resolvedAt: number; id: string },
+  ): Promise<{ alarms: AlarmView[]; more: boolean }> {
+    const q = this.o.db('alarms').whereNotNull('resolved_at');
+    if (filter.types?.length) q.whereIn('type', filter.types);
+    if (filter.zones?.length) q.whereIn('zone', filter.zones);
+    if (filter.priorities?.length) q.whereIn('priority', filter.priorities);
+    if (filter.from !== undefined) q.where('resolved_at', '>=', filter.from);
+    if (filter.to !== undefined) q.where('resolved_at', '<', filter.to);
+    if (!filter.includeDrills) q.where('drill', 0);
+    if (filter.search) {
+      const like = `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      q.where((w) =>
+        w
+          .whereRaw("text LIKE ? ESCAPE '\\'", [like])
+          .orWhereRaw("resolution_note LIKE ? ESCAPE '\\'", [like])
+          .orWhereRaw("device_id LIKE ? ESCAPE '\\'", [like]),
+      );
+    }
+    if (before)
+      q.where((w) =>
+        w
+          .where('resolved_at', '<', before.resolvedAt)
+          .orWhere((x) => x.where('resolved_at', before.resolvedAt).andWhere('id', '<', before.id)),
+      );
+    const rows = (await q
+      .orderBy([
+        { column: 'resolved_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit + 1)) as AlarmRow[];
+    return { alarms: rows.slice(0, limit).map(toView), more: rows.length > limit };
+  }
+
+  async exportCsv(filter: AlarmFilter): Promise<{ csv: string; rows: number }> {
+    const all: AlarmView[] = [];
+    let before: { resolvedAt: number; id: string } | undefined;
+    for (;;) {
+      const page = await this.history(filter, 500, before);
+      all.push(...page.alarms);
+      const last = page.alarms.at(-1);
+      if (!page.more || !last || all.length >= 100_000) break;
+      before = { resolvedAt: last.resolvedAt!, id: last.id };
+    }
+    return { csv: toCsv(all), rows: all.length };
+  }
+
+  async setDisasterMode(
+    input: { on: boolean; holdFromPriority: Priority; reason: string },
+    actor: Actor,
+  ): Promise<DisasterMode> {
+    const now = this.o.clock.now();
+    const mode: DisasterMode = { ...input, since: now, by: actor.name };
+    const released: AlarmView[] = [];
+    await this.o.db.transaction(async (trx) => {
+      await trx('settings')
+        .insert({ key: 'alarms.disaster', value: JSON.stringify(mode), updated_at: now })
+        .onConflict('key')
+        .merge();
+      if (!input.on) {
+        const held = (await trx('alarms').where({ held: 1 }).whereNot('state', 'resolved')) as AlarmRow[];
+        await trx('alarms').where({ held: 1 }).update({ held: 0, updated_at: now });
+        for (const r of held) {
+          await this.trail(trx, r.id, 'released', actor, { note: input.reason });
+          released.push(toView({ ...r, held: 0, updated_at: now }));
+        }
+      }
+      await appendAudit(trx, {
+        at: now,
+        actorId: actor.id,
+        actorName: actor.name,
+        action: 'alarms.disaster_mode',
+        details: { ...input },
+      });
+      await this.o.dutyLog?.(trx, {
+        kind: 'disaster_mode',
+        text: `${input.on ? 'ON' : 'OFF'} (hold P${input.holdFromPriority}+): ${input.reason}`,
+        operatorId: actor.id,
+      });
+    });
+    this.disaster = mode;
+    this.o.onDisaster(mode);
+    for (const v of released) this.o.onChanged(v);
+    return mode;
+  }
+
+  /** Unacknowledged past the target: escalate once (event, banner, duty log). Held alarms wait. */
+  async checkEscalations(): Promise<void> {
+    const now = this.o.clock.now();
+    const candidates = (await this.o
+      .db('alarms')
+      .where({ state: 'new', held: 0 })
+      .whereNull('escalated_at')
+      .orderBy('received_at')
+      .limit(500)) as AlarmRow[];
+    for (const row of candidates) {
+      if (now - row.received_at < targetFor(this.targets.acknowledgeSec, row.priority) * 1000) continue;
+      const view = await this.o.db.transaction(async (trx) => {
+        const changed = await trx('alarms')
+          .where({ id: row.id, state: 'new' })
+          .whereNull('escalated_at')
+          .update({ escalated_at: now, updated_at: now });
+        if (!changed) return undefined;
+        await this.trail(trx, row.id, 'escalated', SYSTEM, {
+          note: `not acknowledged within ${targetFor(this.targets.acknowledgeSec, row.priority)} s`,
+        });
+        await appendAudit(trx, {
+          at: now,
+          actorId: SYSTEM.id,
+          actorName: SYSTEM.name,
+          action: 'alarm.escalated',
+          target: row.id,
+          details: {},
+        });
+        await this.o.dutyLog?.(trx, {
+          kind: 'escalation',
+          text: `${row.type} P${row.priority} not acknowledged in time`,
+          alarmId: row.id,
+        });
+        return toView({ ...row, escalated_at: now, updated_at: now });
+      });
+      if (view) {
+        this.o.log.warn('alarm escalated', { alarm: row.id, type: row.type, priority: row.priority });
+        this.o.onChanged(view);
+        this.o.onEscalated(view, now);
+      }
+    }
+  }
+
+  /** Another console's action on an alarm we also hold (matched by its source id): take it over, marked remote. */
+  private async applyRemote(
+    trx: Knex.Transaction,
+    event: Extract<StoredHubEvent, { kind: 'action.applied' }>,
+  ): Promise<void> {
+    const { consoleId, type, payload } = event.data;
+    if (consoleId === this.o.consoleId || !type.startsWith('alarm.')) return;
+    const p = payload as {
+      alarm?: { source?: string; sourceId?: string };
+      state?: AlarmState;
+      operator?: string;
+      at?: number;
+      disposition?: Disposition;
+      note?: string;
+    };
+    if (!p?.alarm?.source || !p.alarm.sourceId || !p.state) return;
+    const row = (await trx('alarms')
+      .where({ source: p.alarm.source, source_id: p.alarm.sourceId })
+      .first()) as AlarmRow | undefined;
+    if (!row) return;
+    const from = row.state as AlarmState;
+    const who = `${p.operator ?? 'another operator'} @ ${consoleId}`;
+    const at = p.at ?? event.at;
+    const update: Partial<AlarmRow> = { updated_at: this.o.clock.now() };
+    if (p.state === 'resolved' && from !== 'resolved') {
+      Object.assign(update, {
+        state: 'resolved',
+        resolved_at: at,
+        resolved_by: who,
+        disposition: p.disposition ?? null,
+        resolution_note: p.note ?? null,
+      });
+    } else if (p.state !== 'resolved' && canMove(from, p.state)) {
+      Object.assign(update, { state: p.state });
+    }
+    if (!row.acknowledged_at && p.state !== 'new')
+      Object.assign(update, { acknowledged_at: at, acknowledged_by: who });
+    await trx('alarms').where({ id: row.id }).update(update);
+    await this.trail(
+      trx,
+      row.id,
+      'remote',
+      { id: consoleId, name: who },
+      {
+        fromState: from,
+        toState: (update.state as AlarmState) ?? from,
+        note: `${type}${p.note ? `: ${p.note}` : ''}`,
+      },
+    );
+    const view = toView({ ...row, ...update });
+    this.afterCommit(trx, () => this.o.onChanged(view));
+  }
+
+  private async change(
+    id: string,
+    actor: Actor,
+    apply: (
+      trx: Knex.Transaction,
+      row: AlarmRow,
+      now: number,
+    ) => Promise<{ row: AlarmRow; action: string; details: Record<string, unknown> }>,
+  ): Promise<AlarmView> {
+    const view = await this.o.db.transaction(async (trx) => {
+      const row = (await trx('alarms').where({ id }).first()) as AlarmRow | undefined;
+      if (!row) throw new ServiceError('not_found', `There is no alarm "${id}".`);
+      const now = this.o.clock.now();
+      const result = await apply(trx, row, now);
+      const v = toView(result.row);
+      await appendAudit(trx, {
+        at: now,
+        actorId: actor.id,
+        actorName: actor.name,
+        action: result.action,
+        target: id,
+        details: result.details,
+      });
+      await this.outbox(trx, result.action, v, actor, result.details);
+      return v;
+    });
+    this.o.onChanged(view);
+    this.o.kickOutbox();
+    return view;
+  }
+
+  private async outbox(
+    trx: Knex.Transaction,
+    type: string,
+    alarm: AlarmView,
+    actor: Actor,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await enqueueAction(trx, {
+      key: this.o.ids(),
+      type,
+      createdAt: this.o.clock.now(),
+      payload: {
+        alarm: { source: alarm.source, sourceId: alarm.sourceId },
+        state: alarm.state,
+        operator: actor.name,
+        at: this.o.clock.now(),
+        ...details,
+      },
+    });
+  }
+
+  private async trail(
+    trx: Db,
+    alarmId: string,
+    kind: string,
+    actor: Actor,
+    extra: { fromState?: AlarmState; toState?: AlarmState; note?: string | undefined },
+  ): Promise<void> {
+    await trx('alarm_events').insert({
+      alarm_id: alarmId,
+      at: this.o.clock.now(),
+      kind,
+      operator_id: actor.id,
+      operator_name: actor.name,
+      from_state: extra.fromState ?? null,
+      to_state: extra.toState ?? null,
+      note: extra.note ?? null,
+    });
+  }
+
+  private async incidentFor(
+    trx: Knex.Transaction,
+    zone: string | undefined,
+    now: number,
+    drill: boolean,
+  ): Promise<string> {
+    if (zone) {
+      const recent = (await trx('alarms')
+        .where({ zone, drill: drill ? 1 : 0 })
+        .where('received_at', '>=', now - (this.o.groupWindowMs ?? 120_000))
+        .whereNotNull('incident_id')
+        .orderBy('received_at', 'desc')
+        .first('incident_id')) as { incident_id: string } | undefined;
+      if (recent) return recent.incident_id;
+    }
+    const id = this.o.ids();
+    await trx('incidents').insert({ id, zone: zone ?? null, opened_at: now, drill: drill ? 1 : 0 });
+    return id;
+  }
+
+  private afterCommit(trx: Knex.Transaction, fn: () => void): void {
+    trx.executionPromise.then(fn, () => undefined);
+  }
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { EpochMs, Id } from './common';
+import { AlarmType, Priority } from '../domain/alarm';
+import { AlarmSource, AlarmState, Disposition } from '../domain/alarm-lifecycle';
+import { LatLon } from '../domain/geo';
+
+export const AlarmView = z.object({
+  id: z.string(),
+  source: AlarmSource,
+  sourceId: z.string(),
+  deviceId: z.string().optional(),
+  type: AlarmType,
+  priority: Priority,
+  zone: z.string().optional(),
+  location: LatLon.optional(),
+  cameras: z.array(z.string()),
+  text: z.string().optional(),
+  raisedAt: EpochMs,
+  receivedAt: EpochMs,
+  lastSeenAt: EpochMs,
+  count: z.number().int().positive(),
+  state: AlarmState,
+  incidentId: z.string().optional(),
+  acknowledgedAt: EpochMs.optional(),
+  acknowledgedBy: z.string().optional(),
+  resolvedAt: EpochMs.optional(),
+  resolvedBy: z.string().optional(),
+  disposition: Disposition.optional(),
+  resolutionNote: z.string().optional(),
+  escalatedAt: EpochMs.optional(),
+  /** Held back by disaster mode: shown, but silent and not escalated. */
+  held: z.boolean(),
+  drill: z.boolean(),
+});
+export type AlarmView = z.infer<typeof AlarmView>;
+
+export const ALARM_EVENT_KINDS = [
+  'received',
+  'retrigger',
+  'acknowledged',
+  'dispatched',
+  'on_scene',
+  'resolved',
+  'reopened',
+  'note',
+  'escalated',
+  'held',
+  'released',
+  'remote',
+] as const;
+export const AlarmEventView = z.object({
+  at: EpochMs,
+  kind: z.enum(ALARM_EVENT_KINDS),
+  operatorName: z.string().optional(),
+  fromState: AlarmState.optional(),
+  toState: AlarmState.optional(),
+  note: z.string().optional(),
+});
+export type AlarmEventView = z.infer<typeof AlarmEventView>;
+
+export const DisasterMode = z.object({
+  on: z.boolean(),
+  /** Alarms of this priority number and above (less urgent) are held back. */
+  holdFromPriority: Priority,
+  reason: z.string(),
+  since: EpochMs.optional(),
+  by: z.string().optional(),
+});
+export type DisasterMode = z.infer<typeof DisasterMode>;
+
+export const Targets = z.object({
+  acknowledgeSec: z.record(z.string(), z.number()),
+  resolveSec: z.record(z.string(), z.number()),
+});
+
+export const AlarmFilter = z
+  .object({
+    states: z.array(AlarmState).max(5).optional(),
+    types: z.array(AlarmType).max(20).optional(),
+    zones: z.array(Id).max(50).optional(),
+    priorities: z.array(Priority).max(5).optional(),
+    from: EpochMs.optional(),
+    to: EpochMs.optional(),
+    search: z.string().max(100).optional(),
+    includeDrills: z.boolean().default(false),
+  })
+  .strict();
+export type AlarmFilter = z.infer<typeof AlarmFilter>;
+
+const Note = z.string().trim().max(2000);
+
+export const alarmInputs = {
+  id: z.object({ id: z.string().min(1).max(64) }).strict(),
+  transition: z.object({ id: z.string().min(1).max(64), note: Note.optional() }).strict(),
+  resolve: z
+    .object({
+      id: z.string().min(1).max(64),
+      disposition: Disposition,
+      note: Note.min(2, 'a resolution note is required (what was found, what was done)'),
+    })
+    .strict(),
+  reopen: z
+    .object({ id: z.string().min(1).max(64), reason: Note.min(2, 'say why the alarm is reopened') })
+    .strict(),
+  note: z.object({ id: z.string().min(1).max(64), text: Note.min(1, 'the note is empty') }).strict(),
+  raise: z
+    .object({
+      type: AlarmType,
+      priority: Priority.optional(),
+      zone: Id.optional(),
+      location: LatLon.optional(),
+      cameras: z.array(Id).max(16).default([]),
+      text: z.string().trim().min(2, 'describe what was reported').max(500),
+    })
+    .strict(),
+  history: z
+    .object({
+      filter: AlarmFilter.default({ includeDrills: false }),
+      limit: z.number().int().min(1).max(500).default(100),
+      /** Keyset paging: the last row of the previous page. */
+      before: z.object({ resolvedAt: EpochMs, id: z.string() }).optional(),
+    })
+    .strict(),
+  disaster: z
+    .object({
+      on: z.boolean(),
+      holdFromPriority: Priority.default(4),
+      reason: z.string().trim().min(2, 'give the reason').max(500),
+    })
+    .strict(),
+  mute: z
+    .object({
+      reason: z.string().trim().min(2, 'give the reason for muting').max(200),
+      minutes: z.number().int().min(1).max(10).default(3),
+    })
+    .strict(),
+};
