@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { OperatorView } from '../../shared/contract';
 import type { Locale } from '../../shared/domain/text';
+import { DEFAULT_TARGETS, type ResponseTargets } from '../../shared/domain/alarm-lifecycle';
 import type { SocketFactory } from './hub/link';
 import type { ProfileSettings } from './streams/ffmpeg';
 import type { Spawner, SupervisionSettings } from './streams/worker';
@@ -44,6 +45,8 @@ export interface ConsoleConfig {
   spawn?: Spawner;
   socketFactory?: SocketFactory;
   log?: Logger;
+  /** Response targets (seconds per priority); defaults 30 s to acknowledge P1, 60 s the others. */
+  alarmTargets?: ResponseTargets;
   /** Alarm changes reach renderers at most this often (batched). */
   alarmFlushMs?: number;
   /** A watched camera offline this long raises a camera-offline alarm. */
@@ -59,4 +62,16 @@ export function defaultDataDir(): string {
   if (process.platform === 'darwin')
     return join(homedir(), 'Library', 'Application Support', 'control-room-console');
   return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'control-room-console');
+}
+
+/**
+ * `CONSOLE_ACK_TARGET_SEC=N` sets every priority's acknowledge target to N seconds: for drills that rehearse
+ * escalation, and the end-to-end test that watches one happen.
+ */
+export function targetsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): ResponseTargets | undefined {
+  const n = Number(env.CONSOLE_ACK_TARGET_SEC);
+  if (!env.CONSOLE_ACK_TARGET_SEC || !Number.isInteger(n) || n < 1 || n > 86_400) return undefined;
+  return { ...DEFAULT_TARGETS, acknowledgeSec: { 1: n, 2: n, 3: n, 4: n, 5: n } };
 }

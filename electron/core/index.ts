@@ -149,6 +149,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     onEscalated: (alarm, at) => bus.emit('alarms.escalated', { alarm, at }),
     onDisaster: (mode) => bus.emit('alarms.disaster', mode),
     kickOutbox: () => hub.kick(),
+    targets: config.alarmTargets,
     dutyLog: async (trx, entry) => {
       await trx('duty_log').insert({
         at: clock.now(),

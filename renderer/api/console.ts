@@ -1,5 +1,7 @@
 import { createContext, useContext } from 'react';
 import {
+  type AlarmView,
+  type DisasterMode,
   createClient,
   type ConsoleClient,
   type GuardPosition,
@@ -30,6 +32,17 @@ export interface ConsoleModel {
   notices: Store<Notice[]>;
   /** Stream health by `cameraId/profile`. */
   streams: Store<Record<string, StreamStatus>>;
+  /** Open alarms by id (resolved ones leave the map). */
+  alarms: Store<Record<string, AlarmView>>;
+  alarmMeta: Store<{
+    targets: { acknowledgeSec: Record<string, number>; resolveSec: Record<string, number> };
+    disaster: DisasterMode;
+    mutedUntil?: number | undefined;
+  } | null>;
+  /** Alarms escalated and still unacknowledged: the banner. */
+  escalations: Store<Record<string, AlarmView>>;
+  /** The alarm the operator has opened (its detail shows in the incident panel). */
+  selectedAlarm: Store<string | null>;
   /** Where the video gateway is (loopback WebSocket + token). */
   video: Store<{ url: string; token: string } | null>;
   dispose(): void;
@@ -52,6 +65,10 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
     guards: createStore<Record<string, GuardPosition>>({}),
     notices: createStore<Notice[]>([]),
     streams: createStore<Record<string, StreamStatus>>({}),
+    alarms: createStore<Record<string, AlarmView>>({}),
+    alarmMeta: createStore<ConsoleModel['alarmMeta'] extends Store<infer T> ? T : never>(null),
+    escalations: createStore<Record<string, AlarmView>>({}),
+    selectedAlarm: createStore<string | null>(null),
     video: createStore<{ url: string; token: string } | null>(null),
     dispose: () => undefined,
   };
@@ -63,6 +80,25 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
       return [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, EVENT_CAP);
     });
 
+  const mergeAlarms = (incoming: AlarmView[], replace = false) => {
+    model.alarms.set((prev) => {
+      const next = replace ? {} : { ...prev };
+      for (const a of incoming) {
+        if (a.state === 'resolved') delete next[a.id];
+        else next[a.id] = a;
+      }
+      return next;
+    });
+    model.escalations.set((prev) => {
+      const next = replace ? {} : { ...prev };
+      for (const a of incoming) {
+        if (a.escalatedAt && a.state === 'new') next[a.id] = a;
+        else delete next[a.id];
+      }
+      return next;
+    });
+  };
+
   const mergeStreams = (incoming: StreamStatus[]) =>
     model.streams.set((prev) => {
       const next = { ...prev };
@@ -72,7 +108,7 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
 
   // Everything is (re)loaded whenever the link to the core opens, so a reconnect never leaves stale views.
   const loadSnapshot = async () => {
-    const [info, session, site, hub, recent, guards, notices, video, streams] = await Promise.all([
+    const [info, session, site, hub, recent, guards, notices, video, streams, open] = await Promise.all([
       client.call('system.info'),
       client.call('session.current'),
       client.call('site.get'),
@@ -82,7 +118,10 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
       client.call('notices.recent'),
       client.call('streams.endpoint'),
       client.call('streams.list'),
+      client.call('alarms.open'),
     ]);
+    mergeAlarms(open.alarms, true);
+    model.alarmMeta.set({ targets: open.targets, disaster: open.disaster, mutedUntil: open.mutedUntil });
     model.video.set((prev) => (prev && prev.url === video.url && prev.token === video.token ? prev : video));
     mergeStreams(streams.streams);
     model.info.set(info);
@@ -105,6 +144,14 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
       }),
     ),
     client.on('streams.status', ({ streams }) => mergeStreams(streams)),
+    client.on('alarms.changed', ({ alarms }) => mergeAlarms(alarms)),
+    client.on('alarms.escalated', ({ alarm }) => mergeAlarms([alarm])),
+    client.on('alarms.disaster', (disaster) =>
+      model.alarmMeta.set((prev) => (prev ? { ...prev, disaster } : prev)),
+    ),
+    client.on('alarms.muted', ({ until }) =>
+      model.alarmMeta.set((prev) => (prev ? { ...prev, mutedUntil: until } : prev)),
+    ),
     client.on('notice', (n) => model.notices.set((prev) => [...prev.slice(-49), n])),
     transport.onLink((state) => {
       model.link.set(state);

@@ -7,6 +7,8 @@ import { AlarmQueue } from '../features/alarms/AlarmQueue';
 import { CameraWall } from '../features/camera-wall/CameraWall';
 import { IncidentPanel } from '../features/incident/IncidentPanel';
 import { SiteMap } from '../features/site-map/SiteMap';
+import { AlarmBanners } from '../features/alarms/Banners';
+import { useAlarmSound } from '../features/alarms/useAlarmSound';
 import { i18next, setLocale } from './i18n';
 import { theme } from './theme';
 import { TopBar } from './TopBar';
@@ -33,8 +35,30 @@ function Notices({ model }: { model: ConsoleModel }) {
 }
 
 export function App({ model, popout = false }: { model: ConsoleModel; popout?: boolean }) {
-  const operator = useStore(model.operator);
+  return popout ? <PopOut model={model} /> : <Console model={model} />;
+}
 
+function PopOut({ model }: { model: ConsoleModel }) {
+  return (
+    <ThemeProvider theme={theme}>
+      <CssBaseline />
+      <ConsoleContext.Provider value={model}>
+        <Box sx={{ height: '100vh', display: 'grid', gridTemplateAreas: '"wall"', p: 0.5 }}>
+          <CameraWall popout />
+        </Box>
+        <Notices model={model} />
+      </ConsoleContext.Provider>
+    </ThemeProvider>
+  );
+}
+
+function Sound() {
+  useAlarmSound();
+  return null;
+}
+
+function Console({ model }: { model: ConsoleModel }) {
+  const operator = useStore(model.operator);
   // The operator's language follows them to any console; the choice is stored when they switch.
   useEffect(() => {
     if (!operator) return;
@@ -53,27 +77,13 @@ export function App({ model, popout = false }: { model: ConsoleModel; popout?: b
     return () => i18next.off('languageChanged', onChange);
   }, [model, operator]);
 
-  // The pop-out wall (a second window, on another display) shows only the camera wall.
-  if (popout) {
-    return (
-      <ThemeProvider theme={theme}>
-        <CssBaseline />
-        <ConsoleContext.Provider value={model}>
-          <Box sx={{ height: '100vh', display: 'grid', gridTemplateAreas: '"wall"', p: 0.5 }}>
-            <CameraWall popout />
-          </Box>
-          <Notices model={model} />
-        </ConsoleContext.Provider>
-      </ThemeProvider>
-    );
-  }
-
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />
       <ConsoleContext.Provider value={model}>
         <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
           <TopBar />
+          <AlarmBanners />
           <Box
             component="main"
             sx={{
@@ -94,6 +104,8 @@ export function App({ model, popout = false }: { model: ConsoleModel; popout?: b
           </Box>
         </Box>
         <Notices model={model} />
+        {/* Only the main window sounds: a pop-out wall must not double the alarm tones. */}
+        <Sound />
       </ConsoleContext.Provider>
     </ThemeProvider>
   );

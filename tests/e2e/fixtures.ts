@@ -18,13 +18,18 @@ export interface RunningConsole {
 /** Starts `start:web` exactly as a person would (built renderer, temp data dir) and waits for its URL line. */
 export async function startConsole(
   extraArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<RunningConsole & { stop(): Promise<void> }> {
   const tmp = tempDir('console-e2e-');
   let output = '';
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'electron/web-host/cli.ts', '--data-dir', tmp.dir, ...extraArgs],
-    { cwd: root, env: { ...process.env, CONSOLE_SKIP_BUILD: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: root,
+      env: { ...process.env, CONSOLE_SKIP_BUILD: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(

@@ -59,6 +59,8 @@ export interface AlarmServiceOptions {
   kickOutbox(): void;
   /** Alarms in one zone within this window join one incident. */
   groupWindowMs?: number;
+  /** Overrides the stored response targets (site configuration, drills, tests). */
+  targets?: ResponseTargets;
   dutyLog?(
     trx: Knex.Transaction,
     entry: { kind: string; text: string; alarmId?: string; operatorId?: string },
@@ -94,6 +96,7 @@ export class AlarmService {
       if (row.key === 'alarms.targets') this.targets = JSON.parse(row.value) as ResponseTargets;
       if (row.key === 'alarms.disaster') this.disaster = JSON.parse(row.value) as DisasterMode;
     }
+    if (this.o.targets) this.targets = this.o.targets;
     this.escalationTimer = this.o.clock.setInterval(() => void this.checkEscalations(), 1000);
   }
 

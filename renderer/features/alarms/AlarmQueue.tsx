@@ -1,87 +1,403 @@
-import { Box, Chip, List, ListItem, Typography } from '@mui/material';
+import {
+  Box,
+  Button,
+  Chip,
+  Dialog,
+  DialogContent,
+  DialogTitle,
+  MenuItem,
+  TextField,
+  Tooltip,
+  Typography,
+} from '@mui/material';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_PRIORITY, effectivePriority } from '../../../shared/domain/alarm';
+import type { AlarmView } from '../../../shared/contract';
+import { ALARM_TYPES, type AlarmType } from '../../../shared/domain/alarm';
+import { ALARM_STATES, compareAlarms, type AlarmState } from '../../../shared/domain/alarm-lifecycle';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
-import { PRIORITY_COLOURS } from '../../app/theme';
-import { formatClock, useAge, useNow, useText } from '../../app/hooks';
+import { formatClock, useNow, useText } from '../../app/hooks';
+import { AlarmRow, ROW_HEIGHT } from './AlarmRow';
+import { ManualAlarmDialog, ResolveDialog, TextDialog } from './dialogs';
+import { HistoryDialog } from './HistoryDialog';
+import { useAlarmActions } from './useAlarmActions';
+
+type DialogKind = 'resolve' | 'note' | 'manual' | 'mute' | 'history' | 'help' | null;
+
+/** Typing in a field must not trigger queue shortcuts. */
+const typing = (e: KeyboardEvent) => {
+  const el = e.target as HTMLElement | null;
+  return Boolean(
+    el &&
+    (el.tagName === 'INPUT' ||
+      el.tagName === 'TEXTAREA' ||
+      el.isContentEditable ||
+      el.closest('[role=dialog]')),
+  );
+};
 
 /**
- * The raw alarm stream from the hub, newest first, as committed to the local database. Handling
- * (acknowledge, dispatch, resolve) arrives with the alarm-queue feature.
+ * The alarm queue: every open alarm by priority then age, with live response clocks and aging colours,
+ * filters and search; driven entirely from the keyboard (see the ? overlay). Only visible rows render, so
+ * ten thousand open alarms scroll as smoothly as ten.
  */
 export function AlarmQueue() {
   const { t } = useTranslation();
   const model = useConsole();
-  const events = useStore(model.events);
+  const alarms = useStore(model.alarms);
+  const meta = useStore(model.alarmMeta);
   const site = useStore(model.site);
   const text = useText();
-  const age = useAge();
   const now = useNow(1000);
-  const alarms = events.filter((e) => e.kind === 'alarm');
-  const zoneName = (id: string | undefined) => text(site?.zones.find((z) => z.id === id)?.name) || id || '';
+  const act = useAlarmActions();
+  const [dialog, setDialog] = useState<DialogKind>(null);
+  const [search, setSearch] = useState('');
+  const [state, setState] = useState<AlarmState | ''>('');
+  const [type, setType] = useState<AlarmType | ''>('');
+  const [zone, setZone] = useState('');
+  const [priority, setPriority] = useState<number | ''>('');
+  const [cursor, setCursor] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scroll, setScroll] = useState({ top: 0, height: 600 });
+
+  const zoneNames = useMemo(
+    () => new Map((site?.zones ?? []).map((z) => [z.id, text(z.name)])),
+    [site, text],
+  );
+  const sorted = useMemo(() => Object.values(alarms).sort(compareAlarms), [alarms]);
+  const visible = useMemo(() => {
+    const q = search.trim().toLowerCase();
+    return sorted.filter(
+      (a) =>
+        (!state || a.state === state) &&
+        (!type || a.type === type) &&
+        (!zone || a.zone === zone) &&
+        (!priority || a.priority === priority) &&
+        (!q ||
+          [
+            t(`alarmType.${a.type}`),
+            a.type,
+            zoneNames.get(a.zone ?? '') ?? '',
+            a.zone ?? '',
+            a.deviceId ?? '',
+            a.text ?? '',
+          ]
+            .join(' ')
+            .toLowerCase()
+            .includes(q)),
+    );
+  }, [sorted, state, type, zone, priority, search, t, zoneNames]);
+
+  const current = visible.find((a) => a.id === cursor) ?? visible[0];
+  const index = current ? visible.indexOf(current) : -1;
+
+  const moveTo = useCallback(
+    (i: number) => {
+      const a = visible[Math.max(0, Math.min(visible.length - 1, i))];
+      if (!a) return;
+      setCursor(a.id);
+      const el = scroller.current;
+      const pos = visible.indexOf(a) * ROW_HEIGHT;
+      if (el && (pos < el.scrollTop || pos + ROW_HEIGHT > el.scrollTop + el.clientHeight))
+        el.scrollTop = pos - el.clientHeight / 2;
+    },
+    [visible],
+  );
+  const open = useCallback((a: AlarmView | undefined) => a && model.selectedAlarm.set(a.id), [model]);
+  const ack = useCallback(
+    (a: AlarmView | undefined) =>
+      a && void act(() => model.client.invoke('alarms.acknowledge', { id: a.id })),
+    [act, model],
+  );
+  const dispatch = useCallback(
+    (a: AlarmView | undefined) => a && void act(() => model.client.invoke('alarms.dispatch', { id: a.id })),
+    [act, model],
+  );
+  const onScene = useCallback(
+    (a: AlarmView | undefined) => a && void act(() => model.client.invoke('alarms.onScene', { id: a.id })),
+    [act, model],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (dialog || typing(e) || e.altKey || e.ctrlKey || e.metaKey) return;
+      const keys: Record<string, () => void> = {
+        ArrowDown: () => moveTo(index + 1),
+        j: () => moveTo(index + 1),
+        ArrowUp: () => moveTo(index - 1),
+        k: () => moveTo(index - 1),
+        Home: () => moveTo(0),
+        End: () => moveTo(visible.length - 1),
+        Enter: () => open(current),
+        a: () => ack(current),
+        d: () => dispatch(current),
+        s: () => onScene(current),
+        r: () => current && setDialog('resolve'),
+        n: () => current && setDialog('note'),
+        m: () => setDialog('manual'),
+        h: () => setDialog('history'),
+        '?': () => setDialog('help'),
+      };
+      const run = keys[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+      if (e.key === '?' || run) {
+        e.preventDefault();
+        (keys[e.key] ?? run)?.();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [dialog, index, visible.length, current, moveTo, open, ack, dispatch, onScene]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return undefined;
+    const update = () => setScroll({ top: el.scrollTop, height: el.clientHeight });
+    update();
+    const ro = new ResizeObserver(update);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const first = Math.max(0, Math.floor(scroll.top / ROW_HEIGHT) - 5);
+  const last = Math.min(visible.length, Math.ceil((scroll.top + scroll.height) / ROW_HEIGHT) + 5);
+  const muted = meta?.mutedUntil && meta.mutedUntil > now;
+
+  const toolbar = (
+    <Box sx={{ display: 'flex', gap: 0.5, alignItems: 'center' }}>
+      <Chip
+        data-testid="alarm-open-count"
+        color={sorted.some((a) => a.state === 'new' && !a.held) ? 'error' : 'default'}
+        label={t('alarms.openCount', { count: sorted.length })}
+      />
+      <Button size="small" onClick={() => setDialog('manual')} data-testid="alarm-manual">
+        {t('alarms.manual')}
+      </Button>
+      <Button size="small" onClick={() => setDialog('history')} data-testid="alarm-history">
+        {t('alarms.history')}
+      </Button>
+      <Tooltip title={muted ? t('alarms.muted', { time: formatClock(meta!.mutedUntil!, false) }) : ''}>
+        <Button
+          size="small"
+          color={muted ? 'warning' : 'inherit'}
+          onClick={() => setDialog('mute')}
+          data-testid="alarm-mute"
+        >
+          {muted ? t('alarms.muted', { time: formatClock(meta!.mutedUntil!, false) }) : t('alarms.mute')}
+        </Button>
+      </Tooltip>
+      <Button size="small" onClick={() => setDialog('help')} data-testid="alarm-help">
+        ?
+      </Button>
+    </Box>
+  );
 
   return (
-    <AreaPanel
-      testId="alarm-queue"
-      title={t('areas.alarmQueue')}
-      gridArea="alarms"
-      actions={<Typography color="text.secondary">{t('alarms.recent', { count: alarms.length })}</Typography>}
-    >
-      {alarms.length === 0 ? (
-        <Typography sx={{ p: 2 }} color="text.secondary">
-          {t('alarms.empty')}
-        </Typography>
-      ) : (
-        <List dense disablePadding>
-          {alarms.map((e) => {
-            if (e.kind !== 'alarm') return null;
-            const a = e.data;
-            const priority = effectivePriority(a.type, a.priority) ?? DEFAULT_PRIORITY[a.type];
-            return (
-              <ListItem
-                key={e.seq}
-                data-testid="alarm-event"
-                data-seq={e.seq}
-                data-priority={priority}
-                divider
-                sx={{
-                  borderLeft: 6,
-                  borderLeftColor: PRIORITY_COLOURS[priority],
-                  alignItems: 'flex-start',
-                  gap: 1.5,
-                }}
-              >
-                <Chip
-                  size="small"
-                  label={t('alarms.priority', { p: priority })}
-                  sx={{ bgcolor: PRIORITY_COLOURS[priority], color: '#0b0f14', mt: 0.25 }}
-                />
-                <Box sx={{ flex: 1, minWidth: 0 }}>
-                  <Typography sx={{ fontWeight: 700, fontSize: '1.02rem' }}>
-                    {t(`alarmType.${a.type}`)}
-                  </Typography>
-                  <Typography variant="body2" color="text.secondary" noWrap>
-                    {zoneName(a.zone)}
-                    {a.cameras.length > 0
-                      ? ` · ${t('alarms.linkedCameras', { list: a.cameras.join(', ') })}`
-                      : ''}
-                  </Typography>
-                </Box>
-                <Box sx={{ textAlign: 'right' }}>
-                  <Typography sx={{ fontVariantNumeric: 'tabular-nums', fontWeight: 600 }}>
-                    {formatClock(a.raisedAt)}
-                  </Typography>
-                  <Typography variant="caption" color="text.secondary">
-                    {age(now - e.receivedAt)}
-                  </Typography>
-                </Box>
-              </ListItem>
-            );
-          })}
-        </List>
-      )}
+    <AreaPanel testId="alarm-queue" title={t('areas.alarmQueue')} gridArea="alarms" actions={toolbar}>
+      <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
+        <Box
+          sx={{
+            display: 'flex',
+            gap: 0.5,
+            p: 0.5,
+            flexWrap: 'wrap',
+            borderBottom: 1,
+            borderColor: 'divider',
+          }}
+        >
+          <TextField
+            size="small"
+            placeholder={t('alarms.search')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            sx={{ flex: '1 1 100%' }}
+            slotProps={{ htmlInput: { 'data-testid': 'alarm-search' } }}
+          />
+          <TextField
+            select
+            size="small"
+            value={state}
+            onChange={(e) => setState(e.target.value as AlarmState | '')}
+            sx={{ flex: 1 }}
+            slotProps={{ select: { displayEmpty: true } }}
+          >
+            <MenuItem value="">{t('alarms.allStates')}</MenuItem>
+            {ALARM_STATES.filter((s) => s !== 'resolved').map((s) => (
+              <MenuItem key={s} value={s}>
+                {t(`alarmState.${s}`)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            select
+            size="small"
+            value={priority}
+            onChange={(e) => setPriority(e.target.value === '' ? '' : Number(e.target.value))}
+            sx={{ flex: 1 }}
+            slotProps={{ select: { displayEmpty: true } }}
+          >
+            <MenuItem value="">{t('alarms.allPriorities')}</MenuItem>
+            {[1, 2, 3, 4, 5].map((p) => (
+              <MenuItem key={p} value={p}>
+                P{p}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            select
+            size="small"
+            value={type}
+            onChange={(e) => setType(e.target.value as AlarmType | '')}
+            sx={{ flex: 1 }}
+            slotProps={{ select: { displayEmpty: true } }}
+          >
+            <MenuItem value="">{t('alarms.allTypes')}</MenuItem>
+            {ALARM_TYPES.map((x) => (
+              <MenuItem key={x} value={x}>
+                {t(`alarmType.${x}`)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            select
+            size="small"
+            value={zone}
+            onChange={(e) => setZone(e.target.value)}
+            sx={{ flex: 1 }}
+            slotProps={{ select: { displayEmpty: true } }}
+          >
+            <MenuItem value="">{t('alarms.allZones')}</MenuItem>
+            {(site?.zones ?? []).map((z) => (
+              <MenuItem key={z.id} value={z.id}>
+                {text(z.name)}
+              </MenuItem>
+            ))}
+          </TextField>
+        </Box>
+        <Box
+          ref={scroller}
+          role="listbox"
+          data-testid="alarm-list"
+          onScroll={(e) =>
+            setScroll({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })
+          }
+          sx={{ flex: 1, overflow: 'auto', position: 'relative', minHeight: 0 }}
+        >
+          {visible.length === 0 ? (
+            <Typography sx={{ p: 2 }} color="text.secondary">
+              {sorted.length > 0 ? t('alarms.noMatch', { count: sorted.length }) : t('alarms.empty')}
+            </Typography>
+          ) : (
+            <Box sx={{ height: visible.length * ROW_HEIGHT, position: 'relative' }}>
+              <Box sx={{ position: 'absolute', top: first * ROW_HEIGHT, left: 0, right: 0 }}>
+                {visible.slice(first, last).map((a) => (
+                  <AlarmRow
+                    key={a.id}
+                    alarm={a}
+                    now={now}
+                    zoneName={zoneNames.get(a.zone ?? '') ?? ''}
+                    selected={a.id === current?.id}
+                    targets={meta?.targets ?? { acknowledgeSec: {}, resolveSec: {} }}
+                    onSelect={() => setCursor(a.id)}
+                    onOpen={() => open(a)}
+                  />
+                ))}
+              </Box>
+            </Box>
+          )}
+        </Box>
+        {current && (
+          <Box sx={{ display: 'flex', gap: 0.5, p: 0.5, borderTop: 1, borderColor: 'divider' }}>
+            <Button
+              size="small"
+              variant="contained"
+              color="error"
+              onClick={() => ack(current)}
+              disabled={current.state !== 'new'}
+              data-testid="alarm-ack"
+            >
+              {t('alarms.acknowledge')} (A)
+            </Button>
+            <Button
+              size="small"
+              onClick={() => dispatch(current)}
+              disabled={current.state === 'dispatched' || current.state === 'on_scene'}
+            >
+              {t('alarms.dispatch')} (D)
+            </Button>
+            <Button size="small" onClick={() => onScene(current)} disabled={current.state === 'on_scene'}>
+              {t('alarms.onScene')} (S)
+            </Button>
+            <Button size="small" onClick={() => setDialog('resolve')} data-testid="alarm-resolve">
+              {t('alarms.resolve')} (R)
+            </Button>
+            <Button size="small" onClick={() => open(current)}>
+              {t('alarms.detail')} ↵
+            </Button>
+          </Box>
+        )}
+      </Box>
+      <ResolveDialog
+        alarm={dialog === 'resolve' ? current : undefined}
+        onClose={() => setDialog(null)}
+        onResolve={(disposition, note) =>
+          current &&
+          void act(() => model.client.invoke('alarms.resolve', { id: current.id, disposition, note }))
+        }
+      />
+      <TextDialog
+        open={dialog === 'note'}
+        title={t('alarms.addNote')}
+        label={t('alarms.noteOnly')}
+        testId="note-dialog"
+        min={1}
+        onClose={() => setDialog(null)}
+        onSubmit={(note) =>
+          current && void act(() => model.client.invoke('alarms.note', { id: current.id, text: note }))
+        }
+      />
+      <TextDialog
+        open={dialog === 'mute'}
+        title={t('alarms.muteTitle')}
+        label={t('alarms.muteReason', { n: 3 })}
+        testId="mute-dialog"
+        min={2}
+        onClose={() => setDialog(null)}
+        onSubmit={(reason) => void act(() => model.client.invoke('alarms.mute', { reason, minutes: 3 }))}
+      />
+      <ManualAlarmDialog
+        open={dialog === 'manual'}
+        site={site}
+        onClose={() => setDialog(null)}
+        onRaise={(input) => void act(() => model.client.invoke('alarms.raise', input))}
+      />
+      <HistoryDialog open={dialog === 'history'} onClose={() => setDialog(null)} />
+      <Dialog open={dialog === 'help'} onClose={() => setDialog(null)} data-testid="help-overlay">
+        <DialogTitle>{t('alarms.helpTitle')}</DialogTitle>
+        <DialogContent>
+          {(
+            [
+              'move',
+              'open',
+              'acknowledge',
+              'dispatch',
+              'onScene',
+              'resolve',
+              'note',
+              'manual',
+              'history',
+              'help',
+              'close',
+              'layouts',
+            ] as const
+          ).map((k) => (
+            <Typography key={k} sx={{ py: 0.25 }}>
+              {t(`shortcuts.${k}`)}
+            </Typography>
+          ))}
+        </DialogContent>
+      </Dialog>
     </AreaPanel>
   );
 }

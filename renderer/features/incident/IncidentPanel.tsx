@@ -4,6 +4,7 @@ import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
 import { formatClock, useAge, useNow, useText } from '../../app/hooks';
+import { AlarmDetail } from '../alarms/AlarmDetail';
 
 const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
 
@@ -22,6 +23,15 @@ export function IncidentPanel() {
   const now = useNow(1000);
   const devices = events.filter((e) => e.kind === 'device').slice(0, 8);
   const contacts = site?.contacts ?? [];
+
+  const selected = useStore(model.selectedAlarm);
+  if (selected) {
+    return (
+      <AreaPanel testId="incident-panel" title={t('areas.incidentPanel')} gridArea="incident">
+        <AlarmDetail id={selected} />
+      </AreaPanel>
+    );
+  }
 
   return (
     <AreaPanel testId="incident-panel" title={t('areas.incidentPanel')} gridArea="incident">

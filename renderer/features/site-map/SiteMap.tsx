@@ -6,7 +6,6 @@ import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
 import { PRIORITY_COLOURS } from '../../app/theme';
 import { useAge, useNow, useText } from '../../app/hooks';
-import { DEFAULT_PRIORITY } from '../../../shared/domain/alarm';
 
 /** Guards are stale after this long without a position (a later issue makes it configurable). */
 const STALE_MS = 60_000;
@@ -22,7 +21,7 @@ export function SiteMap() {
   const model = useConsole();
   const site = useStore(model.site);
   const guards = useStore(model.guards);
-  const events = useStore(model.events);
+  const openAlarms = useStore(model.alarms);
   const text = useText();
   const age = useAge();
   const now = useNow(1000);
@@ -38,9 +37,7 @@ export function SiteMap() {
     };
   };
   const positions = Object.values(guards);
-  const recentAlarms = events
-    .filter((e) => e.kind === 'alarm' && e.data.location && now - e.receivedAt < 10 * 60_000)
-    .slice(0, 20);
+  const alarmsOnMap = Object.values(openAlarms).filter((a) => a.location);
 
   return (
     <AreaPanel
@@ -54,7 +51,14 @@ export function SiteMap() {
           component="svg"
           viewBox={`0 0 ${PLAN_W} ${PLAN_H}`}
           preserveAspectRatio="xMidYMid meet"
-          sx={{ position: 'absolute', inset: 0, width: '100%', height: '100%', display: 'block' }}
+          sx={{
+            position: 'absolute',
+            inset: 0,
+            width: '100%',
+            height: '100%',
+            display: 'block',
+            '@keyframes mapPulse': { '50%': { fillOpacity: 0.3 } },
+          }}
         >
           <image
             href={site.plan.imageUrl}
@@ -64,20 +68,26 @@ export function SiteMap() {
             height={PLAN_H}
             preserveAspectRatio="none"
           />
-          {recentAlarms.map((e) =>
-            e.kind === 'alarm' && e.data.location ? (
-              <circle
-                key={e.seq}
-                data-testid="map-alarm"
-                {...place(e.data.location)}
-                r={12}
-                fill={PRIORITY_COLOURS[e.data.priority ?? DEFAULT_PRIORITY[e.data.type]]}
-                fillOpacity={0.8}
-                stroke="#0b0f14"
-                strokeWidth={3}
-              />
-            ) : null,
-          )}
+          {alarmsOnMap.map((a) => (
+            <circle
+              key={a.id}
+              data-testid="map-alarm"
+              data-alarm-id={a.id}
+              {...place(a.location!)}
+              r={a.state === 'new' ? 16 : 12}
+              fill={PRIORITY_COLOURS[a.priority]}
+              fillOpacity={0.85}
+              stroke="#0b0f14"
+              strokeWidth={3}
+              style={{
+                cursor: 'pointer',
+                animation: a.state === 'new' ? 'mapPulse 1.2s ease-in-out infinite' : undefined,
+              }}
+              onClick={() => model.selectedAlarm.set(a.id)}
+            >
+              <title>{t(`alarmType.${a.type}`)}</title>
+            </circle>
+          ))}
           {positions.map((p) => {
             const guard = site.guards.find((g) => g.id === p.guardId);
             const stale = now - p.at > STALE_MS;

@@ -1,0 +1,235 @@
+import { Box, Button, Chip, Divider, IconButton, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AlarmEventView, AlarmView } from '../../../shared/contract';
+import { useConsole } from '../../api/console';
+import { useStore } from '../../api/store';
+import { formatClock, useText } from '../../app/hooks';
+import { PRIORITY_COLOURS } from '../../app/theme';
+import { CameraTile } from '../camera-wall/CameraTile';
+import { ResolveDialog, TextDialog } from './dialogs';
+import { useAlarmActions } from './useAlarmActions';
+
+/** Where the alarm is, on a small copy of the site plan. */
+function MiniMap({ alarm }: { alarm: AlarmView }) {
+  const model = useConsole();
+  const site = useStore(model.site);
+  if (!site || !alarm.location) return null;
+  const { southWest: sw, northEast: ne } = site.plan.bounds;
+  const x = ((alarm.location.lon - sw.lon) / (ne.lon - sw.lon)) * 1200;
+  const y = ((ne.lat - alarm.location.lat) / (ne.lat - sw.lat)) * 1000;
+  return (
+    <Box
+      component="svg"
+      data-testid="alarm-minimap"
+      viewBox={`${x - 240} ${y - 170} 480 340`}
+      sx={{ width: '100%', height: 140, bgcolor: '#000', borderRadius: 1 }}
+    >
+      <image href={site.plan.imageUrl} x={0} y={0} width={1200} height={1000} preserveAspectRatio="none" />
+      <circle
+        cx={x}
+        cy={y}
+        r={18}
+        fill={PRIORITY_COLOURS[alarm.priority]}
+        fillOpacity={0.85}
+        stroke="#fff"
+        strokeWidth={3}
+      />
+    </Box>
+  );
+}
+
+/** The opened alarm: what, where, when, its cameras live, its trail and its device's recent history. */
+export function AlarmDetail({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const model = useConsole();
+  const site = useStore(model.site);
+  const live = useStore(model.alarms)[id];
+  const text = useText();
+  const act = useAlarmActions();
+  const [detail, setDetail] = useState<{
+    alarm: AlarmView;
+    events: AlarmEventView[];
+    deviceHistory: AlarmView[];
+  } | null>(null);
+  const [dialog, setDialog] = useState<'resolve' | 'note' | 'reopen' | null>(null);
+
+  // Reload the trail whenever the alarm changes (here or on another console).
+  const version = live ? `${live.state}:${live.count}:${live.escalatedAt ?? ''}` : 'closed';
+  useEffect(() => {
+    let cancelled = false;
+    void model.client.invoke('alarms.get', { id }).then((r) => {
+      if (!cancelled && r.ok) setDetail(r.value);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [model, id, version]);
+
+  const alarm = live ?? detail?.alarm;
+  if (!alarm) return null;
+  const zone = text(site?.zones.find((z) => z.id === alarm.zone)?.name) || alarm.zone || '—';
+  const cameras = alarm.cameras
+    .map((c) => site?.cameras.find((x) => x.id === c))
+    .filter((c) => c !== undefined)
+    .slice(0, 2);
+  const run = (method: 'alarms.acknowledge' | 'alarms.dispatch' | 'alarms.onScene') =>
+    void act(() => model.client.invoke(method, { id }));
+
+  return (
+    <Box
+      data-testid="alarm-detail"
+      data-alarm-id={id}
+      sx={{ p: 1.5, display: 'flex', flexDirection: 'column', gap: 1 }}
+    >
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+        <Chip
+          label={`P${alarm.priority}`}
+          sx={{ bgcolor: PRIORITY_COLOURS[alarm.priority], color: '#0b0f14', fontWeight: 800 }}
+        />
+        <Typography sx={{ fontWeight: 800, fontSize: '1.25rem', flex: 1 }}>
+          {t(`alarmType.${alarm.type}`)}
+        </Typography>
+        <Chip
+          data-testid="alarm-detail-state"
+          color={alarm.state === 'new' ? 'error' : alarm.state === 'resolved' ? 'success' : 'warning'}
+          label={t(`alarmState.${alarm.state}`)}
+        />
+        <IconButton aria-label="close" onClick={() => model.selectedAlarm.set(null)} size="small">
+          ✕
+        </IconButton>
+      </Box>
+      <Typography>
+        {t('alarms.where')}: <b>{zone}</b>
+        {alarm.deviceId ? ` · ${alarm.deviceId}` : ''}
+        {alarm.count > 1 ? ` · ${t('alarms.count', { n: alarm.count })}` : ''}
+      </Typography>
+      {alarm.text && <Typography color="text.secondary">{alarm.text}</Typography>}
+      <Typography variant="body2" color="text.secondary">
+        {t('alarms.raisedAt', { time: formatClock(alarm.raisedAt) })} ·{' '}
+        {t('alarms.receivedAt', { time: formatClock(alarm.receivedAt) })}
+        {alarm.acknowledgedAt
+          ? ` · ${t('alarms.acknowledgedBy', { who: alarm.acknowledgedBy, time: formatClock(alarm.acknowledgedAt) })}`
+          : ''}
+        {alarm.resolvedAt
+          ? ` · ${t('alarms.resolvedBy', { who: alarm.resolvedBy, time: formatClock(alarm.resolvedAt) })}`
+          : ''}
+      </Typography>
+      <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
+        {alarm.state === 'resolved' ? (
+          <Button size="small" variant="outlined" onClick={() => setDialog('reopen')}>
+            {t('alarms.reopen')}
+          </Button>
+        ) : (
+          <>
+            <Button
+              size="small"
+              variant="contained"
+              color="error"
+              disabled={alarm.state !== 'new'}
+              onClick={() => run('alarms.acknowledge')}
+              data-testid="detail-ack"
+            >
+              {t('alarms.acknowledge')}
+            </Button>
+            <Button
+              size="small"
+              variant="outlined"
+              disabled={alarm.state === 'dispatched' || alarm.state === 'on_scene'}
+              onClick={() => run('alarms.dispatch')}
+            >
+              {t('alarms.dispatch')}
+            </Button>
+            <Button
+              size="small"
+              variant="outlined"
+              disabled={alarm.state === 'on_scene'}
+              onClick={() => run('alarms.onScene')}
+            >
+              {t('alarms.onScene')}
+            </Button>
+            <Button
+              size="small"
+              variant="outlined"
+              onClick={() => setDialog('resolve')}
+              data-testid="detail-resolve"
+            >
+              {t('alarms.resolve')}
+            </Button>
+          </>
+        )}
+        <Button size="small" onClick={() => setDialog('note')}>
+          {t('alarms.addNote')}
+        </Button>
+      </Box>
+      {cameras.length > 0 && (
+        <Box
+          data-testid="alarm-cameras"
+          sx={{
+            display: 'grid',
+            gridTemplateColumns: `repeat(${cameras.length}, 1fr)`,
+            gap: 0.5,
+            height: 150,
+          }}
+        >
+          {cameras.map((c) => (
+            <CameraTile key={c.id} camera={c} index={-1} profile="sub" />
+          ))}
+        </Box>
+      )}
+      <MiniMap alarm={alarm} />
+      <Divider />
+      <Typography variant="subtitle2">{t('alarms.trail')}</Typography>
+      <Box data-testid="alarm-trail" component="ol" sx={{ m: 0, pl: 2.5 }}>
+        {(detail?.events ?? []).map((e, i) => (
+          <li key={i}>
+            <Typography variant="body2">
+              {formatClock(e.at)} · {e.toState ? t(`alarmState.${e.toState}`) : e.kind}{' '}
+              {e.operatorName && e.operatorName !== 'system' ? `· ${e.operatorName}` : ''}
+              {e.note ? ` — ${e.note}` : ''}
+            </Typography>
+          </li>
+        ))}
+      </Box>
+      <Typography variant="subtitle2">{t('alarms.deviceHistory')}</Typography>
+      {(detail?.deviceHistory ?? []).length === 0 ? (
+        <Typography variant="body2" color="text.secondary">
+          {t('alarms.noDeviceHistory')}
+        </Typography>
+      ) : (
+        detail!.deviceHistory.slice(0, 8).map((h) => (
+          <Typography key={h.id} variant="body2" color="text.secondary">
+            {new Date(h.receivedAt).toLocaleDateString('sv-SE')} {formatClock(h.receivedAt)} ·{' '}
+            {t(`alarmType.${h.type}`)} · {t(`alarmState.${h.state}`)}
+            {h.disposition ? ` · ${t(`disposition.${h.disposition}`)}` : ''}
+          </Typography>
+        ))
+      )}
+      <ResolveDialog
+        alarm={dialog === 'resolve' ? alarm : undefined}
+        onClose={() => setDialog(null)}
+        onResolve={(disposition, note) =>
+          void act(() => model.client.invoke('alarms.resolve', { id, disposition, note }))
+        }
+      />
+      <TextDialog
+        open={dialog === 'note'}
+        title={t('alarms.addNote')}
+        label={t('alarms.noteOnly')}
+        testId="note-dialog"
+        min={1}
+        onClose={() => setDialog(null)}
+        onSubmit={(note) => void act(() => model.client.invoke('alarms.note', { id, text: note }))}
+      />
+      <TextDialog
+        open={dialog === 'reopen'}
+        title={t('alarms.reopen')}
+        label={t('alarms.reason')}
+        testId="reopen-dialog"
+        min={2}
+        onClose={() => setDialog(null)}
+        onSubmit={(reason) => void act(() => model.client.invoke('alarms.reopen', { id, reason }))}
+      />
+    </Box>
+  );
+}

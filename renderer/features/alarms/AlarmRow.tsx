@@ -1,0 +1,131 @@
+import { Box, Chip, Typography } from '@mui/material';
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AlarmView } from '../../../shared/contract';
+import { ageRatio, targetFor } from '../../../shared/domain/alarm-lifecycle';
+import { PRIORITY_COLOURS } from '../../app/theme';
+import { formatClock } from '../../app/hooks';
+
+export const ROW_HEIGHT = 62;
+
+function elapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const m = Math.floor(s / 60);
+  return m >= 60
+    ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
+    : `${m}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** One alarm in the queue: priority band, what and where, its live response clock against the target. */
+export const AlarmRow = memo(function AlarmRow(props: {
+  alarm: AlarmView;
+  now: number;
+  zoneName: string;
+  selected: boolean;
+  targets: { acknowledgeSec: Record<string, number>; resolveSec: Record<string, number> };
+  onSelect(): void;
+  onOpen(): void;
+}) {
+  const { alarm: a, now, selected } = props;
+  const { t } = useTranslation();
+  const targets = {
+    acknowledgeSec: props.targets.acknowledgeSec as unknown as Record<number, number>,
+    resolveSec: props.targets.resolveSec as unknown as Record<number, number>,
+  };
+  const ratio = ageRatio(a, now, targets);
+  const target =
+    a.state === 'new'
+      ? targetFor(targets.acknowledgeSec, a.priority)
+      : targetFor(targets.resolveSec, a.priority);
+  const tint = a.held
+    ? 'transparent'
+    : ratio >= 1
+      ? 'rgba(239,83,80,0.22)'
+      : ratio >= 0.5
+        ? 'rgba(255,183,77,0.14)'
+        : 'transparent';
+  return (
+    <Box
+      role="option"
+      aria-selected={selected}
+      data-testid="alarm-row"
+      data-alarm-id={a.id}
+      data-priority={a.priority}
+      data-state={a.state}
+      data-overdue={ratio >= 1 ? 'true' : 'false'}
+      onClick={props.onSelect}
+      onDoubleClick={props.onOpen}
+      sx={{
+        height: ROW_HEIGHT,
+        display: 'flex',
+        alignItems: 'center',
+        gap: 1,
+        px: 1,
+        borderLeft: 6,
+        borderLeftColor: PRIORITY_COLOURS[a.priority],
+        borderBottom: 1,
+        borderBottomColor: 'divider',
+        bgcolor: selected ? 'rgba(90,169,230,0.25)' : tint,
+        outline: selected ? '2px solid #5aa9e6' : 'none',
+        outlineOffset: -2,
+        cursor: 'pointer',
+        opacity: a.held ? 0.6 : 1,
+        animation:
+          a.state === 'new' && ratio >= 1 && !a.held ? 'alarmPulse 1.2s ease-in-out infinite' : 'none',
+        '@keyframes alarmPulse': { '50%': { backgroundColor: 'rgba(239,83,80,0.40)' } },
+      }}
+    >
+      <Chip
+        size="small"
+        label={`P${a.priority}`}
+        sx={{ bgcolor: PRIORITY_COLOURS[a.priority], color: '#0b0f14', fontWeight: 800, minWidth: 40 }}
+      />
+      <Box sx={{ flex: 1, minWidth: 0 }}>
+        <Box sx={{ display: 'flex', gap: 0.75, alignItems: 'center' }}>
+          <Typography sx={{ fontWeight: 700, fontSize: '1.02rem' }} noWrap>
+            {t(`alarmType.${a.type}`)}
+          </Typography>
+          <Typography
+            data-testid="alarm-state"
+            variant="caption"
+            sx={{
+              fontWeight: 700,
+              color: a.state === 'new' ? 'error.main' : 'success.light',
+              whiteSpace: 'nowrap',
+            }}
+          >
+            {t(`alarmState.${a.state}`)}
+          </Typography>
+          {a.count > 1 && <Chip size="small" color="warning" label={t('alarms.count', { n: a.count })} />}
+          {a.drill && <Chip size="small" color="info" label={t('alarms.drill')} />}
+          {a.held && <Chip size="small" label={t('alarms.held')} />}
+          {a.escalatedAt && a.state === 'new' && (
+            <Chip size="small" color="error" label={t('alarms.escalated')} />
+          )}
+        </Box>
+        <Typography variant="body2" color="text.secondary" noWrap>
+          {props.zoneName || a.zone || '—'}
+          {a.text ? ` · ${a.text}` : ''}
+        </Typography>
+      </Box>
+      <Box sx={{ textAlign: 'right', minWidth: 80 }}>
+        <Typography
+          data-testid="alarm-clock"
+          title={t('alarms.target', { s: target })}
+          sx={{
+            fontVariantNumeric: 'tabular-nums',
+            fontWeight: 800,
+            fontSize: '1.1rem',
+            lineHeight: 1.2,
+            color: ratio >= 1 ? 'error.main' : ratio >= 0.5 ? 'warning.main' : 'text.primary',
+          }}
+        >
+          {elapsed(now - a.receivedAt)}
+        </Typography>
+        <Typography variant="caption" color="text.secondary">
+          {formatClock(a.receivedAt)}
+        </Typography>
+      </Box>
+    </Box>
+  );
+});

@@ -1,0 +1,181 @@
+import {
+  Box,
+  Button,
+  Dialog,
+  DialogContent,
+  DialogTitle,
+  MenuItem,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AlarmFilter, AlarmView } from '../../../shared/contract';
+import { ALARM_TYPES, type AlarmType } from '../../../shared/domain/alarm';
+import { useConsole } from '../../api/console';
+import { useStore } from '../../api/store';
+import { formatClock, useText } from '../../app/hooks';
+import { useAlarmActions } from './useAlarmActions';
+
+const day = (at: number) => new Date(at).toLocaleDateString('sv-SE');
+
+/** Resolved alarms, newest first, filtered on the core (keyset pages), with CSV export. */
+export function HistoryDialog(props: { open: boolean; onClose(): void }) {
+  const { t } = useTranslation();
+  const model = useConsole();
+  const site = useStore(model.site);
+  const text = useText();
+  const act = useAlarmActions();
+  const [type, setType] = useState<AlarmType | ''>('');
+  const [zone, setZone] = useState('');
+  const [search, setSearch] = useState('');
+  const [rows, setRows] = useState<AlarmView[]>([]);
+  const [more, setMore] = useState(false);
+
+  const filter = useCallback(
+    (): AlarmFilter => ({
+      includeDrills: false,
+      ...(type ? { types: [type] } : {}),
+      ...(zone ? { zones: [zone] } : {}),
+      ...(search.trim() ? { search: search.trim() } : {}),
+    }),
+    [type, zone, search],
+  );
+
+  const loadMore = useCallback(
+    async (last?: AlarmView) => {
+      const page = await act(() =>
+        model.client.invoke('alarms.history', {
+          filter: filter(),
+          limit: 100,
+          ...(last?.resolvedAt ? { before: { resolvedAt: last.resolvedAt, id: last.id } } : {}),
+        }),
+      );
+      if (!page) return;
+      setRows((prev) => [...prev, ...page.alarms]);
+      setMore(page.more);
+    },
+    [act, model, filter],
+  );
+
+  // Refetch the first page when the dialog opens or a filter changes.
+  useEffect(() => {
+    if (!props.open) return undefined;
+    let cancelled = false;
+    void model.client.invoke('alarms.history', { filter: filter(), limit: 100 }).then((page) => {
+      if (cancelled || !page.ok) return;
+      setRows(page.value.alarms);
+      setMore(page.value.more);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [props.open, model, filter]);
+
+  const exportCsv = async () => {
+    const result = await act(() => model.client.invoke('alarms.exportCsv', { filter: filter(), limit: 100 }));
+    if (!result) return;
+    const url = URL.createObjectURL(new Blob([result.csv], { type: 'text/csv;charset=utf-8' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `alarms-${day(Date.now())}.csv`;
+    a.click();
+    URL.revokeObjectURL(url);
+    model.notices.set((prev) => [
+      ...prev,
+      { level: 'info', code: 'csv', message: t('alarms.exported', { rows: result.rows }), at: Date.now() },
+    ]);
+  };
+
+  return (
+    <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="lg" data-testid="history-dialog">
+      <DialogTitle>{t('alarms.historyTitle')}</DialogTitle>
+      <DialogContent>
+        <Box sx={{ display: 'flex', gap: 1, mb: 1 }}>
+          <TextField
+            size="small"
+            placeholder={t('alarms.search')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            sx={{ flex: 2 }}
+          />
+          <TextField
+            select
+            size="small"
+            value={type}
+            onChange={(e) => setType(e.target.value as AlarmType | '')}
+            sx={{ flex: 1 }}
+            slotProps={{ select: { displayEmpty: true } }}
+          >
+            <MenuItem value="">{t('alarms.allTypes')}</MenuItem>
+            {ALARM_TYPES.map((x) => (
+              <MenuItem key={x} value={x}>
+                {t(`alarmType.${x}`)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            select
+            size="small"
+            value={zone}
+            onChange={(e) => setZone(e.target.value)}
+            sx={{ flex: 1 }}
+            slotProps={{ select: { displayEmpty: true } }}
+          >
+            <MenuItem value="">{t('alarms.allZones')}</MenuItem>
+            {(site?.zones ?? []).map((z) => (
+              <MenuItem key={z.id} value={z.id}>
+                {text(z.name)}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Button variant="outlined" onClick={() => void exportCsv()} data-testid="history-export">
+            {t('alarms.exportCsv')}
+          </Button>
+        </Box>
+        {rows.length === 0 ? (
+          <Typography color="text.secondary">{t('alarms.noHistory')}</Typography>
+        ) : (
+          <Table size="small" stickyHeader>
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('alarms.when')}</TableCell>
+                <TableCell>P</TableCell>
+                <TableCell>{t('alarms.allTypes')}</TableCell>
+                <TableCell>{t('alarms.where')}</TableCell>
+                <TableCell>{t('alarms.disposition')}</TableCell>
+                <TableCell>{t('alarms.noteOnly')}</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {rows.map((a) => (
+                <TableRow key={a.id} data-testid="history-row" data-alarm-id={a.id}>
+                  <TableCell>
+                    {day(a.receivedAt)} {formatClock(a.receivedAt)}
+                  </TableCell>
+                  <TableCell>P{a.priority}</TableCell>
+                  <TableCell>{t(`alarmType.${a.type}`)}</TableCell>
+                  <TableCell>{text(site?.zones.find((z) => z.id === a.zone)?.name) || a.zone}</TableCell>
+                  <TableCell>{a.disposition ? t(`disposition.${a.disposition}`) : ''}</TableCell>
+                  <TableCell>
+                    {a.resolutionNote} — {a.resolvedBy}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+        {more && (
+          <Button onClick={() => void loadMore(rows.at(-1))} sx={{ mt: 1 }}>
+            {t('alarms.loadMore')}
+          </Button>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}
