@@ -28,6 +28,8 @@ export interface ConsoleConfig {
     alarmEverySec?: number;
     positionEverySec?: number;
   };
+  /** Online backups at start, daily and before each migration, in `<dataDir>/backups`. */
+  backups?: { enabled?: boolean; keep?: number };
   /** Who sessions start as until operator accounts exist. */
   dutyOperator?: OperatorView;
   defaultLocale?: Locale;

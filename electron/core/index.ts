@@ -17,6 +17,7 @@ import { randomIds } from './util/ids';
 import { createLogger } from './util/log';
 import type { ConsoleConfig } from './config';
 import { openDatabase } from './db/database';
+import { backupDatabase, recoverIfCorrupt } from './db/backup';
 import { DemoScenario } from './demo/scenario';
 import { SiteHub } from './demo/site-hub';
 import { HubLink, type SocketFactory } from './hub/link';
@@ -68,11 +69,48 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   const startedAt = clock.now();
   const loaded = loadSite(config.sitePath ?? demoSitePath());
   const view = siteView(loaded);
+  const dbFile = config.dbFile ?? join(config.dataDir, 'console.sqlite');
+  const backupsDir = join(config.dataDir, 'backups');
+  const persistent = dbFile !== ':memory:';
+  const recovery = persistent
+    ? recoverIfCorrupt({
+        file: dbFile,
+        dataDir: config.dataDir,
+        at: clock.now(),
+        log: log.child('db'),
+        nativeBinding: config.nativeBinding,
+      })
+    : undefined;
   const db = await openDatabase({
-    file: config.dbFile ?? join(config.dataDir, 'console.sqlite'),
+    file: dbFile,
     log: log.child('db'),
     nativeBinding: config.nativeBinding,
+    // A migration is the riskiest moment in a database's life: keep the version before it.
+    beforeMigrate: persistent
+      ? (old) =>
+          backupDatabase(old, backupsDir, 'migration', clock.now(), config.backups?.keep).then(
+            () => undefined,
+          )
+      : undefined,
   });
+  if (recovery?.salvaged.length) {
+    await db.transaction(async (trx) => {
+      for (const row of recovery.salvaged) await trx('outbox').insert(row).onConflict('key').ignore();
+    });
+  }
+  const backupNow = async (reason: 'start' | 'daily') => {
+    try {
+      const file = await backupDatabase(db, backupsDir, reason, clock.now(), config.backups?.keep);
+      log.info('database backed up', { file, reason });
+    } catch (err) {
+      log.error('database backup failed', { reason, error: (err as Error).message });
+    }
+  };
+  if (persistent && config.backups?.enabled !== false) await backupNow('start');
+  const backupTimer =
+    persistent && config.backups?.enabled !== false
+      ? clock.setInterval(() => void backupNow('daily'), 24 * 3600 * 1000)
+      : undefined;
 
   const notices: Notice[] = [];
   const notify = (level: Notice['level'], code: string, message: string) => {
@@ -81,6 +119,21 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     if (notices.length > 200) notices.shift();
     bus.emit('notice', notice);
   };
+
+  if (recovery) {
+    notify(
+      'error',
+      'database-recovered',
+      recovery.restoredFrom
+        ? `The local database was damaged (${recovery.problem}). It was set aside as ${recovery.setAsideAs} and the backup from ` +
+            `${new Date(recovery.restoredFrom.at).toLocaleString()} was restored. Hub events since then are being replayed; ` +
+            `${recovery.salvaged.length} unsent operator action(s) were recovered from the damaged file. Records made on this console ` +
+            'after the backup and not yet sent to the hub may be missing: check the duty log.'
+        : `The local database was damaged (${recovery.problem}) and no good backup was found. It was set aside as ` +
+            `${recovery.setAsideAs} and a new database was started; hub events are being replayed and ` +
+            `${recovery.salvaged.length} unsent operator action(s) were recovered.`,
+    );
+  }
 
   const consoleId =
     config.consoleId ?? (await storedConsoleId(db, () => `console-${randomBytes(4).toString('hex')}`));
@@ -384,6 +437,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       if (stopped) return;
       stopped = true;
       clock.clearInterval(flushTimer);
+      if (backupTimer) clock.clearInterval(backupTimer);
       clock.clearInterval(alarmFlushTimer);
       clock.clearInterval(cameraEngineTimer);
       alarms.stop();
