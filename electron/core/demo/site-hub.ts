@@ -131,6 +131,12 @@ export class SiteHub {
     return row?.seq ?? 0;
   }
 
+  async countEvents(kind: HubEventBody['kind']): Promise<number> {
+    const row = (await this.db('hub_log').where({ kind }).count({ n: '*' }).first()) as
+      { n: number } | undefined;
+    return Number(row?.n ?? 0);
+  }
+
   /** Actions applied, oldest first (tests and the chaos run read this). */
   async appliedActions(): Promise<{ key: string; consoleId: string; type: string; payload: unknown }[]> {
     const rows = (await this.db('hub_actions').orderBy('applied_seq')) as {
