@@ -70,3 +70,42 @@ test('alarm queue: demo alarms in order, keyboard-only handling, history, escala
     await app.stop();
   }
 });
+
+test('alarm-linked video: an alarm with cameras shows them on the wall until it is acknowledged', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  const chromium = requireTool('Chromium', existsSync(CHROMIUM), 'apt-get install chromium');
+  testInfo.skip(!chromium.available, chromium.reason);
+  const app = await startConsole();
+  try {
+    await page.goto(app.url);
+    await expect(page.getByTestId('hub-status')).toHaveAttribute('data-state', 'connected');
+    // A fire reported at the south gate: the most urgent alarm, with the gate's cameras.
+    await page.getByTestId('alarm-manual').click();
+    const dialog = page.getByTestId('manual-dialog');
+    await dialog.getByRole('combobox').first().click();
+    await page.getByRole('option', { name: '火警' }).click();
+    await dialog.getByRole('combobox').nth(1).click();
+    await page.getByRole('option', { name: /南门/ }).click();
+    await page.getByTestId('manual-text').fill('南门岗亭冒烟');
+    await page.getByTestId('dialog-submit').click();
+
+    const monitor = page.getByTestId('alarm-monitor');
+    await expect(monitor.getByTestId('camera-tile').first()).toHaveAttribute('data-camera-id', /cam-0[12]/);
+    await expect(monitor.getByTestId('camera-tile').first()).toHaveAttribute('data-status', 'live', {
+      timeout: 20_000,
+    });
+    await expect(monitor.getByTestId('tile-canvas').first()).toBeVisible();
+    const alarmId = await monitor.getAttribute('data-alarm-id');
+    await page.screenshot({ path: testInfo.outputPath('alarm-monitor.png') });
+    await monitor.getByTestId('monitor-ack').click();
+    await expect(page.locator(`[data-testid=alarm-row][data-alarm-id="${alarmId}"]`)).toHaveAttribute(
+      'data-state',
+      'acknowledged',
+    );
+    await expect(page.locator(`[data-testid=alarm-monitor][data-alarm-id="${alarmId}"]`)).toHaveCount(0);
+  } finally {
+    await app.stop();
+  }
+});

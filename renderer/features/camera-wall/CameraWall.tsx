@@ -19,6 +19,7 @@ import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
 import { useNow, useText } from '../../app/hooks';
+import { AlarmMonitor } from './AlarmMonitor';
 import { CameraTile } from './CameraTile';
 import { useWallSetup } from './useWallSetup';
 
@@ -117,107 +118,110 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
 
   return (
     <AreaPanel testId="camera-wall" title={t('areas.cameraWall')} gridArea="wall" actions={toolbar}>
-      <Box sx={{ display: 'flex', height: '100%' }}>
-        <Box
-          data-testid="wall-grid"
-          data-layout={setup.layout}
-          sx={{
-            flex: 1,
-            display: 'grid',
-            gap: '3px',
-            p: '3px',
-            gridTemplateColumns: `repeat(${geometry.cols}, minmax(0, 1fr))`,
-            gridTemplateRows: `repeat(${geometry.rows}, minmax(0, 1fr))`,
-            minWidth: 0,
-          }}
-        >
-          {geometry.tiles.map((slot, index) => {
-            const id = tileCamera(index);
-            const camera = cameras.find((c) => c.id === id);
-            return (
-              <Box
-                key={index}
-                sx={{
-                  gridColumn: `${slot.col} / span ${slot.colSpan}`,
-                  gridRow: `${slot.row} / span ${slot.rowSpan}`,
-                  display: 'grid',
-                  minHeight: 0,
-                  minWidth: 0,
-                }}
-              >
-                <CameraTile
-                  camera={camera}
-                  index={index}
-                  profile="sub"
-                  large={slot.colSpan > 1}
-                  touring={setup.tours.some((x) => x.tile === index)}
-                  actions={{
-                    onFocus: () => camera && setFocused(camera.id),
-                    onDropCamera: (cameraId) =>
-                      update((prev) => ({ ...prev, tiles: assignCamera(prev.tiles, index, cameraId) })),
-                    onDropTile: (from) =>
-                      update((prev) => ({ ...prev, tiles: swapTiles(prev.tiles, from, index) })),
-                    onPick: () => setPicking(index),
-                    onClear: () =>
-                      update((prev) => ({
-                        ...prev,
-                        tiles: prev.tiles.map((x, i) => (i === index ? null : x)),
-                        tours: prev.tours.filter((x) => x.tile !== index),
-                      })),
-                    onTour: (scope) => {
-                      const group =
-                        scope === 'zone' && camera?.zone
-                          ? cameras.filter((c) => c.zone === camera.zone)
-                          : cameras;
-                      const ids = group.map((c) => c.id);
-                      if (ids.length < 2) return;
-                      tourStarts.set(index, Date.now());
-                      update((prev) => ({
-                        ...prev,
-                        tours: [
-                          ...prev.tours.filter((x) => x.tile !== index),
-                          { tile: index, cameras: ids, seconds: 10 },
-                        ],
-                      }));
-                    },
-                    onStopTour: () =>
-                      update((prev) => ({ ...prev, tours: prev.tours.filter((x) => x.tile !== index) })),
-                  }}
-                />
-              </Box>
-            );
-          })}
-        </Box>
-        {!popout && (
+      <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
+        <Box sx={{ display: 'flex', flex: 1, minHeight: 0 }}>
           <Box
-            data-testid="camera-list"
+            data-testid="wall-grid"
+            data-layout={setup.layout}
             sx={{
-              width: 150,
-              borderLeft: 1,
-              borderColor: 'divider',
-              overflow: 'auto',
-              p: 0.5,
-              display: { xs: 'none', lg: 'block' },
+              flex: 1,
+              display: 'grid',
+              gap: '3px',
+              p: '3px',
+              gridTemplateColumns: `repeat(${geometry.cols}, minmax(0, 1fr))`,
+              gridTemplateRows: `repeat(${geometry.rows}, minmax(0, 1fr))`,
+              minWidth: 0,
             }}
           >
-            <Typography variant="caption" color="text.secondary">
-              {t('cameras.cameraList')} · {t('cameras.count', { count: cameras.length })}
-            </Typography>
-            {cameras.map((c) => (
-              <Chip
-                key={c.id}
-                data-testid="camera-chip"
-                data-camera-id={c.id}
-                label={text(c.name)}
-                size="small"
-                draggable
-                onDragStart={(e) => e.dataTransfer.setData('application/x-camera-id', c.id)}
-                onDoubleClick={() => setFocused(c.id)}
-                sx={{ display: 'flex', justifyContent: 'flex-start', my: 0.25, cursor: 'grab' }}
-              />
-            ))}
+            {geometry.tiles.map((slot, index) => {
+              const id = tileCamera(index);
+              const camera = cameras.find((c) => c.id === id);
+              return (
+                <Box
+                  key={index}
+                  sx={{
+                    gridColumn: `${slot.col} / span ${slot.colSpan}`,
+                    gridRow: `${slot.row} / span ${slot.rowSpan}`,
+                    display: 'grid',
+                    minHeight: 0,
+                    minWidth: 0,
+                  }}
+                >
+                  <CameraTile
+                    camera={camera}
+                    index={index}
+                    profile="sub"
+                    large={slot.colSpan > 1}
+                    touring={setup.tours.some((x) => x.tile === index)}
+                    actions={{
+                      onFocus: () => camera && setFocused(camera.id),
+                      onDropCamera: (cameraId) =>
+                        update((prev) => ({ ...prev, tiles: assignCamera(prev.tiles, index, cameraId) })),
+                      onDropTile: (from) =>
+                        update((prev) => ({ ...prev, tiles: swapTiles(prev.tiles, from, index) })),
+                      onPick: () => setPicking(index),
+                      onClear: () =>
+                        update((prev) => ({
+                          ...prev,
+                          tiles: prev.tiles.map((x, i) => (i === index ? null : x)),
+                          tours: prev.tours.filter((x) => x.tile !== index),
+                        })),
+                      onTour: (scope) => {
+                        const group =
+                          scope === 'zone' && camera?.zone
+                            ? cameras.filter((c) => c.zone === camera.zone)
+                            : cameras;
+                        const ids = group.map((c) => c.id);
+                        if (ids.length < 2) return;
+                        tourStarts.set(index, Date.now());
+                        update((prev) => ({
+                          ...prev,
+                          tours: [
+                            ...prev.tours.filter((x) => x.tile !== index),
+                            { tile: index, cameras: ids, seconds: 10 },
+                          ],
+                        }));
+                      },
+                      onStopTour: () =>
+                        update((prev) => ({ ...prev, tours: prev.tours.filter((x) => x.tile !== index) })),
+                    }}
+                  />
+                </Box>
+              );
+            })}
           </Box>
-        )}
+          {!popout && (
+            <Box
+              data-testid="camera-list"
+              sx={{
+                width: 150,
+                borderLeft: 1,
+                borderColor: 'divider',
+                overflow: 'auto',
+                p: 0.5,
+                display: { xs: 'none', lg: 'block' },
+              }}
+            >
+              <Typography variant="caption" color="text.secondary">
+                {t('cameras.cameraList')} · {t('cameras.count', { count: cameras.length })}
+              </Typography>
+              {cameras.map((c) => (
+                <Chip
+                  key={c.id}
+                  data-testid="camera-chip"
+                  data-camera-id={c.id}
+                  label={text(c.name)}
+                  size="small"
+                  draggable
+                  onDragStart={(e) => e.dataTransfer.setData('application/x-camera-id', c.id)}
+                  onDoubleClick={() => setFocused(c.id)}
+                  sx={{ display: 'flex', justifyContent: 'flex-start', my: 0.25, cursor: 'grab' }}
+                />
+              ))}
+            </Box>
+          )}
+        </Box>
+        {!popout && <AlarmMonitor />}
       </Box>
       {focusedCamera && (
         <Box
