@@ -30,7 +30,9 @@ import {
   type Router,
   type Session,
 } from './router/router';
-import { demoSitePath, loadSite, siteView } from './site/load-site';
+import { cameraView, demoSitePath, loadSite, siteView } from './site/load-site';
+import { CameraRegistry, restoreCredentials, testConnection } from './site/cameras';
+import { redactUrl } from './util/redact';
 import { StreamGateway } from './streams/gateway';
 import { AlarmService, type Actor } from './alarms/service';
 import { appendAudit, verifyAudit } from './audit/audit';
@@ -235,7 +237,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       const key = `${cameraId}:${since}`;
       if (raisedFor.has(key) || clock.now() - since < (config.cameraOfflineAlarmMs ?? 60_000)) continue;
       raisedFor.add(key);
-      const camera = loaded.site.cameras.find((c) => c.id === cameraId);
+      const camera = cameras.find(cameraId);
       void db
         .transaction((trx) =>
           alarms.receive(trx, {
@@ -254,8 +256,10 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     }
   }, 5000);
 
+  const cameras = new CameraRegistry(db, loaded.site);
+  await cameras.load();
   const gateway = new StreamGateway({
-    cameras: loaded.site.cameras,
+    cameras: cameras.list(),
     clock,
     log: log.child('video'),
     workDir: join(config.dataDir, 'video'),
@@ -307,7 +311,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   const handlers: Handlers = {
     'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
     'session.current': (_input, { session }) => ({ operator: session.operator }),
-    'site.get': () => view,
+    'site.get': () => ({ ...view, cameras: cameras.list().map(cameraView) }),
     'hub.status': () => hub.status(),
     'hub.reconnect': () => {
       hub.reconnect();
@@ -342,7 +346,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     'streams.endpoint': () => ({ url: gateway.url, token: gateway.token }),
     'streams.list': () => ({ streams: gateway.statuses() }),
     'streams.snapshot': ({ cameraId, profile, png }) => {
-      if (!loaded.site.cameras.some((c) => c.id === cameraId))
+      if (!cameras.find(cameraId))
         throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
       return saveSnapshot(join(config.dataDir, 'snapshots'), cameraId, profile, png, clock.now());
     },
@@ -388,6 +392,27 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       return { until };
     },
     'audit.verify': () => verifyAudit(db),
+    'cameras.list': () => ({
+      cameras: cameras.list().map((c) => ({
+        ...c,
+        streams: { main: redactUrl(c.streams.main), ...(c.streams.sub ? { sub: redactUrl(c.streams.sub) } : {}) },
+        origin: loaded.site.cameras.some((s) => JSON.stringify(s) === JSON.stringify(c)) ? ('site' as const) : ('console' as const),
+      })),
+    }),
+    'cameras.save': async (input, { session }) => {
+      const saved = await cameras.save(input, actorOf(session), clock.now());
+      await camerasChanged(saved.id);
+      return { ...saved, streams: { main: redactUrl(saved.streams.main), ...(saved.streams.sub ? { sub: redactUrl(saved.streams.sub) } : {}) }, origin: 'console' as const };
+    },
+    'cameras.remove': async ({ id }, { session }) => {
+      await cameras.remove(id, actorOf(session), clock.now());
+      await camerasChanged(id);
+      return { done: true as const };
+    },
+    'cameras.test': ({ url, transport, cameraId }) => {
+      const previous = cameraId ? cameras.find(cameraId)?.streams.main : undefined;
+      return testConnection(gateway.ffmpeg.path, restoreCredentials(url, previous), transport, gateway.ffmpegMajor);
+    },
     'prefs.get': async ({ key }, { session }) => {
       const row = (await db('operator_prefs').where({ operator_id: session.operator!.id, key }).first()) as
         { value: string } | undefined;
@@ -407,6 +432,12 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     },
   };
   const router = createRouter(handlers, log.child('router'));
+
+  async function camerasChanged(cameraId: string): Promise<void> {
+    gateway.setCameras(cameras.list());
+    await gateway.reconfigure(cameraId);
+    bus.emit('site.cameras', { cameras: cameras.list().map(cameraView) });
+  }
 
   function actorOf(session: Session): Actor {
     // The router has already refused calls without an operator for every non-public method.

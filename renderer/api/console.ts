@@ -144,6 +144,9 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
       }),
     ),
     client.on('streams.status', ({ streams }) => mergeStreams(streams)),
+    client.on('site.cameras', ({ cameras }) =>
+      model.site.set((prev) => (prev ? { ...prev, cameras } : prev)),
+    ),
     client.on('alarms.changed', ({ alarms }) => mergeAlarms(alarms)),
     client.on('alarms.escalated', ({ alarm }) => mergeAlarms([alarm])),
     client.on('alarms.disaster', (disaster) =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AlarmView, DisasterMode } from './alarms';
-import { GuardPosition, HubStatus, Notice, StoredHubEvent, StreamStatus } from './views';
+import { CameraView, GuardPosition, HubStatus, Notice, StoredHubEvent, StreamStatus } from './views';
 
 /** Everything the core pushes to renderers. High-rate topics are batched by the core before sending. */
 export const events = {
@@ -8,6 +8,8 @@ export const events = {
   'hub.event': StoredHubEvent,
   'guards.positions': z.object({ positions: z.array(GuardPosition) }),
   notice: Notice,
+  /** The camera list changed (a supervisor added, edited or removed one). */
+  'site.cameras': z.object({ cameras: z.array(CameraView) }),
   /** Alarms that changed (new, re-triggered, state, escalation), batched a few times a second. */
   'alarms.changed': z.object({ alarms: z.array(AlarmView) }),
   /** An unacknowledged alarm passed its target: the supervisor must see it. */

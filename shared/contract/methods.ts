@@ -11,10 +11,12 @@ import {
   StreamStatus,
   SystemInfo,
   WallSetup,
+  CameraAdminView,
+  ConnectionTest,
 } from './views';
 import { Id } from './common';
 import { AlarmEventView, AlarmView, DisasterMode, Targets, alarmInputs } from './alarms';
-import { StreamProfile } from '../domain/site';
+import { CameraDef, StreamProfile, StreamUrl } from '../domain/site';
 import { Locale } from '../domain/text';
 
 const Empty = z.object({}).strict();
@@ -244,6 +246,36 @@ export const methods = {
     role: 'supervisor',
     mutates: false,
     summary: 'Check that the audit log has not been changed since it was written.',
+  }),
+  'cameras.list': method({
+    input: Empty,
+    output: z.object({ cameras: z.array(CameraAdminView) }),
+    role: 'supervisor',
+    mutates: false,
+    summary: 'Every camera with its settings (credentials hidden), for camera management.',
+  }),
+  'cameras.save': method({
+    input: CameraDef,
+    output: CameraAdminView,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Add a camera or change one; `***@` in a URL keeps the stored user name and password.',
+  }),
+  'cameras.remove': method({
+    input: z.object({ id: Id }).strict(),
+    output: Done,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Remove a camera from the wall and the site.',
+  }),
+  'cameras.test': method({
+    input: z
+      .object({ url: StreamUrl, transport: z.enum(['tcp', 'udp']).default('tcp'), cameraId: Id.optional() })
+      .strict(),
+    output: ConnectionTest,
+    role: 'supervisor',
+    mutates: false,
+    summary: 'Try to get one picture from a source and say in plain words what happened.',
   }),
   'prefs.get': method({
     input: z.object({ key: PrefKey }).strict(),

@@ -138,3 +138,15 @@ export const WallSetup = z.object({
     .default([]),
 });
 export type WallSetup = z.infer<typeof WallSetup>;
+
+/** A camera as a supervisor edits it: stream URLs with credentials shown as `***`. */
+export const CameraAdminView = CameraDef.extend({ origin: z.enum(['site', 'console']) });
+export type CameraAdminView = z.infer<typeof CameraAdminView>;
+
+export const ConnectionTest = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  codec: z.string().optional(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+});

@@ -23,7 +23,7 @@ test('the console opens on the demo site: four areas, hub connected, live demo e
   const firstMarker = page.getByTestId('guard-marker').nth(1);
   const before = await firstMarker.getAttribute('transform');
   await expect.poll(() => firstMarker.getAttribute('transform'), { timeout: 15_000 }).not.toBe(before);
-  await expect(page.getByTestId('alarm-event').first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('alarm-row').first()).toBeVisible({ timeout: 20_000 });
 
   // zh-CN by default, English on the switch, and back.
   await expect(page.getByTestId('alarm-queue').getByRole('heading')).toHaveText('报警队列');
@@ -40,6 +40,11 @@ test('the console opens on the demo site: four areas, hub connected, live demo e
   await expect(page.getByTestId('alarm-queue').getByRole('heading')).toHaveText('Alarm queue');
   await page.getByTestId('language-switch').click();
   await expect(page.getByTestId('camera-wall').getByRole('heading')).toHaveText('视频监控墙');
+
+  // Camera management is a supervisor's: the duty operator is told so, not shown a dead button.
+  await page.getByTestId('camera-manage').click();
+  await expect(page.getByTestId('camera-manager-error')).toContainText('needs the supervisor role');
+  await page.keyboard.press('Escape');
 
   expect(errors).toEqual([]);
 });

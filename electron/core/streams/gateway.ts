@@ -58,6 +58,10 @@ export class StreamGateway {
   readonly token = randomBytes(18).toString('base64url');
   readonly ffmpeg;
   private readonly major: number | undefined;
+
+  get ffmpegMajor(): number | undefined {
+    return this.major;
+  }
   private readonly settings: SupervisionSettings;
 
   constructor(private readonly o: GatewayOptions) {
@@ -141,6 +145,31 @@ export class StreamGateway {
     };
   }
 
+  /**
+   * A camera's definition changed (or it was removed): its ffmpeg processes restart with the new source and
+   * keep their viewers; a removed camera's viewers are disconnected.
+   */
+  async reconfigure(cameraId: string): Promise<void> {
+    for (const profile of ['main', 'sub'] as const) {
+      const key = `${cameraId}/${profile}`;
+      const old = this.workers.get(key);
+      if (!old) continue;
+      const viewers = [...old.viewers];
+      this.workers.delete(key);
+      await old.stop();
+      if (!this.cameras.has(cameraId)) {
+        for (const v of viewers) v.close?.();
+        continue;
+      }
+      const fresh = this.worker(cameraId, profile);
+      for (const v of viewers) {
+        v.waitingForKey = true;
+        fresh.viewers.add(v);
+      }
+      if (viewers.length > 0) fresh.start();
+    }
+  }
+
   /** The ffmpeg processes running now (tests check none is left behind). */
   pids(): number[] {
     return [...this.workers.values()].flatMap((w) => (w.pid ? [w.pid] : []));
@@ -193,6 +222,7 @@ export class StreamGateway {
     const viewer: Viewer = {
       waitingForKey: true,
       dropped: 0,
+      close: () => ws.close(1000, 'camera removed'),
       send: (data) => {
         if (ws.readyState === ws.OPEN) ws.send(data, { binary: true });
         return ws.bufferedAmount;

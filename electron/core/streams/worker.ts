@@ -25,6 +25,8 @@ export interface Viewer {
   /** Waiting for a keyframe: set when joining, and when it fell behind and data was dropped for it. */
   waitingForKey: boolean;
   dropped: number;
+  /** Ends the viewer's connection (its camera was removed). */
+  close?(): void;
 }
 
 export interface SupervisionSettings {

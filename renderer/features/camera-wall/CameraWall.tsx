@@ -20,6 +20,7 @@ import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
 import { useNow, useText } from '../../app/hooks';
 import { AlarmMonitor } from './AlarmMonitor';
+import { CameraManager } from './CameraManager';
 import { CameraTile } from './CameraTile';
 import { useWallSetup } from './useWallSetup';
 
@@ -46,6 +47,7 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
   const [setup, update] = useWallSetup(model, cameraIds);
   const [focused, setFocused] = useState<string | null>(null);
   const [picking, setPicking] = useState<number | null>(null);
+  const [managing, setManaging] = useState(false);
   const [tourStarts] = useState(() => new Map<number, number>());
   const now = useNow(1000);
   const geometry = LAYOUTS[setup.layout];
@@ -95,6 +97,11 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
           </ToggleButton>
         ))}
       </ToggleButtonGroup>
+      {!popout && (
+        <Button size="small" onClick={() => setManaging(true)} data-testid="camera-manage">
+          {t('cameras.manage')}
+        </Button>
+      )}
       {!popout && (
         <Tooltip title={t('cameras.popOutTitle')}>
           <Button
@@ -243,6 +250,7 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
           <CameraTile camera={focusedCamera} index={-1} profile="main" large />
         </Box>
       )}
+      <CameraManager open={managing} onClose={() => setManaging(false)} />
       <Dialog open={picking !== null} onClose={() => setPicking(null)}>
         <DialogTitle>{t('cameras.pick')}</DialogTitle>
         <List dense>
