@@ -346,8 +346,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     'streams.endpoint': () => ({ url: gateway.url, token: gateway.token }),
     'streams.list': () => ({ streams: gateway.statuses() }),
     'streams.snapshot': ({ cameraId, profile, png }) => {
-      if (!cameras.find(cameraId))
-        throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
+      if (!cameras.find(cameraId)) throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
       return saveSnapshot(join(config.dataDir, 'snapshots'), cameraId, profile, png, clock.now());
     },
     'alarms.open': async () => ({
@@ -395,14 +394,26 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     'cameras.list': () => ({
       cameras: cameras.list().map((c) => ({
         ...c,
-        streams: { main: redactUrl(c.streams.main), ...(c.streams.sub ? { sub: redactUrl(c.streams.sub) } : {}) },
-        origin: loaded.site.cameras.some((s) => JSON.stringify(s) === JSON.stringify(c)) ? ('site' as const) : ('console' as const),
+        streams: {
+          main: redactUrl(c.streams.main),
+          ...(c.streams.sub ? { sub: redactUrl(c.streams.sub) } : {}),
+        },
+        origin: loaded.site.cameras.some((s) => JSON.stringify(s) === JSON.stringify(c))
+          ? ('site' as const)
+          : ('console' as const),
       })),
     }),
     'cameras.save': async (input, { session }) => {
       const saved = await cameras.save(input, actorOf(session), clock.now());
       await camerasChanged(saved.id);
-      return { ...saved, streams: { main: redactUrl(saved.streams.main), ...(saved.streams.sub ? { sub: redactUrl(saved.streams.sub) } : {}) }, origin: 'console' as const };
+      return {
+        ...saved,
+        streams: {
+          main: redactUrl(saved.streams.main),
+          ...(saved.streams.sub ? { sub: redactUrl(saved.streams.sub) } : {}),
+        },
+        origin: 'console' as const,
+      };
     },
     'cameras.remove': async ({ id }, { session }) => {
       await cameras.remove(id, actorOf(session), clock.now());
@@ -411,7 +422,12 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     },
     'cameras.test': ({ url, transport, cameraId }) => {
       const previous = cameraId ? cameras.find(cameraId)?.streams.main : undefined;
-      return testConnection(gateway.ffmpeg.path, restoreCredentials(url, previous), transport, gateway.ffmpegMajor);
+      return testConnection(
+        gateway.ffmpeg.path,
+        restoreCredentials(url, previous),
+        transport,
+        gateway.ffmpegMajor,
+      );
     },
     'prefs.get': async ({ key }, { session }) => {
       const row = (await db('operator_prefs').where({ operator_id: session.operator!.id, key }).first()) as

@@ -244,34 +244,18 @@ export class HubLink {
             .timeout(this.o.actionTimeoutMs ?? 5000)
             .emitWithAck(HUB_MESSAGES.action, toHubAction(row));
         } catch (err) {
-          await this.o
-            .db('outbox')
-            .where({ id: row.id })
-            .update({
-              attempts: row.attempts + 1,
-              last_attempt_at: this.o.clock.now(),
-              last_error: (err as Error).message,
-            });
-          this.later(() => void this.drain(), OUTBOX_RETRY_MS);
+          await this.retryLater(row, (err as Error).message);
           break;
         }
         const reply = HubActionReply.safeParse(raw);
         if (reply.success && reply.data.ok) {
           await this.o.db('outbox').where({ id: row.id }).delete();
         } else if (reply.success && !reply.data.ok && reply.data.retryable) {
-          await this.o
-            .db('outbox')
-            .where({ id: row.id })
-            .update({
-              attempts: row.attempts + 1,
-              last_attempt_at: this.o.clock.now(),
-              last_error: reply.data.error,
-            });
           this.o.log.warn('hub could not apply an action yet; will retry', {
             key: row.key,
             why: reply.data.error,
           });
-          this.later(() => void this.drain(), OUTBOX_RETRY_MS);
+          await this.retryLater(row, reply.data.error);
           break;
         } else {
           const why = reply.success && !reply.data.ok ? reply.data.error : 'unreadable reply';
@@ -287,6 +271,15 @@ export class HubLink {
     } finally {
       this.draining = false;
     }
+  }
+
+  /** The row stays, its attempt is counted, and the drain runs again shortly with the same key. */
+  private async retryLater(row: { id: number; attempts: number }, why: string): Promise<void> {
+    await this.o
+      .db('outbox')
+      .where({ id: row.id })
+      .update({ attempts: row.attempts + 1, last_attempt_at: this.o.clock.now(), last_error: why });
+    this.later(() => void this.drain(), OUTBOX_RETRY_MS);
   }
 
   private async ping(): Promise<void> {

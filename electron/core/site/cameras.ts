@@ -18,7 +18,11 @@ function credentials(url: string): string | undefined {
 export function restoreCredentials(url: string, previous: string | undefined): string {
   if (!url.includes('://***@')) return url;
   const secret = previous ? credentials(previous) : undefined;
-  if (!secret) throw new ServiceError('invalid_input', 'Enter the user name and password again: this camera has none stored.');
+  if (!secret)
+    throw new ServiceError(
+      'invalid_input',
+      'Enter the user name and password again: this camera has none stored.',
+    );
   return url.replace('://***@', `://${secret}@`);
 }
 
@@ -56,27 +60,41 @@ export class CameraRegistry {
   /** Adds or replaces a camera; validated like the site file, zone must exist. */
   async save(raw: unknown, actor: { id: string; name: string }, at: number): Promise<Camera> {
     const parsed = CameraDef.safeParse(raw);
-    if (!parsed.success) throw new ServiceError('invalid_input', `The camera is not valid: ${describeIssues(parsed.error)}`);
+    if (!parsed.success)
+      throw new ServiceError('invalid_input', `The camera is not valid: ${describeIssues(parsed.error)}`);
     const previous = this.find(parsed.data.id);
     const camera: Camera = {
       ...parsed.data,
       streams: {
         main: restoreCredentials(parsed.data.streams.main, previous?.streams.main),
-        ...(parsed.data.streams.sub ? { sub: restoreCredentials(parsed.data.streams.sub, previous?.streams.sub ?? previous?.streams.main) } : {}),
+        ...(parsed.data.streams.sub
+          ? {
+              sub: restoreCredentials(
+                parsed.data.streams.sub,
+                previous?.streams.sub ?? previous?.streams.main,
+              ),
+            }
+          : {}),
       },
     };
     if (camera.zone && !this.site.zones.some((z) => z.id === camera.zone)) {
       throw new ServiceError('invalid_input', `The camera is not valid: zone: no zone "${camera.zone}"`);
     }
     await this.db.transaction(async (trx) => {
-      await trx('camera_overrides').insert({ id: camera.id, definition: JSON.stringify(camera), updated_at: at, updated_by: actor.name }).onConflict('id').merge();
+      await trx('camera_overrides')
+        .insert({ id: camera.id, definition: JSON.stringify(camera), updated_at: at, updated_by: actor.name })
+        .onConflict('id')
+        .merge();
       await appendAudit(trx, {
         at,
         actorId: actor.id,
         actorName: actor.name,
         action: previous ? 'camera.update' : 'camera.add',
         target: camera.id,
-        details: { main: redactUrl(camera.streams.main), sub: camera.streams.sub ? redactUrl(camera.streams.sub) : undefined },
+        details: {
+          main: redactUrl(camera.streams.main),
+          sub: camera.streams.sub ? redactUrl(camera.streams.sub) : undefined,
+        },
       });
     });
     await this.load();
@@ -86,8 +104,17 @@ export class CameraRegistry {
   async remove(id: string, actor: { id: string; name: string }, at: number): Promise<void> {
     if (!this.find(id)) throw new ServiceError('not_found', `There is no camera "${id}".`);
     await this.db.transaction(async (trx) => {
-      await trx('camera_overrides').insert({ id, definition: null, updated_at: at, updated_by: actor.name }).onConflict('id').merge();
-      await appendAudit(trx, { at, actorId: actor.id, actorName: actor.name, action: 'camera.remove', target: id });
+      await trx('camera_overrides')
+        .insert({ id, definition: null, updated_at: at, updated_by: actor.name })
+        .onConflict('id')
+        .merge();
+      await appendAudit(trx, {
+        at,
+        actorId: actor.id,
+        actorName: actor.name,
+        action: 'camera.remove',
+        target: id,
+      });
     });
     await this.load();
   }
@@ -102,7 +129,13 @@ export interface ConnectionTest {
 }
 
 /** Asks ffmpeg for one picture from the source and says, in plain words, what happened. */
-export function testConnection(ffmpegPath: string, url: string, transport: 'tcp' | 'udp', major: number | undefined, timeoutMs = 12_000): Promise<ConnectionTest> {
+export function testConnection(
+  ffmpegPath: string,
+  url: string,
+  transport: 'tcp' | 'udp',
+  major: number | undefined,
+  timeoutMs = 12_000,
+): Promise<ConnectionTest> {
   const args = ['-hide_banner', '-nostdin'];
   if (/^rtsps?:/i.test(url)) {
     args.push('-rtsp_transport', transport);
@@ -122,11 +155,25 @@ export function testConnection(ffmpegPath: string, url: string, transport: 'tcp'
       clearTimeout(timer);
       const video = /Stream #\d+:\d+.*?: Video: (\w+)[^\n]*?, (\d{2,5})x(\d{2,5})/.exec(stderr);
       if (code === 0 && video) {
-        resolve({ ok: true, message: `video ${video[1]} ${video[2]}×${video[3]}`, codec: video[1]!, width: Number(video[2]), height: Number(video[3]) });
+        resolve({
+          ok: true,
+          message: `video ${video[1]} ${video[2]}×${video[3]}`,
+          codec: video[1]!,
+          width: Number(video[2]),
+          height: Number(video[3]),
+        });
       } else if (signal === 'SIGKILL') {
-        resolve({ ok: false, message: 'no answer from the camera within 12 s (host unreachable or blocked)' });
+        resolve({
+          ok: false,
+          message: 'no answer from the camera within 12 s (host unreachable or blocked)',
+        });
       } else {
-        resolve({ ok: false, message: explainFfmpegError(stderr) ?? (video ? 'the camera answered but sent no picture' : 'the stream has no video track') });
+        resolve({
+          ok: false,
+          message:
+            explainFfmpegError(stderr) ??
+            (video ? 'the camera answered but sent no picture' : 'the stream has no video track'),
+        });
       }
     });
   });

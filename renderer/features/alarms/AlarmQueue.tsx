@@ -13,7 +13,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
-import { ALARM_TYPES, type AlarmType } from '../../../shared/domain/alarm';
+import type { AlarmType } from '../../../shared/domain/alarm';
 import { ALARM_STATES, compareAlarms, type AlarmState } from '../../../shared/domain/alarm-lifecycle';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
@@ -22,6 +22,7 @@ import { formatClock, useNow, useText } from '../../app/hooks';
 import { AlarmRow, ROW_HEIGHT } from './AlarmRow';
 import { ManualAlarmDialog, ResolveDialog, TextDialog } from './dialogs';
 import { HistoryDialog } from './HistoryDialog';
+import { TypeFilter, ZoneFilter } from './filters';
 import { useAlarmActions } from './useAlarmActions';
 
 type DialogKind = 'resolve' | 'note' | 'manual' | 'mute' | 'history' | 'help' | null;
@@ -244,36 +245,8 @@ export function AlarmQueue() {
               </MenuItem>
             ))}
           </TextField>
-          <TextField
-            select
-            size="small"
-            value={type}
-            onChange={(e) => setType(e.target.value as AlarmType | '')}
-            sx={{ flex: 1 }}
-            slotProps={{ select: { displayEmpty: true } }}
-          >
-            <MenuItem value="">{t('alarms.allTypes')}</MenuItem>
-            {ALARM_TYPES.map((x) => (
-              <MenuItem key={x} value={x}>
-                {t(`alarmType.${x}`)}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            select
-            size="small"
-            value={zone}
-            onChange={(e) => setZone(e.target.value)}
-            sx={{ flex: 1 }}
-            slotProps={{ select: { displayEmpty: true } }}
-          >
-            <MenuItem value="">{t('alarms.allZones')}</MenuItem>
-            {(site?.zones ?? []).map((z) => (
-              <MenuItem key={z.id} value={z.id}>
-                {text(z.name)}
-              </MenuItem>
-            ))}
-          </TextField>
+          <TypeFilter value={type} onChange={setType} />
+          <ZoneFilter value={zone} onChange={setZone} />
         </Box>
         <Box
           ref={scroller}

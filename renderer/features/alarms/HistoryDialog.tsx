@@ -4,7 +4,6 @@ import {
   Dialog,
   DialogContent,
   DialogTitle,
-  MenuItem,
   Table,
   TableBody,
   TableCell,
@@ -16,10 +15,11 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmFilter, AlarmView } from '../../../shared/contract';
-import { ALARM_TYPES, type AlarmType } from '../../../shared/domain/alarm';
+import type { AlarmType } from '../../../shared/domain/alarm';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { formatClock, useText } from '../../app/hooks';
+import { TypeFilter, ZoneFilter } from './filters';
 import { useAlarmActions } from './useAlarmActions';
 
 const day = (at: number) => new Date(at).toLocaleDateString('sv-SE');
@@ -104,36 +104,8 @@ export function HistoryDialog(props: { open: boolean; onClose(): void }) {
             onChange={(e) => setSearch(e.target.value)}
             sx={{ flex: 2 }}
           />
-          <TextField
-            select
-            size="small"
-            value={type}
-            onChange={(e) => setType(e.target.value as AlarmType | '')}
-            sx={{ flex: 1 }}
-            slotProps={{ select: { displayEmpty: true } }}
-          >
-            <MenuItem value="">{t('alarms.allTypes')}</MenuItem>
-            {ALARM_TYPES.map((x) => (
-              <MenuItem key={x} value={x}>
-                {t(`alarmType.${x}`)}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            select
-            size="small"
-            value={zone}
-            onChange={(e) => setZone(e.target.value)}
-            sx={{ flex: 1 }}
-            slotProps={{ select: { displayEmpty: true } }}
-          >
-            <MenuItem value="">{t('alarms.allZones')}</MenuItem>
-            {(site?.zones ?? []).map((z) => (
-              <MenuItem key={z.id} value={z.id}>
-                {text(z.name)}
-              </MenuItem>
-            ))}
-          </TextField>
+          <TypeFilter value={type} onChange={setType} />
+          <ZoneFilter value={zone} onChange={setZone} />
           <Button variant="outlined" onClick={() => void exportCsv()} data-testid="history-export">
             {t('alarms.exportCsv')}
           </Button>
