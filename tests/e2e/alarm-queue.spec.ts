@@ -62,6 +62,12 @@ test('alarm queue: demo alarms in order, keyboard-only handling, history, escala
     await expect(page.getByTestId('history-row').filter({ hasText: '误报' }).first()).toBeVisible();
     await page.keyboard.press('Escape');
 
+    // Disaster mode is a supervisor's decision: the duty operator is told so.
+    await page.getByTestId('alarm-disaster').click();
+    await page.getByTestId('disaster-reason').fill('暴雨,水浸报警大量涌入');
+    await page.getByTestId('dialog-submit').click();
+    await expect(page.getByTestId('notice')).toContainText('needs the supervisor role');
+
     // The hub has everything: the outbox drains to zero.
     await expect(page.getByTestId('hub-status')).toHaveAttribute('data-outbox', '0');
     await page.screenshot({ path: testInfo.outputPath('alarms-handled.png') });

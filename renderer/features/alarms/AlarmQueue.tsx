@@ -20,12 +20,12 @@ import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
 import { formatClock, useNow, useText } from '../../app/hooks';
 import { AlarmRow, ROW_HEIGHT } from './AlarmRow';
-import { ManualAlarmDialog, ResolveDialog, TextDialog } from './dialogs';
+import { DisasterDialog, ManualAlarmDialog, ResolveDialog, TextDialog } from './dialogs';
 import { HistoryDialog } from './HistoryDialog';
 import { TypeFilter, ZoneFilter } from './filters';
 import { useAlarmActions } from './useAlarmActions';
 
-type DialogKind = 'resolve' | 'note' | 'manual' | 'mute' | 'history' | 'help' | null;
+type DialogKind = 'resolve' | 'note' | 'manual' | 'mute' | 'history' | 'help' | 'disaster' | null;
 
 /** Typing in a field must not trigger queue shortcuts. */
 const typing = (e: KeyboardEvent) => {
@@ -188,6 +188,14 @@ export function AlarmQueue() {
           {muted ? t('alarms.muted', { time: formatClock(meta!.mutedUntil!, false) }) : t('alarms.mute')}
         </Button>
       </Tooltip>
+      <Button
+        size="small"
+        color={meta?.disaster.on ? 'warning' : 'inherit'}
+        onClick={() => setDialog('disaster')}
+        data-testid="alarm-disaster"
+      >
+        {t('alarms.disaster')}
+      </Button>
       <Button size="small" onClick={() => setDialog('help')} data-testid="alarm-help">
         ?
       </Button>
@@ -346,6 +354,14 @@ export function AlarmQueue() {
         onRaise={(input) => void act(() => model.client.invoke('alarms.raise', input))}
       />
       <HistoryDialog open={dialog === 'history'} onClose={() => setDialog(null)} />
+      <DisasterDialog
+        open={dialog === 'disaster'}
+        on={meta?.disaster.on ?? false}
+        onClose={() => setDialog(null)}
+        onSubmit={(on, holdFromPriority, reason) =>
+          void act(() => model.client.invoke('alarms.setDisasterMode', { on, holdFromPriority, reason }))
+        }
+      />
       <Dialog open={dialog === 'help'} onClose={() => setDialog(null)} data-testid="help-overlay">
         <DialogTitle>{t('alarms.helpTitle')}</DialogTitle>
         <DialogContent>

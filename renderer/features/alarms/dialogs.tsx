@@ -234,3 +234,58 @@ export function ManualAlarmDialog(props: {
     </FormDialog>
   );
 }
+
+/** Supervisor: hold back less urgent alarms during a flood; the core refuses anyone else and says so. */
+export function DisasterDialog(props: {
+  open: boolean;
+  on: boolean;
+  onClose(): void;
+  onSubmit(on: boolean, holdFromPriority: number, reason: string): void;
+}) {
+  const { t } = useTranslation();
+  const [priority, setPriority] = useState(4);
+  const [reason, setReason] = useState('');
+  const close = () => {
+    setReason('');
+    props.onClose();
+  };
+  return (
+    <FormDialog
+      open={props.open}
+      title={t('alarms.disasterTitle')}
+      testId="disaster-dialog"
+      onClose={close}
+      canSubmit={reason.trim().length >= 2}
+      onSubmit={() => {
+        props.onSubmit(!props.on, priority, reason.trim());
+        close();
+      }}
+    >
+      {!props.on && (
+        <TextField
+          select
+          label={t('alarms.allPriorities')}
+          value={priority}
+          onChange={(e) => setPriority(Number(e.target.value))}
+        >
+          {[2, 3, 4, 5].map((p) => (
+            <MenuItem key={p} value={p}>
+              {t('alarms.holdFrom', { p })}
+            </MenuItem>
+          ))}
+        </TextField>
+      )}
+      <TextField
+        autoFocus
+        label={t('alarms.reason')}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        onKeyDown={submitOnEnter}
+        slotProps={{ htmlInput: { 'data-testid': 'disaster-reason', maxLength: 500 } }}
+      />
+      <Typography variant="body2" color="text.secondary">
+        {props.on ? t('alarms.disasterOff') : t('alarms.disasterOn')}
+      </Typography>
+    </FormDialog>
+  );
+}
