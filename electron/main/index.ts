@@ -164,6 +164,9 @@ async function start(): Promise<void> {
   createConsoleWindow();
 }
 
+// Alarm tones must sound at once, not after someone happens to click the window.
+app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
