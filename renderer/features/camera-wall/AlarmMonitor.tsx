@@ -47,7 +47,9 @@ export function AlarmMonitor() {
         bgcolor: '#1a0d0d',
       }}
     >
-      <Box sx={{ width: 170, display: 'flex', flexDirection: 'column', gap: 0.5, p: 0.5 }}>
+      <Box
+        sx={{ width: 170, display: 'flex', flexDirection: 'column', gap: 0.25, p: 0.5, overflow: 'hidden' }}
+      >
         <Chip
           size="small"
           label={`P${alarm.priority}`}
@@ -58,10 +60,13 @@ export function AlarmMonitor() {
             alignSelf: 'flex-start',
           }}
         />
-        <Typography sx={{ fontWeight: 800 }}>{t(`alarmType.${alarm.type}`)}</Typography>
-        <Typography variant="body2" color="text.secondary">
+        <Typography sx={{ fontWeight: 800 }} noWrap>
+          {t(`alarmType.${alarm.type}`)}
+        </Typography>
+        <Typography variant="body2" color="text.secondary" noWrap>
           {zone}
         </Typography>
+        <Box sx={{ flex: 1 }} />
         <Button
           size="small"
           variant="contained"
@@ -71,7 +76,7 @@ export function AlarmMonitor() {
         >
           {t('alarms.acknowledge')}
         </Button>
-        <Button size="small" onClick={() => model.selectedAlarm.set(alarm.id)}>
+        <Button size="small" sx={{ py: 0 }} onClick={() => model.selectedAlarm.set(alarm.id)}>
           {t('alarms.detail')}
         </Button>
       </Box>
