@@ -290,6 +290,9 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
           pendingPositions.set(event.data.guardId, { ...event.data, source: 'hub' });
         return;
       }
+      // Alarms reach renderers through the queue's batched `alarms.changed`; sending each one here too would
+      // make a burst of thousands cost the page thousands of separate updates.
+      if (event.kind === 'alarm') return;
       bus.emit('hub.event', event);
     },
     onStatus: (status) => bus.emit('hub.status', status),

@@ -53,8 +53,6 @@ export const DEFAULT_PROFILES: Record<'main' | 'sub', ProfileSettings> = {
   sub: { width: 320, height: 180, fps: 15, kbps: 300, gop: 15 },
 };
 
-const MPEG1_RATES = new Set([24, 25, 30, 50, 60]);
-
 const FONT_CANDIDATES = [
   '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
   '/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc',
@@ -134,8 +132,12 @@ export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major: nu
     size,
     '-r',
     String(profile.fps),
-    // MPEG-1's table has no 15 fps; ffmpeg writes the (widely decoded) unofficial code when allowed to.
-    ...(MPEG1_RATES.has(profile.fps) ? [] : ['-strict', 'unofficial']),
+    // The encoder holds each picture back one frame unless told low_delay, which MPEG-1 allows only as
+    // "unofficial"; the same permission lets it write 15 fps, which MPEG-1's rate table lacks.
+    '-flags',
+    '+low_delay',
+    '-strict',
+    'unofficial',
     '-b:v',
     `${profile.kbps}k`,
     '-maxrate',
@@ -149,6 +151,10 @@ export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major: nu
     '-muxdelay',
     '0',
     '-muxpreload',
+    '0',
+    // With the PES length written, JSMpeg knows a picture is complete when its last packet arrives, not when
+    // the next picture starts: a frame less latency, and no small picture decoded together with the next one.
+    '-omit_video_pes_length',
     '0',
     '-flush_packets',
     '1',

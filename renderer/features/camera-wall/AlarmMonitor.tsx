@@ -1,6 +1,7 @@
 import { Box, Button, Chip, Typography } from '@mui/material';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AlarmView } from '../../../shared/contract';
 import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
@@ -18,13 +19,15 @@ export function AlarmMonitor() {
   const alarms = useStore(model.alarms);
   const site = useStore(model.site);
   const text = useText();
-  const alarm = useMemo(
-    () =>
-      Object.values(alarms)
-        .filter((a) => a.state === 'new' && !a.held && a.cameras.length > 0)
-        .sort(compareAlarms)[0],
-    [alarms],
-  );
+  const alarm = useMemo(() => {
+    // One pass, no sort: this runs on every batch of alarm changes.
+    let best: AlarmView | undefined;
+    for (const a of Object.values(alarms)) {
+      if (a.state !== 'new' || a.held || a.cameras.length === 0) continue;
+      if (!best || compareAlarms(a, best) < 0) best = a;
+    }
+    return best;
+  }, [alarms]);
   if (!alarm || !site) return null;
   const cameras = alarm.cameras
     .map((id) => site.cameras.find((c) => c.id === id))

@@ -1,4 +1,6 @@
 import { Box, Typography } from '@mui/material';
+import { useMemo } from 'react';
+import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
 import { useTranslation } from 'react-i18next';
 import { distanceM, type LatLon } from '../../../shared/domain/geo';
 import { useConsole } from '../../api/console';
@@ -11,6 +13,7 @@ import { useAge, useNow, useText } from '../../app/hooks';
 const STALE_MS = 60_000;
 /** The plan is drawn into a box with the ground's true proportions, PLAN_H units tall. */
 const PLAN_H = 1000;
+const MAX_ALARMS_ON_MAP = 100;
 
 /**
  * The site plan with live guard positions and recent alarm locations, placed by the plan's georeferenced
@@ -37,7 +40,15 @@ export function SiteMap() {
     };
   };
   const positions = Object.values(guards);
-  const alarmsOnMap = Object.values(openAlarms).filter((a) => a.location);
+  // The most urgent alarms only: a flood of thousands must not turn the map into thousands of animated shapes.
+  const alarmsOnMap = useMemo(
+    () =>
+      Object.values(openAlarms)
+        .filter((a) => a.location)
+        .sort(compareAlarms)
+        .slice(0, MAX_ALARMS_ON_MAP),
+    [openAlarms],
+  );
 
   return (
     <AreaPanel
