@@ -47,7 +47,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { createLogger, type LogLine } from '../../electron/core/util/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
@@ -326,7 +326,7 @@ interface Stack {
   sink: ((r: PageReport) => void) | undefined;
   /** sourceId -> Date.now() when the hub's `event` message reached the console's socket. */
   arrivedAt: Map<string, number>;
-  /** sourceId -> Date.now() when the console had committed the event (the link's onEvent, after the ack). */
+  /** sourceId -> Date.now() when the link acknowledged the event as committed (it acks after its transaction). */
   committedAt: Map<string, number>;
   /** sourceId -> Date.now() when the core first pushed the alarm to renderers (alarms.changed, every 200 ms). */
   flushedAt: Map<string, number>;
@@ -351,6 +351,7 @@ async function startStack(
   const errors: LogLine[] = [];
   const logger = createLogger({ level: 'error', sink: (l) => errors.push(l) });
   const arrived = new Map<string, number>();
+  const committed = new Map<string, number>();
   const core = await createConsoleCore({
     dataDir: dir,
     dbFile: join(dir, 'console.sqlite'),
@@ -359,16 +360,9 @@ async function startStack(
     carrierHint: 'ws',
     demo: { scenario: false },
     ...(variant.alarmFlushMs ? { alarmFlushMs: variant.alarmFlushMs } : {}),
-    // The product's own socket.io client, with one more listener that notes when each hub event arrives (it runs
-    // before the link's, and only reads the message).
-    socketFactory: (u, options) => {
-      const socket = io(u, options);
-      socket.on('event', (raw: { kind?: string; data?: { sourceId?: string } } | null) => {
-        const id = raw?.kind === 'alarm' ? raw.data?.sourceId : undefined;
-        if (id && !arrived.has(id)) arrived.set(id, Date.now());
-      });
-      return socket;
-    },
+    // The product's own socket.io client, watched from outside: when each hub event arrives, and when the link
+    // acknowledges it `{ok: true, seq}` (the protocol's "committed": the link acks only after its transaction).
+    socketFactory: (u, options) => watchedSocket(io(u, options), arrived, committed),
   });
   const releaseCore = onCleanup(`${name} console core`, () => core.stop());
   const host = await startWebHost({ core, staticDir: join(root, 'out/renderer'), log: logger.child('web') });
@@ -391,17 +385,14 @@ async function startStack(
     pageErrors: [],
     sink: undefined,
     arrivedAt: arrived,
-    committedAt: new Map(),
+    committedAt: committed,
     flushedAt: new Map(),
     escalations: 0,
     firstEscalationAt: NaN,
     stop: async () => undefined,
   };
   const unsubscribe = core.bus.subscribe((event, payload) => {
-    if (event === 'hub.event') {
-      const e = payload as { kind: string; data: { sourceId?: string } };
-      if (e.kind === 'alarm' && e.data.sourceId) stack.committedAt.set(e.data.sourceId, Date.now());
-    } else if (event === 'alarms.changed') {
+    if (event === 'alarms.changed') {
       const now = Date.now();
       for (const a of (payload as { alarms: AlarmView[] }).alarms)
         if (!stack.flushedAt.has(a.sourceId)) stack.flushedAt.set(a.sourceId, now);
@@ -453,6 +444,32 @@ async function startStack(
     await releaseDir();
   };
   return stack;
+}
+
+/**
+ * Passes every listener through unchanged, except that the `event` listener (the hub link's) is called with an ack
+ * that first notes the time: arrival when the message comes in, commit when the link acks it `{ok: true, seq}`.
+ */
+function watchedSocket(socket: Socket, arrived: Map<string, number>, committed: Map<string, number>): Socket {
+  const on = socket.on.bind(socket) as (event: string, fn: (...args: unknown[]) => void) => Socket;
+  const sourceIdOf = (raw: unknown) => {
+    const e = raw as { kind?: string; data?: { sourceId?: unknown } } | null;
+    return e?.kind === 'alarm' && typeof e.data?.sourceId === 'string' ? e.data.sourceId : undefined;
+  };
+  (socket as unknown as { on: typeof on }).on = (event, fn) => {
+    if (event !== 'event') return on(event, fn);
+    return on(event, (raw: unknown, ack?: unknown) => {
+      const id = sourceIdOf(raw);
+      if (id && !arrived.has(id)) arrived.set(id, Date.now());
+      if (!id || typeof ack !== 'function') return fn(raw, ack);
+      return fn(raw, (reply: unknown) => {
+        const r = reply as { ok?: unknown; seq?: unknown } | null;
+        if (r?.ok === true && typeof r.seq === 'number' && !committed.has(id)) committed.set(id, Date.now());
+        (ack as (reply: unknown) => void)(reply);
+      });
+    });
+  };
+  return socket;
 }
 
 async function openCount(page: Page): Promise<number> {
@@ -700,6 +717,11 @@ function longestStall(rec: PageRecord, from: number, to: number, cutoffAt: numbe
       maxGap = Math.max(maxGap, gap);
       if (gap > 100) over100++;
     }
+  }
+  // The exact longest gap (reports carry the maximum since the previous one, every ~100 ms).
+  for (let i = 0; i < rec.gapMaxima.length; i += 2) {
+    const at = rec.gapMaxima[i]!;
+    if (at >= from && at <= to + 250) maxGap = Math.max(maxGap, rec.gapMaxima[i + 1]!);
   }
   const ongoing = rec.lastFrameAt ? cutoffAt - rec.lastFrameAt : 0;
   const frozenAtCutoff = ongoing > 1000;
@@ -973,12 +995,12 @@ function makeProfilers(): Profilers {
       // The renderer bundle is not minified, so function names are the sources' (React's and ours).
       return {
         console_process: {
-          ...summariseProfile(nodeProfile, nodeCategory, inProduct, 15),
-          longest_blocking_calls: longestBlocks(nodeProfile, 5),
+          ...summariseProfile(nodeProfile, nodeCategory, inProduct, 8),
+          longest_blocking_calls: longestBlocks(nodeProfile, 3),
         },
         ...(pageProfile
           ? {
-              page_script: summariseProfile(pageProfile, pageCategory, pageKeep, 20),
+              page_script: summariseProfile(pageProfile, pageCategory, pageKeep, 8),
             }
           : {}),
         ...(trace ? { page_main_thread: summariseTrace(trace.traceEvents) } : {}),
@@ -1093,7 +1115,12 @@ async function main(): Promise<number> {
       burst_cutoff_ms: BURST_CAP_MS,
     },
   };
-  const print = () => console.log(opts.json ? JSON.stringify(result) : summary(result));
+  // The figures first, then what they were measured with, then the diagnostics.
+  const ordered = () => {
+    const { latency_ms, burst10k, history_query_ms, machine, targets, pass, diagnostics, ...rest } = result;
+    return { latency_ms, burst10k, history_query_ms, machine, targets, pass, ...rest, diagnostics };
+  };
+  const print = () => console.log(opts.json ? JSON.stringify(ordered()) : summary(result));
   let timedOut = false;
   const watchdog = setTimeout(() => {
     timedOut = true;

@@ -27,12 +27,17 @@ export const INSTALL_OBSERVER = `(() => {
   globalThis.__alarmBench = st;
   let out = { counts: [], gaps: [], longTasks: [] };
   let lastSent = 0;
+  let gapMax = 0;
   const flush = (force) => {
     const now = Date.now();
     if (!force && now - lastSent < 100 && out.counts.length === 0) return;
     lastSent = now;
-    const payload = { ...out, lastFrameAt: st.lastFrameAt, frames: st.frames, current: st.current, rebinds: st.rebinds };
+    const payload = {
+      ...out, lastFrameAt: st.lastFrameAt, frames: st.frames, current: st.current, rebinds: st.rebinds,
+      gapMax: Math.round(gapMax * 10) / 10, sentAt: now,
+    };
     out = { counts: [], gaps: [], longTasks: [] };
+    gapMax = 0;
     try { report(payload); } catch { /* the benchmark has gone */ }
   };
   const SEL = '[data-testid=alarm-open-count]';
@@ -89,6 +94,7 @@ export const INSTALL_OBSERVER = `(() => {
     const now = performance.now();
     if (lastPerf) {
       const gap = now - lastPerf;
+      if (gap > gapMax) gapMax = gap;
       if (gap > 50) out.gaps.push(Date.now(), Math.round(gap * 10) / 10);
     }
     lastPerf = now;
@@ -117,6 +123,9 @@ export interface PageReport {
   counts: number[];
   gaps: number[];
   longTasks: number[];
+  /** The longest frame gap since the previous report, and when this report left the page. */
+  gapMax: number;
+  sentAt: number;
   lastFrameAt: number;
   frames: number;
   current: number;
@@ -131,6 +140,8 @@ export class PageRecord {
   gaps: number[] = [];
   /** Flat pairs: start (epoch ms), duration (ms). */
   longTasks: number[] = [];
+  /** Flat pairs: report time, longest frame gap since the report before (so the exact maximum is known). */
+  gapMaxima: number[] = [];
   lastFrameAt = 0;
   frames = 0;
   current = -1;
@@ -141,6 +152,7 @@ export class PageRecord {
     this.counts.push(...r.counts);
     this.gaps.push(...r.gaps);
     this.longTasks.push(...r.longTasks);
+    this.gapMaxima.push(r.sentAt, r.gapMax);
     this.lastFrameAt = Math.max(this.lastFrameAt, r.lastFrameAt);
     this.frames = r.frames;
     this.current = r.current;

@@ -116,8 +116,18 @@ export function summariseProfile(
       .map((e) => ({ fn: e.fn, where: e.where, ms: Math.round(e.ms), pct: pct(e.ms) }));
   return {
     total_ms: Math.round(total),
+    // Categories under 1 % of the samples are summed into one.
     by_category: Object.fromEntries(
-      Object.entries(byCategory)
+      [
+        ...Object.entries(byCategory).filter(([, ms]) => pct(ms) >= 1),
+        [
+          '(the rest, each < 1 %)',
+          Object.values(byCategory)
+            .filter((ms) => pct(ms) < 1)
+            .reduce((a, b) => a + b, 0),
+        ] as [string, number],
+      ]
+        .filter(([, ms]) => ms > 0)
         .sort((a, b) => b[1] - a[1])
         .map(([k, ms]) => [k, { ms: Math.round(ms), pct: pct(ms) }]),
     ),
@@ -258,14 +268,14 @@ export function summariseTrace(events: TraceEvent[], windowUs?: [number, number]
   return { thread: best.key, busy_ms: best.perKind, events: best.counts, longest_tasks: best.longest };
 }
 
-/** The five longest top-level tasks, each with the biggest pieces of work inside it. */
+/** The three longest top-level tasks, each with the biggest pieces of work inside it. */
 function longestTasks(mine: TraceEvent[]): { ms: number; inside: string[] }[] {
   // Chromium nests RunTask inside ThreadControllerImpl::RunTask: take the outer one when it is there.
   const outer = mine.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
   const tasks = outer.length ? outer : mine.filter((e) => e.name === 'RunTask');
   return tasks
     .sort((a, b) => b.dur! - a.dur!)
-    .slice(0, 5)
+    .slice(0, 3)
     .map((t) => {
       const inside = mine.filter(
         (e) =>
@@ -285,7 +295,7 @@ function longestTasks(mine: TraceEvent[]): { ms: number; inside: string[] }[] {
         ms: Math.round(t.dur! / 1000),
         inside: [...byLabel.entries()]
           .sort((a, b) => b[1] - a[1])
-          .slice(0, 5)
+          .slice(0, 3)
           .map(([k, us]) => `${k}: ${Math.round(us / 1000)} ms`),
       };
     });
