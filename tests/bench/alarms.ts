@@ -38,6 +38,7 @@
  * result is printed, and a watchdog ends the run if it exceeds its time budget.
  */
 import { spawnSync } from 'node:child_process';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/tools';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -67,17 +68,6 @@ import {
 } from './lib/profile';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const VIEWPORT = { width: 1920, height: 1080 };
 const BUDGET_MS = 9.5 * 60_000;
 /** How long a rate's page may lag behind its last publish, and a burst's page behind its first publish. */

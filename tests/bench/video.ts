@@ -52,7 +52,7 @@ import {
   startRtspServer,
   type RtspServer,
 } from '../support/rtsp-camera';
-import { CHROMIUM, commandExists } from '../support/tools';
+import { CHROMIUM, CHROMIUM_ARGS, commandExists } from '../support/tools';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -67,17 +67,6 @@ const TARGETS = {
   tiles16_min_fps: 14,
   recovery_s: 5,
 } as const;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const MAIN_PROFILE = { width: 640, height: 360, fps: 25, kbps: 1500, gop: 25 };
 const WARMUP_MS = 5_000;

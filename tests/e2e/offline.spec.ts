@@ -1,21 +1,13 @@
+import { freePort } from '../support/rtsp-camera';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CHROMIUM, requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
 import { expect, startConsole, test } from './fixtures';
 
 const root = resolve(import.meta.dirname, '../..');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** The site hub as its own process, so the test can take it away and bring it back. */
 function startHub(port: number, db: string): Promise<ChildProcess> {

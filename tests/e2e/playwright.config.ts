@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM } from '../support/tools';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/tools';
 
 export default defineConfig({
   testDir: resolve(import.meta.dirname),
@@ -15,16 +15,7 @@ export default defineConfig({
     viewport: { width: 1600, height: 900 },
     launchOptions: {
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',

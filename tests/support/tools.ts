@@ -28,3 +28,15 @@ export function commandExists(cmd: string): boolean {
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumAvailable = () => existsSync(CHROMIUM);
+
+/** Headless Chromium as these machines need it: no sandbox (root), no GPU, and no calls home (the network is closed). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../electron/core/demo/scenario';
 /**
  * Realistic alarms for the alarm benchmark: the mix of a residential community's control room (door held open
  * and fire-lane parking most of the time, intrusion, leaks and faults often, smoke and entrapment now and then),
@@ -142,17 +143,8 @@ export const MIX: TypeSpec[] = [
 ];
 const TOTAL_WEIGHT = MIX.reduce((s, m) => s + m.weight, 0);
 
-/** mulberry32: small, fast, good enough to spread alarms; the same seed gives the same run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo scenario's seeded generator: the same seed gives the same run. */
+export const rng = seededRandom;
 
 export function pick<T>(r: () => number, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)]!;
