@@ -38,6 +38,7 @@ import { AlarmService, type Actor } from './alarms/service';
 import { appendAudit, verifyAudit } from './audit/audit';
 import type { AlarmView, StreamStatus } from '../../shared/contract';
 import { saveSnapshot } from './streams/snapshot';
+import { writeDutyLog } from './duty/duty-log';
 
 export type { ConsoleConfig } from './config';
 export const PRODUCT = 'Control Room Console';
@@ -205,15 +206,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     onDisaster: (mode) => bus.emit('alarms.disaster', mode),
     kickOutbox: () => hub.kick(),
     targets: config.alarmTargets,
-    dutyLog: async (trx, entry) => {
-      await trx('duty_log').insert({
-        at: clock.now(),
-        kind: entry.kind,
-        text: entry.text,
-        alarm_id: entry.alarmId ?? null,
-        operator_id: entry.operatorId ?? null,
-      });
-    },
+    dutyLog: (trx, entry) => writeDutyLog(trx, { at: clock.now(), ...entry }),
   });
   await alarms.start();
   const alarmFlushTimer = clock.setInterval(() => {
@@ -382,11 +375,11 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
           action: 'alarms.mute',
           details: { reason, minutes },
         });
-        await trx('duty_log').insert({
+        await writeDutyLog(trx, {
           at: clock.now(),
           kind: 'mute',
           text: `${minutes} min: ${reason}`,
-          operator_id: actor.id,
+          operatorId: actor.id,
         });
       });
       muted = { until, reason, by: actor.name };
