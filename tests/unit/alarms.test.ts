@@ -5,6 +5,7 @@ import type { AlarmView, OperatorView } from '../../shared/contract';
 import { canMove, compareAlarms } from '../../shared/domain/alarm-lifecycle';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { verifyAudit } from '../../electron/core/audit/audit';
+import { responseStatistics } from '../../electron/core/alarms/stats';
 import type { IncomingAlarm } from '../../electron/core/alarms/service';
 import { ManualClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
@@ -299,5 +300,27 @@ describe('alarm queue core', () => {
     await receive(incoming(1));
     clock.advance(250);
     expect(changed.map((a) => a.sourceId)).toEqual(['s-1']);
+  });
+
+  it('response statistics count real alarms against targets and never drills', async () => {
+    const from = clock.now();
+    const a = await receive(incoming(1, { type: 'smoke' }));
+    await receive(incoming(2, { deviceId: 'door-x', zone: 'bldg-02' }));
+    const drill = await receive(incoming(3, { deviceId: 'door-y', zone: 'bldg-03' }));
+    if (a.status !== 'new' || drill.status !== 'new') throw new Error('expected new alarms');
+    await core.db('alarms').where({ id: drill.alarm.id }).update({ drill: 1 });
+    clock.advance(20_000);
+    await call('alarms.acknowledge', { id: a.alarm.id });
+    clock.advance(60_000);
+    await call('alarms.resolve', { id: a.alarm.id, disposition: 'real', note: '已处置' });
+    const stats = await responseStatistics(
+      core.db,
+      { from, to: clock.now() + 1 },
+      core.alarms.responseTargets,
+    );
+    expect(stats.total).toBe(2);
+    expect(stats.byType).toEqual({ smoke: 1, door_held: 1 });
+    expect(stats).toMatchObject({ acknowledged: 1, acknowledgedWithinTarget: 1, ackP50Ms: 20_000 });
+    expect(stats).toMatchObject({ resolved: 1, resolvedWithinTarget: 1, open: 1 });
   });
 });
