@@ -55,6 +55,10 @@ export interface ConsoleConfig {
   cameraOfflineAlarmMs?: number;
   /** Position events reach renderers at most this often (batched). */
   positionFlushMs?: number;
+  /** Shipped playbooks imported at start; defaults to resources/playbooks. */
+  playbooksDir?: string;
+  /** Font for PDF reports (`file` or `file.ttc#Face`); else CONSOLE_REPORT_FONT, else the platform's CJK font. */
+  reportFont?: string;
 }
 
 /** Where a console keeps its data when nobody says: the XDG data home on Linux, AppData elsewhere. */

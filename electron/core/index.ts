@@ -39,6 +39,7 @@ import { appendAudit, verifyAudit } from './audit/audit';
 import type { AlarmView, StreamStatus } from '../../shared/contract';
 import { saveSnapshot } from './streams/snapshot';
 import { writeDutyLog } from './duty/duty-log';
+import { createPlaybooks } from './playbooks/handlers';
 
 export type { ConsoleConfig } from './config';
 export const PRODUCT = 'Control Room Console';
@@ -303,6 +304,19 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     defaultLocale: config.defaultLocale ?? DEFAULT_LOCALE,
   };
   const dutyOperator: OperatorView = config.dutyOperator ?? { id: 'duty', name: '值班员', role: 'operator' };
+  const playbooks = await createPlaybooks({
+    db,
+    clock,
+    ids,
+    log: log.child('playbooks'),
+    bus,
+    dataDir: config.dataDir,
+    site: loaded.site,
+    alarms,
+    notify,
+    playbooksDir: config.playbooksDir,
+    reportFont: config.reportFont,
+  });
 
   const handlers: Handlers = {
     'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
@@ -442,6 +456,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
         .merge();
       return { done: true as const };
     },
+    ...playbooks.handlers,
   };
   const router = createRouter(handlers, log.child('router'));
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { playbooksMigration } from '../playbooks/migration';
 
 export interface Migration {
   version: number;
@@ -177,6 +178,9 @@ export const MIGRATIONS: readonly Migration[] = [
       });
     },
   },
+  // TEMPORARY until main (issue 6, version 4) is merged into this branch: keeps the list contiguous.
+  { version: 4, name: 'reserved for issue 6', async up() {} },
+  playbooksMigration,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
