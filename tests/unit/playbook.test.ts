@@ -39,7 +39,10 @@ function definition(input: PlaybookInput = FIRE_LIKE): PlaybookDefinition {
   return v.playbook;
 }
 
-function walk(def: PlaybookDefinition, steps: [string, StepRecord['outcome'], number, string?][]): StepRecord[] {
+function walk(
+  def: PlaybookDefinition,
+  steps: [string, StepRecord['outcome'], number, string?][],
+): StepRecord[] {
   const records: StepRecord[] = [];
   for (const [stepId, outcome, at, reason] of steps)
     records.push(applyStep(def, records, START, { stepId, outcome, reason }, at, 'Li'));
@@ -60,7 +63,15 @@ describe('playbook schema', () => {
       for (const s of v.playbook.steps) expect(typeof s.title === 'object' && s.title.en).toBeTruthy();
       v.playbook.alarmTypes.forEach((t) => types.add(t));
     }
-    for (const t of ['fire', 'smoke', 'intrusion', 'water_leak', 'elevator_entrapment', 'gas', 'fire_lane_parking'])
+    for (const t of [
+      'fire',
+      'smoke',
+      'intrusion',
+      'water_leak',
+      'elevator_entrapment',
+      'gas',
+      'fire_lane_parking',
+    ])
       expect(types.has(t), t).toBe(true);
     expect([...types].every((t) => (ALARM_TYPES as readonly string[]).includes(t))).toBe(true);
   });
@@ -73,7 +84,9 @@ describe('playbook schema', () => {
       expect(v.ok).toBe(false);
       return v.ok ? [] : v.errors;
     };
-    expect(bad((p) => (p.steps[2] = { ...p.steps[2]!, kind: 'decision', yes: 'nowhere', no: 'end' } as never))).toContainEqual({
+    expect(
+      bad((p) => (p.steps[2] = { ...p.steps[2]!, kind: 'decision', yes: 'nowhere', no: 'end' } as never)),
+    ).toContainEqual({
       path: 'steps[2].yes',
       message: 'no step "nowhere" in this playbook',
     });
@@ -86,8 +99,12 @@ describe('playbook schema', () => {
       path: 'steps[0].kind',
     });
     expect(bad((p) => (p.steps = []))[0]).toMatchObject({ path: 'steps' });
-    expect(bad((p) => (p.alarmTypes = ['fire', 'meteor' as never]))[0]).toMatchObject({ path: 'alarmTypes[1]' });
-    expect(bad((p) => (p.steps[3] = { id: 'call-119', kind: 'call', title: T('c') } as never))[0]).toMatchObject({
+    expect(bad((p) => (p.alarmTypes = ['fire', 'meteor' as never]))[0]).toMatchObject({
+      path: 'alarmTypes[1]',
+    });
+    expect(
+      bad((p) => (p.steps[3] = { id: 'call-119', kind: 'call', title: T('c') } as never))[0],
+    ).toMatchObject({
       path: 'steps[3]',
     });
   });
@@ -118,9 +135,19 @@ describe('step engine', () => {
     ]);
     const state = runState(def, records, START, sec(80));
     expect(state.currentStepId).toBe('fault-log');
-    expect(state.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'bypassed', 'bypassed', 'current']);
+    expect(state.steps.map((s) => s.status)).toEqual([
+      'done',
+      'done',
+      'done',
+      'bypassed',
+      'bypassed',
+      'current',
+    ]);
     walk(def, []); // the definition is not changed by walking it
-    const done = [...records, applyStep(def, records, START, { stepId: 'fault-log', outcome: 'done' }, sec(90), 'Li')];
+    const done = [
+      ...records,
+      applyStep(def, records, START, { stepId: 'fault-log', outcome: 'done' }, sec(90), 'Li'),
+    ];
     expect(runState(def, done, START, sec(95)).finished).toBe(true);
   });
 
@@ -138,7 +165,10 @@ describe('step engine', () => {
     // The first step's 30 s target was missed: recorded late.
     expect(runState(def, records, START, sec(60)).steps[0]).toMatchObject({ late: true, overdue: false });
     // A pending step past its target shows overdue before it is reached.
-    expect(runState(def, records, START, sec(301)).steps[3]).toMatchObject({ status: 'pending', overdue: true });
+    expect(runState(def, records, START, sec(301)).steps[3]).toMatchObject({
+      status: 'pending',
+      overdue: true,
+    });
   });
 
   it('needs a reason to skip, refuses skipping a decision and acting out of order', () => {
@@ -146,11 +176,23 @@ describe('step engine', () => {
     expect(() => applyStep(def, [], START, { stepId: 'look', outcome: 'skipped' }, sec(1), 'Li')).toThrow(
       'A skipped step needs a reason.',
     );
-    expect(() => applyStep(def, [], START, { stepId: 'look', outcome: 'skipped', reason: ' ' }, sec(1), 'Li')).toThrow(
-      PlaybookRuleError,
+    expect(() =>
+      applyStep(def, [], START, { stepId: 'look', outcome: 'skipped', reason: ' ' }, sec(1), 'Li'),
+    ).toThrow(PlaybookRuleError);
+    const skipped = applyStep(
+      def,
+      [],
+      START,
+      { stepId: 'look', outcome: 'skipped', reason: 'camera offline' },
+      sec(1),
+      'Li',
     );
-    const skipped = applyStep(def, [], START, { stepId: 'look', outcome: 'skipped', reason: 'camera offline' }, sec(1), 'Li');
-    expect(skipped).toMatchObject({ outcome: 'skipped', reason: 'camera offline', operatorName: 'Li', at: sec(1) });
+    expect(skipped).toMatchObject({
+      outcome: 'skipped',
+      reason: 'camera offline',
+      operatorName: 'Li',
+      at: sec(1),
+    });
     expect(() => applyStep(def, [skipped], START, { stepId: 'real', outcome: 'yes' }, sec(2), 'Li')).toThrow(
       'Only the current step',
     );
@@ -188,7 +230,9 @@ describe('step engine', () => {
   });
 
   it('fills call scripts and builds softphone URIs', () => {
-    expect(fillScript('{site} {zone} {unknown}', { site: '翠湖花园', zone: '3号楼' })).toBe('翠湖花园 3号楼 {unknown}');
+    expect(fillScript('{site} {zone} {unknown}', { site: '翠湖花园', zone: '3号楼' })).toBe(
+      '翠湖花园 3号楼 {unknown}',
+    );
     expect(softphoneUri('tel:{number}', '0571-8701 0110')).toBe('tel:057187010110');
     expect(softphoneUri('sip:{number}@pbx.local', '+86 119')).toBe('sip:%2B86119@pbx.local');
   });

@@ -120,8 +120,12 @@ export class PlaybookLibrary {
     return rows.map(toSummary);
   }
 
-  async get(id: string, version?: number): Promise<PlaybookRecord & { versions: PlaybookSummary[] }> {
-    const rows = (await this.db('playbook_versions')
+  async get(
+    id: string,
+    version?: number,
+    db: Knex | Knex.Transaction = this.db,
+  ): Promise<PlaybookRecord & { versions: PlaybookSummary[] }> {
+    const rows = (await db('playbook_versions')
       .where({ playbook_id: id })
       .orderBy('version', 'desc')) as VersionRow[];
     const row = version === undefined ? rows[0] : rows.find((r) => r.version === version);
@@ -135,8 +139,8 @@ export class PlaybookLibrary {
     return { ...toRecord(row), versions: rows.map(toSummary) };
   }
 
-  async byVersionId(versionId: string): Promise<PlaybookRecord> {
-    const row = (await this.db('playbook_versions').where({ id: versionId }).first()) as
+  async byVersionId(versionId: string, db: Knex | Knex.Transaction = this.db): Promise<PlaybookRecord> {
+    const row = (await db('playbook_versions').where({ id: versionId }).first()) as
       VersionRow | undefined;
     if (!row) throw new ServiceError('not_found', `There is no playbook version "${versionId}".`);
     return toRecord(row);

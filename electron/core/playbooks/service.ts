@@ -151,7 +151,7 @@ export class PlaybookService {
   async runView(runId: string, db: Knex | Knex.Transaction = this.o.db): Promise<RunView> {
     const run = (await db('playbook_runs').where({ id: runId }).first()) as RunRow | undefined;
     if (!run) throw new ServiceError('not_found', `There is no playbook run "${runId}".`);
-    const pb = await this.o.library.byVersionId(run.version_id);
+    const pb = await this.o.library.byVersionId(run.version_id, db);
     const steps = (await db('playbook_steps').where({ run_id: runId }).orderBy('id')) as StepRow[];
     const calls = (await db('calls').where({ run_id: runId }).orderBy('started_at')) as CallRow[];
     const snaps = (await db('incident_snapshots').where({ incident_id: run.incident_id }).orderBy('at')) as {
@@ -213,7 +213,7 @@ export class PlaybookService {
       const incident = (await t('incidents').where({ id: alarm.incident_id }).first('drill')) as {
         drill: number;
       };
-      const pb = await this.o.library.get(playbookId);
+      const pb = await this.o.library.get(playbookId, undefined, t);
       const running = (await t('playbook_runs as r')
         .join('playbook_versions as v', 'v.id', 'r.version_id')
         .where({ 'r.incident_id': alarm.incident_id, 'v.playbook_id': playbookId })
@@ -536,7 +536,7 @@ export class PlaybookService {
       const d = await this.drill(drillId, trx);
       if (d.state !== 'scheduled')
         throw new ServiceError('conflict', `This drill is ${d.state}, not scheduled.`);
-      const pb = await this.o.library.get(d.playbookId);
+      const pb = await this.o.library.get(d.playbookId, undefined, trx);
       const now = this.o.clock.now();
       const zone = d.zone ? this.o.site.zones.find((z) => z.id === d.zone) : undefined;
       const received = await this.o.alarms.receive(trx, {
