@@ -81,3 +81,16 @@ export function targetsFromEnv(
   if (!env.CONSOLE_ACK_TARGET_SEC || !Number.isInteger(n) || n < 1 || n > 86_400) return undefined;
   return { ...DEFAULT_TARGETS, acknowledgeSec: { 1: n, 2: n, 3: n, 4: n, 5: n } };
 }
+
+/**
+ * `CONSOLE_DUTY_ROLE=supervisor` opens this console's duty session as a supervisor (值班主管). Until operator
+ * accounts exist it is how a supervisor edits playbooks and contacts and schedules drills on a console, and how
+ * the end-to-end tests reach those screens.
+ */
+export function dutyOperatorFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): OperatorView | undefined {
+  if (env.CONSOLE_DUTY_ROLE === 'supervisor')
+    return { id: 'duty-supervisor', name: '值班主管', role: 'supervisor' };
+  return undefined;
+}

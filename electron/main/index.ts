@@ -97,6 +97,8 @@ function track(win: BrowserWindow): void {
       };
     }
     if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    // The call card hands a number to the desk's softphone (tel:/sip:, a setting); nothing else leaves.
+    if (/^(tel|sip|sips|callto):[0-9a-zA-Z%+@.:;=_-]+$/.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   win.webContents.on('did-create-window', (child) => track(child));

@@ -82,15 +82,18 @@ export async function createPlaybooks(deps: PlaybookDeps) {
     now: clock.now(),
     operatorName: session.operator!.name,
   });
-  const contactsChanged = () => bus.emit('contacts.changed', { contacts: contacts.list(), phone: contacts.phone });
+  const contactsChanged = () =>
+    bus.emit('contacts.changed', { contacts: contacts.list(), phone: contacts.phone });
 
   const handlers: Pick<Handlers, PlaybookMethod> = {
     'playbooks.list': async () => ({ playbooks: await library.list() }),
     'playbooks.get': ({ id, version }) => library.get(id, version),
-    'playbooks.save': ({ definition }, { session }) => library.save(definition, actorOf(session), clock.now()),
+    'playbooks.save': ({ definition }, { session }) =>
+      library.save(definition, actorOf(session), clock.now()),
     'runs.forAlarm': ({ alarmId }) => service.forAlarm(alarmId),
     'runs.get': ({ runId }) => service.runView(runId),
-    'runs.start': ({ alarmId, playbookId }, { session }) => service.start(alarmId, playbookId, actorOf(session)),
+    'runs.start': ({ alarmId, playbookId }, { session }) =>
+      service.start(alarmId, playbookId, actorOf(session)),
     'runs.step': (input, { session }) => service.step(input, actorOf(session)),
     'runs.snapshot': ({ runId, cameraId, png }, { session }) =>
       service.snapshot(runId, cameraId, png, actorOf(session)),

@@ -140,8 +140,7 @@ export class PlaybookLibrary {
   }
 
   async byVersionId(versionId: string, db: Knex | Knex.Transaction = this.db): Promise<PlaybookRecord> {
-    const row = (await db('playbook_versions').where({ id: versionId }).first()) as
-      VersionRow | undefined;
+    const row = (await db('playbook_versions').where({ id: versionId }).first()) as VersionRow | undefined;
     if (!row) throw new ServiceError('not_found', `There is no playbook version "${versionId}".`);
     return toRecord(row);
   }

@@ -5,6 +5,8 @@ import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
 import { formatClock, useAge, useNow, useText } from '../../app/hooks';
 import { AlarmDetail } from '../alarms/AlarmDetail';
+import { DutyTools } from '../playbooks/DutyTools';
+import { IncidentPlaybooks } from '../playbooks/IncidentPlaybooks';
 
 const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
 
@@ -28,6 +30,7 @@ export function IncidentPanel() {
   if (selected) {
     return (
       <AreaPanel testId="incident-panel" title={t('areas.incidentPanel')} gridArea="incident">
+        <IncidentPlaybooks key={selected} alarmId={selected} />
         <AlarmDetail id={selected} />
       </AreaPanel>
     );
@@ -37,6 +40,7 @@ export function IncidentPanel() {
     <AreaPanel testId="incident-panel" title={t('areas.incidentPanel')} gridArea="incident">
       <Box sx={{ p: 1.5, display: 'flex', flexDirection: 'column', gap: 1.5 }}>
         <Typography color="text.secondary">{t('incident.noIncident')}</Typography>
+        <DutyTools />
         <Divider />
         <Typography variant="subtitle2">{t('incident.contacts')}</Typography>
         <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1 }}>

@@ -1,0 +1,55 @@
+import { Alert, Box, Button } from '@mui/material';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNow } from '../../app/hooks';
+import { ContactsDialog } from './ContactsDialog';
+import { DrillsDialog, fmtDate, useDrills } from './DrillsDialog';
+import { PlaybookEditor } from './PlaybookEditor';
+
+const REMIND_BEFORE_MS = 24 * 3600_000;
+
+/**
+ * In the idle incident panel: a reminder of drills due within a day (or running), and the way to drills,
+ * playbooks and the contact directory.
+ */
+export function DutyTools() {
+  const { t } = useTranslation();
+  const drills = useDrills();
+  const now = useNow(30_000);
+  const [open, setOpen] = useState<'drills' | 'playbooks' | 'contacts' | null>(null);
+  const due = drills
+    .filter(
+      (d) => d.state === 'running' || (d.state === 'scheduled' && d.scheduledAt - now < REMIND_BEFORE_MS),
+    )
+    .sort((a, b) => a.scheduledAt - b.scheduledAt);
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+      {due.map((d) => (
+        <Alert
+          key={d.id}
+          severity={d.state === 'running' || d.scheduledAt <= now ? 'warning' : 'info'}
+          data-testid="drill-reminder"
+          onClick={() => setOpen('drills')}
+          sx={{ cursor: 'pointer', fontSize: '1rem' }}
+        >
+          {t('playbooks.drills.reminder', { title: d.title, time: fmtDate(d.scheduledAt) })}
+          {d.state === 'running' ? ` · ${t('playbooks.drills.state.running')}` : ''}
+        </Alert>
+      ))}
+      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
+        <Button variant="outlined" onClick={() => setOpen('drills')} data-testid="open-drills">
+          {t('playbooks.tools.drills')}
+        </Button>
+        <Button variant="outlined" onClick={() => setOpen('playbooks')} data-testid="open-playbooks">
+          {t('playbooks.tools.playbooks')}
+        </Button>
+        <Button variant="outlined" onClick={() => setOpen('contacts')} data-testid="open-contacts">
+          {t('playbooks.tools.contacts')}
+        </Button>
+      </Box>
+      <DrillsDialog open={open === 'drills'} onClose={() => setOpen(null)} />
+      <PlaybookEditor open={open === 'playbooks'} onClose={() => setOpen(null)} />
+      <ContactsDialog open={open === 'contacts'} onClose={() => setOpen(null)} />
+    </Box>
+  );
+}
