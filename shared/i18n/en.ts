@@ -235,6 +235,7 @@ export const en: Messages = {
     title: 'System notices',
   },
   playbooks: {
+    close: 'Close',
     suggested: 'Suggested playbook',
     noSuggestion: 'No playbook for this alarm type; pick one from the list',
     choose: 'Choose a playbook',
@@ -392,6 +393,7 @@ export const en: Messages = {
       actual: 'actual',
       target: 'target',
       skippedOrLate: 'Skipped or late steps',
+      notCompleted: 'not completed (drill ended)',
       calls: 'Calls (simulated)',
       observations: 'Observations',
       correctiveActions: 'Corrective actions',

@@ -234,6 +234,7 @@ export const zhCN = {
     title: '系统提示',
   },
   playbooks: {
+    close: '关闭',
     suggested: '建议预案',
     noSuggestion: '此类报警没有对应预案，可从列表中选择',
     choose: '选择预案',
@@ -391,6 +392,7 @@ export const zhCN = {
       actual: '实际',
       target: '目标',
       skippedOrLate: '跳过或超时的步骤',
+      notCompleted: '未完成（演练结束时）',
       calls: '电话记录（模拟）',
       observations: '观察记录',
       correctiveActions: '整改措施',

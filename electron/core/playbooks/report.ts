@@ -355,7 +355,11 @@ export async function drillReport(
     const state = runState(run.definition, run.records, run.startedAt, drill.finishedAt ?? ctx.now);
     stepTimings(run.definition, state, run.startedAt).forEach((t, i) => {
       const name = stepTitle(run.definition, t.stepId, locale);
-      const status = (L.status as Record<string, string>)[t.status] ?? t.status;
+      // The drill ended on this step: it was not completed.
+      const status =
+        t.status === 'current'
+          ? L.notCompleted
+          : ((L.status as Record<string, string>)[t.status] ?? t.status);
       const record = state.steps[i]?.record;
       pdf.line(
         `${i + 1}. ${name} — ${status} · ${L.actual} ${t.elapsedMs !== undefined ? duration(t.elapsedMs) : '—'}` +
@@ -365,6 +369,7 @@ export async function drillReport(
       );
       if (t.status === 'skipped')
         problems.push(`${name}: ${L.status.skipped} (${L.reason}: ${record?.reason ?? ''})`);
+      else if (t.status === 'current') problems.push(`${name}: ${L.notCompleted}`);
       else if (t.late) problems.push(`${name}: ${L.late}`);
     });
     pdf.heading(L.skippedOrLate, 14);

@@ -319,7 +319,9 @@ export class PlaybookService {
       });
       if (step.kind === 'dispatch' && record.outcome === 'done') dispatchedAlarm = before.alarmId;
       if (record.outcome === 'skipped')
-        this.o.onFlag(`${before.drill ? '[DRILL] ' : ''}${actor.name} skipped "${title}": ${record.reason}`);
+        this.o.onFlag(
+          `${before.drill ? '[演练 DRILL] ' : ''}跳过步骤 / step skipped — ${actor.name}:「${title}」${record.reason}`,
+        );
       return this.runView(input.runId, trx);
     });
     if (dispatchedAlarm) {

@@ -198,7 +198,7 @@ export function ContactsDialog({ open, onClose }: { open: boolean; onClose(): vo
         </Box>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>{t('alarms.cancel')}</Button>
+        <Button onClick={onClose}>{t('playbooks.close')}</Button>
       </DialogActions>
     </Dialog>
   );

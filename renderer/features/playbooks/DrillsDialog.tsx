@@ -83,7 +83,7 @@ function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
         e.preventDefault();
         void submit();
       }}
-      sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 1 }}
+      sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 1, pt: 1 }}
     >
       <TextField
         select
@@ -410,7 +410,7 @@ export function DrillsDialog({ open, onClose }: { open: boolean; onClose(): void
         ))}
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>{t('alarms.cancel')}</Button>
+        <Button onClick={onClose}>{t('playbooks.close')}</Button>
       </DialogActions>
     </Dialog>
   );

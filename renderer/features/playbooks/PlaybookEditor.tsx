@@ -121,7 +121,7 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
         </Box>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>{t('alarms.cancel')}</Button>
+        <Button onClick={onClose}>{t('playbooks.close')}</Button>
         <Button
           variant="contained"
           disabled={!supervisor || problems.length > 0}

@@ -88,15 +88,17 @@ export function SiteMap() {
               r={a.state === 'new' ? 16 : 12}
               fill={PRIORITY_COLOURS[a.priority]}
               fillOpacity={0.85}
-              stroke="#0b0f14"
+              stroke={a.drill ? '#fff' : '#0b0f14'}
               strokeWidth={3}
+              strokeDasharray={a.drill ? '5 4' : undefined}
+              data-drill={a.drill}
               style={{
                 cursor: 'pointer',
                 animation: a.state === 'new' ? 'mapPulse 1.2s ease-in-out infinite' : undefined,
               }}
               onClick={() => model.selectedAlarm.set(a.id)}
             >
-              <title>{t(`alarmType.${a.type}`)}</title>
+              <title>{`${a.drill ? `${t('alarms.drill')} · ` : ''}${t(`alarmType.${a.type}`)}`}</title>
             </circle>
           ))}
           {positions.map((p) => {
