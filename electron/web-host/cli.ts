@@ -40,6 +40,7 @@ export async function runWebHost(argv: string[]): Promise<void> {
       sitePath: args.site,
       hub: args.hub,
       demo: { port: args.demoPort },
+      osmand: args.osmand,
       carrierHint: 'ws',
       alarmTargets: targetsFromEnv(),
       log,
