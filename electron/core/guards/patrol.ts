@@ -54,6 +54,7 @@ export class PatrolEngine {
   private readonly visits = new Map<string, Visit>();
   private readonly schedules = new Map<string, PatrolSchedule>();
   private evaluating: Promise<void> | undefined;
+  private again = false;
 
   constructor(private readonly o: PatrolEngineOptions) {
     for (const r of o.site.routes) this.schedules.set(r.id, mergeSchedule(o.site.patrol, r.schedule));
@@ -163,11 +164,24 @@ export class PatrolEngine {
     return changed;
   }
 
-  /** Closes every round whose window has ended; safe to call at any time and concurrently. */
+  /**
+   * Closes every round whose window has ended. Safe to call at any time: calls during a run are folded into one
+   * more run, which reads the clock after they were made.
+   */
   evaluate(): Promise<void> {
-    this.evaluating ??= this.evaluateOnce()
-      .catch((err: Error) => this.o.log.error('patrol evaluation failed', { error: err.message }))
-      .finally(() => (this.evaluating = undefined));
+    if (this.evaluating) {
+      this.again = true;
+      return this.evaluating;
+    }
+    this.evaluating = (async () => {
+      do {
+        this.again = false;
+        await this.evaluateOnce().catch((err: Error) =>
+          this.o.log.error('patrol evaluation failed', { error: err.message }),
+        );
+      } while (this.again);
+      this.evaluating = undefined;
+    })();
     return this.evaluating;
   }
 
