@@ -161,6 +161,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       clock,
       log: log.child('demo-hub'),
       port: config.demo?.port,
+      onAction: (_consoleId, action) => scenario?.onAction(action),
     });
     const url = await demoHub.start();
     hubTarget = { url, token };
