@@ -7,7 +7,8 @@ import { EpochMs, Id } from './common';
 import { AlarmType, Priority } from '../domain/alarm';
 import { LatLon } from '../domain/geo';
 
-export const HUB_PROTOCOL_VERSION = 1;
+/** 2: the `guard` event kind, `sos` on positions, the `guard_no_movement` alarm type (docs/hub-protocol.md §9). */
+export const HUB_PROTOCOL_VERSION = 2;
 
 /** socket.io `auth` payload the console sends when it connects. */
 export const HubAuth = z.object({
