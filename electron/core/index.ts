@@ -40,7 +40,8 @@ import { appendAudit, verifyAudit } from './audit/audit';
 import type { AlarmView, StreamStatus } from '../../shared/contract';
 import { saveSnapshot } from './streams/snapshot';
 import { writeDutyLog } from './duty/duty-log';
-import { GuardService } from './guards/service';
+import { GuardService, type GuardSettings } from './guards/service';
+import type { SiteFile } from '../../shared/domain/site';
 import { PatrolEngine } from './guards/patrol';
 import { startOsmandServer } from './guards/osmand';
 import { guardHandlers } from './guards/handlers';
@@ -282,7 +283,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     clock,
     ids,
     log: log.child('guards'),
-    settings: config.guards,
+    settings: { ...trackingSettings(loaded.site.tracking), ...config.guards },
     onChanged: (g) => pendingGuards.set(g.guardId, g),
     kickOutbox: () => hub.kick(),
   });
@@ -552,4 +553,15 @@ async function storedConsoleId(db: Knex, make: () => string): Promise<string> {
   const id = make();
   await db('meta').insert({ key: 'console.id', value: id });
   return id;
+}
+
+/** The site file's tracking settings in the service's units. */
+function trackingSettings(t: SiteFile['tracking']): Partial<GuardSettings> {
+  return {
+    ...(t.staleSec !== undefined ? { staleMs: t.staleSec * 1000 } : {}),
+    ...(t.offlineSec !== undefined ? { offlineMs: t.offlineSec * 1000 } : {}),
+    ...(t.noMovementMin !== undefined ? { noMovementMs: t.noMovementMin * 60_000 } : {}),
+    ...(t.arrivalRadiusM !== undefined ? { arrivalRadiusM: t.arrivalRadiusM } : {}),
+    ...(t.keepPositionsDays !== undefined ? { keepPositionsDays: t.keepPositionsDays } : {}),
+  };
 }

@@ -106,6 +106,18 @@ export const SiteFile = z
     /** IANA zone of the site's clocks: patrol bands and shifts are local times. */
     timeZone: z.string().min(1).default('Asia/Shanghai'),
     patrol: PatrolScheduleInput.default(PatrolScheduleInput.parse({})),
+    /** Guard tracking: when positions count as stale/offline, the no-movement alarm, the arrival radius. */
+    tracking: z
+      .object({
+        staleSec: z.number().int().min(5).max(3600),
+        offlineSec: z.number().int().min(10).max(86_400),
+        noMovementMin: z.number().int().min(1).max(240),
+        arrivalRadiusM: z.number().min(5).max(500),
+        keepPositionsDays: z.number().int().min(7).max(3650),
+      })
+      .partial()
+      .strict()
+      .default({}),
     plan: z.object({
       /** Path relative to the site file. */
       image: z.string().min(1),
@@ -162,6 +174,14 @@ export const SiteFile = z
         code: 'custom',
         path: ['timeZone'],
         message: `unknown time zone "${site.timeZone}" (use an IANA name such as "Asia/Shanghai")`,
+      });
+    }
+    const { staleSec, offlineSec } = site.tracking;
+    if (staleSec !== undefined && offlineSec !== undefined && offlineSec <= staleSec) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tracking', 'offlineSec'],
+        message: 'must be longer than staleSec: a guard goes stale before he goes offline',
       });
     }
     const { southWest: sw, northEast: ne } = site.plan.bounds;

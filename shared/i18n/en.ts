@@ -279,7 +279,8 @@ export const en: Messages = {
       eta: '~{{min}} min',
       busy: 'busy',
       none: 'No guard to suggest nearby (offline guards and guards without a position are left out)',
-      noLocation: 'This alarm has no location, so no guard can be suggested by distance; radio a guard and mark it',
+      noLocation:
+        'This alarm has no location, so no guard can be suggested by distance; radio a guard and mark it',
       withoutGuard: 'Mark dispatched without a guard',
       assigned: 'Guards sent',
       arrived: 'Arrived',
@@ -296,7 +297,8 @@ export const en: Messages = {
       progress: 'Round: {{done}}/{{total}} checkpoints',
       until: 'until {{time}}',
       next: 'next round {{time}}',
-      today: 'Today {{rounds}} rounds · on time {{onTime}} · early {{early}} · late {{late}} · missed {{missed}}',
+      today:
+        'Today {{rounds}} rounds · on time {{onTime}} · early {{early}} · late {{late}} · missed {{missed}}',
       none: 'No patrol routes configured',
       band: { day: 'day', night: 'night' },
     },
