@@ -283,6 +283,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     clock,
     ids,
     log: log.child('guards'),
+    consoleId,
     settings: { ...trackingSettings(loaded.site.tracking), ...config.guards },
     onChanged: (g) => pendingGuards.set(g.guardId, g),
     kickOutbox: () => hub.kick(),

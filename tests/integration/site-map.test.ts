@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmView, GuardView, OperatorView } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { ManualClock } from '../../electron/core/util/clock';
+import { SiteHub } from '../../electron/core/demo/site-hub';
+import { ManualClock, systemClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
 import { silentLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
@@ -263,5 +264,69 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
     expect(still).toHaveLength(1);
     expect(still[0]).toMatchObject({ priority: 1 });
     expect(still[0]!.text).toMatch(/分钟未移动/);
+  });
+});
+
+describe('two consoles on one hub agree on who was sent where', () => {
+  it("console B shows the guard console A dispatched, and on scene when A's guard arrives", async () => {
+    const tmp = tempDir();
+    const hub = new SiteHub({
+      dbFile: join(tmp.dir, 'hub.sqlite'),
+      token: 't',
+      clock: systemClock,
+      log: silentLogger,
+    });
+    await hub.start();
+    const open = (id: string) =>
+      createConsoleCore({
+        dataDir: tmp.dir,
+        dbFile: join(tmp.dir, `${id}.sqlite`),
+        hub: { url: hub.url, token: 't' },
+        consoleId: id,
+        log: silentLogger,
+        backups: { enabled: false },
+      });
+    const a = await open('console-a');
+    const b = await open('console-b');
+    try {
+      await hub.publish({
+        kind: 'alarm',
+        data: {
+          sourceId: 'hub-77',
+          type: 'intrusion',
+          location: { lat: 30.2714, lon: 120.1531 },
+          cameras: [],
+          raisedAt: Date.now(),
+        },
+      });
+      const alarmOn = (core: ConsoleCore) =>
+        until('the alarm on both consoles', async () =>
+          (await core.alarms.openAlarms()).find((x) => x.sourceId === 'hub-77'),
+        );
+      const [onA] = await Promise.all([alarmOn(a), alarmOn(b)]);
+      const sent = await a.router.call(
+        'guards.dispatch',
+        { alarmId: onA.id, guardId: 'guard-02' },
+        a.openSession('memory', op),
+      );
+      expect(sent.ok).toBe(true);
+      const onB = await until('B sees the dispatch', () => {
+        const g = b.guards.view('guard-02');
+        return g.duty === 'dispatched' && g;
+      });
+      expect(onB.alarmId).toBe((await b.alarms.openAlarms()).find((x) => x.sourceId === 'hub-77')!.id);
+      const arrived = await a.router.call(
+        'guards.arrived',
+        { alarmId: onA.id, guardId: 'guard-02' },
+        a.openSession('memory', op),
+      );
+      expect(arrived.ok).toBe(true);
+      await until('B sees him on scene', () => b.guards.view('guard-02').duty === 'on_scene');
+    } finally {
+      await a.stop();
+      await b.stop();
+      await hub.stop();
+      tmp.cleanup();
+    }
   });
 });

@@ -57,6 +57,8 @@ export interface GuardServiceOptions {
   clock: Clock;
   ids: IdGenerator;
   log: Logger;
+  /** This console: its own actions come back from the hub and are not applied twice. */
+  consoleId: string;
   settings?: Partial<GuardSettings>;
   /** A guard's view changed (after the commit): batch it to the renderers. */
   onChanged(guard: GuardView): void;
@@ -146,8 +148,22 @@ export class GuardService {
       if (sos) await this.raiseSos(trx, p.guardId, p.at, p.position, 'hub');
     } else if (event.kind === 'guard') {
       await this.signal(trx, event.data);
+    } else if (event.kind === 'action.applied' && event.data.consoleId !== this.o.consoleId) {
+      await this.applyRemote(trx, event.data.type, event.data.payload);
     }
   };
+
+  /** Another console sent or saw a guard arrive: this console's map must agree on what he is doing. */
+  private async applyRemote(trx: Knex.Transaction, type: string, payload: unknown): Promise<void> {
+    if (type !== 'guard.dispatch' && type !== 'guard.arrived') return;
+    const p = payload as { guardId?: string; alarm?: { source?: string; sourceId?: string } } | null;
+    if (!p?.guardId || !this.known(p.guardId) || !p.alarm?.source || !p.alarm.sourceId) return;
+    const row = (await trx('alarms')
+      .where({ source: p.alarm.source, source_id: p.alarm.sourceId })
+      .first('id', 'state')) as { id: string; state: AlarmState } | undefined;
+    if (!row || row.state === 'resolved') return;
+    await this.setDuty(trx, p.guardId, type === 'guard.dispatch' ? 'dispatched' : 'on_scene', row.id);
+  }
 
   /** A position from a phone (OsmAnd). */
   async ingestDirect(p: GuardPosition, sos: boolean): Promise<void> {
@@ -376,7 +392,12 @@ export class GuardService {
       .whereNull('ended_at')
       .whereNull('arrived_at')
       .update({ arrived_at: now, arrival: how });
-    const row = (await trx('alarms').where({ id: alarmId }).first('state')) as { state: AlarmState };
+    const alarmRow = (await trx('alarms').where({ id: alarmId }).first('state', 'source', 'source_id')) as {
+      state: AlarmState;
+      source: string;
+      source_id: string;
+    };
+    const row = alarmRow;
     const text = `${pickText(guard.name, 'zh-CN')} 已到场（${HOW_ZH[how]}）/ ${pickText(guard.name, 'en')} on scene (${how})`;
     const view =
       row.state === 'resolved' || row.state === 'on_scene'
@@ -387,7 +408,7 @@ export class GuardService {
       key: this.o.ids(),
       type: 'guard.arrived',
       createdAt: now,
-      payload: { guardId, alarmId, how, at: now },
+      payload: { guardId, alarm: { source: alarmRow.source, sourceId: alarmRow.source_id }, how, at: now },
     });
     return view;
   }
