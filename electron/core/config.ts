@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { OperatorView } from '../../shared/contract';
 import type { Locale } from '../../shared/domain/text';
 import { DEFAULT_TARGETS, type ResponseTargets } from '../../shared/domain/alarm-lifecycle';
+import type { GuardSettings } from './guards/service';
 import type { SocketFactory } from './hub/link';
 import type { ProfileSettings } from './streams/ffmpeg';
 import type { Spawner, SupervisionSettings } from './streams/worker';
@@ -53,8 +54,15 @@ export interface ConsoleConfig {
   alarmFlushMs?: number;
   /** A watched camera offline this long raises a camera-offline alarm. */
   cameraOfflineAlarmMs?: number;
-  /** Position events reach renderers at most this often (batched). */
+  /** Guard and patrol changes reach renderers at most this often (batched). */
   positionFlushMs?: number;
+  /** Stale/offline thresholds, no-movement alarm, arrival radius, how long positions are kept. */
+  guards?: Partial<GuardSettings>;
+  /**
+   * The OsmAnd endpoint guards' phones (Traccar Client) report to. Absent: off. It listens on all interfaces by
+   * default because phones are on the site's network, not on this machine.
+   */
+  osmand?: { port: number; host?: string };
   /** Shipped playbooks imported at start; defaults to resources/playbooks. */
   playbooksDir?: string;
   /** Font for PDF reports (`file` or `file.ttc#Face`); else CONSOLE_REPORT_FONT, else the platform's CJK font. */

@@ -132,6 +132,7 @@ async function start(): Promise<void> {
     sitePath: args.site,
     hub: args.hub,
     demo: { port: args.demoPort },
+    osmand: args.osmand,
     carrierHint: 'ipc',
     alarmTargets: targetsFromEnv(),
     nativeBinding: process.env.CONSOLE_SQLITE_BINDING,

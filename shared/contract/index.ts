@@ -6,4 +6,5 @@ export * from './hub';
 export * from './wire';
 export * from './client';
 export * from './alarms';
+export * from './guards';
 export * from './playbooks';

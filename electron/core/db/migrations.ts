@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { guardsMigration } from '../guards/migration';
 import { playbooksMigration } from '../playbooks/migration';
 
 export interface Migration {
@@ -178,8 +179,7 @@ export const MIGRATIONS: readonly Migration[] = [
       });
     },
   },
-  // TEMPORARY until main (issue 6, version 4) is merged into this branch: keeps the list contiguous.
-  { version: 4, name: 'reserved for issue 6', async up() {} },
+  guardsMigration,
   playbooksMigration,
 ];
 

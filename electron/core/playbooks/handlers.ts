@@ -46,6 +46,9 @@ export interface PlaybookDeps {
   alarms: AlarmService;
   /** Tells every operator (and so the supervisor): a skipped step. */
   notify(level: 'warning', code: string, message: string): void;
+  /** Sends a guard to an alarm (guards.dispatch); without it a dispatch step only moves the alarm to dispatched. */
+  dispatchGuard?:
+    ((alarmId: string, guardId: string, note: string | undefined, actor: Actor) => Promise<void>) | undefined;
   /** Shipped playbooks; defaults to resources/playbooks. */
   playbooksDir?: string | undefined;
   /** The report font (`file` or `file.ttc#Face`); else CONSOLE_REPORT_FONT, else the platform's CJK fonts. */
@@ -72,6 +75,7 @@ export async function createPlaybooks(deps: PlaybookDeps) {
     onRunChanged: (run: RunView) => bus.emit('runs.changed', { run }),
     onDrillsChanged: (drills: DrillView[]) => bus.emit('drills.changed', { drills }),
     onFlag: (message) => deps.notify('warning', 'playbook-skip', message),
+    dispatchGuard: deps.dispatchGuard,
   });
   const actorOf = (session: Session): Actor => ({ id: session.operator!.id, name: session.operator!.name });
   const reportContext = (session: Session) => ({

@@ -93,6 +93,8 @@ export interface PlaybookServiceOptions {
   onDrillsChanged(drills: DrillView[]): void;
   /** A skipped step is flagged to the supervisor. */
   onFlag(message: string): void;
+  dispatchGuard?:
+    ((alarmId: string, guardId: string, note: string | undefined, actor: Actor) => Promise<void>) | undefined;
 }
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -268,6 +270,20 @@ export class PlaybookService {
     if (input.guardId && !this.o.site.guards.some((g) => g.id === input.guardId))
       throw new ServiceError('invalid_input', `There is no guard "${input.guardId}".`);
     let dispatchedAlarm: string | undefined;
+    if (input.guardId && input.outcome === 'done' && this.o.dispatchGuard) {
+      // The guard is sent first (a refusal — he is in SOS, the alarm is closed — leaves the step open), after
+      // checking that this is the run's current dispatch step.
+      const before = await this.runView(input.runId);
+      const step = before.definition.steps.find((s) => s.id === input.stepId);
+      try {
+        applyStep(before.definition, before.records, before.startedAt, input, this.o.clock.now(), actor.name);
+      } catch (err) {
+        if (err instanceof PlaybookRuleError) throw new ServiceError('conflict', err.message);
+        throw err;
+      }
+      if (step?.kind === 'dispatch')
+        await this.o.dispatchGuard(before.alarmId, input.guardId, pickText(step.title, 'zh-CN'), actor);
+    }
     const view = await this.o.db.transaction(async (trx) => {
       const now = this.o.clock.now();
       const before = await this.runView(input.runId, trx);
@@ -317,7 +333,8 @@ export class PlaybookService {
         alarmId: before.alarmId,
         operatorId: actor.id,
       });
-      if (step.kind === 'dispatch' && record.outcome === 'done') dispatchedAlarm = before.alarmId;
+      if (step.kind === 'dispatch' && record.outcome === 'done' && !(input.guardId && this.o.dispatchGuard))
+        dispatchedAlarm = before.alarmId;
       if (record.outcome === 'skipped')
         this.o.onFlag(
           `${before.drill ? '[演练 DRILL] ' : ''}跳过步骤 / step skipped — ${actor.name}:「${title}」${record.reason}`,
