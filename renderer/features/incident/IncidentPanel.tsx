@@ -72,7 +72,7 @@ export function IncidentPanel() {
         <Typography variant="subtitle2">{t('incident.guardsOnDuty')}</Typography>
         <Box component="ul" sx={{ m: 0, pl: 2 }}>
           {(site?.guards ?? []).map((g) => {
-            const p = guards[g.id];
+            const p = guards[g.id]?.last;
             return (
               <li key={g.id} data-testid="guard-row" data-guard-id={g.id}>
                 <Typography variant="body2">

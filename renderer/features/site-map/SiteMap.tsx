@@ -39,7 +39,8 @@ export function SiteMap() {
       cy: ((ne.lat - p.lat) / (ne.lat - sw.lat)) * PLAN_H,
     };
   };
-  const positions = Object.values(guards);
+  // Guards are views with duty and an optional last position (issue 6's model); the map draws those with one.
+  const positions = Object.values(guards).flatMap((g) => (g.last ? [g.last] : []));
   // The most urgent alarms only: a flood of thousands must not turn the map into thousands of animated shapes.
   const alarmsOnMap = useMemo(
     () =>
