@@ -182,6 +182,10 @@ test('drill: scheduled, reminded, run as DRILL with simulated calls and roll-cal
     await expect(panel.getByTestId('incident-drill')).toHaveText('演练');
     const alarmId = await panel.getByTestId('alarm-detail').getAttribute('data-alarm-id');
     await expect(page.locator(`[data-testid=alarm-row][data-alarm-id="${alarmId}"]`)).toContainText('演练');
+    await expect(page.locator(`[data-testid=map-alarm][data-alarm-id="${alarmId}"]`)).toHaveAttribute(
+      'data-drill',
+      'true',
+    );
     const run = panel.getByTestId('playbook-run');
     await expect(run).toContainText('演练');
     const step = (id: string) => run.locator(`[data-testid=playbook-step][data-step-id="${id}"]`);
