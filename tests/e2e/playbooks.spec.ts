@@ -32,7 +32,7 @@ function tools(testInfo: TestInfo) {
 test('fire playbook: suggested by the alarm, walked end to end, 119 call card, incident report PDF', async ({
   page,
 }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   tools(testInfo);
   const app = await startConsole();
   try {
@@ -68,11 +68,14 @@ test('fire playbook: suggested by the alarm, walked end to end, 119 call card, i
     await expect(step('look')).toHaveAttribute('data-status', 'done');
     await expect(step('look')).toContainText('值班员');
 
-    // Dispatch a named guard: the alarm follows (dispatched).
+    // Dispatch the nearest free guard (listed first, with distance and walking time): the alarm follows.
     await run.getByTestId('step-guard').click();
-    await page.getByRole('option', { name: '李强' }).click();
+    const first = page.getByTestId('guard-option').first();
+    await expect(first).toContainText('米');
+    const guard = ((await first.textContent()) ?? '').split(' · ')[0]!;
+    await first.click();
     await run.getByTestId('step-dispatch').click();
-    await expect(step('send-guard')).toContainText('李强');
+    await expect(step('send-guard')).toContainText(guard);
     await expect(page.getByTestId('alarm-detail-state')).toHaveText('已派警');
 
     // A timed step shows its countdown; skipping it needs a reason.
@@ -109,7 +112,8 @@ test('fire playbook: suggested by the alarm, walked end to end, 119 call card, i
     for (const id of ['internal-plan', 'report', 'guide']) {
       if (id === 'guide') {
         await run.getByTestId('step-guard').click();
-        await page.getByRole('option', { name: '王磊' }).click();
+        await expect(page.getByTestId('guard-option').first()).toContainText('米');
+        await page.getByTestId('guard-option').first().click();
         await run.getByTestId('step-dispatch').click();
       } else if (id === 'report') {
         await run.getByTestId('step-done').click();
@@ -150,7 +154,7 @@ test('fire playbook: suggested by the alarm, walked end to end, 119 call card, i
 test('drill: scheduled, reminded, run as DRILL with simulated calls and roll-call, after-action report', async ({
   page,
 }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   tools(testInfo);
   // A supervisor's desk (until operator accounts exist): drills are scheduled by a supervisor.
   const app = await startConsole([], { CONSOLE_DUTY_ROLE: 'supervisor' });
@@ -191,8 +195,10 @@ test('drill: scheduled, reminded, run as DRILL with simulated calls and roll-cal
     const step = (id: string) => run.locator(`[data-testid=playbook-step][data-step-id="${id}"]`);
     await run.getByTestId('step-done').click();
     await run.getByTestId('step-guard').click();
-    await page.getByRole('option', { name: '李强' }).click();
+    await expect(page.getByTestId('guard-option').first()).toContainText('米');
+    await page.getByTestId('guard-option').first().click();
     await run.getByTestId('step-dispatch').click();
+    await expect(step('send-guard')).toHaveAttribute('data-status', 'done');
     await run.getByTestId('step-done').click();
     await run.getByTestId('step-yes').click();
     await run.getByTestId('step-skip').click();

@@ -245,6 +245,19 @@ function DrillItem({
   const locale = useLocale();
   const act = useAlarmActions();
   const [extra, setExtra] = useState('');
+  // The box follows the click at once; the stored roll-call confirms it (or puts it back on a refusal).
+  const [marked, setMarked] = useState<Record<string, boolean>>({});
+  const mark = async (participant: string, present: boolean) => {
+    setMarked((m) => ({ ...m, [participant]: present }));
+    const r = await act(() =>
+      model.client.invoke('drills.rollCall', { drillId: drill.id, participant, present }),
+    );
+    if (!r)
+      setMarked((m) => {
+        const { [participant]: _dropped, ...rest } = m;
+        return rest;
+      });
+  };
   const pb = playbooks.find((p) => p.id === drill.playbookId);
   const people = [...new Set([...drill.participants, ...Object.keys(drill.rollCall)])];
   const report = async () => {
@@ -314,17 +327,9 @@ function DrillItem({
                 label={p}
                 control={
                   <Checkbox
-                    checked={drill.rollCall[p] ?? false}
+                    checked={marked[p] ?? drill.rollCall[p] ?? false}
                     slotProps={{ input: { 'data-testid': `rollcall-${p}` } as object }}
-                    onChange={(e) =>
-                      void act(() =>
-                        model.client.invoke('drills.rollCall', {
-                          drillId: drill.id,
-                          participant: p,
-                          present: e.target.checked,
-                        }),
-                      )
-                    }
+                    onChange={(e) => void mark(p, e.target.checked)}
                   />
                 }
               />

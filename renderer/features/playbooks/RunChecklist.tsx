@@ -10,9 +10,9 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { useState, type KeyboardEvent } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AlarmView, RunView } from '../../../shared/contract';
+import type { AlarmView, MethodOutput, RunView } from '../../../shared/contract';
 import { fillScript, runState, type PlaybookStep, type StepState } from '../../../shared/domain/playbook';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
@@ -64,6 +64,38 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
   const [calling, setCalling] = useState(false);
   const state = runState(run.definition, run.records, run.startedAt, now);
   const current = run.definition.steps.find((s) => s.id === state.currentStepId);
+  // A dispatch step offers the nearest guards first, free ones first, with distance and walking time.
+  const [nearest, setNearest] = useState<MethodOutput<'guards.suggest'>['candidates']>([]);
+  const dispatchStep = current?.kind === 'dispatch' ? current.id : null;
+  useEffect(() => {
+    if (!dispatchStep) return;
+    let live = true;
+    void model.client.invoke('guards.suggest', { alarmId: run.alarmId }).then((r) => {
+      if (live && r.ok) setNearest(r.value.candidates);
+    });
+    return () => {
+      live = false;
+    };
+  }, [model, run.alarmId, dispatchStep]);
+  const guardOptions = [
+    ...nearest.flatMap((c) => {
+      const g = site?.guards.find((x) => x.id === c.guardId);
+      return g
+        ? [
+            {
+              id: g.id,
+              label:
+                `${text(g.name)} · ${t('siteMap.dispatch.distance', { m: Math.round(c.distanceM) })} · ` +
+                `${t('siteMap.dispatch.eta', { min: Math.max(1, Math.round(c.etaSec / 60)) })}` +
+                (c.available ? '' : ` · ${t(`siteMap.status.${c.status}`)}`),
+            },
+          ]
+        : [];
+    }),
+    ...(site?.guards ?? [])
+      .filter((g) => !nearest.some((c) => c.guardId === g.id))
+      .map((g) => ({ id: g.id, label: text(g.name) })),
+  ];
 
   const record = async (
     outcome: 'done' | 'skipped' | 'yes' | 'no',
@@ -291,9 +323,9 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
                               select: { SelectDisplayProps: { 'data-testid': 'step-guard' } as object },
                             }}
                           >
-                            {(site?.guards ?? []).map((g) => (
+                            {guardOptions.map((g) => (
                               <MenuItem key={g.id} value={g.id} data-testid="guard-option">
-                                {text(g.name)}
+                                {g.label}
                               </MenuItem>
                             ))}
                           </TextField>
