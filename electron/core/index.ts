@@ -358,7 +358,12 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   const handlers: Handlers = {
     'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
     'session.current': (_input, { session }) => ({ operator: session.operator }),
-    'site.get': () => ({ ...view, cameras: cameras.list().map(cameraView) }),
+    'site.get': () => ({
+      ...view,
+      cameras: cameras.list().map(cameraView),
+      // The directory in force: supervisors' edits over the site file's contacts.
+      contacts: playbooks.contacts.list().map(({ origin: _origin, ...c }) => c),
+    }),
     'hub.status': () => hub.status(),
     'hub.reconnect': () => {
       hub.reconnect();

@@ -360,6 +360,9 @@ describe('playbooks, calls, reports and drills through the router', () => {
     expect(after.contacts.find((c) => c.id === 'property-manager')?.number).toBe('13800000099');
     expect(after.contacts.some((c) => c.id === 'water')).toBe(false);
     expect(after.phone.uriTemplate).toBe('sip:{number}@pbx.local');
+    const site = await call<{ contacts: { id: string; number: string }[] }>('site.get', {});
+    expect(site.contacts.find((c) => c.id === 'property-manager')?.number).toBe('13800000099');
+    expect(site.contacts.some((c) => c.id === 'water')).toBe(false);
     const audit = (await core
       .db('audit_log')
       .whereIn('action', ['contact.edit', 'contact.remove', 'phone.settings'])) as unknown[];
