@@ -1,9 +1,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { OperatorView } from '../../shared/contract';
 import type { Locale } from '../../shared/domain/text';
 import { DEFAULT_TARGETS, type ResponseTargets } from '../../shared/domain/alarm-lifecycle';
 import type { SocketFactory } from './hub/link';
+import type { HashParams } from './operators/passwords';
+import type { LockoutPolicy } from './operators/accounts';
 import type { ProfileSettings } from './streams/ffmpeg';
 import type { Spawner, SupervisionSettings } from './streams/worker';
 import type { Clock } from './util/clock';
@@ -30,8 +31,16 @@ export interface ConsoleConfig {
   };
   /** Online backups at start, daily and before each migration, in `<dataDir>/backups`. */
   backups?: { enabled?: boolean; keep?: number };
-  /** Who sessions start as until operator accounts exist. */
-  dutyOperator?: OperatorView;
+  /** Operators, sign-in and the duty log (issue 8). */
+  duty?: {
+    /** Minutes without input before the console's screen locks (default 10). */
+    lockAfterMin?: number;
+    /** scrypt cost; tests lower it, production keeps the default. */
+    hashParams?: HashParams;
+    lockout?: LockoutPolicy;
+    /** Entries kept per duty-log kind before the oldest are pruned (after a backup); never below 10,000. */
+    retentionPerKind?: number;
+  };
   defaultLocale?: Locale;
   carrierHint?: 'ipc' | 'ws' | 'memory';
   nativeBinding?: string;

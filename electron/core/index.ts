@@ -38,7 +38,12 @@ import { AlarmService, type Actor } from './alarms/service';
 import { appendAudit, verifyAudit } from './audit/audit';
 import type { AlarmView, StreamStatus } from '../../shared/contract';
 import { saveSnapshot } from './streams/snapshot';
-import { writeDutyLog } from './duty/duty-log';
+import { enforceDutyRetention, writeDutyLog } from './duty/duty-log';
+import { AutomaticDutyEntries } from './duty/automatic';
+import { dutyHandlers } from './duty/handlers';
+import { OperatorAccounts } from './operators/accounts';
+import { ShiftService } from './shift/shifts';
+import { pickText } from '../../shared/domain/text';
 
 export type { ConsoleConfig } from './config';
 export const PRODUCT = 'Control Room Console';
@@ -206,7 +211,9 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     onDisaster: (mode) => bus.emit('alarms.disaster', mode),
     kickOutbox: () => hub.kick(),
     targets: config.alarmTargets,
-    dutyLog: (trx, entry) => writeDutyLog(trx, { at: clock.now(), ...entry }),
+    dutyLog: async (trx, entry) => {
+      await writeDutyLog(trx, { at: clock.now(), ...entry });
+    },
   });
   await alarms.start();
   const alarmFlushTimer = clock.setInterval(() => {
@@ -251,6 +258,15 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
 
   const cameras = new CameraRegistry(db, loaded.site);
   await cameras.load();
+  const automaticDuty = new AutomaticDutyEntries({
+    db,
+    clock,
+    log: log.child('duty'),
+    cameraName: (id) => {
+      const name = cameras.find(id)?.name;
+      return name ? pickText(name, 'zh-CN') : id;
+    },
+  });
   const gateway = new StreamGateway({
     cameras: cameras.list(),
     clock,
@@ -263,6 +279,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     idleStopMs: config.streams?.idleStopMs,
     onStatus: (streams) => {
       cameraEngine(streams);
+      automaticDuty.streams(streams);
       bus.emit('streams.status', { streams });
     },
   });
@@ -276,7 +293,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     log: log.child('hub'),
     socketFactory: config.socketFactory ?? defaultSocketFactory,
     demo: Boolean(demoHub),
-    appliers: [storePosition, alarms.hubApplier],
+    appliers: [storePosition, alarms.hubApplier, automaticDuty.deviceApplier],
     onEvent: (event) => {
       if (event.kind === 'position') {
         if (knownGuards.has(event.data.guardId))
@@ -288,7 +305,10 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       if (event.kind === 'alarm') return;
       bus.emit('hub.event', event);
     },
-    onStatus: (status) => bus.emit('hub.status', status),
+    onStatus: (status) => {
+      automaticDuty.hubStatus(status);
+      bus.emit('hub.status', status);
+    },
     onProblem: (message) => notify('error', 'hub', message),
   });
 
@@ -302,9 +322,68 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     startedAt,
     defaultLocale: config.defaultLocale ?? DEFAULT_LOCALE,
   };
-  const dutyOperator: OperatorView = config.dutyOperator ?? { id: 'duty', name: '值班员', role: 'operator' };
+  const accounts = new OperatorAccounts({
+    db,
+    clock,
+    ids,
+    hashParams: config.duty?.hashParams,
+    lockout: config.duty?.lockout,
+  });
+  const shifts = new ShiftService({
+    db,
+    clock,
+    ids,
+    onChanged: (shift) => bus.emit('shift.changed', shift),
+    facts: {
+      openAlarms: async () =>
+        (await alarms.openAlarms()).map((a) => ({
+          id: a.id,
+          type: a.type,
+          priority: a.priority,
+          state: a.state,
+          receivedAt: a.receivedAt,
+          ...(a.zone ? { zone: a.zone } : {}),
+        })),
+      offlineCameras: () =>
+        automaticDuty.offlineCameras().map(({ id, since }) => {
+          const name = cameras.find(id)?.name;
+          const error = gateway.statuses().find((x) => x.cameraId === id && x.error)?.error;
+          return {
+            id,
+            since,
+            name: name ? pickText(name, 'zh-CN') : id,
+            ...(error ? { reason: error } : {}),
+          };
+        }),
+      // Issue 7 (drills) plugs its due drills in here.
+      drillsDue: () => Promise.resolve([]),
+      targets: () => alarms.responseTargets,
+    },
+  });
+  const retention = async () => {
+    try {
+      const { removed, backup } = await enforceDutyRetention(db, {
+        capPerKind: config.duty?.retentionPerKind ?? 200_000,
+        backupsDir,
+        at: clock.now(),
+      });
+      if (removed > 0) log.info('duty log pruned after a backup', { removed, backup });
+    } catch (err) {
+      log.error('duty log retention failed', { error: (err as Error).message });
+    }
+  };
+  if (persistent) await retention();
+  const retentionTimer = persistent ? clock.setInterval(() => void retention(), 24 * 3600 * 1000) : undefined;
 
   const handlers: Handlers = {
+    ...dutyHandlers({
+      db,
+      clock,
+      accounts,
+      shifts,
+      lockAfterMin: config.duty?.lockAfterMin ?? 10,
+      siteName: (locale) => pickText(loaded.site.name, locale),
+    }),
     'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
     'session.current': (_input, { session }) => ({ operator: session.operator }),
     'site.get': () => ({ ...view, cameras: cameras.list().map(cameraView) }),
@@ -443,7 +522,25 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       return { done: true as const };
     },
   };
-  const router = createRouter(handlers, log.child('router'));
+  // A refused call is audited: someone tried something their role does not allow.
+  const router = createRouter(handlers, log.child('router'), ({ method, session, code }) =>
+    db
+      .transaction((trx) =>
+        appendAudit(trx, {
+          at: clock.now(),
+          actorId: session.operator?.id ?? 'anonymous',
+          actorName: session.operator?.name ?? 'anonymous',
+          action: 'call.refused',
+          target: method,
+          details: {
+            code,
+            carrier: session.carrier,
+            ...(session.operator ? { role: session.operator.role } : {}),
+          },
+        }),
+      )
+      .catch((err: Error) => log.error('auditing a refused call failed', { error: err.message })),
+  );
 
   async function camerasChanged(cameraId: string): Promise<void> {
     gateway.setCameras(cameras.list());
@@ -474,13 +571,15 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     openSession: (carrier, operator) => ({
       id: ids(),
       carrier,
-      operator: operator === undefined ? dutyOperator : operator,
+      // Windows and browser tabs start signed out; tests may pass the operator a session acts as.
+      operator: operator ?? null,
     }),
     async stop() {
       if (stopped) return;
       stopped = true;
       clock.clearInterval(flushTimer);
       if (backupTimer) clock.clearInterval(backupTimer);
+      if (retentionTimer) clock.clearInterval(retentionTimer);
       clock.clearInterval(alarmFlushTimer);
       clock.clearInterval(cameraEngineTimer);
       alarms.stop();

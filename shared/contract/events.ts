@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlarmView, DisasterMode } from './alarms';
+import { dutyEvents } from './duty';
 import { CameraView, GuardPosition, HubStatus, Notice, StoredHubEvent, StreamStatus } from './views';
 
 /** Everything the core pushes to renderers. High-rate topics are batched by the core before sending. */
@@ -18,6 +19,7 @@ export const events = {
   'alarms.muted': z.object({ until: z.number().int(), reason: z.string(), by: z.string() }),
   /** Every watched stream, at most once a second, and at once on a state change. */
   'streams.status': z.object({ streams: z.array(StreamStatus) }),
+  ...dutyEvents,
 };
 
 export type Events = typeof events;

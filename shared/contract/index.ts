@@ -6,3 +6,4 @@ export * from './hub';
 export * from './wire';
 export * from './client';
 export * from './alarms';
+export * from './duty';

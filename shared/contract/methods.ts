@@ -18,6 +18,7 @@ import { Id } from './common';
 import { AlarmEventView, AlarmView, DisasterMode, Targets, alarmInputs } from './alarms';
 import { CameraDef, StreamProfile, StreamUrl } from '../domain/site';
 import { Locale } from '../domain/text';
+import { dutyMethods } from './duty';
 
 const Empty = z.object({}).strict();
 const Done = z.object({ done: z.literal(true) });
@@ -291,6 +292,7 @@ export const methods = {
     mutates: true,
     summary: "Store one of the signed-in operator's preferences.",
   }),
+  ...dutyMethods,
 };
 
 export type Methods = typeof methods;

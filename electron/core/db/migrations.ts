@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { DUTY_MIGRATION } from '../duty/migration';
 
 export interface Migration {
   version: number;
@@ -177,6 +178,7 @@ export const MIGRATIONS: readonly Migration[] = [
       });
     },
   },
+  DUTY_MIGRATION,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
