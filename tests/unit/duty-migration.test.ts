@@ -38,7 +38,7 @@ describe('the duty migration (operators, duty-log columns, shifts, seals)', () =
     expect(await plan('SELECT * FROM duty_log WHERE follow_up = 1')).toMatch(
       /USING INDEX duty_log_follow_up/,
     );
-    expect(await plan('SELECT * FROM operators WHERE username = 'li'')).toMatch(/USING INDEX/);
+    expect(await plan("SELECT * FROM operators WHERE username = 'li'")).toMatch(/USING INDEX/);
     // An unsealed shift may be closed; a sealed one refuses changes.
     await db('shifts').insert({ id: 's1', started_at: 1, after_log_id: 0 });
     await db('shifts').where({ id: 's1' }).update({ ended_at: 2, sealed_at: 2 });
