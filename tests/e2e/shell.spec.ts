@@ -1,11 +1,11 @@
-import { collectPageErrors, expect, test } from './fixtures';
+import { collectPageErrors, expect, test, signIn } from './fixtures';
 
 test('the console opens on the demo site: four areas, hub connected, live demo events, language switch', async ({
   page,
   consoleApp,
 }, testInfo) => {
   const errors = collectPageErrors(page);
-  await page.goto(consoleApp.url);
+  await signIn(page, consoleApp);
 
   for (const area of ['camera-wall', 'site-map', 'alarm-queue', 'incident-panel']) {
     await expect(page.getByTestId(area), area).toBeVisible();
@@ -50,7 +50,7 @@ test('the console opens on the demo site: four areas, hub connected, live demo e
 });
 
 test('the page says plainly when it loses the console service', async ({ page, consoleApp }) => {
-  await page.goto(consoleApp.url);
+  await signIn(page, consoleApp);
   await expect(page.getByTestId('hub-status')).toHaveAttribute('data-state', 'connected');
   await expect(page.getByTestId('core-link')).toHaveCount(0);
   consoleApp.process.kill('SIGKILL');
