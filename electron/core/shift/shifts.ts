@@ -251,7 +251,10 @@ export class ShiftService {
       drillsDue: live?.drillsDue ?? (await this.o.facts.drillsDue()),
       followUps: followUps.map((n) => ({ entryId: n.id, at: n.at, text: n.text })),
     });
-    const stats = await responseStatistics(db, { from: s.started_at, to: to + 1 }, this.o.facts.targets());
+    // The shift's alarms include those that came in before its first sign-in (after the previous seal).
+    const first = (await inShift(db('duty_log')).orderBy('id').first('at')) as { at: number } | undefined;
+    const from = Math.min(s.started_at, first?.at ?? s.started_at);
+    const stats = await responseStatistics(db, { from, to: to + 1 }, this.o.facts.targets());
     const counts = (await inShift(db('duty_log'))
       .select(db.raw('count(*) as n'), db.raw('sum(manual) as m'))
       .first()) as { n: number; m: number | null };
@@ -262,7 +265,7 @@ export class ShiftService {
       .orderBy('o.name')) as Array<{ name: string }>;
     return {
       shiftId: s.id,
-      from: s.started_at,
+      from,
       to,
       operators: operators.map((o) => o.name),
       items,
