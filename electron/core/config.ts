@@ -86,3 +86,10 @@ export function targetsFromEnv(
   if (!env.CONSOLE_ACK_TARGET_SEC || !Number.isInteger(n) || n < 1 || n > 86_400) return undefined;
   return { ...DEFAULT_TARGETS, acknowledgeSec: { 1: n, 2: n, 3: n, 4: n, 5: n } };
 }
+
+/** `CONSOLE_LOCK_MIN=N`: minutes without input before the console's screen locks (1–240; default 10). */
+export function dutyFromEnv(env: Record<string, string | undefined> = process.env): ConsoleConfig['duty'] {
+  const n = Number(env.CONSOLE_LOCK_MIN);
+  if (!env.CONSOLE_LOCK_MIN || !Number.isInteger(n) || n < 1 || n > 240) return undefined;
+  return { lockAfterMin: n };
+}

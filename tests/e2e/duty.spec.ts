@@ -147,6 +147,24 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
     expect(text).toMatch(/交班人: 李明/);
     expect(text).toMatch(/接班人: 王芳/);
     expect(text).toContain('校验通过');
+    // The lock screen (Ctrl+Shift+L) still shows the waiting alarm; the operator's own password unlocks.
+    await page.getByTestId('handover').getByRole('button', { name: '关闭' }).click();
+    await page.keyboard.press('Control+Shift+L');
+    const lock = page.getByTestId('lock-screen');
+    await expect(lock).toBeVisible();
+    await expect(page.getByTestId('lock-alarms')).toHaveAttribute('data-count', '1');
+    await expect(page.getByTestId('lock-alarms')).toContainText('水浸报警');
+    await page.screenshot({ path: testInfo.outputPath('locked.png') });
+    await page.getByTestId('lock-password').fill('li-pass-123');
+    await page.getByTestId('lock-submit').click();
+    await expect(page.getByTestId('lock-error')).toBeVisible();
+    // A reload does not lift the lock.
+    await page.reload();
+    await expect(lock).toBeVisible();
+    await page.getByTestId('lock-password').fill('wang-pass-1');
+    await page.getByTestId('lock-submit').click();
+    await expect(lock).toHaveCount(0);
+    await expect(page.getByTestId('operator-name')).toHaveText('王芳');
     execFileSync('pdftoppm', [
       '-png',
       '-r',

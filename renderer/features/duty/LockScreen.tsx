@@ -5,7 +5,7 @@ import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { PRIORITY_COLOURS } from '../../app/theme';
-import { formatClock } from '../../app/hooks';
+import { formatClock, useText } from '../../app/hooks';
 import { CredentialFields, errorText } from './SignIn';
 
 const ACTIVITY = ['keydown', 'pointerdown', 'pointermove', 'wheel'] as const;
@@ -52,6 +52,8 @@ export function LockScreen() {
   const locked = useStore(model.locked);
   const operator = useStore(model.operator);
   const alarms = useStore(model.alarms);
+  const site = useStore(model.site);
+  const text = useText();
   const [password, setPassword] = useState('');
   const [other, setOther] = useState(false);
   const [username, setUsername] = useState('');
@@ -110,7 +112,8 @@ export function LockScreen() {
             <Box component="span" sx={{ color: PRIORITY_COLOURS[a.priority], fontWeight: 700, mr: 1 }}>
               P{a.priority}
             </Box>
-            {t(`alarmType.${a.type}`)} {a.zone ?? ''} · {formatClock(a.receivedAt)}
+            {t(`alarmType.${a.type}`)} {text(site?.zones.find((z) => z.id === a.zone)?.name) || a.zone} ·{' '}
+            {formatClock(a.receivedAt)}
           </Typography>
         ))}
       </Box>
