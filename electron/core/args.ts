@@ -7,7 +7,12 @@ export interface ConsoleArgs {
   site?: string;
   hub?: { url: string; token: string };
   demoPort?: number;
+  /** The OsmAnd endpoint for guards' phones; undefined when switched off. */
+  osmand?: { port: number; host: string };
 }
+
+/** Traccar's own port for the OsmAnd protocol, so the app's usual setting works. */
+export const DEFAULT_OSMAND_PORT = 5055;
 
 export class ArgsError extends Error {
   override name = 'ArgsError';
@@ -19,7 +24,10 @@ export const USAGE = `Options:
   --site FILE       a site file (default: the demo community in resources/demo-site)
   --hub URL         a production site hub; without it the embedded demo hub runs
   --hub-token T     the console's token for that hub (or env CONSOLE_HUB_TOKEN)
-  --demo-port N     port for the embedded demo hub (default: a free port)`;
+  --demo-port N     port for the embedded demo hub (default: a free port)
+  --osmand-port N   where guards' phones (Traccar Client, OsmAnd protocol) report positions
+                    (default 5055; 0: a free port; "off": no endpoint)
+  --osmand-host H   the address it listens on (default 0.0.0.0: the site's network)`;
 
 function portOf(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -47,6 +55,8 @@ export function parseConsoleArgs(
         hub: { type: 'string' },
         'hub-token': { type: 'string' },
         'demo-port': { type: 'string' },
+        'osmand-port': { type: 'string' },
+        'osmand-host': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -55,6 +65,14 @@ export function parseConsoleArgs(
   const args: ConsoleArgs = {};
   args.port = portOf('--port', values.port);
   args.demoPort = portOf('--demo-port', values['demo-port']);
+  if (values['osmand-port'] !== 'off') {
+    args.osmand = {
+      port: portOf('--osmand-port', values['osmand-port']) ?? DEFAULT_OSMAND_PORT,
+      host: values['osmand-host'] ?? '0.0.0.0',
+    };
+  } else if (values['osmand-host']) {
+    throw new ArgsError('--osmand-host was given with --osmand-port off');
+  }
   if (values['data-dir']) args.dataDir = resolve(values['data-dir']);
   if (values.site) args.site = resolve(values.site);
   if (values.hub) {
@@ -78,7 +96,16 @@ export function parseConsoleArgs(
   return args;
 }
 
-const KNOWN = new Set(['--port', '--data-dir', '--site', '--hub', '--hub-token', '--demo-port']);
+const KNOWN = new Set([
+  '--port',
+  '--data-dir',
+  '--site',
+  '--hub',
+  '--hub-token',
+  '--demo-port',
+  '--osmand-port',
+  '--osmand-host',
+]);
 
 /**
  * Keeps the console's own options from an argv that also carries Chromium switches (Electron passes both),

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Locale } from '../../shared/domain/text';
 import { DEFAULT_TARGETS, type ResponseTargets } from '../../shared/domain/alarm-lifecycle';
+import type { GuardSettings } from './guards/service';
 import type { SocketFactory } from './hub/link';
 import type { HashParams } from './operators/passwords';
 import type { LockoutPolicy } from './operators/accounts';
@@ -62,8 +63,15 @@ export interface ConsoleConfig {
   alarmFlushMs?: number;
   /** A watched camera offline this long raises a camera-offline alarm. */
   cameraOfflineAlarmMs?: number;
-  /** Position events reach renderers at most this often (batched). */
+  /** Guard and patrol changes reach renderers at most this often (batched). */
   positionFlushMs?: number;
+  /** Stale/offline thresholds, no-movement alarm, arrival radius, how long positions are kept. */
+  guards?: Partial<GuardSettings>;
+  /**
+   * The OsmAnd endpoint guards' phones (Traccar Client) report to. Absent: off. It listens on all interfaces by
+   * default because phones are on the site's network, not on this machine.
+   */
+  osmand?: { port: number; host?: string };
 }
 
 /** Where a console keeps its data when nobody says: the XDG data home on Linux, AppData elsewhere. */

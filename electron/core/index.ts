@@ -4,7 +4,8 @@ import type { Knex } from 'knex';
 import { io } from 'socket.io-client';
 import {
   HUB_PROTOCOL_VERSION,
-  type GuardPosition,
+  type GuardView,
+  type PatrolRouteView,
   type HubEventKind,
   type Notice,
   type OperatorView,
@@ -21,7 +22,7 @@ import { backupDatabase, recoverIfCorrupt } from './db/backup';
 import { DemoScenario } from './demo/scenario';
 import { SiteHub } from './demo/site-hub';
 import { HubLink, type SocketFactory } from './hub/link';
-import { rowToStoredEvent, type InboxApplier } from './hub/inbox';
+import { rowToStoredEvent } from './hub/inbox';
 import {
   createRouter,
   ServiceError,
@@ -44,6 +45,11 @@ import { dutyHandlers } from './duty/handlers';
 import { OperatorAccounts } from './operators/accounts';
 import { ShiftService } from './shift/shifts';
 import { pickText } from '../../shared/domain/text';
+import { GuardService, type GuardSettings } from './guards/service';
+import type { SiteFile } from '../../shared/domain/site';
+import { PatrolEngine } from './guards/patrol';
+import { startOsmandServer } from './guards/osmand';
+import { guardHandlers } from './guards/handlers';
 
 export type { ConsoleConfig } from './config';
 export const PRODUCT = 'Control Room Console';
@@ -56,6 +62,10 @@ export interface ConsoleCore {
   hub: HubLink;
   gateway: StreamGateway;
   alarms: AlarmService;
+  guards: GuardService;
+  patrols: PatrolEngine;
+  /** Where the OsmAnd endpoint listens, when it is on. */
+  osmandPort: number | undefined;
   demoHub: SiteHub | undefined;
   info: SystemInfo;
   openSession(carrier: Carrier, operator?: OperatorView | null): Session;
@@ -157,6 +167,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       clock,
       log: log.child('demo-hub'),
       port: config.demo?.port,
+      onAction: (_consoleId, action) => scenario?.onAction(action),
     });
     const url = await demoHub.start();
     hubTarget = { url, token };
@@ -174,30 +185,6 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     }
   }
 
-  // Guard positions: stored with the event, sent to renderers in batches (dozens of guards report each second).
-  const knownGuards = new Set(loaded.site.guards.map((g) => g.id));
-  const pendingPositions = new Map<string, GuardPosition>();
-  const storePosition: InboxApplier = async (trx, event) => {
-    if (event.kind !== 'position' || !knownGuards.has(event.data.guardId)) return;
-    const p = event.data;
-    await trx('guard_positions').insert({
-      guard_id: p.guardId,
-      lat: p.position.lat,
-      lon: p.position.lon,
-      at: p.at,
-      speed: p.speed ?? null,
-      bearing: p.bearing ?? null,
-      accuracy: p.accuracy ?? null,
-      battery: p.battery ?? null,
-      source: 'hub',
-    });
-  };
-  const flushTimer = clock.setInterval(() => {
-    if (pendingPositions.size === 0) return;
-    bus.emit('guards.positions', { positions: [...pendingPositions.values()] });
-    pendingPositions.clear();
-  }, config.positionFlushMs ?? 500);
-
   // Alarms: changes reach renderers in batches (a burst of thousands must not flood the UI).
   const pendingAlarms = new Map<string, AlarmView>();
   const alarms = new AlarmService({
@@ -206,7 +193,16 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     ids,
     log: log.child('alarms'),
     consoleId,
-    onChanged: (alarm) => pendingAlarms.set(alarm.id, alarm),
+    onChanged: (alarm) => {
+      pendingAlarms.set(alarm.id, alarm);
+      if (alarm.state === 'resolved') {
+        guards
+          .alarmChanged(alarm)
+          .catch((err: Error) =>
+            log.error('releasing guards of a resolved alarm failed', { error: err.message }),
+          );
+      }
+    },
     onEscalated: (alarm, at) => bus.emit('alarms.escalated', { alarm, at }),
     onDisaster: (mode) => bus.emit('alarms.disaster', mode),
     kickOutbox: () => hub.kick(),
@@ -284,6 +280,41 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     },
   });
 
+  // Guards and patrols: positions and their consequences commit together; renderers get them in batches.
+  const pendingGuards = new Map<string, GuardView>();
+  const pendingRoutes = new Map<string, PatrolRouteView>();
+  const patrols = new PatrolEngine({
+    db,
+    site: loaded.site,
+    cameras: () => cameras.list(),
+    alarms,
+    clock,
+    log: log.child('patrol'),
+    onChanged: (routes) => routes.forEach((r) => pendingRoutes.set(r.routeId, r)),
+  });
+  const guards = new GuardService({
+    db,
+    site: loaded.site,
+    alarms,
+    patrols,
+    clock,
+    ids,
+    log: log.child('guards'),
+    consoleId,
+    settings: { ...trackingSettings(loaded.site.tracking), ...config.guards },
+    onChanged: (g) => pendingGuards.set(g.guardId, g),
+    kickOutbox: () => hub.kick(),
+  });
+  await guards.start();
+  await patrols.start();
+  const guardFlushTimer = clock.setInterval(() => {
+    if (pendingGuards.size) bus.emit('guards.changed', { guards: [...pendingGuards.values()] });
+    if (pendingRoutes.size) bus.emit('patrols.changed', { routes: [...pendingRoutes.values()] });
+    pendingGuards.clear();
+    pendingRoutes.clear();
+  }, config.positionFlushMs ?? 500);
+  const osmand = config.osmand ? await startOsmand(config.osmand) : undefined;
+
   const hub = new HubLink({
     url: hubTarget.url,
     token: hubTarget.token,
@@ -293,13 +324,10 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     log: log.child('hub'),
     socketFactory: config.socketFactory ?? defaultSocketFactory,
     demo: Boolean(demoHub),
-    appliers: [storePosition, alarms.hubApplier, automaticDuty.deviceApplier],
+    appliers: [guards.hubApplier, alarms.hubApplier, automaticDuty.deviceApplier],
     onEvent: (event) => {
-      if (event.kind === 'position') {
-        if (knownGuards.has(event.data.guardId))
-          pendingPositions.set(event.data.guardId, { ...event.data, source: 'hub' });
-        return;
-      }
+      // Guards reach renderers through the batched `guards.changed`.
+      if (event.kind === 'position' || event.kind === 'guard') return;
       // Alarms reach renderers through the queue's batched `alarms.changed`; sending each one here too would
       // make a burst of thousands cost the page thousands of separate updates.
       if (event.kind === 'alarm') return;
@@ -400,23 +428,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
         .limit(limit);
       return { events: rows.map(rowToStoredEvent) };
     },
-    'guards.latest': async () => {
-      const rows = (await db('guard_positions')
-        .whereIn('id', db('guard_positions').max('id').groupBy('guard_id'))
-        .orderBy('guard_id')) as Array<Record<string, number | string | null>>;
-      return {
-        positions: rows.map((r) => ({
-          guardId: String(r.guard_id),
-          position: { lat: Number(r.lat), lon: Number(r.lon) },
-          at: Number(r.at),
-          ...(r.speed !== null ? { speed: Number(r.speed) } : {}),
-          ...(r.bearing !== null ? { bearing: Number(r.bearing) } : {}),
-          ...(r.accuracy !== null ? { accuracy: Number(r.accuracy) } : {}),
-          ...(r.battery !== null ? { battery: Number(r.battery) } : {}),
-          source: r.source === 'osmand' ? ('osmand' as const) : ('hub' as const),
-        })),
-      };
-    },
+    ...guardHandlers({ guards, patrols, alarms, site: loaded.site, actorOf }),
     'notices.recent': () => ({ notices: [...notices] }),
     'streams.endpoint': () => ({ url: gateway.url, token: gateway.token }),
     'streams.list': () => ({ streams: gateway.statuses() }),
@@ -553,6 +565,42 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     return { id: session.operator!.id, name: session.operator!.name };
   }
 
+  async function startOsmand(o: { port: number; host?: string }) {
+    try {
+      const server = await startOsmandServer({
+        host: o.host ?? '0.0.0.0',
+        port: o.port,
+        log: log.child('osmand'),
+        now: () => clock.now(),
+        guardFor: (deviceId) => guards.guardForDevice(deviceId),
+        accept: (guardId, r) =>
+          guards.ingestDirect(
+            {
+              guardId,
+              position: { lat: r.lat, lon: r.lon },
+              at: r.at,
+              ...(r.speed !== undefined ? { speed: r.speed } : {}),
+              ...(r.bearing !== undefined ? { bearing: r.bearing } : {}),
+              ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}),
+              ...(r.battery !== undefined ? { battery: r.battery } : {}),
+              source: 'osmand',
+            },
+            r.sos,
+          ),
+      });
+      log.info('osmand endpoint listening', { host: o.host ?? '0.0.0.0', port: server.port });
+      return server;
+    } catch (err) {
+      notify(
+        'warning',
+        'osmand',
+        `Guards' phones cannot report to this console: the OsmAnd endpoint could not listen on port ${o.port} ` +
+          `(${(err as Error).message}). Choose another port with --osmand-port.`,
+      );
+      return undefined;
+    }
+  }
+
   await gateway.start();
   await hub.start();
   scenario?.start();
@@ -566,6 +614,9 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     hub,
     gateway,
     alarms,
+    guards,
+    patrols,
+    osmandPort: osmand?.port,
     demoHub,
     info,
     openSession: (carrier, operator) => ({
@@ -577,7 +628,10 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     async stop() {
       if (stopped) return;
       stopped = true;
-      clock.clearInterval(flushTimer);
+      clock.clearInterval(guardFlushTimer);
+      guards.stop();
+      patrols.stop();
+      await osmand?.stop();
       if (backupTimer) clock.clearInterval(backupTimer);
       if (retentionTimer) clock.clearInterval(retentionTimer);
       clock.clearInterval(alarmFlushTimer);
@@ -599,4 +653,15 @@ async function storedConsoleId(db: Knex, make: () => string): Promise<string> {
   const id = make();
   await db('meta').insert({ key: 'console.id', value: id });
   return id;
+}
+
+/** The site file's tracking settings in the service's units. */
+function trackingSettings(t: SiteFile['tracking']): Partial<GuardSettings> {
+  return {
+    ...(t.staleSec !== undefined ? { staleMs: t.staleSec * 1000 } : {}),
+    ...(t.offlineSec !== undefined ? { offlineMs: t.offlineSec * 1000 } : {}),
+    ...(t.noMovementMin !== undefined ? { noMovementMs: t.noMovementMin * 60_000 } : {}),
+    ...(t.arrivalRadiusM !== undefined ? { arrivalRadiusM: t.arrivalRadiusM } : {}),
+    ...(t.keepPositionsDays !== undefined ? { keepPositionsDays: t.keepPositionsDays } : {}),
+  };
 }

@@ -130,6 +130,7 @@ async function start(): Promise<void> {
     sitePath: args.site,
     hub: args.hub,
     demo: { port: args.demoPort },
+    osmand: args.osmand,
     carrierHint: 'ipc',
     alarmTargets: targetsFromEnv(),
     duty: dutyFromEnv(),

@@ -39,7 +39,9 @@ export async function runWebHost(argv: string[]): Promise<void> {
       dataDir,
       sitePath: args.site,
       hub: args.hub,
-      demo: { port: args.demoPort },
+      // CONSOLE_DEMO_SCENARIO=off: the demo hub runs but plays nothing (benchmarks bring their own guards).
+      demo: { port: args.demoPort, scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off' },
+      osmand: args.osmand,
       carrierHint: 'ws',
       alarmTargets: targetsFromEnv(),
       duty: dutyFromEnv(),
@@ -60,6 +62,11 @@ export async function runWebHost(argv: string[]): Promise<void> {
   });
   console.log(`Console: ${host.url}`);
   console.error(`Data: ${dataDir}${core.info.demo ? ' · demo site hub on loopback' : ''} · Ctrl+C stops`);
+  if (core.osmandPort !== undefined) {
+    console.error(
+      `Guards' phones (Traccar Client / OsmAnd): port ${core.osmandPort} on ${args.osmand?.host ?? '0.0.0.0'}`,
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

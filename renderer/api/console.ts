@@ -4,7 +4,8 @@ import {
   type DisasterMode,
   createClient,
   type ConsoleClient,
-  type GuardPosition,
+  type GuardView,
+  type PatrolRouteView,
   type HubStatus,
   type Notice,
   type OperatorView,
@@ -14,6 +15,7 @@ import {
   type SystemInfo,
   type ShiftView,
 } from '../../shared/contract';
+import { DEFAULT_GUARD_THRESHOLDS, type GuardThresholds } from '../../shared/domain/guards';
 import { createStore, type Store } from './store';
 import { pickTransport, type LinkState, type RendererTransport } from './transport';
 
@@ -29,7 +31,12 @@ export interface ConsoleModel {
   hub: Store<HubStatus | null>;
   /** Alarms, device and action events, newest first. */
   events: Store<StoredHubEvent[]>;
-  guards: Store<Record<string, GuardPosition>>;
+  /** Every guard of the site by id, with duty and last position. */
+  guards: Store<Record<string, GuardView>>;
+  /** When a guard's position counts as stale / offline (the site's settings). */
+  guardThresholds: Store<GuardThresholds>;
+  /** Patrol rounds by route id. */
+  patrols: Store<Record<string, PatrolRouteView>>;
   notices: Store<Notice[]>;
   /** Stream health by `cameraId/profile`. */
   streams: Store<Record<string, StreamStatus>>;
@@ -93,7 +100,9 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
     site: createStore<SiteView | null>(null),
     hub: createStore<HubStatus | null>(null),
     events: createStore<StoredHubEvent[]>([]),
-    guards: createStore<Record<string, GuardPosition>>({}),
+    guards: createStore<Record<string, GuardView>>({}),
+    guardThresholds: createStore<GuardThresholds>(DEFAULT_GUARD_THRESHOLDS),
+    patrols: createStore<Record<string, PatrolRouteView>>({}),
     notices: createStore<Notice[]>([]),
     streams: createStore<Record<string, StreamStatus>>({}),
     alarms: createStore<Record<string, AlarmView>>({}),
@@ -159,18 +168,20 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
     await loadOperatorData();
   };
   const loadOperatorData = async () => {
-    const [session, site, hub, recent, guards, notices, video, streams, open, shift] = await Promise.all([
-      client.call('session.current'),
-      client.call('site.get'),
-      client.call('hub.status'),
-      client.call('events.recent', { limit: 200 }),
-      client.call('guards.latest'),
-      client.call('notices.recent'),
-      client.call('streams.endpoint'),
-      client.call('streams.list'),
-      client.call('alarms.open'),
-      client.call('shift.current'),
-    ]);
+    const [session, site, hub, recent, guards, notices, video, streams, open, shift, patrols] =
+      await Promise.all([
+        client.call('session.current'),
+        client.call('site.get'),
+        client.call('hub.status'),
+        client.call('events.recent', { limit: 200 }),
+        client.call('guards.latest'),
+        client.call('notices.recent'),
+        client.call('streams.endpoint'),
+        client.call('streams.list'),
+        client.call('alarms.open'),
+        client.call('shift.current'),
+        client.call('patrols.status'),
+      ]);
     model.shift.set(shift);
     mergeAlarms(open.alarms, true);
     model.alarmMeta.set({ targets: open.targets, disaster: open.disaster, mutedUntil: open.mutedUntil });
@@ -180,17 +191,26 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
     model.site.set(site);
     model.hub.set(hub);
     mergeEvents(recent.events);
-    model.guards.set(Object.fromEntries(guards.positions.map((p) => [p.guardId, p])));
+    model.guards.set(Object.fromEntries(guards.guards.map((g) => [g.guardId, g])));
+    model.guardThresholds.set(guards.thresholds);
+    model.patrols.set(Object.fromEntries(patrols.routes.map((r) => [r.routeId, r])));
     model.notices.set(notices.notices);
   };
 
   const offs = [
     client.on('hub.status', (s) => model.hub.set(s)),
     client.on('hub.event', (e) => mergeEvents([e])),
-    client.on('guards.positions', ({ positions }) =>
+    client.on('guards.changed', ({ guards }) =>
       model.guards.set((prev) => {
         const next = { ...prev };
-        for (const p of positions) next[p.guardId] = p;
+        for (const g of guards) next[g.guardId] = g;
+        return next;
+      }),
+    ),
+    client.on('patrols.changed', ({ routes }) =>
+      model.patrols.set((prev) => {
+        const next = { ...prev };
+        for (const r of routes) next[r.routeId] = r;
         return next;
       }),
     ),

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { AlarmView, DisasterMode } from './alarms';
 import { dutyEvents } from './duty';
-import { CameraView, GuardPosition, HubStatus, Notice, StoredHubEvent, StreamStatus } from './views';
+import { guardEvents } from './guards';
+import { CameraView, HubStatus, Notice, StoredHubEvent, StreamStatus } from './views';
 
 /** Everything the core pushes to renderers. High-rate topics are batched by the core before sending. */
 export const events = {
   'hub.status': HubStatus,
   'hub.event': StoredHubEvent,
-  'guards.positions': z.object({ positions: z.array(GuardPosition) }),
+  ...guardEvents,
   notice: Notice,
   /** The camera list changed (a supervisor added, edited or removed one). */
   'site.cameras': z.object({ cameras: z.array(CameraView) }),

@@ -7,7 +7,8 @@ import { EpochMs, Id } from './common';
 import { AlarmType, Priority } from '../domain/alarm';
 import { LatLon } from '../domain/geo';
 
-export const HUB_PROTOCOL_VERSION = 1;
+/** 2: the `guard` event kind, `sos` on positions, the `guard_no_movement` alarm type (docs/hub-protocol.md §9). */
+export const HUB_PROTOCOL_VERSION = 2;
 
 /** socket.io `auth` payload the console sends when it connects. */
 export const HubAuth = z.object({
@@ -40,6 +41,8 @@ export const HubPosition = z.object({
   bearing: z.number().min(0).max(360).optional(),
   accuracy: z.number().min(0).max(10_000).optional(),
   battery: z.number().min(0).max(100).optional(),
+  /** The guard pressed the panic button on his device. */
+  sos: z.boolean().optional(),
 });
 export type HubPosition = z.infer<typeof HubPosition>;
 
@@ -72,10 +75,27 @@ export const HubActionApplied = z.object({
   appliedAt: EpochMs,
 });
 
+/**
+ * Something a guard's device reports other than a position: a checkpoint tag scanned (NFC/QR), arrival at the
+ * alarm he was sent to, or the panic button.
+ */
+export const HubGuardSignal = z.discriminatedUnion('signal', [
+  z.object({ signal: z.literal('scan'), guardId: Id, at: EpochMs, tag: z.string().min(1).max(128) }),
+  z.object({
+    signal: z.literal('arrived'),
+    guardId: Id,
+    at: EpochMs,
+    alarmSourceId: z.string().min(1).max(128).optional(),
+  }),
+  z.object({ signal: z.literal('sos'), guardId: Id, at: EpochMs, position: LatLon.optional() }),
+]);
+export type HubGuardSignal = z.infer<typeof HubGuardSignal>;
+
 export const HubEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('alarm'), data: HubAlarm }),
   z.object({ kind: z.literal('position'), data: HubPosition }),
   z.object({ kind: z.literal('device'), data: HubDevice }),
+  z.object({ kind: z.literal('guard'), data: HubGuardSignal }),
   z.object({ kind: z.literal('action.applied'), data: HubActionApplied }),
 ]);
 export type HubEventBody = z.infer<typeof HubEventBody>;

@@ -7,3 +7,4 @@ export * from './wire';
 export * from './client';
 export * from './alarms';
 export * from './duty';
+export * from './guards';

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { method } from './common';
 import { HubEventBody } from './hub';
 import {
-  GuardPosition,
   HubStatus,
   Notice,
   SessionView,
@@ -15,6 +14,7 @@ import {
   ConnectionTest,
 } from './views';
 import { Id } from './common';
+import { guardMethods } from './guards';
 import { AlarmEventView, AlarmView, DisasterMode, Targets, alarmInputs } from './alarms';
 import { CameraDef, StreamProfile, StreamUrl } from '../domain/site';
 import { Locale } from '../domain/text';
@@ -24,9 +24,20 @@ const Empty = z.object({}).strict();
 const Done = z.object({ done: z.literal(true) });
 
 /** Operator preferences, validated per key so nothing unknown reaches the database. */
+/** Which layers of the site map an operator shows; every field defaults on, so a new layer appears. */
+export const MapLayers = z.object({
+  zones: z.boolean().default(true),
+  cameras: z.boolean().default(true),
+  alarms: z.boolean().default(true),
+  guards: z.boolean().default(true),
+  patrols: z.boolean().default(true),
+});
+export type MapLayers = z.output<typeof MapLayers>;
+
 export const PrefEntry = z.discriminatedUnion('key', [
   z.object({ key: z.literal('locale'), value: Locale }),
   z.object({ key: z.literal('wall'), value: WallSetup }),
+  z.object({ key: z.literal('mapLayers'), value: MapLayers }),
 ]);
 export type PrefEntry = z.infer<typeof PrefEntry>;
 export const PrefKey = z.enum(
@@ -90,13 +101,7 @@ export const methods = {
     mutates: false,
     summary: 'The newest hub events committed to the local database, newest first.',
   }),
-  'guards.latest': method({
-    input: Empty,
-    output: z.object({ positions: z.array(GuardPosition) }),
-    role: 'operator',
-    mutates: false,
-    summary: 'The last known position of every guard.',
-  }),
+  ...guardMethods,
   'notices.recent': method({
     input: Empty,
     output: z.object({ notices: z.array(Notice) }),

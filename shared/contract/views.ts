@@ -6,6 +6,16 @@ import { LatLon } from '../domain/geo';
 import { Locale, LocalizedText } from '../domain/text';
 import { CameraDef, ContactDef, GuardDef, RouteDef, StreamProfile, ZoneDef } from '../domain/site';
 
+/** A schedule as numbers: minutes after local midnight for the band edges. */
+export const PatrolScheduleView = z.object({
+  dayStart: z.number().int(),
+  dayEnd: z.number().int(),
+  dayEveryMin: z.number().int(),
+  nightEveryMin: z.number().int(),
+  roundMin: z.number().int(),
+  earlyMarginMin: z.number().int(),
+});
+
 export const OperatorView = z.object({ id: Id, name: z.string(), role: Role });
 export type OperatorView = z.infer<typeof OperatorView>;
 
@@ -46,7 +56,9 @@ export const SiteView = z.object({
   }),
   zones: z.array(ZoneDef),
   cameras: z.array(CameraView),
-  routes: z.array(RouteDef),
+  timeZone: z.string(),
+  patrol: PatrolScheduleView,
+  routes: z.array(RouteDef.omit({ schedule: true }).extend({ schedule: PatrolScheduleView })),
   guards: z.array(GuardDef.omit({ devices: true })),
   contacts: z.array(ContactDef),
 });
@@ -71,18 +83,6 @@ export const StoredHubEvent = z.intersection(
   HubEventBody,
 );
 export type StoredHubEvent = z.infer<typeof StoredHubEvent>;
-
-export const GuardPosition = z.object({
-  guardId: Id,
-  position: LatLon,
-  at: EpochMs,
-  speed: z.number().optional(),
-  bearing: z.number().optional(),
-  accuracy: z.number().optional(),
-  battery: z.number().optional(),
-  source: z.enum(['hub', 'osmand']),
-});
-export type GuardPosition = z.infer<typeof GuardPosition>;
 
 export const Notice = z.object({
   level: z.enum(['info', 'warning', 'error']),

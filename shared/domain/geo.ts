@@ -32,3 +32,35 @@ export function bearingDeg(a: LatLon, b: LatLon): number {
     Math.sin(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.cos(toRad(b.lon - a.lon));
   return ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360;
 }
+
+/** Ray casting; polygons on a community's scale are small enough to treat lat/lon as planar. */
+export function insidePolygon(p: LatLon, polygon: LatLon[]): boolean {
+  let inside = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const a = polygon[i]!;
+    const b = polygon[j]!;
+    if (
+      a.lat > p.lat !== b.lat > p.lat &&
+      p.lon < ((b.lon - a.lon) * (p.lat - a.lat)) / (b.lat - a.lat) + a.lon
+    ) {
+      inside = !inside;
+    }
+  }
+  return inside;
+}
+
+/** The item nearest to `p` among those with a position, with its distance; undefined when none has one. */
+export function nearest<T>(
+  p: LatLon,
+  items: readonly T[],
+  positionOf: (item: T) => LatLon | undefined,
+): { item: T; distanceM: number } | undefined {
+  let best: { item: T; distanceM: number } | undefined;
+  for (const item of items) {
+    const q = positionOf(item);
+    if (!q) continue;
+    const d = distanceM(p, q);
+    if (!best || d < best.distanceM) best = { item, distanceM: d };
+  }
+  return best;
+}

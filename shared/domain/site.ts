@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from '../contract/common';
 import { LatLon } from './geo';
 import { LocalizedText } from './text';
+import { PatrolScheduleInput, RouteScheduleInput } from './patrol';
 
 export const StreamProfile = z.enum(['main', 'sub']);
 export type StreamProfile = z.infer<typeof StreamProfile>;
@@ -59,6 +60,8 @@ export const RouteDef = z.object({
   id: Id,
   name: LocalizedText,
   checkpoints: z.array(CheckpointDef).min(1),
+  /** Overrides of the site's patrol schedule for this route. */
+  schedule: RouteScheduleInput.optional(),
 });
 export type RouteDef = z.infer<typeof RouteDef>;
 
@@ -100,6 +103,21 @@ export const SiteFile = z
     version: z.literal(1),
     name: LocalizedText,
     address: LocalizedText,
+    /** IANA zone of the site's clocks: patrol bands and shifts are local times. */
+    timeZone: z.string().min(1).default('Asia/Shanghai'),
+    patrol: PatrolScheduleInput.default(PatrolScheduleInput.parse({})),
+    /** Guard tracking: when positions count as stale/offline, the no-movement alarm, the arrival radius. */
+    tracking: z
+      .object({
+        staleSec: z.number().int().min(5).max(3600),
+        offlineSec: z.number().int().min(10).max(86_400),
+        noMovementMin: z.number().int().min(1).max(240),
+        arrivalRadiusM: z.number().min(5).max(500),
+        keepPositionsDays: z.number().int().min(7).max(3650),
+      })
+      .partial()
+      .strict()
+      .default({}),
     plan: z.object({
       /** Path relative to the site file. */
       image: z.string().min(1),
@@ -149,6 +167,23 @@ export const SiteFile = z
         devices.set(d, g.id);
       });
     });
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: site.timeZone });
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeZone'],
+        message: `unknown time zone "${site.timeZone}" (use an IANA name such as "Asia/Shanghai")`,
+      });
+    }
+    const { staleSec, offlineSec } = site.tracking;
+    if (staleSec !== undefined && offlineSec !== undefined && offlineSec <= staleSec) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tracking', 'offlineSec'],
+        message: 'must be longer than staleSec: a guard goes stale before he goes offline',
+      });
+    }
     const { southWest: sw, northEast: ne } = site.plan.bounds;
     if (sw.lat >= ne.lat || sw.lon >= ne.lon) {
       ctx.addIssue({

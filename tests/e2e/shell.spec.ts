@@ -21,8 +21,8 @@ test('the console opens on the demo site: four areas, hub connected, live demo e
   });
   await expect(page.getByTestId('guard-marker').first()).toBeVisible();
   const firstMarker = page.getByTestId('guard-marker').nth(1);
-  const before = await firstMarker.getAttribute('transform');
-  await expect.poll(() => firstMarker.getAttribute('transform'), { timeout: 15_000 }).not.toBe(before);
+  const before = await firstMarker.getAttribute('data-position');
+  await expect.poll(() => firstMarker.getAttribute('data-position'), { timeout: 15_000 }).not.toBe(before);
   await expect(page.getByTestId('alarm-row').first()).toBeVisible({ timeout: 20_000 });
 
   // zh-CN by default, English on the switch, and back.

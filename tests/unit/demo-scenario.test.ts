@@ -65,4 +65,33 @@ describe('demo scenario', () => {
     expect(JSON.stringify(run(7, 5).published)).toBe(JSON.stringify(run(7, 5).published));
     expect(JSON.stringify(run(7, 5).published)).not.toBe(JSON.stringify(run(8, 5).published));
   });
+
+  it('a dispatched guard walks to the alarm, stays until it is resolved, then walks back', () => {
+    const { site } = loadSite(demoSitePath());
+    const clock = new ManualClock(Date.UTC(2026, 10, 24, 14, 0));
+    const positions: Array<{ lat: number; lon: number }> = [];
+    const scenario = new DemoScenario({
+      site,
+      clock,
+      seed: 3,
+      alarmEverySec: 100_000,
+      publish: (b) => {
+        if (b.kind === 'position' && b.data.guardId === 'guard-03') positions.push(b.data.position);
+      },
+    });
+    scenario.start();
+    clock.advance(10_000);
+    const start = positions.at(-1)!;
+    const target = { lat: start.lat + 0.0015, lon: start.lon + 0.001 }; // ~200 m away
+    scenario.onAction({
+      type: 'guard.dispatch',
+      payload: { guardId: 'guard-03', alarm: { sourceId: 'a-1' }, location: target },
+    });
+    clock.advance(4 * 60_000);
+    expect(distanceM(positions.at(-1)!, target)).toBeLessThan(1);
+    scenario.onAction({ type: 'alarm.resolve', payload: { alarm: { sourceId: 'a-1' } } });
+    clock.advance(4 * 60_000);
+    scenario.stop();
+    expect(distanceM(positions.at(-1)!, target)).toBeGreaterThan(50);
+  });
 });

@@ -59,6 +59,21 @@ describe('site file', () => {
       'guards[1].route',
     ],
     [
+      'an unknown time zone',
+      (s: ReturnType<typeof demoJson>) => (s.timeZone = 'Mars/Olympus'),
+      'timeZone',
+    ],
+    [
+      'a patrol band edge that is not HH:MM',
+      (s: ReturnType<typeof demoJson>) => (s.patrol = { dayStart: '8 am' }),
+      'patrol.dayStart',
+    ],
+    [
+      'an offline threshold shorter than the stale one',
+      (s: ReturnType<typeof demoJson>) => (s.tracking = { staleSec: 120, offlineSec: 60 }),
+      'tracking.offlineSec',
+    ],
+    [
       'a latitude out of range',
       (s: ReturnType<typeof demoJson>) => (s.cameras[0]!.position = { lat: 123, lon: 120 }),
       'cameras[0].position.lat',

@@ -68,6 +68,11 @@ export interface AlarmServiceOptions {
 }
 
 type Db = Knex | Knex.Transaction;
+type ChangeApply = (
+  trx: Knex.Transaction,
+  row: AlarmRow,
+  now: number,
+) => Promise<{ row: AlarmRow; action: string; details: Record<string, unknown> }>;
 
 const TRANSITION_KIND: Record<Exclude<AlarmState, 'new'>, string> = {
   acknowledged: 'acknowledged',
@@ -265,7 +270,20 @@ export class AlarmService {
     actor: Actor,
     note?: string,
   ): Promise<AlarmView> {
-    return this.change(id, actor, async (trx, row, now) => {
+    const view = await this.o.db.transaction((trx) => this.moveIn(trx, id, to, actor, note));
+    this.o.kickOutbox();
+    return view;
+  }
+
+  /** `move` inside a caller's transaction (a dispatch, an arrival): listeners hear of it after the commit. */
+  async moveIn(
+    trx: Knex.Transaction,
+    id: string,
+    to: Exclude<AlarmState, 'new' | 'resolved'>,
+    actor: Actor,
+    note?: string,
+  ): Promise<AlarmView> {
+    return this.changeIn(trx, id, actor, async (trx, row, now) => {
       const from = row.state as AlarmState;
       if (!canMove(from, to)) {
         throw new ServiceError(
@@ -345,7 +363,13 @@ export class AlarmService {
   }
 
   async note(id: string, text: string, actor: Actor): Promise<AlarmView> {
-    return this.change(id, actor, async (trx, row, now) => {
+    const view = await this.o.db.transaction((trx) => this.noteIn(trx, id, text, actor));
+    this.o.kickOutbox();
+    return view;
+  }
+
+  async noteIn(trx: Knex.Transaction, id: string, text: string, actor: Actor): Promise<AlarmView> {
+    return this.changeIn(trx, id, actor, async (trx, row, now) => {
       await trx('alarms').where({ id }).update({ updated_at: now });
       await this.trail(trx, id, 'note', actor, { note: text });
       return { row: { ...row, updated_at: now }, action: 'alarm.note', details: { text } };
@@ -562,35 +586,34 @@ export class AlarmService {
     this.afterCommit(trx, () => this.o.onChanged(view));
   }
 
-  private async change(
-    id: string,
-    actor: Actor,
-    apply: (
-      trx: Knex.Transaction,
-      row: AlarmRow,
-      now: number,
-    ) => Promise<{ row: AlarmRow; action: string; details: Record<string, unknown> }>,
-  ): Promise<AlarmView> {
-    const view = await this.o.db.transaction(async (trx) => {
-      const row = (await trx('alarms').where({ id }).first()) as AlarmRow | undefined;
-      if (!row) throw new ServiceError('not_found', `There is no alarm "${id}".`);
-      const now = this.o.clock.now();
-      const result = await apply(trx, row, now);
-      const v = toView(result.row);
-      await appendAudit(trx, {
-        at: now,
-        actorId: actor.id,
-        actorName: actor.name,
-        action: result.action,
-        target: id,
-        details: result.details,
-      });
-      await this.outbox(trx, result.action, v, actor, result.details);
-      return v;
-    });
-    this.o.onChanged(view);
+  private async change(id: string, actor: Actor, apply: ChangeApply): Promise<AlarmView> {
+    const view = await this.o.db.transaction((trx) => this.changeIn(trx, id, actor, apply));
     this.o.kickOutbox();
     return view;
+  }
+
+  private async changeIn(
+    trx: Knex.Transaction,
+    id: string,
+    actor: Actor,
+    apply: ChangeApply,
+  ): Promise<AlarmView> {
+    const row = (await trx('alarms').where({ id }).first()) as AlarmRow | undefined;
+    if (!row) throw new ServiceError('not_found', `There is no alarm "${id}".`);
+    const now = this.o.clock.now();
+    const result = await apply(trx, row, now);
+    const v = toView(result.row);
+    await appendAudit(trx, {
+      at: now,
+      actorId: actor.id,
+      actorName: actor.name,
+      action: result.action,
+      target: id,
+      details: result.details,
+    });
+    await this.outbox(trx, result.action, v, actor, result.details);
+    this.afterCommit(trx, () => this.o.onChanged(v));
+    return v;
   }
 
   private async outbox(

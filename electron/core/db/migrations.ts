@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { guardsMigration } from '../guards/migration';
 import { DUTY_MIGRATION } from '../duty/migration';
 
 export interface Migration {
@@ -178,6 +179,7 @@ export const MIGRATIONS: readonly Migration[] = [
       });
     },
   },
+  guardsMigration,
   DUTY_MIGRATION,
 ];
 

@@ -96,6 +96,11 @@ export class DemoScenario {
   private readonly random: () => number;
   private readonly progress = new Map<string, number>();
   private alarmCount = 0;
+  /** Guards sent somewhere by an operator: they walk there, stay until the alarm is resolved, then walk back. */
+  private readonly errands = new Map<
+    string,
+    { target: LatLon; alarmSourceId: string; at: LatLon; phase: 'going' | 'there' | 'back'; backTo?: LatLon }
+  >();
 
   constructor(private readonly o: ScenarioOptions) {
     this.random = seededRandom(o.seed ?? 20261124);
@@ -130,6 +135,52 @@ export class DemoScenario {
     return { position: points[0]!, bearing: 0 };
   }
 
+  /** A console's action reached the hub: a dispatch sends the guard off his route; a resolve brings him back. */
+  onAction(action: { type: string; payload: unknown }): void {
+    const p = action.payload as {
+      guardId?: string;
+      alarm?: { sourceId?: string };
+      location?: LatLon | null;
+    } | null;
+    if (action.type === 'guard.dispatch' && p?.guardId && p.location) {
+      const from = this.lastPosition.get(p.guardId);
+      if (!from) return;
+      this.errands.set(p.guardId, {
+        target: p.location,
+        alarmSourceId: p.alarm?.sourceId ?? '',
+        at: from,
+        phase: 'going',
+        backTo: from,
+      });
+    } else if (action.type === 'alarm.resolved' || action.type === 'alarm.resolve') {
+      for (const errand of this.errands.values()) {
+        if (errand.alarmSourceId && errand.alarmSourceId === p?.alarm?.sourceId) errand.phase = 'back';
+      }
+    }
+  }
+
+  private readonly lastPosition = new Map<string, LatLon>();
+
+  /** One step of a guard on an errand; undefined when he is back on his route. */
+  private errandStep(guardId: string, metres: number): { position: LatLon; bearing: number } | undefined {
+    const errand = this.errands.get(guardId);
+    if (!errand) return undefined;
+    const goal = errand.phase === 'back' ? errand.backTo! : errand.target;
+    const d = distanceM(errand.at, goal);
+    if (errand.phase === 'there') {
+      return { position: errand.at, bearing: 0 };
+    }
+    if (d <= metres) {
+      errand.at = goal;
+      if (errand.phase === 'going') errand.phase = 'there';
+      else this.errands.delete(guardId);
+      return { position: goal, bearing: bearingDeg(errand.at, goal) };
+    }
+    const bearing = bearingDeg(errand.at, goal);
+    errand.at = lerp(errand.at, goal, metres / d);
+    return { position: errand.at, bearing };
+  }
+
   private reportPositions(): void {
     const { site, clock } = this.o;
     const every = this.o.positionEverySec ?? 3;
@@ -138,7 +189,11 @@ export class DemoScenario {
       let position: LatLon;
       let bearing = 0;
       let speed = 0;
-      if (route) {
+      const errand = this.errandStep(guard.id, (this.o.walkSpeed ?? 1.3) * 1.6 * every);
+      if (errand) {
+        ({ position, bearing } = errand);
+        speed = this.errands.get(guard.id)?.phase === 'there' ? 0 : (this.o.walkSpeed ?? 1.3) * 1.6;
+      } else if (route) {
         const walked = (this.progress.get(guard.id) ?? index * 60) + (this.o.walkSpeed ?? 1.3) * every;
         this.progress.set(guard.id, walked);
         ({ position, bearing } = this.positionOnRoute(
@@ -155,6 +210,7 @@ export class DemoScenario {
           lon: c.lon + (this.random() - 0.5) * 0.00003,
         };
       }
+      this.lastPosition.set(guard.id, position);
       void this.o.publish({
         kind: 'position',
         data: {

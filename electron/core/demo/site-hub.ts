@@ -27,6 +27,8 @@ export interface SiteHubOptions {
   /** socket.io heartbeat; with these defaults a dead console is noticed within 8 s. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
+  /** Called for each newly applied console action (the demo's guards follow dispatch orders). */
+  onAction?(consoleId: string, action: HubAction): void;
 }
 
 interface ConsoleSocketData {
@@ -255,7 +257,10 @@ export class SiteHub {
     );
     this.writes = run.catch(() => undefined);
     return run.then((r) => {
-      if (!r.duplicate) this.kickAll();
+      if (!r.duplicate) {
+        this.kickAll();
+        this.o.onAction?.(consoleId, action);
+      }
       return r;
     });
   }

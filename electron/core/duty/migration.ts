@@ -2,7 +2,8 @@ import type { Migration } from '../db/migrations';
 
 /** Issue 8's one schema change; its number was assigned by the lead (4 and 5 belong to issues 6 and 7). */
 export const DUTY_MIGRATION: Migration = {
-  version: 4, // MERGE: 6 once issues 6 (4) and 7 (5) are on main
+  // The lead assigned 6 (issue 7 has 5); main has only issue 6's 4 so far, and the list must be contiguous.
+  version: 5,
   name: 'operators and sign-in, duty-log links and flags, shifts with sealed hash chains',
   async up(db) {
     await db.schema.createTable('operators', (t) => {

@@ -1,3 +1,4 @@
+import { mergeSchedule } from '../../../shared/domain/patrol';
 import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,7 +98,9 @@ export function siteView(loaded: LoadedSite): SiteView {
     plan: { imageUrl, bounds: site.plan.bounds },
     zones: site.zones,
     cameras: site.cameras.map(cameraView),
-    routes: site.routes,
+    timeZone: site.timeZone,
+    patrol: site.patrol,
+    routes: site.routes.map((r) => ({ ...r, schedule: mergeSchedule(site.patrol, r.schedule) })),
     guards: site.guards.map(({ devices: _devices, ...guard }) => guard),
     contacts: site.contacts,
   };

@@ -1,0 +1,53 @@
+import type { Migration } from '../db/migrations';
+
+export const guardsMigration: Migration = {
+  version: 4,
+  name: 'site map: guard duty, dispatch assignments, patrol visits and rounds',
+  async up(db) {
+    // One row per guard: what he is doing, so a restart does not forget who was sent where.
+    await db.schema.createTable('guard_duty', (t) => {
+      t.text('guard_id').primary();
+      t.text('duty').notNullable();
+      t.text('alarm_id');
+      t.integer('since').notNullable();
+    });
+    await db.schema.createTable('guard_assignments', (t) => {
+      t.increments('id');
+      t.text('alarm_id').notNullable().references('alarms.id');
+      t.text('guard_id').notNullable();
+      t.integer('dispatched_at').notNullable();
+      t.text('dispatched_by').notNullable();
+      t.integer('arrived_at');
+      /** `gps` (entered the radius), `guard` (his device said so), `operator` (confirmed by radio). */
+      t.text('arrival');
+      t.integer('ended_at');
+      t.index(['guard_id', 'ended_at'], 'guard_assignments_guard');
+      t.index(['alarm_id'], 'guard_assignments_alarm');
+    });
+    // The first counted visit of a checkpoint per round; extra passes are not kept.
+    await db.schema.createTable('patrol_visits', (t) => {
+      t.text('route_id').notNullable();
+      t.text('checkpoint_id').notNullable();
+      t.integer('round_start').notNullable();
+      t.integer('at').notNullable();
+      t.text('guard_id').notNullable();
+      t.text('method').notNullable();
+      t.text('timing').notNullable();
+      t.primary(['route_id', 'checkpoint_id', 'round_start']);
+    });
+    await db.schema.createTable('patrol_rounds', (t) => {
+      t.text('route_id').notNullable();
+      t.integer('round_start').notNullable();
+      t.integer('window_end').notNullable();
+      t.text('band').notNullable();
+      t.integer('on_time').notNullable();
+      t.integer('early').notNullable();
+      t.integer('late').notNullable();
+      t.integer('missed').notNullable();
+      t.integer('checkpoints').notNullable();
+      t.integer('closed_at').notNullable();
+      t.primary(['route_id', 'round_start']);
+    });
+    await db.raw('CREATE INDEX guard_positions_at ON guard_positions (at)');
+  },
+};
