@@ -46,6 +46,9 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
     acknowledged: [],
   },
   'duty.add': { kind: 'note', text: 'matrix test' },
+  'guards.dispatch': { alarmId: 'alarm-none', guardId: 'guard-none' },
+  'guards.arrived': { alarmId: 'alarm-none', guardId: 'guard-none' },
+  'guards.clearSos': { guardId: 'guard-none', note: 'matrix test' },
 };
 
 const WHO: Array<{ label: string; operator: OperatorView | null }> = [
