@@ -159,7 +159,9 @@ async function start(): Promise<void> {
 
   running.bus.subscribe((name, payload) => {
     for (const win of windows) {
-      if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+      // Like the web host: events go only to windows with an operator signed in.
+      if (!win.isDestroyed() && sessions.get(win.webContents.id)?.operator)
+        win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
     }
   });
 

@@ -76,6 +76,12 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
     await expect(onDuty).toHaveAttribute('data-count', '2');
     await expect(onDuty).toContainText('在岗 2 人');
 
+    // The pop-out wall opened from this window is signed in as the same operator (no second sign-in).
+    const [popout] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('wall-popout').click()]);
+    await expect(popout.getByTestId('camera-wall')).toBeVisible();
+    await expect(popout.getByTestId('sign-in')).toHaveCount(0);
+    await popout.close();
+
     // An alarm from the hub is handled: acknowledged with the keyboard.
     const rows = page.getByTestId('alarm-row');
     await expect(rows).toHaveCount(2);
