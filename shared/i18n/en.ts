@@ -88,7 +88,6 @@ export const en: Messages = {
   map: {
     guards: 'Guards: {{count}}',
     noPositions: 'No guard positions received yet',
-    positionAge: 'position {{age}}',
   },
   alarms: {
     empty: 'No open alarms. New alarms appear here at once.',
@@ -243,6 +242,7 @@ export const en: Messages = {
     },
     showOnWall: 'click to show on the wall',
     positionAge: 'last fix {{age}}',
+    battery: 'battery {{n}}%',
     status: {
       on_patrol: 'On patrol',
       dispatched: 'Dispatched',
@@ -263,8 +263,10 @@ export const en: Messages = {
       title: 'Track replay',
       guard: 'Guard',
       from: 'From',
-      to: 'To',
-      load: 'Load track',
+      span: 'Length',
+      minutes: '{{n}} min',
+      hours: '{{n}} h',
+      load: 'Load',
       close: 'Leave replay (Esc)',
       empty: 'No positions in this time range',
       play: '▶ Play',
@@ -295,6 +297,7 @@ export const en: Messages = {
     patrol: {
       title: 'Patrols',
       progress: 'Round: {{done}}/{{total}} checkpoints',
+      lastRound: 'Last round: {{done}}/{{total}} checkpoints',
       until: 'until {{time}}',
       next: 'next round {{time}}',
       today:

@@ -87,7 +87,6 @@ export const zhCN = {
   map: {
     guards: '保安 {{count}} 人',
     noPositions: '尚未收到保安定位',
-    positionAge: '定位于 {{age}}',
   },
   alarms: {
     empty: '暂无未处理报警。新报警会立即出现在这里。',
@@ -242,6 +241,7 @@ export const zhCN = {
     },
     showOnWall: '点击在监控墙上显示',
     positionAge: '最后定位 {{age}}',
+    battery: '电量 {{n}}%',
     status: {
       on_patrol: '巡逻中',
       dispatched: '已派遣',
@@ -262,8 +262,10 @@ export const zhCN = {
       title: '轨迹回放',
       guard: '保安',
       from: '开始时间',
-      to: '结束时间',
-      load: '查询轨迹',
+      span: '时长',
+      minutes: '{{n}} 分钟',
+      hours: '{{n}} 小时',
+      load: '查询',
       close: '退出回放(Esc)',
       empty: '该时段内没有定位记录',
       play: '▶ 播放',
@@ -293,6 +295,7 @@ export const zhCN = {
     patrol: {
       title: '巡逻情况',
       progress: '本轮 {{done}}/{{total}} 检查点',
+      lastRound: '上一轮 {{done}}/{{total}} 检查点',
       until: '截止 {{time}}',
       next: '下一轮 {{time}}',
       today: '今日 {{rounds}} 轮 · 准时 {{onTime}} · 提前 {{early}} · 迟到 {{late}} · 漏检 {{missed}}',

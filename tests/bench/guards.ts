@@ -151,7 +151,10 @@ async function main(): Promise<void> {
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
   });
-  const osmandPort = Number(/Guards' phones \(Traccar Client \/ OsmAnd\): port (\d+)/.exec(output)?.[1]);
+  // The port line follows the URL line on stderr: wait for it.
+  const portLine = /Guards' phones \(Traccar Client \/ OsmAnd\): port (\d+)/;
+  for (let i = 0; i < 100 && !portLine.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+  const osmandPort = Number(portLine.exec(output)?.[1]);
   if (!osmandPort)
     throw new Error(`the console did not say where its OsmAnd endpoint is:\n${output.slice(-3000)}`);
   log(`console at ${url.replace(/token=.*/, 'token=…')}, OsmAnd on ${osmandPort}`);

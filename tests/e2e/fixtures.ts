@@ -27,7 +27,16 @@ export async function startConsole(
   let output = '';
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'electron/web-host/cli.ts', '--data-dir', tmp.dir, '--osmand-port', '0', ...extraArgs],
+    [
+      '--import',
+      'tsx',
+      'electron/web-host/cli.ts',
+      '--data-dir',
+      tmp.dir,
+      '--osmand-port',
+      '0',
+      ...extraArgs,
+    ],
     {
       cwd: root,
       env: { ...process.env, CONSOLE_SKIP_BUILD: '1', ...env },

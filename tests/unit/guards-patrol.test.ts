@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { guardStatus, rankGuards } from '../../shared/domain/guards';
+import { positionAtTime } from '../../shared/domain/geo';
 import {
   classifyVisit,
   mergeSchedule,
@@ -285,5 +286,47 @@ describe('OsmAnd parsing', () => {
       }
     }
     expect(accepted).toBeLessThan(3000);
+  });
+});
+
+const trackPoints = [
+  { lat: 30.27, lon: 120.15, at: 1_000 },
+  { lat: 30.271, lon: 120.152, at: 2_000 },
+  { lat: 30.271, lon: 120.152, at: 5_000 },
+  { lat: 30.273, lon: 120.151, at: 6_000 },
+];
+
+describe('track replay position', () => {
+  it('is undefined for an empty track', () => {
+    expect(positionAtTime([], 1_000)).toBeUndefined();
+  });
+
+  it('holds the first / last point outside the track', () => {
+    expect(positionAtTime(trackPoints, 0)).toEqual([30.27, 120.15]);
+    expect(positionAtTime(trackPoints, 9_000)).toEqual([30.273, 120.151]);
+  });
+
+  it('interpolates on the straight line between the stored points', () => {
+    const [lat, lon] = positionAtTime(trackPoints, 1_500)!;
+    expect(lat).toBeCloseTo(30.2705, 9);
+    expect(lon).toBeCloseTo(120.151, 9);
+    const [lat2, lon2] = positionAtTime(trackPoints, 5_750)!;
+    expect(lat2).toBeCloseTo(30.2725, 9);
+    expect(lon2).toBeCloseTo(120.15125, 9);
+  });
+
+  it('stands still while the guard stood still', () => {
+    expect(positionAtTime(trackPoints, 3_000)).toEqual([30.271, 120.152]);
+    expect(positionAtTime(trackPoints, 5_000)).toEqual([30.271, 120.152]);
+  });
+
+  it('handles two points at the same instant without dividing by zero', () => {
+    const same = [
+      { lat: 1, lon: 2, at: 10 },
+      { lat: 3, lon: 4, at: 10 },
+      { lat: 5, lon: 6, at: 20 },
+    ];
+    expect(positionAtTime(same, 10)).toEqual([1, 2]);
+    expect(positionAtTime(same, 15)).toEqual([4, 5]);
   });
 });

@@ -58,11 +58,7 @@ describe('site file', () => {
       (s: ReturnType<typeof demoJson>) => (s.guards[1]!.route = 'nowhere'),
       'guards[1].route',
     ],
-    [
-      'an unknown time zone',
-      (s: ReturnType<typeof demoJson>) => (s.timeZone = 'Mars/Olympus'),
-      'timeZone',
-    ],
+    ['an unknown time zone', (s: ReturnType<typeof demoJson>) => (s.timeZone = 'Mars/Olympus'), 'timeZone'],
     [
       'a patrol band edge that is not HH:MM',
       (s: ReturnType<typeof demoJson>) => (s.patrol = { dayStart: '8 am' }),

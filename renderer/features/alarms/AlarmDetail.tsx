@@ -8,6 +8,7 @@ import { formatClock, useText } from '../../app/hooks';
 import { PRIORITY_COLOURS } from '../../app/theme';
 import { CameraTile } from '../camera-wall/CameraTile';
 import { ResolveDialog, TextDialog } from './dialogs';
+import { DispatchSection, requestDispatchPicker } from './DispatchSection';
 import { useAlarmActions } from './useAlarmActions';
 
 /** Where the alarm is, on a small copy of the site plan. */
@@ -73,7 +74,7 @@ export function AlarmDetail({ id }: { id: string }) {
     .map((c) => site?.cameras.find((x) => x.id === c))
     .filter((c) => c !== undefined)
     .slice(0, 2);
-  const run = (method: 'alarms.acknowledge' | 'alarms.dispatch' | 'alarms.onScene') =>
+  const run = (method: 'alarms.acknowledge' | 'alarms.onScene') =>
     void act(() => model.client.invoke(method, { id }));
 
   return (
@@ -135,8 +136,9 @@ export function AlarmDetail({ id }: { id: string }) {
             <Button
               size="small"
               variant="outlined"
-              disabled={alarm.state === 'dispatched' || alarm.state === 'on_scene'}
-              onClick={() => run('alarms.dispatch')}
+              disabled={alarm.state === 'on_scene'}
+              onClick={() => requestDispatchPicker(id)}
+              data-testid="detail-dispatch"
             >
               {t('alarms.dispatch')}
             </Button>
@@ -162,6 +164,7 @@ export function AlarmDetail({ id }: { id: string }) {
           {t('alarms.addNote')}
         </Button>
       </Box>
+      <DispatchSection alarm={alarm} />
       {cameras.length > 0 && (
         <Box
           data-testid="alarm-cameras"

@@ -21,6 +21,7 @@ import { AreaPanel } from '../../app/AreaPanel';
 import { formatClock, useNow, useText } from '../../app/hooks';
 import { AlarmRow, ROW_HEIGHT } from './AlarmRow';
 import { DisasterDialog, ManualAlarmDialog, ResolveDialog, TextDialog } from './dialogs';
+import { requestDispatchPicker } from './DispatchSection';
 import { HistoryDialog } from './HistoryDialog';
 import { TypeFilter, ZoneFilter } from './filters';
 import { useAlarmActions } from './useAlarmActions';
@@ -112,9 +113,14 @@ export function AlarmQueue() {
       a && void act(() => model.client.invoke('alarms.acknowledge', { id: a.id })),
     [act, model],
   );
+  // Dispatching means sending someone: open the alarm with its guard picker, keyboard on the best guard.
   const dispatch = useCallback(
-    (a: AlarmView | undefined) => a && void act(() => model.client.invoke('alarms.dispatch', { id: a.id })),
-    [act, model],
+    (a: AlarmView | undefined) => {
+      if (!a) return;
+      model.selectedAlarm.set(a.id);
+      requestDispatchPicker(a.id);
+    },
+    [model],
   );
   const onScene = useCallback(
     (a: AlarmView | undefined) => a && void act(() => model.client.invoke('alarms.onScene', { id: a.id })),
@@ -303,7 +309,8 @@ export function AlarmQueue() {
             <Button
               size="small"
               onClick={() => dispatch(current)}
-              disabled={current.state === 'dispatched' || current.state === 'on_scene'}
+              disabled={current.state === 'on_scene'}
+              data-testid="alarm-dispatch"
             >
               {t('alarms.dispatch')} (D)
             </Button>

@@ -23,6 +23,7 @@ import { AlarmMonitor } from './AlarmMonitor';
 import { CameraManager } from './CameraManager';
 import { CameraTile } from './CameraTile';
 import { useWallSetup } from './useWallSetup';
+import { wallFocusRequest } from './wallFocus';
 
 const LAYOUT_KEYS: Record<string, WallLayout> = {
   '1': '1',
@@ -56,6 +57,16 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
     (layout: WallLayout) =>
       update((prev) => ({ ...prev, layout, tiles: fitTiles(layout, prev.tiles, cameraIds) })),
     [update, cameraIds],
+  );
+
+  // The map (or another area) asked to see a camera: show it full size, as a double-click on it would.
+  useEffect(
+    () =>
+      wallFocusRequest.subscribe(() => {
+        const request = wallFocusRequest.get();
+        if (request && !popout) setFocused(request.cameraId);
+      }),
+    [popout],
   );
 
   useEffect(() => {

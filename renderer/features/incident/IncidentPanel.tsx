@@ -1,10 +1,16 @@
-import { Box, Chip, Divider, Typography } from '@mui/material';
+import { Box, Button, Chip, Divider, Typography } from '@mui/material';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { guardStatus } from '../../../shared/domain/guards';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
 import { formatClock, useAge, useNow, useText } from '../../app/hooks';
 import { AlarmDetail } from '../alarms/AlarmDetail';
+import { TextDialog } from '../alarms/dialogs';
+import { useAlarmActions } from '../alarms/useAlarmActions';
+import { GUARD_COLOURS } from '../site-map/icons';
+import { PatrolSummary } from '../site-map/PatrolSummary';
 
 const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
 
@@ -17,6 +23,9 @@ export function IncidentPanel() {
   const model = useConsole();
   const site = useStore(model.site);
   const guards = useStore(model.guards);
+  const thresholds = useStore(model.guardThresholds);
+  const act = useAlarmActions();
+  const [clearing, setClearing] = useState<string | null>(null);
   const events = useStore(model.events);
   const text = useText();
   const age = useAge();
@@ -66,18 +75,67 @@ export function IncidentPanel() {
         </Box>
         <Divider />
         <Typography variant="subtitle2">{t('incident.guardsOnDuty')}</Typography>
-        <Box component="ul" sx={{ m: 0, pl: 2 }}>
+        <Box component="ul" sx={{ m: 0, p: 0, listStyle: 'none' }}>
           {(site?.guards ?? []).map((g) => {
-            const p = guards[g.id];
+            const view = guards[g.id];
+            const p = view?.last;
+            const status = guardStatus(view?.duty ?? 'on_patrol', p?.at, now, thresholds);
             return (
-              <li key={g.id} data-testid="guard-row" data-guard-id={g.id}>
-                <Typography variant="body2">
+              <Box
+                component="li"
+                key={g.id}
+                data-testid="guard-row"
+                data-guard-id={g.id}
+                data-status={status}
+                sx={{
+                  display: 'flex',
+                  alignItems: 'center',
+                  gap: 1,
+                  py: 0.25,
+                  px: 0.5,
+                  borderRadius: 1,
+                  bgcolor: status === 'sos' ? 'rgba(239,83,80,0.22)' : undefined,
+                }}
+              >
+                <Chip
+                  size="small"
+                  label={t(`siteMap.status.${status}`)}
+                  sx={{ bgcolor: GUARD_COLOURS[status], color: '#0b0f14', minWidth: 72 }}
+                />
+                <Typography variant="body2" sx={{ flex: 1 }}>
                   {text(g.name)} {g.phone ? `· ${g.phone}` : ''} · {p ? age(now - p.at) : '—'}
                 </Typography>
-              </li>
+                {status === 'sos' && (
+                  <Button
+                    size="small"
+                    variant="contained"
+                    color="error"
+                    data-testid="guard-clear-sos"
+                    onClick={() => setClearing(g.id)}
+                  >
+                    {t('siteMap.sos.clear')}
+                  </Button>
+                )}
+              </Box>
             );
           })}
         </Box>
+        <TextDialog
+          open={clearing !== null}
+          title={t('siteMap.sos.title', {
+            name: text(site?.guards.find((g) => g.id === clearing)?.name) || clearing,
+          })}
+          label={t('siteMap.sos.label')}
+          testId="clear-sos-dialog"
+          min={2}
+          onClose={() => setClearing(null)}
+          onSubmit={(note) =>
+            clearing && void act(() => model.client.invoke('guards.clearSos', { guardId: clearing, note }))
+          }
+        />
+        <Divider />
+        <Typography variant="subtitle2">{t('siteMap.patrol.title')}</Typography>
+        <PatrolSummary />
         <Divider />
         <Typography variant="subtitle2">{t('incident.deviceFaults')}</Typography>
         {devices.length === 0 ? (

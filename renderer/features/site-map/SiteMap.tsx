@@ -1,148 +1,163 @@
-import { Box, Typography } from '@mui/material';
-import { useMemo } from 'react';
-import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
+import 'leaflet/dist/leaflet.css';
+import './site-map.css';
+import { Box, Button, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import L from 'leaflet';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ImageOverlay, MapContainer, useMap } from 'react-leaflet';
 import { useTranslation } from 'react-i18next';
-import { distanceM, type LatLon } from '../../../shared/domain/geo';
+import type { SiteView } from '../../../shared/contract';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../app/AreaPanel';
-import { PRIORITY_COLOURS } from '../../app/theme';
-import { useAge, useNow, useText } from '../../app/hooks';
+import { AlarmsLayer, CamerasLayer, GuardsLayer, PatrolsLayer, ZonesLayer } from './layers';
+import { ReplayBar, ReplayLayer, type Track } from './Replay';
+import { LAYER_KEYS, useMapLayers } from './useMapLayers';
 
-/** Guards are stale after this long without a position (a later issue makes it configurable). */
-const STALE_MS = 60_000;
-/** The plan is drawn into a box with the ground's true proportions, PLAN_H units tall. */
-const PLAN_H = 1000;
-const MAX_ALARMS_ON_MAP = 100;
+type Bounds = SiteView['plan']['bounds'];
+const toLatLngBounds = (b: Bounds) =>
+  L.latLngBounds([b.southWest.lat, b.southWest.lon], [b.northEast.lat, b.northEast.lon]);
 
 /**
- * The site plan with live guard positions and recent alarm locations, placed by the plan's georeferenced
- * corners. (The full map with layers comes with the site-map feature.)
+ * Keeps the whole plan in view: refit whenever the panel changes size (window resize, the replay bar opening),
+ * and never let the operator zoom out or pan away from the site — there is nothing else to see, and no tiles.
+ */
+function FitPlan({ bounds }: { bounds: Bounds }) {
+  const map = useMap();
+  useEffect(() => {
+    const plan = toLatLngBounds(bounds);
+    const fit = () => {
+      map.invalidateSize();
+      map.setMinZoom(map.getBoundsZoom(plan, false) - 0.5);
+      map.fitBounds(plan, { animate: false });
+    };
+    fit();
+    const observer = new ResizeObserver(fit);
+    observer.observe(map.getContainer());
+    return () => observer.disconnect();
+  }, [map, bounds]);
+  return null;
+}
+
+/**
+ * The site plan (the georeferenced picture the site file ships; no internet tiles) with switchable layers:
+ * zones, cameras (click → on the wall), open alarms (click → open), live guards, patrol routes with each
+ * checkpoint's state in the current round, and the replay of a guard's stored track.
  */
 export function SiteMap() {
   const { t } = useTranslation();
   const model = useConsole();
   const site = useStore(model.site);
   const guards = useStore(model.guards);
-  const openAlarms = useStore(model.alarms);
-  const text = useText();
-  const age = useAge();
-  const now = useNow(1000);
+  const [layers, toggle] = useMapLayers(model);
+  const [replaying, setReplaying] = useState(false);
+  const [track, setTrack] = useState<Track | null>(null);
+  const [replayAt, setReplayAt] = useState(0);
+  const closeReplay = useCallback(() => {
+    setReplaying(false);
+    setTrack(null);
+  }, []);
 
-  const PLAN_W = site ? Math.round(PLAN_H * groundAspect(site.plan.bounds)) : PLAN_H;
-  // The plan image and the markers share one viewBox, so they scale together at any panel size.
-  const place = (p: LatLon) => {
-    if (!site) return { cx: 0, cy: 0 };
-    const { southWest: sw, northEast: ne } = site.plan.bounds;
-    return {
-      cx: ((p.lon - sw.lon) / (ne.lon - sw.lon)) * PLAN_W,
-      cy: ((ne.lat - p.lat) / (ne.lat - sw.lat)) * PLAN_H,
-    };
-  };
-  const positions = Object.values(guards);
-  // The most urgent alarms only: a flood of thousands must not turn the map into thousands of animated shapes.
-  const alarmsOnMap = useMemo(
-    () =>
-      Object.values(openAlarms)
-        .filter((a) => a.location)
-        .sort(compareAlarms)
-        .slice(0, MAX_ALARMS_ON_MAP),
-    [openAlarms],
+  const bounds = site?.plan.bounds;
+  const planBounds = useMemo(() => (bounds ? toLatLngBounds(bounds) : undefined), [bounds]);
+  const maxBounds = useMemo(() => planBounds?.pad(0.25), [planBounds]);
+  const located = Object.values(guards).filter((g) => g.last).length;
+
+  const toolbar = (
+    <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
+      <ToggleButtonGroup
+        size="small"
+        value={LAYER_KEYS.filter((k) => layers[k])}
+        aria-label={t('siteMap.layers')}
+        title={t('map.guards', { count: located })}
+      >
+        {LAYER_KEYS.map((k) => (
+          <ToggleButton
+            key={k}
+            value={k}
+            data-testid={`map-layer-${k}`}
+            onClick={() => toggle(k, !layers[k])}
+            sx={{
+              py: 0.25,
+              px: 1,
+              fontSize: '0.95rem',
+              textTransform: 'none',
+              color: 'text.secondary',
+              textDecoration: 'line-through',
+              '&.Mui-selected, &.Mui-selected:hover': {
+                bgcolor: 'rgba(90,169,230,0.30)',
+                color: 'text.primary',
+                textDecoration: 'none',
+              },
+            }}
+          >
+            {t(`siteMap.layer.${k}`)}
+            {k === 'guards' && (
+              <Box component="span" data-testid="map-guard-count" sx={{ ml: 0.5, color: 'success.main' }}>
+                {located}
+              </Box>
+            )}
+          </ToggleButton>
+        ))}
+      </ToggleButtonGroup>
+      <Button
+        size="small"
+        variant={replaying ? 'contained' : 'outlined'}
+        onClick={() => (replaying ? closeReplay() : setReplaying(true))}
+        data-testid="replay-open"
+        sx={{ whiteSpace: 'nowrap', textTransform: 'none', fontSize: '0.95rem' }}
+      >
+        {t('siteMap.replay.open')}
+      </Button>
+    </Box>
   );
 
   return (
-    <AreaPanel
-      testId="site-map"
-      title={t('areas.siteMap')}
-      gridArea="map"
-      actions={<Typography color="text.secondary">{t('map.guards', { count: positions.length })}</Typography>}
-    >
-      {site && (
-        <Box
-          component="svg"
-          viewBox={`0 0 ${PLAN_W} ${PLAN_H}`}
-          preserveAspectRatio="xMidYMid meet"
-          sx={{
-            position: 'absolute',
-            inset: 0,
-            width: '100%',
-            height: '100%',
-            display: 'block',
-            '@keyframes mapPulse': { '50%': { fillOpacity: 0.3 } },
-          }}
-        >
-          <image
-            href={site.plan.imageUrl}
-            x={0}
-            y={0}
-            width={PLAN_W}
-            height={PLAN_H}
-            preserveAspectRatio="none"
+    <AreaPanel testId="site-map" title={t('areas.siteMap')} gridArea="map" actions={toolbar}>
+      <Box
+        className="site-map-root"
+        sx={{ position: 'absolute', inset: 0, display: 'flex', flexDirection: 'column' }}
+      >
+        {replaying && (
+          <ReplayBar
+            track={track}
+            at={replayAt}
+            onTrack={setTrack}
+            onAt={setReplayAt}
+            onClose={closeReplay}
           />
-          {alarmsOnMap.map((a) => (
-            <circle
-              key={a.id}
-              data-testid="map-alarm"
-              data-alarm-id={a.id}
-              {...place(a.location!)}
-              r={a.state === 'new' ? 16 : 12}
-              fill={PRIORITY_COLOURS[a.priority]}
-              fillOpacity={0.85}
-              stroke="#0b0f14"
-              strokeWidth={3}
-              style={{
-                cursor: 'pointer',
-                animation: a.state === 'new' ? 'mapPulse 1.2s ease-in-out infinite' : undefined,
-              }}
-              onClick={() => model.selectedAlarm.set(a.id)}
+        )}
+        <Box sx={{ position: 'relative', flex: 1, minHeight: 0 }}>
+          {site && planBounds && maxBounds && (
+            <MapContainer
+              bounds={planBounds}
+              maxBounds={maxBounds}
+              maxBoundsViscosity={1}
+              zoomSnap={0.25}
+              zoomDelta={0.5}
+              maxZoom={22}
+              attributionControl={false}
+              style={{ position: 'absolute', inset: 0 }}
             >
-              <title>{t(`alarmType.${a.type}`)}</title>
-            </circle>
-          ))}
-          {positions.map((p) => {
-            const guard = site.guards.find((g) => g.id === p.guardId);
-            const stale = now - p.at > STALE_MS;
-            const { cx, cy } = place(p.position);
-            return (
-              <g
-                key={p.guardId}
-                data-testid="guard-marker"
-                data-guard-id={p.guardId}
-                data-status={stale ? 'stale' : 'on_patrol'}
-                transform={`translate(${cx} ${cy})`}
-                style={{ transition: 'transform 0.8s linear' }}
-              >
-                <title>{`${text(guard?.name)} · ${age(now - p.at)}`}</title>
-                <circle r={11} fill={stale ? '#8d9aa6' : '#66bb6a'} stroke="#0b0f14" strokeWidth={4} />
-                <text
-                  x={16}
-                  y={8}
-                  fontSize={26}
-                  fill="#dbe3ea"
-                  stroke="#0b0f14"
-                  strokeWidth={6}
-                  paintOrder="stroke"
-                >
-                  {text(guard?.name)}
-                </text>
-              </g>
-            );
-          })}
+              <FitPlan bounds={site.plan.bounds} />
+              <ImageOverlay url={site.plan.imageUrl} bounds={planBounds} />
+              {layers.zones && <ZonesLayer />}
+              {layers.patrols && <PatrolsLayer />}
+              {layers.cameras && <CamerasLayer />}
+              {layers.alarms && <AlarmsLayer />}
+              {layers.guards && <GuardsLayer dim={track !== null} />}
+              {track && <ReplayLayer track={track} at={replayAt} />}
+            </MapContainer>
+          )}
+          {site && located === 0 && !replaying && (
+            <Typography
+              sx={{ position: 'absolute', bottom: 8, left: 8, zIndex: 1000, pointerEvents: 'none' }}
+              color="text.secondary"
+            >
+              {t('map.noPositions')}
+            </Typography>
+          )}
         </Box>
-      )}
-      {site && positions.length === 0 && (
-        <Typography sx={{ position: 'absolute', bottom: 8, left: 8 }} color="text.secondary">
-          {t('map.noPositions')}
-        </Typography>
-      )}
+      </Box>
     </AreaPanel>
   );
-}
-
-/** Width over height of the ground the plan covers, in metres. */
-function groundAspect(bounds: { southWest: LatLon; northEast: LatLon }): number {
-  const { southWest: sw, northEast: ne } = bounds;
-  const width = distanceM(sw, { lat: sw.lat, lon: ne.lon });
-  const height = distanceM(sw, { lat: ne.lat, lon: sw.lon });
-  return height > 0 ? width / height : 1;
 }
