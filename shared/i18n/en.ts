@@ -395,6 +395,8 @@ export const en: Messages = {
     kind_shift: 'On/off duty',
     kind_account_locked: 'Account locked',
     kind_patrol_missed: 'Missed patrol',
+    kind_patrol_round: 'Patrol round',
+    kind_patrol_late: 'Late at checkpoint',
     kind_dispatch: 'Dispatch',
     kind_drill: 'Drill',
     handover: 'Handover',

@@ -389,6 +389,8 @@ export const zhCN = {
     kind_shift: '上下岗',
     kind_account_locked: '账号锁定',
     kind_patrol_missed: '漏巡',
+    kind_patrol_round: '巡更轮次',
+    kind_patrol_late: '巡更迟到',
     kind_dispatch: '派警',
     kind_drill: '演练',
     handover: '交接班',

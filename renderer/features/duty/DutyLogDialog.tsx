@@ -37,6 +37,8 @@ const FILTER_KINDS = [
   'shift',
   'account_locked',
   'patrol_missed',
+  'patrol_round',
+  'patrol_late',
   'dispatch',
   'drill',
   'mute',
