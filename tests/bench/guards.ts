@@ -13,13 +13,17 @@
  *                     batches guard changes every 500 ms by design, so ~250 ms of the median is that batch.
  *   page              longest gap between animation frames while the guards move (a stall the operator would
  *                     see), long tasks (> 50 ms) and their total, marker updates per second
- *   console_cpu_pct   CPU of the console process over the run (100 = one core)
+ *   page_baseline_no_reports  the same page for --baseline-s (15) before any report: what the wall's video and
+ *                     the clocks cost anyway, so the guards' share is the difference
+ *   console_cpu_pct   CPU of the console process over the run (100 = one core); load_average says how busy the
+ *                     machine was (other work disturbs every figure here)
  *
+ * --profile adds a CPU profile of the page over the load phase, summarised by function.
  * Progress goes to stdout; with --json the LAST line is one JSON object.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -27,6 +31,7 @@ import type { SiteFileInput } from '../../shared/domain/site';
 import { distanceM, lerp, type LatLon } from '../../shared/domain/geo';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/tools';
 import { procTable } from './lib/proc';
+import { summariseProfile, type CpuProfile } from './lib/profile';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -35,9 +40,14 @@ const opt = (name: string, fallback: number) => {
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 };
 const JSON_OUT = argv.includes('--json');
+/** A CPU profile of the page over the load phase, summarised (where the page's time goes). */
+const PROFILE = argv.includes('--profile');
+/** A/B diagnostics: a stylesheet injected into the page (e.g. `.guard-icon{transition:none!important}`). */
+const INJECT_CSS = argv.includes('--inject-css') ? argv[argv.indexOf('--inject-css') + 1] : undefined;
 const GUARDS = opt('guards', 60);
 const DURATION_S = opt('duration-s', 60);
 const EVERY_MS = opt('every-ms', 1000);
+const BASELINE_S = opt('baseline-s', 15);
 const TARGETS = { position_to_marker_p95_ms: 1500, longest_frame_gap_ms: 200 };
 
 const log = (line: string) => console.log(`[bench:guards] ${line}`);
@@ -168,8 +178,22 @@ async function main(): Promise<void> {
     .waitFor({ state: 'attached', timeout: 60_000 })
     .catch(() => undefined);
   // The page's own bookkeeping: when each marker showed each position, frame gaps, long tasks.
+  if (INJECT_CSS) await page.addStyleTag({ content: INJECT_CSS });
   await page.evaluate(INSTALL_OBSERVER);
 
+  // The same page with nothing moving, for comparison: the camera wall's video decoding and the clocks cost
+  // something whatever the guards do, and this machine may be busy with other work.
+  log(`baseline: ${BASELINE_S} s with no reports`);
+  await new Promise((r) => setTimeout(r, BASELINE_S * 1000));
+  const baseline = (await page.evaluate(
+    '(() => { const b = globalThis.__bench; const out = { gaps: b.gaps, long: b.long }; b.gaps = []; b.long = []; b.seen = []; return out; })()',
+  )) as { gaps: number[]; long: number[] };
+
+  const cdp = PROFILE ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const sent = new Map<string, number>();
   const httpMs: number[] = [];
   let refused = 0;
@@ -211,6 +235,21 @@ async function main(): Promise<void> {
   const page_ = (await page.evaluate(
     '(() => { const b = globalThis.__bench; b.stop = true; return { seen: b.seen, gaps: b.gaps, long: b.long }; })()',
   )) as { seen: Array<[string, string, number]>; gaps: number[]; long: number[] };
+  const profile = cdp
+    ? summariseProfile(
+        ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile,
+        (url, fn) =>
+          fn === '(idle)'
+            ? 'idle'
+            : fn === '(program)'
+              ? 'native (style, layout, paint)'
+              : url
+                ? 'script'
+                : 'native',
+        (url) => url.includes('/assets/'),
+        15,
+      )
+    : undefined;
   const toMarker: number[] = [];
   for (const [guardId, position, at] of page_.seen) {
     const t0 = sent.get(`${guardId}|${position}`);
@@ -238,7 +277,17 @@ async function main(): Promise<void> {
       long_task_total_ms: Math.round(page_.long.reduce((a, b) => a + b, 0)),
       marker_updates_per_s: Math.round((page_.seen.length / wallMs) * 1000),
     },
+    page_baseline_no_reports: {
+      seconds: BASELINE_S,
+      longest_frame_gap_ms: Math.round(Math.max(0, ...baseline.gaps.slice(5))),
+      long_tasks_per_min: Math.round((baseline.long.length / BASELINE_S) * 60),
+      long_task_ms_per_s: Math.round(baseline.long.reduce((a, b) => a + b, 0) / BASELINE_S),
+    },
+    page_long_task_ms_per_s: Math.round(page_.long.reduce((a, b) => a + b, 0) / (wallMs / 1000)),
+    load_average: loadavg().map((x) => Math.round(x * 10) / 10),
     console_cpu_pct: Math.round((cpuMs / wallMs) * 100),
+    ...(profile ? { page_profile: profile } : {}),
+    ...(INJECT_CSS ? { injected_css: INJECT_CSS } : {}),
     targets: TARGETS,
     pass: {
       position_to_marker_p95: (stats(toMarker).p95 ?? Infinity) <= TARGETS.position_to_marker_p95_ms,
