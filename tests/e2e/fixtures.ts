@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import WebSocket from 'ws';
-import { createClient, createFrameTransport, type Role } from '../../shared/contract';
+import type { Role } from '../../shared/contract';
+import { ACCOUNTS, provisionAccounts } from '../support/accounts';
 import { CHROMIUM, requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
 
@@ -62,7 +62,7 @@ export async function startConsole(
   });
   const running: RunningConsole = { url, dataDir: tmp.dir, process: child, output: () => output };
   // Every console gets its accounts unless the test does the first start itself.
-  if (options.provision !== false) await provisionAccounts(running);
+  if (options.provision !== false) await provisionAccounts(running.url);
   return {
     ...running,
     async stop() {
@@ -74,46 +74,6 @@ export async function startConsole(
       tmp.cleanup();
     },
   };
-}
-
-/** The accounts every e2e console gets (see `provisionAccounts`); the password is the user name + `-pass-1`. */
-export const ACCOUNTS: Record<Role, { username: string; name: string; password: string }> = {
-  admin: { username: 'admin', name: '管理员', password: 'admin-pass-1' },
-  supervisor: { username: 'wang', name: '王主管', password: 'wang-pass-1' },
-  operator: { username: 'li', name: '李明', password: 'li-pass-123' },
-};
-
-/**
- * Creates the administrator (first start) and one supervisor and one operator account through the console's
- * own API, as a second client would: no test-only back door exists in the console for this.
- */
-export async function provisionAccounts(
-  app: RunningConsole,
-  extra: Array<{ username: string; name: string; role: Role; password: string }> = [],
-): Promise<void> {
-  const url = new URL(app.url);
-  const ws = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`);
-  await new Promise<void>((resolveOpen, reject) => {
-    ws.once('open', () => resolveOpen());
-    ws.once('error', reject);
-  });
-  const side = createFrameTransport((text) => ws.send(text));
-  ws.on('message', (data) => side.receive(data.toString()));
-  const client = createClient(side.transport);
-  try {
-    const admin = ACCOUNTS.admin;
-    await client.call('auth.setup', { username: admin.username, name: admin.name, password: admin.password });
-    for (const role of ['supervisor', 'operator'] as const) {
-      const a = ACCOUNTS[role];
-      await client.call('operators.save', { username: a.username, name: a.name, role, password: a.password });
-    }
-    for (const a of extra) await client.call('operators.save', a);
-    // The admin's first-start sign-in put them on duty; the e2e operators sign on themselves.
-    const { onDuty } = await client.call('shift.current');
-    for (const o of onDuty) await client.call('shift.leave', { operatorId: o.operator.id });
-  } finally {
-    ws.close();
-  }
 }
 
 /**
@@ -192,4 +152,4 @@ export const test = base.extend<{ consoleApp: RunningConsole; freshConsole: Runn
   },
 });
 
-export { expect };
+export { expect, ACCOUNTS, provisionAccounts };
