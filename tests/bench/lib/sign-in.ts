@@ -9,8 +9,11 @@ const BENCH = { username: 'bench', name: 'Bench', password: 'bench-pass-1' };
  */
 export async function signInBench(core: ConsoleCore, page: Page): Promise<void> {
   const status = await core.router.call('auth.status', {}, core.openSession('memory', null));
-  if (status.ok && (status.value as { needsSetup: boolean }).needsSetup)
+  if (status.ok && (status.value as { needsSetup: boolean }).needsSetup) {
     await core.router.call('auth.setup', BENCH, core.openSession('memory', null));
+    // The page asked before the account existed and shows the first-start form: ask again.
+    await page.reload();
+  }
   await page.getByTestId('signin-username').fill(BENCH.username);
   await page.getByTestId('signin-password').fill(BENCH.password);
   await page.getByTestId('signin-submit').click();
