@@ -39,6 +39,11 @@ describe('the duty migration (operators, duty-log columns, shifts, seals)', () =
       /USING INDEX duty_log_follow_up/,
     );
     expect(await plan("SELECT * FROM operators WHERE username = 'li'")).toMatch(/USING INDEX/);
+    expect(
+      await plan(
+        "SELECT body FROM hub_events WHERE kind = 'device' AND seq < 9 AND json_extract(body, '$.deviceId') = 'd1' ORDER BY seq DESC LIMIT 1",
+      ),
+    ).toMatch(/USING INDEX hub_events_device/);
     // An unsealed shift may be closed; a sealed one refuses changes.
     await db('shifts').insert({ id: 's1', started_at: 1, after_log_id: 0 });
     await db('shifts').where({ id: 's1' }).update({ ended_at: 2, sealed_at: 2 });

@@ -92,7 +92,8 @@ export class AutomaticDutyEntries {
     if (event.kind !== 'device') return;
     const d = event.data;
     const previous = (await trx('hub_events')
-      .where({ kind: 'device' })
+      // A literal kind, so SQLite can use the partial index hub_events_device.
+      .whereRaw("kind = 'device'")
       .andWhere('seq', '<', event.seq)
       .whereRaw("json_extract(body, '$.deviceId') = ?", [d.deviceId])
       .orderBy('seq', 'desc')

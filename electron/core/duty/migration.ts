@@ -28,6 +28,10 @@ export const DUTY_MIGRATION: Migration = {
       t.index(['at'], 'duty_log_at');
       t.index(['follow_up'], 'duty_log_follow_up');
     });
+    // A device's previous state (fault/recovery entries) and the devices still faulty (handover) are looked up by id.
+    await db.raw(
+      "CREATE INDEX hub_events_device ON hub_events (json_extract(body, '$.deviceId'), seq) WHERE kind = 'device'",
+    );
     // Entries are never edited: a mistake is corrected by a new entry that refers to it.
     await db.raw(`CREATE TRIGGER duty_log_no_update BEFORE UPDATE ON duty_log
       BEGIN SELECT RAISE(ABORT, 'duty-log entries are never edited; add a correction'); END`);

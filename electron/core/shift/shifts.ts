@@ -227,7 +227,10 @@ export class ShiftService {
     const devices = (await db('hub_events')
       .whereIn(
         'seq',
-        db('hub_events').where({ kind: 'device' }).max('seq').groupByRaw("json_extract(body, '$.deviceId')"),
+        db('hub_events')
+          .whereRaw("kind = 'device'")
+          .max('seq')
+          .groupByRaw("json_extract(body, '$.deviceId')"),
       )
       .select('body')) as Array<{ body: string }>;
     const faulty = devices
