@@ -1,10 +1,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { OperatorView } from '../../shared/contract';
 import type { Locale } from '../../shared/domain/text';
 import { DEFAULT_TARGETS, type ResponseTargets } from '../../shared/domain/alarm-lifecycle';
 import type { GuardSettings } from './guards/service';
 import type { SocketFactory } from './hub/link';
+import type { HashParams } from './operators/passwords';
+import type { LockoutPolicy } from './operators/accounts';
 import type { ProfileSettings } from './streams/ffmpeg';
 import type { Spawner, SupervisionSettings } from './streams/worker';
 import type { Clock } from './util/clock';
@@ -31,8 +32,16 @@ export interface ConsoleConfig {
   };
   /** Online backups at start, daily and before each migration, in `<dataDir>/backups`. */
   backups?: { enabled?: boolean; keep?: number };
-  /** Who sessions start as until operator accounts exist. */
-  dutyOperator?: OperatorView;
+  /** Operators, sign-in and the duty log (issue 8). */
+  duty?: {
+    /** Minutes without input before the console's screen locks (default 10). */
+    lockAfterMin?: number;
+    /** scrypt cost; tests lower it, production keeps the default. */
+    hashParams?: HashParams;
+    lockout?: LockoutPolicy;
+    /** Entries kept per duty-log kind before the oldest are pruned (after a backup); never below 10,000. */
+    retentionPerKind?: number;
+  };
   defaultLocale?: Locale;
   carrierHint?: 'ipc' | 'ws' | 'memory';
   nativeBinding?: string;
@@ -90,15 +99,9 @@ export function targetsFromEnv(
   return { ...DEFAULT_TARGETS, acknowledgeSec: { 1: n, 2: n, 3: n, 4: n, 5: n } };
 }
 
-/**
- * `CONSOLE_DUTY_ROLE=supervisor` opens this console's duty session as a supervisor (值班主管). Until operator
- * accounts exist it is how a supervisor edits playbooks and contacts and schedules drills on a console, and how
- * the end-to-end tests reach those screens.
- */
-export function dutyOperatorFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): OperatorView | undefined {
-  if (env.CONSOLE_DUTY_ROLE === 'supervisor')
-    return { id: 'duty-supervisor', name: '值班主管', role: 'supervisor' };
-  return undefined;
+/** `CONSOLE_LOCK_MIN=N`: minutes without input before the console's screen locks (1–240; default 10). */
+export function dutyFromEnv(env: Record<string, string | undefined> = process.env): ConsoleConfig['duty'] {
+  const n = Number(env.CONSOLE_LOCK_MIN);
+  if (!env.CONSOLE_LOCK_MIN || !Number.isInteger(n) || n < 1 || n > 240) return undefined;
+  return { lockAfterMin: n };
 }

@@ -39,7 +39,12 @@ import { AlarmService, type Actor } from './alarms/service';
 import { appendAudit, verifyAudit } from './audit/audit';
 import type { AlarmView, StreamStatus } from '../../shared/contract';
 import { saveSnapshot } from './streams/snapshot';
-import { writeDutyLog } from './duty/duty-log';
+import { enforceDutyRetention, writeDutyLog } from './duty/duty-log';
+import { AutomaticDutyEntries } from './duty/automatic';
+import { dutyHandlers } from './duty/handlers';
+import { OperatorAccounts } from './operators/accounts';
+import { ShiftService } from './shift/shifts';
+import { pickText } from '../../shared/domain/text';
 import { GuardService, type GuardSettings } from './guards/service';
 import type { SiteFile } from '../../shared/domain/site';
 import { PatrolEngine } from './guards/patrol';
@@ -203,7 +208,9 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     onDisaster: (mode) => bus.emit('alarms.disaster', mode),
     kickOutbox: () => hub.kick(),
     targets: config.alarmTargets,
-    dutyLog: (trx, entry) => writeDutyLog(trx, { at: clock.now(), ...entry }),
+    dutyLog: async (trx, entry) => {
+      await writeDutyLog(trx, { at: clock.now(), ...entry });
+    },
   });
   await alarms.start();
   const alarmFlushTimer = clock.setInterval(() => {
@@ -248,6 +255,15 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
 
   const cameras = new CameraRegistry(db, loaded.site);
   await cameras.load();
+  const automaticDuty = new AutomaticDutyEntries({
+    db,
+    clock,
+    log: log.child('duty'),
+    cameraName: (id) => {
+      const name = cameras.find(id)?.name;
+      return name ? pickText(name, 'zh-CN') : id;
+    },
+  });
   const gateway = new StreamGateway({
     cameras: cameras.list(),
     clock,
@@ -260,6 +276,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     idleStopMs: config.streams?.idleStopMs,
     onStatus: (streams) => {
       cameraEngine(streams);
+      automaticDuty.streams(streams);
       bus.emit('streams.status', { streams });
     },
   });
@@ -308,7 +325,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     log: log.child('hub'),
     socketFactory: config.socketFactory ?? defaultSocketFactory,
     demo: Boolean(demoHub),
-    appliers: [guards.hubApplier, alarms.hubApplier],
+    appliers: [guards.hubApplier, alarms.hubApplier, automaticDuty.deviceApplier],
     onEvent: (event) => {
       // Guards reach renderers through the batched `guards.changed`.
       if (event.kind === 'position' || event.kind === 'guard') return;
@@ -317,7 +334,10 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       if (event.kind === 'alarm') return;
       bus.emit('hub.event', event);
     },
-    onStatus: (status) => bus.emit('hub.status', status),
+    onStatus: (status) => {
+      automaticDuty.hubStatus(status);
+      bus.emit('hub.status', status);
+    },
     onProblem: (message) => notify('error', 'hub', message),
   });
 
@@ -331,7 +351,6 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     startedAt,
     defaultLocale: config.defaultLocale ?? DEFAULT_LOCALE,
   };
-  const dutyOperator: OperatorView = config.dutyOperator ?? { id: 'duty', name: '值班员', role: 'operator' };
   const playbooks = await createPlaybooks({
     db,
     clock,
@@ -354,8 +373,71 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     },
     reportFont: config.reportFont,
   });
+  const accounts = new OperatorAccounts({
+    db,
+    clock,
+    ids,
+    hashParams: config.duty?.hashParams,
+    lockout: config.duty?.lockout,
+  });
+  const shifts = new ShiftService({
+    db,
+    clock,
+    ids,
+    onChanged: (shift) => bus.emit('shift.changed', shift),
+    facts: {
+      openAlarms: async () =>
+        (await alarms.openAlarms()).map((a) => ({
+          id: a.id,
+          type: a.type,
+          priority: a.priority,
+          state: a.state,
+          receivedAt: a.receivedAt,
+          ...(a.zone ? { zone: a.zone } : {}),
+        })),
+      offlineCameras: () =>
+        automaticDuty.offlineCameras().map(({ id, since }) => {
+          const name = cameras.find(id)?.name;
+          const error = gateway.statuses().find((x) => x.cameraId === id && x.error)?.error;
+          return {
+            id,
+            since,
+            name: name ? pickText(name, 'zh-CN') : id,
+            ...(error ? { reason: error } : {}),
+          };
+        }),
+      // Drills scheduled up to a day ahead (or overdue and not yet run) are the next shift's to run.
+      drillsDue: async () =>
+        (await playbooks.service.drills())
+          .filter((d) => d.state === 'scheduled' && d.scheduledAt <= clock.now() + 24 * 3600 * 1000)
+          .map((d) => ({ key: d.id, due: d.scheduledAt, text: d.title })),
+      targets: () => alarms.responseTargets,
+    },
+  });
+  const retention = async () => {
+    try {
+      const { removed, backup } = await enforceDutyRetention(db, {
+        capPerKind: config.duty?.retentionPerKind ?? 200_000,
+        backupsDir,
+        at: clock.now(),
+      });
+      if (removed > 0) log.info('duty log pruned after a backup', { removed, backup });
+    } catch (err) {
+      log.error('duty log retention failed', { error: (err as Error).message });
+    }
+  };
+  if (persistent) await retention();
+  const retentionTimer = persistent ? clock.setInterval(() => void retention(), 24 * 3600 * 1000) : undefined;
 
   const handlers: Handlers = {
+    ...dutyHandlers({
+      db,
+      clock,
+      accounts,
+      shifts,
+      lockAfterMin: config.duty?.lockAfterMin ?? 10,
+      siteName: (locale) => pickText(loaded.site.name, locale),
+    }),
     'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
     'session.current': (_input, { session }) => ({ operator: session.operator }),
     'site.get': () => ({
@@ -484,7 +566,25 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     },
     ...playbooks.handlers,
   };
-  const router = createRouter(handlers, log.child('router'));
+  // A refused call is audited: someone tried something their role does not allow.
+  const router = createRouter(handlers, log.child('router'), ({ method, session, code }) =>
+    db
+      .transaction((trx) =>
+        appendAudit(trx, {
+          at: clock.now(),
+          actorId: session.operator?.id ?? 'anonymous',
+          actorName: session.operator?.name ?? 'anonymous',
+          action: 'call.refused',
+          target: method,
+          details: {
+            code,
+            carrier: session.carrier,
+            ...(session.operator ? { role: session.operator.role } : {}),
+          },
+        }),
+      )
+      .catch((err: Error) => log.error('auditing a refused call failed', { error: err.message })),
+  );
 
   async function camerasChanged(cameraId: string): Promise<void> {
     gateway.setCameras(cameras.list());
@@ -554,7 +654,8 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     openSession: (carrier, operator) => ({
       id: ids(),
       carrier,
-      operator: operator === undefined ? dutyOperator : operator,
+      // Windows and browser tabs start signed out; tests may pass the operator a session acts as.
+      operator: operator ?? null,
     }),
     async stop() {
       if (stopped) return;
@@ -564,6 +665,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       patrols.stop();
       await osmand?.stop();
       if (backupTimer) clock.clearInterval(backupTimer);
+      if (retentionTimer) clock.clearInterval(retentionTimer);
       clock.clearInterval(alarmFlushTimer);
       clock.clearInterval(cameraEngineTimer);
       alarms.stop();

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../core';
-import { targetsFromEnv } from '../core/config';
+import { targetsFromEnv, dutyFromEnv } from '../core/config';
 import { parseConsoleArgs, pickConsoleArgs } from '../core/args';
 import type { Session } from '../core/router/router';
 import { createLogger } from '../core/util/log';
@@ -135,6 +135,7 @@ async function start(): Promise<void> {
     osmand: args.osmand,
     carrierHint: 'ipc',
     alarmTargets: targetsFromEnv(),
+    duty: dutyFromEnv(),
     nativeBinding: process.env.CONSOLE_SQLITE_BINDING,
     log,
   });
@@ -160,7 +161,9 @@ async function start(): Promise<void> {
 
   running.bus.subscribe((name, payload) => {
     for (const win of windows) {
-      if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+      // Like the web host: events go only to windows with an operator signed in.
+      if (!win.isDestroyed() && sessions.get(win.webContents.id)?.operator)
+        win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
     }
   });
 

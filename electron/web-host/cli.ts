@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConsoleCore } from '../core';
 import { ArgsError, parseConsoleArgs } from '../core/args';
-import { defaultDataDir, dutyOperatorFromEnv, targetsFromEnv } from '../core/config';
+import { defaultDataDir, targetsFromEnv, dutyFromEnv } from '../core/config';
 import { DatabaseTooNewError } from '../core/db/database';
 import { SiteFileError } from '../core/site/load-site';
 import { createLogger } from '../core/util/log';
@@ -44,7 +44,7 @@ export async function runWebHost(argv: string[]): Promise<void> {
       osmand: args.osmand,
       carrierHint: 'ws',
       alarmTargets: targetsFromEnv(),
-      dutyOperator: dutyOperatorFromEnv(),
+      duty: dutyFromEnv(),
       log,
     });
   } catch (err) {

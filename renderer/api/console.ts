@@ -13,6 +13,7 @@ import {
   type StoredHubEvent,
   type StreamStatus,
   type SystemInfo,
+  type ShiftView,
 } from '../../shared/contract';
 import { DEFAULT_GUARD_THRESHOLDS, type GuardThresholds } from '../../shared/domain/guards';
 import { createStore, type Store } from './store';
@@ -52,8 +53,38 @@ export interface ConsoleModel {
   selectedAlarm: Store<string | null>;
   /** Where the video gateway is (loopback WebSocket + token). */
   video: Store<{ url: string; token: string } | null>;
+  /** First start and lock-screen settings; known before anyone signs in. */
+  auth: Store<{ needsSetup: boolean; lockAfterMin: number } | null>;
+  /** The open shift and who is on duty. */
+  shift: Store<ShiftView | null>;
+  /** The screen lock: the session stays signed in (alarms keep coming), the console is covered. */
+  locked: Store<boolean>;
+  /** After sign-in, first start, switch or handover: remember the window, load everything. */
+  signedIn(result: { operator: OperatorView; resumeToken: string }): Promise<void>;
+  signedOut(): void;
   dispose(): void;
 }
+
+const RESUME_KEY = 'console.resume';
+const LOCKED_KEY = 'console.locked';
+/** Per tab (sessionStorage): a reload signs the same operator back in, a new browser does not. */
+const stored = {
+  get: (key: string) => {
+    try {
+      return window.sessionStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  },
+  set: (key: string, value: string | null) => {
+    try {
+      if (value === null) window.sessionStorage.removeItem(key);
+      else window.sessionStorage.setItem(key, value);
+    } catch {
+      // Storage can be unavailable (private mode): the window then asks for a sign-in after a reload.
+    }
+  },
+};
 
 export const streamKey = (cameraId: string, profile: string) => `${cameraId}/${profile}`;
 
@@ -79,6 +110,11 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
     escalations: createStore<Record<string, AlarmView>>({}),
     selectedAlarm: createStore<string | null>(null),
     video: createStore<{ url: string; token: string } | null>(null),
+    auth: createStore<{ needsSetup: boolean; lockAfterMin: number } | null>(null),
+    shift: createStore<ShiftView | null>(null),
+    locked: createStore<boolean>(stored.get(LOCKED_KEY) === '1'),
+    signedIn: async () => undefined,
+    signedOut: () => undefined,
     dispose: () => undefined,
   };
 
@@ -116,10 +152,24 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
     });
 
   // Everything is (re)loaded whenever the link to the core opens, so a reconnect never leaves stale views.
+  // A new connection is signed out: the tab's resume token signs it back in before anything else loads.
   const loadSnapshot = async () => {
-    const [info, session, site, hub, recent, guards, notices, video, streams, open, patrols] =
+    const [info, auth] = await Promise.all([client.call('system.info'), client.call('auth.status')]);
+    model.info.set(info);
+    model.auth.set(auth);
+    const token = stored.get(RESUME_KEY);
+    if (token) {
+      const resumed = await client.invoke('auth.resume', { token });
+      if (!resumed.ok) stored.set(RESUME_KEY, null);
+    }
+    const { operator } = await client.call('session.current');
+    model.operator.set(operator);
+    if (!operator) return;
+    await loadOperatorData();
+  };
+  const loadOperatorData = async () => {
+    const [session, site, hub, recent, guards, notices, video, streams, open, shift, patrols] =
       await Promise.all([
-        client.call('system.info'),
         client.call('session.current'),
         client.call('site.get'),
         client.call('hub.status'),
@@ -129,13 +179,14 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
         client.call('streams.endpoint'),
         client.call('streams.list'),
         client.call('alarms.open'),
+        client.call('shift.current'),
         client.call('patrols.status'),
       ]);
+    model.shift.set(shift);
     mergeAlarms(open.alarms, true);
     model.alarmMeta.set({ targets: open.targets, disaster: open.disaster, mutedUntil: open.mutedUntil });
     model.video.set((prev) => (prev && prev.url === video.url && prev.token === video.token ? prev : video));
     mergeStreams(streams.streams);
-    model.info.set(info);
     model.operator.set(session.operator);
     model.site.set(site);
     model.hub.set(hub);
@@ -176,6 +227,8 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
       model.alarmMeta.set((prev) => (prev ? { ...prev, mutedUntil: until } : prev)),
     ),
     client.on('notice', (n) => model.notices.set((prev) => [...prev.slice(-49), n])),
+    client.on('shift.changed', (shift) => model.shift.set(shift)),
+    model.locked.subscribe(() => stored.set(LOCKED_KEY, model.locked.get() ? '1' : null)),
     transport.onLink((state) => {
       model.link.set(state);
       if (state === 'open') {
@@ -185,6 +238,21 @@ export function createConsoleModel(transport: RendererTransport = pickTransport(
       }
     }),
   ];
+  model.signedIn = async ({ operator, resumeToken }) => {
+    stored.set(RESUME_KEY, resumeToken);
+    model.locked.set(false);
+    model.operator.set(operator);
+    model.auth.set((prev) => (prev ? { ...prev, needsSetup: false } : prev));
+    await loadOperatorData();
+  };
+  model.signedOut = () => {
+    stored.set(RESUME_KEY, null);
+    model.locked.set(false);
+    model.operator.set(null);
+    model.alarms.set({});
+    model.escalations.set({});
+    model.selectedAlarm.set(null);
+  };
   model.dispose = () => offs.forEach((off) => off());
   return model;
 }

@@ -9,6 +9,8 @@ import { IncidentPanel } from '../features/incident/IncidentPanel';
 import { SiteMap } from '../features/site-map/SiteMap';
 import { AlarmBanners } from '../features/alarms/Banners';
 import { useAlarmSound } from '../features/alarms/useAlarmSound';
+import { LockScreen, useIdleLock } from '../features/duty/LockScreen';
+import { SignIn } from '../features/duty/SignIn';
 import { i18next, setLocale } from './i18n';
 import { theme } from './theme';
 import { TopBar } from './TopBar';
@@ -39,13 +41,18 @@ export function App({ model, popout = false }: { model: ConsoleModel; popout?: b
 }
 
 function PopOut({ model }: { model: ConsoleModel }) {
+  const operator = useStore(model.operator);
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />
       <ConsoleContext.Provider value={model}>
-        <Box sx={{ height: '100vh', display: 'grid', gridTemplateAreas: '"wall"', p: 0.5 }}>
-          <CameraWall popout />
-        </Box>
+        {operator ? (
+          <Box sx={{ height: '100vh', display: 'grid', gridTemplateAreas: '"wall"', p: 0.5 }}>
+            <CameraWall popout />
+          </Box>
+        ) : (
+          <SignIn />
+        )}
         <Notices model={model} />
       </ConsoleContext.Provider>
     </ThemeProvider>
@@ -54,6 +61,11 @@ function PopOut({ model }: { model: ConsoleModel }) {
 
 function Sound() {
   useAlarmSound();
+  return null;
+}
+
+function IdleLock() {
+  useIdleLock();
   return null;
 }
 
@@ -76,6 +88,18 @@ function Console({ model }: { model: ConsoleModel }) {
     i18next.on('languageChanged', onChange);
     return () => i18next.off('languageChanged', onChange);
   }, [model, operator]);
+
+  if (!operator) {
+    // Signed out: only the sign-in (or first-start) form; nothing of the site before someone signs in.
+    return (
+      <ThemeProvider theme={theme}>
+        <CssBaseline />
+        <ConsoleContext.Provider value={model}>
+          <SignIn />
+        </ConsoleContext.Provider>
+      </ThemeProvider>
+    );
+  }
 
   return (
     <ThemeProvider theme={theme}>
@@ -106,6 +130,9 @@ function Console({ model }: { model: ConsoleModel }) {
         <Notices model={model} />
         {/* Only the main window sounds: a pop-out wall must not double the alarm tones. */}
         <Sound />
+        {/* Drawn over the console; the tones above keep sounding while it is locked. */}
+        <LockScreen />
+        <IdleLock />
       </ConsoleContext.Provider>
     </ThemeProvider>
   );

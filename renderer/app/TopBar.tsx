@@ -5,6 +5,7 @@ import { useStore } from '../api/store';
 import { bandAt, bandSpan } from '../../shared/domain/shift';
 import { formatClock, useLocale, useNow, useText } from './hooks';
 import { setLocale } from './i18n';
+import { DutyMenu } from '../features/duty/DutyMenu';
 
 const HUB_COLOURS = { connected: 'success', connecting: 'warning', offline: 'error' } as const;
 
@@ -12,7 +13,6 @@ export function TopBar() {
   const { t } = useTranslation();
   const model = useConsole();
   const hub = useStore(model.hub);
-  const operator = useStore(model.operator);
   const site = useStore(model.site);
   const link = useStore(model.link);
   const locale = useLocale();
@@ -77,12 +77,7 @@ export function TopBar() {
           {t(band === 'day' ? 'topbar.shiftDay' : 'topbar.shiftNight')} {bandSpan(minute)}
         </Typography>
       </Box>
-      <Box data-testid="operator" sx={{ textAlign: 'right' }}>
-        <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
-          {t('topbar.operator')}
-        </Typography>
-        <Typography sx={{ fontWeight: 600 }}>{operator?.name ?? '—'}</Typography>
-      </Box>
+      <DutyMenu />
       <Typography
         data-testid="clock"
         sx={{ fontSize: '1.6rem', fontWeight: 700, fontVariantNumeric: 'tabular-nums' }}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlarmView, DisasterMode } from './alarms';
+import { dutyEvents } from './duty';
 import { guardEvents } from './guards';
 import { playbookEvents } from './playbooks';
 import { CameraView, HubStatus, Notice, StoredHubEvent, StreamStatus } from './views';
@@ -21,6 +22,7 @@ export const events = {
   /** Every watched stream, at most once a second, and at once on a state change. */
   'streams.status': z.object({ streams: z.array(StreamStatus) }),
   ...playbookEvents,
+  ...dutyEvents,
 };
 
 export type Events = typeof events;

@@ -6,5 +6,6 @@ export * from './hub';
 export * from './wire';
 export * from './client';
 export * from './alarms';
+export * from './duty';
 export * from './guards';
 export * from './playbooks';

@@ -19,6 +19,7 @@ import { AlarmEventView, AlarmView, DisasterMode, Targets, alarmInputs } from '.
 import { CameraDef, StreamProfile, StreamUrl } from '../domain/site';
 import { Locale } from '../domain/text';
 import { playbookMethods } from './playbooks';
+import { dutyMethods } from './duty';
 
 const Empty = z.object({}).strict();
 const Done = z.object({ done: z.literal(true) });
@@ -298,6 +299,7 @@ export const methods = {
     summary: "Store one of the signed-in operator's preferences.",
   }),
   ...playbookMethods,
+  ...dutyMethods,
 };
 
 export type Methods = typeof methods;

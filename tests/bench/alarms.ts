@@ -52,6 +52,7 @@ import { io, type Socket } from 'socket.io-client';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { createLogger, type LogLine } from '../../electron/core/util/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
+import { signInBench } from './lib/sign-in';
 import type { AlarmView } from '../../shared/contract';
 import type { HubDbStats, PublishReport } from './lib/alarm-hub-process';
 import { BINDING, INSTALL_OBSERVER, PageRecord, STOP_OBSERVER, type PageReport } from './lib/alarm-page';
@@ -409,6 +410,7 @@ async function startStack(
     );
   }
   await page.goto(host.url, { waitUntil: 'load' });
+  await signInBench(core, page);
   if (variant.css) await page.addStyleTag({ content: variant.css });
   await page.waitForSelector('[data-testid=alarm-open-count]', { timeout: 30_000 });
   await until(

@@ -30,6 +30,7 @@ import { chromium } from 'playwright-core';
 import type { SiteFileInput } from '../../shared/domain/site';
 import { distanceM, lerp, type LatLon } from '../../shared/domain/geo';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/tools';
+import { ACCOUNTS, provisionAccounts } from '../support/accounts';
 import { procTable } from './lib/proc';
 import { summariseProfile, type CpuProfile } from './lib/profile';
 
@@ -171,7 +172,12 @@ async function main(): Promise<void> {
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  // The console starts signed out: accounts through its own API, then the sign-in form, before measuring.
+  await provisionAccounts(url);
   await page.goto(url);
+  await page.getByTestId('signin-username').fill(ACCOUNTS.operator.username);
+  await page.getByTestId('signin-password').fill(ACCOUNTS.operator.password);
+  await page.getByTestId('signin-submit').click();
   await page
     .locator('[data-testid="guard-marker"]')
     .first()

@@ -42,6 +42,7 @@ import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { createLogger, type LogLine } from '../../electron/core/util/log';
 import { ffmpegArgs, ffmpegMajorVersion } from '../../electron/core/streams/ffmpeg';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
+import { signInBench } from './lib/sign-in';
 import { WebSocket, WebSocketServer } from 'ws';
 import { inspectPacket, TsPacketizer } from '../../electron/core/streams/mpegts';
 import {
@@ -1101,6 +1102,7 @@ async function latencyPhase(browser: Browser, rtsp: RtspServer, opts: Options, r
   };
   const pageErrors: string[] = [];
   const page = await openPage(browser, opts, app.host.url, pageErrors);
+  await signInBench(app.core, page);
   await page.locator('[data-testid=layout-1]').click();
   const grid = '[data-testid=wall-grid] [data-testid=camera-tile]';
   await waitAttr(page, grid, 'data-status', 'live', 30_000, 'the grid tile to be live');
@@ -1395,6 +1397,7 @@ async function wallPhase(browser: Browser, opts: Options, result: Result, tmp: s
   const app = await startConsole('wall', sitePath, opts);
   const pageErrors: string[] = [];
   const page = await openPage(browser, opts, app.host.url, pageErrors);
+  await signInBench(app.core, page);
   await page.locator('[data-testid=layout-16]').click();
   const tiles = '[data-testid=wall-grid] [data-testid=camera-tile]';
   const snapshot = async () =>

@@ -5,6 +5,8 @@ import { connectInMemory } from '../../electron/core/carriers/memory';
 import { createLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
 
+const duty = { id: 'duty', name: '值班员', role: 'operator' } as const;
+
 describe('router over the in-memory carrier', () => {
   let core: ConsoleCore;
   let tmp: ReturnType<typeof tempDir>;
@@ -25,7 +27,7 @@ describe('router over the in-memory carrier', () => {
   });
 
   it('answers a valid call with an ok envelope whose value matches the contract', async () => {
-    const { client, close } = connectInMemory(core.router, core.bus, core.openSession('memory'));
+    const { client, close } = connectInMemory(core.router, core.bus, core.openSession('memory', duty));
     const info = await client.call('system.info');
     expect(info.product).toBe('Control Room Console');
     expect(info.carrier).toBe('memory');
@@ -34,7 +36,7 @@ describe('router over the in-memory carrier', () => {
   });
 
   it('refuses an unknown method with unknown_method', async () => {
-    const env = await core.router.call('alarms.deleteEverything', {}, core.openSession('memory'));
+    const env = await core.router.call('alarms.deleteEverything', {}, core.openSession('memory', duty));
     expect(env).toEqual({
       ok: false,
       error: { code: 'unknown_method', message: 'There is no method "alarms.deleteEverything".' },
@@ -42,7 +44,7 @@ describe('router over the in-memory carrier', () => {
   });
 
   it('refuses invalid input with the path of the bad field, and never runs the service', async () => {
-    const session = core.openSession('memory');
+    const session = core.openSession('memory', duty);
     const env = await core.router.call('events.recent', { limit: 100000 }, session);
     expect(env.ok).toBe(false);
     if (env.ok) return;
@@ -58,7 +60,7 @@ describe('router over the in-memory carrier', () => {
   });
 
   it('refuses extra fields instead of silently dropping them', async () => {
-    const env = await core.router.call('system.info', { admin: true }, core.openSession('memory'));
+    const env = await core.router.call('system.info', { admin: true }, core.openSession('memory', duty));
     expect(env.ok).toBe(false);
   });
 
@@ -108,7 +110,7 @@ describe('router over the in-memory carrier', () => {
   });
 
   it('never lets stream credentials reach the renderer', async () => {
-    const { client, close } = connectInMemory(core.router, core.bus, core.openSession('memory'));
+    const { client, close } = connectInMemory(core.router, core.bus, core.openSession('memory', duty));
     const site = await client.call('site.get');
     expect(site.cameras.length).toBeGreaterThanOrEqual(8);
     expect(JSON.stringify(site)).not.toMatch(/devices|guard-phone/);

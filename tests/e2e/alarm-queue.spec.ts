@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { CHROMIUM, requireTool } from '../support/tools';
-import { collectPageErrors, expect, startConsole, test } from './fixtures';
+import { collectPageErrors, expect, startConsole, test, signIn } from './fixtures';
 
 test('alarm queue: demo alarms in order, keyboard-only handling, history, escalation', async ({
   page,
@@ -12,7 +12,7 @@ test('alarm queue: demo alarms in order, keyboard-only handling, history, escala
   const app = await startConsole([], { CONSOLE_ACK_TARGET_SEC: '5' });
   try {
     const errors = collectPageErrors(page);
-    await page.goto(app.url);
+    await signIn(page, app);
     const rows = page.getByTestId('alarm-row');
 
     // Demo alarms arrive and the queue is ordered by priority, then by how long each has waited.
@@ -85,7 +85,7 @@ test('alarm-linked video: an alarm with cameras shows them on the wall until it 
   testInfo.skip(!chromium.available, chromium.reason);
   const app = await startConsole();
   try {
-    await page.goto(app.url);
+    await signIn(page, app);
     await expect(page.getByTestId('hub-status')).toHaveAttribute('data-state', 'connected');
     // A fire reported at the south gate: the most urgent alarm, with the gate's cameras.
     await page.getByTestId('alarm-manual').click();

@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { rtspServerAvailable, startRtspServer, type RtspServer } from '../support/rtsp-camera';
 import { requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
-import { collectPageErrors, expect, startConsole, test } from './fixtures';
+import { collectPageErrors, expect, startConsole, test, signIn } from './fixtures';
 
 const demo = resolve(import.meta.dirname, '../../resources/demo-site');
 
@@ -80,7 +80,7 @@ test.describe('camera wall', () => {
     const app = await startConsole(['--site', writeSite(tmp.dir, rtsp)]);
     try {
       const errors = collectPageErrors(page);
-      await page.goto(app.url);
+      await signIn(page, app);
       await page.getByTestId('layout-4').click();
       await expectAllDecoding(page, 4);
       await page.screenshot({ path: testInfo.outputPath('wall-4.png') });

@@ -1,40 +1,10 @@
 import { freePort } from '../support/rtsp-camera';
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CHROMIUM, requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
-import { expect, startConsole, test } from './fixtures';
-
-const root = resolve(import.meta.dirname, '../..');
-
-/** The site hub as its own process, so the test can take it away and bring it back. */
-function startHub(port: number, db: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'electron/core/demo/hub-cli.ts',
-      '--port',
-      String(port),
-      '--db',
-      db,
-      '--token',
-      'e2e',
-      '--alarms',
-      '3',
-      '--rate',
-      '5',
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolveHub, reject) => {
-    child.stdout!.on('data', (d: Buffer) => /READY/.test(d.toString()) && resolveHub(child));
-    child.once('exit', (code) => reject(new Error(`hub exited ${code}`)));
-  });
-}
+import { expect, startConsole, startHubProcess, test, signIn } from './fixtures';
 
 test('the hub goes away: offline since hh:mm, work goes on, the outbox drains when it returns', async ({
   page,
@@ -45,10 +15,10 @@ test('the hub goes away: offline since hh:mm, work goes on, the outbox drains wh
   const tmp = tempDir('offline-e2e-');
   const port = await freePort();
   const hubDb = join(tmp.dir, 'hub.sqlite');
-  let hub = await startHub(port, hubDb);
+  let hub = await startHubProcess(port, hubDb);
   const app = await startConsole(['--hub', `http://127.0.0.1:${port}`, '--hub-token', 'e2e']);
   try {
-    await page.goto(app.url);
+    await signIn(page, app);
     const status = page.getByTestId('hub-status');
     await expect(status).toHaveAttribute('data-state', 'connected');
     await expect(page.getByTestId('alarm-row')).toHaveCount(3);
@@ -68,7 +38,7 @@ test('the hub goes away: offline since hh:mm, work goes on, the outbox drains wh
     await expect(status).toHaveAttribute('data-outbox', '1');
     await expect(status).toContainText('待上传 1 条');
 
-    hub = await startHub(port, hubDb);
+    hub = await startHubProcess(port, hubDb);
     await expect(status).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
     await expect(status).toHaveAttribute('data-outbox', '0');
     const db = new Database(hubDb, { readonly: true });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Download, Page, TestInfo } from '@playwright/test';
 import { CHROMIUM, commandExists, requireTool } from '../support/tools';
-import { collectPageErrors, expect, startConsole, test } from './fixtures';
+import { collectPageErrors, expect, signIn, startConsole, test } from './fixtures';
 
 /** Saves the PDF the page offered as a download and reads its text back with pdftotext. */
 async function pdfText(download: Download, path: string): Promise<string> {
@@ -37,7 +37,7 @@ test('fire playbook: suggested by the alarm, walked end to end, 119 call card, i
   const app = await startConsole();
   try {
     const errors = collectPageErrors(page);
-    await page.goto(app.url);
+    await signIn(page, app);
     await expect(page.getByTestId('hub-status')).toHaveAttribute('data-state', 'connected');
     await raiseFire(page, '南门岗亭冒烟');
     await page.getByTestId('alarm-row').filter({ hasText: '南门岗亭冒烟' }).dblclick();
@@ -156,11 +156,11 @@ test('drill: scheduled, reminded, run as DRILL with simulated calls and roll-cal
 }, testInfo) => {
   test.setTimeout(180_000);
   tools(testInfo);
-  // A supervisor's desk (until operator accounts exist): drills are scheduled by a supervisor.
-  const app = await startConsole([], { CONSOLE_DUTY_ROLE: 'supervisor' });
+  // Drills are scheduled by a supervisor: sign in as one.
+  const app = await startConsole();
   try {
     const errors = collectPageErrors(page);
-    await page.goto(app.url);
+    await signIn(page, app, { role: 'supervisor' });
     await expect(page.getByTestId('hub-status')).toHaveAttribute('data-state', 'connected');
     await page.getByTestId('open-drills').click();
     const dialog = page.getByTestId('drills-dialog');

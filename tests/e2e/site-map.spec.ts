@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { freePort } from '../support/rtsp-camera';
 import { CHROMIUM, requireTool } from '../support/tools';
-import { collectPageErrors, expect, startConsole, test, type RunningConsole } from './fixtures';
+import { collectPageErrors, expect, signIn, startConsole, test, type RunningConsole } from './fixtures';
 
 /** A console whose guards' phone endpoint (OsmAnd) listens on a free loopback port, for reports from the test. */
 const withPhones = test.extend<{ phones: RunningConsole & { osmandPort: number } }>({
@@ -23,7 +23,7 @@ test('demo guards move on the map; layers switch and follow the operator; a came
 }, testInfo) => {
   const errors = collectPageErrors(page);
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.goto(consoleApp.url);
+  await signIn(page, consoleApp);
   const map = page.getByTestId('site-map');
 
   const patrolling = map.locator('[data-testid="guard-marker"][data-status="on_patrol"]').first();
@@ -72,7 +72,7 @@ test('dispatch from an alarm: a suggested guard is sent, the alarm and his marke
 }, testInfo) => {
   const errors = collectPageErrors(page);
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.goto(consoleApp.url);
+  await signIn(page, consoleApp);
   const map = page.getByTestId('site-map');
   await expect(map.getByTestId('guard-marker').first()).toBeVisible({ timeout: 20_000 });
 
@@ -116,7 +116,7 @@ test('D in the queue opens the guard picker with the keyboard on the best guard'
 }) => {
   const errors = collectPageErrors(page);
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.goto(consoleApp.url);
+  await signIn(page, consoleApp);
   const row = page.getByTestId('alarm-row').first();
   await expect(row).toBeVisible({ timeout: 30_000 });
   const alarmId = (await row.getAttribute('data-alarm-id'))!;
@@ -139,7 +139,7 @@ test('replay a guard track: load the last hour, move the slider, the replay mark
 }, testInfo) => {
   const errors = collectPageErrors(page);
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.goto(consoleApp.url);
+  await signIn(page, consoleApp);
   const map = page.getByTestId('site-map');
   const marker = map.locator('[data-testid="guard-marker"][data-status="on_patrol"]').first();
   await expect(marker).toBeVisible({ timeout: 20_000 });
@@ -180,7 +180,7 @@ withPhones(
   async ({ page, phones }) => {
     const errors = collectPageErrors(page);
     await page.setViewportSize({ width: 1920, height: 1080 });
-    await page.goto(phones.url);
+    await signIn(page, phones);
     const map = page.getByTestId('site-map');
     await expect(map.getByTestId('guard-marker').first()).toBeVisible({ timeout: 20_000 });
 

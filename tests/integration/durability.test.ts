@@ -94,7 +94,11 @@ describe('durability: backups and recovery from a damaged database', () => {
       expect(aside.some((f) => f.endsWith('.sqlite'))).toBe(true);
       const outbox = (await second.db('outbox').orderBy('id').pluck('key')) as string[];
       expect(outbox).toEqual(['unsent-1', 'unsent-2']);
-      const notices = await second.router.call('notices.recent', {}, second.openSession('memory'));
+      const notices = await second.router.call(
+        'notices.recent',
+        {},
+        second.openSession('memory', { id: 'duty', name: '值班员', role: 'operator' }),
+      );
       const messages = notices.ok
         ? (notices.value as { notices: Notice[] }).notices.map((n) => n.message)
         : [];

@@ -273,7 +273,11 @@ describe('console against a misbehaving hub', () => {
     const rows = (await core.db('hub_events').orderBy('seq').pluck('kind')) as string[];
     expect(rows).toEqual(['_rejected', 'device']);
     expect(notices.join()).toMatch(/sequence 1.*data.type/);
-    const recent = await core.router.call('events.recent', {}, core.openSession('memory'));
+    const recent = await core.router.call(
+      'events.recent',
+      {},
+      core.openSession('memory', { id: 'duty', name: '值班员', role: 'operator' }),
+    );
     expect(recent).toMatchObject({ ok: true, value: { events: [{ seq: 2, kind: 'device' }] } });
     await core.stop();
   });

@@ -26,16 +26,14 @@ interface AuditRow {
 
 /** The hash covers every field and the previous hash, so any edit, insertion or removal breaks the chain. */
 export function entryHash(prevHash: string, row: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>): string {
-  const canonical = JSON.stringify([
-    prevHash,
-    row.at,
-    row.actor_id,
-    row.actor_name,
-    row.action,
-    row.target,
-    row.details,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return chainHash(prevHash, [row.at, row.actor_id, row.actor_name, row.action, row.target, row.details]);
+}
+
+/** One link of a hash chain: SHA-256 over the previous hash and the fields, as canonical JSON. */
+export function chainHash(prevHash: string, fields: readonly unknown[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify([prevHash, ...fields]))
+    .digest('hex');
 }
 
 /** Appends inside the caller's transaction: the change and its audit entry commit together. */

@@ -15,6 +15,8 @@ export function attachFrameEndpoint(options: {
 }): { receive(text: string): void; close(): void } {
   const { router, bus, session, send } = options;
   const unsubscribe = bus.subscribe((name: EventName, payload: unknown) => {
+    // Alarms, positions and the rest are for operators on duty, not for a signed-out window.
+    if (!session.operator) return;
     const frame: ServerFrame = { t: 'event', name, payload };
     send(JSON.stringify(frame));
   });

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { guardsMigration } from '../guards/migration';
 import { playbooksMigration } from '../playbooks/migration';
+import { DUTY_MIGRATION } from '../duty/migration';
 
 export interface Migration {
   version: number;
@@ -181,6 +182,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   guardsMigration,
   playbooksMigration,
+  DUTY_MIGRATION,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

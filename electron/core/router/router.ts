@@ -63,7 +63,7 @@ function refuse(
 export function createRouter(
   handlers: Handlers,
   log: Logger,
-  onRefusal?: (info: RefusalInfo) => void,
+  onRefusal?: (info: RefusalInfo) => void | Promise<void>,
 ): Router {
   return {
     async call(name, rawInput, session) {
@@ -74,11 +74,11 @@ export function createRouter(
       const def = methods[name];
       if (def.role !== 'public') {
         if (!session.operator) {
-          onRefusal?.({ method: name, session, code: 'unauthenticated' });
+          await onRefusal?.({ method: name, session, code: 'unauthenticated' });
           return refuse('unauthenticated', 'Sign in first: this needs an operator on duty.');
         }
         if (!roleAllows(session.operator.role, def.role)) {
-          onRefusal?.({ method: name, session, code: 'forbidden' });
+          await onRefusal?.({ method: name, session, code: 'forbidden' });
           log.warn('refused by role', { method: name, operator: session.operator.id, need: def.role });
           return refuse(
             'forbidden',

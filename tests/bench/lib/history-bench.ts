@@ -94,7 +94,7 @@ export async function runHistory(d: HistoryDeps): Promise<HistoryResult> {
     const coreOpenMs = Math.round(performance.now() - openedAt);
     const releaseCore = d.onCleanup('history console core', () => core.stop());
     try {
-      const session = core.openSession('memory');
+      const session = core.openSession('memory', { id: 'bench', name: 'Bench', role: 'operator' });
       let lastSql: { sql: string; bindings: unknown[] } | undefined;
       const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
         if (/from [`"]alarms[`"]/i.test(q.sql) && /resolved_at/.test(q.sql))

@@ -1,0 +1,109 @@
+import type { Knex } from 'knex';
+import type { HubStatus, StreamStatus } from '../../../shared/contract';
+import type { InboxApplier } from '../hub/inbox';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/log';
+import { writeDutyLog } from './duty-log';
+
+/**
+ * The duty-log entries the console writes by itself for things no operator action causes: the hub link lost
+ * and restored, cameras failing and recovering, devices reporting faults. Only changes are written: a camera
+ * that stays offline for a night is two entries, not one per retry.
+ */
+export class AutomaticDutyEntries {
+  private hubState: HubStatus['state'] | undefined;
+  private lostAt: number | undefined;
+  /** cameraId → offline since (ms); a camera is offline when any of its watched streams is. */
+  private cameraOffline = new Map<string, number>();
+
+  constructor(
+    private readonly o: {
+      db: Knex;
+      clock: Clock;
+      log: Logger;
+      cameraName(id: string): string;
+    },
+  ) {}
+
+  private write(entry: Parameters<typeof writeDutyLog>[1]): void {
+    void writeDutyLog(this.o.db, entry).catch((err: Error) =>
+      this.o.log.error('duty log entry failed', { kind: entry.kind, error: err.message }),
+    );
+  }
+
+  /** Connecting → connected at start is not news; losing an established link and getting it back is. */
+  hubStatus(status: HubStatus): void {
+    const was = this.hubState;
+    this.hubState = status.state;
+    if (was === 'connected' && status.state !== 'connected') {
+      this.lostAt = status.since;
+      this.write({
+        at: this.o.clock.now(),
+        kind: 'hub_link',
+        text: `lost: ${status.error ?? status.state} (${status.hub})`,
+      });
+    } else if (status.state === 'connected' && was !== 'connected' && this.lostAt !== undefined) {
+      const seconds = Math.round((this.o.clock.now() - this.lostAt) / 1000);
+      this.lostAt = undefined;
+      this.write({
+        at: this.o.clock.now(),
+        kind: 'hub_link',
+        text: `restored after ${seconds} s (${status.hub})`,
+      });
+    }
+  }
+
+  streams(streams: StreamStatus[]): void {
+    const offlineNow = new Map<string, StreamStatus>();
+    const liveNow = new Set<string>();
+    for (const s of streams) {
+      if (s.state === 'offline') offlineNow.set(s.cameraId, s);
+      else if (s.state === 'live') liveNow.add(s.cameraId);
+    }
+    for (const [cameraId, s] of offlineNow) {
+      if (this.cameraOffline.has(cameraId)) continue;
+      this.cameraOffline.set(cameraId, s.offlineSince ?? this.o.clock.now());
+      this.write({
+        at: this.o.clock.now(),
+        kind: 'camera',
+        text: `${this.o.cameraName(cameraId)} offline${s.error ? `: ${s.error}` : ''}`,
+        cameraId,
+      });
+    }
+    for (const [cameraId, since] of this.cameraOffline) {
+      if (offlineNow.has(cameraId) || !liveNow.has(cameraId)) continue;
+      this.cameraOffline.delete(cameraId);
+      const seconds = Math.round((this.o.clock.now() - since) / 1000);
+      this.write({
+        at: this.o.clock.now(),
+        kind: 'camera',
+        text: `${this.o.cameraName(cameraId)} back online after ${seconds} s`,
+        cameraId,
+      });
+    }
+  }
+
+  offlineCameras(): Array<{ id: string; since: number }> {
+    return [...this.cameraOffline].map(([id, since]) => ({ id, since }));
+  }
+
+  /** Device faults and recoveries commit with the hub event itself. */
+  readonly deviceApplier: InboxApplier = async (trx, event) => {
+    if (event.kind !== 'device') return;
+    const d = event.data;
+    const previous = (await trx('hub_events')
+      // A literal kind, so SQLite can use the partial index hub_events_device.
+      .whereRaw("kind = 'device'")
+      .andWhere('seq', '<', event.seq)
+      .whereRaw("json_extract(body, '$.deviceId') = ?", [d.deviceId])
+      .orderBy('seq', 'desc')
+      .first('body')) as { body: string } | undefined;
+    const before = previous ? (JSON.parse(previous.body) as { state: string }).state : 'ok';
+    if (before === d.state) return;
+    await writeDutyLog(trx, {
+      at: d.at,
+      kind: 'device',
+      text: `${d.deviceId} (${d.kind}${d.zone ? `, ${d.zone}` : ''}) ${d.state === 'ok' ? `recovered from ${before}` : d.state}${d.text ? `: ${d.text}` : ''}`,
+    });
+  };
+}

@@ -1,0 +1,225 @@
+import {
+  Alert,
+  Box,
+  Button,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Menu,
+  MenuItem,
+  Tooltip,
+  Typography,
+} from '@mui/material';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useConsole } from '../../api/console';
+import { useStore } from '../../api/store';
+import { DutyLogDialog } from './DutyLogDialog';
+import { HandoverDialog } from './HandoverDialog';
+import { OperatorsDialog } from './OperatorsDialog';
+import { CredentialFields, errorText } from './SignIn';
+
+type Open = 'log' | 'handover' | 'join' | 'switch' | 'operators' | null;
+
+/** A user name + password dialog: the second operator signing on, or switching who works this console. */
+function CredentialDialog(props: {
+  open: boolean;
+  title: string;
+  testId: string;
+  onClose(): void;
+  onSubmit(username: string, password: string): Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const close = () => {
+    setUsername('');
+    setPassword('');
+    setError('');
+    props.onClose();
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await props.onSubmit(username, password);
+      close();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  return (
+    <Dialog open={props.open} onClose={close} data-testid={props.testId} fullWidth maxWidth="xs">
+      <form onSubmit={submit}>
+        <DialogTitle>{props.title}</DialogTitle>
+        <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 2, pt: '8px !important' }}>
+          <CredentialFields
+            prefix={props.testId}
+            username={username}
+            password={password}
+            onUsername={setUsername}
+            onPassword={setPassword}
+            autoFocus
+          />
+          {error && <Alert severity="error">{error}</Alert>}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={close}>{t('duty.cancel')}</Button>
+          <Button
+            type="submit"
+            variant="contained"
+            disabled={!username || !password}
+            data-testid={`${props.testId}-submit`}
+          >
+            {t('duty.login')}
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}
+
+/**
+ * The top bar's duty corner: who works this console and who is on duty (warning below two), the duty log
+ * (Alt+L), handover (Alt+H), and the operator menu: second operator, switch, lock (Ctrl+Shift+L), accounts,
+ * sign out.
+ */
+export function DutyMenu() {
+  const { t } = useTranslation();
+  const model = useConsole();
+  const operator = useStore(model.operator);
+  const shift = useStore(model.shift);
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const [open, setOpen] = useState<Open>(null);
+
+  useEffect(() => {
+    const key = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const k = e.key.toLowerCase();
+      if (k === 'l') setOpen('log');
+      else if (k === 'h') setOpen('handover');
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', key);
+    return () => window.removeEventListener('keydown', key);
+  }, []);
+
+  if (!operator) return null;
+  const onDuty = shift?.onDuty ?? [];
+  const menu = (what: Open) => () => {
+    setAnchor(null);
+    setOpen(what);
+  };
+
+  return (
+    <>
+      <Tooltip
+        title={
+          <Box>
+            {onDuty.map((o) => (
+              <div key={o.operator.id}>
+                {o.operator.name} · {t(`duty.role_${o.operator.role}`)}
+              </div>
+            ))}
+            {shift?.understaffed && <div>{t('duty.understaffedHint')}</div>}
+          </Box>
+        }
+      >
+        <Chip
+          data-testid="on-duty"
+          data-count={onDuty.length}
+          color={shift?.understaffed ? 'warning' : 'default'}
+          variant={shift?.understaffed ? 'filled' : 'outlined'}
+          label={
+            shift?.understaffed ? t('duty.understaffed') : t('duty.onDutyCount', { count: onDuty.length })
+          }
+          onClick={shift?.understaffed ? menu('join') : undefined}
+          sx={{ fontSize: '0.95rem', height: 34 }}
+        />
+      </Tooltip>
+      <Button variant="outlined" onClick={() => setOpen('log')} data-testid="duty-log-open">
+        {t('duty.log')}
+      </Button>
+      <Button variant="outlined" onClick={() => setOpen('handover')} data-testid="handover-open">
+        {t('duty.handover')}
+      </Button>
+      <Box
+        data-testid="operator"
+        sx={{ textAlign: 'right', cursor: 'pointer' }}
+        onClick={(e) => setAnchor(e.currentTarget)}
+      >
+        <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+          {t(`duty.role_${operator.role}`)} ▾
+        </Typography>
+        <Typography sx={{ fontWeight: 600 }} data-testid="operator-name">
+          {operator.name}
+        </Typography>
+      </Box>
+      <Menu anchorEl={anchor} open={Boolean(anchor)} onClose={() => setAnchor(null)} data-testid="duty-menu">
+        <MenuItem onClick={menu('join')} data-testid="menu-join">
+          {t('duty.joinShift')}
+        </MenuItem>
+        <MenuItem onClick={menu('switch')} data-testid="menu-switch">
+          {t('duty.switchOperator')}
+        </MenuItem>
+        <MenuItem
+          onClick={() => {
+            setAnchor(null);
+            model.locked.set(true);
+          }}
+          data-testid="menu-lock"
+        >
+          {t('duty.lock')} (Ctrl+Shift+L)
+        </MenuItem>
+        {operator.role !== 'operator' && (
+          <MenuItem onClick={menu('operators')} data-testid="menu-operators">
+            {t('duty.operators')}
+          </MenuItem>
+        )}
+        {onDuty.some((o) => o.operator.id === operator.id) && (
+          <MenuItem
+            onClick={() => {
+              setAnchor(null);
+              void model.client.call('shift.leave', { operatorId: operator.id });
+            }}
+          >
+            {t('duty.leaveShift')}
+          </MenuItem>
+        )}
+        <MenuItem
+          data-testid="menu-logout"
+          onClick={() => {
+            setAnchor(null);
+            void model.client.call('auth.logout', { leaveShift: true }).finally(() => model.signedOut());
+          }}
+        >
+          {t('duty.logout')}
+        </MenuItem>
+      </Menu>
+      <CredentialDialog
+        open={open === 'join'}
+        title={t('duty.joinShift')}
+        testId="join"
+        onClose={() => setOpen(null)}
+        onSubmit={async (username, password) => {
+          model.shift.set(await model.client.call('shift.join', { username, password }));
+        }}
+      />
+      <CredentialDialog
+        open={open === 'switch'}
+        title={t('duty.switchOperator')}
+        testId="switch"
+        onClose={() => setOpen(null)}
+        onSubmit={async (username, password) => {
+          await model.signedIn(await model.client.call('auth.login', { username, password }));
+        }}
+      />
+      <DutyLogDialog open={open === 'log'} onClose={() => setOpen(null)} />
+      <HandoverDialog open={open === 'handover'} onClose={() => setOpen(null)} />
+      {open === 'operators' && <OperatorsDialog onClose={() => setOpen(null)} />}
+    </>
+  );
+}

@@ -1,0 +1,381 @@
+import {
+  Alert,
+  Box,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  List,
+  ListItem,
+  ListItemButton,
+  ListItemIcon,
+  ListItemText,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { HandoverReport, ShiftView } from '../../../shared/contract';
+import type { CarryItem } from '../../../shared/domain/handover';
+import { useConsole } from '../../api/console';
+import { useStore } from '../../api/store';
+import { formatClock, useLocale } from '../../app/hooks';
+import { CredentialFields, errorText } from './SignIn';
+
+function when(at: number): string {
+  const d = new Date(at);
+  return `${d.getMonth() + 1}/${d.getDate()} ${formatClock(at, false)}`;
+}
+
+export function useItemLabel(): (item: CarryItem) => string {
+  const { t } = useTranslation();
+  return (item) =>
+    item.kind === 'alarm' && item.alarmType
+      ? [
+          `P${item.priority ?? '?'}`,
+          t(`alarmType.${item.alarmType}`),
+          item.zone,
+          item.state ? t(`alarmState.${item.state}`) : '',
+        ]
+          .filter(Boolean)
+          .join(' · ')
+      : item.text;
+}
+
+function Stats({ report }: { report: HandoverReport }) {
+  const { t } = useTranslation();
+  const s = report.stats;
+  const types = Object.entries(s.byType).sort((a, b) => b[1] - a[1]);
+  return (
+    <Box data-testid="handover-stats">
+      <Typography variant="subtitle1" sx={{ fontWeight: 700 }}>
+        {t('duty.stats')}
+      </Typography>
+      <Typography>
+        {t('duty.statAlarms')}: {s.total} · {t('duty.statAck')}: {s.acknowledgedWithinTarget}/{s.acknowledged}
+        {s.ackP50Ms !== null ? ` · ${t('duty.statAckP50')}: ${Math.round(s.ackP50Ms / 1000)} s` : ''} ·{' '}
+        {t('duty.statResolved')}: {s.resolved}
+      </Typography>
+      {types.length > 0 && (
+        <Typography color="text.secondary">
+          {t('duty.byType')}: {types.map(([type, n]) => `${t(`alarmType.${type}`)} ${n}`).join(' · ')}
+        </Typography>
+      )}
+      <Typography color="text.secondary">
+        {t('duty.statEntries', { count: s.dutyEntries, manual: s.manualEntries })}
+      </Typography>
+    </Box>
+  );
+}
+
+/** A sealed shift: its report, a fresh check of the seal, and the PDF. */
+function SealedShift({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const model = useConsole();
+  const locale = useLocale();
+  const label = useItemLabel();
+  const [data, setData] = useState<{
+    shift: ShiftView;
+    report: HandoverReport | null;
+    check: {
+      ok: boolean;
+      entries: number;
+      brokenAt?: number | undefined;
+      reason?: string | undefined;
+    } | null;
+  } | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    model.client.call('shift.get', { id }).then(setData, (err: unknown) => setError(errorText(err)));
+  }, [model, id]);
+
+  const pdf = async () => {
+    try {
+      const { pdf, fileName } = await model.client.call('shift.pdf', { id, locale });
+      const bytes = Uint8Array.from(atob(pdf), (c) => c.charCodeAt(0));
+      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = fileName;
+      a.click();
+      // Opening it too lets the operator print straight away.
+      window.open(url, '_blank', 'noopener');
+      window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  if (error) return <Alert severity="error">{error}</Alert>;
+  if (!data) return null;
+  return (
+    <Box data-testid="sealed-shift" sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
+      <Typography variant="h6">{t('duty.sealedTitle')}</Typography>
+      <Typography>
+        {when(data.shift.startedAt)} – {data.shift.endedAt ? when(data.shift.endedAt) : ''} ·{' '}
+        {t('duty.outgoing')}: {(data.shift.outgoing ?? []).join('、')} · {t('duty.incoming')}:{' '}
+        {(data.shift.incoming ?? []).join('、')}
+      </Typography>
+      {data.shift.sealedAt !== undefined && (
+        <Typography>{t('duty.sealedAt', { time: when(data.shift.sealedAt) })}</Typography>
+      )}
+      {data.check && (
+        <Alert
+          severity={data.check.ok ? 'success' : 'error'}
+          data-testid="seal-check"
+          data-ok={data.check.ok}
+        >
+          {data.check.ok
+            ? t('duty.verifyOk', { count: data.check.entries })
+            : t('duty.verifyBroken', { id: data.check.brokenAt ?? 0, reason: data.check.reason ?? '' })}
+        </Alert>
+      )}
+      {data.report && (
+        <>
+          <Typography variant="subtitle1" sx={{ fontWeight: 700 }}>
+            {t('duty.items')} ({data.report.items.length})
+          </Typography>
+          {data.report.items.map((i) => (
+            <Typography key={i.key}>
+              [{t(`duty.item_${i.kind}`)}] {label(i)}
+            </Typography>
+          ))}
+          <Stats report={data.report} />
+        </>
+      )}
+      <Box>
+        <Button variant="contained" onClick={() => void pdf()} data-testid="handover-pdf">
+          {t('duty.pdf')}
+        </Button>
+      </Box>
+    </Box>
+  );
+}
+
+/**
+ * 交接班: the report of the open shift; the incoming operator ticks each carried-over item; both sign with
+ * their passwords; the shift is sealed and the console passes to the incoming operator.
+ */
+export function HandoverDialog(props: { open: boolean; onClose(): void }) {
+  const { t } = useTranslation();
+  const model = useConsole();
+  const shift = useStore(model.shift);
+  const label = useItemLabel();
+  const [report, setReport] = useState<HandoverReport | null>(null);
+  const [past, setPast] = useState<ShiftView[]>([]);
+  const [acked, setAcked] = useState<Set<string>>(new Set());
+  const [out, setOut] = useState({ username: '', password: '' });
+  const [inc, setInc] = useState({ username: '', password: '' });
+  const [note, setNote] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [viewing, setViewing] = useState<string | null>(null);
+
+  const [version, setVersion] = useState(0);
+  const load = () => setVersion((v) => v + 1);
+  useEffect(() => {
+    if (!props.open) return undefined;
+    let cancelled = false;
+    Promise.all([model.client.call('shift.report'), model.client.call('shift.list', { limit: 20 })]).then(
+      ([r, list]) => {
+        if (cancelled) return;
+        setReport(r);
+        setPast(list.shifts.filter((s) => s.sealedAt !== undefined));
+      },
+      (err: unknown) => {
+        if (!cancelled) setError(errorText(err));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [props.open, model, version]);
+
+  const close = () => {
+    setViewing(null);
+    setAcked(new Set());
+    setError('');
+    setOut({ username: '', password: '' });
+    setInc({ username: '', password: '' });
+    setNote('');
+    props.onClose();
+  };
+
+  const items = report?.items ?? [];
+  const allAcked = items.every((i) => acked.has(i.key));
+  const toggle = (key: string) =>
+    setAcked((prev) => {
+      const next = new Set(prev);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+
+  const sign = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const result = await model.client.call('shift.handover', {
+        outgoing: out,
+        incoming: inc,
+        acknowledged: [...acked],
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
+      await model.signedIn({ operator: result.operator, resumeToken: result.resumeToken });
+      setOut({ username: '', password: '' });
+      setInc({ username: '', password: '' });
+      setNote('');
+      setViewing(result.sealed.id);
+    } catch (err) {
+      setError(errorText(err));
+      // Something may have changed (a new alarm): show the current list.
+      load();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open={props.open} onClose={close} fullWidth maxWidth="lg" data-testid="handover">
+      <DialogTitle>
+        {viewing
+          ? t('duty.sealedTitle')
+          : t('duty.handoverTitle', { from: shift ? when(shift.startedAt) : '' })}
+      </DialogTitle>
+      <DialogContent sx={{ display: 'grid', gridTemplateColumns: viewing ? '1fr' : '1.3fr 1fr', gap: 3 }}>
+        {viewing ? (
+          <SealedShift id={viewing} />
+        ) : (
+          <>
+            <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+              {shift?.understaffed && <Alert severity="warning">{t('duty.understaffedHint')}</Alert>}
+              <Typography>
+                {t('duty.onDuty')}: {(shift?.onDuty ?? []).map((o) => o.operator.name).join('、') || '—'}
+              </Typography>
+              <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+                <Typography variant="subtitle1" sx={{ fontWeight: 700, flex: 1 }}>
+                  {t('duty.carryOver')}
+                </Typography>
+                {items.length > 0 && (
+                  <Button
+                    size="small"
+                    onClick={() => setAcked(new Set(items.map((i) => i.key)))}
+                    data-testid="handover-ack-all"
+                  >
+                    {t('duty.ackAll')}
+                  </Button>
+                )}
+              </Box>
+              {items.length === 0 ? (
+                <Typography color="text.secondary">{t('duty.noCarryOver')}</Typography>
+              ) : (
+                <List dense sx={{ maxHeight: 340, overflow: 'auto', border: 1, borderColor: 'divider' }}>
+                  {items.map((i) => (
+                    <ListItem key={i.key} disablePadding data-testid="handover-item" data-kind={i.kind}>
+                      <ListItemButton onClick={() => toggle(i.key)}>
+                        <ListItemIcon>
+                          <Checkbox
+                            edge="start"
+                            checked={acked.has(i.key)}
+                            tabIndex={-1}
+                            data-testid="handover-ack"
+                          />
+                        </ListItemIcon>
+                        <ListItemText
+                          primary={`[${t(`duty.item_${i.kind}`)}] ${label(i)}`}
+                          secondary={i.since ? when(i.since) : undefined}
+                        />
+                      </ListItemButton>
+                    </ListItem>
+                  ))}
+                </List>
+              )}
+              {report && <Stats report={report} />}
+              {past.length > 0 && (
+                <>
+                  <Typography variant="subtitle1" sx={{ fontWeight: 700, mt: 1 }}>
+                    {t('duty.shifts')}
+                  </Typography>
+                  {past.slice(0, 6).map((s) => (
+                    <Box key={s.id} sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
+                      <Typography sx={{ flex: 1 }}>
+                        {when(s.startedAt)} – {s.endedAt ? when(s.endedAt) : ''} ·{' '}
+                        {(s.outgoing ?? []).join('、')} → {(s.incoming ?? []).join('、')}
+                      </Typography>
+                      <Button size="small" onClick={() => setViewing(s.id)} data-testid="shift-open">
+                        {t('duty.open')}
+                      </Button>
+                    </Box>
+                  ))}
+                </>
+              )}
+            </Box>
+            <Box component="form" onSubmit={sign} sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
+              <Typography color="text.secondary">{t('duty.signHint')}</Typography>
+              <Typography variant="subtitle1" sx={{ fontWeight: 700 }}>
+                {t('duty.outgoing')}
+              </Typography>
+              <CredentialFields
+                prefix="handover-out"
+                username={out.username}
+                password={out.password}
+                onUsername={(username) => setOut((p) => ({ ...p, username }))}
+                onPassword={(password) => setOut((p) => ({ ...p, password }))}
+              />
+              <Typography variant="subtitle1" sx={{ fontWeight: 700 }}>
+                {t('duty.incoming')}
+              </Typography>
+              <CredentialFields
+                prefix="handover-in"
+                username={inc.username}
+                password={inc.password}
+                onUsername={(username) => setInc((p) => ({ ...p, username }))}
+                onPassword={(password) => setInc((p) => ({ ...p, password }))}
+              />
+              <TextField
+                label={t('duty.handoverNote')}
+                multiline
+                minRows={2}
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+                slotProps={{ htmlInput: { 'data-testid': 'handover-note', maxLength: 2000 } }}
+              />
+              {error && (
+                <Alert severity="error" data-testid="handover-error">
+                  {error}
+                </Alert>
+              )}
+              <Button
+                type="submit"
+                variant="contained"
+                size="large"
+                disabled={
+                  busy || !allAcked || !out.username || !out.password || !inc.username || !inc.password
+                }
+                data-testid="handover-sign"
+              >
+                {t('duty.sign')}
+              </Button>
+            </Box>
+          </>
+        )}
+      </DialogContent>
+      <DialogActions>
+        {viewing && (
+          <Button
+            onClick={() => {
+              setViewing(null);
+              load();
+            }}
+          >
+            {t('duty.handover')}
+          </Button>
+        )}
+        <Button onClick={close}>{t('duty.close')}</Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,295 @@
+/** Operators, sign-in, the duty log (值班记录) and shift handover (交接班): issue 8's part of the contract. */
+import { z } from 'zod';
+import { EpochMs, Id, method, Role } from './common';
+import { OperatorView } from './views';
+import { Locale } from '../domain/text';
+import { CarryItem, MANUAL_KINDS } from '../domain/handover';
+
+const Empty = z.object({}).strict();
+const Done = z.object({ done: z.literal(true) });
+
+export const Username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(2, 'at least 2 characters')
+  .max(32)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use letters, digits, dot, dash or underscore');
+/** Long enough to resist guessing at the console; the slow hash does the rest. */
+export const NewPassword = z.string().min(8, 'at least 8 characters').max(200);
+const Password = z.string().min(1, 'enter the password').max(200);
+const PersonName = z.string().trim().min(1).max(40);
+
+export const Credentials = z.object({ username: Username, password: Password }).strict();
+
+export const OperatorAccount = OperatorView.extend({
+  username: z.string(),
+  active: z.boolean(),
+  lockedUntil: EpochMs.optional(),
+  lastLoginAt: EpochMs.optional(),
+});
+export type OperatorAccount = z.infer<typeof OperatorAccount>;
+
+export const AuthStatus = z.object({
+  /** No account exists yet: the console asks for the first administrator. */
+  needsSetup: z.boolean(),
+  /** Minutes without input before the screen locks. */
+  lockAfterMin: z.number().int().positive(),
+});
+
+export const SignedIn = z.object({
+  operator: OperatorView,
+  /** Lets the same tab sign back in after a reload or a lost link, until sign-out. */
+  resumeToken: z.string(),
+});
+
+export const DutyEntry = z.object({
+  id: z.number().int(),
+  at: EpochMs,
+  kind: z.string(),
+  text: z.string(),
+  alarmId: z.string().optional(),
+  cameraId: z.string().optional(),
+  operatorId: z.string().optional(),
+  operatorName: z.string().optional(),
+  manual: z.boolean(),
+  followUp: z.boolean(),
+  /** The entry this one corrects or closes (entries are never edited). */
+  refId: z.number().int().optional(),
+  shiftId: z.string().optional(),
+  sealed: z.boolean(),
+});
+export type DutyEntry = z.infer<typeof DutyEntry>;
+
+export const DutyFilter = z
+  .object({
+    kinds: z.array(z.string().min(1).max(40)).max(40).optional(),
+    from: EpochMs.optional(),
+    to: EpochMs.optional(),
+    search: z.string().trim().max(100).optional(),
+    manual: z.boolean().optional(),
+    followUp: z.boolean().optional(),
+    shiftId: Id.optional(),
+  })
+  .strict();
+export type DutyFilter = z.infer<typeof DutyFilter>;
+
+export const OnDuty = z.object({ operator: OperatorView, since: EpochMs });
+
+export const ShiftView = z.object({
+  id: Id,
+  startedAt: EpochMs,
+  endedAt: EpochMs.optional(),
+  onDuty: z.array(OnDuty),
+  /** Fire control rooms need two operators per shift. */
+  understaffed: z.boolean(),
+  sealedAt: EpochMs.optional(),
+  outgoing: z.array(z.string()).optional(),
+  incoming: z.array(z.string()).optional(),
+});
+export type ShiftView = z.infer<typeof ShiftView>;
+
+export const ShiftStats = z.object({
+  byType: z.record(z.string(), z.number().int()),
+  total: z.number().int(),
+  acknowledged: z.number().int(),
+  acknowledgedWithinTarget: z.number().int(),
+  ackP50Ms: z.number().nullable(),
+  ackP90Ms: z.number().nullable(),
+  resolved: z.number().int(),
+  resolvedWithinTarget: z.number().int(),
+  open: z.number().int(),
+  dutyEntries: z.number().int(),
+  manualEntries: z.number().int(),
+});
+
+export const HandoverReport = z.object({
+  shiftId: Id,
+  from: EpochMs,
+  to: EpochMs,
+  operators: z.array(z.string()),
+  items: z.array(CarryItem),
+  stats: ShiftStats,
+});
+export type HandoverReport = z.infer<typeof HandoverReport>;
+
+export const SealCheck = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  /** The duty-log id (or 0 for the shift record itself) that no longer matches. */
+  brokenAt: z.number().int().optional(),
+  reason: z.string().optional(),
+});
+
+export const dutyMethods = {
+  'auth.status': method({
+    input: Empty,
+    output: AuthStatus,
+    role: 'public',
+    mutates: false,
+    summary: 'Whether the first administrator must be created, and the lock-screen delay.',
+  }),
+  'auth.setup': method({
+    input: z.object({ username: Username, name: PersonName, password: NewPassword }).strict(),
+    output: SignedIn,
+    role: 'public',
+    mutates: true,
+    summary: 'First start only: create the first administrator account and sign it in.',
+  }),
+  'auth.login': method({
+    input: Credentials,
+    output: SignedIn,
+    role: 'public',
+    mutates: true,
+    summary: 'Sign in (or switch the operator of this console) and join the shift.',
+  }),
+  'auth.resume': method({
+    input: z.object({ token: z.string().min(16).max(200) }).strict(),
+    output: z.object({ operator: OperatorView }),
+    role: 'public',
+    mutates: true,
+    summary: 'Sign this window back in after a reload with the token from sign-in.',
+  }),
+  'auth.logout': method({
+    input: z.object({ leaveShift: z.boolean().default(true) }).strict(),
+    output: Done,
+    role: 'operator',
+    mutates: true,
+    summary: 'Sign out of this console (and, by default, off the shift).',
+  }),
+  'auth.unlock': method({
+    input: z.object({ password: Password }).strict(),
+    output: Done,
+    role: 'operator',
+    mutates: true,
+    summary: "Check the signed-in operator's password to lift the lock screen (failures count to lockout).",
+  }),
+  'operators.list': method({
+    input: Empty,
+    output: z.object({ operators: z.array(OperatorAccount) }),
+    role: 'supervisor',
+    mutates: false,
+    summary: 'Every account with its role and lockout state (never a password hash).',
+  }),
+  'operators.save': method({
+    input: z
+      .object({
+        id: Id.optional(),
+        username: Username,
+        name: PersonName,
+        role: Role,
+        password: NewPassword.optional(),
+        active: z.boolean().default(true),
+      })
+      .strict(),
+    output: OperatorAccount,
+    role: 'admin',
+    mutates: true,
+    summary: 'Create an account or change one; a new password also lifts a lockout.',
+  }),
+  'shift.current': method({
+    input: Empty,
+    output: ShiftView,
+    role: 'operator',
+    mutates: false,
+    summary: 'The open shift and who is on duty.',
+  }),
+  'shift.join': method({
+    input: Credentials,
+    output: ShiftView,
+    role: 'operator',
+    mutates: true,
+    summary: 'A second operator signs on to the shift with their password, without taking over this console.',
+  }),
+  'shift.leave': method({
+    input: z.object({ operatorId: Id }).strict(),
+    output: ShiftView,
+    role: 'operator',
+    mutates: true,
+    summary: 'An operator goes off duty (logged).',
+  }),
+  'shift.report': method({
+    input: Empty,
+    output: HandoverReport,
+    role: 'operator',
+    mutates: false,
+    summary: 'The handover report of the open shift as it stands now: items to carry over and statistics.',
+  }),
+  'shift.handover': method({
+    input: z
+      .object({
+        outgoing: Credentials,
+        incoming: Credentials,
+        /** Keys of the carried-over items the incoming operator has acknowledged: all of them are needed. */
+        acknowledged: z.array(z.string().max(200)).max(5000),
+        note: z.string().trim().max(2000).optional(),
+      })
+      .strict(),
+    output: z.object({ sealed: ShiftView, next: ShiftView, operator: OperatorView, resumeToken: z.string() }),
+    role: 'operator',
+    mutates: true,
+    summary: 'Both operators sign with their passwords; the shift is sealed and the next one starts.',
+  }),
+  'shift.list': method({
+    input: z.object({ limit: z.number().int().min(1).max(200).default(30) }).strict(),
+    output: z.object({ shifts: z.array(ShiftView) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'Shifts, newest first.',
+  }),
+  'shift.get': method({
+    input: z.object({ id: Id }).strict(),
+    output: z.object({ shift: ShiftView, report: HandoverReport.nullable(), check: SealCheck.nullable() }),
+    role: 'operator',
+    mutates: false,
+    summary: 'One shift with its sealed report and a fresh check that nothing changed since sealing.',
+  }),
+  'shift.pdf': method({
+    input: z.object({ id: Id, locale: Locale }).strict(),
+    output: z.object({ fileName: z.string(), pdf: z.string() }),
+    role: 'operator',
+    mutates: false,
+    summary: "A sealed shift's handover report as a PDF (base64) in the operator's language.",
+  }),
+  'duty.list': method({
+    input: z
+      .object({
+        filter: DutyFilter.default({}),
+        limit: z.number().int().min(1).max(500).default(100),
+        before: z.number().int().optional(),
+      })
+      .strict(),
+    output: z.object({ entries: z.array(DutyEntry), more: z.boolean() }),
+    role: 'operator',
+    mutates: false,
+    summary: 'Duty-log entries, newest first, filtered, a page at a time.',
+  }),
+  'duty.add': method({
+    input: z
+      .object({
+        kind: z.enum(MANUAL_KINDS),
+        text: z.string().trim().min(1, 'write what happened').max(2000),
+        alarmId: z.string().min(1).max(64).optional(),
+        cameraId: Id.optional(),
+        followUp: z.boolean().default(false),
+        refId: z.number().int().positive().optional(),
+      })
+      .strict(),
+    output: DutyEntry,
+    role: 'operator',
+    mutates: true,
+    summary: 'A manual entry; a correction or a closed follow-up names the entry it refers to.',
+  }),
+  'duty.exportCsv': method({
+    input: z.object({ filter: DutyFilter.default({}) }).strict(),
+    output: z.object({ csv: z.string(), rows: z.number().int() }),
+    role: 'operator',
+    mutates: false,
+    summary: 'The filtered duty log as CSV (UTF-8 with BOM).',
+  }),
+};
+
+export const dutyEvents = {
+  /** Who is on duty changed, or a shift was sealed and a new one began. */
+  'shift.changed': ShiftView,
+};

@@ -1,0 +1,125 @@
+/**
+ * Shift handover rules (交接班). What the outgoing shift must hand over, and when the incoming operator has
+ * taken all of it. Pure: the core gathers the facts, these decide.
+ */
+import { z } from 'zod';
+
+/** Fire control room rules: two operators on every shift. */
+export const MIN_ON_DUTY = 2;
+
+export const CARRY_KINDS = ['alarm', 'camera', 'device', 'patrol', 'drill', 'note'] as const;
+export type CarryKind = (typeof CARRY_KINDS)[number];
+
+/** One thing the incoming operator must acknowledge before the shift can be sealed. */
+export const CarryItem = z.object({
+  /** Stable across report refreshes: `alarm:<id>`, `camera:<id>`, `device:<id>`, `patrol:<entry>`, `note:<entry>`. */
+  key: z.string(),
+  kind: z.enum(CARRY_KINDS),
+  text: z.string(),
+  since: z.number().int().optional(),
+  priority: z.number().int().optional(),
+  /** For alarms, so each language can name the type and state. */
+  alarmType: z.string().optional(),
+  state: z.string().optional(),
+  zone: z.string().optional(),
+});
+export type CarryItem = z.infer<typeof CarryItem>;
+
+/** Kinds an operator may write by hand; automatic kinds (alarm, hub_link, …) are the core's. */
+export const MANUAL_KINDS = [
+  'note',
+  'visitor',
+  'maintenance',
+  'call',
+  'patrol',
+  'handover',
+  'correction',
+  'follow_up_done',
+] as const;
+export type ManualKind = (typeof MANUAL_KINDS)[number];
+
+export interface CarrySources {
+  openAlarms: Array<{
+    id: string;
+    type: string;
+    priority: number;
+    zone?: string;
+    state: string;
+    receivedAt: number;
+  }>;
+  offlineCameras: Array<{ id: string; name: string; since: number; reason?: string }>;
+  faultyDevices: Array<{ deviceId: string; kind: string; state: string; since: number; text?: string }>;
+  missedPatrols: Array<{ entryId: number; at: number; text: string }>;
+  drillsDue: Array<{ key: string; due: number; text: string }>;
+  followUps: Array<{ entryId: number; at: number; text: string }>;
+}
+
+/** Most urgent first: alarms by priority and age, then what is broken, then what was missed or promised. */
+export function carryOverItems(src: CarrySources): CarryItem[] {
+  const alarms = [...src.openAlarms]
+    .sort((a, b) => a.priority - b.priority || a.receivedAt - b.receivedAt)
+    .map<CarryItem>((a) => ({
+      key: `alarm:${a.id}`,
+      kind: 'alarm',
+      text: `P${a.priority} ${a.type}${a.zone ? ` · ${a.zone}` : ''} · ${a.state}`,
+      since: a.receivedAt,
+      priority: a.priority,
+      alarmType: a.type,
+      state: a.state,
+      ...(a.zone ? { zone: a.zone } : {}),
+    }));
+  return [
+    ...alarms,
+    ...src.offlineCameras.map<CarryItem>((c) => ({
+      key: `camera:${c.id}`,
+      kind: 'camera',
+      text: c.reason ? `${c.name}: ${c.reason}` : c.name,
+      since: c.since,
+    })),
+    ...src.faultyDevices.map<CarryItem>((d) => ({
+      key: `device:${d.deviceId}`,
+      kind: 'device',
+      text: `${d.deviceId} (${d.kind}) ${d.state}${d.text ? `: ${d.text}` : ''}`,
+      since: d.since,
+    })),
+    ...src.missedPatrols.map<CarryItem>((p) => ({
+      key: `patrol:${p.entryId}`,
+      kind: 'patrol',
+      text: p.text,
+      since: p.at,
+    })),
+    ...src.drillsDue.map<CarryItem>((d) => ({
+      key: `drill:${d.key}`,
+      kind: 'drill',
+      text: d.text,
+      since: d.due,
+    })),
+    ...src.followUps.map<CarryItem>((n) => ({
+      key: `note:${n.entryId}`,
+      kind: 'note',
+      text: n.text,
+      since: n.at,
+    })),
+  ];
+}
+
+/** The items the incoming operator has not acknowledged; the handover is refused while any remain. */
+export function unacknowledged(items: readonly CarryItem[], acknowledged: readonly string[]): CarryItem[] {
+  const seen = new Set(acknowledged);
+  return items.filter((i) => !seen.has(i.key));
+}
+
+/**
+ * Follow-up notes stay open, shift after shift, until an entry of kind `follow_up_done` refers to them.
+ * A correction of a follow-up note does not close it.
+ */
+export function openFollowUps<
+  T extends { id: number; followUp: boolean; kind: string; refId?: number | undefined },
+>(entries: readonly T[]): T[] {
+  const closed = new Set(entries.filter((e) => e.kind === 'follow_up_done' && e.refId).map((e) => e.refId));
+  return entries.filter((e) => e.followUp && !closed.has(e.id));
+}
+
+export function understaffed(onDuty: number): boolean {
+  return onDuty < MIN_ON_DUTY;
+}

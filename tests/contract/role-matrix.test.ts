@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  methods,
+  roleAllows,
+  ROLES,
+  type MethodName,
+  type OperatorView,
+  type Role,
+} from '../../shared/contract';
+import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { silentLogger } from '../../electron/core/util/log';
+import { tempDir } from '../support/temp';
+
+const SHIPPED_FIRE: unknown = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../resources/playbooks/fire.json'), 'utf8'),
+);
+
+/**
+ * A valid input for every method that changes state. The matrix below fails for a mutating method missing
+ * here, so a new method cannot be added without deciding who may call it and proving the router enforces it.
+ * The inputs only need to pass validation: a call allowed by role may still be refused by the service
+ * (no such alarm, wrong password), which is not what this test is about.
+ */
+const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
+  'hub.reconnect': {},
+  'streams.snapshot': { cameraId: 'cam-none', profile: 'sub', png: 'iVBORw0KGgo=' },
+  'alarms.acknowledge': { id: 'alarm-none' },
+  'alarms.dispatch': { id: 'alarm-none' },
+  'alarms.onScene': { id: 'alarm-none' },
+  'alarms.resolve': { id: 'alarm-none', disposition: 'false_alarm', note: 'matrix test' },
+  'alarms.reopen': { id: 'alarm-none', reason: 'matrix test' },
+  'alarms.note': { id: 'alarm-none', text: 'matrix test' },
+  'alarms.raise': { type: 'smoke', text: 'matrix test' },
+  'alarms.setDisasterMode': { on: false, reason: 'matrix test' },
+  'alarms.mute': { reason: 'matrix test', minutes: 1 },
+  'cameras.save': { id: 'cam-matrix', name: 'Matrix', streams: { main: 'rtsp://127.0.0.1:9/none' } },
+  'cameras.remove': { id: 'cam-none' },
+  'prefs.set': { key: 'locale', value: 'en' },
+  'auth.setup': { username: 'matrix', name: 'Matrix', password: 'matrix-pass' },
+  'auth.login': { username: 'matrix', password: 'wrong-pass' },
+  'auth.resume': { token: 'not-a-real-token-0000' },
+  'auth.logout': { leaveShift: false },
+  'auth.unlock': { password: 'wrong-pass' },
+  'operators.save': { username: 'matrix-user', name: 'Matrix', role: 'operator', password: 'matrix-pass' },
+  'shift.join': { username: 'nobody', password: 'wrong-pass' },
+  'shift.leave': { operatorId: 'm-operator' },
+  'shift.handover': {
+    outgoing: { username: 'nobody', password: 'wrong-pass' },
+    incoming: { username: 'nobody2', password: 'wrong-pass' },
+    acknowledged: [],
+  },
+  'duty.add': { kind: 'note', text: 'matrix test' },
+  'guards.dispatch': { alarmId: 'alarm-none', guardId: 'guard-none' },
+  'guards.arrived': { alarmId: 'alarm-none', guardId: 'guard-none' },
+  'guards.clearSos': { guardId: 'guard-none', note: 'matrix test' },
+  'playbooks.save': { definition: SHIPPED_FIRE },
+  'runs.start': { alarmId: 'alarm-none', playbookId: 'fire' },
+  'runs.step': { runId: 'run-none', stepId: 'step-none', outcome: 'done' },
+  'runs.snapshot': { runId: 'run-none', cameraId: 'cam-none', png: 'iVBORw0KGgo=' },
+  'contacts.save': { id: 'contact-matrix', name: 'Matrix', kind: 'other', number: '12345' },
+  'contacts.remove': { id: 'contact-none' },
+  'contacts.setPhone': { uriTemplate: 'tel:{number}' },
+  'calls.record': { contactId: 'contact-none', startedAt: 1, endedAt: 2, outcome: 'connected' },
+  'reports.incident': { incidentId: 'incident-none', locale: 'en' },
+  'drills.schedule': { playbookId: 'fire', title: 'Matrix drill', scheduledAt: 1 },
+  'drills.cancel': { drillId: 'drill-none', reason: 'matrix test' },
+  'drills.start': { drillId: 'drill-none' },
+  'drills.rollCall': { drillId: 'drill-none', participant: 'Matrix', present: true },
+  'drills.finish': { drillId: 'drill-none' },
+  'reports.drill': { drillId: 'drill-none', locale: 'en' },
+};
+
+const WHO: Array<{ label: string; operator: OperatorView | null }> = [
+  { label: 'signed out', operator: null },
+  ...ROLES.map((role: Role) => ({ label: role, operator: { id: `m-${role}`, name: `M ${role}`, role } })),
+];
+
+describe('role matrix: every mutating method × every role, through the real router', () => {
+  let core: ConsoleCore;
+  let tmp: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    tmp = tempDir();
+    core = await createConsoleCore({
+      dataDir: tmp.dir,
+      dbFile: ':memory:',
+      demo: { scenario: false },
+      log: silentLogger,
+      duty: { hashParams: { N: 1024, r: 8, p: 1 } },
+    });
+  });
+  afterAll(async () => {
+    await core.stop();
+    tmp.cleanup();
+  });
+
+  const refusedRows = async (method: string) =>
+    Number(
+      (
+        (await core
+          .db('audit_log')
+          .where({ action: 'call.refused', target: method })
+          .count({ n: '*' })
+          .first()) as {
+          n: number;
+        }
+      ).n,
+    );
+
+  const mutating = (Object.keys(methods) as MethodName[]).filter((m) => methods[m].mutates);
+
+  it('has a valid input for every mutating method', () => {
+    expect(
+      mutating.filter((m) => !(m in VALID_INPUT)),
+      'add these to VALID_INPUT',
+    ).toEqual([]);
+    for (const m of mutating) {
+      const parsed = methods[m].input.safeParse(VALID_INPUT[m]);
+      expect(parsed.success, `${m}: ${parsed.error?.message ?? ''}`).toBe(true);
+    }
+  });
+
+  for (const method of Object.keys(methods) as MethodName[]) {
+    if (!methods[method].mutates) continue;
+    for (const who of WHO) {
+      const need = methods[method].role;
+      const allowed = need === 'public' || (who.operator !== null && roleAllows(who.operator.role, need));
+      it(`${method} as ${who.label}: ${allowed ? 'passes the role gate' : 'refused and audited'}`, async () => {
+        const before = await refusedRows(method);
+        const env = await core.router.call(
+          method,
+          VALID_INPUT[method] ?? {},
+          core.openSession('memory', who.operator),
+        );
+        const after = await refusedRows(method);
+        if (allowed) {
+          expect(after, 'no refusal audited').toBe(before);
+          if (!env.ok) expect(env.error.code, env.error.message).not.toBe('invalid_input');
+          if (!env.ok) expect(env.error.code, env.error.message).not.toBe('forbidden');
+        } else {
+          expect(env.ok).toBe(false);
+          if (!env.ok) {
+            expect(env.error.code).toBe(who.operator ? 'forbidden' : 'unauthenticated');
+            // Clear words: which role is needed and who is signed in.
+            expect(env.error.message).toMatch(
+              who.operator ? new RegExp(`needs the ${need} role`) : /Sign in first/,
+            );
+          }
+          expect(after, 'the refusal is audited').toBe(before + 1);
+        }
+      });
+    }
+  }
+
+  it('refuses before looking at the input: a signed-out call with garbage input is unauthenticated, not invalid', async () => {
+    for (const method of Object.keys(methods) as MethodName[]) {
+      if (methods[method].role === 'public') continue;
+      const env = await core.router.call(method, { garbage: true }, core.openSession('memory', null));
+      expect(env.ok ? 'ok' : env.error.code, method).toBe('unauthenticated');
+    }
+  });
+
+  it('the refusal audit names who tried what', async () => {
+    await core.router.call('cameras.remove', { id: 'x' }, core.openSession('memory', WHO[1]!.operator));
+    const row = (await core
+      .db('audit_log')
+      .where({ action: 'call.refused', target: 'cameras.remove' })
+      .orderBy('seq', 'desc')
+      .first()) as { actor_id: string; details: string };
+    expect(row.actor_id).toBe('m-operator');
+    expect(JSON.parse(row.details)).toMatchObject({ code: 'forbidden', role: 'operator', carrier: 'memory' });
+  });
+});

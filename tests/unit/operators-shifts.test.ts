@@ -1,0 +1,508 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Envelope, OperatorView } from '../../shared/contract';
+import { carryOverItems, openFollowUps, unacknowledged, understaffed } from '../../shared/domain/handover';
+import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { hashPassword, verifyPassword } from '../../electron/core/operators/passwords';
+import type { Session } from '../../electron/core/router/router';
+import { ManualClock } from '../../electron/core/util/clock';
+import { sequentialIds } from '../../electron/core/util/ids';
+import { silentLogger } from '../../electron/core/util/log';
+import { enforceDutyRetention, writeDutyLog } from '../../electron/core/duty/duty-log';
+import { tempDir } from '../support/temp';
+
+/** Cheap scrypt for tests; production keeps N = 2^15. */
+const FAST = { N: 2 ** 10, r: 8, p: 1 };
+
+function value<T>(env: Envelope<T>): T {
+  if (!env.ok) throw new Error(`${env.error.code}: ${env.error.message}`);
+  return env.value;
+}
+
+describe('passwords', () => {
+  it('hashes with scrypt and a fresh salt, stores its parameters, and verifies only the right password', async () => {
+    const a = await hashPassword('correct horse', FAST);
+    const b = await hashPassword('correct horse', FAST);
+    expect(a).toMatch(/^scrypt\$1024\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('correct');
+    expect(await verifyPassword('correct horse', a)).toBe(true);
+    expect(await verifyPassword('correct hors', a)).toBe(false);
+    expect(await verifyPassword('correct horse', 'md5$abc')).toBe(false);
+  });
+
+  it('uses a slow default cost (N = 2^15)', async () => {
+    expect(await hashPassword('x'.repeat(10))).toMatch(/^scrypt\$32768\$8\$1\$/);
+  });
+});
+
+describe('operators, sign-in, shifts and sealing', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let core: ConsoleCore;
+  let clock: ManualClock;
+  let dbFile: string;
+
+  beforeEach(async () => {
+    tmp = tempDir();
+    dbFile = join(tmp.dir, 'c.sqlite');
+    clock = new ManualClock(Date.UTC(2026, 10, 24, 0, 0));
+    core = await createConsoleCore({
+      dataDir: tmp.dir,
+      dbFile,
+      demo: { scenario: false },
+      backups: { enabled: false },
+      clock,
+      ids: sequentialIds('id'),
+      log: silentLogger,
+      duty: { hashParams: FAST, lockout: { maxFailures: 3, lockMs: 5 * 60_000 } },
+    });
+  });
+  afterEach(async () => {
+    await core.stop();
+    tmp.cleanup();
+  });
+
+  const call = (session: Session, method: string, input: unknown = {}) =>
+    core.router.call(method, input, session);
+
+  async function withAccounts(): Promise<{ admin: Session; li: OperatorView; wang: OperatorView }> {
+    const admin = core.openSession('memory', null);
+    value(await call(admin, 'auth.setup', { username: 'admin', name: '管理员', password: 'admin-pass-1' }));
+    const li = value(
+      await call(admin, 'operators.save', {
+        username: 'li',
+        name: '李明',
+        role: 'operator',
+        password: 'li-pass-123',
+      }),
+    ) as OperatorView;
+    const wang = value(
+      await call(admin, 'operators.save', {
+        username: 'wang',
+        name: '王芳',
+        role: 'operator',
+        password: 'wang-pass-1',
+      }),
+    ) as OperatorView;
+    return { admin, li, wang };
+  }
+
+  it('a new session is signed out; first start creates the admin once, with no default password', async () => {
+    const s = core.openSession('memory');
+    expect(s.operator).toBeNull();
+    expect(value(await call(s, 'auth.status'))).toEqual({ needsSetup: true, lockAfterMin: 10 });
+    const refused = await call(s, 'alarms.open');
+    expect(refused.ok || refused.error.code).toBe('unauthenticated');
+    // Nothing to log in with before setup.
+    expect((await call(s, 'auth.login', { username: 'admin', password: 'admin' })).ok).toBe(false);
+    const short = await call(s, 'auth.setup', { username: 'admin', name: 'A', password: 'short' });
+    expect(short.ok || short.error.message).toMatch(/password: at least 8 characters/);
+    const signed = value(
+      await call(s, 'auth.setup', { username: 'Admin', name: '管理员', password: 'admin-pass-1' }),
+    ) as { operator: OperatorView; resumeToken: string };
+    expect(signed.operator.role).toBe('admin');
+    expect(s.operator?.id).toBe(signed.operator.id);
+    expect(value(await call(s, 'auth.status'))).toMatchObject({ needsSetup: false });
+    const again = await call(core.openSession('memory'), 'auth.setup', {
+      username: 'other',
+      name: 'B',
+      password: 'other-pass-1',
+    });
+    expect(again.ok || again.error.code).toBe('conflict');
+    // The hash, never the password, is stored.
+    const row = (await core.db('operators').where({ username: 'admin' }).first()) as {
+      password_hash: string;
+    };
+    expect(row.password_hash).toMatch(/^scrypt\$/);
+    // The resume token signs a reloaded window back in.
+    const reloaded = core.openSession('memory');
+    expect(value(await call(reloaded, 'auth.resume', { token: signed.resumeToken }))).toEqual({
+      operator: signed.operator,
+    });
+  });
+
+  it('locks an account after repeated wrong passwords, audits it, and an admin lifts it with a new password', async () => {
+    const { admin, li } = await withAccounts();
+    const s = core.openSession('memory');
+    const tries: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const env = await call(s, 'auth.login', { username: 'li', password: 'wrong' });
+      tries.push(env.ok ? 'ok' : env.error.message);
+    }
+    expect(tries[0]).toMatch(/2 more before the account is locked/);
+    expect(tries[2]).toMatch(/now locked for 5 minutes/);
+    // Even the right password is refused while locked.
+    const locked = await call(s, 'auth.login', { username: 'li', password: 'li-pass-123' });
+    expect(locked.ok || locked.error.message).toMatch(/locked after repeated wrong passwords/);
+    expect(s.operator).toBeNull();
+    const audit = (await core.db('audit_log').whereIn('action', ['auth.failed', 'auth.locked'])) as Array<{
+      action: string;
+    }>;
+    expect(audit.map((a) => a.action)).toEqual(['auth.failed', 'auth.failed', 'auth.locked']);
+    expect(await core.db('duty_log').where({ kind: 'account_locked' })).toHaveLength(1);
+    const accounts = value(await call(admin, 'operators.list')) as {
+      operators: Array<{ id: string; lockedUntil?: number }>;
+    };
+    expect(accounts.operators.find((o) => o.id === li.id)?.lockedUntil).toBe(clock.now() + 5 * 60_000);
+
+    // The lock ends by itself...
+    clock.advance(5 * 60_000 + 1);
+    value(await call(s, 'auth.login', { username: 'li', password: 'li-pass-123' }));
+    expect(s.operator?.id).toBe(li.id);
+    // ...or an admin sets a new password.
+    for (let i = 0; i < 3; i++) await call(s, 'auth.login', { username: 'li', password: 'wrong' });
+    value(
+      await call(admin, 'operators.save', {
+        id: li.id,
+        username: 'li',
+        name: '李明',
+        role: 'operator',
+        password: 'li-new-pass',
+      }),
+    );
+    value(await call(s, 'auth.login', { username: 'li', password: 'li-new-pass' }));
+    // Unknown user and wrong password read the same.
+    const unknown = await call(s, 'auth.login', { username: 'nobody', password: 'x' });
+    expect(unknown.ok || unknown.error.message).toBe('Wrong user name or password.');
+  });
+
+  it('keeps the last administrator, refuses a taken user name, and lets only admins manage accounts', async () => {
+    const { admin, li } = await withAccounts();
+    const demote = await call(admin, 'operators.save', {
+      id: admin.operator!.id,
+      username: 'admin',
+      name: '管理员',
+      role: 'supervisor',
+    });
+    expect(demote.ok || demote.error.message).toMatch(/last active administrator/);
+    const clash = await call(admin, 'operators.save', {
+      username: 'li',
+      name: 'X',
+      role: 'operator',
+      password: 'xxxxxxxx',
+    });
+    expect(clash.ok || clash.error.code).toBe('conflict');
+    const asOperator = core.openSession('memory', li);
+    const refused = await call(asOperator, 'operators.save', {
+      username: 'x',
+      name: 'X',
+      role: 'admin',
+      password: 'xxxxxxxx',
+    });
+    expect(refused.ok || refused.error.code).toBe('forbidden');
+  });
+
+  it('tracks who is on duty, warns below two, and switches the operator without a restart', async () => {
+    const { li } = await withAccounts();
+    const s = core.openSession('memory');
+    value(await call(s, 'auth.login', { username: 'li', password: 'li-pass-123' }));
+    let shift = value(await call(s, 'shift.current')) as {
+      onDuty: Array<{ operator: OperatorView }>;
+      understaffed: boolean;
+    };
+    // The admin signed in at setup and is on duty too; li joined.
+    expect(shift.onDuty.map((o) => o.operator.name)).toEqual(['管理员', '李明']);
+    const adminId = shift.onDuty[0]!.operator.id;
+    value(
+      await call(core.openSession('memory', { id: adminId, name: '管理员', role: 'admin' }), 'shift.leave', {
+        operatorId: adminId,
+      }),
+    );
+    shift = value(await call(s, 'shift.current')) as typeof shift;
+    expect(shift.understaffed).toBe(true);
+    value(await call(s, 'shift.join', { username: 'wang', password: 'wang-pass-1' }));
+    shift = value(await call(s, 'shift.current')) as typeof shift;
+    expect(shift.onDuty.map((o) => o.operator.name)).toEqual(['李明', '王芳']);
+    expect(shift.understaffed).toBe(false);
+    // The console's operator is still li; switching makes wang the actor without anyone leaving the shift.
+    expect(s.operator?.id).toBe(li.id);
+    value(await call(s, 'auth.login', { username: 'wang', password: 'wang-pass-1' }));
+    expect(s.operator?.name).toBe('王芳');
+    expect((value(await call(s, 'shift.current')) as typeof shift).onDuty).toHaveLength(2);
+    // An operator may not send a colleague off duty.
+    const refused = await call(s, 'shift.leave', { operatorId: li.id });
+    expect(refused.ok || refused.error.code).toBe('forbidden');
+    // Unlock checks the signed-in operator's own password.
+    expect((await call(s, 'auth.unlock', { password: 'li-pass-123' })).ok).toBe(false);
+    expect((await call(s, 'auth.unlock', { password: 'wang-pass-1' })).ok).toBe(true);
+  });
+
+  it('carries over open items, refuses a handover until each is acknowledged, then seals; tampering is detected', async () => {
+    await withAccounts();
+    const s = core.openSession('memory');
+    value(await call(s, 'auth.login', { username: 'li', password: 'li-pass-123' }));
+    const alarm = value(
+      await call(s, 'alarms.raise', {
+        type: 'smoke',
+        zone: 'bldg-01',
+        text: 'resident calls: smoke',
+        priority: 1,
+      }),
+    ) as {
+      id: string;
+    };
+    const note = value(
+      await call(s, 'duty.add', { kind: 'maintenance', text: 'Pump room door lock broken', followUp: true }),
+    ) as { id: number };
+    value(await call(s, 'duty.add', { kind: 'note', text: 'Visitor for 3-1-502 let in', alarmId: alarm.id }));
+    clock.advance(60_000);
+    await core.db.transaction((trx) =>
+      writeDutyLog(trx, {
+        at: clock.now(),
+        kind: 'patrol_missed',
+        text: 'Route A 02:00 checkpoint 4 missed',
+      }),
+    );
+    const patrolId = (
+      (await core.db('duty_log').where({ kind: 'patrol_missed' }).first('id')) as { id: number }
+    ).id;
+
+    const report = value(await call(s, 'shift.report')) as {
+      items: Array<{ key: string }>;
+      stats: { total: number };
+    };
+    expect(report.items.map((i) => i.key)).toEqual([
+      `alarm:${alarm.id}`,
+      `patrol:${patrolId}`,
+      `note:${note.id}`,
+    ]);
+    expect(report.stats.total).toBe(1);
+
+    const handover = (acknowledged: string[], incomingPassword = 'wang-pass-1') =>
+      call(s, 'shift.handover', {
+        outgoing: { username: 'li', password: 'li-pass-123' },
+        incoming: { username: 'wang', password: incomingPassword },
+        acknowledged,
+        note: 'Smoke alarm in 1# still being checked by guard Zhao',
+      });
+    const partial = await handover([`alarm:${alarm.id}`]);
+    expect(partial.ok || partial.error.message).toMatch(/not acknowledged 2 carried-over item/);
+    const badPassword = await handover(
+      report.items.map((i) => i.key),
+      'wrong',
+    );
+    expect(badPassword.ok || badPassword.error.code).toBe('unauthenticated');
+    // A new alarm after the report was read must be seen too.
+    const late = value(
+      await call(s, 'alarms.raise', { type: 'intrusion', zone: 'bldg-02', text: 'late' }),
+    ) as { id: string };
+    const stale = await handover(report.items.map((i) => i.key));
+    expect(stale.ok || stale.error.message).toMatch(/not acknowledged 1/);
+
+    const done = value(await handover([...report.items.map((i) => i.key), `alarm:${late.id}`])) as {
+      sealed: { id: string; sealedAt: number };
+      next: { id: string; onDuty: Array<{ operator: OperatorView }> };
+      operator: OperatorView;
+    };
+    expect(done.sealed.sealedAt).toBe(clock.now());
+    expect(done.operator.name).toBe('王芳');
+    expect(s.operator?.name).toBe('王芳');
+    expect(done.next.onDuty.map((o) => o.operator.name)).toEqual(['王芳']);
+
+    const got = value(await call(s, 'shift.get', { id: done.sealed.id })) as {
+      check: { ok: boolean; entries: number };
+      report: { items: unknown[] };
+    };
+    expect(got.check.ok).toBe(true);
+    expect(got.report.items).toHaveLength(4);
+    const sealedEntries = got.check.entries;
+    expect(sealedEntries).toBeGreaterThan(5);
+
+    // The follow-up stays open into the next shift until someone closes it.
+    let next = value(await call(s, 'shift.report')) as { items: Array<{ key: string }> };
+    expect(next.items.map((i) => i.key)).toContain(`note:${note.id}`);
+    value(await call(s, 'duty.add', { kind: 'follow_up_done', text: 'Lock replaced', refId: note.id }));
+    next = value(await call(s, 'shift.report')) as typeof next;
+    expect(next.items.map((i) => i.key)).not.toContain(`note:${note.id}`);
+
+    // Entries are never edited through the console's own connection...
+    await expect(core.db('duty_log').where({ id: note.id }).update({ text: 'x' })).rejects.toThrow(
+      /never edited/,
+    );
+    await expect(core.db('shifts').where({ id: done.sealed.id }).update({ report: '{}' })).rejects.toThrow(
+      /sealed shift/,
+    );
+    await expect(core.db('shift_seal').where({ shift_id: done.sealed.id }).delete()).rejects.toThrow(
+      /append-only/,
+    );
+    // ...and if someone edits the file behind its back (triggers dropped), the check names the entry.
+    const raw = new Database(dbFile);
+    raw.exec('DROP TRIGGER duty_log_no_update');
+    raw.prepare('UPDATE duty_log SET text = ? WHERE id = ?').run('nothing happened', note.id);
+    raw.close();
+    let check = (
+      value(await call(s, 'shift.get', { id: done.sealed.id })) as {
+        check: { ok: boolean; brokenAt: number; reason: string };
+      }
+    ).check;
+    expect(check).toMatchObject({
+      ok: false,
+      brokenAt: note.id,
+      reason: 'this entry was changed since the shift was sealed',
+    });
+
+    const raw2 = new Database(dbFile);
+    raw2.prepare('UPDATE duty_log SET text = ? WHERE id = ?').run('Pump room door lock broken', note.id);
+    raw2.prepare('DELETE FROM duty_log WHERE id = ?').run(patrolId);
+    raw2.close();
+    check = (
+      value(await call(s, 'shift.get', { id: done.sealed.id })) as typeof got & { check: typeof check }
+    ).check;
+    expect(check).toMatchObject({ ok: false, brokenAt: patrolId, reason: 'this entry was removed' });
+
+    // Corrections are new entries referring to the old one.
+    const fix = value(
+      await call(s, 'duty.add', { kind: 'correction', text: 'Visitor was for 3-1-503', refId: note.id + 1 }),
+    ) as {
+      refId: number;
+      sealed: boolean;
+    };
+    expect(fix).toMatchObject({ refId: note.id + 1, sealed: false });
+    const noRef = await call(s, 'duty.add', { kind: 'correction', text: 'x' });
+    expect(noRef.ok || noRef.error.code).toBe('invalid_input');
+
+    // The sealed report prints to a PDF.
+    const pdf = value(await call(s, 'shift.pdf', { id: done.sealed.id, locale: 'zh-CN' })) as {
+      pdf: string;
+      fileName: string;
+    };
+    expect(Buffer.from(pdf.pdf, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.fileName).toMatch(/^handover-2026-11-24-.*\.pdf$/);
+  });
+
+  it('duty log: filters, search, CSV with formula cells neutralised', async () => {
+    await withAccounts();
+    const s = core.openSession('memory');
+    value(await call(s, 'auth.login', { username: 'li', password: 'li-pass-123' }));
+    value(await call(s, 'duty.add', { kind: 'visitor', text: '=HYPERLINK("x") courier for 5-2-1101' }));
+    value(
+      await call(s, 'duty.add', {
+        kind: 'call',
+        text: 'Called 119 drill coordination, "fire"',
+        followUp: true,
+      }),
+    );
+    const visitors = value(await call(s, 'duty.list', { filter: { kinds: ['visitor'] } })) as {
+      entries: Array<{ text: string; operatorName: string; manual: boolean }>;
+    };
+    expect(visitors.entries).toHaveLength(1);
+    expect(visitors.entries[0]).toMatchObject({ operatorName: '李明', manual: true });
+    const found = value(await call(s, 'duty.list', { filter: { search: '119' } })) as { entries: unknown[] };
+    expect(found.entries).toHaveLength(1);
+    const byName = value(await call(s, 'duty.list', { filter: { search: '李明', manual: true } })) as {
+      entries: unknown[];
+    };
+    expect(byName.entries).toHaveLength(2);
+    const follow = value(await call(s, 'duty.list', { filter: { followUp: true } })) as {
+      entries: unknown[];
+    };
+    expect(follow.entries).toHaveLength(1);
+    const csv = value(await call(s, 'duty.exportCsv', { filter: { manual: true } })) as {
+      csv: string;
+      rows: number;
+    };
+    expect(csv.rows).toBe(2);
+    expect(csv.csv.startsWith('\uFEFFid,time,kind,text')).toBe(true);
+    expect(csv.csv).toContain(`"'=HYPERLINK(""x"") courier for 5-2-1101"`);
+    expect(csv.csv).toContain('"Called 119 drill coordination, ""fire"""');
+  });
+
+  it('retention keeps at least 10,000 entries of a kind and backs up before pruning beyond the cap', async () => {
+    const rows = Array.from({ length: 10_050 }, (_, i) => ({
+      at: i,
+      kind: 'alarm',
+      text: `a${i}`,
+      manual: 0,
+      follow_up: 0,
+    }));
+    for (let i = 0; i < rows.length; i += 500) await core.db('duty_log').insert(rows.slice(i, i + 500));
+    await core.db('duty_log').insert({ at: 1, kind: 'note', text: 'n', manual: 1, follow_up: 0 });
+    // A cap below the floor is raised to it.
+    const result = await enforceDutyRetention(core.db, {
+      capPerKind: 100,
+      backupsDir: join(tmp.dir, 'backups'),
+      at: clock.now(),
+    });
+    expect(result.removed).toBe(50);
+    expect(result.backup).toMatch(/retention/);
+    const backup = new Database(result.backup!, { readonly: true });
+    expect(
+      (backup.prepare("SELECT count(*) AS n FROM duty_log WHERE kind = 'alarm'").get() as { n: number }).n,
+    ).toBe(10_050);
+    backup.close();
+    expect(
+      Number(
+        ((await core.db('duty_log').where({ kind: 'alarm' }).count({ n: '*' }).first()) as { n: number }).n,
+      ),
+    ).toBe(10_000);
+    expect(await core.db('duty_log').where({ kind: 'note' })).toHaveLength(1);
+    expect(await core.db('duty_log').where({ kind: 'alarm', text: 'a49' })).toHaveLength(0);
+    expect(await core.db('duty_log').where({ kind: 'alarm', text: 'a50' })).toHaveLength(1);
+    expect(
+      (await enforceDutyRetention(core.db, { capPerKind: 100, backupsDir: join(tmp.dir, 'backups'), at: 2 }))
+        .removed,
+    ).toBe(0);
+  });
+});
+
+describe('carry-over rules', () => {
+  const empty = {
+    openAlarms: [],
+    offlineCameras: [],
+    faultyDevices: [],
+    missedPatrols: [],
+    drillsDue: [],
+    followUps: [],
+  };
+
+  it('orders alarms by priority then age, then cameras, devices, patrols, drills, notes', () => {
+    const items = carryOverItems({
+      ...empty,
+      openAlarms: [
+        { id: 'b', type: 'door_held', priority: 3, state: 'new', receivedAt: 1 },
+        { id: 'a', type: 'fire', priority: 1, state: 'acknowledged', receivedAt: 5, zone: 'bldg-01' },
+        { id: 'c', type: 'smoke', priority: 1, state: 'new', receivedAt: 2 },
+      ],
+      offlineCameras: [{ id: 'cam-1', name: '北门', since: 3, reason: 'host unreachable' }],
+      faultyDevices: [{ deviceId: 'pump-1', kind: 'pump', state: 'fault', since: 4 }],
+      missedPatrols: [{ entryId: 7, at: 6, text: 'Route A' }],
+      drillsDue: [{ key: 'd1', due: 9, text: 'Monthly fire drill' }],
+      followUps: [{ entryId: 9, at: 8, text: 'Lock' }],
+    });
+    expect(items.map((i) => i.key)).toEqual([
+      'alarm:c',
+      'alarm:a',
+      'alarm:b',
+      'camera:cam-1',
+      'device:pump-1',
+      'patrol:7',
+      'drill:d1',
+      'note:9',
+    ]);
+    expect(unacknowledged(items, ['alarm:c', 'alarm:a']).map((i) => i.key)).toHaveLength(6);
+    expect(
+      unacknowledged(
+        items,
+        items.map((i) => i.key),
+      ),
+    ).toEqual([]);
+    expect(carryOverItems(empty)).toEqual([]);
+  });
+
+  it('a follow-up stays open until a follow_up_done names it; a correction does not close it', () => {
+    const entries = [
+      { id: 1, followUp: true, kind: 'note' },
+      { id: 2, followUp: true, kind: 'maintenance' },
+      { id: 3, followUp: false, kind: 'correction', refId: 1 },
+      { id: 4, followUp: false, kind: 'follow_up_done', refId: 2 },
+    ];
+    expect(openFollowUps(entries).map((e) => e.id)).toEqual([1]);
+  });
+
+  it('two operators per shift', () => {
+    expect(understaffed(0)).toBe(true);
+    expect(understaffed(1)).toBe(true);
+    expect(understaffed(2)).toBe(false);
+  });
+});
