@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Download, Page, TestInfo } from '@playwright/test';
 import { CHROMIUM, commandExists, requireTool } from '../support/tools';
-import { collectPageErrors, expect, signIn, startConsole, test } from './fixtures';
+import { ACCOUNTS, collectPageErrors, expect, signIn, startConsole, test } from './fixtures';
 
 /** Saves the PDF the page offered as a download and reads its text back with pdftotext. */
 async function pdfText(download: Download, path: string): Promise<string> {
@@ -66,7 +66,7 @@ test('fire playbook: suggested by the alarm, walked end to end, 119 call card, i
     await expect(page.getByTestId('notice')).toContainText('已抓图 ');
     await run.getByTestId('step-done').click();
     await expect(step('look')).toHaveAttribute('data-status', 'done');
-    await expect(step('look')).toContainText('值班员');
+    await expect(step('look')).toContainText(ACCOUNTS.operator.name);
 
     // Dispatch the nearest free guard (listed first, with distance and walking time): the alarm follows.
     await run.getByTestId('step-guard').click();
@@ -101,7 +101,7 @@ test('fire playbook: suggested by the alarm, walked end to end, 119 call card, i
     await expect(script).toContainText('南门');
     await expect(script).toContainText('燃烧物');
     await expect(script).toContainText('是否有人员被困');
-    await expect(script).toContainText('值班员');
+    await expect(script).toContainText(ACCOUNTS.operator.name);
     await expect(card.getByTestId('call-dial')).toHaveAttribute('href', 'tel:119');
     await page.screenshot({ path: testInfo.outputPath('call-card-119.png') });
     await card.getByTestId('call-note').fill('119 已受理，消防车出发');
@@ -142,7 +142,7 @@ test('fire playbook: suggested by the alarm, walked end to end, 119 call card, i
     expect(text).toMatch(/拨打 119 报警: 完成/);
     expect(text).toContain('保安已在现场确认');
     expect(text).toMatch(/电话 火警电话 119 119: 已接通/);
-    expect(text).toContain('值班员');
+    expect(text).toContain(ACCOUNTS.operator.name);
     expect(text).toContain('现场抓图');
     expect(existsSync(`${app.dataDir}/reports`)).toBe(true);
     expect(errors).toEqual([]);
