@@ -74,7 +74,7 @@ export interface ConsoleConfig {
   osmand?: { port: number; host?: string };
   /** Shipped playbooks imported at start; defaults to resources/playbooks. */
   playbooksDir?: string;
-  /** Font for PDF reports (`file` or `file.ttc#Face`); else CONSOLE_REPORT_FONT, else the platform's CJK font. */
+  /** Font for PDF reports (`file` or `file.ttc#Face`); else CONSOLE_PDF_FONT, else the platform's CJK font. */
   reportFont?: string;
 }
 

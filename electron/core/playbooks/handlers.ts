@@ -51,7 +51,7 @@ export interface PlaybookDeps {
     ((alarmId: string, guardId: string, note: string | undefined, actor: Actor) => Promise<void>) | undefined;
   /** Shipped playbooks; defaults to resources/playbooks. */
   playbooksDir?: string | undefined;
-  /** The report font (`file` or `file.ttc#Face`); else CONSOLE_REPORT_FONT, else the platform's CJK fonts. */
+  /** The report font (`file` or `file.ttc#Face`); else CONSOLE_PDF_FONT, else the platform's CJK fonts. */
   reportFont?: string | undefined;
 }
 
@@ -82,7 +82,7 @@ export async function createPlaybooks(deps: PlaybookDeps) {
     db,
     site: deps.site,
     dataDir: deps.dataDir,
-    font: deps.reportFont ?? process.env.CONSOLE_REPORT_FONT,
+    font: deps.reportFont ?? process.env.CONSOLE_PDF_FONT,
     now: clock.now(),
     operatorName: session.operator!.name,
   });

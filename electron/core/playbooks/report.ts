@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import PDFDocument from 'pdfkit';
@@ -8,45 +8,7 @@ import { runState, stepTimings, type PlaybookDefinition } from '../../../shared/
 import type { SiteFile } from '../../../shared/domain/site';
 import { pickText, type Locale } from '../../../shared/domain/text';
 import { ServiceError } from '../router/router';
-
-/** Fonts with Chinese glyphs, by platform; a `.ttc` names the face inside it. */
-const FONT_CANDIDATES: { file: string; face?: string }[] = [
-  { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', face: 'NotoSansCJKsc-Regular' },
-  { file: '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc', face: 'NotoSansCJKsc-Regular' },
-  { file: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', face: 'WenQuanYiMicroHei' },
-  { file: 'C:\\Windows\\Fonts\\msyh.ttc', face: 'MicrosoftYaHei' },
-  { file: 'C:\\Windows\\Fonts\\simhei.ttf' },
-  { file: '/System/Library/Fonts/PingFang.ttc', face: 'PingFangSC-Regular' },
-  { file: '/System/Library/Fonts/STHeiti Light.ttc', face: 'STHeitiSC-Light' },
-];
-const TTC_FACES = ['NotoSansCJKsc-Regular', 'MicrosoftYaHei', 'PingFangSC-Regular', 'STHeitiSC-Light'];
-
-/**
- * The font for reports: the configured one (`path` or `path#FaceName` for a collection), else the first of
- * the platform's CJK fonts that exists. A report without one would print boxes instead of Chinese, so it is
- * refused with what to do.
- */
-export function findReportFont(configured?: string): { file: string; face?: string } {
-  if (configured) {
-    const [file, face] = configured.split('#') as [string, string | undefined];
-    if (!existsSync(file))
-      throw new ServiceError(
-        'unavailable',
-        `The report font ${file} (setting CONSOLE_REPORT_FONT) does not exist.`,
-      );
-    return face ? { file, face } : { file };
-  }
-  const found = FONT_CANDIDATES.find((c) => existsSync(c.file));
-  if (!found)
-    throw new ServiceError(
-      'unavailable',
-      'No font with Chinese characters was found for the PDF report. Install one (Debian/Ubuntu: apt-get install ' +
-        'fonts-noto-cjk; Windows has Microsoft YaHei) or set CONSOLE_REPORT_FONT to a .ttf/.otf file, or to ' +
-        '"file.ttc#FaceName" for a collection. Looked for: ' +
-        FONT_CANDIDATES.map((c) => c.file).join(', '),
-    );
-  return found;
-}
+import { findPdfFont, usePdfFont } from '../pdf/font';
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -76,25 +38,7 @@ class Pdf {
     });
     this.doc.on('data', (c: Buffer) => this.chunks.push(c));
     this.done = new Promise((resolve) => this.doc.on('end', () => resolve(Buffer.concat(this.chunks))));
-    this.useFont(font);
-  }
-
-  private useFont(font: { file: string; face?: string }) {
-    if (font.face || !font.file.toLowerCase().endsWith('.ttc')) {
-      this.doc.registerFont('body', font.file, font.face);
-      this.doc.font('body');
-      return;
-    }
-    for (const face of TTC_FACES) {
-      try {
-        this.doc.registerFont('body', font.file, face);
-        this.doc.font('body');
-        return;
-      } catch {
-        // not in this collection
-      }
-    }
-    throw new ServiceError('unavailable', `Name the face to use in ${font.file}: "${font.file}#FaceName".`);
+    usePdfFont(this.doc, font);
   }
 
   heading(text: string, size = 18) {
@@ -169,7 +113,7 @@ export async function incidentReport(
   const incident = (await ctx.db('incidents').where({ id: incidentId }).first()) as
     { id: string; zone: string | null; opened_at: number; drill: number } | undefined;
   if (!incident) throw new ServiceError('not_found', `There is no incident "${incidentId}".`);
-  const font = findReportFont(ctx.font);
+  const font = findPdfFont(ctx.font);
   const zoneName = (id: string | null | undefined) => {
     const z = id ? ctx.site.zones.find((x) => x.id === id) : undefined;
     return z ? pickText(z.name, locale) : (id ?? '—');
@@ -327,7 +271,7 @@ export async function drillReport(
   locale: Locale,
 ) {
   const L: Labels = MESSAGES[locale].playbooks.report;
-  const font = findReportFont(ctx.font);
+  const font = findPdfFont(ctx.font);
   const title = `[${L.drill}] ${L.afterActionTitle}`;
   const pdf = new Pdf(font, title);
   pdf.heading(title, 20);

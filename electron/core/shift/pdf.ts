@@ -3,8 +3,7 @@ import type { HandoverReport, ShiftView } from '../../../shared/contract';
 import type { CarryItem } from '../../../shared/domain/handover';
 import type { Locale } from '../../../shared/domain/text';
 import { MESSAGES, type Messages } from '../../../shared/i18n';
-import { ServiceError } from '../router/router';
-import { findCjkFont } from './pdf-font';
+import { findPdfFont, usePdfFont } from '../pdf/font';
 import type { SealCheckResult } from './shifts';
 
 type Section = keyof Messages;
@@ -46,12 +45,8 @@ export async function handoverPdf(o: {
   locale: Locale;
 }): Promise<Buffer> {
   const tr = translator(o.locale);
-  const font = findCjkFont();
-  if (!font && o.locale === 'zh-CN')
-    throw new ServiceError(
-      'unavailable',
-      'No font with Chinese characters was found for the PDF: install fonts-noto-cjk (Debian) or set CONSOLE_PDF_FONT to a .ttf/.ttc file.',
-    );
+  // English needs no CJK font, but the names in a report (operators, places) are often Chinese anyway.
+  const font = findPdfFont();
   const doc = new PDFDocument({ size: 'A4', margin: 48, info: { Title: tr('duty', 'reportTitle') } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -59,10 +54,7 @@ export async function handoverPdf(o: {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  if (font) {
-    doc.registerFont('body', font.file, font.family ?? '');
-    doc.font('body');
-  }
+  usePdfFont(doc, font);
   const when = (ms: number) =>
     new Date(ms).toLocaleString(o.locale, {
       hour12: false,
