@@ -3,6 +3,7 @@ import { describeIssues, PhoneSettings, type ContactView } from '../../../shared
 import { ContactDef, type SiteFile } from '../../../shared/domain/site';
 import { appendAudit } from '../audit/audit';
 import { ServiceError } from '../router/router';
+import { loadOverrides, writeOverride } from '../site/overrides';
 
 type Contact = SiteFile['contacts'][number];
 type Actor = { id: string; name: string };
@@ -30,13 +31,9 @@ export class ContactDirectory {
 
   async load(): Promise<void> {
     this.fromSite = new Map(this.site.contacts.map((c) => [c.id, JSON.stringify(c)]));
-    const overrides = (await this.db('contact_overrides')) as { id: string; definition: string | null }[];
-    const byId = new Map(this.site.contacts.map((c) => [c.id, c]));
-    for (const o of overrides) {
-      if (o.definition === null) byId.delete(o.id);
-      else byId.set(o.id, ContactDef.parse(JSON.parse(o.definition)));
-    }
-    this.contacts = [...byId.values()];
+    this.contacts = await loadOverrides(this.db, 'contact_overrides', this.site.contacts, (d) =>
+      ContactDef.parse(d),
+    );
     const row = (await this.db('settings').where({ key: PHONE_KEY }).first()) as
       { value: string } | undefined;
     const stored = row ? PhoneSettings.safeParse(JSON.parse(row.value)) : undefined;
@@ -72,25 +69,15 @@ export class ContactDirectory {
       throw new ServiceError('invalid_input', `The contact is not valid: ${describeIssues(parsed.error)}`);
     const contact = parsed.data;
     const previous = this.find(contact.id);
-    await this.db.transaction(async (trx) => {
-      await trx('contact_overrides')
-        .insert({
-          id: contact.id,
-          definition: JSON.stringify(contact),
-          updated_at: at,
-          updated_by: actor.name,
-        })
-        .onConflict('id')
-        .merge();
-      await appendAudit(trx, {
-        at,
-        actorId: actor.id,
-        actorName: actor.name,
+    await writeOverride(
+      this.db,
+      'contact_overrides',
+      { id: contact.id, definition: contact, actor, at },
+      {
         action: previous ? 'contact.edit' : 'contact.add',
-        target: contact.id,
         details: { before: previous ?? null, after: contact },
-      });
-    });
+      },
+    );
     await this.load();
     return this.list().find((c) => c.id === contact.id)!;
   }
@@ -98,20 +85,12 @@ export class ContactDirectory {
   async remove(id: string, actor: Actor, at: number): Promise<void> {
     const previous = this.find(id);
     if (!previous) throw new ServiceError('not_found', `There is no contact "${id}".`);
-    await this.db.transaction(async (trx) => {
-      await trx('contact_overrides')
-        .insert({ id, definition: null, updated_at: at, updated_by: actor.name })
-        .onConflict('id')
-        .merge();
-      await appendAudit(trx, {
-        at,
-        actorId: actor.id,
-        actorName: actor.name,
-        action: 'contact.remove',
-        target: id,
-        details: { before: previous },
-      });
-    });
+    await writeOverride(
+      this.db,
+      'contact_overrides',
+      { id, definition: null, actor, at },
+      { action: 'contact.remove', details: { before: previous } },
+    );
     await this.load();
   }
 

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import type { Knex } from 'knex';
 import { describeIssues } from '../../../shared/contract';
 import { CameraDef, type SiteFile } from '../../../shared/domain/site';
-import { appendAudit } from '../audit/audit';
 import { ServiceError } from '../router/router';
 import { explainFfmpegError } from '../streams/ffmpeg';
 import { redactUrl } from '../util/redact';
+import { loadOverrides, writeOverride } from './overrides';
 
 export type Camera = SiteFile['cameras'][number];
 
@@ -39,13 +39,9 @@ export class CameraRegistry {
   ) {}
 
   async load(): Promise<Camera[]> {
-    const overrides = (await this.db('camera_overrides')) as { id: string; definition: string | null }[];
-    const byId = new Map(this.site.cameras.map((c) => [c.id, c]));
-    for (const o of overrides) {
-      if (o.definition === null) byId.delete(o.id);
-      else byId.set(o.id, CameraDef.parse(JSON.parse(o.definition)));
-    }
-    this.cameras = [...byId.values()];
+    this.cameras = await loadOverrides(this.db, 'camera_overrides', this.site.cameras, (d) =>
+      CameraDef.parse(d),
+    );
     return this.cameras;
   }
 
@@ -80,42 +76,30 @@ export class CameraRegistry {
     if (camera.zone && !this.site.zones.some((z) => z.id === camera.zone)) {
       throw new ServiceError('invalid_input', `The camera is not valid: zone: no zone "${camera.zone}"`);
     }
-    await this.db.transaction(async (trx) => {
-      await trx('camera_overrides')
-        .insert({ id: camera.id, definition: JSON.stringify(camera), updated_at: at, updated_by: actor.name })
-        .onConflict('id')
-        .merge();
-      await appendAudit(trx, {
-        at,
-        actorId: actor.id,
-        actorName: actor.name,
+    await writeOverride(
+      this.db,
+      'camera_overrides',
+      { id: camera.id, definition: camera, actor, at },
+      {
         action: previous ? 'camera.update' : 'camera.add',
-        target: camera.id,
         details: {
           main: redactUrl(camera.streams.main),
           sub: camera.streams.sub ? redactUrl(camera.streams.sub) : undefined,
         },
-      });
-    });
+      },
+    );
     await this.load();
     return camera;
   }
 
   async remove(id: string, actor: { id: string; name: string }, at: number): Promise<void> {
     if (!this.find(id)) throw new ServiceError('not_found', `There is no camera "${id}".`);
-    await this.db.transaction(async (trx) => {
-      await trx('camera_overrides')
-        .insert({ id, definition: null, updated_at: at, updated_by: actor.name })
-        .onConflict('id')
-        .merge();
-      await appendAudit(trx, {
-        at,
-        actorId: actor.id,
-        actorName: actor.name,
-        action: 'camera.remove',
-        target: id,
-      });
-    });
+    await writeOverride(
+      this.db,
+      'camera_overrides',
+      { id, definition: null, actor, at },
+      { action: 'camera.remove' },
+    );
     await this.load();
   }
 }
