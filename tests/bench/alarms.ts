@@ -67,6 +67,7 @@ import {
   type CpuProfile,
   type TraceEvent,
 } from './lib/profile';
+import { createCleanups } from './lib/cleanup';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const VIEWPORT = { width: 1920, height: 1080 };
@@ -152,40 +153,7 @@ async function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
   }
 }
 
-interface CleanupItem {
-  name: string;
-  fn: () => Promise<void> | void;
-}
-const cleanups: CleanupItem[] = [];
-
-async function runCleanup(item: CleanupItem): Promise<void> {
-  try {
-    await Promise.race([
-      Promise.resolve().then(item.fn),
-      sleep(20_000).then(() => {
-        throw new Error('did not stop within 20 s');
-      }),
-    ]);
-  } catch (err) {
-    log(`cleanup of ${item.name} failed: ${(err as Error).message}`);
-  }
-}
-
-/** Registers a cleanup; the returned function runs it now (once) and unregisters it. */
-function onCleanup(name: string, fn: () => Promise<void> | void): () => Promise<void> {
-  const item = { name, fn };
-  cleanups.push(item);
-  return async () => {
-    const i = cleanups.indexOf(item);
-    if (i === -1) return;
-    cleanups.splice(i, 1);
-    await runCleanup(item);
-  };
-}
-
-async function cleanupAll(): Promise<void> {
-  while (cleanups.length) await runCleanup(cleanups.pop()!);
-}
+const { onCleanup, cleanupAll } = createCleanups((line) => log(line));
 
 /** Chromium processes of ours still alive (after a close that a frozen renderer outlived): SIGKILL by pid. */
 function killChromiumLeftovers(hubPid: number): number {

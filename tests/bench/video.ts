@@ -54,6 +54,7 @@ import {
   type RtspServer,
 } from '../support/rtsp-camera';
 import { CHROMIUM, CHROMIUM_ARGS, commandExists } from '../support/tools';
+import { createCleanups } from './lib/cleanup';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
@@ -177,43 +178,7 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 // ---------------------------------------------------------------------------------------------------------------
 // Cleanup: everything started registers how to stop it; phases release their own, the watchdog/signals release all
 
-interface CleanupItem {
-  name: string;
-  fn: () => Promise<void> | void;
-}
-const cleanups: CleanupItem[] = [];
-
-async function runCleanup(item: CleanupItem): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      Promise.resolve().then(item.fn),
-      new Promise((_r, reject) => {
-        timer = setTimeout(() => reject(new Error('took more than 20 s')), 20_000);
-      }),
-    ]);
-  } catch (err) {
-    log(`cleanup of ${item.name} failed: ${(err as Error).message}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Registers a stop function; returns a release that runs it once (now) and forgets it. */
-function onCleanup(name: string, fn: () => Promise<void> | void): () => Promise<void> {
-  const item = { name, fn };
-  cleanups.push(item);
-  return async () => {
-    const i = cleanups.indexOf(item);
-    if (i === -1) return;
-    cleanups.splice(i, 1);
-    await runCleanup(item);
-  };
-}
-
-async function cleanupAll(): Promise<void> {
-  while (cleanups.length) await runCleanup(cleanups.pop()!);
-}
+const { onCleanup, cleanupAll } = createCleanups((line) => log(line));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Processes (/proc): CPU per process, what is left at the end
