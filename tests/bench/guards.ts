@@ -21,7 +21,6 @@
  * --profile adds a CPU profile of the page over the load phase, summarised by function.
  * Progress goes to stdout; with --json the LAST line is one JSON object.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,6 +29,7 @@ import { chromium } from 'playwright-core';
 import type { SiteFileInput } from '../../shared/domain/site';
 import { distanceM, lerp, type LatLon } from '../../shared/domain/geo';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/tools';
+import { spawnWebHost } from '../support/web-host-process';
 import { ACCOUNTS, provisionAccounts } from '../support/accounts';
 import { procTable } from './lib/proc';
 import { summariseProfile, type CpuProfile } from './lib/profile';
@@ -127,47 +127,18 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-guards-'));
   const { file, guards } = writeSite(dir);
   log(`${GUARDS} guards reporting every ${EVERY_MS} ms for ${DURATION_S} s`);
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'electron/web-host/cli.ts',
-      '--data-dir',
-      join(dir, 'data'),
-      '--site',
-      file,
-      '--osmand-port',
-      '0',
-      '--osmand-host',
-      '127.0.0.1',
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, CONSOLE_SKIP_BUILD: '1', CONSOLE_LOG_STDERR: '1', CONSOLE_DEMO_SCENARIO: 'off' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  const host = await spawnWebHost(
+    ['--data-dir', join(dir, 'data'), '--site', file, '--osmand-port', '0', '--osmand-host', '127.0.0.1'],
+    { CONSOLE_LOG_STDERR: '1', CONSOLE_DEMO_SCENARIO: 'off' },
+    60_000,
   );
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no console URL in 60 s:\n${output}`)), 60_000);
-    const onData = (b: Buffer) => {
-      output += b.toString();
-      const m = /^Console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]!);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-  });
+  const { url, process: child, output } = host;
   // The port line follows the URL line on stderr: wait for it.
   const portLine = /Guards' phones \(Traccar Client \/ OsmAnd\): port (\d+)/;
-  for (let i = 0; i < 100 && !portLine.test(output); i++) await new Promise((r) => setTimeout(r, 100));
-  const osmandPort = Number(portLine.exec(output)?.[1]);
+  for (let i = 0; i < 100 && !portLine.test(output()); i++) await new Promise((r) => setTimeout(r, 100));
+  const osmandPort = Number(portLine.exec(output())?.[1]);
   if (!osmandPort)
-    throw new Error(`the console did not say where its OsmAnd endpoint is:\n${output.slice(-3000)}`);
+    throw new Error(`the console did not say where its OsmAnd endpoint is:\n${output().slice(-3000)}`);
   log(`console at ${url.replace(/token=.*/, 'token=…')}, OsmAnd on ${osmandPort}`);
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

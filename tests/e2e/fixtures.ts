@@ -6,6 +6,7 @@ import type { Role } from '../../shared/contract';
 import { ACCOUNTS, provisionAccounts } from '../support/accounts';
 import { CHROMIUM, requireTool } from '../support/tools';
 import { tempDir } from '../support/temp';
+import { spawnWebHost } from '../support/web-host-process';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -24,43 +25,9 @@ export async function startConsole(
   options: { provision?: boolean } = {},
 ): Promise<RunningConsole & { stop(): Promise<void> }> {
   const tmp = tempDir('console-e2e-');
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'electron/web-host/cli.ts',
-      '--data-dir',
-      tmp.dir,
-      '--osmand-port',
-      '0',
-      ...extraArgs,
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, CONSOLE_SKIP_BUILD: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`the web host printed no URL in 30 s:\n${output}`)),
-      30_000,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /^Console: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolveUrl(match[1]!);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the web host exited with ${code}:\n${output}`)));
-  });
-  const running: RunningConsole = { url, dataDir: tmp.dir, process: child, output: () => output };
+  const host = await spawnWebHost(['--data-dir', tmp.dir, '--osmand-port', '0', ...extraArgs], env);
+  const child = host.process;
+  const running: RunningConsole = { url: host.url, dataDir: tmp.dir, process: child, output: host.output };
   // Every console gets its accounts unless the test does the first start itself.
   if (options.provision !== false) await provisionAccounts(running.url);
   return {
