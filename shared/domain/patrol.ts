@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Band } from './shift';
 
 const HHMM = z
   .string()
@@ -52,17 +53,28 @@ export function mergeSchedule(
   return { ...merged, roundMin: Math.min(merged.roundMin, shortest) };
 }
 
+/** Building a formatter costs far more than using one, and patrol views ask for local times on every visit. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
 /** Minutes east of UTC that `timeZone` has at `at` (no DST in China, but a site elsewhere may have it). */
 export function utcOffsetMin(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  }).formatToParts(at);
+  const parts = formatterFor(timeZone).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
   return Math.round((local - Math.floor(at / 60_000) * 60_000) / 60_000);
@@ -73,8 +85,6 @@ export function minuteOfDay(at: number, timeZone: string): number {
   const local = at + utcOffsetMin(at, timeZone) * 60_000;
   return Math.floor(local / 60_000) % 1440;
 }
-
-export type Band = 'day' | 'night';
 
 function startsOfLocalDay(schedule: PatrolSchedule): Array<{ minute: number; band: Band }> {
   const { dayStart, dayEnd, dayEveryMin, nightEveryMin } = schedule;
