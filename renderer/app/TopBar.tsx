@@ -2,7 +2,8 @@ import { Box, Button, Chip, Tooltip, Typography } from '@mui/material';
 import { useTranslation } from 'react-i18next';
 import { useConsole } from '../api/console';
 import { useStore } from '../api/store';
-import { bandAt, bandSpan } from '../../shared/domain/shift';
+import { bandAt, bandSpan, DEFAULT_BANDS } from '../../shared/domain/shift';
+import { minuteOfDay } from '../../shared/domain/patrol';
 import { formatClock, useLocale, useNow, useText } from './hooks';
 import { setLocale } from './i18n';
 import { DutyMenu } from '../features/duty/DutyMenu';
@@ -18,9 +19,12 @@ export function TopBar() {
   const locale = useLocale();
   const text = useText();
   const now = useNow(1000);
-  const date = new Date(now);
-  const minute = date.getHours() * 60 + date.getMinutes();
-  const band = bandAt(minute);
+  // The shift follows the site's own clock and band edges, the same ones the patrol rounds use.
+  const minute = site
+    ? minuteOfDay(now, site.timeZone)
+    : new Date(now).getHours() * 60 + new Date(now).getMinutes();
+  const bands = site ? { dayStartMin: site.patrol.dayStart, dayEndMin: site.patrol.dayEnd } : DEFAULT_BANDS;
+  const band = bandAt(minute, bands);
 
   const hubLabel = !hub
     ? t('hub.connecting')
@@ -74,7 +78,7 @@ export function TopBar() {
           {t('topbar.shift')}
         </Typography>
         <Typography sx={{ fontWeight: 600 }}>
-          {t(band === 'day' ? 'topbar.shiftDay' : 'topbar.shiftNight')} {bandSpan(minute)}
+          {t(band === 'day' ? 'topbar.shiftDay' : 'topbar.shiftNight')} {bandSpan(minute, bands)}
         </Typography>
       </Box>
       <DutyMenu />

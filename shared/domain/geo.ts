@@ -88,3 +88,9 @@ export function positionAtTime(
   const f = b.at === a.at ? 0 : (at - a.at) / (b.at - a.at);
   return [a.lat + (b.lat - a.lat) * f, a.lon + (b.lon - a.lon) * f];
 }
+
+/** The mean of a polygon's corners: good enough to put a marker or a guard "in" a building or zone. */
+export function centroid(polygon: readonly LatLon[]): LatLon {
+  const sum = polygon.reduce((s, p) => ({ lat: s.lat + p.lat, lon: s.lon + p.lon }), { lat: 0, lon: 0 });
+  return { lat: sum.lat / polygon.length, lon: sum.lon / polygon.length };
+}

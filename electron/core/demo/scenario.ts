@@ -1,5 +1,5 @@
 import type { AlarmType } from '../../../shared/domain/alarm';
-import { bearingDeg, distanceM, lerp, type LatLon } from '../../../shared/domain/geo';
+import { bearingDeg, centroid, distanceM, lerp, type LatLon } from '../../../shared/domain/geo';
 import type { SiteFile, ZoneDef } from '../../../shared/domain/site';
 import type { HubEventBody } from '../../../shared/contract';
 import type { Clock } from '../util/clock';
@@ -71,11 +71,6 @@ const ALARMS: AlarmTemplate[] = [
   },
   { type: 'gas', zoneKinds: ['building'], weight: 0.5, text: '可燃气体报警 / gas detector' },
 ];
-
-export function centroid(polygon: LatLon[]): LatLon {
-  const sum = polygon.reduce((s, p) => ({ lat: s.lat + p.lat, lon: s.lon + p.lon }), { lat: 0, lon: 0 });
-  return { lat: sum.lat / polygon.length, lon: sum.lon / polygon.length };
-}
 
 export interface ScenarioOptions {
   site: SiteFile;

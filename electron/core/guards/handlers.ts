@@ -1,8 +1,7 @@
 import type { AlarmView } from '../../../shared/contract';
-import type { LatLon } from '../../../shared/domain/geo';
+import { centroid, type LatLon } from '../../../shared/domain/geo';
 import type { SiteFile } from '../../../shared/domain/site';
 import type { Actor, AlarmService } from '../alarms/service';
-import { centroid } from '../demo/scenario';
 import type { Handlers, Session } from '../router/router';
 import type { PatrolEngine } from './patrol';
 import type { GuardService } from './service';
