@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EpochMs, Id } from './common';
+import { EpochMs, Id, method } from './common';
 import { AlarmType, Priority } from '../domain/alarm';
 import { AlarmSource, AlarmState, Disposition } from '../domain/alarm-lifecycle';
 import { LatLon } from '../domain/geo';
@@ -134,4 +134,118 @@ export const alarmInputs = {
       minutes: z.number().int().min(1).max(10).default(3),
     })
     .strict(),
+};
+
+const Empty = z.object({}).strict();
+
+export const alarmMethods = {
+  'alarms.open': method({
+    input: Empty,
+    output: z.object({
+      alarms: z.array(AlarmView),
+      targets: Targets,
+      disaster: DisasterMode,
+      mutedUntil: z.number().optional(),
+    }),
+    role: 'operator',
+    mutates: false,
+    summary: 'Every open alarm (the queue), the response targets and the disaster-mode setting.',
+  }),
+  'alarms.get': method({
+    input: alarmInputs.id,
+    output: z.object({
+      alarm: AlarmView,
+      events: z.array(AlarmEventView),
+      deviceHistory: z.array(AlarmView),
+    }),
+    role: 'operator',
+    mutates: false,
+    summary: "One alarm with its trail and its device's recent alarms.",
+  }),
+  'alarms.acknowledge': method({
+    input: alarmInputs.transition,
+    output: AlarmView,
+    role: 'operator',
+    mutates: true,
+    summary: 'The operator has seen the alarm and takes it.',
+  }),
+  'alarms.dispatch': method({
+    input: alarmInputs.transition,
+    output: AlarmView,
+    role: 'operator',
+    mutates: true,
+    summary: 'Someone (a guard) is on the way.',
+  }),
+  'alarms.onScene': method({
+    input: alarmInputs.transition,
+    output: AlarmView,
+    role: 'operator',
+    mutates: true,
+    summary: 'Someone is at the alarm location.',
+  }),
+  'alarms.resolve': method({
+    input: alarmInputs.resolve,
+    output: AlarmView,
+    role: 'operator',
+    mutates: true,
+    summary: 'Close the alarm with a disposition and a note (both required).',
+  }),
+  'alarms.reopen': method({
+    input: alarmInputs.reopen,
+    output: AlarmView,
+    role: 'operator',
+    mutates: true,
+    summary: 'Open a resolved alarm again, with the reason.',
+  }),
+  'alarms.note': method({
+    input: alarmInputs.note,
+    output: AlarmView,
+    role: 'operator',
+    mutates: true,
+    summary: "Add a note to the alarm's trail.",
+  }),
+  'alarms.raise': method({
+    input: alarmInputs.raise,
+    output: AlarmView,
+    role: 'operator',
+    mutates: true,
+    summary: 'Enter an alarm by hand (a resident phones in, a guard radios in).',
+  }),
+  'alarms.history': method({
+    input: alarmInputs.history,
+    output: z.object({ alarms: z.array(AlarmView), more: z.boolean() }),
+    role: 'operator',
+    mutates: false,
+    summary: 'Closed alarms, newest first, filtered, a page at a time.',
+  }),
+  'alarms.exportCsv': method({
+    input: alarmInputs.history,
+    output: z.object({ csv: z.string(), rows: z.number().int() }),
+    role: 'operator',
+    mutates: false,
+    summary: 'The same filtered history as CSV (UTF-8 with BOM, opens in Excel).',
+  }),
+  'alarms.setDisasterMode': method({
+    input: alarmInputs.disaster,
+    output: DisasterMode,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'During a flood of alarms, hold back the less urgent ones (logged with the reason).',
+  }),
+  'alarms.mute': method({
+    input: alarmInputs.mute,
+    output: z.object({ until: z.number().int() }),
+    role: 'operator',
+    mutates: true,
+    summary: 'Silence the alarm sound for a few minutes, with a reason; it comes back by itself.',
+  }),
+};
+
+export const alarmEvents = {
+  /** Alarms that changed (new, re-triggered, state, escalation), batched a few times a second. */
+  'alarms.changed': z.object({ alarms: z.array(AlarmView) }),
+  /** An unacknowledged alarm passed its target: the supervisor must see it. */
+  'alarms.escalated': z.object({ alarm: AlarmView, at: z.number().int() }),
+  'alarms.disaster': DisasterMode,
+  'alarms.muted': z.object({ until: z.number().int(), reason: z.string(), by: z.string() }),
 };

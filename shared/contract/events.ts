@@ -1,28 +1,28 @@
-import { z } from 'zod';
-import { AlarmView, DisasterMode } from './alarms';
+import type { z } from 'zod';
+import { alarmEvents } from './alarms';
+import { cameraEvents } from './cameras';
 import { dutyEvents } from './duty';
 import { guardEvents } from './guards';
+import { operatorEvents } from './operators';
 import { playbookEvents } from './playbooks';
-import { CameraView, HubStatus, Notice, StoredHubEvent, StreamStatus } from './views';
+import { prefEvents } from './prefs';
+import { shiftEvents } from './shift';
+import { systemEvents } from './system';
 
-/** Everything the core pushes to renderers. High-rate topics are batched by the core before sending. */
+/**
+ * Everything the core pushes to renderers, gathered from each feature's contract file. High-rate topics are
+ * batched by the core before sending.
+ */
 export const events = {
-  'hub.status': HubStatus,
-  'hub.event': StoredHubEvent,
+  ...systemEvents,
+  ...operatorEvents,
+  ...alarmEvents,
+  ...cameraEvents,
   ...guardEvents,
-  notice: Notice,
-  /** The camera list changed (a supervisor added, edited or removed one). */
-  'site.cameras': z.object({ cameras: z.array(CameraView) }),
-  /** Alarms that changed (new, re-triggered, state, escalation), batched a few times a second. */
-  'alarms.changed': z.object({ alarms: z.array(AlarmView) }),
-  /** An unacknowledged alarm passed its target: the supervisor must see it. */
-  'alarms.escalated': z.object({ alarm: AlarmView, at: z.number().int() }),
-  'alarms.disaster': DisasterMode,
-  'alarms.muted': z.object({ until: z.number().int(), reason: z.string(), by: z.string() }),
-  /** Every watched stream, at most once a second, and at once on a state change. */
-  'streams.status': z.object({ streams: z.array(StreamStatus) }),
   ...playbookEvents,
   ...dutyEvents,
+  ...shiftEvents,
+  ...prefEvents,
 };
 
 export type Events = typeof events;

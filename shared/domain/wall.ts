@@ -1,4 +1,4 @@
-import type { WallLayout } from '../contract/views';
+import type { WallLayout } from '../contract/cameras';
 
 export interface TileSlot {
   col: number;

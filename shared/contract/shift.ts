@@ -1,0 +1,127 @@
+/** Shifts and the handover (交接班): who is on duty, the report, both signatures, the seal. */
+import { z } from 'zod';
+import { EpochMs, Id, method } from './common';
+import { Credentials, OperatorView } from './operators';
+import { Locale } from '../domain/text';
+import { CarryItem } from '../domain/handover';
+
+const Empty = z.object({}).strict();
+
+export const OnDuty = z.object({ operator: OperatorView, since: EpochMs });
+
+export const ShiftView = z.object({
+  id: Id,
+  startedAt: EpochMs,
+  endedAt: EpochMs.optional(),
+  onDuty: z.array(OnDuty),
+  /** Fire control rooms need two operators per shift. */
+  understaffed: z.boolean(),
+  sealedAt: EpochMs.optional(),
+  outgoing: z.array(z.string()).optional(),
+  incoming: z.array(z.string()).optional(),
+});
+export type ShiftView = z.infer<typeof ShiftView>;
+
+export const ShiftStats = z.object({
+  byType: z.record(z.string(), z.number().int()),
+  total: z.number().int(),
+  acknowledged: z.number().int(),
+  acknowledgedWithinTarget: z.number().int(),
+  ackP50Ms: z.number().nullable(),
+  ackP90Ms: z.number().nullable(),
+  resolved: z.number().int(),
+  resolvedWithinTarget: z.number().int(),
+  open: z.number().int(),
+  dutyEntries: z.number().int(),
+  manualEntries: z.number().int(),
+});
+
+export const HandoverReport = z.object({
+  shiftId: Id,
+  from: EpochMs,
+  to: EpochMs,
+  operators: z.array(z.string()),
+  items: z.array(CarryItem),
+  stats: ShiftStats,
+});
+export type HandoverReport = z.infer<typeof HandoverReport>;
+
+export const SealCheck = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  /** The duty-log id (or 0 for the shift record itself) that no longer matches. */
+  brokenAt: z.number().int().optional(),
+  reason: z.string().optional(),
+});
+
+export const shiftMethods = {
+  'shift.current': method({
+    input: Empty,
+    output: ShiftView,
+    role: 'operator',
+    mutates: false,
+    summary: 'The open shift and who is on duty.',
+  }),
+  'shift.join': method({
+    input: Credentials,
+    output: ShiftView,
+    role: 'operator',
+    mutates: true,
+    summary: 'A second operator signs on to the shift with their password, without taking over this console.',
+  }),
+  'shift.leave': method({
+    input: z.object({ operatorId: Id }).strict(),
+    output: ShiftView,
+    role: 'operator',
+    mutates: true,
+    summary: 'An operator goes off duty (logged).',
+  }),
+  'shift.report': method({
+    input: Empty,
+    output: HandoverReport,
+    role: 'operator',
+    mutates: false,
+    summary: 'The handover report of the open shift as it stands now: items to carry over and statistics.',
+  }),
+  'shift.handover': method({
+    input: z
+      .object({
+        outgoing: Credentials,
+        incoming: Credentials,
+        /** Keys of the carried-over items the incoming operator has acknowledged: all of them are needed. */
+        acknowledged: z.array(z.string().max(200)).max(5000),
+        note: z.string().trim().max(2000).optional(),
+      })
+      .strict(),
+    output: z.object({ sealed: ShiftView, next: ShiftView, operator: OperatorView, resumeToken: z.string() }),
+    role: 'operator',
+    mutates: true,
+    summary: 'Both operators sign with their passwords; the shift is sealed and the next one starts.',
+  }),
+  'shift.list': method({
+    input: z.object({ limit: z.number().int().min(1).max(200).default(30) }).strict(),
+    output: z.object({ shifts: z.array(ShiftView) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'Shifts, newest first.',
+  }),
+  'shift.get': method({
+    input: z.object({ id: Id }).strict(),
+    output: z.object({ shift: ShiftView, report: HandoverReport.nullable(), check: SealCheck.nullable() }),
+    role: 'operator',
+    mutates: false,
+    summary: 'One shift with its sealed report and a fresh check that nothing changed since sealing.',
+  }),
+  'shift.pdf': method({
+    input: z.object({ id: Id, locale: Locale }).strict(),
+    output: z.object({ fileName: z.string(), pdf: z.string() }),
+    role: 'operator',
+    mutates: false,
+    summary: "A sealed shift's handover report as a PDF (base64) in the operator's language.",
+  }),
+};
+
+export const shiftEvents = {
+  /** Who is on duty changed, or a shift was sealed and a new one began. */
+  'shift.changed': ShiftView,
+};

@@ -1,0 +1,152 @@
+/** The console itself: product info, the site, the hub link, notices, hub events, the audit check. */
+import { z } from 'zod';
+import { EpochMs, Id, method } from './common';
+import { HubEventBody } from './hub';
+import { CameraView } from './cameras';
+import { LatLon } from '../domain/geo';
+import { Locale, LocalizedText } from '../domain/text';
+import { ContactDef, GuardDef, RouteDef, ZoneDef } from '../domain/site';
+
+const Empty = z.object({}).strict();
+const Done = z.object({ done: z.literal(true) });
+
+/** A schedule as numbers: minutes after local midnight for the band edges. */
+export const PatrolScheduleView = z.object({
+  dayStart: z.number().int(),
+  dayEnd: z.number().int(),
+  dayEveryMin: z.number().int(),
+  nightEveryMin: z.number().int(),
+  roundMin: z.number().int(),
+  earlyMarginMin: z.number().int(),
+});
+
+export const SystemInfo = z.object({
+  product: z.string(),
+  version: z.string(),
+  consoleId: Id,
+  hubProtocolVersion: z.number().int(),
+  demo: z.boolean(),
+  carrier: z.enum(['ipc', 'ws', 'memory']),
+  startedAt: EpochMs,
+  defaultLocale: Locale,
+});
+export type SystemInfo = z.infer<typeof SystemInfo>;
+
+export const SiteView = z.object({
+  name: LocalizedText,
+  address: LocalizedText,
+  plan: z.object({
+    /** A data: URL, so every carrier (IPC, WebSocket) delivers the picture the same way. */
+    imageUrl: z.string(),
+    bounds: z.object({ southWest: LatLon, northEast: LatLon }),
+  }),
+  zones: z.array(ZoneDef),
+  cameras: z.array(CameraView),
+  timeZone: z.string(),
+  patrol: PatrolScheduleView,
+  routes: z.array(RouteDef.omit({ schedule: true }).extend({ schedule: PatrolScheduleView })),
+  guards: z.array(GuardDef.omit({ devices: true })),
+  contacts: z.array(ContactDef),
+});
+export type SiteView = z.infer<typeof SiteView>;
+
+export const HUB_LINK_STATES = ['connected', 'connecting', 'offline'] as const;
+export const HubStatus = z.object({
+  state: z.enum(HUB_LINK_STATES),
+  since: EpochMs,
+  outbox: z.number().int().nonnegative(),
+  lastSeq: z.number().int().nonnegative(),
+  /** The hub address with credentials removed. */
+  hub: z.string(),
+  demo: z.boolean(),
+  /** Why the last connection attempt failed, in words a person can act on. */
+  error: z.string().optional(),
+});
+export type HubStatus = z.infer<typeof HubStatus>;
+
+export const StoredHubEvent = z.intersection(
+  z.object({ seq: z.number().int().positive(), at: EpochMs, receivedAt: EpochMs }),
+  HubEventBody,
+);
+export type StoredHubEvent = z.infer<typeof StoredHubEvent>;
+
+export const Notice = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  code: z.string(),
+  message: z.string(),
+  at: EpochMs,
+});
+export type Notice = z.infer<typeof Notice>;
+
+const EVENT_KINDS = HubEventBody.options.map((o) => o.shape.kind.value) as [
+  HubEventBody['kind'],
+  ...HubEventBody['kind'][],
+];
+
+export const systemMethods = {
+  'system.info': method({
+    input: Empty,
+    output: SystemInfo,
+    role: 'public',
+    mutates: false,
+    summary: 'Product, version, console id, whether the embedded demo site is running.',
+  }),
+  'site.get': method({
+    input: Empty,
+    output: SiteView,
+    role: 'operator',
+    mutates: false,
+    summary: 'The site: plan, zones, cameras (sources redacted), routes, guards, contacts.',
+  }),
+  'hub.status': method({
+    input: Empty,
+    output: HubStatus,
+    role: 'operator',
+    mutates: false,
+    summary: 'Link state to the site hub, outbox size, last committed sequence.',
+  }),
+  'hub.reconnect': method({
+    input: Empty,
+    output: Done,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Drop the hub link and connect again now instead of waiting for the back-off.',
+  }),
+  'events.recent': method({
+    input: z
+      .object({
+        kinds: z.array(z.enum(EVENT_KINDS)).min(1).optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    output: z.object({ events: z.array(StoredHubEvent) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'The newest hub events committed to the local database, newest first.',
+  }),
+  'notices.recent': method({
+    input: Empty,
+    output: z.object({ notices: z.array(Notice) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'Messages from the core to the operator since start (database restored, hub refused us...).',
+  }),
+  'audit.verify': method({
+    input: Empty,
+    output: z.object({
+      ok: z.boolean(),
+      entries: z.number().int(),
+      brokenAt: z.number().int().optional(),
+      reason: z.string().optional(),
+    }),
+    role: 'supervisor',
+    mutates: false,
+    summary: 'Check that the audit log has not been changed since it was written.',
+  }),
+};
+
+export const systemEvents = {
+  'hub.status': HubStatus,
+  'hub.event': StoredHubEvent,
+  notice: Notice,
+};
