@@ -21,8 +21,8 @@ import { openDatabase } from './db/database';
 import { backupDatabase, recoverIfCorrupt } from './db/backup';
 import { DemoScenario } from './demo/scenario';
 import { SiteHub } from './demo/site-hub';
-import { HubLink, type SocketFactory } from './hub/link';
-import { rowToStoredEvent } from './hub/inbox';
+import { HubLink, type SocketFactory } from './hub-link/link';
+import { rowToStoredEvent } from './hub-link/inbox';
 import {
   createRouter,
   ServiceError,
@@ -32,7 +32,7 @@ import {
   type Session,
 } from './router/router';
 import { cameraView, demoSitePath, loadSite, siteView } from './site/load-site';
-import { CameraRegistry, restoreCredentials, testConnection } from './site/cameras';
+import { CameraRegistry, restoreCredentials, testConnection } from './cameras/registry';
 import { redactUrl } from './util/redact';
 import { StreamGateway } from './streams/gateway';
 import { AlarmService, type Actor } from './alarms/service';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OperatorView } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { restoreCredentials } from '../../electron/core/site/cameras';
+import { restoreCredentials } from '../../electron/core/cameras/registry';
 import { silentLogger } from '../../electron/core/util/log';
 import { rtspServerAvailable, startRtspServer, type RtspServer } from '../support/rtsp-camera';
 import { requireTool } from '../support/tools';

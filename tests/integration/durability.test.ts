@@ -6,7 +6,7 @@ import { createConsoleCore } from '../../electron/core';
 import { backupDatabase, checkIntegrity, listBackups } from '../../electron/core/db/backup';
 import { openDatabase } from '../../electron/core/db/database';
 import { MIGRATIONS } from '../../electron/core/db/migrations';
-import { enqueueAction } from '../../electron/core/hub/outbox';
+import { enqueueAction } from '../../electron/core/hub-link/outbox';
 import { silentLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
 

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { HubStatus, StreamStatus } from '../../shared/contract';
 import { openDatabase } from '../../electron/core/db/database';
 import { AutomaticDutyEntries } from '../../electron/core/duty/automatic';
-import { commitHubEvent } from '../../electron/core/hub/inbox';
+import { commitHubEvent } from '../../electron/core/hub-link/inbox';
 import { ManualClock } from '../../electron/core/util/clock';
 import { silentLogger } from '../../electron/core/util/log';
 import { until } from '../support/until';

@@ -12,8 +12,8 @@ import {
 } from '../../../shared/domain/alarm-lifecycle';
 import type { LatLon } from '../../../shared/domain/geo';
 import { appendAudit } from '../audit/audit';
-import { enqueueAction } from '../hub/outbox';
-import type { InboxApplier } from '../hub/inbox';
+import { enqueueAction } from '../hub-link/outbox';
+import type { InboxApplier } from '../hub-link/inbox';
 import { ServiceError } from '../router/router';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';

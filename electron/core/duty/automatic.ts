@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { HubStatus, StreamStatus } from '../../../shared/contract';
-import type { InboxApplier } from '../hub/inbox';
+import type { InboxApplier } from '../hub-link/inbox';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import { writeDutyLog } from './duty-log';

@@ -6,7 +6,7 @@ import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { formatClock, useText } from '../../app/hooks';
 import { PRIORITY_COLOURS } from '../../app/theme';
-import { CameraTile } from '../camera-wall/CameraTile';
+import { CameraTile } from '../cameras/CameraTile';
 import { ResolveDialog, TextDialog } from './dialogs';
 import { DispatchSection, requestDispatchPicker } from './DispatchSection';
 import { useAlarmActions } from './useAlarmActions';

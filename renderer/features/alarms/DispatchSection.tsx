@@ -7,7 +7,7 @@ import { distanceM } from '../../../shared/domain/geo';
 import { useConsole } from '../../api/console';
 import { createStore, useStore } from '../../api/store';
 import { useNow, useText } from '../../app/hooks';
-import { GUARD_COLOURS } from '../site-map/icons';
+import { GUARD_COLOURS } from '../guards/icons';
 import { useAlarmActions } from './useAlarmActions';
 
 /** The queue's D (or a Dispatch button) asking the open alarm's detail to bring its guard picker forward. */

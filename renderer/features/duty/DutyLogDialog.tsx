@@ -24,7 +24,7 @@ import { MANUAL_KINDS, type ManualKind } from '../../../shared/domain/handover';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { formatClock, useText } from '../../app/hooks';
-import { errorText } from './SignIn';
+import { errorText } from '../operators/SignIn';
 
 const FILTER_KINDS = [
   ...MANUAL_KINDS,

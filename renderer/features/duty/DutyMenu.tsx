@@ -17,9 +17,9 @@ import { useTranslation } from 'react-i18next';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { DutyLogDialog } from './DutyLogDialog';
-import { HandoverDialog } from './HandoverDialog';
-import { OperatorsDialog } from './OperatorsDialog';
-import { CredentialFields, errorText } from './SignIn';
+import { HandoverDialog } from '../shift/HandoverDialog';
+import { OperatorsDialog } from '../operators/OperatorsDialog';
+import { CredentialFields, errorText } from '../operators/SignIn';
 
 type Open = 'log' | 'handover' | 'join' | 'switch' | 'operators' | null;
 

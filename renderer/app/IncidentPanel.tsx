@@ -1,18 +1,18 @@
 import { Box, Button, Chip, Divider, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { guardStatus } from '../../../shared/domain/guards';
-import { useConsole } from '../../api/console';
-import { useStore } from '../../api/store';
-import { AreaPanel } from '../../app/AreaPanel';
-import { formatClock, useAge, useNow, useText } from '../../app/hooks';
-import { AlarmDetail } from '../alarms/AlarmDetail';
-import { TextDialog } from '../alarms/dialogs';
-import { useAlarmActions } from '../alarms/useAlarmActions';
-import { GUARD_COLOURS } from '../site-map/icons';
-import { PatrolSummary } from '../site-map/PatrolSummary';
-import { DutyTools } from '../playbooks/DutyTools';
-import { IncidentPlaybooks } from '../playbooks/IncidentPlaybooks';
+import { guardStatus } from '../../shared/domain/guards';
+import { useConsole } from '../api/console';
+import { useStore } from '../api/store';
+import { AreaPanel } from './AreaPanel';
+import { formatClock, useAge, useNow, useText } from './hooks';
+import { AlarmDetail } from '../features/alarms/AlarmDetail';
+import { TextDialog } from '../features/alarms/dialogs';
+import { useAlarmActions } from '../features/alarms/useAlarmActions';
+import { GUARD_COLOURS } from '../features/guards/icons';
+import { PatrolSummary } from '../features/guards/PatrolSummary';
+import { DutyTools } from '../features/playbooks/DutyTools';
+import { IncidentPlaybooks } from '../features/playbooks/IncidentPlaybooks';
 
 const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
 

@@ -10,7 +10,7 @@ import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { formatClock, useAge, useNow, useText } from '../../app/hooks';
 import { PRIORITY_COLOURS } from '../../app/theme';
-import { showOnWall } from '../camera-wall/wallFocus';
+import { showOnWall } from '../cameras/wallFocus';
 import { alarmIcon, cameraIcon, CHECKPOINT_COLOURS, guardIcon } from './icons';
 
 /** A flood of thousands of alarms must not become thousands of animated markers: the most urgent only. */

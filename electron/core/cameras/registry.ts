@@ -5,7 +5,7 @@ import { CameraDef, type SiteFile } from '../../../shared/domain/site';
 import { ServiceError } from '../router/router';
 import { explainFfmpegError } from '../streams/ffmpeg';
 import { redactUrl } from '../util/redact';
-import { loadOverrides, writeOverride } from './overrides';
+import { loadOverrides, writeOverride } from '../site/overrides';
 
 export type Camera = SiteFile['cameras'][number];
 

@@ -22,7 +22,7 @@ import type { CarryItem } from '../../../shared/domain/handover';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
 import { formatClock, useLocale } from '../../app/hooks';
-import { CredentialFields, errorText } from './SignIn';
+import { CredentialFields, errorText } from '../operators/SignIn';
 
 function when(at: number): string {
   const d = new Date(at);
