@@ -44,6 +44,7 @@ import { AutomaticDutyEntries } from './duty/automatic';
 import { dutyHandlers } from './duty/handlers';
 import { OperatorAccounts } from './operators/accounts';
 import { ShiftService } from './shift/shifts';
+import { SiteNames } from './site/names';
 import { pickText } from '../../shared/domain/text';
 import { GuardService, type GuardSettings } from './guards/service';
 import type { SiteFile } from '../../shared/domain/site';
@@ -385,6 +386,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     clock,
     ids,
     onChanged: (shift) => bus.emit('shift.changed', shift),
+    names: () => new SiteNames({ ...loaded.site, cameras: cameras.list() }),
     facts: {
       openAlarms: async () =>
         (await alarms.openAlarms()).map((a) => ({
@@ -436,7 +438,6 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       accounts,
       shifts,
       lockAfterMin: config.duty?.lockAfterMin ?? 10,
-      siteName: (locale) => pickText(loaded.site.name, locale),
     }),
     'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
     'session.current': (_input, { session }) => ({ operator: session.operator }),
