@@ -149,6 +149,9 @@ export const RecordEntry = z.object({
   manual: z.boolean(),
   followUp: z.boolean(),
   refId: z.number().int().optional(),
+  /** What a manual entry was linked to, named: the alarm (priority, type, zone) and the camera. */
+  alarm: InBothLanguages.optional(),
+  camera: InBothLanguages.optional(),
 });
 export type RecordEntry = z.infer<typeof RecordEntry>;
 

@@ -652,6 +652,7 @@ export const en: Messages = {
     inAppendix: 'listed in the appendix',
     appendix: 'Appendix: automatic duty-log entries',
     followUpMark: 'follow up',
+    linkedAlarm: 'Linked alarm',
     signedAt: 'signed {{time}}',
     handSign_outgoing: "Outgoing operator's signature",
     handSign_incoming: "Incoming operator's signature",

@@ -639,6 +639,7 @@ export const zhCN = {
     inAppendix: '明细见附录',
     appendix: '附录：系统自动记录',
     followUpMark: '需跟进',
+    linkedAlarm: '关联报警',
     signedAt: '签字时间 {{time}}',
     handSign_outgoing: '交班人签名',
     handSign_incoming: '接班人签名',

@@ -165,6 +165,7 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
     await expect(manual.nth(0)).toContainText('消防泵房门锁损坏，已报工程部');
     await expect(manual.nth(0)).toContainText('需跟进');
     await expect(manual.nth(1)).toContainText('保安赵师傅到场检查报警点位');
+    await expect(manual.nth(1).getByTestId('record-entry-alarm')).toContainText('号楼');
     // The console's own entries: counts by kind, the list one click away.
     const alarmGroup = sealed.locator('[data-testid=record-auto-group][data-kind=alarm]');
     await expect(alarmGroup).toHaveAttribute('data-count', '2');

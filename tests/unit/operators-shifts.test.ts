@@ -299,6 +299,8 @@ describe('operators, sign-in, shifts and sealing', () => {
     ) as { id: string };
     const stale = await handover(report.items.map((i) => i.key));
     expect(stale.ok || stale.error.message).toMatch(/not acknowledged 1/);
+    // The refusal names what is missing as people know it, not by the site file's ids.
+    expect(stale.ok || stale.error.message).toContain('Intrusion · Building 2 · New');
 
     const done = value(await handover([...report.items.map((i) => i.key), `alarm:${late.id}`])) as {
       sealed: { id: string; sealedAt: number };
@@ -461,6 +463,10 @@ describe('operators, sign-in, shifts and sealing', () => {
       [repaired.id, 'Barrier arm repaired', false, barrier.id],
     ]);
     expect(record.manual.every((e) => e.operatorName === '李明')).toBe(true);
+    expect(record.manual[2]?.alarm).toEqual({
+      'zh-CN': 'P1 · 烟感报警 · 中心花园',
+      en: 'P1 · Smoke detector · Central Garden',
+    });
     // The items carry names (zone, device kind) in each language, never ids.
     const labels = Object.fromEntries(record.items.map((i) => [i.kind, i.label]));
     expect(labels.alarm).toEqual({
@@ -535,6 +541,7 @@ describe('operators, sign-in, shifts and sealing', () => {
     expect(en).toContain('P1 · Smoke detector · Central Garden · New');
     expect(en).toContain('Pump · Central Garden · Fault: 压力低 / low pressure');
     expect(en).toContain(`Closes follow-up #${barrier.id}`);
+    expect(en).toContain('Linked alarm: P1 · Smoke detector · Central Garden');
     expect(en).toContain('smoke P1 Central Garden');
     expect(en).toMatch(/Verified: \d+ entries unchanged since sealing/);
     expect(en).toContain("Outgoing operator's signature: ____");
@@ -564,6 +571,7 @@ describe('operators, sign-in, shifts and sealing', () => {
     expect(zh).toContain('P1 · 烟感报警 · 中心花园 · 新报警');
     expect(zh).toContain('水泵 · 中心花园 · 故障：压力低 / low pressure');
     expect(zh).toContain(`完成第 ${barrier.id} 条跟进`);
+    expect(zh).toContain('关联报警：P1 · 烟感报警 · 中心花园');
     expect(zh).toContain('smoke P1 中心花园');
     expect(zh).toContain('校验通过');
     expect(zh).toContain('交班人签名：____');

@@ -43,6 +43,11 @@ export async function handoverPdf(o: { record: ShiftRecord; locale: Locale }): P
     const head = `#${e.id}  ${when(e.at)}  [${tr('duty', `kind_${e.kind}`)}]${e.operatorName ? ` ${e.operatorName}` : ''}${marks.length ? ` (${list(marks)})` : ''}`;
     doc.text(head, { indent: 8 });
     doc.text(e.text[locale], { indent: 24 });
+    const links = [
+      e.alarm ? field(tr('duty', 'linkedAlarm'), e.alarm[locale]) : undefined,
+      e.camera ? field(tr('duty', 'cameraLink'), e.camera[locale]) : undefined,
+    ].filter((l): l is string => Boolean(l));
+    if (links.length) doc.fillColor('#444').text(links.join('    '), { indent: 24 }).fillColor('#000');
   };
 
   doc.fontSize(18).text(tr('duty', 'reportTitle'), { align: 'center' });

@@ -83,9 +83,25 @@ export function describeReport(report: HandoverReport, names: SiteNames): Handov
   };
 }
 
-type EntryRow = DutyRow & { operator_name: string | null };
+type EntryRow = DutyRow & {
+  operator_name: string | null;
+  alarm_type: string | null;
+  alarm_priority: number | null;
+  alarm_zone: string | null;
+};
+
+function alarmLabel(r: EntryRow, names: SiteNames): InBothLanguages | undefined {
+  if (!r.alarm_type) return undefined;
+  return inEach((locale, tr) => {
+    const zone = r.alarm_zone ? (names.zone(r.alarm_zone)?.[locale] ?? r.alarm_zone) : undefined;
+    return [`P${r.alarm_priority ?? '?'}`, tr('alarmType', r.alarm_type!), zone].filter(Boolean).join(' · ');
+  });
+}
 
 function entryOf(r: EntryRow, names: SiteNames): RecordEntry {
+  // Links are shown for what people wrote; the console's own texts already say what they are about.
+  const alarm = r.manual === 1 ? alarmLabel(r, names) : undefined;
+  const camera = r.manual === 1 && r.camera_id ? names.camera(r.camera_id) : undefined;
   return {
     id: r.id,
     at: r.at,
@@ -96,6 +112,8 @@ function entryOf(r: EntryRow, names: SiteNames): RecordEntry {
     manual: r.manual === 1,
     followUp: r.follow_up === 1,
     ...(r.ref_id !== null ? { refId: r.ref_id } : {}),
+    ...(alarm ? { alarm } : {}),
+    ...(camera ? { camera } : {}),
   };
 }
 
@@ -117,10 +135,18 @@ export async function shiftRecord(
 ): Promise<ShiftRecord> {
   const rows = (await db('duty_log as d')
     .leftJoin('operators as o', 'o.id', 'd.operator_id')
+    // An alarm's type, priority and zone are fixed when it is received.
+    .leftJoin('alarms as a', 'a.id', 'd.alarm_id')
     .where('d.id', '>', shift.after_log_id)
     .andWhere('d.id', '<=', shift.to_log_id)
     .orderBy('d.id')
-    .select('d.*', 'o.name as operator_name')) as EntryRow[];
+    .select(
+      'd.*',
+      'o.name as operator_name',
+      'a.type as alarm_type',
+      'a.priority as alarm_priority',
+      'a.zone as alarm_zone',
+    )) as EntryRow[];
   // The note is the manual handover entry written in the sealing transaction itself.
   const note = rows.findLast((r) => r.kind === 'handover' && r.manual === 1 && r.at === shift.sealed_at);
   const manual: RecordEntry[] = [];

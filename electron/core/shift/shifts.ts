@@ -21,7 +21,7 @@ import { ServiceError } from '../router/router';
 import type { SiteNames } from '../site/names';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
-import { describeReport, shiftRecord } from './record';
+import { describeReport, itemLabel, shiftRecord } from './record';
 
 interface ShiftRow {
   id: string;
@@ -361,7 +361,8 @@ export class ShiftService {
           'conflict',
           `The incoming operator has not acknowledged ${missing.length} carried-over item(s): ${missing
             .slice(0, 5)
-            .map((m) => m.text)
+            // Core messages are English; the items are named as the English interface names them.
+            .map((m) => itemLabel(m, report.version, this.o.names()).en)
             .join('; ')}${missing.length > 5 ? '; …' : ''}`,
         );
       }

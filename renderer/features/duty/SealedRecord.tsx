@@ -67,6 +67,7 @@ function Entry({ entry, when, testId }: { entry: RecordEntry; when(ms: number): 
   const { t } = useTranslation();
   const locale = useLocale();
   const list = useList();
+  const field = useField();
   const marks = [
     ...(entry.followUp ? [t('duty.followUpMark')] : []),
     ...(entry.refId !== undefined
@@ -81,6 +82,16 @@ function Entry({ entry, when, testId }: { entry: RecordEntry; when(ms: number): 
         {marks.length ? ` (${list(marks)})` : ''}
       </Typography>
       <Typography sx={{ whiteSpace: 'pre-wrap' }}>{entry.text[locale]}</Typography>
+      {entry.alarm && (
+        <Typography variant="body2" color="text.secondary" data-testid="record-entry-alarm">
+          {field(t('duty.linkedAlarm'), entry.alarm[locale])}
+        </Typography>
+      )}
+      {entry.camera && (
+        <Typography variant="body2" color="text.secondary">
+          {field(t('duty.cameraLink'), entry.camera[locale])}
+        </Typography>
+      )}
     </Box>
   );
 }
