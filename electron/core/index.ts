@@ -381,12 +381,13 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     hashParams: config.duty?.hashParams,
     lockout: config.duty?.lockout,
   });
+  const siteNames = () => new SiteNames({ ...loaded.site, cameras: cameras.list() });
   const shifts = new ShiftService({
     db,
     clock,
     ids,
     onChanged: (shift) => bus.emit('shift.changed', shift),
-    names: () => new SiteNames({ ...loaded.site, cameras: cameras.list() }),
+    names: siteNames,
     facts: {
       openAlarms: async () =>
         (await alarms.openAlarms()).map((a) => ({
@@ -438,6 +439,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       accounts,
       shifts,
       lockAfterMin: config.duty?.lockAfterMin ?? 10,
+      names: siteNames,
     }),
     'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
     'session.current': (_input, { session }) => ({ operator: session.operator }),

@@ -43,6 +43,10 @@ export const SignedIn = z.object({
   resumeToken: z.string(),
 });
 
+/** A text the core has already put into each language (names from the site file, never ids). */
+export const InBothLanguages = z.object({ 'zh-CN': z.string(), en: z.string() });
+export type InBothLanguages = z.infer<typeof InBothLanguages>;
+
 export const DutyEntry = z.object({
   id: z.number().int(),
   at: EpochMs,
@@ -58,6 +62,8 @@ export const DutyEntry = z.object({
   refId: z.number().int().optional(),
   shiftId: z.string().optional(),
   sealed: z.boolean(),
+  /** The console's own text with the site's ids named in each language (the stored text is kept as it is). */
+  named: InBothLanguages.optional(),
 });
 export type DutyEntry = z.infer<typeof DutyEntry>;
 
@@ -126,10 +132,6 @@ export const SealCheck = z.object({
   brokenAt: z.number().int().optional(),
   reason: z.string().optional(),
 });
-
-/** A text the core has already put into each language (names from the site file, never ids). */
-export const InBothLanguages = z.object({ 'zh-CN': z.string(), en: z.string() });
-export type InBothLanguages = z.infer<typeof InBothLanguages>;
 
 /** A carried-over item as people read it. The label is derived when shown, never sealed. */
 export const CarryItemView = CarryItem.extend({ label: InBothLanguages });

@@ -102,6 +102,8 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
     const log = page.getByTestId('duty-log');
     await expect(log).toBeVisible();
     await expect(log.getByTestId('duty-row').filter({ hasText: '李明 on duty' })).toHaveCount(1);
+    await expect(log.locator('[data-testid=duty-row][data-kind=alarm]')).toHaveCount(2);
+    expect(siteIdsIn(await log.innerText())).toEqual([]);
     await page.getByTestId('duty-text').fill('消防泵房门锁损坏，已报工程部');
     await page.getByTestId('duty-followup').click();
     await page.getByTestId('duty-submit').click();

@@ -485,6 +485,14 @@ describe('operators, sign-in, shifts and sealing', () => {
       'pump-garden-central-1 (pump, Central Garden) fault: 压力低 / low pressure',
     );
     expect(Object.keys(groups)).toEqual(expect.arrayContaining(['shift', 'handover', 'alarm', 'device']));
+    // The duty log names them too, and keeps the stored text as it was written.
+    const logged = value(await call(s, 'duty.list', { filter: { kinds: ['alarm', 'visitor'] } })) as {
+      entries: Array<{ kind: string; text: string; named?: { en: string } }>;
+    };
+    expect(logged.entries.map((e) => [e.kind, e.text, e.named?.en])).toEqual([
+      ['visitor', 'Courier for 5-2-1101 let in', undefined],
+      ['alarm', 'smoke P1 garden-central', 'smoke P1 Central Garden'],
+    ]);
     const listed = record.manual.length + 1 + record.automatic.reduce((n, g) => n + g.entries.length, 0);
     expect(listed).toBe(record.entryCount);
     expect(record.entryCount).toBe(got.check.entries);

@@ -5,6 +5,7 @@ import type { OperatorAccounts } from '../operators/accounts';
 import { ServiceError, type Handlers, type Session } from '../router/router';
 import { handoverPdf } from '../shift/pdf';
 import type { ShiftService } from '../shift/shifts';
+import type { SiteNames } from '../site/names';
 import type { Clock } from '../util/clock';
 import { dutyEntry, exportDutyLogCsv, listDutyLog, writeDutyLog } from './duty-log';
 
@@ -36,6 +37,7 @@ export function dutyHandlers(d: {
   accounts: OperatorAccounts;
   shifts: ShiftService;
   lockAfterMin: number;
+  names(): SiteNames;
 }): Pick<Handlers, DutyMethod> {
   const { db, clock, accounts, shifts } = d;
   const operatorOf = (session: Session): OperatorView => session.operator!;
@@ -136,7 +138,15 @@ export function dutyHandlers(d: {
       const day = new Date(shift.startedAt).toISOString().slice(0, 10);
       return { fileName: `handover-${day}-${id}.pdf`, pdf: pdf.toString('base64') };
     },
-    'duty.list': ({ filter, limit, before }) => listDutyLog(db, filter, limit, before),
+    'duty.list': async ({ filter, limit, before }) => {
+      const page = await listDutyLog(db, filter, limit, before);
+      const names = d.names();
+      // What operators wrote is shown as written; the console's own texts get the site's names for its ids.
+      return {
+        ...page,
+        entries: page.entries.map((e) => (e.manual ? e : { ...e, named: names.nameIds(e.text) })),
+      };
+    },
     'duty.add': async (input, { session }) => {
       const me = operatorOf(session);
       const id = await db.transaction(async (trx) => {
