@@ -44,6 +44,7 @@ import { AutomaticDutyEntries } from './duty/automatic';
 import { dutyHandlers } from './duty/handlers';
 import { OperatorAccounts } from './operators/accounts';
 import { ShiftService } from './shift/shifts';
+import { SiteNames } from './site/names';
 import { pickText } from '../../shared/domain/text';
 import { GuardService, type GuardSettings } from './guards/service';
 import type { SiteFile } from '../../shared/domain/site';
@@ -380,11 +381,13 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     hashParams: config.duty?.hashParams,
     lockout: config.duty?.lockout,
   });
+  const siteNames = () => new SiteNames({ ...loaded.site, cameras: cameras.list() });
   const shifts = new ShiftService({
     db,
     clock,
     ids,
     onChanged: (shift) => bus.emit('shift.changed', shift),
+    names: siteNames,
     facts: {
       openAlarms: async () =>
         (await alarms.openAlarms()).map((a) => ({
@@ -436,7 +439,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       accounts,
       shifts,
       lockAfterMin: config.duty?.lockAfterMin ?? 10,
-      siteName: (locale) => pickText(loaded.site.name, locale),
+      names: siteNames,
     }),
     'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
     'session.current': (_input, { session }) => ({ operator: session.operator }),

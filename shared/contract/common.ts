@@ -76,3 +76,7 @@ export const Id = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, dot, dash or underscore');
 export const EpochMs = z.number().int().nonnegative();
+
+/** A text the core has already put into each language (names from the site file, never ids). */
+export const InBothLanguages = z.object({ 'zh-CN': z.string(), en: z.string() });
+export type InBothLanguages = z.infer<typeof InBothLanguages>;

@@ -1,6 +1,6 @@
 /** The duty log (值班记录): automatic and manual entries, filters, CSV. */
 import { z } from 'zod';
-import { EpochMs, Id, method } from './common';
+import { EpochMs, Id, InBothLanguages, method } from './common';
 import { MANUAL_KINDS } from '../domain/handover';
 
 export const DutyEntry = z.object({
@@ -18,6 +18,8 @@ export const DutyEntry = z.object({
   refId: z.number().int().optional(),
   shiftId: z.string().optional(),
   sealed: z.boolean(),
+  /** The console's own text with the site's ids named in each language (the stored text is kept as it is). */
+  named: InBothLanguages.optional(),
 });
 export type DutyEntry = z.infer<typeof DutyEntry>;
 

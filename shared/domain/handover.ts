@@ -21,7 +21,12 @@ export const CarryItem = z.object({
   /** For alarms, so each language can name the type and state. */
   alarmType: z.string().optional(),
   state: z.string().optional(),
+  /** A zone id: for alarms and devices. Each language names it from the site file. */
   zone: z.string().optional(),
+  /** For devices: their kind (`pump`, `detector`, …), the hub names no device. */
+  deviceKind: z.string().optional(),
+  /** Words that are not a name: why a camera is offline, what a device reports. */
+  detail: z.string().optional(),
 });
 export type CarryItem = z.infer<typeof CarryItem>;
 
@@ -48,7 +53,14 @@ export interface CarrySources {
     receivedAt: number;
   }>;
   offlineCameras: Array<{ id: string; name: string; since: number; reason?: string }>;
-  faultyDevices: Array<{ deviceId: string; kind: string; state: string; since: number; text?: string }>;
+  faultyDevices: Array<{
+    deviceId: string;
+    kind: string;
+    state: string;
+    since: number;
+    zone?: string;
+    text?: string;
+  }>;
   missedPatrols: Array<{ entryId: number; at: number; text: string }>;
   drillsDue: Array<{ key: string; due: number; text: string }>;
   followUps: Array<{ entryId: number; at: number; text: string }>;
@@ -75,12 +87,17 @@ export function carryOverItems(src: CarrySources): CarryItem[] {
       kind: 'camera',
       text: c.reason ? `${c.name}: ${c.reason}` : c.name,
       since: c.since,
+      ...(c.reason ? { detail: c.reason } : {}),
     })),
     ...src.faultyDevices.map<CarryItem>((d) => ({
       key: `device:${d.deviceId}`,
       kind: 'device',
       text: `${d.deviceId} (${d.kind}) ${d.state}${d.text ? `: ${d.text}` : ''}`,
       since: d.since,
+      state: d.state,
+      deviceKind: d.kind,
+      ...(d.zone ? { zone: d.zone } : {}),
+      ...(d.text ? { detail: d.text } : {}),
     })),
     ...src.missedPatrols.map<CarryItem>((p) => ({
       key: `patrol:${p.entryId}`,

@@ -16,3 +16,24 @@ export function pickText(text: LocalizedText, locale: Locale): string {
   if (typeof text === 'string') return text;
   return (locale === 'en' ? text.en : undefined) ?? text['zh-CN'];
 }
+
+/**
+ * A list in the language's own way: 「李明、王芳」 in Chinese, "Li Ming, Wang Fang" in English. Every list a person
+ * reads goes through here, so no Chinese enumeration comma ends up in English (or the reverse).
+ */
+export function joinList(items: readonly string[], locale: Locale): string {
+  return new Intl.ListFormat(locale, { type: 'conjunction', style: 'narrow' }).format(items);
+}
+
+/** Date and time as a person at the site reads them (the site's clock, 24 h), e.g. 2026/11/24 08:00. */
+export function formatDateTime(at: number, locale: Locale, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    ...(timeZone ? { timeZone } : {}),
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(at);
+}

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../support/rtsp-camera';
+import { siteIdsIn } from '../support/site-ids';
 import { tempDir } from '../support/temp';
 import { CHROMIUM, commandExists, requireTool } from '../support/tools';
 import { collectPageErrors, expect, startConsole, startHubProcess, test } from './fixtures';
@@ -9,7 +10,8 @@ import { collectPageErrors, expect, startConsole, startHubProcess, test } from '
 test('first start, accounts, two operators on duty, duty log, an alarm, handover, the sealed record and its PDF', async ({
   page,
 }, testInfo) => {
-  test.setTimeout(150_000);
+  // A long walk through a whole shift, read back in both languages (two PDFs).
+  test.setTimeout(240_000);
   const chromium = requireTool('Chromium', existsSync(CHROMIUM), 'apt-get install chromium');
   testInfo.skip(!chromium.available, chromium.reason);
   const pdftotext = requireTool('pdftotext', commandExists('pdftotext'), 'apt-get install poppler-utils');
@@ -89,12 +91,19 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
     await page.keyboard.press('Home');
     await page.keyboard.press('a');
     await expect(page.locator('[data-testid=alarm-row][data-state=acknowledged]')).toHaveCount(1);
+    // The alarm views name the zone; no id of the site file reaches the operator.
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('alarm-detail')).toContainText('号楼');
+    expect(siteIdsIn(await page.getByTestId('alarm-queue').innerText())).toEqual([]);
+    expect(siteIdsIn(await page.getByTestId('alarm-detail').innerText())).toEqual([]);
 
     // Manual entries in the duty log (Alt+L): one flagged for follow-up, one linked to the alarm.
     await page.keyboard.press('Alt+l');
     const log = page.getByTestId('duty-log');
     await expect(log).toBeVisible();
     await expect(log.getByTestId('duty-row').filter({ hasText: '李明 on duty' })).toHaveCount(1);
+    await expect(log.locator('[data-testid=duty-row][data-kind=alarm]')).toHaveCount(2);
+    expect(siteIdsIn(await log.innerText())).toEqual([]);
     await page.getByTestId('duty-text').fill('消防泵房门锁损坏，已报工程部');
     await page.getByTestId('duty-followup').click();
     await page.getByTestId('duty-submit').click();
@@ -130,6 +139,9 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
     await expect(page.getByTestId('handover-sign')).toBeDisabled();
     const count = await items.count();
     for (let i = 0; i < count; i++) await items.nth(i).click();
+    // The hub's alarms are in 2号楼 and 3号楼 (bldg-02, bldg-03 in the site file).
+    await expect(items.filter({ hasText: '2号楼' })).toHaveCount(1);
+    expect(siteIdsIn(await handover.innerText())).toEqual([]);
     await page.screenshot({ path: testInfo.outputPath('handover.png') });
     await page.getByTestId('handover-sign').click();
 
@@ -139,8 +151,37 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
     await expect(page.getByTestId('seal-check')).toHaveAttribute('data-ok', 'true');
     await expect(page.getByTestId('seal-check')).toContainText('校验通过');
     await expect(page.getByTestId('operator-name')).toHaveText('王芳');
-    await expect(sealed).toContainText('李明');
-    await page.screenshot({ path: testInfo.outputPath('sealed.png') });
+    // The record in the order it is printed: who, the note, the items by name, the duty log, signatures.
+    await expect(handover.getByText('班次记录已封存')).toHaveCount(1);
+    await expect(sealed.getByTestId('record-head')).toContainText('单位：翠湖花园');
+    await expect(sealed.getByTestId('record-head')).toContainText('交班人：李明');
+    await expect(sealed.getByTestId('record-head')).toContainText('接班人：王芳');
+    await expect(sealed.getByTestId('record-note')).toContainText('5号楼烟感报警仍在核查');
+    await expect(sealed.getByTestId('record-note')).toContainText('李明');
+    const recordItems = sealed.getByTestId('record-item');
+    await expect(recordItems).toHaveCount(3);
+    await expect(recordItems.filter({ hasText: '2号楼' })).toHaveCount(1);
+    await expect(recordItems.filter({ hasText: '3号楼' })).toHaveCount(1);
+    const manual = sealed.getByTestId('record-manual-entry');
+    await expect(manual).toHaveCount(2);
+    await expect(manual.nth(0)).toContainText('消防泵房门锁损坏，已报工程部');
+    await expect(manual.nth(0)).toContainText('需跟进');
+    await expect(manual.nth(1)).toContainText('保安赵师傅到场检查报警点位');
+    await expect(manual.nth(1).getByTestId('record-entry-alarm')).toContainText('号楼');
+    // The console's own entries: counts by kind, the list one click away.
+    const alarmGroup = sealed.locator('[data-testid=record-auto-group][data-kind=alarm]');
+    await expect(alarmGroup).toHaveAttribute('data-count', '2');
+    await expect(alarmGroup.getByTestId('record-auto-entry')).toHaveCount(0);
+    await alarmGroup.getByTestId('record-auto-toggle').click();
+    await expect(alarmGroup.getByTestId('record-auto-entry')).toHaveCount(2);
+    await expect(alarmGroup.getByTestId('record-auto-entry').first()).toContainText('号楼');
+    const signers = sealed.getByTestId('record-signer');
+    await expect(signers).toHaveCount(2);
+    await expect(signers.nth(0)).toContainText('交班人：李明');
+    await expect(signers.nth(1)).toContainText('接班人：王芳');
+    await expect(sealed.getByTestId('record-signatures')).toContainText('封存校验值');
+    expect(siteIdsIn(await sealed.innerText())).toEqual([]);
+    await page.screenshot({ path: testInfo.outputPath('sealed.png'), fullPage: true });
 
     // The PDF, in the operator's language, read back as text.
     const pdfDownload = page.waitForEvent('download');
@@ -149,10 +190,15 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
     expect(readFileSync(pdfFile).subarray(0, 5).toString()).toBe('%PDF-');
     const text = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
     expect(text).toContain('交接班报告');
-    expect(text).toContain('消防泵房门锁损坏');
-    expect(text).toMatch(/交班人: 李明/);
-    expect(text).toMatch(/接班人: 王芳/);
+    expect(text).toContain('消防泵房门锁损坏，已报工程部');
+    expect(text).toContain('保安赵师傅到场检查报警点位');
+    expect(text).toContain('5号楼烟感报警仍在核查');
+    expect(text).toMatch(/交班人：李明/);
+    expect(text).toMatch(/接班人：王芳/);
+    expect(text).toContain('2号楼');
     expect(text).toContain('校验通过');
+    expect(text).toContain('交班人签名：');
+    expect(siteIdsIn(text)).toEqual([]);
     // The lock screen (Ctrl+Shift+L) still shows the waiting alarm; the operator's own password unlocks.
     await page.getByTestId('handover').getByRole('button', { name: '关闭' }).click();
     await page.keyboard.press('Control+Shift+L');
@@ -171,6 +217,34 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
     await page.getByTestId('lock-submit').click();
     await expect(lock).toHaveCount(0);
     await expect(page.getByTestId('operator-name')).toHaveText('王芳');
+
+    // The same record in English, opened from the past shifts: English names and separators, no Chinese comma.
+    await page.getByTestId('language-switch').click();
+    await page.keyboard.press('Alt+h');
+    await handover.getByTestId('shift-open').first().click();
+    await expect(sealed.getByTestId('record-head')).toContainText('Site: Cuihu Garden');
+    await expect(sealed.getByTestId('record-head')).toContainText('Outgoing operator: 李明');
+    await expect(sealed.getByTestId('record-note')).toContainText('5号楼烟感报警仍在核查');
+    await expect(recordItems.filter({ hasText: 'Building 2' })).toHaveCount(1);
+    await expect(sealed.getByTestId('record-manual-entry')).toHaveCount(2);
+    await expect(sealed.getByTestId('record-manual-entry').first()).toContainText('follow up');
+    await expect(sealed.getByTestId('seal-check')).toContainText('Verified');
+    const english = await sealed.innerText();
+    expect(english).not.toContain('、');
+    expect(siteIdsIn(english)).toEqual([]);
+    const enDownload = page.waitForEvent('download');
+    await page.getByTestId('handover-pdf').click();
+    const enText = execFileSync('pdftotext', ['-layout', (await (await enDownload).path())!, '-'], {
+      encoding: 'utf8',
+    });
+    expect(enText).toContain('Shift handover report');
+    expect(enText).toContain('Outgoing operator: 李明');
+    expect(enText).toContain('5号楼烟感报警仍在核查');
+    expect(enText).toContain('消防泵房门锁损坏，已报工程部');
+    expect(enText).toContain('Building 2');
+    expect(enText).not.toContain('、');
+    expect(siteIdsIn(enText)).toEqual([]);
+    await page.getByTestId('handover').getByRole('button', { name: 'Close' }).click();
     execFileSync('pdftoppm', [
       '-png',
       '-r',

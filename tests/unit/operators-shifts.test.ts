@@ -1,8 +1,14 @@
 import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Envelope, OperatorView } from '../../shared/contract';
+import type { Envelope, OperatorView, ShiftRecord } from '../../shared/contract';
 import { carryOverItems, openFollowUps, unacknowledged, understaffed } from '../../shared/domain/handover';
+import { joinList } from '../../shared/domain/text';
+import { loadSite, demoSitePath } from '../../electron/core/site/load-site';
+import { SiteNames } from '../../electron/core/site/names';
+import { itemLabel } from '../../electron/core/shift/record';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { hashPassword, verifyPassword } from '../../electron/core/operators/passwords';
 import type { Session } from '../../electron/core/router/router';
@@ -10,7 +16,11 @@ import { ManualClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
 import { silentLogger } from '../../electron/core/util/log';
 import { enforceDutyRetention, writeDutyLog } from '../../electron/core/duty/duty-log';
+import { demoSiteIds, siteIdsIn } from '../support/site-ids';
 import { tempDir } from '../support/temp';
+import { commandExists, requireTool } from '../support/tools';
+
+const pdftotext = requireTool('pdftotext', commandExists('pdftotext'), 'apt-get install poppler-utils');
 
 /** Cheap scrypt for tests; production keeps N = 2^15. */
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
@@ -289,6 +299,8 @@ describe('operators, sign-in, shifts and sealing', () => {
     ) as { id: string };
     const stale = await handover(report.items.map((i) => i.key));
     expect(stale.ok || stale.error.message).toMatch(/not acknowledged 1/);
+    // The refusal names what is missing as people know it, not by the site file's ids.
+    expect(stale.ok || stale.error.message).toContain('Intrusion · Building 2 · New');
 
     const done = value(await handover([...report.items.map((i) => i.key), `alarm:${late.id}`])) as {
       sealed: { id: string; sealedAt: number };
@@ -369,6 +381,209 @@ describe('operators, sign-in, shifts and sealing', () => {
     };
     expect(Buffer.from(pdf.pdf, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.fileName).toMatch(/^handover-2026-11-24-.*\.pdf$/);
+  });
+
+  it('the sealed record holds the note, every manual entry and follow-up, names instead of ids, and signatures; so does its PDF in both languages', async () => {
+    await withAccounts();
+    const s = core.openSession('memory');
+    value(await call(s, 'auth.login', { username: 'li', password: 'li-pass-123' }));
+    value(await call(s, 'shift.join', { username: 'wang', password: 'wang-pass-1' }));
+    const alarm = value(
+      await call(s, 'alarms.raise', { type: 'smoke', zone: 'garden-central', text: 'resident calls: smoke' }),
+    ) as { id: string };
+    // A pump in the garden reports a fault through the hub (as the inbox stores it).
+    await core.db('hub_events').insert({
+      seq: 900_001,
+      kind: 'device',
+      at: clock.now(),
+      received_at: clock.now(),
+      body: JSON.stringify({
+        deviceId: 'pump-garden-central-1',
+        kind: 'pump',
+        state: 'fault',
+        zone: 'garden-central',
+        text: '压力低 / low pressure',
+        at: clock.now(),
+      }),
+    });
+    await writeDutyLog(core.db, {
+      at: clock.now(),
+      kind: 'device',
+      text: 'pump-garden-central-1 (pump, garden-central) fault: 压力低 / low pressure',
+    });
+    clock.advance(60_000);
+    const door = value(
+      await call(s, 'duty.add', {
+        kind: 'maintenance',
+        text: 'Pump room door to be checked every round',
+        followUp: true,
+      }),
+    ) as { id: number };
+    const barrier = value(
+      await call(s, 'duty.add', { kind: 'note', text: 'North gate barrier arm sticks', followUp: true }),
+    ) as { id: number };
+    const visitor = value(
+      await call(s, 'duty.add', { kind: 'visitor', text: 'Courier for 5-2-1101 let in', alarmId: alarm.id }),
+    ) as { id: number };
+    clock.advance(60_000);
+    const repaired = value(
+      await call(s, 'duty.add', { kind: 'follow_up_done', text: 'Barrier arm repaired', refId: barrier.id }),
+    ) as { id: number };
+    const note = 'pump room door to be checked';
+    const report = value(await call(s, 'shift.report')) as {
+      items: Array<{ key: string; label: { 'zh-CN': string; en: string } }>;
+    };
+    // The open report already names the zone for the operators about to sign.
+    expect(report.items.map((i) => i.label.en)).toContain('P1 · Smoke detector · Central Garden · New');
+    clock.advance(60_000);
+    const done = value(
+      await call(s, 'shift.handover', {
+        outgoing: { username: 'li', password: 'li-pass-123' },
+        incoming: { username: 'wang', password: 'wang-pass-1' },
+        acknowledged: report.items.map((i) => i.key),
+        note,
+      }),
+    ) as { sealed: { id: string; sealedAt: number } };
+
+    const got = value(await call(s, 'shift.get', { id: done.sealed.id })) as {
+      record: ShiftRecord;
+      check: { ok: boolean; entries: number };
+    };
+    const record = got.record;
+    expect(got.check.ok).toBe(true);
+    expect(record.site).toEqual({ 'zh-CN': '翠湖花园', en: 'Cuihu Garden' });
+    expect(record.outgoing).toEqual(['李明']);
+    expect(record.incoming).toEqual(['王芳']);
+    expect(record.note).toMatchObject({ kind: 'handover', operatorName: '李明', text: { en: note } });
+    // Every manual entry and follow-up in full, oldest first; the note is its own section.
+    expect(record.manual.map((e) => [e.id, e.text.en, e.followUp, e.refId])).toEqual([
+      [door.id, 'Pump room door to be checked every round', true, undefined],
+      [barrier.id, 'North gate barrier arm sticks', true, undefined],
+      [visitor.id, 'Courier for 5-2-1101 let in', false, undefined],
+      [repaired.id, 'Barrier arm repaired', false, barrier.id],
+    ]);
+    expect(record.manual.every((e) => e.operatorName === '李明')).toBe(true);
+    expect(record.manual[2]?.alarm).toEqual({
+      'zh-CN': 'P1 · 烟感报警 · 中心花园',
+      en: 'P1 · Smoke detector · Central Garden',
+    });
+    // The items carry names (zone, device kind) in each language, never ids.
+    const labels = Object.fromEntries(record.items.map((i) => [i.kind, i.label]));
+    expect(labels.alarm).toEqual({
+      'zh-CN': 'P1 · 烟感报警 · 中心花园 · 新报警',
+      en: 'P1 · Smoke detector · Central Garden · New',
+    });
+    expect(labels.device).toEqual({
+      'zh-CN': '水泵 · 中心花园 · 故障：压力低 / low pressure',
+      en: 'Pump · Central Garden · Fault: 压力低 / low pressure',
+    });
+    expect(labels.note?.en).toBe('Pump room door to be checked every round');
+    // The console's own entries are grouped by kind; their ids are named too.
+    const groups = Object.fromEntries(record.automatic.map((g) => [g.kind, g.entries]));
+    expect(groups.alarm?.[0]?.text).toEqual({ 'zh-CN': 'smoke P1 中心花园', en: 'smoke P1 Central Garden' });
+    expect(groups.device?.[0]?.text.en).toBe(
+      'pump-garden-central-1 (pump, Central Garden) fault: 压力低 / low pressure',
+    );
+    expect(Object.keys(groups)).toEqual(expect.arrayContaining(['shift', 'handover', 'alarm', 'device']));
+    // The duty log names them too, and keeps the stored text as it was written.
+    const logged = value(await call(s, 'duty.list', { filter: { kinds: ['alarm', 'visitor'] } })) as {
+      entries: Array<{ kind: string; text: string; named?: { en: string } }>;
+    };
+    expect(logged.entries.map((e) => [e.kind, e.text, e.named?.en])).toEqual([
+      ['visitor', 'Courier for 5-2-1101 let in', undefined],
+      ['alarm', 'smoke P1 garden-central', 'smoke P1 Central Garden'],
+    ]);
+    const listed = record.manual.length + 1 + record.automatic.reduce((n, g) => n + g.entries.length, 0);
+    expect(listed).toBe(record.entryCount);
+    expect(record.entryCount).toBe(got.check.entries);
+    const sealRow = (await core.db('shifts').where({ id: done.sealed.id }).first('seal_hash')) as {
+      seal_hash: string;
+    };
+    expect(record.signatures).toEqual({
+      signers: [
+        { role: 'outgoing', name: '李明', at: done.sealed.sealedAt },
+        { role: 'incoming', name: '王芳', at: done.sealed.sealedAt },
+      ],
+      sealedAt: done.sealed.sealedAt,
+      sealHash: sealRow.seal_hash,
+      check: { ok: true, entries: got.check.entries },
+    });
+    const shown = (locale: 'zh-CN' | 'en') =>
+      [
+        record.site[locale],
+        record.note?.text[locale],
+        ...record.items.map((i) => i.label[locale]),
+        ...record.manual.map((e) => e.text[locale]),
+        ...record.automatic.flatMap((g) => g.entries.map((e) => e.text[locale])),
+      ].join('\n');
+    expect(siteIdsIn(shown('zh-CN'))).toEqual([]);
+    expect(siteIdsIn(shown('en'))).toEqual([]);
+
+    if (!pdftotext.available) return;
+    const pdfText = async (locale: 'zh-CN' | 'en') => {
+      const { pdf } = value(await call(s, 'shift.pdf', { id: done.sealed.id, locale })) as { pdf: string };
+      const file = join(tmp.dir, `handover-${locale}.pdf`);
+      writeFileSync(file, Buffer.from(pdf, 'base64'));
+      // Without -layout the words of a line stay together whatever the column widths.
+      return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    };
+    const en = await pdfText('en');
+    const zh = await pdfText('zh-CN');
+    for (const text of [en, zh]) {
+      for (const shownText of [
+        note,
+        'Pump room door to be checked every round',
+        'North gate barrier arm sticks',
+        'Courier for 5-2-1101 let in',
+        'Barrier arm repaired',
+        sealRow.seal_hash,
+      ])
+        expect(text).toContain(shownText);
+      expect(siteIdsIn(text)).toEqual([]);
+    }
+    // English: English separators and names; the sections in the record's order.
+    expect(en).toContain('Outgoing operator: 李明');
+    expect(en).toContain('Incoming operator: 王芳');
+    expect(en).toContain('Operators: 李明, 王芳');
+    expect(en).not.toContain('、');
+    expect(en).toContain('P1 · Smoke detector · Central Garden · New');
+    expect(en).toContain('Pump · Central Garden · Fault: 压力低 / low pressure');
+    expect(en).toContain(`Closes follow-up #${barrier.id}`);
+    expect(en).toContain('Linked alarm: P1 · Smoke detector · Central Garden');
+    expect(en).toContain('smoke P1 Central Garden');
+    expect(en).toMatch(/Verified: \d+ entries unchanged since sealing/);
+    expect(en).toContain("Outgoing operator's signature: ____");
+    expect(en).toContain("Incoming operator's signature: ____");
+    const order = [
+      'Site: Cuihu Garden',
+      'Shift: ',
+      'Outgoing operator: 李明',
+      'Handover note',
+      note,
+      'Carried-over items',
+      'Duty log of this shift',
+      'Manual entries and follow-ups',
+      'Automatic entries',
+      'Shift statistics',
+      'Signatures',
+      'Seal hash',
+      "Outgoing operator's signature",
+      'Appendix: automatic duty-log entries',
+    ].map((needle) => en.indexOf(needle));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // Chinese: Chinese separators and names.
+    expect(zh).toContain('交班人：李明');
+    expect(zh).toContain('接班人：王芳');
+    expect(zh).toContain('值班人员：李明、王芳');
+    expect(zh).toContain('P1 · 烟感报警 · 中心花园 · 新报警');
+    expect(zh).toContain('水泵 · 中心花园 · 故障：压力低 / low pressure');
+    expect(zh).toContain(`完成第 ${barrier.id} 条跟进`);
+    expect(zh).toContain('关联报警：P1 · 烟感报警 · 中心花园');
+    expect(zh).toContain('smoke P1 中心花园');
+    expect(zh).toContain('校验通过');
+    expect(zh).toContain('交班人签名：____');
+    expect(zh).toContain('附录：系统自动记录');
   });
 
   it('duty log: filters, search, CSV with formula cells neutralised', async () => {
@@ -504,5 +719,55 @@ describe('carry-over rules', () => {
     expect(understaffed(0)).toBe(true);
     expect(understaffed(1)).toBe(true);
     expect(understaffed(2)).toBe(false);
+  });
+});
+
+describe('names for people', () => {
+  const names = new SiteNames(loadSite(demoSitePath()).site);
+
+  it('joins lists with each language’s own separators', () => {
+    expect(joinList(['Admin Walker', 'Olga Out'], 'en')).toBe('Admin Walker, Olga Out');
+    expect(joinList(['李明', '王芳', '赵强'], 'zh-CN')).toBe('李明、王芳、赵强');
+    expect(joinList(['李明'], 'zh-CN')).toBe('李明');
+  });
+
+  it('names site ids only where they stand as words of their own', () => {
+    expect(names.nameIds('smoke P1 garden-central')).toEqual({
+      'zh-CN': 'smoke P1 中心花园',
+      en: 'smoke P1 Central Garden',
+    });
+    expect(names.nameIds('cam-07 offline near bldg-01.').en).toBe('Central Garden offline near Building 1.');
+    // A hub device address that contains a zone id is not the zone.
+    expect(names.nameIds('det-bldg-01-2 fault').en).toBe('det-bldg-01-2 fault');
+    expect(siteIdsIn('det-bldg-01-2 fault')).toEqual([]);
+    expect(siteIdsIn('near bldg-01.')).toEqual(['bldg-01']);
+    expect(demoSiteIds()).toEqual(
+      expect.arrayContaining(['garden-central', 'cam-07', 'guard-01', 'route-perimeter']),
+    );
+  });
+
+  it('labels a report sealed before version 2 from its text, with the ids named', () => {
+    const legacy = {
+      key: 'device:pump-1',
+      kind: 'device' as const,
+      text: 'pump-1 (pump) fault near garden-central',
+    };
+    expect(itemLabel(legacy, undefined, names)).toEqual({
+      'zh-CN': 'pump-1 (pump) fault near 中心花园',
+      en: 'pump-1 (pump) fault near Central Garden',
+    });
+    const camera = {
+      key: 'camera:cam-07',
+      kind: 'camera' as const,
+      text: '中心花园: host unreachable',
+      detail: 'host unreachable',
+    };
+    expect(itemLabel(camera, 2, names)).toEqual({
+      'zh-CN': '中心花园：host unreachable',
+      en: 'Central Garden: host unreachable',
+    });
+    // What people wrote stays as they wrote it.
+    const followUp = { key: 'note:3', kind: 'note' as const, text: 'check cam-07 housing' };
+    expect(itemLabel(followUp, 2, names).en).toBe('check cam-07 housing');
   });
 });

@@ -5,6 +5,7 @@ import type { OperatorAccounts } from '../operators/accounts';
 import { ServiceError, type Handlers, type Session } from '../router/router';
 import { handoverPdf } from '../shift/pdf';
 import type { ShiftService } from '../shift/shifts';
+import type { SiteNames } from '../site/names';
 import type { Clock } from '../util/clock';
 import { dutyEntry, exportDutyLogCsv, listDutyLog, writeDutyLog } from './duty-log';
 
@@ -36,7 +37,7 @@ export function dutyHandlers(d: {
   accounts: OperatorAccounts;
   shifts: ShiftService;
   lockAfterMin: number;
-  siteName: (locale: 'zh-CN' | 'en') => string;
+  names(): SiteNames;
 }): Pick<Handlers, DutyMethod> {
   const { db, clock, accounts, shifts } = d;
   const operatorOf = (session: Session): OperatorView => session.operator!;
@@ -110,7 +111,7 @@ export function dutyHandlers(d: {
         throw new ServiceError('forbidden', 'Only a supervisor can take another operator off duty.');
       return shifts.leave(operatorId, me);
     },
-    'shift.report': () => shifts.report(),
+    'shift.report': () => shifts.reportView(),
     'shift.handover': async ({ outgoing, incoming, acknowledged, note }, { session }) => {
       const me = operatorOf(session);
       const out = await accounts.authenticate(outgoing.username, outgoing.password, 'handover (outgoing)');
@@ -130,22 +131,22 @@ export function dutyHandlers(d: {
     'shift.list': async ({ limit }) => ({ shifts: await shifts.list(limit) }),
     'shift.get': ({ id }) => shifts.get(id),
     'shift.pdf': async ({ id, locale }) => {
-      const { shift, report, check } = await shifts.get(id);
-      if (!report)
+      const { shift, record } = await shifts.get(id);
+      if (!record)
         throw new ServiceError('conflict', 'This shift has not been handed over yet: there is no report.');
-      const row = (await db('shifts').where({ id }).first('seal_hash')) as { seal_hash: string | null };
-      const pdf = await handoverPdf({
-        shift,
-        report,
-        check,
-        sealHash: row.seal_hash ?? undefined,
-        siteName: d.siteName(locale),
-        locale,
-      });
+      const pdf = await handoverPdf({ record, locale });
       const day = new Date(shift.startedAt).toISOString().slice(0, 10);
       return { fileName: `handover-${day}-${id}.pdf`, pdf: pdf.toString('base64') };
     },
-    'duty.list': ({ filter, limit, before }) => listDutyLog(db, filter, limit, before),
+    'duty.list': async ({ filter, limit, before }) => {
+      const page = await listDutyLog(db, filter, limit, before);
+      const names = d.names();
+      // What operators wrote is shown as written; the console's own texts get the site's names for its ids.
+      return {
+        ...page,
+        entries: page.entries.map((e) => (e.manual ? e : { ...e, named: names.nameIds(e.text) })),
+      };
+    },
     'duty.add': async (input, { session }) => {
       const me = operatorOf(session);
       const id = await db.transaction(async (trx) => {

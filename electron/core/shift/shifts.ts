@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import type { HandoverReport, OperatorView, ShiftView } from '../../../shared/contract';
+import type {
+  HandoverReport,
+  HandoverReportView,
+  OperatorView,
+  ShiftRecord,
+  ShiftView,
+} from '../../../shared/contract';
 import type { ResponseTargets } from '../../../shared/domain/alarm-lifecycle';
 import {
   carryOverItems,
@@ -12,8 +18,10 @@ import { responseStatistics } from '../alarms/stats';
 import { appendAudit, chainHash, GENESIS } from '../audit/audit';
 import { dutyRowFields, writeDutyLog, type DutyRow } from '../duty/duty-log';
 import { ServiceError } from '../router/router';
+import type { SiteNames } from '../site/names';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
+import { describeReport, itemLabel, shiftRecord } from './record';
 
 interface ShiftRow {
   id: string;
@@ -70,6 +78,8 @@ export class ShiftService {
       clock: Clock;
       ids: IdGenerator;
       facts: LiveFacts;
+      /** The site's names for the ids in reports and entries, as they are now. */
+      names(): SiteNames;
       onChanged(shift: ShiftView): void;
     },
   ) {}
@@ -193,16 +203,41 @@ export class ShiftService {
     return Promise.all(rows.map((r) => this.view(r)));
   }
 
-  async get(
-    id: string,
-  ): Promise<{ shift: ShiftView; report: HandoverReport | null; check: SealCheckResult | null }> {
+  async get(id: string): Promise<{
+    shift: ShiftView;
+    report: HandoverReport | null;
+    check: SealCheckResult | null;
+    record: ShiftRecord | null;
+  }> {
     const row = (await this.o.db('shifts').where({ id }).first()) as ShiftRow | undefined;
     if (!row) throw new ServiceError('not_found', `There is no shift "${id}".`);
-    return {
-      shift: await this.view(row),
-      report: row.report ? (JSON.parse(row.report) as HandoverReport) : null,
-      check: row.sealed_at !== null ? await this.verify(id) : null,
-    };
+    const report = row.report ? (JSON.parse(row.report) as HandoverReport) : null;
+    const check = row.sealed_at !== null ? await this.verify(id) : null;
+    let record: ShiftRecord | null = null;
+    if (report && check && row.sealed_at !== null && row.to_log_id !== null && row.seal_hash !== null) {
+      const names = (list: string | null) => (list ? (JSON.parse(list) as string[]) : []);
+      record = await shiftRecord(
+        this.o.db,
+        {
+          id: row.id,
+          after_log_id: row.after_log_id,
+          to_log_id: row.to_log_id,
+          outgoing: names(row.outgoing),
+          incoming: names(row.incoming),
+          sealed_at: row.sealed_at,
+          seal_hash: row.seal_hash,
+        },
+        report,
+        check,
+        this.o.names(),
+      );
+    }
+    return { shift: await this.view(row), report, check, record };
+  }
+
+  /** The open shift's report with every item named for people (the labels are not part of what is sealed). */
+  async reportView(): Promise<HandoverReportView> {
+    return describeReport(await this.report(), this.o.names());
   }
 
   /** The report as it stands; inside the handover transaction it is made again so nothing slips through. */
@@ -236,7 +271,14 @@ export class ShiftService {
     const faulty = devices
       .map(
         (d) =>
-          JSON.parse(d.body) as { deviceId: string; kind: string; state: string; at: number; text?: string },
+          JSON.parse(d.body) as {
+            deviceId: string;
+            kind: string;
+            state: string;
+            at: number;
+            zone?: string;
+            text?: string;
+          },
       )
       .filter((d) => d.state !== 'ok')
       .map((d) => ({
@@ -244,6 +286,7 @@ export class ShiftService {
         kind: d.kind,
         state: d.state,
         since: d.at,
+        ...(d.zone ? { zone: d.zone } : {}),
         ...(d.text ? { text: d.text } : {}),
       }));
     const items = carryOverItems({
@@ -267,6 +310,7 @@ export class ShiftService {
       .distinct('o.name')
       .orderBy('o.name')) as Array<{ name: string }>;
     return {
+      version: 2,
       shiftId: s.id,
       from,
       to,
@@ -317,7 +361,8 @@ export class ShiftService {
           'conflict',
           `The incoming operator has not acknowledged ${missing.length} carried-over item(s): ${missing
             .slice(0, 5)
-            .map((m) => m.text)
+            // Core messages are English; the items are named as the English interface names them.
+            .map((m) => itemLabel(m, report.version, this.o.names()).en)
             .join('; ')}${missing.length > 5 ? '; …' : ''}`,
         );
       }

@@ -23,7 +23,7 @@ import type { DutyEntry, DutyFilter } from '../../../shared/contract';
 import { MANUAL_KINDS, type ManualKind } from '../../../shared/domain/handover';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useText } from '../../app/hooks';
+import { formatClock, useLocale, useText } from '../../app/hooks';
 import { errorText } from '../operators/SignIn';
 
 const FILTER_KINDS = [
@@ -59,6 +59,7 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
   const site = useStore(model.site);
   const alarms = useStore(model.alarms);
   const text = useText();
+  const locale = useLocale();
   const [kind, setKind] = useState('');
   const [search, setSearch] = useState('');
   const [followUpOnly, setFollowUpOnly] = useState(false);
@@ -218,7 +219,9 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
             <MenuItem value="">{t('duty.none')}</MenuItem>
             {openAlarms.map((a) => (
               <MenuItem key={a.id} value={a.id}>
-                P{a.priority} {t(`alarmType.${a.type}`)} {a.zone ?? ''} {formatClock(a.receivedAt, false)}
+                P{a.priority} {t(`alarmType.${a.type}`)}{' '}
+                {text(site?.zones.find((z) => z.id === a.zone)?.name) || a.zone || ''}{' '}
+                {formatClock(a.receivedAt, false)}
               </MenuItem>
             ))}
           </TextField>
@@ -312,7 +315,7 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
                   </TableCell>
                   <TableCell sx={{ whiteSpace: 'nowrap' }}>{kindLabel(e.kind)}</TableCell>
                   <TableCell>
-                    {e.text}
+                    {e.named?.[locale] ?? e.text}
                     {e.refId !== undefined && (
                       <Chip
                         size="small"
@@ -334,7 +337,13 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
                         label={`${t('duty.kind_alarm')} ${e.alarmId.slice(0, 8)}`}
                       />
                     )}
-                    {e.cameraId && <Chip size="small" sx={{ ml: 1 }} label={e.cameraId} />}
+                    {e.cameraId && (
+                      <Chip
+                        size="small"
+                        sx={{ ml: 1 }}
+                        label={text(site?.cameras.find((c) => c.id === e.cameraId)?.name) || e.cameraId}
+                      />
+                    )}
                     {e.sealed && (
                       <Chip size="small" variant="outlined" sx={{ ml: 1 }} label={t('duty.sealed')} />
                     )}

@@ -17,142 +17,13 @@ import {
 } from '@mui/material';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HandoverReport, ShiftView } from '../../../shared/contract';
-import type { CarryItem } from '../../../shared/domain/handover';
+import type { HandoverReportView, ShiftView } from '../../../shared/contract';
+import { formatDateTime } from '../../../shared/domain/text';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useLocale } from '../../app/hooks';
+import { useLocale } from '../../app/hooks';
+import { SealedRecord, StatsBlock, useList } from './SealedRecord';
 import { CredentialFields, errorText } from '../operators/SignIn';
-
-function when(at: number): string {
-  const d = new Date(at);
-  return `${d.getMonth() + 1}/${d.getDate()} ${formatClock(at, false)}`;
-}
-
-export function useItemLabel(): (item: CarryItem) => string {
-  const { t } = useTranslation();
-  return (item) =>
-    item.kind === 'alarm' && item.alarmType
-      ? [
-          `P${item.priority ?? '?'}`,
-          t(`alarmType.${item.alarmType}`),
-          item.zone,
-          item.state ? t(`alarmState.${item.state}`) : '',
-        ]
-          .filter(Boolean)
-          .join(' · ')
-      : item.text;
-}
-
-function Stats({ report }: { report: HandoverReport }) {
-  const { t } = useTranslation();
-  const s = report.stats;
-  const types = Object.entries(s.byType).sort((a, b) => b[1] - a[1]);
-  return (
-    <Box data-testid="handover-stats">
-      <Typography variant="subtitle1" sx={{ fontWeight: 700 }}>
-        {t('duty.stats')}
-      </Typography>
-      <Typography>
-        {t('duty.statAlarms')}: {s.total} · {t('duty.statAck')}: {s.acknowledgedWithinTarget}/{s.acknowledged}
-        {s.ackP50Ms !== null ? ` · ${t('duty.statAckP50')}: ${Math.round(s.ackP50Ms / 1000)} s` : ''} ·{' '}
-        {t('duty.statResolved')}: {s.resolved}
-      </Typography>
-      {types.length > 0 && (
-        <Typography color="text.secondary">
-          {t('duty.byType')}: {types.map(([type, n]) => `${t(`alarmType.${type}`)} ${n}`).join(' · ')}
-        </Typography>
-      )}
-      <Typography color="text.secondary">
-        {t('duty.statEntries', { count: s.dutyEntries, manual: s.manualEntries })}
-      </Typography>
-    </Box>
-  );
-}
-
-/** A sealed shift: its report, a fresh check of the seal, and the PDF. */
-function SealedShift({ id }: { id: string }) {
-  const { t } = useTranslation();
-  const model = useConsole();
-  const locale = useLocale();
-  const label = useItemLabel();
-  const [data, setData] = useState<{
-    shift: ShiftView;
-    report: HandoverReport | null;
-    check: {
-      ok: boolean;
-      entries: number;
-      brokenAt?: number | undefined;
-      reason?: string | undefined;
-    } | null;
-  } | null>(null);
-  const [error, setError] = useState('');
-  useEffect(() => {
-    model.client.call('shift.get', { id }).then(setData, (err: unknown) => setError(errorText(err)));
-  }, [model, id]);
-
-  const pdf = async () => {
-    try {
-      const { pdf, fileName } = await model.client.call('shift.pdf', { id, locale });
-      const bytes = Uint8Array.from(atob(pdf), (c) => c.charCodeAt(0));
-      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName;
-      a.click();
-      // Opening it too lets the operator print straight away.
-      window.open(url, '_blank', 'noopener');
-      window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
-
-  if (error) return <Alert severity="error">{error}</Alert>;
-  if (!data) return null;
-  return (
-    <Box data-testid="sealed-shift" sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
-      <Typography variant="h6">{t('duty.sealedTitle')}</Typography>
-      <Typography>
-        {when(data.shift.startedAt)} – {data.shift.endedAt ? when(data.shift.endedAt) : ''} ·{' '}
-        {t('duty.outgoing')}: {(data.shift.outgoing ?? []).join('、')} · {t('duty.incoming')}:{' '}
-        {(data.shift.incoming ?? []).join('、')}
-      </Typography>
-      {data.shift.sealedAt !== undefined && (
-        <Typography>{t('duty.sealedAt', { time: when(data.shift.sealedAt) })}</Typography>
-      )}
-      {data.check && (
-        <Alert
-          severity={data.check.ok ? 'success' : 'error'}
-          data-testid="seal-check"
-          data-ok={data.check.ok}
-        >
-          {data.check.ok
-            ? t('duty.verifyOk', { count: data.check.entries })
-            : t('duty.verifyBroken', { id: data.check.brokenAt ?? 0, reason: data.check.reason ?? '' })}
-        </Alert>
-      )}
-      {data.report && (
-        <>
-          <Typography variant="subtitle1" sx={{ fontWeight: 700 }}>
-            {t('duty.items')} ({data.report.items.length})
-          </Typography>
-          {data.report.items.map((i) => (
-            <Typography key={i.key}>
-              [{t(`duty.item_${i.kind}`)}] {label(i)}
-            </Typography>
-          ))}
-          <Stats report={data.report} />
-        </>
-      )}
-      <Box>
-        <Button variant="contained" onClick={() => void pdf()} data-testid="handover-pdf">
-          {t('duty.pdf')}
-        </Button>
-      </Box>
-    </Box>
-  );
-}
 
 /**
  * 交接班: the report of the open shift; the incoming operator ticks each carried-over item; both sign with
@@ -162,8 +33,12 @@ export function HandoverDialog(props: { open: boolean; onClose(): void }) {
   const { t } = useTranslation();
   const model = useConsole();
   const shift = useStore(model.shift);
-  const label = useItemLabel();
-  const [report, setReport] = useState<HandoverReport | null>(null);
+  const locale = useLocale();
+  const list = useList();
+  const site = useStore(model.site);
+  // The site's clock, as in the sealed record and its PDF.
+  const when = (at: number) => formatDateTime(at, locale, site?.timeZone);
+  const [report, setReport] = useState<HandoverReportView | null>(null);
   const [past, setPast] = useState<ShiftView[]>([]);
   const [acked, setAcked] = useState<Set<string>>(new Set());
   const [out, setOut] = useState({ username: '', password: '' });
@@ -247,13 +122,16 @@ export function HandoverDialog(props: { open: boolean; onClose(): void }) {
       </DialogTitle>
       <DialogContent sx={{ display: 'grid', gridTemplateColumns: viewing ? '1fr' : '1.3fr 1fr', gap: 3 }}>
         {viewing ? (
-          <SealedShift id={viewing} />
+          <SealedRecord id={viewing} />
         ) : (
           <>
             <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
               {shift?.understaffed && <Alert severity="warning">{t('duty.understaffedHint')}</Alert>}
               <Typography>
-                {t('duty.onDuty')}: {(shift?.onDuty ?? []).map((o) => o.operator.name).join('、') || '—'}
+                {t('duty.field', {
+                  label: t('duty.onDuty'),
+                  value: list((shift?.onDuty ?? []).map((o) => o.operator.name)),
+                })}
               </Typography>
               <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
                 <Typography variant="subtitle1" sx={{ fontWeight: 700, flex: 1 }}>
@@ -285,7 +163,7 @@ export function HandoverDialog(props: { open: boolean; onClose(): void }) {
                           />
                         </ListItemIcon>
                         <ListItemText
-                          primary={`[${t(`duty.item_${i.kind}`)}] ${label(i)}`}
+                          primary={`[${t(`duty.item_${i.kind}`)}] ${i.label[locale]}`}
                           secondary={i.since ? when(i.since) : undefined}
                         />
                       </ListItemButton>
@@ -293,7 +171,7 @@ export function HandoverDialog(props: { open: boolean; onClose(): void }) {
                   ))}
                 </List>
               )}
-              {report && <Stats report={report} />}
+              {report && <StatsBlock stats={report.stats} />}
               {past.length > 0 && (
                 <>
                   <Typography variant="subtitle1" sx={{ fontWeight: 700, mt: 1 }}>
@@ -302,8 +180,8 @@ export function HandoverDialog(props: { open: boolean; onClose(): void }) {
                   {past.slice(0, 6).map((s) => (
                     <Box key={s.id} sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
                       <Typography sx={{ flex: 1 }}>
-                        {when(s.startedAt)} – {s.endedAt ? when(s.endedAt) : ''} ·{' '}
-                        {(s.outgoing ?? []).join('、')} → {(s.incoming ?? []).join('、')}
+                        {when(s.startedAt)} – {s.endedAt ? when(s.endedAt) : ''} · {list(s.outgoing ?? [])} →{' '}
+                        {list(s.incoming ?? [])}
                       </Typography>
                       <Button size="small" onClick={() => setViewing(s.id)} data-testid="shift-open">
                         {t('duty.open')}
