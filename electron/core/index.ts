@@ -117,6 +117,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   const audit = await openAudit({
     db,
     dataDir: config.dataDir,
+    anchors: persistent,
     clock,
     log: log.child('audit'),
     locale: config.defaultLocale,

@@ -73,7 +73,7 @@ export function removeBackupAnchor(backupFile: string): void {
 export function announceAnchor(db: Knex, anchor: AuditAnchor): void {
   const ring = auditKeyring(db);
   if (!ring) return;
-  writeAnchorFile(join(ring.dataDir, LATEST_ANCHOR_FILE), anchor);
+  if (ring.anchorDir) writeAnchorFile(join(ring.anchorDir, LATEST_ANCHOR_FILE), anchor);
   ring.anchored?.();
 }
 

@@ -142,7 +142,7 @@ export async function verifyAudit(db: Knex, options: { dataDir?: string } = {}):
     };
   }
 
-  const found = ring ? localAnchors(ring.dataDir) : [];
+  const found = ring?.anchorDir ? localAnchors(ring.anchorDir) : [];
   const fail = (entries: number, reason: string, brokenAt?: number): AuditVerification => ({
     ok: false,
     entries,

@@ -138,7 +138,8 @@ export function isKeyed(record: KeyingRecord | undefined, seq: number): boolean 
 
 /** What the console knows about the key of one open database. */
 export interface AuditKeyring {
-  dataDir: string;
+  /** The data directory whose anchor files belong to this database; none for an in-memory one. */
+  anchorDir: string | undefined;
   keyFile: string;
   /** The key this database's chain is made with; absent when the file is missing or belongs elsewhere. */
   key: Buffer | undefined;
@@ -173,8 +174,8 @@ export function auditKeyring(db: Knex | Knex.Transaction): AuditKeyring | undefi
 export function keyringFromDir(dataDir: string): AuditKeyring {
   const read = readAuditKey(dataDir);
   return read.key
-    ? { dataDir, keyFile: read.file, key: read.key }
-    : { dataDir, keyFile: read.file, key: undefined, problem: keyProblem(read) };
+    ? { anchorDir: dataDir, keyFile: read.file, key: read.key }
+    : { anchorDir: dataDir, keyFile: read.file, key: undefined, problem: keyProblem(read) };
 }
 
 export function keyProblem(read: { file: string; problem: 'missing' | 'damaged'; detail?: string }): string {

@@ -48,6 +48,8 @@ export interface AuditTrail {
 export async function openAudit(o: {
   db: Knex;
   dataDir: string;
+  /** false for an in-memory database: anchors in the data directory would outlive it and then accuse the next. */
+  anchors?: boolean;
   clock: Clock;
   log: Logger;
   locale?: Locale;
@@ -62,18 +64,19 @@ export async function openAudit(o: {
   const read = await readKeyingRecord(db);
   const head = await auditHead(db);
   const maxSeq = head?.seq ?? 0;
+  const anchorDir = o.anchors === false ? undefined : o.dataDir;
   let file: AuditKeyFile = readAuditKey(o.dataDir);
   let ring: AuditKeyring;
 
   const withoutKey = (problem: string, key: NoticeKey): AuditKeyring => {
     log.error('audit chain: no usable key, writing unkeyed links', { problem });
     notice = { level: 'error', message: say(key, { file: file.file }) };
-    return { dataDir: o.dataDir, keyFile: file.file, key: undefined, problem };
+    return { anchorDir, keyFile: file.file, key: undefined, problem };
   };
 
   if (read === 'damaged') {
     // Left as found for the check to report; a replaced record must not be papered over with a new one.
-    ring = { dataDir: o.dataDir, keyFile: file.file, key: file.key };
+    ring = { anchorDir, keyFile: file.file, key: file.key };
     log.error('audit chain: the keying record cannot be read');
   } else if (!read) {
     if (!file.key && file.problem === 'missing') file = createAuditKey(o.dataDir);
@@ -84,7 +87,7 @@ export async function openAudit(o: {
         unkeyed: [],
       });
       log.info('audit chain keyed', { keyedFrom: maxSeq + 1, keyFile: file.file });
-      ring = { dataDir: o.dataDir, keyFile: file.file, key: file.key };
+      ring = { anchorDir, keyFile: file.file, key: file.key };
     } else {
       ring = withoutKey(keyProblem(file), 'auditKeyDamaged');
     }
@@ -104,7 +107,7 @@ export async function openAudit(o: {
     } else if (keyId(file.key) !== record.keyId) {
       ring = withoutKey(`the audit key file ${file.file} belongs to another database`, 'auditKeyForeign');
     } else {
-      ring = { dataDir: o.dataDir, keyFile: file.file, key: file.key };
+      ring = { anchorDir, keyFile: file.file, key: file.key };
     }
     if (!ring.key) {
       await db('meta')
