@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 
@@ -46,6 +46,7 @@ export function readAuditKey(dataDir: string): AuditKeyFile {
  * key that never reached the disk.
  */
 export function createAuditKey(dataDir: string): { file: string; key: Buffer } {
+  mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, AUDIT_KEY_FILE);
   const key = randomBytes(KEY_BYTES);
   const fd = openSync(file, 'wx', 0o600);
