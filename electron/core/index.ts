@@ -37,6 +37,7 @@ import { redactUrl } from './util/redact';
 import { StreamGateway } from './streams/gateway';
 import { AlarmService, type Actor } from './alarms/service';
 import { appendAudit, verifyAudit } from './audit/audit';
+import { openAudit } from './audit/setup';
 import type { AlarmView, StreamStatus } from '../../shared/contract';
 import { saveSnapshot } from './streams/snapshot';
 import { enforceDutyRetention, writeDutyLog } from './duty/duty-log';
@@ -113,6 +114,15 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
           )
       : undefined,
   });
+  // Before anything is audited or backed up: the key for the chain, and where keyed entries begin.
+  const audit = await openAudit({
+    db,
+    dataDir: config.dataDir,
+    anchors: persistent,
+    clock,
+    log: log.child('audit'),
+    locale: config.defaultLocale,
+  });
   if (recovery?.salvaged.length) {
     await db.transaction(async (trx) => {
       for (const row of recovery.salvaged) await trx('outbox').insert(row).onConflict('key').ignore();
@@ -140,6 +150,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     bus.emit('notice', notice);
   };
 
+  if (audit.notice) notify(audit.notice.level, 'audit-key', audit.notice.message);
   if (recovery) {
     notify(
       'error',
@@ -638,6 +649,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
 
   await gateway.start();
   await hub.start();
+  audit.startAnchoring(() => hub.kick());
   scenario?.start();
   log.info('console core started', { consoleId, demo: Boolean(demoHub), site: loaded.file });
 
@@ -669,6 +681,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       await osmand?.stop();
       if (backupTimer) clock.clearInterval(backupTimer);
       if (retentionTimer) clock.clearInterval(retentionTimer);
+      audit.stop();
       clock.clearInterval(alarmFlushTimer);
       clock.clearInterval(cameraEngineTimer);
       alarms.stop();

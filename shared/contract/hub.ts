@@ -127,6 +127,23 @@ export const HubActionReply = z.union([
 ]);
 export type HubActionReply = z.infer<typeof HubActionReply>;
 
+/**
+ * The `audit.anchor` action's payload: the head of the console's audit chain (docs/hub-protocol.md §4.3). A hub
+ * that keeps it holds the chain's state where no one with access to the console's disk can rewrite it; the same
+ * object is written beside every backup and in the data directory.
+ */
+export const AUDIT_ANCHOR_ACTION = 'audit.anchor';
+export const AuditAnchor = z.object({
+  /** The newest entry when the anchor was taken. */
+  seq: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  at: EpochMs,
+  /** The first entry linked with the console's audit key; null while the chain has none. */
+  keyedFrom: z.number().int().positive().nullable(),
+  reason: z.enum(['hourly', 'seal', 'backup']).optional(),
+});
+export type AuditAnchor = z.infer<typeof AuditAnchor>;
+
 /** socket.io event names, in one place. */
 export const HUB_MESSAGES = {
   event: 'event',

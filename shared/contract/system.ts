@@ -138,10 +138,17 @@ export const systemMethods = {
       entries: z.number().int(),
       brokenAt: z.number().int().optional(),
       reason: z.string().optional(),
+      /** The first entry linked with the audit key; absent while the chain has never been keyed. */
+      keyedFrom: z.number().int().optional(),
+      /** Anchors kept outside the database (data directory, backups) checked against the chain. */
+      anchors: z.number().int().optional(),
+      /** Entries written while the key file was missing, accepted as unkeyed when it came back. */
+      unkeyed: z.array(z.object({ from: z.number().int(), to: z.number().int() })).optional(),
     }),
     role: 'supervisor',
     mutates: false,
-    summary: 'Check that the audit log has not been changed since it was written.',
+    summary:
+      'Check the audit log against its keyed chain and its anchors: nothing changed or removed since written.',
   }),
 };
 

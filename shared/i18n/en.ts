@@ -318,6 +318,16 @@ export const en: Messages = {
   },
   notices: {
     title: 'System notices',
+    auditKeyMissing:
+      'The audit key file {{file}} is missing: the audit log cannot be checked, and new entries are written without the key. Ask the administrator to put the key file back from its safe copy and restart the console; do not create a new one.',
+    auditKeyDamaged:
+      'The audit key file {{file}} cannot be read: the audit log cannot be checked, and new entries are written without the key. Ask the administrator to put the key file back from its safe copy and restart the console; do not create a new one.',
+    auditKeyForeign:
+      'The audit key file {{file}} belongs to another database: the audit log cannot be checked, and new entries are written without the key. Ask the administrator to put back the key file of this database and restart the console; do not create a new one.',
+    auditUnkeyedAccepted:
+      'The audit key is back. {{count}} audit entries (numbers {{from}} to {{to}}) were written while it was missing; they are recorded as entries made without the key.',
+    auditUnkeyedRefused:
+      'The audit key is back, but the audit entries from number {{from}} on cannot be accepted as written while it was missing; the audit check reports them.',
   },
   playbooks: {
     close: 'Close',

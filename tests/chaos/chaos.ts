@@ -214,7 +214,8 @@ const integrity = [hubRead, conRead].every(
 hubRead.close();
 conRead.close();
 const auditDb = await openDatabase({ file: consoleDb, log: silentLogger });
-const audit = await verifyAudit(auditDb);
+// The key and the anchors live in the console's data directory, outside the database.
+const audit = await verifyAudit(auditDb, { dataDir: consoleDir });
 await auditDb.destroy();
 
 const result = {

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, s
 import { basename, join } from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger } from '../util/log';
+import { anchorBackup, anchorBeforeBackup, removeBackupAnchor } from '../audit/anchors';
 
 export type BackupReason = 'start' | 'daily' | 'migration' | 'manual';
 
@@ -12,7 +13,8 @@ function stamp(at: number): string {
 
 /**
  * An online backup: `VACUUM INTO` writes a consistent, compacted copy while the console keeps running.
- * Keeps the newest `keep` backups.
+ * Keeps the newest `keep` backups. Each carries an anchor of the audit chain beside it (`….anchor.json`), taken
+ * just before the copy, so the copy holds the anchored entry and a later rewrite of the chain shows.
  */
 export async function backupDatabase(
   db: Knex,
@@ -24,7 +26,9 @@ export async function backupDatabase(
   mkdirSync(dir, { recursive: true });
   let file = join(dir, `console-${stamp(at)}-${reason}.sqlite`);
   for (let n = 2; existsSync(file); n++) file = join(dir, `console-${stamp(at)}-${reason}-${n}.sqlite`);
+  const anchor = await anchorBeforeBackup(db, at);
   await db.raw('VACUUM INTO ?', [file]);
+  anchorBackup(db, file, anchor);
   pruneBackups(dir, keep);
   return file;
 }
@@ -38,7 +42,10 @@ export function listBackups(dir: string): { file: string; at: number }[] {
 }
 
 function pruneBackups(dir: string, keep: number): void {
-  for (const old of listBackups(dir).slice(keep)) rmSync(old.file, { force: true });
+  for (const old of listBackups(dir).slice(keep)) {
+    rmSync(old.file, { force: true });
+    removeBackupAnchor(old.file);
+  }
 }
 
 /** 'ok', or what is wrong with the file in SQLite's words. Never throws. */

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { Server, type Socket } from 'socket.io';
 import {
+  AUDIT_ANCHOR_ACTION,
+  AuditAnchor,
   describeIssues,
   HUB_MESSAGES,
   HUB_PROTOCOL_VERSION,
@@ -153,6 +155,21 @@ export class SiteHub {
       type: r.type,
       payload: JSON.parse(r.payload),
     }));
+  }
+
+  /**
+   * The audit anchors a console sent, oldest first. They are stored like every action (`hub_actions`, by key,
+   * at most once); this is the hub's copy of the console's audit chain head, out of the console's reach.
+   */
+  async auditAnchors(consoleId: string): Promise<AuditAnchor[]> {
+    const rows = (await this.db('hub_actions')
+      .where({ type: AUDIT_ANCHOR_ACTION, console_id: consoleId })
+      .orderBy('applied_seq')
+      .select('payload')) as { payload: string }[];
+    return rows.flatMap((r) => {
+      const parsed = AuditAnchor.safeParse(JSON.parse(r.payload));
+      return parsed.success ? [parsed.data] : [];
+    });
   }
 
   /** The highest sequence each console has acknowledged as committed. */

@@ -15,7 +15,9 @@ import {
   type CarrySources,
 } from '../../../shared/domain/handover';
 import { responseStatistics } from '../alarms/stats';
-import { appendAudit, chainHash, GENESIS } from '../audit/audit';
+import { appendAudit } from '../audit/audit';
+import { announceAnchor, enqueueAnchor } from '../audit/anchors';
+import { auditKeyring, chainHash, GENESIS, isKeyed, readKeyingRecord } from '../audit/chain';
 import { dutyRowFields, writeDutyLog, type DutyRow } from '../duty/duty-log';
 import { ServiceError } from '../router/router';
 import type { SiteNames } from '../site/names';
@@ -68,8 +70,10 @@ function headerFields(s: ShiftRow): unknown[] {
 
 /**
  * Shifts (班次): who is on duty, the handover report, and sealing. A shift owns the contiguous range of
- * duty-log ids written while it was open; at sign-off that range and the report are hash-chained (the audit
- * log's chain, `chainHash`) and the shift row, the chain and the entries can no longer change unnoticed.
+ * duty-log ids written while it was open; at sign-off that range and the report are chained with the audit
+ * log's mechanism (`chainHash`, keyed with the audit key) and the final link is written into the keyed audit
+ * entry `shift.sealed`, so the shift row, the chain and the entries can no longer change unnoticed, not even by
+ * someone who recomputes the seal.
  */
 export class ShiftService {
   constructor(
@@ -351,7 +355,7 @@ export class ShiftService {
       );
     // Read just before the transaction: the services read through the database's one connection.
     const live = { openAlarms: await this.o.facts.openAlarms(), drillsDue: await this.o.facts.drillsDue() };
-    const [sealedId, nextId] = await this.o.db.transaction(async (trx) => {
+    const [sealedId, nextId, anchor] = await this.o.db.transaction(async (trx) => {
       const shift = await this.openRow(trx);
       if (!shift) throw new ServiceError('not_found', 'No shift is open.');
       const report = await this.report(trx, shift, live);
@@ -396,7 +400,9 @@ export class ShiftService {
         sealed_at: now,
         seal_hash: null,
       };
-      let prev = chainHash(GENESIS, headerFields(sealedRow));
+      // Keyed like the audit entries written now; undefined for a database without a key (tests, key missing).
+      const key = auditKeyring(trx)?.key;
+      let prev = chainHash(key, GENESIS, headerFields(sealedRow));
       await trx('shift_seal').insert({
         shift_id: shift.id,
         seq: 0,
@@ -411,7 +417,7 @@ export class ShiftService {
       let seq = 1;
       const batch: Array<Record<string, unknown>> = [];
       for (const e of entries) {
-        const hash = chainHash(prev, dutyRowFields(e));
+        const hash = chainHash(key, prev, dutyRowFields(e));
         batch.push({ shift_id: shift.id, seq: seq++, duty_log_id: e.id, prev_hash: prev, hash });
         prev = hash;
       }
@@ -433,6 +439,8 @@ export class ShiftService {
           hash: prev,
         },
       });
+      // The hub learns the chain's head with the entry that records this seal in it.
+      const anchor = await enqueueAnchor(trx, { at: now, reason: 'seal' });
       const next = await this.ensureOpen(trx, now);
       await trx('shift_operators').insert({
         shift_id: next.id,
@@ -445,8 +453,9 @@ export class ShiftService {
         text: `${input.incoming.name} on duty (took over from ${input.outgoing.name})`,
         operatorId: input.incoming.id,
       });
-      return [shift.id, next.id];
+      return [shift.id, next.id, anchor] as const;
     });
+    if (anchor) announceAnchor(this.o.db, anchor);
     const sealed = await this.view((await this.o.db('shifts').where({ id: sealedId }).first()) as ShiftRow);
     return { sealed, next: await this.changed(nextId) };
   }
@@ -466,9 +475,20 @@ export class ShiftService {
       prev_hash: string;
       hash: string;
     }>;
+    // The audit entry written with the seal says whether it was keyed and holds its final link.
+    const entry = (await db('audit_log')
+      .where({ action: 'shift.sealed', target: id })
+      .orderBy('seq')
+      .first('seq', 'details')) as { seq: number; details: string } | undefined;
+    if (!entry) return { ok: false, entries: 0, reason: 'the audit entry of this seal is missing' };
+    const record = await readKeyingRecord(db);
+    const keyed = record === 'damaged' || isKeyed(record, entry.seq);
+    const key = keyed ? auditKeyring(db)?.key : undefined;
+    if (keyed && !key)
+      return { ok: false, entries: 0, reason: 'the audit key is missing, so this seal cannot be checked' };
     const head = seal[0];
     let prev = GENESIS;
-    if (!head || head.prev_hash !== GENESIS || chainHash(GENESIS, headerFields(shift)) !== head.hash)
+    if (!head || head.prev_hash !== GENESIS || chainHash(key, GENESIS, headerFields(shift)) !== head.hash)
       return { ok: false, entries: 0, brokenAt: 0, reason: 'the shift record or its report was changed' };
     prev = head.hash;
     const live = (await db('duty_log')
@@ -498,7 +518,7 @@ export class ShiftService {
             : 'this entry was removed',
         };
       }
-      if (chainHash(prev, dutyRowFields(row)) !== link.hash)
+      if (chainHash(key, prev, dutyRowFields(row)) !== link.hash)
         return {
           ok: false,
           entries,
@@ -518,6 +538,8 @@ export class ShiftService {
       };
     if (shift.seal_hash !== prev)
       return { ok: false, entries, brokenAt: 0, reason: 'the final seal hash does not match' };
+    if ((JSON.parse(entry.details) as { hash?: unknown }).hash !== prev)
+      return { ok: false, entries, brokenAt: 0, reason: 'the seal no longer matches its audit entry' };
     return { ok: true, entries };
   }
 }
