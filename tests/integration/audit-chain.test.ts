@@ -20,6 +20,8 @@ import { openDatabase } from '../../electron/core/db/database';
 import { dutyRowFields, type DutyRow } from '../../electron/core/duty/duty-log';
 import type { Session } from '../../electron/core/router/router';
 import { ShiftService } from '../../electron/core/shift/shifts';
+import { demoSitePath, loadSite } from '../../electron/core/site/load-site';
+import { SiteNames } from '../../electron/core/site/names';
 import { ManualClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
 import { silentLogger } from '../../electron/core/util/log';
@@ -285,6 +287,7 @@ describe('audit chain: keyed with a key outside the database, anchored outside t
       clock,
       ids: sequentialIds('old'),
       onChanged: () => undefined,
+      names: () => new SiteNames(loadSite(demoSitePath()).site),
       facts: {
         openAlarms: async () => [],
         offlineCameras: () => [],
