@@ -1,0 +1,115 @@
+import type { Download, Locator, Page } from '@playwright/test';
+
+/** The duty log (Alt+L): automatic and manual entries, follow-ups, links to alarms, search, CSV. */
+export class DutyLog {
+  readonly root: Locator;
+  readonly rows: Locator;
+  readonly searchField: Locator;
+
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId('duty-log');
+    this.rows = this.root.getByTestId('duty-row');
+    this.searchField = page.getByTestId('duty-search');
+  }
+
+  rowsWithText(text: string): Locator {
+    return this.rows.filter({ hasText: text });
+  }
+
+  async open(): Promise<void> {
+    await this.page.keyboard.press('Alt+l');
+  }
+
+  async close(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+
+  /**
+   * A manual entry: flagged for follow-up, or linked to the alarm at `linkAlarm` in the picker's list of options
+   * (0 is "none").
+   */
+  async addEntry(text: string, options: { followUp?: boolean; linkAlarm?: number } = {}): Promise<void> {
+    await this.page.getByTestId('duty-text').fill(text);
+    if (options.followUp) await this.page.getByTestId('duty-followup').click();
+    if (options.linkAlarm !== undefined) {
+      await this.root.getByLabel('关联报警编号').click();
+      await this.page.getByRole('option').nth(options.linkAlarm).click();
+    }
+    await this.page.getByTestId('duty-submit').click();
+  }
+
+  async search(text: string): Promise<void> {
+    await this.searchField.fill(text);
+  }
+
+  /** The CSV of what the log shows now. */
+  async exportCsv(): Promise<Download> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByTestId('duty-export').click(),
+    ]);
+    return download;
+  }
+}
+
+/** Handover (Alt+H): what is carried over, both operators' passwords, then the sealed record. */
+export class Handover {
+  readonly root: Locator;
+  readonly items: Locator;
+  readonly alarmItems: Locator;
+  readonly signButton: Locator;
+  readonly sealed: Locator;
+  readonly sealCheck: Locator;
+
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId('handover');
+    this.items = this.root.getByTestId('handover-item');
+    this.alarmItems = this.root.locator('[data-testid=handover-item][data-kind=alarm]');
+    this.signButton = page.getByTestId('handover-sign');
+    this.sealed = page.getByTestId('sealed-shift');
+    this.sealCheck = page.getByTestId('seal-check');
+  }
+
+  itemsWithText(text: string): Locator {
+    return this.items.filter({ hasText: text });
+  }
+
+  async open(): Promise<void> {
+    await this.page.keyboard.press('Alt+h');
+  }
+
+  /** Both operators' credentials and the outgoing one's note. */
+  async fill(handover: {
+    outgoing: { username: string; password: string };
+    incoming: { username: string; password: string };
+    note: string;
+  }): Promise<void> {
+    await this.page.getByTestId('handover-out-username').fill(handover.outgoing.username);
+    await this.page.getByTestId('handover-out-password').fill(handover.outgoing.password);
+    await this.page.getByTestId('handover-in-username').fill(handover.incoming.username);
+    await this.page.getByTestId('handover-in-password').fill(handover.incoming.password);
+    await this.page.getByTestId('handover-note').fill(handover.note);
+  }
+
+  /** Acknowledges every carried-over item, one click each, as the incoming operator must. */
+  async acknowledgeEachItem(): Promise<void> {
+    const count = await this.items.count();
+    for (let i = 0; i < count; i++) await this.items.nth(i).click();
+  }
+
+  async sign(): Promise<void> {
+    await this.signButton.click();
+  }
+
+  async downloadPdf(): Promise<Download> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByTestId('handover-pdf').click(),
+    ]);
+    return download;
+  }
+
+  async close(): Promise<void> {
+    await this.root.getByRole('button', { name: '关闭' }).click();
+  }
+}
