@@ -4,6 +4,7 @@ import { fileHeader, pdfText } from '../support/pdf';
 import { ACCOUNTS, expect, signIn, test } from './fixtures';
 
 test.use({ tools: ['pdftotext'] });
+test.describe.configure({ timeout: 180_000 });
 
 /** Saves the PDF the page offered as a download and reads its text back with pdftotext. */
 async function pdfOf(download: Download, testInfo: TestInfo, name: string): Promise<string> {
@@ -19,7 +20,6 @@ test('fire playbook: suggested by the alarm, walked end to end, 119 call card, i
   ui,
   saveScreenshot,
 }, testInfo) => {
-  test.setTimeout(180_000);
   const { shell, queue, manualAlarm, incident } = ui;
   const { run } = incident;
   const { callCard: card } = run;
@@ -111,7 +111,6 @@ test('drill: scheduled, reminded, run as DRILL with simulated calls and roll-cal
   ui,
   saveScreenshot,
 }, testInfo) => {
-  test.setTimeout(180_000);
   const { shell, queue, map, incident, drills } = ui;
   const { run } = incident;
   const { callCard: card } = run;

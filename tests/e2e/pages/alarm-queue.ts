@@ -1,4 +1,5 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
+import { PageObject } from './page-object';
 
 /** The queue's one-key shortcuts (listed in the help overlay, `?`). */
 const SHORTCUTS = {
@@ -15,24 +16,14 @@ const SHORTCUTS = {
 export type Shortcut = keyof typeof SHORTCUTS;
 
 /** The alarm queue: rows in priority-then-age order, search, the banners and the queue's own dialogs. */
-export class AlarmQueue {
-  readonly root: Locator;
-  readonly rows: Locator;
-  readonly openCount: Locator;
-  readonly searchField: Locator;
-  readonly escalationBanner: Locator;
-  readonly helpOverlay: Locator;
-  readonly historyRows: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('alarm-queue');
-    this.rows = page.getByTestId('alarm-row');
-    this.openCount = page.getByTestId('alarm-open-count');
-    this.searchField = page.getByTestId('alarm-search');
-    this.escalationBanner = page.getByTestId('escalation-banner');
-    this.helpOverlay = page.getByTestId('help-overlay');
-    this.historyRows = page.getByTestId('history-row');
-  }
+export class AlarmQueue extends PageObject {
+  readonly root = this.testId('alarm-queue');
+  readonly rows = this.testId('alarm-row');
+  readonly openCount = this.testId('alarm-open-count');
+  readonly searchField = this.testId('alarm-search');
+  readonly escalationBanner = this.testId('escalation-banner');
+  readonly helpOverlay = this.testId('help-overlay');
+  readonly historyRows = this.testId('history-row');
 
   row(alarmId: string): Locator {
     return this.page.locator(`[data-testid=alarm-row][data-alarm-id="${alarmId}"]`);
@@ -89,31 +80,26 @@ export class AlarmQueue {
   }
 
   async requestDisasterMode(reason: string): Promise<void> {
-    await this.page.getByTestId('alarm-disaster').click();
-    await this.page.getByTestId('disaster-reason').fill(reason);
-    await this.page.getByTestId('dialog-submit').click();
+    await this.testId('alarm-disaster').click();
+    await this.testId('disaster-reason').fill(reason);
+    await this.testId('dialog-submit').click();
   }
 }
 
 /** The dialog for an alarm phoned in or seen by the operator: type, place, text. */
-export class ManualAlarmDialog {
-  readonly root: Locator;
-  readonly text: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('manual-dialog');
-    this.text = page.getByTestId('manual-text');
-  }
+export class ManualAlarmDialog extends PageObject {
+  readonly root = this.testId('manual-dialog');
+  readonly text = this.testId('manual-text');
 
   /** With the mouse: the queue's button, the type and place pickers, the text, submit. */
   async raise(alarm: { type: string; place: RegExp; text: string }): Promise<void> {
-    await this.page.getByTestId('alarm-manual').click();
+    await this.testId('alarm-manual').click();
     await this.root.getByRole('combobox').first().click();
     await this.page.getByRole('option', { name: alarm.type }).click();
     await this.root.getByRole('combobox').nth(1).click();
     await this.page.getByRole('option', { name: alarm.place }).click();
     await this.text.fill(alarm.text);
-    await this.page.getByTestId('dialog-submit').click();
+    await this.testId('dialog-submit').click();
   }
 
   /** With the keyboard only: M opens the dialog, the text, Enter raises it (default type and place). */
@@ -125,16 +111,12 @@ export class ManualAlarmDialog {
 }
 
 /** The resolve dialog (R): a disposition by its number key, a note, Enter. */
-export class ResolveDialog {
-  readonly root: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('resolve-dialog');
-  }
+export class ResolveDialog extends PageObject {
+  readonly root = this.testId('resolve-dialog');
 
   async resolveByKeyboard(dispositionKey: string, note: string): Promise<void> {
     await this.page.keyboard.press(dispositionKey);
-    await this.page.getByTestId('resolve-note').focus();
+    await this.testId('resolve-note').focus();
     await this.page.keyboard.type(note);
     await this.page.keyboard.press('Enter');
   }

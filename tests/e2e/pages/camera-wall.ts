@@ -1,27 +1,18 @@
 import type { Locator, Page } from '@playwright/test';
+import { PageObject } from './page-object';
 
 export type WallLayout = 1 | 4 | 9 | 16;
 
 /** The camera wall: camera chips, the grid of tiles, the focus view and camera management. */
-export class CameraWall {
-  readonly root: Locator;
-  readonly chips: Locator;
-  readonly grid: Locator;
+export class CameraWall extends PageObject {
+  readonly root = this.testId('camera-wall');
+  readonly chips = this.testId('camera-chip');
+  readonly grid = this.testId('wall-grid');
   /** The grid's own tiles (an alarm-linked strip adds tiles of its own elsewhere on the wall). */
-  readonly tiles: Locator;
-  readonly focus: Locator;
-  readonly focusTile: Locator;
-  readonly managerError: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('camera-wall');
-    this.chips = page.getByTestId('camera-chip');
-    this.grid = page.getByTestId('wall-grid');
-    this.tiles = this.grid.getByTestId('camera-tile');
-    this.focus = page.getByTestId('wall-focus');
-    this.focusTile = this.focus.getByTestId('camera-tile');
-    this.managerError = page.getByTestId('camera-manager-error');
-  }
+  readonly tiles = this.grid.getByTestId('camera-tile');
+  readonly focus = this.testId('wall-focus');
+  readonly focusTile = this.focus.getByTestId('camera-tile');
+  readonly managerError = this.testId('camera-manager-error');
 
   /** The grid tile of one camera (e.g. `cam-01`). */
   tile(cameraId: string): Locator {
@@ -29,7 +20,7 @@ export class CameraWall {
   }
 
   async chooseLayout(layout: WallLayout): Promise<void> {
-    await this.page.getByTestId(`layout-${layout}`).click();
+    await this.testId(`layout-${layout}`).click();
   }
 
   /** Double-click: the camera fills the wall with its main stream. */
@@ -42,19 +33,16 @@ export class CameraWall {
   }
 
   async backFromFocus(): Promise<void> {
-    await this.page.getByTestId('wall-focus-back').click();
+    await this.testId('wall-focus-back').click();
   }
 
   async openCameraManager(): Promise<void> {
-    await this.page.getByTestId('camera-manage').click();
+    await this.testId('camera-manage').click();
   }
 
   /** Opens the wall in a window of its own and returns that window's page. */
   async popOut(): Promise<Page> {
-    const [popup] = await Promise.all([
-      this.page.waitForEvent('popup'),
-      this.page.getByTestId('wall-popout').click(),
-    ]);
+    const [popup] = await Promise.all([this.page.waitForEvent('popup'), this.testId('wall-popout').click()]);
     return popup;
   }
 
@@ -80,16 +68,10 @@ export class CameraWall {
 }
 
 /** The wall's strip for an alarm with cameras: shown until the alarm is acknowledged. */
-export class AlarmMonitor {
-  readonly root: Locator;
-  readonly tiles: Locator;
-  readonly canvases: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('alarm-monitor');
-    this.tiles = this.root.getByTestId('camera-tile');
-    this.canvases = this.root.getByTestId('tile-canvas');
-  }
+export class AlarmMonitor extends PageObject {
+  readonly root = this.testId('alarm-monitor');
+  readonly tiles = this.root.getByTestId('camera-tile');
+  readonly canvases = this.root.getByTestId('tile-canvas');
 
   /** The strip of one alarm. */
   of(alarmId: string): Locator {

@@ -1,16 +1,11 @@
-import type { Download, Locator, Page } from '@playwright/test';
+import type { Download, Locator } from '@playwright/test';
+import { PageObject } from './page-object';
 
 /** The duty log (Alt+L): automatic and manual entries, follow-ups, links to alarms, search, CSV. */
-export class DutyLog {
-  readonly root: Locator;
-  readonly rows: Locator;
-  readonly searchField: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('duty-log');
-    this.rows = this.root.getByTestId('duty-row');
-    this.searchField = page.getByTestId('duty-search');
-  }
+export class DutyLog extends PageObject {
+  readonly root = this.testId('duty-log');
+  readonly rows = this.root.getByTestId('duty-row');
+  readonly searchField = this.testId('duty-search');
 
   rowsWithText(text: string): Locator {
     return this.rows.filter({ hasText: text });
@@ -29,13 +24,13 @@ export class DutyLog {
    * (0 is "none").
    */
   async addEntry(text: string, options: { followUp?: boolean; linkAlarm?: number } = {}): Promise<void> {
-    await this.page.getByTestId('duty-text').fill(text);
-    if (options.followUp) await this.page.getByTestId('duty-followup').click();
+    await this.testId('duty-text').fill(text);
+    if (options.followUp) await this.testId('duty-followup').click();
     if (options.linkAlarm !== undefined) {
       await this.root.getByLabel('关联报警编号').click();
       await this.page.getByRole('option').nth(options.linkAlarm).click();
     }
-    await this.page.getByTestId('duty-submit').click();
+    await this.testId('duty-submit').click();
   }
 
   async search(text: string): Promise<void> {
@@ -46,29 +41,20 @@ export class DutyLog {
   async exportCsv(): Promise<Download> {
     const [download] = await Promise.all([
       this.page.waitForEvent('download'),
-      this.page.getByTestId('duty-export').click(),
+      this.testId('duty-export').click(),
     ]);
     return download;
   }
 }
 
 /** Handover (Alt+H): what is carried over, both operators' passwords, then the sealed record. */
-export class Handover {
-  readonly root: Locator;
-  readonly items: Locator;
-  readonly alarmItems: Locator;
-  readonly signButton: Locator;
-  readonly sealed: Locator;
-  readonly sealCheck: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('handover');
-    this.items = this.root.getByTestId('handover-item');
-    this.alarmItems = this.root.locator('[data-testid=handover-item][data-kind=alarm]');
-    this.signButton = page.getByTestId('handover-sign');
-    this.sealed = page.getByTestId('sealed-shift');
-    this.sealCheck = page.getByTestId('seal-check');
-  }
+export class Handover extends PageObject {
+  readonly root = this.testId('handover');
+  readonly items = this.root.getByTestId('handover-item');
+  readonly alarmItems = this.root.locator('[data-testid=handover-item][data-kind=alarm]');
+  readonly signButton = this.testId('handover-sign');
+  readonly sealed = this.testId('sealed-shift');
+  readonly sealCheck = this.testId('seal-check');
 
   itemsWithText(text: string): Locator {
     return this.items.filter({ hasText: text });
@@ -84,11 +70,11 @@ export class Handover {
     incoming: { username: string; password: string };
     note: string;
   }): Promise<void> {
-    await this.page.getByTestId('handover-out-username').fill(handover.outgoing.username);
-    await this.page.getByTestId('handover-out-password').fill(handover.outgoing.password);
-    await this.page.getByTestId('handover-in-username').fill(handover.incoming.username);
-    await this.page.getByTestId('handover-in-password').fill(handover.incoming.password);
-    await this.page.getByTestId('handover-note').fill(handover.note);
+    await this.testId('handover-out-username').fill(handover.outgoing.username);
+    await this.testId('handover-out-password').fill(handover.outgoing.password);
+    await this.testId('handover-in-username').fill(handover.incoming.username);
+    await this.testId('handover-in-password').fill(handover.incoming.password);
+    await this.testId('handover-note').fill(handover.note);
   }
 
   /** Acknowledges every carried-over item, one click each, as the incoming operator must. */
@@ -104,7 +90,7 @@ export class Handover {
   async downloadPdf(): Promise<Download> {
     const [download] = await Promise.all([
       this.page.waitForEvent('download'),
-      this.page.getByTestId('handover-pdf').click(),
+      this.testId('handover-pdf').click(),
     ]);
     return download;
   }

@@ -1,32 +1,20 @@
-import type { Download, Locator, Page } from '@playwright/test';
+import type { Download, Locator } from '@playwright/test';
+import { PageObject } from './page-object';
 
 /** The incident panel: the open alarm's detail, its cameras, dispatch, playbooks and the incident report. */
-export class IncidentPanel {
-  readonly root: Locator;
-  readonly detail: Locator;
-  readonly state: Locator;
-  readonly trail: Locator;
-  readonly cameraTiles: Locator;
-  readonly suggestedPlaybook: Locator;
-  readonly drillBadge: Locator;
-  readonly candidates: Locator;
-  readonly availableCandidates: Locator;
-  readonly run: PlaybookRun;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('incident-panel');
-    this.detail = page.getByTestId('alarm-detail');
-    this.state = page.getByTestId('alarm-detail-state');
-    this.trail = page.getByTestId('alarm-trail');
-    this.cameraTiles = this.root.getByTestId('alarm-cameras').getByTestId('camera-tile');
-    this.suggestedPlaybook = this.root.getByTestId('playbook-suggested');
-    this.drillBadge = this.root.getByTestId('incident-drill');
-    this.candidates = this.detail.getByTestId('dispatch-candidate');
-    this.availableCandidates = this.detail.locator(
-      '[data-testid="dispatch-candidate"][data-available="true"]',
-    );
-    this.run = new PlaybookRun(page, this.root.getByTestId('playbook-run'));
-  }
+export class IncidentPanel extends PageObject {
+  readonly root = this.testId('incident-panel');
+  readonly detail = this.testId('alarm-detail');
+  readonly state = this.testId('alarm-detail-state');
+  readonly trail = this.testId('alarm-trail');
+  readonly cameraTiles = this.root.getByTestId('alarm-cameras').getByTestId('camera-tile');
+  readonly suggestedPlaybook = this.root.getByTestId('playbook-suggested');
+  readonly drillBadge = this.root.getByTestId('incident-drill');
+  readonly candidates = this.detail.getByTestId('dispatch-candidate');
+  readonly availableCandidates = this.detail.locator(
+    '[data-testid="dispatch-candidate"][data-available="true"]',
+  );
+  readonly run = new PlaybookRun(this.page);
 
   async alarmId(): Promise<string> {
     return (await this.detail.getAttribute('data-alarm-id')) ?? '';
@@ -69,23 +57,13 @@ export class IncidentPanel {
 }
 
 /** A running playbook: the checklist of steps, each with its status as an attribute, and the current step's buttons. */
-export class PlaybookRun {
-  readonly guardOptions: Locator;
-  readonly skipButton: Locator;
-  readonly finished: Locator;
-  readonly calls: Locator;
-  readonly callCard: CallCard;
-
-  constructor(
-    readonly page: Page,
-    readonly root: Locator,
-  ) {
-    this.guardOptions = page.getByTestId('guard-option');
-    this.skipButton = page.getByTestId('skip-submit');
-    this.finished = root.getByTestId('playbook-finished');
-    this.calls = root.getByTestId('run-calls');
-    this.callCard = new CallCard(page);
-  }
+export class PlaybookRun extends PageObject {
+  readonly root = this.testId('incident-panel').getByTestId('playbook-run');
+  readonly guardOptions = this.testId('guard-option');
+  readonly skipButton = this.testId('skip-submit');
+  readonly finished = this.root.getByTestId('playbook-finished');
+  readonly calls = this.root.getByTestId('run-calls');
+  readonly callCard = new CallCard(this.page);
 
   step(stepId: string): Locator {
     return this.root.locator(`[data-testid=playbook-step][data-step-id="${stepId}"]`);
@@ -137,7 +115,7 @@ export class PlaybookRun {
   }
 
   async confirmSkip(reason: string): Promise<void> {
-    await this.page.getByTestId('skip-reason').fill(reason);
+    await this.testId('skip-reason').fill(reason);
     await this.skipButton.click();
   }
 
@@ -148,20 +126,12 @@ export class PlaybookRun {
 }
 
 /** The call card: the number in large type, the script to read, and the call's record. */
-export class CallCard {
-  readonly root: Locator;
-  readonly number: Locator;
-  readonly script: Locator;
-  readonly dial: Locator;
-  readonly simulated: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('call-card');
-    this.number = this.root.getByTestId('call-number');
-    this.script = this.root.getByTestId('call-script');
-    this.dial = this.root.getByTestId('call-dial');
-    this.simulated = this.root.getByTestId('call-simulated');
-  }
+export class CallCard extends PageObject {
+  readonly root = this.testId('call-card');
+  readonly number = this.root.getByTestId('call-number');
+  readonly script = this.root.getByTestId('call-script');
+  readonly dial = this.root.getByTestId('call-dial');
+  readonly simulated = this.root.getByTestId('call-simulated');
 
   /** Records the call (with what was said, if given). */
   async record(note?: string): Promise<void> {
@@ -171,17 +141,12 @@ export class CallCard {
 }
 
 /** Drills: scheduled by a supervisor, started, roll-called, finished with findings, reported. */
-export class DrillsDialog {
-  readonly root: Locator;
-  readonly reminder: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('drills-dialog');
-    this.reminder = page.getByTestId('drill-reminder');
-  }
+export class DrillsDialog extends PageObject {
+  readonly root = this.testId('drills-dialog');
+  readonly reminder = this.testId('drill-reminder');
 
   async open(): Promise<void> {
-    await this.page.getByTestId('open-drills').click();
+    await this.testId('open-drills').click();
   }
 
   row(title: string): Locator {
@@ -196,14 +161,14 @@ export class DrillsDialog {
     participants: string;
     objectives: string;
   }): Promise<void> {
-    await this.page.getByTestId('drill-title').fill(drill.title);
+    await this.testId('drill-title').fill(drill.title);
     const local = new Date(drill.when.getTime() - drill.when.getTimezoneOffset() * 60_000);
-    await this.page.getByTestId('drill-when').fill(local.toISOString().slice(0, 16));
+    await this.testId('drill-when').fill(local.toISOString().slice(0, 16));
     await this.root.getByRole('combobox').nth(1).click();
     await this.page.getByRole('option', { name: drill.place }).click();
-    await this.page.getByTestId('drill-participants').fill(drill.participants);
-    await this.page.getByTestId('drill-objectives').fill(drill.objectives);
-    await this.page.getByTestId('drill-schedule-submit').click();
+    await this.testId('drill-participants').fill(drill.participants);
+    await this.testId('drill-objectives').fill(drill.objectives);
+    await this.testId('drill-schedule-submit').click();
   }
 
   async start(row: Locator): Promise<void> {
@@ -212,7 +177,7 @@ export class DrillsDialog {
 
   /** A participant's roll-call box (ticked = present). */
   rollCall(name: string): Locator {
-    return this.page.getByTestId(`rollcall-${name}`);
+    return this.testId(`rollcall-${name}`);
   }
 
   /** Ends the drill with what was observed and one follow-up action. */
@@ -220,12 +185,12 @@ export class DrillsDialog {
     observations: string;
     action: { text: string; owner: string; due: string };
   }): Promise<void> {
-    await this.page.getByTestId('drill-observations').fill(findings.observations);
-    await this.page.getByTestId('action-add').click();
-    await this.page.getByTestId('action-text').fill(findings.action.text);
-    await this.page.getByTestId('action-owner').fill(findings.action.owner);
-    await this.page.getByTestId('action-due').fill(findings.action.due);
-    await this.page.getByTestId('drill-finish').click();
+    await this.testId('drill-observations').fill(findings.observations);
+    await this.testId('action-add').click();
+    await this.testId('action-text').fill(findings.action.text);
+    await this.testId('action-owner').fill(findings.action.owner);
+    await this.testId('action-due').fill(findings.action.due);
+    await this.testId('drill-finish').click();
   }
 
   async downloadReport(row: Locator): Promise<Download> {

@@ -1,29 +1,21 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
+import { PageObject } from './page-object';
 
 /** The four areas of the console window, by their test ids. */
 export type Area = 'camera-wall' | 'site-map' | 'alarm-queue' | 'incident-panel';
 
 /** The window around the areas: the top bar (hub status, language, the operator's menu) and the notices. */
-export class Shell {
-  readonly hubStatus: Locator;
+export class Shell extends PageObject {
+  readonly hubStatus = this.testId('hub-status');
   /** The banner that says the page has lost the console service behind it. */
-  readonly coreLink: Locator;
-  readonly languageSwitch: Locator;
-  readonly operatorName: Locator;
-  readonly notice: Locator;
-  readonly html: Locator;
-
-  constructor(readonly page: Page) {
-    this.hubStatus = page.getByTestId('hub-status');
-    this.coreLink = page.getByTestId('core-link');
-    this.languageSwitch = page.getByTestId('language-switch');
-    this.operatorName = page.getByTestId('operator-name');
-    this.notice = page.getByTestId('notice');
-    this.html = page.locator('html');
-  }
+  readonly coreLink = this.testId('core-link');
+  readonly languageSwitch = this.testId('language-switch');
+  readonly operatorName = this.testId('operator-name');
+  readonly notice = this.testId('notice');
+  readonly html = this.page.locator('html');
 
   area(name: Area): Locator {
-    return this.page.getByTestId(name);
+    return this.testId(name);
   }
 
   /** An area's own heading (its title in the current language). */
@@ -37,8 +29,8 @@ export class Shell {
 
   /** An entry of the operator's menu in the top bar. */
   async openMenu(item: 'operators' | 'logout' | 'lock' | 'join' | 'switch'): Promise<void> {
-    await this.page.getByTestId('operator').click();
-    await this.page.getByTestId(`menu-${item}`).click();
+    await this.testId('operator').click();
+    await this.testId(`menu-${item}`).click();
   }
 
   /**

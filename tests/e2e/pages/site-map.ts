@@ -1,24 +1,16 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
+import { PageObject } from './page-object';
 
 export type MapLayer = 'guards' | 'cameras' | 'alarms';
 
 /** The site map: guard markers (position and status as attributes), cameras, alarms and the layer switches. */
-export class SiteMap {
-  readonly root: Locator;
-  readonly guardMarkers: Locator;
-  readonly patrollingGuards: Locator;
-  readonly cameras: Locator;
-  readonly alarms: Locator;
-  readonly replayMarker: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('site-map');
-    this.guardMarkers = this.root.getByTestId('guard-marker');
-    this.patrollingGuards = this.root.locator('[data-testid="guard-marker"][data-status="on_patrol"]');
-    this.cameras = this.root.getByTestId('map-camera');
-    this.alarms = this.root.getByTestId('map-alarm');
-    this.replayMarker = this.root.getByTestId('replay-marker');
-  }
+export class SiteMap extends PageObject {
+  readonly root = this.testId('site-map');
+  readonly guardMarkers = this.root.getByTestId('guard-marker');
+  readonly patrollingGuards = this.root.locator('[data-testid="guard-marker"][data-status="on_patrol"]');
+  readonly cameras = this.root.getByTestId('map-camera');
+  readonly alarms = this.root.getByTestId('map-alarm');
+  readonly replayMarker = this.root.getByTestId('replay-marker');
 
   guard(guardId: string): Locator {
     return this.root.locator(`[data-testid="guard-marker"][data-guard-id="${guardId}"]`);
@@ -29,7 +21,7 @@ export class SiteMap {
   }
 
   layerSwitch(layer: MapLayer): Locator {
-    return this.page.getByTestId(`map-layer-${layer}`);
+    return this.testId(`map-layer-${layer}`);
   }
 
   async toggleLayer(layer: MapLayer): Promise<void> {
@@ -64,12 +56,8 @@ export class SiteMap {
 }
 
 /** The guard list beside the map. */
-export class GuardList {
-  readonly rows: Locator;
-
-  constructor(readonly page: Page) {
-    this.rows = page.getByTestId('guard-row');
-  }
+export class GuardList extends PageObject {
+  readonly rows = this.testId('guard-row');
 
   row(guardId: string): Locator {
     return this.page.locator(`[data-testid="guard-row"][data-guard-id="${guardId}"]`);
@@ -78,26 +66,20 @@ export class GuardList {
   /** "Guard is safe": ends his SOS, with what the operator confirmed. */
   async clearSos(guardId: string, note: string): Promise<void> {
     await this.row(guardId).getByTestId('guard-clear-sos').click();
-    const dialog = this.page.getByTestId('clear-sos-dialog');
+    const dialog = this.testId('clear-sos-dialog');
     await dialog.getByTestId('clear-sos-dialog-text').fill(note);
     await dialog.getByTestId('dialog-submit').click();
   }
 }
 
 /** Replaying a guard's stored track under the map. */
-export class ReplayBar {
-  readonly root: Locator;
-  readonly slider: Locator;
-  readonly time: Locator;
-
-  constructor(readonly page: Page) {
-    this.root = page.getByTestId('replay-bar');
-    this.slider = this.root.getByTestId('replay-slider').getByRole('slider');
-    this.time = this.root.getByTestId('replay-time');
-  }
+export class ReplayBar extends PageObject {
+  readonly root = this.testId('replay-bar');
+  readonly slider = this.root.getByTestId('replay-slider').getByRole('slider');
+  readonly time = this.root.getByTestId('replay-time');
 
   async open(): Promise<void> {
-    await this.page.getByTestId('replay-open').click();
+    await this.testId('replay-open').click();
   }
 
   async load(guardId: string): Promise<void> {
