@@ -5,7 +5,9 @@
  *
  * A console core on a real SQLite file (WAL, synchronous=FULL) with `--entries` duty-log entries, of which the last
  * `--shift` belong to the open shift. Prints: scrypt sign-in time (production cost), the handover (report + seal)
- * time, the seal check time, and duty-log page / search / CSV times. Not part of `npm test`.
+ * time, the seal check time, and duty-log page / search / CSV times. Not part of `npm test`. The LAST line is one
+ * JSON object with `pass` (--json: without the summary before it); `--entries 2000 --shift 200` is a quick run that
+ * only checks the benchmark still works.
  *
  * The targets are the usual response-time limits for a person at a desk: a list that reacts within 0.1 s feels
  * instant, an action answered within 1 s keeps the operator's flow, and within 10 s keeps their attention.
