@@ -39,11 +39,7 @@ export class DutyLog extends PageObject {
 
   /** The CSV of what the log shows now. */
   async exportCsv(): Promise<Download> {
-    const [download] = await Promise.all([
-      this.page.waitForEvent('download'),
-      this.testId('duty-export').click(),
-    ]);
-    return download;
+    return this.download(this.testId('duty-export'));
   }
 }
 
@@ -88,11 +84,7 @@ export class Handover extends PageObject {
   }
 
   async downloadPdf(): Promise<Download> {
-    const [download] = await Promise.all([
-      this.page.waitForEvent('download'),
-      this.testId('handover-pdf').click(),
-    ]);
-    return download;
+    return this.download(this.testId('handover-pdf'));
   }
 
   async close(): Promise<void> {

@@ -44,11 +44,7 @@ export class IncidentPanel extends PageObject {
   }
 
   async downloadReport(): Promise<Download> {
-    const [download] = await Promise.all([
-      this.page.waitForEvent('download'),
-      this.root.getByTestId('incident-report').click(),
-    ]);
-    return download;
+    return this.download(this.root.getByTestId('incident-report'));
   }
 
   async close(): Promise<void> {
@@ -194,11 +190,7 @@ export class DrillsDialog extends PageObject {
   }
 
   async downloadReport(row: Locator): Promise<Download> {
-    const [download] = await Promise.all([
-      this.page.waitForEvent('download'),
-      row.getByTestId('drill-report').click(),
-    ]);
-    return download;
+    return this.download(row.getByTestId('drill-report'));
   }
 
   async close(): Promise<void> {
