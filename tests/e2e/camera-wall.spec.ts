@@ -39,7 +39,14 @@ async function expectAllDecoding(wall: CameraWall, count: number) {
 
 test.describe('camera wall', () => {
   test.setTimeout(180_000);
-  test.use({ tools: ['rtsp-server'], allowedPageErrors: [] });
+  test.use({
+    tools: ['rtsp-server'],
+    // The four RTSP cameras are stopped on purpose below: their tiles' players keep reconnecting to their streams
+    // and Chromium logs each failed attempt. Only those four cameras' streams may fail.
+    allowedPageErrors: [
+      /^console\.error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/cam-0[1-4]\/(main|sub)\?token=[^']+' failed: /,
+    ],
+  });
 
   test('4 and 16 tiles decode live video; a dead camera shows OFFLINE, then recovers; focus plays main', async ({
     page,
