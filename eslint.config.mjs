@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import playwright from 'eslint-plugin-playwright';
 
 const noElectron = {
   name: 'electron',
@@ -52,6 +53,18 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': ['error', { paths: [noElectron], patterns: [nodeBuiltins] }],
+    },
+  },
+  {
+    // The e2e specs and their page objects: Playwright's recommended rules, with the ones that let a test pass
+    // without testing anything (fixed waits, focused or skipped tests) as errors rather than warnings.
+    ...playwright.configs['flat/recommended'],
+    files: ['tests/e2e/**'],
+    rules: {
+      ...playwright.configs['flat/recommended'].rules,
+      'playwright/no-wait-for-timeout': 'error',
+      'playwright/no-focused-test': 'error',
+      'playwright/no-skipped-test': 'error',
     },
   },
 );

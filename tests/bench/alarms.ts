@@ -29,35 +29,37 @@
  * after its first; alarms not painted by then count as painted at the cut-off, so their percentiles are LOWER
  * BOUNDS (flagged `*_is_lower_bound`), and a frame still not finished at the cut-off counts as a stall that long.
  *
- * Progress lines go to stdout; with --json the LAST line is one JSON object, without it a summary.
+ * Progress lines go to stdout; the LAST line is one JSON object with `pass` (--json: without the summary before it).
  * Options: --duration-s S (per rate, default 10) · --rates 50,200,1000 · --burst N (default 10000)
  * · --history-rows N (default 1000000) · --skip latency,burst,history,diagnostics · --video
+ * A quick run that only checks the benchmark still works: `--skip burst,history,diagnostics --rates 200 --duration-s 1`.
  * Env: BENCH_PROFILE_DIR=DIR keeps the diagnostic burst's raw profiles and trace (for Chrome DevTools).
  *
  * Everything it starts (hub process, cores, web hosts, Chromium, temp dirs) is stopped or removed before the
  * result is printed, and a watchdog ends the run if it exceeds its time budget.
  */
-import { spawnSync } from 'node:child_process';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/tools';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { createLogger, type LogLine } from '../../electron/core/util/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
-import { signInBench } from './lib/sign-in';
 import type { AlarmView } from '../../shared/contract';
+import { PageErrors } from '../support/page-errors';
 import type { HubDbStats, PublishReport } from './lib/alarm-hub-process';
 import { BINDING, INSTALL_OBSERVER, PageRecord, STOP_OBSERVER, type PageReport } from './lib/alarm-page';
+import { ensureRendererBuilt, launchChromium } from './lib/browser';
+import { log, machine, onCleanup, runBench, sleep, until, type BenchResult } from './lib/harness';
 import { runHistory, type HistoryResult } from './lib/history-bench';
 import { HubProcess } from './lib/hub-client';
+import { commaList, positive, readOptions } from './lib/options';
 import { cmdline, descendants, machineCpu, procTable } from './lib/proc';
 import {
   longestBlocks,
@@ -67,9 +69,10 @@ import {
   type CpuProfile,
   type TraceEvent,
 } from './lib/profile';
-import { createCleanups } from './lib/cleanup';
+import { signInBench } from './lib/sign-in';
+import { ascending, percentile, round1 } from './lib/stats';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const root = resolve(import.meta.dirname, '../..');
 const VIEWPORT = { width: 1920, height: 1080 };
 const BUDGET_MS = 9.5 * 60_000;
 /** How long a rate's page may lag behind its last publish, and a burst's page behind its first publish. */
@@ -86,59 +89,32 @@ const TARGETS = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Options, output, cleanup
+// Options
 
-interface Options {
-  json: boolean;
-  durationS: number;
-  rates: number[];
-  burst: number;
-  historyRows: number;
-  skip: Set<string>;
-  video: boolean;
-}
-
-function parseOptions(argv: string[]): Options {
-  const o: Options = {
-    json: false,
-    durationS: 10,
-    rates: [50, 200, 1000],
-    burst: 10_000,
-    historyRows: 1_000_000,
-    skip: new Set(),
-    video: false,
+const opts = readOptions('bench:alarms', (args) => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      'duration-s': { type: 'string', default: '10' },
+      rates: { type: 'string', default: '50,200,1000' },
+      burst: { type: 'string', default: '10000' },
+      'history-rows': { type: 'string', default: '1000000' },
+      skip: { type: 'string', default: '' },
+      video: { type: 'boolean', default: false },
+    },
+  });
+  return {
+    json: values.json,
+    durationS: positive('duration-s', values['duration-s']),
+    rates: commaList(values.rates).map((r) => positive('rates', r)),
+    burst: Math.round(positive('burst', values.burst)),
+    historyRows: Math.round(positive('history-rows', values['history-rows'])),
+    skip: new Set(commaList(values.skip)),
+    video: values.video,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    const positive = (v: string) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`${arg} needs a positive number`);
-      return n;
-    };
-    if (arg === '--json') o.json = true;
-    else if (arg === '--duration-s') o.durationS = positive(value());
-    else if (arg === '--rates') o.rates = value().split(',').map(positive);
-    else if (arg === '--burst') o.burst = Math.round(positive(value()));
-    else if (arg === '--history-rows') o.historyRows = Math.round(positive(value()));
-    else if (arg === '--skip') for (const s of value().split(',')) o.skip.add(s.trim());
-    else if (arg === '--video') o.video = true;
-    else throw new Error(`unknown option ${arg}`);
-  }
-  return o;
-}
-
-const t0 = Date.now();
-function log(line: string): void {
-  const s = ((Date.now() - t0) / 1000).toFixed(1).padStart(6);
-  console.log(`[${s}s] ${line}`);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+});
+type Options = typeof opts;
 
 /** Resolves to `fallback` if `p` has not settled within `ms` (a frozen page must not hang the run). */
 async function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
@@ -152,8 +128,6 @@ async function within<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
     clearTimeout(timer);
   }
 }
-
-const { onCleanup, cleanupAll } = createCleanups((line) => log(line));
 
 /** Chromium processes of ours still alive (after a close that a frozen renderer outlived): SIGKILL by pid. */
 function killChromiumLeftovers(hubPid: number): number {
@@ -173,14 +147,6 @@ function killChromiumLeftovers(hubPid: number): number {
 // ---------------------------------------------------------------------------------------------------------------
 // Small statistics
 
-const round1 = (v: number) => Math.round(v * 10) / 10;
-
-/** Nearest-rank percentile of an ascending array. */
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 interface Stats {
   n: number;
   p50: number;
@@ -190,30 +156,15 @@ interface Stats {
 }
 
 function stats(values: number[]): Stats {
-  const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const s = ascending(values);
   const mean = s.length ? s.reduce((a, b) => a + b, 0) / s.length : NaN;
   return {
     n: s.length,
-    p50: round1(pct(s, 50)),
-    p99: round1(pct(s, 99)),
+    p50: round1(percentile(s, 50)),
+    p99: round1(percentile(s, 99)),
     max: round1(s.at(-1) ?? NaN),
     mean: round1(mean),
   };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -280,7 +231,7 @@ interface Stack {
   browser: Browser;
   page: Page;
   errors: LogLine[];
-  pageErrors: string[];
+  pageErrors: PageErrors;
   /** Where the page's reports go (set per load). */
   sink: ((r: PageReport) => void) | undefined;
   /** sourceId -> Date.now() when the hub's `event` message reached the console's socket. */
@@ -327,7 +278,7 @@ async function startStack(
   const host = await startWebHost({ core, staticDir: join(root, 'out/renderer'), log: logger.child('web') });
   const releaseHost = onCleanup(`${name} web host`, () => host.stop());
   // A browser per console: a page frozen by one load cannot slow the next one down.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const releaseBrowser = onCleanup(`${name} Chromium`, async () => {
     await within(browser.close(), 15_000, undefined);
     const killed = killChromiumLeftovers(hub.pid);
@@ -341,7 +292,7 @@ async function startStack(
     browser,
     page: undefined as unknown as Page,
     errors,
-    pageErrors: [],
+    pageErrors: new PageErrors(),
     sink: undefined,
     arrivedAt: arrived,
     committedAt: committed,
@@ -363,10 +314,7 @@ async function startStack(
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   stack.page = page;
-  page.on('pageerror', (e) => stack.pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') stack.pageErrors.push(`console.error: ${m.text()}`);
-  });
+  stack.pageErrors.watch(page);
   await page.exposeBinding(BINDING, (_source, payload: PageReport) => stack.sink?.(payload));
   if (!opts.video) {
     // The camera wall's players connect to the video gateway's own port; answer them with a stub that never sends
@@ -385,11 +333,13 @@ async function startStack(
     'the console to sync with the hub',
     () => core.hub.status().state === 'connected' || undefined,
     30_000,
+    100,
   );
   await until(
     'the page to show an empty queue',
     async () => ((await openCount(page)) === 0 ? true : undefined),
     30_000,
+    100,
   );
   // Let the first renders, fonts and the plan image settle before anything is measured.
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
@@ -479,6 +429,7 @@ async function drive(
     'the warm-up alarms to be shown',
     async () => ((await openCount(page)) >= 20 && stack.committedAt.size >= 20 ? true : undefined),
     30_000,
+    100,
   );
   await sleep(500);
   stack.arrivedAt.clear();
@@ -710,7 +661,7 @@ function longestStall(rec: PageRecord, from: number, to: number, cutoffAt: numbe
 }
 
 const errorsOf = (stack: Stack) =>
-  [...stack.errors.map((e) => `${e.scope}: ${e.msg}`), ...stack.pageErrors].slice(0, 5);
+  [...stack.errors.map((e) => `${e.scope}: ${e.msg}`), ...stack.pageErrors.all].slice(0, 5);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Phases
@@ -972,10 +923,6 @@ function makeProfilers(): Profilers {
 // ---------------------------------------------------------------------------------------------------------------
 // Machine
 
-function cpuModel(): string {
-  return cpus()[0]?.model?.trim() ?? 'unknown';
-}
-
 /** What one small committed transaction costs on this disk, the console's pragmas (WAL, FULL) vs NORMAL. */
 function commitCost(tmp: string): { full_ms: number; normal_ms: number } {
   const dir = mkdtempSync(join(tmp, 'fsync-'));
@@ -999,36 +946,23 @@ function commitCost(tmp: string): { full_ms: number; normal_ms: number } {
   }
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 
 type RateEntry = Awaited<ReturnType<typeof ratePhase>>;
 
-interface Result {
+interface Result extends BenchResult {
   latency_ms?: Record<string, RateEntry>;
   burst10k?: BurstResult;
   history_query_ms?: HistoryResult;
   machine?: Record<string, unknown>;
   targets: typeof TARGETS;
-  pass?: Record<string, boolean | null>;
   diagnostics: Record<string, unknown>;
   config: Record<string, unknown>;
-  leftover_processes?: string[];
   disturbed_by_other_processes?: string[];
-  run_s?: number;
-  error?: string;
 }
 
 function summary(r: Result): string {
-  const ok = (v: boolean | null | undefined) => (v === null || v === undefined ? '  ' : v ? 'ok' : '!!');
+  const ok = (v: boolean | undefined) => (v === undefined ? '  ' : v ? 'ok' : '!!');
   const lines = [`Alarm benchmark on ${String(r.machine?.cpu_model)} x${String(r.machine?.cores)}`];
   for (const [rate, e] of Object.entries(r.latency_ms ?? {}))
     lines.push(
@@ -1053,226 +987,158 @@ function summary(r: Result): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<number> {
-  let opts: Options;
-  try {
-    opts = parseOptions(process.argv.slice(2));
-  } catch (err) {
-    console.error(`bench:alarms: ${(err as Error).message}`);
-    return 2;
+const result: Result = {
+  targets: TARGETS,
+  diagnostics: {},
+  config: {
+    duration_s: opts.durationS,
+    rates: opts.rates,
+    burst: opts.burst,
+    history_rows: opts.historyRows,
+    video: opts.video,
+    viewport: `${VIEWPORT.width}x${VIEWPORT.height}`,
+    rate_drain_cutoff_ms: RATE_DRAIN_MS,
+    burst_cutoff_ms: BURST_CAP_MS,
+  },
+};
+
+async function run(tmp: string): Promise<void> {
+  result.config.renderer_build_older_than_sources = ensureRendererBuilt().stale;
+
+  const hub = new HubProcess();
+  onCleanup('hub process', () => hub.close());
+  const probe = await launchChromium();
+  const chromiumVersion = probe.version();
+  await probe.close();
+  const commit = commitCost(tmp);
+  const m = machine();
+  result.machine = { ...m, chromium: chromiumVersion, sqlite_commit_ms: commit };
+  log(
+    `machine: ${m.cores} x ${m.cpu_model}, node ${m.node}, chromium ${chromiumVersion}; one SQLite ` +
+      `commit costs ${commit.full_ms} ms with synchronous=FULL (${commit.normal_ms} ms NORMAL) on this disk`,
+  );
+
+  if (!opts.skip.has('latency')) {
+    result.latency_ms = {};
+    for (const rate of opts.rates)
+      result.latency_ms[String(rate)] = await ratePhase(hub, tmp, opts, rate, AS_IS);
   }
-  const result: Result = {
-    targets: TARGETS,
-    diagnostics: {},
-    config: {
-      duration_s: opts.durationS,
-      rates: opts.rates,
-      burst: opts.burst,
-      history_rows: opts.historyRows,
-      video: opts.video,
-      viewport: `${VIEWPORT.width}x${VIEWPORT.height}`,
-      rate_drain_cutoff_ms: RATE_DRAIN_MS,
-      burst_cutoff_ms: BURST_CAP_MS,
-    },
-  };
-  // The figures first, then what they were measured with, then the diagnostics.
-  const ordered = () => {
-    const { latency_ms, burst10k, history_query_ms, machine, targets, pass, diagnostics, ...rest } = result;
-    return { latency_ms, burst10k, history_query_ms, machine, targets, pass, ...rest, diagnostics };
-  };
-  const print = () => console.log(opts.json ? JSON.stringify(ordered()) : summary(result));
-  let timedOut = false;
-  const watchdog = setTimeout(() => {
-    timedOut = true;
-    log(`the run exceeded its ${BUDGET_MS / 60_000} min budget; stopping everything`);
-    void cleanupAll().then(() => {
-      result.error = 'time budget exceeded';
-      print();
-      process.exit(1);
-    });
-  }, BUDGET_MS);
-  watchdog.unref();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      log(`${signal}: stopping everything`);
-      void cleanupAll().then(() => process.exit(130));
-    });
+  if (!opts.skip.has('burst')) {
+    log(`burst: ${opts.burst} alarms as fast as the hub can, into a fresh console and page`);
+    result.burst10k = await burstPhase(hub, tmp, opts, 'burst', opts.burst, AS_IS);
+    logBurst('burst', result.burst10k, true);
+  }
+  if (!opts.skip.has('diagnostics')) await diagnosticsPhase(hub, tmp);
+  if (!opts.skip.has('history')) await historyPhase(hub, tmp);
+}
 
-  const tmp = mkdtempSync(join(tmpdir(), 'bench-alarms-'));
-  onCleanup('temp dir', () => rmSync(tmp, { recursive: true, force: true }));
-  let status = 0;
-  try {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-    const marker = join(root, 'out/renderer/index.html');
-    if (!existsSync(marker)) {
-      log('out/renderer/index.html is missing: npm run build');
-      const b = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-      if (b.status !== 0) throw new Error('npm run build failed');
-    }
-    const stale =
-      statSync(marker).mtimeMs <
-      Math.max(newestMtime(join(root, 'renderer')), newestMtime(join(root, 'shared')));
-    if (stale)
-      log(
-        'NOTE: out/renderer is older than renderer/ or shared/ sources; the page measured is the last build',
-      );
-    result.config.renderer_build_older_than_sources = stale;
-
-    const hub = new HubProcess();
-    onCleanup('hub process', () => hub.close());
-    const probe = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const chromiumVersion = probe.version();
-    await probe.close();
-    const commit = commitCost(tmp);
-    result.machine = {
-      cores: cpus().length,
-      cpu_model: cpuModel(),
-      node: process.version,
-      chromium: chromiumVersion,
-      sqlite_commit_ms: commit,
-      load_avg_1m_at_start: round1(loadavg()[0] ?? NaN),
-    };
-    log(
-      `machine: ${cpus().length} x ${cpuModel()}, node ${process.version}, chromium ${chromiumVersion}; one SQLite ` +
-        `commit costs ${commit.full_ms} ms with synchronous=FULL (${commit.normal_ms} ms NORMAL) on this disk`,
+async function diagnosticsPhase(hub: HubProcess, tmp: string): Promise<void> {
+  const n = Math.min(opts.burst, 2000);
+  log(`diagnostics: a ${n}-alarm burst with profilers on (console CPU profile, page CPU profile and trace)`);
+  const d = await burstPhase(hub, tmp, opts, 'profiled', n, AS_IS, makeProfilers());
+  logBurst('profiled burst', d, false);
+  result.diagnostics.profiled_burst = d;
+  const noPulse = { ...AS_IS, css: NO_MAP_PULSE_CSS };
+  log(`diagnostics: the ${opts.burst}-alarm burst again, site map markers without their pulse animation`);
+  const b = await burstPhase(hub, tmp, opts, 'nopulse', opts.burst, noPulse);
+  logBurst('burst, no map pulse', b, false);
+  result.diagnostics.burst_without_map_pulse = b;
+  log(`diagnostics: the ${opts.burst}-alarm burst again, alarms without a position (no map markers at all)`);
+  const m = await burstPhase(hub, tmp, opts, 'nomarkers', opts.burst, { withLocation: false });
+  logBurst('burst, no map markers', m, false);
+  result.diagnostics.burst_without_map_markers = m;
+  const nm = Math.min(opts.burst, 5000);
+  log(`diagnostics: a ${nm}-alarm burst without map markers, profiled (what the page spends the rest on)`);
+  const pm = await burstPhase(hub, tmp, opts, 'profnomarkers', nm, { withLocation: false }, makeProfilers());
+  logBurst('profiled burst, no map markers', pm, false);
+  result.diagnostics.profiled_burst_without_map_markers = pm;
+  if (opts.rates.includes(200)) {
+    result.diagnostics.rate_200_without_map_pulse = await ratePhase(
+      hub,
+      tmp,
+      opts,
+      200,
+      noPulse,
+      ' (no map pulse)',
     );
-
-    if (!opts.skip.has('latency')) {
-      result.latency_ms = {};
-      for (const rate of opts.rates)
-        result.latency_ms[String(rate)] = await ratePhase(hub, tmp, opts, rate, AS_IS);
-    }
-    if (!opts.skip.has('burst')) {
-      log(`burst: ${opts.burst} alarms as fast as the hub can, into a fresh console and page`);
-      result.burst10k = await burstPhase(hub, tmp, opts, 'burst', opts.burst, AS_IS);
-      logBurst('burst', result.burst10k, true);
-    }
-    if (!opts.skip.has('diagnostics')) {
-      const n = Math.min(opts.burst, 2000);
-      log(
-        `diagnostics: a ${n}-alarm burst with profilers on (console CPU profile, page CPU profile and trace)`,
-      );
-      const d = await burstPhase(hub, tmp, opts, 'profiled', n, AS_IS, makeProfilers());
-      logBurst('profiled burst', d, false);
-      result.diagnostics.profiled_burst = d;
-      const noPulse = { ...AS_IS, css: NO_MAP_PULSE_CSS };
-      log(`diagnostics: the ${opts.burst}-alarm burst again, site map markers without their pulse animation`);
-      const b = await burstPhase(hub, tmp, opts, 'nopulse', opts.burst, noPulse);
-      logBurst('burst, no map pulse', b, false);
-      result.diagnostics.burst_without_map_pulse = b;
-      log(
-        `diagnostics: the ${opts.burst}-alarm burst again, alarms without a position (no map markers at all)`,
-      );
-      const m = await burstPhase(hub, tmp, opts, 'nomarkers', opts.burst, { withLocation: false });
-      logBurst('burst, no map markers', m, false);
-      result.diagnostics.burst_without_map_markers = m;
-      const nm = Math.min(opts.burst, 5000);
-      log(
-        `diagnostics: a ${nm}-alarm burst without map markers, profiled (what the page spends the rest on)`,
-      );
-      const pm = await burstPhase(
-        hub,
-        tmp,
-        opts,
-        'profnomarkers',
-        nm,
-        { withLocation: false },
-        makeProfilers(),
-      );
-      logBurst('profiled burst, no map markers', pm, false);
-      result.diagnostics.profiled_burst_without_map_markers = pm;
-      if (opts.rates.includes(200)) {
-        result.diagnostics.rate_200_without_map_pulse = await ratePhase(
-          hub,
-          tmp,
-          opts,
-          200,
-          noPulse,
-          ' (no map pulse)',
-        );
-        result.diagnostics.rate_200_without_map_pulse_flush_50ms = await ratePhase(
-          hub,
-          tmp,
-          opts,
-          200,
-          { ...noPulse, alarmFlushMs: 50 },
-          ' (no map pulse, alarmFlushMs 50)',
-        );
-      }
-    }
-    if (!opts.skip.has('history')) {
-      const h = await runHistory({ hub, tmp, rows: opts.historyRows, runs: 20, onCleanup, log });
-      result.history_query_ms = h;
-      log(
-        `history page 1 (door_held, bldg-01, 100 rows): median ${h.page1.median} ms, p95 ${h.page1.p95} ms (SQL alone ` +
-          `${h.page1.sql_only_median} ms; first run ${h.page1.first_run} ms)   (target <= ${TARGETS.history_page_ms} ms)`,
-      );
-      log(
-        `history page 50: median ${h.page50.median} ms, p95 ${h.page50.p95} ms (SQL alone ${h.page50.sql_only_median} ` +
-          `ms); walking pages 2..50 took ${h.walk_pages_2_to_50_ms} ms; ${h.matching_filter} alarms match the filter`,
-      );
-      const indent = (s: string) =>
-        s
-          .split('\n')
-          .map((l) => `      ${l}`)
-          .join('\n');
-      log(`  SQL: ${h.sql}`);
-      log(`  plan (page 1):\n${indent(h.plan)}`);
-      log(`  plan (page 50):\n${indent(h.plan_page50)}`);
-      const w = h.what_if;
-      log(
-        `  what if (not the product): page 400 ${String(w.page400_median_ms)} ms as is; with ${String(w.index)}: page 1 ` +
-          `${String(w.with_index_page1_median_ms)} ms, page 50 ${String(w.with_index_page50_median_ms)} ms, page 400 ` +
-          `${String(w.with_index_page400_median_ms)} ms; plus a row-value keyset, SQL alone: page 50 ` +
-          `${String(w.with_index_row_value_page50_sql_median_ms)} ms, page 400 ${String(w.with_index_row_value_page400_sql_median_ms)} ms`,
-      );
-    }
-  } catch (err) {
-    result.error = (err as Error).stack ?? String(err);
-    log(`FAILED: ${(err as Error).message}`);
-    status = 1;
+    result.diagnostics.rate_200_without_map_pulse_flush_50ms = await ratePhase(
+      hub,
+      tmp,
+      opts,
+      200,
+      { ...noPulse, alarmFlushMs: 50 },
+      ' (no map pulse, alarmFlushMs 50)',
+    );
   }
-  await cleanupAll();
-  clearTimeout(watchdog);
-  if (timedOut) return 1;
+}
 
-  // Anything of ours still running? (Chromium and the hub process are our children; tsx's own esbuild service
-  // lives as long as this process and is not ours to stop.)
-  const left = descendants(procTable(), process.pid)
-    .filter((p) => p.state !== 'Z' && !/esbuild.* --service/.test(cmdline(p.pid)))
-    .map((p) => `${p.pid} ${cmdline(p.pid).slice(0, 100)}`);
-  result.leftover_processes = left;
-  log(`left running: ${left.length ? left.join('; ') : 'nothing (hub process and Chromium are gone)'}`);
+async function historyPhase(hub: HubProcess, tmp: string): Promise<void> {
+  const h = await runHistory({ hub, tmp, rows: opts.historyRows, runs: 20, onCleanup, log });
+  result.history_query_ms = h;
+  log(
+    `history page 1 (door_held, bldg-01, 100 rows): median ${h.page1.median} ms, p95 ${h.page1.p95} ms (SQL alone ` +
+      `${h.page1.sql_only_median} ms; first run ${h.page1.first_run} ms)   (target <= ${TARGETS.history_page_ms} ms)`,
+  );
+  log(
+    `history page 50: median ${h.page50.median} ms, p95 ${h.page50.p95} ms (SQL alone ${h.page50.sql_only_median} ` +
+      `ms); walking pages 2..50 took ${h.walk_pages_2_to_50_ms} ms; ${h.matching_filter} alarms match the filter`,
+  );
+  const indent = (s: string) =>
+    s
+      .split('\n')
+      .map((l) => `      ${l}`)
+      .join('\n');
+  log(`  SQL: ${h.sql}`);
+  log(`  plan (page 1):\n${indent(h.plan)}`);
+  log(`  plan (page 50):\n${indent(h.plan_page50)}`);
+  const w = h.what_if;
+  log(
+    `  what if (not the product): page 400 ${String(w.page400_median_ms)} ms as is; with ${String(w.index)}: page 1 ` +
+      `${String(w.with_index_page1_median_ms)} ms, page 50 ${String(w.with_index_page50_median_ms)} ms, page 400 ` +
+      `${String(w.with_index_page400_median_ms)} ms; plus a row-value keyset, SQL alone: page 50 ` +
+      `${String(w.with_index_row_value_page50_sql_median_ms)} ms, page 400 ${String(w.with_index_row_value_page400_sql_median_ms)} ms`,
+  );
+}
 
-  // Another benchmark (or anything else) running meanwhile shares the two cores: say so next to the figures.
+/** Another benchmark (or anything else) running meanwhile shares the two cores: say so next to the figures. */
+function noteDisturbance(r: Result): void {
   const phases: [string, { cpu: { others_pct: number } }][] = [
-    ...Object.entries(result.latency_ms ?? {}).map(([k, v]) => [`latency ${k}/s`, v] as [string, RateEntry]),
-    ...(result.burst10k ? [['burst', result.burst10k] as [string, BurstResult]] : []),
+    ...Object.entries(r.latency_ms ?? {}).map(([k, v]) => [`latency ${k}/s`, v] as [string, RateEntry]),
+    ...(r.burst10k ? [['burst', r.burst10k] as [string, BurstResult]] : []),
   ];
   const disturbed = phases
     .filter(([, v]) => v.cpu.others_pct > 15)
     .map(([k, v]) => `${k} (${v.cpu.others_pct} %)`);
-  result.disturbed_by_other_processes = disturbed;
+  r.disturbed_by_other_processes = disturbed;
   if (disturbed.length)
     log(`WARNING: other processes used CPU during ${disturbed.join(', ')}; those figures are pessimistic`);
-  result.run_s = Math.round((Date.now() - t0) / 1000);
-  const l200 = result.latency_ms?.['200'];
-  result.pass = {
-    latency_200: l200 ? l200.p99 <= TARGETS.latency_p99_ms_at_200 && l200.lost === 0 : null,
-    burst: result.burst10k
-      ? result.burst10k.max_main_thread_stall_ms <= TARGETS.burst_max_stall_ms &&
-        result.burst10k.lost === TARGETS.burst_lost
-      : null,
-    history: result.history_query_ms
-      ? result.history_query_ms.page1.median <= TARGETS.history_page_ms &&
-        result.history_query_ms.page50.median <= TARGETS.history_page_ms
-      : null,
-  };
-  print();
-  return status;
 }
 
-process.exitCode = await main();
-// Nothing of ours is left, but a library may keep a handle open: do not wait for it.
-setTimeout(() => process.exit(), 200).unref();
+await runBench({
+  name: 'bench:alarms',
+  json: opts.json,
+  budgetMs: BUDGET_MS,
+  result,
+  run,
+  finish: noteDisturbance,
+  pass: (r) => {
+    const l200 = r.latency_ms?.['200'];
+    const history = r.history_query_ms;
+    return {
+      latency_200: l200 ? l200.p99 <= TARGETS.latency_p99_ms_at_200 && l200.lost === 0 : undefined,
+      burst: r.burst10k
+        ? r.burst10k.max_main_thread_stall_ms <= TARGETS.burst_max_stall_ms &&
+          r.burst10k.lost === TARGETS.burst_lost
+        : undefined,
+      history: history
+        ? history.page1.median <= TARGETS.history_page_ms && history.page50.median <= TARGETS.history_page_ms
+        : undefined,
+    };
+  },
+  summary,
+  // The figures first, then what they were measured with, then the diagnostics.
+  output: (r) => {
+    const { latency_ms, burst10k, history_query_ms, machine: m, targets, pass, diagnostics, ...rest } = r;
+    return { latency_ms, burst10k, history_query_ms, machine: m, targets, pass, ...rest, diagnostics };
+  },
+});

@@ -19,72 +19,81 @@
  *                     machine was (other work disturbs every figure here)
  *
  * --profile adds a CPU profile of the page over the load phase, summarised by function.
- * Progress goes to stdout; with --json the LAST line is one JSON object.
+ * Progress goes to stdout; the LAST line is one JSON object with `pass` (--json: without the summary before it).
+ * `--guards 2 --duration-s 3 --baseline-s 1` is a quick run that only checks the benchmark still works.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import type { SiteFileInput } from '../../shared/domain/site';
 import { distanceM, lerp, type LatLon } from '../../shared/domain/geo';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/tools';
+import { provisionAccounts } from '../support/accounts';
+import { writeDemoSite } from '../support/site';
 import { spawnWebHost } from '../support/web-host-process';
-import { ACCOUNTS, provisionAccounts } from '../support/accounts';
+import { ensureRendererBuilt, launchChromium } from './lib/browser';
+import { log, machine, onCleanup, runBench, sleep, until, type BenchResult } from './lib/harness';
+import { numberAtLeast, positive, readOptions } from './lib/options';
 import { procTable } from './lib/proc';
 import { summariseProfile, type CpuProfile } from './lib/profile';
+import { percentile } from './lib/stats';
+import { signInOperator } from './lib/sign-in';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const argv = process.argv.slice(2);
-const opt = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
-const JSON_OUT = argv.includes('--json');
-/** A CPU profile of the page over the load phase, summarised (where the page's time goes). */
-const PROFILE = argv.includes('--profile');
-/** A/B diagnostics: a stylesheet injected into the page (e.g. `.guard-icon{transition:none!important}`). */
-const INJECT_CSS = argv.includes('--inject-css') ? argv[argv.indexOf('--inject-css') + 1] : undefined;
-const GUARDS = opt('guards', 60);
-const DURATION_S = opt('duration-s', 60);
-const EVERY_MS = opt('every-ms', 1000);
-const BASELINE_S = opt('baseline-s', 15);
+const opts = readOptions('bench:guards', (args) => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      /** A CPU profile of the page over the load phase, summarised (where the page's time goes). */
+      profile: { type: 'boolean', default: false },
+      /** A/B diagnostics: a stylesheet injected into the page (e.g. `.guard-icon{transition:none!important}`). */
+      'inject-css': { type: 'string' },
+      guards: { type: 'string', default: '60' },
+      'duration-s': { type: 'string', default: '60' },
+      'every-ms': { type: 'string', default: '1000' },
+      'baseline-s': { type: 'string', default: '15' },
+    },
+  });
+  return {
+    json: values.json,
+    profile: values.profile,
+    injectCss: values['inject-css'],
+    guards: Math.round(positive('guards', values.guards)),
+    durationS: positive('duration-s', values['duration-s']),
+    everyMs: positive('every-ms', values['every-ms']),
+    baselineS: numberAtLeast('baseline-s', values['baseline-s'], 0),
+  };
+});
 const TARGETS = { position_to_marker_p95_ms: 1500, longest_frame_gap_ms: 200 };
 
-const log = (line: string) => console.log(`[bench:guards] ${line}`);
-const pct = (sorted: number[], q: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null;
 const stats = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, p50: pct(s, 0.5), p95: pct(s, 0.95), max: s.at(-1) ?? null };
+  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), max: s.at(-1) ?? NaN };
 };
 
+/** The demo site with `--guards` guards spread over its routes, each with one phone. */
 function writeSite(dir: string): {
   file: string;
   guards: Array<{ id: string; device: string; route: LatLon[] }>;
 } {
-  const demoDir = join(root, 'resources/demo-site');
-  const site = JSON.parse(readFileSync(join(demoDir, 'site.json'), 'utf8')) as SiteFileInput & {
-    routes: Array<{ id: string; checkpoints: Array<{ position: LatLon }> }>;
-  };
-  copyFileSync(join(demoDir, 'plan.svg'), join(dir, 'plan.svg'));
-  const guards = Array.from({ length: GUARDS }, (_, i) => {
-    const route = site.routes[i % site.routes.length]!;
-    return {
-      id: `bench-g${i + 1}`,
-      device: `bench-phone-${i + 1}`,
-      routeId: route.id,
-      route: route.checkpoints.map((c) => c.position),
-    };
+  let guards: Array<{ id: string; device: string; routeId: string; route: LatLon[] }> = [];
+  const file = writeDemoSite(dir, (site: SiteFileInput) => {
+    const routes = (site.routes ?? []) as Array<{ id: string; checkpoints: Array<{ position: LatLon }> }>;
+    guards = Array.from({ length: opts.guards }, (_, i) => {
+      const route = routes[i % routes.length]!;
+      return {
+        id: `bench-g${i + 1}`,
+        device: `bench-phone-${i + 1}`,
+        routeId: route.id,
+        route: route.checkpoints.map((c) => c.position),
+      };
+    });
+    site.guards = guards.map((g, i) => ({
+      id: g.id,
+      name: `保安${i + 1}`,
+      devices: [g.device],
+      route: g.routeId,
+    }));
   });
-  site.guards = guards.map((g, i) => ({
-    id: g.id,
-    name: `保安${i + 1}`,
-    devices: [g.device],
-    route: g.routeId,
-  }));
-  const file = join(dir, 'site.json');
-  writeFileSync(file, JSON.stringify(site));
   return { file, guards };
 }
 
@@ -123,50 +132,103 @@ function cpuMsOf(pid: number): number {
   return procTable().get(pid)?.cpuMs ?? 0;
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-guards-'));
-  const { file, guards } = writeSite(dir);
-  log(`${GUARDS} guards reporting every ${EVERY_MS} ms for ${DURATION_S} s`);
+/** The page's figures, read back from its bookkeeping (INSTALL_OBSERVER). */
+interface PageBook {
+  seen: Array<[string, string, number]>;
+  gaps: number[];
+  long: number[];
+}
+
+type Stats = ReturnType<typeof stats>;
+
+interface Result extends BenchResult {
+  guards: number;
+  every_ms: number;
+  duration_s: number;
+  reports_sent?: number;
+  reports_refused?: number;
+  markers_on_map?: number;
+  http_ms?: Stats;
+  position_to_marker_ms?: Stats;
+  positions_shown?: number;
+  page?: {
+    longest_frame_gap_ms: number;
+    long_tasks: number;
+    long_task_total_ms: number;
+    marker_updates_per_s: number;
+  };
+  page_baseline_no_reports?: Record<string, number>;
+  page_long_task_ms_per_s?: number;
+  load_average?: number[];
+  console_cpu_pct?: number;
+  page_profile?: ReturnType<typeof summariseProfile>;
+  injected_css?: string;
+  machine: ReturnType<typeof machine>;
+  targets: typeof TARGETS;
+}
+
+const result: Result = {
+  guards: opts.guards,
+  every_ms: opts.everyMs,
+  duration_s: opts.durationS,
+  machine: machine(),
+  targets: TARGETS,
+  ...(opts.injectCss ? { injected_css: opts.injectCss } : {}),
+};
+
+async function run(tmp: string): Promise<void> {
+  ensureRendererBuilt();
+  const { file, guards } = writeSite(tmp);
+  log(`${opts.guards} guards reporting every ${opts.everyMs} ms for ${opts.durationS} s`);
   const host = await spawnWebHost(
-    ['--data-dir', join(dir, 'data'), '--site', file, '--osmand-port', '0', '--osmand-host', '127.0.0.1'],
+    ['--data-dir', join(tmp, 'data'), '--site', file, '--osmand-port', '0', '--osmand-host', '127.0.0.1'],
     { CONSOLE_LOG_STDERR: '1', CONSOLE_DEMO_SCENARIO: 'off' },
     60_000,
   );
   const { url, process: child, output } = host;
+  onCleanup('console (web host)', async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  });
   // The port line follows the URL line on stderr: wait for it.
   const portLine = /Guards' phones \(Traccar Client \/ OsmAnd\): port (\d+)/;
-  for (let i = 0; i < 100 && !portLine.test(output()); i++) await new Promise((r) => setTimeout(r, 100));
-  const osmandPort = Number(portLine.exec(output())?.[1]);
-  if (!osmandPort)
+  const osmandPort = await until(
+    'the console to say where its OsmAnd endpoint is',
+    () => Number(portLine.exec(output())?.[1]) || undefined,
+    10_000,
+    100,
+  ).catch(() => {
     throw new Error(`the console did not say where its OsmAnd endpoint is:\n${output().slice(-3000)}`);
+  });
   log(`console at ${url.replace(/token=.*/, 'token=…')}, OsmAnd on ${osmandPort}`);
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
+  onCleanup('Chromium', () => browser.close());
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   // The console starts signed out: accounts through its own API, then the sign-in form, before measuring.
   await provisionAccounts(url);
   await page.goto(url);
-  await page.getByTestId('signin-username').fill(ACCOUNTS.operator.username);
-  await page.getByTestId('signin-password').fill(ACCOUNTS.operator.password);
-  await page.getByTestId('signin-submit').click();
+  await signInOperator(page);
   await page
     .locator('[data-testid="guard-marker"]')
     .first()
     .waitFor({ state: 'attached', timeout: 60_000 })
     .catch(() => undefined);
   // The page's own bookkeeping: when each marker showed each position, frame gaps, long tasks.
-  if (INJECT_CSS) await page.addStyleTag({ content: INJECT_CSS });
+  if (opts.injectCss) await page.addStyleTag({ content: opts.injectCss });
   await page.evaluate(INSTALL_OBSERVER);
 
   // The same page with nothing moving, for comparison: the camera wall's video decoding and the clocks cost
   // something whatever the guards do, and this machine may be busy with other work.
-  log(`baseline: ${BASELINE_S} s with no reports`);
-  await new Promise((r) => setTimeout(r, BASELINE_S * 1000));
+  log(`baseline: ${opts.baselineS} s with no reports`);
+  await sleep(opts.baselineS * 1000);
   const baseline = (await page.evaluate(
     '(() => { const b = globalThis.__bench; const out = { gaps: b.gaps, long: b.long }; b.gaps = []; b.long = []; b.seen = []; return out; })()',
   )) as { gaps: number[]; long: number[] };
 
-  const cdp = PROFILE ? await page.context().newCDPSession(page) : undefined;
+  const cdp = opts.profile ? await page.context().newCDPSession(page) : undefined;
   if (cdp) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.start');
@@ -181,7 +243,7 @@ async function main(): Promise<void> {
     const now = Date.now();
     await Promise.all(
       guards.map(async (g) => {
-        const metres = walked.get(g.id)! + 1.3 * (EVERY_MS / 1000);
+        const metres = walked.get(g.id)! + 1.3 * (opts.everyMs / 1000);
         walked.set(g.id, metres);
         const p = along(g.route, metres);
         const lat = p.lat.toFixed(6);
@@ -198,84 +260,87 @@ async function main(): Promise<void> {
       }),
     );
   };
-  const ticks = Math.floor((DURATION_S * 1000) / EVERY_MS);
+  const ticks = Math.floor((opts.durationS * 1000) / opts.everyMs);
   for (let i = 0; i < ticks; i++) {
     const started = Date.now();
     await tick();
-    if (i % Math.max(1, Math.floor(10_000 / EVERY_MS)) === 0) log(`tick ${i + 1}/${ticks}`);
-    await new Promise((r) => setTimeout(r, Math.max(0, EVERY_MS - (Date.now() - started))));
+    if (i % Math.max(1, Math.floor(10_000 / opts.everyMs)) === 0) log(`tick ${i + 1}/${ticks}`);
+    await sleep(Math.max(0, opts.everyMs - (Date.now() - started)));
   }
   // Let the last batch arrive.
-  await new Promise((r) => setTimeout(r, 1500));
+  await sleep(1500);
   const wallMs = Date.now() - wallStart;
   const cpuMs = cpuMsOf(child.pid!) - cpuStart;
-  const page_ = (await page.evaluate(
+  const book = (await page.evaluate(
     '(() => { const b = globalThis.__bench; b.stop = true; return { seen: b.seen, gaps: b.gaps, long: b.long }; })()',
-  )) as { seen: Array<[string, string, number]>; gaps: number[]; long: number[] };
-  const profile = cdp
-    ? summariseProfile(
-        ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile,
-        (url, fn) =>
-          fn === '(idle)'
-            ? 'idle'
-            : fn === '(program)'
-              ? 'native (style, layout, paint)'
-              : url
-                ? 'script'
-                : 'native',
-        (url) => url.includes('/assets/'),
-        15,
-      )
-    : undefined;
+  )) as PageBook;
+  if (cdp)
+    result.page_profile = summariseProfile(
+      ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile,
+      (url, fn) =>
+        fn === '(idle)'
+          ? 'idle'
+          : fn === '(program)'
+            ? 'native (style, layout, paint)'
+            : url
+              ? 'script'
+              : 'native',
+      (url) => url.includes('/assets/'),
+      15,
+    );
   const toMarker: number[] = [];
-  for (const [guardId, position, at] of page_.seen) {
+  for (const [guardId, position, at] of book.seen) {
     const t0 = sent.get(`${guardId}|${position}`);
     if (t0 !== undefined) toMarker.push(at - t0);
   }
-  const markers = await page.locator('[data-testid="guard-marker"]').count();
-  await browser.close();
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-  rmSync(dir, { recursive: true, force: true });
+  result.markers_on_map = await page.locator('[data-testid="guard-marker"]').count();
 
-  const result = {
-    guards: GUARDS,
-    every_ms: EVERY_MS,
-    duration_s: DURATION_S,
-    reports_sent: sent.size,
-    reports_refused: refused,
-    markers_on_map: markers,
-    http_ms: stats(httpMs),
-    position_to_marker_ms: stats(toMarker),
-    positions_shown: toMarker.length,
-    page: {
-      longest_frame_gap_ms: Math.round(Math.max(0, ...page_.gaps.slice(5))),
-      long_tasks: page_.long.length,
-      long_task_total_ms: Math.round(page_.long.reduce((a, b) => a + b, 0)),
-      marker_updates_per_s: Math.round((page_.seen.length / wallMs) * 1000),
-    },
-    page_baseline_no_reports: {
-      seconds: BASELINE_S,
-      longest_frame_gap_ms: Math.round(Math.max(0, ...baseline.gaps.slice(5))),
-      long_tasks_per_min: Math.round((baseline.long.length / BASELINE_S) * 60),
-      long_task_ms_per_s: Math.round(baseline.long.reduce((a, b) => a + b, 0) / BASELINE_S),
-    },
-    page_long_task_ms_per_s: Math.round(page_.long.reduce((a, b) => a + b, 0) / (wallMs / 1000)),
-    load_average: loadavg().map((x) => Math.round(x * 10) / 10),
-    console_cpu_pct: Math.round((cpuMs / wallMs) * 100),
-    ...(profile ? { page_profile: profile } : {}),
-    ...(INJECT_CSS ? { injected_css: INJECT_CSS } : {}),
-    targets: TARGETS,
-    pass: {
-      position_to_marker_p95: (stats(toMarker).p95 ?? Infinity) <= TARGETS.position_to_marker_p95_ms,
-      longest_frame_gap: Math.max(0, ...page_.gaps.slice(5)) <= TARGETS.longest_frame_gap_ms,
-    },
+  result.reports_sent = sent.size;
+  result.reports_refused = refused;
+  result.http_ms = stats(httpMs);
+  result.position_to_marker_ms = stats(toMarker);
+  result.positions_shown = toMarker.length;
+  result.page = {
+    longest_frame_gap_ms: Math.round(Math.max(0, ...book.gaps.slice(5))),
+    long_tasks: book.long.length,
+    long_task_total_ms: Math.round(book.long.reduce((a, b) => a + b, 0)),
+    marker_updates_per_s: Math.round((book.seen.length / wallMs) * 1000),
   };
-  if (JSON_OUT) console.log(JSON.stringify(result));
-  else console.log(JSON.stringify(result, null, 2));
+  result.page_baseline_no_reports = {
+    seconds: opts.baselineS,
+    longest_frame_gap_ms: Math.round(Math.max(0, ...baseline.gaps.slice(5))),
+    long_tasks_per_min: Math.round((baseline.long.length / opts.baselineS) * 60),
+    long_task_ms_per_s: Math.round(baseline.long.reduce((a, b) => a + b, 0) / opts.baselineS),
+  };
+  result.page_long_task_ms_per_s = Math.round(book.long.reduce((a, b) => a + b, 0) / (wallMs / 1000));
+  result.load_average = loadavg().map((x) => Math.round(x * 10) / 10);
+  result.console_cpu_pct = Math.round((cpuMs / wallMs) * 100);
 }
 
-main().catch((err: Error) => {
-  console.error(`[bench:guards] failed: ${err.stack ?? err.message}`);
-  process.exit(1);
+function summary(r: Result): string {
+  const ok = (v: boolean | undefined) => (v === undefined ? '  ' : v ? 'ok' : '!!');
+  const lines = [
+    `Guards benchmark: ${r.guards} guards reporting every ${r.every_ms} ms for ${r.duration_s} s (load ${String(r.load_average?.[0] ?? '-')})`,
+    `  ${ok(r.pass?.position_to_marker_p95)} report -> marker p50 ${r.position_to_marker_ms?.p50 ?? '-'} ms, p95 ${r.position_to_marker_ms?.p95 ?? '-'} ms   (target p95 <= ${TARGETS.position_to_marker_p95_ms})`,
+    `  ${ok(r.pass?.longest_frame_gap)} longest frame gap ${r.page?.longest_frame_gap_ms ?? '-'} ms   (target <= ${TARGETS.longest_frame_gap_ms}; ${r.page_baseline_no_reports?.longest_frame_gap_ms ?? '-'} ms with nothing moving)`,
+    `     reports ${r.reports_sent ?? '-'} sent, ${r.reports_refused ?? '-'} refused; endpoint p50 ${r.http_ms?.p50 ?? '-'} ms, p95 ${r.http_ms?.p95 ?? '-'} ms; console CPU ${r.console_cpu_pct ?? '-'} %`,
+  ];
+  if (r.leftover_processes?.length) lines.push(`  left running: ${r.leftover_processes.join('; ')}`);
+  if (r.error) lines.push(`  ERROR: ${r.error}`);
+  return lines.join('\n');
+}
+
+await runBench({
+  name: 'bench:guards',
+  json: opts.json,
+  budgetMs: (opts.baselineS + opts.durationS) * 1000 + 5 * 60_000,
+  result,
+  run,
+  pass: (r) => ({
+    position_to_marker_p95: r.position_to_marker_ms
+      ? r.position_to_marker_ms.p95 <= TARGETS.position_to_marker_p95_ms
+      : undefined,
+    longest_frame_gap: r.page ? r.page.longest_frame_gap_ms <= TARGETS.longest_frame_gap_ms : undefined,
+  }),
+  summary,
 });

@@ -9,7 +9,9 @@
  *   tiles16_min_fps  16 tiles at 320x180@15 (sub) with the site map on screen: decoded pictures per second
  *   recovery_s       camera returns (RtspServer.restart()) -> its tile is `live` again; median of 3
  *
- * Progress lines go to stdout as it runs; with --json the LAST line is one JSON object, without it a summary.
+ * Progress lines go to stdout as it runs; the LAST line is one JSON object with `pass` (--json: without the summary
+ * before it). A quick run that only checks the benchmark still works: `--minutes 1 --skip baseline,diagnostics,tiles,recovery`
+ * (about 1.5 min: the latency phase cannot be shorter than a minute).
  * Options: --minutes N (default 10, at least 1) · --viewport WxH (default 1920x1080) · --ffmpeg PATH (the console's
  * ffmpeg setting) · --baseline-ffmpeg PATH (default: the ffmpeg the console uses, so only the pipeline differs)
  * · --down-s S (how long the camera stays dead after its tile says offline; default 5: the back-off reaches its 3 s
@@ -21,30 +23,21 @@
  * a watchdog ends the run if it ever exceeds its time budget.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  createReadStream,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-} from 'node:fs';
-import { writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { createLogger, type LogLine } from '../../electron/core/util/log';
-import { ffmpegArgs, ffmpegMajorVersion } from '../../electron/core/streams/ffmpeg';
-import { startWebHost, type WebHost } from '../../electron/web-host/server';
-import { signInBench } from './lib/sign-in';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
 import { WebSocket, WebSocketServer } from 'ws';
+import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { ffmpegArgs, ffmpegMajorVersion } from '../../electron/core/streams/ffmpeg';
 import { inspectPacket, TsPacketizer } from '../../electron/core/streams/mpegts';
+import { createLogger, type LogLine } from '../../electron/core/util/log';
+import { startWebHost, type WebHost } from '../../electron/web-host/server';
+import { PageErrors } from '../support/page-errors';
 import {
   CLOCK_PICTURE,
   decodeClockBlocks,
@@ -53,10 +46,16 @@ import {
   startRtspServer,
   type RtspServer,
 } from '../support/rtsp-camera';
-import { CHROMIUM, CHROMIUM_ARGS, commandExists } from '../support/tools';
-import { createCleanups } from './lib/cleanup';
+import { camerasWithStreams, wallStreams, writeDemoSite, type CameraStreams } from '../support/site';
+import { commandExists } from '../support/tools';
+import { ensureRendererBuilt, launchChromium } from './lib/browser';
+import { log, machine, onCleanup, runBench, sleep, until, type BenchResult } from './lib/harness';
+import { numberAtLeast, commaList, readOptions } from './lib/options';
+import { CLK_TCK, descendants, kindOf, machineCpu, procTable, type ProcInfo } from './lib/proc';
+import { median, percentile, round1, round2 } from './lib/stats';
+import { signInBench } from './lib/sign-in';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -77,75 +76,34 @@ const PROGRESS_EVERY_MS = 30_000;
 /** Other processes using more than this (% of one core) during a measured window make the run "disturbed". */
 const DISTURBED_PCT = 25;
 
-interface Options {
-  json: boolean;
-  minutes: number;
-  viewport: { width: number; height: number };
-  ffmpeg: string | undefined;
-  baselineFfmpeg: string | undefined;
-  downS: number;
-  skip: Set<string>;
-  variants: boolean;
-}
-
-function parseOptions(argv: string[]): Options {
-  const o: Options = {
-    json: false,
-    minutes: 10,
-    viewport: { width: 1920, height: 1080 },
-    ffmpeg: undefined,
-    baselineFfmpeg: undefined,
-    downS: 5,
-    skip: new Set(),
-    variants: false,
+const opts = readOptions('bench:video', (args) => {
+  const { values } = parseArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      minutes: { type: 'string', default: '10' },
+      viewport: { type: 'string', default: '1920x1080' },
+      ffmpeg: { type: 'string' },
+      'baseline-ffmpeg': { type: 'string' },
+      'down-s': { type: 'string', default: '5' },
+      skip: { type: 'string', default: '' },
+      variants: { type: 'boolean', default: false },
+    },
+  });
+  const size = /^(\d+)x(\d+)$/.exec(values.viewport);
+  if (!size) throw new Error('--viewport is WIDTHxHEIGHT');
+  return {
+    json: values.json,
+    minutes: numberAtLeast('minutes', values.minutes, 1),
+    viewport: { width: Number(size[1]), height: Number(size[2]) },
+    ffmpeg: values.ffmpeg,
+    baselineFfmpeg: values['baseline-ffmpeg'],
+    downS: numberAtLeast('down-s', values['down-s'], 0),
+    skip: new Set(commaList(values.skip)),
+    variants: values.variants,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--json') o.json = true;
-    else if (arg === '--minutes') o.minutes = Number(value());
-    else if (arg === '--viewport') {
-      const m = /^(\d+)x(\d+)$/.exec(value());
-      if (!m) throw new Error('--viewport is WIDTHxHEIGHT');
-      o.viewport = { width: Number(m[1]), height: Number(m[2]) };
-    } else if (arg === '--ffmpeg') o.ffmpeg = value();
-    else if (arg === '--baseline-ffmpeg') o.baselineFfmpeg = value();
-    else if (arg === '--down-s') o.downS = Number(value());
-    else if (arg === '--variants') o.variants = true;
-    else if (arg === '--skip') for (const s of value().split(',')) o.skip.add(s.trim());
-    else throw new Error(`unknown option ${arg}`);
-  }
-  if (!Number.isFinite(o.minutes) || o.minutes < 1) throw new Error('--minutes must be a number >= 1');
-  if (!Number.isFinite(o.downS) || o.downS < 0) throw new Error('--down-s must be a number >= 0');
-  return o;
-}
-
-const t0 = Date.now();
-function log(line: string): void {
-  const s = ((Date.now() - t0) / 1000).toFixed(1).padStart(6);
-  console.log(`[${s}s] ${line}`);
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs: number,
-  everyMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+});
+type Options = typeof opts;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Statistics
@@ -156,101 +114,13 @@ export interface LatencyStats {
   samples: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 function stats(values: number[]): LatencyStats {
   const sorted = [...values].sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), samples: sorted.length };
 }
 
-function median(values: number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
-}
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
-
 // ---------------------------------------------------------------------------------------------------------------
-// Cleanup: everything started registers how to stop it; phases release their own, the watchdog/signals release all
-
-const { onCleanup, cleanupAll } = createCleanups((line) => log(line));
-
-// ---------------------------------------------------------------------------------------------------------------
-// Processes (/proc): CPU per process, what is left at the end
-
-interface ProcInfo {
-  pid: number;
-  ppid: number;
-  comm: string;
-  cpuTicks: number;
-  startTicks: number;
-  state: string;
-}
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-function procTable(): Map<number, ProcInfo> {
-  const table = new Map<number, ProcInfo>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      const f = stat
-        .slice(close + 2)
-        .trim()
-        .split(' ');
-      // f[0] is field 3 (state): utime = field 14, stime = 15, starttime = 22.
-      table.set(Number(name), {
-        pid: Number(name),
-        ppid: Number(f[1]),
-        comm,
-        cpuTicks: Number(f[11]) + Number(f[12]),
-        startTicks: Number(f[19]),
-        state: f[0] ?? '?',
-      });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return table;
-}
-
-function descendants(table: Map<number, ProcInfo>, rootPid: number): ProcInfo[] {
-  const children = new Map<number, ProcInfo[]>();
-  for (const p of table.values()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  const out: ProcInfo[] = [];
-  const walk = (pid: number) => {
-    for (const c of children.get(pid) ?? []) {
-      out.push(c);
-      walk(c.pid);
-    }
-  };
-  walk(rootPid);
-  return out;
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-  } catch {
-    return '';
-  }
-}
-
-function kindOf(p: ProcInfo): 'chromium' | 'ffmpeg' | 'rtsp-server' | 'other' {
-  const cmd = cmdline(p.pid);
-  if (p.comm.startsWith('chrom') || /\/chromium\b|chrome_crashpad/.test(cmd)) return 'chromium';
-  if (p.comm === 'ffmpeg' || /(^|\/)ffmpeg\s/.test(cmd)) return 'ffmpeg';
-  if (cmd.includes('rtsp-server.py')) return 'rtsp-server';
-  return 'other';
-}
+// CPU per process (/proc)
 
 /** CPU of each process of ours over a window, in % of one core. */
 function cpuBetween(
@@ -273,18 +143,12 @@ function cpuBetween(
 interface CpuSnapshot {
   at: number;
   table: Map<number, ProcInfo>;
-  /** Busy ticks of the whole machine (/proc/stat: user nice system irq softirq steal). */
-  busy: number;
+  /** Busy CPU time of the whole machine, ms over all cores. */
+  busyMs: number;
 }
 
 function cpuSnapshot(): CpuSnapshot {
-  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
-    .trim()
-    .split(/\s+/)
-    .slice(1)
-    .map(Number);
-  const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
-  return { at: Date.now(), table: procTable(), busy };
+  return { at: Date.now(), table: procTable(), busyMs: machineCpu().busyMs };
 }
 
 /** CPU over a window in % of one core (capacity = cores x 100): ours by kind, the machine, and everyone else. */
@@ -292,7 +156,7 @@ function cpuReport(a: CpuSnapshot, b: CpuSnapshot) {
   const seconds = (b.at - a.at) / 1000;
   const per = cpuBetween(a.table, b.table, seconds);
   const sum = (k: string) => round1(per.filter((c) => c.kind === k).reduce((x, c) => x + c.pct, 0));
-  const machine = round1(((b.busy - a.busy) / CLK_TCK / seconds) * 100);
+  const machine = round1(((b.busyMs - a.busyMs) / 1000 / seconds) * 100);
   const ours = per.reduce((x, c) => x + c.pct, 0);
   return {
     per,
@@ -311,22 +175,11 @@ function cpuReport(a: CpuSnapshot, b: CpuSnapshot) {
 // ---------------------------------------------------------------------------------------------------------------
 // Sites and consoles
 
-function writeSite(dir: string, cameras: { main: string; sub?: string }[]): string {
-  const demo = join(root, 'resources/demo-site');
-  const site = JSON.parse(readFileSync(join(demo, 'site.json'), 'utf8')) as {
-    cameras: Record<string, unknown>[];
-  };
-  const base = site.cameras;
-  site.cameras = cameras.map((streams, i) => ({
-    ...base[i % base.length]!,
-    id: `cam-${String(i + 1).padStart(2, '0')}`,
-    streams,
-    transport: 'tcp',
-  }));
-  copyFileSync(join(demo, 'plan.svg'), join(dir, 'plan.svg'));
-  const file = join(dir, 'site.json');
-  writeFileSync(file, JSON.stringify(site, null, 2));
-  return file;
+/** The demo site with one camera per entry of `streams`, pulled over TCP. */
+function writeSite(dir: string, streams: CameraStreams[]): string {
+  return writeDemoSite(dir, (site) => {
+    site.cameras = camerasWithStreams(site.cameras ?? [], streams, { transport: 'tcp' });
+  });
 }
 
 interface StreamStatusLike {
@@ -969,15 +822,10 @@ function ffmpegVersion(path: string): string {
   return (out.stdout ?? '').split('\n')[0]?.trim() || `unknown (${out.error?.message ?? out.status})`;
 }
 
-function cpuModel(): string {
-  const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-  return m?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Phases
 
-interface Result {
+interface Result extends BenchResult {
   latency_ms?: LatencyStats;
   drift_ms?: number;
   baseline?: { latency_ms: LatencyStats; ffmpeg?: string; seconds?: number };
@@ -992,11 +840,8 @@ interface Result {
   machine?: Record<string, unknown>;
   minutes?: number;
   targets?: typeof TARGETS;
-  pass?: Record<string, boolean | null>;
   diagnostics: Record<string, unknown>;
-  leftover_processes?: string[];
   other_processes_started_during_run?: number;
-  error?: string;
 }
 
 /**
@@ -1021,17 +866,14 @@ const DRAW_COUNTER = `(() => {
   };
 })();`;
 
-async function openPage(browser: Browser, opts: Options, url: string, errors: string[]): Promise<Page> {
+async function openPage(browser: Browser, opts: Options, url: string, errors: PageErrors): Promise<Page> {
   const context = await browser.newContext({ viewport: opts.viewport });
   // tsx (esbuild keepNames) wraps named inner functions in __name(); functions sent to the page need it.
   await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f);' });
   await context.addInitScript({ content: DRAW_COUNTER });
   onCleanup('browser context', () => context.close().catch(() => undefined));
   const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
+  errors.watch(page);
   await page.goto(url);
   return page;
 }
@@ -1053,6 +895,7 @@ async function waitAttr(
         .getAttribute(attr)
         .catch(() => null)) === value,
     timeoutMs,
+    50,
   );
 }
 
@@ -1065,7 +908,7 @@ async function latencyPhase(browser: Browser, rtsp: RtspServer, opts: Options, r
     ...app.core.gateway.ffmpeg,
     version: ffmpegVersion(app.core.gateway.ffmpeg.path),
   };
-  const pageErrors: string[] = [];
+  const pageErrors = new PageErrors();
   const page = await openPage(browser, opts, app.host.url, pageErrors);
   await signInBench(app.core, page);
   await page.locator('[data-testid=layout-1]').click();
@@ -1083,6 +926,7 @@ async function latencyPhase(browser: Browser, rtsp: RtspServer, opts: Options, r
         `(() => { const c = document.querySelector(${JSON.stringify(canvas)}); return c ? c.width + 'x' + c.height : ''; })()`,
       )) === '640x360',
     30_000,
+    50,
   );
   log(
     `latency: console focus view live at 640x360; sampling for ${fmtDuration(runMs)} after ${WARMUP_MS / 1000} s warm-up`,
@@ -1103,7 +947,7 @@ async function latencyPhase(browser: Browser, rtsp: RtspServer, opts: Options, r
     gateway: app.core.gateway
       .statuses()
       .map((s) => ({ stream: `${s.cameraId}/${s.profile}`, fps: s.fps, kbps: s.kbps, restarts: s.restarts })),
-    page_errors: pageErrors.slice(0, 5),
+    page_errors: pageErrors.all.slice(0, 5),
     core_errors: app.errors.slice(0, 5),
   };
   log(
@@ -1116,7 +960,7 @@ async function latencyPhase(browser: Browser, rtsp: RtspServer, opts: Options, r
     const bare = await startBarePageServer();
     const gw = app.core.gateway;
     const wsUrl = `${gw.url}/cam-01/main?token=${encodeURIComponent(gw.token)}`;
-    const errors: string[] = [];
+    const errors = new PageErrors();
     const barePage = await openPage(
       browser,
       opts,
@@ -1132,7 +976,7 @@ async function latencyPhase(browser: Browser, rtsp: RtspServer, opts: Options, r
     result.diagnostics.gateway_bare_page = {
       latency_ms: stats(d.samples.map((s) => s.latency)),
       ...describeRun(d, 25),
-      page_errors: errors.slice(0, 5),
+      page_errors: errors.all.slice(0, 5),
     };
     log(`diagnostics: gateway + bare page p50 ${stats(d.samples.map((s) => s.latency)).p50} ms`);
     await barePage.context().close();
@@ -1187,7 +1031,7 @@ async function baselinePhase(
     const how = await waitExit(child, 3000);
     if (how === 'killed') log('node-rtsp-stream: its ffmpeg ignored SIGTERM for 3 s and was killed');
   });
-  const errors: string[] = [];
+  const errors = new PageErrors();
   const page = await openPage(
     browser,
     opts,
@@ -1202,7 +1046,7 @@ async function baselinePhase(
   result.diagnostics.baseline = {
     ...describeRun(m, 25),
     ffmpeg_args: muxer.spawnOptions,
-    page_errors: errors.slice(0, 5),
+    page_errors: errors.all.slice(0, 5),
     ffmpeg_exit: child.exitCode ?? child.signalCode,
   };
   await page.context().close();
@@ -1272,7 +1116,7 @@ async function variantsPhase(
       browser,
       opts,
       `${bare.url}?mode=console&probe=1&ws=${encodeURIComponent(wsUrl)}`,
-      [],
+      new PageErrors(),
     );
     log(`variants: ${name}, 15 s`);
     const m = await measureLatency(page, '#v', `variant ${name}`, 15_000);
@@ -1353,14 +1197,9 @@ function watchPictureSizes(gatewayUrl: string, token: string, ids: string[]) {
 
 async function wallPhase(browser: Browser, opts: Options, result: Result, tmp: string) {
   const rtsp = await startRtsp('4 cameras', { cameras: 4 });
-  const cams = Array.from({ length: 16 }, (_, i) =>
-    i < 4
-      ? { main: rtsp.url(`/cam${i + 1}`), sub: rtsp.url(`/cam${i + 1}/sub`) }
-      : { main: 'synthetic:testsrc2', sub: 'synthetic:testsrc2' },
-  );
-  const sitePath = writeSite(mkdtempSync(join(tmp, 'site-wall-')), cams);
+  const sitePath = writeSite(mkdtempSync(join(tmp, 'site-wall-')), wallStreams(rtsp.url, 16));
   const app = await startConsole('wall', sitePath, opts);
-  const pageErrors: string[] = [];
+  const pageErrors = new PageErrors();
   const page = await openPage(browser, opts, app.host.url, pageErrors);
   await signInBench(app.core, page);
   await page.locator('[data-testid=layout-16]').click();
@@ -1472,7 +1311,7 @@ async function wallPhase(browser: Browser, opts: Options, result: Result, tmp: s
         .filter((c) => c.kind === 'chromium')
         .map((c) => c.pct)
         .filter((p) => p > 0),
-      page_errors: pageErrors.slice(0, 5),
+      page_errors: pageErrors.all.slice(0, 5),
     };
     log(
       `tiles16: min ${result.tiles16_min_fps} fps (target >= ${TARGETS.tiles16_min_fps}); ` +
@@ -1513,7 +1352,7 @@ async function wallPhase(browser: Browser, opts: Options, result: Result, tmp: s
     for (let run = 1; run <= 3; run++) {
       const stopAt = Date.now();
       await rtsp.stop();
-      await until('cam-01 offline', async () => (await statusOf('cam-01')) === 'offline', 30_000);
+      await until('cam-01 offline', async () => (await statusOf('cam-01')) === 'offline', 30_000, 50);
       const offlineAt = Date.now();
       await sleep(opts.downS * 1000);
       await rtsp.restart();
@@ -1525,6 +1364,7 @@ async function wallPhase(browser: Browser, opts: Options, result: Result, tmp: s
           return rtspIds.every((id) => entries.filter((e) => e[1] === id).at(-1)?.[2] === 'live');
         },
         60_000,
+        50,
       );
       const entries = await statusLog();
       const liveAt = (id: string) =>
@@ -1569,47 +1409,11 @@ async function wallPhase(browser: Browser, opts: Options, result: Result, tmp: s
   await rtsp.stop();
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
 // ---------------------------------------------------------------------------------------------------------------
 // Main
 
-/** Every ffmpeg, RTSP server and Chromium process this run started (seen as our descendants at some point). */
-const seen = new Map<number, { startTicks: number; kind: string; cmd: string }>();
-function trackProcesses(): void {
-  const table = procTable();
-  for (const p of descendants(table, process.pid)) {
-    const kind = kindOf(p);
-    if (kind !== 'other' && !seen.has(p.pid))
-      seen.set(p.pid, { startTicks: p.startTicks, kind, cmd: cmdline(p.pid).slice(0, 120) });
-  }
-}
-
-/** What is still running of ours (zombies excluded); waits up to 5 s for processes that are on their way out. */
-async function leftovers(selfStartTicks: number): Promise<{ ours: string[]; others: string[] }> {
-  let ours: string[] = [];
-  let others: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    trackProcesses();
-    ours = [];
-    others = [];
-    for (const p of procTable().values()) {
-      if (p.pid === process.pid || p.state === 'Z') continue;
-      const s = seen.get(p.pid);
-      const kind = kindOf(p);
-      const line = `${p.pid} ${kind}: ${cmdline(p.pid).slice(0, 100)}`;
-      if (s && s.startTicks === p.startTicks) ours.push(line);
-      // Started after us but never our descendant: someone else's (this machine is shared), listed apart.
-      else if (kind !== 'other' && p.startTicks >= selfStartTicks) others.push(line);
-    }
-    if (ours.length === 0) break;
-    await sleep(250);
-  }
-  return { ours, others };
-}
-
 function summary(r: Result): string {
-  const ok = (v: boolean | null | undefined) => (v === null || v === undefined ? '  ' : v ? 'ok' : '!!');
+  const ok = (v: boolean | undefined) => (v === undefined ? '  ' : v ? 'ok' : '!!');
   const lines = [
     `Video benchmark (${r.minutes} min) on ${String((r.machine ?? {}).cpu_model)} x${String((r.machine ?? {}).cores)}`,
     `  ${ok(r.pass?.latency_p50)} latency p50      ${r.latency_ms?.p50 ?? '-'} ms   (target <= ${TARGETS.latency_p50_ms}; baseline ${r.baseline?.latency_ms.p50 ?? '-'})`,
@@ -1625,174 +1429,112 @@ function summary(r: Result): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<number> {
-  let opts: Options;
-  try {
-    opts = parseOptions(process.argv.slice(2));
-  } catch (err) {
-    console.error(`bench:video: ${(err as Error).message}`);
-    return 2;
-  }
-  const result: Result = { diagnostics: {}, minutes: opts.minutes, targets: TARGETS };
-  const selfStart = procTable().get(process.pid)?.startTicks ?? 0;
-  const windowMs = opts.minutes >= 2 ? 60_000 : 30_000;
-  const budgetMs = opts.minutes * 60_000 + windowMs + (opts.variants ? 10 : 8) * 60_000;
-  let timedOut = false;
-  const watchdog = setTimeout(() => {
-    timedOut = true;
-    log(`the run exceeded its ${Math.round(budgetMs / 60_000)} min budget; stopping everything`);
-    void cleanupAll().then(async () => {
-      result.error = 'time budget exceeded';
-      result.leftover_processes = (await leftovers(selfStart)).ours;
-      console.log(opts.json ? JSON.stringify(result) : summary(result));
-      process.exit(1);
-    });
-  }, budgetMs);
-  watchdog.unref();
-  const tracker = setInterval(trackProcesses, 1000);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      log(`${signal}: stopping everything`);
-      void cleanupAll().then(() => process.exit(130));
-    });
+const windowMs = opts.minutes >= 2 ? 60_000 : 30_000;
+const result: Result = { diagnostics: {}, minutes: opts.minutes, targets: TARGETS };
 
-  const tmp = mkdtempSync(join(tmpdir(), 'bench-video-'));
-  onCleanup('temp dir', () => rmSync(tmp, { recursive: true, force: true }));
-  let status = 0;
-  try {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-    if (!rtspServerAvailable())
-      throw new Error('GStreamer RTSP server not available (see .ci/run for the Debian packages)');
-    if (!existsSync(join(root, 'out/renderer/index.html'))) {
-      log('out/renderer/index.html is missing: npm run build');
-      const b = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-      if (b.status !== 0) throw new Error('npm run build failed');
-    }
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    onCleanup('Chromium', () => browser.close());
-    result.machine = {
-      cores: cpus().length,
-      cpu_model: cpuModel(),
-      node: process.version,
-      chromium: browser.version(),
-      viewport: `${opts.viewport.width}x${opts.viewport.height}`,
-      minutes: opts.minutes,
-    };
-    log(
-      `machine: ${cpus().length} x ${cpuModel()}, node ${process.version}, chromium ${browser.version()}; ` +
-        `run ${opts.minutes} min (windows ${windowMs / 1000} s)`,
-    );
-
-    const q0 = cpuSnapshot();
-    await sleep(2000);
-    const quiet = cpuReport(q0, cpuSnapshot()).summary;
-    log(
-      `before starting: the machine is ${quiet.machine_busy} % busy (of ${quiet.capacity} %) with processes not ours`,
-    );
-    result.machine.busy_before_start_pct = quiet.machine_busy;
-
-    const clock = await startRtsp('clock', { cameras: 1, clockMount: true });
-    log(`RTSP camera with the clock mount at ${clock.url('/clock')}`);
-    if (!opts.skip.has('latency')) await latencyPhase(browser, clock, opts, result, tmp);
-    const ffmpeg = (result.machine.ffmpeg as { path: string } | undefined)?.path ?? opts.ffmpeg ?? 'ffmpeg';
-    if (!opts.skip.has('diagnostics')) {
-      log(
-        "diagnostics: ffmpeg alone (the gateway's input options) pulling /clock to raw grey pictures, 10 s",
-      );
-      const ff = await rawPull(ffmpeg, ffmpegPullArgs(clock.url('/clock')), 10_000);
-      result.diagnostics.ffmpeg_pull = { ffmpeg, ...ff };
-      log(`diagnostics: ffmpeg pull p50 ${ff.latency_ms.p50} ms, p95 ${ff.latency_ms.p95} ms`);
-      if (commandExists('gst-launch-1.0')) {
-        log(
-          "diagnostics: GStreamer (rtspsrc latency=0 + avdec_h264) pulling /clock, 10 s: the camera's own share",
-        );
-        const gst = await rawPull('gst-launch-1.0', gstreamerPullArgs(clock.url('/clock')), 10_000);
-        result.diagnostics.gstreamer_pull = gst;
-        log(`diagnostics: GStreamer pull p50 ${gst.latency_ms.p50} ms, p95 ${gst.latency_ms.p95} ms`);
-      }
-    }
-    if (opts.variants) await variantsPhase(browser, clock, opts, result, ffmpeg);
-    if (!opts.skip.has('baseline'))
-      await baselinePhase(browser, clock, opts, result, opts.baselineFfmpeg ?? ffmpeg);
-    await clock.stop();
-    if (!opts.skip.has('tiles') || !opts.skip.has('recovery')) await wallPhase(browser, opts, result, tmp);
-  } catch (err) {
-    result.error = (err as Error).stack ?? String(err);
-    log(`FAILED: ${(err as Error).message}`);
-    status = 1;
-  }
-  await cleanupAll();
-  clearTimeout(watchdog);
-  if (timedOut) return 1;
-  // Everything was stopped; anything still here was left behind.
-  clearInterval(tracker);
-  const left = await leftovers(selfStart);
-  result.leftover_processes = left.ours;
-  result.other_processes_started_during_run = left.others.length;
+async function run(tmp: string): Promise<void> {
+  if (!rtspServerAvailable())
+    throw new Error('GStreamer RTSP server not available (see .ci/run for the Debian packages)');
+  result.diagnostics.renderer_build_older_than_sources = ensureRendererBuilt().stale;
+  const browser = await launchChromium();
+  onCleanup('Chromium', () => browser.close());
+  const m = machine();
+  result.machine = {
+    ...m,
+    chromium: browser.version(),
+    viewport: `${opts.viewport.width}x${opts.viewport.height}`,
+    minutes: opts.minutes,
+  };
   log(
-    `left running: ${left.ours.length ? left.ours.join('; ') : 'nothing of ours (no ffmpeg, RTSP server or Chromium of this run)'}`,
+    `machine: ${m.cores} x ${m.cpu_model}, node ${m.node}, chromium ${browser.version()}; ` +
+      `run ${opts.minutes} min (windows ${windowMs / 1000} s)`,
   );
+
+  const q0 = cpuSnapshot();
+  await sleep(2000);
+  const quiet = cpuReport(q0, cpuSnapshot()).summary;
+  log(
+    `before starting: the machine is ${quiet.machine_busy} % busy (of ${quiet.capacity} %) with processes not ours`,
+  );
+  result.machine.busy_before_start_pct = quiet.machine_busy;
+
+  const clock = await startRtsp('clock', { cameras: 1, clockMount: true });
+  log(`RTSP camera with the clock mount at ${clock.url('/clock')}`);
+  if (!opts.skip.has('latency')) await latencyPhase(browser, clock, opts, result, tmp);
+  const ffmpeg = (result.machine.ffmpeg as { path: string } | undefined)?.path ?? opts.ffmpeg ?? 'ffmpeg';
+  if (!opts.skip.has('diagnostics')) {
+    log("diagnostics: ffmpeg alone (the gateway's input options) pulling /clock to raw grey pictures, 10 s");
+    const ff = await rawPull(ffmpeg, ffmpegPullArgs(clock.url('/clock')), 10_000);
+    result.diagnostics.ffmpeg_pull = { ffmpeg, ...ff };
+    log(`diagnostics: ffmpeg pull p50 ${ff.latency_ms.p50} ms, p95 ${ff.latency_ms.p95} ms`);
+    if (commandExists('gst-launch-1.0')) {
+      log(
+        "diagnostics: GStreamer (rtspsrc latency=0 + avdec_h264) pulling /clock, 10 s: the camera's own share",
+      );
+      const gst = await rawPull('gst-launch-1.0', gstreamerPullArgs(clock.url('/clock')), 10_000);
+      result.diagnostics.gstreamer_pull = gst;
+      log(`diagnostics: GStreamer pull p50 ${gst.latency_ms.p50} ms, p95 ${gst.latency_ms.p95} ms`);
+    }
+  }
+  if (opts.variants) await variantsPhase(browser, clock, opts, result, ffmpeg);
+  if (!opts.skip.has('baseline'))
+    await baselinePhase(browser, clock, opts, result, opts.baselineFfmpeg ?? ffmpeg);
+  await clock.stop();
+  if (!opts.skip.has('tiles') || !opts.skip.has('recovery')) await wallPhase(browser, opts, result, tmp);
+}
+
+/** This machine is shared: what processes that are not ours used during each measured window. */
+function noteDisturbance(r: Result, others: string[]): void {
+  r.other_processes_started_during_run = others.length;
   const pgrep = spawnSync('pgrep', ['-a', '-f', 'ffmpeg|rtsp-server\\.py|chromium'], { encoding: 'utf8' });
+  const found = pgrep.stdout.trim();
   log(
     `pgrep -a -f 'ffmpeg|rtsp-server.py|chromium': ${
-      pgrep.stdout.trim()
+      found
         ? '\n' +
-          pgrep.stdout
-            .trim()
+          found
             .split('\n')
             .map((l) => `    ${l.slice(0, 150)}`)
             .join('\n')
         : 'nothing'
     }`,
   );
-  if (left.others.length)
-    log(
-      `not ours, started by someone else during the run (figures may be disturbed): ${left.others.join('; ')}`,
-    );
-
-  // This machine is shared: CPU used by processes that are not ours during each measured window.
-  const others: Record<string, number> = {};
-  const dg = result.diagnostics as Record<string, { cpu_pct?: { other_processes: number } } | undefined>;
+  const busy: Record<string, number> = {};
+  const dg = r.diagnostics as Record<string, { cpu_pct?: { other_processes: number } } | undefined>;
   for (const k of ['latency', 'gateway_bare_page', 'baseline'])
-    if (dg[k]?.cpu_pct) others[k] = dg[k].cpu_pct.other_processes;
-  if (result.tiles16_cpu_pct) others.tiles16 = result.tiles16_cpu_pct.other_processes!;
-  if (result.machine) {
-    result.machine.other_processes_cpu_pct = others;
-    result.machine.disturbed = Object.values(others).some((v) => v > DISTURBED_PCT);
-    if (result.machine.disturbed)
+    if (dg[k]?.cpu_pct) busy[k] = dg[k].cpu_pct.other_processes;
+  if (r.tiles16_cpu_pct) busy.tiles16 = r.tiles16_cpu_pct.other_processes;
+  if (r.machine) {
+    r.machine.other_processes_cpu_pct = busy;
+    r.machine.disturbed = Object.values(busy).some((v) => v > DISTURBED_PCT);
+    if (r.machine.disturbed)
       log(
         `WARNING: other processes used more than ${DISTURBED_PCT} % of a core during a measured window ` +
-          `(${JSON.stringify(others)}): the figures are disturbed; run again on a quiet machine`,
+          `(${JSON.stringify(busy)}): the figures are disturbed; run again on a quiet machine`,
       );
   }
-
-  const lat = result.latency_ms;
-  const base = result.baseline?.latency_ms;
-  result.pass = {
-    latency_p50: lat ? lat.p50 <= TARGETS.latency_p50_ms : null,
-    latency_p95: lat ? lat.p95 <= TARGETS.latency_p95_ms : null,
-    not_worse_than_baseline: lat && base ? lat.p50 <= base.p50 && lat.p95 <= base.p95 : null,
-    drift: result.drift_ms !== undefined ? Math.abs(result.drift_ms) <= TARGETS.drift_ms : null,
-    tiles16: result.tiles16_min_fps !== undefined ? result.tiles16_min_fps >= TARGETS.tiles16_min_fps : null,
-    tiles16_displayed:
-      result.tiles16_min_displayed_fps !== undefined
-        ? result.tiles16_min_displayed_fps >= TARGETS.tiles16_min_fps
-        : null,
-    recovery: result.recovery_s !== undefined ? result.recovery_s <= TARGETS.recovery_s : null,
-  };
-  if (!opts.json) console.log(summary(result));
-  else {
-    console.log(summary(result));
-    console.log(JSON.stringify(result));
-  }
-  return status;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`bench:video failed: ${err.stack ?? err.message}`);
-    void cleanupAll().then(() => process.exit(1));
+await runBench({
+  name: 'bench:video',
+  json: opts.json,
+  budgetMs: opts.minutes * 60_000 + windowMs + (opts.variants ? 10 : 8) * 60_000,
+  result,
+  run,
+  finish: noteDisturbance,
+  pass: (r) => {
+    const lat = r.latency_ms;
+    const base = r.baseline?.latency_ms;
+    const atLeast = (v: number | undefined, min: number) => (v === undefined ? undefined : v >= min);
+    return {
+      latency_p50: lat ? lat.p50 <= TARGETS.latency_p50_ms : undefined,
+      latency_p95: lat ? lat.p95 <= TARGETS.latency_p95_ms : undefined,
+      not_worse_than_baseline: lat && base ? lat.p50 <= base.p50 && lat.p95 <= base.p95 : undefined,
+      drift: r.drift_ms !== undefined ? Math.abs(r.drift_ms) <= TARGETS.drift_ms : undefined,
+      tiles16: atLeast(r.tiles16_min_fps, TARGETS.tiles16_min_fps),
+      tiles16_displayed: atLeast(r.tiles16_min_displayed_fps, TARGETS.tiles16_min_fps),
+      recovery: r.recovery_s !== undefined ? r.recovery_s <= TARGETS.recovery_s : undefined,
+    };
   },
-);
+  summary,
+});

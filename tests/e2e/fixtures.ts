@@ -1,12 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import type { Role } from '../../shared/contract';
 import { ACCOUNTS, provisionAccounts } from '../support/accounts';
-import { CHROMIUM, requireTool } from '../support/tools';
+import { PageErrors } from '../support/page-errors';
+import { freePort, requireRtspServer } from '../support/rtsp-camera';
+import { requireChromium, requirePdftotext } from '../support/tools';
 import { tempDir } from '../support/temp';
 import { spawnWebHost } from '../support/web-host-process';
+import { ConsoleUi } from './pages';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -19,28 +22,33 @@ export interface RunningConsole {
 }
 
 /** Starts `start:web` exactly as a person would (built renderer, temp data dir) and waits for its URL line. */
-export async function startConsole(
-  extraArgs: string[] = [],
-  env: Record<string, string> = {},
-  options: { provision?: boolean } = {},
+async function startConsole(
+  extraArgs: string[],
+  env: Record<string, string>,
+  options: { provision: boolean },
 ): Promise<RunningConsole & { stop(): Promise<void> }> {
+  if (!existsSync(resolve(root, 'out/renderer/index.html')))
+    throw new Error('run `npm run build` first (npm run test:e2e does)');
   const tmp = tempDir('console-e2e-');
   const host = await spawnWebHost(['--data-dir', tmp.dir, '--osmand-port', '0', ...extraArgs], env);
   const child = host.process;
   const running: RunningConsole = { url: host.url, dataDir: tmp.dir, process: child, output: host.output };
   // Every console gets its accounts unless the test does the first start itself.
-  if (options.provision !== false) await provisionAccounts(running.url);
+  if (options.provision) await provisionAccounts(running.url);
   return {
     ...running,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopChild(child);
       tmp.cleanup();
     },
   };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 /**
@@ -49,74 +57,176 @@ export async function startConsole(
  */
 export async function signIn(page: Page, app: RunningConsole, options: { role?: Role } = {}): Promise<void> {
   const account = ACCOUNTS[options.role ?? 'operator'];
+  const ui = new ConsoleUi(page);
   await page.goto(app.url);
-  await page.getByTestId('signin-username').fill(account.username);
-  await page.getByTestId('signin-password').fill(account.password);
-  await page.getByTestId('signin-submit').click();
-  await expect(page.getByTestId('alarm-queue')).toBeVisible();
-  await expect(page.getByTestId('operator-name')).toHaveText(account.name);
+  await ui.signInForm.signIn(account.username, account.password);
+  await expect(ui.queue.root).toBeVisible();
+  await expect(ui.shell.operatorName).toHaveText(account.name);
 }
 
-/** The site hub as its own process (no demo scenario): `alarms` numbered alarms, then quiet. */
-export function startHubProcess(port: number, db: string, alarms = 3): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'electron/core/demo/hub-cli.ts',
-      '--port',
-      String(port),
-      '--db',
-      db,
-      '--token',
-      'e2e',
-      '--alarms',
-      String(alarms),
-      '--rate',
-      '5',
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+/** The site hub as its own process (no demo scenario): numbered alarms, then quiet. */
+export interface SiteHubProcess {
+  url: string;
+  token: string;
+  /** The hub's own SQLite file. */
+  db: string;
+  /** SIGTERM, and waits until it is gone. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and file (after `stop`). */
+  start(): Promise<void>;
+}
+
+function spawnHub(port: number, db: string, token: string, alarms: number): Promise<ChildProcess> {
+  const args = [
+    '--port',
+    String(port),
+    '--db',
+    db,
+    '--token',
+    token,
+    '--alarms',
+    String(alarms),
+    '--rate',
+    '5',
+  ];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/core/demo/hub-cli.ts', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolveHub, reject) => {
     child.stdout!.on('data', (d: Buffer) => /READY/.test(d.toString()) && resolveHub(child));
     child.once('exit', (code) => reject(new Error(`hub exited ${code}`)));
   });
 }
 
-/** Fails the test on any console error or uncaught exception in the page. */
-export function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  return errors;
+/** System tools a spec needs beyond Chromium (which every spec needs). */
+export type Tool = 'pdftotext' | 'rtsp-server';
+
+const TOOLS: Record<Tool, () => { available: boolean; reason: string }> = {
+  pdftotext: requirePdftotext,
+  'rtsp-server': requireRtspServer,
+};
+
+interface Options {
+  /**
+   * Tools the spec needs: without one it skips on a developer machine and fails in CI (requireTool).
+   * `test.use({ tools: ['pdftotext'] })`.
+   */
+  tools: Tool[];
+  /**
+   * The page-error check's only opt-out: page errors the test provokes on purpose, as narrow patterns matched against
+   * `pageerror: …` / `console.error: …`, each with a comment saying why it is expected. Anything else still fails.
+   * `test.use({ allowedPageErrors: [/…/] })` in a `test.describe` around the one test.
+   */
+  allowedPageErrors: RegExp[];
+  /** Extra `start:web` arguments and environment for `consoleApp` / `freshConsole`. */
+  consoleArgs: string[];
+  consoleEnv: Record<string, string>;
+  /** How many numbered alarms `siteHub` publishes on start. */
+  siteHubAlarms: number;
 }
 
-export const test = base.extend<{ consoleApp: RunningConsole; freshConsole: RunningConsole }>({
-  // Playwright requires the fixture's first parameter to be an object pattern.
-  // eslint-disable-next-line no-empty-pattern
-  consoleApp: async ({}, use, testInfo) => {
-    const chromium = requireTool('Chromium', existsSync(CHROMIUM), 'apt-get install chromium');
-    testInfo.skip(!chromium.available, chromium.reason);
-    if (!existsSync(resolve(root, 'out/renderer/index.html')))
-      throw new Error('run `npm run build` first (npm run test:e2e does)');
-    const app = await startConsole();
+interface Fixtures {
+  /** Auto: skips (or, in CI, fails) a test whose tools are missing, before a browser starts. */
+  requirements: void;
+  /**
+   * Auto: collects every uncaught exception and console error of every page of the test (pop-outs included) and
+   * fails the test if there was one, so no spec can forget to look. See `allowedPageErrors`.
+   */
+  pageErrors: PageErrors;
+  /** A console with its accounts (ACCOUNTS), the demo site and its embedded demo hub; sign in with `signIn`. */
+  consoleApp: RunningConsole;
+  /** A console as installed: no account yet, the first start is the test's to do. */
+  freshConsole: RunningConsole;
+  /** A site hub process on a free port; `withSiteHub` links the console to it. */
+  siteHub: SiteHubProcess;
+  /** The console window's page objects (tests/e2e/pages). */
+  ui: ConsoleUi;
+  /** Saves a screenshot of the page among the test's results (test-results/e2e/…). */
+  saveScreenshot: (name: string) => Promise<void>;
+}
+
+export const test = base.extend<Options & Fixtures>({
+  tools: [[], { option: true }],
+  allowedPageErrors: [[], { option: true }],
+  consoleArgs: [[], { option: true }],
+  consoleEnv: [{}, { option: true }],
+  siteHubAlarms: [3, { option: true }],
+
+  requirements: [
+    async ({ tools }, use, testInfo) => {
+      for (const check of [requireChromium, ...tools.map((t) => TOOLS[t])]) {
+        const tool = check();
+        testInfo.skip(!tool.available, tool.reason);
+      }
+      await use();
+    },
+    { auto: true },
+  ],
+
+  pageErrors: [
+    async ({ requirements: _ready, context, allowedPageErrors }, use) => {
+      const errors = new PageErrors();
+      context.on('page', (page) => errors.watch(page));
+      await use(errors);
+      errors.stop();
+      expect(
+        errors.except(allowedPageErrors),
+        'the page logged errors (an expected one goes in test.use({ allowedPageErrors }))',
+      ).toEqual([]);
+    },
+    { auto: true },
+  ],
+
+  consoleApp: async ({ pageErrors, consoleArgs, consoleEnv }, use) => {
+    const app = await startConsole(consoleArgs, consoleEnv, { provision: true });
     await use(app);
+    pageErrors.stop();
     await app.stop();
   },
-  /** A console as installed: no account yet, the first start is the test's to do. */
-  // eslint-disable-next-line no-empty-pattern
-  freshConsole: async ({}, use, testInfo) => {
-    const chromium = requireTool('Chromium', existsSync(CHROMIUM), 'apt-get install chromium');
-    testInfo.skip(!chromium.available, chromium.reason);
-    if (!existsSync(resolve(root, 'out/renderer/index.html')))
-      throw new Error('run `npm run build` first (npm run test:e2e does)');
-    const app = await startConsole([], {}, { provision: false });
+
+  freshConsole: async ({ pageErrors, consoleArgs, consoleEnv }, use) => {
+    const app = await startConsole(consoleArgs, consoleEnv, { provision: false });
     await use(app);
+    pageErrors.stop();
     await app.stop();
+  },
+
+  siteHub: async ({ siteHubAlarms }, use) => {
+    const tmp = tempDir('hub-e2e-');
+    const port = await freePort();
+    const token = 'e2e';
+    const db = join(tmp.dir, 'hub.sqlite');
+    let child = await spawnHub(port, db, token, siteHubAlarms);
+    await use({
+      url: `http://127.0.0.1:${port}`,
+      token,
+      db,
+      stop: () => stopChild(child),
+      start: async () => {
+        child = await spawnHub(port, db, token, siteHubAlarms);
+      },
+    });
+    await stopChild(child);
+    tmp.cleanup();
+  },
+
+  ui: async ({ page }, use) => {
+    await use(new ConsoleUi(page));
+  },
+
+  saveScreenshot: async ({ page }, use, testInfo) => {
+    await use(async (name) => {
+      await page.screenshot({ path: testInfo.outputPath(name) });
+    });
   },
 });
 
-export { expect, ACCOUNTS, provisionAccounts };
+/** The same fixtures, with the console linked to `siteHub` instead of its embedded demo hub. */
+export const withSiteHub = test.extend({
+  consoleArgs: async ({ siteHub }, use) => {
+    await use(['--hub', siteHub.url, '--hub-token', siteHub.token]);
+  },
+});
+
+export { expect, ACCOUNTS };

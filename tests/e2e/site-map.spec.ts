@@ -1,213 +1,175 @@
-import { existsSync } from 'node:fs';
 import { freePort } from '../support/rtsp-camera';
-import { CHROMIUM, requireTool } from '../support/tools';
-import { collectPageErrors, expect, signIn, startConsole, test, type RunningConsole } from './fixtures';
+import { expect, signIn, test } from './fixtures';
 
-/** A console whose guards' phone endpoint (OsmAnd) listens on a free loopback port, for reports from the test. */
-const withPhones = test.extend<{ phones: RunningConsole & { osmandPort: number } }>({
-  // Playwright requires the fixture's first parameter to be an object pattern.
-  // eslint-disable-next-line no-empty-pattern
-  phones: async ({}, use, testInfo) => {
-    const chromium = requireTool('Chromium', existsSync(CHROMIUM), 'apt-get install chromium');
-    testInfo.skip(!chromium.available, chromium.reason);
-    const osmandPort = await freePort();
-    const app = await startConsole(['--osmand-port', String(osmandPort), '--osmand-host', '127.0.0.1']);
-    await use({ ...app, osmandPort });
-    await app.stop();
-  },
-});
+const POSITION = /^-?\d+\.\d+,-?\d+\.\d+$/;
+
+// The map and its guard list side by side, as on a control room's monitor.
+test.use({ viewport: { width: 1920, height: 1080 } });
 
 test('demo guards move on the map; layers switch and follow the operator; a camera opens on the wall', async ({
   page,
   consoleApp,
-}, testInfo) => {
-  const errors = collectPageErrors(page);
-  await page.setViewportSize({ width: 1920, height: 1080 });
+  ui,
+  saveScreenshot,
+}) => {
+  const { shell, map, guards, wall } = ui;
   await signIn(page, consoleApp);
-  const map = page.getByTestId('site-map');
 
-  const patrolling = map.locator('[data-testid="guard-marker"][data-status="on_patrol"]').first();
+  const patrolling = map.patrollingGuards.first();
   await expect(patrolling).toBeVisible({ timeout: 20_000 });
-  const guardId = (await patrolling.getAttribute('data-guard-id'))!;
-  const marker = map.locator(`[data-testid="guard-marker"][data-guard-id="${guardId}"]`);
-  await expect(marker).toHaveAttribute('data-position', /^-?\d+\.\d+,-?\d+\.\d+$/);
-  const before = await marker.getAttribute('data-position');
-  await expect.poll(() => marker.getAttribute('data-position'), { timeout: 15_000 }).not.toBe(before);
+  const marker = map.guard(await map.guardIdOf(patrolling));
+  await expect(marker).toHaveAttribute('data-position', POSITION);
+  const before = await map.positionOf(marker);
+  await expect.poll(() => map.positionOf(marker), { timeout: 15_000 }).not.toBe(before);
   await expect(marker).toHaveAttribute('data-status', 'on_patrol');
-  await expect(page.getByTestId('guard-row').first()).toHaveAttribute('data-status', /on_patrol|dispatched/);
-  await page.screenshot({ path: testInfo.outputPath('site-map-zh-CN.png') });
+  await expect(guards.rows.first()).toHaveAttribute('data-status', /on_patrol|dispatched/);
+  await saveScreenshot('site-map-zh-CN.png');
 
   // A switched-off layer stays off after a reload: the choice is the operator's preference.
-  await expect(map.getByTestId('map-camera').first()).toBeVisible();
-  await page.getByTestId('map-layer-cameras').click();
-  await expect(map.getByTestId('map-camera')).toHaveCount(0);
-  await expect(page.getByTestId('map-layer-cameras')).toHaveAttribute('aria-pressed', 'false');
-  await page.reload();
-  await expect(map.getByTestId('guard-marker').first()).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByTestId('map-layer-cameras')).toHaveAttribute('aria-pressed', 'false');
-  await expect(map.getByTestId('map-camera')).toHaveCount(0);
-  await page.getByTestId('map-layer-cameras').click();
-  await expect(map.getByTestId('map-camera').first()).toBeVisible();
+  await expect(map.cameras.first()).toBeVisible();
+  await map.toggleLayer('cameras');
+  await expect(map.cameras).toHaveCount(0);
+  await expect(map.layerSwitch('cameras')).toHaveAttribute('aria-pressed', 'false');
+  await shell.reload();
+  await expect(map.guardMarkers.first()).toBeVisible({ timeout: 20_000 });
+  await expect(map.layerSwitch('cameras')).toHaveAttribute('aria-pressed', 'false');
+  await expect(map.cameras).toHaveCount(0);
+  await map.toggleLayer('cameras');
+  await expect(map.cameras.first()).toBeVisible();
 
   // A camera on the map, clicked, shows full size on the wall (guards and alarms hidden so none covers it).
-  await page.getByTestId('map-layer-guards').click();
-  await page.getByTestId('map-layer-alarms').click();
-  await expect(map.getByTestId('guard-marker')).toHaveCount(0);
-  await map.getByTestId('map-camera').first().click();
-  await expect(page.getByTestId('wall-focus')).toBeVisible();
-  await page.getByTestId('wall-focus-back').click();
-  await page.getByTestId('map-layer-guards').click();
-  await page.getByTestId('map-layer-alarms').click();
-  await expect(map.getByTestId('guard-marker').first()).toBeVisible();
+  await map.toggleLayer('guards');
+  await map.toggleLayer('alarms');
+  await expect(map.guardMarkers).toHaveCount(0);
+  await map.openCamera(map.cameras.first());
+  await expect(wall.focus).toBeVisible();
+  await wall.backFromFocus();
+  await map.toggleLayer('guards');
+  await map.toggleLayer('alarms');
+  await expect(map.guardMarkers.first()).toBeVisible();
 
-  await page.getByTestId('language-switch').click();
-  await expect(page.getByTestId('map-layer-guards')).toContainText('Guards');
-  await page.screenshot({ path: testInfo.outputPath('site-map-en.png') });
-  expect(errors).toEqual([]);
+  await shell.switchLanguage();
+  await expect(map.layerSwitch('guards')).toContainText('Guards');
+  await saveScreenshot('site-map-en.png');
 });
 
 test('dispatch from an alarm: a suggested guard is sent, the alarm and his marker show it, arrival moves it on scene', async ({
   page,
   consoleApp,
-}, testInfo) => {
-  const errors = collectPageErrors(page);
-  await page.setViewportSize({ width: 1920, height: 1080 });
+  ui,
+  saveScreenshot,
+}) => {
+  const { queue, map, incident } = ui;
   await signIn(page, consoleApp);
-  const map = page.getByTestId('site-map');
-  await expect(map.getByTestId('guard-marker').first()).toBeVisible({ timeout: 20_000 });
+  await expect(map.guardMarkers.first()).toBeVisible({ timeout: 20_000 });
 
   // Open a located demo alarm from its marker on the map.
-  const alarmMarker = map.getByTestId('map-alarm').first();
+  const alarmMarker = map.alarms.first();
   await expect(alarmMarker).toBeAttached({ timeout: 30_000 });
-  const alarmId = (await alarmMarker.getAttribute('data-alarm-id'))!;
-  await alarmMarker.dispatchEvent('click');
-  const detail = page.getByTestId('alarm-detail');
-  await expect(detail).toHaveAttribute('data-alarm-id', alarmId);
+  const alarmId = await map.alarmIdOf(alarmMarker);
+  await map.openAlarm(alarmMarker);
+  await expect(incident.detail).toHaveAttribute('data-alarm-id', alarmId);
 
-  const candidate = detail.locator('[data-testid="dispatch-candidate"][data-available="true"]').first();
+  const candidate = incident.availableCandidates.first();
   await expect(candidate).toBeVisible();
-  const guardId = (await candidate.getAttribute('data-guard-id'))!;
+  const guardId = await incident.guardIdOf(candidate);
   await expect(candidate).toContainText('米');
-  await page.screenshot({ path: testInfo.outputPath('dispatch-picker.png') });
+  await saveScreenshot('dispatch-picker.png');
   await candidate.click();
 
-  await expect(page.getByTestId('alarm-detail-state')).toHaveText('已派警');
-  const assigned = detail.locator(`[data-testid="assigned-guard"][data-guard-id="${guardId}"]`);
-  await expect(assigned).toHaveAttribute('data-duty', 'dispatched');
-  await expect(map.locator(`[data-testid="guard-marker"][data-guard-id="${guardId}"]`)).toHaveAttribute(
-    'data-status',
-    'dispatched',
-  );
-  await expect(page.locator(`[data-testid="alarm-row"][data-alarm-id="${alarmId}"]`)).toHaveAttribute(
-    'data-state',
-    'dispatched',
-  );
+  await expect(incident.state).toHaveText('已派警');
+  await expect(incident.assignedGuard(guardId)).toHaveAttribute('data-duty', 'dispatched');
+  await expect(map.guard(guardId)).toHaveAttribute('data-status', 'dispatched');
+  await expect(queue.row(alarmId)).toHaveAttribute('data-state', 'dispatched');
 
   // The guard confirms by radio: the alarm is on scene.
-  await assigned.getByTestId('guard-arrived').click();
-  await expect(page.getByTestId('alarm-detail-state')).toHaveText('已到场');
-  await expect(assigned).toHaveAttribute('data-duty', 'on_scene');
-  expect(errors).toEqual([]);
+  await incident.markArrived(guardId);
+  await expect(incident.state).toHaveText('已到场');
+  await expect(incident.assignedGuard(guardId)).toHaveAttribute('data-duty', 'on_scene');
 });
 
 test('D in the queue opens the guard picker with the keyboard on the best guard', async ({
   page,
   consoleApp,
+  ui,
 }) => {
-  const errors = collectPageErrors(page);
-  await page.setViewportSize({ width: 1920, height: 1080 });
+  const { queue, incident } = ui;
   await signIn(page, consoleApp);
-  const row = page.getByTestId('alarm-row').first();
+  const row = queue.rows.first();
   await expect(row).toBeVisible({ timeout: 30_000 });
-  const alarmId = (await row.getAttribute('data-alarm-id'))!;
-  await row.click();
-  await page.keyboard.press('d');
-  const detail = page.getByTestId('alarm-detail');
-  await expect(detail).toHaveAttribute('data-alarm-id', alarmId);
-  const first = detail.getByTestId('dispatch-candidate').first();
-  await expect(first).toBeFocused();
-  const guardId = (await first.getAttribute('data-guard-id'))!;
-  await page.keyboard.press('Enter');
-  await expect(detail.locator(`[data-testid="assigned-guard"][data-guard-id="${guardId}"]`)).toBeVisible();
-  await expect(page.getByTestId('alarm-detail-state')).toHaveText('已派警');
-  expect(errors).toEqual([]);
+  const alarmId = await queue.alarmIdOf(row);
+  await queue.select(row);
+  await queue.press('dispatch');
+  await expect(incident.detail).toHaveAttribute('data-alarm-id', alarmId);
+  const best = incident.candidates.first();
+  await expect(best).toBeFocused();
+  const guardId = await incident.guardIdOf(best);
+  await incident.dispatchFocusedCandidate();
+  await expect(incident.assignedGuard(guardId)).toBeVisible();
+  await expect(incident.state).toHaveText('已派警');
 });
 
 test('replay a guard track: load the last hour, move the slider, the replay marker moves; Esc leaves', async ({
   page,
   consoleApp,
-}, testInfo) => {
-  const errors = collectPageErrors(page);
-  await page.setViewportSize({ width: 1920, height: 1080 });
+  ui,
+  saveScreenshot,
+}) => {
+  const { map, replay } = ui;
   await signIn(page, consoleApp);
-  const map = page.getByTestId('site-map');
-  const marker = map.locator('[data-testid="guard-marker"][data-status="on_patrol"]').first();
+  const marker = map.patrollingGuards.first();
   await expect(marker).toBeVisible({ timeout: 20_000 });
-  const guardId = (await marker.getAttribute('data-guard-id'))!;
+  const guardId = await map.guardIdOf(marker);
   // Wait until the guard has walked a little, so his stored track has more than one point.
-  const start = await marker.getAttribute('data-position');
-  await expect.poll(() => marker.getAttribute('data-position'), { timeout: 15_000 }).not.toBe(start);
+  const start = await map.positionOf(marker);
+  await expect.poll(() => map.positionOf(marker), { timeout: 15_000 }).not.toBe(start);
 
-  await page.getByTestId('replay-open').click();
-  const bar = page.getByTestId('replay-bar');
-  await expect(bar).toBeVisible();
-  await bar.getByRole('combobox').first().click();
-  await page.locator(`[data-testid="replay-guard-option"][data-value="${guardId}"]`).click();
-  await bar.getByTestId('replay-load').click();
+  await replay.open();
+  await expect(replay.root).toBeVisible();
+  await replay.load(guardId);
 
-  const replay = map.getByTestId('replay-marker');
-  await expect(replay).toBeVisible();
-  const first = await replay.getAttribute('data-position');
-  expect(first).toMatch(/^-?\d+\.\d+,-?\d+\.\d+$/);
-  const slider = bar.getByTestId('replay-slider').getByRole('slider');
-  await slider.focus();
-  await page.keyboard.press('End');
-  await expect.poll(() => replay.getAttribute('data-position')).not.toBe(first);
-  const timeAtEnd = await bar.getByTestId('replay-time').textContent();
-  await page.keyboard.press('Home');
-  await expect(replay).toHaveAttribute('data-position', first!);
-  await expect(bar.getByTestId('replay-time')).not.toHaveText(timeAtEnd!);
-  await page.screenshot({ path: testInfo.outputPath('replay.png') });
+  await expect(map.replayMarker).toBeVisible();
+  const first = await map.positionOf(map.replayMarker);
+  expect(first).toMatch(POSITION);
+  await replay.moveTo('End');
+  await expect.poll(() => map.positionOf(map.replayMarker)).not.toBe(first);
+  const timeAtEnd = await replay.time.textContent();
+  await replay.moveTo('Home');
+  await expect(map.replayMarker).toHaveAttribute('data-position', first!);
+  await expect(replay.time).not.toHaveText(timeAtEnd!);
+  await saveScreenshot('replay.png');
 
-  await page.keyboard.press('Escape');
-  await expect(bar).toBeHidden();
-  await expect(replay).toHaveCount(0);
-  expect(errors).toEqual([]);
+  await replay.leave();
+  await expect(replay.root).toBeHidden();
+  await expect(map.replayMarker).toHaveCount(0);
+});
+
+/** The guards' phone endpoint (OsmAnd) on a free loopback port, for reports from the test. */
+const withPhones = test.extend<{ osmandPort: number }>({
+  osmandPort: async ({}, use) => {
+    await use(await freePort());
+  },
+  consoleArgs: async ({ osmandPort }, use) => {
+    await use(['--osmand-port', String(osmandPort), '--osmand-host', '127.0.0.1']);
+  },
 });
 
 withPhones(
   "a guard's SOS from his phone: red on the map and in the guard list, a P1 alarm, and 'guard is safe' ends it",
-  async ({ page, phones }) => {
-    const errors = collectPageErrors(page);
-    await page.setViewportSize({ width: 1920, height: 1080 });
-    await signIn(page, phones);
-    const map = page.getByTestId('site-map');
-    await expect(map.getByTestId('guard-marker').first()).toBeVisible({ timeout: 20_000 });
+  async ({ page, consoleApp, osmandPort, ui }) => {
+    const { queue, map, guards } = ui;
+    await signIn(page, consoleApp);
+    await expect(map.guardMarkers.first()).toBeVisible({ timeout: 20_000 });
 
-    const res = await fetch(
-      `http://127.0.0.1:${phones.osmandPort}/?id=guard-phone-03&lat=30.2722&lon=120.1528&timestamp=${Math.floor(Date.now() / 1000)}&alarm=sos`,
-      { method: 'POST' },
-    );
+    const report = `id=guard-phone-03&lat=30.2722&lon=120.1528&timestamp=${Math.floor(Date.now() / 1000)}&alarm=sos`;
+    const res = await fetch(`http://127.0.0.1:${osmandPort}/?${report}`, { method: 'POST' });
     expect(res.status).toBe(200);
-    await expect(map.locator('[data-testid="guard-marker"][data-guard-id="guard-03"]')).toHaveAttribute(
-      'data-status',
-      'sos',
-    );
-    const row = page.locator('[data-testid="guard-row"][data-guard-id="guard-03"]');
-    await expect(row).toHaveAttribute('data-status', 'sos');
-    await expect(page.locator('[data-testid="alarm-row"][data-priority="1"]').first()).toContainText(
-      '保安求救',
-    );
+    await expect(map.guard('guard-03')).toHaveAttribute('data-status', 'sos');
+    await expect(guards.row('guard-03')).toHaveAttribute('data-status', 'sos');
+    await expect(queue.rowsOfPriority(1).first()).toContainText('保安求救');
 
-    await row.getByTestId('guard-clear-sos').click();
-    const dialog = page.getByTestId('clear-sos-dialog');
-    await dialog.getByTestId('clear-sos-dialog-text').fill('对讲确认安全');
-    await dialog.getByTestId('dialog-submit').click();
-    await expect(row).not.toHaveAttribute('data-status', 'sos');
-    await expect(map.locator('[data-testid="guard-marker"][data-guard-id="guard-03"]')).not.toHaveAttribute(
-      'data-status',
-      'sos',
-    );
-    expect(errors).toEqual([]);
+    await guards.clearSos('guard-03', '对讲确认安全');
+    await expect(guards.row('guard-03')).not.toHaveAttribute('data-status', 'sos');
+    await expect(map.guard('guard-03')).not.toHaveAttribute('data-status', 'sos');
   },
 );

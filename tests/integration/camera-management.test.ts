@@ -3,8 +3,7 @@ import type { OperatorView } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { restoreCredentials } from '../../electron/core/cameras/registry';
 import { silentLogger } from '../../electron/core/util/log';
-import { rtspServerAvailable, startRtspServer, type RtspServer } from '../support/rtsp-camera';
-import { requireTool } from '../support/tools';
+import { requireRtspServer, startRtspServer, type RtspServer } from '../support/rtsp-camera';
 import { tempDir } from '../support/temp';
 
 const supervisor: OperatorView = { id: 'sup', name: '王芳', role: 'supervisor' };
@@ -16,11 +15,7 @@ describe('camera management (supervisor) against a real RTSP camera with a passw
   let core: ConsoleCore;
 
   beforeEach(async (ctx) => {
-    const tool = requireTool(
-      'GStreamer RTSP server',
-      rtspServerAvailable(),
-      'see .ci/run for the Debian packages',
-    );
+    const tool = requireRtspServer();
     if (!tool.available) return ctx.skip();
     tmp = tempDir();
     rtsp = await startRtspServer({ cameras: 1, user: 'admin', password: 'Secr3t' });

@@ -6,12 +6,12 @@ import { Server, type Socket as IoSocket } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB_PROTOCOL_VERSION, type HubEventBody, type HubStatus } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { SiteHub } from '../../electron/core/demo/site-hub';
+import type { ConsoleCore } from '../../electron/core';
+import type { SiteHub } from '../../electron/core/demo/site-hub';
 import { enqueueAction } from '../../electron/core/hub-link/outbox';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
-import { ManualClock, systemClock } from '../../electron/core/util/clock';
-import { silentLogger } from '../../electron/core/util/log';
+import { ManualClock } from '../../electron/core/util/clock';
+import { startLinkedConsole, startSiteHub } from '../support/hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
@@ -26,38 +26,29 @@ const alarm = (n: number): HubEventBody => ({
   },
 });
 
+const connected = (core: ConsoleCore) => until('connected', () => core.hub.status().state === 'connected');
+
+/** An operator action put in the console's outbox, and the link told to send it. */
+async function queueAction(core: ConsoleCore, action: Parameters<typeof enqueueAction>[1]): Promise<void> {
+  await core.db.transaction((trx) => enqueueAction(trx, action));
+  core.hub.kick();
+}
+
 describe('console ↔ site hub over real socket.io on loopback', () => {
   let tmp: ReturnType<typeof tempDir>;
   let hub: SiteHub;
   const cores: ConsoleCore[] = [];
   const token = 'test-token';
 
-  const startHub = async (port = 0) => {
-    hub = new SiteHub({
-      dbFile: join(tmp.dir, 'hub.sqlite'),
-      token,
-      clock: systemClock,
-      log: silentLogger,
-      port,
-    });
-    await hub.start();
-    return hub;
-  };
   const startConsole = async (consoleId: string) => {
-    const core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: join(tmp.dir, `${consoleId}.sqlite`),
-      hub: { url: hub.url, token },
-      consoleId,
-      log: silentLogger,
-    });
+    const core = await startLinkedConsole(tmp.dir, { url: hub.url, token }, consoleId);
     cores.push(core);
     return core;
   };
 
   beforeEach(async () => {
     tmp = tempDir();
-    await startHub();
+    hub = await startSiteHub(tmp.dir, token);
   });
   afterEach(async () => {
     for (const c of cores.splice(0)) await c.stop();
@@ -71,7 +62,7 @@ describe('console ↔ site hub over real socket.io on loopback', () => {
     core.bus.subscribe((name, payload) => {
       if (name === 'hub.status') statuses.push((payload as HubStatus).state);
     });
-    await until('connected', () => core.hub.status().state === 'connected');
+    await connected(core);
     for (let i = 1; i <= 30; i++) await hub.publish(alarm(i));
     await until('all committed', async () => (await lastCommittedSeq(core.db)) === 30);
     const seqs = (await core.db('hub_events').orderBy('seq').pluck('seq')) as number[];
@@ -83,7 +74,7 @@ describe('console ↔ site hub over real socket.io on loopback', () => {
 
   it('replays everything missed while the hub was gone, however long, after the hub restarts', async () => {
     const core = await startConsole('console-a');
-    await until('connected', () => core.hub.status().state === 'connected');
+    await connected(core);
     await hub.publish(alarm(1));
     await until('first event', async () => (await lastCommittedSeq(core.db)) === 1);
     const port = Number(new URL(hub.url).port);
@@ -92,15 +83,8 @@ describe('console ↔ site hub over real socket.io on loopback', () => {
     expect(core.hub.status().since).toBeGreaterThan(0);
 
     // The new hub process publishes while the console is still cut off (no socket.io recovery can help).
-    hub = new SiteHub({
-      dbFile: join(tmp.dir, 'hub.sqlite'),
-      token,
-      clock: systemClock,
-      log: silentLogger,
-      port,
-    });
-    const url = await hub.start();
-    expect(url).toContain(String(port));
+    hub = await startSiteHub(tmp.dir, token, port);
+    expect(hub.url).toContain(String(port));
     for (let i = 2; i <= 120; i++) await hub.publish(alarm(i));
     await until('replayed', async () => (await lastCommittedSeq(core.db)) === 120, 20_000);
     const n = (await core.db('hub_events').count({ n: '*' }).first()) as { n: number };
@@ -122,12 +106,8 @@ describe('console ↔ site hub over real socket.io on loopback', () => {
   });
 
   it('refuses a wrong token, and the console shows why in its hub status', async () => {
-    const core = await createConsoleCore({
-      dataDir: tmp.dir,
+    const core = await startLinkedConsole(tmp.dir, { url: hub.url, token: 'wrong' }, 'intruder', {
       dbFile: ':memory:',
-      hub: { url: hub.url, token: 'wrong' },
-      consoleId: 'intruder',
-      log: silentLogger,
     });
     cores.push(core);
     const status = await until('refused', () => (core.hub.status().error ? core.hub.status() : undefined));
@@ -137,13 +117,9 @@ describe('console ↔ site hub over real socket.io on loopback', () => {
 
   it('drains the outbox in order, deletes rows only after the ack, and the hub applies each key once', async () => {
     const core = await startConsole('console-a');
-    await until('connected', () => core.hub.status().state === 'connected');
-    await core.db.transaction(async (trx) => {
-      for (let i = 1; i <= 20; i++) {
-        await enqueueAction(trx, { key: `k-${i}`, type: 'note', payload: { n: i }, createdAt: i });
-      }
-    });
-    core.hub.kick();
+    await connected(core);
+    for (let i = 1; i <= 20; i++)
+      await queueAction(core, { key: `k-${i}`, type: 'note', payload: { n: i }, createdAt: i });
     await until(
       'outbox drained',
       async () => core.hub.status().outbox === 0 && (await hub.appliedActions()).length === 20,
@@ -171,16 +147,13 @@ describe('console ↔ site hub over real socket.io on loopback', () => {
 
   it('queues actions while the hub is down and sends them when it returns', async () => {
     const core = await startConsole('console-a');
-    await until('connected', () => core.hub.status().state === 'connected');
+    await connected(core);
     const port = Number(new URL(hub.url).port);
     await hub.stop();
     await until('offline', () => core.hub.status().state === 'offline');
-    await core.db.transaction((trx) =>
-      enqueueAction(trx, { key: 'offline-1', type: 'alarm.ack', payload: {}, createdAt: 1 }),
-    );
-    core.hub.kick();
+    await queueAction(core, { key: 'offline-1', type: 'alarm.ack', payload: {}, createdAt: 1 });
     await until('outbox counted', () => core.hub.status().outbox === 1);
-    await startHub(port);
+    hub = await startSiteHub(tmp.dir, token, port);
     await until(
       'drained after return',
       async () => core.hub.status().outbox === 0 && (await hub.appliedActions()).length === 1,
@@ -195,10 +168,7 @@ describe('console ↔ site hub over real socket.io on loopback', () => {
       'both connected',
       () => a.hub.status().state === 'connected' && b.hub.status().state === 'connected',
     );
-    await a.db.transaction((trx) =>
-      enqueueAction(trx, { key: 'ack-1', type: 'alarm.ack', payload: { alarm: 'x' }, createdAt: 1 }),
-    );
-    a.hub.kick();
+    await queueAction(a, { key: 'ack-1', type: 'alarm.ack', payload: { alarm: 'x' }, createdAt: 1 });
     const seen = await until(
       'b saw it',
       async () =>
@@ -244,6 +214,10 @@ describe('console against a misbehaving hub', () => {
     tmp.cleanup();
   });
 
+  /** The console under test, linked to this hub, its database in memory. */
+  const link = (config: Parameters<typeof startLinkedConsole>[3] = {}) =>
+    startLinkedConsole(tmp.dir, { url, token: 't' }, 'c', { dbFile: ':memory:', ...config });
+
   const valid = (seq: number) => ({
     seq,
     at: 1,
@@ -259,13 +233,7 @@ describe('console against a misbehaving hub', () => {
       }
     };
     const notices: string[] = [];
-    const core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: ':memory:',
-      hub: { url, token: 't' },
-      consoleId: 'c',
-      log: silentLogger,
-    });
+    const core = await link();
     core.bus.subscribe((name, payload) => {
       if (name === 'notice') notices.push((payload as { message: string }).message);
     });
@@ -308,13 +276,7 @@ describe('console against a misbehaving hub', () => {
         acked();
       });
     };
-    const core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: file,
-      hub: { url, token: 't' },
-      consoleId: 'c',
-      log: silentLogger,
-    });
+    const core = await link({ dbFile: file });
     await done;
     expect(seenInAck).toEqual([1]);
     await core.stop();
@@ -330,13 +292,7 @@ describe('console against a misbehaving hub', () => {
         socket.emit('event', valid(3), () => undefined);
       }
     };
-    const core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: ':memory:',
-      hub: { url, token: 't' },
-      consoleId: 'c',
-      log: silentLogger,
-    });
+    const core = await link();
     await until('cursor at 3', async () => (await lastCommittedSeq(core.db)) === 3);
     expect(syncs).toEqual([0, 1]);
     expect(await core.db('hub_events').orderBy('seq').pluck('seq')).toEqual([1, 2, 3]);
@@ -346,14 +302,7 @@ describe('console against a misbehaving hub', () => {
   it('keeps trying after the hub refused it, instead of giving up like socket.io does', async () => {
     refuseNext = 1;
     const clock = new ManualClock(Date.now());
-    const core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: ':memory:',
-      hub: { url, token: 't' },
-      consoleId: 'c',
-      log: silentLogger,
-      clock,
-    });
+    const core = await link({ clock });
     await until('refused', () => core.hub.status().error?.includes('hub is in maintenance'));
     expect(core.hub.status().state).toBe('offline');
     clock.advance(15_000);
@@ -368,19 +317,9 @@ describe('console against a misbehaving hub', () => {
       { ok: false, error: 'unknown action type' },
     ];
     const clock = new ManualClock(Date.now());
-    const core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: ':memory:',
-      hub: { url, token: 't' },
-      consoleId: 'c',
-      log: silentLogger,
-      clock,
-    });
-    await until('connected', () => core.hub.status().state === 'connected');
-    await core.db.transaction((trx) =>
-      enqueueAction(trx, { key: 'a1', type: 'note', payload: {}, createdAt: 1 }),
-    );
-    core.hub.kick();
+    const core = await link({ clock });
+    await connected(core);
+    await queueAction(core, { key: 'a1', type: 'note', payload: {}, createdAt: 1 });
     await until(
       'first attempt failed',
       async () => ((await core.db('outbox').first()) as { attempts: number } | undefined)?.attempts === 1,
@@ -389,10 +328,7 @@ describe('console against a misbehaving hub', () => {
     clock.advance(5_000);
     await until('sent on retry', () => core.hub.status().outbox === 0);
 
-    await core.db.transaction((trx) =>
-      enqueueAction(trx, { key: 'a2', type: 'bogus', payload: {}, createdAt: 2 }),
-    );
-    core.hub.kick();
+    await queueAction(core, { key: 'a2', type: 'bogus', payload: {}, createdAt: 2 });
     const refused = await until(
       'refused for good',
       async () =>
@@ -413,14 +349,8 @@ describe('console against a misbehaving hub', () => {
         if (answering) ack({ ok: true });
       });
     });
-    const core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: ':memory:',
-      hub: { url, token: 't' },
-      consoleId: 'c',
-      log: silentLogger,
-    });
-    await until('connected', () => core.hub.status().state === 'connected');
+    const core = await link();
+    await connected(core);
     // The link flips to offline and straight back (this hub still accepts connections), so listen, don't poll.
     const wentOffline = new Promise<number>((resolve) =>
       core.bus.subscribe((name, payload) => {
@@ -446,14 +376,10 @@ describe('alarms from the hub', () => {
 
   beforeEach(async () => {
     tmp = tempDir();
-    hub = new SiteHub({
-      dbFile: join(tmp.dir, 'hub.sqlite'),
-      token: 't',
-      clock: systemClock,
-      log: silentLogger,
-    });
-    await hub.start();
+    hub = await startSiteHub(tmp.dir, 't');
   });
+  const startConsole = (consoleId: string) =>
+    startLinkedConsole(tmp.dir, { url: hub.url, token: 't' }, consoleId);
   afterEach(async () => {
     await core?.stop();
     await hub.stop();
@@ -461,15 +387,9 @@ describe('alarms from the hub', () => {
   });
 
   it('an alarm is in the console database before the hub sees its acknowledgement, and duplicates add nothing', async () => {
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: join(tmp.dir, 'console.sqlite'),
-      hub: { url: hub.url, token: 't' },
-      consoleId: 'console-a',
-      log: silentLogger,
-    });
+    core = await startConsole('console-a');
     const db = core.db;
-    await until('connected', () => core!.hub.status().state === 'connected');
+    await connected(core);
     const body = (n: number, deviceId = `pir-${n}`): HubEventBody => ({
       kind: 'alarm',
       data: {
@@ -496,20 +416,8 @@ describe('alarms from the hub', () => {
   });
 
   it('an acknowledgement on one console shows on the other, with who did it', async () => {
-    const a = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: join(tmp.dir, 'a.sqlite'),
-      hub: { url: hub.url, token: 't' },
-      consoleId: 'console-a',
-      log: silentLogger,
-    });
-    const b = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: join(tmp.dir, 'b.sqlite'),
-      hub: { url: hub.url, token: 't' },
-      consoleId: 'console-b',
-      log: silentLogger,
-    });
+    const a = await startConsole('console-a');
+    const b = await startConsole('console-b');
     try {
       await hub.publish({
         kind: 'alarm',

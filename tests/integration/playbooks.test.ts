@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
@@ -7,16 +6,13 @@ import { responseStatistics } from '../../electron/core/alarms/stats';
 import { ManualClock } from '../../electron/core/util/clock';
 import { createLogger } from '../../electron/core/util/log';
 import type { Envelope } from '../../shared/contract';
-import { commandExists, requireTool } from '../support/tools';
+import { base64PdfText } from '../support/pdf';
+import { requirePdftotext } from '../support/tools';
 import { tempDir } from '../support/temp';
 
-const pdftotext = requireTool('pdftotext', commandExists('pdftotext'), 'apt-get install poppler-utils');
+const pdftotext = requirePdftotext();
 
-function text(pdf: string, dir: string, name: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, Buffer.from(pdf, 'base64'));
-  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-}
+const text = (pdf: string, dir: string, name: string) => base64PdfText(pdf, join(dir, name));
 
 /** A tiny valid PNG (1×1, grey) for snapshot attachments. */
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==';

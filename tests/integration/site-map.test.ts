@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmView, GuardView, OperatorView } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { SiteHub } from '../../electron/core/demo/site-hub';
-import { ManualClock, systemClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
 import { silentLogger } from '../../electron/core/util/log';
+import { startLinkedConsole, startSiteHub } from '../support/hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
@@ -270,22 +270,9 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
 describe('two consoles on one hub agree on who was sent where', () => {
   it("console B shows the guard console A dispatched, and on scene when A's guard arrives", async () => {
     const tmp = tempDir();
-    const hub = new SiteHub({
-      dbFile: join(tmp.dir, 'hub.sqlite'),
-      token: 't',
-      clock: systemClock,
-      log: silentLogger,
-    });
-    await hub.start();
+    const hub = await startSiteHub(tmp.dir, 't');
     const open = (id: string) =>
-      createConsoleCore({
-        dataDir: tmp.dir,
-        dbFile: join(tmp.dir, `${id}.sqlite`),
-        hub: { url: hub.url, token: 't' },
-        consoleId: id,
-        log: silentLogger,
-        backups: { enabled: false },
-      });
+      startLinkedConsole(tmp.dir, { url: hub.url, token: 't' }, id, { backups: { enabled: false } });
     const a = await open('console-a');
     const b = await open('console-b');
     try {

@@ -7,8 +7,8 @@ import { StreamGateway } from '../../electron/core/streams/gateway';
 import { inspectPacket } from '../../electron/core/streams/mpegts';
 import { systemClock } from '../../electron/core/util/clock';
 import { silentLogger } from '../../electron/core/util/log';
-import { rtspServerAvailable, startRtspServer, type RtspServer } from '../support/rtsp-camera';
-import { commandExists, requireTool } from '../support/tools';
+import { requireRtspServer, startRtspServer, type RtspServer } from '../support/rtsp-camera';
+import { requireFfmpeg } from '../support/tools';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
@@ -51,7 +51,7 @@ describe('video gateway with real ffmpeg', () => {
   };
 
   beforeEach(() => {
-    requireTool('ffmpeg', commandExists('ffmpeg'), 'apt-get install ffmpeg');
+    requireFfmpeg();
     tmp = tempDir();
     statuses.length = 0;
   });
@@ -138,11 +138,7 @@ describe('video gateway against a real RTSP camera (GStreamer)', () => {
   const statuses: StreamStatus[] = [];
 
   beforeEach(async (ctx) => {
-    const tool = requireTool(
-      'GStreamer RTSP server',
-      rtspServerAvailable(),
-      'see .ci/run for the Debian packages',
-    );
+    const tool = requireRtspServer();
     if (!tool.available) return ctx.skip();
     tmp = tempDir();
     statuses.length = 0;

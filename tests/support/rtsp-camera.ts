@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { requireTool } from './tools';
 
 /**
  * A real RTSP camera for tests and benchmarks: tests/support/rtsp-server.py (GStreamer's RTSP server), run by
@@ -32,6 +33,10 @@ export function rtspServerAvailable(): boolean {
   }
   return available;
 }
+
+/** A test that needs a real RTSP camera: skips on a developer machine without GStreamer, fails in CI. */
+export const requireRtspServer = () =>
+  requireTool('GStreamer RTSP server', rtspServerAvailable(), 'see .ci/run for the Debian packages');
 
 export interface RtspServer {
   /** `rtsp://127.0.0.1:PORT/<mount>` (no credentials in it; add them yourself when the server has some). */

@@ -29,6 +29,12 @@ export function commandExists(cmd: string): boolean {
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumAvailable = () => existsSync(CHROMIUM);
 
+/** The tools the suites need, each with its install hint: one place, so every test says the same. */
+export const requireChromium = () => requireTool('Chromium', chromiumAvailable(), 'apt-get install chromium');
+export const requirePdftotext = () =>
+  requireTool('pdftotext', commandExists('pdftotext'), 'apt-get install poppler-utils');
+export const requireFfmpeg = () => requireTool('ffmpeg', commandExists('ffmpeg'), 'apt-get install ffmpeg');
+
 /** Headless Chromium as these machines need it: no sandbox (root), no GPU, and no calls home (the network is closed). */
 export const CHROMIUM_ARGS = [
   '--headless',

@@ -11,10 +11,7 @@ import { createLogger, type LogLine } from '../../../electron/core/util/log';
 import type { AlarmView } from '../../../shared/contract';
 import { buildHistoryDb } from './history-fixture';
 import type { HubProcess } from './hub-client';
-
-const round1 = (v: number) => Math.round(v * 10) / 10;
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+import { percentile as pct, round1 } from './stats';
 
 export interface HistoryDeps {
   hub: HubProcess;

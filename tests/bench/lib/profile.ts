@@ -3,6 +3,8 @@
  * trace events, so the benchmark can say where the time went without anyone opening DevTools.
  */
 
+import { round1 } from './stats';
+
 export interface CpuProfile {
   nodes: {
     id: number;
@@ -36,8 +38,6 @@ export interface ProfileSummary {
   /** Inclusive time (recursion counted once per sample) for the functions that matter most. */
   top_inclusive: FunctionTime[];
 }
-
-const round1 = (v: number) => Math.round(v * 10) / 10;
 
 function shortUrl(url: string): string {
   const nm = url.lastIndexOf('/node_modules/');

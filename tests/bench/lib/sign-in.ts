@@ -1,5 +1,7 @@
-import type { Page } from '@playwright/test';
+import type { Page } from 'playwright-core';
 import type { ConsoleCore } from '../../../electron/core';
+import { ACCOUNTS } from '../../support/accounts';
+import { SignInForm } from '../../e2e/pages/operators';
 
 const BENCH = { username: 'bench', name: 'Bench', password: 'bench-pass-1' };
 
@@ -14,8 +16,11 @@ export async function signInBench(core: ConsoleCore, page: Page): Promise<void> 
     // The page asked before the account existed and shows the first-start form: ask again.
     await page.reload();
   }
-  await page.getByTestId('signin-username').fill(BENCH.username);
-  await page.getByTestId('signin-password').fill(BENCH.password);
-  await page.getByTestId('signin-submit').click();
+  await new SignInForm(page).signIn(BENCH.username, BENCH.password);
   await page.getByTestId('alarm-queue').waitFor({ timeout: 30_000 });
+}
+
+/** The same on a console with the e2e accounts (provisionAccounts): the form, as the duty operator. */
+export async function signInOperator(page: Page): Promise<void> {
+  await new SignInForm(page).signIn(ACCOUNTS.operator.username, ACCOUNTS.operator.password);
 }

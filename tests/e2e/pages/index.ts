@@ -1,0 +1,61 @@
+/**
+ * Page objects: what a spec can see and do in the console, by area. They find elements and act on them (click,
+ * press keys, fill forms, open dialogs) and never assert: what must hold is the spec's to say.
+ */
+import type { Page } from '@playwright/test';
+import { AlarmQueue, ManualAlarmDialog, ResolveDialog } from './alarm-queue';
+import { AlarmMonitor, CameraWall } from './camera-wall';
+import { DutyLog, Handover } from './duty';
+import { DrillsDialog, IncidentPanel } from './incident-panel';
+import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
+import { Shell } from './shell';
+import { GuardList, ReplayBar, SiteMap } from './site-map';
+
+export * from './alarm-queue';
+export * from './camera-wall';
+export * from './duty';
+export * from './incident-panel';
+export * from './operators';
+export * from './shell';
+export * from './site-map';
+
+/** The whole console window as one page object (the `ui` fixture). */
+export class ConsoleUi {
+  readonly shell: Shell;
+  readonly signInForm: SignInForm;
+  readonly operators: OperatorsDialog;
+  readonly onDuty: OnDuty;
+  readonly lockScreen: LockScreen;
+  readonly wall: CameraWall;
+  readonly monitor: AlarmMonitor;
+  readonly queue: AlarmQueue;
+  readonly manualAlarm: ManualAlarmDialog;
+  readonly resolveDialog: ResolveDialog;
+  readonly incident: IncidentPanel;
+  readonly drills: DrillsDialog;
+  readonly map: SiteMap;
+  readonly guards: GuardList;
+  readonly replay: ReplayBar;
+  readonly dutyLog: DutyLog;
+  readonly handover: Handover;
+
+  constructor(readonly page: Page) {
+    this.shell = new Shell(page);
+    this.signInForm = new SignInForm(page);
+    this.operators = new OperatorsDialog(page);
+    this.onDuty = new OnDuty(page);
+    this.lockScreen = new LockScreen(page);
+    this.wall = new CameraWall(page);
+    this.monitor = new AlarmMonitor(page);
+    this.queue = new AlarmQueue(page);
+    this.manualAlarm = new ManualAlarmDialog(page);
+    this.resolveDialog = new ResolveDialog(page);
+    this.incident = new IncidentPanel(page);
+    this.drills = new DrillsDialog(page);
+    this.map = new SiteMap(page);
+    this.guards = new GuardList(page);
+    this.replay = new ReplayBar(page);
+    this.dutyLog = new DutyLog(page);
+    this.handover = new Handover(page);
+  }
+}

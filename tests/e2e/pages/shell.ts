@@ -1,0 +1,52 @@
+import type { Locator } from '@playwright/test';
+import { PageObject } from './page-object';
+
+/** The four areas of the console window, by their test ids. */
+export type Area = 'camera-wall' | 'site-map' | 'alarm-queue' | 'incident-panel';
+
+/** The window around the areas: the top bar (hub status, language, the operator's menu) and the notices. */
+export class Shell extends PageObject {
+  readonly hubStatus = this.testId('hub-status');
+  /** The banner that says the page has lost the console service behind it. */
+  readonly coreLink = this.testId('core-link');
+  readonly languageSwitch = this.testId('language-switch');
+  readonly operatorName = this.testId('operator-name');
+  readonly notice = this.testId('notice');
+  readonly html = this.page.locator('html');
+
+  area(name: Area): Locator {
+    return this.testId(name);
+  }
+
+  /** An area's own heading (its title in the current language). */
+  heading(name: Area): Locator {
+    return this.area(name).getByRole('heading');
+  }
+
+  async switchLanguage(): Promise<void> {
+    await this.languageSwitch.click();
+  }
+
+  /** An entry of the operator's menu in the top bar. */
+  async openMenu(item: 'operators' | 'logout' | 'lock' | 'join' | 'switch'): Promise<void> {
+    await this.testId('operator').click();
+    await this.testId(`menu-${item}`).click();
+  }
+
+  /**
+   * Clicks an empty spot of the window: takes the focus out of any field, so the console's one-key shortcuts
+   * reach it (they are ignored while the operator types).
+   */
+  async focusConsole(): Promise<void> {
+    await this.page.locator('body').click({ position: { x: 5, y: 300 } });
+  }
+
+  /** One key or chord as the operator presses it (e.g. 'Alt+l', 'Escape'). */
+  async press(key: string): Promise<void> {
+    await this.page.keyboard.press(key);
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+  }
+}

@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { SiteHub } from '../../electron/core/demo/site-hub';
+import { systemClock } from '../../electron/core/util/clock';
+import { silentLogger } from '../../electron/core/util/log';
+
+type ConsoleConfig = Parameters<typeof createConsoleCore>[0];
+
+/** A site hub on loopback (its log in `<dir>/hub.sqlite`), started; `port` to come back where a stopped one was. */
+export async function startSiteHub(dir: string, token: string, port?: number): Promise<SiteHub> {
+  const hub = new SiteHub({
+    dbFile: join(dir, 'hub.sqlite'),
+    token,
+    clock: systemClock,
+    log: silentLogger,
+    ...(port === undefined ? {} : { port }),
+  });
+  await hub.start();
+  return hub;
+}
+
+/**
+ * A console core linked to the hub at `url` as `consoleId`, its database `<dir>/<consoleId>.sqlite` and quiet;
+ * `config` adds to or overrides that (a clock, an in-memory database, another token).
+ */
+export function startLinkedConsole(
+  dir: string,
+  hub: { url: string; token: string },
+  consoleId: string,
+  config: Partial<ConsoleConfig> = {},
+): Promise<ConsoleCore> {
+  return createConsoleCore({
+    dataDir: dir,
+    dbFile: join(dir, `${consoleId}.sqlite`),
+    hub,
+    consoleId,
+    log: silentLogger,
+    ...config,
+  });
+}
