@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createConsoleModel } from './api/console';
 import { App } from './app/App';
-import { initialLocale } from './app/i18n';
+import { initialLocale } from './ui/i18n';
 
 document.documentElement.lang = initialLocale();
 const model = createConsoleModel();

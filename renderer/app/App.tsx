@@ -11,8 +11,8 @@ import { AlarmBanners } from '../features/alarms/Banners';
 import { useAlarmSound } from '../features/alarms/useAlarmSound';
 import { LockScreen, useIdleLock } from '../features/operators/LockScreen';
 import { SignIn } from '../features/operators/SignIn';
-import { i18next, setLocale } from './i18n';
-import { theme } from './theme';
+import { i18next, setLocale } from '../ui/i18n';
+import { theme } from '../ui/theme';
 import { TopBar } from './TopBar';
 
 function Notices({ model }: { model: ConsoleModel }) {

@@ -4,8 +4,8 @@ import { useConsole } from '../api/console';
 import { useStore } from '../api/store';
 import { bandAt, bandSpan, DEFAULT_BANDS } from '../../shared/domain/shift';
 import { minuteOfDay } from '../../shared/domain/patrol';
-import { formatClock, useLocale, useNow, useText } from './hooks';
-import { setLocale } from './i18n';
+import { formatClock, useLocale, useNow, useText } from '../ui/hooks';
+import { setLocale } from '../ui/i18n';
 import { DutyMenu } from '../features/duty/DutyMenu';
 
 const HUB_COLOURS = { connected: 'success', connecting: 'warning', offline: 'error' } as const;

@@ -3,8 +3,8 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
 import { ageRatio, targetFor } from '../../../shared/domain/alarm-lifecycle';
-import { PRIORITY_COLOURS } from '../../app/theme';
-import { formatClock } from '../../app/hooks';
+import { PRIORITY_COLOURS } from '../../ui/theme';
+import { formatClock } from '../../ui/hooks';
 
 export const ROW_HEIGHT = 62;
 

@@ -6,7 +6,7 @@ import { guardStatus } from '../../../shared/domain/guards';
 import { distanceM } from '../../../shared/domain/geo';
 import { useConsole } from '../../api/console';
 import { createStore, useStore } from '../../api/store';
-import { useNow, useText } from '../../app/hooks';
+import { useNow, useText } from '../../ui/hooks';
 import { GUARD_COLOURS } from '../guards/icons';
 import { useAlarmActions } from './useAlarmActions';
 

@@ -18,7 +18,7 @@ import type { AlarmFilter, AlarmView } from '../../../shared/contract';
 import type { AlarmType } from '../../../shared/domain/alarm';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useText } from '../../app/hooks';
+import { formatClock, useText } from '../../ui/hooks';
 import { TypeFilter, ZoneFilter } from './filters';
 import { useAlarmActions } from './useAlarmActions';
 

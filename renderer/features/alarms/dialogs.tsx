@@ -18,7 +18,7 @@ import type { AlarmView } from '../../../shared/contract';
 import { ALARM_TYPES, type AlarmType } from '../../../shared/domain/alarm';
 import { DISPOSITIONS, type Disposition } from '../../../shared/domain/alarm-lifecycle';
 import type { SiteView } from '../../../shared/contract';
-import { useText } from '../../app/hooks';
+import { useText } from '../../ui/hooks';
 
 /** Enter submits, Shift+Enter starts a new line: the dialogs are used without the mouse. */
 function submitOnEnter(e: React.KeyboardEvent) {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ALARM_TYPES, type AlarmType } from '../../../shared/domain/alarm';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { useText } from '../../app/hooks';
+import { useText } from '../../ui/hooks';
 
 /** "All types" or one alarm type; used by the queue and the history. */
 export function TypeFilter(props: { value: AlarmType | ''; onChange(v: AlarmType | ''): void }) {

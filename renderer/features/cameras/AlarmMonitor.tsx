@@ -5,8 +5,8 @@ import type { AlarmView } from '../../../shared/contract';
 import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { PRIORITY_COLOURS } from '../../app/theme';
-import { useText } from '../../app/hooks';
+import { PRIORITY_COLOURS } from '../../ui/theme';
+import { useText } from '../../ui/hooks';
 import { CameraTile } from './CameraTile';
 
 /**

@@ -19,7 +19,7 @@ import type { CameraAdminView } from '../../../shared/contract';
 import { pickText } from '../../../shared/domain/text';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { useText } from '../../app/hooks';
+import { useText } from '../../ui/hooks';
 
 interface Draft {
   id: string;

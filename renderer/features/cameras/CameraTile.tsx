@@ -5,7 +5,7 @@ import type { CameraView, StreamState } from '../../../shared/contract';
 import type { StreamProfile } from '../../../shared/domain/site';
 import { streamKey, useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useAge, useNow, useText } from '../../app/hooks';
+import { formatClock, useAge, useNow, useText } from '../../ui/hooks';
 import { useStreamPlayer } from './useStreamPlayer';
 
 /** A picture older than this is not shown, whatever the gateway says: never a frozen frame. */

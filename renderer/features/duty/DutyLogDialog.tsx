@@ -23,7 +23,7 @@ import type { DutyEntry, DutyFilter } from '../../../shared/contract';
 import { MANUAL_KINDS, type ManualKind } from '../../../shared/domain/handover';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useText } from '../../app/hooks';
+import { formatClock, useText } from '../../ui/hooks';
 import { errorText } from '../operators/SignIn';
 
 const FILTER_KINDS = [

@@ -2,7 +2,7 @@ import { Box, Typography } from '@mui/material';
 import { useTranslation } from 'react-i18next';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useNow, useText } from '../../app/hooks';
+import { formatClock, useNow, useText } from '../../ui/hooks';
 import { CHECKPOINT_COLOURS } from './icons';
 
 /**

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { TrackPoint } from '../../../shared/contract';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useText } from '../../app/hooks';
+import { formatClock, useText } from '../../ui/hooks';
 import { replayIcon } from './icons';
 import { positionAtTime as positionAt } from '../../../shared/domain/geo';
 

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { SiteView } from '../../../shared/contract';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { AreaPanel } from '../../app/AreaPanel';
+import { AreaPanel } from '../../ui/AreaPanel';
 import { AlarmsLayer, CamerasLayer, GuardsLayer, PatrolsLayer, ZonesLayer } from './layers';
 import { ReplayBar, ReplayLayer, type Track } from './Replay';
 import { LAYER_KEYS, useMapLayers } from './useMapLayers';

@@ -8,8 +8,8 @@ import { guardStatus, type GuardStatus } from '../../../shared/domain/guards';
 import type { ZoneDef } from '../../../shared/domain/site';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useAge, useNow, useText } from '../../app/hooks';
-import { PRIORITY_COLOURS } from '../../app/theme';
+import { formatClock, useAge, useNow, useText } from '../../ui/hooks';
+import { PRIORITY_COLOURS } from '../../ui/theme';
 import { showOnWall } from '../cameras/wallFocus';
 import { alarmIcon, cameraIcon, CHECKPOINT_COLOURS, guardIcon } from './icons';
 

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { PRIORITY_COLOURS } from '../../app/theme';
-import { formatClock, useText } from '../../app/hooks';
+import { PRIORITY_COLOURS } from '../../ui/theme';
+import { formatClock, useText } from '../../ui/hooks';
 import { CredentialFields, errorText } from './SignIn';
 
 const ACTIVITY = ['keydown', 'pointerdown', 'pointermove', 'wheel'] as const;

@@ -21,7 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { ROLES, type OperatorAccount, type Role } from '../../../shared/contract';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock } from '../../app/hooks';
+import { formatClock } from '../../ui/hooks';
 import { errorText } from './SignIn';
 
 const EMPTY = {

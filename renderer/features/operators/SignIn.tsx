@@ -3,8 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { setLocale } from '../../app/i18n';
-import { useLocale } from '../../app/hooks';
+import { setLocale } from '../../ui/i18n';
+import { useLocale } from '../../ui/hooks';
 
 /** Turns a refused call into the sentence the core wrote (it names what to do). */
 export function errorText(err: unknown): string {

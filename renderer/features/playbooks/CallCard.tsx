@@ -16,7 +16,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CALL_OUTCOMES, type ContactView, type PhoneSettings } from '../../../shared/contract';
 import { softphoneUri } from '../../../shared/domain/playbook';
-import { useNow, useText } from '../../app/hooks';
+import { useNow, useText } from '../../ui/hooks';
 import { mmss } from './shared';
 
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];

@@ -19,7 +19,7 @@ import type { ContactView, PhoneSettings } from '../../../shared/contract';
 import { CONTACT_KINDS } from '../../../shared/domain/site';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { useText } from '../../app/hooks';
+import { useText } from '../../ui/hooks';
 import { useAlarmActions } from '../alarms/useAlarmActions';
 import { useDirectory } from './shared';
 

@@ -19,7 +19,7 @@ import { useTranslation } from 'react-i18next';
 import type { CorrectiveAction, DrillView, PlaybookSummary } from '../../../shared/contract';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useLocale, useText } from '../../app/hooks';
+import { formatClock, useLocale, useText } from '../../ui/hooks';
 import { useAlarmActions } from '../alarms/useAlarmActions';
 import { downloadPdf, notify } from './shared';
 

@@ -1,7 +1,7 @@
 import { Alert, Box, Button } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNow } from '../../app/hooks';
+import { useNow } from '../../ui/hooks';
 import { ContactsDialog } from './ContactsDialog';
 import { DrillsDialog, fmtDate, useDrills } from './DrillsDialog';
 import { PlaybookEditor } from './PlaybookEditor';

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AlarmView, PlaybookSummary, RunView } from '../../../shared/contract';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { useLocale, useText } from '../../app/hooks';
+import { useLocale, useText } from '../../ui/hooks';
 import { useAlarmActions } from '../alarms/useAlarmActions';
 import { RunChecklist } from './RunChecklist';
 import { downloadPdf, notify } from './shared';

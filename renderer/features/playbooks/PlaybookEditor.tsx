@@ -16,7 +16,7 @@ import type { PlaybookSummary } from '../../../shared/contract';
 import { validatePlaybook } from '../../../shared/domain/playbook';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useText } from '../../app/hooks';
+import { formatClock, useText } from '../../ui/hooks';
 import { useAlarmActions } from '../alarms/useAlarmActions';
 
 /**

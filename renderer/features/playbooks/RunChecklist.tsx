@@ -16,7 +16,7 @@ import type { AlarmView, MethodOutput, RunView } from '../../../shared/contract'
 import { fillScript, runState, type PlaybookStep, type StepState } from '../../../shared/domain/playbook';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useNow, useText } from '../../app/hooks';
+import { formatClock, useNow, useText } from '../../ui/hooks';
 import { useAlarmActions } from '../alarms/useAlarmActions';
 import { CallCard, type CallOutcome } from './CallCard';
 import { mmss, notify, useDirectory } from './shared';

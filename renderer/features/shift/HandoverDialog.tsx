@@ -21,7 +21,7 @@ import type { HandoverReport, ShiftView } from '../../../shared/contract';
 import type { CarryItem } from '../../../shared/domain/handover';
 import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useLocale } from '../../app/hooks';
+import { formatClock, useLocale } from '../../ui/hooks';
 import { CredentialFields, errorText } from '../operators/SignIn';
 
 function when(at: number): string {
