@@ -630,4 +630,23 @@ export const en: Messages = {
     sealHash: 'Seal hash',
     notSealed: 'Not sealed',
   },
+  form: {
+    submit: 'Submit',
+    cancel: 'Cancel',
+    close: 'Close',
+  },
+  call: {
+    failed: '{{what}}: {{detail}}',
+    unexpected: 'The action failed',
+    code: {
+      unknown_method: 'The console does not know this action',
+      invalid_input: 'Check the input',
+      unauthenticated: 'Not authenticated',
+      forbidden: 'Not allowed',
+      not_found: 'Not found',
+      conflict: 'Conflicts with the current state',
+      unavailable: 'The console service is unavailable',
+      internal: 'Internal error in the console service',
+    },
+  },
 };

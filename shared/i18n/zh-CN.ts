@@ -617,6 +617,25 @@ export const zhCN = {
     sealHash: '封存校验值',
     notSealed: '未封存',
   },
+  form: {
+    submit: '提交',
+    cancel: '取消',
+    close: '关闭',
+  },
+  call: {
+    failed: '{{what}}:{{detail}}',
+    unexpected: '操作失败',
+    code: {
+      unknown_method: '控制台不支持此操作',
+      invalid_input: '输入有误',
+      unauthenticated: '身份验证未通过',
+      forbidden: '权限不足',
+      not_found: '未找到',
+      conflict: '与当前状态冲突',
+      unavailable: '本机服务暂不可用',
+      internal: '本机服务内部错误',
+    },
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
