@@ -13,6 +13,7 @@ import {
 } from '@mui/material';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TextInput } from './fields';
 
 /** A refusal or a problem, where the operator is looking; nothing when there is none. */
 export function ErrorAlert({ error, testId }: { error: string | null | undefined; testId?: string }) {
@@ -149,5 +150,44 @@ export function InlineForm(props: {
     >
       {props.children}
     </Box>
+  );
+}
+
+/** A one-field dialog: a note, or a reason (reopen, mute, an SOS cleared). It closes as it submits. */
+export function TextDialog(props: {
+  open: boolean;
+  title: string;
+  label: string;
+  testId: string;
+  min: number;
+  onClose(): void;
+  onSubmit(text: string): void;
+}) {
+  const [text, setText] = useState('');
+  const close = () => {
+    setText('');
+    props.onClose();
+  };
+  return (
+    <FormDialog
+      open={props.open}
+      title={props.title}
+      testId={props.testId}
+      onClose={close}
+      canSubmit={text.trim().length >= props.min}
+      onSubmit={() => {
+        props.onSubmit(text.trim());
+        close();
+      }}
+    >
+      <TextInput
+        autoFocus
+        label={props.label}
+        value={text}
+        onChange={setText}
+        testId={`${props.testId}-text`}
+        maxLength={2000}
+      />
+    </FormDialog>
   );
 }

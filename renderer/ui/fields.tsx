@@ -85,7 +85,7 @@ export interface Option<V> {
 export function SelectInput<V extends string | number>(
   props: FieldProps & {
     value: V;
-    onChange(value: V): void;
+    onChange(value: NoInfer<V>): void;
     options: readonly Option<V>[];
     empty?: string;
     displayTestId?: string;

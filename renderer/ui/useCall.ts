@@ -17,6 +17,8 @@ export function callErrorText(t: TFunction, err: unknown): string {
 export interface Call {
   /** Runs a client call; on a refusal it reports the error and resolves to undefined, never throws. */
   run<T>(call: () => Promise<T>): Promise<T | undefined>;
+  /** The same for a call whose answer is not needed: whether it went through. */
+  succeeds(call: () => Promise<unknown>): Promise<boolean>;
   /** A call is running. */
   busy: boolean;
   /** The last refusal, ready to show (empty when the last call went through). */
@@ -58,6 +60,17 @@ export function useCall(report: 'inline' | 'notice' = 'inline'): Call {
     },
     [t, notify, report],
   );
+  const succeeds = useCallback(
+    async (call: () => Promise<unknown>) =>
+      (await run(async () => {
+        await call();
+        return true;
+      })) === true,
+    [run],
+  );
   const clear = useCallback(() => setError(''), []);
-  return useMemo(() => ({ run, busy, error, fail: setError, clear }), [run, busy, error, clear]);
+  return useMemo(
+    () => ({ run, succeeds, busy, error, fail: setError, clear }),
+    [run, succeeds, busy, error, clear],
+  );
 }
