@@ -9,7 +9,7 @@ import { PRIORITY_COLOURS } from '../../ui/theme';
 import { useCall } from '../../ui/useCall';
 import { CameraTile } from '../cameras';
 import { useSystem } from '../system';
-import { ResolveDialog } from './dialogs';
+import { ResolveAndNoteDialogs } from './dialogs';
 import { DispatchSection } from './DispatchSection';
 import { useAlarm, useAlarms } from './store';
 
@@ -192,19 +192,10 @@ export function AlarmDetail({ id }: { id: string }) {
           </Typography>
         ))
       )}
-      <ResolveDialog
-        alarm={dialog === 'resolve' ? alarm : undefined}
+      <ResolveAndNoteDialogs
+        alarm={alarm}
+        open={dialog === 'reopen' ? null : dialog}
         onClose={() => setDialog(null)}
-        onResolve={(disposition, note) => void run(() => alarms.resolve(id, disposition, note))}
-      />
-      <TextDialog
-        open={dialog === 'note'}
-        title={t('alarms.addNote')}
-        label={t('alarms.noteOnly')}
-        testId="note-dialog"
-        min={1}
-        onClose={() => setDialog(null)}
-        onSubmit={(note) => void run(() => alarms.note(id, note))}
       />
       <TextDialog
         open={dialog === 'reopen'}

@@ -12,7 +12,7 @@ import { formatClock, useNow, useText } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { useSystem, ZoneSelect } from '../system';
 import { AlarmRow, ROW_HEIGHT } from './AlarmRow';
-import { DisasterDialog, ManualAlarmDialog, ResolveDialog } from './dialogs';
+import { DisasterDialog, ManualAlarmDialog, ResolveAndNoteDialogs } from './dialogs';
 import { HistoryDialog } from './HistoryDialog';
 import { TypeFilter } from './filters';
 import { useAlarms } from './store';
@@ -307,21 +307,10 @@ export function AlarmQueue() {
           </Box>
         )}
       </Box>
-      <ResolveDialog
-        alarm={dialog === 'resolve' ? current : undefined}
+      <ResolveAndNoteDialogs
+        alarm={current}
+        open={dialog === 'resolve' || dialog === 'note' ? dialog : null}
         onClose={() => setDialog(null)}
-        onResolve={(disposition, note) =>
-          current && void run(() => store.resolve(current.id, disposition, note))
-        }
-      />
-      <TextDialog
-        open={dialog === 'note'}
-        title={t('alarms.addNote')}
-        label={t('alarms.noteOnly')}
-        testId="note-dialog"
-        min={1}
-        onClose={() => setDialog(null)}
-        onSubmit={(note) => current && void run(() => store.note(current.id, note))}
       />
       <TextDialog
         open={dialog === 'mute'}

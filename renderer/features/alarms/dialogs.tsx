@@ -5,9 +5,11 @@ import type { AlarmView, MethodInput } from '../../../shared/contract';
 import { ALARM_TYPES, type AlarmType } from '../../../shared/domain/alarm';
 import { DISPOSITIONS, type Disposition } from '../../../shared/domain/alarm-lifecycle';
 import { useStore } from '../../api/store';
-import { FormDialog } from '../../ui/dialogs';
+import { FormDialog, TextDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
+import { useCall } from '../../ui/useCall';
 import { useSystem, ZoneSelect } from '../system';
+import { useAlarms } from './store';
 
 /** Resolve: a disposition (keys 1–4 pick one) and a note, both required. */
 export function ResolveDialog(props: {
@@ -70,6 +72,36 @@ export function ResolveDialog(props: {
         maxLength={2000}
       />
     </FormDialog>
+  );
+}
+
+/** Resolve (R) and add a note (N) to one alarm: the queue's cursor or the opened alarm. */
+export function ResolveAndNoteDialogs(props: {
+  alarm: AlarmView | undefined;
+  open: 'resolve' | 'note' | null;
+  onClose(): void;
+}) {
+  const { t } = useTranslation();
+  const alarms = useAlarms();
+  const { run } = useCall('notice');
+  const id = props.alarm?.id;
+  return (
+    <>
+      <ResolveDialog
+        alarm={props.open === 'resolve' ? props.alarm : undefined}
+        onClose={props.onClose}
+        onResolve={(disposition, note) => id && void run(() => alarms.resolve(id, disposition, note))}
+      />
+      <TextDialog
+        open={props.open === 'note'}
+        title={t('alarms.addNote')}
+        label={t('alarms.noteOnly')}
+        testId="note-dialog"
+        min={1}
+        onClose={props.onClose}
+        onSubmit={(note) => id && void run(() => alarms.note(id, note))}
+      />
+    </>
   );
 }
 

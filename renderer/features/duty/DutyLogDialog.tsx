@@ -1,7 +1,7 @@
 import { Alert, Box, Button, Chip, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DutyFilter } from '../../../shared/contract';
+import type { DutyEntry, DutyFilter, MethodInput } from '../../../shared/contract';
 import { MANUAL_KINDS, type ManualKind } from '../../../shared/domain/handover';
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
@@ -32,6 +32,12 @@ const FILTER_KINDS = [
   'mute',
   'disaster_mode',
 ];
+/** The entry a correction or a closed follow-up refers to. */
+type RefTo = {
+  id: DutyEntry['id'];
+  kind: Extract<MethodInput<'duty.add'>['kind'], 'correction' | 'follow_up_done'>;
+};
+
 /** Kinds offered for a new entry; correction and follow-up closing start from a row. */
 const NEW_KINDS = MANUAL_KINDS.filter((k) => k !== 'correction' && k !== 'follow_up_done');
 
@@ -56,7 +62,7 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
   const [alarmId, setAlarmId] = useState('');
   const [cameraId, setCameraId] = useState('');
   const [followUp, setFollowUp] = useState(false);
-  const [refTo, setRefTo] = useState<{ id: number; kind: 'correction' | 'follow_up_done' } | null>(null);
+  const [refTo, setRefTo] = useState<RefTo | null>(null);
 
   const filter = useMemo<DutyFilter>(
     () => ({

@@ -3,7 +3,7 @@ import type L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Marker, Polyline } from 'react-leaflet';
 import { useTranslation } from 'react-i18next';
-import type { TrackPoint } from '../../../shared/contract';
+import type { MethodOutput } from '../../../shared/contract';
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
 import { SelectInput, TextInput } from '../../ui/fields';
@@ -19,11 +19,8 @@ const TICK_MS = 200;
 /** How much track to load from the chosen start (the contract allows up to 7 days). */
 const SPANS_MIN = [15, 60, 240, 720, 1440];
 
-export interface Track {
-  guardId: string;
-  points: TrackPoint[];
-  thinned: boolean;
-}
+/** A guard's stored track as `guards.track` gives it. */
+export type Track = Pick<MethodOutput<'guards.track'>, 'points' | 'thinned'> & { guardId: string };
 
 /** `datetime-local` wants local time without a zone. */
 function toLocalInput(at: number): string {

@@ -1,5 +1,5 @@
 import { Alert, Box, Button, Chip, Divider, Typography } from '@mui/material';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CorrectiveAction, DrillView, PlaybookSummary } from '../../../shared/contract';
 import { useClient } from '../../api/client';
@@ -13,7 +13,7 @@ import { useCall } from '../../ui/useCall';
 import { useAlarms } from '../alarms';
 import { useOperators } from '../operators';
 import { ZoneSelect } from '../system';
-import { usePlaybooks } from './store';
+import { usePlaybookList, usePlaybooks } from './store';
 
 export const fmtDate = (at: number) => `${dayStamp(at)} ${formatClock(at, false)}`;
 
@@ -329,10 +329,7 @@ export function DrillsDialog({ open, onClose }: { open: boolean; onClose(): void
   const store = usePlaybooks();
   const operator = useStore(useOperators().operator);
   const drills = useStore(store.drills);
-  const playbooks = useStore(store.playbooks);
-  useEffect(() => {
-    if (open) void store.refreshPlaybooks().catch(() => undefined);
-  }, [store, open]);
+  const playbooks = usePlaybookList(open);
   const supervisor = operator?.role === 'supervisor' || operator?.role === 'admin';
   return (
     <ToolDialog

@@ -10,7 +10,7 @@ import { useNotify } from '../../ui/notify';
 import { useCall } from '../../ui/useCall';
 import { useAlarm } from '../alarms';
 import { RunChecklist } from './RunChecklist';
-import { usePlaybooks } from './store';
+import { usePlaybookList, usePlaybooks } from './store';
 
 /**
  * The playbook part of the incident panel for an opened alarm: the playbook suggested for its type (or any
@@ -27,12 +27,12 @@ export function IncidentPlaybooks({ alarmId }: { alarmId: string }) {
   const alarm = useAlarm(alarmId);
   const suggestions = useStore(playbooks.suggested)[alarmId];
   const allRuns = useStore(playbooks.runs);
-  const all = useStore(playbooks.playbooks);
+  const all = usePlaybookList();
   const [picked, setChoice] = useState('');
 
   useEffect(() => {
+    // Without them the panel shows no suggestion; the alarm itself is not held up.
     void playbooks.loadForAlarm(alarmId).catch(() => undefined);
-    void playbooks.refreshPlaybooks().catch(() => undefined);
   }, [playbooks, alarmId]);
   // The suggested playbook is chosen until the operator picks another.
   const choice = picked || suggestions?.[0]?.id || '';

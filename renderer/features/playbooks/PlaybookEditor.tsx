@@ -11,7 +11,7 @@ import { SelectInput, TextInput } from '../../ui/fields';
 import { formatClock, useText } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { useOperators } from '../operators';
-import { usePlaybooks } from './store';
+import { usePlaybookList, usePlaybooks } from './store';
 
 /**
  * Playbook management: read any version; a supervisor edits the definition (JSON, checked as typed with the
@@ -22,7 +22,7 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
   const client = useClient();
   const store = usePlaybooks();
   const operator = useStore(useOperators().operator);
-  const list = useStore(store.playbooks);
+  const list = usePlaybookList(open);
   const text = useText();
   const { run } = useCall('notice');
   const [id, setId] = useState('fire');
@@ -31,9 +31,6 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
   const [saved, setSaved] = useState<number | null>(null);
   const supervisor = operator?.role === 'supervisor' || operator?.role === 'admin';
 
-  useEffect(() => {
-    if (open) void store.refreshPlaybooks().catch(() => undefined);
-  }, [store, open]);
   useEffect(() => {
     if (!open || !id) return;
     void client.invoke('playbooks.get', { id }).then((r) => {

@@ -10,7 +10,8 @@ import type {
   PlaybookSummary,
   RunView,
 } from '../../../shared/contract';
-import { createStore, featureContext, type Store } from '../../api/store';
+import { useEffect } from 'react';
+import { createStore, featureContext, useStore, type Store } from '../../api/store';
 
 /** The contact directory and the softphone settings. */
 export type Directory = MethodOutput<'contacts.list'>;
@@ -150,3 +151,13 @@ export function createPlaybooksStore(client: ConsoleClient): PlaybooksStore {
 }
 
 export const [PlaybooksContext, usePlaybooks] = featureContext<PlaybooksStore>('playbooks');
+
+/** The newest version of every playbook, read again whenever `when` turns true (a dialog opening). */
+export function usePlaybookList(when = true): PlaybookSummary[] {
+  const store = usePlaybooks();
+  useEffect(() => {
+    // Without the list the choices stay empty; nothing else depends on it.
+    if (when) void store.refreshPlaybooks().catch(() => undefined);
+  }, [store, when]);
+  return useStore(store.playbooks);
+}
