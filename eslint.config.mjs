@@ -67,4 +67,39 @@ export default tseslint.config(
       'playwright/no-skipped-test': 'error',
     },
   },
+  ...rendererFeatureBoundaries(),
 );
+
+/**
+ * The renderer's feature folders (renderer/features/<feature>/). Each one's index.ts is its public face: other
+ * features and the app import a feature through it, never its files, so a feature can change inside freely.
+ * These objects repeat the renderer's own import rules: a rule's options replace, they do not add up.
+ */
+function rendererFeatureBoundaries() {
+  const features = [
+    'system',
+    'operators',
+    'alarms',
+    'cameras',
+    'guards',
+    'playbooks',
+    'duty',
+    'shift',
+    'prefs',
+  ];
+  const throughIndex = (feature) => ({
+    group: [`../${feature}/*`, `**/features/${feature}/*`],
+    message: `Import the ${feature} feature through its index.ts, not its files.`,
+  });
+  const refuse = (others) => [
+    'error',
+    { paths: [noElectron], patterns: [nodeBuiltins, ...others.map(throughIndex)] },
+  ];
+  return [
+    ...features.map((feature) => ({
+      files: [`renderer/features/${feature}/**`],
+      rules: { 'no-restricted-imports': refuse(features.filter((f) => f !== feature)) },
+    })),
+    { files: ['renderer/app/**'], rules: { 'no-restricted-imports': refuse(features) } },
+  ];
+}

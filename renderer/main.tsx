@@ -1,13 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createConsoleModel } from './api/console';
 import { App } from './app/App';
-import { initialLocale } from './app/i18n';
+import { createConsole } from './app/console';
+import { initialLocale } from './ui/i18n';
 
 document.documentElement.lang = initialLocale();
-const model = createConsoleModel();
+const stores = createConsole();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App model={model} popout={window.location.hash === '#wall'} />
+    <App console={stores} popout={window.location.hash === '#wall'} />
   </StrictMode>,
 );

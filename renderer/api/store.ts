@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { createContext, useContext, useSyncExternalStore, type Context } from 'react';
 
 /** A small live store per topic; components read it with useStore and re-render only on change. */
 export interface Store<T> {
@@ -27,4 +27,18 @@ export function createStore<T>(initial: T): Store<T> {
 
 export function useStore<T>(store: Store<T>): T {
   return useSyncExternalStore(store.subscribe, store.get, store.get);
+}
+
+/**
+ * A feature's store handed down by the app: the context the app provides and the hook the feature's
+ * components (and other features, through its index.ts) read it with.
+ */
+export function featureContext<T>(feature: string): [Context<T | null>, () => T] {
+  const context = createContext<T | null>(null);
+  const use = () => {
+    const value = useContext(context);
+    if (!value) throw new Error(`the ${feature} store is read outside the console's providers`);
+    return value;
+  };
+  return [context, use];
 }

@@ -2,17 +2,15 @@ import { Box, Button, Chip, Divider, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { guardStatus } from '../../shared/domain/guards';
-import { useConsole } from '../api/console';
 import { useStore } from '../api/store';
-import { AreaPanel } from './AreaPanel';
-import { formatClock, useAge, useNow, useText } from './hooks';
-import { AlarmDetail } from '../features/alarms/AlarmDetail';
-import { TextDialog } from '../features/alarms/dialogs';
-import { useAlarmActions } from '../features/alarms/useAlarmActions';
-import { GUARD_COLOURS } from '../features/guards/icons';
-import { PatrolSummary } from '../features/guards/PatrolSummary';
-import { DutyTools } from '../features/playbooks/DutyTools';
-import { IncidentPlaybooks } from '../features/playbooks/IncidentPlaybooks';
+import { AlarmDetail, useAlarms } from '../features/alarms';
+import { GUARD_COLOURS, PatrolSummary, useGuards } from '../features/guards';
+import { DutyTools, IncidentPlaybooks } from '../features/playbooks';
+import { useSystem } from '../features/system';
+import { AreaPanel } from '../ui/AreaPanel';
+import { TextDialog } from '../ui/dialogs';
+import { formatClock, useAge, useNow, useText } from '../ui/hooks';
+import { useCall } from '../ui/useCall';
 
 const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
 
@@ -22,20 +20,21 @@ const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
  */
 export function IncidentPanel() {
   const { t } = useTranslation();
-  const model = useConsole();
-  const site = useStore(model.site);
-  const guards = useStore(model.guards);
-  const thresholds = useStore(model.guardThresholds);
-  const act = useAlarmActions();
+  const system = useSystem();
+  const guardsStore = useGuards();
+  const site = useStore(system.site);
+  const guards = useStore(guardsStore.guards);
+  const thresholds = useStore(guardsStore.thresholds);
+  const { run } = useCall('notice');
   const [clearing, setClearing] = useState<string | null>(null);
-  const events = useStore(model.events);
+  const events = useStore(system.events);
   const text = useText();
   const age = useAge();
   const now = useNow(1000);
   const devices = events.filter((e) => e.kind === 'device').slice(0, 8);
   const contacts = site?.contacts ?? [];
 
-  const selected = useStore(model.selectedAlarm);
+  const selected = useStore(useAlarms().selected);
   if (selected) {
     return (
       <AreaPanel testId="incident-panel" title={t('areas.incidentPanel')} gridArea="incident">
@@ -133,9 +132,7 @@ export function IncidentPanel() {
           testId="clear-sos-dialog"
           min={2}
           onClose={() => setClearing(null)}
-          onSubmit={(note) =>
-            clearing && void act(() => model.client.invoke('guards.clearSos', { guardId: clearing, note }))
-          }
+          onSubmit={(note) => clearing && void run(() => guardsStore.clearSos(clearing, note))}
         />
         <Divider />
         <Typography variant="subtitle2">{t('siteMap.patrol.title')}</Typography>

@@ -1,21 +1,16 @@
-import { Box, Button, Chip, Tooltip, Typography } from '@mui/material';
+import { Box, Button, Tooltip, Typography } from '@mui/material';
 import { useTranslation } from 'react-i18next';
-import { useConsole } from '../api/console';
-import { useStore } from '../api/store';
-import { bandAt, bandSpan, DEFAULT_BANDS } from '../../shared/domain/shift';
 import { minuteOfDay } from '../../shared/domain/patrol';
-import { formatClock, useLocale, useNow, useText } from './hooks';
-import { setLocale } from './i18n';
-import { DutyMenu } from '../features/duty/DutyMenu';
-
-const HUB_COLOURS = { connected: 'success', connecting: 'warning', offline: 'error' } as const;
+import { bandAt, bandSpan, DEFAULT_BANDS } from '../../shared/domain/shift';
+import { useStore } from '../api/store';
+import { DutyMenu } from '../features/duty';
+import { HubStatus, useSystem } from '../features/system';
+import { formatClock, useLocale, useNow, useText } from '../ui/hooks';
+import { setLocale } from '../ui/i18n';
 
 export function TopBar() {
   const { t } = useTranslation();
-  const model = useConsole();
-  const hub = useStore(model.hub);
-  const site = useStore(model.site);
-  const link = useStore(model.link);
+  const site = useStore(useSystem().site);
   const locale = useLocale();
   const text = useText();
   const now = useNow(1000);
@@ -25,12 +20,6 @@ export function TopBar() {
     : new Date(now).getHours() * 60 + new Date(now).getMinutes();
   const bands = site ? { dayStartMin: site.patrol.dayStart, dayEndMin: site.patrol.dayEnd } : DEFAULT_BANDS;
   const band = bandAt(minute, bands);
-
-  const hubLabel = !hub
-    ? t('hub.connecting')
-    : hub.state === 'offline'
-      ? t('hub.offlineSince', { time: formatClock(hub.since, false) })
-      : t(`hub.${hub.state}`);
 
   return (
     <Box
@@ -55,24 +44,7 @@ export function TopBar() {
         </Typography>
       </Box>
       <Box sx={{ flex: 1 }} />
-      {link === 'closed' && <Chip color="error" label={t('hub.coreLost')} data-testid="core-link" />}
-      <Tooltip
-        title={
-          hub
-            ? `${hub.hub} · ${t('hub.lastSeq', { seq: hub.lastSeq })}${hub.error ? ` · ${hub.error}` : ''}`
-            : ''
-        }
-      >
-        <Chip
-          data-testid="hub-status"
-          data-state={hub?.state ?? 'connecting'}
-          data-outbox={hub?.outbox ?? 0}
-          color={HUB_COLOURS[hub?.state ?? 'connecting']}
-          variant={hub?.state === 'connected' ? 'outlined' : 'filled'}
-          label={hub && hub.outbox > 0 ? `${hubLabel} · ${t('hub.outbox', { count: hub.outbox })}` : hubLabel}
-          sx={{ fontSize: '0.95rem', height: 34 }}
-        />
-      </Tooltip>
+      <HubStatus />
       <Box data-testid="shift" sx={{ textAlign: 'right' }}>
         <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
           {t('topbar.shift')}

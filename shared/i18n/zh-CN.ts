@@ -42,7 +42,6 @@ export const zhCN = {
     popOutTitle: '在新窗口(可拖到另一台显示器)中打开监控墙',
     snapshot: '抓图',
     snapshotSaved: '已抓图:{{file}}',
-    snapshotFailed: '抓图失败:{{error}}',
     tourStart: '轮巡(每 {{n}} 秒)',
     tourZone: '轮巡本区域摄像机',
     tourStop: '停止轮巡',
@@ -133,8 +132,6 @@ export const zhCN = {
     note: '处置说明(必填)',
     noteOnly: '备注内容',
     reason: '原因(必填)',
-    submit: '提交',
-    cancel: '取消',
     manualTitle: '录入人工报警(如住户来电)',
     manualText: '报警内容(谁、在哪、发生了什么)',
     muteTitle: '静音报警声音',
@@ -152,7 +149,6 @@ export const zhCN = {
     disasterOff: '关闭灾害模式',
     holdFrom: '暂缓 P{{p}} 及以下',
     helpTitle: '报警队列快捷键',
-    refused: '操作未执行:{{message}}',
   },
   alarmState: {
     new: '新报警',
@@ -327,7 +323,6 @@ export const zhCN = {
       '审计密钥已恢复，但无法确认第 {{from}} 条起的审计记录是在密钥丢失期间写入的；审计校验会报告这些记录。',
   },
   playbooks: {
-    close: '关闭',
     suggested: '建议预案',
     noSuggestion: '此类报警没有对应预案，可从列表中选择',
     choose: '选择预案',
@@ -550,8 +545,6 @@ export const zhCN = {
     newPassword: '新密码（留空则不变）',
     lockedUntil: '锁定至 {{time}}',
     save: '保存',
-    cancel: '取消',
-    close: '关闭',
     log: '值班记录',
     logTitle: '值班记录',
     addEntry: '新增记录',
@@ -654,6 +647,25 @@ export const zhCN = {
     handSign_outgoing: '交班人签名',
     handSign_incoming: '接班人签名',
     signDate: '日期',
+  },
+  form: {
+    submit: '提交',
+    cancel: '取消',
+    close: '关闭',
+  },
+  call: {
+    failed: '{{what}}:{{detail}}',
+    unexpected: '操作失败',
+    code: {
+      unknown_method: '控制台不支持此操作',
+      invalid_input: '输入有误',
+      unauthenticated: '身份验证未通过',
+      forbidden: '权限不足',
+      not_found: '未找到',
+      conflict: '与当前状态冲突',
+      unavailable: '本机服务暂不可用',
+      internal: '本机服务内部错误',
+    },
   },
 };
 

@@ -1,20 +1,21 @@
 import { Box, Button, Chip, Divider, IconButton, Typography } from '@mui/material';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AlarmEventView, AlarmView } from '../../../shared/contract';
-import { useConsole } from '../../api/console';
+import type { AlarmView } from '../../../shared/contract';
 import { useStore } from '../../api/store';
-import { formatClock, useText } from '../../app/hooks';
-import { PRIORITY_COLOURS } from '../../app/theme';
-import { CameraTile } from '../cameras/CameraTile';
-import { ResolveDialog, TextDialog } from './dialogs';
-import { DispatchSection, requestDispatchPicker } from './DispatchSection';
-import { useAlarmActions } from './useAlarmActions';
+import { TextDialog } from '../../ui/dialogs';
+import { formatClock, useText } from '../../ui/hooks';
+import { PRIORITY_COLOURS } from '../../ui/theme';
+import { useCall } from '../../ui/useCall';
+import { CameraTile } from '../cameras';
+import { useSystem } from '../system';
+import { ResolveAndNoteDialogs } from './dialogs';
+import { DispatchSection } from './DispatchSection';
+import { useAlarm, useAlarms } from './store';
 
 /** Where the alarm is, on a small copy of the site plan. */
 function MiniMap({ alarm }: { alarm: AlarmView }) {
-  const model = useConsole();
-  const site = useStore(model.site);
+  const site = useStore(useSystem().site);
   if (!site || !alarm.location) return null;
   const { southWest: sw, northEast: ne } = site.plan.bounds;
   const x = ((alarm.location.lon - sw.lon) / (ne.lon - sw.lon)) * 1200;
@@ -43,39 +44,22 @@ function MiniMap({ alarm }: { alarm: AlarmView }) {
 /** The opened alarm: what, where, when, its cameras live, its trail and its device's recent history. */
 export function AlarmDetail({ id }: { id: string }) {
   const { t } = useTranslation();
-  const model = useConsole();
-  const site = useStore(model.site);
-  const live = useStore(model.alarms)[id];
+  const alarms = useAlarms();
+  const site = useStore(useSystem().site);
+  const stored = useStore(alarms.detail);
+  const detail = stored?.id === id ? stored : null;
+  const alarm = useAlarm(id);
   const text = useText();
-  const act = useAlarmActions();
-  const [detail, setDetail] = useState<{
-    alarm: AlarmView;
-    events: AlarmEventView[];
-    deviceHistory: AlarmView[];
-  } | null>(null);
+  const { run } = useCall('notice');
   const [dialog, setDialog] = useState<'resolve' | 'note' | 'reopen' | null>(null);
 
-  // Reload the trail whenever the alarm changes (here or on another console).
-  const version = live ? `${live.state}:${live.count}:${live.escalatedAt ?? ''}` : 'closed';
-  useEffect(() => {
-    let cancelled = false;
-    void model.client.invoke('alarms.get', { id }).then((r) => {
-      if (!cancelled && r.ok) setDetail(r.value);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [model, id, version]);
-
-  const alarm = live ?? detail?.alarm;
   if (!alarm) return null;
   const zone = text(site?.zones.find((z) => z.id === alarm.zone)?.name) || alarm.zone || '—';
   const cameras = alarm.cameras
     .map((c) => site?.cameras.find((x) => x.id === c))
     .filter((c) => c !== undefined)
     .slice(0, 2);
-  const run = (method: 'alarms.acknowledge' | 'alarms.onScene') =>
-    void act(() => model.client.invoke(method, { id }));
+  const trail = detail ? [...detail.events, ...detail.added] : [];
 
   return (
     <Box
@@ -96,7 +80,7 @@ export function AlarmDetail({ id }: { id: string }) {
           color={alarm.state === 'new' ? 'error' : alarm.state === 'resolved' ? 'success' : 'warning'}
           label={t(`alarmState.${alarm.state}`)}
         />
-        <IconButton aria-label="close" onClick={() => model.selectedAlarm.set(null)} size="small">
+        <IconButton aria-label="close" onClick={() => alarms.select(null)} size="small">
           ✕
         </IconButton>
       </Box>
@@ -128,7 +112,7 @@ export function AlarmDetail({ id }: { id: string }) {
               variant="contained"
               color="error"
               disabled={alarm.state !== 'new'}
-              onClick={() => run('alarms.acknowledge')}
+              onClick={() => void run(() => alarms.acknowledge(id))}
               data-testid="detail-ack"
             >
               {t('alarms.acknowledge')}
@@ -137,7 +121,7 @@ export function AlarmDetail({ id }: { id: string }) {
               size="small"
               variant="outlined"
               disabled={alarm.state === 'on_scene'}
-              onClick={() => requestDispatchPicker(id)}
+              onClick={() => alarms.requestDispatchPicker(id)}
               data-testid="detail-dispatch"
             >
               {t('alarms.dispatch')}
@@ -146,7 +130,7 @@ export function AlarmDetail({ id }: { id: string }) {
               size="small"
               variant="outlined"
               disabled={alarm.state === 'on_scene'}
-              onClick={() => run('alarms.onScene')}
+              onClick={() => void run(() => alarms.onScene(id))}
             >
               {t('alarms.onScene')}
             </Button>
@@ -184,7 +168,7 @@ export function AlarmDetail({ id }: { id: string }) {
       <Divider />
       <Typography variant="subtitle2">{t('alarms.trail')}</Typography>
       <Box data-testid="alarm-trail" component="ol" sx={{ m: 0, pl: 2.5 }}>
-        {(detail?.events ?? []).map((e, i) => (
+        {trail.map((e, i) => (
           <li key={i}>
             <Typography variant="body2">
               {formatClock(e.at)} · {e.toState ? t(`alarmState.${e.toState}`) : e.kind}{' '}
@@ -208,21 +192,10 @@ export function AlarmDetail({ id }: { id: string }) {
           </Typography>
         ))
       )}
-      <ResolveDialog
-        alarm={dialog === 'resolve' ? alarm : undefined}
+      <ResolveAndNoteDialogs
+        alarm={alarm}
+        open={dialog === 'reopen' ? null : dialog}
         onClose={() => setDialog(null)}
-        onResolve={(disposition, note) =>
-          void act(() => model.client.invoke('alarms.resolve', { id, disposition, note }))
-        }
-      />
-      <TextDialog
-        open={dialog === 'note'}
-        title={t('alarms.addNote')}
-        label={t('alarms.noteOnly')}
-        testId="note-dialog"
-        min={1}
-        onClose={() => setDialog(null)}
-        onSubmit={(note) => void act(() => model.client.invoke('alarms.note', { id, text: note }))}
       />
       <TextDialog
         open={dialog === 'reopen'}
@@ -231,7 +204,7 @@ export function AlarmDetail({ id }: { id: string }) {
         testId="reopen-dialog"
         min={2}
         onClose={() => setDialog(null)}
-        onSubmit={(reason) => void act(() => model.client.invoke('alarms.reopen', { id, reason }))}
+        onSubmit={(reason) => void run(() => alarms.reopen(id, reason))}
       />
     </Box>
   );

@@ -1,30 +1,21 @@
-import {
-  Box,
-  Button,
-  Chip,
-  Dialog,
-  DialogContent,
-  DialogTitle,
-  MenuItem,
-  TextField,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Box, Button, Chip, Tooltip, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
 import type { AlarmType } from '../../../shared/domain/alarm';
 import { ALARM_STATES, compareAlarms, type AlarmState } from '../../../shared/domain/alarm-lifecycle';
-import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { AreaPanel } from '../../app/AreaPanel';
-import { formatClock, useNow, useText } from '../../app/hooks';
+import { AreaPanel } from '../../ui/AreaPanel';
+import { TextDialog, ToolDialog } from '../../ui/dialogs';
+import { SelectInput, TextInput } from '../../ui/fields';
+import { formatClock, useNow, useText } from '../../ui/hooks';
+import { useCall } from '../../ui/useCall';
+import { useSystem, ZoneSelect } from '../system';
 import { AlarmRow, ROW_HEIGHT } from './AlarmRow';
-import { DisasterDialog, ManualAlarmDialog, ResolveDialog, TextDialog } from './dialogs';
-import { requestDispatchPicker } from './DispatchSection';
+import { DisasterDialog, ManualAlarmDialog, ResolveAndNoteDialogs } from './dialogs';
 import { HistoryDialog } from './HistoryDialog';
-import { TypeFilter, ZoneFilter } from './filters';
-import { useAlarmActions } from './useAlarmActions';
+import { TypeFilter } from './filters';
+import { useAlarms } from './store';
 
 type DialogKind = 'resolve' | 'note' | 'manual' | 'mute' | 'history' | 'help' | 'disaster' | null;
 
@@ -40,6 +31,8 @@ const typing = (e: KeyboardEvent) => {
   );
 };
 
+const NO_TARGETS = { acknowledgeSec: {}, resolveSec: {} };
+
 /**
  * The alarm queue: every open alarm by priority then age, with live response clocks and aging colours,
  * filters and search; driven entirely from the keyboard (see the ? overlay). Only visible rows render, so
@@ -47,13 +40,13 @@ const typing = (e: KeyboardEvent) => {
  */
 export function AlarmQueue() {
   const { t } = useTranslation();
-  const model = useConsole();
-  const alarms = useStore(model.alarms);
-  const meta = useStore(model.alarmMeta);
-  const site = useStore(model.site);
+  const store = useAlarms();
+  const alarms = useStore(store.open);
+  const meta = useStore(store.meta);
+  const site = useStore(useSystem().site);
   const text = useText();
   const now = useNow(1000);
-  const act = useAlarmActions();
+  const { run } = useCall('notice');
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [search, setSearch] = useState('');
   const [state, setState] = useState<AlarmState | ''>('');
@@ -107,24 +100,23 @@ export function AlarmQueue() {
     },
     [visible],
   );
-  const open = useCallback((a: AlarmView | undefined) => a && model.selectedAlarm.set(a.id), [model]);
+  const open = useCallback((a: AlarmView | undefined) => a && store.select(a.id), [store]);
   const ack = useCallback(
-    (a: AlarmView | undefined) =>
-      a && void act(() => model.client.invoke('alarms.acknowledge', { id: a.id })),
-    [act, model],
+    (a: AlarmView | undefined) => a && void run(() => store.acknowledge(a.id)),
+    [run, store],
   );
   // Dispatching means sending someone: open the alarm with its guard picker, keyboard on the best guard.
   const dispatch = useCallback(
     (a: AlarmView | undefined) => {
       if (!a) return;
-      model.selectedAlarm.set(a.id);
-      requestDispatchPicker(a.id);
+      store.select(a.id);
+      store.requestDispatchPicker(a.id);
     },
-    [model],
+    [store],
   );
   const onScene = useCallback(
-    (a: AlarmView | undefined) => a && void act(() => model.client.invoke('alarms.onScene', { id: a.id })),
-    [act, model],
+    (a: AlarmView | undefined) => a && void run(() => store.onScene(a.id)),
+    [run, store],
   );
 
   useEffect(() => {
@@ -221,46 +213,35 @@ export function AlarmQueue() {
             borderColor: 'divider',
           }}
         >
-          <TextField
+          <TextInput
             size="small"
             placeholder={t('alarms.search')}
             value={search}
-            onChange={(e) => setSearch(e.target.value)}
+            onChange={setSearch}
             sx={{ flex: '1 1 100%' }}
-            slotProps={{ htmlInput: { 'data-testid': 'alarm-search' } }}
+            testId="alarm-search"
           />
-          <TextField
-            select
+          <SelectInput<AlarmState | ''>
             size="small"
             value={state}
-            onChange={(e) => setState(e.target.value as AlarmState | '')}
+            onChange={setState}
             sx={{ flex: 1 }}
-            slotProps={{ select: { displayEmpty: true } }}
-          >
-            <MenuItem value="">{t('alarms.allStates')}</MenuItem>
-            {ALARM_STATES.filter((s) => s !== 'resolved').map((s) => (
-              <MenuItem key={s} value={s}>
-                {t(`alarmState.${s}`)}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            select
+            empty={t('alarms.allStates')}
+            options={ALARM_STATES.filter((s) => s !== 'resolved').map((s) => ({
+              value: s,
+              label: t(`alarmState.${s}`),
+            }))}
+          />
+          <SelectInput<number | ''>
             size="small"
             value={priority}
-            onChange={(e) => setPriority(e.target.value === '' ? '' : Number(e.target.value))}
+            onChange={setPriority}
             sx={{ flex: 1 }}
-            slotProps={{ select: { displayEmpty: true } }}
-          >
-            <MenuItem value="">{t('alarms.allPriorities')}</MenuItem>
-            {[1, 2, 3, 4, 5].map((p) => (
-              <MenuItem key={p} value={p}>
-                P{p}
-              </MenuItem>
-            ))}
-          </TextField>
+            empty={t('alarms.allPriorities')}
+            options={[1, 2, 3, 4, 5].map((p) => ({ value: p, label: `P${p}` }))}
+          />
           <TypeFilter value={type} onChange={setType} />
-          <ZoneFilter value={zone} onChange={setZone} />
+          <ZoneSelect size="small" value={zone} onChange={setZone} />
         </Box>
         <Box
           ref={scroller}
@@ -285,7 +266,7 @@ export function AlarmQueue() {
                     now={now}
                     zoneName={zoneNames.get(a.zone ?? '') ?? ''}
                     selected={a.id === current?.id}
-                    targets={meta?.targets ?? { acknowledgeSec: {}, resolveSec: {} }}
+                    targets={meta?.targets ?? NO_TARGETS}
                     onSelect={() => setCursor(a.id)}
                     onOpen={() => open(a)}
                   />
@@ -326,24 +307,10 @@ export function AlarmQueue() {
           </Box>
         )}
       </Box>
-      <ResolveDialog
-        alarm={dialog === 'resolve' ? current : undefined}
+      <ResolveAndNoteDialogs
+        alarm={current}
+        open={dialog === 'resolve' || dialog === 'note' ? dialog : null}
         onClose={() => setDialog(null)}
-        onResolve={(disposition, note) =>
-          current &&
-          void act(() => model.client.invoke('alarms.resolve', { id: current.id, disposition, note }))
-        }
-      />
-      <TextDialog
-        open={dialog === 'note'}
-        title={t('alarms.addNote')}
-        label={t('alarms.noteOnly')}
-        testId="note-dialog"
-        min={1}
-        onClose={() => setDialog(null)}
-        onSubmit={(note) =>
-          current && void act(() => model.client.invoke('alarms.note', { id: current.id, text: note }))
-        }
       />
       <TextDialog
         open={dialog === 'mute'}
@@ -352,48 +319,50 @@ export function AlarmQueue() {
         testId="mute-dialog"
         min={2}
         onClose={() => setDialog(null)}
-        onSubmit={(reason) => void act(() => model.client.invoke('alarms.mute', { reason, minutes: 3 }))}
+        onSubmit={(reason) => void run(() => store.mute(reason, 3))}
       />
       <ManualAlarmDialog
         open={dialog === 'manual'}
-        site={site}
         onClose={() => setDialog(null)}
-        onRaise={(input) => void act(() => model.client.invoke('alarms.raise', input))}
+        onRaise={(input) => void run(() => store.raise(input))}
       />
       <HistoryDialog open={dialog === 'history'} onClose={() => setDialog(null)} />
       <DisasterDialog
         open={dialog === 'disaster'}
         on={meta?.disaster.on ?? false}
         onClose={() => setDialog(null)}
-        onSubmit={(on, holdFromPriority, reason) =>
-          void act(() => model.client.invoke('alarms.setDisasterMode', { on, holdFromPriority, reason }))
-        }
+        onSubmit={(input) => void run(() => store.setDisasterMode(input))}
       />
-      <Dialog open={dialog === 'help'} onClose={() => setDialog(null)} data-testid="help-overlay">
-        <DialogTitle>{t('alarms.helpTitle')}</DialogTitle>
-        <DialogContent>
-          {(
-            [
-              'move',
-              'open',
-              'acknowledge',
-              'dispatch',
-              'onScene',
-              'resolve',
-              'note',
-              'manual',
-              'history',
-              'help',
-              'close',
-              'layouts',
-            ] as const
-          ).map((k) => (
-            <Typography key={k} sx={{ py: 0.25 }}>
-              {t(`shortcuts.${k}`)}
-            </Typography>
-          ))}
-        </DialogContent>
-      </Dialog>
+      <ToolDialog
+        open={dialog === 'help'}
+        onClose={() => setDialog(null)}
+        testId="help-overlay"
+        title={t('alarms.helpTitle')}
+        maxWidth="sm"
+        closeLabel={null}
+        contentSx={{}}
+      >
+        {(
+          [
+            'move',
+            'open',
+            'acknowledge',
+            'dispatch',
+            'onScene',
+            'resolve',
+            'note',
+            'manual',
+            'history',
+            'help',
+            'close',
+            'layouts',
+          ] as const
+        ).map((k) => (
+          <Typography key={k} sx={{ py: 0.25 }}>
+            {t(`shortcuts.${k}`)}
+          </Typography>
+        ))}
+      </ToolDialog>
     </AreaPanel>
   );
 }

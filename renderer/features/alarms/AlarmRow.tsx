@@ -2,9 +2,10 @@ import { Box, Chip, Typography } from '@mui/material';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
+import type { AlarmsMeta } from './store';
 import { ageRatio, targetFor } from '../../../shared/domain/alarm-lifecycle';
-import { PRIORITY_COLOURS } from '../../app/theme';
-import { formatClock } from '../../app/hooks';
+import { PRIORITY_COLOURS } from '../../ui/theme';
+import { formatClock } from '../../ui/hooks';
 
 export const ROW_HEIGHT = 62;
 
@@ -22,7 +23,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
   now: number;
   zoneName: string;
   selected: boolean;
-  targets: { acknowledgeSec: Record<string, number>; resolveSec: Record<string, number> };
+  targets: AlarmsMeta['targets'];
   onSelect(): void;
   onOpen(): void;
 }) {

@@ -4,17 +4,14 @@ import { useTranslation } from 'react-i18next';
 import type { AlarmView, MethodOutput } from '../../../shared/contract';
 import { guardStatus } from '../../../shared/domain/guards';
 import { distanceM } from '../../../shared/domain/geo';
-import { useConsole } from '../../api/console';
-import { createStore, useStore } from '../../api/store';
-import { useNow, useText } from '../../app/hooks';
-import { GUARD_COLOURS } from '../guards/icons';
-import { useAlarmActions } from './useAlarmActions';
-
-/** The queue's D (or a Dispatch button) asking the open alarm's detail to bring its guard picker forward. */
-export const dispatchPickerRequest = createStore<{ alarmId: string; seq: number } | null>(null);
-export function requestDispatchPicker(alarmId: string): void {
-  dispatchPickerRequest.set((prev) => ({ alarmId, seq: (prev?.seq ?? 0) + 1 }));
-}
+import { useClient } from '../../api/client';
+import { useStore } from '../../api/store';
+import { useNow, useText } from '../../ui/hooks';
+import { useNotify } from '../../ui/notify';
+import { useCall } from '../../ui/useCall';
+import { GUARD_COLOURS, useGuards } from '../guards';
+import { useSystem } from '../system';
+import { useAlarms } from './store';
 
 /** Candidates move every second; the suggestion is refreshed this often while the alarm is open. */
 const REFRESH_MS = 5000;
@@ -25,16 +22,18 @@ const REFRESH_MS = 5000;
  */
 export function DispatchSection({ alarm }: { alarm: AlarmView }) {
   const { t } = useTranslation();
-  const model = useConsole();
-  const site = useStore(model.site);
-  const guards = useStore(model.guards);
-  const thresholds = useStore(model.guardThresholds);
+  const client = useClient();
+  const alarms = useAlarms();
+  const guardsStore = useGuards();
+  const site = useStore(useSystem().site);
+  const guards = useStore(guardsStore.guards);
+  const thresholds = useStore(guardsStore.thresholds);
   const text = useText();
-  const act = useAlarmActions();
+  const notify = useNotify();
+  const call = useCall('notice');
   const now = useNow(1000);
   const [suggestion, setSuggestion] = useState<MethodOutput<'guards.suggest'> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
   const section = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLUListElement>(null);
   const pendingFocus = useRef(false);
@@ -44,7 +43,7 @@ export function DispatchSection({ alarm }: { alarm: AlarmView }) {
     if (closed) return undefined;
     let cancelled = false;
     const load = () =>
-      void model.client.invoke('guards.suggest', { alarmId: alarm.id }).then((r) => {
+      void client.invoke('guards.suggest', { alarmId: alarm.id }).then((r) => {
         if (cancelled) return;
         if (r.ok) {
           setSuggestion(r.value);
@@ -57,13 +56,13 @@ export function DispatchSection({ alarm }: { alarm: AlarmView }) {
       cancelled = true;
       window.clearInterval(id);
     };
-  }, [model, alarm.id, alarm.state, closed]);
+  }, [client, alarm.id, alarm.state, closed]);
 
   // D in the queue: scroll here and put the keyboard on the best candidate, so Enter sends him.
   useEffect(() => {
     let handled = 0;
     const check = () => {
-      const request = dispatchPickerRequest.get();
+      const request = alarms.pickerRequest.get();
       if (!request || request.alarmId !== alarm.id || request.seq === handled) return;
       handled = request.seq;
       pendingFocus.current = true;
@@ -78,8 +77,8 @@ export function DispatchSection({ alarm }: { alarm: AlarmView }) {
       }
     };
     check();
-    return dispatchPickerRequest.subscribe(check);
-  }, [alarm.id]);
+    return alarms.pickerRequest.subscribe(check);
+  }, [alarms, alarm.id]);
   useEffect(() => {
     if (!pendingFocus.current) return;
     const first = list.current?.querySelector<HTMLElement>('[data-testid="dispatch-candidate"]');
@@ -97,19 +96,12 @@ export function DispatchSection({ alarm }: { alarm: AlarmView }) {
   const candidates = (suggestion?.candidates ?? []).filter((c) => !assignedIds.has(c.guardId));
 
   const send = async (guardId: string) => {
-    setSending(true);
-    const done = await act(() => model.client.invoke('guards.dispatch', { alarmId: alarm.id, guardId }));
-    setSending(false);
-    if (done)
-      model.notices.set((prev) => [
-        ...prev,
-        {
-          level: 'info',
-          code: 'dispatched',
-          message: t('siteMap.dispatch.sent', { name: name(guardId) }),
-          at: Date.now(),
-        },
-      ]);
+    if (await call.succeeds(() => guardsStore.dispatch(alarm.id, guardId)))
+      notify({
+        level: 'info',
+        code: 'dispatched',
+        message: t('siteMap.dispatch.sent', { name: name(guardId) }),
+      });
   };
 
   return (
@@ -148,11 +140,7 @@ export function DispatchSection({ alarm }: { alarm: AlarmView }) {
                 color="success"
                 title={t('siteMap.dispatch.arrivedHint')}
                 data-testid="guard-arrived"
-                onClick={() =>
-                  void act(() =>
-                    model.client.invoke('guards.arrived', { alarmId: alarm.id, guardId: g.guardId }),
-                  )
-                }
+                onClick={() => void call.run(() => guardsStore.arrived(alarm.id, g.guardId))}
               >
                 {t('siteMap.dispatch.arrived')}
               </Button>
@@ -188,7 +176,7 @@ export function DispatchSection({ alarm }: { alarm: AlarmView }) {
                 data-testid="dispatch-candidate"
                 data-guard-id={c.guardId}
                 data-available={c.available}
-                disabled={sending || c.status === 'sos'}
+                disabled={call.busy || c.status === 'sos'}
                 onClick={() => void send(c.guardId)}
                 sx={{
                   gap: 1,
@@ -227,7 +215,7 @@ export function DispatchSection({ alarm }: { alarm: AlarmView }) {
             <Button
               size="small"
               sx={{ alignSelf: 'flex-start' }}
-              onClick={() => void act(() => model.client.invoke('alarms.dispatch', { id: alarm.id }))}
+              onClick={() => void call.run(() => alarms.dispatch(alarm.id))}
               data-testid="dispatch-without-guard"
             >
               {t('siteMap.dispatch.withoutGuard')}

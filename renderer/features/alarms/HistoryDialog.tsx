@@ -1,36 +1,27 @@
-import {
-  Box,
-  Button,
-  Dialog,
-  DialogContent,
-  DialogTitle,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  TextField,
-  Typography,
-} from '@mui/material';
+import { Box, Button, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmFilter, AlarmView } from '../../../shared/contract';
 import type { AlarmType } from '../../../shared/domain/alarm';
-import { useConsole } from '../../api/console';
+import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { formatClock, useText } from '../../app/hooks';
-import { TypeFilter, ZoneFilter } from './filters';
-import { useAlarmActions } from './useAlarmActions';
-
-const day = (at: number) => new Date(at).toLocaleDateString('sv-SE');
+import { ToolDialog } from '../../ui/dialogs';
+import { dayStamp, saveCsv } from '../../ui/download';
+import { TextInput } from '../../ui/fields';
+import { formatClock, useText } from '../../ui/hooks';
+import { useNotify } from '../../ui/notify';
+import { useCall } from '../../ui/useCall';
+import { useSystem, ZoneSelect } from '../system';
+import { TypeFilter } from './filters';
 
 /** Resolved alarms, newest first, filtered on the core (keyset pages), with CSV export. */
 export function HistoryDialog(props: { open: boolean; onClose(): void }) {
   const { t } = useTranslation();
-  const model = useConsole();
-  const site = useStore(model.site);
+  const client = useClient();
+  const site = useStore(useSystem().site);
   const text = useText();
-  const act = useAlarmActions();
+  const notify = useNotify();
+  const { run } = useCall('notice');
   const [type, setType] = useState<AlarmType | ''>('');
   const [zone, setZone] = useState('');
   const [search, setSearch] = useState('');
@@ -49,8 +40,8 @@ export function HistoryDialog(props: { open: boolean; onClose(): void }) {
 
   const loadMore = useCallback(
     async (last?: AlarmView) => {
-      const page = await act(() =>
-        model.client.invoke('alarms.history', {
+      const page = await run(() =>
+        client.call('alarms.history', {
           filter: filter(),
           limit: 100,
           ...(last?.resolvedAt ? { before: { resolvedAt: last.resolvedAt, id: last.id } } : {}),
@@ -60,14 +51,14 @@ export function HistoryDialog(props: { open: boolean; onClose(): void }) {
       setRows((prev) => [...prev, ...page.alarms]);
       setMore(page.more);
     },
-    [act, model, filter],
+    [run, client, filter],
   );
 
   // Refetch the first page when the dialog opens or a filter changes.
   useEffect(() => {
     if (!props.open) return undefined;
     let cancelled = false;
-    void model.client.invoke('alarms.history', { filter: filter(), limit: 100 }).then((page) => {
+    void client.invoke('alarms.history', { filter: filter(), limit: 100 }).then((page) => {
       if (cancelled || !page.ok) return;
       setRows(page.value.alarms);
       setMore(page.value.more);
@@ -75,79 +66,76 @@ export function HistoryDialog(props: { open: boolean; onClose(): void }) {
     return () => {
       cancelled = true;
     };
-  }, [props.open, model, filter]);
+  }, [props.open, client, filter]);
 
   const exportCsv = async () => {
-    const result = await act(() => model.client.invoke('alarms.exportCsv', { filter: filter(), limit: 100 }));
+    const result = await run(() => client.call('alarms.exportCsv', { filter: filter(), limit: 100 }));
     if (!result) return;
-    const url = URL.createObjectURL(new Blob([result.csv], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `alarms-${day(Date.now())}.csv`;
-    a.click();
-    URL.revokeObjectURL(url);
-    model.notices.set((prev) => [
-      ...prev,
-      { level: 'info', code: 'csv', message: t('alarms.exported', { rows: result.rows }), at: Date.now() },
-    ]);
+    saveCsv(`alarms-${dayStamp()}.csv`, result.csv);
+    notify({ level: 'info', code: 'csv', message: t('alarms.exported', { rows: result.rows }) });
   };
 
   return (
-    <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="lg" data-testid="history-dialog">
-      <DialogTitle>{t('alarms.historyTitle')}</DialogTitle>
-      <DialogContent>
-        <Box sx={{ display: 'flex', gap: 1, mb: 1 }}>
-          <TextField
-            size="small"
-            placeholder={t('alarms.search')}
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            sx={{ flex: 2 }}
-          />
-          <TypeFilter value={type} onChange={setType} />
-          <ZoneFilter value={zone} onChange={setZone} />
-          <Button variant="outlined" onClick={() => void exportCsv()} data-testid="history-export">
-            {t('alarms.exportCsv')}
-          </Button>
-        </Box>
-        {rows.length === 0 ? (
-          <Typography color="text.secondary">{t('alarms.noHistory')}</Typography>
-        ) : (
-          <Table size="small" stickyHeader>
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('alarms.when')}</TableCell>
-                <TableCell>P</TableCell>
-                <TableCell>{t('alarms.allTypes')}</TableCell>
-                <TableCell>{t('alarms.where')}</TableCell>
-                <TableCell>{t('alarms.disposition')}</TableCell>
-                <TableCell>{t('alarms.noteOnly')}</TableCell>
+    <ToolDialog
+      open={props.open}
+      onClose={props.onClose}
+      maxWidth="lg"
+      testId="history-dialog"
+      title={t('alarms.historyTitle')}
+      closeLabel={null}
+      contentSx={{}}
+    >
+      <Box sx={{ display: 'flex', gap: 1, mb: 1 }}>
+        <TextInput
+          size="small"
+          placeholder={t('alarms.search')}
+          value={search}
+          onChange={setSearch}
+          sx={{ flex: 2 }}
+        />
+        <TypeFilter value={type} onChange={setType} />
+        <ZoneSelect size="small" value={zone} onChange={setZone} />
+        <Button variant="outlined" onClick={() => void exportCsv()} data-testid="history-export">
+          {t('alarms.exportCsv')}
+        </Button>
+      </Box>
+      {rows.length === 0 ? (
+        <Typography color="text.secondary">{t('alarms.noHistory')}</Typography>
+      ) : (
+        <Table size="small" stickyHeader>
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('alarms.when')}</TableCell>
+              <TableCell>P</TableCell>
+              <TableCell>{t('alarms.allTypes')}</TableCell>
+              <TableCell>{t('alarms.where')}</TableCell>
+              <TableCell>{t('alarms.disposition')}</TableCell>
+              <TableCell>{t('alarms.noteOnly')}</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rows.map((a) => (
+              <TableRow key={a.id} data-testid="history-row" data-alarm-id={a.id}>
+                <TableCell>
+                  {dayStamp(a.receivedAt)} {formatClock(a.receivedAt)}
+                </TableCell>
+                <TableCell>P{a.priority}</TableCell>
+                <TableCell>{t(`alarmType.${a.type}`)}</TableCell>
+                <TableCell>{text(site?.zones.find((z) => z.id === a.zone)?.name) || a.zone}</TableCell>
+                <TableCell>{a.disposition ? t(`disposition.${a.disposition}`) : ''}</TableCell>
+                <TableCell>
+                  {a.resolutionNote} — {a.resolvedBy}
+                </TableCell>
               </TableRow>
-            </TableHead>
-            <TableBody>
-              {rows.map((a) => (
-                <TableRow key={a.id} data-testid="history-row" data-alarm-id={a.id}>
-                  <TableCell>
-                    {day(a.receivedAt)} {formatClock(a.receivedAt)}
-                  </TableCell>
-                  <TableCell>P{a.priority}</TableCell>
-                  <TableCell>{t(`alarmType.${a.type}`)}</TableCell>
-                  <TableCell>{text(site?.zones.find((z) => z.id === a.zone)?.name) || a.zone}</TableCell>
-                  <TableCell>{a.disposition ? t(`disposition.${a.disposition}`) : ''}</TableCell>
-                  <TableCell>
-                    {a.resolutionNote} — {a.resolvedBy}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-        {more && (
-          <Button onClick={() => void loadMore(rows.at(-1))} sx={{ mt: 1 }}>
-            {t('alarms.loadMore')}
-          </Button>
-        )}
-      </DialogContent>
-    </Dialog>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {more && (
+        <Button onClick={() => void loadMore(rows.at(-1))} sx={{ mt: 1 }}>
+          {t('alarms.loadMore')}
+        </Button>
+      )}
+    </ToolDialog>
   );
 }

@@ -1,64 +1,15 @@
-import {
-  Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControlLabel,
-  MenuItem,
-  Radio,
-  RadioGroup,
-  TextField,
-  Typography,
-} from '@mui/material';
-import { useState, type FormEvent } from 'react';
+import { Box, FormControlLabel, Radio, RadioGroup, Typography } from '@mui/material';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AlarmView } from '../../../shared/contract';
+import type { AlarmView, MethodInput } from '../../../shared/contract';
 import { ALARM_TYPES, type AlarmType } from '../../../shared/domain/alarm';
 import { DISPOSITIONS, type Disposition } from '../../../shared/domain/alarm-lifecycle';
-import type { SiteView } from '../../../shared/contract';
-import { useText } from '../../app/hooks';
-
-/** Enter submits, Shift+Enter starts a new line: the dialogs are used without the mouse. */
-function submitOnEnter(e: React.KeyboardEvent) {
-  if (e.key === 'Enter' && !e.shiftKey) {
-    e.preventDefault();
-    (e.target as HTMLElement).closest('form')?.requestSubmit();
-  }
-}
-
-function FormDialog(props: {
-  open: boolean;
-  title: string;
-  testId: string;
-  onClose(): void;
-  onSubmit(): void;
-  canSubmit: boolean;
-  children: React.ReactNode;
-}) {
-  const { t } = useTranslation();
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (props.canSubmit) props.onSubmit();
-  };
-  return (
-    <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="sm" data-testid={props.testId}>
-      <form onSubmit={submit}>
-        <DialogTitle>{props.title}</DialogTitle>
-        <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 2, pt: '8px !important' }}>
-          {props.children}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={props.onClose}>{t('alarms.cancel')}</Button>
-          <Button type="submit" variant="contained" disabled={!props.canSubmit} data-testid="dialog-submit">
-            {t('alarms.submit')}
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
-  );
-}
+import { useStore } from '../../api/store';
+import { FormDialog, TextDialog } from '../../ui/dialogs';
+import { SelectInput, TextInput } from '../../ui/fields';
+import { useCall } from '../../ui/useCall';
+import { useSystem, ZoneSelect } from '../system';
+import { useAlarms } from './store';
 
 /** Resolve: a disposition (keys 1–4 pick one) and a note, both required. */
 export function ResolveDialog(props: {
@@ -110,66 +61,58 @@ export function ResolveDialog(props: {
           />
         ))}
       </RadioGroup>
-      <TextField
+      <TextInput
         label={t('alarms.note')}
         value={note}
-        onChange={(e) => setNote(e.target.value)}
+        onChange={setNote}
         multiline
         minRows={2}
-        slotProps={{ htmlInput: { 'data-testid': 'resolve-note', maxLength: 2000 } }}
-        onKeyDown={submitOnEnter}
+        enterSubmits
+        testId="resolve-note"
+        maxLength={2000}
       />
     </FormDialog>
   );
 }
 
-/** A one-field dialog: a note on an alarm, or a reason (reopen, mute). */
-export function TextDialog(props: {
-  open: boolean;
-  title: string;
-  label: string;
-  testId: string;
-  min: number;
+/** Resolve (R) and add a note (N) to one alarm: the queue's cursor or the opened alarm. */
+export function ResolveAndNoteDialogs(props: {
+  alarm: AlarmView | undefined;
+  open: 'resolve' | 'note' | null;
   onClose(): void;
-  onSubmit(text: string): void;
-}) {
-  const [text, setText] = useState('');
-  const close = () => {
-    setText('');
-    props.onClose();
-  };
-  return (
-    <FormDialog
-      open={props.open}
-      title={props.title}
-      testId={props.testId}
-      onClose={close}
-      canSubmit={text.trim().length >= props.min}
-      onSubmit={() => {
-        props.onSubmit(text.trim());
-        close();
-      }}
-    >
-      <TextField
-        autoFocus
-        label={props.label}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        slotProps={{ htmlInput: { 'data-testid': `${props.testId}-text`, maxLength: 2000 } }}
-      />
-    </FormDialog>
-  );
-}
-
-/** A resident phones in: type, zone, what was reported. */
-export function ManualAlarmDialog(props: {
-  open: boolean;
-  site: SiteView | null;
-  onClose(): void;
-  onRaise(input: { type: AlarmType; zone?: string; text: string; cameras: string[] }): void;
 }) {
   const { t } = useTranslation();
-  const text = useText();
+  const alarms = useAlarms();
+  const { run } = useCall('notice');
+  const id = props.alarm?.id;
+  return (
+    <>
+      <ResolveDialog
+        alarm={props.open === 'resolve' ? props.alarm : undefined}
+        onClose={props.onClose}
+        onResolve={(disposition, note) => id && void run(() => alarms.resolve(id, disposition, note))}
+      />
+      <TextDialog
+        open={props.open === 'note'}
+        title={t('alarms.addNote')}
+        label={t('alarms.noteOnly')}
+        testId="note-dialog"
+        min={1}
+        onClose={props.onClose}
+        onSubmit={(note) => id && void run(() => alarms.note(id, note))}
+      />
+    </>
+  );
+}
+
+/** A resident phones in: type, zone, what was reported; the zone's cameras go with it. */
+export function ManualAlarmDialog(props: {
+  open: boolean;
+  onClose(): void;
+  onRaise(input: MethodInput<'alarms.raise'>): void;
+}) {
+  const { t } = useTranslation();
+  const site = useStore(useSystem().site);
   const [type, setType] = useState<AlarmType>('manual');
   const [zone, setZone] = useState('');
   const [what, setWhat] = useState('');
@@ -187,49 +130,34 @@ export function ManualAlarmDialog(props: {
       onClose={close}
       canSubmit={what.trim().length >= 2}
       onSubmit={() => {
-        const cameras = props.site?.cameras.filter((c) => c.zone && c.zone === zone).map((c) => c.id) ?? [];
+        const cameras = site?.cameras.filter((c) => c.zone && c.zone === zone).map((c) => c.id) ?? [];
         props.onRaise({ type, text: what.trim(), cameras: cameras.slice(0, 4), ...(zone ? { zone } : {}) });
         close();
       }}
     >
       <Box sx={{ display: 'flex', gap: 2 }}>
-        <TextField
-          select
+        <SelectInput
           label={t('alarms.allTypes')}
           value={type}
-          onChange={(e) => setType(e.target.value as AlarmType)}
+          onChange={setType}
           sx={{ flex: 1 }}
-        >
-          {ALARM_TYPES.filter((x) => x !== 'camera_offline' && x !== 'patrol_missed').map((x) => (
-            <MenuItem key={x} value={x}>
-              {t(`alarmType.${x}`)}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          select
-          label={t('alarms.where')}
-          value={zone}
-          onChange={(e) => setZone(e.target.value)}
-          sx={{ flex: 1 }}
-        >
-          <MenuItem value="">—</MenuItem>
-          {(props.site?.zones ?? []).map((z) => (
-            <MenuItem key={z.id} value={z.id}>
-              {text(z.name)}
-            </MenuItem>
-          ))}
-        </TextField>
+          options={ALARM_TYPES.filter((x) => x !== 'camera_offline' && x !== 'patrol_missed').map((x) => ({
+            value: x,
+            label: t(`alarmType.${x}`),
+          }))}
+        />
+        <ZoneSelect label={t('alarms.where')} value={zone} onChange={setZone} />
       </Box>
-      <TextField
+      <TextInput
         autoFocus
         label={t('alarms.manualText')}
         value={what}
-        onChange={(e) => setWhat(e.target.value)}
-        onKeyDown={submitOnEnter}
+        onChange={setWhat}
+        enterSubmits
         multiline
         minRows={2}
-        slotProps={{ htmlInput: { 'data-testid': 'manual-text', maxLength: 500 } }}
+        testId="manual-text"
+        maxLength={500}
       />
     </FormDialog>
   );
@@ -240,7 +168,7 @@ export function DisasterDialog(props: {
   open: boolean;
   on: boolean;
   onClose(): void;
-  onSubmit(on: boolean, holdFromPriority: number, reason: string): void;
+  onSubmit(input: MethodInput<'alarms.setDisasterMode'>): void;
 }) {
   const { t } = useTranslation();
   const [priority, setPriority] = useState(4);
@@ -257,31 +185,26 @@ export function DisasterDialog(props: {
       onClose={close}
       canSubmit={reason.trim().length >= 2}
       onSubmit={() => {
-        props.onSubmit(!props.on, priority, reason.trim());
+        props.onSubmit({ on: !props.on, holdFromPriority: priority, reason: reason.trim() });
         close();
       }}
     >
       {!props.on && (
-        <TextField
-          select
+        <SelectInput
           label={t('alarms.allPriorities')}
           value={priority}
-          onChange={(e) => setPriority(Number(e.target.value))}
-        >
-          {[2, 3, 4, 5].map((p) => (
-            <MenuItem key={p} value={p}>
-              {t('alarms.holdFrom', { p })}
-            </MenuItem>
-          ))}
-        </TextField>
+          onChange={setPriority}
+          options={[2, 3, 4, 5].map((p) => ({ value: p, label: t('alarms.holdFrom', { p }) }))}
+        />
       )}
-      <TextField
+      <TextInput
         autoFocus
         label={t('alarms.reason')}
         value={reason}
-        onChange={(e) => setReason(e.target.value)}
-        onKeyDown={submitOnEnter}
-        slotProps={{ htmlInput: { 'data-testid': 'disaster-reason', maxLength: 500 } }}
+        onChange={setReason}
+        enterSubmits
+        testId="disaster-reason"
+        maxLength={500}
       />
       <Typography variant="body2" color="text.secondary">
         {props.on ? t('alarms.disasterOff') : t('alarms.disasterOn')}

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
+import { useAlarms } from './store';
 
 /**
  * A distinct tone per priority band, repeating while an alarm of that band waits for acknowledgement:
@@ -31,9 +31,9 @@ const BANDS = [
 ] as const;
 
 export function useAlarmSound(): void {
-  const model = useConsole();
-  const alarms = useStore(model.alarms);
-  const meta = useStore(model.alarmMeta);
+  const store = useAlarms();
+  const alarms = useStore(store.open);
+  const meta = useStore(store.meta);
   const audio = useRef<AudioContext | null>(null);
   const waiting = Object.values(alarms).filter((a) => a.state === 'new' && !a.held && !a.drill);
   const band = BANDS.findIndex((b) => waiting.some((a) => b.test(a.priority)));

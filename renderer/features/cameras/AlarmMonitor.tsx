@@ -3,10 +3,12 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
 import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
-import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { PRIORITY_COLOURS } from '../../app/theme';
-import { useText } from '../../app/hooks';
+import { useText } from '../../ui/hooks';
+import { PRIORITY_COLOURS } from '../../ui/theme';
+import { useCall } from '../../ui/useCall';
+import { useAlarms } from '../alarms';
+import { useSystem } from '../system';
 import { CameraTile } from './CameraTile';
 
 /**
@@ -15,9 +17,10 @@ import { CameraTile } from './CameraTile';
  */
 export function AlarmMonitor() {
   const { t } = useTranslation();
-  const model = useConsole();
-  const alarms = useStore(model.alarms);
-  const site = useStore(model.site);
+  const store = useAlarms();
+  const alarms = useStore(store.open);
+  const site = useStore(useSystem().site);
+  const { run } = useCall('notice');
   const text = useText();
   const alarm = useMemo(() => {
     // One pass, no sort: this runs on every batch of alarm changes.
@@ -75,11 +78,11 @@ export function AlarmMonitor() {
           variant="contained"
           color="error"
           data-testid="monitor-ack"
-          onClick={() => void model.client.invoke('alarms.acknowledge', { id: alarm.id })}
+          onClick={() => void run(() => store.acknowledge(alarm.id))}
         >
           {t('alarms.acknowledge')}
         </Button>
-        <Button size="small" sx={{ py: 0 }} onClick={() => model.selectedAlarm.set(alarm.id)}>
+        <Button size="small" sx={{ py: 0 }} onClick={() => store.select(alarm.id)}>
           {t('alarms.detail')}
         </Button>
       </Box>

@@ -1,11 +1,13 @@
 import { Box, Chip, IconButton, Menu, MenuItem, Typography } from '@mui/material';
-import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CameraView, StreamState } from '../../../shared/contract';
 import type { StreamProfile } from '../../../shared/domain/site';
-import { streamKey, useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useAge, useNow, useText } from '../../app/hooks';
+import { formatClock, useAge, useNow, useText } from '../../ui/hooks';
+import { useNotify } from '../../ui/notify';
+import { useCall } from '../../ui/useCall';
+import { streamKey, useCameras } from './store';
 import { useStreamPlayer } from './useStreamPlayer';
 
 /** A picture older than this is not shown, whatever the gateway says: never a frozen frame. */
@@ -39,9 +41,11 @@ export function CameraTile(props: {
 }) {
   const { camera, index, profile, actions } = props;
   const { t } = useTranslation();
-  const model = useConsole();
-  const video = useStore(model.video);
-  const streams = useStore(model.streams);
+  const cameras = useCameras();
+  const video = useStore(cameras.video);
+  const streams = useStore(cameras.streams);
+  const notify = useNotify();
+  const { run } = useCall('notice');
   const text = useText();
   const age = useAge();
   const now = useNow(500);
@@ -55,27 +59,24 @@ export function CameraTile(props: {
   const pictureAge = lastDecodeAt.current ? now - lastDecodeAt.current : undefined;
   const showPicture = state === 'live' && pictureAge !== undefined && pictureAge < MAX_PICTURE_AGE_MS;
 
+  // Another feature (a playbook's camera step) takes this tile's picture through the cameras store.
+  const cameraId = camera?.id;
+  useEffect(() => {
+    if (!cameraId) return undefined;
+    return cameras.offerFrames(cameraId, profile, () => {
+      const c = canvas.current;
+      const fresh = lastDecodeAt.current > 0 && Date.now() - lastDecodeAt.current < MAX_PICTURE_AGE_MS;
+      return c && fresh ? (c.toDataURL('image/png').split(',')[1] ?? null) : null;
+    });
+  }, [cameras, cameraId, profile, lastDecodeAt]);
+
   const snapshot = async () => {
     setMenu(null);
     if (!camera || !canvas.current) return;
     const png = canvas.current.toDataURL('image/png').split(',')[1] ?? '';
-    const result = await model.client.invoke('streams.snapshot', { cameraId: camera.id, profile, png });
-    model.notices.set((prev) => [
-      ...prev,
-      result.ok
-        ? {
-            level: 'info',
-            code: 'snapshot',
-            message: t('cameras.snapshotSaved', { file: result.value.file }),
-            at: Date.now(),
-          }
-        : {
-            level: 'error',
-            code: 'snapshot',
-            message: t('cameras.snapshotFailed', { error: result.error.message }),
-            at: Date.now(),
-          },
-    ]);
+    const saved = await run(() => cameras.snapshot(camera.id, profile, png));
+    if (saved)
+      notify({ level: 'info', code: 'snapshot', message: t('cameras.snapshotSaved', { file: saved.file }) });
   };
 
   const onDrop = (e: DragEvent) => {

@@ -15,15 +15,15 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { WALL_LAYOUTS, type WallLayout } from '../../../shared/contract';
 import { assignCamera, fitTiles, LAYOUTS, swapTiles, tourCamera } from '../../../shared/domain/wall';
-import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { AreaPanel } from '../../app/AreaPanel';
-import { useNow, useText } from '../../app/hooks';
+import { AreaPanel } from '../../ui/AreaPanel';
+import { useNow, useText } from '../../ui/hooks';
 import { AlarmMonitor } from './AlarmMonitor';
 import { CameraManager } from './CameraManager';
 import { CameraTile } from './CameraTile';
+import { useSystem } from '../system';
+import { useCameras } from './store';
 import { useWallSetup } from './useWallSetup';
-import { wallFocusRequest } from './wallFocus';
 
 const LAYOUT_KEYS: Record<string, WallLayout> = {
   '1': '1',
@@ -40,12 +40,12 @@ const LAYOUT_KEYS: Record<string, WallLayout> = {
  */
 export function CameraWall({ popout = false }: { popout?: boolean }) {
   const { t } = useTranslation();
-  const model = useConsole();
-  const site = useStore(model.site);
+  const store = useCameras();
+  const site = useStore(useSystem().site);
   const text = useText();
   const cameras = useMemo(() => site?.cameras ?? [], [site]);
   const cameraIds = useMemo(() => cameras.map((c) => c.id), [cameras]);
-  const [setup, update] = useWallSetup(model, cameraIds);
+  const [setup, update] = useWallSetup(cameraIds);
   const [focused, setFocused] = useState<string | null>(null);
   const [picking, setPicking] = useState<number | null>(null);
   const [managing, setManaging] = useState(false);
@@ -62,11 +62,11 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
   // The map (or another area) asked to see a camera: show it full size, as a double-click on it would.
   useEffect(
     () =>
-      wallFocusRequest.subscribe(() => {
-        const request = wallFocusRequest.get();
+      store.focusRequest.subscribe(() => {
+        const request = store.focusRequest.get();
         if (request && !popout) setFocused(request.cameraId);
       }),
-    [popout],
+    [store, popout],
   );
 
   useEffect(() => {

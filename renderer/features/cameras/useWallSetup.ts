@@ -1,59 +1,34 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { WallSetup } from '../../../shared/contract';
 import { fitTiles } from '../../../shared/domain/wall';
-import type { ConsoleModel } from '../../api/console';
 import { useStore } from '../../api/store';
+import { usePrefs } from '../prefs';
+
+const DEFAULT_WALL: WallSetup = { layout: '9', tiles: [], tours: [] };
+
+const fitted = (wall: WallSetup | undefined, ids: string[]): WallSetup => {
+  const base = wall ?? DEFAULT_WALL;
+  return { ...base, tiles: fitTiles(base.layout, base.tiles, ids) };
+};
 
 /**
- * The operator's wall (layout, tiles, tours): loaded from their preferences when they sign in, saved
- * (debounced) whenever they change it, so it comes back after a restart and on another console.
+ * The operator's wall (layout, tiles, tours), kept as their preference and fitted to the site's cameras: it
+ * comes back after a restart and on another console. A change shows at once and is stored after a moment of
+ * quiet (a wall being rearranged).
  */
 export function useWallSetup(
-  model: ConsoleModel,
   cameraIds: string[],
 ): [WallSetup, (next: (prev: WallSetup) => WallSetup) => void] {
-  const operator = useStore(model.operator);
-  const [setup, setSetup] = useState<WallSetup>({ layout: '9', tiles: [], tours: [] });
-  const loaded = useRef(false);
-  const saveTimer = useRef<number | undefined>(undefined);
+  const prefs = usePrefs();
+  const wall = useStore(prefs.prefs).wall;
   const idsKey = cameraIds.join(',');
-
-  useEffect(() => {
-    if (!operator || !idsKey) return;
-    let cancelled = false;
-    const ids = idsKey.split(',');
-    model.client
-      .call('prefs.get', { key: 'wall' })
-      .then(({ value }) => {
-        if (cancelled) return;
-        const stored = value as WallSetup | null;
-        const base = stored ?? { layout: '9' as const, tiles: [], tours: [] };
-        setSetup({ ...base, tiles: fitTiles(base.layout, base.tiles, ids) });
-        loaded.current = true;
-      })
-      .catch(() => {
-        if (!cancelled) setSetup({ layout: '9', tiles: fitTiles('9', [], ids), tours: [] });
-        loaded.current = true;
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [model, operator, idsKey]);
-
+  const setup = useMemo(() => fitted(wall, idsKey ? idsKey.split(',') : []), [wall, idsKey]);
   const update = useCallback(
     (next: (prev: WallSetup) => WallSetup) => {
-      setSetup((prev) => {
-        const value = next(prev);
-        window.clearTimeout(saveTimer.current);
-        if (loaded.current) {
-          saveTimer.current = window.setTimeout(() => {
-            void model.client.call('prefs.set', { key: 'wall', value }).catch(() => undefined);
-          }, 400);
-        }
-        return value;
-      });
+      const prev = fitted(prefs.prefs.get().wall, idsKey ? idsKey.split(',') : []);
+      prefs.save({ key: 'wall', value: next(prev) }, 400);
     },
-    [model],
+    [prefs, idsKey],
   );
   return [setup, update];
 }

@@ -1,85 +1,13 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Chip,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  Menu,
-  MenuItem,
-  Tooltip,
-  Typography,
-} from '@mui/material';
-import { useEffect, useState, type FormEvent } from 'react';
+import { Box, Button, Chip, Menu, MenuItem, Tooltip, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
+import { useCall } from '../../ui/useCall';
+import { CredentialDialog, OperatorsDialog, useOperators } from '../operators';
+import { HandoverDialog, useShift } from '../shift';
 import { DutyLogDialog } from './DutyLogDialog';
-import { HandoverDialog } from '../shift/HandoverDialog';
-import { OperatorsDialog } from '../operators/OperatorsDialog';
-import { CredentialFields, errorText } from '../operators/SignIn';
 
 type Open = 'log' | 'handover' | 'join' | 'switch' | 'operators' | null;
-
-/** A user name + password dialog: the second operator signing on, or switching who works this console. */
-function CredentialDialog(props: {
-  open: boolean;
-  title: string;
-  testId: string;
-  onClose(): void;
-  onSubmit(username: string, password: string): Promise<void>;
-}) {
-  const { t } = useTranslation();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
-  const close = () => {
-    setUsername('');
-    setPassword('');
-    setError('');
-    props.onClose();
-  };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      await props.onSubmit(username, password);
-      close();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
-  return (
-    <Dialog open={props.open} onClose={close} data-testid={props.testId} fullWidth maxWidth="xs">
-      <form onSubmit={submit}>
-        <DialogTitle>{props.title}</DialogTitle>
-        <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 2, pt: '8px !important' }}>
-          <CredentialFields
-            prefix={props.testId}
-            username={username}
-            password={password}
-            onUsername={setUsername}
-            onPassword={setPassword}
-            autoFocus
-          />
-          {error && <Alert severity="error">{error}</Alert>}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={close}>{t('duty.cancel')}</Button>
-          <Button
-            type="submit"
-            variant="contained"
-            disabled={!username || !password}
-            data-testid={`${props.testId}-submit`}
-          >
-            {t('duty.login')}
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
-  );
-}
 
 /**
  * The top bar's duty corner: who works this console and who is on duty (warning below two), the duty log
@@ -88,9 +16,11 @@ function CredentialDialog(props: {
  */
 export function DutyMenu() {
   const { t } = useTranslation();
-  const model = useConsole();
-  const operator = useStore(model.operator);
-  const shift = useStore(model.shift);
+  const operators = useOperators();
+  const shiftStore = useShift();
+  const operator = useStore(operators.operator);
+  const shift = useStore(shiftStore.shift);
+  const { run } = useCall('notice');
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [open, setOpen] = useState<Open>(null);
 
@@ -168,7 +98,7 @@ export function DutyMenu() {
         <MenuItem
           onClick={() => {
             setAnchor(null);
-            model.locked.set(true);
+            operators.lock();
           }}
           data-testid="menu-lock"
         >
@@ -183,7 +113,7 @@ export function DutyMenu() {
           <MenuItem
             onClick={() => {
               setAnchor(null);
-              void model.client.call('shift.leave', { operatorId: operator.id });
+              void run(() => shiftStore.leave(operator.id));
             }}
           >
             {t('duty.leaveShift')}
@@ -193,7 +123,7 @@ export function DutyMenu() {
           data-testid="menu-logout"
           onClick={() => {
             setAnchor(null);
-            void model.client.call('auth.logout', { leaveShift: true }).finally(() => model.signedOut());
+            void run(() => operators.logout());
           }}
         >
           {t('duty.logout')}
@@ -204,18 +134,14 @@ export function DutyMenu() {
         title={t('duty.joinShift')}
         testId="join"
         onClose={() => setOpen(null)}
-        onSubmit={async (username, password) => {
-          model.shift.set(await model.client.call('shift.join', { username, password }));
-        }}
+        onSubmit={(credentials) => shiftStore.join(credentials)}
       />
       <CredentialDialog
         open={open === 'switch'}
         title={t('duty.switchOperator')}
         testId="switch"
         onClose={() => setOpen(null)}
-        onSubmit={async (username, password) => {
-          await model.signedIn(await model.client.call('auth.login', { username, password }));
-        }}
+        onSubmit={(credentials) => operators.login(credentials)}
       />
       <DutyLogDialog open={open === 'log'} onClose={() => setOpen(null)} />
       <HandoverDialog open={open === 'handover'} onClose={() => setOpen(null)} />

@@ -1,9 +1,10 @@
 import { Box, Typography } from '@mui/material';
 import { useTranslation } from 'react-i18next';
-import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useNow, useText } from '../../app/hooks';
+import { formatClock, useNow, useText } from '../../ui/hooks';
+import { useSystem } from '../system';
 import { CHECKPOINT_COLOURS } from './icons';
+import { useGuards } from './store';
 
 /**
  * Each patrol route at a glance: how far the current round is, when it must be done or when the next one
@@ -11,9 +12,8 @@ import { CHECKPOINT_COLOURS } from './icons';
  */
 export function PatrolSummary() {
   const { t } = useTranslation();
-  const model = useConsole();
-  const site = useStore(model.site);
-  const patrols = useStore(model.patrols);
+  const site = useStore(useSystem().site);
+  const patrols = useStore(useGuards().patrols);
   const text = useText();
   const now = useNow(5000);
   const routes = site?.routes ?? [];

@@ -1,12 +1,15 @@
-import { Box, Button, IconButton, MenuItem, Slider, TextField, Typography } from '@mui/material';
+import { Box, Button, IconButton, Slider, Typography } from '@mui/material';
 import type L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Marker, Polyline } from 'react-leaflet';
 import { useTranslation } from 'react-i18next';
-import type { TrackPoint } from '../../../shared/contract';
-import { useConsole } from '../../api/console';
+import type { MethodOutput } from '../../../shared/contract';
+import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { formatClock, useText } from '../../app/hooks';
+import { SelectInput, TextInput } from '../../ui/fields';
+import { formatClock, useText } from '../../ui/hooks';
+import { useCall } from '../../ui/useCall';
+import { useSystem } from '../system';
 import { replayIcon } from './icons';
 import { positionAtTime as positionAt } from '../../../shared/domain/geo';
 
@@ -16,11 +19,8 @@ const TICK_MS = 200;
 /** How much track to load from the chosen start (the contract allows up to 7 days). */
 const SPANS_MIN = [15, 60, 240, 720, 1440];
 
-export interface Track {
-  guardId: string;
-  points: TrackPoint[];
-  thinned: boolean;
-}
+/** A guard's stored track as `guards.track` gives it. */
+export type Track = Pick<MethodOutput<'guards.track'>, 'points' | 'thinned'> & { guardId: string };
 
 /** `datetime-local` wants local time without a zone. */
 function toLocalInput(at: number): string {
@@ -79,8 +79,9 @@ export function ReplayBar(props: {
   onClose(): void;
 }) {
   const { t } = useTranslation();
-  const model = useConsole();
-  const site = useStore(model.site);
+  const client = useClient();
+  const site = useStore(useSystem().site);
+  const call = useCall();
   const text = useText();
   const guards = site?.guards ?? [];
   const [guardId, setGuardId] = useState(() => guards[0]?.id ?? '');
@@ -88,7 +89,6 @@ export function ReplayBar(props: {
   const [spanMin, setSpanMin] = useState(60);
   const [playing, setPlaying] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const { track, at, onAt, onClose, onTrack } = props;
   const first = track?.points[0]?.at ?? 0;
   const lastAt = track?.points.at(-1)?.at ?? 0;
@@ -123,16 +123,14 @@ export function ReplayBar(props: {
     if (!guardId || !Number.isFinite(start)) return;
     // The minute being typed is included: "the last hour" really ends now.
     const end = start + spanMin * 60_000 + 60_000;
-    setLoading(true);
     setPlaying(false);
-    const result = await model.client.invoke('guards.track', { guardId, from: start, to: end });
-    setLoading(false);
-    if (!result.ok) {
-      setMessage(result.error.message);
+    setMessage(null);
+    const result = await call.run(() => client.call('guards.track', { guardId, from: start, to: end }));
+    if (!result) {
       onTrack(null);
       return;
     }
-    const { points, thinned } = result.value;
+    const { points, thinned } = result;
     setMessage(points.length === 0 ? t('siteMap.replay.empty') : null);
     onTrack(points.length > 0 ? { guardId, points, thinned } : null);
     if (points[0]) onAt(points[0].at);
@@ -154,48 +152,40 @@ export function ReplayBar(props: {
       }}
     >
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
-        <TextField
-          select
+        <SelectInput
           size="small"
           value={guardId}
-          onChange={(e) => setGuardId(e.target.value)}
+          onChange={setGuardId}
           sx={{ minWidth: 96 }}
-          slotProps={{ htmlInput: { 'data-testid': 'replay-guard' } }}
+          testId="replay-guard"
           label={t('siteMap.replay.guard')}
-        >
-          {guards.map((g) => (
-            <MenuItem key={g.id} value={g.id} data-testid="replay-guard-option">
-              {text(g.name)}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
+          options={guards.map((g) => ({ value: g.id, label: text(g.name), testId: 'replay-guard-option' }))}
+        />
+        <TextInput
           type="datetime-local"
           size="small"
           label={t('siteMap.replay.from')}
           value={from}
-          onChange={(e) => setFrom(e.target.value)}
-          slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': 'replay-from' } }}
+          onChange={setFrom}
+          shrinkLabel
+          testId="replay-from"
           sx={{ flex: 1, minWidth: 0 }}
         />
-        <TextField
-          select
+        <SelectInput
           size="small"
           label={t('siteMap.replay.span')}
           value={spanMin}
-          onChange={(e) => setSpanMin(Number(e.target.value))}
+          onChange={setSpanMin}
           sx={{ minWidth: 88 }}
-        >
-          {SPANS_MIN.map((m) => (
-            <MenuItem key={m} value={m}>
-              {m < 60 ? t('siteMap.replay.minutes', { n: m }) : t('siteMap.replay.hours', { n: m / 60 })}
-            </MenuItem>
-          ))}
-        </TextField>
+          options={SPANS_MIN.map((m) => ({
+            value: m,
+            label: m < 60 ? t('siteMap.replay.minutes', { n: m }) : t('siteMap.replay.hours', { n: m / 60 }),
+          }))}
+        />
         <Button
           variant="contained"
           onClick={() => void load()}
-          disabled={loading}
+          disabled={call.busy}
           data-testid="replay-load"
           sx={{ whiteSpace: 'nowrap', flex: 'none', textTransform: 'none' }}
         >
@@ -205,7 +195,7 @@ export function ReplayBar(props: {
           ✕
         </IconButton>
       </Box>
-      {message && <Typography color="warning.main">{message}</Typography>}
+      {(call.error || message) && <Typography color="warning.main">{call.error || message}</Typography>}
       {track && (
         <Box sx={{ display: 'flex', gap: 1.5, alignItems: 'center' }}>
           <Button

@@ -6,11 +6,12 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ImageOverlay, MapContainer, useMap } from 'react-leaflet';
 import { useTranslation } from 'react-i18next';
 import type { SiteView } from '../../../shared/contract';
-import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { AreaPanel } from '../../app/AreaPanel';
+import { AreaPanel } from '../../ui/AreaPanel';
 import { AlarmsLayer, CamerasLayer, GuardsLayer, PatrolsLayer, ZonesLayer } from './layers';
 import { ReplayBar, ReplayLayer, type Track } from './Replay';
+import { useSystem } from '../system';
+import { useGuards } from './store';
 import { LAYER_KEYS, useMapLayers } from './useMapLayers';
 
 type Bounds = SiteView['plan']['bounds'];
@@ -45,10 +46,9 @@ function FitPlan({ bounds }: { bounds: Bounds }) {
  */
 export function SiteMap() {
   const { t } = useTranslation();
-  const model = useConsole();
-  const site = useStore(model.site);
-  const guards = useStore(model.guards);
-  const [layers, toggle] = useMapLayers(model);
+  const site = useStore(useSystem().site);
+  const guards = useStore(useGuards().guards);
+  const [layers, toggle] = useMapLayers();
   const [replaying, setReplaying] = useState(false);
   const [track, setTrack] = useState<Track | null>(null);
   const [replayAt, setReplayAt] = useState(0);

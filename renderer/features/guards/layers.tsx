@@ -6,12 +6,14 @@ import type { AlarmView, GuardView } from '../../../shared/contract';
 import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
 import { guardStatus, type GuardStatus } from '../../../shared/domain/guards';
 import type { ZoneDef } from '../../../shared/domain/site';
-import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { formatClock, useAge, useNow, useText } from '../../app/hooks';
-import { PRIORITY_COLOURS } from '../../app/theme';
-import { showOnWall } from '../cameras/wallFocus';
+import { formatClock, useAge, useNow, useText } from '../../ui/hooks';
+import { PRIORITY_COLOURS } from '../../ui/theme';
+import { useAlarms } from '../alarms';
+import { streamKey, useCameras } from '../cameras';
+import { useSystem } from '../system';
 import { alarmIcon, cameraIcon, CHECKPOINT_COLOURS, guardIcon } from './icons';
+import { useGuards } from './store';
 
 /** A flood of thousands of alarms must not become thousands of animated markers: the most urgent only. */
 export const MAX_ALARMS_ON_MAP = 100;
@@ -27,8 +29,7 @@ const ZONE_COLOURS: Record<ZoneDef['kind'], string> = {
 };
 
 export function ZonesLayer() {
-  const model = useConsole();
-  const site = useStore(model.site);
+  const site = useStore(useSystem().site);
   const text = useText();
   return (
     <>
@@ -52,16 +53,15 @@ export function ZonesLayer() {
 }
 
 export function CamerasLayer() {
-  const model = useConsole();
-  const site = useStore(model.site);
-  const streams = useStore(model.streams);
+  const site = useStore(useSystem().site);
+  const streams = useStore(useCameras().streams);
   const text = useText();
   const { t } = useTranslation();
   return (
     <>
       {(site?.cameras ?? []).map((c) => {
         if (!c.position) return null;
-        const offline = c.profiles.some((p) => streams[`${c.id}/${p}`]?.state === 'offline');
+        const offline = c.profiles.some((p) => streams[streamKey(c.id, p)]?.state === 'offline');
         return (
           <CameraMarker
             key={c.id}
@@ -86,7 +86,8 @@ const CameraMarker = memo(function CameraMarker(p: {
   offline: boolean;
   label: string;
 }) {
-  const handlers = useMemo(() => ({ click: () => showOnWall(p.id) }), [p.id]);
+  const cameras = useCameras();
+  const handlers = useMemo(() => ({ click: () => cameras.showOnWall(p.id) }), [cameras, p.id]);
   return (
     <Marker
       position={[p.lat, p.lon]}
@@ -102,9 +103,9 @@ const CameraMarker = memo(function CameraMarker(p: {
 });
 
 export function AlarmsLayer() {
-  const model = useConsole();
-  const alarms = useStore(model.alarms);
-  const selected = useStore(model.selectedAlarm);
+  const store = useAlarms();
+  const alarms = useStore(store.open);
+  const selected = useStore(store.selected);
   const { t } = useTranslation();
   const onMap = useMemo(
     () =>
@@ -123,7 +124,7 @@ export function AlarmsLayer() {
           selected={a.id === selected}
           label={t(`alarmType.${a.type}`)}
           drillLabel={t('alarms.drill')}
-          onOpen={model.selectedAlarm.set}
+          onOpen={store.select}
         />
       ))}
     </>
@@ -176,10 +177,10 @@ function useGuardNote() {
 }
 
 export function GuardsLayer({ dim }: { dim: boolean }) {
-  const model = useConsole();
-  const site = useStore(model.site);
-  const guards = useStore(model.guards);
-  const thresholds = useStore(model.guardThresholds);
+  const store = useGuards();
+  const site = useStore(useSystem().site);
+  const guards = useStore(store.guards);
+  const thresholds = useStore(store.thresholds);
   const now = useNow(1000);
   const text = useText();
   const note = useGuardNote();
@@ -280,9 +281,8 @@ function GuardTip({
 }
 
 export function PatrolsLayer() {
-  const model = useConsole();
-  const site = useStore(model.site);
-  const patrols = useStore(model.patrols);
+  const site = useStore(useSystem().site);
+  const patrols = useStore(useGuards().patrols);
   const text = useText();
   const { t } = useTranslation();
   return (

@@ -1,12 +1,16 @@
-import { Alert, Box, Button, Paper, TextField, Typography } from '@mui/material';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { Box, Button, Paper, Typography } from '@mui/material';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
-import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { PRIORITY_COLOURS } from '../../app/theme';
-import { formatClock, useText } from '../../app/hooks';
-import { CredentialFields, errorText } from './SignIn';
+import { ErrorAlert } from '../../ui/dialogs';
+import { TextInput } from '../../ui/fields';
+import { formatClock, useText } from '../../ui/hooks';
+import { PRIORITY_COLOURS } from '../../ui/theme';
+import { useCall } from '../../ui/useCall';
+import { useWaitingAlarms } from '../alarms';
+import { useSystem } from '../system';
+import { CredentialFields, NO_CREDENTIALS } from './CredentialFields';
+import { useOperators } from './store';
 
 const ACTIVITY = ['keydown', 'pointerdown', 'pointermove', 'wheel'] as const;
 
@@ -15,21 +19,21 @@ const ACTIVITY = ['keydown', 'pointerdown', 'pointermove', 'wheel'] as const;
  * console; it does not sign anyone out, so alarms keep arriving, sounding and escalating.
  */
 export function useIdleLock(): void {
-  const model = useConsole();
-  const auth = useStore(model.auth);
-  const operator = useStore(model.operator);
+  const operators = useOperators();
+  const auth = useStore(operators.auth);
+  const operator = useStore(operators.operator);
   useEffect(() => {
     if (!operator || !auth) return;
     const ms = auth.lockAfterMin * 60_000;
-    let timer = window.setTimeout(() => model.locked.set(true), ms);
+    let timer = window.setTimeout(operators.lock, ms);
     const activity = () => {
       window.clearTimeout(timer);
-      timer = window.setTimeout(() => model.locked.set(true), ms);
+      timer = window.setTimeout(operators.lock, ms);
     };
     const key = (e: KeyboardEvent) => {
       if (e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'l') {
         e.preventDefault();
-        model.locked.set(true);
+        operators.lock();
       }
     };
     for (const name of ACTIVITY) window.addEventListener(name, activity, { passive: true });
@@ -39,7 +43,7 @@ export function useIdleLock(): void {
       for (const name of ACTIVITY) window.removeEventListener(name, activity);
       window.removeEventListener('keydown', key);
     };
-  }, [model, auth, operator]);
+  }, [operators, auth, operator]);
 }
 
 /**
@@ -48,40 +52,25 @@ export function useIdleLock(): void {
  */
 export function LockScreen() {
   const { t } = useTranslation();
-  const model = useConsole();
-  const locked = useStore(model.locked);
-  const operator = useStore(model.operator);
-  const alarms = useStore(model.alarms);
-  const site = useStore(model.site);
+  const operators = useOperators();
+  const locked = useStore(operators.locked);
+  const operator = useStore(operators.operator);
+  const site = useStore(useSystem().site);
+  const waiting = useWaitingAlarms();
   const text = useText();
-  const [password, setPassword] = useState('');
+  const call = useCall();
+  const [credentials, setCredentials] = useState(NO_CREDENTIALS);
   const [other, setOther] = useState(false);
-  const [username, setUsername] = useState('');
-  const [error, setError] = useState('');
-  const waiting = useMemo(
-    () =>
-      Object.values(alarms)
-        .filter((a) => a.state === 'new' && !a.held)
-        .sort(compareAlarms),
-    [alarms],
-  );
   if (!locked || !operator) return null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError('');
-    try {
-      if (other) {
-        await model.signedIn(await model.client.call('auth.login', { username, password }));
-      } else {
-        await model.client.call('auth.unlock', { password });
-        model.locked.set(false);
-      }
-      setPassword('');
-      setUsername('');
+    const done = await call.succeeds(() =>
+      other ? operators.login(credentials) : operators.unlock(credentials.password),
+    );
+    if (done) {
+      setCredentials(NO_CREDENTIALS);
       setOther(false);
-    } catch (err) {
-      setError(errorText(err));
     }
   };
 
@@ -128,30 +117,25 @@ export function LockScreen() {
           {t('duty.unlockHint')}
         </Typography>
         {other ? (
-          <CredentialFields
-            prefix="lock"
-            username={username}
-            password={password}
-            onUsername={setUsername}
-            onPassword={setPassword}
-            autoFocus
-          />
+          <CredentialFields prefix="lock" value={credentials} onChange={setCredentials} autoFocus />
         ) : (
-          <TextField
+          <TextInput
             label={t('duty.password')}
             type="password"
-            value={password}
+            value={credentials.password}
             autoFocus
-            onChange={(e) => setPassword(e.target.value)}
-            slotProps={{ htmlInput: { 'data-testid': 'lock-password' } }}
+            onChange={(password) => setCredentials((c) => ({ ...c, password }))}
+            testId="lock-password"
           />
         )}
-        {error && (
-          <Alert severity="error" data-testid="lock-error">
-            {error}
-          </Alert>
-        )}
-        <Button type="submit" variant="contained" size="large" disabled={!password} data-testid="lock-submit">
+        <ErrorAlert error={call.error} testId="lock-error" />
+        <Button
+          type="submit"
+          variant="contained"
+          size="large"
+          disabled={!credentials.password}
+          data-testid="lock-submit"
+        >
           {other ? t('duty.login') : t('duty.unlock')}
         </Button>
         <Button onClick={() => setOther((v) => !v)} data-testid="lock-other">

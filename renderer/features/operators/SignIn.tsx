@@ -1,50 +1,14 @@
-import { Alert, Box, Button, Paper, TextField, Typography } from '@mui/material';
+import { Box, Button, Paper, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useConsole } from '../../api/console';
 import { useStore } from '../../api/store';
-import { setLocale } from '../../app/i18n';
-import { useLocale } from '../../app/hooks';
-
-/** Turns a refused call into the sentence the core wrote (it names what to do). */
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** User name + password; used by sign-in, switch operator, the second operator and the lock screen. */
-export function CredentialFields(props: {
-  prefix: string;
-  username: string;
-  password: string;
-  onUsername(v: string): void;
-  onPassword(v: string): void;
-  usernameLocked?: boolean;
-  autoFocus?: boolean;
-}) {
-  const { t } = useTranslation();
-  return (
-    <>
-      <TextField
-        label={t('duty.username')}
-        value={props.username}
-        onChange={(e) => props.onUsername(e.target.value)}
-        disabled={props.usernameLocked}
-        autoFocus={props.autoFocus && !props.usernameLocked}
-        autoComplete="username"
-        slotProps={{ htmlInput: { 'data-testid': `${props.prefix}-username` } }}
-      />
-      <TextField
-        label={t('duty.password')}
-        type="password"
-        value={props.password}
-        onChange={(e) => props.onPassword(e.target.value)}
-        autoFocus={props.autoFocus && props.usernameLocked}
-        autoComplete="current-password"
-        slotProps={{ htmlInput: { 'data-testid': `${props.prefix}-password` } }}
-      />
-    </>
-  );
-}
+import { ErrorAlert } from '../../ui/dialogs';
+import { TextInput } from '../../ui/fields';
+import { useLocale } from '../../ui/hooks';
+import { setLocale } from '../../ui/i18n';
+import { useCall } from '../../ui/useCall';
+import { CredentialFields, NO_CREDENTIALS } from './CredentialFields';
+import { useOperators } from './store';
 
 /**
  * What a signed-out console shows: the first-start form (create the administrator; there is no default
@@ -52,33 +16,24 @@ export function CredentialFields(props: {
  */
 export function SignIn() {
   const { t } = useTranslation();
-  const model = useConsole();
-  const auth = useStore(model.auth);
+  const operators = useOperators();
+  const auth = useStore(operators.auth);
   const locale = useLocale();
-  const [username, setUsername] = useState('');
+  const call = useCall();
+  const [credentials, setCredentials] = useState(NO_CREDENTIALS);
   const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const setup = auth?.needsSetup ?? false;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError('');
-    if (setup && password !== again) return setError(t('duty.passwordsDiffer'));
-    setBusy(true);
-    try {
-      const result = setup
-        ? await model.client.call('auth.setup', { username, name, password })
-        : await model.client.call('auth.login', { username, password });
-      setPassword('');
+    if (setup && credentials.password !== again) return call.fail(t('duty.passwordsDiffer'));
+    const done = await call.succeeds(() =>
+      setup ? operators.setup({ ...credentials, name }) : operators.login(credentials),
+    );
+    if (done) {
+      setCredentials(NO_CREDENTIALS);
       setAgain('');
-      await model.signedIn(result);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -100,41 +55,23 @@ export function SignIn() {
         </Box>
         <Typography variant="h6">{setup ? t('duty.setupTitle') : t('duty.signIn')}</Typography>
         {setup && <Typography color="text.secondary">{t('duty.setupHint')}</Typography>}
+        {setup && <TextInput label={t('duty.name')} value={name} onChange={setName} testId="signin-name" />}
+        <CredentialFields prefix="signin" value={credentials} onChange={setCredentials} autoFocus />
         {setup && (
-          <TextField
-            label={t('duty.name')}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            slotProps={{ htmlInput: { 'data-testid': 'signin-name' } }}
-          />
-        )}
-        <CredentialFields
-          prefix="signin"
-          username={username}
-          password={password}
-          onUsername={setUsername}
-          onPassword={setPassword}
-          autoFocus
-        />
-        {setup && (
-          <TextField
+          <TextInput
             label={t('duty.passwordAgain')}
             type="password"
             value={again}
-            onChange={(e) => setAgain(e.target.value)}
-            slotProps={{ htmlInput: { 'data-testid': 'signin-password-again' } }}
+            onChange={setAgain}
+            testId="signin-password-again"
           />
         )}
-        {error && (
-          <Alert severity="error" data-testid="signin-error">
-            {error}
-          </Alert>
-        )}
+        <ErrorAlert error={call.error} testId="signin-error" />
         <Button
           type="submit"
           variant="contained"
           size="large"
-          disabled={busy || !username || !password || (setup && !name)}
+          disabled={call.busy || !credentials.username || !credentials.password || (setup && !name)}
           data-testid="signin-submit"
         >
           {setup ? t('duty.createAdmin') : t('duty.login')}

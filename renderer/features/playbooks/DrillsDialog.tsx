@@ -1,53 +1,27 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Checkbox,
-  Chip,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  Divider,
-  FormControlLabel,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@mui/material';
-import { useEffect, useState } from 'react';
+import { Alert, Box, Button, Chip, Divider, Typography } from '@mui/material';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CorrectiveAction, DrillView, PlaybookSummary } from '../../../shared/contract';
-import { useConsole } from '../../api/console';
+import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { formatClock, useLocale, useText } from '../../app/hooks';
-import { useAlarmActions } from '../alarms/useAlarmActions';
-import { downloadPdf, notify } from './shared';
+import { InlineForm, ToolDialog } from '../../ui/dialogs';
+import { dayStamp, savePdf } from '../../ui/download';
+import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
+import { formatClock, useLocale, useText } from '../../ui/hooks';
+import { useNotify } from '../../ui/notify';
+import { useCall } from '../../ui/useCall';
+import { useAlarms } from '../alarms';
+import { useOperators } from '../operators';
+import { ZoneSelect } from '../system';
+import { usePlaybookList, usePlaybooks } from './store';
 
-export const fmtDate = (at: number) =>
-  `${new Date(at).toLocaleDateString('sv-SE')} ${formatClock(at, false)}`;
-
-/** Drills, live: `drills.list` then `drills.changed`. */
-export function useDrills(): DrillView[] {
-  const model = useConsole();
-  const [drills, setDrills] = useState<DrillView[]>([]);
-  useEffect(() => {
-    let live = true;
-    void model.client.invoke('drills.list', {}).then((r) => live && r.ok && setDrills(r.value.drills));
-    const off = model.client.on('drills.changed', ({ drills: d }) => setDrills(d));
-    return () => {
-      live = false;
-      off();
-    };
-  }, [model]);
-  return drills;
-}
+export const fmtDate = (at: number) => `${dayStamp(at)} ${formatClock(at, false)}`;
 
 function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
   const { t } = useTranslation();
-  const model = useConsole();
-  const site = useStore(model.site);
+  const store = usePlaybooks();
   const text = useText();
-  const act = useAlarmActions();
+  const { run } = useCall('notice');
   const [playbookId, setPlaybookId] = useState('fire');
   const [title, setTitle] = useState('');
   const [when, setWhen] = useState('');
@@ -55,12 +29,11 @@ function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
   const [participants, setParticipants] = useState('');
   const [objectives, setObjectives] = useState('');
   const submit = async () => {
-    const scheduledAt = new Date(when).getTime();
-    const done = await act(() =>
-      model.client.invoke('drills.schedule', {
+    const done = await run(() =>
+      store.scheduleDrill({
         playbookId,
         title,
-        scheduledAt,
+        scheduledAt: new Date(when).getTime(),
         ...(zone ? { zone } : {}),
         participants: participants
           .split(/[,，、]/)
@@ -76,70 +49,49 @@ function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
     }
   };
   return (
-    <Box
-      component="form"
-      data-testid="drill-schedule"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-      sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 1, pt: 1 }}
+    <InlineForm
+      testId="drill-schedule"
+      onSubmit={submit}
+      columns="1fr 1fr"
+      sx={{ pt: 1, alignItems: 'stretch' }}
     >
-      <TextField
-        select
+      <SelectInput
         size="small"
         label={t('playbooks.drills.playbook')}
         value={playbookId}
-        onChange={(e) => setPlaybookId(e.target.value)}
-      >
-        {playbooks.map((p) => (
-          <MenuItem key={p.id} value={p.id}>
-            {text(p.title)}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
+        onChange={setPlaybookId}
+        options={playbooks.map((p) => ({ value: p.id, label: text(p.title) }))}
+      />
+      <TextInput
         size="small"
         label={t('playbooks.drills.titleField')}
         value={title}
-        onChange={(e) => setTitle(e.target.value)}
-        slotProps={{ htmlInput: { 'data-testid': 'drill-title' } }}
+        onChange={setTitle}
+        testId="drill-title"
       />
-      <TextField
+      <TextInput
         size="small"
         type="datetime-local"
         label={t('playbooks.drills.when')}
         value={when}
-        onChange={(e) => setWhen(e.target.value)}
-        slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': 'drill-when' } }}
+        onChange={setWhen}
+        shrinkLabel
+        testId="drill-when"
       />
-      <TextField
-        select
-        size="small"
-        label={t('playbooks.drills.zone')}
-        value={zone}
-        onChange={(e) => setZone(e.target.value)}
-      >
-        <MenuItem value="">—</MenuItem>
-        {(site?.zones ?? []).map((z) => (
-          <MenuItem key={z.id} value={z.id}>
-            {text(z.name)}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
+      <ZoneSelect size="small" label={t('playbooks.drills.zone')} value={zone} onChange={setZone} sx={{}} />
+      <TextInput
         size="small"
         label={t('playbooks.drills.participants')}
         value={participants}
-        onChange={(e) => setParticipants(e.target.value)}
-        slotProps={{ htmlInput: { 'data-testid': 'drill-participants' } }}
+        onChange={setParticipants}
+        testId="drill-participants"
       />
-      <TextField
+      <TextInput
         size="small"
         label={t('playbooks.drills.objectives')}
         value={objectives}
-        onChange={(e) => setObjectives(e.target.value)}
-        slotProps={{ htmlInput: { 'data-testid': 'drill-objectives' } }}
+        onChange={setObjectives}
+        testId="drill-objectives"
       />
       <Button
         type="submit"
@@ -150,53 +102,54 @@ function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
       >
         {t('playbooks.drills.schedule')}
       </Button>
-    </Box>
+    </InlineForm>
   );
 }
 
-function FinishForm({ drill, onDone }: { drill: DrillView; onDone(): void }) {
+function FinishForm({ drill }: { drill: DrillView }) {
   const { t } = useTranslation();
-  const model = useConsole();
-  const act = useAlarmActions();
+  const store = usePlaybooks();
+  const { run } = useCall('notice');
   const [observations, setObservations] = useState('');
   const [actions, setActions] = useState<CorrectiveAction[]>([]);
   const set = (i: number, patch: Partial<CorrectiveAction>) =>
     setActions((prev) => prev.map((a, j) => (j === i ? { ...a, ...patch } : a)));
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
-      <TextField
+      <TextInput
         multiline
         minRows={2}
         size="small"
         label={t('playbooks.drills.observations')}
         value={observations}
-        onChange={(e) => setObservations(e.target.value)}
-        slotProps={{ htmlInput: { 'data-testid': 'drill-observations' } }}
+        onChange={setObservations}
+        testId="drill-observations"
       />
       <Typography variant="subtitle2">{t('playbooks.drills.actions')}</Typography>
       {actions.map((a, i) => (
         <Box key={i} sx={{ display: 'grid', gridTemplateColumns: '2fr 1fr 1fr', gap: 1 }}>
-          <TextField
+          <TextInput
             size="small"
             label={t('playbooks.drills.action')}
             value={a.action}
-            onChange={(e) => set(i, { action: e.target.value })}
-            slotProps={{ htmlInput: { 'data-testid': 'action-text' } }}
+            onChange={(action) => set(i, { action })}
+            testId="action-text"
           />
-          <TextField
+          <TextInput
             size="small"
             label={t('playbooks.drills.owner')}
             value={a.owner}
-            onChange={(e) => set(i, { owner: e.target.value })}
-            slotProps={{ htmlInput: { 'data-testid': 'action-owner' } }}
+            onChange={(owner) => set(i, { owner })}
+            testId="action-owner"
           />
-          <TextField
+          <TextInput
             size="small"
             type="date"
             label={t('playbooks.drills.due')}
             value={a.due}
-            onChange={(e) => set(i, { due: e.target.value })}
-            slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': 'action-due' } }}
+            onChange={(due) => set(i, { due })}
+            shrinkLabel
+            testId="action-due"
           />
         </Box>
       ))}
@@ -214,13 +167,7 @@ function FinishForm({ drill, onDone }: { drill: DrillView; onDone(): void }) {
           color="warning"
           data-testid="drill-finish"
           onClick={() =>
-            void act(() =>
-              model.client.invoke('drills.finish', {
-                drillId: drill.id,
-                observations,
-                correctiveActions: actions,
-              }),
-            ).then((r) => r && onDone())
+            void run(() => store.finishDrill({ drillId: drill.id, observations, correctiveActions: actions }))
           }
         >
           {t('playbooks.drills.finish')}
@@ -240,31 +187,35 @@ function DrillItem({
   onClose(): void;
 }) {
   const { t } = useTranslation();
-  const model = useConsole();
+  const client = useClient();
+  const store = usePlaybooks();
+  const alarms = useAlarms();
   const text = useText();
   const locale = useLocale();
-  const act = useAlarmActions();
+  const notify = useNotify();
+  const { run, succeeds } = useCall('notice');
   const [extra, setExtra] = useState('');
   // The box follows the click at once; the stored roll-call confirms it (or puts it back on a refusal).
   const [marked, setMarked] = useState<Record<string, boolean>>({});
   const mark = async (participant: string, present: boolean) => {
     setMarked((m) => ({ ...m, [participant]: present }));
-    const r = await act(() =>
-      model.client.invoke('drills.rollCall', { drillId: drill.id, participant, present }),
-    );
-    if (!r)
+    if (!(await succeeds(() => store.rollCall(drill.id, participant, present))))
       setMarked((m) => {
         const { [participant]: _dropped, ...rest } = m;
         return rest;
       });
   };
+  const open = (alarmId: string) => {
+    alarms.select(alarmId);
+    onClose();
+  };
   const pb = playbooks.find((p) => p.id === drill.playbookId);
   const people = [...new Set([...drill.participants, ...Object.keys(drill.rollCall)])];
   const report = async () => {
-    const r = await act(() => model.client.invoke('reports.drill', { drillId: drill.id, locale }));
+    const r = await run(() => client.call('reports.drill', { drillId: drill.id, locale }));
     if (!r) return;
-    downloadPdf(r.pdf, r.name);
-    notify(model, 'info', t('playbooks.reportSaved', { file: r.file }));
+    savePdf(r.name, r.pdf);
+    notify({ level: 'info', code: 'playbooks', message: t('playbooks.reportSaved', { file: r.file }) });
   };
   return (
     <Box
@@ -305,11 +256,8 @@ function DrillItem({
             color="warning"
             data-testid="drill-start"
             onClick={() =>
-              void act(() => model.client.invoke('drills.start', { drillId: drill.id })).then((d) => {
-                if (d?.alarmId) {
-                  model.selectedAlarm.set(d.alarmId);
-                  onClose();
-                }
+              void run(() => store.startDrill(drill.id)).then((d) => {
+                if (d?.alarmId) open(d.alarmId);
               })
             }
           >
@@ -322,36 +270,26 @@ function DrillItem({
           <Typography variant="subtitle2">{t('playbooks.drills.rollCall')}</Typography>
           <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, alignItems: 'center' }}>
             {people.map((p) => (
-              <FormControlLabel
+              <CheckInput
                 key={p}
                 label={p}
-                control={
-                  <Checkbox
-                    checked={marked[p] ?? drill.rollCall[p] ?? false}
-                    slotProps={{ input: { 'data-testid': `rollcall-${p}` } as object }}
-                    onChange={(e) => void mark(p, e.target.checked)}
-                  />
-                }
+                checked={marked[p] ?? drill.rollCall[p] ?? false}
+                onChange={(present) => void mark(p, present)}
+                inputTestId={`rollcall-${p}`}
               />
             ))}
-            <TextField
+            <TextInput
               size="small"
               label={t('playbooks.drills.addParticipant')}
               value={extra}
-              onChange={(e) => setExtra(e.target.value)}
+              onChange={setExtra}
               sx={{ width: 140 }}
             />
             <Button
               size="small"
               disabled={!extra.trim()}
               onClick={() =>
-                void act(() =>
-                  model.client.invoke('drills.rollCall', {
-                    drillId: drill.id,
-                    participant: extra.trim(),
-                    present: true,
-                  }),
-                ).then(() => setExtra(''))
+                void run(() => store.rollCall(drill.id, extra.trim(), true)).then(() => setExtra(''))
               }
             >
               +
@@ -362,16 +300,13 @@ function DrillItem({
               size="small"
               sx={{ alignSelf: 'flex-start' }}
               data-testid="drill-open"
-              onClick={() => {
-                model.selectedAlarm.set(drill.alarmId!);
-                onClose();
-              }}
+              onClick={() => open(drill.alarmId!)}
             >
               {t('playbooks.drills.open')}
             </Button>
           )}
           <Divider />
-          <FinishForm drill={drill} onDone={() => undefined} />
+          <FinishForm drill={drill} />
         </>
       )}
       {drill.state === 'finished' && (
@@ -391,32 +326,28 @@ function DrillItem({
 /** Drills: schedule (supervisor), start, roll-call, finish with findings, the after-action report. */
 export function DrillsDialog({ open, onClose }: { open: boolean; onClose(): void }) {
   const { t } = useTranslation();
-  const model = useConsole();
-  const operator = useStore(model.operator);
-  const drills = useDrills();
-  const [playbooks, setPlaybooks] = useState<PlaybookSummary[]>([]);
-  useEffect(() => {
-    if (open)
-      void model.client.invoke('playbooks.list', {}).then((r) => r.ok && setPlaybooks(r.value.playbooks));
-  }, [model, open]);
+  const store = usePlaybooks();
+  const operator = useStore(useOperators().operator);
+  const drills = useStore(store.drills);
+  const playbooks = usePlaybookList(open);
   const supervisor = operator?.role === 'supervisor' || operator?.role === 'admin';
   return (
-    <Dialog open={open} onClose={onClose} fullWidth maxWidth="md" data-testid="drills-dialog">
-      <DialogTitle>{t('playbooks.drills.title')}</DialogTitle>
-      <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
-        {supervisor ? (
-          <ScheduleForm playbooks={playbooks} />
-        ) : (
-          <Alert severity="info">{t('playbooks.drills.supervisorOnly')}</Alert>
-        )}
-        {drills.length === 0 && <Typography color="text.secondary">{t('playbooks.drills.none')}</Typography>}
-        {drills.map((d) => (
-          <DrillItem key={d.id} drill={d} playbooks={playbooks} onClose={onClose} />
-        ))}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{t('playbooks.close')}</Button>
-      </DialogActions>
-    </Dialog>
+    <ToolDialog
+      open={open}
+      onClose={onClose}
+      testId="drills-dialog"
+      title={t('playbooks.drills.title')}
+      contentSx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}
+    >
+      {supervisor ? (
+        <ScheduleForm playbooks={playbooks} />
+      ) : (
+        <Alert severity="info">{t('playbooks.drills.supervisorOnly')}</Alert>
+      )}
+      {drills.length === 0 && <Typography color="text.secondary">{t('playbooks.drills.none')}</Typography>}
+      {drills.map((d) => (
+        <DrillItem key={d.id} drill={d} playbooks={playbooks} onClose={onClose} />
+      ))}
+    </ToolDialog>
   );
 }

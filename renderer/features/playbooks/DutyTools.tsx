@@ -1,10 +1,12 @@
 import { Alert, Box, Button } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNow } from '../../app/hooks';
+import { useStore } from '../../api/store';
+import { useNow } from '../../ui/hooks';
 import { ContactsDialog } from './ContactsDialog';
-import { DrillsDialog, fmtDate, useDrills } from './DrillsDialog';
+import { DrillsDialog, fmtDate } from './DrillsDialog';
 import { PlaybookEditor } from './PlaybookEditor';
+import { usePlaybooks } from './store';
 
 const REMIND_BEFORE_MS = 24 * 3600_000;
 
@@ -14,7 +16,7 @@ const REMIND_BEFORE_MS = 24 * 3600_000;
  */
 export function DutyTools() {
   const { t } = useTranslation();
-  const drills = useDrills();
+  const drills = useStore(usePlaybooks().drills);
   const now = useNow(30_000);
   const [open, setOpen] = useState<'drills' | 'playbooks' | 'contacts' | null>(null);
   const due = drills

@@ -1,13 +1,16 @@
-import { Box, Button, Chip, Divider, MenuItem, TextField, Typography } from '@mui/material';
-import { useCallback, useEffect, useState } from 'react';
+import { Box, Button, Chip, Divider, Typography } from '@mui/material';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AlarmView, PlaybookSummary, RunView } from '../../../shared/contract';
-import { useConsole } from '../../api/console';
+import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { useLocale, useText } from '../../app/hooks';
-import { useAlarmActions } from '../alarms/useAlarmActions';
+import { savePdf } from '../../ui/download';
+import { SelectInput } from '../../ui/fields';
+import { useLocale, useText } from '../../ui/hooks';
+import { useNotify } from '../../ui/notify';
+import { useCall } from '../../ui/useCall';
+import { useAlarm } from '../alarms';
 import { RunChecklist } from './RunChecklist';
-import { downloadPdf, notify } from './shared';
+import { usePlaybookList, usePlaybooks } from './store';
 
 /**
  * The playbook part of the incident panel for an opened alarm: the playbook suggested for its type (or any
@@ -15,67 +18,39 @@ import { downloadPdf, notify } from './shared';
  */
 export function IncidentPlaybooks({ alarmId }: { alarmId: string }) {
   const { t } = useTranslation();
-  const model = useConsole();
+  const client = useClient();
+  const playbooks = usePlaybooks();
   const text = useText();
   const locale = useLocale();
-  const act = useAlarmActions();
-  const live = useStore(model.alarms)[alarmId];
-  const [fetched, setFetched] = useState<AlarmView | undefined>(undefined);
-  const alarm = live ?? fetched;
-  const [data, setData] = useState<{ suggested: PlaybookSummary[]; runs: RunView[] } | null>(null);
-  const [all, setAll] = useState<PlaybookSummary[]>([]);
-  const [choice, setChoice] = useState('');
-
-  // A resolved alarm is no longer in the open-alarm store: read it once.
-  const isLive = Boolean(live);
-  useEffect(() => {
-    if (isLive) return;
-    void model.client.invoke('alarms.get', { id: alarmId }).then((r) => {
-      if (r.ok) setFetched(r.value.alarm);
-    });
-  }, [model, alarmId, isLive]);
-
-  const load = useCallback(() => {
-    void model.client.invoke('runs.forAlarm', { alarmId }).then((r) => {
-      if (r.ok) {
-        setData(r.value);
-        setChoice((prev) => prev || r.value.suggested[0]?.id || '');
-      }
-    });
-  }, [model, alarmId]);
+  const notify = useNotify();
+  const { run } = useCall('notice');
+  const alarm = useAlarm(alarmId);
+  const suggestions = useStore(playbooks.suggested)[alarmId];
+  const allRuns = useStore(playbooks.runs);
+  const all = usePlaybookList();
+  const [picked, setChoice] = useState('');
 
   useEffect(() => {
-    load();
-    void model.client.invoke('playbooks.list', {}).then((r) => r.ok && setAll(r.value.playbooks));
-  }, [model, load]);
+    // Without them the panel shows no suggestion; the alarm itself is not held up.
+    void playbooks.loadForAlarm(alarmId).catch(() => undefined);
+  }, [playbooks, alarmId]);
+  // The suggested playbook is chosen until the operator picks another.
+  const choice = picked || suggestions?.[0]?.id || '';
 
+  // The runs on this alarm's incident, live from the store (another console's steps arrive as runs.changed).
   const incidentId = alarm?.incidentId;
-  useEffect(
+  const runs = useMemo(
     () =>
-      model.client.on('runs.changed', ({ run }) => {
-        if (run.alarmId === alarmId || (incidentId && run.incidentId === incidentId))
-          setData((prev) =>
-            prev
-              ? {
-                  ...prev,
-                  runs: prev.runs.some((r) => r.id === run.id)
-                    ? prev.runs.map((r) => (r.id === run.id ? run : r))
-                    : [...prev.runs, run],
-                }
-              : prev,
-          );
-      }),
-    [model, alarmId, incidentId],
+      Object.values(allRuns)
+        .filter((r) => r.alarmId === alarmId || (incidentId && r.incidentId === incidentId))
+        .sort((a, b) => a.startedAt - b.startedAt),
+    [allRuns, alarmId, incidentId],
   );
+  const data = useMemo(() => (suggestions ? { suggested: suggestions, runs } : null), [suggestions, runs]);
 
   const start = useCallback(async () => {
-    if (!choice) return;
-    const run = await act(() => model.client.invoke('runs.start', { alarmId, playbookId: choice }));
-    if (run)
-      setData((prev) =>
-        prev ? { ...prev, runs: [...prev.runs.filter((r) => r.id !== run.id), run] } : prev,
-      );
-  }, [act, model, alarmId, choice]);
+    if (choice) await run(() => playbooks.start(alarmId, choice));
+  }, [run, playbooks, alarmId, choice]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -90,10 +65,10 @@ export function IncidentPlaybooks({ alarmId }: { alarmId: string }) {
 
   const report = async () => {
     if (!incidentId) return;
-    const r = await act(() => model.client.invoke('reports.incident', { incidentId, locale }));
+    const r = await run(() => client.call('reports.incident', { incidentId, locale }));
     if (!r) return;
-    downloadPdf(r.pdf, r.name);
-    notify(model, 'info', t('playbooks.reportSaved', { file: r.file }));
+    savePdf(r.name, r.pdf);
+    notify({ level: 'info', code: 'playbooks', message: t('playbooks.reportSaved', { file: r.file }) });
   };
 
   if (!data) return null;
@@ -126,20 +101,14 @@ export function IncidentPlaybooks({ alarmId }: { alarmId: string }) {
               {text(suggested.title)}
             </Typography>
           )}
-          <TextField
-            select
+          <SelectInput
             size="small"
             label={t('playbooks.choose')}
             value={choice}
-            onChange={(e) => setChoice(e.target.value)}
+            onChange={setChoice}
             sx={{ minWidth: 170 }}
-          >
-            {all.map((p) => (
-              <MenuItem key={p.id} value={p.id}>
-                {text(p.title)}
-              </MenuItem>
-            ))}
-          </TextField>
+            options={all.map((p) => ({ value: p.id, label: text(p.title) }))}
+          />
           <Button
             variant="contained"
             color="error"

@@ -1,23 +1,17 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlaybookSummary } from '../../../shared/contract';
 import { validatePlaybook } from '../../../shared/domain/playbook';
-import { useConsole } from '../../api/console';
+import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { formatClock, useText } from '../../app/hooks';
-import { useAlarmActions } from '../alarms/useAlarmActions';
+import { ToolDialog } from '../../ui/dialogs';
+import { dayStamp } from '../../ui/download';
+import { SelectInput, TextInput } from '../../ui/fields';
+import { formatClock, useText } from '../../ui/hooks';
+import { useCall } from '../../ui/useCall';
+import { useOperators } from '../operators';
+import { usePlaybookList, usePlaybooks } from './store';
 
 /**
  * Playbook management: read any version; a supervisor edits the definition (JSON, checked as typed with the
@@ -25,11 +19,12 @@ import { useAlarmActions } from '../alarms/useAlarmActions';
  */
 export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): void }) {
   const { t } = useTranslation();
-  const model = useConsole();
-  const operator = useStore(model.operator);
+  const client = useClient();
+  const store = usePlaybooks();
+  const operator = useStore(useOperators().operator);
+  const list = usePlaybookList(open);
   const text = useText();
-  const act = useAlarmActions();
-  const [list, setList] = useState<PlaybookSummary[]>([]);
+  const { run } = useCall('notice');
   const [id, setId] = useState('fire');
   const [versions, setVersions] = useState<PlaybookSummary[]>([]);
   const [source, setSource] = useState('');
@@ -37,17 +32,14 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
   const supervisor = operator?.role === 'supervisor' || operator?.role === 'admin';
 
   useEffect(() => {
-    if (open) void model.client.invoke('playbooks.list', {}).then((r) => r.ok && setList(r.value.playbooks));
-  }, [model, open]);
-  useEffect(() => {
     if (!open || !id) return;
-    void model.client.invoke('playbooks.get', { id }).then((r) => {
+    void client.invoke('playbooks.get', { id }).then((r) => {
       if (!r.ok) return;
       setSource(JSON.stringify(r.value.definition, null, 2));
       setVersions(r.value.versions);
       setSaved(null);
     });
-  }, [model, open, id]);
+  }, [client, open, id]);
 
   let problems: string[] = [];
   try {
@@ -58,70 +50,23 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
   }
 
   const save = async () => {
-    const r = await act(() =>
-      model.client.invoke('playbooks.save', { definition: JSON.parse(source) as never }),
+    const r = await run(() => store.savePlaybook(JSON.parse(source) as never));
+    if (!r) return;
+    setSaved(r.version);
+    // The reply is the new version: it heads the history (newest first) without asking again.
+    const { definition: _definition, ...summary } = r;
+    setVersions((prev) =>
+      r.id === id ? [summary, ...prev.filter((v) => v.versionId !== r.versionId)] : [summary],
     );
-    if (r) {
-      setSaved(r.version);
-      void model.client
-        .invoke('playbooks.get', { id: r.id })
-        .then((g) => g.ok && setVersions(g.value.versions));
-    }
   };
 
   return (
-    <Dialog open={open} onClose={onClose} fullWidth maxWidth="md" data-testid="playbook-editor">
-      <DialogTitle>{t('playbooks.editor.title')}</DialogTitle>
-      <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
-        {!supervisor && <Alert severity="info">{t('playbooks.editor.supervisorOnly')}</Alert>}
-        <TextField select size="small" value={id} onChange={(e) => setId(e.target.value)} sx={{ mt: 1 }}>
-          {list.map((p) => (
-            <MenuItem key={p.id} value={p.id}>
-              {text(p.title)} · v{p.version}
-            </MenuItem>
-          ))}
-        </TextField>
-        <Typography variant="body2" color="text.secondary">
-          {t('playbooks.editor.history')}:{' '}
-          {versions
-            .map(
-              (v) =>
-                `v${v.version} ${new Date(v.createdAt).toLocaleDateString('sv-SE')} ${formatClock(v.createdAt, false)} ${v.createdBy}`,
-            )
-            .join(' · ')}
-        </Typography>
-        <TextField
-          multiline
-          minRows={14}
-          maxRows={24}
-          label={t('playbooks.editor.definition')}
-          value={source}
-          onChange={(e) => setSource(e.target.value)}
-          slotProps={{
-            htmlInput: {
-              'data-testid': 'playbook-source',
-              readOnly: !supervisor,
-              spellCheck: false,
-              style: { fontFamily: 'monospace', fontSize: 13 },
-            },
-          }}
-        />
-        <Box data-testid="playbook-problems">
-          {problems.length === 0 ? (
-            <Alert severity="success">
-              {saved ? t('playbooks.editor.saved', { v: saved }) : t('playbooks.editor.valid')}
-            </Alert>
-          ) : (
-            problems.slice(0, 8).map((p) => (
-              <Alert key={p} severity="error" sx={{ mb: 0.5 }}>
-                {p}
-              </Alert>
-            ))
-          )}
-        </Box>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{t('playbooks.close')}</Button>
+    <ToolDialog
+      open={open}
+      onClose={onClose}
+      testId="playbook-editor"
+      title={t('playbooks.editor.title')}
+      actions={
         <Button
           variant="contained"
           disabled={!supervisor || problems.length > 0}
@@ -130,7 +75,51 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
         >
           {t('playbooks.editor.save')}
         </Button>
-      </DialogActions>
-    </Dialog>
+      }
+    >
+      {!supervisor && <Alert severity="info">{t('playbooks.editor.supervisorOnly')}</Alert>}
+      <SelectInput
+        size="small"
+        value={id}
+        onChange={setId}
+        sx={{ mt: 1 }}
+        options={list.map((p) => ({ value: p.id, label: `${text(p.title)} · v${p.version}` }))}
+      />
+      <Typography variant="body2" color="text.secondary">
+        {t('playbooks.editor.history')}:{' '}
+        {versions
+          .map(
+            (v) => `v${v.version} ${dayStamp(v.createdAt)} ${formatClock(v.createdAt, false)} ${v.createdBy}`,
+          )
+          .join(' · ')}
+      </Typography>
+      <TextInput
+        multiline
+        minRows={14}
+        maxRows={24}
+        label={t('playbooks.editor.definition')}
+        value={source}
+        onChange={setSource}
+        testId="playbook-source"
+        htmlInput={{
+          readOnly: !supervisor,
+          spellCheck: false,
+          style: { fontFamily: 'monospace', fontSize: 13 },
+        }}
+      />
+      <Box data-testid="playbook-problems">
+        {problems.length === 0 ? (
+          <Alert severity="success">
+            {saved ? t('playbooks.editor.saved', { v: saved }) : t('playbooks.editor.valid')}
+          </Alert>
+        ) : (
+          problems.slice(0, 8).map((p) => (
+            <Alert key={p} severity="error" sx={{ mb: 0.5 }}>
+              {p}
+            </Alert>
+          ))
+        )}
+      </Box>
+    </ToolDialog>
   );
 }

@@ -1,25 +1,27 @@
-import {
-  Box,
-  Button,
-  Chip,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@mui/material';
+import { Box, Button, Chip, Typography } from '@mui/material';
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AlarmView, MethodOutput, RunView } from '../../../shared/contract';
-import { fillScript, runState, type PlaybookStep, type StepState } from '../../../shared/domain/playbook';
-import { useConsole } from '../../api/console';
+import type { AlarmView, MethodInput, MethodOutput, RunView } from '../../../shared/contract';
+import {
+  fillScript,
+  runState,
+  type PlaybookStep,
+  type StepOutcome,
+  type StepState,
+} from '../../../shared/domain/playbook';
+import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { formatClock, useNow, useText } from '../../app/hooks';
-import { useAlarmActions } from '../alarms/useAlarmActions';
+import { FormDialog } from '../../ui/dialogs';
+import { SelectInput, TextInput } from '../../ui/fields';
+import { formatClock, useNow, useText } from '../../ui/hooks';
+import { useNotify } from '../../ui/notify';
+import { useCall } from '../../ui/useCall';
+import { useCameras } from '../cameras';
+import { useOperators } from '../operators';
+import { useSystem } from '../system';
 import { CallCard, type CallOutcome } from './CallCard';
-import { mmss, notify, useDirectory } from './shared';
+import { mmss } from './shared';
+import { usePlaybooks } from './store';
 
 const STATUS_COLOUR: Record<StepState['status'], 'success' | 'warning' | 'info' | 'default'> = {
   done: 'success',
@@ -29,19 +31,7 @@ const STATUS_COLOUR: Record<StepState['status'], 'success' | 'warning' | 'info' 
   bypassed: 'default',
 };
 
-/** Grabs the picture of a camera already shown (alarm detail first, then the wall) as base64 PNG. */
-function grabCamera(cameraId: string): string | undefined {
-  const tiles = [
-    ...document.querySelectorAll<HTMLElement>(
-      `[data-testid="alarm-cameras"] [data-camera-id="${cameraId}"] canvas`,
-    ),
-    ...document.querySelectorAll<HTMLElement>(
-      `[data-testid="camera-tile"][data-camera-id="${cameraId}"] canvas`,
-    ),
-  ] as HTMLCanvasElement[];
-  const canvas = tiles.find((c) => c.width > 0 && c.height > 0);
-  return canvas?.toDataURL('image/png').split(',')[1];
-}
+type StepExtra = Pick<MethodInput<'runs.step'>, 'reason' | 'guardId' | 'note'>;
 
 /**
  * A playbook run as the incident's checklist: every step with who did it and when, the current one with its
@@ -50,13 +40,16 @@ function grabCamera(cameraId: string): string | undefined {
  */
 export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | undefined }) {
   const { t } = useTranslation();
-  const model = useConsole();
-  const site = useStore(model.site);
-  const operator = useStore(model.operator);
+  const client = useClient();
+  const playbooks = usePlaybooks();
+  const cameras = useCameras();
+  const site = useStore(useSystem().site);
+  const operator = useStore(useOperators().operator);
+  const directory = useStore(playbooks.directory);
   const text = useText();
-  const act = useAlarmActions();
+  const notify = useNotify();
+  const call = useCall('notice');
   const now = useNow(1000);
-  const directory = useDirectory(model);
   const [skipping, setSkipping] = useState(false);
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
@@ -70,20 +63,21 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
   useEffect(() => {
     if (!dispatchStep) return;
     let live = true;
-    void model.client.invoke('guards.suggest', { alarmId: run.alarmId }).then((r) => {
+    void client.invoke('guards.suggest', { alarmId: run.alarmId }).then((r) => {
       if (live && r.ok) setNearest(r.value.candidates);
     });
     return () => {
       live = false;
     };
-  }, [model, run.alarmId, dispatchStep]);
+  }, [client, run.alarmId, dispatchStep]);
   const guardOptions = [
     ...nearest.flatMap((c) => {
       const g = site?.guards.find((x) => x.id === c.guardId);
       return g
         ? [
             {
-              id: g.id,
+              value: g.id,
+              testId: 'guard-option',
               label:
                 `${text(g.name)} · ${t('siteMap.dispatch.distance', { m: Math.round(c.distanceM) })} · ` +
                 `${t('siteMap.dispatch.eta', { min: Math.max(1, Math.round(c.etaSec / 60)) })}` +
@@ -94,21 +88,19 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
     }),
     ...(site?.guards ?? [])
       .filter((g) => !nearest.some((c) => c.guardId === g.id))
-      .map((g) => ({ id: g.id, label: text(g.name) })),
+      .map((g) => ({ value: g.id, testId: 'guard-option', label: text(g.name) })),
   ];
 
-  const record = async (
-    outcome: 'done' | 'skipped' | 'yes' | 'no',
-    extra: { reason?: string; guardId?: string; note?: string } = {},
-  ) => {
-    if (!current) return;
-    const done = await act(() =>
-      model.client.invoke('runs.step', { runId: run.id, stepId: current.id, outcome, ...extra }),
+  const record = async (outcome: StepOutcome, extra: StepExtra = {}) => {
+    if (!current) return false;
+    const done = await call.succeeds(() =>
+      playbooks.step({ runId: run.id, stepId: current.id, outcome, ...extra }),
     );
     if (done) {
       setNote('');
       setGuard('');
     }
+    return done;
   };
 
   const contactOf = (step: PlaybookStep | undefined) => {
@@ -135,8 +127,8 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
   const onCallRecorded = async (outcome: CallOutcome, callNote: string, startedAt: number) => {
     const contact = contactOf(current);
     if (!contact) return;
-    const logged = await act(() =>
-      model.client.invoke('calls.record', {
+    const logged = await call.succeeds(() =>
+      playbooks.recordCall({
         contactId: contact.id,
         runId: run.id,
         startedAt,
@@ -153,16 +145,18 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
       });
   };
 
+  // The pictures come from the cameras feature: whichever tile shows the camera now.
   const snapshot = async () => {
-    const cams = alarm?.cameras ?? [];
     let saved = 0;
-    for (const cameraId of cams) {
-      const png = grabCamera(cameraId);
-      if (!png) continue;
-      const r = await act(() => model.client.invoke('runs.snapshot', { runId: run.id, cameraId, png }));
-      if (r) saved++;
+    for (const cameraId of alarm?.cameras ?? []) {
+      const png = cameras.capture(cameraId);
+      if (png && (await call.succeeds(() => playbooks.snapshot(run.id, cameraId, png)))) saved++;
     }
-    notify(model, saved ? 'info' : 'error', t('playbooks.snapshotSaved', { n: saved }));
+    notify({
+      level: saved ? 'info' : 'error',
+      code: 'playbooks',
+      message: t('playbooks.snapshotSaved', { n: saved }),
+    });
   };
 
   const onKey = (e: KeyboardEvent) => {
@@ -312,23 +306,15 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
                       )}
                       {step.kind === 'dispatch' && (
                         <>
-                          <TextField
-                            select
+                          <SelectInput
                             size="small"
                             label={t('playbooks.pickGuard')}
                             value={guard}
-                            onChange={(e) => setGuard(e.target.value)}
+                            onChange={setGuard}
                             sx={{ minWidth: 160 }}
-                            slotProps={{
-                              select: { SelectDisplayProps: { 'data-testid': 'step-guard' } as object },
-                            }}
-                          >
-                            {guardOptions.map((g) => (
-                              <MenuItem key={g.id} value={g.id} data-testid="guard-option">
-                                {g.label}
-                              </MenuItem>
-                            ))}
-                          </TextField>
+                            displayTestId="step-guard"
+                            options={guardOptions}
+                          />
                           <Button
                             variant="contained"
                             disabled={!guard}
@@ -349,13 +335,13 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
                         </Button>
                       )}
                       {step.kind === 'note' && (
-                        <TextField
+                        <TextInput
                           size="small"
                           label={t('playbooks.noteRequired')}
                           value={note}
-                          onChange={(e) => setNote(e.target.value)}
+                          onChange={setNote}
                           sx={{ flex: 1, minWidth: 180 }}
-                          slotProps={{ htmlInput: { 'data-testid': 'step-note' } }}
+                          testId="step-note"
                         />
                       )}
                       {step.kind !== 'dispatch' && (
@@ -400,49 +386,31 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
           onRecord={(o, n, at) => void onCallRecorded(o, n, at)}
         />
       )}
-      <Dialog
+      <FormDialog
         open={skipping}
         onClose={() => setSkipping(false)}
-        fullWidth
         maxWidth="xs"
-        data-testid="skip-dialog"
+        testId="skip-dialog"
+        title={t('playbooks.skipTitle')}
+        canSubmit={reason.trim().length >= 2}
+        submitLabel={t('playbooks.skip')}
+        submitColor="warning"
+        submitTestId="skip-submit"
+        onSubmit={async () => {
+          await record('skipped', { reason: reason.trim() });
+          setSkipping(false);
+          setReason('');
+        }}
       >
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (reason.trim().length < 2) return;
-            void record('skipped', { reason: reason.trim() }).then(() => {
-              setSkipping(false);
-              setReason('');
-            });
-          }}
-        >
-          <DialogTitle>{t('playbooks.skipTitle')}</DialogTitle>
-          <DialogContent>
-            <TextField
-              autoFocus
-              fullWidth
-              sx={{ mt: 1 }}
-              label={t('playbooks.skipReason')}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              slotProps={{ htmlInput: { 'data-testid': 'skip-reason' } }}
-            />
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={() => setSkipping(false)}>{t('alarms.cancel')}</Button>
-            <Button
-              type="submit"
-              variant="contained"
-              color="warning"
-              disabled={reason.trim().length < 2}
-              data-testid="skip-submit"
-            >
-              {t('playbooks.skip')}
-            </Button>
-          </DialogActions>
-        </form>
-      </Dialog>
+        <TextInput
+          autoFocus
+          fullWidth
+          label={t('playbooks.skipReason')}
+          value={reason}
+          onChange={setReason}
+          testId="skip-reason"
+        />
+      </FormDialog>
     </Box>
   );
 }

@@ -3,9 +3,10 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecordEntry, ShiftRecord, ShiftStats } from '../../../shared/contract';
 import { formatDateTime, joinList } from '../../../shared/domain/text';
-import { useConsole } from '../../api/console';
-import { useLocale } from '../../app/hooks';
-import { errorText } from '../operators/SignIn';
+import { useClient } from '../../api/client';
+import { savePdf } from '../../ui/download';
+import { useLocale } from '../../ui/hooks';
+import { callErrorText } from '../../ui/useCall';
 
 /** Joins by the interface language's own separators; an empty list reads as a dash. */
 export function useList(): (items: readonly string[]) => string {
@@ -126,7 +127,7 @@ function AutomaticGroup({
  */
 export function SealedRecord({ id }: { id: string }) {
   const { t } = useTranslation();
-  const model = useConsole();
+  const client = useClient();
   const locale = useLocale();
   const list = useList();
   const field = useField();
@@ -134,33 +135,26 @@ export function SealedRecord({ id }: { id: string }) {
   const [error, setError] = useState('');
   useEffect(() => {
     let cancelled = false;
-    model.client.call('shift.get', { id }).then(
+    client.call('shift.get', { id }).then(
       (got) => {
         if (cancelled) return;
         if (got.record) setRecord(got.record);
         else setError(t('duty.notSealed'));
       },
-      (err: unknown) => !cancelled && setError(errorText(err)),
+      (err: unknown) => !cancelled && setError(callErrorText(t, err)),
     );
     return () => {
       cancelled = true;
     };
-  }, [model, id, t]);
+  }, [client, id, t]);
 
   const pdf = async () => {
     try {
-      const { pdf, fileName } = await model.client.call('shift.pdf', { id, locale });
-      const bytes = Uint8Array.from(atob(pdf), (c) => c.charCodeAt(0));
-      const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName;
-      a.click();
+      const { pdf, fileName } = await client.call('shift.pdf', { id, locale });
       // Opening it too lets the operator print straight away.
-      window.open(url, '_blank', 'noopener');
-      window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      savePdf(fileName, pdf, { open: true });
     } catch (err) {
-      setError(errorText(err));
+      setError(callErrorText(t, err));
     }
   };
 

@@ -1,0 +1,100 @@
+import type { ConsoleClient } from '../../shared/contract';
+import { createConsoleClient } from '../api/client';
+import { createSession, tabStorage, type TabStorage } from '../api/session';
+import { pickTransport, type RendererTransport } from '../api/transport';
+import { createAlarmsStore, type AlarmsStore } from '../features/alarms';
+import { createCamerasStore, type CamerasStore } from '../features/cameras';
+import { createDutyStore, type DutyStore } from '../features/duty';
+import { createGuardsStore, type GuardsStore } from '../features/guards';
+import { createOperatorsStore, type OperatorsStore } from '../features/operators';
+import { createPlaybooksStore, type PlaybooksStore } from '../features/playbooks';
+import { createPrefsStore, type PrefsStore } from '../features/prefs';
+import { createShiftStore, type ShiftStore } from '../features/shift';
+import { createSystemStore, type SystemStore } from '../features/system';
+
+/** The console in one window: the client and every feature's store, wired to each other here and nowhere else. */
+export interface Console {
+  client: ConsoleClient;
+  system: SystemStore;
+  operators: OperatorsStore;
+  alarms: AlarmsStore;
+  cameras: CamerasStore;
+  guards: GuardsStore;
+  playbooks: PlaybooksStore;
+  duty: DutyStore;
+  shift: ShiftStore;
+  prefs: PrefsStore;
+  dispose(): void;
+}
+
+export function createConsole(
+  transport: RendererTransport = pickTransport(),
+  storage: TabStorage = tabStorage,
+): Console {
+  const client = createConsoleClient(transport);
+  const session = createSession(storage);
+  const system = createSystemStore(client);
+  const cameras = createCamerasStore(client);
+  const playbooks = createPlaybooksStore(client);
+  const duty = createDutyStore(client);
+  const prefs = createPrefsStore(client);
+  const operators = createOperatorsStore(client, {
+    session,
+    storage,
+    onSignedIn: () => loadOperatorData(),
+    onSignedOut: () => {
+      alarms.reset();
+      prefs.reset();
+    },
+  });
+  const alarms = createAlarmsStore(client, { operatorName: () => operators.operator.get()?.name });
+  // A guard sent or arrived moves his alarm too: the reply carries both.
+  const guards = createGuardsStore(client, { onAlarm: (view) => alarms.applyReply(view) });
+  const shift = createShiftStore(client, { signedIn: (result) => operators.signedIn(result) });
+
+  async function loadOperatorData(): Promise<void> {
+    await Promise.all([
+      operators.load(),
+      system.load(),
+      cameras.load(),
+      alarms.load(),
+      guards.load(),
+      shift.load(),
+      playbooks.load(),
+      prefs.load(),
+    ]);
+  }
+
+  // Everything is (re)loaded whenever the link to the core opens, so a reconnect never leaves stale views.
+  // A new connection is signed out: the tab's resume token signs it back in before anything else loads.
+  const loadSnapshot = async () => {
+    await Promise.all([system.loadInfo(), operators.loadAuth()]);
+    await session.resume(client);
+    if (await operators.load()) await loadOperatorData();
+  };
+
+  const offLink = transport.onLink((state) => {
+    system.link.set(state);
+    if (state === 'open') {
+      loadSnapshot().catch((err: Error) => console.error(`loading the console state failed: ${err.message}`));
+    }
+  });
+
+  return {
+    client,
+    system,
+    operators,
+    alarms,
+    cameras,
+    guards,
+    playbooks,
+    duty,
+    shift,
+    prefs,
+    dispose() {
+      offLink();
+      for (const store of [system, operators, alarms, cameras, guards, playbooks, shift, prefs])
+        store.dispose();
+    },
+  };
+}

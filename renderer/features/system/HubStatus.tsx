@@ -1,0 +1,42 @@
+import { Chip, Tooltip } from '@mui/material';
+import { useTranslation } from 'react-i18next';
+import { useStore } from '../../api/store';
+import { formatClock } from '../../ui/hooks';
+import { useSystem } from './store';
+
+const HUB_COLOURS = { connected: 'success', connecting: 'warning', offline: 'error' } as const;
+
+/** The link to the site hub (and, when it drops, to the core itself) as the top bar shows it. */
+export function HubStatus() {
+  const { t } = useTranslation();
+  const system = useSystem();
+  const hub = useStore(system.hub);
+  const link = useStore(system.link);
+  const label = !hub
+    ? t('hub.connecting')
+    : hub.state === 'offline'
+      ? t('hub.offlineSince', { time: formatClock(hub.since, false) })
+      : t(`hub.${hub.state}`);
+  return (
+    <>
+      {link === 'closed' && <Chip color="error" label={t('hub.coreLost')} data-testid="core-link" />}
+      <Tooltip
+        title={
+          hub
+            ? `${hub.hub} · ${t('hub.lastSeq', { seq: hub.lastSeq })}${hub.error ? ` · ${hub.error}` : ''}`
+            : ''
+        }
+      >
+        <Chip
+          data-testid="hub-status"
+          data-state={hub?.state ?? 'connecting'}
+          data-outbox={hub?.outbox ?? 0}
+          color={HUB_COLOURS[hub?.state ?? 'connecting']}
+          variant={hub?.state === 'connected' ? 'outlined' : 'filled'}
+          label={hub && hub.outbox > 0 ? `${label} · ${t('hub.outbox', { count: hub.outbox })}` : label}
+          sx={{ fontSize: '0.95rem', height: 34 }}
+        />
+      </Tooltip>
+    </>
+  );
+}

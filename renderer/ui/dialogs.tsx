@@ -1,0 +1,193 @@
+import {
+  Alert,
+  Box,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  type ButtonProps,
+  type DialogProps,
+  type SxProps,
+  type Theme,
+} from '@mui/material';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { TextInput } from './fields';
+
+/** A refusal or a problem, where the operator is looking; nothing when there is none. */
+export function ErrorAlert({ error, testId }: { error: string | null | undefined; testId?: string }) {
+  return error ? (
+    <Alert severity="error" data-testid={testId}>
+      {error}
+    </Alert>
+  ) : null;
+}
+
+/**
+ * A dialog that asks for something: its fields, Cancel and a submit button. Enter in a field submits (the
+ * form's own behaviour; multi-line fields opt in with `enterSubmits`), Esc closes. While `onSubmit`'s
+ * promise runs the submit button is disabled; `error` shows under the fields.
+ */
+export function FormDialog(props: {
+  open: boolean;
+  title: ReactNode;
+  testId: string;
+  onClose(): void;
+  onSubmit(): unknown;
+  canSubmit?: boolean;
+  busy?: boolean;
+  error?: string;
+  errorTestId?: string;
+  submitLabel?: string;
+  submitTestId?: string;
+  submitColor?: ButtonProps['color'];
+  maxWidth?: DialogProps['maxWidth'];
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const [running, setRunning] = useState(false);
+  const canSubmit = (props.canSubmit ?? true) && !running && !props.busy;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!canSubmit) return;
+    const result = props.onSubmit();
+    if (result instanceof Promise) {
+      setRunning(true);
+      void result.finally(() => setRunning(false));
+    }
+  };
+  return (
+    <Dialog
+      open={props.open}
+      onClose={props.onClose}
+      fullWidth
+      maxWidth={props.maxWidth ?? 'sm'}
+      data-testid={props.testId}
+    >
+      <form onSubmit={submit}>
+        <DialogTitle>{props.title}</DialogTitle>
+        <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 2, pt: '8px !important' }}>
+          {props.children}
+          <ErrorAlert error={props.error} testId={props.errorTestId} />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={props.onClose}>{t('form.cancel')}</Button>
+          <Button
+            type="submit"
+            variant="contained"
+            color={props.submitColor}
+            disabled={!canSubmit}
+            data-testid={props.submitTestId ?? 'dialog-submit'}
+          >
+            {props.submitLabel ?? t('form.submit')}
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}
+
+/**
+ * A dialog to work in (a log, a list, an editor): its content and a Close button, after which `actions`
+ * (a Save) come. `closeLabel={null}` leaves the Close button out (Esc and the backdrop still close).
+ */
+export function ToolDialog(props: {
+  open?: boolean;
+  title: ReactNode;
+  testId: string;
+  onClose(): void;
+  maxWidth?: DialogProps['maxWidth'];
+  actions?: ReactNode;
+  closeLabel?: string | null;
+  contentSx?: SxProps<Theme>;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const close =
+    props.closeLabel === null ? null : (
+      <Button onClick={props.onClose}>{props.closeLabel ?? t('form.close')}</Button>
+    );
+  return (
+    <Dialog
+      open={props.open ?? true}
+      onClose={props.onClose}
+      fullWidth
+      maxWidth={props.maxWidth ?? 'md'}
+      data-testid={props.testId}
+    >
+      <DialogTitle>{props.title}</DialogTitle>
+      <DialogContent sx={props.contentSx ?? { display: 'flex', flexDirection: 'column', gap: 1 }}>
+        {props.children}
+      </DialogContent>
+      {(close || props.actions) && (
+        <DialogActions>
+          {close}
+          {props.actions}
+        </DialogActions>
+      )}
+    </Dialog>
+  );
+}
+
+/** A form laid out as a row or grid inside a panel or dialog (a new log entry, an account). */
+export function InlineForm(props: {
+  onSubmit(): unknown;
+  columns: string;
+  testId?: string;
+  sx?: Record<string, unknown>;
+  children: ReactNode;
+}) {
+  return (
+    <Box
+      component="form"
+      data-testid={props.testId}
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        void props.onSubmit();
+      }}
+      sx={{ display: 'grid', gridTemplateColumns: props.columns, gap: 1, alignItems: 'center', ...props.sx }}
+    >
+      {props.children}
+    </Box>
+  );
+}
+
+/** A one-field dialog: a note, or a reason (reopen, mute, an SOS cleared). It closes as it submits. */
+export function TextDialog(props: {
+  open: boolean;
+  title: string;
+  label: string;
+  testId: string;
+  min: number;
+  onClose(): void;
+  onSubmit(text: string): void;
+}) {
+  const [text, setText] = useState('');
+  const close = () => {
+    setText('');
+    props.onClose();
+  };
+  return (
+    <FormDialog
+      open={props.open}
+      title={props.title}
+      testId={props.testId}
+      onClose={close}
+      canSubmit={text.trim().length >= props.min}
+      onSubmit={() => {
+        props.onSubmit(text.trim());
+        close();
+      }}
+    >
+      <TextInput
+        autoFocus
+        label={props.label}
+        value={text}
+        onChange={setText}
+        testId={`${props.testId}-text`}
+        maxLength={2000}
+      />
+    </FormDialog>
+  );
+}
