@@ -16,6 +16,7 @@ import { EventBus } from './util/bus';
 import { systemClock } from './util/clock';
 import { randomIds } from './util/ids';
 import { createLogger } from './util/log';
+import { secureDataDir } from './util/private-files';
 import type { ConsoleConfig } from './config';
 import { openDatabase } from './db/database';
 import { backupDatabase, recoverIfCorrupt } from './db/backup';
@@ -80,6 +81,7 @@ const defaultSocketFactory: SocketFactory = (url, options) => io(url, options);
  * process spawner and socket factory injected. Electron main and the web host both call this.
  */
 export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleCore> {
+  secureDataDir(config.dataDir);
   const clock = config.clock ?? systemClock;
   const ids = config.ids ?? randomIds;
   const log =

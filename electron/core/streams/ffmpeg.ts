@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../util/private-files';
 import { redactText } from '../util/redact';
 
 export interface FfmpegLocation {
@@ -88,12 +89,12 @@ export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major: nu
     args.push('-re', '-f', 'lavfi', '-i', `${pattern}=size=${size}:rate=${profile.fps}`);
     const font = overlayFont();
     if (font && input.caption && input.workDir) {
-      mkdirSync(input.workDir, { recursive: true });
+      makePrivateDir(input.workDir);
       const textFile = join(
         input.workDir,
         `caption-${input.caption.replace(/[^a-z0-9]/gi, '_').slice(0, 40)}-${profile.width}.txt`,
       );
-      writeFileSync(textFile, `${input.caption}  %{localtime}`);
+      writeFileSync(textFile, `${input.caption}  %{localtime}`, { mode: PRIVATE_FILE_MODE });
       const fontSize = Math.max(12, Math.round(profile.height / 18));
       filter =
         `drawtext=fontfile='${font}':textfile='${textFile}':expansion=normal:fontsize=${fontSize}` +

@@ -24,10 +24,13 @@ export function restrictUmask(): void {
   }
 }
 
-/** Creates the directory (and missing parents) owner-only, and tightens it if it already existed. */
+/**
+ * Creates the directory (and missing parents) owner-only. An existing directory is left as it is: it may be a
+ * shared one someone pointed us at (a work directory in /tmp); the data directory itself is tightened by
+ * `secureDataDir`.
+ */
 export function makePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  if (POSIX) chmodSync(dir, PRIVATE_DIR_MODE);
 }
 
 /** Tightens a file that may have been created by something that ignores our modes (SQLite, an older version). */
@@ -50,6 +53,9 @@ export function secureDataDir(dataDir: string): void {
   restrictUmask();
   makePrivateDir(dataDir);
   if (!POSIX) return;
+  // A sticky directory is a shared one (/tmp): never the console's own, never ours to lock down.
+  if ((statSync(dataDir).mode & 0o1000) !== 0) return;
+  chmodSync(dataDir, PRIVATE_DIR_MODE);
   const walk = (dir: string, depth: number) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
