@@ -36,6 +36,7 @@ import { cameraView, demoSitePath, loadSite, siteView } from './site/load-site';
 import { CameraRegistry, restoreCredentials, testConnection } from './cameras/registry';
 import { redactUrl } from './util/redact';
 import { StreamGateway } from './streams/gateway';
+import { ffmpegInfo } from './streams/ffmpeg';
 import { AlarmService, type Actor } from './alarms/service';
 import { appendAudit, verifyAudit } from './audit/audit';
 import type { AlarmView, StreamStatus } from '../../shared/contract';
@@ -352,6 +353,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     carrier: config.carrierHint ?? 'memory',
     startedAt,
     defaultLocale: config.defaultLocale ?? DEFAULT_LOCALE,
+    ffmpeg: ffmpegInfo(gateway.ffmpeg),
   };
   const playbooks = await createPlaybooks({
     db,

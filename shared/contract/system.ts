@@ -29,6 +29,13 @@ export const SystemInfo = z.object({
   carrier: z.enum(['ipc', 'ws', 'memory']),
   startedAt: EpochMs,
   defaultLocale: Locale,
+  /** The ffmpeg that parses camera streams: where it came from (a maintained system build, or the old bundled one). */
+  ffmpeg: z.object({
+    path: z.string(),
+    source: z.enum(['setting', 'FFMPEG_PATH', 'system', 'bundled', 'PATH']),
+    version: z.string().optional(),
+    major: z.number().int().optional(),
+  }),
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
