@@ -17,6 +17,7 @@ import { systemClock } from './util/clock';
 import { randomIds } from './util/ids';
 import { createLogger } from './util/log';
 import { secureDataDir } from './util/private-files';
+import { announceRestart } from './system/restart';
 import type { ConsoleConfig } from './config';
 import { openDatabase } from './db/database';
 import { backupDatabase, recoverIfCorrupt } from './db/backup';
@@ -156,6 +157,8 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
             `${recovery.salvaged.length} unsent operator action(s) were recovered.`,
     );
   }
+
+  if (config.restarted) await announceRestart({ ...config.restarted, db, clock, log, notify });
 
   const consoleId =
     config.consoleId ?? (await storedConsoleId(db, () => `console-${randomBytes(4).toString('hex')}`));

@@ -1,5 +1,7 @@
 import { Alert, Box, CssBaseline, Snackbar, ThemeProvider } from '@mui/material';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NOTICE_CONSOLE_RESTARTED, type Notice } from '../../shared/contract';
 import { LOCALES, type Locale } from '../../shared/domain/text';
 import { ConsoleContext, type ConsoleModel } from '../api/console';
 import { useStore } from '../api/store';
@@ -12,25 +14,35 @@ import { useAlarmSound } from '../features/alarms/useAlarmSound';
 import { LockScreen, useIdleLock } from '../features/operators/LockScreen';
 import { SignIn } from '../features/operators/SignIn';
 import { i18next, setLocale } from './i18n';
+import { formatClock } from './hooks';
 import { theme } from './theme';
 import { TopBar } from './TopBar';
 
+const noticeKey = (n: Notice) => `${n.at}:${n.code}:${n.message}`;
+
 function Notices({ model }: { model: ConsoleModel }) {
+  const { t } = useTranslation();
   const notices = useStore(model.notices);
-  const [seen, setSeen] = useState(0);
+  // Closed by identity, not by count: after a restart of the console service the list starts again from its notice.
+  const [closed, setClosed] = useState<string | null>(null);
   const latest = notices.at(-1);
+  const text =
+    latest?.code === NOTICE_CONSOLE_RESTARTED
+      ? t('notices.consoleRestarted', { time: formatClock(latest.at, false) })
+      : latest?.message;
   return (
     <Snackbar
-      open={Boolean(latest) && notices.length > seen}
+      open={latest !== undefined && noticeKey(latest) !== closed}
       anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
     >
       <Alert
         data-testid="notice"
+        data-code={latest?.code}
         severity={latest?.level ?? 'info'}
         variant="filled"
-        onClose={() => setSeen(notices.length)}
+        onClose={() => setClosed(latest ? noticeKey(latest) : null)}
       >
-        {latest?.message}
+        {text}
       </Alert>
     </Snackbar>
   );

@@ -85,6 +85,9 @@ export const Notice = z.object({
 });
 export type Notice = z.infer<typeof Notice>;
 
+/** The notice after the supervisor restarted the console service; the page words it in the operator's language. */
+export const NOTICE_CONSOLE_RESTARTED = 'console-restarted';
+
 const EVENT_KINDS = HubEventBody.options.map((o) => o.shape.kind.value) as [
   HubEventBody['kind'],
   ...HubEventBody['kind'][],

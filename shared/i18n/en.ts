@@ -308,6 +308,7 @@ export const en: Messages = {
   },
   notices: {
     title: 'System notices',
+    consoleRestarted: 'The console service restarted at {{time}} after an unexpected stop',
   },
   playbooks: {
     close: 'Close',
@@ -590,6 +591,7 @@ export const en: Messages = {
     kind_patrol_late: 'Late at checkpoint',
     kind_dispatch: 'Dispatch',
     kind_drill: 'Drill',
+    kind_console_restart: 'Console restarted',
     handover: 'Handover',
     handoverTitle: 'Shift handover · shift since {{from}}',
     carryOver: 'Carried over (the incoming operator acknowledges each)',

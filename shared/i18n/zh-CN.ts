@@ -305,6 +305,7 @@ export const zhCN = {
   },
   notices: {
     title: '系统提示',
+    consoleRestarted: '本机控制台服务意外停止，已于 {{time}} 自动重启',
   },
   playbooks: {
     close: '关闭',
@@ -578,6 +579,7 @@ export const zhCN = {
     kind_patrol_late: '巡更迟到',
     kind_dispatch: '派警',
     kind_drill: '演练',
+    kind_console_restart: '服务重启',
     handover: '交接班',
     handoverTitle: '交接班 · 本班 {{from}} 起',
     carryOver: '移交事项（接班人须逐项确认）',
