@@ -95,7 +95,7 @@ describe('start:web is supervised: a dead or frozen console service is back with
    * publishing, then measures how long until a new page connection is answered; the signed-in tab's token still
    * signs it in, and the operator is told.
    */
-  async function crashAndRecover(kill: (pid: number) => void, reason: RegExp): Promise<number> {
+  async function crashAndRecover(kill: (pid: number) => void, reason: RegExp): Promise<void> {
     const mark = host.output().length;
     await until('a spare service is loaded', () => spareReady(0), 60_000);
     const { client, ws } = await connect(host.url);
@@ -161,27 +161,24 @@ describe('start:web is supervised: a dead or frozen console service is back with
     });
     expect(restarts.entries.length).toBeGreaterThan(0);
     back.ws.close();
-    return restartMs;
   }
 
+  // How fast is printed, not asserted (speed belongs to benchmarks); the restart delays themselves are pinned by the
+  // policy's unit test, and `crashAndRecover` gives up after 20 s.
   it('SIGKILL (the OOM killer): restarted on the same port and token, the tab still signed in', async () => {
-    const ms = await crashAndRecover((pid) => process.kill(pid, 'SIGKILL'), /signal SIGKILL/);
-    expect(ms).toBeLessThan(3000);
+    await crashAndRecover((pid) => process.kill(pid, 'SIGKILL'), /signal SIGKILL/);
   }, 120_000);
 
   it('SIGSEGV (a native crash): the same', async () => {
-    const ms = await crashAndRecover((pid) => process.kill(pid, 'SIGSEGV'), /signal SIGSEGV/);
-    expect(ms).toBeLessThan(3000);
+    await crashAndRecover((pid) => process.kill(pid, 'SIGSEGV'), /signal SIGSEGV/);
   }, 120_000);
 
   it('a frozen service (SIGSTOP) is found by the watchdog, killed and replaced', async () => {
     let frozen = 0;
-    const ms = await crashAndRecover((pid) => {
+    await crashAndRecover((pid) => {
       frozen = pid;
       process.kill(pid, 'SIGSTOP');
     }, /not responding for 3 s/);
-    // The watchdog's 3 s (plus up to one ping interval), then a restart like the others.
-    expect(ms).toBeLessThan(3000 + 4000);
     expect(alive(frozen)).toBe(false);
   }, 120_000);
 
