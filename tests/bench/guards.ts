@@ -174,7 +174,9 @@ async function main(): Promise<void> {
   const sent = new Map<string, number>();
   const httpMs: number[] = [];
   let refused = 0;
-  const cpuStart = cpuMsOf(child.pid!);
+  // start:web is a supervisor; the console runs in the child process it names.
+  const consolePid = Number(/Console service: pid (\d+)/.exec(output())?.[1] ?? child.pid);
+  const cpuStart = cpuMsOf(consolePid);
   const wallStart = Date.now();
   const walked = new Map<string, number>(guards.map((g, i) => [g.id, i * 37]));
   const tick = async () => {
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
   // Let the last batch arrive.
   await new Promise((r) => setTimeout(r, 1500));
   const wallMs = Date.now() - wallStart;
-  const cpuMs = cpuMsOf(child.pid!) - cpuStart;
+  const cpuMs = cpuMsOf(consolePid) - cpuStart;
   const page_ = (await page.evaluate(
     '(() => { const b = globalThis.__bench; b.stop = true; return { seen: b.seen, gaps: b.gaps, long: b.long }; })()',
   )) as { seen: Array<[string, string, number]>; gaps: number[]; long: number[] };
