@@ -17,7 +17,7 @@ test('the console service dies under an open page: it is back by itself, still s
   await expect(page.getByTestId('hub-status')).toHaveAttribute('data-state', 'connected');
   // A reload would lose this; reconnecting does not.
   await page.evaluate(() => {
-    Object.assign(window, { notReloaded: true });
+    Object.assign(globalThis, { notReloaded: true });
   });
 
   const pid = servicePid(consoleApp.output());
@@ -33,7 +33,7 @@ test('the console service dies under an open page: it is back by itself, still s
   await expect(page.getByTestId('operator-name')).toHaveText(ACCOUNTS.operator.name);
   await expect(page.getByTestId('core-link')).toHaveCount(0);
   await expect(page.getByTestId('hub-status')).toHaveAttribute('data-state', 'connected');
-  expect(await page.evaluate(() => 'notReloaded' in window)).toBe(true);
+  expect(await page.evaluate(() => 'notReloaded' in globalThis)).toBe(true);
   // The new service has its own video gateway: the wall finds it and plays.
   const tiles = page.getByTestId('wall-grid').getByTestId('camera-tile');
   await expect(tiles.first()).toHaveAttribute('data-status', 'live', { timeout: 30_000 });
