@@ -3,7 +3,8 @@
  * crash-only: whatever stops it unexpectedly, the supervisor starts another on the same port with the same page
  * token, and everything committed is in SQLite (WAL, synchronous=FULL). Under the supervisor it loads its code,
  * says `loaded`, and starts only when told (so a spare one is ready to take over at once); run on its own
- * (`node --import tsx electron/web-host/console-process.ts [options]`) it starts at once and prints its URL.
+ * (`node --import tsx electron/web-host/console-process.ts [options]`) it starts at once and prints its URL, with
+ * `CONSOLE_PAGE_TOKEN` as the page token if set.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
