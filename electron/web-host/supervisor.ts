@@ -65,6 +65,11 @@ export interface SupervisorOptions {
    * most of a cold start.
    */
   spare?: boolean | undefined;
+  /**
+   * The spare is loaded this long after a service starts serving (default 5 s), not at the same moment: loading
+   * costs a second or two of CPU that the new service and the pages reconnecting to it need more.
+   */
+  spareDelayMs?: number | undefined;
   /** Lines for the person at the terminal (stderr). */
   print(line: string): void;
   now?: () => number;
@@ -201,7 +206,7 @@ export class ConsoleSupervisor {
         this.o.print(`Console service is back: pid ${service.proc.pid}${after}`);
       }
       this.watch(service);
-      this.prepareSpare();
+      this.later(this.o.spareDelayMs ?? 5000, () => this.prepareSpare());
     }
   }
 

@@ -83,6 +83,7 @@ describe('the supervisor (with a stand-in console service)', () => {
       policy: extra.policy,
       watchdog: extra.watchdogMs ? { missMs: extra.watchdogMs, everyMs: 50 } : undefined,
       spare: extra.spare ?? true,
+      spareDelayMs: 0,
       print: (line) => lines.push(line),
     });
     supervisor.start();
