@@ -81,14 +81,15 @@ describe('start:web is supervised: a dead or frozen console service is back with
   });
 
   /** The pid serving now and the loaded spare, from the supervisor's own lines. */
-  const servicePid = () => {
-    const all = [...host.output().matchAll(/Console service(?::| is back:) pid (\d+)/g)];
-    return Number(all.at(-1)![1]);
-  };
-  const spareReady = (after: number) =>
-    [...host.output().matchAll(/Spare console service loaded \(pid (\d+)\)/g)].some(
-      (m) => m.index > after && Number(m[1]) !== servicePid(),
+  const serviceLines = () => [...host.output().matchAll(/Console service(?::| is back:) pid (\d+)/g)];
+  const servicePid = () => Number(serviceLines().at(-1)![1]);
+  /** A spare loaded since the service now running started (an older spare line is the service itself now). */
+  const spareReady = () => {
+    const since = serviceLines().at(-1)!.index;
+    return [...host.output().matchAll(/Spare console service loaded \(pid \d+\)/g)].some(
+      (m) => m.index > since,
     );
+  };
 
   /**
    * Kills the console service with `signal` while a signed-in client is calling methods and the demo hub is
@@ -97,7 +98,7 @@ describe('start:web is supervised: a dead or frozen console service is back with
    */
   async function crashAndRecover(kill: (pid: number) => void, reason: RegExp): Promise<void> {
     const mark = host.output().length;
-    await until('a spare service is loaded', () => spareReady(0), 60_000);
+    await until('a spare service is loaded', spareReady, 60_000);
     const { client, ws } = await connect(host.url);
     expect((await client.call('auth.resume', { token: resumeToken })).operator.name).toBe(
       ACCOUNTS.operator.name,
