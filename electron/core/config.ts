@@ -74,6 +74,11 @@ export interface ConsoleConfig {
   osmand?: { port: number; host?: string };
   /** Shipped playbooks imported at start; defaults to resources/playbooks. */
   playbooksDir?: string;
+  /**
+   * Set by the web host's supervisor when this start follows an unexpected stop of the console service (a crash):
+   * the operator gets a notice and the duty log an entry.
+   */
+  restarted?: { stoppedAt: number; reason: string };
   /** Font for PDF reports (`file` or `file.ttc#Face`); else CONSOLE_PDF_FONT, else the platform's CJK font. */
   reportFont?: string;
 }

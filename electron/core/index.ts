@@ -16,6 +16,8 @@ import { EventBus } from './util/bus';
 import { systemClock } from './util/clock';
 import { randomIds } from './util/ids';
 import { createLogger } from './util/log';
+import { secureDataDir } from './util/private-files';
+import { announceRestart } from './system/restart';
 import type { ConsoleConfig } from './config';
 import { openDatabase } from './db/database';
 import { backupDatabase, recoverIfCorrupt } from './db/backup';
@@ -35,6 +37,7 @@ import { cameraView, demoSitePath, loadSite, siteView } from './site/load-site';
 import { CameraRegistry, restoreCredentials, testConnection } from './cameras/registry';
 import { redactUrl } from './util/redact';
 import { StreamGateway } from './streams/gateway';
+import { ffmpegInfo } from './streams/ffmpeg';
 import { AlarmService, type Actor } from './alarms/service';
 import { appendAudit, verifyAudit } from './audit/audit';
 import { openAudit } from './audit/setup';
@@ -82,6 +85,7 @@ const defaultSocketFactory: SocketFactory = (url, options) => io(url, options);
  * process spawner and socket factory injected. Electron main and the web host both call this.
  */
 export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleCore> {
+  secureDataDir(config.dataDir);
   const clock = config.clock ?? systemClock;
   const ids = config.ids ?? randomIds;
   const log =
@@ -165,6 +169,8 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
             `${recovery.salvaged.length} unsent operator action(s) were recovered.`,
     );
   }
+
+  if (config.restarted) await announceRestart({ ...config.restarted, db, clock, log, notify });
 
   const consoleId =
     config.consoleId ?? (await storedConsoleId(db, () => `console-${randomBytes(4).toString('hex')}`));
@@ -362,6 +368,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     carrier: config.carrierHint ?? 'memory',
     startedAt,
     defaultLocale: config.defaultLocale ?? DEFAULT_LOCALE,
+    ffmpeg: ffmpegInfo(gateway.ffmpeg),
   };
   const playbooks = await createPlaybooks({
     db,

@@ -1,24 +1,36 @@
 /**
  * `npm run start:web -- [--port N] [--data-dir DIR] [--site FILE] [--hub URL]`: the console in a browser.
  * Prints exactly one `Console: http://127.0.0.1:PORT/?token=...` line for a person (or a test) to open.
+ *
+ * This process is only the supervisor (supervisor.ts): the console itself runs in a child process that is
+ * restarted within seconds if it dies, on the same port and with the same token, so the printed URL stays good.
  */
+import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConsoleCore } from '../core';
 import { ArgsError, parseConsoleArgs } from '../core/args';
-import { defaultDataDir, targetsFromEnv, dutyFromEnv } from '../core/config';
-import { DatabaseTooNewError } from '../core/db/database';
-import { SiteFileError } from '../core/site/load-site';
-import { createLogger } from '../core/util/log';
+import { restrictUmask } from '../core/util/private-files';
 import { buildIfNeeded } from './build-if-needed';
-import { startWebHost } from './server';
+import { ConsoleSupervisor } from './supervisor';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+
+/**
+ * `CONSOLE_WATCHDOG_SEC=N`: a console service whose event loop has not answered for N seconds is killed and
+ * restarted (default 60, which a long synchronous database backup stays well under; 0 turns the watchdog off).
+ */
+export function watchdogFromEnv(env: Record<string, string | undefined> = process.env) {
+  const raw = env.CONSOLE_WATCHDOG_SEC;
+  const sec = raw === undefined || raw === '' ? 60 : Number(raw);
+  if (!Number.isFinite(sec) || sec <= 0) return undefined;
+  const missMs = sec * 1000;
+  return { missMs, everyMs: Math.min(2000, Math.max(100, Math.round(missMs / 4))) };
+}
 
 export async function runWebHost(argv: string[]): Promise<void> {
-  let args;
   try {
-    args = parseConsoleArgs(argv);
+    parseConsoleArgs(argv);
   } catch (err) {
     if (err instanceof ArgsError) {
       console.error(`start:web: ${err.message}`);
@@ -26,64 +38,37 @@ export async function runWebHost(argv: string[]): Promise<void> {
     }
     throw err;
   }
-  const dataDir = args.dataDir ?? defaultDataDir();
-  const log = createLogger({
-    file: join(dataDir, 'logs', 'console.log'),
-    console: process.env.CONSOLE_LOG_STDERR === '1',
-  });
+  restrictUmask();
   if (process.env.CONSOLE_SKIP_BUILD !== '1') buildIfNeeded(root, (line) => console.error(line));
 
-  let core;
-  try {
-    core = await createConsoleCore({
-      dataDir,
-      sitePath: args.site,
-      hub: args.hub,
-      // CONSOLE_DEMO_SCENARIO=off: the demo hub runs but plays nothing (benchmarks bring their own guards).
-      demo: { port: args.demoPort, scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off' },
-      osmand: args.osmand,
-      carrierHint: 'ws',
-      alarmTargets: targetsFromEnv(),
-      duty: dutyFromEnv(),
-      log,
-    });
-  } catch (err) {
-    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const host = await startWebHost({
-    core,
-    staticDir: join(root, 'out/renderer'),
-    port: args.port,
-    log: log.child('web'),
+  const supervisor = new ConsoleSupervisor({
+    script: join(here, 'console-process.ts'),
+    execArgv: process.execArgv,
+    argv,
+    env: { ...process.env, CONSOLE_SKIP_BUILD: '1' },
+    token: randomBytes(18).toString('base64url'),
+    watchdog: watchdogFromEnv(),
+    // CONSOLE_SPARE=0: no idle second service (saves its memory; a restart then loads the code first).
+    spare: process.env.CONSOLE_SPARE !== '0',
+    print: (line) => console.error(line),
   });
-  console.log(`Console: ${host.url}`);
-  console.error(`Data: ${dataDir}${core.info.demo ? ' · demo site hub on loopback' : ''} · Ctrl+C stops`);
-  if (core.osmandPort !== undefined) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => void supervisor.stop(signal));
+  }
+  void supervisor.done.then((code) => process.exit(code));
+  supervisor.start();
+
+  const serving = await supervisor.serving;
+  if (!serving) return;
+  console.log(`Console: ${serving.url}`);
+  console.error(
+    `Data: ${serving.dataDir}${serving.demo ? ' · demo site hub on loopback' : ''} · Ctrl+C stops`,
+  );
+  if (serving.osmand) {
     console.error(
-      `Guards' phones (Traccar Client / OsmAnd): port ${core.osmandPort} on ${args.osmand?.host ?? '0.0.0.0'}`,
+      `Guards' phones (Traccar Client / OsmAnd): port ${serving.osmand.port} on ${serving.osmand.host}`,
     );
   }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping', { signal });
-    // A stop that hangs must not keep a dead console around: give it 10 s, then leave.
-    setTimeout(() => {
-      console.error('start:web: could not stop cleanly within 10 s; exiting anyway');
-      process.exit(1);
-    }, 10_000).unref();
-    await host.stop();
-    await core.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -59,8 +59,10 @@ function wsTransport(url: string): RendererTransport {
     socket.onclose = () => {
       frames.failPending('the link to the console service dropped');
       setState('closed');
+      // Loopback attempts are cheap and the supervisor brings a crashed service back within seconds: never wait
+      // more than 2 s between them.
       retry = Math.min(retry + 1, 5);
-      window.setTimeout(connect, 300 * 2 ** retry);
+      window.setTimeout(connect, Math.min(300 * 2 ** retry, 2000));
     };
   };
   connect();

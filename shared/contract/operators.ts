@@ -79,7 +79,8 @@ export const operatorMethods = {
     output: z.object({ operator: OperatorView }),
     role: 'public',
     mutates: true,
-    summary: 'Sign this window back in after a reload with the token from sign-in.',
+    summary:
+      'Sign this window back in after a reload or a restart of the console with the token from sign-in.',
   }),
   'auth.logout': method({
     input: z.object({ leaveShift: z.boolean().default(true) }).strict(),

@@ -29,6 +29,13 @@ export const SystemInfo = z.object({
   carrier: z.enum(['ipc', 'ws', 'memory']),
   startedAt: EpochMs,
   defaultLocale: Locale,
+  /** The ffmpeg that parses camera streams: where it came from (a maintained system build, or the old bundled one). */
+  ffmpeg: z.object({
+    path: z.string(),
+    source: z.enum(['setting', 'FFMPEG_PATH', 'system', 'bundled', 'PATH']),
+    version: z.string().optional(),
+    major: z.number().int().optional(),
+  }),
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
@@ -77,6 +84,9 @@ export const Notice = z.object({
   at: EpochMs,
 });
 export type Notice = z.infer<typeof Notice>;
+
+/** The notice after the supervisor restarted the console service; the page words it in the operator's language. */
+export const NOTICE_CONSOLE_RESTARTED = 'console-restarted';
 
 const EVENT_KINDS = HubEventBody.options.map((o) => o.shape.kind.value) as [
   HubEventBody['kind'],

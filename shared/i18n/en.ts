@@ -324,6 +324,7 @@ export const en: Messages = {
       'The audit key is back. {{count}} audit entries (numbers {{from}} to {{to}}) were written while it was missing; they are recorded as entries made without the key.',
     auditUnkeyedRefused:
       'The audit key is back, but the audit entries from number {{from}} on cannot be accepted as written while it was missing; the audit check reports them.',
+    consoleRestarted: 'The console service restarted at {{time}} after an unexpected stop',
   },
   playbooks: {
     suggested: 'Suggested playbook',
@@ -603,6 +604,7 @@ export const en: Messages = {
     kind_patrol_late: 'Late at checkpoint',
     kind_dispatch: 'Dispatch',
     kind_drill: 'Drill',
+    kind_console_restart: 'Console restarted',
     handover: 'Handover',
     handoverTitle: 'Shift handover · shift since {{from}}',
     carryOver: 'Carried over (the incoming operator acknowledges each)',

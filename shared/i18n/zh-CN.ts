@@ -321,6 +321,7 @@ export const zhCN = {
       '审计密钥已恢复。密钥丢失期间写入了 {{count}} 条审计记录（第 {{from}} 至 {{to}} 条），已登记为无密钥记录。',
     auditUnkeyedRefused:
       '审计密钥已恢复，但无法确认第 {{from}} 条起的审计记录是在密钥丢失期间写入的；审计校验会报告这些记录。',
+    consoleRestarted: '本机控制台服务意外停止，已于 {{time}} 自动重启',
   },
   playbooks: {
     suggested: '建议预案',
@@ -591,6 +592,7 @@ export const zhCN = {
     kind_patrol_late: '巡更迟到',
     kind_dispatch: '派警',
     kind_drill: '演练',
+    kind_console_restart: '服务重启',
     handover: '交接班',
     handoverTitle: '交接班 · 本班 {{from}} 起',
     carryOver: '移交事项（接班人须逐项确认）',

@@ -236,7 +236,9 @@ async function run(tmp: string): Promise<void> {
   const sent = new Map<string, number>();
   const httpMs: number[] = [];
   let refused = 0;
-  const cpuStart = cpuMsOf(child.pid!);
+  // start:web is a supervisor; the console runs in the child process it names.
+  const consolePid = Number(/Console service: pid (\d+)/.exec(output())?.[1] ?? child.pid);
+  const cpuStart = cpuMsOf(consolePid);
   const wallStart = Date.now();
   const walked = new Map<string, number>(guards.map((g, i) => [g.id, i * 37]));
   const tick = async () => {
@@ -270,7 +272,7 @@ async function run(tmp: string): Promise<void> {
   // Let the last batch arrive.
   await sleep(1500);
   const wallMs = Date.now() - wallStart;
-  const cpuMs = cpuMsOf(child.pid!) - cpuStart;
+  const cpuMs = cpuMsOf(consolePid) - cpuStart;
   const book = (await page.evaluate(
     '(() => { const b = globalThis.__bench; b.stop = true; return { seen: b.seen, gaps: b.gaps, long: b.long }; })()',
   )) as PageBook;

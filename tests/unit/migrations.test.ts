@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../electron/core/db/database';
 import { checkMigrationList, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/db/migrations';
+import { RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { silentLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
 
@@ -117,6 +118,42 @@ describe('database and migrations', () => {
     await expect(
       db('camera_overrides').insert({ id: 'cam-1', definition: null, updated_at: 2, updated_by: 'y' }),
     ).rejects.toThrow(/UNIQUE/);
+    await db.destroy();
+  });
+
+  it('migration 8 keeps resume tokens: hashed key, tied to an operator, found by operator and expiry', async () => {
+    const upTo = MIGRATIONS.findIndex((m) => m === RESUME_TOKENS_MIGRATION) + 1;
+    expect(RESUME_TOKENS_MIGRATION.version).toBe(8);
+    const db = await openDatabase({
+      file: ':memory:',
+      log: silentLogger,
+      migrations: MIGRATIONS.slice(0, upTo),
+    });
+    expect(await db.schema.hasTable('resume_tokens')).toBe(true);
+    await db('operators').insert({
+      id: 'op1',
+      username: 'li',
+      name: '李明',
+      role: 'operator',
+      password_hash: 'x',
+      created_at: 1,
+      updated_at: 1,
+    });
+    await db('resume_tokens').insert({ token_hash: 'h1', operator_id: 'op1', created_at: 1, expires_at: 2 });
+    await expect(
+      db('resume_tokens').insert({ token_hash: 'h1', operator_id: 'op1', created_at: 1, expires_at: 2 }),
+    ).rejects.toThrow(/UNIQUE/);
+    await expect(
+      db('resume_tokens').insert({ token_hash: 'h2', operator_id: 'nobody', created_at: 1, expires_at: 2 }),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    const plan = async (sql: string) =>
+      ((await db.raw(`EXPLAIN QUERY PLAN ${sql}`)) as { detail: string }[]).map((p) => p.detail).join(' | ');
+    expect(await plan("SELECT * FROM resume_tokens WHERE operator_id = 'op1'")).toMatch(
+      /USING INDEX resume_tokens_operator/,
+    );
+    expect(await plan('DELETE FROM resume_tokens WHERE expires_at <= 5')).toMatch(
+      /USING (COVERING )?INDEX resume_tokens_expires/,
+    );
     await db.destroy();
   });
 

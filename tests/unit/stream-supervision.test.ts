@@ -7,7 +7,10 @@ import {
   explainFfmpegError,
   ffmpegArgs,
   DEFAULT_PROFILES,
+  MIN_FFMPEG_MAJOR,
+  parseFfmpegVersion,
   resolveFfmpeg,
+  type FfmpegVersion,
 } from '../../electron/core/streams/ffmpeg';
 import { inspectPacket, TsPacketizer } from '../../electron/core/streams/mpegts';
 import { fakeSpawner, flush, tsPacket } from '../support/fake-ffmpeg';
@@ -180,10 +183,72 @@ describe('ffmpeg command and messages', () => {
     expect(explainFfmpegError('something else')).toBeUndefined();
   });
 
-  it('finds ffmpeg: setting, then FFMPEG_PATH, then the bundled binary', () => {
-    expect(resolveFfmpeg('/opt/ff', { FFMPEG_PATH: '/x' })).toEqual({ path: '/opt/ff', source: 'setting' });
-    expect(resolveFfmpeg(undefined, { FFMPEG_PATH: '/x' })).toEqual({ path: '/x', source: 'FFMPEG_PATH' });
-    expect(resolveFfmpeg(undefined, {}).source).toBe('bundled');
+  it('finds ffmpeg: setting, then FFMPEG_PATH, then a maintained system ffmpeg, then the bundled one with a warning', () => {
+    const versions: Record<string, FfmpegVersion> = {
+      '/usr/bin/ffmpeg': { version: '5.1.9-0+deb12u1', major: 5 },
+      '/old/bin/ffmpeg': { version: '4.3.8-0+deb11u1', major: 4 },
+      '/bundled/ffmpeg': { version: 'N-47683-g0e8eb07980-static', major: 4 },
+      '/opt/ff': { version: '7.1', major: 7 },
+    };
+    const finder = (system: string | undefined, bundled: string | undefined) => ({
+      probe: (path: string) => versions[path],
+      bundled: () => bundled,
+      onPath: () => system,
+    });
+    expect(
+      resolveFfmpeg('/opt/ff', { FFMPEG_PATH: '/x' }, finder('/usr/bin/ffmpeg', '/bundled/ffmpeg')),
+    ).toEqual({
+      path: '/opt/ff',
+      source: 'setting',
+      version: '7.1',
+      major: 7,
+    });
+    expect(
+      resolveFfmpeg(undefined, { FFMPEG_PATH: '/x' }, finder('/usr/bin/ffmpeg', undefined)),
+    ).toMatchObject({
+      path: '/x',
+      source: 'FFMPEG_PATH',
+    });
+    const system = resolveFfmpeg(undefined, {}, finder('/usr/bin/ffmpeg', '/bundled/ffmpeg'));
+    expect(system).toEqual({
+      path: '/usr/bin/ffmpeg',
+      source: 'system',
+      version: '5.1.9-0+deb12u1',
+      major: 5,
+    });
+    const old = resolveFfmpeg(undefined, {}, finder('/old/bin/ffmpeg', '/bundled/ffmpeg'));
+    expect(old).toMatchObject({ path: '/bundled/ffmpeg', source: 'bundled', major: 4 });
+    expect(old.warning).toMatch(/2018 build.*\/old\/bin\/ffmpeg, 4\.3\.8.*older than 5\.0/);
+    expect(resolveFfmpeg(undefined, {}, finder(undefined, '/bundled/ffmpeg')).warning).toMatch(
+      /no ffmpeg on PATH/,
+    );
+    expect(resolveFfmpeg(undefined, {}, finder('/old/bin/ffmpeg', undefined))).toMatchObject({
+      path: '/old/bin/ffmpeg',
+      source: 'PATH',
+      warning: expect.stringMatching(/using it anyway/),
+    });
+    expect(resolveFfmpeg(undefined, {}, finder(undefined, undefined))).toMatchObject({
+      path: 'ffmpeg',
+      source: 'PATH',
+    });
+  });
+
+  it('reads the release series from release and git builds, and finds this machine’s ffmpeg', () => {
+    expect(
+      parseFfmpegVersion(
+        'ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026\nlibavformat    59. 27.100 / 59. 27.100',
+      ),
+    ).toEqual({ version: '5.1.9-0+deb12u1', major: 5 });
+    expect(
+      parseFfmpegVersion(
+        'ffmpeg version N-47683-g0e8eb07980-static https://x\nlibavformat    58. 17.101 / 58. 17.101',
+      ),
+    ).toEqual({ version: 'N-47683-g0e8eb07980-static', major: 4 });
+    // The real thing: whatever this machine has is found, and its version read (Debian 12 here: 5.1, "system").
+    const real = resolveFfmpeg(undefined, { PATH: process.env.PATH });
+    expect(real.major).toBeGreaterThanOrEqual(4);
+    if (real.source === 'system') expect(real.major).toBeGreaterThanOrEqual(MIN_FFMPEG_MAJOR);
+    else expect(real.warning).toBeTruthy();
   });
 
   it('packetizer reassembles packets split across chunks and resyncs after garbage', () => {

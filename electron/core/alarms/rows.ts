@@ -1,6 +1,7 @@
 import type { AlarmEventView, AlarmView } from '../../../shared/contract';
 import type { AlarmType } from '../../../shared/domain/alarm';
 import type { AlarmSource, AlarmState, Disposition } from '../../../shared/domain/alarm-lifecycle';
+import { csvDocument } from '../util/csv';
 
 export interface AlarmRow {
   id: string;
@@ -107,14 +108,10 @@ const CSV_COLUMNS: [string, (a: AlarmView) => unknown][] = [
   ['drill', (a) => (a.drill ? 'yes' : '')],
 ];
 
-/** RFC 4180 CSV; a formula-looking cell is prefixed so a spreadsheet shows it as text (CSV injection). */
+/** The alarm history as CSV, through the one cell function every export shares. */
 export function toCsv(alarms: AlarmView[]): string {
-  const cell = (v: unknown) => {
-    let s = v === undefined || v === null ? '' : String(v);
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [CSV_COLUMNS.map(([h]) => h).join(',')];
-  for (const a of alarms) lines.push(CSV_COLUMNS.map(([, f]) => cell(f(a))).join(','));
-  return '\ufeff' + lines.join('\r\n') + '\r\n';
+  return csvDocument(
+    CSV_COLUMNS.map(([h]) => h),
+    alarms.map((a) => CSV_COLUMNS.map(([, f]) => f(a))),
+  );
 }

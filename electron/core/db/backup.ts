@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger } from '../util/log';
 import { anchorBackup, anchorBeforeBackup, removeBackupAnchor } from '../audit/anchors';
+import { makePrivateDir, makePrivateFile } from '../util/private-files';
 
 export type BackupReason = 'start' | 'daily' | 'migration' | 'manual';
 
@@ -23,11 +24,13 @@ export async function backupDatabase(
   at: number,
   keep = 14,
 ): Promise<string> {
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   let file = join(dir, `console-${stamp(at)}-${reason}.sqlite`);
   for (let n = 2; existsSync(file); n++) file = join(dir, `console-${stamp(at)}-${reason}-${n}.sqlite`);
   const anchor = await anchorBeforeBackup(db, at);
   await db.raw('VACUUM INTO ?', [file]);
+  // SQLite creates the copy under the process umask, which an embedding process may not have narrowed.
+  makePrivateFile(file);
   anchorBackup(db, file, anchor);
   pruneBackups(dir, keep);
   return file;
@@ -99,7 +102,7 @@ export function recoverIfCorrupt(opts: {
   opts.log.error('database failed its integrity check', { file: opts.file, problem });
 
   const corruptDir = join(opts.dataDir, 'corrupt');
-  mkdirSync(corruptDir, { recursive: true });
+  makePrivateDir(corruptDir);
   const setAsideAs = join(corruptDir, `${basename(opts.file, '.sqlite')}-${stamp(opts.at)}.sqlite`);
   for (const suffix of ['', '-wal', '-shm']) {
     if (existsSync(opts.file + suffix)) renameSync(opts.file + suffix, setAsideAs + suffix);
@@ -127,7 +130,10 @@ export function recoverIfCorrupt(opts: {
   const good = listBackups(join(opts.dataDir, 'backups')).find(
     (b) => checkIntegrity(b.file, opts.nativeBinding) === 'ok',
   );
-  if (good) copyFileSync(good.file, opts.file);
+  if (good) {
+    copyFileSync(good.file, opts.file);
+    makePrivateFile(opts.file);
+  }
   const report: RecoveryReport = { problem, setAsideAs, salvaged, ...(good ? { restoredFrom: good } : {}) };
   opts.log.error('database recovered', { setAsideAs, restoredFrom: good?.file, salvaged: salvaged.length });
   return report;

@@ -1,7 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../util/log';
+import { createPrivateFile, makePrivateDir } from '../util/private-files';
 import { checkMigrationList, LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
 
 export class DatabaseTooNewError extends Error {
@@ -30,7 +30,11 @@ export interface OpenDatabaseOptions {
 }
 
 export function createKnex(file: string, nativeBinding?: string): Knex {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    makePrivateDir(dirname(file));
+    // SQLite creates its -wal and -shm files with the database file's permissions.
+    createPrivateFile(file);
+  }
   return knexFactory({
     client: 'better-sqlite3',
     connection: { filename: file, ...(nativeBinding ? { options: { nativeBinding } } : {}) },

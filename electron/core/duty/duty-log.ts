@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { DutyEntry, DutyFilter } from '../../../shared/contract';
 import { backupDatabase } from '../db/backup';
+import { csvDocument } from '../util/csv';
 
 /**
  * One automatic or manual line of the duty log (值班记录). Every feature writes through this, inside the same
@@ -153,13 +154,6 @@ export async function dutyEntry(db: Knex | Knex.Transaction, id: number): Promis
   return row ? toEntry(row) : undefined;
 }
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  // A leading = + - @ would make a spreadsheet run the cell as a formula.
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
 export async function exportDutyLogCsv(db: Knex, filter: DutyFilter): Promise<{ csv: string; rows: number }> {
   const rows = (await selectListed(filtered(db, filter), db).orderBy('d.id', 'asc')) as ListedRow[];
   const header = [
@@ -176,29 +170,24 @@ export async function exportDutyLogCsv(db: Knex, filter: DutyFilter): Promise<{ 
     'shift',
     'sealed',
   ];
-  const lines = [header.join(',')];
-  for (const r of rows) {
+  const cells = rows.map((r) => {
     const e = toEntry(r);
-    lines.push(
-      [
-        e.id,
-        new Date(e.at).toISOString(),
-        e.kind,
-        e.text,
-        e.operatorName ?? e.operatorId ?? '',
-        e.alarmId ?? '',
-        e.cameraId ?? '',
-        e.manual ? 1 : 0,
-        e.followUp ? 1 : 0,
-        e.refId ?? '',
-        e.shiftId ?? '',
-        e.sealed ? 1 : 0,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return { csv: `\uFEFF${lines.join('\r\n')}\r\n`, rows: rows.length };
+    return [
+      e.id,
+      new Date(e.at).toISOString(),
+      e.kind,
+      e.text,
+      e.operatorName ?? e.operatorId ?? '',
+      e.alarmId ?? '',
+      e.cameraId ?? '',
+      e.manual ? 1 : 0,
+      e.followUp ? 1 : 0,
+      e.refId ?? '',
+      e.shiftId ?? '',
+      e.sealed ? 1 : 0,
+    ];
+  });
+  return { csv: csvDocument(header, cells), rows: rows.length };
 }
 
 /** The issue's floor: at least this many entries of every kind are always kept. */

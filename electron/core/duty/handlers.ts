@@ -55,7 +55,7 @@ export function dutyHandlers(d: {
       });
     });
     await shifts.join(operator, how);
-    return { operator, resumeToken: accounts.issueResumeToken(operator.id) };
+    return { operator, resumeToken: await accounts.issueResumeToken(operator.id) };
   };
 
   return {
@@ -76,7 +76,7 @@ export function dutyHandlers(d: {
     },
     'auth.logout': async ({ leaveShift }, { session }) => {
       const operator = operatorOf(session);
-      accounts.forgetResumeTokens(operator.id);
+      await accounts.forgetResumeTokens(operator.id);
       await db.transaction((trx) =>
         appendAudit(trx, {
           at: clock.now(),
@@ -125,8 +125,8 @@ export function dutyHandlers(d: {
       const result = await shifts.handover({ outgoing: out, incoming: inc, acknowledged, note });
       // The console now belongs to the incoming operator.
       session.operator = inc;
-      accounts.forgetResumeTokens(out.id);
-      return { ...result, operator: inc, resumeToken: accounts.issueResumeToken(inc.id) };
+      await accounts.forgetResumeTokens(out.id);
+      return { ...result, operator: inc, resumeToken: await accounts.issueResumeToken(inc.id) };
     },
     'shift.list': async ({ limit }) => ({ shifts: await shifts.list(limit) }),
     'shift.get': ({ id }) => shifts.get(id),

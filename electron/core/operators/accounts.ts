@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { OperatorAccount, OperatorView, Role } from '../../../shared/contract';
 import { appendAudit } from '../audit/audit';
@@ -15,6 +15,14 @@ export interface LockoutPolicy {
 }
 
 export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMs: 5 * 60_000 };
+
+/**
+ * How long a tab's sign-in can be resumed after it was last used: long enough for a tab left open through a week
+ * of shifts to come back signed in after a restart of the console service, short enough that a forgotten one ends.
+ */
+export const RESUME_TTL_MS = 7 * 24 * 3600 * 1000;
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 interface OperatorRow {
   id: string;
@@ -36,7 +44,6 @@ let dummyHash: Promise<string> | undefined;
 export class OperatorAccounts {
   private readonly params: HashParams;
   private readonly lockout: LockoutPolicy;
-  private readonly resume = new Map<string, string>();
 
   constructor(
     private readonly o: {
@@ -45,6 +52,7 @@ export class OperatorAccounts {
       ids: IdGenerator;
       hashParams?: HashParams | undefined;
       lockout?: LockoutPolicy | undefined;
+      resumeTtlMs?: number | undefined;
     },
   ) {
     this.params = o.hashParams ?? DEFAULT_HASH_PARAMS;
@@ -164,22 +172,50 @@ export class OperatorAccounts {
     return view;
   }
 
-  /** A token a window keeps (per tab) to sign back in after a reload; forgotten at sign-out or restart. */
-  issueResumeToken(operatorId: string): string {
+  /**
+   * A token a window keeps (per tab) to sign back in after a reload or a restart of the console service; only its
+   * hash is stored. Ends at sign-out, a new password, a deactivated account, or `RESUME_TTL_MS` unused.
+   */
+  async issueResumeToken(operatorId: string): Promise<string> {
     const token = randomBytes(24).toString('base64url');
-    this.resume.set(token, operatorId);
+    const now = this.o.clock.now();
+    await this.o.db.transaction(async (trx) => {
+      await trx('resume_tokens').where('expires_at', '<=', now).delete();
+      await trx('resume_tokens').insert({
+        token_hash: tokenHash(token),
+        operator_id: operatorId,
+        created_at: now,
+        expires_at: now + this.resumeTtlMs,
+      });
+    });
     return token;
   }
 
+  /** The operator the token signs in, if it is still good; using it renews it. */
   async resumeWith(token: string): Promise<OperatorView | undefined> {
-    const id = this.resume.get(token);
-    if (!id) return undefined;
-    const row = (await this.o.db('operators').where({ id, active: 1 }).first()) as OperatorRow | undefined;
-    return row ? { id: row.id, name: row.name, role: row.role } : undefined;
+    const now = this.o.clock.now();
+    const hash = tokenHash(token);
+    const row = (await this.o
+      .db('resume_tokens as r')
+      .join('operators as o', 'o.id', 'r.operator_id')
+      .where('r.token_hash', hash)
+      .andWhere('r.expires_at', '>', now)
+      .andWhere('o.active', 1)
+      .first('o.id', 'o.name', 'o.role')) as Pick<OperatorRow, 'id' | 'name' | 'role'> | undefined;
+    if (!row) return undefined;
+    await this.o
+      .db('resume_tokens')
+      .where({ token_hash: hash })
+      .update({ expires_at: now + this.resumeTtlMs });
+    return { id: row.id, name: row.name, role: row.role };
   }
 
-  forgetResumeTokens(operatorId: string): void {
-    for (const [token, id] of this.resume) if (id === operatorId) this.resume.delete(token);
+  async forgetResumeTokens(operatorId: string, db: Knex | Knex.Transaction = this.o.db): Promise<void> {
+    await db('resume_tokens').where({ operator_id: operatorId }).delete();
+  }
+
+  private get resumeTtlMs(): number {
+    return this.o.resumeTtlMs ?? RESUME_TTL_MS;
   }
 
   async list(): Promise<OperatorAccount[]> {
@@ -255,7 +291,7 @@ export class OperatorAccounts {
           passwordChanged: Boolean(hash),
         },
       });
-      if (!input.active || hash) this.forgetResumeTokens(id);
+      if (!input.active || hash) await this.forgetResumeTokens(id, trx);
       const row = (await trx('operators').where({ id }).first()) as OperatorRow;
       return toAccount(row, now);
     });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import PDFDocument from 'pdfkit';
@@ -9,6 +9,7 @@ import type { SiteFile } from '../../../shared/domain/site';
 import { pickText, type Locale } from '../../../shared/domain/text';
 import { ServiceError } from '../router/router';
 import { findPdfFont, usePdfFont } from '../pdf/font';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../util/private-files';
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -89,9 +90,9 @@ export interface ReportContext {
 
 function saveReport(ctx: ReportContext, name: string, bytes: Buffer) {
   const dir = join(ctx.dataDir, 'reports');
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const file = join(dir, name);
-  writeFileSync(file, bytes);
+  writeFileSync(file, bytes, { mode: PRIVATE_FILE_MODE });
   return { file, name, pdf: bytes.toString('base64'), bytes: bytes.length };
 }
 

@@ -1,42 +1,145 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import type { SystemInfo } from '../../../shared/contract';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../util/private-files';
 import { redactText } from '../util/redact';
+
+/**
+ * The oldest release series taken from the system. ffmpeg parses whatever a camera (or something posing as one)
+ * sends, so it must be one a distribution still patches (Debian 12 ships 5.1 with security updates), not the
+ * bundled 2018 snapshot of 4.x.
+ */
+export const MIN_FFMPEG_MAJOR = 5;
+
+export type FfmpegSource = 'setting' | 'FFMPEG_PATH' | 'system' | 'bundled' | 'PATH';
 
 export interface FfmpegLocation {
   path: string;
-  source: 'setting' | 'FFMPEG_PATH' | 'bundled' | 'PATH';
+  source: FfmpegSource;
+  /** As `ffmpeg -version` prints it: "5.1.9-0+deb12u1", or a git build's "N-47683-g0e8eb07980-static". */
+  version?: string | undefined;
+  /** The release series (see `ffmpegMajorVersion`). */
+  major?: number | undefined;
+  /** Why this is not a maintained ffmpeg, in a sentence for the log. */
+  warning?: string | undefined;
 }
 
-/** setting → FFMPEG_PATH → the ffmpeg bundled in @ffmpeg-installer → `ffmpeg` on PATH. */
-export function resolveFfmpeg(
-  setting?: string,
-  env: Record<string, string | undefined> = process.env,
-): FfmpegLocation {
-  if (setting) return { path: setting, source: 'setting' };
-  if (env.FFMPEG_PATH) return { path: env.FFMPEG_PATH, source: 'FFMPEG_PATH' };
+export interface FfmpegVersion {
+  version: string | undefined;
+  major: number | undefined;
+}
+
+export interface FfmpegFinder {
+  /** Runs `ffmpeg -version`; undefined when it does not run at all. */
+  probe(path: string): FfmpegVersion | undefined;
+  /** The @ffmpeg-installer binary, when installed for this platform. */
+  bundled(): string | undefined;
+  /** An executable named ffmpeg in one of PATH's directories. */
+  onPath(env: Record<string, string | undefined>): string | undefined;
+}
+
+/** Reads the version banner. libavformat's major version names the series even in git builds: 58 is 4, 59 is 5. */
+export function parseFfmpegVersion(banner: string): FfmpegVersion {
+  const version = /ffmpeg version (\S+)/.exec(banner)?.[1];
+  const lavf = /libavformat\s+(\d+)\./.exec(banner);
+  return { version, major: lavf ? Number(lavf[1]) - 54 : undefined };
+}
+
+export function probeFfmpeg(path: string): FfmpegVersion | undefined {
+  const out = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
+  if (out.error || out.status !== 0) return undefined;
+  return parseFfmpegVersion(out.stdout ?? '');
+}
+
+function bundledFfmpeg(): string | undefined {
   try {
     const require = createRequire(import.meta.url);
     const bundled = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
     // Inside a packaged app the binary is unpacked next to the asar archive (electron-builder asarUnpack).
     const unpacked = bundled.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
-    if (existsSync(unpacked)) return { path: unpacked, source: 'bundled' };
+    return existsSync(unpacked) ? unpacked : undefined;
   } catch {
-    // not installed for this platform
+    return undefined; // not installed for this platform
   }
-  return { path: 'ffmpeg', source: 'PATH' };
+}
+
+function ffmpegOnPath(env: Record<string, string | undefined>): string | undefined {
+  const names = process.platform === 'win32' ? ['ffmpeg.exe'] : ['ffmpeg'];
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const name of names) {
+      const file = join(dir, name);
+      try {
+        if (statSync(file).isFile()) {
+          if (process.platform !== 'win32') accessSync(file, constants.X_OK);
+          return file;
+        }
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+const SYSTEM_FINDER: FfmpegFinder = { probe: probeFfmpeg, bundled: bundledFfmpeg, onPath: ffmpegOnPath };
+
+/**
+ * Which ffmpeg parses the cameras' streams: the setting, else FFMPEG_PATH, else the system's when it is a
+ * maintained release (series ≥ MIN_FFMPEG_MAJOR), else the bundled @ffmpeg-installer build — a 2018 ffmpeg 4
+ * without security fixes, used with a warning — else whatever `ffmpeg` PATH has.
+ */
+export function resolveFfmpeg(
+  setting?: string,
+  env: Record<string, string | undefined> = process.env,
+  finder: Partial<FfmpegFinder> = {},
+): FfmpegLocation {
+  const find = { ...SYSTEM_FINDER, ...finder };
+  const chosen = (path: string, source: FfmpegSource, warning?: string): FfmpegLocation => {
+    const v = find.probe(path);
+    return { path, source, version: v?.version, major: v?.major, ...(warning ? { warning } : {}) };
+  };
+  if (setting) return chosen(setting, 'setting');
+  if (env.FFMPEG_PATH) return chosen(env.FFMPEG_PATH, 'FFMPEG_PATH');
+  const system = find.onPath(env);
+  const systemVersion = system ? find.probe(system) : undefined;
+  if (system && systemVersion?.major !== undefined && systemVersion.major >= MIN_FFMPEG_MAJOR) {
+    return { path: system, source: 'system', ...systemVersion };
+  }
+  const why = system
+    ? `the system's ffmpeg (${system}, ${systemVersion?.version ?? 'version unknown'}) is older than ${MIN_FFMPEG_MAJOR}.0`
+    : 'there is no ffmpeg on PATH';
+  const bundled = find.bundled();
+  if (bundled) {
+    return chosen(
+      bundled,
+      'bundled',
+      `Using the bundled ffmpeg, a 2018 build without security fixes, to parse camera streams because ${why}. ` +
+        `Install ffmpeg ${MIN_FFMPEG_MAJOR} or newer (Debian 12: apt install ffmpeg) or set FFMPEG_PATH.`,
+    );
+  }
+  if (system) return { path: system, source: 'PATH', ...systemVersion, warning: `${why}; using it anyway.` };
+  return { path: 'ffmpeg', source: 'PATH', warning: 'No ffmpeg was found: cameras cannot be shown.' };
+}
+
+/** What `system.info` tells about the ffmpeg in use. */
+export function ffmpegInfo(f: FfmpegLocation): SystemInfo['ffmpeg'] {
+  return {
+    path: f.path,
+    source: f.source,
+    ...(f.version ? { version: f.version } : {}),
+    ...(f.major !== undefined ? { major: f.major } : {}),
+  };
 }
 
 /**
  * The ffmpeg release series, for options renamed across releases (RTSP `-stimeout` became `-timeout` in 5.0,
- * and in 4.x `-timeout` means "listen"). Read from libavformat's major version, which git builds
- * ("N-47683-g…") print too: 58 is ffmpeg 4, 59 is ffmpeg 5.
+ * and in 4.x `-timeout` means "listen").
  */
 export function ffmpegMajorVersion(path: string): number | undefined {
-  const out = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
-  const match = /libavformat\s+(\d+)\./.exec(out.stdout ?? '');
-  return match ? Number(match[1]) - 54 : undefined;
+  return probeFfmpeg(path)?.major;
 }
 
 export interface ProfileSettings {
@@ -88,12 +191,12 @@ export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major: nu
     args.push('-re', '-f', 'lavfi', '-i', `${pattern}=size=${size}:rate=${profile.fps}`);
     const font = overlayFont();
     if (font && input.caption && input.workDir) {
-      mkdirSync(input.workDir, { recursive: true });
+      makePrivateDir(input.workDir);
       const textFile = join(
         input.workDir,
         `caption-${input.caption.replace(/[^a-z0-9]/gi, '_').slice(0, 40)}-${profile.width}.txt`,
       );
-      writeFileSync(textFile, `${input.caption}  %{localtime}`);
+      writeFileSync(textFile, `${input.caption}  %{localtime}`, { mode: PRIVATE_FILE_MODE });
       const fontSize = Math.max(12, Math.round(profile.height / 18));
       filter =
         `drawtext=fontfile='${font}':textfile='${textFile}':expansion=normal:fontsize=${fontSize}` +

@@ -9,13 +9,7 @@ import type { CameraDef, StreamProfile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
-import {
-  DEFAULT_PROFILES,
-  ffmpegArgs,
-  ffmpegMajorVersion,
-  type ProfileSettings,
-  resolveFfmpeg,
-} from './ffmpeg';
+import { DEFAULT_PROFILES, ffmpegArgs, type ProfileSettings, resolveFfmpeg } from './ffmpeg';
 import {
   DEFAULT_SUPERVISION,
   StreamWorker,
@@ -66,14 +60,17 @@ export class StreamGateway {
 
   constructor(private readonly o: GatewayOptions) {
     this.setCameras(o.cameras);
-    this.ffmpeg = resolveFfmpeg(o.ffmpegPath);
-    this.major = o.spawn ? 5 : ffmpegMajorVersion(this.ffmpeg.path);
+    // A test's fake ffmpeg (o.spawn) needs no real one probed.
+    this.ffmpeg = resolveFfmpeg(o.ffmpegPath, process.env, o.spawn ? { probe: () => undefined } : {});
+    this.major = o.spawn ? 5 : this.ffmpeg.major;
     this.settings = { ...DEFAULT_SUPERVISION, ...o.supervision };
     o.log.info('video gateway uses ffmpeg', {
       path: this.ffmpeg.path,
       source: this.ffmpeg.source,
+      version: this.ffmpeg.version,
       major: this.major,
     });
+    if (this.ffmpeg.warning && !o.spawn) o.log.warn(this.ffmpeg.warning);
   }
 
   get url(): string {

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceError } from '../router/router';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../util/private-files';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -22,8 +23,8 @@ export function saveSnapshot(
   if (bytes.length < 64 || !bytes.subarray(0, 8).equals(PNG_MAGIC)) {
     throw new ServiceError('invalid_input', 'The snapshot is not a PNG image.');
   }
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const file = `${cameraId}-${profile}-${stamp(at)}.png`;
-  writeFileSync(join(dir, file), bytes, { flag: 'wx' });
+  writeFileSync(join(dir, file), bytes, { flag: 'wx', mode: PRIVATE_FILE_MODE });
   return { file, at };
 }

@@ -1,27 +1,38 @@
 import { Alert, Snackbar } from '@mui/material';
 import { useState } from 'react';
-import type { Notice } from '../../../shared/contract';
+import { useTranslation } from 'react-i18next';
+import { NOTICE_CONSOLE_RESTARTED, type Notice } from '../../../shared/contract';
 import { useStore } from '../../api/store';
+import { formatClock } from '../../ui/hooks';
 import { useSystem } from './store';
+
+// Closed by identity, not by object: after a restart of the console service the list is read again from the core.
+const noticeKey = (n: Notice) => `${n.at}:${n.code}:${n.message}`;
 
 /** The newest notice, until the operator closes it; a newer one shows again. */
 export function Notices() {
+  const { t } = useTranslation();
   const system = useSystem();
   const notices = useStore(system.notices);
-  const [seen, setSeen] = useState<Notice | null>(null);
+  const [closed, setClosed] = useState<string | null>(null);
   const latest = notices.at(-1);
+  const text =
+    latest?.code === NOTICE_CONSOLE_RESTARTED
+      ? t('notices.consoleRestarted', { time: formatClock(latest.at, false) })
+      : latest?.message;
   return (
     <Snackbar
-      open={Boolean(latest) && latest !== seen}
+      open={latest !== undefined && noticeKey(latest) !== closed}
       anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
     >
       <Alert
         data-testid="notice"
+        data-code={latest?.code}
         severity={latest?.level ?? 'info'}
         variant="filled"
-        onClose={() => setSeen(latest ?? null)}
+        onClose={() => setClosed(latest ? noticeKey(latest) : null)}
       >
-        {latest?.message}
+        {text}
       </Alert>
     </Snackbar>
   );

@@ -1,0 +1,163 @@
+/**
+ * The console service: the core and the web host in one process, run by the supervisor (`cli.ts`). It is
+ * crash-only: whatever stops it unexpectedly, the supervisor starts another on the same port with the same page
+ * token, and everything committed is in SQLite (WAL, synchronous=FULL). Under the supervisor it loads its code,
+ * says `loaded`, and starts only when told (so a spare one is ready to take over at once); run on its own
+ * (`node --import tsx electron/web-host/console-process.ts [options]`) it starts at once and prints its URL, with
+ * `CONSOLE_PAGE_TOKEN` as the page token if set.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createConsoleCore, type ConsoleCore } from '../core';
+import { ArgsError, parseConsoleArgs } from '../core/args';
+import { defaultDataDir, dutyFromEnv, targetsFromEnv } from '../core/config';
+import { DatabaseTooNewError } from '../core/db/database';
+import { SiteFileError } from '../core/site/load-site';
+import { createLogger, type RootLogger } from '../core/util/log';
+import { restrictUmask } from '../core/util/private-files';
+import { startWebHost, type WebHost } from './server';
+import {
+  EXIT_CONFIG,
+  EXIT_CRASH,
+  type FromService,
+  type StartOrder,
+  type ToService,
+} from './service-protocol';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+let core: ConsoleCore | undefined;
+let host: WebHost | undefined;
+let log: RootLogger | undefined;
+let starting: Promise<void> | undefined;
+let stopping = false;
+
+async function start(order: StartOrder, tell: (message: FromService) => void): Promise<void> {
+  let args;
+  try {
+    args = parseConsoleArgs(order.argv);
+  } catch (err) {
+    if (err instanceof ArgsError) {
+      console.error(`start:web: ${err.message}`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw err;
+  }
+  restrictUmask();
+  const dataDir = args.dataDir ?? defaultDataDir();
+  const logger = createLogger({
+    file: join(dataDir, 'logs', 'console.log'),
+    console: process.env.CONSOLE_LOG_STDERR === '1',
+  });
+  log = logger;
+  // Crash-only: an error nobody caught leaves the process in an unknown state. Say so in the log and stop; the
+  // supervisor starts a clean one within seconds.
+  const fatal = (what: string) => (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    logger.error(`${what}: the console service stops and its supervisor restarts it`, {
+      error: e.message,
+      stack: e.stack,
+    });
+    console.error(`console service: ${what}: ${e.stack ?? e.message}`);
+    process.exit(EXIT_CRASH);
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled promise rejection'));
+
+  try {
+    core = await createConsoleCore({
+      dataDir,
+      sitePath: args.site,
+      hub: args.hub,
+      // CONSOLE_DEMO_SCENARIO=off: the demo hub runs but plays nothing (benchmarks bring their own guards).
+      demo: { port: args.demoPort, scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off' },
+      osmand:
+        args.osmand && order.osmandPort !== undefined
+          ? { ...args.osmand, port: order.osmandPort }
+          : args.osmand,
+      carrierHint: 'ws',
+      alarmTargets: targetsFromEnv(),
+      duty: dutyFromEnv(),
+      log: logger,
+      ...(order.restarted ? { restarted: order.restarted } : {}),
+    });
+  } catch (err) {
+    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError) {
+      console.error(err.message);
+      process.exit(EXIT_CONFIG);
+    }
+    throw err;
+  }
+  host = await startWebHost({
+    core,
+    staticDir: join(root, 'out/renderer'),
+    port: order.port ?? args.port,
+    token: order.token,
+    log: logger.child('web'),
+  });
+  tell({
+    type: 'serving',
+    url: host.url,
+    port: host.port,
+    dataDir,
+    demo: core.info.demo,
+    ...(core.osmandPort !== undefined
+      ? { osmand: { port: core.osmandPort, host: args.osmand?.host ?? '0.0.0.0' } }
+      : {}),
+  });
+}
+
+async function stop(why: string, limitMs: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // A stop that hangs must not keep a dead console around.
+  setTimeout(() => {
+    console.error(`console service: could not stop cleanly within ${limitMs / 1000} s; exiting anyway`);
+    process.exit(1);
+  }, limitMs).unref();
+  log?.info('stopping', { why });
+  await starting?.catch(() => undefined);
+  await host?.stop();
+  await core?.stop();
+  await log?.close();
+  process.exit(0);
+}
+
+function main(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal, 10_000));
+  const send = process.send?.bind(process);
+  if (!send) {
+    // On its own: start now, print what cli.ts would.
+    starting = start(
+      {
+        type: 'start',
+        argv: process.argv.slice(2),
+        token: process.env.CONSOLE_PAGE_TOKEN || undefined,
+      },
+      (m) => {
+        if (m.type === 'serving') console.log(`Console: ${m.url}`);
+      },
+    ).catch(failed);
+    return;
+  }
+  const tell = (message: FromService) => {
+    // With a callback a failed send (the supervisor just died) is not an 'error' event that would crash us.
+    if (process.connected) send(message, undefined, {}, () => undefined);
+  };
+  process.on('message', (message: ToService) => {
+    if (message.type === 'ping') tell({ type: 'pong', n: message.n });
+    else if (message.type === 'start' && !starting && !stopping)
+      starting = start(message, tell).catch(failed);
+  });
+  // The supervisor is gone (killed, crashed): nobody would restart or stop this one, so it stops by itself.
+  process.on('disconnect', () => void stop('the supervisor is gone', 3000));
+  tell({ type: 'loaded' });
+}
+
+function failed(err: Error): void {
+  log?.error('the console service could not start', { error: err.message, stack: err.stack });
+  console.error(`start:web failed: ${err.message}`);
+  process.exit(1);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
