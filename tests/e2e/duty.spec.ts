@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileHeader, pdfText } from '../support/pdf';
+import { siteIdsIn } from '../support/site-ids';
 import { expect, withSiteHub as test } from './fixtures';
 
 // A hub with two alarms and nothing else, so the carried-over items are known.
@@ -15,8 +16,9 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
   ui,
   saveScreenshot,
 }, testInfo) => {
-  test.setTimeout(150_000);
-  const { shell, signInForm, operators, onDuty, wall, queue, dutyLog, handover, lockScreen } = ui;
+  // A long walk through a whole shift, read back in both languages (two PDFs).
+  test.setTimeout(240_000);
+  const { shell, signInForm, operators, onDuty, wall, queue, incident, dutyLog, handover, lockScreen } = ui;
   await page.goto(freshConsole.url);
 
   // First start: no account, no default password; the administrator is created here.
@@ -61,11 +63,18 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
   await queue.press('first');
   await queue.press('acknowledge');
   await expect(queue.rowsInState('acknowledged')).toHaveCount(1);
+  // The alarm views name the zone; no id of the site file reaches the operator.
+  await queue.press('open');
+  await expect(incident.detail).toContainText('号楼');
+  expect(siteIdsIn(await queue.root.innerText())).toEqual([]);
+  expect(siteIdsIn(await incident.detail.innerText())).toEqual([]);
 
   // Manual entries in the duty log (Alt+L): one flagged for follow-up, one linked to the alarm.
   await dutyLog.open();
   await expect(dutyLog.root).toBeVisible();
   await expect(dutyLog.rowsWithText('李明 on duty')).toHaveCount(1);
+  await expect(dutyLog.rowsOfKind('alarm')).toHaveCount(2);
+  expect(siteIdsIn(await dutyLog.root.innerText())).toEqual([]);
   await dutyLog.addEntry('消防泵房门锁损坏，已报工程部', { followUp: true });
   await expect(dutyLog.rows.first()).toContainText('消防泵房门锁损坏');
   await dutyLog.addEntry('保安赵师傅到场检查报警点位', { linkAlarm: 1 });
@@ -87,6 +96,9 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
   await handover.fill({ outgoing: LI, incoming: WANG, note: '5号楼烟感报警仍在核查' });
   await expect(handover.signButton).toBeDisabled();
   await handover.acknowledgeEachItem();
+  // The hub's alarms are in 2号楼 and 3号楼 (bldg-02, bldg-03 in the site file).
+  await expect(handover.itemsWithText('2号楼')).toHaveCount(1);
+  expect(siteIdsIn(await handover.root.innerText())).toEqual([]);
   await saveScreenshot('handover.png');
   await handover.sign();
 
@@ -95,18 +107,49 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
   await expect(handover.sealCheck).toHaveAttribute('data-ok', 'true');
   await expect(handover.sealCheck).toContainText('校验通过');
   await expect(shell.operatorName).toHaveText('王芳');
-  await expect(handover.sealed).toContainText('李明');
-  await saveScreenshot('sealed.png');
+  // The record in the order it is printed: who, the note, the items by name, the duty log, signatures.
+  await expect(handover.root.getByText('班次记录已封存')).toHaveCount(1);
+  await expect(handover.recordHead).toContainText('单位：翠湖花园');
+  await expect(handover.recordHead).toContainText('交班人：李明');
+  await expect(handover.recordHead).toContainText('接班人：王芳');
+  await expect(handover.recordNote).toContainText('5号楼烟感报警仍在核查');
+  await expect(handover.recordNote).toContainText('李明');
+  await expect(handover.recordItems).toHaveCount(3);
+  await expect(handover.recordItemsWithText('2号楼')).toHaveCount(1);
+  await expect(handover.recordItemsWithText('3号楼')).toHaveCount(1);
+  const manual = handover.manualEntries;
+  await expect(manual).toHaveCount(2);
+  await expect(manual.nth(0)).toContainText('消防泵房门锁损坏，已报工程部');
+  await expect(manual.nth(0)).toContainText('需跟进');
+  await expect(manual.nth(1)).toContainText('保安赵师傅到场检查报警点位');
+  await expect(handover.entryAlarm(manual.nth(1))).toContainText('号楼');
+  // The console's own entries: counts by kind, the list one click away.
+  await expect(handover.autoGroup('alarm')).toHaveAttribute('data-count', '2');
+  await expect(handover.autoEntries('alarm')).toHaveCount(0);
+  await handover.toggleAutoGroup('alarm');
+  await expect(handover.autoEntries('alarm')).toHaveCount(2);
+  await expect(handover.autoEntries('alarm').first()).toContainText('号楼');
+  await expect(handover.signers).toHaveCount(2);
+  await expect(handover.signers.nth(0)).toContainText('交班人：李明');
+  await expect(handover.signers.nth(1)).toContainText('接班人：王芳');
+  await expect(handover.signatures).toContainText('封存校验值');
+  expect(siteIdsIn(await handover.sealed.innerText())).toEqual([]);
+  await saveScreenshot('sealed.png', { fullPage: true });
 
   // The PDF, in the operator's language, read back as text.
   const pdfFile = (await (await handover.downloadPdf()).path())!;
   expect(fileHeader(pdfFile)).toBe('%PDF-');
   const text = pdfText(pdfFile);
   expect(text).toContain('交接班报告');
-  expect(text).toContain('消防泵房门锁损坏');
-  expect(text).toMatch(/交班人: 李明/);
-  expect(text).toMatch(/接班人: 王芳/);
+  expect(text).toContain('消防泵房门锁损坏，已报工程部');
+  expect(text).toContain('保安赵师傅到场检查报警点位');
+  expect(text).toContain('5号楼烟感报警仍在核查');
+  expect(text).toMatch(/交班人：李明/);
+  expect(text).toMatch(/接班人：王芳/);
+  expect(text).toContain('2号楼');
   expect(text).toContain('校验通过');
+  expect(text).toContain('交班人签名：');
+  expect(siteIdsIn(text)).toEqual([]);
   // The lock screen (Ctrl+Shift+L) still shows the waiting alarm; the operator's own password unlocks.
   await handover.close();
   await lockScreen.lock();
@@ -122,6 +165,30 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
   await lockScreen.unlock(WANG.password);
   await expect(lockScreen.root).toHaveCount(0);
   await expect(shell.operatorName).toHaveText('王芳');
+
+  // The same record in English, opened from the past shifts: English names and separators, no Chinese comma.
+  await shell.switchLanguage();
+  await handover.open();
+  await handover.openPastShift();
+  await expect(handover.recordHead).toContainText('Site: Cuihu Garden');
+  await expect(handover.recordHead).toContainText('Outgoing operator: 李明');
+  await expect(handover.recordNote).toContainText('5号楼烟感报警仍在核查');
+  await expect(handover.recordItemsWithText('Building 2')).toHaveCount(1);
+  await expect(handover.manualEntries).toHaveCount(2);
+  await expect(handover.manualEntries.first()).toContainText('follow up');
+  await expect(handover.sealCheck).toContainText('Verified');
+  const english = await handover.sealed.innerText();
+  expect(english).not.toContain('、');
+  expect(siteIdsIn(english)).toEqual([]);
+  const enText = pdfText((await (await handover.downloadPdf()).path())!);
+  expect(enText).toContain('Shift handover report');
+  expect(enText).toContain('Outgoing operator: 李明');
+  expect(enText).toContain('5号楼烟感报警仍在核查');
+  expect(enText).toContain('消防泵房门锁损坏，已报工程部');
+  expect(enText).toContain('Building 2');
+  expect(enText).not.toContain('、');
+  expect(siteIdsIn(enText)).toEqual([]);
+  await handover.close('en');
   const firstPage = ['-png', '-r', '60', '-f', '1', '-l', '1'];
   execFileSync('pdftoppm', [...firstPage, pdfFile, testInfo.outputPath('handover-pdf')]);
 });

@@ -143,7 +143,7 @@ interface Fixtures {
   /** The console window's page objects (tests/e2e/pages). */
   ui: ConsoleUi;
   /** Saves a screenshot of the page among the test's results (test-results/e2e/…). */
-  saveScreenshot: (name: string) => Promise<void>;
+  saveScreenshot: (name: string, options?: { fullPage?: boolean }) => Promise<void>;
 }
 
 export const test = base.extend<Options & Fixtures>({
@@ -216,8 +216,8 @@ export const test = base.extend<Options & Fixtures>({
   },
 
   saveScreenshot: async ({ page }, use, testInfo) => {
-    await use(async (name) => {
-      await page.screenshot({ path: testInfo.outputPath(name) });
+    await use(async (name, options = {}) => {
+      await page.screenshot({ path: testInfo.outputPath(name), ...options });
     });
   },
 });
