@@ -23,14 +23,8 @@ import { DemoScenario } from './demo/scenario';
 import { SiteHub } from './demo/site-hub';
 import { HubLink, type SocketFactory } from './hub-link/link';
 import { rowToStoredEvent } from './hub-link/inbox';
-import {
-  createRouter,
-  ServiceError,
-  type Carrier,
-  type Handlers,
-  type Router,
-  type Session,
-} from './router/router';
+import { ServiceError } from './errors';
+import { createRouter, type Carrier, type Handlers, type Router, type Session } from './router/router';
 import { cameraView, demoSitePath, loadSite, siteView } from './site/load-site';
 import { CameraRegistry, restoreCredentials, testConnection } from './cameras/registry';
 import { redactUrl } from './util/redact';

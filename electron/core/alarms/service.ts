@@ -14,7 +14,7 @@ import type { LatLon } from '../../../shared/domain/geo';
 import { appendAudit } from '../audit/audit';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';

@@ -23,7 +23,7 @@ import { appendAudit } from '../audit/audit';
 import { writeDutyLog } from '../duty/duty-log';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';

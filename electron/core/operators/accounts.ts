@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { OperatorAccount, OperatorView, Role } from '../../../shared/contract';
 import { appendAudit } from '../audit/audit';
 import { writeDutyLog } from '../duty/duty-log';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import { DEFAULT_HASH_PARAMS, hashPassword, verifyPassword, type HashParams } from './passwords';

@@ -14,7 +14,7 @@ import { pickText } from '../../../shared/domain/text';
 import type { AlarmService, Actor } from '../alarms/service';
 import { appendAudit } from '../audit/audit';
 import { writeDutyLog } from '../duty/duty-log';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import { saveSnapshot } from '../streams/snapshot';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';

@@ -11,6 +11,7 @@ import {
   type OperatorView,
   roleAllows,
 } from '../../../shared/contract';
+import { ServiceError } from '../errors';
 import type { Logger } from '../util/log';
 
 export type Carrier = 'ipc' | 'ws' | 'memory';
@@ -32,17 +33,6 @@ export type Handlers = {
     ctx: CallContext,
   ) => Promise<MethodOutput<M>> | MethodOutput<M>;
 };
-
-/** Thrown by services for an expected refusal; the router turns it into an error envelope. */
-export class ServiceError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ServiceError';
-  }
-}
 
 export interface Router {
   call(method: unknown, input: unknown, session: Session): Promise<Envelope<unknown>>;

@@ -11,7 +11,7 @@ import {
 import { responseStatistics } from '../alarms/stats';
 import { appendAudit, chainHash, GENESIS } from '../audit/audit';
 import { dutyRowFields, writeDutyLog, type DutyRow } from '../duty/duty-log';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 
