@@ -18,6 +18,7 @@ import { randomIds } from './util/ids';
 import { createLogger } from './util/log';
 import type { ConsoleConfig } from './config';
 import { openDatabase } from './db/database';
+import { MIGRATIONS } from './schema';
 import { backupDatabase, recoverIfCorrupt } from './db/backup';
 import { DemoScenario } from './demo/scenario';
 import { SiteHub } from './demo/site-hub';
@@ -98,6 +99,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     file: dbFile,
     log: log.child('db'),
     nativeBinding: config.nativeBinding,
+    migrations: MIGRATIONS,
     // A migration is the riskiest moment in a database's life: keep the version before it.
     beforeMigrate: persistent
       ? (old) =>

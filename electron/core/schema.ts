@@ -1,0 +1,21 @@
+import { BASE_SCHEMA } from './base-schema';
+import { camerasMigration } from './cameras/migration';
+import type { Migration } from './db/migrations';
+import { DUTY_MIGRATION } from './duty/migration';
+import { guardsMigration } from './guards/migration';
+import { playbooksMigration } from './playbooks/migration';
+
+/**
+ * The schema history, oldest first, assembled here (the database layer knows no feature) from the base schema
+ * and each feature's own migrations. An explicit list (not a folder scan) so bundling cannot drop or reorder
+ * one. Append only: a released migration is never edited; its test pins what it creates.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  ...BASE_SCHEMA,
+  camerasMigration,
+  guardsMigration,
+  playbooksMigration,
+  DUTY_MIGRATION,
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
