@@ -30,7 +30,8 @@ import { cameraView, demoSitePath, loadSite, siteView } from './site/load-site';
 import { CameraRegistry, restoreCredentials, testConnection } from './cameras/registry';
 import { redactUrl } from './util/redact';
 import { StreamGateway } from './streams/gateway';
-import { AlarmService, type Actor } from './alarms/service';
+import type { Actor } from './actor';
+import { AlarmService } from './alarms/service';
 import { appendAudit, verifyAudit } from './audit/audit';
 import type { AlarmView, StreamStatus } from '../../shared/contract';
 import { saveSnapshot } from './streams/snapshot';
@@ -321,15 +322,6 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     log: log.child('hub'),
     socketFactory: config.socketFactory ?? defaultSocketFactory,
     demo: Boolean(demoHub),
-    appliers: [guards.hubApplier, alarms.hubApplier, automaticDuty.deviceApplier],
-    onEvent: (event) => {
-      // Guards reach renderers through the batched `guards.changed`.
-      if (event.kind === 'position' || event.kind === 'guard') return;
-      // Alarms reach renderers through the queue's batched `alarms.changed`; sending each one here too would
-      // make a burst of thousands cost the page thousands of separate updates.
-      if (event.kind === 'alarm') return;
-      bus.emit('hub.event', event);
-    },
     onStatus: (status) => {
       automaticDuty.hubStatus(status);
       bus.emit('hub.status', status);
@@ -630,7 +622,17 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   }
 
   await gateway.start();
-  await hub.start();
+  await hub.start({
+    appliers: [guards.hubApplier, alarms.hubApplier, automaticDuty.deviceApplier],
+    onEvent: (event) => {
+      // Guards reach renderers through the batched `guards.changed`.
+      if (event.kind === 'position' || event.kind === 'guard') return;
+      // Alarms reach renderers through the queue's batched `alarms.changed`; sending each one here too would
+      // make a burst of thousands cost the page thousands of separate updates.
+      if (event.kind === 'alarm') return;
+      bus.emit('hub.event', event);
+    },
+  });
   scenario?.start();
   log.info('console core started', { consoleId, demo: Boolean(demoHub), site: loaded.file });
 

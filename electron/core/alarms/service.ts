@@ -11,6 +11,7 @@ import {
   type ResponseTargets,
 } from '../../../shared/domain/alarm-lifecycle';
 import type { LatLon } from '../../../shared/domain/geo';
+import { SYSTEM, type Actor } from '../actor';
 import { appendAudit } from '../audit/audit';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
@@ -19,12 +20,6 @@ import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';
 import { toCsv, toEventView, toView, type AlarmRow } from './rows';
-
-export interface Actor {
-  id: string;
-  name: string;
-}
-export const SYSTEM: Actor = { id: 'system', name: 'system' };
 
 export interface IncomingAlarm {
   source: AlarmSource;

@@ -1,7 +1,8 @@
 import type { AlarmView } from '../../../shared/contract';
 import { centroid, type LatLon } from '../../../shared/domain/geo';
 import type { SiteFile } from '../../../shared/domain/site';
-import type { Actor, AlarmService } from '../alarms/service';
+import type { Actor } from '../actor';
+import type { AlarmService } from '../alarms/service';
 import type { Handlers, Session } from '../router/router';
 import type { PatrolEngine } from './patrol';
 import type { GuardService } from './service';

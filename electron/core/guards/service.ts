@@ -18,7 +18,8 @@ import {
 } from '../../../shared/domain/guards';
 import type { SiteFile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
-import type { Actor, AlarmService } from '../alarms/service';
+import type { Actor } from '../actor';
+import type { AlarmService } from '../alarms/service';
 import { appendAudit } from '../audit/audit';
 import { writeDutyLog } from '../duty/duty-log';
 import { enqueueAction } from '../hub-link/outbox';

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { DrillView, RunView } from '../../../shared/contract';
 import type { SiteFile } from '../../../shared/domain/site';
-import type { AlarmService, Actor } from '../alarms/service';
+import type { Actor } from '../actor';
+import type { AlarmService } from '../alarms/service';
 import type { Handlers, Session } from '../router/router';
 import type { EventBus } from '../util/bus';
 import type { Clock } from '../util/clock';
