@@ -35,9 +35,8 @@ import { AlarmService } from './alarms/service';
 import { appendAudit, verifyAudit } from './audit/audit';
 import type { AlarmView, StreamStatus } from '../../shared/contract';
 import { saveSnapshot } from './streams/snapshot';
-import { enforceDutyRetention, writeDutyLog } from './duty/duty-log';
-import { AutomaticDutyEntries } from './duty/automatic';
-import { dutyHandlers } from './duty/handlers';
+import { createDuty, writeDutyLog } from './duty';
+import { operatorHandlers } from './operators/handlers';
 import { OperatorAccounts } from './operators/accounts';
 import { ShiftService } from './shift/shifts';
 import { pickText } from '../../shared/domain/text';
@@ -252,15 +251,28 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
 
   const cameras = new CameraRegistry(db, loaded.site);
   await cameras.load();
-  const automaticDuty = new AutomaticDutyEntries({
-    db,
-    clock,
-    log: log.child('duty'),
-    cameraName: (id) => {
-      const name = cameras.find(id)?.name;
-      return name ? pickText(name, 'zh-CN') : id;
+  const duty = createDuty(
+    {
+      db,
+      clock,
+      ids,
+      log,
+      bus,
+      site: loaded.site,
+      consoleId,
+      dataDir: config.dataDir,
+      notify,
+      kickOutbox: () => hub.kick(),
     },
-  });
+    {
+      cameraName: (id) => {
+        const name = cameras.find(id)?.name;
+        return name ? pickText(name, 'zh-CN') : id;
+      },
+      retentionBackupsDir: persistent ? backupsDir : undefined,
+      retentionPerKind: config.duty?.retentionPerKind,
+    },
+  );
   const gateway = new StreamGateway({
     cameras: cameras.list(),
     clock,
@@ -273,7 +285,6 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     idleStopMs: config.streams?.idleStopMs,
     onStatus: (streams) => {
       cameraEngine(streams);
-      automaticDuty.streams(streams);
       bus.emit('streams.status', { streams });
     },
   });
@@ -322,10 +333,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     log: log.child('hub'),
     socketFactory: config.socketFactory ?? defaultSocketFactory,
     demo: Boolean(demoHub),
-    onStatus: (status) => {
-      automaticDuty.hubStatus(status);
-      bus.emit('hub.status', status);
-    },
+    onStatus: (status) => bus.emit('hub.status', status),
     onProblem: (message) => notify('error', 'hub', message),
   });
 
@@ -384,7 +392,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
           ...(a.zone ? { zone: a.zone } : {}),
         })),
       offlineCameras: () =>
-        automaticDuty.offlineCameras().map(({ id, since }) => {
+        duty.service.offlineCameras().map(({ id, since }) => {
           const name = cameras.find(id)?.name;
           const error = gateway.statuses().find((x) => x.cameraId === id && x.error)?.error;
           return {
@@ -402,23 +410,11 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       targets: () => alarms.responseTargets,
     },
   });
-  const retention = async () => {
-    try {
-      const { removed, backup } = await enforceDutyRetention(db, {
-        capPerKind: config.duty?.retentionPerKind ?? 200_000,
-        backupsDir,
-        at: clock.now(),
-      });
-      if (removed > 0) log.info('duty log pruned after a backup', { removed, backup });
-    } catch (err) {
-      log.error('duty log retention failed', { error: (err as Error).message });
-    }
-  };
-  if (persistent) await retention();
-  const retentionTimer = persistent ? clock.setInterval(() => void retention(), 24 * 3600 * 1000) : undefined;
+  await duty.start();
 
   const handlers: Handlers = {
-    ...dutyHandlers({
+    ...duty.handlers,
+    ...operatorHandlers({
       db,
       clock,
       accounts,
@@ -623,7 +619,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
 
   await gateway.start();
   await hub.start({
-    appliers: [guards.hubApplier, alarms.hubApplier, automaticDuty.deviceApplier],
+    appliers: [guards.hubApplier, alarms.hubApplier, ...duty.appliers],
     onEvent: (event) => {
       // Guards reach renderers through the batched `guards.changed`.
       if (event.kind === 'position' || event.kind === 'guard') return;
@@ -663,7 +659,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       patrols.stop();
       await osmand?.stop();
       if (backupTimer) clock.clearInterval(backupTimer);
-      if (retentionTimer) clock.clearInterval(retentionTimer);
+      await duty.stop();
       clock.clearInterval(alarmFlushTimer);
       clock.clearInterval(cameraEngineTimer);
       alarms.stop();

@@ -1,7 +1,7 @@
 import { BASE_SCHEMA } from './base-schema';
 import { camerasMigration } from './cameras/migration';
 import type { Migration } from './db/migrations';
-import { DUTY_MIGRATION } from './duty/migration';
+import { dutyMigrations } from './duty';
 import { guardsMigration } from './guards/migration';
 import { playbooksMigration } from './playbooks/migration';
 
@@ -15,7 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   camerasMigration,
   guardsMigration,
   playbooksMigration,
-  DUTY_MIGRATION,
+  ...dutyMigrations,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -14,7 +14,7 @@ import {
 import type { CameraDef, RouteDef, SiteFile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
 import type { AlarmService } from '../alarms/service';
-import { writeDutyLog } from '../duty/duty-log';
+import { writeDutyLog } from '../duty';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 

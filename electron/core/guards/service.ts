@@ -21,7 +21,7 @@ import { pickText } from '../../../shared/domain/text';
 import type { Actor } from '../actor';
 import type { AlarmService } from '../alarms/service';
 import { appendAudit } from '../audit/audit';
-import { writeDutyLog } from '../duty/duty-log';
+import { writeDutyLog } from '../duty';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
 import { ServiceError } from '../errors';

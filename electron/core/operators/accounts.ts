@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { OperatorAccount, OperatorView, Role } from '../../../shared/contract';
 import { appendAudit } from '../audit/audit';
-import { writeDutyLog } from '../duty/duty-log';
+import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';

@@ -14,7 +14,7 @@ import { pickText } from '../../../shared/domain/text';
 import type { Actor } from '../actor';
 import type { AlarmService } from '../alarms/service';
 import { appendAudit } from '../audit/audit';
-import { writeDutyLog } from '../duty/duty-log';
+import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
 import { saveSnapshot } from '../streams/snapshot';
 import type { Clock } from '../util/clock';

@@ -10,7 +10,7 @@ import {
 } from '../../../shared/domain/handover';
 import { responseStatistics } from '../alarms/stats';
 import { appendAudit, chainHash, GENESIS } from '../audit/audit';
-import { dutyRowFields, writeDutyLog, type DutyRow } from '../duty/duty-log';
+import { dutyRowFields, writeDutyLog, type DutyRow } from '../duty';
 import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
