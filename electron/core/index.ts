@@ -31,11 +31,12 @@ import { CameraRegistry, restoreCredentials, testConnection } from './cameras/re
 import { redactUrl } from './util/redact';
 import { StreamGateway } from './streams/gateway';
 import type { Actor } from './actor';
-import { AlarmService } from './alarms/service';
+import { createAlarms, type AlarmService } from './alarms';
+import type { Infrastructure } from './feature';
 import { appendAudit, verifyAudit } from './audit/audit';
-import type { AlarmView, StreamStatus } from '../../shared/contract';
+import type { StreamStatus } from '../../shared/contract';
 import { saveSnapshot } from './streams/snapshot';
-import { createDuty, writeDutyLog } from './duty';
+import { createDuty } from './duty';
 import { operatorHandlers } from './operators/handlers';
 import { OperatorAccounts } from './operators/accounts';
 import { ShiftService } from './shift/shifts';
@@ -182,39 +183,29 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     }
   }
 
-  // Alarms: changes reach renderers in batches (a burst of thousands must not flood the UI).
-  const pendingAlarms = new Map<string, AlarmView>();
-  const alarms = new AlarmService({
+  const infra: Infrastructure = {
     db,
     clock,
     ids,
-    log: log.child('alarms'),
+    log,
+    bus,
+    site: loaded.site,
     consoleId,
-    onChanged: (alarm) => {
-      pendingAlarms.set(alarm.id, alarm);
-      if (alarm.state === 'resolved') {
-        guards
-          .alarmChanged(alarm)
-          .catch((err: Error) =>
-            log.error('releasing guards of a resolved alarm failed', { error: err.message }),
-          );
-      }
-    },
-    onEscalated: (alarm, at) => bus.emit('alarms.escalated', { alarm, at }),
-    onDisaster: (mode) => bus.emit('alarms.disaster', mode),
+    dataDir: config.dataDir,
+    notify,
     kickOutbox: () => hub.kick(),
-    targets: config.alarmTargets,
-    dutyLog: async (trx, entry) => {
-      await writeDutyLog(trx, { at: clock.now(), ...entry });
-    },
+  };
+  const alarmsFeature = createAlarms(infra, { targets: config.alarmTargets, flushMs: config.alarmFlushMs });
+  const alarms = alarmsFeature.service;
+  await alarmsFeature.start();
+  alarms.watch((alarm) => {
+    if (alarm.state !== 'resolved') return;
+    guards
+      .alarmChanged(alarm)
+      .catch((err: Error) =>
+        log.error('releasing guards of a resolved alarm failed', { error: err.message }),
+      );
   });
-  await alarms.start();
-  const alarmFlushTimer = clock.setInterval(() => {
-    if (pendingAlarms.size === 0) return;
-    bus.emit('alarms.changed', { alarms: [...pendingAlarms.values()] });
-    pendingAlarms.clear();
-  }, config.alarmFlushMs ?? 200);
-  let muted: { until: number; reason: string; by: string } | undefined;
 
   // The console's own engine: a watched camera offline longer than the threshold becomes an alarm.
   const offlineSince = new Map<string, number>();
@@ -451,47 +442,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       if (!cameras.find(cameraId)) throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
       return saveSnapshot(join(config.dataDir, 'snapshots'), cameraId, profile, png, clock.now());
     },
-    'alarms.open': async () => ({
-      alarms: await alarms.openAlarms(),
-      targets: alarms.responseTargets,
-      disaster: alarms.disasterMode,
-      ...(muted && muted.until > clock.now() ? { mutedUntil: muted.until } : {}),
-    }),
-    'alarms.get': ({ id }) => alarms.get(id),
-    'alarms.acknowledge': ({ id, note }, { session }) =>
-      alarms.move(id, 'acknowledged', actorOf(session), note),
-    'alarms.dispatch': ({ id, note }, { session }) => alarms.move(id, 'dispatched', actorOf(session), note),
-    'alarms.onScene': ({ id, note }, { session }) => alarms.move(id, 'on_scene', actorOf(session), note),
-    'alarms.resolve': ({ id, disposition, note }, { session }) =>
-      alarms.resolve(id, disposition, note, actorOf(session)),
-    'alarms.reopen': ({ id, reason }, { session }) => alarms.reopen(id, reason, actorOf(session)),
-    'alarms.note': ({ id, text }, { session }) => alarms.note(id, text, actorOf(session)),
-    'alarms.raise': (input, { session }) => alarms.raiseManual(input, actorOf(session)),
-    'alarms.history': ({ filter, limit, before }) => alarms.history(filter, limit, before),
-    'alarms.exportCsv': ({ filter }) => alarms.exportCsv(filter),
-    'alarms.setDisasterMode': (input, { session }) => alarms.setDisasterMode(input, actorOf(session)),
-    'alarms.mute': async ({ reason, minutes }, { session }) => {
-      const actor = actorOf(session);
-      const until = clock.now() + minutes * 60_000;
-      await db.transaction(async (trx) => {
-        await appendAudit(trx, {
-          at: clock.now(),
-          actorId: actor.id,
-          actorName: actor.name,
-          action: 'alarms.mute',
-          details: { reason, minutes },
-        });
-        await writeDutyLog(trx, {
-          at: clock.now(),
-          kind: 'mute',
-          text: `${minutes} min: ${reason}`,
-          operatorId: actor.id,
-        });
-      });
-      muted = { until, reason, by: actor.name };
-      bus.emit('alarms.muted', muted);
-      return { until };
-    },
+    ...alarmsFeature.handlers,
     'audit.verify': () => verifyAudit(db),
     'cameras.list': () => ({
       cameras: cameras.list().map((c) => ({
@@ -619,7 +570,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
 
   await gateway.start();
   await hub.start({
-    appliers: [guards.hubApplier, alarms.hubApplier, ...duty.appliers],
+    appliers: [guards.hubApplier, ...alarmsFeature.appliers, ...duty.appliers],
     onEvent: (event) => {
       // Guards reach renderers through the batched `guards.changed`.
       if (event.kind === 'position' || event.kind === 'guard') return;
@@ -660,9 +611,8 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       await osmand?.stop();
       if (backupTimer) clock.clearInterval(backupTimer);
       await duty.stop();
-      clock.clearInterval(alarmFlushTimer);
       clock.clearInterval(cameraEngineTimer);
-      alarms.stop();
+      await alarmsFeature.stop();
       scenario?.stop();
       await gateway.stop();
       await hub.stop();

@@ -2,7 +2,7 @@ import type { AlarmView } from '../../../shared/contract';
 import { centroid, type LatLon } from '../../../shared/domain/geo';
 import type { SiteFile } from '../../../shared/domain/site';
 import type { Actor } from '../actor';
-import type { AlarmService } from '../alarms/service';
+import type { AlarmService } from '../alarms';
 import type { Handlers, Session } from '../router/router';
 import type { PatrolEngine } from './patrol';
 import type { GuardService } from './service';

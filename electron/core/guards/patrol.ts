@@ -13,7 +13,7 @@ import {
 } from '../../../shared/domain/patrol';
 import type { CameraDef, RouteDef, SiteFile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
-import type { AlarmService } from '../alarms/service';
+import type { AlarmService } from '../alarms';
 import { writeDutyLog } from '../duty';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';

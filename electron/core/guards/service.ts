@@ -19,7 +19,7 @@ import {
 import type { SiteFile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
 import type { Actor } from '../actor';
-import type { AlarmService } from '../alarms/service';
+import type { AlarmService } from '../alarms';
 import { appendAudit } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { enqueueAction } from '../hub-link/outbox';

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { DrillView, RunView } from '../../../shared/contract';
 import type { SiteFile } from '../../../shared/domain/site';
 import type { Actor } from '../actor';
-import type { AlarmService } from '../alarms/service';
+import type { AlarmService } from '../alarms';
 import type { Handlers, Session } from '../router/router';
 import type { EventBus } from '../util/bus';
 import type { Clock } from '../util/clock';

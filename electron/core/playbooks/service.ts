@@ -12,7 +12,7 @@ import { applyStep, PlaybookRuleError, runState, type StepOutcome } from '../../
 import type { SiteFile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
 import type { Actor } from '../actor';
-import type { AlarmService } from '../alarms/service';
+import type { AlarmService } from '../alarms';
 import { appendAudit } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';

@@ -8,7 +8,7 @@ import {
   understaffed,
   type CarrySources,
 } from '../../../shared/domain/handover';
-import { responseStatistics } from '../alarms/stats';
+import { responseStatistics } from '../alarms';
 import { appendAudit, chainHash, GENESIS } from '../audit/audit';
 import { dutyRowFields, writeDutyLog, type DutyRow } from '../duty';
 import { ServiceError } from '../errors';
