@@ -24,18 +24,14 @@ import { DemoScenario } from './demo/scenario';
 import { SiteHub } from './demo/site-hub';
 import { HubLink, type SocketFactory } from './hub-link/link';
 import { rowToStoredEvent } from './hub-link/inbox';
-import { ServiceError } from './errors';
 import { createRouter, type Carrier, type Handlers, type Router, type Session } from './router/router';
 import { cameraView, demoSitePath, loadSite, siteView } from './site/load-site';
-import { CameraRegistry, restoreCredentials, testConnection } from './cameras/registry';
-import { redactUrl } from './util/redact';
+import { createCameras } from './cameras';
 import { StreamGateway } from './streams/gateway';
 import type { Actor } from './actor';
 import { createAlarms, type AlarmService } from './alarms';
 import type { Infrastructure } from './feature';
 import { appendAudit, verifyAudit } from './audit/audit';
-import type { StreamStatus } from '../../shared/contract';
-import { saveSnapshot } from './streams/snapshot';
 import { createDuty } from './duty';
 import { operatorHandlers } from './operators/handlers';
 import { OperatorAccounts } from './operators/accounts';
@@ -207,65 +203,8 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       );
   });
 
-  // The console's own engine: a watched camera offline longer than the threshold becomes an alarm.
-  const offlineSince = new Map<string, number>();
-  const raisedFor = new Set<string>();
-  const cameraEngine = (streams: StreamStatus[]) => {
-    for (const s of streams) {
-      if (s.state === 'offline' && s.offlineSince) offlineSince.set(s.cameraId, s.offlineSince);
-      else if (s.state === 'live') offlineSince.delete(s.cameraId);
-    }
-  };
-  const cameraEngineTimer = clock.setInterval(() => {
-    for (const [cameraId, since] of offlineSince) {
-      const key = `${cameraId}:${since}`;
-      if (raisedFor.has(key) || clock.now() - since < (config.cameraOfflineAlarmMs ?? 60_000)) continue;
-      raisedFor.add(key);
-      const camera = cameras.find(cameraId);
-      void db
-        .transaction((trx) =>
-          alarms.receive(trx, {
-            source: 'engine',
-            sourceId: `camera-offline:${key}`,
-            deviceId: `camera:${cameraId}`,
-            type: 'camera_offline',
-            zone: camera?.zone,
-            location: camera?.position,
-            cameras: [cameraId],
-            raisedAt: since,
-            text: gateway.statuses().find((x) => x.cameraId === cameraId)?.error,
-          }),
-        )
-        .catch((err: Error) => log.error('camera offline alarm failed', { error: err.message }));
-    }
-  }, 5000);
-
-  const cameras = new CameraRegistry(db, loaded.site);
-  await cameras.load();
-  const duty = createDuty(
-    {
-      db,
-      clock,
-      ids,
-      log,
-      bus,
-      site: loaded.site,
-      consoleId,
-      dataDir: config.dataDir,
-      notify,
-      kickOutbox: () => hub.kick(),
-    },
-    {
-      cameraName: (id) => {
-        const name = cameras.find(id)?.name;
-        return name ? pickText(name, 'zh-CN') : id;
-      },
-      retentionBackupsDir: persistent ? backupsDir : undefined,
-      retentionPerKind: config.duty?.retentionPerKind,
-    },
-  );
   const gateway = new StreamGateway({
-    cameras: cameras.list(),
+    cameras: [],
     clock,
     log: log.child('video'),
     workDir: join(config.dataDir, 'video'),
@@ -274,10 +213,19 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     supervision: config.streams?.supervision,
     profiles: config.streams?.profiles,
     idleStopMs: config.streams?.idleStopMs,
-    onStatus: (streams) => {
-      cameraEngine(streams);
-      bus.emit('streams.status', { streams });
-    },
+    onStatus: (streams) => bus.emit('streams.status', { streams }),
+  });
+  const camerasFeature = createCameras(infra, {
+    gateway,
+    alarms,
+    offlineAlarmMs: config.cameraOfflineAlarmMs,
+  });
+  await camerasFeature.start();
+  const cameras = camerasFeature.service;
+  const duty = createDuty(infra, {
+    cameraName: cameras.name,
+    retentionBackupsDir: persistent ? backupsDir : undefined,
+    retentionPerKind: config.duty?.retentionPerKind,
   });
 
   // Guards and patrols: positions and their consequences commit together; renderers get them in batches.
@@ -384,12 +332,11 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
         })),
       offlineCameras: () =>
         duty.service.offlineCameras().map(({ id, since }) => {
-          const name = cameras.find(id)?.name;
-          const error = gateway.statuses().find((x) => x.cameraId === id && x.error)?.error;
+          const error = cameras.streamError(id);
           return {
             id,
             since,
-            name: name ? pickText(name, 'zh-CN') : id,
+            name: cameras.name(id),
             ...(error ? { reason: error } : {}),
           };
         }),
@@ -436,52 +383,9 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     },
     ...guardHandlers({ guards, patrols, alarms, site: loaded.site, actorOf }),
     'notices.recent': () => ({ notices: [...notices] }),
-    'streams.endpoint': () => ({ url: gateway.url, token: gateway.token }),
-    'streams.list': () => ({ streams: gateway.statuses() }),
-    'streams.snapshot': ({ cameraId, profile, png }) => {
-      if (!cameras.find(cameraId)) throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
-      return saveSnapshot(join(config.dataDir, 'snapshots'), cameraId, profile, png, clock.now());
-    },
     ...alarmsFeature.handlers,
     'audit.verify': () => verifyAudit(db),
-    'cameras.list': () => ({
-      cameras: cameras.list().map((c) => ({
-        ...c,
-        streams: {
-          main: redactUrl(c.streams.main),
-          ...(c.streams.sub ? { sub: redactUrl(c.streams.sub) } : {}),
-        },
-        origin: loaded.site.cameras.some((s) => JSON.stringify(s) === JSON.stringify(c))
-          ? ('site' as const)
-          : ('console' as const),
-      })),
-    }),
-    'cameras.save': async (input, { session }) => {
-      const saved = await cameras.save(input, actorOf(session), clock.now());
-      await camerasChanged(saved.id);
-      return {
-        ...saved,
-        streams: {
-          main: redactUrl(saved.streams.main),
-          ...(saved.streams.sub ? { sub: redactUrl(saved.streams.sub) } : {}),
-        },
-        origin: 'console' as const,
-      };
-    },
-    'cameras.remove': async ({ id }, { session }) => {
-      await cameras.remove(id, actorOf(session), clock.now());
-      await camerasChanged(id);
-      return { done: true as const };
-    },
-    'cameras.test': ({ url, transport, cameraId }) => {
-      const previous = cameraId ? cameras.find(cameraId)?.streams.main : undefined;
-      return testConnection(
-        gateway.ffmpeg.path,
-        restoreCredentials(url, previous),
-        transport,
-        gateway.ffmpegMajor,
-      );
-    },
+    ...camerasFeature.handlers,
     'prefs.get': async ({ key }, { session }) => {
       const row = (await db('operator_prefs').where({ operator_id: session.operator!.id, key }).first()) as
         { value: string } | undefined;
@@ -520,12 +424,6 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       )
       .catch((err: Error) => log.error('auditing a refused call failed', { error: err.message })),
   );
-
-  async function camerasChanged(cameraId: string): Promise<void> {
-    gateway.setCameras(cameras.list());
-    await gateway.reconfigure(cameraId);
-    bus.emit('site.cameras', { cameras: cameras.list().map(cameraView) });
-  }
 
   function actorOf(session: Session): Actor {
     // The router has already refused calls without an operator for every non-public method.
@@ -611,7 +509,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       await osmand?.stop();
       if (backupTimer) clock.clearInterval(backupTimer);
       await duty.stop();
-      clock.clearInterval(cameraEngineTimer);
+      await camerasFeature.stop();
       await alarmsFeature.stop();
       scenario?.stop();
       await gateway.stop();

@@ -1,5 +1,5 @@
 import { BASE_SCHEMA } from './base-schema';
-import { camerasMigration } from './cameras/migration';
+import { cameraMigrations } from './cameras';
 import type { Migration } from './db/migrations';
 import { dutyMigrations } from './duty';
 import { guardsMigration } from './guards/migration';
@@ -12,7 +12,7 @@ import { playbooksMigration } from './playbooks/migration';
  */
 export const MIGRATIONS: readonly Migration[] = [
   ...BASE_SCHEMA,
-  camerasMigration,
+  ...cameraMigrations,
   guardsMigration,
   playbooksMigration,
   ...dutyMigrations,
