@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Locale } from '../../shared/domain/text';
 import { DEFAULT_TARGETS, type ResponseTargets } from '../../shared/domain/alarm-lifecycle';
-import type { GuardSettings } from './guards/service';
+import type { GuardSettings } from './guards';
 import type { SocketFactory } from './hub-link/link';
 import type { HashParams } from './operators/passwords';
 import type { LockoutPolicy } from './operators/accounts';

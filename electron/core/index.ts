@@ -4,8 +4,6 @@ import type { Knex } from 'knex';
 import { io } from 'socket.io-client';
 import {
   HUB_PROTOCOL_VERSION,
-  type GuardView,
-  type PatrolRouteView,
   type HubEventKind,
   type Notice,
   type OperatorView,
@@ -28,7 +26,6 @@ import { createRouter, type Carrier, type Handlers, type Router, type Session } 
 import { cameraView, demoSitePath, loadSite, siteView } from './site/load-site';
 import { createCameras } from './cameras';
 import { StreamGateway } from './streams/gateway';
-import type { Actor } from './actor';
 import { createAlarms, type AlarmService } from './alarms';
 import type { Infrastructure } from './feature';
 import { appendAudit, verifyAudit } from './audit/audit';
@@ -37,11 +34,7 @@ import { operatorHandlers } from './operators/handlers';
 import { OperatorAccounts } from './operators/accounts';
 import { ShiftService } from './shift/shifts';
 import { pickText } from '../../shared/domain/text';
-import { GuardService, type GuardSettings } from './guards/service';
-import type { SiteFile } from '../../shared/domain/site';
-import { PatrolEngine } from './guards/patrol';
-import { startOsmandServer } from './guards/osmand';
-import { guardHandlers } from './guards/handlers';
+import { createGuards, type GuardService, type PatrolEngine } from './guards';
 import { createPlaybooks } from './playbooks/handlers';
 
 export type { ConsoleConfig } from './config';
@@ -194,14 +187,6 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   const alarmsFeature = createAlarms(infra, { targets: config.alarmTargets, flushMs: config.alarmFlushMs });
   const alarms = alarmsFeature.service;
   await alarmsFeature.start();
-  alarms.watch((alarm) => {
-    if (alarm.state !== 'resolved') return;
-    guards
-      .alarmChanged(alarm)
-      .catch((err: Error) =>
-        log.error('releasing guards of a resolved alarm failed', { error: err.message }),
-      );
-  });
 
   const gateway = new StreamGateway({
     cameras: [],
@@ -228,40 +213,15 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     retentionPerKind: config.duty?.retentionPerKind,
   });
 
-  // Guards and patrols: positions and their consequences commit together; renderers get them in batches.
-  const pendingGuards = new Map<string, GuardView>();
-  const pendingRoutes = new Map<string, PatrolRouteView>();
-  const patrols = new PatrolEngine({
-    db,
-    site: loaded.site,
-    cameras: () => cameras.list(),
+  const guardsFeature = createGuards(infra, {
     alarms,
-    clock,
-    log: log.child('patrol'),
-    onChanged: (routes) => routes.forEach((r) => pendingRoutes.set(r.routeId, r)),
+    cameras,
+    settings: config.guards,
+    flushMs: config.positionFlushMs,
+    osmand: config.osmand,
   });
-  const guards = new GuardService({
-    db,
-    site: loaded.site,
-    alarms,
-    patrols,
-    clock,
-    ids,
-    log: log.child('guards'),
-    consoleId,
-    settings: { ...trackingSettings(loaded.site.tracking), ...config.guards },
-    onChanged: (g) => pendingGuards.set(g.guardId, g),
-    kickOutbox: () => hub.kick(),
-  });
-  await guards.start();
-  await patrols.start();
-  const guardFlushTimer = clock.setInterval(() => {
-    if (pendingGuards.size) bus.emit('guards.changed', { guards: [...pendingGuards.values()] });
-    if (pendingRoutes.size) bus.emit('patrols.changed', { routes: [...pendingRoutes.values()] });
-    pendingGuards.clear();
-    pendingRoutes.clear();
-  }, config.positionFlushMs ?? 500);
-  const osmand = config.osmand ? await startOsmand(config.osmand) : undefined;
+  await guardsFeature.start();
+  const { guards, patrols } = guardsFeature.service;
 
   const hub = new HubLink({
     url: hubTarget.url,
@@ -381,7 +341,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
         .limit(limit);
       return { events: rows.map(rowToStoredEvent) };
     },
-    ...guardHandlers({ guards, patrols, alarms, site: loaded.site, actorOf }),
+    ...guardsFeature.handlers,
     'notices.recent': () => ({ notices: [...notices] }),
     ...alarmsFeature.handlers,
     'audit.verify': () => verifyAudit(db),
@@ -425,50 +385,9 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       .catch((err: Error) => log.error('auditing a refused call failed', { error: err.message })),
   );
 
-  function actorOf(session: Session): Actor {
-    // The router has already refused calls without an operator for every non-public method.
-    return { id: session.operator!.id, name: session.operator!.name };
-  }
-
-  async function startOsmand(o: { port: number; host?: string }) {
-    try {
-      const server = await startOsmandServer({
-        host: o.host ?? '0.0.0.0',
-        port: o.port,
-        log: log.child('osmand'),
-        now: () => clock.now(),
-        guardFor: (deviceId) => guards.guardForDevice(deviceId),
-        accept: (guardId, r) =>
-          guards.ingestDirect(
-            {
-              guardId,
-              position: { lat: r.lat, lon: r.lon },
-              at: r.at,
-              ...(r.speed !== undefined ? { speed: r.speed } : {}),
-              ...(r.bearing !== undefined ? { bearing: r.bearing } : {}),
-              ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}),
-              ...(r.battery !== undefined ? { battery: r.battery } : {}),
-              source: 'osmand',
-            },
-            r.sos,
-          ),
-      });
-      log.info('osmand endpoint listening', { host: o.host ?? '0.0.0.0', port: server.port });
-      return server;
-    } catch (err) {
-      notify(
-        'warning',
-        'osmand',
-        `Guards' phones cannot report to this console: the OsmAnd endpoint could not listen on port ${o.port} ` +
-          `(${(err as Error).message}). Choose another port with --osmand-port.`,
-      );
-      return undefined;
-    }
-  }
-
   await gateway.start();
   await hub.start({
-    appliers: [guards.hubApplier, ...alarmsFeature.appliers, ...duty.appliers],
+    appliers: [...guardsFeature.appliers, ...alarmsFeature.appliers, ...duty.appliers],
     onEvent: (event) => {
       // Guards reach renderers through the batched `guards.changed`.
       if (event.kind === 'position' || event.kind === 'guard') return;
@@ -491,7 +410,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     alarms,
     guards,
     patrols,
-    osmandPort: osmand?.port,
+    osmandPort: guardsFeature.service.osmandPort,
     demoHub,
     info,
     openSession: (carrier, operator) => ({
@@ -503,10 +422,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     async stop() {
       if (stopped) return;
       stopped = true;
-      clock.clearInterval(guardFlushTimer);
-      guards.stop();
-      patrols.stop();
-      await osmand?.stop();
+      await guardsFeature.stop();
       if (backupTimer) clock.clearInterval(backupTimer);
       await duty.stop();
       await camerasFeature.stop();
@@ -527,15 +443,4 @@ async function storedConsoleId(db: Knex, make: () => string): Promise<string> {
   const id = make();
   await db('meta').insert({ key: 'console.id', value: id });
   return id;
-}
-
-/** The site file's tracking settings in the service's units. */
-function trackingSettings(t: SiteFile['tracking']): Partial<GuardSettings> {
-  return {
-    ...(t.staleSec !== undefined ? { staleMs: t.staleSec * 1000 } : {}),
-    ...(t.offlineSec !== undefined ? { offlineMs: t.offlineSec * 1000 } : {}),
-    ...(t.noMovementMin !== undefined ? { noMovementMs: t.noMovementMin * 60_000 } : {}),
-    ...(t.arrivalRadiusM !== undefined ? { arrivalRadiusM: t.arrivalRadiusM } : {}),
-    ...(t.keepPositionsDays !== undefined ? { keepPositionsDays: t.keepPositionsDays } : {}),
-  };
 }

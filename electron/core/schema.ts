@@ -2,7 +2,7 @@ import { BASE_SCHEMA } from './base-schema';
 import { cameraMigrations } from './cameras';
 import type { Migration } from './db/migrations';
 import { dutyMigrations } from './duty';
-import { guardsMigration } from './guards/migration';
+import { guardMigrations } from './guards';
 import { playbooksMigration } from './playbooks/migration';
 
 /**
@@ -13,7 +13,7 @@ import { playbooksMigration } from './playbooks/migration';
 export const MIGRATIONS: readonly Migration[] = [
   ...BASE_SCHEMA,
   ...cameraMigrations,
-  guardsMigration,
+  ...guardMigrations,
   playbooksMigration,
   ...dutyMigrations,
 ];
