@@ -35,7 +35,7 @@ import { OperatorAccounts } from './operators/accounts';
 import { ShiftService } from './shift/shifts';
 import { pickText } from '../../shared/domain/text';
 import { createGuards, type GuardService, type PatrolEngine } from './guards';
-import { createPlaybooks } from './playbooks/handlers';
+import { createPlaybooks } from './playbooks';
 
 export type { ConsoleConfig } from './config';
 export const PRODUCT = 'Control Room Console';
@@ -246,28 +246,13 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     startedAt,
     defaultLocale: config.defaultLocale ?? DEFAULT_LOCALE,
   };
-  const playbooks = await createPlaybooks({
-    db,
-    clock,
-    ids,
-    log: log.child('playbooks'),
-    bus,
-    dataDir: config.dataDir,
-    site: loaded.site,
+  const playbooks = createPlaybooks(infra, {
     alarms,
-    notify,
+    guards: guardsFeature.service,
     playbooksDir: config.playbooksDir,
-    // A playbook's dispatch step sends the guard exactly as the alarm detail's dispatch does (issue 6).
-    dispatchGuard: async (alarmId, guardId, note, actor) => {
-      const session: Session = {
-        id: 'playbook',
-        carrier: 'memory',
-        operator: { ...actor, role: 'operator' },
-      };
-      await handlers['guards.dispatch']({ alarmId, guardId, note }, { session });
-    },
     reportFont: config.reportFont,
   });
+  await playbooks.start();
   const accounts = new OperatorAccounts({
     db,
     clock,
@@ -326,7 +311,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       ...view,
       cameras: cameras.list().map(cameraView),
       // The directory in force: supervisors' edits over the site file's contacts.
-      contacts: playbooks.contacts.list().map(({ origin: _origin, ...c }) => c),
+      contacts: playbooks.service.contacts().map(({ origin: _origin, ...c }) => c),
     }),
     'hub.status': () => hub.status(),
     'hub.reconnect': () => {

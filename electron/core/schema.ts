@@ -3,7 +3,7 @@ import { cameraMigrations } from './cameras';
 import type { Migration } from './db/migrations';
 import { dutyMigrations } from './duty';
 import { guardMigrations } from './guards';
-import { playbooksMigration } from './playbooks/migration';
+import { playbookMigrations } from './playbooks';
 
 /**
  * The schema history, oldest first, assembled here (the database layer knows no feature) from the base schema
@@ -14,7 +14,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...BASE_SCHEMA,
   ...cameraMigrations,
   ...guardMigrations,
-  playbooksMigration,
+  ...playbookMigrations,
   ...dutyMigrations,
 ];
 
