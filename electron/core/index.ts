@@ -30,8 +30,8 @@ import { createAlarms, type AlarmService } from './alarms';
 import type { Infrastructure } from './feature';
 import { appendAudit, verifyAudit } from './audit/audit';
 import { createDuty } from './duty';
-import { operatorHandlers } from './operators/handlers';
-import { OperatorAccounts } from './operators/accounts';
+import { createOperators } from './operators';
+import { shiftHandlers } from './shift/handlers';
 import { ShiftService } from './shift/shifts';
 import { pickText } from '../../shared/domain/text';
 import { createGuards, type GuardService, type PatrolEngine } from './guards';
@@ -253,13 +253,12 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     reportFont: config.reportFont,
   });
   await playbooks.start();
-  const accounts = new OperatorAccounts({
-    db,
-    clock,
-    ids,
+  const operators = createOperators(infra, {
+    lockAfterMin: config.duty?.lockAfterMin,
     hashParams: config.duty?.hashParams,
     lockout: config.duty?.lockout,
   });
+  const { accounts } = operators.service;
   const shifts = new ShiftService({
     db,
     clock,
@@ -294,19 +293,23 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     },
   });
   await duty.start();
+  operators.service.hook({
+    signedIn: (operator, how) => shifts.join(operator, how),
+    signedOut: async (operator, leaveShift) => {
+      if (leaveShift) await shifts.leave(operator.id, operator);
+    },
+  });
 
   const handlers: Handlers = {
     ...duty.handlers,
-    ...operatorHandlers({
+    ...operators.handlers,
+    ...shiftHandlers({
       db,
-      clock,
       accounts,
       shifts,
-      lockAfterMin: config.duty?.lockAfterMin ?? 10,
       siteName: (locale) => pickText(loaded.site.name, locale),
     }),
     'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
-    'session.current': (_input, { session }) => ({ operator: session.operator }),
     'site.get': () => ({
       ...view,
       cameras: cameras.list().map(cameraView),
