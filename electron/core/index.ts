@@ -31,9 +31,7 @@ import type { Infrastructure } from './feature';
 import { appendAudit, verifyAudit } from './audit/audit';
 import { createDuty } from './duty';
 import { createOperators } from './operators';
-import { shiftHandlers } from './shift/handlers';
-import { ShiftService } from './shift/shifts';
-import { pickText } from '../../shared/domain/text';
+import { createShift } from './shift';
 import { createGuards, type GuardService, type PatrolEngine } from './guards';
 import { createPlaybooks } from './playbooks';
 
@@ -258,57 +256,19 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     hashParams: config.duty?.hashParams,
     lockout: config.duty?.lockout,
   });
-  const { accounts } = operators.service;
-  const shifts = new ShiftService({
-    db,
-    clock,
-    ids,
-    onChanged: (shift) => bus.emit('shift.changed', shift),
-    facts: {
-      openAlarms: async () =>
-        (await alarms.openAlarms()).map((a) => ({
-          id: a.id,
-          type: a.type,
-          priority: a.priority,
-          state: a.state,
-          receivedAt: a.receivedAt,
-          ...(a.zone ? { zone: a.zone } : {}),
-        })),
-      offlineCameras: () =>
-        duty.service.offlineCameras().map(({ id, since }) => {
-          const error = cameras.streamError(id);
-          return {
-            id,
-            since,
-            name: cameras.name(id),
-            ...(error ? { reason: error } : {}),
-          };
-        }),
-      // Drills scheduled up to a day ahead (or overdue and not yet run) are the next shift's to run.
-      drillsDue: async () =>
-        (await playbooks.service.drills())
-          .filter((d) => d.state === 'scheduled' && d.scheduledAt <= clock.now() + 24 * 3600 * 1000)
-          .map((d) => ({ key: d.id, due: d.scheduledAt, text: d.title })),
-      targets: () => alarms.responseTargets,
-    },
+  const shift = createShift(infra, {
+    operators: operators.service,
+    alarms,
+    cameras,
+    duty: duty.service,
+    playbooks: playbooks.service,
   });
   await duty.start();
-  operators.service.hook({
-    signedIn: (operator, how) => shifts.join(operator, how),
-    signedOut: async (operator, leaveShift) => {
-      if (leaveShift) await shifts.leave(operator.id, operator);
-    },
-  });
 
   const handlers: Handlers = {
     ...duty.handlers,
     ...operators.handlers,
-    ...shiftHandlers({
-      db,
-      accounts,
-      shifts,
-      siteName: (locale) => pickText(loaded.site.name, locale),
-    }),
+    ...shift.handlers,
     'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
     'site.get': () => ({
       ...view,
