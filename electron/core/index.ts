@@ -32,6 +32,7 @@ import { appendAudit, verifyAudit } from './audit/audit';
 import { createDuty } from './duty';
 import { createOperators } from './operators';
 import { createShift } from './shift';
+import { createPrefs } from './prefs';
 import { createGuards, type GuardService, type PatrolEngine } from './guards';
 import { createPlaybooks } from './playbooks';
 
@@ -294,23 +295,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     ...alarmsFeature.handlers,
     'audit.verify': () => verifyAudit(db),
     ...camerasFeature.handlers,
-    'prefs.get': async ({ key }, { session }) => {
-      const row = (await db('operator_prefs').where({ operator_id: session.operator!.id, key }).first()) as
-        { value: string } | undefined;
-      return { value: row ? (JSON.parse(row.value) as unknown) : null };
-    },
-    'prefs.set': async ({ key, value }, { session }) => {
-      await db('operator_prefs')
-        .insert({
-          operator_id: session.operator!.id,
-          key,
-          value: JSON.stringify(value),
-          updated_at: clock.now(),
-        })
-        .onConflict(['operator_id', 'key'])
-        .merge();
-      return { done: true as const };
-    },
+    ...createPrefs(infra).handlers,
     ...playbooks.handlers,
   };
   // A refused call is audited: someone tried something their role does not allow.
