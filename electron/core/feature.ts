@@ -29,6 +29,18 @@ export interface Infrastructure {
   kickOutbox(): void;
 }
 
+type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+/**
+ * The features' handler maps as one table, typed as their intersection: assigned to the router's `Handlers`, it
+ * does not compile while any contract method lacks a handler.
+ */
+export function handlerTable<F extends readonly { handlers: object }[]>(
+  features: F,
+): Intersection<F[number]['handlers']> {
+  return Object.assign({}, ...features.map((f) => f.handlers)) as Intersection<F[number]['handlers']>;
+}
+
 /**
  * What every feature's factory (`electron/core/<feature>/index.ts`) returns. `service` is what other features
  * and the root may call; `handlers` answer the feature's own contract methods and nothing else; `appliers` run

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   HUB_MESSAGES,
   HUB_PROTOCOL_VERSION,
@@ -26,7 +26,8 @@ export interface HubLinkOptions {
   db: Knex;
   clock: Clock;
   log: Logger;
-  socketFactory: SocketFactory;
+  /** Defaults to socket.io's own; tests and benchmarks watch or cut the socket. */
+  socketFactory?: SocketFactory | undefined;
   demo: boolean;
   onStatus(status: HubStatus): void;
   onProblem(message: string): void;
@@ -73,7 +74,7 @@ export class HubLink {
     this.lastSeq = await lastCommittedSeq(this.o.db);
     this.outbox = await pendingCount(this.o.db);
     this.publishStatus();
-    const socket = this.o.socketFactory(this.o.url, {
+    const socket = (this.o.socketFactory ?? io)(this.o.url, {
       auth: { consoleId: this.o.consoleId, token: this.o.token, protocolVersion: HUB_PROTOCOL_VERSION },
       transports: ['websocket'],
       reconnection: true,
