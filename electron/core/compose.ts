@@ -14,6 +14,7 @@ import { createPlaybooks } from './playbooks';
 import { createPrefs } from './prefs';
 import { auditRefusals } from './router/refusals';
 import { createRouter, type Carrier, type Handlers, type Router, type Session } from './router/router';
+import { checkFeatureMigrations } from './schema';
 import { createShift } from './shift';
 import type { StreamGateway } from './streams/gateway';
 import { createSystem } from './system';
@@ -94,6 +95,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   });
   // Started in this order, stopped in the reverse one.
   const features = [alarms, cameras, guards, playbooks, duty, operators, shift, prefs, system] as const;
+  checkFeatureMigrations(features);
   const handlers: Handlers = handlerTable(features);
   const router = createRouter(handlers, log.child('router'), auditRefusals(db, clock, log));
 

@@ -44,9 +44,9 @@ export function handlerTable<F extends readonly { handlers: object }[]>(
 /**
  * What every feature's factory (`electron/core/<feature>/index.ts`) returns. `service` is what other features
  * and the root may call; `handlers` answer the feature's own contract methods and nothing else; `appliers` run
- * inside each hub event's transaction; `migrations` are the feature's part of the schema history (the root
- * orders them in core/schema.ts: the database is opened before any feature exists); `start` loads state and
- * starts timers, `stop` ends them.
+ * inside each hub event's transaction; `migrations` are the feature's part of the schema history (the
+ * database is opened before any feature exists, so core/schema.ts lists them statically and the root checks
+ * the list holds them); `start` loads state and starts timers, `stop` ends them.
  */
 export interface Feature<M extends MethodTable, S> {
   service: S;

@@ -19,3 +19,17 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/**
+ * The database is migrated before any feature exists, so the list above is static; this checks at start that
+ * it holds every migration a feature declares (one left out would leave that feature without its tables).
+ */
+export function checkFeatureMigrations(
+  features: readonly { migrations: readonly Migration[] }[],
+  list: readonly Migration[] = MIGRATIONS,
+): void {
+  for (const m of features.flatMap((f) => f.migrations)) {
+    if (!list.includes(m))
+      throw new Error(`migration ${m.version} (${m.name}) is missing from core/schema.ts`);
+  }
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../electron/core/db/database';
 import { checkMigrationList } from '../../electron/core/db/migrations';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/schema';
+import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/schema';
 import { silentLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
 
@@ -18,6 +18,13 @@ describe('database and migrations', () => {
   it('the migration list is strictly increasing from 1', () => {
     expect(() => checkMigrationList(MIGRATIONS)).not.toThrow();
     expect(() => checkMigrationList([MIGRATIONS[0]!, MIGRATIONS[0]!])).toThrow(/expected version 2/);
+  });
+
+  it('refuses to start a feature whose migration is missing from the ordered list', () => {
+    expect(() => checkFeatureMigrations([{ migrations: MIGRATIONS.slice(2) }])).not.toThrow();
+    expect(() =>
+      checkFeatureMigrations([{ migrations: MIGRATIONS.slice(2) }], MIGRATIONS.slice(0, 5)),
+    ).toThrow(/migration 6 .* is missing from core\/schema.ts/);
   });
 
   it('keeps every released version and name: installed databases have them recorded', () => {
