@@ -1,4 +1,7 @@
 // Layer rules: the folders say what a file may use, and lint refuses anything else.
+import { existsSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -9,10 +12,33 @@ const noElectron = {
   name: 'electron',
   message: 'Only electron/main and electron/preload may import electron.',
 };
+const noElectronSubpaths = {
+  group: ['electron/*'],
+  message: 'Only electron/main and electron/preload may import electron.',
+};
 const nodeBuiltins = {
   group: ['node:*'],
   message: 'This layer runs outside Node: no node:* modules here.',
 };
+// Bare names too ('fs', 'path', 'crypto'...): they resolve to the same Node modules as node:fs.
+const bareNodeBuiltins = builtinModules
+  .filter((name) => !name.startsWith('_'))
+  .map((name) => ({ name, message: 'This layer runs outside Node: no Node built-in modules here.' }));
+const noElectronFolder = {
+  group: ['./**/electron', './**/electron/**', '../**/electron', '../**/electron/**'],
+  message: 'renderer and shared never reach into electron/: what they share lives in shared/.',
+};
+
+// A folder of electron/core with an index.ts is a feature: from outside its folder it is reached only through
+// that index (`../alarms`, never `../alarms/service`), so its internals stay its own.
+const coreDir = join(import.meta.dirname, 'electron/core');
+const coreFeatures = readdirSync(coreDir, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(coreDir, entry.name, 'index.ts')))
+  .map((entry) => entry.name);
+const featureInternals = coreFeatures.map((feature) => ({
+  group: [`**/${feature}/*`],
+  message: `Import the ${feature} feature through its index.ts ('../${feature}'), not its internals.`,
+}));
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', '**/*.d.ts'] },
@@ -27,8 +53,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['electron/main/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: featureInternals }] },
+  },
+  {
     files: ['electron/core/**', 'electron/web-host/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [noElectron], patterns: [noElectronSubpaths, ...featureInternals] },
+      ],
+    },
   },
   {
     files: ['shared/**'],
@@ -36,9 +71,11 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [noElectron, 'react', 'react-dom'],
+          paths: [noElectron, ...bareNodeBuiltins, 'react', 'react-dom'],
           patterns: [
             nodeBuiltins,
+            noElectronSubpaths,
+            noElectronFolder,
             { group: ['react/*', 'react-dom/*', '@mui/*'], message: 'shared is UI-free.' },
           ],
         },
@@ -52,7 +89,13 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [nodeBuiltins] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron, ...bareNodeBuiltins],
+          patterns: [nodeBuiltins, noElectronSubpaths, noElectronFolder],
+        },
+      ],
     },
   },
   {

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../electron/core/db/database';
+import { MIGRATIONS } from '../../electron/core/schema';
 import { verifyAudit } from '../../electron/core/audit/audit';
 import { seededRandom } from '../../electron/core/demo/scenario';
 import { silentLogger } from '../../electron/core/util/log';
@@ -213,7 +214,7 @@ const integrity = [hubRead, conRead].every(
 );
 hubRead.close();
 conRead.close();
-const auditDb = await openDatabase({ file: consoleDb, log: silentLogger });
+const auditDb = await openDatabase({ file: consoleDb, log: silentLogger, migrations: MIGRATIONS });
 // The key and the anchors live in the console's data directory, outside the database.
 const audit = await verifyAudit(auditDb, { dataDir: consoleDir });
 await auditDb.destroy();

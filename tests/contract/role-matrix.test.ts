@@ -121,6 +121,15 @@ describe('role matrix: every mutating method × every role, through the real rou
     }
   });
 
+  // A playbook's dispatch step calls the guards service directly, relying on the router's check of runs.step:
+  // whoever may take a step must be allowed to dispatch a guard, or a playbook would be a way around the role.
+  it('whoever may take a playbook step may also dispatch a guard (the step dispatches without a second check)', () => {
+    for (const role of ROLES) {
+      if (roleAllows(role, methods['runs.step'].role))
+        expect(roleAllows(role, methods['guards.dispatch'].role), role).toBe(true);
+    }
+  });
+
   for (const method of Object.keys(methods) as MethodName[]) {
     if (!methods[method].mutates) continue;
     for (const who of WHO) {

@@ -17,6 +17,7 @@ import { appendAudit, verifyAudit } from '../../electron/core/audit/audit';
 import { chainHash } from '../../electron/core/audit/chain';
 import { backupDatabase, listBackups } from '../../electron/core/db/backup';
 import { openDatabase } from '../../electron/core/db/database';
+import { MIGRATIONS } from '../../electron/core/schema';
 import { dutyRowFields, type DutyRow } from '../../electron/core/duty/duty-log';
 import type { Session } from '../../electron/core/router/router';
 import { ShiftService } from '../../electron/core/shift/shifts';
@@ -211,7 +212,7 @@ describe('audit chain: keyed with a key outside the database, anchored outside t
     const keyOnly = tempDir();
     try {
       copyFileSync(keyFile, join(keyOnly.dir, 'audit.key'));
-      const db = await openDatabase({ file: dbFile, log: silentLogger });
+      const db = await openDatabase({ file: dbFile, log: silentLogger, migrations: MIGRATIONS });
       expect(await verifyAudit(db, { dataDir: keyOnly.dir })).toMatchObject({ ok: true, entries: 4 });
       await db.destroy();
     } finally {
@@ -259,7 +260,7 @@ describe('audit chain: keyed with a key outside the database, anchored outside t
 
   it('a database from before keyed chains verifies as before; entries from the cut-over on are keyed; moving the cut-over shows', async () => {
     // The previous version: SHA-256 links, and a shift sealed with them.
-    const old = await openDatabase({ file: dbFile, log: silentLogger });
+    const old = await openDatabase({ file: dbFile, log: silentLogger, migrations: MIGRATIONS });
     for (const [id, name] of [
       ['op-li', '李明'],
       ['op-wang', '王芳'],

@@ -5,7 +5,7 @@ import type { Notice } from '../../shared/contract';
 import { createConsoleCore } from '../../electron/core';
 import { backupDatabase, checkIntegrity, listBackups } from '../../electron/core/db/backup';
 import { openDatabase } from '../../electron/core/db/database';
-import { MIGRATIONS } from '../../electron/core/db/migrations';
+import { MIGRATIONS } from '../../electron/core/schema';
 import { enqueueAction } from '../../electron/core/hub-link/outbox';
 import { silentLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
@@ -32,7 +32,11 @@ describe('durability: backups and recovery from a damaged database', () => {
     expect(backups).toHaveLength(1);
     expect(backups[0]!.file).toMatch(/console-\d{8}-\d{6}-start\.sqlite$/);
     expect(checkIntegrity(backups[0]!.file)).toBe('ok');
-    const db = await openDatabase({ file: join(tmp.dir, 'x.sqlite'), log: silentLogger });
+    const db = await openDatabase({
+      file: join(tmp.dir, 'x.sqlite'),
+      log: silentLogger,
+      migrations: MIGRATIONS,
+    });
     for (let i = 0; i < 5; i++) await backupDatabase(db, join(tmp.dir, 'b2'), 'manual', Date.now(), 3);
     expect(readdirSync(join(tmp.dir, 'b2'))).toHaveLength(3);
     await db.destroy();

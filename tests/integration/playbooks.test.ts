@@ -129,6 +129,13 @@ describe('playbooks, calls, reports and drills through the router', () => {
     run = await step('send-guard', 'done', { guardId: 'guard-02' });
     const dispatched = await call<{ alarm: { state: string } }>('alarms.get', { id: alarm.id });
     expect(dispatched.alarm.state).toBe('dispatched');
+    // Sent as the operator who took the step, not as a stand-in.
+    expect(
+      await core
+        .db('guard_assignments')
+        .where({ alarm_id: alarm.id, guard_id: 'guard-02' })
+        .first('dispatched_by'),
+    ).toEqual({ dispatched_by: '李明' });
     expect(
       (await refused('runs.step', { runId: run.id, stepId: 'confirm', outcome: 'skipped' }))?.message,
     ).toMatch(/needs a reason/);

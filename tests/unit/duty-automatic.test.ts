@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import type { HubStatus, StreamStatus } from '../../shared/contract';
 import { openDatabase } from '../../electron/core/db/database';
+import { MIGRATIONS } from '../../electron/core/schema';
 import { AutomaticDutyEntries } from '../../electron/core/duty/automatic';
 import { commitHubEvent } from '../../electron/core/hub-link/inbox';
 import { ManualClock } from '../../electron/core/util/clock';
@@ -46,7 +47,7 @@ describe('automatic duty-log entries', () => {
     ).map((r) => r.text);
 
   beforeEach(async () => {
-    db = await openDatabase({ file: ':memory:', log: silentLogger });
+    db = await openDatabase({ file: ':memory:', log: silentLogger, migrations: MIGRATIONS });
     clock = new ManualClock();
     auto = new AutomaticDutyEntries({ db, clock, log: silentLogger, cameraName: (id) => `北门 ${id}` });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/core/db/database';
-import { MIGRATIONS } from '../../electron/core/db/migrations';
+import { MIGRATIONS } from '../../electron/core/schema';
 import { DUTY_MIGRATION } from '../../electron/core/duty/migration';
 import { silentLogger } from '../../electron/core/util/log';
 

@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../electron/core/db/database';
-import { checkMigrationList, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/db/migrations';
+import { checkMigrationList } from '../../electron/core/db/migrations';
+import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/schema';
 import { RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { silentLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
@@ -20,9 +21,27 @@ describe('database and migrations', () => {
     expect(() => checkMigrationList([MIGRATIONS[0]!, MIGRATIONS[0]!])).toThrow(/expected version 2/);
   });
 
+  it('refuses to start a feature whose migration is missing from the ordered list', () => {
+    expect(() => checkFeatureMigrations([{ migrations: MIGRATIONS.slice(2) }])).not.toThrow();
+    expect(() =>
+      checkFeatureMigrations([{ migrations: MIGRATIONS.slice(2) }], MIGRATIONS.slice(0, 5)),
+    ).toThrow(/migration 6 .* is missing from core\/schema.ts/);
+  });
+
+  it('keeps every released version and name: installed databases have them recorded', () => {
+    expect(MIGRATIONS.map((m) => [m.version, m.name])).toEqual([
+      [1, 'foundation: meta, hub event log, outbox, operator preferences, guard positions'],
+      [2, 'alarm queue: alarms, their sources and history, incidents, audit chain, duty log, settings'],
+      [3, 'camera management: cameras added, edited or removed in the console, over the site file'],
+      [4, 'site map: guard duty, dispatch assignments, patrol visits and rounds'],
+      [5, 'playbooks: versioned definitions, runs with steps, calls, snapshots, contact overrides, drills'],
+      [6, 'operators and sign-in, duty-log links and flags, shifts with sealed hash chains'],
+    ]);
+  });
+
   it('opens a new file with WAL, synchronous=FULL and foreign keys, at the latest version', async () => {
     const file = join(tmp.dir, 'c.sqlite');
-    const db = await openDatabase({ file, log: silentLogger });
+    const db = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS });
     expect(await schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const [journal] = (await db.raw('PRAGMA journal_mode')) as { journal_mode: string }[];
     const [sync] = (await db.raw('PRAGMA synchronous')) as { synchronous: number }[];
@@ -121,9 +140,9 @@ describe('database and migrations', () => {
     await db.destroy();
   });
 
-  it('migration 8 keeps resume tokens: hashed key, tied to an operator, found by operator and expiry', async () => {
+  it('migration 7 keeps resume tokens: hashed key, tied to an operator, found by operator and expiry', async () => {
     const upTo = MIGRATIONS.findIndex((m) => m === RESUME_TOKENS_MIGRATION) + 1;
-    expect(RESUME_TOKENS_MIGRATION.version).toBe(8);
+    expect(RESUME_TOKENS_MIGRATION.version).toBe(7);
     const db = await openDatabase({
       file: ':memory:',
       log: silentLogger,
@@ -159,11 +178,16 @@ describe('database and migrations', () => {
 
   it('reopening an up-to-date database runs nothing and keeps the data', async () => {
     const file = join(tmp.dir, 'c.sqlite');
-    const first = await openDatabase({ file, log: silentLogger });
+    const first = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS });
     await first('meta').insert({ key: 'x', value: '1' });
     await first.destroy();
     let backups = 0;
-    const again = await openDatabase({ file, log: silentLogger, beforeMigrate: async () => void backups++ });
+    const again = await openDatabase({
+      file,
+      log: silentLogger,
+      migrations: MIGRATIONS,
+      beforeMigrate: async () => void backups++,
+    });
     expect(await again('meta').where({ key: 'x' }).first()).toEqual({ key: 'x', value: '1' });
     expect(backups).toBe(0);
     await again.destroy();
@@ -217,9 +241,9 @@ describe('database and migrations', () => {
     raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
     raw.exec('CREATE TABLE from_the_future (x)');
     raw.close();
-    const attempt = openDatabase({ file, log: silentLogger });
+    const attempt = openDatabase({ file, log: silentLogger, migrations: MIGRATIONS });
     await expect(attempt).rejects.toBeInstanceOf(DatabaseTooNewError);
-    await expect(openDatabase({ file, log: silentLogger })).rejects.toThrow(
+    await expect(openDatabase({ file, log: silentLogger, migrations: MIGRATIONS })).rejects.toThrow(
       /newer version of the console \(schema \d+; this version knows up to \d+\)/,
     );
     const after = new Database(file);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/core/db/database';
+import { MIGRATIONS } from '../../electron/core/schema';
 import { OperatorAccounts, RESUME_TTL_MS } from '../../electron/core/operators/accounts';
 import { ManualClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
@@ -19,7 +20,7 @@ describe('resume tokens survive a restart of the console service', () => {
     tmp = tempDir();
     file = join(tmp.dir, 'console.sqlite');
     clock = new ManualClock(Date.UTC(2026, 10, 24, 8, 0));
-    db = await openDatabase({ file, log: silentLogger });
+    db = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS });
   });
   afterEach(async () => {
     await db.destroy();
@@ -36,7 +37,7 @@ describe('resume tokens survive a restart of the console service', () => {
     await db.destroy();
 
     // A new process: a fresh database connection and a fresh OperatorAccounts, nothing in memory.
-    db = await openDatabase({ file, log: silentLogger });
+    db = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS });
     const after = accounts(db);
     expect(await after.resumeWith(token)).toEqual(admin);
     const altered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;

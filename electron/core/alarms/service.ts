@@ -11,20 +11,15 @@ import {
   type ResponseTargets,
 } from '../../../shared/domain/alarm-lifecycle';
 import type { LatLon } from '../../../shared/domain/geo';
+import { SYSTEM, type Actor } from '../actor';
 import { appendAudit } from '../audit/audit';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';
 import { toCsv, toEventView, toView, type AlarmRow } from './rows';
-
-export interface Actor {
-  id: string;
-  name: string;
-}
-export const SYSTEM: Actor = { id: 'system', name: 'system' };
 
 export interface IncomingAlarm {
   source: AlarmSource;
@@ -89,6 +84,7 @@ export class AlarmService {
   private targets: ResponseTargets = DEFAULT_TARGETS;
   private disaster: DisasterMode = { on: false, holdFromPriority: 4, reason: '' };
   private escalationTimer: unknown;
+  private readonly watchers = new Set<(alarm: AlarmView) => void>();
 
   constructor(private readonly o: AlarmServiceOptions) {}
 
@@ -107,6 +103,17 @@ export class AlarmService {
 
   stop(): void {
     this.o.clock.clearInterval(this.escalationTimer);
+  }
+
+  /** Another feature follows committed changes too (guards are released when their alarm is resolved). */
+  watch(listener: (alarm: AlarmView) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  private changed(alarm: AlarmView): void {
+    this.o.onChanged(alarm);
+    for (const listener of this.watchers) listener(alarm);
   }
 
   get responseTargets(): ResponseTargets {
@@ -155,7 +162,7 @@ export class AlarmService {
         });
         await this.trail(trx, open.id, 'retrigger', SYSTEM, {});
         const view = toView({ ...open, count: open.count + 1, last_seen_at: now, updated_at: now });
-        this.afterCommit(trx, () => this.o.onChanged(view));
+        this.afterCommit(trx, () => this.changed(view));
         return { status: 'retrigger', alarm: view };
       }
     }
@@ -224,7 +231,7 @@ export class AlarmService {
       alarmId: row.id,
     });
     const view = toView(row);
-    this.afterCommit(trx, () => this.o.onChanged(view));
+    this.afterCommit(trx, () => this.changed(view));
     return { status: 'new', alarm: view };
   }
 
@@ -486,7 +493,7 @@ export class AlarmService {
     });
     this.disaster = mode;
     this.o.onDisaster(mode);
-    for (const v of released) this.o.onChanged(v);
+    for (const v of released) this.changed(v);
     return mode;
   }
 
@@ -527,7 +534,7 @@ export class AlarmService {
       });
       if (view) {
         this.o.log.warn('alarm escalated', { alarm: row.id, type: row.type, priority: row.priority });
-        this.o.onChanged(view);
+        this.changed(view);
         this.o.onEscalated(view, now);
       }
     }
@@ -583,7 +590,7 @@ export class AlarmService {
       },
     );
     const view = toView({ ...row, ...update });
-    this.afterCommit(trx, () => this.o.onChanged(view));
+    this.afterCommit(trx, () => this.changed(view));
   }
 
   private async change(id: string, actor: Actor, apply: ChangeApply): Promise<AlarmView> {
@@ -612,7 +619,7 @@ export class AlarmService {
       details: result.details,
     });
     await this.outbox(trx, result.action, v, actor, result.details);
-    this.afterCommit(trx, () => this.o.onChanged(v));
+    this.afterCommit(trx, () => this.changed(v));
     return v;
   }
 

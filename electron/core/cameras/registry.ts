@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Knex } from 'knex';
 import { describeIssues } from '../../../shared/contract';
 import { CameraDef, type SiteFile } from '../../../shared/domain/site';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import { explainFfmpegError } from '../streams/ffmpeg';
 import { redactUrl } from '../util/redact';
 import { loadOverrides, writeOverride } from '../site/overrides';

@@ -2,7 +2,7 @@ import knexFactory, { type Knex } from 'knex';
 import { dirname } from 'node:path';
 import type { Logger } from '../util/log';
 import { createPrivateFile, makePrivateDir } from '../util/private-files';
-import { checkMigrationList, LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
+import { checkMigrationList, type Migration } from './migrations';
 
 export class DatabaseTooNewError extends Error {
   constructor(
@@ -26,7 +26,8 @@ export interface OpenDatabaseOptions {
   nativeBinding?: string;
   /** Runs before the first pending migration touches an existing database (the backup hook). */
   beforeMigrate?: (db: Knex, fromVersion: number) => Promise<void>;
-  migrations?: readonly Migration[];
+  /** The schema history, oldest first: the caller assembles it (this layer knows no feature's tables). */
+  migrations: readonly Migration[];
 }
 
 export function createKnex(file: string, nativeBinding?: string): Knex {
@@ -67,7 +68,7 @@ export async function schemaVersion(db: Knex): Promise<number> {
 
 /** Opens (creating if needed) and migrates; refuses a database from a newer version untouched. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Knex> {
-  const migrations = options.migrations ?? MIGRATIONS;
+  const { migrations } = options;
   checkMigrationList(migrations);
   const latest = migrations.at(-1)?.version ?? 0;
   const db = createKnex(options.file, options.nativeBinding);
@@ -90,5 +91,3 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Knex> 
     throw err;
   }
 }
-
-export { LATEST_SCHEMA_VERSION };

@@ -313,10 +313,14 @@ export class SiteHub {
           let last: Promise<unknown> = Promise.resolve();
           for (const row of rows) {
             const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };
-            last = socket
+            const sent = socket
               .timeout(15_000)
               .emitWithAck(HUB_MESSAGES.event, event)
               .then((reply) => this.recordAck(data.consoleId, reply));
+            // Only the batch's last send is awaited; an earlier one timing out (the console went away) is the
+            // same news, and must not surface as an unhandled rejection.
+            sent.catch(() => undefined);
+            last = sent;
             data.cursor = row.seq;
           }
           try {

@@ -1,154 +1,31 @@
 import type { Knex } from 'knex';
-import type { OperatorView } from '../../../shared/contract';
+import type { dutyMethods } from '../../../shared/contract';
+import { actorOf } from '../actor';
 import { appendAudit } from '../audit/audit';
-import type { OperatorAccounts } from '../operators/accounts';
-import { ServiceError, type Handlers, type Session } from '../router/router';
-import { handoverPdf } from '../shift/pdf';
-import type { ShiftService } from '../shift/shifts';
+import { ServiceError } from '../errors';
+import type { FeatureHandlers } from '../router/router';
 import type { SiteNames } from '../site/names';
 import type { Clock } from '../util/clock';
 import { dutyEntry, exportDutyLogCsv, listDutyLog, writeDutyLog } from './duty-log';
 
-type DutyMethod =
-  | 'auth.status'
-  | 'auth.setup'
-  | 'auth.login'
-  | 'auth.resume'
-  | 'auth.logout'
-  | 'auth.unlock'
-  | 'operators.list'
-  | 'operators.save'
-  | 'shift.current'
-  | 'shift.join'
-  | 'shift.leave'
-  | 'shift.report'
-  | 'shift.handover'
-  | 'shift.list'
-  | 'shift.get'
-  | 'shift.pdf'
-  | 'duty.list'
-  | 'duty.add'
-  | 'duty.exportCsv';
-
-/** Sign-in, accounts, the duty log and shifts: the handlers `createConsoleCore` spreads into its table. */
-export function dutyHandlers(d: {
-  db: Knex;
-  clock: Clock;
-  accounts: OperatorAccounts;
-  shifts: ShiftService;
-  lockAfterMin: number;
-  names(): SiteNames;
-}): Pick<Handlers, DutyMethod> {
-  const { db, clock, accounts, shifts } = d;
-  const operatorOf = (session: Session): OperatorView => session.operator!;
-
-  const signIn = async (session: Session, operator: OperatorView, how: string) => {
-    const previous = session.operator;
-    session.operator = operator;
-    await db.transaction(async (trx) => {
-      await appendAudit(trx, {
-        at: clock.now(),
-        actorId: operator.id,
-        actorName: operator.name,
-        action: 'auth.login',
-        details: { how, carrier: session.carrier, ...(previous ? { replaces: previous.id } : {}) },
-      });
-    });
-    await shifts.join(operator, how);
-    return { operator, resumeToken: await accounts.issueResumeToken(operator.id) };
-  };
-
+/** The duty log's own methods: listing, manual entries (with their audit entry), CSV. */
+export function dutyHandlers(
+  db: Knex,
+  clock: Clock,
+  names: () => SiteNames,
+): FeatureHandlers<typeof dutyMethods> {
   return {
-    'auth.status': async () => ({ needsSetup: await accounts.needsSetup(), lockAfterMin: d.lockAfterMin }),
-    'auth.setup': async (input, { session }) => {
-      const admin = await accounts.setup(input);
-      return signIn(session, admin, 'first start');
-    },
-    'auth.login': async ({ username, password }, { session }) => {
-      const operator = await accounts.authenticate(username, password, 'login');
-      return signIn(session, operator, session.operator ? `switch from ${session.operator.name}` : 'sign-in');
-    },
-    'auth.resume': async ({ token }, { session }) => {
-      const operator = await accounts.resumeWith(token);
-      if (!operator) throw new ServiceError('unauthenticated', 'The sign-in has ended: sign in again.');
-      session.operator = operator;
-      return { operator };
-    },
-    'auth.logout': async ({ leaveShift }, { session }) => {
-      const operator = operatorOf(session);
-      await accounts.forgetResumeTokens(operator.id);
-      await db.transaction((trx) =>
-        appendAudit(trx, {
-          at: clock.now(),
-          actorId: operator.id,
-          actorName: operator.name,
-          action: 'auth.logout',
-        }),
-      );
-      if (leaveShift) await shifts.leave(operator.id, operator);
-      session.operator = null;
-      return { done: true as const };
-    },
-    'auth.unlock': async ({ password }, { session }) => {
-      const operator = operatorOf(session);
-      const row = (await db('operators').where({ id: operator.id }).first('username')) as
-        { username: string } | undefined;
-      if (!row) throw new ServiceError('unauthenticated', 'This account no longer exists: sign in again.');
-      await accounts.authenticate(row.username, password, 'unlock');
-      return { done: true as const };
-    },
-    'operators.list': async () => ({ operators: await accounts.list() }),
-    'operators.save': (input, { session }) => accounts.save(input, operatorOf(session)),
-    'shift.current': () => shifts.current(),
-    'shift.join': async ({ username, password }, { session }) => {
-      const operator = await accounts.authenticate(username, password, 'join shift');
-      return shifts.join(operator, `signed on at ${operatorOf(session).name}'s console`);
-    },
-    'shift.leave': ({ operatorId }, { session }) => {
-      const me = operatorOf(session);
-      // Sending someone else off duty is a supervisor's call; anyone may go off duty themselves.
-      if (operatorId !== me.id && me.role === 'operator')
-        throw new ServiceError('forbidden', 'Only a supervisor can take another operator off duty.');
-      return shifts.leave(operatorId, me);
-    },
-    'shift.report': () => shifts.reportView(),
-    'shift.handover': async ({ outgoing, incoming, acknowledged, note }, { session }) => {
-      const me = operatorOf(session);
-      const out = await accounts.authenticate(outgoing.username, outgoing.password, 'handover (outgoing)');
-      const inc = await accounts.authenticate(incoming.username, incoming.password, 'handover (incoming)');
-      const onDuty = (await shifts.current()).onDuty.map((o) => o.operator.id);
-      if (!onDuty.includes(out.id) && out.id !== me.id)
-        throw new ServiceError(
-          'conflict',
-          `${out.name} is not on duty in this shift and cannot hand it over.`,
-        );
-      const result = await shifts.handover({ outgoing: out, incoming: inc, acknowledged, note });
-      // The console now belongs to the incoming operator.
-      session.operator = inc;
-      await accounts.forgetResumeTokens(out.id);
-      return { ...result, operator: inc, resumeToken: await accounts.issueResumeToken(inc.id) };
-    },
-    'shift.list': async ({ limit }) => ({ shifts: await shifts.list(limit) }),
-    'shift.get': ({ id }) => shifts.get(id),
-    'shift.pdf': async ({ id, locale }) => {
-      const { shift, record } = await shifts.get(id);
-      if (!record)
-        throw new ServiceError('conflict', 'This shift has not been handed over yet: there is no report.');
-      const pdf = await handoverPdf({ record, locale });
-      const day = new Date(shift.startedAt).toISOString().slice(0, 10);
-      return { fileName: `handover-${day}-${id}.pdf`, pdf: pdf.toString('base64') };
-    },
     'duty.list': async ({ filter, limit, before }) => {
       const page = await listDutyLog(db, filter, limit, before);
-      const names = d.names();
+      const named = names();
       // What operators wrote is shown as written; the console's own texts get the site's names for its ids.
       return {
         ...page,
-        entries: page.entries.map((e) => (e.manual ? e : { ...e, named: names.nameIds(e.text) })),
+        entries: page.entries.map((e) => (e.manual ? e : { ...e, named: named.nameIds(e.text) })),
       };
     },
     'duty.add': async (input, { session }) => {
-      const me = operatorOf(session);
+      const me = actorOf(session);
       const id = await db.transaction(async (trx) => {
         if (input.refId !== undefined) {
           const ref = (await trx('duty_log').where({ id: input.refId }).first('id')) as

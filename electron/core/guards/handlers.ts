@@ -1,35 +1,39 @@
-import type { AlarmView } from '../../../shared/contract';
+import type { AlarmView, guardMethods } from '../../../shared/contract';
 import { centroid, type LatLon } from '../../../shared/domain/geo';
 import type { SiteFile } from '../../../shared/domain/site';
-import type { Actor, AlarmService } from '../alarms/service';
-import type { Handlers, Session } from '../router/router';
+import { actorOf, type Actor } from '../actor';
+import type { AlarmService } from '../alarms';
+import type { FeatureHandlers } from '../router/router';
 import type { PatrolEngine } from './patrol';
 import type { GuardService } from './service';
-
-type GuardMethod =
-  | 'guards.latest'
-  | 'guards.track'
-  | 'guards.suggest'
-  | 'guards.dispatch'
-  | 'guards.arrived'
-  | 'guards.clearSos'
-  | 'patrols.status';
 
 export interface GuardHandlerDeps {
   guards: GuardService;
   patrols: PatrolEngine;
   alarms: AlarmService;
   site: SiteFile;
-  actorOf(session: Session): Actor;
 }
 
-export function guardHandlers(d: GuardHandlerDeps): Pick<Handlers, GuardMethod> {
-  /** Where to send guards: the alarm's own location, else the middle of its zone. */
-  const targetOf = (alarm: AlarmView): LatLon | undefined => {
-    if (alarm.location) return alarm.location;
-    const zone = d.site.zones.find((z) => z.id === alarm.zone);
-    return zone ? centroid(zone.polygon) : undefined;
-  };
+/** Where to send guards: the alarm's own location, else the middle of its zone. */
+function targetOf(site: SiteFile, alarm: AlarmView): LatLon | undefined {
+  if (alarm.location) return alarm.location;
+  const zone = site.zones.find((z) => z.id === alarm.zone);
+  return zone ? centroid(zone.polygon) : undefined;
+}
+
+/** Sends a guard to an alarm's location on behalf of an operator: guards.dispatch and a playbook's dispatch step. */
+export async function dispatchGuard(
+  d: GuardHandlerDeps,
+  alarmId: string,
+  guardId: string,
+  note: string | undefined,
+  actor: Actor,
+) {
+  const { alarm } = await d.alarms.get(alarmId);
+  return d.guards.dispatch(alarmId, guardId, note, actor, targetOf(d.site, alarm));
+}
+
+export function guardHandlers(d: GuardHandlerDeps): FeatureHandlers<typeof guardMethods> {
   return {
     'guards.latest': () => ({
       guards: d.guards.views(),
@@ -38,17 +42,14 @@ export function guardHandlers(d: GuardHandlerDeps): Pick<Handlers, GuardMethod> 
     'guards.track': ({ guardId, from, to }) => d.guards.track(guardId, from, to),
     'guards.suggest': async ({ alarmId }) => {
       const { alarm } = await d.alarms.get(alarmId);
-      const target = targetOf(alarm);
+      const target = targetOf(d.site, alarm);
       return { ...(target ? { target } : {}), candidates: d.guards.suggest(alarm, target) };
     },
-    'guards.dispatch': async ({ alarmId, guardId, note }, { session }) => {
-      const { alarm } = await d.alarms.get(alarmId);
-      return d.guards.dispatch(alarmId, guardId, note, d.actorOf(session), targetOf(alarm));
-    },
+    'guards.dispatch': ({ alarmId, guardId, note }, { session }) =>
+      dispatchGuard(d, alarmId, guardId, note, actorOf(session)),
     'guards.arrived': ({ alarmId, guardId }, { session }) =>
-      d.guards.confirmArrival(alarmId, guardId, d.actorOf(session)),
-    'guards.clearSos': ({ guardId, note }, { session }) =>
-      d.guards.clearSos(guardId, note, d.actorOf(session)),
+      d.guards.confirmArrival(alarmId, guardId, actorOf(session)),
+    'guards.clearSos': ({ guardId, note }, { session }) => d.guards.clearSos(guardId, note, actorOf(session)),
     'patrols.status': () => ({ routes: d.patrols.status() }),
   };
 }

@@ -13,8 +13,8 @@ import {
 } from '../../../shared/domain/patrol';
 import type { CameraDef, RouteDef, SiteFile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
-import type { AlarmService } from '../alarms/service';
-import { writeDutyLog } from '../duty/duty-log';
+import type { AlarmService } from '../alarms';
+import { writeDutyLog } from '../duty';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 

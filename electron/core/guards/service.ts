@@ -18,12 +18,13 @@ import {
 } from '../../../shared/domain/guards';
 import type { SiteFile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
-import type { Actor, AlarmService } from '../alarms/service';
+import type { Actor } from '../actor';
+import type { AlarmService } from '../alarms';
 import { appendAudit } from '../audit/audit';
-import { writeDutyLog } from '../duty/duty-log';
+import { writeDutyLog } from '../duty';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   HUB_MESSAGES,
   HUB_PROTOCOL_VERSION,
@@ -26,16 +26,23 @@ export interface HubLinkOptions {
   db: Knex;
   clock: Clock;
   log: Logger;
-  socketFactory: SocketFactory;
+  /** Defaults to socket.io's own; tests and benchmarks watch or cut the socket. */
+  socketFactory?: SocketFactory | undefined;
   demo: boolean;
-  appliers: readonly InboxApplier[];
-  onEvent(event: StoredHubEvent): void;
   onStatus(status: HubStatus): void;
   onProblem(message: string): void;
   /** Application ping: the link is declared dead after two missed answers (well inside 10 s). */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
   actionTimeoutMs?: number;
+}
+
+/** What the features hand the link when it starts: it is created before them, so it can be handed to them. */
+export interface HubWiring {
+  /** Work done inside each event's transaction (alarms, positions, device faults). */
+  appliers: readonly InboxApplier[];
+  /** After the commit. */
+  onEvent(event: StoredHubEvent): void;
 }
 
 /**
@@ -56,16 +63,18 @@ export class HubLink {
   private missedPings = 0;
   private stopped = false;
   private retryTimer: unknown;
+  private wiring: HubWiring = { appliers: [], onEvent: () => undefined };
 
   constructor(private readonly o: HubLinkOptions) {
     this.since = o.clock.now();
   }
 
-  async start(): Promise<void> {
+  async start(wiring: HubWiring): Promise<void> {
+    this.wiring = wiring;
     this.lastSeq = await lastCommittedSeq(this.o.db);
     this.outbox = await pendingCount(this.o.db);
     this.publishStatus();
-    const socket = this.o.socketFactory(this.o.url, {
+    const socket = (this.o.socketFactory ?? io)(this.o.url, {
       auth: { consoleId: this.o.consoleId, token: this.o.token, protocolVersion: HUB_PROTOCOL_VERSION },
       transports: ['websocket'],
       reconnection: true,
@@ -187,13 +196,13 @@ export class HubLink {
 
   private async receive(raw: unknown, ack?: (reply: unknown) => void): Promise<void> {
     try {
-      const result = await commitHubEvent(this.o.db, raw, this.o.clock.now(), this.o.appliers);
+      const result = await commitHubEvent(this.o.db, raw, this.o.clock.now(), this.wiring.appliers);
       switch (result.status) {
         case 'committed':
           this.lastSeq = result.event.seq;
           // Acknowledged only now: the event is on disk.
           ack?.({ ok: true, seq: result.event.seq });
-          this.o.onEvent(result.event);
+          this.wiring.onEvent(result.event);
           break;
         case 'rejected':
           if (result.seq > 0) this.lastSeq = result.seq;

@@ -6,8 +6,7 @@ import type { Migration } from '../db/migrations';
  * so a copy of the database signs nobody in.
  */
 export const RESUME_TOKENS_MIGRATION: Migration = {
-  // 7 is assigned to another change; the list must be contiguous, so this follows it.
-  version: 8,
+  version: 7,
   name: 'resume tokens kept (hashed, with an expiry) across restarts of the console service',
   async up(db) {
     await db.schema.createTable('resume_tokens', (t) => {

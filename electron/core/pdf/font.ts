@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 
 /** A font with Chinese glyphs for the PDFs the core makes (incident, drill and handover reports). */
 export interface PdfFont {

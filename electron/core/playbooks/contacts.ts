@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { describeIssues, PhoneSettings, type ContactView } from '../../../shared/contract';
 import { ContactDef, type SiteFile } from '../../../shared/domain/site';
 import { appendAudit } from '../audit/audit';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import { loadOverrides, writeOverride } from '../site/overrides';
 
 type Contact = SiteFile['contacts'][number];

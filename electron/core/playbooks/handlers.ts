@@ -1,95 +1,43 @@
 import type { Knex } from 'knex';
-import type { DrillView, RunView } from '../../../shared/contract';
+import type { playbookMethods, RunView } from '../../../shared/contract';
 import type { SiteFile } from '../../../shared/domain/site';
-import type { AlarmService, Actor } from '../alarms/service';
-import type { Handlers, Session } from '../router/router';
+import { actorOf } from '../actor';
+import type { FeatureHandlers, Session } from '../router/router';
 import type { EventBus } from '../util/bus';
 import type { Clock } from '../util/clock';
-import type { IdGenerator } from '../util/ids';
-import type { Logger } from '../util/log';
-import { ContactDirectory } from './contacts';
-import { PlaybookLibrary, shippedPlaybooksDir } from './library';
+import type { ContactDirectory } from './contacts';
+import type { PlaybookLibrary } from './library';
 import { drillReport, incidentReport } from './report';
-import { PlaybookService } from './service';
+import type { PlaybookService } from './service';
 
-export type PlaybookMethod =
-  | 'playbooks.list'
-  | 'playbooks.get'
-  | 'playbooks.save'
-  | 'runs.forAlarm'
-  | 'runs.get'
-  | 'runs.start'
-  | 'runs.step'
-  | 'runs.snapshot'
-  | 'contacts.list'
-  | 'contacts.save'
-  | 'contacts.remove'
-  | 'contacts.setPhone'
-  | 'calls.record'
-  | 'reports.incident'
-  | 'drills.list'
-  | 'drills.schedule'
-  | 'drills.cancel'
-  | 'drills.start'
-  | 'drills.rollCall'
-  | 'drills.finish'
-  | 'reports.drill';
-
-export interface PlaybookDeps {
+export interface PlaybookHandlerDeps {
   db: Knex;
   clock: Clock;
-  ids: IdGenerator;
-  log: Logger;
   bus: EventBus;
-  dataDir: string;
   site: SiteFile;
-  alarms: AlarmService;
-  /** Tells every operator (and so the supervisor): a skipped step. */
-  notify(level: 'warning', code: string, message: string): void;
-  /** Sends a guard to an alarm (guards.dispatch); without it a dispatch step only moves the alarm to dispatched. */
-  dispatchGuard?:
-    ((alarmId: string, guardId: string, note: string | undefined, actor: Actor) => Promise<void>) | undefined;
-  /** Shipped playbooks; defaults to resources/playbooks. */
-  playbooksDir?: string | undefined;
+  dataDir: string;
   /** The report font (`file` or `file.ttc#Face`); else CONSOLE_PDF_FONT, else the platform's CJK fonts. */
-  reportFont?: string | undefined;
+  reportFont: string | undefined;
+  library: PlaybookLibrary;
+  contacts: ContactDirectory;
+  service: PlaybookService;
 }
 
-/** Playbooks, contacts, calls, reports and drills: loads what they need and returns their handlers. */
-export async function createPlaybooks(deps: PlaybookDeps) {
-  const { db, clock, bus } = deps;
-  const library = new PlaybookLibrary(db, deps.ids, deps.log);
-  await library.importShipped(deps.playbooksDir ?? shippedPlaybooksDir(), clock.now());
-  const contacts = new ContactDirectory(db, deps.site);
-  await contacts.load();
-  const service = new PlaybookService({
-    db,
-    clock,
-    ids: deps.ids,
-    log: deps.log,
-    dataDir: deps.dataDir,
-    site: deps.site,
-    library,
-    contacts,
-    alarms: deps.alarms,
-    onRunChanged: (run: RunView) => bus.emit('runs.changed', { run }),
-    onDrillsChanged: (drills: DrillView[]) => bus.emit('drills.changed', { drills }),
-    onFlag: (message) => deps.notify('warning', 'playbook-skip', message),
-    dispatchGuard: deps.dispatchGuard,
-  });
-  const actorOf = (session: Session): Actor => ({ id: session.operator!.id, name: session.operator!.name });
+/** Playbooks, runs, contacts, calls, reports and drills. */
+export function playbookHandlers(d: PlaybookHandlerDeps): FeatureHandlers<typeof playbookMethods> {
+  const { db, clock, bus, library, contacts, service } = d;
   const reportContext = (session: Session) => ({
     db,
-    site: deps.site,
-    dataDir: deps.dataDir,
-    font: deps.reportFont ?? process.env.CONSOLE_PDF_FONT,
+    site: d.site,
+    dataDir: d.dataDir,
+    font: d.reportFont ?? process.env.CONSOLE_PDF_FONT,
     now: clock.now(),
     operatorName: session.operator!.name,
   });
   const contactsChanged = () =>
     bus.emit('contacts.changed', { contacts: contacts.list(), phone: contacts.phone });
 
-  const handlers: Pick<Handlers, PlaybookMethod> = {
+  return {
     'playbooks.list': async () => ({ playbooks: await library.list() }),
     'playbooks.get': ({ id, version }) => library.get(id, version),
     'playbooks.save': ({ definition }, { session }) =>
@@ -141,5 +89,4 @@ export async function createPlaybooks(deps: PlaybookDeps) {
       return drillReport(reportContext(session), drill, run, locale);
     },
   };
-  return { handlers, service, library, contacts };
 }

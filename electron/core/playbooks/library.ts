@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import type { PlaybookRecord, PlaybookSummary } from '../../../shared/contract';
 import { PlaybookDefinition, validatePlaybook } from '../../../shared/domain/playbook';
 import { appendAudit } from '../audit/audit';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';
 

@@ -7,7 +7,7 @@ import { MESSAGES } from '../../../shared/i18n';
 import { runState, stepTimings, type PlaybookDefinition } from '../../../shared/domain/playbook';
 import type { SiteFile } from '../../../shared/domain/site';
 import { pickText, type Locale } from '../../../shared/domain/text';
-import { ServiceError } from '../router/router';
+import { ServiceError } from '../errors';
 import { findPdfFont, usePdfFont } from '../pdf/font';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../util/private-files';
 

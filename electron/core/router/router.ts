@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
   describeIssues,
   type Envelope,
@@ -5,12 +6,13 @@ import {
   isMethodName,
   issuesOf,
   methods,
+  type MethodDef,
   type MethodName,
-  type MethodOutput,
-  type MethodParsedInput,
+  type Methods,
   type OperatorView,
   roleAllows,
 } from '../../../shared/contract';
+import { ServiceError } from '../errors';
 import type { Logger } from '../util/log';
 
 export type Carrier = 'ipc' | 'ws' | 'memory';
@@ -26,23 +28,22 @@ export interface CallContext {
   session: Session;
 }
 
-export type Handlers = {
-  [M in MethodName]: (
-    input: MethodParsedInput<M>,
+/** A feature's part of the contract, e.g. `typeof alarmMethods`. */
+export type MethodTable = Record<string, MethodDef>;
+
+/** One handler per method of a feature's own table, typed from its schemas (input parsed, output checked). */
+export type FeatureHandlers<M extends MethodTable> = {
+  [K in keyof M]: (
+    input: z.output<M[K]['input']>,
     ctx: CallContext,
-  ) => Promise<MethodOutput<M>> | MethodOutput<M>;
+  ) => Promise<z.output<M[K]['output']>> | z.output<M[K]['output']>;
 };
 
-/** Thrown by services for an expected refusal; the router turns it into an error envelope. */
-export class ServiceError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ServiceError';
-  }
-}
+/**
+ * Every method's handler. `Methods` is every feature's table spread together, so this is the intersection of
+ * the features' handler maps: a table built from them does not compile while any method lacks its handler.
+ */
+export type Handlers = FeatureHandlers<Methods>;
 
 export interface Router {
   call(method: unknown, input: unknown, session: Session): Promise<Envelope<unknown>>;

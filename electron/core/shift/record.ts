@@ -10,7 +10,7 @@ import type {
 import type { CarryItem } from '../../../shared/domain/handover';
 import { LOCALES, type Locale } from '../../../shared/domain/text';
 import { MESSAGES, type Messages } from '../../../shared/i18n';
-import type { DutyRow } from '../duty/duty-log';
+import type { DutyRow } from '../duty';
 import { same, type SiteNames } from '../site/names';
 import type { SealCheckResult } from './shifts';
 

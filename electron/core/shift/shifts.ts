@@ -14,12 +14,12 @@ import {
   understaffed,
   type CarrySources,
 } from '../../../shared/domain/handover';
-import { responseStatistics } from '../alarms/stats';
+import { responseStatistics } from '../alarms';
 import { appendAudit } from '../audit/audit';
 import { announceAnchor, enqueueAnchor } from '../audit/anchors';
 import { auditKeyring, chainHash, GENESIS, isKeyed, readKeyingRecord } from '../audit/chain';
-import { dutyRowFields, writeDutyLog, type DutyRow } from '../duty/duty-log';
-import { ServiceError } from '../router/router';
+import { dutyRowFields, writeDutyLog, type DutyRow } from '../duty';
+import { ServiceError } from '../errors';
 import type { SiteNames } from '../site/names';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';

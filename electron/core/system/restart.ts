@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { NOTICE_CONSOLE_RESTARTED, type Notice } from '../../../shared/contract';
-import { writeDutyLog } from '../duty/duty-log';
+import { writeDutyLog } from '../duty';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../../electron/core/db/database';
+import { MIGRATIONS } from '../../../electron/core/schema';
 import { createLogger } from '../../../electron/core/util/log';
 import { effectivePriority } from '../../../shared/domain/alarm';
 import { camerasOf, pick, pickSpec, positionIn, rng, zoneText } from './alarm-mix';
@@ -66,7 +67,7 @@ export async function buildHistoryDb(
   onProgress: (done: number) => void,
   chunk = 10_000,
 ): Promise<HistoryFixture> {
-  const knex = await openDatabase({ file, log: createLogger({ level: 'error' }) });
+  const knex = await openDatabase({ file, log: createLogger({ level: 'error' }), migrations: MIGRATIONS });
   await knex.destroy();
 
   const db = new Database(file);

@@ -1,0 +1,90 @@
+import type { alarmMethods, AlarmView } from '../../../shared/contract';
+import type { ResponseTargets } from '../../../shared/domain/alarm-lifecycle';
+import { actorOf } from '../actor';
+import { writeDutyLog } from '../duty';
+import type { Feature, Infrastructure } from '../feature';
+import { AlarmMute } from './mute';
+import { AlarmService } from './service';
+
+export { AlarmService, type IncomingAlarm, type ReceiveResult } from './service';
+export { responseStatistics } from './stats';
+
+export interface AlarmsOptions {
+  /** Overrides the stored response targets (site configuration, drills, tests). */
+  targets?: ResponseTargets | undefined;
+  /** Changes reach renderers at most this often. */
+  flushMs?: number | undefined;
+}
+
+/**
+ * The alarm queue: receive (hub, engines, by hand), lifecycle, escalation, disaster mode, history, the mute.
+ * Its tables are in the base schema (migration 2), so it brings no migration of its own.
+ */
+export function createAlarms(
+  infra: Infrastructure,
+  o: AlarmsOptions = {},
+): Feature<typeof alarmMethods, AlarmService> {
+  const { db, clock, bus } = infra;
+  // Changes reach renderers in batches: a burst of thousands must not flood the UI.
+  const pending = new Map<string, AlarmView>();
+  const alarms = new AlarmService({
+    db,
+    clock,
+    ids: infra.ids,
+    log: infra.log.child('alarms'),
+    consoleId: infra.consoleId,
+    onChanged: (alarm) => pending.set(alarm.id, alarm),
+    onEscalated: (alarm, at) => bus.emit('alarms.escalated', { alarm, at }),
+    onDisaster: (mode) => bus.emit('alarms.disaster', mode),
+    kickOutbox: infra.kickOutbox,
+    targets: o.targets,
+    dutyLog: async (trx, entry) => {
+      await writeDutyLog(trx, { at: clock.now(), ...entry });
+    },
+  });
+  const mute = new AlarmMute({ db, clock, bus });
+  let flushTimer: unknown;
+
+  return {
+    service: alarms,
+    handlers: {
+      'alarms.open': async () => {
+        const mutedUntil = mute.mutedUntil;
+        return {
+          alarms: await alarms.openAlarms(),
+          targets: alarms.responseTargets,
+          disaster: alarms.disasterMode,
+          ...(mutedUntil !== undefined ? { mutedUntil } : {}),
+        };
+      },
+      'alarms.get': ({ id }) => alarms.get(id),
+      'alarms.acknowledge': ({ id, note }, { session }) =>
+        alarms.move(id, 'acknowledged', actorOf(session), note),
+      'alarms.dispatch': ({ id, note }, { session }) => alarms.move(id, 'dispatched', actorOf(session), note),
+      'alarms.onScene': ({ id, note }, { session }) => alarms.move(id, 'on_scene', actorOf(session), note),
+      'alarms.resolve': ({ id, disposition, note }, { session }) =>
+        alarms.resolve(id, disposition, note, actorOf(session)),
+      'alarms.reopen': ({ id, reason }, { session }) => alarms.reopen(id, reason, actorOf(session)),
+      'alarms.note': ({ id, text }, { session }) => alarms.note(id, text, actorOf(session)),
+      'alarms.raise': (input, { session }) => alarms.raiseManual(input, actorOf(session)),
+      'alarms.history': ({ filter, limit, before }) => alarms.history(filter, limit, before),
+      'alarms.exportCsv': ({ filter }) => alarms.exportCsv(filter),
+      'alarms.setDisasterMode': (input, { session }) => alarms.setDisasterMode(input, actorOf(session)),
+      'alarms.mute': ({ reason, minutes }, { session }) => mute.mute(reason, minutes, actorOf(session)),
+    },
+    appliers: [alarms.hubApplier],
+    migrations: [],
+    async start() {
+      await alarms.start();
+      flushTimer = clock.setInterval(() => {
+        if (pending.size === 0) return;
+        bus.emit('alarms.changed', { alarms: [...pending.values()] });
+        pending.clear();
+      }, o.flushMs ?? 200);
+    },
+    async stop() {
+      clock.clearInterval(flushTimer);
+      alarms.stop();
+    },
+  };
+}

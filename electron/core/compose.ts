@@ -1,0 +1,150 @@
+import type { Knex } from 'knex';
+import type { OperatorView, SystemInfo } from '../../shared/contract';
+import { createAlarms, type AlarmService } from './alarms';
+import { createCameras } from './cameras';
+import type { ConsoleConfig } from './config';
+import type { SiteHub } from './demo/site-hub';
+import { createDuty } from './duty';
+import { handlerTable } from './feature';
+import { createGuards, type GuardService, type PatrolEngine } from './guards';
+import type { HubLink } from './hub-link/link';
+import { createInfrastructure } from './infrastructure';
+import { createOperators } from './operators';
+import { createPlaybooks } from './playbooks';
+import { createPrefs } from './prefs';
+import { auditRefusals } from './router/refusals';
+import { createRouter, type Carrier, type Handlers, type Router, type Session } from './router/router';
+import { checkFeatureMigrations } from './schema';
+import { createShift } from './shift';
+import type { StreamGateway } from './streams/gateway';
+import { SiteNames } from './site/names';
+import { ffmpegInfo } from './streams/ffmpeg';
+import { createSystem } from './system';
+import type { EventBus } from './util/bus';
+
+export interface ConsoleCore {
+  router: Router;
+  bus: EventBus;
+  db: Knex;
+  hub: HubLink;
+  gateway: StreamGateway;
+  alarms: AlarmService;
+  guards: GuardService;
+  patrols: PatrolEngine;
+  /** Where the OsmAnd endpoint listens, when it is on. */
+  osmandPort: number | undefined;
+  demoHub: SiteHub | undefined;
+  info: SystemInfo;
+  openSession(carrier: Carrier, operator?: OperatorView | null): Session;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: the infrastructure, then each feature after those it uses, wired through their
+ * services; started and stopped in order. No SQL and no handler bodies here: those live in the features'
+ * folders. Electron main and the web host both call this, with the clock, ids, spawner and socket factory
+ * injectable through the config.
+ */
+export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleCore> {
+  // Infrastructure first: clock, log, bus, site, database, notices, hub link, video gateway.
+  const { infra, loaded, startedAt, store, notices, demo, hub, gateway, audit } =
+    await createInfrastructure(config);
+  const { db, clock, log } = infra;
+
+  // Then each feature, after the ones whose services it uses.
+  const alarms = createAlarms(infra, { targets: config.alarmTargets, flushMs: config.alarmFlushMs });
+  const cameras = createCameras(infra, {
+    gateway,
+    alarms: alarms.service,
+    offlineAlarmMs: config.cameraOfflineAlarmMs,
+  });
+  const guards = createGuards(infra, {
+    alarms: alarms.service,
+    cameras: cameras.service,
+    settings: config.guards,
+    flushMs: config.positionFlushMs,
+    osmand: config.osmand,
+  });
+  const playbooks = createPlaybooks(infra, {
+    alarms: alarms.service,
+    guards: guards.service,
+    playbooksDir: config.playbooksDir,
+    reportFont: config.reportFont,
+  });
+  // The site's names for its ids, with the cameras in force (supervisors' edits).
+  const names = () => new SiteNames({ ...loaded.site, cameras: cameras.service.list() });
+  const duty = createDuty(infra, {
+    names,
+    cameraName: cameras.service.name,
+    retentionBackupsDir: store.persistent ? store.backupsDir : undefined,
+    retentionPerKind: config.duty?.retentionPerKind,
+  });
+  const operators = createOperators(infra, config.duty);
+  const shift = createShift(infra, {
+    operators: operators.service,
+    alarms: alarms.service,
+    cameras: cameras.service,
+    duty: duty.service,
+    playbooks: playbooks.service,
+    names,
+  });
+  const prefs = createPrefs(infra);
+  const system = createSystem(infra, {
+    hub,
+    notices,
+    loaded,
+    cameras: cameras.service,
+    playbooks: playbooks.service,
+    startedAt,
+    demo: Boolean(demo),
+    carrierHint: config.carrierHint,
+    defaultLocale: config.defaultLocale,
+    ffmpeg: ffmpegInfo(gateway.ffmpeg),
+  });
+  // Started in this order, stopped in the reverse one.
+  const features = [alarms, cameras, guards, playbooks, duty, operators, shift, prefs, system] as const;
+  checkFeatureMigrations(features);
+  const handlers: Handlers = handlerTable(features);
+  const router = createRouter(handlers, log.child('router'), auditRefusals(db, clock, log));
+
+  for (const feature of features) await feature.start();
+  await gateway.start();
+  await hub.start({
+    // The order each hub event is applied in, inside its transaction.
+    appliers: [...guards.appliers, ...alarms.appliers, ...duty.appliers],
+    onEvent: system.service.hubEvent,
+  });
+  audit.startAnchoring(() => hub.kick());
+  demo?.scenario?.start();
+  log.info('console core started', { consoleId: infra.consoleId, demo: Boolean(demo), site: loaded.file });
+
+  let stopped = false;
+  return {
+    router,
+    bus: infra.bus,
+    db,
+    hub,
+    gateway,
+    alarms: alarms.service,
+    guards: guards.service.guards,
+    patrols: guards.service.patrols,
+    osmandPort: guards.service.osmandPort,
+    demoHub: demo?.hub,
+    info: system.service.info,
+    // Windows and browser tabs start signed out; tests may pass the operator a session acts as.
+    openSession: (carrier, operator) => ({ id: infra.ids(), carrier, operator: operator ?? null }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const feature of [...features].reverse()) await feature.stop();
+      audit.stop();
+      store.stop();
+      demo?.scenario?.stop();
+      await gateway.stop();
+      await hub.stop();
+      await demo?.hub.stop();
+      await db.destroy();
+      log.info('console core stopped');
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { Notify } from '../feature';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/log';
+import { startOsmandServer, type OsmandServer } from './osmand';
+import type { GuardService } from './service';
+
+/**
+ * The OsmAnd endpoint guards' phones report to, or undefined with a notice to every operator when its port
+ * cannot be had: the console runs on without phones rather than not at all.
+ */
+export async function openOsmandEndpoint(o: {
+  port: number;
+  host?: string | undefined;
+  guards: GuardService;
+  clock: Clock;
+  log: Logger;
+  notify: Notify;
+}): Promise<OsmandServer | undefined> {
+  const host = o.host ?? '0.0.0.0';
+  try {
+    const server = await startOsmandServer({
+      host,
+      port: o.port,
+      log: o.log.child('osmand'),
+      now: () => o.clock.now(),
+      guardFor: (deviceId) => o.guards.guardForDevice(deviceId),
+      accept: (guardId, r) =>
+        o.guards.ingestDirect(
+          {
+            guardId,
+            position: { lat: r.lat, lon: r.lon },
+            at: r.at,
+            ...(r.speed !== undefined ? { speed: r.speed } : {}),
+            ...(r.bearing !== undefined ? { bearing: r.bearing } : {}),
+            ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}),
+            ...(r.battery !== undefined ? { battery: r.battery } : {}),
+            source: 'osmand',
+          },
+          r.sos,
+        ),
+    });
+    o.log.info('osmand endpoint listening', { host, port: server.port });
+    return server;
+  } catch (err) {
+    o.notify(
+      'warning',
+      'osmand',
+      `Guards' phones cannot report to this console: the OsmAnd endpoint could not listen on port ${o.port} ` +
+        `(${(err as Error).message}). Choose another port with --osmand-port.`,
+    );
+    return undefined;
+  }
+}

@@ -1,0 +1,81 @@
+import type { ContactView, DrillView, playbookMethods, RunView } from '../../../shared/contract';
+import type { AlarmService } from '../alarms';
+import type { Feature, Infrastructure } from '../feature';
+import type { GuardsService } from '../guards';
+import { ContactDirectory } from './contacts';
+import { playbookHandlers } from './handlers';
+import { PlaybookLibrary, shippedPlaybooksDir } from './library';
+import { playbooksMigration } from './migration';
+import { PlaybookService } from './service';
+
+export const playbookMigrations = [playbooksMigration] as const;
+
+export interface PlaybooksService {
+  /** The contact directory in force: supervisors' edits over the site file's contacts. */
+  contacts(): ContactView[];
+  drills(): Promise<DrillView[]>;
+}
+
+export interface PlaybooksOptions {
+  alarms: AlarmService;
+  guards: Pick<GuardsService, 'dispatch'>;
+  /** Shipped playbooks; defaults to resources/playbooks. */
+  playbooksDir?: string | undefined;
+  /** The report font (`file` or `file.ttc#Face`); else CONSOLE_PDF_FONT, else the platform's CJK fonts. */
+  reportFont?: string | undefined;
+}
+
+/** Emergency playbooks: the versioned library, runs on incidents, contacts and calls, reports, drills. */
+export function createPlaybooks(
+  infra: Infrastructure,
+  o: PlaybooksOptions,
+): Feature<typeof playbookMethods, PlaybooksService> {
+  const { db, clock, bus, site } = infra;
+  const log = infra.log.child('playbooks');
+  const library = new PlaybookLibrary(db, infra.ids, log);
+  const contacts = new ContactDirectory(db, site);
+  const service = new PlaybookService({
+    db,
+    clock,
+    ids: infra.ids,
+    log,
+    dataDir: infra.dataDir,
+    site,
+    library,
+    contacts,
+    alarms: o.alarms,
+    onRunChanged: (run: RunView) => bus.emit('runs.changed', { run }),
+    onDrillsChanged: (drills: DrillView[]) => bus.emit('drills.changed', { drills }),
+    onFlag: (message) => infra.notify('warning', 'playbook-skip', message),
+    // A dispatch step sends the guard exactly as the alarm detail's guards.dispatch does (issue 6), through the
+    // guards service and as the operator who took the step (the audit, the hub order and the trail name him).
+    // There is no second role check here: the step arrives by runs.step, which the router has already checked
+    // for this operator, and runs.step needs at least the role guards.dispatch needs (the role-matrix test
+    // pins that, so raising guards.dispatch's role alone cannot open a way around it).
+    dispatchGuard: async (alarmId, guardId, note, actor) => {
+      await o.guards.dispatch(alarmId, guardId, note, actor);
+    },
+  });
+
+  return {
+    service: { contacts: () => contacts.list(), drills: () => service.drills() },
+    handlers: playbookHandlers({
+      db,
+      clock,
+      bus,
+      site,
+      dataDir: infra.dataDir,
+      reportFont: o.reportFont,
+      library,
+      contacts,
+      service,
+    }),
+    appliers: [],
+    migrations: playbookMigrations,
+    async start() {
+      await library.importShipped(o.playbooksDir ?? shippedPlaybooksDir(), clock.now());
+      await contacts.load();
+    },
+    async stop() {},
+  };
+}

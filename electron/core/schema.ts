@@ -1,0 +1,37 @@
+import { BASE_SCHEMA } from './base-schema';
+import { cameraMigrations } from './cameras';
+import type { Migration } from './db/migrations';
+import { dutyMigrations } from './duty';
+import { guardMigrations } from './guards';
+import { operatorMigrations } from './operators';
+import { playbookMigrations } from './playbooks';
+
+/**
+ * The schema history, oldest first, assembled here (the database layer knows no feature) from the base schema
+ * and each feature's own migrations. An explicit list (not a folder scan) so bundling cannot drop or reorder
+ * one. Append only: a released migration is never edited; its test pins what it creates.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  ...BASE_SCHEMA,
+  ...cameraMigrations,
+  ...guardMigrations,
+  ...playbookMigrations,
+  ...dutyMigrations,
+  ...operatorMigrations,
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/**
+ * The database is migrated before any feature exists, so the list above is static; this checks at start that
+ * it holds every migration a feature declares (one left out would leave that feature without its tables).
+ */
+export function checkFeatureMigrations(
+  features: readonly { migrations: readonly Migration[] }[],
+  list: readonly Migration[] = MIGRATIONS,
+): void {
+  for (const m of features.flatMap((f) => f.migrations)) {
+    if (!list.includes(m))
+      throw new Error(`migration ${m.version} (${m.name}) is missing from core/schema.ts`);
+  }
+}

@@ -1,0 +1,107 @@
+import {
+  HUB_PROTOCOL_VERSION,
+  type HubEventKind,
+  type StoredHubEvent,
+  type SystemInfo,
+  type systemMethods,
+} from '../../../shared/contract';
+import { DEFAULT_LOCALE, type Locale } from '../../../shared/domain/text';
+import { verifyAudit } from '../audit/audit';
+import type { CamerasService } from '../cameras';
+import type { Feature, Infrastructure } from '../feature';
+import { rowToStoredEvent } from '../hub-link/inbox';
+import type { HubLink } from '../hub-link/link';
+import type { PlaybooksService } from '../playbooks';
+import type { Carrier } from '../router/router';
+import { cameraView, siteView, type LoadedSite } from '../site/load-site';
+import type { NoticeBuffer } from './notices';
+
+export { announceRestart } from './restart';
+export { NoticeBuffer } from './notices';
+
+export const PRODUCT = 'Control Room Console';
+export const VERSION = '0.1.0';
+
+export interface SystemService {
+  info: SystemInfo;
+  /** A hub event, after its commit: pushed to renderers unless a feature sends it in its own batches. */
+  hubEvent(event: StoredHubEvent): void;
+}
+
+export interface SystemOptions {
+  hub: HubLink;
+  notices: NoticeBuffer;
+  loaded: LoadedSite;
+  cameras: Pick<CamerasService, 'list'>;
+  playbooks: Pick<PlaybooksService, 'contacts'>;
+  startedAt: number;
+  /** The embedded demo site hub is running. */
+  demo: boolean;
+  carrierHint?: Carrier | undefined;
+  defaultLocale?: Locale | undefined;
+  /** Which ffmpeg decodes the cameras (the system's, or the bundled fallback) and its version. */
+  ffmpeg: SystemInfo['ffmpeg'];
+}
+
+/** The console itself: what it is, the site, the hub link, notices, recent hub events, the audit check. */
+export function createSystem(
+  infra: Infrastructure,
+  o: SystemOptions,
+): Feature<typeof systemMethods, SystemService> {
+  const { db, bus } = infra;
+  const { hub } = o;
+  const info: SystemInfo = {
+    product: PRODUCT,
+    version: VERSION,
+    consoleId: infra.consoleId,
+    hubProtocolVersion: HUB_PROTOCOL_VERSION,
+    demo: o.demo,
+    carrier: o.carrierHint ?? 'memory',
+    startedAt: o.startedAt,
+    defaultLocale: o.defaultLocale ?? DEFAULT_LOCALE,
+    ffmpeg: o.ffmpeg,
+  };
+  const view = siteView(o.loaded);
+
+  return {
+    service: {
+      info,
+      hubEvent: (event) => {
+        // Guards reach renderers through the batched `guards.changed`.
+        if (event.kind === 'position' || event.kind === 'guard') return;
+        // Alarms reach renderers through the queue's batched `alarms.changed`; sending each one here too would
+        // make a burst of thousands cost the page thousands of separate updates.
+        if (event.kind === 'alarm') return;
+        bus.emit('hub.event', event);
+      },
+    },
+    handlers: {
+      'system.info': (_input, { session }) => ({ ...info, carrier: session.carrier }),
+      'site.get': () => ({
+        ...view,
+        cameras: o.cameras.list().map(cameraView),
+        // The directory in force: supervisors' edits over the site file's contacts.
+        contacts: o.playbooks.contacts().map(({ origin: _origin, ...c }) => c),
+      }),
+      'hub.status': () => hub.status(),
+      'hub.reconnect': () => {
+        hub.reconnect();
+        return { done: true as const };
+      },
+      'events.recent': async ({ kinds, limit }) => {
+        const known: HubEventKind[] = ['alarm', 'device', 'action.applied', 'position'];
+        const rows = await db('hub_events')
+          .whereIn('kind', kinds ?? known.filter((k) => k !== 'position'))
+          .orderBy('seq', 'desc')
+          .limit(limit);
+        return { events: rows.map(rowToStoredEvent) };
+      },
+      'notices.recent': () => ({ notices: o.notices.recent() }),
+      'audit.verify': () => verifyAudit(db),
+    },
+    appliers: [],
+    migrations: [],
+    async start() {},
+    async stop() {},
+  };
+}
