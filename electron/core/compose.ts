@@ -71,8 +71,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     playbooksDir: config.playbooksDir,
     reportFont: config.reportFont,
   });
-  // The site's names for its ids, with the cameras in force (supervisors' edits).
-  const names = () => new SiteNames({ ...loaded.site, cameras: cameras.service.list() });
+  const names = () => new SiteNames({ ...loaded.site, cameras: cameras.service.list() }); // with edits
   const duty = createDuty(infra, {
     names,
     cameraName: cameras.service.name,

@@ -36,6 +36,7 @@ describe('database and migrations', () => {
       [4, 'site map: guard duty, dispatch assignments, patrol visits and rounds'],
       [5, 'playbooks: versioned definitions, runs with steps, calls, snapshots, contact overrides, drills'],
       [6, 'operators and sign-in, duty-log links and flags, shifts with sealed hash chains'],
+      [7, 'resume tokens kept (hashed, with an expiry) across restarts of the console service'],
     ]);
   });
 
