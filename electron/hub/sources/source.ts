@@ -1,0 +1,102 @@
+/**
+ * What every equipment source of the site hub (SIA DC-09 panels, GB/T 26875.3 fire transmitters, MQTT sensors,
+ * camera event streams, webhooks) hands to the hub, and what the hub gives it. A source speaks its device's
+ * language on the wire and turns each message into {@link SourceReport}s; the hub owns the log, the device
+ * registry, supervision and the mapping to hub-protocol events.
+ *
+ * The one rule every source keeps: **acknowledge a device only after `sink.commit` resolved** — the event is
+ * then in the hub's log and survives a crash; a rejected commit is answered with the protocol's negative reply
+ * (or none), so the device sends it again.
+ */
+import type { AlarmType } from '../../../shared/domain/alarm';
+
+export type SourceKind = 'dc09' | 'gb26875' | 'mqtt' | 'camera' | 'webhook';
+
+/** What a source can say a device is; the hub maps these to the hub protocol's device kinds. */
+export type SourceDeviceKind =
+  | 'alarm_panel'
+  | 'panel_zone'
+  | 'fire_transmitter'
+  | 'fire_component'
+  | 'sensor'
+  | 'camera'
+  | 'access'
+  | 'other';
+
+/** Where an event came from, shown to the operator in the alarm detail (panel account/zone/code, 部件说明...). */
+export type SourceOrigin = Readonly<Record<string, string | number | boolean>>;
+
+export interface SourceReport {
+  /**
+   * Identifies this occurrence for de-duplication across retries (a panel resending the same frame, a broker
+   * redelivering at QoS 1): the same key twice is one event in the log.
+   */
+  key: string;
+  /** The device that raised it, registered in the hub's device registry on first sight. */
+  device: {
+    id: string;
+    kind: SourceDeviceKind;
+    /** The device's own description (a transmitter's 部件说明, a sensor's friendly name). */
+    label?: string;
+    /** Silence past this many seconds is a fault (communication fail); absent = not supervised. */
+    supervisionSec?: number;
+  };
+  /**
+   * `alarm` opens (or re-triggers) an alarm of `type` on the device; `restore` closes the open alarm of `type`
+   * on the device; `state` only updates the device's state (ok / fault / offline) in the registry; `alive` is a
+   * link poll or heartbeat that only proves the device is there (it clears a communication fault).
+   */
+  kind: 'alarm' | 'restore' | 'state' | 'alive';
+  type?: AlarmType;
+  state?: 'ok' | 'fault' | 'offline';
+  /** A site zone id, from the source's mapping in the site file. */
+  zone?: string;
+  /** Site camera ids linked to the device. */
+  cameras?: string[];
+  /** When the device says it happened (epoch ms); the hub stamps its own receive time separately. */
+  at: number;
+  /** A short human text (not shown untranslated in the zh-CN interface: the console builds its own). */
+  text?: string;
+  origin: SourceOrigin;
+}
+
+export interface SourceSink {
+  /** Resolves once the report is committed to the hub's log; rejects when it could not be. */
+  commit(report: SourceReport): Promise<void>;
+}
+
+export interface SourceLog {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface SourceContext {
+  sink: SourceSink;
+  now(): number;
+  log: SourceLog;
+}
+
+/** What the sources-and-devices view shows of a source. */
+export interface SourceStatus {
+  id: string;
+  kind: SourceKind;
+  state: 'starting' | 'listening' | 'connected' | 'degraded' | 'stopped' | 'failed';
+  /** e.g. the bound port, the broker URL. */
+  endpoint?: string;
+  /** Connected panels / transmitters / clients right now. */
+  peers: number;
+  lastMessageAt?: number;
+  counts: { received: number; committed: number; refused: number; errors: number };
+  /** The last few refused frames, raw (escaped, bounded), with why. */
+  lastRefused: { at: number; reason: string; raw: string }[];
+  error?: string;
+}
+
+export interface Source {
+  readonly id: string;
+  readonly kind: SourceKind;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): SourceStatus;
+}
