@@ -212,7 +212,7 @@ describe('the tolerant parser', () => {
 
   it('escapes raw frames for the status view, bounded', () => {
     expect(escapeRaw(Buffer.from('\nA\\\x00\r'))).toBe('\\nA\\\\\\x00\\r');
-    expect(escapeRaw(Buffer.alloc(300, 0x41), 10)).toBe('AAAAAAAAAA…(300 bytes)');
+    expect(escapeRaw(Buffer.alloc(300, 0x41), 10)).toBe('AAAAAAAAAA...(300 bytes)');
   });
 });
 

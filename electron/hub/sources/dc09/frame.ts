@@ -345,5 +345,5 @@ export function escapeRaw(bytes: Uint8Array, max = 200): string {
     else if (b === CR) out += '\\r';
     else out += `\\x${b.toString(16).padStart(2, '0')}`;
   }
-  return bytes.length > max ? `${out}…(${bytes.length} bytes)` : out;
+  return bytes.length > max ? `${out}...(${bytes.length} bytes)` : out;
 }
