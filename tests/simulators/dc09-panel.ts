@@ -1,6 +1,6 @@
 /**
- * A simulated alarm panel that reports to a SIA DC-09 receiver, written from SIA DC-09 and
- * `shared/guide/ingest.md` §1–§2 only — never from the receiver under test, so its own CRC, framing and
+ * A simulated alarm panel that reports to a SIA DC-09 receiver, written from SIA DC-09 and the ingest brief
+ * (`../shared/guide/ingest.md` §1–§2) only — never from the receiver under test, so its own CRC, framing and
  * encryption below are deliberately separate and short.
  *
  * It dials TCP or UDP, sends ADM-CID / SIA-DCS / NULL messages (encrypted with AES-CBC and a zero IV when it has a

@@ -1,4 +1,5 @@
-// The DC-09 codec against the vectors of shared/guide/ingest.md §1–§2, byte for byte.
+// The DC-09 codec against the vectors of the ingest brief (../shared/guide/ingest.md, beside the repository)
+// §1–§2, byte for byte.
 import { describe, expect, it } from 'vitest';
 import { crc16, crcHex } from '../../electron/hub/sources/dc09/crc';
 import {
