@@ -447,4 +447,17 @@ describe('DC-09 receiver over TCP and UDP', () => {
     await rx.stop();
     expect(rx.status().state).toBe('stopped');
   });
+
+  it('closes a TCP connection left idle, and one that sends a frame cut off before its CR', async () => {
+    const { port, rx } = await startReceiver({ limits: { idleTimeoutSec: 1, commitTimeoutMs: 300 } });
+    const idle = connect({ host: '127.0.0.1', port });
+    const partial = connect({ host: '127.0.0.1', port });
+    partial.write('\n0A09003D"ADM-CID"0001R1L1#1234[#1234|1130');
+    const closed = (s: typeof idle) => new Promise<boolean>((r) => s.once('close', () => r(true)));
+    expect(await Promise.all([closed(idle), closed(partial)])).toEqual([true, true]);
+    await until('cut frame refused', () =>
+      rx.status().lastRefused.some((r) => r.reason === 'connection ended mid-frame'),
+    );
+    expect(rx.status().peers).toBe(0);
+  });
 });

@@ -104,7 +104,7 @@ export const Dc09Limits = z.object({
   maxFrameBytes: z.number().int().min(64).max(8192).default(1024),
   maxConnections: z.number().int().min(1).max(10_000).default(256),
   /** A TCP connection silent this long is closed (panels reconnect for their next message). */
-  idleTimeoutSec: z.number().int().min(5).max(86_400).default(300),
+  idleTimeoutSec: z.number().int().min(1).max(86_400).default(300),
   /** A commit not resolved within this is a failure: the panel gets a NAK and sends it again. */
   commitTimeoutMs: z.number().int().min(50).max(120_000).default(10_000),
 });

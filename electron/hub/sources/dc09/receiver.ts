@@ -318,7 +318,12 @@ export function createDc09Receiver(
       limitedWarn('dc09: non-canonical frame accepted', { quirks, transport, peer, raw: escapeRaw(raw) });
     }
 
-    await panelBack(a, transport);
+    try {
+      await panelBack(a, transport);
+    } catch (err) {
+      counts.errors++;
+      throw nak(`not committed: ${err instanceof Error ? err.message : String(err)}`);
+    }
 
     const received = now();
     let at = received;
@@ -556,24 +561,32 @@ export function createDc09Receiver(
     const send = (bytes: Buffer | undefined) => {
       if (bytes && !socket.destroyed && socket.writable) socket.write(bytes);
     };
+    // Replies go out in the order the frames came, each after the work before it.
+    const then = (work: () => void | Promise<void>) => {
+      chain = chain.then(work).catch((err: unknown) => {
+        counts.errors++;
+        log.error('dc09: connection handling failed', { source: config.id, peer, err: String(err) });
+      });
+    };
     const take = (items: FramerItem[]) => {
       for (const item of items) {
         if ('junk' in item) {
           refuse(item.junk, item.reason);
           const reply = junkReply(item);
-          // Queued behind the frames before it, so replies keep the order of what was sent.
-          chain = chain.then(() => send(reply));
+          then(() => send(reply));
           continue;
         }
         queued++;
         if (queued >= MAX_QUEUED) socket.pause();
-        chain = chain
-          .then(() => handleFrame(item.frame, 'tcp', peer))
-          .then((reply) => send('bytes' in reply ? reply.bytes : undefined))
-          .finally(() => {
+        then(async () => {
+          try {
+            const reply = await handleFrame(item.frame, 'tcp', peer);
+            send('bytes' in reply ? reply.bytes : undefined);
+          } finally {
             queued--;
             if (queued < MAX_QUEUED / 2 && socket.isPaused() && !socket.destroyed) socket.resume();
-          });
+          }
+        });
       }
     };
     socket.on('data', (chunk: Buffer) => take(framer.push(chunk)));
