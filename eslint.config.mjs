@@ -28,6 +28,11 @@ const noElectronFolder = {
   group: ['./**/electron', './**/electron/**', '../**/electron', '../**/electron/**'],
   message: 'renderer and shared never reach into electron/: what they share lives in shared/.',
 };
+// The site hub runs without the console (standalone on a server, or embedded): it never reaches into the core.
+const noConsoleCore = {
+  group: ['**/electron/core', '**/electron/core/**', '../**/core', '../**/core/**'],
+  message: 'The site hub shares only shared/ with the console: it never imports electron/core.',
+};
 
 // A folder of electron/core with an index.ts is a feature: from outside its folder it is reached only through
 // that index (`../alarms`, never `../alarms/service`), so its internals stay its own.
@@ -62,6 +67,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { paths: [noElectron], patterns: [noElectronSubpaths, ...featureInternals] },
+      ],
+    },
+  },
+  {
+    files: ['electron/hub/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [noElectron], patterns: [noElectronSubpaths, noConsoleCore] },
       ],
     },
   },

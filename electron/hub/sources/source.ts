@@ -44,9 +44,11 @@ export interface SourceReport {
   /**
    * `alarm` opens (or re-triggers) an alarm of `type` on the device; `restore` closes the open alarm of `type`
    * on the device; `state` only updates the device's state (ok / fault / offline) in the registry; `alive` is a
-   * link poll or heartbeat that only proves the device is there (it clears a communication fault).
+   * link poll or heartbeat that only proves the device is there (it clears a communication fault); `event` is
+   * an occurrence for the log and the device's history that opens no alarm and changes no state (a panel armed
+   * or disarmed, a zone bypassed, a walk test), described by its `origin`.
    */
-  kind: 'alarm' | 'restore' | 'state' | 'alive';
+  kind: 'alarm' | 'restore' | 'state' | 'alive' | 'event';
   type?: AlarmType;
   state?: 'ok' | 'fault' | 'offline';
   /** A site zone id, from the source's mapping in the site file. */
