@@ -44,9 +44,10 @@ export interface SourceReport {
   /**
    * `alarm` opens (or re-triggers) an alarm of `type` on the device; `restore` closes the open alarm of `type`
    * on the device; `state` only updates the device's state (ok / fault / offline) in the registry; `alive` is a
-   * link poll or heartbeat that only proves the device is there (it clears a communication fault).
+   * link poll or heartbeat that only proves the device is there (it clears a communication fault); `info` is
+   * worth the log but opens and closes nothing (a detector disabled at the panel, a 查岗 answered).
    */
-  kind: 'alarm' | 'restore' | 'state' | 'alive';
+  kind: 'alarm' | 'restore' | 'state' | 'alive' | 'info';
   type?: AlarmType;
   state?: 'ok' | 'fault' | 'offline';
   /** A site zone id, from the source's mapping in the site file. */
