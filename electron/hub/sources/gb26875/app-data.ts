@@ -133,13 +133,19 @@ export interface AppData {
 
 let gb18030: TextDecoder | undefined;
 
-/** 部件说明 as text: cut at the first NUL, vendor padding (spaces, 0xFF) dropped, invalid sequences replaced. */
+/**
+ * 部件说明 as text: cut at the first NUL, vendor padding (spaces, 0xFF) dropped, invalid sequences replaced,
+ * control characters made spaces.
+ */
 export function decodeDescription(bytes: Uint8Array): string {
   let end = bytes.indexOf(0);
   if (end < 0) end = bytes.length;
   while (end > 0 && (bytes[end - 1] === 0xff || bytes[end - 1] === 0x20)) end--;
+  // Control characters would reach the operator's screen and logs as they are. GB18030 never uses bytes below
+  // 0x30 nor 0x7F inside a multi-byte character, so they can be blanked before decoding.
+  const text = Uint8Array.from(bytes.subarray(0, end), (b) => (b < 0x20 || b === 0x7f ? 0x20 : b));
   gb18030 ??= new TextDecoder('gb18030');
-  return gb18030.decode(bytes.subarray(0, end)).trim();
+  return gb18030.decode(text).trim();
 }
 
 export function decodeAppData(bytes: Uint8Array): AppData | undefined {

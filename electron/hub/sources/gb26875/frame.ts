@@ -273,49 +273,7 @@ export class FrameReader {
   }
 
   next(): ReadItem | undefined {
-    const buf = this.buf;
-    if (buf.length === 0) return undefined;
-    const start = findStart(buf, 0);
-    if (start < 0) {
-      // A lone trailing '@' may be the first half of the next start.
-      const keep = buf[buf.length - 1] === AT ? 1 : 0;
-      if (buf.length - keep === 0) return undefined;
-      return this.refuse(
-        'garbage',
-        `${buf.length - keep} bytes without a frame start (@@)`,
-        buf.length - keep,
-      );
-    }
-    if (start > 0) return this.refuse('garbage', `${start} bytes before the frame start (@@)`, start);
-    if (buf.length < HEADER_BYTES) return undefined;
-    const length = buf.readUInt16LE(24);
-    if (length > this.maxAppData) {
-      return this.refuse(
-        'too-long',
-        `application data length ${length} is over the bound of ${this.maxAppData}`,
-        1,
-        HEADER_BYTES,
-      );
-    }
-    const total = FRAME_OVERHEAD + length;
-    if (buf.length < total) {
-      const later = this.wholeFrameAfter(1);
-      if (later > 0) {
-        return this.refuse(
-          'false-start',
-          `a start whose frame of ${total} bytes never came: a whole frame follows at byte ${later}`,
-          later,
-        );
-      }
-      return undefined;
-    }
-    if (buf[total - 2] !== HASH || buf[total - 1] !== HASH) {
-      // The '@@' may have been inside other bytes (or be '@@@'): look again from the next byte, not past the length.
-      return this.refuse('no-end', `no ## where the length field puts the end (byte ${total - 2})`, 1, total);
-    }
-    const raw = Buffer.from(buf.subarray(0, total));
-    this.buf = buf.subarray(total);
-    return { kind: 'frame', frame: readFrame(raw, 0, length), raw };
+    return this.scan(false);
   }
 
   /**
@@ -323,21 +281,77 @@ export class FrameReader {
    * bytes are refused, and what follows is read again.
    */
   abandon(): ReadItem | undefined {
-    if (this.buf.length === 0) return undefined;
-    const start = findStart(this.buf, 0);
-    if (start !== 0) return this.next();
-    return this.refuse(
-      'incomplete',
-      `a frame started but only ${this.buf.length} bytes came`,
-      1,
-      this.buf.length,
-    );
+    return this.scan(true);
   }
 
-  private refuse(code: RefusalCode, reason: string, drop: number, show = drop): ReadItem {
-    const raw = Buffer.from(this.buf.subarray(0, Math.min(this.buf.length, Math.max(drop, show))));
-    this.buf = this.buf.subarray(Math.min(drop, this.buf.length));
-    return { kind: 'refused', code, reason, raw };
+  /**
+   * One frame, or one refusal covering every byte dropped before the next frame start worth waiting for (a run
+   * of '@' or of false starts is one refusal, not one per byte); the frame after it comes on the next call.
+   */
+  private scan(giveUpHead: boolean): ReadItem | undefined {
+    let refusal: { code: RefusalCode; reason: string; raw: Buffer; first: number } | undefined;
+    let dropped = 0;
+    const drop = (n: number, code: RefusalCode, reason: string, show = n) => {
+      refusal ??= {
+        code,
+        reason,
+        raw: Buffer.from(this.buf.subarray(0, Math.min(this.buf.length, show, 4096))),
+        first: n,
+      };
+      dropped += n;
+      this.buf = this.buf.subarray(n);
+    };
+    const done = (): ReadItem | undefined => {
+      if (!refusal) return undefined;
+      const more = dropped > refusal.first ? ` (${dropped} bytes dropped in all)` : '';
+      return { kind: 'refused', code: refusal.code, reason: refusal.reason + more, raw: refusal.raw };
+    };
+    if (giveUpHead && findStart(this.buf, 0) === 0) {
+      drop(1, 'incomplete', `a frame started but only ${this.buf.length} bytes came`, this.buf.length);
+    }
+    for (;;) {
+      const buf = this.buf;
+      if (buf.length === 0) return done();
+      const start = findStart(buf, 0);
+      if (start < 0) {
+        // A lone trailing '@' may be the first half of the next start.
+        const n = buf.length - (buf[buf.length - 1] === AT ? 1 : 0);
+        if (n === 0) return done();
+        drop(n, 'garbage', `${n} bytes without a frame start (@@)`);
+        continue;
+      }
+      if (start > 0) {
+        drop(start, 'garbage', `${start} bytes before the frame start (@@)`);
+        continue;
+      }
+      if (buf.length < HEADER_BYTES) return done();
+      const length = buf.readUInt16LE(24);
+      if (length > this.maxAppData) {
+        drop(
+          1,
+          'too-long',
+          `application data length ${length} is over the bound of ${this.maxAppData}`,
+          HEADER_BYTES,
+        );
+        continue;
+      }
+      const total = FRAME_OVERHEAD + length;
+      if (buf.length < total) {
+        const later = this.wholeFrameAfter(1);
+        if (later < 0) return done();
+        drop(later, 'false-start', `a start whose frame of ${total} bytes never came: a whole frame follows`);
+        continue;
+      }
+      if (buf[total - 2] !== HASH || buf[total - 1] !== HASH) {
+        // The '@@' may have been inside other bytes (or be '@@@'): look again from the next byte, not past the length.
+        drop(1, 'no-end', `no ## where the length field puts the end (byte ${total - 2})`, total);
+        continue;
+      }
+      if (refusal) return done();
+      const raw = Buffer.from(buf.subarray(0, total));
+      this.buf = buf.subarray(total);
+      return { kind: 'frame', frame: readFrame(raw, 0, length), raw };
+    }
   }
 
   /** The offset of a later start that holds a whole, well-ended frame with a checksum of either variant. */

@@ -116,7 +116,7 @@ const FIRE = mask(1);
 const SYSTEM_FAULTS = mask(2, 4, 8, 9, 10);
 const COMPONENT_FAULTS = mask(2, 4, 8);
 const TRANSMITTER_FAULTS = mask(2, 3, 4, 5, 6);
-/** Bits that are info when they come on (屏蔽 also when it goes off). */
+/** Bits of a system or component that are info when they come on: 屏蔽, 启动, 反馈, 延时, 配置改变, 复位. */
 const INFO_ON = mask(3, 5, 6, 7, 12, 13);
 const DISABLED = mask(3);
 const RESET = 13;
@@ -272,6 +272,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         ...placed,
         fireType: 'fire',
         faults: SYSTEM_FAULTS,
+        info: INFO_ON,
         table: STATE_BITS,
         origin: {
           ...base,
@@ -306,6 +307,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         memberOf: system,
         fireType: fireTypeOf(o.componentType),
         faults: COMPONENT_FAULTS,
+        info: INFO_ON & 0x1ff,
         table: STATE_BITS.slice(0, 9),
         origin: {
           ...base,
@@ -340,6 +342,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         ...placed,
         fireType: 'fire',
         faults: SYSTEM_FAULTS,
+        info: INFO_ON,
         table: STATE_BITS,
         origin: {
           ...base,
@@ -363,6 +366,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         ...placed,
         fireType: 'fire',
         faults: TRANSMITTER_FAULTS,
+        info: 0,
         table: TRANSMITTER_BITS,
         origin: base,
         what: `transmitter ${ctx.profile.address}`,
@@ -379,6 +383,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         ...placed,
         fireType: 'fire',
         faults: TRANSMITTER_FAULTS,
+        info: 0,
         table: TRANSMITTER_BITS,
         origin: base,
         what: `transmitter ${ctx.profile.address}`,
@@ -408,6 +413,8 @@ interface Target {
   memberOf?: string;
   fireType: AlarmType;
   faults: number;
+  /** Bits that are info when they come on (屏蔽 also when it goes off); none for the transmitter's own word. */
+  info: number;
   table: readonly Named[];
   origin: SourceOrigin;
   /** An English phrase for the report's text. */
@@ -480,8 +487,8 @@ function stateReports(
       );
     }
   }
-  const infoOn = state & INFO_ON & ~(prev ?? 0);
-  const infoOff = prev === undefined ? 0 : prev & DISABLED & ~state;
+  const infoOn = state & t.info & ~(prev ?? 0);
+  const infoOff = prev === undefined ? 0 : prev & t.info & DISABLED & ~state;
   if (infoOn !== 0 || infoOff !== 0) {
     const on = names(infoOn, t.table);
     const off = names(infoOff, t.table);

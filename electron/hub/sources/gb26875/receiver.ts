@@ -46,9 +46,14 @@ export interface Gb26875Options {
 
 const LAST_REFUSED = 16;
 const RAW_BYTES_SHOWN = 128;
-/** Transmitters without a profile the source keeps track of at once (a flood of made-up addresses stops here). */
-const MAX_UNKNOWN_TRANSMITTERS = 1024;
+/** Transmitters without a profile the source keeps track of (a flood of made-up addresses stops here). */
+const MAX_UNKNOWN_TRANSMITTERS = 64;
+/** Components remembered per transmitter: a big site's panels, and far less for one nobody configured. */
+const MEMORY_KNOWN = 20_000;
+const MEMORY_UNKNOWN = 2_000;
 const TIME_SYNC_EVERY_MS = 3_600_000;
+/** A transmitter's `alive` goes to the log at most this often: the hub's last-seen, without a row per heartbeat. */
+const ALIVE_EVERY_MS = 60_000;
 
 interface Conn {
   socket: Socket;
@@ -79,6 +84,8 @@ interface Tx {
   inspection?: { sentAt: number; deadline: number; answered: boolean };
   /** The key of the open duty-post fault (an unanswered 查岗), until an answer restores it. */
   dutyFault?: string;
+  /** When an `alive` of the transmitter was last committed (the hub's last-seen of it). */
+  lastAliveAt?: number;
 }
 
 export function createGb26875Source(
@@ -132,7 +139,7 @@ export function createGb26875Source(
     if (unknown >= MAX_UNKNOWN_TRANSMITTERS) return undefined;
     const tx: Tx = {
       profile,
-      memory: new StateMemory(),
+      memory: new StateMemory(profile.known ? MEMORY_KNOWN : MEMORY_UNKNOWN),
       reporting: false,
       version: { major: 1, minor: 1 },
       checksum: profile.checksum === 'command' ? 'command' : 'serial',
@@ -298,6 +305,18 @@ export function createGb26875Source(
     const reports = [...mapped.reports];
     const back = tx.faultSince !== undefined;
     if (back) reports.unshift(backReport(tx));
+    const now = ctx.now();
+    const alive = tx.lastAliveAt === undefined || now - tx.lastAliveAt >= ALIVE_EVERY_MS;
+    if (alive) {
+      reports.unshift({
+        // Stable across a resend of this frame: lastAliveAt moves only once the report is committed.
+        key: `gb26875:${config.id}:${tx.profile.address}:alive:${frame.serial}:${tx.lastAliveAt ?? 0}`,
+        device: transmitterDevice({ sourceId: config.id, profile: tx.profile }),
+        kind: 'alive',
+        at: now,
+        origin: { transmitter: tx.profile.address, serial: frame.serial },
+      });
+    }
     const dutyFault = mapped.inspectionAnswered ? tx.dutyFault : undefined;
     if (dutyFault !== undefined) {
       reports.push({
@@ -321,6 +340,7 @@ export function createGb26875Source(
     }
     staging.keep();
     if (back) tx.faultSince = undefined;
+    if (alive) tx.lastAliveAt = now;
     if (mapped.inspectionAnswered) {
       if (tx.inspection) tx.inspection.answered = true;
       if (tx.dutyFault === dutyFault) tx.dutyFault = undefined;
