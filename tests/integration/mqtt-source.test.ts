@@ -334,8 +334,8 @@ describe('the MQTT source with its embedded broker', () => {
     expect(h.sink.reports('kitchen_leak', 'alarm', 'water_leak')).toHaveLength(1);
   });
 
-  it('reads Tasmota LWT and the native topic', async () => {
-    const h = await setup('aedes');
+  it('reads Tasmota LWT and STATE, and the native topic', async () => {
+    const h = await setup('aedes', {}, { sweepMs: 20 });
     const fleet = await h.sensors([
       { name: 'pump', style: 'tasmota' },
       { name: 'gate', style: 'native' },
@@ -352,6 +352,12 @@ describe('the MQTT source with its embedded broker', () => {
     expect(alarm!.key).toContain(':id:gate-1:');
     await fleet.sensor('gate').set({ open: false });
     expect(h.sink.reports('gate', 'restore', 'door_forced')).toHaveLength(1);
+
+    // Tasmota's periodic STATE is what keeps a mains device from being reported silent.
+    h.skew.ms = 601_000;
+    await until('the pump silent', () => h.sink.health('pump')?.state === 'fault');
+    await fleet.sensor('pump').heartbeat();
+    await until('the pump alive', () => h.sink.health('pump')?.state === 'ok');
 
     await fleet.sensor('pump').vanish();
     await until('the Tasmota will', () => h.sink.health('pump')?.state === 'offline');

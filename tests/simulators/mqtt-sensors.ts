@@ -130,6 +130,22 @@ export class SimulatedSensor {
     }
   }
 
+  /**
+   * What a device sends when nothing changed: Tasmota's STATE telemetry (every TelePeriod), a native heartbeat,
+   * or (Zigbee2MQTT) its state again, as on an attribute report.
+   */
+  async heartbeat(): Promise<void> {
+    if (this.style === 'native') return this.publish(this.eventTopic, JSON.stringify({ event: 'heartbeat' }));
+    if (this.style === 'zigbee2mqtt') return this.publishState();
+    const uptime = Math.round(process.uptime());
+    const state = {
+      Time: new Date().toISOString().slice(0, 19),
+      Uptime: `0T00:00:${uptime % 60}`,
+      POWER: 'ON',
+    };
+    return this.publish(`tele/${this.name}/STATE`, JSON.stringify(state));
+  }
+
   async publishState(options: PublishOptions = {}): Promise<void> {
     await this.publish(this.stateTopic, JSON.stringify(this.state), options);
   }

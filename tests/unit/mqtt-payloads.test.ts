@@ -30,14 +30,16 @@ function refusal(parsed: Parsed): string {
 
 describe('MQTT topics', () => {
   it('subscribes to each configured set, and to nothing of a set turned off', () => {
-    expect(subscriptions(sets)).toEqual(['zigbee2mqtt/#', 'tele/+/LWT', 'site/+/event']);
+    expect(subscriptions(sets)).toEqual(['zigbee2mqtt/#', 'tele/+/LWT', 'tele/+/STATE', 'site/+/event']);
+    expect(subscriptions({ ...sets, tasmotaLwt: 'tasmota/+/will' })).toContain('tasmota/+/will');
+    expect(subscriptions({ ...sets, tasmotaLwt: 'tasmota/+/will' })).toHaveLength(3);
     expect(subscriptions({ zigbee2mqtt: 'z2m', tasmotaLwt: false, native: false })).toEqual(['z2m/#']);
   });
 
   it('leaves other topics to the broker and ignores what is not about a sensor', () => {
     expect(parse('homeassistant/binary_sensor/x/config', '{}')).toEqual({ kind: 'other' });
     expect(parse('zigbee2mqtt', '{}')).toEqual({ kind: 'other' });
-    expect(parse('tele/pump/STATE', '{}')).toEqual({ kind: 'other' });
+    expect(parse('tele/pump/SENSOR', '{}')).toEqual({ kind: 'other' });
     expect(parse('site/a/b/event', '{}')).toEqual({ kind: 'other' });
     expect(parse('zigbee2mqtt/bridge/devices', 'x'.repeat(100_000)).kind).toBe('ignored');
     expect(parse('zigbee2mqtt/bridge/logging', '{}').kind).toBe('ignored');
@@ -138,6 +140,13 @@ describe('Tasmota LWT and the native topic', () => {
     });
     expect(msg(parse('tele/pump/LWT', 'Offline'))).toMatchObject({ availability: 'offline' });
     expect(refusal(parse('tele/pump/LWT', 'Sleeping'))).toBe('LWT is not Online or Offline');
+    // STATE telemetry (every TelePeriod) proves the device alive, whatever it says.
+    expect(msg(parse('tele/pump/STATE', '{"Uptime":"0T00:05:00","POWER":"ON"}'))).toMatchObject({
+      protocol: 'tasmota',
+      device: 'pump',
+      signals: {},
+    });
+    expect(refusal(parse('tele/pump/STATE', 'x'.repeat(2000)))).toMatch(/over 1024/);
     const custom = parseMessage('tasmota/tele/pump-2/LWT', Buffer.from('Online'), {
       sets: { ...sets, tasmotaLwt: 'tasmota/tele/+/LWT' },
       maxPayloadBytes: 64,
@@ -219,7 +228,7 @@ const leakPolicy = (over: Partial<DevicePolicy> = {}): DevicePolicy => ({
   tamper: 'intrusion',
   ...over,
 });
-const live = { retained: false, will: false, now: 1000 };
+const live = { retained: false, stale: false, will: false, now: 1000 };
 const retained = { ...live, retained: true };
 const z2m = (signals: DeviceMessage['signals'], extra: Partial<DeviceMessage> = {}): DeviceMessage => ({
   protocol: 'zigbee2mqtt',
@@ -328,6 +337,14 @@ describe('what a message changes for its device', () => {
       [z2m({ battery_low: false }), live],
     ]);
     expect(drafts).toEqual([['state:fault:battery_low'], [], ['state:ok:ok']]);
+  });
+
+  it('counts a message the sender publishes now as proof of life, but not a stored retained copy', () => {
+    const online = { ...z2m({}), availability: 'online' as const };
+    expect(interpret(undefined, online, leakPolicy(), { ...retained, now: 5 }).next.lastSeen).toBe(5);
+    const stale = interpret(undefined, online, leakPolicy(), { ...retained, stale: true, now: 5 });
+    expect(stale.next).toMatchObject({ availability: 'online' });
+    expect(stale.next.lastSeen).toBeUndefined();
   });
 
   it('goes offline on availability or a Last Will, which are no proof of life; data brings it back', () => {

@@ -30,11 +30,18 @@ export interface TopicSets {
   native: string | false;
 }
 
+/** Tasmota's periodic `STATE` telemetry (every TelePeriod, 300 s by default) beside its LWT: proof of life. */
+function tasmotaStateTopic(lwt: string | false): string | undefined {
+  return lwt && lwt.endsWith('/LWT') ? `${lwt.slice(0, -'LWT'.length)}STATE` : undefined;
+}
+
 /** The topic filters the source subscribes to (QoS 1) for these sets. */
 export function subscriptions(sets: TopicSets): string[] {
   const out: string[] = [];
   if (sets.zigbee2mqtt) out.push(`${sets.zigbee2mqtt}/#`);
   if (sets.tasmotaLwt) out.push(sets.tasmotaLwt);
+  const tasmotaState = tasmotaStateTopic(sets.tasmotaLwt);
+  if (tasmotaState) out.push(tasmotaState);
   if (sets.native) out.push(`${sets.native}/+/event`);
   return out;
 }
@@ -248,6 +255,15 @@ function parseTasmota(device: string, topic: string, payload: Uint8Array, max: n
   return { kind: 'message', message: { ...message('tasmota', device, topic), availability: word } };
 }
 
+/** Only its arrival matters: the content (uptime, Wi-Fi, relays) is the device's business. */
+function parseTasmotaState(device: string, topic: string, payload: Uint8Array, max: number): Parsed {
+  const bad = validName(device);
+  if (bad) return { kind: 'refused', reason: bad, protocol: 'tasmota' };
+  const decoded = decode(payload, max);
+  if ('reason' in decoded) return { kind: 'refused', reason: decoded.reason, device, protocol: 'tasmota' };
+  return { kind: 'message', message: message('tasmota', device, topic) };
+}
+
 /** The native topic's payload, version 1 (README.md, "Native topic"). */
 export const NATIVE_EVENTS = [
   'water_leak',
@@ -325,6 +341,9 @@ export function parseMessage(topic: string, payload: Uint8Array, options: ParseO
   if (sets.tasmotaLwt) {
     const device = matchTasmota(sets.tasmotaLwt, topic);
     if (device !== undefined) return parseTasmota(device, topic, payload, max);
+    const tasmotaState = tasmotaStateTopic(sets.tasmotaLwt);
+    const alive = tasmotaState ? matchTasmota(tasmotaState, topic) : undefined;
+    if (alive !== undefined) return parseTasmotaState(alive, topic, payload, max);
   }
   if (sets.native && topic.startsWith(`${sets.native}/`) && topic.endsWith('/event')) {
     const device = topic.slice(sets.native.length + 1, -'/event'.length);
@@ -345,9 +364,9 @@ export interface SignalState {
 export interface DeviceState {
   signals: Partial<Record<Signal, SignalState>>;
   availability?: Availability;
-  /** Silent past its supervision interval (set by {@link supervise}, cleared by any live message). */
+  /** Silent past its supervision interval (set by {@link supervise}, cleared by any proof of life). */
   silent: boolean;
-  /** The last live message (epoch ms); retained and Last Will messages are not proof of life. */
+  /** The last message that proves the device there (epoch ms): not a Last Will, nor a broker's stored copy. */
   lastSeen?: number;
   /** The health last reported (committed) for the device. */
   reported?: { state: Health; reasons: string };
@@ -372,6 +391,11 @@ export interface Interpretation {
 export interface MessageFlags {
   /** The retain flag: state only, never an alarm nor a restore. */
   retained: boolean;
+  /**
+   * Possibly an old copy the broker stored: a retained message delivered by an external broker. On the embedded
+   * broker every message is being published by its sender right now, retained or not.
+   */
+  stale: boolean;
   /** Published by the broker for a vanished client (its Last Will): news, but no proof of life. */
   will: boolean;
   now: number;
@@ -442,7 +466,7 @@ export function interpret(
   const drafts: Draft[] = [];
   const notes: string[] = [];
   const live = !flags.retained;
-  const proofOfLife = live && !flags.will && msg.availability !== 'offline';
+  const proofOfLife = !flags.stale && !flags.will && msg.availability !== 'offline';
   if (proofOfLife) {
     next.lastSeen = flags.now;
     next.silent = false;
@@ -484,7 +508,7 @@ function causeOf(msg: DeviceMessage, type: AlarmType, policy: DevicePolicy): str
 }
 
 /**
- * Supervision: a supervised device silent past its interval (counted from its last live message, or from when
+ * Supervision: a supervised device silent past its interval (counted from its last proof of life, or from when
  * the source started) becomes a fault; undefined when nothing changes. Offline devices are not also silent.
  */
 export function supervise(

@@ -51,6 +51,8 @@ interface Incoming {
   /** The sending client's id (embedded broker) or this hub's session (external broker). */
   peer: string;
   will: boolean;
+  /** A retained message from an external broker: possibly a copy it stored long ago. */
+  stale: boolean;
 }
 
 type Outcome = 'ack' | 'nack';
@@ -252,6 +254,7 @@ export function createMqttSource(
     return onDevice(msg.device, async (entry) => {
       const result: Interpretation = interpret(entry.state, msg, policy, {
         retained: incoming.retain,
+        stale: incoming.stale,
         will: incoming.will,
         now: ctx.now(),
       });
@@ -296,6 +299,7 @@ export function createMqttSource(
           return 'ack';
         }
         unknownDevices++;
+        entryOf(msg.device);
       }
       if (msg.problems.length)
         refuse(`ignored: ${msg.problems.join('; ')}`, incoming.topic, incoming.payload);
@@ -338,7 +342,11 @@ export function createMqttSource(
   // ------------------------------------------------------------------------------------------------------------
   // The embedded broker.
 
-  function toIncoming(packet: PublishPacket | IPublishPacket, peer: string, will: boolean): Incoming {
+  function toIncoming(
+    packet: PublishPacket | IPublishPacket,
+    peer: string,
+    how: { will: boolean; external: boolean },
+  ): Incoming {
     const payload = Buffer.isBuffer(packet.payload)
       ? packet.payload
       : Buffer.from(String(packet.payload ?? ''));
@@ -349,7 +357,8 @@ export function createMqttSource(
       retain: packet.retain === true,
       ...(packet.messageId !== undefined ? { messageId: packet.messageId } : {}),
       peer,
-      will,
+      will: how.will,
+      stale: how.external && packet.retain === true,
     };
   }
 
@@ -367,7 +376,7 @@ export function createMqttSource(
         if (!c) return callback(null);
         // During the client's close, aedes authorizes its Last Will while it still holds it as `client.will`.
         const will = (c as AedesClient & { will?: unknown }).will === packet;
-        handle(toIncoming(packet, c.id, will)).then(
+        handle(toIncoming(packet, c.id, { will, external: false })).then(
           (outcome) => callback(outcome === 'ack' ? null : new Error('not committed to the hub log')),
           () => callback(null),
         );
@@ -485,7 +494,7 @@ export function createMqttSource(
     state = 'starting';
     // The PUBACK of a QoS 1 message goes out when this calls back without an error (mqtt.js handlePublish).
     c.handleMessage = (packet, done) => {
-      handle(toIncoming(packet, clientId, false)).then(
+      handle(toIncoming(packet, clientId, { will: false, external: true })).then(
         (outcome) => {
           if (outcome === 'ack') return done();
           // No PUBACK, and a new connection: the broker sends the message again when the session resumes.
