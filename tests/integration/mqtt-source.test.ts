@@ -4,14 +4,17 @@
  * persistent session, against Debian's Mosquitto (MQTT 5). The sink stands for the hub's log: it keeps one
  * report per key, as the log does, and can refuse commits.
  */
+import { execFileSync } from 'node:child_process';
 import { connect as connectTcp, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MqttSourceConfig, type MqttSourceConfigInput } from '../../electron/hub/sources/mqtt/config';
 import { createMqttSource, type MqttSource } from '../../electron/hub/sources/mqtt/source';
 import type { SourceReport, SourceSink } from '../../electron/hub/sources/source';
 import { startSensors, type SensorFleet, type SensorSpec } from '../simulators/mqtt-sensors';
 import { startMosquitto } from '../support/mosquitto';
-import { requireMosquitto } from '../support/tools';
+import { tempDir } from '../support/temp';
+import { commandExists, requireMosquitto, requireTool } from '../support/tools';
 import { until } from '../support/until';
 
 const SOURCE_ID = 'mqtt-test';
@@ -79,7 +82,7 @@ afterEach(async () => {
 async function setup(
   broker: Broker,
   overrides: Partial<MqttSourceConfigInput> = {},
-  options: { sweepMs?: number } = {},
+  options: { sweepMs?: number; baseDir?: string } = {},
 ): Promise<Harness> {
   let external: { url: string } | undefined;
   if (broker === 'mosquitto') {
@@ -403,6 +406,65 @@ describe('the MQTT source with its embedded broker', () => {
     closers.push(() => fleet.close());
     await fleet.sensor('kitchen_leak').set({ water_leak: true });
     expect(h.sink.reports('kitchen_leak', 'alarm')).toHaveLength(1);
+  });
+
+  it('listens on TLS, and a second source reaches it as an external MQTT 3.1.1 client trusting its CA', async (ctx) => {
+    if (!requireTool('openssl', commandExists('openssl'), 'apt-get install openssl').available)
+      return ctx.skip();
+    const tmp = tempDir('mqtt-tls-');
+    closers.push(async () => tmp.cleanup());
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(tmp.dir, 'key.pem'),
+        '-out',
+        join(tmp.dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const broker = await setup(
+      'aedes',
+      { broker: { mode: 'embedded', port: 0, tls: { port: 0, cert: 'cert.pem', key: 'key.pem' } } },
+      { baseDir: tmp.dir },
+    );
+    const tlsPort = broker.source.ports()!.tls!;
+    expect(broker.source.status().endpoint).toContain(`mqtts://127.0.0.1:${tlsPort}`);
+
+    const sink = new RecordingSink();
+    const config = MqttSourceConfig.parse({
+      id: SOURCE_ID,
+      broker: { mode: 'external', url: `mqtts://127.0.0.1:${tlsPort}`, ca: 'cert.pem', protocolVersion: 4 },
+      devices: DEVICES,
+    });
+    const quiet = () => undefined;
+    const client = createMqttSource(
+      config,
+      { sink, now: Date.now, log: { info: quiet, warn: quiet, error: quiet } },
+      { baseDir: tmp.dir },
+    );
+    closers.push(() => client.stop());
+    await client.start();
+    await until('connected over TLS', () => client.status().state === 'connected');
+
+    const leak = (await broker.sensors([LEAK])).sensor('kitchen_leak');
+    await leak.set({ water_leak: true });
+    await until('the alarm through the TLS client', () => sink.reports('kitchen_leak', 'alarm').length === 1);
+    expect(sink.reports('kitchen_leak', 'alarm')[0]).toMatchObject({
+      type: 'water_leak',
+      zone: 'b1-kitchen',
+    });
   });
 
   it('closes a connection that declares an oversized packet or sends bytes that are not MQTT, and keeps serving', async () => {
