@@ -374,6 +374,8 @@ export function createMqttSource(
       ) => {
         // The broker's own publishes ($SYS, stale wills of a cluster) have no client: not from a sensor.
         if (!c) return callback(null);
+        // As aedes's own default: clients may not pose as the broker.
+        if (packet.topic.startsWith('$SYS')) return callback(new Error("$SYS topics are the broker's"));
         // During the client's close, aedes authorizes its Last Will while it still holds it as `client.will`.
         const will = (c as AedesClient & { will?: unknown }).will === packet;
         handle(toIncoming(packet, c.id, { will, external: false })).then(
