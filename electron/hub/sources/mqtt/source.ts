@@ -214,7 +214,8 @@ export function createMqttSource(
     if (from.retained) origin.retained = true;
     if (from.protocol === 'supervision') origin.supervisionSec = policy.supervisionSec;
     return {
-      key: `mqtt:${config.id}:${name}:${tag}:${draft.kind}:${what}:${draft.cause}`,
+      // Names and ids are escaped so that no ':' in them can make one report's key look like another's.
+      key: `mqtt:${config.id}:${encodeURIComponent(name)}:${tag}:${draft.kind}:${what}:${draft.cause}`,
       device: {
         id: deviceId(name),
         kind: from.protocol === 'native' || from.protocol === 'zigbee2mqtt' ? 'sensor' : 'other',
@@ -235,7 +236,7 @@ export function createMqttSource(
 
   /** Stable across a QoS 1 resend of the same message (same sender, packet id and bytes); unique otherwise. */
   function messageTag(incoming: Incoming, msg: DeviceMessage, firstAt: number, n: number): string {
-    if (msg.eventId) return `id:${msg.eventId}`;
+    if (msg.eventId) return `id:${encodeURIComponent(msg.eventId)}`;
     if (incoming.qos > 0 && incoming.messageId !== undefined && !incoming.will) {
       const window = String(Math.floor(firstAt / KEY_WINDOW_MS));
       return `m:${sha(incoming.peer, String(incoming.messageId), incoming.topic, incoming.payload, window)}`;
