@@ -34,6 +34,10 @@ export const requireChromium = () => requireTool('Chromium', chromiumAvailable()
 export const requirePdftotext = () =>
   requireTool('pdftotext', commandExists('pdftotext'), 'apt-get install poppler-utils');
 export const requireFfmpeg = () => requireTool('ffmpeg', commandExists('ffmpeg'), 'apt-get install ffmpeg');
+/** Debian's broker lives in /usr/sbin, which a developer's PATH may not hold. */
+export const MOSQUITTO = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
+export const requireMosquitto = () =>
+  requireTool('mosquitto', existsSync(MOSQUITTO) || commandExists('mosquitto'), 'apt-get install mosquitto');
 
 /** Headless Chromium as these machines need it: no sandbox (root), no GPU, and no calls home (the network is closed). */
 export const CHROMIUM_ARGS = [
