@@ -348,7 +348,7 @@ describe('GB/T 26875.3 receiver over TCP', () => {
     expect(await h.source.inspect('41', 5)).toBe('confirmed');
     expect(sim.inspections).toEqual([5]);
     const info = await until('the 查岗应答', () =>
-      h.sink.reports.find((r) => r.kind === 'info' && r.origin.operationBits === 'inspection_answer'),
+      h.sink.reports.find((r) => r.kind === 'event' && r.origin.operationBits === 'inspection_answer'),
     );
     expect(info.origin.operationBitsZh).toBe('查岗应答');
     expect(await h.source.inspect('99')).toBe('offline');

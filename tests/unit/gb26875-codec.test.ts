@@ -513,10 +513,10 @@ describe('state bits to reports', () => {
     ]);
     expect(run(memory, component(0x0009), 4)).toMatchObject([
       { kind: 'restore', type: 'fire_facility_fault', origin: { bits: 'fault,main_power_fault' } },
-      { kind: 'info', origin: { bits: 'disabled', bitsZh: '屏蔽' } },
+      { kind: 'event', origin: { bits: 'disabled', bitsZh: '屏蔽' } },
     ]);
     expect(run(memory, component(0x0001), 5)).toMatchObject([
-      { kind: 'info', origin: { bitsZh: '屏蔽解除' } },
+      { kind: 'event', origin: { bitsZh: '屏蔽解除' } },
     ]);
   });
 
@@ -537,7 +537,7 @@ describe('state bits to reports', () => {
       ['fire:7:1.3:1', 'smoke'],
       ['fire:7:1.3:2', 'fire_facility_fault'],
     ]);
-    expect(reports.find((r) => r.kind === 'info')).toMatchObject({ origin: { operationBitsZh: '复位' } });
+    expect(reports.find((r) => r.kind === 'event')).toMatchObject({ origin: { operationBitsZh: '复位' } });
     // Remembered as restored: the next normal word says nothing more.
     expect(run(memory, component(0x0001, 42, 1), 4)).toEqual([]);
   });
@@ -564,7 +564,7 @@ describe('state bits to reports', () => {
     expect(own.reports[1]!.origin.bitsZh).toBe('与监控中心通信信道故障');
     const answer = mapAppData(decodeAppData(Uint8Array.from([24, 1, 0x20, 1, ...tag]))!, ctx(2), staging);
     expect(answer.inspectionAnswered).toBe(true);
-    expect(answer.reports).toMatchObject([{ kind: 'info', origin: { operationBitsZh: '查岗应答' } }]);
+    expect(answer.reports).toMatchObject([{ kind: 'event', origin: { operationBitsZh: '查岗应答' } }]);
   });
 });
 

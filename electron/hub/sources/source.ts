@@ -46,11 +46,10 @@ export interface SourceReport {
    * on the device; `state` only updates the device's state (ok / fault / offline) in the registry; `alive` is a
    * link poll or heartbeat that only proves the device is there (it clears a communication fault); `event` is
    * an occurrence for the log and the device's history that opens no alarm and changes no state (a panel armed
-   * or disarmed, a zone bypassed, a walk test), described by its `origin`; `info` is the same for a fire
-   * transmitter (a detector disabled at the panel, a 查岗 answered). The two sources chose names in parallel;
-   * the hub treats them alike, and they are to be folded into one when the hub is built.
+   * or disarmed, a zone bypassed, a walk test), described by its `origin`, or a fire transmitter's
+   * detector disabled at the panel or 查岗 answered.
    */
-  kind: 'alarm' | 'restore' | 'state' | 'alive' | 'event' | 'info';
+  kind: 'alarm' | 'restore' | 'state' | 'alive' | 'event';
   type?: AlarmType;
   state?: 'ok' | 'fault' | 'offline';
   /** A site zone id, from the source's mapping in the site file. */

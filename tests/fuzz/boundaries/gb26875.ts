@@ -16,7 +16,7 @@ import { draw, nastyText, pool, within, type Boundary } from '../lib';
 
 const PROBE_ADDRESS = 999_999;
 const ALARM_TYPE_SET = new Set<string>(ALARM_TYPES);
-const REPORT_KINDS = new Set(['alarm', 'restore', 'state', 'alive', 'info']);
+const REPORT_KINDS = new Set(['alarm', 'restore', 'state', 'alive', 'event']);
 const DEVICE_KINDS = new Set(['fire_transmitter', 'fire_component']);
 
 const component = fc.record({

@@ -497,7 +497,7 @@ function stateReports(
     out.reports.push(
       report(t, {
         key: `${keyBase}:info:${state}`,
-        kind: 'info',
+        kind: 'event',
         at,
         text: `${en}: ${t.what}`,
         origin: { ...origin, bits: [on.keys, off.keys].filter(Boolean).join(','), bitsEn: en, bitsZh: zh },
@@ -552,7 +552,7 @@ function operationReports(
     out.reports.push(
       report(t, {
         key: `${keyBase}:info:op`,
-        kind: 'info',
+        kind: 'event',
         at,
         text: `${ops.en} (operator ${operator}): ${t.what}`,
         origin,
