@@ -13,7 +13,7 @@ import {
 } from '@mui/material';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TextInput } from './fields';
+import { FieldSize, TextInput } from './fields';
 
 /** A refusal or a problem, where the operator is looking; nothing when there is none. */
 export function ErrorAlert({ error, testId }: { error: string | null | undefined; testId?: string }) {
@@ -68,7 +68,7 @@ export function FormDialog(props: {
       <form onSubmit={submit}>
         <DialogTitle>{props.title}</DialogTitle>
         <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 2, pt: '8px !important' }}>
-          {props.children}
+          <FieldSize value="medium">{props.children}</FieldSize>
           <ErrorAlert error={props.error} testId={props.errorTestId} />
         </DialogContent>
         <DialogActions>

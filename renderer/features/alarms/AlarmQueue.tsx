@@ -214,7 +214,6 @@ export function AlarmQueue() {
           }}
         >
           <TextInput
-            size="small"
             placeholder={t('alarms.search')}
             value={search}
             onChange={setSearch}

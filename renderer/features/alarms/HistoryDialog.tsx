@@ -86,13 +86,7 @@ export function HistoryDialog(props: { open: boolean; onClose(): void }) {
       contentSx={{}}
     >
       <Box sx={{ display: 'flex', gap: 1, mb: 1 }}>
-        <TextInput
-          size="small"
-          placeholder={t('alarms.search')}
-          value={search}
-          onChange={setSearch}
-          sx={{ flex: 2 }}
-        />
+        <TextInput placeholder={t('alarms.search')} value={search} onChange={setSearch} sx={{ flex: 2 }} />
         <TypeFilter value={type} onChange={setType} />
         <ZoneSelect size="small" value={zone} onChange={setZone} />
         <Button variant="outlined" onClick={() => void exportCsv()} data-testid="history-export">

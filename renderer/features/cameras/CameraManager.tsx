@@ -98,7 +98,6 @@ export function CameraManager(props: { open: boolean; onClose(): void }) {
 
   const field = (key: 'id' | 'zh' | 'en' | 'main' | 'sub', label: string, flex = false) => (
     <TextInput
-      size="small"
       label={label}
       value={draft?.[key] ?? ''}
       onChange={(value) => setDraft((d) => (d ? { ...d, [key]: value } : d))}
@@ -131,7 +130,6 @@ export function CameraManager(props: { open: boolean; onClose(): void }) {
           </Typography>
           <Box sx={{ display: 'flex', gap: 1 }}>
             <SelectInput
-              size="small"
               label={t('cameras.fieldTransport')}
               value={draft.transport}
               onChange={(transport) => setDraft({ ...draft, transport })}
@@ -142,7 +140,6 @@ export function CameraManager(props: { open: boolean; onClose(): void }) {
               ]}
             />
             <ZoneSelect
-              size="small"
               label={t('cameras.zone')}
               value={draft.zone}
               onChange={(zone) => setDraft({ ...draft, zone })}

@@ -131,7 +131,6 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
           />
         ) : (
           <SelectInput
-            size="small"
             label={t('duty.entryKind')}
             value={newKind}
             onChange={setNewKind}
@@ -140,7 +139,6 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
           />
         )}
         <TextInput
-          size="small"
           label={t('duty.entryText')}
           value={newText}
           onChange={setNewText}
@@ -148,7 +146,6 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
           maxLength={2000}
         />
         <SelectInput
-          size="small"
           label={t('duty.alarmLink')}
           value={alarmId}
           onChange={setAlarmId}
@@ -160,7 +157,6 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
           }))}
         />
         <SelectInput
-          size="small"
           label={t('duty.cameraLink')}
           value={cameraId}
           onChange={setCameraId}
@@ -180,7 +176,6 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
       </InlineForm>
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
         <SelectInput
-          size="small"
           label={t('duty.entryKind')}
           value={kind}
           onChange={setKind}
@@ -189,13 +184,7 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
           empty={t('duty.allKinds')}
           options={FILTER_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
         />
-        <TextInput
-          size="small"
-          label={t('duty.search')}
-          value={search}
-          onChange={setSearch}
-          testId="duty-search"
-        />
+        <TextInput label={t('duty.search')} value={search} onChange={setSearch} testId="duty-search" />
         <CheckInput label={t('duty.followUpOnly')} checked={followUpOnly} onChange={setFollowUpOnly} />
         <CheckInput label={t('duty.manualOnly')} checked={manualOnly} onChange={setManualOnly} />
         <Box sx={{ flex: 1 }} />

@@ -105,28 +105,24 @@ export function OperatorsDialog(props: { onClose(): void }) {
       {admin && (
         <InlineForm onSubmit={save} columns="1fr 1fr 160px 1fr auto auto">
           <TextInput
-            size="small"
             label={t('duty.username')}
             value={form.username}
             onChange={field('username')}
             testId="account-username"
           />
           <TextInput
-            size="small"
             label={t('duty.name')}
             value={form.name}
             onChange={field('name')}
             testId="account-name"
           />
           <SelectInput
-            size="small"
             label={t('duty.role')}
             value={form.role}
             onChange={(role: Role) => setForm((f) => ({ ...f, role }))}
             options={ROLES.map((r) => ({ value: r, label: t(`duty.role_${r}`) }))}
           />
           <TextInput
-            size="small"
             type="password"
             label={form.id ? t('duty.newPassword') : t('duty.password')}
             value={form.password}

@@ -93,26 +93,22 @@ export function ContactsDialog({ open, onClose }: { open: boolean; onClose(): vo
       {draft && (
         <InlineForm onSubmit={save} columns="2fr 1fr 1fr 2fr auto">
           <TextInput
-            size="small"
             label={t('playbooks.contacts.name')}
             value={draft.name}
             onChange={(name) => setDraft({ ...draft, name })}
           />
           <SelectInput
-            size="small"
             label={t('playbooks.contacts.kind')}
             value={draft.kind}
             onChange={(kind) => setDraft({ ...draft, kind })}
             options={CONTACT_KINDS.map((k) => ({ value: k, label: t(`contactKind.${k}`) }))}
           />
           <TextInput
-            size="small"
             label={t('playbooks.contacts.number')}
             value={draft.number}
             onChange={(number) => setDraft({ ...draft, number })}
           />
           <TextInput
-            size="small"
             label={t('playbooks.contacts.notes')}
             value={draft.notes}
             onChange={(notes) => setDraft({ ...draft, notes })}
@@ -127,14 +123,12 @@ export function ContactsDialog({ open, onClose }: { open: boolean; onClose(): vo
       </Typography>
       <Box sx={{ display: 'grid', gridTemplateColumns: '2fr 1fr auto auto', gap: 1, alignItems: 'center' }}>
         <TextInput
-          size="small"
           disabled={!supervisor}
           label={t('playbooks.contacts.uriTemplate')}
           value={phone.uriTemplate}
           onChange={(uriTemplate) => setPhone({ ...phone, uriTemplate })}
         />
         <TextInput
-          size="small"
           disabled={!supervisor}
           label={t('playbooks.contacts.callback')}
           value={phone.callbackNumber}

@@ -56,21 +56,18 @@ function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
       sx={{ pt: 1, alignItems: 'stretch' }}
     >
       <SelectInput
-        size="small"
         label={t('playbooks.drills.playbook')}
         value={playbookId}
         onChange={setPlaybookId}
         options={playbooks.map((p) => ({ value: p.id, label: text(p.title) }))}
       />
       <TextInput
-        size="small"
         label={t('playbooks.drills.titleField')}
         value={title}
         onChange={setTitle}
         testId="drill-title"
       />
       <TextInput
-        size="small"
         type="datetime-local"
         label={t('playbooks.drills.when')}
         value={when}
@@ -80,14 +77,12 @@ function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
       />
       <ZoneSelect size="small" label={t('playbooks.drills.zone')} value={zone} onChange={setZone} sx={{}} />
       <TextInput
-        size="small"
         label={t('playbooks.drills.participants')}
         value={participants}
         onChange={setParticipants}
         testId="drill-participants"
       />
       <TextInput
-        size="small"
         label={t('playbooks.drills.objectives')}
         value={objectives}
         onChange={setObjectives}
@@ -119,7 +114,6 @@ function FinishForm({ drill }: { drill: DrillView }) {
       <TextInput
         multiline
         minRows={2}
-        size="small"
         label={t('playbooks.drills.observations')}
         value={observations}
         onChange={setObservations}
@@ -129,21 +123,18 @@ function FinishForm({ drill }: { drill: DrillView }) {
       {actions.map((a, i) => (
         <Box key={i} sx={{ display: 'grid', gridTemplateColumns: '2fr 1fr 1fr', gap: 1 }}>
           <TextInput
-            size="small"
             label={t('playbooks.drills.action')}
             value={a.action}
             onChange={(action) => set(i, { action })}
             testId="action-text"
           />
           <TextInput
-            size="small"
             label={t('playbooks.drills.owner')}
             value={a.owner}
             onChange={(owner) => set(i, { owner })}
             testId="action-owner"
           />
           <TextInput
-            size="small"
             type="date"
             label={t('playbooks.drills.due')}
             value={a.due}
@@ -279,7 +270,6 @@ function DrillItem({
               />
             ))}
             <TextInput
-              size="small"
               label={t('playbooks.drills.addParticipant')}
               value={extra}
               onChange={setExtra}

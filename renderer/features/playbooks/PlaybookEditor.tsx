@@ -79,7 +79,6 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
     >
       {!supervisor && <Alert severity="info">{t('playbooks.editor.supervisorOnly')}</Alert>}
       <SelectInput
-        size="small"
         value={id}
         onChange={setId}
         sx={{ mt: 1 }}
@@ -94,6 +93,7 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
           .join(' · ')}
       </Typography>
       <TextInput
+        size="medium"
         multiline
         minRows={14}
         maxRows={24}
