@@ -9,16 +9,16 @@ import { joinList } from '../../shared/domain/text';
 import { loadSite, demoSitePath } from '../../electron/core/site/load-site';
 import { SiteNames } from '../../electron/core/site/names';
 import { itemLabel } from '../../electron/core/shift/record';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import type { ConsoleCore } from '../../electron/core';
 import { hashPassword, verifyPassword } from '../../electron/core/operators/passwords';
 import type { Session } from '../../electron/core/router/router';
 import { ManualClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
-import { silentLogger } from '../../electron/core/util/log';
 import { enforceDutyRetention, writeDutyLog } from '../../electron/core/duty/duty-log';
 import { demoSiteIds, siteIdsIn } from '../support/site-ids';
 import { tempDir } from '../support/temp';
 import { commandExists, requireTool } from '../support/tools';
+import { startCore } from '../support/core';
 
 const pdftotext = requireTool('pdftotext', commandExists('pdftotext'), 'apt-get install poppler-utils');
 
@@ -57,14 +57,11 @@ describe('operators, sign-in, shifts and sealing', () => {
     tmp = tempDir();
     dbFile = join(tmp.dir, 'c.sqlite');
     clock = new ManualClock(Date.UTC(2026, 10, 24, 0, 0));
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
+    core = await startCore(tmp.dir, {
       dbFile,
-      demo: { scenario: false },
       backups: { enabled: false },
       clock,
       ids: sequentialIds('id'),
-      log: silentLogger,
       duty: { hashParams: FAST, lockout: { maxFailures: 3, lockMs: 5 * 60_000 } },
     });
   });
