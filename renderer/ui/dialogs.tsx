@@ -88,6 +88,12 @@ export function FormDialog(props: {
   );
 }
 
+/** What an area gives a dialog it opens: whether it is open and how to close it (`<ToolDialog {...props}>`). */
+export interface DialogHandle {
+  open: boolean;
+  onClose(): void;
+}
+
 /**
  * A dialog to work in (a log, a list, an editor): its content and a Close button, after which `actions`
  * (a Save) come. `closeLabel={null}` leaves the Close button out (Esc and the backdrop still close).
@@ -128,6 +134,26 @@ export function ToolDialog(props: {
       )}
     </Dialog>
   );
+}
+
+/** Buttons that each open one of an area's dialogs, as `[dialog, label, testId]`; `onOpen` gets the dialog. */
+export function DialogButtons<const D extends string>(props: {
+  buttons: readonly (readonly [dialog: D, label: string, testId: string])[];
+  onOpen(dialog: NoInfer<D>): void;
+  size?: ButtonProps['size'];
+  variant?: ButtonProps['variant'];
+}) {
+  return props.buttons.map(([dialog, label, testId]) => (
+    <Button
+      key={dialog}
+      size={props.size}
+      variant={props.variant}
+      onClick={() => props.onOpen(dialog)}
+      data-testid={testId}
+    >
+      {label}
+    </Button>
+  ));
 }
 
 /** A form laid out as a row or grid inside a panel or dialog (a new log entry, an account). */

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Envelope, OperatorView, ShiftRecord } from '../../shared/contract';
+import type { Envelope, OperatorView, Role, ShiftRecord } from '../../shared/contract';
 import { carryOverItems, openFollowUps, unacknowledged, understaffed } from '../../shared/domain/handover';
 import { joinList } from '../../shared/domain/text';
 import { loadSite, demoSitePath } from '../../electron/core/site/load-site';
@@ -183,20 +183,16 @@ describe('operators, sign-in, shifts and sealing', () => {
       role: 'supervisor',
     });
     expect(demote.ok || demote.error.message).toMatch(/last active administrator/);
-    const clash = await call(admin, 'operators.save', {
-      username: 'li',
+    const newAccount = (username: string, role: Role) => ({
+      username,
       name: 'X',
-      role: 'operator',
+      role,
       password: 'xxxxxxxx',
     });
+    const clash = await call(admin, 'operators.save', newAccount('li', 'operator'));
     expect(clash.ok || clash.error.code).toBe('conflict');
     const asOperator = core.openSession('memory', li);
-    const refused = await call(asOperator, 'operators.save', {
-      username: 'x',
-      name: 'X',
-      role: 'admin',
-      password: 'xxxxxxxx',
-    });
+    const refused = await call(asOperator, 'operators.save', newAccount('x', 'admin'));
     expect(refused.ok || refused.error.code).toBe('forbidden');
   });
 

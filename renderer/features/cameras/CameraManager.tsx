@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { CameraAdminView, MethodOutput } from '../../../shared/contract';
 import { pickText } from '../../../shared/domain/text';
 import { useStore } from '../../api/store';
-import { ErrorAlert, ToolDialog } from '../../ui/dialogs';
+import { type DialogHandle, ErrorAlert, ToolDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
 import { useText } from '../../ui/hooks';
 import { useNotify } from '../../ui/notify';
@@ -35,7 +35,7 @@ const empty: Draft = {
 };
 
 /** Supervisors add, edit and remove cameras; the core refuses everyone else and says why. */
-export function CameraManager(props: { open: boolean; onClose(): void }) {
+export function CameraManager(props: DialogHandle) {
   const { t } = useTranslation();
   const store = useCameras();
   const cameras = useStore(store.admin);
@@ -108,8 +108,7 @@ export function CameraManager(props: { open: boolean; onClose(): void }) {
 
   return (
     <ToolDialog
-      open={props.open}
-      onClose={props.onClose}
+      {...props}
       testId="camera-manager"
       title={t('cameras.manageTitle')}
       closeLabel={null}

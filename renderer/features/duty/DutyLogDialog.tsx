@@ -5,7 +5,7 @@ import type { DutyEntry, DutyFilter, MethodInput } from '../../../shared/contrac
 import { MANUAL_KINDS, type ManualKind } from '../../../shared/domain/handover';
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { ErrorAlert, InlineForm, ToolDialog } from '../../ui/dialogs';
+import { type DialogHandle, ErrorAlert, InlineForm, ToolDialog } from '../../ui/dialogs';
 import { dayStamp, saveCsv } from '../../ui/download';
 import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
 import { formatClock, useLocale, useText } from '../../ui/hooks';
@@ -42,7 +42,7 @@ type RefTo = {
 const NEW_KINDS = MANUAL_KINDS.filter((k) => k !== 'correction' && k !== 'follow_up_done');
 
 /** 值班记录: every automatic and manual entry, filters and search, manual entries, corrections, CSV. */
-export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
+export function DutyLogDialog(props: DialogHandle) {
   const { t } = useTranslation();
   const client = useClient();
   const duty = useDuty();
@@ -110,8 +110,7 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
 
   return (
     <ToolDialog
-      open={props.open}
-      onClose={props.onClose}
+      {...props}
       maxWidth="xl"
       testId="duty-log"
       title={t('duty.logTitle')}

@@ -5,7 +5,7 @@ import type { PlaybookSummary } from '../../../shared/contract';
 import { validatePlaybook } from '../../../shared/domain/playbook';
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { ToolDialog } from '../../ui/dialogs';
+import { type DialogHandle, ToolDialog } from '../../ui/dialogs';
 import { dayStamp } from '../../ui/download';
 import { SelectInput, TextInput } from '../../ui/fields';
 import { formatClock, useText } from '../../ui/hooks';
@@ -17,11 +17,12 @@ import { usePlaybookList, usePlaybooks } from './store';
  * Playbook management: read any version; a supervisor edits the definition (JSON, checked as typed with the
  * path of every error) and saves it as a new version. Runs already started keep the version they began with.
  */
-export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): void }) {
+export function PlaybookEditor(props: DialogHandle) {
   const { t } = useTranslation();
   const client = useClient();
   const store = usePlaybooks();
   const operator = useStore(useOperators().operator);
+  const { open } = props;
   const list = usePlaybookList(open);
   const text = useText();
   const { run } = useCall('notice');
@@ -62,8 +63,7 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
 
   return (
     <ToolDialog
-      open={open}
-      onClose={onClose}
+      {...props}
       testId="playbook-editor"
       title={t('playbooks.editor.title')}
       actions={
