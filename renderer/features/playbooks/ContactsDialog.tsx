@@ -9,7 +9,7 @@ import { SelectInput, TextInput } from '../../ui/fields';
 import { useText } from '../../ui/hooks';
 import { fieldsOf } from '../../ui/form';
 import { useCall } from '../../ui/useCall';
-import { useOperators } from '../operators';
+import { useHasRole } from '../operators';
 import { usePlaybooks } from './store';
 
 /** A contact as edited: one name and note in the operator's language. */
@@ -40,11 +40,10 @@ function DraftForm(props: { draft: Draft; onChange(draft: Draft): void; onSave()
 export function ContactsDialog(props: DialogHandle) {
   const { t } = useTranslation();
   const store = usePlaybooks();
-  const operator = useStore(useOperators().operator);
   const dir = useStore(store.directory);
   const text = useText();
   const { run, succeeds } = useCall('notice');
-  const supervisor = operator?.role === 'supervisor' || operator?.role === 'admin';
+  const supervisor = useHasRole('supervisor');
   const [draft, setDraft] = useState<Draft | null>(null);
   const [edited, setPhone] = useState<PhoneSettings | null>(null);
   const phone = edited ?? dir?.phone ?? { uriTemplate: 'tel:{number}', callbackNumber: '', enabled: true };

@@ -12,7 +12,7 @@ import { useForm } from '../../ui/form';
 import { useNotify } from '../../ui/notify';
 import { useCall } from '../../ui/useCall';
 import { useAlarms } from '../alarms';
-import { useOperators } from '../operators';
+import { useHasRole } from '../operators';
 import { ZoneSelect } from '../system';
 import { usePlaybookList, usePlaybooks } from './store';
 
@@ -308,10 +308,9 @@ function DrillItem({
 export function DrillsDialog(props: DialogHandle) {
   const { t } = useTranslation();
   const store = usePlaybooks();
-  const operator = useStore(useOperators().operator);
   const drills = useStore(store.drills);
   const playbooks = usePlaybookList(props.open);
-  const supervisor = operator?.role === 'supervisor' || operator?.role === 'admin';
+  const supervisor = useHasRole('supervisor');
   return (
     <ToolDialog
       {...props}

@@ -4,13 +4,12 @@ import { useTranslation } from 'react-i18next';
 import type { PlaybookSummary } from '../../../shared/contract';
 import { validatePlaybook } from '../../../shared/domain/playbook';
 import { useClient } from '../../api/client';
-import { useStore } from '../../api/store';
 import { type DialogHandle, ToolDialog } from '../../ui/dialogs';
 import { dayStamp } from '../../ui/download';
 import { SelectInput, TextInput } from '../../ui/fields';
 import { formatClock, useText } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
-import { useOperators } from '../operators';
+import { useHasRole } from '../operators';
 import { usePlaybookList, usePlaybooks } from './store';
 
 /**
@@ -21,7 +20,6 @@ export function PlaybookEditor(props: DialogHandle) {
   const { t } = useTranslation();
   const client = useClient();
   const store = usePlaybooks();
-  const operator = useStore(useOperators().operator);
   const { open } = props;
   const list = usePlaybookList(open);
   const text = useText();
@@ -30,7 +28,7 @@ export function PlaybookEditor(props: DialogHandle) {
   const [versions, setVersions] = useState<PlaybookSummary[]>([]);
   const [source, setSource] = useState('');
   const [saved, setSaved] = useState<number | null>(null);
-  const supervisor = operator?.role === 'supervisor' || operator?.role === 'admin';
+  const supervisor = useHasRole('supervisor');
 
   useEffect(() => {
     if (!open || !id) return;
