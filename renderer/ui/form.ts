@@ -21,5 +21,10 @@ export function fieldsOf<T extends object>(
 export function useForm<T extends object>(initial: T) {
   const [start] = useState(initial);
   const [values, setValues] = useState(initial);
-  return { values, set: setValues, field: fieldsOf(values, setValues), reset: () => setValues(start) };
+  // From the latest values, not this render's: two changes before the next render both count.
+  const field = <K extends keyof T>(key: K): Bound<T[K]> => ({
+    value: values[key],
+    onChange: (value) => setValues((prev) => ({ ...prev, [key]: value })),
+  });
+  return { values, set: setValues, field, reset: () => setValues(start) };
 }

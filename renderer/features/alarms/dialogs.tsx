@@ -169,7 +169,7 @@ export function DisasterDialog(props: {
   const { t } = useTranslation();
   const form = useForm({ priority: 4, reason: '' });
   const close = () => {
-    form.set({ ...form.values, reason: '' });
+    form.set((values) => ({ ...values, reason: '' }));
     props.onClose();
   };
   return (

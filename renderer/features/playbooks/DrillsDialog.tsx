@@ -46,7 +46,7 @@ function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
         objectives,
       }),
     );
-    if (done) form.set({ ...form.values, title: '', participants: '', objectives: '' });
+    if (done) form.set((values) => ({ ...values, title: '', participants: '', objectives: '' }));
   };
   return (
     <InlineForm
