@@ -3,8 +3,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { guardStatus } from '../../shared/domain/guards';
 import { useStore } from '../api/store';
-import { AlarmDetail, useAlarms } from '../features/alarms';
-import { GUARD_COLOURS, PatrolSummary, useGuards } from '../features/guards';
+import { AlarmDetail, useAlarms, type AlarmDetailSlots } from '../features/alarms';
+import { CameraTile } from '../features/cameras';
+import { DispatchSection, GUARD_COLOURS, PatrolSummary, useGuards } from '../features/guards';
 import { DutyTools, IncidentPlaybooks } from '../features/playbooks';
 import { useSystem } from '../features/system';
 import { AreaPanel } from '../ui/AreaPanel';
@@ -13,6 +14,12 @@ import { formatClock, useAge, useNow, useText } from '../ui/hooks';
 import { useCall } from '../ui/useCall';
 
 const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
+
+/** The opened alarm's guards and cameras come from their own features; the app puts them in. */
+const DETAIL_SLOTS: AlarmDetailSlots = {
+  dispatch: (alarm) => <DispatchSection alarm={alarm} />,
+  cameraTile: (camera) => <CameraTile camera={camera} index={-1} profile="sub" />,
+};
 
 /**
  * Where the operator works an incident. Until playbooks arrive it shows what an incident needs at hand:
@@ -39,7 +46,7 @@ export function IncidentPanel() {
     return (
       <AreaPanel testId="incident-panel" title={t('areas.incidentPanel')} gridArea="incident">
         <IncidentPlaybooks key={selected} alarmId={selected} />
-        <AlarmDetail id={selected} />
+        <AlarmDetail id={selected} slots={DETAIL_SLOTS} />
       </AreaPanel>
     );
   }

@@ -13,7 +13,7 @@ import {
 } from '@mui/material';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TextInput } from './fields';
+import { FieldSize, TextInput } from './fields';
 
 /** A refusal or a problem, where the operator is looking; nothing when there is none. */
 export function ErrorAlert({ error, testId }: { error: string | null | undefined; testId?: string }) {
@@ -68,7 +68,7 @@ export function FormDialog(props: {
       <form onSubmit={submit}>
         <DialogTitle>{props.title}</DialogTitle>
         <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 2, pt: '8px !important' }}>
-          {props.children}
+          <FieldSize value="medium">{props.children}</FieldSize>
           <ErrorAlert error={props.error} testId={props.errorTestId} />
         </DialogContent>
         <DialogActions>
@@ -86,6 +86,12 @@ export function FormDialog(props: {
       </form>
     </Dialog>
   );
+}
+
+/** What an area gives a dialog it opens: whether it is open and how to close it (`<ToolDialog {...props}>`). */
+export interface DialogHandle {
+  open: boolean;
+  onClose(): void;
 }
 
 /**
@@ -128,6 +134,26 @@ export function ToolDialog(props: {
       )}
     </Dialog>
   );
+}
+
+/** Buttons that each open one of an area's dialogs, as `[dialog, label, testId]`; `onOpen` gets the dialog. */
+export function DialogButtons<const D extends string>(props: {
+  buttons: readonly (readonly [dialog: D, label: string, testId: string])[];
+  onOpen(dialog: NoInfer<D>): void;
+  size?: ButtonProps['size'];
+  variant?: ButtonProps['variant'];
+}) {
+  return props.buttons.map(([dialog, label, testId]) => (
+    <Button
+      key={dialog}
+      size={props.size}
+      variant={props.variant}
+      onClick={() => props.onOpen(dialog)}
+      data-testid={testId}
+    >
+      {label}
+    </Button>
+  ));
 }
 
 /** A form laid out as a row or grid inside a panel or dialog (a new log entry, an account). */

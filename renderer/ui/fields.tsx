@@ -7,7 +7,7 @@ import {
   type TextFieldProps,
   type Theme,
 } from '@mui/material';
-import type { KeyboardEvent, ReactNode } from 'react';
+import { createContext, useContext, type KeyboardEvent, type ReactNode } from 'react';
 
 /** Enter submits the form, Shift+Enter starts a new line: the dialogs are used without the mouse. */
 export function submitOnEnter(e: KeyboardEvent): void {
@@ -16,6 +16,12 @@ export function submitOnEnter(e: KeyboardEvent): void {
     (e.target as HTMLElement).closest('form')?.requestSubmit();
   }
 }
+
+/**
+ * The size of the fields below it: small in panels and tool dialogs, where the console is dense; a form dialog
+ * asks for medium. A field's own `size` wins.
+ */
+export const FieldSize = createContext<'small' | 'medium'>('small');
 
 interface FieldProps {
   label?: string;
@@ -46,6 +52,7 @@ export function TextInput(
     htmlInput?: Record<string, unknown>;
   },
 ) {
+  const size = useContext(FieldSize);
   const slotProps: TextFieldProps['slotProps'] = {
     htmlInput: { 'data-testid': props.testId, maxLength: props.maxLength, ...props.htmlInput },
     ...(props.shrinkLabel ? { inputLabel: { shrink: true } } : {}),
@@ -56,7 +63,7 @@ export function TextInput(
       value={props.value}
       onChange={(e) => props.onChange(e.target.value)}
       type={props.type}
-      size={props.size}
+      size={props.size ?? size}
       disabled={props.disabled}
       autoFocus={props.autoFocus}
       autoComplete={props.autoComplete}
@@ -91,13 +98,14 @@ export function SelectInput<V extends string | number>(
     displayTestId?: string;
   },
 ) {
+  const size = useContext(FieldSize);
   return (
     <TextField
       select
       label={props.label}
       value={props.value}
       onChange={(e) => props.onChange(e.target.value as V)}
-      size={props.size}
+      size={props.size ?? size}
       disabled={props.disabled}
       autoFocus={props.autoFocus}
       sx={props.sx}

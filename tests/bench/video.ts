@@ -33,7 +33,7 @@ import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { ffmpegArgs, ffmpegMajorVersion } from '../../electron/core/streams/ffmpeg';
+import { ffmpegArgs, ffmpegMajorVersion, LOW_DELAY_INPUT } from '../../electron/core/streams/ffmpeg';
 import { inspectPacket, TsPacketizer } from '../../electron/core/streams/mpegts';
 import { createLogger, type LogLine } from '../../electron/core/util/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
@@ -726,14 +726,7 @@ function ffmpegPullArgs(url: string): string[] {
     'error',
     '-rtsp_transport',
     'tcp',
-    '-fflags',
-    'nobuffer',
-    '-flags',
-    'low_delay',
-    '-probesize',
-    '65536',
-    '-analyzeduration',
-    '500000',
+    ...LOW_DELAY_INPUT,
     '-i',
     url,
     '-an',

@@ -9,9 +9,9 @@ import {
   type OperatorView,
   type Role,
 } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { silentLogger } from '../../electron/core/util/log';
+import type { ConsoleCore } from '../../electron/core';
 import { tempDir } from '../support/temp';
+import { startCore } from '../support/core';
 
 const SHIPPED_FIRE: unknown = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../resources/playbooks/fire.json'), 'utf8'),
@@ -82,13 +82,7 @@ describe('role matrix: every mutating method × every role, through the real rou
   let tmp: ReturnType<typeof tempDir>;
   beforeAll(async () => {
     tmp = tempDir();
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: ':memory:',
-      demo: { scenario: false },
-      log: silentLogger,
-      duty: { hashParams: { N: 1024, r: 8, p: 1 } },
-    });
+    core = await startCore(tmp.dir, { dbFile: ':memory:', duty: { hashParams: { N: 1024, r: 8, p: 1 } } });
   });
   afterAll(async () => {
     await core.stop();

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContractCallError, methods, type MethodName } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import type { ConsoleCore } from '../../electron/core';
 import { connectInMemory } from '../../electron/core/carriers/memory';
 import { createLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
+import { startCore } from '../support/core';
 
 const duty = { id: 'duty', name: '值班员', role: 'operator' } as const;
 
@@ -14,10 +15,8 @@ describe('router over the in-memory carrier', () => {
 
   beforeEach(async () => {
     tmp = tempDir();
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
+    core = await startCore(tmp.dir, {
       dbFile: ':memory:',
-      demo: { scenario: false },
       log: createLogger({ level: 'debug', sink: (line) => logged.push(`${line.level} ${line.msg}`) }),
     });
   });

@@ -12,8 +12,8 @@ import {
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Envelope, Notice } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore, type ConsoleConfig } from '../../electron/core';
-import { appendAudit, verifyAudit } from '../../electron/core/audit/audit';
+import type { ConsoleCore, ConsoleConfig } from '../../electron/core';
+import { appendAudit, verifyAudit, type AuditRow as Row } from '../../electron/core/audit/audit';
 import { chainHash } from '../../electron/core/audit/chain';
 import { backupDatabase, listBackups } from '../../electron/core/db/backup';
 import { openDatabase } from '../../electron/core/db/database';
@@ -29,22 +29,11 @@ import { silentLogger } from '../../electron/core/util/log';
 import { DEFAULT_TARGETS } from '../../shared/domain/alarm-lifecycle';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
+import { startCore } from '../support/core';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const GENESIS = '0'.repeat(64);
 const HOUR = 3600_000;
-
-interface Row {
-  seq: number;
-  at: number;
-  actor_id: string;
-  actor_name: string;
-  action: string;
-  target: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
 
 function value<T>(env: Envelope<T>): T {
   if (!env.ok) throw new Error(`${env.error.code}: ${env.error.message}`);
@@ -98,14 +87,11 @@ describe('audit chain: keyed with a key outside the database, anchored outside t
 
   async function start(extra: Partial<ConsoleConfig> = {}): Promise<ConsoleCore> {
     await core?.stop();
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
+    core = await startCore(tmp.dir, {
       dbFile,
-      demo: { scenario: false },
       backups: { enabled: false },
       clock,
       ids: sequentialIds('id'),
-      log: silentLogger,
       duty: { hashParams: FAST },
       ...extra,
     });

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OperatorView } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import type { ConsoleCore } from '../../electron/core';
 import { restoreCredentials } from '../../electron/core/cameras/registry';
-import { silentLogger } from '../../electron/core/util/log';
 import { requireRtspServer, startRtspServer, type RtspServer } from '../support/rtsp-camera';
 import { tempDir } from '../support/temp';
+import { startCore } from '../support/core';
 
 const supervisor: OperatorView = { id: 'sup', name: '王芳', role: 'supervisor' };
 const operator: OperatorView = { id: 'op', name: '李明', role: 'operator' };
@@ -19,12 +19,7 @@ describe('camera management (supervisor) against a real RTSP camera with a passw
     if (!tool.available) return ctx.skip();
     tmp = tempDir();
     rtsp = await startRtspServer({ cameras: 1, user: 'admin', password: 'Secr3t' });
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: ':memory:',
-      demo: { scenario: false },
-      log: silentLogger,
-    });
+    core = await startCore(tmp.dir, { dbFile: ':memory:' });
   });
   afterEach(async () => {
     await core?.stop();

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StreamStatus } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import type { ConsoleCore } from '../../electron/core';
 import { ManualClock } from '../../electron/core/util/clock';
-import { silentLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
+import { startCore } from '../support/core';
 
 const START = Date.UTC(2026, 10, 24, 2, 0);
 
@@ -30,13 +30,7 @@ describe('a watched camera that goes offline', () => {
   beforeEach(async () => {
     tmp = tempDir();
     clock = new ManualClock(START);
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: ':memory:',
-      demo: { scenario: false },
-      clock,
-      log: silentLogger,
-    });
+    core = await startCore(tmp.dir, { dbFile: ':memory:', clock });
   });
   afterEach(async () => {
     await core.stop();

@@ -2,13 +2,13 @@ import { existsSync, openSync, readdirSync, statSync, writeSync, closeSync } fro
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Notice } from '../../shared/contract';
-import { createConsoleCore } from '../../electron/core';
 import { backupDatabase, checkIntegrity, listBackups } from '../../electron/core/db/backup';
 import { openDatabase } from '../../electron/core/db/database';
 import { MIGRATIONS } from '../../electron/core/schema';
 import { enqueueAction } from '../../electron/core/hub-link/outbox';
 import { silentLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
+import { startCore } from '../support/core';
 
 describe('durability: backups and recovery from a damaged database', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -17,13 +17,7 @@ describe('durability: backups and recovery from a damaged database', () => {
   });
   afterEach(() => tmp.cleanup());
 
-  const start = () =>
-    createConsoleCore({
-      dataDir: tmp.dir,
-      demo: { scenario: false },
-      log: silentLogger,
-      hub: { url: 'http://127.0.0.1:9', token: 'x' },
-    });
+  const start = () => startCore(tmp.dir, { hub: { url: 'http://127.0.0.1:9', token: 'x' } });
 
   it('backs up at start, keeps the newest N, and each backup is a good database', async () => {
     const core = await start();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import type { ConsoleCore } from '../../electron/core';
 import { responseStatistics } from '../../electron/core/alarms/stats';
 import { ManualClock } from '../../electron/core/util/clock';
 import { createLogger } from '../../electron/core/util/log';
@@ -9,6 +9,7 @@ import type { Envelope } from '../../shared/contract';
 import { base64PdfText } from '../support/pdf';
 import { requirePdftotext } from '../support/tools';
 import { tempDir } from '../support/temp';
+import { startCore } from '../support/core';
 
 const pdftotext = requirePdftotext();
 
@@ -37,10 +38,8 @@ describe('playbooks, calls, reports and drills through the router', () => {
   beforeEach(async () => {
     tmp = tempDir();
     clock = new ManualClock(Date.UTC(2026, 10, 24, 6, 0, 0));
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
+    core = await startCore(tmp.dir, {
       dbFile: join(tmp.dir, 'console.sqlite'),
-      demo: { scenario: false },
       backups: { enabled: false },
       clock,
       log: createLogger({ level: 'error', sink: () => undefined }),

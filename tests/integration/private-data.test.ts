@@ -1,13 +1,13 @@
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createConsoleCore } from '../../electron/core';
 import { backupDatabase } from '../../electron/core/db/backup';
 import { saveSnapshot } from '../../electron/core/streams/snapshot';
 import { createLogger } from '../../electron/core/util/log';
 import { secureDataDir } from '../../electron/core/util/private-files';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
+import { startCore } from '../support/core';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 // Smallest valid-looking PNG the snapshot writer accepts (magic number + padding).
@@ -29,12 +29,7 @@ describe('the data directory is the owner’s alone', () => {
   it('database, WAL, logs, backups and snapshots are created 0700 / 0600', async () => {
     const dataDir = join(tmp.dir, 'data');
     const log = createLogger({ file: join(dataDir, 'logs', 'console.log') });
-    const core = await createConsoleCore({
-      dataDir,
-      demo: { scenario: false },
-      log,
-      hub: { url: 'http://127.0.0.1:9', token: 'x' },
-    });
+    const core = await startCore(dataDir, { log, hub: { url: 'http://127.0.0.1:9', token: 'x' } });
     try {
       await core.db('meta').insert({ key: 'written', value: 'yes' });
       saveSnapshot(join(dataDir, 'snapshots'), 'cam-01', 'main', PNG.toString('base64'), Date.now());

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmView, GuardView, OperatorView } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import type { ConsoleCore } from '../../electron/core';
 import { ManualClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
-import { silentLogger } from '../../electron/core/util/log';
 import { startLinkedConsole, startSiteHub } from '../support/hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
+import { startCore } from '../support/core';
 
 const op: OperatorView = { id: 'op-li', name: '李明', role: 'operator' };
 /** 09:50 in Hangzhou on 2026-11-24: the 10:00 day round opens in ten minutes. */
@@ -27,13 +27,10 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
   beforeEach(async () => {
     tmp = tempDir();
     clock = new ManualClock(START);
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
+    core = await startCore(tmp.dir, {
       dbFile: join(tmp.dir, 'console.sqlite'),
-      demo: { scenario: false },
       clock,
       ids: sequentialIds('id'),
-      log: silentLogger,
       backups: { enabled: false },
       osmand: { port: 0, host: '127.0.0.1' },
     });

@@ -11,6 +11,7 @@ import { ACCOUNTS, provisionAccounts } from '../support/accounts';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 import { spawnWebHost } from '../support/web-host-process';
+import { alive } from '../support/processes';
 
 /** A client of the console as a browser tab is one: the printed URL's WebSocket, the contract's client. */
 async function connect(consoleUrl: string): Promise<{ client: ConsoleClient; ws: WebSocket }> {
@@ -40,15 +41,6 @@ async function connect(consoleUrl: string): Promise<{ client: ConsoleClient; ws:
   ws.on('close', () => side.failPending('closed'));
   return { client: createClient(side.transport), ws };
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('start:web is supervised: a dead or frozen console service is back within seconds', () => {
   let tmp: ReturnType<typeof tempDir>;

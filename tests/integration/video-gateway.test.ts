@@ -11,15 +11,7 @@ import { requireRtspServer, startRtspServer, type RtspServer } from '../support/
 import { requireFfmpeg } from '../support/tools';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { alive } from '../support/processes';
 
 function camera(id: string, main: string, sub?: string): CameraDef {
   return { id, name: id, streams: { main, ...(sub ? { sub } : {}) }, transport: 'tcp' };

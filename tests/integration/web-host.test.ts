@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, createFrameTransport, type HubStatus } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import type { ConsoleCore } from '../../electron/core';
 import { silentLogger } from '../../electron/core/util/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
 import { tempDir } from '../support/temp';
+import { startCore } from '../support/core';
 
 function get(
   port: number,
@@ -45,12 +46,7 @@ describe('web host', () => {
     mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>console</title>');
     writeFileSync(join(tmp.dir, 'secret.txt'), 'do not serve');
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: ':memory:',
-      demo: { scenario: false },
-      log: silentLogger,
-    });
+    core = await startCore(tmp.dir, { dbFile: ':memory:' });
     host = await startWebHost({ core, staticDir, log: silentLogger });
   });
   afterAll(async () => {

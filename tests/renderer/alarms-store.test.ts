@@ -22,6 +22,10 @@ async function setup(open: AlarmView[], handlers: Handlers = {}, now = () => 10_
   return { core, store };
 }
 
+/** The alarm as the resolve reply shows it. */
+const resolvedAlarm = (disposition: AlarmView['disposition'], resolutionNote: string) =>
+  alarm({ state: 'resolved', resolvedAt: 4_000, disposition, resolutionNote });
+
 describe('alarms store', () => {
   it('applies alarms.changed batches: new alarms join, changed ones update, resolved ones leave', async () => {
     const { core, store } = await setup([alarm({ id: 'a1' }), alarm({ id: 'a2' })]);
@@ -74,12 +78,7 @@ describe('alarms store', () => {
   });
 
   it('takes a resolved alarm out of the queue at once; a stale batch does not bring it back', async () => {
-    const resolved = alarm({
-      state: 'resolved',
-      resolvedAt: 4_000,
-      disposition: 'false_alarm',
-      resolutionNote: '油烟',
-    });
+    const resolved = resolvedAlarm('false_alarm', '油烟');
     const { core, store } = await setup([alarm({ state: 'acknowledged' })], {
       'alarms.resolve': () => resolved,
     });
@@ -107,12 +106,7 @@ describe('alarms store', () => {
   });
 
   it('brings a reopened alarm back from its reply; the stale resolved view in a later batch is dropped', async () => {
-    const resolved = alarm({
-      state: 'resolved',
-      resolvedAt: 4_000,
-      disposition: 'real',
-      resolutionNote: 'x',
-    });
+    const resolved = resolvedAlarm('real', 'x');
     const { core, store } = await setup([], {
       'alarms.get': () => ({ alarm: resolved, events: [], deviceHistory: [] }),
       'alarms.reopen': () => alarm({ state: 'acknowledged' }),

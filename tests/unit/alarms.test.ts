@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmView, OperatorView } from '../../shared/contract';
 import { canMove, compareAlarms } from '../../shared/domain/alarm-lifecycle';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import type { ConsoleCore } from '../../electron/core';
 import { verifyAudit } from '../../electron/core/audit/audit';
 import { responseStatistics } from '../../electron/core/alarms/stats';
 import type { IncomingAlarm } from '../../electron/core/alarms/service';
 import { ManualClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
-import { silentLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
+import { startCore } from '../support/core';
 
 const op: OperatorView = { id: 'op-li', name: '李明', role: 'operator' };
 const sup: OperatorView = { id: 'sup-wang', name: '王芳', role: 'supervisor' };
@@ -38,14 +38,7 @@ describe('alarm queue core', () => {
   beforeEach(async () => {
     tmp = tempDir();
     clock = new ManualClock(Date.UTC(2026, 10, 24, 13, 0));
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: join(tmp.dir, 'c.sqlite'),
-      demo: { scenario: false },
-      clock,
-      ids: sequentialIds('id'),
-      log: silentLogger,
-    });
+    core = await startCore(tmp.dir, { dbFile: join(tmp.dir, 'c.sqlite'), clock, ids: sequentialIds('id') });
     changed.length = 0;
     escalated.length = 0;
     core.bus.subscribe((name, payload) => {
@@ -223,13 +216,7 @@ describe('alarm queue core', () => {
     raw.exec('DROP TRIGGER audit_no_update');
     raw.prepare("UPDATE audit_log SET details = '{}' WHERE seq = 3").run();
     raw.close();
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: file,
-      demo: { scenario: false },
-      clock,
-      log: silentLogger,
-    });
+    core = await startCore(tmp.dir, { dbFile: file, clock });
     expect(await verifyAudit(core.db)).toMatchObject({
       ok: false,
       brokenAt: 3,

@@ -110,14 +110,6 @@ function featureFolderOf(file: string): string | undefined {
   return undefined;
 }
 
-/** Renderer feature folders that still import each other (see the file-cycle test); shrinks, never grows. */
-const RENDERER_CYCLE_DEBT = [
-  'renderer/features/alarms',
-  'renderer/features/cameras',
-  'renderer/features/guards',
-];
-const inDebt = (file: string) => RENDERER_CYCLE_DEBT.some((folder) => file.startsWith(`${folder}/`));
-
 describe('architecture', () => {
   it('reads the contract features and a real import graph', () => {
     expect(FEATURES).toEqual(
@@ -129,10 +121,7 @@ describe('architecture', () => {
 
   it('has no import cycle between files (type-only imports excluded: they are erased from the build)', () => {
     const found = cycles(files, (f) => graph.get(f)!.flatMap((e) => (e.typeOnly ? [] : [e.to])));
-    // Debt, not a rule: the renderer's alarm detail shows camera tiles and guards, while the wall's alarm strip and
-    // the map's alarm layer read the alarms store. Those cycles stay inside RENDERER_CYCLE_DEBT until they are
-    // broken (slots filled by the app); none may appear anywhere else, and none on the Node side.
-    expect(found.map((c) => c.map(rel)).filter((c) => !c.every((f) => inDebt(f)))).toEqual([]);
+    expect(found.map((c) => c.map(rel))).toEqual([]);
   });
 
   it('has no cycle between folders of electron/core and renderer/features, counting type-only imports too', () => {
@@ -147,8 +136,9 @@ describe('architecture', () => {
     }
     const nodes = [...new Set([...edges.keys(), ...[...edges.values()].flatMap((s) => [...s])])];
     expect(nodes.length).toBeGreaterThan(10);
-    const found = cycles(nodes, (n) => edges.get(n) ?? []);
-    expect(found.filter((c) => !c.every((f) => RENDERER_CYCLE_DEBT.includes(f)))).toEqual([]);
+    // Where two features both need each other, one reads the other's store and the app composes the rest (the
+    // alarm detail's slots for the guards to send and the camera tiles).
+    expect(cycles(nodes, (n) => edges.get(n) ?? [])).toEqual([]);
   });
 
   it('a core feature is reached only through its index.ts from outside its folder', () => {

@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../electron/core/db/database';
 import { MIGRATIONS } from '../../electron/core/schema';
 import { DUTY_MIGRATION } from '../../electron/core/duty/migration';
-import { silentLogger } from '../../electron/core/util/log';
+import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 
 describe('the duty migration (operators, duty-log columns, shifts, seals)', () => {
   it('creates its tables and append-only triggers; the duty-log queries use indexes', async () => {
-    const upTo = MIGRATIONS.findIndex((m) => m === DUTY_MIGRATION) + 1;
-    const db = await openDatabase({
-      file: ':memory:',
-      log: silentLogger,
-      migrations: MIGRATIONS.slice(0, upTo),
-    });
-    for (const table of ['operators', 'shifts', 'shift_operators', 'shift_seal', 'duty_log_pruned'])
-      expect(await db.schema.hasTable(table), table).toBe(true);
+    expect(MIGRATIONS).toContain(DUTY_MIGRATION);
+    const db = await openMigratedTo(DUTY_MIGRATION);
+    const tables = ['operators', 'shifts', 'shift_operators', 'shift_seal', 'duty_log_pruned'];
+    expect(await missingTables(db, tables)).toEqual([]);
     for (const column of ['camera_id', 'manual', 'follow_up', 'ref_id'])
       expect(await db.schema.hasColumn('duty_log', column), column).toBe(true);
     const triggers = (
@@ -28,10 +23,7 @@ describe('the duty migration (operators, duty-log columns, shifts, seals)', () =
         'shift_seal_no_delete',
       ]),
     );
-    const plan = async (sql: string) =>
-      ((await db.raw(`EXPLAIN QUERY PLAN ${sql}`)) as Array<{ detail: string }>)
-        .map((r) => r.detail)
-        .join(' | ');
+    const plan = (sql: string) => queryPlan(db, sql);
     expect(await plan("SELECT * FROM duty_log WHERE kind = 'alarm' ORDER BY at")).toMatch(
       /USING INDEX duty_log_kind_at/,
     );

@@ -139,13 +139,12 @@ describe('nearest guard ranking', () => {
 describe('OsmAnd parsing', () => {
   const now = Date.UTC(2026, 10, 24, 4, 0);
   const q = (s: string) => new URLSearchParams(s);
+  const fromQuery = (query: string) => parseOsmand(q(query), '', '', now);
+  const fromBody = (body: string, type = '') => parseOsmand(q(''), body, type, now);
 
   it('reads the query string Traccar Client sends, converting knots to m/s', () => {
-    const r = parseOsmand(
-      q('id=guard-01&lat=30.2712&lon=120.1534&timestamp=1795492800&speed=2&bearing=91.5&accuracy=8&batt=76'),
-      '',
-      '',
-      now,
+    const r = fromQuery(
+      'id=guard-01&lat=30.2712&lon=120.1534&timestamp=1795492800&speed=2&bearing=91.5&accuracy=8&batt=76',
     );
     expect(r).toEqual({
       ok: true,
@@ -164,12 +163,7 @@ describe('OsmAnd parsing', () => {
   });
 
   it('reads a form body, deviceid, an ISO timestamp and alarm=sos', () => {
-    const r = parseOsmand(
-      q(''),
-      'deviceid=g2&lat=30.27&lon=120.15&timestamp=2026-11-24T03:59:00Z&alarm=sos',
-      '',
-      now,
-    );
+    const r = fromBody('deviceid=g2&lat=30.27&lon=120.15&timestamp=2026-11-24T03:59:00Z&alarm=sos');
     expect(r).toMatchObject({
       ok: true,
       report: { deviceId: 'g2', at: Date.UTC(2026, 10, 24, 3, 59), sos: true },
@@ -186,7 +180,7 @@ describe('OsmAnd parsing', () => {
         is_moving: true,
       },
     });
-    expect(parseOsmand(q(''), body, 'application/json', now)).toEqual({
+    expect(fromBody(body, 'application/json')).toEqual({
       ok: true,
       report: {
         deviceId: 'g3',
@@ -221,7 +215,7 @@ describe('OsmAnd parsing', () => {
     ['id=g&lat=30&lon=120&timestamp=9999999999', /future/],
     ['id=g&lat=30&lon=120&timestamp=not-a-date', /timestamp/],
   ])('refuses %j with a message that names the problem', (query, message) => {
-    const r = parseOsmand(q(query), '', '', now);
+    const r = fromQuery(query);
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.status).toBe(400);
@@ -230,8 +224,8 @@ describe('OsmAnd parsing', () => {
   });
 
   it('refuses broken JSON and JSON without coordinates', () => {
-    expect(parseOsmand(q(''), '{"device_id":', 'application/json', now)).toMatchObject({ ok: false });
-    const r = parseOsmand(q(''), JSON.stringify({ device_id: 'g', location: {} }), 'application/json', now);
+    expect(fromBody('{"device_id":', 'application/json')).toMatchObject({ ok: false });
+    const r = fromBody(JSON.stringify({ device_id: 'g', location: {} }), 'application/json');
     expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/coords/) as unknown });
   });
 

@@ -7,6 +7,7 @@ import { checkMigrationList } from '../../electron/core/db/migrations';
 import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/schema';
 import { RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { silentLogger } from '../../electron/core/util/log';
+import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
 describe('database and migrations', () => {
@@ -54,14 +55,10 @@ describe('database and migrations', () => {
   });
 
   it('migration 1 creates the foundation tables, their keys and indexes', async () => {
-    const db = await openDatabase({
-      file: ':memory:',
-      log: silentLogger,
-      migrations: MIGRATIONS.slice(0, 1),
-    });
-    for (const table of ['meta', 'hub_events', 'outbox', 'operator_prefs', 'guard_positions']) {
-      expect(await db.schema.hasTable(table), table).toBe(true);
-    }
+    const db = await openMigratedTo(1);
+    expect(
+      await missingTables(db, ['meta', 'hub_events', 'outbox', 'operator_prefs', 'guard_positions']),
+    ).toEqual([]);
     await db('outbox').insert({ key: 'k1', type: 't', payload: '{}', created_at: 1 });
     await expect(db('outbox').insert({ key: 'k1', type: 't', payload: '{}', created_at: 2 })).rejects.toThrow(
       /UNIQUE/,
@@ -75,12 +72,8 @@ describe('database and migrations', () => {
   });
 
   it('migration 2 creates the alarm tables; the queue, escalation and history queries use their indexes', async () => {
-    const db = await openDatabase({
-      file: ':memory:',
-      log: silentLogger,
-      migrations: MIGRATIONS.slice(0, 2),
-    });
-    for (const table of [
+    const db = await openMigratedTo(2);
+    const tables = [
       'alarms',
       'alarm_sources',
       'alarm_events',
@@ -88,11 +81,9 @@ describe('database and migrations', () => {
       'audit_log',
       'duty_log',
       'settings',
-    ]) {
-      expect(await db.schema.hasTable(table), table).toBe(true);
-    }
-    const plan = async (sql: string) =>
-      ((await db.raw(`EXPLAIN QUERY PLAN ${sql}`)) as { detail: string }[]).map((p) => p.detail).join(' | ');
+    ];
+    expect(await missingTables(db, tables)).toEqual([]);
+    const plan = (sql: string) => queryPlan(db, sql);
     expect(
       await plan("SELECT * FROM alarms WHERE state <> 'resolved' ORDER BY priority, received_at"),
     ).toMatch(/USING INDEX alarms_open/);
@@ -128,11 +119,7 @@ describe('database and migrations', () => {
   });
 
   it('migration 3 creates the camera overrides', async () => {
-    const db = await openDatabase({
-      file: ':memory:',
-      log: silentLogger,
-      migrations: MIGRATIONS.slice(0, 3),
-    });
+    const db = await openMigratedTo(3);
     expect(await db.schema.hasTable('camera_overrides')).toBe(true);
     await db('camera_overrides').insert({ id: 'cam-1', definition: null, updated_at: 1, updated_by: 'x' });
     await expect(
@@ -142,13 +129,9 @@ describe('database and migrations', () => {
   });
 
   it('migration 7 keeps resume tokens: hashed key, tied to an operator, found by operator and expiry', async () => {
-    const upTo = MIGRATIONS.findIndex((m) => m === RESUME_TOKENS_MIGRATION) + 1;
     expect(RESUME_TOKENS_MIGRATION.version).toBe(7);
-    const db = await openDatabase({
-      file: ':memory:',
-      log: silentLogger,
-      migrations: MIGRATIONS.slice(0, upTo),
-    });
+    expect(MIGRATIONS).toContain(RESUME_TOKENS_MIGRATION);
+    const db = await openMigratedTo(RESUME_TOKENS_MIGRATION);
     expect(await db.schema.hasTable('resume_tokens')).toBe(true);
     await db('operators').insert({
       id: 'op1',
@@ -166,8 +149,7 @@ describe('database and migrations', () => {
     await expect(
       db('resume_tokens').insert({ token_hash: 'h2', operator_id: 'nobody', created_at: 1, expires_at: 2 }),
     ).rejects.toThrow(/FOREIGN KEY/);
-    const plan = async (sql: string) =>
-      ((await db.raw(`EXPLAIN QUERY PLAN ${sql}`)) as { detail: string }[]).map((p) => p.detail).join(' | ');
+    const plan = (sql: string) => queryPlan(db, sql);
     expect(await plan("SELECT * FROM resume_tokens WHERE operator_id = 'op1'")).toMatch(
       /USING INDEX resume_tokens_operator/,
     );

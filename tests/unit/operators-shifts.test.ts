@@ -3,22 +3,22 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Envelope, OperatorView, ShiftRecord } from '../../shared/contract';
+import type { Envelope, OperatorView, Role, ShiftRecord } from '../../shared/contract';
 import { carryOverItems, openFollowUps, unacknowledged, understaffed } from '../../shared/domain/handover';
 import { joinList } from '../../shared/domain/text';
 import { loadSite, demoSitePath } from '../../electron/core/site/load-site';
 import { SiteNames } from '../../electron/core/site/names';
 import { itemLabel } from '../../electron/core/shift/record';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import type { ConsoleCore } from '../../electron/core';
 import { hashPassword, verifyPassword } from '../../electron/core/operators/passwords';
 import type { Session } from '../../electron/core/router/router';
 import { ManualClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
-import { silentLogger } from '../../electron/core/util/log';
 import { enforceDutyRetention, writeDutyLog } from '../../electron/core/duty/duty-log';
 import { demoSiteIds, siteIdsIn } from '../support/site-ids';
 import { tempDir } from '../support/temp';
 import { commandExists, requireTool } from '../support/tools';
+import { startCore } from '../support/core';
 
 const pdftotext = requireTool('pdftotext', commandExists('pdftotext'), 'apt-get install poppler-utils');
 
@@ -57,14 +57,11 @@ describe('operators, sign-in, shifts and sealing', () => {
     tmp = tempDir();
     dbFile = join(tmp.dir, 'c.sqlite');
     clock = new ManualClock(Date.UTC(2026, 10, 24, 0, 0));
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
+    core = await startCore(tmp.dir, {
       dbFile,
-      demo: { scenario: false },
       backups: { enabled: false },
       clock,
       ids: sequentialIds('id'),
-      log: silentLogger,
       duty: { hashParams: FAST, lockout: { maxFailures: 3, lockMs: 5 * 60_000 } },
     });
   });
@@ -186,20 +183,16 @@ describe('operators, sign-in, shifts and sealing', () => {
       role: 'supervisor',
     });
     expect(demote.ok || demote.error.message).toMatch(/last active administrator/);
-    const clash = await call(admin, 'operators.save', {
-      username: 'li',
+    const newAccount = (username: string, role: Role) => ({
+      username,
       name: 'X',
-      role: 'operator',
+      role,
       password: 'xxxxxxxx',
     });
+    const clash = await call(admin, 'operators.save', newAccount('li', 'operator'));
     expect(clash.ok || clash.error.code).toBe('conflict');
     const asOperator = core.openSession('memory', li);
-    const refused = await call(asOperator, 'operators.save', {
-      username: 'x',
-      name: 'X',
-      role: 'admin',
-      password: 'xxxxxxxx',
-    });
+    const refused = await call(asOperator, 'operators.save', newAccount('x', 'admin'));
     expect(refused.ok || refused.error.code).toBe('forbidden');
   });
 

@@ -1,31 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../electron/core/db/database';
 import { MIGRATIONS } from '../../electron/core/schema';
 import { playbooksMigration } from '../../electron/core/playbooks/migration';
-import { silentLogger } from '../../electron/core/util/log';
+import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 
 describe('migration 5 (playbooks)', () => {
   it('creates the playbook, call, snapshot, contact and drill tables; incident lookups use their indexes', async () => {
-    const upTo = MIGRATIONS.findIndex((m) => m === playbooksMigration) + 1;
     expect(playbooksMigration.version).toBe(5);
-    expect(upTo).toBe(5);
-    const db = await openDatabase({
-      file: ':memory:',
-      log: silentLogger,
-      migrations: MIGRATIONS.slice(0, upTo),
-    });
-    for (const table of [
-      'playbook_versions',
-      'playbook_runs',
-      'playbook_steps',
-      'calls',
-      'incident_snapshots',
-      'contact_overrides',
-      'drills',
-    ])
-      expect(await db.schema.hasTable(table), table).toBe(true);
-    const plan = async (sql: string) =>
-      ((await db.raw(`EXPLAIN QUERY PLAN ${sql}`)) as { detail: string }[]).map((p) => p.detail).join(' | ');
+    expect(MIGRATIONS).toContain(playbooksMigration);
+    const db = await openMigratedTo(playbooksMigration);
+    const tables = ['playbook_versions', 'playbook_runs', 'playbook_steps', 'calls', 'incident_snapshots'];
+    expect(await missingTables(db, [...tables, 'contact_overrides', 'drills'])).toEqual([]);
+    const plan = (sql: string) => queryPlan(db, sql);
     expect(await plan("SELECT id FROM playbook_runs WHERE incident_id = 'i' ORDER BY started_at")).toMatch(
       /USING INDEX playbook_runs_incident/,
     );

@@ -9,6 +9,7 @@ import {
   type RestartPolicy,
 } from '../../electron/web-host/supervisor';
 import { until } from '../support/until';
+import { alive } from '../support/processes';
 
 const FAKE = resolve(import.meta.dirname, '../support/fake-console-service.ts');
 
@@ -23,15 +24,6 @@ function get(port: number): Promise<string> {
     req.end();
   });
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('restart policy', () => {
   it('restarts at once, then backs off to at most 2 s; five stops in a minute is a crash loop', () => {

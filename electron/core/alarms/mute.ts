@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../actor';
-import { appendAudit } from '../audit/audit';
+import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import type { EventBus } from '../util/bus';
 import type { Clock } from '../util/clock';
@@ -22,8 +22,7 @@ export class AlarmMute {
     await db.transaction(async (trx) => {
       await appendAudit(trx, {
         at: clock.now(),
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'alarms.mute',
         details: { reason, minutes },
       });

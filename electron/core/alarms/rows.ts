@@ -2,6 +2,7 @@ import type { AlarmEventView, AlarmView } from '../../../shared/contract';
 import type { AlarmType } from '../../../shared/domain/alarm';
 import type { AlarmSource, AlarmState, Disposition } from '../../../shared/domain/alarm-lifecycle';
 import { csvDocument } from '../util/csv';
+import { opt } from '../util/optional';
 
 export interface AlarmRow {
   id: string;
@@ -32,8 +33,6 @@ export interface AlarmRow {
   drill: number;
   updated_at: number;
 }
-
-const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
 export function toView(r: AlarmRow): AlarmView {
   return {

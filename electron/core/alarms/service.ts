@@ -12,7 +12,7 @@ import {
 } from '../../../shared/domain/alarm-lifecycle';
 import type { LatLon } from '../../../shared/domain/geo';
 import { SYSTEM, type Actor } from '../actor';
-import { appendAudit } from '../audit/audit';
+import { appendAudit, auditActor } from '../audit/audit';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
 import { ServiceError } from '../errors';
@@ -212,8 +212,7 @@ export class AlarmService {
     });
     await appendAudit(trx, {
       at: now,
-      actorId: SYSTEM.id,
-      actorName: SYSTEM.name,
+      ...auditActor(SYSTEM),
       action: 'alarm.received',
       target: row.id,
       details: {
@@ -259,8 +258,7 @@ export class AlarmService {
         });
         await appendAudit(trx, {
           at: now,
-          actorId: actor.id,
-          actorName: actor.name,
+          ...auditActor(actor),
           action: 'alarm.raise',
           target: result.alarm.id,
           details: { type: input.type },
@@ -480,8 +478,7 @@ export class AlarmService {
       }
       await appendAudit(trx, {
         at: now,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'alarms.disaster_mode',
         details: { ...input },
       });
@@ -519,8 +516,7 @@ export class AlarmService {
         });
         await appendAudit(trx, {
           at: now,
-          actorId: SYSTEM.id,
-          actorName: SYSTEM.name,
+          ...auditActor(SYSTEM),
           action: 'alarm.escalated',
           target: row.id,
           details: {},
@@ -612,8 +608,7 @@ export class AlarmService {
     const v = toView(result.row);
     await appendAudit(trx, {
       at: now,
-      actorId: actor.id,
-      actorName: actor.name,
+      ...auditActor(actor),
       action: result.action,
       target: id,
       details: result.details,

@@ -36,6 +36,11 @@ export interface AuditRow {
   hash: string;
 }
 
+/** Who an entry names as its actor: an operator, or the console itself (`SYSTEM`). */
+export function auditActor(a: { id: string; name: string }): { actorId: string; actorName: string } {
+  return { actorId: a.id, actorName: a.name };
+}
+
 /** The link covers every field and the previous link, so any edit, insertion or removal breaks the chain. */
 export function entryHash(
   key: Buffer | undefined,

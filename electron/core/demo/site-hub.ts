@@ -189,31 +189,29 @@ export class SiteHub {
   }
 
   private async ensureSchema(): Promise<void> {
-    if (!(await this.db.schema.hasTable('hub_log'))) {
-      await this.db.schema.createTable('hub_log', (t) => {
-        t.increments('seq');
-        t.text('kind').notNullable();
-        t.integer('at').notNullable();
-        t.text('body').notNullable();
-      });
-    }
-    if (!(await this.db.schema.hasTable('hub_actions'))) {
-      await this.db.schema.createTable('hub_actions', (t) => {
-        t.text('key').primary();
-        t.text('console_id').notNullable();
-        t.text('type').notNullable();
-        t.text('payload').notNullable();
-        t.integer('applied_at').notNullable();
-        t.integer('applied_seq').notNullable();
-      });
-    }
-    if (!(await this.db.schema.hasTable('hub_consoles'))) {
-      await this.db.schema.createTable('hub_consoles', (t) => {
-        t.text('console_id').primary();
-        t.integer('acked_seq').notNullable();
-        t.integer('last_seen').notNullable();
-      });
-    }
+    // The demo hub's own file: created on first start, kept as it is after that.
+    const table = async (name: string, columns: (t: Knex.CreateTableBuilder) => void) => {
+      if (!(await this.db.schema.hasTable(name))) await this.db.schema.createTable(name, columns);
+    };
+    await table('hub_log', (t) => {
+      t.increments('seq');
+      t.text('kind').notNullable();
+      t.integer('at').notNullable();
+      t.text('body').notNullable();
+    });
+    await table('hub_actions', (t) => {
+      t.text('key').primary();
+      t.text('console_id').notNullable();
+      t.text('type').notNullable();
+      t.text('payload').notNullable();
+      t.integer('applied_at').notNullable();
+      t.integer('applied_seq').notNullable();
+    });
+    await table('hub_consoles', (t) => {
+      t.text('console_id').primary();
+      t.integer('acked_seq').notNullable();
+      t.integer('last_seen').notNullable();
+    });
   }
 
   private onConnection(socket: Socket): void {

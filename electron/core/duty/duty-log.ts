@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { DutyEntry, DutyFilter } from '../../../shared/contract';
 import { backupDatabase } from '../db/backup';
 import { csvDocument } from '../util/csv';
+import { present } from '../util/optional';
 
 /**
  * One automatic or manual line of the duty log (值班记录). Every feature writes through this, inside the same
@@ -108,14 +109,15 @@ function toEntry(r: ListedRow): DutyEntry {
     at: r.at,
     kind: r.kind,
     text: r.text,
-    ...(r.alarm_id ? { alarmId: r.alarm_id } : {}),
-    ...(r.camera_id ? { cameraId: r.camera_id } : {}),
-    ...(r.operator_id ? { operatorId: r.operator_id } : {}),
-    ...(r.operator_name ? { operatorName: r.operator_name } : {}),
+    ...present({
+      alarmId: r.alarm_id,
+      cameraId: r.camera_id,
+      operatorId: r.operator_id,
+      operatorName: r.operator_name,
+    }),
     manual: r.manual === 1,
     followUp: r.follow_up === 1,
-    ...(r.ref_id !== null ? { refId: r.ref_id } : {}),
-    ...(r.shift_id ? { shiftId: r.shift_id } : {}),
+    ...present({ refId: r.ref_id, shiftId: r.shift_id }),
     sealed: r.sealed_at !== null,
   };
 }

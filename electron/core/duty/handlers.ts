@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { dutyMethods } from '../../../shared/contract';
 import { actorOf } from '../actor';
-import { appendAudit } from '../audit/audit';
+import { appendAudit, auditActor } from '../audit/audit';
 import { ServiceError } from '../errors';
 import type { FeatureHandlers } from '../router/router';
 import type { SiteNames } from '../site/names';
@@ -54,8 +54,7 @@ export function dutyHandlers(
         });
         await appendAudit(trx, {
           at: clock.now(),
-          actorId: me.id,
-          actorName: me.name,
+          ...auditActor(me),
           action: 'duty.add',
           target: String(entryId),
           details: { kind: input.kind, refId: input.refId },

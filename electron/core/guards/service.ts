@@ -20,7 +20,7 @@ import type { SiteFile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
 import type { Actor } from '../actor';
 import type { AlarmService } from '../alarms';
-import { appendAudit } from '../audit/audit';
+import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
@@ -28,6 +28,7 @@ import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';
+import { present } from '../util/optional';
 import type { PatrolEngine } from './patrol';
 
 export interface GuardSettings extends GuardThresholds {
@@ -252,8 +253,7 @@ export class GuardService {
       await this.setDuty(trx, guardId, 'on_patrol', undefined);
       await appendAudit(trx, {
         at: this.o.clock.now(),
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'guard.clearSos',
         target: guardId,
         details: { note, alarmId: d.alarmId },
@@ -555,10 +555,7 @@ function fromRow(r: PositionRow): GuardPosition {
     guardId: r.guard_id,
     position: { lat: r.lat, lon: r.lon },
     at: r.at,
-    ...(r.speed !== null ? { speed: r.speed } : {}),
-    ...(r.bearing !== null ? { bearing: r.bearing } : {}),
-    ...(r.accuracy !== null ? { accuracy: r.accuracy } : {}),
-    ...(r.battery !== null ? { battery: r.battery } : {}),
+    ...present({ speed: r.speed, bearing: r.bearing, accuracy: r.accuracy, battery: r.battery }),
     source: r.source === 'osmand' ? 'osmand' : 'hub',
   };
 }

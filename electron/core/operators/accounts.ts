@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { OperatorAccount, OperatorView, Role } from '../../../shared/contract';
-import { appendAudit } from '../audit/audit';
+import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
@@ -296,10 +296,6 @@ export class OperatorAccounts {
       return toAccount(row, now);
     });
   }
-}
-
-function auditActor(a: { id: string; name: string }) {
-  return { actorId: a.id, actorName: a.name };
 }
 
 function toAccount(r: OperatorRow, now: number): OperatorAccount {

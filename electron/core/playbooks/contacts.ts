@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { describeIssues, PhoneSettings, type ContactView } from '../../../shared/contract';
 import { ContactDef, type SiteFile } from '../../../shared/domain/site';
-import { appendAudit } from '../audit/audit';
+import { appendAudit, auditActor } from '../audit/audit';
 import { ServiceError } from '../errors';
 import { loadOverrides, writeOverride } from '../site/overrides';
 
@@ -102,8 +102,7 @@ export class ContactDirectory {
         .merge();
       await appendAudit(trx, {
         at,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'phone.settings',
         details: { ...settings },
       });

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { PlaybookRecord, PlaybookSummary } from '../../../shared/contract';
 import { PlaybookDefinition, validatePlaybook } from '../../../shared/domain/playbook';
-import { appendAudit } from '../audit/audit';
+import { appendAudit, auditActor } from '../audit/audit';
 import { ServiceError } from '../errors';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';
+import { shippedResource } from '../util/resources';
 
 interface VersionRow {
   id: string;
@@ -20,19 +20,9 @@ interface VersionRow {
   created_by: string;
 }
 
-/** The shipped playbooks folder, in the source layout (tsx, vitest) and the bundled one (out/main). */
+/** The shipped playbooks folder. */
 export function shippedPlaybooksDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const up of ['../../..', '../..', '..']) {
-    const candidate = resolve(here, up, 'resources/playbooks');
-    try {
-      readdirSync(candidate);
-      return candidate;
-    } catch {
-      // try the next layout
-    }
-  }
-  throw new Error(`the shipped playbooks (resources/playbooks) are missing near ${here}`);
+  return shippedResource('playbooks');
 }
 
 export function toRecord(row: VersionRow): PlaybookRecord {
@@ -166,8 +156,7 @@ export class PlaybookLibrary {
       const row = await this.insertVersion(trx, checked.playbook, 'console', 0, actor, at);
       await appendAudit(trx, {
         at,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'playbook.save',
         target: checked.playbook.id,
         details: { version: row.version, steps: checked.playbook.steps.length },

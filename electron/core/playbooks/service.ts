@@ -13,13 +13,14 @@ import type { SiteFile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
 import type { Actor } from '../actor';
 import type { AlarmService } from '../alarms';
-import { appendAudit } from '../audit/audit';
+import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
 import { saveSnapshot } from '../streams/snapshot';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';
+import { opt } from '../util/optional';
 import type { ContactDirectory } from './contacts';
 import type { PlaybookLibrary } from './library';
 
@@ -97,8 +98,6 @@ export interface PlaybookServiceOptions {
   dispatchGuard?:
     ((alarmId: string, guardId: string, note: string | undefined, actor: Actor) => Promise<void>) | undefined;
 }
-
-const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
 export function callView(r: CallRow): CallView {
   return {
@@ -237,8 +236,7 @@ export class PlaybookService {
       });
       await appendAudit(t, {
         at: now,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'playbook.start',
         target: id,
         details: { playbook: playbookId, version: pb.version, alarm: alarmId, drill },
@@ -313,8 +311,7 @@ export class PlaybookService {
       const guard = input.guardId ? ` → ${this.guardName(input.guardId)}` : '';
       await appendAudit(trx, {
         at: now,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: record.outcome === 'skipped' ? 'playbook.skip' : 'playbook.step',
         target: input.runId,
         details: {
@@ -367,8 +364,7 @@ export class PlaybookService {
       });
       await appendAudit(trx, {
         at: now,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'incident.snapshot',
         target: run.incidentId,
         details: { camera: cameraId, file: saved.file },
@@ -433,8 +429,7 @@ export class PlaybookService {
       const seconds = Math.round((input.endedAt - input.startedAt) / 1000);
       await appendAudit(trx, {
         at: now,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'call.record',
         target: row.id,
         details: { contact: contact.id, number: contact.number, outcome: input.outcome, seconds, simulated },
@@ -506,8 +501,7 @@ export class PlaybookService {
       });
       await appendAudit(trx, {
         at: now,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'drill.schedule',
         target: id,
         details: { ...input },
@@ -532,8 +526,7 @@ export class PlaybookService {
       await trx('drills').where({ id: drillId }).update({ state: 'cancelled' });
       await appendAudit(trx, {
         at: now,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'drill.cancel',
         target: drillId,
         details: { reason },
@@ -584,8 +577,7 @@ export class PlaybookService {
         });
       await appendAudit(trx, {
         at: now,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'drill.start',
         target: drillId,
         details: { alarm: received.alarm.id, run: run.id },
@@ -617,8 +609,7 @@ export class PlaybookService {
         .update({ roll_call: JSON.stringify(rollCall), participants: JSON.stringify(participants) });
       await appendAudit(trx, {
         at: this.o.clock.now(),
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'drill.rollCall',
         target: drillId,
         details: { participant, present },
@@ -654,8 +645,7 @@ export class PlaybookService {
           .update({ finished_at: now });
       await appendAudit(trx, {
         at: now,
-        actorId: actor.id,
-        actorName: actor.name,
+        ...auditActor(actor),
         action: 'drill.finish',
         target: drillId,
         details: { observations, correctiveActions },

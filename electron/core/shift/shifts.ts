@@ -15,7 +15,7 @@ import {
   type CarrySources,
 } from '../../../shared/domain/handover';
 import { responseStatistics } from '../alarms';
-import { appendAudit } from '../audit/audit';
+import { appendAudit, auditActor } from '../audit/audit';
 import { announceAnchor, enqueueAnchor } from '../audit/anchors';
 import { auditKeyring, chainHash, GENESIS, isKeyed, readKeyingRecord } from '../audit/chain';
 import { dutyRowFields, writeDutyLog, type DutyRow } from '../duty';
@@ -428,8 +428,7 @@ export class ShiftService {
         .update({ ...sealedRow, seal_hash: prev });
       await appendAudit(trx, {
         at: now,
-        actorId: input.outgoing.id,
-        actorName: input.outgoing.name,
+        ...auditActor(input.outgoing),
         action: 'shift.sealed',
         target: shift.id,
         details: {

@@ -1,11 +1,11 @@
 import { mergeSchedule } from '../../../shared/domain/patrol';
 import { readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { issuesOf } from '../../../shared/contract';
 import type { CameraView, SiteView } from '../../../shared/contract';
 import { SiteFile } from '../../../shared/domain/site';
 import { redactUrl } from '../util/redact';
+import { shippedResource } from '../util/resources';
 
 export class SiteFileError extends Error {
   constructor(
@@ -33,18 +33,7 @@ const MIME: Record<string, string> = {
 
 /** The site shipped with the console, used when no --site is given. */
 export function demoSitePath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // Source layout (tsx, vitest) and the bundled layout (out/main) both sit two levels below the root.
-  for (const up of ['../../..', '../..', '..']) {
-    const candidate = resolve(here, up, 'resources/demo-site/site.json');
-    try {
-      readFileSync(candidate);
-      return candidate;
-    } catch {
-      // try the next layout
-    }
-  }
-  throw new Error(`the demo site (resources/demo-site/site.json) is missing near ${here}`);
+  return shippedResource('demo-site/site.json');
 }
 
 export function loadSite(file: string): LoadedSite {

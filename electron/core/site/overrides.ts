@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { appendAudit } from '../audit/audit';
+import { appendAudit, auditActor } from '../audit/audit';
 
 /**
  * Supervisors' edits of site-file items (cameras, contacts), stored over the site file in `<table>` (id,
@@ -40,8 +40,7 @@ export async function writeOverride(
       .merge();
     await appendAudit(trx, {
       at,
-      actorId: actor.id,
-      actorName: actor.name,
+      ...auditActor(actor),
       action: audit.action,
       target: id,
       details: audit.details,

@@ -151,6 +151,18 @@ export interface ProfileSettings {
   gop: number;
 }
 
+/** Start showing at once: no input buffer, a small probe (a camera's stream is known), decode without delay. */
+export const LOW_DELAY_INPUT: readonly string[] = [
+  '-fflags',
+  'nobuffer',
+  '-flags',
+  'low_delay',
+  '-probesize',
+  '65536',
+  '-analyzeduration',
+  '500000',
+];
+
 export const DEFAULT_PROFILES: Record<'main' | 'sub', ProfileSettings> = {
   main: { width: 960, height: 540, fps: 25, kbps: 1500, gop: 25 },
   sub: { width: 320, height: 180, fps: 15, kbps: 300, gop: 15 },
@@ -212,17 +224,7 @@ export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major: nu
     } else {
       args.push('-rw_timeout', '5000000');
     }
-    args.push(
-      '-fflags',
-      'nobuffer',
-      '-flags',
-      'low_delay',
-      '-probesize',
-      '65536',
-      '-analyzeduration',
-      '500000',
-    );
-    args.push('-i', input.url);
+    args.push(...LOW_DELAY_INPUT, '-i', input.url);
   }
   args.push('-an', '-sn', '-dn');
   if (filter) args.push('-vf', filter);

@@ -1,16 +1,14 @@
 import { Box, Button, Chip, Divider, IconButton, Typography } from '@mui/material';
-import { useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AlarmView } from '../../../shared/contract';
+import type { AlarmView, CameraView } from '../../../shared/contract';
 import { useStore } from '../../api/store';
 import { TextDialog } from '../../ui/dialogs';
 import { formatClock, useText } from '../../ui/hooks';
 import { PRIORITY_COLOURS } from '../../ui/theme';
 import { useCall } from '../../ui/useCall';
-import { CameraTile } from '../cameras';
 import { useSystem } from '../system';
 import { ResolveAndNoteDialogs } from './dialogs';
-import { DispatchSection } from './DispatchSection';
 import { useAlarm, useAlarms } from './store';
 
 /** Where the alarm is, on a small copy of the site plan. */
@@ -41,8 +39,19 @@ function MiniMap({ alarm }: { alarm: AlarmView }) {
   );
 }
 
+/**
+ * What other features show inside the opened alarm. The app fills them (guards: who to send; cameras: a live
+ * tile), so the alarms feature needs neither, while both of them read the alarms store.
+ */
+export interface AlarmDetailSlots {
+  /** Under the actions: the guards to send and those already sent. */
+  dispatch(alarm: AlarmView): ReactNode;
+  /** One of the alarm's cameras (at most two), live. */
+  cameraTile(camera: CameraView): ReactNode;
+}
+
 /** The opened alarm: what, where, when, its cameras live, its trail and its device's recent history. */
-export function AlarmDetail({ id }: { id: string }) {
+export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots }) {
   const { t } = useTranslation();
   const alarms = useAlarms();
   const site = useStore(useSystem().site);
@@ -148,7 +157,7 @@ export function AlarmDetail({ id }: { id: string }) {
           {t('alarms.addNote')}
         </Button>
       </Box>
-      <DispatchSection alarm={alarm} />
+      {slots.dispatch(alarm)}
       {cameras.length > 0 && (
         <Box
           data-testid="alarm-cameras"
@@ -160,7 +169,7 @@ export function AlarmDetail({ id }: { id: string }) {
           }}
         >
           {cameras.map((c) => (
-            <CameraTile key={c.id} camera={c} index={-1} profile="sub" />
+            <Fragment key={c.id}>{slots.cameraTile(c)}</Fragment>
           ))}
         </Box>
       )}

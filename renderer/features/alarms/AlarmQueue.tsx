@@ -6,7 +6,7 @@ import type { AlarmType } from '../../../shared/domain/alarm';
 import { ALARM_STATES, compareAlarms, type AlarmState } from '../../../shared/domain/alarm-lifecycle';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../ui/AreaPanel';
-import { TextDialog, ToolDialog } from '../../ui/dialogs';
+import { DialogButtons, TextDialog, ToolDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
 import { formatClock, useNow, useText } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
@@ -170,12 +170,14 @@ export function AlarmQueue() {
         color={sorted.some((a) => a.state === 'new' && !a.held) ? 'error' : 'default'}
         label={t('alarms.openCount', { count: sorted.length })}
       />
-      <Button size="small" onClick={() => setDialog('manual')} data-testid="alarm-manual">
-        {t('alarms.manual')}
-      </Button>
-      <Button size="small" onClick={() => setDialog('history')} data-testid="alarm-history">
-        {t('alarms.history')}
-      </Button>
+      <DialogButtons
+        size="small"
+        onOpen={setDialog}
+        buttons={[
+          ['manual', t('alarms.manual'), 'alarm-manual'],
+          ['history', t('alarms.history'), 'alarm-history'],
+        ]}
+      />
       <Tooltip title={muted ? t('alarms.muted', { time: formatClock(meta!.mutedUntil!, false) }) : ''}>
         <Button
           size="small"
@@ -214,7 +216,6 @@ export function AlarmQueue() {
           }}
         >
           <TextInput
-            size="small"
             placeholder={t('alarms.search')}
             value={search}
             onChange={setSearch}

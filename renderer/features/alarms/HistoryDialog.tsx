@@ -5,7 +5,7 @@ import type { AlarmFilter, AlarmView } from '../../../shared/contract';
 import type { AlarmType } from '../../../shared/domain/alarm';
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { ToolDialog } from '../../ui/dialogs';
+import { type DialogHandle, ToolDialog } from '../../ui/dialogs';
 import { dayStamp, saveCsv } from '../../ui/download';
 import { TextInput } from '../../ui/fields';
 import { formatClock, useText } from '../../ui/hooks';
@@ -15,7 +15,7 @@ import { useSystem, ZoneSelect } from '../system';
 import { TypeFilter } from './filters';
 
 /** Resolved alarms, newest first, filtered on the core (keyset pages), with CSV export. */
-export function HistoryDialog(props: { open: boolean; onClose(): void }) {
+export function HistoryDialog(props: DialogHandle) {
   const { t } = useTranslation();
   const client = useClient();
   const site = useStore(useSystem().site);
@@ -77,8 +77,7 @@ export function HistoryDialog(props: { open: boolean; onClose(): void }) {
 
   return (
     <ToolDialog
-      open={props.open}
-      onClose={props.onClose}
+      {...props}
       maxWidth="lg"
       testId="history-dialog"
       title={t('alarms.historyTitle')}
@@ -86,13 +85,7 @@ export function HistoryDialog(props: { open: boolean; onClose(): void }) {
       contentSx={{}}
     >
       <Box sx={{ display: 'flex', gap: 1, mb: 1 }}>
-        <TextInput
-          size="small"
-          placeholder={t('alarms.search')}
-          value={search}
-          onChange={setSearch}
-          sx={{ flex: 2 }}
-        />
+        <TextInput placeholder={t('alarms.search')} value={search} onChange={setSearch} sx={{ flex: 2 }} />
         <TypeFilter value={type} onChange={setType} />
         <ZoneSelect size="small" value={zone} onChange={setZone} />
         <Button variant="outlined" onClick={() => void exportCsv()} data-testid="history-export">

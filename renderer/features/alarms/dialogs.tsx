@@ -7,6 +7,7 @@ import { DISPOSITIONS, type Disposition } from '../../../shared/domain/alarm-lif
 import { useStore } from '../../api/store';
 import { FormDialog, TextDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
+import { useForm } from '../../ui/form';
 import { useCall } from '../../ui/useCall';
 import { useSystem, ZoneSelect } from '../system';
 import { useAlarms } from './store';
@@ -113,13 +114,10 @@ export function ManualAlarmDialog(props: {
 }) {
   const { t } = useTranslation();
   const site = useStore(useSystem().site);
-  const [type, setType] = useState<AlarmType>('manual');
-  const [zone, setZone] = useState('');
-  const [what, setWhat] = useState('');
+  const form = useForm({ type: 'manual' as AlarmType, zone: '', what: '' });
+  const { type, zone, what } = form.values;
   const close = () => {
-    setType('manual');
-    setZone('');
-    setWhat('');
+    form.reset();
     props.onClose();
   };
   return (
@@ -138,21 +136,19 @@ export function ManualAlarmDialog(props: {
       <Box sx={{ display: 'flex', gap: 2 }}>
         <SelectInput
           label={t('alarms.allTypes')}
-          value={type}
-          onChange={setType}
+          {...form.field('type')}
           sx={{ flex: 1 }}
           options={ALARM_TYPES.filter((x) => x !== 'camera_offline' && x !== 'patrol_missed').map((x) => ({
             value: x,
             label: t(`alarmType.${x}`),
           }))}
         />
-        <ZoneSelect label={t('alarms.where')} value={zone} onChange={setZone} />
+        <ZoneSelect label={t('alarms.where')} {...form.field('zone')} />
       </Box>
       <TextInput
         autoFocus
         label={t('alarms.manualText')}
-        value={what}
-        onChange={setWhat}
+        {...form.field('what')}
         enterSubmits
         multiline
         minRows={2}
@@ -171,10 +167,9 @@ export function DisasterDialog(props: {
   onSubmit(input: MethodInput<'alarms.setDisasterMode'>): void;
 }) {
   const { t } = useTranslation();
-  const [priority, setPriority] = useState(4);
-  const [reason, setReason] = useState('');
+  const form = useForm({ priority: 4, reason: '' });
   const close = () => {
-    setReason('');
+    form.set((values) => ({ ...values, reason: '' }));
     props.onClose();
   };
   return (
@@ -183,25 +178,27 @@ export function DisasterDialog(props: {
       title={t('alarms.disasterTitle')}
       testId="disaster-dialog"
       onClose={close}
-      canSubmit={reason.trim().length >= 2}
+      canSubmit={form.values.reason.trim().length >= 2}
       onSubmit={() => {
-        props.onSubmit({ on: !props.on, holdFromPriority: priority, reason: reason.trim() });
+        props.onSubmit({
+          on: !props.on,
+          holdFromPriority: form.values.priority,
+          reason: form.values.reason.trim(),
+        });
         close();
       }}
     >
       {!props.on && (
         <SelectInput
           label={t('alarms.allPriorities')}
-          value={priority}
-          onChange={setPriority}
+          {...form.field('priority')}
           options={[2, 3, 4, 5].map((p) => ({ value: p, label: t('alarms.holdFrom', { p }) }))}
         />
       )}
       <TextInput
         autoFocus
         label={t('alarms.reason')}
-        value={reason}
-        onChange={setReason}
+        {...form.field('reason')}
         enterSubmits
         testId="disaster-reason"
         maxLength={500}

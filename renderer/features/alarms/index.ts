@@ -7,7 +7,7 @@ export {
   useWaitingAlarms,
   type AlarmsStore,
 } from './store';
-export { AlarmDetail } from './AlarmDetail';
+export { AlarmDetail, type AlarmDetailSlots } from './AlarmDetail';
 export { AlarmQueue } from './AlarmQueue';
 export { AlarmBanners } from './Banners';
 export { useAlarmSound } from './useAlarmSound';

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { CameraAdminView, MethodOutput } from '../../../shared/contract';
 import { pickText } from '../../../shared/domain/text';
 import { useStore } from '../../api/store';
-import { ErrorAlert, ToolDialog } from '../../ui/dialogs';
+import { type DialogHandle, ErrorAlert, ToolDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
 import { useText } from '../../ui/hooks';
 import { useNotify } from '../../ui/notify';
@@ -35,7 +35,7 @@ const empty: Draft = {
 };
 
 /** Supervisors add, edit and remove cameras; the core refuses everyone else and says why. */
-export function CameraManager(props: { open: boolean; onClose(): void }) {
+export function CameraManager(props: DialogHandle) {
   const { t } = useTranslation();
   const store = useCameras();
   const cameras = useStore(store.admin);
@@ -98,7 +98,6 @@ export function CameraManager(props: { open: boolean; onClose(): void }) {
 
   const field = (key: 'id' | 'zh' | 'en' | 'main' | 'sub', label: string, flex = false) => (
     <TextInput
-      size="small"
       label={label}
       value={draft?.[key] ?? ''}
       onChange={(value) => setDraft((d) => (d ? { ...d, [key]: value } : d))}
@@ -109,8 +108,7 @@ export function CameraManager(props: { open: boolean; onClose(): void }) {
 
   return (
     <ToolDialog
-      open={props.open}
-      onClose={props.onClose}
+      {...props}
       testId="camera-manager"
       title={t('cameras.manageTitle')}
       closeLabel={null}
@@ -131,7 +129,6 @@ export function CameraManager(props: { open: boolean; onClose(): void }) {
           </Typography>
           <Box sx={{ display: 'flex', gap: 1 }}>
             <SelectInput
-              size="small"
               label={t('cameras.fieldTransport')}
               value={draft.transport}
               onChange={(transport) => setDraft({ ...draft, transport })}
@@ -142,7 +139,6 @@ export function CameraManager(props: { open: boolean; onClose(): void }) {
               ]}
             />
             <ZoneSelect
-              size="small"
               label={t('cameras.zone')}
               value={draft.zone}
               onChange={(zone) => setDraft({ ...draft, zone })}

@@ -5,7 +5,7 @@ import type { DutyEntry, DutyFilter, MethodInput } from '../../../shared/contrac
 import { MANUAL_KINDS, type ManualKind } from '../../../shared/domain/handover';
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { ErrorAlert, InlineForm, ToolDialog } from '../../ui/dialogs';
+import { type DialogHandle, ErrorAlert, InlineForm, ToolDialog } from '../../ui/dialogs';
 import { dayStamp, saveCsv } from '../../ui/download';
 import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
 import { formatClock, useLocale, useText } from '../../ui/hooks';
@@ -42,7 +42,7 @@ type RefTo = {
 const NEW_KINDS = MANUAL_KINDS.filter((k) => k !== 'correction' && k !== 'follow_up_done');
 
 /** 值班记录: every automatic and manual entry, filters and search, manual entries, corrections, CSV. */
-export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
+export function DutyLogDialog(props: DialogHandle) {
   const { t } = useTranslation();
   const client = useClient();
   const duty = useDuty();
@@ -110,8 +110,7 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
 
   return (
     <ToolDialog
-      open={props.open}
-      onClose={props.onClose}
+      {...props}
       maxWidth="xl"
       testId="duty-log"
       title={t('duty.logTitle')}
@@ -131,7 +130,6 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
           />
         ) : (
           <SelectInput
-            size="small"
             label={t('duty.entryKind')}
             value={newKind}
             onChange={setNewKind}
@@ -140,7 +138,6 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
           />
         )}
         <TextInput
-          size="small"
           label={t('duty.entryText')}
           value={newText}
           onChange={setNewText}
@@ -148,7 +145,6 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
           maxLength={2000}
         />
         <SelectInput
-          size="small"
           label={t('duty.alarmLink')}
           value={alarmId}
           onChange={setAlarmId}
@@ -160,7 +156,6 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
           }))}
         />
         <SelectInput
-          size="small"
           label={t('duty.cameraLink')}
           value={cameraId}
           onChange={setCameraId}
@@ -180,7 +175,6 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
       </InlineForm>
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
         <SelectInput
-          size="small"
           label={t('duty.entryKind')}
           value={kind}
           onChange={setKind}
@@ -189,13 +183,7 @@ export function DutyLogDialog(props: { open: boolean; onClose(): void }) {
           empty={t('duty.allKinds')}
           options={FILTER_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
         />
-        <TextInput
-          size="small"
-          label={t('duty.search')}
-          value={search}
-          onChange={setSearch}
-          testId="duty-search"
-        />
+        <TextInput label={t('duty.search')} value={search} onChange={setSearch} testId="duty-search" />
         <CheckInput label={t('duty.followUpOnly')} checked={followUpOnly} onChange={setFollowUpOnly} />
         <CheckInput label={t('duty.manualOnly')} checked={manualOnly} onChange={setManualOnly} />
         <Box sx={{ flex: 1 }} />

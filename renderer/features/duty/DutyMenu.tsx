@@ -1,7 +1,8 @@
-import { Box, Button, Chip, Menu, MenuItem, Tooltip, Typography } from '@mui/material';
+import { Box, Chip, Menu, MenuItem, Tooltip, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from '../../api/store';
+import { DialogButtons } from '../../ui/dialogs';
 import { useCall } from '../../ui/useCall';
 import { CredentialDialog, OperatorsDialog, useOperators } from '../operators';
 import { HandoverDialog, useShift } from '../shift';
@@ -70,12 +71,14 @@ export function DutyMenu() {
           sx={{ fontSize: '0.95rem', height: 34 }}
         />
       </Tooltip>
-      <Button variant="outlined" onClick={() => setOpen('log')} data-testid="duty-log-open">
-        {t('duty.log')}
-      </Button>
-      <Button variant="outlined" onClick={() => setOpen('handover')} data-testid="handover-open">
-        {t('duty.handover')}
-      </Button>
+      <DialogButtons
+        variant="outlined"
+        onOpen={setOpen}
+        buttons={[
+          ['log', t('duty.log'), 'duty-log-open'],
+          ['handover', t('duty.handover'), 'handover-open'],
+        ]}
+      />
       <Box
         data-testid="operator"
         sx={{ textAlign: 'right', cursor: 'pointer' }}

@@ -153,7 +153,6 @@ export function ReplayBar(props: {
     >
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
         <SelectInput
-          size="small"
           value={guardId}
           onChange={setGuardId}
           sx={{ minWidth: 96 }}
@@ -163,7 +162,6 @@ export function ReplayBar(props: {
         />
         <TextInput
           type="datetime-local"
-          size="small"
           label={t('siteMap.replay.from')}
           value={from}
           onChange={setFrom}
@@ -172,7 +170,6 @@ export function ReplayBar(props: {
           sx={{ flex: 1, minWidth: 0 }}
         />
         <SelectInput
-          size="small"
           label={t('siteMap.replay.span')}
           value={spanMin}
           onChange={setSpanMin}

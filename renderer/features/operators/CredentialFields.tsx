@@ -19,6 +19,7 @@ export function CredentialFields(props: {
   return (
     <>
       <TextInput
+        size="medium"
         label={t('duty.username')}
         value={props.value.username}
         onChange={(username) => props.onChange({ ...props.value, username })}
@@ -27,6 +28,7 @@ export function CredentialFields(props: {
         testId={`${props.prefix}-username`}
       />
       <TextInput
+        size="medium"
         label={t('duty.password')}
         type="password"
         value={props.value.password}

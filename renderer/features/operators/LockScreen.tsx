@@ -120,6 +120,7 @@ export function LockScreen() {
           <CredentialFields prefix="lock" value={credentials} onChange={setCredentials} autoFocus />
         ) : (
           <TextInput
+            size="medium"
             label={t('duty.password')}
             type="password"
             value={credentials.password}

@@ -1,12 +1,13 @@
 import { Button, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ROLES, type MethodInput, type OperatorAccount, type Role } from '../../../shared/contract';
+import { ROLES, type MethodInput, type OperatorAccount } from '../../../shared/contract';
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
 import { ErrorAlert, InlineForm, ToolDialog } from '../../ui/dialogs';
 import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
 import { formatClock } from '../../ui/hooks';
+import { useForm } from '../../ui/form';
 import { useCall } from '../../ui/useCall';
 import { useOperators } from './store';
 
@@ -20,7 +21,7 @@ export function OperatorsDialog(props: { onClose(): void }) {
   const me = useStore(useOperators().operator);
   const call = useCall();
   const [accounts, setAccounts] = useState<OperatorAccount[]>([]);
-  const [form, setForm] = useState<AccountForm>(EMPTY);
+  const form = useForm<AccountForm>(EMPTY);
   const admin = me?.role === 'admin';
   const { run } = call;
 
@@ -35,7 +36,7 @@ export function OperatorsDialog(props: { onClose(): void }) {
   }, [client, run]);
 
   const save = async () => {
-    const { password, ...rest } = form;
+    const { password, ...rest } = form.values;
     const saved = await call.run(() =>
       client.call('operators.save', { ...rest, ...(password ? { password } : {}) }),
     );
@@ -45,10 +46,8 @@ export function OperatorsDialog(props: { onClose(): void }) {
         ? prev.map((a) => (a.id === saved.id ? saved : a))
         : [...prev, saved],
     );
-    setForm(EMPTY);
+    form.reset();
   };
-  const field = (key: 'username' | 'name' | 'password') => (value: string) =>
-    setForm((f) => ({ ...f, [key]: value }));
 
   return (
     <ToolDialog
@@ -84,7 +83,7 @@ export function OperatorsDialog(props: { onClose(): void }) {
                   <Button
                     size="small"
                     onClick={() =>
-                      setForm({
+                      form.set({
                         id: a.id,
                         username: a.username,
                         name: a.name,
@@ -104,47 +103,31 @@ export function OperatorsDialog(props: { onClose(): void }) {
       </Table>
       {admin && (
         <InlineForm onSubmit={save} columns="1fr 1fr 160px 1fr auto auto">
-          <TextInput
-            size="small"
-            label={t('duty.username')}
-            value={form.username}
-            onChange={field('username')}
-            testId="account-username"
-          />
-          <TextInput
-            size="small"
-            label={t('duty.name')}
-            value={form.name}
-            onChange={field('name')}
-            testId="account-name"
-          />
+          <TextInput label={t('duty.username')} {...form.field('username')} testId="account-username" />
+          <TextInput label={t('duty.name')} {...form.field('name')} testId="account-name" />
           <SelectInput
-            size="small"
             label={t('duty.role')}
-            value={form.role}
-            onChange={(role: Role) => setForm((f) => ({ ...f, role }))}
+            {...form.field('role')}
             options={ROLES.map((r) => ({ value: r, label: t(`duty.role_${r}`) }))}
           />
           <TextInput
-            size="small"
             type="password"
-            label={form.id ? t('duty.newPassword') : t('duty.password')}
-            value={form.password}
-            onChange={field('password')}
+            label={form.values.id ? t('duty.newPassword') : t('duty.password')}
+            {...form.field('password')}
             testId="account-password"
           />
           <CheckInput
             label={t('duty.active')}
-            checked={form.active ?? true}
-            onChange={(active) => setForm((f) => ({ ...f, active }))}
+            checked={form.values.active ?? true}
+            onChange={form.field('active').onChange}
           />
           <Button
             type="submit"
             variant="contained"
             data-testid="account-save"
-            disabled={!form.username || !form.name}
+            disabled={!form.values.username || !form.values.name}
           >
-            {form.id ? t('duty.save') : t('duty.addOperator')}
+            {form.values.id ? t('duty.save') : t('duty.addOperator')}
           </Button>
         </InlineForm>
       )}

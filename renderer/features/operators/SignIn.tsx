@@ -55,10 +55,19 @@ export function SignIn() {
         </Box>
         <Typography variant="h6">{setup ? t('duty.setupTitle') : t('duty.signIn')}</Typography>
         {setup && <Typography color="text.secondary">{t('duty.setupHint')}</Typography>}
-        {setup && <TextInput label={t('duty.name')} value={name} onChange={setName} testId="signin-name" />}
+        {setup && (
+          <TextInput
+            size="medium"
+            label={t('duty.name')}
+            value={name}
+            onChange={setName}
+            testId="signin-name"
+          />
+        )}
         <CredentialFields prefix="signin" value={credentials} onChange={setCredentials} autoFocus />
         {setup && (
           <TextInput
+            size="medium"
             label={t('duty.passwordAgain')}
             type="password"
             value={again}

@@ -4,3 +4,4 @@ export { CredentialDialog, CredentialFields, NO_CREDENTIALS, type Credentials } 
 export { LockScreen, useIdleLock } from './LockScreen';
 export { OperatorsDialog } from './OperatorsDialog';
 export { SignIn } from './SignIn';
+export { useHasRole } from './useHasRole';

@@ -4,28 +4,50 @@ import { useTranslation } from 'react-i18next';
 import type { ContactView, PhoneSettings } from '../../../shared/contract';
 import { CONTACT_KINDS } from '../../../shared/domain/site';
 import { useStore } from '../../api/store';
-import { InlineForm, ToolDialog } from '../../ui/dialogs';
+import { type DialogHandle, InlineForm, ToolDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
 import { useText } from '../../ui/hooks';
+import { fieldsOf } from '../../ui/form';
 import { useCall } from '../../ui/useCall';
-import { useOperators } from '../operators';
+import { useHasRole } from '../operators';
 import { usePlaybooks } from './store';
 
 /** A contact as edited: one name and note in the operator's language. */
 type Draft = Pick<ContactView, 'id' | 'kind' | 'number'> & { name: string; notes: string };
 
+/** A contact being added or changed: name, kind, number and notes. */
+function DraftForm(props: { draft: Draft; onChange(draft: Draft): void; onSave(): unknown }) {
+  const { t } = useTranslation();
+  const field = fieldsOf(props.draft, props.onChange);
+  return (
+    <InlineForm onSubmit={props.onSave} columns="2fr 1fr 1fr 2fr auto">
+      <TextInput label={t('playbooks.contacts.name')} {...field('name')} />
+      <SelectInput
+        label={t('playbooks.contacts.kind')}
+        {...field('kind')}
+        options={CONTACT_KINDS.map((k) => ({ value: k, label: t(`contactKind.${k}`) }))}
+      />
+      <TextInput label={t('playbooks.contacts.number')} {...field('number')} />
+      <TextInput label={t('playbooks.contacts.notes')} {...field('notes')} />
+      <Button type="submit" variant="contained" disabled={!props.draft.name || !props.draft.number}>
+        {t('playbooks.contacts.save')}
+      </Button>
+    </InlineForm>
+  );
+}
+
 /** The contact directory; supervisors add, change and remove contacts and set the softphone hand-over. */
-export function ContactsDialog({ open, onClose }: { open: boolean; onClose(): void }) {
+export function ContactsDialog(props: DialogHandle) {
   const { t } = useTranslation();
   const store = usePlaybooks();
-  const operator = useStore(useOperators().operator);
   const dir = useStore(store.directory);
   const text = useText();
   const { run, succeeds } = useCall('notice');
-  const supervisor = operator?.role === 'supervisor' || operator?.role === 'admin';
+  const supervisor = useHasRole('supervisor');
   const [draft, setDraft] = useState<Draft | null>(null);
   const [edited, setPhone] = useState<PhoneSettings | null>(null);
   const phone = edited ?? dir?.phone ?? { uriTemplate: 'tel:{number}', callbackNumber: '', enabled: true };
+  const phoneField = fieldsOf(phone, setPhone);
 
   const save = async () => {
     if (!draft) return;
@@ -34,7 +56,7 @@ export function ContactsDialog({ open, onClose }: { open: boolean; onClose(): vo
   };
 
   return (
-    <ToolDialog open={open} onClose={onClose} testId="contacts-dialog" title={t('playbooks.contacts.title')}>
+    <ToolDialog {...props} testId="contacts-dialog" title={t('playbooks.contacts.title')}>
       {!supervisor && <Alert severity="info">{t('playbooks.contacts.supervisorOnly')}</Alert>}
       {(dir?.contacts ?? []).map((c) => (
         <Box
@@ -90,55 +112,20 @@ export function ContactsDialog({ open, onClose }: { open: boolean; onClose(): vo
           {t('playbooks.contacts.add')}
         </Button>
       )}
-      {draft && (
-        <InlineForm onSubmit={save} columns="2fr 1fr 1fr 2fr auto">
-          <TextInput
-            size="small"
-            label={t('playbooks.contacts.name')}
-            value={draft.name}
-            onChange={(name) => setDraft({ ...draft, name })}
-          />
-          <SelectInput
-            size="small"
-            label={t('playbooks.contacts.kind')}
-            value={draft.kind}
-            onChange={(kind) => setDraft({ ...draft, kind })}
-            options={CONTACT_KINDS.map((k) => ({ value: k, label: t(`contactKind.${k}`) }))}
-          />
-          <TextInput
-            size="small"
-            label={t('playbooks.contacts.number')}
-            value={draft.number}
-            onChange={(number) => setDraft({ ...draft, number })}
-          />
-          <TextInput
-            size="small"
-            label={t('playbooks.contacts.notes')}
-            value={draft.notes}
-            onChange={(notes) => setDraft({ ...draft, notes })}
-          />
-          <Button type="submit" variant="contained" disabled={!draft.name || !draft.number}>
-            {t('playbooks.contacts.save')}
-          </Button>
-        </InlineForm>
-      )}
+      {draft && <DraftForm draft={draft} onChange={setDraft} onSave={save} />}
       <Typography variant="subtitle2" sx={{ mt: 1 }}>
         {t('playbooks.contacts.phone')}
       </Typography>
       <Box sx={{ display: 'grid', gridTemplateColumns: '2fr 1fr auto auto', gap: 1, alignItems: 'center' }}>
         <TextInput
-          size="small"
           disabled={!supervisor}
           label={t('playbooks.contacts.uriTemplate')}
-          value={phone.uriTemplate}
-          onChange={(uriTemplate) => setPhone({ ...phone, uriTemplate })}
+          {...phoneField('uriTemplate')}
         />
         <TextInput
-          size="small"
           disabled={!supervisor}
           label={t('playbooks.contacts.callback')}
-          value={phone.callbackNumber}
-          onChange={(callbackNumber) => setPhone({ ...phone, callbackNumber })}
+          {...phoneField('callbackNumber')}
         />
         <FormControlLabel
           label={t('playbooks.contacts.enabled')}

@@ -4,14 +4,15 @@ import { useTranslation } from 'react-i18next';
 import type { CorrectiveAction, DrillView, PlaybookSummary } from '../../../shared/contract';
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
-import { InlineForm, ToolDialog } from '../../ui/dialogs';
+import { type DialogHandle, InlineForm, ToolDialog } from '../../ui/dialogs';
 import { dayStamp, savePdf } from '../../ui/download';
 import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
 import { formatClock, useLocale, useText } from '../../ui/hooks';
+import { useForm } from '../../ui/form';
 import { useNotify } from '../../ui/notify';
 import { useCall } from '../../ui/useCall';
 import { useAlarms } from '../alarms';
-import { useOperators } from '../operators';
+import { useHasRole } from '../operators';
 import { ZoneSelect } from '../system';
 import { usePlaybookList, usePlaybooks } from './store';
 
@@ -22,13 +23,16 @@ function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
   const store = usePlaybooks();
   const text = useText();
   const { run } = useCall('notice');
-  const [playbookId, setPlaybookId] = useState('fire');
-  const [title, setTitle] = useState('');
-  const [when, setWhen] = useState('');
-  const [zone, setZone] = useState('');
-  const [participants, setParticipants] = useState('');
-  const [objectives, setObjectives] = useState('');
+  const form = useForm({
+    playbookId: 'fire',
+    title: '',
+    when: '',
+    zone: '',
+    participants: '',
+    objectives: '',
+  });
   const submit = async () => {
+    const { playbookId, title, when, zone, participants, objectives } = form.values;
     const done = await run(() =>
       store.scheduleDrill({
         playbookId,
@@ -42,11 +46,7 @@ function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
         objectives,
       }),
     );
-    if (done) {
-      setTitle('');
-      setParticipants('');
-      setObjectives('');
-    }
+    if (done) form.set((values) => ({ ...values, title: '', participants: '', objectives: '' }));
   };
   return (
     <InlineForm
@@ -56,47 +56,33 @@ function ScheduleForm({ playbooks }: { playbooks: PlaybookSummary[] }) {
       sx={{ pt: 1, alignItems: 'stretch' }}
     >
       <SelectInput
-        size="small"
         label={t('playbooks.drills.playbook')}
-        value={playbookId}
-        onChange={setPlaybookId}
+        {...form.field('playbookId')}
         options={playbooks.map((p) => ({ value: p.id, label: text(p.title) }))}
       />
+      <TextInput label={t('playbooks.drills.titleField')} {...form.field('title')} testId="drill-title" />
       <TextInput
-        size="small"
-        label={t('playbooks.drills.titleField')}
-        value={title}
-        onChange={setTitle}
-        testId="drill-title"
-      />
-      <TextInput
-        size="small"
         type="datetime-local"
         label={t('playbooks.drills.when')}
-        value={when}
-        onChange={setWhen}
+        {...form.field('when')}
         shrinkLabel
         testId="drill-when"
       />
-      <ZoneSelect size="small" label={t('playbooks.drills.zone')} value={zone} onChange={setZone} sx={{}} />
+      <ZoneSelect label={t('playbooks.drills.zone')} {...form.field('zone')} sx={{}} />
       <TextInput
-        size="small"
         label={t('playbooks.drills.participants')}
-        value={participants}
-        onChange={setParticipants}
+        {...form.field('participants')}
         testId="drill-participants"
       />
       <TextInput
-        size="small"
         label={t('playbooks.drills.objectives')}
-        value={objectives}
-        onChange={setObjectives}
+        {...form.field('objectives')}
         testId="drill-objectives"
       />
       <Button
         type="submit"
         variant="contained"
-        disabled={title.trim().length < 2 || !when}
+        disabled={form.values.title.trim().length < 2 || !form.values.when}
         data-testid="drill-schedule-submit"
         sx={{ gridColumn: '1 / -1' }}
       >
@@ -119,7 +105,6 @@ function FinishForm({ drill }: { drill: DrillView }) {
       <TextInput
         multiline
         minRows={2}
-        size="small"
         label={t('playbooks.drills.observations')}
         value={observations}
         onChange={setObservations}
@@ -129,21 +114,18 @@ function FinishForm({ drill }: { drill: DrillView }) {
       {actions.map((a, i) => (
         <Box key={i} sx={{ display: 'grid', gridTemplateColumns: '2fr 1fr 1fr', gap: 1 }}>
           <TextInput
-            size="small"
             label={t('playbooks.drills.action')}
             value={a.action}
             onChange={(action) => set(i, { action })}
             testId="action-text"
           />
           <TextInput
-            size="small"
             label={t('playbooks.drills.owner')}
             value={a.owner}
             onChange={(owner) => set(i, { owner })}
             testId="action-owner"
           />
           <TextInput
-            size="small"
             type="date"
             label={t('playbooks.drills.due')}
             value={a.due}
@@ -279,7 +261,6 @@ function DrillItem({
               />
             ))}
             <TextInput
-              size="small"
               label={t('playbooks.drills.addParticipant')}
               value={extra}
               onChange={setExtra}
@@ -324,17 +305,15 @@ function DrillItem({
 }
 
 /** Drills: schedule (supervisor), start, roll-call, finish with findings, the after-action report. */
-export function DrillsDialog({ open, onClose }: { open: boolean; onClose(): void }) {
+export function DrillsDialog(props: DialogHandle) {
   const { t } = useTranslation();
   const store = usePlaybooks();
-  const operator = useStore(useOperators().operator);
   const drills = useStore(store.drills);
-  const playbooks = usePlaybookList(open);
-  const supervisor = operator?.role === 'supervisor' || operator?.role === 'admin';
+  const playbooks = usePlaybookList(props.open);
+  const supervisor = useHasRole('supervisor');
   return (
     <ToolDialog
-      open={open}
-      onClose={onClose}
+      {...props}
       testId="drills-dialog"
       title={t('playbooks.drills.title')}
       contentSx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}
@@ -346,7 +325,7 @@ export function DrillsDialog({ open, onClose }: { open: boolean; onClose(): void
       )}
       {drills.length === 0 && <Typography color="text.secondary">{t('playbooks.drills.none')}</Typography>}
       {drills.map((d) => (
-        <DrillItem key={d.id} drill={d} playbooks={playbooks} onClose={onClose} />
+        <DrillItem key={d.id} drill={d} playbooks={playbooks} onClose={props.onClose} />
       ))}
     </ToolDialog>
   );

@@ -1,7 +1,8 @@
-import { Alert, Box, Button } from '@mui/material';
+import { Alert, Box } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from '../../api/store';
+import { DialogButtons } from '../../ui/dialogs';
 import { useNow } from '../../ui/hooks';
 import { ContactsDialog } from './ContactsDialog';
 import { DrillsDialog, fmtDate } from './DrillsDialog';
@@ -39,15 +40,15 @@ export function DutyTools() {
         </Alert>
       ))}
       <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
-        <Button variant="outlined" onClick={() => setOpen('drills')} data-testid="open-drills">
-          {t('playbooks.tools.drills')}
-        </Button>
-        <Button variant="outlined" onClick={() => setOpen('playbooks')} data-testid="open-playbooks">
-          {t('playbooks.tools.playbooks')}
-        </Button>
-        <Button variant="outlined" onClick={() => setOpen('contacts')} data-testid="open-contacts">
-          {t('playbooks.tools.contacts')}
-        </Button>
+        <DialogButtons
+          variant="outlined"
+          onOpen={setOpen}
+          buttons={[
+            ['drills', t('playbooks.tools.drills'), 'open-drills'],
+            ['playbooks', t('playbooks.tools.playbooks'), 'open-playbooks'],
+            ['contacts', t('playbooks.tools.contacts'), 'open-contacts'],
+          ]}
+        />
       </Box>
       <DrillsDialog open={open === 'drills'} onClose={() => setOpen(null)} />
       <PlaybookEditor open={open === 'playbooks'} onClose={() => setOpen(null)} />

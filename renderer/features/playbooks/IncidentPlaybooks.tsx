@@ -102,7 +102,6 @@ export function IncidentPlaybooks({ alarmId }: { alarmId: string }) {
             </Typography>
           )}
           <SelectInput
-            size="small"
             label={t('playbooks.choose')}
             value={choice}
             onChange={setChoice}

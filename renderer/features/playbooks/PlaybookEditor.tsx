@@ -4,24 +4,23 @@ import { useTranslation } from 'react-i18next';
 import type { PlaybookSummary } from '../../../shared/contract';
 import { validatePlaybook } from '../../../shared/domain/playbook';
 import { useClient } from '../../api/client';
-import { useStore } from '../../api/store';
-import { ToolDialog } from '../../ui/dialogs';
+import { type DialogHandle, ToolDialog } from '../../ui/dialogs';
 import { dayStamp } from '../../ui/download';
 import { SelectInput, TextInput } from '../../ui/fields';
 import { formatClock, useText } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
-import { useOperators } from '../operators';
+import { useHasRole } from '../operators';
 import { usePlaybookList, usePlaybooks } from './store';
 
 /**
  * Playbook management: read any version; a supervisor edits the definition (JSON, checked as typed with the
  * path of every error) and saves it as a new version. Runs already started keep the version they began with.
  */
-export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): void }) {
+export function PlaybookEditor(props: DialogHandle) {
   const { t } = useTranslation();
   const client = useClient();
   const store = usePlaybooks();
-  const operator = useStore(useOperators().operator);
+  const { open } = props;
   const list = usePlaybookList(open);
   const text = useText();
   const { run } = useCall('notice');
@@ -29,7 +28,7 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
   const [versions, setVersions] = useState<PlaybookSummary[]>([]);
   const [source, setSource] = useState('');
   const [saved, setSaved] = useState<number | null>(null);
-  const supervisor = operator?.role === 'supervisor' || operator?.role === 'admin';
+  const supervisor = useHasRole('supervisor');
 
   useEffect(() => {
     if (!open || !id) return;
@@ -62,8 +61,7 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
 
   return (
     <ToolDialog
-      open={open}
-      onClose={onClose}
+      {...props}
       testId="playbook-editor"
       title={t('playbooks.editor.title')}
       actions={
@@ -79,7 +77,6 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
     >
       {!supervisor && <Alert severity="info">{t('playbooks.editor.supervisorOnly')}</Alert>}
       <SelectInput
-        size="small"
         value={id}
         onChange={setId}
         sx={{ mt: 1 }}
@@ -94,6 +91,7 @@ export function PlaybookEditor({ open, onClose }: { open: boolean; onClose(): vo
           .join(' · ')}
       </Typography>
       <TextInput
+        size="medium"
         multiline
         minRows={14}
         maxRows={24}

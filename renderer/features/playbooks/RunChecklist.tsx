@@ -307,7 +307,6 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
                       {step.kind === 'dispatch' && (
                         <>
                           <SelectInput
-                            size="small"
                             label={t('playbooks.pickGuard')}
                             value={guard}
                             onChange={setGuard}
@@ -336,7 +335,6 @@ export function RunChecklist({ run, alarm }: { run: RunView; alarm: AlarmView | 
                       )}
                       {step.kind === 'note' && (
                         <TextInput
-                          size="small"
                           label={t('playbooks.noteRequired')}
                           value={note}
                           onChange={setNote}

@@ -217,6 +217,7 @@ export function HandoverDialog(props: { open: boolean; onClose(): void }) {
             </Typography>
             <CredentialFields prefix="handover-in" value={inc} onChange={setInc} />
             <TextInput
+              size="medium"
               label={t('duty.handoverNote')}
               multiline
               minRows={2}

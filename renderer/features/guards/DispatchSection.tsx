@@ -9,16 +9,18 @@ import { useStore } from '../../api/store';
 import { useNow, useText } from '../../ui/hooks';
 import { useNotify } from '../../ui/notify';
 import { useCall } from '../../ui/useCall';
-import { GUARD_COLOURS, useGuards } from '../guards';
+import { useAlarms } from '../alarms';
 import { useSystem } from '../system';
-import { useAlarms } from './store';
+import { GUARD_COLOURS } from './icons';
+import { useGuards } from './store';
 
 /** Candidates move every second; the suggestion is refreshed this often while the alarm is open. */
 const REFRESH_MS = 5000;
 
 /**
  * "Dispatch guard": the nearest guards with distance and a rough walking ETA, free ones first (the core ranks
- * them); one click or Enter sends. The guards already sent show with an "Arrived" confirmation.
+ * them); one click or Enter sends. The guards already sent show with an "Arrived" confirmation. The app puts it
+ * into the alarm detail's dispatch slot: the alarms feature does not know the guards.
  */
 export function DispatchSection({ alarm }: { alarm: AlarmView }) {
   const { t } = useTranslation();
