@@ -1,3 +1,4 @@
+import { demoPhone } from '../support/demo-phones';
 import { freePort } from '../support/rtsp-camera';
 import { expect, signIn, test } from './fixtures';
 
@@ -161,7 +162,7 @@ withPhones(
     await signIn(page, consoleApp);
     await expect(map.guardMarkers.first()).toBeVisible({ timeout: 20_000 });
 
-    const report = `id=guard-phone-03&lat=30.2722&lon=120.1528&timestamp=${Math.floor(Date.now() / 1000)}&alarm=sos`;
+    const report = `id=${demoPhone('guard-03')}&lat=30.2722&lon=120.1528&timestamp=${Math.floor(Date.now() / 1000)}&alarm=sos`;
     const res = await fetch(`http://127.0.0.1:${osmandPort}/?${report}`, { method: 'POST' });
     expect(res.status).toBe(200);
     await expect(map.guard('guard-03')).toHaveAttribute('data-status', 'sos');
