@@ -79,7 +79,19 @@ function wsTransport(url: string): RendererTransport {
 
 export function pickTransport(): RendererTransport {
   if (window.consoleBridge) return ipcTransport(window.consoleBridge);
-  const token = new URLSearchParams(window.location.search).get('token') ?? '';
+  // The token leaves the address bar (screenshots, screen sharing, history) once read; the tab keeps it for reloads.
+  const params = new URLSearchParams(window.location.search);
+  const token = params.get('token') ?? window.sessionStorage.getItem('console.token') ?? '';
+  if (params.has('token')) {
+    window.sessionStorage.setItem('console.token', token);
+    params.delete('token');
+    const rest = params.toString();
+    window.history.replaceState(
+      window.history.state,
+      '',
+      `${window.location.pathname}${rest ? `?${rest}` : ''}${window.location.hash}`,
+    );
+  }
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
   return wsTransport(`${scheme}://${window.location.host}/api?token=${encodeURIComponent(token)}`);
 }
