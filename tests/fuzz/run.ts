@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     log(`${b.name}: ${cases} cases`);
     // A server that never stops (a half-open socket it does not close) would hang the whole run without a report.
-    const deadlineMs = 60_000 + cases * 20;
+    const deadlineMs = 120_000 + cases * 50;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deadlineMs);
