@@ -161,8 +161,8 @@ export const guardMethods = {
       deviceId: z.string(),
       /** Links (also for a QR code) that set Traccar Client's server URL and device id, one per address. */
       links: z.array(z.string()),
-      /** Why there is no link (the phone endpoint is off). */
-      note: z.string().optional(),
+      /** Why there is no link: the phone endpoint is off, or this computer has no address phones could reach. */
+      noLinks: z.enum(['endpoint-off', 'no-network-address']).optional(),
     }),
     role: 'supervisor',
     mutates: true,

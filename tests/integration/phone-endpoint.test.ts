@@ -146,7 +146,7 @@ describe('the guards’ phone endpoint over real sockets', () => {
     const weak = await report(port, `id=guard-phone-01&lat=30.27&lon=120.15`, '127.0.0.5');
     expect(weak.status).toBe(403);
     expect(weak.text).toMatch(/too short to be a secret/);
-    // The console says so where people look, not only in the log.
+    // The console says so where people look, not only in the log, in its own language (zh-CN by default).
     const notices = (await core.router.call(
       'notices.recent',
       {},
@@ -156,7 +156,7 @@ describe('the guards’ phone endpoint over real sockets', () => {
       value: { notices: Array<{ code: string; message: string }> };
     };
     expect(notices.value.notices.find((n) => n.code === 'guard-device')?.message).toMatch(
-      /guard-01.*too short/,
+      /保安 guard-01 的第 1 台手机设备号只有 14 个字符，太短/,
     );
     const hashed = await report(
       port,

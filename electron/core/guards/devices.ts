@@ -37,7 +37,10 @@ interface DeviceRow {
 export class GuardDevices {
   private readonly byHash = new Map<string, Known>();
   private readonly weak = new Map<string, string>();
+  /** Log lines about the site file's ids (English, for the administrator's log). */
   readonly warnings: string[] = [];
+  /** The site file's ids too short to be secrets, for the operators' notice. */
+  readonly weakIds: Array<{ guardId: string; n: number; length: number }> = [];
 
   constructor(
     private readonly db: Knex,
@@ -55,6 +58,7 @@ export class GuardDevices {
         };
         if (!hashed && d.length < MIN_DEVICE_ID_LENGTH) {
           this.weak.set(hash, g.id);
+          this.weakIds.push({ guardId: g.id, n: i + 1, length: d.length });
           this.warnings.push(
             `Guard ${g.id}'s phone id #${i + 1} in the site file is too short to be a secret (${d.length} characters; at least ` +
               `${MIN_DEVICE_ID_LENGTH}): its positions are refused. Issue the phone an id in the console, or put a long random id in the site file.`,

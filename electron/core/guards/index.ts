@@ -1,9 +1,11 @@
 import type { AlarmView, GuardView, guardMethods, PatrolRouteView } from '../../../shared/contract';
 import type { SiteFile } from '../../../shared/domain/site';
+import { MESSAGES } from '../../../shared/i18n';
 import type { Actor } from '../actor';
 import type { AlarmService } from '../alarms';
 import type { CamerasService } from '../cameras';
 import type { Feature, Infrastructure } from '../feature';
+import { MIN_DEVICE_ID_LENGTH } from './devices';
 import { openOsmandEndpoint } from './endpoint';
 import { dispatchGuard, guardHandlers } from './handlers';
 import { guardDevicesMigration, guardsMigration } from './migration';
@@ -117,7 +119,15 @@ export function createGuards(
     async start() {
       await guards.start();
       // A phone id in the site file too short to be a secret is refused: say so where people look.
-      for (const w of guards.devices.warnings) infra.notify('warning', 'guard-device', w);
+      const say = MESSAGES[infra.locale].notices.guardDeviceWeak;
+      for (const w of guards.devices.weakIds) {
+        const vars: Record<string, string | number> = { ...w, min: MIN_DEVICE_ID_LENGTH };
+        infra.notify(
+          'warning',
+          'guard-device',
+          say.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(vars[k])),
+        );
+      }
       await patrols.start();
       flushTimer = clock.setInterval(() => {
         if (pendingGuards.size) bus.emit('guards.changed', { guards: [...pendingGuards.values()] });

@@ -6,6 +6,7 @@ import type {
   GuardPosition,
   GuardView,
   HubGuardSignal,
+  MethodOutput,
   StoredHubEvent,
   TrackPoint,
 } from '../../../shared/contract';
@@ -191,7 +192,7 @@ export class GuardService {
     guardId: string,
     label: string,
     actor: Actor,
-  ): Promise<{ device: GuardDeviceView; deviceId: string; links: string[]; note?: string }> {
+  ): Promise<MethodOutput<'guards.issueDevice'>> {
     this.requireGuard(guardId);
     const at = this.o.clock.now();
     const issued = await this.o.db.transaction(async (trx) => {
@@ -211,13 +212,7 @@ export class GuardService {
       device: issued.view,
       deviceId: issued.secret,
       links,
-      ...(links.length
-        ? {}
-        : {
-            note: this.endpoint
-              ? 'This computer has no network address the phones could reach: connect it to the site network.'
-              : 'The phone endpoint is off (--osmand-port off): phones cannot report to this console.',
-          }),
+      ...(links.length ? {} : { noLinks: this.endpoint ? 'no-network-address' : 'endpoint-off' }),
     };
   }
 

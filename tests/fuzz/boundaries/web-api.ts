@@ -68,12 +68,21 @@ const session = fc.record({
   oversize: fc.integer({ min: 0, max: 99 }).map((n) => n === 0),
 });
 
+/** Why the last `connect` failed (an HTTP status or a socket error), for the stall note. */
+let refusedWith = '';
+
 function connect(url: string): Promise<WebSocket | undefined> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
     ws.once('open', () => resolve(ws));
-    ws.once('error', () => resolve(undefined));
-    ws.once('unexpected-response', () => resolve(undefined));
+    ws.once('error', (err) => {
+      refusedWith = err.message;
+      resolve(undefined);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      refusedWith = `HTTP ${res.statusCode}`;
+      resolve(undefined);
+    });
   });
 }
 
@@ -115,8 +124,9 @@ const boundary: Boundary = {
       if (tally.cases >= ctx.cases) return;
       const ws = await connect(url);
       sessions++;
+      if (sessions % 500 === 0) ctx.progress(`${tally.cases} frames before session ${sessions}`);
       if (!ws) {
-        tally.stall('a new session could not open');
+        tally.stall(`a new session could not open (${refusedWith})`);
         return;
       }
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
@@ -152,7 +162,6 @@ const boundary: Boundary = {
       }
       ws.close();
       await within(closed, 2000);
-      if (sessions % 500 === 0) ctx.progress(`${tally.cases} frames in ${sessions} sessions`);
     });
     running = false;
     await prober;
