@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ContractError } from '../../shared/contract';
+import { MAX_FRAME_BYTES, type ContractError } from '../../shared/contract';
 import { attachFrameEndpoint } from '../core/carriers/frames';
 import type { ConsoleCore } from '../core';
 import type { Logger } from '../core/util/log';
@@ -41,11 +41,7 @@ export interface WebHostLimits {
   requestTimeoutMs: number;
 }
 
-/**
- * The largest call the contract allows is a snapshot: 12,000,000 characters of base64 (streams.snapshot,
- * runs.snapshot) plus the frame around it. A bigger frame cannot be a valid call.
- */
-export const MAX_FRAME_BYTES = 12_000_000 + 64 * 1024;
+export { MAX_FRAME_BYTES };
 
 export const DEFAULT_WEB_HOST_LIMITS: WebHostLimits = {
   // An operator's busiest moment (sign-in, every panel loading, a burst of alarm actions) is a few dozen calls.

@@ -1,4 +1,4 @@
-import { createFrameTransport, type Envelope, type Transport } from '../../shared/contract';
+import { createFrameTransport, MAX_FRAME_BYTES, type Envelope, type Transport } from '../../shared/contract';
 
 interface Bridge {
   invoke(method: string, input: unknown): Promise<Envelope<unknown>>;
@@ -42,11 +42,14 @@ function wsTransport(url: string): RendererTransport {
     state = s;
     for (const l of linkListeners) l(s);
   };
-  const frames = createFrameTransport((text) => {
-    if (!socket || socket.readyState !== WebSocket.OPEN)
-      throw new Error('the console service is not connected');
-    socket.send(text);
-  });
+  const frames = createFrameTransport(
+    (text) => {
+      if (!socket || socket.readyState !== WebSocket.OPEN)
+        throw new Error('the console service is not connected');
+      socket.send(text);
+    },
+    { maxFrameBytes: MAX_FRAME_BYTES },
+  );
   const connect = () => {
     // Only the first attempt is "connecting"; after a drop the link stays "closed" until it is back.
     if (state !== 'closed') setState('connecting');

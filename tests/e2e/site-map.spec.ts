@@ -174,3 +174,36 @@ withPhones(
     await expect(map.guard('guard-03')).not.toHaveAttribute('data-status', 'sos');
   },
 );
+
+withPhones(
+  'a supervisor issues a phone its secret id: shown once with its setup link, it reports, and once revoked it is refused',
+  async ({ page, consoleApp, osmandPort, ui }) => {
+    const { shell, phones } = ui;
+    await signIn(page, consoleApp, { role: 'supervisor' });
+    await shell.openMenu('phones');
+    await expect(phones.row('张伟')).toBeVisible();
+    await phones.issue('guard-02', '2号机');
+    const secret = (await phones.secret.textContent()) ?? '';
+    expect(secret.length).toBeGreaterThanOrEqual(30);
+    await expect(phones.links).toHaveText(
+      `http://127.0.0.1:${osmandPort}/?id=${encodeURIComponent(secret)}&accuracy=high&interval=10`,
+    );
+    const link = (await phones.links.textContent()) ?? '';
+    const report = () =>
+      fetch(`${link}&lat=30.2735&lon=120.1505&timestamp=${Math.floor(Date.now() / 1000)}`, {
+        method: 'POST',
+      });
+    expect((await report()).status).toBe(200);
+
+    // Shown once: opened again, the dialog lists the phone (last heard from loopback) but not its id.
+    await phones.close();
+    await shell.openMenu('phones');
+    await expect(phones.row('2号机')).toContainText('127.0.0.1');
+    await expect(phones.secret).toHaveCount(0);
+    await expect(phones.root).not.toContainText(secret);
+
+    await phones.revoke('2号机');
+    await expect(phones.row('2号机')).toHaveCount(0);
+    expect((await report()).status).toBe(403);
+  },
+);

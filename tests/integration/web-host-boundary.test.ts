@@ -141,6 +141,28 @@ describe('web host and video gateway at the network boundary', () => {
     ws.close();
   });
 
+  it("a call over the frame limit is refused by the page's transport with a message, and the session lives on", async () => {
+    const ws = await open(apiUrl());
+    let sent = 0;
+    const side = createFrameTransport(
+      (text) => {
+        sent++;
+        ws.send(text);
+      },
+      { maxFrameBytes: MAX_FRAME_BYTES },
+    );
+    ws.on('message', (data) => side.receive(data.toString()));
+    const client = createClient(side.transport);
+    const png = 'A'.repeat(MAX_FRAME_BYTES);
+    const answer = await client.invoke('streams.snapshot', { cameraId: 'cam-none', profile: 'sub', png });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    if (!answer.ok) expect(answer.error.message).toMatch(/more than the console takes in one call/);
+    expect(sent).toBe(0);
+    expect((await client.call('session.current')).operator).toBeNull();
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close();
+  });
+
   it('closes a text frame with invalid UTF-8 (1007) and keeps serving', async () => {
     const ws = await open(apiUrl());
     const done = closed(ws);
