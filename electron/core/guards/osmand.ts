@@ -213,7 +213,11 @@ export interface OsmandServer {
   stop(): Promise<void>;
 }
 
-const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
+/**
+ * Every answer closes its connection: a phone sends one position every few seconds, so keeping the socket open
+ * saves nothing, and a client reusing it just as the server's keep-alive timer ends it would see a reset.
+ */
+const TEXT = { 'content-type': 'text/plain; charset=utf-8', connection: 'close' };
 
 /**
  * The HTTP endpoint guards' phones report to. It listens on the site's network with no password of its own
@@ -267,8 +271,8 @@ export async function startOsmandServer(o: OsmandServerOptions): Promise<OsmandS
     const address = req.socket.remoteAddress ?? 'unknown';
     if (status !== 429) failures.take(address);
     refusedLog({ status, message: message.slice(0, 200), from: address });
-    // A refused body that is still arriving is not worth reading: close once the answer is out.
-    send(res, status, `${message}\n`, { connection: 'close', ...headers });
+    // A refused body that is still arriving is not worth reading: the connection closes once the answer is out.
+    send(res, status, `${message}\n`, headers);
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
