@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Notice } from '../../shared/contract';
 import type { SiteFile } from '../../shared/domain/site';
+import type { Locale } from '../../shared/domain/text';
 import type { Migration } from './db/migrations';
 import type { InboxApplier } from './hub-link/inbox';
 import type { FeatureHandlers, MethodTable } from './router/router';
@@ -25,6 +26,8 @@ export interface Infrastructure {
   /** Database, logs, backups, snapshots, reports. */
   dataDir: string;
   notify: Notify;
+  /** The console's default language: notices a feature words itself are in it (the audit trail's are too). */
+  locale: Locale;
   /** The outbox has new rows: send them now if the hub link is up. */
   kickOutbox(): void;
 }

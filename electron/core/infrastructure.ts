@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { DEFAULT_LOCALE } from '../../shared/domain/text';
 import type { ConsoleConfig } from './config';
 import { openConsoleStore, recoveryNotice, storedConsoleId, type ConsoleStore } from './db/store';
 import { startEmbeddedHub, type EmbeddedHub } from './demo/embedded';
@@ -121,6 +122,7 @@ export async function createInfrastructure(config: ConsoleConfig): Promise<Conso
     consoleId,
     dataDir,
     notify: notices.notify,
+    locale: config.defaultLocale ?? DEFAULT_LOCALE,
     kickOutbox: () => hub.kick(),
   };
   return { infra, loaded, startedAt, store, notices, demo, hub, gateway, audit };

@@ -8,8 +8,10 @@ import { playbookMigrations } from './playbooks';
 
 /**
  * The schema history, oldest first, assembled here (the database layer knows no feature) from the base schema
- * and each feature's own migrations. An explicit list (not a folder scan) so bundling cannot drop or reorder
- * one. Append only: a released migration is never edited; its test pins what it creates.
+ * and each feature's own migrations. An explicit list (not a folder scan) so bundling cannot drop one; ordered
+ * by version, since a feature's later migration (guards' phone secrets) comes after other features' ones and
+ * its number lives only in its own object. Append only: a released migration is never edited; its test pins
+ * what it creates. `checkMigrationList` refuses a gap or a duplicate.
  */
 export const MIGRATIONS: readonly Migration[] = [
   ...BASE_SCHEMA,
@@ -18,7 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...playbookMigrations,
   ...dutyMigrations,
   ...operatorMigrations,
-];
+].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 

@@ -1,13 +1,15 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_FRAME_BYTES, type ContractError } from '../../shared/contract';
 import { attachFrameEndpoint } from '../core/carriers/frames';
 import type { ConsoleCore } from '../core';
 import type { Logger } from '../core/util/log';
+import { hardenServer, RateLimiter, refuseUpgrade, requestUrl, safeDecode, throttle } from '../core/util/net';
 
 export interface WebHostOptions {
   core: ConsoleCore;
@@ -16,7 +18,72 @@ export interface WebHostOptions {
   port?: number;
   log: Logger;
   token?: string;
+  limits?: Partial<WebHostLimits>;
 }
+
+export interface WebHostLimits {
+  /** Calls per browser session: `callBurst` at once, `callsPerSec` sustained. */
+  callsPerSec: number;
+  callBurst: number;
+  /** Frame bytes per session (snapshots are the big ones). */
+  bytesPerSec: number;
+  byteBurst: number;
+  /** Calls of one session still being answered. */
+  maxPending: number;
+  /** Open /api sessions at once. */
+  maxSessions: number;
+  /** A session whose browser stops reading is dropped when this much is waiting to be sent. */
+  maxBufferedBytes: number;
+  /** A ping every this often; no pong by the next one and the session is dropped (a half-open socket). */
+  heartbeatMs: number;
+  /** Request headers must arrive within this (slow-loris); the whole request within `requestTimeoutMs`. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+export { MAX_FRAME_BYTES };
+
+export const DEFAULT_WEB_HOST_LIMITS: WebHostLimits = {
+  // An operator's busiest moment (sign-in, every panel loading, a burst of alarm actions) is a few dozen calls.
+  callsPerSec: 100,
+  callBurst: 300,
+  bytesPerSec: 16 * 1024 * 1024,
+  byteBurst: 64 * 1024 * 1024,
+  maxPending: 100,
+  maxSessions: 64,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  heartbeatMs: 30_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+};
+
+/**
+ * The page's policy, also sent as a header so that `frame-ancestors` applies (a meta tag cannot carry it).
+ * MUI/emotion inject style elements ('unsafe-inline' styles), JSMpeg compiles WebAssembly ('wasm-unsafe-eval'),
+ * video comes from the gateway on another loopback port (connect-src ws://127.0.0.1:*).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "media-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
 
 export interface WebHost {
   url: string;
@@ -64,67 +131,192 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host);
   };
 
-  const server: Server = createServer((req, res) => {
+  const limits = { ...DEFAULT_WEB_HOST_LIMITS, ...o.limits };
+  const plain = (res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) => {
+    if (res.headersSent || res.destroyed) return;
+    res
+      .writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS, ...headers })
+      .end(text);
+  };
+
+  const server: Server = createServer(
+    { maxHeaderSize: 16 * 1024, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      req.on('error', () => undefined);
+      res.on('error', () => undefined);
+      try {
+        serve(req, res);
+      } catch (err) {
+        o.log.error('web host request failed', { error: (err as Error).message });
+        plain(res, 500, 'The console could not answer this request; it was logged.');
+      }
+    },
+  );
+  hardenServer(
+    server,
+    {
+      headersTimeoutMs: limits.headersTimeoutMs,
+      requestTimeoutMs: limits.requestTimeoutMs,
+      keepAliveTimeoutMs: 5_000,
+      idleTimeoutMs: Math.max(limits.requestTimeoutMs, 60_000),
+      maxConnections: 256,
+    },
+    o.log,
+  );
+
+  function serve(req: IncomingMessage, res: ServerResponse): void {
     if (!hostAllowed(req)) {
-      res
-        .writeHead(421, { 'content-type': 'text/plain' })
-        .end('Misdirected request: use http://127.0.0.1 as printed.');
+      plain(res, 421, 'Misdirected request: use http://127.0.0.1 as printed.');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      plain(res, 405, 'Only GET and HEAD are served here.', { allow: 'GET, HEAD' });
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let path = decodeURIComponent(url.pathname);
+    const url = requestUrl(req);
+    let path = url ? safeDecode(url.pathname) : undefined;
+    if (path === undefined) {
+      plain(res, 400, 'Bad request: the address is not a valid path.', { connection: 'close' });
+      return;
+    }
     if (path === '/' || path === '') path = '/index.html';
     const file = normalize(join(root, path));
-    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    if (
+      path.includes('\0') ||
+      !file.startsWith(root + sep) ||
+      !existsSync(file) ||
+      !statSync(file).isFile()
+    ) {
+      plain(res, 404, 'Not found');
       return;
     }
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': path === '/index.html' ? 'no-store' : 'max-age=3600',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
+      ...SECURITY_HEADERS,
     });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
-  });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    // The file may vanish between stat and read (a rebuild): end this response, not the process.
+    const stream = createReadStream(file);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
 
-  const api = new WebSocketServer({ noServer: true, maxPayload: 1_000_000 });
+  const api = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  api.on('error', (err) => o.log.error('api websocket server error', { error: err.message }));
+  const calls = new RateLimiter(limits.callsPerSec, limits.callBurst);
+  const bytes = new RateLimiter(limits.bytesPerSec, limits.byteBurst);
+  const rateLog = throttle(o.log, 'browser session over its call rate', 60_000, 10);
+  const badFrameLog = throttle(o.log, 'bad frame from browser', 60_000, 20);
+  const alive = new WeakMap<WebSocket, boolean>();
   api.on('connection', (ws: WebSocket) => {
     const session = o.core.openSession('ws');
+    alive.set(ws, true);
     o.log.info('browser session opened', { session: session.id });
+    let frameBytes = 0;
     const endpoint = attachFrameEndpoint({
       router: o.core.router,
       bus: o.core.bus,
       session,
-      send: (text) => {
-        if (ws.readyState === ws.OPEN) ws.send(text);
+      maxPending: limits.maxPending,
+      admit: (method): ContractError | undefined => {
+        if (calls.take(session.id) && bytes.take(session.id, frameBytes)) return undefined;
+        rateLog({ session: session.id, method });
+        return {
+          code: 'unavailable',
+          message:
+            `Too many requests from this window at once: the console refused "${method}" to protect itself. ` +
+            'Wait a few seconds and try again; if this keeps happening, reload the page and tell the administrator.',
+        };
       },
-      onBadFrame: (why) => o.log.warn('bad frame from browser', { why, session: session.id }),
+      send: (text) => {
+        if (ws.readyState !== ws.OPEN) return;
+        // A browser that stopped reading (a frozen tab) must not make the console hold its events forever.
+        if (ws.bufferedAmount > limits.maxBufferedBytes) {
+          o.log.warn('browser session dropped: it is not reading', { session: session.id });
+          ws.terminate();
+          return;
+        }
+        ws.send(text);
+      },
+      onBadFrame: (why) => badFrameLog({ why, session: session.id }),
     });
-    ws.on('message', (data) => endpoint.receive(data.toString()));
-    ws.on('close', () => {
+    ws.on('message', (data: Buffer, isBinary) => {
+      frameBytes = data.length;
+      if (isBinary) {
+        badFrameLog({ why: 'binary', session: session.id });
+        return;
+      }
+      endpoint.receive(data.toString('utf8'));
+    });
+    ws.on('pong', () => alive.set(ws, true));
+    // ws closes the socket itself (1009 too big, 1007 invalid UTF-8, 1002 protocol) and reports it here.
+    ws.on('error', (err: Error & { code?: string }) =>
+      o.log.warn('browser websocket refused a frame and closed', {
+        session: session.id,
+        code: err.code,
+        error: err.message.slice(0, 200),
+      }),
+    );
+    ws.on('close', (code) => {
       endpoint.close();
-      o.log.info('browser session closed', { session: session.id });
+      calls.forget(session.id);
+      bytes.forget(session.id);
+      o.log.info('browser session closed', { session: session.id, code });
     });
   });
+  const heartbeat = setInterval(() => {
+    for (const ws of api.clients) {
+      if (!alive.get(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      try {
+        ws.ping();
+      } catch {
+        ws.terminate();
+      }
+    }
+  }, limits.heartbeatMs);
+  heartbeat.unref();
 
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const refuse = (status: string) => {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  const upgradeLog = throttle(o.log, 'refused websocket', 60_000, 20);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      o.log.error('websocket upgrade failed', { error: (err as Error).message });
+      refuseUpgrade(socket, '500 Internal Server Error');
+    }
+  });
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = requestUrl(req);
+    const refuse = (status: string, why?: string) => {
+      if (why) upgradeLog({ why, path: url?.pathname.slice(0, 100) });
+      refuseUpgrade(socket, status);
     };
     if (stopping) return refuse('503 Service Unavailable');
-    if (!hostAllowed(req)) return refuse('421 Misdirected Request');
+    if (!url) return refuse('400 Bad Request', 'the request target is not a URL path');
+    if (!hostAllowed(req)) return refuse('421 Misdirected Request', 'foreign Host header');
     if (!tokenMatches(token, url.searchParams.get('token'))) {
-      o.log.warn('refused websocket without a valid token', { path: url.pathname });
-      return refuse('401 Unauthorized');
+      return refuse('401 Unauthorized', 'no valid token');
+    }
+    // A browser always says which page opened the socket: only the console's own page may. Tools without a
+    // browser (tests, scripts) send no Origin and still need the token.
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${req.headers.host}`) {
+      return refuse('403 Forbidden', `origin ${origin.slice(0, 100)} is not this console's page`);
     }
     if (url.pathname === '/api') {
+      if (api.clients.size >= limits.maxSessions) {
+        return refuse('503 Service Unavailable', 'too many browser sessions');
+      }
       api.handleUpgrade(req, socket, head, (ws) => api.emit('connection', ws, req));
       return;
     }
@@ -132,12 +324,16 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       if (url.pathname.startsWith(prefix)) return handler(req, socket, head);
     }
     refuse('404 Not Found');
-  });
+  }
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(o.port ?? 0, '127.0.0.1', () => resolveListen());
+    server.listen(o.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen();
+    });
   });
+  server.on('error', (err) => o.log.error('web host server error', { error: err.message }));
   port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/?token=${token}`;
   return {
@@ -147,6 +343,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     mountUpgrade: (prefix, handler) => mounts.set(prefix, handler),
     async stop() {
       stopping = true;
+      clearInterval(heartbeat);
       for (const ws of api.clients) ws.terminate();
       api.close();
       server.closeAllConnections();

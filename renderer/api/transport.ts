@@ -1,4 +1,4 @@
-import { createFrameTransport, type Envelope, type Transport } from '../../shared/contract';
+import { createFrameTransport, MAX_FRAME_BYTES, type Envelope, type Transport } from '../../shared/contract';
 
 interface Bridge {
   invoke(method: string, input: unknown): Promise<Envelope<unknown>>;
@@ -42,11 +42,14 @@ function wsTransport(url: string): RendererTransport {
     state = s;
     for (const l of linkListeners) l(s);
   };
-  const frames = createFrameTransport((text) => {
-    if (!socket || socket.readyState !== WebSocket.OPEN)
-      throw new Error('the console service is not connected');
-    socket.send(text);
-  });
+  const frames = createFrameTransport(
+    (text) => {
+      if (!socket || socket.readyState !== WebSocket.OPEN)
+        throw new Error('the console service is not connected');
+      socket.send(text);
+    },
+    { maxFrameBytes: MAX_FRAME_BYTES },
+  );
   const connect = () => {
     // Only the first attempt is "connecting"; after a drop the link stays "closed" until it is back.
     if (state !== 'closed') setState('connecting');
@@ -79,7 +82,19 @@ function wsTransport(url: string): RendererTransport {
 
 export function pickTransport(): RendererTransport {
   if (window.consoleBridge) return ipcTransport(window.consoleBridge);
-  const token = new URLSearchParams(window.location.search).get('token') ?? '';
+  // The token leaves the address bar (screenshots, screen sharing, history) once read; the tab keeps it for reloads.
+  const params = new URLSearchParams(window.location.search);
+  const token = params.get('token') ?? window.sessionStorage.getItem('console.token') ?? '';
+  if (params.has('token')) {
+    window.sessionStorage.setItem('console.token', token);
+    params.delete('token');
+    const rest = params.toString();
+    window.history.replaceState(
+      window.history.state,
+      '',
+      `${window.location.pathname}${rest ? `?${rest}` : ''}${window.location.hash}`,
+    );
+  }
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
   return wsTransport(`${scheme}://${window.location.host}/api?token=${encodeURIComponent(token)}`);
 }

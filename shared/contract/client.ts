@@ -68,7 +68,10 @@ export function createClient(
  * The calling half of a frame carrier: numbers calls, matches results, fans events out. `send` moves a
  * string to the core; feed every string from the core to `receive`.
  */
-export function createFrameTransport(send: (text: string) => void): {
+export function createFrameTransport(
+  send: (text: string) => void,
+  options: { maxFrameBytes?: number } = {},
+): {
   transport: Transport;
   receive(text: string): void;
   failPending(reason: string): void;
@@ -81,9 +84,22 @@ export function createFrameTransport(send: (text: string) => void): {
       invoke(method, input) {
         const id = nextId++;
         return new Promise((resolve) => {
+          const text = JSON.stringify({ t: 'call', id, method, input });
+          const max = options.maxFrameBytes;
+          // Sent anyway, it would cost the whole session (the carrier closes it): refuse this one call instead.
+          if (max !== undefined && text.length > max / 3 && new TextEncoder().encode(text).length > max) {
+            resolve({
+              ok: false,
+              error: {
+                code: 'invalid_input',
+                message: `This request is ${(text.length / 1e6).toFixed(1)} MB, more than the console takes in one call (${(max / 1e6).toFixed(1)} MB).`,
+              },
+            });
+            return;
+          }
           pending.set(id, resolve);
           try {
-            send(JSON.stringify({ t: 'call', id, method, input }));
+            send(text);
           } catch (err) {
             pending.delete(id);
             resolve({

@@ -43,8 +43,25 @@ export const TrackPoint = z.object({
   at: EpochMs,
   bearing: z.number().optional(),
   speed: z.number().optional(),
+  /** Kept for the record but not believed: a jump faster than a person moves, or a time far from now. */
+  flag: z.enum(['jump', 'time']).optional(),
 });
 export type TrackPoint = z.infer<typeof TrackPoint>;
+
+/** A phone allowed to report positions. Its secret is never part of this view. */
+export const GuardDeviceView = z.object({
+  id: Id,
+  guardId: Id,
+  label: z.string(),
+  /** `site`: an id from the site file; `console`: a secret issued here. */
+  origin: z.enum(['site', 'console']),
+  issuedAt: EpochMs.optional(),
+  issuedBy: z.string().optional(),
+  /** Since this console started. */
+  lastSeenAt: EpochMs.optional(),
+  lastAddress: z.string().optional(),
+});
+export type GuardDeviceView = z.infer<typeof GuardDeviceView>;
 
 export const CHECKPOINT_STATES = ['pending', 'missed', ...VISIT_TIMINGS] as const;
 export const CheckpointStatus = z.object({
@@ -93,11 +110,12 @@ export const guardMethods = {
       'Every guard of the site with duty and last position, and when positions count as stale/offline.',
   }),
   'guards.track': method({
-    input: z.intersection(z.object({ guardId: Id }), Range),
+    input: z.intersection(z.object({ guardId: Id, flagged: z.boolean().optional() }), Range),
     output: z.object({ points: z.array(TrackPoint), total: z.number().int(), thinned: z.boolean() }),
     role: 'operator',
     mutates: false,
-    summary: "A guard's stored positions in a time range (thinned to at most 5,000 points), for replay.",
+    summary:
+      "A guard's stored positions in a time range (thinned to at most 5,000 points), for replay; `flagged` adds the implausible ones.",
   }),
   'guards.suggest': method({
     input: z.object({ alarmId: Id }),
@@ -127,6 +145,36 @@ export const guardMethods = {
     mutates: true,
     summary:
       'The guard is safe (checked by radio or in person): his SOS ends; the alarm stays to be resolved.',
+  }),
+  'guards.devices': method({
+    input: z.object({}).strict(),
+    output: z.object({ devices: z.array(GuardDeviceView) }),
+    role: 'supervisor',
+    mutates: false,
+    summary: 'The phones allowed to report positions, with when and from where each was last heard.',
+  }),
+  'guards.issueDevice': method({
+    input: z.object({ guardId: Id, label: z.string().trim().min(1).max(40) }).strict(),
+    output: z.object({
+      device: GuardDeviceView,
+      /** The phone's secret device id: shown this once, stored only as a hash. */
+      deviceId: z.string(),
+      /** Links (also for a QR code) that set Traccar Client's server URL and device id, one per address. */
+      links: z.array(z.string()),
+      /** Why there is no link: the phone endpoint is off, or this computer has no address phones could reach. */
+      noLinks: z.enum(['endpoint-off', 'no-network-address']).optional(),
+    }),
+    role: 'supervisor',
+    mutates: true,
+    summary:
+      "A new secret device id for a guard's phone, shown once with Traccar Client setup links; audited.",
+  }),
+  'guards.revokeDevice': method({
+    input: z.object({ id: Id }).strict(),
+    output: z.object({ done: z.literal(true) }),
+    role: 'supervisor',
+    mutates: true,
+    summary: 'A phone issued by the console stops being able to report (lost, stolen, replaced); audited.',
   }),
   'patrols.status': method({
     input: z.object({}).strict(),

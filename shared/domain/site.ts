@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../contract/common';
+import { parseCidr } from './cidr';
 import { LatLon } from './geo';
 import { LocalizedText } from './text';
 import { PatrolScheduleInput, RouteScheduleInput } from './patrol';
@@ -68,8 +69,12 @@ export type RouteDef = z.infer<typeof RouteDef>;
 export const GuardDef = z.object({
   id: Id,
   name: LocalizedText,
-  /** OsmAnd/Traccar device identifiers that report for this guard. */
-  devices: z.array(z.string().min(1).max(64)).default([]),
+  /**
+   * OsmAnd/Traccar device identifiers that report for this guard. The id is the phone's only credential, so it
+   * must be long and random (at least 20 characters; the console issues such ids itself), or `sha256:<hex>` of one
+   * so the file does not hold the secret.
+   */
+  devices: z.array(z.string().min(1).max(80)).default([]),
   phone: z.string().min(3).max(32).optional(),
   route: Id.optional(),
 });
@@ -114,6 +119,20 @@ export const SiteFile = z
         noMovementMin: z.number().int().min(1).max(240),
         arrivalRadiusM: z.number().min(5).max(500),
         keepPositionsDays: z.number().int().min(7).max(3650),
+        /** Phones may report only from these networks (CIDR, e.g. "192.168.10.0/24"); absent = from anywhere. */
+        allowNetworks: z
+          .array(
+            z
+              .string()
+              .max(64)
+              .refine(
+                (c) => typeof parseCidr(c) !== 'string',
+                'an address or network such as 192.168.10.0/24',
+              ),
+          )
+          .max(64),
+        /** A phone fix implying a faster move than this (m/s) is kept for the track but flagged. */
+        maxSpeedMps: z.number().min(2).max(100),
       })
       .partial()
       .strict()

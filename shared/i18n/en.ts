@@ -311,6 +311,32 @@ export const en: Messages = {
       none: 'No patrol routes configured',
       band: { day: 'day', night: 'night' },
     },
+    phones: {
+      title: "Guards' phones",
+      hint: "A phone's device id is its only credential: whoever knows it can report positions as that guard. An id issued here is shown once; the console keeps only its hash.",
+      guard: 'Guard',
+      label: 'Phone name',
+      origin: 'Source',
+      origin_site: 'Site file',
+      origin_console: 'Issued here',
+      issued: 'Issued',
+      lastSeen: 'Last report',
+      never: 'None since the console started',
+      none: 'No phone may report positions yet',
+      issue: 'Issue device id',
+      revoke: 'Revoke',
+      revokeConfirm: 'Confirm revoke',
+      issuedTitle: 'Device id of {{label}} (shown this once)',
+      issuedHint:
+        'Install Traccar Client on the phone and open the setup link below (type it, tap it, or scan it as a QR code): it fills in the server URL and the device id; choose high accuracy. Once this window closes the id cannot be shown again.',
+      deviceId: 'Device id',
+      link: 'Setup link',
+      copy: 'Copy',
+      noLinksEndpointOff:
+        'The phone endpoint is off (--osmand-port off): phones cannot report positions to this console.',
+      noLinksNoAddress:
+        'This computer has no network address the phones could reach: connect it to the site network.',
+    },
   },
   notices: {
     title: 'System notices',
@@ -325,6 +351,8 @@ export const en: Messages = {
     auditUnkeyedRefused:
       'The audit key is back, but the audit entries from number {{from}} on cannot be accepted as written while it was missing; the audit check reports them.',
     consoleRestarted: 'The console service restarted at {{time}} after an unexpected stop',
+    guardDeviceWeak:
+      "Guard {{guardId}}'s phone #{{n}} in the site file has a device id of only {{length}} characters, too short to be a secret (at least {{min}}): its positions are refused. Issue the phone a new device id in the console, or put a long random id in the site file.",
   },
   playbooks: {
     suggested: 'Suggested playbook',

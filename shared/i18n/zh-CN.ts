@@ -308,6 +308,30 @@ export const zhCN = {
       none: '未配置巡逻路线',
       band: { day: '白天', night: '夜间' },
     },
+    phones: {
+      title: '保安手机',
+      hint: '设备号就是手机的密钥：知道设备号的人都能以这名保安的身份上报位置。控制台签发的设备号只显示一次，只保存其哈希值。',
+      guard: '保安',
+      label: '手机名称',
+      origin: '来源',
+      origin_site: '站点文件',
+      origin_console: '控制台签发',
+      issued: '签发',
+      lastSeen: '最近上报',
+      never: '本次启动后未上报',
+      none: '还没有可以上报位置的手机',
+      issue: '签发设备号',
+      revoke: '停用',
+      revokeConfirm: '确认停用',
+      issuedTitle: '{{label}} 的设备号（只显示这一次）',
+      issuedHint:
+        '在手机上安装 Traccar Client，打开下面的设置链接（手动输入、点开，或生成二维码后扫描）：它会填好服务器地址和设备号；定位精度选“高”。关闭此窗口后无法再查看这个设备号。',
+      deviceId: '设备号',
+      link: '设置链接',
+      copy: '复制',
+      noLinksEndpointOff: '手机定位接口未开启（--osmand-port off）：手机无法向本控制台上报位置。',
+      noLinksNoAddress: '本机没有手机能访问的网络地址：请把本机接入现场网络。',
+    },
   },
   notices: {
     title: '系统提示',
@@ -322,6 +346,8 @@ export const zhCN = {
     auditUnkeyedRefused:
       '审计密钥已恢复，但无法确认第 {{from}} 条起的审计记录是在密钥丢失期间写入的；审计校验会报告这些记录。',
     consoleRestarted: '本机控制台服务意外停止，已于 {{time}} 自动重启',
+    guardDeviceWeak:
+      '站点文件中保安 {{guardId}} 的第 {{n}} 台手机设备号只有 {{length}} 个字符，太短，不能作为密钥（至少 {{min}} 个）：这台手机上报的位置会被拒绝。请在控制台为这台手机签发新的设备号，或在站点文件中改用足够长的随机设备号。',
   },
   playbooks: {
     suggested: '建议预案',

@@ -22,6 +22,7 @@
  * Progress goes to stdout; the LAST line is one JSON object with `pass` (--json: without the summary before it).
  * `--guards 2 --duration-s 3 --baseline-s 1` is a quick run that only checks the benchmark still works.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -82,7 +83,8 @@ function writeSite(dir: string): {
       const route = routes[i % routes.length]!;
       return {
         id: `bench-g${i + 1}`,
-        device: `bench-phone-${i + 1}`,
+        // The device id is the phone's credential: long and random, as the console requires.
+        device: `bench-phone-${i + 1}-${randomBytes(12).toString('base64url')}`,
         routeId: route.id,
         route: route.checkpoints.map((c) => c.position),
       };

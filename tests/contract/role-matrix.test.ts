@@ -55,6 +55,8 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'guards.dispatch': { alarmId: 'alarm-none', guardId: 'guard-none' },
   'guards.arrived': { alarmId: 'alarm-none', guardId: 'guard-none' },
   'guards.clearSos': { guardId: 'guard-none', note: 'matrix test' },
+  'guards.issueDevice': { guardId: 'guard-none', label: 'matrix phone' },
+  'guards.revokeDevice': { id: 'phone-none' },
   'playbooks.save': { definition: SHIPPED_FIRE },
   'runs.start': { alarmId: 'alarm-none', playbookId: 'fire' },
   'runs.step': { runId: 'run-none', stepId: 'step-none', outcome: 'done' },

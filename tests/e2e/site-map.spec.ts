@@ -1,3 +1,4 @@
+import { demoPhone } from '../support/demo-phones';
 import { freePort } from '../support/rtsp-camera';
 import { expect, signIn, test } from './fixtures';
 
@@ -161,7 +162,7 @@ withPhones(
     await signIn(page, consoleApp);
     await expect(map.guardMarkers.first()).toBeVisible({ timeout: 20_000 });
 
-    const report = `id=guard-phone-03&lat=30.2722&lon=120.1528&timestamp=${Math.floor(Date.now() / 1000)}&alarm=sos`;
+    const report = `id=${demoPhone('guard-03')}&lat=30.2722&lon=120.1528&timestamp=${Math.floor(Date.now() / 1000)}&alarm=sos`;
     const res = await fetch(`http://127.0.0.1:${osmandPort}/?${report}`, { method: 'POST' });
     expect(res.status).toBe(200);
     await expect(map.guard('guard-03')).toHaveAttribute('data-status', 'sos');
@@ -171,5 +172,39 @@ withPhones(
     await guards.clearSos('guard-03', '对讲确认安全');
     await expect(guards.row('guard-03')).not.toHaveAttribute('data-status', 'sos');
     await expect(map.guard('guard-03')).not.toHaveAttribute('data-status', 'sos');
+  },
+);
+
+withPhones(
+  'a supervisor issues a phone its secret id: shown once with its setup link, it reports, and once revoked it is refused',
+  async ({ page, consoleApp, osmandPort, ui }) => {
+    const { shell, phones } = ui;
+    await signIn(page, consoleApp, { role: 'supervisor' });
+    await shell.openMenu('phones');
+    await expect(phones.row('张伟')).toBeVisible();
+    await phones.issue('guard-02', '2号机');
+    const secret = (await phones.secret.textContent()) ?? '';
+    expect(secret.length).toBeGreaterThanOrEqual(30);
+    await expect(phones.links).toHaveText(
+      `http://127.0.0.1:${osmandPort}/?id=${encodeURIComponent(secret)}&accuracy=high&interval=10`,
+    );
+    // What Traccar Client then sends: the id from the link, a position (the link's other settings are the app's).
+    const report = () =>
+      fetch(
+        `http://127.0.0.1:${osmandPort}/?id=${encodeURIComponent(secret)}&lat=30.2735&lon=120.1505&timestamp=${Math.floor(Date.now() / 1000)}`,
+        { method: 'POST' },
+      );
+    expect((await report()).status).toBe(200);
+
+    // Shown once: opened again, the dialog lists the phone (last heard from loopback) but not its id.
+    await phones.close();
+    await shell.openMenu('phones');
+    await expect(phones.row('2号机')).toContainText('127.0.0.1');
+    await expect(phones.secret).toHaveCount(0);
+    await expect(phones.root).not.toContainText(secret);
+
+    await phones.revoke('2号机');
+    await expect(phones.row('2号机')).toHaveCount(0);
+    expect((await report()).status).toBe(403);
   },
 );

@@ -4,6 +4,7 @@ import type { AlarmView, GuardView, OperatorView } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
 import { ManualClock } from '../../electron/core/util/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
+import { demoPhone } from '../support/demo-phones';
 import { startLinkedConsole, startSiteHub } from '../support/hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
@@ -57,7 +58,7 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
 
   it('an OsmAnd request from a phone moves its guard; unknown and malformed ones are refused and store nothing', async () => {
     const ok = await report(
-      `id=guard-phone-03&lat=30.2716&lon=120.1520&timestamp=${seconds()}&speed=2&bearing=45&accuracy=6&batt=81`,
+      `id=${demoPhone('guard-03')}&lat=30.2716&lon=120.1520&timestamp=${seconds()}&speed=2&bearing=45&accuracy=6&batt=81`,
     );
     expect(ok.status).toBe(200);
     const g3 = (await guardsNow()).find((g) => g.guardId === 'guard-03')!;
@@ -78,8 +79,8 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
 
     const unknown = await report('id=stolen-phone&lat=30.27&lon=120.15');
     expect(unknown.status).toBe(403);
-    expect(await unknown.text()).toMatch(/unknown device id "stolen-phone".*site file/);
-    const malformed = await report('id=guard-phone-03&lat=95&lon=120.15');
+    expect(await unknown.text()).toMatch(/unknown device id: issue one for this phone in the console/);
+    const malformed = await report(`id=${demoPhone('guard-03')}&lat=95&lon=120.15`);
     expect(malformed.status).toBe(400);
     expect(await malformed.text()).toMatch(/lat must be at most 90/);
     const wrongMethod = await fetch(osmandUrl, { method: 'DELETE' });
@@ -89,7 +90,8 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
 
     // A late, buffered position goes into the track but does not move the marker back.
     expect(
-      (await report(`id=guard-phone-03&lat=30.2700&lon=120.1500&timestamp=${seconds() - 600}`)).status,
+      (await report(`id=${demoPhone('guard-03')}&lat=30.2700&lon=120.1500&timestamp=${seconds() - 600}`))
+        .status,
     ).toBe(200);
     expect((await guardsNow()).find((g) => g.guardId === 'guard-03')!.last!.position.lat).toBe(30.2716);
     const track = await call<{ points: Array<{ at: number }> }>('guards.track', {
@@ -104,8 +106,11 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
     // 10:00 round opens; at 10:05 guard-03 reaches cp-201 and scans cp-202's tag through the hub; nothing else.
     clock.advance(15 * MIN);
     expect(
-      (await report(`id=guard-phone-03&lat=${CP201.lat}&lon=${CP201.lon + 0.00005}&timestamp=${seconds()}`))
-        .status,
+      (
+        await report(
+          `id=${demoPhone('guard-03')}&lat=${CP201.lat}&lon=${CP201.lon + 0.00005}&timestamp=${seconds()}`,
+        )
+      ).status,
     ).toBe(200);
     await core.demoHub!.publish({
       kind: 'guard',
@@ -153,8 +158,11 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
     clock.advance(5 * MIN);
     const cp203Pos = cp203.location!;
     expect(
-      (await report(`id=guard-phone-03&lat=${cp203Pos.lat}&lon=${cp203Pos.lon}&timestamp=${seconds()}`))
-        .status,
+      (
+        await report(
+          `id=${demoPhone('guard-03')}&lat=${cp203Pos.lat}&lon=${cp203Pos.lon}&timestamp=${seconds()}`,
+        )
+      ).status,
     ).toBe(200);
     const visit = (await core
       .db('patrol_visits')
@@ -166,9 +174,9 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
 
   it('suggests the nearest free guard, dispatches him through the outbox, detects arrival and releases him on resolve', async () => {
     for (const [phone, lat, lon] of [
-      ['guard-phone-02', 30.2735, 120.1505],
-      ['guard-phone-03', 30.2716, 120.153],
-      ['guard-phone-05', 30.2705, 120.1536],
+      [demoPhone('guard-02'), 30.2735, 120.1505],
+      [demoPhone('guard-03'), 30.2716, 120.153],
+      [demoPhone('guard-05'), 30.2705, 120.1536],
     ] as const) {
       expect((await report(`id=${phone}&lat=${lat}&lon=${lon}&timestamp=${seconds()}`)).status).toBe(200);
     }
@@ -212,9 +220,9 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
 
     // He walks in: 20 m away is inside the 30 m arrival radius.
     clock.advance(60_000);
-    expect((await report(`id=guard-phone-05&lat=30.27155&lon=120.1531&timestamp=${seconds()}`)).status).toBe(
-      200,
-    );
+    expect(
+      (await report(`id=${demoPhone('guard-05')}&lat=30.27155&lon=120.1531&timestamp=${seconds()}`)).status,
+    ).toBe(200);
     const onScene = await core.alarms.get(alarmId);
     expect(onScene.alarm.state).toBe('on_scene');
     expect(onScene.events.some((e) => /已到场/.test(e.note ?? ''))).toBe(true);
@@ -235,7 +243,8 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
 
   it('a panic flag from the phone raises a priority-1 SOS at his position; standing still for 10 minutes raises another', async () => {
     expect(
-      (await report(`id=guard-phone-04&lat=30.2718&lon=120.1546&timestamp=${seconds()}&alarm=sos`)).status,
+      (await report(`id=${demoPhone('guard-04')}&lat=30.2718&lon=120.1546&timestamp=${seconds()}&alarm=sos`))
+        .status,
     ).toBe(200);
     const sos = (await core.alarms.openAlarms()).find((a) => a.type === 'guard_sos')!;
     expect(sos).toMatchObject({ priority: 1, location: { lat: 30.2718, lon: 120.1546 } });
@@ -251,8 +260,11 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
     for (let i = 0; i <= 22; i++) {
       const jitter = (i % 3) * 0.00002;
       expect(
-        (await report(`id=guard-phone-01&lat=${30.2725 + jitter}&lon=120.1525&timestamp=${seconds()}`))
-          .status,
+        (
+          await report(
+            `id=${demoPhone('guard-01')}&lat=${30.2725 + jitter}&lon=120.1525&timestamp=${seconds()}`,
+          )
+        ).status,
       ).toBe(200);
       clock.advance(30_000);
     }

@@ -212,7 +212,7 @@ describe('OsmAnd parsing', () => {
     ['id=g&lat=abc&lon=120', /lat must be a number/],
     ['id=g&lat=30&lon=120&batt=140', /batt/],
     ['id=g&lat=30&lon=120&bearing=400', /bearing/],
-    ['id=g&lat=30&lon=120&timestamp=9999999999', /future/],
+    ['id=g&lat=30&lon=120&timestamp=99999999999999', /not a date/],
     ['id=g&lat=30&lon=120&timestamp=not-a-date', /timestamp/],
   ])('refuses %j with a message that names the problem', (query, message) => {
     const r = fromQuery(query);

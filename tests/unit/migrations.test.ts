@@ -6,6 +6,7 @@ import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../electron
 import { checkMigrationList } from '../../electron/core/db/migrations';
 import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/schema';
 import { RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
+import { guardDevicesMigration } from '../../electron/core/guards';
 import { silentLogger } from '../../electron/core/util/log';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
@@ -38,7 +39,13 @@ describe('database and migrations', () => {
       [5, 'playbooks: versioned definitions, runs with steps, calls, snapshots, contact overrides, drills'],
       [6, 'operators and sign-in, duty-log links and flags, shifts with sealed hash chains'],
       [7, 'resume tokens kept (hashed, with an expiry) across restarts of the console service'],
+      // Its number lives in its own object only (it may be renumbered when branches meet).
+      [
+        guardDevicesMigration.version,
+        'network boundary: phone secrets issued by the console, flagged phone positions',
+      ],
     ]);
+    expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
 
   it('opens a new file with WAL, synchronous=FULL and foreign keys, at the latest version', async () => {
@@ -156,6 +163,44 @@ describe('database and migrations', () => {
     expect(await plan('DELETE FROM resume_tokens WHERE expires_at <= 5')).toMatch(
       /USING (COVERING )?INDEX resume_tokens_expires/,
     );
+    await db.destroy();
+  });
+
+  it('the phone-secrets migration keeps one hash per phone and lets positions carry a flag and their device', async () => {
+    const upTo = MIGRATIONS.indexOf(guardDevicesMigration) + 1;
+    expect(upTo).toBe(guardDevicesMigration.version);
+    const before = await openDatabase({
+      file: ':memory:',
+      log: silentLogger,
+      migrations: MIGRATIONS.slice(0, upTo - 1),
+    });
+    expect(await before.schema.hasTable('guard_devices')).toBe(false);
+    await before.destroy();
+    const db = await openDatabase({
+      file: ':memory:',
+      log: silentLogger,
+      migrations: MIGRATIONS.slice(0, upTo),
+    });
+    const phone = { guard_id: 'guard-01', label: 'a', issued_at: 1, issued_by: 'x' };
+    await db('guard_devices').insert({ id: 'p1', secret_sha256: 'h1', ...phone });
+    await expect(db('guard_devices').insert({ id: 'p2', secret_sha256: 'h1', ...phone })).rejects.toThrow(
+      /UNIQUE/,
+    );
+    await db('guard_positions').insert({
+      guard_id: 'guard-01',
+      lat: 30,
+      lon: 120,
+      at: 1,
+      source: 'osmand',
+      flag: 'jump',
+      received_at: 2,
+      device: 'p1',
+    });
+    expect(await db('guard_positions').first('flag', 'received_at', 'device')).toEqual({
+      flag: 'jump',
+      received_at: 2,
+      device: 'p1',
+    });
     await db.destroy();
   });
 

@@ -70,6 +70,12 @@ describe('site file', () => {
       'tracking.offlineSec',
     ],
     [
+      'a phones network that is not one',
+      (s: ReturnType<typeof demoJson>) =>
+        (s.tracking = { allowNetworks: ['192.168.10.0/24', '10.0.0.0/40'] }),
+      'tracking.allowNetworks[1]',
+    ],
+    [
       'a latitude out of range',
       (s: ReturnType<typeof demoJson>) => (s.cameras[0]!.position = { lat: 123, lon: 120 }),
       'cameras[0].position.lat',

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ArgsError, parseConsoleArgs, pickConsoleArgs } from '../../electron/core/args';
 import { ManualClock } from '../../electron/core/util/clock';
+import { networkList, RateLimiter, throttle } from '../../electron/core/util/net';
 import { redactText, redactUrl } from '../../electron/core/util/redact';
 import { createLogger, type LogLine } from '../../electron/core/util/log';
 import { effectivePriority } from '../../shared/domain/alarm';
+import { parseCidr } from '../../shared/domain/cidr';
 import { ageParts, bandAt, bandSpan } from '../../shared/domain/shift';
 import { distanceM } from '../../shared/domain/geo';
 import { MESSAGES } from '../../shared/i18n';
@@ -102,5 +104,45 @@ describe('small pieces', () => {
     clock.clearInterval(h);
     clock.advance(1000);
     expect(fired).toEqual(['a@100', 'tick@150', 'b@200', 'tick@300']);
+  });
+});
+
+describe('network helpers of the listening sockets', () => {
+  it('reads networks as a site file names them and says what is wrong with a bad one', () => {
+    expect(parseCidr('192.168.10.0/24')).toEqual({ address: '192.168.10.0', prefix: 24, family: 'ipv4' });
+    expect(parseCidr('10.0.0.5')).toEqual({ address: '10.0.0.5', prefix: 32, family: 'ipv4' });
+    expect(parseCidr('fd00::/8')).toEqual({ address: 'fd00::', prefix: 8, family: 'ipv6' });
+    expect(parseCidr('192.168.10.0/33')).toMatch(/prefix after "\/" must be 0–32/);
+    expect(parseCidr('256.1.1.1')).toMatch(/not an IPv4 or IPv6 address/);
+    expect(parseCidr('10.0.0.0/8/8')).toMatch(/not an address or a network/);
+  });
+
+  it('an allow-list matches IPv4 peers as Node reports them (also IPv4-mapped) and refuses the rest', () => {
+    const allowed = networkList(['192.168.10.0/24', 'fd00::/8']);
+    expect(allowed('192.168.10.23')).toBe(true);
+    expect(allowed('::ffff:192.168.10.23')).toBe(true);
+    expect(allowed('fd12::1')).toBe(true);
+    expect(allowed('192.168.11.1')).toBe(false);
+    expect(allowed('::ffff:10.0.0.1')).toBe(false);
+    expect(allowed(undefined)).toBe(false);
+  });
+
+  it('a rate limiter gives a burst, then its rate, and does not grow past its key limit', () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, 3, 100, () => now);
+    expect([1, 2, 3, 4].map(() => limiter.take('a'))).toEqual([true, true, true, false]);
+    expect(limiter.retryAfterSec('a')).toBe(1);
+    now += 500;
+    expect(limiter.take('a')).toBe(true);
+    expect(limiter.take('a')).toBe(false);
+    for (let i = 0; i < 1000; i++) limiter.take(`sender-${i}`);
+    expect(limiter.size).toBeLessThanOrEqual(100);
+  });
+
+  it('a throttled log line is written a few times a window, then once with how many were held back', () => {
+    const lines: LogLine[] = [];
+    const note = throttle(createLogger({ sink: (l) => lines.push(l) }), 'refused', 60_000, 2);
+    for (let i = 0; i < 10; i++) note({ i });
+    expect(lines.map((l) => l.msg)).toEqual(['refused', 'refused']);
   });
 });

@@ -1,4 +1,4 @@
-import { ClientFrame, type EventName, type ServerFrame } from '../../../shared/contract';
+import { ClientFrame, type ContractError, type EventName, type ServerFrame } from '../../../shared/contract';
 import type { Router, Session } from '../router/router';
 import type { EventBus } from '../util/bus';
 
@@ -12,8 +12,13 @@ export function attachFrameEndpoint(options: {
   session: Session;
   send: (text: string) => void;
   onBadFrame?: (reason: string) => void;
+  /** A refusal for a call the carrier will not run (over its rate), answered as the call's error envelope. */
+  admit?: (method: string) => ContractError | undefined;
+  /** Calls still running beyond this are refused at once: a client cannot queue unbounded work. */
+  maxPending?: number;
 }): { receive(text: string): void; close(): void } {
   const { router, bus, session, send } = options;
+  let pending = 0;
   const unsubscribe = bus.subscribe((name: EventName, payload: unknown) => {
     // Alarms, positions and the rest are for operators on duty, not for a signed-out window.
     if (!session.operator) return;
@@ -35,10 +40,40 @@ export function attachFrameEndpoint(options: {
         return;
       }
       const { id, method, input } = frame.data;
-      void router.call(method, input, session).then((envelope) => {
-        const reply: ServerFrame = { t: 'result', id, envelope };
-        send(JSON.stringify(reply));
-      });
+      const reply = (envelope: ServerFrame & { t: 'result' }) => send(JSON.stringify(envelope));
+      const refusal =
+        options.maxPending !== undefined && pending >= options.maxPending
+          ? {
+              code: 'unavailable' as const,
+              message:
+                `Too many requests from this window at once: ${options.maxPending} calls are still running. ` +
+                'Wait a few seconds and try again; if this keeps happening, reload the page and tell the administrator.',
+            }
+          : options.admit?.(String(method).slice(0, 100));
+      if (refusal) {
+        reply({ t: 'result', id, envelope: { ok: false, error: refusal } });
+        return;
+      }
+      pending++;
+      void router
+        .call(method, input, session)
+        .then((envelope) => reply({ t: 'result', id, envelope }))
+        .catch((err: Error) => {
+          options.onBadFrame?.(`the call failed outside the router: ${err.message}`);
+          try {
+            reply({
+              t: 'result',
+              id,
+              envelope: {
+                ok: false,
+                error: { code: 'internal', message: `${method} failed; this was logged.` },
+              },
+            });
+          } catch {
+            // The carrier is gone; nobody is left to answer.
+          }
+        })
+        .finally(() => pending--);
     },
     close: unsubscribe,
   };

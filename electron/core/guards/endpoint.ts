@@ -23,21 +23,8 @@ export async function openOsmandEndpoint(o: {
       port: o.port,
       log: o.log.child('osmand'),
       now: () => o.clock.now(),
-      guardFor: (deviceId) => o.guards.guardForDevice(deviceId),
-      accept: (guardId, r) =>
-        o.guards.ingestDirect(
-          {
-            guardId,
-            position: { lat: r.lat, lon: r.lon },
-            at: r.at,
-            ...(r.speed !== undefined ? { speed: r.speed } : {}),
-            ...(r.bearing !== undefined ? { bearing: r.bearing } : {}),
-            ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}),
-            ...(r.battery !== undefined ? { battery: r.battery } : {}),
-            source: 'osmand',
-          },
-          r.sos,
-        ),
+      // Who a device id is, the site's allow-list and where a report goes: the guards service decides.
+      ...o.guards.phoneEndpoint(),
     });
     o.log.info('osmand endpoint listening', { host, port: server.port });
     return server;

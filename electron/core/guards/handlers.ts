@@ -39,7 +39,7 @@ export function guardHandlers(d: GuardHandlerDeps): FeatureHandlers<typeof guard
       guards: d.guards.views(),
       thresholds: { staleMs: d.guards.settings.staleMs, offlineMs: d.guards.settings.offlineMs },
     }),
-    'guards.track': ({ guardId, from, to }) => d.guards.track(guardId, from, to),
+    'guards.track': ({ guardId, from, to, flagged }) => d.guards.track(guardId, from, to, flagged),
     'guards.suggest': async ({ alarmId }) => {
       const { alarm } = await d.alarms.get(alarmId);
       const target = targetOf(d.site, alarm);
@@ -50,6 +50,13 @@ export function guardHandlers(d: GuardHandlerDeps): FeatureHandlers<typeof guard
     'guards.arrived': ({ alarmId, guardId }, { session }) =>
       d.guards.confirmArrival(alarmId, guardId, actorOf(session)),
     'guards.clearSos': ({ guardId, note }, { session }) => d.guards.clearSos(guardId, note, actorOf(session)),
+    'guards.devices': () => ({ devices: d.guards.listDevices() }),
+    'guards.issueDevice': ({ guardId, label }, { session }) =>
+      d.guards.issueDevice(guardId, label, actorOf(session)),
+    'guards.revokeDevice': async ({ id }, { session }) => {
+      await d.guards.revokeDevice(id, actorOf(session));
+      return { done: true as const };
+    },
     'patrols.status': () => ({ routes: d.patrols.status() }),
   };
 }

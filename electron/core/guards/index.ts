@@ -1,12 +1,14 @@
 import type { AlarmView, GuardView, guardMethods, PatrolRouteView } from '../../../shared/contract';
 import type { SiteFile } from '../../../shared/domain/site';
+import { MESSAGES } from '../../../shared/i18n';
 import type { Actor } from '../actor';
 import type { AlarmService } from '../alarms';
 import type { CamerasService } from '../cameras';
 import type { Feature, Infrastructure } from '../feature';
+import { MIN_DEVICE_ID_LENGTH } from './devices';
 import { openOsmandEndpoint } from './endpoint';
 import { dispatchGuard, guardHandlers } from './handlers';
-import { guardsMigration } from './migration';
+import { guardDevicesMigration, guardsMigration } from './migration';
 import type { OsmandServer } from './osmand';
 import { PatrolEngine } from './patrol';
 import { GuardService, type GuardSettings } from './service';
@@ -14,7 +16,10 @@ import { GuardService, type GuardSettings } from './service';
 export { GuardService, type GuardSettings } from './service';
 export { PatrolEngine } from './patrol';
 
-export const guardMigrations = [guardsMigration] as const;
+export { guardDevicesMigration } from './migration';
+
+/** Migration 4 and the phones' secrets (`guardDevicesMigration`): schema.ts orders the whole list by version. */
+export const guardMigrations = [guardsMigration, guardDevicesMigration] as const;
 
 export interface GuardsService {
   guards: GuardService;
@@ -49,6 +54,7 @@ function trackingSettings(t: SiteFile['tracking']): Partial<GuardSettings> {
     ...(t.noMovementMin !== undefined ? { noMovementMs: t.noMovementMin * 60_000 } : {}),
     ...(t.arrivalRadiusM !== undefined ? { arrivalRadiusM: t.arrivalRadiusM } : {}),
     ...(t.keepPositionsDays !== undefined ? { keepPositionsDays: t.keepPositionsDays } : {}),
+    ...(t.maxSpeedMps !== undefined ? { maxSpeedMps: t.maxSpeedMps } : {}),
   };
 }
 
@@ -112,6 +118,16 @@ export function createGuards(
     migrations: guardMigrations,
     async start() {
       await guards.start();
+      // A phone id in the site file too short to be a secret is refused: say so where people look.
+      const say = MESSAGES[infra.locale].notices.guardDeviceWeak;
+      for (const w of guards.devices.weakIds) {
+        const vars: Record<string, string | number> = { ...w, min: MIN_DEVICE_ID_LENGTH };
+        infra.notify(
+          'warning',
+          'guard-device',
+          say.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(vars[k])),
+        );
+      }
       await patrols.start();
       flushTimer = clock.setInterval(() => {
         if (pendingGuards.size) bus.emit('guards.changed', { guards: [...pendingGuards.values()] });

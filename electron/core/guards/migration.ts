@@ -51,3 +51,31 @@ export const guardsMigration: Migration = {
     await db.raw('CREATE INDEX guard_positions_at ON guard_positions (at)');
   },
 };
+
+/**
+ * Phone secrets and flagged phone positions. Its version lives here only (the schema list is ordered by version,
+ * tests read it from this object): renumber it here if another migration takes 8 first.
+ */
+export const guardDevicesMigration: Migration = {
+  version: 8,
+  name: 'network boundary: phone secrets issued by the console, flagged phone positions',
+  async up(db) {
+    // Only a hash of each secret is kept: a copy of the database does not let anyone report as a guard.
+    await db.schema.createTable('guard_devices', (t) => {
+      t.text('id').primary();
+      t.text('guard_id').notNullable();
+      t.text('label').notNullable();
+      t.text('secret_sha256').notNullable().unique();
+      t.integer('issued_at').notNullable();
+      t.text('issued_by').notNullable();
+      t.integer('revoked_at');
+      t.text('revoked_by');
+    });
+    // Why a stored phone position did not count (`jump`, `time`); null for the ones that did.
+    await db.schema.alterTable('guard_positions', (t) => {
+      t.text('flag');
+      t.integer('received_at');
+      t.text('device');
+    });
+  },
+};

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import { describeIssues } from '../../../shared/contract';
 import type { Logger } from '../util/log';
+import { hardenServer, RateLimiter, refuseUpgrade, requestUrl, throttle } from '../util/net';
 
 /**
  * The OsmAnd protocol as the Traccar Client app speaks it (https://www.traccar.org/osmand/): one position per
@@ -28,9 +30,9 @@ export interface OsmandReport {
 export type OsmandParse = { ok: true; report: OsmandReport } | { ok: false; status: 400; message: string };
 
 const KNOTS_TO_MS = 0.514444;
-/** Phones with a wrong clock exist; a position from more than this far in the future is refused. */
-const MAX_FUTURE_MS = 5 * 60_000;
 const MAX_BODY_BYTES = 16 * 1024;
+/** Year 2200: beyond any phone's clock error, and still a safe integer in the database. */
+const MAX_TIME = Date.UTC(2200, 0, 1);
 
 const num = (min: number, max: number, what: string) =>
   z.coerce
@@ -130,25 +132,80 @@ export function parseOsmand(
   }
   const at = parseTimestamp(report.timestamp, now);
   if (typeof at === 'string') return { ok: false, status: 400, message: at };
-  if (at > now + MAX_FUTURE_MS) {
+  // A time far from now is kept but flagged by the guard service; one that is not a time at all is refused.
+  if (!Number.isSafeInteger(at) || at < 0 || at > MAX_TIME) {
     return {
       ok: false,
       status: 400,
-      message: `timestamp ${new Date(at).toISOString()} is in the future: check the phone's clock`,
+      message: `timestamp ${String(report.timestamp).slice(0, 40)} is not a date`,
     };
   }
   const { timestamp: _t, ...rest } = report;
   return { ok: true, report: { ...rest, at } };
 }
 
+/** Who a device id belongs to: the guard and a name for the device that is safe to show (never the secret). */
+export interface DeviceMatch {
+  guardId: string;
+  device: string;
+}
+
+export interface PhoneOrigin {
+  /** The device's safe name. */
+  device: string;
+  /** The phone's network address as the console saw it. */
+  address: string;
+}
+
+/** What became of a stored position: a flagged one is kept for the track and changes nothing else. */
+export interface Accepted {
+  flag?: 'jump' | 'time' | undefined;
+}
+
+export interface OsmandLimits {
+  /** Every request from one address (a phone, or a scanner guessing ids). */
+  perAddressPerSec: number;
+  perAddressBurst: number;
+  /** Refused requests (unknown id, malformed) from one address: a guesser is slowed down early. */
+  failuresPerSec: number;
+  failuresBurst: number;
+  /** Stored positions per device: a phone catching up after a dead zone sends its buffer fast, but not this fast. */
+  perDevicePerSec: number;
+  perDeviceBurst: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+export const DEFAULT_OSMAND_LIMITS: OsmandLimits = {
+  // Generous: a site's phones may all come through one NAT address; guessing is held back by `failures`.
+  perAddressPerSec: 200,
+  perAddressBurst: 1000,
+  failuresPerSec: 0.5,
+  failuresBurst: 30,
+  perDevicePerSec: 10,
+  perDeviceBurst: 120,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+  maxConnections: 512,
+};
+
 export interface OsmandServerOptions {
   host: string;
   port: number;
   log: Logger;
   now(): number;
-  /** Which guard a device id belongs to (the site file's `guards[].devices`). */
-  guardFor(deviceId: string): string | undefined;
-  accept(guardId: string, report: OsmandReport): Promise<void>;
+  /**
+   * Which guard a device id (the phone's secret) belongs to. A string is a refusal to send back (a known but
+   * unusable id); undefined is "unknown".
+   */
+  identify(deviceId: string): DeviceMatch | string | undefined;
+  /** The site's allow-list of source networks; absent or true for every address = no list. */
+  allowFrom?(address: string | undefined): boolean;
+  accept(guardId: string, report: OsmandReport, origin: PhoneOrigin): Promise<Accepted>;
+  /** Told where the endpoint listens, for the links that set phones up. */
+  listening?(port: number, host: string): void;
+  limits?: Partial<OsmandLimits>;
 }
 
 export interface OsmandServer {
@@ -156,59 +213,140 @@ export interface OsmandServer {
   stop(): Promise<void>;
 }
 
-/** The HTTP endpoint guards' phones report to. Refusals are plain text a person can act on, and logged. */
+/**
+ * Every answer closes its connection: a phone sends one position every few seconds, so keeping the socket open
+ * saves nothing, and a client reusing it just as the server's keep-alive timer ends it would see a reset.
+ */
+const TEXT = { 'content-type': 'text/plain; charset=utf-8', connection: 'close' };
+
+/**
+ * The HTTP endpoint guards' phones report to. It listens on the site's network with no password of its own
+ * (Traccar Client cannot send one): the long random device id is the credential. Refusals are plain text a
+ * person can act on; every request is bounded in size, time and rate, and nothing a client sends can throw
+ * outside the handler.
+ */
 export async function startOsmandServer(o: OsmandServerOptions): Promise<OsmandServer> {
-  const server: Server = createServer((req, res) => void handle(req, res));
-  const refuse = (res: ServerResponse, status: number, message: string, req: IncomingMessage) => {
-    o.log.warn('osmand report refused', { status, message, from: req.socket.remoteAddress });
-    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${message}\n`);
+  const limits = { ...DEFAULT_OSMAND_LIMITS, ...o.limits };
+  const perAddress = new RateLimiter(limits.perAddressPerSec, limits.perAddressBurst);
+  const failures = new RateLimiter(limits.failuresPerSec, limits.failuresBurst);
+  const perDevice = new RateLimiter(limits.perDevicePerSec, limits.perDeviceBurst);
+  const refusedLog = throttle(o.log, 'osmand report refused', 60_000, 20);
+  const flaggedLog = throttle(o.log, 'osmand position kept but flagged', 60_000, 20);
+  const server: Server = createServer(
+    { maxHeaderSize: 8 * 1024, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      req.on('error', () => undefined);
+      res.on('error', () => undefined);
+      handle(req, res).catch((err: Error) => {
+        o.log.error('osmand request failed', { error: err.message });
+        send(res, 500, 'the console could not handle this request; it was logged\n');
+      });
+    },
+  );
+  hardenServer(
+    server,
+    {
+      headersTimeoutMs: limits.headersTimeoutMs,
+      requestTimeoutMs: limits.requestTimeoutMs,
+      keepAliveTimeoutMs: 5_000,
+      idleTimeoutMs: limits.requestTimeoutMs,
+      maxConnections: limits.maxConnections,
+    },
+    o.log,
+  );
+  // Upgrades are not part of the protocol; without a listener Node would just drop them, but say so.
+  server.on('upgrade', (_req, socket: Duplex) => refuseUpgrade(socket, '400 Bad Request'));
+
+  const send = (res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) => {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, { ...TEXT, ...headers }).end(text);
   };
+  const refuse = (
+    res: ServerResponse,
+    status: number,
+    message: string,
+    req: IncomingMessage,
+    headers: Record<string, string> = {},
+  ) => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (status !== 429) failures.take(address);
+    refusedLog({ status, message: message.slice(0, 200), from: address });
+    // A refused body that is still arriving is not worth reading: the connection closes once the answer is out.
+    send(res, status, `${message}\n`, headers);
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const address = req.socket.remoteAddress;
+    if (o.allowFrom && !o.allowFrom(address)) {
+      return refuse(
+        res,
+        403,
+        `this console does not take positions from ${address ?? 'this address'}: add its network to the site file's tracking.allowNetworks`,
+        req,
+      );
+    }
+    const key = address ?? 'unknown';
+    if (!failures.has(key) || !perAddress.take(key)) {
+      const wait = String(Math.max(perAddress.retryAfterSec(key), failures.retryAfterSec(key)));
+      return refuse(res, 429, `too many requests from ${key}: wait ${wait} s`, req, { 'retry-after': wait });
+    }
     if (req.method !== 'GET' && req.method !== 'POST') {
-      res.setHeader('allow', 'GET, POST');
       return refuse(
         res,
         405,
         `method ${req.method} is not used by the OsmAnd protocol: send GET or POST`,
         req,
+        {
+          allow: 'GET, POST',
+        },
       );
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES)
+    const url = requestUrl(req);
+    if (!url) return refuse(res, 400, 'malformed position: the request target is not a URL path', req);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES)
+      return refuse(res, 413, 'the request body is too large for one position', req);
+    let body: string;
+    try {
+      body = await readBody(req, MAX_BODY_BYTES);
+    } catch (err) {
+      if (err instanceof BodyTooLarge)
         return refuse(res, 413, 'the request body is too large for one position', req);
-      chunks.push(chunk);
+      // The phone hung up or the body timed out: nobody is left to answer.
+      res.destroy();
+      return;
     }
-    const url = new URL(req.url ?? '/', 'http://console.invalid');
-    const parsed = parseOsmand(
-      url.searchParams,
-      Buffer.concat(chunks).toString('utf8'),
-      String(req.headers['content-type'] ?? ''),
-      o.now(),
-    );
+    const parsed = parseOsmand(url.searchParams, body, String(req.headers['content-type'] ?? ''), o.now());
     if (!parsed.ok) return refuse(res, parsed.status, `malformed position: ${parsed.message}`, req);
-    const guardId = o.guardFor(parsed.report.deviceId);
-    if (!guardId) {
+    const match = o.identify(parsed.report.deviceId);
+    if (match === undefined) {
       return refuse(
         res,
         403,
-        `unknown device id "${parsed.report.deviceId}": add it to a guard's "devices" in the site file`,
+        'unknown device id: issue one for this phone in the console (guards → phones) or add it to a guard\'s "devices" in the site file',
         req,
       );
     }
+    if (typeof match === 'string') return refuse(res, 403, match, req);
+    if (!perDevice.take(match.device)) {
+      const wait = String(perDevice.retryAfterSec(match.device));
+      return refuse(res, 429, `too many positions from device ${match.device}: wait ${wait} s`, req, {
+        'retry-after': wait,
+      });
+    }
     try {
-      await o.accept(guardId, parsed.report);
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('OK\n');
+      const done = await o.accept(match.guardId, parsed.report, { device: match.device, address: key });
+      if (done.flag) {
+        flaggedLog({ flag: done.flag, guardId: match.guardId, device: match.device, from: key });
+      }
+      send(res, 200, 'OK\n');
     } catch (err) {
       // 503 makes the app keep the position and send it again, which is what we want after a storage fault.
       o.log.error('osmand report could not be stored', { error: (err as Error).message });
-      res
-        .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
-        .end('could not store the position; retry\n');
+      send(res, 503, 'could not store the position; retry\n');
     }
   }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => {
@@ -216,12 +354,44 @@ export async function startOsmandServer(o: OsmandServerOptions): Promise<OsmandS
       resolve();
     });
   });
+  server.on('error', (err) => o.log.error('osmand endpoint error', { error: err.message }));
+  const port = (server.address() as AddressInfo).port;
+  o.listening?.(port, o.host);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+class BodyTooLarge extends Error {}
+
+/** The body as text, at most `max` bytes; rejects when the client goes away mid-body. */
+function readBody(req: IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        req.pause();
+        settle(() => reject(new BodyTooLarge()));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => settle(() => resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('aborted', () => settle(() => reject(new Error('aborted'))));
+    req.on('close', () => settle(() => reject(new Error('closed before the body ended'))));
+    req.on('error', (err) => settle(() => reject(err)));
+  });
 }

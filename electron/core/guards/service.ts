@@ -1,9 +1,12 @@
+import { networkInterfaces } from 'node:os';
 import type { Knex } from 'knex';
 import type {
   AlarmView,
+  GuardDeviceView,
   GuardPosition,
   GuardView,
   HubGuardSignal,
+  MethodOutput,
   StoredHubEvent,
   TrackPoint,
 } from '../../../shared/contract';
@@ -29,6 +32,9 @@ import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';
 import { present } from '../util/optional';
+import { networkList } from '../util/net';
+import { GuardDevices } from './devices';
+import type { Accepted, DeviceMatch, OsmandReport, OsmandServerOptions, PhoneOrigin } from './osmand';
 import type { PatrolEngine } from './patrol';
 
 export interface GuardSettings extends GuardThresholds {
@@ -39,6 +45,11 @@ export interface GuardSettings extends GuardThresholds {
   arrivalRadiusM: number;
   /** Stored positions older than this are deleted (daily). */
   keepPositionsDays: number;
+  /** A phone fix implying a faster move than this is flagged (site file `tracking.maxSpeedMps`). */
+  maxSpeedMps: number;
+  /** Phone fixes older / newer than now by more than these are flagged: a wrong clock or a replay. */
+  flagPastMs: number;
+  flagFutureMs: number;
 }
 
 export const DEFAULT_GUARD_SETTINGS: GuardSettings = {
@@ -47,7 +58,15 @@ export const DEFAULT_GUARD_SETTINGS: GuardSettings = {
   stillRadiusM: 15,
   arrivalRadiusM: 30,
   keepPositionsDays: 90,
+  maxSpeedMps: 12,
+  flagPastMs: 12 * 3_600_000,
+  flagFutureMs: 5 * 60_000,
 };
+
+/** Jump checks look back this far at most; after a longer silence anyone may have driven anywhere. */
+const JUMP_WINDOW_MS = 10 * 60_000;
+/** Consecutive flagged jumps that agree with each other: the phone really is there now. */
+const JUMP_REANCHOR = 3;
 
 const MAX_TRACK_POINTS = 5000;
 
@@ -85,18 +104,27 @@ export class GuardService {
   private readonly last = new Map<string, GuardPosition>();
   private readonly duty = new Map<string, { duty: GuardDuty; alarmId?: string | undefined; since: number }>();
   private readonly still = new Map<string, Still>();
-  private readonly deviceToGuard = new Map<string, string>();
+  /** The last believed fix from a phone, per guard: a phone is checked against itself, not the hub's tracker. */
+  private readonly lastPhone = new Map<string, GuardPosition>();
+  private readonly jumps = new Map<
+    string,
+    { position: LatLon; at: number; accuracy: number; count: number }
+  >();
   private timers: unknown[] = [];
+  readonly devices: GuardDevices;
+  private endpoint: { port: number; host: string } | undefined;
 
   constructor(private readonly o: GuardServiceOptions) {
     this.settings = { ...DEFAULT_GUARD_SETTINGS, ...o.settings };
-    for (const g of o.site.guards) for (const d of g.devices) this.deviceToGuard.set(d, g.id);
+    this.devices = new GuardDevices(o.db, o.site);
+    for (const w of this.devices.warnings) o.log.warn(w);
   }
 
   async start(): Promise<void> {
     const { db, clock } = this.o;
+    await this.devices.load();
     const rows = (await db('guard_positions')
-      .whereIn('id', db('guard_positions').max('id').groupBy('guard_id'))
+      .whereIn('id', db('guard_positions').whereNull('flag').max('id').groupBy('guard_id'))
       .select()) as PositionRow[];
     for (const r of rows) if (this.known(r.guard_id)) this.last.set(r.guard_id, fromRow(r));
     const duties = (await db('guard_duty').select()) as Array<{
@@ -121,8 +149,114 @@ export class GuardService {
     return this.o.site.guards.some((g) => g.id === guardId);
   }
 
-  guardForDevice(deviceId: string): string | undefined {
-    return this.deviceToGuard.get(deviceId);
+  /**
+   * What the phone endpoint needs from guards: who a device id is, the site's allow-list of networks, and
+   * where a report goes. The endpoint itself only speaks HTTP.
+   */
+  phoneEndpoint(): Pick<OsmandServerOptions, 'identify' | 'allowFrom' | 'accept' | 'listening'> {
+    const networks = this.o.site.tracking.allowNetworks;
+    const allowed = networks?.length ? networkList(networks) : undefined;
+    return {
+      identify: (deviceId): DeviceMatch | string | undefined => this.devices.identify(deviceId),
+      ...(allowed ? { allowFrom: (address: string | undefined) => allowed(address) } : {}),
+      accept: (guardId, r, origin) => this.acceptPhone(guardId, r, origin),
+      listening: (port, host) => {
+        this.endpoint = { port, host };
+      },
+    };
+  }
+
+  private acceptPhone(guardId: string, r: OsmandReport, origin: PhoneOrigin): Promise<Accepted> {
+    this.devices.seen(origin.device, origin.address, this.o.clock.now());
+    return this.ingestDirect(
+      {
+        guardId,
+        position: { lat: r.lat, lon: r.lon },
+        at: r.at,
+        ...(r.speed !== undefined ? { speed: r.speed } : {}),
+        ...(r.bearing !== undefined ? { bearing: r.bearing } : {}),
+        ...(r.accuracy !== undefined ? { accuracy: r.accuracy } : {}),
+        ...(r.battery !== undefined ? { battery: r.battery } : {}),
+        source: 'osmand',
+      },
+      r.sos,
+      origin,
+    );
+  }
+
+  listDevices(): GuardDeviceView[] {
+    return this.devices.list();
+  }
+
+  /** A new secret for a guard's phone, with Traccar Client links for every address the endpoint listens on. */
+  async issueDevice(
+    guardId: string,
+    label: string,
+    actor: Actor,
+  ): Promise<MethodOutput<'guards.issueDevice'>> {
+    this.requireGuard(guardId);
+    const at = this.o.clock.now();
+    const issued = await this.o.db.transaction(async (trx) => {
+      const made = await this.devices.issue(trx, guardId, label, actor.name, at);
+      await appendAudit(trx, {
+        at,
+        actorId: actor.id,
+        actorName: actor.name,
+        action: 'guards.issueDevice',
+        target: guardId,
+        details: { device: made.view.id, label },
+      });
+      return made;
+    });
+    const links = this.setupLinks(issued.secret);
+    return {
+      device: issued.view,
+      deviceId: issued.secret,
+      links,
+      ...(links.length ? {} : { noLinks: this.endpoint ? 'no-network-address' : 'endpoint-off' }),
+    };
+  }
+
+  async revokeDevice(id: string, actor: Actor): Promise<void> {
+    if (this.devices.isSiteDevice(id)) {
+      throw new ServiceError(
+        'conflict',
+        `${id} comes from the site file: remove it there and restart the console.`,
+      );
+    }
+    const at = this.o.clock.now();
+    await this.o.db.transaction(async (trx) => {
+      const gone = await this.devices.revoke(trx, id, actor.name, at);
+      if (!gone) throw new ServiceError('not_found', `There is no phone "${id}" issued by this console.`);
+      await appendAudit(trx, {
+        at,
+        actorId: actor.id,
+        actorName: actor.name,
+        action: 'guards.revokeDevice',
+        target: gone.guardId,
+        details: { device: id, label: gone.label },
+      });
+    });
+  }
+
+  /**
+   * Traccar Client takes its settings from an http(s) link (or its QR code): the link's address becomes the
+   * server URL and `id` the device identifier.
+   */
+  private setupLinks(secret: string): string[] {
+    if (!this.endpoint) return [];
+    const { port, host } = this.endpoint;
+    const hosts =
+      host === '0.0.0.0' || host === '::'
+        ? Object.values(networkInterfaces())
+            .flat()
+            .filter((i) => i && i.family === 'IPv4' && !i.internal)
+            .map((i) => i!.address)
+        : [host];
+    return hosts.map(
+      (h) =>
+        `http://${h.includes(':') ? `[${h}]` : h}:${port}/?id=${encodeURIComponent(secret)}&accuracy=high&interval=10`,
+    );
   }
 
   views(): GuardView[] {
@@ -147,7 +281,7 @@ export class GuardService {
       const { sos, ...p } = event.data;
       if (!this.known(p.guardId)) return;
       await this.ingest(trx, { ...p, source: 'hub' });
-      if (sos) await this.raiseSos(trx, p.guardId, p.at, p.position, 'hub');
+      if (sos) await this.raiseSos(trx, p.guardId, p.at, p.position, HUB_VIA);
     } else if (event.kind === 'guard') {
       await this.signal(trx, event.data);
     } else if (event.kind === 'action.applied' && event.data.consoleId !== this.o.consoleId) {
@@ -167,27 +301,88 @@ export class GuardService {
     await this.setDuty(trx, p.guardId, type === 'guard.dispatch' ? 'dispatched' : 'on_scene', row.id);
   }
 
-  /** A position from a phone (OsmAnd). */
-  async ingestDirect(p: GuardPosition, sos: boolean): Promise<void> {
+  /**
+   * A position from a phone (OsmAnd). One that is not plausible (a jump faster than a person moves, a time far
+   * from now) is stored for the track with its flag and changes nothing: no marker, no visit, no SOS.
+   */
+  async ingestDirect(
+    p: GuardPosition,
+    sos: boolean,
+    origin: PhoneOrigin = { device: 'unknown', address: 'unknown' },
+  ): Promise<Accepted> {
+    const now = this.o.clock.now();
+    const flag = this.plausibility(p, now);
     await this.o.db.transaction(async (trx) => {
-      await this.ingest(trx, p);
-      if (sos) await this.raiseSos(trx, p.guardId, p.at, p.position, 'phone');
+      if (flag) {
+        await trx('guard_positions').insert({
+          ...positionRow(p),
+          flag,
+          received_at: now,
+          device: origin.device,
+        });
+        return;
+      }
+      await this.ingest(trx, p, { received_at: now, device: origin.device });
+      if (sos) {
+        const device = this.devices.describe(origin.device);
+        await this.raiseSos(trx, p.guardId, p.at, p.position, {
+          zh: `手机 ${device}，来自 ${origin.address}`,
+          en: `phone ${device} from ${origin.address}`,
+        });
+      }
     });
-    this.o.kickOutbox();
+    const believed = this.lastPhone.get(p.guardId);
+    if (!flag && (!believed || p.at > believed.at)) this.lastPhone.set(p.guardId, p);
+    if (flag && sos) {
+      this.o.log.warn('SOS from a phone ignored: its position is not plausible', {
+        guardId: p.guardId,
+        flag,
+        device: origin.device,
+        from: origin.address,
+      });
+    }
+    if (!flag) this.o.kickOutbox();
+    return { flag };
   }
 
-  private async ingest(trx: Knex.Transaction, p: GuardPosition): Promise<void> {
-    await trx('guard_positions').insert({
-      guard_id: p.guardId,
-      lat: p.position.lat,
-      lon: p.position.lon,
-      at: p.at,
-      speed: p.speed ?? null,
-      bearing: p.bearing ?? null,
-      accuracy: p.accuracy ?? null,
-      battery: p.battery ?? null,
-      source: p.source,
-    });
+  /** Why a phone fix is not believed, or undefined when it is. Remembers runs of consistent jumps. */
+  private plausibility(p: GuardPosition, now: number): 'jump' | 'time' | undefined {
+    if (p.at < now - this.settings.flagPastMs || p.at > now + this.settings.flagFutureMs) return 'time';
+    const previous = this.lastPhone.get(p.guardId);
+    if (!previous || p.at <= previous.at || p.at - previous.at > JUMP_WINDOW_MS) {
+      this.jumps.delete(p.guardId);
+      return undefined;
+    }
+    if (this.plausibleMove(previous.position, previous.at, previous.accuracy ?? 0, p)) {
+      this.jumps.delete(p.guardId);
+      return undefined;
+    }
+    // Far from the last believed fix: believe it only once a few fixes in a row agree with each other.
+    const run = this.jumps.get(p.guardId);
+    const count =
+      run && p.at > run.at && this.plausibleMove(run.position, run.at, run.accuracy, p) ? run.count + 1 : 1;
+    if (count >= JUMP_REANCHOR) {
+      this.jumps.delete(p.guardId);
+      return undefined;
+    }
+    this.jumps.set(p.guardId, { position: p.position, at: p.at, accuracy: p.accuracy ?? 0, count });
+    return 'jump';
+  }
+
+  private plausibleMove(from: LatLon, fromAt: number, fromAccuracy: number, p: GuardPosition): boolean {
+    // GPS error of both fixes (capped: a phone may claim any accuracy) and a little slack are not movement.
+    const slack = Math.min(fromAccuracy, 100) + Math.min(p.accuracy ?? 0, 100) + 20;
+    const moved = Math.max(0, distanceM(from, p.position) - slack);
+    const seconds = Math.max(1, (p.at - fromAt) / 1000);
+    return moved / seconds <= this.settings.maxSpeedMps;
+  }
+
+  private async ingest(
+    trx: Knex.Transaction,
+    p: GuardPosition,
+    extra: { received_at?: number; device?: string } = {},
+  ): Promise<void> {
+    await trx('guard_positions').insert({ ...positionRow(p), ...extra });
     const previous = this.last.get(p.guardId);
     // A phone that was out of coverage sends its buffered positions late: keep them for the track, but an old
     // one must not move the marker back or count as arrival.
@@ -211,7 +406,7 @@ export class GuardService {
       if (!routes.length)
         this.o.log.warn('scanned tag matches no checkpoint', { guardId: s.guardId, tag: s.tag });
     } else if (s.signal === 'sos') {
-      await this.raiseSos(trx, s.guardId, s.at, s.position ?? this.last.get(s.guardId)?.position, 'hub');
+      await this.raiseSos(trx, s.guardId, s.at, s.position ?? this.last.get(s.guardId)?.position, HUB_VIA);
     } else {
       const d = this.duty.get(s.guardId);
       if (d?.duty === 'dispatched' && d.alarmId) {
@@ -226,7 +421,7 @@ export class GuardService {
     guardId: string,
     at: number,
     position: LatLon | undefined,
-    via: string,
+    via: { zh: string; en: string },
   ): Promise<void> {
     const guard = this.o.site.guards.find((g) => g.id === guardId)!;
     const result = await this.o.alarms.receive(trx, {
@@ -237,7 +432,7 @@ export class GuardService {
       location: position,
       cameras: [],
       raisedAt: at,
-      text: `${pickText(guard.name, 'zh-CN')} 紧急求助（SOS，${via}）${guard.phone ? ` ☎ ${guard.phone}` : ''} / ${pickText(guard.name, 'en')} pressed SOS`,
+      text: `${pickText(guard.name, 'zh-CN')} 紧急求助（SOS，${via.zh}）${guard.phone ? ` ☎ ${guard.phone}` : ''} / ${pickText(guard.name, 'en')} pressed SOS (${via.en})`,
     });
     if (result.status === 'duplicate') return;
     await this.setDuty(trx, guardId, 'sos', result.alarm.id);
@@ -432,19 +627,23 @@ export class GuardService {
     guardId: string,
     from: number,
     to: number,
+    flagged = false,
   ): Promise<{ points: TrackPoint[]; total: number; thinned: boolean }> {
     this.requireGuard(guardId);
-    const rows = (await this.o
+    const query = this.o
       .db('guard_positions')
       .where({ guard_id: guardId })
       .whereBetween('at', [from, to])
       .orderBy('at')
-      .select('lat', 'lon', 'at', 'bearing', 'speed')) as Array<{
+      .select('lat', 'lon', 'at', 'bearing', 'speed', 'flag');
+    if (!flagged) void query.whereNull('flag');
+    const rows = (await query) as Array<{
       lat: number;
       lon: number;
       at: number;
       bearing: number | null;
       speed: number | null;
+      flag: 'jump' | 'time' | null;
     }>;
     const step = Math.max(1, Math.ceil(rows.length / MAX_TRACK_POINTS));
     const kept = rows.filter((_, i) => i % step === 0 || i === rows.length - 1);
@@ -455,6 +654,7 @@ export class GuardService {
         at: r.at,
         ...(r.bearing !== null ? { bearing: r.bearing } : {}),
         ...(r.speed !== null ? { speed: r.speed } : {}),
+        ...(r.flag ? { flag: r.flag } : {}),
       })),
       total: rows.length,
       thinned: step > 1,
@@ -536,6 +736,8 @@ export class GuardService {
   }
 }
 
+const HUB_VIA = { zh: '经现场主机', en: 'via the site hub' };
+
 const HOW_ZH = { gps: '定位进入现场范围', guard: '保安确认', operator: '对讲确认' } as const;
 
 interface PositionRow {
@@ -548,6 +750,20 @@ interface PositionRow {
   accuracy: number | null;
   battery: number | null;
   source: string;
+}
+
+function positionRow(p: GuardPosition) {
+  return {
+    guard_id: p.guardId,
+    lat: p.position.lat,
+    lon: p.position.lon,
+    at: p.at,
+    speed: p.speed ?? null,
+    bearing: p.bearing ?? null,
+    accuracy: p.accuracy ?? null,
+    battery: p.battery ?? null,
+    source: p.source,
+  };
 }
 
 function fromRow(r: PositionRow): GuardPosition {

@@ -1,7 +1,8 @@
 import { spawn as nodeSpawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StreamStatus } from '../../../shared/contract';
@@ -9,6 +10,7 @@ import type { CameraDef, StreamProfile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
+import { hardenServer, refuseUpgrade, requestUrl } from '../util/net';
 import { DEFAULT_PROFILES, ffmpegArgs, type ProfileSettings, resolveFfmpeg } from './ffmpeg';
 import {
   DEFAULT_SUPERVISION,
@@ -30,7 +32,19 @@ export interface GatewayOptions {
   profiles?: Partial<Record<StreamProfile, Partial<ProfileSettings>>>;
   /** Keep ffmpeg running this long after the last viewer left (grid ↔ focus switches reuse it). */
   idleStopMs?: number;
+  /** Request headers must arrive within this (default 10 s); tests and the fuzz suite shorten it. */
+  headersTimeoutMs?: number;
   onStatus(streams: StreamStatus[]): void;
+}
+
+/** Viewers at once: a wall of 64 tiles plus focus views, with room to spare. */
+const MAX_VIEWERS = 256;
+
+function tokenEquals(expected: string, given: string | null): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const defaultSpawn: Spawner = (command, args) =>
@@ -82,35 +96,76 @@ export class StreamGateway {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((_req, res) =>
-      res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only'),
+    const server = createServer(
+      { maxHeaderSize: 16 * 1024, connectionsCheckingInterval: 1000 },
+      (req, res) => {
+        req.on('error', () => undefined);
+        res.on('error', () => undefined);
+        res.writeHead(426, { 'content-type': 'text/plain', connection: 'close' }).end('WebSocket only');
+      },
     );
-    this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
-    this.server.on('upgrade', (req, socket, head) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-      // Players reconnect by themselves; during shutdown they must not start ffmpeg again.
-      if (this.stopping) return refuse('503 Service Unavailable');
-      if (req.headers.host !== `127.0.0.1:${this.port}` && req.headers.host !== `localhost:${this.port}`) {
-        return refuse('421 Misdirected Request');
+    this.server = server;
+    hardenServer(
+      server,
+      {
+        headersTimeoutMs: this.o.headersTimeoutMs ?? 10_000,
+        requestTimeoutMs: (this.o.headersTimeoutMs ?? 10_000) + 5_000,
+        keepAliveTimeoutMs: 5_000,
+        idleTimeoutMs: 30_000,
+        maxConnections: MAX_VIEWERS + 32,
+      },
+      this.o.log,
+    );
+    // Players send nothing; a frame from one is dropped and a big one closes it (ws answers 1009).
+    this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 4096 });
+    this.wss.on('error', (err) => this.o.log.error('video websocket server error', { error: err.message }));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      try {
+        this.upgrade(req, socket, head);
+      } catch (err) {
+        this.o.log.error('video upgrade failed', { error: (err as Error).message });
+        refuseUpgrade(socket, '500 Internal Server Error');
       }
-      if (url.searchParams.get('token') !== this.token) return refuse('401 Unauthorized');
-      const [, cameraId, profile] = url.pathname.split('/');
-      if (!cameraId || !this.cameras.has(cameraId) || (profile !== 'main' && profile !== 'sub'))
-        return refuse('404 Not Found');
-      this.wss!.handleUpgrade(req, socket, head, (ws) => this.attach(ws, cameraId, profile));
-      return undefined;
     });
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(0, '127.0.0.1', () => resolve());
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    server.on('error', (err) => this.o.log.error('video gateway server error', { error: err.message }));
     this.port = (this.server.address() as AddressInfo).port;
     this.statusTimer = this.o.clock.setInterval(() => {
       const active = this.statuses().filter((s) => s.state !== 'idle');
       if (active.length) this.o.onStatus(active);
     }, 1000);
     this.o.log.info('video gateway listening', { url: this.url });
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = requestUrl(req);
+    const refuse = (status: string) => refuseUpgrade(socket, status);
+    // Players reconnect by themselves; during shutdown they must not start ffmpeg again.
+    if (this.stopping) return refuse('503 Service Unavailable');
+    if (!url) return refuse('400 Bad Request');
+    if (req.headers.host !== `127.0.0.1:${this.port}` && req.headers.host !== `localhost:${this.port}`) {
+      return refuse('421 Misdirected Request');
+    }
+    if (!tokenEquals(this.token, url.searchParams.get('token'))) return refuse('401 Unauthorized');
+    const [, cameraId, profile, ...rest] = url.pathname.split('/');
+    if (!cameraId || rest.length || !this.cameras.has(cameraId) || (profile !== 'main' && profile !== 'sub'))
+      return refuse('404 Not Found');
+    if ((this.wss?.clients.size ?? 0) >= MAX_VIEWERS) return refuse('503 Service Unavailable');
+    this.wss!.handleUpgrade(req, socket, head, (ws) => {
+      try {
+        this.attach(ws, cameraId, profile);
+      } catch (err) {
+        this.o.log.warn('video viewer refused', { error: (err as Error).message });
+        ws.close(1011, 'the video gateway could not start this stream');
+      }
+    });
   }
 
   statuses(): StreamStatus[] {

@@ -4,16 +4,17 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from '../../api/store';
 import { DialogButtons } from '../../ui/dialogs';
 import { useCall } from '../../ui/useCall';
+import { PhonesDialog } from '../guards';
 import { CredentialDialog, OperatorsDialog, useOperators } from '../operators';
 import { HandoverDialog, useShift } from '../shift';
 import { DutyLogDialog } from './DutyLogDialog';
 
-type Open = 'log' | 'handover' | 'join' | 'switch' | 'operators' | null;
+type Open = 'log' | 'handover' | 'join' | 'switch' | 'operators' | 'phones' | null;
 
 /**
  * The top bar's duty corner: who works this console and who is on duty (warning below two), the duty log
  * (Alt+L), handover (Alt+H), and the operator menu: second operator, switch, lock (Ctrl+Shift+L), accounts,
- * sign out.
+ * guards' phones, sign out.
  */
 export function DutyMenu() {
   const { t } = useTranslation();
@@ -112,6 +113,11 @@ export function DutyMenu() {
             {t('duty.operators')}
           </MenuItem>
         )}
+        {operator.role !== 'operator' && (
+          <MenuItem onClick={menu('phones')} data-testid="menu-phones">
+            {t('siteMap.phones.title')}
+          </MenuItem>
+        )}
         {onDuty.some((o) => o.operator.id === operator.id) && (
           <MenuItem
             onClick={() => {
@@ -149,6 +155,7 @@ export function DutyMenu() {
       <DutyLogDialog open={open === 'log'} onClose={() => setOpen(null)} />
       <HandoverDialog open={open === 'handover'} onClose={() => setOpen(null)} />
       {open === 'operators' && <OperatorsDialog onClose={() => setOpen(null)} />}
+      {open === 'phones' && <PhonesDialog onClose={() => setOpen(null)} />}
     </>
   );
 }

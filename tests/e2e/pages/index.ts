@@ -9,7 +9,7 @@ import { DutyLog, Handover } from './duty';
 import { DrillsDialog, IncidentPanel } from './incident-panel';
 import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
 import { Shell } from './shell';
-import { GuardList, ReplayBar, SiteMap } from './site-map';
+import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
 
 export * from './alarm-queue';
 export * from './camera-wall';
@@ -36,6 +36,7 @@ export class ConsoleUi {
   readonly map: SiteMap;
   readonly guards: GuardList;
   readonly replay: ReplayBar;
+  readonly phones: PhonesDialog;
   readonly dutyLog: DutyLog;
   readonly handover: Handover;
 
@@ -55,6 +56,7 @@ export class ConsoleUi {
     this.map = new SiteMap(page);
     this.guards = new GuardList(page);
     this.replay = new ReplayBar(page);
+    this.phones = new PhonesDialog(page);
     this.dutyLog = new DutyLog(page);
     this.handover = new Handover(page);
   }

@@ -98,3 +98,34 @@ export class ReplayBar extends PageObject {
     await this.page.keyboard.press('Escape');
   }
 }
+
+/** The guards' phones dialog (operator menu → phones, supervisors): issue a phone its secret id, revoke one. */
+export class PhonesDialog extends PageObject {
+  readonly root = this.testId('phones');
+  readonly rows = this.testId('phone-row');
+  /** The id just issued, shown once. */
+  readonly secret = this.testId('phone-secret');
+  readonly links = this.testId('phone-link');
+
+  row(label: string): Locator {
+    return this.rows.filter({ hasText: label });
+  }
+
+  async issue(guardId: string, label: string): Promise<void> {
+    await this.testId('phone-guard').click();
+    await this.page.getByTestId(`phone-guard-${guardId}`).click();
+    await this.testId('phone-label').fill(label);
+    await this.testId('phone-issue').click();
+  }
+
+  /** Revoke asks once more before it acts. */
+  async revoke(label: string): Promise<void> {
+    const button = this.row(label).getByTestId('phone-revoke');
+    await button.click();
+    await button.click();
+  }
+
+  async close(): Promise<void> {
+    await this.root.getByRole('button', { name: '关闭' }).click();
+  }
+}
