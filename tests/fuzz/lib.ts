@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+
+/**
+ * What one boundary of the fuzz suite reports. A boundary is one file in tests/fuzz/boundaries/ that default-exports
+ * a `Boundary`; the runner finds it by itself, so adding a boundary (hub messages, say) is adding a file.
+ */
+export interface BoundaryResult {
+  cases: number;
+  /** Times the process under test would have ended (an uncaught exception) or a server stopped listening. */
+  crashes: number;
+  /** A later valid request (or alarm) not served within 2 s, or a slow client never dropped. */
+  stalls: number;
+  /** Rows the run left in the database that break its rules (checked after the run). */
+  invalid_rows: number;
+  /** Uncaught exceptions and unhandled rejections in the process while this boundary ran. */
+  unhandled: number;
+  /** Short notes for a person: what the stalls or invalid rows were. */
+  notes: string[];
+}
+
+export interface FuzzContext {
+  /** How many cases this boundary runs. */
+  cases: number;
+  seed: number;
+  /** The probe deadline: a valid request not answered within this is a stall. */
+  stallMs: number;
+  progress(line: string): void;
+}
+
+export interface Boundary {
+  name: string;
+  /** This boundary's share of the total case count. */
+  weight: number;
+  run(ctx: FuzzContext, tally: Tally): Promise<void>;
+}
+
+/** The counters a boundary adds to while it runs; the runner adds the unhandled ones. */
+export class Tally {
+  cases = 0;
+  crashes = 0;
+  stalls = 0;
+  invalidRows = 0;
+  readonly notes: string[] = [];
+
+  note(line: string): void {
+    if (this.notes.length < 20) this.notes.push(line);
+  }
+
+  stall(what: string): void {
+    this.stalls++;
+    this.note(`stall: ${what}`);
+  }
+
+  invalid(what: string, n = 1): void {
+    if (n <= 0) return;
+    this.invalidRows += n;
+    this.note(`invalid rows: ${what} (${n})`);
+  }
+}
+
+/**
+ * Cases drawn deterministically from a seed, in small chunks: 100,000 of them never sit in memory at once, and
+ * drawing never blocks the event loop the servers under test share long enough to look like a stall.
+ */
+export function* draw<T>(arb: fc.Arbitrary<T>, total: number, seed: number, chunk = 40): Generator<T> {
+  let left = total;
+  let round = 0;
+  while (left > 0) {
+    const n = Math.min(chunk, left);
+    yield* fc.sample(arb, { numRuns: n, seed: seed + round++ });
+    left -= n;
+  }
+}
+
+/** Runs `work` over the items with at most `limit` at a time. */
+export async function pool<T>(
+  items: Iterable<T>,
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+) {
+  const iterator = items[Symbol.iterator]();
+  let index = 0;
+  const lane = async () => {
+    for (;;) {
+      const next = iterator.next();
+      if (next.done) return;
+      await work(next.value, index++);
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, lane));
+}
+
+/** Resolves with the value, or with `undefined` after `ms`. */
+export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
+}
+
+/** A loopback address other than 127.0.0.1: per-address limits see many senders. */
+export const loopbackArb = fc
+  .tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 254 }))
+  .map(([a, b]) => `127.0.${a}.${b}`);
+
+/** Text that tends to break parsers: escapes, separators, control and non-BMP characters, numbers at the edges. */
+export const nastyText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom(
+    '%',
+    '%E0%A4%A',
+    '%ZZ',
+    '%00',
+    '%C0%AF',
+    '..%2f..%2f',
+    '\u0000',
+    '\uD800',
+    '💥',
+    'NaN',
+    'Infinity',
+    '-1e999',
+    '1e308',
+    '9007199254740993',
+    '-0',
+    '0x1F',
+    '',
+    ' ',
+    '&&&',
+    '===',
+    '{"a":',
+    '[[[[[[[[',
+    '\r\n',
+  ),
+);
+
+/** A percent-encoded form of arbitrary bytes (valid escapes of invalid UTF-8 among them). */
+export const escapedBytes = fc
+  .uint8Array({ maxLength: 24 })
+  .map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join(''));
