@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import i18next from 'i18next';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -18,6 +19,8 @@ import { NoticeBuffer } from '../../electron/core/system';
 import { EventBus } from '../../electron/core/util/bus';
 import { ManualClock } from '../../electron/core/util/clock';
 import { silentLogger } from '../../electron/core/util/log';
+import { MESSAGES } from '../../shared/i18n';
+import { noticeText } from '../../shared/i18n/notices';
 import { tempDir } from '../support/temp';
 
 const device = (seq: number, deviceId = `d${seq}`) => ({
@@ -258,5 +261,58 @@ describe('hub address and options', () => {
     } finally {
       tmp.cleanup();
     }
+  });
+});
+
+describe('notices in the operator language', () => {
+  const translator = async (lng: 'zh-CN' | 'en') => {
+    const i18n = i18next.createInstance();
+    await i18n.init({
+      resources: { [lng]: { translation: MESSAGES[lng] } },
+      lng,
+      interpolation: { escapeValue: false },
+    });
+    return (n: Notice) => noticeText(i18n.t, n, () => '08:15');
+  };
+  const refused: Notice = {
+    id: 'n1',
+    level: 'error',
+    code: 'hub-event-refused',
+    message: 'A message from the hub was set aside (sequence 7): data.payload.at: expected number',
+    params: { seq: 7, kind: 'action.applied', reason: 'invalid', error: 'data.payload.at: expected number' },
+    count: 3,
+    at: 1,
+  };
+
+  it('says a folded notice in Chinese with its count, and no English words', async () => {
+    const zh = await translator('zh-CN');
+    const text = zh(refused);
+    expect(text).toContain('序号 7');
+    expect(text).toContain('其他控制台的操作');
+    expect(text).toContain('格式不符');
+    expect(text).toContain('共 3 次');
+    expect(text).not.toMatch(/[A-Za-z]{3,}/);
+    // Every hub-link notice has Chinese words of its own, none of the core's English.
+    for (const code of ['hub-event-unreadable', 'hub-store-failed', 'hub-refused', 'hub-action-refused']) {
+      const said = zh({
+        level: 'error',
+        code,
+        message: 'English from the core',
+        params: { reason: 'x' },
+        at: 1,
+      });
+      expect(said, code).not.toMatch(/[A-Za-z]{3,}/);
+    }
+  });
+
+  it('says it in English, keeps a notice without words of its own as it came, and words the restart', async () => {
+    const en = await translator('en');
+    expect(en(refused)).toMatch(
+      /sequence 7, another console's action\) was set aside: invalid.*\(3 times\)$/,
+    );
+    expect(en({ level: 'warning', code: 'playbooks', message: 'as the renderer wrote it', at: 1 })).toBe(
+      'as the renderer wrote it',
+    );
+    expect(en({ level: 'warning', code: 'console-restarted', message: 'x', at: 1 })).toContain('08:15');
   });
 });
