@@ -1,15 +1,17 @@
-import type { Migration } from '../db/migrations';
+import type { Knex } from 'knex';
 
 /**
  * Hub events the console set aside instead of stopping the stream on them (docs/hub-protocol.md §5.1): refused
  * by validation, failed in an applier, or too big to read. Schema 7 and before kept refused events in
  * `hub_events` as kind `_rejected`; they move here, so `hub_events` holds only events that were applied. The hub
- * link is infrastructure, not a feature: core/schema.ts lists this migration directly.
+ * link is infrastructure, not a feature: core/schema.ts lists this migration directly. It is a `Migration` of
+ * db/migrations.ts written out rather than imported: the database layer reaches the hub link already (backups
+ * anchor the audit chain, which uses the outbox), and an import back would close a loop between the folders.
  */
-export const hubLinkMigration: Migration = {
+export const hubLinkMigration = {
   version: 8,
   name: 'hub dead letters: events refused or failed, by sequence, for supervisors to read',
-  async up(db) {
+  async up(db: Knex.Transaction): Promise<void> {
     await db.schema.createTable('hub_dead_letters', (t) => {
       // One row per sequence: a replay (a restored backup) that refuses it again updates the row.
       t.integer('seq').primary();
