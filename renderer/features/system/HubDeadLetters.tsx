@@ -11,6 +11,8 @@ import { useCall } from '../../ui/useCall';
 const SHOWN = 100;
 /** Enough of the raw message to recognise it; the whole of it stays in the console's database. */
 const RAW_SHOWN = 300;
+/** The short columns keep to one line; the details take the rest of the width. */
+const SHORT = { whiteSpace: 'nowrap', verticalAlign: 'top' } as const;
 
 /**
  * What the hub link set aside instead of stopping on it, newest first: for a supervisor to report to whoever runs
@@ -50,20 +52,20 @@ export function HubDeadLetters({ open, onClose }: { open: boolean; onClose(): vo
         <Table size="small">
           <TableHead>
             <TableRow>
-              <TableCell>{t('hub.seq')}</TableCell>
-              <TableCell>{t('hub.receivedAt')}</TableCell>
-              <TableCell>{t('hub.kind')}</TableCell>
-              <TableCell>{t('hub.reason')}</TableCell>
+              <TableCell sx={SHORT}>{t('hub.seq')}</TableCell>
+              <TableCell sx={SHORT}>{t('hub.receivedAt')}</TableCell>
+              <TableCell sx={SHORT}>{t('hub.kind')}</TableCell>
+              <TableCell sx={SHORT}>{t('hub.reason')}</TableCell>
               <TableCell>{t('hub.detail')}</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {rows.deadLetters.map((d) => (
               <TableRow key={d.seq} data-testid="hub-dead-letter" data-seq={d.seq}>
-                <TableCell>{d.seq}</TableCell>
-                <TableCell>{formatClock(d.receivedAt)}</TableCell>
-                <TableCell>{kindText(t, d.kind)}</TableCell>
-                <TableCell>{t(`hub.deadLetterReason.${d.reason}`)}</TableCell>
+                <TableCell sx={SHORT}>{d.seq}</TableCell>
+                <TableCell sx={SHORT}>{formatClock(d.receivedAt)}</TableCell>
+                <TableCell sx={SHORT}>{kindText(t, d.kind)}</TableCell>
+                <TableCell sx={SHORT}>{t(`hub.deadLetterReason.${d.reason}`)}</TableCell>
                 {/* The hub's own words and bytes: evidence for the hub's people, shown as they came. */}
                 <TableCell sx={{ fontFamily: 'monospace', fontSize: '0.75rem', wordBreak: 'break-all' }}>
                   {d.error}
