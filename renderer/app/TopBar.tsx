@@ -48,7 +48,7 @@ export function TopBar() {
       </Box>
       <Box sx={{ flex: 1 }} />
       {/* Dead letters carry raw hub traffic: the method is a supervisor's, and so is the chip that opens it. */}
-      <HubStatus deadLetters={operator ? roleAllows(operator.role, 'supervisor') : false} />
+      <HubStatus showDeadLetters={operator ? roleAllows(operator.role, 'supervisor') : false} />
       <Box data-testid="shift" sx={{ textAlign: 'right' }}>
         <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
           {t('topbar.shift')}

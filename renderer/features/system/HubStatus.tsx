@@ -10,10 +10,10 @@ const HUB_COLOURS = { connected: 'success', connecting: 'warning', offline: 'err
 
 /**
  * The link to the site hub (and, when it drops, to the core itself) as the top bar shows it: a warning when the
- * hub is reached without TLS, and for those who may read them (`deadLetters`: a supervisor is signed in) how many
+ * hub is reached without TLS, and for those who may read them (`showDeadLetters`: a supervisor is signed in) how many
  * hub messages were set aside, which opens them.
  */
-export function HubStatus({ deadLetters = false }: { deadLetters?: boolean }) {
+export function HubStatus({ showDeadLetters = false }: { showDeadLetters?: boolean }) {
   const { t } = useTranslation();
   const system = useSystem();
   const hub = useStore(system.hub);
@@ -49,7 +49,7 @@ export function HubStatus({ deadLetters = false }: { deadLetters?: boolean }) {
           <Chip data-testid="hub-insecure" color="warning" label={t('hub.insecure')} sx={{ height: 34 }} />
         </Tooltip>
       )}
-      {deadLetters && hub?.deadLetters ? (
+      {showDeadLetters && hub?.deadLetters ? (
         <>
           <Chip
             data-testid="hub-dead-letters"
