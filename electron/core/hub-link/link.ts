@@ -22,7 +22,7 @@ import { oldestPending, pendingCount, toHubAction } from './outbox';
 const REFUSED_RETRY_MS = 15_000;
 const OUTBOX_RETRY_MS = 5_000;
 
-/** engine.io-client hands `maxPayload` (and `ca`) to the `ws` WebSocket under Node; its types leave the first out. */
+/** engine.io-client hands `maxPayload` (and `ca`) to the `ws` WebSocket under Node; its types omit the first. */
 export type HubSocketOptions = Partial<ManagerOptions & SocketOptions> & { maxPayload?: number };
 export type SocketFactory = (url: string, options: HubSocketOptions) => Socket;
 
@@ -144,7 +144,9 @@ export class HubLink {
       this.o.onNotice({
         level: 'warning',
         code: 'hub-insecure',
-        message: `The hub at ${hub} is reached without TLS: anyone on the network can read and change alarms. Use an https:// hub address.`,
+        message:
+          `The hub at ${hub} is reached without TLS: anyone on the network can read and change alarms. ` +
+          'Use an https:// hub address.',
         params: { hub },
       });
     }

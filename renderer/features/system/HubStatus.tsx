@@ -9,9 +9,9 @@ import { useSystem } from './store';
 const HUB_COLOURS = { connected: 'success', connecting: 'warning', offline: 'error' } as const;
 
 /**
- * The link to the site hub (and, when it drops, to the core itself) as the top bar shows it: a warning when the
- * hub is reached without TLS, and for those who may read them (`showDeadLetters`: a supervisor is signed in) how many
- * hub messages were set aside, which opens them.
+ * The link to the site hub (and, when it drops, to the core itself) as the top bar shows it: a warning when
+ * the hub is reached without TLS, and for those who may read them (`showDeadLetters`: a supervisor is signed
+ * in) how many hub messages were set aside, which opens them.
  */
 export function HubStatus({ showDeadLetters = false }: { showDeadLetters?: boolean }) {
   const { t } = useTranslation();
