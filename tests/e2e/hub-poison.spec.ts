@@ -42,6 +42,8 @@ test('a poisoned hub message: one notice in Chinese with a count, the fire alarm
   ui,
   saveScreenshot,
 }) => {
+  // A console with its video wall on a shared machine: sign-in alone can take half a minute.
+  test.setTimeout(90_000);
   const { shell, queue, deadLetters } = ui;
   hub.publish(alarm('door-7', 'door_held'));
   await signIn(page, consoleApp, { role: 'supervisor' });
@@ -76,6 +78,7 @@ test('an operator is told of a refused message, in English once switched, but do
   hub,
   ui,
 }) => {
+  test.setTimeout(90_000);
   const { shell } = ui;
   await signIn(page, consoleApp);
   await expect(shell.hubStatus).toHaveAttribute('data-state', 'connected');
