@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 
@@ -5,7 +6,7 @@ export interface ConsoleArgs {
   port?: number;
   dataDir?: string;
   site?: string;
-  hub?: { url: string; token: string };
+  hub?: { url: string; token: string; ca?: string };
   demoPort?: number;
   /** The OsmAnd endpoint for guards' phones; undefined when switched off. */
   osmand?: { port: number; host: string };
@@ -24,6 +25,7 @@ export const USAGE = `Options:
   --site FILE       a site file (default: the demo community in resources/demo-site)
   --hub URL         a production site hub; without it the embedded demo hub runs
   --hub-token T     the console's token for that hub (or env CONSOLE_HUB_TOKEN)
+  --hub-ca FILE     a PEM file with the CA that signs the hub's certificate (a site's own PKI)
   --demo-port N     port for the embedded demo hub (default: a free port)
   --osmand-port N   where guards' phones (Traccar Client, OsmAnd protocol) report positions
                     (default 5055; 0: a free port; "off": no endpoint)
@@ -54,6 +56,7 @@ export function parseConsoleArgs(
         site: { type: 'string' },
         hub: { type: 'string' },
         'hub-token': { type: 'string' },
+        'hub-ca': { type: 'string' },
         'demo-port': { type: 'string' },
         'osmand-port': { type: 'string' },
         'osmand-host': { type: 'string' },
@@ -90,8 +93,19 @@ export function parseConsoleArgs(
         '--hub needs --hub-token (or CONSOLE_HUB_TOKEN): the hub refuses consoles without one',
       );
     args.hub = { url: url.toString().replace(/\/$/, ''), token };
+    if (values['hub-ca']) {
+      const ca = resolve(values['hub-ca']);
+      try {
+        accessSync(ca, constants.R_OK);
+      } catch {
+        throw new ArgsError(`--hub-ca: cannot read "${ca}"`);
+      }
+      args.hub.ca = ca;
+    }
   } else if (values['hub-token']) {
     throw new ArgsError('--hub-token was given without --hub');
+  } else if (values['hub-ca']) {
+    throw new ArgsError('--hub-ca was given without --hub');
   }
   return args;
 }
@@ -102,6 +116,7 @@ const KNOWN = new Set([
   '--site',
   '--hub',
   '--hub-token',
+  '--hub-ca',
   '--demo-port',
   '--osmand-port',
   '--osmand-host',

@@ -18,8 +18,11 @@ export interface ConsoleConfig {
   dbFile?: string;
   /** A site file; defaults to the demo site shipped in resources/. */
   sitePath?: string;
-  /** A production site hub. Absent: the embedded demo site hub runs on loopback. */
-  hub?: { url: string; token: string };
+  /**
+   * A production site hub. Absent: the embedded demo site hub runs on loopback. `ca`: a PEM file with the CA
+   * that signs the hub's certificate (a site's own PKI), trusted for the hub link only.
+   */
+  hub?: { url: string; token: string; ca?: string | undefined };
   consoleId?: string;
   demo?: {
     port?: number;

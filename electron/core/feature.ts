@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Notice } from '../../shared/contract';
+import type { Notice, NoticeParams } from '../../shared/contract';
 import type { SiteFile } from '../../shared/domain/site';
 import type { Locale } from '../../shared/domain/text';
 import type { Migration } from './db/migrations';
@@ -10,8 +10,16 @@ import type { Clock } from './util/clock';
 import type { IdGenerator } from './util/ids';
 import type { Logger } from './util/log';
 
-/** Tells every operator something (the system feature keeps the latest notices and pushes each one). */
-export type Notify = (level: Notice['level'], code: string, message: string) => void;
+/**
+ * Tells every operator something (the system feature keeps the latest notices and pushes each one). `params`
+ * let the renderer word it in the operator's language; `fold` makes repeats one notice with a count.
+ */
+export type Notify = (
+  level: Notice['level'],
+  code: string,
+  message: string,
+  options?: { params?: NoticeParams | undefined; fold?: string | undefined },
+) => void;
 
 /** What the composition root creates before any feature, and hands to each of them. */
 export interface Infrastructure {

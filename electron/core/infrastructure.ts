@@ -96,8 +96,10 @@ export async function createInfrastructure(config: ConsoleConfig): Promise<Conso
     log: log.child('hub'),
     socketFactory: config.socketFactory,
     demo: Boolean(demo),
+    caFile: config.hub?.ca,
     onStatus: (status) => bus.emit('hub.status', status),
-    onProblem: (message) => notices.notify('error', 'hub', message),
+    onNotice: ({ level, code, message, params, fold }) =>
+      notices.notify(level, code, message, { params, fold }),
   });
   const gateway = new StreamGateway({
     // The cameras feature hands it the cameras in force when it starts.

@@ -3,6 +3,7 @@ import { cameraMigrations } from './cameras';
 import type { Migration } from './db/migrations';
 import { dutyMigrations } from './duty';
 import { guardMigrations } from './guards';
+import { hubLinkMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
 
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...playbookMigrations,
   ...dutyMigrations,
   ...operatorMigrations,
+  hubLinkMigration,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

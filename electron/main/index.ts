@@ -7,24 +7,41 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  Menu,
+  net,
+  protocol,
   screen,
   session as electronSession,
   shell,
   type BrowserWindowConstructorOptions,
+  type WebContents,
   type WebFrameMain,
 } from 'electron';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../core';
 import { targetsFromEnv, dutyFromEnv } from '../core/config';
 import { parseConsoleArgs, pickConsoleArgs } from '../core/args';
 import type { Session } from '../core/router/router';
-import { createLogger } from '../core/util/log';
+import { createLogger, type Logger } from '../core/util/log';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  appFileFor,
+  externalOriginsFrom,
+  isAllowedExternal,
+  isOwnPage,
+  isWallPage,
+} from './url-policy';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
-const rendererFile = join(here, '../renderer/index.html');
+const rendererDir = join(here, '../renderer');
+/** The https origins links may open in the system browser (a site's manuals); by default none. */
+const externalOrigins = externalOriginsFrom(process.env.CONSOLE_EXTERNAL_ORIGINS);
+// Packaged: no DevTools, no default menu (its View menu opens DevTools and reloads the console).
+const devTools = !app.isPackaged;
 
 let core: ConsoleCore | undefined;
 const windows = new Set<BrowserWindow>();
@@ -35,27 +52,31 @@ function trustedFrame(frame: WebFrameMain | null): boolean {
   if (!frame || frame.parent) return false;
   const owner = [...windows].find((w) => !w.isDestroyed() && w.webContents.mainFrame === frame);
   if (!owner) return false;
-  return ownPage(frame.url);
+  return isOwnPage(frame.url, rendererUrl);
 }
 
-const webPreferences = (): BrowserWindowConstructorOptions['webPreferences'] => ({
-  preload: join(here, '../preload/index.cjs'),
+const preload = join(here, '../preload/index.cjs');
+
+/**
+ * What a page of ours may do, for the pop-out wall. The console window lists the same settings in its constructor,
+ * where Electronegativity (`npm run lint:electron`) can see them; keep the two equal. Electron also copies the
+ * security-related ones from a window to the windows it opens.
+ */
+const wallPreferences = (): BrowserWindowConstructorOptions['webPreferences'] => ({
+  preload,
   contextIsolation: true,
   sandbox: true,
   nodeIntegration: false,
+  nodeIntegrationInSubFrames: false,
   webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  navigateOnDragDrop: false,
+  disableBlinkFeatures: 'Auxclick',
+  devTools,
   spellcheck: false,
-  // The wall and the alarm clocks must keep running when the window is behind another one.
   backgroundThrottling: false,
 });
-
-/** Is this URL our own console page (optionally the pop-out wall)? */
-function ownPage(url: string): boolean {
-  const page = url.split('#')[0] ?? '';
-  return rendererUrl
-    ? page.startsWith(rendererUrl)
-    : decodeURIComponent(page).replace(/\\/g, '/').endsWith(rendererFile.replace(/\\/g, '/'));
-}
 
 /** The pop-out wall goes full-screen on a display other than the console's, when there is one. */
 function popOutBounds(parent: BrowserWindow): BrowserWindowConstructorOptions {
@@ -79,29 +100,65 @@ function track(win: BrowserWindow): void {
     windows.delete(win);
     sessions.delete(id);
   });
-  // No navigation away from the console; new windows only for the pop-out wall; https links go to the browser.
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!ownPage(url)) event.preventDefault();
+  win.webContents.on('did-create-window', (child) => track(child));
+}
+
+/**
+ * Every web contents the app ever makes (windows, pop-outs, anything Chromium creates) gets the same guards: no
+ * navigation away from the console, no webviews, new windows only for the pop-out wall, and only calls and
+ * allow-listed https pages handed to the operating system.
+ */
+function guard(contents: WebContents, log: Logger): void {
+  const stay = (event: { preventDefault(): void }, url: string) => {
+    if (isOwnPage(url, rendererUrl)) return;
+    event.preventDefault();
+    log.warn('blocked navigation away from the console', { url: url.slice(0, 200) });
+  };
+  contents.on('will-navigate', stay);
+  contents.on('will-redirect', stay);
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+    log.warn('blocked a webview');
   });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (ownPage(url) && url.endsWith('#wall')) {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isWallPage(url, rendererUrl)) {
+      const parent = BrowserWindow.fromWebContents(contents);
       return {
         action: 'allow',
         overrideBrowserWindowOptions: {
-          ...popOutBounds(win),
+          ...(parent ? popOutBounds(parent) : {}),
           title: 'Camera wall',
           backgroundColor: '#000000',
           autoHideMenuBar: true,
-          webPreferences: webPreferences(),
+          webPreferences: wallPreferences(),
         },
       };
     }
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    // The call card hands a number to the desk's softphone (tel:/sip:, a setting); nothing else leaves.
-    if (/^(tel|sip|sips|callto):[0-9a-zA-Z%+@.:;=_-]+$/.test(url)) void shell.openExternal(url);
+    // The call card hands a number to the desk's softphone (tel:/sip:, a setting); nothing else leaves but the
+    // https origins the site allowed.
+    if (isAllowedExternal(url, externalOrigins)) void shell.openExternal(url);
+    else log.warn('blocked a new window', { url: url.slice(0, 200) });
     return { action: 'deny' };
   });
-  win.webContents.on('did-create-window', (child) => track(child));
+}
+
+/**
+ * The renderer's files, served as app://console/… (a standard, secure origin: storage and `'self'` in the CSP
+ * work as on the web, and no page gets file:// privileges). Only files under out/renderer are served.
+ */
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = appFileFor(request.url, rendererDir);
+    if (!file || request.method !== 'GET') return new Response('Not found', { status: 404 });
+    try {
+      const response = await net.fetch(pathToFileURL(file).toString());
+      const headers = new Headers(response.headers);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      return new Response(response.body, { status: response.status, headers });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
 }
 
 function createConsoleWindow(): BrowserWindow {
@@ -114,12 +171,27 @@ function createConsoleWindow(): BrowserWindow {
     title: 'Control Room Console',
     show: false,
     autoHideMenuBar: true,
-    webPreferences: webPreferences(),
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      // A middle click must not open anything: new windows are the pop-out wall's alone.
+      disableBlinkFeatures: 'Auxclick',
+      devTools,
+      spellcheck: false,
+      // The wall and the alarm clocks must keep running when the window is behind another one.
+      backgroundThrottling: false,
+    },
   });
   track(win);
   win.once('ready-to-show', () => win.show());
-  if (rendererUrl) void win.loadURL(rendererUrl);
-  else void win.loadFile(rendererFile);
+  void win.loadURL(rendererUrl ?? `${APP_ORIGIN}/index.html`);
   return win;
 }
 
@@ -142,10 +214,13 @@ async function start(): Promise<void> {
   const running = core;
 
   electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  if (!rendererUrl) serveRenderer();
+  app.on('web-contents-created', (_event, contents) => guard(contents, log));
+  if (app.isPackaged) Menu.setApplicationMenu(null);
 
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
     if (!trustedFrame(event.senderFrame)) {
-      log.warn('refused IPC from an untrusted frame', { url: event.senderFrame?.url });
+      log.warn('refused IPC from an untrusted frame', { url: event.senderFrame?.url?.slice(0, 200) });
       return {
         ok: false,
         error: { code: 'forbidden', message: 'Calls are accepted only from the console window.' },
@@ -169,6 +244,14 @@ async function start(): Promise<void> {
 
   createConsoleWindow();
 }
+
+// Before the app is ready, or Chromium does not treat app:// as a real origin (storage, CSP 'self', fetch).
+protocol.registerSchemesAsPrivileged([
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true },
+  },
+]);
 
 // Alarm tones must sound at once, not after someone happens to click the window.
 app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');

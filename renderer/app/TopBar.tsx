@@ -1,9 +1,11 @@
 import { Box, Button, Tooltip, Typography } from '@mui/material';
 import { useTranslation } from 'react-i18next';
+import { roleAllows } from '../../shared/contract';
 import { minuteOfDay } from '../../shared/domain/patrol';
 import { bandAt, bandSpan, DEFAULT_BANDS } from '../../shared/domain/shift';
 import { useStore } from '../api/store';
 import { DutyMenu } from '../features/duty';
+import { useOperators } from '../features/operators';
 import { HubStatus, useSystem } from '../features/system';
 import { formatClock, useLocale, useNow, useText } from '../ui/hooks';
 import { setLocale } from '../ui/i18n';
@@ -11,6 +13,7 @@ import { setLocale } from '../ui/i18n';
 export function TopBar() {
   const { t } = useTranslation();
   const site = useStore(useSystem().site);
+  const operator = useStore(useOperators().operator);
   const locale = useLocale();
   const text = useText();
   const now = useNow(1000);
@@ -44,7 +47,8 @@ export function TopBar() {
         </Typography>
       </Box>
       <Box sx={{ flex: 1 }} />
-      <HubStatus />
+      {/* Dead letters carry raw hub traffic: the method is a supervisor's, and so is the chip that opens it. */}
+      <HubStatus showDeadLetters={operator ? roleAllows(operator.role, 'supervisor') : false} />
       <Box data-testid="shift" sx={{ textAlign: 'right' }}>
         <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
           {t('topbar.shift')}

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { EpochMs, Id } from './common';
 import { AlarmType, Priority } from '../domain/alarm';
+import { AlarmSource, AlarmState, Disposition } from '../domain/alarm-lifecycle';
 import { LatLon } from '../domain/geo';
 
 /** 2: the `guard` event kind, `sos` on positions, the `guard_no_movement` alarm type (docs/hub-protocol.md §9). */
@@ -66,14 +67,125 @@ export const HubDevice = z.object({
 });
 export type HubDevice = z.infer<typeof HubDevice>;
 
-/** Another console's operator action, fanned out by the hub so every console sees it. */
-export const HubActionApplied = z.object({
-  key: z.string().min(1).max(128),
-  consoleId: Id,
-  type: z.string().min(1).max(64),
-  payload: z.unknown(),
-  appliedAt: EpochMs,
+/**
+ * The `audit.anchor` action's payload: the head of the console's audit chain (docs/hub-protocol.md §4.3). A hub
+ * that keeps it holds the chain's state where no one with access to the console's disk can rewrite it; the same
+ * object is written beside every backup and in the data directory.
+ */
+export const AUDIT_ANCHOR_ACTION = 'audit.anchor';
+export const AuditAnchor = z.object({
+  /** The newest entry when the anchor was taken. */
+  seq: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  at: EpochMs,
+  /** The first entry linked with the console's audit key; null while the chain has none. */
+  keyedFrom: z.number().int().positive().nullable(),
+  reason: z.enum(['hourly', 'seal', 'backup']).optional(),
 });
+export type AuditAnchor = z.infer<typeof AuditAnchor>;
+
+/**
+ * The payload of each action type a console sends (docs/hub-protocol.md §4.3). The hub carries payloads without
+ * acting on them, so whoever acts on one checks it: the reference hub when a console sends it, every console when
+ * it comes back in `action.applied`. A value that fails here never reaches a database.
+ */
+const AlarmRef = z.object({ source: AlarmSource, sourceId: z.string().min(1).max(128) });
+const ActorName = z.string().min(1).max(200);
+/** Operators type up to 2,000 characters and the console may prefix a guard's names: room for both. */
+const ActionText = z.string().max(5000);
+const alarmCommon = { alarm: AlarmRef, state: AlarmState, operator: ActorName, at: EpochMs };
+const AlarmStepPayload = z.object({ ...alarmCommon, note: ActionText.optional() });
+export const HUB_ACTION_PAYLOADS = {
+  'alarm.acknowledge': AlarmStepPayload,
+  'alarm.dispatched': AlarmStepPayload,
+  'alarm.on_scene': AlarmStepPayload,
+  'alarm.resolve': z.object({ ...alarmCommon, disposition: Disposition, note: ActionText }),
+  'alarm.reopen': z.object({ ...alarmCommon, reason: ActionText }),
+  'alarm.note': z.object({ ...alarmCommon, text: ActionText }),
+  'alarm.raise': z.object({
+    ...alarmCommon,
+    type: AlarmType,
+    zone: Id.optional(),
+    text: z.string().max(500).optional(),
+  }),
+  'guard.dispatch': z.object({
+    guardId: Id,
+    alarm: AlarmRef.extend({ type: AlarmType }),
+    location: LatLon.nullable(),
+    operator: ActorName,
+    note: ActionText.nullable(),
+    at: EpochMs,
+  }),
+  'guard.arrived': z.object({
+    guardId: Id,
+    alarm: AlarmRef,
+    how: z.enum(['gps', 'guard', 'operator']),
+    at: EpochMs,
+  }),
+  [AUDIT_ANCHOR_ACTION]: AuditAnchor,
+} as const;
+export type HubActionType = keyof typeof HUB_ACTION_PAYLOADS;
+export type HubActionPayload<T extends HubActionType> = z.infer<(typeof HUB_ACTION_PAYLOADS)[T]>;
+/** A payload checked against its type: narrow on `type` to get the payload's shape. */
+export type KnownHubAction = {
+  [T in HubActionType]: { type: T; payload: HubActionPayload<T> };
+}[HubActionType];
+
+/** A payload of a type this version does not know is carried, stored and ignored, but never unbounded. */
+export const HUB_MAX_PAYLOAD_CHARS = 64 * 1024;
+
+function isKnownActionType(type: string): type is HubActionType {
+  return Object.hasOwn(HUB_ACTION_PAYLOADS, type);
+}
+
+/**
+ * Checks `payload` against its type (a known one) or against the size limit (any other) and puts the checked
+ * value in its place, so unknown fields are dropped as everywhere else in the protocol.
+ */
+function checkedPayload<T extends { type: string; payload?: unknown }>(value: T, ctx: z.RefinementCtx): T {
+  if (isKnownActionType(value.type)) {
+    const parsed = HUB_ACTION_PAYLOADS[value.type].safeParse(value.payload);
+    if (parsed.success) return { ...value, payload: parsed.data };
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: ['payload', ...issue.path] });
+    }
+    return z.NEVER;
+  }
+  let size: number;
+  try {
+    size = JSON.stringify(value.payload ?? null).length;
+  } catch {
+    // A value JSON cannot hold (a cycle, a BigInt) cannot have come over the wire as JSON either.
+    size = Infinity;
+  }
+  if (size > HUB_MAX_PAYLOAD_CHARS) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `payload too large (${size} chars, at most ${HUB_MAX_PAYLOAD_CHARS})`,
+      path: ['payload'],
+    });
+    return z.NEVER;
+  }
+  return value;
+}
+
+/** The typed view of an action whose type this console knows; undefined for any other type. */
+export function knownHubAction(action: { type: string; payload?: unknown }): KnownHubAction | undefined {
+  if (!isKnownActionType(action.type)) return undefined;
+  const parsed = HUB_ACTION_PAYLOADS[action.type].safeParse(action.payload);
+  return parsed.success ? ({ type: action.type, payload: parsed.data } as KnownHubAction) : undefined;
+}
+
+/** Another console's operator action, fanned out by the hub so every console sees it. */
+export const HubActionApplied = z
+  .object({
+    key: z.string().min(1).max(128),
+    consoleId: Id,
+    type: z.string().min(1).max(64),
+    payload: z.unknown(),
+    appliedAt: EpochMs,
+  })
+  .transform(checkedPayload);
 
 /**
  * Something a guard's device reports other than a position: a checkpoint tag scanned (NFC/QR), arrival at the
@@ -108,17 +220,45 @@ export const HubEvent = z.intersection(
 export type HubEvent = z.infer<typeof HubEvent>;
 export type HubEventKind = HubEventBody['kind'];
 
+/**
+ * The console's answer to each `event` (docs/hub-protocol.md §4.1, §5.1). `refused`: the event failed validation
+ * or could not be applied; the console keeps it as a dead letter, has moved past `seq` and never asks for it
+ * again, so a hub counts it as delivered.
+ */
+export const HubEventAck = z.union([
+  z.object({ ok: z.literal(true), seq: z.number().int().positive() }),
+  z.object({ ok: z.literal(true), duplicate: z.literal(true) }),
+  z.object({
+    ok: z.literal(false),
+    refused: z.literal(true),
+    seq: z.number().int().positive(),
+    error: z.string(),
+  }),
+  z.object({ ok: z.literal(false), gap: z.literal(true) }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type HubEventAck = z.infer<typeof HubEventAck>;
+
+/**
+ * The largest WebSocket message either side reads (the reference hub's `maxHttpBufferSize`, the console's
+ * `maxPayload`). A bigger one closes the connection before its content can be read; `HubLink` says how the
+ * stream still moves on.
+ */
+export const HUB_MAX_MESSAGE_BYTES = 1_000_000;
+
 /** Console → hub `sync`: send me every event after `afterSeq`. Answered with the hub's head. */
 export const HubSyncRequest = z.object({ afterSeq: z.number().int().nonnegative() });
 export const HubSyncReply = z.object({ ok: z.literal(true), headSeq: z.number().int().nonnegative() });
 
 /** Console → hub `action`, from the outbox. The hub applies each `key` at most once. */
-export const HubAction = z.object({
-  key: z.string().min(1).max(128),
-  type: z.string().min(1).max(64),
-  payload: z.unknown(),
-  createdAt: EpochMs,
-});
+export const HubAction = z
+  .object({
+    key: z.string().min(1).max(128),
+    type: z.string().min(1).max(64),
+    payload: z.unknown(),
+    createdAt: EpochMs,
+  })
+  .transform(checkedPayload);
 export type HubAction = z.infer<typeof HubAction>;
 export const HubActionReply = z.union([
   z.object({ ok: z.literal(true), duplicate: z.boolean() }),
@@ -126,23 +266,6 @@ export const HubActionReply = z.union([
   z.object({ ok: z.literal(false), error: z.string(), retryable: z.boolean().default(false) }),
 ]);
 export type HubActionReply = z.infer<typeof HubActionReply>;
-
-/**
- * The `audit.anchor` action's payload: the head of the console's audit chain (docs/hub-protocol.md §4.3). A hub
- * that keeps it holds the chain's state where no one with access to the console's disk can rewrite it; the same
- * object is written beside every backup and in the data directory.
- */
-export const AUDIT_ANCHOR_ACTION = 'audit.anchor';
-export const AuditAnchor = z.object({
-  /** The newest entry when the anchor was taken. */
-  seq: z.number().int().positive(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  at: EpochMs,
-  /** The first entry linked with the console's audit key; null while the chain has none. */
-  keyedFrom: z.number().int().positive().nullable(),
-  reason: z.enum(['hourly', 'seal', 'backup']).optional(),
-});
-export type AuditAnchor = z.infer<typeof AuditAnchor>;
 
 /** socket.io event names, in one place. */
 export const HUB_MESSAGES = {

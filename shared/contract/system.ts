@@ -68,6 +68,10 @@ export const HubStatus = z.object({
   demo: z.boolean(),
   /** Why the last connection attempt failed, in words a person can act on. */
   error: z.string().optional(),
+  /** The hub is reached without TLS over a network (not loopback): anyone on the path can read or change it. */
+  insecure: z.boolean().optional(),
+  /** Hub events refused or failed and set aside (`hub.deadLetters`) since this database was created. */
+  deadLetters: z.number().int().nonnegative().optional(),
 });
 export type HubStatus = z.infer<typeof HubStatus>;
 
@@ -77,13 +81,42 @@ export const StoredHubEvent = z.intersection(
 );
 export type StoredHubEvent = z.infer<typeof StoredHubEvent>;
 
+export const NoticeParams = z.record(z.string(), z.union([z.string(), z.number()]));
+export type NoticeParams = z.infer<typeof NoticeParams>;
+
+/**
+ * A message from the core to the operator. `message` is English; the renderer words `notices.codes.<code>` of
+ * shared/i18n with `params` when it has that text. A problem that can come back many times a minute (a hub that
+ * keeps sending bad events) comes back as the same `id` with a higher `count`: one notice, not hundreds.
+ */
 export const Notice = z.object({
+  /** Set by the core; notices a renderer makes for itself have none. */
+  id: z.string().optional(),
   level: z.enum(['info', 'warning', 'error']),
   code: z.string(),
   message: z.string(),
+  params: NoticeParams.optional(),
+  /** How many times it happened (absent: once). */
+  count: z.number().int().positive().optional(),
+  /** When the first of the folded repeats happened; `at` is the latest. */
+  firstAt: EpochMs.optional(),
   at: EpochMs,
 });
 export type Notice = z.infer<typeof Notice>;
+
+export const DEAD_LETTER_REASONS = ['invalid', 'failed', 'oversize'] as const;
+/** A hub event the console set aside: it failed validation, its appliers failed, or it was too big to read. */
+export const HubDeadLetter = z.object({
+  seq: z.number().int().positive(),
+  /** The `kind` the hub gave it, when it gave a readable one. */
+  kind: z.string().nullable(),
+  reason: z.enum(DEAD_LETTER_REASONS),
+  error: z.string(),
+  /** The event as received, cut to 4,000 characters. */
+  raw: z.string(),
+  receivedAt: EpochMs,
+});
+export type HubDeadLetter = z.infer<typeof HubDeadLetter>;
 
 /** The notice after the supervisor restarted the console service; the page words it in the operator's language. */
 export const NOTICE_CONSOLE_RESTARTED = 'console-restarted';
@@ -121,6 +154,20 @@ export const systemMethods = {
     role: 'supervisor',
     mutates: true,
     summary: 'Drop the hub link and connect again now instead of waiting for the back-off.',
+  }),
+  'hub.deadLetters': method({
+    input: z
+      .object({
+        limit: z.number().int().min(1).max(500).default(100),
+        /** Only those with a lower sequence: the next page. */
+        beforeSeq: z.number().int().positive().optional(),
+      })
+      .strict(),
+    output: z.object({ deadLetters: z.array(HubDeadLetter), total: z.number().int().nonnegative() }),
+    // Raw hub traffic (names, addresses, whatever a broken hub sent): for whoever reports it to the hub's people.
+    role: 'supervisor',
+    mutates: false,
+    summary: 'Hub events refused or failed and set aside instead of stopping the stream, newest first.',
   }),
   'events.recent': method({
     input: z

@@ -22,6 +22,29 @@ export const en: Messages = {
     outbox: '{{count}} to upload',
     lastSeq: 'Synced to #{{seq}}',
     coreLost: 'Lost the link to the console service; reconnecting…',
+    insecure: 'Not encrypted',
+    insecureHint:
+      'The link to the hub has no TLS: anyone on the network can read and change alarms. Use an https:// hub address.',
+    deadLetters: '{{count}} set aside',
+    deadLettersTitle: 'Hub messages set aside',
+    deadLettersHint:
+      'The console did not take these messages (invalid, failed to apply, or too big); it kept them here and went on with the ones after. Give the sequence numbers and details to whoever runs the hub.',
+    deadLettersEmpty: 'No messages were set aside',
+    deadLettersMore: 'Showing the newest {{shown}} of {{total}}',
+    seq: 'Seq.',
+    kind: 'Kind',
+    reason: 'Reason',
+    detail: 'Details',
+    receivedAt: 'Received',
+    deadLetterReason: { invalid: 'invalid', failed: 'failed to apply', oversize: 'too big' },
+    kinds: {
+      alarm: 'alarm',
+      position: 'guard position',
+      device: 'device state',
+      guard: 'guard signal',
+      actionApplied: "another console's action",
+      unknown: 'unreadable',
+    },
   },
   areas: {
     cameraWall: 'Camera wall',
@@ -350,6 +373,18 @@ export const en: Messages = {
       'The audit key is back. {{count}} audit entries (numbers {{from}} to {{to}}) were written while it was missing; they are recorded as entries made without the key.',
     auditUnkeyedRefused:
       'The audit key is back, but the audit entries from number {{from}} on cannot be accepted as written while it was missing; the audit check reports them.',
+    repeated: ' ({{count}} times)',
+    codes: {
+      'hub-event-refused':
+        'A message from the hub (sequence {{seq}}, {{kind}}) was set aside: {{reason}}. Later messages still arrive; a supervisor can read it next to the hub status.',
+      'hub-event-unreadable': 'The hub sent a message without a valid sequence number; it was ignored.',
+      'hub-store-failed':
+        'The console cannot store messages from the hub right now; the hub sends them again once it can. Check the disk.',
+      'hub-refused': 'The hub refused this console: {{reason}}',
+      'hub-action-refused': 'The hub refused an action ({{type}}); it will not be sent again.',
+      'hub-insecure':
+        'The hub at {{hub}} is reached without TLS: anyone on the network can read and change alarms. Use an https:// hub address.',
+    },
     consoleRestarted: 'The console service restarted at {{time}} after an unexpected stop',
     guardDeviceWeak:
       "Guard {{guardId}}'s phone #{{n}} in the site file has a device id of only {{length}} characters, too short to be a secret (at least {{min}}): its positions are refused. Issue the phone a new device id in the console, or put a long random id in the site file.",

@@ -21,6 +21,29 @@ export const zhCN = {
     outbox: '待上传 {{count}} 条',
     lastSeq: '已同步序号 {{seq}}',
     coreLost: '与本机服务的连接中断,正在重连…',
+    insecure: '未加密',
+    insecureHint:
+      '与平台的连接没有 TLS 加密：同一网络中的任何人都能读取和篡改报警。请改用 https:// 平台地址。',
+    deadLetters: '搁置 {{count}} 条',
+    deadLettersTitle: '被搁置的平台消息',
+    deadLettersHint:
+      '这些消息格式不符、处理失败或过大，控制台没有采用，而是记录在此并继续接收后续消息。请将序号和详情告知平台管理方。',
+    deadLettersEmpty: '没有被搁置的消息',
+    deadLettersMore: '仅显示最新 {{shown}} 条，共 {{total}} 条',
+    seq: '序号',
+    kind: '类型',
+    reason: '原因',
+    detail: '详情',
+    receivedAt: '收到时间',
+    deadLetterReason: { invalid: '格式不符', failed: '处理失败', oversize: '超出大小限制' },
+    kinds: {
+      alarm: '报警',
+      position: '保安位置',
+      device: '设备状态',
+      guard: '保安信号',
+      actionApplied: '其他控制台的操作',
+      unknown: '无法识别',
+    },
   },
   areas: {
     cameraWall: '视频监控墙',
@@ -348,6 +371,18 @@ export const zhCN = {
     consoleRestarted: '本机控制台服务意外停止，已于 {{time}} 自动重启',
     guardDeviceWeak:
       '站点文件中保安 {{guardId}} 的第 {{n}} 台手机设备号只有 {{length}} 个字符，太短，不能作为密钥（至少 {{min}} 个）：这台手机上报的位置会被拒绝。请在控制台为这台手机签发新的设备号，或在站点文件中改用足够长的随机设备号。',
+    repeated: '（共 {{count}} 次）',
+    /** Notices the core sends with a code and params (the hub link's), worded here instead of its English. */
+    codes: {
+      'hub-event-refused':
+        '一条平台消息（序号 {{seq}}，{{kind}}）因{{reason}}被搁置，后续消息照常接收。主管可在顶栏平台状态旁查看。',
+      'hub-event-unreadable': '平台发来一条没有有效序号的消息，已忽略。',
+      'hub-store-failed': '本机暂时无法保存平台消息，恢复后平台会重新发送。请检查磁盘空间。',
+      'hub-refused': '平台拒绝了本控制台的连接（令牌或协议版本不符），每 15 秒重试一次。',
+      'hub-action-refused': '平台拒绝了本机的一条操作，该操作不会再发送。',
+      'hub-insecure':
+        '与平台 {{hub}} 的连接未加密：同一网络中的任何人都能读取和篡改报警。请改用 https:// 平台地址。',
+    },
   },
   playbooks: {
     suggested: '建议预案',

@@ -74,6 +74,18 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'reports.drill': { drillId: 'drill-none', locale: 'en' },
 };
 
+/**
+ * A valid input for every method that only reads but needs more than the operator role: what it shows is not for
+ * every desk (dead letters carry raw hub traffic; the audit check, accounts, camera sources).
+ */
+const RESTRICTED_READ_INPUT: Partial<Record<MethodName, unknown>> = {
+  'hub.deadLetters': { limit: 10 },
+  'audit.verify': {},
+  'operators.list': {},
+  'cameras.list': {},
+  'cameras.test': { url: 'rtsp://127.0.0.1:9/none', transport: 'tcp' },
+};
+
 const WHO: Array<{ label: string; operator: OperatorView | null }> = [
   { label: 'signed out', operator: null },
   ...ROLES.map((role: Role) => ({ label: role, operator: { id: `m-${role}`, name: `M ${role}`, role } })),
@@ -152,6 +164,45 @@ describe('role matrix: every mutating method × every role, through the real rou
               who.operator ? new RegExp(`needs the ${need} role`) : /Sign in first/,
             );
           }
+          expect(after, 'the refusal is audited').toBe(before + 1);
+        }
+      });
+    }
+  }
+
+  const restrictedReads = (Object.keys(methods) as MethodName[]).filter(
+    (m) => !methods[m].mutates && methods[m].role !== 'operator' && methods[m].role !== 'public',
+  );
+
+  it('has a valid input for every read method above the operator role', () => {
+    expect(restrictedReads).toContain('hub.deadLetters');
+    expect(
+      restrictedReads.filter((m) => !(m in RESTRICTED_READ_INPUT)),
+      'add these to RESTRICTED_READ_INPUT',
+    ).toEqual([]);
+    for (const m of restrictedReads) {
+      const parsed = methods[m].input.safeParse(RESTRICTED_READ_INPUT[m]);
+      expect(parsed.success, `${m}: ${parsed.error?.message ?? ''}`).toBe(true);
+    }
+  });
+
+  for (const method of Object.keys(RESTRICTED_READ_INPUT) as MethodName[]) {
+    for (const who of WHO) {
+      const need = methods[method].role;
+      const allowed = who.operator !== null && roleAllows(who.operator.role, need);
+      it(`${method} (read) as ${who.label}: ${allowed ? 'passes the role gate' : 'refused and audited'}`, async () => {
+        const before = await refusedRows(method);
+        const env = await core.router.call(
+          method,
+          RESTRICTED_READ_INPUT[method],
+          core.openSession('memory', who.operator),
+        );
+        const after = await refusedRows(method);
+        if (allowed) {
+          expect(after, 'no refusal audited').toBe(before);
+          if (!env.ok) expect(env.error.code, env.error.message).not.toMatch(/^(forbidden|invalid_input)$/);
+        } else {
+          expect(env.ok ? 'ok' : env.error.code).toBe(who.operator ? 'forbidden' : 'unauthenticated');
           expect(after, 'the refusal is audited').toBe(before + 1);
         }
       });

@@ -225,11 +225,14 @@ describe('console against a misbehaving hub', () => {
     data: { deviceId: `d${seq}`, kind: 'pump', state: 'fault', at: 1 },
   });
 
-  it('keeps an invalid event as rejected, tells the operator, and moves on', async () => {
+  it('sets an invalid event aside as a dead letter, says so in its ack and to the operator, and moves on', async () => {
+    const acks: unknown[] = [];
     onSync = (socket, after) => {
       if (after === 0) {
-        socket.emit('event', { seq: 1, at: 1, kind: 'alarm', data: { type: 'meteor' } }, () => undefined);
-        socket.emit('event', valid(2), () => undefined);
+        socket.emit('event', { seq: 1, at: 1, kind: 'alarm', data: { type: 'meteor' } }, (r: unknown) =>
+          acks.push(r),
+        );
+        socket.emit('event', valid(2), (r: unknown) => acks.push(r));
       }
     };
     const notices: string[] = [];
@@ -238,8 +241,15 @@ describe('console against a misbehaving hub', () => {
       if (name === 'notice') notices.push((payload as { message: string }).message);
     });
     await until('cursor at 2', async () => (await lastCommittedSeq(core.db)) === 2);
-    const rows = (await core.db('hub_events').orderBy('seq').pluck('kind')) as string[];
-    expect(rows).toEqual(['_rejected', 'device']);
+    expect(await core.db('hub_events').orderBy('seq').pluck('kind')).toEqual(['device']);
+    expect(await core.db('hub_dead_letters').first()).toMatchObject({
+      seq: 1,
+      kind: 'alarm',
+      reason: 'invalid',
+    });
+    await until('both acked', () => acks.length === 2);
+    expect(acks[0]).toMatchObject({ ok: false, refused: true, seq: 1, error: expect.stringMatching(/data/) });
+    expect(acks[1]).toEqual({ ok: true, seq: 2 });
     expect(notices.join()).toMatch(/sequence 1.*data.type/);
     const recent = await core.router.call(
       'events.recent',
@@ -247,6 +257,7 @@ describe('console against a misbehaving hub', () => {
       core.openSession('memory', { id: 'duty', name: '值班员', role: 'operator' }),
     );
     expect(recent).toMatchObject({ ok: true, value: { events: [{ seq: 2, kind: 'device' }] } });
+    expect(core.hub.status().deadLetters).toBe(1);
     await core.stop();
   });
 

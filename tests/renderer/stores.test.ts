@@ -296,4 +296,21 @@ describe('system store', () => {
     core.emit('hub.event', device(2));
     expect(store.events.get().map((e) => e.seq)).toEqual([3, 2]);
   });
+
+  it('a folded repeat replaces the notice it repeats; notices without an id stack as before', () => {
+    const core = fakeCore();
+    const store = createSystemStore(core.client);
+    const refused = { id: 'n1', level: 'error' as const, code: 'hub-event-refused', message: 'set aside' };
+    core.emit('notice', { ...refused, at: 1 });
+    core.emit('notice', { id: 'n2', level: 'warning', code: 'hub-insecure', message: 'no TLS', at: 2 });
+    core.emit('notice', { ...refused, count: 3, firstAt: 1, at: 3 });
+    store.notify({ level: 'info', code: 'csv', message: 'exported' });
+    store.notify({ level: 'info', code: 'csv', message: 'exported' });
+    expect(store.notices.get().map((n) => `${n.id ?? '-'}×${n.count ?? 1}`)).toEqual([
+      'n2×1',
+      'n1×3',
+      '-×1',
+      '-×1',
+    ]);
+  });
 });

@@ -7,6 +7,7 @@ import { checkMigrationList } from '../../electron/core/db/migrations';
 import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/schema';
 import { RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { guardDevicesMigration } from '../../electron/core/guards';
+import { hubLinkMigration } from '../../electron/core/hub-link/migration';
 import { silentLogger } from '../../electron/core/util/log';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
@@ -39,6 +40,7 @@ describe('database and migrations', () => {
       [5, 'playbooks: versioned definitions, runs with steps, calls, snapshots, contact overrides, drills'],
       [6, 'operators and sign-in, duty-log links and flags, shifts with sealed hash chains'],
       [7, 'resume tokens kept (hashed, with an expiry) across restarts of the console service'],
+      [8, 'hub dead letters: events refused or failed, by sequence, for supervisors to read'],
       // Its number lives in its own object only (it may be renumbered when branches meet).
       [
         guardDevicesMigration.version,
@@ -201,6 +203,56 @@ describe('database and migrations', () => {
       received_at: 2,
       device: 'p1',
     });
+    await db.destroy();
+  });
+
+  it('migration 8 creates the hub dead letters and moves the refused events of schema 7 into them', async () => {
+    expect(hubLinkMigration.version).toBe(8);
+    const upTo = MIGRATIONS.indexOf(hubLinkMigration);
+    const file = join(tmp.dir, 'v7.sqlite');
+    const v7 = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS.slice(0, upTo) });
+    expect(await schemaVersion(v7)).toBe(7);
+    const raw = JSON.stringify({ seq: 1, at: 1, kind: 'alarm', data: { type: 'meteor' } });
+    await v7('hub_events').insert([
+      {
+        seq: 1,
+        kind: '_rejected',
+        at: 5,
+        body: JSON.stringify({ raw, reason: 'data.type: Invalid option' }),
+        received_at: 5,
+      },
+      { seq: 2, kind: 'device', at: 6, body: '{"deviceId":"d","state":"ok"}', received_at: 6 },
+      // What schema 7 wrote for a huge event: cut at 4,000 characters, so no longer JSON.
+      { seq: 3, kind: '_rejected', at: 7, body: 'not json', received_at: 7 },
+    ]);
+    await v7.destroy();
+    const db = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS.slice(0, upTo + 1) });
+    expect(await schemaVersion(db)).toBe(8);
+    expect(await db('hub_events').orderBy('seq').pluck('kind')).toEqual(['device']);
+    expect(await db('hub_dead_letters').orderBy('seq')).toEqual([
+      { seq: 1, kind: 'alarm', reason: 'invalid', error: 'data.type: Invalid option', raw, received_at: 5 },
+      {
+        seq: 3,
+        kind: null,
+        reason: 'invalid',
+        error: 'refused by validation',
+        raw: 'not json',
+        received_at: 7,
+      },
+    ]);
+    // One row per sequence: a replay that refuses it again updates it, never adds a second.
+    await expect(
+      db('hub_dead_letters').insert({ seq: 1, reason: 'failed', error: 'x', raw: '', received_at: 8 }),
+    ).rejects.toThrow(/UNIQUE|PRIMARY/);
+    for (const column of ['reason', 'error', 'raw', 'received_at']) {
+      const row = { seq: 9, reason: 'failed', error: 'x', raw: '', received_at: 8, [column]: null };
+      await expect(db('hub_dead_letters').insert(row), column).rejects.toThrow(/NOT NULL/);
+    }
+    // Dead letters are read newest first by sequence: the primary key serves it.
+    const plan = (await db.raw(
+      'EXPLAIN QUERY PLAN SELECT * FROM hub_dead_letters WHERE seq < 5 ORDER BY seq DESC LIMIT 10',
+    )) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INTEGER PRIMARY KEY/);
     await db.destroy();
   });
 

@@ -1,5 +1,12 @@
 import type { Knex } from 'knex';
-import type { AlarmFilter, AlarmView, DisasterMode, StoredHubEvent } from '../../../shared/contract';
+import {
+  knownHubAction,
+  type AlarmFilter,
+  type AlarmView,
+  type DisasterMode,
+  type KnownHubAction,
+  type StoredHubEvent,
+} from '../../../shared/contract';
 import { effectivePriority, type AlarmType, type Priority } from '../../../shared/domain/alarm';
 import {
   canMove,
@@ -541,32 +548,31 @@ export class AlarmService {
     trx: Knex.Transaction,
     event: Extract<StoredHubEvent, { kind: 'action.applied' }>,
   ): Promise<void> {
-    const { consoleId, type, payload } = event.data;
-    if (consoleId === this.o.consoleId || !type.startsWith('alarm.')) return;
-    const p = payload as {
-      alarm?: { source?: string; sourceId?: string };
-      state?: AlarmState;
-      operator?: string;
-      at?: number;
-      disposition?: Disposition;
-      note?: string;
-    };
-    if (!p?.alarm?.source || !p.alarm.sourceId || !p.state) return;
+    const { consoleId } = event.data;
+    if (consoleId === this.o.consoleId) return;
+    // Checked with the event against its type's schema (shared/contract/hub.ts); a type this version does not
+    // know changes nothing here.
+    const action = knownHubAction(event.data);
+    if (!action || !action.type.startsWith('alarm.')) return;
+    const type = action.type;
+    const p = action.payload as Extract<KnownHubAction, { type: `alarm.${string}` }>['payload'];
+    // What the other operator wrote, whichever field the action keeps it in, for this console's trail.
+    const note = 'note' in p ? p.note : 'text' in p ? p.text : 'reason' in p ? p.reason : undefined;
     const row = (await trx('alarms')
       .where({ source: p.alarm.source, source_id: p.alarm.sourceId })
       .first()) as AlarmRow | undefined;
     if (!row) return;
     const from = row.state as AlarmState;
-    const who = `${p.operator ?? 'another operator'} @ ${consoleId}`;
-    const at = p.at ?? event.at;
+    const who = `${p.operator} @ ${consoleId}`;
+    const at = p.at;
     const update: Partial<AlarmRow> = { updated_at: this.o.clock.now() };
     if (p.state === 'resolved' && from !== 'resolved') {
       Object.assign(update, {
         state: 'resolved',
         resolved_at: at,
         resolved_by: who,
-        disposition: p.disposition ?? null,
-        resolution_note: p.note ?? null,
+        disposition: 'disposition' in p ? p.disposition : null,
+        resolution_note: 'disposition' in p ? p.note : null,
       });
     } else if (p.state !== 'resolved' && canMove(from, p.state)) {
       Object.assign(update, { state: p.state });
@@ -582,7 +588,7 @@ export class AlarmService {
       {
         fromState: from,
         toState: (update.state as AlarmState) ?? from,
-        note: `${type}${p.note ? `: ${p.note}` : ''}`,
+        note: `${type}${note ? `: ${note}` : ''}`,
       },
     );
     const view = toView({ ...row, ...update });

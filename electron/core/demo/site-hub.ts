@@ -6,10 +6,12 @@ import {
   AUDIT_ANCHOR_ACTION,
   AuditAnchor,
   describeIssues,
+  HUB_MAX_MESSAGE_BYTES,
   HUB_MESSAGES,
   HUB_PROTOCOL_VERSION,
   HubAction,
   HubAuth,
+  HubEventAck,
   HubEventBody,
   HubSyncRequest,
   type HubEvent,
@@ -29,6 +31,8 @@ export interface SiteHubOptions {
   /** socket.io heartbeat; with these defaults a dead console is noticed within 8 s. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
+  /** How long the pump waits for a console's ack of a batch's last event (default 15 s). */
+  eventAckTimeoutMs?: number;
   /** Called for each newly applied console action (the demo's guards follow dispatch orders). */
   onAction?(consoleId: string, action: HubAction): void;
 }
@@ -70,7 +74,7 @@ export class SiteHub {
     this.io = new Server(this.http, {
       pingInterval: this.o.pingIntervalMs ?? 4000,
       pingTimeout: this.o.pingTimeoutMs ?? 4000,
-      maxHttpBufferSize: 1_000_000,
+      maxHttpBufferSize: HUB_MAX_MESSAGE_BYTES,
       serveClient: false,
     });
     this.io.use((socket, next) => {
@@ -312,7 +316,7 @@ export class SiteHub {
           for (const row of rows) {
             const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };
             const sent = socket
-              .timeout(15_000)
+              .timeout(this.o.eventAckTimeoutMs ?? 15_000)
               .emitWithAck(HUB_MESSAGES.event, event)
               .then((reply) => this.recordAck(data.consoleId, reply));
             // Only the batch's last send is awaited; an earlier one timing out (the console went away) is the
@@ -336,8 +340,12 @@ export class SiteHub {
   }
 
   private async recordAck(consoleId: string, reply: unknown): Promise<void> {
-    const seq = (reply as { seq?: unknown } | null)?.seq;
-    if (typeof seq !== 'number') return;
+    const ack = HubEventAck.safeParse(reply);
+    if (!ack.success || !('seq' in ack.data)) return;
+    const seq = ack.data.seq;
+    // Delivered all the same: the console keeps it as a dead letter and has moved past it.
+    if (!ack.data.ok)
+      this.o.log.warn('a console refused an event', { consoleId, seq, error: ack.data.error });
     await this.db('hub_consoles')
       .insert({ console_id: consoleId, acked_seq: seq, last_seen: this.o.clock.now() })
       .onConflict('console_id')

@@ -10,6 +10,7 @@ import type {
   StoredHubEvent,
   TrackPoint,
 } from '../../../shared/contract';
+import { knownHubAction } from '../../../shared/contract';
 import type { AlarmState } from '../../../shared/domain/alarm-lifecycle';
 import { distanceM, type LatLon } from '../../../shared/domain/geo';
 import {
@@ -285,15 +286,20 @@ export class GuardService {
     } else if (event.kind === 'guard') {
       await this.signal(trx, event.data);
     } else if (event.kind === 'action.applied' && event.data.consoleId !== this.o.consoleId) {
-      await this.applyRemote(trx, event.data.type, event.data.payload);
+      // Checked with the event against its type's schema (shared/contract/hub.ts); other types change nothing.
+      const action = knownHubAction(event.data);
+      if (action?.type === 'guard.dispatch' || action?.type === 'guard.arrived')
+        await this.applyRemote(trx, action.type, action.payload);
     }
   };
 
   /** Another console sent or saw a guard arrive: this console's map must agree on what he is doing. */
-  private async applyRemote(trx: Knex.Transaction, type: string, payload: unknown): Promise<void> {
-    if (type !== 'guard.dispatch' && type !== 'guard.arrived') return;
-    const p = payload as { guardId?: string; alarm?: { source?: string; sourceId?: string } } | null;
-    if (!p?.guardId || !this.known(p.guardId) || !p.alarm?.source || !p.alarm.sourceId) return;
+  private async applyRemote(
+    trx: Knex.Transaction,
+    type: 'guard.dispatch' | 'guard.arrived',
+    p: { guardId: string; alarm: { source: string; sourceId: string } },
+  ): Promise<void> {
+    if (!this.known(p.guardId)) return;
     const row = (await trx('alarms')
       .where({ source: p.alarm.source, source_id: p.alarm.sourceId })
       .first('id', 'state')) as { id: string; state: AlarmState } | undefined;

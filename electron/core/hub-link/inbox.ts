@@ -1,12 +1,17 @@
 import type { Knex } from 'knex';
 import { HubEvent, describeIssues } from '../../../shared/contract';
-import type { StoredHubEvent } from '../../../shared/contract';
+import type { HubDeadLetter, StoredHubEvent } from '../../../shared/contract';
 
 export const LAST_SEQ_KEY = 'hub.lastSeq';
+/** What a dead letter keeps of the event as it came: enough to see what the hub sent, never megabytes. */
+const RAW_KEPT = 4000;
+
+export type DeadLetterReason = HubDeadLetter['reason'];
 
 export type CommitResult =
   | { status: 'committed'; event: StoredHubEvent }
-  | { status: 'rejected'; seq: number; reason: string }
+  | { status: 'refused'; seq: number; kind: string | null; reason: DeadLetterReason; error: string }
+  | { status: 'unreadable'; error: string }
   | { status: 'duplicate' }
   | { status: 'gap'; expected: number; got: number };
 
@@ -20,8 +25,10 @@ export async function lastCommittedSeq(db: Knex | Knex.Transaction): Promise<num
 
 /**
  * Commits one hub event and the cursor together. Events must arrive in sequence: a duplicate is ignored and
- * a gap is reported so the link asks for a replay. An event that fails validation is kept as `_rejected`
- * (so the cursor can move past it) and reported; it is never applied.
+ * a gap is reported so the link asks for a replay. An event that fails validation, or whose appliers fail, is
+ * set aside as a dead letter in the same transaction as the cursor, so the stream moves past it: one bad event
+ * must never hold back the fire alarm behind it. Only a fault of the storage itself (disk full, I/O error) rolls
+ * everything back, so the event comes again once the disk is fixed.
  */
 export async function commitHubEvent(
   db: Knex,
@@ -31,40 +38,169 @@ export async function commitHubEvent(
 ): Promise<CommitResult> {
   const seq = (raw as { seq?: unknown } | null)?.seq;
   if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1) {
-    return { status: 'rejected', seq: -1, reason: 'event without a valid seq' };
+    return { status: 'unreadable', error: 'event without a valid seq' };
   }
   return db.transaction(async (trx) => {
     const last = await lastCommittedSeq(trx);
     if (seq <= last) return { status: 'duplicate' } as const;
     if (seq !== last + 1) return { status: 'gap', expected: last + 1, got: seq } as const;
+    await setCursor(trx, seq);
+    const kind = kindOf(raw);
     const parsed = HubEvent.safeParse(raw);
-    await trx('meta')
-      .insert({ key: LAST_SEQ_KEY, value: String(seq) })
-      .onConflict('key')
-      .merge();
     if (!parsed.success) {
-      const reason = describeIssues(parsed.error);
-      await trx('hub_events').insert({
-        seq,
-        kind: '_rejected',
-        at: receivedAt,
-        body: JSON.stringify({ raw: JSON.stringify(raw).slice(0, 4000), reason }),
-        received_at: receivedAt,
-      });
-      return { status: 'rejected', seq, reason } as const;
+      const error = clip(describeIssues(parsed.error), 2000);
+      await putDeadLetter(trx, { seq, kind, reason: 'invalid', error, raw, receivedAt });
+      return { status: 'refused', seq, kind, reason: 'invalid', error } as const;
     }
     const { seq: _s, at, ...body } = parsed.data;
     const stored = { seq, at, receivedAt, ...body } as StoredHubEvent;
-    await trx('hub_events').insert({
-      seq,
-      kind: body.kind,
-      at,
-      body: JSON.stringify(body.data),
-      received_at: receivedAt,
-    });
-    for (const apply of appliers) await apply(trx, stored);
+    try {
+      // The event and its effects in a savepoint: if an applier throws, they go and the cursor stays.
+      await trx.transaction(async (sp) => {
+        deferToOuterCommit(sp, trx);
+        await sp('hub_events').insert({
+          seq,
+          kind: body.kind,
+          at,
+          body: JSON.stringify(body.data),
+          received_at: receivedAt,
+        });
+        for (const apply of appliers) await apply(sp, stored);
+      });
+    } catch (err) {
+      if (isStorageFault(err)) throw err;
+      const error = clip(
+        `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`,
+        2000,
+      );
+      await putDeadLetter(trx, { seq, kind, reason: 'failed', error, raw, receivedAt });
+      return { status: 'refused', seq, kind, reason: 'failed', error } as const;
+    }
     return { status: 'committed', event: stored } as const;
   });
+}
+
+/**
+ * Sets aside the event after the cursor without having read it (it was too big to receive). Only if the cursor
+ * is still `afterSeq`: the link decides from what it saw, and the database must agree.
+ */
+export async function setAsideNext(
+  db: Knex,
+  afterSeq: number,
+  error: string,
+  receivedAt: number,
+): Promise<number | undefined> {
+  return db.transaction(async (trx) => {
+    if ((await lastCommittedSeq(trx)) !== afterSeq) return undefined;
+    const seq = afterSeq + 1;
+    await setCursor(trx, seq);
+    await putDeadLetter(trx, { seq, kind: null, reason: 'oversize', error, raw: '', receivedAt });
+    return seq;
+  });
+}
+
+export async function listDeadLetters(
+  db: Knex,
+  limit: number,
+  beforeSeq?: number,
+): Promise<{ deadLetters: HubDeadLetter[]; total: number }> {
+  const q = db('hub_dead_letters');
+  if (beforeSeq !== undefined) q.where('seq', '<', beforeSeq);
+  const rows = (await q.orderBy('seq', 'desc').limit(limit)) as {
+    seq: number;
+    kind: string | null;
+    reason: DeadLetterReason;
+    error: string;
+    raw: string;
+    received_at: number;
+  }[];
+  return {
+    deadLetters: rows.map((r) => ({
+      seq: r.seq,
+      kind: r.kind,
+      reason: r.reason,
+      error: r.error,
+      raw: r.raw,
+      receivedAt: r.received_at,
+    })),
+    total: await countDeadLetters(db),
+  };
+}
+
+export async function countDeadLetters(db: Knex | Knex.Transaction): Promise<number> {
+  const row = (await db('hub_dead_letters').count({ n: '*' }).first()) as { n: number } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+async function setCursor(trx: Knex.Transaction, seq: number): Promise<void> {
+  await trx('meta')
+    .insert({ key: LAST_SEQ_KEY, value: String(seq) })
+    .onConflict('key')
+    .merge();
+}
+
+async function putDeadLetter(
+  trx: Knex.Transaction,
+  d: {
+    seq: number;
+    kind: string | null;
+    reason: DeadLetterReason;
+    error: string;
+    raw: unknown;
+    receivedAt: number;
+  },
+): Promise<void> {
+  const raw = typeof d.raw === 'string' ? d.raw : safeJson(d.raw);
+  await trx('hub_dead_letters')
+    .insert({
+      seq: d.seq,
+      kind: d.kind,
+      reason: d.reason,
+      error: d.error,
+      raw: clip(raw, RAW_KEPT),
+      received_at: d.receivedAt,
+    })
+    .onConflict('seq')
+    .merge();
+}
+
+/**
+ * Appliers announce their changes on `trx.executionPromise` (after the commit). In the savepoint that promise
+ * settles when the savepoint is released, before the outer commit: chain it, so listeners hear only of work that
+ * reached the disk, and nothing at all of work the savepoint rolled back.
+ */
+function deferToOuterCommit(sp: Knex.Transaction, outer: Knex.Transaction): void {
+  const chained = sp.executionPromise.then(() => outer.executionPromise);
+  chained.catch(() => undefined);
+  sp.executionPromise = chained;
+}
+
+/** The storage failed, not the event: roll it all back and let the hub send it again. */
+function isStorageFault(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    /^SQLITE_(BUSY|LOCKED|FULL|IOERR|NOMEM|INTERRUPT|READONLY|CORRUPT|NOTADB|CANTOPEN|PROTOCOL|PERM|AUTH)/.test(
+      code,
+    )
+  );
+}
+
+function kindOf(raw: unknown): string | null {
+  const kind = (raw as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' ? clip(kind, 64) : null;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 export function rowToStoredEvent(row: {

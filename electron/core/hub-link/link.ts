@@ -1,23 +1,66 @@
+import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
+  HUB_MAX_MESSAGE_BYTES,
   HUB_MESSAGES,
   HUB_PROTOCOL_VERSION,
   HubActionReply,
   HubSyncReply,
+  type HubEventAck,
   type HubStatus,
+  type Notice,
+  type NoticeParams,
   type StoredHubEvent,
 } from '../../../shared/contract';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import { redactUrl } from '../util/redact';
-import { commitHubEvent, type InboxApplier, lastCommittedSeq } from './inbox';
+import { commitHubEvent, countDeadLetters, type InboxApplier, lastCommittedSeq, setAsideNext } from './inbox';
 import { oldestPending, pendingCount, toHubAction } from './outbox';
 
 const REFUSED_RETRY_MS = 15_000;
 const OUTBOX_RETRY_MS = 5_000;
 
-export type SocketFactory = (url: string, options: Partial<ManagerOptions & SocketOptions>) => Socket;
+/** engine.io-client hands `maxPayload` (and `ca`) to the `ws` WebSocket under Node; its types omit the first. */
+export type HubSocketOptions = Partial<ManagerOptions & SocketOptions> & { maxPayload?: number };
+export type SocketFactory = (url: string, options: HubSocketOptions) => Socket;
+
+/** What the link tells the operator: `code` and `params` for the renderer's words, `message` in English. */
+export interface HubNotice {
+  level: Notice['level'];
+  code: string;
+  message: string;
+  params?: NoticeParams;
+  /** Repeats with this key fold into one notice with a count. */
+  fold?: string;
+}
+
+/**
+ * True for a hub reached without TLS over a network. Loopback (the demo hub, a tunnel's local end) is as safe as
+ * the machine itself.
+ */
+export function isInsecureHubUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return true;
+  }
+  if (parsed.protocol === 'https:' || parsed.protocol === 'wss:') return false;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return !(host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
+}
+
+/** The `ws` error for a message over `maxPayload`, as socket.io-client passes it on with the disconnect. */
+function isOversizeClose(description: unknown): boolean {
+  const e = (description as { description?: { error?: { code?: unknown }; message?: unknown } } | undefined)
+    ?.description;
+  return (
+    e?.error?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ||
+    (typeof e?.message === 'string' && /max payload size exceeded/i.test(e.message))
+  );
+}
 
 export interface HubLinkOptions {
   url: string;
@@ -29,8 +72,12 @@ export interface HubLinkOptions {
   /** Defaults to socket.io's own; tests and benchmarks watch or cut the socket. */
   socketFactory?: SocketFactory | undefined;
   demo: boolean;
+  /** A PEM file with the CA (or CAs) that sign the hub's certificate, for a hub on a site's own PKI. */
+  caFile?: string | undefined;
+  /** The largest message read from the hub; a bigger one is set aside (default HUB_MAX_MESSAGE_BYTES). */
+  maxMessageBytes?: number | undefined;
   onStatus(status: HubStatus): void;
-  onProblem(message: string): void;
+  onNotice(notice: HubNotice): void;
   /** Application ping: the link is declared dead after two missed answers (well inside 10 s). */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
@@ -64,29 +111,64 @@ export class HubLink {
   private stopped = false;
   private retryTimer: unknown;
   private wiring: HubWiring = { appliers: [], onEvent: () => undefined };
+  private deadLetters = 0;
+  private readonly insecure: boolean;
+  /** The cursor the last answered `sync` asked from, and how many events came after its answer. */
+  private syncedAfter: number | undefined;
+  private receivedSinceSync = 0;
+  /** Connections closed by an oversize message right after a sync from this cursor, in a row. */
+  private oversize = { afterSeq: -1, strikes: 0 };
 
   constructor(private readonly o: HubLinkOptions) {
     this.since = o.clock.now();
+    this.insecure = isInsecureHubUrl(o.url);
   }
 
   async start(wiring: HubWiring): Promise<void> {
     this.wiring = wiring;
     this.lastSeq = await lastCommittedSeq(this.o.db);
     this.outbox = await pendingCount(this.o.db);
+    this.deadLetters = await countDeadLetters(this.o.db);
     this.publishStatus();
-    const socket = (this.o.socketFactory ?? io)(this.o.url, {
+    let ca: string | undefined;
+    if (this.o.caFile) {
+      try {
+        ca = readFileSync(this.o.caFile, 'utf8');
+      } catch (err) {
+        throw new Error(`Cannot read the hub CA file ${this.o.caFile}: ${(err as Error).message}`);
+      }
+    }
+    if (this.insecure) {
+      const hub = redactUrl(this.o.url);
+      this.o.log.warn('hub link is not encrypted', { hub });
+      this.o.onNotice({
+        level: 'warning',
+        code: 'hub-insecure',
+        message:
+          `The hub at ${hub} is reached without TLS: anyone on the network can read and change alarms. ` +
+          'Use an https:// hub address.',
+        params: { hub },
+      });
+    }
+    const options: HubSocketOptions = {
       auth: { consoleId: this.o.consoleId, token: this.o.token, protocolVersion: HUB_PROTOCOL_VERSION },
       transports: ['websocket'],
       reconnection: true,
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
       timeout: 5000,
-    });
+      // A hub that sends more than this in one message closes the link instead of filling the console's memory.
+      maxPayload: this.o.maxMessageBytes ?? HUB_MAX_MESSAGE_BYTES,
+      // Trusted for this link only: a site CA must not become trusted for anything else the console fetches.
+      ...(ca ? { ca } : {}),
+    };
+    const socket = (this.o.socketFactory ?? io)(this.o.url, options);
     this.socket = socket;
     socket.on('connect', () => this.onConnect());
-    socket.on('disconnect', (reason) => this.onDisconnect(String(reason)));
+    socket.on('disconnect', (reason, description) => this.onDisconnect(String(reason), description));
     socket.on('connect_error', (err: Error & { data?: unknown }) => this.onConnectError(err));
-    socket.on(HUB_MESSAGES.event, (raw: unknown, ack?: (reply: unknown) => void) => {
+    socket.on(HUB_MESSAGES.event, (raw: unknown, ack?: (reply: HubEventAck) => void) => {
+      this.receivedSinceSync += 1;
       // Serialised: events commit strictly in order, one transaction each.
       this.queue = this.queue.then(() => this.receive(raw, ack));
     });
@@ -102,6 +184,8 @@ export class HubLink {
       hub: redactUrl(this.o.url),
       demo: this.o.demo,
       ...(this.error ? { error: this.error } : {}),
+      ...(this.insecure ? { insecure: true } : {}),
+      ...(this.deadLetters ? { deadLetters: this.deadLetters } : {}),
     };
   }
 
@@ -143,10 +227,62 @@ export class HubLink {
     void this.sync();
   }
 
-  private onDisconnect(reason: string): void {
+  private onDisconnect(reason: string, description: unknown): void {
     if (this.stopped) return;
     this.o.log.warn('hub link lost', { reason });
     this.setState('offline', undefined);
+    if (isOversizeClose(description)) this.afterOversize();
+  }
+
+  /**
+   * The hub sent a message bigger than we read, and `ws` closed the connection before anyone saw its content.
+   * The hub sends it again after the next sync, and again: the stream would be stuck for good. When it comes
+   * twice in a row as the very first message after a sync from the same cursor, it is the event after that
+   * cursor (the hub streams in order); it is set aside like any refused event and the stream moves on.
+   */
+  private afterOversize(): void {
+    const afterSeq = this.syncedAfter;
+    const first = afterSeq !== undefined && this.receivedSinceSync === 0;
+    this.syncedAfter = undefined;
+    if (!first) {
+      this.oversize = { afterSeq: -1, strikes: 0 };
+      this.o.log.warn('hub sent a message over the size limit; reconnecting');
+      return;
+    }
+    this.oversize =
+      this.oversize.afterSeq === afterSeq
+        ? { afterSeq, strikes: this.oversize.strikes + 1 }
+        : { afterSeq, strikes: 1 };
+    if (this.oversize.strikes < 2) return;
+    const limit = this.o.maxMessageBytes ?? HUB_MAX_MESSAGE_BYTES;
+    // On the queue, so the next sync (which waits for it) already asks from after the skipped event.
+    this.queue = this.queue.then(async () => {
+      try {
+        const error = `message larger than ${limit} bytes; closed unread`;
+        const seq = await setAsideNext(this.o.db, afterSeq, error, this.o.clock.now());
+        if (seq === undefined) return;
+        this.oversize = { afterSeq: -1, strikes: 0 };
+        this.lastSeq = seq;
+        this.deadLetters += 1;
+        this.publishStatus();
+        this.refusedNotice(seq, null, 'oversize', error);
+      } catch (err) {
+        this.o.log.error('setting aside an oversize hub message failed', { error: (err as Error).message });
+      }
+    });
+  }
+
+  private refusedNotice(seq: number, kind: string | null, reason: string, error: string): void {
+    this.o.log.error('hub event set aside', { seq, kind, reason, error });
+    this.o.onNotice({
+      level: 'error',
+      code: 'hub-event-refused',
+      fold: 'hub-event-refused',
+      message:
+        `A message from the hub was set aside (sequence ${seq}${kind ? `, ${kind}` : ''}): ${error}. ` +
+        'Later messages still arrive; a supervisor can read it next to the hub status.',
+      params: { seq, kind: kind ?? '?', reason, error },
+    });
   }
 
   private onConnectError(err: Error & { data?: unknown }): void {
@@ -157,7 +293,14 @@ export class HubLink {
       ? `The hub refused this console: ${err.message}`
       : `Cannot reach the hub at ${redactUrl(this.o.url)}; retrying.`;
     if (message !== this.error) this.o.log.warn('hub connection failed', { error: err.message });
-    if (refused && message !== this.error) this.o.onProblem(message);
+    if (refused && message !== this.error)
+      this.o.onNotice({
+        level: 'error',
+        code: 'hub-refused',
+        message,
+        params: { reason: err.message },
+        fold: 'hub-refused',
+      });
     this.setState('offline', message);
     // socket.io gives up after a refusal by the hub; a control room must not, so try again slowly.
     if (!this.socket?.active) this.later(() => this.socket?.connect(), REFUSED_RETRY_MS);
@@ -179,9 +322,20 @@ export class HubLink {
     try {
       await this.queue;
       const afterSeq = await lastCommittedSeq(this.o.db);
-      const reply = HubSyncReply.safeParse(
-        await socket.timeout(this.o.actionTimeoutMs ?? 5000).emitWithAck(HUB_MESSAGES.sync, { afterSeq }),
-      );
+      this.syncedAfter = undefined;
+      this.receivedSinceSync = 0;
+      const reply = await new Promise<ReturnType<typeof HubSyncReply.safeParse>>((resolve, reject) => {
+        socket
+          .timeout(this.o.actionTimeoutMs ?? 5000)
+          .emit(HUB_MESSAGES.sync, { afterSeq }, (err: Error | null, raw: unknown) => {
+            if (err) return reject(err);
+            const parsed = HubSyncReply.safeParse(raw);
+            // Noted here, not after an await: the first event (or a message too big to read) can arrive in
+            // the same network read as this reply, before any promise continuation runs.
+            if (parsed.success) this.syncedAfter = afterSeq;
+            resolve(parsed);
+          });
+      });
       if (!reply.success) throw new Error('the hub answered sync with something unexpected');
       this.o.log.info('hub sync', { afterSeq, headSeq: reply.data.headSeq });
       this.setState('connected', undefined);
@@ -194,28 +348,43 @@ export class HubLink {
     }
   }
 
-  private async receive(raw: unknown, ack?: (reply: unknown) => void): Promise<void> {
+  private async receive(raw: unknown, ack?: (reply: HubEventAck) => void): Promise<void> {
+    // A hub that sends no callback cannot be answered; calling a non-function would break the queue.
+    const reply = typeof ack === 'function' ? ack : undefined;
     try {
       const result = await commitHubEvent(this.o.db, raw, this.o.clock.now(), this.wiring.appliers);
       switch (result.status) {
         case 'committed':
           this.lastSeq = result.event.seq;
           // Acknowledged only now: the event is on disk.
-          ack?.({ ok: true, seq: result.event.seq });
+          reply?.({ ok: true, seq: result.event.seq });
           this.wiring.onEvent(result.event);
           break;
-        case 'rejected':
-          if (result.seq > 0) this.lastSeq = result.seq;
-          ack?.({ ok: false, error: result.reason });
-          this.o.log.error('hub event refused', { seq: result.seq, reason: result.reason });
-          this.o.onProblem(`A message from the hub was refused (sequence ${result.seq}): ${result.reason}`);
+        case 'refused':
+          this.lastSeq = result.seq;
+          this.deadLetters += 1;
+          // Final: the console has moved past it, and says so with its sequence (docs/hub-protocol.md §5.1).
+          reply?.({ ok: false, refused: true, seq: result.seq, error: result.error });
+          this.publishStatus();
+          this.refusedNotice(result.seq, result.kind, result.reason, result.error);
+          break;
+        case 'unreadable':
+          reply?.({ ok: false, error: result.error });
+          this.o.log.error('hub event without a sequence ignored', { error: result.error });
+          this.o.onNotice({
+            level: 'error',
+            code: 'hub-event-unreadable',
+            fold: 'hub-event-unreadable',
+            message: `The hub sent a message the console cannot place in its stream: ${result.error}.`,
+            params: { error: result.error },
+          });
           break;
         case 'duplicate':
-          ack?.({ ok: true, duplicate: true });
+          reply?.({ ok: true, duplicate: true });
           break;
         case 'gap':
           // Answer at once so the hub does not wait on us; the replay below brings the missing events.
-          ack?.({ ok: false, gap: true });
+          reply?.({ ok: false, gap: true });
           this.o.log.warn('hub sequence gap; asking for replay', {
             expected: result.expected,
             got: result.got,
@@ -224,8 +393,16 @@ export class HubLink {
           break;
       }
     } catch (err) {
-      this.o.log.error('committing a hub event failed', { error: (err as Error).message });
-      ack?.({ ok: false, error: 'console could not store the event' });
+      const error = (err as Error).message;
+      this.o.log.error('committing a hub event failed', { error });
+      reply?.({ ok: false, error: 'console could not store the event' });
+      this.o.onNotice({
+        level: 'error',
+        code: 'hub-store-failed',
+        fold: 'hub-store-failed',
+        message: `The console cannot store messages from the hub (${error}); they will come again once it can.`,
+        params: { error },
+      });
     }
   }
 
@@ -273,7 +450,13 @@ export class HubLink {
             .where({ id: row.id })
             .update({ refused_at: this.o.clock.now(), attempts: row.attempts + 1, last_error: why });
           this.o.log.error('hub refused an action', { key: row.key, type: row.type, why });
-          this.o.onProblem(`The hub refused a ${row.type} action: ${why}`);
+          this.o.onNotice({
+            level: 'error',
+            code: 'hub-action-refused',
+            fold: 'hub-action-refused',
+            message: `The hub refused a ${row.type} action: ${why}`,
+            params: { type: row.type, error: why },
+          });
         }
         await this.refreshOutbox();
       }

@@ -9,7 +9,7 @@ import { DEFAULT_LOCALE, type Locale } from '../../../shared/domain/text';
 import { verifyAudit } from '../audit/audit';
 import type { CamerasService } from '../cameras';
 import type { Feature, Infrastructure } from '../feature';
-import { rowToStoredEvent } from '../hub-link/inbox';
+import { listDeadLetters, rowToStoredEvent } from '../hub-link/inbox';
 import type { HubLink } from '../hub-link/link';
 import type { PlaybooksService } from '../playbooks';
 import type { Carrier } from '../router/router';
@@ -88,6 +88,8 @@ export function createSystem(
         hub.reconnect();
         return { done: true as const };
       },
+      // What the hub link set aside instead of stopping on it: for a supervisor to report to the hub's people.
+      'hub.deadLetters': ({ limit, beforeSeq }) => listDeadLetters(db, limit, beforeSeq),
       'events.recent': async ({ kinds, limit }) => {
         const known: HubEventKind[] = ['alarm', 'device', 'action.applied', 'position'];
         const rows = await db('hub_events')

@@ -1,17 +1,24 @@
 import { Chip, Tooltip } from '@mui/material';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from '../../api/store';
 import { formatClock } from '../../ui/hooks';
+import { HubDeadLetters } from './HubDeadLetters';
 import { useSystem } from './store';
 
 const HUB_COLOURS = { connected: 'success', connecting: 'warning', offline: 'error' } as const;
 
-/** The link to the site hub (and, when it drops, to the core itself) as the top bar shows it. */
-export function HubStatus() {
+/**
+ * The link to the site hub (and, when it drops, to the core itself) as the top bar shows it: a warning when
+ * the hub is reached without TLS, and for those who may read them (`showDeadLetters`: a supervisor is signed
+ * in) how many hub messages were set aside, which opens them.
+ */
+export function HubStatus({ showDeadLetters = false }: { showDeadLetters?: boolean }) {
   const { t } = useTranslation();
   const system = useSystem();
   const hub = useStore(system.hub);
   const link = useStore(system.link);
+  const [deadLettersOpen, setDeadLettersOpen] = useState(false);
   const label = !hub
     ? t('hub.connecting')
     : hub.state === 'offline'
@@ -37,6 +44,24 @@ export function HubStatus() {
           sx={{ fontSize: '0.95rem', height: 34 }}
         />
       </Tooltip>
+      {hub?.insecure && (
+        <Tooltip title={t('hub.insecureHint')}>
+          <Chip data-testid="hub-insecure" color="warning" label={t('hub.insecure')} sx={{ height: 34 }} />
+        </Tooltip>
+      )}
+      {showDeadLetters && hub?.deadLetters ? (
+        <>
+          <Chip
+            data-testid="hub-dead-letters"
+            color="warning"
+            variant="outlined"
+            label={t('hub.deadLetters', { count: hub.deadLetters })}
+            onClick={() => setDeadLettersOpen(true)}
+            sx={{ height: 34 }}
+          />
+          <HubDeadLetters open={deadLettersOpen} onClose={() => setDeadLettersOpen(false)} />
+        </>
+      ) : null}
     </>
   );
 }

@@ -1,25 +1,23 @@
 import { Alert, Snackbar } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NOTICE_CONSOLE_RESTARTED, type Notice } from '../../../shared/contract';
+import type { Notice } from '../../../shared/contract';
+import { noticeText } from '../../../shared/i18n/notices';
 import { useStore } from '../../api/store';
 import { formatClock } from '../../ui/hooks';
 import { useSystem } from './store';
 
 // Closed by identity, not by object: after a restart of the console service the list is read again from the core.
-const noticeKey = (n: Notice) => `${n.at}:${n.code}:${n.message}`;
+// A repeat of a folded problem has the same id and a higher count: it is news, so it shows again.
+const noticeKey = (n: Notice) => `${n.id ?? ''}:${n.at}:${n.code}:${n.message}:${n.count ?? 1}`;
 
-/** The newest notice, until the operator closes it; a newer one shows again. */
+/** The newest notice, in the operator's language, until the operator closes it; a newer one shows again. */
 export function Notices() {
   const { t } = useTranslation();
   const system = useSystem();
   const notices = useStore(system.notices);
   const [closed, setClosed] = useState<string | null>(null);
   const latest = notices.at(-1);
-  const text =
-    latest?.code === NOTICE_CONSOLE_RESTARTED
-      ? t('notices.consoleRestarted', { time: formatClock(latest.at, false) })
-      : latest?.message;
   return (
     <Snackbar
       open={latest !== undefined && noticeKey(latest) !== closed}
@@ -28,11 +26,12 @@ export function Notices() {
       <Alert
         data-testid="notice"
         data-code={latest?.code}
+        data-count={latest?.count ?? 1}
         severity={latest?.level ?? 'info'}
         variant="filled"
         onClose={() => setClosed(latest ? noticeKey(latest) : null)}
       >
-        {text}
+        {latest ? noticeText(t, latest, (at) => formatClock(at, false)) : null}
       </Alert>
     </Snackbar>
   );

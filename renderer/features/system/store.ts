@@ -42,7 +42,9 @@ export function createSystemStore(client: ConsoleClient): SystemStore {
       for (const e of incoming) bySeq.set(e.seq, e);
       return [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, EVENT_CAP);
     });
-  const addNotice = (n: Notice) => notices.set((prev) => [...prev.slice(1 - NOTICE_CAP), n]);
+  // A folded repeat keeps its id: it replaces the notice it repeats instead of stacking a copy.
+  const addNotice = (n: Notice) =>
+    notices.set((prev) => [...prev.filter((p) => !n.id || p.id !== n.id).slice(1 - NOTICE_CAP), n]);
 
   const offs = [
     client.on('hub.status', (s) => hub.set(s)),

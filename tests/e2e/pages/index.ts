@@ -8,7 +8,7 @@ import { AlarmMonitor, CameraWall } from './camera-wall';
 import { DutyLog, Handover } from './duty';
 import { DrillsDialog, IncidentPanel } from './incident-panel';
 import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
-import { Shell } from './shell';
+import { HubDeadLettersDialog, Shell } from './shell';
 import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
 
 export * from './alarm-queue';
@@ -22,6 +22,7 @@ export * from './site-map';
 /** The whole console window as one page object (the `ui` fixture). */
 export class ConsoleUi {
   readonly shell: Shell;
+  readonly deadLetters: HubDeadLettersDialog;
   readonly signInForm: SignInForm;
   readonly operators: OperatorsDialog;
   readonly onDuty: OnDuty;
@@ -42,6 +43,7 @@ export class ConsoleUi {
 
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
+    this.deadLetters = new HubDeadLettersDialog(page);
     this.signInForm = new SignInForm(page);
     this.operators = new OperatorsDialog(page);
     this.onDuty = new OnDuty(page);

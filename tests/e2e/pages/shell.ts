@@ -7,6 +7,10 @@ export type Area = 'camera-wall' | 'site-map' | 'alarm-queue' | 'incident-panel'
 /** The window around the areas: the top bar (hub status, language, the operator's menu) and the notices. */
 export class Shell extends PageObject {
   readonly hubStatus = this.testId('hub-status');
+  /** The warning that the hub is reached without TLS. */
+  readonly hubInsecure = this.testId('hub-insecure');
+  /** How many hub messages were set aside: shown to supervisors, and it opens them. */
+  readonly hubDeadLetters = this.testId('hub-dead-letters');
   /** The banner that says the page has lost the console service behind it. */
   readonly coreLink = this.testId('core-link');
   readonly languageSwitch = this.testId('language-switch');
@@ -48,5 +52,16 @@ export class Shell extends PageObject {
 
   async reload(): Promise<void> {
     await this.page.reload();
+  }
+}
+
+/** The hub messages the console set aside, as a supervisor reads them from the top bar. */
+export class HubDeadLettersDialog extends PageObject {
+  readonly root = this.testId('hub-dead-letters-dialog');
+  /** Newest first. */
+  readonly rows = this.testId('hub-dead-letter');
+
+  async open(): Promise<void> {
+    await this.testId('hub-dead-letters').click();
   }
 }

@@ -1,0 +1,80 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type Socket } from 'socket.io';
+
+/**
+ * A socket.io hub on loopback that streams whatever a test gives it, valid or not: the same ordered log, replay
+ * from `afterSeq` and acks as the reference hub, but no validation, so a test can send what a broken or hostile
+ * hub would. Sequence numbers are its own (gap-free) unless an entry says it has none.
+ */
+export class ScriptedHub {
+  readonly acks = new Map<number, unknown>();
+  readonly syncs: number[] = [];
+  private readonly log: Array<{ seq?: number; message: unknown }> = [];
+  private head = 0;
+  private server!: Server;
+  private port = 0;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<string> {
+    const http = createServer();
+    this.server = new Server(http, { serveClient: false });
+    this.server.on('connection', (socket) => {
+      socket.on('app-ping', (ack?: (r: unknown) => void) => ack?.({ ok: true }));
+      socket.on('action', (_a: unknown, ack?: (r: unknown) => void) => ack?.({ ok: true, duplicate: false }));
+      socket.on('sync', (req: { afterSeq?: number } | undefined, ack?: (r: unknown) => void) => {
+        const after = req?.afterSeq ?? 0;
+        this.syncs.push(after);
+        ack?.({ ok: true, headSeq: this.head });
+        (socket.data as { synced?: boolean }).synced = true;
+        for (const entry of this.log) {
+          if (entry.seq === undefined || entry.seq > after) this.send(socket, entry);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+    this.port = (http.address() as AddressInfo).port;
+    return this.url;
+  }
+
+  /** Appends `{ seq, at, ...body }` to the log and streams it; returns its sequence. */
+  publish(body: unknown, at = Date.now()): number {
+    this.head += 1;
+    const seq = this.head;
+    const message =
+      body !== null && typeof body === 'object' && !Array.isArray(body) ? { seq, at, ...body } : body;
+    this.append({ seq, message });
+    return seq;
+  }
+
+  /** Streams a message that takes no place in the log (no sequence, or a made-up one). */
+  sendLoose(message: unknown): void {
+    for (const socket of this.synced()) this.send(socket, { message });
+  }
+
+  get headSeq(): number {
+    return this.head;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private append(entry: { seq: number; message: unknown }): void {
+    this.log.push(entry);
+    for (const socket of this.synced()) this.send(socket, entry);
+  }
+
+  private synced(): Socket[] {
+    return [...this.server.sockets.sockets.values()].filter((s) => (s.data as { synced?: boolean }).synced);
+  }
+
+  private send(socket: Socket, entry: { seq?: number; message: unknown }): void {
+    socket.emit('event', entry.message, (reply: unknown) => {
+      if (entry.seq !== undefined) this.acks.set(entry.seq, reply);
+    });
+  }
+}
