@@ -94,8 +94,9 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   });
 
   const api = new WebSocketServer({ noServer: true, maxPayload: 1_000_000 });
-  api.on('connection', (ws: WebSocket) => {
-    const session = o.core.openSession('ws');
+  api.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    // Wrong passwords slow down sign-ins from this source (the peer's address), not the account everywhere.
+    const session = o.core.openSession('ws', null, { source: `ws ${req.socket.remoteAddress ?? '?'}` });
     o.log.info('browser session opened', { session: session.id });
     const endpoint = attachFrameEndpoint({
       router: o.core.router,
@@ -109,6 +110,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     ws.on('message', (data) => endpoint.receive(data.toString()));
     ws.on('close', () => {
       endpoint.close();
+      o.core.closeSession(session);
       o.log.info('browser session closed', { session: session.id });
     });
   });

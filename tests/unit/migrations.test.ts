@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../electron/core/db/database';
 import { checkMigrationList } from '../../electron/core/db/migrations';
 import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/schema';
-import { RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
+import { RESUME_LOCK_MIGRATION, RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { silentLogger } from '../../electron/core/util/log';
 import { tempDir } from '../support/temp';
 
@@ -37,6 +37,7 @@ describe('database and migrations', () => {
       [5, 'playbooks: versioned definitions, runs with steps, calls, snapshots, contact overrides, drills'],
       [6, 'operators and sign-in, duty-log links and flags, shifts with sealed hash chains'],
       [7, 'resume tokens kept (hashed, with an expiry) across restarts of the console service'],
+      [8, 'resume tokens carry the lock screen and why they were revoked'],
     ]);
   });
 
@@ -175,6 +176,43 @@ describe('database and migrations', () => {
       /USING (COVERING )?INDEX resume_tokens_expires/,
     );
     await db.destroy();
+  });
+
+  it('migration 8 keeps a token issued under 7 and adds its lock screen and revocation reason', async () => {
+    const file = join(tmp.dir, 'c.sqlite');
+    const upTo7 = MIGRATIONS.findIndex((m) => m === RESUME_TOKENS_MIGRATION) + 1;
+    const before = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS.slice(0, upTo7) });
+    await before('operators').insert({
+      id: 'op1',
+      username: 'li',
+      name: '李明',
+      role: 'operator',
+      password_hash: 'x',
+      created_at: 1,
+      updated_at: 1,
+    });
+    await before('resume_tokens').insert({
+      token_hash: 'h1',
+      operator_id: 'op1',
+      created_at: 1,
+      expires_at: 2,
+    });
+    await before.destroy();
+    expect(RESUME_LOCK_MIGRATION.version).toBe(8);
+    const after = await openDatabase({
+      file,
+      log: silentLogger,
+      migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(RESUME_LOCK_MIGRATION) + 1),
+    });
+    expect(await after('resume_tokens').first()).toEqual({
+      token_hash: 'h1',
+      operator_id: 'op1',
+      created_at: 1,
+      expires_at: 2,
+      locked_at: null,
+      revoked: null,
+    });
+    await after.destroy();
   });
 
   it('reopening an up-to-date database runs nothing and keeps the data', async () => {

@@ -1,5 +1,5 @@
 import { ClientFrame, type EventName, type ServerFrame } from '../../../shared/contract';
-import type { Router, Session } from '../router/router';
+import { receivesEvent, type Router, type Session } from '../router/router';
 import type { EventBus } from '../util/bus';
 
 /**
@@ -14,11 +14,16 @@ export function attachFrameEndpoint(options: {
   onBadFrame?: (reason: string) => void;
 }): { receive(text: string): void; close(): void } {
   const { router, bus, session, send } = options;
-  const unsubscribe = bus.subscribe((name: EventName, payload: unknown) => {
-    // Alarms, positions and the rest are for operators on duty, not for a signed-out window.
-    if (!session.operator) return;
+  const push = (name: EventName, payload: unknown) => {
     const frame: ServerFrame = { t: 'event', name, payload };
     send(JSON.stringify(frame));
+  };
+  // The core tells this window alone when it ends its sign-in.
+  session.push = push;
+  const unsubscribe = bus.subscribe((name: EventName, payload: unknown) => {
+    // Alarms, positions and the rest are for operators on duty, not for a signed-out window; a locked one gets
+    // the alarm side only.
+    if (receivesEvent(session, name)) push(name, payload);
   });
   return {
     receive(text) {
