@@ -6,14 +6,16 @@ import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
 import { ErrorAlert, InlineForm, ToolDialog } from '../../ui/dialogs';
 import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
-import { formatClock } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { useOperators } from './store';
 
 type AccountForm = MethodInput<'operators.save'> & { password: string };
 const EMPTY: AccountForm = { username: '', name: '', role: 'operator', password: '', active: true };
 
-/** Accounts: supervisors see them; administrators add and change them (a new password lifts a lockout). */
+/**
+ * Accounts: supervisors see them; administrators add and change them. Deactivating an account, changing its role
+ * or setting its password signs it out of every open window at once.
+ */
 export function OperatorsDialog(props: { onClose(): void }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -73,16 +75,12 @@ export function OperatorsDialog(props: { onClose(): void }) {
               <TableCell>{a.username}</TableCell>
               <TableCell>{a.name}</TableCell>
               <TableCell>{t(`duty.role_${a.role}`)}</TableCell>
-              <TableCell>
-                {a.active ? '✓' : '—'}
-                {a.lockedUntil
-                  ? ` · ${t('duty.lockedUntil', { time: formatClock(a.lockedUntil, false) })}`
-                  : ''}
-              </TableCell>
+              <TableCell>{a.active ? '✓' : '—'}</TableCell>
               <TableCell>
                 {admin && (
                   <Button
                     size="small"
+                    data-testid="account-edit"
                     onClick={() =>
                       setForm({
                         id: a.id,
@@ -124,6 +122,7 @@ export function OperatorsDialog(props: { onClose(): void }) {
             value={form.role}
             onChange={(role: Role) => setForm((f) => ({ ...f, role }))}
             options={ROLES.map((r) => ({ value: r, label: t(`duty.role_${r}`) }))}
+            testId="account-role"
           />
           <TextInput
             size="small"
@@ -137,6 +136,7 @@ export function OperatorsDialog(props: { onClose(): void }) {
             label={t('duty.active')}
             checked={form.active ?? true}
             onChange={(active) => setForm((f) => ({ ...f, active }))}
+            testId="account-active"
           />
           <Button
             type="submit"
