@@ -136,7 +136,7 @@ export function OperatorsDialog(props: { onClose(): void }) {
             label={t('duty.active')}
             checked={form.active ?? true}
             onChange={(active) => setForm((f) => ({ ...f, active }))}
-            testId="account-active"
+            inputTestId="account-active"
           />
           <Button
             type="submit"
@@ -148,7 +148,7 @@ export function OperatorsDialog(props: { onClose(): void }) {
           </Button>
         </InlineForm>
       )}
-      <ErrorAlert error={call.error} />
+      <ErrorAlert error={call.error} testId="account-error" />
     </ToolDialog>
   );
 }
