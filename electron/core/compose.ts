@@ -42,10 +42,9 @@ export interface ConsoleCore {
 }
 
 /**
- * The composition root: the infrastructure, then each feature after those it uses, wired through their
- * services; started and stopped in order. No SQL and no handler bodies here: those live in the features'
- * folders. Electron main and the web host both call this, with the clock, ids, spawner and socket factory
- * injectable through the config.
+ * The composition root: the infrastructure, then each feature after those it uses, wired through their services;
+ * started and stopped in order. No SQL and no handler bodies here: those live in the features' folders. Electron
+ * main and the web host both call this, with the clock, ids, spawner and socket factory injectable via the config.
  */
 export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleCore> {
   // Infrastructure first: clock, log, bus, site, database, notices, hub link, video gateway.
