@@ -50,9 +50,16 @@ export class OperatorsDialog extends PageObject {
     await this.testId('account-save').click();
   }
 
-  /** Opens an account in the form below the list, changes what is given, and saves. */
-  async changeAccount(name: string, change: { active?: boolean; password?: string }): Promise<void> {
+  /** The form's user name field: it shows the account `edit` opened once the form has it. */
+  readonly formUsername = this.testId('account-username');
+
+  /** Opens an account in the form below the list. */
+  async edit(name: string): Promise<void> {
     await this.row(name).getByTestId('account-edit').click();
+  }
+
+  /** Changes what is given in the open form, and saves. */
+  async saveChanges(change: { active?: boolean; password?: string }): Promise<void> {
     if (change.active !== undefined) await this.testId('account-active').setChecked(change.active);
     if (change.password !== undefined) await this.testId('account-password').fill(change.password);
     await this.testId('account-save').click();
