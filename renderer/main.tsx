@@ -5,9 +5,10 @@ import { createConsole } from './app/console';
 import { initialLocale } from './ui/i18n';
 
 document.documentElement.lang = initialLocale();
-const stores = createConsole();
+const popout = window.location.hash === '#wall';
+const stores = createConsole(undefined, undefined, { popout });
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App console={stores} popout={window.location.hash === '#wall'} />
+    <App console={stores} popout={popout} />
   </StrictMode>,
 );

@@ -9,11 +9,11 @@ import { handlerTable } from './feature';
 import { createGuards, type GuardService, type PatrolEngine } from './guards';
 import type { HubLink } from './hub-link/link';
 import { createInfrastructure } from './infrastructure';
-import { createOperators } from './operators';
+import { createOperators, type OpenOptions } from './operators';
 import { createPlaybooks } from './playbooks';
 import { createPrefs } from './prefs';
 import { auditRefusals } from './router/refusals';
-import { createRouter, type Carrier, type Handlers, type Router, type Session } from './router/router';
+import { createRouter, type Carrier, type Router, type Session } from './router/router';
 import { checkFeatureMigrations } from './schema';
 import { createShift } from './shift';
 import type { StreamGateway } from './streams/gateway';
@@ -35,15 +35,16 @@ export interface ConsoleCore {
   osmandPort: number | undefined;
   demoHub: SiteHub | undefined;
   info: SystemInfo;
-  openSession(carrier: Carrier, operator?: OperatorView | null): Session;
+  /** A window's or tab's session, signed out (tests may pass the operator it acts as); closed when it goes. */
+  openSession(carrier: Carrier, operator?: OperatorView | null, options?: OpenOptions): Session;
+  closeSession(session: Session): void;
   stop(): Promise<void>;
 }
 
 /**
- * The composition root: the infrastructure, then each feature after those it uses, wired through their
- * services; started and stopped in order. No SQL and no handler bodies here: those live in the features'
- * folders. Electron main and the web host both call this, with the clock, ids, spawner and socket factory
- * injectable through the config.
+ * The composition root: the infrastructure, then each feature after those it uses, wired through their services;
+ * started and stopped in order. No SQL and no handler bodies here: those live in the features' folders. Electron
+ * main and the web host both call this, with the clock, ids, spawner and socket factory injectable via the config.
  */
 export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleCore> {
   // Infrastructure first: clock, log, bus, site, database, notices, hub link, video gateway.
@@ -103,8 +104,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   // Started in this order, stopped in the reverse one.
   const features = [alarms, cameras, guards, playbooks, duty, operators, shift, prefs, system] as const;
   checkFeatureMigrations(features);
-  const handlers: Handlers = handlerTable(features);
-  const router = createRouter(handlers, log.child('router'), auditRefusals(db, clock, log));
+  const router = createRouter(handlerTable(features), log.child('router'), auditRefusals(db, clock, log));
 
   for (const feature of features) await feature.start();
   await gateway.start();
@@ -130,8 +130,8 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     osmandPort: guards.service.osmandPort,
     demoHub: demo?.hub,
     info: system.service.info,
-    // Windows and browser tabs start signed out; tests may pass the operator a session acts as.
-    openSession: (carrier, operator) => ({ id: infra.ids(), carrier, operator: operator ?? null }),
+    openSession: (carrier, operator, options) => operators.service.sessions.open(carrier, operator, options),
+    closeSession: (session) => operators.service.sessions.close(session),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -4,7 +4,7 @@ import type { Locale } from '../../shared/domain/text';
 import { DEFAULT_TARGETS, type ResponseTargets } from '../../shared/domain/alarm-lifecycle';
 import type { GuardSettings } from './guards';
 import type { SocketFactory } from './hub-link/link';
-import type { HashParams, LockoutPolicy } from './operators';
+import type { HashParams, ThrottlePolicy } from './operators';
 import type { ProfileSettings } from './streams/ffmpeg';
 import type { Spawner, SupervisionSettings } from './streams/worker';
 import type { Clock } from './util/clock';
@@ -38,9 +38,12 @@ export interface ConsoleConfig {
   duty?: {
     /** Minutes without input before the console's screen locks (default 10). */
     lockAfterMin?: number;
+    /** A window's sign-in (its resume token) ends after this long without the window connected (default 12 h). */
+    resumeIdleMs?: number;
     /** scrypt cost; tests lower it, production keeps the default. */
     hashParams?: HashParams;
-    lockout?: LockoutPolicy;
+    /** How wrong passwords slow down further sign-in tries from their source (default: 5 free, then 1 s to 30 s). */
+    throttle?: ThrottlePolicy;
     /** Entries kept per duty-log kind before the oldest are pruned (after a backup); never below 10,000. */
     retentionPerKind?: number;
   };
@@ -106,9 +109,21 @@ export function targetsFromEnv(
   return { ...DEFAULT_TARGETS, acknowledgeSec: { 1: n, 2: n, 3: n, 4: n, 5: n } };
 }
 
-/** `CONSOLE_LOCK_MIN=N`: minutes without input before the console's screen locks (1–240; default 10). */
+/**
+ * `CONSOLE_LOCK_MIN=N`: minutes without input before the console's screen locks (1–240; default 10).
+ * `CONSOLE_RESUME_IDLE_H=N`: hours a closed or disconnected window can still sign back in by itself (1–168;
+ * default 12, a night shift).
+ */
 export function dutyFromEnv(env: Record<string, string | undefined> = process.env): ConsoleConfig['duty'] {
-  const n = Number(env.CONSOLE_LOCK_MIN);
-  if (!env.CONSOLE_LOCK_MIN || !Number.isInteger(n) || n < 1 || n > 240) return undefined;
-  return { lockAfterMin: n };
+  const whole = (text: string | undefined, max: number) => {
+    const n = Number(text);
+    return text && Number.isInteger(n) && n >= 1 && n <= max ? n : undefined;
+  };
+  const lockAfterMin = whole(env.CONSOLE_LOCK_MIN, 240);
+  const idleHours = whole(env.CONSOLE_RESUME_IDLE_H, 168);
+  if (lockAfterMin === undefined && idleHours === undefined) return undefined;
+  return {
+    ...(lockAfterMin !== undefined ? { lockAfterMin } : {}),
+    ...(idleHours !== undefined ? { resumeIdleMs: idleHours * 3600 * 1000 } : {}),
+  };
 }

@@ -23,7 +23,7 @@ import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../core';
 import { targetsFromEnv, dutyFromEnv } from '../core/config';
 import { parseConsoleArgs, pickConsoleArgs } from '../core/args';
-import type { Session } from '../core/router/router';
+import { receivesEvent, type Session } from '../core/router/router';
 import { createLogger, type Logger } from '../core/util/log';
 import {
   APP_ORIGIN,
@@ -98,6 +98,8 @@ function track(win: BrowserWindow): void {
   const id = win.webContents.id;
   win.on('closed', () => {
     windows.delete(win);
+    const session = sessions.get(id);
+    if (session) core?.closeSession(session);
     sessions.delete(id);
   });
   win.webContents.on('did-create-window', (child) => track(child));
@@ -228,7 +230,13 @@ async function start(): Promise<void> {
     }
     let session = sessions.get(event.sender.id);
     if (!session) {
-      session = running.openSession('ipc');
+      const sender = event.sender;
+      // The core tells this window alone when it ends its sign-in (an account change, a sign-out elsewhere).
+      session = running.openSession('ipc', null, {
+        push: (name, payload) => {
+          if (!sender.isDestroyed()) sender.send(IPC_EVENT_CHANNEL, name, payload);
+        },
+      });
       sessions.set(event.sender.id, session);
     }
     return running.router.call(method, input, session);
@@ -236,8 +244,9 @@ async function start(): Promise<void> {
 
   running.bus.subscribe((name, payload) => {
     for (const win of windows) {
-      // Like the web host: events go only to windows with an operator signed in.
-      if (!win.isDestroyed() && sessions.get(win.webContents.id)?.operator)
+      // Like the web host: nothing to a signed-out window, the alarm side only to a locked one.
+      const session = sessions.get(win.webContents.id);
+      if (!win.isDestroyed() && session && receivesEvent(session, name))
         win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
     }
   });

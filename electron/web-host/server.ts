@@ -212,8 +212,9 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   const rateLog = throttle(o.log, 'browser session over its call rate', 60_000, 10);
   const badFrameLog = throttle(o.log, 'bad frame from browser', 60_000, 20);
   const alive = new WeakMap<WebSocket, boolean>();
-  api.on('connection', (ws: WebSocket) => {
-    const session = o.core.openSession('ws');
+  api.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    // Wrong passwords slow down sign-ins from this source (the peer's address), not the account everywhere.
+    const session = o.core.openSession('ws', null, { source: `ws ${req.socket.remoteAddress ?? '?'}` });
     alive.set(ws, true);
     o.log.info('browser session opened', { session: session.id });
     let frameBytes = 0;
@@ -227,6 +228,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
         rateLog({ session: session.id, method });
         return {
           code: 'unavailable',
+          reason: 'too_many_requests',
           message:
             `Too many requests from this window at once: the console refused "${method}" to protect itself. ` +
             'Wait a few seconds and try again; if this keeps happening, reload the page and tell the administrator.',
@@ -265,6 +267,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       endpoint.close();
       calls.forget(session.id);
       bytes.forget(session.id);
+      o.core.closeSession(session);
       o.log.info('browser session closed', { session: session.id, code });
     });
   });

@@ -2,6 +2,7 @@ import type { ConsoleClient } from '../../shared/contract';
 import { createConsoleClient } from '../api/client';
 import { createSession, tabStorage, type TabStorage } from '../api/session';
 import { pickTransport, type RendererTransport } from '../api/transport';
+import { answerOpenedWindows, askOpener } from '../api/windows';
 import { createAlarmsStore, type AlarmsStore } from '../features/alarms';
 import { createCamerasStore, type CamerasStore } from '../features/cameras';
 import { createDutyStore, type DutyStore } from '../features/duty';
@@ -30,9 +31,11 @@ export interface Console {
 export function createConsole(
   transport: RendererTransport = pickTransport(),
   storage: TabStorage = tabStorage,
+  options: { popout?: boolean } = {},
 ): Console {
   const client = createConsoleClient(transport);
-  const session = createSession(storage);
+  const popout = options.popout ?? false;
+  const session = createSession(storage, popout ? { popout, askOpener } : {});
   const system = createSystemStore(client);
   const cameras = createCamerasStore(client);
   const playbooks = createPlaybooksStore(client);
@@ -52,6 +55,11 @@ export function createConsole(
   const guards = createGuardsStore(client, { onAlarm: (view) => alarms.applyReply(view) });
   const shift = createShiftStore(client, { signedIn: (result) => operators.signedIn(result) });
 
+  /** What the lock screen shows: the waiting alarms with their places, the hub, the notices, the language. */
+  async function loadLockScreenData(): Promise<void> {
+    await Promise.all([system.load(), alarms.load(), prefs.load()]);
+  }
+
   async function loadOperatorData(): Promise<void> {
     await Promise.all([
       operators.load(),
@@ -67,11 +75,22 @@ export function createConsole(
 
   // Everything is (re)loaded whenever the link to the core opens, so a reconnect never leaves stale views.
   // A new connection is signed out: the tab's resume token signs it back in before anything else loads.
+  // A locked window loads only what its lock screen shows (the core answers nothing else until unlock).
   const loadSnapshot = async () => {
     await Promise.all([system.loadInfo(), operators.loadAuth()]);
-    await session.resume(client);
-    if (await operators.load()) await loadOperatorData();
+    const resumed = await session.resume(client);
+    if ('ended' in resumed) operators.signInEnded(resumed.ended);
+    if (await operators.load()) await (operators.locked.get() ? loadLockScreenData() : loadOperatorData());
   };
+
+  // The console window signs its pop-out wall in as its own operator, never while locked.
+  const offWindows = popout
+    ? () => undefined
+    : answerOpenedWindows(async () => {
+        if (!operators.operator.get() || operators.locked.get()) return undefined;
+        const issued = await client.invoke('auth.windowToken', {});
+        return issued.ok ? issued.value.resumeToken : undefined;
+      });
 
   const offLink = transport.onLink((state) => {
     system.link.set(state);
@@ -93,6 +112,7 @@ export function createConsole(
     prefs,
     dispose() {
       offLink();
+      offWindows();
       for (const store of [system, operators, alarms, cameras, guards, playbooks, shift, prefs])
         store.dispose();
     },

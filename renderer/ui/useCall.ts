@@ -4,10 +4,16 @@ import { useTranslation } from 'react-i18next';
 import { ContractCallError } from '../../shared/contract';
 import { useNotify } from './notify';
 
-/** A refused or failed call in the operator's language, with the core's own sentence as the detail. */
+/**
+ * A refused or failed call in the operator's language: the refusal's own sentence when the core gave a reason the
+ * console can word, else the core's sentence as the detail.
+ */
 export function callErrorText(t: TFunction, err: unknown): string {
   if (err instanceof ContractCallError)
-    return t('call.failed', { what: t(`call.code.${err.code}`), detail: err.message });
+    return t('call.failed', {
+      what: t(`call.code.${err.code}`),
+      detail: err.reason ? t(`call.reason.${err.reason}`, err.params ?? {}) : err.message,
+    });
   return t('call.failed', {
     what: t('call.unexpected'),
     detail: err instanceof Error ? err.message : String(err),

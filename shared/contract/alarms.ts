@@ -149,6 +149,7 @@ export const alarmMethods = {
     }),
     role: 'operator',
     mutates: false,
+    whileLocked: true,
     summary: 'Every open alarm (the queue), the response targets and the disaster-mode setting.',
   }),
   'alarms.get': method({

@@ -15,11 +15,15 @@ export interface Transport {
 export class ContractCallError extends Error {
   readonly code: ErrorCode;
   readonly issues: ContractError['issues'];
+  readonly reason: ContractError['reason'];
+  readonly params: ContractError['params'];
   constructor(error: ContractError) {
     super(error.message);
     this.name = 'ContractCallError';
     this.code = error.code;
     this.issues = error.issues;
+    this.reason = error.reason;
+    this.params = error.params;
   }
 }
 

@@ -22,15 +22,39 @@ export const ERROR_CODES = [
   'conflict',
   'unavailable',
   'internal',
+  /** The session's lock screen is up: only the calls the lock screen needs are answered. */
+  'locked',
+  /** Sign-in attempts from this source come too fast after wrong passwords: wait and try again. */
+  'too_many_attempts',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/**
+ * Refusals the page words in the operator's own language (`call.reason.<reason>` in shared/i18n): the core's
+ * `message` is English, for logs and tests; these carry what the operator must know to act.
+ */
+export const REFUSAL_REASONS = [
+  'wrong_credentials',
+  'too_many_attempts',
+  'password_common',
+  'password_personal',
+  'session_locked',
+  'sign_in_ended',
+  'camera_credentials_host',
+  /** A window sent more calls than the console runs for one window at once or per second. */
+  'too_many_requests',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export const ContractIssue = z.object({ path: z.string(), message: z.string() });
 export const ContractError = z.object({
   code: ErrorCode,
   message: z.string(),
   issues: z.array(ContractIssue).optional(),
+  reason: z.enum(REFUSAL_REASONS).optional(),
+  /** Values the reason's sentence names (seconds to wait, why a sign-in ended). */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 export type ContractError = z.infer<typeof ContractError>;
 
@@ -43,6 +67,11 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   role: Access;
   /** Changes state: audited, and part of the role matrix test. */
   mutates: boolean;
+  /**
+   * Answered while the session's lock screen is up: what the lock screen shows (waiting alarms, the site's names,
+   * the hub and notices) and what lifts it. Everything else is refused with `locked` until the operator unlocks.
+   */
+  whileLocked?: true;
   summary: string;
 }
 

@@ -32,6 +32,7 @@ export const prefMethods = {
     output: z.object({ value: z.unknown().nullable() }),
     role: 'operator',
     mutates: false,
+    whileLocked: true,
     summary: "The signed-in operator's stored preference for a key, or null.",
   }),
   'prefs.set': method({

@@ -132,6 +132,7 @@ export const systemMethods = {
     output: SystemInfo,
     role: 'public',
     mutates: false,
+    whileLocked: true,
     summary: 'Product, version, console id, whether the embedded demo site is running.',
   }),
   'site.get': method({
@@ -139,6 +140,7 @@ export const systemMethods = {
     output: SiteView,
     role: 'operator',
     mutates: false,
+    whileLocked: true,
     summary: 'The site: plan, zones, cameras (sources redacted), routes, guards, contacts.',
   }),
   'hub.status': method({
@@ -146,6 +148,7 @@ export const systemMethods = {
     output: HubStatus,
     role: 'operator',
     mutates: false,
+    whileLocked: true,
     summary: 'Link state to the site hub, outbox size, last committed sequence.',
   }),
   'hub.reconnect': method({
@@ -179,6 +182,7 @@ export const systemMethods = {
     output: z.object({ events: z.array(StoredHubEvent) }),
     role: 'operator',
     mutates: false,
+    whileLocked: true,
     summary: 'The newest hub events committed to the local database, newest first.',
   }),
   'notices.recent': method({
@@ -186,6 +190,7 @@ export const systemMethods = {
     output: z.object({ notices: z.array(Notice) }),
     role: 'operator',
     mutates: false,
+    whileLocked: true,
     summary: 'Messages from the core to the operator since start (database restored, hub refused us...).',
   }),
   'audit.verify': method({

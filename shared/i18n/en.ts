@@ -95,7 +95,8 @@ export const en: Messages = {
     fieldMain: 'Main stream rtsp://user:password@host/path',
     fieldSub: 'Sub stream (optional)',
     fieldTransport: 'RTSP transport',
-    credentialsKept: '*** in an address keeps the stored user name and password',
+    credentialsKept:
+      '*** in an address keeps the stored user name and password, for the same host and port only: another host needs them typed',
     originSite: 'site file',
     originConsole: 'changed in console',
     saved: 'Camera {{id}} saved',
@@ -602,6 +603,12 @@ export const en: Messages = {
     lockAlarms: '{{count}} alarm(s) waiting',
     lockNoAlarms: 'No alarm waiting',
     otherOperator: 'Another operator signs in',
+    ended: {
+      deactivated: 'Your account was deactivated by an administrator: this console signed you out.',
+      role_changed: 'Your role was changed by an administrator: sign in again to work with the new role.',
+      password_changed: 'Your password was changed: sign in with the new password.',
+      signed_out: 'You signed out at another window (or handed the shift over): this one is signed out too.',
+    },
     role_operator: 'Operator',
     role_supervisor: 'Supervisor',
     role_admin: 'Administrator',
@@ -619,7 +626,6 @@ export const en: Messages = {
     role: 'Role',
     active: 'Active',
     newPassword: 'New password (empty: unchanged)',
-    lockedUntil: 'Locked until {{time}}',
     save: 'Save',
     log: 'Duty log',
     logTitle: 'Duty log',
@@ -662,6 +668,7 @@ export const en: Messages = {
     kind_device: 'Device',
     kind_shift: 'On/off duty',
     kind_account_locked: 'Account locked',
+    kind_sign_in_slowed: 'Sign-ins slowed down',
     kind_patrol_missed: 'Missed patrol',
     kind_patrol_round: 'Patrol round',
     kind_patrol_late: 'Late at checkpoint',
@@ -743,6 +750,22 @@ export const en: Messages = {
       conflict: 'Conflicts with the current state',
       unavailable: 'The console service is unavailable',
       internal: 'Internal error in the console service',
+      locked: 'The console is locked',
+      too_many_attempts: 'Too many attempts',
+    },
+    reason: {
+      wrong_credentials: 'Wrong user name or password.',
+      too_many_attempts: 'Too many wrong passwords from this console: wait {{seconds}} s and try again.',
+      password_common:
+        'This password is one of the first a guesser tries (a common password, a run or a repeat): choose another.',
+      password_personal:
+        "This password is made of the user name, the person's name or the site's name: choose another.",
+      session_locked: 'Unlock the console first.',
+      sign_in_ended: 'The sign-in has ended: sign in again.',
+      camera_credentials_host:
+        'The address points to another host or port than the stored one: type the user name and password for it.',
+      too_many_requests:
+        'This window sent requests too fast, so the console did not run this one. Wait a few seconds and try again; if it keeps happening, reload the page and tell the administrator.',
     },
   },
 };

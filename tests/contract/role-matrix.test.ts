@@ -41,7 +41,9 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'auth.setup': { username: 'matrix', name: 'Matrix', password: 'matrix-pass' },
   'auth.login': { username: 'matrix', password: 'wrong-pass' },
   'auth.resume': { token: 'not-a-real-token-0000' },
+  'auth.windowToken': {},
   'auth.logout': { leaveShift: false },
+  'auth.lock': {},
   'auth.unlock': { password: 'wrong-pass' },
   'operators.save': { username: 'matrix-user', name: 'Matrix', role: 'operator', password: 'matrix-pass' },
   'shift.join': { username: 'nobody', password: 'wrong-pass' },
@@ -208,6 +210,50 @@ describe('role matrix: every mutating method × every role, through the real rou
       });
     }
   }
+
+  // The lock screen is the core's: a locked session gets the lock screen's own methods and nothing else, whatever
+  // its role (an administrator's locked console included), for every method, mutating or not.
+  const ADMIN: OperatorView = { id: 'm-admin', name: 'M admin', role: 'admin' };
+  for (const method of Object.keys(methods) as MethodName[]) {
+    const open = methods[method].whileLocked === true;
+    it(`${method} on a locked session: ${open ? "answered (the lock screen's own)" : 'refused with locked, audited'}`, async () => {
+      const session = core.openSession('memory', ADMIN);
+      session.locked = true;
+      const before = await refusedRows(method);
+      const env = await core.router.call(method, VALID_INPUT[method] ?? {}, session);
+      const after = await refusedRows(method);
+      if (open) {
+        if (!env.ok) expect(env.error.code, env.error.message).not.toBe('locked');
+        expect(after).toBe(before);
+      } else {
+        expect(env).toMatchObject({ ok: false, error: { code: 'locked', reason: 'session_locked' } });
+        expect(after, 'the refusal is audited').toBe(before + 1);
+      }
+    });
+  }
+
+  it('answers while locked only what the lock screen needs: sign-in, unlock, and the alarm side of the console', () => {
+    const open = (Object.keys(methods) as MethodName[]).filter((m) => methods[m].whileLocked).sort();
+    expect(open).toEqual([
+      'alarms.open',
+      'auth.lock',
+      'auth.login',
+      'auth.resume',
+      'auth.setup',
+      'auth.status',
+      'auth.unlock',
+      'events.recent',
+      'hub.status',
+      'notices.recent',
+      'prefs.get',
+      'session.current',
+      'site.get',
+      'system.info',
+    ]);
+    // Every public method answers at a locked console (it may sign someone else in over the lock).
+    for (const m of Object.keys(methods) as MethodName[])
+      if (methods[m].role === 'public') expect(methods[m].whileLocked, m).toBe(true);
+  });
 
   it('refuses before looking at the input: a signed-out call with garbage input is unauthenticated, not invalid', async () => {
     for (const method of Object.keys(methods) as MethodName[]) {

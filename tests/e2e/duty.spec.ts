@@ -41,7 +41,8 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
   await shell.openMenu('logout');
   await expect(signInForm.root).toBeVisible();
   await signInForm.signIn(LI.username, 'wrong-password');
-  await expect(signInForm.error).toContainText('Wrong user name or password');
+  // One answer whatever was wrong, in the operator's language.
+  await expect(signInForm.error).toContainText('用户名或密码错误');
   await signInForm.retryPassword(LI.password);
   await expect(shell.operatorName).toHaveText('李明');
   await expect(onDuty.root).toHaveAttribute('data-count', '1');

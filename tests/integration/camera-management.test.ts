@@ -112,13 +112,21 @@ describe('camera management (supervisor) against a real RTSP camera with a passw
 });
 
 describe('credentials kept across edits', () => {
-  it('puts the stored credentials back only where the URL says ***, and refuses when there are none', () => {
-    expect(restoreCredentials('rtsp://***@10.0.0.2/1', 'rtsp://a:b@10.0.0.1/1')).toBe(
-      'rtsp://a:b@10.0.0.2/1',
+  it('puts the stored credentials back only where the URL says ***, for the same host and port, and refuses when there are none', () => {
+    expect(restoreCredentials('rtsp://***@10.0.0.1/2', 'rtsp://a:b@10.0.0.1/1')).toBe(
+      'rtsp://a:b@10.0.0.1/2',
+    );
+    // The default port written out or not is the same camera.
+    expect(restoreCredentials('rtsp://***@10.0.0.1:554/1', 'rtsp://a:b@10.0.0.1/1')).toBe(
+      'rtsp://a:b@10.0.0.1:554/1',
     );
     expect(restoreCredentials('rtsp://c:d@10.0.0.2/1', 'rtsp://a:b@10.0.0.1/1')).toBe(
       'rtsp://c:d@10.0.0.2/1',
     );
+    for (const elsewhere of ['rtsp://***@10.0.0.2/1', 'rtsp://***@10.0.0.1:8554/1', 'http://***@10.0.0.1/1'])
+      expect(() => restoreCredentials(elsewhere, 'rtsp://a:b@10.0.0.1/1'), elsewhere).toThrow(
+        /another host or port/,
+      );
     expect(() => restoreCredentials('rtsp://***@10.0.0.2/1', 'rtsp://10.0.0.1/1')).toThrow(
       /Enter the user name and password again/,
     );

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { createClient, createFrameTransport, type Role } from '../../shared/contract';
+import { createClient, createFrameTransport, type ConsoleClient, type Role } from '../../shared/contract';
 
 /** The accounts every e2e console gets; the e2e specs sign in with these. */
 export const ACCOUNTS: Record<Role, { username: string; name: string; password: string }> = {
@@ -17,15 +17,7 @@ export async function provisionAccounts(
   consoleUrl: string,
   extra: Array<{ username: string; name: string; role: Role; password: string }> = [],
 ): Promise<void> {
-  const url = new URL(consoleUrl);
-  const ws = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`);
-  await new Promise<void>((resolveOpen, reject) => {
-    ws.once('open', () => resolveOpen());
-    ws.once('error', reject);
-  });
-  const side = createFrameTransport((text) => ws.send(text));
-  ws.on('message', (data) => side.receive(data.toString()));
-  const client = createClient(side.transport);
+  const { client, close } = await connectApi(consoleUrl);
   try {
     const admin = ACCOUNTS.admin;
     await client.call('auth.setup', { username: admin.username, name: admin.name, password: admin.password });
@@ -38,6 +30,22 @@ export async function provisionAccounts(
     const { onDuty } = await client.call('shift.current');
     for (const o of onDuty) await client.call('shift.leave', { operatorId: o.operator.id });
   } finally {
-    ws.close();
+    close();
   }
+}
+
+/** A second client of a running web host's API (its printed URL with the token), as another browser tab is one. */
+export async function connectApi(consoleUrl: string): Promise<{ client: ConsoleClient; close(): void }> {
+  const url = new URL(consoleUrl);
+  const ws = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, {
+    headers: { origin: url.origin },
+  });
+  await new Promise<void>((resolveOpen, reject) => {
+    ws.once('open', () => resolveOpen());
+    ws.once('error', reject);
+  });
+  const side = createFrameTransport((text) => ws.send(text));
+  ws.on('message', (data) => side.receive(data.toString()));
+  ws.on('close', () => side.failPending('closed'));
+  return { client: createClient(side.transport), close: () => ws.close() };
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../electron/core/db/database';
 import { checkMigrationList } from '../../electron/core/db/migrations';
 import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/schema';
-import { RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
+import { RESUME_LOCK_MIGRATION, RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { guardDevicesMigration } from '../../electron/core/guards';
 import { hubLinkMigration } from '../../electron/core/hub-link/migration';
 import { silentLogger } from '../../electron/core/util/log';
@@ -46,6 +46,7 @@ describe('database and migrations', () => {
         guardDevicesMigration.version,
         'network boundary: phone secrets issued by the console, flagged phone positions',
       ],
+      [10, 'resume tokens carry the lock screen and why they were revoked'],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
@@ -254,6 +255,43 @@ describe('database and migrations', () => {
     )) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INTEGER PRIMARY KEY/);
     await db.destroy();
+  });
+
+  it('migration 10 keeps a token issued under 7 and adds its lock screen and revocation reason', async () => {
+    const file = join(tmp.dir, 'c.sqlite');
+    const upTo7 = MIGRATIONS.findIndex((m) => m === RESUME_TOKENS_MIGRATION) + 1;
+    const before = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS.slice(0, upTo7) });
+    await before('operators').insert({
+      id: 'op1',
+      username: 'li',
+      name: '李明',
+      role: 'operator',
+      password_hash: 'x',
+      created_at: 1,
+      updated_at: 1,
+    });
+    await before('resume_tokens').insert({
+      token_hash: 'h1',
+      operator_id: 'op1',
+      created_at: 1,
+      expires_at: 2,
+    });
+    await before.destroy();
+    expect(RESUME_LOCK_MIGRATION.version).toBe(10);
+    const after = await openDatabase({
+      file,
+      log: silentLogger,
+      migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(RESUME_LOCK_MIGRATION) + 1),
+    });
+    expect(await after('resume_tokens').first()).toEqual({
+      token_hash: 'h1',
+      operator_id: 'op1',
+      created_at: 1,
+      expires_at: 2,
+      locked_at: null,
+      revoked: null,
+    });
+    await after.destroy();
   });
 
   it('reopening an up-to-date database runs nothing and keeps the data', async () => {

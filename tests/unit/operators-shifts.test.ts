@@ -62,7 +62,10 @@ describe('operators, sign-in, shifts and sealing', () => {
       backups: { enabled: false },
       clock,
       ids: sequentialIds('id'),
-      duty: { hashParams: FAST, lockout: { maxFailures: 3, lockMs: 5 * 60_000 } },
+      duty: {
+        hashParams: FAST,
+        throttle: { freeFailures: 3, windowMs: 15 * 60_000, baseDelayMs: 1000, maxDelayMs: 30_000 },
+      },
     });
   });
   afterEach(async () => {
@@ -105,6 +108,9 @@ describe('operators, sign-in, shifts and sealing', () => {
     expect((await call(s, 'auth.login', { username: 'admin', password: 'admin' })).ok).toBe(false);
     const short = await call(s, 'auth.setup', { username: 'admin', name: 'A', password: 'short' });
     expect(short.ok || short.error.message).toMatch(/password: at least 8 characters/);
+    // No common password for the first administrator either.
+    const common = await call(s, 'auth.setup', { username: 'admin', name: '管理员', password: 'Admin12345' });
+    expect(common.ok || common.error.reason).toBe('password_common');
     const signed = value(
       await call(s, 'auth.setup', { username: 'Admin', name: '管理员', password: 'admin-pass-1' }),
     ) as { operator: OperatorView; resumeToken: string };
@@ -124,54 +130,103 @@ describe('operators, sign-in, shifts and sealing', () => {
     expect(row.password_hash).toMatch(/^scrypt\$/);
     // The resume token signs a reloaded window back in.
     const reloaded = core.openSession('memory');
-    expect(value(await call(reloaded, 'auth.resume', { token: signed.resumeToken }))).toEqual({
+    expect(value(await call(reloaded, 'auth.resume', { token: signed.resumeToken }))).toMatchObject({
       operator: signed.operator,
+      locked: false,
     });
   });
 
-  it('locks an account after repeated wrong passwords, audits it, and an admin lifts it with a new password', async () => {
+  it('slows down wrong passwords by source, never locks the account, and reads the same for unknown users', async () => {
     const { admin, li } = await withAccounts();
-    const s = core.openSession('memory');
+    const page = core.openSession('ws', null, { source: 'ws 127.0.0.1' });
     const tries: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const env = await call(s, 'auth.login', { username: 'li', password: 'wrong' });
-      tries.push(env.ok ? 'ok' : env.error.message);
+      const env = await call(page, 'auth.login', { username: 'li', password: 'wrong-pass' });
+      tries.push(env.ok ? 'ok' : `${env.error.code}: ${env.error.message}`);
     }
-    expect(tries[0]).toMatch(/2 more before the account is locked/);
-    expect(tries[2]).toMatch(/now locked for 5 minutes/);
-    // Even the right password is refused while locked.
-    const locked = await call(s, 'auth.login', { username: 'li', password: 'li-pass-123' });
-    expect(locked.ok || locked.error.message).toMatch(/locked after repeated wrong passwords/);
-    expect(s.operator).toBeNull();
-    const audit = (await core.db('audit_log').whereIn('action', ['auth.failed', 'auth.locked'])) as Array<{
+    expect(tries).toEqual(Array(3).fill('unauthenticated: Wrong user name or password.'));
+    // The next try from there waits; during the wait not even the right password is looked at.
+    const early = await call(page, 'auth.login', { username: 'li', password: 'li-pass-123' });
+    expect(early).toMatchObject({
+      ok: false,
+      error: { code: 'too_many_attempts', reason: 'too_many_attempts', params: { seconds: 1 } },
+    });
+    expect(page.operator).toBeNull();
+    // Another source is not slowed down: the account is not locked.
+    const desk = core.openSession('ipc');
+    value(await call(desk, 'auth.login', { username: 'li', password: 'li-pass-123' }));
+    expect(desk.operator?.id).toBe(li.id);
+    const audit = (await core.db('audit_log').whereIn('action', ['auth.failed', 'auth.slowed'])) as Array<{
       action: string;
+      details: string;
     }>;
-    expect(audit.map((a) => a.action)).toEqual(['auth.failed', 'auth.failed', 'auth.locked']);
-    expect(await core.db('duty_log').where({ kind: 'account_locked' })).toHaveLength(1);
-    const accounts = value(await call(admin, 'operators.list')) as {
-      operators: Array<{ id: string; lockedUntil?: number }>;
-    };
-    expect(accounts.operators.find((o) => o.id === li.id)?.lockedUntil).toBe(clock.now() + 5 * 60_000);
+    expect(audit.map((a) => a.action)).toEqual(['auth.failed', 'auth.failed', 'auth.failed', 'auth.slowed']);
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({ source: 'ws 127.0.0.1', reason: 'wrong password' });
+    const slowed = (await core.db('duty_log').where({ kind: 'sign_in_slowed' })) as Array<{ text: string }>;
+    expect(slowed.map((e) => e.text)).toEqual([
+      '李明 (li): 3 wrong passwords from ws 127.0.0.1; further tries from there are slowed down',
+    ]);
+    // Each further wrong password doubles the wait (1 s, 2 s, ...); after it, the right one works.
+    clock.advance(1000);
+    await call(page, 'auth.login', { username: 'li', password: 'wrong-pass' });
+    const later = await call(page, 'auth.login', { username: 'li', password: 'li-pass-123' });
+    expect(later.ok || later.error.params).toEqual({ seconds: 2 });
+    clock.advance(2000);
+    value(await call(page, 'auth.login', { username: 'li', password: 'li-pass-123' }));
+    expect(page.operator?.id).toBe(li.id);
+    const accounts = value(await call(admin, 'operators.list')) as { operators: Array<{ id: string }> };
+    expect(accounts.operators.find((o) => o.id === li.id)).not.toHaveProperty('lockedUntil');
 
-    // The lock ends by itself...
-    clock.advance(5 * 60_000 + 1);
-    value(await call(s, 'auth.login', { username: 'li', password: 'li-pass-123' }));
-    expect(s.operator?.id).toBe(li.id);
-    // ...or an admin sets a new password.
-    for (let i = 0; i < 3; i++) await call(s, 'auth.login', { username: 'li', password: 'wrong' });
-    value(
-      await call(admin, 'operators.save', {
-        id: li.id,
-        username: 'li',
-        name: '李明',
-        role: 'operator',
-        password: 'li-new-pass',
-      }),
-    );
-    value(await call(s, 'auth.login', { username: 'li', password: 'li-new-pass' }));
-    // Unknown user and wrong password read the same.
-    const unknown = await call(s, 'auth.login', { username: 'nobody', password: 'x' });
-    expect(unknown.ok || unknown.error.message).toBe('Wrong user name or password.');
+    // Unknown user, inactive account and wrong password read the same, and are slowed down alike.
+    const stranger = core.openSession('ws', null, { source: 'ws 10.0.0.9' });
+    const unknown = await call(stranger, 'auth.login', { username: 'nobody', password: 'x' });
+    const wrong = await call(stranger, 'auth.login', { username: 'li', password: 'x' });
+    expect(unknown.ok || unknown.error).toEqual(wrong.ok || wrong.error);
+    expect(unknown.ok || unknown.error).toEqual({
+      code: 'unauthenticated',
+      message: 'Wrong user name or password.',
+      reason: 'wrong_credentials',
+    });
+    for (let i = 0; i < 2; i++) await call(stranger, 'auth.login', { username: 'nobody', password: 'x' });
+    const waitUnknown = await call(stranger, 'auth.login', { username: 'nobody', password: 'x' });
+    expect(waitUnknown.ok || waitUnknown.error.code).toBe('too_many_attempts');
+  });
+
+  it('refuses the most common passwords and ones made of the user name, the person or the site', async () => {
+    const { admin } = await withAccounts();
+    const save = (username: string, name: string, password: string) =>
+      call(admin, 'operators.save', { username, name, role: 'operator', password });
+    for (const common of [
+      'password',
+      'Password1!',
+      '12345678',
+      'qwertyuiop',
+      'woaini1314',
+      'aaaaaaaa',
+      'a12345678',
+      '88888888',
+      'abcdefgh',
+      'Admin@2024',
+    ]) {
+      const env = await save('zhao', '赵强', common);
+      expect(env.ok || env.error, common).toMatchObject({ code: 'invalid_input', reason: 'password_common' });
+    }
+    for (const personal of [
+      'zhaoqiang',
+      'zhaoqiang2024',
+      'gnaiqoahz',
+      '赵强-2024-06',
+      'Cuihu@2024',
+      'cuihugarden1',
+      '翠湖花园-8888',
+    ]) {
+      const env = await save('zhaoqiang', '赵强', personal);
+      expect(env.ok || env.error, personal).toMatchObject({
+        code: 'invalid_input',
+        reason: 'password_personal',
+      });
+    }
+    expect((await save('zhao', '赵强', 'zhao-shift-7')).ok).toBe(true);
   });
 
   it('keeps the last administrator, refuses a taken user name, and lets only admins manage accounts', async () => {
@@ -187,7 +242,7 @@ describe('operators, sign-in, shifts and sealing', () => {
       username,
       name: 'X',
       role,
-      password: 'xxxxxxxx',
+      password: 'clash-pass-1',
     });
     const clash = await call(admin, 'operators.save', newAccount('li', 'operator'));
     expect(clash.ok || clash.error.code).toBe('conflict');

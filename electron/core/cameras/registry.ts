@@ -14,7 +14,29 @@ function credentials(url: string): string | undefined {
   return /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]*)@/i.exec(url)?.[1];
 }
 
-/** A URL shown as `rtsp://***@host/...` comes back with the stored credentials put back in. */
+const DEFAULT_PORTS: Record<string, string> = {
+  'rtsp:': '554',
+  'rtsps:': '322',
+  'http:': '80',
+  'https:': '443',
+};
+
+/** `rtsp://host:554` for any URL of that scheme, host and port (the default port written out), else undefined. */
+function endpoint(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    if (!u.hostname) return undefined;
+    return `${u.protocol}//${u.hostname.toLowerCase()}:${u.port || DEFAULT_PORTS[u.protocol] || ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A URL shown as `rtsp://***@host/...` comes back with the stored credentials put back in, but only for the
+ * scheme, host and port they were stored for: a supervisor who points a camera elsewhere types them again, so
+ * the stored password never goes to a host nobody entered it for.
+ */
 export function restoreCredentials(url: string, previous: string | undefined): string {
   if (!url.includes('://***@')) return url;
   const secret = previous ? credentials(previous) : undefined;
@@ -23,7 +45,15 @@ export function restoreCredentials(url: string, previous: string | undefined): s
       'invalid_input',
       'Enter the user name and password again: this camera has none stored.',
     );
-  return url.replace('://***@', `://${secret}@`);
+  const restored = url.replace('://***@', `://${secret}@`);
+  const here = endpoint(restored);
+  if (!here || here !== endpoint(previous!))
+    throw new ServiceError(
+      'invalid_input',
+      'The address points to another host or port than the stored one: enter the user name and password for it.',
+      'camera_credentials_host',
+    );
+  return restored;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ClientFrame, type ContractError, type EventName, type ServerFrame } from '../../../shared/contract';
-import type { Router, Session } from '../router/router';
+import { receivesEvent, type Router, type Session } from '../router/router';
 import type { EventBus } from '../util/bus';
 
 /**
@@ -19,11 +19,16 @@ export function attachFrameEndpoint(options: {
 }): { receive(text: string): void; close(): void } {
   const { router, bus, session, send } = options;
   let pending = 0;
-  const unsubscribe = bus.subscribe((name: EventName, payload: unknown) => {
-    // Alarms, positions and the rest are for operators on duty, not for a signed-out window.
-    if (!session.operator) return;
+  const push = (name: EventName, payload: unknown) => {
     const frame: ServerFrame = { t: 'event', name, payload };
     send(JSON.stringify(frame));
+  };
+  // The core tells this window alone when it ends its sign-in.
+  session.push = push;
+  const unsubscribe = bus.subscribe((name: EventName, payload: unknown) => {
+    // Alarms, positions and the rest are for operators on duty, not for a signed-out window; a locked one gets
+    // the alarm side only.
+    if (receivesEvent(session, name)) push(name, payload);
   });
   return {
     receive(text) {
@@ -45,6 +50,7 @@ export function attachFrameEndpoint(options: {
         options.maxPending !== undefined && pending >= options.maxPending
           ? {
               code: 'unavailable' as const,
+              reason: 'too_many_requests' as const,
               message:
                 `Too many requests from this window at once: ${options.maxPending} calls are still running. ` +
                 'Wait a few seconds and try again; if this keeps happening, reload the page and tell the administrator.',

@@ -1,28 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { OperatorAccount, OperatorView, Role } from '../../../shared/contract';
+import type { OperatorAccount, OperatorView, Role, SessionEndReason } from '../../../shared/contract';
 import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
+import { passwordProblem, personalWords } from './password-policy';
 import { DEFAULT_HASH_PARAMS, hashPassword, verifyPassword, type HashParams } from './passwords';
-
-export interface LockoutPolicy {
-  /** Wrong passwords in a row before the account is locked. */
-  maxFailures: number;
-  lockMs: number;
-}
-
-export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMs: 5 * 60_000 };
-
-/**
- * How long a tab's sign-in can be resumed after it was last used: long enough for a tab left open through a week
- * of shifts to come back signed in after a restart of the console service, short enough that a forgotten one ends.
- */
-export const RESUME_TTL_MS = 7 * 24 * 3600 * 1000;
-
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+import { SignInThrottle, type ThrottlePolicy } from './throttle';
+import type { ResumeTokens } from './tokens';
 
 interface OperatorRow {
   id: string;
@@ -31,32 +17,69 @@ interface OperatorRow {
   role: Role;
   password_hash: string;
   active: number;
-  failed_count: number;
-  locked_until: number | null;
   last_login_at: number | null;
+}
+
+/** What a change to an account does to its open sessions, decided in the transaction that makes it. */
+export interface AccountChange {
+  operator: OperatorView;
+  /** The sessions and tokens of the account end, for this reason; absent: they go on (with the new name). */
+  ended?: SessionEndReason;
+}
+
+/** The one answer to a failed sign-in, whatever failed: unknown name, wrong password, inactive account. */
+function wrongCredentials(): ServiceError {
+  return new ServiceError('unauthenticated', 'Wrong user name or password.', 'wrong_credentials');
 }
 
 const SYSTEM = { id: 'system', name: 'system' };
 // Checking an unknown user name costs as much as a known one, so timing does not tell which names exist.
 let dummyHash: Promise<string> | undefined;
 
-/** Operator accounts, passwords and lockout. Nothing here returns a password hash. */
+/**
+ * Operator accounts and passwords. Nothing here returns a password hash. Wrong passwords slow down further tries
+ * from the same source (`SignInThrottle`); no account is ever locked by them, so nobody can keep the supervisor out.
+ */
 export class OperatorAccounts {
   private readonly params: HashParams;
-  private readonly lockout: LockoutPolicy;
+  private readonly throttle: SignInThrottle;
 
   constructor(
     private readonly o: {
       db: Knex;
       clock: Clock;
       ids: IdGenerator;
+      tokens: ResumeTokens;
       hashParams?: HashParams | undefined;
-      lockout?: LockoutPolicy | undefined;
-      resumeTtlMs?: number | undefined;
+      throttle?: ThrottlePolicy | undefined;
+      /** Words a new password must not be made of besides the account's own names (the site's names). */
+      siteWords?: (() => readonly string[]) | undefined;
+      /** After a change to an account is committed: its open sessions end, or learn its new name. */
+      onChanged?: ((change: AccountChange) => void) | undefined;
     },
   ) {
     this.params = o.hashParams ?? DEFAULT_HASH_PARAMS;
-    this.lockout = o.lockout ?? DEFAULT_LOCKOUT;
+    this.throttle = new SignInThrottle(o.throttle);
+  }
+
+  /** Refuses a new password a guesser would try first; says why in the operator's language. */
+  private checkNewPassword(password: string, account: { username: string; name: string }): void {
+    const problem = passwordProblem(password, [
+      ...personalWords({ ...account, site: [] }),
+      ...(this.o.siteWords?.() ?? []),
+    ]);
+    if (problem === 'password_common')
+      throw new ServiceError(
+        'invalid_input',
+        'This password is one of the first a guesser tries (a common password, a run or a repeat): choose another.',
+        problem,
+      );
+    if (problem === 'password_personal')
+      throw new ServiceError(
+        'invalid_input',
+        "This password is made of the user name, the person's name or the site's name: choose another.",
+        problem,
+      );
   }
 
   async needsSetup(): Promise<boolean> {
@@ -66,6 +89,7 @@ export class OperatorAccounts {
 
   /** First start: the first account is an administrator chosen by the person installing the console. */
   async setup(input: { username: string; name: string; password: string }): Promise<OperatorView> {
+    this.checkNewPassword(input.password, input);
     const hash = await hashPassword(input.password, this.params);
     const now = this.o.clock.now();
     const id = this.o.ids();
@@ -83,7 +107,6 @@ export class OperatorAccounts {
         role: 'admin',
         password_hash: hash,
         active: 1,
-        failed_count: 0,
         created_at: now,
         updated_at: now,
       });
@@ -100,128 +123,71 @@ export class OperatorAccounts {
   }
 
   /**
-   * Checks a password. Wrong ones count; after `maxFailures` in a row the account is locked for `lockMs`
-   * (audited, and written to the duty log so the supervisor sees it). The message never says which of the
-   * user name or password was wrong.
+   * Checks a password, for a sign-in or anything else that asks for one (unlock, joining the shift, the
+   * handover). Unknown name, inactive account and wrong password give the same answer in the same time. Wrong
+   * ones from `source` make its next tries for that name wait (audited; the duty log says when the slowing
+   * starts, so the supervisor sees someone guessing); a try during the wait is refused without looking at it.
    */
-  async authenticate(username: string, password: string, purpose: string): Promise<OperatorView> {
+  async authenticate(
+    username: string,
+    password: string,
+    purpose: string,
+    source: string,
+  ): Promise<OperatorView> {
     const now = this.o.clock.now();
+    const wait = this.throttle.waitMs(source, username, now);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new ServiceError(
+        'too_many_attempts',
+        `Too many wrong passwords from here: wait ${seconds} s before trying again.`,
+        'too_many_attempts',
+        { seconds },
+      );
+    }
     const row = (await this.o.db('operators').where({ username }).first()) as OperatorRow | undefined;
-    if (!row || !row.active) {
+    let ok = false;
+    if (row?.active) ok = await verifyPassword(password, row.password_hash);
+    else {
       dummyHash ??= hashPassword('not a password', this.params);
       await verifyPassword(password, await dummyHash);
-      await this.o.db.transaction((trx) =>
-        appendAudit(trx, {
-          at: now,
-          ...auditActor(SYSTEM),
-          action: 'auth.failed',
-          target: username,
-          details: { purpose, reason: row ? 'inactive' : 'unknown user' },
-        }),
-      );
-      throw new ServiceError('unauthenticated', 'Wrong user name or password.');
     }
-    if (row.locked_until !== null && row.locked_until > now) {
-      throw new ServiceError(
-        'unauthenticated',
-        `The account ${username} is locked after repeated wrong passwords until ${new Date(row.locked_until).toLocaleTimeString()}; an administrator can unlock it by setting a new password.`,
-      );
+    if (ok && row) {
+      this.throttle.succeeded(source, username);
+      await this.o.db('operators').where({ id: row.id }).update({ last_login_at: now });
+      return { id: row.id, name: row.name, role: row.role };
     }
-    const ok = await verifyPassword(password, row.password_hash);
-    const view: OperatorView = { id: row.id, name: row.name, role: row.role };
+    const { failures, slowed } = this.throttle.failed(source, username, now);
     await this.o.db.transaction(async (trx) => {
-      if (ok) {
-        await trx('operators')
-          .where({ id: row.id })
-          .update({ failed_count: 0, locked_until: null, last_login_at: now });
-        return;
-      }
-      const failures = row.failed_count + 1;
-      const locks = failures >= this.lockout.maxFailures;
-      await trx('operators')
-        .where({ id: row.id })
-        .update({
-          failed_count: locks ? 0 : failures,
-          locked_until: locks ? now + this.lockout.lockMs : null,
-        });
+      const reason = !row ? 'unknown user' : row.active ? 'wrong password' : 'inactive';
       await appendAudit(trx, {
         at: now,
         ...auditActor(SYSTEM),
-        action: locks ? 'auth.locked' : 'auth.failed',
-        target: row.id,
-        details: { purpose, failures },
+        action: 'auth.failed',
+        target: row?.id ?? username,
+        details: { purpose, reason, source, failures },
       });
-      if (locks) {
-        await writeDutyLog(trx, {
-          at: now,
-          kind: 'account_locked',
-          text: `${row.name} (${row.username}): ${failures} wrong passwords, locked for ${Math.round(this.lockout.lockMs / 60_000)} min`,
-          operatorId: row.id,
-        });
-      }
-    });
-    if (!ok) {
-      const left = this.lockout.maxFailures - row.failed_count - 1;
-      throw new ServiceError(
-        'unauthenticated',
-        left > 0
-          ? `Wrong user name or password (${left} more before the account is locked).`
-          : `Wrong password: the account ${username} is now locked for ${Math.round(this.lockout.lockMs / 60_000)} minutes.`,
-      );
-    }
-    return view;
-  }
-
-  /**
-   * A token a window keeps (per tab) to sign back in after a reload or a restart of the console service; only its
-   * hash is stored. Ends at sign-out, a new password, a deactivated account, or `RESUME_TTL_MS` unused.
-   */
-  async issueResumeToken(operatorId: string): Promise<string> {
-    const token = randomBytes(24).toString('base64url');
-    const now = this.o.clock.now();
-    await this.o.db.transaction(async (trx) => {
-      await trx('resume_tokens').where('expires_at', '<=', now).delete();
-      await trx('resume_tokens').insert({
-        token_hash: tokenHash(token),
-        operator_id: operatorId,
-        created_at: now,
-        expires_at: now + this.resumeTtlMs,
+      if (!slowed) return;
+      await appendAudit(trx, {
+        at: now,
+        ...auditActor(SYSTEM),
+        action: 'auth.slowed',
+        target: row?.id ?? username,
+        details: { source, failures },
+      });
+      await writeDutyLog(trx, {
+        at: now,
+        kind: 'sign_in_slowed',
+        text: `${row ? `${row.name} (${username})` : username}: ${failures} wrong passwords from ${source}; further tries from there are slowed down`,
+        ...(row ? { operatorId: row.id } : {}),
       });
     });
-    return token;
-  }
-
-  /** The operator the token signs in, if it is still good; using it renews it. */
-  async resumeWith(token: string): Promise<OperatorView | undefined> {
-    const now = this.o.clock.now();
-    const hash = tokenHash(token);
-    const row = (await this.o
-      .db('resume_tokens as r')
-      .join('operators as o', 'o.id', 'r.operator_id')
-      .where('r.token_hash', hash)
-      .andWhere('r.expires_at', '>', now)
-      .andWhere('o.active', 1)
-      .first('o.id', 'o.name', 'o.role')) as Pick<OperatorRow, 'id' | 'name' | 'role'> | undefined;
-    if (!row) return undefined;
-    await this.o
-      .db('resume_tokens')
-      .where({ token_hash: hash })
-      .update({ expires_at: now + this.resumeTtlMs });
-    return { id: row.id, name: row.name, role: row.role };
-  }
-
-  async forgetResumeTokens(operatorId: string, db: Knex | Knex.Transaction = this.o.db): Promise<void> {
-    await db('resume_tokens').where({ operator_id: operatorId }).delete();
-  }
-
-  private get resumeTtlMs(): number {
-    return this.o.resumeTtlMs ?? RESUME_TTL_MS;
+    throw wrongCredentials();
   }
 
   async list(): Promise<OperatorAccount[]> {
     const rows = (await this.o.db('operators').orderBy('username')) as OperatorRow[];
-    const now = this.o.clock.now();
-    return rows.map((r) => toAccount(r, now));
+    return rows.map(toAccount);
   }
 
   async save(
@@ -235,9 +201,10 @@ export class OperatorAccounts {
     },
     actor: OperatorView,
   ): Promise<OperatorAccount> {
+    if (input.password) this.checkNewPassword(input.password, input);
     const hash = input.password ? await hashPassword(input.password, this.params) : undefined;
     const now = this.o.clock.now();
-    return this.o.db.transaction(async (trx) => {
+    const { account, change } = await this.o.db.transaction(async (trx) => {
       const existing = input.id
         ? ((await trx('operators').where({ id: input.id }).first()) as OperatorRow | undefined)
         : undefined;
@@ -267,16 +234,25 @@ export class OperatorAccounts {
         role: input.role,
         active: input.active ? 1 : 0,
         updated_at: now,
-        // A new password is how an administrator lifts a lockout.
-        ...(hash ? { password_hash: hash, failed_count: 0, locked_until: null } : {}),
+        ...(hash ? { password_hash: hash } : {}),
       };
+      // Whoever had this account open keeps none of what the change takes away: not a role it no longer has,
+      // not a sign-in made with the old password, not an account that is off.
+      const ended: SessionEndReason | undefined = !existing
+        ? undefined
+        : existing.active && !input.active
+          ? 'deactivated'
+          : existing.role !== input.role
+            ? 'role_changed'
+            : hash
+              ? 'password_changed'
+              : undefined;
       if (existing) await trx('operators').where({ id }).update(fields);
       else
         await trx('operators').insert({
           id,
           ...fields,
           password_hash: hash,
-          failed_count: 0,
           created_at: now,
         });
       await appendAudit(trx, {
@@ -289,23 +265,29 @@ export class OperatorAccounts {
           role: input.role,
           active: input.active,
           passwordChanged: Boolean(hash),
+          ...(ended ? { sessionsEnded: ended } : {}),
         },
       });
-      if (!input.active || hash) await this.forgetResumeTokens(id, trx);
+      if (ended) await this.o.tokens.revokeOperator(id, ended, trx);
       const row = (await trx('operators').where({ id }).first()) as OperatorRow;
-      return toAccount(row, now);
+      const change: AccountChange = {
+        operator: { id, name: row.name, role: row.role },
+        ...(ended ? { ended } : {}),
+      };
+      return { account: toAccount(row), change };
     });
+    this.o.onChanged?.(change);
+    return account;
   }
 }
 
-function toAccount(r: OperatorRow, now: number): OperatorAccount {
+function toAccount(r: OperatorRow): OperatorAccount {
   return {
     id: r.id,
     name: r.name,
     role: r.role,
     username: r.username,
     active: r.active === 1,
-    ...(r.locked_until !== null && r.locked_until > now ? { lockedUntil: r.locked_until } : {}),
     ...(r.last_login_at !== null ? { lastLoginAt: r.last_login_at } : {}),
   };
 }

@@ -19,3 +19,19 @@ export const RESUME_TOKENS_MIGRATION: Migration = {
     });
   },
 };
+
+/**
+ * A resume token carries its window's lock screen (a reload or a restart of the service must not lift it) and,
+ * once revoked by a change to the account or a sign-out elsewhere, why: the window that comes back with it is
+ * told once, then the row is gone.
+ */
+export const RESUME_LOCK_MIGRATION: Migration = {
+  version: 10,
+  name: 'resume tokens carry the lock screen and why they were revoked',
+  async up(db) {
+    await db.schema.alterTable('resume_tokens', (t) => {
+      t.integer('locked_at');
+      t.text('revoked');
+    });
+  },
+};

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import {
+  type ContractError,
   describeIssues,
   type Envelope,
   type ErrorCode,
+  type EventName,
   isMethodName,
   issuesOf,
   methods,
@@ -22,6 +24,36 @@ export interface Session {
   id: string;
   carrier: Carrier;
   operator: OperatorView | null;
+  /**
+   * Where the calls come from: the carrier and, for the web host, the peer's address. Wrong passwords slow down
+   * sign-ins from their source, not the account everywhere.
+   */
+  source: string;
+  /** The lock screen is up: the router answers only methods marked `whileLocked`. */
+  locked: boolean;
+  /** Sends an event to this session alone (its sign-in ended); the carrier sets it. */
+  push?: (name: EventName, payload: unknown) => void;
+}
+
+/**
+ * Alarms keep arriving at a locked console (the lock screen lists them and the tones sound), and so do the hub's
+ * link state, its events and the notices: a locked console must still show a fire. Guard positions, cameras,
+ * playbook runs and the rest wait until the operator unlocks; the page reloads them then.
+ */
+const SHOWN_WHILE_LOCKED: ReadonlySet<string> = new Set<EventName>([
+  'alarms.changed',
+  'alarms.escalated',
+  'alarms.disaster',
+  'alarms.muted',
+  'hub.status',
+  'hub.event',
+  'notice',
+]);
+
+/** Whether a core event goes to this session: none to a signed-out one, the alarm side only while locked. */
+export function receivesEvent(session: Session, name: string): boolean {
+  if (!session.operator) return false;
+  return !session.locked || SHOWN_WHILE_LOCKED.has(name);
 }
 
 export interface CallContext {
@@ -52,14 +84,14 @@ export interface Router {
 function refuse(
   code: ErrorCode,
   message: string,
-  issues?: { path: string; message: string }[],
+  more: Omit<ContractError, 'code' | 'message'> = {},
 ): Envelope<never> {
-  return { ok: false, error: issues ? { code, message, issues } : { code, message } };
+  return { ok: false, error: { code, message, ...more } };
 }
 
 /**
- * The single gate every carrier goes through: unknown method, bad input and insufficient role are refused
- * here, for every method, before any service runs.
+ * The single gate every carrier goes through: unknown method, insufficient role, a locked session and bad
+ * input are refused here, for every method, before any service runs.
  */
 export function createRouter(
   handlers: Handlers,
@@ -87,14 +119,18 @@ export function createRouter(
           );
         }
       }
+      if (session.locked && !def.whileLocked) {
+        await onRefusal?.({ method: name, session, code: 'locked' });
+        return refuse('locked', `This console is locked: unlock it before "${name}".`, {
+          reason: 'session_locked',
+        });
+      }
       const parsed = def.input.safeParse(rawInput ?? {});
       if (!parsed.success) {
         log.warn('refused invalid input', { method: name, problems: describeIssues(parsed.error) });
-        return refuse(
-          'invalid_input',
-          `Invalid input for ${name}: ${describeIssues(parsed.error)}`,
-          issuesOf(parsed.error),
-        );
+        return refuse('invalid_input', `Invalid input for ${name}: ${describeIssues(parsed.error)}`, {
+          issues: issuesOf(parsed.error),
+        });
       }
       try {
         const handler = handlers[name] as (input: unknown, ctx: CallContext) => unknown;
@@ -113,7 +149,11 @@ export function createRouter(
         }
         return { ok: true, value: out.data };
       } catch (err) {
-        if (err instanceof ServiceError) return refuse(err.code, err.message);
+        if (err instanceof ServiceError)
+          return refuse(err.code, err.message, {
+            ...(err.reason ? { reason: err.reason } : {}),
+            ...(err.params ? { params: err.params } : {}),
+          });
         log.error('service failed', { method: name, error: (err as Error).stack ?? String(err) });
         return refuse('internal', `${name} failed: ${(err as Error).message}`);
       }
@@ -124,5 +164,5 @@ export function createRouter(
 export interface RefusalInfo {
   method: MethodName;
   session: Session;
-  code: 'unauthenticated' | 'forbidden';
+  code: 'unauthenticated' | 'forbidden' | 'locked';
 }

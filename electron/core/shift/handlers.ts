@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { OperatorView, shiftMethods } from '../../../shared/contract';
 import { ServiceError } from '../errors';
-import type { OperatorAccounts } from '../operators';
+import type { OperatorsService } from '../operators';
 import type { FeatureHandlers, Session } from '../router/router';
 import { handoverPdf } from './pdf';
 import type { ShiftService } from './shifts';
@@ -9,16 +9,17 @@ import type { ShiftService } from './shifts';
 /** Who is on duty, the handover with both signatures, sealed shifts and their PDF. */
 export function shiftHandlers(d: {
   db: Knex;
-  accounts: OperatorAccounts;
+  operators: Pick<OperatorsService, 'accounts' | 'sessions'>;
   shifts: ShiftService;
 }): FeatureHandlers<typeof shiftMethods> {
-  const { accounts, shifts } = d;
+  const { shifts } = d;
+  const { accounts, sessions } = d.operators;
   const operatorOf = (session: Session): OperatorView => session.operator!;
 
   return {
     'shift.current': () => shifts.current(),
     'shift.join': async ({ username, password }, { session }) => {
-      const operator = await accounts.authenticate(username, password, 'join shift');
+      const operator = await accounts.authenticate(username, password, 'join shift', session.source);
       return shifts.join(operator, `signed on at ${operatorOf(session).name}'s console`);
     },
     'shift.leave': ({ operatorId }, { session }) => {
@@ -31,8 +32,18 @@ export function shiftHandlers(d: {
     'shift.report': () => shifts.reportView(),
     'shift.handover': async ({ outgoing, incoming, acknowledged, note }, { session }) => {
       const me = operatorOf(session);
-      const out = await accounts.authenticate(outgoing.username, outgoing.password, 'handover (outgoing)');
-      const inc = await accounts.authenticate(incoming.username, incoming.password, 'handover (incoming)');
+      const out = await accounts.authenticate(
+        outgoing.username,
+        outgoing.password,
+        'handover (outgoing)',
+        session.source,
+      );
+      const inc = await accounts.authenticate(
+        incoming.username,
+        incoming.password,
+        'handover (incoming)',
+        session.source,
+      );
       const onDuty = (await shifts.current()).onDuty.map((o) => o.operator.id);
       if (!onDuty.includes(out.id) && out.id !== me.id)
         throw new ServiceError(
@@ -40,10 +51,10 @@ export function shiftHandlers(d: {
           `${out.name} is not on duty in this shift and cannot hand it over.`,
         );
       const result = await shifts.handover({ outgoing: out, incoming: inc, acknowledged, note });
-      // The console now belongs to the incoming operator.
-      session.operator = inc;
-      await accounts.forgetResumeTokens(out.id);
-      return { ...result, operator: inc, resumeToken: await accounts.issueResumeToken(inc.id) };
+      // The console now belongs to the incoming operator; the outgoing one is signed out of every window.
+      const resumeToken = await sessions.signIn(session, inc);
+      if (out.id !== inc.id) await sessions.signOutEverywhere(out.id, session);
+      return { ...result, operator: inc, resumeToken };
     },
     'shift.list': async ({ limit }) => ({ shifts: await shifts.list(limit) }),
     'shift.get': ({ id }) => shifts.get(id),

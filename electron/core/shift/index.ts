@@ -68,11 +68,7 @@ export function createShift(
   });
   return {
     service: shifts,
-    handlers: shiftHandlers({
-      db,
-      accounts: o.operators.accounts,
-      shifts,
-    }),
+    handlers: shiftHandlers({ db, operators: o.operators, shifts }),
     appliers: [],
     migrations: [],
     async start() {},

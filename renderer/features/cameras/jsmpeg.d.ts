@@ -18,8 +18,15 @@ declare module '@cycjimmy/jsmpeg-player' {
     onVideoDecode?: (decoder: VideoDecoder, time: number) => void;
     onSourceEstablished?: () => void;
   }
+  export interface Source {
+    /** Opens the WebSocket; JSMpeg calls it once the decoder has loaded. */
+    start(): void;
+    /** Null until `start`. */
+    socket: WebSocket | null;
+  }
   export class Player {
     constructor(url: string, options?: PlayerOptions);
+    source: Source;
     video: VideoDecoder | undefined;
     updateForStreaming(): void;
     play(): void;

@@ -37,7 +37,14 @@ export function useStreamPlayer(
         // keep decoding until caught up
       }
     };
-    return () => player.destroy();
+    return () => {
+      // JSMpeg opens its socket only once its decoder has loaded (a while on a busy machine). A tile removed before
+      // that (a layout change, a sign-out) must not open one later, and has none to close: JSMpeg's destroy would
+      // throw from this cleanup, and an error there takes the whole page down.
+      player.source.start = () => undefined;
+      if (player.source.socket) player.destroy();
+      else player.pause();
+    };
   }, [canvas, url]);
   return { lastDecodeAt, frames };
 }

@@ -24,6 +24,7 @@ const FILTER_KINDS = [
   'device',
   'shift',
   'account_locked',
+  'sign_in_slowed',
   'patrol_missed',
   'patrol_round',
   'patrol_late',

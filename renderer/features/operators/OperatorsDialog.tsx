@@ -6,7 +6,6 @@ import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
 import { ErrorAlert, InlineForm, ToolDialog } from '../../ui/dialogs';
 import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
-import { formatClock } from '../../ui/hooks';
 import { useForm } from '../../ui/form';
 import { useCall } from '../../ui/useCall';
 import { useOperators } from './store';
@@ -14,7 +13,10 @@ import { useOperators } from './store';
 type AccountForm = MethodInput<'operators.save'> & { password: string };
 const EMPTY: AccountForm = { username: '', name: '', role: 'operator', password: '', active: true };
 
-/** Accounts: supervisors see them; administrators add and change them (a new password lifts a lockout). */
+/**
+ * Accounts: supervisors see them; administrators add and change them. Deactivating an account, changing its role
+ * or setting its password signs it out of every open window at once.
+ */
 export function OperatorsDialog(props: { onClose(): void }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -72,16 +74,12 @@ export function OperatorsDialog(props: { onClose(): void }) {
               <TableCell>{a.username}</TableCell>
               <TableCell>{a.name}</TableCell>
               <TableCell>{t(`duty.role_${a.role}`)}</TableCell>
-              <TableCell>
-                {a.active ? '✓' : '—'}
-                {a.lockedUntil
-                  ? ` · ${t('duty.lockedUntil', { time: formatClock(a.lockedUntil, false) })}`
-                  : ''}
-              </TableCell>
+              <TableCell>{a.active ? '✓' : '—'}</TableCell>
               <TableCell>
                 {admin && (
                   <Button
                     size="small"
+                    data-testid="account-edit"
                     onClick={() =>
                       form.set({
                         id: a.id,
@@ -109,6 +107,7 @@ export function OperatorsDialog(props: { onClose(): void }) {
             label={t('duty.role')}
             {...form.field('role')}
             options={ROLES.map((r) => ({ value: r, label: t(`duty.role_${r}`) }))}
+            testId="account-role"
           />
           <TextInput
             type="password"
@@ -120,6 +119,7 @@ export function OperatorsDialog(props: { onClose(): void }) {
             label={t('duty.active')}
             checked={form.values.active ?? true}
             onChange={form.field('active').onChange}
+            inputTestId="account-active"
           />
           <Button
             type="submit"
@@ -131,7 +131,7 @@ export function OperatorsDialog(props: { onClose(): void }) {
           </Button>
         </InlineForm>
       )}
-      <ErrorAlert error={call.error} />
+      <ErrorAlert error={call.error} testId="account-error" />
     </ToolDialog>
   );
 }

@@ -1,4 +1,4 @@
-import { Box, Button, Paper, Typography } from '@mui/material';
+import { Alert, Box, Button, Paper, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from '../../api/store';
@@ -12,12 +12,14 @@ import { useOperators } from './store';
 
 /**
  * What a signed-out console shows: the first-start form (create the administrator; there is no default
- * password) or the sign-in form. Nothing of the site is shown before someone signs in.
+ * password) or the sign-in form, with the reason when the core ended this window's sign-in. Nothing of the site is
+ * shown before someone signs in.
  */
 export function SignIn() {
   const { t } = useTranslation();
   const operators = useOperators();
   const auth = useStore(operators.auth);
+  const ended = useStore(operators.ended);
   const locale = useLocale();
   const call = useCall();
   const [credentials, setCredentials] = useState(NO_CREDENTIALS);
@@ -55,6 +57,12 @@ export function SignIn() {
         </Box>
         <Typography variant="h6">{setup ? t('duty.setupTitle') : t('duty.signIn')}</Typography>
         {setup && <Typography color="text.secondary">{t('duty.setupHint')}</Typography>}
+        {/* Why this window was signed out by the core (an administrator changed the account, ...). */}
+        {ended && !setup && (
+          <Alert severity="warning" data-testid="signin-ended" data-reason={ended}>
+            {t(`duty.ended.${ended}`)}
+          </Alert>
+        )}
         {setup && (
           <TextInput
             size="medium"

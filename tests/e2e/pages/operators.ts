@@ -6,6 +6,8 @@ export class SignInForm extends PageObject {
   readonly root = this.testId('sign-in');
   readonly firstStart = this.testId('first-start');
   readonly error = this.testId('signin-error');
+  /** Why the console signed this window out (an administrator changed the account, ...). */
+  readonly ended = this.testId('signin-ended');
 
   async signIn(username: string, password: string): Promise<void> {
     await this.testId('signin-username').fill(username);
@@ -35,6 +37,7 @@ export class SignInForm extends PageObject {
 export class OperatorsDialog extends PageObject {
   readonly root = this.testId('operators');
   readonly rows = this.testId('operator-row');
+  readonly error = this.testId('account-error');
 
   row(name: string): Locator {
     return this.rows.filter({ hasText: name });
@@ -44,6 +47,21 @@ export class OperatorsDialog extends PageObject {
     await this.testId('account-username').fill(account.username);
     await this.testId('account-name').fill(account.name);
     await this.testId('account-password').fill(account.password);
+    await this.testId('account-save').click();
+  }
+
+  /** The form's user name field: it shows the account `edit` opened once the form has it. */
+  readonly formUsername = this.testId('account-username');
+
+  /** Opens an account in the form below the list. */
+  async edit(name: string): Promise<void> {
+    await this.row(name).getByTestId('account-edit').click();
+  }
+
+  /** Changes what is given in the open form, and saves. */
+  async saveChanges(change: { active?: boolean; password?: string }): Promise<void> {
+    if (change.active !== undefined) await this.testId('account-active').setChecked(change.active);
+    if (change.password !== undefined) await this.testId('account-password').fill(change.password);
     await this.testId('account-save').click();
   }
 
