@@ -85,6 +85,7 @@ const RESTRICTED_READ_INPUT: Partial<Record<MethodName, unknown>> = {
   'audit.verify': {},
   'operators.list': {},
   'cameras.list': {},
+  'guards.devices': {},
   'cameras.test': { url: 'rtsp://127.0.0.1:9/none', transport: 'tcp' },
 };
 
