@@ -8,15 +8,26 @@ import type { EventBus } from './util/bus';
 import type { Clock } from './util/clock';
 import type { IdGenerator } from './util/ids';
 import type { Logger } from './util/log';
+import type { Timeline } from './util/timeline';
 
-/** Tells every operator something (the system feature keeps the latest notices and pushes each one). */
-export type Notify = (level: Notice['level'], code: string, message: string) => void;
+/**
+ * Tells every operator something (the system feature keeps the latest notices and pushes each one). `params`:
+ * for a code the page words itself in the operator's language, the values it needs.
+ */
+export type Notify = (
+  level: Notice['level'],
+  code: string,
+  message: string,
+  params?: Notice['params'],
+) => void;
 
 /** What the composition root creates before any feature, and hands to each of them. */
 export interface Infrastructure {
   db: Knex;
   clock: Clock;
   ids: IdGenerator;
+  /** Durations and order: the steady timeline, immune to the wall clock being stepped; and the jumps it saw. */
+  timeline: Timeline;
   log: Logger;
   bus: EventBus;
   site: SiteFile;
@@ -27,6 +38,8 @@ export interface Infrastructure {
   notify: Notify;
   /** The outbox has new rows: send them now if the hub link is up. */
   kickOutbox(): void;
+  /** The data directory's disk: while it is full, new recordings (snapshots) give way to the database. */
+  disk: { readonly full: boolean; onRecovered(fn: () => void): () => void };
 }
 
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

@@ -1,8 +1,9 @@
+import { alarmMigrations } from './alarms';
 import { BASE_SCHEMA } from './base-schema';
 import { cameraMigrations } from './cameras';
 import type { Migration } from './db/migrations';
 import { dutyMigrations } from './duty';
-import { guardMigrations } from './guards';
+import { guardMigrations, patrolClockMigrations } from './guards';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
 
@@ -18,6 +19,8 @@ export const MIGRATIONS: readonly Migration[] = [
   ...playbookMigrations,
   ...dutyMigrations,
   ...operatorMigrations,
+  ...alarmMigrations,
+  ...patrolClockMigrations,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

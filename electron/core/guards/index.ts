@@ -7,6 +7,7 @@ import type { Feature, Infrastructure } from '../feature';
 import { openOsmandEndpoint } from './endpoint';
 import { dispatchGuard, guardHandlers } from './handlers';
 import { guardsMigration } from './migration';
+import { PATROL_SKIPPED_MIGRATION } from './patrol-migration';
 import type { OsmandServer } from './osmand';
 import { PatrolEngine } from './patrol';
 import { GuardService, type GuardSettings } from './service';
@@ -15,6 +16,8 @@ export { GuardService, type GuardSettings } from './service';
 export { PatrolEngine } from './patrol';
 
 export const guardMigrations = [guardsMigration] as const;
+/** Migration 9, after the alarms' 8 (issue 13's clock work). */
+export const patrolClockMigrations = [PATROL_SKIPPED_MIGRATION] as const;
 
 export interface GuardsService {
   guards: GuardService;
@@ -69,6 +72,7 @@ export function createGuards(
     cameras: () => o.cameras.list(),
     alarms: o.alarms,
     clock,
+    timeline: infra.timeline,
     log: log.child('patrol'),
     onChanged: (routes) => routes.forEach((r) => pendingRoutes.set(r.routeId, r)),
   });
@@ -109,7 +113,7 @@ export function createGuards(
     },
     handlers: guardHandlers(deps),
     appliers: [guards.hubApplier],
-    migrations: guardMigrations,
+    migrations: [...guardMigrations, ...patrolClockMigrations],
     async start() {
       await guards.start();
       await patrols.start();

@@ -43,6 +43,8 @@ export interface HubWiring {
   appliers: readonly InboxApplier[];
   /** After the commit. */
   onEvent(event: StoredHubEvent): void;
+  /** The event could not be stored (a full disk): not acknowledged, so it comes again; meanwhile it may be shown. */
+  onUncommitted?(raw: unknown, error: Error): void;
 }
 
 /**
@@ -226,6 +228,7 @@ export class HubLink {
     } catch (err) {
       this.o.log.error('committing a hub event failed', { error: (err as Error).message });
       ack?.({ ok: false, error: 'console could not store the event' });
+      this.wiring.onUncommitted?.(raw, err as Error);
     }
   }
 

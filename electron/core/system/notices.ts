@@ -18,8 +18,8 @@ export class NoticeBuffer {
     private readonly bus: EventBus,
   ) {}
 
-  readonly notify: Notify = (level, code, message) => {
-    const notice = { level, code, message, at: this.clock.now() };
+  readonly notify: Notify = (level, code, message, params) => {
+    const notice: Notice = { level, code, message, at: this.clock.now(), ...(params ? { params } : {}) };
     this.notices.push(notice);
     if (this.notices.length > KEEP) this.notices.shift();
     this.bus.emit('notice', notice);

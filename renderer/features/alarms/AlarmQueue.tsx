@@ -46,6 +46,8 @@ export function AlarmQueue() {
   const site = useStore(useSystem().site);
   const text = useText();
   const now = useNow(1000);
+  // Read on each tick with `now`: response clocks run on the core's steady clock (immune to clock steps).
+  const steadyNow = store.steadyNow();
   const { run } = useCall('notice');
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [search, setSearch] = useState('');
@@ -264,6 +266,7 @@ export function AlarmQueue() {
                     key={a.id}
                     alarm={a}
                     now={now}
+                    steadyNow={steadyNow}
                     zoneName={zoneNames.get(a.zone ?? '') ?? ''}
                     selected={a.id === current?.id}
                     targets={meta?.targets ?? NO_TARGETS}
