@@ -78,7 +78,7 @@ async function start(order: StartOrder, tell: (message: FromService) => void): P
       carrierHint: 'ws',
       alarmTargets: targetsFromEnv(),
       duty: dutyFromEnv(),
-    disk: diskFromEnv(),
+      disk: diskFromEnv(),
       log: logger,
       ...(order.restarted ? { restarted: order.restarted } : {}),
     });
