@@ -155,13 +155,18 @@ export class DiskGuard {
     return this.checking;
   }
 
+  private classify(bytes: number): DiskState {
+    return bytes < this.criticalBytes ? 'full' : bytes < this.warnBytes ? 'low' : 'ok';
+  }
+
   private async checkOnce(): Promise<DiskState> {
     const free = () => (this.o.freeSpace ?? statfsFree)(this.o.dataDir);
     let bytes = await free();
+    const found = this.classify(bytes);
     let freed = 0;
     const failed = this.failing;
     this.failing = false;
-    if (bytes < this.warnBytes || failed) {
+    if (found !== 'ok' || failed) {
       for (const candidates of this.prunable()) {
         for (const c of candidates) {
           if (bytes >= this.warnBytes) break;
@@ -182,10 +187,10 @@ export class DiskGuard {
       }
     }
     this.lastFreeMb = Math.floor(bytes / MB);
-    const next: DiskState = bytes < this.criticalBytes ? 'full' : bytes < this.warnBytes ? 'low' : 'ok';
+    const next = this.classify(bytes);
     const was = this.state;
     this.state = next;
-    if (next !== was) this.tell(was, next, Math.round(freed / MB));
+    this.tell(was, found, next, Math.round(freed / MB));
     return next;
   }
 
@@ -224,7 +229,11 @@ export class DiskGuard {
     return [oldLogs, snapshots, backups];
   }
 
-  private tell(was: DiskState, now: DiskState, freedMb: number): void {
+  /**
+   * What the operators hear: that the disk is full (at once, once); that space ran low, with what was removed
+   * (also when removing it was enough); that space is back. `found` is the state before anything was removed.
+   */
+  private tell(was: DiskState, found: DiskState, now: DiskState, freedMb: number): void {
     const freeMb = this.lastFreeMb;
     const tell = (level: 'info' | 'warning' | 'error', code: string, params: Record<string, number>) =>
       this.o.notify(
@@ -234,17 +243,24 @@ export class DiskGuard {
         params,
       );
     if (now === 'full') {
+      if (was === 'full') return;
       this.o.log.error('the disk is full', { freeMb, freedMb });
       tell('error', NOTICE_DISK_FULL, { freeMb });
       return;
     }
-    if (now === 'ok') {
+    if (was === 'ok' && found !== 'ok') {
+      this.o.log.warn('disk space was low', { freeMb, freedMb });
+      tell('warning', NOTICE_DISK_LOW, { freeMb, freedMb });
+    } else if (was === 'full') {
+      // Writes have room again; if still low, the operators hear that too.
+      this.o.log.info('the disk is no longer full', { freeMb, freedMb });
+      tell(now === 'ok' ? 'info' : 'warning', now === 'ok' ? NOTICE_DISK_RECOVERED : NOTICE_DISK_LOW, {
+        freeMb,
+        freedMb,
+      });
+    } else if (was === 'low' && now === 'ok') {
       this.o.log.info('disk space is back', { freeMb });
       tell('info', NOTICE_DISK_RECOVERED, { freeMb });
-    } else {
-      // Low, from ok (a warning) or from full (writes have room again, but the warning stands).
-      this.o.log.warn('disk space is low', { freeMb, freedMb });
-      tell('warning', NOTICE_DISK_LOW, { freeMb, freedMb });
     }
     if (was !== 'full') return;
     for (const fn of this.recovered) {
