@@ -18,9 +18,16 @@ declare module '@cycjimmy/jsmpeg-player' {
     onVideoDecode?: (decoder: VideoDecoder, time: number) => void;
     onSourceEstablished?: () => void;
   }
+  /** Where the stream comes from; its socket is null until the player starts loading. */
+  export interface Source {
+    socket: WebSocket | null;
+    start(): void;
+    destroy(): void;
+  }
   export class Player {
     constructor(url: string, options?: PlayerOptions);
     video: VideoDecoder | undefined;
+    source: Source;
     updateForStreaming(): void;
     play(): void;
     pause(): void;

@@ -37,7 +37,18 @@ export function useStreamPlayer(
         // keep decoding until caught up
       }
     };
-    return () => player.destroy();
+    return () => {
+      // Destroyed before JSMpeg's WebAssembly decoder finished compiling (tiles come and go as the page starts),
+      // the player has not started its source: JSMpeg's destroy() would throw half-way, leaving its decoders
+      // behind, and the compile finishing later would start the socket (reconnecting every second) and the
+      // animation loop anyway, for good. Make that late start do nothing first.
+      if (!player.source.socket) {
+        player.source.start = () => undefined;
+        player.source.destroy = () => undefined;
+        player.play = () => undefined;
+      }
+      player.destroy();
+    };
   }, [canvas, url]);
   return { lastDecodeAt, frames };
 }
