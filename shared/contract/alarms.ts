@@ -155,6 +155,8 @@ export const alarmMethods = {
       targets: Targets,
       disaster: DisasterMode,
       mutedUntil: z.number().optional(),
+      /** When the mute ends on the core's steady clock (a page compares it with `steadyNow`, not its wall clock). */
+      mutedUntilSteady: z.number().optional(),
       /** The core's steady timeline now: the page ages alarms on it, not on a wall clock that can be stepped. */
       steadyNow: z.number().optional(),
     }),
@@ -245,7 +247,7 @@ export const alarmMethods = {
   }),
   'alarms.mute': method({
     input: alarmInputs.mute,
-    output: z.object({ until: z.number().int() }),
+    output: z.object({ until: z.number().int(), untilSteady: z.number().optional() }),
     role: 'operator',
     mutates: true,
     summary: 'Silence the alarm sound for a few minutes, with a reason; it comes back by itself.',
@@ -258,5 +260,10 @@ export const alarmEvents = {
   /** An unacknowledged alarm passed its target: the supervisor must see it. */
   'alarms.escalated': z.object({ alarm: AlarmView, at: z.number().int() }),
   'alarms.disaster': DisasterMode,
-  'alarms.muted': z.object({ until: z.number().int(), reason: z.string(), by: z.string() }),
+  'alarms.muted': z.object({
+    until: z.number().int(),
+    untilSteady: z.number().optional(),
+    reason: z.string(),
+    by: z.string(),
+  }),
 };

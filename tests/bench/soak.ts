@@ -25,6 +25,7 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { CDPSession, Page } from 'playwright-core';
 import type { AlarmView, OperatorView } from '../../shared/contract';
 import { alarmAge } from '../../shared/domain/alarm-lifecycle';
@@ -76,6 +77,9 @@ interface Sample {
   t: number;
   core_rss_mb: number;
   core_heap_mb: number;
+  /** Of the core's heap: compiled code (grows while V8 optimises, then stops) and the old generation (objects kept). */
+  core_code_mb: number;
+  core_old_mb: number;
   page_heap_mb: number;
   page_nodes: number;
   page_listeners: number;
@@ -85,6 +89,8 @@ interface Sample {
 interface Series {
   /** Least-squares growth after the warm-up, MB (or count) per hour. */
   slope_per_h: number;
+  /** The same over the second half of the run only: what is left once warming up (JIT, caches) is surely over. */
+  second_half_slope_per_h: number;
   first: number;
   last: number;
   max: number;
@@ -285,12 +291,16 @@ async function run(tmp: string): Promise<void> {
       nextSample = now + opts.sampleS * 1000;
       globalThis.gc?.();
       const mem = process.memoryUsage();
+      const space = (name: string) =>
+        (getHeapSpaceStatistics().find((x) => x.space_name === name)?.space_used_size ?? NaN) / MB;
       const m = await pageMetrics(cdp);
       const open = await core.alarms.openAlarms();
       const sample: Sample = {
         t: Math.round((Date.now() - loadStarted) / 600) / 100,
         core_rss_mb: round1(mem.rss / MB),
         core_heap_mb: round1(mem.heapUsed / MB),
+        core_code_mb: round1(space('code_space')),
+        core_old_mb: round1(space('old_space')),
         page_heap_mb: round1((m.JSHeapUsedSize ?? NaN) / MB),
         page_nodes: m.Nodes ?? NaN,
         page_listeners: m.JSEventListeners ?? NaN,
@@ -312,9 +322,12 @@ async function run(tmp: string): Promise<void> {
   result.load.alarms_received = Number(received?.n ?? 0);
 
   const after = result.samples.filter((s) => s.t >= opts.warmupMin);
+  const secondHalf = result.samples.filter((s) => s.t >= opts.minutes / 2);
   for (const key of [
     'core_rss_mb',
     'core_heap_mb',
+    'core_code_mb',
+    'core_old_mb',
     'page_heap_mb',
     'page_nodes',
     'page_listeners',
@@ -323,6 +336,7 @@ async function run(tmp: string): Promise<void> {
     const values = result.samples.map((s) => s[key]);
     result.series[key] = {
       slope_per_h: round1(slopePerHour(after.map((s) => [s.t, s[key]]))),
+      second_half_slope_per_h: round1(slopePerHour(secondHalf.map((s) => [s.t, s[key]]))),
       first: values[0] ?? NaN,
       last: values.at(-1) ?? NaN,
       max: Math.max(...values),
@@ -347,12 +361,14 @@ await runBench<SoakResult>({
     const line = (name: string, s: Series | undefined, unit: string) =>
       s
         ? `  ${name.padEnd(15)} ${String(s.first).padStart(7)} → ${String(s.last).padStart(7)} ${unit}` +
-          `  (max ${s.max}; slope after warm-up ${s.slope_per_h} ${unit}/h)`
+          `  (max ${s.max}; slope after warm-up ${s.slope_per_h} ${unit}/h, second half ${s.second_half_slope_per_h})`
         : `  ${name}: not measured`;
     return [
       `bench:soak — ${opts.minutes} min, ${r.samples.length} samples (GC before each: core ${r.gc.core ? 'yes' : 'no (run with --expose-gc)'}, page yes)`,
       line('core RSS', r.series.core_rss_mb, 'MB'),
       line('core heap', r.series.core_heap_mb, 'MB'),
+      line('  of it code', r.series.core_code_mb, 'MB'),
+      line('  old space', r.series.core_old_mb, 'MB'),
       line('page JS heap', r.series.page_heap_mb, 'MB'),
       line('page DOM nodes', r.series.page_nodes, ''),
       line('page listeners', r.series.page_listeners, ''),

@@ -178,6 +178,22 @@ describe('the wall clock jumping (NTP step, a person setting it): real core, SQL
     expect(steadyNow! - view.receivedSteady!).toBe(10 * SEC);
   });
 
+  it('a muted alarm sound comes back after its minutes, whichever way the clock was stepped', async () => {
+    await call('alarms.mute', { reason: '消防演练 / fire drill', minutes: 5 });
+    clock.stepWall(-HOUR);
+    await pass(4 * MIN);
+    const during = await call<{ mutedUntil?: number }>('alarms.open');
+    // One minute left, by the wall clock as it reads now.
+    expect(during.mutedUntil).toBe(clock.now() + MIN);
+    await pass(MIN + SEC);
+    expect((await call<{ mutedUntil?: number }>('alarms.open')).mutedUntil).toBeUndefined();
+
+    await call('alarms.mute', { reason: '误报 / false alarm', minutes: 5 });
+    clock.stepWall(DAY);
+    await pass(SEC);
+    expect((await call<{ mutedUntil?: number }>('alarms.open')).mutedUntil).toBe(clock.now() + 5 * MIN - SEC);
+  });
+
   it('tells the operator once, in their language, and writes the duty log; a slewing clock is no jump', async () => {
     await pass(2 * SEC);
     // NTP slewing a clock by 0.5 s is not a step.

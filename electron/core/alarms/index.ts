@@ -45,7 +45,7 @@ export function createAlarms(
       await writeDutyLog(trx, { at: clock.now(), ...entry });
     },
   });
-  const mute = new AlarmMute({ db, clock, bus });
+  const mute = new AlarmMute({ db, clock, timeline: infra.timeline, bus });
   let flushTimer: unknown;
   let stopRetry: (() => void) | undefined;
 
@@ -53,12 +53,12 @@ export function createAlarms(
     service: alarms,
     handlers: {
       'alarms.open': async () => {
-        const mutedUntil = mute.mutedUntil;
+        const { mutedUntil, mutedUntilSteady } = mute;
         return {
           alarms: await alarms.openAlarms(),
           targets: alarms.responseTargets,
           disaster: alarms.disasterMode,
-          ...(mutedUntil !== undefined ? { mutedUntil } : {}),
+          ...(mutedUntil !== undefined ? { mutedUntil, mutedUntilSteady } : {}),
           steadyNow: alarms.steadyNow(),
         };
       },

@@ -234,6 +234,14 @@ export class PatrolEngine {
       }
     }
     if (changed.size) this.o.onChanged([...changed].map((id) => this.routeView(id)));
+    this.forget(now - CACHE_MS);
+  }
+
+  /** A console runs for months: visits and skipped rounds older than the cache reaches are dropped from memory. */
+  private forget(before: number): void {
+    const roundOf = (k: string) => Number(k.slice(k.lastIndexOf('|') + 1));
+    for (const k of this.visits.keys()) if (roundOf(k) < before) this.visits.delete(k);
+    for (const k of this.skipped) if (roundOf(k) < before) this.skipped.delete(k);
   }
 
   /**

@@ -163,7 +163,8 @@ export function AlarmQueue() {
 
   const first = Math.max(0, Math.floor(scroll.top / ROW_HEIGHT) - 5);
   const last = Math.min(visible.length, Math.ceil((scroll.top + scroll.height) / ROW_HEIGHT) + 5);
-  const muted = meta?.mutedUntil && meta.mutedUntil > now;
+  const muteEnds = store.muteEndsAt(now);
+  const muted = muteEnds !== undefined;
 
   const toolbar = (
     <Box sx={{ display: 'flex', gap: 0.5, alignItems: 'center' }}>
@@ -178,14 +179,14 @@ export function AlarmQueue() {
       <Button size="small" onClick={() => setDialog('history')} data-testid="alarm-history">
         {t('alarms.history')}
       </Button>
-      <Tooltip title={muted ? t('alarms.muted', { time: formatClock(meta!.mutedUntil!, false) }) : ''}>
+      <Tooltip title={muted ? t('alarms.muted', { time: formatClock(muteEnds!, false) }) : ''}>
         <Button
           size="small"
           color={muted ? 'warning' : 'inherit'}
           onClick={() => setDialog('mute')}
           data-testid="alarm-mute"
         >
-          {muted ? t('alarms.muted', { time: formatClock(meta!.mutedUntil!, false) }) : t('alarms.mute')}
+          {muted ? t('alarms.muted', { time: formatClock(muteEnds!, false) }) : t('alarms.mute')}
         </Button>
       </Tooltip>
       <Button

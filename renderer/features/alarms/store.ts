@@ -92,6 +92,11 @@ export interface AlarmsStore {
    * response clock.
    */
   steadyNow(): number | undefined;
+  /**
+   * While the alarm sound is muted: when it comes back, as a time on this page's wall clock `wall` (the mute's
+   * minutes run on the core's steady clock, so a clock stepped on either machine neither ends nor prolongs it).
+   */
+  muteEndsAt(wall: number): number | undefined;
   load(): Promise<void>;
   /** Signed out: nothing of the queue stays on screen. */
   reset(): void;
@@ -243,8 +248,8 @@ export function createAlarmsStore(
     }),
     client.on('alarms.escalated', ({ alarm }) => apply([alarm], 'event')),
     client.on('alarms.disaster', (disaster) => meta.set((prev) => (prev ? { ...prev, disaster } : prev))),
-    client.on('alarms.muted', ({ until }) =>
-      meta.set((prev) => (prev ? { ...prev, mutedUntil: until } : prev)),
+    client.on('alarms.muted', ({ until, untilSteady }) =>
+      meta.set((prev) => (prev ? { ...prev, mutedUntil: until, mutedUntilSteady: untilSteady } : prev)),
     ),
   ];
 
@@ -288,8 +293,8 @@ export function createAlarmsStore(
       return view;
     },
     async mute(reason, minutes) {
-      const { until } = await client.call('alarms.mute', { reason, minutes });
-      meta.set((prev) => (prev ? { ...prev, mutedUntil: until } : prev));
+      const { until, untilSteady } = await client.call('alarms.mute', { reason, minutes });
+      meta.set((prev) => (prev ? { ...prev, mutedUntil: until, mutedUntilSteady: untilSteady } : prev));
     },
     async setDisasterMode(input) {
       const disaster = await client.call('alarms.setDisasterMode', input);
@@ -303,6 +308,16 @@ export function createAlarmsStore(
       if (before && before !== view.state && kind) addLine(view.id, before, { kind, toState: view.state });
     },
     steadyNow: () => (steadyOffset === undefined ? undefined : monotonic() + steadyOffset),
+    muteEndsAt(wall) {
+      const m = meta.get();
+      if (m?.mutedUntil === undefined) return undefined;
+      const steady = steadyOffset === undefined ? undefined : monotonic() + steadyOffset;
+      const end =
+        m.mutedUntilSteady !== undefined && steady !== undefined
+          ? wall + (m.mutedUntilSteady - steady)
+          : m.mutedUntil;
+      return end > wall ? end : undefined;
+    },
     async load() {
       const { alarms, steadyNow, ...rest } = await client.call('alarms.open');
       // A restarted core may have continued its timeline from elsewhere: start reckoning afresh.
