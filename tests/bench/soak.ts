@@ -113,6 +113,8 @@ interface SoakResult extends BenchResult {
   series: Partial<Record<Exclude<keyof Sample, 't'>, Series>>;
   samples: Sample[];
   page_errors: string[];
+  /** DOM elements gained (or lost) per subtree between the end of the warm-up and the end of the run. */
+  dom_growth: Record<string, number>;
   targets: { heap_mb_per_h: number };
 }
 
@@ -125,10 +127,24 @@ const result: SoakResult = {
   series: {},
   samples: [],
   page_errors: [],
+  dom_growth: {},
   targets: { heap_mb_per_h: opts.targetMbH },
 };
 
 const MB = 1024 * 1024;
+
+/** DOM elements per subtree (six levels deep, named by data-testid or first class): where nodes pile up, if they do. */
+const DOM_CENSUS = `(() => {
+  const out = {};
+  const walk = (el, path, depth) => {
+    const id = el.getAttribute('data-testid') || el.classList[0] || el.tagName.toLowerCase();
+    const here = depth < 6 ? path + '/' + id : path;
+    out[here] = (out[here] || 0) + 1;
+    for (const c of el.children) walk(c, here, depth + 1);
+  };
+  walk(document.body, '', 0);
+  return out;
+})()`;
 /** A camera frame as the page sends it: a PNG header and 48 KB of noise (a mild-noise 960×540 frame is far bigger). */
 const SNAPSHOT = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -256,6 +272,7 @@ async function run(tmp: string): Promise<void> {
   let nextSelect = 0;
   let nextSample = 0;
   let clickFailed = false;
+  let domAtWarmup: Record<string, number> | undefined;
   while (Date.now() < endAt) {
     const now = Date.now();
     if (now >= nextQueue) {
@@ -307,6 +324,8 @@ async function run(tmp: string): Promise<void> {
         open_alarms: open.length,
       };
       result.samples.push(sample);
+      if (!domAtWarmup && sample.t >= opts.warmupMin)
+        domAtWarmup = (await page.evaluate(DOM_CENSUS)) as Record<string, number>;
       log(
         `t=${sample.t.toFixed(1)} min  core rss ${sample.core_rss_mb} MB heap ${sample.core_heap_mb} MB · ` +
           `page heap ${sample.page_heap_mb} MB, ${sample.page_nodes} nodes, ${sample.page_listeners} listeners · ` +
@@ -314,6 +333,15 @@ async function run(tmp: string): Promise<void> {
       );
     }
     await sleep(250);
+  }
+  if (domAtWarmup) {
+    const end = (await page.evaluate(DOM_CENSUS)) as Record<string, number>;
+    const growth = [...new Set([...Object.keys(end), ...Object.keys(domAtWarmup)])]
+      .map((k) => [k, (end[k] ?? 0) - (domAtWarmup[k] ?? 0)] as const)
+      .filter(([, d]) => d !== 0)
+      .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+      .slice(0, 8);
+    result.dom_growth = Object.fromEntries(growth);
   }
   errors.stop();
   result.page_errors = errors.all.slice(0, 10);
@@ -373,6 +401,11 @@ await runBench<SoakResult>({
       line('open alarms', r.series.open_alarms, ''),
       `  load: ${r.load.hub_events_published} hub events, ${r.load.alarms_received} alarms in, ${r.load.alarms_resolved} resolved, ` +
         `${r.load.snapshots} snapshots, ${r.load.page_selections} selections in the page`,
+      `  DOM after the warm-up: ${
+        Object.entries(r.dom_growth)
+          .map(([k, d]) => `${d > 0 ? '+' : ''}${d} ${k.split('/').slice(-2).join('/')}`)
+          .join(', ') || 'no change'
+      }`,
       `  target: heap growth < ${opts.targetMbH} MB/h; page errors: ${r.page_errors.length}`,
     ].join('\n');
   },
