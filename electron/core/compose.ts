@@ -48,7 +48,7 @@ export interface ConsoleCore {
  */
 export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleCore> {
   // Infrastructure first: clock, log, bus, site, database, notices, hub link, video gateway.
-  const { infra, loaded, startedAt, store, notices, demo, hub, gateway, audit } =
+  const { infra, loaded, startedAt, store, notices, demo, hub, gateway, audit, quiesce } =
     await createInfrastructure(config);
   const { db, clock, log } = infra;
 
@@ -112,6 +112,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     // The order each hub event is applied in, inside its transaction.
     appliers: [...guards.appliers, ...alarms.appliers, ...duty.appliers],
     onEvent: system.service.hubEvent,
+    onUncommitted: alarms.service.uncommitted,
   });
   audit.startAnchoring(() => hub.kick());
   demo?.scenario?.start();
@@ -136,8 +137,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       if (stopped) return;
       stopped = true;
       for (const feature of [...features].reverse()) await feature.stop();
-      audit.stop();
-      store.stop();
+      await quiesce();
       demo?.scenario?.stop();
       await gateway.stop();
       await hub.stop();

@@ -6,6 +6,7 @@ import type { GuardSettings } from './guards';
 import type { SocketFactory } from './hub-link/link';
 import type { HashParams, ThrottlePolicy } from './operators';
 import type { ProfileSettings } from './streams/ffmpeg';
+import type { DiskSettings, FreeSpace } from './system';
 import type { Spawner, SupervisionSettings } from './streams/worker';
 import type { Clock } from './util/clock';
 import type { IdGenerator } from './util/ids';
@@ -58,6 +59,10 @@ export interface ConsoleConfig {
     idleStopMs?: number;
   };
   clock?: Clock;
+  /** A step of the wall clock larger than this (against the monotonic clock) is a jump (default 2000 ms). */
+  clockJumpThresholdMs?: number;
+  /** Free-space levels of the data directory's disk and what gives way (tests inject `freeSpace`). */
+  disk?: DiskSettings & { freeSpace?: FreeSpace };
   ids?: IdGenerator;
   spawn?: Spawner;
   socketFactory?: SocketFactory;
@@ -107,6 +112,24 @@ export function targetsFromEnv(
   const n = Number(env.CONSOLE_ACK_TARGET_SEC);
   if (!env.CONSOLE_ACK_TARGET_SEC || !Number.isInteger(n) || n < 1 || n > 86_400) return undefined;
   return { ...DEFAULT_TARGETS, acknowledgeSec: { 1: n, 2: n, 3: n, 4: n, 5: n } };
+}
+
+/**
+ * `CONSOLE_DISK_WARN_MB=N` and `CONSOLE_DISK_CRITICAL_MB=N`: the free-space levels of the data directory's disk
+ * (defaults 1024 and 256); `CONSOLE_DISK_KEEP_BACKUPS=N` backups are never removed to make room (default 2).
+ */
+export function diskFromEnv(env: Record<string, string | undefined> = process.env): DiskSettings | undefined {
+  const read = (name: string, min: number) => {
+    const raw = env[name];
+    const n = Number(raw);
+    return raw && Number.isInteger(n) && n >= min ? n : undefined;
+  };
+  const settings: DiskSettings = {
+    warnFreeMb: read('CONSOLE_DISK_WARN_MB', 1),
+    criticalFreeMb: read('CONSOLE_DISK_CRITICAL_MB', 1),
+    keepBackups: read('CONSOLE_DISK_KEEP_BACKUPS', 1),
+  };
+  return Object.values(settings).some((v) => v !== undefined) ? settings : undefined;
 }
 
 /**

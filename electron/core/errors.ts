@@ -16,3 +16,15 @@ export class ServiceError extends Error {
     this.name = 'ServiceError';
   }
 }
+
+/** A write refused for want of space: SQLite's SQLITE_FULL, or the file system's ENOSPC / EDQUOT. */
+export function isDiskFull(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e) return false;
+  if (e.code === 'SQLITE_FULL' || e.code === 'ENOSPC' || e.code === 'EDQUOT') return true;
+  return typeof e.message === 'string' && /database or disk is full|no space left on device/i.test(e.message);
+}
+
+/** What an operator's action that could not be stored is answered with: nothing of it was recorded. */
+export const DISK_FULL_MESSAGE =
+  'The disk is full: this was not recorded (nothing of it was saved). Tell the administrator; try again once space is freed.';

@@ -9,6 +9,7 @@ import type { EventBus } from './util/bus';
 import type { Clock } from './util/clock';
 import type { IdGenerator } from './util/ids';
 import type { Logger } from './util/log';
+import type { Timeline } from './util/timeline';
 
 /**
  * Tells every operator something (the system feature keeps the latest notices and pushes each one). `params`
@@ -26,6 +27,8 @@ export interface Infrastructure {
   db: Knex;
   clock: Clock;
   ids: IdGenerator;
+  /** Durations and order: the steady timeline, immune to the wall clock being stepped; and the jumps it saw. */
+  timeline: Timeline;
   log: Logger;
   bus: EventBus;
   site: SiteFile;
@@ -38,6 +41,8 @@ export interface Infrastructure {
   locale: Locale;
   /** The outbox has new rows: send them now if the hub link is up. */
   kickOutbox(): void;
+  /** The data directory's disk: while it is full, new recordings (snapshots) give way to the database. */
+  disk: { readonly full: boolean; onRecovered(fn: () => void): () => void };
 }
 
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

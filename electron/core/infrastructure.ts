@@ -11,11 +11,12 @@ import { secureDataDir } from './util/private-files';
 import { MIGRATIONS } from './schema';
 import { demoSitePath, loadSite, type LoadedSite } from './site/load-site';
 import { StreamGateway } from './streams/gateway';
-import { announceRestart, NoticeBuffer } from './system';
+import { announceRestart, DiskGuard, NoticeBuffer, watchClock, type ClockWatch } from './system';
 import { EventBus } from './util/bus';
 import { systemClock } from './util/clock';
 import { randomIds } from './util/ids';
 import { createLogger } from './util/log';
+import { Timeline } from './util/timeline';
 
 /** What the composition root creates before any feature. */
 export interface ConsoleInfrastructure {
@@ -31,6 +32,9 @@ export interface ConsoleInfrastructure {
   gateway: StreamGateway;
   /** The audit chain's key and anchors: anchoring to the hub starts with the hub link. */
   audit: AuditTrail;
+  disk: DiskGuard;
+  /** Ends the clock and disk watches, the audit anchoring and the daily backups (before the database closes). */
+  quiesce(): Promise<void>;
 }
 
 /**
@@ -46,6 +50,7 @@ export async function createInfrastructure(config: ConsoleConfig): Promise<Conso
   const ids = config.ids ?? randomIds;
   const log = config.log ?? createLogger({ file: join(dataDir, 'logs', 'console.log'), console: true });
   const bus = new EventBus();
+  const timeline = new Timeline({ clock, thresholdMs: config.clockJumpThresholdMs });
   const startedAt = clock.now();
   const loaded = loadSite(config.sitePath ?? demoSitePath());
   let audit: AuditTrail | undefined;
@@ -71,6 +76,28 @@ export async function createInfrastructure(config: ConsoleConfig): Promise<Conso
   });
   const { db } = store;
   const notices = new NoticeBuffer(clock, bus);
+  const locale = config.defaultLocale;
+  const clockWatch: ClockWatch = await watchClock({
+    timeline,
+    db,
+    clock,
+    log,
+    bus,
+    notify: notices.notify,
+    locale,
+  });
+  const { freeSpace, ...diskSettings } = config.disk ?? {};
+  const disk = new DiskGuard({
+    dataDir,
+    db,
+    clock,
+    log: log.child('disk'),
+    notify: notices.notify,
+    settings: diskSettings,
+    freeSpace,
+    locale,
+  });
+  await disk.start();
   if (!audit) throw new Error('the audit trail was not opened with the database');
   if (audit.notice) notices.notify(audit.notice.level, 'audit-key', audit.notice.message);
   if (store.recovery) notices.notify('error', 'database-recovered', recoveryNotice(store.recovery));
@@ -101,6 +128,8 @@ export async function createInfrastructure(config: ConsoleConfig): Promise<Conso
     onNotice: ({ level, code, message, params, fold }) =>
       notices.notify(level, code, message, { params, fold }),
   });
+  // Hub events refused for want of space are asked for again once there is room.
+  disk.onRecovered(() => hub.reconnect());
   const gateway = new StreamGateway({
     // The cameras feature hands it the cameras in force when it starts.
     cameras: [],
@@ -118,6 +147,7 @@ export async function createInfrastructure(config: ConsoleConfig): Promise<Conso
     db,
     clock,
     ids,
+    timeline,
     log,
     bus,
     site: loaded.site,
@@ -126,6 +156,13 @@ export async function createInfrastructure(config: ConsoleConfig): Promise<Conso
     notify: notices.notify,
     locale: config.defaultLocale ?? DEFAULT_LOCALE,
     kickOutbox: () => hub.kick(),
+    disk,
   };
-  return { infra, loaded, startedAt, store, notices, demo, hub, gateway, audit };
+  const quiesce = async () => {
+    disk.stop();
+    audit!.stop();
+    store.stop();
+    await clockWatch.stop();
+  };
+  return { infra, loaded, startedAt, store, notices, demo, hub, gateway, audit, disk, quiesce };
 }

@@ -1,8 +1,9 @@
+import { alarmMigrations } from './alarms';
 import { BASE_SCHEMA } from './base-schema';
 import { cameraMigrations } from './cameras';
 import type { Migration } from './db/migrations';
 import { dutyMigrations } from './duty';
-import { guardMigrations } from './guards';
+import { guardMigrations, patrolClockMigrations } from './guards';
 import { hubLinkMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
@@ -21,6 +22,8 @@ export const MIGRATIONS: readonly Migration[] = [
   ...playbookMigrations,
   ...dutyMigrations,
   ...operatorMigrations,
+  ...alarmMigrations,
+  ...patrolClockMigrations,
   hubLinkMigration,
 ].sort((a, b) => a.version - b.version);
 

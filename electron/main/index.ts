@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../core';
-import { targetsFromEnv, dutyFromEnv } from '../core/config';
+import { diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { parseConsoleArgs, pickConsoleArgs } from '../core/args';
 import { receivesEvent, type Session } from '../core/router/router';
 import { createLogger, type Logger } from '../core/util/log';
@@ -210,6 +210,7 @@ async function start(): Promise<void> {
     carrierHint: 'ipc',
     alarmTargets: targetsFromEnv(),
     duty: dutyFromEnv(),
+    disk: diskFromEnv(),
     nativeBinding: process.env.CONSOLE_SQLITE_BINDING,
     log,
   });

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConsoleCore, type ConsoleCore } from '../core';
 import { ArgsError, parseConsoleArgs } from '../core/args';
-import { defaultDataDir, dutyFromEnv, targetsFromEnv } from '../core/config';
+import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { DatabaseTooNewError } from '../core/db/database';
 import { SiteFileError } from '../core/site/load-site';
 import { createLogger, type RootLogger } from '../core/util/log';
@@ -78,6 +78,7 @@ async function start(order: StartOrder, tell: (message: FromService) => void): P
       carrierHint: 'ws',
       alarmTargets: targetsFromEnv(),
       duty: dutyFromEnv(),
+      disk: diskFromEnv(),
       log: logger,
       ...(order.restarted ? { restarted: order.restarted } : {}),
     });

@@ -31,6 +31,15 @@ export const AlarmView = z.object({
   /** Held back by disaster mode: shown, but silent and not escalated. */
   held: z.boolean(),
   drill: z.boolean(),
+  /** Arrival order at this console: the queue's order within a priority (a wall time can be stepped back). */
+  seq: z.number().int().optional(),
+  /** When it arrived on the core's steady timeline (ms): its age is the core's `steadyNow` minus this. */
+  receivedSteady: z.number().optional(),
+  /** Time to acknowledge and to resolve, measured on the steady timeline: a clock jump does not change them. */
+  ackMs: z.number().int().nonnegative().optional(),
+  resolveMs: z.number().int().nonnegative().optional(),
+  /** Shown but not stored yet (the disk is full): stored, under the same id, once there is room. */
+  unsaved: z.boolean().optional(),
 });
 export type AlarmView = z.infer<typeof AlarmView>;
 
@@ -146,6 +155,10 @@ export const alarmMethods = {
       targets: Targets,
       disaster: DisasterMode,
       mutedUntil: z.number().optional(),
+      /** When the mute ends on the core's steady clock (a page compares it with `steadyNow`, not its wall clock). */
+      mutedUntilSteady: z.number().optional(),
+      /** The core's steady timeline now: the page ages alarms on it, not on a wall clock that can be stepped. */
+      steadyNow: z.number().optional(),
     }),
     role: 'operator',
     mutates: false,
@@ -235,7 +248,7 @@ export const alarmMethods = {
   }),
   'alarms.mute': method({
     input: alarmInputs.mute,
-    output: z.object({ until: z.number().int() }),
+    output: z.object({ until: z.number().int(), untilSteady: z.number().optional() }),
     role: 'operator',
     mutates: true,
     summary: 'Silence the alarm sound for a few minutes, with a reason; it comes back by itself.',
@@ -244,9 +257,14 @@ export const alarmMethods = {
 
 export const alarmEvents = {
   /** Alarms that changed (new, re-triggered, state, escalation), batched a few times a second. */
-  'alarms.changed': z.object({ alarms: z.array(AlarmView) }),
+  'alarms.changed': z.object({ alarms: z.array(AlarmView), steadyNow: z.number().optional() }),
   /** An unacknowledged alarm passed its target: the supervisor must see it. */
   'alarms.escalated': z.object({ alarm: AlarmView, at: z.number().int() }),
   'alarms.disaster': DisasterMode,
-  'alarms.muted': z.object({ until: z.number().int(), reason: z.string(), by: z.string() }),
+  'alarms.muted': z.object({
+    until: z.number().int(),
+    untilSteady: z.number().optional(),
+    reason: z.string(),
+    by: z.string(),
+  }),
 };

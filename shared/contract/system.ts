@@ -120,6 +120,23 @@ export type HubDeadLetter = z.infer<typeof HubDeadLetter>;
 
 /** The notice after the supervisor restarted the console service; the page words it in the operator's language. */
 export const NOTICE_CONSOLE_RESTARTED = 'console-restarted';
+/** The system clock was stepped; params: `deltaMs`, `from`, `to` (wall ms). */
+export const NOTICE_CLOCK_JUMP = 'clock-jump';
+/** Free space of the data directory's disk below the warning level; params: `freeMb`, `freedMb`. */
+export const NOTICE_DISK_LOW = 'disk-low';
+/** Below the critical level: new snapshots are refused, records may be held in memory; params: `freeMb`. */
+export const NOTICE_DISK_FULL = 'disk-full';
+/** Back above the warning level; params: `freeMb`. */
+export const NOTICE_DISK_RECOVERED = 'disk-ok';
+
+/** The wall clock was stepped: from what it would read to what it reads, noticed against the monotonic clock. */
+export const ClockJump = z.object({
+  from: z.number(),
+  to: z.number(),
+  deltaMs: z.number(),
+  steady: z.number(),
+});
+export type ClockJump = z.infer<typeof ClockJump>;
 
 const EVENT_KINDS = HubEventBody.options.map((o) => o.shape.kind.value) as [
   HubEventBody['kind'],
@@ -218,4 +235,5 @@ export const systemEvents = {
   'hub.status': HubStatus,
   'hub.event': StoredHubEvent,
   notice: Notice,
+  'clock.jumped': ClockJump,
 };

@@ -58,10 +58,36 @@ export const ResponseTargetsSchema = z.object({
   ),
 });
 
+/** Now, to age alarms by: the wall clock, and the core's steady clock where the page knows it. */
+export interface AgeClock {
+  wall: number;
+  steady?: number | undefined;
+}
+
+/**
+ * How long an alarm has waited (ms). On the core's steady clock when the alarm and the caller both have it:
+ * the wall clock stepped forwards or back (NTP, a person) then changes nothing. Else by the wall clock.
+ */
+export function alarmAge(
+  alarm: { receivedAt: number; receivedSteady?: number | undefined },
+  now: number | AgeClock,
+): number {
+  const clock = typeof now === 'number' ? { wall: now } : now;
+  return clock.steady !== undefined && alarm.receivedSteady !== undefined
+    ? clock.steady - alarm.receivedSteady
+    : clock.wall - alarm.receivedAt;
+}
+
 /** How far along its target an open alarm is: < 0.5 calm, < 1 getting late, ≥ 1 overdue. */
 export function ageRatio(
-  alarm: { state: AlarmState; priority: Priority; receivedAt: number; acknowledgedAt?: number | undefined },
-  now: number,
+  alarm: {
+    state: AlarmState;
+    priority: Priority;
+    receivedAt: number;
+    receivedSteady?: number | undefined;
+    acknowledgedAt?: number | undefined;
+  },
+  now: number | AgeClock,
   targets: ResponseTargets = DEFAULT_TARGETS,
 ): number {
   if (alarm.state === 'resolved') return 0;
@@ -69,22 +95,25 @@ export function ageRatio(
     alarm.state === 'new'
       ? targetFor(targets.acknowledgeSec, alarm.priority)
       : targetFor(targets.resolveSec, alarm.priority);
-  return (now - alarm.receivedAt) / 1000 / target;
+  return alarmAge(alarm, now) / 1000 / target;
 }
 
 export function targetFor(table: Record<number, number>, priority: number): number {
   return table[priority] ?? table[5] ?? 60;
 }
 
-/** Queue order: most urgent priority first, then the one waiting longest. Held-back alarms go last. */
-export function compareAlarms(
-  a: { priority: number; receivedAt: number; held?: boolean; id: string },
-  b: { priority: number; receivedAt: number; held?: boolean; id: string },
-): number {
+type Queued = { priority: number; receivedAt: number; seq?: number | undefined; held?: boolean; id: string };
+
+/**
+ * Queue order: most urgent priority first, then the one waiting longest — by arrival order, which a wall clock
+ * stepped back cannot reverse (by wall time only for a view without it). Held-back alarms go last.
+ */
+export function compareAlarms(a: Queued, b: Queued): number {
+  const arrival = a.seq !== undefined && b.seq !== undefined ? a.seq - b.seq : a.receivedAt - b.receivedAt;
   return (
     Number(a.held ?? false) - Number(b.held ?? false) ||
     a.priority - b.priority ||
-    a.receivedAt - b.receivedAt ||
+    arrival ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
 }

@@ -386,6 +386,17 @@ export const en: Messages = {
       'hub-insecure':
         'The hub at {{hub}} is reached without TLS: anyone on the network can read and change alarms. Use an https:// hub address.',
     },
+    clockJumpForward:
+      'The system clock jumped forward by {{amount}} ({{from}} → {{to}}). Alarm order and response clocks are not affected; patrol rounds skipped over are noted in the duty log and not raised as missed. Check time synchronisation (NTP).',
+    clockJumpBack:
+      'The system clock went back by {{amount}} ({{from}} → {{to}}). Alarm order and response clocks are not affected; patrol rounds already checked are not checked again, as noted in the duty log. Check time synchronisation (NTP).',
+    span: { s: '{{n}} s', min: '{{n}} min', h: '{{n}} h', d: '{{n}} days' },
+    diskLow:
+      'Disk space is low: {{free}} MB left on the disk of the data directory. Old logs, snapshots and old backups ({{freed}} MB) were removed. Tell the administrator.',
+    diskFull:
+      'The disk is full: {{free}} MB left. Alarms still arrive and show, but may not be saved until space is freed; new snapshots are refused. Tell the administrator at once.',
+    diskRecovered:
+      'Disk space is back ({{free}} MB free): the records held in memory meanwhile have been saved.',
     consoleRestarted: 'The console service restarted at {{time}} after an unexpected stop',
     guardDeviceWeak:
       "Guard {{guardId}}'s phone #{{n}} in the site file has a device id of only {{length}} characters, too short to be a secret (at least {{min}}): its positions are refused. Issue the phone a new device id in the console, or put a long random id in the site file.",
@@ -675,6 +686,8 @@ export const en: Messages = {
     kind_dispatch: 'Dispatch',
     kind_drill: 'Drill',
     kind_console_restart: 'Console restarted',
+    kind_clock_jump: 'Clock jump',
+    kind_disk: 'Disk space',
     handover: 'Handover',
     handoverTitle: 'Shift handover · shift since {{from}}',
     carryOver: 'Carried over (the incoming operator acknowledges each)',

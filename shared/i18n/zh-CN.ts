@@ -368,6 +368,16 @@ export const zhCN = {
       '审计密钥已恢复。密钥丢失期间写入了 {{count}} 条审计记录（第 {{from}} 至 {{to}} 条），已登记为无密钥记录。',
     auditUnkeyedRefused:
       '审计密钥已恢复，但无法确认第 {{from}} 条起的审计记录是在密钥丢失期间写入的；审计校验会报告这些记录。',
+    clockJumpForward:
+      '系统时间跳变：时钟向前跳了 {{amount}}（{{from}} → {{to}}）。报警顺序和响应计时不受影响；被跳过的巡更轮次已记入值班记录，不按漏巡报警。请检查时间同步（NTP）。',
+    clockJumpBack:
+      '系统时间跳变：时钟向后退了 {{amount}}（{{from}} → {{to}}）。报警顺序和响应计时不受影响；已经检查过的巡更轮次不再重复检查，已记入值班记录。请检查时间同步（NTP）。',
+    span: { s: '{{n}} 秒', min: '{{n}} 分钟', h: '{{n}} 小时', d: '{{n}} 天' },
+    diskLow:
+      '磁盘空间不足：数据目录所在磁盘只剩 {{free}} MB。已清理旧日志、快照和旧备份共 {{freed}} MB。请通知管理员。',
+    diskFull:
+      '磁盘已满：只剩 {{free}} MB。报警照常接收和显示，但暂时可能无法保存，新的快照被拒绝。请立即通知管理员腾出空间。',
+    diskRecovered: '磁盘空间已恢复（剩余 {{free}} MB）：暂存在内存中的记录已重新保存。',
     consoleRestarted: '本机控制台服务意外停止，已于 {{time}} 自动重启',
     guardDeviceWeak:
       '站点文件中保安 {{guardId}} 的第 {{n}} 台手机设备号只有 {{length}} 个字符，太短，不能作为密钥（至少 {{min}} 个）：这台手机上报的位置会被拒绝。请在控制台为这台手机签发新的设备号，或在站点文件中改用足够长的随机设备号。',
@@ -660,6 +670,8 @@ export const zhCN = {
     kind_dispatch: '派警',
     kind_drill: '演练',
     kind_console_restart: '服务重启',
+    kind_clock_jump: '时间跳变',
+    kind_disk: '磁盘空间',
     handover: '交接班',
     handoverTitle: '交接班 · 本班 {{from}} 起',
     carryOver: '移交事项（接班人须逐项确认）',

@@ -27,6 +27,28 @@ const resolvedAlarm = (disposition: AlarmView['disposition'], resolutionNote: st
   alarm({ state: 'resolved', resolvedAt: 4_000, disposition, resolutionNote });
 
 describe('alarms store', () => {
+  it("reckons the core's steady clock from its own monotonic one, so a page clock stepped changes no age", async () => {
+    let mono = 1_000;
+    let wall = 10_000;
+    const core = fakeCore({
+      'alarms.open': () => ({ alarms: [], targets: TARGETS, disaster: DISASTER, steadyNow: 500_000 }),
+    });
+    const store = createAlarmsStore(core.client, {
+      operatorName: () => '李明',
+      now: () => wall,
+      monotonic: () => mono,
+    });
+    expect(store.steadyNow()).toBeUndefined();
+    await store.load();
+    mono += 7_000;
+    wall -= 3_600_000;
+    expect(store.steadyNow()).toBe(507_000);
+    // A batch that spent less time in transit corrects the reckoning; a slower one does not spoil it.
+    core.emit('alarms.changed', { alarms: [], steadyNow: 507_050 });
+    core.emit('alarms.changed', { alarms: [], steadyNow: 506_000 });
+    expect(store.steadyNow()).toBe(507_050);
+  });
+
   it('applies alarms.changed batches: new alarms join, changed ones update, resolved ones leave', async () => {
     const { core, store } = await setup([alarm({ id: 'a1' }), alarm({ id: 'a2' })]);
     core.emit('alarms.changed', {

@@ -47,6 +47,8 @@ describe('database and migrations', () => {
         'network boundary: phone secrets issued by the console, flagged phone positions',
       ],
       [10, 'resume tokens carry the lock screen and why they were revoked'],
+      [11, 'alarm queue: arrival order and response times on the steady clock, not the wall clock'],
+      [12, 'patrol rounds closed as skipped when the clock jumped over their window'],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
@@ -292,6 +294,76 @@ describe('database and migrations', () => {
       revoked: null,
     });
     await after.destroy();
+  });
+
+  it('migration 11 numbers existing alarms in arrival order and moves the queue and escalation to its columns', async () => {
+    const db = await openDatabase({
+      file: ':memory:',
+      log: silentLogger,
+      migrations: MIGRATIONS.slice(0, 10),
+    });
+    const row = (id: string, receivedAt: number, more: Record<string, unknown> = {}) => ({
+      id,
+      source: 'hub',
+      source_id: id,
+      type: 'door_held',
+      priority: 3,
+      raised_at: receivedAt,
+      received_at: receivedAt,
+      last_seen_at: receivedAt,
+      state: 'new',
+      updated_at: receivedAt,
+      ...more,
+    });
+    // Inserted out of time order; one acknowledged "before" it arrived (a clock stepped back in between).
+    await db('alarms').insert([
+      row('b', 2000, { state: 'acknowledged', acknowledged_at: 1500 }),
+      row('a', 1000, { state: 'resolved', acknowledged_at: 4000, resolved_at: 9000 }),
+      row('c', 3000),
+    ]);
+    // Same connection, so the in-memory database is the one migrated further.
+    for (const m of MIGRATIONS.slice(10, 11)) await db.transaction((trx) => m.up(trx));
+    const rows = (await db('alarms')
+      .orderBy('seq')
+      .select('id', 'seq', 'received_steady', 'ack_ms', 'resolve_ms')) as Array<Record<string, unknown>>;
+    expect(rows).toEqual([
+      { id: 'a', seq: 1, received_steady: 1000, ack_ms: 3000, resolve_ms: 8000 },
+      { id: 'b', seq: 2, received_steady: 2000, ack_ms: 0, resolve_ms: null },
+      { id: 'c', seq: 3, received_steady: 3000, ack_ms: null, resolve_ms: null },
+    ]);
+    await expect(db('alarms').where({ id: 'c' }).update({ seq: 1 })).rejects.toThrow(/UNIQUE/);
+    const plan = async (sql: string) =>
+      ((await db.raw(`EXPLAIN QUERY PLAN ${sql}`)) as { detail: string }[]).map((p) => p.detail).join(' | ');
+    expect(await plan("SELECT * FROM alarms WHERE state <> 'resolved' ORDER BY priority, seq")).toMatch(
+      /USING INDEX alarms_open/,
+    );
+    expect(
+      await plan(
+        "SELECT * FROM alarms WHERE state = 'new' AND held = 0 AND escalated_at IS NULL ORDER BY received_steady",
+      ),
+    ).toMatch(/USING INDEX alarms_unacked/);
+    expect(await plan("SELECT * FROM alarms WHERE zone = 'z' AND received_steady >= 5")).toMatch(
+      /USING INDEX alarms_zone_steady/,
+    );
+    await db.destroy();
+  });
+
+  it('migration 12 marks patrol rounds as not skipped unless closed by a clock jump', async () => {
+    const db = await openDatabase({ file: ':memory:', log: silentLogger, migrations: MIGRATIONS });
+    await db('patrol_rounds').insert({
+      route_id: 'r',
+      round_start: 1,
+      window_end: 2,
+      band: 'day',
+      on_time: 0,
+      early: 0,
+      late: 0,
+      missed: 5,
+      checkpoints: 5,
+      closed_at: 3,
+    });
+    expect(await db('patrol_rounds').first('skipped')).toEqual({ skipped: 0 });
+    await db.destroy();
   });
 
   it('reopening an up-to-date database runs nothing and keeps the data', async () => {

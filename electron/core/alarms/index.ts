@@ -3,11 +3,13 @@ import type { ResponseTargets } from '../../../shared/domain/alarm-lifecycle';
 import { actorOf } from '../actor';
 import { writeDutyLog } from '../duty';
 import type { Feature, Infrastructure } from '../feature';
+import { alarmMigrations } from './migration';
 import { AlarmMute } from './mute';
 import { AlarmService } from './service';
 
 export { AlarmService, type IncomingAlarm, type ReceiveResult } from './service';
 export { responseStatistics } from './stats';
+export { alarmMigrations } from './migration';
 
 export interface AlarmsOptions {
   /** Overrides the stored response targets (site configuration, drills, tests). */
@@ -18,7 +20,7 @@ export interface AlarmsOptions {
 
 /**
  * The alarm queue: receive (hub, engines, by hand), lifecycle, escalation, disaster mode, history, the mute.
- * Its tables are in the base schema (migration 2), so it brings no migration of its own.
+ * Its tables are in the base schema (migration 2); migration 8 adds arrival order and steady-clock times.
  */
 export function createAlarms(
   infra: Infrastructure,
@@ -30,6 +32,7 @@ export function createAlarms(
   const alarms = new AlarmService({
     db,
     clock,
+    timeline: infra.timeline,
     ids: infra.ids,
     log: infra.log.child('alarms'),
     consoleId: infra.consoleId,
@@ -42,19 +45,21 @@ export function createAlarms(
       await writeDutyLog(trx, { at: clock.now(), ...entry });
     },
   });
-  const mute = new AlarmMute({ db, clock, bus });
+  const mute = new AlarmMute({ db, clock, timeline: infra.timeline, bus });
   let flushTimer: unknown;
+  let stopRetry: (() => void) | undefined;
 
   return {
     service: alarms,
     handlers: {
       'alarms.open': async () => {
-        const mutedUntil = mute.mutedUntil;
+        const { mutedUntil, mutedUntilSteady } = mute;
         return {
           alarms: await alarms.openAlarms(),
           targets: alarms.responseTargets,
           disaster: alarms.disasterMode,
-          ...(mutedUntil !== undefined ? { mutedUntil } : {}),
+          ...(mutedUntil !== undefined ? { mutedUntil, mutedUntilSteady } : {}),
+          steadyNow: alarms.steadyNow(),
         };
       },
       'alarms.get': ({ id }) => alarms.get(id),
@@ -73,17 +78,19 @@ export function createAlarms(
       'alarms.mute': ({ reason, minutes }, { session }) => mute.mute(reason, minutes, actorOf(session)),
     },
     appliers: [alarms.hubApplier],
-    migrations: [],
+    migrations: alarmMigrations,
     async start() {
       await alarms.start();
+      stopRetry = infra.disk.onRecovered(() => void alarms.storeUnsaved());
       flushTimer = clock.setInterval(() => {
         if (pending.size === 0) return;
-        bus.emit('alarms.changed', { alarms: [...pending.values()] });
+        bus.emit('alarms.changed', { alarms: [...pending.values()], steadyNow: alarms.steadyNow() });
         pending.clear();
       }, o.flushMs ?? 200);
     },
     async stop() {
       clock.clearInterval(flushTimer);
+      stopRetry?.();
       alarms.stop();
     },
   };

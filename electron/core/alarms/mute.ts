@@ -4,21 +4,36 @@ import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import type { EventBus } from '../util/bus';
 import type { Clock } from '../util/clock';
+import type { Timeline } from '../util/timeline';
 
-/** The alarm sound silenced for a few minutes, with a reason: audited, in the duty log, told to every window. */
+/**
+ * The alarm sound silenced for a few minutes, with a reason: audited, in the duty log, told to every window. The
+ * minutes run on the steady clock: a wall clock stepped back an hour must not keep the sound off an hour longer.
+ */
 export class AlarmMute {
-  private muted: { until: number; reason: string; by: string } | undefined;
+  private muted: { untilSteady: number; reason: string; by: string } | undefined;
 
-  constructor(private readonly o: { db: Knex; clock: Clock; bus: EventBus }) {}
+  constructor(private readonly o: { db: Knex; clock: Clock; timeline: Timeline; bus: EventBus }) {}
 
-  /** While the sound is off: when it comes back. */
-  get mutedUntil(): number | undefined {
-    return this.muted && this.muted.until > this.o.clock.now() ? this.muted.until : undefined;
+  private left(): number {
+    return this.muted ? this.muted.untilSteady - this.o.timeline.steady() : 0;
   }
 
-  async mute(reason: string, minutes: number, actor: Actor): Promise<{ until: number }> {
+  /** While the sound is off: when it comes back, by the wall clock as it reads now. */
+  get mutedUntil(): number | undefined {
+    const left = this.left();
+    return left > 0 ? this.o.clock.now() + left : undefined;
+  }
+
+  /** While the sound is off: when it comes back, on the steady clock. */
+  get mutedUntilSteady(): number | undefined {
+    return this.left() > 0 ? this.muted!.untilSteady : undefined;
+  }
+
+  async mute(reason: string, minutes: number, actor: Actor): Promise<{ until: number; untilSteady: number }> {
     const { db, clock } = this.o;
     const until = clock.now() + minutes * 60_000;
+    const untilSteady = this.o.timeline.steady() + minutes * 60_000;
     await db.transaction(async (trx) => {
       await appendAudit(trx, {
         at: clock.now(),
@@ -33,8 +48,8 @@ export class AlarmMute {
         operatorId: actor.id,
       });
     });
-    this.muted = { until, reason, by: actor.name };
-    this.o.bus.emit('alarms.muted', this.muted);
-    return { until };
+    this.muted = { untilSteady, reason, by: actor.name };
+    this.o.bus.emit('alarms.muted', { until, untilSteady, reason, by: actor.name });
+    return { until, untilSteady };
   }
 }

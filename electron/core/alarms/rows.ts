@@ -32,6 +32,11 @@ export interface AlarmRow {
   held: number;
   drill: number;
   updated_at: number;
+  /** Null only in a row written before migration 8 and not yet back-filled (never, after it). */
+  seq: number | null;
+  received_steady: number | null;
+  ack_ms: number | null;
+  resolve_ms: number | null;
 }
 
 export function toView(r: AlarmRow): AlarmView {
@@ -61,6 +66,12 @@ export function toView(r: AlarmRow): AlarmView {
     escalatedAt: opt(r.escalated_at),
     held: r.held === 1,
     drill: r.drill === 1,
+    ...(r.seq !== null && r.seq !== undefined ? { seq: r.seq } : {}),
+    ...(r.received_steady !== null && r.received_steady !== undefined
+      ? { receivedSteady: r.received_steady }
+      : {}),
+    ...(r.ack_ms !== null && r.ack_ms !== undefined ? { ackMs: r.ack_ms } : {}),
+    ...(r.resolve_ms !== null && r.resolve_ms !== undefined ? { resolveMs: r.resolve_ms } : {}),
   };
 }
 
@@ -95,11 +106,15 @@ const CSV_COLUMNS: [string, (a: AlarmView) => unknown][] = [
   ['acknowledged_by', (a) => a.acknowledgedBy],
   ['resolved_at', (a) => (a.resolvedAt ? new Date(a.resolvedAt).toISOString() : '')],
   ['resolved_by', (a) => a.resolvedBy],
+  // Measured on the steady clock when the console knows it: a clock stepped in between does not change them.
   [
     'seconds_to_acknowledge',
-    (a) => (a.acknowledgedAt ? Math.round((a.acknowledgedAt - a.receivedAt) / 1000) : ''),
+    (a) => (a.acknowledgedAt ? Math.round((a.ackMs ?? a.acknowledgedAt - a.receivedAt) / 1000) : ''),
   ],
-  ['seconds_to_resolve', (a) => (a.resolvedAt ? Math.round((a.resolvedAt - a.receivedAt) / 1000) : '')],
+  [
+    'seconds_to_resolve',
+    (a) => (a.resolvedAt ? Math.round((a.resolveMs ?? a.resolvedAt - a.receivedAt) / 1000) : ''),
+  ],
   ['count', (a) => a.count],
   ['disposition', (a) => a.disposition],
   ['note', (a) => a.resolutionNote],

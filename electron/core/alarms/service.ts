@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  HubEvent,
   knownHubAction,
   type AlarmFilter,
   type AlarmView,
@@ -22,10 +23,11 @@ import { SYSTEM, type Actor } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
-import { ServiceError } from '../errors';
+import { isDiskFull, ServiceError } from '../errors';
 import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';
+import type { Timeline } from '../util/timeline';
 import { toCsv, toEventView, toView, type AlarmRow } from './rows';
 
 export interface IncomingAlarm {
@@ -50,6 +52,8 @@ export type ReceiveResult =
 export interface AlarmServiceOptions {
   db: Knex;
   clock: Clock;
+  /** Arrival, ages and response times are measured on it, so a stepped wall clock changes none of them. */
+  timeline: Timeline;
   ids: IdGenerator;
   log: Logger;
   consoleId: string;
@@ -76,6 +80,11 @@ type ChangeApply = (
   now: number,
 ) => Promise<{ row: AlarmRow; action: string; details: Record<string, unknown> }>;
 
+/** Alarms shown while the disk is full, at most; beyond that they wait for the hub's replay like the rest. */
+const MAX_UNSAVED = 5000;
+
+const sourceKey = (source: string, sourceId: string) => `${source}\u0000${sourceId}`;
+
 const TRANSITION_KIND: Record<Exclude<AlarmState, 'new'>, string> = {
   acknowledged: 'acknowledged',
   dispatched: 'dispatched',
@@ -92,6 +101,14 @@ export class AlarmService {
   private disaster: DisasterMode = { on: false, holdFromPriority: 4, reason: '' };
   private escalationTimer: unknown;
   private readonly watchers = new Set<(alarm: AlarmView) => void>();
+  /** The next arrival number (the queue's order; kept in `alarms.seq`). */
+  private nextSeq = 1;
+  /**
+   * Alarms that arrived but could not be stored (the disk is full), by source: shown in the queue and pushed to
+   * the pages all the same; stored under the same id and arrival number once there is room.
+   */
+  private readonly unsaved = new Map<string, { view: AlarmView; input: IncomingAlarm; fresh: boolean }>();
+  private readonly holding = new Set<string>();
 
   constructor(private readonly o: AlarmServiceOptions) {}
 
@@ -105,6 +122,11 @@ export class AlarmService {
       if (row.key === 'alarms.disaster') this.disaster = JSON.parse(row.value) as DisasterMode;
     }
     if (this.o.targets) this.targets = this.o.targets;
+    const last = (await this.o.db('alarms').max({ seq: 'seq', steady: 'received_steady' }).first()) as
+      { seq: number | null; steady: number | null } | undefined;
+    this.nextSeq = (last?.seq ?? 0) + 1;
+    // An earlier run's arrivals stay in the past even if the wall clock went back while the console was down.
+    if (last?.steady) this.o.timeline.atLeast(last.steady + 1);
     this.escalationTimer = this.o.clock.setInterval(() => void this.checkEscalations(), 1000);
   }
 
@@ -147,6 +169,14 @@ export class AlarmService {
    */
   async receive(trx: Knex.Transaction, input: IncomingAlarm): Promise<ReceiveResult> {
     const now = this.o.clock.now();
+    const key = sourceKey(input.source, input.sourceId);
+    // Not stored for want of space: shown anyway, and stored (or dropped, if stored meanwhile) when there is room.
+    trx.executionPromise.then(
+      () => this.dropUnsaved(key),
+      (err: unknown) => {
+        if (isDiskFull(err)) void this.holdUnsaved(input);
+      },
+    );
     const seen = (await trx('alarm_sources')
       .where({ source: input.source, source_id: input.sourceId })
       .first()) as { alarm_id: string } | undefined;
@@ -175,10 +205,14 @@ export class AlarmService {
     }
 
     const priority = effectivePriority(input.type, input.priority);
-    const incidentId = await this.incidentFor(trx, input.zone, now, input.drill ?? false);
+    // Shown already while the disk was full: the same id, arrival number and arrival time.
+    const shown = this.unsaved.get(key);
+    const arrival = shown?.fresh ? shown.view : undefined;
+    const steady = arrival?.receivedSteady ?? this.o.timeline.steady();
+    const incidentId = await this.incidentFor(trx, input.zone, now, steady, input.drill ?? false);
     const held = this.disaster.on && priority >= this.disaster.holdFromPriority;
     const row: AlarmRow = {
-      id: this.o.ids(),
+      id: arrival?.id ?? this.o.ids(),
       source: input.source,
       source_id: input.sourceId,
       device_id: input.deviceId ?? null,
@@ -190,7 +224,7 @@ export class AlarmService {
       cameras: JSON.stringify(input.cameras),
       text: input.text ?? null,
       raised_at: input.raisedAt,
-      received_at: now,
+      received_at: arrival?.receivedAt ?? now,
       last_seen_at: now,
       count: 1,
       state: 'new',
@@ -205,6 +239,10 @@ export class AlarmService {
       held: held ? 1 : 0,
       drill: input.drill ? 1 : 0,
       updated_at: now,
+      seq: arrival?.seq ?? this.nextSeq++,
+      received_steady: steady,
+      ack_ms: null,
+      resolve_ms: null,
     };
     await trx('alarms').insert(row);
     await trx('alarm_sources').insert({
@@ -304,7 +342,8 @@ export class AlarmService {
         );
       }
       const update: Partial<AlarmRow> = { state: to, updated_at: now };
-      if (!row.acknowledged_at) Object.assign(update, { acknowledged_at: now, acknowledged_by: actor.name });
+      if (!row.acknowledged_at)
+        Object.assign(update, { acknowledged_at: now, acknowledged_by: actor.name, ack_ms: this.ageOf(row) });
       await trx('alarms').where({ id }).update(update);
       await this.trail(trx, id, TRANSITION_KIND[to], actor, { fromState: from, toState: to, note });
       return {
@@ -327,8 +366,10 @@ export class AlarmService {
         disposition,
         resolution_note: note.trim(),
         updated_at: now,
+        resolve_ms: this.ageOf(row),
       };
-      if (!row.acknowledged_at) Object.assign(update, { acknowledged_at: now, acknowledged_by: actor.name });
+      if (!row.acknowledged_at)
+        Object.assign(update, { acknowledged_at: now, acknowledged_by: actor.name, ack_ms: this.ageOf(row) });
       await trx('alarms').where({ id }).update(update);
       await this.trail(trx, id, 'resolved', actor, {
         fromState: from,
@@ -362,6 +403,7 @@ export class AlarmService {
         resolved_by: null,
         disposition: null,
         resolution_note: null,
+        resolve_ms: null,
         updated_at: now,
       };
       await trx('alarms').where({ id }).update(update);
@@ -409,8 +451,15 @@ export class AlarmService {
     const rows = (await this.o
       .db('alarms')
       .whereNot('state', 'resolved')
-      .orderBy([{ column: 'priority' }, { column: 'received_at' }])) as AlarmRow[];
-    return rows.map(toView);
+      .orderBy([{ column: 'priority' }, { column: 'seq' }])) as AlarmRow[];
+    const views = rows.map(toView);
+    if (this.unsaved.size === 0) return views;
+    // Alarms not stored yet join the queue (a re-trigger shown in place of its stored alarm).
+    const byId = new Map(views.map((v) => [v.id, v]));
+    for (const { view } of this.unsaved.values()) byId.set(view.id, view);
+    return [...byId.values()].sort(
+      (a, b) => a.priority - b.priority || (a.seq ?? a.receivedAt) - (b.seq ?? b.receivedAt),
+    );
   }
 
   /** Closed alarms newest first, keyset-paged so page 1000 costs what page 1 costs. */
@@ -508,10 +557,11 @@ export class AlarmService {
       .db('alarms')
       .where({ state: 'new', held: 0 })
       .whereNull('escalated_at')
-      .orderBy('received_at')
+      .orderBy('received_steady')
       .limit(500)) as AlarmRow[];
     for (const row of candidates) {
-      if (now - row.received_at < targetFor(this.targets.acknowledgeSec, row.priority) * 1000) continue;
+      // Its age on the steady clock: a wall clock stepped forwards escalates nothing early, nor one stepped back late.
+      if (this.ageOf(row) < targetFor(this.targets.acknowledgeSec, row.priority) * 1000) continue;
       const view = await this.o.db.transaction(async (trx) => {
         const changed = await trx('alarms')
           .where({ id: row.id, state: 'new' })
@@ -577,8 +627,12 @@ export class AlarmService {
     } else if (p.state !== 'resolved' && canMove(from, p.state)) {
       Object.assign(update, { state: p.state });
     }
+    // The other console's wall time, bounded by what this console measured: neither clock can make it negative
+    // or longer than the alarm has been here.
+    const remoteMs = (t: number) => Math.min(this.ageOf(row), Math.max(0, t - row.received_at));
+    if (update.state === 'resolved') update.resolve_ms = remoteMs(at);
     if (!row.acknowledged_at && p.state !== 'new')
-      Object.assign(update, { acknowledged_at: at, acknowledged_by: who });
+      Object.assign(update, { acknowledged_at: at, acknowledged_by: who, ack_ms: remoteMs(at) });
     await trx('alarms').where({ id: row.id }).update(update);
     await this.trail(
       trx,
@@ -608,6 +662,11 @@ export class AlarmService {
     apply: ChangeApply,
   ): Promise<AlarmView> {
     const row = (await trx('alarms').where({ id }).first()) as AlarmRow | undefined;
+    if (!row && [...this.unsaved.values()].some((u) => u.view.id === id))
+      throw new ServiceError(
+        'unavailable',
+        'This alarm is shown but could not be stored yet: the disk is full. It can be handled once space is freed.',
+      );
     if (!row) throw new ServiceError('not_found', `There is no alarm "${id}".`);
     const now = this.o.clock.now();
     const result = await apply(trx, row, now);
@@ -668,20 +727,124 @@ export class AlarmService {
     trx: Knex.Transaction,
     zone: string | undefined,
     now: number,
+    steady: number,
     drill: boolean,
   ): Promise<string> {
     if (zone) {
+      // The window on the steady clock: after the wall clock went back, a later alarm is not "within 2 min"
+      // of every alarm stamped up to the jump.
       const recent = (await trx('alarms')
         .where({ zone, drill: drill ? 1 : 0 })
-        .where('received_at', '>=', now - (this.o.groupWindowMs ?? 120_000))
+        .where('received_steady', '>=', steady - (this.o.groupWindowMs ?? 120_000))
         .whereNotNull('incident_id')
-        .orderBy('received_at', 'desc')
+        .orderBy('received_steady', 'desc')
         .first('incident_id')) as { incident_id: string } | undefined;
       if (recent) return recent.incident_id;
     }
     const id = this.o.ids();
     await trx('incidents').insert({ id, zone: zone ?? null, opened_at: now, drill: drill ? 1 : 0 });
     return id;
+  }
+
+  /** How long the alarm has been here, on the steady clock (ms); its wall times for a row from before migration 8. */
+  private ageOf(row: AlarmRow): number {
+    const since = row.received_steady ?? row.received_at;
+    return Math.max(0, Math.round(this.o.timeline.steady() - since));
+  }
+
+  /** The steady clock now: a page ages alarms as `steadyNow - receivedSteady`. */
+  steadyNow(): number {
+    return this.o.timeline.steady();
+  }
+
+  /** A hub event the inbox could not store (a full disk): an alarm in it is shown until the replay stores it. */
+  readonly uncommitted = (raw: unknown, error: Error): void => {
+    if (!isDiskFull(error)) return;
+    const parsed = HubEvent.safeParse(raw);
+    if (!parsed.success || parsed.data.kind !== 'alarm') return;
+    void this.holdUnsaved({ source: 'hub', ...parsed.data.data });
+  };
+
+  /** Alarms of this console's own making (engines, phones) that could not be stored: try again now. */
+  async storeUnsaved(): Promise<void> {
+    for (const { input } of [...this.unsaved.values()]) {
+      // The hub's come back with its replay, in sequence and with the rest of their event.
+      if (input.source === 'hub') continue;
+      await this.o.db
+        .transaction((trx) => this.receive(trx, input))
+        .catch((err: Error) =>
+          this.o.log.warn('an unsaved alarm is still not stored', { error: err.message }),
+        );
+    }
+  }
+
+  private dropUnsaved(key: string): void {
+    this.unsaved.delete(key);
+  }
+
+  /** Shows an alarm that could not be stored: a new one in the queue, or a re-trigger of an open one. */
+  private async holdUnsaved(input: IncomingAlarm): Promise<void> {
+    const key = sourceKey(input.source, input.sourceId);
+    if (this.unsaved.has(key) || this.holding.has(key)) return;
+    if (this.unsaved.size >= MAX_UNSAVED) {
+      this.o.log.error('too many alarms waiting for disk space; this one waits for its replay', {
+        source: input.source,
+        sourceId: input.sourceId,
+      });
+      return;
+    }
+    this.holding.add(key);
+    try {
+      // Reading still works on a full disk.
+      const seen = await this.o
+        .db('alarm_sources')
+        .where({ source: input.source, source_id: input.sourceId })
+        .first();
+      if (seen) return;
+      const now = this.o.clock.now();
+      const open = input.deviceId
+        ? ((await this.o
+            .db('alarms')
+            .where({ device_id: input.deviceId, type: input.type })
+            .whereNot('state', 'resolved')
+            .first()) as AlarmRow | undefined)
+        : undefined;
+      let view: AlarmView;
+      if (open) {
+        view = { ...toView(open), count: open.count + 1, lastSeenAt: now, unsaved: true };
+      } else {
+        const priority = effectivePriority(input.type, input.priority);
+        view = {
+          id: this.o.ids(),
+          source: input.source,
+          sourceId: input.sourceId,
+          ...(input.deviceId ? { deviceId: input.deviceId } : {}),
+          type: input.type,
+          priority,
+          ...(input.zone ? { zone: input.zone } : {}),
+          ...(input.location ? { location: input.location } : {}),
+          cameras: input.cameras,
+          ...(input.text ? { text: input.text } : {}),
+          raisedAt: input.raisedAt,
+          receivedAt: now,
+          lastSeenAt: now,
+          count: 1,
+          state: 'new',
+          held: this.disaster.on && priority >= this.disaster.holdFromPriority,
+          drill: input.drill ?? false,
+          seq: this.nextSeq++,
+          receivedSteady: this.o.timeline.steady(),
+          unsaved: true,
+        };
+      }
+      this.unsaved.set(key, { view, input, fresh: !open });
+      this.o.log.warn('alarm shown but not stored (disk full)', { alarm: view.id, type: view.type });
+      this.changed(view);
+    } catch (err) {
+      this.o.log.error('could not show an unsaved alarm', { error: (err as Error).message });
+    } finally {
+      this.holding.delete(key);
+    }
   }
 
   private afterCommit(trx: Knex.Transaction, fn: () => void): void {

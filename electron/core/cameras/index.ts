@@ -82,7 +82,14 @@ export function createCameras(
       'streams.snapshot': ({ cameraId, profile, png }) => {
         if (!registry.find(cameraId))
           throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
-        return saveSnapshot(join(infra.dataDir, 'snapshots'), cameraId, profile, png, clock.now());
+        return saveSnapshot(
+          join(infra.dataDir, 'snapshots'),
+          cameraId,
+          profile,
+          png,
+          clock.now(),
+          infra.disk,
+        );
       },
       'cameras.list': () => ({
         cameras: registry

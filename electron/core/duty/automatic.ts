@@ -1,5 +1,15 @@
 import type { Knex } from 'knex';
-import type { HubStatus, StreamStatus } from '../../../shared/contract';
+import {
+  NOTICE_DISK_FULL,
+  NOTICE_DISK_LOW,
+  NOTICE_DISK_RECOVERED,
+  type ClockJump,
+  type HubStatus,
+  type Notice,
+  type StreamStatus,
+} from '../../../shared/contract';
+import { MESSAGES } from '../../../shared/i18n';
+import { formatStamp, spanParts } from '../../../shared/i18n/notices';
 import type { InboxApplier } from '../hub-link/inbox';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
@@ -15,6 +25,7 @@ export class AutomaticDutyEntries {
   private lostAt: number | undefined;
   /** cameraId → offline since (ms); a camera is offline when any of its watched streams is. */
   private cameraOffline = new Map<string, number>();
+  private diskFullSince: number | undefined;
 
   constructor(
     private readonly o: {
@@ -79,6 +90,51 @@ export class AutomaticDutyEntries {
         kind: 'camera',
         text: `${this.o.cameraName(cameraId)} back online after ${seconds} s`,
         cameraId,
+      });
+    }
+  }
+
+  /** The wall clock was stepped: when, by how much, and that the queue and the response clocks held. */
+  clockJumped(jump: ClockJump): void {
+    const { unit, n } = spanParts(jump.deltaMs);
+    const amount = (locale: 'zh-CN' | 'en') =>
+      MESSAGES[locale].notices.span[unit].replace('{{n}}', String(n));
+    const span = `${formatStamp(jump.from)} → ${formatStamp(jump.to)}`;
+    const forwards = jump.deltaMs > 0;
+    this.write({
+      at: jump.to,
+      kind: 'clock_jump',
+      text:
+        `系统时间跳变：${forwards ? '向前跳了' : '向后退了'} ${amount('zh-CN')}（${span}），报警顺序与响应计时不受影响` +
+        ` · system clock ${forwards ? 'jumped forward' : 'went back'} ${amount('en')} (${span}); alarm order and response times unaffected`,
+    });
+  }
+
+  /** The disk filling up and freed again (an entry written while it is full may itself be lost: the log has it). */
+  disk(notice: Notice): void {
+    const free = `${Number(notice.params?.freeMb)} MB`;
+    if (notice.code === NOTICE_DISK_FULL) {
+      this.diskFullSince ??= notice.at;
+      this.write({
+        at: notice.at,
+        kind: 'disk',
+        text: `磁盘已满（剩余 ${free}） · disk full (${free} free)`,
+      });
+    } else if (notice.code === NOTICE_DISK_LOW) {
+      this.write({
+        at: notice.at,
+        kind: 'disk',
+        text: `磁盘空间不足（剩余 ${free}），已清理可清理的文件 · disk space low (${free} free); what could give way was removed`,
+      });
+    } else if (notice.code === NOTICE_DISK_RECOVERED) {
+      const since = this.diskFullSince;
+      this.diskFullSince = undefined;
+      this.write({
+        at: notice.at,
+        kind: 'disk',
+        text:
+          `磁盘空间已恢复（剩余 ${free}）${since ? `，磁盘自 ${formatStamp(since)} 起已满` : ''}` +
+          ` · disk space back (${free} free)${since ? `; it was full from ${formatStamp(since)}` : ''}`,
       });
     }
   }

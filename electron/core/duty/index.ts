@@ -37,6 +37,8 @@ export function createDuty(infra: Infrastructure, o: DutyOptions): Feature<typeo
   const automatic = new AutomaticDutyEntries({ db, clock, log, cameraName: o.cameraName });
   bus.on('hub.status', (status) => automatic.hubStatus(status));
   bus.on('streams.status', ({ streams }) => automatic.streams(streams));
+  bus.on('clock.jumped', (jump) => automatic.clockJumped(jump));
+  bus.on('notice', (notice) => automatic.disk(notice));
 
   const retention = async (backupsDir: string) => {
     try {

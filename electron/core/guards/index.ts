@@ -9,6 +9,7 @@ import { MIN_DEVICE_ID_LENGTH } from './devices';
 import { openOsmandEndpoint } from './endpoint';
 import { dispatchGuard, guardHandlers } from './handlers';
 import { guardDevicesMigration, guardsMigration } from './migration';
+import { PATROL_SKIPPED_MIGRATION } from './patrol-migration';
 import type { OsmandServer } from './osmand';
 import { PatrolEngine } from './patrol';
 import { GuardService, type GuardSettings } from './service';
@@ -20,6 +21,8 @@ export { guardDevicesMigration } from './migration';
 
 /** Migration 4 and the phones' secrets (`guardDevicesMigration`): schema.ts orders the whole list by version. */
 export const guardMigrations = [guardsMigration, guardDevicesMigration] as const;
+/** Migration 12, after the alarms' 11 (issue 13's clock work). */
+export const patrolClockMigrations = [PATROL_SKIPPED_MIGRATION] as const;
 
 export interface GuardsService {
   guards: GuardService;
@@ -75,6 +78,7 @@ export function createGuards(
     cameras: () => o.cameras.list(),
     alarms: o.alarms,
     clock,
+    timeline: infra.timeline,
     log: log.child('patrol'),
     onChanged: (routes) => routes.forEach((r) => pendingRoutes.set(r.routeId, r)),
   });
@@ -115,7 +119,7 @@ export function createGuards(
     },
     handlers: guardHandlers(deps),
     appliers: [guards.hubApplier],
-    migrations: guardMigrations,
+    migrations: [...guardMigrations, ...patrolClockMigrations],
     async start() {
       await guards.start();
       // A phone id in the site file too short to be a secret is refused: say so where people look.

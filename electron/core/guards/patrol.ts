@@ -17,6 +17,7 @@ import type { AlarmService } from '../alarms';
 import { writeDutyLog } from '../duty';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
+import type { ClockJump, Timeline } from '../util/timeline';
 
 const SINCE_KEY = 'patrol.since';
 /** A missed checkpoint links the nearest camera only if it can plausibly see the spot. */
@@ -37,6 +38,8 @@ export interface PatrolEngineOptions {
   cameras: () => CameraDef[];
   alarms: AlarmService;
   clock: Clock;
+  /** Jumps of the wall clock: rounds jumped over are skipped, not missed; rounds lived twice are checked once. */
+  timeline: Timeline;
   log: Logger;
   onChanged(routes: PatrolRouteView[]): void;
 }
@@ -46,6 +49,11 @@ export interface PatrolEngineOptions {
  * ends, raising a `patrol_missed` alarm per checkpoint not reached and writing the round's compliance to the
  * duty log. Rounds are evaluated once (`patrol_rounds` is keyed by route and start), so a restart re-checks
  * what it missed without raising anything twice.
+ *
+ * Rounds follow the wall clock (a schedule is "every hour from 08:00"), so a jump of it is handled on its own:
+ * rounds whose window it jumped over forwards were never walked in real time and are closed as skipped (no
+ * alarm, one duty-log entry); after a jump backwards, rounds already closed come round again on the wall clock
+ * and are not checked twice (one duty-log entry says which).
  */
 export class PatrolEngine {
   private since = 0;
@@ -55,6 +63,11 @@ export class PatrolEngine {
   private readonly schedules = new Map<string, PatrolSchedule>();
   private evaluating: Promise<void> | undefined;
   private again = false;
+  /** Jumps not handled yet (the timeline tells of them between evaluations, or at the start of one). */
+  private readonly jumps: ClockJump[] = [];
+  /** `${route}|${roundStart}` of rounds closed as skipped: not counted as missed in today's figures. */
+  private readonly skipped = new Set<string>();
+  private stopJumps: (() => void) | undefined;
 
   constructor(private readonly o: PatrolEngineOptions) {
     for (const r of o.site.routes) this.schedules.set(r.id, mergeSchedule(o.site.patrol, r.schedule));
@@ -78,6 +91,15 @@ export class PatrolEngine {
       method: 'gps' | 'scan';
       timing: VisitTiming;
     }>;
+    const skippedRows = (await db('patrol_rounds')
+      .where('round_start', '>=', clock.now() - CACHE_MS)
+      .where({ skipped: 1 })
+      .select('route_id', 'round_start')) as Array<{ route_id: string; round_start: number }>;
+    for (const r of skippedRows) this.skipped.add(`${r.route_id}|${r.round_start}`);
+    this.stopJumps = this.o.timeline.onJump((jump) => {
+      this.jumps.push(jump);
+      void this.evaluate();
+    });
     for (const r of rows) {
       this.visits.set(key(r.route_id, r.checkpoint_id, r.round_start), {
         at: r.at,
@@ -92,6 +114,7 @@ export class PatrolEngine {
 
   stop(): void {
     this.o.clock.clearInterval(this.timer);
+    this.stopJumps?.();
   }
 
   /**
@@ -187,8 +210,15 @@ export class PatrolEngine {
 
   private async evaluateOnce(): Promise<void> {
     const { db, clock, site } = this.o;
-    const now = clock.now();
+    // A jump since the last check is handled before the wall clock is trusted for closing rounds.
+    this.o.timeline.check();
     const changed = new Set<string>();
+    while (this.jumps.length) {
+      const jump = this.jumps[0]!;
+      for (const id of await this.afterJump(jump)) changed.add(id);
+      this.jumps.shift();
+    }
+    const now = clock.now();
     for (const route of site.routes) {
       const schedule = this.schedules.get(route.id)!;
       const from = Math.max(this.since, now - CACHE_MS);
@@ -204,17 +234,78 @@ export class PatrolEngine {
       }
     }
     if (changed.size) this.o.onChanged([...changed].map((id) => this.routeView(id)));
+    this.forget(now - CACHE_MS);
   }
 
-  private async closeRound(route: RouteDef, round: { start: number; windowEnd: number; band: string }) {
+  /** A console runs for months: visits and skipped rounds older than the cache reaches are dropped from memory. */
+  private forget(before: number): void {
+    const roundOf = (k: string) => Number(k.slice(k.lastIndexOf('|') + 1));
+    for (const k of this.visits.keys()) if (roundOf(k) < before) this.visits.delete(k);
+    for (const k of this.skipped) if (roundOf(k) < before) this.skipped.delete(k);
+  }
+
+  /**
+   * One jump of the wall clock. Forwards: every round whose window ended inside the jump is closed as skipped
+   * (its visits so far kept, no alarm). Backwards: nothing to close; the rounds already closed that the wall clock
+   * will pass again are named. Either way one duty-log entry says what happened. Returns the routes changed.
+   */
+  private async afterJump(jump: ClockJump): Promise<string[]> {
+    const { db, site } = this.o;
+    const forwards = jump.deltaMs > 0;
+    const [lo, hi] = forwards ? [jump.from, jump.to] : [jump.to, jump.from];
+    const changed: string[] = [];
+    let rounds = 0;
+    for (const route of site.routes) {
+      const schedule = this.schedules.get(route.id)!;
+      if (forwards) {
+        const over = roundsBetween(Math.max(this.since, lo - CACHE_MS), hi, schedule, site.timeZone).filter(
+          (r) => r.windowEnd > lo && r.windowEnd <= hi && r.start >= this.since,
+        );
+        for (const round of over) if (await this.closeRound(route, round, true)) rounds++;
+        if (over.length) changed.push(route.id);
+      } else {
+        const closed = (await db('patrol_rounds')
+          .where({ route_id: route.id })
+          .where('window_end', '>', lo)
+          .where('window_end', '<=', hi)
+          .count({ n: '*' })
+          .first()) as { n: number } | undefined;
+        rounds += Number(closed?.n ?? 0);
+      }
+    }
+    const span = `${this.stamp(lo)} – ${this.stamp(hi)}`;
+    const minutes = Math.round(Math.abs(jump.deltaMs) / 60_000);
+    if (site.routes.length === 0) return changed;
+    await writeDutyLog(db, {
+      at: jump.to,
+      kind: 'patrol_round',
+      text: forwards
+        ? `系统时间向前跳变约 ${minutes} 分钟（${span}）：${rounds} 个巡更轮次的时间窗被跳过，记为跳过，不按漏巡报警` +
+          ` · system clock jumped forward about ${minutes} min (${span}): ${rounds} patrol round(s) skipped, not raised as missed`
+        : `系统时间向后跳变约 ${minutes} 分钟（${span}）：这段时间内已检查的 ${rounds} 个巡更轮次不再重复检查，巡更检查从 ${this.stamp(hi)} 起照常进行` +
+          ` · system clock went back about ${minutes} min (${span}): ${rounds} patrol round(s) in it were already checked and are not checked again; checks go on as usual from ${this.stamp(hi)}`,
+    }).catch((err: Error) =>
+      this.o.log.error('duty log entry for a clock jump failed', { error: err.message }),
+    );
+    this.o.log.warn('patrol rounds after a clock jump', { deltaMs: jump.deltaMs, rounds, forwards });
+    return changed;
+  }
+
+  /** Closes one round (once): missed checkpoints raise alarms, unless the clock jumped over it. True if closed now. */
+  private async closeRound(
+    route: RouteDef,
+    round: { start: number; windowEnd: number; band: string },
+    skipped = false,
+  ): Promise<boolean> {
     const { db, alarms, site } = this.o;
     const timings = route.checkpoints.map((cp) => this.visits.get(key(route.id, cp.id, round.start))?.timing);
     const summary = summariseRound(timings);
     const guard = site.guards.find((g) => g.route === route.id);
     const guardName = guard ? pickText(guard.name, 'zh-CN') : '（未指定保安）';
-    await db.transaction(async (trx) => {
+    return db.transaction(async (trx) => {
       // Another evaluation (or another start of this console) closed it already: nothing to raise twice.
-      if (await trx('patrol_rounds').where({ route_id: route.id, round_start: round.start }).first()) return;
+      if (await trx('patrol_rounds').where({ route_id: route.id, round_start: round.start }).first())
+        return false;
       await trx('patrol_rounds').insert({
         route_id: route.id,
         round_start: round.start,
@@ -226,7 +317,15 @@ export class PatrolEngine {
         missed: summary.missed,
         checkpoints: summary.total,
         closed_at: this.o.clock.now(),
+        skipped: skipped ? 1 : 0,
       });
+      if (skipped) {
+        trx.executionPromise.then(
+          () => this.skipped.add(`${route.id}|${round.start}`),
+          () => undefined,
+        );
+        return true;
+      }
       for (const [i, cp] of route.checkpoints.entries()) {
         if (timings[i] === 'on_time' || timings[i] === 'early') continue;
         const camera = nearest(cp.position, this.o.cameras(), (c) => c.position);
@@ -253,6 +352,7 @@ export class PatrolEngine {
           `按时 ${summary.onTime}，提前 ${summary.early}，漏检 ${summary.missed} / ${summary.total}` +
           ` · patrol round: ${summary.onTime} on time, ${summary.early} early, ${summary.missed} missed of ${summary.total}`,
       });
+      return true;
     });
   }
 
@@ -275,17 +375,17 @@ export class PatrolEngine {
         const v = this.visits.get(key(routeId, cp.id, round.start));
         if (v)
           return { checkpointId: cp.id, state: v.timing, at: v.at, guardId: v.guardId, method: v.method };
-        return {
-          checkpointId: cp.id,
-          state:
-            now > round.windowEnd && round.start >= this.since ? ('missed' as const) : ('pending' as const),
-        };
+        const closedMissed =
+          now > round.windowEnd &&
+          round.start >= this.since &&
+          !this.skipped.has(`${routeId}|${round.start}`);
+        return { checkpointId: cp.id, state: closedMissed ? ('missed' as const) : ('pending' as const) };
       }),
     };
     const midnight = now - minuteOfDay(now, site.timeZone) * 60_000 - (now % 60_000);
     const today = { rounds: 0, onTime: 0, early: 0, late: 0, missed: 0 };
     for (const r of roundsBetween(Math.max(midnight, this.since), now, schedule, site.timeZone)) {
-      if (r.windowEnd > now) continue;
+      if (r.windowEnd > now || this.skipped.has(`${routeId}|${r.start}`)) continue;
       today.rounds++;
       for (const cp of route.checkpoints) {
         const v = this.visits.get(key(routeId, cp.id, r.start));
@@ -303,6 +403,11 @@ export class PatrolEngine {
   private guardName(guardId: string): string {
     const g = this.o.site.guards.find((x) => x.id === guardId);
     return g ? pickText(g.name, 'zh-CN') : guardId;
+  }
+
+  private stamp(at: number): string {
+    const d = new Date(at);
+    return `${d.toLocaleDateString('sv-SE', { timeZone: this.o.site.timeZone })} ${this.hm(at)}`;
   }
 
   private hm(at: number): string {

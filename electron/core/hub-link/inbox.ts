@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { HubEvent, describeIssues } from '../../../shared/contract';
 import type { HubDeadLetter, StoredHubEvent } from '../../../shared/contract';
+import { isDiskFull } from '../errors';
 
 export const LAST_SEQ_KEY = 'hub.lastSeq';
 /** What a dead letter keeps of the event as it came: enough to see what the hub sent, never megabytes. */
@@ -177,6 +178,7 @@ function deferToOuterCommit(sp: Knex.Transaction, outer: Knex.Transaction): void
 
 /** The storage failed, not the event: roll it all back and let the hub send it again. */
 function isStorageFault(err: unknown): boolean {
+  if (isDiskFull(err)) return true;
   const code = (err as { code?: unknown } | null)?.code;
   return (
     typeof code === 'string' &&

@@ -90,6 +90,8 @@ export interface HubWiring {
   appliers: readonly InboxApplier[];
   /** After the commit. */
   onEvent(event: StoredHubEvent): void;
+  /** The event could not be stored (a full disk): not acknowledged, so it comes again; meanwhile it may be shown. */
+  onUncommitted?(raw: unknown, error: Error): void;
 }
 
 /**
@@ -403,6 +405,7 @@ export class HubLink {
         message: `The console cannot store messages from the hub (${error}); they will come again once it can.`,
         params: { error },
       });
+      this.wiring.onUncommitted?.(raw, err as Error);
     }
   }
 

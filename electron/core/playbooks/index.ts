@@ -40,6 +40,7 @@ export function createPlaybooks(
     ids: infra.ids,
     log,
     dataDir: infra.dataDir,
+    disk: infra.disk,
     site,
     library,
     contacts,

@@ -87,6 +87,8 @@ export interface PlaybookServiceOptions {
   ids: IdGenerator;
   log: Logger;
   dataDir: string;
+  /** While it is full, new snapshots are refused. */
+  disk?: { readonly full: boolean };
   site: SiteFile;
   library: PlaybookLibrary;
   contacts: ContactDirectory;
@@ -353,7 +355,14 @@ export class PlaybookService {
   async snapshot(runId: string, cameraId: string, png: string, actor: Actor): Promise<RunView> {
     const run = await this.runView(runId);
     const now = this.o.clock.now();
-    const saved = saveSnapshot(join(this.o.dataDir, 'snapshots'), cameraId, 'incident', png, now);
+    const saved = saveSnapshot(
+      join(this.o.dataDir, 'snapshots'),
+      cameraId,
+      'incident',
+      png,
+      now,
+      this.o.disk,
+    );
     await this.o.db.transaction(async (trx) => {
       await trx('incident_snapshots').insert({
         incident_id: run.incidentId,

@@ -14,7 +14,7 @@ import {
   type OperatorView,
   roleAllows,
 } from '../../../shared/contract';
-import { ServiceError } from '../errors';
+import { DISK_FULL_MESSAGE, isDiskFull, ServiceError } from '../errors';
 import type { Logger } from '../util/log';
 
 export type Carrier = 'ipc' | 'ws' | 'memory';
@@ -154,6 +154,11 @@ export function createRouter(
             ...(err.reason ? { reason: err.reason } : {}),
             ...(err.params ? { params: err.params } : {}),
           });
+        // SQLite rolled the whole transaction back: say so plainly rather than as a bug.
+        if (isDiskFull(err)) {
+          log.error('refused for want of disk space', { method: name, error: (err as Error).message });
+          return refuse('unavailable', DISK_FULL_MESSAGE);
+        }
         log.error('service failed', { method: name, error: (err as Error).stack ?? String(err) });
         return refuse('internal', `${name} failed: ${(err as Error).message}`);
       }

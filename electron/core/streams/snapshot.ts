@@ -11,14 +11,23 @@ function stamp(at: number): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}-${p(d.getMilliseconds(), 3)}`;
 }
 
-/** Writes a tile's frame as `<dir>/<camera>-<profile>-<yyyymmdd-hhmmss-mmm>.png`; only real PNG data is accepted. */
+/**
+ * Writes a tile's frame as `<dir>/<camera>-<profile>-<yyyymmdd-hhmmss-mmm>.png`; only real PNG data is accepted.
+ * While the disk is full, new snapshots give way to the database: refused, saying why.
+ */
 export function saveSnapshot(
   dir: string,
   cameraId: string,
   profile: string,
   base64: string,
   at: number,
+  disk?: { readonly full: boolean },
 ): { file: string; at: number } {
+  if (disk?.full)
+    throw new ServiceError(
+      'unavailable',
+      'The disk is full: snapshots are not saved until space is freed, so that alarms can still be recorded.',
+    );
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length < 64 || !bytes.subarray(0, 8).equals(PNG_MAGIC)) {
     throw new ServiceError('invalid_input', 'The snapshot is not a PNG image.');

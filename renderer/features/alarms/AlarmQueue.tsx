@@ -46,6 +46,8 @@ export function AlarmQueue() {
   const site = useStore(useSystem().site);
   const text = useText();
   const now = useNow(1000);
+  // Read on each tick with `now`: response clocks run on the core's steady clock (immune to clock steps).
+  const steadyNow = store.steadyNow();
   const { run } = useCall('notice');
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [search, setSearch] = useState('');
@@ -161,7 +163,8 @@ export function AlarmQueue() {
 
   const first = Math.max(0, Math.floor(scroll.top / ROW_HEIGHT) - 5);
   const last = Math.min(visible.length, Math.ceil((scroll.top + scroll.height) / ROW_HEIGHT) + 5);
-  const muted = meta?.mutedUntil && meta.mutedUntil > now;
+  const muteEnds = store.muteEndsAt(now);
+  const muted = muteEnds !== undefined;
 
   const toolbar = (
     <Box sx={{ display: 'flex', gap: 0.5, alignItems: 'center' }}>
@@ -178,14 +181,14 @@ export function AlarmQueue() {
           ['history', t('alarms.history'), 'alarm-history'],
         ]}
       />
-      <Tooltip title={muted ? t('alarms.muted', { time: formatClock(meta!.mutedUntil!, false) }) : ''}>
+      <Tooltip title={muted ? t('alarms.muted', { time: formatClock(muteEnds!, false) }) : ''}>
         <Button
           size="small"
           color={muted ? 'warning' : 'inherit'}
           onClick={() => setDialog('mute')}
           data-testid="alarm-mute"
         >
-          {muted ? t('alarms.muted', { time: formatClock(meta!.mutedUntil!, false) }) : t('alarms.mute')}
+          {muted ? t('alarms.muted', { time: formatClock(muteEnds!, false) }) : t('alarms.mute')}
         </Button>
       </Tooltip>
       <Button
@@ -265,6 +268,7 @@ export function AlarmQueue() {
                     key={a.id}
                     alarm={a}
                     now={now}
+                    steadyNow={steadyNow}
                     zoneName={zoneNames.get(a.zone ?? '') ?? ''}
                     selected={a.id === current?.id}
                     targets={meta?.targets ?? NO_TARGETS}

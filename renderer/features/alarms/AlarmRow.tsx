@@ -3,7 +3,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
 import type { AlarmsMeta } from './store';
-import { ageRatio, targetFor } from '../../../shared/domain/alarm-lifecycle';
+import { ageRatio, alarmAge, targetFor } from '../../../shared/domain/alarm-lifecycle';
 import { PRIORITY_COLOURS } from '../../ui/theme';
 import { formatClock } from '../../ui/hooks';
 
@@ -21,6 +21,8 @@ function elapsed(ms: number): string {
 export const AlarmRow = memo(function AlarmRow(props: {
   alarm: AlarmView;
   now: number;
+  /** The core's steady clock now, when known: the response clock runs on it, not on the wall clock. */
+  steadyNow?: number | undefined;
   zoneName: string;
   selected: boolean;
   targets: AlarmsMeta['targets'];
@@ -33,7 +35,8 @@ export const AlarmRow = memo(function AlarmRow(props: {
     acknowledgeSec: props.targets.acknowledgeSec as unknown as Record<number, number>,
     resolveSec: props.targets.resolveSec as unknown as Record<number, number>,
   };
-  const ratio = ageRatio(a, now, targets);
+  const clock = { wall: now, steady: props.steadyNow };
+  const ratio = ageRatio(a, clock, targets);
   const target =
     a.state === 'new'
       ? targetFor(targets.acknowledgeSec, a.priority)
@@ -121,7 +124,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
             color: ratio >= 1 ? 'error.main' : ratio >= 0.5 ? 'warning.main' : 'text.primary',
           }}
         >
-          {elapsed(now - a.receivedAt)}
+          {elapsed(alarmAge(a, clock))}
         </Typography>
         <Typography variant="caption" color="text.secondary">
           {formatClock(a.receivedAt)}

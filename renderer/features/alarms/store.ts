@@ -15,7 +15,7 @@ import {
 import { createStore, featureContext, useStore, type Store } from '../../api/store';
 
 /** The response targets, the disaster mode and the mute: everything of the queue that is not an alarm. */
-export type AlarmsMeta = Omit<MethodOutput<'alarms.open'>, 'alarms'>;
+export type AlarmsMeta = Omit<MethodOutput<'alarms.open'>, 'alarms' | 'steadyNow'>;
 
 /** The opened alarm: its view, its trail as last read, the lines this console's own actions added since. */
 export interface AlarmDetailState extends MethodOutput<'alarms.get'> {
@@ -86,6 +86,17 @@ export interface AlarmsStore {
   setDisasterMode(input: MethodInput<'alarms.setDisasterMode'>): Promise<void>;
   /** The alarm in the reply of another feature's call (a guard sent, a guard arrived). */
   applyReply(view: AlarmView): void;
+  /**
+   * The core's steady clock now, as this page reckons it from its own monotonic clock (undefined before the
+   * first word from the core): alarms are aged on it, so the wall clock stepped on either machine changes no
+   * response clock.
+   */
+  steadyNow(): number | undefined;
+  /**
+   * While the alarm sound is muted: when it comes back, as a time on this page's wall clock `wall` (the mute's
+   * minutes run on the core's steady clock, so a clock stepped on either machine neither ends nor prolongs it).
+   */
+  muteEndsAt(wall: number): number | undefined;
   load(): Promise<void>;
   /** Signed out: nothing of the queue stays on screen. */
   reset(): void;
@@ -94,9 +105,17 @@ export interface AlarmsStore {
 
 export function createAlarmsStore(
   client: ConsoleClient,
-  deps: { operatorName(): string | undefined; now?: () => number },
+  deps: { operatorName(): string | undefined; now?: () => number; monotonic?: () => number },
 ): AlarmsStore {
   const now = deps.now ?? Date.now;
+  const monotonic = deps.monotonic ?? (() => performance.now());
+  /** core steady − page monotonic; the largest seen since the last load is the one least delayed in transit. */
+  let steadyOffset: number | undefined;
+  const heard = (steadyNow: number | undefined, fresh = false) => {
+    if (steadyNow === undefined) return;
+    const offset = steadyNow - monotonic();
+    steadyOffset = fresh || steadyOffset === undefined ? offset : Math.max(steadyOffset, offset);
+  };
   const open = createStore<Record<string, AlarmView>>({});
   const escalations = createStore<Record<string, AlarmView>>({});
   const meta = createStore<AlarmsMeta | null>(null);
@@ -223,11 +242,14 @@ export function createAlarmsStore(
   };
 
   const offs = [
-    client.on('alarms.changed', ({ alarms }) => apply(alarms, 'event')),
+    client.on('alarms.changed', ({ alarms, steadyNow }) => {
+      heard(steadyNow);
+      apply(alarms, 'event');
+    }),
     client.on('alarms.escalated', ({ alarm }) => apply([alarm], 'event')),
     client.on('alarms.disaster', (disaster) => meta.set((prev) => (prev ? { ...prev, disaster } : prev))),
-    client.on('alarms.muted', ({ until }) =>
-      meta.set((prev) => (prev ? { ...prev, mutedUntil: until } : prev)),
+    client.on('alarms.muted', ({ until, untilSteady }) =>
+      meta.set((prev) => (prev ? { ...prev, mutedUntil: until, mutedUntilSteady: untilSteady } : prev)),
     ),
   ];
 
@@ -271,8 +293,8 @@ export function createAlarmsStore(
       return view;
     },
     async mute(reason, minutes) {
-      const { until } = await client.call('alarms.mute', { reason, minutes });
-      meta.set((prev) => (prev ? { ...prev, mutedUntil: until } : prev));
+      const { until, untilSteady } = await client.call('alarms.mute', { reason, minutes });
+      meta.set((prev) => (prev ? { ...prev, mutedUntil: until, mutedUntilSteady: untilSteady } : prev));
     },
     async setDisasterMode(input) {
       const disaster = await client.call('alarms.setDisasterMode', input);
@@ -285,8 +307,21 @@ export function createAlarmsStore(
       const kind = TRANSITION_KIND[view.state];
       if (before && before !== view.state && kind) addLine(view.id, before, { kind, toState: view.state });
     },
+    steadyNow: () => (steadyOffset === undefined ? undefined : monotonic() + steadyOffset),
+    muteEndsAt(wall) {
+      const m = meta.get();
+      if (m?.mutedUntil === undefined) return undefined;
+      const steady = steadyOffset === undefined ? undefined : monotonic() + steadyOffset;
+      const end =
+        m.mutedUntilSteady !== undefined && steady !== undefined
+          ? wall + (m.mutedUntilSteady - steady)
+          : m.mutedUntil;
+      return end > wall ? end : undefined;
+    },
     async load() {
-      const { alarms, ...rest } = await client.call('alarms.open');
+      const { alarms, steadyNow, ...rest } = await client.call('alarms.open');
+      // A restarted core may have continued its timeline from elsewhere: start reckoning afresh.
+      heard(steadyNow, true);
       awaitingEcho.clear();
       open.set(Object.fromEntries(alarms.map((a) => [a.id, a])));
       escalations.set(Object.fromEntries(alarms.filter(escalated).map((a) => [a.id, a])));

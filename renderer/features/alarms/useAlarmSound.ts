@@ -43,7 +43,7 @@ export function useAlarmSound(): void {
     if (band === -1) return undefined;
     const spec = BANDS[band]!;
     const play = () => {
-      if (Date.now() < mutedUntil) return;
+      if (store.muteEndsAt(Date.now()) !== undefined) return;
       try {
         audio.current ??= new AudioContext();
         const ctx = audio.current;
@@ -74,5 +74,5 @@ export function useAlarmSound(): void {
       window.clearInterval(id);
       delete document.documentElement.dataset.alarmSound;
     };
-  }, [band, mutedUntil]);
+  }, [band, mutedUntil, store]);
 }

@@ -18,16 +18,17 @@ declare module '@cycjimmy/jsmpeg-player' {
     onVideoDecode?: (decoder: VideoDecoder, time: number) => void;
     onSourceEstablished?: () => void;
   }
+  /** Where the stream comes from; its socket is null until the player starts loading. */
   export interface Source {
-    /** Opens the WebSocket; JSMpeg calls it once the decoder has loaded. */
-    start(): void;
-    /** Null until `start`. */
     socket: WebSocket | null;
+    start(): void;
+    destroy(): void;
   }
   export class Player {
     constructor(url: string, options?: PlayerOptions);
     source: Source;
     video: VideoDecoder | undefined;
+    source: Source;
     updateForStreaming(): void;
     play(): void;
     pause(): void;

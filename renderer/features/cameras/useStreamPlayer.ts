@@ -38,12 +38,16 @@ export function useStreamPlayer(
       }
     };
     return () => {
-      // JSMpeg opens its socket only once its decoder has loaded (a while on a busy machine). A tile removed before
-      // that (a layout change, a sign-out) must not open one later, and has none to close: JSMpeg's destroy would
-      // throw from this cleanup, and an error there takes the whole page down.
-      player.source.start = () => undefined;
-      if (player.source.socket) player.destroy();
-      else player.pause();
+      // Destroyed before JSMpeg's WebAssembly decoder finished compiling (tiles come and go as the page starts),
+      // the player has not started its source: JSMpeg's destroy() would throw half-way, leaving its decoders
+      // behind, and the compile finishing later would start the socket (reconnecting every second) and the
+      // animation loop anyway, for good. Make that late start do nothing first.
+      if (!player.source.socket) {
+        player.source.start = () => undefined;
+        player.source.destroy = () => undefined;
+        player.play = () => undefined;
+      }
+      player.destroy();
     };
   }, [canvas, url]);
   return { lastDecodeAt, frames };

@@ -32,6 +32,8 @@ const FILTER_KINDS = [
   'drill',
   'mute',
   'disaster_mode',
+  'clock_jump',
+  'disk',
 ];
 /** The entry a correction or a closed follow-up refers to. */
 type RefTo = {

@@ -2,9 +2,10 @@ import { Alert, Snackbar } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Notice } from '../../../shared/contract';
+import { MESSAGES } from '../../../shared/i18n';
 import { noticeText } from '../../../shared/i18n/notices';
 import { useStore } from '../../api/store';
-import { formatClock } from '../../ui/hooks';
+import { formatClock, useLocale } from '../../ui/hooks';
 import { useSystem } from './store';
 
 // Closed by identity, not by object: after a restart of the console service the list is read again from the core.
@@ -14,6 +15,7 @@ const noticeKey = (n: Notice) => `${n.id ?? ''}:${n.at}:${n.code}:${n.message}:$
 /** The newest notice, in the operator's language, until the operator closes it; a newer one shows again. */
 export function Notices() {
   const { t } = useTranslation();
+  const locale = useLocale();
   const system = useSystem();
   const notices = useStore(system.notices);
   const [closed, setClosed] = useState<string | null>(null);
@@ -31,7 +33,7 @@ export function Notices() {
         variant="filled"
         onClose={() => setClosed(latest ? noticeKey(latest) : null)}
       >
-        {latest ? noticeText(t, latest, (at) => formatClock(at, false)) : null}
+        {latest ? noticeText(t, latest, (at) => formatClock(at, false), MESSAGES[locale]) : null}
       </Alert>
     </Snackbar>
   );

@@ -1,0 +1,35 @@
+import type { Migration } from '../db/migrations';
+
+/**
+ * Issue 13: a wall clock stepped back or forth must neither reorder the queue nor change response times. Each
+ * alarm gets its arrival order (`seq`), its arrival on the steady timeline (`received_steady`, see
+ * util/timeline.ts) and its times to acknowledge and to resolve measured there. Rows from before keep what their
+ * wall times said (received order, differences clamped at zero).
+ */
+export const ALARM_CLOCK_MIGRATION: Migration = {
+  version: 11,
+  name: 'alarm queue: arrival order and response times on the steady clock, not the wall clock',
+  async up(db) {
+    await db.schema.alterTable('alarms', (t) => {
+      t.integer('seq');
+      t.integer('received_steady');
+      t.integer('ack_ms');
+      t.integer('resolve_ms');
+    });
+    await db.raw(`UPDATE alarms SET seq = r.n
+      FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY received_at, rowid) AS n FROM alarms) AS r
+      WHERE alarms.id = r.id`);
+    await db.raw(`UPDATE alarms SET received_steady = received_at,
+      ack_ms = CASE WHEN acknowledged_at IS NULL THEN NULL ELSE MAX(0, acknowledged_at - received_at) END,
+      resolve_ms = CASE WHEN resolved_at IS NULL THEN NULL ELSE MAX(0, resolved_at - received_at) END`);
+    await db.raw('CREATE UNIQUE INDEX alarms_seq ON alarms (seq)');
+    // The queue, escalation and incident grouping now read these instead of the wall-clock ones.
+    await db.raw('DROP INDEX alarms_open');
+    await db.raw("CREATE INDEX alarms_open ON alarms (priority, seq) WHERE state <> 'resolved'");
+    await db.raw('DROP INDEX alarms_unacked');
+    await db.raw("CREATE INDEX alarms_unacked ON alarms (received_steady) WHERE state = 'new'");
+    await db.raw('CREATE INDEX alarms_zone_steady ON alarms (zone, received_steady)');
+  },
+};
+
+export const alarmMigrations = [ALARM_CLOCK_MIGRATION] as const;
