@@ -9,7 +9,33 @@ import { AlarmSource, AlarmState, Disposition } from '../domain/alarm-lifecycle'
 import { LatLon } from '../domain/geo';
 
 /** 2: the `guard` event kind, `sos` on positions, the `guard_no_movement` alarm type (docs/hub-protocol.md §9). */
-export const HUB_PROTOCOL_VERSION = 2;
+/**
+ * 3: equipment. Alarms and devices carry an `origin` (which source and what the equipment said: panel account,
+ * zone and Contact ID code, a transmitter component and its 部件说明, a sensor topic, a camera rule); the
+ * `restore` event kind (the device reports the condition cleared); device kinds for panels, zones, transmitters,
+ * components and sensors; a device's label, last-seen time and supervision interval (docs/hub-protocol.md §9).
+ */
+export const HUB_PROTOCOL_VERSION = 3;
+
+/** The hub's equipment sources (electron/hub/sources/), plus `demo` for the scenario and `hub` for its own checks. */
+export const ORIGIN_SOURCES = ['dc09', 'gb26875', 'mqtt', 'camera', 'webhook', 'demo', 'hub'] as const;
+export type OriginSource = (typeof ORIGIN_SOURCES)[number];
+
+/**
+ * Where an alarm or a device state came from, for the operator (the alarm detail) and for the record. `fields`
+ * are what the equipment said, by name (`account`, `zone`, `code`, `component`, `description`, `topic`, `rule`...):
+ * shown as they came, never interpreted by the console, and bounded so a chatty source cannot bloat a row.
+ */
+export const HubOrigin = z.object({
+  source: z.enum(ORIGIN_SOURCES),
+  /** The configured source's own id in the site file (`dc09-main`, `fire-tx-1`...). */
+  sourceId: z.string().min(1).max(64).optional(),
+  fields: z
+    .record(z.string().min(1).max(40), z.union([z.string().max(200), z.number().finite(), z.boolean()]))
+    .refine((r) => Object.keys(r).length <= 24, 'at most 24 fields')
+    .default({}),
+});
+export type HubOrigin = z.infer<typeof HubOrigin>;
 
 /** socket.io `auth` payload the console sends when it connects. */
 export const HubAuth = z.object({
@@ -31,8 +57,23 @@ export const HubAlarm = z.object({
   cameras: z.array(Id).max(16).default([]),
   raisedAt: EpochMs,
   text: z.string().max(500).optional(),
+  /** (since version 3) The source and what the equipment said. */
+  origin: HubOrigin.optional(),
 });
 export type HubAlarm = z.infer<typeof HubAlarm>;
+
+/**
+ * (since version 3) The device reports that the condition behind its open alarm of `type` cleared (a Contact ID
+ * restore, a transmitter's cleared bit, a sensor back to normal). The console marks that alarm restored and says
+ * so in its trail; it does not resolve it: an operator still decides what happened.
+ */
+export const HubRestore = z.object({
+  deviceId: z.string().min(1).max(128),
+  type: AlarmType,
+  at: EpochMs,
+  origin: HubOrigin.optional(),
+});
+export type HubRestore = z.infer<typeof HubRestore>;
 
 export const HubPosition = z.object({
   guardId: Id,
@@ -56,6 +97,12 @@ export const DEVICE_KINDS = [
   'pump',
   'elevator',
   'other',
+  // since version 3
+  'alarm_panel',
+  'panel_zone',
+  'fire_transmitter',
+  'fire_component',
+  'sensor',
 ] as const;
 export const HubDevice = z.object({
   deviceId: z.string().min(1).max(128),
@@ -64,6 +111,19 @@ export const HubDevice = z.object({
   zone: Id.optional(),
   text: z.string().max(500).optional(),
   at: EpochMs,
+  /** (since version 3) The device's own name (a transmitter component's 部件说明, a sensor's friendly name). */
+  label: z.string().max(200).optional(),
+  /** (since version 3) When the hub last heard from it. */
+  lastSeenAt: EpochMs.optional(),
+  /** (since version 3) Silence past this many seconds is a communication fault; absent: not supervised. */
+  supervisionSec: z
+    .number()
+    .int()
+    .positive()
+    .max(7 * 86_400)
+    .optional(),
+  /** (since version 3) The source and what the equipment said. */
+  origin: HubOrigin.optional(),
 });
 export type HubDevice = z.infer<typeof HubDevice>;
 
@@ -207,6 +267,7 @@ export const HubEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('alarm'), data: HubAlarm }),
   z.object({ kind: z.literal('position'), data: HubPosition }),
   z.object({ kind: z.literal('device'), data: HubDevice }),
+  z.object({ kind: z.literal('restore'), data: HubRestore }),
   z.object({ kind: z.literal('guard'), data: HubGuardSignal }),
   z.object({ kind: z.literal('action.applied'), data: HubActionApplied }),
 ]);

@@ -41,6 +41,7 @@ export const en: Messages = {
       alarm: 'alarm',
       position: 'guard position',
       device: 'device state',
+      restore: 'device restored',
       guard: 'guard signal',
       actionApplied: "another console's action",
       unknown: 'unreadable',

@@ -18,6 +18,7 @@ const KIND_KEYS: Record<string, string> = {
   alarm: 'alarm',
   position: 'position',
   device: 'device',
+  restore: 'restore',
   guard: 'guard',
   'action.applied': 'actionApplied',
 };

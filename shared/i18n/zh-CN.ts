@@ -40,6 +40,7 @@ export const zhCN = {
       alarm: '报警',
       position: '保安位置',
       device: '设备状态',
+      restore: '设备恢复',
       guard: '保安信号',
       actionApplied: '其他控制台的操作',
       unknown: '无法识别',
