@@ -334,4 +334,42 @@ export const HUB_MESSAGES = {
   sync: 'sync',
   action: 'action',
   ping: 'app-ping',
+  sources: 'sources',
 } as const;
+
+/** A frame or message a source refused, kept for the sources view: cut, never interpreted. */
+export const HubRefusedInput = z.object({
+  at: EpochMs,
+  /** Who sent it: a panel's address, a broker client id, a camera. */
+  peer: z.string().max(200),
+  reason: z.string().max(300),
+  /** The bytes as received, printable ASCII with others escaped, cut to 500 characters. */
+  raw: z.string().max(500),
+});
+export type HubRefusedInput = z.infer<typeof HubRefusedInput>;
+
+/** (since version 3) One configured equipment source as the hub sees it now. */
+export const HubSourceStatus = z.object({
+  id: z.string().min(1).max(64),
+  kind: z.enum(ORIGIN_SOURCES),
+  /** `listening`: up, waiting for equipment; `connected`: a client of an external service (broker, camera). */
+  state: z.enum(['listening', 'connected', 'starting', 'error', 'stopped']),
+  /** What is wrong, for `error` (a port in use, a broker refusing us). */
+  detail: z.string().max(300).optional(),
+  /** Where it listens or what it connects to (`tcp 0.0.0.0:12000`, `mqtt://broker:1883`). */
+  endpoint: z.string().max(200).optional(),
+  /** Panels, transmitters, MQTT clients or camera streams connected now. */
+  peers: z.number().int().nonnegative(),
+  lastMessageAt: EpochMs.optional(),
+  received: z.number().int().nonnegative(),
+  refused: z.number().int().nonnegative(),
+  lastRefused: z.array(HubRefusedInput).max(10),
+});
+export type HubSourceStatus = z.infer<typeof HubSourceStatus>;
+
+/** (since version 3) Console → hub `sources` (no payload): the sources and their state, answered by ack. */
+export const HubSourcesReply = z.object({
+  ok: z.literal(true),
+  sources: z.array(HubSourceStatus).max(64),
+});
+export type HubSourcesReply = z.infer<typeof HubSourcesReply>;
