@@ -63,6 +63,19 @@ describe('alarms store', () => {
     expect(open.a1?.state).toBe('acknowledged');
   });
 
+  it('adds an alarm to the queue when its first batch comes after the operator already opened it', async () => {
+    // A drill (or another feature's action) opens its new alarm at once: the detail is read before the batch.
+    const drill = alarm({ id: 'd1', drill: true });
+    const { core, store } = await setup([], {
+      'alarms.get': () => ({ alarm: drill, events: [], deviceHistory: [] }),
+    });
+    store.select('d1');
+    await vi.waitFor(() => expect(store.detail.get()?.alarm.id).toBe('d1'));
+    expect(store.open.get()).toEqual({});
+    core.emit('alarms.changed', { alarms: [drill] });
+    expect(Object.keys(store.open.get())).toEqual(['d1']);
+  });
+
   it('keeps escalated, unacknowledged alarms for the banner until they are acknowledged', async () => {
     const { core, store } = await setup([alarm({ id: 'a1' })]);
     core.emit('alarms.escalated', { alarm: alarm({ id: 'a1', escalatedAt: 5_000 }), at: 5_000 });

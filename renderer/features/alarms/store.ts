@@ -175,7 +175,10 @@ export function createAlarmsStore(
         if (cur && !reopened && compareProgress(v, cur) < 0) continue;
         awaitingEcho.set(v.id, { view: v, reopened, until: at + ECHO_MS });
       }
-      if (cur && sameView(cur, v)) continue;
+      // Nothing new, and the queue already shows it as it should: skip the render. An alarm known only from the
+      // opened detail (read before its first batch arrived) still has to join the queue.
+      const listed = v.id in (nextOpen ?? open.get());
+      if (cur && sameView(cur, v) && listed === (v.state !== 'resolved')) continue;
       nextOpen ??= { ...open.get() };
       if (v.state === 'resolved') delete nextOpen[v.id];
       else nextOpen[v.id] = v;
