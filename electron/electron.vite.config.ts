@@ -9,7 +9,13 @@ export default defineConfig({
     root,
     build: {
       outDir: resolve(root, 'out/main'),
-      rolldownOptions: { input: { index: resolve(root, 'electron/main/index.ts') } },
+      // The shell, and the console core it runs as a utility process of its own (core-process.ts).
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'electron/main/index.ts'),
+          core: resolve(root, 'electron/main/core-process.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -13,6 +13,7 @@ import {
   screen,
   session as electronSession,
   shell,
+  utilityProcess,
   type BrowserWindowConstructorOptions,
   type WebContents,
   type WebFrameMain,
@@ -20,11 +21,9 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../core';
-import { diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { parseConsoleArgs, pickConsoleArgs } from '../core/args';
-import { receivesEvent, type Session } from '../core/router/router';
 import { createLogger, type Logger } from '../core/util/log';
+import { CoreClient, type CoreChild } from './core-client';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -43,9 +42,8 @@ const externalOrigins = externalOriginsFrom(process.env.CONSOLE_EXTERNAL_ORIGINS
 // Packaged: no DevTools, no default menu (its View menu opens DevTools and reloads the console).
 const devTools = !app.isPackaged;
 
-let core: ConsoleCore | undefined;
+let core: CoreClient | undefined;
 const windows = new Set<BrowserWindow>();
-const sessions = new Map<number, Session>();
 
 /** Only our own windows' top frames, showing our own page, may call the core. */
 function trustedFrame(frame: WebFrameMain | null): boolean {
@@ -98,9 +96,7 @@ function track(win: BrowserWindow): void {
   const id = win.webContents.id;
   win.on('closed', () => {
     windows.delete(win);
-    const session = sessions.get(id);
-    if (session) core?.closeSession(session);
-    sessions.delete(id);
+    core?.closeWindow(id);
   });
   win.webContents.on('did-create-window', (child) => track(child));
 }
@@ -197,24 +193,54 @@ function createConsoleWindow(): BrowserWindow {
   return win;
 }
 
+/**
+ * The core runs in a utility process of its own (core-process.ts), so a native crash or the OOM killer takes
+ * down the core alone: the shell restarts it within seconds (core-client.ts) and reloads the windows, which sign
+ * back in with their resume tokens and show the core's "restarted" notice.
+ */
+function spawnCore(argv: string[], log: Logger) {
+  return (restarted?: { stoppedAt: number; reason: string }): CoreChild => {
+    const child = utilityProcess.fork(join(here, 'core.js'), argv, {
+      serviceName: 'Console core',
+      stdio: 'inherit',
+      env: { ...process.env, ...(restarted ? { CONSOLE_RESTARTED: JSON.stringify(restarted) } : {}) },
+    });
+    log.info('console core started', { pid: child.pid });
+    return {
+      post: (message) => child.postMessage(message),
+      onMessage: (listener) => child.on('message', listener),
+      onExit: (listener) => child.on('exit', (code) => listener(code, null)),
+      kill: () => void child.kill(),
+    };
+  };
+}
+
 async function start(): Promise<void> {
-  const args = parseConsoleArgs(pickConsoleArgs(process.argv.slice(1)));
+  const argv = pickConsoleArgs(process.argv.slice(1));
+  const args = parseConsoleArgs(argv);
   const dataDir = args.dataDir ?? app.getPath('userData');
-  const log = createLogger({ file: join(dataDir, 'logs', 'console.log'), console: !app.isPackaged });
-  core = await createConsoleCore({
-    dataDir,
-    sitePath: args.site,
-    hub: args.hub,
-    demo: { port: args.demoPort },
-    osmand: args.osmand,
-    carrierHint: 'ipc',
-    alarmTargets: targetsFromEnv(),
-    duty: dutyFromEnv(),
-    disk: diskFromEnv(),
-    nativeBinding: process.env.CONSOLE_SQLITE_BINDING,
-    log,
+  const log = createLogger({ file: join(dataDir, 'logs', 'shell.log'), console: !app.isPackaged });
+  const client = new CoreClient({
+    spawn: spawnCore(args.dataDir ? argv : [...argv, '--data-dir', dataDir], log),
+    deliver: (win, name, payload) => {
+      const target = [...windows].find((w) => !w.isDestroyed() && w.webContents.id === win);
+      target?.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+    },
+    onRestarted: (reason) => {
+      log.warn('console core restarted; reloading the windows', { reason });
+      for (const w of windows) if (!w.isDestroyed()) w.webContents.reload();
+    },
+    onGaveUp: (reason) => {
+      dialog.showErrorBox(
+        'The console could not start',
+        `The console service stopped (${reason}) because of its configuration. See ${join(dataDir, 'logs')}.`,
+      );
+      app.exit(1);
+    },
+    log: (line) => log.warn(line),
   });
-  const running = core;
+  core = client;
+  await client.start();
 
   electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   if (!rendererUrl) serveRenderer();
@@ -229,27 +255,8 @@ async function start(): Promise<void> {
         error: { code: 'forbidden', message: 'Calls are accepted only from the console window.' },
       };
     }
-    let session = sessions.get(event.sender.id);
-    if (!session) {
-      const sender = event.sender;
-      // The core tells this window alone when it ends its sign-in (an account change, a sign-out elsewhere).
-      session = running.openSession('ipc', null, {
-        push: (name, payload) => {
-          if (!sender.isDestroyed()) sender.send(IPC_EVENT_CHANNEL, name, payload);
-        },
-      });
-      sessions.set(event.sender.id, session);
-    }
-    return running.router.call(method, input, session);
-  });
-
-  running.bus.subscribe((name, payload) => {
-    for (const win of windows) {
-      // Like the web host: nothing to a signed-out window, the alarm side only to a locked one.
-      const session = sessions.get(win.webContents.id);
-      if (!win.isDestroyed() && session && receivesEvent(session, name))
-        win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
-    }
+    // The core's frame endpoint checks the method and its input; the shell only carries them.
+    return client.call(event.sender.id, typeof method === 'string' ? method : '', input);
   });
 
   createConsoleWindow();

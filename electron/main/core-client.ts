@@ -1,0 +1,181 @@
+/**
+ * The Electron shell's side of the core process (core-process.ts): starts it, forwards each window's calls as
+ * frames and hands back results and events, and restarts it when it dies — the web host's restart policy, so
+ * a crash costs seconds, and a configuration the user must fix is not retried in a loop. No `electron` import:
+ * the shell passes a `spawn` that makes a utility process; the tests pass one that forks Node, so all of this
+ * runs under test even though Electron cannot run here.
+ */
+import type { Envelope, ServerFrame } from '../../shared/contract';
+import type { ToCore } from '../core/carriers/port';
+import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from '../web-host/supervisor';
+import { EXIT_CONFIG } from '../web-host/service-protocol';
+
+/** One running core process, whatever made it. */
+export interface CoreChild {
+  post(message: ToCore): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  kill(): void;
+}
+
+export interface CoreClientOptions {
+  /** Starts a core; `restarted` is set when this start follows an unexpected stop. */
+  spawn(restarted?: { stoppedAt: number; reason: string }): CoreChild;
+  /** An event for one window. */
+  deliver(win: number, name: string, payload: unknown): void;
+  /** A core is serving again after it died: the shell reloads the windows, which sign back in by themselves. */
+  onRestarted(reason: string): void;
+  /** The core will not be restarted (a configuration to fix): the shell tells the person and quits. */
+  onGaveUp(reason: string): void;
+  log(line: string): void;
+  /** A call not answered in this long is answered `unavailable` (default 60 s: reports and backups are slow). */
+  callTimeoutMs?: number;
+  policy?: RestartPolicy;
+  now?: () => number;
+}
+
+interface Pending {
+  resolve(envelope: Envelope<unknown>): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const unavailable = (message: string): Envelope<unknown> => ({
+  ok: false,
+  error: { code: 'unavailable', message },
+});
+
+export class CoreClient {
+  private child: CoreChild | undefined;
+  private ready = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly stops: number[] = [];
+  private stopping = false;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private readyWaiters: (() => void)[] = [];
+
+  constructor(private readonly o: CoreClientOptions) {}
+
+  /** Starts the first core and resolves once it serves (or rejects if it could not start at all). */
+  start(): Promise<void> {
+    this.launch();
+    return this.whenReady();
+  }
+
+  get serving(): boolean {
+    return this.ready;
+  }
+
+  /** One call from window `win`; always resolves with an envelope. */
+  call(win: number, method: string, input: unknown): Promise<Envelope<unknown>> {
+    const child = this.child;
+    if (!child || !this.ready)
+      return Promise.resolve(unavailable('The console service is restarting; try again in a few seconds.'));
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve(unavailable(`${method} was not answered in time; the console service may be overloaded.`));
+      }, this.o.callTimeoutMs ?? 60_000);
+      this.pending.set(id, { resolve, timer });
+      try {
+        child.post({ win, text: JSON.stringify({ t: 'call', id, method, input }) });
+      } catch (err) {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        resolve(unavailable(`${method} could not reach the console service: ${(err as Error).message}`));
+      }
+    });
+  }
+
+  /** The window is gone: its session ends in the core. */
+  closeWindow(win: number): void {
+    if (this.ready) this.child?.post({ win, close: true });
+  }
+
+  /** Asks the core to stop (it closes the database) and waits for it, at most `limitMs`. */
+  async stop(limitMs = 10_000): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (!child) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        resolve();
+      }, limitMs);
+      child.onExit(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.post({ stop: true });
+    });
+  }
+
+  private whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  private launch(restarted?: { stoppedAt: number; reason: string }): void {
+    const child = this.o.spawn(restarted);
+    this.child = child;
+    this.ready = false;
+    child.onMessage((message) => this.receive(child, message, restarted));
+    child.onExit((code, signal) => this.exited(child, code, signal));
+  }
+
+  private receive(child: CoreChild, message: unknown, restarted?: { reason: string }): void {
+    if (child !== this.child || typeof message !== 'object' || message === null) return;
+    if ('ready' in message) {
+      this.ready = true;
+      for (const resolve of this.readyWaiters.splice(0)) resolve();
+      if (restarted) this.o.onRestarted(restarted.reason);
+      return;
+    }
+    const { win, text } = message as { win?: unknown; text?: unknown };
+    if (typeof win !== 'number' || typeof text !== 'string') return;
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(text) as ServerFrame;
+    } catch {
+      return;
+    }
+    if (frame.t === 'result') {
+      const p = this.pending.get(frame.id);
+      if (!p) return;
+      this.pending.delete(frame.id);
+      clearTimeout(p.timer);
+      p.resolve(frame.envelope);
+    } else if (frame.t === 'event') {
+      this.o.deliver(win, frame.name, frame.payload);
+    }
+  }
+
+  private exited(child: CoreChild, code: number | null, signal: string | null): void {
+    if (child !== this.child) return;
+    this.child = undefined;
+    this.ready = false;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.resolve(
+        unavailable('The console service stopped while answering; it is being restarted. Try again.'),
+      );
+      this.pending.delete(id);
+    }
+    if (this.stopping) return;
+    const reason = signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
+    if (code === EXIT_CONFIG) {
+      this.o.log(`console core stopped (${reason}): a configuration to fix, not restarted`);
+      this.o.onGaveUp(reason);
+      return;
+    }
+    const now = (this.o.now ?? Date.now)();
+    this.stops.push(now);
+    const { delayMs, crashLoop } = restartDelay(this.stops, now, this.o.policy ?? DEFAULT_RESTART_POLICY);
+    this.o.log(
+      `console core stopped (${reason}); restarting in ${delayMs} ms${crashLoop ? ' (it keeps failing)' : ''}`,
+    );
+    this.restartTimer = setTimeout(() => this.launch({ stoppedAt: now, reason }), delayMs);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The console core in its own process, for the Electron shell: Electron starts it as a utility process
+ * (`utilityProcess.fork`), so a native crash, the OOM killer or an uncaught error takes down the core alone; the
+ * shell (core-client.ts) restarts it within seconds and the windows come back by themselves. No `electron` import
+ * here: Electron gives a utility process `process.parentPort`; under plain Node (the tests fork this file) the
+ * same messages travel over the child-process IPC channel.
+ *
+ * Arguments are the console's command line (`--data-dir` is always given by the shell: Electron's user-data
+ * folder). `CONSOLE_RESTARTED` (JSON `{stoppedAt, reason}`) says this start follows an unexpected stop.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { createConsoleCore, type ConsoleCore } from '../core';
+import { ArgsError, parseConsoleArgs } from '../core/args';
+import { servePort, type FromCore, type PortLike } from '../core/carriers/port';
+import { DatabaseTooNewError } from '../core/db/database';
+import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
+import { SiteFileError } from '../core/site/load-site';
+import { createLogger, type RootLogger } from '../core/util/log';
+import { restrictUmask } from '../core/util/private-files';
+// The web host's exit codes: a configuration the user must fix is not restarted; a crash is.
+import { EXIT_CONFIG, EXIT_CRASH } from '../web-host/service-protocol';
+
+const Restarted = z.object({ stoppedAt: z.number().int().nonnegative(), reason: z.string().max(300) });
+
+interface ParentPort {
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+/** Electron's parent port when there is one, else Node's IPC channel; undefined when started by hand. */
+function parentPort(): PortLike | undefined {
+  const electronPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  if (electronPort) {
+    return {
+      post: (message: FromCore) => electronPort.postMessage(message),
+      onMessage: (listener) => electronPort.on('message', (event) => listener(event.data)),
+    };
+  }
+  const send = process.send?.bind(process);
+  if (!send) return undefined;
+  return {
+    // With a callback a failed send (the shell just died) is not an 'error' event that would crash the core.
+    post: (message: FromCore) => {
+      if (process.connected) send(message, undefined, {}, () => undefined);
+    },
+    onMessage: (listener) => process.on('message', listener),
+  };
+}
+
+async function main(): Promise<void> {
+  const port = parentPort();
+  if (!port) {
+    console.error('core-process: start it from the Electron shell (or fork it with an IPC channel)');
+    process.exit(EXIT_CONFIG);
+  }
+  let args;
+  try {
+    args = parseConsoleArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof ArgsError) {
+      console.error(`console core: ${err.message}`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw err;
+  }
+  restrictUmask();
+  const dataDir = args.dataDir ?? defaultDataDir();
+  const log: RootLogger = createLogger({
+    file: join(dataDir, 'logs', 'console.log'),
+    console: process.env.CONSOLE_LOG_STDERR === '1',
+  });
+  // Crash-only: an error nobody caught leaves the core in an unknown state. Log it and stop; the shell starts a
+  // clean one.
+  const fatal = (what: string) => (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    log.error(`${what}: the console core stops and the shell restarts it`, {
+      error: e.message,
+      stack: e.stack,
+    });
+    console.error(`console core: ${what}: ${e.stack ?? e.message}`);
+    process.exit(EXIT_CRASH);
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled promise rejection'));
+
+  const restartedRaw = process.env.CONSOLE_RESTARTED;
+  let restarted: z.infer<typeof Restarted> | undefined;
+  if (restartedRaw) {
+    try {
+      restarted = Restarted.parse(JSON.parse(restartedRaw));
+    } catch {
+      log.warn('ignored a malformed CONSOLE_RESTARTED');
+    }
+  }
+
+  let core: ConsoleCore;
+  try {
+    core = await createConsoleCore({
+      dataDir,
+      sitePath: args.site,
+      hub: args.hub,
+      demo: { port: args.demoPort, scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off' },
+      osmand: args.osmand,
+      carrierHint: 'ipc',
+      alarmTargets: targetsFromEnv(),
+      duty: dutyFromEnv(),
+      disk: diskFromEnv(),
+      nativeBinding: process.env.CONSOLE_SQLITE_BINDING,
+      log,
+      ...(restarted ? { restarted } : {}),
+    });
+  } catch (err) {
+    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError) {
+      console.error(err.message);
+      log.error('the console core cannot start', { error: err.message });
+      await log.close();
+      process.exit(EXIT_CONFIG);
+    }
+    throw err;
+  }
+
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(1), 10_000).unref();
+    log.info('stopping', { why });
+    served.close();
+    await core.stop();
+    await log.close();
+    process.exit(0);
+  };
+  const served = servePort(core, port, log.child('shell'), () => void stop('asked by the shell'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));
+  // Forked by Node: the parent gone means nobody would restart or stop this core.
+  if (process.send) process.on('disconnect', () => void stop('the shell is gone'));
+  port.post({ ready: true });
+}
+
+void main().catch((err: Error) => {
+  console.error(`console core failed to start: ${err.stack ?? err.message}`);
+  process.exit(1);
+});
