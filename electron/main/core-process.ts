@@ -8,7 +8,6 @@
  * Arguments are the console's command line (`--data-dir` is always given by the shell: Electron's user-data
  * folder). `CONSOLE_RESTARTED` (JSON `{stoppedAt, reason}`) says this start follows an unexpected stop.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
 import { createConsoleCore, type ConsoleCore } from '../core';
 import { ArgsError, parseConsoleArgs } from '../core/args';
@@ -16,7 +15,7 @@ import { servePort, type FromCore, type PortLike } from '../core/carriers/port';
 import { DatabaseTooNewError } from '../core/db/database';
 import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { SiteFileError } from '../core/site/load-site';
-import { createLogger, type RootLogger } from '../core/util/log';
+import { exitOnUncaught, openServiceLog } from '../core/util/crash-only';
 import { restrictUmask } from '../core/util/private-files';
 // The web host's exit codes: a configuration the user must fix is not restarted; a crash is.
 import { EXIT_CONFIG, EXIT_CRASH } from '../web-host/service-protocol';
@@ -66,23 +65,8 @@ async function main(): Promise<void> {
   }
   restrictUmask();
   const dataDir = args.dataDir ?? defaultDataDir();
-  const log: RootLogger = createLogger({
-    file: join(dataDir, 'logs', 'console.log'),
-    console: process.env.CONSOLE_LOG_STDERR === '1',
-  });
-  // Crash-only: an error nobody caught leaves the core in an unknown state. Log it and stop; the shell starts a
-  // clean one.
-  const fatal = (what: string) => (err: unknown) => {
-    const e = err instanceof Error ? err : new Error(String(err));
-    log.error(`${what}: the console core stops and the shell restarts it`, {
-      error: e.message,
-      stack: e.stack,
-    });
-    console.error(`console core: ${what}: ${e.stack ?? e.message}`);
-    process.exit(EXIT_CRASH);
-  };
-  process.on('uncaughtException', fatal('uncaught exception'));
-  process.on('unhandledRejection', fatal('unhandled promise rejection'));
+  const log = openServiceLog(dataDir);
+  exitOnUncaught(log, 'console core', 'the shell', EXIT_CRASH);
 
   const restartedRaw = process.env.CONSOLE_RESTARTED;
   let restarted: z.infer<typeof Restarted> | undefined;

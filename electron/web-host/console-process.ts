@@ -13,7 +13,8 @@ import { ArgsError, parseConsoleArgs } from '../core/args';
 import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { DatabaseTooNewError } from '../core/db/database';
 import { SiteFileError } from '../core/site/load-site';
-import { createLogger, type RootLogger } from '../core/util/log';
+import { exitOnUncaught, openServiceLog } from '../core/util/crash-only';
+import type { RootLogger } from '../core/util/log';
 import { restrictUmask } from '../core/util/private-files';
 import { startWebHost, type WebHost } from './server';
 import {
@@ -45,24 +46,9 @@ async function start(order: StartOrder, tell: (message: FromService) => void): P
   }
   restrictUmask();
   const dataDir = args.dataDir ?? defaultDataDir();
-  const logger = createLogger({
-    file: join(dataDir, 'logs', 'console.log'),
-    console: process.env.CONSOLE_LOG_STDERR === '1',
-  });
+  const logger = openServiceLog(dataDir);
   log = logger;
-  // Crash-only: an error nobody caught leaves the process in an unknown state. Say so in the log and stop; the
-  // supervisor starts a clean one within seconds.
-  const fatal = (what: string) => (err: unknown) => {
-    const e = err instanceof Error ? err : new Error(String(err));
-    logger.error(`${what}: the console service stops and its supervisor restarts it`, {
-      error: e.message,
-      stack: e.stack,
-    });
-    console.error(`console service: ${what}: ${e.stack ?? e.message}`);
-    process.exit(EXIT_CRASH);
-  };
-  process.on('uncaughtException', fatal('uncaught exception'));
-  process.on('unhandledRejection', fatal('unhandled promise rejection'));
+  exitOnUncaught(logger, 'console service', 'its supervisor', EXIT_CRASH);
 
   try {
     core = await createConsoleCore({
