@@ -219,7 +219,7 @@ async function start(): Promise<void> {
   const argv = pickConsoleArgs(process.argv.slice(1));
   const args = parseConsoleArgs(argv);
   const dataDir = args.dataDir ?? app.getPath('userData');
-  const log = createLogger({ file: join(dataDir, 'logs', 'shell.log'), console: !app.isPackaged });
+  const log = createLogger({ file: join(dataDir, 'logs', 'shell', 'shell.log'), console: !app.isPackaged });
   const client = new CoreClient({
     spawn: spawnCore(args.dataDir ? argv : [...argv, '--data-dir', dataDir], log),
     deliver: (win, name, payload) => {
