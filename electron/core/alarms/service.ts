@@ -31,7 +31,7 @@ import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';
 import type { Timeline } from '../util/timeline';
-import { deviceFaultType } from './device-faults';
+import { deviceFaultType, originJson } from './equipment';
 import { toCsv, toEventView, toView, type AlarmRow } from './rows';
 
 export interface IncomingAlarm {
@@ -317,7 +317,7 @@ export class AlarmService {
       received_steady: steady,
       ack_ms: null,
       resolve_ms: null,
-      origin: input.origin ? JSON.stringify(input.origin) : null,
+      origin: originJson(input.origin),
       restored_at: null,
     };
     await trx('alarms').insert(row);
