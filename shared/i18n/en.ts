@@ -318,6 +318,7 @@ export const en: Messages = {
     silent:
       'This hub did not answer the question about its sources (a hub before protocol version 3 cannot): taken as a hub with no sources.',
     askedAt: 'Asked at {{time}}',
+    asking: 'Asking the hub…',
     source: 'Source',
     kind: 'Kind',
     state: 'State',

@@ -315,6 +315,7 @@ export const zhCN = {
     noSources: '该平台未报告任何接入源。',
     silent: '该平台未答复接入源查询（早于第 3 版协议的平台不支持此查询），视为没有接入源。',
     askedAt: '查询时间 {{time}}',
+    asking: '正在询问平台…',
     source: '接入源',
     kind: '类型',
     state: '状态',

@@ -175,8 +175,11 @@ test('a hub that does not answer the sources question is shown as one with no so
   await signIn(page, consoleApp, { role: 'supervisor' });
   await expect(shell.hubStatus).toHaveAttribute('data-state', 'connected');
   await equipment.open();
-  await expect(equipment.sourcesSilent).toContainText('未答复');
+  // The devices are the console's own: there at once, while the hub's silence takes its timeout to be sure of.
+  await expect(equipment.sourcesAsking).toHaveText('正在询问平台…');
   await expect(equipment.devicesEmpty).toHaveText('平台尚未上报任何设备。');
+  await expect(equipment.sourcesSilent).toContainText('未答复');
+  await expect(equipment.sourcesAsking).toHaveCount(0);
 });
 
 test('an operator does not get the sources-and-devices view', async ({ page, consoleApp, ui }) => {

@@ -108,6 +108,12 @@ export function EquipmentDialog({ open, onClose }: { open: boolean; onClose(): v
         )}
       </Typography>
       <ErrorAlert error={sourcesCall.error} testId="equipment-sources-error" />
+      {/* A hub that does not know the question is only known as such when the wait runs out (5 s). */}
+      {sourcesCall.busy && (
+        <Typography color="text.secondary" data-testid="equipment-sources-asking">
+          {t('equipment.asking')}
+        </Typography>
+      )}
       {sources && !sources.answered && (
         <Typography data-testid="equipment-sources-silent">{t('equipment.silent')}</Typography>
       )}

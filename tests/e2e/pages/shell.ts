@@ -61,6 +61,7 @@ export class EquipmentDialog extends PageObject {
   readonly sources = this.testId('equipment-source');
   readonly refused = this.testId('equipment-refused');
   readonly sourcesSilent = this.testId('equipment-sources-silent');
+  readonly sourcesAsking = this.testId('equipment-sources-asking');
   readonly devices = this.testId('equipment-device');
   readonly devicesEmpty = this.testId('equipment-devices-empty');
 
