@@ -23,6 +23,7 @@ export function TopBar() {
     : new Date(now).getHours() * 60 + new Date(now).getMinutes();
   const bands = site ? { dayStartMin: site.patrol.dayStart, dayEndMin: site.patrol.dayEnd } : DEFAULT_BANDS;
   const band = bandAt(minute, bands);
+  const supervisor = operator ? roleAllows(operator.role, 'supervisor') : false;
 
   return (
     <Box
@@ -47,8 +48,9 @@ export function TopBar() {
         </Typography>
       </Box>
       <Box sx={{ flex: 1 }} />
-      {/* Dead letters carry raw hub traffic: the method is a supervisor's, and so is the chip that opens it. */}
-      <HubStatus showDeadLetters={operator ? roleAllows(operator.role, 'supervisor') : false} />
+      {/* Dead letters and the equipment view carry raw hub traffic: their methods are a supervisor's, and so are
+          the controls that open them. */}
+      <HubStatus showDeadLetters={supervisor} showEquipment={supervisor} />
       <Box data-testid="shift" sx={{ textAlign: 'right' }}>
         <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
           {t('topbar.shift')}

@@ -3,6 +3,7 @@ import { EpochMs, Id, method } from './common';
 import { AlarmType, Priority } from '../domain/alarm';
 import { AlarmSource, AlarmState, Disposition } from '../domain/alarm-lifecycle';
 import { LatLon } from '../domain/geo';
+import { HubOrigin } from './hub';
 
 export const AlarmView = z.object({
   id: z.string(),
@@ -40,6 +41,10 @@ export const AlarmView = z.object({
   resolveMs: z.number().int().nonnegative().optional(),
   /** Shown but not stored yet (the disk is full): stored, under the same id, once there is room. */
   unsaved: z.boolean().optional(),
+  /** Where it came from: the hub's source and what the equipment said (hub protocol 3). */
+  origin: HubOrigin.optional(),
+  /** The device reported the condition cleared (a restore); the alarm stays open until an operator resolves it. */
+  restoredAt: EpochMs.optional(),
 });
 export type AlarmView = z.infer<typeof AlarmView>;
 
@@ -56,6 +61,7 @@ export const ALARM_EVENT_KINDS = [
   'held',
   'released',
   'remote',
+  'restored',
 ] as const;
 export const AlarmEventView = z.object({
   at: EpochMs,

@@ -44,6 +44,10 @@ export const REFUSAL_REASONS = [
   'camera_credentials_host',
   /** A window sent more calls than the console runs for one window at once or per second. */
   'too_many_requests',
+  /** The site hub is not connected now: what only the hub knows cannot be asked. */
+  'hub_offline',
+  /** The hub answered a question with something this console cannot read. */
+  'hub_bad_answer',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

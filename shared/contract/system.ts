@@ -1,7 +1,7 @@
 /** The console itself: product info, the site, the hub link, notices, hub events, the audit check. */
 import { z } from 'zod';
 import { EpochMs, Id, method } from './common';
-import { HubEventBody } from './hub';
+import { HubDevice, HubEventBody, HubSourceStatus } from './hub';
 import { CameraView } from './cameras';
 import { LatLon } from '../domain/geo';
 import { Locale, LocalizedText } from '../domain/text';
@@ -138,6 +138,22 @@ export const ClockJump = z.object({
 });
 export type ClockJump = z.infer<typeof ClockJump>;
 
+/**
+ * The hub's equipment sources as it reports them (`sources`, hub protocol 3). `answered: false`: the hub is
+ * connected but said nothing (a hub before version 3 has no such message), shown as a hub with no sources.
+ */
+export const HubSourcesView = z.object({
+  answered: z.boolean(),
+  sources: z.array(HubSourceStatus),
+  at: EpochMs,
+});
+export type HubSourcesView = z.infer<typeof HubSourcesView>;
+
+export const DEVICE_STATES = ['ok', 'fault', 'offline'] as const;
+/** A device as its latest `device` event left it; `at` is when that state was reported. */
+export const DeviceView = HubDevice;
+export type DeviceView = z.infer<typeof DeviceView>;
+
 const EVENT_KINDS = HubEventBody.options.map((o) => o.shape.kind.value) as [
   HubEventBody['kind'],
   ...HubEventBody['kind'][],
@@ -188,6 +204,28 @@ export const systemMethods = {
     role: 'supervisor',
     mutates: false,
     summary: 'Hub events refused or failed and set aside instead of stopping the stream, newest first.',
+  }),
+  'hub.sources': method({
+    input: Empty,
+    output: HubSourcesView,
+    // Addresses, peers and refused frames as they came: for whoever looks after the site's equipment.
+    role: 'supervisor',
+    mutates: false,
+    summary:
+      'Ask the hub for its equipment sources (state, endpoint, peers, counts, last refused inputs); unavailable while the hub link is down.',
+  }),
+  'hub.devices': method({
+    input: z
+      .object({
+        states: z.array(z.enum(DEVICE_STATES)).min(1).max(3).optional(),
+        limit: z.number().int().min(1).max(5000).default(2000),
+      })
+      .strict(),
+    output: z.object({ devices: z.array(DeviceView), total: z.number().int().nonnegative() }),
+    role: 'supervisor',
+    mutates: false,
+    summary:
+      'Every device the hub has reported, as its latest report left it (kind, zone, state, last seen).',
   }),
   'events.recent': method({
     input: z

@@ -17,6 +17,8 @@ export const ALARM_TYPES = [
   'guard_no_movement',
   'camera_offline',
   'patrol_missed',
+  /** A device the hub reports faulty or offline that no other type fits (an alarm panel, a zone, a sensor). */
+  'device_fault',
   'manual',
 ] as const;
 export const AlarmType = z.enum(ALARM_TYPES);
@@ -39,6 +41,7 @@ export const DEFAULT_PRIORITY: Record<AlarmType, Priority> = {
   fire_facility_fault: 3,
   patrol_missed: 3,
   camera_offline: 3,
+  device_fault: 3,
   fire_lane_parking: 4,
   door_held: 4,
   lighting_fault: 5,

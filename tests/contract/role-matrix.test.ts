@@ -82,6 +82,9 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
  */
 const RESTRICTED_READ_INPUT: Partial<Record<MethodName, unknown>> = {
   'hub.deadLetters': { limit: 10 },
+  // The hub's sources and devices: addresses, peers and refused frames as the equipment sent them.
+  'hub.sources': {},
+  'hub.devices': { states: ['fault'] },
   'audit.verify': {},
   'operators.list': {},
   'cameras.list': {},
@@ -179,6 +182,7 @@ describe('role matrix: every mutating method × every role, through the real rou
 
   it('has a valid input for every read method above the operator role', () => {
     expect(restrictedReads).toContain('hub.deadLetters');
+    expect(restrictedReads).toEqual(expect.arrayContaining(['hub.sources', 'hub.devices']));
     expect(
       restrictedReads.filter((m) => !(m in RESTRICTED_READ_INPUT)),
       'add these to RESTRICTED_READ_INPUT',

@@ -181,6 +181,37 @@ describe('a poisoned hub message never stops the stream', () => {
     expect(await c.db('alarm_events').where('note', 'like', '%poison-note%').first()).toBeUndefined();
   });
 
+  it('a restore with a bad payload is set aside as invalid; a restore of no open alarm is harmless', async () => {
+    const c = await start();
+    const restore = (data: unknown) => hub.publish({ kind: 'restore', data });
+    const bad = [
+      restore({ type: 'intrusion', at: 1 }),
+      restore({ deviceId: 'zone-7', type: 'meteor', at: 1 }),
+      restore({ deviceId: 'zone-7', type: 'intrusion', at: 'yesterday' }),
+      restore({
+        deviceId: 'zone-7',
+        type: 'intrusion',
+        at: 1,
+        origin: {
+          source: 'dc09',
+          fields: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, i])),
+        },
+      }),
+      restore({ deviceId: 'zone-7', type: 'intrusion', at: 1, origin: { source: 'telepathy', fields: {} } }),
+    ];
+    const harmless = restore({ deviceId: 'nobody', type: 'intrusion', at: Date.now() });
+    await fireArrives('fire-restore');
+    const letters = (await c.db('hub_dead_letters').orderBy('seq')) as {
+      seq: number;
+      kind: string;
+      reason: string;
+    }[];
+    expect(letters.map((l) => [l.seq, l.kind, l.reason])).toEqual(
+      bad.map((seq) => [seq, 'restore', 'invalid']),
+    );
+    expect(await c.db('hub_events').where({ seq: harmless }).first('kind')).toEqual({ kind: 'restore' });
+  });
+
   it('many refusals make one notice with a count, not one each', async () => {
     await start();
     for (let i = 0; i < 5; i++) hub.publish(applied('alarm.note', { alarm: TARGET, text: 42 }));

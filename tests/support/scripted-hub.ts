@@ -10,6 +10,11 @@ import { Server, type Socket } from 'socket.io';
 export class ScriptedHub {
   readonly acks = new Map<number, unknown>();
   readonly syncs: number[] = [];
+  /**
+   * What it answers `sources` with (hub protocol 3), valid or not; undefined: it does not listen for the message,
+   * as a hub before version 3 does not, so the console's question goes unanswered.
+   */
+  sourcesReply: unknown = undefined;
   private readonly log: Array<{ seq?: number; message: unknown }> = [];
   private head = 0;
   private server!: Server;
@@ -24,6 +29,9 @@ export class ScriptedHub {
     this.server = new Server(http, { serveClient: false });
     this.server.on('connection', (socket) => {
       socket.on('app-ping', (ack?: (r: unknown) => void) => ack?.({ ok: true }));
+      socket.on('sources', (ack?: (r: unknown) => void) => {
+        if (this.sourcesReply !== undefined) ack?.(this.sourcesReply);
+      });
       socket.on('action', (_a: unknown, ack?: (r: unknown) => void) => ack?.({ ok: true, duplicate: false }));
       socket.on('sync', (req: { afterSeq?: number } | undefined, ack?: (r: unknown) => void) => {
         const after = req?.afterSeq ?? 0;

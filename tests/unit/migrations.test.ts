@@ -8,6 +8,7 @@ import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../..
 import { RESUME_LOCK_MIGRATION, RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { guardDevicesMigration } from '../../electron/core/guards';
 import { hubLinkMigration } from '../../electron/core/hub-link/migration';
+import { ALARM_ORIGIN_MIGRATION, ORIGIN_MAX_CHARS } from '../../electron/core/alarms/migration';
 import { silentLogger } from '../../electron/core/util/log';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
@@ -49,6 +50,10 @@ describe('database and migrations', () => {
       [10, 'resume tokens carry the lock screen and why they were revoked'],
       [11, 'alarm queue: arrival order and response times on the steady clock, not the wall clock'],
       [12, 'patrol rounds closed as skipped when the clock jumped over their window'],
+      [
+        ALARM_ORIGIN_MIGRATION.version,
+        "alarms keep their origin (the equipment's own words) and when their device reported a restore",
+      ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
@@ -363,6 +368,38 @@ describe('database and migrations', () => {
       closed_at: 3,
     });
     expect(await db('patrol_rounds').first('skipped')).toEqual({ skipped: 0 });
+    await db.destroy();
+  });
+
+  it('the alarm-origin migration keeps existing alarms without an origin and bounds the origin it stores', async () => {
+    const before = MIGRATIONS.filter((m) => m.version < ALARM_ORIGIN_MIGRATION.version);
+    const db = await openDatabase({ file: ':memory:', log: silentLogger, migrations: before });
+    const row = (id: string, seq: number) => ({
+      id,
+      source: 'hub',
+      source_id: id,
+      type: 'intrusion',
+      priority: 2,
+      raised_at: 1000,
+      received_at: 1000,
+      last_seen_at: 1000,
+      state: 'new',
+      updated_at: 1000,
+      seq,
+    });
+    await db('alarms').insert(row('old', 1));
+    await db.transaction((trx) => ALARM_ORIGIN_MIGRATION.up(trx));
+    expect(await db('alarms').where({ id: 'old' }).first('origin', 'restored_at')).toEqual({
+      origin: null,
+      restored_at: null,
+    });
+    const origin = JSON.stringify({ source: 'dc09', fields: { account: '1234', zone: '003', code: '130' } });
+    await db('alarms').insert({ ...row('new', 2), origin, restored_at: 2000 });
+    expect(await db('alarms').where({ id: 'new' }).first('origin')).toEqual({ origin });
+    // A row cannot carry more than a valid origin can take, whoever writes it.
+    await expect(
+      db('alarms').insert({ ...row('huge', 3), origin: 'x'.repeat(ORIGIN_MAX_CHARS + 1) }),
+    ).rejects.toThrow(/CHECK constraint/);
     await db.destroy();
   });
 

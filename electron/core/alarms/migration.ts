@@ -32,4 +32,22 @@ export const ALARM_CLOCK_MIGRATION: Migration = {
   },
 };
 
-export const alarmMigrations = [ALARM_CLOCK_MIGRATION] as const;
+/** The most an alarm's origin takes as JSON: 24 fields of up to 40 + 200 characters, with room to spare. */
+export const ORIGIN_MAX_CHARS = 8000;
+
+/**
+ * Issue 14 (hub protocol 3): an alarm keeps where it came from (the hub's source and what the equipment said, as
+ * JSON, bounded so a chatty source cannot bloat a row) and when its device reported the condition cleared.
+ */
+export const ALARM_ORIGIN_MIGRATION: Migration = {
+  version: 13,
+  name: "alarms keep their origin (the equipment's own words) and when their device reported a restore",
+  async up(db) {
+    await db.raw(
+      `ALTER TABLE alarms ADD COLUMN origin TEXT CHECK (origin IS NULL OR length(origin) <= ${ORIGIN_MAX_CHARS})`,
+    );
+    await db.raw('ALTER TABLE alarms ADD COLUMN restored_at INTEGER');
+  },
+};
+
+export const alarmMigrations = [ALARM_CLOCK_MIGRATION, ALARM_ORIGIN_MIGRATION] as const;

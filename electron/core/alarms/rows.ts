@@ -1,4 +1,4 @@
-import type { AlarmEventView, AlarmView } from '../../../shared/contract';
+import { HubOrigin, type AlarmEventView, type AlarmView } from '../../../shared/contract';
 import type { AlarmType } from '../../../shared/domain/alarm';
 import type { AlarmSource, AlarmState, Disposition } from '../../../shared/domain/alarm-lifecycle';
 import { csvDocument } from '../util/csv';
@@ -37,9 +37,24 @@ export interface AlarmRow {
   received_steady: number | null;
   ack_ms: number | null;
   resolve_ms: number | null;
+  /** JSON of the hub's `origin` (migration 13); null for alarms of other sources and older ones. */
+  origin: string | null;
+  restored_at: number | null;
+}
+
+/** The stored origin, read back through its schema: a row that no longer reads shows no origin, not an error. */
+function originOf(json: string | null | undefined): HubOrigin | undefined {
+  if (!json) return undefined;
+  try {
+    const parsed = HubOrigin.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function toView(r: AlarmRow): AlarmView {
+  const origin = originOf(r.origin);
   return {
     id: r.id,
     source: r.source as AlarmSource,
@@ -72,6 +87,8 @@ export function toView(r: AlarmRow): AlarmView {
       : {}),
     ...(r.ack_ms !== null && r.ack_ms !== undefined ? { ackMs: r.ack_ms } : {}),
     ...(r.resolve_ms !== null && r.resolve_ms !== undefined ? { resolveMs: r.resolve_ms } : {}),
+    ...(origin ? { origin } : {}),
+    ...(r.restored_at !== null && r.restored_at !== undefined ? { restoredAt: r.restored_at } : {}),
   };
 }
 

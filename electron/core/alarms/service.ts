@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import {
   HubEvent,
   knownHubAction,
+  type HubDevice,
+  type HubOrigin,
+  type HubRestore,
   type AlarmFilter,
   type AlarmView,
   type DisasterMode,
@@ -28,6 +31,7 @@ import type { Clock } from '../util/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../util/log';
 import type { Timeline } from '../util/timeline';
+import { deviceFaultType, originJson } from './equipment';
 import { toCsv, toEventView, toView, type AlarmRow } from './rows';
 
 export interface IncomingAlarm {
@@ -42,6 +46,8 @@ export interface IncomingAlarm {
   raisedAt: number;
   text?: string | undefined;
   drill?: boolean;
+  /** Where the hub's equipment alarm came from (hub protocol 3). */
+  origin?: HubOrigin | undefined;
 }
 
 export type ReceiveResult =
@@ -158,10 +164,78 @@ export class AlarmService {
     if (event.kind === 'alarm') {
       const a = event.data;
       await this.receive(trx, { source: 'hub', ...a, sourceId: a.sourceId });
+    } else if (event.kind === 'restore') {
+      await this.restore(trx, event.data);
+    } else if (event.kind === 'device') {
+      await this.deviceState(trx, event.seq, event.data);
     } else if (event.kind === 'action.applied') {
       await this.applyRemote(trx, event);
     }
   };
+
+  /**
+   * The device reports the condition behind its open alarm of that type cleared: the alarm says so (its trail, a
+   * badge) and stays open, since an operator still decides what happened. A restore with no open alarm (already
+   * resolved, or never raised here) changes nothing.
+   */
+  async restore(trx: Knex.Transaction, r: HubRestore): Promise<AlarmView | undefined> {
+    const open = (await trx('alarms')
+      .where({ device_id: r.deviceId, type: r.type })
+      .whereNot('state', 'resolved')
+      .orderBy('seq', 'desc')
+      .first()) as AlarmRow | undefined;
+    if (!open) {
+      this.o.log.info('restore for no open alarm', { device: r.deviceId, type: r.type });
+      return undefined;
+    }
+    const now = this.o.clock.now();
+    const update = { restored_at: r.at, updated_at: now };
+    await trx('alarms').where({ id: open.id }).update(update);
+    await this.trail(trx, open.id, 'restored', SYSTEM, {});
+    await appendAudit(trx, {
+      at: now,
+      ...auditActor(SYSTEM),
+      action: 'alarm.restored',
+      target: open.id,
+      details: { device: r.deviceId, type: r.type, at: r.at },
+    });
+    const view = toView({ ...open, ...update });
+    this.afterCommit(trx, () => this.changed(view));
+    return view;
+  }
+
+  /**
+   * A device's state (hub `device` event): a change to fault or offline puts an alarm of the fitting type in the
+   * queue at that type's priority; back to ok is a restore of what it raised. Only changes count: a hub that
+   * reports the same state again raises nothing new. The duty log's entry is written by the duty feature.
+   */
+  private async deviceState(trx: Knex.Transaction, seq: number, d: HubDevice): Promise<void> {
+    const previous = (await trx('hub_events')
+      // A literal kind, so SQLite can use the partial index hub_events_device.
+      .whereRaw("kind = 'device'")
+      .andWhere('seq', '<', seq)
+      .whereRaw("json_extract(body, '$.deviceId') = ?", [d.deviceId])
+      .orderBy('seq', 'desc')
+      .first('body')) as { body: string } | undefined;
+    const before = previous ? (JSON.parse(previous.body) as { state: string }).state : 'ok';
+    if (before === d.state) return;
+    if (d.state === 'ok') {
+      await this.restore(trx, { deviceId: d.deviceId, type: deviceFaultType(d.kind), at: d.at });
+      return;
+    }
+    await this.receive(trx, {
+      source: 'hub',
+      // One alarm per reported change: the event's sequence makes it unique and a replay a duplicate.
+      sourceId: `device:${seq}`,
+      deviceId: d.deviceId,
+      type: deviceFaultType(d.kind),
+      zone: d.zone,
+      cameras: [],
+      raisedAt: d.at,
+      text: [d.label, d.text].filter(Boolean).join(' · ') || undefined,
+      origin: d.origin,
+    });
+  }
 
   /**
    * One incoming alarm: a source id already seen is a duplicate; the same device raising the same type while
@@ -188,9 +262,9 @@ export class AlarmService {
         .whereNot('state', 'resolved')
         .first()) as AlarmRow | undefined;
       if (open) {
-        await trx('alarms')
-          .where({ id: open.id })
-          .update({ count: open.count + 1, last_seen_at: now, updated_at: now });
+        // The condition is back: a restore reported before it no longer holds.
+        const again = { count: open.count + 1, last_seen_at: now, updated_at: now, restored_at: null };
+        await trx('alarms').where({ id: open.id }).update(again);
         await trx('alarm_sources').insert({
           source: input.source,
           source_id: input.sourceId,
@@ -198,7 +272,7 @@ export class AlarmService {
           received_at: now,
         });
         await this.trail(trx, open.id, 'retrigger', SYSTEM, {});
-        const view = toView({ ...open, count: open.count + 1, last_seen_at: now, updated_at: now });
+        const view = toView({ ...open, ...again });
         this.afterCommit(trx, () => this.changed(view));
         return { status: 'retrigger', alarm: view };
       }
@@ -243,6 +317,8 @@ export class AlarmService {
       received_steady: steady,
       ack_ms: null,
       resolve_ms: null,
+      origin: originJson(input.origin),
+      restored_at: null,
     };
     await trx('alarms').insert(row);
     await trx('alarm_sources').insert({
@@ -835,6 +911,7 @@ export class AlarmService {
           seq: this.nextSeq++,
           receivedSteady: this.o.timeline.steady(),
           unsaved: true,
+          ...(input.origin ? { origin: input.origin } : {}),
         };
       }
       this.unsaved.set(key, { view, input, fresh: !open });

@@ -6,8 +6,10 @@ import {
   HUB_MESSAGES,
   HUB_PROTOCOL_VERSION,
   HubActionReply,
+  HubSourcesReply,
   HubSyncReply,
   type HubEventAck,
+  type HubSourceStatus,
   type HubStatus,
   type Notice,
   type NoticeParams,
@@ -195,6 +197,34 @@ export class HubLink {
   reconnect(): void {
     this.socket?.disconnect();
     this.socket?.connect();
+  }
+
+  /**
+   * Asks the hub for its equipment sources (hub protocol 3). `silent`: connected, but no answer in time, which is
+   * what a hub without the message gives (socket.io never acknowledges a message nobody listens to).
+   */
+  async sources(
+    timeoutMs = this.o.actionTimeoutMs ?? 5000,
+  ): Promise<
+    | { state: 'offline' }
+    | { state: 'silent' }
+    | { state: 'invalid'; error: string }
+    | { state: 'answered'; sources: HubSourceStatus[] }
+  > {
+    const socket = this.socket;
+    if (!socket?.connected || this.state !== 'connected') return { state: 'offline' };
+    let raw: unknown;
+    try {
+      raw = await socket.timeout(timeoutMs).emitWithAck(HUB_MESSAGES.sources);
+    } catch {
+      return socket.connected ? { state: 'silent' } : { state: 'offline' };
+    }
+    const parsed = HubSourcesReply.safeParse(raw);
+    if (!parsed.success) {
+      this.o.log.warn('the hub answered `sources` with something else', { error: parsed.error.message });
+      return { state: 'invalid', error: parsed.error.message.slice(0, 500) };
+    }
+    return { state: 'answered', sources: parsed.data.sources };
   }
 
   /** Call after committing outbox rows: sends them now if the link is up. */

@@ -13,7 +13,9 @@ import { listDeadLetters, rowToStoredEvent } from '../hub-link/inbox';
 import type { HubLink } from '../hub-link/link';
 import type { PlaybooksService } from '../playbooks';
 import type { Carrier } from '../router/router';
+import { ServiceError } from '../errors';
 import { cameraView, siteView, type LoadedSite } from '../site/load-site';
+import { latestDevices } from './devices';
 import type { NoticeBuffer } from './notices';
 
 export { announceRestart } from './restart';
@@ -52,6 +54,7 @@ export function createSystem(
 ): Feature<typeof systemMethods, SystemService> {
   const { db, bus } = infra;
   const { hub } = o;
+  const log = infra.log.child('system');
   const info: SystemInfo = {
     product: PRODUCT,
     version: VERSION,
@@ -92,6 +95,24 @@ export function createSystem(
       },
       // What the hub link set aside instead of stopping on it: for a supervisor to report to the hub's people.
       'hub.deadLetters': ({ limit, beforeSeq }) => listDeadLetters(db, limit, beforeSeq),
+      // Only the hub knows its sources: asked each time, never stored here.
+      'hub.sources': async () => {
+        const reply = await hub.sources();
+        if (reply.state === 'offline')
+          throw new ServiceError('unavailable', 'The site hub is not connected.', 'hub_offline');
+        if (reply.state === 'invalid')
+          throw new ServiceError(
+            'unavailable',
+            `The site hub answered sources with something else: ${reply.error}`,
+            'hub_bad_answer',
+          );
+        return {
+          answered: reply.state === 'answered',
+          sources: reply.state === 'answered' ? reply.sources : [],
+          at: infra.clock.now(),
+        };
+      },
+      'hub.devices': ({ states, limit }) => latestDevices(db, log, { states, limit }),
       'events.recent': async ({ kinds, limit }) => {
         const known: HubEventKind[] = ['alarm', 'device', 'action.applied', 'position'];
         const rows = await db('hub_events')

@@ -40,6 +40,58 @@ function MiniMap({ alarm }: { alarm: AlarmView }) {
 }
 
 /**
+ * Where the alarm came from: the hub's source in the operator's words and what the equipment said, each field
+ * under its usual name when the console knows it and as the equipment named it otherwise.
+ */
+function Origin({ alarm }: { alarm: AlarmView }) {
+  const { t, i18n } = useTranslation();
+  const origin = alarm.origin;
+  if (!origin) return null;
+  const label = (name: string) => (i18n.exists(`origin.fields.${name}`) ? t(`origin.fields.${name}`) : name);
+  const fields = Object.entries(origin.fields);
+  return (
+    <Box
+      data-testid="alarm-origin"
+      data-source={origin.source}
+      sx={{ bgcolor: 'rgba(255,255,255,0.04)', borderRadius: 1, px: 1.25, py: 0.75 }}
+    >
+      <Typography variant="subtitle2" component="div">
+        {t('origin.title')}: <b data-testid="alarm-origin-source">{t(`origin.sources.${origin.source}`)}</b>
+        {origin.sourceId ? (
+          <Typography component="span" variant="body2" color="text.secondary">
+            {' '}
+            · {t('origin.sourceId')} {origin.sourceId}
+          </Typography>
+        ) : null}
+      </Typography>
+      {fields.length > 0 && (
+        <Box
+          component="dl"
+          sx={{ m: 0, mt: 0.5, display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 1.5 }}
+        >
+          {fields.map(([name, value]) => (
+            <Fragment key={name}>
+              <Typography component="dt" variant="body2" color="text.secondary">
+                {label(name)}
+              </Typography>
+              <Typography
+                component="dd"
+                variant="body2"
+                data-testid="alarm-origin-field"
+                data-field={name}
+                sx={{ m: 0, wordBreak: 'break-all' }}
+              >
+                {String(value)}
+              </Typography>
+            </Fragment>
+          ))}
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+/**
  * What other features show inside the opened alarm. The app fills them (guards: who to send; cameras: a live
  * tile), so the alarms feature needs neither, while both of them read the alarms store.
  */
@@ -84,6 +136,14 @@ export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots
         <Typography sx={{ fontWeight: 800, fontSize: '1.25rem', flex: 1 }}>
           {t(`alarmType.${alarm.type}`)}
         </Typography>
+        {alarm.restoredAt !== undefined && alarm.state !== 'resolved' && (
+          <Chip
+            data-testid="alarm-detail-restored"
+            color="success"
+            variant="outlined"
+            label={t('origin.restored')}
+          />
+        )}
         <Chip
           data-testid="alarm-detail-state"
           color={alarm.state === 'new' ? 'error' : alarm.state === 'resolved' ? 'success' : 'warning'}
@@ -99,6 +159,12 @@ export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots
         {alarm.count > 1 ? ` · ${t('alarms.count', { n: alarm.count })}` : ''}
       </Typography>
       {alarm.text && <Typography color="text.secondary">{alarm.text}</Typography>}
+      {alarm.restoredAt !== undefined && alarm.state !== 'resolved' && (
+        <Typography variant="body2" sx={{ color: 'success.light' }}>
+          {t('origin.restoredAt', { time: formatClock(alarm.restoredAt) })}
+        </Typography>
+      )}
+      <Origin alarm={alarm} />
       <Typography variant="body2" color="text.secondary">
         {t('alarms.raisedAt', { time: formatClock(alarm.raisedAt) })} ·{' '}
         {t('alarms.receivedAt', { time: formatClock(alarm.receivedAt) })}
@@ -180,7 +246,7 @@ export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots
         {trail.map((e, i) => (
           <li key={i}>
             <Typography variant="body2">
-              {formatClock(e.at)} · {e.toState ? t(`alarmState.${e.toState}`) : e.kind}{' '}
+              {formatClock(e.at)} · {e.toState ? t(`alarmState.${e.toState}`) : t(`alarmEventKind.${e.kind}`)}{' '}
               {e.operatorName && e.operatorName !== 'system' ? `· ${e.operatorName}` : ''}
               {e.note ? ` — ${e.note}` : ''}
             </Typography>

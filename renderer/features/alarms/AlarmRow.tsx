@@ -103,6 +103,15 @@ export const AlarmRow = memo(function AlarmRow(props: {
           {a.count > 1 && <Chip size="small" color="warning" label={t('alarms.count', { n: a.count })} />}
           {a.drill && <Chip size="small" color="info" label={t('alarms.drill')} />}
           {a.held && <Chip size="small" label={t('alarms.held')} />}
+          {a.restoredAt !== undefined && a.state !== 'resolved' && (
+            <Chip
+              size="small"
+              color="success"
+              variant="outlined"
+              data-testid="alarm-restored"
+              label={t('origin.restored')}
+            />
+          )}
           {a.escalatedAt && a.state === 'new' && (
             <Chip size="small" color="error" label={t('alarms.escalated')} />
           )}

@@ -1,8 +1,9 @@
-import { Chip, Tooltip } from '@mui/material';
+import { Button, Chip, Tooltip } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from '../../api/store';
 import { formatClock } from '../../ui/hooks';
+import { EquipmentDialog } from './EquipmentDialog';
 import { HubDeadLetters } from './HubDeadLetters';
 import { useSystem } from './store';
 
@@ -11,14 +12,22 @@ const HUB_COLOURS = { connected: 'success', connecting: 'warning', offline: 'err
 /**
  * The link to the site hub (and, when it drops, to the core itself) as the top bar shows it: a warning when
  * the hub is reached without TLS, and for those who may read them (`showDeadLetters`: a supervisor is signed
- * in) how many hub messages were set aside, which opens them.
+ * in) how many hub messages were set aside, which opens them; and for them too (`showEquipment`) the hub's
+ * sources and devices.
  */
-export function HubStatus({ showDeadLetters = false }: { showDeadLetters?: boolean }) {
+export function HubStatus({
+  showDeadLetters = false,
+  showEquipment = false,
+}: {
+  showDeadLetters?: boolean;
+  showEquipment?: boolean;
+}) {
   const { t } = useTranslation();
   const system = useSystem();
   const hub = useStore(system.hub);
   const link = useStore(system.link);
   const [deadLettersOpen, setDeadLettersOpen] = useState(false);
+  const [equipmentOpen, setEquipmentOpen] = useState(false);
   const label = !hub
     ? t('hub.connecting')
     : hub.state === 'offline'
@@ -62,6 +71,20 @@ export function HubStatus({ showDeadLetters = false }: { showDeadLetters?: boole
           <HubDeadLetters open={deadLettersOpen} onClose={() => setDeadLettersOpen(false)} />
         </>
       ) : null}
+      {showEquipment && (
+        <>
+          <Button
+            data-testid="equipment-open"
+            variant="outlined"
+            size="small"
+            onClick={() => setEquipmentOpen(true)}
+            sx={{ height: 34, whiteSpace: 'nowrap' }}
+          >
+            {t('equipment.open')}
+          </Button>
+          {equipmentOpen && <EquipmentDialog open onClose={() => setEquipmentOpen(false)} />}
+        </>
+      )}
     </>
   );
 }

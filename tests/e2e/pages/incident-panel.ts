@@ -7,6 +7,11 @@ export class IncidentPanel extends PageObject {
   readonly detail = this.testId('alarm-detail');
   readonly state = this.testId('alarm-detail-state');
   readonly trail = this.testId('alarm-trail');
+  /** Where the alarm came from (hub protocol 3): the source, and each field the equipment sent. */
+  readonly origin = this.testId('alarm-origin');
+  readonly originSource = this.testId('alarm-origin-source');
+  readonly originFields = this.testId('alarm-origin-field');
+  readonly restored = this.testId('alarm-detail-restored');
   readonly cameraTiles = this.root.getByTestId('alarm-cameras').getByTestId('camera-tile');
   readonly suggestedPlaybook = this.root.getByTestId('playbook-suggested');
   readonly drillBadge = this.root.getByTestId('incident-drill');

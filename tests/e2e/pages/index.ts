@@ -8,7 +8,7 @@ import { AlarmMonitor, CameraWall } from './camera-wall';
 import { DutyLog, Handover } from './duty';
 import { DrillsDialog, IncidentPanel } from './incident-panel';
 import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
-import { HubDeadLettersDialog, Shell } from './shell';
+import { EquipmentDialog, HubDeadLettersDialog, Shell } from './shell';
 import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
 
 export * from './alarm-queue';
@@ -23,6 +23,7 @@ export * from './site-map';
 export class ConsoleUi {
   readonly shell: Shell;
   readonly deadLetters: HubDeadLettersDialog;
+  readonly equipment: EquipmentDialog;
   readonly signInForm: SignInForm;
   readonly operators: OperatorsDialog;
   readonly onDuty: OnDuty;
@@ -44,6 +45,7 @@ export class ConsoleUi {
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
     this.deadLetters = new HubDeadLettersDialog(page);
+    this.equipment = new EquipmentDialog(page);
     this.signInForm = new SignInForm(page);
     this.operators = new OperatorsDialog(page);
     this.onDuty = new OnDuty(page);

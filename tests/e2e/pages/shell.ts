@@ -55,6 +55,28 @@ export class Shell extends PageObject {
   }
 }
 
+/** The hub's sources and devices, as a supervisor opens them from the top bar. */
+export class EquipmentDialog extends PageObject {
+  readonly root = this.testId('equipment-dialog');
+  readonly sources = this.testId('equipment-source');
+  readonly refused = this.testId('equipment-refused');
+  readonly sourcesSilent = this.testId('equipment-sources-silent');
+  readonly sourcesAsking = this.testId('equipment-sources-asking');
+  readonly devices = this.testId('equipment-device');
+  readonly devicesEmpty = this.testId('equipment-devices-empty');
+
+  async open(): Promise<void> {
+    await this.testId('equipment-open').click();
+  }
+
+  /** Shows only the devices in `state` (`all` for every one), by keyboard as a person without a mouse would. */
+  async filter(state: 'all' | 'ok' | 'fault' | 'offline'): Promise<void> {
+    const button = this.testId(`equipment-filter-${state}`);
+    await button.focus();
+    await this.page.keyboard.press('Enter');
+  }
+}
+
 /** The hub messages the console set aside, as a supervisor reads them from the top bar. */
 export class HubDeadLettersDialog extends PageObject {
   readonly root = this.testId('hub-dead-letters-dialog');

@@ -108,6 +108,32 @@ function validBodies(guardId: string): Array<{ kind: string; data: Json }> {
       data: { guardId, position: { lat: 31.2, lon: 121.4 }, at: NOW, speed: 1, battery: 50 },
     },
     { kind: 'device', data: { deviceId: 'pump-1', kind: 'pump', state: 'fault', at: NOW, text: 'x' } },
+    // Hub protocol 3: equipment with its origin, and the restore that follows an alarm.
+    {
+      kind: 'alarm',
+      data: {
+        sourceId: 'fuzz-panel',
+        deviceId: 'panel-1234/003',
+        type: 'intrusion',
+        cameras: [],
+        raisedAt: NOW,
+        origin: { source: 'dc09', sourceId: 'dc09-main', fields: { account: '1234', zone: 3, open: true } },
+      },
+    },
+    { kind: 'restore', data: { deviceId: 'panel-1234/003', type: 'intrusion', at: NOW } },
+    {
+      kind: 'device',
+      data: {
+        deviceId: 'tx-1/1-23',
+        kind: 'fire_component',
+        state: 'offline',
+        at: NOW,
+        label: '3号楼 感烟',
+        lastSeenAt: NOW,
+        supervisionSec: 300,
+        origin: { source: 'gb26875', fields: { component: '1-23' } },
+      },
+    },
     { kind: 'guard', data: { signal: 'scan', guardId, at: NOW, tag: 'NFC-1' } },
     ...FUZZED_ACTION_TYPES.map((type) => ({
       kind: 'action.applied',
@@ -178,7 +204,7 @@ export function poisonArb(guardId: string): fc.Arbitrary<Poison> {
   const randomBody = fc
     .record({
       kind: fc.oneof(
-        fc.constantFrom('alarm', 'position', 'device', 'guard', 'action.applied'),
+        fc.constantFrom('alarm', 'position', 'device', 'restore', 'guard', 'action.applied'),
         fc.string({ maxLength: 20 }),
       ),
       data: fc.jsonValue(),
@@ -249,7 +275,8 @@ async function checkRows(core: ConsoleCore, hub: ScriptedHub, tally: Tally): Pro
     await count(
       db,
       `alarms WHERE ${ints(['raised_at', 'received_at', 'last_seen_at', 'count', 'priority', 'held', 'drill', 'updated_at'])}
-       OR ${optInts(['acknowledged_at', 'resolved_at', 'escalated_at'])}
+       OR ${optInts(['acknowledged_at', 'resolved_at', 'escalated_at', 'restored_at'])}
+       OR (origin IS NOT NULL AND (json_valid(origin) = 0 OR json_type(origin, '$.fields') <> 'object'))
        OR ${optTexts(['acknowledged_by', 'resolved_by', 'resolution_note', 'disposition', 'zone', 'text', 'device_id'])}
        OR state NOT IN (${states}) OR type NOT IN (${types})`,
     ),
