@@ -8,9 +8,9 @@ import type { HashParams, ThrottlePolicy } from './operators';
 import type { ProfileSettings } from './streams/ffmpeg';
 import type { DiskSettings, FreeSpace } from './system';
 import type { Spawner, SupervisionSettings } from './streams/worker';
-import type { Clock } from './util/clock';
+import type { Clock } from '../common/clock';
 import type { IdGenerator } from './util/ids';
-import type { Logger } from './util/log';
+import type { Logger } from '../common/log';
 
 export interface ConsoleConfig {
   /** Database, logs, backups and snapshots live here. */

@@ -7,15 +7,15 @@ import { startEmbeddedHub, type EmbeddedHub } from './demo/embedded';
 import type { Infrastructure } from './feature';
 import { openAudit, type AuditTrail } from './audit/setup';
 import { HubLink } from './hub-link/link';
-import { secureDataDir } from './util/private-files';
+import { secureDataDir } from '../common/private-files';
 import { MIGRATIONS } from './schema';
-import { demoSitePath, loadSite, type LoadedSite } from './site/load-site';
+import { demoSitePath, loadSite, type LoadedSite } from '../common/site-file';
 import { StreamGateway } from './streams/gateway';
 import { announceRestart, DiskGuard, NoticeBuffer, watchClock, type ClockWatch } from './system';
 import { EventBus } from './util/bus';
-import { systemClock } from './util/clock';
+import { systemClock } from '../common/clock';
 import { randomIds } from './util/ids';
-import { createLogger } from './util/log';
+import { createLogger } from '../common/log';
 import { Timeline } from './util/timeline';
 
 /** What the composition root creates before any feature. */

@@ -24,7 +24,7 @@ import { createConsoleCore, type ConsoleCore } from '../core';
 import { diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { parseConsoleArgs, pickConsoleArgs } from '../core/args';
 import { receivesEvent, type Session } from '../core/router/router';
-import { createLogger, type Logger } from '../core/util/log';
+import { createLogger, type Logger } from '../common/log';
 import {
   APP_ORIGIN,
   APP_SCHEME,

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArgsError, parseConsoleArgs } from '../core/args';
-import { restrictUmask } from '../core/util/private-files';
+import { restrictUmask } from '../common/private-files';
 import { buildIfNeeded } from './build-if-needed';
 import { ConsoleSupervisor } from './supervisor';
 

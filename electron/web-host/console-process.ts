@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { createConsoleCore, type ConsoleCore } from '../core';
 import { ArgsError, parseConsoleArgs } from '../core/args';
 import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
-import { DatabaseTooNewError } from '../core/db/database';
-import { SiteFileError } from '../core/site/load-site';
-import { createLogger, type RootLogger } from '../core/util/log';
-import { restrictUmask } from '../core/util/private-files';
+import { DatabaseTooNewError } from '../common/database';
+import { SiteFileError } from '../common/site-file';
+import { createLogger, type RootLogger } from '../common/log';
+import { restrictUmask } from '../common/private-files';
 import { startWebHost, type WebHost } from './server';
 import {
   EXIT_CONFIG,

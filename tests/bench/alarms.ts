@@ -49,7 +49,7 @@ import Database from 'better-sqlite3';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { createLogger, type LogLine } from '../../electron/core/util/log';
+import { createLogger, type LogLine } from '../../electron/common/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
 import type { AlarmView } from '../../shared/contract';
 import { PageErrors } from '../support/page-errors';

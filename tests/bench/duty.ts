@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { log, machine, onCleanup, runBench, type BenchResult } from './lib/harness';
 import { numberAtLeast, readOptions } from './lib/options';
 import { medianTime } from './lib/stats';

@@ -32,7 +32,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import type { AlarmView, OperatorView } from '../../shared/contract';
 import { alarmAge } from '../../shared/domain/alarm-lifecycle';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { createLogger } from '../../electron/core/util/log';
+import { createLogger } from '../../electron/common/log';
 import { startWebHost } from '../../electron/web-host/server';
 import { PageErrors } from '../support/page-errors';
 import { ensureRendererBuilt, launchChromium } from './lib/browser';

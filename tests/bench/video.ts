@@ -35,7 +35,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { ffmpegArgs, ffmpegMajorVersion, LOW_DELAY_INPUT } from '../../electron/core/streams/ffmpeg';
 import { inspectPacket, TsPacketizer } from '../../electron/core/streams/mpegts';
-import { createLogger, type LogLine } from '../../electron/core/util/log';
+import { createLogger, type LogLine } from '../../electron/common/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
 import { PageErrors } from '../support/page-errors';
 import {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { createConsoleCore } from '../../electron/core';
-import { createLogger } from '../../electron/core/util/log';
+import { createLogger } from '../../electron/common/log';
 
 const [dataDir, url, token, actionsArg, everyArg] = process.argv.slice(2) as [
   string,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { verifyAudit } from '../../electron/core/audit/audit';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { startWebHost, type WebHost, type WebHostLimits } from '../../electron/web-host/server';
 import { fakeSpawner } from '../support/fake-ffmpeg';
 import type { Tally } from './lib';

@@ -13,9 +13,9 @@ import {
 } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { connectInMemory } from '../../electron/core/carriers/memory';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { tokenHash } from '../../electron/core/operators/tokens';
-import { createLogger, silentLogger } from '../../electron/core/util/log';
+import { createLogger, silentLogger } from '../../electron/common/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OperatorView } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { tempDir } from '../support/temp';
 import { requireFfmpeg } from '../support/tools';
 

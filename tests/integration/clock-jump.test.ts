@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmView, HubEventBody, Notice, OperatorView } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { responseStatistics } from '../../electron/core/alarms';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 

@@ -10,7 +10,7 @@ import type { ConsoleCore } from '../../electron/core';
 import type { SiteHub } from '../../electron/core/demo/site-hub';
 import { enqueueAction } from '../../electron/core/hub-link/outbox';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { startLinkedConsole, startSiteHub } from '../support/hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmView, GuardView, OperatorView } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
 import { demoPhone } from '../support/demo-phones';
 import { startLinkedConsole, startSiteHub } from '../support/hub';

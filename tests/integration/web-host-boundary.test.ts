@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, createFrameTransport, type Envelope } from '../../shared/contract';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { silentLogger, type LogLine, createLogger } from '../../electron/core/util/log';
+import { silentLogger, type LogLine, createLogger } from '../../electron/common/log';
 import { MAX_FRAME_BYTES, startWebHost, type WebHost } from '../../electron/web-host/server';
 import { fakeSpawner } from '../support/fake-ffmpeg';
 import { rawExchange } from '../support/raw-http';

@@ -1,5 +1,5 @@
 import { createConsoleCore, type ConsoleConfig, type ConsoleCore } from '../../electron/core';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 
 /**
  * A console core for a test, its data in `dataDir`: the demo hub plays nothing (the test publishes its own

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { createConsoleCore, type ConsoleCore } from '../../electron/core';
 import { SiteHub } from '../../electron/core/demo/site-hub';
-import { systemClock } from '../../electron/core/util/clock';
-import { silentLogger } from '../../electron/core/util/log';
+import { systemClock } from '../../electron/common/clock';
+import { silentLogger } from '../../electron/common/log';
 
 type ConsoleConfig = Parameters<typeof createConsoleCore>[0];
 

@@ -1,7 +1,8 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoSitePath, loadSite, SiteFileError, siteView } from '../../electron/core/site/load-site';
+import { demoSitePath, loadSite, SiteFileError } from '../../electron/common/site-file';
+import { siteView } from '../../electron/core/site/view';
 import { tempDir } from '../support/temp';
 
 function demoJson(): Record<string, unknown> & {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ArgsError, parseConsoleArgs, pickConsoleArgs } from '../../electron/core/args';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { networkList, RateLimiter, throttle } from '../../electron/core/util/net';
-import { redactText, redactUrl } from '../../electron/core/util/redact';
-import { createLogger, type LogLine } from '../../electron/core/util/log';
+import { redactText, redactUrl } from '../../electron/common/redact';
+import { createLogger, type LogLine } from '../../electron/common/log';
 import { effectivePriority } from '../../shared/domain/alarm';
 import { parseCidr } from '../../shared/domain/cidr';
 import { ageParts, bandAt, bandSpan } from '../../shared/domain/shift';

@@ -24,9 +24,9 @@ import { appendAudit, auditActor } from '../audit/audit';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
 import { isDiskFull, ServiceError } from '../errors';
-import type { Clock } from '../util/clock';
+import type { Clock } from '../../common/clock';
 import type { IdGenerator } from '../util/ids';
-import type { Logger } from '../util/log';
+import type { Logger } from '../../common/log';
 import type { Timeline } from '../util/timeline';
 import { toCsv, toEventView, toView, type AlarmRow } from './rows';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SiteFile } from '../../../shared/domain/site';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 import { DemoScenario } from './scenario';
 import { SiteHub } from './site-hub';
 

@@ -7,9 +7,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { systemClock } from '../util/clock';
-import { createLogger } from '../util/log';
-import { demoSitePath, loadSite } from '../site/load-site';
+import { systemClock } from '../../common/clock';
+import { createLogger } from '../../common/log';
+import { demoSitePath, loadSite } from '../../common/site-file';
 import { DemoScenario } from './scenario';
 import { SiteHub } from './site-hub';
 

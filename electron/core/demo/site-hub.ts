@@ -16,9 +16,9 @@ import {
   HubSyncRequest,
   type HubEvent,
 } from '../../../shared/contract';
-import { createKnex } from '../db/database';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import { createKnex } from '../../common/database';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 
 export interface SiteHubOptions {
   /** The hub's own event log; a path, or ':memory:'. */

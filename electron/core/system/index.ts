@@ -13,7 +13,8 @@ import { listDeadLetters, rowToStoredEvent } from '../hub-link/inbox';
 import type { HubLink } from '../hub-link/link';
 import type { PlaybooksService } from '../playbooks';
 import type { Carrier } from '../router/router';
-import { cameraView, siteView, type LoadedSite } from '../site/load-site';
+import type { LoadedSite } from '../../common/site-file';
+import { cameraView, siteView } from '../site/view';
 import type { NoticeBuffer } from './notices';
 
 export { announceRestart } from './restart';

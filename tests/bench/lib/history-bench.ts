@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConsoleCore } from '../../../electron/core';
-import { createLogger, type LogLine } from '../../../electron/core/util/log';
+import { createLogger, type LogLine } from '../../../electron/common/log';
 import type { AlarmView } from '../../../shared/contract';
 import { buildHistoryDb } from './history-fixture';
 import type { HubProcess } from './hub-client';

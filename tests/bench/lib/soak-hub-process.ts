@@ -8,9 +8,9 @@
  */
 import { DemoScenario } from '../../../electron/core/demo/scenario';
 import { SiteHub } from '../../../electron/core/demo/site-hub';
-import { systemClock } from '../../../electron/core/util/clock';
-import { demoSitePath, loadSite } from '../../../electron/core/site/load-site';
-import { createLogger } from '../../../electron/core/util/log';
+import { systemClock } from '../../../electron/common/clock';
+import { demoSitePath, loadSite } from '../../../electron/common/site-file';
+import { createLogger } from '../../../electron/common/log';
 
 export type SoakHubCommand =
   | { op: 'start'; dbFile: string; token: string; alarmEverySec: number; positionEverySec: number }

@@ -18,7 +18,7 @@ import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { ALARM_STATES } from '../../../shared/domain/alarm-lifecycle';
 import { createConsoleCore, type ConsoleCore } from '../../../electron/core';
 import { lastCommittedSeq, rowToStoredEvent } from '../../../electron/core/hub-link/inbox';
-import { silentLogger } from '../../../electron/core/util/log';
+import { silentLogger } from '../../../electron/common/log';
 import { ScriptedHub } from '../../support/scripted-hub';
 import { tempDir } from '../../support/temp';
 import { until } from '../../support/until';

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { createConsoleCore } from '../../../electron/core';
 import { DEFAULT_GUARD_SETTINGS } from '../../../electron/core/guards/service';
 import { startOsmandServer } from '../../../electron/core/guards/osmand';
-import { silentLogger } from '../../../electron/core/util/log';
+import { silentLogger } from '../../../electron/common/log';
 import { demoPhone } from '../../support/demo-phones';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
 import { draw, escapedBytes, loopbackArb, nastyText, pool, within, type Boundary } from '../lib';
