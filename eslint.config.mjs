@@ -84,7 +84,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: featureInternals }] },
   },
   {
-    files: ['electron/core/**', 'electron/web-host/**'],
+    files: ['electron/core/**', 'electron/web-host/**', 'electron/desk/**'],
     rules: {
       'no-restricted-imports': [
         'error',

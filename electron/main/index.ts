@@ -20,7 +20,8 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../core';
+import { type ConsoleCore } from '../core';
+import { createDesk } from '../desk';
 import { diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { parseConsoleArgs, pickConsoleArgs } from '../core/args';
 import { receivesEvent, type Session } from '../core/router/router';
@@ -201,11 +202,16 @@ async function start(): Promise<void> {
   const args = parseConsoleArgs(pickConsoleArgs(process.argv.slice(1)));
   const dataDir = args.dataDir ?? app.getPath('userData');
   const log = createLogger({ file: join(dataDir, 'logs', 'console.log'), console: !app.isPackaged });
-  core = await createConsoleCore({
+  core = await createDesk({
     dataDir,
     sitePath: args.site,
     hub: args.hub,
-    demo: { port: args.demoPort },
+    demo: {
+      port: args.demoPort,
+      dc09Port: args.equipmentPorts?.dc09,
+      gb26875Port: args.equipmentPorts?.gb26875,
+      mqttPort: args.equipmentPorts?.mqtt,
+    },
     osmand: args.osmand,
     carrierHint: 'ipc',
     alarmTargets: targetsFromEnv(),

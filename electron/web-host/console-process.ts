@@ -8,7 +8,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConsoleCore, type ConsoleCore } from '../core';
+import { createDesk, type Desk } from '../desk';
 import { ArgsError, parseConsoleArgs } from '../core/args';
 import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { DatabaseTooNewError } from '../common/database';
@@ -26,7 +26,7 @@ import {
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-let core: ConsoleCore | undefined;
+let core: Desk | undefined;
 let host: WebHost | undefined;
 let log: RootLogger | undefined;
 let starting: Promise<void> | undefined;
@@ -65,12 +65,17 @@ async function start(order: StartOrder, tell: (message: FromService) => void): P
   process.on('unhandledRejection', fatal('unhandled promise rejection'));
 
   try {
-    core = await createConsoleCore({
+    core = await createDesk({
       dataDir,
       sitePath: args.site,
       hub: args.hub,
       // CONSOLE_DEMO_SCENARIO=off: the demo hub runs but plays nothing (benchmarks bring their own guards).
-      demo: { port: args.demoPort, scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off' },
+      demo: {
+        port: args.demoPort,
+        scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off',
+        // A restart keeps the ports the first start picked for `0`.
+        ...equipmentPortsOf(args.equipmentPorts, order.equipmentPorts),
+      },
       osmand:
         args.osmand && order.osmandPort !== undefined
           ? { ...args.osmand, port: order.osmandPort }
@@ -102,6 +107,7 @@ async function start(order: StartOrder, tell: (message: FromService) => void): P
     port: host.port,
     dataDir,
     demo: core.info.demo,
+    ...(core.equipmentPorts.length > 0 ? { equipment: core.equipmentPorts } : {}),
     ...(core.osmandPort !== undefined
       ? { osmand: { port: core.osmandPort, host: args.osmand?.host ?? '0.0.0.0' } }
       : {}),
@@ -162,3 +168,20 @@ function failed(err: Error): void {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+
+/** The equipment ports asked for, with those a previous start got in place of `0`. */
+function equipmentPortsOf(
+  asked: { dc09?: number; gb26875?: number; mqtt?: number } | undefined,
+  got: { dc09?: number; gb26875?: number; mqtt?: number } | undefined,
+): { dc09Port?: number; gb26875Port?: number; mqttPort?: number } {
+  const pick = (kind: 'dc09' | 'gb26875' | 'mqtt') =>
+    asked?.[kind] === undefined ? undefined : asked[kind] === 0 ? (got?.[kind] ?? 0) : asked[kind];
+  const out: { dc09Port?: number; gb26875Port?: number; mqttPort?: number } = {};
+  const dc09 = pick('dc09');
+  const gb26875 = pick('gb26875');
+  const mqtt = pick('mqtt');
+  if (dc09 !== undefined) out.dc09Port = dc09;
+  if (gb26875 !== undefined) out.gb26875Port = gb26875;
+  if (mqtt !== undefined) out.mqttPort = mqtt;
+  return out;
+}

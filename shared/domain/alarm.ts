@@ -18,6 +18,8 @@ export const ALARM_TYPES = [
   'camera_offline',
   'patrol_missed',
   'manual',
+  /** A supervised device (alarm panel, fire transmitter, sensor) silent past its interval (issue 14). */
+  'device_offline',
 ] as const;
 export const AlarmType = z.enum(ALARM_TYPES);
 export type AlarmType = z.infer<typeof AlarmType>;
@@ -39,6 +41,7 @@ export const DEFAULT_PRIORITY: Record<AlarmType, Priority> = {
   fire_facility_fault: 3,
   patrol_missed: 3,
   camera_offline: 3,
+  device_offline: 3,
   fire_lane_parking: 4,
   door_held: 4,
   lighting_fault: 5,

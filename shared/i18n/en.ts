@@ -227,6 +227,7 @@ export const en: Messages = {
     camera_offline: 'Camera offline',
     patrol_missed: 'Patrol missed',
     manual: 'Manual',
+    device_offline: 'Device not reporting',
   },
   deviceState: {
     ok: 'Recovered',

@@ -225,6 +225,7 @@ export const zhCN = {
     camera_offline: '摄像机离线',
     patrol_missed: '巡更漏检',
     manual: '人工报警',
+    device_offline: '设备通信中断',
   },
   deviceState: {
     ok: '恢复正常',

@@ -7,7 +7,7 @@ import { io as connectClient } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB_PROTOCOL_VERSION, type HubEventBody, type HubStatus } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
-import type { SiteHub } from '../../electron/core/demo/site-hub';
+import type { SiteHub } from '../../electron/hub/server';
 import { enqueueAction } from '../../electron/core/hub-link/outbox';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
 import { ManualClock } from '../../electron/common/clock';

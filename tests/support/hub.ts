@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { SiteHub } from '../../electron/core/demo/site-hub';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
+import { SiteHub } from '../../electron/hub/server';
 import { systemClock } from '../../electron/common/clock';
 import { silentLogger } from '../../electron/common/log';
 
-type ConsoleConfig = Parameters<typeof createConsoleCore>[0];
+type ConsoleConfig = Parameters<typeof createDesk>[0];
 
 /** A site hub on loopback (its log in `<dir>/hub.sqlite`), started; `port` to come back where a stopped one was. */
 export async function startSiteHub(dir: string, token: string, port?: number): Promise<SiteHub> {
@@ -29,7 +30,7 @@ export function startLinkedConsole(
   consoleId: string,
   config: Partial<ConsoleConfig> = {},
 ): Promise<ConsoleCore> {
-  return createConsoleCore({
+  return createDesk({
     dataDir: dir,
     dbFile: join(dir, `${consoleId}.sqlite`),
     hub,

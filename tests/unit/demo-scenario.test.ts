@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HubEventBody } from '../../shared/contract';
 import { distanceM } from '../../shared/domain/geo';
-import { DemoScenario } from '../../electron/core/demo/scenario';
+import { DemoScenario } from '../../electron/hub/scenario';
 import { demoSitePath, loadSite } from '../../electron/common/site-file';
 import { ManualClock } from '../../electron/common/clock';
 

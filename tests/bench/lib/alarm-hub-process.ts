@@ -9,7 +9,7 @@
  * append finished (publish() resolved) and the sequence number it got.
  */
 import type { Knex } from 'knex';
-import { SiteHub } from '../../../electron/core/demo/site-hub';
+import { SiteHub } from '../../../electron/hub/server';
 import { systemClock } from '../../../electron/common/clock';
 import { createLogger } from '../../../electron/common/log';
 import { liveAlarm, rng } from './alarm-mix';

@@ -6,8 +6,8 @@
  * IPC: receives `{ op: 'start', dbFile, token, alarmEverySec, positionEverySec }`, answers `{ url }`; `{ op: 'stop' }`
  * stops it and exits. Operators' actions reaching the hub move the scenario's guards as on a real site.
  */
-import { DemoScenario } from '../../../electron/core/demo/scenario';
-import { SiteHub } from '../../../electron/core/demo/site-hub';
+import { DemoScenario } from '../../../electron/hub/scenario';
+import { SiteHub } from '../../../electron/hub/server';
 import { systemClock } from '../../../electron/common/clock';
 import { demoSitePath, loadSite } from '../../../electron/common/site-file';
 import { createLogger } from '../../../electron/common/log';

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { createConsoleCore } from '../../../electron/core';
+import { createDesk } from '../../../electron/desk';
 import { DEFAULT_GUARD_SETTINGS } from '../../../electron/core/guards/service';
 import { startOsmandServer } from '../../../electron/core/guards/osmand';
 import { silentLogger } from '../../../electron/common/log';
@@ -190,7 +190,7 @@ const boundary: Boundary = {
   weight: 35,
   async run(ctx, tally) {
     const dir = mkdtempSync(join(tmpdir(), 'fuzz-osmand-'));
-    const core = await createConsoleCore({
+    const core = await createDesk({
       dataDir: dir,
       dbFile: ':memory:',
       demo: { scenario: false },
