@@ -202,6 +202,11 @@ export class Equipment {
     return (await this.hub.database('hub_devices').orderBy('device_id')) as DeviceRow[];
   }
 
+  /** The sink a source commits to (the site file's are wired at construction; tests hand in their own). */
+  sinkFor(source: Source): SourceSink {
+    return { commit: (report) => this.commit(source, report) };
+  }
+
   /** Queued, then written with whatever else arrived meanwhile: one transaction, one fsync, per batch. */
   private commit(source: Source, report: SourceReport): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -349,8 +354,14 @@ export class Equipment {
 
 /** A source's own status in the protocol's words. */
 export function toHubStatus(s: SourceStatus): HubSourceStatus {
+  // In the protocol `connected` is a client of an external service; a receiver with peers is still listening.
+  const receiver = s.kind === 'dc09' || s.kind === 'gb26875';
   const state: HubSourceStatus['state'] =
-    s.state === 'failed' ? 'error' : s.state === 'degraded' ? 'listening' : s.state;
+    s.state === 'failed'
+      ? 'error'
+      : s.state === 'degraded' || (receiver && s.state === 'connected')
+        ? 'listening'
+        : s.state;
   return {
     id: s.id.slice(0, 64),
     kind: s.kind,

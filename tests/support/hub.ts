@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { type ConsoleCore } from '../../electron/core';
 import { createDesk } from '../../electron/desk';
+import type { SiteFile } from '../../shared/domain/site';
+import { Equipment, type SourcePorts } from '../../electron/hub/equipment';
 import { SiteHub } from '../../electron/hub/server';
 import { systemClock } from '../../electron/common/clock';
 import { silentLogger } from '../../electron/common/log';
@@ -18,6 +20,44 @@ export async function startSiteHub(dir: string, token: string, port?: number): P
   });
   await hub.start();
   return hub;
+}
+
+/**
+ * A site hub with the equipment sources of `site` (and those `ports` start), as `npm run hub` runs it: its log
+ * and device registry in `<dir>/hub.sqlite`; `port` to come back where a stopped one was.
+ */
+export async function startEquipmentHub(
+  dir: string,
+  token: string,
+  site: SiteFile,
+  o: { port?: number; ports?: SourcePorts } = {},
+): Promise<{ hub: SiteHub; equipment: Equipment; stop(): Promise<void> }> {
+  // The hub answers `sources` from the equipment, which needs the started hub: a box breaks the circle.
+  const box: { equipment?: Equipment } = {};
+  const hub = new SiteHub({
+    dbFile: join(dir, 'hub.sqlite'),
+    token,
+    clock: systemClock,
+    log: silentLogger,
+    sources: () => box.equipment?.statuses() ?? [],
+    ...(o.port === undefined ? {} : { port: o.port }),
+  });
+  await hub.start();
+  const equipment = new Equipment(hub, site, o.ports ?? {}, {
+    clock: systemClock,
+    log: silentLogger,
+    defaultHost: '127.0.0.1',
+  });
+  box.equipment = equipment;
+  await equipment.start();
+  return {
+    hub,
+    equipment,
+    async stop() {
+      await equipment.stop();
+      await hub.stop();
+    },
+  };
 }
 
 /**
