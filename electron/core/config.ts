@@ -26,6 +26,8 @@ export type EmbeddedHubStarter = (o: {
   /** Keep the hub's database in memory too (tests). */
   inMemory: boolean;
   site: SiteFile;
+  /** The site file's path: its sources' relative paths (certificates) are taken from its folder. */
+  siteFile: string;
   clock: Clock;
   log: Logger;
   demo: ConsoleConfig['demo'];

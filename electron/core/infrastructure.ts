@@ -112,6 +112,7 @@ export async function createInfrastructure(config: ConsoleConfig): Promise<Conso
         dataDir,
         inMemory: config.dbFile === ':memory:',
         site: loaded.site,
+        siteFile: loaded.file,
         clock,
         log,
         demo: config.demo,

@@ -14,7 +14,7 @@
  * Prints `READY <url>` once listening (and each equipment listener's port); SIGTERM/SIGINT stop it.
  */
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../common/clock';
 import { createKnex } from '../common/database';
@@ -81,9 +81,10 @@ const log = config
     )
   : createLogger({ level: 'warn', console: true }, 'hub');
 
+const siteFile = config?.site ?? (values.site ? resolve(values.site) : demoSitePath());
 let site;
 try {
-  site = loadSite(config?.site ?? values.site ?? demoSitePath()).site;
+  site = loadSite(siteFile).site;
 } catch (err) {
   if (err instanceof SiteFileError) fail(err.message);
   throw err;
@@ -122,7 +123,7 @@ try {
       gb26875: portOf('gb26875-port', values['gb26875-port']),
       mqtt: portOf('mqtt-port', values['mqtt-port']),
     },
-    { clock: systemClock, log, defaultHost: config?.host ?? '127.0.0.1' },
+    { clock: systemClock, log, defaultHost: config?.host ?? '127.0.0.1', baseDir: dirname(siteFile) },
   );
   await equipment.start();
 } catch (err) {

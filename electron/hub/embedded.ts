@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SiteFile } from '../../shared/domain/site';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
@@ -31,6 +31,8 @@ export async function startEmbeddedHub(o: {
   /** Keep the hub's database in memory too (tests). */
   inMemory: boolean;
   site: SiteFile;
+  /** Where the site file is: its sources' relative paths are taken from its folder. */
+  siteFile?: string | undefined;
   clock: Clock;
   log: Logger;
   demo?:
@@ -66,7 +68,12 @@ export async function startEmbeddedHub(o: {
       o.site,
       { dc09: o.demo?.dc09Port, gb26875: o.demo?.gb26875Port, mqtt: o.demo?.mqttPort },
       // Started here by a port option, a listener stays on loopback: the desk is not a server.
-      { clock, log: log.child('demo-hub'), defaultHost: '127.0.0.1' },
+      {
+        clock,
+        log: log.child('demo-hub'),
+        defaultHost: '127.0.0.1',
+        baseDir: o.siteFile ? dirname(o.siteFile) : undefined,
+      },
     );
     await equipment.start();
   } catch (err) {

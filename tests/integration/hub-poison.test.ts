@@ -313,6 +313,35 @@ describe('the reference hub', () => {
     await hub.stop();
   });
 
+  it('pipelines events: up to its window unacknowledged per console, one more for each ack, in order', async () => {
+    hub = new SiteHub({ dbFile: ':memory:', token: 't', clock: systemClock, log: silentLogger, window: 4 });
+    await hub.start();
+    for (let i = 0; i < 10; i++)
+      await hub.publish({ kind: 'device', data: { deviceId: `d${i}`, kind: 'pump', state: 'ok', at: 1 } });
+    const socket = connect('slow');
+    try {
+      const held: { seq: number; ack: (r: unknown) => void }[] = [];
+      socket.on('event', (e: { seq: number }, ack: (r: unknown) => void) => held.push({ seq: e.seq, ack }));
+      await socket.emitWithAck('sync', { afterSeq: 0 });
+      await until('four events in flight', () => held.length >= 4);
+      // A round trip after the pump stopped: had it sent a fifth, it would be here by now.
+      await socket.emitWithAck('app-ping');
+      expect(held.map((h) => h.seq)).toEqual([1, 2, 3, 4]);
+      held[0]!.ack({ ok: true, seq: 1 });
+      await until('a fifth after the first ack', () => held.length >= 5);
+      await socket.emitWithAck('app-ping');
+      expect(held.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5]);
+      for (let i = 1; i < 10; i++) {
+        await until(`event ${i + 1}`, () => held[i]);
+        held[i]!.ack({ ok: true, seq: held[i]!.seq });
+      }
+      expect(held.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      await until('every ack recorded', async () => (await hub.ackedSeq('slow')) === 10);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('refuses a known action type with a poisoned payload, so it never fans out to other consoles', async () => {
     hub = new SiteHub({ dbFile: ':memory:', token: 't', clock: systemClock, log: silentLogger });
     await hub.start();

@@ -61,6 +61,19 @@ describe('small pieces', () => {
     expect(() => parseConsoleArgs(['--frobnicate'], {})).toThrow(/Unknown option/);
   });
 
+  it("takes the embedded hub's equipment ports, 0 for a free one, and refuses them with a production hub", () => {
+    expect(parseConsoleArgs(['--dc09-port', '0', '--mqtt-port', '1883'], {}).equipmentPorts).toEqual({
+      dc09: 0,
+      mqtt: 1883,
+    });
+    expect(parseConsoleArgs([], {}).equipmentPorts).toBeUndefined();
+    expect(() => parseConsoleArgs(['--gb26875-port', '70000'], {})).toThrow(/--gb26875-port must be a port/);
+    expect(() =>
+      parseConsoleArgs(['--hub', 'http://h:1', '--hub-token', 't', '--dc09-port', '0'], {}),
+    ).toThrow(/--dc09-port is for the embedded hub/);
+    expect(pickConsoleArgs(['/app', '--no-sandbox', '--dc09-port=0'])).toEqual(['--dc09-port=0']);
+  });
+
   it('picks the console options out of an Electron argv full of Chromium switches', () => {
     expect(
       pickConsoleArgs(['/app', '--no-sandbox', '--data-dir', '/d', '--site=/s.json', '--enable-features=X']),
