@@ -1,5 +1,6 @@
 import { createConsoleCore, type ConsoleConfig, type ConsoleCore } from '../core';
 import { startEmbeddedHub, type EmbeddedHub } from '../hub/embedded';
+import { EquipmentConfigError } from '../hub/equipment';
 import type { SiteHub } from '../hub/server';
 
 /** A console core and, when no production hub is configured, the site hub it brings along. */
@@ -27,4 +28,9 @@ export async function createDesk(config: ConsoleConfig): Promise<Desk> {
       }),
   });
   return Object.assign(core, { demoHub: embedded?.hub, equipmentPorts: embedded?.ports ?? [] });
+}
+
+/** A source entry of the site file the embedded hub cannot use: a configuration to fix, not a crash. */
+export function isSourceConfigError(err: unknown): err is Error {
+  return err instanceof EquipmentConfigError;
 }

@@ -8,7 +8,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDesk, type Desk } from '../desk';
+import { createDesk, isSourceConfigError, type Desk } from '../desk';
 import { ArgsError, parseConsoleArgs } from '../core/args';
 import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { DatabaseTooNewError } from '../common/database';
@@ -88,7 +88,7 @@ async function start(order: StartOrder, tell: (message: FromService) => void): P
       ...(order.restarted ? { restarted: order.restarted } : {}),
     });
   } catch (err) {
-    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError) {
+    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError || isSourceConfigError(err)) {
       console.error(err.message);
       process.exit(EXIT_CONFIG);
     }
