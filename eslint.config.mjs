@@ -31,7 +31,29 @@ const noElectronFolder = {
 // The site hub runs without the console (standalone on a server, or embedded): it never reaches into the core.
 const noConsoleCore = {
   group: ['**/electron/core', '**/electron/core/**', '../**/core', '../**/core/**'],
-  message: 'The site hub shares only shared/ with the console: it never imports electron/core.',
+  message:
+    'The site hub shares only shared/ and electron/common/ with the console: it never imports electron/core.',
+};
+// What the console and the hub both use (logger, clock, SQLite, the site file) knows neither of them.
+const commonStaysBelow = {
+  group: [
+    '**/electron/core',
+    '**/electron/core/**',
+    '../core',
+    '../core/**',
+    '**/electron/hub',
+    '**/electron/hub/**',
+    '../hub',
+    '../hub/**',
+    '../main',
+    '../main/**',
+    '../web-host',
+    '../web-host/**',
+    '../preload',
+    '../preload/**',
+  ],
+  message:
+    'electron/common imports only shared/ and packages: the console core and the hub build on it, not it on them.',
 };
 
 // A folder of electron/core with an index.ts is a feature: from outside its folder it is reached only through
@@ -62,11 +84,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: featureInternals }] },
   },
   {
-    files: ['electron/core/**', 'electron/web-host/**'],
+    files: ['electron/core/**', 'electron/web-host/**', 'electron/desk/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         { paths: [noElectron], patterns: [noElectronSubpaths, ...featureInternals] },
+      ],
+    },
+  },
+  {
+    files: ['electron/common/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [noElectron], patterns: [noElectronSubpaths, commonStaysBelow] },
       ],
     },
   },

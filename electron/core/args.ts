@@ -8,6 +8,8 @@ export interface ConsoleArgs {
   site?: string;
   hub?: { url: string; token: string; ca?: string };
   demoPort?: number;
+  /** The embedded hub's equipment listeners (0 = a free port, printed at start). */
+  equipmentPorts?: { dc09?: number; gb26875?: number; mqtt?: number };
   /** The OsmAnd endpoint for guards' phones; undefined when switched off. */
   osmand?: { port: number; host: string };
 }
@@ -27,6 +29,9 @@ export const USAGE = `Options:
   --hub-token T     the console's token for that hub (or env CONSOLE_HUB_TOKEN)
   --hub-ca FILE     a PEM file with the CA that signs the hub's certificate (a site's own PKI)
   --demo-port N     port for the embedded demo hub (default: a free port)
+  --dc09-port N     the embedded hub's SIA DC-09 receiver (TCP and UDP; 0: a free port, printed)
+  --gb26875-port N  the embedded hub's GB/T 26875.3 fire-alarm receiver (TCP; 0: a free port, printed)
+  --mqtt-port N     the embedded hub's MQTT broker for sensors (0: a free port, printed)
   --osmand-port N   where guards' phones (Traccar Client, OsmAnd protocol) report positions
                     (default 5055; 0: a free port; "off": no endpoint)
   --osmand-host H   the address it listens on (default 0.0.0.0: the site's network)`;
@@ -58,6 +63,9 @@ export function parseConsoleArgs(
         'hub-token': { type: 'string' },
         'hub-ca': { type: 'string' },
         'demo-port': { type: 'string' },
+        'dc09-port': { type: 'string' },
+        'gb26875-port': { type: 'string' },
+        'mqtt-port': { type: 'string' },
         'osmand-port': { type: 'string' },
         'osmand-host': { type: 'string' },
       },
@@ -68,6 +76,16 @@ export function parseConsoleArgs(
   const args: ConsoleArgs = {};
   args.port = portOf('--port', values.port);
   args.demoPort = portOf('--demo-port', values['demo-port']);
+  const equipment = {
+    dc09: portOf('--dc09-port', values['dc09-port']),
+    gb26875: portOf('--gb26875-port', values['gb26875-port']),
+    mqtt: portOf('--mqtt-port', values['mqtt-port']),
+  };
+  for (const [kind, port] of Object.entries(equipment)) {
+    if (port === undefined) continue;
+    if (values.hub) throw new ArgsError(`--${kind}-port is for the embedded hub; it was given with --hub`);
+    (args.equipmentPorts ??= {})[kind as keyof typeof equipment] = port;
+  }
   if (values['osmand-port'] !== 'off') {
     args.osmand = {
       port: portOf('--osmand-port', values['osmand-port']) ?? DEFAULT_OSMAND_PORT,
@@ -118,6 +136,9 @@ const KNOWN = new Set([
   '--hub-token',
   '--hub-ca',
   '--demo-port',
+  '--dc09-port',
+  '--gb26875-port',
+  '--mqtt-port',
   '--osmand-port',
   '--osmand-host',
 ]);

@@ -1,4 +1,4 @@
-import type { Migration } from './db/migrations';
+import type { Migration } from '../common/migrations';
 
 /**
  * The base schema: the first two migrations, released before features had folders of their own. They span

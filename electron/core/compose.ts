@@ -2,8 +2,7 @@ import type { Knex } from 'knex';
 import type { OperatorView, SystemInfo } from '../../shared/contract';
 import { createAlarms, type AlarmService } from './alarms';
 import { createCameras } from './cameras';
-import type { ConsoleConfig } from './config';
-import type { SiteHub } from './demo/site-hub';
+import type { ConsoleConfig, EmbeddedHubHandle } from './config';
 import { createDuty } from './duty';
 import { handlerTable } from './feature';
 import { createGuards, type GuardService, type PatrolEngine } from './guards';
@@ -33,7 +32,8 @@ export interface ConsoleCore {
   patrols: PatrolEngine;
   /** Where the OsmAnd endpoint listens, when it is on. */
   osmandPort: number | undefined;
-  demoHub: SiteHub | undefined;
+  /** The embedded site hub, when no production hub is configured. */
+  embeddedHub: EmbeddedHubHandle | undefined;
   info: SystemInfo;
   /** A window's or tab's session, signed out (tests may pass the operator it acts as); closed when it goes. */
   openSession(carrier: Carrier, operator?: OperatorView | null, options?: OpenOptions): Session;
@@ -115,7 +115,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     onUncommitted: alarms.service.uncommitted,
   });
   audit.startAnchoring(() => hub.kick());
-  demo?.scenario?.start();
+  demo?.play();
   log.info('console core started', { consoleId: infra.consoleId, demo: Boolean(demo), site: loaded.file });
 
   let stopped = false;
@@ -129,7 +129,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     guards: guards.service.guards,
     patrols: guards.service.patrols,
     osmandPort: guards.service.osmandPort,
-    demoHub: demo?.hub,
+    embeddedHub: demo,
     info: system.service.info,
     openSession: (carrier, operator, options) => operators.service.sessions.open(carrier, operator, options),
     closeSession: (session) => operators.service.sessions.close(session),
@@ -138,10 +138,9 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
       stopped = true;
       for (const feature of [...features].reverse()) await feature.stop();
       await quiesce();
-      demo?.scenario?.stop();
       await gateway.stop();
       await hub.stop();
-      await demo?.hub.stop();
+      await demo?.stop();
       await db.destroy();
       log.info('console core stopped');
     },

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { SiteFile } from '../../shared/domain/site';
 import type { Locale } from '../../shared/domain/text';
 import { DEFAULT_TARGETS, type ResponseTargets } from '../../shared/domain/alarm-lifecycle';
 import type { GuardSettings } from './guards';
@@ -8,9 +9,29 @@ import type { HashParams, ThrottlePolicy } from './operators';
 import type { ProfileSettings } from './streams/ffmpeg';
 import type { DiskSettings, FreeSpace } from './system';
 import type { Spawner, SupervisionSettings } from './streams/worker';
-import type { Clock } from './util/clock';
+import type { Clock } from '../common/clock';
 import type { IdGenerator } from './util/ids';
-import type { Logger } from './util/log';
+import type { Logger } from '../common/log';
+
+/** The embedded site hub as the core sees it: where to connect, and when to start and stop it. */
+export interface EmbeddedHubHandle {
+  target: { url: string; token: string };
+  /** Starts playing the demo scenario, if it has one (after the features started). */
+  play(): void;
+  stop(): Promise<void>;
+}
+
+export type EmbeddedHubStarter = (o: {
+  dataDir: string;
+  /** Keep the hub's database in memory too (tests). */
+  inMemory: boolean;
+  site: SiteFile;
+  /** The site file's path: its sources' relative paths (certificates) are taken from its folder. */
+  siteFile: string;
+  clock: Clock;
+  log: Logger;
+  demo: ConsoleConfig['demo'];
+}) => Promise<EmbeddedHubHandle>;
 
 export interface ConsoleConfig {
   /** Database, logs, backups and snapshots live here. */
@@ -20,13 +41,22 @@ export interface ConsoleConfig {
   /** A site file; defaults to the demo site shipped in resources/. */
   sitePath?: string;
   /**
-   * A production site hub. Absent: the embedded demo site hub runs on loopback. `ca`: a PEM file with the CA
-   * that signs the hub's certificate (a site's own PKI), trusted for the hub link only.
+   * A production site hub. Absent: the embedded site hub (`embeddedHub`) runs on loopback. `ca`: a PEM file with
+   * the CA that signs the hub's certificate (a site's own PKI), trusted for the hub link only.
    */
   hub?: { url: string; token: string; ca?: string | undefined };
+  /**
+   * Starts the embedded site hub when no `hub` is given. The core never imports the hub (electron/hub): the
+   * process that runs both hands this in (`electron/desk/`).
+   */
+  embeddedHub?: EmbeddedHubStarter;
   consoleId?: string;
   demo?: {
     port?: number;
+    /** The embedded hub's equipment listeners (0 = a free port; absent = as the site file says, or off). */
+    dc09Port?: number | undefined;
+    gb26875Port?: number | undefined;
+    mqttPort?: number | undefined;
     seed?: number;
     /** false: the demo hub runs but plays no events (tests publish their own). */
     scenario?: boolean;

@@ -2,13 +2,13 @@ import type { Knex } from 'knex';
 import type { Notice, NoticeParams } from '../../shared/contract';
 import type { SiteFile } from '../../shared/domain/site';
 import type { Locale } from '../../shared/domain/text';
-import type { Migration } from './db/migrations';
+import type { Migration } from '../common/migrations';
 import type { InboxApplier } from './hub-link/inbox';
 import type { FeatureHandlers, MethodTable } from './router/router';
 import type { EventBus } from './util/bus';
-import type { Clock } from './util/clock';
+import type { Clock } from '../common/clock';
 import type { IdGenerator } from './util/ids';
-import type { Logger } from './util/log';
+import type { Logger } from '../common/log';
 import type { Timeline } from './util/timeline';
 
 /**

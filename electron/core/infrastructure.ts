@@ -1,21 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DEFAULT_LOCALE } from '../../shared/domain/text';
-import type { ConsoleConfig } from './config';
+import type { ConsoleConfig, EmbeddedHubHandle } from './config';
 import { openConsoleStore, recoveryNotice, storedConsoleId, type ConsoleStore } from './db/store';
-import { startEmbeddedHub, type EmbeddedHub } from './demo/embedded';
 import type { Infrastructure } from './feature';
 import { openAudit, type AuditTrail } from './audit/setup';
 import { HubLink } from './hub-link/link';
-import { secureDataDir } from './util/private-files';
+import { secureDataDir } from '../common/private-files';
 import { MIGRATIONS } from './schema';
-import { demoSitePath, loadSite, type LoadedSite } from './site/load-site';
+import { demoSitePath, loadSite, type LoadedSite } from '../common/site-file';
 import { StreamGateway } from './streams/gateway';
 import { announceRestart, DiskGuard, NoticeBuffer, watchClock, type ClockWatch } from './system';
 import { EventBus } from './util/bus';
-import { systemClock } from './util/clock';
+import { systemClock } from '../common/clock';
 import { randomIds } from './util/ids';
-import { createLogger } from './util/log';
+import { createLogger } from '../common/log';
 import { Timeline } from './util/timeline';
 
 /** What the composition root creates before any feature. */
@@ -26,8 +25,8 @@ export interface ConsoleInfrastructure {
   startedAt: number;
   store: ConsoleStore;
   notices: NoticeBuffer;
-  /** The embedded demo site hub, when no production hub is configured. */
-  demo: EmbeddedHub | undefined;
+  /** The embedded site hub, when no production hub is configured. */
+  demo: EmbeddedHubHandle | undefined;
   hub: HubLink;
   gateway: StreamGateway;
   /** The audit chain's key and anchors: anchoring to the hub starts with the hub link. */
@@ -105,12 +104,15 @@ export async function createInfrastructure(config: ConsoleConfig): Promise<Conso
     await announceRestart({ ...config.restarted, db, clock, log, notify: notices.notify });
   const consoleId =
     config.consoleId ?? (await storedConsoleId(db, () => `console-${randomBytes(4).toString('hex')}`));
+  if (!config.hub && !config.embeddedHub)
+    throw new Error('no site hub: configure one (--hub) or start the console with its embedded hub');
   const demo = config.hub
     ? undefined
-    : await startEmbeddedHub({
+    : await config.embeddedHub!({
         dataDir,
         inMemory: config.dbFile === ':memory:',
         site: loaded.site,
+        siteFile: loaded.file,
         clock,
         log,
         demo: config.demo,

@@ -1,7 +1,7 @@
 import { alarmMigrations } from './alarms';
 import { BASE_SCHEMA } from './base-schema';
 import { cameraMigrations } from './cameras';
-import type { Migration } from './db/migrations';
+import type { Migration } from '../common/migrations';
 import { dutyMigrations } from './duty';
 import { guardMigrations, patrolClockMigrations } from './guards';
 import { hubLinkMigration } from './hub-link/migration';

@@ -9,14 +9,14 @@
  * folder). `CONSOLE_RESTARTED` (JSON `{stoppedAt, reason}`) says this start follows an unexpected stop.
  */
 import { z } from 'zod';
-import { createConsoleCore, type ConsoleCore } from '../core';
 import { ArgsError, parseConsoleArgs } from '../core/args';
 import { servePort, type FromCore, type PortLike } from '../core/carriers/port';
-import { DatabaseTooNewError } from '../core/db/database';
+import { DatabaseTooNewError } from '../common/database';
 import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
-import { SiteFileError } from '../core/site/load-site';
-import { exitOnUncaught, openServiceLog } from '../core/util/crash-only';
-import { restrictUmask } from '../core/util/private-files';
+import { SiteFileError } from '../common/site-file';
+import { exitOnUncaught, openServiceLog } from '../common/crash-only';
+import { restrictUmask } from '../common/private-files';
+import { createDesk, isSourceConfigError, type Desk } from '../desk';
 // The web host's exit codes: a configuration the user must fix is not restarted; a crash is.
 import { EXIT_CONFIG, EXIT_CRASH } from '../web-host/service-protocol';
 
@@ -78,13 +78,20 @@ async function main(): Promise<void> {
     }
   }
 
-  let core: ConsoleCore;
+  let core: Desk;
   try {
-    core = await createConsoleCore({
+    // The embedded site hub (and its equipment ports) runs in this process with the core, as under start:web.
+    core = await createDesk({
       dataDir,
       sitePath: args.site,
       hub: args.hub,
-      demo: { port: args.demoPort, scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off' },
+      demo: {
+        port: args.demoPort,
+        scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off',
+        dc09Port: args.equipmentPorts?.dc09,
+        gb26875Port: args.equipmentPorts?.gb26875,
+        mqttPort: args.equipmentPorts?.mqtt,
+      },
       osmand: args.osmand,
       carrierHint: 'ipc',
       alarmTargets: targetsFromEnv(),
@@ -95,7 +102,7 @@ async function main(): Promise<void> {
       ...(restarted ? { restarted } : {}),
     });
   } catch (err) {
-    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError) {
+    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError || isSourceConfigError(err)) {
       console.error(err.message);
       log.error('the console core cannot start', { error: err.message });
       await log.close();

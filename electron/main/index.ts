@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/contract';
 import { parseConsoleArgs, pickConsoleArgs } from '../core/args';
-import { createLogger, type Logger } from '../core/util/log';
+import { createLogger, type Logger } from '../common/log';
 import { CoreClient, type CoreChild } from './core-client';
 import {
   APP_ORIGIN,

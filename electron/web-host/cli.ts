@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArgsError, parseConsoleArgs } from '../core/args';
-import { restrictUmask } from '../core/util/private-files';
+import { restrictUmask } from '../common/private-files';
 import { buildIfNeeded } from './build-if-needed';
 import { ConsoleSupervisor } from './supervisor';
 
@@ -64,6 +64,12 @@ export async function runWebHost(argv: string[]): Promise<void> {
   console.error(
     `Data: ${serving.dataDir}${serving.demo ? ' · demo site hub on loopback' : ''} · Ctrl+C stops`,
   );
+  const names = {
+    dc09: 'SIA DC-09 receiver',
+    gb26875: 'GB/T 26875.3 receiver',
+    mqtt: 'MQTT broker',
+  } as const;
+  for (const e of serving.equipment ?? []) console.error(`${names[e.kind]}: port ${e.port} (${e.endpoint})`);
   if (serving.osmand) {
     console.error(
       `Guards' phones (Traccar Client / OsmAnd): port ${serving.osmand.port} on ${serving.osmand.host}`,

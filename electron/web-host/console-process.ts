@@ -8,14 +8,14 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConsoleCore, type ConsoleCore } from '../core';
+import { createDesk, isSourceConfigError, type Desk } from '../desk';
 import { ArgsError, parseConsoleArgs } from '../core/args';
 import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
-import { DatabaseTooNewError } from '../core/db/database';
-import { SiteFileError } from '../core/site/load-site';
-import { exitOnUncaught, openServiceLog } from '../core/util/crash-only';
-import type { RootLogger } from '../core/util/log';
-import { restrictUmask } from '../core/util/private-files';
+import { DatabaseTooNewError } from '../common/database';
+import { SiteFileError } from '../common/site-file';
+import { exitOnUncaught, openServiceLog } from '../common/crash-only';
+import type { RootLogger } from '../common/log';
+import { restrictUmask } from '../common/private-files';
 import { startWebHost, type WebHost } from './server';
 import {
   EXIT_CONFIG,
@@ -27,7 +27,7 @@ import {
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-let core: ConsoleCore | undefined;
+let core: Desk | undefined;
 let host: WebHost | undefined;
 let log: RootLogger | undefined;
 let starting: Promise<void> | undefined;
@@ -51,12 +51,17 @@ async function start(order: StartOrder, tell: (message: FromService) => void): P
   exitOnUncaught(logger, 'console service', 'its supervisor', EXIT_CRASH);
 
   try {
-    core = await createConsoleCore({
+    core = await createDesk({
       dataDir,
       sitePath: args.site,
       hub: args.hub,
       // CONSOLE_DEMO_SCENARIO=off: the demo hub runs but plays nothing (benchmarks bring their own guards).
-      demo: { port: args.demoPort, scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off' },
+      demo: {
+        port: args.demoPort,
+        scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off',
+        // A restart keeps the ports the first start picked for `0`.
+        ...equipmentPortsOf(args.equipmentPorts, order.equipmentPorts),
+      },
       osmand:
         args.osmand && order.osmandPort !== undefined
           ? { ...args.osmand, port: order.osmandPort }
@@ -69,7 +74,7 @@ async function start(order: StartOrder, tell: (message: FromService) => void): P
       ...(order.restarted ? { restarted: order.restarted } : {}),
     });
   } catch (err) {
-    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError) {
+    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError || isSourceConfigError(err)) {
       console.error(err.message);
       process.exit(EXIT_CONFIG);
     }
@@ -88,6 +93,7 @@ async function start(order: StartOrder, tell: (message: FromService) => void): P
     port: host.port,
     dataDir,
     demo: core.info.demo,
+    ...(core.equipmentPorts.length > 0 ? { equipment: core.equipmentPorts } : {}),
     ...(core.osmandPort !== undefined
       ? { osmand: { port: core.osmandPort, host: args.osmand?.host ?? '0.0.0.0' } }
       : {}),
@@ -148,3 +154,20 @@ function failed(err: Error): void {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+
+/** The equipment ports asked for, with those a previous start got in place of `0`. */
+function equipmentPortsOf(
+  asked: { dc09?: number; gb26875?: number; mqtt?: number } | undefined,
+  got: { dc09?: number; gb26875?: number; mqtt?: number } | undefined,
+): { dc09Port?: number; gb26875Port?: number; mqttPort?: number } {
+  const pick = (kind: 'dc09' | 'gb26875' | 'mqtt') =>
+    asked?.[kind] === undefined ? undefined : asked[kind] === 0 ? (got?.[kind] ?? 0) : asked[kind];
+  const out: { dc09Port?: number; gb26875Port?: number; mqttPort?: number } = {};
+  const dc09 = pick('dc09');
+  const gb26875 = pick('gb26875');
+  const mqtt = pick('mqtt');
+  if (dc09 !== undefined) out.dc09Port = dc09;
+  if (gb26875 !== undefined) out.gb26875Port = gb26875;
+  if (mqtt !== undefined) out.mqttPort = mqtt;
+  return out;
+}

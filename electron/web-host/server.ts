@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, type ContractError } from '../../shared/contract';
 import { attachFrameEndpoint } from '../core/carriers/frames';
 import type { ConsoleCore } from '../core';
-import type { Logger } from '../core/util/log';
+import type { Logger } from '../common/log';
 import { hardenServer, RateLimiter, refuseUpgrade, requestUrl, safeDecode, throttle } from '../core/util/net';
 
 export interface WebHostOptions {

@@ -17,6 +17,8 @@ export interface StartOrder {
   port?: number | undefined;
   /** Likewise the guards' phones' port, when `--osmand-port 0` let the first start pick one. */
   osmandPort?: number | undefined;
+  /** Likewise the embedded hub's equipment listeners' ports (`--dc09-port 0`...). */
+  equipmentPorts?: { dc09?: number; gb26875?: number; mqtt?: number } | undefined;
   /** This start follows an unexpected stop. */
   restarted?: { stoppedAt: number; reason: string } | undefined;
 }
@@ -29,5 +31,7 @@ export interface Serving {
   dataDir: string;
   demo: boolean;
   osmand?: { port: number; host: string } | undefined;
+  /** The embedded hub's equipment listeners. */
+  equipment?: { kind: 'dc09' | 'gb26875' | 'mqtt'; port: number; endpoint: string }[] | undefined;
 }
 export type FromService = { type: 'loaded' } | Serving | { type: 'pong'; n: number };

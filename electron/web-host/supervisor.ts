@@ -98,6 +98,7 @@ export class ConsoleSupervisor {
   private spare: Service | undefined;
   private port: number | undefined;
   private osmandPort: number | undefined;
+  private equipmentPorts: StartOrder['equipmentPorts'];
   private stops: number[] = [];
   private everServed = false;
   private stopping = false;
@@ -148,6 +149,7 @@ export class ConsoleSupervisor {
       token: this.o.token,
       port: this.port,
       osmandPort: this.osmandPort,
+      equipmentPorts: this.equipmentPorts,
       restarted,
     };
     if (service.loaded) this.send(service, service.order);
@@ -194,6 +196,9 @@ export class ConsoleSupervisor {
       service.lastPong = this.now();
       this.port = m.port;
       this.osmandPort = m.osmand?.port;
+      this.equipmentPorts = m.equipment?.length
+        ? Object.fromEntries(m.equipment.map((e) => [e.kind, e.port]))
+        : undefined;
       if (!this.everServed) {
         this.everServed = true;
         this.o.print(

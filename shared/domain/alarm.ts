@@ -20,6 +20,8 @@ export const ALARM_TYPES = [
   /** A device the hub reports faulty or offline that no other type fits (an alarm panel, a zone, a sensor). */
   'device_fault',
   'manual',
+  /** A supervised device (alarm panel, fire transmitter, sensor) silent past its interval (issue 14). */
+  'device_offline',
 ] as const;
 export const AlarmType = z.enum(ALARM_TYPES);
 export type AlarmType = z.infer<typeof AlarmType>;
@@ -42,6 +44,7 @@ export const DEFAULT_PRIORITY: Record<AlarmType, Priority> = {
   patrol_missed: 3,
   camera_offline: 3,
   device_fault: 3,
+  device_offline: 3,
   fire_lane_parking: 4,
   door_held: 4,
   lighting_fault: 5,

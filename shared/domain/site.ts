@@ -103,6 +103,26 @@ export const ContactDef = z.object({
 });
 export type ContactDef = z.infer<typeof ContactDef>;
 
+/** The site hub's equipment sources (electron/hub/sources/). */
+export const SITE_SOURCE_KINDS = ['dc09', 'gb26875', 'mqtt', 'camera', 'webhook'] as const;
+/**
+ * One equipment source of the site hub: its id and kind are checked here; the rest of the entry (ports, panel
+ * accounts, transmitter profiles, broker, devices) is the source's own schema, checked in full by the hub when it
+ * starts (each source's config.ts). Bounded so a site file cannot carry megabytes in one entry.
+ */
+export const SiteSourceDef = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -'),
+    kind: z.enum(SITE_SOURCE_KINDS),
+  })
+  .passthrough()
+  .refine((d) => JSON.stringify(d).length <= 512 * 1024, 'at most 512 KB of settings per source');
+export type SiteSourceDef = z.infer<typeof SiteSourceDef>;
+
 export const SiteFile = z
   .object({
     version: z.literal(1),
@@ -147,9 +167,11 @@ export const SiteFile = z
     routes: z.array(RouteDef).default([]),
     guards: z.array(GuardDef).default([]),
     contacts: z.array(ContactDef).default([]),
+    /** The site hub's equipment sources: alarm panels, fire transmitters, sensors (issue 14). */
+    sources: z.array(SiteSourceDef).max(32).default([]),
   })
   .superRefine((site, ctx) => {
-    const unique = (key: 'zones' | 'cameras' | 'routes' | 'guards' | 'contacts') => {
+    const unique = (key: 'zones' | 'cameras' | 'routes' | 'guards' | 'contacts' | 'sources') => {
       const seen = new Set<string>();
       site[key].forEach((item, index) => {
         if (seen.has(item.id)) {
@@ -164,6 +186,7 @@ export const SiteFile = z
     const routes = unique('routes');
     unique('guards');
     unique('contacts');
+    unique('sources');
     site.cameras.forEach((c, i) => {
       if (c.zone && !zones.has(c.zone)) {
         ctx.addIssue({ code: 'custom', path: ['cameras', i, 'zone'], message: `no zone "${c.zone}"` });

@@ -228,6 +228,7 @@ export const en: Messages = {
     patrol_missed: 'Patrol missed',
     device_fault: 'Device fault',
     manual: 'Manual',
+    device_offline: 'Device not reporting',
   },
   deviceState: {
     ok: 'Recovered',

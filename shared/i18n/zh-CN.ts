@@ -226,6 +226,7 @@ export const zhCN = {
     patrol_missed: '巡更漏检',
     device_fault: '设备故障',
     manual: '人工报警',
+    device_offline: '设备通信中断',
   },
   deviceState: {
     ok: '恢复正常',

@@ -22,7 +22,7 @@
  *                    OTHER processes used meanwhile (`others_pct`: another benchmark on the machine disturbs it).
  *
  * The site hub is a real SiteHub (its own SQLite file) in a child process (lib/alarm-hub-process.ts); the console
- * core (createConsoleCore: real SQLite file, WAL, synchronous=FULL), the web host and the bookkeeping run here; the
+ * core (createDesk: real SQLite file, WAL, synchronous=FULL), the web host and the bookkeeping run here; the
  * page runs in Debian's Chromium via playwright-core. The camera wall's video is not started (its WebSocket is
  * answered by a stub; `--video` lets the wall's nine ffmpeg streams run too), so the figures are the alarm path's.
  * A page that cannot keep up is not waited for forever: rates get 30 s after their last publish, a burst 75 s
@@ -48,8 +48,9 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { createLogger, type LogLine } from '../../electron/core/util/log';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
+import { createLogger, type LogLine } from '../../electron/common/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
 import type { AlarmView } from '../../shared/contract';
 import { PageErrors } from '../support/page-errors';
@@ -262,7 +263,7 @@ async function startStack(
   const logger = createLogger({ level: 'error', sink: (l) => errors.push(l) });
   const arrived = new Map<string, number>();
   const committed = new Map<string, number>();
-  const core = await createConsoleCore({
+  const core = await createDesk({
     dataDir: dir,
     dbFile: join(dir, 'console.sqlite'),
     hub: { url, token },

@@ -14,8 +14,9 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { silentLogger } from '../../electron/core/util/log';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
+import { silentLogger } from '../../electron/common/log';
 import { log, machine, onCleanup, runBench, type BenchResult } from './lib/harness';
 import { numberAtLeast, readOptions } from './lib/options';
 import { medianTime } from './lib/stats';
@@ -66,7 +67,7 @@ interface Result extends BenchResult, Partial<Figures> {
 const result: Result = { machine: machine(), targets: TARGETS };
 
 async function run(tmp: string): Promise<void> {
-  const core = await createConsoleCore({
+  const core = await createDesk({
     dataDir: tmp,
     dbFile: join(tmp, 'console.sqlite'),
     demo: { scenario: false },

@@ -3,7 +3,7 @@
  * [--position-every-s 1] [--snapshot-every-s 5] [--target-mb-h 5]`: does a console running for days hold its
  * memory flat? The long form of the issue-13 soak, run at an accelerated rate for a few minutes (or an hour).
  *
- * The console runs here as in production (createConsoleCore: real SQLite file in WAL mode, a rotating log file,
+ * The console runs here as in production (createDesk: real SQLite file in WAL mode, a rotating log file,
  * the disk guard and the clock watch; the web host; the page in Debian's Chromium, signed in, showing the queue
  * and the site map). The site hub is a real SiteHub in its own process (tests/bench/lib/soak-hub-process.ts)
  * playing the demo community's scenario far faster than life: an alarm every `--alarm-every-s`, every guard's
@@ -31,8 +31,9 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import type { CDPSession, Page } from 'playwright-core';
 import type { AlarmView, OperatorView } from '../../shared/contract';
 import { alarmAge } from '../../shared/domain/alarm-lifecycle';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { createLogger } from '../../electron/core/util/log';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
+import { createLogger } from '../../electron/common/log';
 import { startWebHost } from '../../electron/web-host/server';
 import { PageErrors } from '../support/page-errors';
 import { ensureRendererBuilt, launchChromium } from './lib/browser';
@@ -237,7 +238,7 @@ async function run(tmp: string): Promise<void> {
   });
   const logger = createLogger({ file: join(dataDir, 'logs', 'console.log') });
   onCleanup('log file', () => logger.close());
-  const core = await createConsoleCore({
+  const core = await createDesk({
     dataDir,
     hub: { url: hub.url, token },
     log: logger,

@@ -32,10 +32,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
 import { ffmpegArgs, ffmpegMajorVersion, LOW_DELAY_INPUT } from '../../electron/core/streams/ffmpeg';
 import { inspectPacket, TsPacketizer } from '../../electron/core/streams/mpegts';
-import { createLogger, type LogLine } from '../../electron/core/util/log';
+import { createLogger, type LogLine } from '../../electron/common/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
 import { PageErrors } from '../support/page-errors';
 import {
@@ -202,7 +203,7 @@ async function startConsole(name: string, sitePath: string, opts: Options): Prom
   const dataDir = mkdtempSync(join(tmpdir(), `bench-video-${name}-`));
   const errors: LogLine[] = [];
   const logger = createLogger({ level: 'error', sink: (line) => errors.push(line) });
-  const core = await createConsoleCore({
+  const core = await createDesk({
     dataDir,
     sitePath,
     demo: { scenario: false },

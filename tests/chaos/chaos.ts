@@ -15,11 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../../electron/core/db/database';
+import { openDatabase } from '../../electron/common/database';
 import { MIGRATIONS } from '../../electron/core/schema';
 import { verifyAudit } from '../../electron/core/audit/audit';
-import { seededRandom } from '../../electron/core/demo/scenario';
-import { silentLogger } from '../../electron/core/util/log';
+import { seededRandom } from '../../electron/hub/scenario';
+import { silentLogger } from '../../electron/common/log';
 import { LinkCutter } from './proxy';
 
 const { values } = parseArgs({
@@ -82,7 +82,7 @@ const consoleDir = join(dir, 'console');
 const startHub = () =>
   launch(
     [
-      'electron/core/demo/hub-cli.ts',
+      'electron/hub/cli.ts',
       '--port',
       String(hubPort),
       '--db',

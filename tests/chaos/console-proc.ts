@@ -4,8 +4,8 @@
  *   node --import tsx tests/chaos/console-proc.ts <dataDir> <hubUrl> <token> <actions> <everyMs>
  */
 import { join } from 'node:path';
-import { createConsoleCore } from '../../electron/core';
-import { createLogger } from '../../electron/core/util/log';
+import { createDesk } from '../../electron/desk';
+import { createLogger } from '../../electron/common/log';
 
 const [dataDir, url, token, actionsArg, everyArg] = process.argv.slice(2) as [
   string,
@@ -16,7 +16,7 @@ const [dataDir, url, token, actionsArg, everyArg] = process.argv.slice(2) as [
 ];
 const every = Number(everyArg);
 const total = Number(actionsArg);
-const core = await createConsoleCore({
+const core = await createDesk({
   dataDir,
   hub: { url, token },
   consoleId: 'chaos-console',

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContractCallError, methods, type MethodName } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
 import { connectInMemory } from '../../electron/core/carriers/memory';
-import { createLogger } from '../../electron/core/util/log';
+import { createLogger } from '../../electron/common/log';
 import { tempDir } from '../support/temp';
 import { startCore } from '../support/core';
 

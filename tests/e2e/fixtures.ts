@@ -89,7 +89,7 @@ function spawnHub(port: number, db: string, token: string, alarms: number): Prom
     '--rate',
     '5',
   ];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/core/demo/hub-cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/hub/cli.ts', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
 import { verifyAudit } from '../../electron/core/audit/audit';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { startWebHost, type WebHost, type WebHostLimits } from '../../electron/web-host/server';
 import { fakeSpawner } from '../support/fake-ffmpeg';
 import type { Tally } from './lib';
@@ -21,7 +22,7 @@ export async function startHostUnderTest(
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>console</title>');
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt'), SECRET_TEXT);
-  const core = await createConsoleCore({
+  const core = await createDesk({
     dataDir: dir,
     dbFile: ':memory:',
     demo: { scenario: false },

@@ -11,11 +11,12 @@ import {
   type OperatorView,
   type Role,
 } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
 import { connectInMemory } from '../../electron/core/carriers/memory';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { tokenHash } from '../../electron/core/operators/tokens';
-import { createLogger, silentLogger } from '../../electron/core/util/log';
+import { createLogger, silentLogger } from '../../electron/common/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
@@ -67,7 +68,7 @@ describe('accounts and sessions: what a change to an account, the lock and a res
     mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>console</title>');
     clock = new ManualClock(Date.UTC(2026, 10, 24, 8, 0));
-    core = await createConsoleCore({
+    core = await createDesk({
       dataDir: tmp.dir,
       dbFile: join(tmp.dir, 'console.sqlite'),
       demo: { scenario: false },

@@ -12,20 +12,21 @@ import {
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Envelope, Notice } from '../../shared/contract';
-import type { ConsoleCore, ConsoleConfig } from '../../electron/core';
+import type { ConsoleConfig, ConsoleCore } from '../../electron/core';
+import type { Desk } from '../../electron/desk';
 import { appendAudit, verifyAudit, type AuditRow as Row } from '../../electron/core/audit/audit';
 import { chainHash } from '../../electron/core/audit/chain';
 import { backupDatabase, listBackups } from '../../electron/core/db/backup';
-import { openDatabase } from '../../electron/core/db/database';
+import { openDatabase } from '../../electron/common/database';
 import { MIGRATIONS } from '../../electron/core/schema';
 import { dutyRowFields, type DutyRow } from '../../electron/core/duty/duty-log';
 import type { Session } from '../../electron/core/router/router';
 import { ShiftService } from '../../electron/core/shift/shifts';
-import { demoSitePath, loadSite } from '../../electron/core/site/load-site';
+import { demoSitePath, loadSite } from '../../electron/common/site-file';
 import { SiteNames } from '../../electron/core/site/names';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { DEFAULT_TARGETS } from '../../shared/domain/alarm-lifecycle';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
@@ -69,7 +70,7 @@ function deleteAndRebuild(file: string, seq: number, key?: Buffer): void {
 describe('audit chain: keyed with a key outside the database, anchored outside the console', () => {
   let tmp: ReturnType<typeof tempDir>;
   let clock: ManualClock;
-  let core: ConsoleCore | undefined;
+  let core: Desk | undefined;
   let dbFile: string;
   let keyFile: string;
 
@@ -85,7 +86,7 @@ describe('audit chain: keyed with a key outside the database, anchored outside t
     tmp.cleanup();
   });
 
-  async function start(extra: Partial<ConsoleConfig> = {}): Promise<ConsoleCore> {
+  async function start(extra: Partial<ConsoleConfig> = {}): Promise<Desk> {
     await core?.stop();
     core = await startCore(tmp.dir, {
       dbFile,
@@ -118,16 +119,16 @@ describe('audit chain: keyed with a key outside the database, anchored outside t
     }
   }
 
-  const rows = async (c: ConsoleCore) => (await c.db('audit_log').orderBy('seq')) as Row[];
-  const supervisor = (c: ConsoleCore): Session =>
+  const rows = async (c: Desk) => (await c.db('audit_log').orderBy('seq')) as Row[];
+  const supervisor = (c: Desk): Session =>
     c.openSession('memory', { id: 'sup-wang', name: '王芳', role: 'supervisor' });
 
-  async function notices(c: ConsoleCore): Promise<Notice[]> {
+  async function notices(c: Desk): Promise<Notice[]> {
     return (value(await c.router.call('notices.recent', {}, supervisor(c))) as { notices: Notice[] }).notices;
   }
 
   /** Two operators, one duty entry and a handover: the outgoing shift is sealed. */
-  async function sealShift(c: ConsoleCore): Promise<{ shiftId: string; session: Session }> {
+  async function sealShift(c: Desk): Promise<{ shiftId: string; session: Session }> {
     const call = (s: Session, method: string, input: unknown = {}) => c.router.call(method, input, s);
     const admin = c.openSession('memory', null);
     value(await call(admin, 'auth.setup', { username: 'admin', name: '管理员', password: 'admin-pass-1' }));

@@ -2,8 +2,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OperatorView } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { silentLogger } from '../../electron/core/util/log';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
+import { silentLogger } from '../../electron/common/log';
 import { tempDir } from '../support/temp';
 import { requireFfmpeg } from '../support/tools';
 
@@ -58,7 +59,7 @@ describe('stored camera credentials go only to the host they were stored for', (
     if (!requireFfmpeg().available) return ctx.skip();
     tmp = tempDir();
     trap = await credentialTrap();
-    core = await createConsoleCore({
+    core = await createDesk({
       dataDir: tmp.dir,
       dbFile: join(tmp.dir, 'console.sqlite'),
       demo: { scenario: false },

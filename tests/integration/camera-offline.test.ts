@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StreamStatus } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 import { startCore } from '../support/core';

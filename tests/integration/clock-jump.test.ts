@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmView, HubEventBody, Notice, OperatorView } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { createDesk, type Desk } from '../../electron/desk';
 import { responseStatistics } from '../../electron/core/alarms';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
@@ -38,7 +38,7 @@ class SteppedClock extends ManualClock {
 
 describe('the wall clock jumping (NTP step, a person setting it): real core, SQLite file, hub link', () => {
   let tmp: ReturnType<typeof tempDir>;
-  let core: ConsoleCore;
+  let core: Desk;
   let clock: SteppedClock;
   let notices: Notice[];
   let escalated: AlarmView[];
@@ -47,7 +47,7 @@ describe('the wall clock jumping (NTP step, a person setting it): real core, SQL
   beforeEach(async () => {
     tmp = tempDir();
     clock = new SteppedClock(START);
-    core = await createConsoleCore({
+    core = await createDesk({
       dataDir: tmp.dir,
       dbFile: join(tmp.dir, 'console.sqlite'),
       demo: { scenario: false },

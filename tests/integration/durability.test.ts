@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Notice } from '../../shared/contract';
 import { backupDatabase, checkIntegrity, listBackups } from '../../electron/core/db/backup';
-import { openDatabase } from '../../electron/core/db/database';
+import { openDatabase } from '../../electron/common/database';
 import { MIGRATIONS } from '../../electron/core/schema';
 import { enqueueAction } from '../../electron/core/hub-link/outbox';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { tempDir } from '../support/temp';
 import { startCore } from '../support/core';
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView, HubEventBody, Notice, OperatorView } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
-import type { SiteHub } from '../../electron/core/demo/site-hub';
+import type { SiteHub } from '../../electron/hub/server';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
 import { startLinkedConsole, startSiteHub } from '../support/hub';
 import { tempDir } from '../support/temp';

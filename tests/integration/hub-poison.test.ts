@@ -17,13 +17,14 @@ import {
   type Notice,
   type OperatorView,
 } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { SiteHub } from '../../electron/core/demo/site-hub';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
+import { SiteHub } from '../../electron/hub/server';
 import type { HubSocketOptions } from '../../electron/core/hub-link/link';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
-import { systemClock } from '../../electron/core/util/clock';
-import type { Logger } from '../../electron/core/util/log';
-import { silentLogger } from '../../electron/core/util/log';
+import { systemClock } from '../../electron/common/clock';
+import type { Logger } from '../../electron/common/log';
+import { silentLogger } from '../../electron/common/log';
 import hubBoundary, { FUZZED_ACTION_TYPES } from '../fuzz/boundaries/hub';
 import { Tally } from '../fuzz/lib';
 import { ScriptedHub } from '../support/scripted-hub';
@@ -49,8 +50,8 @@ describe('a poisoned hub message never stops the stream', () => {
   let core: ConsoleCore | undefined;
   let notices: Notice[];
 
-  const start = async (extra: Partial<Parameters<typeof createConsoleCore>[0]> = {}) => {
-    const started = await createConsoleCore({
+  const start = async (extra: Partial<Parameters<typeof createDesk>[0]> = {}) => {
+    const started = await createDesk({
       dataDir: tmp.dir,
       dbFile: join(tmp.dir, 'console.sqlite'),
       hub: { url: hub.url, token: 't' },
@@ -343,6 +344,35 @@ describe('the reference hub', () => {
     await hub.stop();
   });
 
+  it('pipelines events: up to its window unacknowledged per console, one more for each ack, in order', async () => {
+    hub = new SiteHub({ dbFile: ':memory:', token: 't', clock: systemClock, log: silentLogger, window: 4 });
+    await hub.start();
+    for (let i = 0; i < 10; i++)
+      await hub.publish({ kind: 'device', data: { deviceId: `d${i}`, kind: 'pump', state: 'ok', at: 1 } });
+    const socket = connect('slow');
+    try {
+      const held: { seq: number; ack: (r: unknown) => void }[] = [];
+      socket.on('event', (e: { seq: number }, ack: (r: unknown) => void) => held.push({ seq: e.seq, ack }));
+      await socket.emitWithAck('sync', { afterSeq: 0 });
+      await until('four events in flight', () => held.length >= 4);
+      // A round trip after the pump stopped: had it sent a fifth, it would be here by now.
+      await socket.emitWithAck('app-ping');
+      expect(held.map((h) => h.seq)).toEqual([1, 2, 3, 4]);
+      held[0]!.ack({ ok: true, seq: 1 });
+      await until('a fifth after the first ack', () => held.length >= 5);
+      await socket.emitWithAck('app-ping');
+      expect(held.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5]);
+      for (let i = 1; i < 10; i++) {
+        await until(`event ${i + 1}`, () => held[i]);
+        held[i]!.ack({ ok: true, seq: held[i]!.seq });
+      }
+      expect(held.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      await until('every ack recorded', async () => (await hub.ackedSeq('slow')) === 10);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('refuses a known action type with a poisoned payload, so it never fans out to other consoles', async () => {
     hub = new SiteHub({ dbFile: ':memory:', token: 't', clock: systemClock, log: silentLogger });
     await hub.start();
@@ -369,7 +399,7 @@ describe('the reference hub', () => {
     }
   });
 
-  it('survives a console that never acknowledges: the acks of a batch time out after the option, without ending the process', async () => {
+  it('survives a console that never acknowledges: the acks of events in flight time out after the option, without ending the process', async () => {
     const warnings: string[] = [];
     hub = new SiteHub({
       dbFile: ':memory:',
@@ -384,7 +414,7 @@ describe('the reference hub', () => {
     process.on('unhandledRejection', onUnhandled);
     const socket = connect('mute');
     try {
-      // Three events in the log before the sync: one batch, whose first two acks are never awaited.
+      // Three events in the log before the sync: all three in flight at once, none ever acknowledged.
       for (let i = 0; i < 3; i++) {
         await hub.publish({
           kind: 'device',
@@ -394,10 +424,11 @@ describe('the reference hub', () => {
       const events: number[] = [];
       socket.on('event', (e: { seq: number }) => events.push(e.seq)); // and never acks
       await socket.emitWithAck('sync', { afterSeq: 0 });
-      // The last ack's timer runs out after the other two (set earlier, same length): by then they have failed.
       // `until` gives up after 10 s, before the 15 s default: this passes only with the option.
-      await until('the hub gave up waiting', () =>
-        warnings.includes('console did not acknowledge a batch in time'),
+      await until('the hub gave up waiting on all three', () =>
+        warnings.filter((w) => w === 'console did not acknowledge an event in time').length === 3
+          ? true
+          : undefined,
       );
       expect(events).toEqual([1, 2, 3]);
       expect(unhandled).toEqual([]);

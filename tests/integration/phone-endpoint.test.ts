@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmView, GuardView, OperatorView } from '../../shared/contract';
 import type { SiteFileInput } from '../../shared/domain/site';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
 import { sha256 } from '../../electron/core/guards/devices';
-import { ManualClock } from '../../electron/core/util/clock';
-import { silentLogger } from '../../electron/core/util/log';
+import { ManualClock } from '../../electron/common/clock';
+import { silentLogger } from '../../electron/common/log';
 import { demoPhone } from '../support/demo-phones';
 import { rawExchange } from '../support/raw-http';
 import { tempDir } from '../support/temp';
@@ -77,7 +78,7 @@ describe('the guards’ phone endpoint over real sockets', () => {
   beforeAll(async () => {
     tmp = tempDir();
     clock = new ManualClock(START);
-    core = await createConsoleCore({
+    core = await createDesk({
       dataDir: tmp.dir,
       dbFile: join(tmp.dir, 'console.sqlite'),
       sitePath: writeSite(tmp.dir),
@@ -297,7 +298,7 @@ describe('the guards’ phone endpoint over real sockets', () => {
 describe('the allow-list of source networks', () => {
   it('refuses a phone outside tracking.allowNetworks and says where to add its network', async () => {
     const tmp = tempDir();
-    const core = await createConsoleCore({
+    const core = await createDesk({
       dataDir: tmp.dir,
       dbFile: ':memory:',
       sitePath: writeSite(tmp.dir, { allowNetworks: ['10.99.0.0/16', 'fd00::/8'] }),

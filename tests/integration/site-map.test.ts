@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlarmView, GuardView, OperatorView } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
-import { ManualClock } from '../../electron/core/util/clock';
+import type { Desk } from '../../electron/desk';
+import { ManualClock } from '../../electron/common/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
 import { demoPhone } from '../support/demo-phones';
 import { startLinkedConsole, startSiteHub } from '../support/hub';
@@ -20,7 +21,7 @@ const ROUTE_A = ['cp-201', 'cp-202', 'cp-203', 'cp-204', 'cp-205'];
 
 describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real HTTP)', () => {
   let tmp: ReturnType<typeof tempDir>;
-  let core: ConsoleCore;
+  let core: Desk;
   let clock: ManualClock;
   let changedGuards: GuardView[];
   let osmandUrl: string;

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, createFrameTransport, type Envelope } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { silentLogger, type LogLine, createLogger } from '../../electron/core/util/log';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
+import { silentLogger, type LogLine, createLogger } from '../../electron/common/log';
 import { MAX_FRAME_BYTES, startWebHost, type WebHost } from '../../electron/web-host/server';
 import { fakeSpawner } from '../support/fake-ffmpeg';
 import { rawExchange } from '../support/raw-http';
@@ -40,7 +41,7 @@ describe('web host and video gateway at the network boundary', () => {
     const staticDir = join(tmp.dir, 'renderer');
     mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>console</title>');
-    core = await createConsoleCore({
+    core = await createDesk({
       dataDir: tmp.dir,
       dbFile: ':memory:',
       demo: { scenario: false },

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient, createFrameTransport, type HubStatus } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
 import { tempDir } from '../support/temp';
 import { startCore } from '../support/core';

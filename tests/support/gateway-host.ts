@@ -5,8 +5,8 @@
 import { tmpdir } from 'node:os';
 import WebSocket from 'ws';
 import { StreamGateway } from '../../electron/core/streams/gateway';
-import { systemClock } from '../../electron/core/util/clock';
-import { silentLogger } from '../../electron/core/util/log';
+import { systemClock } from '../../electron/common/clock';
+import { silentLogger } from '../../electron/common/log';
 
 const url = process.argv[2] ?? 'synthetic:testsrc2';
 const gateway = new StreamGateway({

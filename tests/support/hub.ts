@@ -1,10 +1,13 @@
 import { join } from 'node:path';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { SiteHub } from '../../electron/core/demo/site-hub';
-import { systemClock } from '../../electron/core/util/clock';
-import { silentLogger } from '../../electron/core/util/log';
+import { type ConsoleCore } from '../../electron/core';
+import { createDesk } from '../../electron/desk';
+import type { SiteFile } from '../../shared/domain/site';
+import { Equipment, type SourcePorts } from '../../electron/hub/equipment';
+import { SiteHub } from '../../electron/hub/server';
+import { systemClock } from '../../electron/common/clock';
+import { silentLogger } from '../../electron/common/log';
 
-type ConsoleConfig = Parameters<typeof createConsoleCore>[0];
+type ConsoleConfig = Parameters<typeof createDesk>[0];
 
 /** A site hub on loopback (its log in `<dir>/hub.sqlite`), started; `port` to come back where a stopped one was. */
 export async function startSiteHub(dir: string, token: string, port?: number): Promise<SiteHub> {
@@ -20,6 +23,44 @@ export async function startSiteHub(dir: string, token: string, port?: number): P
 }
 
 /**
+ * A site hub with the equipment sources of `site` (and those `ports` start), as `npm run hub` runs it: its log
+ * and device registry in `<dir>/hub.sqlite`; `port` to come back where a stopped one was.
+ */
+export async function startEquipmentHub(
+  dir: string,
+  token: string,
+  site: SiteFile,
+  o: { port?: number; ports?: SourcePorts } = {},
+): Promise<{ hub: SiteHub; equipment: Equipment; stop(): Promise<void> }> {
+  // The hub answers `sources` from the equipment, which needs the started hub: a box breaks the circle.
+  const box: { equipment?: Equipment } = {};
+  const hub = new SiteHub({
+    dbFile: join(dir, 'hub.sqlite'),
+    token,
+    clock: systemClock,
+    log: silentLogger,
+    sources: () => box.equipment?.statuses() ?? [],
+    ...(o.port === undefined ? {} : { port: o.port }),
+  });
+  await hub.start();
+  const equipment = new Equipment(hub, site, o.ports ?? {}, {
+    clock: systemClock,
+    log: silentLogger,
+    defaultHost: '127.0.0.1',
+  });
+  box.equipment = equipment;
+  await equipment.start();
+  return {
+    hub,
+    equipment,
+    async stop() {
+      await equipment.stop();
+      await hub.stop();
+    },
+  };
+}
+
+/**
  * A console core linked to the hub at `url` as `consoleId`, its database `<dir>/<consoleId>.sqlite` and quiet;
  * `config` adds to or overrides that (a clock, an in-memory database, another token).
  */
@@ -29,7 +70,7 @@ export function startLinkedConsole(
   consoleId: string,
   config: Partial<ConsoleConfig> = {},
 ): Promise<ConsoleCore> {
-  return createConsoleCore({
+  return createDesk({
     dataDir: dir,
     dbFile: join(dir, `${consoleId}.sqlite`),
     hub,

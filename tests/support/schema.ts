@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { openDatabase } from '../../electron/core/db/database';
-import type { Migration } from '../../electron/core/db/migrations';
+import { openDatabase } from '../../electron/common/database';
+import type { Migration } from '../../electron/common/migrations';
 import { MIGRATIONS } from '../../electron/core/schema';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 
 /** A database in memory with the schema up to and including `last` (a migration or its version). */
 export function openMigratedTo(last: Migration | number): Promise<Knex> {

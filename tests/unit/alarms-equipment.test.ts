@@ -5,7 +5,7 @@ import type { ConsoleCore } from '../../electron/core';
 import { originJson } from '../../electron/core/alarms/equipment';
 import { ORIGIN_MAX_CHARS } from '../../electron/core/alarms/migration';
 import { commitHubEvent } from '../../electron/core/hub-link/inbox';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
 import { tempDir } from '../support/temp';
 import { startCore } from '../support/core';
@@ -133,7 +133,8 @@ describe('alarms from equipment (hub protocol 3)', () => {
 
   it('gives each kind of equipment the fitting alarm type', async () => {
     const cases = [
-      ['alarm_panel', 'offline', 'device_fault'],
+      ['alarm_panel', 'offline', 'device_offline'],
+      ['panel_zone', 'fault', 'device_fault'],
       ['sensor', 'fault', 'device_fault'],
       ['camera', 'offline', 'camera_offline'],
       ['lighting', 'fault', 'lighting_fault'],

@@ -7,7 +7,7 @@ import type { ConsoleCore } from '../../electron/core';
 import { verifyAudit } from '../../electron/core/audit/audit';
 import { responseStatistics } from '../../electron/core/alarms/stats';
 import type { IncomingAlarm } from '../../electron/core/alarms/service';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
 import { tempDir } from '../support/temp';
 import { startCore } from '../support/core';

@@ -199,4 +199,22 @@ describe('architecture', () => {
     );
     expect(into).toEqual([]);
   });
+
+  it('electron/common knows neither the console nor the hub, the hub knows no console core, the core no hub', () => {
+    const allowed: [prefix: string, may: string[]][] = [
+      ['electron/common/', ['electron/common/', 'shared/']],
+      ['electron/hub/', ['electron/hub/', 'electron/common/', 'shared/']],
+      ['electron/core/', ['electron/core/', 'electron/common/', 'shared/']],
+    ];
+    const common = files.filter((f) => rel(f).startsWith('electron/common/'));
+    expect(common.length).toBeGreaterThan(3);
+    const wrong: string[] = [];
+    for (const [file, imports] of graph) {
+      const rule = allowed.find(([prefix]) => rel(file).startsWith(prefix));
+      if (!rule) continue;
+      for (const e of imports)
+        if (!rule[1].some((ok) => rel(e.to).startsWith(ok))) wrong.push(`${rel(file)} imports ${e.spec}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ageRatio, alarmAge, compareAlarms } from '../../shared/domain/alarm-lifecycle';
 import { MESSAGES } from '../../shared/i18n';
 import { spanParts, wordNotice } from '../../shared/i18n/notices';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { Timeline, type ClockJump } from '../../electron/core/util/timeline';
 
 describe('the two clocks and the steady timeline', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../electron/core';
 import { servePort, type FromCore } from '../../electron/core/carriers/port';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { startCore } from '../support/core';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HubEventBody } from '../../shared/contract';
 import { distanceM } from '../../shared/domain/geo';
-import { DemoScenario } from '../../electron/core/demo/scenario';
-import { demoSitePath, loadSite } from '../../electron/core/site/load-site';
-import { ManualClock } from '../../electron/core/util/clock';
+import { DemoScenario } from '../../electron/hub/scenario';
+import { demoSitePath, loadSite } from '../../electron/common/site-file';
+import { ManualClock } from '../../electron/common/clock';
 
 function run(seed: number, minutes: number) {
   const { site } = loadSite(demoSitePath());

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Notice } from '../../shared/contract';
 import { DiskGuard } from '../../electron/core/system';
-import { ManualClock } from '../../electron/core/util/clock';
-import { silentLogger } from '../../electron/core/util/log';
+import { ManualClock } from '../../electron/common/clock';
+import { silentLogger } from '../../electron/common/log';
 import { tempDir } from '../support/temp';
 
 const MB = 1024 * 1024;

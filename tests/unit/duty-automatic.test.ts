@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import type { HubStatus, StreamStatus } from '../../shared/contract';
-import { openDatabase } from '../../electron/core/db/database';
+import { openDatabase } from '../../electron/common/database';
 import { MIGRATIONS } from '../../electron/core/schema';
 import { AutomaticDutyEntries } from '../../electron/core/duty/automatic';
 import { commitHubEvent } from '../../electron/core/hub-link/inbox';
-import { ManualClock } from '../../electron/core/util/clock';
-import { silentLogger } from '../../electron/core/util/log';
+import { ManualClock } from '../../electron/common/clock';
+import { silentLogger } from '../../electron/common/log';
 import { until } from '../support/until';
 
 const hub = (state: HubStatus['state'], error?: string): HubStatus => ({

@@ -11,7 +11,7 @@ import {
   DEFAULT_PATROL_SCHEDULE,
 } from '../../shared/domain/patrol';
 import { parseOsmand, parseTimestamp } from '../../electron/core/guards/osmand';
-import { seededRandom } from '../../electron/core/demo/scenario';
+import { seededRandom } from '../../electron/hub/scenario';
 
 const TZ = 'Asia/Shanghai';
 /** 2026-11-24 00:00 in Hangzhou. */

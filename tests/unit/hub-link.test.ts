@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB_ACTION_PAYLOADS, HubAction, HubEvent, knownHubAction, type Notice } from '../../shared/contract';
 import { ArgsError, parseConsoleArgs, pickConsoleArgs } from '../../electron/core/args';
-import { openDatabase } from '../../electron/core/db/database';
+import { openDatabase } from '../../electron/common/database';
 import {
   commitHubEvent,
   lastCommittedSeq,
@@ -17,8 +17,8 @@ import { isInsecureHubUrl } from '../../electron/core/hub-link/link';
 import { MIGRATIONS } from '../../electron/core/schema';
 import { NoticeBuffer } from '../../electron/core/system';
 import { EventBus } from '../../electron/core/util/bus';
-import { ManualClock } from '../../electron/core/util/clock';
-import { silentLogger } from '../../electron/core/util/log';
+import { ManualClock } from '../../electron/common/clock';
+import { silentLogger } from '../../electron/common/log';
 import { MESSAGES } from '../../shared/i18n';
 import { noticeText } from '../../shared/i18n/notices';
 import { tempDir } from '../support/temp';

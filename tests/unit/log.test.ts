@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger, type LogLine } from '../../electron/core/util/log';
+import { createLogger, type LogLine } from '../../electron/common/log';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 

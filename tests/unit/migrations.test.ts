@@ -2,14 +2,14 @@ import Database from 'better-sqlite3';
 import type { Knex } from 'knex';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../electron/core/db/database';
-import { checkMigrationList } from '../../electron/core/db/migrations';
+import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../electron/common/database';
+import { checkMigrationList } from '../../electron/common/migrations';
 import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/schema';
 import { RESUME_LOCK_MIGRATION, RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { guardDevicesMigration } from '../../electron/core/guards';
 import { hubLinkMigration } from '../../electron/core/hub-link/migration';
 import { ALARM_ORIGIN_MIGRATION, ORIGIN_MAX_CHARS } from '../../electron/core/alarms/migration';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 

@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OperatorView } from '../../shared/contract';
-import { openDatabase } from '../../electron/core/db/database';
+import { openDatabase } from '../../electron/common/database';
 import { MIGRATIONS } from '../../electron/core/schema';
 import { OperatorAccounts } from '../../electron/core/operators/accounts';
 import { LiveSessions } from '../../electron/core/operators/sessions';
 import { DEFAULT_RESUME_IDLE_MS, ResumeTokens } from '../../electron/core/operators/tokens';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { sequentialIds } from '../../electron/core/util/ids';
-import { silentLogger } from '../../electron/core/util/log';
+import { silentLogger } from '../../electron/common/log';
 import { tempDir } from '../support/temp';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };

@@ -1,7 +1,8 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoSitePath, loadSite, SiteFileError, siteView } from '../../electron/core/site/load-site';
+import { demoSitePath, loadSite, SiteFileError } from '../../electron/common/site-file';
+import { siteView } from '../../electron/core/site/view';
 import { tempDir } from '../support/temp';
 
 function demoJson(): Record<string, unknown> & {
@@ -79,6 +80,28 @@ describe('site file', () => {
       'a latitude out of range',
       (s: ReturnType<typeof demoJson>) => (s.cameras[0]!.position = { lat: 123, lon: 120 }),
       'cameras[0].position.lat',
+    ],
+    [
+      'two equipment sources with one id',
+      (s: ReturnType<typeof demoJson>) =>
+        Object.assign(s, {
+          sources: [
+            { id: 'panels', kind: 'dc09', port: 0 },
+            { id: 'panels', kind: 'gb26875', port: 0 },
+          ],
+        }),
+      'sources[1].id',
+    ],
+    [
+      'an equipment source of a kind the hub does not have',
+      (s: ReturnType<typeof demoJson>) => Object.assign(s, { sources: [{ id: 'x', kind: 'modbus' }] }),
+      'sources[0].kind',
+    ],
+    [
+      'an equipment source with megabytes of settings',
+      (s: ReturnType<typeof demoJson>) =>
+        Object.assign(s, { sources: [{ id: 'big', kind: 'mqtt', note: 'x'.repeat(600 * 1024) }] }),
+      'sources[0]',
     ],
   ])('refuses %s with the path of the bad field', (_what, spoil, path) => {
     const site = demoJson();

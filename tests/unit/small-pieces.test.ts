@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ArgsError, parseConsoleArgs, pickConsoleArgs } from '../../electron/core/args';
-import { ManualClock } from '../../electron/core/util/clock';
+import { ManualClock } from '../../electron/common/clock';
 import { networkList, RateLimiter, throttle } from '../../electron/core/util/net';
-import { redactText, redactUrl } from '../../electron/core/util/redact';
-import { createLogger, type LogLine } from '../../electron/core/util/log';
+import { redactText, redactUrl } from '../../electron/common/redact';
+import { createLogger, type LogLine } from '../../electron/common/log';
 import { effectivePriority } from '../../shared/domain/alarm';
 import { parseCidr } from '../../shared/domain/cidr';
 import { ageParts, bandAt, bandSpan } from '../../shared/domain/shift';
@@ -59,6 +59,19 @@ describe('small pieces', () => {
       token: 't',
     });
     expect(() => parseConsoleArgs(['--frobnicate'], {})).toThrow(/Unknown option/);
+  });
+
+  it("takes the embedded hub's equipment ports, 0 for a free one, and refuses them with a production hub", () => {
+    expect(parseConsoleArgs(['--dc09-port', '0', '--mqtt-port', '1883'], {}).equipmentPorts).toEqual({
+      dc09: 0,
+      mqtt: 1883,
+    });
+    expect(parseConsoleArgs([], {}).equipmentPorts).toBeUndefined();
+    expect(() => parseConsoleArgs(['--gb26875-port', '70000'], {})).toThrow(/--gb26875-port must be a port/);
+    expect(() =>
+      parseConsoleArgs(['--hub', 'http://h:1', '--hub-token', 't', '--dc09-port', '0'], {}),
+    ).toThrow(/--dc09-port is for the embedded hub/);
+    expect(pickConsoleArgs(['/app', '--no-sandbox', '--dc09-port=0'])).toEqual(['--dc09-port=0']);
   });
 
   it('picks the console options out of an Electron argv full of Chromium switches', () => {

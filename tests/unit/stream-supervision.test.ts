@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamStatus } from '../../shared/contract';
-import { ManualClock } from '../../electron/core/util/clock';
-import { silentLogger } from '../../electron/core/util/log';
+import { ManualClock } from '../../electron/common/clock';
+import { silentLogger } from '../../electron/common/log';
 import { DEFAULT_SUPERVISION, StreamWorker, type Viewer } from '../../electron/core/streams/worker';
 import {
   explainFfmpegError,

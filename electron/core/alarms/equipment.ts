@@ -5,7 +5,7 @@ import { ORIGIN_MAX_CHARS } from './migration';
 /**
  * Which alarm a faulty or offline device raises: the fire system's parts are a fire-facility fault (GB 25201
  * keeps those together), a camera is a camera gone, lights are a lighting fault; any other device (an alarm
- * panel, its zones, a sensor, a door controller) is a device fault.
+ * panel, its zones, a sensor, a door controller) is a device fault, or a device offline when it went silent.
  */
 const BY_KIND: Record<HubDevice['kind'], AlarmType> = {
   fire_panel: 'fire_facility_fault',
@@ -23,8 +23,14 @@ const BY_KIND: Record<HubDevice['kind'], AlarmType> = {
   other: 'device_fault',
 };
 
-export function deviceFaultType(kind: HubDevice['kind']): AlarmType {
-  return BY_KIND[kind];
+/**
+ * A device that stopped reporting (`offline`) is `device_offline` — the type the site hub raises itself for a
+ * supervised silence, so its alarm and this one meet on the same open alarm (same device, same type: a
+ * re-trigger) instead of showing twice; fire parts and cameras keep their own types either way.
+ */
+export function deviceFaultType(kind: HubDevice['kind'], state: 'fault' | 'offline' | string): AlarmType {
+  const type = BY_KIND[kind];
+  return type === 'device_fault' && state === 'offline' ? 'device_offline' : type;
 }
 
 /**

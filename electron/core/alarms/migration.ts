@@ -1,4 +1,4 @@
-import type { Migration } from '../db/migrations';
+import type { Migration } from '../../common/migrations';
 
 /**
  * Issue 13: a wall clock stepped back or forth must neither reorder the queue nor change response times. Each

@@ -3,7 +3,7 @@ import type { Actor } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import type { EventBus } from '../util/bus';
-import type { Clock } from '../util/clock';
+import type { Clock } from '../../common/clock';
 import type { Timeline } from '../util/timeline';
 
 /**

@@ -27,9 +27,9 @@ import { appendAudit, auditActor } from '../audit/audit';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
 import { isDiskFull, ServiceError } from '../errors';
-import type { Clock } from '../util/clock';
+import type { Clock } from '../../common/clock';
 import type { IdGenerator } from '../util/ids';
-import type { Logger } from '../util/log';
+import type { Logger } from '../../common/log';
 import type { Timeline } from '../util/timeline';
 import { deviceFaultType, originJson } from './equipment';
 import { toCsv, toEventView, toView, type AlarmRow } from './rows';
@@ -220,7 +220,7 @@ export class AlarmService {
     const before = previous ? (JSON.parse(previous.body) as { state: string }).state : 'ok';
     if (before === d.state) return;
     if (d.state === 'ok') {
-      await this.restore(trx, { deviceId: d.deviceId, type: deviceFaultType(d.kind), at: d.at });
+      await this.restore(trx, { deviceId: d.deviceId, type: deviceFaultType(d.kind, before), at: d.at });
       return;
     }
     await this.receive(trx, {
@@ -228,7 +228,7 @@ export class AlarmService {
       // One alarm per reported change: the event's sequence makes it unique and a replay a duplicate.
       sourceId: `device:${seq}`,
       deviceId: d.deviceId,
-      type: deviceFaultType(d.kind),
+      type: deviceFaultType(d.kind, d.state),
       zone: d.zone,
       cameras: [],
       raisedAt: d.at,

@@ -3,8 +3,8 @@ import { join, relative } from 'node:path';
 import type { Knex } from 'knex';
 import { AUDIT_ANCHOR_ACTION, AuditAnchor } from '../../../shared/contract';
 import { enqueueAction } from '../hub-link/outbox';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 import { auditKeyring, readKeyingRecord } from './chain';
 
 export { AuditAnchor };

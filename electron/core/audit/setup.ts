@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import type { Notice } from '../../../shared/contract';
 import { DEFAULT_LOCALE, type Locale } from '../../../shared/domain/text';
 import { MESSAGES } from '../../../shared/i18n';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 import { AuditAnchoring, auditHead } from './anchors';
 import { appendAudit, entryHash, type AuditRow } from './audit';
 import {

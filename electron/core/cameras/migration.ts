@@ -1,4 +1,4 @@
-import type { Migration } from '../db/migrations';
+import type { Migration } from '../../common/migrations';
 
 export const camerasMigration: Migration = {
   version: 3,

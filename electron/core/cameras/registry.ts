@@ -4,7 +4,7 @@ import { describeIssues } from '../../../shared/contract';
 import { CameraDef, type SiteFile } from '../../../shared/domain/site';
 import { ServiceError } from '../errors';
 import { explainFfmpegError } from '../streams/ffmpeg';
-import { redactUrl } from '../util/redact';
+import { redactUrl } from '../../common/redact';
 import { loadOverrides, writeOverride } from '../site/overrides';
 
 export type Camera = SiteFile['cameras'][number];

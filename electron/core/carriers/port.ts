@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_FRAME_BYTES } from '../../../shared/contract';
 import type { ConsoleCore } from '../compose';
 import type { Session } from '../router/router';
-import type { Logger } from '../util/log';
+import type { Logger } from '../../common/log';
 import { attachFrameEndpoint } from './frames';
 
 /**

@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Knex } from 'knex';
-import type { Logger } from '../util/log';
+import type { Logger } from '../../common/log';
 import { anchorBackup, anchorBeforeBackup, removeBackupAnchor } from '../audit/anchors';
-import { makePrivateDir, makePrivateFile } from '../util/private-files';
+import { makePrivateDir, makePrivateFile } from '../../common/private-files';
 
 export type BackupReason = 'start' | 'daily' | 'migration' | 'manual';
 

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import { join } from 'node:path';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 import { backupDatabase, recoverIfCorrupt, type RecoveryReport } from './backup';
-import { openDatabase } from './database';
-import type { Migration } from './migrations';
+import { openDatabase } from '../../common/database';
+import type { Migration } from '../../common/migrations';
 
 export interface ConsoleStore {
   db: Knex;

@@ -11,8 +11,8 @@ import {
 import { MESSAGES } from '../../../shared/i18n';
 import { formatStamp, spanParts } from '../../../shared/i18n/notices';
 import type { InboxApplier } from '../hub-link/inbox';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 import { writeDutyLog } from './duty-log';
 
 /**

@@ -5,7 +5,7 @@ import { appendAudit, auditActor } from '../audit/audit';
 import { ServiceError } from '../errors';
 import type { FeatureHandlers } from '../router/router';
 import type { SiteNames } from '../site/names';
-import type { Clock } from '../util/clock';
+import type { Clock } from '../../common/clock';
 import { dutyEntry, exportDutyLogCsv, listDutyLog, writeDutyLog } from './duty-log';
 
 /** The duty log's own methods: listing, manual entries (with their audit entry), CSV. */

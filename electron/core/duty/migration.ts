@@ -1,4 +1,4 @@
-import type { Migration } from '../db/migrations';
+import type { Migration } from '../../common/migrations';
 
 /** Issue 8's one schema change; its number was assigned by the lead (4 and 5 belong to issues 6 and 7). */
 export const DUTY_MIGRATION: Migration = {

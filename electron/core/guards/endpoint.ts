@@ -1,6 +1,6 @@
 import type { Notify } from '../feature';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 import { startOsmandServer, type OsmandServer } from './osmand';
 import type { GuardService } from './service';
 

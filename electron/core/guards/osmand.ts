@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import { describeIssues } from '../../../shared/contract';
-import type { Logger } from '../util/log';
+import type { Logger } from '../../common/log';
 import { hardenServer, RateLimiter, refuseUpgrade, requestUrl, throttle } from '../util/net';
 
 /**

@@ -1,4 +1,4 @@
-import type { Migration } from '../db/migrations';
+import type { Migration } from '../../common/migrations';
 
 /**
  * Issue 13: a round whose window the wall clock jumped over (NTP stepping it forwards, a person setting it) was

@@ -15,8 +15,8 @@ import type { CameraDef, RouteDef, SiteFile } from '../../../shared/domain/site'
 import { pickText } from '../../../shared/domain/text';
 import type { AlarmService } from '../alarms';
 import { writeDutyLog } from '../duty';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 import type { ClockJump, Timeline } from '../util/timeline';
 
 const SINCE_KEY = 'patrol.since';

@@ -15,9 +15,9 @@ import {
   type NoticeParams,
   type StoredHubEvent,
 } from '../../../shared/contract';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
-import { redactUrl } from '../util/redact';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
+import { redactUrl } from '../../common/redact';
 import { commitHubEvent, countDeadLetters, type InboxApplier, lastCommittedSeq, setAsideNext } from './inbox';
 import { oldestPending, pendingCount, toHubAction } from './outbox';
 

@@ -3,7 +3,7 @@ import type { OperatorAccount, OperatorView, Role, SessionEndReason } from '../.
 import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
-import type { Clock } from '../util/clock';
+import type { Clock } from '../../common/clock';
 import type { IdGenerator } from '../util/ids';
 import { passwordProblem, personalWords } from './password-policy';
 import { DEFAULT_HASH_PARAMS, hashPassword, verifyPassword, type HashParams } from './passwords';

@@ -3,7 +3,7 @@ import type { operatorMethods, OperatorView } from '../../../shared/contract';
 import { appendAudit, type AuditEntry } from '../audit/audit';
 import { ServiceError } from '../errors';
 import type { FeatureHandlers, Session } from '../router/router';
-import type { Clock } from '../util/clock';
+import type { Clock } from '../../common/clock';
 import type { OperatorAccounts } from './accounts';
 import type { LiveSessions } from './sessions';
 import type { ResumeTokens } from './tokens';

@@ -1,4 +1,4 @@
-import type { Migration } from '../db/migrations';
+import type { Migration } from '../../common/migrations';
 
 /**
  * Sign-ins that outlive the process: a browser tab's resume token survives a restart of the console service (the

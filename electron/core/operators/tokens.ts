@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { OperatorView, Role, SessionEndReason } from '../../../shared/contract';
-import type { Clock } from '../util/clock';
+import type { Clock } from '../../common/clock';
 
 /**
  * How long a window's sign-in can be resumed after it was last connected: a night shift's length, so a tab left

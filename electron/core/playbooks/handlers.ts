@@ -4,7 +4,7 @@ import type { SiteFile } from '../../../shared/domain/site';
 import { actorOf } from '../actor';
 import type { FeatureHandlers, Session } from '../router/router';
 import type { EventBus } from '../util/bus';
-import type { Clock } from '../util/clock';
+import type { Clock } from '../../common/clock';
 import type { ContactDirectory } from './contacts';
 import type { PlaybookLibrary } from './library';
 import { drillReport, incidentReport } from './report';

@@ -6,8 +6,8 @@ import { PlaybookDefinition, validatePlaybook } from '../../../shared/domain/pla
 import { appendAudit, auditActor } from '../audit/audit';
 import { ServiceError } from '../errors';
 import type { IdGenerator } from '../util/ids';
-import type { Logger } from '../util/log';
-import { shippedResource } from '../util/resources';
+import type { Logger } from '../../common/log';
+import { shippedResource } from '../../common/resources';
 
 interface VersionRow {
   id: string;

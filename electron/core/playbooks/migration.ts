@@ -1,4 +1,4 @@
-import type { Migration } from '../db/migrations';
+import type { Migration } from '../../common/migrations';
 
 /** Issue 7: playbook versions, runs and their steps, calls, incident snapshots, contact edits, drills. */
 export const playbooksMigration: Migration = {

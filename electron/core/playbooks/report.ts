@@ -9,7 +9,7 @@ import type { SiteFile } from '../../../shared/domain/site';
 import { pickText, type Locale } from '../../../shared/domain/text';
 import { ServiceError } from '../errors';
 import { findPdfFont, usePdfFont } from '../pdf/font';
-import { makePrivateDir, PRIVATE_FILE_MODE } from '../util/private-files';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../common/private-files';
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { appendAudit } from '../audit/audit';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 import type { RefusalInfo } from './router';
 
 /** A refused call is audited: someone tried something their role does not allow, or without signing in. */

@@ -15,7 +15,7 @@ import {
   roleAllows,
 } from '../../../shared/contract';
 import { DISK_FULL_MESSAGE, isDiskFull, ServiceError } from '../errors';
-import type { Logger } from '../util/log';
+import type { Logger } from '../../common/log';
 
 export type Carrier = 'ipc' | 'ws' | 'memory';
 

@@ -21,7 +21,7 @@ import { auditKeyring, chainHash, GENESIS, isKeyed, readKeyingRecord } from '../
 import { dutyRowFields, writeDutyLog, type DutyRow } from '../duty';
 import { ServiceError } from '../errors';
 import type { SiteNames } from '../site/names';
-import type { Clock } from '../util/clock';
+import type { Clock } from '../../common/clock';
 import type { IdGenerator } from '../util/ids';
 import { describeReport, itemLabel, shiftRecord } from './record';
 

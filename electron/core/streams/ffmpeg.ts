@@ -3,8 +3,8 @@ import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import type { SystemInfo } from '../../../shared/contract';
-import { makePrivateDir, PRIVATE_FILE_MODE } from '../util/private-files';
-import { redactText } from '../util/redact';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../common/private-files';
+import { redactText } from '../../common/redact';
 
 /**
  * The oldest release series taken from the system. ffmpeg parses whatever a camera (or something posing as one)

@@ -8,8 +8,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { StreamStatus } from '../../../shared/contract';
 import type { CameraDef, StreamProfile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 import { hardenServer, refuseUpgrade, requestUrl } from '../util/net';
 import { DEFAULT_PROFILES, ffmpegArgs, type ProfileSettings, resolveFfmpeg } from './ffmpeg';
 import {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceError } from '../errors';
-import { makePrivateDir, PRIVATE_FILE_MODE } from '../util/private-files';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../common/private-files';
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { StreamState, StreamStatus } from '../../../shared/contract';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
-import { redactText } from '../util/redact';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
+import { redactText } from '../../common/redact';
 import { explainFfmpegError } from './ffmpeg';
 import { inspectPacket, TsPacketizer } from './mpegts';
 

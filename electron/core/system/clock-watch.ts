@@ -5,8 +5,8 @@ import { MESSAGES } from '../../../shared/i18n';
 import { wordNotice } from '../../../shared/i18n/notices';
 import type { Notify } from '../feature';
 import type { EventBus } from '../util/bus';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 import type { Timeline } from '../util/timeline';
 
 /** Where the steady timeline's last value is kept, so the next run continues from at least there. */

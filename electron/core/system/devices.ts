@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { HubDevice, type DeviceView } from '../../../shared/contract';
-import type { Logger } from '../util/log';
+import type { Logger } from '../../common/log';
 
 /**
  * Every device the hub has reported, as its latest `device` event left it. The events themselves are the record

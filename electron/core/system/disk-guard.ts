@@ -10,8 +10,8 @@ import { listBackups } from '../db/backup';
 import { removeBackupAnchor } from '../audit/anchors';
 import { isDiskFull } from '../errors';
 import type { Notify } from '../feature';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 
 export interface DiskSettings {
   /** Below this much free space what can give way is removed, and the operators are warned (default 1024 MB). */

@@ -14,7 +14,8 @@ import type { HubLink } from '../hub-link/link';
 import type { PlaybooksService } from '../playbooks';
 import type { Carrier } from '../router/router';
 import { ServiceError } from '../errors';
-import { cameraView, siteView, type LoadedSite } from '../site/load-site';
+import type { LoadedSite } from '../../common/site-file';
+import { cameraView, siteView } from '../site/view';
 import { latestDevices } from './devices';
 import type { NoticeBuffer } from './notices';
 

@@ -1,7 +1,7 @@
 import type { Notice, NoticeParams } from '../../../shared/contract';
 import type { Notify } from '../feature';
 import type { EventBus } from '../util/bus';
-import type { Clock } from '../util/clock';
+import type { Clock } from '../../common/clock';
 
 const KEEP = 200;
 /** Repeats further apart than this start a new notice: a problem that went away and came back is news again. */

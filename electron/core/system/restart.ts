@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { NOTICE_CONSOLE_RESTARTED, type Notice } from '../../../shared/contract';
 import { writeDutyLog } from '../duty';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/log';
 
 /**
  * This start follows an unexpected stop of the console service (a crash the supervisor recovered from): the

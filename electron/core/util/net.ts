@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import { BlockList, isIPv4 } from 'node:net';
 import { parseCidr } from '../../../shared/domain/cidr';
 import type { Duplex } from 'node:stream';
-import type { Logger } from './log';
+import type { Logger } from '../../common/log';
 
 /**
  * Shared defences for the console's listening sockets: nothing a client sends may throw outside a handler,

@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '../../common/clock';
 
 /** The wall clock was stepped (NTP, a person, a virtual machine resumed): seen by comparing it with the monotonic one. */
 export interface ClockJump {

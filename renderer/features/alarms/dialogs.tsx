@@ -138,7 +138,9 @@ export function ManualAlarmDialog(props: {
           label={t('alarms.allTypes')}
           {...form.field('type')}
           sx={{ flex: 1 }}
-          options={ALARM_TYPES.filter((x) => x !== 'camera_offline' && x !== 'patrol_missed').map((x) => ({
+          options={ALARM_TYPES.filter(
+            (x) => x !== 'camera_offline' && x !== 'patrol_missed' && x !== 'device_offline',
+          ).map((x) => ({
             value: x,
             label: t(`alarmType.${x}`),
           }))}

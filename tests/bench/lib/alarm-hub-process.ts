@@ -9,9 +9,9 @@
  * append finished (publish() resolved) and the sequence number it got.
  */
 import type { Knex } from 'knex';
-import { SiteHub } from '../../../electron/core/demo/site-hub';
-import { systemClock } from '../../../electron/core/util/clock';
-import { createLogger } from '../../../electron/core/util/log';
+import { SiteHub } from '../../../electron/hub/server';
+import { systemClock } from '../../../electron/common/clock';
+import { createLogger } from '../../../electron/common/log';
 import { liveAlarm, rng } from './alarm-mix';
 
 export type HubCommand =

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../../electron/core/demo/scenario';
+import { seededRandom } from '../../../electron/hub/scenario';
 /**
  * Realistic alarms for the alarm benchmark: the mix of a residential community's control room (door held open
  * and fire-lane parking most of the time, intrusion, leaks and faults often, smoke and entrapment now and then),

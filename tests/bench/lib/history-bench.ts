@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createConsoleCore } from '../../../electron/core';
-import { createLogger, type LogLine } from '../../../electron/core/util/log';
+import { createDesk } from '../../../electron/desk';
+import { createLogger, type LogLine } from '../../../electron/common/log';
 import type { AlarmView } from '../../../shared/contract';
 import { buildHistoryDb } from './history-fixture';
 import type { HubProcess } from './hub-client';
@@ -79,7 +79,7 @@ export async function runHistory(d: HistoryDeps): Promise<HistoryResult> {
     const releaseHub = d.onCleanup('history hub', () => d.hub.stopHub());
     const errors: LogLine[] = [];
     const openedAt = performance.now();
-    const core = await createConsoleCore({
+    const core = await createDesk({
       dataDir: dir,
       dbFile: file,
       hub: { url, token },

@@ -11,9 +11,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { openDatabase } from '../../../electron/core/db/database';
+import { openDatabase } from '../../../electron/common/database';
 import { MIGRATIONS } from '../../../electron/core/schema';
-import { createLogger } from '../../../electron/core/util/log';
+import { createLogger } from '../../../electron/common/log';
 import { effectivePriority } from '../../../shared/domain/alarm';
 import { camerasOf, pick, pickSpec, positionIn, rng, zoneText } from './alarm-mix';
 

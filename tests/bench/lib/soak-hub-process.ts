@@ -6,11 +6,11 @@
  * IPC: receives `{ op: 'start', dbFile, token, alarmEverySec, positionEverySec }`, answers `{ url }`; `{ op: 'stop' }`
  * stops it and exits. Operators' actions reaching the hub move the scenario's guards as on a real site.
  */
-import { DemoScenario } from '../../../electron/core/demo/scenario';
-import { SiteHub } from '../../../electron/core/demo/site-hub';
-import { systemClock } from '../../../electron/core/util/clock';
-import { demoSitePath, loadSite } from '../../../electron/core/site/load-site';
-import { createLogger } from '../../../electron/core/util/log';
+import { DemoScenario } from '../../../electron/hub/scenario';
+import { SiteHub } from '../../../electron/hub/server';
+import { systemClock } from '../../../electron/common/clock';
+import { demoSitePath, loadSite } from '../../../electron/common/site-file';
+import { createLogger } from '../../../electron/common/log';
 
 export type SoakHubCommand =
   | { op: 'start'; dbFile: string; token: string; alarmEverySec: number; positionEverySec: number }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { methods, type MethodName } from '../../../shared/contract';
 import { servePort, type FromCore, type PortLike } from '../../../electron/core/carriers/port';
-import { silentLogger } from '../../../electron/core/util/log';
+import { silentLogger } from '../../../electron/common/log';
 import { startCore } from '../../support/core';
 import { tempDir } from '../../support/temp';
 import { draw, nastyText, within, type Boundary } from '../lib';

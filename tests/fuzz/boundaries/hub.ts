@@ -16,9 +16,10 @@ import fc from 'fast-check';
 import { StoredHubEvent, type HubActionType, type OperatorView } from '../../../shared/contract';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { ALARM_STATES } from '../../../shared/domain/alarm-lifecycle';
-import { createConsoleCore, type ConsoleCore } from '../../../electron/core';
+import { type ConsoleCore } from '../../../electron/core';
+import { createDesk } from '../../../electron/desk';
 import { lastCommittedSeq, rowToStoredEvent } from '../../../electron/core/hub-link/inbox';
-import { silentLogger } from '../../../electron/core/util/log';
+import { silentLogger } from '../../../electron/common/log';
 import { ScriptedHub } from '../../support/scripted-hub';
 import { tempDir } from '../../support/temp';
 import { until } from '../../support/until';
@@ -332,7 +333,7 @@ const boundary: Boundary = {
     const tmp = tempDir('fuzz-hub-');
     const hub = new ScriptedHub();
     await hub.start();
-    const core = await createConsoleCore({
+    const core = await createDesk({
       dataDir: tmp.dir,
       dbFile: join(tmp.dir, 'console.sqlite'),
       hub: { url: hub.url, token: 'fuzz' },

@@ -2,10 +2,10 @@ import { tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { createConsoleCore } from '../../../electron/core';
+import { createDesk } from '../../../electron/desk';
 import { DEFAULT_GUARD_SETTINGS } from '../../../electron/core/guards/service';
 import { startOsmandServer } from '../../../electron/core/guards/osmand';
-import { silentLogger } from '../../../electron/core/util/log';
+import { silentLogger } from '../../../electron/common/log';
 import { demoPhone } from '../../support/demo-phones';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
 import { draw, escapedBytes, loopbackArb, nastyText, pool, within, type Boundary } from '../lib';
@@ -190,7 +190,7 @@ const boundary: Boundary = {
   weight: 35,
   async run(ctx, tally) {
     const dir = mkdtempSync(join(tmpdir(), 'fuzz-osmand-'));
-    const core = await createConsoleCore({
+    const core = await createDesk({
       dataDir: dir,
       dbFile: ':memory:',
       demo: { scenario: false },

@@ -1,7 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import { dirname } from 'node:path';
-import type { Logger } from '../util/log';
-import { createPrivateFile, makePrivateDir } from '../util/private-files';
+import type { Logger } from './log';
+import { createPrivateFile, makePrivateDir } from './private-files';
 import { checkMigrationList, type Migration } from './migrations';
 
 export class DatabaseTooNewError extends Error {

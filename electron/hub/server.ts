@@ -1,4 +1,12 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { Server, type Socket } from 'socket.io';
@@ -15,15 +23,21 @@ import {
   HubEventBody,
   HubSyncRequest,
   type HubEvent,
-} from '../../../shared/contract';
-import { createKnex } from '../db/database';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/log';
+  type HubSourceStatus,
+} from '../../shared/contract';
+import { createKnex } from '../common/database';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/log';
 
 export interface SiteHubOptions {
   /** The hub's own event log; a path, or ':memory:'. */
   dbFile: string;
-  token: string;
+  /** A token every console may present (the embedded hub's, the demo's); per-console tokens live in the hub's DB. */
+  token?: string | undefined;
+  /** More tokens from the hub's config file. */
+  tokens?: readonly string[] | undefined;
+  /** PEM certificate and key (file paths): the hub then serves https/wss only. */
+  tls?: { cert: string; key: string } | undefined;
   clock: Clock;
   log: Logger;
   host?: string;
@@ -31,21 +45,32 @@ export interface SiteHubOptions {
   /** socket.io heartbeat; with these defaults a dead console is noticed within 8 s. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
-  /** How long the pump waits for a console's ack of a batch's last event (default 15 s). */
+  /** How long the pump waits for a console's ack of an event (default 15 s). */
   eventAckTimeoutMs?: number;
+  /** Events sent to one console and not yet acknowledged, at most (default 256). */
+  window?: number;
+  /** The equipment sources' state, for the `sources` message and /health. */
+  sources?: () => HubSourceStatus[];
   /** Called for each newly applied console action (the demo's guards follow dispatch orders). */
   onAction?(consoleId: string, action: HubAction): void;
 }
 
 interface ConsoleSocketData {
   consoleId: string;
+  token: string;
+  /** The last sequence sent (or, after a sync, the console's committed head). */
   cursor: number;
+  /** Sent and not yet acknowledged (or timed out). */
+  inFlight: number;
   synced: boolean;
   pumping: boolean;
   dirty: boolean;
 }
 
-const BATCH = 200;
+/** Adds events to the log inside a transaction; returns the sequence given. */
+export type Append = (body: HubEventBody) => Promise<number>;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
  * A faithful site hub on loopback: the console talks to it exactly as to the property platform's hub.
@@ -58,19 +83,28 @@ export class SiteHub {
   private io!: Server;
   private port = 0;
   private writes: Promise<unknown> = Promise.resolve();
+  private readonly startedAt = Date.now();
+  private tokenHashes = new Set<string>();
 
   constructor(private readonly o: SiteHubOptions) {}
 
   get url(): string {
-    return `http://${this.o.host ?? '127.0.0.1'}:${this.port}`;
+    return `${this.o.tls ? 'https' : 'http'}://${this.o.host ?? '127.0.0.1'}:${this.port}`;
+  }
+
+  /** The hub's database, for the parts of the hub that keep their own tables in it (the device registry). */
+  get database(): Knex {
+    return this.db;
   }
 
   async start(): Promise<string> {
     this.db = createKnex(this.o.dbFile);
-    await this.ensureSchema();
-    this.http = createServer((_req, res) => {
-      res.writeHead(404).end();
-    });
+    await ensureHubSchema(this.db);
+    await this.reloadTokens();
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.http1(req, res);
+    this.http = this.o.tls
+      ? createHttpsServer({ cert: readFileSync(this.o.tls.cert), key: readFileSync(this.o.tls.key) }, handler)
+      : createServer(handler);
     this.io = new Server(this.http, {
       pingInterval: this.o.pingIntervalMs ?? 4000,
       pingTimeout: this.o.pingTimeoutMs ?? 4000,
@@ -88,11 +122,13 @@ export class SiteHub {
           ),
         );
       }
-      if (auth.data.token !== this.o.token)
+      if (!this.knowsToken(auth.data.token))
         return next(new Error('unknown console token; check the hub token setting'));
       const data: ConsoleSocketData = {
         consoleId: auth.data.consoleId,
+        token: auth.data.token,
         cursor: 0,
+        inFlight: 0,
         synced: false,
         pumping: false,
         dirty: false,
@@ -118,20 +154,93 @@ export class SiteHub {
   }
 
   /** Appends an event to the log and streams it to every synced console. */
-  publish(body: HubEventBody): Promise<HubEvent> {
+  async publish(body: HubEventBody): Promise<HubEvent> {
     const parsed = HubEventBody.parse(body);
-    const run = this.writes.then(async () => {
-      const at = this.o.clock.now();
-      const [seq] = (await this.db('hub_log').insert({
-        kind: parsed.kind,
-        at,
-        body: JSON.stringify(parsed.data),
-      })) as number[];
-      this.kickAll();
-      return { seq: seq!, at, ...parsed } as HubEvent;
+    let at = 0;
+    const seq = await this.transact((_trx, append) => {
+      at = this.o.clock.now();
+      return append(parsed);
     });
+    return { seq, at, ...parsed } as HubEvent;
+  }
+
+  /**
+   * Runs `work` in one transaction, after the writes before it: whatever it appends is committed together (one
+   * fsync for a source's whole batch) and then streamed to the consoles.
+   */
+  transact<T>(work: (trx: Knex.Transaction, append: Append) => Promise<T>): Promise<T> {
+    const run = this.writes.then(() =>
+      this.db.transaction(async (trx) => {
+        const append: Append = async (body) => {
+          const parsed = HubEventBody.parse(body);
+          const [seq] = (await trx('hub_log').insert({
+            kind: parsed.kind,
+            at: this.o.clock.now(),
+            body: JSON.stringify(parsed.data),
+          })) as number[];
+          return seq!;
+        };
+        return work(trx, append);
+      }),
+    );
     this.writes = run.catch(() => undefined);
-    return run;
+    return run.then((r) => {
+      this.kickAll();
+      return r;
+    });
+  }
+
+  /** Reads the per-console tokens again (after the CLI issued or revoked one); a revoked one's consoles go. */
+  async reloadTokens(): Promise<void> {
+    const rows = (await this.db('hub_tokens').whereNull('revoked_at').select('hash')) as { hash: string }[];
+    this.tokenHashes = new Set(rows.map((r) => r.hash));
+    if (!this.io) return;
+    for (const socket of this.io.sockets.sockets.values()) {
+      const { token } = socket.data as ConsoleSocketData;
+      if (!this.knowsToken(token)) {
+        this.o.log.warn('console token revoked: disconnected', {
+          consoleId: (socket.data as ConsoleSocketData).consoleId,
+        });
+        socket.disconnect(true);
+      }
+    }
+  }
+
+  private knowsToken(token: string): boolean {
+    if (this.o.token !== undefined && token === this.o.token) return true;
+    if (this.o.tokens?.includes(token)) return true;
+    return this.tokenHashes.has(hashToken(token));
+  }
+
+  /** `/health` for monitoring; everything else is socket.io's or a 404. */
+  private async http1(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET' && req.url === '/health') {
+      let headSeq = 0;
+      try {
+        headSeq = await this.headSeq();
+      } catch {
+        res.writeHead(503, { 'content-type': 'application/json' }).end('{"ok":false}');
+        return;
+      }
+      const body = {
+        ok: true,
+        protocolVersion: HUB_PROTOCOL_VERSION,
+        uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
+        headSeq,
+        consoles: this.io ? this.connectedConsoles().length : 0,
+        sources: (this.o.sources?.() ?? []).map((s) => ({
+          id: s.id,
+          kind: s.kind,
+          state: s.state,
+          endpoint: s.endpoint,
+          peers: s.peers,
+        })),
+      };
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+      return;
+    }
+    if (!res.headersSent && !res.writableEnded) res.writeHead(404).end();
   }
 
   async headSeq(): Promise<number> {
@@ -192,37 +301,16 @@ export class SiteHub {
     this.io.disconnectSockets(true);
   }
 
-  private async ensureSchema(): Promise<void> {
-    // The demo hub's own file: created on first start, kept as it is after that.
-    const table = async (name: string, columns: (t: Knex.CreateTableBuilder) => void) => {
-      if (!(await this.db.schema.hasTable(name))) await this.db.schema.createTable(name, columns);
-    };
-    await table('hub_log', (t) => {
-      t.increments('seq');
-      t.text('kind').notNullable();
-      t.integer('at').notNullable();
-      t.text('body').notNullable();
-    });
-    await table('hub_actions', (t) => {
-      t.text('key').primary();
-      t.text('console_id').notNullable();
-      t.text('type').notNullable();
-      t.text('payload').notNullable();
-      t.integer('applied_at').notNullable();
-      t.integer('applied_seq').notNullable();
-    });
-    await table('hub_consoles', (t) => {
-      t.text('console_id').primary();
-      t.integer('acked_seq').notNullable();
-      t.integer('last_seen').notNullable();
-    });
-  }
-
   private onConnection(socket: Socket): void {
     const data = socket.data as ConsoleSocketData;
     this.o.log.info('console connected', { consoleId: data.consoleId });
     socket.on(HUB_MESSAGES.ping, (ack?: (r: unknown) => void) => {
       if (typeof ack === 'function') ack({ ok: true, at: this.o.clock.now() });
+    });
+    socket.on(HUB_MESSAGES.sources, (...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (typeof ack !== 'function') return;
+      (ack as (r: unknown) => void)({ ok: true, sources: (this.o.sources?.() ?? []).slice(0, 64) });
     });
     socket.on(HUB_MESSAGES.sync, async (raw: unknown, ack?: (r: unknown) => void) => {
       if (typeof ack !== 'function') return;
@@ -288,7 +376,11 @@ export class SiteHub {
     for (const socket of this.io.sockets.sockets.values()) void this.pump(socket);
   }
 
-  /** Streams the log from the socket's cursor, a batch at a time, waiting for the console between batches. */
+  /**
+   * Streams the log from the socket's cursor, pipelined: up to `window` events in flight, each acknowledged on its
+   * own (the console commits them in groups as they arrive). After a reconnect the console's sync says where it
+   * stands, and the stream carries on from its first unacknowledged event.
+   */
   private async pump(socket: Socket): Promise<void> {
     const data = socket.data as ConsoleSocketData;
     if (!data.synced) return;
@@ -297,43 +389,43 @@ export class SiteHub {
       return;
     }
     data.pumping = true;
+    const window = this.o.window ?? 256;
     try {
       do {
         data.dirty = false;
-        for (;;) {
-          if (!socket.connected) return;
+        while (socket.connected && data.inFlight < window) {
           const rows = (await this.db('hub_log')
             .where('seq', '>', data.cursor)
             .orderBy('seq')
-            .limit(BATCH)) as {
-            seq: number;
-            kind: string;
-            at: number;
-            body: string;
-          }[];
+            .limit(window - data.inFlight)) as { seq: number; kind: string; at: number; body: string }[];
           if (rows.length === 0) break;
-          let last: Promise<unknown> = Promise.resolve();
           for (const row of rows) {
+            if (!socket.connected) return;
             const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };
-            const sent = socket
+            data.inFlight++;
+            data.cursor = row.seq;
+            socket
               .timeout(this.o.eventAckTimeoutMs ?? 15_000)
               .emitWithAck(HUB_MESSAGES.event, event)
-              .then((reply) => this.recordAck(data.consoleId, reply));
-            // Only the batch's last send is awaited; an earlier one timing out (the console went away) is the
-            // same news, and must not surface as an unhandled rejection.
-            sent.catch(() => undefined);
-            last = sent;
-            data.cursor = row.seq;
-          }
-          try {
-            await last; // flow control: one batch in flight per console
-          } catch {
-            if (!socket.connected) return;
-            // Carry on from the cursor: if the console missed something it sees the gap and asks for a replay.
-            this.o.log.warn('console did not acknowledge a batch in time', { consoleId: data.consoleId });
+              .then(
+                (reply) => this.recordAck(data.consoleId, reply),
+                () => {
+                  // Carry on: if the console missed something it sees the gap and asks for a replay.
+                  if (socket.connected)
+                    this.o.log.warn('console did not acknowledge an event in time', {
+                      consoleId: data.consoleId,
+                      seq: row.seq,
+                    });
+                },
+              )
+              .catch((err: Error) => this.o.log.warn('recording an ack failed', { error: err.message }))
+              .finally(() => {
+                data.inFlight--;
+                if (socket.connected) void this.pump(socket);
+              });
           }
         }
-      } while (data.dirty);
+      } while (data.dirty && socket.connected);
     } finally {
       data.pumping = false;
     }
@@ -351,4 +443,53 @@ export class SiteHub {
       .onConflict('console_id')
       .merge({ acked_seq: this.db.raw('max(acked_seq, excluded.acked_seq)'), last_seen: this.o.clock.now() });
   }
+}
+
+/** The hub's own file: created on first start, kept as it is after that (tables are only ever added). */
+export async function ensureHubSchema(db: Knex): Promise<void> {
+  const table = async (name: string, columns: (t: Knex.CreateTableBuilder) => void) => {
+    if (!(await db.schema.hasTable(name))) await db.schema.createTable(name, columns);
+  };
+  await table('hub_log', (t) => {
+    t.increments('seq');
+    t.text('kind').notNullable();
+    t.integer('at').notNullable();
+    t.text('body').notNullable();
+  });
+  await table('hub_actions', (t) => {
+    t.text('key').primary();
+    t.text('console_id').notNullable();
+    t.text('type').notNullable();
+    t.text('payload').notNullable();
+    t.integer('applied_at').notNullable();
+    t.integer('applied_seq').notNullable();
+  });
+  await table('hub_consoles', (t) => {
+    t.text('console_id').primary();
+    t.integer('acked_seq').notNullable();
+    t.integer('last_seen').notNullable();
+  });
+  // Per-console tokens an administrator issues and revokes (`npm run hub -- token ...`); only hashes are kept.
+  await table('hub_tokens', (t) => {
+    t.text('name').primary();
+    t.text('hash').notNullable().unique();
+    t.integer('issued_at').notNullable();
+    t.integer('revoked_at');
+  });
+  // The device registry: every device a source reported, with its last state.
+  await table('hub_devices', (t) => {
+    t.text('device_id').primary();
+    t.text('source_id').notNullable();
+    t.text('kind').notNullable();
+    t.text('label');
+    t.text('zone');
+    t.text('state').notNullable();
+    t.integer('last_seen').notNullable();
+    t.integer('supervision_sec');
+  });
+  // A source's report keys already in the log: a panel's retry or a broker's redelivery is one event.
+  await table('hub_report_keys', (t) => {
+    t.text('key').primary();
+    t.integer('at').notNullable();
+  });
 }

@@ -1,8 +1,8 @@
-import type { AlarmType } from '../../../shared/domain/alarm';
-import { bearingDeg, centroid, distanceM, lerp, type LatLon } from '../../../shared/domain/geo';
-import type { SiteFile, ZoneDef } from '../../../shared/domain/site';
-import type { HubEventBody } from '../../../shared/contract';
-import type { Clock } from '../util/clock';
+import type { AlarmType } from '../../shared/domain/alarm';
+import { bearingDeg, centroid, distanceM, lerp, type LatLon } from '../../shared/domain/geo';
+import type { SiteFile, ZoneDef } from '../../shared/domain/site';
+import type { HubEventBody } from '../../shared/contract';
+import type { Clock } from '../common/clock';
 
 /** Deterministic pseudo-random numbers (mulberry32), so a demo run can be replayed. */
 export function seededRandom(seed: number): () => number {

@@ -1,0 +1,229 @@
+/**
+ * The site hub as a process of its own.
+ *
+ * Standalone, on a server several desks connect to:
+ *   npm run hub -- --config hub.json [--dc09-port N] [--gb26875-port N] [--mqtt-port N]
+ *   npm run hub -- token issue NAME --config hub.json     (prints the new token once)
+ *   npm run hub -- token revoke NAME --config hub.json
+ *   npm run hub -- token list --config hub.json
+ *
+ * Quick form, for a second console on a trial hub, a hub that goes away, the chaos test and the benchmarks:
+ *   node --import tsx electron/hub/cli.ts --port 4100 --db hub.sqlite --token T [--site FILE]
+ *        [--scenario] [--alarms N --rate R]
+ *
+ * Prints `READY <url>` once listening (and each equipment listener's port); SIGTERM/SIGINT stop it.
+ */
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../common/clock';
+import { createKnex } from '../common/database';
+import { createLogger } from '../common/log';
+import { demoSitePath, loadSite, SiteFileError } from '../common/site-file';
+import { loadHubConfig, type HubConfigFile } from './config';
+import { boundPorts, Equipment, EquipmentConfigError } from './equipment';
+import { DemoScenario } from './scenario';
+import { ensureHubSchema, hashToken, SiteHub } from './server';
+
+const EXIT_CONFIG = 2;
+
+function fail(message: string): never {
+  console.error(`hub: ${message}`);
+  process.exit(EXIT_CONFIG);
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    config: { type: 'string' },
+    port: { type: 'string' },
+    db: { type: 'string', default: 'demo-hub.sqlite' },
+    token: { type: 'string' },
+    site: { type: 'string' },
+    scenario: { type: 'boolean', default: false },
+    alarms: { type: 'string', default: '0' },
+    rate: { type: 'string', default: '20' },
+    'dc09-port': { type: 'string' },
+    'gb26875-port': { type: 'string' },
+    'mqtt-port': { type: 'string' },
+  },
+});
+
+function portOf(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) fail(`--${name} must be a port number 0-65535`);
+  return n;
+}
+
+let config: HubConfigFile | undefined;
+if (values.config) {
+  try {
+    config = loadHubConfig(resolve(values.config));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+
+if (positionals[0] === 'token') {
+  if (!config) fail('token commands need --config FILE (the hub whose database keeps the tokens)');
+  await tokenCommand(config, positionals.slice(1));
+  process.exit(0);
+}
+if (positionals.length > 0) fail(`unknown command "${positionals.join(' ')}"`);
+if (!config && !values.token) fail('give --config FILE (standalone) or --token T (the quick form)');
+
+const dataDir = config?.dataDir;
+const log = config
+  ? createLogger(
+      { file: join(config.dataDir, 'logs', 'hub.log'), level: config.logLevel, console: true },
+      'hub',
+    )
+  : createLogger({ level: 'warn', console: true }, 'hub');
+
+const siteFile = config?.site ?? (values.site ? resolve(values.site) : demoSitePath());
+let site;
+try {
+  site = loadSite(siteFile).site;
+} catch (err) {
+  if (err instanceof SiteFileError) fail(err.message);
+  throw err;
+}
+if (config && config.sources.length > 0) {
+  const ids = new Set(site.sources.map((s) => s.id));
+  for (const s of config.sources)
+    if (ids.has(s.id)) fail(`source id "${s.id}" is in both the site and the config file`);
+  site = { ...site, sources: [...site.sources, ...config.sources] };
+}
+
+let equipment: Equipment | undefined;
+const hub = new SiteHub({
+  dbFile: dataDir ? join(dataDir, 'hub.sqlite') : resolve(values.db),
+  token: values.token,
+  tokens: config?.tokens,
+  tls: config?.tls,
+  clock: systemClock,
+  log,
+  host: config?.host,
+  port: portOf('port', values.port) ?? config?.port ?? 0,
+  sources: () => equipment?.statuses() ?? [],
+});
+let url: string;
+try {
+  url = await hub.start();
+} catch (err) {
+  fail(`could not start: ${(err as Error).message}`);
+}
+try {
+  equipment = new Equipment(
+    hub,
+    site,
+    {
+      dc09: portOf('dc09-port', values['dc09-port']),
+      gb26875: portOf('gb26875-port', values['gb26875-port']),
+      mqtt: portOf('mqtt-port', values['mqtt-port']),
+    },
+    { clock: systemClock, log, defaultHost: config?.host ?? '127.0.0.1', baseDir: dirname(siteFile) },
+  );
+  await equipment.start();
+} catch (err) {
+  await hub.stop();
+  if (err instanceof EquipmentConfigError) fail(err.message);
+  throw err;
+}
+console.log(`READY ${url}`);
+for (const e of boundPorts(equipment.list())) console.log(`${e.kind.toUpperCase()} ${e.port} ${e.endpoint}`);
+// An administrator issues or revokes a token with the CLI while the hub runs: it reads them again now and then.
+const tokenReload = setInterval(() => void hub.reloadTokens().catch(() => undefined), 5000);
+
+let stopping = false;
+if (values.scenario || config?.scenario) {
+  new DemoScenario({ site, clock: systemClock, publish: (b) => hub.publish(b) }).start();
+}
+
+// A numbered series of alarms at a steady rate; after a restart it carries on from what the log already has.
+const total = Number(values.alarms);
+if (total > 0) {
+  const every = 1000 / Math.max(1, Number(values.rate));
+  let n = (await hub.countEvents('alarm')) + 1;
+  const types = ['door_held', 'intrusion', 'water_leak', 'fire_lane_parking', 'lighting_fault'] as const;
+  const tick = async () => {
+    if (stopping || n > total) return;
+    const i = n++;
+    await hub.publish({
+      kind: 'alarm',
+      data: {
+        sourceId: `chaos-${i}`,
+        deviceId: `dev-${i}`,
+        type: types[i % types.length]!,
+        zone: `bldg-0${1 + (i % 7)}`,
+        cameras: [],
+        raisedAt: Date.now(),
+      },
+    });
+    setTimeout(() => void tick(), every);
+  };
+  void tick();
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    stopping = true;
+    clearInterval(tokenReload);
+    void (async () => {
+      await equipment?.stop();
+      await hub.stop();
+      await log.close();
+      process.exit(0);
+    })();
+  });
+}
+
+/** `token issue|revoke|list`: written straight to the hub's database (a running hub picks it up within 5 s). */
+async function tokenCommand(c: HubConfigFile, args: string[]): Promise<void> {
+  const [verb, name] = args;
+  const db = createKnex(join(c.dataDir, 'hub.sqlite'));
+  try {
+    await ensureHubSchema(db);
+    if (verb === 'list') {
+      const rows = (await db('hub_tokens').orderBy('name')) as {
+        name: string;
+        issued_at: number;
+        revoked_at: number | null;
+      }[];
+      for (const r of rows) {
+        const state = r.revoked_at ? `revoked ${new Date(r.revoked_at).toISOString()}` : 'valid';
+        console.log(`${r.name}\tissued ${new Date(r.issued_at).toISOString()}\t${state}`);
+      }
+      return;
+    }
+    if (!name || !/^[A-Za-z0-9_.-]{1,64}$/.test(name))
+      fail('name the console: letters, digits, _ . - (1-64)');
+    if (verb === 'issue') {
+      const token = randomBytes(24).toString('base64url');
+      const existing = (await db('hub_tokens').where({ name }).first()) as
+        { revoked_at: number | null } | undefined;
+      if (existing && existing.revoked_at === null)
+        fail(`"${name}" already has a valid token; revoke it first`);
+      await db('hub_tokens')
+        .insert({ name, hash: hashToken(token), issued_at: Date.now(), revoked_at: null })
+        .onConflict('name')
+        .merge();
+      // Shown once: the hub keeps only its hash.
+      console.log(token);
+      return;
+    }
+    if (verb === 'revoke') {
+      const n = await db('hub_tokens')
+        .where({ name })
+        .whereNull('revoked_at')
+        .update({ revoked_at: Date.now() });
+      if (n === 0) fail(`no valid token named "${name}"`);
+      console.log(`revoked ${name}`);
+      return;
+    }
+    fail('token commands: issue NAME, revoke NAME, list');
+  } finally {
+    await db.destroy();
+  }
+}
