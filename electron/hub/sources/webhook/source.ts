@@ -104,8 +104,8 @@ export function createWebhookSource(
     return found;
   };
 
-  const readBody = (req: IncomingMessage): Promise<Buffer | 'too-big'> =>
-    new Promise((resolveBody, reject) => {
+  const readBody = (req: IncomingMessage): Promise<Buffer | 'too-big' | 'cut'> =>
+    new Promise((resolveBody) => {
       const parts: Buffer[] = [];
       let size = 0;
       let over = false;
@@ -119,7 +119,9 @@ export function createWebhookSource(
         }
       });
       req.on('end', () => resolveBody(over ? 'too-big' : Buffer.concat(parts)));
-      req.on('error', reject);
+      // The sender hung up before its body was complete: nothing to answer, nothing stored.
+      req.on('error', () => resolveBody('cut'));
+      req.on('close', () => resolveBody(over ? 'too-big' : 'cut'));
     });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -191,6 +193,10 @@ export function createWebhookSource(
       return;
     }
     const body = await readBody(req);
+    if (body === 'cut') {
+      refuse(`${client.name}: the connection closed before the body was complete`, Buffer.alloc(0));
+      return;
+    }
     if (body === 'too-big') {
       refuse(`${client.name}: a body over ${config.maxBodyBytes} bytes`, Buffer.alloc(0));
       res.shouldKeepAlive = false;
