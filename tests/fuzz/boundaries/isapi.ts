@@ -94,8 +94,8 @@ const part = fc.record({
     '',
   ),
   length: fc.oneof(
-    { weight: 4, arbitrary: fc.constant<'exact' | 'none' | number>('exact') },
-    { weight: 1, arbitrary: fc.constant<'exact' | 'none' | number>('none') },
+    { weight: 20, arbitrary: fc.constant<'exact' | 'none' | number>('exact') },
+    { weight: 3, arbitrary: fc.constant<'exact' | 'none' | number>('none') },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 2 ** 32 }) },
   ),
   boundary: fc.constantFrom('--boundary', '--boundary', '-- boundary', 'boundary', '--bound', ''),
@@ -161,6 +161,7 @@ const boundary: Boundary = {
       res.flushHeaders();
       streams.add(res);
       res.on('close', () => streams.delete(res));
+      res.on('finish', () => streams.delete(res));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const fuzzUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -243,12 +244,13 @@ const boundary: Boundary = {
       // Cases go to the streams open now; after an ended stream, wait for the source to come back.
       await within(
         (async () => {
-          while (streams.size === 0) await new Promise((r) => setTimeout(r, 10));
+          while (![...streams].some((r) => !r.writableEnded && !r.destroyed))
+            await new Promise((r) => setTimeout(r, 10));
           return true;
         })(),
         1000,
       );
-      const targets = [...streams];
+      const targets = [...streams].filter((r) => !r.writableEnded && !r.destroyed);
       if (targets.length > 0) delivered++;
       for (const res of targets) {
         if (res.writableEnded || res.destroyed) continue;
@@ -263,6 +265,14 @@ const boundary: Boundary = {
       }
       tally.cases++;
     });
+    // Let the source read what was written before it is judged.
+    await within(
+      (async () => {
+        while ([...streams].some((r) => r.writableLength > 0)) await new Promise((r) => setTimeout(r, 20));
+        return true;
+      })(),
+      10_000,
+    );
     running = false;
     await prober;
     await probe();

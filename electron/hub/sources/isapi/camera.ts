@@ -263,6 +263,8 @@ export class CameraTracker {
       open.lastActiveAt = now;
       return;
     }
+    // ONVIF's "Initialized" is the state as the subscription starts, not news: it opens nothing.
+    if (e.sync) return;
     const motionMode =
       e.kind !== 'motion'
         ? 'alarm'

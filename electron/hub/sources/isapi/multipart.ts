@@ -106,7 +106,11 @@ export class MultipartReader {
       // The earlier of the two blank-line forms ends the headers.
       let end = -1;
       let skip = 0;
-      if (crlf >= 0 && (lf < 0 || crlf <= lf)) [end, skip] = [crlf, 4];
+      // A part without headers: the blank line comes at once.
+      if (this.buf[0] === 0x0a) [end, skip] = [0, 1];
+      else if (this.buf[0] === 0x0d && this.buf[1] === 0x0a) [end, skip] = [0, 2];
+      else if (this.buf.length < 2 && this.buf[0] === 0x0d) return false;
+      else if (crlf >= 0 && (lf < 0 || crlf <= lf)) [end, skip] = [crlf, 4];
       else if (lf >= 0) [end, skip] = [lf, 2];
       if (end < 0) {
         if (this.buf.length > MAX_HEADER_BYTES) {
@@ -157,9 +161,8 @@ export class MultipartReader {
       }
       // While skipping, keep only a tail that could hold the start of a boundary line.
       if (this.state.at === 'skip' && this.buf.length > this.boundary.length + 8) {
-        const keep = this.buf.lastIndexOf(0x0a);
-        this.buf =
-          keep >= 0 ? this.buf.subarray(keep) : this.buf.subarray(this.buf.length - this.boundary.length - 8);
+        // A boundary line starting before this tail would already be complete (and found).
+        this.buf = this.buf.subarray(this.buf.length - this.boundary.length - 8);
       }
       return false;
     }
