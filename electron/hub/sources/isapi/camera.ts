@@ -180,6 +180,8 @@ const esc = (s: string | undefined) => encodeURIComponent(s ?? '');
 export class CameraTracker {
   private readonly open = new Map<string, Open>();
   private chain: Promise<void> = Promise.resolve();
+  /** Two occurrences in the same millisecond (two line crossings) must not share a key. */
+  private seq = 0;
 
   constructor(
     private readonly sourceId: string,
@@ -277,7 +279,7 @@ export class CameraTracker {
     const at = e.at ?? now;
     if (motionMode === 'log') {
       await this.commit({
-        key: `${this.protocol}:${esc(this.sourceId)}:${k}:${now}:event`,
+        key: `${this.protocol}:${esc(this.sourceId)}:${k}:${now}-${++this.seq}:event`,
         kind: 'event',
         ...this.base(e.camera, at, { ...this.originOf(e), cause: 'motion (log only)' }),
       });
@@ -285,7 +287,7 @@ export class CameraTracker {
     }
     const type = TYPE[e.kind];
     const ok = await this.commit({
-      key: `${this.protocol}:${esc(this.sourceId)}:${k}:${now}:alarm`,
+      key: `${this.protocol}:${esc(this.sourceId)}:${k}:${now}-${++this.seq}:alarm`,
       kind: 'alarm',
       type,
       ...(e.kind === 'motion' ? { priority: this.entry.motion.priority as Priority } : {}),

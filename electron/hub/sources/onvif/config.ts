@@ -20,7 +20,7 @@ export const OnvifSourceConfig = z
     /** How long one PullMessages may wait on the device for news. */
     pullTimeoutSec: z.number().int().min(1).max(600).default(60),
     /** InitialTerminationTime and each Renew: the subscription dies this long after the last renewal. */
-    terminationSec: z.number().int().min(10).max(3600).default(120),
+    terminationSec: z.number().int().min(2).max(3600).default(120),
     messageLimit: z.number().int().min(1).max(100).default(10),
     maxResponseBytes: z
       .number()
