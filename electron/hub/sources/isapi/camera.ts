@@ -171,7 +171,11 @@ const TYPE: Record<CameraEventKind, AlarmType> = {
   videoloss: 'camera_offline',
 };
 
-const esc = (s: string | undefined) => encodeURIComponent(s ?? '');
+/** URI-escapes a key part; a lone surrogate (which encodeURIComponent throws on) becomes U+FFFD first. */
+const esc = (s: string | undefined) =>
+  encodeURIComponent(
+    (s ?? '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'),
+  );
 
 /**
  * Turns one camera's events into reports and commits them in order, applying each transition only once its
@@ -225,8 +229,9 @@ export class CameraTracker {
 
   /** Queues an event; resolves when its reports (if any) are committed or given up. */
   handle(e: CameraEvent): Promise<void> {
-    const run = this.chain.then(() => this.apply(e));
-    this.chain = run.catch(() => undefined);
+    // Never a rejection: callers fire and forget, and one bad event must not stop the camera's queue.
+    const run = this.chain.then(() => this.apply(e)).catch((err: unknown) => this.failed(err));
+    this.chain = run;
     return run;
   }
 
@@ -242,15 +247,22 @@ export class CameraTracker {
 
   /** Restores conditions whose camera stopped saying "active" (VMD that never goes inactive). */
   sweep(): Promise<void> {
-    const run = this.chain.then(async () => {
-      const now = this.ctx.now();
-      for (const [k, o] of [...this.open]) {
-        if (now - o.lastActiveAt < this.opts.autoClearSec * 1000) continue;
-        if (await this.restore(k, o, now, 'auto-clear')) this.open.delete(k);
-      }
-    });
-    this.chain = run.catch(() => undefined);
+    const run = this.chain
+      .then(async () => {
+        const now = this.ctx.now();
+        for (const [k, o] of [...this.open]) {
+          if (now - o.lastActiveAt < this.opts.autoClearSec * 1000) continue;
+          if (await this.restore(k, o, now, 'auto-clear')) this.open.delete(k);
+        }
+      })
+      .catch((err: unknown) => this.failed(err));
+    this.chain = run;
     return run;
+  }
+
+  private failed(err: unknown): void {
+    this.counts.errors++;
+    this.ctx.log.error('camera event not handled', { camera: this.entry.camera, err: String(err) });
   }
 
   private async apply(e: CameraEvent): Promise<void> {
