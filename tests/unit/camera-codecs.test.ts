@@ -10,7 +10,6 @@ import { digestAuthorization, parseChallenge } from '../../electron/hub/sources/
 import { MultipartReader, boundaryOf, type Part } from '../../electron/hub/sources/isapi/multipart';
 import { parseXml, XmlError } from '../../electron/hub/sources/isapi/xml';
 import { parseNotification, topicPath } from '../../electron/hub/sources/onvif/events';
-import { durationMs } from '../../electron/hub/sources/onvif/soap';
 import { passwordDigest } from '../../electron/hub/sources/onvif/wsse';
 import { PUBLISHED_WSSE_VECTOR, wsseDigest } from '../simulators/onvif-device';
 
@@ -192,11 +191,6 @@ describe('ONVIF notifications', () => {
       parseNotification(msg('tns1:VideoSource/MotionAlarm', '<tt:SimpleItem Name="State" Value="maybe"/>')),
     ).toMatchObject({ kind: 'refused' });
     expect(topicPath('tns1:RuleEngine/x:LineDetector/Crossed')).toBe('RuleEngine/LineDetector/Crossed');
-  });
-  it('reads xsd durations', () => {
-    expect(durationMs('PT1M')).toBe(60_000);
-    expect(durationMs('PT1H2M3.5S')).toBe(3_723_500);
-    expect(durationMs('PT')).toBeUndefined();
   });
 });
 

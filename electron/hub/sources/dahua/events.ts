@@ -15,6 +15,12 @@ const KINDS: Record<string, CameraEventKind> = {
   VideoLoss: 'videoloss',
 };
 
+/** A name short enough to show and without control characters. */
+const shown = (s: string) =>
+  s.length >= 1 &&
+  s.length <= 60 &&
+  ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+
 export type BlockResult =
   | { kind: 'events'; events: Omit<CameraEvent, 'camera'>[] }
   | { kind: 'heartbeat' }
@@ -49,9 +55,8 @@ function one(line: string): Omit<CameraEvent, 'camera'> | { other: string } | { 
       const j = JSON.parse(data) as unknown;
       if (j && typeof j === 'object' && !Array.isArray(j)) {
         const o = j as Record<string, unknown>;
-        if (typeof o.Name === 'string' && /^[^\x00-\x1f\x7f]{1,60}$/.test(o.Name)) rule = o.Name;
-        if (typeof o.RegionName === 'string' && /^[^\x00-\x1f\x7f]{1,60}$/.test(o.RegionName))
-          region = o.RegionName;
+        if (typeof o.Name === 'string' && shown(o.Name)) rule = o.Name;
+        if (typeof o.RegionName === 'string' && shown(o.RegionName)) region = o.RegionName;
       }
     } catch {
       // The data object is optional detail; a block whose JSON does not parse still counts.

@@ -146,13 +146,3 @@ export class SoapClient {
     });
   }
 }
-
-/** `PT1M`, `PT60S`, `PT1H2M3.5S` → ms; undefined when it is not that shape. */
-export function durationMs(d: string): number | undefined {
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(d.trim());
-  if (!m || d.trim() === 'P' || d.trim() === 'PT') return undefined;
-  return (
-    ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60_000 +
-    Number(m[4] ?? 0) * 1000
-  );
-}

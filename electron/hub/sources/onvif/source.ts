@@ -11,7 +11,7 @@ import { escapeRaw } from '../isapi/stream-source';
 import { findAll, path, type XmlElement } from '../isapi/xml';
 import type { OnvifSourceConfig } from './config';
 import { parseNotification } from './events';
-import { durationMs, SoapClient, SoapFault } from './soap';
+import { SoapClient, SoapFault } from './soap';
 
 const EV = 'http://www.onvif.org/ver10/events/wsdl';
 const WSN = 'http://docs.oasis-open.org/wsn/b-2';
