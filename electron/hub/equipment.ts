@@ -1,6 +1,6 @@
 /**
  * The hub's equipment: the sources the site file configures (DC-09 panels, GB/T 26875.3 transmitters, MQTT
- * sensors), the sink they commit to, and the device registry. A source's reports are written to the hub's log in
+ * sensors, cameras' event streams over ISAPI, Dahua's attach or ONVIF PullPoint, webhooks), the sink they commit to, and the device registry. A source's reports are written to the hub's log in
  * one transaction per batch (the reports that arrive while the previous batch is being written), and only then
  * does the source acknowledge its device; the consoles receive them as hub protocol v3 events.
  */
@@ -17,7 +17,15 @@ import { Gb26875Config } from './sources/gb26875/config';
 import { createGb26875Source } from './sources/gb26875/receiver';
 import { MqttSourceConfig } from './sources/mqtt/config';
 import { createMqttSource } from './sources/mqtt/source';
+import { DahuaSourceConfig } from './sources/dahua/config';
+import { createDahuaSource } from './sources/dahua/source';
+import { IsapiSourceConfig } from './sources/isapi/config';
+import { createIsapiSource } from './sources/isapi/source';
+import { OnvifSourceConfig } from './sources/onvif/config';
+import { createOnvifSource } from './sources/onvif/source';
 import type { Source, SourceReport, SourceSink, SourceStatus } from './sources/source';
+import { WebhookSourceConfig } from './sources/webhook/config';
+import { createWebhookSource } from './sources/webhook/source';
 
 /** Ports given on the command line (0 = a free one); each replaces the port of the first source of its kind. */
 export interface SourcePorts {
@@ -115,6 +123,7 @@ export function buildSources(
     let made: Source | undefined;
     const sink = ctx.sink(() => made!);
     const sourceCtx = { sink, now: () => ctx.clock.now(), log };
+    const baseDir = ctx.baseDir;
     const parse = <T>(schema: {
       safeParse(
         v: unknown,
@@ -138,8 +147,20 @@ export function buildSources(
         sourceCtx,
         ctx.baseDir ? { baseDir: ctx.baseDir } : {},
       );
-    else {
-      ctx.log.warn('this hub has no source of this kind yet; skipped', { id: entry.id, kind: entry.kind });
+    else if (entry.kind === 'webhook') made = createWebhookSource(parse(WebhookSourceConfig), sourceCtx, baseDir);
+    else if (entry.kind === 'camera') {
+      // One kind for the cameras in the site file; `protocol` says how the hub listens to them.
+      const protocol = entry.protocol ?? 'isapi';
+      if (protocol === 'isapi') made = createIsapiSource(parse(IsapiSourceConfig), sourceCtx, baseDir);
+      else if (protocol === 'dahua') made = createDahuaSource(parse(DahuaSourceConfig), sourceCtx, baseDir);
+      else if (protocol === 'onvif') made = createOnvifSource(parse(OnvifSourceConfig), sourceCtx, baseDir);
+      else
+        throw new EquipmentConfigError(
+          entry.id,
+          `protocol: a camera source speaks isapi, dahua or onvif, not ${JSON.stringify(protocol).slice(0, 40)}`,
+        );
+    } else {
+      ctx.log.warn('this hub has no source of this kind; skipped', { id: entry.id, kind: entry.kind });
       continue;
     }
     sources.push(made);
@@ -327,6 +348,7 @@ export class Equipment {
           cameras,
           raisedAt: report.at,
           ...(report.text ? { text: report.text.slice(0, 500) } : {}),
+          ...(report.priority ? { priority: report.priority } : {}),
           origin,
         },
       });

@@ -9,6 +9,7 @@ import { silentLogger } from '../../electron/common/log';
 import { createDesk, type Desk } from '../../electron/desk';
 import { contactId, Dc09Panel } from '../simulators/dc09-panel';
 import { SimTransmitter } from '../simulators/gb26875-transmitter';
+import { IsapiCamera } from '../simulators/isapi-camera';
 import { startEquipmentHub, startLinkedConsole } from '../support/hub';
 import { writeDemoSite } from '../support/site';
 import { tempDir } from '../support/temp';
@@ -234,5 +235,53 @@ describe('equipment through the site hub to the console', () => {
     expect(logged).toHaveLength(1);
     const intrusions = (await core.alarms.openAlarms()).filter((a) => a.type === 'intrusion');
     expect(intrusions.map((a) => a.count)).toEqual([1]);
+  });
+
+  it('a Hikvision camera in the site file: its motion opens a low-priority alarm with the camera linked, a line crossing raises it', async () => {
+    const camera = new IsapiCamera({ username: 'admin', password: 'Cam-Pass-2026', heartbeatMs: 500 });
+    await camera.start();
+    closers.push(() => camera.stop());
+    const sitePath = writeDemoSite(tmp.dir, (site) => {
+      site.sources = [
+        {
+          id: 'cams',
+          kind: 'camera',
+          protocol: 'isapi',
+          cameras: [
+            {
+              camera: 'cam-01',
+              url: camera.url,
+              username: 'admin',
+              password: 'Cam-Pass-2026',
+              zone: 'gate-south',
+              motion: { mode: 'alarm', priority: 5 },
+            },
+          ],
+        },
+      ];
+    });
+    const desk: Desk = await createDesk({
+      dataDir: tmp.dir,
+      dbFile: ':memory:',
+      sitePath,
+      demo: { scenario: false },
+      log: silentLogger,
+    });
+    closers.push(() => desk.stop());
+    await until('the hub reading the camera', () => camera.open > 0);
+    // Motion first: the site set it to P5, the camera linked and the rule in its origin.
+    camera.send({ eventType: 'VMD', eventState: 'active' });
+    const motion = await until('the motion alarm in the queue', async () =>
+      (await desk.alarms.openAlarms()).find((a) => a.cameras.includes('cam-01')),
+    );
+    expect(motion).toMatchObject({ type: 'intrusion', priority: 5, zone: 'gate-south', count: 1 });
+    expect(motion.origin).toMatchObject({ source: 'camera', sourceId: 'cams', fields: { event: 'VMD' } });
+    // Then a line crossing on the same camera: the same alarm, counted again and raised to intrusion's priority.
+    camera.send({ eventType: 'linedetection', eventState: 'active', regionId: 1 });
+    const raised = await until('the alarm raised by the line crossing', async () =>
+      (await desk.alarms.openAlarms()).find((a) => a.id === motion.id && a.count === 2),
+    );
+    expect(raised.priority).toBe(2);
+    expect((await desk.alarms.openAlarms()).filter((a) => a.cameras.includes('cam-01'))).toHaveLength(1);
   });
 });

@@ -262,8 +262,19 @@ export class AlarmService {
         .whereNot('state', 'resolved')
         .first()) as AlarmRow | undefined;
       if (open) {
-        // The condition is back: a restore reported before it no longer holds.
-        const again = { count: open.count + 1, last_seen_at: now, updated_at: now, restored_at: null };
+        // The condition is back: a restore reported before it no longer holds. A more urgent occurrence (a line
+        // crossing on a camera whose motion opened the alarm at a low priority) raises the alarm to its priority;
+        // a less urgent one never lowers it.
+        const incoming = effectivePriority(input.type, input.priority);
+        const raised = incoming < open.priority;
+        const again = {
+          count: open.count + 1,
+          last_seen_at: now,
+          updated_at: now,
+          restored_at: null,
+          ...(raised ? { priority: incoming } : {}),
+          ...(raised && open.held && incoming < this.disaster.holdFromPriority ? { held: 0 } : {}),
+        };
         await trx('alarms').where({ id: open.id }).update(again);
         await trx('alarm_sources').insert({
           source: input.source,
@@ -271,7 +282,13 @@ export class AlarmService {
           alarm_id: open.id,
           received_at: now,
         });
-        await this.trail(trx, open.id, 'retrigger', SYSTEM, {});
+        await this.trail(
+          trx,
+          open.id,
+          'retrigger',
+          SYSTEM,
+          raised ? { note: `P${open.priority} → P${incoming}` } : {},
+        );
         const view = toView({ ...open, ...again });
         this.afterCommit(trx, () => this.changed(view));
         return { status: 'retrigger', alarm: view };

@@ -8,7 +8,7 @@
  * then in the hub's log and survives a crash; a rejected commit is answered with the protocol's negative reply
  * (or none), so the device sends it again.
  */
-import type { AlarmType } from '../../../shared/domain/alarm';
+import type { AlarmType, Priority } from '../../../shared/domain/alarm';
 
 export type SourceKind = 'dc09' | 'gb26875' | 'mqtt' | 'camera' | 'webhook';
 
@@ -60,6 +60,8 @@ export interface SourceReport {
   at: number;
   /** A short human text (not shown untranslated in the zh-CN interface: the console builds its own). */
   text?: string;
+  /** The alarm's priority when the source's settings lower or raise it (a camera's motion); absent: the type's. */
+  priority?: Priority;
   origin: SourceOrigin;
 }
 
