@@ -147,7 +147,8 @@ export function buildSources(
         sourceCtx,
         ctx.baseDir ? { baseDir: ctx.baseDir } : {},
       );
-    else if (entry.kind === 'webhook') made = createWebhookSource(parse(WebhookSourceConfig), sourceCtx, baseDir);
+    else if (entry.kind === 'webhook')
+      made = createWebhookSource(parse(WebhookSourceConfig), sourceCtx, baseDir);
     else if (entry.kind === 'camera') {
       // One kind for the cameras in the site file; `protocol` says how the hub listens to them.
       const protocol = entry.protocol ?? 'isapi';
