@@ -5,10 +5,17 @@ import { Server, type Socket } from 'socket.io';
 /**
  * A socket.io hub on loopback that streams whatever a test gives it, valid or not: the same ordered log, replay
  * from `afterSeq` and acks as the reference hub, but no validation, so a test can send what a broken or hostile
- * hub would. Sequence numbers are its own (gap-free) unless an entry says it has none.
+ * hub would. Sequence numbers are its own (gap-free) unless an entry says it has none. Like a pipelining hub it
+ * never waits for an ack before sending the next event: `publishMany` puts a whole batch on the wire in one go.
  */
 export class ScriptedHub {
   readonly acks = new Map<number, unknown>();
+  /** Sequences in the order their acks came back. */
+  readonly ackOrder: number[] = [];
+  /** Acks of loose messages (no place in the log), in order. */
+  readonly looseAcks: unknown[] = [];
+  /** Called inside each ack, as it arrives: a test can look at the console's disk at that very moment. */
+  onAck: ((seq: number | undefined, reply: unknown) => void) | undefined;
   readonly syncs: number[] = [];
   /**
    * What it answers `sources` with (hub protocol 3), valid or not; undefined: it does not listen for the message,
@@ -58,6 +65,11 @@ export class ScriptedHub {
     return seq;
   }
 
+  /** Appends several events and streams them back to back, without waiting for any ack; returns their sequences. */
+  publishMany(bodies: readonly unknown[], at = Date.now()): number[] {
+    return bodies.map((b) => this.publish(b, at));
+  }
+
   /** Streams a message that takes no place in the log (no sequence, or a made-up one). */
   sendLoose(message: unknown): void {
     for (const socket of this.synced()) this.send(socket, { message });
@@ -82,7 +94,13 @@ export class ScriptedHub {
 
   private send(socket: Socket, entry: { seq?: number; message: unknown }): void {
     socket.emit('event', entry.message, (reply: unknown) => {
-      if (entry.seq !== undefined) this.acks.set(entry.seq, reply);
+      this.onAck?.(entry.seq, reply);
+      if (entry.seq === undefined) {
+        this.looseAcks.push(reply);
+        return;
+      }
+      this.acks.set(entry.seq, reply);
+      this.ackOrder.push(entry.seq);
     });
   }
 }

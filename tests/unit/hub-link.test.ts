@@ -9,6 +9,7 @@ import { ArgsError, parseConsoleArgs, pickConsoleArgs } from '../../electron/cor
 import { openDatabase } from '../../electron/common/database';
 import {
   commitHubEvent,
+  commitHubEvents,
   lastCommittedSeq,
   listDeadLetters,
   type InboxApplier,
@@ -100,6 +101,42 @@ describe('hub inbox: a failing event is set aside in its own savepoint', () => {
     expect(await lastCommittedSeq(db)).toBe(0);
     expect(await db('hub_dead_letters').count({ n: '*' }).first()).toEqual({ n: 0 });
     expect(await commitHubEvent(db, device(1), 11, [])).toMatchObject({ status: 'committed' });
+  });
+
+  it('a group judges each event in order: a refusal, a duplicate and a gap among committed ones', async () => {
+    const applier: InboxApplier = async (trx, event) => {
+      if (event.kind === 'device' && event.data.deviceId === 'bad') throw new TypeError('cannot bind');
+    };
+    const items = [device(1), device(2, 'bad'), device(2), device(3), device(9), { seq: 'x' }, device(4)];
+    const results = await commitHubEvents(
+      db,
+      items.map((raw) => ({ raw, receivedAt: 5 })),
+      [applier],
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      'committed',
+      'refused',
+      'duplicate',
+      'committed',
+      'gap',
+      'unreadable',
+      'committed',
+    ]);
+    expect(results[4]).toEqual({ status: 'gap', expected: 4, got: 9 });
+    expect(await lastCommittedSeq(db)).toBe(4);
+    expect(await db('hub_events').orderBy('seq').pluck('seq')).toEqual([1, 3, 4]);
+    expect(await db('hub_dead_letters').pluck('seq')).toEqual([2]);
+  });
+
+  it('a storage fault anywhere in a group rolls the whole group back', async () => {
+    const fullOnTwo: InboxApplier = async (_trx, event) => {
+      if (event.seq === 2)
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    const items = [device(1), device(2), device(3)].map((raw) => ({ raw, receivedAt: 1 }));
+    await expect(commitHubEvents(db, items, [fullOnTwo])).rejects.toThrow(/disk is full/);
+    expect(await lastCommittedSeq(db)).toBe(0);
+    expect(await db('hub_events').count({ n: '*' }).first()).toEqual({ n: 0 });
   });
 
   it('an event without a usable sequence is refused without touching the cursor', async () => {

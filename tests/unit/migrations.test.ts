@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openDatabase, schemaVersion } from '../../electron/common/database';
 import { checkMigrationList } from '../../electron/common/migrations';
 import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/core/schema';
+import { ALARM_HISTORY_MIGRATION } from '../../electron/core/alarms/migration';
 import { RESUME_LOCK_MIGRATION, RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { guardDevicesMigration } from '../../electron/core/guards';
 import { hubLinkMigration } from '../../electron/core/hub-link/migration';
@@ -53,6 +54,10 @@ describe('database and migrations', () => {
       [
         ALARM_ORIGIN_MIGRATION.version,
         "alarms keep their origin (the equipment's own words) and when their device reported a restore",
+      ],
+      [
+        ALARM_HISTORY_MIGRATION.version,
+        'alarm history: filtered pages seek by (resolved_at, id) at any depth',
       ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -400,6 +405,30 @@ describe('database and migrations', () => {
     await expect(
       db('alarms').insert({ ...row('huge', 3), origin: 'x'.repeat(ORIGIN_MAX_CHARS + 1) }),
     ).rejects.toThrow(/CHECK constraint/);
+    await db.destroy();
+  });
+
+  it('the alarm history migration lets a filtered page seek to any depth, ordered by the index alone', async () => {
+    const db = await openDatabase({ file: ':memory:', log: silentLogger, migrations: MIGRATIONS });
+    const plan = (sql: string) => queryPlan(db, sql);
+    const page = (where: string) =>
+      `SELECT * FROM alarms WHERE resolved_at IS NOT NULL AND ${where} AND drill = 0 ` +
+      "AND (resolved_at, id) < (5, 'x') ORDER BY resolved_at DESC, id DESC LIMIT 101";
+    const cases: [string, RegExp][] = [
+      [
+        "type IN ('door_held') AND zone IN ('bldg-01')",
+        /USING INDEX alarms_history_type_zone \(type=\? AND zone=\? AND/,
+      ],
+      ["zone IN ('bldg-01')", /USING INDEX alarms_history_zone \(zone=\? AND/],
+      ["type IN ('fire')", /USING INDEX alarms_history_type \(type=\? AND/],
+      ['1 = 1', /USING INDEX alarms_history \(/],
+    ];
+    for (const [where, index] of cases) {
+      const p = await plan(page(where));
+      expect(p).toMatch(index);
+      // Seeked and read in order: no sort of everything that matched.
+      expect(p).not.toMatch(/TEMP B-TREE/);
+    }
     await db.destroy();
   });
 

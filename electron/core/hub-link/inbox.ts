@@ -24,6 +24,12 @@ export async function lastCommittedSeq(db: Knex | Knex.Transaction): Promise<num
   return row ? Number(row.value) : 0;
 }
 
+/** One event as it came off the link, with the time the console read it. */
+export interface InboxItem {
+  raw: unknown;
+  receivedAt: number;
+}
+
 /**
  * Commits one hub event and the cursor together. Events must arrive in sequence: a duplicate is ignored and
  * a gap is reported so the link asks for a replay. An event that fails validation, or whose appliers fail, is
@@ -37,48 +43,89 @@ export async function commitHubEvent(
   receivedAt: number,
   appliers: readonly InboxApplier[],
 ): Promise<CommitResult> {
-  const seq = (raw as { seq?: unknown } | null)?.seq;
-  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1) {
-    return { status: 'unreadable', error: 'event without a valid seq' };
-  }
-  return db.transaction(async (trx) => {
-    const last = await lastCommittedSeq(trx);
-    if (seq <= last) return { status: 'duplicate' } as const;
-    if (seq !== last + 1) return { status: 'gap', expected: last + 1, got: seq } as const;
-    await setCursor(trx, seq);
-    const kind = kindOf(raw);
-    const parsed = HubEvent.safeParse(raw);
-    if (!parsed.success) {
-      const error = clip(describeIssues(parsed.error), 2000);
-      await putDeadLetter(trx, { seq, kind, reason: 'invalid', error, raw, receivedAt });
-      return { status: 'refused', seq, kind, reason: 'invalid', error } as const;
-    }
-    const { seq: _s, at, ...body } = parsed.data;
-    const stored = { seq, at, receivedAt, ...body } as StoredHubEvent;
-    try {
-      // The event and its effects in a savepoint: if an applier throws, they go and the cursor stays.
-      await trx.transaction(async (sp) => {
-        deferToOuterCommit(sp, trx);
-        await sp('hub_events').insert({
-          seq,
-          kind: body.kind,
-          at,
-          body: JSON.stringify(body.data),
-          received_at: receivedAt,
-        });
-        for (const apply of appliers) await apply(sp, stored);
-      });
-    } catch (err) {
-      if (isStorageFault(err)) throw err;
-      const error = clip(
-        `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`,
-        2000,
-      );
-      await putDeadLetter(trx, { seq, kind, reason: 'failed', error, raw, receivedAt });
-      return { status: 'refused', seq, kind, reason: 'failed', error } as const;
-    }
-    return { status: 'committed', event: stored } as const;
+  const [result] = await commitHubEvents(db, [{ raw, receivedAt }], appliers);
+  return result!;
+}
+
+/**
+ * Commits several hub events in ONE transaction (one fsync under `synchronous=FULL`, which is what a flood costs),
+ * each judged exactly as `commitHubEvent` judges it, in order, against the cursor the events before it left: each
+ * in its own savepoint, so a refused one becomes a dead letter while the rest commit. A storage fault rolls back
+ * the whole group and is thrown: none of them may be acknowledged. Results come in the order of `items`.
+ */
+export async function commitHubEvents(
+  db: Knex,
+  items: readonly InboxItem[],
+  appliers: readonly InboxApplier[],
+): Promise<CommitResult[]> {
+  const results: (CommitResult | undefined)[] = items.map(({ raw }) => {
+    const seq = (raw as { seq?: unknown } | null)?.seq;
+    return typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1
+      ? { status: 'unreadable', error: 'event without a valid seq' }
+      : undefined;
   });
+  // Nothing to store: no transaction (and no fsync) for a group of unreadable messages.
+  if (results.every((r) => r !== undefined)) return results;
+  return db.transaction(async (trx) => {
+    const first = await lastCommittedSeq(trx);
+    let last = first;
+    for (const [i, { raw, receivedAt }] of items.entries()) {
+      if (results[i]) continue;
+      const seq = (raw as { seq: number }).seq;
+      if (seq <= last) {
+        results[i] = { status: 'duplicate' };
+        continue;
+      }
+      if (seq !== last + 1) {
+        results[i] = { status: 'gap', expected: last + 1, got: seq };
+        continue;
+      }
+      last = seq;
+      results[i] = await applyOne(trx, seq, raw, receivedAt, appliers);
+    }
+    // The cursor once for the group: it names the last event the group moved past.
+    if (last !== first) await setCursor(trx, last);
+    return results.map((r) => r!);
+  });
+}
+
+/** One in-sequence event inside the group's transaction: stored with its effects, or set aside. */
+async function applyOne(
+  trx: Knex.Transaction,
+  seq: number,
+  raw: unknown,
+  receivedAt: number,
+  appliers: readonly InboxApplier[],
+): Promise<CommitResult> {
+  const kind = kindOf(raw);
+  const parsed = HubEvent.safeParse(raw);
+  if (!parsed.success) {
+    const error = clip(describeIssues(parsed.error), 2000);
+    await putDeadLetter(trx, { seq, kind, reason: 'invalid', error, raw, receivedAt });
+    return { status: 'refused', seq, kind, reason: 'invalid', error };
+  }
+  const { seq: _s, at, ...body } = parsed.data;
+  const stored = { seq, at, receivedAt, ...body } as StoredHubEvent;
+  try {
+    // The event and its effects in a savepoint: if an applier throws, they go and the cursor stays.
+    await trx.transaction(async (sp) => {
+      deferToOuterCommit(sp, trx);
+      await sp('hub_events').insert({
+        seq,
+        kind: body.kind,
+        at,
+        body: JSON.stringify(body.data),
+        received_at: receivedAt,
+      });
+      for (const apply of appliers) await apply(sp, stored);
+    });
+  } catch (err) {
+    if (isStorageFault(err)) throw err;
+    const error = clip(`${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`, 2000);
+    await putDeadLetter(trx, { seq, kind, reason: 'failed', error, raw, receivedAt });
+    return { status: 'refused', seq, kind, reason: 'failed', error };
+  }
+  return { status: 'committed', event: stored };
 }
 
 /**

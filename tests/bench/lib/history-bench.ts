@@ -35,6 +35,8 @@ export interface HistoryResult {
   matching_filter: number;
   page1: PageTiming;
   page50: PageTiming;
+  /** The product as it is, page 400 (rows 39,901..40,000): "at any depth" (undefined if fewer rows match). */
+  page400_median_ms: number | undefined;
   walk_pages_2_to_50_ms: number;
   rows_ok: boolean;
   sql: string;
@@ -238,6 +240,7 @@ export async function runHistory(d: HistoryDeps): Promise<HistoryResult> {
         matching_filter: Number(matching.n),
         page1: page1.timing,
         page50: page50.timing,
+        page400_median_ms: whatIf.page400_median_ms as number | undefined,
         walk_pages_2_to_50_ms: Math.round(walkMs),
         rows_ok: okRows && page1.value.alarms.length === 100 && page50.value.alarms.length === 100,
         sql: page1.sql.sql,
