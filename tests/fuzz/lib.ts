@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import type { SourceReport, SourceStatus } from '../../electron/hub/sources/source';
+import { ALARM_TYPES } from '../../shared/domain/alarm';
 
 /**
  * What one boundary of the fuzz suite reports. A boundary is one file in tests/fuzz/boundaries/ that default-exports
@@ -147,3 +149,56 @@ export const nastyText = fc.oneof(
 export const escapedBytes = fc
   .uint8Array({ maxLength: 24 })
   .map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join(''));
+
+/**
+ * What every report an equipment source committed must be, whatever it was fed (checked after its fuzz run): a
+ * bounded key, a device of this source, one of the kinds it may give, a time, an alarm type the console knows
+ * (for alarms and restores) and bounded origin text; a camera's report links exactly one camera.
+ */
+export function checkSourceReports(
+  tally: Tally,
+  reports: readonly SourceReport[],
+  o: {
+    kinds: readonly SourceReport['kind'][];
+    device(id: string): boolean;
+    keyMax: number;
+    originMax?: number;
+    oneCamera?: boolean;
+  },
+): void {
+  tally.invalid(
+    `reports without a key, a device of this source, a known kind${o.oneCamera ? ', one linked camera' : ''} or a time`,
+    reports.filter(
+      (r) =>
+        !r.key ||
+        r.key.length > o.keyMax ||
+        !o.device(r.device.id) ||
+        !o.kinds.includes(r.kind) ||
+        (o.oneCamera === true && r.cameras?.length !== 1) ||
+        !Number.isFinite(r.at),
+    ).length,
+  );
+  tally.invalid(
+    'alarms or restores without a known type',
+    reports.filter((r) => (r.kind === 'alarm' || r.kind === 'restore') && !KNOWN_TYPES.has(r.type ?? ''))
+      .length,
+  );
+  const originMax = o.originMax;
+  if (originMax !== undefined)
+    tally.invalid(
+      'origins with unbounded text',
+      reports.filter((r) =>
+        Object.values(r.origin).some((v) => typeof v === 'string' && v.length > originMax),
+      ).length,
+    );
+}
+
+/** A source's status after a fuzz run: at most 10 refused inputs kept, each cut. */
+export function checkSourceStatus(tally: Tally, status: SourceStatus): void {
+  tally.invalid(
+    'a status with more than 10 refused inputs or unbounded raw text',
+    status.lastRefused.length > 10 || status.lastRefused.some((r) => r.raw.length > 400) ? 1 : 0,
+  );
+}
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(ALARM_TYPES);

@@ -12,9 +12,8 @@ import fc from 'fast-check';
 import { IsapiSourceConfig } from '../../../electron/hub/sources/isapi/config';
 import { createIsapiSource } from '../../../electron/hub/sources/isapi/source';
 import type { SourceReport } from '../../../electron/hub/sources/source';
-import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { alertXml, IsapiCamera } from '../../simulators/isapi-camera';
-import { draw, nastyText, pool, within, type Boundary } from '../lib';
+import { checkSourceReports, checkSourceStatus, draw, nastyText, pool, within, type Boundary } from '../lib';
 
 const SOURCE_ID = 'fuzz-isapi';
 const FUZZ_CAMERAS = ['fz-1', 'fz-2', 'fz-3'];
@@ -278,32 +277,15 @@ const boundary: Boundary = {
     await probe();
 
     const all = [...reports.values()];
-    const types = new Set<string>(ALARM_TYPES);
-    tally.invalid(
-      'reports without a key, a camera of this source, a known kind, a linked camera or a time',
-      all.filter(
-        (r) =>
-          !r.key ||
-          r.key.length > 600 ||
-          !config.cameras.some((c) => r.device.id === `${SOURCE_ID}:${c.camera}`) ||
-          !['alarm', 'restore', 'state', 'event'].includes(r.kind) ||
-          r.cameras?.length !== 1 ||
-          !Number.isFinite(r.at),
-      ).length,
-    );
-    tally.invalid(
-      'alarms or restores without a known type',
-      all.filter((r) => (r.kind === 'alarm' || r.kind === 'restore') && !types.has(r.type ?? '')).length,
-    );
-    tally.invalid(
-      'origins with unbounded text',
-      all.filter((r) => Object.values(r.origin).some((v) => typeof v === 'string' && v.length > 200)).length,
-    );
+    checkSourceReports(tally, all, {
+      kinds: ['alarm', 'restore', 'state', 'event'],
+      device: (id) => config.cameras.some((c) => id === `${SOURCE_ID}:${c.camera}`),
+      keyMax: 600,
+      originMax: 200,
+      oneCamera: true,
+    });
     const status = source.status();
-    tally.invalid(
-      'a status with more than 10 refused inputs or unbounded raw text',
-      status.lastRefused.length > 10 || status.lastRefused.some((r) => r.raw.length > 400) ? 1 : 0,
-    );
+    checkSourceStatus(tally, status);
     ctx.progress(
       `${all.length} reports committed (${all.filter((r) => r.kind === 'alarm').length} alarms), ${status.counts.received} parts, ` +
         `${status.counts.refused} refused, ${served} stream requests, ${delivered} cases delivered, ${probes} probes`,

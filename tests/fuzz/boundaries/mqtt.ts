@@ -15,7 +15,7 @@ import { NATIVE_EVENTS } from '../../../electron/hub/sources/mqtt/payloads';
 import { createMqttSource } from '../../../electron/hub/sources/mqtt/source';
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
-import { draw, nastyText, pool, within, type Boundary } from '../lib';
+import { checkSourceStatus, draw, nastyText, pool, within, type Boundary } from '../lib';
 
 const SOURCE_ID = 'fuzz-mqtt';
 const PROBE = 'fuzz_probe';
@@ -360,10 +360,7 @@ const boundary: Boundary = {
         .length,
     );
     const status = source.status();
-    tally.invalid(
-      'a status with more than 10 refused messages or unbounded raw text',
-      status.lastRefused.length > 10 || status.lastRefused.some((r) => r.raw.length > 400) ? 1 : 0,
-    );
+    checkSourceStatus(tally, status);
     ctx.progress(
       `${all.length} reports committed (${all.filter((r) => r.kind === 'alarm').length} alarms), ` +
         `${status.counts.received} messages, ${status.counts.refused} refused, ${status.counts.errors} errors, ` +

@@ -12,7 +12,7 @@ import { createWebhookSource } from '../../../electron/hub/sources/webhook/sourc
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { WebhookClient } from '../../simulators/webhook-client';
-import { draw, nastyText, pool, within, type Boundary } from '../lib';
+import { checkSourceReports, checkSourceStatus, draw, nastyText, pool, within, type Boundary } from '../lib';
 
 const SOURCE_ID = 'fuzz-hook';
 const TOKEN = 'T'.repeat(24) + '-fuzz-client-token-01';
@@ -217,27 +217,17 @@ const boundary: Boundary = {
 
     tally.invalid('2xx replies whose report is not in the log', okWithoutCommit);
     const all = [...reports.values()];
-    const types = new Set<string>(ALARM_TYPES);
-    tally.invalid(
-      'reports without a key, a device of this source, a known kind, a known type or a time',
-      all.filter(
-        (r) =>
-          !r.key ||
-          !r.device.id.startsWith(`${SOURCE_ID}:`) ||
-          !['alarm', 'restore', 'alive', 'event'].includes(r.kind) ||
-          ((r.kind === 'alarm' || r.kind === 'restore') && !types.has(r.type ?? '')) ||
-          !Number.isFinite(r.at),
-      ).length,
-    );
+    checkSourceReports(tally, all, {
+      kinds: ['alarm', 'restore', 'alive', 'event'],
+      device: (id) => id.startsWith(`${SOURCE_ID}:`),
+      keyMax: 1000,
+    });
     tally.invalid(
       'reports for the probe-only device from another client',
       all.filter((r) => r.device.id === `${SOURCE_ID}:gate` && r.origin.client !== 'probe').length,
     );
     const status = source.status();
-    tally.invalid(
-      'a status with more than 10 refused inputs or unbounded raw text',
-      status.lastRefused.length > 10 || status.lastRefused.some((r) => r.raw.length > 400) ? 1 : 0,
-    );
+    checkSourceStatus(tally, status);
     ctx.progress(
       `${all.length} reports committed, ${ok} 2xx, ${status.counts.received} requests, ${status.counts.refused} refused, ` +
         `${status.counts.errors} commit errors, ${probes} probes`,
