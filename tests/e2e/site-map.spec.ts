@@ -1,5 +1,4 @@
 import { demoPhone } from '../support/demo-phones';
-import { freePort } from '../support/rtsp-camera';
 import { expect, signIn, test } from './fixtures';
 
 const POSITION = /^-?\d+\.\d+,-?\d+\.\d+$/;
@@ -145,13 +144,18 @@ test('replay a guard track: load the last hour, move the slider, the replay mark
   await expect(map.replayMarker).toHaveCount(0);
 });
 
-/** The guards' phone endpoint (OsmAnd) on a free loopback port, for reports from the test. */
+/**
+ * The guards' phone endpoint (OsmAnd) on loopback, on the port the console picked and printed at start (`0`): a
+ * port picked here and handed over could be taken by another listener first (the embedded hub opens several).
+ */
 const withPhones = test.extend<{ osmandPort: number }>({
-  osmandPort: async ({}, use) => {
-    await use(await freePort());
+  consoleArgs: async ({}, use) => {
+    await use(['--osmand-port', '0', '--osmand-host', '127.0.0.1']);
   },
-  consoleArgs: async ({ osmandPort }, use) => {
-    await use(['--osmand-port', String(osmandPort), '--osmand-host', '127.0.0.1']);
+  osmandPort: async ({ consoleApp }, use) => {
+    const printed = /Guards' phones \(Traccar Client \/ OsmAnd\): port (\d+) on /.exec(consoleApp.output());
+    if (!printed) throw new Error(`start:web printed no phone port:\n${consoleApp.output()}`);
+    await use(Number(printed[1]));
   },
 });
 
