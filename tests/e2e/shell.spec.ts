@@ -54,10 +54,10 @@ test.describe('without its console service', () => {
   // The page keeps trying to reach the service it lost (its API and the video gateway's streams, both on loopback):
   // Chromium logs every refused or reset attempt as a console error. Only those are expected — and, while the
   // service left without its supervisor stops by itself, the video gateway's 503 to a tile that reconnects.
+  // One pattern: Playwright reads a two-element array whose second element is an object as [value, options].
   test.use({
     allowedPageErrors: [
-      /^console\.error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/(api|cam-\d+\/(main|sub))\?token=[^']+' failed: Error (in connection establishment|during WebSocket handshake): net::ERR_CONNECTION_(REFUSED|RESET)$/,
-      /^console\.error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/cam-\d+\/(main|sub)\?token=[^']+' failed: Error during WebSocket handshake: Unexpected response code: 503$/,
+      /^console\.error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/(api|cam-\d+\/(main|sub))\?token=[^']+' failed: Error (in connection establishment: net::ERR_CONNECTION_(REFUSED|RESET)|during WebSocket handshake: (net::ERR_CONNECTION_(REFUSED|RESET)|Unexpected response code: 503))$/,
     ],
   });
 
