@@ -5,7 +5,7 @@
  * the shell passes a `spawn` that makes a utility process; the tests pass one that forks Node, so all of this
  * runs under test even though Electron cannot run here.
  */
-import type { Envelope, ServerFrame } from '../../shared/contract';
+import { createFrameTransport, type Envelope } from '../../shared/contract';
 import type { ToCore } from '../core/carriers/port';
 import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from '../web-host/supervisor';
 import { EXIT_CONFIG } from '../web-host/service-protocol';
@@ -34,10 +34,8 @@ export interface CoreClientOptions {
   now?: () => number;
 }
 
-interface Pending {
-  resolve(envelope: Envelope<unknown>): void;
-  timer: ReturnType<typeof setTimeout>;
-}
+/** One window's side of the frames: the same client-side framing the page uses over its WebSocket. */
+type WindowSide = ReturnType<typeof createFrameTransport>;
 
 const unavailable = (message: string): Envelope<unknown> => ({
   ok: false,
@@ -47,8 +45,7 @@ const unavailable = (message: string): Envelope<unknown> => ({
 export class CoreClient {
   private child: CoreChild | undefined;
   private ready = false;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly windows = new Map<number, WindowSide>();
   private readonly stops: number[] = [];
   private stopping = false;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -68,28 +65,39 @@ export class CoreClient {
 
   /** One call from window `win`; always resolves with an envelope. */
   call(win: number, method: string, input: unknown): Promise<Envelope<unknown>> {
-    const child = this.child;
-    if (!child || !this.ready)
+    if (!this.child || !this.ready)
       return Promise.resolve(unavailable('The console service is restarting; try again in a few seconds.'));
-    const id = this.nextId++;
+    const answer = this.sideOf(win).transport.invoke(method, input);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        resolve(unavailable(`${method} was not answered in time; the console service may be overloaded.`));
-      }, this.o.callTimeoutMs ?? 60_000);
-      this.pending.set(id, { resolve, timer });
-      try {
-        child.post({ win, text: JSON.stringify({ t: 'call', id, method, input }) });
-      } catch (err) {
+      const timer = setTimeout(
+        () =>
+          resolve(unavailable(`${method} was not answered in time; the console service may be overloaded.`)),
+        this.o.callTimeoutMs ?? 60_000,
+      );
+      void answer.then((envelope) => {
         clearTimeout(timer);
-        this.pending.delete(id);
-        resolve(unavailable(`${method} could not reach the console service: ${(err as Error).message}`));
-      }
+        resolve(envelope);
+      });
     });
+  }
+
+  private sideOf(win: number): WindowSide {
+    let side = this.windows.get(win);
+    if (!side) {
+      side = createFrameTransport((text) => {
+        if (!this.child) throw new Error('the console service is not running');
+        this.child.post({ win, text });
+      });
+      side.transport.listen((name, payload) => this.o.deliver(win, name, payload));
+      this.windows.set(win, side);
+    }
+    return side;
   }
 
   /** The window is gone: its session ends in the core. */
   closeWindow(win: number): void {
+    this.windows.get(win)?.failPending('The window was closed.');
+    this.windows.delete(win);
     if (this.ready) this.child?.post({ win, close: true });
   }
 
@@ -134,35 +142,15 @@ export class CoreClient {
       return;
     }
     const { win, text } = message as { win?: unknown; text?: unknown };
-    if (typeof win !== 'number' || typeof text !== 'string') return;
-    let frame: ServerFrame;
-    try {
-      frame = JSON.parse(text) as ServerFrame;
-    } catch {
-      return;
-    }
-    if (frame.t === 'result') {
-      const p = this.pending.get(frame.id);
-      if (!p) return;
-      this.pending.delete(frame.id);
-      clearTimeout(p.timer);
-      p.resolve(frame.envelope);
-    } else if (frame.t === 'event') {
-      this.o.deliver(win, frame.name, frame.payload);
-    }
+    if (typeof win === 'number' && typeof text === 'string') this.windows.get(win)?.receive(text);
   }
 
   private exited(child: CoreChild, code: number | null, signal: string | null): void {
     if (child !== this.child) return;
     this.child = undefined;
     this.ready = false;
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.resolve(
-        unavailable('The console service stopped while answering; it is being restarted. Try again.'),
-      );
-      this.pending.delete(id);
-    }
+    for (const side of this.windows.values())
+      side.failPending('The console service stopped while answering; it is being restarted. Try again.');
     if (this.stopping) return;
     const reason = signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
     if (code === EXIT_CONFIG) {
