@@ -1,4 +1,9 @@
+import { DatabaseTooNewError } from '../common/database';
+import type { RootLogger } from '../common/log';
+import { SiteFileError } from '../common/site-file';
 import { createConsoleCore, type ConsoleConfig, type ConsoleCore } from '../core';
+import type { ConsoleArgs } from '../core/args';
+import { diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { startEmbeddedHub, type EmbeddedHub } from '../hub/embedded';
 import { EquipmentConfigError } from '../hub/equipment';
 import type { SiteHub } from '../hub/server';
@@ -33,4 +38,50 @@ export async function createDesk(config: ConsoleConfig): Promise<Desk> {
 /** A source entry of the site file the embedded hub cannot use: a configuration to fix, not a crash. */
 export function isSourceConfigError(err: unknown): err is Error {
   return err instanceof EquipmentConfigError;
+}
+
+/**
+ * A start that failed on something a person must fix (the site file, a database from a newer version, a source
+ * entry): the service processes exit with their configuration code, and their supervisors do not restart them.
+ */
+export function isConfigError(err: unknown): err is Error {
+  return err instanceof SiteFileError || err instanceof DatabaseTooNewError || isSourceConfigError(err);
+}
+
+/**
+ * The desk's configuration as both service processes (the web host's and the Electron shell's core) build it
+ * from the command line and the environment. `CONSOLE_DEMO_SCENARIO=off`: the demo hub runs but plays nothing
+ * (benchmarks bring their own guards).
+ */
+export function deskConfigFrom(
+  args: ConsoleArgs,
+  o: {
+    dataDir: string;
+    carrierHint: 'ipc' | 'ws';
+    log: RootLogger;
+    /** The equipment ports to open, when a restart keeps those a first start picked for `0`. */
+    equipmentPorts?: { dc09Port?: number; gb26875Port?: number; mqttPort?: number };
+    osmand?: ConsoleArgs['osmand'];
+    restarted?: { stoppedAt: number; reason: string } | undefined;
+  },
+): ConsoleConfig {
+  const asked = args.equipmentPorts;
+  return {
+    dataDir: o.dataDir,
+    sitePath: args.site,
+    hub: args.hub,
+    demo: {
+      port: args.demoPort,
+      scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off',
+      ...(o.equipmentPorts ?? { dc09Port: asked?.dc09, gb26875Port: asked?.gb26875, mqttPort: asked?.mqtt }),
+    },
+    osmand: o.osmand ?? args.osmand,
+    carrierHint: o.carrierHint,
+    alarmTargets: targetsFromEnv(),
+    duty: dutyFromEnv(),
+    disk: diskFromEnv(),
+    nativeBinding: process.env.CONSOLE_SQLITE_BINDING,
+    log: o.log,
+    ...(o.restarted ? { restarted: o.restarted } : {}),
+  };
 }

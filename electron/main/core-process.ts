@@ -11,12 +11,10 @@
 import { z } from 'zod';
 import { ArgsError, parseConsoleArgs } from '../core/args';
 import { servePort, type FromCore, type PortLike } from '../core/carriers/port';
-import { DatabaseTooNewError } from '../common/database';
-import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
-import { SiteFileError } from '../common/site-file';
+import { defaultDataDir } from '../core/config';
 import { exitOnUncaught, openServiceLog } from '../common/crash-only';
 import { restrictUmask } from '../common/private-files';
-import { createDesk, isSourceConfigError, type Desk } from '../desk';
+import { createDesk, deskConfigFrom, isConfigError, type Desk } from '../desk';
 // The web host's exit codes: a configuration the user must fix is not restarted; a crash is.
 import { EXIT_CONFIG, EXIT_CRASH } from '../web-host/service-protocol';
 
@@ -81,28 +79,9 @@ async function main(): Promise<void> {
   let core: Desk;
   try {
     // The embedded site hub (and its equipment ports) runs in this process with the core, as under start:web.
-    core = await createDesk({
-      dataDir,
-      sitePath: args.site,
-      hub: args.hub,
-      demo: {
-        port: args.demoPort,
-        scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off',
-        dc09Port: args.equipmentPorts?.dc09,
-        gb26875Port: args.equipmentPorts?.gb26875,
-        mqttPort: args.equipmentPorts?.mqtt,
-      },
-      osmand: args.osmand,
-      carrierHint: 'ipc',
-      alarmTargets: targetsFromEnv(),
-      duty: dutyFromEnv(),
-      disk: diskFromEnv(),
-      nativeBinding: process.env.CONSOLE_SQLITE_BINDING,
-      log,
-      ...(restarted ? { restarted } : {}),
-    });
+    core = await createDesk(deskConfigFrom(args, { dataDir, carrierHint: 'ipc', log, restarted }));
   } catch (err) {
-    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError || isSourceConfigError(err)) {
+    if (isConfigError(err)) {
       console.error(err.message);
       log.error('the console core cannot start', { error: err.message });
       await log.close();

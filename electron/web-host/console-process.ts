@@ -8,11 +8,9 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDesk, isSourceConfigError, type Desk } from '../desk';
+import { createDesk, deskConfigFrom, isConfigError, type Desk } from '../desk';
 import { ArgsError, parseConsoleArgs } from '../core/args';
-import { defaultDataDir, diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
-import { DatabaseTooNewError } from '../common/database';
-import { SiteFileError } from '../common/site-file';
+import { defaultDataDir } from '../core/config';
 import { exitOnUncaught, openServiceLog } from '../common/crash-only';
 import type { RootLogger } from '../common/log';
 import { restrictUmask } from '../common/private-files';
@@ -51,30 +49,22 @@ async function start(order: StartOrder, tell: (message: FromService) => void): P
   exitOnUncaught(logger, 'console service', 'its supervisor', EXIT_CRASH);
 
   try {
-    core = await createDesk({
-      dataDir,
-      sitePath: args.site,
-      hub: args.hub,
-      // CONSOLE_DEMO_SCENARIO=off: the demo hub runs but plays nothing (benchmarks bring their own guards).
-      demo: {
-        port: args.demoPort,
-        scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off',
+    core = await createDesk(
+      deskConfigFrom(args, {
+        dataDir,
+        carrierHint: 'ws',
+        log: logger,
         // A restart keeps the ports the first start picked for `0`.
-        ...equipmentPortsOf(args.equipmentPorts, order.equipmentPorts),
-      },
-      osmand:
-        args.osmand && order.osmandPort !== undefined
-          ? { ...args.osmand, port: order.osmandPort }
-          : args.osmand,
-      carrierHint: 'ws',
-      alarmTargets: targetsFromEnv(),
-      duty: dutyFromEnv(),
-      disk: diskFromEnv(),
-      log: logger,
-      ...(order.restarted ? { restarted: order.restarted } : {}),
-    });
+        equipmentPorts: equipmentPortsOf(args.equipmentPorts, order.equipmentPorts),
+        osmand:
+          args.osmand && order.osmandPort !== undefined
+            ? { ...args.osmand, port: order.osmandPort }
+            : args.osmand,
+        restarted: order.restarted,
+      }),
+    );
   } catch (err) {
-    if (err instanceof SiteFileError || err instanceof DatabaseTooNewError || isSourceConfigError(err)) {
+    if (isConfigError(err)) {
       console.error(err.message);
       process.exit(EXIT_CONFIG);
     }
