@@ -14,23 +14,14 @@ import { attachFrameEndpoint } from './frames';
  */
 
 /** Shell → core. `close`: the window is gone (its session ends). */
+const Win = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 31);
 export const ToCore = z.union([
-  z.object({
-    win: z
-      .number()
-      .int()
-      .nonnegative()
-      .max(2 ** 31),
-    text: z.string().max(MAX_FRAME_BYTES),
-  }),
-  z.object({
-    win: z
-      .number()
-      .int()
-      .nonnegative()
-      .max(2 ** 31),
-    close: z.literal(true),
-  }),
+  z.object({ win: Win, text: z.string().max(MAX_FRAME_BYTES) }),
+  z.object({ win: Win, close: z.literal(true) }),
   z.object({ stop: z.literal(true) }),
 ]);
 export type ToCore = z.infer<typeof ToCore>;
