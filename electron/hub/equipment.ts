@@ -395,9 +395,10 @@ export function toHubStatus(s: SourceStatus): HubSourceStatus {
     ...(s.lastMessageAt !== undefined ? { lastMessageAt: s.lastMessageAt } : {}),
     received: s.counts.received,
     refused: s.counts.refused,
-    lastRefused: s.lastRefused.slice(-10).map((r) => ({
+    lastRefused: s.lastRefused.slice(0, 10).map((r) => ({
       at: r.at,
-      peer: ((r as { peer?: string }).peer ?? '').slice(0, 200),
+      peer: (r.peer ?? '').slice(0, 200),
+      code: r.code,
       reason: r.reason.slice(0, 300),
       raw: r.raw.slice(0, 500),
     })),

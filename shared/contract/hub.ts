@@ -337,11 +337,39 @@ export const HUB_MESSAGES = {
   sources: 'sources',
 } as const;
 
+/**
+ * Why a source refused an input, in words the console says in the operator's language (`reason` keeps the
+ * source's technical detail for whoever fixes the equipment): the frame could not be read (`malformed`), its
+ * check digits were wrong (`checksum`), it did not decrypt (`decrypt`), its clock was outside the window
+ * (`stale_time`), its sender is not configured (`unknown_sender`), its credentials were wrong (`unauthorized`), it
+ * came too often (`rate_limited`), too big (`too_large`) or cut off (`cut_off`), the source was full
+ * (`over_capacity`), it was read and deliberately not acted on (`ignored`), or the hub could not store it and
+ * asked the device to send it again (`not_stored`).
+ */
+export const REFUSAL_CODES = [
+  'malformed',
+  'checksum',
+  'decrypt',
+  'stale_time',
+  'unknown_sender',
+  'unauthorized',
+  'rate_limited',
+  'too_large',
+  'cut_off',
+  'over_capacity',
+  'ignored',
+  'not_stored',
+] as const;
+export const RefusalCode = z.enum(REFUSAL_CODES);
+export type RefusalCode = z.infer<typeof RefusalCode>;
+
 /** A frame or message a source refused, kept for the sources view: cut, never interpreted. */
 export const HubRefusedInput = z.object({
   at: EpochMs,
   /** Who sent it: a panel's address, a broker client id, a camera. */
   peer: z.string().max(200),
+  /** Optional within version 3: a hub that predates it sends only `reason`. */
+  code: RefusalCode.optional(),
   reason: z.string().max(300),
   /** The bytes as received, printable ASCII with others escaped, cut to 500 characters. */
   raw: z.string().max(500),

@@ -31,6 +31,7 @@ const SOURCES: HubSourceStatus[] = [
       {
         at: now - 60_000,
         peer: '10.20.1.7:50311',
+        code: 'checksum',
         reason: 'CRC mismatch',
         raw: '9A3B0042"ADM-CID"0012L0#1234[#1234|1130 01 003]',
       },
@@ -143,7 +144,9 @@ test('an alarm says where it came from and that its device restored; a superviso
   await expect(equipment.sources.first()).toContainText('DC-09 报警主机');
   await expect(equipment.sources.first()).toContainText('监听中');
   await expect(equipment.sources.nth(2)).toContainText('port 1883 in use');
-  await expect(equipment.refused).toContainText('CRC mismatch');
+  await expect(equipment.refused).toContainText('校验错误');
+  await expect(equipment.refused).not.toContainText('CRC mismatch');
+  await expect(equipment.refused.getByTitle('CRC mismatch')).toBeVisible();
   await expect(equipment.devices).toHaveCount(2);
   await expect(equipment.devices.first()).toContainText('5号楼 2层 感烟探测器');
   await expect(equipment.devices.first()).toContainText('故障');

@@ -205,7 +205,8 @@ describe('DC-09 receiver over TCP and UDP', () => {
     expect(out.final).toMatchObject({ token: 'ACK', seq: out.seq });
     expect(p.clockOffsetMs).toBe(0);
     expect(sink.reports).toHaveLength(1);
-    expect(rx.status().lastRefused.at(-1)?.reason).toMatch(/timestamp 11:59:00,01-15-2024 is -60 s off/);
+    expect(rx.status().lastRefused[0]?.reason).toMatch(/timestamp 11:59:00,01-15-2024 is -60 s off/);
+    expect(rx.status().lastRefused[0]?.code).toBe('stale_time');
   });
 
   it('NAKs a bad CRC and an unknown account, DUHs an unsupported id token, and keeps why', async () => {
@@ -226,14 +227,15 @@ describe('DC-09 receiver over TCP and UDP', () => {
     const badCid = await p.send({ token: 'ADM-CID', data: '#1234|nonsense' });
     expect(badCid.final?.token).toBe('DUH');
     expect(sink.reports).toEqual([]);
-    const reasons = rx.status().lastRefused.map((r) => r.reason);
-    expect(reasons).toEqual([
-      expect.stringMatching(/^CRC mismatch/),
-      'unknown account 9999',
-      'unsupported id token "SIA-CID"',
-      expect.stringMatching(/not Contact ID/),
+    // Newest first, each with the code the sources view words in the operator's language.
+    const refused = rx.status().lastRefused.map((r) => [r.code, r.reason]);
+    expect(refused).toEqual([
+      ['malformed', expect.stringMatching(/not Contact ID/)],
+      ['malformed', 'unsupported id token "SIA-CID"'],
+      ['unknown_sender', 'unknown account 9999'],
+      ['checksum', expect.stringMatching(/^CRC mismatch/)],
     ]);
-    expect(rx.status().lastRefused[0]!.raw).toMatch(/^\\n[0-9A-F]{4}00[0-9A-F]{2}"ADM-CID"/);
+    expect(rx.status().lastRefused[3]!.raw).toMatch(/^\\n[0-9A-F]{4}00[0-9A-F]{2}"ADM-CID"/);
     expect(rx.status().counts).toMatchObject({ refused: 4, committed: 0 });
   });
 
@@ -442,7 +444,8 @@ describe('DC-09 receiver over TCP and UDP', () => {
     const c = panel(port, clock, { retryMs: 300 });
     const refused = await c.send({ token: 'NULL' }, { maxAttempts: 1 }).catch(() => undefined);
     expect(refused?.final).toBeUndefined();
-    expect(rx.status().lastRefused.at(-1)?.reason).toMatch(/too many connections \(2\)/);
+    expect(rx.status().lastRefused[0]?.reason).toMatch(/too many connections \(2\)/);
+    expect(rx.status().lastRefused[0]?.code).toBe('over_capacity');
     expect(rx.status().counts).toMatchObject({ received: 2, committed: 2 });
     await rx.stop();
     expect(rx.status().state).toBe('stopped');

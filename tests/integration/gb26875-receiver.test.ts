@@ -200,6 +200,7 @@ describe('GB/T 26875.3 receiver over TCP', () => {
     expect(status.counts.refused).toBe(1);
     expect(status.lastRefused[0]!.reason).toMatch(/^transmitter 3: checksum 0x[0-9a-f]{2}, expected/);
     expect(status.lastRefused[0]!.raw).toBe(bad.toString('hex'));
+    expect(status.lastRefused[0]!.code).toBe('checksum');
     expect((await sim.send(frame)).confirmed).toBe(true);
     expect(h.sink.alarms('smoke')).toHaveLength(1);
   });

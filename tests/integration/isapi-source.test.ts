@@ -158,6 +158,7 @@ describe('ISAPI alert stream source', () => {
       at: Date.parse('2026-12-01T01:00:00Z'),
     });
     expect(source.status().lastRefused[0]?.reason).toMatch(/over 4096 bytes/);
+    expect(source.status().lastRefused[0]?.code).toBe('too_large');
   });
 
   it('drops a stalled stream after the idle timeout, marks the camera offline, reconnects and is back to ok', async () => {

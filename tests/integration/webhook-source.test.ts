@@ -131,6 +131,7 @@ describe('webhook source', () => {
     expect(statuses.at(-1)).toBe(429);
     expect(sink.log.size).toBe(0);
     expect(source.status().lastRefused[0]?.reason).toMatch(/unknown token/);
+    expect(source.status().lastRefused[0]?.code).toBe('unauthorized');
   });
 
   it('refuses bodies over the limit with 413 (declared or streamed) and keeps serving', async () => {

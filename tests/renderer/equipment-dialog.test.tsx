@@ -18,7 +18,17 @@ const PANELS: HubSourceStatus = {
   lastMessageAt: TODAY,
   received: 41,
   refused: 1,
-  lastRefused: [{ at: TODAY, peer: '10.0.0.7:50311', reason: 'bad CRC', raw: '9A3B0042"ADM-CID"' }],
+  lastRefused: [
+    {
+      at: TODAY,
+      peer: '10.0.0.7:50312',
+      code: 'checksum',
+      reason: 'CRC mismatch: frame says 9A3B, computed 1C2D',
+      raw: '9A3B0042"NULL"',
+    },
+    // From a hub older than the refusal codes: only its own wording.
+    { at: TODAY, peer: '10.0.0.7:50311', reason: 'bad CRC', raw: '9A3B0042"ADM-CID"' },
+  ],
 };
 const BROKER: HubSourceStatus = {
   id: 'mqtt-1',
@@ -85,6 +95,11 @@ describe('the sources-and-devices view', () => {
     const refused = screen.getByTestId('equipment-refused');
     expect(refused.textContent).toContain('10.0.0.7:50311');
     expect(refused.textContent).toContain('bad CRC');
+    // A coded refusal reads in the operator's language; the source's technical wording is on hover.
+    const [coded] = screen.getAllByTestId('equipment-refused-reason');
+    expect(coded!.textContent).toBe('校验错误');
+    expect(coded!.getAttribute('title')).toBe('CRC mismatch: frame says 9A3B, computed 1C2D');
+    expect(refused.textContent).not.toContain('CRC mismatch');
     expect(refused.textContent).toContain('9A3B0042"ADM-CID"');
 
     const rows = await screen.findAllByTestId('equipment-device');

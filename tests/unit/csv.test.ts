@@ -103,5 +103,26 @@ describe('CSV export cells', () => {
     const row = rows[1]!;
     expect(row[header.indexOf('text')]).toBe('\'\t=cmd|"/c calc"!A1');
     expect(row[header.indexOf('note')]).toBe("'+1 call back");
+    expect(row[header.indexOf('origin')]).toBe('');
+  });
+
+  it('the history export says where the equipment raised an alarm and when it restored', () => {
+    const alarm = {
+      id: 'a2',
+      type: 'fire',
+      priority: 1,
+      state: 'resolved',
+      source: 'hub',
+      raisedAt: 0,
+      receivedAt: 0,
+      restoredAt: Date.UTC(2026, 11, 1, 3, 0, 0),
+      count: 1,
+      origin: { source: 'dc09', sourceId: 'dc09-main', fields: { account: '1234', zone: 5, code: 'E110' } },
+    } as unknown as AlarmView;
+    const rows = parseCsv(toCsv([alarm]));
+    const header = rows[0]!;
+    const row = rows[1]!;
+    expect(row[header.indexOf('origin')]).toBe('dc09 dc09-main account=1234 zone=5 code=E110');
+    expect(row[header.indexOf('restored_at')]).toBe('2026-12-01T03:00:00.000Z');
   });
 });

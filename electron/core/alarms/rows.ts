@@ -117,10 +117,14 @@ const CSV_COLUMNS: [string, (a: AlarmView) => unknown][] = [
   ['zone', (a) => a.zone],
   ['device', (a) => a.deviceId],
   ['source', (a) => a.source],
+  // Where the equipment said it (protocol, configured source, then its fields: account, zone, code...), so an
+  // exported row can be traced back to a panel's report without the console.
+  ['origin', (a) => (a.origin ? originText(a.origin) : '')],
   ['raised_at', (a) => new Date(a.raisedAt).toISOString()],
   ['received_at', (a) => new Date(a.receivedAt).toISOString()],
   ['acknowledged_at', (a) => (a.acknowledgedAt ? new Date(a.acknowledgedAt).toISOString() : '')],
   ['acknowledged_by', (a) => a.acknowledgedBy],
+  ['restored_at', (a) => (a.restoredAt ? new Date(a.restoredAt).toISOString() : '')],
   ['resolved_at', (a) => (a.resolvedAt ? new Date(a.resolvedAt).toISOString() : '')],
   ['resolved_by', (a) => a.resolvedBy],
   // Measured on the steady clock when the console knows it: a clock stepped in between does not change them.
@@ -138,6 +142,12 @@ const CSV_COLUMNS: [string, (a: AlarmView) => unknown][] = [
   ['text', (a) => a.text],
   ['drill', (a) => (a.drill ? 'yes' : '')],
 ];
+
+/** `dc09 dc09-main account=1234 zone=5 code=E130`: one cell, fields in the order the source gave them. */
+function originText(o: HubOrigin): string {
+  const fields = Object.entries(o.fields).map(([k, v]) => `${k}=${String(v)}`);
+  return [o.source, o.sourceId, ...fields].filter((x) => x !== undefined && x !== '').join(' ');
+}
 
 /** The alarm history as CSV, through the one cell function every export shares. */
 export function toCsv(alarms: AlarmView[]): string {

@@ -8,6 +8,7 @@
  * then in the hub's log and survives a crash; a rejected commit is answered with the protocol's negative reply
  * (or none), so the device sends it again.
  */
+import type { RefusalCode } from '../../../shared/contract';
 import type { AlarmType, Priority } from '../../../shared/domain/alarm';
 
 export type SourceKind = 'dc09' | 'gb26875' | 'mqtt' | 'camera' | 'webhook';
@@ -93,8 +94,8 @@ export interface SourceStatus {
   peers: number;
   lastMessageAt?: number;
   counts: { received: number; committed: number; refused: number; errors: number };
-  /** The last few refused frames, raw (escaped, bounded), with why. */
-  lastRefused: { at: number; reason: string; raw: string }[];
+  /** The last few refused frames, raw (escaped, bounded), with why; newest first. */
+  lastRefused: RefusedInput[];
   error?: string;
 }
 
@@ -104,4 +105,40 @@ export interface Source {
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): SourceStatus;
+}
+
+/** One input a source refused: why (`code` for the operator, `reason` for the technician), from whom, the bytes. */
+export interface RefusedInput {
+  at: number;
+  code: RefusalCode;
+  reason: string;
+  /** The bytes as received, escaped by the source (printable text, hex), already bounded. */
+  raw: string;
+  /** The panel's address, the camera, the client: whoever sent it, when the source knows. */
+  peer?: string;
+}
+
+/**
+ * The last few inputs a source refused, newest first: one bounded list for every source, so a flood of bad frames
+ * costs a fixed amount of memory and the sources view reads them all the same way.
+ */
+export class RefusedLog {
+  private readonly items: RefusedInput[] = [];
+
+  constructor(private readonly keep = 10) {}
+
+  add(entry: RefusedInput): void {
+    this.items.unshift({
+      ...entry,
+      reason: entry.reason.slice(0, 300),
+      raw: entry.raw.slice(0, 500),
+      ...(entry.peer !== undefined ? { peer: entry.peer.slice(0, 200) } : {}),
+    });
+    if (this.items.length > this.keep) this.items.length = this.keep;
+  }
+
+  /** A copy, newest first. */
+  list(): RefusedInput[] {
+    return this.items.map((r) => ({ ...r }));
+  }
 }

@@ -182,7 +182,13 @@ export function EquipmentDialog({ open, onClose }: { open: boolean; onClose(): v
                       {s.lastRefused.map((r, i) => (
                         <Typography key={i} variant="body2" component="div" sx={{ mt: 0.25 }}>
                           {stamp(r.at, '')} · {t('equipment.refusedPeer')} {r.peer} ·{' '}
-                          {t('equipment.refusedReason')} {r.reason}
+                          {t('equipment.refusedReason')}{' '}
+                          {/* The source's own technical wording stays one hover away, for whoever fixes the
+                              equipment; the line itself is in the operator's language. A hub older than the
+                              codes sends only that wording. */}
+                          <Box component="span" title={r.reason} data-testid="equipment-refused-reason">
+                            {r.code ? t(`equipment.refusal.${r.code}`) : r.reason}
+                          </Box>
                           {/* The bytes as the source received them: evidence for whoever fixes the equipment. */}
                           <Box component="span" sx={{ ...MONO, display: 'block', color: 'text.secondary' }}>
                             {r.raw}

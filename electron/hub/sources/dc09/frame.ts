@@ -234,7 +234,9 @@ export function formatNak(now: number, form: CrcForm = 'hex'): Buffer {
   return formatFrame(`"NAK"0000R0L0A0[]_${formatTimestamp(now)}`, form);
 }
 
-export type FramerItem = { frame: Buffer } | { junk: Buffer; reason: string };
+/** Why bytes were not a frame: over the size limit, cut short (by a new LF or the connection's end), or neither. */
+export type JunkCode = 'too_large' | 'cut_off' | 'malformed';
+export type FramerItem = { frame: Buffer } | { junk: Buffer; reason: string; code: JunkCode };
 
 /**
  * Cuts a byte stream into LF … CR frames: several per TCP read, or one split over many. The header decides
@@ -268,12 +270,12 @@ export class Dc09Framer {
       }
       const lf = this.buf.indexOf(LF);
       if (lf < 0) {
-        junk(out, this.buf, 'bytes outside a frame');
+        junk(out, this.buf, 'bytes outside a frame', 'malformed');
         this.buf = Buffer.alloc(0);
         break;
       }
       if (lf > 0) {
-        junk(out, this.buf.subarray(0, lf), 'bytes outside a frame');
+        junk(out, this.buf.subarray(0, lf), 'bytes outside a frame', 'malformed');
         this.buf = this.buf.subarray(lf);
       }
       if (this.buf.length < 10) break;
@@ -282,13 +284,17 @@ export class Dc09Framer {
       const cr = b.indexOf(CR, start);
       const nextLf = b.indexOf(LF, start);
       if (nextLf >= 0 && (cr < 0 || nextLf < cr)) {
-        junk(out, b.subarray(0, nextLf), 'frame cut by a new LF');
+        junk(out, b.subarray(0, nextLf), 'frame cut by a new LF', 'cut_off');
         this.buf = b.subarray(nextLf);
         continue;
       }
       if (cr < 0) {
         if (b.length > this.maxFrameBytes) {
-          out.push({ junk: b.subarray(0, 256), reason: `frame longer than ${this.maxFrameBytes} bytes` });
+          out.push({
+            junk: b.subarray(0, 256),
+            reason: `frame longer than ${this.maxFrameBytes} bytes`,
+            code: 'too_large',
+          });
           this.buf = b.subarray(1);
           this.skipping = true;
           continue;
@@ -298,9 +304,17 @@ export class Dc09Framer {
       const frame = b.subarray(0, cr + 1);
       this.buf = b.subarray(cr + 1);
       if (frame.length > this.maxFrameBytes) {
-        out.push({ junk: frame.subarray(0, 256), reason: `frame longer than ${this.maxFrameBytes} bytes` });
+        out.push({
+          junk: frame.subarray(0, 256),
+          reason: `frame longer than ${this.maxFrameBytes} bytes`,
+          code: 'too_large',
+        });
       } else if (start === 1) {
-        out.push({ junk: frame, reason: 'no CRC and length header before the opening quote' });
+        out.push({
+          junk: frame,
+          reason: 'no CRC and length header before the opening quote',
+          code: 'malformed',
+        });
       } else {
         out.push({ frame: Buffer.from(frame) });
       }
@@ -313,17 +327,17 @@ export class Dc09Framer {
   /** The connection ended: whatever is held was a frame cut short. */
   end(): FramerItem[] {
     const out: FramerItem[] = [];
-    if (!this.skipping) junk(out, this.buf, 'connection ended mid-frame');
+    if (!this.skipping) junk(out, this.buf, 'connection ended mid-frame', 'cut_off');
     this.buf = Buffer.alloc(0);
     this.skipping = false;
     return out;
   }
 }
 
-function junk(out: FramerItem[], bytes: Buffer, reason: string): void {
+function junk(out: FramerItem[], bytes: Buffer, reason: string, code: JunkCode): void {
   for (const b of bytes) {
     if (b !== 0 && b !== CR && b !== LF && b !== 0x20) {
-      out.push({ junk: Buffer.from(bytes.subarray(0, 256)), reason });
+      out.push({ junk: Buffer.from(bytes.subarray(0, 256)), reason, code });
       return;
     }
   }

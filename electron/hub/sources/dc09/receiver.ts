@@ -8,7 +8,15 @@
 import { createHash } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Source, SourceContext, SourceOrigin, SourceReport, SourceStatus } from '../source';
+import type { RefusalCode } from '../../../../shared/contract';
+import {
+  RefusedLog,
+  type Source,
+  type SourceContext,
+  type SourceOrigin,
+  type SourceReport,
+  type SourceStatus,
+} from '../source';
 import type { AccountConfig, Dc09Config, TimestampWindow } from './config';
 import { inferKeyForm } from './config';
 import {
@@ -24,6 +32,7 @@ import {
 import { decryptContent, encryptContent, keyBytes } from './crypto';
 import {
   Dc09Framer,
+  type JunkCode,
   escapeRaw,
   formatAck,
   formatDuh,
@@ -94,6 +103,7 @@ type Reply = { bytes: Buffer } | { none: true };
 
 class Refusal {
   constructor(
+    readonly code: RefusalCode,
     readonly reason: string,
     readonly reply: Buffer | undefined,
   ) {}
@@ -131,7 +141,7 @@ export function createDc09Receiver(
   const udpPeers = new Map<string, number>();
   const dedup = new Map<string, DedupEntry>();
   const counts = { received: 0, committed: 0, refused: 0, errors: 0 };
-  const lastRefused: SourceStatus['lastRefused'] = [];
+  const refused = new RefusedLog(MAX_REFUSED);
   let lastMessageAt: number | undefined;
 
   // A flood of bad frames must not flood the log: at most 20 lines per 10 s, then one line saying how many.
@@ -150,11 +160,10 @@ export function createDc09Receiver(
     else suppressed++;
   };
 
-  const refuse = (raw: Uint8Array, reason: string) => {
+  const refuse = (raw: Uint8Array, code: RefusalCode, reason: string, peer?: string) => {
     counts.refused++;
-    lastRefused.push({ at: now(), reason, raw: escapeRaw(raw) });
-    if (lastRefused.length > MAX_REFUSED) lastRefused.shift();
-    limitedWarn('dc09: frame refused', { reason, raw: escapeRaw(raw) });
+    refused.add({ at: now(), code, reason, raw: escapeRaw(raw), ...(peer !== undefined ? { peer } : {}) });
+    limitedWarn('dc09: frame refused', { code, reason, peer, raw: escapeRaw(raw) });
   };
 
   const panelId = (account: string) => `dc09:${config.id}:${account}`;
@@ -276,7 +285,7 @@ export function createDc09Receiver(
       return await answer(raw, transport, peer);
     } catch (err) {
       if (err instanceof Refusal) {
-        refuse(raw, err.reason);
+        refuse(raw, err.code, err.reason, peer);
         return err.reply ? { bytes: err.reply } : { none: true };
       }
       counts.errors++;
@@ -287,32 +296,37 @@ export function createDc09Receiver(
 
   async function answer(raw: Buffer, transport: 'tcp' | 'udp', peer: string): Promise<Reply> {
     const parsed = parseFrame(raw);
-    if (!parsed.ok) throw new Refusal(parsed.reason, formatNak(now(), parsed.header?.crcForm));
+    if (!parsed.ok) {
+      const code = parsed.kind === 'crc' ? 'checksum' : 'malformed';
+      throw new Refusal(code, parsed.reason, formatNak(now(), parsed.header?.crcForm));
+    }
     const frame = parsed.frame;
-    const nak = (reason: string) => new Refusal(reason, formatNak(now(), frame.crcForm));
+    const nak = (code: RefusalCode, reason: string) =>
+      new Refusal(code, reason, formatNak(now(), frame.crcForm));
     if (!SUPPORTED_TOKENS.includes(frame.token)) {
-      throw new Refusal(`unsupported id token "${frame.token}"`, formatDuh(frame));
+      throw new Refusal('malformed', `unsupported id token "${frame.token}"`, formatDuh(frame));
     }
     if (frame.account === undefined) {
       if (frame.token === 'NULL' && !frame.encrypted) return { bytes: formatAck(frame) };
-      throw nak('no account in the header');
+      throw nak('malformed', 'no account in the header');
     }
     const a = accounts.get(frame.account);
-    if (!a) throw nak(`unknown account ${frame.account}`);
+    if (!a) throw nak('unknown_sender', `unknown account ${frame.account}`);
 
     const quirks = [...frame.quirks];
     let plain = frame.body;
     if (a.key) {
-      if (!frame.encrypted) throw nak(`account ${frame.account} is encrypted but the frame is not`);
+      if (!frame.encrypted)
+        throw nak('decrypt', `account ${frame.account} is encrypted but the frame is not`);
       const d = decryptContent(a.key, frame.body);
-      if (!d.ok) throw nak(d.reason);
+      if (!d.ok) throw nak('decrypt', d.reason);
       plain = d.plain;
       quirks.push(...d.quirks);
     } else if (frame.encrypted) {
-      throw nak(`encrypted frame but no key for account ${frame.account}`);
+      throw nak('decrypt', `encrypted frame but no key for account ${frame.account}`);
     }
     const c = parseContent(plain);
-    if (!c.ok) throw nak(c.reason);
+    if (!c.ok) throw nak('malformed', c.reason);
     const content = c.content;
     if (quirks.length) {
       limitedWarn('dc09: non-canonical frame accepted', { quirks, transport, peer, raw: escapeRaw(raw) });
@@ -322,7 +336,7 @@ export function createDc09Receiver(
       await panelBack(a, transport);
     } catch (err) {
       counts.errors++;
-      throw nak(`not committed: ${err instanceof Error ? err.message : String(err)}`);
+      throw nak('not_stored', `not committed: ${err instanceof Error ? err.message : String(err)}`);
     }
 
     const received = now();
@@ -331,13 +345,16 @@ export function createDc09Receiver(
       const ts = parseTimestamp(content.timestamp)! - a.window.utcOffsetMin * 60_000;
       const diff = ts - received;
       if (diff < -a.window.pastSec * 1000 || diff > a.window.futureSec * 1000) {
-        throw nak(`timestamp ${content.timestamp} is ${Math.round(diff / 1000)} s off the receiver's clock`);
+        throw nak(
+          'stale_time',
+          `timestamp ${content.timestamp} is ${Math.round(diff / 1000)} s off the receiver's clock`,
+        );
       }
       at = ts;
     }
 
     const decoded = decode(frame, content, a);
-    if ('duh' in decoded) throw new Refusal(decoded.duh, formatDuh(frame));
+    if ('duh' in decoded) throw new Refusal('malformed', decoded.duh, formatDuh(frame));
 
     const base: Record<string, string | number | boolean> = {
       protocol: frame.token,
@@ -371,7 +388,7 @@ export function createDc09Receiver(
         for (const r of reports) await commit(r);
       } catch (err) {
         counts.errors++;
-        throw nak(`not committed: ${err instanceof Error ? err.message : String(err)}`);
+        throw nak('not_stored', `not committed: ${err instanceof Error ? err.message : String(err)}`);
       }
     };
     if (frame.token === 'NULL') {
@@ -530,9 +547,9 @@ export function createDc09Receiver(
   // ---- transports -----------------------------------------------------------------------------------------
 
   /** A whole LF … CR that is not a frame gets a NAK; stray bytes and cut frames get nothing. */
-  function junkReply(item: { junk: Buffer; reason: string }, form: CrcForm = 'hex'): Buffer | undefined {
+  function junkReply(item: { junk: Buffer; code: JunkCode }, form: CrcForm = 'hex'): Buffer | undefined {
     const whole = item.junk[0] === 0x0a && item.junk[item.junk.length - 1] === 0x0d;
-    return whole || item.reason.startsWith('frame longer') ? formatNak(now(), form) : undefined;
+    return whole || item.code === 'too_large' ? formatNak(now(), form) : undefined;
   }
 
   function onConnection(socket: Socket): void {
@@ -548,7 +565,12 @@ export function createDc09Receiver(
       return;
     }
     if (sockets.size >= limits.maxConnections) {
-      refuse(Buffer.alloc(0), `too many connections (${limits.maxConnections}) — ${peer} closed`);
+      refuse(
+        Buffer.alloc(0),
+        'over_capacity',
+        `too many connections (${limits.maxConnections}) — closed`,
+        peer,
+      );
       socket.destroy();
       return;
     }
@@ -571,7 +593,7 @@ export function createDc09Receiver(
     const take = (items: FramerItem[]) => {
       for (const item of items) {
         if ('junk' in item) {
-          refuse(item.junk, item.reason);
+          refuse(item.junk, item.code, item.reason, peer);
           const reply = junkReply(item);
           then(() => send(reply));
           continue;
@@ -592,7 +614,7 @@ export function createDc09Receiver(
     socket.on('data', (chunk: Buffer) => take(framer.push(chunk)));
     socket.on('close', () => {
       sockets.delete(socket);
-      for (const item of framer.end()) if ('junk' in item) refuse(item.junk, item.reason);
+      for (const item of framer.end()) if ('junk' in item) refuse(item.junk, item.code, item.reason, peer);
     });
   }
 
@@ -600,7 +622,7 @@ export function createDc09Receiver(
     const peer = `${rinfo.address}:${rinfo.port}`;
     udpPeers.set(peer, now());
     if (udpInFlight >= MAX_UDP_IN_FLIGHT) {
-      refuse(msg.subarray(0, 256), 'too many datagrams in flight — dropped');
+      refuse(msg.subarray(0, 256), 'over_capacity', 'too many datagrams in flight — dropped', peer);
       return;
     }
     const framer = new Dc09Framer(limits.maxFrameBytes);
@@ -620,7 +642,7 @@ export function createDc09Receiver(
     void (async () => {
       for (const item of items) {
         if ('junk' in item) {
-          refuse(item.junk, item.reason);
+          refuse(item.junk, item.code, item.reason, peer);
           send(junkReply(item));
         } else {
           const reply = await handleFrame(item.frame, 'udp', peer);
@@ -750,7 +772,7 @@ export function createDc09Receiver(
         peers: sockets.size + udpPeers.size,
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
-        lastRefused: lastRefused.map((r) => ({ ...r })),
+        lastRefused: refused.list(),
         ...(error !== undefined ? { error } : {}),
       };
     },

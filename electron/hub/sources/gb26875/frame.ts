@@ -236,11 +236,11 @@ export function toHex(bytes: Uint8Array, max = Infinity): string {
 
 // --- the stream reader -----------------------------------------------------------------------------------------
 
-export type RefusalCode = 'garbage' | 'too-long' | 'no-end' | 'false-start' | 'incomplete';
+export type ReadRefusal = 'garbage' | 'too-long' | 'no-end' | 'false-start' | 'incomplete';
 
 export type ReadItem =
   | { kind: 'frame'; frame: Frame; raw: Uint8Array }
-  | { kind: 'refused'; code: RefusalCode; reason: string; raw: Uint8Array };
+  | { kind: 'refused'; code: ReadRefusal; reason: string; raw: Uint8Array };
 
 export interface FrameReaderOptions {
   /** Frames announcing more application data than this are refused (bounded memory per connection). */
@@ -289,9 +289,9 @@ export class FrameReader {
    * of '@' or of false starts is one refusal, not one per byte); the frame after it comes on the next call.
    */
   private scan(giveUpHead: boolean): ReadItem | undefined {
-    let refusal: { code: RefusalCode; reason: string; raw: Buffer; first: number } | undefined;
+    let refusal: { code: ReadRefusal; reason: string; raw: Buffer; first: number } | undefined;
     let dropped = 0;
-    const drop = (n: number, code: RefusalCode, reason: string, show = n) => {
+    const drop = (n: number, code: ReadRefusal, reason: string, show = n) => {
       refusal ??= {
         code,
         reason,

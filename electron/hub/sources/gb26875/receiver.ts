@@ -9,7 +9,8 @@
  * The centre can send 校时 (90) and 查岗 (91) as 控制命令; an unanswered 查岗 is a fault of the duty post.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
+import type { RefusalCode } from '../../../../shared/contract';
+import { RefusedLog, type Source, type SourceContext, type SourceReport, type SourceStatus } from '../source';
 import { decodeAppData, encodeInspect, encodeSyncTime } from './app-data';
 import { Gb26875Config, resolveProfile, type Gb26875ConfigInput, type ResolvedProfile } from './config';
 import {
@@ -26,6 +27,7 @@ import {
   toHex,
   type ChecksumStart,
   type Frame,
+  type ReadRefusal,
   type TimeFormat,
 } from './frame';
 import { mapAppData, StateMemory, transmitterDevice, transmitterDeviceId, type Mapped } from './mapping';
@@ -54,6 +56,11 @@ const MEMORY_UNKNOWN = 2_000;
 const TIME_SYNC_EVERY_MS = 3_600_000;
 /** A transmitter's `alive` goes to the log at most this often: the hub's last-seen, without a row per heartbeat. */
 const ALIVE_EVERY_MS = 60_000;
+
+/** The frame reader's own verdicts in the words the sources view uses. */
+function readerCode(code: ReadRefusal): RefusalCode {
+  return code === 'too-long' ? 'too_large' : code === 'incomplete' ? 'cut_off' : 'malformed';
+}
 
 interface Conn {
   socket: Socket;
@@ -105,7 +112,7 @@ export function createGb26875Source(
   let error: string | undefined;
   let lastMessageAt: number | undefined;
   const counts = { received: 0, committed: 0, refused: 0, errors: 0 };
-  const lastRefused: SourceStatus['lastRefused'] = [];
+  const refused = new RefusedLog(LAST_REFUSED);
   const conns = new Set<Conn>();
   const perHost = new Map<string, number>();
   const transmitters = new Map<string, Tx>();
@@ -123,10 +130,15 @@ export function createGb26875Source(
       }
     };
 
-  function refuse(reason: string, raw: Uint8Array, conn?: Conn, count = true): void {
+  function refuse(code: RefusalCode, reason: string, raw: Uint8Array, conn?: Conn, count = true): void {
     if (count) counts.refused++;
-    lastRefused.push({ at: ctx.now(), reason, raw: toHex(raw, RAW_BYTES_SHOWN) });
-    if (lastRefused.length > LAST_REFUSED) lastRefused.shift();
+    refused.add({
+      at: ctx.now(),
+      code,
+      reason,
+      raw: toHex(raw, RAW_BYTES_SHOWN),
+      ...(conn ? { peer: conn.host } : {}),
+    });
     ctx.log.warn('gb26875 frame refused', { source: config.id, reason, from: conn?.host });
   }
 
@@ -233,6 +245,7 @@ export function createGb26875Source(
     const tx = txFor(address);
     if (!tx) {
       refuse(
+        config.acceptUnknown ? 'over_capacity' : 'unknown_sender',
         config.acceptUnknown
           ? `transmitter ${address}: too many transmitters without a profile`
           : `transmitter ${address} has no profile (acceptUnknown is off)`,
@@ -243,7 +256,7 @@ export function createGb26875Source(
     }
     const verdict = checksumVerdict(frame, tx.profile.checksum);
     if (!verdict.ok) {
-      refuse(`transmitter ${address}: ${verdict.reason}`, raw, conn);
+      refuse('checksum', `transmitter ${address}: ${verdict.reason}`, raw, conn);
       if (frame.command === COMMAND.data && config.badChecksum === 'deny')
         reply(conn, tx, frame, COMMAND.deny);
       return;
@@ -274,6 +287,7 @@ export function createGb26875Source(
     }
     const name = COMMAND_NAMES[frame.command];
     refuse(
+      'malformed',
       name
         ? `transmitter ${address} sent ${name.zh} (${name.en}), which only the centre sends`
         : `transmitter ${address} sent command ${frame.command}, not one of the standard's`,
@@ -287,7 +301,7 @@ export function createGb26875Source(
 
   async function handleData(conn: Conn, tx: Tx, frame: Frame, raw: Uint8Array): Promise<void> {
     const adu = decodeAppData(frame.appData);
-    if (adu?.problem) refuse(`partly read (answered): ${adu.problem}`, raw, conn, false);
+    if (adu?.problem) refuse('malformed', `partly read (answered): ${adu.problem}`, raw, conn, false);
     const staging = tx.memory.stage();
     const mapped: Mapped = adu
       ? mapAppData(
@@ -476,7 +490,7 @@ export function createGb26875Source(
       safe('partial frame timeout', () => {
         conn.partialTimer = undefined;
         const item = conn.reader.abandon();
-        if (item?.kind === 'refused') refuse(item.reason, item.raw, conn);
+        if (item?.kind === 'refused') refuse(readerCode(item.code), item.reason, item.raw, conn);
         pump(conn);
       }),
       config.partialFrameMs,
@@ -492,7 +506,7 @@ export function createGb26875Source(
       if (!item) break;
       progressed = true;
       if (item.kind === 'refused') {
-        refuse(item.reason, item.raw, conn);
+        refuse(readerCode(item.code), item.reason, item.raw, conn);
         continue;
       }
       conn.busy = true;
@@ -530,7 +544,7 @@ export function createGb26875Source(
         conns.size >= config.maxConnections
           ? `connection from ${host} refused: ${config.maxConnections} connections open`
           : `connection from ${host} refused: ${config.maxConnectionsPerHost} open from that host`;
-      refuse(reason, new Uint8Array(0));
+      refuse('over_capacity', reason, new Uint8Array(0));
       socket.destroy();
       return;
     }
@@ -568,6 +582,7 @@ export function createGb26875Source(
         if (conn.partialTimer) clearTimeout(conn.partialTimer);
         if (conn.reader.buffered > 0) {
           refuse(
+            'cut_off',
             `connection closed with ${conn.reader.buffered} bytes of an unfinished frame`,
             new Uint8Array(0),
             conn,
@@ -669,7 +684,7 @@ export function createGb26875Source(
         peers: conns.size,
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
-        lastRefused: lastRefused.map((r) => ({ ...r })),
+        lastRefused: refused.list(),
         ...(error !== undefined ? { error } : {}),
       };
     },

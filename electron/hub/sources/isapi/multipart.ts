@@ -14,8 +14,8 @@ export interface Part {
 
 export interface MultipartEvents {
   part(part: Part): void;
-  /** Something that was skipped: a part too big, headers too long, text outside a part. */
-  refused(reason: string, raw: Buffer): void;
+  /** Something that was skipped: a part too big, headers too long (`too_large`), text outside a part. */
+  refused(reason: string, raw: Buffer, code: 'too_large' | 'malformed'): void;
 }
 
 const MAX_HEADER_BYTES = 8 * 1024;
@@ -88,7 +88,7 @@ export class MultipartReader {
       const nl = this.buf.indexOf(0x0a);
       if (nl < 0) {
         if (this.buf.length > MAX_HEADER_BYTES) {
-          this.on.refused('a line over 8 KiB between parts', this.buf.subarray(0, 160));
+          this.on.refused('a line over 8 KiB between parts', this.buf.subarray(0, 160), 'too_large');
           this.buf = Buffer.alloc(0);
         }
         return false;
@@ -97,7 +97,7 @@ export class MultipartReader {
       this.buf = this.buf.subarray(nl + 1);
       if (this.isBoundary(line)) this.state = { at: 'headers' };
       else if (line.trim() !== '')
-        this.on.refused('text outside a part', Buffer.from(line, 'latin1').subarray(0, 160));
+        this.on.refused('text outside a part', Buffer.from(line, 'latin1').subarray(0, 160), 'malformed');
       return true;
     }
     if (s.at === 'headers') {
@@ -114,14 +114,14 @@ export class MultipartReader {
       else if (lf >= 0) [end, skip] = [lf, 2];
       if (end < 0) {
         if (this.buf.length > MAX_HEADER_BYTES) {
-          this.on.refused('part headers over 8 KiB', this.buf.subarray(0, 160));
+          this.on.refused('part headers over 8 KiB', this.buf.subarray(0, 160), 'too_large');
           this.state = { at: 'skip' };
           return true;
         }
         return false;
       }
       if (end > MAX_HEADER_BYTES) {
-        this.on.refused('part headers over 8 KiB', this.buf.subarray(0, 160));
+        this.on.refused('part headers over 8 KiB', this.buf.subarray(0, 160), 'too_large');
         this.state = { at: 'skip' };
         return true;
       }
@@ -138,6 +138,7 @@ export class MultipartReader {
           this.on.refused(
             `a part of ${n} bytes (the limit is ${this.maxPartBytes})`,
             this.buf.subarray(0, 160),
+            'too_large',
           );
           this.state = { at: 'skip' };
         } else this.state = { at: 'length', headers, left: n };
@@ -156,7 +157,7 @@ export class MultipartReader {
     const b = this.findBoundary(0);
     if (!b || b.end < 0) {
       if (s.at === 'scan' && this.buf.length > this.maxPartBytes) {
-        this.on.refused(`a part over ${this.maxPartBytes} bytes`, this.buf.subarray(0, 160));
+        this.on.refused(`a part over ${this.maxPartBytes} bytes`, this.buf.subarray(0, 160), 'too_large');
         this.state = { at: 'skip' };
       }
       // While skipping, keep only a tail that could hold the start of a boundary line.

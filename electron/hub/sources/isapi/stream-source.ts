@@ -3,7 +3,8 @@
  * module only says which path to open and what a part means.
  */
 import { readFileSync } from 'node:fs';
-import type { Source, SourceContext, SourceStatus } from '../source';
+import type { RefusalCode } from '../../../../shared/contract';
+import { RefusedLog, type Source, type SourceContext, type SourceStatus } from '../source';
 import { CameraTracker, type CameraEntry, type CameraEvent } from './camera';
 import type { Part } from './multipart';
 import { CameraStream } from './stream';
@@ -48,15 +49,14 @@ export function escapeRaw(raw: Buffer): string {
 
 export function createStreamSource(spec: StreamSourceSpec, ctx: SourceContext): CameraStreamSource {
   const counts = { received: 0, committed: 0, refused: 0, errors: 0 };
-  const lastRefused: SourceStatus['lastRefused'] = [];
+  const refused = new RefusedLog();
   let lastMessageAt: number | undefined;
   let state: SourceStatus['state'] = 'stopped';
   let sweeper: NodeJS.Timeout | undefined;
 
-  const refuse = (camera: string, reason: string, raw: Buffer) => {
+  const refuse = (code: RefusalCode, camera: string, reason: string, raw: Buffer) => {
     counts.refused++;
-    lastRefused.unshift({ at: ctx.now(), reason: `${camera}: ${reason}`.slice(0, 200), raw: escapeRaw(raw) });
-    lastRefused.length = Math.min(lastRefused.length, 10);
+    refused.add({ at: ctx.now(), code, peer: camera, reason, raw: escapeRaw(raw) });
   };
 
   const units = spec.cameras.map((entry) => {
@@ -106,7 +106,7 @@ export function createStreamSource(spec: StreamSourceSpec, ctx: SourceContext): 
           counts.received++;
           lastMessageAt = ctx.now();
           const m = spec.meaning(p);
-          if (m.kind === 'refused') return refuse(entry.camera, m.reason, p.body);
+          if (m.kind === 'refused') return refuse('malformed', entry.camera, m.reason, p.body);
           if (m.kind !== 'events') {
             if (health === 'offline') setHealth('ok', 'stream open');
             return;
@@ -115,6 +115,7 @@ export function createStreamSource(spec: StreamSourceSpec, ctx: SourceContext): 
             const camera = cameraOf(e.channel);
             if (!camera) {
               refuse(
+                'unknown_sender',
                 entry.camera,
                 `an event on channel ${e.channel ?? '(none)'}, not in the site file`,
                 p.body,
@@ -124,7 +125,7 @@ export function createStreamSource(spec: StreamSourceSpec, ctx: SourceContext): 
             void tracker.handle({ ...e, camera });
           }
         },
-        refused: (reason, raw) => refuse(entry.camera, reason, raw),
+        refused: (reason, raw, code) => refuse(code, entry.camera, reason, raw),
         connected: () => setHealth('ok', 'stream open'),
         disconnected: (reason) => {
           counts.errors++;
@@ -185,7 +186,7 @@ export function createStreamSource(spec: StreamSourceSpec, ctx: SourceContext): 
         peers,
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
-        lastRefused: lastRefused.map((r) => ({ ...r })),
+        lastRefused: refused.list(),
         ...(firstError !== undefined ? { error: firstError } : {}),
       };
     },

@@ -26,7 +26,7 @@ export interface StreamOptions {
 
 export interface StreamHooks {
   part(part: Part): void;
-  refused(reason: string, raw: Buffer): void;
+  refused(reason: string, raw: Buffer, code: 'too_large' | 'malformed'): void;
   connected(): void;
   /** The stream ended or could not be opened; `reason` is for a person. */
   disconnected(reason: string): void;
@@ -152,7 +152,7 @@ export class CameraStream {
           this.backoff = this.o.reconnectMinMs;
           this.hooks.part(p);
         },
-        refused: (reason, raw) => this.hooks.refused(reason, raw),
+        refused: (reason, raw, code) => this.hooks.refused(reason, raw, code),
       });
       this.isConnected = true;
       this.lastError = undefined;

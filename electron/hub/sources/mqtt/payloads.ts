@@ -66,7 +66,7 @@ export type Parsed =
   | { kind: 'other' }
   /** A topic of the sets that says nothing about a sensor (Zigbee2MQTT's bridge log, `/set` commands). */
   | { kind: 'ignored'; reason: string }
-  | { kind: 'refused'; reason: string; device?: string; protocol?: Protocol }
+  | { kind: 'refused'; reason: string; device?: string; protocol?: Protocol; tooLarge?: true }
   | { kind: 'message'; message: DeviceMessage };
 
 export interface ParseOptions {
@@ -89,8 +89,9 @@ const Z2M_COMMANDS = new Set(['set', 'get']);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function decode(payload: Uint8Array, max: number): { text: string } | { reason: string } {
-  if (payload.byteLength > max) return { reason: `payload of ${payload.byteLength} bytes is over ${max}` };
+function decode(payload: Uint8Array, max: number): { text: string } | { reason: string; tooLarge?: true } {
+  if (payload.byteLength > max)
+    return { reason: `payload of ${payload.byteLength} bytes is over ${max}`, tooLarge: true };
   try {
     return { text: utf8.decode(payload) };
   } catch {
@@ -175,7 +176,7 @@ function parseZigbee2mqtt(base: string, topic: string, payload: Uint8Array, max:
   }
   const decoded = decode(payload, max);
   const device = rest === 'bridge/state' ? `${base}/bridge` : rest;
-  if ('reason' in decoded) return { kind: 'refused', reason: decoded.reason, protocol: 'zigbee2mqtt' };
+  if ('reason' in decoded) return { kind: 'refused', ...decoded, protocol: 'zigbee2mqtt' };
 
   if (rest === 'bridge/state' || (last === 'availability' && levels.length > 1)) {
     const name = rest === 'bridge/state' ? device : levels.slice(0, -1).join('/');
@@ -247,7 +248,7 @@ function parseTasmota(device: string, topic: string, payload: Uint8Array, max: n
   const bad = validName(device);
   if (bad) return { kind: 'refused', reason: bad, protocol: 'tasmota' };
   const decoded = decode(payload, max);
-  if ('reason' in decoded) return { kind: 'refused', reason: decoded.reason, device, protocol: 'tasmota' };
+  if ('reason' in decoded) return { kind: 'refused', ...decoded, device, protocol: 'tasmota' };
   const word = decoded.text.trim().toLowerCase();
   if (word !== 'online' && word !== 'offline') {
     return { kind: 'refused', reason: 'LWT is not Online or Offline', device, protocol: 'tasmota' };
@@ -260,23 +261,12 @@ function parseTasmotaState(device: string, topic: string, payload: Uint8Array, m
   const bad = validName(device);
   if (bad) return { kind: 'refused', reason: bad, protocol: 'tasmota' };
   const decoded = decode(payload, max);
-  if ('reason' in decoded) return { kind: 'refused', reason: decoded.reason, device, protocol: 'tasmota' };
+  if ('reason' in decoded) return { kind: 'refused', ...decoded, device, protocol: 'tasmota' };
   return { kind: 'message', message: message('tasmota', device, topic) };
 }
 
 /** The native topic's payload, version 1 (README.md, "Native topic"). */
-export const NATIVE_EVENTS = [
-  'water_leak',
-  'smoke',
-  'gas',
-  'carbon_monoxide',
-  'open',
-  'tamper',
-  'battery_low',
-  'heartbeat',
-  'online',
-  'offline',
-] as const;
+export const NATIVE_EVENTS = [...SIGNALS, 'heartbeat', 'online', 'offline'] as const;
 export const NativeEvent = z
   .object({
     event: z.enum(NATIVE_EVENTS),

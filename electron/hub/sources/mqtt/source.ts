@@ -14,7 +14,8 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesOptions, type Client as AedesClient, type PublishPacket } from 'aedes';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
+import type { RefusalCode } from '../../../../shared/contract';
+import { RefusedLog, type Source, type SourceContext, type SourceReport, type SourceStatus } from '../source';
 import { devicePolicy, type DevicePolicy, type MqttSourceConfig } from './config';
 import { createFrameGuard } from './frame-guard';
 import {
@@ -108,7 +109,7 @@ export function createMqttSource(
   let error: string | undefined;
   let lastMessageAt: number | undefined;
   const counts = { received: 0, committed: 0, refused: 0, errors: 0 };
-  const lastRefused: SourceStatus['lastRefused'] = [];
+  const refused = new RefusedLog(LAST_REFUSED);
   const devices = new Map<string, DeviceEntry>();
   let unknownDevices = 0;
   let seq = 0;
@@ -131,10 +132,9 @@ export function createMqttSource(
     ctx.log[level](what, { source: config.id, ...fields });
   };
 
-  const refuse = (reason: string, topic: string, payload: Uint8Array) => {
+  const refuse = (code: RefusalCode, reason: string, topic: string, payload: Uint8Array) => {
     counts.refused++;
-    lastRefused.unshift({ at: ctx.now(), reason, raw: escapeRaw(topic, payload) });
-    lastRefused.length = Math.min(lastRefused.length, LAST_REFUSED);
+    refused.add({ at: ctx.now(), code, peer: topic, reason, raw: escapeRaw(topic, payload) });
     logLimited('info', 'mqtt message refused', { reason, topic: topic.slice(0, 120) });
   };
 
@@ -259,7 +259,7 @@ export function createMqttSource(
         will: incoming.will,
         now: ctx.now(),
       });
-      for (const note of result.notes) refuse(note, incoming.topic, incoming.payload);
+      for (const note of result.notes) refuse('ignored', note, incoming.topic, incoming.payload);
       const tag = messageTag(incoming, msg, firstAt, n);
       const reports = result.drafts.map((d) =>
         toReport(msg.device, policy, d, tag, {
@@ -285,25 +285,34 @@ export function createMqttSource(
       lastMessageAt = ctx.now();
       if (parsed.kind === 'ignored') return 'ack';
       if (parsed.kind === 'refused') {
-        refuse(parsed.reason, incoming.topic, incoming.payload);
+        refuse(parsed.tooLarge ? 'too_large' : 'malformed', parsed.reason, incoming.topic, incoming.payload);
         return 'ack';
       }
       const msg = parsed.message;
       const policy = devicePolicy(config, msg.device);
       if (!policy.configured && !devices.has(msg.device)) {
         if (config.unknownDevices === 'refuse') {
-          refuse(`device ${msg.device} is not in the site file`, incoming.topic, incoming.payload);
+          refuse(
+            'unknown_sender',
+            `device ${msg.device} is not in the site file`,
+            incoming.topic,
+            incoming.payload,
+          );
           return 'ack';
         }
         if (unknownDevices >= config.maxUnknownDevices) {
-          refuse(`more than ${config.maxUnknownDevices} unlisted devices`, incoming.topic, incoming.payload);
+          refuse(
+            'over_capacity',
+            `more than ${config.maxUnknownDevices} unlisted devices`,
+            incoming.topic,
+            incoming.payload,
+          );
           return 'ack';
         }
         unknownDevices++;
         entryOf(msg.device);
       }
-      if (msg.problems.length)
-        refuse(`ignored: ${msg.problems.join('; ')}`, incoming.topic, incoming.payload);
+      if (msg.problems.length) refuse('ignored', msg.problems.join('; '), incoming.topic, incoming.payload);
       return await apply(incoming, msg, policy, seq++);
     } catch (err) {
       counts.errors++;
@@ -619,7 +628,7 @@ export function createMqttSource(
         peers,
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
-        lastRefused: lastRefused.map((r) => ({ ...r })),
+        lastRefused: refused.list(),
         ...(error !== undefined ? { error } : {}),
       };
     },

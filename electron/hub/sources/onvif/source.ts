@@ -5,7 +5,7 @@
  * expire: on some devices Unsubscribe ends every subscription); Unsubscribe on stop. See README.md.
  */
 import { readFileSync } from 'node:fs';
-import type { Source, SourceContext, SourceStatus } from '../source';
+import { RefusedLog, type Source, type SourceContext, type SourceStatus } from '../source';
 import { CameraTracker } from '../isapi/camera';
 import { escapeRaw } from '../isapi/stream-source';
 import { findAll, path, type XmlElement } from '../isapi/xml';
@@ -55,19 +55,14 @@ export function createOnvifSource(
   baseDir = process.cwd(),
 ): OnvifSource {
   const counts = { received: 0, committed: 0, refused: 0, errors: 0 };
-  const lastRefused: SourceStatus['lastRefused'] = [];
+  const refused = new RefusedLog();
   let lastMessageAt: number | undefined;
   let running = false;
   let sweeper: NodeJS.Timeout | undefined;
 
   const refuse = (camera: string, reason: string, raw: string) => {
     counts.refused++;
-    lastRefused.unshift({
-      at: ctx.now(),
-      reason: `${camera}: ${reason}`.slice(0, 200),
-      raw: escapeRaw(Buffer.from(raw)),
-    });
-    lastRefused.length = Math.min(lastRefused.length, 10);
+    refused.add({ at: ctx.now(), code: 'malformed', peer: camera, reason, raw: escapeRaw(Buffer.from(raw)) });
   };
 
   const units = config.cameras.map((entry) => {
@@ -289,7 +284,7 @@ export function createOnvifSource(
         peers,
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
-        lastRefused: lastRefused.map((r) => ({ ...r })),
+        lastRefused: refused.list(),
         ...(firstError !== undefined ? { error: firstError } : {}),
       };
     },

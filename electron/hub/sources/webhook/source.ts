@@ -13,7 +13,8 @@ import {
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
-import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
+import type { RefusalCode } from '../../../../shared/contract';
+import { RefusedLog, type Source, type SourceContext, type SourceReport, type SourceStatus } from '../source';
 import { WebhookEvent, type WebhookSourceConfig } from './config';
 
 export interface WebhookSource extends Source {
@@ -59,7 +60,7 @@ export function createWebhookSource(
   baseDir = process.cwd(),
 ): WebhookSource {
   const counts = { received: 0, committed: 0, refused: 0, errors: 0 };
-  const lastRefused: SourceStatus['lastRefused'] = [];
+  const refused = new RefusedLog();
   let lastMessageAt: number | undefined;
   let state: SourceStatus['state'] = 'stopped';
   let error: string | undefined;
@@ -74,10 +75,9 @@ export function createWebhookSource(
   const failures = new Map<string, Bucket>();
   const types = config.types ? new Set<string>(config.types) : undefined;
 
-  const refuse = (reason: string, raw: Buffer) => {
+  const refuse = (code: RefusalCode, peer: string, reason: string, raw: Buffer) => {
     counts.refused++;
-    lastRefused.unshift({ at: ctx.now(), reason: reason.slice(0, 200), raw: escapeRaw(raw) });
-    lastRefused.length = Math.min(lastRefused.length, 10);
+    refused.add({ at: ctx.now(), code, peer, reason, raw: escapeRaw(raw) });
   };
 
   const answer = (
@@ -144,7 +144,9 @@ export function createWebhookSource(
       }
       const wait = bucket.take(now);
       refuse(
-        `from ${address}: ${req.headers.authorization ? 'unknown token' : 'no bearer token'}`,
+        'unauthorized',
+        address,
+        req.headers.authorization ? 'unknown token' : 'no bearer token',
         Buffer.alloc(0),
       );
       res.shouldKeepAlive = false;
@@ -167,7 +169,12 @@ export function createWebhookSource(
     }
     const wait = client.bucket.take(now);
     if (wait !== undefined) {
-      refuse(`${client.name}: over ${client.ratePerMinute} requests per minute`, Buffer.alloc(0));
+      refuse(
+        'rate_limited',
+        client.name,
+        `over ${client.ratePerMinute} requests per minute`,
+        Buffer.alloc(0),
+      );
       res.shouldKeepAlive = false;
       return answer(
         res,
@@ -179,9 +186,9 @@ export function createWebhookSource(
         { 'Retry-After': String(wait) },
       );
     }
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (Number.isFinite(declared) && declared > config.maxBodyBytes) {
-      refuse(`${client.name}: a body of ${declared} bytes`, Buffer.alloc(0));
+    /** 413 and close: the rest of an oversized body is not worth reading (`then` ends the request). */
+    const tooLarge = (what: string, then: () => void): void => {
+      refuse('too_large', client.name, what, Buffer.alloc(0));
       res.shouldKeepAlive = false;
       answer(
         res,
@@ -189,28 +196,24 @@ export function createWebhookSource(
         { error: 'too_large', message: `the body may be at most ${config.maxBodyBytes} bytes` },
         { Connection: 'close' },
       );
-      req.destroy();
+      then();
+    };
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (Number.isFinite(declared) && declared > config.maxBodyBytes) {
+      tooLarge(`a body of ${declared} bytes`, () => req.destroy());
       return;
     }
     const body = await readBody(req);
     if (body === 'cut') {
-      refuse(`${client.name}: the connection closed before the body was complete`, Buffer.alloc(0));
+      refuse('cut_off', client.name, 'the connection closed before the body was complete', Buffer.alloc(0));
       return;
     }
     if (body === 'too-big') {
-      refuse(`${client.name}: a body over ${config.maxBodyBytes} bytes`, Buffer.alloc(0));
-      res.shouldKeepAlive = false;
-      answer(
-        res,
-        413,
-        { error: 'too_large', message: `the body may be at most ${config.maxBodyBytes} bytes` },
-        { Connection: 'close' },
-      );
-      res.on('finish', () => req.destroy());
+      tooLarge(`a body over ${config.maxBodyBytes} bytes`, () => res.on('finish', () => req.destroy()));
       return;
     }
-    const unprocessable = (message: string) => {
-      refuse(`${client.name}: ${message}`, body);
+    const unprocessable = (message: string, code: RefusalCode = 'malformed') => {
+      refuse(code, client.name, message, body);
       answer(res, 422, { error: 'invalid', message });
     };
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
@@ -233,12 +236,13 @@ export function createWebhookSource(
     if (e.type !== 'heartbeat' && types && !types.has(e.type))
       return unprocessable(
         `type ${e.type} is not accepted by this source (allowed: ${[...types].join(', ')})`,
+        'ignored',
       );
     const device = Object.hasOwn(config.devices, e.device) ? config.devices[e.device] : undefined;
     if (!device && config.unknownDevices === 'refuse')
-      return unprocessable(`device ${e.device} is not in the site file`);
+      return unprocessable(`device ${e.device} is not in the site file`, 'unknown_sender');
     if (device?.clients && !device.clients.includes(client.name))
-      return unprocessable(`client ${client.name} may not speak for device ${e.device}`);
+      return unprocessable(`client ${client.name} may not speak for device ${e.device}`, 'unauthorized');
     const kind: SourceReport['kind'] =
       e.type === 'heartbeat'
         ? 'alive'
@@ -357,7 +361,7 @@ export function createWebhookSource(
         peers: sockets.size,
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
-        lastRefused: lastRefused.map((r) => ({ ...r })),
+        lastRefused: refused.list(),
         ...(error !== undefined ? { error } : {}),
       };
     },
