@@ -389,7 +389,11 @@ export function toHubStatus(s: SourceStatus): HubSourceStatus {
     id: s.id.slice(0, 64),
     kind: s.kind,
     state,
-    ...(s.error ? { detail: s.error.slice(0, 300) } : s.state === 'degraded' ? { detail: 'degraded' } : {}),
+    ...(s.error
+      ? { detail: s.error.slice(0, 300), problem: s.problem ?? 'other' }
+      : s.state === 'degraded'
+        ? { detail: 'degraded', problem: 'degraded' as const }
+        : {}),
     ...(s.endpoint ? { endpoint: s.endpoint.slice(0, 200) } : {}),
     peers: s.peers,
     ...(s.lastMessageAt !== undefined ? { lastMessageAt: s.lastMessageAt } : {}),

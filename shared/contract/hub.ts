@@ -376,14 +376,38 @@ export const HubRefusedInput = z.object({
 });
 export type HubRefusedInput = z.infer<typeof HubRefusedInput>;
 
+/**
+ * What is wrong with a source that is not working, in words the console says in the operator's language (`detail`
+ * keeps the technical message): its port is taken (`port_in_use`), it may not open it (`no_permission`), the
+ * address is not this machine's (`no_such_address`), the far end refused the connection (`refused`), cannot be
+ * reached (`unreachable`) or did not answer in time (`timeout`), TLS failed (`tls`), the far end refused our
+ * credentials (`unauthorized`), only part of its connections are up (`degraded`), or something else (`other`).
+ */
+export const SOURCE_PROBLEMS = [
+  'port_in_use',
+  'no_permission',
+  'no_such_address',
+  'refused',
+  'unreachable',
+  'timeout',
+  'tls',
+  'unauthorized',
+  'degraded',
+  'other',
+] as const;
+export const SourceProblem = z.enum(SOURCE_PROBLEMS);
+export type SourceProblem = z.infer<typeof SourceProblem>;
+
 /** (since version 3) One configured equipment source as the hub sees it now. */
 export const HubSourceStatus = z.object({
   id: z.string().min(1).max(64),
   kind: z.enum(ORIGIN_SOURCES),
   /** `listening`: up, waiting for equipment; `connected`: a client of an external service (broker, camera). */
   state: z.enum(['listening', 'connected', 'starting', 'error', 'stopped']),
-  /** What is wrong, for `error` (a port in use, a broker refusing us). */
+  /** What is wrong, for `error` (a port in use, a broker refusing us), in the source's technical words. */
   detail: z.string().max(300).optional(),
+  /** The same in a word the console translates; optional within version 3 (an older hub sends only `detail`). */
+  problem: SourceProblem.optional(),
   /** Where it listens or what it connects to (`tcp 0.0.0.0:12000`, `mqtt://broker:1883`). */
   endpoint: z.string().max(200).optional(),
   /** Panels, transmitters, MQTT clients or camera streams connected now. */

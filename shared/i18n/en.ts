@@ -333,6 +333,18 @@ export const en: Messages = {
     refusedPeer: 'From',
     refusedReason: 'Reason',
     refusedRaw: 'As received',
+    sourceProblem: {
+      port_in_use: 'Port already in use',
+      no_permission: 'Not allowed to open the port',
+      no_such_address: 'This machine has no such address',
+      refused: 'Connection refused by the far end',
+      unreachable: 'Far end unreachable',
+      timeout: 'No answer (timed out)',
+      tls: 'Encrypted connection (TLS) failed',
+      unauthorized: 'User name or password refused',
+      degraded: 'Some connections down',
+      other: 'Source fault (hover for details)',
+    },
     refusal: {
       malformed: 'Unreadable data',
       checksum: 'Checksum error',

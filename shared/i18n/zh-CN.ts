@@ -330,6 +330,18 @@ export const zhCN = {
     refusedPeer: '来源',
     refusedReason: '原因',
     refusedRaw: '原始数据',
+    sourceProblem: {
+      port_in_use: '端口已被占用',
+      no_permission: '无权打开该端口',
+      no_such_address: '本机没有该地址',
+      refused: '对方拒绝连接',
+      unreachable: '无法连通对方',
+      timeout: '对方无响应（超时）',
+      tls: '加密连接（TLS）失败',
+      unauthorized: '用户名或密码被拒绝',
+      degraded: '部分连接中断',
+      other: '接入源故障（悬停查看详情）',
+    },
     refusal: {
       malformed: '数据格式无法识别',
       checksum: '校验错误',

@@ -52,7 +52,8 @@ const SOURCES: HubSourceStatus[] = [
     id: 'mqtt',
     kind: 'mqtt',
     state: 'error',
-    detail: 'port 1883 in use',
+    detail: 'listen EADDRINUSE: address already in use 0.0.0.0:1883',
+    problem: 'port_in_use',
     peers: 0,
     received: 0,
     refused: 0,
@@ -143,7 +144,8 @@ test('an alarm says where it came from and that its device restored; a superviso
   await expect(equipment.sources).toHaveCount(3);
   await expect(equipment.sources.first()).toContainText('DC-09 报警主机');
   await expect(equipment.sources.first()).toContainText('监听中');
-  await expect(equipment.sources.nth(2)).toContainText('port 1883 in use');
+  await expect(equipment.sources.nth(2)).toContainText('端口已被占用');
+  await expect(equipment.sources.nth(2)).not.toContainText('EADDRINUSE');
   await expect(equipment.refused).toContainText('校验错误');
   await expect(equipment.refused).not.toContainText('CRC mismatch');
   await expect(equipment.refused.getByTitle('CRC mismatch')).toBeVisible();

@@ -34,7 +34,8 @@ const BROKER: HubSourceStatus = {
   id: 'mqtt-1',
   kind: 'mqtt',
   state: 'error',
-  detail: 'connection refused',
+  detail: 'connect ECONNREFUSED 10.0.0.9:1883',
+  problem: 'refused',
   peers: 0,
   received: 0,
   refused: 0,
@@ -90,7 +91,12 @@ describe('the sources-and-devices view', () => {
     const broker = screen.getAllByTestId('equipment-source')[1]!;
     expect(broker.getAttribute('data-state')).toBe('error');
     expect(broker.textContent).toContain('MQTT 传感器');
-    expect(broker.textContent).toContain('connection refused');
+    // In the operator's language; Node's own message is on hover for the technician.
+    expect(broker.textContent).toContain('对方拒绝连接');
+    expect(broker.textContent).not.toContain('ECONNREFUSED');
+    expect(screen.getByTestId('equipment-source-problem').getAttribute('title')).toBe(
+      'connect ECONNREFUSED 10.0.0.9:1883',
+    );
     expect(broker.textContent).toContain('从未');
     const refused = screen.getByTestId('equipment-refused');
     expect(refused.textContent).toContain('10.0.0.7:50311');

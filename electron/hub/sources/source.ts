@@ -8,7 +8,7 @@
  * then in the hub's log and survives a crash; a rejected commit is answered with the protocol's negative reply
  * (or none), so the device sends it again.
  */
-import type { RefusalCode } from '../../../shared/contract';
+import type { RefusalCode, SourceProblem } from '../../../shared/contract';
 import type { AlarmType, Priority } from '../../../shared/domain/alarm';
 
 export type SourceKind = 'dc09' | 'gb26875' | 'mqtt' | 'camera' | 'webhook';
@@ -97,6 +97,8 @@ export interface SourceStatus {
   /** The last few refused frames, raw (escaped, bounded), with why; newest first. */
   lastRefused: RefusedInput[];
   error?: string;
+  /** `error` as a word the console translates; see {@link problemOf}. */
+  problem?: SourceProblem;
 }
 
 export interface Source {
@@ -141,4 +143,40 @@ export class RefusedLog {
   list(): RefusedInput[] {
     return this.items.map((r) => ({ ...r }));
   }
+}
+
+/**
+ * What kind of trouble an error from Node's sockets, TLS or an MQTT broker is, by its code (never by its text,
+ * which changes between versions): what the sources view tells the operator, with the message kept as detail.
+ */
+export function problemOf(err: unknown): SourceProblem {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  switch (code) {
+    case 'EADDRINUSE':
+      return 'port_in_use';
+    case 'EACCES':
+    case 'EPERM':
+      return 'no_permission';
+    case 'EADDRNOTAVAIL':
+      return 'no_such_address';
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+      return 'refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'unreachable';
+    case 'ETIMEDOUT':
+      return 'timeout';
+    // MQTT CONNACK: 4/5 bad user name or password / not authorised (3.1.1); 134/135 the same in MQTT 5.
+    case 4:
+    case 5:
+    case 134:
+    case 135:
+      return 'unauthorized';
+  }
+  if (typeof code === 'string' && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/.test(code))
+    return 'tls';
+  return 'other';
 }

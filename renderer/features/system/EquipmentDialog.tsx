@@ -153,8 +153,14 @@ export function EquipmentDialog({ open, onClose }: { open: boolean; onClose(): v
                       label={t(`equipment.sourceState.${s.state}`)}
                     />
                     {s.detail && (
-                      <Typography variant="body2" color="error.light" sx={{ whiteSpace: 'normal' }}>
-                        {s.detail}
+                      <Typography
+                        variant="body2"
+                        color="error.light"
+                        sx={{ whiteSpace: 'normal' }}
+                        title={s.detail}
+                        data-testid="equipment-source-problem"
+                      >
+                        {s.problem ? t(`equipment.sourceProblem.${s.problem}`) : s.detail}
                       </Typography>
                     )}
                   </TableCell>

@@ -8,8 +8,9 @@
 import { createHash } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { RefusalCode } from '../../../../shared/contract';
+import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
 import {
+  problemOf,
   RefusedLog,
   type Source,
   type SourceContext,
@@ -131,6 +132,7 @@ export function createDc09Receiver(
 
   let state: SourceStatus['state'] = 'stopped';
   let error: string | undefined;
+  let problem: SourceProblem | undefined;
   let port: number | undefined;
   let server: Server | undefined;
   let udp: UdpSocket | undefined;
@@ -730,6 +732,7 @@ export function createDc09Receiver(
       } catch (err) {
         state = 'failed';
         error = (err as Error).message;
+        problem = problemOf(err);
         log.error('dc09: cannot listen', { source: config.id, port: config.port, err: error });
         throw err;
       }
@@ -773,7 +776,7 @@ export function createDc09Receiver(
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
         lastRefused: refused.list(),
-        ...(error !== undefined ? { error } : {}),
+        ...(error !== undefined ? { error, problem: problem ?? 'other' } : {}),
       };
     },
   };

@@ -9,8 +9,15 @@
  * The centre can send 校时 (90) and 查岗 (91) as 控制命令; an unanswered 查岗 is a fault of the duty post.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import type { RefusalCode } from '../../../../shared/contract';
-import { RefusedLog, type Source, type SourceContext, type SourceReport, type SourceStatus } from '../source';
+import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
+import {
+  problemOf,
+  RefusedLog,
+  type Source,
+  type SourceContext,
+  type SourceReport,
+  type SourceStatus,
+} from '../source';
 import { decodeAppData, encodeInspect, encodeSyncTime } from './app-data';
 import { Gb26875Config, resolveProfile, type Gb26875ConfigInput, type ResolvedProfile } from './config';
 import {
@@ -110,6 +117,7 @@ export function createGb26875Source(
   let state: SourceStatus['state'] = 'stopped';
   let endpoint: string | undefined;
   let error: string | undefined;
+  let problem: SourceProblem | undefined;
   let lastMessageAt: number | undefined;
   const counts = { received: 0, committed: 0, refused: 0, errors: 0 };
   const refused = new RefusedLog(LAST_REFUSED);
@@ -613,6 +621,7 @@ export function createGb26875Source(
       const srv = createServer({ pauseOnConnect: false }, safe('accept', onConnection));
       srv.on('error', (err) => {
         error = String(err);
+        problem = problemOf(err);
         ctx.log.error('gb26875 server error', { source: config.id, error: error });
       });
       try {
@@ -626,6 +635,7 @@ export function createGb26875Source(
       } catch (err) {
         state = 'failed';
         error = String(err);
+        problem = problemOf(err);
         throw err;
       }
       server = srv;
@@ -685,7 +695,7 @@ export function createGb26875Source(
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
         lastRefused: refused.list(),
-        ...(error !== undefined ? { error } : {}),
+        ...(error !== undefined ? { error, problem: problem ?? 'other' } : {}),
       };
     },
 

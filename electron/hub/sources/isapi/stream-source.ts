@@ -177,17 +177,20 @@ export function createStreamSource(spec: StreamSourceSpec, ctx: SourceContext): 
             : peers > 0 || counts.received > 0
               ? 'degraded'
               : state;
-      const firstError = units.find((u) => !u.stream.isConnected && u.stream.lastError)?.stream.lastError;
+      const failing = units.find((u) => !u.stream.isConnected && u.stream.lastError)?.stream;
       return {
         id: spec.id,
         kind: 'camera',
         state: shown,
-        endpoint: `${spec.protocol} ${units.length} camera${units.length === 1 ? '' : 's'}`,
+        // The cameras' ids, not a sentence: the view shows it as it is, in either language.
+        endpoint: `${spec.protocol}: ${units.map((u) => u.entry.camera).join(', ')}`.slice(0, 200),
         peers,
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
         lastRefused: refused.list(),
-        ...(firstError !== undefined ? { error: firstError } : {}),
+        ...(failing?.lastError !== undefined
+          ? { error: failing.lastError, problem: failing.lastProblem ?? 'other' }
+          : {}),
       };
     },
   };

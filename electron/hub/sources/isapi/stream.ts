@@ -7,6 +7,8 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { request as httpsRequest } from 'node:https';
 import { basicAuthorization, digestAuthorization, parseChallenge, type DigestChallenge } from './digest';
 import { boundaryOf, MultipartReader, type Part } from './multipart';
+import type { SourceProblem } from '../../../../shared/contract';
+import { problemOf } from '../source';
 
 export interface StreamOptions {
   /** Base URL (`http://host:port`) and path with query. */
@@ -43,6 +45,8 @@ export class CameraStream {
   private basic = false;
   isConnected = false;
   lastError: string | undefined;
+  /** `lastError` as a word the console translates. */
+  lastProblem: SourceProblem | undefined;
   attempts = 0;
 
   constructor(
@@ -94,7 +98,7 @@ export class CameraStream {
     });
     this.req = req;
     let settled = false;
-    const end = (reason: string) => {
+    const end = (reason: string, problem: SourceProblem = 'other') => {
       if (settled) return;
       settled = true;
       clearTimeout(this.idle);
@@ -103,13 +107,14 @@ export class CameraStream {
       const was = this.isConnected;
       this.isConnected = false;
       this.lastError = reason;
+      this.lastProblem = problem;
       if (was || !this.stopped) this.hooks.disconnected(reason);
       this.retry();
     };
-    this.arm(() => end(`no data for ${Math.round(this.o.idleTimeoutMs / 1000)} s`));
-    req.on('error', (e) => end(`connection: ${e.message}`));
+    this.arm(() => end(`no data for ${Math.round(this.o.idleTimeoutMs / 1000)} s`, 'timeout'));
+    req.on('error', (e) => end(`connection: ${e.message}`, problemOf(e)));
     req.on('response', (res: IncomingMessage) => {
-      this.arm(() => end(`no data for ${Math.round(this.o.idleTimeoutMs / 1000)} s`));
+      this.arm(() => end(`no data for ${Math.round(this.o.idleTimeoutMs / 1000)} s`, 'timeout'));
       if (res.statusCode === 401) {
         res.resume();
         const c = parseChallenge(res.headers['www-authenticate']);
@@ -132,12 +137,15 @@ export class CameraStream {
           return;
         }
         this.challenge = undefined;
-        end(c.ok ? 'the camera refused the user name or password (401)' : `401: ${c.reason}`);
+        end(c.ok ? 'the camera refused the user name or password (401)' : `401: ${c.reason}`, 'unauthorized');
         return;
       }
       if (res.statusCode !== 200) {
         res.resume();
-        end(`HTTP ${res.statusCode ?? '?'} from the camera`);
+        end(
+          `HTTP ${res.statusCode ?? '?'} from the camera`,
+          res.statusCode === 403 ? 'unauthorized' : 'other',
+        );
         return;
       }
       const boundary = boundaryOf(res.headers['content-type']) ?? this.o.defaultBoundary;
@@ -156,13 +164,14 @@ export class CameraStream {
       });
       this.isConnected = true;
       this.lastError = undefined;
+      this.lastProblem = undefined;
       this.hooks.connected();
       res.on('data', (chunk: Buffer) => {
-        this.arm(() => end(`no data for ${Math.round(this.o.idleTimeoutMs / 1000)} s`));
+        this.arm(() => end(`no data for ${Math.round(this.o.idleTimeoutMs / 1000)} s`, 'timeout'));
         reader.push(chunk);
       });
       res.on('end', () => end('the camera ended the stream'));
-      res.on('error', (e) => end(`stream: ${e.message}`));
+      res.on('error', (e) => end(`stream: ${e.message}`, problemOf(e)));
       res.on('close', () => end('the stream closed'));
     });
     req.end();

@@ -14,8 +14,15 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AedesOptions, type Client as AedesClient, type PublishPacket } from 'aedes';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import type { RefusalCode } from '../../../../shared/contract';
-import { RefusedLog, type Source, type SourceContext, type SourceReport, type SourceStatus } from '../source';
+import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
+import {
+  problemOf,
+  RefusedLog,
+  type Source,
+  type SourceContext,
+  type SourceReport,
+  type SourceStatus,
+} from '../source';
 import { devicePolicy, type DevicePolicy, type MqttSourceConfig } from './config';
 import { createFrameGuard } from './frame-guard';
 import {
@@ -107,6 +114,7 @@ export function createMqttSource(
 
   let state: SourceStatus['state'] = 'stopped';
   let error: string | undefined;
+  let problem: SourceProblem | undefined;
   let lastMessageAt: number | undefined;
   const counts = { received: 0, committed: 0, refused: 0, errors: 0 };
   const refused = new RefusedLog(LAST_REFUSED);
@@ -440,6 +448,7 @@ export function createMqttSource(
           server.on('error', (err) => {
             counts.errors++;
             error = err.message;
+            problem = problemOf(err);
           });
           const address = server.address();
           ok(typeof address === 'object' && address ? address.port : port);
@@ -536,6 +545,7 @@ export function createMqttSource(
         }
         counts.errors++;
         error = `subscribe: ${err.message}`;
+        problem = problemOf(err);
         ctx.log.error('mqtt subscribe failed', { source: config.id, error: err.message });
       });
     });
@@ -545,6 +555,7 @@ export function createMqttSource(
     c.on('error', (err) => {
       counts.errors++;
       error = err.message;
+      problem = problemOf(err);
       logLimited('warn', 'mqtt broker error', { error: err.message });
     });
   }
@@ -596,6 +607,7 @@ export function createMqttSource(
       } catch (err) {
         state = 'failed';
         error = (err as Error).message;
+        problem = problemOf(err);
         await closeAll().catch(() => undefined);
         throw err;
       }
@@ -629,7 +641,7 @@ export function createMqttSource(
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
         lastRefused: refused.list(),
-        ...(error !== undefined ? { error } : {}),
+        ...(error !== undefined ? { error, problem: problem ?? 'other' } : {}),
       };
     },
 

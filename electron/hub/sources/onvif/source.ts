@@ -5,7 +5,8 @@
  * expire: on some devices Unsubscribe ends every subscription); Unsubscribe on stop. See README.md.
  */
 import { readFileSync } from 'node:fs';
-import { RefusedLog, type Source, type SourceContext, type SourceStatus } from '../source';
+import type { SourceProblem } from '../../../../shared/contract';
+import { problemOf, RefusedLog, type Source, type SourceContext, type SourceStatus } from '../source';
 import { CameraTracker } from '../isapi/camera';
 import { escapeRaw } from '../isapi/stream-source';
 import { findAll, path, type XmlElement } from '../isapi/xml';
@@ -49,6 +50,11 @@ function deviceUtc(body: XmlElement): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
+/** A device that refuses our WS-UsernameToken says so by its fault subcode; the rest is the socket's. */
+function onvifProblem(e: unknown): SourceProblem {
+  return e instanceof SoapFault && /NotAuthorized/i.test(e.subcode) ? 'unauthorized' : problemOf(e);
+}
+
 export function createOnvifSource(
   config: OnvifSourceConfig,
   ctx: SourceContext,
@@ -74,6 +80,7 @@ export function createOnvifSource(
       connected: false,
       subscriptions: 0,
       error: undefined as string | undefined,
+      problem: undefined as SourceProblem | undefined,
       health: undefined as 'ok' | 'offline' | undefined,
       wake: undefined as (() => void) | undefined,
       loop: Promise.resolve(),
@@ -187,6 +194,7 @@ export function createOnvifSource(
         if (!(e instanceof SoapFault)) throw e;
         counts.errors++;
         u.error = e.message;
+        u.problem = onvifProblem(e);
         ctx.log.warn('onvif subscription lost; creating a new one', {
           camera: u.entry.camera,
           err: e.message,
@@ -224,6 +232,7 @@ export function createOnvifSource(
         counts.errors++;
         u.connected = false;
         u.error = (e as Error).message.slice(0, 300);
+        u.problem = onvifProblem(e);
         setHealth(u, 'offline', u.error);
         if (u.subscriptions > before) backoff = config.reconnectMinMs;
         await sleep(u, backoff);
@@ -269,7 +278,7 @@ export function createOnvifSource(
     },
     status(): SourceStatus {
       const peers = units.filter((u) => u.connected).length;
-      const firstError = units.find((u) => !u.connected && u.error)?.error;
+      const failing = units.find((u) => !u.connected && u.error);
       return {
         id: config.id,
         kind: 'camera',
@@ -280,12 +289,15 @@ export function createOnvifSource(
             : peers > 0
               ? 'degraded'
               : 'starting',
-        endpoint: `onvif ${units.length} camera${units.length === 1 ? '' : 's'}`,
+        // The cameras' ids, not a sentence: the view shows it as it is, in either language.
+        endpoint: `onvif: ${units.map((u) => u.entry.camera).join(', ')}`.slice(0, 200),
         peers,
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
         lastRefused: refused.list(),
-        ...(firstError !== undefined ? { error: firstError } : {}),
+        ...(failing?.error !== undefined
+          ? { error: failing.error, problem: failing.problem ?? 'other' }
+          : {}),
       };
     },
   };

@@ -13,8 +13,15 @@ import {
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
-import type { RefusalCode } from '../../../../shared/contract';
-import { RefusedLog, type Source, type SourceContext, type SourceReport, type SourceStatus } from '../source';
+import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
+import {
+  problemOf,
+  RefusedLog,
+  type Source,
+  type SourceContext,
+  type SourceReport,
+  type SourceStatus,
+} from '../source';
 import { WebhookEvent, type WebhookSourceConfig } from './config';
 
 export interface WebhookSource extends Source {
@@ -64,6 +71,7 @@ export function createWebhookSource(
   let lastMessageAt: number | undefined;
   let state: SourceStatus['state'] = 'stopped';
   let error: string | undefined;
+  let problem: SourceProblem | undefined;
   let server: Server | undefined;
   let bound = 0;
   const sockets = new Set<Socket>();
@@ -337,6 +345,7 @@ export function createWebhookSource(
       } catch (err) {
         state = 'failed';
         error = `cannot listen on ${config.host}:${config.port}: ${String(err)}`;
+        problem = problemOf(err);
         throw err;
       }
       bound = (server.address() as AddressInfo).port;
@@ -362,7 +371,7 @@ export function createWebhookSource(
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
         counts: { ...counts },
         lastRefused: refused.list(),
-        ...(error !== undefined ? { error } : {}),
+        ...(error !== undefined ? { error, problem: problem ?? 'other' } : {}),
       };
     },
   };
