@@ -9,15 +9,8 @@ import { createHash } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
-import {
-  problemOf,
-  RefusedLog,
-  type Source,
-  type SourceContext,
-  type SourceOrigin,
-  type SourceReport,
-  type SourceStatus,
-} from '../source';
+import { problemOf, RefusedLog } from '../source';
+import type { Source, SourceContext, SourceOrigin, SourceReport, SourceStatus } from '../source';
 import type { AccountConfig, Dc09Config, TimestampWindow } from './config';
 import { inferKeyForm } from './config';
 import {

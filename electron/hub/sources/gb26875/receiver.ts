@@ -10,14 +10,8 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
-import {
-  problemOf,
-  RefusedLog,
-  type Source,
-  type SourceContext,
-  type SourceReport,
-  type SourceStatus,
-} from '../source';
+import { problemOf, RefusedLog } from '../source';
+import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
 import { decodeAppData, encodeInspect, encodeSyncTime } from './app-data';
 import { Gb26875Config, resolveProfile, type Gb26875ConfigInput, type ResolvedProfile } from './config';
 import {

@@ -15,14 +15,8 @@ import { Aedes, type AedesOptions, type Client as AedesClient, type PublishPacke
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
-import {
-  problemOf,
-  RefusedLog,
-  type Source,
-  type SourceContext,
-  type SourceReport,
-  type SourceStatus,
-} from '../source';
+import { problemOf, RefusedLog } from '../source';
+import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
 import { devicePolicy, type DevicePolicy, type MqttSourceConfig } from './config';
 import { createFrameGuard } from './frame-guard';
 import {

@@ -14,14 +14,8 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
-import {
-  problemOf,
-  RefusedLog,
-  type Source,
-  type SourceContext,
-  type SourceReport,
-  type SourceStatus,
-} from '../source';
+import { problemOf, RefusedLog } from '../source';
+import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
 import { WebhookEvent, type WebhookSourceConfig } from './config';
 
 export interface WebhookSource extends Source {
