@@ -109,6 +109,80 @@ export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefine
   });
 }
 
+/**
+ * Runs `probe` — a valid input that must still get through while the cases run — again and again, `everyMs` apart,
+ * until `stop()`, which waits for the probe in flight. The probe reports its own stalls to the tally.
+ */
+export function probeWhile(probe: () => Promise<unknown>, everyMs = 1000): { stop(): Promise<void> } {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await probe();
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+/** True once `cond` holds (polled every `everyMs`), false if it still does not after `ms`; it never polls on. */
+export async function waitUntil(cond: () => boolean, ms: number, everyMs = 20): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return true;
+}
+
+/**
+ * The probe of a camera-event source: the probe camera's rule turns active and inactive in turn, and each change
+ * must be in the log (an alarm, then its restore) within `stallMs`; `ready` says the camera's stream or
+ * subscription is up. After a stall the count starts again from what the log holds.
+ */
+export function toggleProbe(o: {
+  tally: Tally;
+  stallMs: number;
+  reports: ReadonlyMap<string, SourceReport>;
+  deviceId: string;
+  ready(): boolean;
+  notReady: string;
+  fire(active: boolean): void;
+  detail?: () => string;
+}): { probe(): Promise<void>; readonly count: number } {
+  let probes = 0;
+  let active = false;
+  const committed = () =>
+    [...o.reports.values()].filter(
+      (r) => r.device.id === o.deviceId && (r.kind === 'alarm' || r.kind === 'restore'),
+    ).length;
+  return {
+    get count() {
+      return probes;
+    },
+    async probe() {
+      if (!o.ready() && !(await waitUntil(() => o.ready(), o.stallMs))) return o.tally.stall(o.notReady);
+      active = !active;
+      probes++;
+      o.fire(active);
+      if (await waitUntil(() => committed() >= probes, o.stallMs)) return;
+      const more = o.detail ? ` (${o.detail()}, ${committed()} probe reports)` : '';
+      o.tally.stall(
+        `probe ${probes}: ${active ? 'alarm' : 'restore'} not committed within ${o.stallMs} ms${more}`,
+      );
+      probes = committed();
+      active = probes % 2 === 1;
+    },
+  };
+}
+
+/** For a source under fuzz: its log lines would drown the run's progress. */
+export const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
 /** A loopback address other than 127.0.0.1: per-address limits see many senders. */
 export const loopbackArb = fc
   .tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 254 }))

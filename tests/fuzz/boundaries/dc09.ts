@@ -6,7 +6,7 @@ import { Dc09Config } from '../../../electron/hub/sources/dc09/config';
 import { createDc09Receiver } from '../../../electron/hub/sources/dc09/receiver';
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { frameOf, panelEncrypt, readReply, stamp } from '../../simulators/dc09-panel';
-import { draw, nastyText, pool, within, type Boundary } from '../lib';
+import { draw, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
 
 /** How long a case waits for a reply before it hangs up (garbage gets none). */
 const REPLY_MS = 150;
@@ -215,7 +215,6 @@ const boundary: Boundary = {
     });
     await rx.start();
     const port = rx.port!;
-    let running = true;
     let probes = 0;
     let probeSeq = 0;
 
@@ -242,12 +241,7 @@ const boundary: Boundary = {
       );
       if (!mine) tally.invalid('an ACK for a message not in the log');
     };
-    const prober = (async () => {
-      while (running) {
-        await probe();
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    })();
+    const prober = probeWhile(probe);
 
     const acks: Array<{ account: string; seq: string }> = [];
     await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
@@ -267,8 +261,7 @@ const boundary: Boundary = {
       tally.cases++;
       if (tally.cases % 2000 === 0) ctx.progress(`${tally.cases} cases`);
     });
-    running = false;
-    await prober;
+    await prober.stop();
     await probe();
 
     const status = rx.status();

@@ -8,7 +8,7 @@ import { systemClock } from '../../../electron/common/clock';
 import { silentLogger } from '../../../electron/common/log';
 import { fakeSpawner } from '../../support/fake-ffmpeg';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import { draw, escapedBytes, nastyText, pool, within, type Boundary } from '../lib';
+import { draw, escapedBytes, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
 
 const HEADERS_TIMEOUT_MS = 2000;
 const WS_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
@@ -115,7 +115,6 @@ const boundary: Boundary = {
     });
     await gateway.start();
     const port = Number(new URL(gateway.url).port);
-    let running = true;
     const probe = async () => {
       const ws = new WebSocket(`${gateway.url}/cam/sub?token=${gateway.token}`);
       ws.on('error', () => undefined);
@@ -130,12 +129,7 @@ const boundary: Boundary = {
       if (!opened) tally.stall('a valid player could not connect within 2 s');
       ws.terminate();
     };
-    const prober = (async () => {
-      while (running) {
-        await probe();
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    })();
+    const prober = probeWhile(probe);
     const slow: Array<Promise<void>> = [];
     await pool(draw(kase, ctx.cases, ctx.seed), 6, async (c, i) => {
       if (i % 400 === 13) {
@@ -166,8 +160,7 @@ const boundary: Boundary = {
       if (tally.cases % 5000 === 0) ctx.progress(`${tally.cases} cases`);
     });
     await Promise.all(slow);
-    running = false;
-    await prober;
+    await prober.stop();
     await probe();
     // No database here: what must be clean afterwards is the gateway's own state.
     const lingering = await within(

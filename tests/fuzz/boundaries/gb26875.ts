@@ -4,7 +4,7 @@ import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { createGb26875Source } from '../../../electron/hub/sources/gb26875/receiver';
 import { PUBLISHED_VECTOR, SimTransmitter } from '../../simulators/gb26875-transmitter';
-import { draw, nastyText, pool, within, type Boundary } from '../lib';
+import { draw, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
 
 /**
  * The GB/T 26875.3 source (the hub's TCP server for fire-alarm transmitters): random bytes, frames with fuzzed
@@ -187,8 +187,6 @@ const boundary: Boundary = {
     await source.start();
     const port = Number(source.status().endpoint!.split(':').at(-1));
     const prober = new SimTransmitter({ port, address: PROBE_ADDRESS, retryMs: ctx.stallMs, maxAttempts: 1 });
-
-    let running = true;
     const probe = async () => {
       const state = source.status().state;
       if (state === 'failed' || state === 'stopped') {
@@ -209,12 +207,7 @@ const boundary: Boundary = {
       const out = await prober.send(prober.frame(2, prober.ownState(0x01)));
       if (!out.confirmed) tally.stall('a good frame was not confirmed within the deadline');
     };
-    const probing = (async () => {
-      while (running) {
-        await probe();
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    })();
+    const probing = probeWhile(probe, 250);
 
     await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
       const closed = await deliver(port, bytesOf(c, port), c, ctx.stallMs * 2);
@@ -222,8 +215,7 @@ const boundary: Boundary = {
       tally.cases++;
       if (tally.cases % 2000 === 0) ctx.progress(`${tally.cases} cases`);
     });
-    running = false;
-    await probing;
+    await probing.stop();
     await probe();
     prober.cut();
 

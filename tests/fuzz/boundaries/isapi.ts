@@ -13,7 +13,19 @@ import { IsapiSourceConfig } from '../../../electron/hub/sources/isapi/config';
 import { createIsapiSource } from '../../../electron/hub/sources/isapi/source';
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { alertXml, IsapiCamera } from '../../simulators/isapi-camera';
-import { checkSourceReports, checkSourceStatus, draw, nastyText, pool, within, type Boundary } from '../lib';
+import {
+  checkSourceReports,
+  checkSourceStatus,
+  draw,
+  nastyText,
+  pool,
+  within,
+  type Boundary,
+  probeWhile,
+  waitUntil,
+  quietLog,
+  toggleProbe,
+} from '../lib';
 
 const SOURCE_ID = 'fuzz-isapi';
 const FUZZ_CAMERAS = ['fz-1', 'fz-2', 'fz-3'];
@@ -186,69 +198,35 @@ const boundary: Boundary = {
         { camera: 'probe', url: probeCam.url, username: 'admin', password: 'hik12345' },
       ],
     });
-    const quiet = () => undefined;
     const source = createIsapiSource(config, {
       sink,
       now: Date.now,
-      log: { info: quiet, warn: quiet, error: quiet },
+      log: quietLog,
     });
     await source.start();
 
-    let probes = 0;
-    let active = false;
-    const probeCount = () =>
-      [...reports.values()].filter(
-        (r) => r.device.id === `${SOURCE_ID}:probe` && (r.kind === 'alarm' || r.kind === 'restore'),
-      ).length;
-    const probe = async () => {
-      if (probeCam.open === 0) {
-        const up = await within(
-          (async () => {
-            while (probeCam.open === 0) await new Promise((r) => setTimeout(r, 20));
-            return true;
-          })(),
-          ctx.stallMs,
-        );
-        if (up === undefined && probeCam.open === 0)
-          return tally.stall('the probe camera stream was not reopened');
-      }
-      active = !active;
-      probes++;
-      probeCam.send({ eventType: 'fielddetection', eventState: active ? 'active' : 'inactive', channel: 1 });
-      const seen = await within(
-        (async () => {
-          while (probeCount() < probes) await new Promise((r) => setTimeout(r, 20));
-          return true;
-        })(),
-        ctx.stallMs,
-      );
-      if (seen === undefined) {
-        tally.stall(
-          `probe ${probes}: ${active ? 'alarm' : 'restore'} not committed within ${ctx.stallMs} ms (${JSON.stringify(source.streams().at(-1))}, ${probeCam.connections} probe streams, ${probeCount()} probe reports)`,
-        );
-        probes = probeCount();
-        active = probes % 2 === 1;
-      }
-    };
-    let running = true;
-    const prober = (async () => {
-      while (running) {
-        await probe();
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    })();
+    const probing = toggleProbe({
+      tally,
+      stallMs: ctx.stallMs,
+      reports,
+      deviceId: `${SOURCE_ID}:probe`,
+      ready: () => probeCam.open > 0,
+      notReady: 'the probe camera stream was not reopened',
+      fire: (active) =>
+        probeCam.send({
+          eventType: 'fielddetection',
+          eventState: active ? 'active' : 'inactive',
+          channel: 1,
+        }),
+      detail: () => `${JSON.stringify(source.streams().at(-1))}, ${probeCam.connections} probe streams`,
+    });
+    const probe = () => probing.probe();
+    const prober = probeWhile(probe);
 
     await pool(draw(kase, ctx.cases, ctx.seed), 2, async (c) => {
       const bytes = bytesOf(c);
       // Cases go to the streams open now; after an ended stream, wait for the source to come back.
-      await within(
-        (async () => {
-          while (![...streams].some((r) => !r.writableEnded && !r.destroyed))
-            await new Promise((r) => setTimeout(r, 10));
-          return true;
-        })(),
-        1000,
-      );
+      await waitUntil(() => [...streams].some((r) => !r.writableEnded && !r.destroyed), 1000, 10);
       const targets = [...streams].filter((r) => !r.writableEnded && !r.destroyed);
       if (targets.length > 0) delivered++;
       for (const res of targets) {
@@ -265,15 +243,8 @@ const boundary: Boundary = {
       tally.cases++;
     });
     // Let the source read what was written before it is judged.
-    await within(
-      (async () => {
-        while ([...streams].some((r) => r.writableLength > 0)) await new Promise((r) => setTimeout(r, 20));
-        return true;
-      })(),
-      10_000,
-    );
-    running = false;
-    await prober;
+    await waitUntil(() => ![...streams].some((r) => r.writableLength > 0), 10_000);
+    await prober.stop();
     await probe();
 
     const all = [...reports.values()];
@@ -288,7 +259,7 @@ const boundary: Boundary = {
     checkSourceStatus(tally, status);
     ctx.progress(
       `${all.length} reports committed (${all.filter((r) => r.kind === 'alarm').length} alarms), ${status.counts.received} parts, ` +
-        `${status.counts.refused} refused, ${served} stream requests, ${delivered} cases delivered, ${probes} probes`,
+        `${status.counts.refused} refused, ${served} stream requests, ${delivered} cases delivered, ${probing.count} probes`,
     );
     await source.stop();
     await probeCam.stop();

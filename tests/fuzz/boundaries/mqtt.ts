@@ -15,7 +15,16 @@ import { NATIVE_EVENTS } from '../../../electron/hub/sources/mqtt/payloads';
 import { createMqttSource } from '../../../electron/hub/sources/mqtt/source';
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
-import { checkSourceStatus, draw, nastyText, pool, within, type Boundary } from '../lib';
+import {
+  checkSourceStatus,
+  draw,
+  nastyText,
+  pool,
+  within,
+  type Boundary,
+  probeWhile,
+  quietLog,
+} from '../lib';
 
 const SOURCE_ID = 'fuzz-mqtt';
 const PROBE = 'fuzz_probe';
@@ -263,12 +272,7 @@ const boundary: Boundary = {
       maxUnknownDevices: 500,
       commitRetrySec: 0.2,
     });
-    const quiet = () => undefined;
-    const source = createMqttSource(
-      config,
-      { sink, now: Date.now, log: { info: quiet, warn: quiet, error: quiet } },
-      { sweepMs: 200 },
-    );
+    const source = createMqttSource(config, { sink, now: Date.now, log: quietLog }, { sweepMs: 200 });
     await source.start();
     const port = source.ports()!.mqtt;
 
@@ -314,20 +318,13 @@ const boundary: Boundary = {
         probes = probeReports();
       }
     };
-    let running = true;
-    const prober = (async () => {
-      while (running) {
-        await probe();
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    })();
+    const prober = probeWhile(probe);
 
     await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
       await send(port, bytesOf(c), c.end === 'linger');
       tally.cases++;
     });
-    running = false;
-    await prober;
+    await prober.stop();
     await probe();
 
     const all = [...reports.values()];

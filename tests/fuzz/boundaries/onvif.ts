@@ -13,7 +13,18 @@ import { OnvifSourceConfig } from '../../../electron/hub/sources/onvif/config';
 import { createOnvifSource } from '../../../electron/hub/sources/onvif/source';
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { OnvifDevice } from '../../simulators/onvif-device';
-import { checkSourceReports, checkSourceStatus, draw, nastyText, pool, within, type Boundary } from '../lib';
+import {
+  checkSourceReports,
+  checkSourceStatus,
+  draw,
+  nastyText,
+  pool,
+  within,
+  type Boundary,
+  probeWhile,
+  quietLog,
+  toggleProbe,
+} from '../lib';
 
 const SOURCE_ID = 'fuzz-onvif';
 const OPEN =
@@ -198,58 +209,29 @@ const boundary: Boundary = {
         { camera: 'probe', url: probeDevice.url, username: 'admin', password: 'onvif-pass' },
       ],
     });
-    const quiet = () => undefined;
     const source = createOnvifSource(config, {
       sink,
       now: Date.now,
-      log: { info: quiet, warn: quiet, error: quiet },
+      log: quietLog,
     });
     await source.start();
 
-    let probes = 0;
-    let active = false;
-    const probeCount = () =>
-      [...reports.values()].filter(
-        (r) => r.device.id === `${SOURCE_ID}:probe` && (r.kind === 'alarm' || r.kind === 'restore'),
-      ).length;
-    const probe = async () => {
-      const up = await within(
-        (async () => {
-          while (probeDevice.active === 0) await new Promise((r) => setTimeout(r, 20));
-          return true;
-        })(),
-        ctx.stallMs,
-      );
-      if (!up) return tally.stall('the probe device has no subscription');
-      active = !active;
-      probes++;
-      probeDevice.emit(
-        'tns1:RuleEngine/FieldDetector/ObjectsInside',
-        { IsInside: String(active) },
-        { Rule: 'probe' },
-      );
-      const seen = await within(
-        (async () => {
-          while (probeCount() < probes) await new Promise((r) => setTimeout(r, 20));
-          return true;
-        })(),
-        ctx.stallMs,
-      );
-      if (!seen) {
-        tally.stall(
-          `probe ${probes}: ${active ? 'alarm' : 'restore'} not committed within ${ctx.stallMs} ms`,
-        );
-        probes = probeCount();
-        active = probes % 2 === 1;
-      }
-    };
-    let running = true;
-    const prober = (async () => {
-      while (running) {
-        await probe();
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    })();
+    const probing = toggleProbe({
+      tally,
+      stallMs: ctx.stallMs,
+      reports,
+      deviceId: `${SOURCE_ID}:probe`,
+      ready: () => probeDevice.active > 0,
+      notReady: 'the probe device has no subscription',
+      fire: (active) =>
+        probeDevice.emit(
+          'tns1:RuleEngine/FieldDetector/ObjectsInside',
+          { IsInside: String(active) },
+          { Rule: 'probe' },
+        ),
+    });
+    const probe = () => probing.probe();
+    const prober = probeWhile(probe);
 
     let delivered = 0;
     await pool(draw(answer, ctx.cases, ctx.seed), 8, async (a) => {
@@ -269,8 +251,7 @@ const boundary: Boundary = {
       }
       tally.cases++;
     });
-    running = false;
-    await prober;
+    await prober.stop();
     await probe();
 
     const all = [...reports.values()];
@@ -285,7 +266,7 @@ const boundary: Boundary = {
     checkSourceStatus(tally, status);
     ctx.progress(
       `${all.length} reports committed (${all.filter((r) => r.kind === 'alarm').length} alarms), ${status.counts.received} notifications, ` +
-        `${status.counts.refused} refused, ${requests} requests, ${delivered} pull answers drawn, ${probes} probes`,
+        `${status.counts.refused} refused, ${requests} requests, ${delivered} pull answers drawn, ${probing.count} probes`,
     );
     for (const p of pulls) p.destroy();
     await source.stop();

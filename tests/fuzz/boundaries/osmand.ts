@@ -8,7 +8,7 @@ import { startOsmandServer } from '../../../electron/core/guards/osmand';
 import { silentLogger } from '../../../electron/common/log';
 import { demoPhone } from '../../support/demo-phones';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import { draw, escapedBytes, loopbackArb, nastyText, pool, within, type Boundary } from '../lib';
+import { draw, escapedBytes, loopbackArb, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
 
 const HEADERS_TIMEOUT_MS = 2000;
 /** guard-05's phone only answers probes; the cases use the other guards' phones. */
@@ -208,7 +208,6 @@ const boundary: Boundary = {
     });
     const port = server.port;
     const probeId = demoPhone(PROBE_GUARD);
-    let running = true;
     let probes = 0;
 
     const probe = async (sos: boolean) => {
@@ -248,12 +247,7 @@ const boundary: Boundary = {
       );
       if (!raised) tally.stall('a valid SOS raised no alarm within 2 s');
     };
-    const prober = (async () => {
-      while (running) {
-        await probe(probes % 10 === 5);
-        await new Promise((r) => setTimeout(r, 1100));
-      }
-    })();
+    const prober = probeWhile(() => probe(probes % 10 === 5), 1100);
 
     const slow: Array<Promise<void>> = [];
     const startSlow = () =>
@@ -284,8 +278,7 @@ const boundary: Boundary = {
       if (tally.cases % 5000 === 0) ctx.progress(`${tally.cases} cases`);
     });
     await Promise.all(slow);
-    running = false;
-    await prober;
+    await prober.stop();
     await probe(true);
 
     // The database after the run: every stored position is a real place and a sane time, or flagged.

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { createClient, createFrameTransport, methods, type MethodName } from '../../../shared/contract';
 import { MAX_FRAME_BYTES } from '../../../electron/web-host/server';
-import { draw, nastyText, pool, within, type Boundary } from '../lib';
+import { draw, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
 import { checkDatabase, startHostUnderTest } from '../web-host-under-test';
 
 const ADMIN = { username: 'fuzz-admin', name: 'Fuzz Admin', password: 'fuzz-admin-pass-1' };
@@ -108,14 +108,10 @@ const boundary: Boundary = {
     const probeWs = await connect(url);
     if (!probeWs) throw new Error('could not open the probe session');
     const probeClient = clientOf(probeWs);
-    let running = true;
-    const prober = (async () => {
-      while (running) {
-        const answer = await within(probeClient.invoke('system.info', {}), ctx.stallMs);
-        if (!answer?.ok) tally.stall(`system.info not answered in ${ctx.stallMs} ms`);
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    })();
+    const prober = probeWhile(async () => {
+      const answer = await within(probeClient.invoke('system.info', {}), ctx.stallMs);
+      if (!answer?.ok) tally.stall(`system.info not answered in ${ctx.stallMs} ms`);
+    });
 
     let sessions = 0;
     const perSession = 15;
@@ -163,8 +159,7 @@ const boundary: Boundary = {
       ws.close();
       await within(closed, 2000);
     });
-    running = false;
-    await prober;
+    await prober.stop();
     const last = await within(probeClient.invoke('system.info', {}), ctx.stallMs);
     if (!last?.ok) tally.stall('the probe session stopped answering');
     probeWs.close();

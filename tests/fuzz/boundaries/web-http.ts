@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import { draw, escapedBytes, nastyText, pool, type Boundary } from '../lib';
+import { draw, escapedBytes, nastyText, pool, type Boundary, probeWhile } from '../lib';
 import { checkDatabase, HEADERS_TIMEOUT_MS, SECRET_TEXT, startHostUnderTest } from '../web-host-under-test';
 
 const WS_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
@@ -125,7 +125,6 @@ const boundary: Boundary = {
   weight: 25,
   async run(ctx, tally) {
     const { core, host, stop } = await startHostUnderTest();
-    let running = true;
     const probe = async () => {
       const page = await rawExchange(
         host.port,
@@ -137,12 +136,7 @@ const boundary: Boundary = {
         tally.note('the web host stopped accepting connections');
       } else if (page.status !== 200) tally.stall(`the page was not served (${page.status || page.end})`);
     };
-    const prober = (async () => {
-      while (running) {
-        await probe();
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    })();
+    const prober = probeWhile(probe);
     const slow: Array<Promise<void>> = [];
     await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c, i) => {
       if (i % 400 === 11) {
@@ -168,8 +162,7 @@ const boundary: Boundary = {
       if (tally.cases % 5000 === 0) ctx.progress(`${tally.cases} cases`);
     });
     await Promise.all(slow);
-    running = false;
-    await prober;
+    await prober.stop();
     await probe();
     await checkDatabase(core, tally);
     await stop();

@@ -12,7 +12,17 @@ import { createWebhookSource } from '../../../electron/hub/sources/webhook/sourc
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { WebhookClient } from '../../simulators/webhook-client';
-import { checkSourceReports, checkSourceStatus, draw, nastyText, pool, within, type Boundary } from '../lib';
+import {
+  checkSourceReports,
+  checkSourceStatus,
+  draw,
+  nastyText,
+  pool,
+  within,
+  type Boundary,
+  probeWhile,
+  quietLog,
+} from '../lib';
 
 const SOURCE_ID = 'fuzz-hook';
 const TOKEN = 'T'.repeat(24) + '-fuzz-client-token-01';
@@ -170,11 +180,10 @@ const boundary: Boundary = {
       maxBodyBytes: 4096,
       authFailuresPerMinute: 10_000,
     });
-    const quiet = () => undefined;
     const source = createWebhookSource(config, {
       sink,
       now: Date.now,
-      log: { info: quiet, warn: quiet, error: quiet },
+      log: quietLog,
     });
     await source.start();
     const port = source.port();
@@ -192,13 +201,7 @@ const boundary: Boundary = {
       else if (!reports.has((reply.body as { key: string }).key))
         tally.invalid(`probe ${probes}: 200 before its commit`);
     };
-    let running = true;
-    const prober = (async () => {
-      while (running) {
-        await probe();
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    })();
+    const prober = probeWhile(probe);
 
     let ok = 0;
     let okWithoutCommit = 0;
@@ -211,8 +214,7 @@ const boundary: Boundary = {
       }
       tally.cases++;
     });
-    running = false;
-    await prober;
+    await prober.stop();
     await probe();
 
     tally.invalid('2xx replies whose report is not in the log', okWithoutCommit);
