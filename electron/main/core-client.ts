@@ -7,7 +7,12 @@
  */
 import { createFrameTransport, type Envelope } from '../../shared/contract';
 import type { ToCore } from '../core/carriers/port';
-import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from '../web-host/supervisor';
+import {
+  DEFAULT_RESTART_POLICY,
+  restartDelay,
+  watchdogFromEnv,
+  type RestartPolicy,
+} from '../web-host/supervisor';
 import { EXIT_CONFIG } from '../web-host/service-protocol';
 
 /** One running core process, whatever made it. */
@@ -15,6 +20,7 @@ export interface CoreChild {
   post(message: ToCore): void;
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (code: number | null, signal: string | null) => void): void;
+  /** Ends it at once (SIGKILL): a frozen event loop would never run a SIGTERM handler. */
   kill(): void;
 }
 
@@ -31,6 +37,12 @@ export interface CoreClientOptions {
   /** A call not answered in this long is answered `unavailable` (default 60 s: reports and backups are slow). */
   callTimeoutMs?: number;
   policy?: RestartPolicy;
+  /**
+   * Ping every `everyMs`; a core whose event loop has not answered for `missMs` is frozen (an endless loop, a
+   * deadlock in native code) and is killed and restarted like a crashed one. Default: `CONSOLE_WATCHDOG_SEC`, as
+   * for the web host (60 s); `false` turns it off.
+   */
+  watchdog?: { everyMs: number; missMs: number } | false;
   now?: () => number;
 }
 
@@ -50,6 +62,10 @@ export class CoreClient {
   private stopping = false;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private readyWaiters: (() => void)[] = [];
+  private lastPong = 0;
+  private watchTimer: ReturnType<typeof setInterval> | undefined;
+  /** Why the shell killed the running core (the watchdog), for the restart's reason. */
+  private killedFor: string | undefined;
 
   constructor(private readonly o: CoreClientOptions) {}
 
@@ -105,6 +121,7 @@ export class CoreClient {
   async stop(limitMs = 10_000): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    clearInterval(this.watchTimer);
     const child = this.child;
     if (!child) return;
     await new Promise<void>((resolve) => {
@@ -135,8 +152,13 @@ export class CoreClient {
 
   private receive(child: CoreChild, message: unknown, restarted?: { reason: string }): void {
     if (child !== this.child || typeof message !== 'object' || message === null) return;
+    if ('pong' in message) {
+      this.lastPong = this.now();
+      return;
+    }
     if ('ready' in message) {
       this.ready = true;
+      this.watch(child);
       for (const resolve of this.readyWaiters.splice(0)) resolve();
       if (restarted) this.o.onRestarted(restarted.reason);
       return;
@@ -145,20 +167,51 @@ export class CoreClient {
     if (typeof win === 'number' && typeof text === 'string') this.windows.get(win)?.receive(text);
   }
 
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  /** The watchdog for one serving core: pings it, and kills it when its event loop stops answering. */
+  private watch(child: CoreChild): void {
+    clearInterval(this.watchTimer);
+    const w = this.o.watchdog === undefined ? watchdogFromEnv() : this.o.watchdog || undefined;
+    if (!w) return;
+    let n = 0;
+    this.lastPong = this.now();
+    this.watchTimer = setInterval(() => {
+      if (child !== this.child || this.stopping) {
+        clearInterval(this.watchTimer);
+        return;
+      }
+      if (this.now() - this.lastPong > w.missMs) {
+        clearInterval(this.watchTimer);
+        this.killedFor = `not responding for ${Math.round(w.missMs / 1000)} s`;
+        this.o.log(`console core has not answered for ${Math.round(w.missMs / 1000)} s: killing it`);
+        child.kill();
+        return;
+      }
+      child.post({ ping: ++n });
+    }, w.everyMs);
+    // The shell's own exit must not wait for the watchdog.
+    (this.watchTimer as { unref?: () => void }).unref?.();
+  }
+
   private exited(child: CoreChild, code: number | null, signal: string | null): void {
     if (child !== this.child) return;
+    clearInterval(this.watchTimer);
     this.child = undefined;
     this.ready = false;
     for (const side of this.windows.values())
       side.failPending('The console service stopped while answering; it is being restarted. Try again.');
     if (this.stopping) return;
-    const reason = signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
+    const reason = this.killedFor ?? (signal ? `signal ${signal}` : `exit code ${code ?? '?'}`);
+    this.killedFor = undefined;
     if (code === EXIT_CONFIG) {
       this.o.log(`console core stopped (${reason}): a configuration to fix, not restarted`);
       this.o.onGaveUp(reason);
       return;
     }
-    const now = (this.o.now ?? Date.now)();
+    const now = this.now();
     this.stops.push(now);
     const { delayMs, crashLoop } = restartDelay(this.stops, now, this.o.policy ?? DEFAULT_RESTART_POLICY);
     this.o.log(

@@ -210,7 +210,11 @@ function spawnCore(argv: string[], log: Logger) {
       post: (message) => child.postMessage(message),
       onMessage: (listener) => child.on('message', listener),
       onExit: (listener) => child.on('exit', (code) => listener(code, null)),
-      kill: () => void child.kill(),
+      // SIGKILL, not utilityProcess.kill()'s SIGTERM: a frozen event loop never runs the core's SIGTERM handler.
+      kill: () => {
+        if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+        else child.kill();
+      },
     };
   };
 }

@@ -11,22 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { ArgsError, parseConsoleArgs } from '../core/args';
 import { restrictUmask } from '../common/private-files';
 import { buildIfNeeded } from './build-if-needed';
-import { ConsoleSupervisor } from './supervisor';
+import { ConsoleSupervisor, watchdogFromEnv } from './supervisor';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-
-/**
- * `CONSOLE_WATCHDOG_SEC=N`: a console service whose event loop has not answered for N seconds is killed and
- * restarted (default 60, which a long synchronous database backup stays well under; 0 turns the watchdog off).
- */
-export function watchdogFromEnv(env: Record<string, string | undefined> = process.env) {
-  const raw = env.CONSOLE_WATCHDOG_SEC;
-  const sec = raw === undefined || raw === '' ? 60 : Number(raw);
-  if (!Number.isFinite(sec) || sec <= 0) return undefined;
-  const missMs = sec * 1000;
-  return { missMs, everyMs: Math.min(2000, Math.max(100, Math.round(missMs / 4))) };
-}
 
 export async function runWebHost(argv: string[]): Promise<void> {
   try {

@@ -23,6 +23,18 @@ export interface RestartPolicy {
   pauseMs: number;
 }
 
+/**
+ * `CONSOLE_WATCHDOG_SEC=N`: a console service (the web host's, or the Electron shell's core process) whose event loop has not answered for N seconds is killed and
+ * restarted (default 60, which a long synchronous database backup stays well under; 0 turns the watchdog off).
+ */
+export function watchdogFromEnv(env: Record<string, string | undefined> = process.env) {
+  const raw = env.CONSOLE_WATCHDOG_SEC;
+  const sec = raw === undefined || raw === '' ? 60 : Number(raw);
+  if (!Number.isFinite(sec) || sec <= 0) return undefined;
+  const missMs = sec * 1000;
+  return { missMs, everyMs: Math.min(2000, Math.max(100, Math.round(missMs / 4))) };
+}
+
 /** Never more than 2 s before one of the first restarts; a crash loop waits 30 s so it does not hog the machine. */
 export const DEFAULT_RESTART_POLICY: RestartPolicy = {
   delaysMs: [0, 500, 1000, 2000],

@@ -23,7 +23,7 @@ interface Harness {
   children: ChildProcess[];
 }
 
-function harness(argv: string[]): Harness {
+function harness(argv: string[], watchdog: { everyMs: number; missMs: number } | false = false): Harness {
   const h: Harness = {
     client: undefined as unknown as CoreClient,
     events: [],
@@ -55,6 +55,7 @@ function harness(argv: string[]): Harness {
     onGaveUp: (reason) => h.gaveUp.push(reason),
     log: () => undefined,
     policy: { delaysMs: [0, 200], windowMs: 60_000, loopAfter: 5, pauseMs: 30_000 },
+    watchdog,
   });
   return h;
 }
@@ -127,6 +128,39 @@ describe('the Electron shell runs the core in its own process and restarts it', 
       console.log(`core process back after ${signal} in ${tookMs} ms`);
     }
   }, 120_000);
+
+  it('kills and restarts a core whose event loop stopped answering (frozen), and leaves a healthy one alone', async () => {
+    tmp = tempDir('core-process-frozen-');
+    h = harness(['--data-dir', tmp.dir, '--osmand-port', 'off'], { everyMs: 200, missMs: 3000 });
+    await h.client.start();
+    ok(
+      await h.client.call(1, 'auth.setup', {
+        username: 'admin',
+        name: '管理员',
+        password: 'Night-Desk-2026',
+      }),
+    );
+    // A healthy core answers the pings: nothing is restarted while it serves for a while.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(h.restarts).toEqual([]);
+    expect(h.children).toHaveLength(1);
+
+    // SIGSTOP freezes the process as an endless loop would: alive, its event loop never turning.
+    const frozen = h.children.at(-1)!;
+    const started = Date.now();
+    frozen.kill('SIGSTOP');
+    const inFlight = h.client.call(1, 'system.info', {});
+    await until(
+      'a new core serving after the freeze',
+      () => h!.client.serving && h!.children.at(-1) !== frozen,
+      30_000,
+    );
+    expect((await inFlight).ok).toBe(false);
+    expect(frozen.signalCode).toBe('SIGKILL');
+    expect(h.restarts.at(-1)).toBe('not responding for 3 s');
+    ok(await h.client.call(1, 'auth.login', { username: 'admin', password: 'Night-Desk-2026' }));
+    console.log(`frozen core replaced after ${Date.now() - started} ms`);
+  }, 90_000);
 
   it('does not restart a core whose configuration must be fixed', async () => {
     tmp = tempDir('core-process-bad-');

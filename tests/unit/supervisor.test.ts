@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchdogFromEnv } from '../../electron/web-host/cli';
+import { watchdogFromEnv } from '../../electron/web-host/supervisor';
 import {
   ConsoleSupervisor,
   DEFAULT_RESTART_POLICY,

@@ -13,7 +13,10 @@ import { attachFrameEndpoint } from './frames';
  * filtering and the per-window call limits are the frame endpoint's, not a second copy.
  */
 
-/** Shell → core. `close`: the window is gone (its session ends). */
+/**
+ * Shell → core. `close`: the window is gone (its session ends). `ping`: the shell's watchdog asks whether the
+ * event loop still turns; the core answers `pong` with the same number at once.
+ */
 const Win = z
   .number()
   .int()
@@ -23,11 +26,12 @@ export const ToCore = z.union([
   z.object({ win: Win, text: z.string().max(MAX_FRAME_BYTES) }),
   z.object({ win: Win, close: z.literal(true) }),
   z.object({ stop: z.literal(true) }),
+  z.object({ ping: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }),
 ]);
 export type ToCore = z.infer<typeof ToCore>;
 
-/** Core → shell: `ready` once it serves; a frame for one window. */
-export type FromCore = { ready: true } | { win: number; text: string };
+/** Core → shell: `ready` once it serves; a frame for one window; the answer to a `ping`. */
+export type FromCore = { ready: true } | { win: number; text: string } | { pong: number };
 
 /** What a message port looks like on either runtime: post a structured-clonable value, receive them. */
 export interface PortLike {
@@ -67,6 +71,10 @@ export function servePort(
       return;
     }
     const message = parsed.data;
+    if ('ping' in message) {
+      port.post({ pong: message.ping });
+      return;
+    }
     if ('stop' in message) {
       onStop();
       return;

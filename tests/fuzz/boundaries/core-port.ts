@@ -36,6 +36,8 @@ const message = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ win, close: fc.oneof(fc.constant(true), fc.jsonValue()) }) },
+  // The watchdog's ping: only a safe whole number is answered; anything else is dropped like other junk.
+  { weight: 1, arbitrary: fc.record({ ping: fc.oneof(fc.nat(), fc.integer(), fc.double(), nastyText) }) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
   { weight: 1, arbitrary: fc.constantFrom(null, undefined, 0, '', [], {}) },
 );
@@ -47,10 +49,12 @@ const boundary: Boundary = {
     const tmp = tempDir('fuzz-core-port-');
     const core = await startCore(tmp.dir, { osmand: undefined });
     const listeners: ((m: unknown) => void)[] = [];
+    let badPongs = 0;
     const waiting = new Map<number, (text: string) => void>();
     const port: PortLike = {
       post: (m: FromCore) => {
         if ('win' in m) waiting.get(m.win)?.(m.text);
+        if ('pong' in m && !(Number.isSafeInteger(m.pong) && m.pong >= 0)) badPongs++;
       },
       onMessage: (l) => listeners.push(l),
     };
@@ -83,6 +87,7 @@ const boundary: Boundary = {
         }
       }
       await probe();
+      tally.invalid('pongs answering a ping that was not a whole number', badPongs);
       if (stopAsked > 0) tally.note(`the port took ${stopAsked} generated messages as a stop`);
       await checkDatabase(core, tally);
     } finally {
