@@ -7,7 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB_PROTOCOL_VERSION } from '../../shared/contract';
 import { tempDir } from '../support/temp';
-import { commandExists, requireTool } from '../support/tools';
+import { requireOpenssl, selfSignedCert } from '../support/tools';
 
 /** `npm run hub` as an administrator runs it: a config file, tokens issued and revoked, TLS, /health. */
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -146,29 +146,8 @@ describe('npm run hub (standalone)', () => {
   });
 
   it('speaks https and wss with the configured certificate', async (ctx) => {
-    if (!requireTool('openssl', commandExists('openssl'), 'apt-get install openssl').available)
-      return ctx.skip();
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(tmp.dir, 'key.pem'),
-        '-out',
-        join(tmp.dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    if (!requireOpenssl().available) return ctx.skip();
+    selfSignedCert(tmp.dir);
     const config = writeConfig({
       tls: { cert: 'cert.pem', key: 'key.pem' },
       tokens: ['a-shared-token-of-16+'],

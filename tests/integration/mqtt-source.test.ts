@@ -4,9 +4,7 @@
  * persistent session, against Debian's Mosquitto (MQTT 5). The sink stands for the hub's log: it keeps one
  * report per key, as the log does, and can refuse commits.
  */
-import { execFileSync } from 'node:child_process';
 import { connect as connectTcp, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MqttSourceConfig, type MqttSourceConfigInput } from '../../electron/hub/sources/mqtt/config';
 import { createMqttSource, type MqttSource } from '../../electron/hub/sources/mqtt/source';
@@ -14,7 +12,7 @@ import type { SourceReport, SourceSink } from '../../electron/hub/sources/source
 import { startSensors, type SensorFleet, type SensorSpec } from '../simulators/mqtt-sensors';
 import { startMosquitto } from '../support/mosquitto';
 import { tempDir } from '../support/temp';
-import { commandExists, requireMosquitto, requireTool } from '../support/tools';
+import { requireMosquitto, requireOpenssl, selfSignedCert } from '../support/tools';
 import { until } from '../support/until';
 
 const SOURCE_ID = 'mqtt-test';
@@ -409,31 +407,10 @@ describe('the MQTT source with its embedded broker', () => {
   });
 
   it('listens on TLS, and a second source reaches it as an external MQTT 3.1.1 client trusting its CA', async (ctx) => {
-    if (!requireTool('openssl', commandExists('openssl'), 'apt-get install openssl').available)
-      return ctx.skip();
+    if (!requireOpenssl().available) return ctx.skip();
     const tmp = tempDir('mqtt-tls-');
     closers.push(async () => tmp.cleanup());
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(tmp.dir, 'key.pem'),
-        '-out',
-        join(tmp.dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCert(tmp.dir);
     const broker = await setup(
       'aedes',
       { broker: { mode: 'embedded', port: 0, tls: { port: 0, cert: 'cert.pem', key: 'key.pem' } } },

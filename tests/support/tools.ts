@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * A test that needs a system tool (Chromium, ffmpeg, GStreamer) skips on a developer machine without it,
@@ -38,6 +39,31 @@ export const requireFfmpeg = () => requireTool('ffmpeg', commandExists('ffmpeg')
 export const MOSQUITTO = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
 export const requireMosquitto = () =>
   requireTool('mosquitto', existsSync(MOSQUITTO) || commandExists('mosquitto'), 'apt-get install mosquitto');
+
+export const requireOpenssl = () =>
+  requireTool('openssl', commandExists('openssl'), 'apt-get install openssl');
+
+/**
+ * A self-signed certificate for 127.0.0.1 (RSA 2048, two days) written as `cert.pem` and `key.pem` in `dir`, by
+ * the system's openssl: what an administrator would make for a test installation. Call `requireOpenssl` first.
+ */
+export function selfSignedCert(dir: string): { cert: string; key: string } {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1'].concat([
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]),
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
+}
 
 /** Headless Chromium as these machines need it: no sandbox (root), no GPU, and no calls home (the network is closed). */
 export const CHROMIUM_ARGS = [
