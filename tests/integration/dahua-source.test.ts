@@ -5,21 +5,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DahuaSourceConfig, type DahuaSourceConfigInput } from '../../electron/hub/sources/dahua/config';
 import { createDahuaSource, type DahuaSource } from '../../electron/hub/sources/dahua/source';
-import type { CameraReport } from '../../electron/hub/sources/isapi/camera';
-import type { SourceReport, SourceSink } from '../../electron/hub/sources/source';
 import { DahuaCamera } from '../simulators/dahua-camera';
+import { RecordingSink } from '../support/sink';
 import { until } from '../support/until';
-
-class RecordingSink implements SourceSink {
-  readonly log = new Map<string, CameraReport>();
-  commit(report: SourceReport): Promise<void> {
-    if (!this.log.has(report.key)) this.log.set(report.key, structuredClone(report));
-    return Promise.resolve();
-  }
-  of(kind: SourceReport['kind']): CameraReport[] {
-    return [...this.log.values()].filter((r) => r.kind === kind);
-  }
-}
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -5,7 +5,6 @@ import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dc09Config, type Dc09ConfigInput } from '../../electron/hub/sources/dc09/config';
 import { createDc09Receiver, type Dc09Receiver } from '../../electron/hub/sources/dc09/receiver';
-import type { SourceReport, SourceSink } from '../../electron/hub/sources/source';
 import {
   contactId,
   Dc09Panel,
@@ -14,33 +13,11 @@ import {
   type PanelOptions,
   type Reply,
 } from '../simulators/dc09-panel';
+import { RecordingSink } from '../support/sink';
 import { until } from '../support/until';
 
 const T0 = Date.UTC(2024, 0, 15, 12, 0, 0);
 const KEY = Buffer.from('0123456789ABCDEF', 'latin1');
-
-/** A hub log stand-in: committed reports by key (the same key twice is one event), and a switch to fail. */
-class TestSink implements SourceSink {
-  mode: 'ok' | 'reject' | 'hang' = 'ok';
-  readonly calls: SourceReport[] = [];
-  readonly log = new Map<string, SourceReport>();
-
-  commit(report: SourceReport): Promise<void> {
-    this.calls.push(structuredClone(report));
-    if (this.mode === 'reject') return Promise.reject(new Error('disk full'));
-    if (this.mode === 'hang') return new Promise(() => undefined);
-    if (!this.log.has(report.key)) this.log.set(report.key, structuredClone(report));
-    return Promise.resolve();
-  }
-
-  get reports(): SourceReport[] {
-    return [...this.log.values()];
-  }
-
-  of(kind: SourceReport['kind']): SourceReport[] {
-    return this.reports.filter((r) => r.kind === kind);
-  }
-}
 
 const running: Dc09Receiver[] = [];
 const panels: Dc09Panel[] = [];
@@ -56,7 +33,7 @@ afterEach(async () => {
 
 async function startReceiver(over: Partial<Dc09ConfigInput> = {}) {
   const clock = { t: T0, now: () => clock.t };
-  const sink = new TestSink();
+  const sink = new RecordingSink();
   const config = Dc09Config.parse({
     id: 'panels',
     kind: 'dc09',

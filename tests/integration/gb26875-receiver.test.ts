@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SourceLog, SourceReport, SourceSink } from '../../electron/hub/sources/source';
+import type { SourceLog } from '../../electron/hub/sources/source';
 import type { Gb26875ConfigInput } from '../../electron/hub/sources/gb26875/config';
 import { createGb26875Source, type Gb26875Source } from '../../electron/hub/sources/gb26875/receiver';
 import {
@@ -10,43 +10,17 @@ import {
   SimTransmitter,
   type TransmitterOptions,
 } from '../simulators/gb26875-transmitter';
+import { RecordingSink } from '../support/sink';
 import { until } from '../support/until';
 
 /** The guide's 确认 was sent when the centre's clock read 2020-10-22 17:13:25 in China. */
 const CONFIRM_AT = Date.UTC(2020, 9, 22, 9, 13, 25);
 
-/** The hub's log as a source sees it: a report is stored once per key, whatever the retries. */
-class MemorySink implements SourceSink {
-  readonly byKey = new Map<string, SourceReport>();
-  calls = 0;
-  mode: 'ok' | 'reject' | 'hang' = 'ok';
-  /** Called before each commit is answered: a test flips `mode` from here. */
-  onCommit?: (r: SourceReport, call: number) => void;
-
-  commit(report: SourceReport): Promise<void> {
-    this.calls++;
-    this.onCommit?.(report, this.calls);
-    if (this.mode === 'reject') return Promise.reject(new Error('log unavailable'));
-    // A hang that wrote the report but never said so: the retry must not make it two.
-    if (!this.byKey.has(report.key)) this.byKey.set(report.key, report);
-    if (this.mode === 'hang') return new Promise(() => undefined);
-    return Promise.resolve();
-  }
-
-  get reports(): SourceReport[] {
-    return [...this.byKey.values()];
-  }
-
-  alarms(type?: string): SourceReport[] {
-    return this.reports.filter((r) => r.kind === 'alarm' && (type === undefined || r.type === type));
-  }
-}
-
 const quiet: SourceLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 interface Harness {
   source: Gb26875Source;
-  sink: MemorySink;
+  sink: RecordingSink;
   port: number;
   clock: { now: number };
   sim(options?: Partial<TransmitterOptions>): Promise<SimTransmitter>;
@@ -60,7 +34,7 @@ afterEach(async () => {
 });
 
 async function start(config: Partial<Gb26875ConfigInput> = {}, now = CONFIRM_AT): Promise<Harness> {
-  const sink = new MemorySink();
+  const sink = new RecordingSink();
   const clock = { now };
   const source = createGb26875Source(
     { id: 'fire', port: 0, host: '127.0.0.1', ...config },
@@ -271,7 +245,7 @@ describe('GB/T 26875.3 receiver over TCP', () => {
 
   it('a commit that hangs gets no 确认; the retry after recovery is still one report', async () => {
     const h = await start({ commitTimeoutMs: 200 });
-    h.sink.mode = 'hang';
+    h.sink.mode = 'lost-reply';
     h.sink.onCommit = (_r, call) => {
       if (call > 1) h.sink.mode = 'ok';
     };

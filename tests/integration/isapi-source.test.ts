@@ -5,28 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { IsapiSourceConfig, type IsapiSourceConfigInput } from '../../electron/hub/sources/isapi/config';
-import type { CameraReport } from '../../electron/hub/sources/isapi/camera';
 import { createIsapiSource, type IsapiSource } from '../../electron/hub/sources/isapi/source';
-import type { SourceReport, SourceSink } from '../../electron/hub/sources/source';
 import { IsapiCamera, type IsapiCameraOptions } from '../simulators/isapi-camera';
+import { RecordingSink } from '../support/sink';
 import { until } from '../support/until';
-
-class RecordingSink implements SourceSink {
-  readonly log = new Map<string, CameraReport>();
-  refuse: ((r: SourceReport) => boolean) | undefined;
-  rejected = 0;
-  commit(report: SourceReport): Promise<void> {
-    if (this.refuse?.(report)) {
-      this.rejected++;
-      return Promise.reject(new Error('log full'));
-    }
-    if (!this.log.has(report.key)) this.log.set(report.key, structuredClone(report));
-    return Promise.resolve();
-  }
-  of(kind: SourceReport['kind'], extra: (r: CameraReport) => boolean = () => true): CameraReport[] {
-    return [...this.log.values()].filter((r) => r.kind === kind && extra(r));
-  }
-}
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

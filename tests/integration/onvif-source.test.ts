@@ -4,23 +4,11 @@
  * a new subscription after a fault, and events mapped to alarms and restores.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CameraReport } from '../../electron/hub/sources/isapi/camera';
 import { OnvifSourceConfig, type OnvifSourceConfigInput } from '../../electron/hub/sources/onvif/config';
 import { createOnvifSource, type OnvifSource } from '../../electron/hub/sources/onvif/source';
-import type { SourceReport, SourceSink } from '../../electron/hub/sources/source';
 import { OnvifDevice, type OnvifDeviceOptions } from '../simulators/onvif-device';
+import { RecordingSink } from '../support/sink';
 import { until } from '../support/until';
-
-class RecordingSink implements SourceSink {
-  readonly log = new Map<string, CameraReport>();
-  commit(report: SourceReport): Promise<void> {
-    if (!this.log.has(report.key)) this.log.set(report.key, structuredClone(report));
-    return Promise.resolve();
-  }
-  of(kind: SourceReport['kind']): CameraReport[] {
-    return [...this.log.values()].filter((r) => r.kind === kind);
-  }
-}
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

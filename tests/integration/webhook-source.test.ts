@@ -9,22 +9,11 @@ import {
   type WebhookSourceConfigInput,
 } from '../../electron/hub/sources/webhook/config';
 import { createWebhookSource, type WebhookSource } from '../../electron/hub/sources/webhook/source';
-import type { SourceReport, SourceSink } from '../../electron/hub/sources/source';
+import { RecordingSink } from '../support/sink';
 import { WebhookClient } from '../simulators/webhook-client';
 
 const TOKEN_A = 'a'.repeat(20) + 'Zq3-access-control-01';
 const TOKEN_B = 'b'.repeat(20) + 'Zq3-property-platform';
-
-class RecordingSink implements SourceSink {
-  readonly log = new Map<string, SourceReport>();
-  /** Set while a commit is being made: lets a test see what was committed when the reply left. */
-  refuse = false;
-  commit(report: SourceReport): Promise<void> {
-    if (this.refuse) return Promise.reject(new Error('disk full'));
-    if (!this.log.has(report.key)) this.log.set(report.key, structuredClone(report));
-    return Promise.resolve();
-  }
-}
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -104,14 +93,14 @@ describe('webhook source', () => {
 
   it('answers 503 with Retry-After while the log refuses, never 2xx; the retried event (same id) is stored once', async () => {
     const { sink, url } = await harness();
-    sink.refuse = true;
+    sink.mode = 'reject';
     const client = new WebhookClient(url, TOKEN_A);
     const first = await client.send({ device: 'door-12', type: 'intrusion', id: 'x-1' });
     expect(first.status).toBe(503);
     expect(first.headers['retry-after']).toBe('5');
     expect((first.body as { message: string }).message).toMatch(/send it again/);
     expect(sink.log.size).toBe(0);
-    sink.refuse = false;
+    sink.mode = 'ok';
     const replies = await client.deliver({ device: 'door-12', type: 'intrusion', id: 'x-1' });
     await client.deliver({ device: 'door-12', type: 'intrusion', id: 'x-1' });
     expect(replies.at(-1)?.status).toBe(200);
