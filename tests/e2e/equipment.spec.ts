@@ -1,19 +1,7 @@
 import type { HubSourceStatus } from '../../shared/contract';
-import { ScriptedHub } from '../support/scripted-hub';
-import { expect, signIn, test as base } from './fixtures';
+import { expect, signIn, withScriptedHub as test } from './fixtures';
 
-/** The console linked to a hub that reports equipment (hub protocol 3), played by the test. */
-const test = base.extend<{ hub: ScriptedHub }>({
-  hub: async ({}, use) => {
-    const hub = new ScriptedHub();
-    await hub.start();
-    await use(hub);
-    await hub.stop();
-  },
-  consoleArgs: async ({ hub }, use) => {
-    await use(['--hub', hub.url, '--hub-token', 'e2e']);
-  },
-});
+// The console linked to a hub that reports equipment (hub protocol 3), played by the test.
 test.use({ viewport: { width: 1920, height: 1080 } });
 
 const now = Date.now();

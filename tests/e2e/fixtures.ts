@@ -5,6 +5,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import type { Role } from '../../shared/contract';
 import { ACCOUNTS, provisionAccounts } from '../support/accounts';
 import { PageErrors } from '../support/page-errors';
+import { ScriptedHub } from '../support/scripted-hub';
 import { freePort, requireRtspServer } from '../support/rtsp-camera';
 import { requireChromium, requirePdftotext } from '../support/tools';
 import { tempDir } from '../support/temp';
@@ -226,6 +227,22 @@ export const test = base.extend<Options & Fixtures>({
 export const withSiteHub = test.extend({
   consoleArgs: async ({ siteHub }, use) => {
     await use(['--hub', siteHub.url, '--hub-token', siteHub.token]);
+  },
+});
+
+/**
+ * The same fixtures, with the console linked to a `hub` the test plays (support/scripted-hub.ts): it streams
+ * whatever the test gives it, valid or not, and answers `sources` as told; no embedded demo hub.
+ */
+export const withScriptedHub = test.extend<{ hub: ScriptedHub }>({
+  hub: async ({}, use) => {
+    const hub = new ScriptedHub();
+    await hub.start();
+    await use(hub);
+    await hub.stop();
+  },
+  consoleArgs: async ({ hub }, use) => {
+    await use(['--hub', hub.url, '--hub-token', 'e2e']);
   },
 });
 

@@ -1,18 +1,6 @@
-import { ScriptedHub } from '../support/scripted-hub';
-import { expect, signIn, test as base } from './fixtures';
+import { expect, signIn, withScriptedHub as test } from './fixtures';
 
-/** The console linked to a hub that sends whatever the test gives it, valid or not (no embedded demo hub). */
-const test = base.extend<{ hub: ScriptedHub }>({
-  hub: async ({}, use) => {
-    const hub = new ScriptedHub();
-    await hub.start();
-    await use(hub);
-    await hub.stop();
-  },
-  consoleArgs: async ({ hub }, use) => {
-    await use(['--hub', hub.url, '--hub-token', 'e2e']);
-  },
-});
+// The console linked to a hub that sends whatever the test gives it, valid or not (no embedded demo hub).
 
 /** Another console's acknowledgement whose time is not a time: what used to break the queue for everybody. */
 const poisonedAck = (i: number) => ({
