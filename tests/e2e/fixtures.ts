@@ -6,7 +6,7 @@ import type { Role } from '../../shared/contract';
 import { ACCOUNTS, provisionAccounts } from '../support/accounts';
 import { PageErrors } from '../support/page-errors';
 import { ScriptedHub } from '../support/scripted-hub';
-import { freePort, requireRtspServer } from '../support/rtsp-camera';
+import { requireRtspServer } from '../support/rtsp-camera';
 import { requireChromium, requirePdftotext } from '../support/tools';
 import { tempDir } from '../support/temp';
 import { spawnWebHost } from '../support/web-host-process';
@@ -77,7 +77,16 @@ export interface SiteHubProcess {
   start(): Promise<void>;
 }
 
-function spawnHub(port: number, db: string, token: string, alarms: number): Promise<ChildProcess> {
+/**
+ * Starts the hub CLI and resolves with it and the port it listens on once it prints `READY <url>`: port 0 lets the
+ * hub pick one itself, so no other listener can take it between our choosing and its binding.
+ */
+function spawnHub(
+  port: number,
+  db: string,
+  token: string,
+  alarms: number,
+): Promise<{ child: ChildProcess; port: number }> {
   const args = [
     '--port',
     String(port),
@@ -95,7 +104,10 @@ function spawnHub(port: number, db: string, token: string, alarms: number): Prom
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolveHub, reject) => {
-    child.stdout!.on('data', (d: Buffer) => /READY/.test(d.toString()) && resolveHub(child));
+    child.stdout!.on('data', (d: Buffer) => {
+      const ready = /READY \S+:(\d+)/.exec(d.toString());
+      if (ready) resolveHub({ child, port: Number(ready[1]) });
+    });
     child.once('exit', (code) => reject(new Error(`hub exited ${code}`)));
   });
 }
@@ -195,17 +207,17 @@ export const test = base.extend<Options & Fixtures>({
 
   siteHub: async ({ siteHubAlarms }, use) => {
     const tmp = tempDir('hub-e2e-');
-    const port = await freePort();
     const token = 'e2e';
     const db = join(tmp.dir, 'hub.sqlite');
-    let child = await spawnHub(port, db, token, siteHubAlarms);
+    let { child, port } = await spawnHub(0, db, token, siteHubAlarms);
     await use({
       url: `http://127.0.0.1:${port}`,
       token,
       db,
       stop: () => stopChild(child),
+      // Again on the port it had: the console knows the hub by its URL.
       start: async () => {
-        child = await spawnHub(port, db, token, siteHubAlarms);
+        ({ child, port } = await spawnHub(port, db, token, siteHubAlarms));
       },
     });
     await stopChild(child);
