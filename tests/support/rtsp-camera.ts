@@ -95,7 +95,8 @@ function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
-async function launch(args: string[]): Promise<ChildProcess> {
+/** Starts the server; resolves with it and the port its READY line names (the one it bound). */
+async function launch(args: string[]): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(RTSP_PYTHON, [RTSP_SERVER_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
   let output = '';
@@ -105,7 +106,7 @@ async function launch(args: string[]): Promise<ChildProcess> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep); // always drained, so GStreamer's warnings never block the server
 
-  await new Promise<void>((resolve, reject) => {
+  const port = await new Promise<number>((resolve, reject) => {
     let stdoutText = '';
     const fail = (why: string) => {
       cleanup();
@@ -116,9 +117,10 @@ async function launch(args: string[]): Promise<ChildProcess> {
     };
     const onData = (chunk: Buffer) => {
       stdoutText += chunk.toString();
-      if (/^READY rtsp:\/\/\S+$/m.test(stdoutText)) {
+      const ready = /^READY rtsp:\/\/\S+:(\d+)$/m.exec(stdoutText);
+      if (ready) {
         cleanup();
-        resolve();
+        resolve(Number(ready[1]));
       }
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
@@ -138,7 +140,7 @@ async function launch(args: string[]): Promise<ChildProcess> {
     child.once('exit', onExit);
     child.once('error', onError);
   });
-  return child;
+  return { child, port };
 }
 
 async function terminate(child: ChildProcess): Promise<void> {
@@ -155,8 +157,8 @@ async function terminate(child: ChildProcess): Promise<void> {
 
 /** Starts tests/support/rtsp-server.py and resolves once it is listening. */
 export async function startRtspServer(opts: RtspServerOptions = {}): Promise<RtspServer> {
-  const port = opts.port ?? (await freePort());
-  const args = ['--port', String(port), '--cameras', String(opts.cameras ?? 4)];
+  // Port 0: the server binds a free port itself and names it, so no other listener can take it in between.
+  const args = ['--port', String(opts.port ?? 0), '--cameras', String(opts.cameras ?? 4)];
   if (opts.width !== undefined) args.push('--width', String(opts.width));
   if (opts.height !== undefined) args.push('--height', String(opts.height));
   if (opts.fps !== undefined) args.push('--fps', String(opts.fps));
@@ -164,7 +166,11 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
   if (opts.user !== undefined || opts.password !== undefined)
     args.push('--user', opts.user ?? '', '--password', opts.password ?? '');
 
-  let child: ChildProcess | undefined = await launch(args);
+  const first = await launch(args);
+  let child: ChildProcess | undefined = first.child;
+  const port = first.port;
+  // "The camera returns" on the same port: whoever connects knows the camera by its URL.
+  args[1] = String(port);
 
   const stop = async () => {
     const c = child;
@@ -184,7 +190,7 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
       // The port was ours a moment ago; retry briefly in case the kernel has not released it yet.
       for (let attempt = 1; ; attempt++) {
         try {
-          child = await launch(args);
+          child = (await launch(args)).child;
           return;
         } catch (err) {
           if (attempt >= 5 || !/could not listen/.test(String(err))) throw err;
