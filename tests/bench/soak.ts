@@ -1,6 +1,6 @@
 /**
  * `npm run bench:soak -- [--json] [--minutes 3] [--sample-s 10] [--warmup-min M] [--alarm-every-s 2]
- * [--position-every-s 1] [--snapshot-every-s 5] [--target-mb-h 5]`: does a console running for days hold its
+ * [--position-every-s 1] [--snapshot-every-s 5] [--target-mb-h 5] [--heap-dir DIR]`: does a console running for days hold its
  * memory flat? The long form of the issue-13 soak, run at an accelerated rate for a few minutes (or an hour).
  *
  * The console runs here as in production (createDesk: real SQLite file in WAL mode, a rotating log file,
@@ -27,7 +27,8 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getHeapSpaceStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+import { mkdirSync } from 'node:fs';
 import type { CDPSession, Page } from 'playwright-core';
 import type { AlarmView, OperatorView } from '../../shared/contract';
 import { alarmAge } from '../../shared/domain/alarm-lifecycle';
@@ -57,6 +58,7 @@ const opts = readOptions('bench:soak', (args) => {
       'position-every-s': { type: 'string', default: '1' },
       'snapshot-every-s': { type: 'string', default: '5' },
       'target-mb-h': { type: 'string', default: '5' },
+      'heap-dir': { type: 'string' },
     },
   });
   const minutes = positive('minutes', values.minutes);
@@ -72,8 +74,21 @@ const opts = readOptions('bench:soak', (args) => {
     positionEveryS: positive('position-every-s', values['position-every-s']),
     snapshotEveryS: positive('snapshot-every-s', values['snapshot-every-s']),
     targetMbH: positive('target-mb-h', values['target-mb-h']),
+    heapDir: values['heap-dir'],
   };
 });
+
+/**
+ * `--heap-dir DIR`: this process's heap (the core's, with the bench's own small bookkeeping) at the end of the
+ * warm-up and at the end, for `node --import tsx tests/bench/lib/heap-diff.ts A B` to say what grew.
+ */
+function heapSnapshot(name: string): void {
+  if (!opts.heapDir) return;
+  mkdirSync(opts.heapDir, { recursive: true });
+  globalThis.gc?.();
+  const file = writeHeapSnapshot(join(opts.heapDir, `core-${name}.heapsnapshot`));
+  log(`heap snapshot: ${file}`);
+}
 
 interface Sample {
   /** Minutes since the load started. */
@@ -325,8 +340,10 @@ async function run(tmp: string): Promise<void> {
         open_alarms: open.length,
       };
       result.samples.push(sample);
-      if (!domAtWarmup && sample.t >= opts.warmupMin)
+      if (!domAtWarmup && sample.t >= opts.warmupMin) {
         domAtWarmup = (await page.evaluate(DOM_CENSUS)) as Record<string, number>;
+        heapSnapshot('warmup');
+      }
       log(
         `t=${sample.t.toFixed(1)} min  core rss ${sample.core_rss_mb} MB heap ${sample.core_heap_mb} MB · ` +
           `page heap ${sample.page_heap_mb} MB, ${sample.page_nodes} nodes, ${sample.page_listeners} listeners · ` +
@@ -336,6 +353,7 @@ async function run(tmp: string): Promise<void> {
     await sleep(250);
   }
   if (domAtWarmup) {
+    heapSnapshot('end');
     const end = (await page.evaluate(DOM_CENSUS)) as Record<string, number>;
     const growth = [...new Set([...Object.keys(end), ...Object.keys(domAtWarmup)])]
       .map((k) => [k, (end[k] ?? 0) - (domAtWarmup[k] ?? 0)] as const)
