@@ -246,10 +246,10 @@ describe('the framer', () => {
   it('reports stray bytes, cut frames and overlong frames as junk with a reason', () => {
     const f = new Dc09Framer(64);
     const items = f.push(Buffer.concat([Buffer.from('hello'), a.subarray(0, 20), a]));
-    expect(items.map((i) => ('junk' in i ? i.reason : 'frame'))).toEqual([
-      'bytes outside a frame',
-      'frame cut by a new LF',
-      'frame longer than 64 bytes',
+    expect(items.map((i) => ('junk' in i ? [i.code, i.reason] : 'frame'))).toEqual([
+      ['malformed', 'bytes outside a frame'],
+      ['cut_off', 'frame cut by a new LF'],
+      ['too_large', 'frame longer than 64 bytes'],
     ]);
     const long = new Dc09Framer(64);
     const out = long.push(Buffer.concat([Buffer.from('\n0000'), Buffer.alloc(100, 0x41)]));
@@ -257,7 +257,9 @@ describe('the framer', () => {
     expect(long.push(Buffer.concat([Buffer.alloc(50, 0x41), b]))).toEqual([{ frame: b }]);
     const cut = new Dc09Framer();
     cut.push(a.subarray(0, 30));
-    expect(cut.end()).toEqual([{ junk: a.subarray(0, 30), reason: 'connection ended mid-frame' }]);
+    expect(cut.end()).toEqual([
+      { junk: a.subarray(0, 30), reason: 'connection ended mid-frame', code: 'cut_off' },
+    ]);
   });
 });
 
