@@ -85,9 +85,10 @@ export async function commitHubEvents(
       }
       last = seq;
       const overtaken = early.get(seq);
-      results[i] = overtaken
-        ? await logOvertaken(trx, overtaken)
-        : await applyOne(trx, seq, raw, receivedAt, appliers);
+      results[i] =
+        overtaken && (await isSameEvent(trx, overtaken, raw))
+          ? await logOvertaken(trx, overtaken)
+          : await applyOne(trx, seq, raw, receivedAt, appliers);
     }
     // The cursor once for the group: it names the last event the group moved past.
     if (last !== first) await setCursor(trx, last);
@@ -111,6 +112,19 @@ async function overtakenAfter(
 ): Promise<Map<number, UrgentRow>> {
   const rows = (await trx('hub_urgent').where('seq', '>', after).andWhere('seq', '<=', upTo)) as UrgentRow[];
   return new Map(rows.map((r) => [r.seq, r]));
+}
+
+/**
+ * Whether the ordered event is the one the urgent lane brought under its sequence. A hub out of step (or hostile)
+ * could have sent something else there: then the urgent row goes (its alarm stays: it was shown) and the ordered
+ * event is applied as any other, so no event of the log is ever replaced by another.
+ */
+async function isSameEvent(trx: Knex.Transaction, row: UrgentRow, raw: unknown): Promise<boolean> {
+  const parsed = HubEvent.safeParse(raw);
+  if (parsed.success && parsed.data.kind === row.kind && JSON.stringify(parsed.data.data) === row.body)
+    return true;
+  await trx('hub_urgent').where({ seq: row.seq }).delete();
+  return false;
 }
 
 /**
