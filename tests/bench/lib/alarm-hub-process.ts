@@ -26,6 +26,10 @@ export type HubCommand =
       withLocation: boolean;
     }
   | { id: number; op: 'burst'; prefix: string; n: number; seed: number; withLocation: boolean }
+  /** Appends `n` door-held alarms (priority 4) in big transactions, as a hub fills up while no console listens. */
+  | { id: number; op: 'backlog'; prefix: string; n: number }
+  /** Publishes one fire alarm `sourceId` now; answers with the time just before publish() and its sequence. */
+  | { id: number; op: 'fire'; sourceId: string }
   | { id: number; op: 'stop' }
   | { id: number; op: 'cpu' }
   | { id: number; op: 'dbStats' };
@@ -46,7 +50,15 @@ export interface PublishReport {
 }
 
 export type HubReply =
-  | { id: number; ok: true; url?: string; report?: PublishReport; cpuMs?: number; dbStats?: HubDbStats }
+  | {
+      id: number;
+      ok: true;
+      url?: string;
+      report?: PublishReport;
+      cpuMs?: number;
+      dbStats?: HubDbStats;
+      fire?: { publishedAt: number; seq: number };
+    }
   | { id: number; ok: false; error: string };
 
 const log = createLogger({
@@ -167,6 +179,38 @@ process.on('message', (raw: unknown) => {
         // As fast as the hub can: every publish() is issued at once and the hub appends them in order.
         const report = await publishAll(cmd.prefix, cmd.seed, cmd.n, () => 0, cmd.withLocation);
         return { id: cmd.id, ok: true, report };
+      }
+      case 'backlog': {
+        const h = hub;
+        if (!h) throw new Error('the hub is not started');
+        for (let done = 0; done < cmd.n;) {
+          const chunk = Math.min(5000, cmd.n - done);
+          await h.transact(async (_trx, append) => {
+            for (let k = done; k < done + chunk; k++)
+              await append({
+                kind: 'alarm',
+                data: {
+                  sourceId: `${cmd.prefix}-${k}`,
+                  type: 'door_held',
+                  zone: 'bldg-01',
+                  cameras: [],
+                  raisedAt: Date.now(),
+                },
+              });
+          });
+          done += chunk;
+        }
+        return { id: cmd.id, ok: true };
+      }
+      case 'fire': {
+        const h = hub;
+        if (!h) throw new Error('the hub is not started');
+        const publishedAt = Date.now();
+        const event = await h.publish({
+          kind: 'alarm',
+          data: { sourceId: cmd.sourceId, type: 'fire', zone: 'bldg-01', cameras: [], raisedAt: publishedAt },
+        });
+        return { id: cmd.id, ok: true, fire: { publishedAt, seq: event.seq } };
       }
       case 'stop': {
         const h = hub;

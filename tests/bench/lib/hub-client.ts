@@ -66,6 +66,16 @@ export class HubProcess {
     return (await this.call({ op: 'burst', prefix, n, seed, withLocation })).report!;
   }
 
+  /** Fills the hub's log with `n` low-priority alarms (no console needs to be connected). */
+  async backlog(prefix: string, n: number): Promise<void> {
+    await this.call({ op: 'backlog', prefix, n });
+  }
+
+  /** Publishes one fire alarm; its publish time (hub process clock = this machine's) and sequence. */
+  async fire(sourceId: string): Promise<{ publishedAt: number; seq: number }> {
+    return (await this.call({ op: 'fire', sourceId })).fire!;
+  }
+
   async stopHub(): Promise<void> {
     await this.call({ op: 'stop' });
   }
