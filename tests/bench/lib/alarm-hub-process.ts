@@ -8,6 +8,7 @@
  * machine clock the console and the page read), and reports, per alarm: that publish time, the time the hub's log
  * append finished (publish() resolved) and the sequence number it got.
  */
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { SiteHub } from '../../../electron/hub/server';
 import { systemClock } from '../../../electron/common/clock';
@@ -15,7 +16,7 @@ import { createLogger } from '../../../electron/common/log';
 import { liveAlarm, rng } from './alarm-mix';
 
 export type HubCommand =
-  | { id: number; op: 'start'; dbFile: string; token: string }
+  | { id: number; op: 'start'; dbFile: string; token: string; port?: number }
   | {
       id: number;
       op: 'paced';
@@ -26,8 +27,11 @@ export type HubCommand =
       withLocation: boolean;
     }
   | { id: number; op: 'burst'; prefix: string; n: number; seed: number; withLocation: boolean }
-  /** Appends `n` door-held alarms (priority 4) in big transactions, as a hub fills up while no console listens. */
-  | { id: number; op: 'backlog'; prefix: string; n: number }
+  /**
+   * Appends `n` door-held alarms (priority 4) to the log in `dbFile` in big transactions, while the hub is stopped
+   * (a hub of its own on a spare port, no console connected): what piles up while consoles cannot reach the hub.
+   */
+  | { id: number; op: 'backlog'; dbFile: string; prefix: string; n: number }
   /** Publishes one fire alarm `sourceId` now; answers with the time just before publish() and its sequence. */
   | { id: number; op: 'fire'; sourceId: string }
   | { id: number; op: 'stop' }
@@ -157,7 +161,13 @@ process.on('message', (raw: unknown) => {
   void (async (): Promise<HubReply> => {
     switch (cmd.op) {
       case 'start': {
-        hub = new SiteHub({ dbFile: cmd.dbFile, token: cmd.token, clock: systemClock, log });
+        hub = new SiteHub({
+          dbFile: cmd.dbFile,
+          token: cmd.token,
+          clock: systemClock,
+          log,
+          ...(cmd.port ? { port: cmd.port } : {}),
+        });
         const url = await hub.start();
         watch(hub);
         dbStats = {};
@@ -181,8 +191,14 @@ process.on('message', (raw: unknown) => {
         return { id: cmd.id, ok: true, report };
       }
       case 'backlog': {
-        const h = hub;
-        if (!h) throw new Error('the hub is not started');
+        if (hub) throw new Error('stop the hub first: the backlog piles up while consoles cannot reach it');
+        const h = new SiteHub({
+          dbFile: cmd.dbFile,
+          token: randomBytes(16).toString('hex'),
+          clock: systemClock,
+          log,
+        });
+        await h.start();
         for (let done = 0; done < cmd.n;) {
           const chunk = Math.min(5000, cmd.n - done);
           await h.transact(async (_trx, append) => {
@@ -200,6 +216,7 @@ process.on('message', (raw: unknown) => {
           });
           done += chunk;
         }
+        await h.stop();
         return { id: cmd.id, ok: true };
       }
       case 'fire': {

@@ -1,8 +1,8 @@
 /**
- * bench:alarms `backlog` (issue 23): a fire never waits behind a backlog. For each size, a fresh hub (its own
- * process) fills its log with that many door-held alarms while no console listens; then a console (real SQLite
- * file, synchronous=FULL), its web host and a page in Chromium start, the console replays, and `fires` fire
- * alarms are published one every `spacingMs` during the replay. Per fire: hub publish -> committed in the
+ * bench:alarms `backlog` (issue 23): a fire never waits behind a backlog. For each size: a fresh hub (its own
+ * process), a console (real SQLite file, synchronous=FULL), its web host and a signed-in page in Chromium; the hub
+ * goes away, that many door-held alarms pile up in its log meanwhile, and it comes back on the same port. The
+ * console reconnects and replays, and `fires` fire alarms are published one every `spacingMs` during the replay. Per fire: hub publish -> committed in the
  * console (the alarm service's commit notice) -> painted (the page's first frame with its row; priority 1 rows
  * sort first, so it is on screen). The replay goes on meanwhile; its progress at the last fire is reported (a
  * 100,000 backlog is not waited out: the figure is the fires', the exactly-once proof is the integration test's).
@@ -63,11 +63,12 @@ export async function backlogPhase(
   const dir = mkdtempSync(join(tmp, `backlog-${o.backlog}-`));
   const token = randomBytes(16).toString('hex');
   const releaseDir = onCleanup('backlog data dir', () => rmSync(dir, { recursive: true, force: true }));
-  const url = await hub.start(join(dir, 'hub.sqlite'), token);
-  const releaseHub = onCleanup('backlog hub', () => hub.stopHub());
-  const t0 = Date.now();
-  await hub.backlog('door', o.backlog);
-  log(`  backlog ${o.backlog}: the hub's log filled in ${Date.now() - t0} ms; starting the console`);
+  const hubFile = join(dir, 'hub.sqlite');
+  const url = await hub.start(hubFile, token);
+  let hubUp = true;
+  const releaseHub = onCleanup('backlog hub', async () => {
+    if (hubUp) await hub.stopHub();
+  });
   const errors: LogLine[] = [];
   const logger = createLogger({ level: 'error', sink: (l) => errors.push(l) });
   const core = await createDesk({
@@ -101,6 +102,28 @@ export async function backlogPhase(
     await page.goto(host.url, { waitUntil: 'load' });
     await signInBench(core, page);
     await page.evaluate(PAGE_WATCH);
+    await until(
+      'the console linked',
+      () => core.hub.status().state === 'connected' || undefined,
+      30_000,
+      100,
+    );
+
+    await hub.stopHub();
+    hubUp = false;
+    await until('the console offline', () => core.hub.status().state === 'offline' || undefined, 30_000, 100);
+    const t0 = Date.now();
+    await hub.backlog(hubFile, 'door', o.backlog);
+    log(`  backlog ${o.backlog}: piled up in the hub's log in ${Date.now() - t0} ms; the hub comes back`);
+    await hub.start(hubFile, token, Number(new URL(url).port));
+    hubUp = true;
+    // "A moment later": the console is back and replaying.
+    await until(
+      'the replay under way',
+      async () => ((await lastCommittedSeq(core.db)) > 0 ? true : undefined),
+      60_000,
+      20,
+    );
 
     const published: { sourceId: string; at: number }[] = [];
     let progress = 0;

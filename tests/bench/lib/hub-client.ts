@@ -48,8 +48,8 @@ export class HubProcess {
     return reply;
   }
 
-  async start(dbFile: string, token: string): Promise<string> {
-    return (await this.call({ op: 'start', dbFile, token })).url!;
+  async start(dbFile: string, token: string, port?: number): Promise<string> {
+    return (await this.call({ op: 'start', dbFile, token, ...(port ? { port } : {}) })).url!;
   }
 
   async paced(
@@ -66,9 +66,9 @@ export class HubProcess {
     return (await this.call({ op: 'burst', prefix, n, seed, withLocation })).report!;
   }
 
-  /** Fills the hub's log with `n` low-priority alarms (no console needs to be connected). */
-  async backlog(prefix: string, n: number): Promise<void> {
-    await this.call({ op: 'backlog', prefix, n });
+  /** Fills the log in `dbFile` with `n` low-priority alarms while the hub is stopped. */
+  async backlog(dbFile: string, prefix: string, n: number): Promise<void> {
+    await this.call({ op: 'backlog', dbFile, prefix, n });
   }
 
   /** Publishes one fire alarm; its publish time (hub process clock = this machine's) and sequence. */
