@@ -27,6 +27,9 @@ export interface BacklogEntry {
   painted_ms: { p50: number; p99: number; max: number };
   /** Fires not painted within the cut-off: counted at the cut-off, so the percentiles are lower bounds. */
   not_painted: number;
+  /** Which fires (index in publish order) were not painted, and the open rows the page had at the end. */
+  not_painted_fires: number[];
+  page_rows_at_end: number;
   /** Console cursor / backlog when the last fire was published, and whether the replay was still going then. */
   replay_progress_at_last_fire: number;
   fires_all_inside_replay: boolean;
@@ -151,11 +154,15 @@ export async function backlogPhase(
     const committed: number[] = [];
     const painted: number[] = [];
     let notPainted = 0;
-    for (const f of published) {
+    const missing: number[] = [];
+    for (const [i, f] of published.entries()) {
       committed.push((committedAt.get(f.sourceId) ?? f.at + CUTOFF_MS) - f.at);
       const id = idOf.get(f.sourceId);
       const p = id ? seen[id] : undefined;
-      if (p === undefined) notPainted++;
+      if (p === undefined) {
+        notPainted++;
+        missing.push(i);
+      }
       painted.push((p ?? last + CUTOFF_MS) - f.at);
     }
     const rows = (await core
@@ -174,6 +181,10 @@ export async function backlogPhase(
       committed_ms: figures(committed),
       painted_ms: figures(painted),
       not_painted: notPainted,
+      not_painted_fires: missing,
+      page_rows_at_end: (await page.evaluate(
+        `document.querySelectorAll('[data-testid=alarm-row][data-priority="1"]').length`,
+      )) as number,
       replay_progress_at_last_fire: Math.round(progress * 1000) / 1000,
       fires_all_inside_replay: progress < 1,
       fire_rows_not_one: o.fires - once,
