@@ -4,7 +4,7 @@ import { cameraMigrations } from './cameras';
 import type { Migration } from '../common/migrations';
 import { dutyMigrations } from './duty';
 import { guardMigrations, patrolClockMigrations } from './guards';
-import { hubLinkMigration } from './hub-link/migration';
+import { hubLinkMigration, hubUrgentMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
 
@@ -25,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...alarmMigrations,
   ...patrolClockMigrations,
   hubLinkMigration,
+  hubUrgentMigration,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

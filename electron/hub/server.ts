@@ -16,12 +16,14 @@ import {
   describeIssues,
   HUB_MAX_MESSAGE_BYTES,
   HUB_MESSAGES,
+  HUB_MIN_PROTOCOL_VERSION,
   HUB_PROTOCOL_VERSION,
   HubAction,
   HubAuth,
   HubEventAck,
   HubEventBody,
   HubSyncRequest,
+  isUrgentEvent,
   type HubEvent,
   type HubSourceStatus,
 } from '../../shared/contract';
@@ -65,10 +67,19 @@ interface ConsoleSocketData {
   synced: boolean;
   pumping: boolean;
   dirty: boolean;
+  /** The protocol version the console speaks: below 4 it gets no urgent lane. */
+  version: number;
+  /** (version 4) The highest urgent event sent ahead of the ordered stream since the last sync. */
+  urgentSent: number;
+  /** Urgent events sent and not yet acknowledged. */
+  urgentInFlight: number;
 }
 
 /** Adds events to the log inside a transaction; returns the sequence given. */
 export type Append = (body: HubEventBody) => Promise<number>;
+
+/** Urgent events in flight to one console at most: a burst of fires still comes ahead of the backlog, a few at a time. */
+const URGENT_WINDOW = 16;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -114,11 +125,13 @@ export class SiteHub {
     this.io.use((socket, next) => {
       const auth = HubAuth.safeParse(socket.handshake.auth);
       if (!auth.success) return next(new Error(`bad handshake: ${describeIssues(auth.error)}`));
-      if (auth.data.protocolVersion !== HUB_PROTOCOL_VERSION) {
+      const version = auth.data.protocolVersion;
+      if (version < HUB_MIN_PROTOCOL_VERSION || version > HUB_PROTOCOL_VERSION) {
         return next(
           new Error(
             `protocol version mismatch: this hub speaks version ${HUB_PROTOCOL_VERSION}, the console speaks ` +
-              `version ${auth.data.protocolVersion}. Update the older side.`,
+              `version ${version}. Update the older side (this hub serves consoles from version ` +
+              `${HUB_MIN_PROTOCOL_VERSION}).`,
           ),
         );
       }
@@ -132,6 +145,9 @@ export class SiteHub {
         synced: false,
         pumping: false,
         dirty: false,
+        version,
+        urgentSent: 0,
+        urgentInFlight: 0,
       };
       socket.data = data;
       next();
@@ -177,6 +193,8 @@ export class SiteHub {
             kind: parsed.kind,
             at: this.o.clock.now(),
             body: JSON.stringify(parsed.data),
+            // Marked once, when appended: the pump finds what must overtake a backlog by this flag alone.
+            urgent: isUrgentEvent(parsed) ? 1 : 0,
           })) as number[];
           return seq!;
         };
@@ -317,6 +335,7 @@ export class SiteHub {
       const req = HubSyncRequest.safeParse(raw);
       if (!req.success) return ack({ ok: false, error: describeIssues(req.error) });
       data.cursor = req.data.afterSeq;
+      data.urgentSent = req.data.afterSeq;
       data.synced = true;
       ack({ ok: true, headSeq: await this.headSeq() });
       void this.pump(socket);
@@ -393,7 +412,11 @@ export class SiteHub {
     try {
       do {
         data.dirty = false;
+        // Also with the window full: the urgent lane has its own.
+        if (data.version >= 4) await this.sendUrgent(socket, data, window);
         while (socket.connected && data.inFlight < window) {
+          // Before every ordered batch: a fire appended mid-replay goes out now, not after the backlog.
+          if (data.version >= 4) await this.sendUrgent(socket, data, window);
           const rows = (await this.db('hub_log')
             .where('seq', '>', data.cursor)
             .orderBy('seq')
@@ -431,6 +454,55 @@ export class SiteHub {
     }
   }
 
+  /**
+   * (version 4) The urgent lane: urgent events above everything sent in order, ahead of the ordered stream and not
+   * bound by its window (a few at a time of their own). Only while the console is behind: at the head, the next
+   * ordered event is the urgent one anyway. Their ack never moves `acked_seq`: that is the ordered stream's.
+   */
+  private async sendUrgent(socket: Socket, data: ConsoleSocketData, window: number): Promise<void> {
+    while (socket.connected && data.urgentInFlight < URGENT_WINDOW) {
+      let sent = 0;
+      const rows = (await this.db('hub_log')
+        .where('urgent', 1)
+        .andWhere('seq', '>', Math.max(data.cursor, data.urgentSent))
+        .orderBy('seq')
+        .limit(URGENT_WINDOW - data.urgentInFlight)) as {
+        seq: number;
+        kind: string;
+        at: number;
+        body: string;
+      }[];
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        if (!socket.connected) return;
+        // Next in order with room in the window: the ordered stream brings it as soon as the lane would.
+        if (row.seq <= data.cursor || (row.seq === data.cursor + 1 && data.inFlight < window)) return;
+        const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };
+        data.urgentSent = row.seq;
+        data.urgentInFlight++;
+        sent++;
+        socket
+          .timeout(this.o.eventAckTimeoutMs ?? 15_000)
+          .emitWithAck(HUB_MESSAGES.urgent, event)
+          .then(
+            () => undefined,
+            () => {
+              // The ordered replay delivers it anyway; the console recognises it then.
+              if (socket.connected)
+                this.o.log.warn('console did not acknowledge an urgent event in time', {
+                  consoleId: data.consoleId,
+                  seq: row.seq,
+                });
+            },
+          )
+          .finally(() => {
+            data.urgentInFlight--;
+          });
+      }
+      if (sent === 0) return;
+    }
+  }
+
   private async recordAck(consoleId: string, reply: unknown): Promise<void> {
     const ack = HubEventAck.safeParse(reply);
     if (!ack.success || !('seq' in ack.data)) return;
@@ -456,6 +528,14 @@ export async function ensureHubSchema(db: Knex): Promise<void> {
     t.integer('at').notNullable();
     t.text('body').notNullable();
   });
+  // Version 4: the urgent mark. Added to a log file an older hub wrote; its old rows stay unmarked (the console
+  // that needs them is long past them, or gets them in order).
+  if (!(await db.schema.hasColumn('hub_log', 'urgent'))) {
+    await db.schema.alterTable('hub_log', (t) => {
+      t.integer('urgent').notNullable().defaultTo(0);
+    });
+    await db.raw('CREATE INDEX IF NOT EXISTS hub_log_urgent ON hub_log (seq) WHERE urgent = 1');
+  }
   await table('hub_actions', (t) => {
     t.text('key').primary();
     t.text('console_id').notNullable();

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { EpochMs, Id } from './common';
-import { AlarmType, Priority } from '../domain/alarm';
+import { AlarmType, effectivePriority, Priority } from '../domain/alarm';
 import { AlarmSource, AlarmState, Disposition } from '../domain/alarm-lifecycle';
 import { LatLon } from '../domain/geo';
 
@@ -15,7 +15,17 @@ import { LatLon } from '../domain/geo';
  * `restore` event kind (the device reports the condition cleared); device kinds for panels, zones, transmitters,
  * components and sensors; a device's label, last-seen time and supervision interval (docs/hub-protocol.md §9).
  */
-export const HUB_PROTOCOL_VERSION = 3;
+/**
+ * 4: the urgent lane. The hub marks events that must not wait behind a backlog (`isUrgentEvent`) and, while a
+ * console's cursor is behind its head, sends them first in an `urgent` message carrying their real `seq`; the
+ * ordered replay still brings every event once, in order (docs/hub-protocol.md §10).
+ */
+export const HUB_PROTOCOL_VERSION = 4;
+/**
+ * The oldest console version a hub of this version still serves: a version-3 console gets the ordered stream only
+ * (no `urgent` message, which it would not answer).
+ */
+export const HUB_MIN_PROTOCOL_VERSION = 3;
 
 /** The hub's equipment sources (electron/hub/sources/), plus `demo` for the scenario and `hub` for its own checks. */
 export const ORIGIN_SOURCES = ['dc09', 'gb26875', 'mqtt', 'camera', 'webhook', 'demo', 'hub'] as const;
@@ -273,6 +283,34 @@ export const HubEventBody = z.discriminatedUnion('kind', [
 ]);
 export type HubEventBody = z.infer<typeof HubEventBody>;
 
+/** Alarm types that never wait, whatever priority a source gave them: fire and smoke from any source, and gas. */
+const URGENT_TYPES: ReadonlySet<AlarmType> = new Set(['fire', 'smoke', 'gas', 'guard_sos']);
+
+/**
+ * (since version 4) Whether an event must overtake a backlog: an alarm of priority 1 or 2 (after the console's own
+ * rule, `effectivePriority`) or of a fire/smoke type, and a guard's SOS (the signal or a position with `sos`). The hub
+ * decides with this when it appends; the console checks an `urgent` message with the same function.
+ */
+export function isUrgentEvent(body: { kind: string; data?: unknown }): boolean {
+  const data = body.data as Record<string, unknown> | null | undefined;
+  if (typeof data !== 'object' || data === null) return false;
+  switch (body.kind) {
+    case 'alarm': {
+      const type = AlarmType.safeParse(data.type);
+      if (!type.success) return false;
+      if (URGENT_TYPES.has(type.data)) return true;
+      const requested = Priority.safeParse(data.priority);
+      return effectivePriority(type.data, requested.success ? requested.data : undefined) <= 2;
+    }
+    case 'guard':
+      return data.signal === 'sos';
+    case 'position':
+      return data.sos === true;
+    default:
+      return false;
+  }
+}
+
 /** Hub → console `event`: strictly increasing `seq` per hub, no gaps. */
 export const HubEvent = z.intersection(
   z.object({ seq: z.number().int().positive(), at: EpochMs }),
@@ -311,6 +349,13 @@ export const HUB_MAX_MESSAGE_BYTES = 1_000_000;
 export const HubSyncRequest = z.object({ afterSeq: z.number().int().nonnegative() });
 export const HubSyncReply = z.object({ ok: z.literal(true), headSeq: z.number().int().nonnegative() });
 
+/**
+ * (since version 4) Hub → console `urgent`: an event of the log (its real `seq`) sent ahead of the ordered replay.
+ * Answered like `event`: `{ok:true, seq}` once committed, `{ok:true, duplicate:true}` when the console has it
+ * already, `{ok:false, error}` when it will not take it early (the ordered replay brings it anyway).
+ */
+export const HubUrgentEvent = HubEvent;
+
 /** Console → hub `action`, from the outbox. The hub applies each `key` at most once. */
 export const HubAction = z
   .object({
@@ -335,6 +380,8 @@ export const HUB_MESSAGES = {
   action: 'action',
   ping: 'app-ping',
   sources: 'sources',
+  /** (since version 4) Hub → console: an urgent event ahead of the backlog. */
+  urgent: 'urgent',
 } as const;
 
 /**

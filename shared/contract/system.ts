@@ -72,6 +72,10 @@ export const HubStatus = z.object({
   insecure: z.boolean().optional(),
   /** Hub events refused or failed and set aside (`hub.deadLetters`) since this database was created. */
   deadLetters: z.number().int().nonnegative().optional(),
+  /** (hub protocol 4) The hub's newest sequence as the console last heard it (sync answer, events since). */
+  headSeq: z.number().int().nonnegative().optional(),
+  /** Events the hub holds that the console has not committed in order yet: present while catching up. */
+  backlog: z.number().int().positive().optional(),
 });
 export type HubStatus = z.infer<typeof HubStatus>;
 

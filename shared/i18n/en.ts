@@ -26,6 +26,9 @@ export const en: Messages = {
     insecureHint:
       'The link to the hub has no TLS: anyone on the network can read and change alarms. Use an https:// hub address.',
     deadLetters: '{{count}} set aside',
+    catchingUp: 'catching up: {{n}} events',
+    catchingUpHint:
+      'The hub holds events this console has not received yet; they arrive in order while you work. Fire alarms, priority 1–2 alarms and SOS come ahead of them.',
     deadLettersTitle: 'Hub messages set aside',
     deadLettersHint:
       'The console did not take these messages (invalid, failed to apply, or too big); it kept them here and went on with the ones after. Give the sequence numbers and details to whoever runs the hub.',

@@ -25,6 +25,9 @@ export const zhCN = {
     insecureHint:
       '与平台的连接没有 TLS 加密：同一网络中的任何人都能读取和篡改报警。请改用 https:// 平台地址。',
     deadLetters: '搁置 {{count}} 条',
+    catchingUp: '正在补收：{{n}} 条',
+    catchingUpHint:
+      '平台上还有本机未收到的消息，正在按顺序补收，不影响操作。火警、1–2 级报警和求救会优先送达。',
     deadLettersTitle: '被搁置的平台消息',
     deadLettersHint:
       '这些消息格式不符、处理失败或过大，控制台没有采用，而是记录在此并继续接收后续消息。请将序号和详情告知平台管理方。',

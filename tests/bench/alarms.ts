@@ -11,6 +11,9 @@
  *   history_query_ms alarms.history through the core's router over 1,000,000 closed alarms (a separate database
  *                    filled by lib/history-fixture.ts): the door_held + bldg-01 page, and page 50 of it through the
  *                    keyset cursor; median and p95 of 20 runs, with SQLite's EXPLAIN QUERY PLAN for both.
+ *   backlog          issue 23: for 10,000 and 100,000 door-held alarms waiting in the hub's log when the console
+ *                    starts, fire alarms published during the replay (lib/backlog-bench.ts): publish -> committed
+ *                    and -> painted p50/p99 (target p99 <= 1 s), each fire one row, the replay's progress meanwhile.
  *   diagnostics      why: (1) a 2,000-alarm burst with profilers on (CPU profile of the console process; CPU profile
  *                    and trace of the page's main thread, with its longest tasks); the 10k burst again (2) with the
  *                    site map markers' pulse animation switched off by an injected stylesheet and (3) with alarms
@@ -31,7 +34,8 @@
  *
  * Progress lines go to stdout; the LAST line is one JSON object with `pass` (--json: without the summary before it).
  * Options: --duration-s S (per rate, default 10) · --rates 50,200,1000 · --burst N (default 10000)
- * · --history-rows N (default 1000000) · --skip latency,burst,history,diagnostics · --video
+ * · --history-rows N (default 1000000) · --skip latency,burst,backlog,history,diagnostics · --video
+ * · --backlog 10000,100000 · --backlog-fires N (default 20) · --backlog-spacing-ms MS (default 1500)
  * A quick run that only checks the benchmark still works: `--skip burst,history,diagnostics --rates 200 --duration-s 1`.
  * Env: BENCH_PROFILE_DIR=DIR keeps the diagnostic burst's raw profiles and trace (for Chrome DevTools).
  *
@@ -58,6 +62,7 @@ import type { HubDbStats, PublishReport } from './lib/alarm-hub-process';
 import { BINDING, INSTALL_OBSERVER, PageRecord, STOP_OBSERVER, type PageReport } from './lib/alarm-page';
 import { ensureRendererBuilt, launchChromium } from './lib/browser';
 import { log, machine, onCleanup, runBench, sleep, until, type BenchResult } from './lib/harness';
+import { backlogPhase, type BacklogEntry } from './lib/backlog-bench';
 import { runHistory, type HistoryResult } from './lib/history-bench';
 import { HubProcess } from './lib/hub-client';
 import { commaList, positive, readOptions } from './lib/options';
@@ -92,6 +97,8 @@ const TARGETS = {
   burst_lost: 0,
   /** Pages 1, 50 and 400 of the filtered history over 1,000,000 rows. */
   history_page_ms: 20,
+  /** Issue 23: a fire published while a backlog replays, committed and painted. */
+  backlog_fire_painted_p99_ms: 1000,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -108,6 +115,9 @@ const opts = readOptions('bench:alarms', (args) => {
       'history-rows': { type: 'string', default: '1000000' },
       skip: { type: 'string', default: '' },
       video: { type: 'boolean', default: false },
+      backlog: { type: 'string', default: '10000,100000' },
+      'backlog-fires': { type: 'string', default: '20' },
+      'backlog-spacing-ms': { type: 'string', default: '1500' },
     },
   });
   return {
@@ -118,6 +128,9 @@ const opts = readOptions('bench:alarms', (args) => {
     historyRows: Math.round(positive('history-rows', values['history-rows'])),
     skip: new Set(commaList(values.skip)),
     video: values.video,
+    backlogSizes: commaList(values.backlog).map((r) => Math.round(positive('backlog', r))),
+    backlogFires: Math.round(positive('backlog-fires', values['backlog-fires'])),
+    backlogSpacingMs: positive('backlog-spacing-ms', values['backlog-spacing-ms']),
   };
 });
 type Options = typeof opts;
@@ -960,6 +973,7 @@ interface Result extends BenchResult {
   latency_ms?: Record<string, RateEntry>;
   burst10k?: BurstResult;
   history_query_ms?: HistoryResult;
+  backlog?: Record<string, BacklogEntry>;
   machine?: Record<string, unknown>;
   targets: typeof TARGETS;
   diagnostics: Record<string, unknown>;
@@ -984,6 +998,11 @@ function summary(r: Result): string {
         `   (target absorb <= ${TARGETS.burst_absorb_ms}, stall <= ${TARGETS.burst_max_stall_ms}, lost 0)`,
       `  ${ok(r.pass?.commits_per_s)} burst committed at ${r.burst10k.console_commits_per_s}/s` +
         `   (target >= ${TARGETS.burst_commits_per_s})`,
+    );
+  for (const [n, b] of Object.entries(r.backlog ?? {}))
+    lines.push(
+      `  ${ok(r.pass?.backlog)} backlog ${n}: fire painted p99 ${b.painted_ms.p99} ms (committed p99 ` +
+        `${b.committed_ms.p99} ms), ${b.fires} fires   (target p99 <= ${TARGETS.backlog_fire_painted_p99_ms})`,
     );
   if (r.history_query_ms)
     lines.push(
@@ -1036,6 +1055,25 @@ async function run(tmp: string): Promise<void> {
     log(`burst: ${opts.burst} alarms as fast as the hub can, into a fresh console and page`);
     result.burst10k = await burstPhase(hub, tmp, opts, 'burst', opts.burst, AS_IS);
     logBurst('burst', result.burst10k, true);
+  }
+  if (!opts.skip.has('backlog')) {
+    result.backlog = {};
+    for (const n of opts.backlogSizes) {
+      log(`backlog: ${n} alarms waiting, ${opts.backlogFires} fires published during the replay`);
+      const b = await backlogPhase(hub, tmp, {
+        backlog: n,
+        fires: opts.backlogFires,
+        spacingMs: opts.backlogSpacingMs,
+        staticDir: join(root, 'out/renderer'),
+      });
+      result.backlog[String(n)] = b;
+      log(
+        `  backlog ${n}: fire committed p50 ${b.committed_ms.p50} ms p99 ${b.committed_ms.p99} ms; painted p50 ` +
+          `${b.painted_ms.p50} ms p99 ${b.painted_ms.p99} ms (target <= ${TARGETS.backlog_fire_painted_p99_ms}); ` +
+          `replay at ${Math.round(b.replay_progress_at_last_fire * 100)} % at the last fire; ` +
+          `${b.fire_rows_not_one} fires not exactly one row`,
+      );
+    }
   }
   if (!opts.skip.has('diagnostics')) await diagnosticsPhase(hub, tmp);
   if (!opts.skip.has('history')) await historyPhase(hub, tmp);
@@ -1142,6 +1180,16 @@ await runBench({
           !r.burst10k.absorb_is_lower_bound &&
           r.burst10k.absorb_ms <= TARGETS.burst_absorb_ms
         : undefined,
+      backlog: r.backlog
+        ? Object.values(r.backlog).every(
+            (b) =>
+              b.painted_ms.p99 <= TARGETS.backlog_fire_painted_p99_ms &&
+              b.committed_ms.p99 <= TARGETS.backlog_fire_painted_p99_ms &&
+              b.not_painted === 0 &&
+              b.fire_rows_not_one === 0 &&
+              b.fires_all_inside_replay,
+          )
+        : undefined,
       history: history
         ? history.page1.median <= TARGETS.history_page_ms &&
           history.page50.median <= TARGETS.history_page_ms &&
@@ -1152,7 +1200,27 @@ await runBench({
   summary,
   // The figures first, then what they were measured with, then the diagnostics.
   output: (r) => {
-    const { latency_ms, burst10k, history_query_ms, machine: m, targets, pass, diagnostics, ...rest } = r;
-    return { latency_ms, burst10k, history_query_ms, machine: m, targets, pass, ...rest, diagnostics };
+    const {
+      latency_ms,
+      burst10k,
+      backlog,
+      history_query_ms,
+      machine: m,
+      targets,
+      pass,
+      diagnostics,
+      ...rest
+    } = r;
+    return {
+      latency_ms,
+      burst10k,
+      backlog,
+      history_query_ms,
+      machine: m,
+      targets,
+      pass,
+      ...rest,
+      diagnostics,
+    };
   },
 });

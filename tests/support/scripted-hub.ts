@@ -14,6 +14,8 @@ export class ScriptedHub {
   readonly ackOrder: number[] = [];
   /** Acks of loose messages (no place in the log), in order. */
   readonly looseAcks: unknown[] = [];
+  /** Acks of messages sent on the urgent lane (hub protocol 4), in order. */
+  readonly urgentAcks: unknown[] = [];
   /** Called inside each ack, as it arrives: a test can look at the console's disk at that very moment. */
   onAck: ((seq: number | undefined, reply: unknown) => void) | undefined;
   readonly syncs: number[] = [];
@@ -73,6 +75,12 @@ export class ScriptedHub {
   /** Streams a message that takes no place in the log (no sequence, or a made-up one). */
   sendLoose(message: unknown): void {
     for (const socket of this.synced()) this.send(socket, { message });
+  }
+
+  /** Sends `message` on the urgent lane (hub protocol 4), as it is: no place in the log, any sequence or none. */
+  sendUrgent(message: unknown): void {
+    for (const socket of this.synced())
+      socket.emit('urgent', message, (reply: unknown) => this.urgentAcks.push(reply));
   }
 
   get headSeq(): number {

@@ -8,7 +8,7 @@ import { checkFeatureMigrations, LATEST_SCHEMA_VERSION, MIGRATIONS } from '../..
 import { ALARM_HISTORY_MIGRATION } from '../../electron/core/alarms/migration';
 import { RESUME_LOCK_MIGRATION, RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { guardDevicesMigration } from '../../electron/core/guards';
-import { hubLinkMigration } from '../../electron/core/hub-link/migration';
+import { hubLinkMigration, hubUrgentMigration } from '../../electron/core/hub-link/migration';
 import { ALARM_ORIGIN_MIGRATION, ORIGIN_MAX_CHARS } from '../../electron/core/alarms/migration';
 import { silentLogger } from '../../electron/common/log';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
@@ -59,6 +59,7 @@ describe('database and migrations', () => {
         ALARM_HISTORY_MIGRATION.version,
         'alarm history: filtered pages seek by (resolved_at, id) at any depth',
       ],
+      [hubUrgentMigration.version, 'hub urgent lane: events committed ahead of the ordered replay'],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
@@ -266,6 +267,20 @@ describe('database and migrations', () => {
       'EXPLAIN QUERY PLAN SELECT * FROM hub_dead_letters WHERE seq < 5 ORDER BY seq DESC LIMIT 10',
     )) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INTEGER PRIMARY KEY/);
+    await db.destroy();
+  });
+
+  it('the urgent-lane migration creates hub_urgent: one row per sequence, every column required', async () => {
+    const file = join(tmp.dir, 'c.sqlite');
+    const db = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS });
+    expect(await missingTables(db, ['hub_urgent'])).toEqual([]);
+    const row = { seq: 7, kind: 'alarm', at: 1, body: '{}', received_at: 2 };
+    await db('hub_urgent').insert(row);
+    await expect(db('hub_urgent').insert(row)).rejects.toThrow(/UNIQUE|PRIMARY/);
+    for (const column of ['kind', 'at', 'body', 'received_at'] as const)
+      await expect(db('hub_urgent').insert({ ...row, seq: 8, [column]: null }), column).rejects.toThrow(
+        /NOT NULL/,
+      );
     await db.destroy();
   });
 

@@ -14,7 +14,9 @@ export type CommitResult =
   | { status: 'refused'; seq: number; kind: string | null; reason: DeadLetterReason; error: string }
   | { status: 'unreadable'; error: string }
   | { status: 'duplicate' }
-  | { status: 'gap'; expected: number; got: number };
+  | { status: 'gap'; expected: number; got: number }
+  /** Committed already on the urgent lane (protocol 4): logged in order now, its effects not applied again. */
+  | { status: 'overtaken'; seq: number };
 
 /** Work another feature does inside the same transaction as the event (alarms, positions...). */
 export type InboxApplier = (trx: Knex.Transaction, event: StoredHubEvent) => Promise<void>;
@@ -69,6 +71,7 @@ export async function commitHubEvents(
   return db.transaction(async (trx) => {
     const first = await lastCommittedSeq(trx);
     let last = first;
+    const early = await overtakenAfter(trx, first, first + items.length);
     for (const [i, { raw, receivedAt }] of items.entries()) {
       if (results[i]) continue;
       const seq = (raw as { seq: number }).seq;
@@ -81,12 +84,57 @@ export async function commitHubEvents(
         continue;
       }
       last = seq;
-      results[i] = await applyOne(trx, seq, raw, receivedAt, appliers);
+      const overtaken = early.get(seq);
+      results[i] =
+        overtaken && (await isSameEvent(trx, overtaken, raw))
+          ? await logOvertaken(trx, overtaken)
+          : await applyOne(trx, seq, raw, receivedAt, appliers);
     }
     // The cursor once for the group: it names the last event the group moved past.
     if (last !== first) await setCursor(trx, last);
     return results.map((r) => r!);
   });
+}
+
+interface UrgentRow {
+  seq: number;
+  kind: string;
+  at: number;
+  body: string;
+  received_at: number;
+}
+
+/** The urgent-lane commits (hub_urgent) the ordered stream may reach in this group: one query per group. */
+async function overtakenAfter(
+  trx: Knex.Transaction,
+  after: number,
+  upTo: number,
+): Promise<Map<number, UrgentRow>> {
+  const rows = (await trx('hub_urgent').where('seq', '>', after).andWhere('seq', '<=', upTo)) as UrgentRow[];
+  return new Map(rows.map((r) => [r.seq, r]));
+}
+
+/**
+ * Whether the ordered event is the one the urgent lane brought under its sequence. A hub out of step (or hostile)
+ * could have sent something else there: then the urgent row goes (its alarm stays: it was shown) and the ordered
+ * event is applied as any other, so no event of the log is ever replaced by another.
+ */
+async function isSameEvent(trx: Knex.Transaction, row: UrgentRow, raw: unknown): Promise<boolean> {
+  const parsed = HubEvent.safeParse(raw);
+  if (parsed.success && parsed.data.kind === row.kind && JSON.stringify(parsed.data.data) === row.body)
+    return true;
+  await trx('hub_urgent').where({ seq: row.seq }).delete();
+  return false;
+}
+
+/**
+ * The ordered stream reached an event the urgent lane committed: it enters the log in its place, as it came then,
+ * and its effects (the alarm) stay as they are, once. The urgent row has done its work.
+ */
+async function logOvertaken(trx: Knex.Transaction, row: UrgentRow): Promise<CommitResult> {
+  await trx('hub_events').insert(row).onConflict('seq').ignore();
+  await trx('hub_urgent').where({ seq: row.seq }).delete();
+  return { status: 'overtaken', seq: row.seq };
 }
 
 /** One in-sequence event inside the group's transaction: stored with its effects, or set aside. */
@@ -224,7 +272,7 @@ function deferToOuterCommit(sp: Knex.Transaction, outer: Knex.Transaction): void
 }
 
 /** The storage failed, not the event: roll it all back and let the hub send it again. */
-function isStorageFault(err: unknown): boolean {
+export function isStorageFault(err: unknown): boolean {
   if (isDiskFull(err)) return true;
   const code = (err as { code?: unknown } | null)?.code;
   return (

@@ -28,6 +28,7 @@ import {
   setAsideNext,
 } from './inbox';
 import { oldestPending, pendingCount, toHubAction } from './outbox';
+import { commitUrgentEvent } from './urgent';
 
 const REFUSED_RETRY_MS = 15_000;
 const OUTBOX_RETRY_MS = 5_000;
@@ -44,6 +45,10 @@ const MAX_GROUP = 64;
  * the replay brings them again, so memory stays bounded and nothing is lost.
  */
 const MAX_WAITING = 8192;
+/** Urgent events waiting at most; the hub keeps 16 in flight, so more is a hub out of step (answered, not kept). */
+const MAX_URGENT_WAITING = 64;
+/** The backlog count is told to the operator at most this often while it moves (each group would be too often). */
+const BACKLOG_STATUS_MS = 500;
 
 type EventAck = (reply: HubEventAck) => void;
 interface Waiting extends InboxItem {
@@ -136,6 +141,13 @@ export class HubLink {
   private queue: Promise<void> = Promise.resolve();
   /** Events that arrived while a commit was running: the next group. */
   private waiting: Waiting[] = [];
+  /** (protocol 4) Urgent events: each committed before the next ordered group. */
+  private urgentWaiting: Waiting[] = [];
+  /** The hub's newest sequence as far as we know (its sync answer, every sequence since). */
+  private headSeq = 0;
+  /** The backlog the last published status said, and when. */
+  private toldBacklog = 0;
+  private toldAt = 0;
   private pumping = false;
   private syncing = false;
   private draining = false;
@@ -201,6 +213,7 @@ export class HubLink {
     socket.on('disconnect', (reason, description) => this.onDisconnect(String(reason), description));
     socket.on('connect_error', (err: Error & { data?: unknown }) => this.onConnectError(err));
     socket.on(HUB_MESSAGES.event, (raw: unknown, ack?: EventAck) => this.onEvent(raw, ack));
+    socket.on(HUB_MESSAGES.urgent, (raw: unknown, ack?: EventAck) => this.onUrgent(raw, ack));
     this.pingTimer = this.o.clock.setInterval(() => void this.ping(), this.o.pingIntervalMs ?? 2500);
   }
 
@@ -215,6 +228,8 @@ export class HubLink {
       ...(this.error ? { error: this.error } : {}),
       ...(this.insecure ? { insecure: true } : {}),
       ...(this.deadLetters ? { deadLetters: this.deadLetters } : {}),
+      ...(this.headSeq ? { headSeq: this.headSeq } : {}),
+      ...(this.headSeq > this.lastSeq ? { backlog: this.headSeq - this.lastSeq } : {}),
     };
   }
 
@@ -275,6 +290,8 @@ export class HubLink {
   }
 
   private publishStatus(): void {
+    this.toldBacklog = Math.max(0, this.headSeq - this.lastSeq);
+    this.toldAt = this.o.clock.now();
     this.o.onStatus(this.status());
   }
 
@@ -395,6 +412,8 @@ export class HubLink {
       });
       if (!reply.success) throw new Error('the hub answered sync with something unexpected');
       this.o.log.info('hub sync', { afterSeq, headSeq: reply.data.headSeq });
+      this.headSeq = Math.max(this.headSeq, reply.data.headSeq);
+      if (this.state === 'connected') this.publishStatus();
       this.setState('connected', undefined);
       void this.drain();
     } catch (err) {
@@ -407,6 +426,8 @@ export class HubLink {
 
   private onEvent(raw: unknown, ack: EventAck | undefined): void {
     this.receivedSinceSync += 1;
+    const seq = (raw as { seq?: unknown } | null)?.seq;
+    if (typeof seq === 'number' && Number.isInteger(seq) && seq > this.headSeq) this.headSeq = seq;
     // A hub that sends no callback cannot be answered; calling a non-function would break the queue.
     const reply = typeof ack === 'function' ? ack : undefined;
     if (this.waiting.length >= MAX_WAITING) {
@@ -414,6 +435,24 @@ export class HubLink {
       return;
     }
     this.waiting.push({ raw, receivedAt: this.o.clock.now(), ack: reply });
+    this.startPump();
+  }
+
+  /**
+   * (protocol 4) An urgent event ahead of the backlog: it goes before every ordered group still waiting, in a
+   * transaction of its own, and is acknowledged on its lane once committed.
+   */
+  private onUrgent(raw: unknown, ack: EventAck | undefined): void {
+    const reply = typeof ack === 'function' ? ack : undefined;
+    if (this.urgentWaiting.length >= MAX_URGENT_WAITING) {
+      reply?.({ ok: false, error: 'console could not store the event' });
+      return;
+    }
+    this.urgentWaiting.push({ raw, receivedAt: this.o.clock.now(), ack: reply });
+    this.startPump();
+  }
+
+  private startPump(): void {
     if (this.pumping) return;
     this.pumping = true;
     // Serialised: groups commit strictly in order, and whatever arrives meanwhile forms the next group.
@@ -422,14 +461,59 @@ export class HubLink {
 
   private async pump(): Promise<void> {
     try {
-      while (this.waiting.length > 0) {
+      while (this.waiting.length > 0 || this.urgentWaiting.length > 0) {
+        const urgent = this.urgentWaiting.shift();
+        if (urgent) {
+          await this.receiveUrgent(urgent);
+          continue;
+        }
         const group = this.waiting.splice(0, MAX_GROUP);
         await this.receive(group);
+        this.tellBacklog();
         if (this.waiting.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.pumping = false;
     }
+  }
+
+  private async receiveUrgent(item: Waiting): Promise<void> {
+    const seq = (item.raw as { seq?: unknown } | null)?.seq;
+    if (typeof seq === 'number' && Number.isInteger(seq)) this.headSeq = Math.max(this.headSeq, seq);
+    let result: Awaited<ReturnType<typeof commitUrgentEvent>>;
+    try {
+      result = await commitUrgentEvent(this.o.db, item.raw, item.receivedAt, this.wiring.appliers);
+    } catch (err) {
+      // The storage failed: not acknowledged, and the ordered stream brings it again once it can be stored.
+      this.o.log.error('committing an urgent hub event failed', { error: (err as Error).message });
+      item.ack?.({ ok: false, error: 'console could not store the event' });
+      return;
+    }
+    switch (result.status) {
+      case 'committed':
+        item.ack?.({ ok: true, seq: result.event.seq });
+        this.o.log.info('urgent hub event committed ahead of the backlog', {
+          seq: result.event.seq,
+          kind: result.event.kind,
+        });
+        this.wiring.onEvent(result.event);
+        break;
+      case 'duplicate':
+        item.ack?.({ ok: true, duplicate: true });
+        break;
+      case 'declined':
+        this.o.log.warn('urgent hub event not taken early', { error: result.error });
+        item.ack?.({ ok: false, error: result.error });
+        break;
+    }
+  }
+
+  /** The backlog count, now and then while it moves, and at once when it is gone. */
+  private tellBacklog(): void {
+    const backlog = Math.max(0, this.headSeq - this.lastSeq);
+    if (backlog === this.toldBacklog) return;
+    if (backlog > 0 && this.o.clock.now() - this.toldAt < BACKLOG_STATUS_MS) return;
+    this.publishStatus();
   }
 
   /** Commits a group in one transaction; every acknowledgement only after that commit. */
@@ -452,6 +536,11 @@ export class HubLink {
     for (const [i, result] of results.entries()) {
       const reply = group[i]!.ack;
       switch (result.status) {
+        case 'overtaken':
+          // Shown already when its urgent copy came: logged in its place now, never shown again.
+          this.lastSeq = result.seq;
+          reply?.({ ok: true, seq: result.seq });
+          break;
         case 'committed':
           this.lastSeq = result.event.seq;
           // Acknowledged only now: the event is on disk.

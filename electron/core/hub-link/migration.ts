@@ -58,3 +58,22 @@ function kindOf(raw: string): string | null {
     return /"kind":"([^"]{1,64})"/.exec(raw)?.[1] ?? null;
   }
 }
+
+/**
+ * (hub protocol 4) Urgent events committed ahead of the ordered stream, by sequence, until the ordered replay
+ * reaches them: the console then recognises each one instead of applying it a second time, also after a restart.
+ * The row keeps the event as it came, so the log (`hub_events`) receives it in order, once.
+ */
+export const hubUrgentMigration = {
+  version: 15,
+  name: 'hub urgent lane: events committed ahead of the ordered replay',
+  async up(db: Knex.Transaction): Promise<void> {
+    await db.schema.createTable('hub_urgent', (t) => {
+      t.integer('seq').primary();
+      t.text('kind').notNullable();
+      t.integer('at').notNullable();
+      t.text('body').notNullable();
+      t.integer('received_at').notNullable();
+    });
+  },
+};

@@ -8,6 +8,8 @@ import { HubDeadLetters } from './HubDeadLetters';
 import { useSystem } from './store';
 
 const HUB_COLOURS = { connected: 'success', connecting: 'warning', offline: 'error' } as const;
+/** "7,412" in both languages, as the control room writes counts. */
+const COUNT = new Intl.NumberFormat('en-US');
 
 /**
  * The link to the site hub (and, when it drops, to the core itself) as the top bar shows it: a warning when
@@ -53,6 +55,18 @@ export function HubStatus({
           sx={{ fontSize: '0.95rem', height: 34 }}
         />
       </Tooltip>
+      {hub?.backlog ? (
+        <Tooltip title={t('hub.catchingUpHint')}>
+          <Chip
+            data-testid="hub-backlog"
+            data-backlog={hub.backlog}
+            color="info"
+            variant="outlined"
+            label={t('hub.catchingUp', { n: COUNT.format(hub.backlog) })}
+            sx={{ height: 34 }}
+          />
+        </Tooltip>
+      ) : null}
       {hub?.insecure && (
         <Tooltip title={t('hub.insecureHint')}>
           <Chip data-testid="hub-insecure" color="warning" label={t('hub.insecure')} sx={{ height: 34 }} />

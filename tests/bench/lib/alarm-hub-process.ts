@@ -8,6 +8,7 @@
  * machine clock the console and the page read), and reports, per alarm: that publish time, the time the hub's log
  * append finished (publish() resolved) and the sequence number it got.
  */
+import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { SiteHub } from '../../../electron/hub/server';
 import { systemClock } from '../../../electron/common/clock';
@@ -15,7 +16,7 @@ import { createLogger } from '../../../electron/common/log';
 import { liveAlarm, rng } from './alarm-mix';
 
 export type HubCommand =
-  | { id: number; op: 'start'; dbFile: string; token: string }
+  | { id: number; op: 'start'; dbFile: string; token: string; port?: number }
   | {
       id: number;
       op: 'paced';
@@ -26,6 +27,13 @@ export type HubCommand =
       withLocation: boolean;
     }
   | { id: number; op: 'burst'; prefix: string; n: number; seed: number; withLocation: boolean }
+  /**
+   * Appends `n` door-held alarms (priority 4) to the log in `dbFile` in big transactions, while the hub is stopped
+   * (a hub of its own on a spare port, no console connected): what piles up while consoles cannot reach the hub.
+   */
+  | { id: number; op: 'backlog'; dbFile: string; prefix: string; n: number }
+  /** Publishes one fire alarm `sourceId` now; answers with the time just before publish() and its sequence. */
+  | { id: number; op: 'fire'; sourceId: string }
   | { id: number; op: 'stop' }
   | { id: number; op: 'cpu' }
   | { id: number; op: 'dbStats' };
@@ -46,7 +54,15 @@ export interface PublishReport {
 }
 
 export type HubReply =
-  | { id: number; ok: true; url?: string; report?: PublishReport; cpuMs?: number; dbStats?: HubDbStats }
+  | {
+      id: number;
+      ok: true;
+      url?: string;
+      report?: PublishReport;
+      cpuMs?: number;
+      dbStats?: HubDbStats;
+      fire?: { publishedAt: number; seq: number };
+    }
   | { id: number; ok: false; error: string };
 
 const log = createLogger({
@@ -145,7 +161,13 @@ process.on('message', (raw: unknown) => {
   void (async (): Promise<HubReply> => {
     switch (cmd.op) {
       case 'start': {
-        hub = new SiteHub({ dbFile: cmd.dbFile, token: cmd.token, clock: systemClock, log });
+        hub = new SiteHub({
+          dbFile: cmd.dbFile,
+          token: cmd.token,
+          clock: systemClock,
+          log,
+          ...(cmd.port ? { port: cmd.port } : {}),
+        });
         const url = await hub.start();
         watch(hub);
         dbStats = {};
@@ -167,6 +189,45 @@ process.on('message', (raw: unknown) => {
         // As fast as the hub can: every publish() is issued at once and the hub appends them in order.
         const report = await publishAll(cmd.prefix, cmd.seed, cmd.n, () => 0, cmd.withLocation);
         return { id: cmd.id, ok: true, report };
+      }
+      case 'backlog': {
+        if (hub) throw new Error('stop the hub first: the backlog piles up while consoles cannot reach it');
+        const h = new SiteHub({
+          dbFile: cmd.dbFile,
+          token: randomBytes(16).toString('hex'),
+          clock: systemClock,
+          log,
+        });
+        await h.start();
+        for (let done = 0; done < cmd.n;) {
+          const chunk = Math.min(5000, cmd.n - done);
+          await h.transact(async (_trx, append) => {
+            for (let k = done; k < done + chunk; k++)
+              await append({
+                kind: 'alarm',
+                data: {
+                  sourceId: `${cmd.prefix}-${k}`,
+                  type: 'door_held',
+                  zone: 'bldg-01',
+                  cameras: [],
+                  raisedAt: Date.now(),
+                },
+              });
+          });
+          done += chunk;
+        }
+        await h.stop();
+        return { id: cmd.id, ok: true };
+      }
+      case 'fire': {
+        const h = hub;
+        if (!h) throw new Error('the hub is not started');
+        const publishedAt = Date.now();
+        const event = await h.publish({
+          kind: 'alarm',
+          data: { sourceId: cmd.sourceId, type: 'fire', zone: 'bldg-01', cameras: [], raisedAt: publishedAt },
+        });
+        return { id: cmd.id, ok: true, fire: { publishedAt, seq: event.seq } };
       }
       case 'stop': {
         const h = hub;

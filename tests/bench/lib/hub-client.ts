@@ -48,8 +48,8 @@ export class HubProcess {
     return reply;
   }
 
-  async start(dbFile: string, token: string): Promise<string> {
-    return (await this.call({ op: 'start', dbFile, token })).url!;
+  async start(dbFile: string, token: string, port?: number): Promise<string> {
+    return (await this.call({ op: 'start', dbFile, token, ...(port ? { port } : {}) })).url!;
   }
 
   async paced(
@@ -64,6 +64,16 @@ export class HubProcess {
 
   async burst(prefix: string, n: number, seed: number, withLocation = true): Promise<PublishReport> {
     return (await this.call({ op: 'burst', prefix, n, seed, withLocation })).report!;
+  }
+
+  /** Fills the log in `dbFile` with `n` low-priority alarms while the hub is stopped. */
+  async backlog(dbFile: string, prefix: string, n: number): Promise<void> {
+    await this.call({ op: 'backlog', dbFile, prefix, n });
+  }
+
+  /** Publishes one fire alarm; its publish time (hub process clock = this machine's) and sequence. */
+  async fire(sourceId: string): Promise<{ publishedAt: number; seq: number }> {
+    return (await this.call({ op: 'fire', sourceId })).fire!;
   }
 
   async stopHub(): Promise<void> {

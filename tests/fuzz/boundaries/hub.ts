@@ -9,6 +9,10 @@
  * no alarm, trail, position or duty-log row holds a value of the wrong type, every stored hub event is a valid
  * one, and every sequence the hub sent is either applied (`hub_events`) or set aside (`hub_dead_letters`).
  *
+ * The urgent lane (hub protocol 4) gets its own poison: a fire or anything else, corrupted or not, under a sequence
+ * the hub sent, one it has not sent yet, or one far beyond its head, sometimes twice. It may add an alarm; it must
+ * never stall the stream, replace an event of the log, or leave a row behind once the ordered stream passes it.
+ *
  * Run by tests/fuzz/run.ts with the other boundaries, and briefly by tests/integration/hub-poison.test.ts.
  */
 import { join } from 'node:path';
@@ -184,8 +188,15 @@ const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
   big(5_001, 9_000),
 );
 
-/** One poison message: in the hub's log with the next sequence, or loose (no usable sequence). */
-type Poison = { logged: true; body: unknown } | { logged: false; message: unknown };
+/**
+ * One poison message: in the hub's log with the next sequence, loose (no usable sequence), or on the urgent lane
+ * (hub protocol 4) with a sequence `offset` from the hub's head (at or below it: one it sent; above: unknown, or
+ * beyond anything it has), sent once or `twice`.
+ */
+type Poison =
+  | { logged: true; body: unknown }
+  | { logged: false; message: unknown }
+  | { urgent: true; offset: number; body: unknown; twice: boolean };
 
 export function poisonArb(guardId: string): fc.Arbitrary<Poison> {
   const bodies = validBodies(guardId);
@@ -248,8 +259,31 @@ export function poisonArb(guardId: string): fc.Arbitrary<Poison> {
       }),
     )
     .map((message): Poison => ({ logged: false, message }));
+  const fire = {
+    kind: 'alarm',
+    data: { sourceId: 'fuzz-urgent', type: 'fire', zone: 'bldg-01', cameras: [], raisedAt: NOW },
+  };
+  const urgent = fc
+    .tuple(
+      fc.oneof(
+        fc.constant<unknown>(fire),
+        fc
+          .tuple(fc.constantFrom(...pathsOf(fire as Json)), wrongValue)
+          .map(([path, value]) => setAt(fire as Json, path, value) as unknown),
+        fc.constantFrom<unknown>(...bodies),
+        fc.anything(),
+      ),
+      fc.oneof(
+        fc.integer({ min: -5, max: 0 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1000, max: 1e9 }),
+      ),
+      fc.boolean(),
+    )
+    .map(([body, offset, twice]): Poison => ({ urgent: true, offset, body, twice }));
   return fc.oneof(
     { arbitrary: corrupted, weight: 6 },
+    { arbitrary: urgent, weight: 2 },
     { arbitrary: withExtras, weight: 1 },
     { arbitrary: randomBody, weight: 2 },
     { arbitrary: randomPayload, weight: 2 },
@@ -317,6 +351,10 @@ async function checkRows(core: ConsoleCore, hub: ScriptedHub, tally: Tally): Pro
   const dead = await count(db, 'hub_dead_letters');
   const cursor = await lastCommittedSeq(db);
   tally.invalid(
+    'urgent-lane rows the ordered stream has passed (each must be logged in its place or dropped)',
+    await count(db, `hub_urgent WHERE seq <= ${cursor}`),
+  );
+  tally.invalid(
     `the cursor (${cursor}) is not at the hub's head (${hub.headSeq})`,
     cursor === hub.headSeq ? 0 : 1,
   );
@@ -344,6 +382,7 @@ const boundary: Boundary = {
     const session = core.openSession('memory', SUPERVISOR);
     let fires = 0;
     let slowestMs = 0;
+    let urgentSent = 0;
     /** A fire alarm behind the poison sent so far: stored within the deadline, and the reads still answer. */
     const probe = async () => {
       fires += 1;
@@ -375,7 +414,19 @@ const boundary: Boundary = {
       await until('the hub link', () => core.hub.status().state === 'connected');
       await probe();
       for (const poison of draw(poisonArb(guardId), ctx.cases, ctx.seed)) {
-        if (poison.logged) hub.publish(aim(poison.body, `fuzz-fire-${fires}`));
+        if ('urgent' in poison) {
+          const body = poison.body;
+          const message =
+            body !== null && typeof body === 'object' && !Array.isArray(body)
+              ? { seq: Math.max(1, hub.headSeq + poison.offset), at: NOW, ...body }
+              : body;
+          hub.sendUrgent(message);
+          urgentSent += 1;
+          if (poison.twice) {
+            hub.sendUrgent(message);
+            urgentSent += 1;
+          }
+        } else if (poison.logged) hub.publish(aim(poison.body, `fuzz-fire-${fires}`));
         else hub.sendLoose(poison.message);
         tally.cases++;
         if (tally.cases % PER_PROBE === 0) await probe();
@@ -391,10 +442,19 @@ const boundary: Boundary = {
       } catch {
         tally.stall('the console did not catch up with the hub after the run');
       }
+      try {
+        await until(
+          'every urgent-lane message answered',
+          () => hub.urgentAcks.length === urgentSent,
+          ctx.stallMs,
+        );
+      } catch {
+        tally.stall(`${urgentSent - hub.urgentAcks.length} urgent-lane messages never answered`);
+      }
       await checkRows(core, hub, tally);
       ctx.progress(
         `${hub.headSeq} sequences, ${await count(core.db, 'hub_dead_letters')} set aside, ${fires} fire alarms, ` +
-          `slowest ${slowestMs} ms`,
+          `${urgentSent} urgent-lane messages, slowest ${slowestMs} ms`,
       );
     } finally {
       await core.stop();
