@@ -4,14 +4,14 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 
-export function launch(args: string[], ready: RegExp): Promise<ChildProcess> {
+export function launch(args: string[], ready: RegExp, timeoutMs = 30_000): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   return new Promise((resolveChild, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start:\n${out}`)), timeoutMs);
     const onData = (d: Buffer) => {
       out += d.toString();
       if (ready.test(out)) {

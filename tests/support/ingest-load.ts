@@ -123,6 +123,7 @@ export function eventKey(reportKey: string): string | undefined {
 export class PanelDriver {
   private readonly panel: Dc09Panel;
   private seq = 0;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     port: number,
@@ -133,18 +134,23 @@ export class PanelDriver {
     this.panel = new Dc09Panel({ port, transport: 'tcp', account, retryMs, maxAttempts: 1 });
   }
 
-  /** Contact ID 110 (fire) or 130 (burglary) in a zone; resolves once ACKed, or unacknowledged when stopped. */
-  async event(fire: boolean, zone: number): Promise<Sent> {
+  /**
+   * Contact ID 110 (fire) or 130 (burglary) in a zone; resolves once ACKed, or unacknowledged when stopped. A panel
+   * sends one message at a time and waits for its ACK (DC-09): events raised meanwhile wait their turn, and their
+   * `sentAt` is when they were raised.
+   */
+  event(fire: boolean, zone: number): Promise<Sent> {
+    const sentAt = Date.now();
+    const turn = this.queue.then(() => this.sendNow(fire, zone, sentAt));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async sendNow(fire: boolean, zone: number, sentAt: number): Promise<Sent> {
     this.seq = (this.seq % 9999) + 1;
     const seq = this.seq;
     const data = contactId(this.account, 1, fire ? '110' : '130', '01', String(zone % 1000).padStart(3, '0'));
-    const sent: Sent = {
-      id: `dc09:${this.account}:${seq}`,
-      kind: 'dc09',
-      fire,
-      sentAt: Date.now(),
-      attempts: 0,
-    };
+    const sent: Sent = { id: `dc09:${this.account}:${seq}`, kind: 'dc09', fire, sentAt, attempts: 0 };
     while (!this.stopped()) {
       sent.attempts++;
       const at = Date.now();
