@@ -8,7 +8,7 @@
  * source's embedded broker and an ISAPI source reading `--cameras` simulated cameras; a console process (the chaos
  * run's, no operator) takes the hub's events. `--panels` DC-09 panels (TCP, Contact ID, one in five a fire alarm)
  * and `--transmitters` 用户信息传输装置 (火警 frames) send from this process; the MQTT sensors report every
- * `--sensor-every` s from a process of their own (tests/simulators/mqtt-sensors.ts). A steady phase of `--seconds`,
+ * `--sensor-every` s from a process of their own (tests/bench/lib/ingest-sensors.ts). A steady phase of `--seconds`,
  * then `--burst` panel events spread over one second while the steady load goes on.
  *
  * Figures: ACK / 确认 time (write → acknowledgement at the simulator), event → console row committed (first send →
@@ -156,16 +156,13 @@ async function run(tmp: string): Promise<void> {
   if (opts.sensors > 0) {
     const sensors = await launch(
       [
-        'tests/simulators/mqtt-sensors.ts',
-        '--url',
-        `mqtt://127.0.0.1:${ports.mqtt}`,
-        '--sensors',
+        'tests/bench/lib/ingest-sensors.ts',
+        String(ports.mqtt),
         String(opts.sensors),
-        '--every',
         String(opts.sensorEverySec * 1000),
       ],
-      /sensors connected/,
-      180_000,
+      /SENSORS READY/,
+      300_000,
     );
     onCleanup('sensors', () => stop(sensors, 'SIGINT'));
     log(`${opts.sensors} MQTT sensors connected, each reporting every ${opts.sensorEverySec} s`);
