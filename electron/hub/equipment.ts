@@ -278,6 +278,13 @@ export class Equipment {
     const seen = await trx('hub_report_keys').where({ key: report.key }).first();
     if (seen) return; // a retry of what the log already has
     const now = this.o.clock.now();
+    if (report.retryOf) {
+      const scope = `retry:${report.retryOf.scope}`;
+      const first = (await trx('hub_report_keys').where({ key: scope }).first()) as
+        { at: number } | undefined;
+      if (first && Math.abs(report.retryOf.at - first.at) <= report.retryOf.windowMs) return;
+      await trx('hub_report_keys').insert({ key: scope, at: report.retryOf.at }).onConflict('key').merge();
+    }
     await trx('hub_report_keys').insert({ key: report.key, at: now });
     const origin = originOf(source, report);
     const d = report.device;

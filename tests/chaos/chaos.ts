@@ -6,20 +6,22 @@ import { freePort } from '../support/rtsp-camera';
  * Afterwards everything must have arrived exactly once on both sides, and both databases must be intact.
  *
  *   npm run test:chaos -- [--json] [--seconds 300] [--events 3000] [--actions 1500] [--seed 1] [--short]
+ *   npm run test:chaos -- --sources [--json] [--seconds 180] [--panels 16] [--transmitters 8] [--sensors 200]
+ *        [--seed 1] [--short]     (equipment sends to the site hub instead: tests/chaos/sources.ts)
  *
  * The last line of output is a JSON object; the exit code is 1 if anything was lost, doubled or damaged.
  */
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../electron/common/database';
 import { MIGRATIONS } from '../../electron/core/schema';
 import { verifyAudit } from '../../electron/core/audit/audit';
 import { seededRandom } from '../../electron/hub/scenario';
 import { silentLogger } from '../../electron/common/log';
+import { launch, stop } from './procs';
 import { LinkCutter } from './proxy';
 
 const { values } = parseArgs({
@@ -31,50 +33,28 @@ const { values } = parseArgs({
     actions: { type: 'string' },
     seed: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
+    sources: { type: 'boolean', default: false },
+    panels: { type: 'string' },
+    transmitters: { type: 'string' },
+    sensors: { type: 'string' },
   },
 });
+if (values.sources) {
+  // Equipment instead of the hub's numbered alarms: tests/chaos/sources.ts.
+  const { runSourcesChaos } = await import('./sources');
+  process.exit((await runSourcesChaos(values)) ? 0 : 1);
+}
 const short = values.short;
 const seconds = Number(values.seconds ?? (short ? 45 : 300));
 const events = Number(values.events ?? (short ? 400 : 3000));
 const actions = Number(values.actions ?? (short ? 200 : 1500));
 const maxCutMs = short ? 6000 : 30_000;
 const random = seededRandom(Number(values.seed));
-const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'console-chaos-'));
 const token = 'chaos-token';
 const say = (line: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const between = (a: number, b: number) => a + random() * (b - a);
-
-function launch(args: string[], ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolveChild, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start:\n${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        resolveChild(child);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) =>
-      reject(new Error(`${args[0]} exited (${code}) before it was ready:\n${out}`)),
-    );
-  });
-}
-
-async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  await exited;
-}
 
 const hubPort = await freePort();
 const hubDb = join(dir, 'hub.sqlite');

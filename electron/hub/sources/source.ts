@@ -33,6 +33,12 @@ export interface SourceReport {
    * redelivering at QoS 1): the same key twice is one event in the log.
    */
   key: string;
+  /**
+   * A retry its key cannot recognise: a DC-09 panel stamps each attempt with its clock, so an attempt that reaches
+   * a restarted receiver (which lost the first copy's key with its memory) carries a new key. The log keeps each
+   * `scope` with its `at`; a report of the same scope within `windowMs` of that is the message already logged.
+   */
+  retryOf?: { scope: string; at: number; windowMs: number };
   /** The device that raised it, registered in the hub's device registry on first sight. */
   device: {
     id: string;

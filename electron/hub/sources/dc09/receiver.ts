@@ -75,6 +75,9 @@ interface AccountState {
 
 interface DedupEntry {
   key: string;
+  /** The key without the panel's timestamp, and that timestamp: how the log knows a retry after a restart. */
+  scope: string;
+  stamp: number;
   firstAt: number;
   committed: boolean;
 }
@@ -391,7 +394,15 @@ export function createDc09Receiver(
       return { bytes: ack(frame, a) };
     }
     const entry = retryEntry(frame, content, received);
-    reports.forEach((r, i) => (r.key = reports.length > 1 ? `${entry.key}/${i}` : entry.key));
+    reports.forEach((r, i) => {
+      const part = reports.length > 1 ? `/${i}` : '';
+      r.key = `${entry.key}${part}`;
+      r.retryOf = {
+        scope: `${entry.scope}${part}`,
+        at: entry.stamp,
+        windowMs: config.duplicateWindowSec * 1000,
+      };
+    });
     if (entry.committed) {
       log.info('dc09: retry of a committed message acknowledged again', {
         source: config.id,
@@ -417,8 +428,11 @@ export function createDc09Receiver(
     if (known) dedup.delete(lookup);
     const hash = createHash('sha1').update(lookup).digest('hex').slice(0, 12);
     const stamp = content.timestamp !== undefined ? parseTimestamp(content.timestamp) : received;
+    const scope = `dc09:${config.id}:${frame.account}:${frame.seq}:${hash}`;
     const entry = {
-      key: `dc09:${config.id}:${frame.account}:${frame.seq}:${hash}:${stamp}`,
+      key: `${scope}:${stamp}`,
+      scope,
+      stamp: stamp ?? received,
       firstAt: received,
       committed: false,
     };
