@@ -91,7 +91,11 @@ export interface ScenarioOptions {
   walkSpeed?: number;
 }
 
-/** Plays the demo community: guards walk their routes, detectors and devices raise events. */
+/**
+ * Plays the demo community: guards walk their routes, detectors and devices raise events. An alarm a demo device
+ * can raise (./demo/plan.ts) is said by that device over its protocol when `devices` is given; the rest, the
+ * guards' positions and the device faults are published into the hub's log directly.
+ */
 export class DemoScenario {
   private timers: unknown[] = [];
   private readonly random: () => number;
