@@ -187,8 +187,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     clearInterval(tokenReload);
     void (async () => {
-      await demoDevices.stop();
       await equipment?.stop();
+      await demoDevices.stop();
       await hub.stop();
       await log.close();
       process.exit(0);

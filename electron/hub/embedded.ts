@@ -116,8 +116,9 @@ export async function startEmbeddedHub(o: {
     },
     async stop() {
       scenario?.stop();
-      await devices.stop();
+      // The sources first, so a camera going away with the demo is not reported as a fault into a closing log.
       await running.stop();
+      await devices.stop();
       await hub.stop();
     },
   };

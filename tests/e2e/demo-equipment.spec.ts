@@ -24,6 +24,8 @@ test('a demo alarm names the panel and zone it came from; the four demo sources 
   await expect(incident.originFields.filter({ hasText: /^1234$/ })).toHaveCount(1);
   await expect(incident.originFields.filter({ hasText: /^0*4$/ })).toHaveCount(1);
   await expect(incident.originFields.filter({ hasText: /^426$/ })).toHaveCount(1);
+  // The origin's panel fields (account, zone, event code) in view for the record.
+  await incident.originFields.filter({ hasText: /^426$/ }).scrollIntoViewIfNeeded();
   await saveScreenshot('demo-alarm-origin.zh-CN.png');
 
   await equipment.open();

@@ -82,8 +82,8 @@ export class DemoEquipment {
         port: targets.dc09,
         transport: 'tcp',
         account: DEMO_ACCOUNT,
-        retryMs: 2000,
-        maxAttempts: 5,
+        retryMs: 1000,
+        maxAttempts: 3,
         now,
       });
       this.signal({ via: 'panel', zone: 0, code: '602', restore: false });
@@ -93,8 +93,8 @@ export class DemoEquipment {
         port: targets.gb26875,
         address: DEMO_TRANSMITTER_ADDRESS,
         now,
-        retryMs: 2000,
-        maxAttempts: 5,
+        retryMs: 1000,
+        maxAttempts: 3,
         answerInspection: true,
       });
       this.queue('transmitter', async (tx = this.transmitter!) => {
@@ -177,11 +177,12 @@ export class DemoEquipment {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.allSettled([...this.chains.values()]);
+    // Lines cut first: a message still being retried gives up within its few attempts.
     this.panel?.close();
-    await this.transmitter?.close();
-    await this.sensors?.close();
+    this.transmitter?.cut();
     for (const cam of this.cameras.values()) await cam.stop();
+    await Promise.allSettled([...this.chains.values()]);
+    await this.sensors?.close();
   }
 
   /** The centre closes an idle line; the transmitter dials again before its next report. */
