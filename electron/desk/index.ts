@@ -51,7 +51,8 @@ export function isConfigError(err: unknown): err is Error {
 /**
  * The desk's configuration as both service processes (the web host's and the Electron shell's core) build it
  * from the command line and the environment. `CONSOLE_DEMO_SCENARIO=off`: the demo hub runs but plays nothing
- * (benchmarks bring their own guards).
+ * (benchmarks bring their own guards); `CONSOLE_DEMO_SEED=N`: the scenario plays the run of seed N (a test that
+ * needs a given device to speak first).
  */
 export function deskConfigFrom(
   args: ConsoleArgs,
@@ -73,6 +74,9 @@ export function deskConfigFrom(
     demo: {
       port: args.demoPort,
       scenario: process.env.CONSOLE_DEMO_SCENARIO !== 'off',
+      ...(/^\d{1,9}$/.test(process.env.CONSOLE_DEMO_SEED ?? '')
+        ? { seed: Number(process.env.CONSOLE_DEMO_SEED) }
+        : {}),
       ...(o.equipmentPorts ?? { dc09Port: asked?.dc09, gb26875Port: asked?.gb26875, mqttPort: asked?.mqtt }),
     },
     osmand: o.osmand ?? args.osmand,

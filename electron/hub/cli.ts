@@ -21,6 +21,7 @@ import { createKnex } from '../common/database';
 import { createLogger } from '../common/log';
 import { demoSitePath, loadSite, SiteFileError } from '../common/site-file';
 import { loadHubConfig, type HubConfigFile } from './config';
+import { DemoEquipment, demoTargets } from './demo/equipment';
 import { boundPorts, Equipment, EquipmentConfigError } from './equipment';
 import { DemoScenario } from './scenario';
 import { ensureHubSchema, hashToken, SiteHub } from './server';
@@ -95,6 +96,11 @@ if (config && config.sources.length > 0) {
     if (ids.has(s.id)) fail(`source id "${s.id}" is in both the site and the config file`);
   site = { ...site, sources: [...site.sources, ...config.sources] };
 }
+const playing = Boolean(values.scenario || config?.scenario);
+// The quick form that plays nothing (the chaos test, the e2e hub, the benchmarks) borrows the demo site for its
+// zones only: its equipment is what the port options start, not the demo's devices' sources.
+if (!config && !values.site && !playing) site = { ...site, sources: [] };
+const demoDevices = new DemoEquipment({ clock: systemClock, log: log.child('demo-equipment') });
 
 let equipment: Equipment | undefined;
 const hub = new SiteHub({
@@ -115,6 +121,8 @@ try {
   fail(`could not start: ${(err as Error).message}`);
 }
 try {
+  // The demo's camera serves its alert stream before the ISAPI source opens it.
+  site = await demoDevices.serveCameras(site);
   equipment = new Equipment(
     hub,
     site,
@@ -127,6 +135,7 @@ try {
   );
   await equipment.start();
 } catch (err) {
+  await demoDevices.stop();
   await hub.stop();
   if (err instanceof EquipmentConfigError) fail(err.message);
   throw err;
@@ -137,8 +146,15 @@ for (const e of boundPorts(equipment.list())) console.log(`${e.kind.toUpperCase(
 const tokenReload = setInterval(() => void hub.reloadTokens().catch(() => undefined), 5000);
 
 let stopping = false;
-if (values.scenario || config?.scenario) {
-  new DemoScenario({ site, clock: systemClock, publish: (b) => hub.publish(b) }).start();
+if (playing) {
+  const running = equipment;
+  demoDevices.start(demoTargets(site, boundPorts(running.list())));
+  new DemoScenario({
+    site,
+    clock: systemClock,
+    publish: (b) => hub.publish(b),
+    devices: (signal) => demoDevices.signal(signal),
+  }).start();
 }
 
 // A numbered series of alarms at a steady rate; after a restart it carries on from what the log already has.
@@ -172,6 +188,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     clearInterval(tokenReload);
     void (async () => {
       await equipment?.stop();
+      await demoDevices.stop();
       await hub.stop();
       await log.close();
       process.exit(0);

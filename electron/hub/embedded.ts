@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { SiteFile } from '../../shared/domain/site';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
+import { DemoEquipment, demoTargets } from './demo/equipment';
 import { boundPorts, Equipment } from './equipment';
 import { DemoScenario } from './scenario';
 import { SiteHub } from './server';
@@ -15,6 +16,8 @@ export interface EmbeddedHub {
   ports: { kind: 'dc09' | 'gb26875' | 'mqtt'; port: number; endpoint: string }[];
   /** What it plays; absent when asked to stay quiet (tests publish their own events). */
   scenario: DemoScenario | undefined;
+  /** The demo's simulated devices: its cameras serve from the start, the rest speak once the scenario plays. */
+  devices: DemoEquipment;
   /** Where the console's hub link connects. */
   target: { url: string; token: string };
   /** Starts the scenario (once the console is up). */
@@ -62,10 +65,14 @@ export async function startEmbeddedHub(o: {
     onAction: (_consoleId, action) => scenario?.onAction(action),
   });
   const url = await hub.start();
+  const devices = new DemoEquipment({ clock, log: log.child('demo-equipment') });
+  let site = o.site;
   try {
+    // The cameras first, so the ISAPI source opens streams that exist (scenario or not).
+    site = await devices.serveCameras(o.site);
     equipment = new Equipment(
       hub,
-      o.site,
+      site,
       { dc09: o.demo?.dc09Port, gb26875: o.demo?.gb26875Port, mqtt: o.demo?.mqttPort },
       // Started here by a port option, a listener stays on loopback: the desk is not a server.
       {
@@ -77,16 +84,19 @@ export async function startEmbeddedHub(o: {
     );
     await equipment.start();
   } catch (err) {
+    await devices.stop();
     await hub.stop();
     throw err;
   }
   const running = equipment;
+  const ports = boundPorts(running.list());
   if (o.demo?.scenario !== false) {
     scenario = new DemoScenario({
       site: o.site,
       clock,
       publish: (body) =>
         hub.publish(body).catch((err: Error) => log.warn('demo publish failed', { error: err.message })),
+      devices: (signal) => devices.signal(signal),
       seed: o.demo?.seed,
       alarmEverySec: o.demo?.alarmEverySec,
       positionEverySec: o.demo?.positionEverySec,
@@ -95,13 +105,20 @@ export async function startEmbeddedHub(o: {
   return {
     hub,
     equipment: running,
-    ports: boundPorts(running.list()),
+    ports,
     scenario,
+    devices,
     target: { url, token },
-    play: () => scenario?.start(),
+    play: () => {
+      if (!scenario) return;
+      devices.start(demoTargets(site, ports));
+      scenario.start();
+    },
     async stop() {
       scenario?.stop();
+      // The sources first, so a camera going away with the demo is not reported as a fault into a closing log.
       await running.stop();
+      await devices.stop();
       await hub.stop();
     },
   };

@@ -3,6 +3,7 @@ import { bearingDeg, centroid, distanceM, lerp, type LatLon } from '../../shared
 import type { SiteFile, ZoneDef } from '../../shared/domain/site';
 import type { HubEventBody } from '../../shared/contract';
 import type { Clock } from '../common/clock';
+import { actsFor, type DemoSignal } from './demo/plan';
 
 /** Deterministic pseudo-random numbers (mulberry32), so a demo run can be replayed. */
 export function seededRandom(seed: number): () => number {
@@ -76,6 +77,11 @@ export interface ScenarioOptions {
   site: SiteFile;
   clock: Clock;
   publish(body: HubEventBody): unknown;
+  /**
+   * The demo equipment (./demo/equipment.ts): an alarm a simulated device can raise is sent by that device over
+   * its protocol, and restored by it later. Without it every alarm is published straight into the hub's log.
+   */
+  devices?: ((signal: DemoSignal) => boolean) | undefined;
   seed?: number;
   /** Seconds between guard position reports. */
   positionEverySec?: number;
@@ -85,7 +91,11 @@ export interface ScenarioOptions {
   walkSpeed?: number;
 }
 
-/** Plays the demo community: guards walk their routes, detectors and devices raise events. */
+/**
+ * Plays the demo community: guards walk their routes, detectors and devices raise events. An alarm a demo device
+ * can raise (./demo/plan.ts) is said by that device over its protocol when `devices` is given; the rest, the
+ * guards' positions and the device faults are published into the hub's log directly.
+ */
 export class DemoScenario {
   private timers: unknown[] = [];
   private readonly random: () => number;
@@ -239,6 +249,7 @@ export class DemoScenario {
     let pick = this.random() * total;
     const template = candidates.find((a) => (pick -= a.weight) <= 0) ?? candidates[0];
     if (!template) return;
+    if (this.o.devices && this.raiseOnDevice(template.type, this.o.devices)) return;
     const zones = site.zones.filter((z) => template.zoneKinds.includes(z.kind));
     const zone = zones[Math.floor(this.random() * zones.length)]!;
     // A perimeter zone is a ring: its centroid is the garden in the middle, so alarms go on the wall itself.
@@ -267,6 +278,17 @@ export class DemoScenario {
         text: template.text,
       },
     });
+  }
+
+  /** A device that can raise this type says it, and later says it is over; false when none can. */
+  private raiseOnDevice(type: AlarmType, devices: (signal: DemoSignal) => boolean): boolean {
+    const acts = actsFor(type);
+    const act = acts[Math.floor(this.random() * acts.length)];
+    if (!act || !devices(act.raise)) return false;
+    // As the real devices restore: a door closes in a minute or two, a cleared fire panel is reset in minutes.
+    const restoreSec = act.raise.via === 'camera' ? 5 + this.random() * 15 : 30 + this.random() * 150;
+    this.timers.push(this.o.clock.setTimeout(() => void devices(act.restore), Math.round(restoreSec * 1000)));
+    return true;
   }
 
   private scheduleDeviceFault(): void {

@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB_PROTOCOL_VERSION } from '../../shared/contract';
 import { tempDir } from '../support/temp';
+import { writeDemoSite } from '../support/site';
 import { requireOpenssl, selfSignedCert } from '../support/tools';
 
 /** `npm run hub` as an administrator runs it: a config file, tokens issued and revoked, TLS, /health. */
@@ -108,7 +109,8 @@ describe('npm run hub (standalone)', () => {
   };
 
   it('issues a per-console token, admits it, refuses others, drops it when revoked; prints the DC-09 port; /health', async () => {
-    const config = writeConfig();
+    // The demo site without its own equipment: the one source is the one --dc09-port starts.
+    const config = writeConfig({ site: writeDemoSite(tmp.dir, (s) => void (s.sources = [])) });
     const issued = run(['token', 'issue', 'desk-1', '--config', config]);
     expect(issued.code).toBe(0);
     const token = issued.out.trim();

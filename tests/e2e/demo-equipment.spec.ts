@@ -1,0 +1,46 @@
+import { expect, signIn, test } from './fixtures';
+
+// The demo console as started: its alarms come from the demo equipment through the hub's real sources.
+// Seed 1 has the demo panel report Contact ID 426 (door held open) on its zone 4, 4 s after the start.
+test.use({ viewport: { width: 1920, height: 1080 }, consoleEnv: { CONSOLE_DEMO_SEED: '1' } });
+
+test('a demo alarm names the panel and zone it came from; the four demo sources are up with their devices', async ({
+  page,
+  consoleApp,
+  ui,
+  saveScreenshot,
+}) => {
+  test.setTimeout(90_000);
+  const { queue, incident, equipment } = ui;
+  await signIn(page, consoleApp, { role: 'supervisor' });
+
+  const held = queue.rows.filter({ hasText: '门长时间未关' }).first();
+  await expect(held).toBeVisible({ timeout: 30_000 });
+  await expect(held).toContainText('4号楼');
+  await queue.open(held);
+  await expect(incident.originSource).toHaveText('DC-09 报警主机');
+  await expect(incident.origin).toContainText('用户号');
+  await expect(incident.origin).toContainText('防区');
+  await expect(incident.originFields.filter({ hasText: /^1234$/ })).toHaveCount(1);
+  await expect(incident.originFields.filter({ hasText: /^0*4$/ })).toHaveCount(1);
+  await expect(incident.originFields.filter({ hasText: /^426$/ })).toHaveCount(1);
+  // The origin's panel fields (account, zone, event code) in view for the record.
+  await incident.originFields.filter({ hasText: /^426$/ }).scrollIntoViewIfNeeded();
+  await saveScreenshot('demo-alarm-origin.zh-CN.png');
+
+  await equipment.open();
+  await expect(equipment.sources).toHaveCount(4);
+  for (const [id, state] of [
+    ['demo-panel', '监听中'],
+    ['demo-fire', '监听中'],
+    ['demo-sensors', /监听中|已连接/],
+    ['demo-cameras', '已连接'],
+  ] as const) {
+    await expect(equipment.sources.filter({ hasText: id })).toContainText(state);
+  }
+  // The panel and its zone, the transmitter, the six sensors and the camera, once each has spoken.
+  await expect.poll(() => equipment.devices.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(9);
+  await expect(equipment.devices.filter({ hasText: '小区报警主机' })).toHaveCount(1);
+  await expect(equipment.devices.filter({ hasText: '地下车库B1水浸' })).toHaveCount(1);
+  await saveScreenshot('demo-equipment.zh-CN.png');
+});
