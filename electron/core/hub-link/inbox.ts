@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { HubEvent, describeIssues } from '../../../shared/contract';
 import type { HubDeadLetter, StoredHubEvent } from '../../../shared/contract';
+import { connectionOf, prepared } from '../db/prepared';
 import { isDiskFull } from '../errors';
 
 export const LAST_SEQ_KEY = 'hub.lastSeq';
@@ -110,13 +111,10 @@ async function applyOne(
     // The event and its effects in a savepoint: if an applier throws, they go and the cursor stays.
     await trx.transaction(async (sp) => {
       deferToOuterCommit(sp, trx);
-      await sp('hub_events').insert({
-        seq,
-        kind: body.kind,
-        at,
-        body: JSON.stringify(body.data),
-        received_at: receivedAt,
-      });
+      prepared(
+        await connectionOf(sp),
+        'INSERT INTO hub_events (seq, kind, at, body, received_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(seq, body.kind, at, JSON.stringify(body.data), receivedAt);
       for (const apply of appliers) await apply(sp, stored);
     });
   } catch (err) {
