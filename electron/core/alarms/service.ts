@@ -99,6 +99,11 @@ const insertSql = (table: string, row: object) => {
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
 };
 
+const updateSql = (table: string, set: object) =>
+  `UPDATE ${table} SET ${Object.keys(set)
+    .map((c) => `${c} = @${c}`)
+    .join(', ')} WHERE id = @id`;
+
 const sourceKey = (source: string, sourceId: string) => `${source}\u0000${sourceId}`;
 
 const TRANSITION_KIND: Record<Exclude<AlarmState, 'new'>, string> = {
@@ -189,11 +194,11 @@ export class AlarmService {
    * resolved, or never raised here) changes nothing.
    */
   async restore(trx: Knex.Transaction, r: HubRestore): Promise<AlarmView | undefined> {
-    const open = (await trx('alarms')
-      .where({ device_id: r.deviceId, type: r.type })
-      .whereNot('state', 'resolved')
-      .orderBy('seq', 'desc')
-      .first()) as AlarmRow | undefined;
+    // Worded as the partial index alarms_device_open is (knex's whereNot would scan the table).
+    const open = prepared(
+      await connectionOf(trx),
+      "SELECT * FROM alarms WHERE device_id = ? AND type = ? AND state <> 'resolved' ORDER BY seq DESC LIMIT 1",
+    ).get(r.deviceId, r.type) as AlarmRow | undefined;
     if (!open) {
       this.o.log.info('restore for no open alarm', { device: r.deviceId, type: r.type });
       return undefined;
@@ -272,7 +277,8 @@ export class AlarmService {
     if (input.deviceId) {
       const open = prepared(
         conn,
-        "SELECT * FROM alarms WHERE device_id = ? AND type = ? AND NOT state = 'resolved' LIMIT 1",
+        // Worded as the partial index alarms_device_open is, or SQLite scans the whole table for each alarm.
+        "SELECT * FROM alarms WHERE device_id = ? AND type = ? AND state <> 'resolved' LIMIT 1",
       ).get(input.deviceId, input.type) as AlarmRow | undefined;
       if (open) {
         // The condition is back: a restore reported before it no longer holds. A more urgent occurrence (a line
@@ -288,7 +294,7 @@ export class AlarmService {
           ...(raised ? { priority: incoming } : {}),
           ...(raised && open.held && incoming < this.disaster.holdFromPriority ? { held: 0 } : {}),
         };
-        await trx('alarms').where({ id: open.id }).update(again);
+        prepared(conn, updateSql('alarms', again)).run({ ...again, id: open.id });
         prepared(conn, INSERT_SOURCE).run(input.source, input.sourceId, open.id, now);
         await this.trail(
           trx,
