@@ -25,7 +25,7 @@ import {
 import type { LatLon } from '../../../shared/domain/geo';
 import { SYSTEM, type Actor } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
-import { connectionOf, isTransaction, prepared } from '../db/prepared';
+import { connectionOf, isTransaction, prepared } from '../util/prepared';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
 import { isDiskFull, ServiceError } from '../errors';
@@ -266,7 +266,7 @@ export class AlarmService {
         if (isDiskFull(err)) void this.holdUnsaved(input);
       },
     );
-    // A flood is thousands of these in one transaction: prepared statements, not knex (db/prepared.ts).
+    // A flood is thousands of these in one transaction: prepared statements, not knex (util/prepared.ts).
     const conn = await connectionOf(trx);
     const seen = prepared(
       conn,
