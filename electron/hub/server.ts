@@ -503,17 +503,44 @@ export class SiteHub {
     }
   }
 
-  private async recordAck(consoleId: string, reply: unknown): Promise<void> {
+  /** Per console, the ack write under way and the highest seq it must reach (see recordAck). */
+  private readonly ackWrites = new Map<string, { seq: number }>();
+
+  private recordAck(consoleId: string, reply: unknown): void {
     const ack = HubEventAck.safeParse(reply);
     if (!ack.success || !('seq' in ack.data)) return;
     const seq = ack.data.seq;
     // Delivered all the same: the console keeps it as a dead letter and has moved past it.
     if (!ack.data.ok)
       this.o.log.warn('a console refused an event', { consoleId, seq, error: ack.data.error });
-    await this.db('hub_consoles')
-      .insert({ console_id: consoleId, acked_seq: seq, last_seen: this.o.clock.now() })
-      .onConflict('console_id')
-      .merge({ acked_seq: this.db.raw('max(acked_seq, excluded.acked_seq)'), last_seen: this.o.clock.now() });
+    // In a flood acks come by the hundred and each write is a synchronous commit: one write per console at a time,
+    // of the highest seq acknowledged meanwhile (the stored value only grows, and a reconnecting console's sync says
+    // where it stands anyway). The event's window slot is not held for the write.
+    const pending = this.ackWrites.get(consoleId);
+    if (pending) {
+      pending.seq = Math.max(pending.seq, seq);
+      return;
+    }
+    const write = { seq };
+    this.ackWrites.set(consoleId, write);
+    void (async () => {
+      try {
+        for (let written = 0; write.seq > written;) {
+          written = write.seq;
+          await this.db('hub_consoles')
+            .insert({ console_id: consoleId, acked_seq: written, last_seen: this.o.clock.now() })
+            .onConflict('console_id')
+            .merge({
+              acked_seq: this.db.raw('max(acked_seq, excluded.acked_seq)'),
+              last_seen: this.o.clock.now(),
+            });
+        }
+      } catch (err) {
+        this.o.log.warn('recording an ack failed', { error: (err as Error).message });
+      } finally {
+        this.ackWrites.delete(consoleId);
+      }
+    })();
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3';
 import type { Knex } from 'knex';
 import {
   HubEvent,
@@ -24,6 +25,7 @@ import {
 import type { LatLon } from '../../../shared/domain/geo';
 import { SYSTEM, type Actor } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
+import { connectionOf, isTransaction, prepared } from '../util/prepared';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
 import { isDiskFull, ServiceError } from '../errors';
@@ -88,6 +90,19 @@ type ChangeApply = (
 
 /** Alarms shown while the disk is full, at most; beyond that they wait for the hub's replay like the rest. */
 const MAX_UNSAVED = 5000;
+
+const INSERT_SOURCE =
+  'INSERT INTO alarm_sources (source, source_id, alarm_id, received_at) VALUES (?, ?, ?, ?)';
+/** The row's own fields name the columns (`AlarmRow` is the table); the statement is prepared once per shape. */
+const insertSql = (table: string, row: object) => {
+  const columns = Object.keys(row);
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
+};
+
+const updateSql = (table: string, set: object) =>
+  `UPDATE ${table} SET ${Object.keys(set)
+    .map((c) => `${c} = @${c}`)
+    .join(', ')} WHERE id = @id`;
 
 const sourceKey = (source: string, sourceId: string) => `${source}\u0000${sourceId}`;
 
@@ -179,11 +194,11 @@ export class AlarmService {
    * resolved, or never raised here) changes nothing.
    */
   async restore(trx: Knex.Transaction, r: HubRestore): Promise<AlarmView | undefined> {
-    const open = (await trx('alarms')
-      .where({ device_id: r.deviceId, type: r.type })
-      .whereNot('state', 'resolved')
-      .orderBy('seq', 'desc')
-      .first()) as AlarmRow | undefined;
+    // Worded as the partial index alarms_device_open is (knex's whereNot would scan the table).
+    const open = prepared(
+      await connectionOf(trx),
+      "SELECT * FROM alarms WHERE device_id = ? AND type = ? AND state <> 'resolved' ORDER BY seq DESC LIMIT 1",
+    ).get(r.deviceId, r.type) as AlarmRow | undefined;
     if (!open) {
       this.o.log.info('restore for no open alarm', { device: r.deviceId, type: r.type });
       return undefined;
@@ -251,16 +266,20 @@ export class AlarmService {
         if (isDiskFull(err)) void this.holdUnsaved(input);
       },
     );
-    const seen = (await trx('alarm_sources')
-      .where({ source: input.source, source_id: input.sourceId })
-      .first()) as { alarm_id: string } | undefined;
+    // A flood is thousands of these in one transaction: prepared statements, not knex (util/prepared.ts).
+    const conn = await connectionOf(trx);
+    const seen = prepared(
+      conn,
+      'SELECT alarm_id FROM alarm_sources WHERE source = ? AND source_id = ? LIMIT 1',
+    ).get(input.source, input.sourceId) as { alarm_id: string } | undefined;
     if (seen) return { status: 'duplicate', alarmId: seen.alarm_id };
 
     if (input.deviceId) {
-      const open = (await trx('alarms')
-        .where({ device_id: input.deviceId, type: input.type })
-        .whereNot('state', 'resolved')
-        .first()) as AlarmRow | undefined;
+      const open = prepared(
+        conn,
+        // Worded as the partial index alarms_device_open is, or SQLite scans the whole table for each alarm.
+        "SELECT * FROM alarms WHERE device_id = ? AND type = ? AND state <> 'resolved' LIMIT 1",
+      ).get(input.deviceId, input.type) as AlarmRow | undefined;
       if (open) {
         // The condition is back: a restore reported before it no longer holds. A more urgent occurrence (a line
         // crossing on a camera whose motion opened the alarm at a low priority) raises the alarm to its priority;
@@ -275,13 +294,8 @@ export class AlarmService {
           ...(raised ? { priority: incoming } : {}),
           ...(raised && open.held && incoming < this.disaster.holdFromPriority ? { held: 0 } : {}),
         };
-        await trx('alarms').where({ id: open.id }).update(again);
-        await trx('alarm_sources').insert({
-          source: input.source,
-          source_id: input.sourceId,
-          alarm_id: open.id,
-          received_at: now,
-        });
+        prepared(conn, updateSql('alarms', again)).run({ ...again, id: open.id });
+        prepared(conn, INSERT_SOURCE).run(input.source, input.sourceId, open.id, now);
         await this.trail(
           trx,
           open.id,
@@ -300,7 +314,7 @@ export class AlarmService {
     const shown = this.unsaved.get(key);
     const arrival = shown?.fresh ? shown.view : undefined;
     const steady = arrival?.receivedSteady ?? this.o.timeline.steady();
-    const incidentId = await this.incidentFor(trx, input.zone, now, steady, input.drill ?? false);
+    const incidentId = this.incidentFor(conn, input.zone, now, steady, input.drill ?? false);
     const held = this.disaster.on && priority >= this.disaster.holdFromPriority;
     const row: AlarmRow = {
       id: arrival?.id ?? this.o.ids(),
@@ -337,13 +351,8 @@ export class AlarmService {
       origin: originJson(input.origin),
       restored_at: null,
     };
-    await trx('alarms').insert(row);
-    await trx('alarm_sources').insert({
-      source: input.source,
-      source_id: input.sourceId,
-      alarm_id: row.id,
-      received_at: now,
-    });
+    prepared(conn, insertSql('alarms', row)).run(row);
+    prepared(conn, INSERT_SOURCE).run(input.source, input.sourceId, row.id, now);
     await this.trail(trx, row.id, 'received', SYSTEM, {
       toState: 'new',
       note: held ? 'held back (disaster mode)' : undefined,
@@ -801,7 +810,7 @@ export class AlarmService {
     actor: Actor,
     extra: { fromState?: AlarmState; toState?: AlarmState; note?: string | undefined },
   ): Promise<void> {
-    await trx('alarm_events').insert({
+    const row = {
       alarm_id: alarmId,
       at: this.o.clock.now(),
       kind,
@@ -810,29 +819,44 @@ export class AlarmService {
       from_state: extra.fromState ?? null,
       to_state: extra.toState ?? null,
       note: extra.note ?? null,
-    });
+    };
+    if (!isTransaction(trx)) {
+      await trx('alarm_events').insert(row);
+      return;
+    }
+    prepared(
+      await connectionOf(trx),
+      'INSERT INTO alarm_events (alarm_id, at, kind, operator_id, operator_name, from_state, to_state, note) ' +
+        'VALUES (@alarm_id, @at, @kind, @operator_id, @operator_name, @from_state, @to_state, @note)',
+    ).run(row);
   }
 
-  private async incidentFor(
-    trx: Knex.Transaction,
+  /** Runs inside the receiving transaction (`conn` is its connection). */
+  private incidentFor(
+    conn: Database,
     zone: string | undefined,
     now: number,
     steady: number,
     drill: boolean,
-  ): Promise<string> {
+  ): string {
     if (zone) {
       // The window on the steady clock: after the wall clock went back, a later alarm is not "within 2 min"
       // of every alarm stamped up to the jump.
-      const recent = (await trx('alarms')
-        .where({ zone, drill: drill ? 1 : 0 })
-        .where('received_steady', '>=', steady - (this.o.groupWindowMs ?? 120_000))
-        .whereNotNull('incident_id')
-        .orderBy('received_steady', 'desc')
-        .first('incident_id')) as { incident_id: string } | undefined;
+      const recent = prepared(
+        conn,
+        'SELECT incident_id FROM alarms WHERE zone = ? AND drill = ? AND received_steady >= ? ' +
+          'AND incident_id IS NOT NULL ORDER BY received_steady DESC LIMIT 1',
+      ).get(zone, drill ? 1 : 0, steady - (this.o.groupWindowMs ?? 120_000)) as
+        { incident_id: string } | undefined;
       if (recent) return recent.incident_id;
     }
     const id = this.o.ids();
-    await trx('incidents').insert({ id, zone: zone ?? null, opened_at: now, drill: drill ? 1 : 0 });
+    prepared(conn, 'INSERT INTO incidents (id, zone, opened_at, drill) VALUES (?, ?, ?, ?)').run(
+      id,
+      zone ?? null,
+      now,
+      drill ? 1 : 0,
+    );
     return id;
   }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { connectionOf, isTransaction, prepared } from '../util/prepared';
 import { localAnchors, type FoundAnchor } from './anchors';
 import {
   auditKeyring,
@@ -74,8 +75,6 @@ async function keyForAppend(trx: Knex.Transaction | Knex): Promise<Buffer | unde
 /** Appends inside the caller's transaction: the change and its audit entry commit together. */
 export async function appendAudit(trx: Knex.Transaction | Knex, entry: AuditEntry): Promise<void> {
   const key = await keyForAppend(trx);
-  const last = (await trx('audit_log').orderBy('seq', 'desc').first('hash')) as { hash: string } | undefined;
-  const prevHash = last?.hash ?? GENESIS;
   const row = {
     at: entry.at,
     actor_id: entry.actorId,
@@ -84,6 +83,30 @@ export async function appendAudit(trx: Knex.Transaction | Knex, entry: AuditEntr
     target: entry.target ?? null,
     details: JSON.stringify(entry.details ?? {}),
   };
+  if (isTransaction(trx)) {
+    // Every hub alarm appends here: prepared statements on the transaction's connection (util/prepared.ts).
+    const conn = await connectionOf(trx);
+    const last = prepared(conn, 'SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+      { hash: string } | undefined;
+    const prevHash = last?.hash ?? GENESIS;
+    prepared(
+      conn,
+      'INSERT INTO audit_log (at, actor_id, actor_name, action, target, details, prev_hash, hash) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      row.at,
+      row.actor_id,
+      row.actor_name,
+      row.action,
+      row.target,
+      row.details,
+      prevHash,
+      entryHash(key, prevHash, row),
+    );
+    return;
+  }
+  const last = (await trx('audit_log').orderBy('seq', 'desc').first('hash')) as { hash: string } | undefined;
+  const prevHash = last?.hash ?? GENESIS;
   await trx('audit_log').insert({ ...row, prev_hash: prevHash, hash: entryHash(key, prevHash, row) });
 }
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { DutyEntry, DutyFilter } from '../../../shared/contract';
 import { backupDatabase } from '../db/backup';
+import { connectionOf, isTransaction, prepared } from '../util/prepared';
 import { csvDocument } from '../util/csv';
 import { present } from '../util/optional';
 
@@ -26,7 +27,7 @@ export interface DutyLogEntry {
 }
 
 export async function writeDutyLog(trx: Knex | Knex.Transaction, entry: DutyLogEntry): Promise<number> {
-  const [id] = (await trx('duty_log').insert({
+  const row = {
     at: entry.at,
     kind: entry.kind,
     text: entry.text,
@@ -36,7 +37,17 @@ export async function writeDutyLog(trx: Knex | Knex.Transaction, entry: DutyLogE
     manual: entry.manual ? 1 : 0,
     follow_up: entry.followUp ? 1 : 0,
     ref_id: entry.refId ?? null,
-  })) as number[];
+  };
+  if (isTransaction(trx)) {
+    // Every hub alarm writes a line: a prepared statement on the transaction's connection (util/prepared.ts).
+    const { lastInsertRowid } = prepared(
+      await connectionOf(trx),
+      'INSERT INTO duty_log (at, kind, text, alarm_id, operator_id, camera_id, manual, follow_up, ref_id) ' +
+        'VALUES (@at, @kind, @text, @alarm_id, @operator_id, @camera_id, @manual, @follow_up, @ref_id)',
+    ).run(row);
+    return Number(lastInsertRowid);
+  }
+  const [id] = (await trx('duty_log').insert(row)) as number[];
   return id!;
 }
 

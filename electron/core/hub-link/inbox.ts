@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { HubEvent, describeIssues } from '../../../shared/contract';
 import type { HubDeadLetter, StoredHubEvent } from '../../../shared/contract';
+import { connectionOf, inSavepoint, prepared } from '../util/prepared';
 import { isDiskFull } from '../errors';
 
 export const LAST_SEQ_KEY = 'hub.lastSeq';
@@ -156,15 +157,11 @@ async function applyOne(
   const stored = { seq, at, receivedAt, ...body } as StoredHubEvent;
   try {
     // The event and its effects in a savepoint: if an applier throws, they go and the cursor stays.
-    await trx.transaction(async (sp) => {
-      deferToOuterCommit(sp, trx);
-      await sp('hub_events').insert({
-        seq,
-        kind: body.kind,
-        at,
-        body: JSON.stringify(body.data),
-        received_at: receivedAt,
-      });
+    await inSavepoint(trx, async (sp) => {
+      prepared(
+        await connectionOf(sp),
+        'INSERT INTO hub_events (seq, kind, at, body, received_at) VALUES (?, ?, ?, ?, ?)',
+      ).run(seq, body.kind, at, JSON.stringify(body.data), receivedAt);
       for (const apply of appliers) await apply(sp, stored);
     });
   } catch (err) {
@@ -258,17 +255,6 @@ async function putDeadLetter(
     })
     .onConflict('seq')
     .merge();
-}
-
-/**
- * Appliers announce their changes on `trx.executionPromise` (after the commit). In the savepoint that promise
- * settles when the savepoint is released, before the outer commit: chain it, so listeners hear only of work that
- * reached the disk, and nothing at all of work the savepoint rolled back.
- */
-function deferToOuterCommit(sp: Knex.Transaction, outer: Knex.Transaction): void {
-  const chained = sp.executionPromise.then(() => outer.executionPromise);
-  chained.catch(() => undefined);
-  sp.executionPromise = chained;
 }
 
 /** The storage failed, not the event: roll it all back and let the hub send it again. */

@@ -70,8 +70,11 @@ export function guardIcon(p: {
   );
 }
 
+/**
+ * An alarm's marker. Shared by every marker of the same look (the alarm's id is set on the element by the layer):
+ * Leaflet rebuilds a marker's element only when its icon object changes.
+ */
 export function alarmIcon(p: {
-  alarmId: string;
   colour: string;
   isNew: boolean;
   selected: boolean;
@@ -79,13 +82,13 @@ export function alarmIcon(p: {
   drillLabel?: string | undefined;
 }): L.DivIcon {
   const size = p.isNew ? 30 : 22;
-  return cached(`a|${p.alarmId}|${p.colour}|${p.isNew}|${p.selected}|${p.drillLabel ?? ''}`, () =>
+  return cached(`a|${p.colour}|${p.isNew}|${p.selected}|${p.drillLabel ?? ''}`, () =>
     L.divIcon({
       className: 'map-div-icon',
       iconSize: [0, 0],
       html:
         `<div class="am${p.isNew ? ' am-new' : ''}${p.selected ? ' am-selected' : ''}${p.drillLabel ? ' am-drill' : ''}" data-testid="map-alarm" ` +
-        `data-alarm-id="${escape(p.alarmId)}" data-drill="${Boolean(p.drillLabel)}" style="--am-colour:${p.colour};left:${-size / 2}px;top:${-size / 2}px;width:${size}px;height:${size}px">` +
+        `data-drill="${Boolean(p.drillLabel)}" style="--am-colour:${p.colour};left:${-size / 2}px;top:${-size / 2}px;width:${size}px;height:${size}px">` +
         `<span class="am-dot"></span>` +
         (p.drillLabel ? `<span class="am-tag">${escape(p.drillLabel)}</span>` : '') +
         `</div>`,

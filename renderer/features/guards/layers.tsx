@@ -3,7 +3,6 @@ import { Fragment, memo, useEffect, useMemo, useRef } from 'react';
 import { CircleMarker, Marker, Polygon, Polyline, Popup, Tooltip } from 'react-leaflet';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView, GuardView } from '../../../shared/contract';
-import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
 import { guardStatus, type GuardStatus } from '../../../shared/domain/guards';
 import type { ZoneDef } from '../../../shared/domain/site';
 import { useStore } from '../../api/store';
@@ -13,6 +12,7 @@ import { useAlarms } from '../alarms';
 import { streamKey, useCameras } from '../cameras';
 import { useSystem } from '../system';
 import { alarmIcon, cameraIcon, CHECKPOINT_COLOURS, guardIcon } from './icons';
+import { useMapAlarms } from './map-alarms';
 import { useGuards } from './store';
 
 /** A flood of thousands of alarms must not become thousands of animated markers: the most urgent only. */
@@ -104,22 +104,16 @@ const CameraMarker = memo(function CameraMarker(p: {
 
 export function AlarmsLayer() {
   const store = useAlarms();
-  const alarms = useStore(store.open);
+  const onMap = useMapAlarms(store.open, MAX_ALARMS_ON_MAP);
   const selected = useStore(store.selected);
   const { t } = useTranslation();
-  const onMap = useMemo(
-    () =>
-      Object.values(alarms)
-        .filter((a) => a.location)
-        .sort(compareAlarms)
-        .slice(0, MAX_ALARMS_ON_MAP),
-    [alarms],
-  );
   return (
     <>
-      {onMap.map((a) => (
+      {onMap.map((a, slot) => (
         <AlarmMarker
-          key={a.id}
+          // Keyed by place in the list, not by alarm: when the most urgent change in a burst, the markers stay
+          // and are moved and re-labelled, instead of being torn down and built again (and their pulse restarted).
+          key={slot}
           alarm={a}
           selected={a.id === selected}
           label={t(`alarmType.${a.type}`)}
@@ -139,18 +133,32 @@ const AlarmMarker = memo(function AlarmMarker(p: {
   onOpen(id: string): void;
 }) {
   const { alarm: a, onOpen } = p;
+  const ref = useRef<L.Marker>(null);
   const handlers = useMemo(() => ({ click: () => onOpen(a.id) }), [a.id, onOpen]);
+  // The icon depends on the look only, so a marker handed another alarm of the same look keeps its element.
+  const icon = alarmIcon({
+    colour: PRIORITY_COLOURS[a.priority] ?? '#ef5350',
+    isNew: a.state === 'new',
+    selected: p.selected,
+    drillLabel: a.drill ? p.drillLabel : undefined,
+  });
+  // Which alarm the element shows, for tests and for anyone inspecting the page (runs after a new icon's element).
+  useEffect(() => {
+    ref.current
+      ?.getElement()
+      ?.querySelector('[data-testid="map-alarm"]')
+      ?.setAttribute('data-alarm-id', a.id);
+  }, [icon, a.id]);
+  const lat = a.location?.lat;
+  const lon = a.location?.lon;
+  // The same array while the place is the same: a new one would make Leaflet move the marker on every render.
+  const position = useMemo(() => [lat ?? 0, lon ?? 0] as [number, number], [lat, lon]);
   if (!a.location) return null;
   return (
     <Marker
-      position={[a.location.lat, a.location.lon]}
-      icon={alarmIcon({
-        alarmId: a.id,
-        colour: PRIORITY_COLOURS[a.priority] ?? '#ef5350',
-        isNew: a.state === 'new',
-        selected: p.selected,
-        drillLabel: a.drill ? p.drillLabel : undefined,
-      })}
+      ref={ref}
+      position={position}
+      icon={icon}
       eventHandlers={handlers}
       // The most urgent on top where alarms overlap.
       zIndexOffset={1000 - a.priority * 100}
