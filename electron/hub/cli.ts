@@ -90,16 +90,17 @@ try {
   if (err instanceof SiteFileError) fail(err.message);
   throw err;
 }
+const playing = Boolean(values.scenario || config?.scenario);
+// A hub that names no site file and plays nothing (the quick form of the chaos test, the e2e hub and the
+// benchmarks, or a configuration with only its own sources) borrows the demo site for its zones only: its
+// equipment is what the port options and the configuration start, never the demo devices' sources.
+if (!config?.site && !values.site && !playing) site = { ...site, sources: [] };
 if (config && config.sources.length > 0) {
   const ids = new Set(site.sources.map((s) => s.id));
   for (const s of config.sources)
     if (ids.has(s.id)) fail(`source id "${s.id}" is in both the site and the config file`);
   site = { ...site, sources: [...site.sources, ...config.sources] };
 }
-const playing = Boolean(values.scenario || config?.scenario);
-// The quick form that plays nothing (the chaos test, the e2e hub, the benchmarks) borrows the demo site for its
-// zones only: its equipment is what the port options start, not the demo's devices' sources.
-if (!config && !values.site && !playing) site = { ...site, sources: [] };
 const demoDevices = new DemoEquipment({ clock: systemClock, log: log.child('demo-equipment') });
 
 let equipment: Equipment | undefined;

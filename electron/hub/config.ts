@@ -25,7 +25,10 @@ export const HubConfigFile = z
       .optional(),
     /** The hub's database (`hub.sqlite`) and logs (`logs/`). */
     dataDir: z.string().min(1),
-    /** The site file: its `sources` section configures the equipment. Default: the demo site. */
+    /**
+     * The site file: its `sources` section configures the equipment. Default: the demo site's zones (its demo
+     * devices' sources only when the hub plays the scenario).
+     */
     site: z.string().min(1).optional(),
     /** More sources, beside the site file's (ids must differ). */
     sources: z.array(SiteSourceDef).max(32).default([]),
