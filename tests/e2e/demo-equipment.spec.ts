@@ -24,6 +24,12 @@ test('a demo alarm names the panel and zone it came from; the four demo sources 
   await expect(incident.originFields.filter({ hasText: /^1234$/ })).toHaveCount(1);
   await expect(incident.originFields.filter({ hasText: /^0*4$/ })).toHaveCount(1);
   await expect(incident.originFields.filter({ hasText: /^426$/ })).toHaveCount(1);
+  // Every field under a Chinese name, the event's name in Chinese only, a yes/no as 是/否.
+  await expect(incident.origin).toContainText('事件名称');
+  await expect(incident.origin).toContainText('门长时间未关');
+  await expect(incident.origin).not.toContainText(
+    /codeName|panelTime|transport|encrypted|Access door|false|true/,
+  );
   // The origin's panel fields (account, zone, event code) in view for the record.
   await incident.originFields.filter({ hasText: /^426$/ }).scrollIntoViewIfNeeded();
   await saveScreenshot('demo-alarm-origin.zh-CN.png');

@@ -48,7 +48,13 @@ function Origin({ alarm }: { alarm: AlarmView }) {
   const origin = alarm.origin;
   if (!origin) return null;
   const label = (name: string) => (i18n.exists(`origin.fields.${name}`) ? t(`origin.fields.${name}`) : name);
-  const fields = Object.entries(origin.fields);
+  // An event's name comes in both languages (`codeName_zh`, `codeName_en`): the operator reads theirs only.
+  const lang = i18n.language.startsWith('zh') ? 'zh' : 'en';
+  const fields = Object.entries(origin.fields)
+    .filter(([name]) => !/^codeName_(zh|en)$/.test(name) || name === `codeName_${lang}`)
+    .map(([name, value]) => [name.replace(/^codeName_(zh|en)$/, 'codeName'), value] as const);
+  const shown = (value: string | number | boolean) =>
+    typeof value === 'boolean' ? t(value ? 'origin.yes' : 'origin.no') : String(value);
   return (
     <Box
       data-testid="alarm-origin"
@@ -81,7 +87,7 @@ function Origin({ alarm }: { alarm: AlarmView }) {
                 data-field={name}
                 sx={{ m: 0, wordBreak: 'break-all' }}
               >
-                {String(value)}
+                {shown(value)}
               </Typography>
             </Fragment>
           ))}
