@@ -5,11 +5,10 @@
  * `Code=VideoMotion;action=Start;index=0` whose Content-Length counts the trailing CRLF, a `Heartbeat` block every
  * N seconds as asked in the query, and on demand the spaced variants, `;data={JSON}`, a stall and a drop.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+import { digestAuthorized } from '../../electron/hub/demo/isapi-camera';
 
 export interface DahuaBlock {
   code: string;
@@ -61,18 +60,11 @@ export class DahuaCamera {
   }
 
   private authorized(req: IncomingMessage): boolean {
-    const h = req.headers.authorization;
-    if (!h?.startsWith('Digest ')) return false;
-    const f = new Map<string, string>();
-    for (const m of h.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g))
-      f.set(m[1] ?? '', m[2] ?? m[3] ?? '');
-    if (!this.nonces.has(f.get('nonce') ?? '') || f.get('uri') !== req.url) return false;
-    const ha1 = md5(
-      `${this.o.username ?? 'admin'}:${this.o.realm ?? 'Login to 4L0123PAZ'}:${this.o.password ?? 'dahua-pass'}`,
-    );
-    const ha2 = md5(`GET:${req.url ?? ''}`);
-    const want = md5(`${ha1}:${f.get('nonce')}:${f.get('nc')}:${f.get('cnonce')}:auth:${ha2}`);
-    return f.get('username') === (this.o.username ?? 'admin') && f.get('response') === want;
+    return digestAuthorized(req, this.nonces, {
+      username: this.o.username ?? 'admin',
+      realm: this.o.realm ?? 'Login to 4L0123PAZ',
+      password: this.o.password ?? 'dahua-pass',
+    });
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {

@@ -62,6 +62,30 @@ export function alertXml(a: AlertSpec): string {
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
+/**
+ * A camera's side of HTTP Digest, RFC 7616 §3.4.1 (MD5, qop=auth), checked independently of any client: the
+ * request's `Authorization` answers one of `nonces` for these credentials. The simulated cameras share it.
+ */
+export function digestAuthorized(
+  req: IncomingMessage,
+  nonces: ReadonlySet<string>,
+  c: { username: string; realm: string; password: string },
+): boolean {
+  const h = req.headers.authorization;
+  if (!h?.startsWith('Digest ')) return false;
+  const f = new Map<string, string>();
+  for (const m of h.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g))
+    f.set(m[1] ?? '', m[2] ?? m[3] ?? '');
+  const nonce = f.get('nonce') ?? '';
+  if (!nonces.has(nonce) || f.get('uri') !== req.url || f.get('username') !== c.username) return false;
+  const ha1 = md5(`${c.username}:${c.realm}:${c.password}`);
+  const ha2 = md5(`${req.method ?? ''}:${req.url ?? ''}`);
+  const want = md5(
+    `${ha1}:${nonce}:${f.get('nc') ?? ''}:${f.get('cnonce') ?? ''}:${f.get('qop') ?? ''}:${ha2}`,
+  );
+  return f.get('qop') === 'auth' && f.get('response') === want;
+}
+
 export interface IsapiCameraOptions {
   username?: string;
   password?: string;
@@ -120,28 +144,12 @@ export class IsapiCamera {
     });
   }
 
-  /** RFC 7616 §3.4.1 (MD5, qop=auth), checked here independently of any client. */
   private authorized(req: IncomingMessage): boolean {
-    const h = req.headers.authorization;
-    if (!h?.startsWith('Digest ')) return false;
-    const f = new Map<string, string>();
-    for (const m of h.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g))
-      f.set(m[1] ?? '', m[2] ?? m[3] ?? '');
-    const nonce = f.get('nonce') ?? '';
-    if (
-      !this.nonces.has(nonce) ||
-      f.get('uri') !== req.url ||
-      f.get('username') !== (this.o.username ?? 'admin')
-    )
-      return false;
-    const ha1 = md5(
-      `${this.o.username ?? 'admin'}:${this.o.realm ?? 'IP Camera(C1234)'}:${this.o.password ?? 'hik12345'}`,
-    );
-    const ha2 = md5(`${req.method ?? ''}:${req.url ?? ''}`);
-    const want = md5(
-      `${ha1}:${nonce}:${f.get('nc') ?? ''}:${f.get('cnonce') ?? ''}:${f.get('qop') ?? ''}:${ha2}`,
-    );
-    return f.get('qop') === 'auth' && f.get('response') === want;
+    return digestAuthorized(req, this.nonces, {
+      username: this.o.username ?? 'admin',
+      realm: this.o.realm ?? 'IP Camera(C1234)',
+      password: this.o.password ?? 'hik12345',
+    });
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
