@@ -28,6 +28,7 @@ import {
   type HubSourceStatus,
 } from '../../shared/contract';
 import { createKnex } from '../common/database';
+import { sendUrgent, type UrgentLane } from './urgent-lane';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
 
@@ -57,7 +58,7 @@ export interface SiteHubOptions {
   onAction?(consoleId: string, action: HubAction): void;
 }
 
-interface ConsoleSocketData {
+export interface ConsoleSocketData {
   consoleId: string;
   token: string;
   /** The last sequence sent (or, after a sync, the console's committed head). */
@@ -78,9 +79,6 @@ interface ConsoleSocketData {
 /** Adds events to the log inside a transaction; returns the sequence given. */
 export type Append = (body: HubEventBody) => Promise<number>;
 
-/** Urgent events in flight to one console at most: a burst of fires still comes ahead of the backlog, a few at a time. */
-const URGENT_WINDOW = 16;
-
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
@@ -98,6 +96,11 @@ export class SiteHub {
   private tokenHashes = new Set<string>();
 
   constructor(private readonly o: SiteHubOptions) {}
+
+  /** The urgent lane's view of this hub (urgent-lane.ts). */
+  private get urgentLane(): UrgentLane {
+    return { db: this.db, ackTimeoutMs: this.o.eventAckTimeoutMs ?? 15_000, log: this.o.log };
+  }
 
   get url(): string {
     return `${this.o.tls ? 'https' : 'http'}://${this.o.host ?? '127.0.0.1'}:${this.port}`;
@@ -413,10 +416,10 @@ export class SiteHub {
       do {
         data.dirty = false;
         // Also with the window full: the urgent lane has its own.
-        if (data.version >= 4) await this.sendUrgent(socket, data, window);
+        if (data.version >= 4) await sendUrgent(this.urgentLane, socket, data, window);
         while (socket.connected && data.inFlight < window) {
           // Before every ordered batch: a fire appended mid-replay goes out now, not after the backlog.
-          if (data.version >= 4) await this.sendUrgent(socket, data, window);
+          if (data.version >= 4) await sendUrgent(this.urgentLane, socket, data, window);
           const rows = (await this.db('hub_log')
             .where('seq', '>', data.cursor)
             .orderBy('seq')
@@ -451,55 +454,6 @@ export class SiteHub {
       } while (data.dirty && socket.connected);
     } finally {
       data.pumping = false;
-    }
-  }
-
-  /**
-   * (version 4) The urgent lane: urgent events above everything sent in order, ahead of the ordered stream and not
-   * bound by its window (a few at a time of their own). Only while the console is behind: at the head, the next
-   * ordered event is the urgent one anyway. Their ack never moves `acked_seq`: that is the ordered stream's.
-   */
-  private async sendUrgent(socket: Socket, data: ConsoleSocketData, window: number): Promise<void> {
-    while (socket.connected && data.urgentInFlight < URGENT_WINDOW) {
-      let sent = 0;
-      const rows = (await this.db('hub_log')
-        .where('urgent', 1)
-        .andWhere('seq', '>', Math.max(data.cursor, data.urgentSent))
-        .orderBy('seq')
-        .limit(URGENT_WINDOW - data.urgentInFlight)) as {
-        seq: number;
-        kind: string;
-        at: number;
-        body: string;
-      }[];
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        if (!socket.connected) return;
-        // Next in order with room in the window: the ordered stream brings it as soon as the lane would.
-        if (row.seq <= data.cursor || (row.seq === data.cursor + 1 && data.inFlight < window)) return;
-        const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };
-        data.urgentSent = row.seq;
-        data.urgentInFlight++;
-        sent++;
-        socket
-          .timeout(this.o.eventAckTimeoutMs ?? 15_000)
-          .emitWithAck(HUB_MESSAGES.urgent, event)
-          .then(
-            () => undefined,
-            () => {
-              // The ordered replay delivers it anyway; the console recognises it then.
-              if (socket.connected)
-                this.o.log.warn('console did not acknowledge an urgent event in time', {
-                  consoleId: data.consoleId,
-                  seq: row.seq,
-                });
-            },
-          )
-          .finally(() => {
-            data.urgentInFlight--;
-          });
-      }
-      if (sent === 0) return;
     }
   }
 
