@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { SourceReport, SourceStatus } from '../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../shared/domain/alarm';
+import { until } from '../support/until';
 
 /**
  * What one boundary of the fuzz suite reports. A boundary is one file in tests/fuzz/boundaries/ that default-exports
@@ -130,13 +131,12 @@ export function probeWhile(probe: () => Promise<unknown>, everyMs = 1000): { sto
 }
 
 /** True once `cond` holds (polled every `everyMs`), false if it still does not after `ms`; it never polls on. */
-export async function waitUntil(cond: () => boolean, ms: number, everyMs = 20): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() >= end) return false;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  return true;
+export function waitUntil(cond: () => boolean, ms: number, everyMs = 20): Promise<boolean> {
+  // A stall is a finding the caller counts, not an error: support/until's timeout becomes `false`.
+  return until('a fuzz probe', () => cond() || undefined, ms, everyMs).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
