@@ -10,6 +10,7 @@ import type { ToCore } from '../core/carriers/port';
 import {
   DEFAULT_RESTART_POLICY,
   restartDelay,
+  watchdog,
   watchdogFromEnv,
   type RestartPolicy,
 } from '../web-host/supervisor';
@@ -63,7 +64,8 @@ export class CoreClient {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private readyWaiters: (() => void)[] = [];
   private lastPong = 0;
-  private watchTimer: ReturnType<typeof setInterval> | undefined;
+  /** Ends the running core's watchdog. */
+  private unwatch: () => void = () => undefined;
   /** Why the shell killed the running core (the watchdog), for the restart's reason. */
   private killedFor: string | undefined;
 
@@ -121,7 +123,7 @@ export class CoreClient {
   async stop(limitMs = 10_000): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
-    clearInterval(this.watchTimer);
+    this.unwatch();
     const child = this.child;
     if (!child) return;
     await new Promise<void>((resolve) => {
@@ -173,32 +175,25 @@ export class CoreClient {
 
   /** The watchdog for one serving core: pings it, and kills it when its event loop stops answering. */
   private watch(child: CoreChild): void {
-    clearInterval(this.watchTimer);
+    this.unwatch();
     const w = this.o.watchdog === undefined ? watchdogFromEnv() : this.o.watchdog || undefined;
     if (!w) return;
-    let n = 0;
     this.lastPong = this.now();
-    this.watchTimer = setInterval(() => {
-      if (child !== this.child || this.stopping) {
-        clearInterval(this.watchTimer);
-        return;
-      }
-      if (this.now() - this.lastPong > w.missMs) {
-        clearInterval(this.watchTimer);
-        this.killedFor = `not responding for ${Math.round(w.missMs / 1000)} s`;
+    this.unwatch = watchdog(w, {
+      watching: () => child === this.child && !this.stopping,
+      silentFor: () => this.now() - this.lastPong,
+      ping: (n) => child.post({ ping: n }),
+      frozen: (why) => {
+        this.killedFor = why;
         this.o.log(`console core has not answered for ${Math.round(w.missMs / 1000)} s: killing it`);
         child.kill();
-        return;
-      }
-      child.post({ ping: ++n });
-    }, w.everyMs);
-    // The shell's own exit must not wait for the watchdog.
-    (this.watchTimer as { unref?: () => void }).unref?.();
+      },
+    });
   }
 
   private exited(child: CoreChild, code: number | null, signal: string | null): void {
     if (child !== this.child) return;
-    clearInterval(this.watchTimer);
+    this.unwatch();
     this.child = undefined;
     this.ready = false;
     for (const side of this.windows.values())

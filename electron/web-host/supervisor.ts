@@ -61,6 +61,34 @@ export function restartDelay(
 
 const span = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
+/**
+ * Pings a service every `everyMs` while `watching()`; one silent for more than `missMs` since its last answer is
+ * frozen (an endless loop, a deadlock in native code): `frozen` is told why, once, and the watch ends. The web host's
+ * supervisor and the Electron shell's core client both watch their service with it. Never keeps a process alive.
+ */
+export function watchdog(
+  w: { everyMs: number; missMs: number },
+  s: {
+    watching(): boolean;
+    silentFor(): number;
+    ping(n: number): void;
+    frozen(why: string): void;
+  },
+): () => void {
+  let n = 0;
+  const timer = setInterval(() => {
+    if (!s.watching()) return clearInterval(timer);
+    if (s.silentFor() > w.missMs) {
+      clearInterval(timer);
+      s.frozen(`not responding for ${span(w.missMs)}`);
+      return;
+    }
+    s.ping(++n);
+  }, w.everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export interface SupervisorOptions {
   /** The console service's entry and the runtime flags it needs (`--import tsx`). */
   script: string;
@@ -278,22 +306,16 @@ export class ConsoleSupervisor {
   private watch(service: Service): void {
     const w = this.o.watchdog;
     if (!w) return;
-    let n = 0;
-    const timer = setInterval(() => {
-      if (service.exited || service !== this.active || this.stopping) {
-        clearInterval(timer);
-        return;
-      }
-      if (this.now() - service.lastPong > w.missMs) {
-        clearInterval(timer);
-        service.killedFor = `not responding for ${span(w.missMs)}`;
+    watchdog(w, {
+      watching: () => !service.exited && service === this.active && !this.stopping,
+      silentFor: () => this.now() - service.lastPong,
+      ping: (n) => this.send(service, { type: 'ping', n }),
+      frozen: (why) => {
+        service.killedFor = why;
         this.o.print(`Console service has not answered for ${span(w.missMs)}: killing it.`);
         service.proc.kill('SIGKILL');
-        return;
-      }
-      this.send(service, { type: 'ping', n: ++n });
-    }, w.everyMs);
-    timer.unref();
+      },
+    });
   }
 
   private prepareSpare(): void {
