@@ -10,6 +10,7 @@ import type { HubEventBody, HubOrigin, HubSourceStatus, OriginSource } from '../
 import type { SiteFile } from '../../shared/domain/site';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
+import { connectionOf, prepared } from '../common/prepared';
 import type { Append, SiteHub } from './server';
 import { Dc09Config } from './sources/dc09/config';
 import { createDc09Receiver } from './sources/dc09/receiver';
@@ -275,20 +276,27 @@ export class Equipment {
     source: Source,
     report: SourceReport,
   ): Promise<void> {
-    const seen = await trx('hub_report_keys').where({ key: report.key }).first();
-    if (seen) return; // a retry of what the log already has
+    // Prepared statements on the batch's own connection: a knex query per row was most of a report's cost, and
+    // each one's promise hop let the batch's panels wait longer for their ACK (see electron/common/prepared.ts).
+    const conn = await connectionOf(trx);
+    const keyAt = prepared(conn, 'SELECT at FROM hub_report_keys WHERE key = ?');
+    const putKey = prepared(
+      conn,
+      'INSERT INTO hub_report_keys (key, at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET at = excluded.at',
+    );
+    if (keyAt.get(report.key)) return; // a retry of what the log already has
     const now = this.o.clock.now();
     if (report.retryOf) {
       const scope = `retry:${report.retryOf.scope}`;
-      const first = (await trx('hub_report_keys').where({ key: scope }).first()) as
-        { at: number } | undefined;
+      const first = keyAt.get(scope) as { at: number } | undefined;
       if (first && Math.abs(report.retryOf.at - first.at) <= report.retryOf.windowMs) return;
-      await trx('hub_report_keys').insert({ key: scope, at: report.retryOf.at }).onConflict('key').merge();
+      putKey.run(scope, report.retryOf.at);
     }
-    await trx('hub_report_keys').insert({ key: report.key, at: now });
+    putKey.run(report.key, now);
     const origin = originOf(source, report);
     const d = report.device;
-    const before = (await trx('hub_devices').where({ device_id: d.id }).first()) as DeviceRow | undefined;
+    const before = prepared(conn, 'SELECT * FROM hub_devices WHERE device_id = ?').get(d.id) as
+      DeviceRow | undefined;
     const silence = report.kind === 'state' && report.state !== 'ok' && isSilence(report);
     let state = before?.state ?? 'ok';
     if (report.kind === 'state' && report.state) state = silence ? 'offline' : report.state;
@@ -305,7 +313,14 @@ export class Equipment {
       last_seen: silence ? (before?.last_seen ?? now) : now,
       supervision_sec: d.supervisionSec ?? before?.supervision_sec ?? null,
     };
-    await trx('hub_devices').insert(row).onConflict('device_id').merge();
+    prepared(
+      conn,
+      `INSERT INTO hub_devices (device_id, source_id, kind, label, zone, state, last_seen, supervision_sec)
+       VALUES (@device_id, @source_id, @kind, @label, @zone, @state, @last_seen, @supervision_sec)
+       ON CONFLICT (device_id) DO UPDATE SET source_id = excluded.source_id, kind = excluded.kind,
+         label = excluded.label, zone = excluded.zone, state = excluded.state, last_seen = excluded.last_seen,
+         supervision_sec = excluded.supervision_sec`,
+    ).run(row);
     const changed =
       !before ||
       before.state !== row.state ||

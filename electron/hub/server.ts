@@ -28,6 +28,7 @@ import {
   type HubSourceStatus,
 } from '../../shared/contract';
 import { createKnex } from '../common/database';
+import { connectionOf, prepared } from '../common/prepared';
 import { sendUrgent, type UrgentLane } from './urgent-lane';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
@@ -79,6 +80,9 @@ export interface ConsoleSocketData {
 /** Adds events to the log inside a transaction; returns the sequence given. */
 export type Append = (body: HubEventBody) => Promise<number>;
 
+/** How often the consoles' acknowledged positions are written (recordAck). */
+const ACK_WRITE_MS = 1000;
+
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
@@ -99,8 +103,20 @@ export class SiteHub {
 
   /** The urgent lane's view of this hub (urgent-lane.ts). */
   private get urgentLane(): UrgentLane {
-    return { db: this.db, ackTimeoutMs: this.o.eventAckTimeoutMs ?? 15_000, log: this.o.log };
+    return {
+      db: this.db,
+      ackTimeoutMs: this.o.eventAckTimeoutMs ?? 15_000,
+      log: this.o.log,
+      urgentHead: this.urgentHead,
+    };
   }
+
+  /**
+   * The highest urgent event appended (read at start, raised by every urgent append, also one whose transaction
+   * is then rolled back: that costs one look at the log, nothing more). The pump asks the lane before every
+   * ordered batch, for every ack: without this the lane queried the log each time, nearly always for nothing.
+   */
+  private urgentHead = 0;
 
   get url(): string {
     return `${this.o.tls ? 'https' : 'http'}://${this.o.host ?? '127.0.0.1'}:${this.port}`;
@@ -114,6 +130,9 @@ export class SiteHub {
   async start(): Promise<string> {
     this.db = createKnex(this.o.dbFile);
     await ensureHubSchema(this.db);
+    const urgent = (await this.db('hub_log').where('urgent', 1).max({ seq: 'seq' }).first()) as
+      { seq: number | null } | undefined;
+    this.urgentHead = urgent?.seq ?? 0;
     await this.reloadTokens();
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.http1(req, res);
     this.http = this.o.tls
@@ -169,6 +188,9 @@ export class SiteHub {
     if (!this.io) return;
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
     await this.writes.catch(() => undefined);
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    await this.writeAcks();
     await this.db.destroy();
   }
 
@@ -190,16 +212,23 @@ export class SiteHub {
   transact<T>(work: (trx: Knex.Transaction, append: Append) => Promise<T>): Promise<T> {
     const run = this.writes.then(() =>
       this.db.transaction(async (trx) => {
-        const append: Append = async (body) => {
+        const insert = prepared(
+          await connectionOf(trx),
+          'INSERT INTO hub_log (kind, at, body, urgent) VALUES (?, ?, ?, ?)',
+        );
+        const append: Append = (body) => {
           const parsed = HubEventBody.parse(body);
-          const [seq] = (await trx('hub_log').insert({
-            kind: parsed.kind,
-            at: this.o.clock.now(),
-            body: JSON.stringify(parsed.data),
+          const urgent = isUrgentEvent(parsed);
+          const { lastInsertRowid } = insert.run(
+            parsed.kind,
+            this.o.clock.now(),
+            JSON.stringify(parsed.data),
             // Marked once, when appended: the pump finds what must overtake a backlog by this flag alone.
-            urgent: isUrgentEvent(parsed) ? 1 : 0,
-          })) as number[];
-          return seq!;
+            urgent ? 1 : 0,
+          );
+          const seq = Number(lastInsertRowid);
+          if (urgent) this.urgentHead = Math.max(this.urgentHead, seq);
+          return Promise.resolve(seq);
         };
         return work(trx, append);
       }),
@@ -310,7 +339,8 @@ export class SiteHub {
   async ackedSeq(consoleId: string): Promise<number> {
     const row = (await this.db('hub_consoles').where({ console_id: consoleId }).first()) as
       { acked_seq: number } | undefined;
-    return row?.acked_seq ?? 0;
+    // What is acknowledged and not written yet counts: the write only lags (recordAck).
+    return Math.max(row?.acked_seq ?? 0, this.acksToWrite.get(consoleId) ?? 0);
   }
 
   connectedConsoles(): string[] {
@@ -457,8 +487,10 @@ export class SiteHub {
     }
   }
 
-  /** Per console, the ack write under way and the highest seq it must reach (see recordAck). */
-  private readonly ackWrites = new Map<string, { seq: number }>();
+  /** Per console, the highest seq acknowledged and not yet written (see recordAck). */
+  private readonly acksToWrite = new Map<string, number>();
+  private ackTimer: NodeJS.Timeout | undefined;
+  private ackWrite: Promise<void> = Promise.resolve();
 
   private recordAck(consoleId: string, reply: unknown): void {
     const ack = HubEventAck.safeParse(reply);
@@ -467,34 +499,36 @@ export class SiteHub {
     // Delivered all the same: the console keeps it as a dead letter and has moved past it.
     if (!ack.data.ok)
       this.o.log.warn('a console refused an event', { consoleId, seq, error: ack.data.error });
-    // In a flood acks come by the hundred and each write is a synchronous commit: one write per console at a time,
-    // of the highest seq acknowledged meanwhile (the stored value only grows, and a reconnecting console's sync says
-    // where it stands anyway). The event's window slot is not held for the write.
-    const pending = this.ackWrites.get(consoleId);
-    if (pending) {
-      pending.seq = Math.max(pending.seq, seq);
-      return;
-    }
-    const write = { seq };
-    this.ackWrites.set(consoleId, write);
-    void (async () => {
-      try {
-        for (let written = 0; write.seq > written;) {
-          written = write.seq;
-          await this.db('hub_consoles')
-            .insert({ console_id: consoleId, acked_seq: written, last_seen: this.o.clock.now() })
-            .onConflict('console_id')
-            .merge({
-              acked_seq: this.db.raw('max(acked_seq, excluded.acked_seq)'),
-              last_seen: this.o.clock.now(),
-            });
-        }
-      } catch (err) {
-        this.o.log.warn('recording an ack failed', { error: (err as Error).message });
-      } finally {
-        this.ackWrites.delete(consoleId);
-      }
-    })();
+    // A console acknowledges every event, and each write is a synchronous commit that holds the hub's one thread
+    // for an fsync: written per ack, they were a third of the hub's commits in a flood, and a panel's ACK waited
+    // behind them. The stored value only reports how far a console has got (a reconnecting console's sync says
+    // where it stands), so it is written at most every ACK_WRITE_MS, all consoles in one transaction.
+    this.acksToWrite.set(consoleId, Math.max(this.acksToWrite.get(consoleId) ?? 0, seq));
+    this.ackTimer ??= setTimeout(() => {
+      this.ackTimer = undefined;
+      void this.writeAcks();
+    }, ACK_WRITE_MS).unref();
+  }
+
+  private writeAcks(): Promise<void> {
+    const acks = [...this.acksToWrite];
+    this.acksToWrite.clear();
+    if (acks.length === 0) return this.ackWrite;
+    this.ackWrite = this.ackWrite
+      .then(() =>
+        this.db.transaction(async (trx) => {
+          for (const [consoleId, seq] of acks)
+            await trx('hub_consoles')
+              .insert({ console_id: consoleId, acked_seq: seq, last_seen: this.o.clock.now() })
+              .onConflict('console_id')
+              .merge({
+                acked_seq: trx.raw('max(acked_seq, excluded.acked_seq)'),
+                last_seen: this.o.clock.now(),
+              });
+        }),
+      )
+      .catch((err: Error) => this.o.log.warn('recording acks failed', { error: err.message }));
+    return this.ackWrite;
   }
 }
 

@@ -12,6 +12,8 @@ export interface UrgentLane {
   db: Knex;
   ackTimeoutMs: number;
   log: Logger;
+  /** The highest urgent seq in the log (or above it): nothing above what the console has means no query. */
+  urgentHead: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function sendUrgent(
   window: number,
 ): Promise<void> {
   while (socket.connected && data.urgentInFlight < URGENT_WINDOW) {
+    if (lane.urgentHead <= Math.max(data.cursor, data.urgentSent)) return;
     let sent = 0;
     const rows = (await lane
       .db('hub_log')

@@ -4,8 +4,14 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 
+/**
+ * `CHILD_NODE_FLAGS` (space-separated) goes before the script, for looking inside a run: e.g.
+ * `CHILD_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'` (NODE_OPTIONS does not take --cpu-prof).
+ */
+const childFlags = (process.env['CHILD_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+
 export function launch(args: string[], ready: RegExp, timeoutMs = 30_000): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, [...childFlags, '--import', 'tsx', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
