@@ -2,17 +2,15 @@
  * The Dahua attach-stream source over real loopback HTTP against tests/simulators/dahua-camera.ts: Digest,
  * heartbeats, Start/Stop blocks (plain and spaced, with `data` JSON holding `;`), the watchdog after a stall.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DahuaSourceConfig, type DahuaSourceConfigInput } from '../../electron/hub/sources/dahua/config';
 import { createDahuaSource, type DahuaSource } from '../../electron/hub/sources/dahua/source';
 import { DahuaCamera } from '../simulators/dahua-camera';
-import { RecordingSink } from '../support/sink';
+import { closedAfterEach } from '../support/closers';
+import { quietContext, RecordingSink } from '../support/sink';
 import { until } from '../support/until';
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-});
+const closers = closedAfterEach();
 
 async function harness(overrides: Partial<DahuaSourceConfigInput> = {}) {
   const sim = new DahuaCamera();
@@ -36,11 +34,7 @@ async function harness(overrides: Partial<DahuaSourceConfigInput> = {}) {
         },
       ],
     }),
-    {
-      sink,
-      now: () => Date.now(),
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    },
+    quietContext(sink),
   );
   await source.start();
   closers.push(() => source.stop());

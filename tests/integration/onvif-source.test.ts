@@ -3,17 +3,15 @@
  * WS-UsernameToken digests stamped with the device's clock (set an hour off ours), Renew after every pull,
  * a new subscription after a fault, and events mapped to alarms and restores.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OnvifSourceConfig, type OnvifSourceConfigInput } from '../../electron/hub/sources/onvif/config';
 import { createOnvifSource, type OnvifSource } from '../../electron/hub/sources/onvif/source';
 import { OnvifDevice, type OnvifDeviceOptions } from '../simulators/onvif-device';
-import { RecordingSink } from '../support/sink';
+import { closedAfterEach } from '../support/closers';
+import { quietContext, RecordingSink } from '../support/sink';
 import { until } from '../support/until';
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-});
+const closers = closedAfterEach();
 
 async function harness(
   device: OnvifDeviceOptions = {},
@@ -43,11 +41,7 @@ async function harness(
         },
       ],
     }),
-    {
-      sink,
-      now: () => Date.now(),
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    },
+    quietContext(sink),
   );
   await source.start();
   closers.push(() => source.stop());
