@@ -1,7 +1,11 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import type { SourceReport, SourceStatus } from '../../electron/hub/sources/source';
+import type { SourceReport, SourceSink, SourceStatus } from '../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../shared/domain/alarm';
 import { until } from '../support/until';
+
+export { quietLog } from '../support/sink';
 
 /**
  * What one boundary of the fuzz suite reports. A boundary is one file in tests/fuzz/boundaries/ that default-exports
@@ -112,9 +116,13 @@ export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefine
 
 /**
  * Runs `probe` — a valid input that must still get through while the cases run — again and again, `everyMs` apart,
- * until `stop()`, which waits for the probe in flight. The probe reports its own stalls to the tally.
+ * until `stop()`, which waits for the probe in flight; `finish()` stops and then probes once more, after the last
+ * case. The probe reports its own stalls to the tally.
  */
-export function probeWhile(probe: () => Promise<unknown>, everyMs = 1000): { stop(): Promise<void> } {
+export function probeWhile(
+  probe: () => Promise<unknown>,
+  everyMs = 1000,
+): { stop(): Promise<void>; finish(): Promise<void> } {
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -122,10 +130,15 @@ export function probeWhile(probe: () => Promise<unknown>, everyMs = 1000): { sto
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
+  const stop = async () => {
+    running = false;
+    await loop;
+  };
   return {
-    async stop() {
-      running = false;
-      await loop;
+    stop,
+    async finish() {
+      await stop();
+      await probe();
     },
   };
 }
@@ -180,8 +193,57 @@ export function toggleProbe(o: {
   };
 }
 
-/** For a source under fuzz: its log lines would drown the run's progress. */
-export const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+/** The hub log a source under fuzz commits to: `reports` holds the first report of each key, as committed. */
+export interface FuzzLog {
+  readonly sink: SourceSink;
+  readonly reports: Map<string, SourceReport>;
+}
+
+/**
+ * A hub log that refuses the commits `refuse` picks, as a full disk would: the source must give those inputs back
+ * and never acknowledge them.
+ */
+export function fuzzLog(refuse: (report: SourceReport) => boolean): FuzzLog {
+  const reports = new Map<string, SourceReport>();
+  return {
+    reports,
+    sink: {
+      commit(report) {
+        if (refuse(report)) return Promise.reject(new Error('the log refused'));
+        if (!reports.has(report.key)) reports.set(report.key, structuredClone(report));
+        return Promise.resolve();
+      },
+    },
+  };
+}
+
+/** Picks one report in `n` of those that are not `spared` (a probe's, say): the commits a fuzz log refuses. */
+export function oneIn(n: number, spared: (report: SourceReport) => boolean = () => false) {
+  let seen = 0;
+  return (report: SourceReport): boolean => !spared(report) && ++seen % n === 0;
+}
+
+/** One of the names, each as often as its weight says: `{ whole: 10, cut: 1 }` is a cut case in eleven. */
+export function weighted<K extends string>(weights: Record<K, number>): fc.Arbitrary<K> {
+  return fc.oneof(
+    ...(Object.entries(weights) as Array<[K, number]>).map(([name, weight]) => ({
+      weight,
+      arbitrary: fc.constant(name),
+    })),
+  );
+}
+
+/** Starts `server` on a free loopback port: its URL, and a close that ends the connections still open. */
+export async function listenLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
 
 /** A loopback address other than 127.0.0.1: per-address limits see many senders. */
 export const loopbackArb = fc

@@ -8,7 +8,7 @@ import { systemClock } from '../../../electron/common/clock';
 import { silentLogger } from '../../../electron/common/log';
 import { fakeSpawner } from '../../support/fake-ffmpeg';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import { draw, escapedBytes, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
+import { draw, escapedBytes, nastyText, pool, within, type Boundary, probeWhile, weighted } from '../lib';
 
 const HEADERS_TIMEOUT_MS = 2000;
 const WS_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
@@ -50,11 +50,7 @@ const kase = fc.record({
     fc.constant('bad-utf8'),
     fc.constant('binary'),
   ),
-  mode: fc.oneof(
-    { weight: 20, arbitrary: fc.constant('whole') },
-    { weight: 2, arbitrary: fc.constant('huge-headers') },
-    { weight: 2, arbitrary: fc.constant('garbage') },
-  ),
+  mode: weighted({ whole: 20, 'huge-headers': 2, garbage: 2 }),
   bytes: fc.uint8Array({ minLength: 1, maxLength: 200 }),
 });
 
@@ -160,8 +156,7 @@ const boundary: Boundary = {
       if (tally.cases % 5000 === 0) ctx.progress(`${tally.cases} cases`);
     });
     await Promise.all(slow);
-    await prober.stop();
-    await probe();
+    await prober.finish();
     // No database here: what must be clean afterwards is the gateway's own state.
     const lingering = await within(
       (async () => {

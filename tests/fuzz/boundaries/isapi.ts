@@ -7,11 +7,9 @@
  * within 2 s. Afterwards every committed report must be well formed and the status bounded.
  */
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { IsapiSourceConfig } from '../../../electron/hub/sources/isapi/config';
 import { createIsapiSource } from '../../../electron/hub/sources/isapi/source';
-import type { SourceReport } from '../../../electron/hub/sources/source';
 import { alertXml, IsapiCamera } from '../../simulators/isapi-camera';
 import {
   checkSourceReports,
@@ -25,6 +23,9 @@ import {
   waitUntil,
   quietLog,
   toggleProbe,
+  fuzzLog,
+  oneIn,
+  listenLoopback,
 } from '../lib';
 
 const SOURCE_ID = 'fuzz-isapi';
@@ -140,16 +141,8 @@ const boundary: Boundary = {
   name: 'isapi',
   weight: 10,
   async run(ctx, tally) {
-    const reports = new Map<string, SourceReport>();
-    let commits = 0;
-    const sink = {
-      commit(report: SourceReport): Promise<void> {
-        if (!report.device.id.endsWith(':probe') && ++commits % 13 === 0)
-          return Promise.reject(new Error('refused'));
-        if (!reports.has(report.key)) reports.set(report.key, report);
-        return Promise.resolve();
-      },
-    };
+    // The log refuses one commit in thirteen (never the probe's): the source must give those events back.
+    const { sink, reports } = fuzzLog(oneIn(13, (r) => r.device.id.endsWith(':probe')));
     const streams = new Set<ServerResponse>();
     let served = 0;
     let delivered = 0;
@@ -174,8 +167,7 @@ const boundary: Boundary = {
       res.on('close', () => streams.delete(res));
       res.on('finish', () => streams.delete(res));
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const fuzzUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url: fuzzUrl, close } = await listenLoopback(server);
     const probeCam = new IsapiCamera({ heartbeatMs: 500 });
     await probeCam.start();
 
@@ -244,8 +236,7 @@ const boundary: Boundary = {
     });
     // Let the source read what was written before it is judged.
     await waitUntil(() => ![...streams].some((r) => r.writableLength > 0), 10_000);
-    await prober.stop();
-    await probe();
+    await prober.finish();
 
     const all = [...reports.values()];
     checkSourceReports(tally, all, {
@@ -263,8 +254,7 @@ const boundary: Boundary = {
     );
     await source.stop();
     await probeCam.stop();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await close();
   },
 };
 

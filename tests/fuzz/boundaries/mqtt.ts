@@ -13,7 +13,6 @@ import { connect as connectMqtt } from 'mqtt';
 import { MqttSourceConfig } from '../../../electron/hub/sources/mqtt/config';
 import { NATIVE_EVENTS } from '../../../electron/hub/sources/mqtt/payloads';
 import { createMqttSource } from '../../../electron/hub/sources/mqtt/source';
-import type { SourceReport } from '../../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import {
   checkSourceStatus,
@@ -24,6 +23,9 @@ import {
   type Boundary,
   probeWhile,
   quietLog,
+  weighted,
+  fuzzLog,
+  oneIn,
 } from '../lib';
 
 const SOURCE_ID = 'fuzz-mqtt';
@@ -184,13 +186,7 @@ const publish = fc.record({
   ),
 });
 const kase = fc.record({
-  mode: fc.oneof(
-    { weight: 14, arbitrary: fc.constant('session' as const) },
-    { weight: 1, arbitrary: fc.constant('garbage' as const) },
-    { weight: 1, arbitrary: fc.constant('declared-huge' as const) },
-    { weight: 1, arbitrary: fc.constant('cut' as const) },
-    { weight: 1, arbitrary: fc.constant('no-connect' as const) },
-  ),
+  mode: weighted({ session: 14, garbage: 1, 'declared-huge': 1, cut: 1, 'no-connect': 1 }),
   clientId: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('sim-kitchen_leak', 'zigbee2mqtt')),
   will: fc.option(publish, { freq: 3 }),
   publishes: fc.array(publish, { minLength: 1, maxLength: 4 }),
@@ -247,18 +243,8 @@ const boundary: Boundary = {
   name: 'mqtt',
   weight: 20,
   async run(ctx, tally) {
-    const reports = new Map<string, SourceReport>();
-    let commits = 0;
-    const sink = {
-      commit(report: SourceReport): Promise<void> {
-        // The log refuses one commit in thirteen (never the probe's): the source must give those messages back.
-        if (report.device.id !== `${SOURCE_ID}:${PROBE}` && ++commits % 13 === 0) {
-          return Promise.reject(new Error('the log refused'));
-        }
-        if (!reports.has(report.key)) reports.set(report.key, report);
-        return Promise.resolve();
-      },
-    };
+    // The log refuses one commit in thirteen (never the probe's): the source must give those messages back.
+    const { sink, reports } = fuzzLog(oneIn(13, (r) => r.device.id === `${SOURCE_ID}:${PROBE}`));
     const config = MqttSourceConfig.parse({
       id: SOURCE_ID,
       broker: { mode: 'embedded', port: 0, maxPacketBytes: 64 * 1024 },
@@ -324,8 +310,7 @@ const boundary: Boundary = {
       await send(port, bytesOf(c), c.end === 'linger');
       tally.cases++;
     });
-    await prober.stop();
-    await probe();
+    await prober.finish();
 
     const all = [...reports.values()];
     const types = new Set<string>(ALARM_TYPES);

@@ -7,11 +7,9 @@
  * each must be in the log within 2 s. Afterwards every report must be well formed and the status bounded.
  */
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { OnvifSourceConfig } from '../../../electron/hub/sources/onvif/config';
 import { createOnvifSource } from '../../../electron/hub/sources/onvif/source';
-import type { SourceReport } from '../../../electron/hub/sources/source';
 import { OnvifDevice } from '../../simulators/onvif-device';
 import {
   checkSourceReports,
@@ -24,6 +22,9 @@ import {
   probeWhile,
   quietLog,
   toggleProbe,
+  fuzzLog,
+  oneIn,
+  listenLoopback,
 } from '../lib';
 
 const SOURCE_ID = 'fuzz-onvif';
@@ -124,16 +125,8 @@ const boundary: Boundary = {
   name: 'onvif',
   weight: 8,
   async run(ctx, tally) {
-    const reports = new Map<string, SourceReport>();
-    let commits = 0;
-    const sink = {
-      commit(report: SourceReport): Promise<void> {
-        if (!report.device.id.endsWith(':probe') && ++commits % 13 === 0)
-          return Promise.reject(new Error('refused'));
-        if (!reports.has(report.key)) reports.set(report.key, report);
-        return Promise.resolve();
-      },
-    };
+    // The log refuses one commit in thirteen (never the probe's): the source must give those events back.
+    const { sink, reports } = fuzzLog(oneIn(13, (r) => r.device.id.endsWith(':probe')));
     const pulls: ServerResponse[] = [];
     let requests = 0;
     const reply = (res: ServerResponse, a: Answer) => {
@@ -185,8 +178,7 @@ const boundary: Boundary = {
         reply(res, { status: 200, body: `${OPEN}<ok/>${CLOSE}` });
       });
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const fuzzUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url: fuzzUrl, close } = await listenLoopback(server);
     const probeDevice = new OnvifDevice();
     await probeDevice.start();
 
@@ -251,8 +243,7 @@ const boundary: Boundary = {
       }
       tally.cases++;
     });
-    await prober.stop();
-    await probe();
+    await prober.finish();
 
     const all = [...reports.values()];
     checkSourceReports(tally, all, {
@@ -271,8 +262,7 @@ const boundary: Boundary = {
     for (const p of pulls) p.destroy();
     await source.stop();
     await probeDevice.stop();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await close();
   },
 };
 

@@ -1,14 +1,22 @@
-import { tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { createDesk } from '../../../electron/desk';
 import { DEFAULT_GUARD_SETTINGS } from '../../../electron/core/guards/service';
 import { startOsmandServer } from '../../../electron/core/guards/osmand';
 import { silentLogger } from '../../../electron/common/log';
+import { startCore } from '../../support/core';
 import { demoPhone } from '../../support/demo-phones';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import { draw, escapedBytes, loopbackArb, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
+import { tempDir } from '../../support/temp';
+import {
+  draw,
+  escapedBytes,
+  loopbackArb,
+  nastyText,
+  pool,
+  within,
+  type Boundary,
+  probeWhile,
+  weighted,
+} from '../lib';
 
 const HEADERS_TIMEOUT_MS = 2000;
 /** guard-05's phone only answers probes; the cases use the other guards' phones. */
@@ -119,16 +127,16 @@ const kase = fc.record({
     { weight: 1, arbitrary: fc.constantFrom('PUT', 'DELETE', 'OPTIONS', 'BREW', 'G\u00c9T') },
   ),
   target,
-  mode: fc.oneof(
-    { weight: 30, arbitrary: fc.constant('whole') },
-    { weight: 3, arbitrary: fc.constant('cut') },
-    { weight: 2, arbitrary: fc.constant('huge-headers') },
-    { weight: 2, arbitrary: fc.constant('chunked-garbage') },
-    { weight: 1, arbitrary: fc.constant('cl-te') },
-    { weight: 2, arbitrary: fc.constant('garbage') },
-    { weight: 1, arbitrary: fc.constant('pipelined') },
-    { weight: 1, arbitrary: fc.constant('declared-huge') },
-  ),
+  mode: weighted({
+    whole: 30,
+    cut: 3,
+    'huge-headers': 2,
+    'chunked-garbage': 2,
+    'cl-te': 1,
+    garbage: 2,
+    pipelined: 1,
+    'declared-huge': 1,
+  }),
   bytes: fc.uint8Array({ minLength: 1, maxLength: 400 }),
   from: fc.oneof(loopbackArb, fc.constant('127.0.0.1')),
   keepAlive: fc.boolean(),
@@ -189,14 +197,8 @@ const boundary: Boundary = {
   name: 'osmand',
   weight: 35,
   async run(ctx, tally) {
-    const dir = mkdtempSync(join(tmpdir(), 'fuzz-osmand-'));
-    const core = await createDesk({
-      dataDir: dir,
-      dbFile: ':memory:',
-      demo: { scenario: false },
-      log: silentLogger,
-      backups: { enabled: false },
-    });
+    const tmp = tempDir('fuzz-osmand-');
+    const core = await startCore(tmp.dir, { dbFile: ':memory:', backups: { enabled: false } });
     // The production endpoint and guard service, with short header timeouts so slow-loris cases end quickly.
     const server = await startOsmandServer({
       host: '127.0.0.1',
@@ -340,7 +342,7 @@ const boundary: Boundary = {
 
     await server.stop();
     await core.stop();
-    rmSync(dir, { recursive: true, force: true });
+    tmp.cleanup();
   },
 };
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import { draw, escapedBytes, nastyText, pool, type Boundary, probeWhile } from '../lib';
+import { draw, escapedBytes, nastyText, pool, type Boundary, probeWhile, weighted } from '../lib';
 import { checkDatabase, HEADERS_TIMEOUT_MS, SECRET_TEXT, startHostUnderTest } from '../web-host-under-test';
 
 const WS_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
@@ -62,13 +62,7 @@ const kase = fc.record({
     }),
     { freq: 3 },
   ),
-  mode: fc.oneof(
-    { weight: 30, arbitrary: fc.constant('whole') },
-    { weight: 2, arbitrary: fc.constant('huge-headers') },
-    { weight: 2, arbitrary: fc.constant('garbage') },
-    { weight: 2, arbitrary: fc.constant('cut-body') },
-    { weight: 1, arbitrary: fc.constant('chunked-garbage') },
-  ),
+  mode: weighted({ whole: 30, 'huge-headers': 2, garbage: 2, 'cut-body': 2, 'chunked-garbage': 1 }),
   bytes: fc.uint8Array({ minLength: 1, maxLength: 300 }),
 });
 
@@ -162,8 +156,7 @@ const boundary: Boundary = {
       if (tally.cases % 5000 === 0) ctx.progress(`${tally.cases} cases`);
     });
     await Promise.all(slow);
-    await prober.stop();
-    await probe();
+    await prober.finish();
     await checkDatabase(core, tally);
     await stop();
   },

@@ -9,7 +9,6 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { WebhookSourceConfig } from '../../../electron/hub/sources/webhook/config';
 import { createWebhookSource } from '../../../electron/hub/sources/webhook/source';
-import type { SourceReport } from '../../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { WebhookClient } from '../../simulators/webhook-client';
 import {
@@ -22,6 +21,8 @@ import {
   type Boundary,
   probeWhile,
   quietLog,
+  fuzzLog,
+  oneIn,
 } from '../lib';
 
 const SOURCE_ID = 'fuzz-hook';
@@ -159,16 +160,8 @@ const boundary: Boundary = {
   name: 'webhook',
   weight: 10,
   async run(ctx, tally) {
-    const reports = new Map<string, SourceReport>();
-    let commits = 0;
-    const sink = {
-      commit(report: SourceReport): Promise<void> {
-        if (report.origin.client !== 'probe' && ++commits % 13 === 0)
-          return Promise.reject(new Error('refused'));
-        if (!reports.has(report.key)) reports.set(report.key, report);
-        return Promise.resolve();
-      },
-    };
+    // The log refuses one commit in thirteen (never the probe's): no 2xx may go out for those.
+    const { sink, reports } = fuzzLog(oneIn(13, (r) => r.origin.client === 'probe'));
     const config = WebhookSourceConfig.parse({
       id: SOURCE_ID,
       port: 0,
@@ -214,8 +207,7 @@ const boundary: Boundary = {
       }
       tally.cases++;
     });
-    await prober.stop();
-    await probe();
+    await prober.finish();
 
     tally.invalid('2xx replies whose report is not in the log', okWithoutCommit);
     const all = [...reports.values()];
