@@ -7,9 +7,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { type ConsoleCore } from '../../electron/core';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
-import { silentLogger } from '../../electron/common/log';
+import { startLinkedConsole } from '../support/hub';
 import { ScriptedHub } from '../support/scripted-hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
@@ -36,12 +36,8 @@ describe('hub link: group commit under a pipelining hub', () => {
 
   const start = async () => {
     dbFile = join(tmp.dir, 'console.sqlite');
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
+    core = await startLinkedConsole(tmp.dir, { url: hub.url, token: 't' }, 'console-a', {
       dbFile,
-      hub: { url: hub.url, token: 't' },
-      consoleId: 'console-a',
-      log: silentLogger,
       backups: { enabled: false },
     });
     core.db.on('query', (q: { sql?: string }) => {

@@ -18,7 +18,7 @@ import {
   type OperatorView,
 } from '../../shared/contract';
 import { type ConsoleCore } from '../../electron/core';
-import { createDesk } from '../../electron/desk';
+import type { createDesk } from '../../electron/desk';
 import { SiteHub } from '../../electron/hub/server';
 import type { HubSocketOptions } from '../../electron/core/hub-link/link';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
@@ -27,6 +27,7 @@ import type { Logger } from '../../electron/common/log';
 import { silentLogger } from '../../electron/common/log';
 import hubBoundary, { FUZZED_ACTION_TYPES } from '../fuzz/boundaries/hub';
 import { Tally } from '../fuzz/lib';
+import { startLinkedConsole } from '../support/hub';
 import { ScriptedHub } from '../support/scripted-hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
@@ -51,12 +52,7 @@ describe('a poisoned hub message never stops the stream', () => {
   let notices: Notice[];
 
   const start = async (extra: Partial<Parameters<typeof createDesk>[0]> = {}) => {
-    const started = await createDesk({
-      dataDir: tmp.dir,
-      dbFile: join(tmp.dir, 'console.sqlite'),
-      hub: { url: hub.url, token: 't' },
-      consoleId: 'console-a',
-      log: silentLogger,
+    const started = await startLinkedConsole(tmp.dir, { url: hub.url, token: 't' }, 'console-a', {
       backups: { enabled: false },
       ...extra,
     });
