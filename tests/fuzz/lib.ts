@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import type { SourceReport, SourceSink, SourceStatus } from '../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../shared/domain/alarm';
+import { rawExchange, type RawOptions } from '../support/raw-http';
 import { until } from '../support/until';
-
-export { quietLog } from '../support/sink';
 
 /**
  * What one boundary of the fuzz suite reports. A boundary is one file in tests/fuzz/boundaries/ that default-exports
@@ -143,6 +142,26 @@ export function probeWhile(
   };
 }
 
+/**
+ * A slow-loris client: `lines` (a request line and headers) dribbled 700 ms apart and never finished. The server
+ * must drop it once its header timeout (`headersTimeoutMs`) is up; still open 4 s later, it is a stall.
+ */
+export async function slowLoris(
+  tally: Tally,
+  port: number,
+  lines: string[],
+  headersTimeoutMs: number,
+  options: Partial<RawOptions> = {},
+): Promise<void> {
+  const a = await rawExchange(port, lines, {
+    dribbleMs: 700,
+    timeoutMs: headersTimeoutMs + 4000,
+    ...options,
+  });
+  tally.cases++;
+  if (a.end === 'timeout') tally.stall('a slow-loris connection was never dropped');
+}
+
 /** True once `cond` holds (polled every `everyMs`), false if it still does not after `ms`; it never polls on. */
 export function waitUntil(cond: () => boolean, ms: number, everyMs = 20): Promise<boolean> {
   // A stall is a finding the caller counts, not an error: support/until's timeout becomes `false`.
@@ -153,43 +172,48 @@ export function waitUntil(cond: () => boolean, ms: number, everyMs = 20): Promis
 }
 
 /**
- * The probe of a camera-event source: the probe camera's rule turns active and inactive in turn, and each change
- * must be in the log (an alarm, then its restore) within `stallMs`; `ready` says the camera's stream or
- * subscription is up. After a stall the count starts again from what the log holds.
+ * The probe of a camera-event source, started at once: the probe camera's rule turns active and inactive in turn,
+ * a second apart, and each change must be in the log (an alarm, then its restore) within the stall deadline;
+ * `ready` says the camera's stream or subscription is up. After a stall the count starts again from what the log
+ * holds. `finish()` stops it after one last probe.
  */
-export function toggleProbe(o: {
-  tally: Tally;
-  stallMs: number;
-  reports: ReadonlyMap<string, SourceReport>;
-  deviceId: string;
-  ready(): boolean;
-  notReady: string;
-  fire(active: boolean): void;
-  detail?: () => string;
-}): { probe(): Promise<void>; readonly count: number } {
+export function toggleProbe(
+  ctx: FuzzContext,
+  tally: Tally,
+  reports: ReadonlyMap<string, SourceReport>,
+  o: {
+    deviceId: string;
+    ready(): boolean;
+    notReady: string;
+    fire(active: boolean): void;
+    detail?: () => string;
+  },
+): { finish(): Promise<void>; readonly count: number } {
   let probes = 0;
   let active = false;
   const committed = () =>
-    [...o.reports.values()].filter(
+    [...reports.values()].filter(
       (r) => r.device.id === o.deviceId && (r.kind === 'alarm' || r.kind === 'restore'),
     ).length;
+  const probe = async () => {
+    if (!o.ready() && !(await waitUntil(() => o.ready(), ctx.stallMs))) return tally.stall(o.notReady);
+    active = !active;
+    probes++;
+    o.fire(active);
+    if (await waitUntil(() => committed() >= probes, ctx.stallMs)) return;
+    const more = o.detail ? ` (${o.detail()}, ${committed()} probe reports)` : '';
+    tally.stall(
+      `probe ${probes}: ${active ? 'alarm' : 'restore'} not committed within ${ctx.stallMs} ms${more}`,
+    );
+    probes = committed();
+    active = probes % 2 === 1;
+  };
+  const prober = probeWhile(probe);
   return {
     get count() {
       return probes;
     },
-    async probe() {
-      if (!o.ready() && !(await waitUntil(() => o.ready(), o.stallMs))) return o.tally.stall(o.notReady);
-      active = !active;
-      probes++;
-      o.fire(active);
-      if (await waitUntil(() => committed() >= probes, o.stallMs)) return;
-      const more = o.detail ? ` (${o.detail()}, ${committed()} probe reports)` : '';
-      o.tally.stall(
-        `probe ${probes}: ${active ? 'alarm' : 'restore'} not committed within ${o.stallMs} ms${more}`,
-      );
-      probes = committed();
-      active = probes % 2 === 1;
-    },
+    finish: () => prober.finish(),
   };
 }
 

@@ -4,18 +4,8 @@ import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { createGb26875Source } from '../../../electron/hub/sources/gb26875/receiver';
 import { PUBLISHED_VECTOR, SimTransmitter } from '../../simulators/gb26875-transmitter';
-import {
-  draw,
-  nastyText,
-  pool,
-  within,
-  type Boundary,
-  probeWhile,
-  weighted,
-  fuzzLog,
-  oneIn,
-  quietLog,
-} from '../lib';
+import { draw, nastyText, pool, within, type Boundary, probeWhile, weighted, fuzzLog, oneIn } from '../lib';
+import { quietContext } from '../../support/sink';
 
 /**
  * The GB/T 26875.3 source (the hub's TCP server for fire-alarm transmitters): random bytes, frames with fuzzed
@@ -171,11 +161,7 @@ const boundary: Boundary = {
           { address: 3, checksum: 'serial', supervisionSec: 5 },
         ],
       },
-      {
-        sink,
-        now: Date.now,
-        log: quietLog,
-      },
+      quietContext(sink),
       { tickMs: 200 },
     );
     await source.start();

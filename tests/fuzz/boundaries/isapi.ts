@@ -19,14 +19,13 @@ import {
   pool,
   within,
   type Boundary,
-  probeWhile,
   waitUntil,
-  quietLog,
   toggleProbe,
   fuzzLog,
   oneIn,
   listenLoopback,
 } from '../lib';
+import { quietContext } from '../../support/sink';
 
 const SOURCE_ID = 'fuzz-isapi';
 const FUZZ_CAMERAS = ['fz-1', 'fz-2', 'fz-3'];
@@ -190,17 +189,10 @@ const boundary: Boundary = {
         { camera: 'probe', url: probeCam.url, username: 'admin', password: 'hik12345' },
       ],
     });
-    const source = createIsapiSource(config, {
-      sink,
-      now: Date.now,
-      log: quietLog,
-    });
+    const source = createIsapiSource(config, quietContext(sink));
     await source.start();
 
-    const probing = toggleProbe({
-      tally,
-      stallMs: ctx.stallMs,
-      reports,
+    const probing = toggleProbe(ctx, tally, reports, {
       deviceId: `${SOURCE_ID}:probe`,
       ready: () => probeCam.open > 0,
       notReady: 'the probe camera stream was not reopened',
@@ -212,8 +204,6 @@ const boundary: Boundary = {
         }),
       detail: () => `${JSON.stringify(source.streams().at(-1))}, ${probeCam.connections} probe streams`,
     });
-    const probe = () => probing.probe();
-    const prober = probeWhile(probe);
 
     await pool(draw(kase, ctx.cases, ctx.seed), 2, async (c) => {
       const bytes = bytesOf(c);
@@ -236,7 +226,7 @@ const boundary: Boundary = {
     });
     // Let the source read what was written before it is judged.
     await waitUntil(() => ![...streams].some((r) => r.writableLength > 0), 10_000);
-    await prober.finish();
+    await probing.finish();
 
     const all = [...reports.values()];
     checkSourceReports(tally, all, {

@@ -22,60 +22,16 @@ import {
   within,
   type Boundary,
   probeWhile,
-  quietLog,
   weighted,
   fuzzLog,
   oneIn,
 } from '../lib';
+import { connectPacket, publishPacket } from '../../simulators/mqtt-packets';
+import { quietContext } from '../../support/sink';
 
 const SOURCE_ID = 'fuzz-mqtt';
 const PROBE = 'fuzz_probe';
 const DEVICES = ['kitchen_leak', 'front_door', 'pump', 'gate', PROBE];
-
-// --- raw MQTT 3.1.1 -------------------------------------------------------------------------------------------
-
-function remainingLength(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-const u16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
-const str = (s: string | Buffer) => {
-  const b = typeof s === 'string' ? Buffer.from(s) : s;
-  return Buffer.concat([u16(Math.min(b.length, 0xffff)), b.subarray(0, 0xffff)]);
-};
-const packet = (first: number, body: Buffer) =>
-  Buffer.concat([Buffer.from([first, ...remainingLength(body.length)]), body]);
-
-interface Publish {
-  topic: string;
-  payload: Buffer;
-  qos: number;
-  retain: boolean;
-  dup: boolean;
-  mid: number;
-}
-
-function publishPacket(p: Publish): Buffer {
-  const flags = 0x30 | (p.dup ? 0x08 : 0) | ((p.qos & 3) << 1) | (p.retain ? 1 : 0);
-  return packet(flags, Buffer.concat([str(p.topic), p.qos > 0 ? u16(p.mid) : Buffer.alloc(0), p.payload]));
-}
-
-function connectPacket(clientId: string, will: Publish | null): Buffer {
-  let flags = 0x02;
-  const parts = [str(clientId)];
-  if (will) {
-    flags |= 0x04 | ((will.qos & 3) << 3) | (will.retain ? 0x20 : 0);
-    parts.push(str(will.topic), str(will.payload));
-  }
-  const header = Buffer.concat([str('MQTT'), Buffer.from([4, flags]), u16(30)]);
-  return packet(0x10, Buffer.concat([header, ...parts]));
-}
 
 // --- cases ----------------------------------------------------------------------------------------------------
 
@@ -258,7 +214,7 @@ const boundary: Boundary = {
       maxUnknownDevices: 500,
       commitRetrySec: 0.2,
     });
-    const source = createMqttSource(config, { sink, now: Date.now, log: quietLog }, { sweepMs: 200 });
+    const source = createMqttSource(config, quietContext(sink), { sweepMs: 200 });
     await source.start();
     const port = source.ports()!.mqtt;
 

@@ -19,13 +19,12 @@ import {
   pool,
   within,
   type Boundary,
-  probeWhile,
-  quietLog,
   toggleProbe,
   fuzzLog,
   oneIn,
   listenLoopback,
 } from '../lib';
+import { quietContext } from '../../support/sink';
 
 const SOURCE_ID = 'fuzz-onvif';
 const OPEN =
@@ -201,17 +200,10 @@ const boundary: Boundary = {
         { camera: 'probe', url: probeDevice.url, username: 'admin', password: 'onvif-pass' },
       ],
     });
-    const source = createOnvifSource(config, {
-      sink,
-      now: Date.now,
-      log: quietLog,
-    });
+    const source = createOnvifSource(config, quietContext(sink));
     await source.start();
 
-    const probing = toggleProbe({
-      tally,
-      stallMs: ctx.stallMs,
-      reports,
+    const probing = toggleProbe(ctx, tally, reports, {
       deviceId: `${SOURCE_ID}:probe`,
       ready: () => probeDevice.active > 0,
       notReady: 'the probe device has no subscription',
@@ -222,8 +214,6 @@ const boundary: Boundary = {
           { Rule: 'probe' },
         ),
     });
-    const probe = () => probing.probe();
-    const prober = probeWhile(probe);
 
     let delivered = 0;
     await pool(draw(answer, ctx.cases, ctx.seed), 8, async (a) => {
@@ -243,7 +233,7 @@ const boundary: Boundary = {
       }
       tally.cases++;
     });
-    await prober.finish();
+    await probing.finish();
 
     const all = [...reports.values()];
     checkSourceReports(tally, all, {

@@ -16,6 +16,7 @@ import {
   type Boundary,
   probeWhile,
   weighted,
+  slowLoris,
 } from '../lib';
 
 const HEADERS_TIMEOUT_MS = 2000;
@@ -254,18 +255,13 @@ const boundary: Boundary = {
     const slow: Array<Promise<void>> = [];
     const startSlow = () =>
       slow.push(
-        rawExchange(
+        slowLoris(
+          tally,
           port,
           ['POST / HTTP/1.1\r\n', 'Host: x\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n', 'X-d: 4\r\n'],
-          {
-            dribbleMs: 700,
-            timeoutMs: HEADERS_TIMEOUT_MS + 4000,
-            localAddress: '127.0.8.8',
-          },
-        ).then((a) => {
-          tally.cases++;
-          if (a.end === 'timeout') tally.stall('a slow-loris connection was never dropped');
-        }),
+          HEADERS_TIMEOUT_MS,
+          { localAddress: '127.0.8.8' },
+        ),
       );
 
     await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c, i) => {

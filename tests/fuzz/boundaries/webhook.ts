@@ -20,10 +20,10 @@ import {
   within,
   type Boundary,
   probeWhile,
-  quietLog,
   fuzzLog,
   oneIn,
 } from '../lib';
+import { quietContext } from '../../support/sink';
 
 const SOURCE_ID = 'fuzz-hook';
 const TOKEN = 'T'.repeat(24) + '-fuzz-client-token-01';
@@ -173,11 +173,7 @@ const boundary: Boundary = {
       maxBodyBytes: 4096,
       authFailuresPerMinute: 10_000,
     });
-    const source = createWebhookSource(config, {
-      sink,
-      now: Date.now,
-      log: quietLog,
-    });
+    const source = createWebhookSource(config, quietContext(sink));
     await source.start();
     const port = source.port();
     const probeClient = new WebhookClient(`http://127.0.0.1:${port}/hook`, PROBE_TOKEN);
