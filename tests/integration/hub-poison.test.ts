@@ -66,6 +66,13 @@ describe('a poisoned hub message never stops the stream', () => {
   };
   const caughtUp = () =>
     until('caught up', async () => (await lastCommittedSeq(running().db)) === hub.headSeq);
+  /** A console that holds the target alarm, from the hub: what the poisoned actions below act on. */
+  const startWithTarget = async () => {
+    const c = await start();
+    hub.publish(alarm(TARGET.sourceId));
+    await caughtUp();
+    return c;
+  };
   /** Publishes a fire alarm and waits (2 s at most) until it is stored. */
   const fireArrives = async (sourceId: string, withinMs = 2000) => {
     hub.publish(alarm(sourceId, 'fire'));
@@ -97,9 +104,7 @@ describe('a poisoned hub message never stops the stream', () => {
   });
 
   it('an acknowledgement whose time is "not-a-time" is set aside; alarms.open still works for everybody', async () => {
-    const c = await start();
-    hub.publish(alarm(TARGET.sourceId));
-    await caughtUp();
+    const c = await startWithTarget();
     const poison = hub.publish(
       applied('alarm.acknowledge', {
         alarm: TARGET,
@@ -125,9 +130,7 @@ describe('a poisoned hub message never stops the stream', () => {
   });
 
   it('an object where the resolution note belongs no longer stalls the stream: the fire alarm behind it arrives within 2 s', async () => {
-    const c = await start();
-    hub.publish(alarm(TARGET.sourceId));
-    await caughtUp();
+    const c = await startWithTarget();
     const poison = hub.publish(
       applied('alarm.resolve', {
         alarm: TARGET,
@@ -152,9 +155,7 @@ describe('a poisoned hub message never stops the stream', () => {
   });
 
   it('an event the appliers fail on is rolled back in its savepoint and set aside as failed; the next one applies', async () => {
-    const c = await start();
-    hub.publish(alarm(TARGET.sourceId));
-    await caughtUp();
+    const c = await startWithTarget();
     // Valid for the schema, but the trail refuses it: an applier throws halfway through its work.
     await c.db.raw(
       "CREATE TRIGGER poison BEFORE INSERT ON alarm_events WHEN NEW.note LIKE '%poison-note%' " +
