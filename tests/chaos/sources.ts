@@ -25,6 +25,7 @@ import {
   type Sent,
 } from '../support/ingest-load';
 import { freePort } from '../support/rtsp-camera';
+import { linkProgress } from './databases';
 import { launch, stop } from './procs';
 import { LinkCutter } from './proxy';
 
@@ -143,21 +144,9 @@ export async function runSourcesChaos(args: SourcesChaosArgs): Promise<boolean> 
   clearTimeout(gaveUp);
   stopped = true;
 
-  const read = <T>(file: string, sql: string): T => {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare(sql).get() as T;
-    } finally {
-      db.close();
-    }
-  };
   const settleBy = Date.now() + 120_000;
   for (;;) {
-    const head = read<{ n: number | null }>(hubDb, 'SELECT max(seq) AS n FROM hub_log').n ?? 0;
-    const last = Number(
-      read<{ value: string } | undefined>(consoleDb, "SELECT value FROM meta WHERE key = 'hub.lastSeq'")
-        ?.value ?? 0,
-    );
+    const { head, last } = linkProgress(hubDb, consoleDb);
     if (last === head) break;
     if (Date.now() > settleBy) {
       say(`did not settle: console at ${last}/${head}`);
