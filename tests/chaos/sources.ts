@@ -22,9 +22,9 @@ import {
   transmitterAddress,
   TransmitterDriver,
   writeHubConfig,
+  freeIngestPorts,
   type Sent,
 } from '../support/ingest-load';
-import { freePort } from '../support/rtsp-camera';
 import { linkProgress } from './databases';
 import { launch, stop } from './procs';
 import { LinkCutter } from './proxy';
@@ -58,12 +58,7 @@ export async function runSourcesChaos(args: SourcesChaosArgs): Promise<boolean> 
   };
   const dir = mkdtempSync(join(tmpdir(), 'console-chaos-sources-'));
   const token = 'chaos-sources-token-0001';
-  const ports = {
-    hub: await freePort(),
-    dc09: await freePort(),
-    gb26875: await freePort(),
-    mqtt: await freePort(),
-  };
+  const ports = await freeIngestPorts();
   const config = writeHubConfig(dir, ports, { token, panels: panelCount });
   const hubDb = join(dir, 'hub', 'hub.sqlite');
   const consoleDir = join(dir, 'console');

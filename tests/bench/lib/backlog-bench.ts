@@ -17,7 +17,7 @@ import { startWebHost } from '../../../electron/web-host/server';
 import { launchChromium } from './browser';
 import { log, onCleanup, sleep, until } from './harness';
 import type { HubProcess } from './hub-client';
-import { signInBench } from './sign-in';
+import { openConsole } from './sign-in';
 import { ascending, percentile } from './stats';
 
 export interface BacklogEntry {
@@ -97,13 +97,7 @@ export async function backlogPhase(
   const releaseBrowser = onCleanup('backlog Chromium', () => browser.close());
   try {
     const page = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
-    const port = new URL(core.gateway.url).port;
-    await page.routeWebSocket(
-      (u) => u.port === port,
-      () => undefined,
-    );
-    await page.goto(host.url, { waitUntil: 'load' });
-    await signInBench(core, page);
+    await openConsole(page, core, host.url);
     await page.evaluate(PAGE_WATCH);
     await until(
       'the console linked',
