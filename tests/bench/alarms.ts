@@ -55,7 +55,7 @@ import Database from 'better-sqlite3';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { type ConsoleCore } from '../../electron/core';
-import { createDesk } from '../../electron/desk';
+import { startLinkedConsole } from '../support/hub';
 import { createLogger, type LogLine } from '../../electron/common/log';
 import { startWebHost, type WebHost } from '../../electron/web-host/server';
 import type { AlarmView } from '../../shared/contract';
@@ -283,10 +283,7 @@ async function startStack(
   const logger = createLogger({ level: 'error', sink: (l) => errors.push(l) });
   const arrived = new Map<string, number>();
   const committed = new Map<string, number>();
-  const core = await createDesk({
-    dataDir: dir,
-    dbFile: join(dir, 'console.sqlite'),
-    hub: { url, token },
+  const core = await startLinkedConsole(dir, { url, token }, 'console', {
     log: logger,
     carrierHint: 'ws',
     demo: { scenario: false },

@@ -27,10 +27,10 @@ import {
   panelAccount,
   PanelDriver,
   eventKey,
+  freeIngestPorts,
   transmitterAddress,
   TransmitterDriver,
   writeHubConfig,
-  freeIngestPorts,
   type Sent,
 } from '../support/ingest-load';
 import { log, machine, onCleanup, runBench, sleep, until, type BenchResult } from './lib/harness';

@@ -16,13 +16,13 @@ import { join } from 'node:path';
 import { seededRandom } from '../../electron/hub/scenario';
 import {
   eventKey,
+  freeIngestPorts,
   panelAccount,
   PanelDriver,
   SensorDriver,
   transmitterAddress,
   TransmitterDriver,
   writeHubConfig,
-  freeIngestPorts,
   type Sent,
 } from '../support/ingest-load';
 import { linkProgress } from './databases';

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDesk } from '../../../electron/desk';
+import { startLinkedConsole } from '../../support/hub';
 import { createLogger, type LogLine } from '../../../electron/common/log';
 import { lastCommittedSeq } from '../../../electron/core/hub-link/inbox';
 import { startWebHost } from '../../../electron/web-host/server';
@@ -74,10 +74,7 @@ export async function backlogPhase(
   });
   const errors: LogLine[] = [];
   const logger = createLogger({ level: 'error', sink: (l) => errors.push(l) });
-  const core = await createDesk({
-    dataDir: dir,
-    dbFile: join(dir, 'console.sqlite'),
-    hub: { url, token },
+  const core = await startLinkedConsole(dir, { url, token }, 'console', {
     log: logger,
     carrierHint: 'ws',
     demo: { scenario: false },
