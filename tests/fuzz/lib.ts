@@ -96,6 +96,24 @@ export async function pool<T>(
   await Promise.all(Array.from({ length: limit }, lane));
 }
 
+/**
+ * Runs `work` on each of the boundary's cases (`arb` drawn with the run's seed), `lanes` at a time, and counts each
+ * case in the tally once its work is done; a progress line every 2,000 cases.
+ */
+export async function eachCase<T>(
+  ctx: FuzzContext,
+  tally: Tally,
+  arb: fc.Arbitrary<T>,
+  lanes: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  await pool(draw(arb, ctx.cases, ctx.seed), lanes, async (item, index) => {
+    await work(item, index);
+    tally.cases++;
+    if (tally.cases % 2000 === 0) ctx.progress(`${tally.cases} cases`);
+  });
+}
+
 /** Resolves with the value, or with `undefined` after `ms`. */
 export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   return new Promise((resolve) => {
@@ -144,7 +162,8 @@ export function probeWhile(
 
 /**
  * A slow-loris client: `lines` (a request line and headers) dribbled 700 ms apart and never finished. The server
- * must drop it once its header timeout (`headersTimeoutMs`) is up; still open 4 s later, it is a stall.
+ * must drop it once its header timeout (`headersTimeoutMs`) is up; still open 4 s later, it is a stall. (Its case
+ * is counted by `eachCase` when it starts: it runs alongside the others.)
  */
 export async function slowLoris(
   tally: Tally,
@@ -158,7 +177,6 @@ export async function slowLoris(
     timeoutMs: headersTimeoutMs + 4000,
     ...options,
   });
-  tally.cases++;
   if (a.end === 'timeout') tally.stall('a slow-loris connection was never dropped');
 }
 
@@ -215,6 +233,14 @@ export function toggleProbe(
     },
     finish: () => prober.finish(),
   };
+}
+
+/**
+ * The cameras a camera source under fuzz reads from the hostile server at `url`: motion raised as alarms, so that
+ * every path from an event to a report is taken.
+ */
+export function hostileCameras(names: readonly string[], url: string, username: string, password: string) {
+  return names.map((camera) => ({ camera, url, username, password, motion: { mode: 'alarm' as const } }));
 }
 
 /** The hub log a source under fuzz commits to: `reports` holds the first report of each key, as committed. */
@@ -359,6 +385,29 @@ export function checkSourceStatus(tally: Tally, status: SourceStatus): void {
     'a status with more than 10 refused inputs or unbounded raw text',
     status.lastRefused.length > 10 || status.lastRefused.some((r) => r.raw.length > 400) ? 1 : 0,
   );
+}
+
+/**
+ * What a camera source must have left after its fuzz run: every report well formed, for one of `cameras` and
+ * linking exactly one camera, and its status bounded. The reports and the status are for the run's progress line.
+ */
+export function checkCameraSource(
+  tally: Tally,
+  reports: ReadonlyMap<string, SourceReport>,
+  source: { status(): SourceStatus },
+  o: { sourceId: string; cameras: readonly { camera: string }[]; keyMax: number; originMax: number },
+): { all: SourceReport[]; status: SourceStatus } {
+  const all = [...reports.values()];
+  checkSourceReports(tally, all, {
+    kinds: ['alarm', 'restore', 'state', 'event'],
+    device: (id) => o.cameras.some((c) => id === `${o.sourceId}:${c.camera}`),
+    keyMax: o.keyMax,
+    originMax: o.originMax,
+    oneCamera: true,
+  });
+  const status = source.status();
+  checkSourceStatus(tally, status);
+  return { all, status };
 }
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(ALARM_TYPES);

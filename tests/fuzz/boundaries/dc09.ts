@@ -5,7 +5,7 @@ import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { Dc09Config } from '../../../electron/hub/sources/dc09/config';
 import { createDc09Receiver } from '../../../electron/hub/sources/dc09/receiver';
 import { frameOf, panelEncrypt, readReply, stamp } from '../../simulators/dc09-panel';
-import { draw, nastyText, pool, within, type Boundary, probeWhile, weighted, fuzzLog } from '../lib';
+import { nastyText, within, type Boundary, probeWhile, weighted, fuzzLog, eachCase } from '../lib';
 
 /** How long a case waits for a reply before it hangs up (garbage gets none). */
 const REPLY_MS = 150;
@@ -230,7 +230,7 @@ const boundary: Boundary = {
     const prober = probeWhile(probe);
 
     const acks: Array<{ account: string; seq: string }> = [];
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
+    await eachCase(ctx, tally, kase, 8, async (c) => {
       const parts = encode(c);
       const answer =
         c.transport === 'tcp'
@@ -244,8 +244,6 @@ const boundary: Boundary = {
           acks.push({ seq: m[1]!, account: m[2]! });
         }
       }
-      tally.cases++;
-      if (tally.cases % 2000 === 0) ctx.progress(`${tally.cases} cases`);
     });
     await prober.finish();
 

@@ -9,15 +9,14 @@ import { silentLogger } from '../../../electron/common/log';
 import { fakeSpawner } from '../../support/fake-ffmpeg';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
 import {
-  draw,
   escapedBytes,
   nastyText,
-  pool,
   within,
   type Boundary,
   probeWhile,
   weighted,
   slowLoris,
+  eachCase,
 } from '../lib';
 
 const HEADERS_TIMEOUT_MS = 2000;
@@ -137,7 +136,7 @@ const boundary: Boundary = {
     };
     const prober = probeWhile(probe);
     const slow: Array<Promise<void>> = [];
-    await pool(draw(kase, ctx.cases, ctx.seed), 6, async (c, i) => {
+    await eachCase(ctx, tally, kase, 6, async (c, i) => {
       if (i % 400 === 13) {
         slow.push(
           slowLoris(
@@ -157,8 +156,6 @@ const boundary: Boundary = {
         const t = c.token === 'good' ? gateway.token : 'nope';
         await player(c, `${gateway.url}${c.path.startsWith('/') ? c.path : '/'}?token=${t}`);
       }
-      tally.cases++;
-      if (tally.cases % 5000 === 0) ctx.progress(`${tally.cases} cases`);
     });
     await Promise.all(slow);
     await prober.finish();

@@ -4,7 +4,7 @@ import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { createGb26875Source } from '../../../electron/hub/sources/gb26875/receiver';
 import { PUBLISHED_VECTOR, SimTransmitter } from '../../simulators/gb26875-transmitter';
-import { draw, nastyText, pool, within, type Boundary, probeWhile, weighted, fuzzLog, oneIn } from '../lib';
+import { nastyText, within, type Boundary, probeWhile, weighted, fuzzLog, oneIn, eachCase } from '../lib';
 import { quietContext } from '../../support/sink';
 
 /**
@@ -189,11 +189,9 @@ const boundary: Boundary = {
     };
     const probing = probeWhile(probe, 250);
 
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
+    await eachCase(ctx, tally, kase, 8, async (c) => {
       const closed = await deliver(port, bytesOf(c, port), c, ctx.stallMs * 2);
       if (!closed) tally.stall(`a connection (${c.kind}, ${c.end}) was neither served nor closed`);
-      tally.cases++;
-      if (tally.cases % 2000 === 0) ctx.progress(`${tally.cases} cases`);
     });
     await probing.finish();
     prober.cut();

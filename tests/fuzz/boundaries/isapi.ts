@@ -12,18 +12,17 @@ import { IsapiSourceConfig } from '../../../electron/hub/sources/isapi/config';
 import { createIsapiSource } from '../../../electron/hub/sources/isapi/source';
 import { alertXml, IsapiCamera } from '../../simulators/isapi-camera';
 import {
-  checkSourceReports,
-  checkSourceStatus,
-  draw,
+  checkCameraSource,
   nastyText,
-  pool,
   within,
   type Boundary,
   waitUntil,
   toggleProbe,
+  hostileCameras,
   fuzzLog,
   oneIn,
   listenLoopback,
+  eachCase,
 } from '../lib';
 import { quietContext } from '../../support/sink';
 
@@ -179,13 +178,7 @@ const boundary: Boundary = {
       commitRetrySec: 0.2,
       autoClearSec: 30,
       cameras: [
-        ...FUZZ_CAMERAS.map((camera) => ({
-          camera,
-          url: fuzzUrl,
-          username: 'admin',
-          password: 'x',
-          motion: { mode: 'alarm' as const },
-        })),
+        ...hostileCameras(FUZZ_CAMERAS, fuzzUrl, 'admin', 'x'),
         { camera: 'probe', url: probeCam.url, username: 'admin', password: 'hik12345' },
       ],
     });
@@ -205,7 +198,7 @@ const boundary: Boundary = {
       detail: () => `${JSON.stringify(source.streams().at(-1))}, ${probeCam.connections} probe streams`,
     });
 
-    await pool(draw(kase, ctx.cases, ctx.seed), 2, async (c) => {
+    await eachCase(ctx, tally, kase, 2, async (c) => {
       const bytes = bytesOf(c);
       // Cases go to the streams open now; after an ended stream, wait for the source to come back.
       await waitUntil(() => [...streams].some((r) => !r.writableEnded && !r.destroyed), 1000, 10);
@@ -222,22 +215,17 @@ const boundary: Boundary = {
         if (c.then === 'end' && !res.writableEnded) res.end();
         if (c.then === 'garbage' && !res.writableEnded) res.write(Buffer.from('\r\n\r\n--boundary\r\n\r\n'));
       }
-      tally.cases++;
     });
     // Let the source read what was written before it is judged.
     await waitUntil(() => ![...streams].some((r) => r.writableLength > 0), 10_000);
     await probing.finish();
 
-    const all = [...reports.values()];
-    checkSourceReports(tally, all, {
-      kinds: ['alarm', 'restore', 'state', 'event'],
-      device: (id) => config.cameras.some((c) => id === `${SOURCE_ID}:${c.camera}`),
+    const { all, status } = checkCameraSource(tally, reports, source, {
+      sourceId: SOURCE_ID,
+      cameras: config.cameras,
       keyMax: 600,
       originMax: 200,
-      oneCamera: true,
     });
-    const status = source.status();
-    checkSourceStatus(tally, status);
     ctx.progress(
       `${all.length} reports committed (${all.filter((r) => r.kind === 'alarm').length} alarms), ${status.counts.received} parts, ` +
         `${status.counts.refused} refused, ${served} stream requests, ${delivered} cases delivered, ${probing.count} probes`,

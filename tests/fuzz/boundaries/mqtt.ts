@@ -16,15 +16,14 @@ import { createMqttSource } from '../../../electron/hub/sources/mqtt/source';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import {
   checkSourceStatus,
-  draw,
   nastyText,
-  pool,
   within,
   type Boundary,
   probeWhile,
   weighted,
   fuzzLog,
   oneIn,
+  eachCase,
 } from '../lib';
 import { connectPacket, publishPacket } from '../../simulators/mqtt-packets';
 import { quietContext } from '../../support/sink';
@@ -262,9 +261,8 @@ const boundary: Boundary = {
     };
     const prober = probeWhile(probe);
 
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
+    await eachCase(ctx, tally, kase, 8, async (c) => {
       await send(port, bytesOf(c), c.end === 'linger');
-      tally.cases++;
     });
     await prober.finish();
 

@@ -12,17 +12,16 @@ import { OnvifSourceConfig } from '../../../electron/hub/sources/onvif/config';
 import { createOnvifSource } from '../../../electron/hub/sources/onvif/source';
 import { OnvifDevice } from '../../simulators/onvif-device';
 import {
-  checkSourceReports,
-  checkSourceStatus,
-  draw,
+  checkCameraSource,
   nastyText,
-  pool,
   within,
   type Boundary,
   toggleProbe,
+  hostileCameras,
   fuzzLog,
   oneIn,
   listenLoopback,
+  eachCase,
 } from '../lib';
 import { quietContext } from '../../support/sink';
 
@@ -190,13 +189,12 @@ const boundary: Boundary = {
       commitRetrySec: 0.2,
       maxResponseBytes: 1024 * 1024,
       cameras: [
-        ...['fz-1', 'fz-2', 'fz-3', 'fz-4', 'fz-5', 'fz-6', 'fz-7', 'fz-8'].map((camera) => ({
-          camera,
-          url: fuzzUrl,
-          username: 'u',
-          password: 'p',
-          motion: { mode: 'alarm' as const },
-        })),
+        ...hostileCameras(
+          ['fz-1', 'fz-2', 'fz-3', 'fz-4', 'fz-5', 'fz-6', 'fz-7', 'fz-8'],
+          fuzzUrl,
+          'u',
+          'p',
+        ),
         { camera: 'probe', url: probeDevice.url, username: 'admin', password: 'onvif-pass' },
       ],
     });
@@ -216,7 +214,7 @@ const boundary: Boundary = {
     });
 
     let delivered = 0;
-    await pool(draw(answer, ctx.cases, ctx.seed), 8, async (a) => {
+    await eachCase(ctx, tally, answer, 8, async (a) => {
       const res = await within(
         (async () => {
           for (;;) {
@@ -231,20 +229,15 @@ const boundary: Boundary = {
         reply(res, a);
         delivered++;
       }
-      tally.cases++;
     });
     await probing.finish();
 
-    const all = [...reports.values()];
-    checkSourceReports(tally, all, {
-      kinds: ['alarm', 'restore', 'state', 'event'],
-      device: (id) => config.cameras.some((c) => id === `${SOURCE_ID}:${c.camera}`),
+    const { all, status } = checkCameraSource(tally, reports, source, {
+      sourceId: SOURCE_ID,
+      cameras: config.cameras,
       keyMax: 800,
       originMax: 300,
-      oneCamera: true,
     });
-    const status = source.status();
-    checkSourceStatus(tally, status);
     ctx.progress(
       `${all.length} reports committed (${all.filter((r) => r.kind === 'alarm').length} alarms), ${status.counts.received} notifications, ` +
         `${status.counts.refused} refused, ${requests} requests, ${delivered} pull answers drawn, ${probing.count} probes`,

@@ -7,16 +7,15 @@ import { demoPhone } from '../../support/demo-phones';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
 import { tempDir } from '../../support/temp';
 import {
-  draw,
   escapedBytes,
   loopbackArb,
   nastyText,
-  pool,
   within,
   type Boundary,
   probeWhile,
   weighted,
   slowLoris,
+  eachCase,
 } from '../lib';
 
 const HEADERS_TIMEOUT_MS = 2000;
@@ -264,7 +263,7 @@ const boundary: Boundary = {
         ),
       );
 
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c, i) => {
+    await eachCase(ctx, tally, kase, 8, async (c, i) => {
       // About one case in 400 is a slow-loris connection that runs alongside the others.
       if (i % 400 === 7) {
         startSlow();
@@ -272,8 +271,6 @@ const boundary: Boundary = {
       }
       const { parts, options } = encode(c, port);
       await rawExchange(port, parts, options);
-      tally.cases++;
-      if (tally.cases % 5000 === 0) ctx.progress(`${tally.cases} cases`);
     });
     await Promise.all(slow);
     await prober.stop();

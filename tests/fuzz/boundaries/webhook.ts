@@ -14,14 +14,13 @@ import { WebhookClient } from '../../simulators/webhook-client';
 import {
   checkSourceReports,
   checkSourceStatus,
-  draw,
   nastyText,
-  pool,
   within,
   type Boundary,
   probeWhile,
   fuzzLog,
   oneIn,
+  eachCase,
 } from '../lib';
 import { quietContext } from '../../support/sink';
 
@@ -194,14 +193,13 @@ const boundary: Boundary = {
 
     let ok = 0;
     let okWithoutCommit = 0;
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
+    await eachCase(ctx, tally, kase, 8, async (c) => {
       const reply = await send(port, c);
       if (/^HTTP\/1\.1 2/.test(reply)) {
         ok++;
         const key = /"key":"((?:[^"\\]|\\.)*)"/.exec(reply)?.[1];
         if (!key || !reports.has(JSON.parse(`"${key}"`) as string)) okWithoutCommit++;
       }
-      tally.cases++;
     });
     await prober.finish();
 
