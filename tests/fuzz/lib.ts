@@ -160,6 +160,9 @@ export function probeWhile(
   };
 }
 
+/** The header timeout the HTTP servers under fuzz get: short, so that slow-loris cases end quickly. */
+export const HEADERS_TIMEOUT_MS = 2000;
+
 /**
  * A slow-loris client: `lines` (a request line and headers) dribbled 700 ms apart and never finished. The server
  * must drop it once its header timeout (`headersTimeoutMs`) is up; still open 4 s later, it is a stall. (Its case

@@ -7,10 +7,9 @@ import { silentLogger } from '../../electron/common/log';
 import { startWebHost, type WebHost, type WebHostLimits } from '../../electron/web-host/server';
 import { startCore } from '../support/core';
 import { fakeSpawner } from '../support/fake-ffmpeg';
-import type { Tally } from './lib';
+import { HEADERS_TIMEOUT_MS, type Tally } from './lib';
 
 export const SECRET_TEXT = 'this file is outside the served folder';
-export const HEADERS_TIMEOUT_MS = 2000;
 
 /** A console core and its web host as `start:web` runs them, over a temp folder, for the web boundaries. */
 export async function startHostUnderTest(

@@ -9,6 +9,7 @@ import { silentLogger } from '../../../electron/common/log';
 import { fakeSpawner } from '../../support/fake-ffmpeg';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
 import {
+  HEADERS_TIMEOUT_MS,
   escapedBytes,
   nastyText,
   within,
@@ -19,7 +20,6 @@ import {
   eachCase,
 } from '../lib';
 
-const HEADERS_TIMEOUT_MS = 2000;
 const WS_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 
 const kase = fc.record({

@@ -7,6 +7,7 @@ import { demoPhone } from '../../support/demo-phones';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
 import { tempDir } from '../../support/temp';
 import {
+  HEADERS_TIMEOUT_MS,
   escapedBytes,
   loopbackArb,
   nastyText,
@@ -18,7 +19,6 @@ import {
   eachCase,
 } from '../lib';
 
-const HEADERS_TIMEOUT_MS = 2000;
 /** guard-05's phone only answers probes; the cases use the other guards' phones. */
 const PROBE_GUARD = 'guard-05';
 const CASE_IDS = ['guard-01', 'guard-02', 'guard-03', 'guard-04'].map(demoPhone);

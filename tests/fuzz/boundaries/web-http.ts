@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import { escapedBytes, nastyText, type Boundary, probeWhile, weighted, slowLoris, eachCase } from '../lib';
-import { checkDatabase, HEADERS_TIMEOUT_MS, SECRET_TEXT, startHostUnderTest } from '../web-host-under-test';
+import {
+  HEADERS_TIMEOUT_MS,
+  escapedBytes,
+  nastyText,
+  type Boundary,
+  probeWhile,
+  weighted,
+  slowLoris,
+  eachCase,
+} from '../lib';
+import { checkDatabase, SECRET_TEXT, startHostUnderTest } from '../web-host-under-test';
 
 const WS_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const headerName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,20}$/);
