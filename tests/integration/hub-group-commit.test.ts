@@ -9,15 +9,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConsoleCore } from '../../electron/core';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
-import { startLinkedConsole } from '../support/hub';
+import { hubAlarm, startLinkedConsole } from '../support/hub';
 import { ScriptedHub } from '../support/scripted-hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
-const alarm = (sourceId: string) => ({
-  kind: 'alarm',
-  data: { sourceId, type: 'door_held', zone: 'bldg-01', cameras: [], raisedAt: Date.now() },
-});
+const alarm = (sourceId: string) => hubAlarm(sourceId);
 /** Fails the schema (a number where the source id belongs): a dead letter, never a stalled stream. */
 const poisoned = () => ({
   kind: 'alarm',

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   HUB_ACTION_PAYLOADS,
   HUB_PROTOCOL_VERSION,
+  type HubAlarm,
   type HubDeadLetter,
   type MethodName,
   type MethodOutput,
@@ -27,7 +28,7 @@ import type { Logger } from '../../electron/common/log';
 import { silentLogger } from '../../electron/common/log';
 import hubBoundary, { FUZZED_ACTION_TYPES } from '../fuzz/boundaries/hub';
 import { Tally } from '../fuzz/lib';
-import { startLinkedConsole } from '../support/hub';
+import { hubAlarm, startLinkedConsole } from '../support/hub';
 import { ScriptedHub } from '../support/scripted-hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
@@ -36,10 +37,7 @@ const OPERATOR: OperatorView = { id: 'op-1', name: '李明', role: 'operator' };
 const SUPERVISOR: OperatorView = { id: 'sup-1', name: '王主管', role: 'supervisor' };
 const TARGET = { source: 'hub', sourceId: 'door-7' };
 
-const alarm = (sourceId: string, type = 'door_held') => ({
-  kind: 'alarm',
-  data: { sourceId, type, zone: 'bldg-01', cameras: [], raisedAt: Date.now() },
-});
+const alarm = (sourceId: string, type?: HubAlarm['type']) => hubAlarm(sourceId, type);
 const applied = (type: string, payload: unknown, key = `k-${Math.random()}`) => ({
   kind: 'action.applied',
   data: { key, consoleId: 'console-b', type, payload, appliedAt: Date.now() },

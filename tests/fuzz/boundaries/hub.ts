@@ -21,7 +21,7 @@ import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { ALARM_STATES } from '../../../shared/domain/alarm-lifecycle';
 import { type ConsoleCore } from '../../../electron/core';
 import { lastCommittedSeq, rowToStoredEvent } from '../../../electron/core/hub-link/inbox';
-import { startLinkedConsole } from '../../support/hub';
+import { hubAlarm, startLinkedConsole } from '../../support/hub';
 import { ScriptedHub } from '../../support/scripted-hub';
 import { tempDir } from '../../support/temp';
 import { until } from '../../support/until';
@@ -381,10 +381,7 @@ const boundary: Boundary = {
       fires += 1;
       const sourceId = `fuzz-fire-${fires}`;
       const sentAt = Date.now();
-      hub.publish({
-        kind: 'alarm',
-        data: { sourceId, type: 'fire', zone: 'bldg-01', cameras: [], raisedAt: sentAt },
-      });
+      hub.publish(hubAlarm(sourceId, 'fire', sentAt));
       try {
         await until(
           `fire alarm ${sourceId}`,
