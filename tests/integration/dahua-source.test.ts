@@ -13,31 +13,29 @@ import { until } from '../support/until';
 const closers = closedAfterEach();
 
 async function harness(overrides: Partial<DahuaSourceConfigInput> = {}) {
-  const sim = new DahuaCamera();
-  await sim.start();
-  closers.push(() => sim.stop());
+  const sim = await closers.started(new DahuaCamera());
   const sink = new RecordingSink();
-  const source: DahuaSource = createDahuaSource(
-    DahuaSourceConfig.parse({
-      id: 'dahua',
-      heartbeatSec: 1,
-      reconnectMinMs: 50,
-      reconnectMaxMs: 200,
-      ...overrides,
-      cameras: [
-        {
-          camera: 'cam-lot',
-          url: sim.url,
-          username: 'admin',
-          password: 'dahua-pass',
-          channels: { '1': 'cam-lot', '2': 'cam-lot-2' },
-        },
-      ],
-    }),
-    quietContext(sink),
+  const source: DahuaSource = await closers.started(
+    createDahuaSource(
+      DahuaSourceConfig.parse({
+        id: 'dahua',
+        heartbeatSec: 1,
+        reconnectMinMs: 50,
+        reconnectMaxMs: 200,
+        ...overrides,
+        cameras: [
+          {
+            camera: 'cam-lot',
+            url: sim.url,
+            username: 'admin',
+            password: 'dahua-pass',
+            channels: { '1': 'cam-lot', '2': 'cam-lot-2' },
+          },
+        ],
+      }),
+      quietContext(sink),
+    ),
   );
-  await source.start();
-  closers.push(() => source.stop());
   return { sim, sink, source };
 }
 

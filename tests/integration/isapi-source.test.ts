@@ -18,9 +18,7 @@ async function harness(
   overrides: Partial<IsapiSourceConfigInput> = {},
   camera: Partial<IsapiSourceConfigInput['cameras'][number]> = {},
 ): Promise<{ camera: IsapiCamera; source: IsapiSource; sink: RecordingSink }> {
-  const sim = new IsapiCamera({ heartbeatMs: 200, ...cam });
-  await sim.start();
-  closers.push(() => sim.stop());
+  const sim = await closers.started(new IsapiCamera({ heartbeatMs: 200, ...cam }));
   const sink = new RecordingSink();
   const config = IsapiSourceConfig.parse({
     id: 'hik',
@@ -40,9 +38,7 @@ async function harness(
       },
     ],
   });
-  const source = createIsapiSource(config, quietContext(sink));
-  await source.start();
-  closers.push(() => source.stop());
+  const source = await closers.started(createIsapiSource(config, quietContext(sink)));
   return { camera: sim, source, sink };
 }
 

@@ -18,33 +18,31 @@ async function harness(
   overrides: Partial<OnvifSourceConfigInput> = {},
   password = 'onvif-pass',
 ) {
-  const sim = new OnvifDevice(device);
-  await sim.start();
-  closers.push(() => sim.stop());
+  const sim = await closers.started(new OnvifDevice(device));
   const sink = new RecordingSink();
-  const source: OnvifSource = createOnvifSource(
-    OnvifSourceConfig.parse({
-      id: 'onvif',
-      pullTimeoutSec: 1,
-      terminationSec: 10,
-      reconnectMinMs: 50,
-      reconnectMaxMs: 200,
-      ...overrides,
-      cameras: [
-        {
-          camera: 'cam-yard',
-          url: sim.url,
-          username: 'admin',
-          password,
-          zone: 'yard',
-          motion: { mode: 'alarm', priority: 5 },
-        },
-      ],
-    }),
-    quietContext(sink),
+  const source: OnvifSource = await closers.started(
+    createOnvifSource(
+      OnvifSourceConfig.parse({
+        id: 'onvif',
+        pullTimeoutSec: 1,
+        terminationSec: 10,
+        reconnectMinMs: 50,
+        reconnectMaxMs: 200,
+        ...overrides,
+        cameras: [
+          {
+            camera: 'cam-yard',
+            url: sim.url,
+            username: 'admin',
+            password,
+            zone: 'yard',
+            motion: { mode: 'alarm', priority: 5 },
+          },
+        ],
+      }),
+      quietContext(sink),
+    ),
   );
-  await source.start();
-  closers.push(() => source.stop());
   return { sim, sink, source };
 }
 

@@ -34,9 +34,7 @@ async function harness(overrides: Partial<WebhookSourceConfigInput> = {}) {
     authFailuresPerMinute: 5,
     ...overrides,
   });
-  const source: WebhookSource = createWebhookSource(config, quietContext(sink));
-  await source.start();
-  closers.push(() => source.stop());
+  const source: WebhookSource = await closers.started(createWebhookSource(config, quietContext(sink)));
   const url = `http://127.0.0.1:${source.port()}/hook`;
   return {
     sink,
