@@ -98,7 +98,9 @@ export async function pool<T>(
 
 /**
  * Runs `work` on each of the boundary's cases (`arb` drawn with the run's seed), `lanes` at a time, and counts each
- * case in the tally once its work is done; a progress line every 2,000 cases.
+ * case in the tally once its work is done; a progress line every 2,000 cases. With `slow`, case `slow.at` of every
+ * 400 is instead a slow-loris connection (slowLoris) that runs alongside the others; all of them have ended when
+ * this resolves.
  */
 export async function eachCase<T>(
   ctx: FuzzContext,
@@ -106,12 +108,16 @@ export async function eachCase<T>(
   arb: fc.Arbitrary<T>,
   lanes: number,
   work: (item: T, index: number) => Promise<void>,
+  slow?: { at: number; port: number; lines: string[]; options?: Partial<RawOptions> },
 ): Promise<void> {
+  const slowOnes: Array<Promise<void>> = [];
   await pool(draw(arb, ctx.cases, ctx.seed), lanes, async (item, index) => {
-    await work(item, index);
+    if (slow && index % 400 === slow.at) slowOnes.push(slowLoris(tally, slow.port, slow.lines, slow.options));
+    else await work(item, index);
     tally.cases++;
     if (tally.cases % 2000 === 0) ctx.progress(`${tally.cases} cases`);
   });
+  await Promise.all(slowOnes);
 }
 
 /** Resolves with the value, or with `undefined` after `ms`. */
@@ -165,19 +171,17 @@ export const HEADERS_TIMEOUT_MS = 2000;
 
 /**
  * A slow-loris client: `lines` (a request line and headers) dribbled 700 ms apart and never finished. The server
- * must drop it once its header timeout (`headersTimeoutMs`) is up; still open 4 s later, it is a stall. (Its case
- * is counted by `eachCase` when it starts: it runs alongside the others.)
+ * must drop it once its header timeout (HEADERS_TIMEOUT_MS) is up; still open 4 s later, it is a stall.
  */
-export async function slowLoris(
+async function slowLoris(
   tally: Tally,
   port: number,
   lines: string[],
-  headersTimeoutMs: number,
   options: Partial<RawOptions> = {},
 ): Promise<void> {
   const a = await rawExchange(port, lines, {
     dribbleMs: 700,
-    timeoutMs: headersTimeoutMs + 4000,
+    timeoutMs: HEADERS_TIMEOUT_MS + 4000,
     ...options,
   });
   if (a.end === 'timeout') tally.stall('a slow-loris connection was never dropped');

@@ -16,7 +16,6 @@ import {
   type Boundary,
   probeWhile,
   weighted,
-  slowLoris,
   eachCase,
 } from '../lib';
 
@@ -135,29 +134,28 @@ const boundary: Boundary = {
       ws.terminate();
     };
     const prober = probeWhile(probe);
-    const slow: Array<Promise<void>> = [];
-    await eachCase(ctx, tally, kase, 6, async (c, i) => {
-      if (i % 400 === 13) {
-        slow.push(
-          slowLoris(
-            tally,
-            port,
-            ['GET /cam/main HTTP/1.1\r\n', 'Host: 127.0.0.1\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n'],
-            HEADERS_TIMEOUT_MS,
-          ),
-        );
-        return;
-      }
-      // Half the cases are raw bytes; the rest a real WebSocket client with a fuzzed target.
-      if (i % 2 === 0 || c.mode !== 'whole') {
-        const { parts, options } = raw(c, port, gateway.token);
-        await rawExchange(port, parts, options);
-      } else {
-        const t = c.token === 'good' ? gateway.token : 'nope';
-        await player(c, `${gateway.url}${c.path.startsWith('/') ? c.path : '/'}?token=${t}`);
-      }
-    });
-    await Promise.all(slow);
+    const slowLoris = {
+      at: 13,
+      port,
+      lines: ['GET /cam/main HTTP/1.1\r\n', 'Host: 127.0.0.1\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n'],
+    };
+    await eachCase(
+      ctx,
+      tally,
+      kase,
+      6,
+      async (c, i) => {
+        // Half the cases are raw bytes; the rest a real WebSocket client with a fuzzed target.
+        if (i % 2 === 0 || c.mode !== 'whole') {
+          const { parts, options } = raw(c, port, gateway.token);
+          await rawExchange(port, parts, options);
+        } else {
+          const t = c.token === 'good' ? gateway.token : 'nope';
+          await player(c, `${gateway.url}${c.path.startsWith('/') ? c.path : '/'}?token=${t}`);
+        }
+      },
+      slowLoris,
+    );
     await prober.finish();
     // No database here: what must be clean afterwards is the gateway's own state.
     const lingering = await within(

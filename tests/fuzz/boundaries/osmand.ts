@@ -15,7 +15,6 @@ import {
   type Boundary,
   probeWhile,
   weighted,
-  slowLoris,
   eachCase,
 } from '../lib';
 
@@ -251,28 +250,24 @@ const boundary: Boundary = {
     };
     const prober = probeWhile(() => probe(probes % 10 === 5), 1100);
 
-    const slow: Array<Promise<void>> = [];
-    const startSlow = () =>
-      slow.push(
-        slowLoris(
-          tally,
-          port,
-          ['POST / HTTP/1.1\r\n', 'Host: x\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n', 'X-d: 4\r\n'],
-          HEADERS_TIMEOUT_MS,
-          { localAddress: '127.0.8.8' },
-        ),
-      );
-
-    await eachCase(ctx, tally, kase, 8, async (c, i) => {
-      // About one case in 400 is a slow-loris connection that runs alongside the others.
-      if (i % 400 === 7) {
-        startSlow();
-        return;
-      }
-      const { parts, options } = encode(c, port);
-      await rawExchange(port, parts, options);
-    });
-    await Promise.all(slow);
+    // About one case in 400 is a slow-loris connection that runs alongside the others.
+    const slowLoris = {
+      at: 7,
+      port,
+      lines: ['POST / HTTP/1.1\r\n', 'Host: x\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n', 'X-d: 4\r\n'],
+      options: { localAddress: '127.0.8.8' },
+    };
+    await eachCase(
+      ctx,
+      tally,
+      kase,
+      8,
+      async (c) => {
+        const { parts, options } = encode(c, port);
+        await rawExchange(port, parts, options);
+      },
+      slowLoris,
+    );
     await prober.stop();
     await probe(true);
 

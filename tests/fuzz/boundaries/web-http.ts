@@ -1,15 +1,6 @@
 import fc from 'fast-check';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import {
-  HEADERS_TIMEOUT_MS,
-  escapedBytes,
-  nastyText,
-  type Boundary,
-  probeWhile,
-  weighted,
-  slowLoris,
-  eachCase,
-} from '../lib';
+import { escapedBytes, nastyText, type Boundary, probeWhile, weighted, eachCase } from '../lib';
 import { checkDatabase, SECRET_TEXT, startHostUnderTest } from '../web-host-under-test';
 
 const WS_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
@@ -140,24 +131,24 @@ const boundary: Boundary = {
       } else if (page.status !== 200) tally.stall(`the page was not served (${page.status || page.end})`);
     };
     const prober = probeWhile(probe);
-    const slow: Array<Promise<void>> = [];
-    await eachCase(ctx, tally, kase, 8, async (c, i) => {
-      if (i % 400 === 11) {
-        slow.push(
-          slowLoris(
-            tally,
-            host.port,
-            ['GET / HTTP/1.1\r\n', 'Host: 127.0.0.1\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n'],
-            HEADERS_TIMEOUT_MS,
-          ),
-        );
-        return;
-      }
-      const { parts, options } = encode(c, host.port, host.token);
-      const answer = await rawExchange(host.port, parts, options);
-      if (answer.text.includes(SECRET_TEXT)) tally.invalid(`served a file outside its folder for ${c.path}`);
-    });
-    await Promise.all(slow);
+    const slowLoris = {
+      at: 11,
+      port: host.port,
+      lines: ['GET / HTTP/1.1\r\n', 'Host: 127.0.0.1\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n'],
+    };
+    await eachCase(
+      ctx,
+      tally,
+      kase,
+      8,
+      async (c) => {
+        const { parts, options } = encode(c, host.port, host.token);
+        const answer = await rawExchange(host.port, parts, options);
+        if (answer.text.includes(SECRET_TEXT))
+          tally.invalid(`served a file outside its folder for ${c.path}`);
+      },
+      slowLoris,
+    );
     await prober.finish();
     await checkDatabase(core, tally);
     await stop();
