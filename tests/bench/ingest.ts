@@ -27,12 +27,12 @@ import {
   panelAccount,
   PanelDriver,
   eventKey,
+  freeIngestPorts,
   transmitterAddress,
   TransmitterDriver,
   writeHubConfig,
   type Sent,
 } from '../support/ingest-load';
-import { freePort } from '../support/rtsp-camera';
 import { log, machine, onCleanup, runBench, sleep, until, type BenchResult } from './lib/harness';
 import { numberAtLeast, readOptions } from './lib/options';
 import { procTable } from './lib/proc';
@@ -124,12 +124,7 @@ function cpuMs(child: ChildProcess): number {
 
 async function run(tmp: string): Promise<void> {
   const token = 'bench-ingest-token-0001';
-  const ports = {
-    hub: await freePort(),
-    dc09: await freePort(),
-    gb26875: await freePort(),
-    mqtt: await freePort(),
-  };
+  const ports = await freeIngestPorts();
   const cameras = Array.from(
     { length: opts.cameras },
     () => new IsapiCamera({ username: 'admin', password: 'bench-camera-1', heartbeatMs: 5000 }),

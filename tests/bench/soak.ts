@@ -40,7 +40,7 @@ import { PageErrors } from '../support/page-errors';
 import { ensureRendererBuilt, launchChromium } from './lib/browser';
 import { log, machine, onCleanup, runBench, sleep, type BenchResult } from './lib/harness';
 import { numberAtLeast, positive, readOptions } from './lib/options';
-import { signInBench } from './lib/sign-in';
+import { openConsole } from './lib/sign-in';
 import type { SoakHubCommand, SoakHubReply } from './lib/soak-hub-process';
 import { round1 } from './lib/stats';
 
@@ -268,14 +268,8 @@ async function run(tmp: string): Promise<void> {
   const page: Page = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
   const errors = new PageErrors();
   errors.watch(page);
-  // No cameras exist: the wall's players get a socket that never sends a picture, so no ffmpeg runs.
-  const videoPort = new URL(core.gateway.url).port;
-  await page.routeWebSocket(
-    (u) => u.port === videoPort,
-    () => undefined,
-  );
-  await page.goto(host.url, { waitUntil: 'load' });
-  await signInBench(core, page);
+  // No cameras exist: the wall's players get a socket that never sends a picture.
+  await openConsole(page, core, host.url);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const operator: OperatorView = { id: 'soak-operator', name: '浸泡', role: 'operator' };

@@ -21,6 +21,7 @@ import { MIGRATIONS } from '../../electron/core/schema';
 import { verifyAudit } from '../../electron/core/audit/audit';
 import { seededRandom } from '../../electron/hub/scenario';
 import { silentLogger } from '../../electron/common/log';
+import { linkProgress, readOne } from './databases';
 import { launch, stop } from './procs';
 import { LinkCutter } from './proxy';
 
@@ -126,25 +127,13 @@ while (Date.now() < until) {
 // sent every action, or give up after a bound.
 say('chaos over; waiting for everything to settle');
 proxy.cut(0);
-const read = <T>(file: string, sql: string): T => {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).get() as T;
-  } finally {
-    db.close();
-  }
-};
 const consoleDb = join(consoleDir, 'console.sqlite');
 const settleBy = Date.now() + 180_000;
 for (;;) {
-  const published = read<{ n: number }>(hubDb, "SELECT count(*) AS n FROM hub_log WHERE kind = 'alarm'").n;
-  const head = read<{ n: number | null }>(hubDb, 'SELECT max(seq) AS n FROM hub_log').n ?? 0;
-  const last = Number(
-    read<{ value: string } | undefined>(consoleDb, "SELECT value FROM meta WHERE key = 'hub.lastSeq'")
-      ?.value ?? 0,
-  );
-  const outbox = read<{ n: number }>(consoleDb, 'SELECT count(*) AS n FROM outbox').n;
-  const done = read<{ n: number }>(
+  const published = readOne<{ n: number }>(hubDb, "SELECT count(*) AS n FROM hub_log WHERE kind = 'alarm'").n;
+  const { head, last } = linkProgress(hubDb, consoleDb);
+  const outbox = readOne<{ n: number }>(consoleDb, 'SELECT count(*) AS n FROM outbox').n;
+  const done = readOne<{ n: number }>(
     consoleDb,
     "SELECT count(*) AS n FROM alarm_events WHERE note LIKE 'A-%'",
   ).n;

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { seededRandom } from '../../electron/hub/scenario';
 import {
   eventKey,
+  freeIngestPorts,
   panelAccount,
   PanelDriver,
   SensorDriver,
@@ -24,7 +25,7 @@ import {
   writeHubConfig,
   type Sent,
 } from '../support/ingest-load';
-import { freePort } from '../support/rtsp-camera';
+import { linkProgress } from './databases';
 import { launch, stop } from './procs';
 import { LinkCutter } from './proxy';
 
@@ -57,12 +58,7 @@ export async function runSourcesChaos(args: SourcesChaosArgs): Promise<boolean> 
   };
   const dir = mkdtempSync(join(tmpdir(), 'console-chaos-sources-'));
   const token = 'chaos-sources-token-0001';
-  const ports = {
-    hub: await freePort(),
-    dc09: await freePort(),
-    gb26875: await freePort(),
-    mqtt: await freePort(),
-  };
+  const ports = await freeIngestPorts();
   const config = writeHubConfig(dir, ports, { token, panels: panelCount });
   const hubDb = join(dir, 'hub', 'hub.sqlite');
   const consoleDir = join(dir, 'console');
@@ -143,21 +139,9 @@ export async function runSourcesChaos(args: SourcesChaosArgs): Promise<boolean> 
   clearTimeout(gaveUp);
   stopped = true;
 
-  const read = <T>(file: string, sql: string): T => {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare(sql).get() as T;
-    } finally {
-      db.close();
-    }
-  };
   const settleBy = Date.now() + 120_000;
   for (;;) {
-    const head = read<{ n: number | null }>(hubDb, 'SELECT max(seq) AS n FROM hub_log').n ?? 0;
-    const last = Number(
-      read<{ value: string } | undefined>(consoleDb, "SELECT value FROM meta WHERE key = 'hub.lastSeq'")
-        ?.value ?? 0,
-    );
+    const { head, last } = linkProgress(hubDb, consoleDb);
     if (last === head) break;
     if (Date.now() > settleBy) {
       say(`did not settle: console at ${last}/${head}`);

@@ -1,6 +1,9 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import type { SourceReport, SourceStatus } from '../../electron/hub/sources/source';
+import type { SourceReport, SourceSink, SourceStatus } from '../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../shared/domain/alarm';
+import { rawExchange, type RawOptions } from '../support/raw-http';
 import { until } from '../support/until';
 
 /**
@@ -93,6 +96,30 @@ export async function pool<T>(
   await Promise.all(Array.from({ length: limit }, lane));
 }
 
+/**
+ * Runs `work` on each of the boundary's cases (`arb` drawn with the run's seed), `lanes` at a time, and counts each
+ * case in the tally once its work is done; a progress line every 2,000 cases. With `slow`, case `slow.at` of every
+ * 400 is instead a slow-loris connection (slowLoris) that runs alongside the others; all of them have ended when
+ * this resolves.
+ */
+export async function eachCase<T>(
+  ctx: FuzzContext,
+  tally: Tally,
+  arb: fc.Arbitrary<T>,
+  lanes: number,
+  work: (item: T, index: number) => Promise<void>,
+  slow?: { at: number; port: number; lines: string[]; options?: Partial<RawOptions> },
+): Promise<void> {
+  const slowOnes: Array<Promise<void>> = [];
+  await pool(draw(arb, ctx.cases, ctx.seed), lanes, async (item, index) => {
+    if (slow && index % 400 === slow.at) slowOnes.push(slowLoris(tally, slow.port, slow.lines, slow.options));
+    else await work(item, index);
+    tally.cases++;
+    if (tally.cases % 2000 === 0) ctx.progress(`${tally.cases} cases`);
+  });
+  await Promise.all(slowOnes);
+}
+
 /** Resolves with the value, or with `undefined` after `ms`. */
 export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   return new Promise((resolve) => {
@@ -112,9 +139,13 @@ export function within<T>(promise: Promise<T>, ms: number): Promise<T | undefine
 
 /**
  * Runs `probe` — a valid input that must still get through while the cases run — again and again, `everyMs` apart,
- * until `stop()`, which waits for the probe in flight. The probe reports its own stalls to the tally.
+ * until `stop()`, which waits for the probe in flight; `finish()` stops and then probes once more, after the last
+ * case. The probe reports its own stalls to the tally.
  */
-export function probeWhile(probe: () => Promise<unknown>, everyMs = 1000): { stop(): Promise<void> } {
+export function probeWhile(
+  probe: () => Promise<unknown>,
+  everyMs = 1000,
+): { stop(): Promise<void>; finish(): Promise<void> } {
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -122,12 +153,38 @@ export function probeWhile(probe: () => Promise<unknown>, everyMs = 1000): { sto
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
+  const stop = async () => {
+    running = false;
+    await loop;
+  };
   return {
-    async stop() {
-      running = false;
-      await loop;
+    stop,
+    async finish() {
+      await stop();
+      await probe();
     },
   };
+}
+
+/** The header timeout the HTTP servers under fuzz get: short, so that slow-loris cases end quickly. */
+export const HEADERS_TIMEOUT_MS = 2000;
+
+/**
+ * A slow-loris client: `lines` (a request line and headers) dribbled 700 ms apart and never finished. The server
+ * must drop it once its header timeout (HEADERS_TIMEOUT_MS) is up; still open 4 s later, it is a stall.
+ */
+async function slowLoris(
+  tally: Tally,
+  port: number,
+  lines: string[],
+  options: Partial<RawOptions> = {},
+): Promise<void> {
+  const a = await rawExchange(port, lines, {
+    dribbleMs: 700,
+    timeoutMs: HEADERS_TIMEOUT_MS + 4000,
+    ...options,
+  });
+  if (a.end === 'timeout') tally.stall('a slow-loris connection was never dropped');
 }
 
 /** True once `cond` holds (polled every `everyMs`), false if it still does not after `ms`; it never polls on. */
@@ -140,48 +197,110 @@ export function waitUntil(cond: () => boolean, ms: number, everyMs = 20): Promis
 }
 
 /**
- * The probe of a camera-event source: the probe camera's rule turns active and inactive in turn, and each change
- * must be in the log (an alarm, then its restore) within `stallMs`; `ready` says the camera's stream or
- * subscription is up. After a stall the count starts again from what the log holds.
+ * The probe of a camera-event source, started at once: the probe camera's rule turns active and inactive in turn,
+ * a second apart, and each change must be in the log (an alarm, then its restore) within the stall deadline;
+ * `ready` says the camera's stream or subscription is up. After a stall the count starts again from what the log
+ * holds. `finish()` stops it after one last probe.
  */
-export function toggleProbe(o: {
-  tally: Tally;
-  stallMs: number;
-  reports: ReadonlyMap<string, SourceReport>;
-  deviceId: string;
-  ready(): boolean;
-  notReady: string;
-  fire(active: boolean): void;
-  detail?: () => string;
-}): { probe(): Promise<void>; readonly count: number } {
+export function toggleProbe(
+  ctx: FuzzContext,
+  tally: Tally,
+  reports: ReadonlyMap<string, SourceReport>,
+  o: {
+    deviceId: string;
+    ready(): boolean;
+    notReady: string;
+    fire(active: boolean): void;
+    detail?: () => string;
+  },
+): { finish(): Promise<void>; readonly count: number } {
   let probes = 0;
   let active = false;
   const committed = () =>
-    [...o.reports.values()].filter(
+    [...reports.values()].filter(
       (r) => r.device.id === o.deviceId && (r.kind === 'alarm' || r.kind === 'restore'),
     ).length;
+  const probe = async () => {
+    if (!o.ready() && !(await waitUntil(() => o.ready(), ctx.stallMs))) return tally.stall(o.notReady);
+    active = !active;
+    probes++;
+    o.fire(active);
+    if (await waitUntil(() => committed() >= probes, ctx.stallMs)) return;
+    const more = o.detail ? ` (${o.detail()}, ${committed()} probe reports)` : '';
+    tally.stall(
+      `probe ${probes}: ${active ? 'alarm' : 'restore'} not committed within ${ctx.stallMs} ms${more}`,
+    );
+    probes = committed();
+    active = probes % 2 === 1;
+  };
+  const prober = probeWhile(probe);
   return {
     get count() {
       return probes;
     },
-    async probe() {
-      if (!o.ready() && !(await waitUntil(() => o.ready(), o.stallMs))) return o.tally.stall(o.notReady);
-      active = !active;
-      probes++;
-      o.fire(active);
-      if (await waitUntil(() => committed() >= probes, o.stallMs)) return;
-      const more = o.detail ? ` (${o.detail()}, ${committed()} probe reports)` : '';
-      o.tally.stall(
-        `probe ${probes}: ${active ? 'alarm' : 'restore'} not committed within ${o.stallMs} ms${more}`,
-      );
-      probes = committed();
-      active = probes % 2 === 1;
+    finish: () => prober.finish(),
+  };
+}
+
+/**
+ * The cameras a camera source under fuzz reads from the hostile server at `url`: motion raised as alarms, so that
+ * every path from an event to a report is taken.
+ */
+export function hostileCameras(names: readonly string[], url: string, username: string, password: string) {
+  return names.map((camera) => ({ camera, url, username, password, motion: { mode: 'alarm' as const } }));
+}
+
+/** The hub log a source under fuzz commits to: `reports` holds the first report of each key, as committed. */
+export interface FuzzLog {
+  readonly sink: SourceSink;
+  readonly reports: Map<string, SourceReport>;
+}
+
+/**
+ * A hub log that refuses the commits `refuse` picks, as a full disk would: the source must give those inputs back
+ * and never acknowledge them.
+ */
+export function fuzzLog(refuse: (report: SourceReport) => boolean): FuzzLog {
+  const reports = new Map<string, SourceReport>();
+  return {
+    reports,
+    sink: {
+      commit(report) {
+        if (refuse(report)) return Promise.reject(new Error('the log refused'));
+        if (!reports.has(report.key)) reports.set(report.key, structuredClone(report));
+        return Promise.resolve();
+      },
     },
   };
 }
 
-/** For a source under fuzz: its log lines would drown the run's progress. */
-export const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+/** Picks one report in `n` of those that are not `spared` (a probe's, say): the commits a fuzz log refuses. */
+export function oneIn(n: number, spared: (report: SourceReport) => boolean = () => false) {
+  let seen = 0;
+  return (report: SourceReport): boolean => !spared(report) && ++seen % n === 0;
+}
+
+/** One of the names, each as often as its weight says: `{ whole: 10, cut: 1 }` is a cut case in eleven. */
+export function weighted<K extends string>(weights: Record<K, number>): fc.Arbitrary<K> {
+  return fc.oneof(
+    ...(Object.entries(weights) as Array<[K, number]>).map(([name, weight]) => ({
+      weight,
+      arbitrary: fc.constant(name),
+    })),
+  );
+}
+
+/** Starts `server` on a free loopback port: its URL, and a close that ends the connections still open. */
+export async function listenLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
 
 /** A loopback address other than 127.0.0.1: per-address limits see many senders. */
 export const loopbackArb = fc
@@ -273,6 +392,29 @@ export function checkSourceStatus(tally: Tally, status: SourceStatus): void {
     'a status with more than 10 refused inputs or unbounded raw text',
     status.lastRefused.length > 10 || status.lastRefused.some((r) => r.raw.length > 400) ? 1 : 0,
   );
+}
+
+/**
+ * What a camera source must have left after its fuzz run: every report well formed, for one of `cameras` and
+ * linking exactly one camera, and its status bounded. The reports and the status are for the run's progress line.
+ */
+export function checkCameraSource(
+  tally: Tally,
+  reports: ReadonlyMap<string, SourceReport>,
+  source: { status(): SourceStatus },
+  o: { sourceId: string; cameras: readonly { camera: string }[]; keyMax: number; originMax: number },
+): { all: SourceReport[]; status: SourceStatus } {
+  const all = [...reports.values()];
+  checkSourceReports(tally, all, {
+    kinds: ['alarm', 'restore', 'state', 'event'],
+    device: (id) => o.cameras.some((c) => id === `${o.sourceId}:${c.camera}`),
+    keyMax: o.keyMax,
+    originMax: o.originMax,
+    oneCamera: true,
+  });
+  const status = source.status();
+  checkSourceStatus(tally, status);
+  return { all, status };
 }
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(ALARM_TYPES);

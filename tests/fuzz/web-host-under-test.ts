@@ -2,15 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConsoleCore } from '../../electron/core';
-import { createDesk } from '../../electron/desk';
 import { verifyAudit } from '../../electron/core/audit/audit';
 import { silentLogger } from '../../electron/common/log';
 import { startWebHost, type WebHost, type WebHostLimits } from '../../electron/web-host/server';
+import { startCore } from '../support/core';
 import { fakeSpawner } from '../support/fake-ffmpeg';
-import type { Tally } from './lib';
+import { HEADERS_TIMEOUT_MS, type Tally } from './lib';
 
 export const SECRET_TEXT = 'this file is outside the served folder';
-export const HEADERS_TIMEOUT_MS = 2000;
 
 /** A console core and its web host as `start:web` runs them, over a temp folder, for the web boundaries. */
 export async function startHostUnderTest(
@@ -22,11 +21,8 @@ export async function startHostUnderTest(
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>console</title>');
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt'), SECRET_TEXT);
-  const core = await createDesk({
-    dataDir: dir,
+  const core = await startCore(dir, {
     dbFile: ':memory:',
-    demo: { scenario: false },
-    log: silentLogger,
     backups: { enabled: false },
     spawn: fakeSpawner().spawn,
     duty: { hashParams: { N: 1024, r: 8, p: 1 } },

@@ -2,48 +2,40 @@
  * The Dahua attach-stream source over real loopback HTTP against tests/simulators/dahua-camera.ts: Digest,
  * heartbeats, Start/Stop blocks (plain and spaced, with `data` JSON holding `;`), the watchdog after a stall.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DahuaSourceConfig, type DahuaSourceConfigInput } from '../../electron/hub/sources/dahua/config';
 import { createDahuaSource, type DahuaSource } from '../../electron/hub/sources/dahua/source';
 import { DahuaCamera } from '../simulators/dahua-camera';
-import { RecordingSink } from '../support/sink';
+import { closedAfterEach } from '../support/closers';
+import { quietContext, RecordingSink } from '../support/sink';
 import { until } from '../support/until';
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-});
+const closers = closedAfterEach();
 
 async function harness(overrides: Partial<DahuaSourceConfigInput> = {}) {
-  const sim = new DahuaCamera();
-  await sim.start();
-  closers.push(() => sim.stop());
+  const sim = await closers.started(new DahuaCamera());
   const sink = new RecordingSink();
-  const source: DahuaSource = createDahuaSource(
-    DahuaSourceConfig.parse({
-      id: 'dahua',
-      heartbeatSec: 1,
-      reconnectMinMs: 50,
-      reconnectMaxMs: 200,
-      ...overrides,
-      cameras: [
-        {
-          camera: 'cam-lot',
-          url: sim.url,
-          username: 'admin',
-          password: 'dahua-pass',
-          channels: { '1': 'cam-lot', '2': 'cam-lot-2' },
-        },
-      ],
-    }),
-    {
-      sink,
-      now: () => Date.now(),
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    },
+  const source: DahuaSource = await closers.started(
+    createDahuaSource(
+      DahuaSourceConfig.parse({
+        id: 'dahua',
+        heartbeatSec: 1,
+        reconnectMinMs: 50,
+        reconnectMaxMs: 200,
+        ...overrides,
+        cameras: [
+          {
+            camera: 'cam-lot',
+            url: sim.url,
+            username: 'admin',
+            password: 'dahua-pass',
+            channels: { '1': 'cam-lot', '2': 'cam-lot-2' },
+          },
+        ],
+      }),
+      quietContext(sink),
+    ),
   );
-  await source.start();
-  closers.push(() => source.stop());
   return { sim, sink, source };
 }
 

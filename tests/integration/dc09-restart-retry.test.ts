@@ -34,6 +34,19 @@ describe('a DC-09 retry that reaches a restarted hub', () => {
     await e.start();
     return { e, port: boundPorts(e.list())[0]!.port };
   };
+  /** Panel 1234 on the simulated clock (`clockOffsetMs` ahead of it), closed after the test. */
+  const panel = (port: number, clockOffsetMs = 0) => {
+    const p = new Dc09Panel({
+      port,
+      transport: 'tcp',
+      account: '1234',
+      retryMs: 3000,
+      now: () => clock.now(),
+      clockOffsetMs,
+    });
+    panels.push(p);
+    return p;
+  };
 
   it('is the same alarm, not a second one, though its timestamp is later', async () => {
     hub = new SiteHub({ dbFile: ':memory:', token: 't', clock, log: silentLogger });
@@ -41,29 +54,14 @@ describe('a DC-09 retry that reaches a restarted hub', () => {
     let started = await startEquipment(hub);
     equipment = started.e;
     const message = { token: 'ADM-CID', data: contactId('1234', 1, '130', '01', '015'), seq: 42 };
-    const first = new Dc09Panel({
-      port: started.port,
-      transport: 'tcp',
-      account: '1234',
-      retryMs: 3000,
-      now: () => clock.now(),
-    });
-    panels.push(first);
+    const first = panel(started.port);
     expect((await first.send(message)).final?.token).toBe('ACK');
 
     // The receiver restarts (its memory of recent messages gone); the panel, whose ACK was lost, retries later.
     await equipment.stop();
     started = await startEquipment(hub);
     equipment = started.e;
-    const retry = new Dc09Panel({
-      port: started.port,
-      transport: 'tcp',
-      account: '1234',
-      retryMs: 3000,
-      now: () => clock.now(),
-      clockOffsetMs: 5000,
-    });
-    panels.push(retry);
+    const retry = panel(started.port, 5000);
     expect((await retry.send(message)).final?.token).toBe('ACK');
 
     const alarms = (await hub.database('hub_log').where({ kind: 'alarm' })) as { body: string }[];
@@ -74,14 +72,7 @@ describe('a DC-09 retry that reaches a restarted hub', () => {
     started = await startEquipment(hub);
     equipment = started.e;
     clock.advance(700_000);
-    const later = new Dc09Panel({
-      port: started.port,
-      transport: 'tcp',
-      account: '1234',
-      retryMs: 3000,
-      now: () => clock.now(),
-    });
-    panels.push(later);
+    const later = panel(started.port);
     expect((await later.send(message)).final?.token).toBe('ACK');
     expect(await hub.database('hub_log').where({ kind: 'alarm' })).toHaveLength(2);
   }, 30_000);

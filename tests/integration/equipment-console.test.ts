@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubSourceStatus, MethodName, OperatorView } from '../../shared/contract';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
-import { silentLogger } from '../../electron/common/log';
+import { type ConsoleCore } from '../../electron/core';
+import { startLinkedConsole } from '../support/hub';
 import { ScriptedHub } from '../support/scripted-hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
@@ -42,12 +41,7 @@ describe('equipment through the hub link', () => {
     tmp = tempDir();
     hub = new ScriptedHub();
     await hub.start();
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
-      dbFile: join(tmp.dir, 'console.sqlite'),
-      hub: { url: hub.url, token: 't' },
-      consoleId: 'console-a',
-      log: silentLogger,
+    core = await startLinkedConsole(tmp.dir, { url: hub.url, token: 't' }, 'console-a', {
       backups: { enabled: false },
     });
   });

@@ -7,17 +7,14 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createConsoleCore, type ConsoleCore } from '../../electron/core';
+import { type ConsoleCore } from '../../electron/core';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
-import { silentLogger } from '../../electron/common/log';
+import { hubAlarm, startLinkedConsole } from '../support/hub';
 import { ScriptedHub } from '../support/scripted-hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
-const alarm = (sourceId: string) => ({
-  kind: 'alarm',
-  data: { sourceId, type: 'door_held', zone: 'bldg-01', cameras: [], raisedAt: Date.now() },
-});
+const alarm = (sourceId: string) => hubAlarm(sourceId);
 /** Fails the schema (a number where the source id belongs): a dead letter, never a stalled stream. */
 const poisoned = () => ({
   kind: 'alarm',
@@ -36,12 +33,8 @@ describe('hub link: group commit under a pipelining hub', () => {
 
   const start = async () => {
     dbFile = join(tmp.dir, 'console.sqlite');
-    core = await createConsoleCore({
-      dataDir: tmp.dir,
+    core = await startLinkedConsole(tmp.dir, { url: hub.url, token: 't' }, 'console-a', {
       dbFile,
-      hub: { url: hub.url, token: 't' },
-      consoleId: 'console-a',
-      log: silentLogger,
       backups: { enabled: false },
     });
     core.db.on('query', (q: { sql?: string }) => {

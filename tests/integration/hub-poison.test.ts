@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   HUB_ACTION_PAYLOADS,
   HUB_PROTOCOL_VERSION,
+  type HubAlarm,
   type HubDeadLetter,
   type MethodName,
   type MethodOutput,
@@ -18,7 +19,7 @@ import {
   type OperatorView,
 } from '../../shared/contract';
 import { type ConsoleCore } from '../../electron/core';
-import { createDesk } from '../../electron/desk';
+import type { createDesk } from '../../electron/desk';
 import { SiteHub } from '../../electron/hub/server';
 import type { HubSocketOptions } from '../../electron/core/hub-link/link';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
@@ -27,6 +28,7 @@ import type { Logger } from '../../electron/common/log';
 import { silentLogger } from '../../electron/common/log';
 import hubBoundary, { FUZZED_ACTION_TYPES } from '../fuzz/boundaries/hub';
 import { Tally } from '../fuzz/lib';
+import { hubAlarm, startLinkedConsole } from '../support/hub';
 import { ScriptedHub } from '../support/scripted-hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
@@ -35,10 +37,7 @@ const OPERATOR: OperatorView = { id: 'op-1', name: '李明', role: 'operator' };
 const SUPERVISOR: OperatorView = { id: 'sup-1', name: '王主管', role: 'supervisor' };
 const TARGET = { source: 'hub', sourceId: 'door-7' };
 
-const alarm = (sourceId: string, type = 'door_held') => ({
-  kind: 'alarm',
-  data: { sourceId, type, zone: 'bldg-01', cameras: [], raisedAt: Date.now() },
-});
+const alarm = (sourceId: string, type?: HubAlarm['type']) => hubAlarm(sourceId, type);
 const applied = (type: string, payload: unknown, key = `k-${Math.random()}`) => ({
   kind: 'action.applied',
   data: { key, consoleId: 'console-b', type, payload, appliedAt: Date.now() },
@@ -51,12 +50,7 @@ describe('a poisoned hub message never stops the stream', () => {
   let notices: Notice[];
 
   const start = async (extra: Partial<Parameters<typeof createDesk>[0]> = {}) => {
-    const started = await createDesk({
-      dataDir: tmp.dir,
-      dbFile: join(tmp.dir, 'console.sqlite'),
-      hub: { url: hub.url, token: 't' },
-      consoleId: 'console-a',
-      log: silentLogger,
+    const started = await startLinkedConsole(tmp.dir, { url: hub.url, token: 't' }, 'console-a', {
       backups: { enabled: false },
       ...extra,
     });
@@ -70,6 +64,13 @@ describe('a poisoned hub message never stops the stream', () => {
   };
   const caughtUp = () =>
     until('caught up', async () => (await lastCommittedSeq(running().db)) === hub.headSeq);
+  /** A console that holds the target alarm, from the hub: what the poisoned actions below act on. */
+  const startWithTarget = async () => {
+    const c = await start();
+    hub.publish(alarm(TARGET.sourceId));
+    await caughtUp();
+    return c;
+  };
   /** Publishes a fire alarm and waits (2 s at most) until it is stored. */
   const fireArrives = async (sourceId: string, withinMs = 2000) => {
     hub.publish(alarm(sourceId, 'fire'));
@@ -101,9 +102,7 @@ describe('a poisoned hub message never stops the stream', () => {
   });
 
   it('an acknowledgement whose time is "not-a-time" is set aside; alarms.open still works for everybody', async () => {
-    const c = await start();
-    hub.publish(alarm(TARGET.sourceId));
-    await caughtUp();
+    const c = await startWithTarget();
     const poison = hub.publish(
       applied('alarm.acknowledge', {
         alarm: TARGET,
@@ -129,9 +128,7 @@ describe('a poisoned hub message never stops the stream', () => {
   });
 
   it('an object where the resolution note belongs no longer stalls the stream: the fire alarm behind it arrives within 2 s', async () => {
-    const c = await start();
-    hub.publish(alarm(TARGET.sourceId));
-    await caughtUp();
+    const c = await startWithTarget();
     const poison = hub.publish(
       applied('alarm.resolve', {
         alarm: TARGET,
@@ -156,9 +153,7 @@ describe('a poisoned hub message never stops the stream', () => {
   });
 
   it('an event the appliers fail on is rolled back in its savepoint and set aside as failed; the next one applies', async () => {
-    const c = await start();
-    hub.publish(alarm(TARGET.sourceId));
-    await caughtUp();
+    const c = await startWithTarget();
     // Valid for the schema, but the trail refuses it: an applier throws halfway through its work.
     await c.db.raw(
       "CREATE TRIGGER poison BEFORE INSERT ON alarm_events WHEN NEW.note LIKE '%poison-note%' " +

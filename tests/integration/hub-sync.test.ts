@@ -11,20 +11,11 @@ import type { SiteHub } from '../../electron/hub/server';
 import { enqueueAction } from '../../electron/core/hub-link/outbox';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
 import { ManualClock } from '../../electron/common/clock';
-import { startLinkedConsole, startSiteHub } from '../support/hub';
+import { hubAlarm, startLinkedConsole, startSiteHub } from '../support/hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
-const alarm = (n: number): HubEventBody => ({
-  kind: 'alarm',
-  data: {
-    sourceId: `src-${n}`,
-    type: 'door_held',
-    zone: 'bldg-01',
-    cameras: [],
-    raisedAt: 1_700_000_000_000 + n,
-  },
-});
+const alarm = (n: number): HubEventBody => hubAlarm(`src-${n}`, 'door_held', 1_700_000_000_000 + n);
 
 const connected = (core: ConsoleCore) => until('connected', () => core.hub.status().state === 'connected');
 

@@ -11,24 +11,12 @@ import type { ConsoleCore } from '../../electron/core';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
 import type { SiteHub } from '../../electron/hub/server';
 import { HUB_MESSAGES, type HubEventBody, type HubStatus } from '../../shared/contract';
-import { startLinkedConsole, startSiteHub } from '../support/hub';
+import { hubAlarm, startLinkedConsole, startSiteHub } from '../support/hub';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
-const doorHeld = (n: number): HubEventBody => ({
-  kind: 'alarm',
-  data: {
-    sourceId: `door-${n}`,
-    type: 'door_held',
-    zone: 'bldg-01',
-    cameras: [],
-    raisedAt: 1_700_000_000_000 + n,
-  },
-});
-const fire = (id: string): HubEventBody => ({
-  kind: 'alarm',
-  data: { sourceId: id, type: 'fire', zone: 'bldg-01', cameras: [], raisedAt: Date.now() },
-});
+const doorHeld = (n: number): HubEventBody => hubAlarm(`door-${n}`, 'door_held', 1_700_000_000_000 + n);
+const fire = (id: string): HubEventBody => hubAlarm(id, 'fire');
 
 /** Puts `n` low-priority alarms into the hub's log in one transaction, no console connected. */
 async function backlog(hub: SiteHub, n: number): Promise<void> {

@@ -3,26 +3,22 @@
  * tests/simulators/isapi-camera.ts: Digest challenge and response, heartbeats, alarms and restores, every
  * namespace variant, the idle-timeout watchdog and reconnection, and a hub log that refuses commits.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IsapiSourceConfig, type IsapiSourceConfigInput } from '../../electron/hub/sources/isapi/config';
 import { createIsapiSource, type IsapiSource } from '../../electron/hub/sources/isapi/source';
 import { IsapiCamera, type IsapiCameraOptions } from '../simulators/isapi-camera';
-import { RecordingSink } from '../support/sink';
+import { closedAfterEach } from '../support/closers';
+import { quietContext, RecordingSink } from '../support/sink';
 import { until } from '../support/until';
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-});
+const closers = closedAfterEach();
 
 async function harness(
   cam: IsapiCameraOptions = {},
   overrides: Partial<IsapiSourceConfigInput> = {},
   camera: Partial<IsapiSourceConfigInput['cameras'][number]> = {},
 ): Promise<{ camera: IsapiCamera; source: IsapiSource; sink: RecordingSink }> {
-  const sim = new IsapiCamera({ heartbeatMs: 200, ...cam });
-  await sim.start();
-  closers.push(() => sim.stop());
+  const sim = await closers.started(new IsapiCamera({ heartbeatMs: 200, ...cam }));
   const sink = new RecordingSink();
   const config = IsapiSourceConfig.parse({
     id: 'hik',
@@ -42,13 +38,7 @@ async function harness(
       },
     ],
   });
-  const source = createIsapiSource(config, {
-    sink,
-    now: () => Date.now(),
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-  });
-  await source.start();
-  closers.push(() => source.stop());
+  const source = await closers.started(createIsapiSource(config, quietContext(sink)));
   return { camera: sim, source, sink };
 }
 

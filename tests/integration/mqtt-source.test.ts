@@ -5,12 +5,14 @@
  * report per key, as the log does, and can refuse commits.
  */
 import { connect as connectTcp, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MqttSourceConfig, type MqttSourceConfigInput } from '../../electron/hub/sources/mqtt/config';
 import { createMqttSource, type MqttSource } from '../../electron/hub/sources/mqtt/source';
-import type { SourceReport, SourceSink } from '../../electron/hub/sources/source';
+import type { SourceReport } from '../../electron/hub/sources/source';
 import { startSensors, type SensorFleet, type SensorSpec } from '../simulators/mqtt-sensors';
+import { closedAfterEach } from '../support/closers';
 import { startMosquitto } from '../support/mosquitto';
+import { quietContext, RecordingSink } from '../support/sink';
 import { tempDir } from '../support/temp';
 import { requireMosquitto, requireOpenssl, selfSignedCert } from '../support/tools';
 import { until } from '../support/until';
@@ -25,26 +27,10 @@ const DEVICES: MqttSourceConfigInput['devices'] = {
   gate: { zone: 'north-gate', kind: 'door' },
 };
 
-class RecordingSink implements SourceSink {
-  /** What the log holds: the first report of each key. */
-  readonly log = new Map<string, SourceReport>();
-  /** Every commit asked for, taken or not. */
-  readonly calls: SourceReport[] = [];
-  rejected = 0;
-  refuse: ((report: SourceReport) => boolean) | undefined;
-
-  commit(report: SourceReport): Promise<void> {
-    this.calls.push(report);
-    if (this.refuse?.(report)) {
-      this.rejected++;
-      return Promise.reject(new Error('the hub log could not be written'));
-    }
-    if (!this.log.has(report.key)) this.log.set(report.key, structuredClone(report));
-    return Promise.resolve();
-  }
-
-  reports(device: string, kind?: SourceReport['kind'], typeOrState?: string): SourceReport[] {
-    return [...this.log.values()].filter(
+/** The hub log as the tests read it: by device of this source. */
+class DeviceSink extends RecordingSink {
+  ofDevice(device: string, kind?: SourceReport['kind'], typeOrState?: string): SourceReport[] {
+    return this.reports.filter(
       (r) =>
         r.device.id === `${SOURCE_ID}:${device}` &&
         (kind === undefined || r.kind === kind) &&
@@ -54,7 +40,7 @@ class RecordingSink implements SourceSink {
 
   /** The device's health as last reported. */
   health(device: string): SourceReport | undefined {
-    return this.reports(device, 'state').at(-1);
+    return this.ofDevice(device, 'state').at(-1);
   }
 }
 
@@ -62,7 +48,7 @@ type Broker = 'aedes' | 'mosquitto';
 
 interface Harness {
   source: MqttSource;
-  sink: RecordingSink;
+  sink: DeviceSink;
   /** Where sensors connect. */
   url: string;
   /** Added to the source's clock (supervision). */
@@ -72,10 +58,7 @@ interface Harness {
   restart(): Promise<void>;
 }
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
-});
+const closers = closedAfterEach();
 
 async function setup(
   broker: Broker,
@@ -102,13 +85,9 @@ async function setup(
     devices: DEVICES,
     ...overrides,
   });
-  const sink = new RecordingSink();
+  const sink = new DeviceSink();
   const skew = { ms: 0 };
-  const ctx = {
-    sink,
-    now: () => Date.now() + skew.ms,
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-  };
+  const ctx = quietContext(sink, () => Date.now() + skew.ms);
   const h: Harness = {
     source: createMqttSource(config, ctx, options),
     sink,
@@ -159,7 +138,7 @@ describe.each(['aedes', 'mosquitto'] as const)('the MQTT source with %s', (broke
     await leak.set({ water_leak: true });
     const [alarm] = await until(
       'the alarm',
-      () => h.sink.reports('kitchen_leak', 'alarm').length > 0 && h.sink.reports('kitchen_leak', 'alarm'),
+      () => h.sink.ofDevice('kitchen_leak', 'alarm').length > 0 && h.sink.ofDevice('kitchen_leak', 'alarm'),
     );
     expect(alarm).toMatchObject({
       kind: 'alarm',
@@ -173,8 +152,8 @@ describe.each(['aedes', 'mosquitto'] as const)('the MQTT source with %s', (broke
     // Zigbee2MQTT publishes the whole state on any change: the leak again is no new alarm.
     await leak.set({ linkquality: 42 });
     await leak.set({ water_leak: false });
-    await until('the restore', () => h.sink.reports('kitchen_leak', 'restore', 'water_leak').length === 1);
-    expect(h.sink.reports('kitchen_leak', 'alarm')).toHaveLength(1);
+    await until('the restore', () => h.sink.ofDevice('kitchen_leak', 'restore', 'water_leak').length === 1);
+    expect(h.sink.ofDevice('kitchen_leak', 'alarm')).toHaveLength(1);
     expect(h.source.status().counts).toMatchObject({ refused: 0, errors: 0 });
   });
 
@@ -207,12 +186,12 @@ describe.each(['aedes', 'mosquitto'] as const)('the MQTT source with %s', (broke
     await until('the retained alarm noted', () =>
       h.source.status().lastRefused.some((r) => /retained smoke: state only/.test(r.reason)),
     );
-    expect(h.sink.reports('hall_smoke', 'alarm')).toHaveLength(0);
+    expect(h.sink.ofDevice('hall_smoke', 'alarm')).toHaveLength(0);
 
     await smoke.set({ smoke: true });
     const [alarm] = await until(
       'the live alarm',
-      () => h.sink.reports('hall_smoke', 'alarm').length > 0 && h.sink.reports('hall_smoke', 'alarm'),
+      () => h.sink.ofDevice('hall_smoke', 'alarm').length > 0 && h.sink.ofDevice('hall_smoke', 'alarm'),
     );
     expect(alarm).toMatchObject({ type: 'smoke', zone: 'hall' });
   });
@@ -232,12 +211,13 @@ describe.each(['aedes', 'mosquitto'] as const)('the MQTT source with %s', (broke
       origin: { protocol: 'supervision', cause: 'silent', supervisionSec: 60 },
     });
     // Battery sensors are supervised at 25 h by default: one minute of silence is nothing to them.
-    expect(h.sink.reports('kitchen_leak', 'state')).toHaveLength(0);
+    expect(h.sink.ofDevice('kitchen_leak', 'state')).toHaveLength(0);
 
     await gas.set({ linkquality: 77 });
     await until(
       'ok again',
-      () => h.sink.health('boiler_gas')?.state === 'ok' && h.sink.reports('boiler_gas', 'state').length === 3,
+      () =>
+        h.sink.health('boiler_gas')?.state === 'ok' && h.sink.ofDevice('boiler_gas', 'state').length === 3,
     );
   });
 
@@ -259,7 +239,7 @@ describe.each(['aedes', 'mosquitto'] as const)('the MQTT source with %s', (broke
     ];
     for (const [topic, payload] of garbage) await leak.publish(topic, payload);
     await leak.set({ water_leak: true });
-    await until('the alarm after the garbage', () => h.sink.reports('kitchen_leak', 'alarm').length === 1);
+    await until('the alarm after the garbage', () => h.sink.ofDevice('kitchen_leak', 'alarm').length === 1);
 
     const status = h.source.status();
     expect(status.counts.refused).toBe(garbage.length);
@@ -284,16 +264,16 @@ describe.each(['aedes', 'mosquitto'] as const)('the MQTT source with %s', (broke
     const sent = leak.set({ water_leak: true });
     const attempts = () => h.sink.calls.filter((r) => r.type === 'water_leak').length;
     await until('the message sent again after being refused', () => attempts() >= 2);
-    expect(h.sink.reports('kitchen_leak', 'alarm')).toHaveLength(0);
+    expect(h.sink.ofDevice('kitchen_leak', 'alarm')).toHaveLength(0);
 
     h.sink.refuse = undefined;
     await sent;
-    await until('the alarm', () => h.sink.reports('kitchen_leak', 'alarm').length === 1);
+    await until('the alarm', () => h.sink.ofDevice('kitchen_leak', 'alarm').length === 1);
     // A later message of the same sensor has gone through: nothing of the refused one is still on its way.
     await leak.set({ linkquality: 12 });
     await leak.set({ water_leak: false });
-    await until('the restore', () => h.sink.reports('kitchen_leak', 'restore').length === 1);
-    expect(h.sink.reports('kitchen_leak', 'alarm')).toHaveLength(1);
+    await until('the restore', () => h.sink.ofDevice('kitchen_leak', 'restore').length === 1);
+    expect(h.sink.ofDevice('kitchen_leak', 'alarm')).toHaveLength(1);
   });
 
   it('gives a message back when only part of it was committed, and its resend repeats the same keys', async () => {
@@ -313,7 +293,7 @@ describe.each(['aedes', 'mosquitto'] as const)('the MQTT source with %s', (broke
     await sent;
     await until('the fault', () => h.sink.health('kitchen_leak')?.state === 'fault');
 
-    const alarms = h.sink.reports('kitchen_leak', 'alarm');
+    const alarms = h.sink.ofDevice('kitchen_leak', 'alarm');
     expect(alarms).toHaveLength(1);
     const tries = h.sink.calls.filter((r) => r.key === alarms[0]!.key).length;
     expect(tries).toBeGreaterThanOrEqual(2);
@@ -332,7 +312,7 @@ describe('the MQTT source with its embedded broker', () => {
     await leak.set({ water_leak: true });
     // The sensor has its acknowledgement: the alarm is in the log, after three refused tries.
     expect(h.sink.rejected).toBe(3);
-    expect(h.sink.reports('kitchen_leak', 'alarm', 'water_leak')).toHaveLength(1);
+    expect(h.sink.ofDevice('kitchen_leak', 'alarm', 'water_leak')).toHaveLength(1);
   });
 
   it('reads Tasmota LWT and STATE, and the native topic', async () => {
@@ -347,12 +327,12 @@ describe('the MQTT source with its embedded broker', () => {
     );
 
     await fleet.sensor('gate').set({ open: true });
-    const [alarm] = h.sink.reports('gate', 'alarm');
+    const [alarm] = h.sink.ofDevice('gate', 'alarm');
     expect(alarm).toMatchObject({ type: 'door_forced', zone: 'north-gate', origin: { protocol: 'native' } });
     // The native event's id makes the key exact.
     expect(alarm!.key).toContain(':id:gate-1:');
     await fleet.sensor('gate').set({ open: false });
-    expect(h.sink.reports('gate', 'restore', 'door_forced')).toHaveLength(1);
+    expect(h.sink.ofDevice('gate', 'restore', 'door_forced')).toHaveLength(1);
 
     // Tasmota's periodic STATE is what keeps a mains device from being reported silent.
     h.skew.ms = 601_000;
@@ -393,7 +373,7 @@ describe('the MQTT source with its embedded broker', () => {
     });
     closers.push(() => fleet.close());
     await fleet.sensor('kitchen_leak').set({ water_leak: true });
-    expect(h.sink.reports('kitchen_leak', 'alarm')).toHaveLength(1);
+    expect(h.sink.ofDevice('kitchen_leak', 'alarm')).toHaveLength(1);
   });
 
   it('speaks MQTT over WebSocket when asked to', async () => {
@@ -403,7 +383,7 @@ describe('the MQTT source with its embedded broker', () => {
     const fleet = await startSensors({ url: `ws://127.0.0.1:${ws}`, sensors: [LEAK] });
     closers.push(() => fleet.close());
     await fleet.sensor('kitchen_leak').set({ water_leak: true });
-    expect(h.sink.reports('kitchen_leak', 'alarm')).toHaveLength(1);
+    expect(h.sink.ofDevice('kitchen_leak', 'alarm')).toHaveLength(1);
   });
 
   it('listens on TLS, and a second source reaches it as an external MQTT 3.1.1 client trusting its CA', async (ctx) => {
@@ -419,26 +399,24 @@ describe('the MQTT source with its embedded broker', () => {
     const tlsPort = broker.source.ports()!.tls!;
     expect(broker.source.status().endpoint).toContain(`mqtts://127.0.0.1:${tlsPort}`);
 
-    const sink = new RecordingSink();
+    const sink = new DeviceSink();
     const config = MqttSourceConfig.parse({
       id: SOURCE_ID,
       broker: { mode: 'external', url: `mqtts://127.0.0.1:${tlsPort}`, ca: 'cert.pem', protocolVersion: 4 },
       devices: DEVICES,
     });
-    const quiet = () => undefined;
-    const client = createMqttSource(
-      config,
-      { sink, now: Date.now, log: { info: quiet, warn: quiet, error: quiet } },
-      { baseDir: tmp.dir },
-    );
+    const client = createMqttSource(config, quietContext(sink), { baseDir: tmp.dir });
     closers.push(() => client.stop());
     await client.start();
     await until('connected over TLS', () => client.status().state === 'connected');
 
     const leak = (await broker.sensors([LEAK])).sensor('kitchen_leak');
     await leak.set({ water_leak: true });
-    await until('the alarm through the TLS client', () => sink.reports('kitchen_leak', 'alarm').length === 1);
-    expect(sink.reports('kitchen_leak', 'alarm')[0]).toMatchObject({
+    await until(
+      'the alarm through the TLS client',
+      () => sink.ofDevice('kitchen_leak', 'alarm').length === 1,
+    );
+    expect(sink.ofDevice('kitchen_leak', 'alarm')[0]).toMatchObject({
       type: 'water_leak',
       zone: 'b1-kitchen',
     });
@@ -461,7 +439,7 @@ describe('the MQTT source with its embedded broker', () => {
 
     const fleet = await h.sensors([LEAK]);
     await fleet.sensor('kitchen_leak').set({ water_leak: true });
-    expect(h.sink.reports('kitchen_leak', 'alarm')).toHaveLength(1);
+    expect(h.sink.ofDevice('kitchen_leak', 'alarm')).toHaveLength(1);
   });
 });
 
@@ -477,11 +455,11 @@ describe('the MQTT source as a client of Mosquitto', () => {
 
     await h.source.stop();
     await leak.set({ water_leak: true });
-    expect(h.sink.reports('kitchen_leak', 'alarm')).toHaveLength(0);
+    expect(h.sink.ofDevice('kitchen_leak', 'alarm')).toHaveLength(0);
     await h.restart();
     const [alarm] = await until(
       'the queued alarm',
-      () => h.sink.reports('kitchen_leak', 'alarm').length > 0 && h.sink.reports('kitchen_leak', 'alarm'),
+      () => h.sink.ofDevice('kitchen_leak', 'alarm').length > 0 && h.sink.ofDevice('kitchen_leak', 'alarm'),
     );
     expect(alarm).toMatchObject({ type: 'water_leak', zone: 'b1-kitchen' });
     expect(h.source.status()).toMatchObject({ state: 'connected', peers: 1, endpoint: h.url });

@@ -3,54 +3,46 @@
  * WS-UsernameToken digests stamped with the device's clock (set an hour off ours), Renew after every pull,
  * a new subscription after a fault, and events mapped to alarms and restores.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OnvifSourceConfig, type OnvifSourceConfigInput } from '../../electron/hub/sources/onvif/config';
 import { createOnvifSource, type OnvifSource } from '../../electron/hub/sources/onvif/source';
 import { OnvifDevice, type OnvifDeviceOptions } from '../simulators/onvif-device';
-import { RecordingSink } from '../support/sink';
+import { closedAfterEach } from '../support/closers';
+import { quietContext, RecordingSink } from '../support/sink';
 import { until } from '../support/until';
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-});
+const closers = closedAfterEach();
 
 async function harness(
   device: OnvifDeviceOptions = {},
   overrides: Partial<OnvifSourceConfigInput> = {},
   password = 'onvif-pass',
 ) {
-  const sim = new OnvifDevice(device);
-  await sim.start();
-  closers.push(() => sim.stop());
+  const sim = await closers.started(new OnvifDevice(device));
   const sink = new RecordingSink();
-  const source: OnvifSource = createOnvifSource(
-    OnvifSourceConfig.parse({
-      id: 'onvif',
-      pullTimeoutSec: 1,
-      terminationSec: 10,
-      reconnectMinMs: 50,
-      reconnectMaxMs: 200,
-      ...overrides,
-      cameras: [
-        {
-          camera: 'cam-yard',
-          url: sim.url,
-          username: 'admin',
-          password,
-          zone: 'yard',
-          motion: { mode: 'alarm', priority: 5 },
-        },
-      ],
-    }),
-    {
-      sink,
-      now: () => Date.now(),
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    },
+  const source: OnvifSource = await closers.started(
+    createOnvifSource(
+      OnvifSourceConfig.parse({
+        id: 'onvif',
+        pullTimeoutSec: 1,
+        terminationSec: 10,
+        reconnectMinMs: 50,
+        reconnectMaxMs: 200,
+        ...overrides,
+        cameras: [
+          {
+            camera: 'cam-yard',
+            url: sim.url,
+            username: 'admin',
+            password,
+            zone: 'yard',
+            motion: { mode: 'alarm', priority: 5 },
+          },
+        ],
+      }),
+      quietContext(sink),
+    ),
   );
-  await source.start();
-  closers.push(() => source.stop());
   return { sim, sink, source };
 }
 

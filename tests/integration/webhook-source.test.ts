@@ -3,22 +3,20 @@
  * once the event is in the log (a log that refuses gets 503 and no 2xx), bearer tokens, size and rate limits,
  * and refusals a person can act on.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   WebhookSourceConfig,
   type WebhookSourceConfigInput,
 } from '../../electron/hub/sources/webhook/config';
 import { createWebhookSource, type WebhookSource } from '../../electron/hub/sources/webhook/source';
-import { RecordingSink } from '../support/sink';
+import { closedAfterEach } from '../support/closers';
+import { quietContext, RecordingSink } from '../support/sink';
 import { WebhookClient } from '../simulators/webhook-client';
 
 const TOKEN_A = 'a'.repeat(20) + 'Zq3-access-control-01';
 const TOKEN_B = 'b'.repeat(20) + 'Zq3-property-platform';
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-});
+const closers = closedAfterEach();
 
 async function harness(overrides: Partial<WebhookSourceConfigInput> = {}) {
   const sink = new RecordingSink();
@@ -36,13 +34,7 @@ async function harness(overrides: Partial<WebhookSourceConfigInput> = {}) {
     authFailuresPerMinute: 5,
     ...overrides,
   });
-  const source: WebhookSource = createWebhookSource(config, {
-    sink,
-    now: () => Date.now(),
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-  });
-  await source.start();
-  closers.push(() => source.stop());
+  const source: WebhookSource = await closers.started(createWebhookSource(config, quietContext(sink)));
   const url = `http://127.0.0.1:${source.port()}/hook`;
   return {
     sink,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type ConsoleCore } from '../../electron/core';
 import { createDesk } from '../../electron/desk';
+import type { HubAlarm, HubEventBody } from '../../shared/contract';
 import type { SiteFile } from '../../shared/domain/site';
 import { Equipment, type SourcePorts } from '../../electron/hub/equipment';
 import { SiteHub } from '../../electron/hub/server';
@@ -78,4 +79,13 @@ export function startLinkedConsole(
     log: silentLogger,
     ...config,
   });
+}
+
+/** A hub `alarm` event: `type` (a door held open unless told) in building 1, no cameras, raised at `raisedAt`. */
+export function hubAlarm(
+  sourceId: string,
+  type: HubAlarm['type'] = 'door_held',
+  raisedAt = Date.now(),
+): HubEventBody {
+  return { kind: 'alarm', data: { sourceId, type, zone: 'bldg-01', cameras: [], raisedAt } };
 }

@@ -10,12 +10,18 @@ import { join } from 'node:path';
 import { contactId, Dc09Panel } from '../simulators/dc09-panel';
 import { SimTransmitter } from '../simulators/gb26875-transmitter';
 import { SensorFleet, startSensors } from '../simulators/mqtt-sensors';
+import { freePort } from './rtsp-camera';
 
 export interface IngestPorts {
   hub: number;
   dc09: number;
   gb26875: number;
   mqtt: number;
+}
+
+/** Free loopback ports for the hub and its three listeners, taken once: a restarted hub comes back on them. */
+export async function freeIngestPorts(): Promise<IngestPorts> {
+  return { hub: await freePort(), dc09: await freePort(), gb26875: await freePort(), mqtt: await freePort() };
 }
 
 export interface CameraAt {

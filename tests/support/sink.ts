@@ -1,5 +1,5 @@
 import type { CameraReport } from '../../electron/hub/sources/isapi/camera';
-import type { SourceReport, SourceSink } from '../../electron/hub/sources/source';
+import type { SourceContext, SourceLog, SourceReport, SourceSink } from '../../electron/hub/sources/source';
 
 /**
  * The hub log as a source sees it, for a source's tests: each report key is kept once (the first commit of it,
@@ -44,4 +44,12 @@ export class RecordingSink implements SourceSink {
   alarms(type?: string): SourceReport[] {
     return this.reports.filter((r) => r.kind === 'alarm' && (type === undefined || r.type === type));
   }
+}
+
+/** For a source under test: its log lines would only clutter the test's (or the fuzz run's) output. */
+export const quietLog: SourceLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** What a source under test runs with: `sink` for its commits, the wall clock (or `now`), no log lines. */
+export function quietContext(sink: SourceSink, now: () => number = () => Date.now()): SourceContext {
+  return { sink, now, log: quietLog };
 }

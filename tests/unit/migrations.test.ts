@@ -14,6 +14,17 @@ import { silentLogger } from '../../electron/common/log';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
+/** An operator row as migration 7 stores it: what a resume token is tied to. */
+const OPERATOR_LI = {
+  id: 'op1',
+  username: 'li',
+  name: '李明',
+  role: 'operator',
+  password_hash: 'x',
+  created_at: 1,
+  updated_at: 1,
+};
+
 describe('database and migrations', () => {
   let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => {
@@ -156,15 +167,7 @@ describe('database and migrations', () => {
     expect(MIGRATIONS).toContain(RESUME_TOKENS_MIGRATION);
     const db = await openMigratedTo(RESUME_TOKENS_MIGRATION);
     expect(await db.schema.hasTable('resume_tokens')).toBe(true);
-    await db('operators').insert({
-      id: 'op1',
-      username: 'li',
-      name: '李明',
-      role: 'operator',
-      password_hash: 'x',
-      created_at: 1,
-      updated_at: 1,
-    });
+    await db('operators').insert(OPERATOR_LI);
     await db('resume_tokens').insert({ token_hash: 'h1', operator_id: 'op1', created_at: 1, expires_at: 2 });
     await expect(
       db('resume_tokens').insert({ token_hash: 'h1', operator_id: 'op1', created_at: 1, expires_at: 2 }),
@@ -288,15 +291,7 @@ describe('database and migrations', () => {
     const file = join(tmp.dir, 'c.sqlite');
     const upTo7 = MIGRATIONS.findIndex((m) => m === RESUME_TOKENS_MIGRATION) + 1;
     const before = await openDatabase({ file, log: silentLogger, migrations: MIGRATIONS.slice(0, upTo7) });
-    await before('operators').insert({
-      id: 'op1',
-      username: 'li',
-      name: '李明',
-      role: 'operator',
-      password_hash: 'x',
-      created_at: 1,
-      updated_at: 1,
-    });
+    await before('operators').insert(OPERATOR_LI);
     await before('resume_tokens').insert({
       token_hash: 'h1',
       operator_id: 'op1',

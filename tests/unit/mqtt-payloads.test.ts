@@ -12,6 +12,7 @@ import {
   type DeviceState,
   type Parsed,
 } from '../../electron/hub/sources/mqtt/payloads';
+import { packet } from '../simulators/mqtt-packets';
 
 const sets = { zigbee2mqtt: 'zigbee2mqtt', tasmotaLwt: 'tele/+/LWT', native: 'site' } as const;
 const options = { sets, maxPayloadBytes: 1024 };
@@ -413,17 +414,7 @@ describe('the MQTT site file entry', () => {
 });
 
 describe('the embedded broker frame guard', () => {
-  const publish = (body: number) => {
-    const len: number[] = [];
-    let n = body;
-    do {
-      let b = n % 128;
-      n = Math.floor(n / 128);
-      if (n > 0) b |= 0x80;
-      len.push(b);
-    } while (n > 0);
-    return Buffer.concat([Buffer.from([0x30, ...len]), Buffer.alloc(body, 0x61)]);
-  };
+  const publish = (body: number) => packet(0x30, Buffer.alloc(body, 0x61));
 
   it('lets packets up to the limit through, however the bytes are cut', () => {
     const stream = Buffer.concat([

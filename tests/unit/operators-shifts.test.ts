@@ -79,22 +79,12 @@ describe('operators, sign-in, shifts and sealing', () => {
   async function withAccounts(): Promise<{ admin: Session; li: OperatorView; wang: OperatorView }> {
     const admin = core.openSession('memory', null);
     value(await call(admin, 'auth.setup', { username: 'admin', name: '管理员', password: 'admin-pass-1' }));
-    const li = value(
-      await call(admin, 'operators.save', {
-        username: 'li',
-        name: '李明',
-        role: 'operator',
-        password: 'li-pass-123',
-      }),
-    ) as OperatorView;
-    const wang = value(
-      await call(admin, 'operators.save', {
-        username: 'wang',
-        name: '王芳',
-        role: 'operator',
-        password: 'wang-pass-1',
-      }),
-    ) as OperatorView;
+    const operator = async (username: string, name: string, password: string) =>
+      value(
+        await call(admin, 'operators.save', { username, name, role: 'operator', password }),
+      ) as OperatorView;
+    const li = await operator('li', '李明', 'li-pass-123');
+    const wang = await operator('wang', '王芳', 'wang-pass-1');
     return { admin, li, wang };
   }
 

@@ -10,14 +10,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDesk } from '../../../electron/desk';
+import { startLinkedConsole } from '../../support/hub';
 import { createLogger, type LogLine } from '../../../electron/common/log';
 import { lastCommittedSeq } from '../../../electron/core/hub-link/inbox';
 import { startWebHost } from '../../../electron/web-host/server';
 import { launchChromium } from './browser';
 import { log, onCleanup, sleep, until } from './harness';
 import type { HubProcess } from './hub-client';
-import { signInBench } from './sign-in';
+import { openConsole } from './sign-in';
 import { ascending, percentile } from './stats';
 
 export interface BacklogEntry {
@@ -74,10 +74,7 @@ export async function backlogPhase(
   });
   const errors: LogLine[] = [];
   const logger = createLogger({ level: 'error', sink: (l) => errors.push(l) });
-  const core = await createDesk({
-    dataDir: dir,
-    dbFile: join(dir, 'console.sqlite'),
-    hub: { url, token },
+  const core = await startLinkedConsole(dir, { url, token }, 'console', {
     log: logger,
     carrierHint: 'ws',
     demo: { scenario: false },
@@ -97,13 +94,7 @@ export async function backlogPhase(
   const releaseBrowser = onCleanup('backlog Chromium', () => browser.close());
   try {
     const page = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
-    const port = new URL(core.gateway.url).port;
-    await page.routeWebSocket(
-      (u) => u.port === port,
-      () => undefined,
-    );
-    await page.goto(host.url, { waitUntil: 'load' });
-    await signInBench(core, page);
+    await openConsole(page, core, host.url);
     await page.evaluate(PAGE_WATCH);
     await until(
       'the console linked',

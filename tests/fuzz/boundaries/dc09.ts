@@ -4,9 +4,8 @@ import fc from 'fast-check';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { Dc09Config } from '../../../electron/hub/sources/dc09/config';
 import { createDc09Receiver } from '../../../electron/hub/sources/dc09/receiver';
-import type { SourceReport } from '../../../electron/hub/sources/source';
 import { frameOf, panelEncrypt, readReply, stamp } from '../../simulators/dc09-panel';
-import { draw, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
+import { nastyText, within, type Boundary, probeWhile, weighted, fuzzLog, eachCase } from '../lib';
 
 /** How long a case waits for a reply before it hangs up (garbage gets none). */
 const REPLY_MS = 150;
@@ -68,14 +67,7 @@ const kase = fc.record({
   transport: fc.constantFrom('tcp', 'udp'),
   messages: fc.array(message, { minLength: 1, maxLength: 3 }),
   crc: fc.constantFrom('hex', 'hex', 'hex', 'binary', 'bad'),
-  mode: fc.oneof(
-    { weight: 10, arbitrary: fc.constant('whole') },
-    { weight: 3, arbitrary: fc.constant('split') },
-    { weight: 3, arbitrary: fc.constant('mutate') },
-    { weight: 2, arbitrary: fc.constant('bytes') },
-    { weight: 1, arbitrary: fc.constant('cut') },
-    { weight: 1, arbitrary: fc.constant('huge') },
-  ),
+  mode: weighted({ whole: 10, split: 3, mutate: 3, bytes: 2, cut: 1, huge: 1 }),
   edits: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
   bytes: fc.uint8Array({ minLength: 1, maxLength: 400 }),
   cuts: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
@@ -188,7 +180,8 @@ const boundary: Boundary = {
   name: 'dc09',
   weight: 15,
   async run(ctx, tally) {
-    const committed = new Map<string, SourceReport>();
+    // The log fails for every sequence number ending in 7, as a full disk would: those are never ACKed.
+    const { sink, reports: committed } = fuzzLog((r) => String(r.origin.seq).endsWith('7'));
     const config = Dc09Config.parse({
       id: 'fuzz',
       kind: 'dc09',
@@ -203,14 +196,7 @@ const boundary: Boundary = {
     });
     const rx = createDc09Receiver(config, {
       now,
-      sink: {
-        commit(report) {
-          // The log fails for every sequence number ending in 7, as a full disk would: those are never ACKed.
-          if (String(report.origin.seq).endsWith('7')) return Promise.reject(new Error('log unavailable'));
-          if (!committed.has(report.key)) committed.set(report.key, structuredClone(report));
-          return Promise.resolve();
-        },
-      },
+      sink,
       log: { info: () => undefined, warn: () => undefined, error: (m) => tally.note(`error log: ${m}`) },
     });
     await rx.start();
@@ -244,7 +230,7 @@ const boundary: Boundary = {
     const prober = probeWhile(probe);
 
     const acks: Array<{ account: string; seq: string }> = [];
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
+    await eachCase(ctx, tally, kase, 8, async (c) => {
       const parts = encode(c);
       const answer =
         c.transport === 'tcp'
@@ -258,11 +244,8 @@ const boundary: Boundary = {
           acks.push({ seq: m[1]!, account: m[2]! });
         }
       }
-      tally.cases++;
-      if (tally.cases % 2000 === 0) ctx.progress(`${tally.cases} cases`);
     });
-    await prober.stop();
-    await probe();
+    await prober.finish();
 
     const status = rx.status();
     if (status.state !== 'listening' && status.state !== 'degraded') {

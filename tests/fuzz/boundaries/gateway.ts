@@ -8,9 +8,17 @@ import { systemClock } from '../../../electron/common/clock';
 import { silentLogger } from '../../../electron/common/log';
 import { fakeSpawner } from '../../support/fake-ffmpeg';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import { draw, escapedBytes, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
+import {
+  HEADERS_TIMEOUT_MS,
+  escapedBytes,
+  nastyText,
+  within,
+  type Boundary,
+  probeWhile,
+  weighted,
+  eachCase,
+} from '../lib';
 
-const HEADERS_TIMEOUT_MS = 2000;
 const WS_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 
 const kase = fc.record({
@@ -50,11 +58,7 @@ const kase = fc.record({
     fc.constant('bad-utf8'),
     fc.constant('binary'),
   ),
-  mode: fc.oneof(
-    { weight: 20, arbitrary: fc.constant('whole') },
-    { weight: 2, arbitrary: fc.constant('huge-headers') },
-    { weight: 2, arbitrary: fc.constant('garbage') },
-  ),
+  mode: weighted({ whole: 20, 'huge-headers': 2, garbage: 2 }),
   bytes: fc.uint8Array({ minLength: 1, maxLength: 200 }),
 });
 
@@ -130,38 +134,29 @@ const boundary: Boundary = {
       ws.terminate();
     };
     const prober = probeWhile(probe);
-    const slow: Array<Promise<void>> = [];
-    await pool(draw(kase, ctx.cases, ctx.seed), 6, async (c, i) => {
-      if (i % 400 === 13) {
-        slow.push(
-          rawExchange(
-            port,
-            ['GET /cam/main HTTP/1.1\r\n', 'Host: 127.0.0.1\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n'],
-            {
-              dribbleMs: 700,
-              timeoutMs: HEADERS_TIMEOUT_MS + 4000,
-            },
-          ).then((a) => {
-            tally.cases++;
-            if (a.end === 'timeout') tally.stall('a slow-loris connection was never dropped');
-          }),
-        );
-        return;
-      }
-      // Half the cases are raw bytes; the rest a real WebSocket client with a fuzzed target.
-      if (i % 2 === 0 || c.mode !== 'whole') {
-        const { parts, options } = raw(c, port, gateway.token);
-        await rawExchange(port, parts, options);
-      } else {
-        const t = c.token === 'good' ? gateway.token : 'nope';
-        await player(c, `${gateway.url}${c.path.startsWith('/') ? c.path : '/'}?token=${t}`);
-      }
-      tally.cases++;
-      if (tally.cases % 5000 === 0) ctx.progress(`${tally.cases} cases`);
-    });
-    await Promise.all(slow);
-    await prober.stop();
-    await probe();
+    const slowLoris = {
+      at: 13,
+      port,
+      lines: ['GET /cam/main HTTP/1.1\r\n', 'Host: 127.0.0.1\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n'],
+    };
+    await eachCase(
+      ctx,
+      tally,
+      kase,
+      6,
+      async (c, i) => {
+        // Half the cases are raw bytes; the rest a real WebSocket client with a fuzzed target.
+        if (i % 2 === 0 || c.mode !== 'whole') {
+          const { parts, options } = raw(c, port, gateway.token);
+          await rawExchange(port, parts, options);
+        } else {
+          const t = c.token === 'good' ? gateway.token : 'nope';
+          await player(c, `${gateway.url}${c.path.startsWith('/') ? c.path : '/'}?token=${t}`);
+        }
+      },
+      slowLoris,
+    );
+    await prober.finish();
     // No database here: what must be clean afterwards is the gateway's own state.
     const lingering = await within(
       (async () => {

@@ -4,7 +4,8 @@ import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import type { SourceReport } from '../../../electron/hub/sources/source';
 import { createGb26875Source } from '../../../electron/hub/sources/gb26875/receiver';
 import { PUBLISHED_VECTOR, SimTransmitter } from '../../simulators/gb26875-transmitter';
-import { draw, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
+import { nastyText, within, type Boundary, probeWhile, weighted, fuzzLog, oneIn, eachCase } from '../lib';
+import { quietContext } from '../../support/sink';
 
 /**
  * The GB/T 26875.3 source (the hub's TCP server for fire-alarm transmitters): random bytes, frames with fuzzed
@@ -32,13 +33,7 @@ const component = fc.record({
 });
 
 const kase = fc.record({
-  kind: fc.oneof(
-    { weight: 3, arbitrary: fc.constant('bytes' as const) },
-    { weight: 5, arbitrary: fc.constant('valid' as const) },
-    { weight: 4, arbitrary: fc.constant('mutated' as const) },
-    { weight: 2, arbitrary: fc.constant('header' as const) },
-    { weight: 1, arbitrary: fc.constant('vector' as const) },
-  ),
+  kind: weighted({ bytes: 3, valid: 5, mutated: 4, header: 2, vector: 1 }),
   bytes: fc.uint8Array({ maxLength: 600 }),
   prefix: fc.oneof(
     { weight: 4, arbitrary: fc.constant(new Uint8Array(0)) },
@@ -57,11 +52,7 @@ const kase = fc.record({
   length: fc.oneof(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: 0xffff })),
   copies: fc.integer({ min: 1, max: 3 }),
   split: fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 6 }),
-  end: fc.oneof(
-    { weight: 6, arbitrary: fc.constant('end' as const) },
-    { weight: 2, arbitrary: fc.constant('cut' as const) },
-    { weight: 1, arbitrary: fc.constant('hold' as const) },
-  ),
+  end: weighted({ end: 6, cut: 2, hold: 1 }),
 });
 
 type Case = typeof kase extends fc.Arbitrary<infer T> ? T : never;
@@ -154,8 +145,8 @@ const boundary: Boundary = {
   name: 'gb26875',
   weight: 8,
   async run(ctx, tally) {
-    const stored = new Map<string, SourceReport>();
-    let commits = 0;
+    // Every 23rd commit fails, so the no-确认-without-commit path is fuzzed too.
+    const { sink, reports: stored } = fuzzLog(oneIn(23));
     const source = createGb26875Source(
       {
         id: 'fire',
@@ -170,18 +161,7 @@ const boundary: Boundary = {
           { address: 3, checksum: 'serial', supervisionSec: 5 },
         ],
       },
-      {
-        sink: {
-          commit(report) {
-            // Every 23rd commit fails, so the no-确认-without-commit path is fuzzed too.
-            if (++commits % 23 === 0) return Promise.reject(new Error('log unavailable'));
-            if (!stored.has(report.key)) stored.set(report.key, report);
-            return Promise.resolve();
-          },
-        },
-        now: Date.now,
-        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      },
+      quietContext(sink),
       { tickMs: 200 },
     );
     await source.start();
@@ -209,14 +189,11 @@ const boundary: Boundary = {
     };
     const probing = probeWhile(probe, 250);
 
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
+    await eachCase(ctx, tally, kase, 8, async (c) => {
       const closed = await deliver(port, bytesOf(c, port), c, ctx.stallMs * 2);
       if (!closed) tally.stall(`a connection (${c.kind}, ${c.end}) was neither served nor closed`);
-      tally.cases++;
-      if (tally.cases % 2000 === 0) ctx.progress(`${tally.cases} cases`);
     });
-    await probing.stop();
-    await probe();
+    await probing.finish();
     prober.cut();
 
     let invalid = 0;

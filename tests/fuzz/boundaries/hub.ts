@@ -15,15 +15,13 @@
  *
  * Run by tests/fuzz/run.ts with the other boundaries, and briefly by tests/integration/hub-poison.test.ts.
  */
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { StoredHubEvent, type HubActionType, type OperatorView } from '../../../shared/contract';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { ALARM_STATES } from '../../../shared/domain/alarm-lifecycle';
 import { type ConsoleCore } from '../../../electron/core';
-import { createDesk } from '../../../electron/desk';
 import { lastCommittedSeq, rowToStoredEvent } from '../../../electron/core/hub-link/inbox';
-import { silentLogger } from '../../../electron/common/log';
+import { hubAlarm, startLinkedConsole } from '../../support/hub';
 import { ScriptedHub } from '../../support/scripted-hub';
 import { tempDir } from '../../support/temp';
 import { until } from '../../support/until';
@@ -371,12 +369,7 @@ const boundary: Boundary = {
     const tmp = tempDir('fuzz-hub-');
     const hub = new ScriptedHub();
     await hub.start();
-    const core = await createDesk({
-      dataDir: tmp.dir,
-      dbFile: join(tmp.dir, 'console.sqlite'),
-      hub: { url: hub.url, token: 'fuzz' },
-      consoleId: 'console-fuzz',
-      log: silentLogger,
+    const core = await startLinkedConsole(tmp.dir, { url: hub.url, token: 'fuzz' }, 'console-fuzz', {
       backups: { enabled: false },
     });
     const session = core.openSession('memory', SUPERVISOR);
@@ -388,10 +381,7 @@ const boundary: Boundary = {
       fires += 1;
       const sourceId = `fuzz-fire-${fires}`;
       const sentAt = Date.now();
-      hub.publish({
-        kind: 'alarm',
-        data: { sourceId, type: 'fire', zone: 'bldg-01', cameras: [], raisedAt: sentAt },
-      });
+      hub.publish(hubAlarm(sourceId, 'fire', sentAt));
       try {
         await until(
           `fire alarm ${sourceId}`,

@@ -7,25 +7,24 @@
  * within 2 s. Afterwards every committed report must be well formed and the status bounded.
  */
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { IsapiSourceConfig } from '../../../electron/hub/sources/isapi/config';
 import { createIsapiSource } from '../../../electron/hub/sources/isapi/source';
-import type { SourceReport } from '../../../electron/hub/sources/source';
 import { alertXml, IsapiCamera } from '../../simulators/isapi-camera';
 import {
-  checkSourceReports,
-  checkSourceStatus,
-  draw,
+  checkCameraSource,
   nastyText,
-  pool,
   within,
   type Boundary,
-  probeWhile,
   waitUntil,
-  quietLog,
   toggleProbe,
+  hostileCameras,
+  fuzzLog,
+  oneIn,
+  listenLoopback,
+  eachCase,
 } from '../lib';
+import { quietContext } from '../../support/sink';
 
 const SOURCE_ID = 'fuzz-isapi';
 const FUZZ_CAMERAS = ['fz-1', 'fz-2', 'fz-3'];
@@ -140,16 +139,8 @@ const boundary: Boundary = {
   name: 'isapi',
   weight: 10,
   async run(ctx, tally) {
-    const reports = new Map<string, SourceReport>();
-    let commits = 0;
-    const sink = {
-      commit(report: SourceReport): Promise<void> {
-        if (!report.device.id.endsWith(':probe') && ++commits % 13 === 0)
-          return Promise.reject(new Error('refused'));
-        if (!reports.has(report.key)) reports.set(report.key, report);
-        return Promise.resolve();
-      },
-    };
+    // The log refuses one commit in thirteen (never the probe's): the source must give those events back.
+    const { sink, reports } = fuzzLog(oneIn(13, (r) => r.device.id.endsWith(':probe')));
     const streams = new Set<ServerResponse>();
     let served = 0;
     let delivered = 0;
@@ -174,8 +165,7 @@ const boundary: Boundary = {
       res.on('close', () => streams.delete(res));
       res.on('finish', () => streams.delete(res));
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const fuzzUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url: fuzzUrl, close } = await listenLoopback(server);
     const probeCam = new IsapiCamera({ heartbeatMs: 500 });
     await probeCam.start();
 
@@ -188,27 +178,14 @@ const boundary: Boundary = {
       commitRetrySec: 0.2,
       autoClearSec: 30,
       cameras: [
-        ...FUZZ_CAMERAS.map((camera) => ({
-          camera,
-          url: fuzzUrl,
-          username: 'admin',
-          password: 'x',
-          motion: { mode: 'alarm' as const },
-        })),
+        ...hostileCameras(FUZZ_CAMERAS, fuzzUrl, 'admin', 'x'),
         { camera: 'probe', url: probeCam.url, username: 'admin', password: 'hik12345' },
       ],
     });
-    const source = createIsapiSource(config, {
-      sink,
-      now: Date.now,
-      log: quietLog,
-    });
+    const source = createIsapiSource(config, quietContext(sink));
     await source.start();
 
-    const probing = toggleProbe({
-      tally,
-      stallMs: ctx.stallMs,
-      reports,
+    const probing = toggleProbe(ctx, tally, reports, {
       deviceId: `${SOURCE_ID}:probe`,
       ready: () => probeCam.open > 0,
       notReady: 'the probe camera stream was not reopened',
@@ -220,10 +197,8 @@ const boundary: Boundary = {
         }),
       detail: () => `${JSON.stringify(source.streams().at(-1))}, ${probeCam.connections} probe streams`,
     });
-    const probe = () => probing.probe();
-    const prober = probeWhile(probe);
 
-    await pool(draw(kase, ctx.cases, ctx.seed), 2, async (c) => {
+    await eachCase(ctx, tally, kase, 2, async (c) => {
       const bytes = bytesOf(c);
       // Cases go to the streams open now; after an ended stream, wait for the source to come back.
       await waitUntil(() => [...streams].some((r) => !r.writableEnded && !r.destroyed), 1000, 10);
@@ -240,31 +215,24 @@ const boundary: Boundary = {
         if (c.then === 'end' && !res.writableEnded) res.end();
         if (c.then === 'garbage' && !res.writableEnded) res.write(Buffer.from('\r\n\r\n--boundary\r\n\r\n'));
       }
-      tally.cases++;
     });
     // Let the source read what was written before it is judged.
     await waitUntil(() => ![...streams].some((r) => r.writableLength > 0), 10_000);
-    await prober.stop();
-    await probe();
+    await probing.finish();
 
-    const all = [...reports.values()];
-    checkSourceReports(tally, all, {
-      kinds: ['alarm', 'restore', 'state', 'event'],
-      device: (id) => config.cameras.some((c) => id === `${SOURCE_ID}:${c.camera}`),
+    const { all, status } = checkCameraSource(tally, reports, source, {
+      sourceId: SOURCE_ID,
+      cameras: config.cameras,
       keyMax: 600,
       originMax: 200,
-      oneCamera: true,
     });
-    const status = source.status();
-    checkSourceStatus(tally, status);
     ctx.progress(
       `${all.length} reports committed (${all.filter((r) => r.kind === 'alarm').length} alarms), ${status.counts.received} parts, ` +
         `${status.counts.refused} refused, ${served} stream requests, ${delivered} cases delivered, ${probing.count} probes`,
     );
     await source.stop();
     await probeCam.stop();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await close();
   },
 };
 

@@ -13,67 +13,24 @@ import { connect as connectMqtt } from 'mqtt';
 import { MqttSourceConfig } from '../../../electron/hub/sources/mqtt/config';
 import { NATIVE_EVENTS } from '../../../electron/hub/sources/mqtt/payloads';
 import { createMqttSource } from '../../../electron/hub/sources/mqtt/source';
-import type { SourceReport } from '../../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import {
   checkSourceStatus,
-  draw,
   nastyText,
-  pool,
   within,
   type Boundary,
   probeWhile,
-  quietLog,
+  weighted,
+  fuzzLog,
+  oneIn,
+  eachCase,
 } from '../lib';
+import { connectPacket, publishPacket } from '../../simulators/mqtt-packets';
+import { quietContext } from '../../support/sink';
 
 const SOURCE_ID = 'fuzz-mqtt';
 const PROBE = 'fuzz_probe';
 const DEVICES = ['kitchen_leak', 'front_door', 'pump', 'gate', PROBE];
-
-// --- raw MQTT 3.1.1 -------------------------------------------------------------------------------------------
-
-function remainingLength(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-const u16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
-const str = (s: string | Buffer) => {
-  const b = typeof s === 'string' ? Buffer.from(s) : s;
-  return Buffer.concat([u16(Math.min(b.length, 0xffff)), b.subarray(0, 0xffff)]);
-};
-const packet = (first: number, body: Buffer) =>
-  Buffer.concat([Buffer.from([first, ...remainingLength(body.length)]), body]);
-
-interface Publish {
-  topic: string;
-  payload: Buffer;
-  qos: number;
-  retain: boolean;
-  dup: boolean;
-  mid: number;
-}
-
-function publishPacket(p: Publish): Buffer {
-  const flags = 0x30 | (p.dup ? 0x08 : 0) | ((p.qos & 3) << 1) | (p.retain ? 1 : 0);
-  return packet(flags, Buffer.concat([str(p.topic), p.qos > 0 ? u16(p.mid) : Buffer.alloc(0), p.payload]));
-}
-
-function connectPacket(clientId: string, will: Publish | null): Buffer {
-  let flags = 0x02;
-  const parts = [str(clientId)];
-  if (will) {
-    flags |= 0x04 | ((will.qos & 3) << 3) | (will.retain ? 0x20 : 0);
-    parts.push(str(will.topic), str(will.payload));
-  }
-  const header = Buffer.concat([str('MQTT'), Buffer.from([4, flags]), u16(30)]);
-  return packet(0x10, Buffer.concat([header, ...parts]));
-}
 
 // --- cases ----------------------------------------------------------------------------------------------------
 
@@ -184,13 +141,7 @@ const publish = fc.record({
   ),
 });
 const kase = fc.record({
-  mode: fc.oneof(
-    { weight: 14, arbitrary: fc.constant('session' as const) },
-    { weight: 1, arbitrary: fc.constant('garbage' as const) },
-    { weight: 1, arbitrary: fc.constant('declared-huge' as const) },
-    { weight: 1, arbitrary: fc.constant('cut' as const) },
-    { weight: 1, arbitrary: fc.constant('no-connect' as const) },
-  ),
+  mode: weighted({ session: 14, garbage: 1, 'declared-huge': 1, cut: 1, 'no-connect': 1 }),
   clientId: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('sim-kitchen_leak', 'zigbee2mqtt')),
   will: fc.option(publish, { freq: 3 }),
   publishes: fc.array(publish, { minLength: 1, maxLength: 4 }),
@@ -247,18 +198,8 @@ const boundary: Boundary = {
   name: 'mqtt',
   weight: 20,
   async run(ctx, tally) {
-    const reports = new Map<string, SourceReport>();
-    let commits = 0;
-    const sink = {
-      commit(report: SourceReport): Promise<void> {
-        // The log refuses one commit in thirteen (never the probe's): the source must give those messages back.
-        if (report.device.id !== `${SOURCE_ID}:${PROBE}` && ++commits % 13 === 0) {
-          return Promise.reject(new Error('the log refused'));
-        }
-        if (!reports.has(report.key)) reports.set(report.key, report);
-        return Promise.resolve();
-      },
-    };
+    // The log refuses one commit in thirteen (never the probe's): the source must give those messages back.
+    const { sink, reports } = fuzzLog(oneIn(13, (r) => r.device.id === `${SOURCE_ID}:${PROBE}`));
     const config = MqttSourceConfig.parse({
       id: SOURCE_ID,
       broker: { mode: 'embedded', port: 0, maxPacketBytes: 64 * 1024 },
@@ -272,7 +213,7 @@ const boundary: Boundary = {
       maxUnknownDevices: 500,
       commitRetrySec: 0.2,
     });
-    const source = createMqttSource(config, { sink, now: Date.now, log: quietLog }, { sweepMs: 200 });
+    const source = createMqttSource(config, quietContext(sink), { sweepMs: 200 });
     await source.start();
     const port = source.ports()!.mqtt;
 
@@ -320,12 +261,10 @@ const boundary: Boundary = {
     };
     const prober = probeWhile(probe);
 
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
+    await eachCase(ctx, tally, kase, 8, async (c) => {
       await send(port, bytesOf(c), c.end === 'linger');
-      tally.cases++;
     });
-    await prober.stop();
-    await probe();
+    await prober.finish();
 
     const all = [...reports.values()];
     const types = new Set<string>(ALARM_TYPES);

@@ -7,24 +7,23 @@
  * each must be in the log within 2 s. Afterwards every report must be well formed and the status bounded.
  */
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { OnvifSourceConfig } from '../../../electron/hub/sources/onvif/config';
 import { createOnvifSource } from '../../../electron/hub/sources/onvif/source';
-import type { SourceReport } from '../../../electron/hub/sources/source';
 import { OnvifDevice } from '../../simulators/onvif-device';
 import {
-  checkSourceReports,
-  checkSourceStatus,
-  draw,
+  checkCameraSource,
   nastyText,
-  pool,
   within,
   type Boundary,
-  probeWhile,
-  quietLog,
   toggleProbe,
+  hostileCameras,
+  fuzzLog,
+  oneIn,
+  listenLoopback,
+  eachCase,
 } from '../lib';
+import { quietContext } from '../../support/sink';
 
 const SOURCE_ID = 'fuzz-onvif';
 const OPEN =
@@ -124,16 +123,8 @@ const boundary: Boundary = {
   name: 'onvif',
   weight: 8,
   async run(ctx, tally) {
-    const reports = new Map<string, SourceReport>();
-    let commits = 0;
-    const sink = {
-      commit(report: SourceReport): Promise<void> {
-        if (!report.device.id.endsWith(':probe') && ++commits % 13 === 0)
-          return Promise.reject(new Error('refused'));
-        if (!reports.has(report.key)) reports.set(report.key, report);
-        return Promise.resolve();
-      },
-    };
+    // The log refuses one commit in thirteen (never the probe's): the source must give those events back.
+    const { sink, reports } = fuzzLog(oneIn(13, (r) => r.device.id.endsWith(':probe')));
     const pulls: ServerResponse[] = [];
     let requests = 0;
     const reply = (res: ServerResponse, a: Answer) => {
@@ -185,8 +176,7 @@ const boundary: Boundary = {
         reply(res, { status: 200, body: `${OPEN}<ok/>${CLOSE}` });
       });
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const fuzzUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url: fuzzUrl, close } = await listenLoopback(server);
     const probeDevice = new OnvifDevice();
     await probeDevice.start();
 
@@ -199,27 +189,19 @@ const boundary: Boundary = {
       commitRetrySec: 0.2,
       maxResponseBytes: 1024 * 1024,
       cameras: [
-        ...['fz-1', 'fz-2', 'fz-3', 'fz-4', 'fz-5', 'fz-6', 'fz-7', 'fz-8'].map((camera) => ({
-          camera,
-          url: fuzzUrl,
-          username: 'u',
-          password: 'p',
-          motion: { mode: 'alarm' as const },
-        })),
+        ...hostileCameras(
+          ['fz-1', 'fz-2', 'fz-3', 'fz-4', 'fz-5', 'fz-6', 'fz-7', 'fz-8'],
+          fuzzUrl,
+          'u',
+          'p',
+        ),
         { camera: 'probe', url: probeDevice.url, username: 'admin', password: 'onvif-pass' },
       ],
     });
-    const source = createOnvifSource(config, {
-      sink,
-      now: Date.now,
-      log: quietLog,
-    });
+    const source = createOnvifSource(config, quietContext(sink));
     await source.start();
 
-    const probing = toggleProbe({
-      tally,
-      stallMs: ctx.stallMs,
-      reports,
+    const probing = toggleProbe(ctx, tally, reports, {
       deviceId: `${SOURCE_ID}:probe`,
       ready: () => probeDevice.active > 0,
       notReady: 'the probe device has no subscription',
@@ -230,11 +212,9 @@ const boundary: Boundary = {
           { Rule: 'probe' },
         ),
     });
-    const probe = () => probing.probe();
-    const prober = probeWhile(probe);
 
     let delivered = 0;
-    await pool(draw(answer, ctx.cases, ctx.seed), 8, async (a) => {
+    await eachCase(ctx, tally, answer, 8, async (a) => {
       const res = await within(
         (async () => {
           for (;;) {
@@ -249,21 +229,15 @@ const boundary: Boundary = {
         reply(res, a);
         delivered++;
       }
-      tally.cases++;
     });
-    await prober.stop();
-    await probe();
+    await probing.finish();
 
-    const all = [...reports.values()];
-    checkSourceReports(tally, all, {
-      kinds: ['alarm', 'restore', 'state', 'event'],
-      device: (id) => config.cameras.some((c) => id === `${SOURCE_ID}:${c.camera}`),
+    const { all, status } = checkCameraSource(tally, reports, source, {
+      sourceId: SOURCE_ID,
+      cameras: config.cameras,
       keyMax: 800,
       originMax: 300,
-      oneCamera: true,
     });
-    const status = source.status();
-    checkSourceStatus(tally, status);
     ctx.progress(
       `${all.length} reports committed (${all.filter((r) => r.kind === 'alarm').length} alarms), ${status.counts.received} notifications, ` +
         `${status.counts.refused} refused, ${requests} requests, ${delivered} pull answers drawn, ${probing.count} probes`,
@@ -271,8 +245,7 @@ const boundary: Boundary = {
     for (const p of pulls) p.destroy();
     await source.stop();
     await probeDevice.stop();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await close();
   },
 };
 

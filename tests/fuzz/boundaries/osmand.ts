@@ -1,16 +1,23 @@
-import { tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { createDesk } from '../../../electron/desk';
 import { DEFAULT_GUARD_SETTINGS } from '../../../electron/core/guards/service';
 import { startOsmandServer } from '../../../electron/core/guards/osmand';
 import { silentLogger } from '../../../electron/common/log';
+import { startCore } from '../../support/core';
 import { demoPhone } from '../../support/demo-phones';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import { draw, escapedBytes, loopbackArb, nastyText, pool, within, type Boundary, probeWhile } from '../lib';
+import { tempDir } from '../../support/temp';
+import {
+  HEADERS_TIMEOUT_MS,
+  escapedBytes,
+  loopbackArb,
+  nastyText,
+  within,
+  type Boundary,
+  probeWhile,
+  weighted,
+  eachCase,
+} from '../lib';
 
-const HEADERS_TIMEOUT_MS = 2000;
 /** guard-05's phone only answers probes; the cases use the other guards' phones. */
 const PROBE_GUARD = 'guard-05';
 const CASE_IDS = ['guard-01', 'guard-02', 'guard-03', 'guard-04'].map(demoPhone);
@@ -119,16 +126,16 @@ const kase = fc.record({
     { weight: 1, arbitrary: fc.constantFrom('PUT', 'DELETE', 'OPTIONS', 'BREW', 'G\u00c9T') },
   ),
   target,
-  mode: fc.oneof(
-    { weight: 30, arbitrary: fc.constant('whole') },
-    { weight: 3, arbitrary: fc.constant('cut') },
-    { weight: 2, arbitrary: fc.constant('huge-headers') },
-    { weight: 2, arbitrary: fc.constant('chunked-garbage') },
-    { weight: 1, arbitrary: fc.constant('cl-te') },
-    { weight: 2, arbitrary: fc.constant('garbage') },
-    { weight: 1, arbitrary: fc.constant('pipelined') },
-    { weight: 1, arbitrary: fc.constant('declared-huge') },
-  ),
+  mode: weighted({
+    whole: 30,
+    cut: 3,
+    'huge-headers': 2,
+    'chunked-garbage': 2,
+    'cl-te': 1,
+    garbage: 2,
+    pipelined: 1,
+    'declared-huge': 1,
+  }),
   bytes: fc.uint8Array({ minLength: 1, maxLength: 400 }),
   from: fc.oneof(loopbackArb, fc.constant('127.0.0.1')),
   keepAlive: fc.boolean(),
@@ -189,14 +196,8 @@ const boundary: Boundary = {
   name: 'osmand',
   weight: 35,
   async run(ctx, tally) {
-    const dir = mkdtempSync(join(tmpdir(), 'fuzz-osmand-'));
-    const core = await createDesk({
-      dataDir: dir,
-      dbFile: ':memory:',
-      demo: { scenario: false },
-      log: silentLogger,
-      backups: { enabled: false },
-    });
+    const tmp = tempDir('fuzz-osmand-');
+    const core = await startCore(tmp.dir, { dbFile: ':memory:', backups: { enabled: false } });
     // The production endpoint and guard service, with short header timeouts so slow-loris cases end quickly.
     const server = await startOsmandServer({
       host: '127.0.0.1',
@@ -249,35 +250,24 @@ const boundary: Boundary = {
     };
     const prober = probeWhile(() => probe(probes % 10 === 5), 1100);
 
-    const slow: Array<Promise<void>> = [];
-    const startSlow = () =>
-      slow.push(
-        rawExchange(
-          port,
-          ['POST / HTTP/1.1\r\n', 'Host: x\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n', 'X-d: 4\r\n'],
-          {
-            dribbleMs: 700,
-            timeoutMs: HEADERS_TIMEOUT_MS + 4000,
-            localAddress: '127.0.8.8',
-          },
-        ).then((a) => {
-          tally.cases++;
-          if (a.end === 'timeout') tally.stall('a slow-loris connection was never dropped');
-        }),
-      );
-
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c, i) => {
-      // About one case in 400 is a slow-loris connection that runs alongside the others.
-      if (i % 400 === 7) {
-        startSlow();
-        return;
-      }
-      const { parts, options } = encode(c, port);
-      await rawExchange(port, parts, options);
-      tally.cases++;
-      if (tally.cases % 5000 === 0) ctx.progress(`${tally.cases} cases`);
-    });
-    await Promise.all(slow);
+    // About one case in 400 is a slow-loris connection that runs alongside the others.
+    const slowLoris = {
+      at: 7,
+      port,
+      lines: ['POST / HTTP/1.1\r\n', 'Host: x\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n', 'X-d: 4\r\n'],
+      options: { localAddress: '127.0.8.8' },
+    };
+    await eachCase(
+      ctx,
+      tally,
+      kase,
+      8,
+      async (c) => {
+        const { parts, options } = encode(c, port);
+        await rawExchange(port, parts, options);
+      },
+      slowLoris,
+    );
     await prober.stop();
     await probe(true);
 
@@ -340,7 +330,7 @@ const boundary: Boundary = {
 
     await server.stop();
     await core.stop();
-    rmSync(dir, { recursive: true, force: true });
+    tmp.cleanup();
   },
 };
 

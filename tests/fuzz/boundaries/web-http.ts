@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { rawExchange, type RawOptions } from '../../support/raw-http';
-import { draw, escapedBytes, nastyText, pool, type Boundary, probeWhile } from '../lib';
-import { checkDatabase, HEADERS_TIMEOUT_MS, SECRET_TEXT, startHostUnderTest } from '../web-host-under-test';
+import { escapedBytes, nastyText, type Boundary, probeWhile, weighted, eachCase } from '../lib';
+import { checkDatabase, SECRET_TEXT, startHostUnderTest } from '../web-host-under-test';
 
 const WS_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const headerName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,20}$/);
@@ -62,13 +62,7 @@ const kase = fc.record({
     }),
     { freq: 3 },
   ),
-  mode: fc.oneof(
-    { weight: 30, arbitrary: fc.constant('whole') },
-    { weight: 2, arbitrary: fc.constant('huge-headers') },
-    { weight: 2, arbitrary: fc.constant('garbage') },
-    { weight: 2, arbitrary: fc.constant('cut-body') },
-    { weight: 1, arbitrary: fc.constant('chunked-garbage') },
-  ),
+  mode: weighted({ whole: 30, 'huge-headers': 2, garbage: 2, 'cut-body': 2, 'chunked-garbage': 1 }),
   bytes: fc.uint8Array({ minLength: 1, maxLength: 300 }),
 });
 
@@ -137,33 +131,25 @@ const boundary: Boundary = {
       } else if (page.status !== 200) tally.stall(`the page was not served (${page.status || page.end})`);
     };
     const prober = probeWhile(probe);
-    const slow: Array<Promise<void>> = [];
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c, i) => {
-      if (i % 400 === 11) {
-        slow.push(
-          rawExchange(
-            host.port,
-            ['GET / HTTP/1.1\r\n', 'Host: 127.0.0.1\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n'],
-            {
-              dribbleMs: 700,
-              timeoutMs: HEADERS_TIMEOUT_MS + 4000,
-            },
-          ).then((a) => {
-            tally.cases++;
-            if (a.end === 'timeout') tally.stall('a slow-loris connection was never dropped');
-          }),
-        );
-        return;
-      }
-      const { parts, options } = encode(c, host.port, host.token);
-      const answer = await rawExchange(host.port, parts, options);
-      tally.cases++;
-      if (answer.text.includes(SECRET_TEXT)) tally.invalid(`served a file outside its folder for ${c.path}`);
-      if (tally.cases % 5000 === 0) ctx.progress(`${tally.cases} cases`);
-    });
-    await Promise.all(slow);
-    await prober.stop();
-    await probe();
+    const slowLoris = {
+      at: 11,
+      port: host.port,
+      lines: ['GET / HTTP/1.1\r\n', 'Host: 127.0.0.1\r\n', 'X-a: 1\r\n', 'X-b: 2\r\n', 'X-c: 3\r\n'],
+    };
+    await eachCase(
+      ctx,
+      tally,
+      kase,
+      8,
+      async (c) => {
+        const { parts, options } = encode(c, host.port, host.token);
+        const answer = await rawExchange(host.port, parts, options);
+        if (answer.text.includes(SECRET_TEXT))
+          tally.invalid(`served a file outside its folder for ${c.path}`);
+      },
+      slowLoris,
+    );
+    await prober.finish();
     await checkDatabase(core, tally);
     await stop();
   },

@@ -9,20 +9,20 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { WebhookSourceConfig } from '../../../electron/hub/sources/webhook/config';
 import { createWebhookSource } from '../../../electron/hub/sources/webhook/source';
-import type { SourceReport } from '../../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { WebhookClient } from '../../simulators/webhook-client';
 import {
   checkSourceReports,
   checkSourceStatus,
-  draw,
   nastyText,
-  pool,
   within,
   type Boundary,
   probeWhile,
-  quietLog,
+  fuzzLog,
+  oneIn,
+  eachCase,
 } from '../lib';
+import { quietContext } from '../../support/sink';
 
 const SOURCE_ID = 'fuzz-hook';
 const TOKEN = 'T'.repeat(24) + '-fuzz-client-token-01';
@@ -159,16 +159,8 @@ const boundary: Boundary = {
   name: 'webhook',
   weight: 10,
   async run(ctx, tally) {
-    const reports = new Map<string, SourceReport>();
-    let commits = 0;
-    const sink = {
-      commit(report: SourceReport): Promise<void> {
-        if (report.origin.client !== 'probe' && ++commits % 13 === 0)
-          return Promise.reject(new Error('refused'));
-        if (!reports.has(report.key)) reports.set(report.key, report);
-        return Promise.resolve();
-      },
-    };
+    // The log refuses one commit in thirteen (never the probe's): no 2xx may go out for those.
+    const { sink, reports } = fuzzLog(oneIn(13, (r) => r.origin.client === 'probe'));
     const config = WebhookSourceConfig.parse({
       id: SOURCE_ID,
       port: 0,
@@ -180,11 +172,7 @@ const boundary: Boundary = {
       maxBodyBytes: 4096,
       authFailuresPerMinute: 10_000,
     });
-    const source = createWebhookSource(config, {
-      sink,
-      now: Date.now,
-      log: quietLog,
-    });
+    const source = createWebhookSource(config, quietContext(sink));
     await source.start();
     const port = source.port();
     const probeClient = new WebhookClient(`http://127.0.0.1:${port}/hook`, PROBE_TOKEN);
@@ -205,17 +193,15 @@ const boundary: Boundary = {
 
     let ok = 0;
     let okWithoutCommit = 0;
-    await pool(draw(kase, ctx.cases, ctx.seed), 8, async (c) => {
+    await eachCase(ctx, tally, kase, 8, async (c) => {
       const reply = await send(port, c);
       if (/^HTTP\/1\.1 2/.test(reply)) {
         ok++;
         const key = /"key":"((?:[^"\\]|\\.)*)"/.exec(reply)?.[1];
         if (!key || !reports.has(JSON.parse(`"${key}"`) as string)) okWithoutCommit++;
       }
-      tally.cases++;
     });
-    await prober.stop();
-    await probe();
+    await prober.finish();
 
     tally.invalid('2xx replies whose report is not in the log', okWithoutCommit);
     const all = [...reports.values()];
