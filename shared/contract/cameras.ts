@@ -1,10 +1,7 @@
 /** Cameras and their streams: the wall's views, stream health, camera management. */
 import { z } from 'zod';
-import { EpochMs, Id, method } from './common';
+import { DoneReply, EpochMs, Id, method, NoInput } from './common';
 import { CameraDef, StreamProfile, StreamUrl } from '../domain/site';
-
-const Empty = z.object({}).strict();
-const Done = z.object({ done: z.literal(true) });
 
 export const CameraView = CameraDef.pick({
   id: true,
@@ -80,7 +77,7 @@ export const ConnectionTest = z.object({
 
 export const cameraMethods = {
   'streams.endpoint': method({
-    input: Empty,
+    input: NoInput,
     output: z.object({ url: z.string(), token: z.string() }),
     role: 'operator',
     mutates: false,
@@ -88,7 +85,7 @@ export const cameraMethods = {
       'Where the video gateway serves streams: `${url}/${cameraId}/${profile}?token=${token}` (loopback only).',
   }),
   'streams.list': method({
-    input: Empty,
+    input: NoInput,
     output: z.object({ streams: z.array(StreamStatus) }),
     role: 'operator',
     mutates: false,
@@ -112,7 +109,7 @@ export const cameraMethods = {
     summary: 'Save the current frame of a tile as a PNG in the data directory, to attach to an incident.',
   }),
   'cameras.list': method({
-    input: Empty,
+    input: NoInput,
     output: z.object({ cameras: z.array(CameraAdminView) }),
     role: 'supervisor',
     mutates: false,
@@ -127,7 +124,7 @@ export const cameraMethods = {
   }),
   'cameras.remove': method({
     input: z.object({ id: Id }).strict(),
-    output: Done,
+    output: DoneReply,
     role: 'supervisor',
     mutates: true,
     summary: 'Remove a camera from the wall and the site.',

@@ -8,6 +8,11 @@ export type Role = z.infer<typeof Role>;
 /** `public` methods answer before anyone has logged in (what the login screen needs). */
 export type Access = 'public' | Role;
 
+/** The input of a method that takes nothing: an empty object and no more. */
+export const NoInput = z.object({}).strict();
+/** The reply of a method whose only news is that it was done. */
+export const DoneReply = z.object({ done: z.literal(true) });
+
 export function roleAllows(have: Role, need: Access): boolean {
   if (need === 'public') return true;
   return ROLES.indexOf(have) >= ROLES.indexOf(need);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EpochMs, Id, method } from './common';
+import { DoneReply, EpochMs, Id, method, NoInput } from './common';
 import { AlarmView } from './alarms';
 import { LatLon } from '../domain/geo';
 import { GUARD_STATUSES, GuardDuty, GuardThresholds } from '../domain/guards';
@@ -102,7 +102,7 @@ const Range = z
 
 export const guardMethods = {
   'guards.latest': method({
-    input: z.object({}).strict(),
+    input: NoInput,
     output: z.object({ guards: z.array(GuardView), thresholds: GuardThresholds }),
     role: 'operator',
     mutates: false,
@@ -147,7 +147,7 @@ export const guardMethods = {
       'The guard is safe (checked by radio or in person): his SOS ends; the alarm stays to be resolved.',
   }),
   'guards.devices': method({
-    input: z.object({}).strict(),
+    input: NoInput,
     output: z.object({ devices: z.array(GuardDeviceView) }),
     role: 'supervisor',
     mutates: false,
@@ -171,13 +171,13 @@ export const guardMethods = {
   }),
   'guards.revokeDevice': method({
     input: z.object({ id: Id }).strict(),
-    output: z.object({ done: z.literal(true) }),
+    output: DoneReply,
     role: 'supervisor',
     mutates: true,
     summary: 'A phone issued by the console stops being able to report (lost, stolen, replaced); audited.',
   }),
   'patrols.status': method({
-    input: z.object({}).strict(),
+    input: NoInput,
     output: z.object({ routes: z.array(PatrolRouteView) }),
     role: 'operator',
     mutates: false,

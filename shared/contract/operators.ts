@@ -1,9 +1,6 @@
 /** Accounts, sign-in, the lock screen: the operators feature's part of the contract. */
 import { z } from 'zod';
-import { EpochMs, Id, method, Role } from './common';
-
-const Empty = z.object({}).strict();
-const Done = z.object({ done: z.literal(true) });
+import { DoneReply, EpochMs, Id, method, NoInput, Role } from './common';
 
 export const OperatorView = z.object({ id: Id, name: z.string(), role: Role });
 export type OperatorView = z.infer<typeof OperatorView>;
@@ -62,7 +59,7 @@ const ResumeToken = z.object({ token: z.string().min(16).max(200) }).strict();
 
 export const operatorMethods = {
   'session.current': method({
-    input: Empty,
+    input: NoInput,
     output: SessionView,
     role: 'public',
     mutates: false,
@@ -70,7 +67,7 @@ export const operatorMethods = {
     summary: 'The operator signed in on this session, if any, and whether its lock screen is up.',
   }),
   'auth.status': method({
-    input: Empty,
+    input: NoInput,
     output: AuthStatus,
     role: 'public',
     mutates: false,
@@ -105,7 +102,7 @@ export const operatorMethods = {
       'Sign this window back in after a reload or a restart of the console with its token (used up: the answer carries the next one); a locked window stays locked.',
   }),
   'auth.windowToken': method({
-    input: Empty,
+    input: NoInput,
     output: z.object({ resumeToken: z.string() }),
     role: 'operator',
     mutates: true,
@@ -114,15 +111,15 @@ export const operatorMethods = {
   }),
   'auth.logout': method({
     input: z.object({ leaveShift: z.boolean().default(true) }).strict(),
-    output: Done,
+    output: DoneReply,
     role: 'operator',
     mutates: true,
     summary:
       "Sign out of this console (and, by default, off the shift); the operator's other windows are signed out too.",
   }),
   'auth.lock': method({
-    input: Empty,
-    output: Done,
+    input: NoInput,
+    output: DoneReply,
     role: 'operator',
     mutates: true,
     whileLocked: true,
@@ -131,7 +128,7 @@ export const operatorMethods = {
   }),
   'auth.unlock': method({
     input: z.object({ password: Password }).strict(),
-    output: Done,
+    output: DoneReply,
     role: 'operator',
     mutates: true,
     whileLocked: true,
@@ -139,7 +136,7 @@ export const operatorMethods = {
       "Check the signed-in operator's password to lift the lock screen (wrong ones slow down further tries). Audited.",
   }),
   'operators.list': method({
-    input: Empty,
+    input: NoInput,
     output: z.object({ operators: z.array(OperatorAccount) }),
     role: 'supervisor',
     mutates: false,

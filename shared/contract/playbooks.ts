@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EpochMs, Id, method } from './common';
+import { DoneReply, EpochMs, Id, method, NoInput } from './common';
 import { ContactDef } from '../domain/site';
 import { PlaybookDefinition, StepOutcome } from '../domain/playbook';
 import { Locale } from '../domain/text';
@@ -9,8 +9,6 @@ import { Locale } from '../domain/text';
  * Spread into `methods` and `events`.
  */
 
-const Done = z.object({ done: z.literal(true) });
-const Empty = z.object({}).strict();
 const Text = (min: number, max: number, message?: string) => z.string().trim().min(min, message).max(max);
 
 export const PlaybookSummary = z.object({
@@ -150,7 +148,7 @@ const PngBase64 = z
 
 export const playbookMethods = {
   'playbooks.list': method({
-    input: Empty,
+    input: NoInput,
     output: z.object({ playbooks: z.array(PlaybookSummary) }),
     role: 'operator',
     mutates: false,
@@ -216,7 +214,7 @@ export const playbookMethods = {
     summary: "Save a camera's current picture and attach it to the run's incident (it goes into the report).",
   }),
   'contacts.list': method({
-    input: Empty,
+    input: NoInput,
     output: z.object({ contacts: z.array(ContactView), phone: PhoneSettings }),
     role: 'operator',
     mutates: false,
@@ -231,7 +229,7 @@ export const playbookMethods = {
   }),
   'contacts.remove': method({
     input: z.object({ id: Id }).strict(),
-    output: Done,
+    output: DoneReply,
     role: 'supervisor',
     mutates: true,
     summary: 'Remove a contact from the directory.',
@@ -272,7 +270,7 @@ export const playbookMethods = {
     summary: 'The incident report as PDF: timeline of alarms, steps, calls, dispatches, notes and snapshots.',
   }),
   'drills.list': method({
-    input: Empty,
+    input: NoInput,
     output: z.object({ drills: z.array(DrillView) }),
     role: 'operator',
     mutates: false,

@@ -1,10 +1,8 @@
 /** Operator preferences, validated per key so nothing unknown reaches the database. */
 import { z } from 'zod';
-import { method } from './common';
+import { DoneReply, method } from './common';
 import { WallSetup } from './cameras';
 import { Locale } from '../domain/text';
-
-const Done = z.object({ done: z.literal(true) });
 
 /** Which layers of the site map an operator shows; every field defaults on, so a new layer appears. */
 export const MapLayers = z.object({
@@ -37,7 +35,7 @@ export const prefMethods = {
   }),
   'prefs.set': method({
     input: PrefEntry,
-    output: Done,
+    output: DoneReply,
     role: 'operator',
     mutates: true,
     summary: "Store one of the signed-in operator's preferences.",

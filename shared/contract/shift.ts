@@ -1,11 +1,9 @@
 /** Shifts and the handover (交接班): who is on duty, the report, both signatures, the seal. */
 import { z } from 'zod';
-import { EpochMs, Id, InBothLanguages, method } from './common';
+import { EpochMs, Id, InBothLanguages, method, NoInput } from './common';
 import { Credentials, OperatorView } from './operators';
 import { Locale } from '../domain/text';
 import { CarryItem } from '../domain/handover';
-
-const Empty = z.object({}).strict();
 
 export const OnDuty = z.object({ operator: OperatorView, since: EpochMs });
 
@@ -122,7 +120,7 @@ export type ShiftRecord = z.infer<typeof ShiftRecord>;
 
 export const shiftMethods = {
   'shift.current': method({
-    input: Empty,
+    input: NoInput,
     output: ShiftView,
     role: 'operator',
     mutates: false,
@@ -143,7 +141,7 @@ export const shiftMethods = {
     summary: 'An operator goes off duty (logged).',
   }),
   'shift.report': method({
-    input: Empty,
+    input: NoInput,
     output: HandoverReportView,
     role: 'operator',
     mutates: false,

@@ -1,14 +1,11 @@
 /** The console itself: product info, the site, the hub link, notices, hub events, the audit check. */
 import { z } from 'zod';
-import { EpochMs, Id, method } from './common';
+import { DoneReply, EpochMs, Id, method, NoInput } from './common';
 import { HubDevice, HubEventBody, HubSourceStatus } from './hub';
 import { CameraView } from './cameras';
 import { LatLon } from '../domain/geo';
 import { Locale, LocalizedText } from '../domain/text';
 import { ContactDef, GuardDef, RouteDef, ZoneDef } from '../domain/site';
-
-const Empty = z.object({}).strict();
-const Done = z.object({ done: z.literal(true) });
 
 /** A schedule as numbers: minutes after local midnight for the band edges. */
 export const PatrolScheduleView = z.object({
@@ -165,7 +162,7 @@ const EVENT_KINDS = HubEventBody.options.map((o) => o.shape.kind.value) as [
 
 export const systemMethods = {
   'system.info': method({
-    input: Empty,
+    input: NoInput,
     output: SystemInfo,
     role: 'public',
     mutates: false,
@@ -173,7 +170,7 @@ export const systemMethods = {
     summary: 'Product, version, console id, whether the embedded demo site is running.',
   }),
   'site.get': method({
-    input: Empty,
+    input: NoInput,
     output: SiteView,
     role: 'operator',
     mutates: false,
@@ -181,7 +178,7 @@ export const systemMethods = {
     summary: 'The site: plan, zones, cameras (sources redacted), routes, guards, contacts.',
   }),
   'hub.status': method({
-    input: Empty,
+    input: NoInput,
     output: HubStatus,
     role: 'operator',
     mutates: false,
@@ -189,8 +186,8 @@ export const systemMethods = {
     summary: 'Link state to the site hub, outbox size, last committed sequence.',
   }),
   'hub.reconnect': method({
-    input: Empty,
-    output: Done,
+    input: NoInput,
+    output: DoneReply,
     role: 'supervisor',
     mutates: true,
     summary: 'Drop the hub link and connect again now instead of waiting for the back-off.',
@@ -210,7 +207,7 @@ export const systemMethods = {
     summary: 'Hub events refused or failed and set aside instead of stopping the stream, newest first.',
   }),
   'hub.sources': method({
-    input: Empty,
+    input: NoInput,
     output: HubSourcesView,
     // Addresses, peers and refused frames as they came: for whoever looks after the site's equipment.
     role: 'supervisor',
@@ -245,7 +242,7 @@ export const systemMethods = {
     summary: 'The newest hub events committed to the local database, newest first.',
   }),
   'notices.recent': method({
-    input: Empty,
+    input: NoInput,
     output: z.object({ notices: z.array(Notice) }),
     role: 'operator',
     mutates: false,
@@ -253,7 +250,7 @@ export const systemMethods = {
     summary: 'Messages from the core to the operator since start (database restored, hub refused us...).',
   }),
   'audit.verify': method({
-    input: Empty,
+    input: NoInput,
     output: z.object({
       ok: z.boolean(),
       entries: z.number().int(),

@@ -48,14 +48,12 @@ export function entryHash(
   prevHash: string,
   row: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>,
 ): string {
-  return chainHash(key, prevHash, [
-    row.at,
-    row.actor_id,
-    row.actor_name,
-    row.action,
-    row.target,
-    row.details,
-  ]);
+  return chainHash(key, prevHash, auditColumns(row));
+}
+
+/** An entry's columns in the order the chain links them, which is also the order they are inserted in. */
+function auditColumns(row: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>) {
+  return [row.at, row.actor_id, row.actor_name, row.action, row.target, row.details] as const;
 }
 
 /**
@@ -93,16 +91,7 @@ export async function appendAudit(trx: Knex.Transaction | Knex, entry: AuditEntr
       conn,
       'INSERT INTO audit_log (at, actor_id, actor_name, action, target, details, prev_hash, hash) ' +
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(
-      row.at,
-      row.actor_id,
-      row.actor_name,
-      row.action,
-      row.target,
-      row.details,
-      prevHash,
-      entryHash(key, prevHash, row),
-    );
+    ).run(...auditColumns(row), prevHash, entryHash(key, prevHash, row));
     return;
   }
   const last = (await trx('audit_log').orderBy('seq', 'desc').first('hash')) as { hash: string } | undefined;

@@ -1,7 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import type { Knex } from 'knex';
 import type { GuardDeviceView } from '../../../shared/contract';
 import type { SiteFile } from '../../../shared/domain/site';
+import type { Actor } from '../actor';
+import { appendAudit, auditActor } from '../audit/audit';
+import { ServiceError } from '../errors';
 import type { DeviceMatch } from './osmand';
 
 /** Shorter site-file ids are guessable (`guard-phone-01`): the phone endpoint refuses them. */
@@ -123,8 +127,48 @@ export class GuardDevices {
     }));
   }
 
-  /** A new secret for one phone; the caller shows it once. Stored as a hash only. */
-  async issue(
+  /** A new secret for one phone, audited; the caller shows it once. Stored as a hash only. */
+  issue(
+    guardId: string,
+    label: string,
+    actor: Actor,
+    at: number,
+  ): Promise<{ view: GuardDeviceView; secret: string }> {
+    return this.db.transaction(async (trx) => {
+      const made = await this.insert(trx, guardId, label, actor.name, at);
+      await appendAudit(trx, {
+        at,
+        ...auditActor(actor),
+        action: 'guards.issueDevice',
+        target: guardId,
+        details: { device: made.view.id, label },
+      });
+      return made;
+    });
+  }
+
+  /** Stops a console-issued secret from working, audited; site-file ids are removed by editing the site file. */
+  async revoke(id: string, actor: Actor, at: number): Promise<void> {
+    if (this.isSiteDevice(id)) {
+      throw new ServiceError(
+        'conflict',
+        `${id} comes from the site file: remove it there and restart the console.`,
+      );
+    }
+    await this.db.transaction(async (trx) => {
+      const gone = await this.remove(trx, id, actor.name, at);
+      if (!gone) throw new ServiceError('not_found', `There is no phone "${id}" issued by this console.`);
+      await appendAudit(trx, {
+        at,
+        ...auditActor(actor),
+        action: 'guards.revokeDevice',
+        target: gone.guardId,
+        details: { device: id, label: gone.label },
+      });
+    });
+  }
+
+  private async insert(
     trx: Knex.Transaction,
     guardId: string,
     label: string,
@@ -150,8 +194,12 @@ export class GuardDevices {
     return { view: { id, guardId, label, origin: 'console', issuedAt: at, issuedBy: by }, secret };
   }
 
-  /** Stops a console-issued secret from working; site-file ids are removed by editing the site file. */
-  async revoke(trx: Knex.Transaction, id: string, by: string, at: number): Promise<Known | undefined> {
+  private async remove(
+    trx: Knex.Transaction,
+    id: string,
+    by: string,
+    at: number,
+  ): Promise<Known | undefined> {
     const row = (await trx('guard_devices').where({ id }).whereNull('revoked_at').first()) as
       DeviceRow | undefined;
     if (!row) return undefined;
@@ -166,4 +214,24 @@ export class GuardDevices {
   isSiteDevice(id: string): boolean {
     return [...this.byHash.values()].some((k) => k.id === id && k.origin === 'site');
   }
+}
+
+/**
+ * Traccar Client takes its settings from an http(s) link (or its QR code): the link's address becomes the
+ * server URL and `id` the device identifier. One link per address the phone endpoint listens on; none when it is off.
+ */
+export function setupLinks(endpoint: { port: number; host: string } | undefined, secret: string): string[] {
+  if (!endpoint) return [];
+  const { port, host } = endpoint;
+  const hosts =
+    host === '0.0.0.0' || host === '::'
+      ? Object.values(networkInterfaces())
+          .flat()
+          .filter((i) => i && i.family === 'IPv4' && !i.internal)
+          .map((i) => i!.address)
+      : [host];
+  return hosts.map(
+    (h) =>
+      `http://${h.includes(':') ? `[${h}]` : h}:${port}/?id=${encodeURIComponent(secret)}&accuracy=high&interval=10`,
+  );
 }

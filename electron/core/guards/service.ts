@@ -1,4 +1,3 @@
-import { networkInterfaces } from 'node:os';
 import type { Knex } from 'knex';
 import type {
   AlarmView,
@@ -32,9 +31,11 @@ import { ServiceError } from '../errors';
 import type { Clock } from '../../common/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../../common/log';
-import { present } from '../util/optional';
 import { networkList } from '../util/net';
-import { GuardDevices } from './devices';
+import { GuardDevices, setupLinks } from './devices';
+import { PhoneFixCheck } from './plausibility';
+import { StillWatch } from './still';
+import { latestPositions, positionRow, prunePositions, readTrack } from './positions';
 import type { Accepted, DeviceMatch, OsmandReport, OsmandServerOptions, PhoneOrigin } from './osmand';
 import type { PatrolEngine } from './patrol';
 
@@ -64,13 +65,6 @@ export const DEFAULT_GUARD_SETTINGS: GuardSettings = {
   flagFutureMs: 5 * 60_000,
 };
 
-/** Jump checks look back this far at most; after a longer silence anyone may have driven anywhere. */
-const JUMP_WINDOW_MS = 10 * 60_000;
-/** Consecutive flagged jumps that agree with each other: the phone really is there now. */
-const JUMP_REANCHOR = 3;
-
-const MAX_TRACK_POINTS = 5000;
-
 export interface GuardServiceOptions {
   db: Knex;
   site: SiteFile;
@@ -87,12 +81,6 @@ export interface GuardServiceOptions {
   kickOutbox(): void;
 }
 
-interface Still {
-  anchor: LatLon;
-  since: number;
-  raised: boolean;
-}
-
 type Db = Knex | Knex.Transaction;
 
 /**
@@ -104,19 +92,25 @@ export class GuardService {
   readonly settings: GuardSettings;
   private readonly last = new Map<string, GuardPosition>();
   private readonly duty = new Map<string, { duty: GuardDuty; alarmId?: string | undefined; since: number }>();
-  private readonly still = new Map<string, Still>();
-  /** The last believed fix from a phone, per guard: a phone is checked against itself, not the hub's tracker. */
-  private readonly lastPhone = new Map<string, GuardPosition>();
-  private readonly jumps = new Map<
-    string,
-    { position: LatLon; at: number; accuracy: number; count: number }
-  >();
+  private readonly still: StillWatch;
+  private readonly phoneFixes: PhoneFixCheck;
   private timers: unknown[] = [];
   readonly devices: GuardDevices;
   private endpoint: { port: number; host: string } | undefined;
 
   constructor(private readonly o: GuardServiceOptions) {
     this.settings = { ...DEFAULT_GUARD_SETTINGS, ...o.settings };
+    this.phoneFixes = new PhoneFixCheck(this.settings);
+    this.still = new StillWatch({
+      db: o.db,
+      site: o.site,
+      alarms: o.alarms,
+      clock: o.clock,
+      log: o.log,
+      settings: this.settings,
+      last: (guardId) => this.last.get(guardId),
+      duty: (guardId) => this.duty.get(guardId)?.duty ?? 'on_patrol',
+    });
     this.devices = new GuardDevices(o.db, o.site);
     for (const w of this.devices.warnings) o.log.warn(w);
   }
@@ -124,10 +118,7 @@ export class GuardService {
   async start(): Promise<void> {
     const { db, clock } = this.o;
     await this.devices.load();
-    const rows = (await db('guard_positions')
-      .whereIn('id', db('guard_positions').whereNull('flag').max('id').groupBy('guard_id'))
-      .select()) as PositionRow[];
-    for (const r of rows) if (this.known(r.guard_id)) this.last.set(r.guard_id, fromRow(r));
+    for (const p of await latestPositions(db)) if (this.known(p.guardId)) this.last.set(p.guardId, p);
     const duties = (await db('guard_duty').select()) as Array<{
       guard_id: string;
       duty: GuardDuty;
@@ -196,20 +187,8 @@ export class GuardService {
     actor: Actor,
   ): Promise<MethodOutput<'guards.issueDevice'>> {
     this.requireGuard(guardId);
-    const at = this.o.clock.now();
-    const issued = await this.o.db.transaction(async (trx) => {
-      const made = await this.devices.issue(trx, guardId, label, actor.name, at);
-      await appendAudit(trx, {
-        at,
-        actorId: actor.id,
-        actorName: actor.name,
-        action: 'guards.issueDevice',
-        target: guardId,
-        details: { device: made.view.id, label },
-      });
-      return made;
-    });
-    const links = this.setupLinks(issued.secret);
+    const issued = await this.devices.issue(guardId, label, actor, this.o.clock.now());
+    const links = setupLinks(this.endpoint, issued.secret);
     return {
       device: issued.view,
       deviceId: issued.secret,
@@ -219,45 +198,7 @@ export class GuardService {
   }
 
   async revokeDevice(id: string, actor: Actor): Promise<void> {
-    if (this.devices.isSiteDevice(id)) {
-      throw new ServiceError(
-        'conflict',
-        `${id} comes from the site file: remove it there and restart the console.`,
-      );
-    }
-    const at = this.o.clock.now();
-    await this.o.db.transaction(async (trx) => {
-      const gone = await this.devices.revoke(trx, id, actor.name, at);
-      if (!gone) throw new ServiceError('not_found', `There is no phone "${id}" issued by this console.`);
-      await appendAudit(trx, {
-        at,
-        actorId: actor.id,
-        actorName: actor.name,
-        action: 'guards.revokeDevice',
-        target: gone.guardId,
-        details: { device: id, label: gone.label },
-      });
-    });
-  }
-
-  /**
-   * Traccar Client takes its settings from an http(s) link (or its QR code): the link's address becomes the
-   * server URL and `id` the device identifier.
-   */
-  private setupLinks(secret: string): string[] {
-    if (!this.endpoint) return [];
-    const { port, host } = this.endpoint;
-    const hosts =
-      host === '0.0.0.0' || host === '::'
-        ? Object.values(networkInterfaces())
-            .flat()
-            .filter((i) => i && i.family === 'IPv4' && !i.internal)
-            .map((i) => i!.address)
-        : [host];
-    return hosts.map(
-      (h) =>
-        `http://${h.includes(':') ? `[${h}]` : h}:${port}/?id=${encodeURIComponent(secret)}&accuracy=high&interval=10`,
-    );
+    await this.devices.revoke(id, actor, this.o.clock.now());
   }
 
   views(): GuardView[] {
@@ -317,7 +258,7 @@ export class GuardService {
     origin: PhoneOrigin = { device: 'unknown', address: 'unknown' },
   ): Promise<Accepted> {
     const now = this.o.clock.now();
-    const flag = this.plausibility(p, now);
+    const flag = this.phoneFixes.judge(p, now);
     await this.o.db.transaction(async (trx) => {
       if (flag) {
         await trx('guard_positions').insert({
@@ -337,8 +278,7 @@ export class GuardService {
         });
       }
     });
-    const believed = this.lastPhone.get(p.guardId);
-    if (!flag && (!believed || p.at > believed.at)) this.lastPhone.set(p.guardId, p);
+    if (!flag) this.phoneFixes.believe(p);
     if (flag && sos) {
       this.o.log.warn('SOS from a phone ignored: its position is not plausible', {
         guardId: p.guardId,
@@ -349,38 +289,6 @@ export class GuardService {
     }
     if (!flag) this.o.kickOutbox();
     return { flag };
-  }
-
-  /** Why a phone fix is not believed, or undefined when it is. Remembers runs of consistent jumps. */
-  private plausibility(p: GuardPosition, now: number): 'jump' | 'time' | undefined {
-    if (p.at < now - this.settings.flagPastMs || p.at > now + this.settings.flagFutureMs) return 'time';
-    const previous = this.lastPhone.get(p.guardId);
-    if (!previous || p.at <= previous.at || p.at - previous.at > JUMP_WINDOW_MS) {
-      this.jumps.delete(p.guardId);
-      return undefined;
-    }
-    if (this.plausibleMove(previous.position, previous.at, previous.accuracy ?? 0, p)) {
-      this.jumps.delete(p.guardId);
-      return undefined;
-    }
-    // Far from the last believed fix: believe it only once a few fixes in a row agree with each other.
-    const run = this.jumps.get(p.guardId);
-    const count =
-      run && p.at > run.at && this.plausibleMove(run.position, run.at, run.accuracy, p) ? run.count + 1 : 1;
-    if (count >= JUMP_REANCHOR) {
-      this.jumps.delete(p.guardId);
-      return undefined;
-    }
-    this.jumps.set(p.guardId, { position: p.position, at: p.at, accuracy: p.accuracy ?? 0, count });
-    return 'jump';
-  }
-
-  private plausibleMove(from: LatLon, fromAt: number, fromAccuracy: number, p: GuardPosition): boolean {
-    // GPS error of both fixes (capped: a phone may claim any accuracy) and a little slack are not movement.
-    const slack = Math.min(fromAccuracy, 100) + Math.min(p.accuracy ?? 0, 100) + 20;
-    const moved = Math.max(0, distanceM(from, p.position) - slack);
-    const seconds = Math.max(1, (p.at - fromAt) / 1000);
-    return moved / seconds <= this.settings.maxSpeedMps;
   }
 
   private async ingest(
@@ -397,7 +305,7 @@ export class GuardService {
     await this.checkArrival(trx, p.guardId, p.position);
     trx.executionPromise.then(() => {
       this.last.set(p.guardId, p);
-      this.trackStill(p);
+      this.still.track(p);
       this.o.onChanged(this.view(p.guardId));
     }, noop);
   }
@@ -636,77 +544,17 @@ export class GuardService {
     flagged = false,
   ): Promise<{ points: TrackPoint[]; total: number; thinned: boolean }> {
     this.requireGuard(guardId);
-    const query = this.o
-      .db('guard_positions')
-      .where({ guard_id: guardId })
-      .whereBetween('at', [from, to])
-      .orderBy('at')
-      .select('lat', 'lon', 'at', 'bearing', 'speed', 'flag');
-    if (!flagged) void query.whereNull('flag');
-    const rows = (await query) as Array<{
-      lat: number;
-      lon: number;
-      at: number;
-      bearing: number | null;
-      speed: number | null;
-      flag: 'jump' | 'time' | null;
-    }>;
-    const step = Math.max(1, Math.ceil(rows.length / MAX_TRACK_POINTS));
-    const kept = rows.filter((_, i) => i % step === 0 || i === rows.length - 1);
-    return {
-      points: kept.map((r) => ({
-        lat: r.lat,
-        lon: r.lon,
-        at: r.at,
-        ...(r.bearing !== null ? { bearing: r.bearing } : {}),
-        ...(r.speed !== null ? { speed: r.speed } : {}),
-        ...(r.flag ? { flag: r.flag } : {}),
-      })),
-      total: rows.length,
-      thinned: step > 1,
-    };
+    return readTrack(this.o.db, guardId, from, to, flagged);
   }
 
-  /** Standing still while on duty: start the clock when he stops, raise once per stop. */
-  private trackStill(p: GuardPosition): void {
-    const s = this.still.get(p.guardId);
-    const radius = Math.max(this.settings.stillRadiusM, Math.min(p.accuracy ?? 0, 50));
-    if (!s || distanceM(s.anchor, p.position) > radius) {
-      this.still.set(p.guardId, { anchor: p.position, since: p.at, raised: false });
-    }
-  }
-
-  async checkStill(): Promise<void> {
-    const now = this.o.clock.now();
-    for (const [guardId, s] of this.still) {
-      const last = this.last.get(guardId);
-      const duty = this.duty.get(guardId)?.duty ?? 'on_patrol';
-      // On scene he is meant to stand still; silent phones are "stale"/"offline", not "not moving".
-      if (s.raised || duty === 'on_scene' || duty === 'sos' || !last) continue;
-      if (now - last.at > this.settings.staleMs || now - s.since < this.settings.noMovementMs) continue;
-      s.raised = true;
-      const guard = this.o.site.guards.find((g) => g.id === guardId)!;
-      const minutes = Math.round((now - s.since) / 60_000);
-      await this.o.db
-        .transaction((trx) =>
-          this.o.alarms.receive(trx, {
-            source: 'engine',
-            sourceId: `guard-still:${guardId}:${s.since}`,
-            deviceId: `guard-still:${guardId}`,
-            type: 'guard_no_movement',
-            location: last.position,
-            cameras: [],
-            raisedAt: now,
-            text: `${pickText(guard.name, 'zh-CN')} 已 ${minutes} 分钟未移动${guard.phone ? `，请电话确认 ☎ ${guard.phone}` : ''} / ${pickText(guard.name, 'en')} has not moved for ${minutes} min`,
-          }),
-        )
-        .catch((err: Error) => this.o.log.error('no-movement alarm failed', { guardId, error: err.message }));
-    }
+  /** Raises a "not moving" alarm for each guard on duty standing still too long (runs every 15 s). */
+  checkStill(): Promise<void> {
+    return this.still.check();
   }
 
   private async prune(): Promise<void> {
     const before = this.o.clock.now() - this.settings.keepPositionsDays * 86_400_000;
-    const n = await this.o.db('guard_positions').where('at', '<', before).delete();
+    const n = await prunePositions(this.o.db, before);
     if (n) this.o.log.info('old guard positions deleted', { n, before });
   }
 
@@ -723,7 +571,7 @@ export class GuardService {
       .merge();
     const apply = () => {
       this.duty.set(guardId, { duty, alarmId, since });
-      if (duty !== 'on_patrol') this.still.delete(guardId);
+      if (duty !== 'on_patrol') this.still.forget(guardId);
       this.o.onChanged(this.view(guardId));
     };
     if ('executionPromise' in trx) trx.executionPromise.then(apply, noop);
@@ -745,41 +593,5 @@ export class GuardService {
 const HUB_VIA = { zh: '经现场主机', en: 'via the site hub' };
 
 const HOW_ZH = { gps: '定位进入现场范围', guard: '保安确认', operator: '对讲确认' } as const;
-
-interface PositionRow {
-  guard_id: string;
-  lat: number;
-  lon: number;
-  at: number;
-  speed: number | null;
-  bearing: number | null;
-  accuracy: number | null;
-  battery: number | null;
-  source: string;
-}
-
-function positionRow(p: GuardPosition) {
-  return {
-    guard_id: p.guardId,
-    lat: p.position.lat,
-    lon: p.position.lon,
-    at: p.at,
-    speed: p.speed ?? null,
-    bearing: p.bearing ?? null,
-    accuracy: p.accuracy ?? null,
-    battery: p.battery ?? null,
-    source: p.source,
-  };
-}
-
-function fromRow(r: PositionRow): GuardPosition {
-  return {
-    guardId: r.guard_id,
-    position: { lat: r.lat, lon: r.lon },
-    at: r.at,
-    ...present({ speed: r.speed, bearing: r.bearing, accuracy: r.accuracy, battery: r.battery }),
-    source: r.source === 'osmand' ? 'osmand' : 'hub',
-  };
-}
 
 function noop(): void {}

@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import {
   HUB_MAX_MESSAGE_BYTES,
   HUB_MESSAGES,
-  HUB_PROTOCOL_VERSION,
-  HubActionReply,
   HubSourcesReply,
   HubSyncReply,
   type HubEventAck,
@@ -18,6 +15,7 @@ import {
 import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/log';
 import { redactUrl } from '../../common/redact';
+import { isInsecureHubUrl, isOversizeClose, socketOptions, type SocketFactory } from './connection';
 import {
   type CommitResult,
   commitHubEvents,
@@ -27,11 +25,12 @@ import {
   lastCommittedSeq,
   setAsideNext,
 } from './inbox';
-import { oldestPending, pendingCount, toHubAction } from './outbox';
-import { commitUrgentEvent } from './urgent';
+import { OutboxSender, pendingCount } from './outbox';
+import { receiveUrgent } from './urgent';
+
+export { isInsecureHubUrl, type HubSocketOptions, type SocketFactory } from './connection';
 
 const REFUSED_RETRY_MS = 15_000;
-const OUTBOX_RETRY_MS = 5_000;
 /**
  * Events committed together at most. SQLite (better-sqlite3) works synchronously and knex chains its statements
  * on promises, so a group runs without giving the event loop back: at ~0.5–2 ms per alarm (11 statements), 64 keep
@@ -55,10 +54,6 @@ interface Waiting extends InboxItem {
   ack: EventAck | undefined;
 }
 
-/** engine.io-client hands `maxPayload` (and `ca`) to the `ws` WebSocket under Node; its types omit the first. */
-export type HubSocketOptions = Partial<ManagerOptions & SocketOptions> & { maxPayload?: number };
-export type SocketFactory = (url: string, options: HubSocketOptions) => Socket;
-
 /** What the link tells the operator: `code` and `params` for the renderer's words, `message` in English. */
 export interface HubNotice {
   level: Notice['level'];
@@ -67,32 +62,6 @@ export interface HubNotice {
   params?: NoticeParams;
   /** Repeats with this key fold into one notice with a count. */
   fold?: string;
-}
-
-/**
- * True for a hub reached without TLS over a network. Loopback (the demo hub, a tunnel's local end) is as safe as
- * the machine itself.
- */
-export function isInsecureHubUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return true;
-  }
-  if (parsed.protocol === 'https:' || parsed.protocol === 'wss:') return false;
-  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return !(host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host));
-}
-
-/** The `ws` error for a message over `maxPayload`, as socket.io-client passes it on with the disconnect. */
-function isOversizeClose(description: unknown): boolean {
-  const e = (description as { description?: { error?: { code?: unknown }; message?: unknown } } | undefined)
-    ?.description;
-  return (
-    e?.error?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ||
-    (typeof e?.message === 'string' && /max payload size exceeded/i.test(e.message))
-  );
 }
 
 export interface HubLinkOptions {
@@ -135,7 +104,7 @@ export class HubLink {
   private socket: Socket | undefined;
   private state: HubStatus['state'] = 'connecting';
   private since: number;
-  private outbox = 0;
+  private readonly outbox: OutboxSender;
   private lastSeq = 0;
   private error: string | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -150,7 +119,6 @@ export class HubLink {
   private toldAt = 0;
   private pumping = false;
   private syncing = false;
-  private draining = false;
   private pingTimer: unknown;
   private missedPings = 0;
   private stopped = false;
@@ -167,22 +135,32 @@ export class HubLink {
   constructor(private readonly o: HubLinkOptions) {
     this.since = o.clock.now();
     this.insecure = isInsecureHubUrl(o.url);
+    this.outbox = new OutboxSender({
+      db: o.db,
+      clock: o.clock,
+      log: o.log,
+      actionTimeoutMs: o.actionTimeoutMs,
+      socket: () => (this.state === 'connected' && !this.stopped ? this.socket : undefined),
+      later: (fn, ms) => this.later(fn, ms),
+      onCount: () => this.publishStatus(),
+      onRefused: (row, why) =>
+        o.onNotice({
+          level: 'error',
+          code: 'hub-action-refused',
+          fold: 'hub-action-refused',
+          message: `The hub refused a ${row.type} action: ${why}`,
+          params: { type: row.type, error: why },
+        }),
+    });
   }
 
   async start(wiring: HubWiring): Promise<void> {
     this.wiring = wiring;
     this.lastSeq = await lastCommittedSeq(this.o.db);
-    this.outbox = await pendingCount(this.o.db);
+    this.outbox.count = await pendingCount(this.o.db);
     this.deadLetters = await countDeadLetters(this.o.db);
     this.publishStatus();
-    let ca: string | undefined;
-    if (this.o.caFile) {
-      try {
-        ca = readFileSync(this.o.caFile, 'utf8');
-      } catch (err) {
-        throw new Error(`Cannot read the hub CA file ${this.o.caFile}: ${(err as Error).message}`);
-      }
-    }
+    const options = socketOptions(this.o);
     if (this.insecure) {
       const hub = redactUrl(this.o.url);
       this.o.log.warn('hub link is not encrypted', { hub });
@@ -195,18 +173,6 @@ export class HubLink {
         params: { hub },
       });
     }
-    const options: HubSocketOptions = {
-      auth: { consoleId: this.o.consoleId, token: this.o.token, protocolVersion: HUB_PROTOCOL_VERSION },
-      transports: ['websocket'],
-      reconnection: true,
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 5000,
-      timeout: 5000,
-      // A hub that sends more than this in one message closes the link instead of filling the console's memory.
-      maxPayload: this.o.maxMessageBytes ?? HUB_MAX_MESSAGE_BYTES,
-      // Trusted for this link only: a site CA must not become trusted for anything else the console fetches.
-      ...(ca ? { ca } : {}),
-    };
     const socket = (this.o.socketFactory ?? io)(this.o.url, options);
     this.socket = socket;
     socket.on('connect', () => this.onConnect());
@@ -221,7 +187,7 @@ export class HubLink {
     return {
       state: this.state,
       since: this.since,
-      outbox: this.outbox,
+      outbox: this.outbox.count,
       lastSeq: this.lastSeq,
       hub: redactUrl(this.o.url),
       demo: this.o.demo,
@@ -269,7 +235,7 @@ export class HubLink {
 
   /** Call after committing outbox rows: sends them now if the link is up. */
   kick(): void {
-    void this.refreshOutbox().then(() => this.drain());
+    void this.outbox.refresh().then(() => this.outbox.drain());
   }
 
   async stop(): Promise<void> {
@@ -415,7 +381,7 @@ export class HubLink {
       this.headSeq = Math.max(this.headSeq, reply.data.headSeq);
       if (this.state === 'connected') this.publishStatus();
       this.setState('connected', undefined);
-      void this.drain();
+      void this.outbox.drain();
     } catch (err) {
       this.o.log.warn('hub sync failed; reconnecting', { error: (err as Error).message });
       this.reconnect();
@@ -428,14 +394,7 @@ export class HubLink {
     this.receivedSinceSync += 1;
     const seq = (raw as { seq?: unknown } | null)?.seq;
     if (typeof seq === 'number' && Number.isInteger(seq) && seq > this.headSeq) this.headSeq = seq;
-    // A hub that sends no callback cannot be answered; calling a non-function would break the queue.
-    const reply = typeof ack === 'function' ? ack : undefined;
-    if (this.waiting.length >= MAX_WAITING) {
-      reply?.({ ok: false, error: 'console could not store the event' });
-      return;
-    }
-    this.waiting.push({ raw, receivedAt: this.o.clock.now(), ack: reply });
-    this.startPump();
+    this.enqueue(this.waiting, MAX_WAITING, raw, ack);
   }
 
   /**
@@ -443,12 +402,18 @@ export class HubLink {
    * transaction of its own, and is acknowledged on its lane once committed.
    */
   private onUrgent(raw: unknown, ack: EventAck | undefined): void {
+    this.enqueue(this.urgentWaiting, MAX_URGENT_WAITING, raw, ack);
+  }
+
+  /** Over `max` waiting, the event is answered "not stored": the hub brings it again, memory stays bounded. */
+  private enqueue(queue: Waiting[], max: number, raw: unknown, ack: EventAck | undefined): void {
+    // A hub that sends no callback cannot be answered; calling a non-function would break the queue.
     const reply = typeof ack === 'function' ? ack : undefined;
-    if (this.urgentWaiting.length >= MAX_URGENT_WAITING) {
+    if (queue.length >= max) {
       reply?.({ ok: false, error: 'console could not store the event' });
       return;
     }
-    this.urgentWaiting.push({ raw, receivedAt: this.o.clock.now(), ack: reply });
+    queue.push({ raw, receivedAt: this.o.clock.now(), ack: reply });
     this.startPump();
   }
 
@@ -480,32 +445,12 @@ export class HubLink {
   private async receiveUrgent(item: Waiting): Promise<void> {
     const seq = (item.raw as { seq?: unknown } | null)?.seq;
     if (typeof seq === 'number' && Number.isInteger(seq)) this.headSeq = Math.max(this.headSeq, seq);
-    let result: Awaited<ReturnType<typeof commitUrgentEvent>>;
-    try {
-      result = await commitUrgentEvent(this.o.db, item.raw, item.receivedAt, this.wiring.appliers);
-    } catch (err) {
-      // The storage failed: not acknowledged, and the ordered stream brings it again once it can be stored.
-      this.o.log.error('committing an urgent hub event failed', { error: (err as Error).message });
-      item.ack?.({ ok: false, error: 'console could not store the event' });
-      return;
-    }
-    switch (result.status) {
-      case 'committed':
-        item.ack?.({ ok: true, seq: result.event.seq });
-        this.o.log.info('urgent hub event committed ahead of the backlog', {
-          seq: result.event.seq,
-          kind: result.event.kind,
-        });
-        this.wiring.onEvent(result.event);
-        break;
-      case 'duplicate':
-        item.ack?.({ ok: true, duplicate: true });
-        break;
-      case 'declined':
-        this.o.log.warn('urgent hub event not taken early', { error: result.error });
-        item.ack?.({ ok: false, error: result.error });
-        break;
-    }
+    await receiveUrgent(item, {
+      db: this.o.db,
+      log: this.o.log,
+      appliers: this.wiring.appliers,
+      onEvent: (event) => this.wiring.onEvent(event),
+    });
   }
 
   /** The backlog count, now and then while it moves, and at once when it is gone. */
@@ -596,74 +541,6 @@ export class HubLink {
       params: { error },
     });
     this.wiring.onUncommitted?.(item.raw, err);
-  }
-
-  private async refreshOutbox(): Promise<void> {
-    const n = await pendingCount(this.o.db);
-    if (n !== this.outbox) {
-      this.outbox = n;
-      this.publishStatus();
-    }
-  }
-
-  /** Sends the outbox oldest first, one at a time; a row is deleted only after the hub's acknowledgement. */
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      for (;;) {
-        const socket = this.socket;
-        if (!socket?.connected || this.state !== 'connected' || this.stopped) break;
-        const row = await oldestPending(this.o.db);
-        if (!row) break;
-        let raw: unknown;
-        try {
-          raw = await socket
-            .timeout(this.o.actionTimeoutMs ?? 5000)
-            .emitWithAck(HUB_MESSAGES.action, toHubAction(row));
-        } catch (err) {
-          await this.retryLater(row, (err as Error).message);
-          break;
-        }
-        const reply = HubActionReply.safeParse(raw);
-        if (reply.success && reply.data.ok) {
-          await this.o.db('outbox').where({ id: row.id }).delete();
-        } else if (reply.success && !reply.data.ok && reply.data.retryable) {
-          this.o.log.warn('hub could not apply an action yet; will retry', {
-            key: row.key,
-            why: reply.data.error,
-          });
-          await this.retryLater(row, reply.data.error);
-          break;
-        } else {
-          const why = reply.success && !reply.data.ok ? reply.data.error : 'unreadable reply';
-          await this.o
-            .db('outbox')
-            .where({ id: row.id })
-            .update({ refused_at: this.o.clock.now(), attempts: row.attempts + 1, last_error: why });
-          this.o.log.error('hub refused an action', { key: row.key, type: row.type, why });
-          this.o.onNotice({
-            level: 'error',
-            code: 'hub-action-refused',
-            fold: 'hub-action-refused',
-            message: `The hub refused a ${row.type} action: ${why}`,
-            params: { type: row.type, error: why },
-          });
-        }
-        await this.refreshOutbox();
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  /** The row stays, its attempt is counted, and the drain runs again shortly with the same key. */
-  private async retryLater(row: { id: number; attempts: number }, why: string): Promise<void> {
-    await this.o
-      .db('outbox')
-      .where({ id: row.id })
-      .update({ attempts: row.attempts + 1, last_attempt_at: this.o.clock.now(), last_error: why });
-    this.later(() => void this.drain(), OUTBOX_RETRY_MS);
   }
 
   private async ping(): Promise<void> {

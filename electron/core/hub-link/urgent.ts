@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { HubEvent, describeIssues, isUrgentEvent } from '../../../shared/contract';
-import type { StoredHubEvent } from '../../../shared/contract';
-import { type InboxApplier, isStorageFault, lastCommittedSeq } from './inbox';
+import type { HubEventAck, StoredHubEvent } from '../../../shared/contract';
+import type { Logger } from '../../common/log';
+import { type InboxApplier, type InboxItem, isStorageFault, lastCommittedSeq } from './inbox';
 
 export type UrgentResult =
   | { status: 'committed'; event: StoredHubEvent }
@@ -53,4 +54,40 @@ export async function commitUrgentEvent(
 /** Urgent events committed ahead of the cursor and not yet reached in order (for the status and tests). */
 export async function pendingUrgentSeqs(db: Knex): Promise<number[]> {
   return (await db('hub_urgent').orderBy('seq').pluck('seq')) as number[];
+}
+
+/**
+ * Takes one event off the urgent lane: commits it ahead of the backlog and answers the hub on its lane, only once
+ * it is on disk. Nothing here moves the cursor, so the link's ordered stream is untouched whatever happens.
+ */
+export async function receiveUrgent(
+  item: InboxItem & { ack: ((reply: HubEventAck) => void) | undefined },
+  o: { db: Knex; log: Logger; appliers: readonly InboxApplier[]; onEvent(event: StoredHubEvent): void },
+): Promise<void> {
+  let result: UrgentResult;
+  try {
+    result = await commitUrgentEvent(o.db, item.raw, item.receivedAt, o.appliers);
+  } catch (err) {
+    // The storage failed: not acknowledged, and the ordered stream brings it again once it can be stored.
+    o.log.error('committing an urgent hub event failed', { error: (err as Error).message });
+    item.ack?.({ ok: false, error: 'console could not store the event' });
+    return;
+  }
+  switch (result.status) {
+    case 'committed':
+      item.ack?.({ ok: true, seq: result.event.seq });
+      o.log.info('urgent hub event committed ahead of the backlog', {
+        seq: result.event.seq,
+        kind: result.event.kind,
+      });
+      o.onEvent(result.event);
+      break;
+    case 'duplicate':
+      item.ack?.({ ok: true, duplicate: true });
+      break;
+    case 'declined':
+      o.log.warn('urgent hub event not taken early', { error: result.error });
+      item.ack?.({ ok: false, error: result.error });
+      break;
+  }
 }

@@ -8,6 +8,7 @@ import type { Clock } from '../../common/clock';
 import type { ContactDirectory } from './contacts';
 import type { PlaybookLibrary } from './library';
 import { drillReport, incidentReport } from './report';
+import type { DrillService } from './drills';
 import type { PlaybookService } from './service';
 
 export interface PlaybookHandlerDeps {
@@ -21,11 +22,12 @@ export interface PlaybookHandlerDeps {
   library: PlaybookLibrary;
   contacts: ContactDirectory;
   service: PlaybookService;
+  drills: DrillService;
 }
 
 /** Playbooks, runs, contacts, calls, reports and drills. */
 export function playbookHandlers(d: PlaybookHandlerDeps): FeatureHandlers<typeof playbookMethods> {
-  const { db, clock, bus, library, contacts, service } = d;
+  const { db, clock, bus, library, contacts, service, drills } = d;
   const reportContext = (session: Session) => ({
     db,
     site: d.site,
@@ -75,16 +77,16 @@ export function playbookHandlers(d: PlaybookHandlerDeps): FeatureHandlers<typeof
       for (const id of runIds) runs.push(await service.runView(id));
       return incidentReport(reportContext(session), incidentId, runs, locale);
     },
-    'drills.list': async () => ({ drills: await service.drills() }),
-    'drills.schedule': (input, { session }) => service.schedule(input, actorOf(session)),
-    'drills.cancel': ({ drillId, reason }, { session }) => service.cancel(drillId, reason, actorOf(session)),
-    'drills.start': ({ drillId }, { session }) => service.startDrill(drillId, actorOf(session)),
+    'drills.list': async () => ({ drills: await drills.drills() }),
+    'drills.schedule': (input, { session }) => drills.schedule(input, actorOf(session)),
+    'drills.cancel': ({ drillId, reason }, { session }) => drills.cancel(drillId, reason, actorOf(session)),
+    'drills.start': ({ drillId }, { session }) => drills.startDrill(drillId, actorOf(session)),
     'drills.rollCall': ({ drillId, participant, present }, { session }) =>
-      service.rollCall(drillId, participant, present, actorOf(session)),
+      drills.rollCall(drillId, participant, present, actorOf(session)),
     'drills.finish': ({ drillId, observations, correctiveActions }, { session }) =>
-      service.finishDrill(drillId, observations, correctiveActions, actorOf(session)),
+      drills.finishDrill(drillId, observations, correctiveActions, actorOf(session)),
     'reports.drill': async ({ drillId, locale }, { session }) => {
-      const drill = await service.drill(drillId);
+      const drill = await drills.drill(drillId);
       const run = drill.runId ? await service.runView(drill.runId) : undefined;
       return drillReport(reportContext(session), drill, run, locale);
     },

@@ -3,6 +3,7 @@ import type { AlarmService } from '../alarms';
 import type { Feature, Infrastructure } from '../feature';
 import type { GuardsService } from '../guards';
 import { ContactDirectory } from './contacts';
+import { DrillService } from './drills';
 import { playbookHandlers } from './handlers';
 import { PlaybookLibrary, shippedPlaybooksDir } from './library';
 import { playbooksMigration } from './migration';
@@ -34,6 +35,7 @@ export function createPlaybooks(
   const log = infra.log.child('playbooks');
   const library = new PlaybookLibrary(db, infra.ids, log);
   const contacts = new ContactDirectory(db, site);
+  const onRunChanged = (run: RunView) => bus.emit('runs.changed', { run });
   const service = new PlaybookService({
     db,
     clock,
@@ -45,8 +47,7 @@ export function createPlaybooks(
     library,
     contacts,
     alarms: o.alarms,
-    onRunChanged: (run: RunView) => bus.emit('runs.changed', { run }),
-    onDrillsChanged: (drills: DrillView[]) => bus.emit('drills.changed', { drills }),
+    onRunChanged,
     onFlag: (message) => infra.notify('warning', 'playbook-skip', message),
     // A dispatch step sends the guard exactly as the alarm detail's guards.dispatch does (issue 6), through the
     // guards service and as the operator who took the step (the audit, the hub order and the trail name him).
@@ -57,9 +58,20 @@ export function createPlaybooks(
       await o.guards.dispatch(alarmId, guardId, note, actor);
     },
   });
+  const drills = new DrillService({
+    db,
+    clock,
+    ids: infra.ids,
+    site,
+    library,
+    alarms: o.alarms,
+    runs: service,
+    onRunChanged,
+    onDrillsChanged: (list: DrillView[]) => bus.emit('drills.changed', { drills: list }),
+  });
 
   return {
-    service: { contacts: () => contacts.list(), drills: () => service.drills() },
+    service: { contacts: () => contacts.list(), drills: () => drills.drills() },
     handlers: playbookHandlers({
       db,
       clock,
@@ -70,6 +82,7 @@ export function createPlaybooks(
       library,
       contacts,
       service,
+      drills,
     }),
     appliers: [],
     migrations: playbookMigrations,

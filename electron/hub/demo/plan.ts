@@ -11,6 +11,11 @@ export const DEMO_ACCOUNT = '1234';
 /** The demo 用户信息传输装置's address. */
 export const DEMO_TRANSMITTER_ADDRESS = 2601;
 
+/** One of each for the demo site's seven residential buildings, `bldg-01` to `bldg-07`. */
+function perBuilding<T>(make: (n: number, site: string) => T): T[] {
+  return [1, 2, 3, 4, 5, 6, 7].map((n) => make(n, `bldg-0${n}`));
+}
+
 export interface PanelZone {
   zone: number;
   site: string;
@@ -21,9 +26,9 @@ export interface PanelZone {
 
 /** Contact ID zones 1–7: each building's unit door contact; 20: the perimeter infrared beams. */
 export const PANEL_ZONES: readonly PanelZone[] = [
-  ...[1, 2, 3, 4, 5, 6, 7].map((n) => ({
+  ...perBuilding((n, site) => ({
     zone: n,
-    site: `bldg-0${n}`,
+    site,
     code: '426',
     type: 'door_held' as const,
   })),
@@ -40,10 +45,10 @@ export interface FireComponent {
 
 /** The fire alarm control panels' components behind the transmitter: a smoke detector per building, the pump room's hydrant. */
 export const FIRE_COMPONENTS: readonly FireComponent[] = [
-  ...[1, 2, 3, 4, 5, 6, 7].map((n) => ({
+  ...perBuilding((n, site) => ({
     component: 0x00010000 + n,
     componentType: 42,
-    site: `bldg-0${n}`,
+    site,
     description: `${n}号楼电梯厅烟感`,
   })),
   { component: 0x00020001, componentType: 24, site: 'facility', description: '水泵房消火栓' },
