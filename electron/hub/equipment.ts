@@ -83,6 +83,12 @@ export function originOf(source: Source, report: SourceReport): HubOrigin {
   return { source: source.kind as OriginSource, sourceId: source.id, fields };
 }
 
+/** A report's text in both languages, within the protocol's bounds (a console of 4 shows its operator's one). */
+function textsOf(report: SourceReport): { texts?: { 'zh-CN': string; en: string } } {
+  const t = report.texts;
+  return t ? { texts: { 'zh-CN': t['zh-CN'].slice(0, 500), en: t.en.slice(0, 500) } } : {};
+}
+
 /** The protocol's 128-character ids: a longer report key becomes its hash. */
 function idOf(key: string): string {
   return key.length <= 128 ? key : `h:${createHash('sha256').update(key).digest('hex')}`;
@@ -322,6 +328,7 @@ export class Equipment {
           ...(row.zone ? { zone: row.zone } : {}),
           at: report.at,
           ...(report.text ? { text: report.text.slice(0, 500) } : {}),
+          ...textsOf(report),
           ...(row.label ? { label: row.label.slice(0, 200) } : {}),
           lastSeenAt: row.last_seen,
           ...(row.supervision_sec ? { supervisionSec: Math.min(row.supervision_sec, 7 * 86_400) } : {}),
@@ -356,6 +363,7 @@ export class Equipment {
           cameras,
           raisedAt: report.at,
           ...(report.text ? { text: report.text.slice(0, 500) } : {}),
+          ...textsOf(report),
           ...(report.priority ? { priority: report.priority } : {}),
           origin,
         },
@@ -374,6 +382,7 @@ export class Equipment {
           cameras,
           raisedAt: report.at,
           ...(report.text ? { text: report.text.slice(0, 500) } : {}),
+          ...textsOf(report),
           origin,
         },
       });

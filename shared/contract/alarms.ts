@@ -3,6 +3,7 @@ import { EpochMs, Id, method } from './common';
 import { AlarmType, Priority } from '../domain/alarm';
 import { AlarmSource, AlarmState, Disposition } from '../domain/alarm-lifecycle';
 import { LatLon } from '../domain/geo';
+import { BothTexts } from '../domain/text';
 import { HubOrigin } from './hub';
 
 export const AlarmView = z.object({
@@ -16,6 +17,8 @@ export const AlarmView = z.object({
   location: LatLon.optional(),
   cameras: z.array(z.string()),
   text: z.string().optional(),
+  /** The text in both languages, when its source worded both (hub protocol 4): show `pickAlarmText`'s choice. */
+  texts: BothTexts.optional(),
   raisedAt: EpochMs,
   receivedAt: EpochMs,
   lastSeenAt: EpochMs,

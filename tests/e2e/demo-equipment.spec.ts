@@ -11,7 +11,7 @@ test('a demo alarm names the panel and zone it came from; the four demo sources 
   saveScreenshot,
 }) => {
   test.setTimeout(90_000);
-  const { queue, incident, equipment } = ui;
+  const { queue, incident, equipment, shell } = ui;
   await signIn(page, consoleApp, { role: 'supervisor' });
 
   const held = queue.rows.filter({ hasText: '门长时间未关' }).first();
@@ -33,6 +33,17 @@ test('a demo alarm names the panel and zone it came from; the four demo sources 
   // The origin's panel fields (account, zone, event code) in view for the record.
   await incident.originFields.filter({ hasText: /^426$/ }).scrollIntoViewIfNeeded();
   await saveScreenshot('demo-alarm-origin.zh-CN.png');
+
+  // The panel's words in the operator's language, from the Contact ID table: Chinese, then English once switched.
+  await expect(incident.text).toHaveText(/^门长时间未关（.+ 0*4）$/);
+  await expect(held).toContainText('门长时间未关（');
+  await expect(held).not.toContainText('Access door');
+  await shell.switchLanguage();
+  await expect(incident.text).toHaveText(/^Access door propped open \(.+ 0*4\)$/);
+  await expect(held).toContainText('Access door propped open (');
+  await expect(held).not.toContainText('门长时间未关');
+  await shell.switchLanguage();
+  await expect(incident.text).toContainText('门长时间未关');
 
   await equipment.open();
   await expect(equipment.sources).toHaveCount(4);

@@ -117,6 +117,9 @@ describe('DC-09 receiver over TCP and UDP', () => {
           transport,
           encrypted: false,
         },
+        // Worded in both languages from the Contact ID table; the English also as `text` for older consoles.
+        text: 'Burglary (ADM-CID 1130 01 015)',
+        texts: { 'zh-CN': '入侵报警（ADM-CID 1130 01 015）', en: 'Burglary (ADM-CID 1130 01 015)' },
       });
     });
   }
@@ -297,6 +300,7 @@ describe('DC-09 receiver over TCP and UDP', () => {
       state: 'fault',
       device: { id: 'dc09:panels:7777', kind: 'alarm_panel', supervisionSec: 60 },
       origin: { reason: 'supervision', silentSec: 91, codeName_en: 'Communication fail' },
+      texts: { 'zh-CN': '报警主机 7777 通信中断：91 秒无消息', en: 'DC-09 account 7777 silent for 91 s' },
     });
     expect(rx.status().state).toBe('degraded');
     expect((await p.send({ token: 'NULL' })).final?.token).toBe('ACK');

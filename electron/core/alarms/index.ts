@@ -10,6 +10,7 @@ import { AlarmService } from './service';
 export { AlarmService, type IncomingAlarm, type ReceiveResult } from './service';
 export { responseStatistics } from './stats';
 export { alarmMigrations } from './migration';
+export { storedAlarmText } from './rows';
 
 export interface AlarmsOptions {
   /** Overrides the stored response targets (site configuration, drills, tests). */

@@ -78,8 +78,27 @@ export const ALARM_HISTORY_MIGRATION: Migration = {
   },
 };
 
+/** Both languages of a text of up to 500 characters each, as JSON with room for escapes. */
+export const TEXTS_MAX_CHARS = 4000;
+
+/**
+ * Issue 14 (hub protocol 4, `texts`): an equipment alarm's text worded in both console languages, as JSON
+ * (`{"zh-CN": ..., "en": ...}`), so each operator reads it in their own; null for alarms with one text.
+ * Its number lives only here (it may be renumbered when branches meet).
+ */
+export const ALARM_TEXTS_MIGRATION: Migration = {
+  version: 16,
+  name: 'alarms keep their text in both languages when their source worded both',
+  async up(db) {
+    await db.raw(
+      `ALTER TABLE alarms ADD COLUMN texts TEXT CHECK (texts IS NULL OR length(texts) <= ${TEXTS_MAX_CHARS})`,
+    );
+  },
+};
+
 export const alarmMigrations = [
   ALARM_CLOCK_MIGRATION,
   ALARM_ORIGIN_MIGRATION,
   ALARM_HISTORY_MIGRATION,
+  ALARM_TEXTS_MIGRATION,
 ] as const;

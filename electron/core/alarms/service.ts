@@ -23,6 +23,7 @@ import {
   type ResponseTargets,
 } from '../../../shared/domain/alarm-lifecycle';
 import type { LatLon } from '../../../shared/domain/geo';
+import type { BothTexts } from '../../../shared/domain/text';
 import { SYSTEM, type Actor } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
 import { connectionOf, isTransaction, prepared } from '../util/prepared';
@@ -47,6 +48,8 @@ export interface IncomingAlarm {
   cameras: string[];
   raisedAt: number;
   text?: string | undefined;
+  /** The text in both languages, when its source worded both (hub protocol 4). */
+  texts?: BothTexts | undefined;
   drill?: boolean;
   /** Where the hub's equipment alarm came from (hub protocol 3). */
   origin?: HubOrigin | undefined;
@@ -248,6 +251,10 @@ export class AlarmService {
       cameras: [],
       raisedAt: d.at,
       text: [d.label, d.text].filter(Boolean).join(' · ') || undefined,
+      texts: d.texts && {
+        'zh-CN': [d.label, d.texts['zh-CN']].filter(Boolean).join(' · '),
+        en: [d.label, d.texts.en].filter(Boolean).join(' · '),
+      },
       origin: d.origin,
     });
   }
@@ -350,6 +357,7 @@ export class AlarmService {
       resolve_ms: null,
       origin: originJson(input.origin),
       restored_at: null,
+      texts: input.texts ? JSON.stringify(input.texts) : null,
     };
     prepared(conn, insertSql('alarms', row)).run(row);
     prepared(conn, INSERT_SOURCE).run(input.source, input.sourceId, row.id, now);
@@ -582,6 +590,7 @@ export class AlarmService {
       q.where((w) =>
         w
           .whereRaw("text LIKE ? ESCAPE '\\'", [like])
+          .orWhereRaw("texts LIKE ? ESCAPE '\\'", [like])
           .orWhereRaw("resolution_note LIKE ? ESCAPE '\\'", [like])
           .orWhereRaw("device_id LIKE ? ESCAPE '\\'", [like]),
       );
@@ -939,6 +948,7 @@ export class AlarmService {
           ...(input.location ? { location: input.location } : {}),
           cameras: input.cameras,
           ...(input.text ? { text: input.text } : {}),
+          ...(input.texts ? { texts: input.texts } : {}),
           raisedAt: input.raisedAt,
           receivedAt: now,
           lastSeenAt: now,

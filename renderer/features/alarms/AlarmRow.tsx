@@ -5,7 +5,8 @@ import type { AlarmView } from '../../../shared/contract';
 import type { AlarmsMeta } from './store';
 import { ageRatio, alarmAge, targetFor } from '../../../shared/domain/alarm-lifecycle';
 import { PRIORITY_COLOURS } from '../../ui/theme';
-import { formatClock } from '../../ui/hooks';
+import { formatClock, useLocale } from '../../ui/hooks';
+import { pickAlarmText } from '../../../shared/domain/text';
 
 export const ROW_HEIGHT = 62;
 
@@ -31,6 +32,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
 }) {
   const { alarm: a, now, selected } = props;
   const { t } = useTranslation();
+  const said = pickAlarmText(props.alarm, useLocale());
   const targets = {
     acknowledgeSec: props.targets.acknowledgeSec as unknown as Record<number, number>,
     resolveSec: props.targets.resolveSec as unknown as Record<number, number>,
@@ -118,7 +120,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
         </Box>
         <Typography variant="body2" color="text.secondary" noWrap>
           {props.zoneName || a.zone || '—'}
-          {a.text ? ` · ${a.text}` : ''}
+          {said ? ` · ${said}` : ''}
         </Typography>
       </Box>
       <Box sx={{ textAlign: 'right', minWidth: 80 }}>

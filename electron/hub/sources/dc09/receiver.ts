@@ -10,7 +10,14 @@ import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dg
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
 import { problemOf, RefusedLog } from '../source';
-import type { Source, SourceContext, SourceOrigin, SourceReport, SourceStatus } from '../source';
+import {
+  worded,
+  type Source,
+  type SourceContext,
+  type SourceOrigin,
+  type SourceReport,
+  type SourceStatus,
+} from '../source';
 import type { AccountConfig, Dc09Config, TimestampWindow } from './config';
 import { inferKeyForm } from './config';
 import {
@@ -208,7 +215,10 @@ export function createDc09Receiver(
         state: 'fault',
         ...(a.cfg.zone !== undefined ? { zone: a.cfg.zone } : {}),
         at: t,
-        text: `DC-09 account ${a.cfg.account} silent for ${Math.round(silentMs / 1000)} s`,
+        ...worded(
+          `报警主机 ${a.cfg.account} 通信中断：${Math.round(silentMs / 1000)} 秒无消息`,
+          `DC-09 account ${a.cfg.account} silent for ${Math.round(silentMs / 1000)} s`,
+        ),
         origin: {
           protocol: 'DC-09',
           account: a.cfg.account,
@@ -259,7 +269,7 @@ export function createDc09Receiver(
       state: 'ok',
       ...(a.cfg.zone !== undefined ? { zone: a.cfg.zone } : {}),
       at: a.lastSeen,
-      text: `DC-09 account ${a.cfg.account} is back`,
+      ...worded(`报警主机 ${a.cfg.account} 通信恢复`, `DC-09 account ${a.cfg.account} is back`),
       origin: {
         protocol: 'DC-09',
         account: a.cfg.account,
@@ -539,6 +549,9 @@ export function createDc09Receiver(
     } else if (d.address) origin.zone = number ?? d.address;
 
     const effect = effectOf(entry.action, d.meaning);
+    // Its meaning, then what the panel sent as it sent it (protocol, qualifier and code, partition, address).
+    const where =
+      `${d.protocol} ${d.qualifier ?? ''}${d.code} ${d.partition ?? ''} ${d.address ?? ''}`.trim();
     return {
       key: '',
       device,
@@ -546,9 +559,7 @@ export function createDc09Receiver(
       ...(zone !== undefined ? { zone } : {}),
       ...(cameras.length ? { cameras } : {}),
       at,
-      text: `${d.protocol} ${d.qualifier ?? ''}${d.code} ${d.partition ?? ''} ${d.address ?? ''}: ${entry.en}`
-        .replace(/\s+/g, ' ')
-        .trim(),
+      ...worded(`${entry.zh}（${where}）`, `${entry.en} (${where})`),
       origin: origin as SourceOrigin,
     } satisfies SourceReport;
   }

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AlarmType } from '../../../../shared/domain/alarm';
-import type { SourceOrigin, SourceReport } from '../source';
+import { worded, type SourceOrigin, type SourceReport } from '../source';
 import type { AduObject, AppData } from './app-data';
 import { placementOf, type ResolvedProfile } from './config';
 
@@ -235,6 +235,11 @@ export function transmitterDevice(ctx: Pick<MapContext, 'sourceId' | 'profile'>)
   };
 }
 
+/** The 用户信息传输装置 itself, by its address. */
+function transmitterWhat(address: string): { zh: string; en: string } {
+  return { zh: `用户信息传输装置 ${address}`, en: `transmitter ${address}` };
+}
+
 function shortHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 }
@@ -281,7 +286,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
           systemTypeEn: sys.en,
           systemAddress: o.systemAddress,
         },
-        what: `${sys.en} ${o.systemAddress}`,
+        what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
       };
       stateReports(target, o.state, at(o.time), keyBase, staging, out);
       if (o.state & (1 << RESET)) resetSystem(system, target, at(o.time), keyBase, staging, out);
@@ -324,9 +329,14 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
           point,
           description: o.description,
         },
-        what:
-          `${comp.en} ${addressHex} (loop ${loop}, point ${point}) of ${sys.en} ${o.systemAddress}` +
-          (o.description ? `: ${o.description}` : ''),
+        what: {
+          zh:
+            `${sys.zh} ${o.systemAddress} ${comp.zh} ${addressHex}（回路 ${loop}，点位 ${point}）` +
+            (o.description ? `：${o.description}` : ''),
+          en:
+            `${comp.en} ${addressHex} (loop ${loop}, point ${point}) of ${sys.en} ${o.systemAddress}` +
+            (o.description ? `: ${o.description}` : ''),
+        },
       };
       stateReports(target, o.state, at(o.time), keyBase, staging, out);
       return;
@@ -351,7 +361,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
           systemTypeEn: sys.en,
           systemAddress: o.systemAddress,
         },
-        what: `${sys.en} ${o.systemAddress}`,
+        what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
       };
       operationReports(target, o.operation, o.operator, OPERATION_BITS, at(o.time), keyBase, out);
       if (o.operation & 1) resetSystem(system, target, at(o.time), keyBase, staging, out);
@@ -369,7 +379,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         info: 0,
         table: TRANSMITTER_BITS,
         origin: base,
-        what: `transmitter ${ctx.profile.address}`,
+        what: transmitterWhat(ctx.profile.address),
       };
       stateReports(target, o.state, at(o.time), keyBase, staging, out);
       return;
@@ -386,7 +396,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         info: 0,
         table: TRANSMITTER_BITS,
         origin: base,
-        what: `transmitter ${ctx.profile.address}`,
+        what: transmitterWhat(ctx.profile.address),
       };
       operationReports(target, o.operation, o.operator, TRANSMITTER_OPERATION_BITS, at(o.time), keyBase, out);
       if (o.operation & (1 << 5)) out.inspectionAnswered = true;
@@ -417,8 +427,8 @@ interface Target {
   info: number;
   table: readonly Named[];
   origin: SourceOrigin;
-  /** An English phrase for the report's text. */
-  what: string;
+  /** What it is, in both languages, for the report's text. */
+  what: { zh: string; en: string };
 }
 
 function report(
@@ -469,7 +479,7 @@ function stateReports(
           kind: 'alarm',
           type: g.type,
           at,
-          text: `${why.en}: ${t.what}`,
+          ...worded(`${why.zh}：${t.what.zh}`, `${why.en}: ${t.what.en}`),
           origin: { ...origin, bits: why.keys, bitsEn: why.en, bitsZh: why.zh },
         }),
       );
@@ -481,7 +491,10 @@ function stateReports(
           kind: 'restore',
           type: g.type,
           at,
-          text: `restored${why.en ? ` (${why.en})` : ''}: ${t.what}`,
+          ...worded(
+            `${why.zh ? `${why.zh}` : ''}恢复：${t.what.zh}`,
+            `restored${why.en ? ` (${why.en})` : ''}: ${t.what.en}`,
+          ),
           origin: { ...origin, bits: why.keys, bitsEn: why.en, bitsZh: why.zh },
         }),
       );
@@ -499,7 +512,7 @@ function stateReports(
         key: `${keyBase}:info:${state}`,
         kind: 'event',
         at,
-        text: `${en}: ${t.what}`,
+        ...worded(`${zh}：${t.what.zh}`, `${en}: ${t.what.en}`),
         origin: { ...origin, bits: [on.keys, off.keys].filter(Boolean).join(','), bitsEn: en, bitsZh: zh },
       }),
     );
@@ -543,7 +556,7 @@ function operationReports(
         kind: 'alarm',
         type: 'fire',
         at,
-        text: `manual alarm at ${t.what}`,
+        ...worded(`手动报警：${t.what.zh}`, `manual alarm at ${t.what.en}`),
         origin: { ...origin, bits: 'manual_alarm', bitsEn: 'manual alarm', bitsZh: '手动报警' },
       }),
     );
@@ -554,7 +567,10 @@ function operationReports(
         key: `${keyBase}:info:op`,
         kind: 'event',
         at,
-        text: `${ops.en} (operator ${operator}): ${t.what}`,
+        ...worded(
+          `${ops.zh}（操作员 ${operator}）：${t.what.zh}`,
+          `${ops.en} (operator ${operator}): ${t.what.en}`,
+        ),
         origin,
       }),
     );
@@ -599,7 +615,7 @@ function restoreRemembered(id: string, r: Remembered, at: number, keyBase: strin
       kind: 'restore',
       type: g.type,
       at,
-      text: `restored by a reset: ${id}`,
+      ...worded(`复位恢复：${id}`, `restored by a reset: ${id}`),
       origin: { ...r.origin, bits: 'reset', bitsEn: 'reset', bitsZh: '复位' },
     });
   }
