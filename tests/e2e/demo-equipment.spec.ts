@@ -36,12 +36,13 @@ test('a demo alarm names the panel and zone it came from; the four demo sources 
 
   // The panel's words in the operator's language, from the Contact ID table: Chinese, then English once switched.
   await expect(incident.text).toHaveText(/^门长时间未关（.+ 0*4）$/);
-  await expect(held).toContainText('门长时间未关（');
-  await expect(held).not.toContainText('Access door');
+  const row = queue.row(await incident.alarmId());
+  await expect(row).toContainText('门长时间未关（');
+  await expect(row).not.toContainText('Access door');
   await shell.switchLanguage();
   await expect(incident.text).toHaveText(/^Access door propped open \(.+ 0*4\)$/);
-  await expect(held).toContainText('Access door propped open (');
-  await expect(held).not.toContainText('门长时间未关');
+  await expect(row).toContainText('Access door propped open (');
+  await expect(row).not.toContainText('门长时间未关');
   await shell.switchLanguage();
   await expect(incident.text).toContainText('门长时间未关');
 
