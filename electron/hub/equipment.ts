@@ -10,6 +10,7 @@ import type { HubEventBody, HubOrigin, HubSourceStatus, OriginSource } from '../
 import type { SiteFile } from '../../shared/domain/site';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
+import { sitePlacer, type Placer } from './places';
 import type { Append, SiteHub } from './server';
 import { Dc09Config } from './sources/dc09/config';
 import { createDc09Receiver } from './sources/dc09/receiver';
@@ -185,6 +186,7 @@ export class Equipment {
   private pending: Pending[] = [];
   private flushing = false;
   private prunedAt = 0;
+  private readonly place: Placer;
 
   constructor(
     private readonly hub: SiteHub,
@@ -197,6 +199,7 @@ export class Equipment {
       defaultHost?: string | undefined;
     },
   ) {
+    this.place = sitePlacer(site);
     this.sources = buildSources(site, ports, {
       ...o,
       sink: (source) => ({ commit: (report) => this.commit(source(), report) }),
@@ -348,6 +351,8 @@ export class Equipment {
   ): HubEventBody[] {
     const deviceId = idOf(report.device.id);
     const cameras = (report.cameras ?? []).slice(0, 16);
+    const location = this.place({ ...report, ...(row.zone ? { zone: row.zone } : {}) });
+    const placed = location ? { location } : {};
     const out: HubEventBody[] = [];
     // Heard from again after a silence: the communication alarm is restored before what it said is told.
     if (before?.state === 'offline' && row.state !== 'offline')
@@ -360,6 +365,7 @@ export class Equipment {
           deviceId,
           type: report.type,
           ...(row.zone ? { zone: row.zone } : {}),
+          ...placed,
           cameras,
           raisedAt: report.at,
           ...(report.text ? { text: report.text.slice(0, 500) } : {}),
@@ -379,6 +385,7 @@ export class Equipment {
           deviceId,
           type: 'device_offline',
           ...(row.zone ? { zone: row.zone } : {}),
+          ...placed,
           cameras,
           raisedAt: report.at,
           ...(report.text ? { text: report.text.slice(0, 500) } : {}),

@@ -10,6 +10,7 @@
  */
 import type { RefusalCode, SourceProblem } from '../../../shared/contract';
 import type { AlarmType, Priority } from '../../../shared/domain/alarm';
+import type { LatLon } from '../../../shared/domain/geo';
 import type { BothTexts } from '../../../shared/domain/text';
 
 export type SourceKind = 'dc09' | 'gb26875' | 'mqtt' | 'camera' | 'webhook';
@@ -64,6 +65,11 @@ export interface SourceReport {
   zone?: string;
   /** Site camera ids linked to the device. */
   cameras?: string[];
+  /**
+   * Where the device is on the site map, from the source's mapping in the site file; absent: the hub places it
+   * itself (a camera where the site file has it, anything else at its zone's centre).
+   */
+  location?: LatLon;
   /** When the device says it happened (epoch ms); the hub stamps its own receive time separately. */
   at: number;
   /** A short human text, in English: what a console that predates `texts` shows. */

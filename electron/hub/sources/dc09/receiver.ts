@@ -214,6 +214,7 @@ export function createDc09Receiver(
         kind: 'state',
         state: 'fault',
         ...(a.cfg.zone !== undefined ? { zone: a.cfg.zone } : {}),
+        ...(a.cfg.position !== undefined ? { location: a.cfg.position } : {}),
         at: t,
         ...worded(
           `报警主机 ${a.cfg.account} 通信中断：${Math.round(silentMs / 1000)} 秒无消息`,
@@ -268,6 +269,7 @@ export function createDc09Receiver(
       kind: 'state',
       state: 'ok',
       ...(a.cfg.zone !== undefined ? { zone: a.cfg.zone } : {}),
+      ...(a.cfg.position !== undefined ? { location: a.cfg.position } : {}),
       at: a.lastSeen,
       ...worded(`报警主机 ${a.cfg.account} 通信恢复`, `DC-09 account ${a.cfg.account} is back`),
       origin: {
@@ -534,6 +536,7 @@ export function createDc09Receiver(
 
     let device = panelDevice(a);
     let zone = a.cfg.zone;
+    let location = a.cfg.position;
     let cameras: string[] = [];
     if (entry.scope === 'user' && d.address !== undefined) origin.user = number ?? d.address;
     else if (entry.scope === 'zone' && number !== undefined && number > 0) {
@@ -545,6 +548,8 @@ export function createDc09Receiver(
         ...(m?.device !== undefined ? { label: m.device } : {}),
       };
       zone = m?.zone ?? zone;
+      // A zone mapped elsewhere than the panel's own zone is not where the panel is: its zone's centre, unless placed.
+      location = m?.position ?? (m?.zone === undefined ? location : undefined);
       cameras = m?.cameras ?? [];
     } else if (d.address) origin.zone = number ?? d.address;
 
@@ -558,6 +563,7 @@ export function createDc09Receiver(
       ...effect,
       ...(zone !== undefined ? { zone } : {}),
       ...(cameras.length ? { cameras } : {}),
+      ...(location !== undefined ? { location } : {}),
       at,
       ...worded(`${entry.zh}（${where}）`, `${entry.en} (${where})`),
       origin: origin as SourceOrigin,

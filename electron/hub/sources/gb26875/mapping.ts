@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AlarmType } from '../../../../shared/domain/alarm';
+import type { LatLon } from '../../../../shared/domain/geo';
 import { worded, type SourceOrigin, type SourceReport } from '../source';
 import type { AduObject, AppData } from './app-data';
 import { placementOf, type ResolvedProfile } from './config';
@@ -140,7 +141,7 @@ export interface Remembered {
   state: number;
   /** A component's system (`<type>.<address>`): a 复位 of that system restores it. */
   system?: string;
-  report: Pick<SourceReport, 'device' | 'zone' | 'cameras'>;
+  report: Pick<SourceReport, 'device' | 'zone' | 'cameras' | 'location'>;
   fireType: AlarmType;
   faults: number;
   origin: SourceOrigin;
@@ -419,6 +420,7 @@ interface Target {
   device: SourceReport['device'];
   zone?: string;
   cameras?: string[];
+  location?: LatLon;
   /** Set for a component: the system (`<type>.<address>`) whose 复位 restores it. */
   memberOf?: string;
   fireType: AlarmType;
@@ -432,14 +434,15 @@ interface Target {
 }
 
 function report(
-  target: Pick<Target, 'device' | 'zone' | 'cameras'>,
-  fields: Omit<SourceReport, 'device' | 'zone' | 'cameras'>,
+  target: Pick<Target, 'device' | 'zone' | 'cameras' | 'location'>,
+  fields: Omit<SourceReport, 'device' | 'zone' | 'cameras' | 'location'>,
 ): SourceReport {
   return {
     ...fields,
     device: target.device,
     ...(target.zone !== undefined ? { zone: target.zone } : {}),
     ...(target.cameras !== undefined ? { cameras: target.cameras } : {}),
+    ...(target.location !== undefined ? { location: target.location } : {}),
   };
 }
 
@@ -524,6 +527,7 @@ function stateReports(
       device: t.device,
       ...(t.zone ? { zone: t.zone } : {}),
       ...(t.cameras ? { cameras: t.cameras } : {}),
+      ...(t.location ? { location: t.location } : {}),
     },
     fireType: t.fireType,
     faults: t.faults,

@@ -231,6 +231,7 @@ export function createMqttSource(
       ...(draft.state ? { state: draft.state } : {}),
       ...(policy.zone ? { zone: policy.zone } : {}),
       ...(policy.cameras.length ? { cameras: policy.cameras } : {}),
+      ...(policy.position ? { location: policy.position } : {}),
       at: from.at ?? ctx.now(),
       // The device's own words when it sent some (a native message's `text`), else ours in both languages.
       ...(from.text !== undefined ? { text: from.text } : (from.words ?? sensorWords(label, draft))),
