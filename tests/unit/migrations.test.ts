@@ -12,6 +12,7 @@ import { hubLinkMigration, hubUrgentMigration } from '../../electron/core/hub-li
 import {
   ALARM_ORIGIN_MIGRATION,
   ALARM_TEXTS_MIGRATION,
+  ALARM_WAITED_MIGRATION,
   ORIGIN_MAX_CHARS,
   TEXTS_MAX_CHARS,
 } from '../../electron/core/alarms/migration';
@@ -68,6 +69,10 @@ describe('database and migrations', () => {
       [
         ALARM_TEXTS_MIGRATION.version,
         'alarms keep their text in both languages when their source worded both',
+      ],
+      [
+        ALARM_WAITED_MIGRATION.version,
+        'alarms keep how long they waited in the hub; escalations for that time are told once',
       ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -461,6 +466,39 @@ describe('database and migrations', () => {
     await expect(
       db('alarms').insert({ ...row('huge', 3), texts: 'x'.repeat(TEXTS_MAX_CHARS + 1) }),
     ).rejects.toThrow(/CHECK constraint/);
+    await db.destroy();
+  });
+
+  it('the alarm-waited migration leaves existing alarms as having come at once, escalated as they were', async () => {
+    const before = MIGRATIONS.filter((m) => m.version < ALARM_WAITED_MIGRATION.version);
+    const db = await openDatabase({ file: ':memory:', log: silentLogger, migrations: before });
+    const row = (id: string, seq: number) => ({
+      id,
+      source: 'hub',
+      source_id: id,
+      type: 'door_held',
+      priority: 4,
+      raised_at: 1000,
+      received_at: 1000,
+      last_seen_at: 1000,
+      state: 'new',
+      updated_at: 1000,
+      seq,
+      escalated_at: 61_000,
+    });
+    await db('alarms').insert(row('old', 1));
+    await db.transaction((trx) => ALARM_WAITED_MIGRATION.up(trx));
+    expect(await db('alarms').where({ id: 'old' }).first('waited_ms', 'escalated_waiting')).toEqual({
+      waited_ms: null,
+      escalated_waiting: 0,
+    });
+    await db('alarms').insert({ ...row('replayed', 2), waited_ms: 720_000, escalated_waiting: 1 });
+    await expect(db('alarms').insert({ ...row('negative', 3), waited_ms: -5 })).rejects.toThrow(
+      /CHECK constraint/,
+    );
+    await expect(db('alarms').insert({ ...row('flag', 4), escalated_waiting: 2 })).rejects.toThrow(
+      /CHECK constraint/,
+    );
     await db.destroy();
   });
 

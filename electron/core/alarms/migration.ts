@@ -96,9 +96,30 @@ export const ALARM_TEXTS_MIGRATION: Migration = {
   },
 };
 
+/**
+ * Issue 23: an alarm that waited in the hub's log (a console restart, a link outage, a backlog replayed) is as old
+ * as its source says. `waited_ms` is how long it waited before it reached this console: its response clock
+ * (`received_steady`) starts that much before its arrival. One already past its escalation target when it came is
+ * escalated for the record (`escalated_waiting`) and told in one summary notice, not a banner each.
+ * Its number lives only here (it may be renumbered when branches meet).
+ */
+export const ALARM_WAITED_MIGRATION: Migration = {
+  version: 17,
+  name: 'alarms keep how long they waited in the hub; escalations for that time are told once',
+  async up(db) {
+    await db.raw(
+      'ALTER TABLE alarms ADD COLUMN waited_ms INTEGER CHECK (waited_ms IS NULL OR waited_ms > 0)',
+    );
+    await db.raw(
+      'ALTER TABLE alarms ADD COLUMN escalated_waiting INTEGER NOT NULL DEFAULT 0 CHECK (escalated_waiting IN (0, 1))',
+    );
+  },
+};
+
 export const alarmMigrations = [
   ALARM_CLOCK_MIGRATION,
   ALARM_ORIGIN_MIGRATION,
   ALARM_HISTORY_MIGRATION,
   ALARM_TEXTS_MIGRATION,
+  ALARM_WAITED_MIGRATION,
 ] as const;

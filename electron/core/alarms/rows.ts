@@ -43,6 +43,10 @@ export interface AlarmRow {
   restored_at: number | null;
   /** JSON of the text in both languages (migration 16); null when the source worded one text. */
   texts: string | null;
+  /** How long it waited in the hub's log before it came (migration 17); null when it came at once. */
+  waited_ms: number | null;
+  /** 1: escalated for time it spent waiting in the hub, told in a summary notice instead of a banner. */
+  escalated_waiting: number;
 }
 
 /** The stored origin, read back through its schema: a row that no longer reads shows no origin, not an error. */
@@ -113,6 +117,8 @@ export function toView(r: AlarmRow): AlarmView {
     ...(r.resolve_ms !== null && r.resolve_ms !== undefined ? { resolveMs: r.resolve_ms } : {}),
     ...(origin ? { origin } : {}),
     ...(r.restored_at !== null && r.restored_at !== undefined ? { restoredAt: r.restored_at } : {}),
+    ...(r.waited_ms ? { waitedMs: r.waited_ms } : {}),
+    ...(r.escalated_waiting ? { escalatedWaiting: true } : {}),
   };
 }
 

@@ -53,6 +53,27 @@ export interface IncomingAlarm {
   drill?: boolean;
   /** Where the hub's equipment alarm came from (hub protocol 3). */
   origin?: HubOrigin | undefined;
+  /**
+   * For an alarm that waited in the hub's log (see {@link waitedSince}): when it began. Its response clock starts
+   * then, not on arrival, so the operator sees how old it is.
+   */
+  waitedSince?: number | undefined;
+}
+
+/** A hub event that reaches the console this long after the hub logged it was waiting there (a replay). */
+export const REPLAY_AFTER_MS = 10_000;
+/** The most a replayed alarm's clock is set back: a source's clock a year wrong must not make it older than that. */
+const MAX_WAIT_MS = 86_400_000;
+/** The summary of alarms that came past their escalation target waits for a quiet tick, or this long at most. */
+const SUMMARY_EVERY_MS = 10_000;
+
+/**
+ * When a hub alarm began, if it waited in the hub's log: the hub logged it (`loggedAt`) at least `REPLAY_AFTER_MS`
+ * before now. It began when its source raised it, or when the hub logged it if the source's clock says later. An
+ * alarm that comes at once keeps its arrival as its start, however wrong its source's clock is.
+ */
+export function waitedSince(loggedAt: number, raisedAt: number, now: number): number | undefined {
+  return now - loggedAt >= REPLAY_AFTER_MS ? Math.min(loggedAt, raisedAt) : undefined;
 }
 
 export type ReceiveResult =
@@ -71,6 +92,8 @@ export interface AlarmServiceOptions {
   /** Called after the change is committed (never for rolled-back work). */
   onChanged(alarm: AlarmView): void;
   onEscalated(alarm: AlarmView, at: number): void;
+  /** Alarms escalated for time they waited in the hub (a replay), told at once: how many, the oldest's age (ms). */
+  onWaited?(n: number, oldestMs: number): void;
   onDisaster(mode: DisasterMode): void;
   /** The outbox has new rows: send them. */
   kickOutbox(): void;
@@ -133,8 +156,16 @@ export class AlarmService {
    */
   private readonly unsaved = new Map<string, { view: AlarmView; input: IncomingAlarm; fresh: boolean }>();
   private readonly holding = new Set<string>();
+  /** Alarms escalated for the time they waited in the hub, not yet told: one notice for them all. */
+  private waitedSummary: { n: number; oldestMs: number; since: number } | undefined;
 
   constructor(private readonly o: AlarmServiceOptions) {}
+
+  /** How far back an incoming alarm's response clock starts (ms): how long it waited in the hub, bounded. */
+  private waitOf(input: IncomingAlarm): number {
+    if (input.waitedSince === undefined) return 0;
+    return Math.round(Math.min(MAX_WAIT_MS, Math.max(0, this.o.clock.now() - input.waitedSince)));
+  }
 
   async start(): Promise<void> {
     const rows = (await this.o.db('settings').whereIn('key', ['alarms.targets', 'alarms.disaster'])) as {
@@ -181,11 +212,12 @@ export class AlarmService {
   readonly hubApplier: InboxApplier = async (trx, event: StoredHubEvent) => {
     if (event.kind === 'alarm') {
       const a = event.data;
-      await this.receive(trx, { source: 'hub', ...a, sourceId: a.sourceId });
+      const since = waitedSince(event.at, a.raisedAt, this.o.clock.now());
+      await this.receive(trx, { source: 'hub', ...a, sourceId: a.sourceId, waitedSince: since });
     } else if (event.kind === 'restore') {
       await this.restore(trx, event.data);
     } else if (event.kind === 'device') {
-      await this.deviceState(trx, event.seq, event.data);
+      await this.deviceState(trx, event.seq, event.data, event.at);
     } else if (event.kind === 'action.applied') {
       await this.applyRemote(trx, event);
     }
@@ -227,7 +259,12 @@ export class AlarmService {
    * queue at that type's priority; back to ok is a restore of what it raised. Only changes count: a hub that
    * reports the same state again raises nothing new. The duty log's entry is written by the duty feature.
    */
-  private async deviceState(trx: Knex.Transaction, seq: number, d: HubDevice): Promise<void> {
+  private async deviceState(
+    trx: Knex.Transaction,
+    seq: number,
+    d: HubDevice,
+    loggedAt: number,
+  ): Promise<void> {
     const previous = (await trx('hub_events')
       // A literal kind, so SQLite can use the partial index hub_events_device.
       .whereRaw("kind = 'device'")
@@ -256,6 +293,7 @@ export class AlarmService {
         en: [d.label, d.texts.en].filter(Boolean).join(' · '),
       },
       origin: d.origin,
+      waitedSince: waitedSince(loggedAt, d.at, this.o.clock.now()),
     });
   }
 
@@ -320,7 +358,9 @@ export class AlarmService {
     // Shown already while the disk was full: the same id, arrival number and arrival time.
     const shown = this.unsaved.get(key);
     const arrival = shown?.fresh ? shown.view : undefined;
-    const steady = arrival?.receivedSteady ?? this.o.timeline.steady();
+    const waited = this.waitOf(input);
+    // The response clock starts when the alarm began: on arrival, or as long before it as it waited in the hub.
+    const steady = arrival?.receivedSteady ?? this.o.timeline.steady() - waited;
     const incidentId = this.incidentFor(conn, input.zone, now, steady, input.drill ?? false);
     const held = this.disaster.on && priority >= this.disaster.holdFromPriority;
     const row: AlarmRow = {
@@ -358,6 +398,8 @@ export class AlarmService {
       origin: originJson(input.origin),
       restored_at: null,
       texts: input.texts ? JSON.stringify(input.texts) : null,
+      waited_ms: arrival ? (arrival.waitedMs ?? null) : waited > 0 ? waited : null,
+      escalated_waiting: 0,
     };
     prepared(conn, insertSql('alarms', row)).run(row);
     prepared(conn, INSERT_SOURCE).run(input.source, input.sourceId, row.id, now);
@@ -658,7 +700,11 @@ export class AlarmService {
     return mode;
   }
 
-  /** Unacknowledged past the target: escalate once (event, banner, duty log). Held alarms wait. */
+  /**
+   * Unacknowledged past the target: escalate once (event, banner, duty log). Held alarms wait. An alarm that was past
+   * its target before it reached this console (it waited in the hub's log) is escalated for the record all the same,
+   * but without a banner: those of a replay are told together in one notice (`alarms-waited`).
+   */
   async checkEscalations(): Promise<void> {
     const now = this.o.clock.now();
     const candidates = (await this.o
@@ -667,38 +713,83 @@ export class AlarmService {
       .whereNull('escalated_at')
       .orderBy('received_steady')
       .limit(500)) as AlarmRow[];
+    const waited: AlarmRow[] = [];
     for (const row of candidates) {
       // Its age on the steady clock: a wall clock stepped forwards escalates nothing early, nor one stepped back late.
-      if (this.ageOf(row) < targetFor(this.targets.acknowledgeSec, row.priority) * 1000) continue;
-      const view = await this.o.db.transaction(async (trx) => {
-        const changed = await trx('alarms')
-          .where({ id: row.id, state: 'new' })
-          .whereNull('escalated_at')
-          .update({ escalated_at: now, updated_at: now });
-        if (!changed) return undefined;
-        await this.trail(trx, row.id, 'escalated', SYSTEM, {
-          note: `not acknowledged within ${targetFor(this.targets.acknowledgeSec, row.priority)} s`,
-        });
-        await appendAudit(trx, {
-          at: now,
-          ...auditActor(SYSTEM),
-          action: 'alarm.escalated',
-          target: row.id,
-          details: {},
-        });
-        await this.o.dutyLog?.(trx, {
-          kind: 'escalation',
-          text: `${row.type} P${row.priority} not acknowledged in time`,
-          alarmId: row.id,
-        });
-        return toView({ ...row, escalated_at: now, updated_at: now });
-      });
+      const targetMs = targetFor(this.targets.acknowledgeSec, row.priority) * 1000;
+      if (this.ageOf(row) < targetMs) continue;
+      if (row.waited_ms !== null && row.waited_ms >= targetMs) {
+        waited.push(row);
+        continue;
+      }
+      const view = await this.o.db.transaction((trx) => this.escalateIn(trx, row, now, false));
       if (view) {
         this.o.log.warn('alarm escalated', { alarm: row.id, type: row.type, priority: row.priority });
         this.changed(view);
         this.o.onEscalated(view, now);
       }
     }
+    if (waited.length > 0) {
+      // One transaction for the lot: a replay can bring thousands at once.
+      const views = await this.o.db.transaction(async (trx) => {
+        const out: AlarmView[] = [];
+        for (const row of waited) {
+          const view = await this.escalateIn(trx, row, now, true);
+          if (view) out.push(view);
+        }
+        return out;
+      });
+      for (const view of views) this.changed(view);
+      if (views.length > 0) {
+        const oldestMs = Math.max(...waited.map((r) => this.ageOf(r)));
+        const s = this.waitedSummary ?? { n: 0, oldestMs: 0, since: now };
+        this.waitedSummary = {
+          n: s.n + views.length,
+          oldestMs: Math.max(s.oldestMs, oldestMs),
+          since: s.since,
+        };
+        this.o.log.warn('alarms escalated that waited in the hub', { n: views.length });
+      }
+    }
+    // Told once the replay's escalations are through (a tick with none), or every so often while it goes on.
+    const s = this.waitedSummary;
+    if (s && (waited.length === 0 || now - s.since >= SUMMARY_EVERY_MS)) {
+      this.waitedSummary = undefined;
+      this.o.onWaited?.(s.n, s.oldestMs);
+    }
+  }
+
+  /** One escalation: the row, its trail, audit and duty-log entries; undefined when it no longer applies. */
+  private async escalateIn(
+    trx: Knex.Transaction,
+    row: AlarmRow,
+    now: number,
+    waiting: boolean,
+  ): Promise<AlarmView | undefined> {
+    const update = { escalated_at: now, updated_at: now, escalated_waiting: waiting ? 1 : 0 };
+    const changed = await trx('alarms')
+      .where({ id: row.id, state: 'new' })
+      .whereNull('escalated_at')
+      .update(update);
+    if (!changed) return undefined;
+    const target = targetFor(this.targets.acknowledgeSec, row.priority);
+    const waitedSec = Math.round((row.waited_ms ?? 0) / 1000);
+    await this.trail(trx, row.id, 'escalated', SYSTEM, {
+      note: `not acknowledged within ${target} s${waiting ? ` (waited ${waitedSec} s in the hub)` : ''}`,
+    });
+    await appendAudit(trx, {
+      at: now,
+      ...auditActor(SYSTEM),
+      action: 'alarm.escalated',
+      target: row.id,
+      details: waiting ? { waitedMs: row.waited_ms } : {},
+    });
+    await this.o.dutyLog?.(trx, {
+      kind: 'escalation',
+      text: `${row.type} P${row.priority} not acknowledged in time${waiting ? ` (waited ${waitedSec} s in the hub)` : ''}`,
+      alarmId: row.id,
+    });
+    return toView({ ...row, ...update });
   }
 
   /** Another console's action on an alarm we also hold (matched by its source id): take it over, marked remote. */
@@ -937,6 +1028,7 @@ export class AlarmService {
         view = { ...toView(open), count: open.count + 1, lastSeenAt: now, unsaved: true };
       } else {
         const priority = effectivePriority(input.type, input.priority);
+        const waited = this.waitOf(input);
         view = {
           id: this.o.ids(),
           source: input.source,
@@ -957,7 +1049,8 @@ export class AlarmService {
           held: this.disaster.on && priority >= this.disaster.holdFromPriority,
           drill: input.drill ?? false,
           seq: this.nextSeq++,
-          receivedSteady: this.o.timeline.steady(),
+          receivedSteady: this.o.timeline.steady() - waited,
+          ...(waited > 0 ? { waitedMs: waited } : {}),
           unsaved: true,
           ...(input.origin ? { origin: input.origin } : {}),
         };

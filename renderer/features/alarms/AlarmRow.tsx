@@ -18,6 +18,15 @@ function elapsed(ms: number): string {
     : `${m}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** A wait in whole seconds, minutes, hours or days: the unit of `notices.span` to word it in. */
+function span(ms: number): { unit: 's' | 'min' | 'h' | 'd'; n: number } {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return { unit: 's', n: s };
+  if (s < 7200) return { unit: 'min', n: Math.round(s / 60) };
+  if (s < 172_800) return { unit: 'h', n: Math.round(s / 3600) };
+  return { unit: 'd', n: Math.round(s / 86_400) };
+}
+
 /** One alarm in the queue: priority band, what and where, its live response clock against the target. */
 export const AlarmRow = memo(function AlarmRow(props: {
   alarm: AlarmView;
@@ -114,7 +123,17 @@ export const AlarmRow = memo(function AlarmRow(props: {
               label={t('origin.restored')}
             />
           )}
-          {a.escalatedAt && a.state === 'new' && (
+          {a.waitedMs !== undefined && (
+            <Chip
+              size="small"
+              variant="outlined"
+              data-testid="alarm-waited"
+              label={t('alarms.waitedInHub', {
+                time: t(`notices.span.${span(a.waitedMs).unit}`, { n: span(a.waitedMs).n }),
+              })}
+            />
+          )}
+          {a.escalatedAt && a.state === 'new' && !a.escalatedWaiting && (
             <Chip size="small" color="error" label={t('alarms.escalated')} />
           )}
         </Box>
