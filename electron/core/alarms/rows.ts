@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { HubOrigin, type AlarmEventView, type AlarmView } from '../../../shared/contract';
 import { BothTexts, pickAlarmText, type Locale } from '../../../shared/domain/text';
 import type { AlarmType } from '../../../shared/domain/alarm';
@@ -49,27 +50,22 @@ export interface AlarmRow {
   escalated_waiting: number;
 }
 
-/** The stored origin, read back through its schema: a row that no longer reads shows no origin, not an error. */
-function originOf(json: string | null | undefined): HubOrigin | undefined {
+/**
+ * A JSON column read back through its schema (the origin, the texts): a row that no longer reads shows nothing
+ * there, not an error.
+ */
+function storedJson<T>(schema: z.ZodType<T>, json: string | null | undefined): T | undefined {
   if (!json) return undefined;
   try {
-    const parsed = HubOrigin.safeParse(JSON.parse(json));
+    const parsed = schema.safeParse(JSON.parse(json));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The stored texts, read back through their schema like the origin. */
-function textsOf(json: string | null | undefined): BothTexts | undefined {
-  if (!json) return undefined;
-  try {
-    const parsed = BothTexts.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const originOf = (json: string | null | undefined) => storedJson(HubOrigin, json);
+const textsOf = (json: string | null | undefined) => storedJson(BothTexts, json);
 
 /** A stored alarm's text in `locale` (both languages when its source worded both), for what the core writes itself. */
 export function storedAlarmText(
