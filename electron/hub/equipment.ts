@@ -11,6 +11,7 @@ import type { SiteFile } from '../../shared/domain/site';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
 import { connectionOf, prepared } from '../common/prepared';
+import { sitePlacer, type Placer } from './places';
 import type { Append, SiteHub } from './server';
 import { Dc09Config } from './sources/dc09/config';
 import { createDc09Receiver } from './sources/dc09/receiver';
@@ -82,6 +83,12 @@ export function originOf(source: Source, report: SourceReport): HubOrigin {
       typeof v === 'string' ? v.slice(0, 200) : typeof v === 'number' && !Number.isFinite(v) ? 0 : v;
   }
   return { source: source.kind as OriginSource, sourceId: source.id, fields };
+}
+
+/** A report's text in both languages, within the protocol's bounds (a console of 4 shows its operator's one). */
+function textsOf(report: SourceReport): { texts?: { 'zh-CN': string; en: string } } {
+  const t = report.texts;
+  return t ? { texts: { 'zh-CN': t['zh-CN'].slice(0, 500), en: t.en.slice(0, 500) } } : {};
 }
 
 /** The protocol's 128-character ids: a longer report key becomes its hash. */
@@ -180,6 +187,7 @@ export class Equipment {
   private pending: Pending[] = [];
   private flushing = false;
   private prunedAt = 0;
+  private readonly place: Placer;
 
   constructor(
     private readonly hub: SiteHub,
@@ -192,6 +200,7 @@ export class Equipment {
       defaultHost?: string | undefined;
     },
   ) {
+    this.place = sitePlacer(site);
     this.sources = buildSources(site, ports, {
       ...o,
       sink: (source) => ({ commit: (report) => this.commit(source(), report) }),
@@ -337,6 +346,7 @@ export class Equipment {
           ...(row.zone ? { zone: row.zone } : {}),
           at: report.at,
           ...(report.text ? { text: report.text.slice(0, 500) } : {}),
+          ...textsOf(report),
           ...(row.label ? { label: row.label.slice(0, 200) } : {}),
           lastSeenAt: row.last_seen,
           ...(row.supervision_sec ? { supervisionSec: Math.min(row.supervision_sec, 7 * 86_400) } : {}),
@@ -356,6 +366,8 @@ export class Equipment {
   ): HubEventBody[] {
     const deviceId = idOf(report.device.id);
     const cameras = (report.cameras ?? []).slice(0, 16);
+    const location = this.place({ ...report, ...(row.zone ? { zone: row.zone } : {}) });
+    const placed = location ? { location } : {};
     const out: HubEventBody[] = [];
     // Heard from again after a silence: the communication alarm is restored before what it said is told.
     if (before?.state === 'offline' && row.state !== 'offline')
@@ -368,9 +380,11 @@ export class Equipment {
           deviceId,
           type: report.type,
           ...(row.zone ? { zone: row.zone } : {}),
+          ...placed,
           cameras,
           raisedAt: report.at,
           ...(report.text ? { text: report.text.slice(0, 500) } : {}),
+          ...textsOf(report),
           ...(report.priority ? { priority: report.priority } : {}),
           origin,
         },
@@ -386,9 +400,11 @@ export class Equipment {
           deviceId,
           type: 'device_offline',
           ...(row.zone ? { zone: row.zone } : {}),
+          ...placed,
           cameras,
           raisedAt: report.at,
           ...(report.text ? { text: report.text.slice(0, 500) } : {}),
+          ...textsOf(report),
           origin,
         },
       });

@@ -1,6 +1,7 @@
 import type { AlarmType } from '../../shared/domain/alarm';
 import { bearingDeg, centroid, distanceM, lerp, type LatLon } from '../../shared/domain/geo';
 import type { SiteFile, ZoneDef } from '../../shared/domain/site';
+import type { BothTexts } from '../../shared/domain/text';
 import type { HubEventBody } from '../../shared/contract';
 import type { Clock } from '../common/clock';
 import { actsFor, type DemoSignal } from './demo/plan';
@@ -21,56 +22,67 @@ interface AlarmTemplate {
   type: AlarmType;
   zoneKinds: ZoneDef['kind'][];
   weight: number;
-  text: string;
+  /** Worded in both console languages; the English also goes as `text` for a console that predates `texts`. */
+  texts: BothTexts;
 }
 
 /** What a residential community's hub really sends, roughly as often as it does. */
 const ALARMS: AlarmTemplate[] = [
-  { type: 'door_held', zoneKinds: ['building'], weight: 8, text: '单元门长时间未关 / unit door held open' },
+  {
+    type: 'door_held',
+    zoneKinds: ['building'],
+    weight: 8,
+    texts: { 'zh-CN': '单元门长时间未关', en: 'unit door held open' },
+  },
   {
     type: 'fire_lane_parking',
     zoneKinds: ['fire_lane'],
     weight: 5,
-    text: '消防通道违停 / vehicle parked in fire lane',
+    texts: { 'zh-CN': '消防通道违停', en: 'vehicle parked in fire lane' },
   },
   {
     type: 'intrusion',
     zoneKinds: ['perimeter'],
     weight: 4,
-    text: '周界红外对射报警 / perimeter infrared beam broken',
+    texts: { 'zh-CN': '周界红外对射报警', en: 'perimeter infrared beam broken' },
   },
   {
     type: 'lighting_fault',
     zoneKinds: ['garden', 'parking'],
     weight: 4,
-    text: '路灯故障 / street light fault',
+    texts: { 'zh-CN': '路灯故障', en: 'street light fault' },
   },
   {
     type: 'water_leak',
     zoneKinds: ['parking', 'facility'],
     weight: 3,
-    text: '水浸报警 / water detected on floor',
+    texts: { 'zh-CN': '水浸报警', en: 'water detected on floor' },
   },
   {
     type: 'fire_facility_fault',
     zoneKinds: ['building', 'facility'],
     weight: 3,
-    text: '消防栓水压低 / hydrant pressure low',
+    texts: { 'zh-CN': '消防栓水压低', en: 'hydrant pressure low' },
   },
   {
     type: 'door_forced',
     zoneKinds: ['building', 'facility'],
     weight: 2,
-    text: '门被强行打开 / door forced open',
+    texts: { 'zh-CN': '门被强行打开', en: 'door forced open' },
   },
-  { type: 'smoke', zoneKinds: ['building'], weight: 1, text: '烟感报警 / smoke detector' },
+  { type: 'smoke', zoneKinds: ['building'], weight: 1, texts: { 'zh-CN': '烟感报警', en: 'smoke detector' } },
   {
     type: 'elevator_entrapment',
     zoneKinds: ['building'],
     weight: 1,
-    text: '电梯困人 / passenger trapped in elevator',
+    texts: { 'zh-CN': '电梯困人', en: 'passenger trapped in elevator' },
   },
-  { type: 'gas', zoneKinds: ['building'], weight: 0.5, text: '可燃气体报警 / gas detector' },
+  {
+    type: 'gas',
+    zoneKinds: ['building'],
+    weight: 0.5,
+    texts: { 'zh-CN': '可燃气体报警', en: 'gas detector' },
+  },
 ];
 
 export interface ScenarioOptions {
@@ -275,7 +287,8 @@ export class DemoScenario {
           .map((cam) => cam.id)
           .slice(0, 4),
         raisedAt: clock.now(),
-        text: template.text,
+        text: template.texts.en,
+        texts: template.texts,
       },
     });
   }
@@ -307,7 +320,8 @@ export class DemoScenario {
               kind,
               state: 'fault',
               zone: zone?.id,
-              text: '设备离线或故障 / device fault',
+              text: 'device fault',
+              texts: { 'zh-CN': '设备离线或故障', en: 'device fault' },
               at: clock.now(),
             },
           });
@@ -321,7 +335,8 @@ export class DemoScenario {
                     kind,
                     state: 'ok',
                     zone: zone?.id,
-                    text: '设备恢复 / device recovered',
+                    text: 'device recovered',
+                    texts: { 'zh-CN': '设备恢复', en: 'device recovered' },
                     at: clock.now(),
                   },
                 });

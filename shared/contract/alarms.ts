@@ -3,6 +3,7 @@ import { EpochMs, Id, method } from './common';
 import { AlarmType, Priority } from '../domain/alarm';
 import { AlarmSource, AlarmState, Disposition } from '../domain/alarm-lifecycle';
 import { LatLon } from '../domain/geo';
+import { BothTexts } from '../domain/text';
 import { HubOrigin } from './hub';
 
 export const AlarmView = z.object({
@@ -16,6 +17,8 @@ export const AlarmView = z.object({
   location: LatLon.optional(),
   cameras: z.array(z.string()),
   text: z.string().optional(),
+  /** The text in both languages, when its source worded both (hub protocol 4): show `pickAlarmText`'s choice. */
+  texts: BothTexts.optional(),
   raisedAt: EpochMs,
   receivedAt: EpochMs,
   lastSeenAt: EpochMs,
@@ -34,8 +37,18 @@ export const AlarmView = z.object({
   drill: z.boolean(),
   /** Arrival order at this console: the queue's order within a priority (a wall time can be stepped back). */
   seq: z.number().int().optional(),
-  /** When it arrived on the core's steady timeline (ms): its age is the core's `steadyNow` minus this. */
+  /**
+   * When its response clock started on the core's steady timeline (ms): its age is the core's `steadyNow` minus
+   * this. Its arrival, or for an alarm that waited in the hub's log, that much earlier (`waitedMs`).
+   */
   receivedSteady: z.number().optional(),
+  /** How long it waited in the hub's log before it reached this console (a replay after an outage). */
+  waitedMs: z.number().int().positive().optional(),
+  /**
+   * Escalated for the time it waited in the hub (past its target before it came): told in one summary notice with
+   * the others that waited, not as an escalation banner of its own.
+   */
+  escalatedWaiting: z.boolean().optional(),
   /** Time to acknowledge and to resolve, measured on the steady timeline: a clock jump does not change them. */
   ackMs: z.number().int().nonnegative().optional(),
   resolveMs: z.number().int().nonnegative().optional(),

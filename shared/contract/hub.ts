@@ -7,6 +7,7 @@ import { EpochMs, Id } from './common';
 import { AlarmType, effectivePriority, Priority } from '../domain/alarm';
 import { AlarmSource, AlarmState, Disposition } from '../domain/alarm-lifecycle';
 import { LatLon } from '../domain/geo';
+import { BothTexts } from '../domain/text';
 
 /** 2: the `guard` event kind, `sos` on positions, the `guard_no_movement` alarm type (docs/hub-protocol.md §9). */
 /**
@@ -18,7 +19,8 @@ import { LatLon } from '../domain/geo';
 /**
  * 4: the urgent lane. The hub marks events that must not wait behind a backlog (`isUrgentEvent`) and, while a
  * console's cursor is behind its head, sends them first in an `urgent` message carrying their real `seq`; the
- * ordered replay still brings every event once, in order (docs/hub-protocol.md §10).
+ * ordered replay still brings every event once, in order (docs/hub-protocol.md §10). Also within 4, optional and
+ * ignored by a console that predates it: `texts` on alarms and devices, their text worded in both console languages.
  */
 export const HUB_PROTOCOL_VERSION = 4;
 /**
@@ -67,6 +69,11 @@ export const HubAlarm = z.object({
   cameras: z.array(Id).max(16).default([]),
   raisedAt: EpochMs,
   text: z.string().max(500).optional(),
+  /**
+   * (within version 4, optional) `text` worded in both console languages, from the source's own tables; a console
+   * shows its operator's language and falls back to `text` when this is absent.
+   */
+  texts: BothTexts.optional(),
   /** (since version 3) The source and what the equipment said. */
   origin: HubOrigin.optional(),
 });
@@ -120,6 +127,8 @@ export const HubDevice = z.object({
   state: z.enum(['ok', 'fault', 'offline']),
   zone: Id.optional(),
   text: z.string().max(500).optional(),
+  /** (within version 4, optional) `text` worded in both console languages, as on an alarm. */
+  texts: BothTexts.optional(),
   at: EpochMs,
   /** (since version 3) The device's own name (a transmitter component's 部件说明, a sensor's friendly name). */
   label: z.string().max(200).optional(),

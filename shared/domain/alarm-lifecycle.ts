@@ -69,13 +69,14 @@ export interface AgeClock {
  * the wall clock stepped forwards or back (NTP, a person) then changes nothing. Else by the wall clock.
  */
 export function alarmAge(
-  alarm: { receivedAt: number; receivedSteady?: number | undefined },
+  alarm: { receivedAt: number; receivedSteady?: number | undefined; waitedMs?: number | undefined },
   now: number | AgeClock,
 ): number {
   const clock = typeof now === 'number' ? { wall: now } : now;
+  // `receivedSteady` already starts before the arrival by what the alarm waited in the hub; the wall time does not.
   return clock.steady !== undefined && alarm.receivedSteady !== undefined
     ? clock.steady - alarm.receivedSteady
-    : clock.wall - alarm.receivedAt;
+    : clock.wall - alarm.receivedAt + (alarm.waitedMs ?? 0);
 }
 
 /** How far along its target an open alarm is: < 0.5 calm, < 1 getting late, ≥ 1 overdue. */
@@ -85,6 +86,7 @@ export function ageRatio(
     priority: Priority;
     receivedAt: number;
     receivedSteady?: number | undefined;
+    waitedMs?: number | undefined;
     acknowledgedAt?: number | undefined;
   },
   now: number | AgeClock,

@@ -37,3 +37,22 @@ export function formatDateTime(at: number, locale: Locale, timeZone?: string): s
     minute: '2-digit',
   }).format(at);
 }
+
+/**
+ * A text worded in both of the console's languages by whoever made it (a hub source from its code tables, the demo
+ * scenario), so each operator reads it in their own: an alarm's or a device event's `texts` (hub protocol 4).
+ */
+export const BothTexts = z.object({ 'zh-CN': z.string().max(500), en: z.string().max(500) });
+export type BothTexts = z.infer<typeof BothTexts>;
+
+/**
+ * What an alarm says, in the reader's language when it came worded in both, else its one `text` as it came (an
+ * older hub's, or what an operator typed): never an empty string for a text that exists.
+ */
+export function pickAlarmText(
+  a: { text?: string | undefined; texts?: BothTexts | undefined },
+  locale: Locale,
+): string | undefined {
+  const worded = a.texts?.[locale];
+  return worded ? worded : a.text || undefined;
+}

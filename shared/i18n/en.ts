@@ -129,6 +129,7 @@ export const en: Messages = {
     drill: 'DRILL',
     escalated: 'Escalated',
     waited: 'Waiting {{time}}',
+    waitedInHub: 'waited {{time}} in hub',
     target: 'target {{s}} s',
     search: 'Search alarms (type, place, device, text)',
     allTypes: 'All types',
@@ -534,6 +535,8 @@ export const en: Messages = {
       'hub-action-refused': 'The hub refused an action ({{type}}); it will not be sent again.',
       'hub-insecure':
         'The hub at {{hub}} is reached without TLS: anyone on the network can read and change alarms. Use an https:// hub address.',
+      'alarms-waited':
+        '{{n}} alarms waited in the hub; the oldest {{minutes}} min. All are past their acknowledgement target and in the duty log: work them from the queue.',
     },
     clockJumpForward:
       'The system clock jumped forward by {{amount}} ({{from}} → {{to}}). Alarm order and response clocks are not affected; patrol rounds skipped over are noted in the duty log and not raised as missed. Check time synchronisation (NTP).',

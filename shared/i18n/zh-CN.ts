@@ -127,6 +127,7 @@ export const zhCN = {
     drill: '演练',
     escalated: '已上报主管',
     waited: '已等待 {{time}}',
+    waitedInHub: '平台滞留 {{time}}',
     target: '目标 {{s}} 秒',
     search: '搜索报警(类型、位置、设备、内容)',
     allTypes: '全部类型',
@@ -540,6 +541,8 @@ export const zhCN = {
       'hub-action-refused': '平台拒绝了本机的一条操作，该操作不会再发送。',
       'hub-insecure':
         '与平台 {{hub}} 的连接未加密：同一网络中的任何人都能读取和篡改报警。请改用 https:// 平台地址。',
+      'alarms-waited':
+        '{{n}} 条报警曾在平台滞留，最早的已过去 {{minutes}} 分钟，均已超过确认时限，已记入值班记录。请按队列尽快处理。',
     },
   },
   playbooks: {

@@ -4,14 +4,14 @@ import { expect, signIn, test } from './fixtures';
 // Seed 1 has the demo panel report Contact ID 426 (door held open) on its zone 4, 4 s after the start.
 test.use({ viewport: { width: 1920, height: 1080 }, consoleEnv: { CONSOLE_DEMO_SEED: '1' } });
 
-test('a demo alarm names the panel and zone it came from; the four demo sources are up with their devices', async ({
+test("a demo alarm names the panel and zone it came from in the operator's language and sits on the map; the four demo sources are up with their devices", async ({
   page,
   consoleApp,
   ui,
   saveScreenshot,
 }) => {
   test.setTimeout(90_000);
-  const { queue, incident, equipment } = ui;
+  const { queue, incident, equipment, shell, map } = ui;
   await signIn(page, consoleApp, { role: 'supervisor' });
 
   const held = queue.rows.filter({ hasText: '门长时间未关' }).first();
@@ -33,6 +33,23 @@ test('a demo alarm names the panel and zone it came from; the four demo sources 
   // The origin's panel fields (account, zone, event code) in view for the record.
   await incident.originFields.filter({ hasText: /^426$/ }).scrollIntoViewIfNeeded();
   await saveScreenshot('demo-alarm-origin.zh-CN.png');
+
+  // The panel's words in the operator's language, from the Contact ID table: Chinese, then English once switched.
+  await expect(incident.text).toHaveText(/^门长时间未关（.+ 0*4）$/);
+  const row = queue.row(await incident.alarmId());
+  await expect(row).toContainText('门长时间未关（');
+  await expect(row).not.toContainText('Access door');
+  await shell.switchLanguage();
+  await expect(incident.text).toHaveText(/^Access door propped open \(.+ 0*4\)$/);
+  await expect(row).toContainText('Access door propped open (');
+  await expect(row).not.toContainText('门长时间未关');
+  await shell.switchLanguage();
+  await expect(incident.text).toContainText('门长时间未关');
+
+  // On the site map at the unit door's place from the site file, marked as the alarm opened.
+  const marker = map.alarm(await incident.alarmId());
+  await expect(marker).toBeVisible();
+  await expect(marker).toHaveClass(/am-selected/);
 
   await equipment.open();
   await expect(equipment.sources).toHaveCount(4);

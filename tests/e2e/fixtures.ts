@@ -246,10 +246,19 @@ export const withSiteHub = test.extend({
  * The same fixtures, with the console linked to a `hub` the test plays (support/scripted-hub.ts): it streams
  * whatever the test gives it, valid or not, and answers `sources` as told; no embedded demo hub.
  */
-export const withScriptedHub = test.extend<{ hub: ScriptedHub }>({
-  hub: async ({}, use) => {
+export const withScriptedHub = test.extend<{
+  hub: ScriptedHub;
+  /** Events in the hub's log before the console connects, held back until the test calls `hub.release()`. */
+  hubBacklog: { events: unknown[]; at?: number } | undefined;
+}>({
+  hubBacklog: [undefined, { option: true }],
+  hub: async ({ hubBacklog }, use) => {
     const hub = new ScriptedHub();
     await hub.start();
+    if (hubBacklog) {
+      hub.holding = true;
+      hub.publishMany(hubBacklog.events, hubBacklog.at);
+    }
     await use(hub);
     await hub.stop();
   },

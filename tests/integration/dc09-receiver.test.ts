@@ -45,7 +45,14 @@ async function startReceiver(over: Partial<Dc09ConfigInput> = {}) {
         account: '1234',
         label: '3号楼报警主机',
         zone: 'b3',
-        zones: { '15': { zone: 'b3-lobby', device: '3号楼大堂烟感', cameras: ['cam-1', 'cam-2'] } },
+        zones: {
+          '15': {
+            zone: 'b3-lobby',
+            device: '3号楼大堂烟感',
+            cameras: ['cam-1', 'cam-2'],
+            position: { lat: 30.2712, lon: 120.1513 },
+          },
+        },
       },
       { account: 'BEEF', key: '0123456789ABCDEF' },
       { account: '7777', supervisionSec: 60 },
@@ -101,6 +108,8 @@ describe('DC-09 receiver over TCP and UDP', () => {
         at: T0,
         zone: 'b3-lobby',
         cameras: ['cam-1', 'cam-2'],
+        // Where the site file places the zone's device: the hub puts it in the alarm's `location`.
+        location: { lat: 30.2712, lon: 120.1513 },
         device: { id: 'dc09:panels:1234:zone:15', kind: 'panel_zone', label: '3号楼大堂烟感' },
         origin: {
           protocol: 'ADM-CID',
@@ -117,6 +126,9 @@ describe('DC-09 receiver over TCP and UDP', () => {
           transport,
           encrypted: false,
         },
+        // Worded in both languages from the Contact ID table; the English also as `text` for older consoles.
+        text: 'Burglary (ADM-CID 1130 01 015)',
+        texts: { 'zh-CN': '入侵报警（ADM-CID 1130 01 015）', en: 'Burglary (ADM-CID 1130 01 015)' },
       });
     });
   }
@@ -297,6 +309,7 @@ describe('DC-09 receiver over TCP and UDP', () => {
       state: 'fault',
       device: { id: 'dc09:panels:7777', kind: 'alarm_panel', supervisionSec: 60 },
       origin: { reason: 'supervision', silentSec: 91, codeName_en: 'Communication fail' },
+      texts: { 'zh-CN': '报警主机 7777 通信中断：91 秒无消息', en: 'DC-09 account 7777 silent for 91 s' },
     });
     expect(rx.status().state).toBe('degraded');
     expect((await p.send({ token: 'NULL' })).final?.token).toBe('ACK');

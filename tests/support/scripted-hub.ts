@@ -24,6 +24,12 @@ export class ScriptedHub {
    * as a hub before version 3 does not, so the console's question goes unanswered.
    */
   sourcesReply: unknown = undefined;
+  /**
+   * While true the hub holds its log back: a `sync` is answered with the head, nothing is streamed, so a console
+   * knows how far behind it is (a backlog) until `release()` sends it all.
+   */
+  holding = false;
+  private readonly held: Array<{ socket: Socket; after: number }> = [];
   private readonly log: Array<{ seq?: number; message: unknown }> = [];
   private head = 0;
   private server!: Server;
@@ -47,6 +53,10 @@ export class ScriptedHub {
         this.syncs.push(after);
         ack?.({ ok: true, headSeq: this.head });
         (socket.data as { synced?: boolean }).synced = true;
+        if (this.holding) {
+          this.held.push({ socket, after });
+          return;
+        }
         for (const entry of this.log) {
           if (entry.seq === undefined || entry.seq > after) this.send(socket, entry);
         }
@@ -83,6 +93,15 @@ export class ScriptedHub {
       socket.emit('urgent', message, (reply: unknown) => this.urgentAcks.push(reply));
   }
 
+  /** Stops holding: each console that synced meanwhile gets the log after its `afterSeq`, in order. */
+  release(): void {
+    this.holding = false;
+    for (const { socket, after } of this.held.splice(0)) {
+      for (const entry of this.log)
+        if (entry.seq === undefined || entry.seq > after) this.send(socket, entry);
+    }
+  }
+
   get headSeq(): number {
     return this.head;
   }
@@ -93,6 +112,7 @@ export class ScriptedHub {
 
   private append(entry: { seq: number; message: unknown }): void {
     this.log.push(entry);
+    if (this.holding) return;
     for (const socket of this.synced()) this.send(socket, entry);
   }
 

@@ -59,6 +59,70 @@ describe('alarms from equipment (hub protocol 3)', () => {
     expect(JSON.parse(row.origin)).toEqual(panelOrigin);
   });
 
+  it('keeps an alarm text worded in both languages through the queue, a restart, the history search and the CSV', async () => {
+    const texts = {
+      'zh-CN': '门长时间未关（ADM-CID 1426 01 004）',
+      en: 'Access door propped open (ADM-CID 1426 01 004)',
+    };
+    await hub('alarm', {
+      sourceId: 'a-2',
+      deviceId: 'panel-1234/004',
+      type: 'door_held',
+      raisedAt: clock.now(),
+      cameras: [],
+      text: texts.en,
+      texts,
+    });
+    // A hub of version 3 sends one text: the view has no `texts` and the page shows `text`.
+    await hub('alarm', {
+      sourceId: 'a-3',
+      type: 'intrusion',
+      raisedAt: clock.now(),
+      cameras: [],
+      text: 'old',
+    });
+    const [worded, plain] = await open().then((all) => [
+      all.find((a) => a.sourceId === 'a-2'),
+      all.find((a) => a.sourceId === 'a-3'),
+    ]);
+    expect(worded).toMatchObject({ text: texts.en, texts });
+    expect(plain).not.toHaveProperty('texts');
+    await core.stop();
+    core = await startCore(tmp.dir, { dbFile: join(tmp.dir, 'c.sqlite'), clock, ids: sequentialIds('id2') });
+    expect((await core.alarms.get(worded!.id)).alarm.texts).toEqual(texts);
+    await core.alarms.resolve(worded!.id, 'false_alarm', '门已关好', sup);
+    // The history finds it by its Chinese words too, and the CSV keeps both languages whoever exports.
+    const found = await core.alarms.history({ includeDrills: false, search: '门长时间' }, 10);
+    expect(found.alarms.map((a) => a.id)).toEqual([worded!.id]);
+    const { csv } = await core.alarms.exportCsv({ includeDrills: false });
+    const [header, row] = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    const cells = header!.split(',');
+    expect(cells.slice(-4, -1)).toEqual(['text', 'text_zh_cn', 'text_en']);
+    expect(row).toContain(texts['zh-CN']);
+  });
+
+  it('words a device fault in both languages with its label when the hub sent both', async () => {
+    await hub('device', { deviceId: 'leak-1', kind: 'sensor', state: 'ok', at: clock.now() });
+    await hub('device', {
+      deviceId: 'leak-1',
+      kind: 'sensor',
+      state: 'fault',
+      at: clock.now(),
+      label: '水泵房水浸',
+      text: 'battery low',
+      texts: { 'zh-CN': '电量低', en: 'battery low' },
+    });
+    const [alarm] = await open();
+    expect(alarm).toMatchObject({
+      type: 'device_fault',
+      text: '水泵房水浸 · battery low',
+      texts: { 'zh-CN': '水泵房水浸 · 电量低', en: '水泵房水浸 · battery low' },
+    });
+  });
+
   it('marks the open alarm of the device restored without resolving it; a re-trigger clears the mark', async () => {
     await hub('alarm', {
       sourceId: 'a-1',

@@ -480,6 +480,22 @@ describe('state bits to reports', () => {
     expect(reports.find((r) => r.kind === 'restore')).toMatchObject({ type: 'fire_facility_fault' });
   });
 
+  it('words each report in both languages from the state and component tables', () => {
+    const memory = new StateMemory();
+    const [alarm] = run(memory, component(0x0003, 42)).filter((r) => r.kind === 'alarm');
+    const where = 'smoke detector 0x000600d9 (loop 6, point 217) of fire alarm system 3: Ａ区１层呷哺走廊';
+    expect(alarm).toMatchObject({
+      text: `fire alarm: ${where}`,
+      texts: {
+        'zh-CN': '火警：火灾报警系统 3 感烟火灾探测器 0x000600d9（回路 6，点位 217）：Ａ区１层呷哺走廊',
+        en: `fire alarm: ${where}`,
+      },
+    });
+    const [restore] = run(memory, component(0x0001, 42), 2);
+    expect(restore?.texts?.['zh-CN']).toMatch(/^火警恢复：火灾报警系统 3 感烟火灾探测器/);
+    expect(restore?.texts?.en).toMatch(/^restored \(fire alarm\): smoke detector/);
+  });
+
   it('a cleared bit restores, a repeated state says nothing, and each report has its own stable key', () => {
     const memory = new StateMemory();
     const first = run(memory, component(0x0003), 1);

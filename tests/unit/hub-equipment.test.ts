@@ -109,6 +109,19 @@ describe('the hub equipment sink and device registry', () => {
     expect(events[1]!.data).toMatchObject({ lastSeenAt: Date.UTC(2026, 11, 1, 2, 0) });
   });
 
+  it('sends a report worded in both languages as `texts` on its alarm and its device event', async () => {
+    const sink = equipment.sinkFor(fakeSource);
+    const words = { text: 'Burglary', texts: { 'zh-CN': '入侵报警', en: 'Burglary' } };
+    await sink.commit(report({ key: 'w', kind: 'alarm', type: 'intrusion', ...words }));
+    await sink.commit(report({ key: 'plain', kind: 'alarm', type: 'intrusion', text: 'as sent' }));
+    const events = await log();
+    expect(events.map((e) => [e.kind, e.data.text, e.data.texts])).toEqual([
+      ['device', 'Burglary', words.texts],
+      ['alarm', 'Burglary', words.texts],
+      ['alarm', 'as sent', undefined],
+    ]);
+  });
+
   it("bounds what the equipment said to the protocol's origin limits", () => {
     const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field${i}`, 'x'.repeat(300)]));
     const origin = originOf(fakeSource, report({ key: 'k', kind: 'event', origin: many }));

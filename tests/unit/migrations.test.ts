@@ -9,7 +9,13 @@ import { ALARM_HISTORY_MIGRATION } from '../../electron/core/alarms/migration';
 import { RESUME_LOCK_MIGRATION, RESUME_TOKENS_MIGRATION } from '../../electron/core/operators/migration';
 import { guardDevicesMigration } from '../../electron/core/guards';
 import { hubLinkMigration, hubUrgentMigration } from '../../electron/core/hub-link/migration';
-import { ALARM_ORIGIN_MIGRATION, ORIGIN_MAX_CHARS } from '../../electron/core/alarms/migration';
+import {
+  ALARM_ORIGIN_MIGRATION,
+  ALARM_TEXTS_MIGRATION,
+  ALARM_WAITED_MIGRATION,
+  ORIGIN_MAX_CHARS,
+  TEXTS_MAX_CHARS,
+} from '../../electron/core/alarms/migration';
 import { silentLogger } from '../../electron/common/log';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
@@ -71,6 +77,14 @@ describe('database and migrations', () => {
         'alarm history: filtered pages seek by (resolved_at, id) at any depth',
       ],
       [hubUrgentMigration.version, 'hub urgent lane: events committed ahead of the ordered replay'],
+      [
+        ALARM_TEXTS_MIGRATION.version,
+        'alarms keep their text in both languages when their source worded both',
+      ],
+      [
+        ALARM_WAITED_MIGRATION.version,
+        'alarms keep how long they waited in the hub; escalations for that time are told once',
+      ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
@@ -415,6 +429,71 @@ describe('database and migrations', () => {
     await expect(
       db('alarms').insert({ ...row('huge', 3), origin: 'x'.repeat(ORIGIN_MAX_CHARS + 1) }),
     ).rejects.toThrow(/CHECK constraint/);
+    await db.destroy();
+  });
+
+  it('the alarm-texts migration keeps existing alarms with their one text and bounds the pair it stores', async () => {
+    const before = MIGRATIONS.filter((m) => m.version < ALARM_TEXTS_MIGRATION.version);
+    const db = await openDatabase({ file: ':memory:', log: silentLogger, migrations: before });
+    const row = (id: string, seq: number) => ({
+      id,
+      source: 'hub',
+      source_id: id,
+      type: 'door_held',
+      priority: 3,
+      raised_at: 1000,
+      received_at: 1000,
+      last_seen_at: 1000,
+      state: 'new',
+      updated_at: 1000,
+      seq,
+      text: 'unit door held open',
+    });
+    await db('alarms').insert(row('old', 1));
+    await db.transaction((trx) => ALARM_TEXTS_MIGRATION.up(trx));
+    expect(await db('alarms').where({ id: 'old' }).first('text', 'texts')).toEqual({
+      text: 'unit door held open',
+      texts: null,
+    });
+    const texts = JSON.stringify({ 'zh-CN': '单元门长时间未关', en: 'unit door held open' });
+    await db('alarms').insert({ ...row('new', 2), texts });
+    expect(await db('alarms').where({ id: 'new' }).first('texts')).toEqual({ texts });
+    await expect(
+      db('alarms').insert({ ...row('huge', 3), texts: 'x'.repeat(TEXTS_MAX_CHARS + 1) }),
+    ).rejects.toThrow(/CHECK constraint/);
+    await db.destroy();
+  });
+
+  it('the alarm-waited migration leaves existing alarms as having come at once, escalated as they were', async () => {
+    const before = MIGRATIONS.filter((m) => m.version < ALARM_WAITED_MIGRATION.version);
+    const db = await openDatabase({ file: ':memory:', log: silentLogger, migrations: before });
+    const row = (id: string, seq: number) => ({
+      id,
+      source: 'hub',
+      source_id: id,
+      type: 'door_held',
+      priority: 4,
+      raised_at: 1000,
+      received_at: 1000,
+      last_seen_at: 1000,
+      state: 'new',
+      updated_at: 1000,
+      seq,
+      escalated_at: 61_000,
+    });
+    await db('alarms').insert(row('old', 1));
+    await db.transaction((trx) => ALARM_WAITED_MIGRATION.up(trx));
+    expect(await db('alarms').where({ id: 'old' }).first('waited_ms', 'escalated_waiting')).toEqual({
+      waited_ms: null,
+      escalated_waiting: 0,
+    });
+    await db('alarms').insert({ ...row('replayed', 2), waited_ms: 720_000, escalated_waiting: 1 });
+    await expect(db('alarms').insert({ ...row('negative', 3), waited_ms: -5 })).rejects.toThrow(
+      /CHECK constraint/,
+    );
+    await expect(db('alarms').insert({ ...row('flag', 4), escalated_waiting: 2 })).rejects.toThrow(
+      /CHECK constraint/,
+    );
     await db.destroy();
   });
 

@@ -1,5 +1,6 @@
 import type { alarmMethods, AlarmView } from '../../../shared/contract';
 import type { ResponseTargets } from '../../../shared/domain/alarm-lifecycle';
+import { MESSAGES } from '../../../shared/i18n';
 import { actorOf } from '../actor';
 import { writeDutyLog } from '../duty';
 import type { Feature, Infrastructure } from '../feature';
@@ -10,6 +11,7 @@ import { AlarmService } from './service';
 export { AlarmService, type IncomingAlarm, type ReceiveResult } from './service';
 export { responseStatistics } from './stats';
 export { alarmMigrations } from './migration';
+export { storedAlarmText } from './rows';
 
 export interface AlarmsOptions {
   /** Overrides the stored response targets (site configuration, drills, tests). */
@@ -38,6 +40,15 @@ export function createAlarms(
     consoleId: infra.consoleId,
     onChanged: (alarm) => pending.set(alarm.id, alarm),
     onEscalated: (alarm, at) => bus.emit('alarms.escalated', { alarm, at }),
+    // A replay's overdue alarms: one notice in the operator's words instead of an escalation banner each.
+    onWaited: (n, oldestMs) => {
+      const params = { n, minutes: Math.max(1, Math.round(oldestMs / 60_000)) };
+      const message = MESSAGES[infra.locale].notices.codes['alarms-waited'].replace(
+        /\{\{(\w+)\}\}/g,
+        (_, k: 'n' | 'minutes') => String(params[k]),
+      );
+      infra.notify('warning', 'alarms-waited', message, { params });
+    },
     onDisaster: (mode) => bus.emit('alarms.disaster', mode),
     kickOutbox: infra.kickOutbox,
     targets: o.targets,

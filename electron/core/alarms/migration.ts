@@ -78,8 +78,48 @@ export const ALARM_HISTORY_MIGRATION: Migration = {
   },
 };
 
+/** Both languages of a text of up to 500 characters each, as JSON with room for escapes. */
+export const TEXTS_MAX_CHARS = 4000;
+
+/**
+ * Issue 14 (hub protocol 4, `texts`): an equipment alarm's text worded in both console languages, as JSON
+ * (`{"zh-CN": ..., "en": ...}`), so each operator reads it in their own; null for alarms with one text.
+ * Its number lives only here (it may be renumbered when branches meet).
+ */
+export const ALARM_TEXTS_MIGRATION: Migration = {
+  version: 16,
+  name: 'alarms keep their text in both languages when their source worded both',
+  async up(db) {
+    await db.raw(
+      `ALTER TABLE alarms ADD COLUMN texts TEXT CHECK (texts IS NULL OR length(texts) <= ${TEXTS_MAX_CHARS})`,
+    );
+  },
+};
+
+/**
+ * Issue 23: an alarm that waited in the hub's log (a console restart, a link outage, a backlog replayed) is as old
+ * as its source says. `waited_ms` is how long it waited before it reached this console: its response clock
+ * (`received_steady`) starts that much before its arrival. One already past its escalation target when it came is
+ * escalated for the record (`escalated_waiting`) and told in one summary notice, not a banner each.
+ * Its number lives only here (it may be renumbered when branches meet).
+ */
+export const ALARM_WAITED_MIGRATION: Migration = {
+  version: 17,
+  name: 'alarms keep how long they waited in the hub; escalations for that time are told once',
+  async up(db) {
+    await db.raw(
+      'ALTER TABLE alarms ADD COLUMN waited_ms INTEGER CHECK (waited_ms IS NULL OR waited_ms > 0)',
+    );
+    await db.raw(
+      'ALTER TABLE alarms ADD COLUMN escalated_waiting INTEGER NOT NULL DEFAULT 0 CHECK (escalated_waiting IN (0, 1))',
+    );
+  },
+};
+
 export const alarmMigrations = [
   ALARM_CLOCK_MIGRATION,
   ALARM_ORIGIN_MIGRATION,
   ALARM_HISTORY_MIGRATION,
+  ALARM_TEXTS_MIGRATION,
+  ALARM_WAITED_MIGRATION,
 ] as const;

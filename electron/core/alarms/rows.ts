@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import { HubOrigin, type AlarmEventView, type AlarmView } from '../../../shared/contract';
+import { BothTexts, pickAlarmText, type Locale } from '../../../shared/domain/text';
 import type { AlarmType } from '../../../shared/domain/alarm';
 import type { AlarmSource, AlarmState, Disposition } from '../../../shared/domain/alarm-lifecycle';
 import { csvDocument } from '../util/csv';
@@ -40,21 +42,42 @@ export interface AlarmRow {
   /** JSON of the hub's `origin` (migration 13); null for alarms of other sources and older ones. */
   origin: string | null;
   restored_at: number | null;
+  /** JSON of the text in both languages (migration 16); null when the source worded one text. */
+  texts: string | null;
+  /** How long it waited in the hub's log before it came (migration 17); null when it came at once. */
+  waited_ms: number | null;
+  /** 1: escalated for time it spent waiting in the hub, told in a summary notice instead of a banner. */
+  escalated_waiting: number;
 }
 
-/** The stored origin, read back through its schema: a row that no longer reads shows no origin, not an error. */
-function originOf(json: string | null | undefined): HubOrigin | undefined {
+/**
+ * A JSON column read back through its schema (the origin, the texts): a row that no longer reads shows nothing
+ * there, not an error.
+ */
+function storedJson<T>(schema: z.ZodType<T>, json: string | null | undefined): T | undefined {
   if (!json) return undefined;
   try {
-    const parsed = HubOrigin.safeParse(JSON.parse(json));
+    const parsed = schema.safeParse(JSON.parse(json));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 }
 
+const originOf = (json: string | null | undefined) => storedJson(HubOrigin, json);
+const textsOf = (json: string | null | undefined) => storedJson(BothTexts, json);
+
+/** A stored alarm's text in `locale` (both languages when its source worded both), for what the core writes itself. */
+export function storedAlarmText(
+  r: { text: string | null; texts?: string | null | undefined },
+  locale: Locale,
+): string | undefined {
+  return pickAlarmText({ text: r.text ?? undefined, texts: textsOf(r.texts) }, locale);
+}
+
 export function toView(r: AlarmRow): AlarmView {
   const origin = originOf(r.origin);
+  const texts = textsOf(r.texts);
   return {
     id: r.id,
     source: r.source as AlarmSource,
@@ -66,6 +89,7 @@ export function toView(r: AlarmRow): AlarmView {
     location: r.lat !== null && r.lon !== null ? { lat: r.lat, lon: r.lon } : undefined,
     cameras: JSON.parse(r.cameras) as string[],
     text: opt(r.text),
+    ...(texts ? { texts } : {}),
     raisedAt: r.raised_at,
     receivedAt: r.received_at,
     lastSeenAt: r.last_seen_at,
@@ -89,6 +113,8 @@ export function toView(r: AlarmRow): AlarmView {
     ...(r.resolve_ms !== null && r.resolve_ms !== undefined ? { resolveMs: r.resolve_ms } : {}),
     ...(origin ? { origin } : {}),
     ...(r.restored_at !== null && r.restored_at !== undefined ? { restoredAt: r.restored_at } : {}),
+    ...(r.waited_ms ? { waitedMs: r.waited_ms } : {}),
+    ...(r.escalated_waiting ? { escalatedWaiting: true } : {}),
   };
 }
 
@@ -140,6 +166,9 @@ const CSV_COLUMNS: [string, (a: AlarmView) => unknown][] = [
   ['disposition', (a) => a.disposition],
   ['note', (a) => a.resolutionNote],
   ['text', (a) => a.text],
+  // Both languages, whoever exports: a CSV is a record to keep, read later by whoever reads it.
+  ['text_zh_cn', (a) => a.texts?.['zh-CN']],
+  ['text_en', (a) => a.texts?.en],
   ['drill', (a) => (a.drill ? 'yes' : '')],
 ];
 

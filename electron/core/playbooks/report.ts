@@ -7,6 +7,7 @@ import { MESSAGES } from '../../../shared/i18n';
 import { runState, stepTimings, type PlaybookDefinition } from '../../../shared/domain/playbook';
 import type { SiteFile } from '../../../shared/domain/site';
 import { pickText, type Locale } from '../../../shared/domain/text';
+import { storedAlarmText } from '../alarms';
 import { ServiceError } from '../errors';
 import { findPdfFont, usePdfFont } from '../pdf/font';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../../common/private-files';
@@ -132,6 +133,7 @@ export async function incidentReport(
     state: string;
     disposition: string | null;
     text: string | null;
+    texts: string | null;
     drill: number;
   }[];
   const drill = incident.drill === 1 || alarms.some((a) => a.drill === 1);
@@ -223,15 +225,17 @@ export async function incidentReport(
   if (drill) pdf.line(L.drillNote, { colour: '#a00' });
 
   pdf.heading(L.alarms, 14);
-  for (const a of alarms)
+  for (const a of alarms) {
+    const said = storedAlarmText(a, locale);
     pdf.line(
       `${stamp(a.received_at)}  P${a.priority} ${alarmLabel(a.id)} · ${zoneName(a.zone)} · ` +
         `${(M.alarmState as Record<string, string>)[a.state] ?? a.state}` +
         (a.disposition
           ? ` · ${(M.disposition as Record<string, string>)[a.disposition] ?? a.disposition}`
           : '') +
-        (a.text ? ` · ${a.text}` : ''),
+        (said ? ` · ${said}` : ''),
     );
+  }
 
   pdf.heading(L.timeline, 14);
   for (const e of timeline) pdf.line(`${clock(e.at)}  ${e.who}  ${e.text}`);

@@ -10,6 +10,8 @@
  */
 import type { RefusalCode, SourceProblem } from '../../../shared/contract';
 import type { AlarmType, Priority } from '../../../shared/domain/alarm';
+import type { LatLon } from '../../../shared/domain/geo';
+import type { BothTexts } from '../../../shared/domain/text';
 
 export type SourceKind = 'dc09' | 'gb26875' | 'mqtt' | 'camera' | 'webhook';
 
@@ -63,13 +65,29 @@ export interface SourceReport {
   zone?: string;
   /** Site camera ids linked to the device. */
   cameras?: string[];
+  /**
+   * Where the device is on the site map, from the source's mapping in the site file; absent: the hub places it
+   * itself (a camera where the site file has it, anything else at its zone's centre).
+   */
+  location?: LatLon;
   /** When the device says it happened (epoch ms); the hub stamps its own receive time separately. */
   at: number;
-  /** A short human text (not shown untranslated in the zh-CN interface: the console builds its own). */
+  /** A short human text, in English: what a console that predates `texts` shows. */
   text?: string;
+  /** The same worded in both console languages from the source's own tables (see {@link worded}). */
+  texts?: BothTexts;
   /** The alarm's priority when the source's settings lower or raise it (a camera's motion); absent: the type's. */
   priority?: Priority;
   origin: SourceOrigin;
+}
+
+/**
+ * A report's text in both languages: `texts` for a console that shows its operator's language, `text` (the English)
+ * for one that predates it. Each half is cut to the protocol's 500 characters.
+ */
+export function worded(zh: string, en: string): { text: string; texts: BothTexts } {
+  const cut = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 500);
+  return { text: cut(en), texts: { 'zh-CN': cut(zh), en: cut(en) } };
 }
 
 export interface SourceSink {

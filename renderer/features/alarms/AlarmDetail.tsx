@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { AlarmView, CameraView } from '../../../shared/contract';
 import { useStore } from '../../api/store';
 import { TextDialog } from '../../ui/dialogs';
-import { formatClock, useText } from '../../ui/hooks';
+import { formatClock, useLocale, useText } from '../../ui/hooks';
+import { pickAlarmText } from '../../../shared/domain/text';
 import { PRIORITY_COLOURS } from '../../ui/theme';
 import { useCall } from '../../ui/useCall';
 import { useSystem } from '../system';
@@ -117,11 +118,13 @@ export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots
   const detail = stored?.id === id ? stored : null;
   const alarm = useAlarm(id);
   const text = useText();
+  const locale = useLocale();
   const { run } = useCall('notice');
   const [dialog, setDialog] = useState<'resolve' | 'note' | 'reopen' | null>(null);
 
   if (!alarm) return null;
   const zone = text(site?.zones.find((z) => z.id === alarm.zone)?.name) || alarm.zone || '—';
+  const said = pickAlarmText(alarm, locale);
   const cameras = alarm.cameras
     .map((c) => site?.cameras.find((x) => x.id === c))
     .filter((c) => c !== undefined)
@@ -164,7 +167,11 @@ export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots
         {alarm.deviceId ? ` · ${alarm.deviceId}` : ''}
         {alarm.count > 1 ? ` · ${t('alarms.count', { n: alarm.count })}` : ''}
       </Typography>
-      {alarm.text && <Typography color="text.secondary">{alarm.text}</Typography>}
+      {said && (
+        <Typography color="text.secondary" data-testid="alarm-text">
+          {said}
+        </Typography>
+      )}
       {alarm.restoredAt !== undefined && alarm.state !== 'resolved' && (
         <Typography variant="body2" sx={{ color: 'success.light' }}>
           {t('origin.restoredAt', { time: formatClock(alarm.restoredAt) })}

@@ -8,7 +8,8 @@ import { useStore } from '../../api/store';
 import { AreaPanel } from '../../ui/AreaPanel';
 import { DialogButtons, TextDialog, ToolDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
-import { formatClock, useNow, useText } from '../../ui/hooks';
+import { formatClock, useLocale, useNow, useText } from '../../ui/hooks';
+import { pickAlarmText } from '../../../shared/domain/text';
 import { useCall } from '../../ui/useCall';
 import { useSystem, ZoneSelect } from '../system';
 import { AlarmRow, ROW_HEIGHT } from './AlarmRow';
@@ -45,6 +46,7 @@ export function AlarmQueue() {
   const meta = useStore(store.meta);
   const site = useStore(useSystem().site);
   const text = useText();
+  const locale = useLocale();
   const now = useNow(1000);
   // Read on each tick with `now`: response clocks run on the core's steady clock (immune to clock steps).
   const steadyNow = store.steadyNow();
@@ -79,13 +81,13 @@ export function AlarmQueue() {
             zoneNames.get(a.zone ?? '') ?? '',
             a.zone ?? '',
             a.deviceId ?? '',
-            a.text ?? '',
+            pickAlarmText(a, locale) ?? '',
           ]
             .join(' ')
             .toLowerCase()
             .includes(q)),
     );
-  }, [sorted, state, type, zone, priority, search, t, zoneNames]);
+  }, [sorted, state, type, zone, priority, search, t, zoneNames, locale]);
 
   const current = visible.find((a) => a.id === cursor) ?? visible[0];
   const index = current ? visible.indexOf(current) : -1;

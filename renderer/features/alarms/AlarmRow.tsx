@@ -5,7 +5,8 @@ import type { AlarmView } from '../../../shared/contract';
 import type { AlarmsMeta } from './store';
 import { ageRatio, alarmAge, targetFor } from '../../../shared/domain/alarm-lifecycle';
 import { PRIORITY_COLOURS } from '../../ui/theme';
-import { formatClock } from '../../ui/hooks';
+import { formatClock, useLocale } from '../../ui/hooks';
+import { pickAlarmText } from '../../../shared/domain/text';
 
 export const ROW_HEIGHT = 62;
 
@@ -15,6 +16,15 @@ function elapsed(ms: number): string {
   return m >= 60
     ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
     : `${m}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** A wait in whole seconds, minutes, hours or days: the unit of `notices.span` to word it in. */
+function span(ms: number): { unit: 's' | 'min' | 'h' | 'd'; n: number } {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return { unit: 's', n: s };
+  if (s < 7200) return { unit: 'min', n: Math.round(s / 60) };
+  if (s < 172_800) return { unit: 'h', n: Math.round(s / 3600) };
+  return { unit: 'd', n: Math.round(s / 86_400) };
 }
 
 /** One alarm in the queue: priority band, what and where, its live response clock against the target. */
@@ -31,6 +41,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
 }) {
   const { alarm: a, now, selected } = props;
   const { t } = useTranslation();
+  const said = pickAlarmText(props.alarm, useLocale());
   const targets = {
     acknowledgeSec: props.targets.acknowledgeSec as unknown as Record<number, number>,
     resolveSec: props.targets.resolveSec as unknown as Record<number, number>,
@@ -112,13 +123,23 @@ export const AlarmRow = memo(function AlarmRow(props: {
               label={t('origin.restored')}
             />
           )}
-          {a.escalatedAt && a.state === 'new' && (
+          {a.waitedMs !== undefined && (
+            <Chip
+              size="small"
+              variant="outlined"
+              data-testid="alarm-waited"
+              label={t('alarms.waitedInHub', {
+                time: t(`notices.span.${span(a.waitedMs).unit}`, { n: span(a.waitedMs).n }),
+              })}
+            />
+          )}
+          {a.escalatedAt && a.state === 'new' && !a.escalatedWaiting && (
             <Chip size="small" color="error" label={t('alarms.escalated')} />
           )}
         </Box>
         <Typography variant="body2" color="text.secondary" noWrap>
           {props.zoneName || a.zone || '—'}
-          {a.text ? ` · ${a.text}` : ''}
+          {said ? ` · ${said}` : ''}
         </Typography>
       </Box>
       <Box sx={{ textAlign: 'right', minWidth: 80 }}>

@@ -58,7 +58,8 @@ const TRANSITION_KIND: Partial<Record<AlarmState, AlarmEventView['kind']>> = {
   resolved: 'resolved',
 };
 
-const escalated = (a: AlarmView) => Boolean(a.escalatedAt) && a.state === 'new';
+/** Escalated on its own: one that came past its target after waiting in the hub is told in a summary notice. */
+const escalated = (a: AlarmView) => Boolean(a.escalatedAt) && a.state === 'new' && !a.escalatedWaiting;
 
 /** The alarm queue and the opened alarm. Mutating calls apply their reply at once; batches never go back. */
 export interface AlarmsStore {

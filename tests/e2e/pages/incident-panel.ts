@@ -12,6 +12,8 @@ export class IncidentPanel extends PageObject {
   readonly originSource = this.testId('alarm-origin-source');
   readonly originFields = this.testId('alarm-origin-field');
   readonly restored = this.testId('alarm-detail-restored');
+  /** What the alarm says, in the operator's language when its source worded both (hub protocol 4). */
+  readonly text = this.testId('alarm-text');
   readonly cameraTiles = this.root.getByTestId('alarm-cameras').getByTestId('camera-tile');
   readonly suggestedPlaybook = this.root.getByTestId('playbook-suggested');
   readonly drillBadge = this.root.getByTestId('incident-drill');

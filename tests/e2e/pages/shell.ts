@@ -11,6 +11,8 @@ export class Shell extends PageObject {
   readonly hubInsecure = this.testId('hub-insecure');
   /** How many hub messages were set aside: shown to supervisors, and it opens them. */
   readonly hubDeadLetters = this.testId('hub-dead-letters');
+  /** "Catching up: N events" beside the hub status while the console is behind the hub's log (hub protocol 4). */
+  readonly hubBacklog = this.testId('hub-backlog');
   /** The banner that says the page has lost the console service behind it. */
   readonly coreLink = this.testId('core-link');
   readonly languageSwitch = this.testId('language-switch');

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ALARM_TYPES } from '../../../../shared/domain/alarm';
 import { Id } from '../../../../shared/contract/common';
+import { LatLon } from '../../../../shared/domain/geo';
 import { keyBytes } from './crypto';
 
 export const CodeAction = z.discriminatedUnion('kind', [
@@ -48,6 +49,8 @@ export const ZoneMapping = z.object({
   device: z.string().min(1).max(80).optional(),
   /** Site camera ids shown with its alarms. */
   cameras: z.array(Id).max(16).default([]),
+  /** Where the device is on the site map; absent: its zone's centre. */
+  position: LatLon.optional(),
 });
 
 /** Contact ID zones are 3 digits; "15", "015" and 15 all name zone 15. */
@@ -76,6 +79,8 @@ export const AccountConfig = z
       .optional(),
     /** The site zone of the panel itself (its own faults and user events). */
     zone: Id.optional(),
+    /** Where the panel itself is on the site map; absent: its zone's centre. */
+    position: LatLon.optional(),
     timestamp: TimestampWindow.partial().optional(),
     zones: z.record(ZoneKey, ZoneMapping).default({}),
     codeOverrides: CodeOverrides,

@@ -10,7 +10,14 @@ import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dg
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
 import { problemOf, RefusedLog } from '../source';
-import type { Source, SourceContext, SourceOrigin, SourceReport, SourceStatus } from '../source';
+import {
+  worded,
+  type Source,
+  type SourceContext,
+  type SourceOrigin,
+  type SourceReport,
+  type SourceStatus,
+} from '../source';
 import type { AccountConfig, Dc09Config, TimestampWindow } from './config';
 import { inferKeyForm } from './config';
 import {
@@ -207,8 +214,12 @@ export function createDc09Receiver(
         kind: 'state',
         state: 'fault',
         ...(a.cfg.zone !== undefined ? { zone: a.cfg.zone } : {}),
+        ...(a.cfg.position !== undefined ? { location: a.cfg.position } : {}),
         at: t,
-        text: `DC-09 account ${a.cfg.account} silent for ${Math.round(silentMs / 1000)} s`,
+        ...worded(
+          `报警主机 ${a.cfg.account} 通信中断：${Math.round(silentMs / 1000)} 秒无消息`,
+          `DC-09 account ${a.cfg.account} silent for ${Math.round(silentMs / 1000)} s`,
+        ),
         origin: {
           protocol: 'DC-09',
           account: a.cfg.account,
@@ -258,8 +269,9 @@ export function createDc09Receiver(
       kind: 'state',
       state: 'ok',
       ...(a.cfg.zone !== undefined ? { zone: a.cfg.zone } : {}),
+      ...(a.cfg.position !== undefined ? { location: a.cfg.position } : {}),
       at: a.lastSeen,
-      text: `DC-09 account ${a.cfg.account} is back`,
+      ...worded(`报警主机 ${a.cfg.account} 通信恢复`, `DC-09 account ${a.cfg.account} is back`),
       origin: {
         protocol: 'DC-09',
         account: a.cfg.account,
@@ -524,6 +536,7 @@ export function createDc09Receiver(
 
     let device = panelDevice(a);
     let zone = a.cfg.zone;
+    let location = a.cfg.position;
     let cameras: string[] = [];
     if (entry.scope === 'user' && d.address !== undefined) origin.user = number ?? d.address;
     else if (entry.scope === 'zone' && number !== undefined && number > 0) {
@@ -535,20 +548,24 @@ export function createDc09Receiver(
         ...(m?.device !== undefined ? { label: m.device } : {}),
       };
       zone = m?.zone ?? zone;
+      // A zone mapped elsewhere than the panel's own zone is not where the panel is: its zone's centre, unless placed.
+      location = m?.position ?? (m?.zone === undefined ? location : undefined);
       cameras = m?.cameras ?? [];
     } else if (d.address) origin.zone = number ?? d.address;
 
     const effect = effectOf(entry.action, d.meaning);
+    // Its meaning, then what the panel sent as it sent it (protocol, qualifier and code, partition, address).
+    const where =
+      `${d.protocol} ${d.qualifier ?? ''}${d.code} ${d.partition ?? ''} ${d.address ?? ''}`.trim();
     return {
       key: '',
       device,
       ...effect,
       ...(zone !== undefined ? { zone } : {}),
       ...(cameras.length ? { cameras } : {}),
+      ...(location !== undefined ? { location } : {}),
       at,
-      text: `${d.protocol} ${d.qualifier ?? ''}${d.code} ${d.partition ?? ''} ${d.address ?? ''}: ${entry.en}`
-        .replace(/\s+/g, ' ')
-        .trim(),
+      ...worded(`${entry.zh}（${where}）`, `${entry.en} (${where})`),
       origin: origin as SourceOrigin,
     } satisfies SourceReport;
   }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Id } from '../../../../shared/contract/common';
+import { LatLon } from '../../../../shared/domain/geo';
 
 const Minutes = z.number().int().min(1).max(255);
 
@@ -51,6 +52,8 @@ export const Placement = z.object({
     .optional(),
   zone: Id.optional(),
   cameras: z.array(Id).max(16).optional(),
+  /** Where it is on the site map; absent: its zone's centre. */
+  position: LatLon.optional(),
 });
 export type Placement = z.infer<typeof Placement>;
 
@@ -60,6 +63,8 @@ export const TransmitterProfile = Variant.extend({
   name: z.string().min(1).max(64).optional(),
   zone: Id.optional(),
   cameras: z.array(Id).max(16).optional(),
+  /** Where the transmitter is on the site map (its own reports; a placement without a zone). */
+  position: LatLon.optional(),
   placements: z.array(Placement).max(10_000).default([]),
   /** Send 查岗 this often (absent = only when asked); the answer is the 查岗应答 key on the transmitter. */
   inspectEveryMin: z
@@ -128,6 +133,7 @@ export interface ResolvedProfile {
   supervisionSec: number;
   zone?: string;
   cameras?: string[];
+  position?: LatLon;
   placements: Placement[];
   inspectEveryMin?: number;
   inspectTimeoutMin: number;
@@ -154,19 +160,22 @@ export function resolveProfile(config: Gb26875Config, address: string): Resolved
   if (own?.name !== undefined) profile.name = own.name;
   if (own?.zone !== undefined) profile.zone = own.zone;
   if (own?.cameras !== undefined) profile.cameras = own.cameras;
+  if (own?.position !== undefined) profile.position = own.position;
   if (own?.inspectEveryMin !== undefined) profile.inspectEveryMin = own.inspectEveryMin;
   if (own?.timeSyncSkewSec !== undefined) profile.timeSyncSkewSec = own.timeSyncSkewSec;
   return profile;
 }
 
 /**
- * The zone and cameras of a system or component: the placement naming the component beats the one naming its
- * system, which beats one naming only the system type; the transmitter's own zone and cameras are the fallback.
+ * The zone, cameras and map position of a system or component: the placement naming the component beats the one
+ * naming its system, which beats one naming only the system type; the transmitter's own zone and cameras are the
+ * fallback, and its position too while the placement names no zone of its own (a component placed in another
+ * zone is not where the transmitter is: the hub puts it at that zone's centre).
  */
 export function placementOf(
   profile: ResolvedProfile,
   where: { systemType?: number; system?: number; component?: number },
-): { zone?: string; cameras?: string[] } {
+): { zone?: string; cameras?: string[]; location?: LatLon } {
   let best: Placement | undefined;
   let bestScore = -1;
   for (const p of profile.placements) {
@@ -184,8 +193,10 @@ export function placementOf(
   }
   const zone = best?.zone ?? profile.zone;
   const cameras = best?.cameras ?? profile.cameras;
+  const location = best?.position ?? (best?.zone === undefined ? profile.position : undefined);
   return {
     ...(zone !== undefined ? { zone } : {}),
     ...(cameras !== undefined ? { cameras } : {}),
+    ...(location !== undefined ? { location } : {}),
   };
 }

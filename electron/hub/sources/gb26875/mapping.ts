@@ -14,7 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { AlarmType } from '../../../../shared/domain/alarm';
-import type { SourceOrigin, SourceReport } from '../source';
+import type { LatLon } from '../../../../shared/domain/geo';
+import { worded, type SourceOrigin, type SourceReport } from '../source';
 import type { AduObject, AppData } from './app-data';
 import { placementOf, type ResolvedProfile } from './config';
 
@@ -140,7 +141,7 @@ export interface Remembered {
   state: number;
   /** A component's system (`<type>.<address>`): a 复位 of that system restores it. */
   system?: string;
-  report: Pick<SourceReport, 'device' | 'zone' | 'cameras'>;
+  report: Pick<SourceReport, 'device' | 'zone' | 'cameras' | 'location'>;
   fireType: AlarmType;
   faults: number;
   origin: SourceOrigin;
@@ -235,6 +236,11 @@ export function transmitterDevice(ctx: Pick<MapContext, 'sourceId' | 'profile'>)
   };
 }
 
+/** The 用户信息传输装置 itself, by its address. */
+function transmitterWhat(address: string): { zh: string; en: string } {
+  return { zh: `用户信息传输装置 ${address}`, en: `transmitter ${address}` };
+}
+
 function shortHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 }
@@ -281,7 +287,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
           systemTypeEn: sys.en,
           systemAddress: o.systemAddress,
         },
-        what: `${sys.en} ${o.systemAddress}`,
+        what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
       };
       stateReports(target, o.state, at(o.time), keyBase, staging, out);
       if (o.state & (1 << RESET)) resetSystem(system, target, at(o.time), keyBase, staging, out);
@@ -324,9 +330,14 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
           point,
           description: o.description,
         },
-        what:
-          `${comp.en} ${addressHex} (loop ${loop}, point ${point}) of ${sys.en} ${o.systemAddress}` +
-          (o.description ? `: ${o.description}` : ''),
+        what: {
+          zh:
+            `${sys.zh} ${o.systemAddress} ${comp.zh} ${addressHex}（回路 ${loop}，点位 ${point}）` +
+            (o.description ? `：${o.description}` : ''),
+          en:
+            `${comp.en} ${addressHex} (loop ${loop}, point ${point}) of ${sys.en} ${o.systemAddress}` +
+            (o.description ? `: ${o.description}` : ''),
+        },
       };
       stateReports(target, o.state, at(o.time), keyBase, staging, out);
       return;
@@ -351,7 +362,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
           systemTypeEn: sys.en,
           systemAddress: o.systemAddress,
         },
-        what: `${sys.en} ${o.systemAddress}`,
+        what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
       };
       operationReports(target, o.operation, o.operator, OPERATION_BITS, at(o.time), keyBase, out);
       if (o.operation & 1) resetSystem(system, target, at(o.time), keyBase, staging, out);
@@ -369,7 +380,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         info: 0,
         table: TRANSMITTER_BITS,
         origin: base,
-        what: `transmitter ${ctx.profile.address}`,
+        what: transmitterWhat(ctx.profile.address),
       };
       stateReports(target, o.state, at(o.time), keyBase, staging, out);
       return;
@@ -386,7 +397,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         info: 0,
         table: TRANSMITTER_BITS,
         origin: base,
-        what: `transmitter ${ctx.profile.address}`,
+        what: transmitterWhat(ctx.profile.address),
       };
       operationReports(target, o.operation, o.operator, TRANSMITTER_OPERATION_BITS, at(o.time), keyBase, out);
       if (o.operation & (1 << 5)) out.inspectionAnswered = true;
@@ -409,6 +420,7 @@ interface Target {
   device: SourceReport['device'];
   zone?: string;
   cameras?: string[];
+  location?: LatLon;
   /** Set for a component: the system (`<type>.<address>`) whose 复位 restores it. */
   memberOf?: string;
   fireType: AlarmType;
@@ -417,19 +429,20 @@ interface Target {
   info: number;
   table: readonly Named[];
   origin: SourceOrigin;
-  /** An English phrase for the report's text. */
-  what: string;
+  /** What it is, in both languages, for the report's text. */
+  what: { zh: string; en: string };
 }
 
 function report(
-  target: Pick<Target, 'device' | 'zone' | 'cameras'>,
-  fields: Omit<SourceReport, 'device' | 'zone' | 'cameras'>,
+  target: Pick<Target, 'device' | 'zone' | 'cameras' | 'location'>,
+  fields: Omit<SourceReport, 'device' | 'zone' | 'cameras' | 'location'>,
 ): SourceReport {
   return {
     ...fields,
     device: target.device,
     ...(target.zone !== undefined ? { zone: target.zone } : {}),
     ...(target.cameras !== undefined ? { cameras: target.cameras } : {}),
+    ...(target.location !== undefined ? { location: target.location } : {}),
   };
 }
 
@@ -469,7 +482,7 @@ function stateReports(
           kind: 'alarm',
           type: g.type,
           at,
-          text: `${why.en}: ${t.what}`,
+          ...worded(`${why.zh}：${t.what.zh}`, `${why.en}: ${t.what.en}`),
           origin: { ...origin, bits: why.keys, bitsEn: why.en, bitsZh: why.zh },
         }),
       );
@@ -481,7 +494,10 @@ function stateReports(
           kind: 'restore',
           type: g.type,
           at,
-          text: `restored${why.en ? ` (${why.en})` : ''}: ${t.what}`,
+          ...worded(
+            `${why.zh ? `${why.zh}` : ''}恢复：${t.what.zh}`,
+            `restored${why.en ? ` (${why.en})` : ''}: ${t.what.en}`,
+          ),
           origin: { ...origin, bits: why.keys, bitsEn: why.en, bitsZh: why.zh },
         }),
       );
@@ -499,7 +515,7 @@ function stateReports(
         key: `${keyBase}:info:${state}`,
         kind: 'event',
         at,
-        text: `${en}: ${t.what}`,
+        ...worded(`${zh}：${t.what.zh}`, `${en}: ${t.what.en}`),
         origin: { ...origin, bits: [on.keys, off.keys].filter(Boolean).join(','), bitsEn: en, bitsZh: zh },
       }),
     );
@@ -511,6 +527,7 @@ function stateReports(
       device: t.device,
       ...(t.zone ? { zone: t.zone } : {}),
       ...(t.cameras ? { cameras: t.cameras } : {}),
+      ...(t.location ? { location: t.location } : {}),
     },
     fireType: t.fireType,
     faults: t.faults,
@@ -543,7 +560,7 @@ function operationReports(
         kind: 'alarm',
         type: 'fire',
         at,
-        text: `manual alarm at ${t.what}`,
+        ...worded(`手动报警：${t.what.zh}`, `manual alarm at ${t.what.en}`),
         origin: { ...origin, bits: 'manual_alarm', bitsEn: 'manual alarm', bitsZh: '手动报警' },
       }),
     );
@@ -554,7 +571,10 @@ function operationReports(
         key: `${keyBase}:info:op`,
         kind: 'event',
         at,
-        text: `${ops.en} (operator ${operator}): ${t.what}`,
+        ...worded(
+          `${ops.zh}（操作员 ${operator}）：${t.what.zh}`,
+          `${ops.en} (operator ${operator}): ${t.what.en}`,
+        ),
         origin,
       }),
     );
@@ -599,7 +619,7 @@ function restoreRemembered(id: string, r: Remembered, at: number, keyBase: strin
       kind: 'restore',
       type: g.type,
       at,
-      text: `restored by a reset: ${id}`,
+      ...worded(`复位恢复：${id}`, `restored by a reset: ${id}`),
       origin: { ...r.origin, bits: 'reset', bitsEn: 'reset', bitsZh: '复位' },
     });
   }

@@ -11,7 +11,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
 import { problemOf, RefusedLog } from '../source';
-import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
+import { worded, type Source, type SourceContext, type SourceReport, type SourceStatus } from '../source';
 import { decodeAppData, encodeInspect, encodeSyncTime } from './app-data';
 import { Gb26875Config, resolveProfile, type Gb26875ConfigInput, type ResolvedProfile } from './config';
 import {
@@ -227,7 +227,7 @@ export function createGb26875Source(
       kind: 'state',
       state: 'ok',
       at: ctx.now(),
-      text: 'communication restored',
+      ...worded('通信恢复', 'communication restored'),
       origin: { transmitter: tx.profile.address, reason: 'frame received' },
     };
   }
@@ -341,7 +341,7 @@ export function createGb26875Source(
         kind: 'restore',
         type: 'fire_facility_fault',
         at: ctx.now(),
-        text: 'inspection answered',
+        ...worded('查岗已应答', 'inspection answered'),
         origin: { transmitter: tx.profile.address, reason: 'inspection answered' },
       });
     }
@@ -436,7 +436,10 @@ export function createGb26875Source(
             kind: 'state',
             state: 'fault',
             at: now,
-            text: `communication fail: no frame for ${Math.round((now - since) / 1000)} s`,
+            ...worded(
+              `通信中断：${Math.round((now - since) / 1000)} 秒未收到数据`,
+              `communication fail: no frame for ${Math.round((now - since) / 1000)} s`,
+            ),
             origin: {
               transmitter: tx.profile.address,
               reason: 'silence',
@@ -463,7 +466,7 @@ export function createGb26875Source(
             kind: 'alarm',
             type: 'fire_facility_fault',
             at: now,
-            text: '查岗 not answered',
+            ...worded('查岗未应答', 'inspection not answered'),
             origin: { transmitter: tx.profile.address, reason: 'inspection not answered' },
           },
         ]);

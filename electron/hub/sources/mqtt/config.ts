@@ -4,6 +4,7 @@
  * explains every field with an example.
  */
 import { z } from 'zod';
+import { LatLon } from '../../../../shared/domain/geo';
 
 /** Zigbee2MQTT's own availability timeouts: 10 min for mains-powered (active) devices, 25 h for battery ones. */
 export const DEFAULT_SUPERVISION_SEC = { mains: 600, battery: 90_000 } as const;
@@ -100,6 +101,8 @@ export const MqttDeviceConfig = z.object({
   label: z.string().min(1).max(100).optional(),
   /** Site camera ids shown with the device's alarms. */
   cameras: z.array(z.string().min(1).max(100)).max(16).default([]),
+  /** Where the sensor is on the site map; absent: its zone's centre. */
+  position: LatLon.optional(),
   /** What the sensor watches; sets the default of `contact`. */
   kind: z.enum(['leak', 'smoke', 'gas', 'door', 'window', 'motion', 'other']).default('other'),
   /** Battery sensors report rarely (supervised at 25 h by default); mains devices often (10 min). */
@@ -185,6 +188,7 @@ export interface DevicePolicy {
   zone?: string;
   label?: string;
   cameras: string[];
+  position?: LatLon;
   kind: MqttDeviceConfig['kind'];
   supervisionSec: number;
   contact: 'intrusion' | 'door_forced' | 'none';
@@ -208,6 +212,7 @@ export function devicePolicy(config: MqttSourceConfig, name: string): DevicePoli
     zone: d.zone,
     label: d.label,
     cameras: d.cameras,
+    ...(d.position ? { position: d.position } : {}),
     kind: d.kind,
     supervisionSec: d.supervisionSec ?? DEFAULT_SUPERVISION_SEC[d.power],
     contact: d.contact ?? (d.kind === 'door' ? 'door_forced' : 'intrusion'),

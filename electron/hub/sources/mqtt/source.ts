@@ -17,6 +17,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
 import { problemOf, RefusedLog } from '../source';
 import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
+import { sensorWords, silenceWords } from './words';
 import { devicePolicy, type DevicePolicy, type MqttSourceConfig } from './config';
 import { createFrameGuard } from './frame-guard';
 import {
@@ -206,6 +207,8 @@ export function createMqttSource(
       topic?: string;
       at?: number;
       text?: string;
+      /** The same in both languages (the sensor's own `text` has only the one the device sent). */
+      words?: { text: string; texts: { 'zh-CN': string; en: string } };
       retained?: boolean;
     },
   ): SourceReport {
@@ -228,10 +231,10 @@ export function createMqttSource(
       ...(draft.state ? { state: draft.state } : {}),
       ...(policy.zone ? { zone: policy.zone } : {}),
       ...(policy.cameras.length ? { cameras: policy.cameras } : {}),
+      ...(policy.position ? { location: policy.position } : {}),
       at: from.at ?? ctx.now(),
-      text:
-        from.text ??
-        `${label}: ${draft.kind === 'state' ? `${what} ${draft.cause}` : `${what} (${draft.cause})`}`,
+      // The device's own words when it sent some (a native message's `text`), else ours in both languages.
+      ...(from.text !== undefined ? { text: from.text } : (from.words ?? sensorWords(label, draft))),
       origin,
     };
   }
@@ -339,7 +342,7 @@ export function createMqttSource(
           const reports = result.drafts.map((d) =>
             toReport(name, policy, d, `s:${bootId}:${n}`, {
               protocol: 'supervision',
-              text: `${policy.label ?? name}: silent for more than ${policy.supervisionSec} s`,
+              words: silenceWords(policy.label ?? name, policy.supervisionSec),
             }),
           );
           if (await commitAll(reports, performance.now() + config.commitRetrySec * 1000))

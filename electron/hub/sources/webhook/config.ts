@@ -3,6 +3,7 @@
  * platforms) with their bearer tokens, the devices they speak for, and the limits. README.md has an example.
  */
 import { z } from 'zod';
+import { LatLon } from '../../../../shared/domain/geo';
 import { ALARM_TYPES } from '../../../../shared/domain/alarm';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -25,6 +26,8 @@ export const WebhookDevice = z.object({
   zone: z.string().min(1).max(64).optional(),
   label: z.string().min(1).max(100).optional(),
   cameras: z.array(z.string().min(1).max(64)).max(16).default([]),
+  /** Where the device is on the site map; absent: its zone's centre. */
+  position: LatLon.optional(),
   kind: z.enum(['access', 'sensor', 'camera', 'other']).default('access'),
   /** Only these clients may speak for the device; absent = any client. */
   clients: z.array(z.string().min(1).max(64)).max(100).optional(),

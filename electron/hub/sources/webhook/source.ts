@@ -271,6 +271,7 @@ export function createWebhookSource(
         : {}),
       ...(device?.zone !== undefined ? { zone: device.zone } : {}),
       ...(device && device.cameras.length > 0 ? { cameras: device.cameras } : {}),
+      ...(device?.position !== undefined ? { location: device.position } : {}),
       at: e.at === undefined ? now : typeof e.at === 'number' ? e.at : Date.parse(e.at),
       ...(e.text !== undefined ? { text: e.text } : {}),
       origin,
