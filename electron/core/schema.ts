@@ -7,6 +7,17 @@ import { guardMigrations, patrolClockMigrations } from './guards';
 import { hubLinkMigration, hubUrgentMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
+import { recordingMigrations } from './recordings';
+
+/**
+ * Holds number 16 for the branch that takes it (the recordings feature is 17): DELETE this object when that
+ * branch's migration 16 is merged. It creates nothing, so only a development database of this branch has run it.
+ */
+const RESERVED_16: Migration = {
+  version: 16,
+  name: 'reserved for another branch (placeholder until merge)',
+  up: async () => undefined,
+};
 
 /**
  * The schema history, oldest first, assembled here (the database layer knows no feature) from the base schema
@@ -26,6 +37,8 @@ export const MIGRATIONS: readonly Migration[] = [
   ...patrolClockMigrations,
   hubLinkMigration,
   hubUrgentMigration,
+  ...recordingMigrations,
+  RESERVED_16,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
