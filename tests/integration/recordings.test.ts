@@ -6,6 +6,8 @@ import { ManualClock } from '../../electron/common/clock';
 import { dayFolder, segmentFiles, trimToLastFragment } from '../../electron/core/recordings/files';
 import { probeSeconds } from '../../electron/core/recordings/store';
 import { startCore } from '../support/core';
+import { startWebHost } from '../../electron/web-host/server';
+import { silentLogger } from '../../electron/common/log';
 import { requireRtspServer, startRtspServer, type RtspServer } from '../support/rtsp-camera';
 import { camerasWithStreams, writeDemoSite } from '../support/site';
 import { tempDir } from '../support/temp';
@@ -91,6 +93,27 @@ describe('the recorder against a real RTSP camera (GStreamer)', () => {
     expect(list.coverage.length).toBeGreaterThanOrEqual(2);
     const gaps = list.coverage.slice(1).map((c, i) => c.start - list.coverage[i]!.end);
     expect(Math.max(...gaps)).toBeGreaterThan(2000);
+
+    // Replay over HTTP: one MP4 across segments, made by -c copy; the boundary refuses what it must.
+    const host = await startWebHost({ core, staticDir: tmp.dir, log: silentLogger });
+    try {
+      const base = `http://127.0.0.1:${host.port}/recordings`;
+      const from = new Date(first[0]!.start_ms).toISOString();
+      const ok = await fetch(`${base}/cam-01/play?from=${from}&seconds=4&token=${host.token}`);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-type')).toBe('video/mp4');
+      const clip = join(tmp.dir, 'clip.mp4');
+      writeFileSync(clip, Buffer.from(await ok.arrayBuffer()));
+      expect(await probeSeconds('ffprobe', clip)).toBeGreaterThan(2.5);
+      const status = async (path: string) => (await fetch(`${base}${path}`)).status;
+      expect(await status(`/cam-01/play?from=${from}&seconds=4`)).toBe(401);
+      expect(await status(`/nope/play?from=${from}&seconds=4&token=${host.token}`)).toBe(404);
+      expect(await status(`/..%2F..%2Fetc/play?from=${from}&seconds=4&token=${host.token}`)).toBe(400);
+      expect(await status(`/cam-01/play?from=${from}&seconds=99999&token=${host.token}`)).toBe(400);
+      expect(await status(`/cam-01/play?from=yesterday&seconds=4&token=${host.token}`)).toBe(400);
+    } finally {
+      await host.stop();
+    }
 
     // ffmpeg killed mid-segment: the open segment (a fragment or more written) is unindexed until restart.
     const indexed = new Set((await rows(core)).map((r) => r.path));

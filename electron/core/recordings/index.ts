@@ -161,6 +161,8 @@ export function createRecordings(
   const service: RecordingsService = {
     root,
     async play(cameraId, from, seconds) {
+      if (!o.cameras.service.find(cameraId))
+        throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
       const to = from + seconds * 1000;
       const pieces: PlayPiece[] = (await store.range(cameraId, from, to)).map((r) => ({
         file: join(root, r.path),
