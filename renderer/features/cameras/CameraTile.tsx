@@ -7,6 +7,7 @@ import { useStore } from '../../api/store';
 import { formatClock, useAge, useNow, useText } from '../../ui/hooks';
 import { useNotify } from '../../ui/notify';
 import { useCall } from '../../ui/useCall';
+import { ReplayButton } from '../recordings';
 import { streamKey, useCameras } from './store';
 import { useStreamPlayer } from './useStreamPlayer';
 
@@ -159,6 +160,7 @@ export function CameraTile(props: {
               {text(camera.name)}
             </Typography>
             {props.touring && <Chip size="small" color="info" label={t('cameras.touring')} />}
+            {actions && <ReplayButton cameraId={camera.id} />}
             <Chip
               data-testid="tile-state"
               size="small"
