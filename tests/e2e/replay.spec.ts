@@ -61,7 +61,8 @@ test.describe('instant replay', () => {
 
     await signIn(page, consoleApp);
     const tile = ui.wall.tile('cam-01');
-    await tile.getByTestId('replay-open').click();
+    await tile.getByTestId('tile-menu').click();
+    await page.getByTestId('tile-replay').click();
     const dialog = page.getByTestId('replay-dialog');
     await expect(dialog).toBeVisible();
     const video = dialog.getByTestId('replay-video');
