@@ -11,6 +11,7 @@ import { createInfrastructure } from './infrastructure';
 import { createOperators, type OpenOptions } from './operators';
 import { createPlaybooks } from './playbooks';
 import { createPrefs } from './prefs';
+import { createRecordings, type RecordingsService } from './recordings';
 import { auditRefusals } from './router/refusals';
 import { createRouter, type Carrier, type Router, type Session } from './router/router';
 import { checkFeatureMigrations } from './schema';
@@ -30,6 +31,7 @@ export interface ConsoleCore {
   alarms: AlarmService;
   guards: GuardService;
   patrols: PatrolEngine;
+  recordings: RecordingsService;
   /** Where the OsmAnd endpoint listens, when it is on. */
   osmandPort: number | undefined;
   /** The embedded site hub, when no production hub is configured. */
@@ -51,7 +53,6 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   const { infra, loaded, startedAt, store, notices, demo, hub, gateway, audit, quiesce } =
     await createInfrastructure(config);
   const { db, clock, log } = infra;
-
   // Then each feature, after the ones whose services it uses.
   const alarms = createAlarms(infra, { targets: config.alarmTargets, flushMs: config.alarmFlushMs });
   const cameras = createCameras(infra, {
@@ -89,6 +90,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     names,
   });
   const prefs = createPrefs(infra);
+  const rec = createRecordings(infra, { gateway, cameras, alarms, settings: config.recordings });
   const system = createSystem(infra, {
     hub,
     notices,
@@ -102,10 +104,9 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     ffmpeg: ffmpegInfo(gateway.ffmpeg),
   });
   // Started in this order, stopped in the reverse one.
-  const features = [alarms, cameras, guards, playbooks, duty, operators, shift, prefs, system] as const;
+  const features = [alarms, cameras, guards, playbooks, duty, operators, shift, prefs, rec, system] as const;
   checkFeatureMigrations(features);
   const router = createRouter(handlerTable(features), log.child('router'), auditRefusals(db, clock, log));
-
   for (const feature of features) await feature.start();
   await gateway.start();
   await hub.start({
@@ -117,7 +118,6 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   audit.startAnchoring(() => hub.kick());
   demo?.play();
   log.info('console core started', { consoleId: infra.consoleId, demo: Boolean(demo), site: loaded.file });
-
   let stopped = false;
   return {
     router,
@@ -128,6 +128,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     alarms: alarms.service,
     guards: guards.service.guards,
     patrols: guards.service.patrols,
+    recordings: rec.service,
     osmandPort: guards.service.osmandPort,
     embeddedHub: demo,
     info: system.service.info,

@@ -6,6 +6,7 @@ import { DEFAULT_TARGETS, type ResponseTargets } from '../../shared/domain/alarm
 import type { GuardSettings } from './guards';
 import type { SocketFactory } from './hub-link/link';
 import type { HashParams, ThrottlePolicy } from './operators';
+import type { RecordingSettings } from './recordings';
 import type { ProfileSettings } from './streams/ffmpeg';
 import type { DiskSettings, FreeSpace } from './system';
 import type { Spawner, SupervisionSettings } from './streams/worker';
@@ -88,6 +89,8 @@ export interface ConsoleConfig {
     profiles?: Partial<Record<'main' | 'sub', Partial<ProfileSettings>>>;
     idleStopMs?: number;
   };
+  /** The recorder (issue 15): on by default for every camera whose site entry does not say `record.enabled: false`. */
+  recordings?: RecordingSettings;
   clock?: Clock;
   /** A step of the wall clock larger than this (against the monotonic clock) is a jump (default 2000 ms). */
   clockJumpThresholdMs?: number;

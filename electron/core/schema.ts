@@ -7,6 +7,7 @@ import { guardMigrations, patrolClockMigrations } from './guards';
 import { hubLinkMigration, hubUrgentMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
+import { recordingMigrations } from './recordings';
 
 /**
  * The schema history, oldest first, assembled here (the database layer knows no feature) from the base schema
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...patrolClockMigrations,
   hubLinkMigration,
   hubUrgentMigration,
+  ...recordingMigrations,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

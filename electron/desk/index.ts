@@ -3,6 +3,7 @@ import type { RootLogger } from '../common/log';
 import { SiteFileError } from '../common/site-file';
 import { createConsoleCore, type ConsoleConfig, type ConsoleCore } from '../core';
 import type { ConsoleArgs } from '../core/args';
+import type { RecordingSettings } from '../core/recordings';
 import { diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
 import { startEmbeddedHub, type EmbeddedHub } from '../hub/embedded';
 import { EquipmentConfigError } from '../hub/equipment';
@@ -49,6 +50,19 @@ export function isConfigError(err: unknown): err is Error {
 }
 
 /**
+ * The recorder runs in both service processes unless `CONSOLE_RECORDINGS=off`; `CONSOLE_RECORDING_SEGMENT_SEC`
+ * (2–60) shortens segments for tests, `CONSOLE_RECORDINGS_DIR` puts them elsewhere than the data folder.
+ */
+export function recordingsFromEnv(env: Record<string, string | undefined> = process.env): RecordingSettings {
+  const sec = Number(env.CONSOLE_RECORDING_SEGMENT_SEC);
+  return {
+    enabled: env.CONSOLE_RECORDINGS !== 'off',
+    ...(Number.isInteger(sec) && sec >= 2 && sec <= 60 ? { segmentSec: sec } : {}),
+    ...(env.CONSOLE_RECORDINGS_DIR ? { root: env.CONSOLE_RECORDINGS_DIR } : {}),
+  };
+}
+
+/**
  * The desk's configuration as both service processes (the web host's and the Electron shell's core) build it
  * from the command line and the environment. `CONSOLE_DEMO_SCENARIO=off`: the demo hub runs but plays nothing
  * (benchmarks bring their own guards); `CONSOLE_DEMO_SEED=N`: the scenario plays the run of seed N (a test that
@@ -84,6 +98,7 @@ export function deskConfigFrom(
     alarmTargets: targetsFromEnv(),
     duty: dutyFromEnv(),
     disk: diskFromEnv(),
+    recordings: recordingsFromEnv(),
     nativeBinding: process.env.CONSOLE_SQLITE_BINDING,
     log: o.log,
     ...(o.restarted ? { restarted: o.restarted } : {}),

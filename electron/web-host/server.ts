@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, type ContractError } from '../../shared/contract';
+import { Id, MAX_FRAME_BYTES, MAX_PLAY_SECONDS, type ContractError } from '../../shared/contract';
 import { attachFrameEndpoint } from '../core/carriers/frames';
 import type { ConsoleCore } from '../core';
 import type { Logger } from '../common/log';
@@ -106,6 +106,33 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+/** Recordings playing at once from one web host (each is an ffmpeg). */
+export const MAX_REPLAYS = 8;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/**
+ * A replay request's parameters, or why they are refused: a camera id of the site's form, a UTC time no more
+ * than 400 days back and not in the future, and 1 to MAX_PLAY_SECONDS seconds. Whether the camera exists is the
+ * recorder's to say.
+ */
+export function parseReplay(
+  url: URL,
+  now: number,
+): { cameraId: string; from: number; seconds: number } | string {
+  const [, , raw, verb, ...rest] = url.pathname.split('/');
+  const cameraId = raw === undefined ? undefined : safeDecode(raw);
+  if (verb !== 'play' || rest.length > 0 || !cameraId || !Id.safeParse(cameraId).success)
+    return 'the address is not /recordings/<camera>/play';
+  const fromText = url.searchParams.get('from') ?? '';
+  const from = ISO_UTC.test(fromText) ? Date.parse(fromText) : NaN;
+  if (!Number.isFinite(from) || from > now + 60_000 || from < now - 400 * 86_400_000)
+    return 'from must be a UTC time (2026-12-01T08:00:00Z) within the recordings kept';
+  const secondsText = url.searchParams.get('seconds') ?? '';
+  const seconds = /^\d{1,5}$/.test(secondsText) ? Number(secondsText) : NaN;
+  if (!(seconds >= 1 && seconds <= MAX_PLAY_SECONDS)) return `seconds must be 1 to ${MAX_PLAY_SECONDS}`;
+  return { cameraId, from, seconds };
+}
+
 export function tokenMatches(expected: string, given: string | null): boolean {
   if (!given) return false;
   const a = Buffer.from(expected);
@@ -174,6 +201,10 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       return;
     }
     const url = requestUrl(req);
+    if (url?.pathname.startsWith('/recordings/')) {
+      replay(req, res, url);
+      return;
+    }
     let path = url ? safeDecode(url.pathname) : undefined;
     if (path === undefined) {
       plain(res, 400, 'Bad request: the address is not a valid path.', { connection: 'close' });
@@ -203,6 +234,42 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     const stream = createReadStream(file);
     stream.on('error', () => res.destroy());
     stream.pipe(res);
+  }
+
+  let replays = 0;
+  /**
+   * `GET /recordings/<camera>/play?from=<ISO UTC>&seconds=<n>&token=` plays a camera's recording as one MP4.
+   * Everything is checked here: the token, a camera of the site, a bounded time range; the files come from the
+   * index, never from the request. At most `MAX_REPLAYS` at once (each is an ffmpeg).
+   */
+  function replay(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (req.method !== 'GET') return plain(res, 405, 'Only GET plays a recording.', { allow: 'GET' });
+    if (!tokenMatches(token, url.searchParams.get('token'))) return plain(res, 401, 'Unauthorized');
+    const request = parseReplay(url, Date.now());
+    if (typeof request === 'string') return plain(res, 400, `Bad request: ${request}.`);
+    if (replays >= MAX_REPLAYS) return plain(res, 503, 'Too many recordings playing at once; try again.');
+    replays += 1;
+    let done = false;
+    const finish = () => {
+      if (!done) replays -= 1;
+      done = true;
+    };
+    res.once('close', finish);
+    o.core.recordings
+      .play(request.cameraId, request.from, request.seconds)
+      .then((playback) => {
+        if (!playback) return plain(res, 404, 'Nothing is recorded for this camera at that time.');
+        if (res.destroyed) return playback.stop();
+        res.writeHead(200, { 'content-type': 'video/mp4', 'cache-control': 'no-store', ...SECURITY_HEADERS });
+        res.once('close', () => playback.stop());
+        playback.stream.on('error', () => res.destroy());
+        playback.stream.pipe(res);
+      })
+      .catch((err: Error & { code?: string }) => {
+        if (err.code === 'not_found') return plain(res, 404, 'Not found');
+        o.log.error('replay failed', { error: err.message });
+        plain(res, 500, 'The recording could not be played; it was logged.');
+      });
   }
 
   const api = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });

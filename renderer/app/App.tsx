@@ -6,6 +6,7 @@ import { CameraWall } from '../features/cameras';
 import { SiteMap } from '../features/guards';
 import { LockScreen, SignIn, useIdleLock, useOperators } from '../features/operators';
 import { useLocalePref } from '../features/prefs';
+import { ReplayPlayer } from '../features/recordings';
 import { Notices } from '../features/system';
 import { theme } from '../ui/theme';
 import type { Console as ConsoleStores } from './console';
@@ -80,6 +81,7 @@ function Console() {
       {/* Only the main window sounds: a pop-out wall must not double the alarm tones. */}
       <Sound />
       {/* Drawn over the console; the tones above keep sounding while it is locked. */}
+      <ReplayPlayer />
       <LockScreen />
       <IdleLock />
     </SignedIn>

@@ -7,6 +7,7 @@ import { AlarmDetail, useAlarms, type AlarmDetailSlots } from '../features/alarm
 import { CameraTile } from '../features/cameras';
 import { DispatchSection, GUARD_COLOURS, PatrolSummary, useGuards } from '../features/guards';
 import { DutyTools, IncidentPlaybooks } from '../features/playbooks';
+import { ReplayButton } from '../features/recordings';
 import { useSystem } from '../features/system';
 import { AreaPanel } from '../ui/AreaPanel';
 import { TextDialog } from '../ui/dialogs';
@@ -18,7 +19,15 @@ const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
 /** The opened alarm's guards and cameras come from their own features; the app puts them in. */
 const DETAIL_SLOTS: AlarmDetailSlots = {
   dispatch: (alarm) => <DispatchSection alarm={alarm} />,
-  cameraTile: (camera) => <CameraTile camera={camera} index={-1} profile="sub" />,
+  cameraTile: (camera, alarm) => (
+    <Box sx={{ position: 'relative', height: '100%' }}>
+      <CameraTile camera={camera} index={-1} profile="sub" />
+      {/* The recording from 10 s before the alarm (pre-roll). */}
+      <Box sx={{ position: 'absolute', bottom: 2, left: 4 }}>
+        <ReplayButton cameraId={camera.id} from={alarm.raisedAt - 10_000} />
+      </Box>
+    </Box>
+  ),
 };
 
 /**

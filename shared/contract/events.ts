@@ -6,6 +6,7 @@ import { guardEvents } from './guards';
 import { operatorEvents } from './operators';
 import { playbookEvents } from './playbooks';
 import { prefEvents } from './prefs';
+import { recordingEvents } from './recordings';
 import { shiftEvents } from './shift';
 import { systemEvents } from './system';
 
@@ -23,6 +24,7 @@ export const events = {
   ...dutyEvents,
   ...shiftEvents,
   ...prefEvents,
+  ...recordingEvents,
 };
 
 export type Events = typeof events;

@@ -13,3 +13,4 @@ export * from './playbooks';
 export * from './duty';
 export * from './shift';
 export * from './prefs';
+export * from './recordings';

@@ -6,6 +6,7 @@ import { guardMethods } from './guards';
 import { operatorMethods } from './operators';
 import { playbookMethods } from './playbooks';
 import { prefMethods } from './prefs';
+import { recordingMethods } from './recordings';
 import { shiftMethods } from './shift';
 import { systemMethods } from './system';
 
@@ -23,6 +24,7 @@ export const methods = {
   ...dutyMethods,
   ...shiftMethods,
   ...prefMethods,
+  ...recordingMethods,
 };
 
 export type Methods = typeof methods;

@@ -29,6 +29,13 @@ export const CameraDef = z.object({
   position: LatLon.optional(),
   /** Where the camera looks, degrees from north; drawn as a cone on the map. */
   heading: z.number().min(0).max(360).optional(),
+  /** The console's recorder for this camera (issue 15): on unless `enabled: false`; kept `retentionDays`. */
+  record: z
+    .object({
+      enabled: z.boolean().default(true),
+      retentionDays: z.number().int().min(1).max(3650).default(30),
+    })
+    .optional(),
 });
 export type CameraDef = z.infer<typeof CameraDef>;
 

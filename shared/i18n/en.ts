@@ -112,6 +112,18 @@ export const en: Messages = {
       offline: 'Offline',
     },
   },
+  recordings: {
+    back30: 'Back 30 s',
+    title: 'Recorded video · {{camera}}',
+    play: 'Play',
+    pause: 'Pause',
+    live: 'Live (Esc)',
+    speed: 'Speed',
+    lastHour: 'Recordings of the last hour (blank: nothing recorded)',
+    at: 'Recorded at {{time}}',
+    nothing: 'Nothing is recorded at this time.',
+    failed: 'The recording could not be played.',
+  },
   map: {
     guards: 'Guards: {{count}}',
     noPositions: 'No guard positions received yet',

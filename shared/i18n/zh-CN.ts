@@ -110,6 +110,18 @@ export const zhCN = {
       offline: '离线',
     },
   },
+  recordings: {
+    back30: '回看 30 秒',
+    title: '回看录像 · {{camera}}',
+    play: '播放',
+    pause: '暂停',
+    live: '返回实时 (Esc)',
+    speed: '倍速',
+    lastHour: '最近一小时的录像（空白处为无录像）',
+    at: '录像时间 {{time}}',
+    nothing: '此时段没有录像。',
+    failed: '录像无法播放。',
+  },
   map: {
     guards: '保安 {{count}} 人',
     noPositions: '尚未收到保安定位',

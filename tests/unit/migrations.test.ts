@@ -17,6 +17,7 @@ import {
   TEXTS_MAX_CHARS,
 } from '../../electron/core/alarms/migration';
 import { silentLogger } from '../../electron/common/log';
+import { recordingsMigration } from '../../electron/core/recordings/migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
@@ -84,6 +85,10 @@ describe('database and migrations', () => {
       [
         ALARM_WAITED_MIGRATION.version,
         'alarms keep how long they waited in the hub; escalations for that time are told once',
+      ],
+      [
+        recordingsMigration.version,
+        'recordings: one row per closed video segment on disk (camera, path, start, end, bytes, protected)',
       ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -284,6 +289,21 @@ describe('database and migrations', () => {
       'EXPLAIN QUERY PLAN SELECT * FROM hub_dead_letters WHERE seq < 5 ORDER BY seq DESC LIMIT 10',
     )) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INTEGER PRIMARY KEY/);
+    await db.destroy();
+  });
+
+  it('the recordings migration creates recordings: one row per path, indexed by camera and start', async () => {
+    const db = await openMigratedTo(recordingsMigration);
+    const row = {
+      camera: 'cam-01',
+      path: 'cam-01/20261201/20261201T080000Z.mp4',
+      start_ms: 1,
+      end_ms: 2,
+      bytes: 3,
+    };
+    await db('recordings').insert(row);
+    await expect(db('recordings').insert(row)).rejects.toThrow(/UNIQUE/);
+    expect((await db('recordings').first()) as { protected: number }).toMatchObject({ protected: 0 });
     await db.destroy();
   });
 

@@ -64,6 +64,12 @@ export interface WorkerOptions {
   log: Logger;
   settings: SupervisionSettings;
   onStatus(status: StreamStatus): void;
+  /**
+   * For an ffmpeg whose stdout is not MPEG-TS for viewers (the recorder's `-progress` report and segment list):
+   * a reader made fresh for each launch, returning how many new pictures a chunk reports. The same supervision
+   * (liveness, stall, back-off, SIGTERM→SIGKILL) then applies to a process that writes files.
+   */
+  output?: () => (chunk: Buffer) => number;
 }
 
 /**
@@ -183,6 +189,7 @@ export class StreamWorker {
     }
     this.proc = proc;
     const packetizer = new TsPacketizer();
+    const report = this.o.output?.();
     this.exited = new Promise<void>((resolve) => {
       proc.once('exit', (code, signal) => {
         this.o.clock.clearTimeout(this.killTimer);
@@ -198,7 +205,9 @@ export class StreamWorker {
       if (this.proc === proc) this.proc = undefined;
       this.scheduleRetry();
     });
-    proc.stdout?.on('data', (chunk: Buffer) => this.onData(packetizer.push(chunk)));
+    proc.stdout?.on('data', (chunk: Buffer) =>
+      report ? this.onPictures(report(chunk), chunk.length) : this.onData(packetizer.push(chunk)),
+    );
     proc.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
     });
@@ -226,6 +235,21 @@ export class StreamWorker {
     this.bytes.push({ at: now, n: size });
     if (this.state === 'live' && now - this.liveSince > this.o.settings.healthyAfterMs) this.attempt = 1;
     for (const viewer of this.viewers) this.deliver(viewer, batch);
+  }
+
+  /** Liveness from a process that reports its pictures instead of sending them (see `output`). */
+  private onPictures(pictures: number, size: number): void {
+    if (pictures <= 0) return;
+    const now = this.o.clock.now();
+    this.lastDataAt = now;
+    this.lastFrameAt = now;
+    for (let i = 0; i < pictures; i++) this.frames.push(now);
+    this.bytes.push({ at: now, n: size });
+    if (this.state !== 'live') {
+      this.liveSince = now;
+      this.setState('live');
+    }
+    if (now - this.liveSince > this.o.settings.healthyAfterMs) this.attempt = 1;
   }
 
   /** Per-viewer backpressure: a viewer that is behind loses data up to the next keyframe, never memory. */

@@ -22,7 +22,7 @@ import type { NoticeBuffer } from './notices';
 export { announceRestart } from './restart';
 export { NoticeBuffer } from './notices';
 export { watchClock, type ClockWatch } from './clock-watch';
-export { DiskGuard, type DiskSettings, type FreeSpace } from './disk-guard';
+export { DiskGuard, statfsFree, type DiskSettings, type FreeSpace } from './disk-guard';
 
 export const PRODUCT = 'Control Room Console';
 export const VERSION = '0.1.0';

@@ -105,8 +105,8 @@ function Origin({ alarm }: { alarm: AlarmView }) {
 export interface AlarmDetailSlots {
   /** Under the actions: the guards to send and those already sent. */
   dispatch(alarm: AlarmView): ReactNode;
-  /** One of the alarm's cameras (at most two), live. */
-  cameraTile(camera: CameraView): ReactNode;
+  /** One of the alarm's cameras (at most two), live; with the alarm, for a replay from just before it. */
+  cameraTile(camera: CameraView, alarm: AlarmView): ReactNode;
 }
 
 /** The opened alarm: what, where, when, its cameras live, its trail and its device's recent history. */
@@ -248,7 +248,7 @@ export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots
           }}
         >
           {cameras.map((c) => (
-            <Fragment key={c.id}>{slots.cameraTile(c)}</Fragment>
+            <Fragment key={c.id}>{slots.cameraTile(c, alarm)}</Fragment>
           ))}
         </Box>
       )}

@@ -7,6 +7,7 @@ import { useStore } from '../../api/store';
 import { formatClock, useAge, useNow, useText } from '../../ui/hooks';
 import { useNotify } from '../../ui/notify';
 import { useCall } from '../../ui/useCall';
+import { openReplay } from '../recordings';
 import { streamKey, useCameras } from './store';
 import { useStreamPlayer } from './useStreamPlayer';
 
@@ -233,6 +234,12 @@ export function CameraTile(props: {
             {status && state === 'live' ? ` · ${status.fps} fps · ${status.kbps} kb/s` : ''}
           </Typography>
           <Menu anchorEl={menu} open={Boolean(menu)} onClose={() => setMenu(null)}>
+            <MenuItem
+              data-testid="tile-replay"
+              onClick={() => (setMenu(null), openReplay(camera.id, Date.now() - 30_000))}
+            >
+              {t('recordings.back30')}
+            </MenuItem>
             <MenuItem onClick={() => void snapshot()} data-testid="tile-snapshot">
               {t('cameras.snapshot')}
             </MenuItem>

@@ -1,0 +1,265 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { recordingMethods, CoverageSpan, RecordingList } from '../../../shared/contract';
+import { GAP_MS } from '../../../shared/contract';
+import type { AlarmService } from '../alarms';
+import type { Camera, CamerasService } from '../cameras';
+import { ServiceError } from '../errors';
+import type { Feature, Infrastructure } from '../feature';
+import type { StreamGateway } from '../streams/gateway';
+import { DEFAULT_SUPERVISION, type Spawner, type SupervisionSettings } from '../streams/worker';
+import { statfsFree, type FreeSpace } from '../system';
+import { fileSize, segmentFiles, segmentStart } from './files';
+import { recordingsMigration } from './migration';
+import { playSegments, type PlayPiece, type Playback } from './play';
+import { CameraRecorder, recorderSpawn, type ClosedSegment } from './recorder';
+import { runRetention, type RetentionResult } from './retention';
+import { ffprobeFor, SegmentStore } from './store';
+
+export const recordingMigrations = [recordingsMigration] as const;
+
+export interface RecordingSettings {
+  /** Off: no camera is recorded (the index and replay of what exists still work). On when settings are given. */
+  enabled?: boolean | undefined;
+  /** Default `<dataDir>/recordings`. */
+  root?: string | undefined;
+  /** Seconds per segment (default 10; tests use 2). */
+  segmentSec?: number | undefined;
+  /** All cameras' recordings together may use this many bytes (absent: no quota). */
+  quotaBytes?: number | undefined;
+  /** Below this free space on the recording disk the oldest segments go (default 1 GB). */
+  minFreeBytes?: number | undefined;
+  /** Retention runs this often (default 10 min) and at start. */
+  retentionEveryMs?: number | undefined;
+  freeSpace?: FreeSpace | undefined;
+  spawn?: Spawner | undefined;
+  supervision?: Partial<SupervisionSettings> | undefined;
+}
+
+export interface RecordingsService {
+  /** The root every segment path is relative to. */
+  readonly root: string;
+  /** Plays [from, from + seconds) of a camera, or undefined when nothing is recorded then. */
+  play(cameraId: string, from: number, seconds: number): Promise<Playback | undefined>;
+  list(cameraId: string, from: number, to: number): Promise<RecordingList>;
+  /** Marks a camera's segments over [from, to) as evidence (an incident or export refers to them). */
+  protect(cameraId: string, from: number, to: number): Promise<number>;
+  retention(): Promise<RetentionResult>;
+  /** Indexes the segment a recorder closed (the recorders call this; tests may too). */
+  closed(cameraId: string, segment: ClosedSegment): Promise<void>;
+  /** The recorders' ffmpeg processes (tests kill one mid-segment). */
+  pids(): Map<string, number>;
+}
+
+export interface RecordingsOptions {
+  gateway: StreamGateway;
+  cameras: { service: CamerasService };
+  alarms: { service: AlarmService };
+  settings?: RecordingSettings | undefined;
+}
+
+export const recordsCamera = (c: Camera): boolean => c.record?.enabled !== false;
+
+/**
+ * The console's recorder (issue 15): per recorded camera one supervised ffmpeg writing fragmented-MP4
+ * segments, indexed in SQLite once closed and reconciled with the disk at start; retention by age and space;
+ * replay of any range as one MP4 over HTTP (the web host's `/recordings/<camera>/play`). A recorder that stops
+ * writing, or a disk retention cannot free, is an alarm.
+ */
+export function createRecordings(
+  infra: Infrastructure,
+  o: RecordingsOptions,
+): Feature<typeof recordingMethods, RecordingsService> {
+  const { db, clock, log: parentLog } = infra;
+  const log = parentLog.child('recordings');
+  const s = o.settings ?? {};
+  const root = s.root ?? join(infra.dataDir, 'recordings');
+  const segmentSec = s.segmentSec ?? 10;
+  const store = new SegmentStore(db, root, log);
+  const ffmpeg = o.gateway.ffmpeg.path;
+  const ffprobe = ffprobeFor(ffmpeg);
+  const freeSpace = () => (s.freeSpace ?? statfsFree)(root);
+  const recorders = new Map<string, CameraRecorder>();
+  const raised = new Set<string>();
+  let timer: unknown;
+  let retentionTimer: unknown;
+  let retentionRunning: Promise<RetentionResult> | undefined;
+
+  const alarm = (key: string, cameraId: string | undefined, text: string) => {
+    if (raised.has(key)) return;
+    raised.add(key);
+    const camera = cameraId ? o.cameras.service.find(cameraId) : undefined;
+    void db
+      .transaction((trx) =>
+        o.alarms.service.receive(trx, {
+          source: 'engine',
+          sourceId: `recording:${key}`,
+          deviceId: cameraId ? `recorder:${cameraId}` : 'recorder:disk',
+          type: 'device_fault',
+          zone: camera?.zone,
+          location: camera?.position,
+          cameras: cameraId ? [cameraId] : [],
+          raisedAt: clock.now(),
+          text,
+        }),
+      )
+      .catch((err: Error) => log.error('recording alarm failed', { error: err.message }));
+  };
+
+  const closed = async (cameraId: string, seg: ClosedSegment) => {
+    const start = segmentStart(seg.name);
+    if (start === undefined) return;
+    const path = join(cameraId, seg.name.slice(0, 8), seg.name);
+    const bytes = fileSize(join(root, path));
+    if (bytes === undefined) return;
+    await store.add({
+      camera: cameraId,
+      path,
+      start_ms: start,
+      end_ms: start + Math.round(seg.seconds * 1000),
+      bytes,
+    });
+  };
+
+  /** The segment a recorder is writing now: the newest file newer than the newest indexed one. */
+  const openSegment = async (cameraId: string): Promise<PlayPiece | undefined> => {
+    const newest = await store.newest(cameraId);
+    const last = segmentFiles(root, cameraId).at(-1);
+    const start = last ? segmentStart(last.split(/[\\/]/).at(-1)!) : undefined;
+    if (!last || start === undefined || (newest && newest.start_ms >= start)) return undefined;
+    return { file: join(root, last), start, end: undefined };
+  };
+
+  const retention = async (): Promise<RetentionResult> => {
+    retentionRunning ??= runRetention(
+      db,
+      store,
+      clock.now(),
+      o.cameras.service.list().map((c) => ({ id: c.id, retentionDays: c.record?.retentionDays ?? 30 })),
+      { quotaBytes: s.quotaBytes, minFreeBytes: s.minFreeBytes ?? 1024 ** 3, batch: 500 },
+      freeSpace,
+    ).finally(() => (retentionRunning = undefined));
+    const result = await retentionRunning;
+    if (result.byAge || result.bySpace) log.info('recording retention', { ...result });
+    if (result.short) alarm(`disk:${Math.floor(clock.now() / 3_600_000)}`, undefined, 'recording disk full');
+    return result;
+  };
+
+  /** A recorder with no new segment for three segment lengths has stopped writing: one alarm per outage. */
+  const watch = async () => {
+    const now = clock.now();
+    for (const cameraId of recorders.keys()) {
+      const open = await openSegment(cameraId);
+      const newest = await store.newest(cameraId);
+      const lastWrite = Math.max(open?.start ?? 0, newest?.end_ms ?? 0, startedAt);
+      if (now - lastWrite > 3 * segmentSec * 1000)
+        alarm(`${cameraId}:${lastWrite}`, cameraId, 'recorder stopped writing');
+    }
+  };
+  let startedAt = 0;
+
+  const service: RecordingsService = {
+    root,
+    async play(cameraId, from, seconds) {
+      if (!o.cameras.service.find(cameraId))
+        throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
+      const to = from + seconds * 1000;
+      const pieces: PlayPiece[] = (await store.range(cameraId, from, to)).map((r) => ({
+        file: join(root, r.path),
+        start: r.start_ms,
+        end: r.end_ms,
+      }));
+      const open = await openSegment(cameraId);
+      if (open && open.start < to) pieces.push(open);
+      if (pieces.length === 0) return undefined;
+      return playSegments(ffmpeg, join(infra.dataDir, 'video', 'replay'), pieces, from, to);
+    },
+    async list(cameraId, from, to) {
+      const camera = o.cameras.service.find(cameraId);
+      if (!camera) throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
+      const spans: CoverageSpan[] = (await store.range(cameraId, from, to)).map((r) => ({
+        start: r.start_ms,
+        end: r.end_ms,
+      }));
+      const open = await openSegment(cameraId);
+      if (open && open.start < to) spans.push({ start: open.start, end: Math.max(open.start, clock.now()) });
+      const coverage: CoverageSpan[] = [];
+      for (const span of spans) {
+        const prev = coverage.at(-1);
+        if (prev && span.start - prev.end <= GAP_MS) prev.end = Math.max(prev.end, span.end);
+        else coverage.push({ ...span });
+      }
+      const { oldest, bytes } = await store.summary(cameraId);
+      return {
+        cameraId,
+        recording: recorders.has(cameraId),
+        coverage: coverage.map((c) => ({ start: Math.max(c.start, from), end: Math.min(c.end, to) })),
+        oldest,
+        bytes,
+        play: `/recordings/${encodeURIComponent(cameraId)}/play`,
+      };
+    },
+    protect: (cameraId, from, to) => store.protect(cameraId, from, to),
+    retention,
+    closed,
+    pids: () =>
+      new Map([...recorders].flatMap(([id, r]) => (r.worker.pid ? [[id, r.worker.pid] as const] : []))),
+  };
+
+  return {
+    service,
+    handlers: {
+      'recordings.list': ({ cameraId, from, to }) => service.list(cameraId, from, to),
+    },
+    appliers: [],
+    migrations: recordingMigrations,
+    async start() {
+      mkdirSync(root, { recursive: true });
+      startedAt = clock.now();
+      for (const camera of o.cameras.service.list()) await store.reconcile(camera.id, ffprobe);
+      await retention().catch((err: Error) =>
+        log.error('recording retention failed', { error: err.message }),
+      );
+      if (o.settings && s.enabled !== false) {
+        for (const camera of o.cameras.service.list().filter(recordsCamera)) {
+          const recorder = new CameraRecorder({
+            camera,
+            root,
+            segmentSec,
+            ffmpeg,
+            major: o.gateway.ffmpegMajor,
+            spawn: s.spawn ?? recorderSpawn,
+            clock,
+            log,
+            settings: { ...DEFAULT_SUPERVISION, stallMs: 10_000, ...s.supervision },
+            onClosed: (id, seg) =>
+              void closed(id, seg).catch((err: Error) =>
+                log.error('recording segment not indexed', { camera: id, error: err.message }),
+              ),
+            onStatus: () => undefined,
+          });
+          recorders.set(camera.id, recorder);
+          recorder.start();
+        }
+      }
+      timer = clock.setInterval(
+        () => void watch().catch((err: Error) => log.error('recorder watch failed', { error: err.message })),
+        Math.max(1000, segmentSec * 500),
+      );
+      retentionTimer = clock.setInterval(
+        () =>
+          void retention().catch((err: Error) =>
+            log.error('recording retention failed', { error: err.message }),
+          ),
+        s.retentionEveryMs ?? 600_000,
+      );
+    },
+    async stop() {
+      clock.clearInterval(timer);
+      clock.clearInterval(retentionTimer);
+      await Promise.all([...recorders.values()].map((r) => r.stop()));
+      recorders.clear();
+      await retentionRunning?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { PRIVATE_FILE_MODE } from '../../common/private-files';
+
+export interface PlayPiece {
+  /** Absolute path of a segment, from the index (never from a request). */
+  file: string;
+  start: number;
+  /** Undefined for the segment still being written: read as far as it goes. */
+  end: number | undefined;
+}
+
+export interface Playback {
+  stream: Readable;
+  stop(): void;
+}
+
+/** A concat-demuxer list: each file with an in-point on the first and an out-point on the last. */
+export function concatList(pieces: readonly PlayPiece[], from: number, to: number): string {
+  const quote = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
+  return pieces
+    .map((p, i) => {
+      const lines = [`file ${quote(p.file)}`];
+      if (i === 0 && from > p.start) lines.push(`inpoint ${((from - p.start) / 1000).toFixed(3)}`);
+      if (i === pieces.length - 1 && p.end !== undefined && to < p.end)
+        lines.push(`outpoint ${((to - p.start) / 1000).toFixed(3)}`);
+      return lines.join('\n');
+    })
+    .join('\n')
+    .concat('\n');
+}
+
+/**
+ * Streams [from, to) of a camera's recording as one fragmented MP4 made by `-c copy` through the concat demuxer
+ * (no re-encoding): it starts at the keyframe before `from`, so the first picture is whole.
+ */
+export function playSegments(
+  ffmpeg: string,
+  workDir: string,
+  pieces: readonly PlayPiece[],
+  from: number,
+  to: number,
+): Playback {
+  mkdirSync(workDir, { recursive: true });
+  const list = join(workDir, `play-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`);
+  writeFileSync(list, concatList(pieces, from, to), { mode: PRIVATE_FILE_MODE });
+  const child = spawn(
+    ffmpeg,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      list,
+      '-map',
+      '0:v:0',
+      '-c',
+      'copy',
+      '-f',
+      'mp4',
+      '-movflags',
+      'frag_keyframe+empty_moov+default_base_moof',
+      'pipe:1',
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true },
+  );
+  const cleanup = () => rmSync(list, { force: true });
+  child.once('exit', cleanup);
+  child.once('error', cleanup);
+  return {
+    stream: child.stdout,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
