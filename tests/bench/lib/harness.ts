@@ -12,6 +12,11 @@ import { round1 } from './stats';
 
 export { until } from '../../support/until';
 
+// The benchmarks measure their own path (alarms, guards, ingest, memory, live video) as they were measured before the
+// recorder existed: every console they start would otherwise also record the demo's nine cameras (an ffmpeg each,
+// electron/core/recordings). Child processes inherit it. CONSOLE_RECORDINGS=on in the environment keeps them.
+if (process.env['CONSOLE_RECORDINGS'] === undefined) process.env['CONSOLE_RECORDINGS'] = 'off';
+
 const startedAt = Date.now();
 
 /** A progress line on stdout, stamped with the seconds since the run started. */
