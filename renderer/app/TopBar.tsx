@@ -9,6 +9,7 @@ import { useOperators } from '../features/operators';
 import { HubStatus, useSystem } from '../features/system';
 import { formatClock, useLocale, useNow, useText } from '../ui/hooks';
 import { setLocale } from '../ui/i18n';
+import { LayoutMenu } from './LayoutMenu';
 
 export function TopBar() {
   const { t } = useTranslation();
@@ -33,7 +34,8 @@ export function TopBar() {
         alignItems: 'center',
         gap: 2,
         px: 2,
-        height: 56,
+        minHeight: (theme) => theme.spacing(7),
+        flexShrink: 0,
         borderBottom: 1,
         borderColor: 'divider',
         bgcolor: '#0e141b',
@@ -55,7 +57,7 @@ export function TopBar() {
         <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
           {t('topbar.shift')}
         </Typography>
-        <Typography sx={{ fontWeight: 600 }}>
+        <Typography sx={{ fontWeight: 600, whiteSpace: 'nowrap' }}>
           {t(band === 'day' ? 'topbar.shiftDay' : 'topbar.shiftNight')} {bandSpan(minute, bands)}
         </Typography>
       </Box>
@@ -66,6 +68,7 @@ export function TopBar() {
       >
         {formatClock(now)}
       </Typography>
+      <LayoutMenu />
       <Tooltip title={t('topbar.languageTooltip')}>
         <Button
           data-testid="language-switch"

@@ -1,4 +1,4 @@
-import { Box, Chip, Typography } from '@mui/material';
+import { Box, Chip, Typography, useTheme } from '@mui/material';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
@@ -7,7 +7,13 @@ import { ageRatio, alarmAge, targetFor } from '../../../shared/domain/alarm-life
 import { PRIORITY_COLOURS } from '../../ui/theme';
 import { formatClock } from '../../ui/hooks';
 
-export const ROW_HEIGHT = 62;
+/**
+ * A row's height in pixels: 62 at the 1080p design, grown with the root size that the row's rem-sized type follows
+ * (the window's size and the operator's density, renderer/ui/theme.ts). The queue renders only visible rows by it.
+ */
+export function useRowHeight(): number {
+  return Math.round(62 * (useTheme().typography.htmlFontSize / 16));
+}
 
 function elapsed(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -31,6 +37,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
 }) {
   const { alarm: a, now, selected } = props;
   const { t } = useTranslation();
+  const rowHeight = useRowHeight();
   const targets = {
     acknowledgeSec: props.targets.acknowledgeSec as unknown as Record<number, number>,
     resolveSec: props.targets.resolveSec as unknown as Record<number, number>,
@@ -60,7 +67,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
       onClick={props.onSelect}
       onDoubleClick={props.onOpen}
       sx={{
-        height: ROW_HEIGHT,
+        height: rowHeight,
         display: 'flex',
         alignItems: 'center',
         gap: 1,

@@ -1,0 +1,113 @@
+import { PageObject } from './page-object';
+
+/** A text that the layout squeezed or cut: what it says, where, and how it measured. */
+export interface LayoutFault {
+  text: string;
+  where: string;
+  width: number;
+  needed: number;
+}
+
+/** The console window's geometry as the operator sees it: how its text fits and how big its areas are. */
+export class Layout extends PageObject {
+  readonly wallTiles = this.testId('wall-grid').getByTestId('camera-tile');
+  readonly mapPane = this.testId('site-map').locator('.leaflet-container');
+  readonly arrangement = this.testId('console-main');
+  private readonly body = this.page.locator('body');
+
+  async resize(width: number, height: number): Promise<void> {
+    await this.page.setViewportSize({ width, height });
+  }
+
+  /** The arrangement key as the operator presses it (Alt+V video-first, Alt+A alarms-first, Alt+M map-first). */
+  async arrange(key: 'v' | 'a' | 'm'): Promise<void> {
+    await this.page.keyboard.press(`Alt+${key}`);
+  }
+
+  /**
+   * Visible text narrower than its own first two characters: a title or label that wraps one character per
+   * line. Measured with the element's own font, so it holds at any density.
+   */
+  async crampedTexts(): Promise<LayoutFault[]> {
+    return this.body.evaluate((body) => {
+      const doc = body.ownerDocument;
+      const win = doc.defaultView!;
+      const canvas = doc.createElement('canvas').getContext('2d')!;
+      const out: { text: string; where: string; width: number; needed: number }[] = [];
+      const walker = doc.createTreeWalker(body, win.NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = (node.textContent ?? '').trim();
+        const el = node.parentElement;
+        if (!el || [...text].length < 2 || !el.checkVisibility({ visibilityProperty: true })) continue;
+        const range = doc.createRange();
+        range.selectNodeContents(node);
+        const rect = range.getBoundingClientRect();
+        if (rect.width === 0 || rect.bottom < 0 || rect.top > win.innerHeight) continue;
+        const style = win.getComputedStyle(el);
+        canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const needed = canvas.measureText([...text].slice(0, 2).join('')).width;
+        if (rect.width + 1 < needed) {
+          const testId = el.closest('[data-testid]')?.getAttribute('data-testid') ?? el.tagName;
+          out.push({ text, where: testId, width: Math.round(rect.width), needed: Math.round(needed) });
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Titles, chips, counters, buttons and chosen filter values whose text does not fit their box (cut or ended
+   * with an ellipsis).
+   */
+  async clippedTexts(): Promise<LayoutFault[]> {
+    return this.body.evaluate((body) => {
+      const selector = [
+        'h1',
+        'h2',
+        'h3',
+        'h6',
+        '.MuiChip-label',
+        '.MuiButton-root',
+        '.MuiToggleButton-root',
+        '.MuiSelect-select',
+        '[data-testid="clock"]',
+        '[data-testid$="-count"]',
+      ].join(',');
+      const out: { text: string; where: string; width: number; needed: number }[] = [];
+      for (const el of body.querySelectorAll(selector)) {
+        if (!el.checkVisibility({ visibilityProperty: true }) || el.closest('[role=dialog]')) continue;
+        if (el.scrollWidth > el.clientWidth + 1) {
+          const testId = el.closest('[data-testid]')?.getAttribute('data-testid') ?? el.tagName;
+          out.push({
+            text: (el.textContent ?? '').trim(),
+            where: testId,
+            width: el.clientWidth,
+            needed: el.scrollWidth,
+          });
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Width ÷ height of each tile of the wall. */
+  async tileAspects(): Promise<number[]> {
+    const boxes = await this.wallTiles.evaluateAll((els) =>
+      els.map((el) => ({ w: el.getBoundingClientRect().width, h: el.getBoundingClientRect().height })),
+    );
+    return boxes.map((b) => b.w / b.h);
+  }
+
+  /** The map's drawn area in CSS pixels. */
+  async mapArea(): Promise<number> {
+    const box = await this.mapPane.boundingBox();
+    return box ? box.width * box.height : 0;
+  }
+
+  /** The root font size the console chose (its density and the window's size decide it). */
+  async rootFontPx(): Promise<number> {
+    return this.body.evaluate((body) =>
+      parseFloat(body.ownerDocument.defaultView!.getComputedStyle(body).fontSize),
+    );
+  }
+}
