@@ -160,7 +160,15 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
         <Box sx={{ display: 'flex', flex: 1, minHeight: 0 }}>
           <Box
             ref={area}
-            sx={{ flex: 1, minWidth: 0, minHeight: 0, display: 'grid', placeContent: 'center' }}
+            // Clipped, so the grid can never make its own area scroll (and so re-measure itself in a loop).
+            sx={{
+              flex: 1,
+              minWidth: 0,
+              minHeight: 0,
+              display: 'grid',
+              placeContent: 'center',
+              overflow: 'hidden',
+            }}
           >
             <Box
               data-testid="wall-grid"
@@ -170,8 +178,8 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
               sx={{
                 display: 'grid',
                 gap: `${TILE_GAP}px`,
-                gridTemplateColumns: `repeat(${geometry.cols}, ${fit.cellWidth}px)`,
-                gridTemplateRows: `repeat(${geometry.rows}, ${fit.cellHeight}px)`,
+                gridTemplateColumns: `repeat(${geometry.cols}, ${Math.floor(fit.cellWidth)}px)`,
+                gridTemplateRows: `repeat(${geometry.rows}, ${Math.floor(fit.cellHeight)}px)`,
               }}
             >
               {geometry.tiles.map((slot, index) => {

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { PageObject } from './page-object';
 
 /** A text that the layout squeezed or cut: what it says, where, and how it measured. */
@@ -11,9 +12,58 @@ export interface LayoutFault {
 /** The console window's geometry as the operator sees it: how its text fits and how big its areas are. */
 export class Layout extends PageObject {
   readonly wallTiles = this.testId('wall-grid').getByTestId('camera-tile');
-  readonly mapPane = this.testId('site-map').locator('.leaflet-container');
+  /** The site plan as drawn on the map (Leaflet's image layer). */
+  readonly plan = this.testId('site-map').locator('img.leaflet-image-layer');
   readonly arrangement = this.testId('console-main');
   private readonly body = this.page.locator('body');
+  /** Each preference the page asked the core to store, in order (key and value), read off its WebSocket. */
+  readonly storedPrefs: { key: string; value: unknown }[] = [];
+
+  constructor(page: Page) {
+    super(page);
+    page.on('websocket', (ws) =>
+      ws.on('framesent', ({ payload }) => {
+        if (typeof payload !== 'string' || !payload.includes('"prefs.set"')) return;
+        const frame = JSON.parse(payload) as { method?: string; input?: { key: string; value: unknown } };
+        if (frame.method === 'prefs.set' && frame.input) this.storedPrefs.push(frame.input);
+      }),
+    );
+  }
+
+  /** The last value of `key` the page sent to be stored, if any. */
+  lastStored(key: string): unknown {
+    return this.storedPrefs.filter((p) => p.key === key).at(-1)?.value;
+  }
+
+  /** The splitters between the panes, in document order: columns, wall | lower row, map | incident. */
+  readonly splitters = this.page.getByRole('separator');
+  readonly wallPane = this.testId('camera-wall');
+
+  /** Picks a density from the top bar's layout menu. */
+  async chooseDensity(density: 'compact' | 'normal' | 'large'): Promise<void> {
+    await this.testId('layout-menu').click();
+    await this.testId(`density-${density}`).click();
+  }
+
+  /** Moves a splitter by keyboard, as an operator without a mouse does. */
+  async nudgeSplitter(
+    index: number,
+    key: 'ArrowUp' | 'ArrowDown' | 'ArrowLeft' | 'ArrowRight',
+    times: number,
+  ) {
+    await this.splitters.nth(index).focus();
+    for (let i = 0; i < times; i++) await this.page.keyboard.press(key);
+  }
+
+  async wallHeight(): Promise<number> {
+    return (await this.wallPane.boundingBox())?.height ?? 0;
+  }
+
+  /** Switches the interface to `locale` with the top bar's language switch, unless it already speaks it. */
+  async useLanguage(locale: 'zh-CN' | 'en'): Promise<void> {
+    if ((await this.page.locator('html').getAttribute('lang')) !== locale)
+      await this.testId('language-switch').click();
+  }
 
   async resize(width: number, height: number): Promise<void> {
     await this.page.setViewportSize({ width, height });
@@ -98,9 +148,9 @@ export class Layout extends PageObject {
     return boxes.map((b) => b.w / b.h);
   }
 
-  /** The map's drawn area in CSS pixels. */
-  async mapArea(): Promise<number> {
-    const box = await this.mapPane.boundingBox();
+  /** The site plan's drawn area in CSS pixels. */
+  async planArea(): Promise<number> {
+    const box = await this.plan.boundingBox();
     return box ? box.width * box.height : 0;
   }
 
