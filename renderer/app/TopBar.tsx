@@ -32,8 +32,10 @@ export function TopBar() {
       sx={{
         display: 'flex',
         alignItems: 'center',
-        gap: 2,
-        px: 2,
+        // Tighter on a narrow window, and a second line rather than a cut title when even that is not enough.
+        flexWrap: 'wrap',
+        columnGap: { xs: 1, xl: 2 },
+        px: { xs: 1, xl: 2 },
         minHeight: (theme) => theme.spacing(7),
         flexShrink: 0,
         borderBottom: 1,
@@ -41,8 +43,12 @@ export function TopBar() {
         bgcolor: '#0e141b',
       }}
     >
-      <Box sx={{ minWidth: 0 }}>
-        <Typography sx={{ fontWeight: 700, fontSize: '1.15rem', lineHeight: 1.1 }} noWrap>
+      <Box sx={{ flexShrink: 0 }}>
+        <Typography
+          data-testid="app-title"
+          sx={{ fontWeight: 700, fontSize: '1.15rem', lineHeight: 1.1 }}
+          noWrap
+        >
           {t('app.title')}
         </Typography>
         <Typography variant="caption" color="text.secondary" noWrap>

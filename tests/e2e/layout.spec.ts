@@ -69,7 +69,7 @@ test.describe('layout', () => {
     expect(await layout.wallHeight()).toBeLessThan(videoWall);
 
     const before = await layout.wallHeight();
-    await layout.nudgeSplitter(1, 'ArrowDown', 5);
+    await layout.nudgeSplitter(0, 'ArrowDown', 5);
     await expect.poll(() => layout.wallHeight()).toBeGreaterThan(before + 20);
     const dragged = await layout.wallHeight();
 

@@ -283,7 +283,7 @@ describe('prefs store', () => {
       density: 'large',
       panes: { arrangement: 'map', sizes: { map: { left: { 'pane-wall': 30, 'pane-lower': 70 } } } },
     };
-    const core = fakeCore({ 'prefs.get': (input) => ({ value: stored[input.key] ?? null }) });
+    const core = fakeCore({ 'prefs.get': (input) => ({ value: stored[String(input.key)] ?? null }) });
     const store = createPrefsStore(core.client);
     await store.load();
     expect(store.prefs.get()).toMatchObject({

@@ -173,6 +173,7 @@ export function AlarmQueue() {
         data-testid="alarm-open-count"
         color={sorted.some((a) => a.state === 'new' && !a.held) ? 'error' : 'default'}
         label={t('alarms.openCount', { count: sorted.length })}
+        sx={{ fontSize: '0.9rem' }}
       />
       <DialogButtons
         size="small"

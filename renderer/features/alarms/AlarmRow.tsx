@@ -89,7 +89,14 @@ export const AlarmRow = memo(function AlarmRow(props: {
       <Chip
         size="small"
         label={`P${a.priority}`}
-        sx={{ bgcolor: PRIORITY_COLOURS[a.priority], color: '#0b0f14', fontWeight: 800, minWidth: 40 }}
+        // rem: the status scale, so the priority stays large at the compact density.
+        sx={{
+          bgcolor: PRIORITY_COLOURS[a.priority],
+          color: '#0b0f14',
+          fontWeight: 800,
+          minWidth: '2.5rem',
+          fontSize: '0.85rem',
+        }}
       />
       <Box sx={{ flex: 1, minWidth: 0 }}>
         <Box sx={{ display: 'flex', gap: 0.75, alignItems: 'center' }}>

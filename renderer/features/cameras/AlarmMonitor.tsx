@@ -73,6 +73,7 @@ export function AlarmMonitor() {
               bgcolor: PRIORITY_COLOURS[alarm.priority],
               color: '#0b0f14',
               fontWeight: 800,
+              fontSize: '0.85rem',
               flexShrink: 0,
             }}
           />

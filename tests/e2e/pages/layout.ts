@@ -35,7 +35,7 @@ export class Layout extends PageObject {
     return this.storedPrefs.filter((p) => p.key === key).at(-1)?.value;
   }
 
-  /** The splitters between the panes, in document order: columns, wall | lower row, map | incident. */
+  /** The splitters between the panes, in document order: wall / lower row, map | incident, columns. */
   readonly splitters = this.page.getByRole('separator');
   readonly wallPane = this.testId('camera-wall');
 
@@ -121,6 +121,7 @@ export class Layout extends PageObject {
         '.MuiToggleButton-root',
         '.MuiSelect-select',
         '[data-testid="clock"]',
+        '[data-testid="app-title"]',
         '[data-testid$="-count"]',
       ].join(',');
       const out: { text: string; where: string; width: number; needed: number }[] = [];
