@@ -71,20 +71,54 @@ function Splitter({ vertical, label }: { vertical: boolean; label: string }) {
   );
 }
 
+/** Each pane group: its two panes, which way it splits, and its splitter's name. */
+const GROUPS = {
+  columns: { panes: ['pane-work', 'pane-queue'], vertical: false, label: 'panes.resizeColumns' },
+  left: { panes: ['pane-wall', 'pane-lower'], vertical: true, label: 'panes.resizeRows' },
+  bottom: { panes: ['pane-map', 'pane-incident'], vertical: false, label: 'panes.resizeMapIncident' },
+} as const satisfies Record<
+  PaneGroup,
+  { panes: readonly [string, string]; vertical: boolean; label: string }
+>;
+
+/** Two panes and the splitter between them; sizes the operator drags are handed to `onDragged`. */
+function Split(props: {
+  group: PaneGroup;
+  sizes: Layout;
+  onDragged(group: PaneGroup, layout: Layout): void;
+  first: ReactNode;
+  second: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const { panes, vertical, label } = GROUPS[props.group];
+  return (
+    <Group
+      id={`panes-${props.group}`}
+      orientation={vertical ? 'vertical' : 'horizontal'}
+      defaultLayout={props.sizes}
+      onLayoutChanged={(layout, meta) => meta.isUserInteraction && props.onDragged(props.group, layout)}
+    >
+      <Panel id={panes[0]} minSize="20%">
+        {props.first}
+      </Panel>
+      <Splitter vertical={vertical} label={t(label)} />
+      <Panel id={panes[1]} minSize="20%">
+        {props.second}
+      </Panel>
+    </Group>
+  );
+}
+
 /**
  * The console's four areas in resizable panes: the wall over the map and incident panel on the left, the queue
  * on the right. The operator drags (or moves by keyboard: Tab to a splitter, arrow keys) and the sizes are kept
  * per arrangement with their preferences.
  */
 export function Panes(props: { wall: ReactNode; map: ReactNode; queue: ReactNode; incident: ReactNode }) {
-  const { t } = useTranslation();
   const { panes, reads, resized } = usePanes();
   const { arrangement } = panes;
   const stored = panes.sizes[arrangement] ?? {};
   const sizes = (group: PaneGroup) => stored[group] ?? ARRANGEMENT_SIZES[arrangement][group];
-  const keep = (group: PaneGroup) => (layout: Layout, meta: { isUserInteraction: boolean }) => {
-    if (meta.isUserInteraction) resized(group, layout);
-  };
   // A new arrangement, or preferences read afresh, redraws the groups at their sizes.
   const key = `${arrangement}-${reads}`;
   return (
@@ -94,49 +128,30 @@ export function Panes(props: { wall: ReactNode; map: ReactNode; queue: ReactNode
       data-arrangement={arrangement}
       sx={{ flex: 1, minHeight: 0, p: 1, display: 'flex' }}
     >
-      <Group
-        key={`columns-${key}`}
-        id="panes-columns"
-        orientation="horizontal"
-        defaultLayout={sizes('columns')}
-        onLayoutChanged={keep('columns')}
-      >
-        <Panel id="pane-work" minSize="30%">
-          <Group
-            key={`left-${key}`}
-            id="panes-left"
-            orientation="vertical"
-            defaultLayout={sizes('left')}
-            onLayoutChanged={keep('left')}
-          >
-            <Panel id="pane-wall" minSize="20%">
-              {props.wall}
-            </Panel>
-            <Splitter vertical label={t('panes.resizeRows')} />
-            <Panel id="pane-lower" minSize="20%">
-              <Group
-                key={`bottom-${key}`}
-                id="panes-bottom"
-                orientation="horizontal"
-                defaultLayout={sizes('bottom')}
-                onLayoutChanged={keep('bottom')}
-              >
-                <Panel id="pane-map" minSize="20%">
-                  {props.map}
-                </Panel>
-                <Splitter vertical={false} label={t('panes.resizeMapIncident')} />
-                <Panel id="pane-incident" minSize="20%">
-                  {props.incident}
-                </Panel>
-              </Group>
-            </Panel>
-          </Group>
-        </Panel>
-        <Splitter vertical={false} label={t('panes.resizeColumns')} />
-        <Panel id="pane-queue" minSize="20%">
-          {props.queue}
-        </Panel>
-      </Group>
+      <Split
+        key={key}
+        group="columns"
+        sizes={sizes('columns')}
+        onDragged={resized}
+        first={
+          <Split
+            group="left"
+            sizes={sizes('left')}
+            onDragged={resized}
+            first={props.wall}
+            second={
+              <Split
+                group="bottom"
+                sizes={sizes('bottom')}
+                onDragged={resized}
+                first={props.map}
+                second={props.incident}
+              />
+            }
+          />
+        }
+        second={props.queue}
+      />
     </Box>
   );
 }
