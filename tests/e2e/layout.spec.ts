@@ -71,7 +71,7 @@ test.describe('layout', () => {
     const before = await layout.wallHeight();
     await layout.nudgeSplitter(0, 'ArrowDown', 5);
     await expect.poll(() => layout.wallHeight()).toBeGreaterThan(before + 20);
-    const dragged = await layout.wallHeight();
+    const dragged = await layout.wallShare();
 
     const normalFont = await layout.rootFontPx();
     await layout.chooseDensity('large');
@@ -92,6 +92,6 @@ test.describe('layout', () => {
     await expect(ui.queue.root).toBeVisible();
     await expect(layout.arrangement).toHaveAttribute('data-arrangement', 'map');
     await expect.poll(() => layout.rootFontPx()).toBe(largeFont);
-    await expect.poll(async () => Math.abs((await layout.wallHeight()) - dragged)).toBeLessThan(4);
+    await expect.poll(async () => Math.abs((await layout.wallShare()) - dragged)).toBeLessThan(0.01);
   });
 });

@@ -55,6 +55,13 @@ export class Layout extends PageObject {
     for (let i = 0; i < times; i++) await this.page.keyboard.press(key);
   }
 
+  /** The wall pane's share of the left column's height (a banner above the panes changes pixels, not shares). */
+  async wallShare(): Promise<number> {
+    const wall = await this.page.locator('#pane-wall').boundingBox();
+    const column = await this.page.locator('#panes-left').boundingBox();
+    return wall && column ? wall.height / column.height : 0;
+  }
+
   async wallHeight(): Promise<number> {
     return (await this.wallPane.boundingBox())?.height ?? 0;
   }
