@@ -1,29 +1,50 @@
 import { Box, CssBaseline, ThemeProvider } from '@mui/material';
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { useStore } from '../api/store';
 import { AlarmBanners, AlarmQueue, useAlarmSound } from '../features/alarms';
 import { CameraWall } from '../features/cameras';
 import { SiteMap } from '../features/guards';
 import { LockScreen, SignIn, useIdleLock, useOperators } from '../features/operators';
-import { useLocalePref } from '../features/prefs';
+import { useDensity, useLocalePref } from '../features/prefs';
 import { ReplayPlayer } from '../features/recordings';
 import { Notices } from '../features/system';
-import { theme } from '../ui/theme';
+import { useWindowSize } from '../ui/hooks';
+import { createConsoleTheme, themeScale } from '../ui/theme';
 import type { Console as ConsoleStores } from './console';
 import { ConsoleProvider } from './ConsoleProvider';
 import { IncidentPanel } from './IncidentPanel';
+import { Panes, useArrangementKeys } from './Panes';
 import { TopBar } from './TopBar';
 
 export function App({ console: c, popout = false }: { console: ConsoleStores; popout?: boolean }) {
   return (
-    <ThemeProvider theme={theme}>
-      <CssBaseline />
-      <ConsoleProvider value={c}>
+    <ConsoleProvider value={c}>
+      <Themed>
+        <CssBaseline />
         {popout ? <PopOut /> : <Console />}
         <Notices />
-      </ConsoleProvider>
-    </ThemeProvider>
+      </Themed>
+    </ConsoleProvider>
   );
+}
+
+/** Type and controls at the operator's density, grown with the window above 1080p (ui/theme.ts). */
+function Themed({ children }: { children: ReactNode }) {
+  const { density } = useDensity();
+  const { width, height } = useWindowSize();
+  const scale = themeScale(density, width, height);
+  const theme = useMemo(
+    () => createConsoleTheme(scale),
+    // The scale's two numbers, not its object: a resize that keeps them keeps the theme.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [scale.ui, scale.status],
+  );
+  return <ThemeProvider theme={theme}>{children}</ThemeProvider>;
+}
+
+function Arrangements() {
+  useArrangementKeys();
+  return null;
 }
 
 /** Signed out: only the sign-in (or first-start) form; nothing of the site before someone signs in. */
@@ -59,27 +80,11 @@ function Console() {
       <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
         <TopBar />
         <AlarmBanners />
-        <Box
-          component="main"
-          sx={{
-            flex: 1,
-            minHeight: 0,
-            display: 'grid',
-            gap: 1,
-            p: 1,
-            gridTemplateColumns: '1.15fr 1fr 0.95fr',
-            gridTemplateRows: '1.35fr 1fr',
-            gridTemplateAreas: '"wall wall alarms" "map incident alarms"',
-          }}
-        >
-          <CameraWall />
-          <SiteMap />
-          <AlarmQueue />
-          <IncidentPanel />
-        </Box>
+        <Panes wall={<CameraWall />} map={<SiteMap />} queue={<AlarmQueue />} incident={<IncidentPanel />} />
       </Box>
       {/* Only the main window sounds: a pop-out wall must not double the alarm tones. */}
       <Sound />
+      <Arrangements />
       {/* Drawn over the console; the tones above keep sounding while it is locked. */}
       <ReplayPlayer />
       <LockScreen />

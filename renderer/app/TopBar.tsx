@@ -9,6 +9,7 @@ import { useOperators } from '../features/operators';
 import { HubStatus, useSystem } from '../features/system';
 import { formatClock, useLocale, useNow, useText } from '../ui/hooks';
 import { setLocale } from '../ui/i18n';
+import { LayoutMenu } from './LayoutMenu';
 
 export function TopBar() {
   const { t } = useTranslation();
@@ -31,16 +32,23 @@ export function TopBar() {
       sx={{
         display: 'flex',
         alignItems: 'center',
-        gap: 2,
-        px: 2,
-        height: 56,
+        // Tighter on a narrow window, and a second line rather than a cut title when even that is not enough.
+        flexWrap: 'wrap',
+        columnGap: { xs: 1, xl: 2 },
+        px: { xs: 1, xl: 2 },
+        minHeight: (theme) => theme.spacing(7),
+        flexShrink: 0,
         borderBottom: 1,
         borderColor: 'divider',
         bgcolor: '#0e141b',
       }}
     >
-      <Box sx={{ minWidth: 0 }}>
-        <Typography sx={{ fontWeight: 700, fontSize: '1.15rem', lineHeight: 1.1 }} noWrap>
+      <Box sx={{ flexShrink: 0 }}>
+        <Typography
+          data-testid="app-title"
+          sx={{ fontWeight: 700, fontSize: '1.15rem', lineHeight: 1.1 }}
+          noWrap
+        >
           {t('app.title')}
         </Typography>
         <Typography variant="caption" color="text.secondary" noWrap>
@@ -55,7 +63,7 @@ export function TopBar() {
         <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
           {t('topbar.shift')}
         </Typography>
-        <Typography sx={{ fontWeight: 600 }}>
+        <Typography sx={{ fontWeight: 600, whiteSpace: 'nowrap' }}>
           {t(band === 'day' ? 'topbar.shiftDay' : 'topbar.shiftNight')} {bandSpan(minute, bands)}
         </Typography>
       </Box>
@@ -66,6 +74,7 @@ export function TopBar() {
       >
         {formatClock(now)}
       </Typography>
+      <LayoutMenu />
       <Tooltip title={t('topbar.languageTooltip')}>
         <Button
           data-testid="language-switch"

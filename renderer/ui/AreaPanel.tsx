@@ -19,6 +19,7 @@ export function AreaPanel(props: {
         flexDirection: 'column',
         minHeight: 0,
         minWidth: 0,
+        height: '100%',
         overflow: 'hidden',
       }}
     >
@@ -26,17 +27,24 @@ export function AreaPanel(props: {
         sx={{
           display: 'flex',
           alignItems: 'center',
-          gap: 1,
+          // A narrow panel puts its buttons on a second line; the title never breaks inside a word.
+          flexWrap: 'wrap',
+          columnGap: 1,
+          rowGap: 0.5,
           px: 1.5,
           py: 0.75,
           borderBottom: 1,
           borderColor: 'divider',
         }}
       >
-        <Typography variant="h6" component="h2" sx={{ flex: 1 }}>
+        <Typography variant="h6" component="h2" sx={{ flex: '1 0 auto', whiteSpace: 'nowrap' }}>
           {props.title}
         </Typography>
-        {props.actions}
+        {props.actions && (
+          <Box sx={{ display: 'flex', flexWrap: 'wrap', justifyContent: 'flex-end', minWidth: 0 }}>
+            {props.actions}
+          </Box>
+        )}
       </Box>
       <Box sx={{ flex: 1, minHeight: 0, overflow: 'auto', position: 'relative' }}>{props.children}</Box>
     </Paper>

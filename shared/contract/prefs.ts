@@ -14,10 +14,40 @@ export const MapLayers = z.object({
 });
 export type MapLayers = z.output<typeof MapLayers>;
 
+/** How large the console draws its type and controls; the default follows the screen (renderer/ui/theme.ts). */
+export const DENSITIES = ['compact', 'normal', 'large'] as const;
+export const Density = z.enum(DENSITIES);
+export type Density = z.infer<typeof Density>;
+
+/** The named arrangements of the console's panes, each switchable by one key. */
+export const ARRANGEMENTS = ['video', 'alarms', 'map'] as const;
+export const Arrangement = z.enum(ARRANGEMENTS);
+export type Arrangement = z.infer<typeof Arrangement>;
+
+/** One pane group's sizes: pane id → percentage of the group. */
+const PaneSizes = z.record(z.string().max(40), z.number().min(0).max(100));
+
+/**
+ * The operator's panes: the arrangement in use and, per arrangement, the sizes they dragged it to (the three
+ * nested groups: columns, the left column's rows, the bottom row).
+ */
+export const PaneSetup = z.object({
+  arrangement: Arrangement.default('video'),
+  sizes: z
+    .partialRecord(
+      Arrangement,
+      z.object({ columns: PaneSizes, left: PaneSizes, bottom: PaneSizes }).partial(),
+    )
+    .default({}),
+});
+export type PaneSetup = z.output<typeof PaneSetup>;
+
 export const PrefEntry = z.discriminatedUnion('key', [
   z.object({ key: z.literal('locale'), value: Locale }),
   z.object({ key: z.literal('wall'), value: WallSetup }),
   z.object({ key: z.literal('mapLayers'), value: MapLayers }),
+  z.object({ key: z.literal('density'), value: Density }),
+  z.object({ key: z.literal('panes'), value: PaneSetup }),
 ]);
 export type PrefEntry = z.infer<typeof PrefEntry>;
 export const PrefKey = z.enum(

@@ -42,6 +42,65 @@ export const LAYOUTS: Record<WallLayout, LayoutGeometry> = {
   '1+7': focus(4),
 };
 
+/** Pictures are 16:9 unless a camera says otherwise. */
+export const PICTURE_ASPECT = 16 / 9;
+
+/** A layout drawn in a given area: its rows × columns and the size of one cell, at the pictures' aspect. */
+export interface WallFit {
+  geometry: LayoutGeometry;
+  cellWidth: number;
+  cellHeight: number;
+}
+
+/** `n` tiles in `cols` columns, filled row by row. */
+const rowsOf = (n: number, cols: number): LayoutGeometry => {
+  const rows = Math.ceil(n / cols);
+  const tiles = Array.from({ length: n }, (_, i) => ({
+    col: (i % cols) + 1,
+    row: Math.floor(i / cols) + 1,
+    colSpan: 1,
+    rowSpan: 1,
+  }));
+  return { cols, rows, tiles };
+};
+
+/** The cell size that lets `geometry` fit `width` × `height` with `gap` between cells, cells at `aspect`. */
+const cellFor = (geometry: LayoutGeometry, width: number, height: number, aspect: number, gap: number) => {
+  const w = Math.max(
+    0,
+    Math.min(
+      (width - gap * (geometry.cols - 1)) / geometry.cols,
+      ((height - gap * (geometry.rows - 1)) / geometry.rows) * aspect,
+    ),
+  );
+  return { cellWidth: w, cellHeight: w / aspect };
+};
+
+/**
+ * Chooses rows × columns for a layout in an area so each picture is as large as it can be at its own aspect: a
+ * 4-tile wall in a wide, low strip becomes 4 × 1, in a square 2 × 2. The large-tile layouts keep their shape; only
+ * their cells take the aspect. The caller centres the grid (cells × size) in the area.
+ */
+export function fitWall(
+  layout: WallLayout,
+  width: number,
+  height: number,
+  aspect = PICTURE_ASPECT,
+  gap = 0,
+): WallFit {
+  const fixed = LAYOUTS[layout];
+  const n = fixed.tiles.length;
+  const plain = fixed.tiles.every((t) => t.colSpan === 1 && t.rowSpan === 1);
+  const candidates = plain ? Array.from({ length: n }, (_, i) => rowsOf(n, i + 1)) : [fixed];
+  let best: WallFit | undefined;
+  for (const geometry of candidates) {
+    const cell = cellFor(geometry, width, height, aspect, gap);
+    // Strictly larger only: among equals the first (fewer columns, fewer empty cells) stays.
+    if (!best || cell.cellWidth > best.cellWidth + 0.5) best = { geometry, ...cell };
+  }
+  return best!;
+}
+
 export function tileCount(layout: WallLayout): number {
   return LAYOUTS[layout].tiles.length;
 }

@@ -56,6 +56,16 @@ export const en: Messages = {
     alarmQueue: 'Alarm queue',
     incidentPanel: 'Incident & playbook',
   },
+  panes: {
+    menu: 'Layout',
+    arrangement: 'Arrangement',
+    arrangements: { video: 'Video first', alarms: 'Alarms first', map: 'Map first' },
+    density: 'Density',
+    densities: { compact: 'Compact', normal: 'Normal', large: 'Large' },
+    resizeColumns: 'Resize the video area and the alarm queue',
+    resizeRows: 'Resize the wall and the areas below it',
+    resizeMapIncident: 'Resize the site map and the incident panel',
+  },
   cameras: {
     count: '{{count}} cameras',
     noCameras: 'The site file lists no cameras',
@@ -218,6 +228,8 @@ export const en: Messages = {
     help: '?: this help',
     close: 'Esc: close the dialog',
     layouts: 'Alt+1 / 4 / 9 / 6 / 5 / 7: wall layout (6 = 16 tiles)',
+    arrangements: 'Alt+V / A / M: video-first / alarms-first / map-first panes',
+    panes: 'Tab to a splitter, arrow keys: resize the panes',
   },
   incident: {
     contacts: 'Emergency contacts',

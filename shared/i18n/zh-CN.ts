@@ -55,6 +55,16 @@ export const zhCN = {
     alarmQueue: '报警队列',
     incidentPanel: '事件处置与应急预案',
   },
+  panes: {
+    menu: '布局',
+    arrangement: '窗格布局',
+    arrangements: { video: '视频优先', alarms: '报警优先', map: '地图优先' },
+    density: '显示密度',
+    densities: { compact: '紧凑', normal: '标准', large: '大号' },
+    resizeColumns: '调整监控区与报警队列的宽度',
+    resizeRows: '调整监控墙与下方区域的高度',
+    resizeMapIncident: '调整平面图与事件处置的宽度',
+  },
   cameras: {
     count: '{{count}} 路摄像机',
     noCameras: '站点文件中没有摄像机',
@@ -216,6 +226,8 @@ export const zhCN = {
     help: '?:显示本帮助',
     close: 'Esc:关闭对话框',
     layouts: 'Alt+1 / 4 / 9 / 6 / 5 / 7:监控墙画面分割(6 = 16 画面)',
+    arrangements: 'Alt+V / A / M:视频优先 / 报警优先 / 地图优先布局',
+    panes: 'Tab 到分隔条:方向键调整窗格大小',
   },
   incident: {
     contacts: '应急联系人',

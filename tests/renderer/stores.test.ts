@@ -278,6 +278,25 @@ describe('prefs store', () => {
       vi.useRealTimers();
     }
   });
+  it('reads the density and the panes, and leaves a stored value it cannot read to the defaults', async () => {
+    const stored: Record<string, unknown> = {
+      density: 'large',
+      panes: { arrangement: 'map', sizes: { map: { left: { 'pane-wall': 30, 'pane-lower': 70 } } } },
+    };
+    const core = fakeCore({ 'prefs.get': (input) => ({ value: stored[String(input.key)] ?? null }) });
+    const store = createPrefsStore(core.client);
+    await store.load();
+    expect(store.prefs.get()).toMatchObject({
+      density: 'large',
+      panes: { arrangement: 'map', sizes: { map: { left: { 'pane-wall': 30 } } } },
+    });
+
+    stored.density = 'huge';
+    stored.panes = { arrangement: 'sideways' };
+    await store.load();
+    expect(store.prefs.get().density).toBeUndefined();
+    expect(store.prefs.get().panes).toBeUndefined();
+  });
 });
 
 describe('system store', () => {

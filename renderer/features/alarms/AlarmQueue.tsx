@@ -12,7 +12,7 @@ import { formatClock, useLocale, useNow, useText } from '../../ui/hooks';
 import { pickAlarmText } from '../../../shared/domain/text';
 import { useCall } from '../../ui/useCall';
 import { useSystem, ZoneSelect } from '../system';
-import { AlarmRow, ROW_HEIGHT } from './AlarmRow';
+import { AlarmRow, useRowHeight } from './AlarmRow';
 import { DisasterDialog, ManualAlarmDialog, ResolveAndNoteDialogs } from './dialogs';
 import { HistoryDialog } from './HistoryDialog';
 import { TypeFilter } from './filters';
@@ -48,6 +48,7 @@ export function AlarmQueue() {
   const text = useText();
   const locale = useLocale();
   const now = useNow(1000);
+  const rowHeight = useRowHeight();
   // Read on each tick with `now`: response clocks run on the core's steady clock (immune to clock steps).
   const steadyNow = store.steadyNow();
   const { run } = useCall('notice');
@@ -98,11 +99,11 @@ export function AlarmQueue() {
       if (!a) return;
       setCursor(a.id);
       const el = scroller.current;
-      const pos = visible.indexOf(a) * ROW_HEIGHT;
-      if (el && (pos < el.scrollTop || pos + ROW_HEIGHT > el.scrollTop + el.clientHeight))
+      const pos = visible.indexOf(a) * rowHeight;
+      if (el && (pos < el.scrollTop || pos + rowHeight > el.scrollTop + el.clientHeight))
         el.scrollTop = pos - el.clientHeight / 2;
     },
-    [visible],
+    [visible, rowHeight],
   );
   const open = useCallback((a: AlarmView | undefined) => a && store.select(a.id), [store]);
   const ack = useCallback(
@@ -163,17 +164,18 @@ export function AlarmQueue() {
     return () => ro.disconnect();
   }, []);
 
-  const first = Math.max(0, Math.floor(scroll.top / ROW_HEIGHT) - 5);
-  const last = Math.min(visible.length, Math.ceil((scroll.top + scroll.height) / ROW_HEIGHT) + 5);
+  const first = Math.max(0, Math.floor(scroll.top / rowHeight) - 5);
+  const last = Math.min(visible.length, Math.ceil((scroll.top + scroll.height) / rowHeight) + 5);
   const muteEnds = store.muteEndsAt(now);
   const muted = muteEnds !== undefined;
 
   const toolbar = (
-    <Box sx={{ display: 'flex', gap: 0.5, alignItems: 'center' }}>
+    <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.5, alignItems: 'center' }}>
       <Chip
         data-testid="alarm-open-count"
         color={sorted.some((a) => a.state === 'new' && !a.held) ? 'error' : 'default'}
         label={t('alarms.openCount', { count: sorted.length })}
+        sx={{ fontSize: '0.9rem' }}
       />
       <DialogButtons
         size="small"
@@ -218,6 +220,8 @@ export function AlarmQueue() {
             flexWrap: 'wrap',
             borderBottom: 1,
             borderColor: 'divider',
+            // A filter keeps room for its whole value ("全部状态", "All priorities"): the row wraps instead.
+            '& > .MuiFormControl-root:has(.MuiSelect-select)': { flex: '1 0 auto' },
           }}
         >
           <TextInput
@@ -263,8 +267,8 @@ export function AlarmQueue() {
               {sorted.length > 0 ? t('alarms.noMatch', { count: sorted.length }) : t('alarms.empty')}
             </Typography>
           ) : (
-            <Box sx={{ height: visible.length * ROW_HEIGHT, position: 'relative' }}>
-              <Box sx={{ position: 'absolute', top: first * ROW_HEIGHT, left: 0, right: 0 }}>
+            <Box sx={{ height: visible.length * rowHeight, position: 'relative' }}>
+              <Box sx={{ position: 'absolute', top: first * rowHeight, left: 0, right: 0 }}>
                 {visible.slice(first, last).map((a) => (
                   <AlarmRow
                     key={a.id}
@@ -283,7 +287,9 @@ export function AlarmQueue() {
           )}
         </Box>
         {current && (
-          <Box sx={{ display: 'flex', gap: 0.5, p: 0.5, borderTop: 1, borderColor: 'divider' }}>
+          <Box
+            sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.5, p: 0.5, borderTop: 1, borderColor: 'divider' }}
+          >
             <Button
               size="small"
               variant="contained"
@@ -363,6 +369,8 @@ export function AlarmQueue() {
             'help',
             'close',
             'layouts',
+            'arrangements',
+            'panes',
           ] as const
         ).map((k) => (
           <Typography key={k} sx={{ py: 0.25 }}>

@@ -1,4 +1,4 @@
-import { Box, Chip, Typography } from '@mui/material';
+import { Box, Chip, Typography, useTheme } from '@mui/material';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
@@ -8,7 +8,13 @@ import { PRIORITY_COLOURS } from '../../ui/theme';
 import { formatClock, useLocale } from '../../ui/hooks';
 import { pickAlarmText } from '../../../shared/domain/text';
 
-export const ROW_HEIGHT = 62;
+/**
+ * A row's height in pixels: 62 at the 1080p design, grown with the root size that the row's rem-sized type follows
+ * (the window's size and the operator's density, renderer/ui/theme.ts). The queue renders only visible rows by it.
+ */
+export function useRowHeight(): number {
+  return Math.round(62 * (useTheme().typography.htmlFontSize / 16));
+}
 
 function elapsed(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -42,6 +48,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
   const { alarm: a, now, selected } = props;
   const { t } = useTranslation();
   const said = pickAlarmText(props.alarm, useLocale());
+  const rowHeight = useRowHeight();
   const targets = {
     acknowledgeSec: props.targets.acknowledgeSec as unknown as Record<number, number>,
     resolveSec: props.targets.resolveSec as unknown as Record<number, number>,
@@ -71,7 +78,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
       onClick={props.onSelect}
       onDoubleClick={props.onOpen}
       sx={{
-        height: ROW_HEIGHT,
+        height: rowHeight,
         display: 'flex',
         alignItems: 'center',
         gap: 1,
@@ -93,7 +100,14 @@ export const AlarmRow = memo(function AlarmRow(props: {
       <Chip
         size="small"
         label={`P${a.priority}`}
-        sx={{ bgcolor: PRIORITY_COLOURS[a.priority], color: '#0b0f14', fontWeight: 800, minWidth: 40 }}
+        // rem: the status scale, so the priority stays large at the compact density.
+        sx={{
+          bgcolor: PRIORITY_COLOURS[a.priority],
+          color: '#0b0f14',
+          fontWeight: 800,
+          minWidth: '2.5rem',
+          fontSize: '0.85rem',
+        }}
       />
       <Box sx={{ flex: 1, minWidth: 0 }}>
         <Box sx={{ display: 'flex', gap: 0.75, alignItems: 'center' }}>

@@ -47,32 +47,44 @@ export function AlarmMonitor() {
         gap: 0.5,
         p: 0.5,
         height: '34%',
-        minHeight: 120,
+        minHeight: (theme) => theme.spacing(16),
+        flexShrink: 0,
         borderTop: 3,
         borderColor: PRIORITY_COLOURS[alarm.priority],
         bgcolor: '#1a0d0d',
       }}
     >
       <Box
-        sx={{ width: 170, display: 'flex', flexDirection: 'column', gap: 0.25, p: 0.5, overflow: 'hidden' }}
+        sx={{
+          width: (theme) => theme.spacing(21),
+          flexShrink: 0,
+          display: 'flex',
+          flexDirection: 'column',
+          gap: 0.25,
+          p: 0.5,
+          minHeight: 0,
+        }}
       >
-        <Chip
-          size="small"
-          label={`P${alarm.priority}`}
-          sx={{
-            bgcolor: PRIORITY_COLOURS[alarm.priority],
-            color: '#0b0f14',
-            fontWeight: 800,
-            alignSelf: 'flex-start',
-          }}
-        />
-        <Typography sx={{ fontWeight: 800 }} noWrap>
-          {t(`alarmType.${alarm.type}`)}
-        </Typography>
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 0.5, minWidth: 0 }}>
+          <Chip
+            size="small"
+            label={`P${alarm.priority}`}
+            sx={{
+              bgcolor: PRIORITY_COLOURS[alarm.priority],
+              color: '#0b0f14',
+              fontWeight: 800,
+              fontSize: '0.85rem',
+              flexShrink: 0,
+            }}
+          />
+          <Typography sx={{ fontWeight: 800 }} noWrap>
+            {t(`alarmType.${alarm.type}`)}
+          </Typography>
+        </Box>
         <Typography variant="body2" color="text.secondary" noWrap>
           {zone}
         </Typography>
-        <Box sx={{ flex: 1 }} />
+        <Box sx={{ flex: 1, minHeight: 0 }} />
         <Button
           size="small"
           variant="contained"
@@ -87,7 +99,11 @@ export function AlarmMonitor() {
         </Button>
       </Box>
       {cameras.map((c) => (
-        <Box key={c.id} sx={{ flex: 1, display: 'grid', minWidth: 0 }}>
+        // Each picture at its aspect, as large as the strip's height allows.
+        <Box
+          key={c.id}
+          sx={{ height: '100%', aspectRatio: '16 / 9', maxWidth: '33%', display: 'grid', minWidth: 0 }}
+        >
           <CameraTile camera={c} index={-1} profile="sub" large />
         </Box>
       ))}

@@ -11,10 +11,10 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { WALL_LAYOUTS, type WallLayout } from '../../../shared/contract';
-import { assignCamera, fitTiles, LAYOUTS, swapTiles, tourCamera } from '../../../shared/domain/wall';
+import { assignCamera, fitTiles, fitWall, swapTiles, tourCamera } from '../../../shared/domain/wall';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../ui/AreaPanel';
 import { useNow, useText } from '../../ui/hooks';
@@ -24,6 +24,9 @@ import { CameraTile } from './CameraTile';
 import { useSystem } from '../system';
 import { useCameras } from './store';
 import { useWallSetup } from './useWallSetup';
+
+/** Pixels between tiles and around the grid. */
+const TILE_GAP = 3;
 
 const LAYOUT_KEYS: Record<string, WallLayout> = {
   '1': '1',
@@ -51,7 +54,24 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
   const [managing, setManaging] = useState(false);
   const [tourStarts] = useState(() => new Map<number, number>());
   const now = useNow(1000);
-  const geometry = LAYOUTS[setup.layout];
+  const area = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const el = area.current;
+    if (!el) return undefined;
+    const observer = new ResizeObserver(() => setSize({ width: el.clientWidth, height: el.clientHeight }));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  // Rows and columns follow the area, so every picture keeps its aspect instead of sitting between black bars.
+  const fit = fitWall(
+    setup.layout,
+    size.width - 2 * TILE_GAP,
+    size.height - 2 * TILE_GAP,
+    undefined,
+    TILE_GAP,
+  );
+  const geometry = fit.geometry;
 
   const setLayout = useCallback(
     (layout: WallLayout) =>
@@ -94,7 +114,7 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
   const focusedCamera = cameras.find((c) => c.id === focused);
 
   const toolbar = (
-    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+    <Box sx={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 1 }}>
       <ToggleButtonGroup
         size="small"
         exclusive
@@ -139,80 +159,93 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
       <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
         <Box sx={{ display: 'flex', flex: 1, minHeight: 0 }}>
           <Box
-            data-testid="wall-grid"
-            data-layout={setup.layout}
+            ref={area}
+            // Clipped, so the grid can never make its own area scroll (and so re-measure itself in a loop).
             sx={{
               flex: 1,
-              display: 'grid',
-              gap: '3px',
-              p: '3px',
-              gridTemplateColumns: `repeat(${geometry.cols}, minmax(0, 1fr))`,
-              gridTemplateRows: `repeat(${geometry.rows}, minmax(0, 1fr))`,
               minWidth: 0,
+              minHeight: 0,
+              display: 'grid',
+              placeContent: 'center',
+              overflow: 'hidden',
             }}
           >
-            {geometry.tiles.map((slot, index) => {
-              const id = tileCamera(index);
-              const camera = cameras.find((c) => c.id === id);
-              return (
-                <Box
-                  key={index}
-                  sx={{
-                    gridColumn: `${slot.col} / span ${slot.colSpan}`,
-                    gridRow: `${slot.row} / span ${slot.rowSpan}`,
-                    display: 'grid',
-                    minHeight: 0,
-                    minWidth: 0,
-                  }}
-                >
-                  <CameraTile
-                    camera={camera}
-                    index={index}
-                    profile="sub"
-                    large={slot.colSpan > 1}
-                    touring={setup.tours.some((x) => x.tile === index)}
-                    actions={{
-                      onFocus: () => camera && setFocused(camera.id),
-                      onDropCamera: (cameraId) =>
-                        update((prev) => ({ ...prev, tiles: assignCamera(prev.tiles, index, cameraId) })),
-                      onDropTile: (from) =>
-                        update((prev) => ({ ...prev, tiles: swapTiles(prev.tiles, from, index) })),
-                      onPick: () => setPicking(index),
-                      onClear: () =>
-                        update((prev) => ({
-                          ...prev,
-                          tiles: prev.tiles.map((x, i) => (i === index ? null : x)),
-                          tours: prev.tours.filter((x) => x.tile !== index),
-                        })),
-                      onTour: (scope) => {
-                        const group =
-                          scope === 'zone' && camera?.zone
-                            ? cameras.filter((c) => c.zone === camera.zone)
-                            : cameras;
-                        const ids = group.map((c) => c.id);
-                        if (ids.length < 2) return;
-                        tourStarts.set(index, Date.now());
-                        update((prev) => ({
-                          ...prev,
-                          tours: [
-                            ...prev.tours.filter((x) => x.tile !== index),
-                            { tile: index, cameras: ids, seconds: 10 },
-                          ],
-                        }));
-                      },
-                      onStopTour: () =>
-                        update((prev) => ({ ...prev, tours: prev.tours.filter((x) => x.tile !== index) })),
+            <Box
+              data-testid="wall-grid"
+              data-layout={setup.layout}
+              data-cols={geometry.cols}
+              data-rows={geometry.rows}
+              sx={{
+                display: 'grid',
+                gap: `${TILE_GAP}px`,
+                gridTemplateColumns: `repeat(${geometry.cols}, ${Math.floor(fit.cellWidth)}px)`,
+                gridTemplateRows: `repeat(${geometry.rows}, ${Math.floor(fit.cellHeight)}px)`,
+              }}
+            >
+              {geometry.tiles.map((slot, index) => {
+                const id = tileCamera(index);
+                const camera = cameras.find((c) => c.id === id);
+                return (
+                  <Box
+                    key={index}
+                    sx={{
+                      gridColumn: `${slot.col} / span ${slot.colSpan}`,
+                      gridRow: `${slot.row} / span ${slot.rowSpan}`,
+                      display: 'grid',
+                      minHeight: 0,
+                      minWidth: 0,
                     }}
-                  />
-                </Box>
-              );
-            })}
+                  >
+                    <CameraTile
+                      camera={camera}
+                      index={index}
+                      profile="sub"
+                      large={slot.colSpan > 1}
+                      touring={setup.tours.some((x) => x.tile === index)}
+                      actions={{
+                        onFocus: () => camera && setFocused(camera.id),
+                        onDropCamera: (cameraId) =>
+                          update((prev) => ({ ...prev, tiles: assignCamera(prev.tiles, index, cameraId) })),
+                        onDropTile: (from) =>
+                          update((prev) => ({ ...prev, tiles: swapTiles(prev.tiles, from, index) })),
+                        onPick: () => setPicking(index),
+                        onClear: () =>
+                          update((prev) => ({
+                            ...prev,
+                            tiles: prev.tiles.map((x, i) => (i === index ? null : x)),
+                            tours: prev.tours.filter((x) => x.tile !== index),
+                          })),
+                        onTour: (scope) => {
+                          const group =
+                            scope === 'zone' && camera?.zone
+                              ? cameras.filter((c) => c.zone === camera.zone)
+                              : cameras;
+                          const ids = group.map((c) => c.id);
+                          if (ids.length < 2) return;
+                          tourStarts.set(index, Date.now());
+                          update((prev) => ({
+                            ...prev,
+                            tours: [
+                              ...prev.tours.filter((x) => x.tile !== index),
+                              { tile: index, cameras: ids, seconds: 10 },
+                            ],
+                          }));
+                        },
+                        onStopTour: () =>
+                          update((prev) => ({ ...prev, tours: prev.tours.filter((x) => x.tile !== index) })),
+                      }}
+                    />
+                  </Box>
+                );
+              })}
+            </Box>
           </Box>
           {!popout && (
             <Box
               data-testid="camera-list"
               sx={{
-                width: 150,
+                width: (theme) => theme.spacing(20),
+                flexShrink: 0,
                 borderLeft: 1,
                 borderColor: 'divider',
                 overflow: 'auto',
@@ -220,8 +253,11 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
                 display: { xs: 'none', lg: 'block' },
               }}
             >
-              <Typography variant="caption" color="text.secondary">
-                {t('cameras.cameraList')} · {t('cameras.count', { count: cameras.length })}
+              <Typography variant="caption" color="text.secondary" component="div" noWrap>
+                {t('cameras.cameraList')}
+              </Typography>
+              <Typography variant="caption" color="text.secondary" component="div" noWrap>
+                {t('cameras.count', { count: cameras.length })}
               </Typography>
               {cameras.map((c) => (
                 <Chip
@@ -233,7 +269,16 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
                   draggable
                   onDragStart={(e) => e.dataTransfer.setData('application/x-camera-id', c.id)}
                   onDoubleClick={() => setFocused(c.id)}
-                  sx={{ display: 'flex', justifyContent: 'flex-start', my: 0.25, cursor: 'grab' }}
+                  sx={{
+                    display: 'flex',
+                    justifyContent: 'flex-start',
+                    my: 0.25,
+                    cursor: 'grab',
+                    // A long name wraps by words rather than ending in an ellipsis.
+                    height: 'auto',
+                    minHeight: 24,
+                    '& .MuiChip-label': { whiteSpace: 'normal', py: 0.25 },
+                  }}
                 />
               ))}
             </Box>

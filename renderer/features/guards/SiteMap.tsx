@@ -28,8 +28,12 @@ function FitPlan({ bounds }: { bounds: Bounds }) {
     const plan = toLatLngBounds(bounds);
     const fit = () => {
       map.invalidateSize();
-      map.setMinZoom(map.getBoundsZoom(plan, false) - 0.5);
+      const floor = map.getBoundsZoom(plan, false) - 0.5;
+      // The floor goes down before the fit and up after it: raising it above the current zoom starts an animated
+      // zoom to the old floor that ends after the fit and undoes it (a grown panel kept the smaller plan).
+      if (floor < map.getMinZoom()) map.setMinZoom(floor);
       map.fitBounds(plan, { animate: false });
+      map.setMinZoom(floor);
     };
     fit();
     const observer = new ResizeObserver(fit);

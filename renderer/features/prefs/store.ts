@@ -1,4 +1,11 @@
-import { MapLayers, WallSetup, type ConsoleClient, type PrefEntry } from '../../../shared/contract';
+import {
+  Density,
+  MapLayers,
+  PaneSetup,
+  WallSetup,
+  type ConsoleClient,
+  type PrefEntry,
+} from '../../../shared/contract';
 import { LOCALES, type Locale } from '../../../shared/domain/text';
 import { createStore, featureContext, type Store } from '../../api/store';
 
@@ -9,12 +16,15 @@ export interface Prefs {
   locale?: Locale | undefined;
   wall?: WallSetup | undefined;
   mapLayers: MapLayers;
+  /** Unset: the default for the window's size applies. */
+  density?: Density | undefined;
+  panes?: PaneSetup | undefined;
 }
 
 const ALL_LAYERS_ON: MapLayers = MapLayers.parse({});
 const EMPTY: Prefs = { reads: 0, mapLayers: ALL_LAYERS_ON };
 
-/** What the operator chose (language, wall, map layers) follows them to any console. */
+/** What the operator chose (language, wall, map layers, density, panes) follows them to any console. */
 export interface PrefsStore {
   prefs: Store<Prefs>;
   /**
@@ -51,14 +61,24 @@ export function createPrefsStore(client: ConsoleClient): PrefsStore {
         );
     },
     async load() {
-      const [locale, wall, layers] = await Promise.all([read('locale'), read('wall'), read('mapLayers')]);
+      const [locale, wall, layers, density, panes] = await Promise.all([
+        read('locale'),
+        read('wall'),
+        read('mapLayers'),
+        read('density'),
+        read('panes'),
+      ]);
       const parsedWall = WallSetup.safeParse(wall);
       const parsedLayers = MapLayers.safeParse(layers ?? {});
+      const parsedDensity = Density.safeParse(density);
+      const parsedPanes = PaneSetup.safeParse(panes);
       prefs.set((prev) => ({
         reads: prev.reads + 1,
         locale: (LOCALES as readonly unknown[]).includes(locale) ? (locale as Locale) : undefined,
         wall: parsedWall.success ? parsedWall.data : undefined,
         mapLayers: parsedLayers.success ? parsedLayers.data : ALL_LAYERS_ON,
+        density: parsedDensity.success ? parsedDensity.data : undefined,
+        panes: parsedPanes.success ? parsedPanes.data : undefined,
       }));
     },
     reset: () => prefs.set(EMPTY),

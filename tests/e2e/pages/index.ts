@@ -15,6 +15,7 @@ export * from './alarm-queue';
 export * from './camera-wall';
 export * from './duty';
 export * from './incident-panel';
+export * from './layout';
 export * from './operators';
 export * from './shell';
 export * from './site-map';
