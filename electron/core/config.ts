@@ -102,7 +102,7 @@ export interface ConsoleConfig {
   log?: Logger;
   /** Response targets (seconds per priority); defaults 30 s to acknowledge P1, 60 s the others. */
   alarmTargets?: ResponseTargets;
-  /** Alarm changes reach renderers at most this often (batched). */
+  /** Alarm changes reach renderers at once after a quiet spell, then at most this often (default 100 ms). */
   alarmFlushMs?: number;
   /** A watched camera offline this long raises a camera-offline alarm. */
   cameraOfflineAlarmMs?: number;

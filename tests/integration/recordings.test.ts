@@ -10,6 +10,7 @@ import { startWebHost } from '../../electron/web-host/server';
 import { silentLogger } from '../../electron/common/log';
 import { requireRtspServer, startRtspServer, type RtspServer } from '../support/rtsp-camera';
 import { camerasWithStreams, writeDemoSite } from '../support/site';
+import { fakeSpawner } from '../support/fake-ffmpeg';
 import { tempDir } from '../support/temp';
 import { requireFfmpeg } from '../support/tools';
 import { until } from '../support/until';
@@ -191,7 +192,9 @@ describe('retention in simulated time', () => {
       dbFile: ':memory:',
       clock,
       recordings: {
-        enabled: false,
+        // Recording on (its disk can be short), its ffmpeg processes stand-ins: this test is about the files.
+        enabled: true,
+        spawn: fakeSpawner().spawn,
         quotaBytes: 5000,
         minFreeBytes: 10_000,
         freeSpace: () => Promise.resolve(free),

@@ -24,13 +24,34 @@ export interface AlarmsOptions {
  * The alarm queue: receive (hub, engines, by hand), lifecycle, escalation, disaster mode, history, the mute.
  * Its tables are in the base schema (migration 2); migration 8 adds arrival order and steady-clock times.
  */
+/** At most this often, alarm changes reach the renderers while they keep coming (see scheduleFlush). */
+export const ALARM_FLUSH_MS = 100;
+
 export function createAlarms(
   infra: Infrastructure,
   o: AlarmsOptions = {},
 ): Feature<typeof alarmMethods, AlarmService> {
   const { db, clock, bus } = infra;
-  // Changes reach renderers in batches: a burst of thousands must not flood the UI.
+  // Changes reach renderers in batches: a burst of thousands must not flood the UI. The first change after a quiet
+  // spell goes out at once (with whatever the same commit changed); while changes keep coming they go at most once
+  // per `flushMs`. A fixed 200 ms interval instead held every alarm 100 ms on average before the page heard of it.
   const pending = new Map<string, AlarmView>();
+  const flushMs = o.flushMs ?? ALARM_FLUSH_MS;
+  let flushTimer: unknown;
+  let lastFlush = -Infinity;
+  let started = false;
+  const flush = () => {
+    flushTimer = undefined;
+    if (pending.size === 0) return;
+    lastFlush = clock.monotonic();
+    bus.emit('alarms.changed', { alarms: [...pending.values()], steadyNow: alarms.steadyNow() });
+    pending.clear();
+  };
+  const scheduleFlush = () => {
+    if (!started || flushTimer !== undefined) return;
+    const wait = Math.min(flushMs, Math.max(0, lastFlush + flushMs - clock.monotonic()));
+    flushTimer = clock.setTimeout(flush, wait);
+  };
   const alarms = new AlarmService({
     db,
     clock,
@@ -38,7 +59,10 @@ export function createAlarms(
     ids: infra.ids,
     log: infra.log.child('alarms'),
     consoleId: infra.consoleId,
-    onChanged: (alarm) => pending.set(alarm.id, alarm),
+    onChanged: (alarm) => {
+      pending.set(alarm.id, alarm);
+      scheduleFlush();
+    },
     onEscalated: (alarm, at) => bus.emit('alarms.escalated', { alarm, at }),
     // A replay's overdue alarms: one notice in the operator's words instead of an escalation banner each.
     onWaited: (n, oldestMs) => {
@@ -57,7 +81,6 @@ export function createAlarms(
     },
   });
   const mute = new AlarmMute({ db, clock, timeline: infra.timeline, bus });
-  let flushTimer: unknown;
   let stopRetry: (() => void) | undefined;
 
   return {
@@ -93,14 +116,13 @@ export function createAlarms(
     async start() {
       await alarms.start();
       stopRetry = infra.disk.onRecovered(() => void alarms.storeUnsaved());
-      flushTimer = clock.setInterval(() => {
-        if (pending.size === 0) return;
-        bus.emit('alarms.changed', { alarms: [...pending.values()], steadyNow: alarms.steadyNow() });
-        pending.clear();
-      }, o.flushMs ?? 200);
+      started = true;
+      scheduleFlush();
     },
     async stop() {
-      clock.clearInterval(flushTimer);
+      started = false;
+      clock.clearTimeout(flushTimer);
+      flushTimer = undefined;
       stopRetry?.();
       alarms.stop();
     },

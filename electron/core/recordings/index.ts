@@ -85,7 +85,7 @@ export function createRecordings(
   let retentionTimer: unknown;
   let retentionRunning: Promise<RetentionResult> | undefined;
 
-  const alarm = (key: string, cameraId: string | undefined, text: string) => {
+  const alarm = (key: string, cameraId: string | undefined, texts: { 'zh-CN': string; en: string }) => {
     if (raised.has(key)) return;
     raised.add(key);
     const camera = cameraId ? o.cameras.service.find(cameraId) : undefined;
@@ -100,7 +100,9 @@ export function createRecordings(
           location: camera?.position,
           cameras: cameraId ? [cameraId] : [],
           raisedAt: clock.now(),
-          text,
+          text: texts.en,
+          // The console's own alarm, worded in both languages like the equipment's (the queue shows the operator's).
+          texts,
         }),
       )
       .catch((err: Error) => log.error('recording alarm failed', { error: err.message }));
@@ -130,6 +132,8 @@ export function createRecordings(
     return { file: join(root, last), start, end: undefined };
   };
 
+  const recording = () =>
+    Boolean(o.settings && s.enabled !== false) && o.cameras.service.list().some(recordsCamera);
   const retention = async (): Promise<RetentionResult> => {
     retentionRunning ??= runRetention(
       db,
@@ -141,7 +145,12 @@ export function createRecordings(
     ).finally(() => (retentionRunning = undefined));
     const result = await retentionRunning;
     if (result.byAge || result.bySpace) log.info('recording retention', { ...result });
-    if (result.short) alarm(`disk:${Math.floor(clock.now() / 3_600_000)}`, undefined, 'recording disk full');
+    // Only a console that records can be short of space for recordings (no recorder: nothing to alarm about).
+    if (result.short && recording())
+      alarm(`disk:${Math.floor(clock.now() / 3_600_000)}`, undefined, {
+        'zh-CN': '录像磁盘空间不足，最早的录像已无法再腾出空间',
+        en: 'recording disk full: deleting old recordings cannot free enough space',
+      });
     return result;
   };
 
@@ -153,7 +162,10 @@ export function createRecordings(
       const newest = await store.newest(cameraId);
       const lastWrite = Math.max(open?.start ?? 0, newest?.end_ms ?? 0, startedAt);
       if (now - lastWrite > 3 * segmentSec * 1000)
-        alarm(`${cameraId}:${lastWrite}`, cameraId, 'recorder stopped writing');
+        alarm(`${cameraId}:${lastWrite}`, cameraId, {
+          'zh-CN': '录像中断：该摄像机已停止写入录像',
+          en: 'recording stopped: this camera has written no recording',
+        });
     }
   };
   let startedAt = 0;
@@ -220,7 +232,7 @@ export function createRecordings(
       await retention().catch((err: Error) =>
         log.error('recording retention failed', { error: err.message }),
       );
-      if (o.settings && s.enabled !== false) {
+      if (recording()) {
         for (const camera of o.cameras.service.list().filter(recordsCamera)) {
           const recorder = new CameraRecorder({
             camera,
