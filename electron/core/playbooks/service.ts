@@ -4,6 +4,7 @@ import type {
   CallView,
   CorrectiveAction,
   DrillView,
+  NoticeParams,
   RunView,
   StepRecordView,
 } from '../../../shared/contract';
@@ -96,7 +97,8 @@ export interface PlaybookServiceOptions {
   onRunChanged(run: RunView): void;
   onDrillsChanged(drills: DrillView[]): void;
   /** A skipped step is flagged to the supervisor. */
-  onFlag(message: string): void;
+  /** A skipped step for the supervisor: English for the log, params for the page's words (playbook-skip). */
+  onFlag(message: string, params: NoticeParams): void;
   dispatchGuard?:
     ((alarmId: string, guardId: string, note: string | undefined, actor: Actor) => Promise<void>) | undefined;
 }
@@ -337,7 +339,8 @@ export class PlaybookService {
         dispatchedAlarm = before.alarmId;
       if (record.outcome === 'skipped')
         this.o.onFlag(
-          `${before.drill ? '[演练 DRILL] ' : ''}跳过步骤 / step skipped — ${actor.name}:「${title}」${record.reason}`,
+          `${before.drill ? '[DRILL] ' : ''}step skipped — ${actor.name}: "${title}" ${record.reason ?? ''}`,
+          { who: actor.name, step: title, reason: record.reason ?? '', drill: before.drill ? 1 : 0 },
         );
       return this.runView(input.runId, trx);
     });
