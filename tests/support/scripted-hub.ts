@@ -24,6 +24,8 @@ export class ScriptedHub {
    * as a hub before version 3 does not, so the console's question goes unanswered.
    */
   sourcesReply: unknown = undefined;
+  /** While set, the hub refuses every connection with this as its reason (as a hub refuses a wrong token). */
+  refusing: string | undefined = undefined;
   private readonly log: Array<{ seq?: number; message: unknown }> = [];
   private head = 0;
   private server!: Server;
@@ -36,6 +38,7 @@ export class ScriptedHub {
   async start(): Promise<string> {
     const http = createServer();
     this.server = new Server(http, { serveClient: false });
+    this.server.use((_socket, next) => next(this.refusing ? new Error(this.refusing) : undefined));
     this.server.on('connection', (socket) => {
       socket.on('app-ping', (ack?: (r: unknown) => void) => ack?.({ ok: true }));
       socket.on('sources', (ack?: (r: unknown) => void) => {
@@ -81,6 +84,11 @@ export class ScriptedHub {
   sendUrgent(message: unknown): void {
     for (const socket of this.synced())
       socket.emit('urgent', message, (reply: unknown) => this.urgentAcks.push(reply));
+  }
+
+  /** Cuts every console's connection as a network would: each connects again (and meets `refusing`, when set). */
+  disconnectAll(): void {
+    for (const socket of this.server.sockets.sockets.values()) socket.conn.close();
   }
 
   get headSeq(): number {
