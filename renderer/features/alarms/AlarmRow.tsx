@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
 import type { AlarmsMeta } from './store';
 import { ageRatio, alarmAge, targetFor } from '../../../shared/domain/alarm-lifecycle';
-import { PRIORITY_COLOURS } from '../../ui/theme';
+import { PRIORITY_COLOURS, PRIORITY_SHAPES } from '../../ui/theme';
 import { formatClock } from '../../ui/hooks';
 
 export const ROW_HEIGHT = 62;
@@ -81,8 +81,13 @@ export const AlarmRow = memo(function AlarmRow(props: {
     >
       <Chip
         size="small"
-        label={`P${a.priority}`}
-        sx={{ bgcolor: PRIORITY_COLOURS[a.priority], color: '#0b0f14', fontWeight: 800, minWidth: 40 }}
+        data-testid="alarm-priority"
+        label={
+          <>
+            <span aria-hidden="true">{PRIORITY_SHAPES[a.priority]} </span>P{a.priority}
+          </>
+        }
+        sx={{ bgcolor: PRIORITY_COLOURS[a.priority], color: '#0b0f14', fontWeight: 800, minWidth: 52 }}
       />
       <Box sx={{ flex: 1, minWidth: 0 }}>
         <Box sx={{ display: 'flex', gap: 0.75, alignItems: 'center' }}>
@@ -94,7 +99,8 @@ export const AlarmRow = memo(function AlarmRow(props: {
             variant="caption"
             sx={{
               fontWeight: 700,
-              color: a.state === 'new' ? 'error.main' : 'success.light',
+              // The light shades: AA contrast on a row tinted red for an overdue alarm.
+              color: a.state === 'new' ? 'error.light' : 'success.light',
               whiteSpace: 'nowrap',
             }}
           >
@@ -130,7 +136,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
             fontWeight: 800,
             fontSize: '1.1rem',
             lineHeight: 1.2,
-            color: ratio >= 1 ? 'error.main' : ratio >= 0.5 ? 'warning.main' : 'text.primary',
+            color: ratio >= 1 ? 'error.light' : ratio >= 0.5 ? 'warning.main' : 'text.primary',
           }}
         >
           {elapsed(alarmAge(a, clock))}

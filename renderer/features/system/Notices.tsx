@@ -53,7 +53,8 @@ export function Notices({ inline = false }: { inline?: boolean }) {
       data-code={latest?.code}
       data-count={latest?.count ?? 1}
       severity={latest?.level ?? 'info'}
-      variant="filled"
+      // Inline: outlined on the bar's own dark, light text (AA); floating: filled, to stand out from the page.
+      variant={inline ? 'outlined' : 'filled'}
       role={latest?.level === 'info' ? 'status' : 'alert'}
       title={inline ? text : undefined}
       closeText={t('form.close')}
@@ -63,6 +64,7 @@ export function Notices({ inline = false }: { inline?: boolean }) {
           ? {
               py: 0,
               minWidth: 0,
+              bgcolor: 'background.paper',
               maxWidth: '100%',
               '& .MuiAlert-message': {
                 overflow: 'hidden',
