@@ -37,7 +37,7 @@ export function DispatchSection({ alarm }: { alarm: AlarmView }) {
   const [suggestion, setSuggestion] = useState<MethodOutput<'guards.suggest'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const section = useRef<HTMLDivElement>(null);
-  const list = useRef<HTMLUListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const pendingFocus = useRef(false);
   const closed = alarm.state === 'resolved';
 
