@@ -17,24 +17,37 @@ function electronBinary(): string | undefined {
   const dir = join(root, 'node_modules/electron');
   const pathFile = join(dir, 'path.txt');
   if (!existsSync(pathFile)) return undefined;
-  const binary = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  // Honoured as Electron's own index.js does (a runtime kept elsewhere; the start-up test points it at nothing).
+  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist');
+  const binary = join(dist, readFileSync(pathFile, 'utf8').trim());
   return existsSync(binary) ? binary : undefined;
 }
 
-/** npm install skipped Electron's download (allowScripts); fetch it now with Electron's own installer. */
-function fetchElectron(): string | undefined {
+/**
+ * npm install skipped Electron's download (allowScripts); fetch it now with Electron's own installer. Its output
+ * is kept, not shown: when it fails (offline, blocked) it prints a stack trace, and the person starting the
+ * console needs one sentence saying what to do, with the installer's reason in it.
+ */
+function fetchElectron(): { binary?: string; reason?: string } {
   const installer = join(root, 'node_modules/electron/install.js');
-  if (!existsSync(installer)) return undefined;
+  if (!existsSync(installer)) return { reason: 'the electron package is missing' };
   console.error('Fetching the Electron runtime (first start only)...');
   const env = { ...process.env };
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
   const result = spawnSync(process.execPath, [installer], {
     cwd: dirname(installer),
     env,
-    stdio: 'inherit',
+    stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 600_000,
   });
-  return result.status === 0 ? electronBinary() : undefined;
+  const binary = result.status === 0 ? electronBinary() : undefined;
+  return binary ? { binary } : { reason: installerReason(result.stderr?.toString() ?? '') };
+}
+
+/** The first line of the installer's error without its stack ("RequestError: getaddrinfo ENOTFOUND github.com"). */
+function installerReason(stderr: string): string {
+  const line = stderr.split('\n').find((l) => l.trim() !== '' && !/^\s+at /.test(l));
+  return line?.trim().slice(0, 200) || 'the download did not finish';
 }
 
 /**
@@ -71,10 +84,12 @@ function electronSqliteBinding(): string | undefined {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const binary = electronBinary() ?? fetchElectron();
+  const present = electronBinary();
+  const fetched: { binary?: string; reason?: string } = present ? { binary: present } : fetchElectron();
+  const binary = fetched.binary;
   if (!binary) {
     console.error(
-      "Electron's runtime is not installed and could not be downloaded here, so the console is served to your browser instead.",
+      `Electron's runtime is not installed and could not be downloaded (${fetched.reason}), so the console is served to your browser instead: open the "Console:" address printed below (as \`npm run start:web\` does), or install the runtime with \`node node_modules/electron/install.js\` and run \`npm start\` again.`,
     );
     await runWebHost(argv);
     return;

@@ -22,7 +22,7 @@ export function App({ console: c, popout = false }: { console: ConsoleStores; po
       <Themed>
         <CssBaseline />
         {popout ? <PopOut /> : <Console />}
-        <Notices />
+        <FloatingNotices popout={popout} />
       </Themed>
     </ConsoleProvider>
   );
@@ -45,6 +45,12 @@ function Themed({ children }: { children: ReactNode }) {
 function Arrangements() {
   useArrangementKeys();
   return null;
+}
+
+/** Where there is no top bar (signed out, a pop-out wall) notices float; signed in, the top bar holds them. */
+function FloatingNotices({ popout }: { popout: boolean }) {
+  const operator = useStore(useOperators().operator);
+  return popout || !operator ? <Notices /> : null;
 }
 
 /** Signed out: only the sign-in (or first-start) form; nothing of the site before someone signs in. */

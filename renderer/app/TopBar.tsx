@@ -6,7 +6,7 @@ import { bandAt, bandSpan, DEFAULT_BANDS } from '../../shared/domain/shift';
 import { useStore } from '../api/store';
 import { DutyMenu } from '../features/duty';
 import { useOperators } from '../features/operators';
-import { HubStatus, useSystem } from '../features/system';
+import { HubStatus, Notices, useSystem } from '../features/system';
 import { formatClock, useLocale, useNow, useText } from '../ui/hooks';
 import { setLocale } from '../ui/i18n';
 import { LayoutMenu } from './LayoutMenu';
@@ -55,7 +55,8 @@ export function TopBar() {
           {site ? text(site.name) : t('app.subtitle')}
         </Typography>
       </Box>
-      <Box sx={{ flex: 1 }} />
+      {/* Notices take the free middle of the bar: a place of their own, so none ever covers a control. */}
+      <Notices inline />
       {/* Dead letters and the equipment view carry raw hub traffic: their methods are a supervisor's, and so are
           the controls that open them. */}
       <HubStatus showDeadLetters={supervisor} showEquipment={supervisor} />

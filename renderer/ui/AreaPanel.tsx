@@ -46,7 +46,15 @@ export function AreaPanel(props: {
           </Box>
         )}
       </Box>
-      <Box sx={{ flex: 1, minHeight: 0, overflow: 'auto', position: 'relative' }}>{props.children}</Box>
+      {/* Focusable and named, so an area that scrolls can be scrolled from the keyboard too. */}
+      <Box
+        role="region"
+        aria-label={props.title}
+        tabIndex={0}
+        sx={{ flex: 1, minHeight: 0, overflow: 'auto', position: 'relative' }}
+      >
+        {props.children}
+      </Box>
     </Paper>
   );
 }

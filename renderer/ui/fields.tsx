@@ -113,9 +113,11 @@ export function SelectInput<V extends string | number>(
         htmlInput: { 'data-testid': props.testId },
         select: {
           displayEmpty: props.empty !== undefined && !props.label,
-          ...(props.displayTestId
-            ? { SelectDisplayProps: { 'data-testid': props.displayTestId } as object }
-            : {}),
+          // A filter without a label (the queue's) is named by what its empty choice says ("all states").
+          SelectDisplayProps: {
+            ...(props.displayTestId ? { 'data-testid': props.displayTestId } : {}),
+            ...(!props.label && props.empty ? { 'aria-label': props.empty } : {}),
+          } as object,
         },
       }}
     >

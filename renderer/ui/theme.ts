@@ -43,10 +43,12 @@ export function createConsoleTheme(scale: ThemeScale = { ui: 1, status: 1 }) {
   return createTheme({
     palette: {
       mode: 'dark',
+      // WCAG AA (4.5:1) for the text on coloured buttons and chips: MUI picks dark text where white falls short.
+      contrastThreshold: 4.5,
       background: { default: '#0b0f14', paper: '#121922' },
       primary: { main: '#5aa9e6' },
       secondary: { main: '#9aa7b4' },
-      error: { main: '#ef5350' },
+      error: { main: '#ef5350', light: '#ff8a80' },
       warning: { main: '#ffb74d' },
       success: { main: '#66bb6a' },
       text: { primary: '#dbe3ea', secondary: '#8d9aa6' },
@@ -64,7 +66,13 @@ export function createConsoleTheme(scale: ThemeScale = { ui: 1, status: 1 }) {
     spacing: 8 * scale.ui,
     shape: { borderRadius: 6 },
     components: {
-      MuiCssBaseline: { styleOverrides: { html: { fontSize: `${rootPx}px` } } },
+      // Keyboard focus shows on everything, in a colour no status uses, thick enough to see across a dim room.
+      MuiCssBaseline: {
+        styleOverrides: {
+          html: { fontSize: `${rootPx}px` },
+          '*:focus-visible': { outline: '3px solid #ffd54f', outlineOffset: 2 },
+        },
+      },
       MuiPaper: { styleOverrides: { root: { backgroundImage: 'none' } } },
       // MUI draws chips at a fixed pixel height; the label's own size decides here, so larger type stays inside.
       MuiChip: {
@@ -83,6 +91,12 @@ export function createConsoleTheme(scale: ThemeScale = { ui: 1, status: 1 }) {
 
 /** The theme at 1080p and normal density (tests and pop-outs before the operator's density is known). */
 export const theme = createConsoleTheme();
+
+/**
+ * A shape per priority beside its label and colour, for operators who cannot tell the colours apart: the more
+ * urgent, the more corners (▲ P1 … ○ P5).
+ */
+export const PRIORITY_SHAPES: Record<number, string> = { 1: '▲', 2: '◆', 3: '■', 4: '●', 5: '○' };
 
 /** Priority band colours, shared by the queue, the map and the tiles. */
 export const PRIORITY_COLOURS: Record<number, string> = {

@@ -2,22 +2,30 @@ import type { TFunction } from 'i18next';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ContractCallError } from '../../shared/contract';
+import { i18next } from './i18n';
 import { useNotify } from './notify';
 
 /**
  * A refused or failed call in the operator's language: the refusal's own sentence when the core gave a reason the
- * console can word, else the core's sentence as the detail.
+ * console can word, else (in English) the core's sentence as the detail.
  */
 export function callErrorText(t: TFunction, err: unknown): string {
-  if (err instanceof ContractCallError)
-    return t('call.failed', {
-      what: t(`call.code.${err.code}`),
-      detail: err.reason ? t(`call.reason.${err.reason}`, err.params ?? {}) : err.message,
-    });
-  return t('call.failed', {
-    what: t('call.unexpected'),
-    detail: err instanceof Error ? err.message : String(err),
-  });
+  // The core's own message is English: in another language it would be a sentence of the wrong script, so
+  // there the refusal is said by its code alone (the message is in the core's log).
+  const english = i18next.language === 'en';
+  if (err instanceof ContractCallError) {
+    const what = t(`call.code.${err.code}`);
+    if (err.reason) {
+      const params: Record<string, string | number> = { ...err.params };
+      if (err.reason === 'role_needed') params.role = t(`duty.role_${String(params.role)}`);
+      return t('call.failed', { what, detail: t(`call.reason.${err.reason}`, params) });
+    }
+    return english ? t('call.failed', { what, detail: err.message }) : what;
+  }
+  const what = t('call.unexpected');
+  return english
+    ? t('call.failed', { what, detail: err instanceof Error ? err.message : String(err) })
+    : what;
 }
 
 export interface Call {

@@ -24,6 +24,34 @@ export const STREAM_STATES = ['idle', 'connecting', 'live', 'stalled', 'offline'
 export const StreamState = z.enum(STREAM_STATES);
 export type StreamState = z.infer<typeof StreamState>;
 
+/**
+ * Why a stream is not live, as a code the page words in the operator's language (cameras.reason.<code> in
+ * shared/i18n); `seconds` for `stalled`. The technical text (ffmpeg's own words) stays in `error`, one hover away.
+ */
+export const STREAM_REASONS = [
+  'ended',
+  'ffmpegMissing',
+  'ffmpegStopped',
+  'stalled',
+  'noPicture',
+  'auth',
+  'forbidden',
+  'notFound',
+  'refused',
+  'unreachable',
+  'unknownHost',
+  'timeout',
+  'noVideoTrack',
+  'transport',
+  'badData',
+  'noSource',
+] as const;
+export const StreamReason = z.object({
+  code: z.enum(STREAM_REASONS),
+  seconds: z.number().int().nonnegative().optional(),
+});
+export type StreamReason = z.infer<typeof StreamReason>;
+
 export const StreamStatus = z.object({
   cameraId: Id,
   profile: StreamProfile,
@@ -32,8 +60,10 @@ export const StreamStatus = z.object({
   offlineSince: EpochMs.optional(),
   retryAt: EpochMs.optional(),
   lastFrameAt: EpochMs.optional(),
-  /** What went wrong, in plain words, credentials removed. */
+  /** What went wrong, in ffmpeg's and the camera's technical words (English), credentials removed. */
   error: z.string().optional(),
+  /** The same, as a code the page words (`error` is its technical detail). */
+  reason: StreamReason.optional(),
   fps: z.number().nonnegative(),
   kbps: z.number().nonnegative(),
   viewers: z.number().int().nonnegative(),

@@ -53,6 +53,8 @@ export const REFUSAL_REASONS = [
   'hub_offline',
   /** The hub answered a question with something this console cannot read. */
   'hub_bad_answer',
+  /** The method is for a higher role; params: `role` (operator, supervisor, admin). */
+  'role_needed',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

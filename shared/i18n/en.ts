@@ -39,6 +39,14 @@ export const en: Messages = {
     reason: 'Reason',
     detail: 'Details',
     receivedAt: 'Received',
+    deadLetterFields: 'Fields that break the protocol:',
+    deadLetterExplained: {
+      invalid: 'The message does not follow the hub protocol.',
+      failed: 'The console failed while applying this message.',
+      oversize: 'The message is bigger than allowed.',
+    },
+    technicalShow: 'Technical details',
+    technicalHide: 'Hide technical details',
     deadLetterReason: { invalid: 'invalid', failed: 'failed to apply', oversize: 'too big' },
     kinds: {
       alarm: 'alarm',
@@ -67,6 +75,24 @@ export const en: Messages = {
     resizeMapIncident: 'Resize the site map and the incident panel',
   },
   cameras: {
+    reason: {
+      ended: 'the camera ended the stream',
+      ffmpegMissing: 'the video converter (ffmpeg) could not be started: check its path',
+      ffmpegStopped: 'the video converter stopped unexpectedly',
+      stalled: 'no video for {{seconds}} s',
+      noPicture: 'no picture from the camera',
+      auth: 'authentication failed: check the user name and password for this camera',
+      forbidden: 'the camera refused access to this stream: check the account’s permissions',
+      notFound: 'the stream path was not found on the camera: check the URL path',
+      refused: 'the camera refused the connection: wrong port, or the video service is off',
+      unreachable: 'the camera’s host is unreachable on the network',
+      unknownHost: 'the camera’s host name could not be found',
+      timeout: 'no answer from the camera (timed out): host unreachable or blocked',
+      noVideoTrack: 'the stream has no video track',
+      transport: 'the camera does not support this transport: try switching TCP/UDP',
+      badData: 'the camera sent data that is not a readable video stream',
+      noSource: 'the video source does not exist',
+    },
     count: '{{count}} cameras',
     noCameras: 'The site file lists no cameras',
     zone: 'Zone',
@@ -550,6 +576,11 @@ export const en: Messages = {
       'The audit key is back, but the audit entries from number {{from}} on cannot be accepted as written while it was missing; the audit check reports them.',
     repeated: ' ({{count}} times)',
     codes: {
+      'guard-device':
+        "Guard {{guardId}}'s phone #{{n}} in the site file has a device id of only {{length}} characters, too short to be a secret (at least {{min}}): its positions are refused. Issue the phone a new device id in the console, or put a long random id in the site file.",
+      'playbook-skip': '{{drill}}Step skipped — {{who}}: “{{step}}” {{reason}}',
+      osmand:
+        "Guards' phones cannot report to this console: port {{port}} could not be opened ({{error}}). Choose another port with --osmand-port.",
       'hub-event-refused':
         'A message from the hub (sequence {{seq}}, {{kind}}) was set aside: {{reason}}. Later messages still arrive; a supervisor can read it next to the hub status.',
       'hub-event-unreadable': 'The hub sent a message without a valid sequence number; it was ignored.',
@@ -959,6 +990,7 @@ export const en: Messages = {
         'The site hub is not connected, so it cannot be asked now. Wait until the top bar shows it connected and try again.',
       hub_bad_answer:
         'The site hub answered with something this console cannot read. Tell whoever runs the hub (the console log has the details).',
+      role_needed: 'This needs the {{role}} role or a higher one.',
     },
   },
 };

@@ -23,6 +23,11 @@ const KIND_KEYS: Record<string, string> = {
   'action.applied': 'actionApplied',
 };
 
+/** Whether the hub protocol has this event kind (so it has words of its own). */
+export function knownKind(kind: string | null | undefined): boolean {
+  return !!kind && kind in KIND_KEYS;
+}
+
 /** A hub event kind in the operator's words; a kind the protocol does not have is shown as it came. */
 export function kindText(t: Translate, kind: string | null | undefined): string {
   if (!kind) return t('hub.kinds.unknown');
@@ -54,6 +59,7 @@ export function noticeText(
       params.kind = kindText(t, typeof params.kind === 'string' && params.kind !== '?' ? params.kind : null);
       if (typeof params.reason === 'string') params.reason = t(`hub.deadLetterReason.${params.reason}`);
     }
+    if (notice.code === 'playbook-skip') params.drill = params.drill ? `[${t('playbooks.drillBadge')}] ` : '';
     text = t(`notices.codes.${notice.code}`, params);
   }
   return (notice.count ?? 1) > 1 ? `${text}${t('notices.repeated', { count: notice.count })}` : text;

@@ -38,6 +38,14 @@ export const zhCN = {
     reason: '原因',
     detail: '详情',
     receivedAt: '收到时间',
+    deadLetterFields: '不符合协议的字段：',
+    deadLetterExplained: {
+      invalid: '消息不符合平台协议。',
+      failed: '控制台处理这条消息时出错。',
+      oversize: '消息超出允许的大小。',
+    },
+    technicalShow: '技术细节',
+    technicalHide: '收起技术细节',
     deadLetterReason: { invalid: '格式不符', failed: '处理失败', oversize: '超出大小限制' },
     kinds: {
       alarm: '报警',
@@ -66,6 +74,24 @@ export const zhCN = {
     resizeMapIncident: '调整平面图与事件处置的宽度',
   },
   cameras: {
+    reason: {
+      ended: '摄像机结束了视频流',
+      ffmpegMissing: '无法启动视频转换程序（ffmpeg）：请检查其安装路径',
+      ffmpegStopped: '视频转换程序意外停止',
+      stalled: '{{seconds}} 秒没有视频',
+      noPicture: '摄像机没有送来画面',
+      auth: '认证失败：请检查此摄像机的用户名和密码',
+      forbidden: '摄像机拒绝访问此视频流：请检查账号权限',
+      notFound: '摄像机上找不到此视频流：请检查地址路径',
+      refused: '摄像机拒绝连接：端口错误，或视频服务未开启',
+      unreachable: '网络上无法到达摄像机',
+      unknownHost: '找不到摄像机的主机名',
+      timeout: '摄像机无应答（超时）：主机不可达或被拦截',
+      noVideoTrack: '视频流中没有视频轨道',
+      transport: '摄像机不支持此传输方式：请切换 TCP/UDP',
+      badData: '摄像机送来的数据不是可读的视频流',
+      noSource: '视频源不存在',
+    },
     count: '{{count}} 路摄像机',
     noCameras: '站点文件中没有摄像机',
     zone: '区域',
@@ -557,6 +583,11 @@ export const zhCN = {
     repeated: '（共 {{count}} 次）',
     /** Notices the core sends with a code and params (the hub link's), worded here instead of its English. */
     codes: {
+      'guard-device':
+        '站点文件中保安 {{guardId}} 的第 {{n}} 台手机设备号只有 {{length}} 个字符，太短，不能作为密钥（至少 {{min}} 个）：这台手机上报的位置会被拒绝。请在控制台为这台手机签发新的设备号，或在站点文件中改用足够长的随机设备号。',
+      'playbook-skip': '{{drill}}跳过步骤 — {{who}}：「{{step}}」{{reason}}',
+      osmand:
+        '保安手机无法向本控制台报告位置：端口 {{port}} 无法监听（{{error}}）。请用启动参数 --osmand-port 换一个端口。',
       'hub-event-refused':
         '一条平台消息（序号 {{seq}}，{{kind}}）因{{reason}}被搁置，后续消息照常接收。主管可在顶栏平台状态旁查看。',
       'hub-event-unreadable': '平台发来一条没有有效序号的消息，已忽略。',
@@ -936,6 +967,7 @@ export const zhCN = {
         '本窗口的请求过于频繁，控制台暂未执行此操作。请稍等几秒再试；如果反复出现，请刷新页面并告知管理员。',
       hub_offline: '平台未连接，暂时无法查询。请等顶栏显示平台已连接后再试。',
       hub_bad_answer: '平台的答复无法识别。请告知平台管理方（控制台日志中有详情）。',
+      role_needed: '此操作需要「{{role}}」或更高的角色。',
     },
   },
 };

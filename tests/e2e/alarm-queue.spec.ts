@@ -56,7 +56,7 @@ test.describe('with a 5 s acknowledge target', () => {
 
     // Disaster mode is a supervisor's decision: the duty operator is told so.
     await queue.requestDisasterMode('暴雨,水浸报警大量涌入');
-    await expect(shell.notice).toContainText('needs the supervisor role');
+    await expect(shell.notice).toContainText('此操作需要「值班主管」或更高的角色');
 
     // The hub has everything: the outbox drains to zero.
     await expect(shell.hubStatus).toHaveAttribute('data-outbox', '0');

@@ -46,7 +46,7 @@ test('the console opens on the demo site: four areas, hub connected, live demo e
 
   // Camera management is a supervisor's: the duty operator is told so, not shown a dead button.
   await wall.openCameraManager();
-  await expect(wall.managerError).toContainText('needs the supervisor role');
+  await expect(wall.managerError).toContainText('此操作需要「值班主管」或更高的角色');
   await shell.press('Escape');
 });
 

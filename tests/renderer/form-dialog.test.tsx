@@ -57,7 +57,7 @@ describe('FormDialog', () => {
     expect(screen.getByTestId('dialog-submit')).toHaveProperty('disabled', true);
   });
 
-  it('shows a refusal in the operator’s language with the core’s sentence, and stays open', async () => {
+  it('shows a refusal in the operator’s language (the core’s English sentence only in English), and stays open', async () => {
     await i18next.changeLanguage('zh-CN');
     const onClose = vi.fn();
     const refuse = async () => {
@@ -66,7 +66,7 @@ describe('FormDialog', () => {
     render(<NoteDialog call={refuse} onClose={onClose} />);
     type('暴雨');
     await act(async () => press('Enter'));
-    expect(screen.getByTestId('note-error').textContent).toBe('权限不足:This needs the supervisor role.');
+    expect(screen.getByTestId('note-error').textContent).toBe('权限不足');
     expect(onClose).not.toHaveBeenCalled();
 
     await act(async () => i18next.changeLanguage('en'));

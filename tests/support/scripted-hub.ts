@@ -30,6 +30,8 @@ export class ScriptedHub {
    */
   holding = false;
   private readonly held: Array<{ socket: Socket; after: number }> = [];
+  /** While set, the hub refuses every connection with this as its reason (as a hub refuses a wrong token). */
+  refusing: string | undefined = undefined;
   private readonly log: Array<{ seq?: number; message: unknown }> = [];
   private head = 0;
   private server!: Server;
@@ -42,6 +44,7 @@ export class ScriptedHub {
   async start(): Promise<string> {
     const http = createServer();
     this.server = new Server(http, { serveClient: false });
+    this.server.use((_socket, next) => next(this.refusing ? new Error(this.refusing) : undefined));
     this.server.on('connection', (socket) => {
       socket.on('app-ping', (ack?: (r: unknown) => void) => ack?.({ ok: true }));
       socket.on('sources', (ack?: (r: unknown) => void) => {
@@ -100,6 +103,11 @@ export class ScriptedHub {
       for (const entry of this.log)
         if (entry.seq === undefined || entry.seq > after) this.send(socket, entry);
     }
+  }
+
+  /** Cuts every console's connection as a network would: each connects again (and meets `refusing`, when set). */
+  disconnectAll(): void {
+    for (const socket of this.server.sockets.sockets.values()) socket.conn.close();
   }
 
   get headSeq(): number {

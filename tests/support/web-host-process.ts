@@ -6,15 +6,16 @@ const root = resolve(import.meta.dirname, '../..');
 /**
  * Starts `start:web` as a person would (`electron/web-host/cli.ts` with the built renderer) and waits for its one
  * `Console: http://127.0.0.1:PORT/?token=…` line. `output()` is everything it printed so far, for failure messages
- * and for lines that follow the URL (the OsmAnd port).
+ * and for lines that follow the URL (the OsmAnd port). `script` starts `npm start`'s launcher instead.
  */
 export async function spawnWebHost(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 30_000,
+  script = 'electron/web-host/cli.ts',
 ): Promise<{ url: string; process: ChildProcess; output(): string }> {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/web-host/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     env: { ...process.env, CONSOLE_SKIP_BUILD: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { silentLogger } from '../../electron/common/log';
 import { DEFAULT_SUPERVISION, StreamWorker, type Viewer } from '../../electron/core/streams/worker';
 import {
   explainFfmpegError,
+  ffmpegProblem,
   ffmpegArgs,
   DEFAULT_PROFILES,
   MIN_FFMPEG_MAJOR,
@@ -63,6 +64,7 @@ describe('stream supervision (fake ffmpeg, simulated time)', () => {
     expect(states()).toEqual(['connecting', 'live', 'offline']);
     const status = worker.status();
     expect(status.error).toBe('the camera ended the stream');
+    expect(status.reason).toEqual({ code: 'ended' });
     expect(status.offlineSince).toBe(clock.now());
     expect(status.retryAt).toBe(clock.now() + 500);
     clock.advance(500);
@@ -181,6 +183,9 @@ describe('ffmpeg command and messages', () => {
     );
     expect(explainFfmpegError('Output file #0 does not contain any stream')).toMatch(/no video track/);
     expect(explainFfmpegError('something else')).toBeUndefined();
+    // The same, as codes the page words in the operator's language.
+    expect(ffmpegProblem('rtsp://a:b@10.0.0.9: Connection refused')?.code).toBe('refused');
+    expect(ffmpegProblem('[rtsp @ 0x] method DESCRIBE failed: 404 Not Found')?.code).toBe('notFound');
   });
 
   it('finds ffmpeg: setting, then FFMPEG_PATH, then a maintained system ffmpeg, then the bundled one with a warning', () => {

@@ -34,6 +34,7 @@ export async function openOsmandEndpoint(o: {
       'osmand',
       `Guards' phones cannot report to this console: the OsmAnd endpoint could not listen on port ${o.port} ` +
         `(${(err as Error).message}). Choose another port with --osmand-port.`,
+      { params: { port: o.port, error: (err as NodeJS.ErrnoException).code ?? (err as Error).message } },
     );
     return undefined;
   }

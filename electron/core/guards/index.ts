@@ -130,6 +130,7 @@ export function createGuards(
           'warning',
           'guard-device',
           say.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(vars[k])),
+          { params: vars },
         );
       }
       await patrols.start();

@@ -117,6 +117,9 @@ export class HubLink {
   /** The backlog the last published status said, and when. */
   private toldBacklog = 0;
   private toldAt = 0;
+  /** The last sequence the operator was told (the hub status' 「已同步序号」), and the timer that tells a newer one. */
+  private toldSeq = 0;
+  private seqTimer: unknown;
   private pumping = false;
   private syncing = false;
   private pingTimer: unknown;
@@ -242,6 +245,7 @@ export class HubLink {
     this.stopped = true;
     this.o.clock.clearInterval(this.pingTimer);
     this.o.clock.clearTimeout(this.retryTimer);
+    this.o.clock.clearTimeout(this.seqTimer);
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     await this.queue;
@@ -257,7 +261,10 @@ export class HubLink {
 
   private publishStatus(): void {
     this.toldBacklog = Math.max(0, this.headSeq - this.lastSeq);
+    this.toldSeq = this.lastSeq;
     this.toldAt = this.o.clock.now();
+    this.o.clock.clearTimeout(this.seqTimer);
+    this.seqTimer = undefined;
     this.o.onStatus(this.status());
   }
 
@@ -453,12 +460,21 @@ export class HubLink {
     });
   }
 
-  /** The backlog count, now and then while it moves, and at once when it is gone. */
+  /**
+   * The backlog count, now and then while it moves, and at once when it is gone; the synced sequence likewise,
+   * at most every BACKLOG_STATUS_MS but always in the end (a quiet hub after one event still shows it).
+   */
   private tellBacklog(): void {
     const backlog = Math.max(0, this.headSeq - this.lastSeq);
-    if (backlog === this.toldBacklog) return;
-    if (backlog > 0 && this.o.clock.now() - this.toldAt < BACKLOG_STATUS_MS) return;
-    this.publishStatus();
+    if (backlog === this.toldBacklog && this.lastSeq === this.toldSeq) return;
+    const wait = BACKLOG_STATUS_MS - (this.o.clock.now() - this.toldAt);
+    if (backlog === 0 && this.toldBacklog > 0) this.publishStatus();
+    else if (wait <= 0) this.publishStatus();
+    else
+      this.seqTimer ??= this.o.clock.setTimeout(() => {
+        this.seqTimer = undefined;
+        if (!this.stopped) this.publishStatus();
+      }, wait);
   }
 
   /** Commits a group in one transaction; every acknowledgement only after that commit. */

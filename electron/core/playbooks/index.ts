@@ -48,7 +48,7 @@ export function createPlaybooks(
     contacts,
     alarms: o.alarms,
     onRunChanged,
-    onFlag: (message) => infra.notify('warning', 'playbook-skip', message),
+    onFlag: (message, params) => infra.notify('warning', 'playbook-skip', message, { params }),
     // A dispatch step sends the guard exactly as the alarm detail's guards.dispatch does (issue 6), through the
     // guards service and as the operator who took the step (the audit, the hub order and the trail name him).
     // There is no second role check here: the step arrives by runs.step, which the router has already checked

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import type { CallView, RunView, StepRecordView } from '../../../shared/contract';
+import type { CallView, NoticeParams, RunView, StepRecordView } from '../../../shared/contract';
 import { applyStep, PlaybookRuleError, runState, type StepOutcome } from '../../../shared/domain/playbook';
 import type { SiteFile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
@@ -67,7 +67,8 @@ export interface PlaybookServiceOptions {
   alarms: AlarmService;
   onRunChanged(run: RunView): void;
   /** A skipped step is flagged to the supervisor. */
-  onFlag(message: string): void;
+  /** A skipped step for the supervisor: English for the log, params for the page's words (playbook-skip). */
+  onFlag(message: string, params: NoticeParams): void;
   dispatchGuard?:
     ((alarmId: string, guardId: string, note: string | undefined, actor: Actor) => Promise<void>) | undefined;
 }
@@ -286,7 +287,8 @@ export class PlaybookService {
         dispatchedAlarm = before.alarmId;
       if (record.outcome === 'skipped')
         this.o.onFlag(
-          `${before.drill ? '[演练 DRILL] ' : ''}跳过步骤 / step skipped — ${actor.name}:「${title}」${record.reason}`,
+          `${before.drill ? '[DRILL] ' : ''}step skipped — ${actor.name}: "${title}" ${record.reason ?? ''}`,
+          { who: actor.name, step: title, reason: record.reason ?? '', drill: before.drill ? 1 : 0 },
         );
       return this.runView(input.runId, trx);
     });

@@ -116,6 +116,7 @@ export function createRouter(
           return refuse(
             'forbidden',
             `"${name}" needs the ${def.role} role; ${session.operator.name} is signed in as ${session.operator.role}.`,
+            { reason: 'role_needed', params: { role: def.role } },
           );
         }
       }

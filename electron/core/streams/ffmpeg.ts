@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
-import type { SystemInfo } from '../../../shared/contract';
+import type { StreamReason, SystemInfo } from '../../../shared/contract';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../../common/private-files';
 import { redactText } from '../../common/redact';
 
@@ -269,44 +269,66 @@ export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major: nu
 }
 
 /** What ffmpeg's stderr means, in words an operator or installer can act on. */
-export function explainFfmpegError(stderr: string): string | undefined {
+export function ffmpegProblem(stderr: string): { code: StreamReason['code']; text: string } | undefined {
   const text = redactText(stderr);
-  const rules: [RegExp, string][] = [
+  const rules: [RegExp, StreamReason['code'], string][] = [
     [
       /401 Unauthorized|authorization failed|Unauthorized/i,
+      'auth',
       'authentication failed: check the user name and password for this camera',
     ],
-    [/403 Forbidden/i, 'the camera refused access to this stream (403): check the account’s permissions'],
+    [
+      /403 Forbidden/i,
+      'forbidden',
+      'the camera refused access to this stream (403): check the account’s permissions',
+    ],
     [
       /404 Not Found|Stream not found|method DESCRIBE failed: 404/i,
+      'notFound',
       'the stream path was not found on the camera: check the URL path',
     ],
-    [/Connection refused/i, 'the camera refused the connection: wrong port, or the RTSP service is off'],
+    [
+      /Connection refused/i,
+      'refused',
+      'the camera refused the connection: wrong port, or the RTSP service is off',
+    ],
     [
       /No route to host|Network is unreachable|Host is unreachable/i,
+      'unreachable',
       'the camera’s host is unreachable on the network',
     ],
     [
       /Name or service not known|Temporary failure in name resolution|nodename nor servname/i,
+      'unknownHost',
       'the camera’s host name could not be found',
     ],
     [
       /Connection timed out|timed out|Operation timed out/i,
+      'timeout',
       'no answer from the camera (timed out): host unreachable or blocked',
     ],
     [
       /does not contain any stream|matches no streams|no video stream|Output file #0 does not contain/i,
+      'noVideoTrack',
       'the stream has no video track',
     ],
     [
       /461 Unsupported transport|Unsupported transport/i,
+      'transport',
       'the camera does not support this RTSP transport: try switching TCP/UDP',
     ],
     [
       /Invalid data found when processing input/i,
+      'badData',
       'the camera sent data that is not a video stream ffmpeg can read',
     ],
-    [/No such file or directory/i, 'the source does not exist'],
+    [/No such file or directory/i, 'noSource', 'the source does not exist'],
   ];
-  return rules.find(([pattern]) => pattern.test(text))?.[1];
+  const rule = rules.find(([pattern]) => pattern.test(text));
+  return rule ? { code: rule[1], text: rule[2] } : undefined;
+}
+
+/** ffmpeg's stderr in the operator's terms, in English (logs, registry checks), or undefined when unknown. */
+export function explainFfmpegError(stderr: string): string | undefined {
+  return ffmpegProblem(stderr)?.text;
 }

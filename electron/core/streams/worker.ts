@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import type { StreamState, StreamStatus } from '../../../shared/contract';
+import type { StreamReason, StreamState, StreamStatus } from '../../../shared/contract';
 import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/log';
 import { redactText } from '../../common/redact';
-import { explainFfmpegError } from './ffmpeg';
+import { ffmpegProblem } from './ffmpeg';
 import { inspectPacket, TsPacketizer } from './mpegts';
 
 export interface SpawnedProcess {
@@ -84,6 +84,7 @@ export class StreamWorker {
   private offlineSince: number | undefined;
   private retryAt: number | undefined;
   private error: string | undefined;
+  private reason: StreamReason | undefined;
   private attempt = 0;
   private startedAt = 0;
   private liveSince = 0;
@@ -144,6 +145,7 @@ export class StreamWorker {
       ...(this.retryAt !== undefined ? { retryAt: this.retryAt } : {}),
       ...(this.lastFrameAt !== undefined ? { lastFrameAt: this.lastFrameAt } : {}),
       ...(this.error ? { error: this.error } : {}),
+      ...(this.reason ? { reason: this.reason } : {}),
       fps: this.state === 'live' ? Math.round((this.frames.length * 1000 * 10) / span) / 10 : 0,
       kbps: this.state === 'live' ? Math.round((this.bytes.reduce((s, b) => s + b.n, 0) * 8) / span) : 0,
       viewers: this.viewers.size,
@@ -160,6 +162,7 @@ export class StreamWorker {
       this.offlineSince = undefined;
       this.retryAt = undefined;
       this.error = undefined;
+      this.reason = undefined;
     }
     if (state === 'offline' && this.offlineSince === undefined) this.offlineSince = now;
     if (state === 'idle') {
@@ -183,7 +186,7 @@ export class StreamWorker {
     try {
       proc = this.o.spawn(this.o.command, this.o.args);
     } catch (err) {
-      this.error = `ffmpeg could not be started (${(err as Error).message})`;
+      this.fail({ code: 'ffmpegMissing' }, `ffmpeg could not be started (${(err as Error).message})`);
       this.scheduleRetry();
       return;
     }
@@ -201,7 +204,10 @@ export class StreamWorker {
     proc.once('error', (err) => {
       // ENOENT and the like: no 'exit' follows, so retry from here.
       this.o.log.error('ffmpeg failed to start', { stream: this.key, error: err.message });
-      this.error = `ffmpeg could not be started (${err.message}); check the ffmpeg path`;
+      this.fail(
+        { code: 'ffmpegMissing' },
+        `ffmpeg could not be started (${err.message}); check the ffmpeg path`,
+      );
       if (this.proc === proc) this.proc = undefined;
       this.scheduleRetry();
     });
@@ -269,19 +275,25 @@ export class StreamWorker {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    const explained = explainFfmpegError(this.stderrTail);
+    const explained = ffmpegProblem(this.stderrTail);
     const lastLine = redactText(this.stderrTail.trim().split('\n').at(-1) ?? '').slice(0, 200);
     if (this.running) {
-      this.error =
-        explained ??
-        (code === 0
-          ? 'the camera ended the stream'
-          : lastLine
-            ? `ffmpeg stopped: ${lastLine}`
-            : `ffmpeg exited (${signal ?? code})`);
+      if (explained) this.fail({ code: explained.code }, explained.text);
+      else if (code === 0) this.fail({ code: 'ended' }, 'the camera ended the stream');
+      else
+        this.fail(
+          { code: 'ffmpegStopped' },
+          lastLine ? `ffmpeg stopped: ${lastLine}` : `ffmpeg exited (${signal ?? code})`,
+        );
       this.o.log.warn('ffmpeg exited', { stream: this.key, code, signal, reason: this.error });
       this.scheduleRetry();
     }
+  }
+
+  /** What went wrong: a code the page words, and the technical text kept beside it (logs, a hover). */
+  private fail(reason: StreamReason, technical: string): void {
+    this.reason = reason;
+    this.error = technical;
   }
 
   private scheduleRetry(): void {
@@ -302,7 +314,8 @@ export class StreamWorker {
     if (!this.proc) return;
     const now = this.o.clock.now();
     if (this.state === 'live' && now - this.lastDataAt > this.o.settings.stallMs) {
-      this.error = `no video for ${Math.round((now - this.lastDataAt) / 1000)} s`;
+      const seconds = Math.round((now - this.lastDataAt) / 1000);
+      this.fail({ code: 'stalled', seconds }, `no video for ${seconds} s`);
       this.setState('stalled');
       this.terminate();
     } else if (
@@ -310,7 +323,11 @@ export class StreamWorker {
       this.state !== 'stalled' &&
       now - this.startedAt > this.o.settings.connectTimeoutMs
     ) {
-      this.error = explainFfmpegError(this.stderrTail) ?? 'no picture from the camera';
+      const explained = ffmpegProblem(this.stderrTail);
+      this.fail(
+        explained ? { code: explained.code } : { code: 'noPicture' },
+        explained?.text ?? 'no picture from the camera',
+      );
       this.terminate();
     }
   }

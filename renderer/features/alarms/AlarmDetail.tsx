@@ -164,7 +164,13 @@ export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots
       </Box>
       <Typography>
         {t('alarms.where')}: <b>{zone}</b>
-        {alarm.deviceId ? ` · ${alarm.deviceId}` : ''}
+        {alarm.deviceId ? (
+          // The equipment's own address for the device (a detector, a sensor): data, not the console's words.
+          <>
+            {' · '}
+            <span translate="no">{alarm.deviceId}</span>
+          </>
+        ) : null}
         {alarm.count > 1 ? ` · ${t('alarms.count', { n: alarm.count })}` : ''}
       </Typography>
       {said && (

@@ -256,6 +256,9 @@ export function AlarmQueue() {
         <Box
           ref={scroller}
           role="listbox"
+          aria-label={t('areas.alarmQueue')}
+          // Scrolls, and its rows are chosen by the queue's keys: the list itself takes the focus.
+          tabIndex={0}
           data-testid="alarm-list"
           onScroll={(e) =>
             setScroll({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })

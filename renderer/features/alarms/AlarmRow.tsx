@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
 import type { AlarmsMeta } from './store';
 import { ageRatio, alarmAge, targetFor } from '../../../shared/domain/alarm-lifecycle';
-import { PRIORITY_COLOURS } from '../../ui/theme';
+import { PRIORITY_COLOURS, PRIORITY_SHAPES } from '../../ui/theme';
 import { formatClock, useLocale } from '../../ui/hooks';
 import { pickAlarmText } from '../../../shared/domain/text';
 
@@ -99,13 +99,18 @@ export const AlarmRow = memo(function AlarmRow(props: {
     >
       <Chip
         size="small"
-        label={`P${a.priority}`}
+        data-testid="alarm-priority"
+        label={
+          <>
+            <span aria-hidden="true">{PRIORITY_SHAPES[a.priority]} </span>P{a.priority}
+          </>
+        }
         // rem: the status scale, so the priority stays large at the compact density.
         sx={{
           bgcolor: PRIORITY_COLOURS[a.priority],
           color: '#0b0f14',
           fontWeight: 800,
-          minWidth: '2.5rem',
+          minWidth: '3rem',
           fontSize: '0.85rem',
         }}
       />
@@ -119,7 +124,8 @@ export const AlarmRow = memo(function AlarmRow(props: {
             variant="caption"
             sx={{
               fontWeight: 700,
-              color: a.state === 'new' ? 'error.main' : 'success.light',
+              // The light shades: AA contrast on a row tinted red for an overdue alarm.
+              color: a.state === 'new' ? 'error.light' : 'success.light',
               whiteSpace: 'nowrap',
             }}
           >
@@ -165,7 +171,7 @@ export const AlarmRow = memo(function AlarmRow(props: {
             fontWeight: 800,
             fontSize: '1.1rem',
             lineHeight: 1.2,
-            color: ratio >= 1 ? 'error.main' : ratio >= 0.5 ? 'warning.main' : 'text.primary',
+            color: ratio >= 1 ? 'error.light' : ratio >= 0.5 ? 'warning.main' : 'text.primary',
           }}
         >
           {elapsed(alarmAge(a, clock))}

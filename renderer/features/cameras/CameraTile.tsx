@@ -208,9 +208,17 @@ export function CameraTile(props: {
                     : t('cameras.retrying')}
                 </Typography>
               )}
-              {status?.error && (
-                <Typography variant="caption" color="text.secondary" sx={{ px: 1, textAlign: 'center' }}>
-                  {status.error}
+              {status?.reason && (
+                // The reason in the operator's words; ffmpeg's technical text one hover away (title).
+                <Typography
+                  data-testid="tile-reason"
+                  data-reason={status.reason.code}
+                  title={status.error}
+                  variant="caption"
+                  color="text.secondary"
+                  sx={{ px: 1, textAlign: 'center', pointerEvents: 'auto' }}
+                >
+                  {t(`cameras.reason.${status.reason.code}`, { seconds: status.reason.seconds })}
                 </Typography>
               )}
             </Box>

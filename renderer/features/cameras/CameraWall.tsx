@@ -243,6 +243,10 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
           {!popout && (
             <Box
               data-testid="camera-list"
+              // It scrolls: focusable and named, so the keyboard can scroll it too.
+              role="region"
+              aria-label={t('cameras.cameraList')}
+              tabIndex={0}
               sx={{
                 width: (theme) => theme.spacing(20),
                 flexShrink: 0,

@@ -37,7 +37,7 @@ export function DispatchSection({ alarm }: { alarm: AlarmView }) {
   const [suggestion, setSuggestion] = useState<MethodOutput<'guards.suggest'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const section = useRef<HTMLDivElement>(null);
-  const list = useRef<HTMLUListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const pendingFocus = useRef(false);
   const closed = alarm.state === 'resolved';
 
@@ -171,7 +171,8 @@ export function DispatchSection({ alarm }: { alarm: AlarmView }) {
               </Typography>
             )
           )}
-          <List ref={list} dense disablePadding data-testid="dispatch-candidates">
+          {/* A group of buttons, not a list of items: buttons directly in a <ul> are no list to a screen reader. */}
+          <List ref={list} component="div" dense disablePadding data-testid="dispatch-candidates">
             {candidates.slice(0, 6).map((c) => (
               <ListItemButton
                 key={c.guardId}

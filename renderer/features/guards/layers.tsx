@@ -88,8 +88,14 @@ const CameraMarker = memo(function CameraMarker(p: {
 }) {
   const cameras = useCameras();
   const handlers = useMemo(() => ({ click: () => cameras.showOnWall(p.id) }), [cameras, p.id]);
+  const ref = useRef<L.Marker>(null);
+  // Leaflet makes the marker a button: give it the camera's name, in the operator's language, for a screen reader.
+  useEffect(() => {
+    ref.current?.getElement()?.setAttribute('aria-label', p.label);
+  }, [p.label, p.offline, p.heading]);
   return (
     <Marker
+      ref={ref}
       position={[p.lat, p.lon]}
       icon={cameraIcon({ cameraId: p.id, heading: p.heading, offline: p.offline })}
       eventHandlers={handlers}
@@ -144,11 +150,11 @@ const AlarmMarker = memo(function AlarmMarker(p: {
   });
   // Which alarm the element shows, for tests and for anyone inspecting the page (runs after a new icon's element).
   useEffect(() => {
-    ref.current
-      ?.getElement()
-      ?.querySelector('[data-testid="map-alarm"]')
-      ?.setAttribute('data-alarm-id', a.id);
-  }, [icon, a.id]);
+    const element = ref.current?.getElement();
+    element?.querySelector('[data-testid="map-alarm"]')?.setAttribute('data-alarm-id', a.id);
+    // Leaflet makes the marker a button: its name is the alarm's, for a screen reader.
+    element?.setAttribute('aria-label', `P${a.priority} · ${p.label}`);
+  }, [icon, a.id, a.priority, p.label]);
   const lat = a.location?.lat;
   const lon = a.location?.lon;
   // The same array while the place is the same: a new one would make Leaflet move the marker on every render.

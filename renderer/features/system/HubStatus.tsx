@@ -49,6 +49,7 @@ export function HubStatus({
           data-testid="hub-status"
           data-state={hub?.state ?? 'connecting'}
           data-outbox={hub?.outbox ?? 0}
+          data-last-seq={hub?.lastSeq ?? 0}
           color={HUB_COLOURS[hub?.state ?? 'connecting']}
           variant={hub?.state === 'connected' ? 'outlined' : 'filled'}
           label={hub && hub.outbox > 0 ? `${label} · ${t('hub.outbox', { count: hub.outbox })}` : label}

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import { ACCOUNTS } from '../support/accounts';
+import type { ConsoleUi } from './pages';
+
+/**
+ * The language-leak scan: the visible text of the console window with the site's own data taken out, searched
+ * for the other language's script. Site data (names of zones, cameras, guards, sources…) is allowed in either
+ * script: a site names its things as it likes, and some names exist in one language only.
+ */
+
+/** Every string of a site file, both languages: what the site calls its things. */
+export function siteStrings(
+  file = resolve(import.meta.dirname, '../../resources/demo-site/site.json'),
+): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.trim().length > 1) out.add(v.trim());
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      // A source's devices are keyed by their address on the bus (leak-pump-room, zigbee2mqtt/…): data too.
+      for (const [key, value] of Object.entries(v)) {
+        if (/[-/\d]/.test(key)) out.add(key);
+        walk(value);
+      }
+    }
+  };
+  walk(JSON.parse(readFileSync(file, 'utf8')));
+  // Longest first, so a name that contains another one is taken out whole.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** Latin words a Chinese screen may show, each for a reason. Any other word in Latin letters is a leak. */
+export const LATIN_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
+  { pattern: /^cam-\d+$/i, why: 'camera ids, printed on the cameras and in the site file' },
+  { pattern: /^(DC-09|SIA|GB\/T|GB)$/, why: 'alarm-panel and fire-alarm standards, known by these names' },
+  {
+    pattern:
+      /^(MQTT|ISAPI|ONVIF|RTSP|HTTP|HTTPS|TLS|URL|IP|ID|SOS|PDF|CSV|NFC|GPS|Zigbee2MQTT|Zigbee|Webhook)$/i,
+    why: 'names of protocols and formats, used as such in Chinese',
+  },
+  { pattern: /^(fps|kb\/s|kbps|ms|s|min|h|km|m|MB|GB|KB|dB)$/, why: 'units' },
+  {
+    pattern: /^(Ctrl|Alt|Shift|Enter|Esc|Escape|Home|End|Tab|Space|PgUp|PgDn|F\d{1,2}|[A-Z])$/i,
+    why: 'key names as printed on the keys (the theme may show them upper-case)',
+  },
+  {
+    pattern: /^P[1-5]$/,
+    why: 'priority grades P1–P5, the same label in both languages and in the procedures',
+  },
+  {
+    pattern: /^[A-Fa-f]*\d[A-Fa-f0-9]*$/,
+    why: "hexadecimal digests (a sealed record's fingerprint), compared by eye",
+  },
+  { pattern: /^English$/i, why: 'the language switch names the other language in its own script' },
+  { pattern: /^(OSM|OpenStreetMap|Leaflet)$/, why: 'map attribution the map data requires' },
+];
+
+/** Chinese an English screen may show, each for a reason. Any other Chinese character is a leak. */
+export const CJK_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
+  { pattern: /^中文$/, why: 'the language switch names the other language in its own script' },
+];
+
+/** One run of Latin letters (with the joiners a token uses: cam-01, kb/s, GB/T). */
+const LATIN_TOKEN = /[A-Za-z][A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*/g;
+const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+/g;
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * `text` with the site's strings blanked out. A Latin string only as a word of its own (the site's "tcp" must not
+ * hide a leak such as "tcp port refused"); a Chinese one wherever it occurs (Chinese has no spaces).
+ */
+function withoutSiteData(text: string, site: readonly string[]): string {
+  let out = text;
+  for (const s of site) {
+    out = /^[\x20-\x7e]+$/.test(s)
+      ? out.replace(new RegExp(`(?<![A-Za-z0-9_-])${escape(s)}(?![A-Za-z0-9_-])`, 'g'), ' ')
+      : out.split(s).join(' ');
+  }
+  return out;
+}
+
+/** An address as equipment is reached (tcp+udp://127.0.0.1:4100, mqtt://…): technical, shown as it is. */
+const ADDRESS = /\b[a-z][a-z0-9+]*:\/\/\S*/gi;
+
+/** Lines of `text` that carry a leak, each with the offending words. `site`: strings that are data. */
+export type Language = 'zh-CN' | 'en';
+
+export function leaks(text: string, language: Language, site: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const raw of withoutSiteData(text, site).replace(ADDRESS, ' ').split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    let bad: string[];
+    if (language === 'zh-CN') {
+      bad = (line.match(LATIN_TOKEN) ?? []).filter((w) => !LATIN_ALLOWED.some((a) => a.pattern.test(w)));
+    } else {
+      bad = (line.match(CJK) ?? []).filter((w) => !CJK_ALLOWED.some((a) => a.pattern.test(w)));
+    }
+    if (bad.length > 0) found.push(`${bad.join(' ')}  ⟵  ${line.slice(0, 160)}`);
+  }
+  return found;
+}
+
+/**
+ * The text a person sees in the window now (rendered text only, not titles or hidden parts), without what is
+ * marked `translate="no"`: another system's own words and bytes shown as evidence (a refused hub message, a
+ * stream's technical reason once asked for), which have no language of the console's.
+ */
+export async function visibleText(page: Page): Promise<string> {
+  return page.evaluate<string>(READ_TEXT);
+}
+
+// innerText leaves out what is not visible: the marked parts are hidden for the one reading (a repaint, no reflow).
+const READ_TEXT = `(() => {
+  const style = document.createElement('style');
+  style.textContent = '[translate="no"] { visibility: hidden !important; }';
+  document.head.append(style);
+  try {
+    return document.body.innerText;
+  } finally {
+    style.remove();
+  }
+})()`;
+
+// The accounts' user names and names are data too: what an administrator typed, shown as typed.
+const DATA = [...siteStrings(), ...Object.values(ACCOUNTS).flatMap((a) => [a.username, a.name])];
+
+/** Scans the window as it is now; what leaks goes into `found`, named by `where`. */
+export async function scan(page: Page, language: Language, where: string, found: string[]): Promise<void> {
+  for (const leak of leaks(await visibleText(page), language, DATA)) found.push(`[${where}] ${leak}`);
+}
+
+/** Puts the console into `language` (it starts in Chinese). */
+export async function useLanguage(ui: ConsoleUi, language: Language): Promise<void> {
+  if (language === 'zh-CN') return;
+  await ui.shell.switchLanguage();
+  await expect(ui.shell.html).toHaveAttribute('lang', language);
+}
