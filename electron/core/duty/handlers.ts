@@ -7,6 +7,7 @@ import type { FeatureHandlers } from '../router/router';
 import type { SiteNames } from '../site/names';
 import type { Clock } from '../../common/clock';
 import { dutyEntry, exportDutyLogCsv, listDutyLog, writeDutyLog } from './duty-log';
+import { wordDutyText } from './wording';
 
 /** The duty log's own methods: listing, manual entries (with their audit entry), CSV. */
 export function dutyHandlers(
@@ -21,7 +22,9 @@ export function dutyHandlers(
       // What operators wrote is shown as written; the console's own texts get the site's names for its ids.
       return {
         ...page,
-        entries: page.entries.map((e) => (e.manual ? e : { ...e, named: named.nameIds(e.text) })),
+        entries: page.entries.map((e) =>
+          e.manual ? e : { ...e, named: wordDutyText(named.nameIds(e.text)) },
+        ),
       };
     },
     'duty.add': async (input, { session }) => {

@@ -7,6 +7,7 @@ import { dutyHandlers } from './handlers';
 import { DUTY_MIGRATION } from './migration';
 
 export { dutyRowFields, writeDutyLog, type DutyLogEntry, type DutyRow } from './duty-log';
+export { wordDutyText } from './wording';
 
 /** Migration 6 carries operators and shifts too: it was released as the duty issue's one schema change. */
 export const dutyMigrations = [DUTY_MIGRATION] as const;

@@ -10,7 +10,7 @@ import type {
 import type { CarryItem } from '../../../shared/domain/handover';
 import { LOCALES, type Locale } from '../../../shared/domain/text';
 import { MESSAGES, type Messages } from '../../../shared/i18n';
-import type { DutyRow } from '../duty';
+import { wordDutyText, type DutyRow } from '../duty';
 import { same, type SiteNames } from '../site/names';
 import type { SealCheckResult } from './shifts';
 
@@ -72,7 +72,7 @@ export function itemLabel(item: CarryItem, version: number | undefined, names: S
       case 'patrol':
         break;
     }
-    return names.nameIds(item.text)[locale];
+    return wordDutyText(names.nameIds(item.text))[locale];
   });
 }
 
@@ -107,7 +107,7 @@ function entryOf(r: EntryRow, names: SiteNames): RecordEntry {
     at: r.at,
     kind: r.kind,
     // An operator's words are theirs: only the console's own texts get their ids named.
-    text: r.manual === 1 ? same(r.text) : names.nameIds(r.text),
+    text: r.manual === 1 ? same(r.text) : wordDutyText(names.nameIds(r.text)),
     ...(r.operator_name ? { operatorName: r.operator_name } : {}),
     manual: r.manual === 1,
     followUp: r.follow_up === 1,
