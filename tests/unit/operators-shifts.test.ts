@@ -516,9 +516,12 @@ describe('operators, sign-in, shifts and sealing', () => {
       en: 'Pump · Central Garden · Fault: 压力低 / low pressure',
     });
     expect(labels.note?.en).toBe('Pump room door to be checked every round');
-    // The console's own entries are grouped by kind; their ids are named too.
+    // The console's own entries are grouped by kind; their ids are named and their words are the reader's.
     const groups = Object.fromEntries(record.automatic.map((g) => [g.kind, g.entries]));
-    expect(groups.alarm?.[0]?.text).toEqual({ 'zh-CN': 'smoke P1 中心花园', en: 'smoke P1 Central Garden' });
+    expect(groups.alarm?.[0]?.text).toEqual({
+      'zh-CN': '烟感报警 P1 中心花园',
+      en: 'Smoke detector P1 Central Garden',
+    });
     expect(groups.device?.[0]?.text.en).toBe(
       'pump-garden-central-1 (pump, Central Garden) fault: 压力低 / low pressure',
     );
@@ -529,7 +532,7 @@ describe('operators, sign-in, shifts and sealing', () => {
     };
     expect(logged.entries.map((e) => [e.kind, e.text, e.named?.en])).toEqual([
       ['visitor', 'Courier for 5-2-1101 let in', undefined],
-      ['alarm', 'smoke P1 garden-central', 'smoke P1 Central Garden'],
+      ['alarm', 'smoke P1 garden-central', 'Smoke detector P1 Central Garden'],
     ]);
     const listed = record.manual.length + 1 + record.automatic.reduce((n, g) => n + g.entries.length, 0);
     expect(listed).toBe(record.entryCount);
@@ -588,7 +591,7 @@ describe('operators, sign-in, shifts and sealing', () => {
     expect(en).toContain('Pump · Central Garden · Fault: 压力低 / low pressure');
     expect(en).toContain(`Closes follow-up #${barrier.id}`);
     expect(en).toContain('Linked alarm: P1 · Smoke detector · Central Garden');
-    expect(en).toContain('smoke P1 Central Garden');
+    expect(en).toContain('Smoke detector P1 Central Garden');
     expect(en).toMatch(/Verified: \d+ entries unchanged since sealing/);
     expect(en).toContain("Outgoing operator's signature: ____");
     expect(en).toContain("Incoming operator's signature: ____");
@@ -618,7 +621,7 @@ describe('operators, sign-in, shifts and sealing', () => {
     expect(zh).toContain('水泵 · 中心花园 · 故障：压力低 / low pressure');
     expect(zh).toContain(`完成第 ${barrier.id} 条跟进`);
     expect(zh).toContain('关联报警：P1 · 烟感报警 · 中心花园');
-    expect(zh).toContain('smoke P1 中心花园');
+    expect(zh).toContain('烟感报警 P1 中心花园');
     expect(zh).toContain('校验通过');
     expect(zh).toContain('交班人签名：____');
     expect(zh).toContain('附录：系统自动记录');
