@@ -73,7 +73,7 @@ test('first start, accounts, two operators on duty, duty log, an alarm, handover
   // Manual entries in the duty log (Alt+L): one flagged for follow-up, one linked to the alarm.
   await dutyLog.open();
   await expect(dutyLog.root).toBeVisible();
-  await expect(dutyLog.rowsWithText('李明 on duty')).toHaveCount(1);
+  await expect(dutyLog.rowsWithText('李明 上岗')).toHaveCount(1);
   await expect(dutyLog.rowsOfKind('alarm')).toHaveCount(2);
   expect(siteIdsIn(await dutyLog.root.innerText())).toEqual([]);
   await dutyLog.addEntry('消防泵房门锁损坏，已报工程部', { followUp: true });
