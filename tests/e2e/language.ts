@@ -64,7 +64,11 @@ export const CJK_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
 ];
 
 /** One run of Latin letters (with the joiners a token uses: cam-01, kb/s, GB/T). */
-const LATIN_TOKEN = /[A-Za-z][A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*/g;
+// Leading digits belong to the token, so a hexadecimal id such as `586eeafa` is judged whole (as a digest), not as
+// the word `eeafa`; a token is allowed when it or its part after the digits is (`4K` → `K`).
+const LATIN_TOKEN = /\d*[A-Za-z][A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*/g;
+const latinAllowed = (w: string) =>
+  [w, w.replace(/^\d+/, '')].some((t) => LATIN_ALLOWED.some((a) => a.pattern.test(t)));
 const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+/g;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -96,7 +100,7 @@ export function leaks(text: string, language: Language, site: readonly string[])
     if (!line) continue;
     let bad: string[];
     if (language === 'zh-CN') {
-      bad = (line.match(LATIN_TOKEN) ?? []).filter((w) => !LATIN_ALLOWED.some((a) => a.pattern.test(w)));
+      bad = (line.match(LATIN_TOKEN) ?? []).filter((w) => !latinAllowed(w));
     } else {
       bad = (line.match(CJK) ?? []).filter((w) => !CJK_ALLOWED.some((a) => a.pattern.test(w)));
     }
