@@ -71,7 +71,9 @@ describe('the recorder against a real RTSP camera (GStreamer)', () => {
     for (const r of first) {
       expect(statSync(join(root, r.path)).size).toBe(r.bytes);
       expect(r.end_ms - r.start_ms).toBeGreaterThanOrEqual(1000);
-      expect(r.end_ms - r.start_ms).toBeLessThanOrEqual(3000);
+      // A segment ends at the first keyframe after its 2 s (the camera sends one a second), later when the camera's
+      // frames come late (seen at 3.96 s on a busy CI run): about one segment, never a run of them.
+      expect(r.end_ms - r.start_ms).toBeLessThanOrEqual(5000);
       expect(await probeSeconds('ffprobe', join(root, r.path))).toBeGreaterThan(0.9);
     }
 
