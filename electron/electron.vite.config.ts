@@ -36,6 +36,9 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      // Class private fields (react-resizable-panels) lowered: Electronegativity's parser cannot read them, and
+      // it must read what ships (lint:electron). Chromium runs either.
+      target: 'es2021',
       chunkSizeWarningLimit: 2000,
       rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
     },
