@@ -32,6 +32,22 @@ const OPERATOR_LI = {
   updated_at: 1,
 };
 
+/** An alarm row as the alarm migrations' tests insert it before and after their migration (a hub door-held alarm). */
+const alarmRow = (id: string, seq: number, extra: Record<string, unknown> = {}) => ({
+  id,
+  source: 'hub',
+  source_id: id,
+  type: 'door_held',
+  priority: 3,
+  raised_at: 1000,
+  received_at: 1000,
+  last_seen_at: 1000,
+  state: 'new',
+  updated_at: 1000,
+  seq,
+  ...extra,
+});
+
 describe('database and migrations', () => {
   let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => {
@@ -423,19 +439,7 @@ describe('database and migrations', () => {
   it('the alarm-origin migration keeps existing alarms without an origin and bounds the origin it stores', async () => {
     const before = MIGRATIONS.filter((m) => m.version < ALARM_ORIGIN_MIGRATION.version);
     const db = await openDatabase({ file: ':memory:', log: silentLogger, migrations: before });
-    const row = (id: string, seq: number) => ({
-      id,
-      source: 'hub',
-      source_id: id,
-      type: 'intrusion',
-      priority: 2,
-      raised_at: 1000,
-      received_at: 1000,
-      last_seen_at: 1000,
-      state: 'new',
-      updated_at: 1000,
-      seq,
-    });
+    const row = (id: string, seq: number) => alarmRow(id, seq, { type: 'intrusion', priority: 2 });
     await db('alarms').insert(row('old', 1));
     await db.transaction((trx) => ALARM_ORIGIN_MIGRATION.up(trx));
     expect(await db('alarms').where({ id: 'old' }).first('origin', 'restored_at')).toEqual({
@@ -455,20 +459,7 @@ describe('database and migrations', () => {
   it('the alarm-texts migration keeps existing alarms with their one text and bounds the pair it stores', async () => {
     const before = MIGRATIONS.filter((m) => m.version < ALARM_TEXTS_MIGRATION.version);
     const db = await openDatabase({ file: ':memory:', log: silentLogger, migrations: before });
-    const row = (id: string, seq: number) => ({
-      id,
-      source: 'hub',
-      source_id: id,
-      type: 'door_held',
-      priority: 3,
-      raised_at: 1000,
-      received_at: 1000,
-      last_seen_at: 1000,
-      state: 'new',
-      updated_at: 1000,
-      seq,
-      text: 'unit door held open',
-    });
+    const row = (id: string, seq: number) => alarmRow(id, seq, { priority: 3, text: 'unit door held open' });
     await db('alarms').insert(row('old', 1));
     await db.transaction((trx) => ALARM_TEXTS_MIGRATION.up(trx));
     expect(await db('alarms').where({ id: 'old' }).first('text', 'texts')).toEqual({
@@ -487,20 +478,7 @@ describe('database and migrations', () => {
   it('the alarm-waited migration leaves existing alarms as having come at once, escalated as they were', async () => {
     const before = MIGRATIONS.filter((m) => m.version < ALARM_WAITED_MIGRATION.version);
     const db = await openDatabase({ file: ':memory:', log: silentLogger, migrations: before });
-    const row = (id: string, seq: number) => ({
-      id,
-      source: 'hub',
-      source_id: id,
-      type: 'door_held',
-      priority: 4,
-      raised_at: 1000,
-      received_at: 1000,
-      last_seen_at: 1000,
-      state: 'new',
-      updated_at: 1000,
-      seq,
-      escalated_at: 61_000,
-    });
+    const row = (id: string, seq: number) => alarmRow(id, seq, { priority: 4, escalated_at: 61_000 });
     await db('alarms').insert(row('old', 1));
     await db.transaction((trx) => ALARM_WAITED_MIGRATION.up(trx));
     expect(await db('alarms').where({ id: 'old' }).first('waited_ms', 'escalated_waiting')).toEqual({
