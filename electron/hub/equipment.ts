@@ -12,6 +12,7 @@ import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
 import { connectionOf, prepared } from '../common/prepared';
 import { sitePlacer, type Placer } from './places';
+import { GroupCommit } from './group-commit';
 import type { Append, SiteHub } from './server';
 import { Dc09Config } from './sources/dc09/config';
 import { createDc09Receiver } from './sources/dc09/receiver';
@@ -58,13 +59,6 @@ interface DeviceRow {
   state: string;
   last_seen: number;
   supervision_sec: number | null;
-}
-
-interface Pending {
-  source: Source;
-  report: SourceReport;
-  resolve(): void;
-  reject(err: Error): void;
 }
 
 /** A supervision silence, as the sources word it (dc09 and mqtt: `supervision`; gb26875: `silence`). */
@@ -184,8 +178,6 @@ export function buildSources(
  */
 export class Equipment {
   private readonly sources: Source[];
-  private pending: Pending[] = [];
-  private flushing = false;
   private prunedAt = 0;
   private readonly place: Placer;
 
@@ -241,42 +233,26 @@ export class Equipment {
 
   /** Queued, then written with whatever else arrived meanwhile: one transaction, one fsync, per batch. */
   private commit(source: Source, report: SourceReport): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ source, report, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
+    return this.reports.submit({ source, report });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, 500);
-        try {
-          await this.hub.transact(async (trx, append) => {
-            for (const p of batch) await this.record(trx, append, p.source, p.report);
-            // Sources resend within minutes (DC-09's duplicate window is at most a day): older keys can go.
-            const now = this.o.clock.now();
-            if (now - this.prunedAt > 3_600_000) {
-              this.prunedAt = now;
-              await trx('hub_report_keys')
-                .where('at', '<', now - KEEP_KEYS_MS)
-                .delete();
-            }
-          });
-          for (const p of batch) p.resolve();
-        } catch (err) {
-          this.o.log.error('equipment reports not committed', {
-            n: batch.length,
-            error: (err as Error).message,
-          });
-          for (const p of batch) p.reject(err as Error);
+  private readonly reports = new GroupCommit<{ source: Source; report: SourceReport }, void>(
+    (batch) =>
+      this.hub.transact(async (trx, append) => {
+        for (const p of batch) await this.record(trx, append, p.source, p.report);
+        // Sources resend within minutes (DC-09's duplicate window is at most a day): older keys can go.
+        const now = this.o.clock.now();
+        if (now - this.prunedAt > 3_600_000) {
+          this.prunedAt = now;
+          await trx('hub_report_keys')
+            .where('at', '<', now - KEEP_KEYS_MS)
+            .delete();
         }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
+        return batch.map(() => undefined);
+      }),
+    500,
+    (err, n) => this.o.log.error('equipment reports not committed', { n, error: err.message }),
+  );
 
   /** One report inside the batch's transaction: the registry row, then the events it means. */
   private async record(

@@ -29,6 +29,8 @@ import {
 } from '../../shared/contract';
 import { createKnex } from '../common/database';
 import { connectionOf, prepared } from '../common/prepared';
+import { AckLedger } from './acks';
+import { GroupCommit } from './group-commit';
 import { sendUrgent, type UrgentLane } from './urgent-lane';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
@@ -83,15 +85,6 @@ export type Append = (body: HubEventBody) => Promise<number>;
 /** The most events one group commit of `publish` appends. */
 const PUBLISH_GROUP_MAX = 1000;
 
-interface PendingPublish {
-  parsed: HubEventBody;
-  resolve(event: HubEvent): void;
-  reject(err: Error): void;
-}
-
-/** How often the consoles' acknowledged positions are written (recordAck). */
-const ACK_WRITE_MS = 1000;
-
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
@@ -101,6 +94,7 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
  */
 export class SiteHub {
   private db!: Knex;
+  private acks!: AckLedger;
   private http!: HttpServer;
   private io!: Server;
   private port = 0;
@@ -138,6 +132,7 @@ export class SiteHub {
 
   async start(): Promise<string> {
     this.db = createKnex(this.o.dbFile);
+    this.acks = new AckLedger(this.db, this.o.clock, this.o.log);
     await ensureHubSchema(this.db);
     const urgent = (await this.db('hub_log').where('urgent', 1).max({ seq: 'seq' }).first()) as
       { seq: number | null } | undefined;
@@ -197,9 +192,7 @@ export class SiteHub {
     if (!this.io) return;
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
     await this.writes.catch(() => undefined);
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    await this.writeAcks();
+    await this.acks.close();
     await this.db.destroy();
   }
 
@@ -210,40 +203,28 @@ export class SiteHub {
    * that they commit as groups in turn.
    */
   publish(body: HubEventBody): Promise<HubEvent> {
-    return new Promise<HubEvent>((resolve, reject) => {
-      // Thrown here, a bad body rejects the promise as before (callers that `.catch` still catch it).
-      const parsed = HubEventBody.parse(body);
-      this.toPublish.push({ parsed, resolve, reject });
-      if (!this.publishing) void this.flushPublished();
-    });
-  }
-
-  private toPublish: PendingPublish[] = [];
-  private publishing = false;
-
-  private async flushPublished(): Promise<void> {
-    this.publishing = true;
+    let parsed: HubEventBody;
     try {
-      while (this.toPublish.length > 0) {
-        const group = this.toPublish.splice(0, PUBLISH_GROUP_MAX);
-        try {
-          const stored = await this.transact(async (_trx, append) => {
-            const out: { seq: number; at: number }[] = [];
-            for (const p of group) {
-              const at = this.o.clock.now();
-              out.push({ seq: await append(p.parsed), at });
-            }
-            return out;
-          });
-          group.forEach((p, i) => p.resolve({ ...stored[i]!, ...p.parsed } as HubEvent));
-        } catch (err) {
-          for (const p of group) p.reject(err as Error);
-        }
-      }
-    } finally {
-      this.publishing = false;
+      parsed = HubEventBody.parse(body);
+    } catch (err) {
+      // A bad body is refused alone, as a rejection (callers that `.catch` still catch it).
+      return Promise.reject(err as Error);
     }
+    return this.published.submit(parsed);
   }
+
+  private readonly published = new GroupCommit<HubEventBody, HubEvent>(
+    (group) =>
+      this.transact(async (_trx, append) => {
+        const out: HubEvent[] = [];
+        for (const parsed of group) {
+          const at = this.o.clock.now();
+          out.push({ seq: await append(parsed), at, ...parsed } as HubEvent);
+        }
+        return out;
+      }),
+    PUBLISH_GROUP_MAX,
+  );
 
   /**
    * Runs `work` in one transaction, after the writes before it: whatever it appends is committed together (one
@@ -376,11 +357,8 @@ export class SiteHub {
   }
 
   /** The highest sequence each console has acknowledged as committed. */
-  async ackedSeq(consoleId: string): Promise<number> {
-    const row = (await this.db('hub_consoles').where({ console_id: consoleId }).first()) as
-      { acked_seq: number } | undefined;
-    // What is acknowledged and not written yet counts: the write only lags (recordAck).
-    return Math.max(row?.acked_seq ?? 0, this.acksToWrite.get(consoleId) ?? 0);
+  ackedSeq(consoleId: string): Promise<number> {
+    return this.acks.acked(consoleId);
   }
 
   connectedConsoles(): string[] {
@@ -527,48 +505,13 @@ export class SiteHub {
     }
   }
 
-  /** Per console, the highest seq acknowledged and not yet written (see recordAck). */
-  private readonly acksToWrite = new Map<string, number>();
-  private ackTimer: NodeJS.Timeout | undefined;
-  private ackWrite: Promise<void> = Promise.resolve();
-
   private recordAck(consoleId: string, reply: unknown): void {
     const ack = HubEventAck.safeParse(reply);
     if (!ack.success || !('seq' in ack.data)) return;
-    const seq = ack.data.seq;
     // Delivered all the same: the console keeps it as a dead letter and has moved past it.
     if (!ack.data.ok)
-      this.o.log.warn('a console refused an event', { consoleId, seq, error: ack.data.error });
-    // A console acknowledges every event, and each write is a synchronous commit that holds the hub's one thread
-    // for an fsync: written per ack, they were a third of the hub's commits in a flood, and a panel's ACK waited
-    // behind them. The stored value only reports how far a console has got (a reconnecting console's sync says
-    // where it stands), so it is written at most every ACK_WRITE_MS, all consoles in one transaction.
-    this.acksToWrite.set(consoleId, Math.max(this.acksToWrite.get(consoleId) ?? 0, seq));
-    this.ackTimer ??= setTimeout(() => {
-      this.ackTimer = undefined;
-      void this.writeAcks();
-    }, ACK_WRITE_MS).unref();
-  }
-
-  private writeAcks(): Promise<void> {
-    const acks = [...this.acksToWrite];
-    this.acksToWrite.clear();
-    if (acks.length === 0) return this.ackWrite;
-    this.ackWrite = this.ackWrite
-      .then(() =>
-        this.db.transaction(async (trx) => {
-          for (const [consoleId, seq] of acks)
-            await trx('hub_consoles')
-              .insert({ console_id: consoleId, acked_seq: seq, last_seen: this.o.clock.now() })
-              .onConflict('console_id')
-              .merge({
-                acked_seq: trx.raw('max(acked_seq, excluded.acked_seq)'),
-                last_seen: this.o.clock.now(),
-              });
-        }),
-      )
-      .catch((err: Error) => this.o.log.warn('recording acks failed', { error: err.message }));
-    return this.ackWrite;
+      this.o.log.warn('a console refused an event', { consoleId, seq: ack.data.seq, error: ack.data.error });
+    this.acks.record(consoleId, ack.data.seq);
   }
 }
 
