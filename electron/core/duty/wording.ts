@@ -5,8 +5,11 @@ import { MESSAGES } from '../../../shared/i18n';
  * The console's own duty-log lines in the operator's language. They are stored as the console wrote them (English,
  * with the site's ids; entries are never edited and the CSV keeps them so), and worded when read, as the site's
  * ids are named when read (site/names.ts): old lines read in Chinese as well as new ones. A line no rule knows is
- * shown as stored. Each rule matches the stored phrasing of one writer; its test (tests/unit/duty-wording.test.ts)
- * writes the line through the same template as the writer, so a writer that changes its words breaks the test.
+ * shown as stored. Each rule mirrors one writer's phrasing (named beside it); tests/unit/duty-wording.test.ts pins
+ * the rules, and the e2e language scan (tests/e2e/language.spec.ts) reads the duty log in Chinese, so a writer
+ * whose words change without its rule shows there as English in the Chinese interface. Storing a code and its
+ * parameters with each line would not need the rules; it needs a migration and every writer changed, and old
+ * lines would still need them.
  */
 const zh = MESSAGES['zh-CN'];
 const typeName = (type: string): string | undefined =>
