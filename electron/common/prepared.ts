@@ -29,3 +29,8 @@ export function prepared(conn: Database, sql: string): Statement {
   }
   return statement;
 }
+
+/** Whether `db` is a transaction (raw statements are only safe where the transaction holds the connection). */
+export function isTransaction(db: Knex | Knex.Transaction): db is Knex.Transaction {
+  return (db as { isTransaction?: boolean }).isTransaction === true;
+}

@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { createKnex } from '../../electron/common/database';
-import { connectionOf, inSavepoint, prepared } from '../../electron/core/util/prepared';
+import { connectionOf, prepared } from '../../electron/common/prepared';
+import { inSavepoint } from '../../electron/core/util/prepared';
 
 describe('prepared statements and raw savepoints in a knex transaction', () => {
   let db: Knex;

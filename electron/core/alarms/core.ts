@@ -10,7 +10,7 @@ import {
 import type { LatLon } from '../../../shared/domain/geo';
 import type { BothTexts } from '../../../shared/domain/text';
 import { type Actor } from '../actor';
-import { connectionOf, isTransaction, prepared } from '../util/prepared';
+import { connectionOf, isTransaction, prepared } from '../../common/prepared';
 import type { Clock } from '../../common/clock';
 import type { IdGenerator } from '../util/ids';
 import type { Logger } from '../../common/log';

@@ -4,7 +4,7 @@ import { HubEvent, type HubDevice, type HubRestore, type AlarmView } from '../..
 import { effectivePriority } from '../../../shared/domain/alarm';
 import { SYSTEM } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
-import { connectionOf, prepared } from '../util/prepared';
+import { connectionOf, prepared } from '../../common/prepared';
 import { isDiskFull } from '../errors';
 import { deviceFaultType, originJson } from './equipment';
 import { toView, type AlarmRow } from './rows';
@@ -134,7 +134,7 @@ export async function receive(
       if (isDiskFull(err)) void holdUnsaved(c, input);
     },
   );
-  // A flood is thousands of these in one transaction: prepared statements, not knex (util/prepared.ts).
+  // A flood is thousands of these in one transaction: prepared statements, not knex (common/prepared.ts).
   const conn = await connectionOf(trx);
   const seen = prepared(
     conn,

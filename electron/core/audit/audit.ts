@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { connectionOf, isTransaction, prepared } from '../util/prepared';
+import { connectionOf, isTransaction, prepared } from '../../common/prepared';
 import { localAnchors, type FoundAnchor } from './anchors';
 import {
   auditKeyring,
@@ -82,7 +82,7 @@ export async function appendAudit(trx: Knex.Transaction | Knex, entry: AuditEntr
     details: JSON.stringify(entry.details ?? {}),
   };
   if (isTransaction(trx)) {
-    // Every hub alarm appends here: prepared statements on the transaction's connection (util/prepared.ts).
+    // Every hub alarm appends here: prepared statements on the transaction's connection (common/prepared.ts).
     const conn = await connectionOf(trx);
     const last = prepared(conn, 'SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
       { hash: string } | undefined;

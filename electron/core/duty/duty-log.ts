@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { DutyEntry, DutyFilter } from '../../../shared/contract';
 import { backupDatabase } from '../db/backup';
-import { connectionOf, isTransaction, prepared } from '../util/prepared';
+import { connectionOf, isTransaction, prepared } from '../../common/prepared';
 import { csvDocument } from '../util/csv';
 import { present } from '../util/optional';
 
@@ -39,7 +39,7 @@ export async function writeDutyLog(trx: Knex | Knex.Transaction, entry: DutyLogE
     ref_id: entry.refId ?? null,
   };
   if (isTransaction(trx)) {
-    // Every hub alarm writes a line: a prepared statement on the transaction's connection (util/prepared.ts).
+    // Every hub alarm writes a line: a prepared statement on the transaction's connection (common/prepared.ts).
     const { lastInsertRowid } = prepared(
       await connectionOf(trx),
       'INSERT INTO duty_log (at, kind, text, alarm_id, operator_id, camera_id, manual, follow_up, ref_id) ' +

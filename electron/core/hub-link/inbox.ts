@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { HubEvent, describeIssues } from '../../../shared/contract';
 import type { HubDeadLetter, StoredHubEvent } from '../../../shared/contract';
-import { connectionOf, inSavepoint, prepared } from '../util/prepared';
+import { connectionOf, prepared } from '../../common/prepared';
+import { inSavepoint } from '../util/prepared';
 import { isDiskFull } from '../errors';
 
 export const LAST_SEQ_KEY = 'hub.lastSeq';

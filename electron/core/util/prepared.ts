@@ -1,13 +1,8 @@
 import type { Knex } from 'knex';
 import { connectionOf, prepared } from '../../common/prepared';
 
-// Shared with the site hub, whose equipment reports take the same path: see electron/common/prepared.ts.
-export { connectionOf, prepared } from '../../common/prepared';
-
-/** Whether `db` is a transaction (raw statements are only safe where the transaction holds the connection). */
-export function isTransaction(db: Knex | Knex.Transaction): db is Knex.Transaction {
-  return (db as { isTransaction?: boolean }).isTransaction === true;
-}
+// The statements themselves (`connectionOf`, `prepared`, `isTransaction`) are in electron/common/prepared.ts,
+// shared with the site hub; the savepoint is the console's inbox's alone.
 
 /**
  * `work` in a savepoint of `trx`: undone alone if it throws (rethrown), kept otherwise. What knex's nested
