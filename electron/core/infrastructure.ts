@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DEFAULT_LOCALE } from '../../shared/domain/text';
+import { NOTICE_DATABASE_RECOVERED } from '../../shared/contract';
 import type { ConsoleConfig, EmbeddedHubHandle } from './config';
 import { openConsoleStore, recoveryNotice, storedConsoleId, type ConsoleStore } from './db/store';
 import type { Infrastructure } from './feature';
@@ -99,7 +100,10 @@ export async function createInfrastructure(config: ConsoleConfig): Promise<Conso
   await disk.start();
   if (!audit) throw new Error('the audit trail was not opened with the database');
   if (audit.notice) notices.notify(audit.notice.level, 'audit-key', audit.notice.message);
-  if (store.recovery) notices.notify('error', 'database-recovered', recoveryNotice(store.recovery));
+  if (store.recovery) {
+    const { message, params } = recoveryNotice(store.recovery);
+    notices.notify('error', NOTICE_DATABASE_RECOVERED, message, { params });
+  }
   if (config.restarted)
     await announceRestart({ ...config.restarted, db, clock, log, notify: notices.notify });
   const consoleId =

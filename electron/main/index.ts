@@ -31,7 +31,7 @@ import {
   externalOriginsFrom,
   isAllowedExternal,
   isOwnPage,
-  isWallPage,
+  popOutPageArea,
 } from './url-policy';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,11 +56,11 @@ function trustedFrame(frame: WebFrameMain | null): boolean {
 const preload = join(here, '../preload/index.cjs');
 
 /**
- * What a page of ours may do, for the pop-out wall. The console window lists the same settings in its constructor,
+ * What a page of ours may do, for the pop-out windows (wall, map, queue). The console window lists the same settings in its constructor,
  * where Electronegativity (`npm run lint:electron`) can see them; keep the two equal. Electron also copies the
  * security-related ones from a window to the windows it opens.
  */
-const wallPreferences = (): BrowserWindowConstructorOptions['webPreferences'] => ({
+const popOutPreferences = (): BrowserWindowConstructorOptions['webPreferences'] => ({
   preload,
   contextIsolation: true,
   sandbox: true,
@@ -76,12 +76,19 @@ const wallPreferences = (): BrowserWindowConstructorOptions['webPreferences'] =>
   backgroundThrottling: false,
 });
 
-/** The pop-out wall goes full-screen on a display other than the console's, when there is one. */
+/**
+ * A pop-out (wall, map or queue) goes full-screen on a display that holds no console window yet, so the wall
+ * takes the second monitor and the map the third; with none free it opens as a window over the console's own
+ * display, for the operator to drag.
+ */
 function popOutBounds(parent: BrowserWindow): BrowserWindowConstructorOptions {
+  const taken = new Set(
+    [...windows].filter((w) => !w.isDestroyed()).map((w) => screen.getDisplayMatching(w.getBounds()).id),
+  );
   const current = screen.getDisplayMatching(parent.getBounds());
-  const other = screen.getAllDisplays().find((d) => d.id !== current.id);
-  const area = (other ?? current).workArea;
-  return other
+  const free = screen.getAllDisplays().find((d) => !taken.has(d.id));
+  const area = (free ?? current).workArea;
+  return free
     ? { x: area.x, y: area.y, width: area.width, height: area.height, fullscreen: true }
     : {
         x: area.x + 40,
@@ -103,7 +110,7 @@ function track(win: BrowserWindow): void {
 
 /**
  * Every web contents the app ever makes (windows, pop-outs, anything Chromium creates) gets the same guards: no
- * navigation away from the console, no webviews, new windows only for the pop-out wall, and only calls and
+ * navigation away from the console, no webviews, new windows only for the pop-outs (wall, map, queue), and only calls and
  * allow-listed https pages handed to the operating system.
  */
 function guard(contents: WebContents, log: Logger): void {
@@ -119,16 +126,16 @@ function guard(contents: WebContents, log: Logger): void {
     log.warn('blocked a webview');
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (isWallPage(url, rendererUrl)) {
+    if (popOutPageArea(url, rendererUrl)) {
       const parent = BrowserWindow.fromWebContents(contents);
       return {
         action: 'allow',
         overrideBrowserWindowOptions: {
           ...(parent ? popOutBounds(parent) : {}),
-          title: 'Camera wall',
+          // The page names the window in the operator's language (document.title).
           backgroundColor: '#000000',
           autoHideMenuBar: true,
-          webPreferences: wallPreferences(),
+          webPreferences: popOutPreferences(),
         },
       };
     }
@@ -179,7 +186,7 @@ function createConsoleWindow(): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       navigateOnDragDrop: false,
-      // A middle click must not open anything: new windows are the pop-out wall's alone.
+      // A middle click must not open anything: new windows are the pop-outs' alone.
       disableBlinkFeatures: 'Auxclick',
       devTools,
       spellcheck: false,

@@ -8,6 +8,7 @@
  * throws on a bad `%` escape before anyone calls preventDefault. Nothing here throws: unreadable means "no".
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { popOutAreaOf, type PopOutArea } from '../../shared/domain/windows';
 
 /** The console's own scheme and host: pages are served as app://console/index.html, never from file://. */
 export const APP_SCHEME = 'app';
@@ -41,9 +42,10 @@ export function isOwnPage(url: string, devServerUrl?: string): boolean {
   return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
 }
 
-/** The pop-out camera wall: the console page with `#wall`, and nothing else. */
-export function isWallPage(url: string, devServerUrl?: string): boolean {
-  return isOwnPage(url, devServerUrl) && parse(url)?.hash === '#wall';
+/** The area a pop-out window shows: the console page with `#wall`, `#map` or `#queue`; nothing else opens. */
+export function popOutPageArea(url: string, devServerUrl?: string): PopOutArea | undefined {
+  if (!isOwnPage(url, devServerUrl)) return undefined;
+  return popOutAreaOf(parse(url)?.hash ?? '');
 }
 
 /**

@@ -1,5 +1,7 @@
-import { Box, CssBaseline, ThemeProvider } from '@mui/material';
-import { useMemo, type ReactNode } from 'react';
+import { Box, Button, CssBaseline, ThemeProvider, Typography } from '@mui/material';
+import { useEffect, useMemo, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PopOutArea } from '../../shared/domain/windows';
 import { useStore } from '../api/store';
 import { AlarmBanners, AlarmQueue, useAlarmSound } from '../features/alarms';
 import { CameraWall } from '../features/cameras';
@@ -9,6 +11,7 @@ import { useDensity, useLocalePref } from '../features/prefs';
 import { ReplayPlayer } from '../features/recordings';
 import { Notices } from '../features/system';
 import { useWindowSize } from '../ui/hooks';
+import { usePopOuts } from '../ui/popout';
 import { createConsoleTheme, themeScale } from '../ui/theme';
 import type { Console as ConsoleStores } from './console';
 import { ConsoleProvider } from './ConsoleProvider';
@@ -16,13 +19,13 @@ import { IncidentPanel } from './IncidentPanel';
 import { Panes, useArrangementKeys } from './Panes';
 import { TopBar } from './TopBar';
 
-export function App({ console: c, popout = false }: { console: ConsoleStores; popout?: boolean }) {
+export function App({ console: c, popout }: { console: ConsoleStores; popout?: PopOutArea | undefined }) {
   return (
     <ConsoleProvider value={c}>
       <Themed>
         <CssBaseline />
-        {popout ? <PopOut /> : <Console />}
-        <FloatingNotices popout={popout} />
+        {popout ? <PopOut area={popout} /> : <Console />}
+        <FloatingNotices popout={popout !== undefined} />
       </Themed>
     </ConsoleProvider>
   );
@@ -47,7 +50,7 @@ function Arrangements() {
   return null;
 }
 
-/** Where there is no top bar (signed out, a pop-out wall) notices float; signed in, the top bar holds them. */
+/** Where there is no top bar (signed out, a pop-out) notices float; signed in, the top bar holds them. */
 function FloatingNotices({ popout }: { popout: boolean }) {
   const operator = useStore(useOperators().operator);
   return popout || !operator ? <Notices /> : null;
@@ -59,14 +62,63 @@ function SignedIn({ children }: { children: ReactNode }) {
   return operator ? children : <SignIn />;
 }
 
-function PopOut() {
+const AREA_TITLE: Record<PopOutArea, string> = {
+  wall: 'areas.cameraWall',
+  map: 'areas.siteMap',
+  queue: 'areas.alarmQueue',
+};
+
+/** A pop-out window: one area filling it, named in the operator's language (the title bar, the taskbar). */
+function PopOut({ area }: { area: PopOutArea }) {
+  const { t } = useTranslation();
+  const title = `${t(AREA_TITLE[area])} · ${t('app.title')}`;
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   return (
     <SignedIn>
-      <Box sx={{ height: '100vh', display: 'grid', gridTemplateAreas: '"wall"', p: 0.5 }}>
-        <CameraWall popout />
+      <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', p: 0.5 }}>
+        {area === 'wall' && <CameraWall popout />}
+        {area === 'map' && <SiteMap />}
+        {area === 'queue' && <AlarmQueue />}
       </Box>
     </SignedIn>
   );
+}
+
+/** Where an area that is out in its own window was: its name and a way to bring it back. */
+function PoppedOut({ area }: { area: PopOutArea }) {
+  const { t } = useTranslation();
+  const { control } = usePopOuts();
+  return (
+    <Box
+      data-testid={`popped-out-${area}`}
+      sx={{
+        height: '100%',
+        display: 'flex',
+        flexDirection: 'column',
+        alignItems: 'center',
+        justifyContent: 'center',
+        gap: 1,
+        border: 1,
+        borderColor: 'divider',
+        borderRadius: 1,
+        color: 'text.secondary',
+      }}
+    >
+      <Typography variant="h6">{t(AREA_TITLE[area])}</Typography>
+      <Typography>{t('panes.poppedOut')}</Typography>
+      <Button variant="outlined" onClick={() => control?.bringBack(area)} data-testid={`bring-back-${area}`}>
+        {t('panes.bringBack')}
+      </Button>
+    </Box>
+  );
+}
+
+/** An area in the console window, or where it was while it is out in a window of its own. */
+function InPlace({ area, children }: { area: PopOutArea; children: ReactNode }) {
+  const { open } = usePopOuts();
+  return open.includes(area) ? <PoppedOut area={area} /> : children;
 }
 
 function Sound() {
@@ -86,9 +138,26 @@ function Console() {
       <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column' }}>
         <TopBar />
         <AlarmBanners />
-        <Panes wall={<CameraWall />} map={<SiteMap />} queue={<AlarmQueue />} incident={<IncidentPanel />} />
+        <Panes
+          wall={
+            <InPlace area="wall">
+              <CameraWall />
+            </InPlace>
+          }
+          map={
+            <InPlace area="map">
+              <SiteMap />
+            </InPlace>
+          }
+          queue={
+            <InPlace area="queue">
+              <AlarmQueue />
+            </InPlace>
+          }
+          incident={<IncidentPanel />}
+        />
       </Box>
-      {/* Only the main window sounds: a pop-out wall must not double the alarm tones. */}
+      {/* Only the main window sounds: a pop-out must not double the alarm tones. */}
       <Sound />
       <Arrangements />
       {/* Drawn over the console; the tones above keep sounding while it is locked. */}

@@ -10,6 +10,7 @@ import { PrefsContext } from '../features/prefs';
 import { ShiftContext } from '../features/shift';
 import { SystemContext } from '../features/system';
 import { NotifyContext } from '../ui/notify';
+import { PopOutContext } from '../ui/popout';
 import type { Console } from './console';
 
 const provide =
@@ -30,6 +31,7 @@ export function ConsoleProvider({ value: c, children }: { value: Console; childr
     provide(DutyContext, c.duty),
     provide(ShiftContext, c.shift),
     provide(PrefsContext, c.prefs),
+    provide(PopOutContext, c.popOuts ?? null),
   ];
   return <>{layers.reduceRight((inner, wrap) => wrap(inner), children)}</>;
 }

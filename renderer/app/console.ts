@@ -1,4 +1,5 @@
 import type { ConsoleClient } from '../../shared/contract';
+import type { PopOutArea } from '../../shared/domain/windows';
 import { createConsoleClient } from '../api/client';
 import { createSession, tabStorage, type TabStorage } from '../api/session';
 import { pickTransport, type RendererTransport } from '../api/transport';
@@ -12,6 +13,7 @@ import { createPlaybooksStore, type PlaybooksStore } from '../features/playbooks
 import { createPrefsStore, type PrefsStore } from '../features/prefs';
 import { createShiftStore, type ShiftStore } from '../features/shift';
 import { createSystemStore, type SystemStore } from '../features/system';
+import { createPopOuts, joinConsoleWindow, type PopOuts } from './popouts';
 
 /** The console in one window: the client and every feature's store, wired to each other here and nowhere else. */
 export interface Console {
@@ -25,16 +27,18 @@ export interface Console {
   duty: DutyStore;
   shift: ShiftStore;
   prefs: PrefsStore;
+  /** The console window's pop-outs (undefined in a pop-out window itself). */
+  popOuts?: PopOuts;
   dispose(): void;
 }
 
 export function createConsole(
   transport: RendererTransport = pickTransport(),
   storage: TabStorage = tabStorage,
-  options: { popout?: boolean } = {},
+  options: { popout?: PopOutArea } = {},
 ): Console {
   const client = createConsoleClient(transport);
-  const popout = options.popout ?? false;
+  const popout = options.popout !== undefined;
   const session = createSession(storage, popout ? { popout, askOpener } : {});
   const system = createSystemStore(client);
   const cameras = createCamerasStore(client);
@@ -83,7 +87,11 @@ export function createConsole(
     if (await operators.load()) await (operators.locked.get() ? loadLockScreenData() : loadOperatorData());
   };
 
-  // The console window signs its pop-out wall in as its own operator, never while locked.
+  // The console window and its pop-outs keep in step: which areas are out, which alarm is opened.
+  const popOuts = popout ? undefined : createPopOuts(alarms);
+  const offPopOut = options.popout ? joinConsoleWindow(options.popout, alarms) : () => undefined;
+
+  // The console window signs its pop-outs in as its own operator, never while locked.
   const offWindows = popout
     ? () => undefined
     : answerOpenedWindows(async () => {
@@ -110,9 +118,12 @@ export function createConsole(
     duty,
     shift,
     prefs,
+    ...(popOuts ? { popOuts } : {}),
     dispose() {
       offLink();
       offWindows();
+      offPopOut();
+      popOuts?.dispose();
       for (const store of [system, operators, alarms, cameras, guards, playbooks, shift, prefs])
         store.dispose();
     },

@@ -69,7 +69,8 @@ export function createConsoleTheme(scale: ThemeScale = { ui: 1, status: 1 }) {
       // Keyboard focus shows on everything, in a colour no status uses, thick enough to see across a dim room.
       MuiCssBaseline: {
         styleOverrides: {
-          html: { fontSize: `${rootPx}px` },
+          // --ui-scale: for what MUI does not draw (the map's Leaflet controls, markers and tooltips).
+          html: { fontSize: `${rootPx}px`, '--ui-scale': String(scale.ui) },
           '*:focus-visible': { outline: '3px solid #ffd54f', outlineOffset: 2 },
         },
       },

@@ -129,6 +129,12 @@ export const NOTICE_DISK_LOW = 'disk-low';
 export const NOTICE_DISK_FULL = 'disk-full';
 /** Back above the warning level; params: `freeMb`. */
 export const NOTICE_DISK_RECOVERED = 'disk-ok';
+/**
+ * The local database failed its check at start and was replaced; params: `problem` (SQLite's words), `setAsideAs`
+ * (the damaged file's new name), `salvaged` (operator actions read out of it), `restoredAt` (the backup's time;
+ * absent when no good backup was found and a new database was started).
+ */
+export const NOTICE_DATABASE_RECOVERED = 'database-recovered';
 
 /** The wall clock was stepped: from what it would read to what it reads, noticed against the monotonic clock. */
 export const ClockJump = z.object({

@@ -73,8 +73,13 @@ export const en: Messages = {
     resizeColumns: 'Resize the video area and the alarm queue',
     resizeRows: 'Resize the wall and the areas below it',
     resizeMapIncident: 'Resize the site map and the incident panel',
+    popOut: 'Pop out to a new window (move it to another display)',
+    popOutAreas: { wall: 'Camera wall', map: 'Site map', queue: 'Alarm queue' },
+    poppedOut: 'Shown in another window',
+    bringBack: 'Bring back',
   },
   cameras: {
+    tileMenu: 'Actions for this picture',
     reason: {
       ended: 'the camera ended the stream',
       ffmpegMissing: 'the video converter (ffmpeg) could not be started: check its path',
@@ -605,6 +610,10 @@ export const en: Messages = {
     diskRecovered:
       'Disk space is back ({{free}} MB free): the records held in memory meanwhile have been saved.',
     consoleRestarted: 'The console service restarted at {{time}} after an unexpected stop',
+    databaseRecovered:
+      'The local database was damaged ({{problem}}). It was set aside as {{file}} and the backup from {{time}} was restored. Hub events since then are being replayed; {{n}} unsent operator action(s) were recovered from the damaged file. Records made on this console after the backup and not yet sent to the hub may be missing: check the duty log.',
+    databaseReplaced:
+      'The local database was damaged ({{problem}}) and no good backup was found. It was set aside as {{file}} and a new database was started; hub events are being replayed and {{n}} unsent operator action(s) were recovered. Tell the administrator.',
     guardDeviceWeak:
       "Guard {{guardId}}'s phone #{{n}} in the site file has a device id of only {{length}} characters, too short to be a secret (at least {{min}}): its positions are refused. Issue the phone a new device id in the console, or put a long random id in the site file.",
   },

@@ -1,5 +1,6 @@
 import {
   NOTICE_CLOCK_JUMP,
+  NOTICE_DATABASE_RECOVERED,
   NOTICE_CONSOLE_RESTARTED,
   NOTICE_DISK_FULL,
   NOTICE_DISK_LOW,
@@ -116,6 +117,16 @@ export function wordNotice(
       return fill(m.diskFull, { free: num('freeMb') });
     case NOTICE_DISK_RECOVERED:
       return fill(m.diskRecovered, { free: num('freeMb') });
+    case NOTICE_DATABASE_RECOVERED: {
+      const words = {
+        problem: String(p.problem ?? ''),
+        file: String(p.setAsideAs ?? ''),
+        n: num('salvaged') || 0,
+      };
+      return Number.isFinite(num('restoredAt'))
+        ? fill(m.databaseRecovered, { ...words, time: time(num('restoredAt')) })
+        : fill(m.databaseReplaced, words);
+    }
     default:
       return undefined;
   }

@@ -72,8 +72,13 @@ export const zhCN = {
     resizeColumns: '调整监控区与报警队列的宽度',
     resizeRows: '调整监控墙与下方区域的高度',
     resizeMapIncident: '调整平面图与事件处置的宽度',
+    popOut: '弹出到新窗口（可拖到另一台显示器）',
+    popOutAreas: { wall: '视频监控墙', map: '小区平面图', queue: '报警队列' },
+    poppedOut: '已在另一窗口中显示',
+    bringBack: '收回',
   },
   cameras: {
+    tileMenu: '此画面的操作',
     reason: {
       ended: '摄像机结束了视频流',
       ffmpegMissing: '无法启动视频转换程序（ffmpeg）：请检查其安装路径',
@@ -578,6 +583,10 @@ export const zhCN = {
       '磁盘已满：只剩 {{free}} MB。报警照常接收和显示，但暂时可能无法保存，新的快照被拒绝。请立即通知管理员腾出空间。',
     diskRecovered: '磁盘空间已恢复（剩余 {{free}} MB）：暂存在内存中的记录已重新保存。',
     consoleRestarted: '本机控制台服务意外停止，已于 {{time}} 自动重启',
+    databaseRecovered:
+      '本机数据库已损坏（{{problem}}），已移至 {{file}}，并恢复了 {{time}} 的备份。此后的平台消息正在重新接收；从损坏的文件中找回了 {{n}} 条未上传的操作。备份之后在本机记录且尚未上传平台的内容可能缺失，请核对值班记录。',
+    databaseReplaced:
+      '本机数据库已损坏（{{problem}}），且没有可用的备份。损坏的文件已移至 {{file}}，已启用新数据库；平台消息正在重新接收，从损坏的文件中找回了 {{n}} 条未上传的操作。请通知管理员。',
     guardDeviceWeak:
       '站点文件中保安 {{guardId}} 的第 {{n}} 台手机设备号只有 {{length}} 个字符，太短，不能作为密钥（至少 {{min}} 个）：这台手机上报的位置会被拒绝。请在控制台为这台手机签发新的设备号，或在站点文件中改用足够长的随机设备号。',
     repeated: '（共 {{count}} 次）',

@@ -1,7 +1,9 @@
 import { existsSync, openSync, readdirSync, statSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Notice } from '../../shared/contract';
+import { NOTICE_DATABASE_RECOVERED, type Notice } from '../../shared/contract';
+import { MESSAGES } from '../../shared/i18n';
+import { wordNotice } from '../../shared/i18n/notices';
 import { backupDatabase, checkIntegrity, listBackups } from '../../electron/core/db/backup';
 import { openDatabase } from '../../electron/common/database';
 import { MIGRATIONS } from '../../electron/core/schema';
@@ -97,12 +99,18 @@ describe('durability: backups and recovery from a damaged database', () => {
         {},
         second.openSession('memory', { id: 'duty', name: '值班员', role: 'operator' }),
       );
-      const messages = notices.ok
-        ? (notices.value as { notices: Notice[] }).notices.map((n) => n.message)
-        : [];
-      expect(messages.join()).toMatch(
-        /The local database was damaged [^]* set aside as [^]* backup from [^]* 2 unsent operator action\(s\) were recovered/,
+      const recovered = (notices.ok ? (notices.value as { notices: Notice[] }).notices : []).find(
+        (n) => n.code === NOTICE_DATABASE_RECOVERED,
       );
+      expect(recovered?.params).toMatchObject({ salvaged: 2, restoredAt: expect.any(Number) });
+      expect(String(recovered?.params?.setAsideAs)).toMatch(/\.sqlite$/);
+      // Worded in each operator's language from its values; the message stays the log's English.
+      const zh = wordNotice(MESSAGES['zh-CN'], recovered!) ?? '';
+      expect(zh).toMatch(/本机数据库已损坏.*恢复了 .* 的备份.*找回了 2 条未上传的操作/);
+      expect(wordNotice(MESSAGES.en, recovered!)).toMatch(
+        /The local database was damaged .* set aside as .* backup from .* 2 unsent operator action\(s\) were recovered/,
+      );
+      expect(recovered?.message).toMatch(/damaged .* 2 unsent action\(s\) recovered/);
     } finally {
       await second.stop();
     }

@@ -6,7 +6,7 @@ import {
   externalOriginsFrom,
   isAllowedExternal,
   isOwnPage,
-  isWallPage,
+  popOutPageArea,
 } from '../../electron/main/url-policy';
 
 const INSTALL = '/opt/Control Room Console/resources/app.asar/out/renderer';
@@ -49,7 +49,7 @@ describe('Electron URL policy (pure, no Electron)', () => {
       'app://console/%zz',
     ]) {
       expect(() => isOwnPage(url)).not.toThrow();
-      expect(() => isWallPage(url)).not.toThrow();
+      expect(() => popOutPageArea(url)).not.toThrow();
       expect(() => isAllowedExternal(url)).not.toThrow();
       expect(() => appFileFor(url, INSTALL)).not.toThrow();
     }
@@ -68,12 +68,16 @@ describe('Electron URL policy (pure, no Electron)', () => {
     expect(isOwnPage('app://console/index.html', DEV)).toBe(false);
   });
 
-  it('only our page with #wall opens as the pop-out wall', () => {
-    expect(isWallPage('app://console/index.html#wall')).toBe(true);
-    expect(isWallPage('app://console/index.html')).toBe(false);
-    expect(isWallPage('app://console/index.html#wallpaper')).toBe(false);
-    expect(isWallPage('https://evil.example/#wall')).toBe(false);
-    expect(isWallPage('http://localhost:5173/#wall', DEV)).toBe(true);
+  it('only our page with #wall, #map or #queue opens as a pop-out, showing that area', () => {
+    expect(popOutPageArea('app://console/index.html#wall')).toBe('wall');
+    expect(popOutPageArea('app://console/index.html#map')).toBe('map');
+    expect(popOutPageArea('app://console/index.html#queue')).toBe('queue');
+    expect(popOutPageArea('app://console/index.html')).toBeUndefined();
+    expect(popOutPageArea('app://console/index.html#wallpaper')).toBeUndefined();
+    expect(popOutPageArea('app://console/index.html#incident')).toBeUndefined();
+    expect(popOutPageArea('https://evil.example/#wall')).toBeUndefined();
+    expect(popOutPageArea('https://evil.example/#queue')).toBeUndefined();
+    expect(popOutPageArea('http://localhost:5173/#map', DEV)).toBe('map');
   });
 
   it('app:// serves files under the renderer folder and nothing outside it', () => {

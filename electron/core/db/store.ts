@@ -5,6 +5,7 @@ import type { Logger } from '../../common/log';
 import { backupDatabase, recoverIfCorrupt, type RecoveryReport } from './backup';
 import { openDatabase } from '../../common/database';
 import type { Migration } from '../../common/migrations';
+import type { NoticeParams } from '../../../shared/contract';
 
 export interface ConsoleStore {
   db: Knex;
@@ -86,16 +87,23 @@ export async function openConsoleStore(o: {
   };
 }
 
-/** What the operator is told after a damaged database was replaced at start. */
-export function recoveryNotice(recovery: RecoveryReport): string {
-  return recovery.restoredFrom
-    ? `The local database was damaged (${recovery.problem}). It was set aside as ${recovery.setAsideAs} and the backup from ` +
-        `${new Date(recovery.restoredFrom.at).toLocaleString()} was restored. Hub events since then are being replayed; ` +
-        `${recovery.salvaged.length} unsent operator action(s) were recovered from the damaged file. Records made on this console ` +
-        'after the backup and not yet sent to the hub may be missing: check the duty log.'
-    : `The local database was damaged (${recovery.problem}) and no good backup was found. It was set aside as ` +
-        `${recovery.setAsideAs} and a new database was started; hub events are being replayed and ` +
-        `${recovery.salvaged.length} unsent operator action(s) were recovered.`;
+/**
+ * What the operator is told after a damaged database was replaced at start: the values, worded in the operator's
+ * language by `wordNotice` (shared/i18n/notices.ts); the message is the log's English.
+ */
+export function recoveryNotice(recovery: RecoveryReport): { message: string; params: NoticeParams } {
+  const params: NoticeParams = {
+    problem: recovery.problem.slice(0, 200),
+    setAsideAs: recovery.setAsideAs,
+    salvaged: recovery.salvaged.length,
+    ...(recovery.restoredFrom ? { restoredAt: recovery.restoredFrom.at } : {}),
+  };
+  const message = recovery.restoredFrom
+    ? `The local database was damaged (${recovery.problem}); set aside as ${recovery.setAsideAs}, the backup of ` +
+      `${new Date(recovery.restoredFrom.at).toISOString()} restored, ${recovery.salvaged.length} unsent action(s) recovered.`
+    : `The local database was damaged (${recovery.problem}) and no good backup was found; set aside as ` +
+      `${recovery.setAsideAs}, a new database started, ${recovery.salvaged.length} unsent action(s) recovered.`;
+  return { message, params };
 }
 
 /** This console's id, chosen once and kept in the database (the `meta` table of the base schema). */

@@ -158,7 +158,12 @@ export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots
           color={alarm.state === 'new' ? 'error' : alarm.state === 'resolved' ? 'success' : 'warning'}
           label={t(`alarmState.${alarm.state}`)}
         />
-        <IconButton aria-label="close" onClick={() => alarms.select(null)} size="small">
+        <IconButton
+          data-testid="alarm-detail-close"
+          aria-label={t('form.close')}
+          onClick={() => alarms.select(null)}
+          size="small"
+        >
           ✕
         </IconButton>
       </Box>

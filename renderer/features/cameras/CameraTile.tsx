@@ -169,7 +169,7 @@ export function CameraTile(props: {
             {actions && (
               <IconButton
                 size="small"
-                aria-label="menu"
+                aria-label={t('cameras.tileMenu')}
                 data-testid="tile-menu"
                 onClick={(e) => setMenu(e.currentTarget)}
                 sx={{ color: 'text.secondary', px: 0.5 }}

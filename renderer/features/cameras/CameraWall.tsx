@@ -18,6 +18,7 @@ import { assignCamera, fitTiles, fitWall, swapTiles, tourCamera } from '../../..
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../ui/AreaPanel';
 import { useNow, useText } from '../../ui/hooks';
+import { usePopOuts } from '../../ui/popout';
 import { AlarmMonitor } from './AlarmMonitor';
 import { CameraManager } from './CameraManager';
 import { CameraTile } from './CameraTile';
@@ -52,6 +53,7 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
   const [focused, setFocused] = useState<string | null>(null);
   const [picking, setPicking] = useState<number | null>(null);
   const [managing, setManaging] = useState(false);
+  const popOuts = usePopOuts();
   const [tourStarts] = useState(() => new Map<number, number>());
   const now = useNow(1000);
   const area = useRef<HTMLDivElement>(null);
@@ -133,19 +135,13 @@ export function CameraWall({ popout = false }: { popout?: boolean }) {
           {t('cameras.manage')}
         </Button>
       )}
-      {!popout && (
+      {!popout && popOuts.control && (
         <Tooltip title={t('cameras.popOutTitle')}>
           <Button
             size="small"
             variant="outlined"
             data-testid="wall-popout"
-            onClick={() =>
-              window.open(
-                `${window.location.pathname}${window.location.search}#wall`,
-                'console-wall',
-                'popup,width=1280,height=800',
-              )
-            }
+            onClick={() => popOuts.control?.popOut('wall')}
           >
             {t('cameras.popOut')}
           </Button>

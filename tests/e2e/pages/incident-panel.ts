@@ -55,7 +55,7 @@ export class IncidentPanel extends PageObject {
   }
 
   async close(): Promise<void> {
-    await this.root.getByRole('button', { name: 'close' }).click();
+    await this.root.getByTestId('alarm-detail-close').click();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { PageObject } from './page-object';
 
 /** A text that the layout squeezed or cut: what it says, where, and how it measured. */
@@ -43,6 +43,25 @@ export class Layout extends PageObject {
   async chooseDensity(density: 'compact' | 'normal' | 'large'): Promise<void> {
     await this.testId('layout-menu').click();
     await this.testId(`density-${density}`).click();
+  }
+
+  /** Pops an area out from the layout menu into a window of its own and returns that window's page. */
+  async popOut(area: 'wall' | 'map' | 'queue'): Promise<Page> {
+    await this.testId('layout-menu').click();
+    const [popup] = await Promise.all([
+      this.page.waitForEvent('popup'),
+      this.testId(`popout-${area}`).click(),
+    ]);
+    return popup;
+  }
+
+  /** Where a popped-out area was in the console window (its name and a "bring back" button). */
+  poppedOut(area: 'wall' | 'map' | 'queue'): Locator {
+    return this.testId(`popped-out-${area}`);
+  }
+
+  async bringBack(area: 'wall' | 'map' | 'queue'): Promise<void> {
+    await this.testId(`bring-back-${area}`).click();
   }
 
   /** Moves a splitter by keyboard, as an operator without a mouse does. */
