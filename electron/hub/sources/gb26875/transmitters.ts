@@ -7,7 +7,8 @@ import { worded, type SourceReport } from '../source';
 import { resolveProfile, type Gb26875Config, type ResolvedProfile } from './config';
 import type { Conn } from './connection';
 import { decodeTime, type ChecksumStart, type TimeFormat } from './frame';
-import { StateMemory, transmitterDevice, transmitterDeviceId } from './mapping';
+import { transmitterDevice, transmitterDeviceId } from './mapping';
+import { StateMemory } from './memory';
 
 /** Transmitters without a profile the source keeps track of (a flood of made-up addresses stops here). */
 const MAX_UNKNOWN_TRANSMITTERS = 64;
