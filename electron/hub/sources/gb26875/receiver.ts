@@ -23,7 +23,6 @@ import {
   addressToString,
   checksumVerdict,
   COMMAND,
-  COMMAND_NAMES,
   decodeTime,
   encodeFrame,
   encodeTime,
@@ -31,6 +30,7 @@ import {
   type Frame,
 } from './frame';
 import { mapAppData, transmitterDevice, type Mapped } from './mapping';
+import { COMMAND_NAMES } from './tables';
 import { backReport, dutyDevice, timeFormatFor, Transmitters, type Tx } from './transmitters';
 
 export type { ControlOutcome } from './control';

@@ -1,91 +1,54 @@
 /**
- * The words and bits of GB/T 26875.3: the state bits of a system, component and transmitter, the operation bits,
- * the system and component type names, and which bits are fire, faults or info.
+ * The words and bits of GB/T 26875.3: the command names, the state bits of a system, component and transmitter,
+ * the operation bits, the system and component type names (tables.codes.json, checked when the module loads), and
+ * which bits are fire, faults or info.
  */
+import { z } from 'zod';
 import type { AlarmType } from '../../../../shared/domain/alarm';
+import shipped from './tables.codes.json';
 
-export interface Named {
-  key: string;
-  zh: string;
-  en: string;
-}
+const Named = z.object({ key: z.string().regex(/^[a-z_]+$/), zh: z.string().min(1), en: z.string().min(1) });
+export type Named = z.infer<typeof Named>;
+const Names = z.object({ zh: z.string().min(1), en: z.string().min(1) });
+type Names = z.infer<typeof Names>;
+const ByNumber = z.record(z.string().regex(/^[0-9]+$/), Names);
 
-const bit = (key: string, zh: string, en: string): Named => ({ key, zh, en });
+/** Bit n of a word is entry n: the lengths are the standard's, and the fire and fault masks below count on them. */
+const Tables = z.object({
+  commands: ByNumber,
+  stateBits: z.array(Named).length(14),
+  transmitterBits: z.array(Named).length(7),
+  operationBits: z.array(Named).length(7),
+  transmitterOperationBits: z.array(Named).length(7),
+  systemTypes: ByNumber,
+  componentTypes: z.array(Names.extend({ from: z.number().int(), to: z.number().int() })),
+});
+
+const tables = Tables.parse(shipped);
+
+/** The frame commands (控制命令 … 否认) by number. */
+export const COMMAND_NAMES: Readonly<Record<number, Names>> = tables.commands;
 
 /** System state (type 1), bits 0–13; a component (type 2) uses bits 0–8. Bit 0 set = normal, clear = test. */
-export const STATE_BITS: readonly Named[] = [
-  bit('normal', '正常', 'normal'),
-  bit('fire', '火警', 'fire alarm'),
-  bit('fault', '故障', 'fault'),
-  bit('disabled', '屏蔽', 'disabled'),
-  bit('supervisory', '监管', 'supervisory'),
-  bit('started', '启动', 'started'),
-  bit('feedback', '反馈', 'feedback'),
-  bit('delay', '延时', 'delay'),
-  bit('main_power_fault', '主电故障', 'main power fault'),
-  bit('backup_power_fault', '备电故障', 'backup power fault'),
-  bit('bus_fault', '总线故障', 'bus fault'),
-  bit('manual', '手动', 'manual mode'),
-  bit('config_changed', '配置改变', 'configuration changed'),
-  bit('reset', '复位', 'reset'),
-];
+export const STATE_BITS: readonly Named[] = tables.stateBits;
 
 /** 用户信息传输装置 state (type 21), bits 0–6. */
-export const TRANSMITTER_BITS: readonly Named[] = [
-  bit('normal', '正常', 'normal'),
-  bit('fire', '火警', 'fire alarm'),
-  bit('fault', '故障', 'fault'),
-  bit('main_power_fault', '主电故障', 'main power fault'),
-  bit('backup_power_fault', '备电故障', 'backup power fault'),
-  bit('link_fault', '与监控中心通信信道故障', 'link to the monitoring centre failed'),
-  bit('line_fault', '监测连接线路故障', 'monitoring line fault'),
-];
+export const TRANSMITTER_BITS: readonly Named[] = tables.transmitterBits;
 
 /** Operations of a fire facility (type 4), bits 0–6. */
-export const OPERATION_BITS: readonly Named[] = [
-  bit('reset', '复位', 'reset'),
-  bit('silence', '消音', 'silence'),
-  bit('manual_alarm', '手动报警', 'manual alarm'),
-  bit('alarm_cleared', '警情消除', 'alarm cleared'),
-  bit('self_test', '自检', 'self-test'),
-  bit('confirm', '确认', 'confirmed'),
-  bit('test', '测试', 'test'),
-];
+export const OPERATION_BITS: readonly Named[] = tables.operationBits;
 
 /** Operations of the transmitter (type 24): bit 5 answers the centre's 查岗. */
-export const TRANSMITTER_OPERATION_BITS: readonly Named[] = [
-  ...OPERATION_BITS.slice(0, 5),
-  bit('inspection_answer', '查岗应答', 'inspection answered'),
-  bit('test', '测试', 'test'),
-];
+export const TRANSMITTER_OPERATION_BITS: readonly Named[] = tables.transmitterOperationBits;
 
-export const SYSTEM_TYPES: Readonly<Record<number, { zh: string; en: string }>> = {
-  1: { zh: '火灾报警系统', en: 'fire alarm system' },
-  10: { zh: '消防联动控制器', en: 'fire linkage controller' },
-  11: { zh: '消火栓系统', en: 'hydrant system' },
-  12: { zh: '自动喷水灭火系统', en: 'sprinkler system' },
-  13: { zh: '气体灭火系统', en: 'gas extinguishing system' },
-  18: { zh: '防烟排烟系统', en: 'smoke control system' },
-  19: { zh: '防火门及卷帘系统', en: 'fire doors and shutters' },
-  20: { zh: '消防电梯', en: 'fire lift' },
-  21: { zh: '消防应急广播', en: 'emergency broadcast' },
-  22: { zh: '消防应急照明和疏散指示系统', en: 'emergency lighting and exit signs' },
-  23: { zh: '消防电源', en: 'fire power supply' },
-  24: { zh: '消防电话', en: 'fire telephone' },
-};
+export const SYSTEM_TYPES: Readonly<Record<number, Names>> = tables.systemTypes;
 
-export function componentTypeName(t: number): { zh: string; en: string } {
-  if (t === 1) return { zh: '火灾报警控制器', en: 'fire alarm control panel' };
-  if (t >= 10 && t <= 13) return { zh: '可燃气体探测器', en: 'combustible gas detector' };
-  if (t === 23) return { zh: '手动火灾报警按钮', en: 'manual call point' };
-  if (t === 24) return { zh: '消火栓按钮', en: 'hydrant button' };
-  if (t === 30) return { zh: '感温火灾探测器', en: 'heat detector' };
-  if (t >= 40 && t <= 44) return { zh: '感烟火灾探测器', en: 'smoke detector' };
-  if (t === 61 || t === 62) return { zh: '火焰探测器', en: 'flame detector' };
-  return { zh: `部件类型${t}`, en: `component type ${t}` };
+export function componentTypeName(t: number): Names {
+  const named = tables.componentTypes.find((c) => t >= c.from && t <= c.to);
+  return named ? { zh: named.zh, en: named.en } : { zh: `部件类型${t}`, en: `component type ${t}` };
 }
 
-export function systemTypeName(t: number): { zh: string; en: string } {
+export function systemTypeName(t: number): Names {
   return SYSTEM_TYPES[t] ?? { zh: `系统类型${t}`, en: `system type ${t}` };
 }
 
