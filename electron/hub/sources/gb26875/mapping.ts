@@ -77,6 +77,51 @@ function shortHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 }
 
+/** A fire system (type 1 state, type 4 operations): its controller, by system type and address. */
+function systemTarget(
+  ctx: MapContext,
+  o: { systemType: number; systemAddress: number },
+  base: Record<string, string | number | boolean>,
+): { system: string; target: Target } {
+  const sys = systemTypeName(o.systemType);
+  const system = `${o.systemType}.${o.systemAddress}`;
+  const id = `${transmitterDeviceId(ctx.sourceId, ctx.profile.address)}:${system}`;
+  const target: Target = {
+    id,
+    device: { id, kind: 'fire_component', label: `${sys.zh} ${o.systemAddress}` },
+    ...placementOf(ctx.profile, { systemType: o.systemType, system: o.systemAddress }),
+    fireType: 'fire',
+    faults: SYSTEM_FAULTS,
+    info: INFO_ON,
+    table: STATE_BITS,
+    origin: {
+      ...base,
+      systemType: o.systemType,
+      systemTypeZh: sys.zh,
+      systemTypeEn: sys.en,
+      systemAddress: o.systemAddress,
+    },
+    what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
+  };
+  return { system, target };
+}
+
+/** The 用户信息传输装置 itself (type 21 state, type 24 operations). */
+function transmitterTarget(ctx: MapContext, base: Record<string, string | number | boolean>): Target {
+  const device = transmitterDevice(ctx);
+  return {
+    id: device.id,
+    device,
+    ...placementOf(ctx.profile, {}),
+    fireType: 'fire',
+    faults: TRANSMITTER_FAULTS,
+    info: 0,
+    table: TRANSMITTER_BITS,
+    origin: base,
+    what: transmitterWhat(ctx.profile.address),
+  };
+}
+
 /** The reports of one application data unit, in object order. */
 export function mapAppData(adu: AppData, ctx: MapContext, staging: Staging): Mapped {
   const out: Mapped = { reports: [], inspectionAnswered: false };
@@ -97,30 +142,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
   if (ctx.profile.name !== undefined) base.transmitterName = ctx.profile.name;
   switch (o.type) {
     case 1: {
-      const sys = systemTypeName(o.systemType);
-      const system = `${o.systemType}.${o.systemAddress}`;
-      const placed = placementOf(ctx.profile, { systemType: o.systemType, system: o.systemAddress });
-      const target: Target = {
-        id: `${transmitterDeviceId(ctx.sourceId, ctx.profile.address)}:${system}`,
-        device: {
-          id: `${transmitterDeviceId(ctx.sourceId, ctx.profile.address)}:${system}`,
-          kind: 'fire_component',
-          label: `${sys.zh} ${o.systemAddress}`,
-        },
-        ...placed,
-        fireType: 'fire',
-        faults: SYSTEM_FAULTS,
-        info: INFO_ON,
-        table: STATE_BITS,
-        origin: {
-          ...base,
-          systemType: o.systemType,
-          systemTypeZh: sys.zh,
-          systemTypeEn: sys.en,
-          systemAddress: o.systemAddress,
-        },
-        what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
-      };
+      const { system, target } = systemTarget(ctx, o, base);
       stateReports(target, o.state, at(o.time), keyBase, staging, out);
       if (o.state & (1 << RESET)) resetSystem(system, target, at(o.time), keyBase, staging, out);
       return;
@@ -175,62 +197,18 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
       return;
     }
     case 4: {
-      const sys = systemTypeName(o.systemType);
-      const system = `${o.systemType}.${o.systemAddress}`;
-      const placed = placementOf(ctx.profile, { systemType: o.systemType, system: o.systemAddress });
-      const id = `${transmitterDeviceId(ctx.sourceId, ctx.profile.address)}:${system}`;
-      const target: Target = {
-        id,
-        device: { id, kind: 'fire_component', label: `${sys.zh} ${o.systemAddress}` },
-        ...placed,
-        fireType: 'fire',
-        faults: SYSTEM_FAULTS,
-        info: INFO_ON,
-        table: STATE_BITS,
-        origin: {
-          ...base,
-          systemType: o.systemType,
-          systemTypeZh: sys.zh,
-          systemTypeEn: sys.en,
-          systemAddress: o.systemAddress,
-        },
-        what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
-      };
+      const { system, target } = systemTarget(ctx, o, base);
       operationReports(target, o.operation, o.operator, OPERATION_BITS, at(o.time), keyBase, out);
       if (o.operation & 1) resetSystem(system, target, at(o.time), keyBase, staging, out);
       return;
     }
     case 21: {
-      const device = transmitterDevice(ctx);
-      const placed = placementOf(ctx.profile, {});
-      const target: Target = {
-        id: device.id,
-        device,
-        ...placed,
-        fireType: 'fire',
-        faults: TRANSMITTER_FAULTS,
-        info: 0,
-        table: TRANSMITTER_BITS,
-        origin: base,
-        what: transmitterWhat(ctx.profile.address),
-      };
+      const target = transmitterTarget(ctx, base);
       stateReports(target, o.state, at(o.time), keyBase, staging, out);
       return;
     }
     case 24: {
-      const device = transmitterDevice(ctx);
-      const placed = placementOf(ctx.profile, {});
-      const target: Target = {
-        id: device.id,
-        device,
-        ...placed,
-        fireType: 'fire',
-        faults: TRANSMITTER_FAULTS,
-        info: 0,
-        table: TRANSMITTER_BITS,
-        origin: base,
-        what: transmitterWhat(ctx.profile.address),
-      };
+      const target = transmitterTarget(ctx, base);
       operationReports(target, o.operation, o.operator, TRANSMITTER_OPERATION_BITS, at(o.time), keyBase, out);
       if (o.operation & (1 << 5)) out.inspectionAnswered = true;
       if (o.operation & 1) restoreTarget(target, at(o.time), keyBase, staging, out);
