@@ -77,6 +77,21 @@ function shortHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 }
 
+/** A system's origin (and the start of its components'): the frame's fields, the system's type and address. */
+function systemOrigin(
+  base: Record<string, string | number | boolean>,
+  o: { systemType: number; systemAddress: number },
+  sys: { zh: string; en: string },
+): Record<string, string | number | boolean> {
+  return {
+    ...base,
+    systemType: o.systemType,
+    systemTypeZh: sys.zh,
+    systemTypeEn: sys.en,
+    systemAddress: o.systemAddress,
+  };
+}
+
 /** A fire system (type 1 state, type 4 operations): its controller, by system type and address. */
 function systemTarget(
   ctx: MapContext,
@@ -94,13 +109,7 @@ function systemTarget(
     faults: SYSTEM_FAULTS,
     info: INFO_ON,
     table: STATE_BITS,
-    origin: {
-      ...base,
-      systemType: o.systemType,
-      systemTypeZh: sys.zh,
-      systemTypeEn: sys.en,
-      systemAddress: o.systemAddress,
-    },
+    origin: systemOrigin(base, o, sys),
     what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
   };
   return { system, target };
@@ -170,11 +179,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         info: INFO_ON & 0x1ff,
         table: STATE_BITS.slice(0, 9),
         origin: {
-          ...base,
-          systemType: o.systemType,
-          systemTypeZh: sys.zh,
-          systemTypeEn: sys.en,
-          systemAddress: o.systemAddress,
+          ...systemOrigin(base, o, sys),
           componentType: o.componentType,
           componentTypeZh: comp.zh,
           componentTypeEn: comp.en,
