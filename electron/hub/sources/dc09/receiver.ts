@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
-import { problemOf, RefusedLog } from '../source';
+import { problemOf, RefusedLog, sourceStatus } from '../source';
 import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
 import type { Dc09Config } from './config';
 import { inferKeyForm } from './config';
@@ -375,17 +375,18 @@ export function createDc09Receiver(
       const degraded = [...accounts.values()].some((a) => a.faulted);
       const shown = state === 'listening' && degraded ? 'degraded' : state;
       const transports = [config.tcp ? 'tcp' : '', config.udp ? 'udp' : ''].filter(Boolean).join('+');
-      return {
+      return sourceStatus({
         id: config.id,
         kind: 'dc09',
         state: shown,
-        ...(port !== undefined ? { endpoint: `${transports}://${config.host}:${port}` } : {}),
+        endpoint: port !== undefined ? `${transports}://${config.host}:${port}` : undefined,
         peers: transport.peers(),
-        ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
-        counts: { ...counts },
-        lastRefused: refused.list(),
-        ...(error !== undefined ? { error, problem: problem ?? 'other' } : {}),
-      };
+        lastMessageAt,
+        counts,
+        refused,
+        error,
+        problem,
+      });
     },
   };
 }

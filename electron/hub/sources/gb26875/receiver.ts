@@ -13,7 +13,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
-import { problemOf, RefusedLog } from '../source';
+import { problemOf, RefusedLog, sourceStatus } from '../source';
 import { worded, type Source, type SourceContext, type SourceReport, type SourceStatus } from '../source';
 import { decodeAppData } from './app-data';
 import { Gb26875Config, type Gb26875ConfigInput } from './config';
@@ -335,17 +335,18 @@ export function createGb26875Source(
               ? 'connected'
               : 'listening'
           : state;
-      return {
+      return sourceStatus({
         id: config.id,
         kind: 'gb26875',
         state: shown,
-        ...(endpoint !== undefined ? { endpoint } : {}),
+        endpoint,
         peers: connections.size,
-        ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
-        counts: { ...counts },
-        lastRefused: refused.list(),
-        ...(error !== undefined ? { error, problem: problem ?? 'other' } : {}),
-      };
+        lastMessageAt,
+        counts,
+        refused,
+        error,
+        problem,
+      });
     },
 
     syncTime(address) {

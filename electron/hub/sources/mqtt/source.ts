@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { RefusalCode } from '../../../../shared/contract';
-import { RefusedLog, problemOf } from '../source';
+import { RefusedLog, problemOf, sourceStatus } from '../source';
 import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
 import { sensorWords, silenceWords } from './words';
 import { devicePolicy, type DevicePolicy, type MqttSourceConfig } from './config';
@@ -357,19 +357,16 @@ export function createMqttSource(
     },
 
     status(): SourceStatus {
-      const endpoint = link.endpoint();
-      const { state, error, problem } = health;
-      return {
+      return sourceStatus({
         id: config.id,
         kind: 'mqtt',
-        state,
-        ...(endpoint !== undefined ? { endpoint } : {}),
+        ...health,
+        endpoint: link.endpoint(),
         peers: link.peers(),
-        ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
-        counts: { ...counts },
-        lastRefused: refused.list(),
-        ...(error !== undefined ? { error, problem: problem ?? 'other' } : {}),
-      };
+        lastMessageAt,
+        counts,
+        refused,
+      });
     },
 
     ports: () => link.ports(),

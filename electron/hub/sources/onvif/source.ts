@@ -6,7 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SourceProblem } from '../../../../shared/contract';
-import { problemOf, RefusedLog, type Source, type SourceContext, type SourceStatus } from '../source';
+import {
+  problemOf,
+  RefusedLog,
+  sourceStatus,
+  type Source,
+  type SourceContext,
+  type SourceStatus,
+} from '../source';
 import { CameraTracker } from '../isapi/camera';
 import { escapeRaw } from '../isapi/stream-source';
 import { findAll, path, type XmlElement } from '../isapi/xml';
@@ -279,7 +286,7 @@ export function createOnvifSource(
     status(): SourceStatus {
       const peers = units.filter((u) => u.connected).length;
       const failing = units.find((u) => !u.connected && u.error);
-      return {
+      return sourceStatus({
         id: config.id,
         kind: 'camera',
         state: !running
@@ -292,13 +299,12 @@ export function createOnvifSource(
         // The cameras' ids, not a sentence: the view shows it as it is, in either language.
         endpoint: `onvif: ${units.map((u) => u.entry.camera).join(', ')}`.slice(0, 200),
         peers,
-        ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
-        counts: { ...counts },
-        lastRefused: refused.list(),
-        ...(failing?.error !== undefined
-          ? { error: failing.error, problem: failing.problem ?? 'other' }
-          : {}),
-      };
+        lastMessageAt,
+        counts,
+        refused,
+        error: failing?.error,
+        problem: failing?.problem,
+      });
     },
   };
 }
