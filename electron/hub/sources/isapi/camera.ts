@@ -139,6 +139,21 @@ export function withCameraChecks<
     });
 }
 
+/**
+ * Restores each camera's conditions left open past `autoClearSec` (cameras that never send "inactive"), checked
+ * four times per `autoClearSec` and at least every second.
+ */
+export function startSweeper(trackers: () => Iterable<CameraTracker>, autoClearSec: number): NodeJS.Timeout {
+  const timer = setInterval(
+    () => {
+      for (const t of trackers()) void t.sweep();
+    },
+    Math.min(1000, autoClearSec * 250),
+  );
+  timer.unref();
+  return timer;
+}
+
 /** True when `at` falls in one of the ranges, read in `timeZone`. */
 export function inSchedule(
   schedule: NonNullable<MotionPolicy['schedule']>,

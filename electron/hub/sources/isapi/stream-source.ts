@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { RefusalCode } from '../../../../shared/contract';
 import { RefusedLog, sourceStatus, type Source, type SourceContext, type SourceStatus } from '../source';
-import { CameraTracker, type CameraEntry, type CameraEvent } from './camera';
+import { CameraTracker, startSweeper, type CameraEntry, type CameraEvent } from './camera';
 import type { Part } from './multipart';
 import { CameraStream } from './stream';
 
@@ -143,13 +143,7 @@ export function createStreamSource(spec: StreamSourceSpec, ctx: SourceContext): 
     start() {
       state = 'starting';
       for (const u of units) u.stream.start();
-      sweeper = setInterval(
-        () => {
-          for (const u of units) void u.tracker.sweep();
-        },
-        Math.min(1000, spec.autoClearSec * 250),
-      );
-      sweeper.unref();
+      sweeper = startSweeper(() => units.map((u) => u.tracker), spec.autoClearSec);
       return Promise.resolve();
     },
     stop() {

@@ -14,7 +14,7 @@ import {
   type SourceContext,
   type SourceStatus,
 } from '../source';
-import { CameraTracker } from '../isapi/camera';
+import { CameraTracker, startSweeper } from '../isapi/camera';
 import { escapeRaw } from '../isapi/stream-source';
 import { findAll, path, type XmlElement } from '../isapi/xml';
 import type { OnvifSourceConfig } from './config';
@@ -255,13 +255,7 @@ export function createOnvifSource(
     start() {
       running = true;
       for (const u of units) u.loop = run(u);
-      sweeper = setInterval(
-        () => {
-          for (const u of units) void u.tracker.sweep();
-        },
-        Math.min(1000, config.autoClearSec * 250),
-      );
-      sweeper.unref();
+      sweeper = startSweeper(() => units.map((u) => u.tracker), config.autoClearSec);
       return Promise.resolve();
     },
     async stop() {
