@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { HubEventBody, HubOrigin, HubSourceStatus, OriginSource } from '../../shared/contract';
+import type { AlarmType, Priority } from '../../shared/domain/alarm';
 import type { SiteFile } from '../../shared/domain/site';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
@@ -348,43 +349,27 @@ export class Equipment {
     // Heard from again after a silence: the communication alarm is restored before what it said is told.
     if (before?.state === 'offline' && row.state !== 'offline')
       out.push({ kind: 'restore', data: { deviceId, type: 'device_offline', at: report.at, origin } });
-    if (report.kind === 'alarm' && report.type) {
-      out.push({
-        kind: 'alarm',
-        data: {
-          sourceId: idOf(report.key),
-          deviceId,
-          type: report.type,
-          ...(row.zone ? { zone: row.zone } : {}),
-          ...placed,
-          cameras,
-          raisedAt: report.at,
-          ...(report.text ? { text: report.text.slice(0, 500) } : {}),
-          ...textsOf(report),
-          ...(report.priority ? { priority: report.priority } : {}),
-          origin,
-        },
-      });
-    }
+    // The device's own alarm, and its silence as a device_offline alarm: the same report, the same place.
+    const alarm = (type: AlarmType, priority?: Priority): HubEventBody => ({
+      kind: 'alarm',
+      data: {
+        sourceId: idOf(report.key),
+        deviceId,
+        type,
+        ...(row.zone ? { zone: row.zone } : {}),
+        ...placed,
+        cameras,
+        raisedAt: report.at,
+        ...(report.text ? { text: report.text.slice(0, 500) } : {}),
+        ...textsOf(report),
+        ...(priority ? { priority } : {}),
+        origin,
+      },
+    });
+    if (report.kind === 'alarm' && report.type) out.push(alarm(report.type, report.priority));
     if (report.kind === 'restore' && report.type)
       out.push({ kind: 'restore', data: { deviceId, type: report.type, at: report.at, origin } });
-    if (silence && before?.state !== 'offline') {
-      out.push({
-        kind: 'alarm',
-        data: {
-          sourceId: idOf(report.key),
-          deviceId,
-          type: 'device_offline',
-          ...(row.zone ? { zone: row.zone } : {}),
-          ...placed,
-          cameras,
-          raisedAt: report.at,
-          ...(report.text ? { text: report.text.slice(0, 500) } : {}),
-          ...textsOf(report),
-          origin,
-        },
-      });
-    }
+    if (silence && before?.state !== 'offline') out.push(alarm('device_offline'));
     return out;
   }
 }

@@ -1,10 +1,12 @@
-import type { AlarmType } from '../../shared/domain/alarm';
+import { z } from 'zod';
+import { ALARM_TYPES, type AlarmType } from '../../shared/domain/alarm';
 import { bearingDeg, centroid, distanceM, lerp, type LatLon } from '../../shared/domain/geo';
-import type { SiteFile, ZoneDef } from '../../shared/domain/site';
-import type { BothTexts } from '../../shared/domain/text';
+import { ZONE_KINDS, type SiteFile } from '../../shared/domain/site';
+import { BothTexts } from '../../shared/domain/text';
 import type { HubEventBody } from '../../shared/contract';
 import type { Clock } from '../common/clock';
 import { actsFor, type DemoSignal } from './demo/plan';
+import shippedAlarms from './scenario.alarms.json';
 
 /** Deterministic pseudo-random numbers (mulberry32), so a demo run can be replayed. */
 export function seededRandom(seed: number): () => number {
@@ -18,72 +20,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-interface AlarmTemplate {
-  type: AlarmType;
-  zoneKinds: ZoneDef['kind'][];
-  weight: number;
+const AlarmTemplate = z.object({
+  type: z.enum(ALARM_TYPES),
+  zoneKinds: z.array(z.enum(ZONE_KINDS)).min(1),
+  weight: z.number().positive(),
   /** Worded in both console languages; the English also goes as `text` for a console that predates `texts`. */
-  texts: BothTexts;
-}
+  texts: BothTexts,
+});
 
-/** What a residential community's hub really sends, roughly as often as it does. */
-const ALARMS: AlarmTemplate[] = [
-  {
-    type: 'door_held',
-    zoneKinds: ['building'],
-    weight: 8,
-    texts: { 'zh-CN': '单元门长时间未关', en: 'unit door held open' },
-  },
-  {
-    type: 'fire_lane_parking',
-    zoneKinds: ['fire_lane'],
-    weight: 5,
-    texts: { 'zh-CN': '消防通道违停', en: 'vehicle parked in fire lane' },
-  },
-  {
-    type: 'intrusion',
-    zoneKinds: ['perimeter'],
-    weight: 4,
-    texts: { 'zh-CN': '周界红外对射报警', en: 'perimeter infrared beam broken' },
-  },
-  {
-    type: 'lighting_fault',
-    zoneKinds: ['garden', 'parking'],
-    weight: 4,
-    texts: { 'zh-CN': '路灯故障', en: 'street light fault' },
-  },
-  {
-    type: 'water_leak',
-    zoneKinds: ['parking', 'facility'],
-    weight: 3,
-    texts: { 'zh-CN': '水浸报警', en: 'water detected on floor' },
-  },
-  {
-    type: 'fire_facility_fault',
-    zoneKinds: ['building', 'facility'],
-    weight: 3,
-    texts: { 'zh-CN': '消防栓水压低', en: 'hydrant pressure low' },
-  },
-  {
-    type: 'door_forced',
-    zoneKinds: ['building', 'facility'],
-    weight: 2,
-    texts: { 'zh-CN': '门被强行打开', en: 'door forced open' },
-  },
-  { type: 'smoke', zoneKinds: ['building'], weight: 1, texts: { 'zh-CN': '烟感报警', en: 'smoke detector' } },
-  {
-    type: 'elevator_entrapment',
-    zoneKinds: ['building'],
-    weight: 1,
-    texts: { 'zh-CN': '电梯困人', en: 'passenger trapped in elevator' },
-  },
-  {
-    type: 'gas',
-    zoneKinds: ['building'],
-    weight: 0.5,
-    texts: { 'zh-CN': '可燃气体报警', en: 'gas detector' },
-  },
-];
+/** What a residential community's hub really sends, roughly as often as it does (scenario.alarms.json). */
+const ALARMS = z.array(AlarmTemplate).min(1).parse(shippedAlarms);
 
 export interface ScenarioOptions {
   site: SiteFile;

@@ -1,5 +1,12 @@
 import type { CameraReport } from '../../electron/hub/sources/isapi/camera';
-import type { SourceContext, SourceLog, SourceReport, SourceSink } from '../../electron/hub/sources/source';
+import type {
+  Source,
+  SourceContext,
+  SourceLog,
+  SourceReport,
+  SourceSink,
+  SourceStatus,
+} from '../../electron/hub/sources/source';
 
 /**
  * The hub log as a source sees it, for a source's tests: each report key is kept once (the first commit of it,
@@ -52,4 +59,25 @@ export const quietLog: SourceLog = { info: () => undefined, warn: () => undefine
 /** What a source under test runs with: `sink` for its commits, the wall clock (or `now`), no log lines. */
 export function quietContext(sink: SourceSink, now: () => number = () => Date.now()): SourceContext {
   return { sink, now, log: quietLog };
+}
+
+/**
+ * A source that does nothing and says it is up: for the hub's side of a source (its sink, the device registry),
+ * where the reports are the test's own.
+ */
+export function idleSource(id: string, kind: Source['kind'], state: SourceStatus['state']): Source {
+  return {
+    id,
+    kind,
+    start: async () => undefined,
+    stop: async () => undefined,
+    status: () => ({
+      id,
+      kind,
+      state,
+      peers: 0,
+      counts: { received: 0, committed: 0, refused: 0, errors: 0 },
+      lastRefused: [],
+    }),
+  };
 }

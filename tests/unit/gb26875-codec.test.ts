@@ -21,12 +21,9 @@ import {
   type Frame,
   type ReadItem,
 } from '../../electron/hub/sources/gb26875/frame';
-import {
-  fireTypeOf,
-  mapAppData,
-  StateMemory,
-  type MapContext,
-} from '../../electron/hub/sources/gb26875/mapping';
+import { mapAppData, type MapContext } from '../../electron/hub/sources/gb26875/mapping';
+import { StateMemory } from '../../electron/hub/sources/gb26875/memory';
+import { fireTypeOf } from '../../electron/hub/sources/gb26875/tables';
 
 const hex = (s: string) => Buffer.from(s.replace(/[\s|]/g, ''), 'hex');
 

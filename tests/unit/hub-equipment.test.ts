@@ -6,23 +6,11 @@ import { silentLogger } from '../../electron/common/log';
 import { demoSitePath, loadSite } from '../../electron/common/site-file';
 import { Equipment, originOf } from '../../electron/hub/equipment';
 import { SiteHub } from '../../electron/hub/server';
-import type { Source, SourceReport } from '../../electron/hub/sources/source';
+import type { SourceReport } from '../../electron/hub/sources/source';
+import { idleSource } from '../support/sink';
 
 /** The hub's side of a source: the sink's batches, the device registry, silences and their restore. */
-const fakeSource: Source = {
-  id: 'panels',
-  kind: 'dc09',
-  start: async () => undefined,
-  stop: async () => undefined,
-  status: () => ({
-    id: 'panels',
-    kind: 'dc09',
-    state: 'listening',
-    peers: 0,
-    counts: { received: 0, committed: 0, refused: 0, errors: 0 },
-    lastRefused: [],
-  }),
-};
+const fakeSource = idleSource('panels', 'dc09', 'listening');
 
 const panel = {
   id: 'dc09:panels:1234',

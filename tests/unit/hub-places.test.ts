@@ -10,7 +10,8 @@ import { sitePlacer } from '../../electron/hub/places';
 import { SiteHub } from '../../electron/hub/server';
 import { Gb26875Config, placementOf, resolveProfile } from '../../electron/hub/sources/gb26875/config';
 import { MqttSourceConfig, devicePolicy } from '../../electron/hub/sources/mqtt/config';
-import type { Source, SourceReport } from '../../electron/hub/sources/source';
+import type { SourceReport } from '../../electron/hub/sources/source';
+import { idleSource } from '../support/sink';
 
 const site = loadSite(demoSitePath()).site;
 const zone = (id: string) => site.zones.find((z) => z.id === id)!;
@@ -104,20 +105,7 @@ describe('the hub puts the place in the alarm', () => {
   const clock = new ManualClock(Date.UTC(2026, 11, 1, 2, 0));
   let hub: SiteHub;
   let equipment: Equipment;
-  const source: Source = {
-    id: 'cams',
-    kind: 'camera',
-    start: async () => undefined,
-    stop: async () => undefined,
-    status: () => ({
-      id: 'cams',
-      kind: 'camera',
-      state: 'connected',
-      peers: 0,
-      counts: { received: 0, committed: 0, refused: 0, errors: 0 },
-      lastRefused: [],
-    }),
-  };
+  const source = idleSource('cams', 'camera', 'connected');
 
   beforeEach(async () => {
     hub = new SiteHub({ dbFile: ':memory:', token: 't', clock, log: silentLogger });

@@ -169,6 +169,36 @@ export class RefusedLog {
   }
 }
 
+/** What every source tracks, for its {@link SourceStatus}. */
+export interface StatusParts {
+  id: string;
+  kind: SourceKind;
+  state: SourceStatus['state'];
+  endpoint?: string | undefined;
+  peers: number;
+  lastMessageAt: number | undefined;
+  counts: SourceStatus['counts'];
+  refused: RefusedLog;
+  /** The last error, worded for the technician; `problem` the word the operator reads (default `other`). */
+  error?: string | undefined;
+  problem?: SourceProblem | undefined;
+}
+
+/** A source's status as the sources view reads it: the same fields, copied, for every source. */
+export function sourceStatus(p: StatusParts): SourceStatus {
+  return {
+    id: p.id,
+    kind: p.kind,
+    state: p.state,
+    ...(p.endpoint !== undefined ? { endpoint: p.endpoint } : {}),
+    peers: p.peers,
+    ...(p.lastMessageAt !== undefined ? { lastMessageAt: p.lastMessageAt } : {}),
+    counts: { ...p.counts },
+    lastRefused: p.refused.list(),
+    ...(p.error !== undefined ? { error: p.error, problem: p.problem ?? 'other' } : {}),
+  };
+}
+
 /**
  * What kind of trouble an error from Node's sockets, TLS or an MQTT broker is, by its code (never by its text,
  * which changes between versions): what the sources view tells the operator, with the message kept as detail.

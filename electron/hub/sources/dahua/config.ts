@@ -3,10 +3,10 @@
  * reads. README.md in this folder explains every field.
  */
 import { z } from 'zod';
-import { CameraEntry, cameraSourceFields } from '../isapi/camera';
+import { CameraEntry, cameraSourceFields, withCameraChecks } from '../isapi/camera';
 
-export const DahuaSourceConfig = z
-  .object({
+export const DahuaSourceConfig = withCameraChecks(
+  z.object({
     ...cameraSourceFields,
     cameras: z.array(CameraEntry).min(1).max(256),
     /** The `heartbeat=` the camera is asked for (s); the watchdog allows three of them plus a margin. */
@@ -24,12 +24,7 @@ export const DahuaSourceConfig = z
       .max(4 * 1024 * 1024)
       .default(256 * 1024),
     allowBasic: z.boolean().default(false),
-  })
-  .refine((c) => c.reconnectMinMs <= c.reconnectMaxMs, {
-    message: 'reconnectMinMs must not exceed reconnectMaxMs',
-  })
-  .refine((c) => new Set(c.cameras.map((x) => x.camera)).size === c.cameras.length, {
-    message: 'each site camera appears once',
-  });
+  }),
+);
 export type DahuaSourceConfig = z.infer<typeof DahuaSourceConfig>;
 export type DahuaSourceConfigInput = z.input<typeof DahuaSourceConfig>;

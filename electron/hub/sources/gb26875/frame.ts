@@ -28,15 +28,6 @@ export const COMMAND = {
   deny: 6,
 } as const;
 
-export const COMMAND_NAMES: Readonly<Record<number, { zh: string; en: string }>> = {
-  1: { zh: '控制命令', en: 'control' },
-  2: { zh: '发送数据', en: 'send data' },
-  3: { zh: '确认', en: 'confirm' },
-  4: { zh: '请求', en: 'request' },
-  5: { zh: '应答', en: 'response' },
-  6: { zh: '否认', en: 'deny' },
-};
-
 export type TimeFormat = 'binary' | 'bcd';
 /** Where the checksum's sum starts: the standard's serial (byte 2), or one vendor's command byte (byte 26). */
 export type ChecksumStart = 'serial' | 'command';

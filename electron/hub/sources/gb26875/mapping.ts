@@ -8,9 +8,9 @@
  * still sent as a restore: the hub closes what is open and ignores the rest. A 复位 of a system (its state bit 13
  * or the 复位 operation) restores every alarm remembered for its components.
  *
- * The previous words live in {@link StateMemory}; the receiver stages a frame's changes and keeps them only once
- * its reports are committed, so a frame sent again after a failed commit yields the same reports with the same
- * keys.
+ * The words and bits are in tables.ts. The previous words live in `StateMemory` (memory.ts); the receiver
+ * stages a frame's changes and keeps them only once its reports are committed, so a frame sent again after a
+ * failed commit yields the same reports with the same keys.
  */
 import { createHash } from 'node:crypto';
 import type { AlarmType } from '../../../../shared/domain/alarm';
@@ -18,193 +18,25 @@ import type { LatLon } from '../../../../shared/domain/geo';
 import { worded, type SourceOrigin, type SourceReport } from '../source';
 import type { AduObject, AppData } from './app-data';
 import { placementOf, type ResolvedProfile } from './config';
-
-interface Named {
-  key: string;
-  zh: string;
-  en: string;
-}
-
-const bit = (key: string, zh: string, en: string): Named => ({ key, zh, en });
-
-/** System state (type 1), bits 0–13; a component (type 2) uses bits 0–8. Bit 0 set = normal, clear = test. */
-export const STATE_BITS: readonly Named[] = [
-  bit('normal', '正常', 'normal'),
-  bit('fire', '火警', 'fire alarm'),
-  bit('fault', '故障', 'fault'),
-  bit('disabled', '屏蔽', 'disabled'),
-  bit('supervisory', '监管', 'supervisory'),
-  bit('started', '启动', 'started'),
-  bit('feedback', '反馈', 'feedback'),
-  bit('delay', '延时', 'delay'),
-  bit('main_power_fault', '主电故障', 'main power fault'),
-  bit('backup_power_fault', '备电故障', 'backup power fault'),
-  bit('bus_fault', '总线故障', 'bus fault'),
-  bit('manual', '手动', 'manual mode'),
-  bit('config_changed', '配置改变', 'configuration changed'),
-  bit('reset', '复位', 'reset'),
-];
-
-/** 用户信息传输装置 state (type 21), bits 0–6. */
-export const TRANSMITTER_BITS: readonly Named[] = [
-  bit('normal', '正常', 'normal'),
-  bit('fire', '火警', 'fire alarm'),
-  bit('fault', '故障', 'fault'),
-  bit('main_power_fault', '主电故障', 'main power fault'),
-  bit('backup_power_fault', '备电故障', 'backup power fault'),
-  bit('link_fault', '与监控中心通信信道故障', 'link to the monitoring centre failed'),
-  bit('line_fault', '监测连接线路故障', 'monitoring line fault'),
-];
-
-/** Operations of a fire facility (type 4), bits 0–6. */
-export const OPERATION_BITS: readonly Named[] = [
-  bit('reset', '复位', 'reset'),
-  bit('silence', '消音', 'silence'),
-  bit('manual_alarm', '手动报警', 'manual alarm'),
-  bit('alarm_cleared', '警情消除', 'alarm cleared'),
-  bit('self_test', '自检', 'self-test'),
-  bit('confirm', '确认', 'confirmed'),
-  bit('test', '测试', 'test'),
-];
-
-/** Operations of the transmitter (type 24): bit 5 answers the centre's 查岗. */
-export const TRANSMITTER_OPERATION_BITS: readonly Named[] = [
-  ...OPERATION_BITS.slice(0, 5),
-  bit('inspection_answer', '查岗应答', 'inspection answered'),
-  bit('test', '测试', 'test'),
-];
-
-export const SYSTEM_TYPES: Readonly<Record<number, { zh: string; en: string }>> = {
-  1: { zh: '火灾报警系统', en: 'fire alarm system' },
-  10: { zh: '消防联动控制器', en: 'fire linkage controller' },
-  11: { zh: '消火栓系统', en: 'hydrant system' },
-  12: { zh: '自动喷水灭火系统', en: 'sprinkler system' },
-  13: { zh: '气体灭火系统', en: 'gas extinguishing system' },
-  18: { zh: '防烟排烟系统', en: 'smoke control system' },
-  19: { zh: '防火门及卷帘系统', en: 'fire doors and shutters' },
-  20: { zh: '消防电梯', en: 'fire lift' },
-  21: { zh: '消防应急广播', en: 'emergency broadcast' },
-  22: { zh: '消防应急照明和疏散指示系统', en: 'emergency lighting and exit signs' },
-  23: { zh: '消防电源', en: 'fire power supply' },
-  24: { zh: '消防电话', en: 'fire telephone' },
-};
-
-export function componentTypeName(t: number): { zh: string; en: string } {
-  if (t === 1) return { zh: '火灾报警控制器', en: 'fire alarm control panel' };
-  if (t >= 10 && t <= 13) return { zh: '可燃气体探测器', en: 'combustible gas detector' };
-  if (t === 23) return { zh: '手动火灾报警按钮', en: 'manual call point' };
-  if (t === 24) return { zh: '消火栓按钮', en: 'hydrant button' };
-  if (t === 30) return { zh: '感温火灾探测器', en: 'heat detector' };
-  if (t >= 40 && t <= 44) return { zh: '感烟火灾探测器', en: 'smoke detector' };
-  if (t === 61 || t === 62) return { zh: '火焰探测器', en: 'flame detector' };
-  return { zh: `部件类型${t}`, en: `component type ${t}` };
-}
-
-function systemTypeName(t: number): { zh: string; en: string } {
-  return SYSTEM_TYPES[t] ?? { zh: `系统类型${t}`, en: `system type ${t}` };
-}
-
-/** 火警 of a component: smoke for 感烟 (40–44), gas for 可燃气体 (10–13), fire for everything else. */
-export function fireTypeOf(componentType: number | undefined): AlarmType {
-  if (componentType === undefined) return 'fire';
-  if (componentType >= 40 && componentType <= 44) return 'smoke';
-  if (componentType >= 10 && componentType <= 13) return 'gas';
-  return 'fire';
-}
-
-const mask = (...bits: number[]) => bits.reduce((m, b) => m | (1 << b), 0);
-const FIRE = mask(1);
-const SYSTEM_FAULTS = mask(2, 4, 8, 9, 10);
-const COMPONENT_FAULTS = mask(2, 4, 8);
-const TRANSMITTER_FAULTS = mask(2, 3, 4, 5, 6);
-/** Bits of a system or component that are info when they come on: 屏蔽, 启动, 反馈, 延时, 配置改变, 复位. */
-const INFO_ON = mask(3, 5, 6, 7, 12, 13);
-const DISABLED = mask(3);
-const RESET = 13;
-
-export function bitsOf(word: number, table: readonly Named[]): Named[] {
-  return table.filter((_, i) => (word & (1 << i)) !== 0);
-}
-
-function names(word: number, table: readonly Named[]): { en: string; zh: string; keys: string } {
-  const set = bitsOf(word, table);
-  return {
-    keys: set.map((b) => b.key).join(','),
-    en: set.map((b) => b.en).join(', '),
-    zh: set.map((b) => b.zh).join('、'),
-  };
-}
-
-// --- memory ----------------------------------------------------------------------------------------------------
-
-export interface Remembered {
-  state: number;
-  /** A component's system (`<type>.<address>`): a 复位 of that system restores it. */
-  system?: string;
-  report: Pick<SourceReport, 'device' | 'zone' | 'cameras' | 'location'>;
-  fireType: AlarmType;
-  faults: number;
-  origin: SourceOrigin;
-}
-
-/** The last state word per device of one transmitter, bounded (the oldest forgotten first). */
-export class StateMemory {
-  private readonly map = new Map<string, Remembered>();
-  constructor(private readonly max = 20_000) {}
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  get(id: string): Remembered | undefined {
-    return this.map.get(id);
-  }
-
-  stage(): Staging {
-    return new Staging(this);
-  }
-
-  entries(): IterableIterator<[string, Remembered]> {
-    return this.map.entries();
-  }
-
-  /** @internal used by {@link Staging.keep}. */
-  put(id: string, r: Remembered): void {
-    this.map.delete(id);
-    this.map.set(id, r);
-    if (this.map.size > this.max) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
-    }
-  }
-}
-
-/** One frame's changes to a {@link StateMemory}, kept only once its reports are committed. */
-export class Staging {
-  private readonly changes = new Map<string, Remembered>();
-  constructor(private readonly memory: StateMemory) {}
-
-  get(id: string): Remembered | undefined {
-    return this.changes.get(id) ?? this.memory.get(id);
-  }
-
-  set(id: string, r: Remembered): void {
-    this.changes.set(id, r);
-  }
-
-  inSystem(system: string): [string, Remembered][] {
-    const found = new Map<string, Remembered>();
-    for (const [id, r] of this.memory.entries()) if (r.system === system) found.set(id, r);
-    for (const [id, r] of this.changes) if (r.system === system) found.set(id, r);
-    return [...found];
-  }
-
-  keep(): void {
-    for (const [id, r] of this.changes) this.memory.put(id, r);
-  }
-}
-
-// --- reports ---------------------------------------------------------------------------------------------------
+import type { Remembered, Staging } from './memory';
+import {
+  COMPONENT_FAULTS,
+  componentTypeName,
+  DISABLED,
+  FIRE,
+  INFO_ON,
+  names,
+  OPERATION_BITS,
+  RESET,
+  STATE_BITS,
+  SYSTEM_FAULTS,
+  systemTypeName,
+  TRANSMITTER_BITS,
+  TRANSMITTER_FAULTS,
+  TRANSMITTER_OPERATION_BITS,
+  fireTypeOf,
+  type Named,
+} from './tables';
 
 export interface MapContext {
   sourceId: string;
@@ -245,6 +77,60 @@ function shortHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 }
 
+/** A system's origin (and the start of its components'): the frame's fields, the system's type and address. */
+function systemOrigin(
+  base: Record<string, string | number | boolean>,
+  o: { systemType: number; systemAddress: number },
+  sys: { zh: string; en: string },
+): Record<string, string | number | boolean> {
+  return {
+    ...base,
+    systemType: o.systemType,
+    systemTypeZh: sys.zh,
+    systemTypeEn: sys.en,
+    systemAddress: o.systemAddress,
+  };
+}
+
+/** A fire system (type 1 state, type 4 operations): its controller, by system type and address. */
+function systemTarget(
+  ctx: MapContext,
+  o: { systemType: number; systemAddress: number },
+  base: Record<string, string | number | boolean>,
+): { system: string; target: Target } {
+  const sys = systemTypeName(o.systemType);
+  const system = `${o.systemType}.${o.systemAddress}`;
+  const id = `${transmitterDeviceId(ctx.sourceId, ctx.profile.address)}:${system}`;
+  const target: Target = {
+    id,
+    device: { id, kind: 'fire_component', label: `${sys.zh} ${o.systemAddress}` },
+    ...placementOf(ctx.profile, { systemType: o.systemType, system: o.systemAddress }),
+    fireType: 'fire',
+    faults: SYSTEM_FAULTS,
+    info: INFO_ON,
+    table: STATE_BITS,
+    origin: systemOrigin(base, o, sys),
+    what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
+  };
+  return { system, target };
+}
+
+/** The 用户信息传输装置 itself (type 21 state, type 24 operations). */
+function transmitterTarget(ctx: MapContext, base: Record<string, string | number | boolean>): Target {
+  const device = transmitterDevice(ctx);
+  return {
+    id: device.id,
+    device,
+    ...placementOf(ctx.profile, {}),
+    fireType: 'fire',
+    faults: TRANSMITTER_FAULTS,
+    info: 0,
+    table: TRANSMITTER_BITS,
+    origin: base,
+    what: transmitterWhat(ctx.profile.address),
+  };
+}
+
 /** The reports of one application data unit, in object order. */
 export function mapAppData(adu: AppData, ctx: MapContext, staging: Staging): Mapped {
   const out: Mapped = { reports: [], inspectionAnswered: false };
@@ -265,30 +151,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
   if (ctx.profile.name !== undefined) base.transmitterName = ctx.profile.name;
   switch (o.type) {
     case 1: {
-      const sys = systemTypeName(o.systemType);
-      const system = `${o.systemType}.${o.systemAddress}`;
-      const placed = placementOf(ctx.profile, { systemType: o.systemType, system: o.systemAddress });
-      const target: Target = {
-        id: `${transmitterDeviceId(ctx.sourceId, ctx.profile.address)}:${system}`,
-        device: {
-          id: `${transmitterDeviceId(ctx.sourceId, ctx.profile.address)}:${system}`,
-          kind: 'fire_component',
-          label: `${sys.zh} ${o.systemAddress}`,
-        },
-        ...placed,
-        fireType: 'fire',
-        faults: SYSTEM_FAULTS,
-        info: INFO_ON,
-        table: STATE_BITS,
-        origin: {
-          ...base,
-          systemType: o.systemType,
-          systemTypeZh: sys.zh,
-          systemTypeEn: sys.en,
-          systemAddress: o.systemAddress,
-        },
-        what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
-      };
+      const { system, target } = systemTarget(ctx, o, base);
       stateReports(target, o.state, at(o.time), keyBase, staging, out);
       if (o.state & (1 << RESET)) resetSystem(system, target, at(o.time), keyBase, staging, out);
       return;
@@ -316,11 +179,7 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
         info: INFO_ON & 0x1ff,
         table: STATE_BITS.slice(0, 9),
         origin: {
-          ...base,
-          systemType: o.systemType,
-          systemTypeZh: sys.zh,
-          systemTypeEn: sys.en,
-          systemAddress: o.systemAddress,
+          ...systemOrigin(base, o, sys),
           componentType: o.componentType,
           componentTypeZh: comp.zh,
           componentTypeEn: comp.en,
@@ -343,62 +202,18 @@ function mapObject(o: AduObject, keyBase: string, ctx: MapContext, staging: Stag
       return;
     }
     case 4: {
-      const sys = systemTypeName(o.systemType);
-      const system = `${o.systemType}.${o.systemAddress}`;
-      const placed = placementOf(ctx.profile, { systemType: o.systemType, system: o.systemAddress });
-      const id = `${transmitterDeviceId(ctx.sourceId, ctx.profile.address)}:${system}`;
-      const target: Target = {
-        id,
-        device: { id, kind: 'fire_component', label: `${sys.zh} ${o.systemAddress}` },
-        ...placed,
-        fireType: 'fire',
-        faults: SYSTEM_FAULTS,
-        info: INFO_ON,
-        table: STATE_BITS,
-        origin: {
-          ...base,
-          systemType: o.systemType,
-          systemTypeZh: sys.zh,
-          systemTypeEn: sys.en,
-          systemAddress: o.systemAddress,
-        },
-        what: { zh: `${sys.zh} ${o.systemAddress}`, en: `${sys.en} ${o.systemAddress}` },
-      };
+      const { system, target } = systemTarget(ctx, o, base);
       operationReports(target, o.operation, o.operator, OPERATION_BITS, at(o.time), keyBase, out);
       if (o.operation & 1) resetSystem(system, target, at(o.time), keyBase, staging, out);
       return;
     }
     case 21: {
-      const device = transmitterDevice(ctx);
-      const placed = placementOf(ctx.profile, {});
-      const target: Target = {
-        id: device.id,
-        device,
-        ...placed,
-        fireType: 'fire',
-        faults: TRANSMITTER_FAULTS,
-        info: 0,
-        table: TRANSMITTER_BITS,
-        origin: base,
-        what: transmitterWhat(ctx.profile.address),
-      };
+      const target = transmitterTarget(ctx, base);
       stateReports(target, o.state, at(o.time), keyBase, staging, out);
       return;
     }
     case 24: {
-      const device = transmitterDevice(ctx);
-      const placed = placementOf(ctx.profile, {});
-      const target: Target = {
-        id: device.id,
-        device,
-        ...placed,
-        fireType: 'fire',
-        faults: TRANSMITTER_FAULTS,
-        info: 0,
-        table: TRANSMITTER_BITS,
-        origin: base,
-        what: transmitterWhat(ctx.profile.address),
-      };
+      const target = transmitterTarget(ctx, base);
       operationReports(target, o.operation, o.operator, TRANSMITTER_OPERATION_BITS, at(o.time), keyBase, out);
       if (o.operation & (1 << 5)) out.inspectionAnswered = true;
       if (o.operation & 1) restoreTarget(target, at(o.time), keyBase, staging, out);

@@ -123,6 +123,37 @@ export const cameraSourceFields = {
   commitRetrySec: z.number().min(0).max(300).default(10),
 };
 
+/**
+ * The checks every camera source's entry takes on top of its fields: a reconnect range that is one, and each site
+ * camera once (its reports are keyed by it).
+ */
+export function withCameraChecks<
+  T extends z.ZodType<{ reconnectMinMs: number; reconnectMaxMs: number; cameras: Array<{ camera: string }> }>,
+>(schema: T): T {
+  return schema
+    .refine((c) => c.reconnectMinMs <= c.reconnectMaxMs, {
+      message: 'reconnectMinMs must not exceed reconnectMaxMs',
+    })
+    .refine((c) => new Set(c.cameras.map((x) => x.camera)).size === c.cameras.length, {
+      message: 'each site camera appears once',
+    });
+}
+
+/**
+ * Restores each camera's conditions left open past `autoClearSec` (cameras that never send "inactive"), checked
+ * four times per `autoClearSec` and at least every second.
+ */
+export function startSweeper(trackers: () => Iterable<CameraTracker>, autoClearSec: number): NodeJS.Timeout {
+  const timer = setInterval(
+    () => {
+      for (const t of trackers()) void t.sweep();
+    },
+    Math.min(1000, autoClearSec * 250),
+  );
+  timer.unref();
+  return timer;
+}
+
 /** True when `at` falls in one of the ranges, read in `timeZone`. */
 export function inSchedule(
   schedule: NonNullable<MotionPolicy['schedule']>,

@@ -3,10 +3,10 @@
  * README.md in this folder explains every field.
  */
 import { z } from 'zod';
-import { CameraEntry, cameraSourceFields } from './camera';
+import { CameraEntry, cameraSourceFields, withCameraChecks } from './camera';
 
-export const IsapiSourceConfig = z
-  .object({
+export const IsapiSourceConfig = withCameraChecks(
+  z.object({
     ...cameraSourceFields,
     cameras: z.array(CameraEntry).min(1).max(256),
     /**
@@ -27,12 +27,7 @@ export const IsapiSourceConfig = z
       .default('/ISAPI/Event/notification/alertStream'),
     /** Answer a Basic challenge (only over https, or when the installer accepts the risk on a closed LAN). */
     allowBasic: z.boolean().default(false),
-  })
-  .refine((c) => c.reconnectMinMs <= c.reconnectMaxMs, {
-    message: 'reconnectMinMs must not exceed reconnectMaxMs',
-  })
-  .refine((c) => new Set(c.cameras.map((x) => x.camera)).size === c.cameras.length, {
-    message: 'each site camera appears once',
-  });
+  }),
+);
 export type IsapiSourceConfig = z.infer<typeof IsapiSourceConfig>;
 export type IsapiSourceConfigInput = z.input<typeof IsapiSourceConfig>;

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { RefusalCode } from '../../../../shared/contract';
-import { RefusedLog, type Source, type SourceContext, type SourceStatus } from '../source';
-import { CameraTracker, type CameraEntry, type CameraEvent } from './camera';
+import { RefusedLog, sourceStatus, type Source, type SourceContext, type SourceStatus } from '../source';
+import { CameraTracker, startSweeper, type CameraEntry, type CameraEvent } from './camera';
 import type { Part } from './multipart';
 import { CameraStream } from './stream';
 
@@ -143,13 +143,7 @@ export function createStreamSource(spec: StreamSourceSpec, ctx: SourceContext): 
     start() {
       state = 'starting';
       for (const u of units) u.stream.start();
-      sweeper = setInterval(
-        () => {
-          for (const u of units) void u.tracker.sweep();
-        },
-        Math.min(1000, spec.autoClearSec * 250),
-      );
-      sweeper.unref();
+      sweeper = startSweeper(() => units.map((u) => u.tracker), spec.autoClearSec);
       return Promise.resolve();
     },
     stop() {
@@ -178,20 +172,19 @@ export function createStreamSource(spec: StreamSourceSpec, ctx: SourceContext): 
               ? 'degraded'
               : state;
       const failing = units.find((u) => !u.stream.isConnected && u.stream.lastError)?.stream;
-      return {
+      return sourceStatus({
         id: spec.id,
         kind: 'camera',
         state: shown,
         // The cameras' ids, not a sentence: the view shows it as it is, in either language.
         endpoint: `${spec.protocol}: ${units.map((u) => u.entry.camera).join(', ')}`.slice(0, 200),
         peers,
-        ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
-        counts: { ...counts },
-        lastRefused: refused.list(),
-        ...(failing?.lastError !== undefined
-          ? { error: failing.lastError, problem: failing.lastProblem ?? 'other' }
-          : {}),
-      };
+        lastMessageAt,
+        counts,
+        refused,
+        error: failing?.lastError,
+        problem: failing?.lastProblem,
+      });
     },
   };
 }

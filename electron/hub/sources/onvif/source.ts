@@ -6,8 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SourceProblem } from '../../../../shared/contract';
-import { problemOf, RefusedLog, type Source, type SourceContext, type SourceStatus } from '../source';
-import { CameraTracker } from '../isapi/camera';
+import {
+  problemOf,
+  RefusedLog,
+  sourceStatus,
+  type Source,
+  type SourceContext,
+  type SourceStatus,
+} from '../source';
+import { CameraTracker, startSweeper } from '../isapi/camera';
 import { escapeRaw } from '../isapi/stream-source';
 import { findAll, path, type XmlElement } from '../isapi/xml';
 import type { OnvifSourceConfig } from './config';
@@ -248,13 +255,7 @@ export function createOnvifSource(
     start() {
       running = true;
       for (const u of units) u.loop = run(u);
-      sweeper = setInterval(
-        () => {
-          for (const u of units) void u.tracker.sweep();
-        },
-        Math.min(1000, config.autoClearSec * 250),
-      );
-      sweeper.unref();
+      sweeper = startSweeper(() => units.map((u) => u.tracker), config.autoClearSec);
       return Promise.resolve();
     },
     async stop() {
@@ -279,7 +280,7 @@ export function createOnvifSource(
     status(): SourceStatus {
       const peers = units.filter((u) => u.connected).length;
       const failing = units.find((u) => !u.connected && u.error);
-      return {
+      return sourceStatus({
         id: config.id,
         kind: 'camera',
         state: !running
@@ -292,13 +293,12 @@ export function createOnvifSource(
         // The cameras' ids, not a sentence: the view shows it as it is, in either language.
         endpoint: `onvif: ${units.map((u) => u.entry.camera).join(', ')}`.slice(0, 200),
         peers,
-        ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
-        counts: { ...counts },
-        lastRefused: refused.list(),
-        ...(failing?.error !== undefined
-          ? { error: failing.error, problem: failing.problem ?? 'other' }
-          : {}),
-      };
+        lastMessageAt,
+        counts,
+        refused,
+        error: failing?.error,
+        problem: failing?.problem,
+      });
     },
   };
 }

@@ -14,7 +14,7 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
-import { problemOf, RefusedLog } from '../source';
+import { problemOf, RefusedLog, sourceStatus } from '../source';
 import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
 import { WebhookEvent, type WebhookSourceConfig } from './config';
 
@@ -355,19 +355,20 @@ export function createWebhookSource(
       await new Promise<void>((ok) => s.close(() => ok()));
     },
     status(): SourceStatus {
-      return {
+      return sourceStatus({
         id: config.id,
         kind: 'webhook',
         state,
-        ...(bound
-          ? { endpoint: `${config.tls ? 'https' : 'http'}://${config.host}:${bound}${config.path}` }
-          : {}),
+        endpoint: bound
+          ? `${config.tls ? 'https' : 'http'}://${config.host}:${bound}${config.path}`
+          : undefined,
         peers: sockets.size,
-        ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
-        counts: { ...counts },
-        lastRefused: refused.list(),
-        ...(error !== undefined ? { error, problem: problem ?? 'other' } : {}),
-      };
+        lastMessageAt,
+        counts,
+        refused,
+        error,
+        problem,
+      });
     },
   };
 }
