@@ -366,8 +366,9 @@ async function startStack(
 }
 
 /**
- * Passes every listener through unchanged, except that the `event` listener (the hub link's) is called with an ack
- * that first notes the time: arrival when the message comes in, commit when the link acks it `{ok: true, seq}`.
+ * Passes every listener through unchanged, except that the `event` and `events` listeners (the hub link's) are
+ * called with an ack that first notes the time: arrival when the message comes in, commit when the link acks it
+ * `{ok: true, seq}`.
  */
 function watchedSocket(socket: Socket, arrived: Map<string, number>, committed: Map<string, number>): Socket {
   const on = socket.on.bind(socket) as (event: string, fn: (...args: unknown[]) => void) => Socket;
@@ -376,6 +377,7 @@ function watchedSocket(socket: Socket, arrived: Map<string, number>, committed: 
     return e?.kind === 'alarm' && typeof e.data?.sourceId === 'string' ? e.data.sourceId : undefined;
   };
   (socket as unknown as { on: typeof on }).on = (event, fn) => {
+    if (event === 'events') return on(event, watchedBatch(fn, sourceIdOf, arrived, committed));
     if (event !== 'event') return on(event, fn);
     return on(event, (raw: unknown, ack?: unknown) => {
       const id = sourceIdOf(raw);
@@ -389,6 +391,40 @@ function watchedSocket(socket: Socket, arrived: Map<string, number>, committed: 
     });
   };
   return socket;
+}
+
+/**
+ * The same for hub protocol 5's `events` messages: each alarm arrives with its message, and is committed when the
+ * message's one answer says the console moved past its seq without setting it aside.
+ */
+function watchedBatch(
+  fn: (...args: unknown[]) => void,
+  sourceIdOf: (raw: unknown) => string | undefined,
+  arrived: Map<string, number>,
+  committed: Map<string, number>,
+) {
+  return (raw: unknown, ack?: unknown) => {
+    if (!Array.isArray(raw) || typeof ack !== 'function') return fn(raw, ack);
+    const now = Date.now();
+    const ids: [number, string][] = [];
+    for (const e of raw as unknown[]) {
+      const id = sourceIdOf(e);
+      const seq = (e as { seq?: unknown } | null)?.seq;
+      if (!id || typeof seq !== 'number') continue;
+      if (!arrived.has(id)) arrived.set(id, now);
+      ids.push([seq, id]);
+    }
+    return fn(raw, (reply: unknown) => {
+      const r = reply as { ok?: unknown; seq?: unknown; refused?: { seq: number }[] } | null;
+      if (r?.ok === true && typeof r.seq === 'number') {
+        const at = Date.now();
+        const refused = new Set((r.refused ?? []).map((x) => x.seq));
+        for (const [seq, id] of ids)
+          if (seq <= r.seq && !refused.has(seq) && !committed.has(id)) committed.set(id, at);
+      }
+      (ack as (reply: unknown) => void)(reply);
+    });
+  };
 }
 
 async function openCount(page: Page): Promise<number> {
