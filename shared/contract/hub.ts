@@ -25,7 +25,7 @@ import { BothTexts } from '../domain/text';
 /**
  * 5: batched delivery. To a console that announces version 5 or later the hub sends the ordered stream as `events`
  * messages, up to HUB_MAX_BATCH_EVENTS consecutive events each, answered once per message (`HubEventBatchAck`);
- * versions 3 and 4 still get one `event` per event. The urgent lane is unchanged (docs/hub-protocol.md §11).
+ * versions 3 and 4 still get one `event` per event. The urgent lane is unchanged (docs/hub-protocol.md §5.1).
  */
 export const HUB_PROTOCOL_VERSION = 5;
 /**
