@@ -325,11 +325,22 @@ export function isUrgentEvent(body: { kind: string; data?: unknown }): boolean {
   }
 }
 
-/** Hub → console `event`: strictly increasing `seq` per hub, no gaps. */
-export const HubEvent = z.intersection(
-  z.object({ seq: z.number().int().positive(), at: EpochMs }),
-  HubEventBody,
-);
+const HubEventEnvelope = z.object({ seq: z.number().int().positive(), at: EpochMs });
+/** What an event is: the envelope and a body (for its type; `HubEvent` checks the same, faster). */
+type HubEventShape = z.ZodIntersection<typeof HubEventEnvelope, typeof HubEventBody>;
+
+/**
+ * Hub → console `event`: strictly increasing `seq` per hub, no gaps. Checked as one discriminated union of each
+ * body kind with the envelope's fields, built from `HubEventBody` (a kind added there is an event kind here): the
+ * same rules as the intersection of the two, in about half the time, which a console pays for every event of a
+ * flood.
+ */
+export const HubEvent = z.discriminatedUnion(
+  'kind',
+  HubEventBody.options.map((body) => body.extend(HubEventEnvelope.shape)) as unknown as [
+    (typeof HubEventBody.options)[number],
+  ],
+) as unknown as z.ZodType<z.output<HubEventShape>, z.input<HubEventShape>>;
 export type HubEvent = z.infer<typeof HubEvent>;
 export type HubEventKind = HubEventBody['kind'];
 
