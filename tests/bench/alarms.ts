@@ -34,7 +34,8 @@
  *
  * Progress lines go to stdout; the LAST line is one JSON object with `pass` (--json: without the summary before it).
  * Options: --duration-s S (per rate, default 10) · --rates 50,200,1000 · --burst N (default 10000)
- * · --history-rows N (default 1000000) · --skip latency,burst,backlog,history,diagnostics · --video
+ * · --history-rows N (default 1000000) · --skip latency,burst,backlog,history,diagnostics · --only burst (the
+ *   phases named, every other one skipped) · --video
  * · --backlog 10000,100000 · --backlog-fires N (default 10) · --backlog-spacing-ms MS (default 200)
  *   (10 fires: the queue shows about 19 rows at 1920×1080 and a row scrolled out of view is not painted; 200 ms:
  *   on a quiet machine a 10,000 replay lasts about 2 s, and fires after it would say nothing about the lane)
@@ -106,6 +107,8 @@ const TARGETS = {
 // ---------------------------------------------------------------------------------------------------------------
 // Options
 
+const PHASES = ['latency', 'burst', 'backlog', 'history', 'diagnostics'] as const;
+
 const opts = readOptions('bench:alarms', (args) => {
   const { values } = parseArgs({
     args,
@@ -116,6 +119,7 @@ const opts = readOptions('bench:alarms', (args) => {
       burst: { type: 'string', default: '10000' },
       'history-rows': { type: 'string', default: '1000000' },
       skip: { type: 'string', default: '' },
+      only: { type: 'string', default: '' },
       video: { type: 'boolean', default: false },
       backlog: { type: 'string', default: '10000,100000' },
       'backlog-fires': { type: 'string', default: '10' },
@@ -128,7 +132,10 @@ const opts = readOptions('bench:alarms', (args) => {
     rates: commaList(values.rates).map((r) => positive('rates', r)),
     burst: Math.round(positive('burst', values.burst)),
     historyRows: Math.round(positive('history-rows', values['history-rows'])),
-    skip: new Set(commaList(values.skip)),
+    // `--only burst` is `--skip` of every other phase.
+    skip: new Set(
+      values.only ? PHASES.filter((p) => !commaList(values.only).includes(p)) : commaList(values.skip),
+    ),
     video: values.video,
     backlogSizes: commaList(values.backlog).map((r) => Math.round(positive('backlog', r))),
     backlogFires: Math.round(positive('backlog-fires', values['backlog-fires'])),
