@@ -12,6 +12,8 @@ import type { ConsoleSocketData, LogRow } from './server';
 /** What the batched stream needs of the hub: how long an ack may take, where acks go, how to pump again. */
 export interface BatchLane {
   ackTimeoutMs: number;
+  /** Events in flight per console at most (the pump's window). */
+  window: number;
   log: Logger;
   /** The console has moved past `seq` (the AckLedger). */
   record(consoleId: string, seq: number): void;
@@ -22,7 +24,9 @@ export interface BatchLane {
  * (version 5) The ordered stream's rows as `events` messages: one socket.io message, one JSON parse and one ack for
  * up to HUB_MAX_BATCH_EVENTS events instead of one each, which is what a console's flood cost. More than one event
  * only under HUB_MAX_BATCH_BYTES, so a message too big for the console to read is always a single event, the one it
- * then sets aside (docs/hub-protocol.md §7). The window still counts events.
+ * then sets aside (docs/hub-protocol.md §5.1). The window still counts events, and a batch is at most half of it:
+ * with two in flight the console commits one while the next is on its way, instead of waiting a round trip (the ack,
+ * the hub's read of its log, the next message) after each.
  */
 export function sendBatches(
   lane: BatchLane,
@@ -30,12 +34,13 @@ export function sendBatches(
   data: ConsoleSocketData,
   rows: readonly LogRow[],
 ): void {
+  const most = Math.max(1, Math.min(HUB_MAX_BATCH_EVENTS, Math.floor(lane.window / 2)));
   let batch: HubEvent[] = [];
   let bytes = 0;
   for (const row of rows) {
     // Its JSON plus room for the envelope (seq, at, kind).
     const size = Buffer.byteLength(row.body) + 96;
-    if (batch.length >= HUB_MAX_BATCH_EVENTS || (batch.length > 0 && bytes + size > HUB_MAX_BATCH_BYTES)) {
+    if (batch.length >= most || (batch.length > 0 && bytes + size > HUB_MAX_BATCH_BYTES)) {
       sendBatch(lane, socket, data, batch);
       batch = [];
       bytes = 0;

@@ -117,6 +117,7 @@ export class SiteHub {
   private get batchLane(): BatchLane {
     return {
       ackTimeoutMs: this.o.eventAckTimeoutMs ?? 15_000,
+      window: this.o.window ?? 256,
       log: this.o.log,
       record: (consoleId, seq) => this.acks.record(consoleId, seq),
       pump: (socket) => void this.pump(socket),
