@@ -34,13 +34,14 @@ export { isInsecureHubUrl, type HubSocketOptions, type SocketFactory } from './c
 
 const REFUSED_RETRY_MS = 15_000;
 /**
- * Events committed together at most: one `events` message of hub protocol 5, so a batch is one transaction and one
- * disk flush. SQLite (better-sqlite3) works synchronously, so a group runs without giving the event loop back: at
- * ~0.13 ms per alarm since its statements are prepared (tests/bench/inbox.ts), 256 keep that near ~35 ms on a quiet
- * machine, what 64 cost when an alarm took ~0.5 ms. Under a loaded disk a flush costs several milliseconds, so
- * fewer of them is what a flood needs. The loop gets a turn between groups (socket reads, pings, the web host).
+ * Events committed together at most: 128, one `events` message of the reference hub (half its 256-event window), so
+ * a batch is one transaction and one disk flush, and a group's acks go while the hub's next batch is already here:
+ * a group of two batches held every ack until both were on disk, and the console then waited a round trip for more.
+ * SQLite (better-sqlite3) works synchronously, so a group runs without giving the event loop back: at ~0.13 ms per
+ * alarm since its statements are prepared (tests/bench/inbox.ts), 128 keep that near ~20 ms on a quiet machine.
+ * The loop gets a turn between groups (socket reads, pings, the web host).
  */
-const MAX_GROUP = HUB_MAX_BATCH_EVENTS;
+const MAX_GROUP = HUB_MAX_BATCH_EVENTS / 2;
 /**
  * Events waiting behind the running commit at most. A hub keeps far fewer unacked; one that ignores its window is
  * answered "not stored" for the excess, which the protocol treats like a storage fault: the next one is a gap and
