@@ -30,6 +30,7 @@ import {
 import { createKnex } from '../common/database';
 import { connectionOf, prepared } from '../common/prepared';
 import { AckLedger } from './acks';
+import { sendBatches, type BatchLane } from './batches';
 import { GroupCommit } from './group-commit';
 import { sendUrgent, type UrgentLane } from './urgent-lane';
 import type { Clock } from '../common/clock';
@@ -71,12 +72,20 @@ export interface ConsoleSocketData {
   synced: boolean;
   pumping: boolean;
   dirty: boolean;
-  /** The protocol version the console speaks: below 4 it gets no urgent lane. */
+  /** The protocol version the console speaks: below 4 it gets no urgent lane, below 5 one message per event. */
   version: number;
   /** (version 4) The highest urgent event sent ahead of the ordered stream since the last sync. */
   urgentSent: number;
   /** Urgent events sent and not yet acknowledged. */
   urgentInFlight: number;
+}
+
+/** A row of the hub's log as the pump reads it. */
+export interface LogRow {
+  seq: number;
+  kind: string;
+  at: number;
+  body: string;
 }
 
 /** Adds events to the log inside a transaction; returns the sequence given. */
@@ -103,6 +112,17 @@ export class SiteHub {
   private tokenHashes = new Set<string>();
 
   constructor(private readonly o: SiteHubOptions) {}
+
+  /** What the batched stream needs of this hub (batches.ts). */
+  private get batchLane(): BatchLane {
+    return {
+      ackTimeoutMs: this.o.eventAckTimeoutMs ?? 15_000,
+      window: this.o.window ?? 256,
+      log: this.o.log,
+      record: (consoleId, seq) => this.acks.record(consoleId, seq),
+      pump: (socket) => void this.pump(socket),
+    };
+  }
 
   /** The urgent lane's view of this hub (urgent-lane.ts). */
   private get urgentLane(): UrgentLane {
@@ -448,8 +468,9 @@ export class SiteHub {
 
   /**
    * Streams the log from the socket's cursor, pipelined: up to `window` events in flight, each acknowledged on its
-   * own (the console commits them in groups as they arrive). After a reconnect the console's sync says where it
-   * stands, and the stream carries on from its first unacknowledged event.
+   * own, or (version 5) in `events` messages acknowledged once each (the console commits them in groups as they
+   * arrive). After a reconnect the console's sync says where it stands, and the stream carries on from its first
+   * unacknowledged event.
    */
   private async pump(socket: Socket): Promise<void> {
     const data = socket.data as ConsoleSocketData;
@@ -471,8 +492,12 @@ export class SiteHub {
           const rows = (await this.db('hub_log')
             .where('seq', '>', data.cursor)
             .orderBy('seq')
-            .limit(window - data.inFlight)) as { seq: number; kind: string; at: number; body: string }[];
+            .limit(window - data.inFlight)) as LogRow[];
           if (rows.length === 0) break;
+          if (data.version >= 5) {
+            sendBatches(this.batchLane, socket, data, rows);
+            continue;
+          }
           for (const row of rows) {
             if (!socket.connected) return;
             const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };

@@ -34,7 +34,8 @@
  *
  * Progress lines go to stdout; the LAST line is one JSON object with `pass` (--json: without the summary before it).
  * Options: --duration-s S (per rate, default 10) · --rates 50,200,1000 · --burst N (default 10000)
- * · --history-rows N (default 1000000) · --skip latency,burst,backlog,history,diagnostics · --video
+ * · --history-rows N (default 1000000) · --skip latency,burst,backlog,history,diagnostics · --only burst (the
+ *   phases named, every other one skipped) · --video
  * · --backlog 10000,100000 · --backlog-fires N (default 10) · --backlog-spacing-ms MS (default 200)
  *   (10 fires: the queue shows about 19 rows at 1920×1080 and a row scrolled out of view is not painted; 200 ms:
  *   on a quiet machine a 10,000 replay lasts about 2 s, and fires after it would say nothing about the lane)
@@ -106,6 +107,8 @@ const TARGETS = {
 // ---------------------------------------------------------------------------------------------------------------
 // Options
 
+const PHASES = ['latency', 'burst', 'backlog', 'history', 'diagnostics'] as const;
+
 const opts = readOptions('bench:alarms', (args) => {
   const { values } = parseArgs({
     args,
@@ -116,6 +119,7 @@ const opts = readOptions('bench:alarms', (args) => {
       burst: { type: 'string', default: '10000' },
       'history-rows': { type: 'string', default: '1000000' },
       skip: { type: 'string', default: '' },
+      only: { type: 'string', default: '' },
       video: { type: 'boolean', default: false },
       backlog: { type: 'string', default: '10000,100000' },
       'backlog-fires': { type: 'string', default: '10' },
@@ -128,7 +132,10 @@ const opts = readOptions('bench:alarms', (args) => {
     rates: commaList(values.rates).map((r) => positive('rates', r)),
     burst: Math.round(positive('burst', values.burst)),
     historyRows: Math.round(positive('history-rows', values['history-rows'])),
-    skip: new Set(commaList(values.skip)),
+    // `--only burst` is `--skip` of every other phase.
+    skip: new Set(
+      values.only ? PHASES.filter((p) => !commaList(values.only).includes(p)) : commaList(values.skip),
+    ),
     video: values.video,
     backlogSizes: commaList(values.backlog).map((r) => Math.round(positive('backlog', r))),
     backlogFires: Math.round(positive('backlog-fires', values['backlog-fires'])),
@@ -366,8 +373,9 @@ async function startStack(
 }
 
 /**
- * Passes every listener through unchanged, except that the `event` listener (the hub link's) is called with an ack
- * that first notes the time: arrival when the message comes in, commit when the link acks it `{ok: true, seq}`.
+ * Passes every listener through unchanged, except that the `event` and `events` listeners (the hub link's) are
+ * called with an ack that first notes the time: arrival when the message comes in, commit when the link acks it
+ * `{ok: true, seq}`.
  */
 function watchedSocket(socket: Socket, arrived: Map<string, number>, committed: Map<string, number>): Socket {
   const on = socket.on.bind(socket) as (event: string, fn: (...args: unknown[]) => void) => Socket;
@@ -376,6 +384,7 @@ function watchedSocket(socket: Socket, arrived: Map<string, number>, committed: 
     return e?.kind === 'alarm' && typeof e.data?.sourceId === 'string' ? e.data.sourceId : undefined;
   };
   (socket as unknown as { on: typeof on }).on = (event, fn) => {
+    if (event === 'events') return on(event, watchedBatch(fn, sourceIdOf, arrived, committed));
     if (event !== 'event') return on(event, fn);
     return on(event, (raw: unknown, ack?: unknown) => {
       const id = sourceIdOf(raw);
@@ -389,6 +398,40 @@ function watchedSocket(socket: Socket, arrived: Map<string, number>, committed: 
     });
   };
   return socket;
+}
+
+/**
+ * The same for hub protocol 5's `events` messages: each alarm arrives with its message, and is committed when the
+ * message's one answer says the console moved past its seq without setting it aside.
+ */
+function watchedBatch(
+  fn: (...args: unknown[]) => void,
+  sourceIdOf: (raw: unknown) => string | undefined,
+  arrived: Map<string, number>,
+  committed: Map<string, number>,
+) {
+  return (raw: unknown, ack?: unknown) => {
+    if (!Array.isArray(raw) || typeof ack !== 'function') return fn(raw, ack);
+    const now = Date.now();
+    const ids: [number, string][] = [];
+    for (const e of raw as unknown[]) {
+      const id = sourceIdOf(e);
+      const seq = (e as { seq?: unknown } | null)?.seq;
+      if (!id || typeof seq !== 'number') continue;
+      if (!arrived.has(id)) arrived.set(id, now);
+      ids.push([seq, id]);
+    }
+    return fn(raw, (reply: unknown) => {
+      const r = reply as { ok?: unknown; seq?: unknown; refused?: { seq: number }[] } | null;
+      if (r?.ok === true && typeof r.seq === 'number') {
+        const at = Date.now();
+        const refused = new Set((r.refused ?? []).map((x) => x.seq));
+        for (const [seq, id] of ids)
+          if (seq <= r.seq && !refused.has(seq) && !committed.has(id)) committed.set(id, at);
+      }
+      (ack as (reply: unknown) => void)(reply);
+    });
+  };
 }
 
 async function openCount(page: Page): Promise<number> {

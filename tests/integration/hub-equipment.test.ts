@@ -69,6 +69,11 @@ async function rawConsole(url: string, token: string, afterSeq = 0) {
     events.push(e);
     ack({ ok: true, seq: e.seq });
   });
+  // Version 5: the ordered stream in `events` messages, one answer each.
+  socket.on('events', (batch: HubEventSeen[], ack: (r: unknown) => void) => {
+    events.push(...batch);
+    ack({ ok: true, seq: batch.at(-1)!.seq });
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

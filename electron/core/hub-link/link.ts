@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import { io, type Socket } from 'socket.io-client';
 import {
+  HUB_MAX_BATCH_EVENTS,
   HUB_MAX_MESSAGE_BYTES,
   HUB_MESSAGES,
   HubSourcesReply,
   HubSyncReply,
   type HubEventAck,
+  type HubEventBatchAck,
   type HubSourceStatus,
   type HubStatus,
   type Notice,
@@ -32,12 +34,14 @@ export { isInsecureHubUrl, type HubSocketOptions, type SocketFactory } from './c
 
 const REFUSED_RETRY_MS = 15_000;
 /**
- * Events committed together at most. SQLite (better-sqlite3) works synchronously and knex chains its statements
- * on promises, so a group runs without giving the event loop back: at ~0.5–2 ms per alarm (11 statements), 64 keep
- * that under ~30 ms on a quiet machine (~120 ms on a loaded one) while a flood still pays one disk flush per 64
- * events instead of per event. The loop gets a turn between groups (socket reads, pings, the web host).
+ * Events committed together at most: 128, one `events` message of the reference hub (half its 256-event window), so
+ * a batch is one transaction and one disk flush, and a group's acks go while the hub's next batch is already here:
+ * a group of two batches held every ack until both were on disk, and the console then waited a round trip for more.
+ * SQLite (better-sqlite3) works synchronously, so a group runs without giving the event loop back: at ~0.13 ms per
+ * alarm since its statements are prepared (tests/bench/inbox.ts), 128 keep that near ~20 ms on a quiet machine.
+ * The loop gets a turn between groups (socket reads, pings, the web host).
  */
-const MAX_GROUP = 64;
+const MAX_GROUP = HUB_MAX_BATCH_EVENTS / 2;
 /**
  * Events waiting behind the running commit at most. A hub keeps far fewer unacked; one that ignores its window is
  * answered "not stored" for the excess, which the protocol treats like a storage fault: the next one is a gap and
@@ -50,6 +54,7 @@ const MAX_URGENT_WAITING = 64;
 const BACKLOG_STATUS_MS = 500;
 
 type EventAck = (reply: HubEventAck) => void;
+type BatchAck = (reply: HubEventBatchAck) => void;
 interface Waiting extends InboxItem {
   ack: EventAck | undefined;
 }
@@ -110,7 +115,7 @@ export class HubLink {
   private queue: Promise<void> = Promise.resolve();
   /** Events that arrived while a commit was running: the next group. */
   private waiting: Waiting[] = [];
-  /** (protocol 4) Urgent events: each committed before the next ordered group. */
+  /** (protocol 4) Urgent events: committed before the next ordered group. */
   private urgentWaiting: Waiting[] = [];
   /** The hub's newest sequence as far as we know (its sync answer, every sequence since). */
   private headSeq = 0;
@@ -183,6 +188,7 @@ export class HubLink {
     socket.on('connect_error', (err: Error & { data?: unknown }) => this.onConnectError(err));
     socket.on(HUB_MESSAGES.event, (raw: unknown, ack?: EventAck) => this.onEvent(raw, ack));
     socket.on(HUB_MESSAGES.urgent, (raw: unknown, ack?: EventAck) => this.onUrgent(raw, ack));
+    socket.on(HUB_MESSAGES.events, (raw: unknown, ack?: BatchAck) => this.onEvents(raw, ack));
     this.pingTimer = this.o.clock.setInterval(() => void this.ping(), this.o.pingIntervalMs ?? 2500);
   }
 
@@ -405,8 +411,40 @@ export class HubLink {
   }
 
   /**
-   * (protocol 4) An urgent event ahead of the backlog: it goes before every ordered group still waiting, in a
-   * transaction of its own, and is acknowledged on its lane once committed.
+   * (protocol 5) Consecutive events in one message. Each joins the queue as if it had come alone, so it is judged,
+   * committed or set aside exactly as one would be; the message is answered once, when all of them are. Past
+   * HUB_MAX_BATCH_EVENTS the rest is not read: the answer covers what was, and a sync afterwards asks for the rest,
+   * so a hub that ignores the bound costs bounded work per message and loses nothing.
+   */
+  private onEvents(raw: unknown, ack: BatchAck | undefined): void {
+    this.receivedSinceSync += 1;
+    const reply = typeof ack === 'function' ? ack : undefined;
+    if (!Array.isArray(raw) || raw.length === 0) {
+      reply?.({ ok: false, error: 'events: expected a non-empty array' });
+      this.o.log.warn('hub sent an events message that is not a list of events');
+      return;
+    }
+    const items = raw.length > HUB_MAX_BATCH_EVENTS ? raw.slice(0, HUB_MAX_BATCH_EVENTS) : raw;
+    if (items.length < raw.length)
+      this.o.log.warn('hub sent more events in one message than a console reads; asking for the rest', {
+        sent: raw.length,
+        read: items.length,
+      });
+    const answer = batchAnswer(items.length, (r) => {
+      reply?.(r);
+      if (items.length < raw.length) void this.sync();
+    });
+    for (const [i, item] of items.entries()) {
+      const seq = (item as { seq?: unknown } | null)?.seq;
+      if (typeof seq === 'number' && Number.isInteger(seq) && seq > this.headSeq) this.headSeq = seq;
+      this.enqueue(this.waiting, MAX_WAITING, item, (r) => answer(i, r));
+    }
+  }
+
+  /**
+   * (protocol 4) An urgent event ahead of the backlog: it goes before every ordered group still waiting, in one
+   * transaction with the other urgent events waiting (never with ordered ones), and is acknowledged on its lane once
+   * committed.
    */
   private onUrgent(raw: unknown, ack: EventAck | undefined): void {
     this.enqueue(this.urgentWaiting, MAX_URGENT_WAITING, raw, ack);
@@ -434,8 +472,9 @@ export class HubLink {
   private async pump(): Promise<void> {
     try {
       while (this.waiting.length > 0 || this.urgentWaiting.length > 0) {
-        const urgent = this.urgentWaiting.shift();
-        if (urgent) {
+        // Every urgent event waiting, together, before the next ordered group.
+        const urgent = this.urgentWaiting.splice(0);
+        if (urgent.length > 0) {
           await this.receiveUrgent(urgent);
           continue;
         }
@@ -449,10 +488,12 @@ export class HubLink {
     }
   }
 
-  private async receiveUrgent(item: Waiting): Promise<void> {
-    const seq = (item.raw as { seq?: unknown } | null)?.seq;
-    if (typeof seq === 'number' && Number.isInteger(seq)) this.headSeq = Math.max(this.headSeq, seq);
-    await receiveUrgent(item, {
+  private async receiveUrgent(items: Waiting[]): Promise<void> {
+    for (const item of items) {
+      const seq = (item.raw as { seq?: unknown } | null)?.seq;
+      if (typeof seq === 'number' && Number.isInteger(seq)) this.headSeq = Math.max(this.headSeq, seq);
+    }
+    await receiveUrgent(items, {
       db: this.o.db,
       log: this.o.log,
       appliers: this.wiring.appliers,
@@ -575,4 +616,35 @@ export class HubLink {
       }
     }
   }
+}
+
+/**
+ * Collects the per-event answers of one `events` message (as `event` would have had them) into its one answer: the
+ * highest sequence moved past, with the refusals among them; else a gap, all duplicates, or the first error.
+ */
+function batchAnswer(
+  count: number,
+  send: (reply: HubEventBatchAck) => void,
+): (i: number, r: HubEventAck) => void {
+  const replies: (HubEventAck | undefined)[] = new Array<HubEventAck | undefined>(count);
+  let pending = count;
+  return (i, r) => {
+    if (replies[i] !== undefined) return;
+    replies[i] = r;
+    if (--pending > 0) return;
+    let seq = 0;
+    const refused: { seq: number; error: string }[] = [];
+    let gap = false;
+    let error: string | undefined;
+    for (const reply of replies as HubEventAck[]) {
+      if ('seq' in reply) seq = Math.max(seq, reply.seq);
+      if ('refused' in reply) refused.push({ seq: reply.seq, error: reply.error });
+      else if ('gap' in reply) gap = true;
+      else if (!reply.ok && 'error' in reply) error ??= reply.error;
+    }
+    if (seq > 0) send(refused.length > 0 ? { ok: true, seq, refused } : { ok: true, seq });
+    else if (gap) send({ ok: false, gap: true });
+    else if (error !== undefined) send({ ok: false, error });
+    else send({ ok: true, duplicate: true });
+  };
 }

@@ -13,10 +13,18 @@
  * the hub sent, one it has not sent yet, or one far beyond its head, sometimes twice. It may add an alarm; it must
  * never stall the stream, replace an event of the log, or leave a row behind once the ordered stream passes it.
  *
+ * Batches (hub protocol 5) get theirs: `events` messages mixing good and poisoned events, longer than a console
+ * reads, or not a list of events at all. Every one must be answered, every sequence in them applied or set aside.
+ *
  * Run by tests/fuzz/run.ts with the other boundaries, and briefly by tests/integration/hub-poison.test.ts.
  */
 import fc from 'fast-check';
-import { StoredHubEvent, type HubActionType, type OperatorView } from '../../../shared/contract';
+import {
+  HUB_MAX_BATCH_EVENTS,
+  StoredHubEvent,
+  type HubActionType,
+  type OperatorView,
+} from '../../../shared/contract';
 import { ALARM_TYPES } from '../../../shared/domain/alarm';
 import { ALARM_STATES } from '../../../shared/domain/alarm-lifecycle';
 import { type ConsoleCore } from '../../../electron/core';
@@ -194,7 +202,13 @@ const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
 type Poison =
   | { logged: true; body: unknown }
   | { logged: false; message: unknown }
-  | { urgent: true; offset: number; body: unknown; twice: boolean };
+  | { urgent: true; offset: number; body: unknown; twice: boolean }
+  /**
+   * (hub protocol 5) An `events` message: logged bodies, poisoned or not, under consecutive sequences (`over`: more
+   * of them than a console reads in one message); or, `loose`, whatever a broken hub sends as one.
+   */
+  | { batch: true; bodies: unknown[] }
+  | { batch: true; loose: unknown };
 
 export function poisonArb(guardId: string): fc.Arbitrary<Poison> {
   const bodies = validBodies(guardId);
@@ -279,8 +293,39 @@ export function poisonArb(guardId: string): fc.Arbitrary<Poison> {
       fc.boolean(),
     )
     .map(([body, offset, twice]): Poison => ({ urgent: true, offset, body, twice }));
+  const batchBody = fc.oneof(
+    { arbitrary: fc.constantFrom<unknown>(...bodies), weight: 3 },
+    {
+      arbitrary: fc
+        .oneof(corrupted, withExtras, randomBody, randomPayload)
+        .map((p) => (p as { body: unknown }).body),
+      weight: 2,
+    },
+  );
+  const batch = fc.oneof(
+    {
+      arbitrary: fc
+        .array(batchBody, { minLength: 1, maxLength: 12 })
+        .map((list): Poison => ({ batch: true, bodies: list })),
+      weight: 6,
+    },
+    {
+      // Past the bound: valid devices, so the case costs what a long batch costs, not a run of dead letters.
+      arbitrary: fc
+        .integer({ min: HUB_MAX_BATCH_EVENTS + 1, max: HUB_MAX_BATCH_EVENTS + 40 })
+        .map((n): Poison => ({ batch: true, bodies: Array.from({ length: n }, () => bodies[2]!) })),
+      weight: 1,
+    },
+    {
+      arbitrary: fc
+        .oneof(fc.anything(), fc.array(fc.anything(), { maxLength: 5 }), fc.constant([]))
+        .map((loose): Poison => ({ batch: true, loose })),
+      weight: 2,
+    },
+  );
   return fc.oneof(
     { arbitrary: corrupted, weight: 6 },
+    { arbitrary: batch, weight: 3 },
     { arbitrary: urgent, weight: 2 },
     { arbitrary: withExtras, weight: 1 },
     { arbitrary: randomBody, weight: 2 },
@@ -376,6 +421,7 @@ const boundary: Boundary = {
     let fires = 0;
     let slowestMs = 0;
     let urgentSent = 0;
+    let batchesSent = 0;
     /** A fire alarm behind the poison sent so far: stored within the deadline, and the reads still answer. */
     const probe = async () => {
       fires += 1;
@@ -416,6 +462,10 @@ const boundary: Boundary = {
             hub.sendUrgent(message);
             urgentSent += 1;
           }
+        } else if ('batch' in poison) {
+          if ('bodies' in poison) hub.publishBatch(poison.bodies.map((b) => aim(b, `fuzz-fire-${fires}`)));
+          else hub.sendBatch(poison.loose);
+          batchesSent += 1;
         } else if (poison.logged) hub.publish(aim(poison.body, `fuzz-fire-${fires}`));
         else hub.sendLoose(poison.message);
         tally.cases++;
@@ -441,10 +491,15 @@ const boundary: Boundary = {
       } catch {
         tally.stall(`${urgentSent - hub.urgentAcks.length} urgent-lane messages never answered`);
       }
+      try {
+        await until('every events message answered', () => hub.batchAcks.length === batchesSent, ctx.stallMs);
+      } catch {
+        tally.stall(`${batchesSent - hub.batchAcks.length} events messages never answered`);
+      }
       await checkRows(core, hub, tally);
       ctx.progress(
         `${hub.headSeq} sequences, ${await count(core.db, 'hub_dead_letters')} set aside, ${fires} fire alarms, ` +
-          `${urgentSent} urgent-lane messages, slowest ${slowestMs} ms`,
+          `${urgentSent} urgent-lane messages, ${batchesSent} events messages, slowest ${slowestMs} ms`,
       );
     } finally {
       await core.stop();
