@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClipExport, OperatorView, RetentionView } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
 import { dayFolder } from '../../electron/core/recordings/files';
 import { probeSeconds } from '../../electron/core/recordings/store';
+import { ManualClock } from '../../electron/common/clock';
 import { startCore } from '../support/core';
+import { fakeSpawner } from '../support/fake-ffmpeg';
 import { tempDir } from '../support/temp';
 import { requireFfmpeg } from '../support/tools';
 
@@ -221,5 +223,71 @@ describe('evidence clips', () => {
     expect(found?.files).toContain('manifest.json');
     expect(existsSync(join(found!.dir, 'SHA256SUMS'))).toBe(true);
     expect(await core.recordings.download(ticket)).toBeUndefined();
+  });
+});
+
+describe('the retention check', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let core: ConsoleCore | undefined;
+  const START = Date.UTC(2026, 11, 1, 0, 0, 0);
+  afterEach(async () => {
+    await core?.stop();
+    core = undefined;
+    tmp?.cleanup();
+  });
+
+  it('projects the days the disk holds, raises one fault per camera below its required days and restores it', async () => {
+    tmp = tempDir();
+    const clock = new ManualClock(START);
+    let free = 100e6;
+    core = await startCore(tmp.dir, {
+      dbFile: ':memory:',
+      clock,
+      recordings: {
+        // Recording on, its ffmpeg processes stand-ins: the files are the test's.
+        enabled: true,
+        spawn: fakeSpawner().spawn,
+        minFreeBytes: 0,
+        freeSpace: () => Promise.resolve(free),
+      },
+    });
+    const root = core.recordings.root;
+    // Two minutes of cam-01 at 1000 bytes per 10 s: 8.64 MB a day.
+    for (let i = 0; i < 12; i++) {
+      const t = START + i * 10_000;
+      const name = `${new Date(t).toISOString().slice(0, 19).replace(/[-:]/g, '')}Z.mp4`;
+      mkdirSync(join(root, 'cam-01', dayFolder(t)), { recursive: true });
+      writeFileSync(join(root, 'cam-01', dayFolder(t), name), Buffer.alloc(1000));
+      await core.recordings.closed('cam-01', { name, seconds: 10 });
+    }
+    clock.jump(120_000);
+    const view = await core.recordings.checkRetention();
+    const cam = view.cameras.find((c) => c.cameraId === 'cam-01')!;
+    expect(cam.bytesPerDay).toBeCloseTo(8.64e6, -3);
+    // 100 MB free + 12 kB reclaimable at 8.64 MB a day: about 11.6 days, under the required 30.
+    expect(cam.projectedDays).toBeCloseTo((100e6 + 12_000) / 8.64e6, 1);
+    expect(cam.fault).toBe('projected');
+    expect(view.cameras.find((c) => c.cameraId === 'cam-02')?.fault).toBeNull();
+    const faults = async () =>
+      (await core!.alarms.openAlarms()).filter((a) => a.deviceId === 'retention:cam-01');
+    expect(await faults()).toHaveLength(1);
+    expect((await faults())[0]!.texts?.['zh-CN']).toMatch(/录像留存不足.*不少于 30 天/);
+    // Checked again while still short: the same one alarm, not a second nor a re-trigger.
+    await core.recordings.checkRetention();
+    expect((await faults()).map((a) => a.count)).toEqual([1]);
+
+    free = 1e12;
+    expect(
+      (await core.recordings.checkRetention()).cameras.find((c) => c.cameraId === 'cam-01')!.fault,
+    ).toBeNull();
+    expect((await faults())[0]!.restoredAt).toBe(START + 120_000);
+
+    // Recorded for 40 days by the console, yet the oldest recording is from 5 minutes ago: recordings went early.
+    await core
+      .db('recording_cameras')
+      .where('camera', 'cam-01')
+      .update({ first_ms: START - 40 * 86_400_000 });
+    const actual = (await core.recordings.checkRetention()).cameras.find((c) => c.cameraId === 'cam-01')!;
+    expect(actual.fault).toBe('actual');
   });
 });
