@@ -7,7 +7,7 @@ import { AlarmDetail, useAlarms, type AlarmDetailSlots } from '../features/alarm
 import { CameraTile } from '../features/cameras';
 import { DispatchSection, GUARD_COLOURS, PatrolSummary, useGuards } from '../features/guards';
 import { DutyTools, IncidentPlaybooks } from '../features/playbooks';
-import { ReplayButton } from '../features/recordings';
+import { EvidenceClips, ReplayButton } from '../features/recordings';
 import { useSystem } from '../features/system';
 import { AreaPanel } from '../ui/AreaPanel';
 import { TextDialog } from '../ui/dialogs';
@@ -24,10 +24,11 @@ const DETAIL_SLOTS: AlarmDetailSlots = {
       <CameraTile camera={camera} index={-1} profile="sub" />
       {/* The recording from 10 s before the alarm (pre-roll). */}
       <Box sx={{ position: 'absolute', bottom: 2, left: 4 }}>
-        <ReplayButton cameraId={camera.id} from={alarm.raisedAt - 10_000} />
+        <ReplayButton cameraId={camera.id} from={alarm.raisedAt - 10_000} alarmId={alarm.id} />
       </Box>
     </Box>
   ),
+  evidence: (alarm) => (alarm.cameras.length > 0 ? <EvidenceClips alarmId={alarm.id} /> : null),
 };
 
 /**

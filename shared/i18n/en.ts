@@ -163,7 +163,9 @@ export const en: Messages = {
     exportRange: 'Save this range as a clip',
     exportTitle: 'Save the related recordings as evidence',
     exportHint:
-      'Every linked camera, {{pre}} s before to {{post}} s after the alarm, copied without re-encoding into an export folder that recording retention never deletes.',
+      'Every linked camera, from before to after the alarm (the site file sets how long; 30 s before and 60 s after by default), copied without re-encoding into an export folder that recording retention never deletes.',
+    markIn: 'Mark start',
+    markOut: 'Mark end',
     rangeHint: 'From {{from}} to {{to}} ({{seconds}} s) of this camera.',
     reason: 'Why (e.g. police request number, complaint)',
     exporting: 'Exporting…',
