@@ -171,7 +171,7 @@ export const en: Messages = {
     exporting: 'Exporting…',
     exports: 'Evidence clips',
     noExports: 'No clip exported yet.',
-    exportedBy: '{{time}} · {{name}} · {{reason}}',
+    exportedBy: '{{time}} · {{name}} · ',
     file: '{{camera}} · {{size}} · {{seconds}} s',
     noRecording: '{{camera}}: no recording in this range',
     sha256: 'SHA-256',

@@ -169,7 +169,7 @@ export const zhCN = {
     exporting: '正在导出…',
     exports: '证据片段',
     noExports: '尚未导出片段。',
-    exportedBy: '{{time}} · {{name}} · {{reason}}',
+    exportedBy: '{{time}} · {{name}} · ',
     file: '{{camera}} · {{size}} · {{seconds}} 秒',
     noRecording: '{{camera}}：此时段没有录像',
     sha256: '校验值',

@@ -100,11 +100,11 @@ export function ClipRow({ clip }: { clip: ClipExport }) {
     >
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
         <Typography variant="body2" sx={{ flex: 1 }}>
-          {t('recordings.exportedBy', {
-            time: formatClock(clip.exportedAt),
-            name: clip.exportedBy,
-            reason: clip.reason,
-          })}
+          {t('recordings.exportedBy', { time: formatClock(clip.exportedAt), name: clip.exportedBy })}
+          {/* What the operator typed, shown as typed (no language of the console's). */}
+          <span translate="no" data-testid="clip-reason-text">
+            {clip.reason}
+          </span>
         </Typography>
         <Button
           size="small"
@@ -125,7 +125,9 @@ export function ClipRow({ clip }: { clip: ClipExport }) {
         data-testid="clip-folder"
         sx={{ wordBreak: 'break-all' }}
       >
-        {t('recordings.folder', { folder: clip.folder })}
+        {t('recordings.folder', { folder: '' })}
+        {/* The folder's name is a file-system name (times, ids), not words. */}
+        <span translate="no">{clip.folder}</span>
       </Typography>
       {clip.files.map((f) =>
         f.file ? (

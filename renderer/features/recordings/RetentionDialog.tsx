@@ -85,6 +85,8 @@ function RetentionTable({ view }: { view: RetentionView }) {
             <TableCell>
               <Chip
                 size="small"
+                data-testid="retention-state"
+                data-state={c.fault ?? (c.recording ? 'ok' : 'off')}
                 color={c.fault ? 'error' : c.recording ? 'success' : 'default'}
                 label={t(`recordings.state.${c.fault ?? (c.recording ? 'ok' : 'off')}`)}
               />

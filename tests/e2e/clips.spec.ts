@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { ACCOUNTS, connectApi } from '../support/accounts';
+import { startRtspServer, type RtspServer } from '../support/rtsp-camera';
+import { camerasWithStreams, writeDemoSite } from '../support/site';
+import { tempDir } from '../support/temp';
+import { expect, signIn, test as base } from './fixtures';
+import { scan, useLanguage, type Language } from './language';
+import { ConsoleUi } from './pages';
+
+/** One real RTSP camera recorded in 2-s segments (as replay.spec.ts), so that a clip has something to hold. */
+const test = base.extend<{ rtsp: RtspServer }>({
+  rtsp: async ({}, use) => {
+    const rtsp = await startRtspServer({ cameras: 1, width: 320, height: 180 });
+    await use(rtsp);
+    await rtsp.stop();
+  },
+  consoleArgs: async ({ rtsp }, use) => {
+    const tmp = tempDir('clips-e2e-');
+    const site = writeDemoSite(tmp.dir, (s) => {
+      s.cameras = camerasWithStreams(s.cameras ?? [], [
+        { main: rtsp.url('/cam1'), sub: rtsp.url('/cam1/sub') },
+      ]);
+    });
+    await use(['--site', site]);
+    tmp.cleanup();
+  },
+});
+
+const SIZES = [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+] as const;
+
+test.describe('evidence clips and the retention view', () => {
+  test.setTimeout(180_000);
+  test.use({ tools: ['rtsp-server'], consoleEnv: { CONSOLE_RECORDING_SEGMENT_SEC: '2' } });
+
+  test('an operator saves the related recordings of an alarm and sees the clip with its hash; a supervisor opens the retention view', async ({
+    page,
+    browser,
+    consoleApp,
+    ui,
+  }, testInfo) => {
+    // A guard radios in once 10 s are recorded (so the clip around the alarm holds pictures): an alarm on cam-01.
+    const api = await connectApi(consoleApp.url);
+    const alarm = await (async () => {
+      try {
+        await api.client.call('auth.login', {
+          username: ACCOUNTS.operator.username,
+          password: ACCOUNTS.operator.password,
+        });
+        const recorded = async () => {
+          const to = Date.now();
+          const list = await api.client.call('recordings.list', {
+            cameraId: 'cam-01',
+            from: to - 600_000,
+            to,
+          });
+          return list.coverage.reduce((n, c) => n + c.end - c.start, 0);
+        };
+        await expect.poll(recorded, { timeout: 60_000 }).toBeGreaterThan(10_000);
+        return await api.client.call('alarms.raise', {
+          type: 'intrusion',
+          cameras: ['cam-01'],
+          text: '有人翻越北门围墙',
+        });
+      } finally {
+        api.close();
+      }
+    })();
+
+    await signIn(page, consoleApp);
+    await ui.queue.open(ui.queue.row(alarm.id));
+    const clips = page.getByTestId('evidence-clips');
+    await expect(clips).toBeVisible();
+    await clips.getByTestId('clip-export-open').click();
+    const dialog = page.getByTestId('clip-export-dialog');
+    await expect(dialog).toBeVisible();
+    await dialog.getByTestId('clip-reason').fill('2026-118');
+    await dialog.getByTestId('clip-export-submit').click();
+    await expect(dialog).toBeHidden({ timeout: 30_000 });
+
+    const clip = clips.getByTestId('clip-export');
+    await expect(clip).toHaveCount(1);
+    await expect(clip.getByTestId('clip-reason-text')).toHaveText('2026-118');
+    await expect(clip.getByTestId('clip-sha256')).toHaveText(/^[0-9a-f]{64}$/);
+    // The pre-roll reaches back before the recorder started and the post-roll is still to come: gaps, said so.
+    await expect(clip.getByTestId('clip-gaps')).toBeVisible();
+    await expect(clip).toHaveAttribute('data-gaps', 'true');
+
+    // The ZIP for the police: the clip and its manifest, whose hash is the one shown.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      clip.getByTestId('clip-download').click(),
+    ]);
+    const zip = readFileSync(await download.path());
+    expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(zip.toString('latin1')).toContain('manifest.json');
+    const sha = await clip.getByTestId('clip-sha256').textContent();
+    expect(zip.toString('latin1')).toContain(`${sha}  cam-01_`);
+
+    const supervisorPage = await browser.newPage();
+    await signIn(supervisorPage, consoleApp, { role: 'supervisor' });
+    const supervisorUi = new ConsoleUi(supervisorPage);
+    const found: string[] = [];
+    for (const language of ['zh-CN', 'en'] as Language[]) {
+      await useLanguage(ui, language);
+      await useLanguage(supervisorUi, language);
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        await expect(clips.getByTestId('clip-sha256')).toBeVisible();
+        await scan(page, language, 'alarm detail with a clip', found);
+        await page.screenshot({ path: testInfo.outputPath(`clip-${language}-${size.width}.png`) });
+
+        await supervisorPage.setViewportSize(size);
+        await supervisorPage.keyboard.press('Alt+r');
+        const retention = supervisorPage.getByTestId('retention-dialog');
+        await expect(retention).toBeVisible();
+        const row = retention.locator('[data-testid=retention-row][data-camera=cam-01]');
+        await expect(row).toBeVisible();
+        // This machine's free disk may really hold fewer days than required at the test camera's rate: the state
+        // shown is the one the core computed, whichever it is.
+        const fault = await row.getAttribute('data-fault');
+        expect(['', 'projected', 'actual']).toContain(fault);
+        await expect(row.getByTestId('retention-state')).toHaveAttribute('data-state', fault || 'ok');
+        await expect(retention.getByTestId('clip-export')).toHaveCount(1);
+        await scan(supervisorPage, language, 'retention view', found);
+        await supervisorPage.screenshot({
+          path: testInfo.outputPath(`retention-${language}-${size.width}.png`),
+        });
+        await supervisorPage.keyboard.press('Escape');
+        await expect(retention).toBeHidden();
+      }
+    }
+    expect(found).toEqual([]);
+    // The top bar's button opens it too (for the mouse).
+    await supervisorPage.getByTestId('retention-open').click();
+    await expect(supervisorPage.getByTestId('retention-dialog')).toBeVisible();
+    await supervisorPage.close();
+  });
+});
