@@ -20,7 +20,8 @@ const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
 const DETAIL_SLOTS: AlarmDetailSlots = {
   dispatch: (alarm) => <DispatchSection alarm={alarm} />,
   cameraTile: (camera, alarm) => (
-    <Box sx={{ position: 'relative', height: '100%' }}>
+    // Held to its grid cell: a tile's picture must not spill over the sections below it (the evidence clips).
+    <Box sx={{ position: 'relative', height: '100%', minHeight: 0, overflow: 'hidden' }}>
       <CameraTile camera={camera} index={-1} profile="sub" />
       {/* The recording from 10 s before the alarm (pre-roll). */}
       <Box sx={{ position: 'absolute', bottom: 2, left: 4 }}>
