@@ -410,13 +410,16 @@ export function createRecordings(
         for (const [k, v] of tickets) if (v.until < now) tickets.delete(k);
         tickets.set(ticket, { exportId, until: now + TICKET_MS });
         const actor = actorOf(session);
-        await appendAudit(db, {
-          at: now,
-          ...auditActor(actor),
-          action: 'recordings.export.download',
-          target: exportId,
-          details: { folder: row.folder },
-        });
+        // In a transaction like every audited change: two appends at once must not both link to the same entry.
+        await db.transaction((trx) =>
+          appendAudit(trx, {
+            at: now,
+            ...auditActor(actor),
+            action: 'recordings.export.download',
+            target: exportId,
+            details: { folder: row.folder },
+          }),
+        );
         return { url: `/exports/${ticket}.zip` };
       },
       'recordings.retention': () => checkRetention(),
