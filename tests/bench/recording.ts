@@ -5,8 +5,9 @@
  *   cpu_pct_per_camera   share of one core each recorder ffmpeg used (utime + stime from /proc/<pid>/stat over the
  *                        recording window), mean and worst; target <= 0.5 %
  *   write_ratio          bytes the recorders wrote (/proc/<pid>/io wchar) / bytes their segment files hold: 1.0 is
- *                        one copy (no second copy, no re-muxing pass); and read_ratio, the streams' bytes read from
- *                        the cameras' sockets (rchar) / the file bytes (RTP/RTSP framing makes it a little above 1)
+ *                        one copy (no second copy, no re-muxing pass). The files hold the streams' H.264 as sent
+ *                        (-c copy); the bytes read off the sockets cannot be told from /proc (rchar leaves out recv),
+ *                        so the streams' own rate is given as bytes_per_day of the files
  *   coverage             recorded share of each camera's window (its first segment to the end), worst; >= 99.9 %
  *   first_picture_ms     a replay request 30 s back on the web host's play route until the answer decodes to one
  *                        picture (ffmpeg reading the response); median and worst of 5; target <= 1000 ms
@@ -65,7 +66,7 @@ interface Result extends BenchResult {
   cameras: { small: number; large: number };
   seconds: number;
   cpu_pct_per_camera?: { mean: number; max: number; small_mean?: number; large_mean?: number };
-  bytes?: { files: number; written: number; read: number; write_ratio: number; read_ratio: number };
+  bytes?: { files: number; written: number; write_ratio: number };
   bytes_per_day?: { small_gb?: number; large_gb?: number };
   coverage_min?: number;
   first_picture_ms?: { median: number; max: number };
@@ -81,11 +82,11 @@ const result: Result = {
 
 const supervisor: OperatorView = { id: 'bench', name: 'bench', role: 'supervisor' };
 
-function procIo(pid: number): { rchar: number; wchar: number } {
+function procIo(pid: number): { wchar: number } {
   const text = readFileSync(`/proc/${pid}/io`, 'utf8');
   const field = (k: string) =>
     Number(/^(\w+): (\d+)$/m.exec(text.split('\n').find((l) => l.startsWith(k)) ?? '')?.[2] ?? 0);
-  return { rchar: field('rchar'), wchar: field('wchar') };
+  return { wchar: field('wchar') };
 }
 
 /** ms from the request until ffmpeg has decoded the first picture of the answer. */
@@ -171,14 +172,12 @@ async function recordPhase(tmp: string): Promise<void> {
   // Bytes: what the recorders wrote and read against what their files hold (closed and open segments).
   let files = 0;
   let written = 0;
-  let read = 0;
   const perDay: number[] = [];
   const now = Date.now();
   let coverageMin = 1;
   for (const id of ids) {
     const io = procIo(pids.get(id)!);
     written += io.wchar;
-    read += io.rchar;
     const list = await core.recordings.list(id, now - 3_600_000, now);
     const first = list.coverage[0]?.start ?? now;
     const covered = list.coverage.reduce((n, c) => n + c.end - c.start, 0);
@@ -195,9 +194,7 @@ async function recordPhase(tmp: string): Promise<void> {
   result.bytes = {
     files,
     written,
-    read,
     write_ratio: round2(written / Math.max(1, files)),
-    read_ratio: round2(read / Math.max(1, files)),
   };
   result.bytes_per_day = {
     ...(opts.small ? { small_gb: round2(mean(perDay.slice(0, opts.small)) / 1e9) } : {}),
@@ -291,7 +288,8 @@ async function deletionPhase(tmp: string): Promise<void> {
   const r = await runRetention(
     db,
     store,
-    day + 31 * 86_400_000,
+    // A day past the 30 days kept: every segment of the day is older (one ending exactly at the limit stays).
+    day + 32 * 86_400_000,
     cameras.map((id) => ({ id, retentionDays: 30 })),
     { minFreeBytes: 0, batch: 500 },
     () => Promise.resolve(1e12),
