@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { ACCOUNTS, connectApi } from '../support/accounts';
 import { startRtspServer, type RtspServer } from '../support/rtsp-camera';
 import { camerasWithStreams, writeDemoSite } from '../support/site';
@@ -30,6 +31,19 @@ const test = base.extend<{ rtsp: RtspServer }>({
  * scanned here (the evidence clips, the retention dialog); the whole window is language.spec.ts's.
  */
 const DATA = [...siteStrings(), ...Object.values(ACCOUNTS).flatMap((a) => [a.username, a.name])];
+
+/** An element's visible text without what is marked `translate="no"` (file names, hashes), as language.ts reads it. */
+const visibleIn = (page: Page, testId: string) =>
+  page.evaluate<string>(`(() => {
+    const style = document.createElement('style');
+    style.textContent = '[translate="no"] { visibility: hidden !important; }';
+    document.head.append(style);
+    try {
+      return document.querySelector('[data-testid="${testId}"]').innerText;
+    } finally {
+      style.remove();
+    }
+  })()`);
 
 const SIZES = [
   { width: 1366, height: 768 },
@@ -117,7 +131,7 @@ test.describe('evidence clips and the retention view', () => {
           .getByTestId('clip-export')
           .evaluate((e) => (e as unknown as { scrollIntoView(): void }).scrollIntoView());
         await expect(clips.getByTestId('clip-sha256')).toBeVisible();
-        for (const leak of leaks(await clips.innerText(), language, DATA))
+        for (const leak of leaks(await visibleIn(page, 'evidence-clips'), language, DATA))
           found.push(`[evidence clips] ${leak}`);
         await page.screenshot({ path: testInfo.outputPath(`clip-${language}-${size.width}.png`) });
 
@@ -132,7 +146,7 @@ test.describe('evidence clips and the retention view', () => {
         expect(['', 'projected', 'actual']).toContain(fault);
         await expect(row.getByTestId('retention-state')).toHaveAttribute('data-state', fault || 'ok');
         await expect(retention.getByTestId('clip-export')).toHaveCount(1);
-        for (const leak of leaks(await retention.innerText(), language, DATA))
+        for (const leak of leaks(await visibleIn(page, 'retention-dialog'), language, DATA))
           found.push(`[retention] ${leak}`);
         await page.screenshot({ path: testInfo.outputPath(`retention-${language}-${size.width}.png`) });
         await page.keyboard.press('Escape');
