@@ -10,41 +10,12 @@ import { probeSeconds } from '../../electron/core/recordings/store';
 import { ManualClock } from '../../electron/common/clock';
 import { startCore } from '../support/core';
 import { fakeSpawner } from '../support/fake-ffmpeg';
+import { writeSegment } from '../support/segments';
 import { tempDir } from '../support/temp';
 import { requireFfmpeg } from '../support/tools';
 
 const operator: OperatorView = { id: 'op', name: '李明', role: 'operator' };
 const supervisor: OperatorView = { id: 'sup', name: '王芳', role: 'supervisor' };
-
-/** A real `seconds`-long fragmented-MP4 segment of cam-01 starting at `at` (25 fps, a keyframe each second). */
-function segment(root: string, at: number, seconds: number): string {
-  const name = `${new Date(at).toISOString().slice(0, 19).replace(/[-:]/g, '')}Z.mp4`;
-  const dir = join(root, 'cam-01', dayFolder(at));
-  mkdirSync(dir, { recursive: true });
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=160x90:rate=25',
-    '-t',
-    String(seconds),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-g',
-    '25',
-    '-pix_fmt',
-    'yuv420p',
-    '-movflags',
-    '+frag_keyframe+empty_moov+default_base_moof',
-    join(dir, name),
-  ]);
-  return name;
-}
 
 describe('evidence clips', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -79,8 +50,14 @@ describe('evidence clips', () => {
   /** Two adjacent 10-s segments from t0, indexed as the recorder would. */
   const record = async () => {
     const root = core.recordings.root;
-    await core.recordings.closed('cam-01', { name: segment(root, t0, 10), seconds: 10 });
-    await core.recordings.closed('cam-01', { name: segment(root, t0 + 10_000, 10), seconds: 10 });
+    await core.recordings.closed('cam-01', {
+      name: writeSegment(root, t0, { seconds: 10, fps: 25 }),
+      seconds: 10,
+    });
+    await core.recordings.closed('cam-01', {
+      name: writeSegment(root, t0 + 10_000, { seconds: 10, fps: 25 }),
+      seconds: 10,
+    });
   };
   const raise = async (at: number, cameras: string[]) => {
     const r = await core.db.transaction((trx) =>

@@ -10,7 +10,7 @@ import type { Actor } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
 import { ServiceError } from '../errors';
 import type { Logger } from '../../common/log';
-import { concatList, type PlayPiece } from './play';
+import { concatCopyArgs, concatList, type PlayPiece } from './play';
 import { probeSeconds } from './store';
 
 export interface ExportRow {
@@ -100,28 +100,7 @@ function concatToFile(ffmpeg: string, list: string, out: string): Promise<void> 
   return new Promise((resolve, reject) => {
     execFile(
       ffmpeg,
-      [
-        '-hide_banner',
-        '-nostdin',
-        '-loglevel',
-        'error',
-        '-f',
-        'concat',
-        '-safe',
-        '0',
-        '-i',
-        list,
-        '-map',
-        '0:v:0',
-        '-c',
-        'copy',
-        '-movflags',
-        '+faststart',
-        '-f',
-        'mp4',
-        '-y',
-        out,
-      ],
+      [...concatCopyArgs(list), '-movflags', '+faststart', '-f', 'mp4', '-y', out],
       { timeout: 120_000, windowsHide: true },
       (err, _stdout, stderr) =>
         err ? reject(new Error(`ffmpeg: ${String(stderr).trim().slice(0, 300) || err.message}`)) : resolve(),

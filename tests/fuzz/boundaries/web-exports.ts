@@ -1,42 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import type { OperatorView } from '../../../shared/contract';
-import { dayFolder } from '../../../electron/core/recordings/files';
 import { rawExchange } from '../../support/raw-http';
+import { writeSegment } from '../../support/segments';
 import { draw, escapedBytes, nastyText, pool, probeWhile, type Boundary } from '../lib';
 import { checkDatabase, SECRET_TEXT, startHostUnderTest } from '../web-host-under-test';
-
-/** A real 4-s segment of cam-01 from `at`: valid exports really run ffmpeg and write a folder. */
-function recordSegment(root: string, at: number): string {
-  const name = `${new Date(at).toISOString().slice(0, 19).replace(/[-:]/g, '')}Z.mp4`;
-  const dir = join(root, 'cam-01', dayFolder(at));
-  mkdirSync(dir, { recursive: true });
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=160x90:rate=10',
-    '-t',
-    '4',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-g',
-    '10',
-    '-pix_fmt',
-    'yuv420p',
-    '-movflags',
-    '+frag_keyframe+empty_moov+default_base_moof',
-    join(dir, name),
-  ]);
-  return name;
-}
 
 const operator: OperatorView = { id: 'fuzz-op', name: 'Fuzz Operator', role: 'operator' };
 
@@ -107,7 +75,10 @@ const boundary: Boundary = {
   async run(ctx, tally) {
     const { core, host, stop } = await startHostUnderTest();
     const start = Math.floor((Date.now() - 120_000) / 1000) * 1000;
-    await core.recordings.closed('cam-01', { name: recordSegment(core.recordings.root, start), seconds: 4 });
+    await core.recordings.closed('cam-01', {
+      name: writeSegment(core.recordings.root, start, { seconds: 4 }),
+      seconds: 4,
+    });
     const raised = await core.db.transaction((trx) =>
       core.alarms.receive(trx, {
         source: 'engine',
