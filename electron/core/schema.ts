@@ -10,6 +10,16 @@ import { playbookMigrations } from './playbooks';
 import { recordingMigrations } from './recordings';
 
 /**
+ * Numbers other branches' migrations take (19, 20) while this branch's 21 waited for them: empty steps so the
+ * list has no gap. Whoever merges replaces each with the real migration of that number.
+ */
+const RESERVED_ELSEWHERE: readonly Migration[] = [19, 20].map((version) => ({
+  version,
+  name: `reserved: another branch's migration ${version}`,
+  up: () => Promise.resolve(),
+}));
+
+/**
  * The schema history, oldest first, assembled here (the database layer knows no feature) from the base schema
  * and each feature's own migrations. An explicit list (not a folder scan) so bundling cannot drop one; ordered
  * by version, since a feature's later migration (guards' phone secrets) comes after other features' ones and
@@ -28,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   hubLinkMigration,
   hubUrgentMigration,
   ...recordingMigrations,
+  ...RESERVED_ELSEWHERE,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

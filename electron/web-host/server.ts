@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ZipArchive } from 'archiver';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Id, MAX_FRAME_BYTES, MAX_PLAY_SECONDS, type ContractError } from '../../shared/contract';
 import { attachFrameEndpoint } from '../core/carriers/frames';
@@ -205,6 +206,10 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       replay(req, res, url);
       return;
     }
+    if (url?.pathname.startsWith('/exports/')) {
+      download(req, res, url);
+      return;
+    }
     let path = url ? safeDecode(url.pathname) : undefined;
     if (path === undefined) {
       plain(res, 400, 'Bad request: the address is not a valid path.', { connection: 'close' });
@@ -269,6 +274,43 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
         if (err.code === 'not_found') return plain(res, 404, 'Not found');
         o.log.error('replay failed', { error: err.message });
         plain(res, 500, 'The recording could not be played; it was logged.');
+      });
+  }
+
+  /**
+   * `GET /exports/<ticket>.zip?token=` sends an evidence-clip folder as one ZIP (stored, not compressed: video does
+   * not shrink). The ticket comes from `recordings.exportDownload`, which checked the operator and audited it; it
+   * works once, within a minute. The files are the export folder's, listed by the core, never named by the request.
+   */
+  function download(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (req.method !== 'GET') return plain(res, 405, 'Only GET downloads an export.', { allow: 'GET' });
+    if (!tokenMatches(token, url.searchParams.get('token'))) return plain(res, 401, 'Unauthorized');
+    const ticket = /^\/exports\/([A-Za-z0-9_-]{32})\.zip$/.exec(url.pathname)?.[1];
+    if (!ticket) return plain(res, 400, 'Bad request: the address is not /exports/<ticket>.zip.');
+    o.core.recordings
+      .download(ticket)
+      .then((found) => {
+        if (!found) return plain(res, 404, 'This download has expired or was used: ask for it again.');
+        if (res.destroyed) return;
+        res.writeHead(200, {
+          'content-type': 'application/zip',
+          'content-disposition': `attachment; filename="${found.folder}.zip"`,
+          'cache-control': 'no-store',
+          ...SECURITY_HEADERS,
+        });
+        const zip = new ZipArchive({ store: true });
+        zip.on('error', (err: Error) => {
+          o.log.error('export download failed', { error: err.message });
+          res.destroy();
+        });
+        res.once('close', () => zip.abort());
+        zip.pipe(res);
+        for (const f of found.files) zip.file(join(found.dir, f), { name: `${found.folder}/${f}` });
+        void zip.finalize().catch(() => undefined);
+      })
+      .catch((err: Error) => {
+        o.log.error('export download failed', { error: err.message });
+        plain(res, 500, 'The export could not be sent; it was logged.');
       });
   }
 

@@ -8,7 +8,7 @@ import { CameraWall } from '../features/cameras';
 import { SiteMap } from '../features/guards';
 import { LockScreen, SignIn, useIdleLock, useOperators } from '../features/operators';
 import { useDensity, useLocalePref } from '../features/prefs';
-import { ReplayPlayer } from '../features/recordings';
+import { ReplayPlayer, RetentionDialog } from '../features/recordings';
 import { Notices } from '../features/system';
 import { useWindowSize } from '../ui/hooks';
 import { usePopOuts } from '../ui/popout';
@@ -162,6 +162,7 @@ function Console() {
       <Arrangements />
       {/* Drawn over the console; the tones above keep sounding while it is locked. */}
       <ReplayPlayer />
+      <RetentionDialog />
       <LockScreen />
       <IdleLock />
     </SignedIn>

@@ -7,7 +7,7 @@ import { AlarmDetail, useAlarms, type AlarmDetailSlots } from '../features/alarm
 import { CameraTile } from '../features/cameras';
 import { DispatchSection, GUARD_COLOURS, PatrolSummary, useGuards } from '../features/guards';
 import { DutyTools, IncidentPlaybooks } from '../features/playbooks';
-import { ReplayButton } from '../features/recordings';
+import { EvidenceClips, ReplayButton } from '../features/recordings';
 import { useSystem } from '../features/system';
 import { AreaPanel } from '../ui/AreaPanel';
 import { TextDialog } from '../ui/dialogs';
@@ -20,14 +20,16 @@ const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
 const DETAIL_SLOTS: AlarmDetailSlots = {
   dispatch: (alarm) => <DispatchSection alarm={alarm} />,
   cameraTile: (camera, alarm) => (
-    <Box sx={{ position: 'relative', height: '100%' }}>
+    // Held to its grid cell: a tile's picture must not spill over the sections below it (the evidence clips).
+    <Box sx={{ position: 'relative', height: '100%', minHeight: 0, overflow: 'hidden' }}>
       <CameraTile camera={camera} index={-1} profile="sub" />
       {/* The recording from 10 s before the alarm (pre-roll). */}
       <Box sx={{ position: 'absolute', bottom: 2, left: 4 }}>
-        <ReplayButton cameraId={camera.id} from={alarm.raisedAt - 10_000} />
+        <ReplayButton cameraId={camera.id} from={alarm.raisedAt - 10_000} alarmId={alarm.id} />
       </Box>
     </Box>
   ),
+  evidence: (alarm) => (alarm.cameras.length > 0 ? <EvidenceClips alarmId={alarm.id} /> : null),
 };
 
 /**

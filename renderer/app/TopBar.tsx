@@ -6,6 +6,7 @@ import { bandAt, bandSpan, DEFAULT_BANDS } from '../../shared/domain/shift';
 import { useStore } from '../api/store';
 import { DutyMenu } from '../features/duty';
 import { useOperators } from '../features/operators';
+import { RetentionButton } from '../features/recordings';
 import { HubStatus, Notices, useSystem } from '../features/system';
 import { formatClock, useLocale, useNow, useText } from '../ui/hooks';
 import { setLocale } from '../ui/i18n';
@@ -69,6 +70,7 @@ export function TopBar() {
         </Typography>
       </Box>
       <DutyMenu />
+      <RetentionButton />
       <Typography
         data-testid="clock"
         sx={{ fontSize: '1.6rem', fontWeight: 700, fontVariantNumeric: 'tabular-nums' }}

@@ -55,6 +55,10 @@ export const REFUSAL_REASONS = [
   'hub_bad_answer',
   /** The method is for a higher role; params: `role` (operator, supervisor, admin). */
   'role_needed',
+  /** An evidence clip was asked for a range no linked camera has any recording of. */
+  'nothing_recorded',
+  /** An evidence clip was asked of an alarm or incident that names no camera. */
+  'no_linked_cameras',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

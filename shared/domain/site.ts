@@ -34,6 +34,8 @@ export const CameraDef = z.object({
     .object({
       enabled: z.boolean().default(true),
       retentionDays: z.number().int().min(1).max(3650).default(30),
+      /** Days the rules ask this camera's recordings be kept (留存不少于30天; some ask 90): below it is a fault. */
+      requiredDays: z.number().int().min(1).max(3650).default(30),
     })
     .optional(),
 });
@@ -176,6 +178,14 @@ export const SiteFile = z
     contacts: z.array(ContactDef).default([]),
     /** The site hub's equipment sources: alarm panels, fire transmitters, sensors (issue 14). */
     sources: z.array(SiteSourceDef).max(32).default([]),
+    /** Evidence clips (issue 15): seconds before and after an alarm an export takes by default. */
+    recording: z
+      .object({
+        preRollSec: z.number().int().min(0).max(600).default(30),
+        postRollSec: z.number().int().min(0).max(1200).default(60),
+      })
+      .strict()
+      .default({ preRollSec: 30, postRollSec: 60 }),
   })
   .superRefine((site, ctx) => {
     const unique = (key: 'zones' | 'cameras' | 'routes' | 'guards' | 'contacts' | 'sources') => {

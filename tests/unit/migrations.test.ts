@@ -17,6 +17,7 @@ import {
   TEXTS_MAX_CHARS,
 } from '../../electron/core/alarms/migration';
 import { silentLogger } from '../../electron/common/log';
+import { recordingExportsMigration } from '../../electron/core/recordings/exports-migration';
 import { recordingsMigration } from '../../electron/core/recordings/migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
@@ -105,6 +106,13 @@ describe('database and migrations', () => {
       [
         recordingsMigration.version,
         'recordings: one row per closed video segment on disk (camera, path, start, end, bytes, protected)',
+      ],
+      // Other branches' migrations take these numbers; until they land, empty steps hold their places.
+      [19, "reserved: another branch's migration 19"],
+      [20, "reserved: another branch's migration 20"],
+      [
+        recordingExportsMigration.version,
+        'recording exports (evidence clips with their files and hashes) and the first recording per camera',
       ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -320,6 +328,35 @@ describe('database and migrations', () => {
     await db('recordings').insert(row);
     await expect(db('recordings').insert(row)).rejects.toThrow(/UNIQUE/);
     expect((await db('recordings').first()) as { protected: number }).toMatchObject({ protected: 0 });
+    await db.destroy();
+  });
+
+  it('the recording-exports migration creates recording_exports and back-fills recording_cameras from recordings', async () => {
+    const db = await openMigratedTo(recordingsMigration);
+    await db('recordings').insert([
+      { camera: 'cam-01', path: 'a.mp4', start_ms: 50, end_ms: 60, bytes: 1 },
+      { camera: 'cam-01', path: 'b.mp4', start_ms: 10, end_ms: 20, bytes: 1 },
+    ]);
+    await db.transaction((trx) => recordingExportsMigration.up(trx));
+    expect(await db('recording_cameras').select('camera', 'first_ms')).toEqual([
+      { camera: 'cam-01', first_ms: 10 },
+    ]);
+    const row = {
+      id: 'x',
+      from_ms: 1,
+      to_ms: 2,
+      reason: 'police',
+      operator_id: 'op',
+      operator_name: 'Li',
+      exported_at: 3,
+      folder: 'f',
+      files: '[]',
+    };
+    await db('recording_exports').insert(row);
+    await expect(db('recording_exports').insert(row)).rejects.toThrow(/UNIQUE|PRIMARY/);
+    await expect(db('recording_exports').insert({ ...row, id: 'y', reason: null })).rejects.toThrow(
+      /NOT NULL/,
+    );
     await db.destroy();
   });
 

@@ -1,22 +1,35 @@
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { recordingMethods, CoverageSpan, RecordingList } from '../../../shared/contract';
+import type {
+  recordingMethods,
+  ClipExport,
+  ClipRequest,
+  CoverageSpan,
+  RecordingList,
+  RetentionView,
+} from '../../../shared/contract';
 import { GAP_MS } from '../../../shared/contract';
+import { actorOf, type Actor } from '../actor';
 import type { AlarmService } from '../alarms';
 import type { Camera, CamerasService } from '../cameras';
+import { appendAudit, auditActor } from '../audit/audit';
 import { ServiceError } from '../errors';
 import type { Feature, Infrastructure } from '../feature';
 import type { StreamGateway } from '../streams/gateway';
 import { DEFAULT_SUPERVISION, type Spawner, type SupervisionSettings } from '../streams/worker';
-import { statfsFree, type FreeSpace } from '../system';
+import { statfsFree, VERSION, type FreeSpace } from '../system';
+import { ClipExporter, toExportView, type ExportRow } from './exports';
 import { fileSize, segmentFiles, segmentStart } from './files';
+import { recordingExportsMigration } from './exports-migration';
 import { recordingsMigration } from './migration';
 import { playSegments, type PlayPiece, type Playback } from './play';
 import { CameraRecorder, recorderSpawn, type ClosedSegment } from './recorder';
-import { runRetention, type RetentionResult } from './retention';
+import { retentionView } from './health';
+import { runRetention, type Hold, type RetentionResult } from './retention';
 import { ffprobeFor, SegmentStore } from './store';
 
-export const recordingMigrations = [recordingsMigration] as const;
+export const recordingMigrations = [recordingsMigration, recordingExportsMigration] as const;
 
 export interface RecordingSettings {
   /** Off: no camera is recorded (the index and replay of what exists still work). On when settings are given. */
@@ -49,6 +62,14 @@ export interface RecordingsService {
   closed(cameraId: string, segment: ClosedSegment): Promise<void>;
   /** The recorders' ffmpeg processes (tests kill one mid-segment). */
   pids(): Map<string, number>;
+  /** Exports an evidence clip (see exports.ts). */
+  exportClip(req: ClipRequest, actor: Actor): Promise<ClipExport>;
+  /** `<dataDir>/exports`: one folder per export; retention never looks here. */
+  readonly exportsDir: string;
+  /** A download ticket's export (each ticket once, within a minute): its folder and the files in it. */
+  download(ticket: string): Promise<{ folder: string; dir: string; files: string[] } | undefined>;
+  /** The retention table, and raises or clears each camera's retention fault alarm. */
+  checkRetention(): Promise<RetentionView>;
 }
 
 export interface RecordingsOptions {
@@ -59,6 +80,8 @@ export interface RecordingsOptions {
 }
 
 export const recordsCamera = (c: Camera): boolean => c.record?.enabled !== false;
+
+const TICKET_MS = 60_000;
 
 /**
  * The console's recorder (issue 15): per recorded camera one supervised ffmpeg writing fragmented-MP4
@@ -140,7 +163,12 @@ export function createRecordings(
       store,
       clock.now(),
       o.cameras.service.list().map((c) => ({ id: c.id, retentionDays: c.record?.retentionDays ?? 30 })),
-      { quotaBytes: s.quotaBytes, minFreeBytes: s.minFreeBytes ?? 1024 ** 3, batch: 500 },
+      {
+        quotaBytes: s.quotaBytes,
+        minFreeBytes: s.minFreeBytes ?? 1024 ** 3,
+        batch: 500,
+        held: [...holds],
+      },
       freeSpace,
     ).finally(() => (retentionRunning = undefined));
     const result = await retentionRunning;
@@ -170,21 +198,141 @@ export function createRecordings(
   };
   let startedAt = 0;
 
+  const holds = new Set<Hold>();
+  const exportsDir = join(infra.dataDir, 'exports');
+  /** The segments and the open one over [from, to), as replay and exports read them. */
+  const pieces = async (cameraId: string, from: number, to: number): Promise<PlayPiece[]> => {
+    const out: PlayPiece[] = (await store.range(cameraId, from, to)).map((r) => ({
+      file: join(root, r.path),
+      start: r.start_ms,
+      end: r.end_ms,
+    }));
+    const open = await openSegment(cameraId);
+    if (open && open.start < to && open.start >= (out.at(-1)?.end ?? 0) - GAP_MS) out.push(open);
+    return out;
+  };
+  const exporter = new ClipExporter({
+    db,
+    dir: exportsDir,
+    ffmpeg,
+    ffprobe,
+    now: () => clock.now(),
+    newId: () =>
+      infra
+        .ids()
+        .replace(/[^A-Za-z0-9_-]/g, '')
+        .slice(0, 36) || randomBytes(9).toString('hex'),
+    log,
+    version: VERSION,
+    consoleId: infra.consoleId,
+    site: () => ({
+      name: infra.site.name,
+      timeZone: infra.site.timeZone,
+      preRollSec: infra.site.recording.preRollSec,
+      postRollSec: infra.site.recording.postRollSec,
+    }),
+    cameraName: (id) => o.cameras.service.find(id)?.name,
+    alarm: async (id) => {
+      const row = (await db('alarms').where({ id }).first('cameras', 'raised_at', 'incident_id')) as
+        { cameras: string; raised_at: number; incident_id: string | null } | undefined;
+      return row
+        ? {
+            cameras: JSON.parse(row.cameras) as string[],
+            raisedAt: row.raised_at,
+            incidentId: row.incident_id ?? undefined,
+          }
+        : undefined;
+    },
+    pieces,
+    hold: (camera, from, to) => {
+      const h = { camera, from, to };
+      holds.add(h);
+      return () => holds.delete(h);
+    },
+  });
+  const tickets = new Map<string, { exportId: string; until: number }>();
+
+  const exportsOf = async (where: { alarmId?: string | undefined; incidentId?: string | undefined }) => {
+    let incident = where.incidentId;
+    if (where.alarmId && !incident)
+      incident =
+        (
+          (await db('alarms').where({ id: where.alarmId }).first('incident_id')) as
+            { incident_id: string | null } | undefined
+        )?.incident_id ?? undefined;
+    const rows = (await db('recording_exports')
+      .where((q) => {
+        if (where.alarmId) q.orWhere('alarm_id', where.alarmId);
+        if (incident) q.orWhere('incident_id', incident);
+      })
+      .orderBy('exported_at', 'desc')
+      .limit(100)) as ExportRow[];
+    return rows.map(toExportView);
+  };
+
+  /** Cameras whose retention fault alarm is raised (and not yet restored). */
+  const faulted = new Set<string>();
+  const checkRetention = async (): Promise<RetentionView> => {
+    const view = await retentionView(db, {
+      now: clock.now(),
+      cameras: o.cameras.service.list().map((c) => ({
+        id: c.id,
+        recording: recording() && recordsCamera(c),
+        retentionDays: c.record?.retentionDays ?? 30,
+        requiredDays: c.record?.requiredDays ?? 30,
+      })),
+      freeBytes: await freeSpace(),
+      minFreeBytes: s.minFreeBytes ?? 1024 ** 3,
+      quotaBytes: s.quotaBytes,
+    });
+    for (const c of view.cameras) {
+      const deviceId = `retention:${c.cameraId}`;
+      if (c.fault && !faulted.has(c.cameraId)) {
+        faulted.add(c.cameraId);
+        const camera = o.cameras.service.find(c.cameraId);
+        const days = Math.floor(c.fault === 'actual' ? c.actualDays : (c.projectedDays ?? 0));
+        await db.transaction((trx) =>
+          o.alarms.service.receive(trx, {
+            source: 'engine',
+            sourceId: `recording-retention:${c.cameraId}`,
+            deviceId,
+            type: 'device_fault',
+            zone: camera?.zone,
+            location: camera?.position,
+            cameras: [c.cameraId],
+            raisedAt: view.at,
+            text: `recording retention short: ${days} of the required ${c.requiredDays} days (${c.fault})`,
+            texts: {
+              'zh-CN':
+                c.fault === 'actual'
+                  ? `录像留存不足：仅留存 ${days} 天，要求留存不少于 ${c.requiredDays} 天`
+                  : `录像留存不足：按当前录像速度磁盘仅可保存 ${days} 天，要求留存不少于 ${c.requiredDays} 天`,
+              en:
+                c.fault === 'actual'
+                  ? `Recording retention short: only ${days} days kept, at least ${c.requiredDays} required`
+                  : `Recording retention short: at the current rate the disk holds ${days} days, at least ${c.requiredDays} required`,
+            },
+          }),
+        );
+      } else if (!c.fault && faulted.has(c.cameraId)) {
+        faulted.delete(c.cameraId);
+        await db.transaction((trx) =>
+          o.alarms.service.restore(trx, { deviceId, type: 'device_fault', at: view.at }),
+        );
+      }
+    }
+    return view;
+  };
+
   const service: RecordingsService = {
     root,
     async play(cameraId, from, seconds) {
       if (!o.cameras.service.find(cameraId))
         throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
       const to = from + seconds * 1000;
-      const pieces: PlayPiece[] = (await store.range(cameraId, from, to)).map((r) => ({
-        file: join(root, r.path),
-        start: r.start_ms,
-        end: r.end_ms,
-      }));
-      const open = await openSegment(cameraId);
-      if (open && open.start < to) pieces.push(open);
-      if (pieces.length === 0) return undefined;
-      return playSegments(ffmpeg, join(infra.dataDir, 'video', 'replay'), pieces, from, to);
+      const found = await pieces(cameraId, from, to);
+      if (found.length === 0) return undefined;
+      return playSegments(ffmpeg, join(infra.dataDir, 'video', 'replay'), found, from, to);
     },
     async list(cameraId, from, to) {
       const camera = o.cameras.service.find(cameraId);
@@ -216,18 +364,79 @@ export function createRecordings(
     closed,
     pids: () =>
       new Map([...recorders].flatMap(([id, r]) => (r.worker.pid ? [[id, r.worker.pid] as const] : []))),
+    exportClip: (req, actor) => exporter.export(req, actor),
+    exportsDir,
+    async download(ticket) {
+      const t = tickets.get(ticket);
+      tickets.delete(ticket);
+      if (!t || t.until < clock.now()) return undefined;
+      const row = (await db('recording_exports').where({ id: t.exportId }).first('folder')) as
+        { folder: string } | undefined;
+      if (!row) return undefined;
+      const dir = join(exportsDir, row.folder);
+      try {
+        return {
+          folder: row.folder,
+          dir,
+          files: readdirSync(dir)
+            .filter((f) => !f.startsWith('.'))
+            .sort(),
+        };
+      } catch {
+        return undefined;
+      }
+    },
+    checkRetention,
   };
 
   return {
     service,
     handlers: {
       'recordings.list': ({ cameraId, from, to }) => service.list(cameraId, from, to),
+      'recordings.export': (input, { session }) => exporter.export(input, actorOf(session)),
+      'recordings.exports': (input) => exportsOf(input),
+      'recordings.allExports': async ({ before }) =>
+        (
+          (await db('recording_exports')
+            .where('exported_at', '<', before ?? Number.MAX_SAFE_INTEGER)
+            .orderBy('exported_at', 'desc')
+            .limit(100)) as ExportRow[]
+        ).map(toExportView),
+      'recordings.exportDownload': async ({ exportId }, { session }) => {
+        const row = (await db('recording_exports').where({ id: exportId }).first()) as ExportRow | undefined;
+        if (!row) throw new ServiceError('not_found', `There is no export "${exportId}".`);
+        const ticket = randomBytes(24).toString('base64url');
+        const now = clock.now();
+        for (const [k, v] of tickets) if (v.until < now) tickets.delete(k);
+        tickets.set(ticket, { exportId, until: now + TICKET_MS });
+        const actor = actorOf(session);
+        // In a transaction like every audited change: two appends at once must not both link to the same entry.
+        await db.transaction((trx) =>
+          appendAudit(trx, {
+            at: now,
+            ...auditActor(actor),
+            action: 'recordings.export.download',
+            target: exportId,
+            details: { folder: row.folder },
+          }),
+        );
+        return { url: `/exports/${ticket}.zip` };
+      },
+      'recordings.retention': () => checkRetention(),
     },
     appliers: [],
     migrations: recordingMigrations,
     async start() {
       mkdirSync(root, { recursive: true });
+      mkdirSync(exportsDir, { recursive: true });
       startedAt = clock.now();
+      // A fault raised before a restart stays one alarm: it is not raised again while still open.
+      for (const r of (await db('alarms')
+        .where('device_id', 'like', 'retention:%')
+        .whereNull('restored_at')
+        .whereNot('state', 'resolved')
+        .select('device_id')) as { device_id: string }[])
+        faulted.add(r.device_id.slice('retention:'.length));
       for (const camera of o.cameras.service.list()) await store.reconcile(camera.id, ffprobe);
       await retention().catch((err: Error) =>
         log.error('recording retention failed', { error: err.message }),
@@ -258,11 +467,14 @@ export function createRecordings(
         () => void watch().catch((err: Error) => log.error('recorder watch failed', { error: err.message })),
         Math.max(1000, segmentSec * 500),
       );
+      await checkRetention().catch((err: Error) =>
+        log.error('recording retention check failed', { error: err.message }),
+      );
       retentionTimer = clock.setInterval(
         () =>
-          void retention().catch((err: Error) =>
-            log.error('recording retention failed', { error: err.message }),
-          ),
+          void retention()
+            .then(() => checkRetention())
+            .catch((err: Error) => log.error('recording retention failed', { error: err.message })),
         s.retentionEveryMs ?? 600_000,
       );
     },

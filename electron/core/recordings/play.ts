@@ -32,6 +32,16 @@ export function concatList(pieces: readonly PlayPiece[], from: number, to: numbe
     .concat('\n');
 }
 
+/** ffmpeg reading a concat list and copying its video as it is (no re-encoding): replay's and exports' input. */
+export function concatCopyArgs(list: string): string[] {
+  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', list].concat([
+    '-map',
+    '0:v:0',
+    '-c',
+    'copy',
+  ]);
+}
+
 /**
  * Streams [from, to) of a camera's recording as one fragmented MP4 made by `-c copy` through the concat demuxer
  * (no re-encoding): it starts at the keyframe before `from`, so the first picture is whole.
@@ -49,20 +59,7 @@ export function playSegments(
   const child = spawn(
     ffmpeg,
     [
-      '-hide_banner',
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-f',
-      'concat',
-      '-safe',
-      '0',
-      '-i',
-      list,
-      '-map',
-      '0:v:0',
-      '-c',
-      'copy',
+      ...concatCopyArgs(list),
       '-f',
       'mp4',
       '-movflags',

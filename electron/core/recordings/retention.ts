@@ -8,6 +8,14 @@ export interface RetentionSettings {
   minFreeBytes: number;
   /** Files deleted (and rows removed) per transaction. */
   batch: number;
+  /** Spans an export is reading now: passed by like protected segments until it ends. */
+  held?: readonly Hold[] | undefined;
+}
+
+export interface Hold {
+  camera: string;
+  from: number;
+  to: number;
 }
 
 export interface RetentionResult {
@@ -34,7 +42,14 @@ export async function runRetention(
   freeSpace: () => Promise<number>,
 ): Promise<RetentionResult> {
   const result: RetentionResult = { byAge: 0, bySpace: 0, bytes: 0, short: false };
-  const unprotected = () => db('recordings').where('protected', 0).orderBy('start_ms').limit(settings.batch);
+  const unprotected = () => {
+    const q = db('recordings').where('protected', 0);
+    for (const h of settings.held ?? [])
+      q.whereNot((b) =>
+        b.where('camera', h.camera).andWhere('end_ms', '>', h.from).andWhere('start_ms', '<', h.to),
+      );
+    return q.orderBy('start_ms').limit(settings.batch);
+  };
   for (const camera of cameras) {
     for (;;) {
       const rows = (await unprotected()

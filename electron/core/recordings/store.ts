@@ -67,6 +67,12 @@ export class SegmentStore {
       .insert({ ...row, protected: 0 })
       .onConflict('path')
       .merge(['end_ms', 'bytes']);
+    // When the console first recorded this camera: the retention check's "recorded long enough to judge".
+    await this.db.raw(
+      'INSERT INTO recording_cameras (camera, first_ms) VALUES (?, ?) ' +
+        'ON CONFLICT(camera) DO UPDATE SET first_ms = excluded.first_ms WHERE excluded.first_ms < first_ms',
+      [row.camera, row.start_ms],
+    );
   }
 
   /** Closed segments of a camera overlapping [from, to), oldest first. */

@@ -107,6 +107,8 @@ export interface AlarmDetailSlots {
   dispatch(alarm: AlarmView): ReactNode;
   /** One of the alarm's cameras (at most two), live; with the alarm, for a replay from just before it. */
   cameraTile(camera: CameraView, alarm: AlarmView): ReactNode;
+  /** Under the cameras: the evidence clips exported from this alarm (「保存相关录像」). */
+  evidence?(alarm: AlarmView): ReactNode;
 }
 
 /** The opened alarm: what, where, when, its cameras live, its trail and its device's recent history. */
@@ -263,6 +265,7 @@ export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots
           ))}
         </Box>
       )}
+      {slots.evidence?.(alarm)}
       <MiniMap alarm={alarm} />
       <Divider />
       <Typography variant="subtitle2">{t('alarms.trail')}</Typography>

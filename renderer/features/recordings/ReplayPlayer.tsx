@@ -15,6 +15,7 @@ import { useStore } from '../../api/store';
 import { useClient } from '../../api/client';
 import { formatClock, useText } from '../../ui/hooks';
 import { useSystem } from '../system';
+import { ExportDialog } from './EvidenceClips';
 import { closeReplay, openReplay, playUrl, replay, speed, type Replay } from './store';
 
 const HOUR_MS = 3600_000;
@@ -90,6 +91,10 @@ function ReplayView({ open }: { open: Replay }) {
   const [failed, setFailed] = useState(false);
   const [now] = useState(() => Date.now());
   const [src, setSrc] = useState<string | undefined>();
+  // A range picked here (start and end marks) exported as the alarm's evidence, this camera only.
+  const [markIn, setMarkIn] = useState<number | undefined>();
+  const [markOut, setMarkOut] = useState<number | undefined>();
+  const [exporting, setExporting] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -177,11 +182,41 @@ function ReplayView({ open }: { open: Replay }) {
           <Typography data-testid="replay-time" variant="body2" sx={{ flex: 1 }}>
             {t('recordings.at', { time: formatClock(at) })}
           </Typography>
+          {open.alarmId && (
+            <>
+              <Button size="small" data-testid="replay-mark-in" onClick={() => setMarkIn(Math.round(at))}>
+                {t('recordings.markIn')}
+                {markIn !== undefined && ` ${formatClock(markIn)}`}
+              </Button>
+              <Button size="small" data-testid="replay-mark-out" onClick={() => setMarkOut(Math.round(at))}>
+                {t('recordings.markOut')}
+                {markOut !== undefined && ` ${formatClock(markOut)}`}
+              </Button>
+              <Button
+                size="small"
+                variant="outlined"
+                data-testid="replay-export"
+                disabled={markIn === undefined || markOut === undefined || markOut <= markIn}
+                onClick={() => setExporting(true)}
+              >
+                {t('recordings.exportRange')}
+              </Button>
+            </>
+          )}
           <Button size="small" variant="contained" data-testid="replay-live" onClick={closeReplay}>
             {t('recordings.live')}
           </Button>
         </Box>
         <Scrubber list={list} from={now - HOUR_MS} to={now} at={at} />
+        {open.alarmId && markIn !== undefined && markOut !== undefined && markOut > markIn && (
+          <ExportDialog
+            open={exporting}
+            onClose={() => setExporting(false)}
+            alarmId={open.alarmId}
+            cameraIds={[open.cameraId]}
+            range={{ from: markIn, to: Math.min(markOut, markIn + 30 * 60_000) }}
+          />
+        )}
       </DialogContent>
     </Dialog>
   );

@@ -6,13 +6,39 @@ export interface Replay {
   cameraId: string;
   /** Where playback starts (epoch ms). */
   from: number;
+  /** Opened from this alarm's detail: a range picked in the player can be exported as its evidence. */
+  alarmId?: string | undefined;
 }
 
 export const replay = createStore<Replay | null>(null);
 export const speed = createStore<1 | 2 | 4>(1);
 
-export function openReplay(cameraId: string, from: number): void {
-  replay.set({ cameraId, from });
+export function openReplay(cameraId: string, from: number, alarmId?: string): void {
+  replay.set({ cameraId, from, ...(alarmId ? { alarmId } : {}) });
+}
+
+/** Counts exports made in this window: the lists showing them load again. */
+export const clipsChanged = createStore(0);
+/** The supervisor's retention dialog is open. */
+export const retentionOpen = createStore(false);
+
+/** `12.3 MB`: sizes as the disk's owner reads them (decimal units, as disks are sold). */
+export function formatBytes(bytes: number): string {
+  // No TB: the Chinese screen's allowed units are KB, MB and GB (tests/e2e/language.ts).
+  if (bytes >= 1e11) return `${Math.round(bytes / 1e9)} GB`;
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.max(0, Math.round(bytes / 1e3))} KB`;
+}
+
+/** Fetches an export's ZIP through the one-time address the core gave (the web host's; the page's token added). */
+export function downloadExport(url: string): void {
+  const a = document.createElement('a');
+  a.href = `${url}?${new URLSearchParams({ token: token() }).toString()}`;
+  a.download = '';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
 }
 
 export function closeReplay(): void {

@@ -1,41 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { dayFolder } from '../../../electron/core/recordings/files';
 import { rawExchange } from '../../support/raw-http';
+import { writeSegment } from '../../support/segments';
 import { draw, escapedBytes, nastyText, pool, probeWhile, type Boundary } from '../lib';
 import { checkDatabase, SECRET_TEXT, startHostUnderTest } from '../web-host-under-test';
-
-/** A real 2-s recorded segment of cam-01, `at` its start: so that valid requests really run the replay. */
-function recordSegment(root: string, at: number): string {
-  const name = `${new Date(at).toISOString().slice(0, 19).replace(/[-:]/g, '')}Z.mp4`;
-  const dir = join(root, 'cam-01', dayFolder(at));
-  mkdirSync(dir, { recursive: true });
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=160x90:rate=10',
-    '-t',
-    '2',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-g',
-    '10',
-    '-pix_fmt',
-    'yuv420p',
-    '-movflags',
-    '+frag_keyframe+empty_moov+default_base_moof',
-    join(dir, name),
-  ]);
-  return name;
-}
 
 const kase = fc.record({
   method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST'),
@@ -86,7 +53,10 @@ const boundary: Boundary = {
   async run(ctx, tally) {
     const { core, host, stop } = await startHostUnderTest();
     const start = Date.now() - 60_000;
-    await core.recordings.closed('cam-01', { name: recordSegment(core.recordings.root, start), seconds: 2 });
+    await core.recordings.closed('cam-01', {
+      name: writeSegment(core.recordings.root, start, { seconds: 2 }),
+      seconds: 2,
+    });
     const validFrom = new Date(start + 500).toISOString();
     const request = (path: string, method = 'GET') =>
       rawExchange(
