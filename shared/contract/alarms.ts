@@ -75,6 +75,8 @@ export const ALARM_EVENT_KINDS = [
   'released',
   'remote',
   'restored',
+  /** Raised by hand at a console: the operator who entered it (older databases hold a note instead). */
+  'entered',
 ] as const;
 export const AlarmEventView = z.object({
   at: EpochMs,

@@ -368,6 +368,7 @@ export const en: Messages = {
     released: 'Released',
     remote: 'Another console',
     restored: 'Device restored',
+    entered: 'Entered by hand',
   },
   origin: {
     title: 'Where it came from',

@@ -366,6 +366,7 @@ export const zhCN = {
     released: '解除暂缓',
     remote: '其他控制台的操作',
     restored: '设备已恢复',
+    entered: '人工录入',
   },
   origin: {
     title: '报警来源',

@@ -51,7 +51,8 @@ export async function raiseManual(
       });
       if (result.status === 'duplicate')
         throw new ServiceError('conflict', 'This alarm was already entered.');
-      await c.trail(trx, result.alarm.id, 'note', actor, { note: `entered by ${actor.name}` });
+      // The trail names who entered it in the operator's language (the kind's words); no English note.
+      await c.trail(trx, result.alarm.id, 'entered', actor, {});
       await outbox(c, trx, 'alarm.raise', result.alarm, actor, {
         text: input.text,
         type: input.type,
