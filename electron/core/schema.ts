@@ -3,6 +3,7 @@ import { BASE_SCHEMA } from './base-schema';
 import { cameraMigrations } from './cameras';
 import type { Migration } from '../common/migrations';
 import { dutyMigrations } from './duty';
+import { facilityMigrations } from './facilities';
 import { guardMigrations, patrolClockMigrations } from './guards';
 import { hubLinkMigration, hubUrgentMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
@@ -16,6 +17,17 @@ import { recordingMigrations } from './recordings';
  * its number lives only in its own object. Append only: a released migration is never edited; its test pins
  * what it creates. `checkMigrationList` refuses a gap or a duplicate.
  */
+/**
+ * Version 19 is the vehicles feature's (issue 19, its own branch); facilities took 20. Until the vehicles branch
+ * lands, this placeholder keeps the list gapless; drop it when the real 19 arrives (a database migrated with it
+ * has 19 recorded and would skip the real one: only development databases of this branch can have it).
+ */
+const RESERVED_FOR_VEHICLES: Migration = {
+  version: 19,
+  name: 'reserved for the vehicles feature (issue 19): nothing on this branch',
+  async up() {},
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   ...BASE_SCHEMA,
   ...cameraMigrations,
@@ -28,6 +40,8 @@ export const MIGRATIONS: readonly Migration[] = [
   hubLinkMigration,
   hubUrgentMigration,
   ...recordingMigrations,
+  RESERVED_FOR_VEHICLES,
+  ...facilityMigrations,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

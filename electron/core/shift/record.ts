@@ -69,6 +69,16 @@ export function itemLabel(item: CarryItem, version: number | undefined, names: S
       case 'note':
       case 'drill':
         return item.text;
+      case 'work_order':
+      case 'hazard': {
+        const words = MESSAGES[locale].facilities;
+        const states: Record<string, string | undefined> =
+          item.kind === 'hazard' ? words.hazardState : words.orderState;
+        const state = item.state ? states[item.state] : undefined;
+        return [item.number, item.detail ?? item.text, zone, state, item.overdue ? words.overdue : undefined]
+          .filter(Boolean)
+          .join(' · ');
+      }
       case 'patrol':
         break;
     }

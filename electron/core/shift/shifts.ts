@@ -44,6 +44,8 @@ export interface LiveFacts {
   offlineCameras(): CarrySources['offlineCameras'];
   drillsDue(): Promise<CarrySources['drillsDue']>;
   targets(): ResponseTargets;
+  /** Unfinished work orders and open hazards (the facilities feature). */
+  facilities?(): Promise<{ orders: CarrySources['workOrders']; hazards: CarrySources['hazards'] }>;
 }
 
 export interface SealCheckResult {
@@ -293,7 +295,10 @@ export class ShiftService {
         ...(d.zone ? { zone: d.zone } : {}),
         ...(d.text ? { text: d.text } : {}),
       }));
+    const work = await this.o.facts.facilities?.();
     const items = carryOverItems({
+      workOrders: work?.orders,
+      hazards: work?.hazards,
       openAlarms: live?.openAlarms ?? (await this.o.facts.openAlarms()),
       offlineCameras: this.o.facts.offlineCameras(),
       faultyDevices: faulty,
