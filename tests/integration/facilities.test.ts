@@ -96,6 +96,43 @@ describe('facilities: ledger, work orders from device faults, hazards, deadlines
     });
   });
 
+  it('imports a ledger file whole or not at all; only a supervisor may', async () => {
+    const file = (rows: string[]) => ({
+      format: 'csv',
+      data: Buffer.from(['编号,名称,类型,区域,维保人,维保电话', ...rows].join('\r\n')).toString('base64'),
+    });
+    const good = [
+      'XF-101,1号楼灭火器A,灭火器,bldg-01,张师傅,13800000011',
+      'XF-102,1号楼防火门,防火门,bldg-01,,',
+    ];
+    expect(await refusal('facilities.import', file(good), LI)).toMatchObject({ code: 'forbidden' });
+    const bad = await call<{ imported: number; preview: { invalid: number } }>(
+      'facilities.import',
+      file([...good, 'XF-103,坏行,飞船,,,']),
+      ZHAO,
+    );
+    expect(bad).toMatchObject({ imported: 0, preview: { invalid: 1 } });
+    expect(
+      await core.db('facilities').whereIn('code', ['XF-101', 'XF-102']).count({ n: '*' }).first(),
+    ).toEqual({
+      n: 0,
+    });
+    expect(await call('facilities.import', file(good), ZHAO)).toMatchObject({ imported: 2 });
+    const { entries, maintainers } = await call<{ entries: FacilityView[]; maintainers: unknown[] }>(
+      'facilities.list',
+      {},
+    );
+    expect(entries.find((e) => e.code === 'XF-101')).toMatchObject({
+      kind: 'extinguisher',
+      origin: 'import',
+      maintainer: FITTER,
+      inspectEveryDays: 30,
+      maintainEveryDays: 365,
+      availability24h: null,
+    });
+    expect(maintainers).toContainEqual(FITTER);
+  });
+
   it('a device fault through the real alarm intake opens exactly one order; its recovery offers to close it', async () => {
     await device('fault');
     const [order, ...more] = await until('order opened', async () => {
