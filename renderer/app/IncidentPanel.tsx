@@ -5,6 +5,7 @@ import { guardStatus } from '../../shared/domain/guards';
 import { useStore } from '../api/store';
 import { AlarmDetail, useAlarms, type AlarmDetailSlots } from '../features/alarms';
 import { CameraTile } from '../features/cameras';
+import { WorkOrderButton } from '../features/facilities';
 import { DispatchSection, GUARD_COLOURS, PatrolSummary, useGuards } from '../features/guards';
 import { DutyTools, IncidentPlaybooks } from '../features/playbooks';
 import { ReplayButton } from '../features/recordings';
@@ -18,7 +19,12 @@ const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
 
 /** The opened alarm's guards and cameras come from their own features; the app puts them in. */
 const DETAIL_SLOTS: AlarmDetailSlots = {
-  dispatch: (alarm) => <DispatchSection alarm={alarm} />,
+  dispatch: (alarm) => (
+    <>
+      <WorkOrderButton alarm={alarm} />
+      <DispatchSection alarm={alarm} />
+    </>
+  ),
   cameraTile: (camera, alarm) => (
     <Box sx={{ position: 'relative', height: '100%' }}>
       <CameraTile camera={camera} index={-1} profile="sub" />

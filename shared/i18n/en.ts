@@ -1076,6 +1076,7 @@ export const en: Messages = {
       foundAt: 'Found',
     },
     everyDays: '{{inspect}} d / {{maintain}} d',
+    bySystem: 'Console (automatic)',
     all: 'All',
     filterState: 'State',
     filterKind: 'Kind',

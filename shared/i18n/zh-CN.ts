@@ -1039,6 +1039,7 @@ export const zhCN = {
       foundAt: '发现时间',
     },
     everyDays: '{{inspect}} 天 / {{maintain}} 天',
+    bySystem: '控制台（自动）',
     all: '全部',
     filterState: '状态',
     filterKind: '类型',
