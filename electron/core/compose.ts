@@ -57,7 +57,13 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     retentionPerKind: config.duty?.retentionPerKind,
   });
   const operators = createOperators(infra, config.duty);
-  const facilities = createFacilities(infra, { alarms: alarms.service, cameras: cameras.service });
+  // The demo that plays (not a test's quiet one) starts with a hazard in its register.
+  const playing = Boolean(demo) && config.demo?.scenario !== false;
+  const facilities = createFacilities(infra, {
+    alarms: alarms.service,
+    cameras: cameras.service,
+    demo: playing,
+  });
   const shift = createShift(infra, {
     operators: operators.service,
     alarms: alarms.service,

@@ -18,6 +18,7 @@ import {
 } from '../../electron/core/alarms/migration';
 import { silentLogger } from '../../electron/common/log';
 import { recordingsMigration } from '../../electron/core/recordings/migration';
+import { facilitiesMigration } from '../../electron/core/facilities/migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
@@ -105,6 +106,12 @@ describe('database and migrations', () => {
       [
         recordingsMigration.version,
         'recordings: one row per closed video segment on disk (camera, path, start, end, bytes, protected)',
+      ],
+      // Held for the vehicles branch (issue 19) until it lands; see core/schema.ts.
+      [19, 'reserved for the vehicles feature (issue 19): nothing on this branch'],
+      [
+        facilitiesMigration.version,
+        'facilities: ledger entries, device state history, work orders, hazards, their timelines',
       ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -320,6 +327,58 @@ describe('database and migrations', () => {
     await db('recordings').insert(row);
     await expect(db('recordings').insert(row)).rejects.toThrow(/UNIQUE/);
     expect((await db('recordings').first()) as { protected: number }).toMatchObject({ protected: 0 });
+    await db.destroy();
+  });
+
+  it('the facilities migration: one unfinished work order per device, finished ones kept beside it', async () => {
+    const db = await openMigratedTo(facilitiesMigration);
+    expect(
+      await missingTables(db, [
+        'facilities',
+        'facility_states',
+        'work_orders',
+        'hazards',
+        'facility_timeline',
+      ]),
+    ).toEqual([]);
+    const order = (id: string, number: number, state: string) => ({
+      id,
+      number,
+      title: 'pump',
+      device_id: 'dev-1',
+      source: 'device',
+      severity: 'high',
+      state,
+      due_at: 1,
+      created_at: 1,
+      created_by: 'system',
+      updated_at: 1,
+    });
+    await db('work_orders').insert(order('a', 1, 'verified'));
+    await db('work_orders').insert(order('b', 2, 'open'));
+    await expect(db('work_orders').insert(order('c', 3, 'assigned'))).rejects.toThrow(/UNIQUE/);
+    await db('work_orders').insert(order('d', 4, 'refused'));
+    await db('facilities').insert({
+      id: 'f1',
+      code: 'X-1',
+      name: 'x',
+      kind: 'other',
+      device_id: 'dev-1',
+      origin: 'manual',
+      created_at: 1,
+      updated_at: 1,
+    });
+    await expect(
+      db('facilities').insert({
+        id: 'f2',
+        code: 'X-1',
+        name: 'y',
+        kind: 'other',
+        origin: 'manual',
+        created_at: 1,
+        updated_at: 1,
+      }),
+    ).rejects.toThrow(/UNIQUE/);
     await db.destroy();
   });
 

@@ -34,6 +34,8 @@ export interface FacilitiesOptions {
   cameras: Pick<CamerasService, 'list'>;
   /** Deadlines are checked this often (default 30 s). */
   checkEveryMs?: number | undefined;
+  /** The embedded demo site: the register starts with a hazard being rectified, to show how one is kept. */
+  demo?: boolean | undefined;
 }
 
 const OFFLINE_TYPES: readonly AlarmType[] = ['camera_offline', 'device_offline'];
@@ -244,6 +246,7 @@ export function createFacilities(
         o.cameras.list().map((c) => ({ id: c.id, name: c.name, zone: c.zone, position: c.position })),
       );
       if (added) log.info('ledger seeded from the site file', { added, site: pickText(site.name, 'en') });
+      if (o.demo && !(await db('hazards').first('id'))) await demoHazard(work, clock.now());
       timer = clock.setInterval(
         () => queue('deadline check', () => work.escalate()),
         o.checkEveryMs ?? 30_000,
@@ -254,6 +257,26 @@ export function createFacilities(
       await service.idle();
     },
   };
+}
+
+/** The demo's hazard in progress: found on patrol, its plan with owner and deadline set, being rectified. */
+async function demoHazard(work: Work, now: number): Promise<void> {
+  const patrol: Actor = { id: 'demo', name: '保安 李强' };
+  const hazard = await work.report(
+    {
+      category: 'fire',
+      severity: 'high',
+      source: 'patrol',
+      description: '消防通道（西侧）有电动车和杂物堆放，占用通道约 3 米',
+      zone: 'fire-lane',
+    },
+    patrol,
+  );
+  await work.actOnHazard(hazard.id, 'plan', patrol, {
+    plan: '张贴整改通知，联系车主移车；杂物由保洁当日清运；加装禁停标识',
+    owner: { name: '物业工程部 周工', phone: '13800000022' },
+    deadline: now + 48 * 3_600_000,
+  });
 }
 
 /** What kind of device an alarm's type tells of, for an entry made from the alarm alone. */
