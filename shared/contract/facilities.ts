@@ -84,6 +84,8 @@ export const WorkOrderView = z.object({
   /** WO-000001: what people say on the phone. */
   number: z.string(),
   title: z.string(),
+  /** The English of an order the console opened itself (one typed by an operator is in `title` as typed). */
+  titleEn: z.string().optional(),
   entryId: Id.optional(),
   deviceId: z.string().optional(),
   alarmId: Id.optional(),

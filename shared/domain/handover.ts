@@ -39,6 +39,8 @@ export const CarryItem = z.object({
   /** For work orders and hazards (issue 18): their number (WO-000001, HZ-000001) and whether past the deadline. */
   number: z.string().optional(),
   overdue: z.boolean().optional(),
+  /** For hazards: their category (fire, security…), which names them in English. */
+  category: z.string().optional(),
 });
 export type CarryItem = z.infer<typeof CarryItem>;
 
@@ -84,7 +86,12 @@ export interface CarrySources {
 export interface CarryWork {
   id: string;
   number: string;
+  /** As people wrote it (an order's title, a hazard's description). */
   title: string;
+  /** An order the console opened: its English words. */
+  titleEn?: string;
+  /** A hazard's category (fire, security…): its English line names that instead of the description. */
+  category?: string;
   state: string;
   since: number;
   zone?: string;
@@ -95,11 +102,12 @@ const carryWork = (kind: 'work_order' | 'hazard', items: readonly CarryWork[] = 
   items.map((w) => ({
     key: `${kind}:${w.id}`,
     kind,
-    text: `${w.number} ${w.title}`,
+    text: `${w.number} ${w.titleEn ?? w.title}`,
     since: w.since,
     state: w.state,
     number: w.number,
     detail: w.title,
+    ...(w.category ? { category: w.category } : {}),
     overdue: w.overdue,
     ...(w.zone ? { zone: w.zone } : {}),
   }));

@@ -370,7 +370,7 @@ describe('facilities: ledger, work orders from device faults, hazards, deadlines
     });
     expect(work[1]!.label).toEqual({
       'zh-CN': 'HZ-000001 · 周界围墙东侧护栏缺口 · 周界围墙 · 待整改',
-      en: 'HZ-000001 · 周界围墙东侧护栏缺口 · Perimeter Wall · Open',
+      en: 'HZ-000001 · Security · Perimeter Wall · Open',
     });
   });
 });

@@ -106,7 +106,9 @@ export function createFacilities(
       const title = [entry.name, alarm.texts?.['zh-CN'] ?? alarm.text ?? MESSAGES['zh-CN'].alarmType[type]]
         .filter(Boolean)
         .join('：');
+      const titleEn = `${alarm.texts?.en ?? MESSAGES.en.alarmType[type]} (${entry.code})`;
       const { created } = await work.deviceFailed(trx, {
+        titleEn,
         deviceId,
         entryId: entry.id,
         type,
@@ -226,6 +228,7 @@ export function createFacilities(
             deviceId: alarm.deviceId,
             zone: alarm.zone,
             title: [entry?.name, what].filter(Boolean).join('：'),
+            titleEn: `${alarm.texts?.en ?? MESSAGES.en.alarmType[alarm.type]}${entry ? ` (${entry.code})` : ''}`,
           },
           entry?.id,
           actorOf(session),

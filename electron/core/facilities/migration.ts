@@ -42,6 +42,8 @@ export const facilitiesMigration: Migration = {
       t.text('id').primary();
       t.integer('number').notNullable().unique();
       t.text('title').notNullable();
+      // The English words of an order the console opened itself (an operator's title is as typed).
+      t.text('title_en');
       t.text('entry_id');
       t.text('device_id');
       t.text('alarm_id');

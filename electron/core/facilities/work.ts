@@ -29,6 +29,7 @@ interface OrderRow {
   id: string;
   number: number;
   title: string;
+  title_en: string | null;
   entry_id: string | null;
   device_id: string | null;
   alarm_id: string | null;
@@ -167,6 +168,7 @@ export class Work {
     trx: Knex.Transaction,
     o: {
       title: string;
+      titleEn?: string | undefined;
       severity: Severity;
       source: WorkOrderView['source'];
       entryId?: string | undefined;
@@ -183,6 +185,7 @@ export class Work {
       id: this.o.ids(),
       number: (max?.n ?? 0) + 1,
       title: o.title.slice(0, 200),
+      title_en: o.titleEn?.slice(0, 200) ?? null,
       entry_id: o.entryId ?? null,
       device_id: o.deviceId ?? null,
       alarm_id: o.alarmId ?? null,
@@ -211,7 +214,10 @@ export class Work {
       row.id,
       'opened',
       actor,
-      { zh: `报修工单 ${n} 已开立：${row.title}`, en: `work order ${n} opened: ${row.title}` },
+      {
+        zh: `报修工单 ${n} 已开立：${row.title}`,
+        en: `work order ${n} opened: ${row.title_en ?? row.title}`,
+      },
       o.note,
     );
     return row;
@@ -237,6 +243,7 @@ export class Work {
       alarmId?: string | undefined;
       zone?: string | undefined;
       title: string;
+      titleEn: string;
     },
   ): Promise<{ order: OrderRow; created: boolean }> {
     const open = await this.openOfDevice(trx, d.deviceId);
@@ -261,6 +268,7 @@ export class Work {
       trx,
       {
         title: d.title,
+        titleEn: d.titleEn,
         severity: FAULT_SEVERITY[d.type] ?? 'normal',
         source: 'device',
         entryId: d.entryId,
@@ -327,6 +335,7 @@ export class Work {
       deviceId?: string | undefined;
       zone?: string | undefined;
       title: string;
+      titleEn: string;
     },
     entryId: string | undefined,
     actor: Actor,
@@ -343,6 +352,7 @@ export class Work {
         trx,
         {
           title: alarm.title,
+          titleEn: alarm.titleEn,
           severity: FAULT_SEVERITY[alarm.type] ?? 'normal',
           source: 'alarm',
           entryId,
@@ -451,6 +461,7 @@ export class Work {
       id: r.id,
       number: orderNumber(r.number),
       title: r.title,
+      ...(r.title_en ? { titleEn: r.title_en } : {}),
       ...(r.entry_id ? { entryId: r.entry_id } : {}),
       ...(r.device_id ? { deviceId: r.device_id } : {}),
       ...(r.alarm_id ? { alarmId: r.alarm_id } : {}),
@@ -552,7 +563,7 @@ export class Work {
       const what = input.description.slice(0, 80);
       await this.record(trx, 'hazard', row.id, 'reported', actor, {
         zh: `隐患 ${n} 已登记：${what}`,
-        en: `hazard ${n} reported: ${what}`,
+        en: `hazard ${n} reported (${input.category}${input.zone ? `, ${input.zone}` : ''})`,
       });
       return row;
     });
@@ -787,6 +798,7 @@ export class Work {
       id: string;
       number: string;
       title: string;
+      titleEn?: string;
       state: string;
       since: number;
       zone?: string;
@@ -796,6 +808,7 @@ export class Work {
       id: string;
       number: string;
       title: string;
+      category: string;
       state: string;
       since: number;
       zone?: string;
@@ -813,6 +826,7 @@ export class Work {
         id: r.id,
         number: orderNumber(r.number),
         title: r.title,
+        ...(r.title_en ? { titleEn: r.title_en } : {}),
         state: r.state,
         since: r.created_at,
         ...(r.zone ? { zone: r.zone } : {}),
@@ -822,6 +836,7 @@ export class Work {
         id: r.id,
         number: hazardNumber(r.number),
         title: r.description.slice(0, 120),
+        category: r.category,
         state: r.state,
         since: r.found_at,
         ...(r.zone ? { zone: r.zone } : {}),

@@ -125,7 +125,10 @@ export function LedgerTab(props: {
             const order = e.openOrderId ? orders.get(e.openOrderId) : undefined;
             return (
               <TableRow key={e.id} data-testid="ledger-row" data-code={e.code} data-live={liveOf(e)}>
-                <TableCell sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>{e.code}</TableCell>
+                {/* The tag printed on the equipment: the same in every language. */}
+                <TableCell translate="no" sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
+                  {e.code}
+                </TableCell>
                 <TableCell>{e.name}</TableCell>
                 <TableCell sx={{ whiteSpace: 'nowrap' }}>{t(`facilities.kind.${e.kind}`)}</TableCell>
                 <TableCell>{zoneName(e.zone)}</TableCell>

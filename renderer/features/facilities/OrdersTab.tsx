@@ -24,7 +24,7 @@ import {
 import { useClient } from '../../api/client';
 import { FormDialog } from '../../ui/dialogs';
 import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
-import { useNow } from '../../ui/hooks';
+import { useLocale, useNow } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { CallCard, StatusChip, stamp, Timeline, useZoneName } from './parts';
 
@@ -40,6 +40,7 @@ export function OrdersTab(props: {
 }) {
   const { t } = useTranslation();
   const zoneName = useZoneName();
+  const locale = useLocale();
   const now = useNow(30_000);
   const [state, setState] = useState<string>('');
   const [zone, setZone] = useState<string>('');
@@ -114,7 +115,7 @@ export function OrdersTab(props: {
                   sx={{ cursor: 'pointer' }}
                 >
                   <TableCell sx={{ whiteSpace: 'nowrap', fontFamily: 'monospace' }}>{o.number}</TableCell>
-                  <TableCell>{o.title}</TableCell>
+                  <TableCell>{locale === 'en' ? (o.titleEn ?? o.title) : o.title}</TableCell>
                   <TableCell>
                     <StatusChip value={o.severity} label={t(`facilities.severity.${o.severity}`)} />
                   </TableCell>
@@ -176,6 +177,7 @@ function OrderDetail({
   const { t } = useTranslation();
   const client = useClient();
   const zoneName = useZoneName();
+  const locale = useLocale();
   const { run } = useCall('notice');
   const [asking, setAsking] = useState<OrderAction | null>(null);
   const act = (action: OrderAction, more: { assignee?: Contact; note?: string } = {}) =>
@@ -189,7 +191,7 @@ function OrderDetail({
       data-order-id={order.id}
     >
       <Typography variant="h6" component="h3">
-        {order.number} · {order.title}
+        {order.number} · {locale === 'en' ? (order.titleEn ?? order.title) : order.title}
       </Typography>
       <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', alignItems: 'center' }}>
         <StatusChip
