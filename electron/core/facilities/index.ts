@@ -130,22 +130,27 @@ export function createFacilities(
     if (event.kind === 'device') {
       const d = event.data;
       await ledger.ensureDevice(trx, { deviceId: d.deviceId, kind: d.kind, zone: d.zone, label: d.label });
-      await ledger.recordState(trx, d.deviceId, d.state, d.at, d.texts?.['zh-CN'] ?? d.text);
+      const moved = await ledger.recordState(trx, d.deviceId, d.state, d.at, d.texts?.['zh-CN'] ?? d.text);
       if (d.state === 'ok') await work.deviceRecovered(trx, d.deviceId, d.at);
-      trx.executionPromise.then(
-        () => changed('ledger'),
-        () => undefined,
-      );
+      if (moved)
+        trx.executionPromise.then(
+          () => changed('ledger'),
+          () => undefined,
+        );
     } else if (event.kind === 'restore' && event.data.type in FAULT_SEVERITY) {
       await ledger.recordState(trx, event.data.deviceId, 'ok', event.data.at);
     }
   };
 
-  // A camera's picture is its state: live is working, offline is not (connecting and stalls are passing).
+  // A camera's picture is its state: live is working, offline is not (connecting and stalls are passing). The
+  // gateway reports every stream every few seconds: only a change reaches the database.
+  const cameraStates = new Map<string, 'ok' | 'offline'>();
   bus.on('streams.status', ({ streams }) => {
     for (const s of streams) {
       if (s.state !== 'live' && s.state !== 'offline') continue;
       const state = s.state === 'live' ? 'ok' : 'offline';
+      if (cameraStates.get(s.cameraId) === state) continue;
+      cameraStates.set(s.cameraId, state);
       queue('camera state', async () => {
         if (await ledger.recordState(db, `camera:${s.cameraId}`, state, s.since)) changed('ledger');
       });

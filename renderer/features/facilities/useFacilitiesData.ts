@@ -48,7 +48,18 @@ export function useFacilitiesData(open: boolean): FacilitiesData {
   useEffect(() => {
     if (!open) return;
     reload();
-    return client.on('facilities.changed', () => reload());
+    // A burst of changes (a panel's zones failing together) is read once, half a second after it starts.
+    let timer: number | undefined;
+    const off = client.on('facilities.changed', () => {
+      timer ??= window.setTimeout(() => {
+        timer = undefined;
+        reload();
+      }, 500);
+    });
+    return () => {
+      off();
+      window.clearTimeout(timer);
+    };
   }, [open, client, reload]);
   return { ...data, reload };
 }
