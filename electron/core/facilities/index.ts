@@ -102,11 +102,17 @@ export function createFacilities(
         .max({ at: 'updated_at' })
         .first()) as { at: number | null } | undefined;
       if (finished?.at !== null && finished?.at !== undefined && finished.at >= alarm.lastSeenAt) return;
-      const entry = await ledger.ensureDevice(trx, { deviceId, zone: alarm.zone, kind: kindOfAlarm(type) });
-      const title = [entry.name, alarm.texts?.['zh-CN'] ?? alarm.text ?? MESSAGES['zh-CN'].alarmType[type]]
-        .filter(Boolean)
-        .join('：');
-      const titleEn = `${alarm.texts?.en ?? MESSAGES.en.alarmType[type]} (${entry.code})`;
+      // The equipment's name for the device (a transmitter's 部件说明), when the alarm is the first word of it.
+      const described = alarm.origin?.fields.description;
+      const entry = await ledger.ensureDevice(trx, {
+        deviceId,
+        zone: alarm.zone,
+        kind: kindOfAlarm(type),
+        label: typeof described === 'string' ? described : undefined,
+      });
+      // Named by the alarm's type, not the equipment's own words (codes, addresses): those stay in the alarm.
+      const title = [entry.name, MESSAGES['zh-CN'].alarmType[type]].filter(Boolean).join('：');
+      const titleEn = `${MESSAGES.en.alarmType[type]} (${entry.code})`;
       const { created } = await work.deviceFailed(trx, {
         titleEn,
         deviceId,
@@ -225,7 +231,7 @@ export function createFacilities(
       'workOrders.fromAlarm': async ({ alarmId }, { session }) => {
         const { alarm } = await o.alarms.get(alarmId);
         const entry = alarm.deviceId ? await ledger.byDevice(alarm.deviceId) : undefined;
-        const what = alarm.texts?.['zh-CN'] ?? alarm.text ?? MESSAGES['zh-CN'].alarmType[alarm.type];
+        const what = MESSAGES['zh-CN'].alarmType[alarm.type];
         return work.fromAlarm(
           {
             id: alarm.id,
@@ -233,7 +239,7 @@ export function createFacilities(
             deviceId: alarm.deviceId,
             zone: alarm.zone,
             title: [entry?.name, what].filter(Boolean).join('：'),
-            titleEn: `${alarm.texts?.en ?? MESSAGES.en.alarmType[alarm.type]}${entry ? ` (${entry.code})` : ''}`,
+            titleEn: `${MESSAGES.en.alarmType[alarm.type]}${entry ? ` (${entry.code})` : ''}`,
           },
           entry?.id,
           actorOf(session),

@@ -1,14 +1,4 @@
-import {
-  Box,
-  Button,
-  Chip,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@mui/material';
+import { Box, Button, Chip, Table, TableBody, TableCell, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact, HazardView } from '../../../shared/contract';
@@ -25,11 +15,21 @@ import {
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
 import { FormDialog } from '../../ui/dialogs';
-import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
+import { SelectInput, TextInput } from '../../ui/fields';
 import { useNow, useText } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { useSystem } from '../system';
-import { CallCard, StatusChip, stamp, Timeline, useZoneName } from './parts';
+import {
+  CallCard,
+  Filter,
+  FilterBar,
+  Head,
+  SelectableRow,
+  StatusChip,
+  stamp,
+  Timeline,
+  useZoneName,
+} from './parts';
 
 const ACTIONS: readonly HazardAction[] = ['plan', 'rectified', 'verify', 'reject'];
 const ACTION_LABEL: Record<HazardAction, string> = {
@@ -80,65 +80,42 @@ export function HazardsTab(props: {
               })}
         </Typography>
       )}
-      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-        <SelectInput
+      <FilterBar
+        prefix="hazards"
+        overdueOnly={overdueOnly}
+        onOverdueOnly={setOverdueOnly}
+        actions={
+          <Button variant="outlined" data-testid="hazard-new" onClick={() => setReporting(true)}>
+            {t('facilities.newHazard')}
+          </Button>
+        }
+      >
+        <Filter
           label={t('facilities.filterState')}
           testId="hazards-filter-state"
           value={state}
           onChange={setState}
-          empty={t('facilities.all')}
           options={HAZARD_STATES.map((s) => ({ value: s, label: t(`facilities.hazardState.${s}`) }))}
-          sx={{ minWidth: 140 }}
         />
-        <SelectInput
+        <Filter
           label={t('facilities.col.category')}
           testId="hazards-filter-category"
           value={category}
           onChange={setCategory}
-          empty={t('facilities.all')}
           options={HAZARD_CATEGORIES.map((c) => ({ value: c, label: t(`facilities.category.${c}`) }))}
-          sx={{ minWidth: 140 }}
         />
-        <CheckInput
-          label={t('facilities.onlyOverdue')}
-          checked={overdueOnly}
-          onChange={setOverdueOnly}
-          testId="hazards-filter-overdue"
-        />
-        <Box sx={{ flex: 1 }} />
-        <Button variant="outlined" data-testid="hazard-new" onClick={() => setReporting(true)}>
-          {t('facilities.newHazard')}
-        </Button>
-      </Box>
+      </FilterBar>
       <Box sx={{ display: 'flex', gap: 2, alignItems: 'flex-start' }}>
         <Box sx={{ flex: 3, minWidth: 0 }}>
           <Table size="small" data-testid="hazards-table">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('facilities.col.number')}</TableCell>
-                <TableCell>{t('facilities.col.category')}</TableCell>
-                <TableCell>{t('facilities.col.description')}</TableCell>
-                <TableCell>{t('facilities.col.zone')}</TableCell>
-                <TableCell>{t('facilities.col.state')}</TableCell>
-                <TableCell>{t('facilities.col.owner')}</TableCell>
-                <TableCell>{t('facilities.col.deadline')}</TableCell>
-              </TableRow>
-            </TableHead>
+            <Head cols={['number', 'category', 'description', 'zone', 'state', 'owner', 'deadline']} />
             <TableBody>
               {shown.map((h) => (
-                <TableRow
+                <SelectableRow
                   key={h.id}
-                  hover
                   selected={h.id === props.selected}
-                  data-testid="hazard-row"
-                  data-hazard-id={h.id}
-                  data-state={h.state}
-                  tabIndex={0}
-                  onClick={() => props.onSelect(h.id)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter') props.onSelect(h.id);
-                  }}
-                  sx={{ cursor: 'pointer' }}
+                  onSelect={() => props.onSelect(h.id)}
+                  data={{ 'data-testid': 'hazard-row', 'data-hazard-id': h.id, 'data-state': h.state }}
                 >
                   <TableCell sx={{ whiteSpace: 'nowrap', fontFamily: 'monospace' }}>{h.number}</TableCell>
                   <TableCell>{t(`facilities.category.${h.category}`)}</TableCell>
@@ -158,7 +135,7 @@ export function HazardsTab(props: {
                       <Chip size="small" color="error" sx={{ ml: 1 }} label={t('facilities.overdue')} />
                     )}
                   </TableCell>
-                </TableRow>
+                </SelectableRow>
               ))}
             </TableBody>
           </Table>

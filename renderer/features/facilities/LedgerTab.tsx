@@ -1,14 +1,4 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FacilityView, ImportPreview, WorkOrderView } from '../../../shared/contract';
@@ -16,11 +6,11 @@ import { FACILITY_KINDS, orderPending, type FacilityKind } from '../../../shared
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
 import { FormDialog, ToolDialog } from '../../ui/dialogs';
-import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
+import { SelectInput, TextInput } from '../../ui/fields';
 import { useNow, useText } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { useSystem } from '../system';
-import { StatusChip, stamp, useZoneName } from './parts';
+import { Filter, FilterBar, Head, StatusChip, stamp, useZoneName } from './parts';
 
 type Live = 'ok' | 'fault' | 'offline' | 'none';
 
@@ -56,70 +46,63 @@ export function LedgerTab(props: {
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
-      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-        <SelectInput
+      <FilterBar
+        prefix="ledger"
+        overdueOnly={overdueOnly}
+        onOverdueOnly={setOverdueOnly}
+        actions={
+          props.supervisor && (
+            <>
+              <Button variant="outlined" data-testid="ledger-new" onClick={() => setDialog('new')}>
+                {t('facilities.newEntry')}
+              </Button>
+              <Button variant="outlined" data-testid="ledger-import" onClick={() => setDialog('import')}>
+                {t('facilities.import')}
+              </Button>
+            </>
+          )
+        }
+      >
+        <Filter
           label={t('facilities.filterKind')}
           testId="ledger-filter-kind"
           value={kind}
           onChange={setKind}
-          empty={t('facilities.all')}
           options={FACILITY_KINDS.map((k) => ({ value: k, label: t(`facilities.kind.${k}`) }))}
-          sx={{ minWidth: 160 }}
         />
-        <SelectInput
+        <Filter
           label={t('facilities.filterZone')}
           testId="ledger-filter-zone"
           value={zone}
           onChange={setZone}
-          empty={t('facilities.all')}
           options={zones.map((z) => ({ value: z, label: zoneName(z) }))}
-          sx={{ minWidth: 160 }}
         />
-        <SelectInput
+        <Filter
           label={t('facilities.filterState')}
           testId="ledger-filter-state"
           value={live}
           onChange={setLive}
-          empty={t('facilities.all')}
           options={(['ok', 'fault', 'offline', 'none'] as const).map((s) => ({
             value: s,
             label: t(`facilities.live.${s}`),
           }))}
-          sx={{ minWidth: 130 }}
         />
-        <CheckInput
-          label={t('facilities.onlyOverdue')}
-          checked={overdueOnly}
-          onChange={setOverdueOnly}
-          testId="ledger-filter-overdue"
-        />
-        <Box sx={{ flex: 1 }} />
-        {props.supervisor && (
-          <>
-            <Button variant="outlined" data-testid="ledger-new" onClick={() => setDialog('new')}>
-              {t('facilities.newEntry')}
-            </Button>
-            <Button variant="outlined" data-testid="ledger-import" onClick={() => setDialog('import')}>
-              {t('facilities.import')}
-            </Button>
-          </>
-        )}
-      </Box>
+      </FilterBar>
       <Table size="small" data-testid="ledger-table">
-        <TableHead>
-          <TableRow>
-            <TableCell>{t('facilities.col.code')}</TableCell>
-            <TableCell>{t('facilities.col.name')}</TableCell>
-            <TableCell>{t('facilities.col.kind')}</TableCell>
-            <TableCell>{t('facilities.col.zone')}</TableCell>
-            <TableCell>{t('facilities.col.live')}</TableCell>
-            <TableCell>{t('facilities.col.lastEvent')}</TableCell>
-            <TableCell align="right">{t('facilities.col.availability')}</TableCell>
-            <TableCell>{t('facilities.col.intervals')}</TableCell>
-            <TableCell>{t('facilities.col.maintainer')}</TableCell>
-            <TableCell>{t('facilities.col.order')}</TableCell>
-          </TableRow>
-        </TableHead>
+        <Head
+          cols={[
+            'code',
+            'name',
+            'kind',
+            'zone',
+            'live',
+            'lastEvent',
+            'availability',
+            'intervals',
+            'maintainer',
+            'order',
+          ]}
+        />
         <TableBody>
           {shown.map((e) => {
             const order = e.openOrderId ? orders.get(e.openOrderId) : undefined;

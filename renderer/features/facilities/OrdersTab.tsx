@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Chip,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Chip, Table, TableBody, TableCell, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact, FacilityView, WorkOrderView } from '../../../shared/contract';
@@ -23,10 +12,20 @@ import {
 } from '../../../shared/domain/facilities';
 import { useClient } from '../../api/client';
 import { FormDialog } from '../../ui/dialogs';
-import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
+import { SelectInput, TextInput } from '../../ui/fields';
 import { useLocale, useNow } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
-import { CallCard, StatusChip, stamp, Timeline, useZoneName } from './parts';
+import {
+  CallCard,
+  Filter,
+  FilterBar,
+  Head,
+  SelectableRow,
+  StatusChip,
+  stamp,
+  Timeline,
+  useZoneName,
+} from './parts';
 
 const ACTIONS: readonly OrderAction[] = ['assign', 'start', 'done', 'verify', 'reject', 'refuse'];
 
@@ -55,64 +54,42 @@ export function OrdersTab(props: {
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
-      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-        <SelectInput
+      <FilterBar
+        prefix="orders"
+        overdueOnly={overdueOnly}
+        onOverdueOnly={setOverdueOnly}
+        actions={
+          <Button variant="outlined" data-testid="order-new" onClick={() => setCreating(true)}>
+            {t('facilities.newOrder')}
+          </Button>
+        }
+      >
+        <Filter
           label={t('facilities.filterState')}
           testId="orders-filter-state"
           value={state}
           onChange={setState}
-          empty={t('facilities.all')}
           options={ORDER_STATES.map((s) => ({ value: s, label: t(`facilities.orderState.${s}`) }))}
-          sx={{ minWidth: 140 }}
         />
-        <SelectInput
+        <Filter
           label={t('facilities.filterZone')}
           testId="orders-filter-zone"
           value={zone}
           onChange={setZone}
-          empty={t('facilities.all')}
           options={zones.map((z) => ({ value: z, label: zoneName(z) }))}
-          sx={{ minWidth: 160 }}
         />
-        <CheckInput
-          label={t('facilities.onlyOverdue')}
-          checked={overdueOnly}
-          onChange={setOverdueOnly}
-          testId="orders-filter-overdue"
-        />
-        <Box sx={{ flex: 1 }} />
-        <Button variant="outlined" data-testid="order-new" onClick={() => setCreating(true)}>
-          {t('facilities.newOrder')}
-        </Button>
-      </Box>
+      </FilterBar>
       <Box sx={{ display: 'flex', gap: 2, alignItems: 'flex-start' }}>
         <Box sx={{ flex: 3, minWidth: 0 }}>
           <Table size="small" data-testid="orders-table">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('facilities.col.number')}</TableCell>
-                <TableCell>{t('facilities.col.title')}</TableCell>
-                <TableCell>{t('facilities.col.severity')}</TableCell>
-                <TableCell>{t('facilities.col.state')}</TableCell>
-                <TableCell>{t('facilities.col.due')}</TableCell>
-                <TableCell>{t('facilities.col.assignee')}</TableCell>
-              </TableRow>
-            </TableHead>
+            <Head cols={['number', 'title', 'severity', 'state', 'due', 'assignee']} />
             <TableBody>
               {shown.map((o) => (
-                <TableRow
+                <SelectableRow
                   key={o.id}
-                  hover
                   selected={o.id === props.selected}
-                  data-testid="order-row"
-                  data-order-id={o.id}
-                  data-state={o.state}
-                  tabIndex={0}
-                  onClick={() => props.onSelect(o.id)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter') props.onSelect(o.id);
-                  }}
-                  sx={{ cursor: 'pointer' }}
+                  onSelect={() => props.onSelect(o.id)}
+                  data={{ 'data-testid': 'order-row', 'data-order-id': o.id, 'data-state': o.state }}
                 >
                   <TableCell sx={{ whiteSpace: 'nowrap', fontFamily: 'monospace' }}>{o.number}</TableCell>
                   <TableCell>{locale === 'en' ? (o.titleEn ?? o.title) : o.title}</TableCell>
@@ -133,7 +110,7 @@ export function OrdersTab(props: {
                     )}
                   </TableCell>
                   <TableCell>{o.assignee?.name ?? '—'}</TableCell>
-                </TableRow>
+                </SelectableRow>
               ))}
             </TableBody>
           </Table>

@@ -1,8 +1,22 @@
-import { Box, Chip, List, ListItem, ListItemText, Paper, Typography, type ChipProps } from '@mui/material';
+import {
+  Box,
+  Chip,
+  List,
+  ListItem,
+  ListItemText,
+  Paper,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+  type ChipProps,
+} from '@mui/material';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact, TimelineItem } from '../../../shared/contract';
 import { useStore } from '../../api/store';
 import { useSystem } from '../system';
+import { CheckInput, SelectInput, type Option } from '../../ui/fields';
 import { formatClock, useText } from '../../ui/hooks';
 
 /** Colours by what the operator must do: red waits for someone, amber is being worked, green is finished. */
@@ -89,5 +103,79 @@ export function CallCard({ contact, testId }: { contact: Contact; testId: string
         </Typography>
       </Box>
     </Paper>
+  );
+}
+
+/** A filter of a tab: its choices, with "all" first. */
+export function Filter(props: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange(value: string): void;
+  options: readonly Option<string>[];
+}) {
+  const { t } = useTranslation();
+  return <SelectInput {...props} empty={t('facilities.all')} sx={{ minWidth: 150 }} />;
+}
+
+/** A tab's filter bar: its filters, "overdue only", and the tab's own buttons on the right. */
+export function FilterBar(props: {
+  prefix: string;
+  overdueOnly: boolean;
+  onOverdueOnly(on: boolean): void;
+  actions: ReactNode;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
+      {props.children}
+      <CheckInput
+        label={t('facilities.onlyOverdue')}
+        checked={props.overdueOnly}
+        onChange={props.onOverdueOnly}
+        testId={`${props.prefix}-filter-overdue`}
+      />
+      <Box sx={{ flex: 1 }} />
+      {props.actions}
+    </Box>
+  );
+}
+
+/** A table's head from its columns' keys (`facilities.col.<key>`). */
+export function Head({ cols }: { cols: readonly string[] }) {
+  const { t } = useTranslation();
+  return (
+    <TableHead>
+      <TableRow>
+        {cols.map((c) => (
+          <TableCell key={c}>{t(`facilities.col.${c}`)}</TableCell>
+        ))}
+      </TableRow>
+    </TableHead>
+  );
+}
+
+/** A row that opens its detail beside the list: a click, or Enter once it has the focus (Tab reaches it). */
+export function SelectableRow(props: {
+  selected: boolean;
+  onSelect(): void;
+  data: Record<`data-${string}`, string>;
+  children: ReactNode;
+}) {
+  return (
+    <TableRow
+      hover
+      selected={props.selected}
+      {...props.data}
+      tabIndex={0}
+      onClick={props.onSelect}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') props.onSelect();
+      }}
+      sx={{ cursor: 'pointer' }}
+    >
+      {props.children}
+    </TableRow>
   );
 }
