@@ -111,7 +111,11 @@ export function createFacilities(
         label: typeof described === 'string' ? described : undefined,
       });
       // Named by the alarm's type, not the equipment's own words (codes, addresses): those stay in the alarm.
-      const title = [entry.name, MESSAGES['zh-CN'].alarmType[type]].filter(Boolean).join('：');
+      // A device known only by its id is named by its zone in the order (ids are not words in either language).
+      const named = entry.name !== deviceId.slice(0, 80);
+      const title = [named ? entry.name : undefined, MESSAGES['zh-CN'].alarmType[type]]
+        .filter(Boolean)
+        .join('：');
       const titleEn = `${MESSAGES.en.alarmType[type]} (${entry.code})`;
       const { created } = await work.deviceFailed(trx, {
         titleEn,
@@ -238,7 +242,9 @@ export function createFacilities(
             type: alarm.type,
             deviceId: alarm.deviceId,
             zone: alarm.zone,
-            title: [entry?.name, what].filter(Boolean).join('：'),
+            title: [entry && entry.name !== entry.device_id ? entry.name : undefined, what]
+              .filter(Boolean)
+              .join('：'),
             titleEn: `${MESSAGES.en.alarmType[alarm.type]}${entry ? ` (${entry.code})` : ''}`,
           },
           entry?.id,

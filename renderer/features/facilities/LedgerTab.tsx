@@ -112,7 +112,8 @@ export function LedgerTab(props: {
                 <TableCell translate="no" sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
                   {e.code}
                 </TableCell>
-                <TableCell>{e.name}</TableCell>
+                {/* A device the hub named by its id only: an id, not words. */}
+                <TableCell translate={e.name === e.deviceId ? 'no' : undefined}>{e.name}</TableCell>
                 <TableCell sx={{ whiteSpace: 'nowrap' }}>{t(`facilities.kind.${e.kind}`)}</TableCell>
                 <TableCell>{zoneName(e.zone)}</TableCell>
                 <TableCell>
