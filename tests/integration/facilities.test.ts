@@ -372,5 +372,28 @@ describe('facilities: ledger, work orders from device faults, hazards, deadlines
       'zh-CN': 'HZ-000001 · 周界围墙东侧护栏缺口 · 周界围墙 · 待整改',
       en: 'HZ-000001 · Security · Perimeter Wall · Open',
     });
+
+    // The incoming operator must acknowledge them: without, the seal is refused; with, the shift is sealed.
+    await value('operators.save', {
+      username: 'wang',
+      name: '王芳',
+      role: 'operator',
+      password: 'wang-pass-1',
+    });
+    const handover = (acknowledged: string[]) =>
+      core.router.call(
+        'shift.handover',
+        {
+          outgoing: { username: 'admin', password: 'admin-pass-1' },
+          incoming: { username: 'wang', password: 'wang-pass-1' },
+          acknowledged,
+        },
+        desk,
+      );
+    const all = report.items.map((i) => i.key);
+    const refused = await handover(all.filter((k) => !k.startsWith('work_order:')));
+    expect(refused.ok).toBe(false);
+    const sealed = await handover(all);
+    expect(sealed.ok, sealed.ok ? '' : sealed.error.message).toBe(true);
   });
 });
