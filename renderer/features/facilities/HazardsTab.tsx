@@ -198,7 +198,9 @@ function HazardDetail({ hazard, maintainers }: { hazard: HazardView; maintainers
           {hazard.deadline !== undefined && ` · ${t('facilities.col.deadline')} ${stamp(hazard.deadline)}`}
         </Typography>
       )}
-      {hazard.owner && <CallCard contact={hazard.owner} testId="hazard-owner-card" />}
+      {hazard.owner && (
+        <CallCard contact={hazard.owner} testId="hazard-owner-card" title={t('facilities.field.ownerName')} />
+      )}
       <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
         {possible.map((a) => (
           <Button

@@ -84,12 +84,12 @@ export function Timeline({ items }: { items: readonly TimelineItem[] }) {
 }
 
 /** Whom to call about it: the name and the number, large, with a tel: link the desk phone can take. */
-export function CallCard({ contact, testId }: { contact: Contact; testId: string }) {
+export function CallCard({ contact, testId, title }: { contact: Contact; testId: string; title?: string }) {
   const { t } = useTranslation();
   return (
     <Paper variant="outlined" sx={{ p: 1.5 }} data-testid={testId}>
       <Typography variant="caption" color="text.secondary">
-        {t('facilities.callCardTitle')}
+        {title ?? t('facilities.callCardTitle')}
       </Typography>
       <Box sx={{ display: 'flex', gap: 2, alignItems: 'baseline' }}>
         <Typography sx={{ fontWeight: 700, fontSize: '1.1rem' }}>{contact.name}</Typography>
