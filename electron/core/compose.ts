@@ -1,47 +1,23 @@
-import type { Knex } from 'knex';
-import type { OperatorView, SystemInfo } from '../../shared/contract';
-import { createAlarms, type AlarmService } from './alarms';
+import { createAlarms } from './alarms';
 import { createCameras } from './cameras';
-import type { ConsoleConfig, EmbeddedHubHandle } from './config';
+import type { ConsoleConfig } from './config';
+import type { ConsoleCore } from './console-core';
 import { createDuty } from './duty';
+import { createFacilities } from './facilities';
 import { handlerTable } from './feature';
-import { createGuards, type GuardService, type PatrolEngine } from './guards';
-import type { HubLink } from './hub-link/link';
+import { createGuards } from './guards';
 import { createInfrastructure } from './infrastructure';
-import { createOperators, type OpenOptions } from './operators';
+import { createOperators } from './operators';
 import { createPlaybooks } from './playbooks';
 import { createPrefs } from './prefs';
-import { createRecordings, type RecordingsService } from './recordings';
+import { createRecordings } from './recordings';
 import { auditRefusals } from './router/refusals';
-import { createRouter, type Carrier, type Router, type Session } from './router/router';
+import { createRouter } from './router/router';
 import { checkFeatureMigrations } from './schema';
 import { createShift } from './shift';
-import type { StreamGateway } from './streams/gateway';
 import { SiteNames } from './site/names';
 import { ffmpegInfo } from './streams/ffmpeg';
 import { createSystem } from './system';
-import type { EventBus } from './util/bus';
-
-export interface ConsoleCore {
-  router: Router;
-  bus: EventBus;
-  db: Knex;
-  hub: HubLink;
-  gateway: StreamGateway;
-  alarms: AlarmService;
-  guards: GuardService;
-  patrols: PatrolEngine;
-  recordings: RecordingsService;
-  /** Where the OsmAnd endpoint listens, when it is on. */
-  osmandPort: number | undefined;
-  /** The embedded site hub, when no production hub is configured. */
-  embeddedHub: EmbeddedHubHandle | undefined;
-  info: SystemInfo;
-  /** A window's or tab's session, signed out (tests may pass the operator it acts as); closed when it goes. */
-  openSession(carrier: Carrier, operator?: OperatorView | null, options?: OpenOptions): Session;
-  closeSession(session: Session): void;
-  stop(): Promise<void>;
-}
 
 /**
  * The composition root: the infrastructure, then each feature after those it uses, wired through their services;
@@ -81,12 +57,20 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     retentionPerKind: config.duty?.retentionPerKind,
   });
   const operators = createOperators(infra, config.duty);
+  // The demo that plays (not a test's quiet one) starts with a hazard in its register.
+  const playing = Boolean(demo) && config.demo?.scenario !== false;
+  const facilities = createFacilities(infra, {
+    alarms: alarms.service,
+    cameras: cameras.service,
+    demo: playing,
+  });
   const shift = createShift(infra, {
     operators: operators.service,
     alarms: alarms.service,
     cameras: cameras.service,
     duty: duty.service,
     playbooks: playbooks.service,
+    facilities: facilities.service,
     names,
   });
   const prefs = createPrefs(infra);
@@ -104,14 +88,26 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     ffmpeg: ffmpegInfo(gateway.ffmpeg),
   });
   // Started in this order, stopped in the reverse one.
-  const features = [alarms, cameras, guards, playbooks, duty, operators, shift, prefs, rec, system] as const;
+  const features = [
+    alarms,
+    cameras,
+    guards,
+    playbooks,
+    duty,
+    operators,
+    facilities,
+    shift,
+    prefs,
+    rec,
+    system,
+  ] as const;
   checkFeatureMigrations(features);
   const router = createRouter(handlerTable(features), log.child('router'), auditRefusals(db, clock, log));
   for (const feature of features) await feature.start();
   await gateway.start();
   await hub.start({
     // The order each hub event is applied in, inside its transaction.
-    appliers: [...guards.appliers, ...alarms.appliers, ...duty.appliers],
+    appliers: [...guards.appliers, ...alarms.appliers, ...duty.appliers, ...facilities.appliers],
     onEvent: system.service.hubEvent,
     onUncommitted: alarms.service.uncommitted,
   });
@@ -129,6 +125,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     guards: guards.service.guards,
     patrols: guards.service.patrols,
     recordings: rec.service,
+    facilities: facilities.service,
     osmandPort: guards.service.osmandPort,
     embeddedHub: demo,
     info: system.service.info,

@@ -3,21 +3,12 @@ import { BASE_SCHEMA } from './base-schema';
 import { cameraMigrations } from './cameras';
 import type { Migration } from '../common/migrations';
 import { dutyMigrations } from './duty';
+import { facilityMigrations } from './facilities';
 import { guardMigrations, patrolClockMigrations } from './guards';
 import { hubLinkMigration, hubUrgentMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
 import { recordingMigrations } from './recordings';
-
-/**
- * Numbers other branches' migrations take (19, 20) while this branch's 21 waited for them: empty steps so the
- * list has no gap. Whoever merges replaces each with the real migration of that number.
- */
-const RESERVED_ELSEWHERE: readonly Migration[] = [19, 20].map((version) => ({
-  version,
-  name: `reserved: another branch's migration ${version}`,
-  up: () => Promise.resolve(),
-}));
 
 /**
  * The schema history, oldest first, assembled here (the database layer knows no feature) from the base schema
@@ -26,6 +17,17 @@ const RESERVED_ELSEWHERE: readonly Migration[] = [19, 20].map((version) => ({
  * its number lives only in its own object. Append only: a released migration is never edited; its test pins
  * what it creates. `checkMigrationList` refuses a gap or a duplicate.
  */
+/**
+ * Version 19 is the vehicles feature's (issue 19, its own branch); facilities took 20. Until the vehicles branch
+ * lands, this placeholder keeps the list gapless; drop it when the real 19 arrives (a database migrated with it
+ * has 19 recorded and would skip the real one: only development databases of this branch can have it).
+ */
+const RESERVED_FOR_VEHICLES: Migration = {
+  version: 19,
+  name: 'reserved for the vehicles feature (issue 19): nothing on this branch',
+  async up() {},
+};
+
 export const MIGRATIONS: readonly Migration[] = [
   ...BASE_SCHEMA,
   ...cameraMigrations,
@@ -38,7 +40,8 @@ export const MIGRATIONS: readonly Migration[] = [
   hubLinkMigration,
   hubUrgentMigration,
   ...recordingMigrations,
-  ...RESERVED_ELSEWHERE,
+  RESERVED_FOR_VEHICLES,
+  ...facilityMigrations,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

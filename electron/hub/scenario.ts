@@ -5,7 +5,7 @@ import { ZONE_KINDS, type SiteFile } from '../../shared/domain/site';
 import { BothTexts } from '../../shared/domain/text';
 import type { HubEventBody } from '../../shared/contract';
 import type { Clock } from '../common/clock';
-import { actsFor, type DemoSignal } from './demo/plan';
+import { actsFor, FIRE_COMPONENTS, type DemoSignal } from './demo/plan';
 import shippedAlarms from './scenario.alarms.json';
 
 /** Deterministic pseudo-random numbers (mulberry32), so a demo run can be replayed. */
@@ -75,6 +75,7 @@ export class DemoScenario {
     this.reportPositions();
     this.scheduleAlarm(4000);
     this.scheduleDeviceFault();
+    this.scheduleFacilityFault();
   }
 
   stop(): void {
@@ -248,6 +249,31 @@ export class DemoScenario {
     const restoreSec = act.raise.via === 'camera' ? 5 + this.random() * 15 : 30 + this.random() * 150;
     this.timers.push(this.o.clock.setTimeout(() => void devices(act.restore), Math.round(restoreSec * 1000)));
     return true;
+  }
+
+  /**
+   * The demo's facility fault (issue 18): the pump room's hydrant reports low pressure through the GB/T 26875
+   * transmitter 20 s after the start (or after one mean alarm interval, if longer: a scenario told to be quiet
+   * stays quiet), so the facilities view has a work order made from a real device fault; restored 20 min later.
+   * No random draw: the seeded sequence of everything else is unchanged.
+   */
+  private scheduleFacilityFault(): void {
+    const devices = this.o.devices;
+    const hydrant = FIRE_COMPONENTS.find((c) => c.componentType === 24);
+    if (!devices || !hydrant) return;
+    const { clock } = this.o;
+    const after = Math.max(20, this.o.alarmEverySec ?? 25) * 1000;
+    this.timers.push(
+      clock.setTimeout(() => {
+        if (!devices({ via: 'transmitter', component: hydrant, state: 'fault' })) return;
+        this.timers.push(
+          clock.setTimeout(
+            () => void devices({ via: 'transmitter', component: hydrant, state: 'normal' }),
+            20 * 60_000,
+          ),
+        );
+      }, after),
+    );
   }
 
   private scheduleDeviceFault(): void {

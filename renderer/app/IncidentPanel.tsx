@@ -5,6 +5,7 @@ import { guardStatus } from '../../shared/domain/guards';
 import { useStore } from '../api/store';
 import { AlarmDetail, useAlarms, type AlarmDetailSlots } from '../features/alarms';
 import { CameraTile } from '../features/cameras';
+import { WorkOrderButton } from '../features/facilities';
 import { DispatchSection, GUARD_COLOURS, PatrolSummary, useGuards } from '../features/guards';
 import { DutyTools, IncidentPlaybooks } from '../features/playbooks';
 import { EvidenceClips, ReplayButton } from '../features/recordings';
@@ -18,7 +19,12 @@ const EMERGENCY = new Set(['police', 'fire', 'medical', 'traffic']);
 
 /** The opened alarm's guards and cameras come from their own features; the app puts them in. */
 const DETAIL_SLOTS: AlarmDetailSlots = {
-  dispatch: (alarm) => <DispatchSection alarm={alarm} />,
+  dispatch: (alarm) => (
+    <>
+      <WorkOrderButton alarm={alarm} />
+      <DispatchSection alarm={alarm} />
+    </>
+  ),
   cameraTile: (camera, alarm) => (
     // Held to its grid cell: a tile's picture must not spill over the sections below it (the evidence clips).
     <Box sx={{ position: 'relative', height: '100%', minHeight: 0, overflow: 'hidden' }}>

@@ -5,6 +5,7 @@ import { minuteOfDay } from '../../shared/domain/patrol';
 import { bandAt, bandSpan, DEFAULT_BANDS } from '../../shared/domain/shift';
 import { useStore } from '../api/store';
 import { DutyMenu } from '../features/duty';
+import { FacilitiesButton } from '../features/facilities';
 import { useOperators } from '../features/operators';
 import { RetentionButton } from '../features/recordings';
 import { HubStatus, Notices, useSystem } from '../features/system';
@@ -69,6 +70,7 @@ export function TopBar() {
           {t(band === 'day' ? 'topbar.shiftDay' : 'topbar.shiftNight')} {bandSpan(minute, bands)}
         </Typography>
       </Box>
+      <FacilitiesButton />
       <DutyMenu />
       <RetentionButton />
       <Typography

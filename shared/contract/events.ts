@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { alarmEvents } from './alarms';
 import { cameraEvents } from './cameras';
 import { dutyEvents } from './duty';
+import { facilityEvents } from './facilities';
 import { guardEvents } from './guards';
 import { operatorEvents } from './operators';
 import { playbookEvents } from './playbooks';
@@ -25,6 +26,7 @@ export const events = {
   ...shiftEvents,
   ...prefEvents,
   ...recordingEvents,
+  ...facilityEvents,
 };
 
 export type Events = typeof events;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { alarmMethods } from './alarms';
 import { cameraMethods } from './cameras';
 import { dutyMethods } from './duty';
+import { facilityMethods } from './facilities';
 import { guardMethods } from './guards';
 import { operatorMethods } from './operators';
 import { playbookMethods } from './playbooks';
@@ -25,6 +26,7 @@ export const methods = {
   ...shiftMethods,
   ...prefMethods,
   ...recordingMethods,
+  ...facilityMethods,
 };
 
 export type Methods = typeof methods;

@@ -7,7 +7,16 @@ import { z } from 'zod';
 /** Fire control room rules: two operators on every shift. */
 export const MIN_ON_DUTY = 2;
 
-export const CARRY_KINDS = ['alarm', 'camera', 'device', 'patrol', 'drill', 'note'] as const;
+export const CARRY_KINDS = [
+  'alarm',
+  'camera',
+  'device',
+  'patrol',
+  'drill',
+  'note',
+  'work_order',
+  'hazard',
+] as const;
 export type CarryKind = (typeof CARRY_KINDS)[number];
 
 /** One thing the incoming operator must acknowledge before the shift can be sealed. */
@@ -27,6 +36,11 @@ export const CarryItem = z.object({
   deviceKind: z.string().optional(),
   /** Words that are not a name: why a camera is offline, what a device reports. */
   detail: z.string().optional(),
+  /** For work orders and hazards (issue 18): their number (WO-000001, HZ-000001) and whether past the deadline. */
+  number: z.string().optional(),
+  overdue: z.boolean().optional(),
+  /** For hazards: their category (fire, security…), which names them in English. */
+  category: z.string().optional(),
 });
 export type CarryItem = z.infer<typeof CarryItem>;
 
@@ -64,7 +78,39 @@ export interface CarrySources {
   missedPatrols: Array<{ entryId: number; at: number; text: string }>;
   drillsDue: Array<{ key: string; due: number; text: string }>;
   followUps: Array<{ entryId: number; at: number; text: string }>;
+  /** Unfinished work orders and open hazards (issue 18). */
+  workOrders?: CarryWork[];
+  hazards?: CarryWork[];
 }
+
+export interface CarryWork {
+  id: string;
+  number: string;
+  /** As people wrote it (an order's title, a hazard's description). */
+  title: string;
+  /** An order the console opened: its English words. */
+  titleEn?: string;
+  /** A hazard's category (fire, security…): its English line names that instead of the description. */
+  category?: string;
+  state: string;
+  since: number;
+  zone?: string;
+  overdue: boolean;
+}
+
+const carryWork = (kind: 'work_order' | 'hazard', items: readonly CarryWork[] = []): CarryItem[] =>
+  items.map((w) => ({
+    key: `${kind}:${w.id}`,
+    kind,
+    text: `${w.number} ${w.titleEn ?? w.title}`,
+    since: w.since,
+    state: w.state,
+    number: w.number,
+    detail: w.title,
+    ...(w.category ? { category: w.category } : {}),
+    overdue: w.overdue,
+    ...(w.zone ? { zone: w.zone } : {}),
+  }));
 
 /** Most urgent first: alarms by priority and age, then what is broken, then what was missed or promised. */
 export function carryOverItems(src: CarrySources): CarryItem[] {
@@ -117,6 +163,8 @@ export function carryOverItems(src: CarrySources): CarryItem[] {
       text: n.text,
       since: n.at,
     })),
+    ...carryWork('work_order', src.workOrders),
+    ...carryWork('hazard', src.hazards),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../contract/common';
 import { parseCidr } from './cidr';
+import { FacilityKind, Severity } from './facilities';
 import { LatLon } from './geo';
 import { LocalizedText } from './text';
 import { PatrolScheduleInput, RouteScheduleInput } from './patrol';
@@ -132,6 +133,55 @@ export const SiteSourceDef = z
   .refine((d) => JSON.stringify(d).length <= 512 * 1024, 'at most 512 KB of settings per source');
 export type SiteSourceDef = z.infer<typeof SiteSourceDef>;
 
+/** A facility the site file lists (issue 18): fire parts and the like that report through no hub. */
+export const SiteFacilityDef = z
+  .object({
+    code: z.string().trim().min(1).max(40),
+    name: LocalizedText,
+    kind: FacilityKind,
+    zone: Id.optional(),
+    position: LatLon.optional(),
+    installedOn: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+    maintainer: z
+      .object({ name: z.string().min(1).max(60), phone: z.string().regex(/^[0-9+\-() ]{3,32}$/) })
+      .optional(),
+    deviceId: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+export type SiteFacilityDef = z.infer<typeof SiteFacilityDef>;
+
+/** The facilities feature's site defaults: work orders' due hours per severity, intervals per kind, entries. */
+export const SiteFacilities = z
+  .object({
+    dueHours: z
+      .partialRecord(
+        Severity,
+        z
+          .number()
+          .min(0.25)
+          .max(24 * 90),
+      )
+      .default({}),
+    kinds: z
+      .partialRecord(
+        FacilityKind,
+        z
+          .object({
+            inspectEveryDays: z.number().int().min(1).max(3650),
+            maintainEveryDays: z.number().int().min(1).max(3650),
+          })
+          .partial()
+          .strict(),
+      )
+      .default({}),
+    entries: z.array(SiteFacilityDef).max(5000).default([]),
+  })
+  .strict();
+export type SiteFacilities = z.infer<typeof SiteFacilities>;
+
 export const SiteFile = z
   .object({
     version: z.literal(1),
@@ -186,6 +236,8 @@ export const SiteFile = z
       })
       .strict()
       .default({ preRollSec: 30, postRollSec: 60 }),
+    /** The facility ledger's defaults and the facilities no hub reports (issue 18). */
+    facilities: SiteFacilities.default({ dueHours: {}, kinds: {}, entries: [] }),
   })
   .superRefine((site, ctx) => {
     const unique = (key: 'zones' | 'cameras' | 'routes' | 'guards' | 'contacts' | 'sources') => {

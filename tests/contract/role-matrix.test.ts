@@ -74,6 +74,15 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'drills.rollCall': { drillId: 'drill-none', participant: 'Matrix', present: true },
   'drills.finish': { drillId: 'drill-none' },
   'reports.drill': { drillId: 'drill-none', locale: 'en' },
+  'facilities.save': { code: 'M-1', name: 'Matrix', kind: 'other' },
+  'facilities.import': { format: 'csv', data: '' },
+  'workOrders.open': { title: 'matrix test', severity: 'low' },
+  'workOrders.fromAlarm': { alarmId: 'alarm-none' },
+  'workOrders.act': { id: 'order-none', action: 'start' },
+  'hazards.report': { category: 'other', severity: 'low', source: 'manual', description: 'matrix test' },
+  'hazards.act': { id: 'hazard-none', action: 'note', note: 'matrix test' },
+  'recordings.export': { alarmId: 'alarm-none', reason: 'matrix test' },
+  'recordings.exportDownload': { exportId: 'export-none' },
 };
 
 /**
@@ -90,6 +99,9 @@ const RESTRICTED_READ_INPUT: Partial<Record<MethodName, unknown>> = {
   'cameras.list': {},
   'guards.devices': {},
   'cameras.test': { url: 'rtsp://127.0.0.1:9/none', transport: 'tcp' },
+  'facilities.importPreview': { format: 'csv', data: '' },
+  'recordings.allExports': {},
+  'recordings.retention': {},
 };
 
 const WHO: Array<{ label: string; operator: OperatorView | null }> = [

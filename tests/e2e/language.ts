@@ -55,6 +55,10 @@ export const LATIN_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
     why: "hexadecimal digests (a sealed record's fingerprint), compared by eye",
   },
   { pattern: /^English$/i, why: 'the language switch names the other language in its own script' },
+  {
+    pattern: /^(WO|HZ)-\d{6}$/,
+    why: 'work-order and hazard numbers (报修工单、隐患台账), written on the forms and read out on the phone as they are',
+  },
   { pattern: /^(OSM|OpenStreetMap|Leaflet)$/, why: 'map attribution the map data requires' },
 ];
 

@@ -117,6 +117,7 @@ describe('architecture', () => {
         'alarms',
         'cameras',
         'duty',
+        'facilities',
         'guards',
         'operators',
         'playbooks',

@@ -19,6 +19,7 @@ import {
 import { silentLogger } from '../../electron/common/log';
 import { recordingExportsMigration } from '../../electron/core/recordings/exports-migration';
 import { recordingsMigration } from '../../electron/core/recordings/migration';
+import { facilitiesMigration } from '../../electron/core/facilities/migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
@@ -107,9 +108,12 @@ describe('database and migrations', () => {
         recordingsMigration.version,
         'recordings: one row per closed video segment on disk (camera, path, start, end, bytes, protected)',
       ],
-      // Other branches' migrations take these numbers; until they land, empty steps hold their places.
-      [19, "reserved: another branch's migration 19"],
-      [20, "reserved: another branch's migration 20"],
+      // Held for the vehicles branch (issue 19) until it lands; see core/schema.ts.
+      [19, 'reserved for the vehicles feature (issue 19): nothing on this branch'],
+      [
+        facilitiesMigration.version,
+        'facilities: ledger entries, device state history, work orders, hazards, their timelines',
+      ],
       [
         recordingExportsMigration.version,
         'recording exports (evidence clips with their files and hashes) and the first recording per camera',
@@ -357,6 +361,58 @@ describe('database and migrations', () => {
     await expect(db('recording_exports').insert({ ...row, id: 'y', reason: null })).rejects.toThrow(
       /NOT NULL/,
     );
+    await db.destroy();
+  });
+
+  it('the facilities migration: one unfinished work order per device, finished ones kept beside it', async () => {
+    const db = await openMigratedTo(facilitiesMigration);
+    expect(
+      await missingTables(db, [
+        'facilities',
+        'facility_states',
+        'work_orders',
+        'hazards',
+        'facility_timeline',
+      ]),
+    ).toEqual([]);
+    const order = (id: string, number: number, state: string) => ({
+      id,
+      number,
+      title: 'pump',
+      device_id: 'dev-1',
+      source: 'device',
+      severity: 'high',
+      state,
+      due_at: 1,
+      created_at: 1,
+      created_by: 'system',
+      updated_at: 1,
+    });
+    await db('work_orders').insert(order('a', 1, 'verified'));
+    await db('work_orders').insert(order('b', 2, 'open'));
+    await expect(db('work_orders').insert(order('c', 3, 'assigned'))).rejects.toThrow(/UNIQUE/);
+    await db('work_orders').insert(order('d', 4, 'refused'));
+    await db('facilities').insert({
+      id: 'f1',
+      code: 'X-1',
+      name: 'x',
+      kind: 'other',
+      device_id: 'dev-1',
+      origin: 'manual',
+      created_at: 1,
+      updated_at: 1,
+    });
+    await expect(
+      db('facilities').insert({
+        id: 'f2',
+        code: 'X-1',
+        name: 'y',
+        kind: 'other',
+        origin: 'manual',
+        created_at: 1,
+        updated_at: 1,
+      }),
+    ).rejects.toThrow(/UNIQUE/);
     await db.destroy();
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_FRAME_BYTES } from '../../../shared/contract';
-import type { ConsoleCore } from '../compose';
+import type { ConsoleCore } from '../console-core';
 import type { Session } from '../router/router';
 import type { Logger } from '../../common/log';
 import { attachFrameEndpoint } from './frames';

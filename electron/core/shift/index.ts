@@ -2,6 +2,7 @@ import type { shiftMethods } from '../../../shared/contract';
 import type { AlarmService } from '../alarms';
 import type { CamerasService } from '../cameras';
 import type { DutyService } from '../duty';
+import type { FacilitiesService } from '../facilities';
 import type { Feature, Infrastructure } from '../feature';
 import type { OperatorsService } from '../operators';
 import type { PlaybooksService } from '../playbooks';
@@ -17,6 +18,8 @@ export interface ShiftOptions {
   cameras: Pick<CamerasService, 'name' | 'streamError'>;
   duty: DutyService;
   playbooks: Pick<PlaybooksService, 'drills'>;
+  /** Unfinished work orders and open hazards carry over too. */
+  facilities?: Pick<FacilitiesService, 'carryOver'> | undefined;
   /** The site's names for its ids (zones, cameras in force, guards), for texts people read. */
   names(): SiteNames;
 }
@@ -58,6 +61,10 @@ export function createShift(
           .filter((d) => d.state === 'scheduled' && d.scheduledAt <= clock.now() + 24 * 3600 * 1000)
           .map((d) => ({ key: d.id, due: d.scheduledAt, text: d.title })),
       targets: () => alarms.responseTargets,
+      facilities: async () => {
+        const work = await o.facilities?.carryOver();
+        return { orders: work?.orders ?? [], hazards: work?.hazards ?? [] };
+      },
     },
   });
   o.operators.hook({

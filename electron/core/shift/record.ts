@@ -69,6 +69,24 @@ export function itemLabel(item: CarryItem, version: number | undefined, names: S
       case 'note':
       case 'drill':
         return item.text;
+      case 'work_order':
+      case 'hazard': {
+        const words = MESSAGES[locale].facilities;
+        const states: Record<string, string | undefined> =
+          item.kind === 'hazard' ? words.hazardState : words.orderState;
+        const state = item.state ? states[item.state] : undefined;
+        // The English line keeps people's words out (a hazard is named by its category, an order the console
+        // opened by its English title): the handover reads in one language.
+        const what =
+          locale === 'zh-CN'
+            ? (item.detail ?? item.text)
+            : item.kind === 'hazard'
+              ? words.category[item.category as keyof typeof words.category]
+              : item.text.slice((item.number?.length ?? -1) + 1);
+        return [item.number, what, zone, state, item.overdue ? words.overdue : undefined]
+          .filter(Boolean)
+          .join(' · ');
+      }
       case 'patrol':
         break;
     }

@@ -44,6 +44,8 @@ export interface LiveFacts {
   offlineCameras(): CarrySources['offlineCameras'];
   drillsDue(): Promise<CarrySources['drillsDue']>;
   targets(): ResponseTargets;
+  /** Unfinished work orders and open hazards (the facilities feature). */
+  facilities?(): Promise<{ orders: CarrySources['workOrders']; hazards: CarrySources['hazards'] }>;
 }
 
 export interface SealCheckResult {
@@ -248,7 +250,11 @@ export class ShiftService {
   async report(
     db: Knex | Knex.Transaction = this.o.db,
     shift?: ShiftRow,
-    live?: { openAlarms: CarrySources['openAlarms']; drillsDue: CarrySources['drillsDue'] },
+    live?: {
+      openAlarms: CarrySources['openAlarms'];
+      drillsDue: CarrySources['drillsDue'];
+      work?: { orders: CarrySources['workOrders']; hazards: CarrySources['hazards'] } | undefined;
+    },
   ): Promise<HandoverReport> {
     const s = shift ?? (await this.openRow(db));
     if (!s) throw new ServiceError('not_found', 'No shift is open: sign in first.');
@@ -293,7 +299,11 @@ export class ShiftService {
         ...(d.zone ? { zone: d.zone } : {}),
         ...(d.text ? { text: d.text } : {}),
       }));
+    // Read before the sealing transaction (in `live`): the facts read the database on a connection of their own.
+    const work = live ? live.work : await this.o.facts.facilities?.();
     const items = carryOverItems({
+      workOrders: work?.orders,
+      hazards: work?.hazards,
       openAlarms: live?.openAlarms ?? (await this.o.facts.openAlarms()),
       offlineCameras: this.o.facts.offlineCameras(),
       faultyDevices: faulty,
@@ -354,7 +364,11 @@ export class ShiftService {
         'The incoming operator must be someone else than the outgoing one.',
       );
     // Read just before the transaction: the services read through the database's one connection.
-    const live = { openAlarms: await this.o.facts.openAlarms(), drillsDue: await this.o.facts.drillsDue() };
+    const live = {
+      openAlarms: await this.o.facts.openAlarms(),
+      drillsDue: await this.o.facts.drillsDue(),
+      work: await this.o.facts.facilities?.(),
+    };
     const [sealedId, nextId, anchor] = await this.o.db.transaction(async (trx) => {
       const shift = await this.openRow(trx);
       if (!shift) throw new ServiceError('not_found', 'No shift is open.');

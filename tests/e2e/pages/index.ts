@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import { AlarmQueue, ManualAlarmDialog, ResolveDialog } from './alarm-queue';
 import { AlarmMonitor, CameraWall } from './camera-wall';
 import { DutyLog, Handover } from './duty';
+import { FacilitiesView } from './facilities';
 import { DrillsDialog, IncidentPanel } from './incident-panel';
 import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
 import { EquipmentDialog, HubDeadLettersDialog, Shell } from './shell';
@@ -14,6 +15,7 @@ import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
 export * from './alarm-queue';
 export * from './camera-wall';
 export * from './duty';
+export * from './facilities';
 export * from './incident-panel';
 export * from './layout';
 export * from './operators';
@@ -42,6 +44,7 @@ export class ConsoleUi {
   readonly phones: PhonesDialog;
   readonly dutyLog: DutyLog;
   readonly handover: Handover;
+  readonly facilities: FacilitiesView;
 
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
@@ -64,5 +67,6 @@ export class ConsoleUi {
     this.phones = new PhonesDialog(page);
     this.dutyLog = new DutyLog(page);
     this.handover = new Handover(page);
+    this.facilities = new FacilitiesView(page);
   }
 }

@@ -1,0 +1,308 @@
+import type { AlarmView, facilityMethods, StoredHubEvent } from '../../../shared/contract';
+import type { AlarmType } from '../../../shared/domain/alarm';
+import { pickText } from '../../../shared/domain/text';
+import { MESSAGES } from '../../../shared/i18n';
+import { actorOf, type Actor } from '../actor';
+import type { AlarmService } from '../alarms';
+import type { CamerasService } from '../cameras';
+import { ServiceError } from '../errors';
+import type { Feature, Infrastructure } from '../feature';
+import type { InboxApplier } from '../hub-link/inbox';
+import { previewImport } from './import';
+import { Ledger } from './ledger';
+import { facilitiesMigration } from './migration';
+import { FAULT_SEVERITY, Work } from './work';
+
+export { parseCsv, previewImport, IMPORT_COLUMNS } from './import';
+export { FAULT_SEVERITY } from './work';
+
+export const facilityMigrations = [facilitiesMigration] as const;
+
+export interface FacilitiesService {
+  ledger: Ledger;
+  work: Work;
+  /** Orders and hazards past their deadline: each told to the supervisor once (the timer calls it too). */
+  escalate(): Promise<number>;
+  /** Unfinished orders and open hazards, for the handover's carry-over list. */
+  carryOver: Work['carryOver'];
+  /** Settles what the alarm watcher is doing (tests wait for it). */
+  idle(): Promise<void>;
+}
+
+export interface FacilitiesOptions {
+  alarms: AlarmService;
+  cameras: Pick<CamerasService, 'list'>;
+  /** Deadlines are checked this often (default 30 s). */
+  checkEveryMs?: number | undefined;
+  /** The embedded demo site: the register starts with a hazard being rectified, to show how one is kept. */
+  demo?: boolean | undefined;
+}
+
+const OFFLINE_TYPES: readonly AlarmType[] = ['camera_offline', 'device_offline'];
+
+/**
+ * Facilities (issue 18): the facility ledger (设施台账) with its devices' live states, work orders (报修工单)
+ * opened from device faults (one per device), by hand or from an alarm, and the hazard register (隐患台账). Their
+ * deadlines escalate once; what is unfinished carries over at the handover.
+ */
+export function createFacilities(
+  infra: Infrastructure,
+  o: FacilitiesOptions,
+): Feature<typeof facilityMethods, FacilitiesService> {
+  const { db, clock, bus, site } = infra;
+  const log = infra.log.child('facilities');
+  const ledger = new Ledger({ db, clock, ids: infra.ids, site });
+  const changed = (what: 'ledger' | 'orders' | 'hazards') => bus.emit('facilities.changed', { what: [what] });
+  const work = new Work({
+    db,
+    clock,
+    ids: infra.ids,
+    site,
+    changed,
+    overdue: (kind, number, title) => {
+      const params = { number, title };
+      const words = MESSAGES[infra.locale].notices.codes;
+      const template =
+        kind === 'order' ? words['facilities-order-overdue'] : words['facilities-hazard-overdue'];
+      infra.notify(
+        'warning',
+        kind === 'order' ? 'facilities-order-overdue' : 'facilities-hazard-overdue',
+        template.replace(/\{\{(\w+)\}\}/g, (_, k: 'number' | 'title') => params[k]),
+        { params },
+      );
+    },
+  });
+  let pending: Promise<void> = Promise.resolve();
+  const queue = (what: string, job: () => Promise<unknown>) => {
+    pending = pending.then(job).then(
+      () => undefined,
+      (err: Error) => log.error(`${what} failed`, { error: err.message }),
+    );
+  };
+
+  /** What an alarm of a failing device means for its order: opened (once), or offered to close. */
+  const alarmChanged = async (alarm: AlarmView) => {
+    const type = alarm.type;
+    if (!alarm.deviceId || !(type in FAULT_SEVERITY) || alarm.drill) return;
+    const deviceId = alarm.deviceId;
+    let touched = false;
+    await db.transaction(async (trx) => {
+      if (alarm.restoredAt !== undefined) {
+        if (await ledger.recordState(trx, deviceId, 'ok', alarm.restoredAt)) touched = true;
+        if (await work.deviceRecovered(trx, deviceId, alarm.restoredAt)) touched = true;
+        return;
+      }
+      if (alarm.state === 'resolved') return;
+      const state = OFFLINE_TYPES.includes(type) ? 'offline' : 'fault';
+      if (await ledger.recordState(trx, deviceId, state, alarm.lastSeenAt, alarm.text)) touched = true;
+      // An order already finished for this alarm stands until the alarm fires again after it.
+      const finished = (await trx('work_orders')
+        .where({ alarm_id: alarm.id })
+        .whereIn('state', ['verified', 'refused'])
+        .max({ at: 'updated_at' })
+        .first()) as { at: number | null } | undefined;
+      if (finished?.at !== null && finished?.at !== undefined && finished.at >= alarm.lastSeenAt) return;
+      // The equipment's name for the device (a transmitter's 部件说明), when the alarm is the first word of it.
+      const described = alarm.origin?.fields.description;
+      const entry = await ledger.ensureDevice(trx, {
+        deviceId,
+        zone: alarm.zone,
+        kind: kindOfAlarm(type),
+        label: typeof described === 'string' ? described : undefined,
+      });
+      // Named by the alarm's type, not the equipment's own words (codes, addresses): those stay in the alarm.
+      // A device known only by its id is named by its zone in the order (ids are not words in either language).
+      const named = entry.name !== deviceId.slice(0, 80);
+      const title = [named ? entry.name : undefined, MESSAGES['zh-CN'].alarmType[type]]
+        .filter(Boolean)
+        .join('：');
+      const titleEn = `${MESSAGES.en.alarmType[type]} (${entry.code})`;
+      const { created } = await work.deviceFailed(trx, {
+        titleEn,
+        deviceId,
+        entryId: entry.id,
+        type,
+        alarmId: alarm.id,
+        zone: alarm.zone ?? entry.zone ?? undefined,
+        title,
+      });
+      if (created) touched = true;
+    });
+    if (touched) {
+      changed('orders');
+      changed('ledger');
+    }
+  };
+  o.alarms.watch((alarm) => queue('work order from an alarm', () => alarmChanged(alarm)));
+
+  /** Devices the hub reports join the ledger; their state changes are kept for availability. */
+  const hubApplier: InboxApplier = async (trx, event: StoredHubEvent) => {
+    if (event.kind === 'device') {
+      const d = event.data;
+      await ledger.ensureDevice(trx, { deviceId: d.deviceId, kind: d.kind, zone: d.zone, label: d.label });
+      const moved = await ledger.recordState(trx, d.deviceId, d.state, d.at, d.texts?.['zh-CN'] ?? d.text);
+      if (d.state === 'ok') await work.deviceRecovered(trx, d.deviceId, d.at);
+      if (moved)
+        trx.executionPromise.then(
+          () => changed('ledger'),
+          () => undefined,
+        );
+    } else if (event.kind === 'restore' && event.data.type in FAULT_SEVERITY) {
+      await ledger.recordState(trx, event.data.deviceId, 'ok', event.data.at);
+    }
+  };
+
+  // A camera's picture is its state: live is working, offline is not (connecting and stalls are passing). The
+  // gateway reports every stream every few seconds: only a change reaches the database.
+  const cameraStates = new Map<string, 'ok' | 'offline'>();
+  bus.on('streams.status', ({ streams }) => {
+    for (const s of streams) {
+      if (s.state !== 'live' && s.state !== 'offline') continue;
+      const state = s.state === 'live' ? 'ok' : 'offline';
+      if (cameraStates.get(s.cameraId) === state) continue;
+      cameraStates.set(s.cameraId, state);
+      queue('camera state', async () => {
+        if (await ledger.recordState(db, `camera:${s.cameraId}`, state, s.since)) changed('ledger');
+      });
+    }
+  });
+
+  let timer: unknown;
+  const entryOf = async (entryId: string | undefined) => {
+    if (!entryId) return undefined;
+    const entry = await ledger.get(entryId);
+    if (!entry) throw new ServiceError('not_found', `There is no ledger entry "${entryId}".`);
+    return entry;
+  };
+  const openManual = async (
+    input: {
+      title: string;
+      severity: 'urgent' | 'high' | 'normal' | 'low';
+      entryId?: string | undefined;
+      zone?: string | undefined;
+      note?: string | undefined;
+    },
+    actor: Actor,
+  ) => {
+    const entry = await entryOf(input.entryId);
+    return work.openManual(input, actor, entry && { deviceId: entry.device_id, zone: entry.zone });
+  };
+  const zones = () => new Set(site.zones.map((z) => z.id));
+
+  const service: FacilitiesService = {
+    ledger,
+    work,
+    escalate: () => work.escalate(),
+    carryOver: () => work.carryOver(),
+    idle: async () => {
+      let last: Promise<void> | undefined;
+      while (last !== pending) {
+        last = pending;
+        await pending;
+      }
+    },
+  };
+
+  return {
+    service,
+    handlers: {
+      'facilities.list': async () => ({
+        entries: await ledger.views(await work.openByEntry()),
+        maintainers: await ledger.maintainers(),
+      }),
+      'facilities.save': async (input) => {
+        if (input.zone && !zones().has(input.zone))
+          throw new ServiceError('invalid_input', `There is no zone "${input.zone}".`);
+        const row = await ledger.save(input, 'manual');
+        changed('ledger');
+        const views = await ledger.views(await work.openByEntry());
+        return views.find((v) => v.id === row.id)!;
+      },
+      'facilities.importPreview': ({ format, data }) =>
+        previewImport(format, Buffer.from(data, 'base64'), zones()),
+      'facilities.import': async ({ format, data }) => {
+        const preview = await previewImport(format, Buffer.from(data, 'base64'), zones());
+        // Every row or none: a file with any wrong row imports nothing.
+        if (preview.refusal || preview.invalid > 0 || preview.valid === 0) return { imported: 0, preview };
+        await db.transaction(async (trx) => {
+          for (const row of preview.rows) await ledger.save(row.entry!, 'import', trx);
+        });
+        changed('ledger');
+        return { imported: preview.valid, preview };
+      },
+      'workOrders.list': async () => ({ orders: await work.orders() }),
+      'workOrders.open': (input, { session }) => openManual(input, actorOf(session)),
+      'workOrders.fromAlarm': async ({ alarmId }, { session }) => {
+        const { alarm } = await o.alarms.get(alarmId);
+        const entry = alarm.deviceId ? await ledger.byDevice(alarm.deviceId) : undefined;
+        const what = MESSAGES['zh-CN'].alarmType[alarm.type];
+        return work.fromAlarm(
+          {
+            id: alarm.id,
+            type: alarm.type,
+            deviceId: alarm.deviceId,
+            zone: alarm.zone,
+            title: [entry && entry.name !== entry.device_id ? entry.name : undefined, what]
+              .filter(Boolean)
+              .join('：'),
+            titleEn: `${MESSAGES.en.alarmType[alarm.type]}${entry ? ` (${entry.code})` : ''}`,
+          },
+          entry?.id,
+          actorOf(session),
+        );
+      },
+      'workOrders.act': ({ id, action, assignee, note }, { session }) =>
+        work.actOnOrder(id, action, actorOf(session), { assignee, note }),
+      'hazards.list': async () => ({ hazards: await work.hazards() }),
+      'hazards.report': (input, { session }) => work.report(input, actorOf(session)),
+      'hazards.act': ({ id, action, plan, owner, deadline, note }, { session }) =>
+        work.actOnHazard(id, action, actorOf(session), { plan, owner, deadline, note }),
+      'hazards.rate': ({ from, to }) => work.rate(from, to),
+    },
+    appliers: [hubApplier],
+    migrations: facilityMigrations,
+    async start() {
+      const added = await ledger.seed(
+        o.cameras.list().map((c) => ({ id: c.id, name: c.name, zone: c.zone, position: c.position })),
+      );
+      if (added) log.info('ledger seeded from the site file', { added, site: pickText(site.name, 'en') });
+      if (o.demo && !(await db('hazards').first('id'))) await demoHazard(work, clock.now());
+      timer = clock.setInterval(
+        () => queue('deadline check', () => work.escalate()),
+        o.checkEveryMs ?? 30_000,
+      );
+    },
+    async stop() {
+      clock.clearInterval(timer);
+      await service.idle();
+    },
+  };
+}
+
+/** The demo's hazard in progress: found on patrol, its plan with owner and deadline set, being rectified. */
+async function demoHazard(work: Work, now: number): Promise<void> {
+  const patrol: Actor = { id: 'demo', name: '保安 李强' };
+  const hazard = await work.report(
+    {
+      category: 'fire',
+      severity: 'high',
+      source: 'patrol',
+      description: '消防通道（西侧）有电动车和杂物堆放，占用通道约 3 米',
+      zone: 'fire-lane',
+    },
+    patrol,
+  );
+  await work.actOnHazard(hazard.id, 'plan', patrol, {
+    plan: '张贴整改通知，联系车主移车；杂物由保洁当日清运；加装禁停标识',
+    owner: { name: '物业工程部 周工', phone: '13800000022' },
+    deadline: now + 48 * 3_600_000,
+  });
+}
+
+/** What kind of device an alarm's type tells of, for an entry made from the alarm alone. */
+function kindOfAlarm(type: AlarmType): string {
+  if (type === 'camera_offline') return 'camera';
+  if (type === 'fire_facility_fault') return 'fire_component';
+  if (type === 'lighting_fault') return 'lighting';
+  return 'other';
+}

@@ -1,0 +1,351 @@
+import { Alert, Box, Button, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { useState, type ChangeEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { FacilityView, ImportPreview, WorkOrderView } from '../../../shared/contract';
+import { FACILITY_KINDS, orderPending, type FacilityKind } from '../../../shared/domain/facilities';
+import { useClient } from '../../api/client';
+import { useStore } from '../../api/store';
+import { FormDialog, ToolDialog } from '../../ui/dialogs';
+import { SelectInput, TextInput } from '../../ui/fields';
+import { useNow, useText } from '../../ui/hooks';
+import { useCall } from '../../ui/useCall';
+import { useSystem } from '../system';
+import { Filter, FilterBar, Head, StatusChip, stamp, useZoneName } from './parts';
+
+type Live = 'ok' | 'fault' | 'offline' | 'none';
+
+/** The facility ledger (设施台账): filters, each entry with its device's live state, 24 h availability and order. */
+export function LedgerTab(props: {
+  entries: FacilityView[];
+  orders: WorkOrderView[];
+  supervisor: boolean;
+  onOrder(id: string): void;
+}) {
+  const { t } = useTranslation();
+  const zoneName = useZoneName();
+  const now = useNow(30_000);
+  const [kind, setKind] = useState('');
+  const [zone, setZone] = useState('');
+  const [live, setLive] = useState('');
+  const [overdueOnly, setOverdueOnly] = useState(false);
+  const [dialog, setDialog] = useState<'import' | 'new' | null>(null);
+  const orders = new Map(props.orders.map((o) => [o.id, o]));
+  const overdue = (e: FacilityView) => {
+    const o = e.openOrderId ? orders.get(e.openOrderId) : undefined;
+    return Boolean(o && orderPending(o.state) && o.dueAt < now);
+  };
+  const liveOf = (e: FacilityView): Live => e.live?.state ?? 'none';
+  const shown = props.entries.filter(
+    (e) =>
+      (!kind || e.kind === kind) &&
+      (!zone || e.zone === zone) &&
+      (!live || liveOf(e) === live) &&
+      (!overdueOnly || overdue(e)),
+  );
+  const zones = [...new Set(props.entries.flatMap((e) => (e.zone ? [e.zone] : [])))];
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+      <FilterBar
+        prefix="ledger"
+        overdueOnly={overdueOnly}
+        onOverdueOnly={setOverdueOnly}
+        actions={
+          props.supervisor && (
+            <>
+              <Button variant="outlined" data-testid="ledger-new" onClick={() => setDialog('new')}>
+                {t('facilities.newEntry')}
+              </Button>
+              <Button variant="outlined" data-testid="ledger-import" onClick={() => setDialog('import')}>
+                {t('facilities.import')}
+              </Button>
+            </>
+          )
+        }
+      >
+        <Filter
+          label={t('facilities.filterKind')}
+          testId="ledger-filter-kind"
+          value={kind}
+          onChange={setKind}
+          options={FACILITY_KINDS.map((k) => ({ value: k, label: t(`facilities.kind.${k}`) }))}
+        />
+        <Filter
+          label={t('facilities.filterZone')}
+          testId="ledger-filter-zone"
+          value={zone}
+          onChange={setZone}
+          options={zones.map((z) => ({ value: z, label: zoneName(z) }))}
+        />
+        <Filter
+          label={t('facilities.filterState')}
+          testId="ledger-filter-state"
+          value={live}
+          onChange={setLive}
+          options={(['ok', 'fault', 'offline', 'none'] as const).map((s) => ({
+            value: s,
+            label: t(`facilities.live.${s}`),
+          }))}
+        />
+      </FilterBar>
+      <Table size="small" data-testid="ledger-table">
+        <Head
+          cols={[
+            'code',
+            'name',
+            'kind',
+            'zone',
+            'live',
+            'lastEvent',
+            'availability',
+            'intervals',
+            'maintainer',
+            'order',
+          ]}
+        />
+        <TableBody>
+          {shown.map((e) => {
+            const order = e.openOrderId ? orders.get(e.openOrderId) : undefined;
+            return (
+              <TableRow key={e.id} data-testid="ledger-row" data-code={e.code} data-live={liveOf(e)}>
+                {/* The tag printed on the equipment: the same in every language. */}
+                <TableCell translate="no" sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
+                  {e.code}
+                </TableCell>
+                {/* A device the hub named by its id only: an id, not words. */}
+                <TableCell translate={e.name === e.deviceId ? 'no' : undefined}>{e.name}</TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>{t(`facilities.kind.${e.kind}`)}</TableCell>
+                <TableCell>{zoneName(e.zone)}</TableCell>
+                <TableCell>
+                  <StatusChip
+                    value={liveOf(e)}
+                    label={t(`facilities.live.${liveOf(e)}`)}
+                    testId="ledger-live"
+                  />
+                </TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>{e.live ? stamp(e.live.at) : '—'}</TableCell>
+                <TableCell align="right" data-testid="ledger-availability">
+                  {e.availability24h === null ? '—' : `${Math.round(e.availability24h * 1000) / 10}%`}
+                </TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                  {t('facilities.everyDays', { inspect: e.inspectEveryDays, maintain: e.maintainEveryDays })}
+                </TableCell>
+                <TableCell>{e.maintainer ? `${e.maintainer.name} ${e.maintainer.phone}` : '—'}</TableCell>
+                <TableCell>
+                  {order && (
+                    <Button size="small" data-testid="ledger-order" onClick={() => props.onOrder(order.id)}>
+                      {order.number}
+                    </Button>
+                  )}
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+      {shown.length === 0 && (
+        <Typography color="text.secondary" sx={{ p: 2 }}>
+          {t('facilities.noRows')}
+        </Typography>
+      )}
+      {dialog === 'import' && <ImportDialog onClose={() => setDialog(null)} />}
+      {dialog === 'new' && <EntryDialog onClose={() => setDialog(null)} />}
+    </Box>
+  );
+}
+
+function ImportDialog({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const call = useCall();
+  const [file, setFile] = useState<{ format: 'csv' | 'xlsx'; data: string; name: string } | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [imported, setImported] = useState<number | null>(null);
+  const pick = async (e: ChangeEvent<HTMLInputElement>) => {
+    const f = e.target.files?.[0];
+    if (!f) return;
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    const chosen = {
+      format: /\.xlsx$/i.test(f.name) ? ('xlsx' as const) : ('csv' as const),
+      data: btoa(binary),
+      name: f.name,
+    };
+    setFile(chosen);
+    setImported(null);
+    setPreview(
+      (await call.run(() =>
+        client.call('facilities.importPreview', { format: chosen.format, data: chosen.data }),
+      )) ?? null,
+    );
+  };
+  const colName = (c: string) => t(`facilities.columnName.${c}`, { defaultValue: c });
+  return (
+    <ToolDialog
+      title={t('facilities.importDialog.title')}
+      testId="ledger-import-dialog"
+      onClose={onClose}
+      maxWidth="md"
+      actions={
+        <Button
+          variant="contained"
+          data-testid="ledger-import-run"
+          disabled={
+            !file ||
+            !preview ||
+            preview.invalid > 0 ||
+            preview.valid === 0 ||
+            Boolean(preview.refusal) ||
+            imported !== null
+          }
+          onClick={async () => {
+            if (!file) return;
+            const r = await call.run(() =>
+              client.call('facilities.import', { format: file.format, data: file.data }),
+            );
+            if (r) setImported(r.imported);
+          }}
+        >
+          {t('facilities.importDialog.run')}
+        </Button>
+      }
+    >
+      <Typography color="text.secondary">{t('facilities.importDialog.hint')}</Typography>
+      <Button component="label" variant="outlined" sx={{ alignSelf: 'flex-start' }}>
+        {t('facilities.importDialog.pick')}
+        <input
+          hidden
+          type="file"
+          accept=".csv,.xlsx"
+          data-testid="ledger-import-file"
+          onChange={(e) => void pick(e)}
+        />
+      </Button>
+      {file && <Typography>{file.name}</Typography>}
+      {call.error && <Alert severity="error">{call.error}</Alert>}
+      {preview?.refusal && (
+        <Alert severity="error" data-testid="ledger-import-refusal">
+          {t(`facilities.importRefusal.${preview.refusal}`)}
+        </Alert>
+      )}
+      {preview && !preview.refusal && (
+        <>
+          <Typography data-testid="ledger-import-summary">
+            {t('facilities.importDialog.rows', { valid: preview.valid, invalid: preview.invalid })}
+          </Typography>
+          {preview.ignoredColumns.length > 0 && (
+            <Typography color="text.secondary">
+              {t('facilities.importDialog.ignored', { cols: preview.ignoredColumns.join('、') })}
+            </Typography>
+          )}
+          <Table size="small">
+            <TableBody>
+              {preview.rows
+                .filter((r) => r.errors.length > 0)
+                .slice(0, 200)
+                .map((r) => (
+                  <TableRow key={r.row} data-testid="ledger-import-error">
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                      {t('facilities.importDialog.row', { row: r.row })}
+                    </TableCell>
+                    <TableCell>
+                      {r.errors
+                        .map((e) => `${colName(e.column)}：${t(`facilities.importError.${e.code}`)}`)
+                        .join('；')}
+                    </TableCell>
+                  </TableRow>
+                ))}
+            </TableBody>
+          </Table>
+        </>
+      )}
+      {imported !== null && (
+        <Alert severity="success" data-testid="ledger-import-done">
+          {t('facilities.importDialog.done', { n: imported })}
+        </Alert>
+      )}
+    </ToolDialog>
+  );
+}
+
+function EntryDialog({ onClose }: { onClose(): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const call = useCall();
+  const text = useText();
+  const site = useStore(useSystem().site);
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<FacilityKind>('extinguisher');
+  const [zone, setZone] = useState('');
+  const [mName, setMName] = useState('');
+  const [mPhone, setMPhone] = useState('');
+  const [installedOn, setInstalledOn] = useState('');
+  return (
+    <FormDialog
+      open
+      title={t('facilities.newEntry')}
+      testId="ledger-new-dialog"
+      onClose={onClose}
+      error={call.error}
+      canSubmit={code.trim().length > 0 && name.trim().length > 0}
+      onSubmit={async () => {
+        const saved = await call.run(() =>
+          client.call('facilities.save', {
+            code: code.trim(),
+            name: name.trim(),
+            kind,
+            ...(zone ? { zone } : {}),
+            ...(installedOn ? { installedOn } : {}),
+            ...(mName.trim() && mPhone.trim()
+              ? { maintainer: { name: mName.trim(), phone: mPhone.trim() } }
+              : {}),
+          }),
+        );
+        if (saved) onClose();
+      }}
+    >
+      <TextInput
+        label={t('facilities.field.code')}
+        value={code}
+        onChange={setCode}
+        maxLength={40}
+        autoFocus
+      />
+      <TextInput label={t('facilities.field.name')} value={name} onChange={setName} maxLength={80} />
+      <SelectInput
+        label={t('facilities.field.kind')}
+        value={kind}
+        onChange={setKind}
+        options={FACILITY_KINDS.map((k) => ({ value: k, label: t(`facilities.kind.${k}`) }))}
+      />
+      <SelectInput
+        label={t('facilities.field.zone')}
+        value={zone}
+        onChange={setZone}
+        empty={t('facilities.field.none')}
+        options={(site?.zones ?? []).map((z) => ({ value: z.id, label: text(z.name) }))}
+      />
+      <TextInput
+        label={t('facilities.field.installedOn')}
+        value={installedOn}
+        onChange={setInstalledOn}
+        maxLength={10}
+      />
+      <TextInput
+        label={t('facilities.field.maintainerName')}
+        value={mName}
+        onChange={setMName}
+        maxLength={60}
+      />
+      <TextInput
+        label={t('facilities.field.maintainerPhone')}
+        value={mPhone}
+        onChange={setMPhone}
+        maxLength={32}
+      />
+    </FormDialog>
+  );
+}

@@ -1,0 +1,383 @@
+import { Alert, Box, Button, Chip, Table, TableBody, TableCell, Typography } from '@mui/material';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Contact, FacilityView, WorkOrderView } from '../../../shared/contract';
+import {
+  ORDER_MOVES,
+  ORDER_STATES,
+  orderPending,
+  SEVERITIES,
+  type OrderAction,
+  type Severity,
+} from '../../../shared/domain/facilities';
+import { useClient } from '../../api/client';
+import { FormDialog } from '../../ui/dialogs';
+import { SelectInput, TextInput } from '../../ui/fields';
+import { useLocale, useNow } from '../../ui/hooks';
+import { useCall } from '../../ui/useCall';
+import {
+  CallCard,
+  Filter,
+  FilterBar,
+  Head,
+  SelectableRow,
+  StatusChip,
+  stamp,
+  Timeline,
+  useZoneName,
+} from './parts';
+
+const ACTIONS: readonly OrderAction[] = ['assign', 'start', 'done', 'verify', 'reject', 'refuse'];
+
+/** Work orders (报修工单): filters, the list, and the selected order's detail with its moves and timeline. */
+export function OrdersTab(props: {
+  orders: WorkOrderView[];
+  entries: FacilityView[];
+  maintainers: Contact[];
+  selected: string | undefined;
+  onSelect(id: string): void;
+}) {
+  const { t } = useTranslation();
+  const zoneName = useZoneName();
+  const locale = useLocale();
+  const now = useNow(30_000);
+  const [state, setState] = useState<string>('');
+  const [zone, setZone] = useState<string>('');
+  const [overdueOnly, setOverdueOnly] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const overdue = (o: WorkOrderView) => orderPending(o.state) && o.dueAt < now;
+  const shown = props.orders.filter(
+    (o) => (!state || o.state === state) && (!zone || o.zone === zone) && (!overdueOnly || overdue(o)),
+  );
+  const zones = [...new Set(props.orders.flatMap((o) => (o.zone ? [o.zone] : [])))];
+  const selected = props.orders.find((o) => o.id === props.selected);
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+      <FilterBar
+        prefix="orders"
+        overdueOnly={overdueOnly}
+        onOverdueOnly={setOverdueOnly}
+        actions={
+          <Button variant="outlined" data-testid="order-new" onClick={() => setCreating(true)}>
+            {t('facilities.newOrder')}
+          </Button>
+        }
+      >
+        <Filter
+          label={t('facilities.filterState')}
+          testId="orders-filter-state"
+          value={state}
+          onChange={setState}
+          options={ORDER_STATES.map((s) => ({ value: s, label: t(`facilities.orderState.${s}`) }))}
+        />
+        <Filter
+          label={t('facilities.filterZone')}
+          testId="orders-filter-zone"
+          value={zone}
+          onChange={setZone}
+          options={zones.map((z) => ({ value: z, label: zoneName(z) }))}
+        />
+      </FilterBar>
+      <Box sx={{ display: 'flex', gap: 2, alignItems: 'flex-start' }}>
+        <Box sx={{ flex: 3, minWidth: 0 }}>
+          <Table size="small" data-testid="orders-table">
+            <Head cols={['number', 'title', 'severity', 'state', 'due', 'assignee']} />
+            <TableBody>
+              {shown.map((o) => (
+                <SelectableRow
+                  key={o.id}
+                  selected={o.id === props.selected}
+                  onSelect={() => props.onSelect(o.id)}
+                  data={{ 'data-testid': 'order-row', 'data-order-id': o.id, 'data-state': o.state }}
+                >
+                  <TableCell sx={{ whiteSpace: 'nowrap', fontFamily: 'monospace' }}>{o.number}</TableCell>
+                  <TableCell>{locale === 'en' ? (o.titleEn ?? o.title) : o.title}</TableCell>
+                  <TableCell>
+                    <StatusChip value={o.severity} label={t(`facilities.severity.${o.severity}`)} />
+                  </TableCell>
+                  <TableCell>
+                    <StatusChip
+                      value={o.state}
+                      label={t(`facilities.orderState.${o.state}`)}
+                      testId="order-state"
+                    />
+                  </TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                    {stamp(o.dueAt)}
+                    {overdue(o) && (
+                      <Chip size="small" color="error" sx={{ ml: 1 }} label={t('facilities.overdue')} />
+                    )}
+                  </TableCell>
+                  <TableCell>{o.assignee?.name ?? '—'}</TableCell>
+                </SelectableRow>
+              ))}
+            </TableBody>
+          </Table>
+          {shown.length === 0 && (
+            <Typography color="text.secondary" sx={{ p: 2 }} data-testid="orders-empty">
+              {t('facilities.noRows')}
+            </Typography>
+          )}
+        </Box>
+        {selected && (
+          <OrderDetail
+            key={selected.id}
+            order={selected}
+            maintainers={props.maintainers}
+            overdue={overdue(selected)}
+          />
+        )}
+      </Box>
+      <NewOrderDialog
+        open={creating}
+        entries={props.entries}
+        onClose={() => setCreating(false)}
+        onOpened={(id) => {
+          setCreating(false);
+          props.onSelect(id);
+        }}
+      />
+    </Box>
+  );
+}
+
+function OrderDetail({
+  order,
+  maintainers,
+  overdue,
+}: {
+  order: WorkOrderView;
+  maintainers: Contact[];
+  overdue: boolean;
+}) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const zoneName = useZoneName();
+  const locale = useLocale();
+  const { run } = useCall('notice');
+  const [asking, setAsking] = useState<OrderAction | null>(null);
+  const act = (action: OrderAction, more: { assignee?: Contact; note?: string } = {}) =>
+    run(() => client.call('workOrders.act', { id: order.id, action, ...more }));
+  const possible = ACTIONS.filter((a) => ORDER_MOVES[a].from.includes(order.state));
+
+  return (
+    <Box
+      sx={{ flex: 2, minWidth: 320, display: 'flex', flexDirection: 'column', gap: 1 }}
+      data-testid="order-detail"
+      data-order-id={order.id}
+    >
+      <Typography variant="h6" component="h3">
+        {order.number} · {locale === 'en' ? (order.titleEn ?? order.title) : order.title}
+      </Typography>
+      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', alignItems: 'center' }}>
+        <StatusChip
+          value={order.state}
+          label={t(`facilities.orderState.${order.state}`)}
+          testId="order-detail-state"
+        />
+        <StatusChip value={order.severity} label={t(`facilities.severity.${order.severity}`)} />
+        {overdue && <StatusChip value="open" label={t('facilities.overdue')} />}
+        {order.escalatedAt !== undefined && <Chip label={t('facilities.escalated')} variant="outlined" />}
+      </Box>
+      <Typography variant="body2" color="text.secondary">
+        {t(`facilities.orderSource.${order.source}`)} · {zoneName(order.zone)} · {t('facilities.col.due')}{' '}
+        {stamp(order.dueAt)}
+      </Typography>
+      {order.recoveredAt !== undefined && orderPending(order.state) && (
+        <Alert
+          severity="success"
+          data-testid="order-recovered"
+          action={
+            <Button
+              color="inherit"
+              data-testid="order-close-recovered"
+              onClick={() => void act('done', { note: t('facilities.recovered') })}
+            >
+              {t('facilities.closeRecovered')}
+            </Button>
+          }
+        >
+          {t('facilities.recovered')}
+        </Alert>
+      )}
+      {order.assignee && <CallCard contact={order.assignee} testId="order-call-card" />}
+      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
+        {possible.map((a) => (
+          <Button
+            key={a}
+            variant={a === 'refuse' || a === 'reject' ? 'outlined' : 'contained'}
+            color={a === 'refuse' || a === 'reject' ? 'warning' : 'primary'}
+            data-testid={`order-act-${a}`}
+            onClick={() => (a === 'assign' || a === 'refuse' ? setAsking(a) : void act(a))}
+          >
+            {t(`facilities.act.${a}`)}
+          </Button>
+        ))}
+      </Box>
+      <Typography variant="subtitle2">{t('facilities.timeline')}</Typography>
+      <Timeline items={order.timeline} />
+      {asking === 'assign' && (
+        <AssignDialog
+          maintainers={maintainers}
+          onClose={() => setAsking(null)}
+          onSubmit={async (assignee, note) => {
+            if (await act('assign', { assignee, ...(note ? { note } : {}) })) setAsking(null);
+          }}
+        />
+      )}
+      {asking === 'refuse' && (
+        <ReasonDialog
+          onClose={() => setAsking(null)}
+          onSubmit={async (note) => {
+            if (await act('refuse', { note })) setAsking(null);
+          }}
+        />
+      )}
+    </Box>
+  );
+}
+
+function AssignDialog(props: {
+  maintainers: Contact[];
+  onClose(): void;
+  onSubmit(assignee: Contact, note: string): Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const first = props.maintainers[0];
+  const [pick, setPick] = useState(first ? '0' : '');
+  const [name, setName] = useState(first?.name ?? '');
+  const [phone, setPhone] = useState(first?.phone ?? '');
+  const [note, setNote] = useState('');
+  return (
+    <FormDialog
+      open
+      title={t('facilities.act.assign')}
+      testId="order-assign-dialog"
+      submitTestId="order-assign-submit"
+      onClose={props.onClose}
+      canSubmit={name.trim().length > 0 && /^[0-9+\-() ]{3,32}$/.test(phone.trim())}
+      onSubmit={() => props.onSubmit({ name: name.trim(), phone: phone.trim() }, note.trim())}
+    >
+      {props.maintainers.length > 0 && (
+        <SelectInput
+          label={t('facilities.field.assignee')}
+          testId="order-assign-pick"
+          value={pick}
+          onChange={(v) => {
+            setPick(v);
+            const m = props.maintainers[Number(v)];
+            if (m) {
+              setName(m.name);
+              setPhone(m.phone);
+            }
+          }}
+          options={props.maintainers.map((m, i) => ({ value: String(i), label: `${m.name} ${m.phone}` }))}
+        />
+      )}
+      <TextInput
+        label={t('facilities.field.assigneeName')}
+        testId="order-assign-name"
+        value={name}
+        onChange={setName}
+        maxLength={60}
+      />
+      <TextInput
+        label={t('facilities.field.assigneePhone')}
+        testId="order-assign-phone"
+        value={phone}
+        onChange={setPhone}
+        maxLength={32}
+      />
+      <TextInput
+        label={t('facilities.field.note')}
+        testId="order-assign-note"
+        value={note}
+        onChange={setNote}
+        maxLength={500}
+      />
+    </FormDialog>
+  );
+}
+
+function ReasonDialog(props: { onClose(): void; onSubmit(note: string): Promise<void> }) {
+  const { t } = useTranslation();
+  const [note, setNote] = useState('');
+  return (
+    <FormDialog
+      open
+      title={t('facilities.act.refuse')}
+      testId="order-refuse-dialog"
+      onClose={props.onClose}
+      canSubmit={note.trim().length > 1}
+      onSubmit={() => props.onSubmit(note.trim())}
+    >
+      <TextInput
+        label={t('facilities.field.reason')}
+        testId="order-refuse-reason"
+        value={note}
+        onChange={setNote}
+        maxLength={500}
+        autoFocus
+      />
+    </FormDialog>
+  );
+}
+
+function NewOrderDialog(props: {
+  open: boolean;
+  entries: FacilityView[];
+  onClose(): void;
+  onOpened(id: string): void;
+}) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const call = useCall();
+  const [title, setTitle] = useState('');
+  const [severity, setSeverity] = useState<Severity>('normal');
+  const [entryId, setEntryId] = useState('');
+  return (
+    <FormDialog
+      open={props.open}
+      title={t('facilities.newOrder')}
+      testId="order-new-dialog"
+      submitTestId="order-new-submit"
+      onClose={props.onClose}
+      error={call.error}
+      canSubmit={title.trim().length > 0}
+      onSubmit={async () => {
+        const order = await call.run(() =>
+          client.call('workOrders.open', { title: title.trim(), severity, ...(entryId ? { entryId } : {}) }),
+        );
+        if (order) {
+          setTitle('');
+          props.onOpened(order.id);
+        }
+      }}
+    >
+      <TextInput
+        label={t('facilities.field.title')}
+        testId="order-new-title"
+        value={title}
+        onChange={setTitle}
+        maxLength={200}
+        autoFocus
+      />
+      <SelectInput
+        label={t('facilities.field.severity')}
+        testId="order-new-severity"
+        value={severity}
+        onChange={setSeverity}
+        options={SEVERITIES.map((s) => ({ value: s, label: t(`facilities.severity.${s}`) }))}
+      />
+      <SelectInput
+        label={t('facilities.field.entry')}
+        testId="order-new-entry"
+        value={entryId}
+        onChange={setEntryId}
+        empty={t('facilities.field.none')}
+        options={props.entries.map((e) => ({ value: e.id, label: `${e.code} · ${e.name}` }))}
+      />
+    </FormDialog>
+  );
+}

@@ -1,0 +1,19 @@
+import { createStore } from '../../api/store';
+
+export type FacilitiesTab = 'ledger' | 'orders' | 'hazards';
+
+/** The facilities view when open: which tab, and the order or hazard whose detail is shown. */
+export interface FacilitiesViewState {
+  tab: FacilitiesTab;
+  selected?: string | undefined;
+}
+
+export const facilitiesView = createStore<FacilitiesViewState | null>(null);
+
+export function openFacilities(tab: FacilitiesTab = 'ledger', selected?: string): void {
+  facilitiesView.set({ tab, selected });
+}
+
+export function closeFacilities(): void {
+  facilitiesView.set(null);
+}
