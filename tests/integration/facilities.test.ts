@@ -135,7 +135,9 @@ describe('facilities: ledger, work orders from device faults, hazards, deadlines
 
   it('a device fault through the real alarm intake opens exactly one order; its recovery offers to close it', async () => {
     await device('fault');
+    // Orders follow fault alarms once they settle (half a second on the console's clock): idle() settles them now.
     const [order, ...more] = await until('order opened', async () => {
+      await core.facilities.idle();
       const list = await orders();
       return list.length > 0 && list;
     });
@@ -169,6 +171,7 @@ describe('facilities: ledger, work orders from device faults, hazards, deadlines
     clock.advance(60_000);
     await device('ok');
     const recovered = await until('offered to close', async () => {
+      await core.facilities.idle();
       const [o] = await orders();
       return o?.recoveredAt !== undefined && o;
     });
