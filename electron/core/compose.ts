@@ -4,7 +4,7 @@ import { createAlarms, type AlarmService } from './alarms';
 import { createCameras } from './cameras';
 import type { ConsoleConfig, EmbeddedHubHandle } from './config';
 import { createDuty } from './duty';
-import { handlerTable } from './feature';
+import { handlerTable, type Infrastructure } from './feature';
 import { createGuards, type GuardService, type PatrolEngine } from './guards';
 import type { HubLink } from './hub-link/link';
 import { createInfrastructure } from './infrastructure';
@@ -20,11 +20,10 @@ import type { StreamGateway } from './streams/gateway';
 import { SiteNames } from './site/names';
 import { ffmpegInfo } from './streams/ffmpeg';
 import { createSystem } from './system';
-import type { EventBus } from './util/bus';
-
+import { createVehicles } from './vehicles';
 export interface ConsoleCore {
   router: Router;
-  bus: EventBus;
+  bus: Infrastructure['bus'];
   db: Knex;
   hub: HubLink;
   gateway: StreamGateway;
@@ -91,6 +90,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   });
   const prefs = createPrefs(infra);
   const rec = createRecordings(infra, { gateway, cameras, alarms, settings: config.recordings });
+  const vehicles = createVehicles(infra, { alarms: alarms.service, demo: Boolean(demo) });
   const system = createSystem(infra, {
     hub,
     notices,
@@ -104,14 +104,14 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     ffmpeg: ffmpegInfo(gateway.ffmpeg),
   });
   // Started in this order, stopped in the reverse one.
-  const features = [alarms, cameras, guards, playbooks, duty, operators, shift, prefs, rec, system] as const;
+  const features = [alarms, cameras, guards, playbooks, duty, operators, shift, prefs, rec, vehicles, system];
   checkFeatureMigrations(features);
   const router = createRouter(handlerTable(features), log.child('router'), auditRefusals(db, clock, log));
   for (const feature of features) await feature.start();
   await gateway.start();
   await hub.start({
     // The order each hub event is applied in, inside its transaction.
-    appliers: [...guards.appliers, ...alarms.appliers, ...duty.appliers],
+    appliers: [...guards.appliers, ...alarms.appliers, ...duty.appliers, ...vehicles.appliers],
     onEvent: system.service.hubEvent,
     onUncommitted: alarms.service.uncommitted,
   });

@@ -8,6 +8,7 @@ import { hubLinkMigration, hubUrgentMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
 import { recordingMigrations } from './recordings';
+import { vehicleMigrations } from './vehicles';
 
 /**
  * The schema history, oldest first, assembled here (the database layer knows no feature) from the base schema
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   hubLinkMigration,
   hubUrgentMigration,
   ...recordingMigrations,
+  ...vehicleMigrations,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -55,6 +55,10 @@ export const REFUSAL_REASONS = [
   'hub_bad_answer',
   /** The method is for a higher role; params: `role` (operator, supervisor, admin). */
   'role_needed',
+  /** Not a Chinese plate (shared/domain/plate.ts); params: `error`, one of PLATE_ERRORS. */
+  'plate_invalid',
+  /** Another vehicle record has this plate; params: `plate`. */
+  'plate_taken',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

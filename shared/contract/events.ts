@@ -9,6 +9,7 @@ import { prefEvents } from './prefs';
 import { recordingEvents } from './recordings';
 import { shiftEvents } from './shift';
 import { systemEvents } from './system';
+import { vehicleEvents } from './vehicles';
 
 /**
  * Everything the core pushes to renderers, gathered from each feature's contract file. High-rate topics are
@@ -25,6 +26,7 @@ export const events = {
   ...shiftEvents,
   ...prefEvents,
   ...recordingEvents,
+  ...vehicleEvents,
 };
 
 export type Events = typeof events;

@@ -14,3 +14,4 @@ export * from './duty';
 export * from './shift';
 export * from './prefs';
 export * from './recordings';
+export * from './vehicles';

@@ -9,6 +9,7 @@ import { prefMethods } from './prefs';
 import { recordingMethods } from './recordings';
 import { shiftMethods } from './shift';
 import { systemMethods } from './system';
+import { vehicleMethods } from './vehicles';
 
 /**
  * Every method the renderer may call, gathered from each feature's contract file. Names are `area.verb`;
@@ -25,6 +26,7 @@ export const methods = {
   ...shiftMethods,
   ...prefMethods,
   ...recordingMethods,
+  ...vehicleMethods,
 };
 
 export type Methods = typeof methods;

@@ -74,6 +74,12 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'drills.rollCall': { drillId: 'drill-none', participant: 'Matrix', present: true },
   'drills.finish': { drillId: 'drill-none' },
   'reports.drill': { drillId: 'drill-none', locale: 'en' },
+  'vehicles.save': { plate: '浙A12345', owner: 'Matrix' },
+  'vehicles.remove': { id: 'vehicle-none' },
+  'vehicles.import': { file: { name: 'm.csv', format: 'csv', base64: '' }, mode: 'all_or_nothing' },
+  'gates.decide': { id: 1, decision: 'refuse' },
+  'visitors.register': { plate: '浙B12345', building: '1', expected: true },
+  'visitors.release': { id: 'visitor-none' },
 };
 
 /**
@@ -90,6 +96,9 @@ const RESTRICTED_READ_INPUT: Partial<Record<MethodName, unknown>> = {
   'cameras.list': {},
   'guards.devices': {},
   'cameras.test': { url: 'rtsp://127.0.0.1:9/none', transport: 'tcp' },
+  // Residents' names and phone numbers: the whole list leaves the console only by a supervisor's hand.
+  'vehicles.importPreview': { name: 'm.csv', format: 'csv', base64: '' },
+  'vehicles.export': { format: 'csv' },
 };
 
 const WHO: Array<{ label: string; operator: OperatorView | null }> = [

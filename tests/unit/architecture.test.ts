@@ -124,6 +124,7 @@ describe('architecture', () => {
         'recordings',
         'shift',
         'system',
+        'vehicles',
       ].sort(),
     );
     expect(files.length).toBeGreaterThan(100);
