@@ -4,6 +4,12 @@ import type { SiteFile, ZoneDef } from '../../shared/domain/site';
 import type { BothTexts } from '../../shared/domain/text';
 import type { HubEventBody } from '../../shared/contract';
 import type { Clock } from '../common/clock';
+import {
+  DEMO_EXPIRED_PLATE,
+  DEMO_UNKNOWN_PLATE,
+  DEMO_VISITOR_PLATE,
+  demoResidentPlates,
+} from '../../shared/domain/demo-vehicles';
 import { actsFor, type DemoSignal } from './demo/plan';
 
 /** Deterministic pseudo-random numbers (mulberry32), so a demo run can be replayed. */
@@ -101,6 +107,8 @@ export interface ScenarioOptions {
   alarmEverySec?: number;
   /** Walking speed of guards on patrol, m/s. */
   walkSpeed?: number;
+  /** Mean seconds between plate reads at the site's gates (issue 17). */
+  vehicleEverySec?: number;
 }
 
 /**
@@ -129,6 +137,7 @@ export class DemoScenario {
     this.reportPositions();
     this.scheduleAlarm(4000);
     this.scheduleDeviceFault();
+    if (this.o.site.gates.length > 0) this.scheduleVehicle(3000);
   }
 
   stop(): void {
@@ -349,5 +358,74 @@ export class DemoScenario {
         90_000 + this.random() * 180_000,
       ),
     );
+  }
+  private vehicleStep = 0;
+  private readonly parked: string[] = [];
+
+  private scheduleVehicle(delayMs?: number): void {
+    const mean = (this.o.vehicleEverySec ?? 15) * 1000;
+    const delay = delayMs ?? Math.round(mean * (0.5 + this.random()));
+    this.timers.push(
+      this.o.clock.setTimeout(() => {
+        this.readPlate();
+        this.scheduleVehicle();
+      }, delay),
+    );
+  }
+
+  /**
+   * The next plate read: first the cases a gate desk meets (a resident in, an unknown car, a resident whose permit
+   * ran out, the expected visitor in and out, a resident's plate misread), then residents coming and going.
+   */
+  readPlate(): void {
+    const { site, clock } = this.o;
+    const gates = site.gates;
+    const residents = demoResidentPlates(clock.now(), site.timeZone);
+    const step = this.vehicleStep++;
+    const gate = gates[step % gates.length]!;
+    const resident = () => residents[Math.floor(this.random() * residents.length)]!;
+    let plate: string;
+    let direction: 'in' | 'out' = 'in';
+    let confidence = 0.9 + this.random() * 0.09;
+    switch (step) {
+      case 0:
+        plate = resident();
+        break;
+      case 1:
+        plate = DEMO_UNKNOWN_PLATE;
+        break;
+      case 2:
+        plate = DEMO_EXPIRED_PLATE;
+        break;
+      case 3:
+        plate = DEMO_VISITOR_PLATE;
+        break;
+      case 5:
+        // A bolt over a digit: the camera reads a resident's 0 as D (the desk offers the record as close).
+        plate = resident().replace(/0/, 'D');
+        confidence = 0.62;
+        break;
+      case 8:
+        plate = DEMO_VISITOR_PLATE;
+        direction = 'out';
+        break;
+      default: {
+        direction = this.parked.length > 3 && this.random() < 0.5 ? 'out' : 'in';
+        plate = direction === 'out' ? this.parked.shift()! : resident();
+      }
+    }
+    if (direction === 'in' && step !== 1 && step !== 2) this.parked.push(plate);
+    void this.o.publish({
+      kind: 'vehicle',
+      data: {
+        readId: `demo-read-${clock.now()}-${step}`,
+        gateId: gate.id,
+        direction,
+        plate,
+        confidence: Math.round(confidence * 100) / 100,
+        at: clock.now(),
+        ...(gate.camera ? { picture: `${gate.camera}/${clock.now()}.jpg` } : {}),
+      },
+    });
   }
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DoneReply, EpochMs, Id, method, NoInput } from './common';
 import { PLATE_ERRORS, PLATE_SERIES } from '../domain/plate';
+import { LocalizedText } from '../domain/text';
 
 export const VEHICLE_KINDS = ['car', 'suv', 'mpv', 'van', 'truck', 'motorcycle', 'other'] as const;
 export const PERMIT_KINDS = ['owned_space', 'rented_space', 'monthly', 'temporary'] as const;
@@ -221,6 +222,9 @@ export type VisitorView = z.infer<typeof VisitorView>;
 
 export const GateView = z.object({
   id: Id,
+  name: LocalizedText,
+  zone: Id.optional(),
+  camera: Id.optional(),
   /** The newest reads first. */
   reads: z.array(GateReadView),
 });
@@ -230,6 +234,8 @@ export const GateDesk = z.object({
   waiting: z.array(GateReadView),
   /** Vehicles in now: entries not yet paired with an exit. */
   inside: z.number().int().nonnegative(),
+  /** The site file's visitor defaults, for the visitor form. */
+  visitorDefaults: z.object({ limitMin: z.number().int(), area: Id.optional() }),
 });
 export type GateDesk = z.infer<typeof GateDesk>;
 

@@ -144,7 +144,12 @@ export type GateDef = z.infer<typeof GateDef>;
 /** A visitor vehicle's defaults: how long it may stay and where it may park (a zone id). */
 export const VisitorDefaults = z
   .object({
-    limitMin: z.number().int().min(5).max(7 * 24 * 60).default(120),
+    limitMin: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(120),
     area: Id.optional(),
   })
   .strict();
@@ -226,7 +231,11 @@ export const SiteFile = z
         ctx.addIssue({ code: 'custom', path: ['gates', i, 'zone'], message: `no zone "${g.zone}"` });
     });
     if (site.visitors.area && !zones.has(site.visitors.area))
-      ctx.addIssue({ code: 'custom', path: ['visitors', 'area'], message: `no zone "${site.visitors.area}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['visitors', 'area'],
+        message: `no zone "${site.visitors.area}"`,
+      });
     site.cameras.forEach((c, i) => {
       if (c.zone && !zones.has(c.zone)) {
         ctx.addIssue({ code: 'custom', path: ['cameras', i, 'zone'], message: `no zone "${c.zone}"` });

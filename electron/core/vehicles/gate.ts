@@ -288,14 +288,26 @@ export class GateDeskService {
         .where({ gate_id: g.id })
         .orderBy('id', 'desc')
         .limit(perGate)) as ReadRow[];
-      gates.push({ id: g.id, reads: await this.viewsOf(rows) });
+      gates.push({
+        id: g.id,
+        name: g.name,
+        ...(g.zone ? { zone: g.zone } : {}),
+        ...(g.camera ? { camera: g.camera } : {}),
+        reads: await this.viewsOf(rows),
+      });
     }
     const waiting = (await this.o
       .db('gate_reads')
       .where({ barrier: 'waiting' })
       .orderBy('id')
       .limit(50)) as ReadRow[];
-    return { gates, waiting: await this.viewsOf(waiting), inside: await this.inside() };
+    const { limitMin, area } = this.o.site.visitors;
+    return {
+      gates,
+      waiting: await this.viewsOf(waiting),
+      inside: await this.inside(),
+      visitorDefaults: { limitMin, ...(area ? { area } : {}) },
+    };
   }
 
   /** Reads stored since the last call (the flush emits them after their transaction committed). */
