@@ -58,6 +58,8 @@ export function createVehicles(
   });
   let flushTimer: unknown;
   let overstayTimer: unknown;
+  let checking: Promise<unknown> | undefined;
+  let flushing: Promise<unknown> | undefined;
   const flush = async () => {
     const reads = await gates.takePending();
     if (reads.length > 0) {
@@ -123,15 +125,23 @@ export function createVehicles(
             ),
           );
       }
-      flushTimer = clock.setInterval(() => void flush().catch(failed('gate flush failed')), o.flushMs ?? 250);
-      overstayTimer = clock.setInterval(
-        () => void visitors.checkOverstays().catch(failed('visitor overstay check failed')),
-        o.overstayCheckMs ?? 30_000,
-      );
+      flushTimer = clock.setInterval(() => {
+        flushing ??= flush()
+          .catch(failed('gate flush failed'))
+          .finally(() => (flushing = undefined));
+      }, o.flushMs ?? 250);
+      overstayTimer = clock.setInterval(() => {
+        // One check at a time: a slow disk must not pile them up, and stop() waits for the one running.
+        checking ??= visitors
+          .checkOverstays()
+          .catch(failed('visitor overstay check failed'))
+          .finally(() => (checking = undefined));
+      }, o.overstayCheckMs ?? 30_000);
     },
     async stop() {
       clock.clearInterval(flushTimer);
       clock.clearInterval(overstayTimer);
+      await Promise.all([checking, flushing]);
     },
   };
 }
