@@ -8,6 +8,7 @@ import { LockScreen, SignIn, useIdleLock, useOperators } from '../features/opera
 import { useDensity, useLocalePref } from '../features/prefs';
 import { ReplayPlayer } from '../features/recordings';
 import { Notices } from '../features/system';
+import { GateDesk } from '../features/vehicles';
 import { useWindowSize } from '../ui/hooks';
 import { createConsoleTheme, themeScale } from '../ui/theme';
 import type { Console as ConsoleStores } from './console';
@@ -93,6 +94,7 @@ function Console() {
       <Arrangements />
       {/* Drawn over the console; the tones above keep sounding while it is locked. */}
       <ReplayPlayer />
+      <GateDesk />
       <LockScreen />
       <IdleLock />
     </SignedIn>

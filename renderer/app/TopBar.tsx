@@ -7,6 +7,7 @@ import { useStore } from '../api/store';
 import { DutyMenu } from '../features/duty';
 import { useOperators } from '../features/operators';
 import { HubStatus, Notices, useSystem } from '../features/system';
+import { GateButton } from '../features/vehicles';
 import { formatClock, useLocale, useNow, useText } from '../ui/hooks';
 import { setLocale } from '../ui/i18n';
 import { LayoutMenu } from './LayoutMenu';
@@ -68,6 +69,7 @@ export function TopBar() {
           {t(band === 'day' ? 'topbar.shiftDay' : 'topbar.shiftNight')} {bandSpan(minute, bands)}
         </Typography>
       </Box>
+      <GateButton />
       <DutyMenu />
       <Typography
         data-testid="clock"
