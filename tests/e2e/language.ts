@@ -55,6 +55,14 @@ export const LATIN_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
     why: "hexadecimal digests (a sealed record's fingerprint), compared by eye",
   },
   { pattern: /^English$/i, why: 'the language switch names the other language in its own script' },
+  {
+    pattern: /^[A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,6}$/,
+    why: 'the letters and digits of a licence plate after its province character (浙A12345, GA 36)',
+  },
+  {
+    pattern: /^(SUV|MPV|XLSX|Excel)$/,
+    why: 'vehicle classes and a file format known by these names in Chinese',
+  },
   { pattern: /^(OSM|OpenStreetMap|Leaflet)$/, why: 'map attribution the map data requires' },
 ];
 

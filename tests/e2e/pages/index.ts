@@ -10,6 +10,7 @@ import { DrillsDialog, IncidentPanel } from './incident-panel';
 import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
 import { EquipmentDialog, HubDeadLettersDialog, Shell } from './shell';
 import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
+import { GateDeskPanel } from './vehicles';
 
 export * from './alarm-queue';
 export * from './camera-wall';
@@ -19,6 +20,7 @@ export * from './layout';
 export * from './operators';
 export * from './shell';
 export * from './site-map';
+export * from './vehicles';
 
 /** The whole console window as one page object (the `ui` fixture). */
 export class ConsoleUi {
@@ -42,6 +44,7 @@ export class ConsoleUi {
   readonly phones: PhonesDialog;
   readonly dutyLog: DutyLog;
   readonly handover: Handover;
+  readonly gateDesk: GateDeskPanel;
 
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
@@ -64,5 +67,6 @@ export class ConsoleUi {
     this.phones = new PhonesDialog(page);
     this.dutyLog = new DutyLog(page);
     this.handover = new Handover(page);
+    this.gateDesk = new GateDeskPanel(page);
   }
 }
