@@ -12,7 +12,7 @@ test.describe('gate desk', () => {
     ui,
     saveScreenshot,
   }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(480_000);
     const layout = new Layout(page);
     await layout.resize(1366, 768);
     await signIn(page, consoleApp);
