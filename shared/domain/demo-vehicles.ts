@@ -3,6 +3,7 @@
  * cameras read, made from one seed so the two agree. Not real people: names and numbers are generated.
  */
 import type { VehicleView } from '../contract/vehicles';
+import { seededRandom } from './random';
 
 export type DemoVehicle = Omit<VehicleView, 'id' | 'updatedAt'>;
 
@@ -10,18 +11,6 @@ const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高';
 const GIVEN = ['伟', '芳', '敏', '静', '强', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超'];
 const COLOURS = ['白色', '黑色', '银色', '灰色', '蓝色', '红色'];
 const SERIAL = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
-
-/** mulberry32, as the demo scenario's: the same seed gives the same site. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A car the demo's records do not have (the gate's unknown car). */
 export const DEMO_UNKNOWN_PLATE = '苏E7K2M9';
@@ -43,7 +32,7 @@ function day(at: number, timeZone: string, offsetDays: number): string {
 
 /** The demo's resident vehicles; permits run around `now` (the expired one ended 30 days before it). */
 export function demoVehicles(now: number, timeZone: string): DemoVehicle[] {
-  const next = random(20261201);
+  const next = seededRandom(20261201);
   const pick = <T>(list: readonly T[] | string): T => list[Math.floor(next() * list.length)] as T;
   const out: DemoVehicle[] = [];
   const plates = new Set<string>([DEMO_UNKNOWN_PLATE, DEMO_VISITOR_PLATE]);

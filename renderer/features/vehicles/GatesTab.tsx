@@ -17,6 +17,13 @@ const MATCH_COLOUR: Record<GateMatch, 'success' | 'info' | 'warning' | 'error' |
   unknown: 'default',
 };
 
+/** The decision keys, as shown on their buttons. */
+const DECISION_KEYS = [
+  ['1', 'allow_once', 'success', 'gate-allow'],
+  ['2', 'visitor', 'info', 'gate-visitor'],
+  ['3', 'refuse', 'error', 'gate-refuse'],
+] as const;
+
 /** A key press the desk answers: not while the operator types into a field. */
 const typing = (e: KeyboardEvent) => {
   const el = e.target as HTMLElement | null;
@@ -195,33 +202,18 @@ function WaitingCard(props: {
         {gate?.camera && <ReplayButton cameraId={gate.camera} from={read.at - 10_000} />}
       </Box>
       <Box sx={{ display: 'flex', gap: 1 }}>
-        <Button
-          variant="contained"
-          color="success"
-          disabled={props.busy}
-          data-testid="gate-allow"
-          onClick={() => props.onDecide('allow_once')}
-        >
-          1 {t('vehicles.decision.allow_once')}
-        </Button>
-        <Button
-          variant="contained"
-          color="info"
-          disabled={props.busy}
-          data-testid="gate-visitor"
-          onClick={() => props.onDecide('visitor')}
-        >
-          2 {t('vehicles.decision.visitor')}
-        </Button>
-        <Button
-          variant="contained"
-          color="error"
-          disabled={props.busy}
-          data-testid="gate-refuse"
-          onClick={() => props.onDecide('refuse')}
-        >
-          3 {t('vehicles.decision.refuse')}
-        </Button>
+        {DECISION_KEYS.map(([key, decision, colour, testId]) => (
+          <Button
+            key={decision}
+            variant="contained"
+            color={colour}
+            disabled={props.busy}
+            data-testid={testId}
+            onClick={() => props.onDecide(decision)}
+          >
+            {key} {t(`vehicles.decision.${decision}`)}
+          </Button>
+        ))}
       </Box>
     </Paper>
   );
