@@ -1032,7 +1032,7 @@ export const zhCN = {
     },
     records: {
       search: '按车牌搜索（可输入部分车牌）',
-      searchHint: '也会找到识别易混字符（0/D/Q、8/B、1/I、2/Z、5/S）',
+      searchHint: '也会找到识别易混的字符：0 与 D、Q，8 与 B，1 与 I，2 与 Z，5 与 S',
       total: '共找到 {{count}} 辆',
       none: '没有找到车辆档案',
       fuzzy: '易混匹配',
