@@ -19,7 +19,7 @@ test.describe('gate desk', () => {
     ui,
     saveScreenshot,
   }) => {
-    test.setTimeout(480_000);
+    test.setTimeout(900_000);
     const found: string[] = [];
     // The language scan over the desk alone: the rest of the window is language.spec.ts's.
     const scanDesk = async (language: Language, where: string) => {
