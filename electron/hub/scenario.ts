@@ -406,7 +406,8 @@ export class DemoScenario {
         plate = direction === 'out' ? this.parked.shift()! : resident();
       }
     }
-    if (direction === 'in' && step !== 1 && step !== 2) this.parked.push(plate);
+    // Residents park and leave later; the unknown car, the expired permit and the visitor have their own script.
+    if (direction === 'in' && step > 3) this.parked.push(plate);
     void this.o.publish({
       kind: 'vehicle',
       data: {
