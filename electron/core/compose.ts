@@ -18,6 +18,7 @@ import { createShift } from './shift';
 import { SiteNames } from './site/names';
 import { ffmpegInfo } from './streams/ffmpeg';
 import { createSystem } from './system';
+import { createVehicles } from './vehicles';
 
 /**
  * The composition root: the infrastructure, then each feature after those it uses, wired through their services;
@@ -75,6 +76,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   });
   const prefs = createPrefs(infra);
   const rec = createRecordings(infra, { gateway, cameras, alarms, settings: config.recordings });
+  const vehicles = createVehicles(infra, { alarms: alarms.service, demo: Boolean(demo) });
   const system = createSystem(infra, {
     hub,
     notices,
@@ -87,27 +89,18 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     defaultLocale: config.defaultLocale,
     ffmpeg: ffmpegInfo(gateway.ffmpeg),
   });
-  // Started in this order, stopped in the reverse one.
+  // Started in this order (each after those whose services it uses), stopped in the reverse one.
   const features = [
-    alarms,
-    cameras,
-    guards,
-    playbooks,
-    duty,
-    operators,
-    facilities,
-    shift,
-    prefs,
-    rec,
-    system,
-  ] as const;
+    ...[alarms, cameras, guards, playbooks, duty, operators],
+    ...[facilities, shift, prefs, rec, vehicles, system],
+  ];
   checkFeatureMigrations(features);
   const router = createRouter(handlerTable(features), log.child('router'), auditRefusals(db, clock, log));
   for (const feature of features) await feature.start();
   await gateway.start();
   await hub.start({
     // The order each hub event is applied in, inside its transaction.
-    appliers: [...guards.appliers, ...alarms.appliers, ...duty.appliers, ...facilities.appliers],
+    appliers: [guards, alarms, duty, facilities, vehicles].flatMap((f) => f.appliers),
     onEvent: system.service.hubEvent,
     onUncommitted: alarms.service.uncommitted,
   });

@@ -9,6 +9,7 @@ import { hubLinkMigration, hubUrgentMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
 import { recordingMigrations } from './recordings';
+import { vehicleMigrations } from './vehicles';
 
 /**
  * The schema history, oldest first, assembled here (the database layer knows no feature) from the base schema
@@ -17,16 +18,6 @@ import { recordingMigrations } from './recordings';
  * its number lives only in its own object. Append only: a released migration is never edited; its test pins
  * what it creates. `checkMigrationList` refuses a gap or a duplicate.
  */
-/**
- * Version 19 is the vehicles feature's (issue 19, its own branch); facilities took 20. Until the vehicles branch
- * lands, this placeholder keeps the list gapless; drop it when the real 19 arrives (a database migrated with it
- * has 19 recorded and would skip the real one: only development databases of this branch can have it).
- */
-const RESERVED_FOR_VEHICLES: Migration = {
-  version: 19,
-  name: 'reserved for the vehicles feature (issue 19): nothing on this branch',
-  async up() {},
-};
 
 export const MIGRATIONS: readonly Migration[] = [
   ...BASE_SCHEMA,
@@ -40,7 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   hubLinkMigration,
   hubUrgentMigration,
   ...recordingMigrations,
-  RESERVED_FOR_VEHICLES,
+  ...vehicleMigrations,
   ...facilityMigrations,
 ].sort((a, b) => a.version - b.version);
 

@@ -7,18 +7,16 @@ import type { HubEventBody } from '../../shared/contract';
 import type { Clock } from '../common/clock';
 import { actsFor, FIRE_COMPONENTS, type DemoSignal } from './demo/plan';
 import shippedAlarms from './scenario.alarms.json';
+import {
+  DEMO_EXPIRED_PLATE,
+  DEMO_UNKNOWN_PLATE,
+  DEMO_VISITOR_PLATE,
+  demoResidentPlates,
+} from '../../shared/domain/demo-vehicles';
+import { seededRandom } from '../../shared/domain/random';
 
-/** Deterministic pseudo-random numbers (mulberry32), so a demo run can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Shared with the demo's vehicle records (one seed, one site); its users import it from here.
+export { seededRandom };
 
 const AlarmTemplate = z.object({
   type: z.enum(ALARM_TYPES),
@@ -47,6 +45,8 @@ export interface ScenarioOptions {
   alarmEverySec?: number;
   /** Walking speed of guards on patrol, m/s. */
   walkSpeed?: number;
+  /** Mean seconds between plate reads at the site's gates (issue 17). */
+  vehicleEverySec?: number;
 }
 
 /**
@@ -76,6 +76,7 @@ export class DemoScenario {
     this.scheduleAlarm(4000);
     this.scheduleDeviceFault();
     this.scheduleFacilityFault();
+    if (this.o.site.gates.length > 0) this.scheduleVehicle(3000);
   }
 
   stop(): void {
@@ -321,5 +322,75 @@ export class DemoScenario {
         90_000 + this.random() * 180_000,
       ),
     );
+  }
+  private vehicleStep = 0;
+  private readonly parked: string[] = [];
+
+  private scheduleVehicle(delayMs?: number): void {
+    const mean = (this.o.vehicleEverySec ?? 15) * 1000;
+    const delay = delayMs ?? Math.round(mean * (0.5 + this.random()));
+    this.timers.push(
+      this.o.clock.setTimeout(() => {
+        this.readPlate();
+        this.scheduleVehicle();
+      }, delay),
+    );
+  }
+
+  /**
+   * The next plate read: first the cases a gate desk meets (a resident in, an unknown car, a resident whose permit
+   * ran out, the expected visitor in and out, a resident's plate misread), then residents coming and going.
+   */
+  readPlate(): void {
+    const { site, clock } = this.o;
+    const gates = site.gates;
+    const residents = demoResidentPlates(clock.now(), site.timeZone);
+    const step = this.vehicleStep++;
+    const gate = gates[step % gates.length]!;
+    const resident = () => residents[Math.floor(this.random() * residents.length)]!;
+    let plate: string;
+    let direction: 'in' | 'out' = 'in';
+    let confidence = 0.9 + this.random() * 0.09;
+    switch (step) {
+      case 0:
+        plate = resident();
+        break;
+      case 1:
+        plate = DEMO_UNKNOWN_PLATE;
+        break;
+      case 2:
+        plate = DEMO_EXPIRED_PLATE;
+        break;
+      case 3:
+        plate = DEMO_VISITOR_PLATE;
+        break;
+      case 5:
+        // A bolt over a digit: the camera reads a resident's 0 as D (the desk offers the record as close).
+        plate = resident().replace(/0/, 'D');
+        confidence = 0.62;
+        break;
+      case 8:
+        plate = DEMO_VISITOR_PLATE;
+        direction = 'out';
+        break;
+      default: {
+        direction = this.parked.length > 3 && this.random() < 0.5 ? 'out' : 'in';
+        plate = direction === 'out' ? this.parked.shift()! : resident();
+      }
+    }
+    // Residents park and leave later; the unknown car, the expired permit and the visitor have their own script.
+    if (direction === 'in' && step > 3) this.parked.push(plate);
+    void this.o.publish({
+      kind: 'vehicle',
+      data: {
+        readId: `demo-read-${clock.now()}-${step}`,
+        gateId: gate.id,
+        direction,
+        plate,
+        confidence: Math.round(confidence * 100) / 100,
+        at: clock.now(),
+        ...(gate.camera ? { picture: `${gate.camera}/${clock.now()}.jpg` } : {}),
+      },
+    });
   }
 }

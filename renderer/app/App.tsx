@@ -10,6 +10,7 @@ import { LockScreen, SignIn, useIdleLock, useOperators } from '../features/opera
 import { useDensity, useLocalePref } from '../features/prefs';
 import { ReplayPlayer, RetentionDialog } from '../features/recordings';
 import { Notices } from '../features/system';
+import { GateDesk } from '../features/vehicles';
 import { useWindowSize } from '../ui/hooks';
 import { usePopOuts } from '../ui/popout';
 import { createConsoleTheme, themeScale } from '../ui/theme';
@@ -163,6 +164,7 @@ function Console() {
       {/* Drawn over the console; the tones above keep sounding while it is locked. */}
       <ReplayPlayer />
       <RetentionDialog />
+      <GateDesk />
       <LockScreen />
       <IdleLock />
     </SignedIn>

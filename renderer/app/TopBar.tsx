@@ -9,6 +9,7 @@ import { FacilitiesButton } from '../features/facilities';
 import { useOperators } from '../features/operators';
 import { RetentionButton } from '../features/recordings';
 import { HubStatus, Notices, useSystem } from '../features/system';
+import { GateButton } from '../features/vehicles';
 import { formatClock, useLocale, useNow, useText } from '../ui/hooks';
 import { setLocale } from '../ui/i18n';
 import { LayoutMenu } from './LayoutMenu';
@@ -71,6 +72,7 @@ export function TopBar() {
         </Typography>
       </Box>
       <FacilitiesButton />
+      <GateButton />
       <DutyMenu />
       <RetentionButton />
       <Typography

@@ -18,6 +18,7 @@ export function callErrorText(t: TFunction, err: unknown): string {
     if (err.reason) {
       const params: Record<string, string | number> = { ...err.params };
       if (err.reason === 'role_needed') params.role = t(`duty.role_${String(params.role)}`);
+      if (err.reason === 'plate_invalid') params.error = t(`vehicles.plateError.${String(params.error)}`);
       return t('call.failed', { what, detail: t(`call.reason.${err.reason}`, params) });
     }
     return english ? t('call.failed', { what, detail: err.message }) : what;

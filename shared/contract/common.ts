@@ -59,6 +59,10 @@ export const REFUSAL_REASONS = [
   'nothing_recorded',
   /** An evidence clip was asked of an alarm or incident that names no camera. */
   'no_linked_cameras',
+  /** Not a Chinese plate (shared/domain/plate.ts); params: `error`, one of PLATE_ERRORS. */
+  'plate_invalid',
+  /** Another vehicle record has this plate; params: `plate`. */
+  'plate_taken',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

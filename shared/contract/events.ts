@@ -10,6 +10,7 @@ import { prefEvents } from './prefs';
 import { recordingEvents } from './recordings';
 import { shiftEvents } from './shift';
 import { systemEvents } from './system';
+import { vehicleEvents } from './vehicles';
 
 /**
  * Everything the core pushes to renderers, gathered from each feature's contract file. High-rate topics are
@@ -27,6 +28,7 @@ export const events = {
   ...prefEvents,
   ...recordingEvents,
   ...facilityEvents,
+  ...vehicleEvents,
 };
 
 export type Events = typeof events;

@@ -26,6 +26,8 @@ import { BothTexts } from '../domain/text';
  * 5: batched delivery. To a console that announces version 5 or later the hub sends the ordered stream as `events`
  * messages, up to HUB_MAX_BATCH_EVENTS consecutive events each, answered once per message (`HubEventBatchAck`);
  * versions 3 and 4 still get one `event` per event. The urgent lane is unchanged (docs/hub-protocol.md §5.1).
+ * Also in 5 (vehicles, issue 17): the `vehicle` event kind (a gate camera's plate read) and the `gate.barrier` action (an
+ * operator's decision for a waiting car); docs/hub-protocol.md §9 "version 5".
  */
 export const HUB_PROTOCOL_VERSION = 5;
 /**
@@ -207,6 +209,16 @@ export const HUB_ACTION_PAYLOADS = {
     at: EpochMs,
   }),
   [AUDIT_ANCHOR_ACTION]: AuditAnchor,
+  /** (since version 5) The operator's decision for a car at a gate: the gate controller opens or keeps closed. */
+  'gate.barrier': z.object({
+    gateId: Id,
+    readId: z.string().min(1).max(128),
+    plate: z.string().max(16),
+    open: z.boolean(),
+    decision: z.enum(['allow_once', 'visitor', 'refuse']),
+    operator: ActorName,
+    at: EpochMs,
+  }),
 } as const;
 export type HubActionType = keyof typeof HUB_ACTION_PAYLOADS;
 export type HubActionPayload<T extends HubActionType> = z.infer<(typeof HUB_ACTION_PAYLOADS)[T]>;
@@ -287,6 +299,26 @@ export const HubGuardSignal = z.discriminatedUnion('signal', [
 ]);
 export type HubGuardSignal = z.infer<typeof HubGuardSignal>;
 
+/**
+ * (since version 5) A gate camera read a plate (车牌识别): which gate, which way, what it read and how sure it was.
+ * `readId` is the camera's or the hub's own id for this read: a second delivery of it is the same read.
+ */
+export const HubVehicleRead = z.object({
+  readId: z.string().min(1).max(128),
+  gateId: Id,
+  direction: z.enum(['in', 'out']),
+  /** As the camera read it; the console checks and folds it (shared/domain/plate.ts), so any text up to 16. */
+  plate: z.string().max(16),
+  /** 0..1; a camera that gives none sends 1. */
+  confidence: z.number().min(0).max(1),
+  at: EpochMs,
+  /** Where the read's picture is: a path or URL on the hub or the camera, shown as a link, never fetched by the hub. */
+  picture: z.string().max(500).optional(),
+  /** The barrier opened by itself (the gate controller's own list); absent: it waits for the console. */
+  opened: z.boolean().optional(),
+});
+export type HubVehicleRead = z.infer<typeof HubVehicleRead>;
+
 export const HubEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('alarm'), data: HubAlarm }),
   z.object({ kind: z.literal('position'), data: HubPosition }),
@@ -294,6 +326,7 @@ export const HubEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('restore'), data: HubRestore }),
   z.object({ kind: z.literal('guard'), data: HubGuardSignal }),
   z.object({ kind: z.literal('action.applied'), data: HubActionApplied }),
+  z.object({ kind: z.literal('vehicle'), data: HubVehicleRead }),
 ]);
 export type HubEventBody = z.infer<typeof HubEventBody>;
 

@@ -15,3 +15,4 @@ export * from './shift';
 export * from './prefs';
 export * from './recordings';
 export * from './facilities';
+export * from './vehicles';

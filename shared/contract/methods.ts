@@ -10,6 +10,7 @@ import { prefMethods } from './prefs';
 import { recordingMethods } from './recordings';
 import { shiftMethods } from './shift';
 import { systemMethods } from './system';
+import { vehicleMethods } from './vehicles';
 
 /**
  * Every method the renderer may call, gathered from each feature's contract file. Names are `area.verb`;
@@ -27,6 +28,7 @@ export const methods = {
   ...prefMethods,
   ...recordingMethods,
   ...facilityMethods,
+  ...vehicleMethods,
 };
 
 export type Methods = typeof methods;

@@ -22,6 +22,8 @@ export const ALARM_TYPES = [
   'manual',
   /** A supervised device (alarm panel, fire transmitter, sensor) silent past its interval (issue 14). */
   'device_offline',
+  /** A visitor vehicle still inside past its time limit (issue 17): low priority, raised once. */
+  'visitor_overstay',
 ] as const;
 export const AlarmType = z.enum(ALARM_TYPES);
 export type AlarmType = z.infer<typeof AlarmType>;
@@ -48,6 +50,7 @@ export const DEFAULT_PRIORITY: Record<AlarmType, Priority> = {
   fire_lane_parking: 4,
   door_held: 4,
   lighting_fault: 5,
+  visitor_overstay: 5,
   manual: 3,
 };
 

@@ -181,6 +181,29 @@ export const SiteFacilities = z
   })
   .strict();
 export type SiteFacilities = z.infer<typeof SiteFacilities>;
+/** A vehicle gate (车辆出入口): where its plate camera reads and its barrier opens. */
+export const GateDef = z.object({
+  id: Id,
+  name: LocalizedText,
+  zone: Id.optional(),
+  position: LatLon,
+  /** The camera that watches the lane (its picture is shown beside a read). */
+  camera: Id.optional(),
+});
+export type GateDef = z.infer<typeof GateDef>;
+
+/** A visitor vehicle's defaults: how long it may stay and where it may park (a zone id). */
+export const VisitorDefaults = z
+  .object({
+    limitMin: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(120),
+    area: Id.optional(),
+  })
+  .strict();
 
 export const SiteFile = z
   .object({
@@ -238,6 +261,10 @@ export const SiteFile = z
       .default({ preRollSec: 30, postRollSec: 60 }),
     /** The facility ledger's defaults and the facilities no hub reports (issue 18). */
     facilities: SiteFacilities.default({ dueHours: {}, kinds: {}, entries: [] }),
+    /** Vehicle gates with a plate camera and a barrier (issue 17); their reads come from the hub as `vehicle` events. */
+    gates: z.array(GateDef).max(32).default([]),
+    /** What a visitor vehicle may do unless the operator says otherwise (issue 17). */
+    visitors: VisitorDefaults.default(VisitorDefaults.parse({})),
   })
   .superRefine((site, ctx) => {
     const unique = (key: 'zones' | 'cameras' | 'routes' | 'guards' | 'contacts' | 'sources') => {
@@ -256,6 +283,20 @@ export const SiteFile = z
     unique('guards');
     unique('contacts');
     unique('sources');
+    const gates = new Set<string>();
+    site.gates.forEach((g, i) => {
+      if (gates.has(g.id))
+        ctx.addIssue({ code: 'custom', path: ['gates', i, 'id'], message: `duplicate id "${g.id}"` });
+      gates.add(g.id);
+      if (g.zone && !zones.has(g.zone))
+        ctx.addIssue({ code: 'custom', path: ['gates', i, 'zone'], message: `no zone "${g.zone}"` });
+    });
+    if (site.visitors.area && !zones.has(site.visitors.area))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['visitors', 'area'],
+        message: `no zone "${site.visitors.area}"`,
+      });
     site.cameras.forEach((c, i) => {
       if (c.zone && !zones.has(c.zone)) {
         ctx.addIssue({ code: 'custom', path: ['cameras', i, 'zone'], message: `no zone "${c.zone}"` });

@@ -83,6 +83,12 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'hazards.act': { id: 'hazard-none', action: 'note', note: 'matrix test' },
   'recordings.export': { alarmId: 'alarm-none', reason: 'matrix test' },
   'recordings.exportDownload': { exportId: 'export-none' },
+  'vehicles.save': { plate: '浙A12345', owner: 'Matrix' },
+  'vehicles.remove': { id: 'vehicle-none' },
+  'vehicles.import': { file: { name: 'm.csv', format: 'csv', base64: '' }, mode: 'all_or_nothing' },
+  'gates.decide': { id: 1, decision: 'refuse' },
+  'visitors.register': { plate: '浙B12345', building: '1', expected: true },
+  'visitors.release': { id: 'visitor-none' },
 };
 
 /**
@@ -102,6 +108,9 @@ const RESTRICTED_READ_INPUT: Partial<Record<MethodName, unknown>> = {
   'facilities.importPreview': { format: 'csv', data: '' },
   'recordings.allExports': {},
   'recordings.retention': {},
+  // Residents' names and phone numbers: the whole list leaves the console only by a supervisor's hand.
+  'vehicles.importPreview': { name: 'm.csv', format: 'csv', base64: '' },
+  'vehicles.export': { format: 'csv' },
 };
 
 const WHO: Array<{ label: string; operator: OperatorView | null }> = [

@@ -59,12 +59,24 @@ export const LATIN_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
     pattern: /^(WO|HZ)-\d{6}$/,
     why: 'work-order and hazard numbers (报修工单、隐患台账), written on the forms and read out on the phone as they are',
   },
+  {
+    pattern: /^[A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,6}$/,
+    why: 'the letters and digits of a licence plate after its province character (浙A12345, GA 36)',
+  },
+  {
+    pattern: /^(SUV|MPV|XLSX|Excel)$/,
+    why: 'vehicle classes and a file format known by these names in Chinese',
+  },
   { pattern: /^(OSM|OpenStreetMap|Leaflet)$/, why: 'map attribution the map data requires' },
 ];
 
 /** Chinese an English screen may show, each for a reason. Any other Chinese character is a leak. */
 export const CJK_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   { pattern: /^中文$/, why: 'the language switch names the other language in its own script' },
+  {
+    pattern: /^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使警学挂港澳领]$/,
+    why: "a licence plate's province or series character (浙A12345, 京A1234警): part of the plate in any language",
+  },
 ];
 
 /** One run of Latin letters (with the joiners a token uses: cam-01, kb/s, GB/T). */

@@ -125,6 +125,7 @@ describe('architecture', () => {
         'recordings',
         'shift',
         'system',
+        'vehicles',
       ].sort(),
     );
     expect(files.length).toBeGreaterThan(100);

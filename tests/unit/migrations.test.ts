@@ -20,6 +20,7 @@ import { silentLogger } from '../../electron/common/log';
 import { recordingExportsMigration } from '../../electron/core/recordings/exports-migration';
 import { recordingsMigration } from '../../electron/core/recordings/migration';
 import { facilitiesMigration } from '../../electron/core/facilities/migration';
+import { vehiclesMigration } from '../../electron/core/vehicles/migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
@@ -108,8 +109,10 @@ describe('database and migrations', () => {
         recordingsMigration.version,
         'recordings: one row per closed video segment on disk (camera, path, start, end, bytes, protected)',
       ],
-      // Held for the vehicles branch (issue 19) until it lands; see core/schema.ts.
-      [19, 'reserved for the vehicles feature (issue 19): nothing on this branch'],
+      [
+        vehiclesMigration.version,
+        'vehicles: resident vehicle records, gate reads with their decisions, visitors, vehicles inside',
+      ],
       [
         facilitiesMigration.version,
         'facilities: ledger entries, device state history, work orders, hazards, their timelines',
@@ -413,6 +416,40 @@ describe('database and migrations', () => {
         updated_at: 1,
       }),
     ).rejects.toThrow(/UNIQUE/);
+    await db.destroy();
+  });
+
+  it('the vehicles migration: one record per plate, one gate read per read id, one row inside per plate', async () => {
+    const db = await openMigratedTo(vehiclesMigration);
+    const vehicle = {
+      id: 'v1',
+      plate: '浙A12345',
+      plate_key: '浙A12345',
+      owner: '王伟',
+      kind: 'car',
+      updated_at: 1,
+      updated_by: 'x',
+    };
+    await db('vehicles').insert(vehicle);
+    await expect(db('vehicles').insert({ ...vehicle, id: 'v2' })).rejects.toThrow(/UNIQUE/);
+    const read = {
+      read_id: 'r1',
+      gate_id: 'gate-south',
+      direction: 'in',
+      plate: '浙A12345',
+      valid: 1,
+      confidence: 0.9,
+      at: 1,
+      match: 'resident',
+      barrier: 'opened',
+    };
+    await db('gate_reads').insert(read);
+    await expect(db('gate_reads').insert(read)).rejects.toThrow(/UNIQUE/);
+    await db('vehicles_inside').insert({ plate: '浙A12345', read_id: 1, entered_at: 1 });
+    await expect(
+      db('vehicles_inside').insert({ plate: '浙A12345', read_id: 2, entered_at: 2 }),
+    ).rejects.toThrow(/UNIQUE|PRIMARY/);
+    expect(await missingTables(db, ['visitors'])).toEqual([]);
     await db.destroy();
   });
 

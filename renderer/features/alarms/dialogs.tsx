@@ -139,7 +139,11 @@ export function ManualAlarmDialog(props: {
           {...form.field('type')}
           sx={{ flex: 1 }}
           options={ALARM_TYPES.filter(
-            (x) => x !== 'camera_offline' && x !== 'patrol_missed' && x !== 'device_offline',
+            (x) =>
+              x !== 'camera_offline' &&
+              x !== 'patrol_missed' &&
+              x !== 'device_offline' &&
+              x !== 'visitor_overstay',
           ).map((x) => ({
             value: x,
             label: t(`alarmType.${x}`),

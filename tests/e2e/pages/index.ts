@@ -11,6 +11,7 @@ import { DrillsDialog, IncidentPanel } from './incident-panel';
 import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
 import { EquipmentDialog, HubDeadLettersDialog, Shell } from './shell';
 import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
+import { GateDeskPanel } from './vehicles';
 
 export * from './alarm-queue';
 export * from './camera-wall';
@@ -21,6 +22,7 @@ export * from './layout';
 export * from './operators';
 export * from './shell';
 export * from './site-map';
+export * from './vehicles';
 
 /** The whole console window as one page object (the `ui` fixture). */
 export class ConsoleUi {
@@ -45,6 +47,7 @@ export class ConsoleUi {
   readonly dutyLog: DutyLog;
   readonly handover: Handover;
   readonly facilities: FacilitiesView;
+  readonly gateDesk: GateDeskPanel;
 
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
@@ -68,5 +71,6 @@ export class ConsoleUi {
     this.dutyLog = new DutyLog(page);
     this.handover = new Handover(page);
     this.facilities = new FacilitiesView(page);
+    this.gateDesk = new GateDeskPanel(page);
   }
 }

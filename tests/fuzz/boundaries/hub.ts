@@ -62,6 +62,7 @@ export const FUZZED_ACTION_TYPES: readonly HubActionType[] = [
   'guard.dispatch',
   'guard.arrived',
   'audit.anchor',
+  'gate.barrier',
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -104,6 +105,16 @@ function validPayload(type: HubActionType, guardId: string): Json {
       return { guardId, alarm: { ...TARGET }, how: 'guard', at: NOW };
     case 'audit.anchor':
       return { seq: 1, hash: 'a'.repeat(64), at: NOW, keyedFrom: null, reason: 'hourly' };
+    case 'gate.barrier':
+      return {
+        gateId: 'gate-south',
+        readId: 'read-1',
+        plate: '浙A12345',
+        open: true,
+        decision: 'allow_once',
+        operator: '王主管',
+        at: NOW,
+      };
   }
 }
 
@@ -146,6 +157,19 @@ function validBodies(guardId: string): Array<{ kind: string; data: Json }> {
       },
     },
     { kind: 'guard', data: { signal: 'scan', guardId, at: NOW, tag: 'NFC-1' } },
+    // Hub protocol 5: a gate camera's plate read, opened by the gate itself or waiting for the operator.
+    {
+      kind: 'vehicle',
+      data: {
+        readId: 'fuzz-read',
+        gateId: 'gate-south',
+        direction: 'in',
+        plate: '浙A0D8S2',
+        confidence: 0.9,
+        at: NOW,
+        picture: '/snapshots/gate-south/1.jpg',
+      },
+    },
     ...FUZZED_ACTION_TYPES.map((type) => ({
       kind: 'action.applied',
       data: {
