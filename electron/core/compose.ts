@@ -76,7 +76,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   });
   const prefs = createPrefs(infra);
   const rec = createRecordings(infra, { gateway, cameras, alarms, settings: config.recordings });
-  const vehicles = createVehicles(infra, { alarms: alarms.service, demo: Boolean(demo) });
+  const vehicles = createVehicles(infra, { alarms: alarms.service, demo: playing });
   const system = createSystem(infra, {
     hub,
     notices,

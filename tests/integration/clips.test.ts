@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClipExport, OperatorView, RetentionView } from '../../shared/contract';
@@ -203,6 +203,21 @@ describe('evidence clips', () => {
   });
 });
 
+/**
+ * The demo site with a real site's recording rules: its synthetic cameras keep and require only one day (so a
+ * laptop running the demo raises no retention faults); a site keeps 30 and requires 30 (the defaults).
+ */
+function siteKeeping30Days(dir: string): string {
+  const demo = join(import.meta.dirname, '../../resources/demo-site');
+  const site = JSON.parse(readFileSync(join(demo, 'site.json'), 'utf8')) as {
+    cameras: { record?: unknown }[];
+  };
+  for (const camera of site.cameras) delete camera.record;
+  copyFileSync(join(demo, 'plan.svg'), join(dir, 'plan.svg'));
+  writeFileSync(join(dir, 'site.json'), JSON.stringify(site));
+  return join(dir, 'site.json');
+}
+
 describe('the retention check', () => {
   let tmp: ReturnType<typeof tempDir>;
   let core: ConsoleCore | undefined;
@@ -220,6 +235,7 @@ describe('the retention check', () => {
     core = await startCore(tmp.dir, {
       dbFile: ':memory:',
       clock,
+      sitePath: siteKeeping30Days(tmp.dir),
       recordings: {
         // Recording on, its ffmpeg processes stand-ins: the files are the test's.
         enabled: true,
