@@ -1,4 +1,4 @@
-import { Box, Button, Chip, Table, TableBody, TableCell, Typography } from '@mui/material';
+import { Button, Chip, TableCell, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact, HazardView } from '../../../shared/contract';
@@ -19,17 +19,8 @@ import { SelectInput, TextInput } from '../../ui/fields';
 import { useNow, useText } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { useSystem } from '../system';
-import {
-  CallCard,
-  Filter,
-  FilterBar,
-  Head,
-  SelectableRow,
-  StatusChip,
-  stamp,
-  Timeline,
-  useZoneName,
-} from './parts';
+import { BarButton, DetailPanel, ListDetail, MoveButtons, OverdueChip, TabColumn } from './ListDetail';
+import { CallCard, Filter, FilterBar, StatusChip, stamp, useZoneName } from './parts';
 
 const ACTIONS: readonly HazardAction[] = ['plan', 'rectified', 'verify', 'reject'];
 const ACTION_LABEL: Record<HazardAction, string> = {
@@ -68,7 +59,7 @@ export function HazardsTab(props: {
   const rate = props.rate;
 
   return (
-    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+    <TabColumn>
       {rate && (
         <Typography data-testid="hazard-rate" sx={{ fontWeight: 600 }}>
           {rate.rate === null
@@ -85,9 +76,9 @@ export function HazardsTab(props: {
         overdueOnly={overdueOnly}
         onOverdueOnly={setOverdueOnly}
         actions={
-          <Button variant="outlined" data-testid="hazard-new" onClick={() => setReporting(true)}>
+          <BarButton testId="hazard-new" onClick={() => setReporting(true)}>
             {t('facilities.newHazard')}
-          </Button>
+          </BarButton>
         }
       >
         <Filter
@@ -105,48 +96,37 @@ export function HazardsTab(props: {
           options={HAZARD_CATEGORIES.map((c) => ({ value: c, label: t(`facilities.category.${c}`) }))}
         />
       </FilterBar>
-      <Box sx={{ display: 'flex', gap: 2, alignItems: 'flex-start' }}>
-        <Box sx={{ flex: 3, minWidth: 0 }}>
-          <Table size="small" data-testid="hazards-table">
-            <Head cols={['number', 'category', 'description', 'zone', 'state', 'owner', 'deadline']} />
-            <TableBody>
-              {shown.map((h) => (
-                <SelectableRow
-                  key={h.id}
-                  selected={h.id === props.selected}
-                  onSelect={() => props.onSelect(h.id)}
-                  data={{ 'data-testid': 'hazard-row', 'data-hazard-id': h.id, 'data-state': h.state }}
-                >
-                  <TableCell sx={{ whiteSpace: 'nowrap', fontFamily: 'monospace' }}>{h.number}</TableCell>
-                  <TableCell>{t(`facilities.category.${h.category}`)}</TableCell>
-                  <TableCell>{h.description}</TableCell>
-                  <TableCell>{zoneName(h.zone)}</TableCell>
-                  <TableCell>
-                    <StatusChip
-                      value={h.state}
-                      label={t(`facilities.hazardState.${h.state}`)}
-                      testId="hazard-state"
-                    />
-                  </TableCell>
-                  <TableCell>{h.owner?.name ?? '—'}</TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                    {h.deadline !== undefined ? stamp(h.deadline) : '—'}
-                    {overdueOf(h, now) && (
-                      <Chip size="small" color="error" sx={{ ml: 1 }} label={t('facilities.overdue')} />
-                    )}
-                  </TableCell>
-                </SelectableRow>
-              ))}
-            </TableBody>
-          </Table>
-          {shown.length === 0 && (
-            <Typography color="text.secondary" sx={{ p: 2 }}>
-              {t('facilities.noRows')}
-            </Typography>
-          )}
-        </Box>
-        {selected && <HazardDetail key={selected.id} hazard={selected} maintainers={props.maintainers} />}
-      </Box>
+      <ListDetail
+        testId="hazards-table"
+        cols={['number', 'category', 'description', 'zone', 'state', 'owner', 'deadline']}
+        rows={shown}
+        selected={props.selected}
+        onSelect={props.onSelect}
+        data={(h) => ({ 'data-testid': 'hazard-row', 'data-hazard-id': h.id, 'data-state': h.state })}
+        cells={(h) => (
+          <>
+            <TableCell sx={{ whiteSpace: 'nowrap', fontFamily: 'monospace' }}>{h.number}</TableCell>
+            <TableCell>{t(`facilities.category.${h.category}`)}</TableCell>
+            <TableCell>{h.description}</TableCell>
+            <TableCell>{zoneName(h.zone)}</TableCell>
+            <TableCell>
+              <StatusChip
+                value={h.state}
+                label={t(`facilities.hazardState.${h.state}`)}
+                testId="hazard-state"
+              />
+            </TableCell>
+            <TableCell>{h.owner?.name ?? '—'}</TableCell>
+            <TableCell sx={{ whiteSpace: 'nowrap' }}>
+              {h.deadline !== undefined ? stamp(h.deadline) : '—'}
+              {overdueOf(h, now) && <OverdueChip />}
+            </TableCell>
+          </>
+        )}
+        detail={
+          selected && <HazardDetail key={selected.id} hazard={selected} maintainers={props.maintainers} />
+        }
+      />
       {reporting && (
         <ReportDialog
           onClose={() => setReporting(false)}
@@ -156,7 +136,7 @@ export function HazardsTab(props: {
           }}
         />
       )}
-    </Box>
+    </TabColumn>
   );
 }
 
@@ -171,22 +151,60 @@ function HazardDetail({ hazard, maintainers }: { hazard: HazardView; maintainers
     run(() => client.call('hazards.act', { id: hazard.id, action, ...more }));
 
   return (
-    <Box
-      sx={{ flex: 2, minWidth: 320, display: 'flex', flexDirection: 'column', gap: 1 }}
-      data-testid="hazard-detail"
+    <DetailPanel
+      data={{ 'data-testid': 'hazard-detail' }}
+      title={`${hazard.number} · ${t(`facilities.category.${hazard.category}`)}`}
+      chips={
+        <>
+          <StatusChip
+            value={hazard.state}
+            label={t(`facilities.hazardState.${hazard.state}`)}
+            testId="hazard-detail-state"
+          />
+          <StatusChip value={hazard.severity} label={t(`facilities.severity.${hazard.severity}`)} />
+          {hazard.escalatedAt !== undefined && <Chip label={t('facilities.escalated')} variant="outlined" />}
+        </>
+      }
+      moves={
+        <>
+          <MoveButtons
+            moves={possible}
+            back={(a) => a === 'reject'}
+            testPrefix="hazard-act"
+            label={(a) => t(`facilities.act.${ACTION_LABEL[a]}`)}
+            onMove={(a) => (a === 'plan' ? setAsking('plan') : void act(a))}
+          />
+          {hazard.state !== 'closed' && (
+            <Button variant="outlined" data-testid="hazard-act-note" onClick={() => setAsking('note')}>
+              {t('facilities.act.note')}
+            </Button>
+          )}
+        </>
+      }
+      timeline={hazard.timeline}
+      dialogs={
+        <>
+          {asking === 'plan' && (
+            <PlanDialog
+              maintainers={maintainers}
+              onClose={() => setAsking(null)}
+              onSubmit={async (plan, owner, hours) => {
+                if (await act('plan', { plan, owner, deadline: Date.now() + hours * 3_600_000 }))
+                  setAsking(null);
+              }}
+            />
+          )}
+          {asking === 'note' && (
+            <NoteDialog
+              onClose={() => setAsking(null)}
+              onSubmit={async (note) => {
+                if (await act('note', { note })) setAsking(null);
+              }}
+            />
+          )}
+        </>
+      }
     >
-      <Typography variant="h6" component="h3">
-        {hazard.number} · {t(`facilities.category.${hazard.category}`)}
-      </Typography>
-      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
-        <StatusChip
-          value={hazard.state}
-          label={t(`facilities.hazardState.${hazard.state}`)}
-          testId="hazard-detail-state"
-        />
-        <StatusChip value={hazard.severity} label={t(`facilities.severity.${hazard.severity}`)} />
-        {hazard.escalatedAt !== undefined && <Chip label={t('facilities.escalated')} variant="outlined" />}
-      </Box>
       <Typography>{hazard.description}</Typography>
       <Typography variant="body2" color="text.secondary">
         {t(`facilities.hazardSource.${hazard.source}`)} · {zoneName(hazard.zone)} · {stamp(hazard.foundAt)} ·{' '}
@@ -201,44 +219,7 @@ function HazardDetail({ hazard, maintainers }: { hazard: HazardView; maintainers
       {hazard.owner && (
         <CallCard contact={hazard.owner} testId="hazard-owner-card" title={t('facilities.field.ownerName')} />
       )}
-      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
-        {possible.map((a) => (
-          <Button
-            key={a}
-            variant={a === 'reject' ? 'outlined' : 'contained'}
-            color={a === 'reject' ? 'warning' : 'primary'}
-            data-testid={`hazard-act-${a}`}
-            onClick={() => (a === 'plan' ? setAsking('plan') : void act(a))}
-          >
-            {t(`facilities.act.${ACTION_LABEL[a]}`)}
-          </Button>
-        ))}
-        {hazard.state !== 'closed' && (
-          <Button variant="outlined" data-testid="hazard-act-note" onClick={() => setAsking('note')}>
-            {t('facilities.act.note')}
-          </Button>
-        )}
-      </Box>
-      <Typography variant="subtitle2">{t('facilities.timeline')}</Typography>
-      <Timeline items={hazard.timeline} />
-      {asking === 'plan' && (
-        <PlanDialog
-          maintainers={maintainers}
-          onClose={() => setAsking(null)}
-          onSubmit={async (plan, owner, hours) => {
-            if (await act('plan', { plan, owner, deadline: Date.now() + hours * 3_600_000 })) setAsking(null);
-          }}
-        />
-      )}
-      {asking === 'note' && (
-        <NoteDialog
-          onClose={() => setAsking(null)}
-          onSubmit={async (note) => {
-            if (await act('note', { note })) setAsking(null);
-          }}
-        />
-      )}
-    </Box>
+    </DetailPanel>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { Alert, Button, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FacilityView, ImportPreview, WorkOrderView } from '../../../shared/contract';
@@ -10,6 +10,7 @@ import { SelectInput, TextInput } from '../../ui/fields';
 import { useNow, useText } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { useSystem } from '../system';
+import { BarButton, NoRows, TabColumn } from './ListDetail';
 import { Filter, FilterBar, Head, StatusChip, stamp, useZoneName } from './parts';
 
 type Live = 'ok' | 'fault' | 'offline' | 'none';
@@ -45,7 +46,7 @@ export function LedgerTab(props: {
   const zones = [...new Set(props.entries.flatMap((e) => (e.zone ? [e.zone] : [])))];
 
   return (
-    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+    <TabColumn>
       <FilterBar
         prefix="ledger"
         overdueOnly={overdueOnly}
@@ -53,12 +54,12 @@ export function LedgerTab(props: {
         actions={
           props.supervisor && (
             <>
-              <Button variant="outlined" data-testid="ledger-new" onClick={() => setDialog('new')}>
+              <BarButton testId="ledger-new" onClick={() => setDialog('new')}>
                 {t('facilities.newEntry')}
-              </Button>
-              <Button variant="outlined" data-testid="ledger-import" onClick={() => setDialog('import')}>
+              </BarButton>
+              <BarButton testId="ledger-import" onClick={() => setDialog('import')}>
                 {t('facilities.import')}
-              </Button>
+              </BarButton>
             </>
           )
         }
@@ -143,14 +144,10 @@ export function LedgerTab(props: {
           })}
         </TableBody>
       </Table>
-      {shown.length === 0 && (
-        <Typography color="text.secondary" sx={{ p: 2 }}>
-          {t('facilities.noRows')}
-        </Typography>
-      )}
+      {shown.length === 0 && <NoRows />}
       {dialog === 'import' && <ImportDialog onClose={() => setDialog(null)} />}
       {dialog === 'new' && <EntryDialog onClose={() => setDialog(null)} />}
-    </Box>
+    </TabColumn>
   );
 }
 

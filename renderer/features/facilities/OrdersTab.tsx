@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Chip, Table, TableBody, TableCell, Typography } from '@mui/material';
+import { Alert, Button, Chip, TableCell, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact, FacilityView, WorkOrderView } from '../../../shared/contract';
@@ -15,17 +15,8 @@ import { FormDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
 import { useLocale, useNow } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
-import {
-  CallCard,
-  Filter,
-  FilterBar,
-  Head,
-  SelectableRow,
-  StatusChip,
-  stamp,
-  Timeline,
-  useZoneName,
-} from './parts';
+import { BarButton, DetailPanel, ListDetail, MoveButtons, OverdueChip, TabColumn } from './ListDetail';
+import { CallCard, Filter, FilterBar, StatusChip, stamp, useZoneName } from './parts';
 
 const ACTIONS: readonly OrderAction[] = ['assign', 'start', 'done', 'verify', 'reject', 'refuse'];
 
@@ -53,15 +44,15 @@ export function OrdersTab(props: {
   const selected = props.orders.find((o) => o.id === props.selected);
 
   return (
-    <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }}>
+    <TabColumn>
       <FilterBar
         prefix="orders"
         overdueOnly={overdueOnly}
         onOverdueOnly={setOverdueOnly}
         actions={
-          <Button variant="outlined" data-testid="order-new" onClick={() => setCreating(true)}>
+          <BarButton testId="order-new" onClick={() => setCreating(true)}>
             {t('facilities.newOrder')}
-          </Button>
+          </BarButton>
         }
       >
         <Filter
@@ -79,56 +70,46 @@ export function OrdersTab(props: {
           options={zones.map((z) => ({ value: z, label: zoneName(z) }))}
         />
       </FilterBar>
-      <Box sx={{ display: 'flex', gap: 2, alignItems: 'flex-start' }}>
-        <Box sx={{ flex: 3, minWidth: 0 }}>
-          <Table size="small" data-testid="orders-table">
-            <Head cols={['number', 'title', 'severity', 'state', 'due', 'assignee']} />
-            <TableBody>
-              {shown.map((o) => (
-                <SelectableRow
-                  key={o.id}
-                  selected={o.id === props.selected}
-                  onSelect={() => props.onSelect(o.id)}
-                  data={{ 'data-testid': 'order-row', 'data-order-id': o.id, 'data-state': o.state }}
-                >
-                  <TableCell sx={{ whiteSpace: 'nowrap', fontFamily: 'monospace' }}>{o.number}</TableCell>
-                  <TableCell>{locale === 'en' ? (o.titleEn ?? o.title) : o.title}</TableCell>
-                  <TableCell>
-                    <StatusChip value={o.severity} label={t(`facilities.severity.${o.severity}`)} />
-                  </TableCell>
-                  <TableCell>
-                    <StatusChip
-                      value={o.state}
-                      label={t(`facilities.orderState.${o.state}`)}
-                      testId="order-state"
-                    />
-                  </TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                    {stamp(o.dueAt)}
-                    {overdue(o) && (
-                      <Chip size="small" color="error" sx={{ ml: 1 }} label={t('facilities.overdue')} />
-                    )}
-                  </TableCell>
-                  <TableCell>{o.assignee?.name ?? '—'}</TableCell>
-                </SelectableRow>
-              ))}
-            </TableBody>
-          </Table>
-          {shown.length === 0 && (
-            <Typography color="text.secondary" sx={{ p: 2 }} data-testid="orders-empty">
-              {t('facilities.noRows')}
-            </Typography>
-          )}
-        </Box>
-        {selected && (
-          <OrderDetail
-            key={selected.id}
-            order={selected}
-            maintainers={props.maintainers}
-            overdue={overdue(selected)}
-          />
+      <ListDetail
+        testId="orders-table"
+        cols={['number', 'title', 'severity', 'state', 'due', 'assignee']}
+        rows={shown}
+        selected={props.selected}
+        onSelect={props.onSelect}
+        data={(o) => ({ 'data-testid': 'order-row', 'data-order-id': o.id, 'data-state': o.state })}
+        cells={(o) => (
+          <>
+            <TableCell sx={{ whiteSpace: 'nowrap', fontFamily: 'monospace' }}>{o.number}</TableCell>
+            <TableCell>{locale === 'en' ? (o.titleEn ?? o.title) : o.title}</TableCell>
+            <TableCell>
+              <StatusChip value={o.severity} label={t(`facilities.severity.${o.severity}`)} />
+            </TableCell>
+            <TableCell>
+              <StatusChip
+                value={o.state}
+                label={t(`facilities.orderState.${o.state}`)}
+                testId="order-state"
+              />
+            </TableCell>
+            <TableCell sx={{ whiteSpace: 'nowrap' }}>
+              {stamp(o.dueAt)}
+              {overdue(o) && <OverdueChip />}
+            </TableCell>
+            <TableCell>{o.assignee?.name ?? '—'}</TableCell>
+          </>
         )}
-      </Box>
+        emptyTestId="orders-empty"
+        detail={
+          selected && (
+            <OrderDetail
+              key={selected.id}
+              order={selected}
+              maintainers={props.maintainers}
+              overdue={overdue(selected)}
+            />
+          )
+        }
+      />
       <NewOrderDialog
         open={creating}
         entries={props.entries}
@@ -138,7 +119,7 @@ export function OrdersTab(props: {
           props.onSelect(id);
         }}
       />
-    </Box>
+    </TabColumn>
   );
 }
 
@@ -162,24 +143,53 @@ function OrderDetail({
   const possible = ACTIONS.filter((a) => ORDER_MOVES[a].from.includes(order.state));
 
   return (
-    <Box
-      sx={{ flex: 2, minWidth: 320, display: 'flex', flexDirection: 'column', gap: 1 }}
-      data-testid="order-detail"
-      data-order-id={order.id}
-    >
-      <Typography variant="h6" component="h3">
-        {order.number} · {locale === 'en' ? (order.titleEn ?? order.title) : order.title}
-      </Typography>
-      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', alignItems: 'center' }}>
-        <StatusChip
-          value={order.state}
-          label={t(`facilities.orderState.${order.state}`)}
-          testId="order-detail-state"
+    <DetailPanel
+      data={{ 'data-testid': 'order-detail', 'data-order-id': order.id }}
+      title={`${order.number} · ${locale === 'en' ? (order.titleEn ?? order.title) : order.title}`}
+      chips={
+        <>
+          <StatusChip
+            value={order.state}
+            label={t(`facilities.orderState.${order.state}`)}
+            testId="order-detail-state"
+          />
+          <StatusChip value={order.severity} label={t(`facilities.severity.${order.severity}`)} />
+          {overdue && <StatusChip value="open" label={t('facilities.overdue')} />}
+          {order.escalatedAt !== undefined && <Chip label={t('facilities.escalated')} variant="outlined" />}
+        </>
+      }
+      moves={
+        <MoveButtons
+          moves={possible}
+          back={(a) => a === 'refuse' || a === 'reject'}
+          testPrefix="order-act"
+          label={(a) => t(`facilities.act.${a}`)}
+          onMove={(a) => (a === 'assign' || a === 'refuse' ? setAsking(a) : void act(a))}
         />
-        <StatusChip value={order.severity} label={t(`facilities.severity.${order.severity}`)} />
-        {overdue && <StatusChip value="open" label={t('facilities.overdue')} />}
-        {order.escalatedAt !== undefined && <Chip label={t('facilities.escalated')} variant="outlined" />}
-      </Box>
+      }
+      timeline={order.timeline}
+      dialogs={
+        <>
+          {asking === 'assign' && (
+            <AssignDialog
+              maintainers={maintainers}
+              onClose={() => setAsking(null)}
+              onSubmit={async (assignee, note) => {
+                if (await act('assign', { assignee, ...(note ? { note } : {}) })) setAsking(null);
+              }}
+            />
+          )}
+          {asking === 'refuse' && (
+            <ReasonDialog
+              onClose={() => setAsking(null)}
+              onSubmit={async (note) => {
+                if (await act('refuse', { note })) setAsking(null);
+              }}
+            />
+          )}
+        </>
+      }
+    >
       <Typography variant="body2" color="text.secondary">
         {t(`facilities.orderSource.${order.source}`)} · {zoneName(order.zone)} · {t('facilities.col.due')}{' '}
         {stamp(order.dueAt)}
@@ -202,39 +212,7 @@ function OrderDetail({
         </Alert>
       )}
       {order.assignee && <CallCard contact={order.assignee} testId="order-call-card" />}
-      <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
-        {possible.map((a) => (
-          <Button
-            key={a}
-            variant={a === 'refuse' || a === 'reject' ? 'outlined' : 'contained'}
-            color={a === 'refuse' || a === 'reject' ? 'warning' : 'primary'}
-            data-testid={`order-act-${a}`}
-            onClick={() => (a === 'assign' || a === 'refuse' ? setAsking(a) : void act(a))}
-          >
-            {t(`facilities.act.${a}`)}
-          </Button>
-        ))}
-      </Box>
-      <Typography variant="subtitle2">{t('facilities.timeline')}</Typography>
-      <Timeline items={order.timeline} />
-      {asking === 'assign' && (
-        <AssignDialog
-          maintainers={maintainers}
-          onClose={() => setAsking(null)}
-          onSubmit={async (assignee, note) => {
-            if (await act('assign', { assignee, ...(note ? { note } : {}) })) setAsking(null);
-          }}
-        />
-      )}
-      {asking === 'refuse' && (
-        <ReasonDialog
-          onClose={() => setAsking(null)}
-          onSubmit={async (note) => {
-            if (await act('refuse', { note })) setAsking(null);
-          }}
-        />
-      )}
-    </Box>
+    </DetailPanel>
   );
 }
 

@@ -1,15 +1,4 @@
-import {
-  Box,
-  Button,
-  Chip,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@mui/material';
+import { Box, Button, Chip, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { roleAllows, type VehicleHit, type VehicleView } from '../../../shared/contract';
@@ -22,6 +11,7 @@ import { useCall } from '../../ui/useCall';
 import { useOperators } from '../operators';
 import { ImportDialog } from './ImportDialog';
 import { VehicleDialog } from './VehicleDialog';
+import { HeadRow } from './TableHeadRow';
 
 const MIME = {
   csv: 'text/csv;charset=utf-8',
@@ -103,15 +93,15 @@ export function RecordsTab() {
       </Typography>
       {found.vehicles.length > 0 && (
         <Table size="small" data-testid="vehicle-list">
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('vehicles.plate')}</TableCell>
-              <TableCell>{t('vehicles.owner')}</TableCell>
-              <TableCell>{t('vehicles.records.address')}</TableCell>
-              <TableCell>{t('vehicles.records.phones')}</TableCell>
-              <TableCell>{t('vehicles.records.permit')}</TableCell>
-            </TableRow>
-          </TableHead>
+          <HeadRow
+            labels={[
+              t('vehicles.plate'),
+              t('vehicles.owner'),
+              t('vehicles.records.address'),
+              t('vehicles.records.phones'),
+              t('vehicles.records.permit'),
+            ]}
+          />
           <TableBody>
             {found.vehicles.map((v) => (
               <TableRow

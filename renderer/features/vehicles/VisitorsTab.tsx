@@ -1,15 +1,4 @@
-import {
-  Box,
-  Button,
-  Chip,
-  Stack,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@mui/material';
+import { Box, Button, Chip, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GateDesk } from '../../../shared/contract';
@@ -19,6 +8,7 @@ import { formatClock } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { visitors as visitorsStore } from './store';
 import { VisitorDialog } from './VisitorDialog';
+import { HeadRow } from './TableHeadRow';
 
 /** Visitor vehicles: expected, inside (with their limit), and those who left today; register one, end a visit. */
 export function VisitorsTab({ desk }: { desk: GateDesk }) {
@@ -39,15 +29,15 @@ export function VisitorsTab({ desk }: { desk: GateDesk }) {
         <Typography color="text.secondary">{t('vehicles.visitor.none')}</Typography>
       ) : (
         <Table size="small" data-testid="visitor-list">
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('vehicles.plate')}</TableCell>
-              <TableCell>{t('vehicles.visitor.building')}</TableCell>
-              <TableCell>{t('vehicles.visitor.phone')}</TableCell>
-              <TableCell>{t('vehicles.time')}</TableCell>
-              <TableCell />
-            </TableRow>
-          </TableHead>
+          <HeadRow
+            labels={[
+              t('vehicles.plate'),
+              t('vehicles.visitor.building'),
+              t('vehicles.visitor.phone'),
+              t('vehicles.time'),
+              '',
+            ]}
+          />
           <TableBody>
             {visitors.map((v) => (
               <TableRow key={v.id} data-testid="visitor-row" data-plate={v.plate} data-state={v.state}>
