@@ -127,10 +127,11 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     async stop() {
       if (stopped) return;
       stopped = true;
+      // The hub link first: no hub event is applied while the features wind down and the database closes.
+      await hub.stop();
       for (const feature of [...features].reverse()) await feature.stop();
       await quiesce();
       await gateway.stop();
-      await hub.stop();
       await demo?.stop();
       await db.destroy();
       log.info('console core stopped');

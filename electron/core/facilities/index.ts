@@ -74,7 +74,10 @@ export function createFacilities(
     },
   });
   let pending: Promise<void> = Promise.resolve();
+  // Stopped: the database is about to close; the hub link and the gateway, stopped later, may still report.
+  let stopped = false;
   const queue = (what: string, job: () => Promise<unknown>) => {
+    if (stopped) return;
     pending = pending.then(job).then(
       () => undefined,
       (err: Error) => log.error(`${what} failed`, { error: err.message }),
@@ -325,6 +328,7 @@ export function createFacilities(
     async stop() {
       clock.clearInterval(timer);
       await service.idle();
+      stopped = true;
     },
   };
 }
