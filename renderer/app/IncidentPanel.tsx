@@ -180,8 +180,10 @@ export function IncidentPanel() {
                   color={e.data.state === 'ok' ? 'success' : 'error'}
                   label={t(`deviceState.${e.data.state}`)}
                 />
-                <Typography variant="body2" sx={{ flex: 1 }} noWrap>
-                  {e.data.deviceId}
+                {/* The device as the equipment names it (a zone's label, a sensor's name), else its kind: its
+                    raw address (account:zone:number) is the equipment's, shown in the sources view. */}
+                <Typography variant="body2" sx={{ flex: 1 }} noWrap title={e.data.deviceId}>
+                  {e.data.label ?? t(`deviceKind.${e.data.kind}`)}
                 </Typography>
                 <Typography variant="caption" color="text.secondary">
                   {formatClock(e.data.at)}

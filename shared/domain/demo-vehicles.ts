@@ -16,6 +16,15 @@ const SERIAL = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 export const DEMO_UNKNOWN_PLATE = '苏E7K2M9';
 /** A visitor the demo console expects (pre-registered); the gate reads it later. */
 export const DEMO_VISITOR_PLATE = '浙B3Q8T1';
+/** Whom the demo's expected visitor comes to see, as the desk pre-registered it. */
+export const DEMO_VISITOR = {
+  plate: DEMO_VISITOR_PLATE,
+  building: '3栋',
+  room: '1202',
+  host: '陈女士',
+  phone: '13800001234',
+  purpose: '探亲',
+} as const;
 /** A resident whose permit ran out last month. */
 export const DEMO_EXPIRED_PLATE = '浙A5X7P2';
 /** How many resident records the demo has. */

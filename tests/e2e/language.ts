@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import { demoVehicles, DEMO_VISITOR } from '../../shared/domain/demo-vehicles';
 import { ACCOUNTS } from '../support/accounts';
 import type { ConsoleUi } from './pages';
 
@@ -38,7 +39,7 @@ export const LATIN_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   { pattern: /^(DC-09|SIA|GB\/T|GB)$/, why: 'alarm-panel and fire-alarm standards, known by these names' },
   {
     pattern:
-      /^(MQTT|ISAPI|ONVIF|RTSP|HTTP|HTTPS|TLS|URL|IP|ID|SOS|PDF|CSV|NFC|GPS|Zigbee2MQTT|Zigbee|Webhook)$/i,
+      /^(MQTT|ISAPI|ONVIF|RTSP|HTTP|HTTPS|TLS|URL|IP|ID|SOS|PDF|CSV|NFC|GPS|Zigbee2MQTT|Zigbee|Webhook|ADM-CID|SIA-DCS)$/i,
     why: 'names of protocols and formats, used as such in Chinese',
   },
   { pattern: /^(fps|kb\/s|kbps|ms|s|min|h|km|m|MB|GB|KB|dB)$/, why: 'units' },
@@ -55,6 +56,10 @@ export const LATIN_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
     why: "hexadecimal digests (a sealed record's fingerprint), compared by eye",
   },
   { pattern: /^English$/i, why: 'the language switch names the other language in its own script' },
+  {
+    pattern: /^0x[0-9A-Fa-f]{2,16}$/,
+    why: "equipment addresses as the fire panel's own display and the transmitter's records print them (GB/T 26875)",
+  },
   {
     pattern: /^(WO|HZ)-\d{6}$/,
     why: 'work-order and hazard numbers (报修工单、隐患台账), written on the forms and read out on the phone as they are',
@@ -146,8 +151,15 @@ const READ_TEXT = `(() => {
   }
 })()`;
 
-// The accounts' user names and names are data too: what an administrator typed, shown as typed.
-const DATA = [...siteStrings(), ...Object.values(ACCOUNTS).flatMap((a) => [a.username, a.name])];
+// The accounts' user names and names are data too: what an administrator typed, shown as typed; so are the demo's
+// vehicle records and its expected visitor (owners, hosts, buildings: what the property office keeps).
+const DATA = [
+  ...siteStrings(),
+  ...Object.values(ACCOUNTS).flatMap((a) => [a.username, a.name]),
+  ...demoVehicles(Date.now(), 'Asia/Shanghai').flatMap((v) => [v.owner, v.building, v.unit]),
+  DEMO_VISITOR.host,
+  DEMO_VISITOR.building,
+].sort((a, b) => b.length - a.length);
 
 /** Scans the window as it is now; what leaks goes into `found`, named by `where`. */
 export async function scan(page: Page, language: Language, where: string, found: string[]): Promise<void> {

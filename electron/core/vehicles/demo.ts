@@ -1,1 +1,1 @@
-export { demoVehicles, DEMO_VISITOR_PLATE } from '../../../shared/domain/demo-vehicles';
+export { demoVehicles, DEMO_VISITOR, DEMO_VISITOR_PLATE } from '../../../shared/domain/demo-vehicles';

@@ -2,7 +2,7 @@ import type { vehicleMethods } from '../../../shared/contract';
 import { actorOf, SYSTEM } from '../actor';
 import type { AlarmService } from '../alarms';
 import type { Feature, Infrastructure } from '../feature';
-import { demoVehicles, DEMO_VISITOR_PLATE } from './demo';
+import { demoVehicles, DEMO_VISITOR } from './demo';
 import { GateDeskService } from './gate';
 import { vehiclesMigration } from './migration';
 import { VehicleRecords } from './records';
@@ -109,21 +109,7 @@ export function createVehicles(
         await records.seed(demoVehicles(clock.now(), site.timeZone));
         // The demo's gate reads a visitor the desk expects (pre-registered), once per demo database.
         if (!(await db('visitors').first()))
-          await db.transaction((trx) =>
-            visitors.register(
-              trx,
-              {
-                plate: DEMO_VISITOR_PLATE,
-                building: '3栋',
-                room: '1202',
-                host: '陈女士',
-                phone: '13800001234',
-                purpose: '探亲',
-                expected: true,
-              },
-              SYSTEM,
-            ),
-          );
+          await db.transaction((trx) => visitors.register(trx, { ...DEMO_VISITOR, expected: true }, SYSTEM));
       }
       flushTimer = clock.setInterval(() => {
         flushing ??= flush()

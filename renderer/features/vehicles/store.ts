@@ -34,15 +34,17 @@ export async function loadDesk(client: ConsoleClient): Promise<void> {
 }
 
 /**
- * Keeps the desk live while someone is signed in: loaded at sign-in and whenever the link to the core opens
+ * Keeps the desk live while someone is signed in and the console is unlocked: loaded at sign-in, at unlock and whenever the link to the core opens
  * again, then fed by the core's events. Mounted once by the app (the top bar's badge needs it with the desk shut).
  */
 export function useGateFeed(): void {
   const client = useClient();
   const operator = useStore(useOperators().operator);
+  const locked = useStore(useOperators().locked);
   const link = useStore(useSystem().link);
   useEffect(() => {
-    if (!operator || link !== 'open') return;
+    // A locked console answers nothing but its lock screen's reads: the desk loads again once it is unlocked.
+    if (!operator || locked || link !== 'open') return;
     loadDesk(client).catch((err: Error) => console.error(`loading the gate desk failed: ${err.message}`));
     const offs = [
       client.on('gates.read', ({ read, inside }) =>
@@ -51,5 +53,5 @@ export function useGateFeed(): void {
       client.on('visitors.changed', ({ visitors: v }) => visitors.set(v)),
     ];
     return () => offs.forEach((off) => off());
-  }, [client, operator, link]);
+  }, [client, operator, locked, link]);
 }
