@@ -11,7 +11,7 @@ const WAIT_MS = 5000;
  * Where a message may go: this origin. A file:// page (the Electron shell without a dev server) has no origin a
  * message can name; there the source checks below are what keeps it between the console's own windows.
  */
-const targetOrigin = () =>
+export const targetOrigin = () =>
   window.location.protocol === 'file:' || window.location.origin === 'null' ? '*' : window.location.origin;
 
 type Message = { type?: unknown; token?: unknown } | null | undefined;
@@ -43,15 +43,19 @@ export function answerOpenedWindows(issue: () => Promise<string | undefined>): (
     const data = e.data as Message;
     if (e.origin !== window.location.origin || data?.type !== REQUEST || !e.source) return;
     const child = e.source as Window;
-    let mine = false;
-    try {
-      mine = child.opener === window;
-    } catch {
-      // Not ours to read: not ours to answer.
-    }
-    if (!mine) return;
+    if (!openedHere(child)) return;
     void issue().then((token) => child.postMessage({ type: ANSWER, token }, targetOrigin()));
   };
   window.addEventListener('message', onMessage);
   return () => window.removeEventListener('message', onMessage);
+}
+
+/** Whether a message came from a window this one opened (one whose opener cannot be read is not ours). */
+export function openedHere(source: MessageEventSource | null): source is Window {
+  if (!source || !('postMessage' in source)) return false;
+  try {
+    return (source as Window).opener === window;
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 import { POP_OUT_AREAS, popOutAreaOf, type PopOutArea } from '../../shared/domain/windows';
 import { createStore, type Store } from '../api/store';
+import { openedHere, targetOrigin } from '../api/windows';
 
 /**
  * The console window and the windows its areas pop out to (wall, map, queue), kept in step by messages between
@@ -17,9 +18,6 @@ const HEARTBEAT_MS = 2000;
 const ALARM_ID = /^[\w.:-]{1,128}$/;
 
 type Message = { type?: unknown; area?: unknown; id?: unknown } | null | undefined;
-
-const targetOrigin = () =>
-  window.location.protocol === 'file:' || window.location.origin === 'null' ? '*' : window.location.origin;
 
 /** The window's own URL with the area as its hash (the query keeps the web host's token and language). */
 export const popOutUrl = (area: PopOutArea) => `${window.location.pathname}${window.location.search}#${area}`;
@@ -94,16 +92,8 @@ export function createPopOuts(alarms: {
     const prev = open.get();
     if (next.length !== prev.length || next.some((a, i) => a !== prev[i])) open.set(next);
   };
-  const ours = (source: MessageEventSource | null): source is Window => {
-    if (!source || !('postMessage' in source)) return false;
-    try {
-      return (source as Window).opener === window;
-    } catch {
-      return false;
-    }
-  };
   const onMessage = (e: MessageEvent) => {
-    if (e.origin !== window.location.origin || !ours(e.source)) return;
+    if (e.origin !== window.location.origin || !openedHere(e.source)) return;
     const data = e.data as Message;
     const area = typeof data?.area === 'string' ? popOutAreaOf(`#${data.area}`) : undefined;
     if (!area) return;
@@ -118,7 +108,7 @@ export function createPopOuts(alarms: {
     alarms.selected,
     (id) => alarms.select(id),
     () => [...windows.values()].map((w) => w.win).filter((w) => !w.closed),
-    ours,
+    openedHere,
   );
   return {
     open,
