@@ -84,7 +84,8 @@ export function formatStamp(at: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-const fill = (text: string, vars: Record<string, string | number>) =>
+/** i18next's `{{name}}` interpolation, for words put together without i18next (the core, the PDF reports). */
+export const fill = (text: string, vars: Record<string, string | number>) =>
   text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
 
 /**

@@ -1,3 +1,4 @@
+import { fill } from '../../../shared/i18n/notices';
 import type { Knex } from 'knex';
 import type { Notice } from '../../../shared/contract';
 import { DEFAULT_LOCALE, type Locale } from '../../../shared/domain/text';
@@ -57,8 +58,7 @@ export async function openAudit(o: {
 }): Promise<AuditTrail> {
   const { db, log } = o;
   const messages = MESSAGES[o.locale ?? DEFAULT_LOCALE].notices;
-  const say = (key: NoticeKey, vars: Record<string, string | number>) =>
-    messages[key].replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+  const say = (key: NoticeKey, vars: Record<string, string | number>) => fill(messages[key], vars);
   let notice: AuditTrail['notice'];
 
   const read = await readKeyingRecord(db);

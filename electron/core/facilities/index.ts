@@ -1,3 +1,4 @@
+import { fill } from '../../../shared/i18n/notices';
 import type { Knex } from 'knex';
 import type { AlarmView, facilityMethods, StoredHubEvent } from '../../../shared/contract';
 import type { AlarmType } from '../../../shared/domain/alarm';
@@ -62,15 +63,8 @@ export function createFacilities(
     changed,
     overdue: (kind, number, title) => {
       const params = { number, title };
-      const words = MESSAGES[infra.locale].notices.codes;
-      const template =
-        kind === 'order' ? words['facilities-order-overdue'] : words['facilities-hazard-overdue'];
-      infra.notify(
-        'warning',
-        kind === 'order' ? 'facilities-order-overdue' : 'facilities-hazard-overdue',
-        template.replace(/\{\{(\w+)\}\}/g, (_, k: 'number' | 'title') => params[k]),
-        { params },
-      );
+      const code = kind === 'order' ? 'facilities-order-overdue' : 'facilities-hazard-overdue';
+      infra.notify('warning', code, fill(MESSAGES[infra.locale].notices.codes[code], params), { params });
     },
   });
   let pending: Promise<void> = Promise.resolve();

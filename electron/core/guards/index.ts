@@ -1,3 +1,4 @@
+import { fill } from '../../../shared/i18n/notices';
 import type { AlarmView, GuardView, guardMethods, PatrolRouteView } from '../../../shared/contract';
 import type { SiteFile } from '../../../shared/domain/site';
 import { MESSAGES } from '../../../shared/i18n';
@@ -126,12 +127,7 @@ export function createGuards(
       const say = MESSAGES[infra.locale].notices.guardDeviceWeak;
       for (const w of guards.devices.weakIds) {
         const vars: Record<string, string | number> = { ...w, min: MIN_DEVICE_ID_LENGTH };
-        infra.notify(
-          'warning',
-          'guard-device',
-          say.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(vars[k])),
-          { params: vars },
-        );
+        infra.notify('warning', 'guard-device', fill(say, vars), { params: vars });
       }
       await patrols.start();
       flushTimer = clock.setInterval(() => {

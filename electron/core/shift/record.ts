@@ -1,3 +1,4 @@
+import { fill } from '../../../shared/i18n/notices';
 import type { Knex } from 'knex';
 import type {
   CarryItemView,
@@ -22,7 +23,7 @@ export function translator(locale: Locale): Translate {
   const messages = MESSAGES[locale] as unknown as Record<string, Record<string, string>>;
   return (section, key, vars = {}) => {
     const text = messages[section]?.[key] ?? key;
-    return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(vars[name] ?? ''));
+    return fill(text, vars);
   };
 }
 
