@@ -1,49 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { ACCOUNTS, connectApi } from '../support/accounts';
-import { startRtspServer, type RtspServer } from '../support/rtsp-camera';
-import { camerasWithStreams, writeDemoSite } from '../support/site';
-import { tempDir } from '../support/temp';
-import { expect, signIn, test as base } from './fixtures';
-import { leaks, siteStrings, useLanguage, type Language } from './language';
+import { expect, signIn, withRecordedCamera } from './fixtures';
+import { DATA, leaks, useLanguage, visibleText, type Language } from './language';
 
-/** One real RTSP camera recorded in 2-s segments (as replay.spec.ts), so that a clip has something to hold. */
-const test = base.extend<{ rtsp: RtspServer }>({
-  rtsp: async ({}, use) => {
-    const rtsp = await startRtspServer({ cameras: 1, width: 320, height: 180 });
-    await use(rtsp);
-    await rtsp.stop();
-  },
-  consoleArgs: async ({ rtsp }, use) => {
-    const tmp = tempDir('clips-e2e-');
-    const site = writeDemoSite(tmp.dir, (s) => {
-      s.cameras = camerasWithStreams(s.cameras ?? [], [
-        { main: rtsp.url('/cam1'), sub: rtsp.url('/cam1/sub') },
-      ]);
-    });
-    await use(['--site', site]);
-    tmp.cleanup();
-  },
-});
-
-/**
- * What the language scan takes as data: the site's names and the accounts' (language.ts). Only this feature's parts are
- * scanned here (the evidence clips, the retention dialog); the whole window is language.spec.ts's.
- */
-const DATA = [...siteStrings(), ...Object.values(ACCOUNTS).flatMap((a) => [a.username, a.name])];
-
-/** An element's visible text without what is marked `translate="no"` (file names, hashes), as language.ts reads it. */
-const visibleIn = (page: Page, testId: string) =>
-  page.evaluate<string>(`(() => {
-    const style = document.createElement('style');
-    style.textContent = '[translate="no"] { visibility: hidden !important; }';
-    document.head.append(style);
-    try {
-      return document.querySelector('[data-testid="${testId}"]').innerText;
-    } finally {
-      style.remove();
-    }
-  })()`);
+/** The demo site with one real RTSP camera, recorded in 2-s segments (fixtures.ts). */
+const test = withRecordedCamera;
 
 const SIZES = [
   { width: 1366, height: 768 },
@@ -131,7 +92,7 @@ test.describe('evidence clips and the retention view', () => {
           .getByTestId('clip-export')
           .evaluate((e) => (e as unknown as { scrollIntoView(): void }).scrollIntoView());
         await expect(clips.getByTestId('clip-sha256')).toBeVisible();
-        for (const leak of leaks(await visibleIn(page, 'evidence-clips'), language, DATA))
+        for (const leak of leaks(await visibleText(page, 'evidence-clips'), language, DATA))
           found.push(`[evidence clips] ${leak}`);
         await page.screenshot({ path: testInfo.outputPath(`clip-${language}-${size.width}.png`) });
 
@@ -146,7 +107,7 @@ test.describe('evidence clips and the retention view', () => {
         expect(['', 'projected', 'actual']).toContain(fault);
         await expect(row.getByTestId('retention-state')).toHaveAttribute('data-state', fault || 'ok');
         await expect(retention.getByTestId('clip-export')).toHaveCount(1);
-        for (const leak of leaks(await visibleIn(page, 'retention-dialog'), language, DATA))
+        for (const leak of leaks(await visibleText(page, 'retention-dialog'), language, DATA))
           found.push(`[retention] ${leak}`);
         await page.screenshot({ path: testInfo.outputPath(`retention-${language}-${size.width}.png`) });
         await page.keyboard.press('Escape');

@@ -6,7 +6,8 @@ import type { Role } from '../../shared/contract';
 import { ACCOUNTS, provisionAccounts } from '../support/accounts';
 import { PageErrors } from '../support/page-errors';
 import { ScriptedHub } from '../support/scripted-hub';
-import { requireRtspServer } from '../support/rtsp-camera';
+import { requireRtspServer, startRtspServer, type RtspServer } from '../support/rtsp-camera';
+import { camerasWithStreams, writeDemoSite } from '../support/site';
 import { requireChromium, requirePdftotext } from '../support/tools';
 import { tempDir } from '../support/temp';
 import { spawnWebHost } from '../support/web-host-process';
@@ -264,6 +265,29 @@ export const withScriptedHub = test.extend<{
   },
   consoleArgs: async ({ hub }, use) => {
     await use(['--hub', hub.url, '--hub-token', 'e2e']);
+  },
+});
+
+/**
+ * The same fixtures, with the demo site's first camera a real RTSP camera (GStreamer, 320×180), so that the
+ * console records it (replay, evidence clips): pair with `consoleEnv: { CONSOLE_RECORDING_SEGMENT_SEC: '2' }` for
+ * segments within seconds, and `tools: ['rtsp-server']`.
+ */
+export const withRecordedCamera = test.extend<{ rtsp: RtspServer }>({
+  rtsp: async ({}, use) => {
+    const rtsp = await startRtspServer({ cameras: 1, width: 320, height: 180 });
+    await use(rtsp);
+    await rtsp.stop();
+  },
+  consoleArgs: async ({ rtsp }, use) => {
+    const tmp = tempDir('recorded-e2e-');
+    const site = writeDemoSite(tmp.dir, (s) => {
+      s.cameras = camerasWithStreams(s.cameras ?? [], [
+        { main: rtsp.url('/cam1'), sub: rtsp.url('/cam1/sub') },
+      ]);
+    });
+    await use(['--site', site]);
+    tmp.cleanup();
   },
 });
 

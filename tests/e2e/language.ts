@@ -135,17 +135,17 @@ export function leaks(text: string, language: Language, site: readonly string[])
  * marked `translate="no"`: another system's own words and bytes shown as evidence (a refused hub message, a
  * stream's technical reason once asked for), which have no language of the console's.
  */
-export async function visibleText(page: Page): Promise<string> {
-  return page.evaluate<string>(READ_TEXT);
+export async function visibleText(page: Page, testId?: string): Promise<string> {
+  return page.evaluate<string>(readText(testId ? `[data-testid="${testId}"]` : 'body'));
 }
 
 // innerText leaves out what is not visible: the marked parts are hidden for the one reading (a repaint, no reflow).
-const READ_TEXT = `(() => {
+const readText = (selector: string) => `(() => {
   const style = document.createElement('style');
   style.textContent = '[translate="no"] { visibility: hidden !important; }';
   document.head.append(style);
   try {
-    return document.body.innerText;
+    return document.querySelector(${JSON.stringify(selector)}).innerText;
   } finally {
     style.remove();
   }
@@ -153,7 +153,7 @@ const READ_TEXT = `(() => {
 
 // The accounts' user names and names are data too: what an administrator typed, shown as typed; so are the demo's
 // vehicle records and its expected visitor (owners, hosts, buildings: what the property office keeps).
-const DATA = [
+export const DATA = [
   ...siteStrings(),
   ...Object.values(ACCOUNTS).flatMap((a) => [a.username, a.name]),
   ...demoVehicles(Date.now(), 'Asia/Shanghai').flatMap((v) => [v.owner, v.building, v.unit]),

@@ -1,26 +1,7 @@
-import { startRtspServer, type RtspServer } from '../support/rtsp-camera';
-import { camerasWithStreams, writeDemoSite } from '../support/site';
-import { tempDir } from '../support/temp';
-import { expect, signIn, test as base } from './fixtures';
+import { expect, signIn, withRecordedCamera } from './fixtures';
 
-/** One real RTSP camera, recorded in 2-s segments, so that a replay has something to play within seconds. */
-const test = base.extend<{ rtsp: RtspServer }>({
-  rtsp: async ({}, use) => {
-    const rtsp = await startRtspServer({ cameras: 1, width: 320, height: 180 });
-    await use(rtsp);
-    await rtsp.stop();
-  },
-  consoleArgs: async ({ rtsp }, use) => {
-    const tmp = tempDir('replay-e2e-');
-    const site = writeDemoSite(tmp.dir, (s) => {
-      s.cameras = camerasWithStreams(s.cameras ?? [], [
-        { main: rtsp.url('/cam1'), sub: rtsp.url('/cam1/sub') },
-      ]);
-    });
-    await use(['--site', site]);
-    tmp.cleanup();
-  },
-});
+/** The demo site with one real RTSP camera, recorded in 2-s segments (fixtures.ts). */
+const test = withRecordedCamera;
 
 /** What this spec reads of the page (the tests' TypeScript has no DOM library). */
 interface VideoLike {

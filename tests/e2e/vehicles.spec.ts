@@ -1,18 +1,9 @@
 import { expect, signIn, test } from './fixtures';
-import { demoVehicles } from '../../shared/domain/demo-vehicles';
-import { ACCOUNTS } from '../support/accounts';
-import { leaks, siteStrings, useLanguage, type Language } from './language';
+import { DATA, leaks, useLanguage, type Language } from './language';
 import { Layout } from './pages';
 
 /** The demo's second plate read: a car the records do not have (shared/domain/demo-vehicles.ts). */
 const UNKNOWN = '苏E7K2M9';
-
-/** The residents' and operators' names and the addresses are the site's data, like the site file's names. */
-const DATA = [
-  ...siteStrings(),
-  ...Object.values(ACCOUNTS).map((a) => a.name),
-  ...demoVehicles(Date.now(), 'Asia/Shanghai').flatMap((v) => [v.owner, v.building, v.unit]),
-].sort((a, b) => b.length - a.length);
 
 test.describe('gate desk', () => {
   test("shows the demo gates' reads; an unknown car waits and is let in by keyboard, logged; both languages fit", async ({
