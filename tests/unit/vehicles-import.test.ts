@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IMPORT_PROBLEMS, VEHICLE_IMPORT_REFUSALS, type ImportFile } from '../../shared/contract';
 import { MESSAGES } from '../../shared/i18n';
 import { readImport } from '../../electron/core/vehicles/import';
-import { parseCsv } from '../../electron/core/vehicles/sheet';
+import { parseCsv } from '../../electron/core/util/sheet';
 
 const csvFile = (text: string, encoding: BufferEncoding = 'utf8'): ImportFile => ({
   name: 'vehicles.csv',
@@ -17,7 +17,7 @@ const HEADER =
 describe('vehicle import: reading a property office file', () => {
   it('reads quoted cells, doubled quotes, CRLF and a BOM', () => {
     expect(parseCsv('\uFEFFa,"b,c","d ""e"""\r\n1,2,3\n')).toEqual([
-      ['\uFEFFa', 'b,c', 'd "e"'],
+      ['a', 'b,c', 'd "e"'],
       ['1', '2', '3'],
     ]);
   });

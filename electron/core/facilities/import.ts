@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import {
   FacilityInput,
   MAX_IMPORT_BYTES,
@@ -9,6 +8,7 @@ import {
 } from '../../../shared/contract';
 import { FACILITY_KINDS, type FacilityKind } from '../../../shared/domain/facilities';
 import { MESSAGES } from '../../../shared/i18n';
+import { hasText, readTable } from '../util/sheet';
 
 /**
  * A ledger file (CSV or .xlsx) read into rows the ledger can take, each with what is wrong with it. The file comes
@@ -62,83 +62,6 @@ const KIND_OF = new Map<string, FacilityKind>(
   ]),
 );
 
-/** RFC 4180: quoted fields with doubled quotes and line breaks inside, CRLF or LF, a leading BOM. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
-
-/** A cell of a worksheet as the text a person sees: dates as days, formulas by their result, rich text joined. */
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    if ('richText' in value && Array.isArray(value.richText))
-      return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value && typeof value.text === 'string') return value.text;
-    if ('error' in value) return '';
-    return '';
-  }
-  return String(value);
-}
-
-async function xlsxRows(data: Buffer): Promise<string[][] | ImportRefusal> {
-  const book = new ExcelJS.Workbook();
-  try {
-    await book.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    return 'unreadable';
-  }
-  const sheet = book.worksheets[0];
-  if (!sheet) return 'empty';
-  if (sheet.rowCount > MAX_IMPORT_ROWS + 1) return 'too_many_rows';
-  const rows: string[][] = [];
-  for (let r = 1; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r);
-    const cells: string[] = [];
-    for (let c = 1; c <= Math.min(row.cellCount, 64); c++) cells.push(cellText(row.getCell(c).value));
-    rows.push(cells);
-  }
-  return rows;
-}
-
-function csvRows(data: Buffer): string[][] | ImportRefusal {
-  // A spreadsheet saved as CSV is text; a NUL is a binary file sent as CSV.
-  if (data.includes(0)) return 'not_text';
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(data);
-  return parseCsv(text);
-}
-
 function refused(code: ImportRefusal): ImportPreview {
   return { rows: [], valid: 0, invalid: 0, refusal: code, ignoredColumns: [] };
 }
@@ -160,9 +83,11 @@ export async function previewImport(
 ): Promise<ImportPreview> {
   if (data.length > MAX_IMPORT_BYTES) return refused('too_large');
   if (data.length === 0) return refused('empty');
-  const table = format === 'csv' ? csvRows(data) : await xlsxRows(data);
+  // A spreadsheet saved as CSV is text; a NUL is a binary file sent as CSV.
+  if (format === 'csv' && data.includes(0)) return refused('not_text');
+  const table = await readTable(format, data, MAX_IMPORT_ROWS + 1);
   if (typeof table === 'string') return refused(table);
-  const rows = table.filter((r) => r.some((c) => c.trim() !== ''));
+  const rows = table.filter(hasText);
   if (rows.length === 0) return refused('empty');
   if (rows.length > MAX_IMPORT_ROWS + 1) return refused('too_many_rows');
   const header = rows[0]!.map((h) => FIELD_OF.get(norm(h)));
@@ -172,7 +97,7 @@ export async function previewImport(
   const seen = new Set<string>();
   const out: ImportRow[] = [];
   // Row numbers as the spreadsheet shows them: blank lines count there too.
-  const numbers = table.map((r, i) => (r.some((c) => c.trim() !== '') ? i + 1 : 0)).filter((n) => n > 0);
+  const numbers = table.map((r, i) => (hasText(r) ? i + 1 : 0)).filter((n) => n > 0);
   for (const [index, cells] of rows.slice(1).entries()) {
     const row = numbers[index + 1] ?? index + 2;
     const value: Partial<Record<Field, string>> = {};

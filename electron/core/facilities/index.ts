@@ -15,7 +15,8 @@ import { Ledger } from './ledger';
 import { facilitiesMigration } from './migration';
 import { FAULT_SEVERITY, Work } from './work';
 
-export { parseCsv, previewImport, IMPORT_COLUMNS } from './import';
+export { previewImport, IMPORT_COLUMNS } from './import';
+export { parseCsv } from '../util/sheet';
 export { FAULT_SEVERITY } from './work';
 
 export const facilityMigrations = [facilitiesMigration] as const;

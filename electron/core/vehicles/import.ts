@@ -11,7 +11,7 @@ import {
   type VehicleView,
 } from '../../../shared/contract';
 import { checkPlate } from '../../../shared/domain/plate';
-import { readTable } from './sheet';
+import { hasText, readTable } from '../util/sheet';
 
 /** A row as it would be stored. */
 export type VehicleRecord = Omit<VehicleView, 'id' | 'updatedAt'>;
@@ -137,12 +137,10 @@ export async function readImport(
 ): Promise<ReadRows | { refusal: Extract<VehicleImportPreview, { ok: false }>['refusal'] }> {
   const bytes = Buffer.from(file.base64, 'base64');
   if (bytes.length > 8 * 1024 * 1024) return { refusal: 'too_large' };
-  let table: string[][];
-  try {
-    table = await readTable(file.format, bytes);
-  } catch {
-    return { refusal: 'unreadable' };
-  }
+  const read = await readTable(file.format, bytes, MAX_VEHICLE_IMPORT_ROWS + 1);
+  if (typeof read === 'string') return { refusal: read };
+  // Rows are numbered as the file's non-blank rows, header first.
+  const table = read.filter(hasText);
   const header = table[0];
   if (!header) return { refusal: 'no_header' };
   const columns = header.map((h) => columnOf(h.replace(/^\uFEFF/, '')));

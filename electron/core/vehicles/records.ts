@@ -14,9 +14,9 @@ import { appendAudit, auditActor } from '../audit/audit';
 import { ServiceError } from '../errors';
 import { csvDocument } from '../util/csv';
 import type { IdGenerator } from '../util/ids';
+import { writeXlsx } from '../util/sheet';
 import { EXPORT_HEADER, exportRow, readImport, type VehicleRecord } from './import';
 import { PlateIndex } from './plate-index';
-import { writeXlsx } from './sheet';
 
 interface VehicleRow {
   id: string;
