@@ -25,6 +25,12 @@ export interface OperatorsStore {
   locked: Store<boolean>;
   /** Why the core ended this window's sign-in (an account change, a sign-out elsewhere); the sign-in screen says it. */
   ended: Store<SessionEndReason | null>;
+  /**
+   * Goes up each time the core confirms this connection's operator (a sign-in, or `load` after a new link has
+   * resumed the tab's token). A feature that loads on its own waits for it: right after a reconnect `operator`
+   * still holds the last link's operator while the new connection is signed out.
+   */
+  confirmed: Store<number>;
   loadAuth(): Promise<void>;
   /** Who this connection is signed in as, and whether the core has it locked. */
   load(): Promise<OperatorView | null>;
@@ -54,6 +60,7 @@ export function createOperatorsStore(
   const operator = createStore<OperatorView | null>(null);
   const auth = createStore<AuthStatus | null>(null);
   const ended = createStore<SessionEndReason | null>(null);
+  const confirmed = createStore(0);
   // Shown at once after a reload, before the core has answered; the core's word decides (see `load`).
   const locked = createStore(deps.storage.get(LOCKED_KEY) === '1');
   const offs = [
@@ -66,6 +73,7 @@ export function createOperatorsStore(
     ended.set(null);
     locked.set(false);
     operator.set(who);
+    confirmed.set((n) => n + 1);
     auth.set((prev) => (prev ? { ...prev, needsSetup: false } : prev));
     await deps.onSignedIn();
   };
@@ -87,6 +95,7 @@ export function createOperatorsStore(
     auth,
     locked,
     ended,
+    confirmed,
     async loadAuth() {
       auth.set(await client.call('auth.status'));
     },
@@ -96,6 +105,7 @@ export function createOperatorsStore(
       if (!now.operator) locked.set(false);
       else if (now.locked) locked.set(true);
       else if (locked.get()) await tellLocked();
+      if (now.operator) confirmed.set((n) => n + 1);
       return now.operator;
     },
     login: async (credentials) => signedIn(await client.call('auth.login', credentials)),

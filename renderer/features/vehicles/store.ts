@@ -3,7 +3,6 @@ import type { ConsoleClient, GateDesk, GateReadView, VisitorView } from '../../.
 import { createStore, useStore } from '../../api/store';
 import { useClient } from '../../api/client';
 import { useOperators } from '../operators';
-import { useSystem } from '../system';
 
 export type DeskTab = 'gates' | 'visitors' | 'records';
 
@@ -34,17 +33,19 @@ export async function loadDesk(client: ConsoleClient): Promise<void> {
 }
 
 /**
- * Keeps the desk live while someone is signed in and the console is unlocked: loaded at sign-in, at unlock and whenever the link to the core opens
- * again, then fed by the core's events. Mounted once by the app (the top bar's badge needs it with the desk shut).
+ * Keeps the desk live while someone is signed in and the console is unlocked: loaded at sign-in, at unlock and
+ * whenever the core confirms the operator on a new link (not when the link opens: that connection is signed out
+ * until the tab's token has resumed it), then fed by the core's events. Mounted once by the app (the top bar's
+ * badge needs it with the desk shut).
  */
 export function useGateFeed(): void {
   const client = useClient();
   const operator = useStore(useOperators().operator);
   const locked = useStore(useOperators().locked);
-  const link = useStore(useSystem().link);
+  const confirmed = useStore(useOperators().confirmed);
   useEffect(() => {
     // A locked console answers nothing but its lock screen's reads: the desk loads again once it is unlocked.
-    if (!operator || locked || link !== 'open') return;
+    if (!operator || locked) return;
     loadDesk(client).catch((err: Error) => console.error(`loading the gate desk failed: ${err.message}`));
     const offs = [
       client.on('gates.read', ({ read, inside }) =>
@@ -53,5 +54,5 @@ export function useGateFeed(): void {
       client.on('visitors.changed', ({ visitors: v }) => visitors.set(v)),
     ];
     return () => offs.forEach((off) => off());
-  }, [client, operator, locked, link]);
+  }, [client, operator, locked, confirmed]);
 }
