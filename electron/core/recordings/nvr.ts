@@ -124,6 +124,17 @@ export interface NvrSearchOptions {
   maxBytes?: number;
 }
 
+/** A vendor's paged search as the console uses it: merged coverage, and the first recording it still holds. */
+function searching(search: (from: number, to: number, max: number) => Promise<CoverageSpan[]>): NvrSearch {
+  return {
+    spans: async (from, to) => mergeSpans(await search(from, to, PAGE * MAX_PAGES), from, to),
+    async oldest(now) {
+      const first = await search(now - OLDEST_LOOKBACK_MS, now, 1);
+      return first.length === 0 ? null : Math.min(...first.map((s) => s.start));
+    },
+  };
+}
+
 function httpFor(n: NvrChannel, o: NvrSearchOptions): { http: DeviceHttp; base: string } {
   return {
     http: new DeviceHttp({
@@ -203,13 +214,7 @@ export function hikvisionSearch(n: NvrChannel, siteTimeZone: string, o: NvrSearc
     }
     return found;
   };
-  return {
-    spans: async (from, to) => mergeSpans(await search(from, to, PAGE * MAX_PAGES), from, to),
-    async oldest(now) {
-      const first = await search(now - OLDEST_LOOKBACK_MS, now, 1);
-      return first.length === 0 ? null : Math.min(...first.map((s) => s.start));
-    },
-  };
+  return searching(search);
 }
 
 /** Dahua's `key=value` lines (`items[0].StartTime=2021-03-18 11:36:01`). */
@@ -268,13 +273,7 @@ export function dahuaSearch(n: NvrChannel, siteTimeZone: string, o: NvrSearchOpt
     }
     return found;
   };
-  return {
-    spans: async (from, to) => mergeSpans(await search(from, to, PAGE * MAX_PAGES), from, to),
-    async oldest(now) {
-      const first = await search(now - OLDEST_LOOKBACK_MS, now, 1);
-      return first.length === 0 ? null : Math.min(...first.map((s) => s.start));
-    },
-  };
+  return searching(search);
 }
 
 export const nvrSearch = (n: NvrChannel, siteTimeZone: string, o: NvrSearchOptions = {}): NvrSearch =>
