@@ -89,7 +89,7 @@ export interface ConsoleConfig {
     profiles?: Partial<Record<'main' | 'sub', Partial<ProfileSettings>>>;
     idleStopMs?: number;
   };
-  /** The recorder (issue 15): on by default for every camera whose site entry does not say `record.enabled: false`. */
+  /** The recorder (issue 15): on by default for every camera whose site entry does not say `record.enabled: false` (a camera on an NVR: off unless `record.enabled: true`). */
   recordings?: RecordingSettings;
   clock?: Clock;
   /** A step of the wall clock larger than this (against the monotonic clock) is a jump (default 2000 ms). */

@@ -59,6 +59,8 @@ export const REFUSAL_REASONS = [
   'nothing_recorded',
   /** An evidence clip was asked of an alarm or incident that names no camera. */
   'no_linked_cameras',
+  /** The camera's NVR did not answer (or refused the search); params: `host`. */
+  'nvr_unreachable',
   /** Not a Chinese plate (shared/domain/plate.ts); params: `error`, one of PLATE_ERRORS. */
   'plate_invalid',
   /** Another vehicle record has this plate; params: `plate`. */

@@ -12,10 +12,16 @@ export const GAP_MS = 2000;
 export const CoverageSpan = z.object({ start: EpochMs, end: EpochMs });
 export type CoverageSpan = z.infer<typeof CoverageSpan>;
 
+/** Where a camera's recording is read: the console's own recorder, or the camera's NVR channel (site file `nvr`). */
+export const RecordingSource = z.enum(['console', 'nvr']);
+export type RecordingSource = z.infer<typeof RecordingSource>;
+
 export const RecordingList = z.object({
   cameraId: Id,
   /** This camera is recorded by the console. */
   recording: z.boolean(),
+  /** Absent from consoles before NVR playback: the console's own. */
+  source: RecordingSource.optional(),
   /** Recorded spans in [from, to), gaps between them; the segment being written counts up to now. */
   coverage: z.array(CoverageSpan),
   /** The oldest recording kept for this camera, and the bytes it holds in all. */
@@ -91,6 +97,8 @@ export type ClipRequest = z.infer<typeof ClipRequest>;
 export const CameraRetention = z.object({
   cameraId: Id,
   recording: z.boolean(),
+  /** Whose recording this is: the console's, or the NVR's (bytes and projections are then the NVR's business). */
+  source: RecordingSource.optional(),
   /** The oldest recording kept, and how many days back that is. */
   oldest: EpochMs.nullable(),
   actualDays: z.number().nonnegative(),
@@ -104,8 +112,11 @@ export const CameraRetention = z.object({
   projectedDays: z.number().nonnegative().nullable(),
   retentionDays: z.number().int().positive(),
   requiredDays: z.number().int().positive(),
-  /** Below its required days: actually (recordings were deleted younger than that) or by projection. */
-  fault: z.enum(['actual', 'projected']).nullable(),
+  /**
+   * Below its required days: actually (recordings were deleted younger than that) or by projection; or the
+   * camera's NVR did not answer the search, so nobody can say what it holds.
+   */
+  fault: z.enum(['actual', 'projected', 'unreachable']).nullable(),
 });
 export type CameraRetention = z.infer<typeof CameraRetention>;
 

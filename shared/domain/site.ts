@@ -3,6 +3,7 @@ import { Id } from '../contract/common';
 import { parseCidr } from './cidr';
 import { FacilityKind, Severity } from './facilities';
 import { LatLon } from './geo';
+import { NvrChannel } from './nvr';
 import { LocalizedText } from './text';
 import { PatrolScheduleInput, RouteScheduleInput } from './patrol';
 
@@ -30,15 +31,20 @@ export const CameraDef = z.object({
   position: LatLon.optional(),
   /** Where the camera looks, degrees from north; drawn as a cone on the map. */
   heading: z.number().min(0).max(360).optional(),
-  /** The console's recorder for this camera (issue 15): on unless `enabled: false`; kept `retentionDays`. */
+  /**
+   * The console's recorder for this camera (issue 15), kept `retentionDays`: on unless `enabled: false`, or for a
+   * camera on an NVR off unless `enabled: true` (the NVR records it).
+   */
   record: z
     .object({
-      enabled: z.boolean().default(true),
+      enabled: z.boolean().optional(),
       retentionDays: z.number().int().min(1).max(3650).default(30),
       /** Days the rules ask this camera's recordings be kept (留存不少于30天; some ask 90): below it is a fault. */
       requiredDays: z.number().int().min(1).max(3650).default(30),
     })
     .optional(),
+  /** The camera's channel on an NVR: replay, clips and the retention check read the NVR's recording (issue 15). */
+  nvr: NvrChannel.optional(),
 });
 export type CameraDef = z.infer<typeof CameraDef>;
 
@@ -319,14 +325,20 @@ export const SiteFile = z
         devices.set(d, g.id);
       });
     });
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: site.timeZone });
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['timeZone'],
-        message: `unknown time zone "${site.timeZone}" (use an IANA name such as "Asia/Shanghai")`,
-      });
+    const timeZones: Array<[string, (string | number)[]]> = [[site.timeZone, ['timeZone']]];
+    site.cameras.forEach((c, i) => {
+      if (c.nvr?.timeZone) timeZones.push([c.nvr.timeZone, ['cameras', i, 'nvr', 'timeZone']]);
+    });
+    for (const [timeZone, path] of timeZones) {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone });
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `unknown time zone "${timeZone}" (use an IANA name such as "Asia/Shanghai")`,
+        });
+      }
     }
     const { staleSec, offlineSec } = site.tracking;
     if (staleSec !== undefined && offlineSec !== undefined && offlineSec <= staleSec) {

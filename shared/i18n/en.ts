@@ -206,7 +206,10 @@ export const en: Messages = {
       actual: 'Kept too short',
       projected: 'Disk too small',
       off: 'Not recorded',
+      unreachable: 'NVR not answering',
     },
+    nvr: 'NVR',
+    nvrHint: "Recorded on the camera's NVR: replay, clips and this check read its recording.",
     unknown: 'unknown',
     days: '{{days}} d',
   },
@@ -1059,6 +1062,8 @@ export const en: Messages = {
       nothing_recorded:
         'No linked camera has any recording in this time range, so there is no clip to export. Check the replay: the recording may have been off or already deleted.',
       no_linked_cameras: 'This alarm or incident names no camera, so there is no recording to export.',
+      nvr_unreachable:
+        'The NVR at {{host}} did not answer, so its recording cannot be read now. Check that the NVR is on and reachable from this computer, and its user name and password in the site file.',
     },
   },
   facilities: {

@@ -204,7 +204,10 @@ export const zhCN = {
       actual: '留存不足',
       projected: '磁盘不足',
       off: '未录像',
+      unreachable: '录像机无应答',
     },
+    nvr: '录像机',
+    nvrHint: '录像在该摄像机的硬盘录像机上：回看、片段导出和本检查都读取录像机的录像。',
     unknown: '未知',
     days: '{{days}} 天',
   },
@@ -1034,6 +1037,8 @@ export const zhCN = {
       nothing_recorded:
         '关联的摄像机在此时段都没有录像，无法导出片段。请在回看中确认：录像可能未开启或已被删除。',
       no_linked_cameras: '此报警或事件没有关联摄像机，没有可导出的录像。',
+      nvr_unreachable:
+        '硬盘录像机 {{host}} 无应答，暂时无法读取其录像。请检查录像机是否开机、本机能否访问，以及站点文件中的用户名和密码。',
     },
   },
   facilities: {

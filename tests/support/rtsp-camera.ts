@@ -48,6 +48,8 @@ export interface RtspServer {
   restart(): Promise<void>;
   /** The running server's pid; undefined while stopped. */
   readonly pid: number | undefined;
+  /** (`nvr`) The path and query of every DESCRIBE the NVR mounts got, oldest first. */
+  requests(): string[];
 }
 
 export interface RtspServerOptions {
@@ -57,6 +59,8 @@ export interface RtspServerOptions {
   height?: number;
   fps?: number;
   clockMount?: boolean;
+  /** Also serve NVR playback paths (Hikvision /Streaming/tracks/10x, Dahua /cam/playback), logging each request. */
+  nvr?: boolean;
   user?: string;
   password?: string;
 }
@@ -96,9 +100,18 @@ function exited(child: ChildProcess): boolean {
 }
 
 /** Starts the server; resolves with it and the port its READY line names (the one it bound). */
-async function launch(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+async function launch(
+  args: string[],
+  onLine: (line: string) => void = () => undefined,
+): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(RTSP_PYTHON, [RTSP_SERVER_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    lines.forEach(onLine);
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
@@ -163,10 +176,15 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
   if (opts.height !== undefined) args.push('--height', String(opts.height));
   if (opts.fps !== undefined) args.push('--fps', String(opts.fps));
   if (opts.clockMount) args.push('--clock-mount');
+  if (opts.nvr) args.push('--nvr');
   if (opts.user !== undefined || opts.password !== undefined)
     args.push('--user', opts.user ?? '', '--password', opts.password ?? '');
 
-  const first = await launch(args);
+  const requests: string[] = [];
+  const onLine = (line: string) => {
+    if (line.startsWith('REQUEST ')) requests.push(line.slice(8).trim());
+  };
+  const first = await launch(args, onLine);
   let child: ChildProcess | undefined = first.child;
   const port = first.port;
   // "The camera returns" on the same port: whoever connects knows the camera by its URL.
@@ -185,12 +203,13 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
       return child && !exited(child) ? child.pid : undefined;
     },
     stop,
+    requests: () => [...requests],
     async restart() {
       await stop();
       // The port was ours a moment ago; retry briefly in case the kernel has not released it yet.
       for (let attempt = 1; ; attempt++) {
         try {
-          child = (await launch(args)).child;
+          child = (await launch(args, onLine)).child;
           return;
         } catch (err) {
           if (attempt >= 5 || !/could not listen/.test(String(err))) throw err;

@@ -11,6 +11,10 @@ Mounts:
   /cam1/sub ... /camN/sub   the same camera at 320x180@15
   /clock                (with --clock-mount) 640x360@FPS, every frame carries its wall-clock time in ms
                         as 48 black/white blocks (see CLOCK_* below and decodeClockBlocks in rtsp-camera.ts)
+  /Streaming/tracks/101, /Streaming/tracks/102, /cam/playback
+                        (with --nvr) an NVR's playback by time (Hikvision, Dahua): camera 1's picture whatever
+                        time is asked, and a line `REQUEST <path>?<query>` on stdout for each DESCRIBE, so a
+                        test sees the times the client asked for
 
 Prints exactly one line `READY rtsp://ADDRESS:PORT` on stdout once listening (port 0 = any free port, the
 line then tells which). Exits with status 0 on SIGTERM/SIGINT.
@@ -120,6 +124,7 @@ def main():
     parser.add_argument("--fps", type=int, default=25)
     parser.add_argument("--clock-mount", action="store_true")
     parser.add_argument("--no-sub", action="store_true", help="do not serve /camN/sub")
+    parser.add_argument("--nvr", action="store_true", help="serve NVR playback paths, print each request")
     parser.add_argument("--user")
     parser.add_argument("--password")
     args = parser.parse_args()
@@ -145,10 +150,10 @@ def main():
 
     mounts = server.get_mount_points()
 
-    def mount(path, launch, on_configure=None):
+    def mount(path, launch, on_configure=None, shared=True):
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(launch)
-        factory.set_shared(True)
+        factory.set_shared(shared)
         if permissions is not None:
             factory.set_permissions(permissions)
         if on_configure is not None:
@@ -169,6 +174,21 @@ def main():
             media.connect("unprepared", lambda m: sources.pop(id(m), None))
 
         mount("/clock", clock_launch(args.fps), configure_clock)
+
+    if args.nvr:
+        # A playback is its viewer's own (it starts at the time that viewer asked for): not shared.
+        for path in ("/Streaming/tracks/101", "/Streaming/tracks/102", "/cam/playback"):
+            mount(path, camera_launch(1, args.width, args.height, args.fps), shared=False)
+
+        def on_client(_server, client):
+            def on_describe(_client, ctx):
+                uri = ctx.uri
+                query = f"?{uri.query}" if uri.query else ""
+                print(f"REQUEST {uri.abspath}{query}", flush=True)
+
+            client.connect("describe-request", on_describe)
+
+        server.connect("client-connected", on_client)
 
     if server.attach(None) == 0:
         print(f"could not listen on {args.address}:{args.port}", file=sys.stderr, flush=True)

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseAlert } from '../../electron/hub/sources/isapi/alert';
 import { inSchedule } from '../../electron/hub/sources/isapi/camera';
-import { digestAuthorization, parseChallenge } from '../../electron/hub/sources/isapi/digest';
+import { digestAuthorization, parseChallenge } from '../../electron/common/digest';
 import { MultipartReader, boundaryOf, type Part } from '../../electron/hub/sources/isapi/multipart';
-import { parseXml, XmlError } from '../../electron/hub/sources/isapi/xml';
+import { parseXml, XmlError } from '../../electron/common/xml';
 import { parseNotification, topicPath } from '../../electron/hub/sources/onvif/events';
 import { passwordDigest } from '../../electron/hub/sources/onvif/wsse';
 import { PUBLISHED_WSSE_VECTOR, wsseDigest } from '../simulators/onvif-device';

@@ -11,7 +11,7 @@ import { saveSnapshot } from '../streams/snapshot';
 import { redactUrl } from '../../common/redact';
 import { CameraOfflineEngine } from './engine';
 import { camerasMigration } from './migration';
-import { CameraRegistry, restoreCredentials, testConnection, type Camera } from './registry';
+import { CameraRegistry, hideNvrSecret, restoreCredentials, testConnection, type Camera } from './registry';
 
 export type { Camera } from './registry';
 
@@ -63,6 +63,7 @@ export function createCameras(
       main: redactUrl(c.streams.main),
       ...(c.streams.sub ? { sub: redactUrl(c.streams.sub) } : {}),
     },
+    ...(c.nvr ? { nvr: hideNvrSecret(c.nvr) } : {}),
     origin,
   });
 

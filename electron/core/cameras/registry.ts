@@ -56,6 +56,29 @@ export function restoreCredentials(url: string, previous: string | undefined): s
   return restored;
 }
 
+/** What an NVR password is shown as (and sent back as when unchanged); never the password itself. */
+export const STORED_SECRET = '***';
+
+/** An NVR channel as the camera management page sees it: the password replaced by `***`. */
+export function hideNvrSecret(nvr: Camera['nvr']): Camera['nvr'] {
+  return nvr?.password === undefined ? nvr : { ...nvr, password: STORED_SECRET };
+}
+
+/** `***` as the NVR password keeps the stored one, for the same NVR (host and HTTP/RTSP ports) only. */
+export function restoreNvrSecret(nvr: Camera['nvr'], previous: Camera['nvr']): Camera['nvr'] {
+  if (nvr?.password !== STORED_SECRET) return nvr;
+  if (previous?.password === undefined)
+    throw new ServiceError('invalid_input', "Enter the NVR's password again: this camera has none stored.");
+  const same = (n: NonNullable<Camera['nvr']>) => `${n.host.toLowerCase()}:${n.httpPort}:${n.rtspPort}`;
+  if (same(nvr) !== same(previous))
+    throw new ServiceError(
+      'invalid_input',
+      'The NVR address is another than the stored one: enter the user name and password for it.',
+      'camera_credentials_host',
+    );
+  return { ...nvr, password: previous.password };
+}
+
 /**
  * The cameras in force: the site file's, with what supervisors changed in the console on top. Changes are
  * stored and audited; the site file itself is never rewritten.
@@ -102,6 +125,7 @@ export class CameraRegistry {
             }
           : {}),
       },
+      ...(parsed.data.nvr ? { nvr: restoreNvrSecret(parsed.data.nvr, previous?.nvr) } : {}),
     };
     if (camera.zone && !this.site.zones.some((z) => z.id === camera.zone)) {
       throw new ServiceError('invalid_input', `The camera is not valid: zone: no zone "${camera.zone}"`);

@@ -28,6 +28,21 @@ export interface ExportRow {
   gaps: number;
 }
 
+export interface NvrClipSource {
+  spans(from: number, to: number): Promise<{ start: number; end: number }[]>;
+  pullArgs(from: number, to: number): string[];
+}
+
+/** Where one camera's clip comes from: its spans in the range, and ffmpeg's input arguments to copy them. */
+interface CameraPlan {
+  cameraId: string;
+  spans: { start: number; end: number }[];
+  input(dir: string): { args: string[]; cleanup(): void; timeoutMs: number };
+}
+
+/** Copying segments already on disk takes seconds; an NVR sends its recording at about real time over RTSP. */
+const COPY_TIMEOUT_MS = 120_000;
+
 export interface ExportDeps {
   db: Knex;
   /** `<dataDir>/exports`: retention knows only the recordings root, so nothing here is ever deleted by it. */
@@ -47,6 +62,11 @@ export interface ExportDeps {
   ): Promise<{ cameras: string[]; raisedAt: number; incidentId?: string | undefined } | undefined>;
   /** A camera's recorded pieces over [from, to): the index's segments and the one being written. */
   pieces(cameraId: string, from: number, to: number): Promise<PlayPiece[]>;
+  /**
+   * A camera recorded on its NVR: the ffmpeg input arguments that pull [from, to) from it and the spans its
+   * search finds; undefined for a camera the console records itself.
+   */
+  nvr?(cameraId: string): NvrClipSource | undefined;
   /** Keeps retention off a camera's segments over [from, to) until the returned function is called. */
   hold(cameraId: string, from: number, to: number): () => void;
 }
@@ -95,13 +115,13 @@ export function sha256File(path: string): Promise<string> {
   });
 }
 
-/** Joins the pieces over [from, to) into one MP4 by `-c copy` (no re-encoding), its index at the front. */
-function concatToFile(ffmpeg: string, list: string, out: string): Promise<void> {
+/** Copies the input into one MP4 by `-c copy` (no re-encoding), its index at the front. */
+function copyToFile(ffmpeg: string, input: readonly string[], out: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(
       ffmpeg,
-      [...concatCopyArgs(list), '-movflags', '+faststart', '-f', 'mp4', '-y', out],
-      { timeout: 120_000, windowsHide: true },
+      [...input, '-movflags', '+faststart', '-f', 'mp4', '-y', out],
+      { timeout: timeoutMs, windowsHide: true },
       (err, _stdout, stderr) =>
         err ? reject(new Error(`ffmpeg: ${String(stderr).trim().slice(0, 300) || err.message}`)) : resolve(),
     );
@@ -149,10 +169,8 @@ export class ClipExporter {
     const folder = `${stamp(from)}_${alarmId ?? incidentId ?? 'range'}_${id.slice(0, 8)}`;
     const dir = join(this.d.dir, folder);
     try {
-      const plan = await Promise.all(
-        cameras.map(async (cameraId) => ({ cameraId, pieces: await this.d.pieces(cameraId, from, to) })),
-      );
-      if (plan.every((p) => p.pieces.length === 0))
+      const plan = await Promise.all(cameras.map((cameraId) => this.plan(cameraId, from, to)));
+      if (plan.every((p) => p.spans.length === 0))
         throw new ServiceError(
           'conflict',
           `No linked camera (${cameras.join(', ')}) has any recording between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}.`,
@@ -160,27 +178,18 @@ export class ClipExporter {
         );
       mkdirSync(dir, { recursive: true });
       const files: ClipFile[] = [];
-      for (const { cameraId, pieces } of plan) {
-        const spans = pieces.map((p) => ({ start: p.start, end: p.end ?? this.d.now() }));
+      for (const { cameraId, spans, input } of plan) {
         const gaps = gapsIn(spans, from, to);
-        if (pieces.length === 0) {
+        if (spans.length === 0) {
           files.push({ cameraId, bytes: 0, seconds: 0, gaps });
           continue;
         }
         const name = `${cameraId}_${stamp(from)}.mp4`;
-        const list = join(dir, `.${cameraId}.txt`);
-        writeFileSync(
-          list,
-          concatList(
-            pieces.map((p) => ({ ...p, end: p.end ?? this.d.now() })),
-            from,
-            to,
-          ),
-        );
+        const { args, cleanup, timeoutMs } = input(dir);
         try {
-          await concatToFile(this.d.ffmpeg, list, join(dir, name));
+          await copyToFile(this.d.ffmpeg, args, join(dir, name), timeoutMs);
         } finally {
-          rmSync(list, { force: true });
+          cleanup();
         }
         const path = join(dir, name);
         files.push({
@@ -247,6 +256,38 @@ export class ClipExporter {
       for (const release of releases) release();
       this.running -= 1;
     }
+  }
+
+  /** One camera's part of an export: the NVR's recording if it has one, else the console's own segments. */
+  private async plan(cameraId: string, from: number, to: number): Promise<CameraPlan> {
+    const nvr = this.d.nvr?.(cameraId);
+    if (nvr)
+      return {
+        cameraId,
+        spans: await nvr.spans(from, to),
+        input: () => ({
+          args: nvr.pullArgs(from, to),
+          cleanup: () => undefined,
+          timeoutMs: COPY_TIMEOUT_MS + 1.5 * (to - from),
+        }),
+      };
+    const pieces = (await this.d.pieces(cameraId, from, to)).map((p) => ({
+      ...p,
+      end: p.end ?? this.d.now(),
+    }));
+    return {
+      cameraId,
+      spans: pieces.map((p) => ({ start: p.start, end: p.end })),
+      input: (dir) => {
+        const list = join(dir, `.${cameraId}.txt`);
+        writeFileSync(list, concatList(pieces, from, to));
+        return {
+          args: concatCopyArgs(list),
+          cleanup: () => rmSync(list, { force: true }),
+          timeoutMs: COPY_TIMEOUT_MS,
+        };
+      },
+    };
   }
 
   /** The range and cameras of a request: the alarm's (or incident's alarms') with the site's pre/post roll. */

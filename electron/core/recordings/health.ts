@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CameraRetention, RetentionView } from '../../../shared/contract';
+import type { CameraRetention, CoverageSpan, RetentionView } from '../../../shared/contract';
 import { gapsIn } from './exports';
 
 const DAY_MS = 86_400_000;
@@ -13,7 +13,11 @@ export interface RetentionCamera {
   recording: boolean;
   retentionDays: number;
   requiredDays: number;
+  /** The camera is recorded on its NVR: what the NVR's search said of it, or why it could not be asked. */
+  nvr?: { oldest: number | null; day: CoverageSpan[]; month: CoverageSpan[] } | { error: string } | undefined;
 }
+
+const spanMs = (spans: readonly CoverageSpan[]) => spans.reduce((n, s) => n + (s.end - s.start), 0);
 
 export interface HealthInputs {
   now: number;
@@ -60,8 +64,38 @@ export async function retentionView(db: Knex, h: HealthInputs): Promise<Retentio
       (await db('recording_cameras').select('camera', 'first_ms')) as { camera: string; first_ms: number }[]
     ).map((r) => [r.camera, r.first_ms]),
   );
-  const rows: (Omit<CameraRetention, 'projectedDays' | 'fault'> & { first: number | undefined })[] = [];
+  type Row = Omit<CameraRetention, 'projectedDays' | 'fault'> & { first: number | undefined };
+  const rows: Row[] = [];
+  const nvrFaults = new Map<string, CameraRetention['fault']>();
   for (const c of h.cameras) {
+    if (c.nvr) {
+      // The NVR's own recording: its oldest and coverage from its search; its disk is its own business.
+      const found = 'error' in c.nvr ? undefined : c.nvr;
+      const oldest = found?.oldest ?? null;
+      rows.push({
+        cameraId: c.id,
+        recording: true,
+        source: 'nvr',
+        oldest,
+        actualDays: oldest === null ? 0 : Math.max(0, (h.now - oldest) / DAY_MS),
+        coverage24h: found ? Math.min(1, spanMs(found.day) / DAY_MS) : 0,
+        coverage30d: found ? Math.min(1, spanMs(found.month) / (30 * DAY_MS)) : 0,
+        gaps24h: found ? gapsIn(found.day, h.now - DAY_MS, h.now).slice(-50) : [],
+        bytesPerDay: null,
+        retentionDays: c.retentionDays,
+        requiredDays: c.requiredDays,
+        first: undefined,
+      });
+      nvrFaults.set(
+        c.id,
+        !found
+          ? 'unreachable'
+          : oldest === null || oldest > h.now - c.requiredDays * DAY_MS + SLACK_MS
+            ? 'actual'
+            : null,
+      );
+      continue;
+    }
     const oldestRow = (await db('recordings').where('camera', c.id).min({ oldest: 'start_ms' }).first()) as
       { oldest: number | null } | undefined;
     const oldest = oldestRow?.oldest ?? null;
@@ -75,6 +109,7 @@ export async function retentionView(db: Knex, h: HealthInputs): Promise<Retentio
     rows.push({
       cameraId: c.id,
       recording: c.recording,
+      source: 'console',
       oldest,
       actualDays: oldest === null ? 0 : Math.max(0, (h.now - oldest) / DAY_MS),
       coverage24h: Math.min(1, day.ms / DAY_MS),
@@ -97,6 +132,7 @@ export async function retentionView(db: Knex, h: HealthInputs): Promise<Retentio
     protectedBytes,
     quotaBytes: h.quotaBytes ?? null,
     cameras: rows.map(({ first, ...r }) => {
+      if (nvrFaults.has(r.cameraId)) return { ...r, projectedDays: null, fault: nvrFaults.get(r.cameraId)! };
       const projectedDays =
         r.recording && r.bytesPerDay !== null && diskDays !== null
           ? Math.min(r.retentionDays, diskDays)

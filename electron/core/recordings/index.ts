@@ -23,7 +23,8 @@ import { ClipExporter, toExportView, type ExportRow } from './exports';
 import { fileSize, segmentFiles, segmentStart } from './files';
 import { recordingExportsMigration } from './exports-migration';
 import { recordingsMigration } from './migration';
-import { playSegments, type PlayPiece, type Playback } from './play';
+import { nvrSearch, playbackUrl, pullArgs, type NvrSearch } from './nvr';
+import { pipeMp4, playSegments, type PlayPiece, type Playback } from './play';
 import { CameraRecorder, recorderSpawn, type ClosedSegment } from './recorder';
 import { retentionView } from './health';
 import { runRetention, type Hold, type RetentionResult } from './retention';
@@ -79,9 +80,39 @@ export interface RecordingsOptions {
   settings?: RecordingSettings | undefined;
 }
 
-export const recordsCamera = (c: Camera): boolean => c.record?.enabled !== false;
+/** The console records a camera unless told not to; a camera on an NVR only when its `record` asks for it. */
+export const recordsCamera = (c: Camera): boolean => c.record?.enabled ?? !c.nvr;
+
+/** The retention fault alarm's text, in both languages (the queue shows the operator's). */
+function retentionWords(fault: 'actual' | 'projected' | 'unreachable', days: number, required: number) {
+  if (fault === 'unreachable')
+    return {
+      text: 'recording retention unknown: the NVR does not answer its recording search',
+      texts: {
+        'zh-CN': `录像留存无法核查：硬盘录像机无应答（要求留存不少于 ${required} 天）`,
+        en: `Recording retention unknown: the NVR does not answer (at least ${required} days required)`,
+      },
+    };
+  return {
+    text: `recording retention short: ${days} of the required ${required} days (${fault})`,
+    texts: {
+      'zh-CN':
+        fault === 'actual'
+          ? `录像留存不足：仅留存 ${days} 天，要求留存不少于 ${required} 天`
+          : `录像留存不足：按当前录像速度磁盘仅可保存 ${days} 天，要求留存不少于 ${required} 天`,
+      en:
+        fault === 'actual'
+          ? `Recording retention short: only ${days} days kept, at least ${required} required`
+          : `Recording retention short: at the current rate the disk holds ${days} days, at least ${required} required`,
+    },
+  };
+}
+
+/** The NVR's oldest recording moves by the hour at most: asked again after this long. */
+const NVR_OLDEST_MS = 10 * 60_000;
 
 const TICKET_MS = 60_000;
+const DAY_MS = 86_400_000;
 
 /**
  * The console's recorder (issue 15): per recorded camera one supervised ffmpeg writing fragmented-MP4
@@ -198,6 +229,57 @@ export function createRecordings(
   };
   let startedAt = 0;
 
+  const siteTimeZone = () => infra.site.timeZone;
+  const searches = new Map<
+    string,
+    { key: string; search: NvrSearch; oldest?: { at: number; value: number | null } }
+  >();
+  /** A camera's NVR channel and its search, kept while the settings stay the same (the Digest challenge with it). */
+  const nvrOf = (cameraId: string) => {
+    const nvr = o.cameras.service.find(cameraId)?.nvr;
+    if (!nvr) {
+      searches.delete(cameraId);
+      return undefined;
+    }
+    const key = JSON.stringify(nvr);
+    let entry = searches.get(cameraId);
+    if (entry?.key !== key) {
+      entry = { key, search: nvrSearch(nvr, siteTimeZone()) };
+      searches.set(cameraId, entry);
+    }
+    const { search } = entry;
+    const cached = entry;
+    return {
+      nvr,
+      search,
+      async oldest(now: number) {
+        if (cached.oldest && now - cached.oldest.at < NVR_OLDEST_MS) return cached.oldest.value;
+        const value = await search.oldest(now);
+        cached.oldest = { at: now, value };
+        return value;
+      },
+    };
+  };
+  /** An NVR that does not answer is a refusal the operator can act on; the technical reason goes to the log. */
+  const askNvr = async <T>(cameraId: string, host: string, ask: () => Promise<T>): Promise<T> => {
+    try {
+      return await ask();
+    } catch (err) {
+      const error = (err as Error).message.slice(0, 300);
+      log.warn('the NVR did not answer', { cameraId, host, error });
+      throw new ServiceError(
+        'unavailable',
+        `The NVR at ${host} did not answer: ${error}`,
+        'nvr_unreachable',
+        {
+          host,
+        },
+      );
+    }
+  };
+  const nvrPull = (nvr: NonNullable<Camera['nvr']>, from: number, to: number) =>
+    pullArgs(playbackUrl(nvr, from, to, siteTimeZone()), (to - from) / 1000, o.gateway.ffmpegMajor);
+
   const holds = new Set<Hold>();
   const exportsDir = join(infra.dataDir, 'exports');
   /** The segments and the open one over [from, to), as replay and exports read them. */
@@ -244,6 +326,15 @@ export function createRecordings(
         : undefined;
     },
     pieces,
+    nvr: (cameraId) => {
+      const n = nvrOf(cameraId);
+      return n
+        ? {
+            spans: (from, to) => askNvr(cameraId, n.nvr.host, () => n.search.spans(from, to)),
+            pullArgs: (from, to) => nvrPull(n.nvr, from, to),
+          }
+        : undefined;
+    },
     hold: (camera, from, to) => {
       const h = { camera, from, to };
       holds.add(h);
@@ -270,27 +361,45 @@ export function createRecordings(
     return rows.map(toExportView);
   };
 
+  /** What a camera's NVR holds, for the retention check; an NVR that does not answer is said so, not thrown. */
+  const nvrRetention = async (cameraId: string, now: number) => {
+    const n = nvrOf(cameraId);
+    if (!n) return undefined;
+    try {
+      const [oldest, month] = await Promise.all([n.oldest(now), n.search.spans(now - 30 * DAY_MS, now)]);
+      return { oldest, month, day: month.filter((s) => s.end > now - DAY_MS) };
+    } catch (err) {
+      log.warn('the NVR did not answer the retention check', { cameraId, error: (err as Error).message });
+      return { error: (err as Error).message };
+    }
+  };
+
   /** Cameras whose retention fault alarm is raised (and not yet restored). */
   const faulted = new Set<string>();
   const checkRetention = async (): Promise<RetentionView> => {
+    const now = clock.now();
     const view = await retentionView(db, {
-      now: clock.now(),
-      cameras: o.cameras.service.list().map((c) => ({
-        id: c.id,
-        recording: recording() && recordsCamera(c),
-        retentionDays: c.record?.retentionDays ?? 30,
-        requiredDays: c.record?.requiredDays ?? 30,
-      })),
+      now,
+      cameras: await Promise.all(
+        o.cameras.service.list().map(async (c) => ({
+          id: c.id,
+          recording: recording() && recordsCamera(c),
+          retentionDays: c.record?.retentionDays ?? 30,
+          requiredDays: c.record?.requiredDays ?? 30,
+          nvr: c.nvr ? await nvrRetention(c.id, now) : undefined,
+        })),
+      ),
       freeBytes: await freeSpace(),
       minFreeBytes: s.minFreeBytes ?? 1024 ** 3,
       quotaBytes: s.quotaBytes,
     });
     for (const c of view.cameras) {
       const deviceId = `retention:${c.cameraId}`;
-      if (c.fault && !faulted.has(c.cameraId)) {
+      const fault = c.fault;
+      if (fault && !faulted.has(c.cameraId)) {
         faulted.add(c.cameraId);
         const camera = o.cameras.service.find(c.cameraId);
-        const days = Math.floor(c.fault === 'actual' ? c.actualDays : (c.projectedDays ?? 0));
+        const days = Math.floor(fault === 'actual' ? c.actualDays : (c.projectedDays ?? 0));
         await db.transaction((trx) =>
           o.alarms.service.receive(trx, {
             source: 'engine',
@@ -301,20 +410,10 @@ export function createRecordings(
             location: camera?.position,
             cameras: [c.cameraId],
             raisedAt: view.at,
-            text: `recording retention short: ${days} of the required ${c.requiredDays} days (${c.fault})`,
-            texts: {
-              'zh-CN':
-                c.fault === 'actual'
-                  ? `录像留存不足：仅留存 ${days} 天，要求留存不少于 ${c.requiredDays} 天`
-                  : `录像留存不足：按当前录像速度磁盘仅可保存 ${days} 天，要求留存不少于 ${c.requiredDays} 天`,
-              en:
-                c.fault === 'actual'
-                  ? `Recording retention short: only ${days} days kept, at least ${c.requiredDays} required`
-                  : `Recording retention short: at the current rate the disk holds ${days} days, at least ${c.requiredDays} required`,
-            },
+            ...retentionWords(fault, days, c.requiredDays),
           }),
         );
-      } else if (!c.fault && faulted.has(c.cameraId)) {
+      } else if (!fault && faulted.has(c.cameraId)) {
         faulted.delete(c.cameraId);
         await db.transaction((trx) =>
           o.alarms.service.restore(trx, { deviceId, type: 'device_fault', at: view.at }),
@@ -330,6 +429,9 @@ export function createRecordings(
       if (!o.cameras.service.find(cameraId))
         throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
       const to = from + seconds * 1000;
+      // From the NVR by time: no search first, so the first picture comes as soon as the NVR sends it.
+      const n = nvrOf(cameraId);
+      if (n) return pipeMp4(ffmpeg, nvrPull(n.nvr, from, to));
       const found = await pieces(cameraId, from, to);
       if (found.length === 0) return undefined;
       return playSegments(ffmpeg, join(infra.dataDir, 'video', 'replay'), found, from, to);
@@ -337,6 +439,22 @@ export function createRecordings(
     async list(cameraId, from, to) {
       const camera = o.cameras.service.find(cameraId);
       if (!camera) throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
+      const play = `/recordings/${encodeURIComponent(cameraId)}/play`;
+      const n = nvrOf(cameraId);
+      if (n) {
+        const [coverage, oldest] = await askNvr(cameraId, n.nvr.host, () =>
+          Promise.all([n.search.spans(from, to), n.oldest(clock.now())]),
+        );
+        return {
+          cameraId,
+          recording: recorders.has(cameraId),
+          source: 'nvr',
+          coverage,
+          oldest,
+          bytes: 0,
+          play,
+        };
+      }
       const spans: CoverageSpan[] = (await store.range(cameraId, from, to)).map((r) => ({
         start: r.start_ms,
         end: r.end_ms,
@@ -353,10 +471,11 @@ export function createRecordings(
       return {
         cameraId,
         recording: recorders.has(cameraId),
+        source: 'console',
         coverage: coverage.map((c) => ({ start: Math.max(c.start, from), end: Math.min(c.end, to) })),
         oldest,
         bytes,
-        play: `/recordings/${encodeURIComponent(cameraId)}/play`,
+        play,
       };
     },
     protect: (cameraId, from, to) => store.protect(cameraId, from, to),

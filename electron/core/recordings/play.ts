@@ -42,6 +42,29 @@ export function concatCopyArgs(list: string): string[] {
   ]);
 }
 
+/** MP4 fragmented as it is written (playable while it streams), for the replay player. */
+const STREAMED_MP4 = ['-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', 'pipe:1'];
+
+/** ffmpeg with these input and copy arguments, its MP4 on stdout; `cleanup` runs once it has exited. */
+export function pipeMp4(
+  ffmpeg: string,
+  args: readonly string[],
+  cleanup: () => void = () => undefined,
+): Playback {
+  const child = spawn(ffmpeg, [...args, ...STREAMED_MP4], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    windowsHide: true,
+  });
+  child.once('exit', cleanup);
+  child.once('error', cleanup);
+  return {
+    stream: child.stdout,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
 /**
  * Streams [from, to) of a camera's recording as one fragmented MP4 made by `-c copy` through the concat demuxer
  * (no re-encoding): it starts at the keyframe before `from`, so the first picture is whole.
@@ -56,25 +79,5 @@ export function playSegments(
   mkdirSync(workDir, { recursive: true });
   const list = join(workDir, `play-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(list, concatList(pieces, from, to), { mode: PRIVATE_FILE_MODE });
-  const child = spawn(
-    ffmpeg,
-    [
-      ...concatCopyArgs(list),
-      '-f',
-      'mp4',
-      '-movflags',
-      'frag_keyframe+empty_moov+default_base_moof',
-      'pipe:1',
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true },
-  );
-  const cleanup = () => rmSync(list, { force: true });
-  child.once('exit', cleanup);
-  child.once('error', cleanup);
-  return {
-    stream: child.stdout,
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
-  };
+  return pipeMp4(ffmpeg, concatCopyArgs(list), () => rmSync(list, { force: true }));
 }

@@ -21,6 +21,16 @@ interface Draft {
   transport: CameraAdminView['transport'];
   zone: string;
   isNew: boolean;
+  /**
+   * What this form does not edit (map position, heading, recording, NVR channel): sent back as it came, so saving
+   * a name or an address keeps the rest of the camera (the NVR password comes as `***` and stays as stored).
+   */
+  kept?: Pick<CameraAdminView, 'position' | 'heading' | 'record' | 'nvr'>;
+}
+
+/** The fields the draft keeps, without the absent ones (the contract's optional fields take no `undefined`). */
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 const empty: Draft = {
@@ -52,6 +62,7 @@ export function CameraManager(props: DialogHandle) {
 
   const edit = (c: CameraAdminView) =>
     setDraft({
+      kept: { position: c.position, heading: c.heading, record: c.record, nvr: c.nvr },
       id: c.id,
       zh: pickText(c.name, 'zh-CN'),
       en: typeof c.name === 'string' ? '' : (c.name.en ?? ''),
@@ -66,6 +77,7 @@ export function CameraManager(props: DialogHandle) {
     if (!draft) return;
     const saved = await run(() =>
       store.save({
+        ...dropUndefined(draft.kept ?? {}),
         id: draft.id.trim(),
         name: draft.en.trim() ? { 'zh-CN': draft.zh.trim(), en: draft.en.trim() } : draft.zh.trim(),
         streams: { main: draft.main.trim(), ...(draft.sub.trim() ? { sub: draft.sub.trim() } : {}) },

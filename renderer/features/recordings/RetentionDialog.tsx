@@ -61,7 +61,20 @@ function RetentionTable({ view }: { view: RetentionView }) {
             data-camera={c.cameraId}
             data-fault={c.fault ?? ''}
           >
-            <TableCell>{text(site?.cameras.find((x) => x.id === c.cameraId)?.name) || c.cameraId}</TableCell>
+            <TableCell>
+              {text(site?.cameras.find((x) => x.id === c.cameraId)?.name) || c.cameraId}
+              {c.source === 'nvr' && (
+                <Tooltip title={t('recordings.nvrHint')}>
+                  <Chip
+                    size="small"
+                    variant="outlined"
+                    sx={{ ml: 1 }}
+                    data-testid="retention-nvr"
+                    label={t('recordings.nvr')}
+                  />
+                </Tooltip>
+              )}
+            </TableCell>
             <TableCell>
               {c.oldest === null
                 ? '—'

@@ -4,7 +4,7 @@
  * optional (an empty `<activePostCount/>` once killed other clients' streams).
  */
 import type { CameraEvent, CameraEventKind } from './camera';
-import { findAll, parseXml, XmlError, type XmlElement } from './xml';
+import { findAll, parseXml, XmlError, type XmlElement } from '../../../common/xml';
 
 /** eventType (lower-cased) → kind; `videoloss` inactive is the camera's heartbeat. */
 const KINDS: Record<string, CameraEventKind> = {

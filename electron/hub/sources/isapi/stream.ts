@@ -5,7 +5,12 @@
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { basicAuthorization, digestAuthorization, parseChallenge, type DigestChallenge } from './digest';
+import {
+  basicAuthorization,
+  digestAuthorization,
+  parseChallenge,
+  type DigestChallenge,
+} from '../../../common/digest';
 import { boundaryOf, MultipartReader, type Part } from './multipart';
 import type { SourceProblem } from '../../../../shared/contract';
 import { problemOf } from '../source';

@@ -4,7 +4,7 @@
  * the ONVIF event specification and real devices use them (ingest guide §3).
  */
 import type { CameraEvent, CameraEventKind } from '../isapi/camera';
-import { findAll, path, type XmlElement } from '../isapi/xml';
+import { findAll, path, type XmlElement } from '../../../common/xml';
 
 interface TopicRule {
   kind: CameraEventKind;

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { digestAuthorization, parseChallenge, type DigestChallenge } from '../isapi/digest';
-import { parseXml, path, xmlEscape, type XmlElement } from '../isapi/xml';
+import { digestAuthorization, parseChallenge, type DigestChallenge } from '../../../common/digest';
+import { parseXml, path, xmlEscape, type XmlElement } from '../../../common/xml';
 import { securityHeader } from './wsse';
 
 export class SoapFault extends Error {

@@ -16,7 +16,7 @@ import {
 } from '../source';
 import { CameraTracker, startSweeper } from '../isapi/camera';
 import { escapeRaw } from '../isapi/stream-source';
-import { findAll, path, type XmlElement } from '../isapi/xml';
+import { findAll, path, type XmlElement } from '../../../common/xml';
 import type { OnvifSourceConfig } from './config';
 import { parseNotification } from './events';
 import { SoapClient, SoapFault } from './soap';

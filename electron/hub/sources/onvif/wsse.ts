@@ -5,7 +5,7 @@
  * offset it measured with GetSystemDateAndTime.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { xmlEscape } from '../isapi/xml';
+import { xmlEscape } from '../../../common/xml';
 
 export function passwordDigest(nonce: Buffer, created: string, password: string): string {
   return createHash('sha1')
