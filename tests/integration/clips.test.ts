@@ -12,7 +12,8 @@ import { startCore } from '../support/core';
 import { fakeSpawner } from '../support/fake-ffmpeg';
 import { writeSegment } from '../support/segments';
 import { tempDir } from '../support/temp';
-import { requireFfmpeg } from '../support/tools';
+import { base64PdfText } from '../support/pdf';
+import { requireFfmpeg, requirePdftotext } from '../support/tools';
 
 const operator: OperatorView = { id: 'op', name: '李明', role: 'operator' };
 const supervisor: OperatorView = { id: 'sup', name: '王芳', role: 'supervisor' };
@@ -122,6 +123,22 @@ describe('evidence clips', () => {
     expect(listed.map((e) => e.id)).toEqual([clip.id]);
     const audit = (await core.db('audit_log').where('action', 'recordings.export')) as { target: string }[];
     expect(audit.map((a) => a.target)).toEqual([alarm.id]);
+
+    // The incident report lists the clip with the hash the police check it by, in the operator's language.
+    requirePdftotext();
+    for (const [locale, heading] of [
+      ['zh-CN', '证据片段'],
+      ['en', 'Evidence clips'],
+    ] as const) {
+      const report = value(
+        await call<{ pdf: string }>(operator, 'reports.incident', { incidentId: alarm.incidentId, locale }),
+      );
+      // Long names wrap at the page's edge: compared without the line breaks.
+      const text = base64PdfText(report.pdf, join(tmp.dir, `incident-${locale}.pdf`)).replace(/\s+/g, '');
+      expect(text).toContain(heading.replace(/\s+/g, ''));
+      expect(text).toContain(clip.folder);
+      expect(text).toContain(sha);
+    }
   });
 
   it('says where the recording has gaps, refuses a range with none and a clip over 30 min; retention never touches exports', async () => {

@@ -7,6 +7,8 @@ import { MESSAGES } from '../../../shared/i18n';
 import { runState, stepTimings, type PlaybookDefinition } from '../../../shared/domain/playbook';
 import type { SiteFile } from '../../../shared/domain/site';
 import { pickText, type Locale } from '../../../shared/domain/text';
+import type { ClipFile } from '../../../shared/contract';
+import { fill } from '../../../shared/i18n/notices';
 import { storedAlarmText } from '../alarms';
 import { ServiceError } from '../errors';
 import { findPdfFont, usePdfFont } from '../pdf/font';
@@ -168,6 +170,23 @@ export async function incidentReport(
     operator_name: string;
   }[];
 
+  // Evidence clips of the incident or of its alarms (the recordings feature's table; read-only here).
+  const exports = (await ctx
+    .db('recording_exports')
+    .where('incident_id', incidentId)
+    .orWhereIn(
+      'alarm_id',
+      alarms.map((a) => a.id),
+    )
+    .orderBy('exported_at')) as {
+    exported_at: number;
+    operator_name: string;
+    reason: string;
+    folder: string;
+    files: string;
+    gaps: number;
+  }[];
+
   const timeline: TimelineEntry[] = [];
   const alarmLabel = (id: string) => {
     const a = alarms.find((x) => x.id === id);
@@ -254,6 +273,34 @@ export async function incidentReport(
         { colour: s.status === 'skipped' || s.late || s.overdue ? '#a00' : '#000' },
       );
     });
+  }
+
+  if (exports.length) {
+    // What the police receive, with the hashes they check it by (sha256sum -c SHA256SUMS in the folder).
+    pdf.heading(L.evidence, 14);
+    for (const e of exports) {
+      pdf.line(
+        fill(L.evidenceLine, {
+          at: stamp(e.exported_at),
+          by: e.operator_name,
+          reason: e.reason,
+          folder: e.folder,
+        }),
+      );
+      for (const f of JSON.parse(e.files) as ClipFile[])
+        pdf.line(
+          f.file
+            ? fill(L.evidenceFile, {
+                camera: f.cameraId,
+                seconds: f.seconds,
+                bytes: f.bytes,
+                sha: f.sha256 ?? '—',
+              })
+            : fill(L.evidenceNone, { camera: f.cameraId }),
+          { size: 8, indent: 12 },
+        );
+      if (e.gaps) pdf.line(L.evidenceGaps, { size: 8, indent: 12, colour: '#a00' });
+    }
   }
 
   if (snapshots.length) {
