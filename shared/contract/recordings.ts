@@ -16,6 +16,18 @@ export type CoverageSpan = z.infer<typeof CoverageSpan>;
 export const RecordingSource = z.enum(['console', 'nvr']);
 export type RecordingSource = z.infer<typeof RecordingSource>;
 
+/** At most this many alarm marks on one timeline (the newest). */
+export const MAX_REPLAY_MARKS = 200;
+
+export const ReplayAlarmMark = z.object({
+  id: Id,
+  at: EpochMs,
+  priority: z.number().int().min(1).max(5),
+  type: z.string().max(64),
+  drill: z.boolean(),
+});
+export type ReplayAlarmMark = z.infer<typeof ReplayAlarmMark>;
+
 export const RecordingList = z.object({
   cameraId: Id,
   /** This camera is recorded by the console. */
@@ -29,6 +41,8 @@ export const RecordingList = z.object({
   bytes: z.number().int().nonnegative(),
   /** The HTTP path that plays from a time: `${play}?from=<iso>&seconds=<n>&token=<token>`. */
   play: z.string(),
+  /** Alarms of this camera raised in [from, to), for the marks on the replay timeline (drills included, marked). */
+  alarms: z.array(ReplayAlarmMark).max(MAX_REPLAY_MARKS).optional(),
 });
 export type RecordingList = z.infer<typeof RecordingList>;
 

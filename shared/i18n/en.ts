@@ -164,6 +164,8 @@ export const en: Messages = {
     at: 'Recorded at {{time}}',
     nothing: 'Nothing is recorded at this time.',
     failed: 'The recording could not be played.',
+    jumpTo: 'Go to time',
+    keys: 'Space play/pause · ← → 10 s back/forward · . next frame (paused) · Esc live · ▼ an alarm: play from 10 s before it',
     exportClip: 'Save evidence clip',
     exportRange: 'Save this range as a clip',
     exportTitle: 'Save the related recordings as evidence',

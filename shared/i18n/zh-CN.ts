@@ -162,6 +162,8 @@ export const zhCN = {
     at: '录像时间 {{time}}',
     nothing: '此时段没有录像。',
     failed: '录像无法播放。',
+    jumpTo: '跳转到时间',
+    keys: '空格 播放/暂停 · ← → 后退/前进 10 秒 · . 下一帧（暂停时） · Esc 返回实时 · ▼ 报警：从报警前 10 秒播放',
     exportClip: '保存相关录像',
     exportRange: '将此时段保存为证据片段',
     exportTitle: '保存相关录像（证据片段）',

@@ -80,6 +80,30 @@ test.describe('instant replay', () => {
     await dialog.getByTestId('replay-rate-2').click();
     await expect.poll(() => video.evaluate((v) => (v as unknown as VideoLike).playbackRate)).toBe(2);
 
+    // By keyboard, the focus on the picture: Space pauses, "." shows the next frame and stays paused.
+    await video.click();
+    await page.keyboard.press(' ');
+    await expect(dialog.getByTestId('replay-toggle')).toHaveText(/播放/);
+    const before = await video.evaluate((v) => (v as unknown as VideoLike).currentTime);
+    await page.keyboard.press('.');
+    await expect
+      .poll(() => video.evaluate((v) => (v as unknown as VideoLike).currentTime))
+      .toBeGreaterThan(before);
+    await expect(dialog.getByTestId('replay-toggle')).toHaveText(/播放/);
+    // ← starts the replay again 10 s earlier.
+    const shownAt = await dialog.getByTestId('replay-time').textContent();
+    await page.keyboard.press('ArrowLeft');
+    await expect(dialog.getByTestId('replay-time')).not.toHaveText(shownAt ?? '');
+
+    // Go to a time: the player starts again there.
+    const target = new Date(started + 4_000);
+    const hhmmss = [target.getHours(), target.getMinutes(), target.getSeconds()]
+      .map((n) => String(n).padStart(2, '0'))
+      .join(':');
+    await dialog.getByTestId('replay-jump').fill(hhmmss);
+    await dialog.getByTestId('replay-jump').press('Enter');
+    await expect(dialog.getByTestId('replay-time')).toContainText(hhmmss);
+
     // Esc is "live": the player closes, the wall's tile is still there.
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();

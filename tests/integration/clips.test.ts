@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClipExport, OperatorView, RetentionView } from '../../shared/contract';
+import type { ClipExport, OperatorView, RecordingList, RetentionView } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
 import { dayFolder } from '../../electron/core/recordings/files';
 import { probeSeconds } from '../../electron/core/recordings/store';
@@ -139,6 +139,30 @@ describe('evidence clips', () => {
       expect(text).toContain(clip.folder);
       expect(text).toContain(sha);
     }
+  });
+
+  it("marks the camera's alarms on the replay timeline, not other cameras' ones", async () => {
+    await record();
+    const mine = await raise(t0 + 10_000, ['cam-01', 'cam-02']);
+    await raise(t0 + 12_000, ['cam-02']);
+    const list = value(
+      await call<RecordingList>(operator, 'recordings.list', {
+        cameraId: 'cam-01',
+        from: t0,
+        to: t0 + 60_000,
+      }),
+    );
+    expect(list.alarms).toEqual([
+      { id: mine.id, at: t0 + 10_000, priority: mine.priority, type: 'intrusion', drill: false },
+    ]);
+    const none = value(
+      await call<RecordingList>(operator, 'recordings.list', {
+        cameraId: 'cam-01',
+        from: t0 + 11_000,
+        to: t0 + 60_000,
+      }),
+    );
+    expect(none.alarms).toEqual([]);
   });
 
   it('says where the recording has gaps, refuses a range with none and a clip over 30 min; retention never touches exports', async () => {

@@ -17,6 +17,7 @@ import {
   TEXTS_MAX_CHARS,
 } from '../../electron/core/alarms/migration';
 import { silentLogger } from '../../electron/common/log';
+import { recordingMarksMigration } from '../../electron/core/recordings/marks-migration';
 import { recordingExportsMigration } from '../../electron/core/recordings/exports-migration';
 import { recordingsMigration } from '../../electron/core/recordings/migration';
 import { facilitiesMigration } from '../../electron/core/facilities/migration';
@@ -121,6 +122,7 @@ describe('database and migrations', () => {
         recordingExportsMigration.version,
         'recording exports (evidence clips with their files and hashes) and the first recording per camera',
       ],
+      [recordingMarksMigration.version, 'alarms by the time they were raised (replay timeline marks)'],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });

@@ -9,7 +9,7 @@ import type {
   RecordingList,
   RetentionView,
 } from '../../../shared/contract';
-import { GAP_MS } from '../../../shared/contract';
+import { GAP_MS, MAX_REPLAY_MARKS, type ReplayAlarmMark } from '../../../shared/contract';
 import { actorOf, type Actor } from '../actor';
 import type { AlarmService } from '../alarms';
 import type { Camera, CamerasService } from '../cameras';
@@ -22,6 +22,7 @@ import { statfsFree, VERSION, type FreeSpace } from '../system';
 import { ClipExporter, toExportView, type ExportRow } from './exports';
 import { fileSize, segmentFiles, segmentStart } from './files';
 import { recordingExportsMigration } from './exports-migration';
+import { recordingMarksMigration } from './marks-migration';
 import { recordingsMigration } from './migration';
 import { nvrSearch, playbackUrl, pullArgs, type NvrSearch } from './nvr';
 import { pipeMp4, playSegments, type PlayPiece, type Playback } from './play';
@@ -30,7 +31,11 @@ import { retentionView } from './health';
 import { runRetention, type Hold, type RetentionResult } from './retention';
 import { ffprobeFor, SegmentStore } from './store';
 
-export const recordingMigrations = [recordingsMigration, recordingExportsMigration] as const;
+export const recordingMigrations = [
+  recordingsMigration,
+  recordingExportsMigration,
+  recordingMarksMigration,
+] as const;
 
 export interface RecordingSettings {
   /** Off: no camera is recorded (the index and replay of what exists still work). On when settings are given. */
@@ -280,6 +285,31 @@ export function createRecordings(
   const nvrPull = (nvr: NonNullable<Camera['nvr']>, from: number, to: number) =>
     pullArgs(playbackUrl(nvr, from, to, siteTimeZone()), (to - from) / 1000, o.gateway.ffmpegMajor);
 
+  /** The alarms that named this camera in [from, to), newest first: the marks on the replay timeline. */
+  const alarmMarks = async (cameraId: string, from: number, to: number): Promise<ReplayAlarmMark[]> => {
+    const rows = (await db('alarms')
+      .where('raised_at', '>=', from)
+      .andWhere('raised_at', '<', to)
+      // `cameras` is a JSON array of ids; ids are plain (site-file Id), so the quoted id matches one element only.
+      .andWhere('cameras', 'like', `%${JSON.stringify(cameraId)}%`)
+      .orderBy('raised_at', 'desc')
+      .limit(MAX_REPLAY_MARKS)
+      .select('id', 'raised_at', 'priority', 'type', 'drill')) as {
+      id: string;
+      raised_at: number;
+      priority: number;
+      type: string;
+      drill: number;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.raised_at,
+      priority: r.priority,
+      type: r.type,
+      drill: r.drill === 1,
+    }));
+  };
+
   const holds = new Set<Hold>();
   const exportsDir = join(infra.dataDir, 'exports');
   /** The segments and the open one over [from, to), as replay and exports read them. */
@@ -440,6 +470,7 @@ export function createRecordings(
       const camera = o.cameras.service.find(cameraId);
       if (!camera) throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
       const play = `/recordings/${encodeURIComponent(cameraId)}/play`;
+      const alarms = await alarmMarks(cameraId, from, to);
       const n = nvrOf(cameraId);
       if (n) {
         const [coverage, oldest] = await askNvr(cameraId, n.nvr.host, () =>
@@ -453,6 +484,7 @@ export function createRecordings(
           oldest,
           bytes: 0,
           play,
+          alarms,
         };
       }
       const spans: CoverageSpan[] = (await store.range(cameraId, from, to)).map((r) => ({
@@ -476,6 +508,7 @@ export function createRecordings(
         oldest,
         bytes,
         play,
+        alarms,
       };
     },
     protect: (cameraId, from, to) => store.protect(cameraId, from, to),

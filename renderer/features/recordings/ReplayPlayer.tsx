@@ -4,21 +4,27 @@ import {
   Dialog,
   DialogContent,
   DialogTitle,
+  TextField,
   ToggleButton,
   ToggleButtonGroup,
+  Tooltip,
   Typography,
 } from '@mui/material';
-import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecordingList } from '../../../shared/contract';
 import { useStore } from '../../api/store';
 import { useClient } from '../../api/client';
 import { formatClock, useText } from '../../ui/hooks';
+import { PRIORITY_COLOURS } from '../../ui/theme';
 import { useSystem } from '../system';
 import { ExportDialog } from './EvidenceClips';
-import { closeReplay, openReplay, playUrl, replay, speed, type Replay } from './store';
+import { closeReplay, openReplay, playUrl, replay, speed, timeOfDayBefore, type Replay } from './store';
 
 const HOUR_MS = 3600_000;
+/** An alarm mark plays from this long before the alarm: what led up to it. */
+const MARK_PRE_ROLL_MS = 10_000;
+const JUMP_MS = 10_000;
 
 /** A row of the last hour: recorded spans filled, gaps blank; a click plays from that time. */
 function Scrubber({
@@ -63,6 +69,36 @@ function Scrubber({
             bgcolor: 'primary.dark',
           }}
         />
+      ))}
+      {list?.alarms?.map((a) => (
+        <Tooltip
+          key={a.id}
+          title={`${formatClock(a.at)} · ${t(`alarmType.${a.type}`, { defaultValue: a.type })}`}
+        >
+          <Box
+            data-testid="replay-alarm-mark"
+            data-alarm-id={a.id}
+            role="button"
+            aria-label={`${formatClock(a.at)} ${t(`alarmType.${a.type}`, { defaultValue: a.type })}`}
+            onClick={(e) => {
+              // The mark, not the bar under it: play from just before the alarm.
+              e.stopPropagation();
+              if (list) openReplay(list.cameraId, a.at - MARK_PRE_ROLL_MS);
+            }}
+            sx={{
+              position: 'absolute',
+              top: -6,
+              left: `calc(${pct(a.at)} - 5px)`,
+              width: 0,
+              height: 0,
+              borderLeft: '5px solid transparent',
+              borderRight: '5px solid transparent',
+              borderTop: `8px solid ${PRIORITY_COLOURS[a.priority] ?? '#fff'}`,
+              opacity: a.drill ? 0.5 : 1,
+              cursor: 'pointer',
+            }}
+          />
+        </Tooltip>
       ))}
       <Box
         sx={{ position: 'absolute', top: -2, bottom: -2, width: 2, left: pct(at), bgcolor: 'warning.main' }}
@@ -118,8 +154,32 @@ function ReplayView({ open }: { open: Replay }) {
 
   const camera = site?.cameras.find((c) => c.id === open.cameraId);
   const at = open.from + position * 1000;
+  const [jumpTo, setJumpTo] = useState('');
+  const jump = () => {
+    const target = timeOfDayBefore(jumpTo, Date.now());
+    if (target !== undefined) openReplay(open.cameraId, target, open.alarmId);
+  };
+  /**
+   * Space: play/pause; ← →: 10 s back/forward (the replay starts again there: the stream it plays cannot seek);
+   * ".": one frame forward while paused (plays until the next picture is shown). Esc: live, the dialog's.
+   */
+  const keys = (e: KeyboardEvent) => {
+    const v = video.current;
+    if (!v || (e.target as HTMLElement).tagName === 'INPUT') return;
+    if (e.key === ' ') {
+      if (v.paused) void v.play();
+      else v.pause();
+    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      const by = e.key === 'ArrowLeft' ? -JUMP_MS : JUMP_MS;
+      openReplay(open.cameraId, Math.min(Date.now() - JUMP_MS, Math.round(at + by)), open.alarmId);
+    } else if (e.key === '.') {
+      v.requestVideoFrameCallback(() => v.pause());
+      void v.play();
+    } else return;
+    e.preventDefault();
+  };
   return (
-    <Dialog open onClose={closeReplay} maxWidth="md" fullWidth data-testid="replay-dialog">
+    <Dialog open onClose={closeReplay} maxWidth="md" fullWidth data-testid="replay-dialog" onKeyDown={keys}>
       <DialogTitle sx={{ py: 1 }}>
         {t('recordings.title', { camera: text(camera?.name) || open.cameraId })}
       </DialogTitle>
@@ -182,6 +242,16 @@ function ReplayView({ open }: { open: Replay }) {
           <Typography data-testid="replay-time" variant="body2" sx={{ flex: 1 }}>
             {t('recordings.at', { time: formatClock(at) })}
           </Typography>
+          <TextField
+            size="small"
+            label={t('recordings.jumpTo')}
+            placeholder="hh:mm:ss"
+            value={jumpTo}
+            onChange={(e) => setJumpTo(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && jump()}
+            slotProps={{ htmlInput: { 'data-testid': 'replay-jump', inputMode: 'numeric' } }}
+            sx={{ width: 130 }}
+          />
           {open.alarmId && (
             <>
               <Button size="small" data-testid="replay-mark-in" onClick={() => setMarkIn(Math.round(at))}>
@@ -208,6 +278,9 @@ function ReplayView({ open }: { open: Replay }) {
           </Button>
         </Box>
         <Scrubber list={list} from={now - HOUR_MS} to={now} at={at} />
+        <Typography variant="caption" color="text.secondary" data-testid="replay-keys">
+          {t('recordings.keys')}
+        </Typography>
         {open.alarmId && markIn !== undefined && markOut !== undefined && markOut > markIn && (
           <ExportDialog
             open={exporting}

@@ -65,3 +65,15 @@ export function playUrl(list: Pick<RecordingList, 'play'> | string, from: number
   });
   return `${path}?${q.toString()}`;
 }
+
+/** Today's (or, if still to come today, yesterday's) time of day `hh:mm[:ss]` before `now`, or undefined. */
+export function timeOfDayBefore(value: string, now: number): number | undefined {
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
+  const [h, min, sec] = [Number(m?.[1]), Number(m?.[2]), Number(m?.[3] ?? 0)];
+  if (!m || h > 23 || min > 59 || sec > 59) return undefined;
+  const d = new Date(now);
+  d.setHours(h, min, sec, 0);
+  // Yesterday's by the calendar (a day with a clock change is not 24 h long).
+  if (d.getTime() > now) d.setDate(d.getDate() - 1);
+  return d.getTime();
+}
