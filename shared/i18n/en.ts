@@ -311,6 +311,8 @@ export const en: Messages = {
     layouts: 'Alt+1 / 4 / 9 / 6 / 5 / 7: wall layout (6 = 16 tiles)',
     arrangements: 'Alt+V / A / M: video-first / alarms-first / map-first panes',
     panes: 'Tab to a splitter, arrow keys: resize the panes',
+    desks: 'Alt+G: gate desk · Alt+F: facilities · Alt+R: recording retention (supervisors)',
+    replay: 'Replay: Space play/pause · ← → 10 s · . next frame · Esc live',
   },
   incident: {
     contacts: 'Emergency contacts',

@@ -309,6 +309,8 @@ export const zhCN = {
     layouts: 'Alt+1 / 4 / 9 / 6 / 5 / 7:监控墙画面分割(6 = 16 画面)',
     arrangements: 'Alt+V / A / M:视频优先 / 报警优先 / 地图优先布局',
     panes: 'Tab 到分隔条:方向键调整窗格大小',
+    desks: 'Alt+G：车辆出入 · Alt+F：设施 · Alt+R：录像留存（值班主管）',
+    replay: '回看：空格 播放/暂停 · ← → 10 秒 · . 下一帧 · Esc 返回实时',
   },
   incident: {
     contacts: '应急联系人',

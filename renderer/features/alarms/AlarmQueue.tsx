@@ -374,6 +374,8 @@ export function AlarmQueue() {
             'layouts',
             'arrangements',
             'panes',
+            'desks',
+            'replay',
           ] as const
         ).map((k) => (
           <Typography key={k} sx={{ py: 0.25 }}>
