@@ -269,7 +269,7 @@ describe('the retention check', () => {
     tmp?.cleanup();
   });
 
-  it('projects the days the disk holds, raises one fault per camera below its required days and restores it', async () => {
+  it("projects the days the disk holds: a disk too small is one fault for the disk (not one per camera), restored once space is there; recordings gone early are the camera's own fault", async () => {
     tmp = tempDir();
     const clock = new ManualClock(START);
     let free = 100e6;
@@ -302,10 +302,14 @@ describe('the retention check', () => {
     expect(cam.projectedDays).toBeCloseTo((100e6 + 12_000) / 8.64e6, 1);
     expect(cam.fault).toBe('projected');
     expect(view.cameras.find((c) => c.cameraId === 'cam-02')?.fault).toBeNull();
-    const faults = async () =>
-      (await core!.alarms.openAlarms()).filter((a) => a.deviceId === 'retention:cam-01');
+    const faults = async (device = 'retention:disk') =>
+      (await core!.alarms.openAlarms()).filter((a) => a.deviceId === device);
     expect(await faults()).toHaveLength(1);
-    expect((await faults())[0]!.texts?.['zh-CN']).toMatch(/录像留存不足.*不少于 30 天/);
+    expect((await faults())[0]!.texts?.['zh-CN']).toMatch(
+      /录像磁盘不足：按当前录像速度仅可保存 11 天，1 台摄像机/,
+    );
+    expect((await faults())[0]!.cameras).toEqual(['cam-01']);
+    expect(await faults('retention:cam-01')).toHaveLength(0);
     // Checked again while still short: the same one alarm, not a second nor a re-trigger.
     await core.recordings.checkRetention();
     expect((await faults()).map((a) => a.count)).toEqual([1]);
@@ -323,5 +327,8 @@ describe('the retention check', () => {
       .update({ first_ms: START - 40 * 86_400_000 });
     const actual = (await core.recordings.checkRetention()).cameras.find((c) => c.cameraId === 'cam-01')!;
     expect(actual.fault).toBe('actual');
+    expect((await faults('retention:cam-01'))[0]!.texts?.['zh-CN']).toMatch(
+      /录像留存不足：仅留存 0 天.*不少于 30 天/,
+    );
   });
 });

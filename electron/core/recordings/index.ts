@@ -88,7 +88,10 @@ export interface RecordingsOptions {
 /** The console records a camera unless told not to; a camera on an NVR only when its `record` asks for it. */
 export const recordsCamera = (c: Camera): boolean => c.record?.enabled ?? !c.nvr;
 
-/** The retention fault alarm's text, in both languages (the queue shows the operator's). */
+/**
+ * A camera's own retention fault alarm, in both languages (the queue shows the operator's): kept too short, set
+ * too short (`projected` here: its retentionDays below its required days), or its NVR not answering.
+ */
 function retentionWords(fault: 'actual' | 'projected' | 'unreachable', days: number, required: number) {
   if (fault === 'unreachable')
     return {
@@ -104,11 +107,22 @@ function retentionWords(fault: 'actual' | 'projected' | 'unreachable', days: num
       'zh-CN':
         fault === 'actual'
           ? `录像留存不足：仅留存 ${days} 天，要求留存不少于 ${required} 天`
-          : `录像留存不足：按当前录像速度磁盘仅可保存 ${days} 天，要求留存不少于 ${required} 天`,
+          : `录像留存设置不足：该摄像机设定留存 ${days} 天，要求留存不少于 ${required} 天`,
       en:
         fault === 'actual'
           ? `Recording retention short: only ${days} days kept, at least ${required} required`
-          : `Recording retention short: at the current rate the disk holds ${days} days, at least ${required} required`,
+          : `Recording retention set too short: this camera keeps ${days} days, at least ${required} required`,
+    },
+  };
+}
+
+/** The one alarm for a recording disk too small for the days required (the cameras' projections). */
+function diskWords(days: number, cameras: number) {
+  return {
+    text: `recording disk too small: at the current rate it holds ${days} days; ${cameras} cameras below their required days`,
+    texts: {
+      'zh-CN': `录像磁盘不足：按当前录像速度仅可保存 ${days} 天，${cameras} 台摄像机低于要求留存天数`,
+      en: `Recording disk too small: at the current rate it holds ${days} days; ${cameras} cameras below their required days`,
     },
   };
 }
@@ -404,8 +418,36 @@ export function createRecordings(
     }
   };
 
-  /** Cameras whose retention fault alarm is raised (and not yet restored). */
+  /** Cameras (and `disk`) whose retention fault alarm is raised (and not yet restored). */
   const faulted = new Set<string>();
+  /** Raises `retention:<key>` once while its fault lasts (`words`), and marks it restored once it is gone. */
+  const raiseOrRestore = async (
+    key: string,
+    words: ReturnType<typeof retentionWords> | undefined,
+    at: number,
+    where: { zone?: string | undefined; location?: Camera['position']; cameras: string[] },
+  ) => {
+    const deviceId = `retention:${key}`;
+    if (words && !faulted.has(key)) {
+      faulted.add(key);
+      await db.transaction((trx) =>
+        o.alarms.service.receive(trx, {
+          source: 'engine',
+          sourceId: `recording-retention:${key}`,
+          deviceId,
+          type: 'device_fault',
+          zone: where.zone,
+          location: where.location,
+          cameras: where.cameras,
+          raisedAt: at,
+          ...words,
+        }),
+      );
+    } else if (!words && faulted.has(key)) {
+      faulted.delete(key);
+      await db.transaction((trx) => o.alarms.service.restore(trx, { deviceId, type: 'device_fault', at }));
+    }
+  };
   const checkRetention = async (): Promise<RetentionView> => {
     const now = clock.now();
     const view = await retentionView(db, {
@@ -423,33 +465,35 @@ export function createRecordings(
       minFreeBytes: s.minFreeBytes ?? 1024 ** 3,
       quotaBytes: s.quotaBytes,
     });
+    // A projection short because the disk is is one cause for every camera: one alarm for the disk, not one each.
+    // A camera is at fault on its own when it was kept too short, its NVR does not answer, or its own
+    // retentionDays are below its required days.
+    const diskShort = view.cameras.filter(
+      (c) => c.fault === 'projected' && c.projectedDays !== null && c.projectedDays < c.retentionDays,
+    );
+    const own = (c: (typeof view.cameras)[number]) => (c.fault && !diskShort.includes(c) ? c.fault : null);
     for (const c of view.cameras) {
-      const deviceId = `retention:${c.cameraId}`;
-      const fault = c.fault;
-      if (fault && !faulted.has(c.cameraId)) {
-        faulted.add(c.cameraId);
-        const camera = o.cameras.service.find(c.cameraId);
-        const days = Math.floor(fault === 'actual' ? c.actualDays : (c.projectedDays ?? 0));
-        await db.transaction((trx) =>
-          o.alarms.service.receive(trx, {
-            source: 'engine',
-            sourceId: `recording-retention:${c.cameraId}`,
-            deviceId,
-            type: 'device_fault',
-            zone: camera?.zone,
-            location: camera?.position,
-            cameras: [c.cameraId],
-            raisedAt: view.at,
-            ...retentionWords(fault, days, c.requiredDays),
-          }),
-        );
-      } else if (!fault && faulted.has(c.cameraId)) {
-        faulted.delete(c.cameraId);
-        await db.transaction((trx) =>
-          o.alarms.service.restore(trx, { deviceId, type: 'device_fault', at: view.at }),
-        );
-      }
+      const fault = own(c);
+      const camera = o.cameras.service.find(c.cameraId);
+      const days = Math.floor(fault === 'actual' ? c.actualDays : (c.projectedDays ?? 0));
+      await raiseOrRestore(
+        c.cameraId,
+        fault ? retentionWords(fault, days, c.requiredDays) : undefined,
+        view.at,
+        {
+          zone: camera?.zone,
+          location: camera?.position,
+          cameras: [c.cameraId],
+        },
+      );
     }
+    const worst = Math.min(...diskShort.map((c) => c.projectedDays ?? 0));
+    await raiseOrRestore(
+      'disk',
+      diskShort.length ? diskWords(Math.floor(worst), diskShort.length) : undefined,
+      view.at,
+      { cameras: diskShort.slice(0, 8).map((c) => c.cameraId) },
+    );
     return view;
   };
 
