@@ -234,6 +234,14 @@ export const systemMethods = {
     summary:
       'Every device the hub has reported, as its latest report left it (kind, zone, state, last seen).',
   }),
+  'hub.device': method({
+    input: z.object({ deviceId: z.string().min(1).max(128) }).strict(),
+    output: z.object({ device: DeviceView.nullable() }),
+    role: 'operator',
+    mutates: false,
+    summary:
+      "One device as its latest report left it (its name, state, last seen): the alarm detail names the alarm's device.",
+  }),
   'events.recent': method({
     input: z
       .object({

@@ -19,6 +19,8 @@ test("a demo alarm names the panel and zone it came from in the operator's langu
   await expect(held).toContainText('4号楼');
   await queue.open(held);
   await expect(incident.originSource).toHaveText('DC-09 报警主机');
+  // The device by its name from the panel's zone list, its address beside it.
+  await expect(page.getByTestId('alarm-device').first()).toContainText('4号楼单元门');
   await expect(incident.origin).toContainText('用户号');
   await expect(incident.origin).toContainText('防区');
   await expect(incident.originFields.filter({ hasText: /^1234$/ })).toHaveCount(1);

@@ -120,5 +120,17 @@ describe('equipment through the hub link', () => {
       ok: true,
       value: { devices: [{ deviceId: 'panel-1234', state: 'offline', label: '1号岗 主机' }] },
     });
+    // The alarm detail names an operator's alarm's device by its label; a device never reported is none.
+    const asOperator = (deviceId: string) =>
+      core.router.call(
+        'hub.device',
+        { deviceId },
+        core.openSession('memory', { id: 'op', name: '李明', role: 'operator' }),
+      );
+    expect(await asOperator('panel-1234')).toMatchObject({
+      ok: true,
+      value: { device: { deviceId: 'panel-1234', label: '1号岗 主机', state: 'offline' } },
+    });
+    expect(await asOperator('panel-9999')).toEqual({ ok: true, value: { device: null } });
   });
 });

@@ -38,3 +38,30 @@ export async function latestDevices(
   );
   return { devices: wanted.slice(0, o.limit), total: wanted.length };
 }
+
+/** Device reports looked through for one device: its latest report is among the newest of them, or it is gone. */
+const RECENT_DEVICE_REPORTS = 20_000;
+
+/**
+ * One device as its latest report left it, or null. Looks only through the newest device reports (bounded work:
+ * the alarm detail asks this for every equipment alarm it opens).
+ */
+export async function latestDevice(db: Knex, log: Logger, deviceId: string): Promise<DeviceView | null> {
+  const row = (await db
+    .from(
+      db('hub_events')
+        .where('kind', 'device')
+        .orderBy('seq', 'desc')
+        .limit(RECENT_DEVICE_REPORTS)
+        .select('body', 'seq')
+        .as('recent'),
+    )
+    .whereRaw("json_extract(body, '$.deviceId') = ?", [deviceId])
+    .orderBy('seq', 'desc')
+    .first('body')) as { body: string } | undefined;
+  if (!row) return null;
+  const parsed = HubDevice.safeParse(JSON.parse(row.body));
+  if (parsed.success) return parsed.data;
+  log.warn('a stored device event no longer reads', { error: parsed.error.message });
+  return null;
+}

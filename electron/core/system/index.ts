@@ -16,7 +16,7 @@ import type { Carrier } from '../router/router';
 import { ServiceError } from '../errors';
 import type { LoadedSite } from '../../common/site-file';
 import { cameraView, siteView } from '../site/view';
-import { latestDevices } from './devices';
+import { latestDevice, latestDevices } from './devices';
 import type { NoticeBuffer } from './notices';
 
 export { announceRestart } from './restart';
@@ -114,6 +114,7 @@ export function createSystem(
         };
       },
       'hub.devices': ({ states, limit }) => latestDevices(db, log, { states, limit }),
+      'hub.device': async ({ deviceId }) => ({ device: await latestDevice(db, log, deviceId) }),
       'events.recent': async ({ kinds, limit }) => {
         const known: HubEventKind[] = ['alarm', 'device', 'action.applied', 'position'];
         const rows = await db('hub_events')

@@ -1,7 +1,8 @@
 import { Box, Button, Chip, Divider, IconButton, Typography } from '@mui/material';
-import { Fragment, useState, type ReactNode } from 'react';
+import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView, CameraView } from '../../../shared/contract';
+import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
 import { TextDialog } from '../../ui/dialogs';
 import { formatClock, useLocale, useText } from '../../ui/hooks';
@@ -11,6 +12,37 @@ import { useCall } from '../../ui/useCall';
 import { useSystem } from '../system';
 import { ResolveAndNoteDialogs } from './dialogs';
 import { useAlarm, useAlarms } from './store';
+
+/**
+ * The alarm's device by its name as the equipment's configuration gives it (a detector's 部件说明, a sensor's name),
+ * its address beside it; the address alone until the core has said (or when it knows no name).
+ */
+function DeviceName({ deviceId }: { deviceId: string }) {
+  const client = useClient();
+  // Kept with the id it belongs to: another alarm's device never shows its name for a moment.
+  const [found, setFound] = useState<{ id: string; label: string | undefined }>();
+  const label = found?.id === deviceId ? found.label : undefined;
+  useEffect(() => {
+    let live = true;
+    client.call('hub.device', { deviceId }).then(
+      (r) => live && setFound({ id: deviceId, label: r.device?.label }),
+      // No name is no loss: the address stays.
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, deviceId]);
+  return (
+    <span data-testid="alarm-device" data-device-id={deviceId}>
+      {label && <b>{label} </b>}
+      {/* The equipment's own address for the device: data, not the console's words. */}
+      <span translate="no" style={label ? { opacity: 0.7 } : undefined}>
+        {label ? `(${deviceId})` : deviceId}
+      </span>
+    </span>
+  );
+}
 
 /** Where the alarm is, on a small copy of the site plan. */
 function MiniMap({ alarm }: { alarm: AlarmView }) {
@@ -172,10 +204,9 @@ export function AlarmDetail({ id, slots }: { id: string; slots: AlarmDetailSlots
       <Typography>
         {t('alarms.where')}: <b>{zone}</b>
         {alarm.deviceId ? (
-          // The equipment's own address for the device (a detector, a sensor): data, not the console's words.
           <>
             {' · '}
-            <span translate="no">{alarm.deviceId}</span>
+            <DeviceName deviceId={alarm.deviceId} />
           </>
         ) : null}
         {alarm.count > 1 ? ` · ${t('alarms.count', { n: alarm.count })}` : ''}
