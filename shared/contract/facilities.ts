@@ -14,6 +14,7 @@ import {
   OrderState,
   Severity,
 } from '../domain/facilities';
+import { roundMethods } from './facility-rounds';
 
 /** An import's or a save's longest text; a ledger is names, codes and phone numbers. */
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -322,9 +323,10 @@ export const facilityMethods = {
     mutates: false,
     summary: '隐患排查整改率: hazards found in the period and how many were rectified by their deadline.',
   }),
+  ...roundMethods,
 };
 
 export const facilityEvents = {
   /** Something in the ledger, the work orders or the hazards changed: pages read the lists again. */
-  'facilities.changed': z.object({ what: z.array(z.enum(['ledger', 'orders', 'hazards'])) }),
+  'facilities.changed': z.object({ what: z.array(z.enum(['ledger', 'orders', 'hazards', 'rounds'])) }),
 };
