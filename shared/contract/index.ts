@@ -15,5 +15,4 @@ export * from './shift';
 export * from './prefs';
 export * from './recordings';
 export * from './facilities';
-export * from './facility-rounds';
 export * from './vehicles';
