@@ -11,7 +11,8 @@ test('the video round by keyboard: normal, a problem with a work order, one with
   ui,
   saveScreenshot,
 }) => {
-  test.setTimeout(240_000);
+  // A long walk through two languages and two sizes on a shared 2-core machine: minutes, not seconds.
+  test.setTimeout(1_500_000);
   const { facilities, rounds, shell, dutyLog, handover } = ui;
   const leaks: string[] = [];
   await signIn(page, consoleApp);
