@@ -25,8 +25,9 @@ const RESULT_COLOUR: Record<RoundResultView['result'] | 'none', string> = {
 
 /** Keys typed into a field are the field's; a button's Enter is its own click. */
 const ownKey = (e: KeyboardEvent) => {
-  const el = e.target as HTMLElement;
-  return !!el.closest('input, textarea') || (e.key === 'Enter' && !!el.closest('button'));
+  // A key with no element focused comes from the document or the window itself.
+  const el = e.target instanceof Element ? e.target : null;
+  return !!el?.closest('input, textarea') || (e.key === 'Enter' && !!el?.closest('button'));
 };
 
 /**
