@@ -24,6 +24,8 @@ export const ALARM_TYPES = [
   'device_offline',
   /** A visitor vehicle still inside past its time limit (issue 17): low priority, raised once. */
   'visitor_overstay',
+  /** A work order or a hazard past its deadline unfinished (issue 18): for the supervisor, raised once each. */
+  'facility_overdue',
 ] as const;
 export const AlarmType = z.enum(ALARM_TYPES);
 export type AlarmType = z.infer<typeof AlarmType>;
@@ -51,6 +53,7 @@ export const DEFAULT_PRIORITY: Record<AlarmType, Priority> = {
   door_held: 4,
   lighting_fault: 5,
   visitor_overstay: 5,
+  facility_overdue: 4,
   manual: 3,
 };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from '../contract/common';
 import { parseCidr } from './cidr';
 import { FacilityKind, Severity } from './facilities';
+import { SiteRounds } from './rounds';
 import { LatLon } from './geo';
 import { NvrChannel } from './nvr';
 import { LocalizedText } from './text';
@@ -184,6 +185,8 @@ export const SiteFacilities = z
       )
       .default({}),
     entries: z.array(SiteFacilityDef).max(5000).default([]),
+    /** Inspection rounds, video rounds and checklists per kind (the built-in ones where absent). */
+    rounds: SiteRounds.optional(),
   })
   .strict();
 export type SiteFacilities = z.infer<typeof SiteFacilities>;
@@ -297,6 +300,16 @@ export const SiteFile = z
       if (g.zone && !zones.has(g.zone))
         ctx.addIssue({ code: 'custom', path: ['gates', i, 'zone'], message: `no zone "${g.zone}"` });
     });
+    const rounds = site.facilities.rounds;
+    for (const key of ['inspections', 'video'] as const)
+      rounds?.[key]?.forEach((r, i) => {
+        if (r.zone && !zones.has(r.zone))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['facilities', 'rounds', key, i, 'zone'],
+            message: `no zone "${r.zone}"`,
+          });
+      });
     if (site.visitors.area && !zones.has(site.visitors.area))
       ctx.addIssue({
         code: 'custom',

@@ -89,6 +89,10 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'gates.decide': { id: 1, decision: 'refuse' },
   'visitors.register': { plate: '浙B12345', building: '1', expected: true },
   'visitors.release': { id: 'visitor-none' },
+  'rounds.start': { roundId: 'round-none' },
+  'rounds.mark': { runId: 'run-none', subjectId: 'cam-01', result: 'normal' },
+  'rounds.finish': { runId: 'run-none' },
+  'maintenance.done': { entryId: 'entry-none' },
 };
 
 /**

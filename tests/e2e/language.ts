@@ -42,7 +42,10 @@ export const LATIN_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
       /^(MQTT|ISAPI|ONVIF|RTSP|HTTP|HTTPS|TLS|URL|IP|ID|SOS|PDF|CSV|NFC|GPS|Zigbee2MQTT|Zigbee|Webhook|ADM-CID|SIA-DCS)$/i,
     why: 'names of protocols and formats, used as such in Chinese',
   },
-  { pattern: /^(fps|kb\/s|kbps|ms|s|min|h|km|m|MB|GB|KB|dB)$/, why: 'units' },
+  {
+    pattern: /^(fps|kb\/s|kbps|ms|s|min|h|km|m|MB|GB|KB|dB|MPa)$/,
+    why: 'units (MPa: pressure, as fire-facility gauges print it)',
+  },
   {
     pattern: /^(Ctrl|Alt|Shift|Enter|Esc|Escape|Home|End|Tab|Space|PgUp|PgDn|F\d{1,2}|[A-Z])$/i,
     why: 'key names as printed on the keys (the theme may show them upper-case)',

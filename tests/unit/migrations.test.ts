@@ -21,6 +21,7 @@ import { recordingMarksMigration } from '../../electron/core/recordings/marks-mi
 import { recordingExportsMigration } from '../../electron/core/recordings/exports-migration';
 import { recordingsMigration } from '../../electron/core/recordings/migration';
 import { facilitiesMigration } from '../../electron/core/facilities/migration';
+import { roundsMigration } from '../../electron/core/facilities/rounds-migration';
 import { vehiclesMigration } from '../../electron/core/vehicles/migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
@@ -123,6 +124,10 @@ describe('database and migrations', () => {
         'recording exports (evidence clips with their files and hashes) and the first recording per camera',
       ],
       [recordingMarksMigration.version, 'alarms by the time they were raised (replay timeline marks)'],
+      [
+        roundsMigration.version,
+        'facility rounds: video and inspection rounds done, their results, due times missed; maintenance visits',
+      ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
@@ -366,6 +371,31 @@ describe('database and migrations', () => {
     await expect(db('recording_exports').insert({ ...row, id: 'y', reason: null })).rejects.toThrow(
       /NOT NULL/,
     );
+    await db.destroy();
+  });
+
+  it('the rounds migration: one result per round, subject and item; a missed due time told once', async () => {
+    const db = await openMigratedTo(roundsMigration);
+    expect(
+      await missingTables(db, [
+        'facility_rounds',
+        'facility_round_results',
+        'facility_rounds_missed',
+        'facility_maintenance',
+        'facility_maintenance_reminded',
+      ]),
+    ).toEqual([]);
+    const result = { run_id: 'r1', subject_id: 'cam-01', item_id: '', result: 'normal', at: 1, by: '李明' };
+    await db('facility_round_results').insert(result);
+    await expect(db('facility_round_results').insert(result)).rejects.toThrow(/UNIQUE/);
+    await db('facility_rounds_missed').insert({ round_id: 'video-all', due_at: 1, told_at: 2 });
+    await expect(
+      db('facility_rounds_missed').insert({ round_id: 'video-all', due_at: 1, told_at: 3 }),
+    ).rejects.toThrow(/UNIQUE/);
+    // The due list reads finish times by round through its index.
+    expect(
+      await queryPlan(db, "SELECT finished_at FROM facility_rounds WHERE round_id = 'x' AND finished_at > 0"),
+    ).toMatch(/facility_rounds_done/);
     await db.destroy();
   });
 

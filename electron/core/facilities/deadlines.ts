@@ -41,7 +41,7 @@ export async function escalate(o: WorkOptions): Promise<number> {
     });
     if (done) {
       told++;
-      o.overdue('order', n, order.title);
+      o.overdue('order', n, order.title, order.zone ?? undefined, order.id);
     }
   }
   const hazards = (await o
@@ -65,7 +65,7 @@ export async function escalate(o: WorkOptions): Promise<number> {
     });
     if (done) {
       told++;
-      o.overdue('hazard', n, hazard.description.slice(0, 80));
+      o.overdue('hazard', n, hazard.description.slice(0, 80), hazard.zone ?? undefined, hazard.id);
     }
   }
   if (orders.length) o.changed('orders');

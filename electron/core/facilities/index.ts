@@ -13,17 +13,26 @@ import type { InboxApplier } from '../hub-link/inbox';
 import { previewImport } from './import';
 import { Ledger } from './ledger';
 import { facilitiesMigration } from './migration';
+import { Maintenance } from './maintenance';
+import { Rounds } from './rounds';
+import { roundsMigration } from './rounds-migration';
+import { saveSnapshot } from '../streams/snapshot';
 import { FAULT_SEVERITY, Work } from './work';
+import { join } from 'node:path';
 
 export { previewImport, IMPORT_COLUMNS } from './import';
 export { parseCsv } from '../util/sheet';
 export { FAULT_SEVERITY } from './work';
 
-export const facilityMigrations = [facilitiesMigration] as const;
+export const facilityMigrations = [facilitiesMigration, roundsMigration] as const;
 
 export interface FacilitiesService {
   ledger: Ledger;
   work: Work;
+  /** Video rounds and inspections at the desk, and their due list. */
+  rounds: Rounds;
+  /** The maintenance schedule and its reminders. */
+  maintenance: Maintenance;
   /** Orders and hazards past their deadline: each told to the supervisor once (the timer calls it too). */
   escalate(): Promise<number>;
   /** Unfinished orders and open hazards, for the handover's carry-over list. */
@@ -55,17 +64,72 @@ export function createFacilities(
   const { db, clock, bus, site } = infra;
   const log = infra.log.child('facilities');
   const ledger = new Ledger({ db, clock, ids: infra.ids, site });
-  const changed = (what: 'ledger' | 'orders' | 'hazards') => bus.emit('facilities.changed', { what: [what] });
+  const changed = (what: 'ledger' | 'orders' | 'hazards' | 'rounds') =>
+    bus.emit('facilities.changed', { what: [what] });
   const work = new Work({
     db,
     clock,
     ids: infra.ids,
     site,
     changed,
-    overdue: (kind, number, title) => {
+    overdue: (kind, number, title, zone, id) => {
       const params = { number, title };
       const code = kind === 'order' ? 'facilities-order-overdue' : 'facilities-hazard-overdue';
       infra.notify('warning', code, fill(MESSAGES[infra.locale].notices.codes[code], params), { params });
+      // An alarm as well, as the console raises its own (the visitor overstay): it waits in the queue until a
+      // supervisor acknowledges it; its source id keeps it one per order or hazard, even over a restart.
+      const texts = {
+        'zh-CN': fill(MESSAGES['zh-CN'].notices.codes[code], params),
+        // The title is as people wrote it (Chinese): the English names the number alone.
+        en:
+          kind === 'order'
+            ? `work order ${number} past its due time`
+            : `hazard ${number} past its rectification deadline`,
+      };
+      queue('overdue alarm', () =>
+        db.transaction((trx) =>
+          o.alarms.receive(trx, {
+            source: 'engine',
+            sourceId: `facilities-overdue:${kind}:${id}`,
+            deviceId: `${kind}:${number}`,
+            type: 'facility_overdue',
+            zone,
+            cameras: [],
+            raisedAt: clock.now(),
+            text: texts.en,
+            texts,
+          }),
+        ),
+      );
+    },
+  });
+  const rounds = new Rounds({
+    db,
+    clock,
+    ids: infra.ids,
+    site,
+    work,
+    cameras: () => o.cameras.list(),
+    saveStill: (cameraId, png, at) => {
+      try {
+        return saveSnapshot(join(infra.dataDir, 'snapshots'), cameraId, 'round', png, at, infra.disk).file;
+      } catch (err) {
+        // No still (the disk is full, not a picture): the time and the camera still find the recording.
+        log.warn('round still not kept', { cameraId, error: (err as Error).message });
+        return undefined;
+      }
+    },
+    changed,
+  });
+  const maintenance = new Maintenance({
+    db,
+    clock,
+    site,
+    changed,
+    remind: (count, codes) => {
+      const params = { count, codes: codes.join(' ') };
+      const code = 'facilities-maintenance-due';
+      infra.notify('info', code, fill(MESSAGES[infra.locale].notices.codes[code], params), { params });
     },
   });
   let pending: Promise<void> = Promise.resolve();
@@ -239,6 +303,8 @@ export function createFacilities(
   const service: FacilitiesService = {
     ledger,
     work,
+    rounds,
+    maintenance,
     escalate: () => work.escalate(),
     carryOver: () => work.carryOver(),
     idle: async () => {
@@ -306,6 +372,17 @@ export function createFacilities(
       'hazards.act': ({ id, action, plan, owner, deadline, note }, { session }) =>
         work.actOnHazard(id, action, actorOf(session), { plan, owner, deadline, note }),
       'hazards.rate': ({ from, to }) => work.rate(from, to),
+      'rounds.due': () => rounds.due(),
+      'rounds.start': ({ roundId }, { session }) => rounds.start(roundId, actorOf(session)),
+      'rounds.get': ({ runId }) => rounds.get(runId),
+      'rounds.mark': (input, { session }) => rounds.mark(input, actorOf(session)),
+      'rounds.finish': ({ runId }, { session }) => rounds.finish(runId, actorOf(session)),
+      'rounds.recent': async () => ({ runs: await rounds.recent() }),
+      'maintenance.due': async () => ({ items: await maintenance.due() }),
+      'maintenance.done': async ({ entryId, note }, { session }) => {
+        await maintenance.done(entryId, actorOf(session), note);
+        return { items: await maintenance.due() };
+      },
     },
     appliers: [hubApplier],
     migrations: facilityMigrations,
@@ -315,10 +392,12 @@ export function createFacilities(
       );
       if (added) log.info('ledger seeded from the site file', { added, site: pickText(site.name, 'en') });
       if (o.demo && !(await db('hazards').first('id'))) await demoHazard(work, clock.now());
-      timer = clock.setInterval(
-        () => queue('deadline check', () => work.escalate()),
-        o.checkEveryMs ?? 30_000,
-      );
+      rounds.watchingSince = clock.now();
+      timer = clock.setInterval(() => {
+        queue('deadline check', () => work.escalate());
+        queue('rounds missed', () => rounds.checkMissed());
+        queue('maintenance reminders', () => maintenance.remind());
+      }, o.checkEveryMs ?? 30_000);
     },
     async stop() {
       clock.clearInterval(timer);

@@ -98,8 +98,14 @@ export interface WorkOptions {
   site: SiteFile;
   /** Something changed: the pages read the lists again. */
   changed(what: 'orders' | 'hazards'): void;
-  /** An overdue order or hazard: a notice to the supervisor (once). */
-  overdue(kind: 'order' | 'hazard', number: string, title: string): void;
+  /** An overdue order or hazard: a notice and an alarm for the supervisor (once). */
+  overdue(
+    kind: 'order' | 'hazard',
+    number: string,
+    title: string,
+    zone: string | undefined,
+    id: string,
+  ): void;
 }
 
 /** One change's timeline entry, audit entry and duty-log line, in the change's transaction. */

@@ -260,7 +260,8 @@ export class ShiftService {
     if (!s) throw new ServiceError('not_found', 'No shift is open: sign in first.');
     const to = this.o.clock.now();
     const inShift = (q: Knex.QueryBuilder) => q.where('id', '>', s.after_log_id);
-    const missed = (await inShift(db('duty_log').where({ kind: 'patrol_missed' })).orderBy(
+    // A video round or an inspection not done by its due time is carried over as a missed patrol is.
+    const missed = (await inShift(db('duty_log').whereIn('kind', ['patrol_missed', 'round_missed'])).orderBy(
       'id',
     )) as DutyRow[];
     const notes = (await db('duty_log')

@@ -143,7 +143,8 @@ export function ManualAlarmDialog(props: {
               x !== 'camera_offline' &&
               x !== 'patrol_missed' &&
               x !== 'device_offline' &&
-              x !== 'visitor_overstay',
+              x !== 'visitor_overstay' &&
+              x !== 'facility_overdue',
           ).map((x) => ({
             value: x,
             label: t(`alarmType.${x}`),

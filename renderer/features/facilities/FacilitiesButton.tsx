@@ -2,9 +2,10 @@ import { Button, Tooltip } from '@mui/material';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FacilitiesDialog } from './FacilitiesDialog';
+import { RoundDialog } from './RoundDialog';
 import { openFacilities } from './store';
 
-/** The top bar's way in (Alt+F), and the view it opens. */
+/** The top bar's way in (Alt+F), the view it opens, and a round begun from that view. */
 export function FacilitiesButton() {
   const { t } = useTranslation();
   useEffect(() => {
@@ -24,6 +25,7 @@ export function FacilitiesButton() {
         </Button>
       </Tooltip>
       <FacilitiesDialog />
+      <RoundDialog />
     </>
   );
 }

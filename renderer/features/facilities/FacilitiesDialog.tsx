@@ -7,10 +7,11 @@ import { useOperators } from '../operators';
 import { HazardsTab } from './HazardsTab';
 import { LedgerTab } from './LedgerTab';
 import { OrdersTab } from './OrdersTab';
+import { RoundsTab } from './RoundsTab';
 import { closeFacilities, facilitiesView, openFacilities, type FacilitiesTab } from './store';
 import { useFacilitiesData } from './useFacilitiesData';
 
-const TABS: readonly FacilitiesTab[] = ['ledger', 'orders', 'hazards'];
+const TABS: readonly FacilitiesTab[] = ['ledger', 'orders', 'hazards', 'rounds'];
 
 /** The facilities view: 设施台账 / 报修工单 / 隐患台账 in tabs (arrow keys move between them). */
 export function FacilitiesDialog() {
@@ -38,7 +39,7 @@ export function FacilitiesDialog() {
             key={tab}
             value={tab}
             data-testid={`facilities-tab-${tab}`}
-            label={t(`facilities.tabs.${tab}`)}
+            label={tab === 'rounds' ? t('rounds.tab') : t(`facilities.tabs.${tab}`)}
             sx={{ fontSize: '1rem' }}
           />
         ))}
@@ -69,6 +70,7 @@ export function FacilitiesDialog() {
           onSelect={(id) => openFacilities('hazards', id)}
         />
       )}
+      {view.tab === 'rounds' && <RoundsTab />}
     </ToolDialog>
   );
 }

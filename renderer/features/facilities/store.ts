@@ -1,6 +1,6 @@
 import { createStore } from '../../api/store';
 
-export type FacilitiesTab = 'ledger' | 'orders' | 'hazards';
+export type FacilitiesTab = 'ledger' | 'orders' | 'hazards' | 'rounds';
 
 /** The facilities view when open: which tab, and the order or hazard whose detail is shown. */
 export interface FacilitiesViewState {
@@ -17,3 +17,6 @@ export function openFacilities(tab: FacilitiesTab = 'ledger', selected?: string)
 export function closeFacilities(): void {
   facilitiesView.set(null);
 }
+
+/** The round being done at the desk (a video round or an inspection), over the facilities view. */
+export const roundOpen = createStore<{ runId: string } | null>(null);

@@ -23,7 +23,7 @@ export class FacilitiesView extends PageObject {
     await this.page.keyboard.press('Escape');
   }
 
-  async tab(which: 'ledger' | 'orders' | 'hazards'): Promise<void> {
+  async tab(which: 'ledger' | 'orders' | 'hazards' | 'rounds'): Promise<void> {
     await this.root.getByTestId(`facilities-tab-${which}`).click();
   }
 

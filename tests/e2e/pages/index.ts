@@ -10,6 +10,7 @@ import { FacilitiesView } from './facilities';
 import { DrillsDialog, IncidentPanel } from './incident-panel';
 import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
 import { EquipmentDialog, HubDeadLettersDialog, Shell } from './shell';
+import { RoundsView } from './rounds';
 import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
 import { GateDeskPanel } from './vehicles';
 
@@ -20,6 +21,7 @@ export * from './facilities';
 export * from './incident-panel';
 export * from './layout';
 export * from './operators';
+export * from './rounds';
 export * from './shell';
 export * from './site-map';
 export * from './vehicles';
@@ -48,6 +50,7 @@ export class ConsoleUi {
   readonly handover: Handover;
   readonly facilities: FacilitiesView;
   readonly gateDesk: GateDeskPanel;
+  readonly rounds: RoundsView;
 
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
@@ -72,5 +75,6 @@ export class ConsoleUi {
     this.handover = new Handover(page);
     this.facilities = new FacilitiesView(page);
     this.gateDesk = new GateDeskPanel(page);
+    this.rounds = new RoundsView(page);
   }
 }
