@@ -89,6 +89,11 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'gates.decide': { id: 1, decision: 'refuse' },
   'visitors.register': { plate: '浙B12345', building: '1', expected: true },
   'visitors.release': { id: 'visitor-none' },
+  'violations.open': { plate: '浙A12345', area: 'np-crosswalk-south' },
+  'violations.setPlate': { id: 'violation-none', plate: '浙A12345' },
+  'violations.call': { id: 'violation-none', result: 'promised' },
+  'violations.escalate': { id: 'violation-none' },
+  'violations.close': { id: 'violation-none', outcome: 'moved' },
 };
 
 /**

@@ -90,6 +90,10 @@ export class GateDeskService {
       records: VehicleRecords;
       visitors: Visitors;
       kickOutbox(): void;
+      /** A hub transaction stored reads and committed: show them now rather than at the next flush tick. */
+      onCommitted?(): void;
+      /** Violations on record per plate: a repeat offender is flagged when it arrives. */
+      offences?(plates: readonly string[], db?: Knex | Knex.Transaction): Promise<Map<string, number>>;
     },
   ) {}
 
@@ -102,7 +106,14 @@ export class GateDeskService {
   readonly hubApplier: InboxApplier = async (trx, event: StoredHubEvent) => {
     if (event.kind !== 'vehicle') return;
     const id = await this.receive(trx, event.data);
-    if (id !== undefined) this.pending.add(id);
+    if (id === undefined) return;
+    this.pending.add(id);
+    const { onCommitted } = this.o;
+    if (onCommitted)
+      trx.executionPromise.then(
+        () => onCommitted(),
+        () => undefined,
+      );
   };
 
   async receive(trx: Knex.Transaction, read: HubVehicleRead): Promise<number | undefined> {
@@ -138,6 +149,14 @@ export class GateDeskService {
     // The console lets in what the gate's own list did not: it tells the gate, as the operator's decisions do.
     if (barrier === 'opened' && !read.opened)
       await this.tellGate(trx, read.gateId, read.readId, plate, true, 'allow_once', 'system');
+    const offences =
+      check.ok && read.direction === 'in' ? (await this.o.offences?.([plate], trx))?.get(plate) : 0;
+    if (offences && offences > 1)
+      await writeDutyLog(trx, {
+        at: this.o.clock.now(),
+        kind: 'gate',
+        text: `多次违停车辆 ${plate}（${offences} 次）到达${this.gateName(read.gateId, 'zh-CN')} · repeat parking offender ${plate} (${offences} violations) at ${this.gateName(read.gateId, 'en')}`,
+      });
     if (match === 'blacklisted')
       await writeDutyLog(trx, {
         at: this.o.clock.now(),
@@ -247,6 +266,8 @@ export class GateDeskService {
   private async viewsOf(rows: ReadRow[]): Promise<GateReadView[]> {
     const vehicleIds = [...new Set(rows.flatMap((r) => (r.vehicle_id ? [r.vehicle_id] : [])))];
     const vehicles = new Map((await this.o.records.byIds(vehicleIds)).map((v) => [v.id, v]));
+    const entries = rows.filter((r) => r.valid && r.direction === 'in').map((r) => r.plate);
+    const offences = (await this.o.offences?.(entries)) ?? new Map<string, number>();
     const out: GateReadView[] = [];
     for (const r of rows) {
       const nearIds = !r.vehicle_id && r.valid ? this.o.records.index.near(r.plate) : [];
@@ -270,6 +291,7 @@ export class GateDeskService {
         ...(r.decision ? { decision: r.decision } : {}),
         ...(r.decided_by ? { decidedBy: r.decided_by } : {}),
         ...(r.decided_at !== null ? { decidedAt: r.decided_at } : {}),
+        ...(offences.get(r.plate) ? { offences: offences.get(r.plate) } : {}),
       });
     }
     return out;

@@ -11,7 +11,7 @@ import { DrillsDialog, IncidentPanel } from './incident-panel';
 import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
 import { EquipmentDialog, HubDeadLettersDialog, Shell } from './shell';
 import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
-import { GateDeskPanel } from './vehicles';
+import { GateDeskPanel, ViolationsDesk } from './vehicles';
 
 export * from './alarm-queue';
 export * from './camera-wall';
@@ -48,6 +48,7 @@ export class ConsoleUi {
   readonly handover: Handover;
   readonly facilities: FacilitiesView;
   readonly gateDesk: GateDeskPanel;
+  readonly violations: ViolationsDesk;
 
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
@@ -72,5 +73,6 @@ export class ConsoleUi {
     this.handover = new Handover(page);
     this.facilities = new FacilitiesView(page);
     this.gateDesk = new GateDeskPanel(page);
+    this.violations = new ViolationsDesk(page);
   }
 }
