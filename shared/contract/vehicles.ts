@@ -312,7 +312,8 @@ export const NoParkingAreaView = z.object({
 export type NoParkingAreaView = z.infer<typeof NoParkingAreaView>;
 
 const Note = z.string().trim().max(200).optional();
-export const violationMethods = {
+/** Not exported on its own: the contract file's one method table is `vehicleMethods`, which spreads these. */
+const violationMethods = {
   'violations.list': method({
     input: NoInput,
     output: z.object({

@@ -269,7 +269,7 @@ export class Violations {
    * the alarm service sees; only the first sight of an alarm reaches the database, and the unique alarm id there
    * keeps a second console start (or a replay) from opening another.
    */
-  async fromAlarm(alarm: Pick<AlarmView, 'id' | 'type' | 'zone' | 'location' | 'receivedAt' | 'drill'>) {
+  async fromAlarm(alarm: Pick<AlarmView, 'id' | 'type' | 'zone' | 'location' | 'drill'>) {
     if (alarm.type !== FIRE_LANE_ALARM || alarm.drill || this.seenAlarms.has(alarm.id)) return undefined;
     this.seenAlarms.add(alarm.id);
     const area = areaForAlarm(this.o.site.noParking.areas, alarm);
@@ -283,7 +283,8 @@ export class Violations {
           area: area.id,
           source: 'alarm',
           foundBy: 'alarm',
-          at: alarm.receivedAt,
+          // Now, on the console's clock that also judges the deadline (the alarm came in moments ago).
+          at: this.o.clock.now(),
           alarmId: alarm.id,
         },
         SYSTEM_ALARM,
