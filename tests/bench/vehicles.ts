@@ -11,7 +11,7 @@
  *    the console's `gates.read` event (matched, stored, paired, the event a gate desk paints from) is measured.
  * 4. Partial-plate search as operators type (2-4 characters, also through confusions) through the router.
  *
- * Targets: p99 read → shown ≤ 300 ms; partial-plate search p99 ≤ 20 ms. The desk itself (`gates.desk`) over the
+ * The first 3 s of reads warm up and are reported apart. Targets: p99 read → shown ≤ 300 ms; partial-plate search p99 ≤ 20 ms. The desk itself (`gates.desk`) over the
  * stored million reads is timed too. The page is not driven (optional in the issue): the event is what it paints.
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +53,7 @@ const options = readOptions('bench:vehicles', (args) => {
 
 const TARGET_SHOWN_P99_MS = 300;
 const TARGET_SEARCH_P99_MS = 20;
+const WARMUP_S = 3;
 const OPERATOR: OperatorView = { id: 'op-bench', name: 'Bench', role: 'operator' };
 const PROVINCES = '浙沪苏皖赣闽粤京津冀鲁豫鄂湘川渝';
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -77,6 +78,7 @@ interface Result extends BenchResult {
   store?: { vehicles_ms: number; reads_ms: number; reads_per_s: number; db_mb: number };
   console_start_ms?: number;
   desk_ms?: number;
+  warmup?: { reads: number; p99_ms: number; max_ms: number };
   shown?: { reads: number; missing: number; p50_ms: number; p95_ms: number; p99_ms: number; max_ms: number };
   search?: { queries: number; p50_ms: number; p99_ms: number; max_ms: number };
 }
@@ -219,7 +221,10 @@ await runBench<Result>({
     const off = core.bus.on('gates.read', ({ read }: { read: GateReadView }) => {
       if (published.has(read.readId) && !shown.has(read.readId)) shown.set(read.readId, performance.now());
     });
-    const total = Math.round(options.seconds * options.gates * options.rate);
+    // The first seconds warm the path up (statements prepared, JIT, the link's first batches): published the same
+    // way but not timed; how slow they were is reported apart.
+    const warmup = Math.round(WARMUP_S * options.gates * options.rate);
+    const total = warmup + Math.round(options.seconds * options.gates * options.rate);
     const everyMs = 1000 / (options.gates * options.rate);
     const start = performance.now();
     const sends: Promise<unknown>[] = [];
@@ -254,10 +259,19 @@ await runBench<Result>({
     await Promise.all(sends);
     await until('every live read shown', async () => shown.size >= total, 30_000).catch(() => undefined);
     off();
-    const ms = ascending([...published].flatMap(([id, at]) => (shown.has(id) ? [shown.get(id)! - at] : [])));
+    const latency = (ids: string[]) =>
+      ascending(ids.flatMap((id) => (shown.has(id) ? [shown.get(id)! - published.get(id)!] : [])));
+    const ids = [...published.keys()];
+    const warm = latency(ids.slice(0, warmup));
+    result.warmup = {
+      reads: warmup,
+      p99_ms: round1(percentile(warm, 99)),
+      max_ms: round1(warm.at(-1) ?? NaN),
+    };
+    const ms = latency(ids.slice(warmup));
     result.shown = {
-      reads: total,
-      missing: total - ms.length,
+      reads: total - warmup,
+      missing: total - warmup - ms.length,
       p50_ms: round1(percentile(ms, 50)),
       p95_ms: round1(percentile(ms, 95)),
       p99_ms: round1(percentile(ms, 99)),
@@ -296,7 +310,7 @@ await runBench<Result>({
         `stored: vehicles ${r.store.vehicles_ms} ms, reads ${r.store.reads_ms} ms (${r.store.reads_per_s}/s), ${r.store.db_mb} MB`,
       `console start ${r.console_start_ms ?? '-'} ms, gates.desk ${r.desk_ms ?? '-'} ms`,
       r.shown &&
-        `read → shown: p50 ${r.shown.p50_ms} / p95 ${r.shown.p95_ms} / p99 ${r.shown.p99_ms} ms (target ≤ ${TARGET_SHOWN_P99_MS}), missing ${r.shown.missing}`,
+        `read → shown: p50 ${r.shown.p50_ms} / p95 ${r.shown.p95_ms} / p99 ${r.shown.p99_ms} ms (target ≤ ${TARGET_SHOWN_P99_MS}), missing ${r.shown.missing}; the ${WARMUP_S} s warm-up before: p99 ${r.warmup?.p99_ms ?? '-'} ms`,
       r.search &&
         `partial-plate search: p50 ${r.search.p50_ms} / p99 ${r.search.p99_ms} ms (target ≤ ${TARGET_SEARCH_P99_MS})`,
     ]

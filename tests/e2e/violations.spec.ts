@@ -1,3 +1,4 @@
+import type { Locator } from '@playwright/test';
 import { expect, signIn, test } from './fixtures';
 import { DATA, leaks, useLanguage, type Language } from './language';
 import { Layout } from './pages';
@@ -12,7 +13,7 @@ test.describe('no-parking violations', () => {
     ui,
     saveScreenshot,
   }) => {
-    test.setTimeout(600_000);
+    test.setTimeout(1_200_000);
     const found: string[] = [];
     const scan = async (language: Language, where: string) => {
       for (const leak of leaks(await ui.gateDesk.root.innerText(), language, DATA))
@@ -40,12 +41,20 @@ test.describe('no-parking violations', () => {
     await layout.resize(1920, 1080);
     await saveScreenshot('violations-zh-CN-1920x1080.png');
 
+    // On a loaded machine the page's link to the core may be reconnecting: a key press then fails with a notice and
+    // the operator presses again, once the card shows the step has not been taken.
+    const pressUntil = async (key: Parameters<typeof v.press>[0], done: Locator) =>
+      expect(async () => {
+        if (!(await done.isVisible())) await v.press(key);
+        await expect(done).toBeVisible({ timeout: 10_000 });
+      }).toPass({ timeout: 90_000 });
+    const withState = (state: string) =>
+      page.locator(`[data-testid="violation-card"][data-plate="${PARKER}"][data-state="${state}"]`).first();
+
     // 3: the owner refuses; T: towing with the police; X: towed. Each step is kept with its time.
-    await v.press('3');
-    await expect(v.steps.filter({ hasText: '拒绝挪车' })).toHaveCount(1);
-    await v.press('t');
-    await expect(parker).toHaveAttribute('data-state', 'escalated');
-    await v.press('x');
+    await pressUntil('3', v.steps.filter({ hasText: '拒绝挪车' }));
+    await pressUntil('t', withState('escalated'));
+    await pressUntil('x', withState('closed'));
     await expect(parker).toHaveAttribute('data-state', 'closed');
     // Found, the call, towing, closed (and "overdue" too if the demo's 5 minutes ran out meanwhile).
     for (const kind of ['found', 'call', 'escalated', 'closed'])
@@ -54,16 +63,12 @@ test.describe('no-parking violations', () => {
     // N: a second one at the crosswalk for the same car; 1: the owner will move it; M: moved.
     await v.record(PARKER, 'np-crosswalk-south');
     await expect(v.dialog).toBeHidden();
-    const second = page.locator(`[data-testid="violation-card"][data-plate="${PARKER}"][data-state="open"]`);
-    await expect(second).toHaveAttribute('aria-selected', 'true');
-    await v.press('1');
-    await expect(
-      page.locator(`[data-testid="violation-card"][data-plate="${PARKER}"][data-state="notified"]`),
-    ).toBeVisible();
-    await v.press('m');
-    await expect(
-      page.locator(`[data-testid="violation-card"][data-plate="${PARKER}"][data-state="closed"]`),
-    ).toHaveCount(2);
+    await expect(withState('open')).toHaveAttribute('aria-selected', 'true');
+    await pressUntil('1', withState('notified'));
+    await pressUntil(
+      'm',
+      page.locator(`[data-testid="violation-card"][data-plate="${PARKER}"][data-state="closed"]`).nth(1),
+    );
     // Twice in the window: a repeat offender.
     await expect(v.offenders.filter({ hasText: PARKER })).toBeVisible();
     await scan('zh-CN', 'violations after');

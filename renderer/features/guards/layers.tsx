@@ -69,8 +69,9 @@ export function NoParkingLayer() {
             opacity: 0.9,
             fillOpacity: 0.22,
             dashArray: '2 6',
-            className: `no-parking no-parking-${a.kind}`,
           }}
+          // Set when the path is made (Leaflet applies no class given later through pathOptions).
+          className={`no-parking no-parking-${a.kind}`}
         >
           <Tooltip sticky>
             {t(`violations.kind.${a.kind}`)} · {text(a.name)}
