@@ -20,6 +20,7 @@ import { ServiceError } from '../errors';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
 import type { IdGenerator } from '../util/ids';
+import { dayIn } from './figures';
 import type { VehicleRecords } from './records';
 import type { Visitors } from './visitors';
 
@@ -40,16 +41,6 @@ interface ReadRow {
   decision: GateDecision | null;
   decided_by: string | null;
   decided_at: number | null;
-}
-
-/** The permit's dates are the site's calendar days: `YYYY-MM-DD` there at `at`. */
-export function siteDay(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
 }
 
 /** What a resident record says about a car at the gate today. */
@@ -123,7 +114,8 @@ export class GateDeskService {
     const vehicle = check.ok ? await this.o.records.byPlate(plate, trx) : undefined;
     const visitor =
       check.ok && !vehicle ? await this.o.visitors.forRead(trx, plate, read.direction) : undefined;
-    const day = siteDay(read.at, this.o.site.timeZone);
+    // The permit's dates are the site's calendar days.
+    const day = dayIn(read.at, this.o.site.timeZone);
     const match: GateMatch = vehicle ? residentMatch(vehicle, day) : visitor ? 'visitor' : 'unknown';
     // Out of the gate freely except a blacklisted car; in only with a valid permit or a visit on record.
     const free =
