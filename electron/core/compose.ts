@@ -65,6 +65,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     cameras: cameras.service,
     demo: playing,
   });
+  const vehicles = createVehicles(infra, { alarms: alarms.service, demo: playing });
   const shift = createShift(infra, {
     operators: operators.service,
     alarms: alarms.service,
@@ -72,11 +73,11 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     duty: duty.service,
     playbooks: playbooks.service,
     facilities: facilities.service,
+    vehicles: vehicles.service,
     names,
   });
   const prefs = createPrefs(infra);
   const rec = createRecordings(infra, { gateway, cameras, alarms, settings: config.recordings });
-  const vehicles = createVehicles(infra, { alarms: alarms.service, demo: playing });
   const system = createSystem(infra, {
     hub,
     notices,

@@ -11,6 +11,7 @@ export const MapLayers = z.object({
   alarms: z.boolean().default(true),
   guards: z.boolean().default(true),
   patrols: z.boolean().default(true),
+  noParking: z.boolean().default(true),
 });
 export type MapLayers = z.output<typeof MapLayers>;
 

@@ -32,6 +32,15 @@ export const ShiftStats = z.object({
   open: z.number().int(),
   dutyEntries: z.number().int(),
   manualEntries: z.number().int(),
+  /** The gates and parking in the shift (issue 17): cars inside at the report, decisions, overstays, violations. */
+  vehicles: z
+    .object({
+      inside: z.number().int(),
+      gateDecisions: z.number().int(),
+      overstays: z.number().int(),
+      violationsFound: z.number().int(),
+    })
+    .optional(),
 });
 export type ShiftStats = z.infer<typeof ShiftStats>;
 

@@ -5,7 +5,7 @@ import { HubDevice, HubEventBody, HubSourceStatus } from './hub';
 import { CameraView } from './cameras';
 import { LatLon } from '../domain/geo';
 import { Locale, LocalizedText } from '../domain/text';
-import { ContactDef, GuardDef, RouteDef, ZoneDef } from '../domain/site';
+import { ContactDef, GuardDef, NoParkingAreaDef, RouteDef, ZoneDef } from '../domain/site';
 
 /** A schedule as numbers: minutes after local midnight for the band edges. */
 export const PatrolScheduleView = z.object({
@@ -51,6 +51,8 @@ export const SiteView = z.object({
   routes: z.array(RouteDef.omit({ schedule: true }).extend({ schedule: PatrolScheduleView })),
   guards: z.array(GuardDef.omit({ devices: true })),
   contacts: z.array(ContactDef),
+  /** No-parking areas (issue 17), drawn as a map layer. */
+  noParking: z.array(NoParkingAreaDef).default([]),
 });
 export type SiteView = z.infer<typeof SiteView>;
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DoneReply, EpochMs, Id, method, NoInput } from './common';
 import { PLATE_ERRORS, PLATE_SERIES } from '../domain/plate';
 import { LocalizedText } from '../domain/text';
+import { NO_PARKING_KINDS } from '../domain/site';
 
 export const VEHICLE_KINDS = ['car', 'suv', 'mpv', 'van', 'truck', 'motorcycle', 'other'] as const;
 export const PERMIT_KINDS = ['owned_space', 'rented_space', 'monthly', 'temporary'] as const;
@@ -173,6 +174,8 @@ export const GateReadView = z.object({
   decision: z.enum(GATE_DECISIONS).optional(),
   decidedBy: z.string().optional(),
   decidedAt: EpochMs.optional(),
+  /** No-parking violations on record for this plate (a repeat offender arriving). */
+  offences: z.number().int().nonnegative().optional(),
 });
 export type GateReadView = z.infer<typeof GateReadView>;
 
@@ -239,7 +242,139 @@ export const GateDesk = z.object({
 });
 export type GateDesk = z.infer<typeof GateDesk>;
 
+/**
+ * No-parking violations (违规停放): found (by an operator, a guard, or the fire-lane alarm), the owner phoned,
+ * escalated to towing with the police when refused or overdue, closed with an outcome. Each step is kept.
+ */
+export const VIOLATION_STATES = ['open', 'notified', 'escalated', 'closed'] as const;
+export const VIOLATION_OUTCOMES = ['moved', 'towed', 'false'] as const;
+export type ViolationOutcome = (typeof VIOLATION_OUTCOMES)[number];
+/** What the owner said on the phone: 'promised' to move it, no answer, or refused. */
+export const CALL_RESULTS = ['promised', 'no_answer', 'refused'] as const;
+export type CallResult = (typeof CALL_RESULTS)[number];
+export const VIOLATION_STEP_KINDS = ['found', 'plate', 'call', 'overdue', 'escalated', 'closed'] as const;
+export const VIOLATION_SOURCES = ['operator', 'guard', 'alarm'] as const;
+
+export const ViolationStep = z.object({
+  at: EpochMs,
+  kind: z.enum(VIOLATION_STEP_KINDS),
+  /** A call's result, a closing's outcome, a plate set later. */
+  result: z.string().optional(),
+  by: z.string(),
+  note: z.string(),
+});
+export type ViolationStep = z.infer<typeof ViolationStep>;
+
+export const ViolationView = z.object({
+  id: Id,
+  /** WT-000001: what people say on the phone and write in the log. */
+  number: z.string(),
+  /** Empty until someone reads it (an alarm names no plate). */
+  plate: z.string(),
+  area: Id,
+  kind: z.enum(NO_PARKING_KINDS),
+  source: z.enum(VIOLATION_SOURCES),
+  foundAt: EpochMs,
+  foundBy: z.string(),
+  alarmId: z.string().optional(),
+  /** The nearest camera's picture at the time it was found (play it back from `at`). */
+  snapshot: z.object({ camera: Id, at: EpochMs }).optional(),
+  /** The resident record of its plate: whom to phone. */
+  vehicle: VehicleView.optional(),
+  deadlineAt: EpochMs,
+  state: z.enum(VIOLATION_STATES),
+  /** Past its deadline while still standing (once marked, it stays: the record says it was late). */
+  overdue: z.boolean(),
+  outcome: z.enum(VIOLATION_OUTCOMES).optional(),
+  closedAt: EpochMs.optional(),
+  steps: z.array(ViolationStep),
+  /** Violations on record for this plate, this one included. */
+  offences: z.number().int().nonnegative(),
+});
+export type ViolationView = z.infer<typeof ViolationView>;
+
+/** A plate with more than one violation in the window: listed, and flagged at the gate when it arrives. */
+export const RepeatOffender = z.object({
+  plate: z.string(),
+  count: z.number().int().positive(),
+  lastAt: EpochMs,
+  lastArea: Id,
+  owner: z.string().optional(),
+});
+export type RepeatOffender = z.infer<typeof RepeatOffender>;
+
+export const NoParkingAreaView = z.object({
+  id: Id,
+  name: LocalizedText,
+  kind: z.enum(NO_PARKING_KINDS),
+  deadlineMin: z.number().int(),
+});
+export type NoParkingAreaView = z.infer<typeof NoParkingAreaView>;
+
+const Note = z.string().trim().max(200).optional();
+/** Not exported on its own: the contract file's one method table is `vehicleMethods`, which spreads these. */
+const violationMethods = {
+  'violations.list': method({
+    input: NoInput,
+    output: z.object({
+      violations: z.array(ViolationView),
+      offenders: z.array(RepeatOffender),
+      areas: z.array(NoParkingAreaView),
+      /** Police and traffic police numbers from the site's contacts, for the escalation card. */
+      police: z.array(z.object({ name: LocalizedText, number: z.string() })),
+    }),
+    role: 'operator',
+    mutates: false,
+    summary:
+      'Violations standing and those closed in the last day, repeat offenders (90 days), the no-parking areas.',
+  }),
+  'violations.open': method({
+    input: z
+      .object({
+        plate: z.string().max(16).default(''),
+        area: Id,
+        /** A guard's name when a guard found it; absent: the operator did. */
+        foundBy: z.string().trim().max(60).optional(),
+        note: Note,
+      })
+      .strict(),
+    output: ViolationView,
+    role: 'operator',
+    mutates: true,
+    summary: 'Records a vehicle parked in a no-parking area; its deadline starts now.',
+  }),
+  'violations.setPlate': method({
+    input: z.object({ id: Id, plate: z.string().min(1).max(16) }).strict(),
+    output: ViolationView,
+    role: 'operator',
+    mutates: true,
+    summary: 'Gives a violation opened without a plate (by an alarm) the plate someone read.',
+  }),
+  'violations.call': method({
+    input: z.object({ id: Id, result: z.enum(CALL_RESULTS), note: Note }).strict(),
+    output: ViolationView,
+    role: 'operator',
+    mutates: true,
+    summary: 'Records the call to the owner and what came of it (logged in the duty log).',
+  }),
+  'violations.escalate': method({
+    input: z.object({ id: Id, note: Note }).strict(),
+    output: ViolationView,
+    role: 'operator',
+    mutates: true,
+    summary: 'Sends a refused or overdue violation to towing with the police.',
+  }),
+  'violations.close': method({
+    input: z.object({ id: Id, outcome: z.enum(VIOLATION_OUTCOMES), note: Note }).strict(),
+    output: ViolationView,
+    role: 'operator',
+    mutates: true,
+    summary: 'Closes a violation: the car moved, was towed, or the report was false.',
+  }),
+};
+
 export const vehicleMethods = {
+  ...violationMethods,
   'vehicles.search': method({
     input: z
       .object({ query: z.string().max(16), limit: z.number().int().min(1).max(200).default(50) })
@@ -347,4 +482,6 @@ export const vehicleEvents = {
   /** A read arrived or was decided; with the count inside after it. */
   'gates.read': z.object({ read: GateReadView, inside: z.number().int().nonnegative() }),
   'visitors.changed': z.object({ visitors: z.array(VisitorView) }),
+  /** A violation was opened or moved on (or went overdue). */
+  'violations.changed': z.object({ violation: ViolationView }),
 };

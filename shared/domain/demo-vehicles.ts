@@ -27,6 +27,8 @@ export const DEMO_VISITOR = {
 } as const;
 /** A resident whose permit ran out last month. */
 export const DEMO_EXPIRED_PLATE = '浙A5X7P2';
+/** A resident the demo's guard found in the fire lane (its violation is seeded; issue 17). */
+export const DEMO_FIRE_LANE_PLATE = '浙A6N2H8';
 /** How many resident records the demo has. */
 export const DEMO_VEHICLE_COUNT = 36;
 
@@ -50,7 +52,7 @@ export function demoVehicles(now: number, timeZone: string): DemoVehicle[] {
     const serial = electric
       ? `D${pick<string>(SERIAL)}${String(1000 + Math.floor(next() * 9000))}`
       : Array.from({ length: 5 }, () => pick<string>(i % 2 ? '0123456789' : SERIAL)).join('');
-    const plate = i === 0 ? DEMO_EXPIRED_PLATE : `浙A${serial}`;
+    const plate = i === 0 ? DEMO_EXPIRED_PLATE : i === 1 ? DEMO_FIRE_LANE_PLATE : `浙A${serial}`;
     if (plates.has(plate)) continue;
     plates.add(plate);
     const building = 1 + (i % 6);

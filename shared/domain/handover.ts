@@ -16,6 +16,7 @@ export const CARRY_KINDS = [
   'note',
   'work_order',
   'hazard',
+  'violation',
 ] as const;
 export type CarryKind = (typeof CARRY_KINDS)[number];
 
@@ -41,6 +42,10 @@ export const CarryItem = z.object({
   overdue: z.boolean().optional(),
   /** For hazards: their category (fire, security…), which names them in English. */
   category: z.string().optional(),
+  /** For parking violations (issue 17): the plate (empty when unknown), the no-parking kind and area's names. */
+  plate: z.string().optional(),
+  areaKind: z.string().optional(),
+  areaName: z.object({ 'zh-CN': z.string(), en: z.string() }).optional(),
 });
 export type CarryItem = z.infer<typeof CarryItem>;
 
@@ -81,6 +86,25 @@ export interface CarrySources {
   /** Unfinished work orders and open hazards (issue 18). */
   workOrders?: CarryWork[];
   hazards?: CarryWork[];
+  /** No-parking violations still standing (issue 17). */
+  violations?: CarryViolation[];
+}
+
+/** What the vehicles feature tells the handover: standing violations and the shift's counts (issue 17). */
+export interface VehicleFacts {
+  violations: CarryViolation[];
+  counts: { inside: number; gateDecisions: number; overstays: number; violationsFound: number };
+}
+
+export interface CarryViolation {
+  id: string;
+  number: string;
+  plate: string;
+  kind: string;
+  areaName: { 'zh-CN': string; en: string };
+  state: string;
+  since: number;
+  overdue: boolean;
 }
 
 export interface CarryWork {
@@ -165,6 +189,18 @@ export function carryOverItems(src: CarrySources): CarryItem[] {
     })),
     ...carryWork('work_order', src.workOrders),
     ...carryWork('hazard', src.hazards),
+    ...(src.violations ?? []).map<CarryItem>((v) => ({
+      key: `violation:${v.id}`,
+      kind: 'violation',
+      text: `${v.number} ${v.plate} ${v.kind} ${v.areaName.en} ${v.state}`,
+      since: v.since,
+      state: v.state,
+      number: v.number,
+      plate: v.plate,
+      areaKind: v.kind,
+      areaName: v.areaName,
+      overdue: v.overdue,
+    })),
   ];
 }
 

@@ -214,6 +214,40 @@ export const VisitorDefaults = z
   })
   .strict();
 
+/**
+ * No-parking areas (禁停区域, issue 17): fire lanes, emergency lanes, crosswalks and others, drawn as polygons. A
+ * violation found in one runs against a deadline: the area's own, else the site's (5 min for fire lanes, else 15).
+ */
+export const NO_PARKING_KINDS = ['fire_lane', 'emergency_lane', 'crosswalk', 'other'] as const;
+export type NoParkingKind = (typeof NO_PARKING_KINDS)[number];
+const DeadlineMin = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 60);
+export const NoParkingAreaDef = z
+  .object({
+    id: Id,
+    name: LocalizedText,
+    kind: z.enum(NO_PARKING_KINDS),
+    polygon: z.array(LatLon).min(3).max(200),
+    deadlineMin: DeadlineMin.optional(),
+    /** The camera whose picture is the violation's snapshot; absent: the camera nearest the area. */
+    camera: Id.optional(),
+    /** The zone an alarm names when it is about this area (a fire-lane detector's zone). */
+    zone: Id.optional(),
+  })
+  .strict();
+export type NoParkingAreaDef = z.infer<typeof NoParkingAreaDef>;
+export const NoParking = z
+  .object({
+    deadlineMin: DeadlineMin.default(15),
+    fireLaneDeadlineMin: DeadlineMin.default(5),
+    areas: z.array(NoParkingAreaDef).max(200).default([]),
+  })
+  .strict();
+export type NoParking = z.infer<typeof NoParking>;
+
 export const SiteFile = z
   .object({
     version: z.literal(1),
@@ -274,6 +308,8 @@ export const SiteFile = z
     gates: z.array(GateDef).max(32).default([]),
     /** What a visitor vehicle may do unless the operator says otherwise (issue 17). */
     visitors: VisitorDefaults.default(VisitorDefaults.parse({})),
+    /** No-parking areas and how long a violation may take to clear (issue 17). */
+    noParking: NoParking.default(NoParking.parse({})),
   })
   .superRefine((site, ctx) => {
     const unique = (key: 'zones' | 'cameras' | 'routes' | 'guards' | 'contacts' | 'sources') => {
@@ -316,6 +352,18 @@ export const SiteFile = z
         path: ['visitors', 'area'],
         message: `no zone "${site.visitors.area}"`,
       });
+    const areas = new Set<string>();
+    const cameraIds = new Set(site.cameras.map((c) => c.id));
+    site.noParking.areas.forEach((a, i) => {
+      const at = (key: string) => ['noParking', 'areas', i, key];
+      if (areas.has(a.id))
+        ctx.addIssue({ code: 'custom', path: at('id'), message: `duplicate id "${a.id}"` });
+      areas.add(a.id);
+      if (a.zone && !zones.has(a.zone))
+        ctx.addIssue({ code: 'custom', path: at('zone'), message: `no zone "${a.zone}"` });
+      if (a.camera && !cameraIds.has(a.camera))
+        ctx.addIssue({ code: 'custom', path: at('camera'), message: `no camera "${a.camera}"` });
+    });
     site.cameras.forEach((c, i) => {
       if (c.zone && !zones.has(c.zone)) {
         ctx.addIssue({ code: 'custom', path: ['cameras', i, 'zone'], message: `no zone "${c.zone}"` });

@@ -93,6 +93,11 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'rounds.mark': { runId: 'run-none', subjectId: 'cam-01', result: 'normal' },
   'rounds.finish': { runId: 'run-none' },
   'maintenance.done': { entryId: 'entry-none' },
+  'violations.open': { plate: '浙A12345', area: 'np-crosswalk-south' },
+  'violations.setPlate': { id: 'violation-none', plate: '浙A12345' },
+  'violations.call': { id: 'violation-none', result: 'promised' },
+  'violations.escalate': { id: 'violation-none' },
+  'violations.close': { id: 'violation-none', outcome: 'moved' },
 };
 
 /**

@@ -64,8 +64,8 @@ export const LATIN_ALLOWED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
     why: "equipment addresses as the fire panel's own display and the transmitter's records print them (GB/T 26875)",
   },
   {
-    pattern: /^(WO|HZ)-\d{6}$/,
-    why: 'work-order and hazard numbers (报修工单、隐患台账), written on the forms and read out on the phone as they are',
+    pattern: /^(WO|HZ|WT)-\d{6}$/,
+    why: 'work-order, hazard and parking-violation numbers (报修工单、隐患台账、违停), written on the forms and read out on the phone as they are',
   },
   {
     pattern: /^[A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,6}$/,

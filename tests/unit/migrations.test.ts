@@ -23,6 +23,7 @@ import { recordingsMigration } from '../../electron/core/recordings/migration';
 import { facilitiesMigration } from '../../electron/core/facilities/migration';
 import { roundsMigration } from '../../electron/core/facilities/rounds-migration';
 import { vehiclesMigration } from '../../electron/core/vehicles/migration';
+import { violationsMigration } from '../../electron/core/vehicles/violations-migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
@@ -127,6 +128,10 @@ describe('database and migrations', () => {
       [
         roundsMigration.version,
         'facility rounds: video and inspection rounds done, their results, due times missed; maintenance visits',
+      ],
+      [
+        violationsMigration.version,
+        'vehicles: no-parking violations with their timed steps; gate reads indexed by gate and id',
       ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -482,6 +487,40 @@ describe('database and migrations', () => {
       db('vehicles_inside').insert({ plate: '浙A12345', read_id: 2, entered_at: 2 }),
     ).rejects.toThrow(/UNIQUE|PRIMARY/);
     expect(await missingTables(db, ['visitors'])).toEqual([]);
+    await db.destroy();
+  });
+
+  it('the violations migration: one running number, one violation per alarm, steps tied to their violation', async () => {
+    const db = await openMigratedTo(violationsMigration);
+    const violation = {
+      id: 'v1',
+      seq: 1,
+      plate: '',
+      area: 'fire-lane',
+      kind: 'fire_lane',
+      source: 'alarm',
+      found_at: 1,
+      found_by: 'alarm',
+      alarm_id: 'a1',
+      deadline_at: 300_001,
+      state: 'open',
+    };
+    await db('violations').insert(violation);
+    await expect(db('violations').insert({ ...violation, id: 'v2', seq: 2 })).rejects.toThrow(/UNIQUE/);
+    await expect(db('violations').insert({ ...violation, id: 'v3', alarm_id: null })).rejects.toThrow(
+      /UNIQUE/,
+    );
+    // Many violations without an alarm: a NULL alarm id is no duplicate.
+    await db('violations').insert({ ...violation, id: 'v4', seq: 4, alarm_id: null });
+    await db('violations').insert({ ...violation, id: 'v5', seq: 5, alarm_id: null });
+    await db('violation_steps').insert({ violation_id: 'v1', at: 1, kind: 'found', by: 'alarm' });
+    await expect(
+      db('violation_steps').insert({ violation_id: 'nope', at: 1, kind: 'found', by: 'x' }),
+    ).rejects.toThrow(/FOREIGN/);
+    // The desk's last reads of a gate walk its index backwards: no sort of the gate's month of reads.
+    const plan = await queryPlan(db, "SELECT * FROM gate_reads WHERE gate_id = 'g' ORDER BY id DESC LIMIT 8");
+    expect(plan).toContain('gate_reads_gate_id');
+    expect(plan).not.toContain('TEMP B-TREE');
     await db.destroy();
   });
 

@@ -1,7 +1,10 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoSitePath, loadSite, SiteFileError } from '../../electron/common/site-file';
+import { NO_PARKING_KINDS, SiteFile } from '../../shared/domain/site';
+import { deadlineMinOf } from '../../shared/domain/violations';
 import { siteView } from '../../electron/core/site/view';
 import { tempDir } from '../support/temp';
 
@@ -103,6 +106,45 @@ describe('site file', () => {
         Object.assign(s, { sources: [{ id: 'big', kind: 'mqtt', note: 'x'.repeat(600 * 1024) }] }),
       'sources[0]',
     ],
+    [
+      'two no-parking areas with one id',
+      (s: ReturnType<typeof demoJson>) => {
+        const np = s.noParking as { areas: Record<string, unknown>[] };
+        np.areas[1]!.id = np.areas[0]!.id;
+      },
+      'noParking.areas[1].id',
+    ],
+    [
+      'a no-parking area in an unknown zone',
+      (s: ReturnType<typeof demoJson>) =>
+        ((s.noParking as { areas: Record<string, unknown>[] }).areas[0]!.zone = 'nowhere'),
+      'noParking.areas[0].zone',
+    ],
+    [
+      'a no-parking area watched by an unknown camera',
+      (s: ReturnType<typeof demoJson>) =>
+        ((s.noParking as { areas: Record<string, unknown>[] }).areas[1]!.camera = 'cam-99'),
+      'noParking.areas[1].camera',
+    ],
+    [
+      'a no-parking area of a kind the console does not know',
+      (s: ReturnType<typeof demoJson>) =>
+        ((s.noParking as { areas: Record<string, unknown>[] }).areas[0]!.kind = 'bus_stop'),
+      'noParking.areas[0].kind',
+    ],
+    [
+      'a no-parking area that is a line, not a polygon',
+      (s: ReturnType<typeof demoJson>) => {
+        const area = (s.noParking as { areas: { polygon: unknown[] }[] }).areas[2]!;
+        area.polygon = area.polygon.slice(0, 2);
+      },
+      'noParking.areas[2].polygon',
+    ],
+    [
+      'a violation deadline of no minutes',
+      (s: ReturnType<typeof demoJson>) => ((s.noParking as Record<string, unknown>).fireLaneDeadlineMin = 0),
+      'noParking.fireLaneDeadlineMin',
+    ],
   ])('refuses %s with the path of the bad field', (_what, spoil, path) => {
     const site = demoJson();
     spoil(site);
@@ -116,6 +158,75 @@ describe('site file', () => {
     expect(error).toBeInstanceOf(SiteFileError);
     expect((error as SiteFileError).problems.map((p) => p.path)).toContain(path);
     expect((error as Error).message).toContain(file);
+  });
+
+  it('the demo site has a fire lane, a crosswalk and an emergency lane; deadlines 5, 15 and its own 10 min', () => {
+    const { site } = loadSite(demoSitePath());
+    const np = site.noParking;
+    expect(np.areas.map((a) => [a.kind, deadlineMinOf(np, a)])).toEqual([
+      ['fire_lane', 5],
+      ['crosswalk', 15],
+      ['emergency_lane', 10],
+    ]);
+    // A site without the section: no areas, the plan's defaults.
+    const bare = demoJson();
+    delete bare.noParking;
+    expect(loadSite(write(bare)).site.noParking).toEqual({
+      deadlineMin: 15,
+      fireLaneDeadlineMin: 5,
+      areas: [],
+    });
+    expect(siteView(loadSite(demoSitePath())).noParking).toHaveLength(3);
+  });
+
+  it('no-parking sections, valid or not, are read or refused with a path, never thrown out of the parser', () => {
+    const base = demoJson();
+    delete base.noParking;
+    const point = fc.record({
+      lat: fc.double({ min: -100, max: 100 }),
+      lon: fc.double({ min: -200, max: 200 }),
+    });
+    const area = fc.record(
+      {
+        id: fc.oneof(fc.constantFrom('a', 'b', 'fire-lane'), fc.string({ maxLength: 70 })),
+        name: fc.oneof(fc.string({ maxLength: 8 }), fc.constant({ 'zh-CN': '消防通道' })),
+        kind: fc.oneof(fc.constantFrom(...NO_PARKING_KINDS), fc.string({ maxLength: 6 })),
+        polygon: fc.array(point, { maxLength: 5 }),
+        deadlineMin: fc.integer({ min: -5, max: 2000 }),
+        camera: fc.constantFrom('cam-01', 'cam-99'),
+        zone: fc.constantFrom('fire-lane', 'nowhere'),
+      },
+      { requiredKeys: ['id', 'name', 'kind', 'polygon'] },
+    );
+    const section = fc.oneof(
+      fc.record(
+        {
+          deadlineMin: fc.integer({ min: -1, max: 3000 }),
+          fireLaneDeadlineMin: fc.integer({ min: -1, max: 3000 }),
+          areas: fc.array(area, { maxLength: 4 }),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.anything(),
+    );
+    fc.assert(
+      fc.property(section, (noParking) => {
+        const parsed = SiteFile.safeParse({ ...base, noParking });
+        if (parsed.success) {
+          const np = parsed.data.noParking;
+          const ids = np.areas.map((a) => a.id);
+          expect(new Set(ids).size).toBe(ids.length);
+          for (const a of np.areas) {
+            expect(a.polygon.length).toBeGreaterThanOrEqual(3);
+            const min = deadlineMinOf(np, a);
+            expect(min >= 1 && min <= 1440).toBe(true);
+          }
+        } else {
+          expect(parsed.error.issues.every((i) => i.path[0] === 'noParking')).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses a file that is not JSON, or whose plan image is missing', () => {

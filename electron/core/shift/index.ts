@@ -3,6 +3,7 @@ import type { AlarmService } from '../alarms';
 import type { CamerasService } from '../cameras';
 import type { DutyService } from '../duty';
 import type { FacilitiesService } from '../facilities';
+import type { VehiclesService } from '../vehicles';
 import type { Feature, Infrastructure } from '../feature';
 import type { OperatorsService } from '../operators';
 import type { PlaybooksService } from '../playbooks';
@@ -20,6 +21,8 @@ export interface ShiftOptions {
   playbooks: Pick<PlaybooksService, 'drills'>;
   /** Unfinished work orders and open hazards carry over too. */
   facilities?: Pick<FacilitiesService, 'carryOver'> | undefined;
+  /** Standing parking violations carry over; the handover counts the gates' work (issue 17). */
+  vehicles?: Pick<VehiclesService, 'handoverFacts'> | undefined;
   /** The site's names for its ids (zones, cameras in force, guards), for texts people read. */
   names(): SiteNames;
 }
@@ -65,6 +68,7 @@ export function createShift(
         const work = await o.facilities?.carryOver();
         return { orders: work?.orders ?? [], hazards: work?.hazards ?? [] };
       },
+      ...(o.vehicles ? { vehicles: (since: number) => o.vehicles!.handoverFacts(since) } : {}),
     },
   });
   o.operators.hook({

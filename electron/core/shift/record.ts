@@ -88,6 +88,21 @@ export function itemLabel(item: CarryItem, version: number | undefined, names: S
           .filter(Boolean)
           .join(' · ');
       }
+      case 'violation': {
+        const words = MESSAGES[locale].violations;
+        const kind = words.kind[item.areaKind as keyof typeof words.kind] as string | undefined;
+        const state = words.state[item.state as keyof typeof words.state] as string | undefined;
+        return [
+          item.number,
+          item.plate || words.plateUnknown,
+          kind,
+          item.areaName?.[locale],
+          state,
+          item.overdue ? words.overdue : undefined,
+        ]
+          .filter(Boolean)
+          .join(' · ');
+      }
       case 'patrol':
         break;
     }

@@ -13,6 +13,7 @@ import {
   unacknowledged,
   understaffed,
   type CarrySources,
+  type VehicleFacts,
 } from '../../../shared/domain/handover';
 import { responseStatistics } from '../alarms';
 import { appendAudit, auditActor } from '../audit/audit';
@@ -46,6 +47,8 @@ export interface LiveFacts {
   targets(): ResponseTargets;
   /** Unfinished work orders and open hazards (the facilities feature). */
   facilities?(): Promise<{ orders: CarrySources['workOrders']; hazards: CarrySources['hazards'] }>;
+  /** Standing parking violations and the shift's vehicle counts since it started (the vehicles feature). */
+  vehicles?(since: number): Promise<VehicleFacts>;
 }
 
 export interface SealCheckResult {
@@ -241,6 +244,12 @@ export class ShiftService {
     return { shift: await this.view(row), report, check, record };
   }
 
+  /** The vehicles' facts since the open shift started, read on the database's connection before a transaction. */
+  private async vehicleFacts(): Promise<VehicleFacts | undefined> {
+    const open = this.o.facts.vehicles && (await this.openRow(this.o.db));
+    return open ? this.o.facts.vehicles!(open.started_at) : undefined;
+  }
+
   /** The open shift's report with every item named for people (the labels are not part of what is sealed). */
   async reportView(): Promise<HandoverReportView> {
     return describeReport(await this.report(), this.o.names());
@@ -254,10 +263,12 @@ export class ShiftService {
       openAlarms: CarrySources['openAlarms'];
       drillsDue: CarrySources['drillsDue'];
       work?: { orders: CarrySources['workOrders']; hazards: CarrySources['hazards'] } | undefined;
+      vehicles?: VehicleFacts | undefined;
     },
   ): Promise<HandoverReport> {
     const s = shift ?? (await this.openRow(db));
     if (!s) throw new ServiceError('not_found', 'No shift is open: sign in first.');
+    const vehicles = live ? live.vehicles : await this.o.facts.vehicles?.(s.started_at);
     const to = this.o.clock.now();
     const inShift = (q: Knex.QueryBuilder) => q.where('id', '>', s.after_log_id);
     // A video round or an inspection not done by its due time is carried over as a missed patrol is.
@@ -303,6 +314,7 @@ export class ShiftService {
     // Read before the sealing transaction (in `live`): the facts read the database on a connection of their own.
     const work = live ? live.work : await this.o.facts.facilities?.();
     const items = carryOverItems({
+      violations: vehicles?.violations,
       workOrders: work?.orders,
       hazards: work?.hazards,
       openAlarms: live?.openAlarms ?? (await this.o.facts.openAlarms()),
@@ -343,6 +355,7 @@ export class ShiftService {
         open: stats.open,
         dutyEntries: Number(counts.n),
         manualEntries: Number(counts.m ?? 0),
+        ...(vehicles ? { vehicles: vehicles.counts } : {}),
       },
     };
   }
@@ -369,6 +382,7 @@ export class ShiftService {
       openAlarms: await this.o.facts.openAlarms(),
       drillsDue: await this.o.facts.drillsDue(),
       work: await this.o.facts.facilities?.(),
+      vehicles: await this.vehicleFacts(),
     };
     const [sealedId, nextId, anchor] = await this.o.db.transaction(async (trx) => {
       const shift = await this.openRow(trx);

@@ -34,5 +34,6 @@ export function siteView(loaded: LoadedSite): SiteView {
     routes: site.routes.map((r) => ({ ...r, schedule: mergeSchedule(site.patrol, r.schedule) })),
     guards: site.guards.map(({ devices: _devices, ...guard }) => guard),
     contacts: site.contacts,
+    noParking: site.noParking.areas,
   };
 }

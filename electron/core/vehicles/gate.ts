@@ -20,6 +20,7 @@ import { ServiceError } from '../errors';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
 import type { IdGenerator } from '../util/ids';
+import { dayIn } from './figures';
 import type { VehicleRecords } from './records';
 import type { Visitors } from './visitors';
 
@@ -40,16 +41,6 @@ interface ReadRow {
   decision: GateDecision | null;
   decided_by: string | null;
   decided_at: number | null;
-}
-
-/** The permit's dates are the site's calendar days: `YYYY-MM-DD` there at `at`. */
-export function siteDay(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
 }
 
 /** What a resident record says about a car at the gate today. */
@@ -90,6 +81,10 @@ export class GateDeskService {
       records: VehicleRecords;
       visitors: Visitors;
       kickOutbox(): void;
+      /** A hub transaction stored reads and committed: show them now rather than at the next flush tick. */
+      onCommitted?(): void;
+      /** Violations on record per plate: a repeat offender is flagged when it arrives. */
+      offences?(plates: readonly string[], db?: Knex | Knex.Transaction): Promise<Map<string, number>>;
     },
   ) {}
 
@@ -102,7 +97,14 @@ export class GateDeskService {
   readonly hubApplier: InboxApplier = async (trx, event: StoredHubEvent) => {
     if (event.kind !== 'vehicle') return;
     const id = await this.receive(trx, event.data);
-    if (id !== undefined) this.pending.add(id);
+    if (id === undefined) return;
+    this.pending.add(id);
+    const { onCommitted } = this.o;
+    if (onCommitted)
+      trx.executionPromise.then(
+        () => onCommitted(),
+        () => undefined,
+      );
   };
 
   async receive(trx: Knex.Transaction, read: HubVehicleRead): Promise<number | undefined> {
@@ -112,7 +114,8 @@ export class GateDeskService {
     const vehicle = check.ok ? await this.o.records.byPlate(plate, trx) : undefined;
     const visitor =
       check.ok && !vehicle ? await this.o.visitors.forRead(trx, plate, read.direction) : undefined;
-    const day = siteDay(read.at, this.o.site.timeZone);
+    // The permit's dates are the site's calendar days.
+    const day = dayIn(read.at, this.o.site.timeZone);
     const match: GateMatch = vehicle ? residentMatch(vehicle, day) : visitor ? 'visitor' : 'unknown';
     // Out of the gate freely except a blacklisted car; in only with a valid permit or a visit on record.
     const free =
@@ -138,6 +141,14 @@ export class GateDeskService {
     // The console lets in what the gate's own list did not: it tells the gate, as the operator's decisions do.
     if (barrier === 'opened' && !read.opened)
       await this.tellGate(trx, read.gateId, read.readId, plate, true, 'allow_once', 'system');
+    const offences =
+      check.ok && read.direction === 'in' ? (await this.o.offences?.([plate], trx))?.get(plate) : 0;
+    if (offences && offences > 1)
+      await writeDutyLog(trx, {
+        at: this.o.clock.now(),
+        kind: 'gate',
+        text: `多次违停车辆 ${plate}（${offences} 次）到达${this.gateName(read.gateId, 'zh-CN')} · repeat parking offender ${plate} (${offences} violations) at ${this.gateName(read.gateId, 'en')}`,
+      });
     if (match === 'blacklisted')
       await writeDutyLog(trx, {
         at: this.o.clock.now(),
@@ -247,6 +258,8 @@ export class GateDeskService {
   private async viewsOf(rows: ReadRow[]): Promise<GateReadView[]> {
     const vehicleIds = [...new Set(rows.flatMap((r) => (r.vehicle_id ? [r.vehicle_id] : [])))];
     const vehicles = new Map((await this.o.records.byIds(vehicleIds)).map((v) => [v.id, v]));
+    const entries = rows.filter((r) => r.valid && r.direction === 'in').map((r) => r.plate);
+    const offences = (await this.o.offences?.(entries)) ?? new Map<string, number>();
     const out: GateReadView[] = [];
     for (const r of rows) {
       const nearIds = !r.vehicle_id && r.valid ? this.o.records.index.near(r.plate) : [];
@@ -270,6 +283,7 @@ export class GateDeskService {
         ...(r.decision ? { decision: r.decision } : {}),
         ...(r.decided_by ? { decidedBy: r.decided_by } : {}),
         ...(r.decided_at !== null ? { decidedAt: r.decided_at } : {}),
+        ...(offences.get(r.plate) ? { offences: offences.get(r.plate) } : {}),
       });
     }
     return out;

@@ -376,6 +376,7 @@ export function AlarmQueue() {
             'panes',
             'desks',
             'replay',
+            'violations',
           ] as const
         ).map((k) => (
           <Typography key={k} sx={{ py: 0.25 }}>

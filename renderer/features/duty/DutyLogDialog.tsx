@@ -34,6 +34,8 @@ const FILTER_KINDS = [
   'disaster_mode',
   'clock_jump',
   'disk',
+  'gate',
+  'violation',
 ];
 /** The entry a correction or a closed follow-up refers to. */
 type RefTo = {

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { SiteView } from '../../../shared/contract';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../ui/AreaPanel';
-import { AlarmsLayer, CamerasLayer, GuardsLayer, PatrolsLayer, ZonesLayer } from './layers';
+import { AlarmsLayer, CamerasLayer, GuardsLayer, NoParkingLayer, PatrolsLayer, ZonesLayer } from './layers';
 import { ReplayBar, ReplayLayer, type Track } from './Replay';
 import { useSystem } from '../system';
 import { useGuards } from './store';
@@ -145,6 +145,7 @@ export function SiteMap() {
               <FitPlan bounds={site.plan.bounds} />
               <ImageOverlay url={site.plan.imageUrl} bounds={planBounds} />
               {layers.zones && <ZonesLayer />}
+              {layers.noParking && <NoParkingLayer />}
               {layers.patrols && <PatrolsLayer />}
               {layers.cameras && <CamerasLayer />}
               {layers.alarms && <AlarmsLayer />}

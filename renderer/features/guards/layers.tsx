@@ -52,6 +52,36 @@ export function ZonesLayer() {
   );
 }
 
+/** No-parking areas (issue 17): hatched red for fire and emergency lanes, amber for crosswalks and others. */
+export function NoParkingLayer() {
+  const site = useStore(useSystem().site);
+  const text = useText();
+  const { t } = useTranslation();
+  return (
+    <>
+      {(site?.noParking ?? []).map((a) => (
+        <Polygon
+          key={a.id}
+          positions={a.polygon.map((p) => [p.lat, p.lon] as [number, number])}
+          pathOptions={{
+            color: a.kind === 'fire_lane' || a.kind === 'emergency_lane' ? '#ff1744' : '#ffab00',
+            weight: 2,
+            opacity: 0.9,
+            fillOpacity: 0.22,
+            dashArray: '2 6',
+          }}
+          // Set when the path is made (Leaflet applies no class given later through pathOptions).
+          className={`no-parking no-parking-${a.kind}`}
+        >
+          <Tooltip sticky>
+            {t(`violations.kind.${a.kind}`)} · {text(a.name)}
+          </Tooltip>
+        </Polygon>
+      ))}
+    </>
+  );
+}
+
 export function CamerasLayer() {
   const site = useStore(useSystem().site);
   const streams = useStore(useCameras().streams);

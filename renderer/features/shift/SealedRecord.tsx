@@ -44,6 +44,16 @@ export function StatsBlock({ stats, entries = true }: { stats: ShiftStats; entri
           {field(t('duty.byType'), list(types.map(([type, n]) => `${t(`alarmType.${type}`)} ${n}`)))}
         </Typography>
       )}
+      {s.vehicles && (
+        <Typography color="text.secondary" data-testid="handover-vehicles">
+          {t('violations.handoverCounts', {
+            inside: s.vehicles.inside,
+            decisions: s.vehicles.gateDecisions,
+            overstays: s.vehicles.overstays,
+            violations: s.vehicles.violationsFound,
+          })}
+        </Typography>
+      )}
       {entries && (
         <Typography color="text.secondary">
           {t('duty.statEntries', { count: s.dutyEntries, manual: s.manualEntries })}

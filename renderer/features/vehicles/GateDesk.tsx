@@ -6,6 +6,7 @@ import { ToolDialog } from '../../ui/dialogs';
 import { GatesTab } from './GatesTab';
 import { RecordsTab } from './RecordsTab';
 import { closeDesk, desk as deskStore, openDesk, openTab, useGateFeed, type DeskTab } from './store';
+import { ViolationsTab } from './ViolationsTab';
 import { VisitorsTab } from './VisitorsTab';
 
 /** The top bar's way to the gate desk (Alt+G), with how many cars wait for a decision. */
@@ -38,10 +39,17 @@ export function GateDesk() {
   const desk = useStore(deskStore);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.key.toLowerCase() !== 'g') return;
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      const key = e.key.toLowerCase();
+      if (key === 'g') {
+        if (openTab.get()) closeDesk();
+        else openDesk();
+      } else if (key === 'w') {
+        // Alt+W: straight to the no-parking violations (违停), or shut them.
+        if (openTab.get() === 'violations') closeDesk();
+        else openDesk('violations');
+      } else return;
       e.preventDefault();
-      if (openTab.get()) closeDesk();
-      else openDesk();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -58,10 +66,12 @@ export function GateDesk() {
       <Tabs value={tab} onChange={(_, v: DeskTab) => openDesk(v)}>
         <Tab value="gates" label={t('vehicles.tabGates')} data-testid="gate-tab-gates" />
         <Tab value="visitors" label={t('vehicles.tabVisitors')} data-testid="gate-tab-visitors" />
+        <Tab value="violations" label={t('violations.tab')} data-testid="gate-tab-violations" />
         <Tab value="records" label={t('vehicles.tabRecords')} data-testid="gate-tab-records" />
       </Tabs>
       {tab === 'gates' && <GatesTab desk={desk} />}
       {tab === 'visitors' && <VisitorsTab desk={desk} />}
+      {tab === 'violations' && <ViolationsTab />}
       {tab === 'records' && <RecordsTab />}
     </ToolDialog>
   );

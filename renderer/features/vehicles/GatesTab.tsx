@@ -30,6 +30,22 @@ const typing = (e: KeyboardEvent) => {
   return Boolean(el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable));
 };
 
+/** A plate with violations on record: flagged when it arrives (a repeat offender at two or more). */
+export function OffenceChip({ count }: { count: number | undefined }) {
+  const { t } = useTranslation();
+  if (!count) return null;
+  return (
+    <Chip
+      size="small"
+      color={count > 1 ? 'error' : 'warning'}
+      variant="outlined"
+      label={t('violations.repeat', { count })}
+      data-testid="gate-offences"
+      data-count={count}
+    />
+  );
+}
+
 export function MatchChip({ match }: { match: GateMatch }) {
   const { t } = useTranslation();
   return (
@@ -179,7 +195,7 @@ function WaitingCard(props: {
         </Typography>
       </Box>
       <Box sx={{ flex: 1, minWidth: 200 }}>
-        <MatchChip match={read.match} />
+        <MatchChip match={read.match} /> <OffenceChip count={read.offences} />
         <Typography variant="body2" sx={{ mt: 0.5 }}>
           {read.valid
             ? t('vehicles.confidence', { pct: Math.round(read.confidence * 100) })
@@ -255,6 +271,7 @@ function GateColumn({ gate }: { gate: GateDesk['gates'][number] }) {
           </Typography>
           <Box sx={{ display: 'flex', gap: 0.5, alignItems: 'center', flexWrap: 'wrap' }}>
             <MatchChip match={r.match} />
+            <OffenceChip count={r.offences} />
             <Typography variant="caption" color={r.barrier === 'refused' ? 'error.main' : 'text.secondary'}>
               {r.decision ? t(`vehicles.decision.${r.decision}`) : t(`vehicles.barrier.${r.barrier}`)}
               {r.decidedBy ? ` · ${r.decidedBy}` : ''}

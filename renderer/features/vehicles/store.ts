@@ -1,15 +1,36 @@
 import { useEffect } from 'react';
-import type { ConsoleClient, GateDesk, GateReadView, VisitorView } from '../../../shared/contract';
+import type {
+  ConsoleClient,
+  MethodOutput,
+  GateDesk,
+  GateReadView,
+  ViolationView,
+  VisitorView,
+} from '../../../shared/contract';
 import { createStore, useStore } from '../../api/store';
 import { useClient } from '../../api/client';
 import { useOperators } from '../operators';
 
-export type DeskTab = 'gates' | 'visitors' | 'records';
+export type DeskTab = 'gates' | 'visitors' | 'violations' | 'records';
 
 /** The gate desk as the core last told it, the visitors, and whether (and where) the desk is open. */
 export const desk = createStore<GateDesk | null>(null);
 export const visitors = createStore<VisitorView[]>([]);
 export const openTab = createStore<DeskTab | null>(null);
+/** The no-parking violations standing or closed today, repeat offenders, the areas (issue 17). */
+export type ViolationsState = MethodOutput<'violations.list'>;
+export const violations = createStore<ViolationsState | null>(null);
+
+/** A violation opened or moved on: replaced in place, or added on top (newest first). */
+export function applyViolation(prev: ViolationsState, v: ViolationView): ViolationsState {
+  const others = prev.violations.filter((x) => x.id !== v.id);
+  const at = prev.violations.findIndex((x) => x.id === v.id);
+  const list = at < 0 ? [v, ...others] : prev.violations.map((x) => (x.id === v.id ? v : x));
+  return { ...prev, violations: list };
+}
+
+export const loadViolations = async (client: ConsoleClient) =>
+  violations.set(await client.call('violations.list'));
 
 export const openDesk = (tab: DeskTab = 'gates') => openTab.set(tab);
 export const closeDesk = () => openTab.set(null);
@@ -27,9 +48,14 @@ export function applyRead(prev: GateDesk, read: GateReadView, inside: number, pe
 }
 
 export async function loadDesk(client: ConsoleClient): Promise<void> {
-  const [d, v] = await Promise.all([client.call('gates.desk'), client.call('visitors.list')]);
+  const [d, v, p] = await Promise.all([
+    client.call('gates.desk'),
+    client.call('visitors.list'),
+    client.call('violations.list'),
+  ]);
   desk.set(d);
   visitors.set(v.visitors);
+  violations.set(p);
 }
 
 /**
@@ -52,6 +78,9 @@ export function useGateFeed(): void {
         desk.set((prev) => (prev ? applyRead(prev, read, inside) : prev)),
       ),
       client.on('visitors.changed', ({ visitors: v }) => visitors.set(v)),
+      client.on('violations.changed', ({ violation }) =>
+        violations.set((prev) => (prev ? applyViolation(prev, violation) : prev)),
+      ),
     ];
     return () => offs.forEach((off) => off());
   }, [client, operator, locked, confirmed]);

@@ -12,7 +12,7 @@ import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
 import { EquipmentDialog, HubDeadLettersDialog, Shell } from './shell';
 import { RoundsView } from './rounds';
 import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
-import { GateDeskPanel } from './vehicles';
+import { GateDeskPanel, ViolationsDesk } from './vehicles';
 
 export * from './alarm-queue';
 export * from './camera-wall';
@@ -51,6 +51,7 @@ export class ConsoleUi {
   readonly facilities: FacilitiesView;
   readonly gateDesk: GateDeskPanel;
   readonly rounds: RoundsView;
+  readonly violations: ViolationsDesk;
 
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
@@ -76,5 +77,6 @@ export class ConsoleUi {
     this.facilities = new FacilitiesView(page);
     this.gateDesk = new GateDeskPanel(page);
     this.rounds = new RoundsView(page);
+    this.violations = new ViolationsDesk(page);
   }
 }
