@@ -298,64 +298,12 @@ export function AlarmQueue() {
           </Box>
         )}
       </Box>
-      <ResolveAndNoteDialogs
-        alarm={current}
-        open={dialog === 'resolve' || dialog === 'note' ? dialog : null}
-        onClose={() => setDialog(null)}
+      <QueueDialogs
+        dialog={dialog}
+        setDialog={setDialog}
+        current={current}
+        disasterOn={meta?.disaster.on ?? false}
       />
-      <TextDialog
-        open={dialog === 'mute'}
-        title={t('alarms.muteTitle')}
-        label={t('alarms.muteReason', { n: 3 })}
-        testId="mute-dialog"
-        min={2}
-        onClose={() => setDialog(null)}
-        onSubmit={(reason) => void run(() => store.mute(reason, 3))}
-      />
-      <ManualAlarmDialog
-        open={dialog === 'manual'}
-        onClose={() => setDialog(null)}
-        onRaise={(input) => void run(() => store.raise(input))}
-      />
-      <HistoryDialog open={dialog === 'history'} onClose={() => setDialog(null)} />
-      <DisasterDialog
-        open={dialog === 'disaster'}
-        on={meta?.disaster.on ?? false}
-        onClose={() => setDialog(null)}
-        onSubmit={(input) => void run(() => store.setDisasterMode(input))}
-      />
-      <ToolDialog
-        open={dialog === 'help'}
-        onClose={() => setDialog(null)}
-        testId="help-overlay"
-        title={t('alarms.helpTitle')}
-        maxWidth="sm"
-        closeLabel={null}
-        contentSx={{}}
-      >
-        {(
-          [
-            'move',
-            'open',
-            'acknowledge',
-            'dispatch',
-            'onScene',
-            'resolve',
-            'note',
-            'manual',
-            'history',
-            'help',
-            'close',
-            'layouts',
-            'arrangements',
-            'panes',
-          ] as const
-        ).map((k) => (
-          <Typography key={k} sx={{ py: 0.25 }}>
-            {t(`shortcuts.${k}`)}
-          </Typography>
-        ))}
-      </ToolDialog>
     </AreaPanel>
   );
 }
@@ -419,5 +367,84 @@ const QueueFilters = memo(function QueueFilters(f: FilterValues) {
       <TypeFilter value={type} onChange={setType} />
       <ZoneSelect size="small" value={zone} onChange={setZone} />
     </Box>
+  );
+});
+
+/**
+ * The queue's dialogs, apart from the list: a flood's batches re-render the list, and six closed dialogs re-rendered
+ * with it on every batch.
+ */
+const QueueDialogs = memo(function QueueDialogs(p: {
+  dialog: DialogKind;
+  setDialog(d: DialogKind): void;
+  current: AlarmView | undefined;
+  disasterOn: boolean;
+}) {
+  const { t } = useTranslation();
+  const store = useAlarms();
+  const { run } = useCall('notice');
+  const { dialog, setDialog, current, disasterOn } = p;
+  const close = useCallback(() => setDialog(null), [setDialog]);
+  return (
+    <>
+      <ResolveAndNoteDialogs
+        alarm={current}
+        open={dialog === 'resolve' || dialog === 'note' ? dialog : null}
+        onClose={close}
+      />
+      <TextDialog
+        open={dialog === 'mute'}
+        title={t('alarms.muteTitle')}
+        label={t('alarms.muteReason', { n: 3 })}
+        testId="mute-dialog"
+        min={2}
+        onClose={close}
+        onSubmit={(reason) => void run(() => store.mute(reason, 3))}
+      />
+      <ManualAlarmDialog
+        open={dialog === 'manual'}
+        onClose={close}
+        onRaise={(input) => void run(() => store.raise(input))}
+      />
+      <HistoryDialog open={dialog === 'history'} onClose={close} />
+      <DisasterDialog
+        open={dialog === 'disaster'}
+        on={disasterOn}
+        onClose={close}
+        onSubmit={(input) => void run(() => store.setDisasterMode(input))}
+      />
+      <ToolDialog
+        open={dialog === 'help'}
+        onClose={close}
+        testId="help-overlay"
+        title={t('alarms.helpTitle')}
+        maxWidth="sm"
+        closeLabel={null}
+        contentSx={{}}
+      >
+        {(
+          [
+            'move',
+            'open',
+            'acknowledge',
+            'dispatch',
+            'onScene',
+            'resolve',
+            'note',
+            'manual',
+            'history',
+            'help',
+            'close',
+            'layouts',
+            'arrangements',
+            'panes',
+          ] as const
+        ).map((k) => (
+          <Typography key={k} sx={{ py: 0.25 }}>
+            {t(`shortcuts.${k}`)}
+          </Typography>
+        ))}
+      </ToolDialog>
+    </>
   );
 });
