@@ -40,6 +40,8 @@
  *   (10 fires: the queue shows about 19 rows at 1920×1080 and a row scrolled out of view is not painted; 200 ms:
  *   on a quiet machine a 10,000 replay lasts about 2 s, and fires after it would say nothing about the lane)
  * A quick run that only checks the benchmark still works: `--skip burst,history,diagnostics --rates 200 --duration-s 1`.
+ * · --diagnostics profiled,nopulse,nomarkers,profnomarkers,rate (the diagnostics' parts run, default all)
+ * · --profiled-burst N (the profiled diagnostic burst's size, default 2000)
  * Env: BENCH_PROFILE_DIR=DIR keeps the diagnostic burst's raw profiles and trace (for Chrome DevTools).
  *
  * Everything it starts (hub process, cores, web hosts, Chromium, temp dirs) is stopped or removed before the
@@ -108,6 +110,8 @@ const TARGETS = {
 // Options
 
 const PHASES = ['latency', 'burst', 'backlog', 'history', 'diagnostics'] as const;
+/** The diagnostics' parts (`--diagnostics profiled` runs only the profiled burst: a profile in a minute). */
+const DIAGNOSTICS = ['profiled', 'nopulse', 'nomarkers', 'profnomarkers', 'rate'] as const;
 
 const opts = readOptions('bench:alarms', (args) => {
   const { values } = parseArgs({
@@ -124,6 +128,8 @@ const opts = readOptions('bench:alarms', (args) => {
       backlog: { type: 'string', default: '10000,100000' },
       'backlog-fires': { type: 'string', default: '10' },
       'backlog-spacing-ms': { type: 'string', default: '200' },
+      diagnostics: { type: 'string', default: DIAGNOSTICS.join(',') },
+      'profiled-burst': { type: 'string', default: '2000' },
     },
   });
   return {
@@ -140,6 +146,8 @@ const opts = readOptions('bench:alarms', (args) => {
     backlogSizes: commaList(values.backlog).map((r) => Math.round(positive('backlog', r))),
     backlogFires: Math.round(positive('backlog-fires', values['backlog-fires'])),
     backlogSpacingMs: positive('backlog-spacing-ms', values['backlog-spacing-ms']),
+    diagnostics: new Set(commaList(values.diagnostics)),
+    profiledBurst: Math.round(positive('profiled-burst', values['profiled-burst'])),
   };
 });
 type Options = typeof opts;
@@ -1124,43 +1132,72 @@ async function run(tmp: string): Promise<void> {
 }
 
 async function diagnosticsPhase(hub: HubProcess, tmp: string): Promise<void> {
-  const n = Math.min(opts.burst, 2000);
-  log(`diagnostics: a ${n}-alarm burst with profilers on (console CPU profile, page CPU profile and trace)`);
-  const d = await burstPhase(hub, tmp, opts, 'profiled', n, AS_IS, makeProfilers());
-  logBurst('profiled burst', d, false);
-  result.diagnostics.profiled_burst = d;
+  const part = (name: (typeof DIAGNOSTICS)[number]) => opts.diagnostics.has(name);
   const noPulse = { ...AS_IS, css: NO_MAP_PULSE_CSS };
+  if (part('profiled')) {
+    const n = Math.min(opts.burst, opts.profiledBurst);
+    log(
+      `diagnostics: a ${n}-alarm burst with profilers on (console CPU profile, page CPU profile and trace)`,
+    );
+    const d = await burstPhase(hub, tmp, opts, 'profiled', n, AS_IS, makeProfilers());
+    logBurst('profiled burst', d, false);
+    result.diagnostics.profiled_burst = d;
+  }
+  if (part('nopulse')) await diagnoseWithout(hub, tmp, noPulse);
+  if (part('nomarkers') || part('profnomarkers')) await diagnoseNoMarkers(hub, tmp);
+  if (part('rate') && opts.rates.includes(200)) await diagnoseRate(hub, tmp, noPulse);
+}
+
+async function diagnoseWithout(hub: HubProcess, tmp: string, noPulse: Variant): Promise<void> {
   log(`diagnostics: the ${opts.burst}-alarm burst again, site map markers without their pulse animation`);
   const b = await burstPhase(hub, tmp, opts, 'nopulse', opts.burst, noPulse);
   logBurst('burst, no map pulse', b, false);
   result.diagnostics.burst_without_map_pulse = b;
-  log(`diagnostics: the ${opts.burst}-alarm burst again, alarms without a position (no map markers at all)`);
-  const m = await burstPhase(hub, tmp, opts, 'nomarkers', opts.burst, { withLocation: false });
-  logBurst('burst, no map markers', m, false);
-  result.diagnostics.burst_without_map_markers = m;
-  const nm = Math.min(opts.burst, 5000);
-  log(`diagnostics: a ${nm}-alarm burst without map markers, profiled (what the page spends the rest on)`);
-  const pm = await burstPhase(hub, tmp, opts, 'profnomarkers', nm, { withLocation: false }, makeProfilers());
-  logBurst('profiled burst, no map markers', pm, false);
-  result.diagnostics.profiled_burst_without_map_markers = pm;
-  if (opts.rates.includes(200)) {
-    result.diagnostics.rate_200_without_map_pulse = await ratePhase(
-      hub,
-      tmp,
-      opts,
-      200,
-      noPulse,
-      ' (no map pulse)',
+}
+
+async function diagnoseNoMarkers(hub: HubProcess, tmp: string): Promise<void> {
+  if (opts.diagnostics.has('nomarkers')) {
+    log(
+      `diagnostics: the ${opts.burst}-alarm burst again, alarms without a position (no map markers at all)`,
     );
-    result.diagnostics.rate_200_without_map_pulse_flush_50ms = await ratePhase(
-      hub,
-      tmp,
-      opts,
-      200,
-      { ...noPulse, alarmFlushMs: 50 },
-      ' (no map pulse, alarmFlushMs 50)',
-    );
+    const m = await burstPhase(hub, tmp, opts, 'nomarkers', opts.burst, { withLocation: false });
+    logBurst('burst, no map markers', m, false);
+    result.diagnostics.burst_without_map_markers = m;
   }
+  if (opts.diagnostics.has('profnomarkers')) {
+    const nm = Math.min(opts.burst, 5000);
+    log(`diagnostics: a ${nm}-alarm burst without map markers, profiled (what the page spends the rest on)`);
+    const pm = await burstPhase(
+      hub,
+      tmp,
+      opts,
+      'profnomarkers',
+      nm,
+      { withLocation: false },
+      makeProfilers(),
+    );
+    logBurst('profiled burst, no map markers', pm, false);
+    result.diagnostics.profiled_burst_without_map_markers = pm;
+  }
+}
+
+async function diagnoseRate(hub: HubProcess, tmp: string, noPulse: Variant): Promise<void> {
+  result.diagnostics.rate_200_without_map_pulse = await ratePhase(
+    hub,
+    tmp,
+    opts,
+    200,
+    noPulse,
+    ' (no map pulse)',
+  );
+  result.diagnostics.rate_200_without_map_pulse_flush_50ms = await ratePhase(
+    hub,
+    tmp,
+    opts,
+    200,
+    { ...noPulse, alarmFlushMs: 50 },
+    ' (no map pulse, alarmFlushMs 50)',
+  );
 }
 
 async function historyPhase(hub: HubProcess, tmp: string): Promise<void> {

@@ -34,7 +34,9 @@ const core = await createConsoleCore({
   backups: { enabled: false },
 });
 try {
-  const appliers = (core.hub as unknown as { wiring: { appliers: readonly InboxApplier[] } }).wiring.appliers;
+  // The link's receiving side (hub-link/receiver.ts) holds the appliers the features handed it at start.
+  const appliers = (core.hub as unknown as { stream: { wiring: { appliers: readonly InboxApplier[] } } })
+    .stream.wiring.appliers;
   const event = (seq: number) => ({
     seq,
     at: Date.now(),

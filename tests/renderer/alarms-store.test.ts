@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type { AlarmView } from '../../shared/contract';
+import { compareAlarms } from '../../shared/domain/alarm-lifecycle';
 import { compareProgress, createAlarmsStore } from '../../renderer/features/alarms/store';
 import { alarm, fakeCore, Refusal, type Handlers } from './support';
 
@@ -206,6 +208,42 @@ describe('alarms store', () => {
     expect(store.open.get()).toEqual({});
     expect(store.selected.get()).toBeNull();
     expect(store.detail.get()).toBeNull();
+  });
+});
+
+describe('the queue in order', () => {
+  const view = fc.record({
+    id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'),
+    priority: fc.constantFrom(1, 2, 3, 4, 5),
+    seq: fc.integer({ min: 1, max: 50 }),
+    held: fc.boolean(),
+    count: fc.integer({ min: 1, max: 9 }),
+    state: fc.constantFrom('new', 'acknowledged', 'resolved'),
+  });
+
+  it('is always the open alarms sorted as the queue sorts them, batch after batch', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(view),
+        fc.array(fc.array(view, { maxLength: 6 }), { maxLength: 8 }),
+        async (first, batches) => {
+          const initial = new Map(
+            first.filter((v) => v.state !== 'resolved').map((v) => [v.id, alarm(v as Partial<AlarmView>)]),
+          );
+          const { core, store } = await setup([...initial.values()]);
+          for (const [n, batch] of batches.entries()) {
+            // A higher count each time, so no batch is taken for an older view (compareProgress).
+            core.emit('alarms.changed', {
+              alarms: batch.map((v, i) => alarm({ ...(v as Partial<AlarmView>), count: 100 * (n + 1) + i })),
+            });
+            const expected = Object.values(store.open.get()).sort(compareAlarms);
+            expect(store.queue.get().map((a) => a.id)).toEqual(expected.map((a) => a.id));
+            expect(store.queue.get()).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 

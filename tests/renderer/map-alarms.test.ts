@@ -1,6 +1,7 @@
 /**
- * The site map's alarm markers in a flood: which alarms get one is worked out without sorting the whole queue,
- * and must be exactly the queue's order cut at the limit (the most urgent first, only alarms with a position).
+ * The site map's alarm markers in a flood: which alarms get one is read off the alarms store's queue (kept in
+ * order), and must be exactly the queue's order cut at the limit (the most urgent first, only alarms with a
+ * position).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { compareAlarms } from '../../shared/domain/alarm-lifecycle';
 import { mostUrgentLocated } from '../../renderer/features/guards/map-alarms';
 import { alarm } from './support';
 
-const queue = (alarms: AlarmView[]) => Object.fromEntries(alarms.map((a) => [a.id, a]));
+const queue = (alarms: AlarmView[]) => [...alarms].sort(compareAlarms);
 
 const arbAlarm = fc.record({
   priority: fc.integer({ min: 1, max: 5 }),

@@ -24,8 +24,13 @@ export interface AlarmsOptions {
  * The alarm queue: receive (hub, engines, by hand), lifecycle, escalation, disaster mode, history, the mute.
  * Its tables are in the base schema (migration 2); migration 8 adds arrival order and steady-clock times.
  */
-/** At most this often, alarm changes reach the renderers while they keep coming (see scheduleFlush). */
-export const ALARM_FLUSH_MS = 100;
+/**
+ * At most this often, alarm changes reach the renderers while they keep coming (see scheduleFlush). At a steady
+ * 200 alarms/s nearly every alarm waits for the next flush, so this is most of its way to the screen (at 100 ms the
+ * pushed-to-page p99 was 122 ms of the 218 ms painted); since the page merges a batch into its ordered queue
+ * instead of sorting it all again, twice as many smaller batches cost it less than the sorting did.
+ */
+export const ALARM_FLUSH_MS = 50;
 
 export function createAlarms(
   infra: Infrastructure,

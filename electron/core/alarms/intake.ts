@@ -38,6 +38,13 @@ export function waitedSince(loggedAt: number, raisedAt: number, now: number): nu
 const MAX_UNSAVED = 5000;
 
 /**
+ * The new alarm's INSERT, built from the first row's columns: every row has the same ones (an `AlarmRow` literal),
+ * and building the statement's 700 characters again for each alarm of a flood only to find it in the cache was
+ * wasted.
+ */
+let insertAlarm: string | undefined;
+
+/**
  * The device reports the condition behind its open alarm of that type cleared: the alarm says so (its trail, a
  * badge) and stays open, since an operator still decides what happened. A restore with no open alarm (already
  * resolved, or never raised here) changes nothing.
@@ -224,7 +231,8 @@ export async function receive(
     waited_ms: arrival ? (arrival.waitedMs ?? null) : waited > 0 ? waited : null,
     escalated_waiting: 0,
   };
-  prepared(conn, insertSql('alarms', row)).run(row);
+  insertAlarm ??= insertSql('alarms', row);
+  prepared(conn, insertAlarm).run(row);
   prepared(conn, INSERT_SOURCE).run(input.source, input.sourceId, row.id, now);
   await c.trail(trx, row.id, 'received', SYSTEM, {
     toState: 'new',

@@ -50,11 +50,13 @@ export async function commitUrgentEvents(
   return db.transaction(async (trx) => {
     const cursor = await lastCommittedSeq(trx);
     const taken = new Set<number>();
+    // Prepared, as the inbox's statements are: a flood's fires come this way by the hundred.
+    const known = prepared(await connectionOf(trx), 'SELECT 1 FROM hub_urgent WHERE seq = ?');
     for (const [i, { raw, receivedAt }] of items.entries()) {
       if (results[i]) continue;
       const { seq, at, ...body } = HubEvent.parse(raw);
       const stored = { seq, at, receivedAt, ...body } as StoredHubEvent;
-      if (seq <= cursor || taken.has(seq) || (await trx('hub_urgent').where({ seq }).first())) {
+      if (seq <= cursor || taken.has(seq) || known.get(seq) !== undefined) {
         results[i] = { status: 'duplicate' };
         continue;
       }

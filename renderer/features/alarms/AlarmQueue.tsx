@@ -1,9 +1,9 @@
 import { Box, Button, Chip, Tooltip, Typography } from '@mui/material';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
 import type { AlarmType } from '../../../shared/domain/alarm';
-import { ALARM_STATES, compareAlarms, type AlarmState } from '../../../shared/domain/alarm-lifecycle';
+import { ALARM_STATES, type AlarmState } from '../../../shared/domain/alarm-lifecycle';
 import { useStore } from '../../api/store';
 import { AreaPanel } from '../../ui/AreaPanel';
 import { DialogButtons, TextDialog, ToolDialog } from '../../ui/dialogs';
@@ -42,15 +42,18 @@ const NO_TARGETS = { acknowledgeSec: {}, resolveSec: {} };
 export function AlarmQueue() {
   const { t } = useTranslation();
   const store = useAlarms();
-  const alarms = useStore(store.open);
+  // In the queue's order already: the store merges each batch in (a flood's batch no longer sorts them all).
+  const sorted = useStore(store.queue);
   const meta = useStore(store.meta);
   const site = useStore(useSystem().site);
   const text = useText();
   const locale = useLocale();
   const now = useNow(1000);
   const rowHeight = useRowHeight();
-  // Read on each tick with `now`: response clocks run on the core's steady clock (immune to clock steps).
-  const steadyNow = store.steadyNow();
+  // Read on each tick with `now`: response clocks run on the core's steady clock (immune to clock steps). Only on the
+  // tick: read on every render it differed each time, and every visible row rendered again on every batch.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `now` is the tick this is read on, not an input
+  const steadyNow = useMemo(() => store.steadyNow(), [store, now]);
   const { run } = useCall('notice');
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [search, setSearch] = useState('');
@@ -66,9 +69,10 @@ export function AlarmQueue() {
     () => new Map((site?.zones ?? []).map((z) => [z.id, text(z.name)])),
     [site, text],
   );
-  const sorted = useMemo(() => Object.values(alarms).sort(compareAlarms), [alarms]);
   const visible = useMemo(() => {
     const q = search.trim().toLowerCase();
+    // Unfiltered (the usual case in a flood), the queue itself: no copy of ten thousand rows per batch.
+    if (!q && !state && !type && !zone && !priority) return sorted;
     return sorted.filter(
       (a) =>
         (!state || a.state === state) &&
@@ -212,47 +216,18 @@ export function AlarmQueue() {
   return (
     <AreaPanel testId="alarm-queue" title={t('areas.alarmQueue')} gridArea="alarms" actions={toolbar}>
       <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
-        <Box
-          sx={{
-            display: 'flex',
-            gap: 0.5,
-            p: 0.5,
-            flexWrap: 'wrap',
-            borderBottom: 1,
-            borderColor: 'divider',
-            // A filter keeps room for its whole value ("全部状态", "All priorities"): the row wraps instead.
-            '& > .MuiFormControl-root:has(.MuiSelect-select)': { flex: '1 0 auto' },
-          }}
-        >
-          <TextInput
-            placeholder={t('alarms.search')}
-            value={search}
-            onChange={setSearch}
-            sx={{ flex: '1 1 100%' }}
-            testId="alarm-search"
-          />
-          <SelectInput<AlarmState | ''>
-            size="small"
-            value={state}
-            onChange={setState}
-            sx={{ flex: 1 }}
-            empty={t('alarms.allStates')}
-            options={ALARM_STATES.filter((s) => s !== 'resolved').map((s) => ({
-              value: s,
-              label: t(`alarmState.${s}`),
-            }))}
-          />
-          <SelectInput<number | ''>
-            size="small"
-            value={priority}
-            onChange={setPriority}
-            sx={{ flex: 1 }}
-            empty={t('alarms.allPriorities')}
-            options={[1, 2, 3, 4, 5].map((p) => ({ value: p, label: `P${p}` }))}
-          />
-          <TypeFilter value={type} onChange={setType} />
-          <ZoneSelect size="small" value={zone} onChange={setZone} />
-        </Box>
+        <QueueFilters
+          search={search}
+          setSearch={setSearch}
+          state={state}
+          setState={setState}
+          priority={priority}
+          setPriority={setPriority}
+          type={type}
+          setType={setType}
+          zone={zone}
+          setZone={setZone}
+        />
         <Box
           ref={scroller}
           role="listbox"
@@ -281,8 +256,8 @@ export function AlarmQueue() {
                     zoneName={zoneNames.get(a.zone ?? '') ?? ''}
                     selected={a.id === current?.id}
                     targets={meta?.targets ?? NO_TARGETS}
-                    onSelect={() => setCursor(a.id)}
-                    onOpen={() => open(a)}
+                    onSelect={setCursor}
+                    onOpen={store.select}
                   />
                 ))}
               </Box>
@@ -323,10 +298,99 @@ export function AlarmQueue() {
           </Box>
         )}
       </Box>
+      <QueueDialogs
+        dialog={dialog}
+        setDialog={setDialog}
+        current={current}
+        disasterOn={meta?.disaster.on ?? false}
+      />
+    </AreaPanel>
+  );
+}
+
+interface FilterValues {
+  search: string;
+  setSearch(v: string): void;
+  state: AlarmState | '';
+  setState(v: AlarmState | ''): void;
+  priority: number | '';
+  setPriority(v: number | ''): void;
+  type: AlarmType | '';
+  setType(v: AlarmType | ''): void;
+  zone: string;
+  setZone(v: string): void;
+}
+
+/** The queue's filters: apart, so that a flood's batches (which re-render the list) leave these five fields alone. */
+const QueueFilters = memo(function QueueFilters(f: FilterValues) {
+  const { t } = useTranslation();
+  const { search, setSearch, state, setState, priority, setPriority, type, setType, zone, setZone } = f;
+  return (
+    <Box
+      sx={{
+        display: 'flex',
+        gap: 0.5,
+        p: 0.5,
+        flexWrap: 'wrap',
+        borderBottom: 1,
+        borderColor: 'divider',
+        // A filter keeps room for its whole value ("全部状态", "All priorities"): the row wraps instead.
+        '& > .MuiFormControl-root:has(.MuiSelect-select)': { flex: '1 0 auto' },
+      }}
+    >
+      <TextInput
+        placeholder={t('alarms.search')}
+        value={search}
+        onChange={setSearch}
+        sx={{ flex: '1 1 100%' }}
+        testId="alarm-search"
+      />
+      <SelectInput<AlarmState | ''>
+        size="small"
+        value={state}
+        onChange={setState}
+        sx={{ flex: 1 }}
+        empty={t('alarms.allStates')}
+        options={ALARM_STATES.filter((s) => s !== 'resolved').map((s) => ({
+          value: s,
+          label: t(`alarmState.${s}`),
+        }))}
+      />
+      <SelectInput<number | ''>
+        size="small"
+        value={priority}
+        onChange={setPriority}
+        sx={{ flex: 1 }}
+        empty={t('alarms.allPriorities')}
+        options={[1, 2, 3, 4, 5].map((p) => ({ value: p, label: `P${p}` }))}
+      />
+      <TypeFilter value={type} onChange={setType} />
+      <ZoneSelect size="small" value={zone} onChange={setZone} />
+    </Box>
+  );
+});
+
+/**
+ * The queue's dialogs, apart from the list: a flood's batches re-render the list, and six closed dialogs re-rendered
+ * with it on every batch.
+ */
+const QueueDialogs = memo(function QueueDialogs(p: {
+  dialog: DialogKind;
+  setDialog(d: DialogKind): void;
+  current: AlarmView | undefined;
+  disasterOn: boolean;
+}) {
+  const { t } = useTranslation();
+  const store = useAlarms();
+  const { run } = useCall('notice');
+  const { dialog, setDialog, current, disasterOn } = p;
+  const close = useCallback(() => setDialog(null), [setDialog]);
+  return (
+    <>
       <ResolveAndNoteDialogs
         alarm={current}
         open={dialog === 'resolve' || dialog === 'note' ? dialog : null}
-        onClose={() => setDialog(null)}
+        onClose={close}
       />
       <TextDialog
         open={dialog === 'mute'}
@@ -334,24 +398,24 @@ export function AlarmQueue() {
         label={t('alarms.muteReason', { n: 3 })}
         testId="mute-dialog"
         min={2}
-        onClose={() => setDialog(null)}
+        onClose={close}
         onSubmit={(reason) => void run(() => store.mute(reason, 3))}
       />
       <ManualAlarmDialog
         open={dialog === 'manual'}
-        onClose={() => setDialog(null)}
+        onClose={close}
         onRaise={(input) => void run(() => store.raise(input))}
       />
-      <HistoryDialog open={dialog === 'history'} onClose={() => setDialog(null)} />
+      <HistoryDialog open={dialog === 'history'} onClose={close} />
       <DisasterDialog
         open={dialog === 'disaster'}
-        on={meta?.disaster.on ?? false}
-        onClose={() => setDialog(null)}
+        on={disasterOn}
+        onClose={close}
         onSubmit={(input) => void run(() => store.setDisasterMode(input))}
       />
       <ToolDialog
         open={dialog === 'help'}
-        onClose={() => setDialog(null)}
+        onClose={close}
         testId="help-overlay"
         title={t('alarms.helpTitle')}
         maxWidth="sm"
@@ -384,6 +448,6 @@ export function AlarmQueue() {
           </Typography>
         ))}
       </ToolDialog>
-    </AreaPanel>
+    </>
   );
-}
+});

@@ -42,8 +42,9 @@ export const AlarmRow = memo(function AlarmRow(props: {
   zoneName: string;
   selected: boolean;
   targets: AlarmsMeta['targets'];
-  onSelect(): void;
-  onOpen(): void;
+  /** By id, so the queue hands every row the same two functions and a row a batch did not change is not rendered. */
+  onSelect(id: string): void;
+  onOpen(id: string): void;
 }) {
   const { alarm: a, now, selected } = props;
   const { t } = useTranslation();
@@ -75,8 +76,8 @@ export const AlarmRow = memo(function AlarmRow(props: {
       data-priority={a.priority}
       data-state={a.state}
       data-overdue={ratio >= 1 ? 'true' : 'false'}
-      onClick={props.onSelect}
-      onDoubleClick={props.onOpen}
+      onClick={() => props.onSelect(a.id)}
+      onDoubleClick={() => props.onOpen(a.id)}
       sx={{
         height: rowHeight,
         display: 'flex',

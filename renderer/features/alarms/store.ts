@@ -65,6 +65,8 @@ const escalated = (a: AlarmView) => Boolean(a.escalatedAt) && a.state === 'new' 
 export interface AlarmsStore {
   /** Open alarms by id; a resolved one leaves. */
   open: Store<Record<string, AlarmView>>;
+  /** The same open alarms in the queue's order (compareAlarms), kept in order as batches come (see mergeQueue). */
+  queue: Store<AlarmView[]>;
   /** Escalated and still unacknowledged: the banner. */
   escalations: Store<Record<string, AlarmView>>;
   meta: Store<AlarmsMeta | null>;
@@ -118,6 +120,7 @@ export function createAlarmsStore(
     steadyOffset = fresh || steadyOffset === undefined ? offset : Math.max(steadyOffset, offset);
   };
   const open = createStore<Record<string, AlarmView>>({});
+  const queue = createStore<AlarmView[]>([]);
   const escalations = createStore<Record<string, AlarmView>>({});
   const meta = createStore<AlarmsMeta | null>(null);
   const selected = createStore<string | null>(null);
@@ -154,6 +157,7 @@ export function createAlarmsStore(
    */
   const apply = (views: AlarmView[], from: 'event' | 'reply', reopened = false) => {
     let nextOpen: Record<string, AlarmView> | undefined;
+    const changedIds = new Set<string>();
     let nextEscalations: Record<string, AlarmView> | undefined;
     let readAgain = false;
     const d = detail.get();
@@ -181,6 +185,7 @@ export function createAlarmsStore(
       const listed = v.id in (nextOpen ?? open.get());
       if (cur && sameView(cur, v) && listed === (v.state !== 'resolved')) continue;
       nextOpen ??= { ...open.get() };
+      changedIds.add(v.id);
       if (v.state === 'resolved') delete nextOpen[v.id];
       else nextOpen[v.id] = v;
       const esc = escalations.get();
@@ -199,7 +204,10 @@ export function createAlarmsStore(
           readAgain = true;
       }
     }
-    if (nextOpen) open.set(nextOpen);
+    if (nextOpen) {
+      queue.set(mergeQueue(queue.get(), changedIds, nextOpen));
+      open.set(nextOpen);
+    }
     if (nextEscalations) escalations.set(nextEscalations);
     if (nextDetailAlarm) {
       const alarm = nextDetailAlarm;
@@ -259,6 +267,7 @@ export function createAlarmsStore(
 
   return {
     open,
+    queue,
     escalations,
     meta,
     selected,
@@ -327,6 +336,7 @@ export function createAlarmsStore(
       // A restarted core may have continued its timeline from elsewhere: start reckoning afresh.
       heard(steadyNow, true);
       awaitingEcho.clear();
+      queue.set([...alarms].sort(compareAlarms));
       open.set(Object.fromEntries(alarms.map((a) => [a.id, a])));
       escalations.set(Object.fromEntries(alarms.filter(escalated).map((a) => [a.id, a])));
       meta.set(rest);
@@ -335,6 +345,7 @@ export function createAlarmsStore(
     },
     reset() {
       awaitingEcho.clear();
+      queue.set([]);
       open.set({});
       escalations.set({});
       selected.set(null);
@@ -342,6 +353,34 @@ export function createAlarmsStore(
     },
     dispose: () => offs.forEach((off) => off()),
   };
+}
+
+/**
+ * The queue after a batch: the alarms it did not touch keep their order, the ones it changed (sorted among
+ * themselves) are merged in, the resolved ones left out. A flood's batch changes a few hundred of maybe ten thousand
+ * open alarms; sorting them all again on every batch (and in every view that wants them in order) was the larger
+ * part of the page's work per batch.
+ */
+export function mergeQueue(
+  prev: readonly AlarmView[],
+  changed: ReadonlySet<string>,
+  open: Readonly<Record<string, AlarmView>>,
+): AlarmView[] {
+  const moved: AlarmView[] = [];
+  for (const id of changed) {
+    const v = open[id];
+    if (v) moved.push(v);
+  }
+  moved.sort(compareAlarms);
+  const out: AlarmView[] = [];
+  let j = 0;
+  for (const a of prev) {
+    if (changed.has(a.id)) continue;
+    while (j < moved.length && compareAlarms(moved[j]!, a) < 0) out.push(moved[j++]!);
+    out.push(a);
+  }
+  while (j < moved.length) out.push(moved[j++]!);
+  return out;
 }
 
 export const [AlarmsContext, useAlarms] = featureContext<AlarmsStore>('alarms');
@@ -356,12 +395,6 @@ export function useAlarm(id: string): AlarmView | undefined {
 
 /** New alarms not held back, most urgent first: what the lock screen shows. */
 export function useWaitingAlarms(): AlarmView[] {
-  const open = useStore(useAlarms().open);
-  return useMemo(
-    () =>
-      Object.values(open)
-        .filter((a) => a.state === 'new' && !a.held)
-        .sort(compareAlarms),
-    [open],
-  );
+  const queue = useStore(useAlarms().queue);
+  return useMemo(() => queue.filter((a) => a.state === 'new' && !a.held), [queue]);
 }

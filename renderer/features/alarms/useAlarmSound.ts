@@ -32,11 +32,13 @@ const BANDS = [
 
 export function useAlarmSound(): void {
   const store = useAlarms();
-  const alarms = useStore(store.open);
+  const queue = useStore(store.queue);
   const meta = useStore(store.meta);
   const audio = useRef<AudioContext | null>(null);
-  const waiting = Object.values(alarms).filter((a) => a.state === 'new' && !a.held && !a.drill);
-  const band = BANDS.findIndex((b) => waiting.some((a) => b.test(a.priority)));
+  // The queue is in order (held ones last, then by priority) and the bands go from the most urgent down: the first
+  // waiting alarm picks the band, found without a pass over every open alarm on each batch of a flood.
+  const most = queue.find((a) => a.state === 'new' && !a.held && !a.drill)?.priority;
+  const band = most === undefined ? -1 : BANDS.findIndex((b) => b.test(most));
   const mutedUntil = meta?.mutedUntil ?? 0;
 
   useEffect(() => {

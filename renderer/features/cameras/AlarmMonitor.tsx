@@ -1,8 +1,7 @@
 import { Box, Button, Chip, Typography } from '@mui/material';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlarmView } from '../../../shared/contract';
-import { compareAlarms } from '../../../shared/domain/alarm-lifecycle';
 import { useStore } from '../../api/store';
 import { useText } from '../../ui/hooks';
 import { PRIORITY_COLOURS } from '../../ui/theme';
@@ -16,22 +15,23 @@ import { CameraTile } from './CameraTile';
  * them live, until someone acknowledges it. The operator never has to go looking for the picture.
  */
 export function AlarmMonitor() {
+  const queue = useStore(useAlarms().queue);
+  // The queue is in order: the first one that fits is the most urgent (this runs on every batch of a flood).
+  const alarm = useMemo(
+    () => queue.find((a) => a.state === 'new' && !a.held && a.cameras.length > 0),
+    [queue],
+  );
+  return alarm ? <MonitorStrip alarm={alarm} /> : null;
+}
+
+/** Rendered again only when the alarm it shows changes, not on every batch that leaves it the most urgent. */
+const MonitorStrip = memo(function MonitorStrip({ alarm }: { alarm: AlarmView }) {
   const { t } = useTranslation();
   const store = useAlarms();
-  const alarms = useStore(store.open);
   const site = useStore(useSystem().site);
   const { run } = useCall('notice');
   const text = useText();
-  const alarm = useMemo(() => {
-    // One pass, no sort: this runs on every batch of alarm changes.
-    let best: AlarmView | undefined;
-    for (const a of Object.values(alarms)) {
-      if (a.state !== 'new' || a.held || a.cameras.length === 0) continue;
-      if (!best || compareAlarms(a, best) < 0) best = a;
-    }
-    return best;
-  }, [alarms]);
-  if (!alarm || !site) return null;
+  if (!site) return null;
   const cameras = alarm.cameras
     .map((id) => site.cameras.find((c) => c.id === id))
     .filter((c) => c !== undefined)
@@ -109,4 +109,4 @@ export function AlarmMonitor() {
       ))}
     </Box>
   );
-}
+});

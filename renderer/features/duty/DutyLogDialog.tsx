@@ -1,10 +1,10 @@
 import { Alert, Box, Button, Chip, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DutyEntry, DutyFilter, MethodInput } from '../../../shared/contract';
+import type { AlarmView, DutyEntry, DutyFilter, MethodInput } from '../../../shared/contract';
 import { MANUAL_KINDS, type ManualKind } from '../../../shared/domain/handover';
 import { useClient } from '../../api/client';
-import { useStore } from '../../api/store';
+import { createStore, useStore } from '../../api/store';
 import { type DialogHandle, ErrorAlert, InlineForm, ToolDialog } from '../../ui/dialogs';
 import { dayStamp, saveCsv } from '../../ui/download';
 import { CheckInput, SelectInput, TextInput } from '../../ui/fields';
@@ -43,6 +43,9 @@ type RefTo = {
   kind: Extract<MethodInput<'duty.add'>['kind'], 'correction' | 'follow_up_done'>;
 };
 
+/** What the closed dialog reads instead of the open alarms: a store that never changes. */
+const NO_ALARMS = createStore<Record<string, AlarmView>>({});
+
 /** Kinds offered for a new entry; correction and follow-up closing start from a row. */
 const NEW_KINDS = MANUAL_KINDS.filter((k) => k !== 'correction' && k !== 'follow_up_done');
 
@@ -52,7 +55,10 @@ export function DutyLogDialog(props: DialogHandle) {
   const client = useClient();
   const duty = useDuty();
   const site = useStore(useSystem().site);
-  const alarms = useStore(useAlarms().open);
+  // Subscribed only while open: closed, a flood's every batch re-rendered this dialog (and its closed menus) for
+  // nothing.
+  const openAlarms = useAlarms().open;
+  const alarms = useStore(props.open ? openAlarms : NO_ALARMS);
   const { entries, more } = useStore(duty.log);
   const text = useText();
   const locale = useLocale();

@@ -140,7 +140,7 @@ const CameraMarker = memo(function CameraMarker(p: {
 
 export function AlarmsLayer() {
   const store = useAlarms();
-  const onMap = useMapAlarms(store.open, MAX_ALARMS_ON_MAP);
+  const onMap = useMapAlarms(store.queue, MAX_ALARMS_ON_MAP);
   const selected = useStore(store.selected);
   const { t } = useTranslation();
   return (

@@ -51,17 +51,23 @@ export function useIdleLock(): void {
  * operator walking back in sees a fire alarm without unlocking; the tones keep playing underneath.
  */
 export function LockScreen() {
-  const { t } = useTranslation();
   const operators = useOperators();
   const locked = useStore(operators.locked);
   const operator = useStore(operators.operator);
+  // The waiting alarms are read only while locked: unlocked, a flood's every batch would sort the whole queue here
+  // for a screen nobody sees.
+  return locked && operator ? <Locked name={operator.name} /> : null;
+}
+
+function Locked({ name }: { name: string }) {
+  const { t } = useTranslation();
+  const operators = useOperators();
   const site = useStore(useSystem().site);
   const waiting = useWaitingAlarms();
   const text = useText();
   const call = useCall();
   const [credentials, setCredentials] = useState(NO_CREDENTIALS);
   const [other, setOther] = useState(false);
-  if (!locked || !operator) return null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -112,7 +118,7 @@ export function LockScreen() {
         sx={{ p: 3, display: 'flex', flexDirection: 'column', gap: 2 }}
       >
         <Typography variant="h5">{t('duty.locked')}</Typography>
-        <Typography color="text.secondary">{t('duty.lockedBy', { name: operator.name })}</Typography>
+        <Typography color="text.secondary">{t('duty.lockedBy', { name })}</Typography>
         <Typography variant="body2" color="text.secondary">
           {t('duty.unlockHint')}
         </Typography>
