@@ -21,6 +21,7 @@ import { recordingExportsMigration } from '../../electron/core/recordings/export
 import { recordingsMigration } from '../../electron/core/recordings/migration';
 import { facilitiesMigration } from '../../electron/core/facilities/migration';
 import { vehiclesMigration } from '../../electron/core/vehicles/migration';
+import { reportsMigration } from '../../electron/core/reports/migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
@@ -121,6 +122,7 @@ describe('database and migrations', () => {
         recordingExportsMigration.version,
         'recording exports (evidence clips with their files and hashes) and the first recording per camera',
       ],
+      [reportsMigration.version, 'reports: rows of a period read by when they happened'],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
@@ -706,6 +708,23 @@ describe('database and migrations', () => {
     expect(raw.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
     raw.close();
+  });
+
+  it('migration 22 lets a report read a period by time, not by scanning every alarm and patrol row', async () => {
+    const db = await openMigratedTo(reportsMigration);
+    try {
+      expect(
+        await queryPlan(db, 'SELECT id FROM alarms WHERE received_at >= 1 AND received_at < 2'),
+      ).toContain('alarms_received');
+      expect(
+        await queryPlan(db, 'SELECT route_id FROM patrol_rounds WHERE round_start >= 1 AND round_start < 2'),
+      ).toContain('patrol_rounds_start');
+      expect(
+        await queryPlan(db, 'SELECT route_id FROM patrol_visits WHERE round_start >= 1 AND round_start < 2'),
+      ).toContain('patrol_visits_round');
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('refuses a database written by a newer version, with a clear message, and leaves it untouched', async () => {

@@ -374,6 +374,7 @@ export function AlarmQueue() {
             'layouts',
             'arrangements',
             'panes',
+            'reports',
           ] as const
         ).map((k) => (
           <Typography key={k} sx={{ py: 0.25 }}>

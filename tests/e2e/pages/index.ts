@@ -20,6 +20,7 @@ export * from './facilities';
 export * from './incident-panel';
 export * from './layout';
 export * from './operators';
+export * from './reports';
 export * from './shell';
 export * from './site-map';
 export * from './vehicles';
