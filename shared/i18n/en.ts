@@ -1560,7 +1560,6 @@ export const en: Messages = {
       byGuard: 'Rounds per guard (the guard who reached most of its checkpoints).',
       checkpointsMissed: 'Checkpoints missed most often.',
       orders: 'Work orders of the period: opened, closed, overdue.',
-      gateReads: 'Plate reads per gate.',
     },
     chart: {
       byType: 'By alarm type',

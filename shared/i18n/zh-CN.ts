@@ -1518,7 +1518,6 @@ export const zhCN = {
       byGuard: '各保安员的巡逻轮次（到达巡更点最多的保安员）。',
       checkpointsMissed: '漏巡次数最多的巡更点。',
       orders: '本期工单：新开、关闭、超期。',
-      gateReads: '各道闸的车牌识别次数。',
     },
     chart: {
       byType: '按报警类型',

@@ -98,11 +98,7 @@ test("a supervisor's monthly summary: opened, compared, a bar drilled into, PDF 
   await book.xlsx.readFile(xlsx);
   const sheet = book.getWorksheet('报警类型')!;
   expect(sheet).toBeDefined();
-  const screenRows = await reports
-    .tableRows('byType')
-    .evaluateAll((rows) =>
-      rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent ?? '')),
-    );
+  const screenRows = await reports.tableCells('byType');
   const sheetRows: string[][] = [];
   sheet.eachRow((row, n) => {
     if (n > 1) sheetRows.push((row.values as unknown[]).slice(1).map((v) => String(v)));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../electron/core';
-import type { OperatorView } from '../../shared/contract';
+import type { OperatorView, ReportView } from '../../shared/contract';
 import { localDay } from '../../shared/domain/report-period';
 import { startCore } from '../support/core';
 import { tempDir } from '../support/temp';
@@ -49,7 +49,8 @@ describe('reports through the real router: operators see today only, supervisors
       period: { kind: 'year', day: today() },
       compare: true,
     });
-    expect(year.ok && year.value.sections.map((s) => s.id)).toEqual([
+    const view = (year.ok ? year.value : undefined) as ReportView | undefined;
+    expect(view?.sections.map((s) => s.id)).toEqual([
       'alarms',
       'response',
       'patrols',
@@ -57,7 +58,7 @@ describe('reports through the real router: operators see today only, supervisors
       'facilities',
       'vehicles',
     ]);
-    expect(year.ok && year.value.previous?.last).toBe(`${Number(today().slice(0, 4)) - 1}-12-31`);
+    expect(view?.previous?.last).toBe(`${Number(today().slice(0, 4)) - 1}-12-31`);
     const bad = await call(supervisor, 'reports.get', {
       period: { kind: 'range', day: '2026-03-02', until: '2026-03-01' },
     });
@@ -68,8 +69,8 @@ describe('reports through the real router: operators see today only, supervisors
       table: 'byZone',
       locale: 'en',
     });
-    expect(csv.ok && Buffer.from(csv.value.base64, 'base64').toString('utf8')).toMatch(
-      /^\uFEFFZone,Count\r\n/,
-    );
+    expect(
+      csv.ok && Buffer.from((csv.value as { base64: string }).base64, 'base64').toString('utf8'),
+    ).toMatch(/^\uFEFFZone,Count\r\n/);
   });
 });

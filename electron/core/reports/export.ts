@@ -168,7 +168,13 @@ export async function reportPdf(view: ReportView, locale: Locale): Promise<{ nam
         h,
       );
       const y = doc.y + 4;
-      svgToPdf(doc, svg, 48, y, { width, height: h, fontCallback: () => 'body' });
+      // The types declare the class where the library takes the document.
+      svgToPdf(doc as unknown as typeof PDFDocument, svg, 48, y, {
+        width,
+        height: h,
+        fontCallback: () => 'body',
+        warningCallback: () => undefined,
+      });
       doc.x = 48;
       doc.y = y + h + 6;
     }

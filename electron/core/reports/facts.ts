@@ -29,6 +29,28 @@ async function all(db: Knex, sql: string, bindings: readonly unknown[]): Promise
   return (await db.raw(sql, bindings as Knex.RawBinding[])) as Raw[];
 }
 
+/**
+ * SQLite answers synchronously, on the core's one thread: a year of a large site read in one query would hold every
+ * alarm arriving meanwhile. A period is read a week at a time, each an indexed range scan, with a turn of the event
+ * loop between them.
+ */
+const CHUNK_MS = 7 * 86_400_000;
+
+async function chunked(
+  db: Knex,
+  range: { from: number; to: number },
+  sql: string,
+  extra: readonly unknown[] = [],
+): Promise<Raw[]> {
+  const out: Raw[] = [];
+  for (let a = range.from; a < range.to; a += CHUNK_MS) {
+    const rows = await all(db, sql, [a, Math.min(range.to, a + CHUNK_MS), ...extra]);
+    for (const r of rows) out.push(r);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
+
 /** Whether a table exists: the vehicles and facilities tables arrived with their own migrations. */
 async function hasTable(db: Knex, name: string): Promise<boolean> {
   const rows = await all(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]);
@@ -46,21 +68,21 @@ export async function readFacts(
   routeCheckpoints: ReadonlyMap<string, readonly string[]>,
 ): Promise<PeriodFacts> {
   const { from, to } = range;
-  const alarmRows = await all(
+  const alarmRows = await chunked(
     db,
+    range,
     `SELECT a.id, a.type, a.priority, a.zone, a.device_id, a.received_at, a.acknowledged_at, a.ack_ms,
         a.resolved_at, a.resolve_ms, a.disposition, a.escalated_at, a.drill, i.drill AS incident_drill
       FROM alarms a LEFT JOIN incidents i ON i.id = a.incident_id
       WHERE a.received_at >= ? AND a.received_at < ?`,
-    [from, to],
   );
-  const stages = await all(
+  const stages = await chunked(
     db,
+    range,
     `SELECT e.alarm_id, e.kind, MIN(e.at) AS at FROM alarms a
       JOIN alarm_events e ON e.alarm_id = a.id
       WHERE a.received_at >= ? AND a.received_at < ? AND e.kind IN ('dispatched', 'on_scene', 'reopened')
       GROUP BY e.alarm_id, e.kind`,
-    [from, to],
   );
   const stageOf = new Map<string, { dispatched?: number; on_scene?: number; reopened?: number }>();
   for (const s of stages) {
@@ -93,16 +115,16 @@ export async function readFacts(
     };
   });
 
-  const roundRows = await all(
+  const roundRows = await chunked(
     db,
+    range,
     `SELECT route_id, round_start, band, checkpoints, on_time, early, late, missed, skipped
       FROM patrol_rounds WHERE round_start >= ? AND round_start < ?`,
-    [from, to],
   );
-  const visitRows = await all(
+  const visitRows = await chunked(
     db,
+    range,
     'SELECT route_id, round_start, checkpoint_id, guard_id FROM patrol_visits WHERE round_start >= ? AND round_start < ?',
-    [from, to],
   );
   const visits = new Map<string, Array<{ checkpoint: string; guard: string }>>();
   for (const v of visitRows) {
@@ -216,15 +238,17 @@ export async function readFacts(
         overstayed: v.overstayed_at !== null,
       }))
     : [];
-  const gateReads = (await hasTable(db, 'gate_reads'))
-    ? (
-        await all(
-          db,
-          'SELECT gate_id, COUNT(*) AS n FROM gate_reads WHERE at >= ? AND at < ? GROUP BY gate_id ORDER BY gate_id',
-          [from, to],
-        )
-      ).map((g) => ({ gateId: String(g.gate_id), reads: Number(g.n) }))
-    : [];
+  const perGate = new Map<string, number>();
+  if (await hasTable(db, 'gate_reads'))
+    for (const g of await chunked(
+      db,
+      range,
+      'SELECT gate_id, COUNT(*) AS n FROM gate_reads WHERE at >= ? AND at < ? GROUP BY gate_id',
+    ))
+      perGate.set(String(g.gate_id), (perGate.get(String(g.gate_id)) ?? 0) + Number(g.n));
+  const gateReads = [...perGate.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([gateId, reads]) => ({ gateId, reads }));
   return { from, to, alarms, rounds, drills, hazards, orders, visitors, gateReads };
 }
 

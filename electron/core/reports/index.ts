@@ -33,8 +33,11 @@ export interface ReportsOptions {
   demo: boolean;
 }
 
-/** How many periods' rows are kept for the drill-downs and exports that follow a report (a few MB at most). */
-const CACHE_PERIODS = 4;
+/**
+ * How many periods' rows are kept for the drill-downs and exports that follow a report: a report and the period it
+ * is compared with. A year of a large site is millions of rows in memory, so no more than that.
+ */
+const CACHE_PERIODS = 2;
 
 /**
  * Reports (issue 19): a period's figures from the rows the other features keep, read on demand (indexes of

@@ -29,7 +29,9 @@ export function Chart(props: {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const onBar = useRef(props.onBar);
-  onBar.current = props.onBar;
+  useEffect(() => {
+    onBar.current = props.onBar;
+  });
 
   useEffect(() => {
     const el = ref.current;

@@ -1,8 +1,6 @@
 import {
   Box,
   Button,
-  Checkbox,
-  FormControlLabel,
   Tab,
   Table,
   TableBody,
@@ -40,7 +38,8 @@ import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
 import { ToolDialog } from '../../ui/dialogs';
 import { saveFile } from '../../ui/download';
-import { useLocale } from '../../ui/hooks';
+import { CheckInput } from '../../ui/fields';
+import { useLocale, useNow } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { useOperators } from '../operators';
 import { useSystem } from '../system';
@@ -73,7 +72,8 @@ export default function ReportsDialog() {
   const site = useStore(useSystem().site);
   const timeZone = site?.timeZone ?? 'Asia/Shanghai';
   const supervisor = operator ? roleAllows(operator.role, 'supervisor') : false;
-  const today = localDay(Date.now(), timeZone);
+  // The site's today, moving on at midnight while the view stays open.
+  const today = localDay(useNow(60_000), timeZone);
   const [kind, setKind] = useState<PeriodKind>(supervisor ? 'month' : 'day');
   const [day, setDay] = useState(today);
   const [until, setUntil] = useState(today);
@@ -196,15 +196,11 @@ export default function ReportsDialog() {
             }}
           />
         )}
-        <FormControlLabel
-          control={
-            <Checkbox
-              checked={compare}
-              onChange={(e) => setCompare(e.target.checked)}
-              slotProps={{ input: { 'data-testid': 'reports-compare' } as object }}
-            />
-          }
+        <CheckInput
           label={t('reports.compare')}
+          checked={compare}
+          onChange={setCompare}
+          inputTestId="reports-compare"
         />
         <Typography color="text.secondary" data-testid="reports-period">
           {view

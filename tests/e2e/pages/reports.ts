@@ -64,6 +64,18 @@ export class ReportsView extends PageObject {
     return this.table(id).getByTestId('reports-table-row');
   }
 
+  /** A table's rows as the texts of their cells, as a person reads them. */
+  tableCells(id: string): Promise<string[][]> {
+    return this.tableRows(id).evaluateAll((rows) =>
+      rows.map((r) => {
+        const cells = r.querySelectorAll('td');
+        const out: string[] = [];
+        for (let i = 0; i < cells.length; i++) out.push(cells[i]?.textContent ?? '');
+        return out;
+      }),
+    );
+  }
+
   async closeRows(): Promise<void> {
     await this.page.keyboard.press('Escape');
   }
