@@ -96,6 +96,8 @@ export function chartOption(
       },
       yAxis: {
         type: 'category',
+        // Monday on top, as a calendar reads.
+        inverse: true,
         data: [...o.words.weekdays],
         axisLabel: { color: p.text },
         axisLine: { lineStyle: { color: p.axis } },

@@ -43,10 +43,22 @@ export function Chart(props: {
       if (params.componentType === 'series' && params.dataIndex !== undefined)
         onBar.current?.(params.dataIndex, String(params.seriesId ?? '').replace(/:previous$/, ''));
     });
-    const resize = new ResizeObserver(() => c.resize());
+    // A resize redraws the chart: once a frame at most, and only when the width really changed (a scrollbar that
+    // comes and goes with the redraw must not start a loop).
+    let width = el.clientWidth;
+    let frame = 0;
+    const resize = new ResizeObserver(() => {
+      if (Math.abs(el.clientWidth - width) < 2 || frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        width = el.clientWidth;
+        c.resize();
+      });
+    });
     resize.observe(el);
     return () => {
       resize.disconnect();
+      cancelAnimationFrame(frame);
       c.dispose();
       chart.current = null;
     };
