@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { connectionOf, prepared } from '../../common/prepared';
 import type { AlarmType } from '../../../shared/domain/alarm';
 import { DEFAULT_PRIORITY } from '../../../shared/domain/alarm';
 import { DEFAULT_TARGETS, targetFor } from '../../../shared/domain/alarm-lifecycle';
@@ -231,22 +232,31 @@ export async function writeDemoHistory(
   }
 
   await db.transaction(async (trx) => {
-    await inChunks(trx, 'alarms', alarms, 200);
-    await inChunks(trx, 'alarm_events', events, 500);
-    await inChunks(trx, 'patrol_rounds', rounds, 500);
-    await inChunks(trx, 'patrol_visits', visits, 500);
-    await inChunks(trx, 'drills', drills, 50);
+    await inChunks(trx, 'alarms', alarms);
+    await inChunks(trx, 'alarm_events', events);
+    await inChunks(trx, 'patrol_rounds', rounds);
+    await inChunks(trx, 'patrol_visits', visits);
+    await inChunks(trx, 'drills', drills);
     await trx('meta').insert({ key: HISTORY_FLAG, value: JSON.stringify({ at: o.now, from, to }) });
   });
   return { alarms: alarms.length, rounds: rounds.length, visits: visits.length, drills: drills.length };
 }
 
-/** Multi-row inserts of `size` rows: far fewer statements than one a row, within SQLite's bound-variable limit. */
+/**
+ * Rows through one prepared statement on the transaction's connection: knex building a statement per batch cost
+ * seconds on a loaded machine, and the console prints its address only after every feature started.
+ */
 export async function inChunks(
   trx: Knex.Transaction,
   table: string,
   rows: readonly Record<string, unknown>[],
-  size: number,
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += size) await trx(table).insert(rows.slice(i, i + size));
+  const first = rows[0];
+  if (!first) return;
+  const columns = Object.keys(first);
+  const stmt = prepared(
+    await connectionOf(trx),
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+  );
+  for (const row of rows) stmt.run(row);
 }

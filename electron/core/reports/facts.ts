@@ -79,8 +79,10 @@ export async function readFacts(
   const stages = await chunked(
     db,
     range,
+    // CROSS JOIN keeps SQLite on this order: the period's alarms by their index, then each one's trail by its
+    // own (alarm_events has no index by kind; scanning it whole was 20 times slower on a year of a large site).
     `SELECT e.alarm_id, e.kind, MIN(e.at) AS at FROM alarms a
-      JOIN alarm_events e ON e.alarm_id = a.id
+      CROSS JOIN alarm_events e ON e.alarm_id = a.id
       WHERE a.received_at >= ? AND a.received_at < ? AND e.kind IN ('dispatched', 'on_scene', 'reopened')
       GROUP BY e.alarm_id, e.kind`,
   );

@@ -50,6 +50,7 @@ export function createReports(
   const { db, clock, site, log } = infra;
   const cache = new Map<string, { at: number; facts: Promise<PeriodFacts> }>();
   let labels = new ReportLabels(site);
+  let history: Promise<unknown> | undefined;
 
   const loadLabels = async () => {
     const devices = new Map<string, LocalizedText>();
@@ -153,13 +154,17 @@ export function createReports(
     migrations: reportMigrations,
     async start() {
       await loadLabels();
+      // In the background: the console is usable (and prints its address) while the demo's past is written.
       if (o.demo) {
         const started = Date.now();
-        const wrote = await writeDemoHistory(db, { site, now: clock.now() });
-        if (wrote) log.info('demo history written', { ...wrote, ms: Date.now() - started });
+        history = writeDemoHistory(db, { site, now: clock.now() }).then(
+          (wrote) => wrote && log.info('demo history written', { ...wrote, ms: Date.now() - started }),
+          (err: Error) => log.error('demo history failed', { error: err.message }),
+        );
       }
     },
     async stop() {
+      await history;
       cache.clear();
     },
   };
