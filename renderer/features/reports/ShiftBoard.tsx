@@ -93,8 +93,9 @@ export function ShiftBoardStrip() {
         )}
         {cell(
           'ack',
-          `${t('reports.board.ackMedian')} (${t('reports.board.target', { s: board.ackTargetSec })})`,
-          formatValue(board.ackMedianMs, 'ms', locale),
+          t('reports.board.ackMedian'),
+          // The target beside the figure, not in the label: a narrow panel cuts labels, never the figures.
+          `${formatValue(board.ackMedianMs, 'ms', locale)} · ${t('reports.board.target', { s: board.ackTargetSec })}`,
           t('reports.def.ackP50'),
           late,
         )}
