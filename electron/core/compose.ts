@@ -11,6 +11,7 @@ import { createOperators } from './operators';
 import { createPlaybooks } from './playbooks';
 import { createPrefs } from './prefs';
 import { createRecordings } from './recordings';
+import { createReports } from './reports';
 import { auditRefusals } from './router/refusals';
 import { createRouter } from './router/router';
 import { checkFeatureMigrations } from './schema';
@@ -78,6 +79,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   });
   const prefs = createPrefs(infra);
   const rec = createRecordings(infra, { gateway, cameras, alarms, settings: config.recordings });
+  const reports = createReports(infra, { targets: () => alarms.service.responseTargets, demo: playing });
   const system = createSystem(infra, {
     hub,
     notices,
@@ -93,7 +95,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   // Started in this order (each after those whose services it uses), stopped in the reverse one.
   const features = [
     ...[alarms, cameras, guards, playbooks, duty, operators],
-    ...[facilities, shift, prefs, rec, vehicles, system],
+    ...[facilities, shift, prefs, rec, vehicles, reports, system],
   ];
   checkFeatureMigrations(features);
   const router = createRouter(handlerTable(features), log.child('router'), auditRefusals(db, clock, log));

@@ -9,6 +9,7 @@ import { hubLinkMigration, hubUrgentMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
 import { recordingMigrations } from './recordings';
+import { reportMigrations } from './reports';
 import { vehicleMigrations } from './vehicles';
 
 /**
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...recordingMigrations,
   ...vehicleMigrations,
   ...facilityMigrations,
+  ...reportMigrations,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

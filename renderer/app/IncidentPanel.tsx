@@ -9,6 +9,7 @@ import { WorkOrderButton } from '../features/facilities';
 import { DispatchSection, GUARD_COLOURS, PatrolSummary, useGuards } from '../features/guards';
 import { DutyTools, IncidentPlaybooks } from '../features/playbooks';
 import { EvidenceClips, ReplayButton } from '../features/recordings';
+import { ShiftBoardStrip } from '../features/reports';
 import { useSystem } from '../features/system';
 import { AreaPanel } from '../ui/AreaPanel';
 import { TextDialog } from '../ui/dialogs';
@@ -72,6 +73,7 @@ export function IncidentPanel() {
     <AreaPanel testId="incident-panel" title={t('areas.incidentPanel')} gridArea="incident">
       <Box sx={{ p: 1.5, display: 'flex', flexDirection: 'column', gap: 1.5 }}>
         <Typography color="text.secondary">{t('incident.noIncident')}</Typography>
+        <ShiftBoardStrip />
         <DutyTools />
         <Divider />
         <Typography variant="subtitle2">{t('incident.contacts')}</Typography>

@@ -8,6 +8,7 @@ import { DutyMenu } from '../features/duty';
 import { FacilitiesButton } from '../features/facilities';
 import { useOperators } from '../features/operators';
 import { RetentionButton } from '../features/recordings';
+import { ReportsButton } from '../features/reports';
 import { HubStatus, Notices, useSystem } from '../features/system';
 import { GateButton } from '../features/vehicles';
 import { formatClock, useLocale, useNow, useText } from '../ui/hooks';
@@ -72,6 +73,7 @@ export function TopBar() {
         </Typography>
       </Box>
       <FacilitiesButton />
+      <ReportsButton />
       <GateButton />
       <DutyMenu />
       <RetentionButton />

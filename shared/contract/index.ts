@@ -16,3 +16,4 @@ export * from './prefs';
 export * from './recordings';
 export * from './facilities';
 export * from './vehicles';
+export * from './reports';

@@ -8,6 +8,7 @@ import { operatorMethods } from './operators';
 import { playbookMethods } from './playbooks';
 import { prefMethods } from './prefs';
 import { recordingMethods } from './recordings';
+import { reportMethods } from './reports';
 import { shiftMethods } from './shift';
 import { systemMethods } from './system';
 import { vehicleMethods } from './vehicles';
@@ -29,6 +30,7 @@ export const methods = {
   ...recordingMethods,
   ...facilityMethods,
   ...vehicleMethods,
+  ...reportMethods,
 };
 
 export type Methods = typeof methods;

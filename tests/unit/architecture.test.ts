@@ -123,6 +123,7 @@ describe('architecture', () => {
         'playbooks',
         'prefs',
         'recordings',
+        'reports',
         'shift',
         'system',
         'vehicles',

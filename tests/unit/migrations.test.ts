@@ -17,13 +17,13 @@ import {
   TEXTS_MAX_CHARS,
 } from '../../electron/core/alarms/migration';
 import { silentLogger } from '../../electron/common/log';
-import { recordingMarksMigration } from '../../electron/core/recordings/marks-migration';
 import { recordingExportsMigration } from '../../electron/core/recordings/exports-migration';
 import { recordingsMigration } from '../../electron/core/recordings/migration';
 import { facilitiesMigration } from '../../electron/core/facilities/migration';
 import { roundsMigration } from '../../electron/core/facilities/rounds-migration';
 import { vehiclesMigration } from '../../electron/core/vehicles/migration';
 import { violationsMigration } from '../../electron/core/vehicles/violations-migration';
+import { reportsMigration } from '../../electron/core/reports/migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
@@ -124,7 +124,6 @@ describe('database and migrations', () => {
         recordingExportsMigration.version,
         'recording exports (evidence clips with their files and hashes) and the first recording per camera',
       ],
-      [recordingMarksMigration.version, 'alarms by the time they were raised (replay timeline marks)'],
       [
         roundsMigration.version,
         'facility rounds: video and inspection rounds done, their results, due times missed; maintenance visits',
@@ -133,6 +132,7 @@ describe('database and migrations', () => {
         violationsMigration.version,
         'vehicles: no-parking violations with their timed steps; gate reads indexed by gate and id',
       ],
+      [reportsMigration.version, 'reports: rows of a period read by when they happened'],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });
@@ -777,6 +777,23 @@ describe('database and migrations', () => {
     expect(raw.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
     raw.close();
+  });
+
+  it('migration 24 lets a report read a period by time, not by scanning every alarm and patrol row', async () => {
+    const db = await openMigratedTo(reportsMigration);
+    try {
+      expect(
+        await queryPlan(db, 'SELECT id FROM alarms WHERE received_at >= 1 AND received_at < 2'),
+      ).toContain('alarms_received');
+      expect(
+        await queryPlan(db, 'SELECT route_id FROM patrol_rounds WHERE round_start >= 1 AND round_start < 2'),
+      ).toContain('patrol_rounds_start');
+      expect(
+        await queryPlan(db, 'SELECT route_id FROM patrol_visits WHERE round_start >= 1 AND round_start < 2'),
+      ).toContain('patrol_visits_round');
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('refuses a database written by a newer version, with a clear message, and leaves it untouched', async () => {

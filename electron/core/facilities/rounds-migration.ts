@@ -2,11 +2,11 @@ import type { Migration } from '../../common/migrations';
 
 /**
  * Rounds (issue 18, second slice): video inspection rounds and facility inspections done, what each camera or
- * checklist item was found to be, and the due times told missed. Number 23 (after the replay marks' 22); the number
+ * checklist item was found to be, and the due times told missed. Number 22; the number
  * lives only in this object so it can be renumbered when branches meet.
  */
 export const roundsMigration: Migration = {
-  version: 23,
+  version: 22,
   name: 'facility rounds: video and inspection rounds done, their results, due times missed; maintenance visits',
   async up(db) {
     await db.schema.createTable('facility_rounds', (t) => {

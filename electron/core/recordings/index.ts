@@ -22,7 +22,6 @@ import { statfsFree, VERSION, type FreeSpace } from '../system';
 import { ClipExporter, toExportView, type ExportRow } from './exports';
 import { fileSize, segmentFiles, segmentStart } from './files';
 import { recordingExportsMigration } from './exports-migration';
-import { recordingMarksMigration } from './marks-migration';
 import { recordingsMigration } from './migration';
 import { nvrSearch, playbackUrl, pullArgs, type NvrSearch } from './nvr';
 import { pipeMp4, playSegments, type PlayPiece, type Playback } from './play';
@@ -31,11 +30,7 @@ import { retentionView } from './health';
 import { runRetention, type Hold, type RetentionResult } from './retention';
 import { ffprobeFor, SegmentStore } from './store';
 
-export const recordingMigrations = [
-  recordingsMigration,
-  recordingExportsMigration,
-  recordingMarksMigration,
-] as const;
+export const recordingMigrations = [recordingsMigration, recordingExportsMigration] as const;
 
 export interface RecordingSettings {
   /** Off: no camera is recorded (the index and replay of what exists still work). On when settings are given. */
@@ -132,6 +127,7 @@ const NVR_OLDEST_MS = 10 * 60_000;
 
 const TICKET_MS = 60_000;
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * The console's recorder (issue 15): per recorded camera one supervised ffmpeg writing fragmented-MP4
@@ -301,8 +297,12 @@ export function createRecordings(
 
   /** The alarms that named this camera in [from, to), newest first: the marks on the replay timeline. */
   const alarmMarks = async (cameraId: string, from: number, to: number): Promise<ReplayAlarmMark[]> => {
+    // Read by arrival (the reports' index on received_at): an alarm arrives at or after it is raised, and one the
+    // hub held back arrives later still, so the window runs on past `to` by an hour.
     const rows = (await db('alarms')
-      .where('raised_at', '>=', from)
+      .where('received_at', '>=', from)
+      .andWhere('received_at', '<', to + HOUR_MS)
+      .andWhere('raised_at', '>=', from)
       .andWhere('raised_at', '<', to)
       // `cameras` is a JSON array of ids; ids are plain (site-file Id), so the quoted id matches one element only.
       .andWhere('cameras', 'like', `%${JSON.stringify(cameraId)}%`)

@@ -441,6 +441,7 @@ const QueueDialogs = memo(function QueueDialogs(p: {
             'desks',
             'replay',
             'violations',
+            'reports',
           ] as const
         ).map((k) => (
           <Typography key={k} sx={{ py: 0.25 }}>

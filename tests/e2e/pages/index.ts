@@ -22,6 +22,7 @@ export * from './incident-panel';
 export * from './layout';
 export * from './operators';
 export * from './rounds';
+export * from './reports';
 export * from './shell';
 export * from './site-map';
 export * from './vehicles';

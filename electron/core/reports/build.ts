@@ -1,0 +1,532 @@
+import type {
+  InBothLanguages,
+  ReportCategory,
+  ReportChart,
+  ReportKpi,
+  ReportRow,
+  ReportSection,
+  ReportTable,
+  ReportUnit,
+} from '../../../shared/contract';
+import type { ResponseTargets } from '../../../shared/domain/alarm-lifecycle';
+import {
+  checkpointsMissed,
+  counted,
+  drillSummary,
+  FALSE_DISPOSITIONS,
+  hazardSummary,
+  heatMap,
+  incidentTimeliness,
+  offenders,
+  orderSummary,
+  ratio,
+  roundOutcome,
+  roundsBy,
+  stageTimes,
+  tallyBy,
+  visitorSummary,
+  withinTarget,
+  type AlarmFact,
+  type RoundFact,
+  type Tally,
+} from '../../../shared/domain/report-figures';
+import type { LocalClock } from '../../../shared/domain/report-period';
+import type { PeriodFacts } from './facts';
+import type { ReportLabels } from './labels';
+
+export interface BuildContext {
+  labels: ReportLabels;
+  targets: ResponseTargets;
+  clock: LocalClock;
+  now: number;
+}
+
+const kpi = (id: string, unit: ReportUnit, value: number | null, previous?: number | null): ReportKpi =>
+  previous === undefined ? { id, unit, value } : { id, unit, value, previous };
+
+/** Bars of tallies, with the period before on the same categories (a category only there is added at the end). */
+function tallyChart(
+  id: string,
+  now: Tally[],
+  before: Tally[] | undefined,
+  label: (key: string) => InBothLanguages,
+  o: { unit?: ReportUnit; drill?: boolean; limit?: number } = {},
+): ReportChart {
+  const keys = now.map((t) => t.key).slice(0, o.limit ?? 20);
+  const prev = new Map((before ?? []).map((t) => [t.key, t.value]));
+  const cur = new Map(now.map((t) => [t.key, t.value]));
+  const categories: ReportCategory[] = keys.map((key) => ({ key, label: label(key) }));
+  return {
+    id,
+    kind: 'bar',
+    unit: o.unit ?? 'count',
+    categories,
+    series: [
+      {
+        id: 'count',
+        values: keys.map((k) => cur.get(k) ?? 0),
+        ...(before ? { previous: keys.map((k) => prev.get(k) ?? 0) } : {}),
+      },
+    ],
+    drill: o.drill ?? true,
+  };
+}
+
+function tallyTable(id: string, chart: ReportChart): ReportTable {
+  const s = chart.series[0]!;
+  const hasPrev = s.previous !== undefined;
+  return {
+    id,
+    columns: [{ id: 'count', unit: chart.unit }, ...(hasPrev ? [{ id: 'previous', unit: chart.unit }] : [])],
+    rows: chart.categories.map((c, i) => ({
+      key: c.key,
+      label: c.label,
+      values: [s.values[i] ?? 0, ...(hasPrev ? [s.previous![i] ?? 0] : [])],
+    })),
+  };
+}
+
+function alarmsSection(now: AlarmFact[], before: AlarmFact[] | undefined, c: BuildContext): ReportSection {
+  const { labels } = c;
+  const falseOf = (list: AlarmFact[]) => {
+    const judged = list.filter((a) => a.disposition && a.disposition !== 'test');
+    return ratio(judged.filter((a) => FALSE_DISPOSITIONS.has(a.disposition!)).length, judged.length);
+  };
+  const real = (list: AlarmFact[]) => list.filter((a) => a.disposition === 'real').length;
+  const byType = tallyChart(
+    'byType',
+    tallyBy(now, (a) => a.type),
+    before && tallyBy(before, (a) => a.type),
+    labels.alarmType,
+  );
+  const byZone = tallyChart(
+    'byZone',
+    tallyBy(now, (a) => a.zone),
+    before && tallyBy(before, (a) => a.zone),
+    labels.zone,
+  );
+  const prioTally = (list: AlarmFact[]) =>
+    tallyBy(list, (a) => String(a.priority)).sort((a, b) => (a.key < b.key ? -1 : 1));
+  const byPriority = tallyChart('byPriority', prioTally(now), before && prioTally(before), labels.priority);
+  const heat: ReportChart = {
+    id: 'heat',
+    kind: 'heatmap',
+    unit: 'count',
+    categories: Array.from({ length: 24 }, (_, h) => ({
+      key: String(h),
+      label: { 'zh-CN': `${h}时`, en: `${h}h` },
+    })),
+    series: [],
+    grid: heatMap(now, c.clock),
+    drill: false,
+  };
+  const devices = offenders(now, 'deviceId');
+  const zones = offenders(now, 'zone');
+  const offenderChart = (
+    id: string,
+    list: typeof devices,
+    label: (k: string) => InBothLanguages,
+  ): ReportChart => ({
+    id,
+    kind: 'stack',
+    unit: 'count',
+    categories: list.map((o) => ({ key: o.key, label: label(o.key) })),
+    series: [
+      { id: 'falseOrNuisance', values: list.map((o) => o.falseOrNuisance) },
+      { id: 'real', values: list.map((o) => o.real) },
+    ],
+    drill: true,
+  });
+  const offenderTable = (
+    id: string,
+    list: typeof devices,
+    label: (k: string) => InBothLanguages,
+  ): ReportTable => ({
+    id,
+    columns: [
+      { id: 'total', unit: 'count' },
+      { id: 'real', unit: 'count' },
+      { id: 'falseOrNuisance', unit: 'count' },
+      { id: 'falseRate', unit: 'percent' },
+    ],
+    rows: list.map((o) => ({
+      key: o.key,
+      label: label(o.key),
+      values: [o.total, o.real, o.falseOrNuisance, o.falseRate],
+    })),
+  });
+  return {
+    id: 'alarms',
+    kpis: [
+      kpi('alarms', 'count', now.length, before?.length),
+      kpi('real', 'count', real(now), before && real(before)),
+      kpi('falseRate', 'percent', falseOf(now), before && falseOf(before)),
+    ],
+    charts: [
+      byType,
+      byZone,
+      byPriority,
+      heat,
+      offenderChart('worstDevices', devices, labels.device),
+      offenderChart('worstZones', zones, labels.zone),
+    ],
+    tables: [
+      tallyTable('byType', byType),
+      tallyTable('byZone', byZone),
+      tallyTable('byPriority', byPriority),
+      offenderTable('worstDevices', devices, labels.device),
+      offenderTable('worstZones', zones, labels.zone),
+    ],
+  };
+}
+
+function responseSection(now: AlarmFact[], before: AlarmFact[] | undefined, c: BuildContext): ReportSection {
+  const stages = stageTimes(now);
+  const stagesBefore = before && stageTimes(before);
+  const shares = withinTarget(now, c.targets);
+  const timely = incidentTimeliness(now, c.targets);
+  const timelyBefore = before && incidentTimeliness(before, c.targets);
+  const esc = (l: AlarmFact[]) => l.filter((a) => a.escalated).length;
+  const reopened = (l: AlarmFact[]) => l.filter((a) => a.reopened).length;
+  const stageCats = stages.map((s) => ({ key: s.stage, label: c.labels.text(`reports.stage.${s.stage}`) }));
+  const stageChart: ReportChart = {
+    id: 'stages',
+    kind: 'bar',
+    unit: 'ms',
+    categories: stageCats,
+    series: [
+      {
+        id: 'p50',
+        values: stages.map((s) => s.p50Ms ?? 0),
+        ...(stagesBefore ? { previous: stagesBefore.map((s) => s.p50Ms ?? 0) } : {}),
+      },
+      { id: 'p90', values: stages.map((s) => s.p90Ms ?? 0) },
+    ],
+    drill: false,
+  };
+  const shareChart: ReportChart = {
+    id: 'withinTarget',
+    kind: 'bar',
+    unit: 'percent',
+    categories: shares.map((s) => ({ key: String(s.priority), label: c.labels.priority(s.priority) })),
+    series: [
+      { id: 'ackShare', values: shares.map((s) => s.ackShare ?? 0) },
+      { id: 'resolveShare', values: shares.map((s) => s.resolveShare ?? 0) },
+    ],
+    drill: true,
+  };
+  return {
+    id: 'response',
+    kpis: [
+      kpi('ackP50', 'ms', stages[0]!.p50Ms, stagesBefore?.[0]!.p50Ms),
+      kpi('ackP90', 'ms', stages[0]!.p90Ms, stagesBefore?.[0]!.p90Ms),
+      kpi('resolveP50', 'ms', stages[3]!.p50Ms, stagesBefore?.[3]!.p50Ms),
+      kpi('incidentTimeliness', 'percent', timely.rate, timelyBefore?.rate),
+      kpi('escalations', 'count', esc(now), before && esc(before)),
+      kpi('reopened', 'count', reopened(now), before && reopened(before)),
+    ],
+    charts: [stageChart, shareChart],
+    tables: [
+      {
+        id: 'stages',
+        columns: [
+          { id: 'count', unit: 'count' },
+          { id: 'p50', unit: 'ms' },
+          { id: 'p90', unit: 'ms' },
+        ],
+        rows: stages.map((s, i) => ({
+          key: s.stage,
+          label: stageCats[i]!.label,
+          values: [s.count, s.p50Ms, s.p90Ms],
+        })),
+      },
+      {
+        id: 'withinTarget',
+        columns: [
+          { id: 'count', unit: 'count' },
+          { id: 'ackShare', unit: 'percent' },
+          { id: 'resolveShare', unit: 'percent' },
+        ],
+        rows: shares.map((s) => ({
+          key: String(s.priority),
+          label: c.labels.priority(s.priority),
+          values: [s.alarms, s.ackShare, s.resolveShare],
+        })),
+      },
+    ],
+  };
+}
+
+function roundsChart(
+  id: string,
+  tallies: ReturnType<typeof roundsBy>,
+  label: (k: string) => InBothLanguages,
+) {
+  const chart: ReportChart = {
+    id,
+    kind: 'stack',
+    unit: 'count',
+    categories: tallies.map((t) => ({ key: t.key, label: label(t.key) })),
+    series: (['onTime', 'late', 'missed'] as const).map((s) => ({ id: s, values: tallies.map((t) => t[s]) })),
+    drill: true,
+  };
+  const table: ReportTable = {
+    id,
+    columns: [
+      { id: 'total', unit: 'count' },
+      { id: 'onTime', unit: 'count' },
+      { id: 'late', unit: 'count' },
+      { id: 'missed', unit: 'count' },
+      { id: 'onTimeRate', unit: 'percent' },
+    ],
+    rows: tallies.map((t) => ({
+      key: t.key,
+      label: label(t.key),
+      values: [t.total, t.onTime, t.late, t.missed, t.onTimeRate],
+    })),
+  };
+  return { chart, table };
+}
+
+function patrolsSection(now: RoundFact[], before: RoundFact[] | undefined, c: BuildContext): ReportSection {
+  const rate = (l: RoundFact[]) => {
+    const walked = l.filter((r) => !r.skipped);
+    return ratio(walked.filter((r) => roundOutcome(r) === 'onTime').length, walked.length);
+  };
+  const count = (l: RoundFact[], o: 'missed' | 'late') =>
+    l.filter((r) => !r.skipped && roundOutcome(r) === o).length;
+  const walked = (l: RoundFact[]) => l.filter((r) => !r.skipped).length;
+  const route = roundsChart(
+    'byRoute',
+    roundsBy(now, (r) => r.routeId),
+    c.labels.route,
+  );
+  const band = roundsChart(
+    'byBand',
+    roundsBy(now, (r) => r.band),
+    c.labels.band,
+  );
+  const guard = roundsChart(
+    'byGuard',
+    roundsBy(now, (r) => r.guardId),
+    c.labels.guard,
+  );
+  const cps = tallyChart(
+    'checkpointsMissed',
+    checkpointsMissed(now),
+    before && checkpointsMissed(before, 1000),
+    c.labels.checkpoint,
+  );
+  return {
+    id: 'patrols',
+    kpis: [
+      kpi('rounds', 'count', walked(now), before && walked(before)),
+      kpi('roundsOnTime', 'percent', rate(now), before && rate(before)),
+      kpi('roundsLate', 'count', count(now, 'late'), before && count(before, 'late')),
+      kpi('roundsMissed', 'count', count(now, 'missed'), before && count(before, 'missed')),
+    ],
+    charts: [route.chart, band.chart, guard.chart, cps],
+    tables: [route.table, band.table, guard.table, tallyTable('checkpointsMissed', cps)],
+  };
+}
+
+/** The figures of a period as sections of KPIs, charts and tables; `before` is the period before (compare). */
+export function buildSections(
+  now: PeriodFacts,
+  before: PeriodFacts | undefined,
+  c: BuildContext,
+): ReportSection[] {
+  const alarms = counted(now.alarms);
+  const alarmsBefore = before && counted(before.alarms);
+  const drills = drillSummary(now.drills);
+  const drillsBefore = before && drillSummary(before.drills);
+  const hz = hazardSummary(now.hazards, c.now);
+  const hzBefore = before && hazardSummary(before.hazards, c.now);
+  const wo = orderSummary(now.orders, c.now);
+  const woBefore = before && orderSummary(before.orders, c.now);
+  const vs = visitorSummary(now.visitors);
+  const vsBefore = before && visitorSummary(before.visitors);
+  const ordersChart: ReportChart = {
+    id: 'orders',
+    kind: 'bar',
+    unit: 'count',
+    categories: (['opened', 'closed', 'overdue'] as const).map((k) => ({
+      key: k,
+      label: c.labels.text(`reports.col.${k}`),
+    })),
+    series: [
+      {
+        id: 'count',
+        values: [wo.opened, wo.closed, wo.overdue],
+        ...(woBefore ? { previous: [woBefore.opened, woBefore.closed, woBefore.overdue] } : {}),
+      },
+    ],
+    drill: true,
+  };
+  const gates = tallyChart(
+    'gateReads',
+    now.gateReads.map((g) => ({ key: g.gateId, value: g.reads })),
+    before?.gateReads.map((g) => ({ key: g.gateId, value: g.reads })),
+    c.labels.gate,
+    { drill: false },
+  );
+  return [
+    alarmsSection(alarms, alarmsBefore, c),
+    responseSection(alarms, alarmsBefore, c),
+    patrolsSection(now.rounds, before?.rounds, c),
+    {
+      id: 'drills',
+      kpis: [
+        kpi('drillsScheduled', 'count', drills.scheduled, drillsBefore?.scheduled),
+        kpi('drillsDone', 'count', drills.done, drillsBefore?.done),
+        kpi('drillStepsOnTarget', 'percent', drills.onTargetRate, drillsBefore?.onTargetRate),
+        kpi('correctiveActions', 'count', drills.correctiveActions, drillsBefore?.correctiveActions),
+      ],
+      charts: [],
+      tables: [
+        {
+          id: 'drills',
+          columns: [
+            { id: 'stepsTimed', unit: 'count' },
+            { id: 'stepsLate', unit: 'count' },
+            { id: 'duration', unit: 'ms' },
+            { id: 'correctiveActions', unit: 'count' },
+          ],
+          rows: now.drills.map((d) => ({
+            key: d.id,
+            label: { 'zh-CN': d.title, en: d.title },
+            values: [
+              d.stepsTimed,
+              d.stepsLate,
+              d.startedAt !== null && d.finishedAt !== null ? d.finishedAt - d.startedAt : null,
+              d.correctiveActions,
+            ],
+          })),
+        },
+      ],
+    },
+    {
+      id: 'facilities',
+      kpis: [
+        kpi('hazardsFound', 'count', hz.found, hzBefore?.found),
+        kpi('hazardRate', 'percent', hz.rate, hzBefore?.rate),
+        kpi('hazardsOverdue', 'count', hz.overdue, hzBefore?.overdue),
+        kpi('ordersOpened', 'count', wo.opened, woBefore?.opened),
+        kpi('ordersClosed', 'count', wo.closed, woBefore?.closed),
+        kpi('ordersOverdue', 'count', wo.overdue, woBefore?.overdue),
+        kpi('orderCloseP50', 'ms', wo.closeP50Ms, woBefore?.closeP50Ms),
+      ],
+      charts: [ordersChart],
+      tables: [tallyTable('orders', ordersChart)],
+    },
+    {
+      id: 'vehicles',
+      kpis: [
+        kpi('visitors', 'count', vs.visitors, vsBefore?.visitors),
+        kpi('overstays', 'count', vs.overstays, vsBefore?.overstays),
+        kpi(
+          'gateReads',
+          'count',
+          sum(now.gateReads.map((g) => g.reads)),
+          before && sum(before.gateReads.map((g) => g.reads)),
+        ),
+      ],
+      charts: [gates],
+      tables: [tallyTable('gateReads', gates)],
+    },
+  ];
+}
+
+const sum = (l: number[]) => l.reduce((s, n) => s + n, 0);
+
+/** The rows behind one bar: the alarms, rounds or orders its key and series stand for, newest first. */
+export function rowsBehind(
+  facts: PeriodFacts,
+  chart: string,
+  key: string,
+  series: string | undefined,
+  c: BuildContext,
+): ReportRow[] {
+  const { labels } = c;
+  const alarms = counted(facts.alarms);
+  const alarmRow = (a: AlarmFact): ReportRow => {
+    const type = labels.alarmType(a.type);
+    const zone = labels.zone(a.zone);
+    const disp = a.disposition
+      ? labels.text(`disposition.${a.disposition}`)
+      : labels.text('reports.openState');
+    return {
+      id: a.id,
+      at: a.receivedAt,
+      text: {
+        'zh-CN': `P${a.priority} ${type['zh-CN']} · ${zone['zh-CN']} · ${disp['zh-CN']}`,
+        en: `P${a.priority} ${type.en} · ${zone.en} · ${disp.en}`,
+      },
+    };
+  };
+  const roundRow = (r: RoundFact): ReportRow => {
+    const route = labels.route(r.routeId);
+    const outcome = labels.text(`reports.series.${roundOutcome(r)}`);
+    const guard = labels.guard(r.guardId);
+    return {
+      id: `${r.routeId}@${r.roundStart}`,
+      at: r.roundStart,
+      text: {
+        'zh-CN': `${route['zh-CN']} · ${outcome['zh-CN']} · ${guard['zh-CN']}`,
+        en: `${route.en} · ${outcome.en} · ${guard.en}`,
+      },
+    };
+  };
+  const falseSeries = series === 'falseOrNuisance';
+  const judged = (a: AlarmFact) =>
+    series === undefined ||
+    (falseSeries ? FALSE_DISPOSITIONS.has(a.disposition ?? '') : a.disposition === 'real');
+  const walked = facts.rounds.filter(
+    (r) => !r.skipped && (series === undefined || roundOutcome(r) === series),
+  );
+  let rows: ReportRow[];
+  switch (chart) {
+    case 'byType':
+      rows = alarms.filter((a) => a.type === key).map(alarmRow);
+      break;
+    case 'byZone':
+      rows = alarms.filter((a) => (a.zone ?? '') === key).map(alarmRow);
+      break;
+    case 'byPriority':
+    case 'withinTarget':
+      rows = alarms.filter((a) => String(a.priority) === key).map(alarmRow);
+      break;
+    case 'worstDevices':
+      rows = alarms.filter((a) => a.deviceId === key && judged(a)).map(alarmRow);
+      break;
+    case 'worstZones':
+      rows = alarms.filter((a) => a.zone === key && judged(a)).map(alarmRow);
+      break;
+    case 'byRoute':
+      rows = walked.filter((r) => r.routeId === key).map(roundRow);
+      break;
+    case 'byBand':
+      rows = walked.filter((r) => r.band === key).map(roundRow);
+      break;
+    case 'byGuard':
+      rows = walked.filter((r) => (r.guardId ?? '') === key).map(roundRow);
+      break;
+    case 'checkpointsMissed':
+      rows = facts.rounds.filter((r) => !r.skipped && r.missedCheckpoints.includes(key)).map(roundRow);
+      break;
+    case 'orders':
+      rows = facts.orders
+        .filter((o) =>
+          key === 'closed' ? o.closedAt !== null : key === 'overdue' ? (o.closedAt ?? c.now) > o.dueAt : true,
+        )
+        .map((o) => ({
+          id: o.id,
+          at: o.createdAt,
+          text: labels.text(`facilities.orderState.${o.state}`),
+        }));
+      break;
+    default:
+      rows = [];
+  }
+  return rows.sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
+}

@@ -1,0 +1,171 @@
+import type { CallContext } from '../router/router';
+import type { reportMethods, ReportView } from '../../../shared/contract';
+import { roleAllows } from '../../../shared/contract';
+import type { ResponseTargets } from '../../../shared/domain/alarm-lifecycle';
+import {
+  LocalClock,
+  localDay,
+  periodBounds,
+  previousPeriod,
+  type ReportPeriod,
+} from '../../../shared/domain/report-period';
+import { pickText, type LocalizedText } from '../../../shared/domain/text';
+import { ServiceError } from '../errors';
+import type { Feature, Infrastructure } from '../feature';
+import { shiftBoard } from './board';
+import { buildSections, rowsBehind, type BuildContext } from './build';
+import { writeDemoHistory } from './demo-history';
+import { readFacts, type PeriodFacts } from './facts';
+import { ReportLabels } from './labels';
+import { reportsMigration } from './migration';
+import { reportCsv, reportPdf, reportXlsx } from './export';
+
+/** Migration 22 (issue 19). */
+export const reportMigrations = [reportsMigration] as const;
+
+export interface ReportsService {
+  report(period: ReportPeriod, compare: boolean): Promise<ReportView>;
+}
+
+export interface ReportsOptions {
+  targets: () => ResponseTargets;
+  /** The demo site that plays: its database gets three months of history on its first start. */
+  demo: boolean;
+}
+
+/**
+ * How many periods' rows are kept for the drill-downs and exports that follow a report: a report and the period it
+ * is compared with. A year of a large site is millions of rows in memory, so no more than that.
+ */
+const CACHE_PERIODS = 2;
+
+/**
+ * Reports (issue 19): a period's figures from the rows the other features keep, read on demand (indexes of
+ * migration 24, nothing pre-aggregated), the rows behind a bar, the exports, and the live shift board.
+ */
+export function createReports(
+  infra: Infrastructure,
+  o: ReportsOptions,
+): Feature<typeof reportMethods, ReportsService> {
+  const { db, clock, site, log } = infra;
+  const cache = new Map<string, { at: number; facts: Promise<PeriodFacts> }>();
+  let labels = new ReportLabels(site);
+  let history: Promise<unknown> | undefined;
+
+  const loadLabels = async () => {
+    const devices = new Map<string, LocalizedText>();
+    for (const c of site.cameras) devices.set(c.id, c.name);
+    try {
+      const rows = (await db('facilities').whereNotNull('device_id').select('device_id', 'name')) as Array<{
+        device_id: string;
+        name: string;
+      }>;
+      for (const r of rows) devices.set(r.device_id, r.name);
+    } catch {
+      // the ledger's table is another feature's: without it, devices keep their ids
+    }
+    labels = new ReportLabels(site, devices);
+  };
+
+  /** A period's rows, read again when older than a minute (today's figures move). */
+  const facts = (from: number, to: number): Promise<PeriodFacts> => {
+    const key = `${from}:${to}`;
+    const hit = cache.get(key);
+    const now = clock.now();
+    if (hit && now - hit.at < 60_000) return hit.facts;
+    const entry = { at: now, facts: readFacts(db, { from, to }, labels.routeCheckpoints) };
+    entry.facts.catch(() => cache.delete(key));
+    cache.delete(key);
+    cache.set(key, entry);
+    while (cache.size > CACHE_PERIODS) cache.delete(cache.keys().next().value!);
+    return entry.facts;
+  };
+
+  const context = (): BuildContext => ({
+    labels,
+    targets: o.targets(),
+    clock: new LocalClock(site.timeZone),
+    now: clock.now(),
+  });
+
+  /** Operators see today's report only (and the board); any other period is a supervisor's. */
+  const allowed = (period: ReportPeriod, ctx: CallContext) => {
+    const operator = ctx.session.operator;
+    if (operator && roleAllows(operator.role, 'supervisor')) return;
+    if (period.kind === 'day' && period.day === localDay(clock.now(), site.timeZone)) return;
+    throw new ServiceError(
+      'forbidden',
+      'Operators see the report of today only; other periods are for supervisors.',
+      'role_needed',
+      { role: 'supervisor' },
+    );
+  };
+
+  const report = async (period: ReportPeriod, compare: boolean): Promise<ReportView> => {
+    const bounds = periodBounds(period, site.timeZone);
+    const prevBounds = compare ? periodBounds(previousPeriod(period), site.timeZone) : undefined;
+    const [now, before] = await Promise.all([
+      facts(bounds.from, bounds.to),
+      prevBounds ? facts(prevBounds.from, prevBounds.to) : undefined,
+    ]);
+    return {
+      site: { 'zh-CN': pickText(site.name, 'zh-CN'), en: pickText(site.name, 'en') },
+      timeZone: site.timeZone,
+      period: bounds,
+      ...(prevBounds ? { previous: prevBounds } : {}),
+      generatedAt: clock.now(),
+      sections: buildSections(now, before, context()),
+    };
+  };
+
+  return {
+    service: { report },
+    handlers: {
+      'reports.get': ({ period, compare }, ctx) => {
+        allowed(period, ctx);
+        return report(period, compare);
+      },
+      'reports.rows': async ({ period, chart, key, series }, ctx) => {
+        allowed(period, ctx);
+        const bounds = periodBounds(period, site.timeZone);
+        const rows = rowsBehind(await facts(bounds.from, bounds.to), chart, key, series, context());
+        return { rows: rows.slice(0, 500), total: rows.length };
+      },
+      'reports.export': async ({ period, compare, format, table, locale }, ctx) => {
+        allowed(period, ctx);
+        const view = await report(period, compare);
+        const file =
+          format === 'pdf'
+            ? await reportPdf(view, locale)
+            : format === 'xlsx'
+              ? await reportXlsx(view, locale)
+              : reportCsv(view, table ?? 'byType', locale);
+        return { name: file.name, base64: file.bytes.toString('base64') };
+      },
+      'reports.board': () =>
+        shiftBoard(db, {
+          now: clock.now(),
+          timeZone: site.timeZone,
+          bands: { dayStart: site.patrol.dayStart, dayEnd: site.patrol.dayEnd },
+          targets: o.targets(),
+        }),
+    },
+    appliers: [],
+    migrations: reportMigrations,
+    async start() {
+      await loadLabels();
+      // In the background: the console is usable (and prints its address) while the demo's past is written.
+      if (o.demo) {
+        const started = Date.now();
+        history = writeDemoHistory(db, { site, now: clock.now() }).then(
+          (wrote) => wrote && log.info('demo history written', { ...wrote, ms: Date.now() - started }),
+          (err: Error) => log.error('demo history failed', { error: err.message }),
+        );
+      }
+    },
+    async stop() {
+      await history;
+      cache.clear();
+    },
+  };
+}

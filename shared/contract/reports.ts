@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { EpochMs, InBothLanguages, method, NoInput } from './common';
+import { Locale } from '../domain/text';
+import { LocalDay, PERIOD_KINDS, ReportPeriod } from '../domain/report-period';
+
+/**
+ * Reports (issue 19): the figures of a period (日巡查、周复盘、月总结, the quarter, the year, a range) compared with
+ * the period before, in sections with charts and tables; the live shift board; exports. Operators may ask for
+ * today only (the core refuses other periods by role); supervisors for any.
+ */
+
+export const REPORT_SECTIONS = ['alarms', 'response', 'patrols', 'drills', 'facilities', 'vehicles'] as const;
+export type ReportSectionId = (typeof REPORT_SECTIONS)[number];
+
+/** `percent` values are 0..1; `ms` durations. Names and definitions are worded in shared/i18n `reports.*`. */
+export const ReportUnit = z.enum(['count', 'percent', 'ms']);
+export type ReportUnit = z.infer<typeof ReportUnit>;
+
+export const ReportKpi = z.object({
+  id: z.string(),
+  unit: ReportUnit,
+  value: z.number().nullable(),
+  previous: z.number().nullable().optional(),
+});
+export type ReportKpi = z.infer<typeof ReportKpi>;
+
+export const ReportCategory = z.object({ key: z.string(), label: InBothLanguages });
+export type ReportCategory = z.infer<typeof ReportCategory>;
+
+export const ReportSeries = z.object({
+  id: z.string(),
+  values: z.array(z.number()),
+  /** The same categories in the period before (compare). */
+  previous: z.array(z.number()).optional(),
+});
+export type ReportSeries = z.infer<typeof ReportSeries>;
+
+export const ReportChart = z.object({
+  id: z.string(),
+  kind: z.enum(['bar', 'stack', 'heatmap']),
+  unit: ReportUnit,
+  categories: z.array(ReportCategory),
+  series: z.array(ReportSeries),
+  /** heatmap: 7 rows (Monday first) × 24 hours. */
+  grid: z.array(z.array(z.number())).optional(),
+  /** A click on a bar lists the rows behind it (`reports.rows` with this chart's id and the bar's key). */
+  drill: z.boolean(),
+});
+export type ReportChart = z.infer<typeof ReportChart>;
+
+export const ReportTable = z.object({
+  id: z.string(),
+  columns: z.array(z.object({ id: z.string(), unit: ReportUnit })),
+  rows: z.array(
+    z.object({ key: z.string(), label: InBothLanguages, values: z.array(z.number().nullable()) }),
+  ),
+});
+export type ReportTable = z.infer<typeof ReportTable>;
+
+export const ReportSection = z.object({
+  id: z.enum(REPORT_SECTIONS),
+  kpis: z.array(ReportKpi),
+  charts: z.array(ReportChart),
+  tables: z.array(ReportTable),
+});
+export type ReportSection = z.infer<typeof ReportSection>;
+
+export const PeriodView = z.object({
+  kind: z.enum(PERIOD_KINDS),
+  first: LocalDay,
+  last: LocalDay,
+  from: EpochMs,
+  to: EpochMs,
+});
+export type PeriodView = z.infer<typeof PeriodView>;
+
+export const ReportView = z.object({
+  site: InBothLanguages,
+  timeZone: z.string(),
+  period: PeriodView,
+  previous: PeriodView.optional(),
+  generatedAt: EpochMs,
+  sections: z.array(ReportSection),
+});
+export type ReportView = z.infer<typeof ReportView>;
+
+export const ReportRow = z.object({ id: z.string(), at: EpochMs, text: InBothLanguages });
+export type ReportRow = z.infer<typeof ReportRow>;
+
+/** The live shift board on the console: today's shift so far. */
+export const ShiftBoard = z.object({
+  from: EpochMs,
+  band: z.enum(['day', 'night']),
+  alarmsOpen: z.number().int(),
+  alarmsHandled: z.number().int(),
+  ackMedianMs: z.number().nullable(),
+  /** The acknowledge target of the shift's most common priority (s). */
+  ackTargetSec: z.number(),
+  roundsDone: z.number().int(),
+  roundsMissed: z.number().int(),
+  hazardsOverdue: z.number().int(),
+});
+export type ShiftBoard = z.infer<typeof ShiftBoard>;
+
+const ReportQuery = z.object({ period: ReportPeriod, compare: z.boolean().default(false) }).strict();
+
+export const reportMethods = {
+  'reports.get': method({
+    input: ReportQuery,
+    output: ReportView,
+    role: 'operator',
+    mutates: false,
+    summary:
+      "A period's figures in sections (alarms, response, patrols, drills, facilities, vehicles), with the period before if asked. Operators: today only.",
+  }),
+  'reports.rows': method({
+    input: z
+      .object({
+        period: ReportPeriod,
+        chart: z.string().min(1).max(40),
+        key: z.string().max(200),
+        series: z.string().max(40).optional(),
+      })
+      .strict(),
+    output: z.object({ rows: z.array(ReportRow), total: z.number().int() }),
+    role: 'operator',
+    mutates: false,
+    summary: 'The rows behind one bar of a chart (at most 500, newest first). Operators: today only.',
+  }),
+  'reports.export': method({
+    input: z
+      .object({
+        period: ReportPeriod,
+        compare: z.boolean().default(false),
+        format: z.enum(['pdf', 'csv', 'xlsx']),
+        /** csv: the table to write (every table is its own file); xlsx: every table, a sheet each. */
+        table: z.string().max(40).optional(),
+        locale: Locale,
+      })
+      .strict(),
+    output: z.object({ name: z.string(), base64: z.string() }),
+    role: 'operator',
+    mutates: false,
+    summary:
+      "The report as the monthly-summary PDF (charts, the site's name, the period, a signature line), a table as CSV, or every table as Excel.",
+  }),
+  'reports.board': method({
+    input: NoInput,
+    output: ShiftBoard,
+    role: 'operator',
+    mutates: false,
+    summary:
+      "The live shift board: the current shift's alarms, acknowledge median, rounds and overdue hazards.",
+  }),
+};

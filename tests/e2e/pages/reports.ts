@@ -1,0 +1,94 @@
+import type { Download, Locator } from '@playwright/test';
+import { PageObject } from './page-object';
+
+/** The reports view (Alt+B): period, compare, sections with figures, charts and tables; the rows behind a bar. */
+export class ReportsView extends PageObject {
+  readonly root = this.testId('reports-dialog');
+  readonly openButton = this.testId('reports-open');
+  readonly period = this.root.getByTestId('reports-period');
+  readonly busy = this.root.getByTestId('reports-busy');
+  readonly compare = this.root.getByTestId('reports-compare');
+  readonly day = this.root.getByTestId('reports-day');
+  readonly rows = this.testId('reports-rows');
+  readonly rowItems = this.rows.getByTestId('reports-row');
+  /** The live shift board on the console (not in the view). */
+  readonly board = this.testId('shift-board');
+
+  /** By its shortcut, as a supervisor at the desk opens it. */
+  async open(): Promise<void> {
+    await this.page.keyboard.press('Alt+b');
+  }
+
+  async close(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+
+  async kind(kind: 'day' | 'week' | 'month' | 'quarter' | 'year' | 'range'): Promise<void> {
+    await this.root.getByTestId(`reports-kind-${kind}`).click();
+  }
+
+  async pickDay(day: string): Promise<void> {
+    await this.day.fill(day);
+  }
+
+  async section(id: string): Promise<void> {
+    await this.root.getByTestId(`reports-section-${id}`).click();
+  }
+
+  kpi(id: string): Locator {
+    return this.root.getByTestId(`reports-kpi-${id}`);
+  }
+
+  kpiValue(id: string): Locator {
+    return this.kpi(id).getByTestId('reports-kpi-value');
+  }
+
+  kpiPrevious(id: string): Locator {
+    return this.kpi(id).getByTestId('reports-kpi-previous');
+  }
+
+  chart(id: string): Locator {
+    return this.root.getByTestId(`reports-chart-${id}`);
+  }
+
+  /** The chart's bars (ECharts draws them as SVG paths; the first series' first bar is the tallest of a sorted chart). */
+  bars(id: string): Locator {
+    return this.chart(id).locator('svg path[d]');
+  }
+
+  table(id: string): Locator {
+    return this.root.getByTestId(`reports-table-${id}`);
+  }
+
+  tableRows(id: string): Locator {
+    return this.table(id).getByTestId('reports-table-row');
+  }
+
+  /** A table's rows as the texts of their cells, as a person reads them. */
+  tableCells(id: string): Promise<string[][]> {
+    return this.tableRows(id).evaluateAll((rows) =>
+      rows.map((r) => {
+        const cells = r.querySelectorAll('td');
+        const out: string[] = [];
+        for (let i = 0; i < cells.length; i++) out.push(cells[i]?.textContent ?? '');
+        return out;
+      }),
+    );
+  }
+
+  async closeRows(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+
+  downloadPdf(): Promise<Download> {
+    return this.download(this.root.page().getByTestId('reports-export-pdf'));
+  }
+
+  downloadXlsx(): Promise<Download> {
+    return this.download(this.root.page().getByTestId('reports-export-xlsx'));
+  }
+
+  downloadCsv(table: string): Promise<Download> {
+    return this.download(this.table(table).getByTestId(`reports-csv-${table}`));
+  }
+}
