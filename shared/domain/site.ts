@@ -30,6 +30,17 @@ export const CameraDef = z.object({
   position: LatLon.optional(),
   /** Where the camera looks, degrees from north; drawn as a cone on the map. */
   heading: z.number().min(0).max(360).optional(),
+  /**
+   * How the wall plays this camera (issue 16). `codec: 'h265'` keeps it on MPEG-1/JSMpeg without trying to pass it
+   * through (otherwise the gateway finds out from the stream); `player: 'jsmpeg'` is a supervisor forcing JSMpeg.
+   */
+  video: z
+    .object({
+      codec: z.enum(['auto', 'h264', 'h265']).default('auto'),
+      player: z.enum(['auto', 'jsmpeg']).default('auto'),
+    })
+    .strict()
+    .optional(),
   /** The console's recorder for this camera (issue 15): on unless `enabled: false`; kept `retentionDays`. */
   record: z
     .object({

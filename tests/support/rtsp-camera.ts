@@ -57,6 +57,10 @@ export interface RtspServerOptions {
   height?: number;
   fps?: number;
   clockMount?: boolean;
+  /** Also serve /hevc: 640x360 H.265 (x265enc), a camera the browser cannot decode. */
+  hevcMount?: boolean;
+  /** Frames between keyframes (default: the frame rate, one a second). */
+  gop?: number;
   user?: string;
   password?: string;
 }
@@ -163,6 +167,8 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
   if (opts.height !== undefined) args.push('--height', String(opts.height));
   if (opts.fps !== undefined) args.push('--fps', String(opts.fps));
   if (opts.clockMount) args.push('--clock-mount');
+  if (opts.hevcMount) args.push('--hevc-mount');
+  if (opts.gop !== undefined) args.push('--gop', String(opts.gop));
   if (opts.user !== undefined || opts.password !== undefined)
     args.push('--user', opts.user ?? '', '--password', opts.password ?? '');
 
