@@ -1437,4 +1437,16 @@ export const en: Messages = {
       },
     },
   },
+  /** Issue 16: how a tile plays its camera (H.264 passthrough to WebCodecs, or MPEG-1 in JSMpeg). */
+  video: {
+    fieldPlayer: 'Player',
+    playerAuto: 'Automatic (H.264 passthrough first)',
+    playerJsmpeg: 'Always JSMpeg (compatibility)',
+    fieldCodec: 'Camera codec',
+    codecAuto: 'Detect',
+    path: {
+      webcodecs: 'Direct',
+      jsmpeg: 'Re-encoded',
+    },
+  },
 };
