@@ -1,5 +1,5 @@
 import { encodeVideoFrame, MAX_ACCESS_UNIT, type VideoFrameInfo } from '../../../shared/domain/video-frame';
-import { LOW_DELAY_INPUT, type InputSpec } from './ffmpeg';
+import { cameraInput, LIVE_TS_OUTPUT, type InputSpec } from './ffmpeg';
 import { NAL_IDR, NAL_PPS, NAL_SPS, nalType, parseSps, splitNals, type SpsInfo } from './h264';
 import { TS_PACKET, TsPacketizer } from './mpegts';
 
@@ -15,15 +15,12 @@ import { TS_PACKET, TsPacketizer } from './mpegts';
  * have no length in PES and end when the next PES starts.
  */
 export function passthroughArgs(input: InputSpec, major: number | undefined): string[] {
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'warning'];
-  if (/^rtsps?:/i.test(input.url)) {
-    args.push('-rtsp_transport', input.transport);
-    if (major !== undefined) args.push(major >= 5 ? '-timeout' : '-stimeout', '5000000');
-  } else {
-    args.push('-rw_timeout', '5000000');
-  }
-  args.push(...LOW_DELAY_INPUT, '-i', input.url);
-  args.push(
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'warning',
+    ...cameraInput(input, major),
     '-map',
     '0:v:0',
     '-an',
@@ -33,17 +30,8 @@ export function passthroughArgs(input: InputSpec, major: number | undefined): st
     'copy',
     '-f',
     'mpegts',
-    '-muxdelay',
-    '0',
-    '-muxpreload',
-    '0',
-    '-omit_video_pes_length',
-    '0',
-    '-flush_packets',
-    '1',
-    'pipe:1',
-  );
-  return args;
+    ...LIVE_TS_OUTPUT,
+  ];
 }
 
 /** One unit of a stream for its viewers: bytes, and whether they start a picture and a keyframe. */
