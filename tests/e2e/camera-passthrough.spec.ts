@@ -147,10 +147,10 @@ test.describe('camera passthrough (WebCodecs)', () => {
       await wall.openFocus(wall.tile('cam-01'));
       await expect(wall.focusTile).toHaveAttribute('data-first-picture-ms', /\d+/, { timeout: 10_000 });
       const ms = Number(await wall.focusTile.getAttribute('data-first-picture-ms'));
-      // From the cached GOP, not a live keyframe; quickly even on this shared 2-core machine (the benchmark
-      // measures the figure on a quiet one).
+      // From the cached GOP, not a live keyframe, and sooner than the next keyframe could have come (the GOP is
+      // 4 s); the time itself is the benchmark's to measure on a quiet machine, this one is shared.
       await expect(wall.focusTile).toHaveAttribute('data-first-picture-cached', 'true');
-      expect(ms, 'first picture after a mid-GOP join (ms)').toBeLessThan(1500);
+      expect(ms, 'first picture after a mid-GOP join (ms)').toBeLessThan((GOP_FRAMES / 25) * 1000);
     }
     await wall.leaveFocus();
 
