@@ -9,6 +9,7 @@ export const CameraView = CameraDef.pick({
   zone: true,
   position: true,
   heading: true,
+  video: true,
 }).extend({
   profiles: z.array(StreamProfile),
   /** Source with credentials removed, e.g. `rtsp://***@10.0.0.21:554/Streaming/Channels/101`. */
@@ -55,6 +56,8 @@ export type StreamReason = z.infer<typeof StreamReason>;
 export const StreamStatus = z.object({
   cameraId: Id,
   profile: StreamProfile,
+  /** Which stream this is (issue 16): MPEG-1 for JSMpeg, or the camera's H.264 passed through for WebCodecs. */
+  path: z.enum(['jsmpeg', 'passthrough']).optional(),
   state: StreamState,
   since: EpochMs,
   offlineSince: EpochMs.optional(),

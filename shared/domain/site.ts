@@ -33,6 +33,17 @@ export const CameraDef = z.object({
   /** Where the camera looks, degrees from north; drawn as a cone on the map. */
   heading: z.number().min(0).max(360).optional(),
   /**
+   * How the wall plays this camera (issue 16). `codec: 'h265'` keeps it on MPEG-1/JSMpeg without trying to pass it
+   * through (otherwise the gateway finds out from the stream); `player: 'jsmpeg'` is a supervisor forcing JSMpeg.
+   */
+  video: z
+    .object({
+      codec: z.enum(['auto', 'h264', 'h265']).default('auto'),
+      player: z.enum(['auto', 'jsmpeg']).default('auto'),
+    })
+    .strict()
+    .optional(),
+  /**
    * The console's recorder for this camera (issue 15), kept `retentionDays`: on unless `enabled: false`, or for a
    * camera on an NVR off unless `enabled: true` (the NVR records it).
    */

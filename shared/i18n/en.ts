@@ -1781,4 +1781,16 @@ export const en: Messages = {
       defHandled: 'Alarms resolved since the shift began (drills left out).',
     },
   },
+  /** Issue 16: how a tile plays its camera (H.264 passthrough to WebCodecs, or MPEG-1 in JSMpeg). */
+  video: {
+    fieldPlayer: 'Player',
+    playerAuto: 'Automatic (H.264 passthrough first)',
+    playerJsmpeg: 'Always JSMpeg (compatibility)',
+    fieldCodec: 'Camera codec',
+    codecAuto: 'Detect',
+    path: {
+      webcodecs: 'Direct',
+      jsmpeg: 'Re-encoded',
+    },
+  },
 };

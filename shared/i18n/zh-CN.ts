@@ -1738,6 +1738,18 @@ export const zhCN = {
       defHandled: '本班开始以来处置完成的报警（演练不计）。',
     },
   },
+  /** Issue 16: how a tile plays its camera (H.264 passthrough to WebCodecs, or MPEG-1 in JSMpeg). */
+  video: {
+    fieldPlayer: '播放方式',
+    playerAuto: '自动（H.264 直通优先）',
+    playerJsmpeg: '强制 JSMpeg（兼容）',
+    fieldCodec: '摄像机编码',
+    codecAuto: '自动识别',
+    path: {
+      webcodecs: '直通',
+      jsmpeg: '转码',
+    },
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

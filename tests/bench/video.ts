@@ -8,6 +8,9 @@
  *   baseline         the same measurement for node-rtsp-stream 0.0.9 + JSMpeg (default options) on the same source
  *   tiles16_min_fps  16 tiles at 320x180@15 (sub) with the site map on screen: decoded pictures per second
  *   recovery_s       camera returns (RtspServer.restart()) -> its tile is `live` again; median of 3
+ *   side_by_side     issue 16: one camera at 640x360@25 and at 1920x1080@25, focused, once through JSMpeg (MPEG-1
+ *                    re-encoded at the camera's size) and once passed through to WebCodecs: first picture, pictures
+ *                    drawn per second, ffmpeg and Chromium CPU, and glass-to-glass at 640x360 (the /clock mount)
  *
  * Progress lines go to stdout as it runs; the LAST line is one JSON object with `pass` (--json: without the summary
  * before it). A quick run that only checks the benchmark still works: `--minutes 1 --skip baseline,diagnostics,tiles,recovery`
@@ -16,7 +19,7 @@
  * ffmpeg setting) · --baseline-ffmpeg PATH (default: the ffmpeg the console uses, so only the pipeline differs)
  * · --down-s S (how long the camera stays dead after its tile says offline; default 5: the back-off reaches its 3 s
  * cap 3.5 s into an outage, so longer outages recover the same way)
- * · --skip latency,baseline,diagnostics,tiles,recovery · --variants (investigation: the gateway's ffmpeg command with
+ * · --skip latency,baseline,diagnostics,tiles,recovery,sidebyside · --variants (investigation: the gateway's ffmpeg command with
  * two output options it does not use, 4 x 15 s more; see variantsPhase)
  *
  * Everything it starts (RTSP servers, console cores, ffmpeg, Chromium) is stopped before it prints the result, and
@@ -68,6 +71,10 @@ const TARGETS = {
   drift_ms: 50,
   tiles16_min_fps: 14,
   recovery_s: 5,
+  passthrough_ffmpeg_pct: 2,
+  passthrough_min_pictures: 24,
+  passthrough_first_picture_ms: 500,
+  passthrough_latency_360p_p50_ms: 80,
 } as const;
 
 const MAIN_PROFILE = { width: 640, height: 360, fps: 25, kbps: 1500, gop: 25 };
@@ -176,10 +183,16 @@ function cpuReport(a: CpuSnapshot, b: CpuSnapshot) {
 // ---------------------------------------------------------------------------------------------------------------
 // Sites and consoles
 
-/** The demo site with one camera per entry of `streams`, pulled over TCP. */
-function writeSite(dir: string, streams: CameraStreams[]): string {
+/**
+ * The demo site with one camera per entry of `streams`, pulled over TCP. The phases that measured the MPEG-1 wall
+ * before issue 16 keep measuring it (`player: 'jsmpeg'`); the side-by-side phase chooses per run.
+ */
+function writeSite(dir: string, streams: CameraStreams[], player: 'auto' | 'jsmpeg' = 'jsmpeg'): string {
   return writeDemoSite(dir, (site) => {
-    site.cameras = camerasWithStreams(site.cameras ?? [], streams, { transport: 'tcp' });
+    site.cameras = camerasWithStreams(site.cameras ?? [], streams, {
+      transport: 'tcp',
+      video: { codec: 'auto', player },
+    });
   });
 }
 
@@ -199,7 +212,12 @@ interface RunningConsole {
   stop(): Promise<void>;
 }
 
-async function startConsole(name: string, sitePath: string, opts: Options): Promise<RunningConsole> {
+async function startConsole(
+  name: string,
+  sitePath: string,
+  opts: Options,
+  profiles: { main: typeof MAIN_PROFILE; sub?: typeof MAIN_PROFILE } = { main: MAIN_PROFILE },
+): Promise<RunningConsole> {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-video-${name}-`));
   const errors: LogLine[] = [];
   const logger = createLogger({ level: 'error', sink: (line) => errors.push(line) });
@@ -210,7 +228,7 @@ async function startConsole(name: string, sitePath: string, opts: Options): Prom
     carrierHint: 'ws',
     log: logger,
     ffmpegPath: opts.ffmpeg,
-    streams: { profiles: { main: MAIN_PROFILE } },
+    streams: { profiles },
   });
   const holder: { host?: WebHost } = {};
   const release = onCleanup(`console ${name}`, async () => {
@@ -836,6 +854,24 @@ interface Result extends BenchResult {
   targets?: typeof TARGETS;
   diagnostics: Record<string, unknown>;
   other_processes_started_during_run?: number;
+  /** Issue 16: the same camera through JSMpeg (MPEG-1 re-encoded) and passed through (WebCodecs), per size. */
+  side_by_side?: SideBySide[];
+}
+
+interface SideBySide {
+  size: string;
+  path: 'jsmpeg' | 'webcodecs';
+  /** The tile's own figure: from opening the focus view to its first picture drawn. */
+  first_picture_ms: number | undefined;
+  /** Pictures the tile drew per second over the window. */
+  pictures_per_s: number;
+  /** The gateway's ffmpeg for this stream, % of one core. */
+  ffmpeg_cpu_pct: number;
+  chromium_cpu_pct: number;
+  /** Glass-to-glass where the camera draws its clock (640x360 only: the /clock mount). */
+  latency_ms?: LatencyStats;
+  canvas: string;
+  codec_reason: string | undefined;
 }
 
 /**
@@ -1404,6 +1440,104 @@ async function wallPhase(browser: Browser, opts: Options, result: Result, tmp: s
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Side by side (issue 16): JSMpeg vs passthrough on the same camera
+
+const SIDE_WINDOW_MS = 15_000;
+const SIDE_LATENCY_MS = 20_000;
+
+async function sideBySidePhase(browser: Browser, opts: Options, result: Result, tmp: string) {
+  result.side_by_side = [];
+  const sizes = [
+    { width: 640, height: 360, kbps: 1500 },
+    { width: 1920, height: 1080, kbps: 4000 },
+  ];
+  for (const size of sizes) {
+    const label = `${size.width}x${size.height}@25`;
+    const small = size.width === 640;
+    const rtsp = await startRtsp(`side ${label}`, {
+      cameras: 1,
+      width: size.width,
+      height: size.height,
+      fps: 25,
+      clockMount: small,
+    });
+    // The clock mount is 640x360 and carries the time in its picture: glass-to-glass comes with the CPU figures.
+    const source = small ? rtsp.url('/clock') : rtsp.url('/cam1');
+    for (const path of ['jsmpeg', 'webcodecs'] as const) {
+      const sitePath = writeSite(
+        mkdtempSync(join(tmp, `site-side-${path}-`)),
+        [{ main: source, sub: source }],
+        path === 'jsmpeg' ? 'jsmpeg' : 'auto',
+      );
+      // One tile (layout 1) playing the camera's stream; JSMpeg re-encodes it at the camera's own size, as a main
+      // stream shown in its detail would need (the MPEG-1 wall's default scales main to 960x540).
+      const profile = { width: size.width, height: size.height, fps: 25, kbps: size.kbps, gop: 25 };
+      const app = await startConsole(`side-${path}-${size.width}`, sitePath, opts, {
+        main: profile,
+        sub: profile,
+      });
+      const pageErrors = new PageErrors();
+      const page = await openPage(browser, opts, app.host.url, pageErrors);
+      await signInBench(app.core, page);
+      await page.locator('[data-testid=layout-1]').click();
+      const focus = '[data-testid=wall-grid] [data-testid=camera-tile]';
+      await waitAttr(page, focus, 'data-status', 'live', 30_000, `${label} ${path}: the tile to be live`);
+      await until(
+        `${label} ${path}: a first picture in the tile`,
+        async () =>
+          Number((await page.locator(focus).first().getAttribute('data-first-picture-ms')) ?? 0) > 0,
+        30_000,
+        100,
+      );
+      await sleep(7_000);
+      const tile = page.locator(focus).first();
+      const firstPicture = Number((await tile.getAttribute('data-first-picture-ms')) ?? 0) || undefined;
+      const codecPath = await tile.getAttribute('data-codec-path');
+      const reason = (await tile.getAttribute('data-codec-reason')) ?? undefined;
+      if (codecPath !== path) throw new Error(`${label}: the focus tile plays ${codecPath}, not ${path}`);
+      const frames0 = Number((await tile.getAttribute('data-frames')) ?? 0);
+      const cpu0 = cpuSnapshot();
+      const t0 = Date.now();
+      await sleep(SIDE_WINDOW_MS);
+      const frames1 = Number((await tile.getAttribute('data-frames')) ?? 0);
+      const cpu = cpuReport(cpu0, cpuSnapshot());
+      const seconds = (Date.now() - t0) / 1000;
+      const canvas = String(
+        await page.evaluate(
+          `(() => { const c = document.querySelector(${JSON.stringify(`${focus} canvas`)}); return c ? c.width + 'x' + c.height : ''; })()`,
+        ),
+      );
+      const entry: SideBySide = {
+        size: label,
+        path,
+        first_picture_ms: firstPicture,
+        pictures_per_s: round1((frames1 - frames0) / seconds),
+        ffmpeg_cpu_pct: cpu.summary.ffmpeg,
+        chromium_cpu_pct: cpu.summary.chromium,
+        canvas,
+        codec_reason: reason,
+      };
+      if (small) {
+        const m = await measureLatency(page, `${focus} canvas`, `side ${label} ${path}`, SIDE_LATENCY_MS);
+        entry.latency_ms = stats(m.samples.map((x) => x.latency));
+      }
+      result.side_by_side.push(entry);
+      log(
+        `side by side ${label} ${path}: first picture ${entry.first_picture_ms ?? '-'} ms, ` +
+          `${entry.pictures_per_s} pictures/s, ffmpeg ${entry.ffmpeg_cpu_pct} % of a core, chromium ` +
+          `${entry.chromium_cpu_pct} %, canvas ${canvas}` +
+          (entry.latency_ms
+            ? `, glass-to-glass p50 ${entry.latency_ms.p50} ms p95 ${entry.latency_ms.p95} ms`
+            : ''),
+      );
+      await page.context().close();
+      await app.stop();
+    }
+    await rtsp.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Main
 
 function summary(r: Result): string {
@@ -1418,9 +1552,32 @@ function summary(r: Result): string {
     `  ${ok(r.pass?.tiles16_displayed)} 16 tiles shown   ${r.tiles16_min_displayed_fps ?? '-'} fps (animation frames with a new picture); all: ${(r.tiles16_displayed_fps ?? []).join(' ')}`,
     `  ${ok(r.pass?.recovery)} recovery         ${r.recovery_s ?? '-'} s   (target <= ${TARGETS.recovery_s}); runs: ${(r.recovery_runs_s ?? []).join(' ')}`,
   ];
+  for (const x of r.side_by_side ?? [])
+    lines.push(
+      `     ${x.size.padEnd(15)} ${x.path.padEnd(9)} first ${x.first_picture_ms ?? '-'} ms · ${x.pictures_per_s}/s · ` +
+        `ffmpeg ${x.ffmpeg_cpu_pct} % · chromium ${x.chromium_cpu_pct} %` +
+        (x.latency_ms ? ` · g2g p50 ${x.latency_ms.p50} ms` : ''),
+    );
   if (r.leftover_processes?.length) lines.push(`  left running: ${r.leftover_processes.join('; ')}`);
   if (r.error) lines.push(`  ERROR: ${r.error}`);
   return lines.join('\n');
+}
+
+/** Issue 16's targets for the passthrough path, from the side-by-side runs. */
+function passthroughPass(runs: SideBySide[] | undefined): Record<string, boolean | undefined> {
+  const pt = (runs ?? []).filter((x) => x.path === 'webcodecs');
+  if (pt.length === 0) return {};
+  const small = pt.find((x) => x.latency_ms);
+  return {
+    passthrough_ffmpeg: pt.every((x) => x.ffmpeg_cpu_pct <= TARGETS.passthrough_ffmpeg_pct),
+    passthrough_pictures: pt.every((x) => x.pictures_per_s >= TARGETS.passthrough_min_pictures),
+    passthrough_first_picture: pt.every(
+      (x) => x.first_picture_ms !== undefined && x.first_picture_ms <= TARGETS.passthrough_first_picture_ms,
+    ),
+    passthrough_latency_360p: small?.latency_ms
+      ? small.latency_ms.p50 <= TARGETS.passthrough_latency_360p_p50_ms
+      : undefined,
+  };
 }
 
 const windowMs = opts.minutes >= 2 ? 60_000 : 30_000;
@@ -1475,6 +1632,7 @@ async function run(tmp: string): Promise<void> {
     await baselinePhase(browser, clock, opts, result, opts.baselineFfmpeg ?? ffmpeg);
   await clock.stop();
   if (!opts.skip.has('tiles') || !opts.skip.has('recovery')) await wallPhase(browser, opts, result, tmp);
+  if (!opts.skip.has('sidebyside')) await sideBySidePhase(browser, opts, result, tmp);
 }
 
 /** This machine is shared: what processes that are not ours used during each measured window. */
@@ -1512,7 +1670,7 @@ function noteDisturbance(r: Result, others: string[]): void {
 await runBench({
   name: 'bench:video',
   json: opts.json,
-  budgetMs: opts.minutes * 60_000 + windowMs + (opts.variants ? 10 : 8) * 60_000,
+  budgetMs: opts.minutes * 60_000 + windowMs + (opts.variants ? 10 : 8) * 60_000 + 5 * 60_000,
   result,
   run,
   finish: noteDisturbance,
@@ -1528,6 +1686,7 @@ await runBench({
       tiles16: atLeast(r.tiles16_min_fps, TARGETS.tiles16_min_fps),
       tiles16_displayed: atLeast(r.tiles16_min_displayed_fps, TARGETS.tiles16_min_fps),
       recovery: r.recovery_s !== undefined ? r.recovery_s <= TARGETS.recovery_s : undefined,
+      ...passthroughPass(r.side_by_side),
     };
   },
   summary,

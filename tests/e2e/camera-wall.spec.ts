@@ -44,7 +44,7 @@ test.describe('camera wall', () => {
     // The four RTSP cameras are stopped on purpose below: their tiles' players keep reconnecting to their streams
     // and Chromium logs each failed attempt. Only those four cameras' streams may fail.
     allowedPageErrors: [
-      /^console\.error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/cam-0[1-4]\/(main|sub)\?token=[^']+' failed: /,
+      /^console\.error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/cam-0[1-4]\/(main|sub)(\/h264)?\?token=[^']+' failed: /,
     ],
   });
 

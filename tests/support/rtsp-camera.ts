@@ -61,6 +61,10 @@ export interface RtspServerOptions {
   clockMount?: boolean;
   /** Also serve NVR playback paths (Hikvision /Streaming/tracks/10x, Dahua /cam/playback), logging each request. */
   nvr?: boolean;
+  /** Also serve /hevc: 640x360 H.265 (x265enc), a camera the browser cannot decode. */
+  hevcMount?: boolean;
+  /** Frames between keyframes (default: the frame rate, one a second). */
+  gop?: number;
   user?: string;
   password?: string;
 }
@@ -177,6 +181,8 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
   if (opts.fps !== undefined) args.push('--fps', String(opts.fps));
   if (opts.clockMount) args.push('--clock-mount');
   if (opts.nvr) args.push('--nvr');
+  if (opts.hevcMount) args.push('--hevc-mount');
+  if (opts.gop !== undefined) args.push('--gop', String(opts.gop));
   if (opts.user !== undefined || opts.password !== undefined)
     args.push('--user', opts.user ?? '', '--password', opts.password ?? '');
 

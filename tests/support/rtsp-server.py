@@ -9,6 +9,7 @@ Run with Debian's interpreter (the `python3` on PATH may lack `gi`):
 Mounts:
   /cam1 ... /camN       WxH@FPS H.264 baseline, a different test pattern per camera, clock overlay
   /cam1/sub ... /camN/sub   the same camera at 320x180@15
+  /hevc                 (with --hevc-mount) 640x360@FPS H.265 (x265enc): a camera the browser cannot decode
   /clock                (with --clock-mount) 640x360@FPS, every frame carries its wall-clock time in ms
                         as 48 black/white blocks (see CLOCK_* below and decodeClockBlocks in rtsp-camera.ts)
   /Streaming/tracks/101, /Streaming/tracks/102, /cam/playback
@@ -49,10 +50,21 @@ GREY = 128
 PATTERNS = ["smpte", "ball", "pinwheel", "spokes", "gamut", "checkers-8", "colors", "smpte75", "bar", "circular"]
 
 
+GOP = {"frames": None}  # --gop: frames between keyframes (default: one a second)
+
+
 def x264(fps):
     return (
-        f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={fps} "
+        f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={GOP['frames'] or fps} "
         "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1"
+    )
+
+
+def hevc_launch(fps):
+    return (
+        "( videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate="
+        f"{fps}/1 ! videoconvert ! x265enc tune=zerolatency speed-preset=ultrafast key-int-max={fps} "
+        "! video/x-h265,profile=main ! rtph265pay name=pay0 pt=96 config-interval=1 )"
     )
 
 
@@ -123,6 +135,8 @@ def main():
     parser.add_argument("--height", type=int, default=360)
     parser.add_argument("--fps", type=int, default=25)
     parser.add_argument("--clock-mount", action="store_true")
+    parser.add_argument("--gop", type=int, help="frames between keyframes (default: the frame rate)")
+    parser.add_argument("--hevc-mount", action="store_true", help="also serve /hevc (H.265)")
     parser.add_argument("--no-sub", action="store_true", help="do not serve /camN/sub")
     parser.add_argument("--nvr", action="store_true", help="serve NVR playback paths, print each request")
     parser.add_argument("--user")
@@ -131,6 +145,7 @@ def main():
     if (args.user is None) != (args.password is None):
         parser.error("--user and --password go together")
 
+    GOP["frames"] = args.gop
     Gst.init(None)
     loop = GLib.MainLoop()
     server = GstRtspServer.RTSPServer()
@@ -164,6 +179,9 @@ def main():
         mount(f"/cam{i}", camera_launch(i, args.width, args.height, args.fps))
         if not args.no_sub:
             mount(f"/cam{i}/sub", camera_launch(i, 320, 180, 15))
+
+    if args.hevc_mount:
+        mount("/hevc", hevc_launch(args.fps))
 
     if args.clock_mount:
         sources = {}  # keeps each media's ClockSource alive while the media is

@@ -13,6 +13,7 @@ export function cameraView(camera: SiteFile['cameras'][number]): CameraView {
     zone: camera.zone,
     position: camera.position,
     heading: camera.heading,
+    video: camera.video,
     profiles: camera.streams.sub ? ['main', 'sub'] : ['main'],
     source: redactUrl(camera.streams.main),
   };

@@ -215,16 +215,7 @@ export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major: nu
         `:fontcolor=white:box=1:boxcolor=black@0.55:boxborderw=6:x=8:y=h-th-12`;
     }
   } else {
-    if (/^rtsps?:/i.test(input.url)) {
-      args.push('-rtsp_transport', input.transport);
-      // Socket I/O timeout in microseconds: a camera that stops sending makes ffmpeg exit, and we restart it.
-      // Unknown version: leave it out rather than guess (in 4.x `-timeout` means listen); the stall watchdog
-      // still catches a silent camera.
-      if (major !== undefined) args.push(major >= 5 ? '-timeout' : '-stimeout', '5000000');
-    } else {
-      args.push('-rw_timeout', '5000000');
-    }
-    args.push(...LOW_DELAY_INPUT, '-i', input.url);
+    args.push(...cameraInput(input, major));
   }
   args.push('-an', '-sn', '-dn');
   if (filter) args.push('-vf', filter);
@@ -253,20 +244,43 @@ export function ffmpegArgs(input: InputSpec, profile: ProfileSettings, major: nu
     '0',
     '-g',
     String(profile.gop),
-    '-muxdelay',
-    '0',
-    '-muxpreload',
-    '0',
-    // With the PES length written, JSMpeg knows a picture is complete when its last packet arrives, not when
-    // the next picture starts: a frame less latency, and no small picture decoded together with the next one.
-    '-omit_video_pes_length',
-    '0',
-    '-flush_packets',
-    '1',
-    'pipe:1',
+    ...LIVE_TS_OUTPUT,
   );
   return args;
 }
+
+/** A real camera's input: options before `-i`, with the socket timeout each ffmpeg series names its own way. */
+export function cameraInput(input: InputSpec, major: number | undefined): string[] {
+  const args: string[] = [];
+  if (/^rtsps?:/i.test(input.url)) {
+    args.push('-rtsp_transport', input.transport);
+    // Socket I/O timeout in microseconds: a camera that stops sending makes ffmpeg exit, and we restart it.
+    // Unknown version: leave it out rather than guess (in 4.x `-timeout` means listen); the stall watchdog
+    // still catches a silent camera.
+    if (major !== undefined) args.push(major >= 5 ? '-timeout' : '-stimeout', '5000000');
+  } else {
+    args.push('-rw_timeout', '5000000');
+  }
+  args.push(...LOW_DELAY_INPUT, '-i', input.url);
+  return args;
+}
+
+/**
+ * MPEG-TS to stdout as each picture comes. With the PES length written, a reader knows a picture is complete when
+ * its last packet arrives, not when the next picture starts: a frame less latency (JSMpeg, and the passthrough
+ * framer), and no small picture decoded together with the next one.
+ */
+export const LIVE_TS_OUTPUT: readonly string[] = [
+  '-muxdelay',
+  '0',
+  '-muxpreload',
+  '0',
+  '-omit_video_pes_length',
+  '0',
+  '-flush_packets',
+  '1',
+  'pipe:1',
+];
 
 /** What ffmpeg's stderr means, in words an operator or installer can act on. */
 export function ffmpegProblem(stderr: string): { code: StreamReason['code']; text: string } | undefined {

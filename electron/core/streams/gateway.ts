@@ -11,7 +11,9 @@ import { pickText } from '../../../shared/domain/text';
 import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/log';
 import { hardenServer, refuseUpgrade, requestUrl } from '../util/net';
+import type { PassthroughRefusal } from '../../../shared/domain/video-frame';
 import { DEFAULT_PROFILES, ffmpegArgs, type ProfileSettings, resolveFfmpeg } from './ffmpeg';
+import { PassthroughFramer, passthroughArgs } from './passthrough';
 import {
   DEFAULT_SUPERVISION,
   StreamWorker,
@@ -34,8 +36,16 @@ export interface GatewayOptions {
   idleStopMs?: number;
   /** Request headers must arrive within this (default 10 s); tests and the fuzz suite shorten it. */
   headersTimeoutMs?: number;
+  /** Bytes of the current GOP kept per passthrough stream for the next viewer (default 4 MiB). */
+  gopCacheBytes?: number;
   onStatus(streams: StreamStatus[]): void;
 }
+
+/** How a stream reaches the page: re-encoded to MPEG-1 for JSMpeg, or the camera's H.264 copied for WebCodecs. */
+export type StreamPath = 'jsmpeg' | 'passthrough';
+
+/** A 4 MP camera at 8 Mb/s with a 2 s GOP sends 2 MB per GOP; twice that is room enough. */
+export const DEFAULT_GOP_CACHE_BYTES = 4 * 1024 * 1024;
 
 /** Viewers at once: a wall of 64 tiles plus focus views, with room to spare. */
 const MAX_VIEWERS = 256;
@@ -47,15 +57,22 @@ function tokenEquals(expected: string, given: string | null): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+const workerKey = (cameraId: string, profile: StreamProfile, path: StreamPath) =>
+  path === 'passthrough' ? `${cameraId}/${profile}/h264` : `${cameraId}/${profile}`;
+
 const defaultSpawn: Spawner = (command, args) =>
   nodeSpawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
 
 /**
- * The video gateway: ffmpeg → MPEG-1/TS → one loopback WebSocket endpoint for every stream
- * (`/<cameraId>/<main|sub>?token=`), one ffmpeg per (camera, profile) shared by every viewer.
+ * The video gateway: one loopback WebSocket endpoint for every stream, one ffmpeg per (camera, profile, path)
+ * shared by every viewer. `/<cameraId>/<main|sub>?token=` is MPEG-1 in MPEG-TS for JSMpeg;
+ * `/<cameraId>/<main|sub>/h264?token=` is the camera's own H.264, copied, one framed access unit per message
+ * (shared/domain/video-frame.ts) for the page's WebCodecs decoder.
  */
 export class StreamGateway {
   private readonly workers = new Map<string, StreamWorker>();
+  /** What a stream's container said its codec is, once a passthrough ffmpeg has seen it (`cam/profile`). */
+  private readonly codecs = new Map<string, string>();
   private readonly idleTimers = new Map<string, unknown>();
   private cameras = new Map<string, CameraDef>();
   private server: Server | undefined;
@@ -154,13 +171,26 @@ export class StreamGateway {
       return refuse('421 Misdirected Request');
     }
     if (!tokenEquals(this.token, url.searchParams.get('token'))) return refuse('401 Unauthorized');
-    const [, cameraId, profile, ...rest] = url.pathname.split('/');
-    if (!cameraId || rest.length || !this.cameras.has(cameraId) || (profile !== 'main' && profile !== 'sub'))
+    const [, cameraId, profile, codec, ...rest] = url.pathname.split('/');
+    if (
+      !cameraId ||
+      rest.length ||
+      (codec !== undefined && codec !== 'h264') ||
+      !this.cameras.has(cameraId) ||
+      (profile !== 'main' && profile !== 'sub')
+    )
       return refuse('404 Not Found');
     if ((this.wss?.clients.size ?? 0) >= MAX_VIEWERS) return refuse('503 Service Unavailable');
+    const path: StreamPath = codec === 'h264' ? 'passthrough' : 'jsmpeg';
     this.wss!.handleUpgrade(req, socket, head, (ws) => {
       try {
-        this.attach(ws, cameraId, profile);
+        const refusal = path === 'passthrough' ? this.passthroughRefusal(cameraId, profile) : undefined;
+        if (refusal) {
+          ws.send(JSON.stringify(refusal));
+          ws.close(1000, 'not passed through');
+          return;
+        }
+        this.attach(ws, cameraId, profile, path);
       } catch (err) {
         this.o.log.warn('video viewer refused', { error: (err as Error).message });
         ws.close(1011, 'the video gateway could not start this stream');
@@ -172,15 +202,35 @@ export class StreamGateway {
     return [...this.workers.values()].map((w) => w.status());
   }
 
+  /**
+   * Why this stream is not passed through, known before any ffmpeg starts: the site file or a supervisor says
+   * the camera sends H.265 or must play in JSMpeg, the source is the demo's synthetic picture (no H.264 to copy),
+   * or an earlier passthrough ffmpeg found another codec in the stream.
+   */
+  passthroughRefusal(cameraId: string, profile: StreamProfile): PassthroughRefusal | undefined {
+    const camera = this.cameras.get(cameraId);
+    if (!camera) return undefined;
+    if (camera.video?.player === 'jsmpeg') return { refused: 'setting' };
+    if (camera.video?.codec === 'h265') return { refused: 'codec', codec: 'hevc' };
+    if (this.sourceOf(camera, profile).startsWith('synthetic:')) return { refused: 'synthetic' };
+    const seen = this.codecs.get(`${cameraId}/${profile}`);
+    if (seen && seen !== 'h264') return { refused: 'codec', codec: seen };
+    return undefined;
+  }
+
   /** A viewer watches (camera, profile); starts ffmpeg if it is the first. Returns the detach function. */
-  subscribe(cameraId: string, profile: StreamProfile, viewer: Viewer): () => void {
+  subscribe(
+    cameraId: string,
+    profile: StreamProfile,
+    viewer: Viewer,
+    path: StreamPath = 'jsmpeg',
+  ): () => void {
     if (this.stopping) throw new Error('the video gateway is stopping');
-    const worker = this.worker(cameraId, profile);
+    const worker = this.worker(cameraId, profile, path);
     const key = worker.key;
     this.o.clock.clearTimeout(this.idleTimers.get(key));
     this.idleTimers.delete(key);
-    viewer.waitingForKey = true;
-    worker.viewers.add(viewer);
+    worker.addViewer(viewer);
     worker.start();
     this.o.onStatus([worker.status()]);
     return () => {
@@ -203,22 +253,27 @@ export class StreamGateway {
    */
   async reconfigure(cameraId: string): Promise<void> {
     for (const profile of ['main', 'sub'] as const) {
-      const key = `${cameraId}/${profile}`;
-      const old = this.workers.get(key);
-      if (!old) continue;
-      const viewers = [...old.viewers];
-      this.workers.delete(key);
-      await old.stop();
-      if (!this.cameras.has(cameraId)) {
-        for (const v of viewers) v.close?.();
-        continue;
+      this.codecs.delete(`${cameraId}/${profile}`);
+      for (const path of ['jsmpeg', 'passthrough'] as const) {
+        const key = workerKey(cameraId, profile, path);
+        const old = this.workers.get(key);
+        if (!old) continue;
+        const viewers = [...old.viewers];
+        this.workers.delete(key);
+        await old.stop();
+        // A passthrough viewer of a camera now set to JSMpeg is told so and moves over by itself.
+        const refusal = path === 'passthrough' ? this.passthroughRefusal(cameraId, profile) : undefined;
+        if (!this.cameras.has(cameraId) || refusal) {
+          for (const v of viewers) {
+            if (refusal && v.refuse) v.refuse(JSON.stringify(refusal));
+            else v.close?.();
+          }
+          continue;
+        }
+        const fresh = this.worker(cameraId, profile, path);
+        for (const v of viewers) fresh.addViewer(v);
+        if (viewers.length > 0) fresh.start();
       }
-      const fresh = this.worker(cameraId, profile);
-      for (const v of viewers) {
-        v.waitingForKey = true;
-        fresh.viewers.add(v);
-      }
-      if (viewers.length > 0) fresh.start();
     }
   }
 
@@ -241,46 +296,83 @@ export class StreamGateway {
     }
   }
 
-  private worker(cameraId: string, profile: StreamProfile): StreamWorker {
-    const key = `${cameraId}/${profile}`;
+  /** Without a sub stream, the grid still gets a small picture: the main stream (scaled down for MPEG-1). */
+  private sourceOf(camera: CameraDef, profile: StreamProfile): string {
+    return profile === 'sub' ? (camera.streams.sub ?? camera.streams.main) : camera.streams.main;
+  }
+
+  private worker(cameraId: string, profile: StreamProfile, path: StreamPath = 'jsmpeg'): StreamWorker {
+    const key = workerKey(cameraId, profile, path);
     let worker = this.workers.get(key);
     if (worker) return worker;
     const camera = this.cameras.get(cameraId);
     if (!camera) throw new Error(`no camera "${cameraId}"`);
     const settings = { ...DEFAULT_PROFILES[profile], ...this.o.profiles?.[profile] };
-    // Without a sub stream, the grid still gets a small picture: the main stream scaled down.
-    const url = profile === 'sub' ? (camera.streams.sub ?? camera.streams.main) : camera.streams.main;
+    const url = this.sourceOf(camera, profile);
     const caption = `${camera.id} ${pickText(camera.name, 'zh-CN')}`;
-    worker = new StreamWorker({
+    const input = { url, transport: camera.transport, caption, workDir: join(this.o.workDir, 'captions') };
+    const passthrough = path === 'passthrough';
+    const created: StreamWorker = new StreamWorker({
       cameraId,
       profile,
+      path,
       command: this.ffmpeg.path,
-      args: ffmpegArgs(
-        { url, transport: camera.transport, caption, workDir: join(this.o.workDir, 'captions') },
-        settings,
-        this.major,
-      ),
+      args: passthrough ? passthroughArgs(input, this.major) : ffmpegArgs(input, settings, this.major),
       spawn: this.o.spawn ?? defaultSpawn,
       clock: this.o.clock,
       log: this.o.log,
       settings: this.settings,
       onStatus: (status) => this.o.onStatus([status]),
+      ...(passthrough
+        ? {
+            framer: () =>
+              new PassthroughFramer({
+                now: () => this.o.clock.now(),
+                onCodec: (codec) => this.onCodec(created, cameraId, profile, codec),
+              }),
+            gopCacheBytes: this.o.gopCacheBytes ?? DEFAULT_GOP_CACHE_BYTES,
+          }
+        : {}),
     });
+    worker = created;
     this.workers.set(key, worker);
     return worker;
   }
 
-  private attach(ws: WebSocket, cameraId: string, profile: StreamProfile): void {
+  /**
+   * A passthrough ffmpeg's container named the camera's codec. Anything but H.264 (an H.265 camera) is not for
+   * the page's decoder: its viewers are told so (they switch to MPEG-1), the ffmpeg stops, and later viewers are
+   * refused at once.
+   */
+  private onCodec(worker: StreamWorker, cameraId: string, profile: StreamProfile, codec: string): void {
+    this.codecs.set(`${cameraId}/${profile}`, codec);
+    if (codec === 'h264') return;
+    this.o.log.info('stream is not H.264: served as MPEG-1 only', { stream: worker.key, codec });
+    const refusal = JSON.stringify({ refused: 'codec', codec } satisfies PassthroughRefusal);
+    for (const v of [...worker.viewers]) {
+      worker.viewers.delete(v);
+      if (v.refuse) v.refuse(refusal);
+      else v.close?.();
+    }
+    if (this.workers.get(worker.key) === worker) this.workers.delete(worker.key);
+    void worker.stop().then(() => this.o.onStatus([worker.status()]));
+  }
+
+  private attach(ws: WebSocket, cameraId: string, profile: StreamProfile, path: StreamPath): void {
     const viewer: Viewer = {
       waitingForKey: true,
       dropped: 0,
       close: () => ws.close(1000, 'camera removed'),
+      refuse: (why) => {
+        if (ws.readyState === ws.OPEN) ws.send(why);
+        ws.close(1000, 'not passed through');
+      },
       send: (data) => {
         if (ws.readyState === ws.OPEN) ws.send(data, { binary: true });
         return ws.bufferedAmount;
       },
     };
-    const detach = this.subscribe(cameraId, profile, viewer);
+    const detach = this.subscribe(cameraId, profile, viewer, path);
     ws.on('close', detach);
     ws.on('error', () => ws.terminate());
   }

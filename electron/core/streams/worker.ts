@@ -5,6 +5,7 @@ import type { Logger } from '../../common/log';
 import { redactText } from '../../common/redact';
 import { ffmpegProblem } from './ffmpeg';
 import { inspectPacket, TsPacketizer } from './mpegts';
+import { GopCache, type StreamUnit } from './passthrough';
 
 export interface SpawnedProcess {
   pid?: number;
@@ -27,7 +28,24 @@ export interface Viewer {
   dropped: number;
   /** Ends the viewer's connection (its camera was removed). */
   close?(): void;
+  /** Ends it saying why in a text message first (a passthrough stream that turned out not to be H.264). */
+  refuse?(why: string): void;
 }
+
+/** Turns one launch's stdout into units for the viewers (a fresh one per launch: no state across restarts). */
+export type Framer = () => { push(chunk: Buffer): StreamUnit[] };
+
+/** MPEG-TS packets for JSMpeg, each marked where a picture and a keyframe begin. */
+export const tsFramer: Framer = () => {
+  const packetizer = new TsPacketizer();
+  return {
+    push: (chunk) =>
+      packetizer.push(chunk).map((packet) => {
+        const info = inspectPacket(packet);
+        return { data: packet, picture: info.pictureStart, keyframe: info.keyframe };
+      }),
+  };
+};
 
 export interface SupervisionSettings {
   /** No bytes from ffmpeg for this long while live = stalled (then restarted). */
@@ -57,6 +75,8 @@ export const DEFAULT_SUPERVISION: SupervisionSettings = {
 export interface WorkerOptions {
   cameraId: string;
   profile: 'main' | 'sub';
+  /** A passthrough stream (the camera's H.264 copied) beside the MPEG-1 one of the same camera and profile. */
+  path?: 'jsmpeg' | 'passthrough';
   command: string;
   args: string[];
   spawn: Spawner;
@@ -70,6 +90,13 @@ export interface WorkerOptions {
    * (liveness, stall, back-off, SIGTERM→SIGKILL) then applies to a process that writes files.
    */
   output?: () => (chunk: Buffer) => number;
+  /** How stdout becomes units for viewers; MPEG-TS packets (tsFramer) unless given. */
+  framer?: Framer;
+  /**
+   * Keep the current GOP up to this many bytes and send it first to a new viewer (passthrough streams: the
+   * page's decoder shows a picture at once instead of after the next keyframe). 0 = no cache.
+   */
+  gopCacheBytes?: number;
 }
 
 /**
@@ -98,13 +125,41 @@ export class StreamWorker {
   private frames: number[] = [];
   private bytes: { at: number; n: number }[] = [];
   private exited: Promise<void> = Promise.resolve();
+  private readonly gop: GopCache | undefined;
 
   constructor(private readonly o: WorkerOptions) {
     this.since = o.clock.now();
+    this.gop = o.gopCacheBytes ? new GopCache(o.gopCacheBytes) : undefined;
+  }
+
+  /**
+   * A new viewer: with a GOP cache it gets the current GOP at once and continues live from there; otherwise it
+   * waits for the next keyframe.
+   */
+  addViewer(viewer: Viewer): void {
+    viewer.waitingForKey = true;
+    this.viewers.add(viewer);
+    if (!this.gop || this.gop.length === 0) return;
+    let queued = 0;
+    for (const frame of this.gop.replay()) queued = viewer.send(frame);
+    viewer.waitingForKey = queued > this.maxQueued();
+  }
+
+  /**
+   * Bytes a viewer may have queued before it skips to the next keyframe. A new viewer is handed the whole cached
+   * GOP at once, so that much more is allowed; the cache's own bound keeps it finite.
+   */
+  private maxQueued(): number {
+    return this.o.settings.viewerMaxQueuedBytes + (this.gop?.bytes ?? 0);
+  }
+
+  /** The cached GOP's size (tests and the benchmark check its bound). */
+  get cachedGop(): { frames: number; bytes: number } {
+    return { frames: this.gop?.length ?? 0, bytes: this.gop?.bytes ?? 0 };
   }
 
   get key(): string {
-    return `${this.o.cameraId}/${this.o.profile}`;
+    return `${this.o.cameraId}/${this.o.profile}${this.o.path === 'passthrough' ? '/h264' : ''}`;
   }
 
   get pid(): number | undefined {
@@ -139,6 +194,7 @@ export class StreamWorker {
     return {
       cameraId: this.o.cameraId,
       profile: this.o.profile,
+      ...(this.o.path ? { path: this.o.path } : {}),
       state: this.state,
       since: this.since,
       ...(this.offlineSince !== undefined ? { offlineSince: this.offlineSince } : {}),
@@ -191,7 +247,10 @@ export class StreamWorker {
       return;
     }
     this.proc = proc;
-    const packetizer = new TsPacketizer();
+    const framer = (this.o.framer ?? tsFramer)();
+    // A new ffmpeg starts a new stream: nobody continues from the old one's pictures.
+    this.gop?.clear();
+    for (const viewer of this.viewers) viewer.waitingForKey = true;
     const report = this.o.output?.();
     this.exited = new Promise<void>((resolve) => {
       proc.once('exit', (code, signal) => {
@@ -212,22 +271,21 @@ export class StreamWorker {
       this.scheduleRetry();
     });
     proc.stdout?.on('data', (chunk: Buffer) =>
-      report ? this.onPictures(report(chunk), chunk.length) : this.onData(packetizer.push(chunk)),
+      report ? this.onPictures(report(chunk), chunk.length) : this.onData(framer.push(chunk), chunk.length),
     );
     proc.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
     });
   }
 
-  private onData(packets: Buffer[]): void {
-    if (packets.length === 0) return;
+  private onData(units: StreamUnit[], chunkBytes: number): void {
+    // Bytes from ffmpeg mean it is alive even when they do not complete a unit yet (a big keyframe).
+    if (chunkBytes > 0) this.lastDataAt = this.o.clock.now();
+    if (units.length === 0) return;
     const now = this.o.clock.now();
-    this.lastDataAt = now;
     let size = 0;
-    const batch: { packet: Buffer; keyframe: boolean }[] = [];
-    for (const packet of packets) {
-      const info = inspectPacket(packet);
-      if (info.pictureStart) {
+    for (const unit of units) {
+      if (unit.picture) {
         this.frames.push(now);
         this.lastFrameAt = now;
         if (this.state !== 'live') {
@@ -235,12 +293,12 @@ export class StreamWorker {
           this.setState('live');
         }
       }
-      size += packet.length;
-      batch.push({ packet, keyframe: info.keyframe });
+      size += unit.data.length;
+      this.gop?.add(unit);
     }
     this.bytes.push({ at: now, n: size });
     if (this.state === 'live' && now - this.liveSince > this.o.settings.healthyAfterMs) this.attempt = 1;
-    for (const viewer of this.viewers) this.deliver(viewer, batch);
+    for (const viewer of this.viewers) this.deliver(viewer, units);
   }
 
   /** Liveness from a process that reports its pictures instead of sending them (see `output`). */
@@ -259,7 +317,7 @@ export class StreamWorker {
   }
 
   /** Per-viewer backpressure: a viewer that is behind loses data up to the next keyframe, never memory. */
-  private deliver(viewer: Viewer, batch: { packet: Buffer; keyframe: boolean }[]): void {
+  private deliver(viewer: Viewer, batch: StreamUnit[]): void {
     let start = 0;
     if (viewer.waitingForKey) {
       start = batch.findIndex((b) => b.keyframe);
@@ -269,9 +327,14 @@ export class StreamWorker {
       }
       viewer.waitingForKey = false;
     }
-    const data = Buffer.concat(batch.slice(start).map((b) => b.packet));
-    const queued = viewer.send(data);
-    if (queued > this.o.settings.viewerMaxQueuedBytes) viewer.waitingForKey = true;
+    // TS packets go as one message per chunk (JSMpeg reads a byte stream); passthrough frames one message each.
+    let queued = 0;
+    if (this.o.framer && this.o.framer !== tsFramer) {
+      for (const unit of batch.slice(start)) queued = viewer.send(unit.data);
+    } else {
+      queued = viewer.send(Buffer.concat(batch.slice(start).map((b) => b.data)));
+    }
+    if (queued > this.maxQueued()) viewer.waitingForKey = true;
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {

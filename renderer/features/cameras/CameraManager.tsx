@@ -20,6 +20,8 @@ interface Draft {
   sub: string;
   transport: CameraAdminView['transport'];
   zone: string;
+  codec: 'auto' | 'h264' | 'h265';
+  player: 'auto' | 'jsmpeg';
   isNew: boolean;
   /**
    * What this form does not edit (map position, heading, recording, NVR channel): sent back as it came, so saving
@@ -41,6 +43,8 @@ const empty: Draft = {
   sub: '',
   transport: 'tcp',
   zone: '',
+  codec: 'auto',
+  player: 'auto',
   isNew: true,
 };
 
@@ -70,6 +74,8 @@ export function CameraManager(props: DialogHandle) {
       sub: c.streams.sub ?? '',
       transport: c.transport,
       zone: c.zone ?? '',
+      codec: c.video?.codec ?? 'auto',
+      player: c.video?.player ?? 'auto',
       isNew: false,
     });
 
@@ -83,6 +89,9 @@ export function CameraManager(props: DialogHandle) {
         streams: { main: draft.main.trim(), ...(draft.sub.trim() ? { sub: draft.sub.trim() } : {}) },
         transport: draft.transport,
         ...(draft.zone ? { zone: draft.zone } : {}),
+        ...(draft.codec !== 'auto' || draft.player !== 'auto'
+          ? { video: { codec: draft.codec, player: draft.player } }
+          : {}),
       }),
     );
     if (!saved) return;
@@ -154,6 +163,31 @@ export function CameraManager(props: DialogHandle) {
               label={t('cameras.zone')}
               value={draft.zone}
               onChange={(zone) => setDraft({ ...draft, zone })}
+            />
+          </Box>
+          <Box sx={{ display: 'flex', gap: 1 }}>
+            <SelectInput
+              label={t('video.fieldPlayer')}
+              testId="camera-player"
+              value={draft.player}
+              onChange={(player) => setDraft({ ...draft, player })}
+              sx={{ flex: 1 }}
+              options={[
+                { value: 'auto', label: t('video.playerAuto') },
+                { value: 'jsmpeg', label: t('video.playerJsmpeg') },
+              ]}
+            />
+            <SelectInput
+              label={t('video.fieldCodec')}
+              testId="camera-codec"
+              value={draft.codec}
+              onChange={(codec) => setDraft({ ...draft, codec })}
+              sx={{ flex: 1 }}
+              options={[
+                { value: 'auto', label: t('video.codecAuto') },
+                { value: 'h264', label: 'H.264' },
+                { value: 'h265', label: 'H.265' },
+              ]}
             />
           </Box>
           {test && (

@@ -8,7 +8,9 @@ import { formatClock, useAge, useNow, useText } from '../../ui/hooks';
 import { useNotify } from '../../ui/notify';
 import { useCall } from '../../ui/useCall';
 import { openReplay } from '../recordings';
+import { choosePath, passthroughRefusals, refusalKey, webCodecsAvailable } from './codecPath';
 import { streamKey, useCameras } from './store';
+import { usePassthroughPlayer } from './usePassthroughPlayer';
 import { useStreamPlayer } from './useStreamPlayer';
 
 /** A picture older than this is not shown, whatever the gateway says: never a frozen frame. */
@@ -52,9 +54,27 @@ export function CameraTile(props: {
   const now = useNow(500);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [menu, setMenu] = useState<HTMLElement | null>(null);
-  const url =
-    camera && video ? `${video.url}/${camera.id}/${profile}?token=${encodeURIComponent(video.token)}` : null;
-  const { lastDecodeAt, frames } = useStreamPlayer(canvas, url);
+  // Which player: the camera's H.264 straight to WebCodecs where the page, the camera and its setting allow,
+  // else MPEG-1 in JSMpeg. A refusal (from the gateway or the browser) is remembered for the page.
+  const refusal = camera ? refusalKey(camera.id, profile, camera.video) : '';
+  const [refusedHere, setRefusedHere] = useState<string | null>(null);
+  const choice = camera
+    ? choosePath(camera, webCodecsAvailable(), refusedHere === refusal || passthroughRefusals.has(refusal))
+    : undefined;
+  const path = choice?.path ?? 'jsmpeg';
+  const base = camera && video ? `${video.url}/${camera.id}/${profile}` : null;
+  const query = video ? `?token=${encodeURIComponent(video.token)}` : '';
+  const jsmpeg = useStreamPlayer(canvas, base && path === 'jsmpeg' ? `${base}${query}` : null);
+  const passthrough = usePassthroughPlayer(
+    canvas,
+    base && path === 'webcodecs' ? `${base}/h264${query}` : null,
+    Boolean(props.large) || profile === 'main',
+    () => {
+      passthroughRefusals.add(refusal);
+      setRefusedHere(refusal);
+    },
+  );
+  const { lastDecodeAt, frames, firstPictureMs } = path === 'webcodecs' ? passthrough : jsmpeg;
   const status = camera ? streams[streamKey(camera.id, profile)] : undefined;
   const state: StreamState = status?.state ?? (camera ? 'connecting' : 'idle');
   const pictureAge = lastDecodeAt.current ? now - lastDecodeAt.current : undefined;
@@ -101,6 +121,14 @@ export function CameraTile(props: {
       data-status={state}
       data-profile={profile}
       data-frames={frames.current}
+      data-codec-path={camera ? path : undefined}
+      data-codec-reason={choice?.reason}
+      data-first-picture-ms={firstPictureMs.current || undefined}
+      data-first-picture-cached={
+        path === 'webcodecs' && firstPictureMs.current
+          ? String(passthrough.firstFromCache.current)
+          : undefined
+      }
       data-tile={index}
       tabIndex={0}
       onKeyDown={onKey}
@@ -239,7 +267,9 @@ export function CameraTile(props: {
             {pictureAge !== undefined
               ? t('cameras.frameAge', { age: age(pictureAge) })
               : t('cameras.noPicture')}
-            {status && state === 'live' ? ` · ${status.fps} fps · ${status.kbps} kb/s` : ''}
+            {status && state === 'live'
+              ? ` · ${status.fps} fps · ${status.kbps} kb/s · ${t(`video.path.${path}`)}`
+              : ''}
           </Typography>
           <Menu anchorEl={menu} open={Boolean(menu)} onClose={() => setMenu(null)}>
             <MenuItem

@@ -46,7 +46,20 @@ export function createCamerasStore(client: ConsoleClient): CamerasStore {
   const mergeStreams = (incoming: StreamStatus[]) =>
     streams.set((prev) => {
       const next = { ...prev };
-      for (const s of incoming) next[streamKey(s.cameraId, s.profile)] = s;
+      for (const s of incoming) {
+        const key = streamKey(s.cameraId, s.profile);
+        const had = next[key];
+        // A camera's MPEG-1 and passthrough streams share the key: the one a tile left going idle must not hide
+        // the one it plays now.
+        if (
+          had &&
+          s.state === 'idle' &&
+          had.state !== 'idle' &&
+          (had.path ?? 'jsmpeg') !== (s.path ?? 'jsmpeg')
+        )
+          continue;
+        next[key] = s;
+      }
       return next;
     });
   const off = client.on('streams.status', ({ streams: s }) => mergeStreams(s));

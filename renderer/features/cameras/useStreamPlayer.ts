@@ -5,17 +5,20 @@ import { useEffect, useRef, type RefObject } from 'react';
  * Plays one gateway stream into a canvas with JSMpeg. Canvas 2D (not WebGL): 16 tiles, a focus view and a
  * pop-out wall would exceed Chromium's ~16 WebGL contexts per page, and 2D canvases can be snapshotted.
  * Returns when the last picture was decoded (so the tile can refuse to show a frozen one) and how many
- * pictures it has decoded (displayed fps, for the benchmark and tests).
+ * pictures it has decoded (displayed fps, for the benchmark and tests) and how long the first one took.
  */
 export function useStreamPlayer(
   canvas: RefObject<HTMLCanvasElement | null>,
   url: string | null,
-): { lastDecodeAt: RefObject<number>; frames: RefObject<number> } {
+): { lastDecodeAt: RefObject<number>; frames: RefObject<number>; firstPictureMs: RefObject<number> } {
   const lastDecodeAt = useRef(0);
   const frames = useRef(0);
+  const firstPictureMs = useRef(0);
   useEffect(() => {
     if (!url || !canvas.current) return undefined;
     lastDecodeAt.current = 0;
+    firstPictureMs.current = 0;
+    const openedAt = Date.now();
     const player: Player = new JSMpeg.Player(url, {
       canvas: canvas.current,
       audio: false,
@@ -27,6 +30,7 @@ export function useStreamPlayer(
       onVideoDecode: () => {
         lastDecodeAt.current = Date.now();
         frames.current += 1;
+        if (!firstPictureMs.current) firstPictureMs.current = Math.max(1, lastDecodeAt.current - openedAt);
       },
     });
     // JSMpeg decodes one picture per animation frame. When the page is busy that falls behind and latency
@@ -50,5 +54,5 @@ export function useStreamPlayer(
       player.destroy();
     };
   }, [canvas, url]);
-  return { lastDecodeAt, frames };
+  return { lastDecodeAt, frames, firstPictureMs };
 }
