@@ -9,13 +9,11 @@
  * `npm test`. The LAST line is one JSON object with `pass` (--json: without the summary before it);
  * `--entries 2000 --results 20000` is a quick run that only checks the benchmark still works.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConsoleCore } from '../../electron/core';
-import { createDesk } from '../../electron/desk';
-import { silentLogger } from '../../electron/common/log';
 import { FACILITY_KINDS } from '../../shared/domain/facilities';
-import { log, machine, onCleanup, runBench, type BenchResult } from './lib/harness';
+import { benchDesk } from './lib/desk';
+import { log, machine, runBench, type BenchResult } from './lib/harness';
 import { numberAtLeast, readOptions } from './lib/options';
 import { medianTime } from './lib/stats';
 
@@ -60,21 +58,7 @@ const DAY = 86_400_000;
 const PER_ROUND = 40;
 
 async function run(tmp: string): Promise<void> {
-  const core = await createDesk({
-    dataDir: tmp,
-    dbFile: join(tmp, 'console.sqlite'),
-    demo: { scenario: false },
-    backups: { enabled: false },
-    log: silentLogger,
-  });
-  onCleanup('console core', () => core.stop());
-  const session = core.openSession('memory', null);
-  const call = async (method: string, input: unknown) => {
-    const env = await core.router.call(method, input, session);
-    if (!env.ok) throw new Error(`${method}: ${env.error.message}`);
-    return env.value;
-  };
-  await call('auth.setup', { username: 'admin', name: 'Admin', password: 'admin-pass-1' });
+  const { core, call } = await benchDesk(tmp);
 
   const t0 = performance.now();
   log(`${opts.entries} ledger entries, ${opts.results} inspection results`);

@@ -10,14 +10,12 @@
  * Targets (issue 19): month ≤ 1 s, year ≤ 3 s, month's PDF ≤ 3 s. Also what migration 24's indexes cost each insert:
  * alarms written with and without them. The LAST line is one JSON object with `pass`.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
 import { connectionOf } from '../../electron/common/prepared';
-import { silentLogger } from '../../electron/common/log';
-import { createDesk } from '../../electron/desk';
 import { localDay } from '../../shared/domain/report-period';
-import { log, machine, onCleanup, runBench, type BenchResult } from './lib/harness';
+import { benchDesk } from './lib/desk';
+import { log, machine, runBench, type BenchResult } from './lib/harness';
 import { numberAtLeast, readOptions } from './lib/options';
 import { median } from './lib/stats';
 
@@ -244,21 +242,7 @@ async function insertCost(db: Knex, from: number, n: number): Promise<number> {
 }
 
 async function run(tmp: string): Promise<void> {
-  const core = await createDesk({
-    dataDir: tmp,
-    dbFile: join(tmp, 'console.sqlite'),
-    demo: { scenario: false },
-    backups: { enabled: false },
-    log: silentLogger,
-  });
-  onCleanup('console core', () => core.stop());
-  const session = core.openSession('memory', null);
-  const call = async (method: string, input: unknown) => {
-    const env = await core.router.call(method, input, session);
-    if (!env.ok) throw new Error(`${method}: ${env.error.message}`);
-    return env.value;
-  };
-  await call('auth.setup', { username: 'admin', name: 'Admin', password: 'admin-pass-1' });
+  const { core, call } = await benchDesk(tmp);
   const end = Date.now() - DAY;
   await fillYear(core.db, end);
   const tz = 'Asia/Shanghai';
