@@ -508,9 +508,10 @@ export class Rounds {
     let told = 0;
     for (const def of this.defs()) {
       const due = prevDue(def.schedule, now, z);
-      // Only due times that passed while the console ran: a console started (a new one, or after a week off) does
-      // not report every round of before it as missed; a due time over a day old is not news either.
-      if (due < this.watchingSince || now - due > 86_400_000) continue;
+      // Only due times that passed after the console started (one due at that very moment was not its to keep): a
+      // console started (a new one, or after a week off) does not report every round of before it as missed; a due
+      // time over a day old is not news either.
+      if (due <= this.watchingSince || now - due > 86_400_000) continue;
       const from = prevDue(def.schedule, due - 1, z);
       const done = await this.o
         .db('facility_rounds')
