@@ -639,6 +639,7 @@ export const en: Messages = {
       'The audit key is back, but the audit entries from number {{from}} on cannot be accepted as written while it was missing; the audit check reports them.',
     repeated: ' ({{count}} times)',
     codes: {
+      'rounds-finished': 'Round finished and written to the duty log',
       'guard-device':
         "Guard {{guardId}}'s phone #{{n}} in the site file has a device id of only {{length}} characters, too short to be a secret (at least {{min}}): its positions are refused. Issue the phone a new device id in the console, or put a long random id in the site file.",
       'playbook-skip': '{{drill}}Step skipped — {{who}}: “{{step}}” {{reason}}',

@@ -650,6 +650,7 @@ export const zhCN = {
     repeated: '（共 {{count}} 次）',
     /** Notices the core sends with a code and params (the hub link's), worded here instead of its English. */
     codes: {
+      'rounds-finished': '巡查已完成，已记入值班记录',
       'guard-device':
         '站点文件中保安 {{guardId}} 的第 {{n}} 台手机设备号只有 {{length}} 个字符，太短，不能作为密钥（至少 {{min}} 个）：这台手机上报的位置会被拒绝。请在控制台为这台手机签发新的设备号，或在站点文件中改用足够长的随机设备号。',
       'playbook-skip': '{{drill}}跳过步骤 — {{who}}：「{{step}}」{{reason}}',

@@ -1,3 +1,4 @@
+import { FIRE_COMPONENTS } from '../../electron/hub/demo/plan';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
@@ -155,9 +156,11 @@ const readText = (selector: string) => `(() => {
 })()`;
 
 // The accounts' user names and names are data too: what an administrator typed, shown as typed; so are the demo's
-// vehicle records and its expected visitor (owners, hosts, buildings: what the property office keeps).
+// vehicle records and its expected visitor (owners, hosts, buildings: what the property office keeps), and what the
+// demo's fire-alarm equipment calls its components (部件说明, configured in the panel, not in the site file).
 export const DATA = [
   ...siteStrings(),
+  ...FIRE_COMPONENTS.map((c) => c.description),
   ...Object.values(ACCOUNTS).flatMap((a) => [a.username, a.name]),
   ...demoVehicles(Date.now(), 'Asia/Shanghai').flatMap((v) => [v.owner, v.building, v.unit]),
   DEMO_VISITOR.host,

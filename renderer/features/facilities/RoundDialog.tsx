@@ -86,7 +86,8 @@ function RoundBody({ run, onRun }: { run: RoundRunView; onRun(run: RoundRunView)
   const finish = async () => {
     const done = await call(() => client.call('rounds.finish', { runId: run.id }));
     if (!done) return;
-    notify({ level: 'info', code: 'rounds', message: t('rounds.finished') });
+    // By code: the notice is worded when shown, so it follows a language switch while it is up.
+    notify({ level: 'info', code: 'rounds-finished', message: t('rounds.finished') });
     roundOpen.set(null);
   };
   const move = (by: number) => setIndex((i) => Math.max(0, Math.min(run.subjects.length - 1, i + by)));
