@@ -993,6 +993,7 @@ export const en: Messages = {
     item_note: 'Follow-up',
     item_work_order: 'Work order',
     item_hazard: 'Hazard',
+    item_violation: 'No-parking violation',
     stats: 'Shift statistics',
     statAlarms: 'Alarms',
     statAck: 'Acknowledged in time',

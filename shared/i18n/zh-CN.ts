@@ -973,6 +973,7 @@ export const zhCN = {
     item_note: '待跟进事项',
     item_work_order: '报修工单',
     item_hazard: '隐患',
+    item_violation: '违停处置',
     stats: '本班统计',
     statAlarms: '报警总数',
     statAck: '确认及时率',

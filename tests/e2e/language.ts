@@ -1,4 +1,5 @@
 import { FIRE_COMPONENTS } from '../../electron/hub/demo/plan';
+import { MESSAGES } from '../../shared/i18n';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
@@ -161,6 +162,9 @@ const readText = (selector: string) => `(() => {
 export const DATA = [
   ...siteStrings(),
   ...FIRE_COMPONENTS.map((c) => c.description),
+  // The demo's past drills (reports' demo history) are named as a supervisor would have named them, in Chinese.
+  MESSAGES['zh-CN'].reports.demoDrillFire,
+  MESSAGES['zh-CN'].reports.demoDrillWater,
   ...Object.values(ACCOUNTS).flatMap((a) => [a.username, a.name]),
   ...demoVehicles(Date.now(), 'Asia/Shanghai').flatMap((v) => [v.owner, v.building, v.unit]),
   DEMO_VISITOR.host,
