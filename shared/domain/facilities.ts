@@ -25,6 +25,20 @@ export const FACILITY_KINDS = [
   'other',
 ] as const;
 export const FacilityKind = z.enum(FACILITY_KINDS);
+
+/** The fire facilities among the kinds (消防设施): a problem found on one is a fire hazard, not a facility one. */
+export const FIRE_FACILITY_KINDS: ReadonlySet<string> = new Set<FacilityKind>([
+  'fire_panel',
+  'fire_detector',
+  'manual_call_point',
+  'hydrant',
+  'extinguisher',
+  'fire_door',
+  'sprinkler',
+  'fire_pump',
+  'emergency_lighting',
+  'evacuation_sign',
+]);
 export type FacilityKind = z.infer<typeof FacilityKind>;
 
 /** Days between inspections and between maintenance visits: each kind's default, editable per entry. */

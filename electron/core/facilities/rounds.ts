@@ -7,7 +7,7 @@ import type {
   RoundSummaryView,
   WorkOrderView,
 } from '../../../shared/contract';
-import type { Severity } from '../../../shared/domain/facilities';
+import { FIRE_FACILITY_KINDS, type Severity } from '../../../shared/domain/facilities';
 import {
   dueList,
   localParts,
@@ -551,19 +551,7 @@ function hhmm(at: number, timeZone: string): string {
   return `${p.y}-${two(p.m)}-${two(p.d)} ${two(Math.floor(p.minute / 60))}:${two(p.minute % 60)}`;
 }
 
-const FIRE_KINDS = new Set([
-  'fire_panel',
-  'fire_detector',
-  'manual_call_point',
-  'hydrant',
-  'extinguisher',
-  'fire_door',
-  'sprinkler',
-  'fire_pump',
-  'emergency_lighting',
-  'evacuation_sign',
-]);
-const isFire = (kind: string | undefined) => kind !== undefined && FIRE_KINDS.has(kind);
+const isFire = (kind: string | undefined) => kind !== undefined && FIRE_FACILITY_KINDS.has(kind);
 
 /** What was found, in words for the order's title or the hazard's description (Chinese: the register's language). */
 function describe(
