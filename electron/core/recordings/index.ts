@@ -23,7 +23,8 @@ import { ClipExporter, toExportView, type ExportRow } from './exports';
 import { fileSize, segmentFiles, segmentStart } from './files';
 import { recordingExportsMigration } from './exports-migration';
 import { recordingsMigration } from './migration';
-import { nvrSearch, playbackUrl, pullArgs, type NvrSearch } from './nvr';
+import { FaultAlarms, RECORDER_STOPPED, RECORDING_DISK_FULL, type FaultWords } from './faults';
+import { NvrChannels } from './nvr';
 import { pipeMp4, playSegments, type PlayPiece, type Playback } from './play';
 import { CameraRecorder, recorderSpawn, type ClosedSegment } from './recorder';
 import { retentionView } from './health';
@@ -83,50 +84,7 @@ export interface RecordingsOptions {
 /** The console records a camera unless told not to; a camera on an NVR only when its `record` asks for it. */
 export const recordsCamera = (c: Camera): boolean => c.record?.enabled ?? !c.nvr;
 
-/**
- * A camera's own retention fault alarm, in both languages (the queue shows the operator's): kept too short, set
- * too short (`projected` here: its retentionDays below its required days), or its NVR not answering.
- */
-function retentionWords(fault: 'actual' | 'projected' | 'unreachable', days: number, required: number) {
-  if (fault === 'unreachable')
-    return {
-      text: 'recording retention unknown: the NVR does not answer its recording search',
-      texts: {
-        'zh-CN': `录像留存无法核查：硬盘录像机无应答（要求留存不少于 ${required} 天）`,
-        en: `Recording retention unknown: the NVR does not answer (at least ${required} days required)`,
-      },
-    };
-  return {
-    text: `recording retention short: ${days} of the required ${required} days (${fault})`,
-    texts: {
-      'zh-CN':
-        fault === 'actual'
-          ? `录像留存不足：仅留存 ${days} 天，要求留存不少于 ${required} 天`
-          : `录像留存设置不足：该摄像机设定留存 ${days} 天，要求留存不少于 ${required} 天`,
-      en:
-        fault === 'actual'
-          ? `Recording retention short: only ${days} days kept, at least ${required} required`
-          : `Recording retention set too short: this camera keeps ${days} days, at least ${required} required`,
-    },
-  };
-}
-
-/** The one alarm for a recording disk too small for the days required (the cameras' projections). */
-function diskWords(days: number, cameras: number) {
-  return {
-    text: `recording disk too small: at the current rate it holds ${days} days; ${cameras} cameras below their required days`,
-    texts: {
-      'zh-CN': `录像磁盘不足：按当前录像速度仅可保存 ${days} 天，${cameras} 台摄像机低于要求留存天数`,
-      en: `Recording disk too small: at the current rate it holds ${days} days; ${cameras} cameras below their required days`,
-    },
-  };
-}
-
-/** The NVR's oldest recording moves by the hour at most: asked again after this long. */
-const NVR_OLDEST_MS = 10 * 60_000;
-
 const TICKET_MS = 60_000;
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -149,33 +107,23 @@ export function createRecordings(
   const ffprobe = ffprobeFor(ffmpeg);
   const freeSpace = () => (s.freeSpace ?? statfsFree)(root);
   const recorders = new Map<string, CameraRecorder>();
-  const raised = new Set<string>();
   let timer: unknown;
   let retentionTimer: unknown;
   let retentionRunning: Promise<RetentionResult> | undefined;
 
-  const alarm = (key: string, cameraId: string | undefined, texts: { 'zh-CN': string; en: string }) => {
-    if (raised.has(key)) return;
-    raised.add(key);
-    const camera = cameraId ? o.cameras.service.find(cameraId) : undefined;
-    void db
-      .transaction((trx) =>
-        o.alarms.service.receive(trx, {
-          source: 'engine',
-          sourceId: `recording:${key}`,
-          deviceId: cameraId ? `recorder:${cameraId}` : 'recorder:disk',
-          type: 'device_fault',
-          zone: camera?.zone,
-          location: camera?.position,
-          cameras: cameraId ? [cameraId] : [],
-          raisedAt: clock.now(),
-          text: texts.en,
-          // The console's own alarm, worded in both languages like the equipment's (the queue shows the operator's).
-          texts,
-        }),
-      )
+  const faults = new FaultAlarms({ db, alarms: o.alarms.service, find: (id) => o.cameras.service.find(id) });
+  /** A recorder's (or the recording disk's) fault, once per outage; raised in the background, a failure logged. */
+  const recorderFault = (key: string, cameraId: string | undefined, words: FaultWords) =>
+    void faults
+      .raise({
+        deviceId: cameraId ? `recorder:${cameraId}` : 'recorder:disk',
+        sourceId: `recording:${key}`,
+        at: clock.now(),
+        words,
+        cameras: cameraId ? [cameraId] : [],
+        place: cameraId,
+      })
       .catch((err: Error) => log.error('recording alarm failed', { error: err.message }));
-  };
 
   const closed = async (cameraId: string, seg: ClosedSegment) => {
     const start = segmentStart(seg.name);
@@ -221,10 +169,7 @@ export function createRecordings(
     if (result.byAge || result.bySpace) log.info('recording retention', { ...result });
     // Only a console that records can be short of space for recordings (no recorder: nothing to alarm about).
     if (result.short && recording())
-      alarm(`disk:${Math.floor(clock.now() / 3_600_000)}`, undefined, {
-        'zh-CN': '录像磁盘空间不足，最早的录像已无法再腾出空间',
-        en: 'recording disk full: deleting old recordings cannot free enough space',
-      });
+      recorderFault(`disk:${Math.floor(clock.now() / 3_600_000)}`, undefined, RECORDING_DISK_FULL);
     return result;
   };
 
@@ -236,64 +181,17 @@ export function createRecordings(
       const newest = await store.newest(cameraId);
       const lastWrite = Math.max(open?.start ?? 0, newest?.end_ms ?? 0, startedAt);
       if (now - lastWrite > 3 * segmentSec * 1000)
-        alarm(`${cameraId}:${lastWrite}`, cameraId, {
-          'zh-CN': '录像中断：该摄像机已停止写入录像',
-          en: 'recording stopped: this camera has written no recording',
-        });
+        recorderFault(`${cameraId}:${lastWrite}`, cameraId, RECORDER_STOPPED);
     }
   };
   let startedAt = 0;
 
-  const siteTimeZone = () => infra.site.timeZone;
-  const searches = new Map<
-    string,
-    { key: string; search: NvrSearch; oldest?: { at: number; value: number | null } }
-  >();
-  /** A camera's NVR channel and its search, kept while the settings stay the same (the Digest challenge with it). */
-  const nvrOf = (cameraId: string) => {
-    const nvr = o.cameras.service.find(cameraId)?.nvr;
-    if (!nvr) {
-      searches.delete(cameraId);
-      return undefined;
-    }
-    const key = JSON.stringify(nvr);
-    let entry = searches.get(cameraId);
-    if (entry?.key !== key) {
-      entry = { key, search: nvrSearch(nvr, siteTimeZone()) };
-      searches.set(cameraId, entry);
-    }
-    const { search } = entry;
-    const cached = entry;
-    return {
-      nvr,
-      search,
-      async oldest(now: number) {
-        if (cached.oldest && now - cached.oldest.at < NVR_OLDEST_MS) return cached.oldest.value;
-        const value = await search.oldest(now);
-        cached.oldest = { at: now, value };
-        return value;
-      },
-    };
-  };
-  /** An NVR that does not answer is a refusal the operator can act on; the technical reason goes to the log. */
-  const askNvr = async <T>(cameraId: string, host: string, ask: () => Promise<T>): Promise<T> => {
-    try {
-      return await ask();
-    } catch (err) {
-      const error = (err as Error).message.slice(0, 300);
-      log.warn('the NVR did not answer', { cameraId, host, error });
-      throw new ServiceError(
-        'unavailable',
-        `The NVR at ${host} did not answer: ${error}`,
-        'nvr_unreachable',
-        {
-          host,
-        },
-      );
-    }
-  };
-  const nvrPull = (nvr: NonNullable<Camera['nvr']>, from: number, to: number) =>
-    pullArgs(playbackUrl(nvr, from, to, siteTimeZone()), (to - from) / 1000, o.gateway.ffmpegMajor);
+  const nvrs = new NvrChannels({
+    nvrOf: (cameraId) => o.cameras.service.find(cameraId)?.nvr,
+    siteTimeZone: () => infra.site.timeZone,
+    ffmpegMajor: o.gateway.ffmpegMajor,
+    log,
+  });
 
   /** The alarms that named this camera in [from, to), newest first: the marks on the replay timeline. */
   const alarmMarks = async (cameraId: string, from: number, to: number): Promise<ReplayAlarmMark[]> => {
@@ -371,11 +269,11 @@ export function createRecordings(
     },
     pieces,
     nvr: (cameraId) => {
-      const n = nvrOf(cameraId);
+      const n = nvrs.of(cameraId);
       return n
         ? {
-            spans: (from, to) => askNvr(cameraId, n.nvr.host, () => n.search.spans(from, to)),
-            pullArgs: (from, to) => nvrPull(n.nvr, from, to),
+            spans: (from, to) => nvrs.ask(cameraId, n.nvr.host, () => n.search.spans(from, to)),
+            pullArgs: (from, to) => nvrs.pull(n.nvr, from, to),
           }
         : undefined;
     },
@@ -405,49 +303,6 @@ export function createRecordings(
     return rows.map(toExportView);
   };
 
-  /** What a camera's NVR holds, for the retention check; an NVR that does not answer is said so, not thrown. */
-  const nvrRetention = async (cameraId: string, now: number) => {
-    const n = nvrOf(cameraId);
-    if (!n) return undefined;
-    try {
-      const [oldest, month] = await Promise.all([n.oldest(now), n.search.spans(now - 30 * DAY_MS, now)]);
-      return { oldest, month, day: month.filter((s) => s.end > now - DAY_MS) };
-    } catch (err) {
-      log.warn('the NVR did not answer the retention check', { cameraId, error: (err as Error).message });
-      return { error: (err as Error).message };
-    }
-  };
-
-  /** Cameras (and `disk`) whose retention fault alarm is raised (and not yet restored). */
-  const faulted = new Set<string>();
-  /** Raises `retention:<key>` once while its fault lasts (`words`), and marks it restored once it is gone. */
-  const raiseOrRestore = async (
-    key: string,
-    words: ReturnType<typeof retentionWords> | undefined,
-    at: number,
-    where: { zone?: string | undefined; location?: Camera['position']; cameras: string[] },
-  ) => {
-    const deviceId = `retention:${key}`;
-    if (words && !faulted.has(key)) {
-      faulted.add(key);
-      await db.transaction((trx) =>
-        o.alarms.service.receive(trx, {
-          source: 'engine',
-          sourceId: `recording-retention:${key}`,
-          deviceId,
-          type: 'device_fault',
-          zone: where.zone,
-          location: where.location,
-          cameras: where.cameras,
-          raisedAt: at,
-          ...words,
-        }),
-      );
-    } else if (!words && faulted.has(key)) {
-      faulted.delete(key);
-      await db.transaction((trx) => o.alarms.service.restore(trx, { deviceId, type: 'device_fault', at }));
-    }
-  };
   const checkRetention = async (): Promise<RetentionView> => {
     const now = clock.now();
     const view = await retentionView(db, {
@@ -458,42 +313,14 @@ export function createRecordings(
           recording: recording() && recordsCamera(c),
           retentionDays: c.record?.retentionDays ?? 30,
           requiredDays: c.record?.requiredDays ?? 30,
-          nvr: c.nvr ? await nvrRetention(c.id, now) : undefined,
+          nvr: c.nvr ? await nvrs.retention(c.id, now) : undefined,
         })),
       ),
       freeBytes: await freeSpace(),
       minFreeBytes: s.minFreeBytes ?? 1024 ** 3,
       quotaBytes: s.quotaBytes,
     });
-    // A projection short because the disk is is one cause for every camera: one alarm for the disk, not one each.
-    // A camera is at fault on its own when it was kept too short, its NVR does not answer, or its own
-    // retentionDays are below its required days.
-    const diskShort = view.cameras.filter(
-      (c) => c.fault === 'projected' && c.projectedDays !== null && c.projectedDays < c.retentionDays,
-    );
-    const own = (c: (typeof view.cameras)[number]) => (c.fault && !diskShort.includes(c) ? c.fault : null);
-    for (const c of view.cameras) {
-      const fault = own(c);
-      const camera = o.cameras.service.find(c.cameraId);
-      const days = Math.floor(fault === 'actual' ? c.actualDays : (c.projectedDays ?? 0));
-      await raiseOrRestore(
-        c.cameraId,
-        fault ? retentionWords(fault, days, c.requiredDays) : undefined,
-        view.at,
-        {
-          zone: camera?.zone,
-          location: camera?.position,
-          cameras: [c.cameraId],
-        },
-      );
-    }
-    const worst = Math.min(...diskShort.map((c) => c.projectedDays ?? 0));
-    await raiseOrRestore(
-      'disk',
-      diskShort.length ? diskWords(Math.floor(worst), diskShort.length) : undefined,
-      view.at,
-      { cameras: diskShort.slice(0, 8).map((c) => c.cameraId) },
-    );
+    await faults.fromRetention(view);
     return view;
   };
 
@@ -504,8 +331,8 @@ export function createRecordings(
         throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
       const to = from + seconds * 1000;
       // From the NVR by time: no search first, so the first picture comes as soon as the NVR sends it.
-      const n = nvrOf(cameraId);
-      if (n) return pipeMp4(ffmpeg, nvrPull(n.nvr, from, to));
+      const n = nvrs.of(cameraId);
+      if (n) return pipeMp4(ffmpeg, nvrs.pull(n.nvr, from, to));
       const found = await pieces(cameraId, from, to);
       if (found.length === 0) return undefined;
       return playSegments(ffmpeg, join(infra.dataDir, 'video', 'replay'), found, from, to);
@@ -515,9 +342,9 @@ export function createRecordings(
       if (!camera) throw new ServiceError('not_found', `There is no camera "${cameraId}".`);
       const play = `/recordings/${encodeURIComponent(cameraId)}/play`;
       const alarms = await alarmMarks(cameraId, from, to);
-      const n = nvrOf(cameraId);
+      const n = nvrs.of(cameraId);
       if (n) {
-        const [coverage, oldest] = await askNvr(cameraId, n.nvr.host, () =>
+        const [coverage, oldest] = await nvrs.ask(cameraId, n.nvr.host, () =>
           Promise.all([n.search.spans(from, to), n.oldest(clock.now())]),
         );
         return {
@@ -627,12 +454,7 @@ export function createRecordings(
       mkdirSync(exportsDir, { recursive: true });
       startedAt = clock.now();
       // A fault raised before a restart stays one alarm: it is not raised again while still open.
-      for (const r of (await db('alarms')
-        .where('device_id', 'like', 'retention:%')
-        .whereNull('restored_at')
-        .whereNot('state', 'resolved')
-        .select('device_id')) as { device_id: string }[])
-        faulted.add(r.device_id.slice('retention:'.length));
+      await faults.resume();
       for (const camera of o.cameras.service.list()) await store.reconcile(camera.id, ffprobe);
       await retention().catch((err: Error) =>
         log.error('recording retention failed', { error: err.message }),

@@ -13,6 +13,8 @@ import { GAP_MS } from '../../../shared/contract';
 import { nvrClock, type NvrChannel } from '../../../shared/domain/nvr';
 import { utcOffsetMin } from '../../../shared/domain/patrol';
 import { DeviceHttp } from '../../common/device-http';
+import type { Logger } from '../../common/log';
+import { ServiceError } from '../errors';
 import { findAll, parseXml, path } from '../../common/xml';
 
 const DAY_MS = 86_400_000;
@@ -278,3 +280,99 @@ export function dahuaSearch(n: NvrChannel, siteTimeZone: string, o: NvrSearchOpt
 
 export const nvrSearch = (n: NvrChannel, siteTimeZone: string, o: NvrSearchOptions = {}): NvrSearch =>
   n.vendor === 'hikvision' ? hikvisionSearch(n, siteTimeZone, o) : dahuaSearch(n, siteTimeZone, o);
+
+/** The NVR's oldest recording moves by the hour at most: asked again after this long. */
+const NVR_OLDEST_MS = 10 * 60_000;
+
+interface Channel {
+  key: string;
+  search: NvrSearch;
+  oldest?: { at: number; value: number | null };
+}
+
+/**
+ * The cameras' NVR channels as the recordings feature uses them: one search client per camera, kept while its
+ * settings stay the same (the Digest challenge with it), the oldest recording cached a while, and the NVR's
+ * silence turned into a refusal the operator can act on (the technical reason goes to the log).
+ */
+export class NvrChannels {
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(
+    private readonly o: {
+      nvrOf(cameraId: string): NvrChannel | undefined;
+      siteTimeZone(): string;
+      ffmpegMajor: number | undefined;
+      log: Logger;
+    },
+  ) {}
+
+  /** The camera's NVR channel and its search, or undefined for a camera the console records itself. */
+  of(cameraId: string) {
+    const nvr = this.o.nvrOf(cameraId);
+    if (!nvr) {
+      this.channels.delete(cameraId);
+      return undefined;
+    }
+    const key = JSON.stringify(nvr);
+    let channel = this.channels.get(cameraId);
+    if (channel?.key !== key) {
+      channel = { key, search: nvrSearch(nvr, this.o.siteTimeZone()) };
+      this.channels.set(cameraId, channel);
+    }
+    const entry = channel;
+    return {
+      nvr,
+      search: entry.search,
+      async oldest(now: number): Promise<number | null> {
+        if (entry.oldest && now - entry.oldest.at < NVR_OLDEST_MS) return entry.oldest.value;
+        const value = await entry.search.oldest(now);
+        entry.oldest = { at: now, value };
+        return value;
+      },
+    };
+  }
+
+  /** ffmpeg's arguments that pull [from, to) of the channel. */
+  pull(nvr: NvrChannel, from: number, to: number): string[] {
+    return pullArgs(
+      playbackUrl(nvr, from, to, this.o.siteTimeZone()),
+      (to - from) / 1000,
+      this.o.ffmpegMajor,
+    );
+  }
+
+  /** Asks the NVR; its silence is a worded refusal (`nvr_unreachable`). */
+  async ask<T>(cameraId: string, host: string, ask: () => Promise<T>): Promise<T> {
+    try {
+      return await ask();
+    } catch (err) {
+      const error = (err as Error).message.slice(0, 300);
+      this.o.log.warn('the NVR did not answer', { cameraId, host, error });
+      throw new ServiceError(
+        'unavailable',
+        `The NVR at ${host} did not answer: ${error}`,
+        'nvr_unreachable',
+        {
+          host,
+        },
+      );
+    }
+  }
+
+  /** What the camera's NVR holds, for the retention check; an NVR that does not answer is said so, not thrown. */
+  async retention(cameraId: string, now: number) {
+    const n = this.of(cameraId);
+    if (!n) return undefined;
+    try {
+      const [oldest, month] = await Promise.all([n.oldest(now), n.search.spans(now - 30 * DAY_MS, now)]);
+      return { oldest, month, day: month.filter((s) => s.end > now - DAY_MS) };
+    } catch (err) {
+      this.o.log.warn('the NVR did not answer the retention check', {
+        cameraId,
+        error: (err as Error).message,
+      });
+      return { error: (err as Error).message };
+    }
+  }
+}
