@@ -55,6 +55,19 @@ describe('stream supervision (fake ffmpeg, simulated time)', () => {
     expect(worker.status().lastFrameAt).toBeDefined();
   });
 
+  it('does not read a start-up burst of frames as a huge rate', async () => {
+    const { clock, fake, worker } = setup();
+    worker.start();
+    // A cached GOP or ffmpeg's start: twelve pictures within a few milliseconds of going live.
+    for (let i = 0; i < 12; i++) {
+      fake.processes[0]!.write(i === 0 ? 'keyframe' : 'picture', 'continuation');
+      await flush();
+    }
+    clock.advance(5);
+    // Over at least a second: 12 frames read as 12 fps, never as 2,400.
+    expect(worker.status().fps).toBe(12);
+  });
+
   it('restarts after ANY exit, exit code 0 included, and says the camera ended the stream', async () => {
     const { clock, fake, worker, states } = setup();
     worker.start();

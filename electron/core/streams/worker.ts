@@ -190,7 +190,10 @@ export class StreamWorker {
     const windowStart = now - 2000;
     this.frames = this.frames.filter((t) => t >= windowStart);
     this.bytes = this.bytes.filter((b) => b.at >= windowStart);
-    const span = Math.min(2000, Math.max(1, now - (this.liveSince || now)));
+    // The rate is over the last 2 s, or since the stream went live, but never over less than 1 s: the first
+    // frames arrive as a burst (the cached GOP, ffmpeg's start), and a few of them over a few milliseconds read as
+    // "1000 fps" on the tile. Under-reading during the first second is the smaller lie.
+    const span = Math.min(2000, Math.max(1000, now - (this.liveSince || now)));
     return {
       cameraId: this.o.cameraId,
       profile: this.o.profile,

@@ -262,13 +262,19 @@ export function CameraTile(props: {
               textShadow: '0 0 3px #000',
               bgcolor: '#0008',
               px: 0.5,
+              // One line on the smallest tile (9 tiles at 1366×768): the tail is cut, never wrapped over the picture;
+              // the path comes before the rates, which matter less.
+              maxWidth: 'calc(100% - 12px)',
+              whiteSpace: 'nowrap',
+              overflow: 'hidden',
+              textOverflow: 'ellipsis',
             }}
           >
             {pictureAge !== undefined
               ? t('cameras.frameAge', { age: age(pictureAge) })
               : t('cameras.noPicture')}
             {status && state === 'live'
-              ? ` · ${status.fps} fps · ${status.kbps} kb/s · ${t(`video.path.${path}`)}`
+              ? ` · ${t(`video.path.${path}`)} · ${status.fps} fps · ${status.kbps} kb/s`
               : ''}
           </Typography>
           <Menu anchorEl={menu} open={Boolean(menu)} onClose={() => setMenu(null)}>

@@ -52,7 +52,7 @@ export function ShiftBoardStrip() {
 
   if (!board) return null;
   const late = board.ackMedianMs !== null && board.ackMedianMs > board.ackTargetSec * 1000;
-  const cell = (id: string, label: string, value: string, def: string, warn = false) => (
+  const cell = (id: string, label: string, value: string, def: string, warn = false, note?: string) => (
     <Tooltip key={id} title={`${t('reports.definition')}: ${def}`}>
       <Box data-testid={`board-${id}`} sx={{ minWidth: 0 }}>
         <Typography variant="caption" color="text.secondary" noWrap sx={{ display: 'block' }}>
@@ -69,6 +69,11 @@ export function ShiftBoardStrip() {
         >
           {value}
         </Typography>
+        {note && (
+          <Typography variant="caption" color="text.secondary" noWrap sx={{ display: 'block' }}>
+            {note}
+          </Typography>
+        )}
       </Box>
     </Tooltip>
   );
@@ -94,10 +99,11 @@ export function ShiftBoardStrip() {
         {cell(
           'ack',
           t('reports.board.ackMedian'),
-          // The target beside the figure, not in the label: a narrow panel cuts labels, never the figures.
-          `${formatValue(board.ackMedianMs, 'ms', locale)} · ${t('reports.board.target', { s: board.ackTargetSec })}`,
+          formatValue(board.ackMedianMs, 'ms', locale),
           t('reports.def.ackP50'),
           late,
+          // The target on a line of its own under the figure: beside it, a narrow cell cut both (「35秒 · 目…」).
+          t('reports.board.target', { s: board.ackTargetSec }),
         )}
         {cell(
           'rounds',
