@@ -19,7 +19,7 @@ const GOP_FRAMES = 4 * FPS;
  * moves to JSMpeg by itself.
  */
 const test = base.extend<{ rtsp: RtspServer }>({
-  rtsp: async ({}, use) => {
+  rtsp: async ({ requirements: _ready }, use) => {
     const rtsp = await startRtspServer({ cameras: 3, fps: FPS, gop: GOP_FRAMES, hevcMount: true });
     await use(rtsp);
     await rtsp.stop();

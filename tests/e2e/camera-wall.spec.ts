@@ -6,7 +6,7 @@ import type { CameraWall } from './pages';
 
 /** The demo community with its first four cameras on a real RTSP server and 16 cameras in all. */
 const test = base.extend<{ rtsp: RtspServer }>({
-  rtsp: async ({}, use) => {
+  rtsp: async ({ requirements: _ready }, use) => {
     const rtsp = await startRtspServer({ cameras: 4 });
     await use(rtsp);
     await rtsp.stop();

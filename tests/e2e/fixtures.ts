@@ -9,6 +9,7 @@ import { ScriptedHub } from '../support/scripted-hub';
 import { requireRtspServer, startRtspServer, type RtspServer } from '../support/rtsp-camera';
 import { camerasWithStreams, writeDemoSite } from '../support/site';
 import { requireChromium, requirePdftotext } from '../support/tools';
+import { exclusive } from '../support/exclusive';
 import { tempDir } from '../support/temp';
 import { spawnWebHost } from '../support/web-host-process';
 import { ConsoleUi } from './pages';
@@ -173,7 +174,17 @@ export const test = base.extend<Options & Fixtures>({
         const tool = check();
         testInfo.skip(!tool.available, tool.reason);
       }
-      await use();
+      if (!tools.includes('rtsp-server')) return use();
+      // Live video from RTSP cameras takes most of two cores (cameras encoding, ffmpeg, the page decoding every
+      // tile): one such test at a time across the workers, the lighter ones beside it. The wait is not the
+      // test's own time.
+      const lock = await exclusive('e2e-video');
+      testInfo.setTimeout(testInfo.timeout + lock.waitedMs);
+      try {
+        await use();
+      } finally {
+        lock.release();
+      }
     },
     { auto: true },
   ],
@@ -274,7 +285,7 @@ export const withScriptedHub = test.extend<{
  * segments within seconds, and `tools: ['rtsp-server']`.
  */
 export const withRecordedCamera = test.extend<{ rtsp: RtspServer }>({
-  rtsp: async ({}, use) => {
+  rtsp: async ({ requirements: _ready }, use) => {
     const rtsp = await startRtspServer({ cameras: 1, width: 320, height: 180 });
     await use(rtsp);
     await rtsp.stop();

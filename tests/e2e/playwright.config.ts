@@ -8,7 +8,10 @@ export default defineConfig({
   outputDir: resolve(import.meta.dirname, '../../test-results/e2e'),
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  workers: 1,
+  // One by default: on two cores a second page decoding its wall starves the first (seen: a click taking 30 s under
+  // load). E2E_WORKERS=2 runs two specs at a time on a bigger machine; the live-video specs then still run one at a
+  // time, through a lock (fixtures.ts, support/exclusive.ts).
+  workers: Number(process.env.E2E_WORKERS ?? 1),
   retries: 0,
   reporter: [['list']],
   use: {
