@@ -7,6 +7,7 @@ import { ageRatio, alarmAge, targetFor } from '../../../shared/domain/alarm-life
 import { PRIORITY_COLOURS, PRIORITY_SHAPES } from '../../ui/theme';
 import { formatClock, useLocale } from '../../ui/hooks';
 import { pickAlarmText } from '../../../shared/domain/text';
+import { FitRow } from '../../ui/FitRow';
 
 /**
  * A row's height in pixels: 62 at the 1080p design, grown with the root size that the row's rem-sized type follows
@@ -117,7 +118,8 @@ export const AlarmRow = memo(function AlarmRow(props: {
       />
       <Box sx={{ flex: 1, minWidth: 0 }}>
         <Box sx={{ display: 'flex', gap: 0.75, alignItems: 'center' }}>
-          <Typography sx={{ fontWeight: 700, fontSize: '1.02rem' }} noWrap>
+          {/* The type keeps at least five characters: on a narrow queue the chips give way, not what happened. */}
+          <Typography sx={{ fontWeight: 700, fontSize: '1.02rem', flex: '0 1 auto', minWidth: '5em' }} noWrap>
             {t(`alarmType.${a.type}`)}
           </Typography>
           <Typography
@@ -128,35 +130,39 @@ export const AlarmRow = memo(function AlarmRow(props: {
               // The light shades: AA contrast on a row tinted red for an overdue alarm.
               color: a.state === 'new' ? 'error.light' : 'success.light',
               whiteSpace: 'nowrap',
+              flexShrink: 0,
             }}
           >
             {t(`alarmState.${a.state}`)}
           </Typography>
-          {a.count > 1 && <Chip size="small" color="warning" label={t('alarms.count', { n: a.count })} />}
-          {a.drill && <Chip size="small" color="info" label={t('alarms.drill')} />}
-          {a.held && <Chip size="small" label={t('alarms.held')} />}
-          {a.restoredAt !== undefined && a.state !== 'resolved' && (
-            <Chip
-              size="small"
-              color="success"
-              variant="outlined"
-              data-testid="alarm-restored"
-              label={t('origin.restored')}
-            />
-          )}
-          {a.waitedMs !== undefined && (
-            <Chip
-              size="small"
-              variant="outlined"
-              data-testid="alarm-waited"
-              label={t('alarms.waitedInHub', {
-                time: t(`notices.span.${span(a.waitedMs).unit}`, { n: span(a.waitedMs).n }),
-              })}
-            />
-          )}
-          {a.escalatedAt && a.state === 'new' && !a.escalatedWaiting && (
-            <Chip size="small" color="error" label={t('alarms.escalated')} />
-          )}
+          {/* Most telling first (a drill, an escalation): when the row is narrow, the last ones give way. */}
+          <FitRow>
+            {a.drill && <Chip size="small" color="info" label={t('alarms.drill')} />}
+            {a.escalatedAt && a.state === 'new' && !a.escalatedWaiting && (
+              <Chip size="small" color="error" label={t('alarms.escalated')} />
+            )}
+            {a.count > 1 && <Chip size="small" color="warning" label={t('alarms.count', { n: a.count })} />}
+            {a.held && <Chip size="small" label={t('alarms.held')} />}
+            {a.restoredAt !== undefined && a.state !== 'resolved' && (
+              <Chip
+                size="small"
+                color="success"
+                variant="outlined"
+                data-testid="alarm-restored"
+                label={t('origin.restored')}
+              />
+            )}
+            {a.waitedMs !== undefined && (
+              <Chip
+                size="small"
+                variant="outlined"
+                data-testid="alarm-waited"
+                label={t('alarms.waitedInHub', {
+                  time: t(`notices.span.${span(a.waitedMs).unit}`, { n: span(a.waitedMs).n }),
+                })}
+              />
+            )}
+          </FitRow>
         </Box>
         <Typography variant="body2" color="text.secondary" noWrap>
           {props.zoneName || a.zone || '—'}

@@ -163,6 +163,23 @@ export class Layout extends PageObject {
           });
         }
       }
+      // A chip cut by a row that hides its overflow (its label is whole, so the check above misses it).
+      for (const chip of body.querySelectorAll('.MuiChip-root')) {
+        if (!chip.checkVisibility({ visibilityProperty: true }) || chip.closest('[role=dialog]')) continue;
+        let box = chip.parentElement;
+        while (box && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+        if (!box) continue;
+        const right = chip.getBoundingClientRect().right;
+        const edge = box.getBoundingClientRect().right;
+        if (right > edge + 1) {
+          out.push({
+            text: (chip.textContent ?? '').trim(),
+            where: chip.closest('[data-testid]')?.getAttribute('data-testid') ?? 'chip',
+            width: Math.round(edge - chip.getBoundingClientRect().left),
+            needed: Math.round(chip.getBoundingClientRect().width),
+          });
+        }
+      }
       return out;
     });
   }
