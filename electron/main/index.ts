@@ -56,11 +56,10 @@ function trustedFrame(frame: WebFrameMain | null): boolean {
 const preload = join(here, '../preload/index.cjs');
 
 /**
- * What a page of ours may do, for the pop-out windows (wall, map, queue). The console window lists the same settings in its constructor,
- * where Electronegativity (`npm run lint:electron`) can see them; keep the two equal. Electron also copies the
- * security-related ones from a window to the windows it opens.
+ * What a page of ours may do, in the console window and the pop-outs (wall, map, queue) alike. Electron also copies
+ * the security-related ones from a window to the windows it opens.
  */
-const popOutPreferences = (): BrowserWindowConstructorOptions['webPreferences'] => ({
+const webPreferences = {
   preload,
   contextIsolation: true,
   sandbox: true,
@@ -70,11 +69,13 @@ const popOutPreferences = (): BrowserWindowConstructorOptions['webPreferences'] 
   allowRunningInsecureContent: false,
   webviewTag: false,
   navigateOnDragDrop: false,
+  // A middle click must not open anything: new windows are the pop-outs' alone.
   disableBlinkFeatures: 'Auxclick',
   devTools,
   spellcheck: false,
+  // The wall and the alarm clocks must keep running when the window is behind another one.
   backgroundThrottling: false,
-});
+} satisfies BrowserWindowConstructorOptions['webPreferences'];
 
 /**
  * A pop-out (wall, map or queue) goes full-screen on a display that holds no console window yet, so the wall
@@ -135,7 +136,7 @@ function guard(contents: WebContents, log: Logger): void {
           // The page names the window in the operator's language (document.title).
           backgroundColor: '#000000',
           autoHideMenuBar: true,
-          webPreferences: popOutPreferences(),
+          webPreferences: { ...webPreferences },
         },
       };
     }
@@ -176,22 +177,14 @@ function createConsoleWindow(): BrowserWindow {
     title: 'Control Room Console',
     show: false,
     autoHideMenuBar: true,
+    // Electronegativity (`npm run lint:electron`) reads only the settings written out in `new BrowserWindow`, so the
+    // ones it checks stand here again (the same values).
     webPreferences: {
+      ...webPreferences,
       preload,
       contextIsolation: true,
       sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      // A middle click must not open anything: new windows are the pop-outs' alone.
       disableBlinkFeatures: 'Auxclick',
-      devTools,
-      spellcheck: false,
-      // The wall and the alarm clocks must keep running when the window is behind another one.
-      backgroundThrottling: false,
     },
   });
   track(win);

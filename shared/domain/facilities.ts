@@ -4,11 +4,8 @@
  */
 import { z } from 'zod';
 
-export const FACILITY_KINDS = [
-  'camera',
-  'access_control',
-  'intrusion_detector',
-  'alarm_panel',
+/** The fire facilities among the kinds (消防设施): a problem found on one is a fire hazard, not a facility one. */
+const FIRE_KINDS = [
   'fire_panel',
   'fire_detector',
   'manual_call_point',
@@ -19,26 +16,20 @@ export const FACILITY_KINDS = [
   'fire_pump',
   'emergency_lighting',
   'evacuation_sign',
+] as const;
+export const FACILITY_KINDS = [
+  'camera',
+  'access_control',
+  'intrusion_detector',
+  'alarm_panel',
+  ...FIRE_KINDS,
   'sensor',
   'lighting',
   'barrier',
   'other',
 ] as const;
 export const FacilityKind = z.enum(FACILITY_KINDS);
-
-/** The fire facilities among the kinds (消防设施): a problem found on one is a fire hazard, not a facility one. */
-export const FIRE_FACILITY_KINDS: ReadonlySet<string> = new Set<FacilityKind>([
-  'fire_panel',
-  'fire_detector',
-  'manual_call_point',
-  'hydrant',
-  'extinguisher',
-  'fire_door',
-  'sprinkler',
-  'fire_pump',
-  'emergency_lighting',
-  'evacuation_sign',
-]);
+export const FIRE_FACILITY_KINDS: ReadonlySet<string> = new Set<FacilityKind>(FIRE_KINDS);
 export type FacilityKind = z.infer<typeof FacilityKind>;
 
 /** Days between inspections and between maintenance visits: each kind's default, editable per entry. */

@@ -30,27 +30,25 @@ export const ROUND_ID = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - and _ (at most 40)');
 
+/** Where and when a round runs, for both kinds: a zone (else the whole site) and a schedule. */
+const roundPlace = {
+  zone: z.string().min(1).max(64).optional(),
+  schedule: RoundSchedule,
+};
+
 /** A facility inspection round (巡检): the ledger's entries of some kinds (in a zone), on a schedule. */
 export const InspectionRoundDef = z
   .object({
     id: ROUND_ID,
     name: LocalizedText,
     kinds: z.array(FacilityKind).min(1).max(20),
-    zone: z.string().min(1).max(64).optional(),
-    schedule: RoundSchedule,
+    ...roundPlace,
   })
   .strict();
 export type InspectionRoundDef = z.output<typeof InspectionRoundDef>;
 
 /** A video inspection round (视频巡查): every camera of the site (or of a zone), on a schedule. */
-export const VideoRoundDef = z
-  .object({
-    id: ROUND_ID,
-    name: LocalizedText,
-    zone: z.string().min(1).max(64).optional(),
-    schedule: RoundSchedule,
-  })
-  .strict();
+export const VideoRoundDef = z.object({ id: ROUND_ID, name: LocalizedText, ...roundPlace }).strict();
 export type VideoRoundDef = z.output<typeof VideoRoundDef>;
 
 /** One thing to check on a facility: passed or failed, or a reading with the range it must be in. */

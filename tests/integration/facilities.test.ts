@@ -10,7 +10,8 @@ import type {
 } from '../../shared/contract';
 import type { Desk } from '../../electron/desk';
 import { ManualClock } from '../../electron/common/clock';
-import { startCore } from '../support/core';
+import { startMemoryCore } from '../support/core';
+import { callAs, refusalOf } from '../support/router';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
@@ -31,12 +32,7 @@ describe('facilities: ledger, work orders from device faults, hazards, deadlines
   beforeEach(async () => {
     tmp = tempDir();
     clock = new ManualClock(START);
-    core = await startCore(tmp.dir, {
-      dbFile: ':memory:',
-      clock,
-      backups: { enabled: false },
-      duty: { hashParams: { N: 1024, r: 8, p: 1 } },
-    });
+    core = await startMemoryCore(tmp.dir, clock);
     notices = [];
     core.bus.on('notice', (n) => notices.push(n));
   });
@@ -45,15 +41,10 @@ describe('facilities: ledger, work orders from device faults, hazards, deadlines
     tmp.cleanup();
   });
 
-  const call = async <T>(method: MethodName, input: unknown, who: OperatorView = LI): Promise<T> => {
-    const env = await core.router.call(method, input, core.openSession('memory', who));
-    if (!env.ok) throw new Error(`${env.error.code}: ${env.error.message}`);
-    return env.value as T;
-  };
-  const refusal = async (method: MethodName, input: unknown, who: OperatorView) => {
-    const env = await core.router.call(method, input, core.openSession('memory', who));
-    return env.ok ? undefined : env.error;
-  };
+  const call = <T>(method: MethodName, input: unknown, who: OperatorView = LI) =>
+    callAs<T>(core, who, method, input);
+  const refusal = (method: MethodName, input: unknown, who: OperatorView) =>
+    refusalOf(core, who, method, input);
   const orders = async () => (await call<{ orders: WorkOrderView[] }>('workOrders.list', {})).orders;
   const device = (state: 'ok' | 'fault' | 'offline') =>
     core.demoHub!.publish({

@@ -17,7 +17,8 @@ import type {
 } from '../../shared/contract';
 import type { Desk } from '../../electron/desk';
 import { ManualClock } from '../../electron/common/clock';
-import { startCore } from '../support/core';
+import { startMemoryCore } from '../support/core';
+import { callAs, refusalOf } from '../support/router';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
@@ -41,27 +42,17 @@ describe('facility rounds: the video round, inspections, due lists, missed round
   beforeEach(async () => {
     tmp = tempDir();
     clock = new ManualClock(START);
-    core = await startCore(tmp.dir, {
-      dbFile: ':memory:',
-      clock,
-      backups: { enabled: false },
-      duty: { hashParams: { N: 1024, r: 8, p: 1 } },
-    });
+    core = await startMemoryCore(tmp.dir, clock);
   });
   afterEach(async () => {
     await core.stop();
     tmp.cleanup();
   });
 
-  const call = async <T>(method: MethodName, input: unknown, who: OperatorView = LI): Promise<T> => {
-    const env = await core.router.call(method, input, core.openSession('memory', who));
-    if (!env.ok) throw new Error(`${env.error.code}: ${env.error.message}`);
-    return env.value as T;
-  };
-  const refusal = async (method: MethodName, input: unknown) => {
-    const env = await core.router.call(method, input, core.openSession('memory', LI));
-    return env.ok ? undefined : env.error.code;
-  };
+  const call = <T>(method: MethodName, input: unknown, who: OperatorView = LI) =>
+    callAs<T>(core, who, method, input);
+  const refusal = async (method: MethodName, input: unknown) =>
+    (await refusalOf(core, LI, method, input))?.code;
   const due = async () => (await call<{ rounds: DueRoundView[] }>('rounds.due', {})).rounds;
   const duty = async (kind: string) =>
     (await call<{ entries: DutyEntry[] }>('duty.list', { filter: { kinds: [kind] } })).entries;

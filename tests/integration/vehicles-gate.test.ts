@@ -5,7 +5,6 @@
  * logged, audited and reach the hub as `gate.barrier` actions; a visitor past the limit raises one alarm (simulated
  * time); entries and exits pair into the count inside.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   AlarmView,
@@ -19,6 +18,7 @@ import type { ConsoleCore } from '../../electron/core';
 import { ManualClock } from '../../electron/common/clock';
 import type { SiteHub } from '../../electron/hub/server';
 import { startLinkedConsole, startSiteHub } from '../support/hub';
+import { callAs, refusalOf } from '../support/router';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
@@ -48,7 +48,6 @@ describe('gate desk through the real hub link', () => {
     hub = await startSiteHub(tmp.dir, 'gate-token');
     core = await startLinkedConsole(tmp.dir, { url: hub.url, token: 'gate-token' }, 'gate-console', {
       clock,
-      dbFile: join(tmp.dir, 'gate-console.sqlite'),
       backups: { enabled: false },
     });
   });
@@ -58,19 +57,10 @@ describe('gate desk through the real hub link', () => {
     tmp.cleanup();
   });
 
-  const call = async <T>(as: OperatorView, method: string, input: unknown = {}): Promise<T> => {
-    const r = (await core.router.call(method, input, core.openSession('memory', as))) as
-      { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-    if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-    return r.value;
-  };
-  const refusal = async (as: OperatorView, method: string, input: unknown) => {
-    const r = (await core.router.call(method, input, core.openSession('memory', as))) as {
-      ok: boolean;
-      error?: { code: string };
-    };
-    return r.ok ? 'ok' : r.error!.code;
-  };
+  const call = <T>(as: OperatorView, method: string, input: unknown = {}) =>
+    callAs<T>(core, as, method, input);
+  const refusal = async (as: OperatorView, method: string, input: unknown) =>
+    (await refusalOf(core, as, method, input))?.code ?? 'ok';
   const read = (readId: string, plate: string, direction: 'in' | 'out' = 'in'): Promise<unknown> =>
     hub.publish({
       kind: 'vehicle',

@@ -5,7 +5,6 @@
  * fire-lane alarm opening exactly one violation however often it is seen; repeat offenders listed and flagged at
  * the gate when they arrive; standing violations carried over at handover with the shift's vehicle counts.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   DutyEntry,
@@ -22,6 +21,7 @@ import { ManualClock } from '../../electron/common/clock';
 import { violationTimeliness } from '../../electron/core/vehicles/figures';
 import type { SiteHub } from '../../electron/hub/server';
 import { hubAlarm, startLinkedConsole, startSiteHub } from '../support/hub';
+import { callAs, refusalOf } from '../support/router';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
 
@@ -45,7 +45,6 @@ describe('no-parking violations through the real hub link', () => {
     hub = await startSiteHub(tmp.dir, 'np-token');
     core = await startLinkedConsole(tmp.dir, { url: hub.url, token: 'np-token' }, 'np-console', {
       clock,
-      dbFile: join(tmp.dir, 'np-console.sqlite'),
       backups: { enabled: false },
     });
     for (const [plate, owner, phone] of [
@@ -67,19 +66,10 @@ describe('no-parking violations through the real hub link', () => {
     tmp.cleanup();
   });
 
-  const call = async <T>(as: OperatorView, method: string, input: unknown = {}): Promise<T> => {
-    const r = (await core.router.call(method, input, core.openSession('memory', as))) as
-      { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-    if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-    return r.value;
-  };
-  const refusal = async (method: string, input: unknown) => {
-    const r = (await core.router.call(method, input, core.openSession('memory', OPERATOR))) as {
-      ok: boolean;
-      error?: { code: string };
-    };
-    return r.ok ? 'ok' : r.error!.code;
-  };
+  const call = <T>(as: OperatorView, method: string, input: unknown = {}) =>
+    callAs<T>(core, as, method, input);
+  const refusal = async (method: string, input: unknown) =>
+    (await refusalOf(core, OPERATOR, method, input))?.code ?? 'ok';
   const list = () =>
     call<{ violations: ViolationView[]; offenders: RepeatOffender[] }>(OPERATOR, 'violations.list');
   const log = async (kind: string) =>

@@ -11,15 +11,13 @@ import type {
 } from '../../../shared/contract';
 import { checkPlate, normalizePlate } from '../../../shared/domain/plate';
 import { pickText, type Locale } from '../../../shared/domain/text';
-import type { SiteFile } from '../../../shared/domain/site';
-import type { Clock } from '../../common/clock';
 import type { Actor } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
+import type { Infrastructure } from '../feature';
 import { enqueueAction } from '../hub-link/outbox';
 import type { InboxApplier } from '../hub-link/inbox';
-import type { IdGenerator } from '../util/ids';
 import { dayIn } from './figures';
 import type { VehicleRecords } from './records';
 import type { Visitors } from './visitors';
@@ -72,12 +70,7 @@ export class GateDeskService {
   private readonly pending = new Set<number>();
 
   constructor(
-    private readonly o: {
-      db: Knex;
-      clock: Clock;
-      ids: IdGenerator;
-      site: SiteFile;
-      locale: Locale;
+    private readonly o: Pick<Infrastructure, 'db' | 'clock' | 'ids' | 'site' | 'locale'> & {
       records: VehicleRecords;
       visitors: Visitors;
       kickOutbox(): void;

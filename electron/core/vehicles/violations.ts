@@ -10,14 +10,13 @@ import type {
 } from '../../../shared/contract';
 import { checkPlate } from '../../../shared/domain/plate';
 import { pickText } from '../../../shared/domain/text';
-import type { NoParkingAreaDef, NoParkingKind, SiteFile } from '../../../shared/domain/site';
+import type { NoParkingAreaDef, NoParkingKind } from '../../../shared/domain/site';
 import { areaForAlarm, cameraForArea, deadlineMinOf } from '../../../shared/domain/violations';
-import type { Clock } from '../../common/clock';
 import type { Actor } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
-import type { IdGenerator } from '../util/ids';
+import type { Infrastructure } from '../feature';
 import type { ViolationFact } from './figures';
 import type { VehicleRecords } from './records';
 
@@ -84,11 +83,7 @@ export class Violations {
   private readonly seenAlarms = new Set<string>();
 
   constructor(
-    private readonly o: {
-      db: Knex;
-      clock: Clock;
-      ids: IdGenerator;
-      site: SiteFile;
+    private readonly o: Pick<Infrastructure, 'db' | 'clock' | 'ids' | 'site'> & {
       records: Pick<VehicleRecords, 'byPlate'>;
       onChanged(id: string): void;
     },

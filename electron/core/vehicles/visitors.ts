@@ -1,14 +1,12 @@
 import type { Knex } from 'knex';
 import { VisitorInput, type VisitorView } from '../../../shared/contract';
 import { checkPlate } from '../../../shared/domain/plate';
-import type { SiteFile } from '../../../shared/domain/site';
-import type { Clock } from '../../common/clock';
 import type { Actor } from '../actor';
 import type { AlarmService } from '../alarms';
 import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
-import type { IdGenerator } from '../util/ids';
+import type { Infrastructure } from '../feature';
 
 export interface VisitorRow {
   id: string;
@@ -58,11 +56,7 @@ const hostOf = (r: Pick<VisitorRow, 'building' | 'room' | 'host'>) =>
  */
 export class Visitors {
   constructor(
-    private readonly o: {
-      db: Knex;
-      clock: Clock;
-      ids: IdGenerator;
-      site: SiteFile;
+    private readonly o: Pick<Infrastructure, 'db' | 'clock' | 'ids' | 'site'> & {
       alarms: Pick<AlarmService, 'receive'>;
       onChanged(): void;
     },

@@ -13,14 +13,13 @@ import {
   type Severity,
 } from '../../../shared/domain/facilities';
 import { useClient } from '../../api/client';
-import { useStore } from '../../api/store';
 import { FormDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
-import { useNow, useText } from '../../ui/hooks';
+import { useNow } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
-import { useSystem } from '../system';
 import { BarButton, DetailPanel, ListDetail, MoveButtons, OverdueChip, TabColumn } from './ListDetail';
-import { CallCard, Filter, FilterBar, StatusChip, stamp, useZoneName } from './parts';
+import { callable, ContactInputs, NoteDialog, trimmed, ZoneSelect } from './forms';
+import { CallCard, FilterBar, StatusChip, stamp, useZoneName } from './parts';
 
 const ACTIONS: readonly HazardAction[] = ['plan', 'rectified', 'verify', 'reject'];
 const ACTION_LABEL: Record<HazardAction, string> = {
@@ -72,6 +71,22 @@ export function HazardsTab(props: {
         </Typography>
       )}
       <FilterBar
+        filters={[
+          {
+            key: 'state',
+            label: t('facilities.filterState'),
+            value: state,
+            onChange: setState,
+            options: HAZARD_STATES.map((s) => ({ value: s, label: t(`facilities.hazardState.${s}`) })),
+          },
+          {
+            key: 'category',
+            label: t('facilities.col.category'),
+            value: category,
+            onChange: setCategory,
+            options: HAZARD_CATEGORIES.map((c) => ({ value: c, label: t(`facilities.category.${c}`) })),
+          },
+        ]}
         prefix="hazards"
         overdueOnly={overdueOnly}
         onOverdueOnly={setOverdueOnly}
@@ -80,22 +95,7 @@ export function HazardsTab(props: {
             {t('facilities.newHazard')}
           </BarButton>
         }
-      >
-        <Filter
-          label={t('facilities.filterState')}
-          testId="hazards-filter-state"
-          value={state}
-          onChange={setState}
-          options={HAZARD_STATES.map((s) => ({ value: s, label: t(`facilities.hazardState.${s}`) }))}
-        />
-        <Filter
-          label={t('facilities.col.category')}
-          testId="hazards-filter-category"
-          value={category}
-          onChange={setCategory}
-          options={HAZARD_CATEGORIES.map((c) => ({ value: c, label: t(`facilities.category.${c}`) }))}
-        />
-      </FilterBar>
+      />
       <ListDetail
         testId="hazards-table"
         cols={['number', 'category', 'description', 'zone', 'state', 'owner', 'deadline']}
@@ -196,6 +196,12 @@ function HazardDetail({ hazard, maintainers }: { hazard: HazardView; maintainers
           )}
           {asking === 'note' && (
             <NoteDialog
+              title={t('facilities.act.note')}
+              label={t('facilities.field.followUp')}
+              testId="hazard-note-dialog"
+              fieldTestId="hazard-note-text"
+              min={1}
+              maxLength={1000}
               onClose={() => setAsking(null)}
               onSubmit={async (note) => {
                 if (await act('note', { note })) setAsking(null);
@@ -230,8 +236,8 @@ function PlanDialog(props: {
 }) {
   const { t } = useTranslation();
   const [plan, setPlan] = useState('');
-  const [name, setName] = useState(props.maintainers[0]?.name ?? '');
-  const [phone, setPhone] = useState(props.maintainers[0]?.phone ?? '');
+  const first = props.maintainers[0];
+  const [owner, setOwner] = useState<Contact>({ name: first?.name ?? '', phone: first?.phone ?? '' });
   const [hours, setHours] = useState('72');
   const h = Number(hours);
   return (
@@ -241,10 +247,8 @@ function PlanDialog(props: {
       testId="hazard-plan-dialog"
       submitTestId="hazard-plan-submit"
       onClose={props.onClose}
-      canSubmit={
-        plan.trim().length > 1 && name.trim().length > 0 && /^[0-9+\-() ]{3,32}$/.test(phone.trim()) && h > 0
-      }
-      onSubmit={() => props.onSubmit(plan.trim(), { name: name.trim(), phone: phone.trim() }, h)}
+      canSubmit={plan.trim().length > 1 && callable(owner) && h > 0}
+      onSubmit={() => props.onSubmit(plan.trim(), trimmed(owner), h)}
     >
       <TextInput
         label={t('facilities.field.plan')}
@@ -256,19 +260,11 @@ function PlanDialog(props: {
         maxLength={1000}
         autoFocus
       />
-      <TextInput
-        label={t('facilities.field.ownerName')}
-        testId="hazard-plan-owner"
-        value={name}
-        onChange={setName}
-        maxLength={60}
-      />
-      <TextInput
-        label={t('facilities.field.ownerPhone')}
-        testId="hazard-plan-phone"
-        value={phone}
-        onChange={setPhone}
-        maxLength={32}
+      <ContactInputs
+        value={owner}
+        onChange={setOwner}
+        labels={[t('facilities.field.ownerName'), t('facilities.field.ownerPhone')]}
+        testIds={['hazard-plan-owner', 'hazard-plan-phone']}
       />
       <TextInput
         label={t('facilities.field.deadlineHours')}
@@ -281,36 +277,10 @@ function PlanDialog(props: {
   );
 }
 
-function NoteDialog(props: { onClose(): void; onSubmit(note: string): Promise<void> }) {
-  const { t } = useTranslation();
-  const [note, setNote] = useState('');
-  return (
-    <FormDialog
-      open
-      title={t('facilities.act.note')}
-      testId="hazard-note-dialog"
-      onClose={props.onClose}
-      canSubmit={note.trim().length > 0}
-      onSubmit={() => props.onSubmit(note.trim())}
-    >
-      <TextInput
-        label={t('facilities.field.followUp')}
-        testId="hazard-note-text"
-        value={note}
-        onChange={setNote}
-        maxLength={1000}
-        autoFocus
-      />
-    </FormDialog>
-  );
-}
-
 function ReportDialog(props: { onClose(): void; onReported(id: string): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const call = useCall();
-  const text = useText();
-  const site = useStore(useSystem().site);
   const [category, setCategory] = useState<HazardCategory>('fire');
   const [severity, setSeverity] = useState<Severity>('normal');
   const [source, setSource] = useState<HazardSource>('patrol');
@@ -359,14 +329,7 @@ function ReportDialog(props: { onClose(): void; onReported(id: string): void }) 
         onChange={setSource}
         options={HAZARD_SOURCES.map((s) => ({ value: s, label: t(`facilities.hazardSource.${s}`) }))}
       />
-      <SelectInput
-        label={t('facilities.field.zone')}
-        testId="hazard-new-zone"
-        value={zone}
-        onChange={setZone}
-        empty={t('facilities.field.none')}
-        options={(site?.zones ?? []).map((z) => ({ value: z.id, label: text(z.name) }))}
-      />
+      <ZoneSelect testId="hazard-new-zone" value={zone} onChange={setZone} />
       <TextInput
         label={t('facilities.field.description')}
         testId="hazard-new-description"

@@ -1,17 +1,16 @@
 import { Alert, Button, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
 import { useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FacilityView, ImportPreview, WorkOrderView } from '../../../shared/contract';
+import type { Contact, FacilityView, ImportPreview, WorkOrderView } from '../../../shared/contract';
 import { FACILITY_KINDS, orderPending, type FacilityKind } from '../../../shared/domain/facilities';
 import { useClient } from '../../api/client';
-import { useStore } from '../../api/store';
 import { FormDialog, ToolDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
-import { useNow, useText } from '../../ui/hooks';
+import { useNow } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
-import { useSystem } from '../system';
 import { BarButton, NoRows, TabColumn } from './ListDetail';
-import { Filter, FilterBar, Head, StatusChip, stamp, useZoneName } from './parts';
+import { ContactInputs, trimmed, ZoneSelect } from './forms';
+import { FilterBar, Head, StatusChip, stamp, useZoneName } from './parts';
 
 type Live = 'ok' | 'fault' | 'offline' | 'none';
 
@@ -48,6 +47,32 @@ export function LedgerTab(props: {
   return (
     <TabColumn>
       <FilterBar
+        filters={[
+          {
+            key: 'kind',
+            label: t('facilities.filterKind'),
+            value: kind,
+            onChange: setKind,
+            options: FACILITY_KINDS.map((k) => ({ value: k, label: t(`facilities.kind.${k}`) })),
+          },
+          {
+            key: 'zone',
+            label: t('facilities.filterZone'),
+            value: zone,
+            onChange: setZone,
+            options: zones.map((z) => ({ value: z, label: zoneName(z) })),
+          },
+          {
+            key: 'state',
+            label: t('facilities.filterState'),
+            value: live,
+            onChange: setLive,
+            options: (['ok', 'fault', 'offline', 'none'] as const).map((s) => ({
+              value: s,
+              label: t(`facilities.live.${s}`),
+            })),
+          },
+        ]}
         prefix="ledger"
         overdueOnly={overdueOnly}
         onOverdueOnly={setOverdueOnly}
@@ -63,32 +88,7 @@ export function LedgerTab(props: {
             </>
           )
         }
-      >
-        <Filter
-          label={t('facilities.filterKind')}
-          testId="ledger-filter-kind"
-          value={kind}
-          onChange={setKind}
-          options={FACILITY_KINDS.map((k) => ({ value: k, label: t(`facilities.kind.${k}`) }))}
-        />
-        <Filter
-          label={t('facilities.filterZone')}
-          testId="ledger-filter-zone"
-          value={zone}
-          onChange={setZone}
-          options={zones.map((z) => ({ value: z, label: zoneName(z) }))}
-        />
-        <Filter
-          label={t('facilities.filterState')}
-          testId="ledger-filter-state"
-          value={live}
-          onChange={setLive}
-          options={(['ok', 'fault', 'offline', 'none'] as const).map((s) => ({
-            value: s,
-            label: t(`facilities.live.${s}`),
-          }))}
-        />
-      </FilterBar>
+      />
       <Table size="small" data-testid="ledger-table">
         <Head
           cols={[
@@ -271,14 +271,11 @@ function EntryDialog({ onClose }: { onClose(): void }) {
   const { t } = useTranslation();
   const client = useClient();
   const call = useCall();
-  const text = useText();
-  const site = useStore(useSystem().site);
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
   const [kind, setKind] = useState<FacilityKind>('extinguisher');
   const [zone, setZone] = useState('');
-  const [mName, setMName] = useState('');
-  const [mPhone, setMPhone] = useState('');
+  const [maintainer, setMaintainer] = useState<Contact>({ name: '', phone: '' });
   const [installedOn, setInstalledOn] = useState('');
   return (
     <FormDialog
@@ -296,9 +293,7 @@ function EntryDialog({ onClose }: { onClose(): void }) {
             kind,
             ...(zone ? { zone } : {}),
             ...(installedOn ? { installedOn } : {}),
-            ...(mName.trim() && mPhone.trim()
-              ? { maintainer: { name: mName.trim(), phone: mPhone.trim() } }
-              : {}),
+            ...(maintainer.name.trim() && maintainer.phone.trim() ? { maintainer: trimmed(maintainer) } : {}),
           }),
         );
         if (saved) onClose();
@@ -318,30 +313,17 @@ function EntryDialog({ onClose }: { onClose(): void }) {
         onChange={setKind}
         options={FACILITY_KINDS.map((k) => ({ value: k, label: t(`facilities.kind.${k}`) }))}
       />
-      <SelectInput
-        label={t('facilities.field.zone')}
-        value={zone}
-        onChange={setZone}
-        empty={t('facilities.field.none')}
-        options={(site?.zones ?? []).map((z) => ({ value: z.id, label: text(z.name) }))}
-      />
+      <ZoneSelect value={zone} onChange={setZone} />
       <TextInput
         label={t('facilities.field.installedOn')}
         value={installedOn}
         onChange={setInstalledOn}
         maxLength={10}
       />
-      <TextInput
-        label={t('facilities.field.maintainerName')}
-        value={mName}
-        onChange={setMName}
-        maxLength={60}
-      />
-      <TextInput
-        label={t('facilities.field.maintainerPhone')}
-        value={mPhone}
-        onChange={setMPhone}
-        maxLength={32}
+      <ContactInputs
+        value={maintainer}
+        onChange={setMaintainer}
+        labels={[t('facilities.field.maintainerName'), t('facilities.field.maintainerPhone')]}
       />
     </FormDialog>
   );

@@ -16,7 +16,8 @@ import { SelectInput, TextInput } from '../../ui/fields';
 import { useLocale, useNow } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 import { BarButton, DetailPanel, ListDetail, MoveButtons, OverdueChip, TabColumn } from './ListDetail';
-import { CallCard, Filter, FilterBar, StatusChip, stamp, useZoneName } from './parts';
+import { callable, ContactInputs, NoteDialog, trimmed } from './forms';
+import { CallCard, FilterBar, StatusChip, stamp, useZoneName } from './parts';
 
 const ACTIONS: readonly OrderAction[] = ['assign', 'start', 'done', 'verify', 'reject', 'refuse'];
 
@@ -46,6 +47,22 @@ export function OrdersTab(props: {
   return (
     <TabColumn>
       <FilterBar
+        filters={[
+          {
+            key: 'state',
+            label: t('facilities.filterState'),
+            value: state,
+            onChange: setState,
+            options: ORDER_STATES.map((s) => ({ value: s, label: t(`facilities.orderState.${s}`) })),
+          },
+          {
+            key: 'zone',
+            label: t('facilities.filterZone'),
+            value: zone,
+            onChange: setZone,
+            options: zones.map((z) => ({ value: z, label: zoneName(z) })),
+          },
+        ]}
         prefix="orders"
         overdueOnly={overdueOnly}
         onOverdueOnly={setOverdueOnly}
@@ -54,22 +71,7 @@ export function OrdersTab(props: {
             {t('facilities.newOrder')}
           </BarButton>
         }
-      >
-        <Filter
-          label={t('facilities.filterState')}
-          testId="orders-filter-state"
-          value={state}
-          onChange={setState}
-          options={ORDER_STATES.map((s) => ({ value: s, label: t(`facilities.orderState.${s}`) }))}
-        />
-        <Filter
-          label={t('facilities.filterZone')}
-          testId="orders-filter-zone"
-          value={zone}
-          onChange={setZone}
-          options={zones.map((z) => ({ value: z, label: zoneName(z) }))}
-        />
-      </FilterBar>
+      />
       <ListDetail
         testId="orders-table"
         cols={['number', 'title', 'severity', 'state', 'due', 'assignee']}
@@ -180,7 +182,13 @@ function OrderDetail({
             />
           )}
           {asking === 'refuse' && (
-            <ReasonDialog
+            <NoteDialog
+              title={t('facilities.act.refuse')}
+              label={t('facilities.field.reason')}
+              testId="order-refuse-dialog"
+              fieldTestId="order-refuse-reason"
+              min={2}
+              maxLength={500}
               onClose={() => setAsking(null)}
               onSubmit={async (note) => {
                 if (await act('refuse', { note })) setAsking(null);
@@ -224,8 +232,7 @@ function AssignDialog(props: {
   const { t } = useTranslation();
   const first = props.maintainers[0];
   const [pick, setPick] = useState(first ? '0' : '');
-  const [name, setName] = useState(first?.name ?? '');
-  const [phone, setPhone] = useState(first?.phone ?? '');
+  const [assignee, setAssignee] = useState<Contact>({ name: first?.name ?? '', phone: first?.phone ?? '' });
   const [note, setNote] = useState('');
   return (
     <FormDialog
@@ -234,8 +241,8 @@ function AssignDialog(props: {
       testId="order-assign-dialog"
       submitTestId="order-assign-submit"
       onClose={props.onClose}
-      canSubmit={name.trim().length > 0 && /^[0-9+\-() ]{3,32}$/.test(phone.trim())}
-      onSubmit={() => props.onSubmit({ name: name.trim(), phone: phone.trim() }, note.trim())}
+      canSubmit={callable(assignee)}
+      onSubmit={() => props.onSubmit(trimmed(assignee), note.trim())}
     >
       {props.maintainers.length > 0 && (
         <SelectInput
@@ -245,27 +252,16 @@ function AssignDialog(props: {
           onChange={(v) => {
             setPick(v);
             const m = props.maintainers[Number(v)];
-            if (m) {
-              setName(m.name);
-              setPhone(m.phone);
-            }
+            if (m) setAssignee({ name: m.name, phone: m.phone });
           }}
           options={props.maintainers.map((m, i) => ({ value: String(i), label: `${m.name} ${m.phone}` }))}
         />
       )}
-      <TextInput
-        label={t('facilities.field.assigneeName')}
-        testId="order-assign-name"
-        value={name}
-        onChange={setName}
-        maxLength={60}
-      />
-      <TextInput
-        label={t('facilities.field.assigneePhone')}
-        testId="order-assign-phone"
-        value={phone}
-        onChange={setPhone}
-        maxLength={32}
+      <ContactInputs
+        value={assignee}
+        onChange={setAssignee}
+        labels={[t('facilities.field.assigneeName'), t('facilities.field.assigneePhone')]}
+        testIds={['order-assign-name', 'order-assign-phone']}
       />
       <TextInput
         label={t('facilities.field.note')}
@@ -273,30 +269,6 @@ function AssignDialog(props: {
         value={note}
         onChange={setNote}
         maxLength={500}
-      />
-    </FormDialog>
-  );
-}
-
-function ReasonDialog(props: { onClose(): void; onSubmit(note: string): Promise<void> }) {
-  const { t } = useTranslation();
-  const [note, setNote] = useState('');
-  return (
-    <FormDialog
-      open
-      title={t('facilities.act.refuse')}
-      testId="order-refuse-dialog"
-      onClose={props.onClose}
-      canSubmit={note.trim().length > 1}
-      onSubmit={() => props.onSubmit(note.trim())}
-    >
-      <TextInput
-        label={t('facilities.field.reason')}
-        testId="order-refuse-reason"
-        value={note}
-        onChange={setNote}
-        maxLength={500}
-        autoFocus
       />
     </FormDialog>
   );

@@ -31,6 +31,35 @@ const ownKey = (e: KeyboardEvent) => {
 };
 
 /**
+ * A step's keys, on the window: `step` takes the step's own (a lower-case key; true when it took it), then ← and →
+ * move between subjects and F finishes, in every step. None while `off` (a form of the step has the keys).
+ */
+function useStepKeys(
+  step: (k: string) => boolean,
+  { onMove, onFinish, readOnly }: { onMove(by: number): void; onFinish(): void; readOnly: boolean },
+  off = false,
+) {
+  useEffect(() => {
+    if (off) return undefined;
+    const onKey = (e: KeyboardEvent) => {
+      if (ownKey(e) || e.altKey || e.ctrlKey || e.metaKey) return;
+      const k = e.key.toLowerCase();
+      if (!step(k)) {
+        if (k === 'arrowleft') onMove(-1);
+        else if (k === 'arrowright') onMove(1);
+        else if (!readOnly && k === 'f') onFinish();
+        else return;
+      }
+      e.preventDefault();
+      // The queue's keys (Enter opens an alarm, arrows move) listen on the window too: a round's key is the round's.
+      e.stopPropagation();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [step, onMove, onFinish, readOnly, off]);
+}
+
+/**
  * A round at the desk, over the facilities view: a video round steps through its cameras in one large picture,
  * an inspection through its facilities with their checklists. Every mark is a key (shown on its button).
  */
@@ -227,25 +256,18 @@ function VideoStep(props: {
     });
   };
   const { onMove, onFinish, onMark, readOnly } = props;
-  useEffect(() => {
-    if (problem) return undefined;
-    const onKey = (e: KeyboardEvent) => {
-      if (ownKey(e) || e.altKey || e.ctrlKey || e.metaKey) return;
-      const k = e.key.toLowerCase();
+  const stepKey = useCallback(
+    (k: string) => {
       if (!readOnly && (k === 'enter' || k === '1')) void onMark({ subjectId: subject.id, result: 'normal' });
       else if (!readOnly && k.length === 1 && k >= '2' && k <= '5')
         setProblem(VIDEO_PROBLEMS[Number(k) - 2]!);
-      else if (k === 'arrowleft') onMove(-1);
-      else if (k === 'arrowright') onMove(1);
-      else if (!readOnly && k === 'f') onFinish();
-      else return;
-      e.preventDefault();
-      // The queue's keys (Enter opens an alarm, arrows move) listen on the window too: a round's key is the round's.
-      e.stopPropagation();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [problem, subject.id, onMark, onMove, onFinish, readOnly]);
+      else return false;
+      return true;
+    },
+    [subject.id, onMark, readOnly],
+  );
+  // The problem form, once open, has the keys (Escape, Enter, Alt+O, Alt+H).
+  useStepKeys(stepKey, { onMove, onFinish, readOnly }, problem !== null);
 
   const formKeys = (e: ReactKeyboardEvent) => {
     if (e.key === 'Escape') setProblem(null);
@@ -414,26 +436,19 @@ function InspectionStep(props: {
     },
     [onMark, onNextSubject, subject, note],
   );
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (ownKey(e) || e.altKey || e.ctrlKey || e.metaKey) return;
-      const k = e.key.toLowerCase();
+  const stepKey = useCallback(
+    (k: string) => {
       const item = subject.items[selected];
       if (!readOnly && k === 'p' && item && !item.value) void markItem(item.id, { result: 'pass' });
       else if (!readOnly && k === 'x' && item && !item.value) void markItem(item.id, { result: 'fail' });
       else if (k === 'arrowup') setSelected((s) => Math.max(0, s - 1));
       else if (k === 'arrowdown') setSelected((s) => Math.min(subject.items.length - 1, s + 1));
-      else if (k === 'arrowleft') onMove(-1);
-      else if (k === 'arrowright') onMove(1);
-      else if (!readOnly && k === 'f') onFinish();
-      else return;
-      e.preventDefault();
-      // The queue's keys (Enter opens an alarm, arrows move) listen on the window too: a round's key is the round's.
-      e.stopPropagation();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [subject, selected, markItem, onMove, onFinish, readOnly]);
+      else return false;
+      return true;
+    },
+    [subject, selected, markItem, readOnly],
+  );
+  useStepKeys(stepKey, { onMove, onFinish, readOnly });
 
   return (
     <Box

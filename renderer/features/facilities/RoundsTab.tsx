@@ -1,5 +1,5 @@
 import { Box, Button, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   DueRoundView,
@@ -72,143 +72,149 @@ export function RoundsTab() {
   if (!due) return null;
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 1 }} data-testid="rounds-tab">
-      <Typography variant="subtitle1">
-        {t('rounds.shift', { from: stamp(due.shift.from), to: stamp(due.shift.to) })}
-      </Typography>
-      {due.rounds.length === 0 ? (
-        <Typography color="text.secondary">{t('rounds.none')}</Typography>
-      ) : (
-        <Table size="small">
-          <TableHead>
-            <TableRow>
-              {[
-                t('facilities.col.name'),
-                t('facilities.col.kind'),
-                t('facilities.col.zone'),
-                t('rounds.dueCol'),
-                t('facilities.col.state'),
-                '',
-              ].map((c, i) => (
-                <TableCell key={i}>{c}</TableCell>
-              ))}
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {due.rounds.map((r) => (
-              <TableRow
-                key={`${r.roundId}:${r.dueAt}`}
-                data-testid="round-row"
-                data-round-id={r.roundId}
-                data-kind={r.kind}
-                data-state={r.state}
+      <RoundsSection
+        title={t('rounds.shift', { from: stamp(due.shift.from), to: stamp(due.shift.to) })}
+        first
+        none={t('rounds.none')}
+        head={[
+          t('facilities.col.name'),
+          t('facilities.col.kind'),
+          t('facilities.col.zone'),
+          t('rounds.dueCol'),
+          t('facilities.col.state'),
+          '',
+        ]}
+      >
+        {due.rounds.map((r) => (
+          <TableRow
+            key={`${r.roundId}:${r.dueAt}`}
+            data-testid="round-row"
+            data-round-id={r.roundId}
+            data-kind={r.kind}
+            data-state={r.state}
+          >
+            <TableCell sx={{ fontSize: '1rem' }}>{text(r.name)}</TableCell>
+            <TableCell>
+              {t(`rounds.kind.${r.kind}`)} ·{' '}
+              {t(r.kind === 'video' ? 'rounds.cameras' : 'rounds.facilities', { n: r.subjects })}
+            </TableCell>
+            <TableCell>{r.zone ? zoneName(r.zone) : t('rounds.zoneAll')}</TableCell>
+            <TableCell>
+              {r.doneAt !== undefined
+                ? t('rounds.doneAt', { time: stamp(r.doneAt) })
+                : t('rounds.due', { time: stamp(r.dueAt) })}
+            </TableCell>
+            <TableCell>
+              <StatusChip value={STATE_COLOUR[r.state]} label={t(`rounds.state.${r.state}`)} />
+            </TableCell>
+            <TableCell>
+              {r.state !== 'done' && (
+                <Button variant="contained" data-testid="round-start" onClick={() => void start(r.roundId)}>
+                  {t(r.runId ? 'rounds.resume' : 'rounds.start')}
+                </Button>
+              )}
+            </TableCell>
+          </TableRow>
+        ))}
+      </RoundsSection>
+      <RoundsSection title={t('rounds.recent')} none={t('rounds.recentNone')}>
+        {recent.map((r) => (
+          <TableRow
+            key={r.id}
+            data-testid="round-recent"
+            data-round-id={r.roundId}
+            data-problems={r.problems}
+          >
+            <TableCell>{text(r.name)}</TableCell>
+            <TableCell>{t(`rounds.kind.${r.kind}`)}</TableCell>
+            <TableCell>{t('rounds.by', { who: r.by })}</TableCell>
+            <TableCell>{t('rounds.doneAt', { time: stamp(r.finishedAt) })}</TableCell>
+            <TableCell>
+              {t('rounds.checked', { checked: r.checked, total: r.subjects, problems: r.problems })}
+            </TableCell>
+            <TableCell>
+              <Button data-testid="round-view" onClick={() => roundOpen.set({ runId: r.id })}>
+                {t('rounds.view')}
+              </Button>
+            </TableCell>
+          </TableRow>
+        ))}
+      </RoundsSection>
+      <RoundsSection
+        title={t('rounds.maintenance')}
+        none={t('rounds.maintenanceNone')}
+        noneTestId="maintenance-none"
+      >
+        {upkeep.map((m) => (
+          <TableRow
+            key={m.entryId}
+            data-testid="maintenance-row"
+            data-code={m.code}
+            data-overdue={String(m.overdue)}
+          >
+            <TableCell>{m.code}</TableCell>
+            <TableCell>{m.name}</TableCell>
+            <TableCell>{t(`facilities.kind.${m.kind}`)}</TableCell>
+            <TableCell>{zoneName(m.zone)}</TableCell>
+            <TableCell>
+              {t('rounds.everyDays', { n: m.everyDays })} ·{' '}
+              {m.lastDoneAt !== undefined
+                ? t('rounds.lastDone', { time: stamp(m.lastDoneAt) })
+                : t('rounds.neverDone')}
+            </TableCell>
+            <TableCell>
+              {t('rounds.due', { time: stamp(m.dueAt) })}
+              {m.overdue && <OverdueChip />}
+            </TableCell>
+            <TableCell>
+              <Button
+                variant="outlined"
+                data-testid="maintenance-done"
+                onClick={() => void maintained(m.entryId)}
               >
-                <TableCell sx={{ fontSize: '1rem' }}>{text(r.name)}</TableCell>
-                <TableCell>
-                  {t(`rounds.kind.${r.kind}`)} ·{' '}
-                  {t(r.kind === 'video' ? 'rounds.cameras' : 'rounds.facilities', { n: r.subjects })}
-                </TableCell>
-                <TableCell>{r.zone ? zoneName(r.zone) : t('rounds.zoneAll')}</TableCell>
-                <TableCell>
-                  {r.doneAt !== undefined
-                    ? t('rounds.doneAt', { time: stamp(r.doneAt) })
-                    : t('rounds.due', { time: stamp(r.dueAt) })}
-                </TableCell>
-                <TableCell>
-                  <StatusChip value={STATE_COLOUR[r.state]} label={t(`rounds.state.${r.state}`)} />
-                </TableCell>
-                <TableCell>
-                  {r.state !== 'done' && (
-                    <Button
-                      variant="contained"
-                      data-testid="round-start"
-                      onClick={() => void start(r.roundId)}
-                    >
-                      {t(r.runId ? 'rounds.resume' : 'rounds.start')}
-                    </Button>
-                  )}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
-      <Typography variant="subtitle1" sx={{ mt: 2 }}>
-        {t('rounds.recent')}
+                {t('rounds.maintenanceDone')}
+              </Button>
+            </TableCell>
+          </TableRow>
+        ))}
+      </RoundsSection>
+    </Box>
+  );
+}
+
+/** One list of the tab under its heading: its rows in a small table, or a line saying there are none. */
+function RoundsSection(props: {
+  title: string;
+  /** The tab's first heading has no space above it. */
+  first?: boolean;
+  none: string;
+  noneTestId?: string;
+  head?: string[];
+  children: ReactNode[];
+}) {
+  return (
+    <>
+      <Typography variant="subtitle1" sx={props.first ? undefined : { mt: 2 }}>
+        {props.title}
       </Typography>
-      {recent.length === 0 ? (
-        <Typography color="text.secondary">{t('rounds.recentNone')}</Typography>
-      ) : (
-        <Table size="small">
-          <TableBody>
-            {recent.map((r) => (
-              <TableRow
-                key={r.id}
-                data-testid="round-recent"
-                data-round-id={r.roundId}
-                data-problems={r.problems}
-              >
-                <TableCell>{text(r.name)}</TableCell>
-                <TableCell>{t(`rounds.kind.${r.kind}`)}</TableCell>
-                <TableCell>{t('rounds.by', { who: r.by })}</TableCell>
-                <TableCell>{t('rounds.doneAt', { time: stamp(r.finishedAt) })}</TableCell>
-                <TableCell>
-                  {t('rounds.checked', { checked: r.checked, total: r.subjects, problems: r.problems })}
-                </TableCell>
-                <TableCell>
-                  <Button data-testid="round-view" onClick={() => roundOpen.set({ runId: r.id })}>
-                    {t('rounds.view')}
-                  </Button>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
-      <Typography variant="subtitle1" sx={{ mt: 2 }}>
-        {t('rounds.maintenance')}
-      </Typography>
-      {upkeep.length === 0 ? (
-        <Typography color="text.secondary" data-testid="maintenance-none">
-          {t('rounds.maintenanceNone')}
+      {props.children.length === 0 ? (
+        <Typography color="text.secondary" data-testid={props.noneTestId}>
+          {props.none}
         </Typography>
       ) : (
         <Table size="small">
-          <TableBody>
-            {upkeep.map((m) => (
-              <TableRow
-                key={m.entryId}
-                data-testid="maintenance-row"
-                data-code={m.code}
-                data-overdue={String(m.overdue)}
-              >
-                <TableCell>{m.code}</TableCell>
-                <TableCell>{m.name}</TableCell>
-                <TableCell>{t(`facilities.kind.${m.kind}`)}</TableCell>
-                <TableCell>{zoneName(m.zone)}</TableCell>
-                <TableCell>
-                  {t('rounds.everyDays', { n: m.everyDays })} ·{' '}
-                  {m.lastDoneAt !== undefined
-                    ? t('rounds.lastDone', { time: stamp(m.lastDoneAt) })
-                    : t('rounds.neverDone')}
-                </TableCell>
-                <TableCell>
-                  {t('rounds.due', { time: stamp(m.dueAt) })}
-                  {m.overdue && <OverdueChip />}
-                </TableCell>
-                <TableCell>
-                  <Button
-                    variant="outlined"
-                    data-testid="maintenance-done"
-                    onClick={() => void maintained(m.entryId)}
-                  >
-                    {t('rounds.maintenanceDone')}
-                  </Button>
-                </TableCell>
+          {props.head && (
+            <TableHead>
+              <TableRow>
+                {props.head.map((c, i) => (
+                  <TableCell key={i}>{c}</TableCell>
+                ))}
               </TableRow>
-            ))}
-          </TableBody>
+            </TableHead>
+          )}
+          <TableBody>{props.children}</TableBody>
         </Table>
       )}
-    </Box>
+    </>
   );
 }

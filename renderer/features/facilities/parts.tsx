@@ -106,30 +106,35 @@ export function CallCard({ contact, testId, title }: { contact: Contact; testId:
   );
 }
 
-/** A filter of a tab: its choices, with "all" first. */
-export function Filter(props: {
+/** A filter of a tab (its test id `<prefix>-filter-<key>`): its choices, with "all" first. */
+export interface FilterDef {
+  key: string;
   label: string;
-  testId: string;
   value: string;
   onChange(value: string): void;
   options: readonly Option<string>[];
-}) {
-  const { t } = useTranslation();
-  return <SelectInput {...props} empty={t('facilities.all')} sx={{ minWidth: 150 }} />;
 }
 
 /** A tab's filter bar: its filters, "overdue only", and the tab's own buttons on the right. */
 export function FilterBar(props: {
   prefix: string;
+  filters: readonly FilterDef[];
   overdueOnly: boolean;
   onOverdueOnly(on: boolean): void;
   actions: ReactNode;
-  children: ReactNode;
 }) {
   const { t } = useTranslation();
   return (
     <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-      {props.children}
+      {props.filters.map(({ key, ...f }) => (
+        <SelectInput
+          key={key}
+          {...f}
+          testId={`${props.prefix}-filter-${key}`}
+          empty={t('facilities.all')}
+          sx={{ minWidth: 150 }}
+        />
+      ))}
       <CheckInput
         label={t('facilities.onlyOverdue')}
         checked={props.overdueOnly}
