@@ -27,7 +27,7 @@ import { DemoEquipment, demoTargets } from './demo/equipment';
 import { boundPorts, Equipment, EquipmentConfigError } from './equipment';
 import { DemoScenario } from './scenario';
 import { hashToken, SiteHub } from './server';
-import { describeTarget, isPostgresUrl, openHubStore } from './storage';
+import { describeTarget, openHubStore } from './storage';
 
 const EXIT_CONFIG = 2;
 
@@ -72,8 +72,8 @@ if (values.config) {
 /** Where the hub keeps its data: `--db`, else the config's `database`, else its SQLite file. */
 const dbSpec =
   values.db !== undefined
-    ? isPostgresUrl(values.db)
-      ? values.db
+    ? /^[a-z][a-z0-9+.-]*:\/\//i.test(values.db)
+      ? values.db // a URL: openHubStore takes postgres:// and refuses the others
       : resolve(values.db)
     : (config?.database ?? (config ? join(config.dataDir, 'hub.sqlite') : resolve('demo-hub.sqlite')));
 

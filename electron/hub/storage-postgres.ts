@@ -22,9 +22,12 @@ export function postgresTarget(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '';
+    // libpq takes it as a parameter too.
+    if (u.searchParams.has('password')) u.searchParams.set('password', '-');
     return u.toString();
   } catch {
-    return 'postgres://(not a valid URL)';
+    // Unparsed, it might still hold the password: only its scheme is shown.
+    return `${/^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? ''}//(not a valid URL)`;
   }
 }
 

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { Logger } from '../common/log';
 import { ensureHubSchema } from './schema';
 import { openSqliteStore } from './storage-sqlite';
-import { openPostgresStore, postgresTarget } from './storage-postgres';
+import { HubDatabaseUrlError, openPostgresStore, postgresTarget } from './storage-postgres';
 
 export type HubEngine = 'sqlite' | 'postgres';
 
@@ -74,9 +74,12 @@ export function isPostgresUrl(spec: string): boolean {
   return /^postgres(ql)?:\/\//i.test(spec);
 }
 
+/** A URL of any scheme (`mysql://…`, a mistyped `pg://…`): never a SQLite file name. */
+const isUrl = (spec: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(spec);
+
 /** Where `spec` points, without credentials (a log line, /metrics, an error message). */
 export function describeTarget(spec: string): string {
-  return isPostgresUrl(spec) ? postgresTarget(spec) : spec;
+  return isUrl(spec) ? postgresTarget(spec) : spec;
 }
 
 /**
@@ -84,7 +87,10 @@ export function describeTarget(spec: string): string {
  * ':memory:'). The schema is not touched here: `migrate()` does that.
  */
 export function openHubStore(spec: string, log: Logger): HubStore {
-  return isPostgresUrl(spec) ? openPostgresStore(spec, log) : openSqliteStore(spec);
+  if (isPostgresUrl(spec)) return openPostgresStore(spec, log);
+  // Taken as a file name it would become a stray SQLite file, its password in the name.
+  if (isUrl(spec)) throw new HubDatabaseUrlError('only postgres:// and postgresql:// URLs name a database');
+  return openSqliteStore(spec);
 }
 
 export { ensureHubSchema };
