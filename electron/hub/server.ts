@@ -94,6 +94,8 @@ export interface LogRow {
 
 /** Adds events to the log inside a transaction; returns the sequence given. */
 export type Append = (body: HubEventBody) => Promise<number>;
+/** Adds several, in order, in as few statements as the engine allows; returns their sequences. */
+export type AppendAll = (bodies: readonly HubEventBody[]) => Promise<number[]>;
 
 /** The most events one group commit of `publish` appends. */
 const PUBLISH_GROUP_MAX = 1000;
@@ -260,13 +262,10 @@ export class SiteHub {
 
   private readonly published = new GroupCommit<HubEventBody, HubEvent>(
     (group) =>
-      this.transact(async (_trx, append) => {
-        const out: HubEvent[] = [];
-        for (const parsed of group) {
-          const at = this.o.clock.now();
-          out.push({ seq: await append(parsed), at, ...parsed } as HubEvent);
-        }
-        return out;
+      this.transact(async (_w, _append, appendAll) => {
+        const at = this.o.clock.now();
+        const seqs = await appendAll(group);
+        return group.map((parsed, i) => ({ seq: seqs[i]!, at, ...parsed }) as HubEvent);
       }),
     PUBLISH_GROUP_MAX,
   );
@@ -275,7 +274,7 @@ export class SiteHub {
    * Runs `work` in one transaction, after the writes before it: whatever it appends is committed together (one
    * fsync for a source's whole batch) and then streamed to the consoles.
    */
-  transact<T>(work: (w: HubWriter, append: Append) => Promise<T>): Promise<T> {
+  transact<T>(work: (w: HubWriter, append: Append, appendAll: AppendAll) => Promise<T>): Promise<T> {
     let appended = 0;
     const run = this.writes.then(() =>
       this.store.write(async (w) => {
@@ -294,7 +293,25 @@ export class SiteHub {
           appended++;
           return seq;
         };
-        return work(w, append);
+        const appendAll: AppendAll = async (bodies) => {
+          const at = this.o.clock.now();
+          const rows = bodies.map((body) => {
+            const parsed = HubEventBody.parse(body);
+            return {
+              kind: parsed.kind,
+              at,
+              body: JSON.stringify(parsed.data),
+              urgent: isUrgentEvent(parsed),
+            };
+          });
+          const seqs = await w.appendMany(rows);
+          rows.forEach((r, i) => {
+            if (r.urgent) this.urgentHead = Math.max(this.urgentHead, seqs[i]!);
+          });
+          appended += rows.length;
+          return seqs;
+        };
+        return work(w, append, appendAll);
       }),
     );
     this.writes = run.catch(() => undefined);

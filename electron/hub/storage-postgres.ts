@@ -4,6 +4,9 @@ import type { Logger } from '../common/log';
 import { DEFAULT_SITE, ensureHubSchema } from './schema';
 import type { ActionRow, DeviceRow, HubStore, HubWriter } from './storage';
 
+/** Rows per multi-row insert: 5 parameters each, well below PostgreSQL's 65,535 a statement. */
+const INSERT_CHUNK = 1000;
+
 /** Connections a hub holds at most: one writer at a time (the hub's write chain), the pump's reads beside it. */
 const POOL_MAX = 8;
 
@@ -115,6 +118,30 @@ function postgresWriter(trx: Knex.Transaction): HubWriter {
       const seq = result.rows[0]?.seq;
       if (seq === undefined) throw new Error(`the log has no sequence row for site "${DEFAULT_SITE}"`);
       return seq;
+    },
+    appendMany: async (rows) => {
+      if (rows.length === 0) return [];
+      // A group's numbers in one go: the counter raised by the group's size (its lock held to commit, as above),
+      // then the rows in multi-row inserts. One round trip per 1,000 events instead of one per event.
+      const head = (await trx.raw('UPDATE hub_log_head SET seq = seq + ? WHERE site = ? RETURNING seq', [
+        rows.length,
+        DEFAULT_SITE,
+      ])) as { rows: { seq: number }[] };
+      const last = head.rows[0]?.seq;
+      if (last === undefined) throw new Error(`the log has no sequence row for site "${DEFAULT_SITE}"`);
+      const first = last - rows.length + 1;
+      const seqs = rows.map((_, i) => first + i);
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+        await trx('hub_log').insert(
+          rows.slice(i, i + INSERT_CHUNK).map((r, k) => ({
+            seq: first + i + k,
+            kind: r.kind,
+            at: r.at,
+            body: r.body,
+            urgent: r.urgent ? 1 : 0,
+          })),
+        );
+      return seqs;
     },
     reportKeyAt: async (key) =>
       ((await trx('hub_report_keys').where({ key }).first('at')) as { at: number } | undefined)?.at,

@@ -47,6 +47,10 @@ function sqliteWriter(trx: Knex.Transaction, conn: Awaited<ReturnType<typeof con
     trx,
     append: (kind, at, body, urgent) =>
       Promise.resolve(Number(insert.run(kind, at, body, urgent ? 1 : 0).lastInsertRowid)),
+    appendMany: (rows) =>
+      Promise.resolve(
+        rows.map((r) => Number(insert.run(r.kind, r.at, r.body, r.urgent ? 1 : 0).lastInsertRowid)),
+      ),
     reportKeyAt: (key) => Promise.resolve((keyAt.get(key) as { at: number } | undefined)?.at),
     putReportKey: (key, at) => {
       putKey.run(key, at);

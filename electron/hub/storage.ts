@@ -34,12 +34,22 @@ export interface ActionRow {
   appliedAt: number;
 }
 
+/** An event as the log stores it (`body`: its data as JSON). */
+export interface LogEntry {
+  kind: string;
+  at: number;
+  body: string;
+  urgent: boolean;
+}
+
 /** What one write transaction can do, on either engine: all of it commits or rolls back together. */
 export interface HubWriter {
   /** The transaction itself, for the rare statement that is plain knex on both engines. */
   readonly trx: Knex.Transaction;
   /** Appends an event to the log; its sequence is the next one, gap-free, in commit order. */
   append(kind: string, at: number, body: string, urgent: boolean): Promise<number>;
+  /** Appends several, in order, in as few statements as the engine allows; their sequences, consecutive. */
+  appendMany(rows: readonly LogEntry[]): Promise<number[]>;
   /** When a source's report key was taken, if it was. */
   reportKeyAt(key: string): Promise<number | undefined>;
   /** Takes (or moves) a report key. */
