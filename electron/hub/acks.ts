@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
+import type { HubStore } from './storage';
 
 /**
  * How far each console has acknowledged (`hub_consoles.acked_seq`). A console acknowledges every event, and each
@@ -19,7 +19,7 @@ export class AckLedger {
   private closed = false;
 
   constructor(
-    private readonly db: Knex,
+    private readonly store: Pick<HubStore, 'db' | 'recordAcks'>,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly everyMs = 1000,
@@ -36,13 +36,18 @@ export class AckLedger {
 
   /** The highest sequence the console has acknowledged as committed (only ever grows). */
   async acked(consoleId: string): Promise<number> {
-    const row = (await this.db('hub_consoles').where({ console_id: consoleId }).first()) as
+    const row = (await this.store.db('hub_consoles').where({ console_id: consoleId }).first()) as
       { acked_seq: number } | undefined;
     return Math.max(
       row?.acked_seq ?? 0,
       this.writing.get(consoleId) ?? 0,
       this.unwritten.get(consoleId) ?? 0,
     );
+  }
+
+  /** Consoles whose acks are not yet on disk (/metrics: the ack backlog). */
+  pending(): number {
+    return this.unwritten.size + this.writing.size;
   }
 
   /** The hub stops: what is waiting is written, and nothing is kept for later after that. */
@@ -64,16 +69,8 @@ export class AckLedger {
       this.writing.set(consoleId, Math.max(this.writing.get(consoleId) ?? 0, seq));
     this.lastWrite = this.lastWrite
       .then(async () => {
-        await this.db.transaction(async (trx) => {
-          for (const [consoleId, seq] of acks)
-            await trx('hub_consoles')
-              .insert({ console_id: consoleId, acked_seq: seq, last_seen: this.clock.now() })
-              .onConflict('console_id')
-              .merge({
-                acked_seq: trx.raw('max(acked_seq, excluded.acked_seq)'),
-                last_seen: this.clock.now(),
-              });
-        });
+        // One transaction for all; never lowers a console's value (storage-*.ts: the engine's own upsert).
+        await this.store.recordAcks(acks, this.clock.now());
       })
       .catch((err: Error) => {
         this.log.warn('recording acks failed (kept for the next write)', { error: err.message });

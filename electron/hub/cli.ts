@@ -11,20 +11,23 @@
  *   node --import tsx electron/hub/cli.ts --port 4100 --db hub.sqlite --token T [--site FILE]
  *        [--scenario] [--alarms N --rate R]
  *
+ * `--db` is a SQLite file (default: demo-hub.sqlite; with --config, dataDir/hub.sqlite) or a PostgreSQL URL,
+ * `--db postgres://user@host:5432/db` (storage.ts), in either form; the token commands use it too.
+ *
  * Prints `READY <url>` once listening (and each equipment listener's port); SIGTERM/SIGINT stop it.
  */
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../common/clock';
-import { createKnex } from '../common/database';
 import { createLogger } from '../common/log';
 import { demoSitePath, loadSite, SiteFileError } from '../common/site-file';
 import { loadHubConfig, type HubConfigFile } from './config';
 import { DemoEquipment, demoTargets } from './demo/equipment';
 import { boundPorts, Equipment, EquipmentConfigError } from './equipment';
 import { DemoScenario } from './scenario';
-import { ensureHubSchema, hashToken, SiteHub } from './server';
+import { hashToken, SiteHub } from './server';
+import { describeTarget, openHubStore } from './storage';
 
 const EXIT_CONFIG = 2;
 
@@ -38,7 +41,7 @@ const { values, positionals } = parseArgs({
   options: {
     config: { type: 'string' },
     port: { type: 'string' },
-    db: { type: 'string', default: 'demo-hub.sqlite' },
+    db: { type: 'string' },
     token: { type: 'string' },
     site: { type: 'string' },
     scenario: { type: 'boolean', default: false },
@@ -66,15 +69,23 @@ if (values.config) {
   }
 }
 
+/** Where the hub keeps its data: `--db`, else the config's `database`, else its SQLite file. */
+const dbSpec =
+  values.db !== undefined
+    ? /^[a-z][a-z0-9+.-]*:\/\//i.test(values.db)
+      ? values.db // a URL: openHubStore takes postgres:// and refuses the others
+      : resolve(values.db)
+    : (config?.database ?? (config ? join(config.dataDir, 'hub.sqlite') : resolve('demo-hub.sqlite')));
+
 if (positionals[0] === 'token') {
-  if (!config) fail('token commands need --config FILE (the hub whose database keeps the tokens)');
-  await tokenCommand(config, positionals.slice(1));
+  if (!config && values.db === undefined)
+    fail('token commands need --config FILE or --db (the hub whose database keeps the tokens)');
+  await tokenCommand(positionals.slice(1));
   process.exit(0);
 }
 if (positionals.length > 0) fail(`unknown command "${positionals.join(' ')}"`);
 if (!config && !values.token) fail('give --config FILE (standalone) or --token T (the quick form)');
 
-const dataDir = config?.dataDir;
 const log = config
   ? createLogger(
       { file: join(config.dataDir, 'logs', 'hub.log'), level: config.logLevel, console: true },
@@ -105,7 +116,7 @@ const demoDevices = new DemoEquipment({ clock: systemClock, log: log.child('demo
 
 let equipment: Equipment | undefined;
 const hub = new SiteHub({
-  dbFile: dataDir ? join(dataDir, 'hub.sqlite') : resolve(values.db),
+  dbFile: dbSpec,
   token: values.token,
   tokens: config?.tokens,
   tls: config?.tls,
@@ -114,12 +125,15 @@ const hub = new SiteHub({
   host: config?.host,
   port: portOf('port', values.port) ?? config?.port ?? 0,
   sources: () => equipment?.statuses() ?? [],
+  sourcesStarted: () => sourcesStarted,
 });
+let sourcesStarted = false;
 let url: string;
 try {
   url = await hub.start();
 } catch (err) {
-  fail(`could not start: ${(err as Error).message}`);
+  // The message names the database without its password (storage.ts).
+  fail(`could not start (${describeTarget(dbSpec)}): ${(err as Error).message}`);
 }
 try {
   // The demo's camera serves its alert stream before the ISAPI source opens it.
@@ -135,6 +149,7 @@ try {
     { clock: systemClock, log, defaultHost: config?.host ?? '127.0.0.1', baseDir: dirname(siteFile) },
   );
   await equipment.start();
+  sourcesStarted = true;
 } catch (err) {
   await demoDevices.stop();
   await hub.stop();
@@ -198,11 +213,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** `token issue|revoke|list`: written straight to the hub's database (a running hub picks it up within 5 s). */
-async function tokenCommand(c: HubConfigFile, args: string[]): Promise<void> {
+async function tokenCommand(args: string[]): Promise<void> {
   const [verb, name] = args;
-  const db = createKnex(join(c.dataDir, 'hub.sqlite'));
+  const store = openHubStore(dbSpec, createLogger({ level: 'warn', console: true }, 'hub'));
+  const db = store.db;
   try {
-    await ensureHubSchema(db);
+    await store.migrate();
     if (verb === 'list') {
       const rows = (await db('hub_tokens').orderBy('name')) as {
         name: string;
@@ -242,6 +258,6 @@ async function tokenCommand(c: HubConfigFile, args: string[]): Promise<void> {
     }
     fail('token commands: issue NAME, revoke NAME, list');
   } finally {
-    await db.destroy();
+    await store.close();
   }
 }

@@ -23,8 +23,17 @@ export const HubConfigFile = z
       .object({ cert: z.string().min(1), key: z.string().min(1) })
       .strict()
       .optional(),
-    /** The hub's database (`hub.sqlite`) and logs (`logs/`). */
+    /** The hub's database (`hub.sqlite`, unless `database` names a PostgreSQL one) and logs (`logs/`). */
     dataDir: z.string().min(1),
+    /**
+     * A PostgreSQL database for the hub's log, ledger and registry instead of `dataDir/hub.sqlite`
+     * (`postgres://user@host:5432/db`; a password better in ~/.pgpass or PGPASSWORD than here). `--db` overrides it.
+     */
+    database: z
+      .string()
+      .max(2000)
+      .regex(/^postgres(ql)?:\/\//i, 'a postgres:// or postgresql:// URL')
+      .optional(),
     /**
      * The site file: its `sources` section configures the equipment. Default: the demo site's zones (its demo
      * devices' sources only when the hub plays the scenario).

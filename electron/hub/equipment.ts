@@ -5,16 +5,15 @@
  * does the source acknowledge its device; the consoles receive them as hub protocol v3 events.
  */
 import { createHash } from 'node:crypto';
-import type { Knex } from 'knex';
 import type { HubEventBody, HubOrigin, HubSourceStatus, OriginSource } from '../../shared/contract';
 import type { AlarmType, Priority } from '../../shared/domain/alarm';
 import type { SiteFile } from '../../shared/domain/site';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
-import { connectionOf, prepared } from '../common/prepared';
 import { sitePlacer, type Placer } from './places';
 import { GroupCommit } from './group-commit';
 import type { Append, SiteHub } from './server';
+import type { DeviceRow, HubWriter } from './storage';
 import { Dc09Config } from './sources/dc09/config';
 import { createDc09Receiver } from './sources/dc09/receiver';
 import { Gb26875Config } from './sources/gb26875/config';
@@ -50,17 +49,6 @@ export class EquipmentConfigError extends Error {
 
 /** Report keys kept for de-duplication. */
 const KEEP_KEYS_MS = 2 * 86_400_000;
-
-interface DeviceRow {
-  device_id: string;
-  source_id: string;
-  kind: string;
-  label: string | null;
-  zone: string | null;
-  state: string;
-  last_seen: number;
-  supervision_sec: number | null;
-}
 
 /** A supervision silence, as the sources word it (dc09 and mqtt: `supervision`; gb26875: `silence`). */
 function isSilence(report: SourceReport): boolean {
@@ -239,13 +227,14 @@ export class Equipment {
 
   private readonly reports = new GroupCommit<{ source: Source; report: SourceReport }, void>(
     (batch) =>
-      this.hub.transact(async (trx, append) => {
-        for (const p of batch) await this.record(trx, append, p.source, p.report);
+      this.hub.transact(async (w, append) => {
+        for (const p of batch) await this.record(w, append, p.source, p.report);
         // Sources resend within minutes (DC-09's duplicate window is at most a day): older keys can go.
         const now = this.o.clock.now();
         if (now - this.prunedAt > 3_600_000) {
           this.prunedAt = now;
-          await trx('hub_report_keys')
+          await w
+            .trx('hub_report_keys')
             .where('at', '<', now - KEEP_KEYS_MS)
             .delete();
         }
@@ -256,33 +245,21 @@ export class Equipment {
   );
 
   /** One report inside the batch's transaction: the registry row, then the events it means. */
-  private async record(
-    trx: Knex.Transaction,
-    append: Append,
-    source: Source,
-    report: SourceReport,
-  ): Promise<void> {
-    // Prepared statements on the batch's own connection: a knex query per row was most of a report's cost, and
-    // each one's promise hop let the batch's panels wait longer for their ACK (see electron/common/prepared.ts).
-    const conn = await connectionOf(trx);
-    const keyAt = prepared(conn, 'SELECT at FROM hub_report_keys WHERE key = ?');
-    const putKey = prepared(
-      conn,
-      'INSERT INTO hub_report_keys (key, at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET at = excluded.at',
-    );
-    if (keyAt.get(report.key)) return; // a retry of what the log already has
+  private async record(w: HubWriter, append: Append, source: Source, report: SourceReport): Promise<void> {
+    // The writer's statements: on SQLite prepared ones on the batch's own connection (a knex query per row was
+    // most of a report's cost; see electron/common/prepared.ts), on PostgreSQL the transaction's queries.
+    if ((await w.reportKeyAt(report.key)) !== undefined) return; // a retry of what the log already has
     const now = this.o.clock.now();
     if (report.retryOf) {
       const scope = `retry:${report.retryOf.scope}`;
-      const first = keyAt.get(scope) as { at: number } | undefined;
-      if (first && Math.abs(report.retryOf.at - first.at) <= report.retryOf.windowMs) return;
-      putKey.run(scope, report.retryOf.at);
+      const first = await w.reportKeyAt(scope);
+      if (first !== undefined && Math.abs(report.retryOf.at - first) <= report.retryOf.windowMs) return;
+      await w.putReportKey(scope, report.retryOf.at);
     }
-    putKey.run(report.key, now);
+    await w.putReportKey(report.key, now);
     const origin = originOf(source, report);
     const d = report.device;
-    const before = prepared(conn, 'SELECT * FROM hub_devices WHERE device_id = ?').get(d.id) as
-      DeviceRow | undefined;
+    const before = await w.device(d.id);
     const silence = report.kind === 'state' && report.state !== 'ok' && isSilence(report);
     let state = before?.state ?? 'ok';
     if (report.kind === 'state' && report.state) state = silence ? 'offline' : report.state;
@@ -299,14 +276,7 @@ export class Equipment {
       last_seen: silence ? (before?.last_seen ?? now) : now,
       supervision_sec: d.supervisionSec ?? before?.supervision_sec ?? null,
     };
-    prepared(
-      conn,
-      `INSERT INTO hub_devices (device_id, source_id, kind, label, zone, state, last_seen, supervision_sec)
-       VALUES (@device_id, @source_id, @kind, @label, @zone, @state, @last_seen, @supervision_sec)
-       ON CONFLICT (device_id) DO UPDATE SET source_id = excluded.source_id, kind = excluded.kind,
-         label = excluded.label, zone = excluded.zone, state = excluded.state, last_seen = excluded.last_seen,
-         supervision_sec = excluded.supervision_sec`,
-    ).run(row);
+    await w.putDevice(row);
     const changed =
       !before ||
       before.state !== row.state ||

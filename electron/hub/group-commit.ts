@@ -14,6 +14,11 @@ export class GroupCommit<T, R> {
     private readonly onError?: (err: Error, n: number) => void,
   ) {}
 
+  /** Submitted and not yet handed to a write (/metrics: the write queue). */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });

@@ -27,17 +27,19 @@ import {
   type HubEvent,
   type HubSourceStatus,
 } from '../../shared/contract';
-import { createKnex } from '../common/database';
-import { connectionOf, prepared } from '../common/prepared';
 import { AckLedger } from './acks';
 import { sendBatches, type BatchLane } from './batches';
 import { GroupCommit } from './group-commit';
+import { HubMetrics } from './metrics';
+import { openHubStore, type HubStore, type HubWriter } from './storage';
 import { sendUrgent, type UrgentLane } from './urgent-lane';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/log';
 
 export interface SiteHubOptions {
-  /** The hub's own event log; a path, or ':memory:'. */
+  /**
+   * The hub's storage: a SQLite file path (or ':memory:'), or a `postgres://user@host:port/db` URL (storage.ts).
+   */
   dbFile: string;
   /** A token every console may present (the embedded hub's, the demo's); per-console tokens live in the hub's DB. */
   token?: string | undefined;
@@ -58,6 +60,8 @@ export interface SiteHubOptions {
   window?: number;
   /** The equipment sources' state, for the `sources` message and /health. */
   sources?: () => HubSourceStatus[];
+  /** Whether the equipment's sources have been started (/readyz); a hub without any is ready once listening. */
+  sourcesStarted?: () => boolean;
   /** Called for each newly applied console action (the demo's guards follow dispatch orders). */
   onAction?(consoleId: string, action: HubAction): void;
 }
@@ -90,6 +94,8 @@ export interface LogRow {
 
 /** Adds events to the log inside a transaction; returns the sequence given. */
 export type Append = (body: HubEventBody) => Promise<number>;
+/** Adds several, in order, in as few statements as the engine allows; returns their sequences. */
+export type AppendAll = (bodies: readonly HubEventBody[]) => Promise<number[]>;
 
 /** The most events one group commit of `publish` appends. */
 const PUBLISH_GROUP_MAX = 1000;
@@ -102,8 +108,9 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
  * once per key, and fan-out of applied actions to every console.
  */
 export class SiteHub {
-  private db!: Knex;
+  private store!: HubStore;
   private acks!: AckLedger;
+  private metrics!: HubMetrics;
   private http!: HttpServer;
   private io!: Server;
   private port = 0;
@@ -127,7 +134,7 @@ export class SiteHub {
   /** The urgent lane's view of this hub (urgent-lane.ts). */
   private get urgentLane(): UrgentLane {
     return {
-      db: this.db,
+      db: this.store.db,
       ackTimeoutMs: this.o.eventAckTimeoutMs ?? 15_000,
       log: this.o.log,
       urgentHead: this.urgentHead,
@@ -145,16 +152,36 @@ export class SiteHub {
     return `${this.o.tls ? 'https' : 'http'}://${this.o.host ?? '127.0.0.1'}:${this.port}`;
   }
 
-  /** The hub's database, for the parts of the hub that keep their own tables in it (the device registry). */
+  /** The hub's database, for reads of the tables the hub keeps in it (the device registry, tests). */
   get database(): Knex {
-    return this.db;
+    return this.store.db;
+  }
+
+  /** Which engine keeps the log (`sqlite` or `postgres`). */
+  get engine(): HubStore['engine'] {
+    return this.store.engine;
   }
 
   async start(): Promise<string> {
-    this.db = createKnex(this.o.dbFile);
-    this.acks = new AckLedger(this.db, this.o.clock, this.o.log);
-    await ensureHubSchema(this.db);
-    const urgent = (await this.db('hub_log').where('urgent', 1).max({ seq: 'seq' }).first()) as
+    this.store = openHubStore(this.o.dbFile, this.o.log);
+    try {
+      await this.store.migrate();
+    } catch (err) {
+      await this.store.close();
+      throw new Error(
+        `the hub's database (${this.store.target}) could not be opened: ${(err as Error).message}`,
+      );
+    }
+    this.acks = new AckLedger(this.store, this.o.clock, this.o.log);
+    this.metrics = new HubMetrics({
+      engine: this.store.engine,
+      consoles: () => this.consoleStates(),
+      headSeq: () => this.headSeq(),
+      pendingAcks: () => this.acks.pending(),
+      writeQueue: () => this.published.waitingCount,
+      sources: () => this.o.sources?.() ?? [],
+    });
+    const urgent = (await this.store.db('hub_log').where('urgent', 1).max({ seq: 'seq' }).first()) as
       { seq: number | null } | undefined;
     this.urgentHead = urgent?.seq ?? 0;
     await this.reloadTokens();
@@ -213,7 +240,7 @@ export class SiteHub {
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
     await this.writes.catch(() => undefined);
     await this.acks.close();
-    await this.db.destroy();
+    await this.store.close();
   }
 
   /**
@@ -235,13 +262,10 @@ export class SiteHub {
 
   private readonly published = new GroupCommit<HubEventBody, HubEvent>(
     (group) =>
-      this.transact(async (_trx, append) => {
-        const out: HubEvent[] = [];
-        for (const parsed of group) {
-          const at = this.o.clock.now();
-          out.push({ seq: await append(parsed), at, ...parsed } as HubEvent);
-        }
-        return out;
+      this.transact(async (_w, _append, appendAll) => {
+        const at = this.o.clock.now();
+        const seqs = await appendAll(group);
+        return group.map((parsed, i) => ({ seq: seqs[i]!, at, ...parsed }) as HubEvent);
       }),
     PUBLISH_GROUP_MAX,
   );
@@ -250,32 +274,49 @@ export class SiteHub {
    * Runs `work` in one transaction, after the writes before it: whatever it appends is committed together (one
    * fsync for a source's whole batch) and then streamed to the consoles.
    */
-  transact<T>(work: (trx: Knex.Transaction, append: Append) => Promise<T>): Promise<T> {
+  transact<T>(work: (w: HubWriter, append: Append, appendAll: AppendAll) => Promise<T>): Promise<T> {
+    let appended = 0;
     const run = this.writes.then(() =>
-      this.db.transaction(async (trx) => {
-        const insert = prepared(
-          await connectionOf(trx),
-          'INSERT INTO hub_log (kind, at, body, urgent) VALUES (?, ?, ?, ?)',
-        );
-        const append: Append = (body) => {
+      this.store.write(async (w) => {
+        appended = 0;
+        const append: Append = async (body) => {
           const parsed = HubEventBody.parse(body);
           const urgent = isUrgentEvent(parsed);
-          const { lastInsertRowid } = insert.run(
+          const seq = await w.append(
             parsed.kind,
             this.o.clock.now(),
             JSON.stringify(parsed.data),
             // Marked once, when appended: the pump finds what must overtake a backlog by this flag alone.
-            urgent ? 1 : 0,
+            urgent,
           );
-          const seq = Number(lastInsertRowid);
           if (urgent) this.urgentHead = Math.max(this.urgentHead, seq);
-          return Promise.resolve(seq);
+          appended++;
+          return seq;
         };
-        return work(trx, append);
+        const appendAll: AppendAll = async (bodies) => {
+          const at = this.o.clock.now();
+          const rows = bodies.map((body) => {
+            const parsed = HubEventBody.parse(body);
+            return {
+              kind: parsed.kind,
+              at,
+              body: JSON.stringify(parsed.data),
+              urgent: isUrgentEvent(parsed),
+            };
+          });
+          const seqs = await w.appendMany(rows);
+          rows.forEach((r, i) => {
+            if (r.urgent) this.urgentHead = Math.max(this.urgentHead, seqs[i]!);
+          });
+          appended += rows.length;
+          return seqs;
+        };
+        return work(w, append, appendAll);
       }),
     );
     this.writes = run.catch(() => undefined);
     return run.then((r) => {
+      this.metrics.committed(appended);
       this.kickAll();
       return r;
     });
@@ -283,7 +324,9 @@ export class SiteHub {
 
   /** Reads the per-console tokens again (after the CLI issued or revoked one); a revoked one's consoles go. */
   async reloadTokens(): Promise<void> {
-    const rows = (await this.db('hub_tokens').whereNull('revoked_at').select('hash')) as { hash: string }[];
+    const rows = (await this.store.db('hub_tokens').whereNull('revoked_at').select('hash')) as {
+      hash: string;
+    }[];
     this.tokenHashes = new Set(rows.map((r) => r.hash));
     if (!this.io) return;
     for (const socket of this.io.sockets.sockets.values()) {
@@ -303,8 +346,38 @@ export class SiteHub {
     return this.tokenHashes.has(hashToken(token));
   }
 
-  /** `/health` for monitoring; everything else is socket.io's or a 404. */
+  /**
+   * `/health` (the hub's state), `/healthz` (liveness), `/readyz` (readiness) and `/metrics` (Prometheus) for
+   * monitoring, all read-only and answered from bounded data; everything else is socket.io's or a 404.
+   */
   private async http1(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      // Liveness: the process answers. The database is readiness's business: a restart would not bring it back.
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end('{"ok":true}');
+      return;
+    }
+    if (req.method === 'GET' && path === '/readyz') {
+      const ready = await this.readiness();
+      res.writeHead(ready.ok ? 200 : 503, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+      });
+      res.end(JSON.stringify(ready));
+      return;
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      try {
+        const text = await this.metrics.render();
+        res.writeHead(200, { 'content-type': this.metrics.contentType, 'cache-control': 'no-store' });
+        res.end(text);
+      } catch (err) {
+        this.o.log.warn('metrics could not be collected', { error: (err as Error).message });
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('metrics unavailable\n');
+      }
+      return;
+    }
     if (req.method === 'GET' && req.url === '/health') {
       let headSeq = 0;
       try {
@@ -334,20 +407,46 @@ export class SiteHub {
     if (!res.headersSent && !res.writableEnded) res.writeHead(404).end();
   }
 
+  /** Ready for consoles: the database answers within 2 s and the sources have been started. */
+  async readiness(): Promise<{ ok: boolean; engine: string; database: string; sources: string }> {
+    let database = 'ok';
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.store.ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000);
+        }),
+      ]);
+    } catch (err) {
+      database = `unreachable: ${(err as Error).message.slice(0, 200)}`;
+    } finally {
+      clearTimeout(timer);
+    }
+    const sources = (this.o.sourcesStarted?.() ?? true) ? 'started' : 'starting';
+    return {
+      ok: database === 'ok' && sources === 'started',
+      engine: this.store.engine,
+      database,
+      sources,
+    };
+  }
+
   async headSeq(): Promise<number> {
-    const row = (await this.db('hub_log').max({ seq: 'seq' }).first()) as { seq: number | null } | undefined;
+    const row = (await this.store.db('hub_log').max({ seq: 'seq' }).first()) as
+      { seq: number | null } | undefined;
     return row?.seq ?? 0;
   }
 
   async countEvents(kind: HubEventBody['kind']): Promise<number> {
-    const row = (await this.db('hub_log').where({ kind }).count({ n: '*' }).first()) as
+    const row = (await this.store.db('hub_log').where({ kind }).count({ n: '*' }).first()) as
       { n: number } | undefined;
     return Number(row?.n ?? 0);
   }
 
   /** Actions applied, oldest first (tests and the chaos run read this). */
   async appliedActions(): Promise<{ key: string; consoleId: string; type: string; payload: unknown }[]> {
-    const rows = (await this.db('hub_actions').orderBy('applied_seq')) as {
+    const rows = (await this.store.db('hub_actions').orderBy('applied_seq')) as {
       key: string;
       console_id: string;
       type: string;
@@ -366,7 +465,8 @@ export class SiteHub {
    * at most once); this is the hub's copy of the console's audit chain head, out of the console's reach.
    */
   async auditAnchors(consoleId: string): Promise<AuditAnchor[]> {
-    const rows = (await this.db('hub_actions')
+    const rows = (await this.store
+      .db('hub_actions')
       .where({ type: AUDIT_ANCHOR_ACTION, console_id: consoleId })
       .orderBy('applied_seq')
       .select('payload')) as { payload: string }[];
@@ -379,6 +479,18 @@ export class SiteHub {
   /** The highest sequence each console has acknowledged as committed. */
   ackedSeq(consoleId: string): Promise<number> {
     return this.acks.acked(consoleId);
+  }
+
+  /** Each connected console's place in the stream, for /metrics (bounded: the first 1,000). */
+  private consoleStates(): { consoleId: string; cursor: number; inFlight: number }[] {
+    if (!this.io) return [];
+    const out: { consoleId: string; cursor: number; inFlight: number }[] = [];
+    for (const socket of this.io.sockets.sockets.values()) {
+      if (out.length >= 1000) break;
+      const d = socket.data as ConsoleSocketData;
+      out.push({ consoleId: d.consoleId, cursor: d.cursor, inFlight: d.inFlight + d.urgentInFlight });
+    }
+    return out;
   }
 
   connectedConsoles(): string[] {
@@ -425,10 +537,17 @@ export class SiteHub {
 
   private apply(consoleId: string, action: HubAction): Promise<{ ok: true; duplicate: boolean }> {
     const run = this.writes.then(() =>
-      this.db.transaction(async (trx) => {
-        const seen = await trx('hub_actions').where({ key: action.key }).first();
-        if (seen) return { ok: true as const, duplicate: true };
+      this.store.write(async (w) => {
         const at = this.o.clock.now();
+        // The key first: a duplicate (also one another hub on the same PostgreSQL is writing now) stops here.
+        const claimed = await w.claimAction({
+          key: action.key,
+          consoleId,
+          type: action.type,
+          payload: JSON.stringify(action.payload ?? null),
+          appliedAt: at,
+        });
+        if (!claimed) return { ok: true as const, duplicate: true };
         const body = {
           key: action.key,
           consoleId,
@@ -436,25 +555,15 @@ export class SiteHub {
           payload: action.payload,
           appliedAt: at,
         };
-        const [seq] = (await trx('hub_log').insert({
-          kind: 'action.applied',
-          at,
-          body: JSON.stringify(body),
-        })) as number[];
-        await trx('hub_actions').insert({
-          key: action.key,
-          console_id: consoleId,
-          type: action.type,
-          payload: JSON.stringify(action.payload ?? null),
-          applied_at: at,
-          applied_seq: seq,
-        });
+        const seq = await w.append('action.applied', at, JSON.stringify(body), false);
+        await w.setActionSeq(action.key, seq);
         return { ok: true as const, duplicate: false };
       }),
     );
     this.writes = run.catch(() => undefined);
     return run.then((r) => {
       if (!r.duplicate) {
+        this.metrics.committed(1);
         this.kickAll();
         this.o.onAction?.(consoleId, action);
       }
@@ -489,7 +598,8 @@ export class SiteHub {
         while (socket.connected && data.inFlight < window) {
           // Before every ordered batch: a fire appended mid-replay goes out now, not after the backlog.
           if (data.version >= 4) await sendUrgent(this.urgentLane, socket, data, window);
-          const rows = (await this.db('hub_log')
+          const rows = (await this.store
+            .db('hub_log')
             .where('seq', '>', data.cursor)
             .orderBy('seq')
             .limit(window - data.inFlight)) as LogRow[];
@@ -540,59 +650,5 @@ export class SiteHub {
   }
 }
 
-/** The hub's own file: created on first start, kept as it is after that (tables are only ever added). */
-export async function ensureHubSchema(db: Knex): Promise<void> {
-  const table = async (name: string, columns: (t: Knex.CreateTableBuilder) => void) => {
-    if (!(await db.schema.hasTable(name))) await db.schema.createTable(name, columns);
-  };
-  await table('hub_log', (t) => {
-    t.increments('seq');
-    t.text('kind').notNullable();
-    t.integer('at').notNullable();
-    t.text('body').notNullable();
-  });
-  // Version 4: the urgent mark. Added to a log file an older hub wrote; its old rows stay unmarked (the console
-  // that needs them is long past them, or gets them in order).
-  if (!(await db.schema.hasColumn('hub_log', 'urgent'))) {
-    await db.schema.alterTable('hub_log', (t) => {
-      t.integer('urgent').notNullable().defaultTo(0);
-    });
-    await db.raw('CREATE INDEX IF NOT EXISTS hub_log_urgent ON hub_log (seq) WHERE urgent = 1');
-  }
-  await table('hub_actions', (t) => {
-    t.text('key').primary();
-    t.text('console_id').notNullable();
-    t.text('type').notNullable();
-    t.text('payload').notNullable();
-    t.integer('applied_at').notNullable();
-    t.integer('applied_seq').notNullable();
-  });
-  await table('hub_consoles', (t) => {
-    t.text('console_id').primary();
-    t.integer('acked_seq').notNullable();
-    t.integer('last_seen').notNullable();
-  });
-  // Per-console tokens an administrator issues and revokes (`npm run hub -- token ...`); only hashes are kept.
-  await table('hub_tokens', (t) => {
-    t.text('name').primary();
-    t.text('hash').notNullable().unique();
-    t.integer('issued_at').notNullable();
-    t.integer('revoked_at');
-  });
-  // The device registry: every device a source reported, with its last state.
-  await table('hub_devices', (t) => {
-    t.text('device_id').primary();
-    t.text('source_id').notNullable();
-    t.text('kind').notNullable();
-    t.text('label');
-    t.text('zone');
-    t.text('state').notNullable();
-    t.integer('last_seen').notNullable();
-    t.integer('supervision_sec');
-  });
-  // A source's report keys already in the log: a panel's retry or a broker's redelivery is one event.
-  await table('hub_report_keys', (t) => {
-    t.text('key').primary();
-    t.integer('at').notNullable();
-  });
-}
+/** The hub's tables (schema.ts), here too for the callers that knew them from here. */
+export { ensureHubSchema } from './schema';

@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HUB_PROTOCOL_VERSION } from '../../shared/contract';
+import { postgresForThisFile } from '../support/postgres';
 import { tempDir } from '../support/temp';
+import { until } from '../support/until';
 import { writeDemoSite } from '../support/site';
 import { requireOpenssl, selfSignedCert } from '../support/tools';
 
@@ -87,6 +89,8 @@ function getJson(url: string, ca?: string): Promise<Record<string, unknown>> {
     req.on('error', reject);
   });
 }
+
+const pg = postgresForThisFile();
 
 describe('npm run hub (standalone)', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -173,4 +177,34 @@ describe('npm run hub (standalone)', () => {
     expect(r.err).toMatch(/tokens\[0\]: a token of at least 16 characters/);
     expect(r.err).toMatch(/colour/);
   });
+
+  // Three runs of the CLI (each a Node start with tsx): the log's restart is hub-storage.test.ts's.
+  it('runs on PostgreSQL with --db postgres://…: tokens there, /readyz, /metrics, a URL it cannot use', async (ctx) => {
+    if (!pg.available) return ctx.skip();
+    const db = await pg.database();
+    const issued = run(['token', 'issue', 'desk-1', '--db', db]);
+    expect(issued.code).toBe(0);
+    const token = issued.out.trim();
+    // (Not --port: `start` would wait for an equipment listener's line after READY.)
+    const hub = await start(['--config', writeConfig(), '--db', db, '--alarms', '3']);
+    closers.push(() => stop(hub));
+    const ready = await fetch(`${hub.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ok: true, engine: 'postgres', database: 'ok' });
+    // The token issued into PostgreSQL admits its console.
+    const socket = await connect(hub.url, token);
+    closers.push(() => socket.close());
+    await until('three alarms logged', async () =>
+      (await getJson(`${hub.url}/health`)).headSeq === 3 ? true : undefined,
+    );
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toContain('hub_database_info{engine="postgres"} 1');
+    expect(metrics).toMatch(/^hub_events_committed_total 3$/m);
+    expect(metrics).toContain('hub_console_replay_lag_events{console="desk-1"}');
+    // A URL it cannot use: the reason, exit code 2, never the password.
+    const bad = run(['--port', '0', '--token', 'T', '--db', 'postgres://hub:s3cret@127.0.0.1:1']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/names no database/);
+    expect(bad.err).not.toContain('s3cret');
+  }, 120_000);
 });

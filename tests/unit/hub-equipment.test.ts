@@ -7,7 +7,10 @@ import { demoSitePath, loadSite } from '../../electron/common/site-file';
 import { Equipment, originOf } from '../../electron/hub/equipment';
 import { SiteHub } from '../../electron/hub/server';
 import type { SourceReport } from '../../electron/hub/sources/source';
+import { HUB_ENGINES, postgresForThisFile } from '../support/postgres';
 import { idleSource } from '../support/sink';
+
+const pg = postgresForThisFile();
 
 /** The hub's side of a source: the sink's batches, the device registry, silences and their restore. */
 const fakeSource = idleSource('panels', 'dc09', 'listening');
@@ -19,20 +22,22 @@ const panel = {
   supervisionSec: 60,
 };
 
-describe('the hub equipment sink and device registry', () => {
+describe.each(HUB_ENGINES)('the hub equipment sink and device registry (%s)', (engine) => {
   let hub: SiteHub;
   let equipment: Equipment;
   const clock = new ManualClock(Date.UTC(2026, 11, 1, 2, 0));
 
-  beforeEach(async () => {
-    hub = new SiteHub({ dbFile: ':memory:', token: 't', clock, log: silentLogger });
+  beforeEach(async (ctx) => {
+    if (engine === 'postgres' && !pg.available) return ctx.skip();
+    const dbFile = engine === 'sqlite' ? ':memory:' : await pg.database();
+    hub = new SiteHub({ dbFile, token: 't', clock, log: silentLogger });
     await hub.start();
     const site = { ...loadSite(demoSitePath()).site, sources: [] } satisfies SiteFile;
     equipment = new Equipment(hub, site, {}, { clock, log: silentLogger });
   });
   afterEach(async () => {
-    await equipment.stop();
-    await hub.stop();
+    await equipment?.stop();
+    await hub?.stop();
   });
 
   const log = async () =>
