@@ -166,8 +166,9 @@ export class Layout extends PageObject {
       // A chip cut by a row that hides its overflow (its label is whole, so the check above misses it).
       for (const chip of body.querySelectorAll('.MuiChip-root')) {
         if (!chip.checkVisibility({ visibilityProperty: true }) || chip.closest('[role=dialog]')) continue;
+        const view = chip.ownerDocument.defaultView;
         let box = chip.parentElement;
-        while (box && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+        while (box && view?.getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
         if (!box) continue;
         const right = chip.getBoundingClientRect().right;
         const edge = box.getBoundingClientRect().right;
