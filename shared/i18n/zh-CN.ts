@@ -669,6 +669,13 @@ export const zhCN = {
       'facilities-order-overdue': '报修工单 {{number}}（{{title}}）已超过处理时限，请值班主管督办。',
       'facilities-hazard-overdue': '隐患 {{number}}（{{title}}）已超过整改时限，请值班主管督办。',
       'facilities-maintenance-due': '{{count}} 项设施将在 24 小时内到期保养（{{codes}}），请值班主管安排。',
+      'training-certificates-expiring':
+        '{{count}} 本证书将在 {{days}} 天内到期（{{names}}），请值班主管安排复训或换证。',
+      'training-certificates-expired':
+        '{{count}} 本证书已过期（{{names}}），请值班主管安排换证，持证人暂不宜上岗。',
+      'training-sign-on-expired':
+        '{{name}} 签到上岗，但其上岗证书已于 {{expiresOn}} 过期，已记入值班记录。请值班主管核实并安排换证。',
+      'training-sign-on-missing': '{{name}} 签到上岗，但没有登记上岗证书，已记入值班记录。请值班主管核实。',
     },
   },
   playbooks: {
@@ -932,6 +939,7 @@ export const zhCN = {
     kind_hazard: '隐患台账',
     kind_visitor: '来访登记',
     kind_maintenance: '设备维护',
+    kind_training: '培训与证书',
     kind_call: '电话记录',
     kind_patrol: '巡查情况',
     kind_handover: '交接班',
@@ -1058,6 +1066,10 @@ export const zhCN = {
       no_linked_cameras: '此报警或事件没有关联摄像机，没有可导出的录像。',
       nvr_unreachable:
         '硬盘录像机 {{host}} 无应答，暂时无法读取其录像。请检查录像机是否开机、本机能否访问，以及站点文件中的用户名和密码。',
+      certificate_expired:
+        '您的{{kind}}证书已于 {{expiresOn}} 过期，本站规定持过期证书不能在消防控制室上岗。请值班主管登记换发的新证书后再签到。',
+      certificate_missing:
+        '没有您的{{kind}}证书记录，本站规定无证不能在消防控制室上岗。请值班主管登记证书后再签到。',
     },
   },
   facilities: {
@@ -1739,6 +1751,76 @@ export const zhCN = {
       defOpen: '当前未处理完成的报警（演练不计）。',
       defHandled: '本班开始以来处置完成的报警（演练不计）。',
     },
+  },
+  /** Issue 18: training records and certificates (培训与证书), the fire desk's sign-on rule. */
+  training: {
+    title: '培训与证书',
+    open: '培训与证书',
+    tabs: {
+      certificates: '证书',
+      records: '培训记录',
+    },
+    rule: '消防控制室上岗须持「{{kind}}」证书：证书过期时{{expired}}，无证时{{missing}}；到期前 {{days}} 天提醒值班主管。',
+    ruleAction: {
+      refuse: '拒绝签到',
+      warn: '允许签到但提醒主管',
+      allow: '不限制',
+    },
+    kind: {
+      fire_facility_operator: '消防设施操作员',
+      security_guard: '保安员证',
+      electrician: '特种作业操作证（电工）',
+      first_aid: '急救员证',
+      other: '其他证书',
+    },
+    level: {
+      '1': '一级/高级技师',
+      '2': '二级/技师',
+      '3': '三级/高级工',
+      '4': '四级/中级工',
+      '5': '五级/初级工',
+    },
+    result: {
+      passed: '合格',
+      failed: '不合格',
+      attended: '已参加',
+    },
+    personKind: {
+      operator: '值班员',
+      guard: '保安',
+    },
+    person: '人员',
+    certKind: '证书类别',
+    certLevel: '等级',
+    noLevel: '不分等级',
+    number: '证书编号',
+    issuedOn: '发证日期',
+    expiresOn: '有效期至',
+    issuedBy: '发证机关',
+    status: '状态',
+    valid: '有效',
+    expiring: '{{days}} 天后到期',
+    expiresToday: '今天到期',
+    expired: '已过期 {{days}} 天',
+    superseded: '已换新证',
+    course: '培训内容',
+    on: '培训日期',
+    hours: '学时',
+    trainer: '授课人或单位',
+    resultLabel: '结果',
+    note: '备注',
+    addCertificate: '登记证书',
+    addRecord: '登记培训',
+    editCertificate: '修改证书',
+    editRecord: '修改培训记录',
+    edit: '修改',
+    remove: '删除',
+    removeConfirm: '删除这条记录？删除会记入审计日志。',
+    noCertificates: '尚未登记证书',
+    noRecords: '尚未登记培训记录',
+    supervisorKeeps: '培训记录和证书由值班主管登记和修改。',
+    attention: '{{count}} 本证书需要处理（即将到期或已过期）',
+    filterPerson: '全部人员',
   },
   /** Issue 16: how a tile plays its camera (H.264 passthrough to WebCodecs, or MPEG-1 in JSMpeg). */
   video: {
