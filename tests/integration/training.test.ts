@@ -53,7 +53,7 @@ describe('training and certificates through the router: expiry notices, the fire
       setup,
     );
     if (!first.ok) throw new Error(first.error.message);
-    admin = first.value.operator;
+    admin = (first.value as { operator: OperatorView }).operator;
     const ids: Record<string, string> = {};
     for (const [username, name, role] of [
       ['li', '李明', 'operator'],

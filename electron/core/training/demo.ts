@@ -2,6 +2,17 @@ import type { Knex } from 'knex';
 import { localParts } from '../../../shared/domain/rounds';
 import type { SiteFile } from '../../../shared/domain/site';
 
+/** What the demo's records say, in the words a supervisor would write them (Chinese): data, in either language. */
+export const DEMO_TRAINING_TEXTS = {
+  course: '消防控制室值班操作与火警处置（季度）',
+  drill: '灭火器与室内消火栓实操',
+  trainer: '区消防救援大队 宣传科',
+  skills: '市职业技能鉴定中心',
+  police: '市公安局',
+  guardCard: '沪保 2019046612',
+  by: '演示',
+} as const;
+
 /** The local day `days` from `now` in the site's calendar, as a record writes it. */
 function dayFrom(now: number, days: number, timeZone: string): string {
   const p = localParts(now, timeZone);
@@ -19,7 +30,8 @@ export async function seedDemoTraining(db: Knex, site: SiteFile, now: number): P
   const [first, second, third] = site.guards;
   if (!first || !second || !third) return;
   const day = (n: number) => dayFrom(now, n, site.timeZone);
-  const by = { updated_by: '演示', updated_at: now };
+  const T = DEMO_TRAINING_TEXTS;
+  const by = { updated_by: T.by, updated_at: now };
   const record = (id: string, guard: string, course: string, on: number, hours: number, result: string) => ({
     id,
     person_kind: 'guard',
@@ -27,17 +39,17 @@ export async function seedDemoTraining(db: Knex, site: SiteFile, now: number): P
     course,
     on_day: day(on),
     hours,
-    trainer: '区消防救援大队 宣传科',
+    trainer: T.trainer,
     result,
     note: null,
     ...by,
   });
   await db.transaction(async (trx) => {
     await trx('training_records').insert([
-      record('demo-tr-1', first.id, '消防控制室值班操作与火警处置（季度）', -40, 4, 'passed'),
-      record('demo-tr-2', second.id, '消防控制室值班操作与火警处置（季度）', -40, 4, 'passed'),
-      record('demo-tr-3', third.id, '消防控制室值班操作与火警处置（季度）', -40, 4, 'attended'),
-      record('demo-tr-4', first.id, '灭火器与室内消火栓实操', -12, 2, 'passed'),
+      record('demo-tr-1', first.id, T.course, -40, 4, 'passed'),
+      record('demo-tr-2', second.id, T.course, -40, 4, 'passed'),
+      record('demo-tr-3', third.id, T.course, -40, 4, 'attended'),
+      record('demo-tr-4', first.id, T.drill, -12, 2, 'passed'),
     ]);
     const cert = (
       id: string,
@@ -55,13 +67,13 @@ export async function seedDemoTraining(db: Knex, site: SiteFile, now: number): P
       number,
       issued_on: day(issued),
       expires_on: day(expires),
-      issued_by: kind === 'fire_facility_operator' ? '市职业技能鉴定中心' : '市公安局',
+      issued_by: kind === 'fire_facility_operator' ? T.skills : T.police,
       ...by,
     });
     await trx('certificates').insert([
       cert('demo-cert-1', first.id, 'fire_facility_operator', '2331000400300412', -700, 400),
       cert('demo-cert-2', second.id, 'fire_facility_operator', '2331000400300587', -1083, 12),
-      cert('demo-cert-3', first.id, 'security_guard', '沪保 2019046612', -2000, 1500),
+      cert('demo-cert-3', first.id, 'security_guard', T.guardCard, -2000, 1500),
     ]);
   });
 }
