@@ -315,6 +315,7 @@ export const en: Messages = {
     replay: 'Replay: Space play/pause · ← → 10 s · . next frame · Esc live',
     violations: 'Alt+W: no-parking violations (gate desk)',
     reports: 'Alt+B: reports',
+    training: 'Alt+T: training and certificates',
   },
   incident: {
     contacts: 'Emergency contacts',
@@ -662,6 +663,7 @@ export const en: Messages = {
         'Hazard {{number}} ({{title}}) is past its rectification deadline: supervisor, follow it up.',
       'facilities-maintenance-due':
         '{{count}} facilities are due for maintenance within 24 h ({{codes}}): supervisor, arrange the visits.',
+      'drills-due': '{{count}} emergency drills within 24 h ({{titles}}): supervisor, get ready.',
       'training-certificates-expiring':
         '{{count}} certificates expire within {{days}} days ({{names}}): supervisor, arrange the refresher or renewal.',
       'training-certificates-expired':

@@ -313,6 +313,7 @@ export const zhCN = {
     replay: '回看：空格 播放/暂停 · ← → 10 秒 · . 下一帧 · Esc 返回实时',
     violations: 'Alt+W:违停处置（车辆道闸台）',
     reports: 'Alt+B：统计报表',
+    training: 'Alt+T：培训与证书',
   },
   incident: {
     contacts: '应急联系人',
@@ -669,6 +670,7 @@ export const zhCN = {
       'facilities-order-overdue': '报修工单 {{number}}（{{title}}）已超过处理时限，请值班主管督办。',
       'facilities-hazard-overdue': '隐患 {{number}}（{{title}}）已超过整改时限，请值班主管督办。',
       'facilities-maintenance-due': '{{count}} 项设施将在 24 小时内到期保养（{{codes}}），请值班主管安排。',
+      'drills-due': '24 小时内有 {{count}} 项应急演练（{{titles}}），请值班主管做好准备。',
       'training-certificates-expiring':
         '{{count}} 本证书将在 {{days}} 天内到期（{{names}}），请值班主管安排复训或换证。',
       'training-certificates-expired':

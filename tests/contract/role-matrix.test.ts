@@ -111,6 +111,12 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
     issuedBy: 'matrix',
   },
   'training.removeCertificate': { id: 'certificate-none' },
+  'drills.saveRule': {
+    playbookId: 'fire',
+    title: 'matrix test',
+    recurrence: { every: 'month', monthDay: 15, at: '14:00' },
+  },
+  'drills.removeRule': { id: 'rule-none' },
   'violations.open': { plate: '浙A12345', area: 'np-crosswalk-south' },
   'violations.setPlate': { id: 'violation-none', plate: '浙A12345' },
   'violations.call': { id: 'violation-none', result: 'promised' },

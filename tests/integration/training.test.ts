@@ -149,7 +149,8 @@ describe('training and certificates through the router: expiry notices, the fire
     ]);
     // Recorded: the duty log and the audit trail.
     expect((await duty()).some((e) => e.text.includes('C-2031-01-10'))).toBe(true);
-  });
+    // Steps of the clock across two months, each a tick of every feature's timers: slow on a shared machine.
+  }, 180_000);
 
   it('refuses an operator with an expired certificate at sign-in and at joining the shift, when the site says so', async () => {
     const { li, wang } = await start({ fireDesk: { expired: 'refuse' } });

@@ -25,6 +25,7 @@ import { vehiclesMigration } from '../../electron/core/vehicles/migration';
 import { violationsMigration } from '../../electron/core/vehicles/violations-migration';
 import { reportsMigration } from '../../electron/core/reports/migration';
 import { trainingMigration } from '../../electron/core/training/migration';
+import { drillRulesMigration } from '../../electron/core/playbooks/drill-rules-migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
@@ -137,6 +138,10 @@ describe('database and migrations', () => {
       // Held here for another branch's 25 until it merges (electron/core/schema.ts).
       [25, "held for another branch's migration 25"],
       [trainingMigration.version, 'training: training records, certificates, expiry notices sent'],
+      [
+        drillRulesMigration.version,
+        'recurring drills: monthly and quarterly rules; drills know their rule and their reminder',
+      ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });

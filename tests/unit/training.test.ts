@@ -7,6 +7,7 @@ import {
 } from '../../shared/domain/training';
 import { SiteFile } from '../../shared/domain/site';
 import { CertificateInput } from '../../shared/contract';
+import { DrillRecurrence, nextDrillDue } from '../../shared/domain/drill-schedule';
 
 const SH = 'Asia/Shanghai';
 const HOUR = 3_600_000;
@@ -134,5 +135,37 @@ describe('the fire desk sign-on rule', () => {
     expect(
       CertificateInput.safeParse({ ...base, issuedOn: '2026-02-30', expiresOn: '2029-01-01' }).success,
     ).toBe(false);
+  });
+});
+
+describe('the recurring drill schedule in the site calendar', () => {
+  const month = DrillRecurrence.parse({ every: 'month', monthDay: 31, at: '14:30' });
+  const quarter = DrillRecurrence.parse({ every: 'quarter', monthDay: 15, at: '09:00', quarterMonth: 2 });
+
+  it('a monthly drill on the 31st falls on each month end, February included', () => {
+    let at = sh(2026, 1, 1);
+    const dues: number[] = [];
+    for (let i = 0; i < 4; i++) dues.push((at = nextDrillDue(month, at, SH)));
+    expect(dues).toEqual([
+      sh(2026, 1, 31, 14, 30),
+      sh(2026, 2, 28, 14, 30),
+      sh(2026, 3, 31, 14, 30),
+      sh(2026, 4, 30, 14, 30),
+    ]);
+    // Strictly after: at the due time itself, the next one.
+    expect(nextDrillDue(month, sh(2026, 1, 31, 14, 30), SH)).toBe(sh(2026, 2, 28, 14, 30));
+  });
+
+  it("a quarterly drill in the quarter's second month, across the year end", () => {
+    expect(nextDrillDue(quarter, sh(2026, 11, 16), SH)).toBe(sh(2027, 2, 15, 9));
+    expect(nextDrillDue(quarter, sh(2026, 11, 14), SH)).toBe(sh(2026, 11, 15, 9));
+    expect(nextDrillDue(quarter, sh(2026, 1, 1), SH)).toBe(sh(2026, 2, 15, 9));
+  });
+
+  it("keeps the site's local time across a daylight-saving change", () => {
+    const ny = DrillRecurrence.parse({ every: 'month', monthDay: 10, at: '10:00' });
+    // 10 February: EST (UTC−5); 10 March, after the 8 March change: EDT (UTC−4).
+    expect(nextDrillDue(ny, Date.UTC(2026, 1, 1), 'America/New_York')).toBe(Date.UTC(2026, 1, 10, 15));
+    expect(nextDrillDue(ny, Date.UTC(2026, 1, 11), 'America/New_York')).toBe(Date.UTC(2026, 2, 10, 14));
   });
 });

@@ -13,7 +13,7 @@ import {
   Typography,
   type ChipProps,
 } from '@mui/material';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   roleAllows,
@@ -29,7 +29,7 @@ import { useCall } from '../../ui/useCall';
 import { useClient } from '../../api/client';
 import { useOperators } from '../operators';
 import { CertificateForm, RecordForm } from './forms';
-import { closeTraining, trainingOpen } from './store';
+import { closeTraining, openTraining, trainingOpen } from './store';
 import { useTrainingData } from './useTrainingData';
 
 type TrainingTab = 'certificates' | 'records';
@@ -43,7 +43,7 @@ const STATUS_COLOUR: Record<CertificateView['status'], ChipProps['color']> = {
 /**
  * Training and certificates (培训与证书): every certificate with its status in the site's calendar (expiring and
  * expired ones first in the supervisor's eye), every training record, and the fire desk's sign-on rule. Anyone on
- * duty reads it; a supervisor adds, corrects and removes.
+ * duty reads it; a supervisor adds, corrects and removes. Alt+T or the operator menu opens it.
  */
 export function TrainingDialog() {
   const { t } = useTranslation();
@@ -57,6 +57,15 @@ export function TrainingDialog() {
     | { what: 'record'; item?: TrainingRecordView | undefined }
     | null
   >(null);
+  useEffect(() => {
+    const key = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.key.toLowerCase() !== 't') return;
+      e.preventDefault();
+      openTraining();
+    };
+    window.addEventListener('keydown', key);
+    return () => window.removeEventListener('keydown', key);
+  }, []);
   if (!open) return null;
   const supervisor = operator ? roleAllows(operator.role, 'supervisor') : false;
   const mine = (p: { kind: string; id: string }) => !person || `${p.kind}:${p.id}` === person;
