@@ -42,7 +42,7 @@ test('training and certificates: the expiring one marked, a certificate and a re
   });
   await scan(page, 'zh-CN', 'certificate form', leaks);
   await saveScreenshot('training-certificate-form.zh-CN.1366.png');
-  await training.submit(training.certificateForm);
+  await training.submit('certificate');
   await expect(training.certificateForm).toBeHidden();
   const expired = training.certificatesOf(ACCOUNTS.operator.name);
   await expect(expired).toHaveAttribute('data-status', 'expired');
@@ -58,7 +58,7 @@ test('training and certificates: the expiring one marked, a certificate and a re
     hours: '4',
     trainer: '区消防救援大队',
   });
-  await training.submit(training.recordForm);
+  await training.submit('record');
   await expect(training.recordForm).toBeHidden();
   await expect(training.records).toHaveCount(5);
   await expect(training.records.first()).toContainText('消防控制室值班操作复训');

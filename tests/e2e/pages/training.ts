@@ -69,8 +69,8 @@ export class TrainingView extends PageObject {
     await form.getByTestId('record-trainer').fill(r.trainer);
   }
 
-  /** Submits the open form by Enter, as at the desk. */
-  async submit(form: Locator): Promise<void> {
-    await form.getByRole('textbox').first().press('Enter');
+  /** Submits the open form by Enter in its first text field, as at the desk. */
+  async submit(form: 'certificate' | 'record'): Promise<void> {
+    await this.testId(form === 'certificate' ? 'certificate-number' : 'record-course').press('Enter');
   }
 }
