@@ -174,6 +174,7 @@ function rendererFeatureBoundaries() {
     'duty',
     'shift',
     'prefs',
+    'training',
   ];
   const throughIndex = (feature) => ({
     group: [`../${feature}/*`, `**/features/${feature}/*`],

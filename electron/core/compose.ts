@@ -19,6 +19,7 @@ import { createShift } from './shift';
 import { SiteNames } from './site/names';
 import { ffmpegInfo } from './streams/ffmpeg';
 import { createSystem } from './system';
+import { createTraining } from './training';
 import { createVehicles } from './vehicles';
 
 /**
@@ -67,8 +68,10 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
     demo: playing,
   });
   const vehicles = createVehicles(infra, { alarms: alarms.service, demo: playing });
+  const training = createTraining(infra, { demo: playing });
   const shift = createShift(infra, {
     operators: operators.service,
+    training: training.service,
     alarms: alarms.service,
     cameras: cameras.service,
     duty: duty.service,
@@ -95,7 +98,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   // Started in this order (each after those whose services it uses), stopped in the reverse one.
   const features = [
     ...[alarms, cameras, guards, playbooks, duty, operators],
-    ...[facilities, shift, prefs, rec, vehicles, reports, system],
+    ...[facilities, training, shift, prefs, rec, vehicles, reports, system],
   ];
   checkFeatureMigrations(features);
   const router = createRouter(handlerTable(features), log.child('router'), auditRefusals(db, clock, log));

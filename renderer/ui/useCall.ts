@@ -19,6 +19,8 @@ export function callErrorText(t: TFunction, err: unknown): string {
       const params: Record<string, string | number> = { ...err.params };
       if (err.reason === 'role_needed') params.role = t(`duty.role_${String(params.role)}`);
       if (err.reason === 'plate_invalid') params.error = t(`vehicles.plateError.${String(params.error)}`);
+      if (err.reason === 'certificate_expired' || err.reason === 'certificate_missing')
+        params.kind = t(`training.kind.${String(params.kind)}`);
       return t('call.failed', { what, detail: t(`call.reason.${err.reason}`, params) });
     }
     return english ? t('call.failed', { what, detail: err.message }) : what;

@@ -65,6 +65,13 @@ export const REFUSAL_REASONS = [
   'plate_invalid',
   /** Another vehicle record has this plate; params: `plate`. */
   'plate_taken',
+  /**
+   * Signing on to the fire desk with an expired certificate of the kind the site requires (site file
+   * `training.fireDesk`); params: `kind` (a certificate kind), `expiresOn` (YYYY-MM-DD).
+   */
+  'certificate_expired',
+  /** Signing on to the fire desk without any certificate of the required kind; params: `kind`. */
+  'certificate_missing',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

@@ -10,6 +10,7 @@ import { prefEvents } from './prefs';
 import { recordingEvents } from './recordings';
 import { shiftEvents } from './shift';
 import { systemEvents } from './system';
+import { trainingEvents } from './training';
 import { vehicleEvents } from './vehicles';
 
 /**
@@ -29,6 +30,7 @@ export const events = {
   ...recordingEvents,
   ...facilityEvents,
   ...vehicleEvents,
+  ...trainingEvents,
 };
 
 export type Events = typeof events;

@@ -17,3 +17,4 @@ export * from './recordings';
 export * from './facilities';
 export * from './vehicles';
 export * from './reports';
+export * from './training';

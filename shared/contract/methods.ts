@@ -11,6 +11,7 @@ import { recordingMethods } from './recordings';
 import { reportMethods } from './reports';
 import { shiftMethods } from './shift';
 import { systemMethods } from './system';
+import { trainingMethods } from './training';
 import { vehicleMethods } from './vehicles';
 
 /**
@@ -31,6 +32,7 @@ export const methods = {
   ...facilityMethods,
   ...vehicleMethods,
   ...reportMethods,
+  ...trainingMethods,
 };
 
 export type Methods = typeof methods;

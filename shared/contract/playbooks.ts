@@ -3,6 +3,7 @@ import { DoneReply, EpochMs, Id, method, NoInput } from './common';
 import { ContactDef } from '../domain/site';
 import { PlaybookDefinition, StepOutcome } from '../domain/playbook';
 import { Locale } from '../domain/text';
+import { DrillRecurrence } from '../domain/drill-schedule';
 
 /**
  * Playbooks, their runs on incidents, the contact directory and calls, incident reports and drills (issue 7).
@@ -131,6 +132,35 @@ export const DrillView = z.object({
   correctiveActions: z.array(CorrectiveAction),
 });
 export type DrillView = z.infer<typeof DrillView>;
+
+/** A recurring drill (定期开展应急演练): each due time becomes a scheduled drill a week ahead. */
+export const DrillRuleInput = z
+  .object({
+    /** Absent: a new rule. */
+    id: Id.optional(),
+    playbookId: Id,
+    title: Text(2, 200, 'give the drill a title'),
+    zone: Id.optional(),
+    participants: z.array(Text(1, 100)).max(50).default([]),
+    objectives: Text(0, 2000).default(''),
+    recurrence: DrillRecurrence,
+  })
+  .strict();
+export type DrillRuleInput = z.input<typeof DrillRuleInput>;
+
+export const DrillRuleView = z.object({
+  id: Id,
+  playbookId: z.string(),
+  title: z.string(),
+  zone: z.string().optional(),
+  participants: z.array(z.string()),
+  objectives: z.string(),
+  recurrence: DrillRecurrence,
+  /** The next due time in the site's calendar, after the last drill it generated. */
+  nextDueAt: EpochMs,
+  createdBy: z.string(),
+});
+export type DrillRuleView = z.infer<typeof DrillRuleView>;
 
 const ReportFile = z.object({
   /** Where the copy was kept, under `<data-dir>/reports`. */
@@ -291,6 +321,28 @@ export const playbookMethods = {
     role: 'supervisor',
     mutates: true,
     summary: 'Schedule a drill: which playbook, when, where, who takes part, its objectives.',
+  }),
+  'drills.rules': method({
+    input: NoInput,
+    output: z.object({ rules: z.array(DrillRuleView) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'The recurring drill rules (monthly, quarterly) and when each is next due.',
+  }),
+  'drills.saveRule': method({
+    input: DrillRuleInput,
+    output: z.object({ rules: z.array(DrillRuleView) }),
+    role: 'supervisor',
+    mutates: true,
+    summary:
+      'Add or change a recurring drill: which playbook, monthly or quarterly on which day and time; its drills are scheduled a week ahead.',
+  }),
+  'drills.removeRule': method({
+    input: z.object({ id: Id }).strict(),
+    output: z.object({ rules: z.array(DrillRuleView) }),
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Stop a recurring drill (drills it already scheduled stay, to be run or cancelled).',
   }),
   'drills.cancel': method({
     input: z.object({ drillId: Id, reason: Text(2, 500, 'give the reason') }).strict(),

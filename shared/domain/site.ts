@@ -6,6 +6,7 @@ import { SiteRounds } from './rounds';
 import { LatLon } from './geo';
 import { NvrChannel } from './nvr';
 import { LocalizedText } from './text';
+import { DEFAULT_SITE_TRAINING, SiteTraining } from './training';
 import { PatrolScheduleInput, RouteScheduleInput } from './patrol';
 
 export const StreamProfile = z.enum(['main', 'sub']);
@@ -321,6 +322,8 @@ export const SiteFile = z
     visitors: VisitorDefaults.default(VisitorDefaults.parse({})),
     /** No-parking areas and how long a violation may take to clear (issue 17). */
     noParking: NoParking.default(NoParking.parse({})),
+    /** Training and certificates (issue 18): the expiry notice's lead and the fire desk's sign-on rule. */
+    training: SiteTraining.default(DEFAULT_SITE_TRAINING),
   })
   .superRefine((site, ctx) => {
     const unique = (key: 'zones' | 'cameras' | 'routes' | 'guards' | 'contacts' | 'sources') => {

@@ -315,6 +315,7 @@ export const en: Messages = {
     replay: 'Replay: Space play/pause · ← → 10 s · . next frame · Esc live',
     violations: 'Alt+W: no-parking violations (gate desk)',
     reports: 'Alt+B: reports',
+    training: 'Alt+T: training and certificates',
   },
   incident: {
     contacts: 'Emergency contacts',
@@ -662,6 +663,15 @@ export const en: Messages = {
         'Hazard {{number}} ({{title}}) is past its rectification deadline: supervisor, follow it up.',
       'facilities-maintenance-due':
         '{{count}} facilities are due for maintenance within 24 h ({{codes}}): supervisor, arrange the visits.',
+      'drills-due': '{{count}} emergency drills within 24 h ({{titles}}): supervisor, get ready.',
+      'training-certificates-expiring':
+        '{{count}} certificates expire within {{days}} days ({{names}}): supervisor, arrange the refresher or renewal.',
+      'training-certificates-expired':
+        '{{count}} certificates have expired ({{names}}): supervisor, arrange the renewal; the holders should not sit the desk.',
+      'training-sign-on-expired':
+        '{{name}} signed on with a certificate that expired on {{expiresOn}} (in the duty log): supervisor, check and arrange the renewal.',
+      'training-sign-on-missing':
+        '{{name}} signed on with no certificate on record (in the duty log): supervisor, check.',
     },
     clockJumpForward:
       'The system clock jumped forward by {{amount}} ({{from}} → {{to}}). Alarm order and response clocks are not affected; patrol rounds skipped over are noted in the duty log and not raised as missed. Check time synchronisation (NTP).',
@@ -804,6 +814,21 @@ export const en: Messages = {
       open: 'Open checklist',
       state: { scheduled: 'Scheduled', running: 'Running', finished: 'Finished', cancelled: 'Cancelled' },
       supervisorOnly: 'Scheduling drills needs the supervisor role',
+      rules: {
+        title: 'Recurring drills',
+        none: 'No recurring drills',
+        monthly: 'Monthly, day {{day}} at {{at}}',
+        quarterly: 'Quarterly, month {{month}} of the quarter, day {{day}} at {{at}}',
+        next: 'Next: {{time}} (scheduled a week ahead, reminded 24 h ahead)',
+        every: 'Every',
+        everyMonth: 'Month',
+        everyQuarter: 'Quarter',
+        quarterMonth: 'Month of the quarter',
+        monthDay: 'Day (31 = month end)',
+        at: 'Time',
+        add: 'Add',
+        remove: 'Stop',
+      },
     },
     report: {
       incidentTitle: 'Incident report',
@@ -952,6 +977,7 @@ export const en: Messages = {
     kind_hazard: 'Hazard',
     kind_visitor: 'Visitor',
     kind_maintenance: 'Maintenance',
+    kind_training: 'Training and certificates',
     kind_call: 'Phone call',
     kind_patrol: 'Patrol',
     kind_handover: 'Handover',
@@ -1084,6 +1110,10 @@ export const en: Messages = {
       no_linked_cameras: 'This alarm or incident names no camera, so there is no recording to export.',
       nvr_unreachable:
         'The NVR at {{host}} did not answer, so its recording cannot be read now. Check that the NVR is on and reachable from this computer, and its user name and password in the site file.',
+      certificate_expired:
+        'Your {{kind}} certificate expired on {{expiresOn}}: this site does not let anyone sit the fire control room desk with an expired one. Ask the supervisor to record the renewed certificate, then sign on again.',
+      certificate_missing:
+        'No {{kind}} certificate is on record for you: this site does not let anyone sit the fire control room desk without one. Ask the supervisor to record it, then sign on again.',
     },
   },
   facilities: {
@@ -1782,6 +1812,76 @@ export const en: Messages = {
       defOpen: 'Alarms not yet resolved (drills left out).',
       defHandled: 'Alarms resolved since the shift began (drills left out).',
     },
+  },
+  /** Issue 18: training records and certificates, the fire desk's sign-on rule. */
+  training: {
+    title: 'Training and certificates',
+    open: 'Training and certificates',
+    tabs: {
+      certificates: 'Certificates',
+      records: 'Training records',
+    },
+    rule: 'The fire control room desk needs a "{{kind}}" certificate: with an expired one, {{expired}}; with none, {{missing}}. The supervisor is told {{days}} days before one expires.',
+    ruleAction: {
+      refuse: 'signing on is refused',
+      warn: 'signing on is allowed and the supervisor told',
+      allow: 'no restriction',
+    },
+    kind: {
+      fire_facility_operator: 'Fire facility operator',
+      security_guard: 'Security guard',
+      electrician: 'Special operations (electrician)',
+      first_aid: 'First aid',
+      other: 'Other certificate',
+    },
+    level: {
+      '1': 'Level 1 (senior technician)',
+      '2': 'Level 2 (technician)',
+      '3': 'Level 3 (senior)',
+      '4': 'Level 4 (intermediate)',
+      '5': 'Level 5 (junior)',
+    },
+    result: {
+      passed: 'Passed',
+      failed: 'Failed',
+      attended: 'Attended',
+    },
+    personKind: {
+      operator: 'Operator',
+      guard: 'Guard',
+    },
+    person: 'Person',
+    certKind: 'Kind',
+    certLevel: 'Level',
+    noLevel: 'No level',
+    number: 'Number',
+    issuedOn: 'Issued',
+    expiresOn: 'Valid until',
+    issuedBy: 'Issued by',
+    status: 'Status',
+    valid: 'Valid',
+    expiring: 'Expires in {{days}} days',
+    expiresToday: 'Expires today',
+    expired: 'Expired {{days}} days ago',
+    superseded: 'Renewed',
+    course: 'Course',
+    on: 'Date',
+    hours: 'Hours',
+    trainer: 'Trainer',
+    resultLabel: 'Result',
+    note: 'Note',
+    addCertificate: 'Add certificate',
+    addRecord: 'Add training',
+    editCertificate: 'Edit certificate',
+    editRecord: 'Edit training record',
+    edit: 'Edit',
+    remove: 'Remove',
+    removeConfirm: 'Remove this record? The removal is kept in the audit log.',
+    noCertificates: 'No certificates recorded yet',
+    noRecords: 'No training recorded yet',
+    supervisorKeeps: 'The supervisor records and corrects training and certificates.',
+    attention: '{{count}} certificates need attention (expiring or expired)',
+    filterPerson: 'Everyone',
   },
   /** Issue 16: how a tile plays its camera (H.264 passthrough to WebCodecs, or MPEG-1 in JSMpeg). */
   video: {

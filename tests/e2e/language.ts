@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { demoVehicles, DEMO_VISITOR } from '../../shared/domain/demo-vehicles';
 import { ACCOUNTS } from '../support/accounts';
+import { DEMO_TRAINING_TEXTS } from '../../electron/core/training/demo';
 import type { ConsoleUi } from './pages';
 
 /**
@@ -169,6 +170,8 @@ export const DATA = [
   ...demoVehicles(Date.now(), 'Asia/Shanghai').flatMap((v) => [v.owner, v.building, v.unit]),
   DEMO_VISITOR.host,
   DEMO_VISITOR.building,
+  // The demo's training records and certificates: courses, trainers, issuing bodies as the property office wrote them.
+  ...Object.values(DEMO_TRAINING_TEXTS),
 ].sort((a, b) => b.length - a.length);
 
 /** Scans the window as it is now; what leaks goes into `found`, named by `where`. */

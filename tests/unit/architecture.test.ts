@@ -126,6 +126,7 @@ describe('architecture', () => {
         'reports',
         'shift',
         'system',
+        'training',
         'vehicles',
       ].sort(),
     );

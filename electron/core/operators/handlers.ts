@@ -10,6 +10,8 @@ import type { ResumeTokens } from './tokens';
 
 /** Another feature's part in signing in and out (the shift puts the operator on and off duty). */
 export interface SessionHooks {
+  /** Before the session is signed in: throwing refuses the sign-in (the fire desk's certificate rule). */
+  beforeSignIn?(operator: OperatorView, how: string): Promise<unknown>;
   signedIn(operator: OperatorView, how: string): Promise<unknown>;
   /** `leaveShift`: the operator also goes off duty (the default). */
   signedOut(operator: OperatorView, leaveShift: boolean): Promise<unknown>;
@@ -34,6 +36,7 @@ export function operatorHandlers(d: {
 
   const signIn = async (session: Session, operator: OperatorView, how: string) => {
     const previous = session.operator;
+    for (const hook of d.hooks) await hook.beforeSignIn?.(operator, how);
     const resumeToken = await sessions.signIn(session, operator);
     await audit(operator, {
       action: 'auth.login',

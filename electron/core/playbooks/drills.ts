@@ -88,7 +88,8 @@ export class DrillService {
     return drillView(row);
   }
 
-  private async drillsChanged(): Promise<void> {
+  /** Every open view reads the drills again (after a change committed elsewhere: a generated drill). */
+  async drillsChanged(): Promise<void> {
     this.o.onDrillsChanged(await this.drills());
   }
 
@@ -102,15 +103,18 @@ export class DrillService {
       objectives: string;
     },
     actor: Actor,
+    /** The recurring rule it comes from (a generated drill), and the transaction it joins. */
+    from?: { ruleId: string; trx: Knex.Transaction },
   ): Promise<DrillView> {
-    await this.o.library.get(input.playbookId);
+    await this.o.library.get(input.playbookId, undefined, from?.trx);
     if (input.zone && !this.o.site.zones.some((z) => z.id === input.zone))
       throw new ServiceError('invalid_input', `There is no zone "${input.zone}".`);
     const id = this.o.ids();
     const now = this.o.clock.now();
-    await this.o.db.transaction(async (trx) => {
+    const write = async (trx: Knex.Transaction) => {
       await trx('drills').insert({
         id,
+        ...(from ? { rule_id: from.ruleId } : {}),
         playbook_id: input.playbookId,
         title: input.title,
         scheduled_at: input.scheduledAt,
@@ -137,7 +141,13 @@ export class DrillService {
         text: `drill scheduled: ${input.title} at ${new Date(input.scheduledAt).toISOString()}`,
         operatorId: actor.id,
       });
-    });
+    };
+    if (from) {
+      // The caller's transaction: it announces the change once it commits.
+      await write(from.trx);
+      return this.drill(id, from.trx);
+    }
+    await this.o.db.transaction(write);
     await this.drillsChanged();
     return this.drill(id);
   }

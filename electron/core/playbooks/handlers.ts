@@ -9,6 +9,7 @@ import type { ContactDirectory } from './contacts';
 import type { PlaybookLibrary } from './library';
 import { drillReport, incidentReport } from './report';
 import type { DrillService } from './drills';
+import type { DrillRules } from './drill-rules';
 import type { PlaybookService } from './service';
 
 export interface PlaybookHandlerDeps {
@@ -23,6 +24,7 @@ export interface PlaybookHandlerDeps {
   contacts: ContactDirectory;
   service: PlaybookService;
   drills: DrillService;
+  rules: DrillRules;
 }
 
 /** Playbooks, runs, contacts, calls, reports and drills. */
@@ -79,6 +81,11 @@ export function playbookHandlers(d: PlaybookHandlerDeps): FeatureHandlers<typeof
     },
     'drills.list': async () => ({ drills: await drills.drills() }),
     'drills.schedule': (input, { session }) => drills.schedule(input, actorOf(session)),
+    'drills.rules': async () => ({ rules: await d.rules.list() }),
+    'drills.saveRule': async (input, { session }) => ({ rules: await d.rules.save(input, actorOf(session)) }),
+    'drills.removeRule': async ({ id }, { session }) => ({
+      rules: await d.rules.remove(id, actorOf(session)),
+    }),
     'drills.cancel': ({ drillId, reason }, { session }) => drills.cancel(drillId, reason, actorOf(session)),
     'drills.start': ({ drillId }, { session }) => drills.startDrill(drillId, actorOf(session)),
     'drills.rollCall': ({ drillId, participant, present }, { session }) =>

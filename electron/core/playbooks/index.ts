@@ -4,12 +4,16 @@ import type { Feature, Infrastructure } from '../feature';
 import type { GuardsService } from '../guards';
 import { ContactDirectory } from './contacts';
 import { DrillService } from './drills';
+import { DrillRules } from './drill-rules';
+import { drillRulesMigration } from './drill-rules-migration';
+import { fill } from '../../../shared/i18n/notices';
+import { MESSAGES } from '../../../shared/i18n';
 import { playbookHandlers } from './handlers';
 import { PlaybookLibrary, shippedPlaybooksDir } from './library';
 import { playbooksMigration } from './migration';
 import { PlaybookService } from './service';
 
-export const playbookMigrations = [playbooksMigration] as const;
+export const playbookMigrations = [playbooksMigration, drillRulesMigration] as const;
 
 export interface PlaybooksService {
   /** The contact directory in force: supervisors' edits over the site file's contacts. */
@@ -24,6 +28,8 @@ export interface PlaybooksOptions {
   playbooksDir?: string | undefined;
   /** The report font (`file` or `file.ttc#Face`); else CONSOLE_PDF_FONT, else the platform's CJK fonts. */
   reportFont?: string | undefined;
+  /** Recurring drills are generated and reminded of this often (default 10 min). */
+  checkEveryMs?: number | undefined;
 }
 
 /** Emergency playbooks: the versioned library, runs on incidents, contacts and calls, reports, drills. */
@@ -69,6 +75,35 @@ export function createPlaybooks(
     onRunChanged,
     onDrillsChanged: (list: DrillView[]) => bus.emit('drills.changed', { drills: list }),
   });
+  const rules = new DrillRules({
+    db,
+    clock,
+    ids: infra.ids,
+    site,
+    library,
+    drills,
+    remind: (due) => {
+      const code = 'drills-due';
+      const params = {
+        count: due.length,
+        titles: due
+          .slice(0, 3)
+          .map((d) => d.title)
+          .join(', '),
+        at: due[0]!.at,
+      };
+      infra.notify('info', code, fill(MESSAGES[infra.locale].notices.codes[code], params), { params });
+    },
+  });
+  let timer: unknown;
+  let pending: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    pending = pending
+      .then(() => rules.generate())
+      .then(() => rules.remind())
+      .catch((err: Error) => log.error('recurring drills failed', { error: err.message }));
+    return pending;
+  };
 
   return {
     service: { contacts: () => contacts.list(), drills: () => drills.drills() },
@@ -83,13 +118,19 @@ export function createPlaybooks(
       contacts,
       service,
       drills,
+      rules,
     }),
     appliers: [],
     migrations: playbookMigrations,
     async start() {
       await library.importShipped(o.playbooksDir ?? shippedPlaybooksDir(), clock.now());
       await contacts.load();
+      await tick();
+      timer = clock.setInterval(() => void tick(), o.checkEveryMs ?? 10 * 60_000);
     },
-    async stop() {},
+    async stop() {
+      clock.clearInterval(timer);
+      await pending;
+    },
   };
 }

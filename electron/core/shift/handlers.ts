@@ -11,6 +11,8 @@ export function shiftHandlers(d: {
   db: Knex;
   operators: Pick<OperatorsService, 'accounts' | 'sessions'>;
   shifts: ShiftService;
+  /** The fire desk's certificate rule: may refuse (throws) or warn before the operator goes on duty. */
+  signOn?: (operator: OperatorView, how: string) => Promise<void>;
 }): FeatureHandlers<typeof shiftMethods> {
   const { shifts } = d;
   const { accounts, sessions } = d.operators;
@@ -20,7 +22,9 @@ export function shiftHandlers(d: {
     'shift.current': () => shifts.current(),
     'shift.join': async ({ username, password }, { session }) => {
       const operator = await accounts.authenticate(username, password, 'join shift', session.source);
-      return shifts.join(operator, `signed on at ${operatorOf(session).name}'s console`);
+      const how = `signed on at ${operatorOf(session).name}'s console`;
+      await d.signOn?.(operator, how);
+      return shifts.join(operator, how);
     },
     'shift.leave': ({ operatorId }, { session }) => {
       const me = operatorOf(session);

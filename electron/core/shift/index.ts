@@ -1,4 +1,4 @@
-import type { shiftMethods } from '../../../shared/contract';
+import type { OperatorView, shiftMethods } from '../../../shared/contract';
 import type { AlarmService } from '../alarms';
 import type { CamerasService } from '../cameras';
 import type { DutyService } from '../duty';
@@ -7,6 +7,7 @@ import type { VehiclesService } from '../vehicles';
 import type { Feature, Infrastructure } from '../feature';
 import type { OperatorsService } from '../operators';
 import type { PlaybooksService } from '../playbooks';
+import type { TrainingService } from '../training';
 import type { SiteNames } from '../site/names';
 import { shiftHandlers } from './handlers';
 import { ShiftService } from './shifts';
@@ -23,6 +24,8 @@ export interface ShiftOptions {
   facilities?: Pick<FacilitiesService, 'carryOver'> | undefined;
   /** Standing parking violations carry over; the handover counts the gates' work (issue 17). */
   vehicles?: Pick<VehiclesService, 'handoverFacts'> | undefined;
+  /** The fire desk's certificate rule, asked before anyone goes on duty (it may refuse or warn). */
+  training?: Pick<TrainingService, 'signOn'> | undefined;
   /** The site's names for its ids (zones, cameras in force, guards), for texts people read. */
   names(): SiteNames;
 }
@@ -71,7 +74,11 @@ export function createShift(
       ...(o.vehicles ? { vehicles: (since: number) => o.vehicles!.handoverFacts(since) } : {}),
     },
   });
+  const signOn = async (operator: OperatorView, how: string) => {
+    await o.training?.signOn(operator, how);
+  };
   o.operators.hook({
+    beforeSignIn: signOn,
     signedIn: (operator, how) => shifts.join(operator, how),
     signedOut: async (operator, leaveShift) => {
       if (leaveShift) await shifts.leave(operator.id, operator);
@@ -79,7 +86,7 @@ export function createShift(
   });
   return {
     service: shifts,
-    handlers: shiftHandlers({ db, operators: o.operators, shifts }),
+    handlers: shiftHandlers({ db, operators: o.operators, shifts, signOn }),
     appliers: [],
     migrations: [],
     async start() {},

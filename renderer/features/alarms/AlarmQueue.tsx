@@ -442,6 +442,7 @@ const QueueDialogs = memo(function QueueDialogs(p: {
             'replay',
             'violations',
             'reports',
+            'training',
           ] as const
         ).map((k) => (
           <Typography key={k} sx={{ py: 0.25 }}>

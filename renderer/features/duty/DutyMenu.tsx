@@ -7,6 +7,7 @@ import { useCall } from '../../ui/useCall';
 import { PhonesDialog } from '../guards';
 import { CredentialDialog, OperatorsDialog, useOperators } from '../operators';
 import { HandoverDialog, useShift } from '../shift';
+import { openTraining, TrainingDialog } from '../training';
 import { DutyLogDialog } from './DutyLogDialog';
 
 type Open = 'log' | 'handover' | 'join' | 'switch' | 'operators' | 'phones' | null;
@@ -14,7 +15,7 @@ type Open = 'log' | 'handover' | 'join' | 'switch' | 'operators' | 'phones' | nu
 /**
  * The top bar's duty corner: who works this console and who is on duty (warning below two), the duty log
  * (Alt+L), handover (Alt+H), and the operator menu: second operator, switch, lock (Ctrl+Shift+L), accounts,
- * guards' phones, sign out.
+ * guards' phones, training and certificates, sign out.
  */
 export function DutyMenu() {
   const { t } = useTranslation();
@@ -118,6 +119,15 @@ export function DutyMenu() {
             {t('siteMap.phones.title')}
           </MenuItem>
         )}
+        <MenuItem
+          onClick={() => {
+            setAnchor(null);
+            openTraining();
+          }}
+          data-testid="menu-training"
+        >
+          {t('training.open')}
+        </MenuItem>
         {onDuty.some((o) => o.operator.id === operator.id) && (
           <MenuItem
             onClick={() => {
@@ -156,6 +166,7 @@ export function DutyMenu() {
       <HandoverDialog open={open === 'handover'} onClose={() => setOpen(null)} />
       {open === 'operators' && <OperatorsDialog onClose={() => setOpen(null)} />}
       {open === 'phones' && <PhonesDialog onClose={() => setOpen(null)} />}
+      <TrainingDialog />
     </>
   );
 }

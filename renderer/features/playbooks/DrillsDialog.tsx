@@ -14,6 +14,7 @@ import { useCall } from '../../ui/useCall';
 import { useAlarms } from '../alarms';
 import { useHasRole } from '../operators';
 import { ZoneSelect } from '../system';
+import { DrillRules } from './DrillRules';
 import { usePlaybookList, usePlaybooks } from './store';
 
 export const fmtDate = (at: number) => `${dayStamp(at)} ${formatClock(at, false)}`;
@@ -323,6 +324,8 @@ export function DrillsDialog(props: DialogHandle) {
       ) : (
         <Alert severity="info">{t('playbooks.drills.supervisorOnly')}</Alert>
       )}
+      <DrillRules playbooks={playbooks} supervisor={supervisor} />
+      <Divider />
       {drills.length === 0 && <Typography color="text.secondary">{t('playbooks.drills.none')}</Typography>}
       {drills.map((d) => (
         <DrillItem key={d.id} drill={d} playbooks={playbooks} onClose={props.onClose} />

@@ -12,6 +12,7 @@ import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
 import { EquipmentDialog, HubDeadLettersDialog, Shell } from './shell';
 import { RoundsView } from './rounds';
 import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
+import { TrainingView } from './training';
 import { GateDeskPanel, ViolationsDesk } from './vehicles';
 
 export * from './alarm-queue';
@@ -25,6 +26,7 @@ export * from './rounds';
 export * from './reports';
 export * from './shell';
 export * from './site-map';
+export * from './training';
 export * from './vehicles';
 
 /** The whole console window as one page object (the `ui` fixture). */
@@ -53,6 +55,7 @@ export class ConsoleUi {
   readonly gateDesk: GateDeskPanel;
   readonly rounds: RoundsView;
   readonly violations: ViolationsDesk;
+  readonly training: TrainingView;
 
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
@@ -79,5 +82,6 @@ export class ConsoleUi {
     this.gateDesk = new GateDeskPanel(page);
     this.rounds = new RoundsView(page);
     this.violations = new ViolationsDesk(page);
+    this.training = new TrainingView(page);
   }
 }

@@ -34,7 +34,9 @@ export class Shell extends PageObject {
   }
 
   /** An entry of the operator's menu in the top bar. */
-  async openMenu(item: 'operators' | 'phones' | 'logout' | 'lock' | 'join' | 'switch'): Promise<void> {
+  async openMenu(
+    item: 'operators' | 'phones' | 'logout' | 'lock' | 'join' | 'switch' | 'training',
+  ): Promise<void> {
     await this.testId('operator').click();
     await this.testId(`menu-${item}`).click();
   }
