@@ -23,7 +23,7 @@ import { facilitiesMigration } from '../../electron/core/facilities/migration';
 import { roundsMigration } from '../../electron/core/facilities/rounds-migration';
 import { vehiclesMigration } from '../../electron/core/vehicles/migration';
 import { violationsMigration } from '../../electron/core/vehicles/violations-migration';
-import { reportsMigration } from '../../electron/core/reports/migration';
+import { reportDaysMigration, reportsMigration } from '../../electron/core/reports/migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
 
@@ -133,6 +133,10 @@ describe('database and migrations', () => {
         'vehicles: no-parking violations with their timed steps; gate reads indexed by gate and id',
       ],
       [reportsMigration.version, 'reports: rows of a period read by when they happened'],
+      [
+        reportDaysMigration.version,
+        'reports: a summary per past day, dropped when a row of that day changes',
+      ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
   });

@@ -80,6 +80,18 @@ export function chartWords(locale: Locale) {
 
 type SvgRender = (option: ChartOption, width: number, height: number) => Promise<string>;
 
+/**
+ * Loads what a PDF is drawn with (ECharts, svg-to-pdfkit) ahead of the first export: compiling them costs the first
+ * PDF of a run more than drawing it (measured in docs/measurements.md), so the feature does it once after start.
+ */
+export async function preloadPdfModules(): Promise<void> {
+  await import('echarts');
+  await import('svg-to-pdfkit');
+}
+
+/** A turn of the event loop between charts: drawing a PDF never holds intake for more than one chart. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** ECharts' server-side renderer to an SVG string (no DOM: `ssr: true`). Loaded on first use. */
 export const renderSvg: SvgRender = async (option, width, height) => {
   const echarts = await import('echarts');
@@ -177,6 +189,7 @@ export async function reportPdf(view: ReportView, locale: Locale): Promise<{ nam
       });
       doc.x = 48;
       doc.y = y + h + 6;
+      await turn();
     }
     for (const table of section.tables) {
       if (table.rows.length === 0) continue;
@@ -199,6 +212,7 @@ export async function reportPdf(view: ReportView, locale: Locale): Promise<{ nam
       line(header, true);
       for (const r of rows.slice(0, 30)) line(r, false);
       doc.fontSize(10.5);
+      await turn();
     }
   }
   room(90);
