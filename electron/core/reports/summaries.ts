@@ -8,6 +8,7 @@ import {
   startOfLocalDay,
 } from '../../../shared/domain/report-period';
 import {
+  emptySummary,
   summarize,
   SummaryMerger,
   SUMMARY_VERSION,
@@ -80,23 +81,48 @@ export class DaySummaries {
     });
   }
 
+  private async keep(db: Knex, day: string, summary: PeriodSummary): Promise<void> {
+    await db('report_days')
+      .insert({
+        day,
+        time_zone: this.o.timeZone,
+        version: SUMMARY_VERSION,
+        data: JSON.stringify(summary),
+        computed_at: this.o.now(),
+      })
+      .onConflict('day')
+      .merge();
+  }
+
   /** Folds a past day from its rows and keeps it. */
   private compute(day: string): Promise<PeriodSummary> {
     return this.exclusive(async () => {
       const summary = await this.fold(this.bounds(day));
-      await this.o
-        .db('report_days')
-        .insert({
-          day,
-          time_zone: this.o.timeZone,
-          version: SUMMARY_VERSION,
-          data: JSON.stringify(summary),
-          computed_at: this.o.now(),
-        })
-        .onConflict('day')
-        .merge();
+      await this.keep(this.o.db, day, summary);
       return summary;
     });
+  }
+
+  /**
+   * Past days without a summary, consecutive: kept as empty at once when no table has a row in them (a year
+   * before the console was installed costs a few queries, not a fold per day), else folded one by one.
+   */
+  private async computeRun(days: string[]): Promise<PeriodSummary[]> {
+    const empty = await this.exclusive(async () => {
+      const range = { from: this.bounds(days[0]!).from, to: this.bounds(days[days.length - 1]!).to };
+      if (await anyRow(this.o.db, range)) return false;
+      await this.o.db.transaction(async (trx) => {
+        for (const day of days) await this.keep(trx, day, emptySummary());
+      });
+      return true;
+    });
+    if (empty) return days.map(() => emptySummary());
+    const out: PeriodSummary[] = [];
+    for (const day of days) {
+      out.push(await this.compute(day));
+      await turn();
+    }
+    return out;
   }
 
   /** The stored, current summaries of days first..last (at most READ_DAYS of them). */
@@ -124,15 +150,20 @@ export class DaySummaries {
     for (let a = dayNumber(first); a <= lastPast; a += READ_DAYS) {
       const b = Math.min(lastPast, a + READ_DAYS - 1);
       const have = await this.stored(dayOfNumber(a), dayOfNumber(b));
+      let run: string[] = [];
+      const flush = async () => {
+        if (run.length) for (const s of await this.computeRun(run)) merger.add(s);
+        run = [];
+      };
       for (let d = a; d <= b; d++) {
         const day = dayOfNumber(d);
         const s = have.get(day);
-        if (s) merger.add(s);
-        else {
-          merger.add(await this.compute(day));
-          await turn();
-        }
+        if (s) {
+          await flush();
+          merger.add(s);
+        } else run.push(day);
       }
+      await flush();
       await turn();
     }
     if (last >= today && first <= today) merger.add(await this.fold(this.bounds(today)));
@@ -180,16 +211,34 @@ function chunks<T>(list: T[], size: number): T[][] {
   return out;
 }
 
+const TIMED: ReadonlyArray<readonly [string, string]> = [
+  ['alarms', 'received_at'],
+  ['patrol_rounds', 'round_start'],
+  ['work_orders', 'created_at'],
+  ['visitors', 'entered_at'],
+  ['gate_reads', 'at'],
+];
+
+/** Whether any table a summary folds has a row in [from, to) (each a seek in its time index). */
+async function anyRow(db: Knex, range: { from: number; to: number }): Promise<boolean> {
+  for (const [table, column] of TIMED) {
+    try {
+      const rows = (await db.raw(`SELECT 1 FROM ${table} WHERE ${column} >= ? AND ${column} < ? LIMIT 1`, [
+        range.from,
+        range.to,
+      ])) as Raw[];
+      if (rows.length) return true;
+    } catch {
+      // a table of a feature this database does not have
+    }
+  }
+  return false;
+}
+
 /** The time of the oldest row a summary folds (each read through its table's time index). */
 async function earliestRow(db: Knex): Promise<number | null> {
   let min: number | null = null;
-  for (const [table, column] of [
-    ['alarms', 'received_at'],
-    ['patrol_rounds', 'round_start'],
-    ['work_orders', 'created_at'],
-    ['visitors', 'entered_at'],
-    ['gate_reads', 'at'],
-  ] as const) {
+  for (const [table, column] of TIMED) {
     try {
       const [row] = (await db.raw(`SELECT MIN(${column}) AS t FROM ${table}`)) as Raw[];
       const t = row?.t;
