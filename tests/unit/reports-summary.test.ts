@@ -396,6 +396,10 @@ describe('kept day summaries in the database', () => {
       closed_at: iso('2026-02-25T01:30:00Z'),
     });
     const { days } = await summaries().backfill();
+    // The rows' own marks (written before their days were folded) went with the fold: nothing is folded twice.
+    // Only today's are left (today is never kept).
+    const marks = (await db('report_dirty').pluck('slot')) as number[];
+    expect(new Set(marks.map((m) => localDay(m * 900_000, tz)))).toEqual(new Set(['2026-03-10']));
     const first = localDay(iso('2026-02-20T00:00:00Z'), tz);
     expect(days).toBe(18); // 20 February .. 9 March
     const rows = (await db('report_days').orderBy('day').select('day', 'data')) as Array<{

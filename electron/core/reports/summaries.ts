@@ -94,10 +94,23 @@ export class DaySummaries {
       .merge();
   }
 
+  /**
+   * Marks of [from, to) are moot once its rows are read after them: dropped first, so that a write from here on
+   * marks the day again (a backfill after a bulk load would otherwise be undone by the next drain).
+   */
+  private async clearMarks(db: Knex, range: { from: number; to: number }): Promise<void> {
+    await db.raw('DELETE FROM report_dirty WHERE slot >= ? AND slot < ?', [
+      Math.floor(range.from / DIRTY_SLOT_MS),
+      Math.ceil(range.to / DIRTY_SLOT_MS),
+    ]);
+  }
+
   /** Folds a past day from its rows and keeps it. */
   private compute(day: string): Promise<PeriodSummary> {
     return this.exclusive(async () => {
-      const summary = await this.fold(this.bounds(day));
+      const range = this.bounds(day);
+      await this.clearMarks(this.o.db, range);
+      const summary = await this.fold(range);
       await this.keep(this.o.db, day, summary);
       return summary;
     });
@@ -112,6 +125,7 @@ export class DaySummaries {
       const range = { from: this.bounds(days[0]!).from, to: this.bounds(days[days.length - 1]!).to };
       if (await anyRow(this.o.db, range)) return false;
       await this.o.db.transaction(async (trx) => {
+        await this.clearMarks(trx, range);
         for (const day of days) await this.keep(trx, day, emptySummary());
       });
       return true;
