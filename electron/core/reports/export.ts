@@ -80,15 +80,6 @@ export function chartWords(locale: Locale) {
 
 type SvgRender = (option: ChartOption, width: number, height: number) => Promise<string>;
 
-/**
- * Loads what a PDF is drawn with (ECharts, svg-to-pdfkit) ahead of the first export: compiling them costs the first
- * PDF of a run more than drawing it (measured in docs/measurements.md), so the feature does it once after start.
- */
-export async function preloadPdfModules(): Promise<void> {
-  await import('echarts');
-  await import('svg-to-pdfkit');
-}
-
 /** A turn of the event loop between charts: drawing a PDF never holds intake for more than one chart. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

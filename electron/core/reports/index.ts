@@ -18,7 +18,7 @@ import { writeDemoHistory } from './demo-history';
 import { readFacts, readOtherFacts, type PeriodFacts } from './facts';
 import { ReportLabels } from './labels';
 import { reportDaysMigration, reportsMigration } from './migration';
-import { preloadPdfModules, reportCsv, reportPdf, reportXlsx } from './export';
+import { reportCsv, reportPdf, reportXlsx } from './export';
 import { DaySummaries } from './summaries';
 
 /** Migrations 24 (indexes) and 25 (day summaries) of issue 19. */
@@ -54,7 +54,6 @@ export function createReports(
   let labels = new ReportLabels(site);
   let history: Promise<unknown> | undefined;
   let backfill: Promise<unknown> | undefined;
-  let preload: Promise<unknown> | undefined;
   const summaries = new DaySummaries({
     db,
     timeZone: site.timeZone,
@@ -140,12 +139,9 @@ export function createReports(
   return {
     service: { report },
     handlers: {
-      'reports.get': async ({ period, compare }, ctx) => {
+      'reports.get': ({ period, compare }, ctx) => {
         allowed(period, ctx);
-        const view = await report(period, compare);
-        // Someone reading reports may export one next: the PDF's modules are loaded now, not on that click.
-        preload ??= preloadPdfModules().catch(() => undefined);
-        return view;
+        return report(period, compare);
       },
       'reports.rows': async ({ period, chart, key, series }, ctx) => {
         allowed(period, ctx);
@@ -198,7 +194,6 @@ export function createReports(
     },
     async stop() {
       summaries.stop();
-      await preload;
       await history;
       await backfill;
       cache.clear();
