@@ -21,19 +21,7 @@ import { vehicleMigrations } from './vehicles';
  * what it creates. `checkMigrationList` refuses a gap or a duplicate.
  */
 
-/**
- * Version 25 belongs to a branch not merged into this one: this empty one holds its place so that training's 26
- * follows 24 here. Drop it when that branch merges (its own migration takes the number); a database migrated on
- * this branch alone is a test's.
- */
-const HELD_FOR_OTHER_BRANCHES: readonly Migration[] = [25].map((version) => ({
-  version,
-  name: `held for another branch's migration ${version}`,
-  async up() {},
-}));
-
 export const MIGRATIONS: readonly Migration[] = [
-  ...HELD_FOR_OTHER_BRANCHES,
   ...BASE_SCHEMA,
   ...cameraMigrations,
   ...guardMigrations,

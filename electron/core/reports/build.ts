@@ -10,29 +10,41 @@ import type {
 } from '../../../shared/contract';
 import type { ResponseTargets } from '../../../shared/domain/alarm-lifecycle';
 import {
-  checkpointsMissed,
   counted,
   drillSummary,
   FALSE_DISPOSITIONS,
   hazardSummary,
-  heatMap,
-  incidentTimeliness,
-  offenders,
-  orderSummary,
   ratio,
   roundOutcome,
-  roundsBy,
-  stageTimes,
-  tallyBy,
-  visitorSummary,
-  withinTarget,
   type AlarmFact,
+  type DrillFact,
+  type HazardFact,
   type RoundFact,
   type Tally,
 } from '../../../shared/domain/report-figures';
+import {
+  summarize,
+  summaryOffenders,
+  summaryOrders,
+  summaryRounds,
+  summaryStageTimes,
+  summaryTimeliness,
+  summaryWithinTarget,
+  talliesOf,
+  type AlarmSummary,
+  type PeriodSummary,
+  type RoundSummary,
+} from '../../../shared/domain/report-summary';
 import type { LocalClock } from '../../../shared/domain/report-period';
 import type { PeriodFacts } from './facts';
 import type { ReportLabels } from './labels';
+
+/** What a period's sections are built from: its summary (reports/summaries.ts) and its few drills and hazards. */
+export interface PeriodFigures {
+  summary: PeriodSummary;
+  drills: DrillFact[];
+  hazards: HazardFact[];
+}
 
 export interface BuildContext {
   labels: ReportLabels;
@@ -86,27 +98,17 @@ function tallyTable(id: string, chart: ReportChart): ReportTable {
   };
 }
 
-function alarmsSection(now: AlarmFact[], before: AlarmFact[] | undefined, c: BuildContext): ReportSection {
+function alarmsSection(now: AlarmSummary, before: AlarmSummary | undefined, c: BuildContext): ReportSection {
   const { labels } = c;
-  const falseOf = (list: AlarmFact[]) => {
-    const judged = list.filter((a) => a.disposition && a.disposition !== 'test');
-    return ratio(judged.filter((a) => FALSE_DISPOSITIONS.has(a.disposition!)).length, judged.length);
-  };
-  const real = (list: AlarmFact[]) => list.filter((a) => a.disposition === 'real').length;
+  const falseOf = (a: AlarmSummary) => ratio(a.falseN, a.judged);
   const byType = tallyChart(
     'byType',
-    tallyBy(now, (a) => a.type),
-    before && tallyBy(before, (a) => a.type),
+    talliesOf(now.byType),
+    before && talliesOf(before.byType),
     labels.alarmType,
   );
-  const byZone = tallyChart(
-    'byZone',
-    tallyBy(now, (a) => a.zone),
-    before && tallyBy(before, (a) => a.zone),
-    labels.zone,
-  );
-  const prioTally = (list: AlarmFact[]) =>
-    tallyBy(list, (a) => String(a.priority)).sort((a, b) => (a.key < b.key ? -1 : 1));
+  const byZone = tallyChart('byZone', talliesOf(now.byZone), before && talliesOf(before.byZone), labels.zone);
+  const prioTally = (a: AlarmSummary) => talliesOf(a.byPriority).sort((x, y) => (x.key < y.key ? -1 : 1));
   const byPriority = tallyChart('byPriority', prioTally(now), before && prioTally(before), labels.priority);
   const heat: ReportChart = {
     id: 'heat',
@@ -117,11 +119,11 @@ function alarmsSection(now: AlarmFact[], before: AlarmFact[] | undefined, c: Bui
       label: { 'zh-CN': `${h}时`, en: `${h}h` },
     })),
     series: [],
-    grid: heatMap(now, c.clock),
+    grid: Array.from({ length: 7 }, (_, d) => now.heat.slice(d * 24, d * 24 + 24)),
     drill: false,
   };
-  const devices = offenders(now, 'deviceId');
-  const zones = offenders(now, 'zone');
+  const devices = summaryOffenders(now.devices);
+  const zones = summaryOffenders(now.zones);
   const offenderChart = (
     id: string,
     list: typeof devices,
@@ -158,8 +160,8 @@ function alarmsSection(now: AlarmFact[], before: AlarmFact[] | undefined, c: Bui
   return {
     id: 'alarms',
     kpis: [
-      kpi('alarms', 'count', now.length, before?.length),
-      kpi('real', 'count', real(now), before && real(before)),
+      kpi('alarms', 'count', now.n, before?.n),
+      kpi('real', 'count', now.real, before?.real),
       kpi('falseRate', 'percent', falseOf(now), before && falseOf(before)),
     ],
     charts: [
@@ -180,14 +182,16 @@ function alarmsSection(now: AlarmFact[], before: AlarmFact[] | undefined, c: Bui
   };
 }
 
-function responseSection(now: AlarmFact[], before: AlarmFact[] | undefined, c: BuildContext): ReportSection {
-  const stages = stageTimes(now);
-  const stagesBefore = before && stageTimes(before);
-  const shares = withinTarget(now, c.targets);
-  const timely = incidentTimeliness(now, c.targets);
-  const timelyBefore = before && incidentTimeliness(before, c.targets);
-  const esc = (l: AlarmFact[]) => l.filter((a) => a.escalated).length;
-  const reopened = (l: AlarmFact[]) => l.filter((a) => a.reopened).length;
+function responseSection(
+  now: AlarmSummary,
+  before: AlarmSummary | undefined,
+  c: BuildContext,
+): ReportSection {
+  const stages = summaryStageTimes(now);
+  const stagesBefore = before && summaryStageTimes(before);
+  const shares = summaryWithinTarget(now, c.targets);
+  const timely = summaryTimeliness(now, c.targets);
+  const timelyBefore = before && summaryTimeliness(before, c.targets);
   const stageCats = stages.map((s) => ({ key: s.stage, label: c.labels.text(`reports.stage.${s.stage}`) }));
   const stageChart: ReportChart = {
     id: 'stages',
@@ -222,8 +226,8 @@ function responseSection(now: AlarmFact[], before: AlarmFact[] | undefined, c: B
       kpi('ackP90', 'ms', stages[0]!.p90Ms, stagesBefore?.[0]!.p90Ms),
       kpi('resolveP50', 'ms', stages[3]!.p50Ms, stagesBefore?.[3]!.p50Ms),
       kpi('incidentTimeliness', 'percent', timely.rate, timelyBefore?.rate),
-      kpi('escalations', 'count', esc(now), before && esc(before)),
-      kpi('reopened', 'count', reopened(now), before && reopened(before)),
+      kpi('escalations', 'count', now.escalated, before?.escalated),
+      kpi('reopened', 'count', now.reopened, before?.reopened),
     ],
     charts: [stageChart, shareChart],
     tables: [
@@ -259,7 +263,7 @@ function responseSection(now: AlarmFact[], before: AlarmFact[] | undefined, c: B
 
 function roundsChart(
   id: string,
-  tallies: ReturnType<typeof roundsBy>,
+  tallies: ReturnType<typeof summaryRounds>,
   label: (k: string) => InBothLanguages,
 ) {
   const chart: ReportChart = {
@@ -288,64 +292,73 @@ function roundsChart(
   return { chart, table };
 }
 
-function patrolsSection(now: RoundFact[], before: RoundFact[] | undefined, c: BuildContext): ReportSection {
-  const rate = (l: RoundFact[]) => {
-    const walked = l.filter((r) => !r.skipped);
-    return ratio(walked.filter((r) => roundOutcome(r) === 'onTime').length, walked.length);
+function patrolsSection(now: RoundSummary, before: RoundSummary | undefined, c: BuildContext): ReportSection {
+  const totals = (r: RoundSummary) => {
+    let onTime = 0;
+    let late = 0;
+    let missed = 0;
+    for (const [o, l, m] of Object.values(r.byBand)) {
+      onTime += o;
+      late += l;
+      missed += m;
+    }
+    return { onTime, late, missed, walked: onTime + late + missed };
   };
-  const count = (l: RoundFact[], o: 'missed' | 'late') =>
-    l.filter((r) => !r.skipped && roundOutcome(r) === o).length;
-  const walked = (l: RoundFact[]) => l.filter((r) => !r.skipped).length;
-  const route = roundsChart(
-    'byRoute',
-    roundsBy(now, (r) => r.routeId),
-    c.labels.route,
-  );
-  const band = roundsChart(
-    'byBand',
-    roundsBy(now, (r) => r.band),
-    c.labels.band,
-  );
-  const guard = roundsChart(
-    'byGuard',
-    roundsBy(now, (r) => r.guardId),
-    c.labels.guard,
-  );
+  const t = totals(now);
+  const tb = before && totals(before);
+  const route = roundsChart('byRoute', summaryRounds(now.byRoute), c.labels.route);
+  const band = roundsChart('byBand', summaryRounds(now.byBand), c.labels.band);
+  const guard = roundsChart('byGuard', summaryRounds(now.byGuard), c.labels.guard);
   const cps = tallyChart(
     'checkpointsMissed',
-    checkpointsMissed(now),
-    before && checkpointsMissed(before, 1000),
+    talliesOf(now.checkpointsMissed).slice(0, 10),
+    before && talliesOf(before.checkpointsMissed).slice(0, 1000),
     c.labels.checkpoint,
   );
   return {
     id: 'patrols',
     kpis: [
-      kpi('rounds', 'count', walked(now), before && walked(before)),
-      kpi('roundsOnTime', 'percent', rate(now), before && rate(before)),
-      kpi('roundsLate', 'count', count(now, 'late'), before && count(before, 'late')),
-      kpi('roundsMissed', 'count', count(now, 'missed'), before && count(before, 'missed')),
+      kpi('rounds', 'count', t.walked, tb?.walked),
+      kpi('roundsOnTime', 'percent', ratio(t.onTime, t.walked), tb && ratio(tb.onTime, tb.walked)),
+      kpi('roundsLate', 'count', t.late, tb?.late),
+      kpi('roundsMissed', 'count', t.missed, tb?.missed),
     ],
     charts: [route.chart, band.chart, guard.chart, cps],
     tables: [route.table, band.table, guard.table, tallyTable('checkpointsMissed', cps)],
   };
 }
 
-/** The figures of a period as sections of KPIs, charts and tables; `before` is the period before (compare). */
+/** A period's rows as figures: its summary folded from them (the tests and a drill-down's own rows). */
+export function figuresOf(facts: PeriodFacts, clock: LocalClock): PeriodFigures {
+  return { summary: summarize(facts, clock), drills: facts.drills, hazards: facts.hazards };
+}
+
+/** The figures of a period's rows as sections; `before` is the period before (compare). */
 export function buildSections(
   now: PeriodFacts,
   before: PeriodFacts | undefined,
   c: BuildContext,
 ): ReportSection[] {
-  const alarms = counted(now.alarms);
-  const alarmsBefore = before && counted(before.alarms);
+  return buildFromFigures(figuresOf(now, c.clock), before && figuresOf(before, c.clock), c);
+}
+
+/** The figures of a period as sections of KPIs, charts and tables; `before` is the period before (compare). */
+export function buildFromFigures(
+  now: PeriodFigures,
+  before: PeriodFigures | undefined,
+  c: BuildContext,
+): ReportSection[] {
   const drills = drillSummary(now.drills);
   const drillsBefore = before && drillSummary(before.drills);
   const hz = hazardSummary(now.hazards, c.now);
   const hzBefore = before && hazardSummary(before.hazards, c.now);
-  const wo = orderSummary(now.orders, c.now);
-  const woBefore = before && orderSummary(before.orders, c.now);
-  const vs = visitorSummary(now.visitors);
-  const vsBefore = before && visitorSummary(before.visitors);
+  const wo = summaryOrders(now.summary.orders, c.now);
+  const woBefore = before && summaryOrders(before.summary.orders, c.now);
+  const vs = { visitors: now.summary.visitors.n, overstays: now.summary.visitors.overstays };
+  const vsBefore = before && {
+    visitors: before.summary.visitors.n,
+    overstays: before.summary.visitors.overstays,
+  };
   const ordersChart: ReportChart = {
     id: 'orders',
     kind: 'bar',
@@ -365,15 +378,15 @@ export function buildSections(
   };
   const gates = tallyChart(
     'gateReads',
-    now.gateReads.map((g) => ({ key: g.gateId, value: g.reads })),
-    before?.gateReads.map((g) => ({ key: g.gateId, value: g.reads })),
+    gateTallies(now.summary.gateReads),
+    before && gateTallies(before.summary.gateReads),
     c.labels.gate,
     { drill: false },
   );
   return [
-    alarmsSection(alarms, alarmsBefore, c),
-    responseSection(alarms, alarmsBefore, c),
-    patrolsSection(now.rounds, before?.rounds, c),
+    alarmsSection(now.summary.alarms, before?.summary.alarms, c),
+    responseSection(now.summary.alarms, before?.summary.alarms, c),
+    patrolsSection(now.summary.rounds, before?.summary.rounds, c),
     {
       id: 'drills',
       kpis: [
@@ -427,8 +440,8 @@ export function buildSections(
         kpi(
           'gateReads',
           'count',
-          sum(now.gateReads.map((g) => g.reads)),
-          before && sum(before.gateReads.map((g) => g.reads)),
+          sum(Object.values(now.summary.gateReads)),
+          before && sum(Object.values(before.summary.gateReads)),
         ),
       ],
       charts: [gates],
@@ -438,6 +451,12 @@ export function buildSections(
 }
 
 const sum = (l: number[]) => l.reduce((s, n) => s + n, 0);
+
+/** Gate reads per gate, in the gates' order. */
+const gateTallies = (c: Record<string, number>): Tally[] =>
+  Object.entries(c)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([key, value]) => ({ key, value }));
 
 /** The rows behind one bar: the alarms, rounds or orders its key and series stand for, newest first. */
 export function rowsBehind(

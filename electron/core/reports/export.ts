@@ -80,6 +80,9 @@ export function chartWords(locale: Locale) {
 
 type SvgRender = (option: ChartOption, width: number, height: number) => Promise<string>;
 
+/** A turn of the event loop between charts: drawing a PDF never holds intake for more than one chart. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** ECharts' server-side renderer to an SVG string (no DOM: `ssr: true`). Loaded on first use. */
 export const renderSvg: SvgRender = async (option, width, height) => {
   const echarts = await import('echarts');
@@ -177,6 +180,7 @@ export async function reportPdf(view: ReportView, locale: Locale): Promise<{ nam
       });
       doc.x = 48;
       doc.y = y + h + 6;
+      await turn();
     }
     for (const table of section.tables) {
       if (table.rows.length === 0) continue;
@@ -199,6 +203,7 @@ export async function reportPdf(view: ReportView, locale: Locale): Promise<{ nam
       line(header, true);
       for (const r of rows.slice(0, 30)) line(r, false);
       doc.fontSize(10.5);
+      await turn();
     }
   }
   room(90);

@@ -57,16 +57,26 @@ async function hasTable(db: Knex, name: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/**
- * The rows of [from, to) as facts: alarms received in it (with when they were first dispatched, on scene and
- * whether they were ever reopened), patrol rounds that started in it, drills scheduled in it, hazards found,
- * work orders opened and visitors who entered in it. Reads only columns that other features keep stable.
- */
+/** Everything a report of one period is computed from: its summarised rows and the rest. */
 export async function readFacts(
   db: Knex,
   range: { from: number; to: number },
   routeCheckpoints: ReadonlyMap<string, readonly string[]>,
 ): Promise<PeriodFacts> {
+  const summarised = await readSummaryFacts(db, range, routeCheckpoints);
+  return { from: range.from, to: range.to, ...summarised, ...(await readOtherFacts(db, range)) };
+}
+
+/**
+ * The rows of [from, to) that a day summary folds (report-summary.ts): alarms received in it (with when they were
+ * first dispatched, on scene and whether they were ever reopened), patrol rounds that started in it, work orders opened, visitors who entered in
+ * it and gate reads. Reads only columns that other features keep stable.
+ */
+export async function readSummaryFacts(
+  db: Knex,
+  range: { from: number; to: number },
+  routeCheckpoints: ReadonlyMap<string, readonly string[]>,
+): Promise<Omit<PeriodFacts, 'from' | 'to' | 'drills' | 'hazards'>> {
   const { from, to } = range;
   const alarmRows = await chunked(
     db,
@@ -160,6 +170,55 @@ export async function readFacts(
     };
   });
 
+  // A closed order is not touched again, so its last update is when it was verified or refused.
+  const orders: OrderFact[] = (await hasTable(db, 'work_orders'))
+    ? (
+        await all(
+          db,
+          'SELECT id, created_at, due_at, state, updated_at FROM work_orders WHERE created_at >= ? AND created_at < ?',
+          [from, to],
+        )
+      ).map((o) => ({
+        id: String(o.id),
+        createdAt: Number(o.created_at),
+        dueAt: Number(o.due_at),
+        state: String(o.state),
+        closedAt: o.state === 'verified' || o.state === 'refused' ? Number(o.updated_at) : null,
+      }))
+    : [];
+  const visitors: VisitorFact[] = (await hasTable(db, 'visitors'))
+    ? (
+        await all(
+          db,
+          'SELECT id, entered_at, overstayed_at FROM visitors WHERE entered_at >= ? AND entered_at < ?',
+          [from, to],
+        )
+      ).map((v) => ({
+        id: String(v.id),
+        enteredAt: Number(v.entered_at),
+        overstayed: v.overstayed_at !== null,
+      }))
+    : [];
+  const perGate = new Map<string, number>();
+  if (await hasTable(db, 'gate_reads'))
+    for (const g of await chunked(
+      db,
+      range,
+      'SELECT gate_id, COUNT(*) AS n FROM gate_reads WHERE at >= ? AND at < ? GROUP BY gate_id',
+    ))
+      perGate.set(String(g.gate_id), (perGate.get(String(g.gate_id)) ?? 0) + Number(g.n));
+  const gateReads = [...perGate.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([gateId, reads]) => ({ gateId, reads }));
+  return { alarms, rounds, orders, visitors, gateReads };
+}
+
+/** The period's drills (scheduled in it, with their steps against the playbook's targets) and hazards found. */
+export async function readOtherFacts(
+  db: Knex,
+  range: { from: number; to: number },
+): Promise<{ drills: DrillFact[]; hazards: HazardFact[] }> {
+  const { from, to } = range;
   const drillRows = await all(
     db,
     `SELECT d.id, d.title, d.scheduled_at, d.state, d.started_at, d.finished_at, d.corrective_actions, d.run_id,
@@ -211,47 +270,7 @@ export async function readFacts(
         state: String(h.state),
       }))
     : [];
-  // A closed order is not touched again, so its last update is when it was verified or refused.
-  const orders: OrderFact[] = (await hasTable(db, 'work_orders'))
-    ? (
-        await all(
-          db,
-          'SELECT id, created_at, due_at, state, updated_at FROM work_orders WHERE created_at >= ? AND created_at < ?',
-          [from, to],
-        )
-      ).map((o) => ({
-        id: String(o.id),
-        createdAt: Number(o.created_at),
-        dueAt: Number(o.due_at),
-        state: String(o.state),
-        closedAt: o.state === 'verified' || o.state === 'refused' ? Number(o.updated_at) : null,
-      }))
-    : [];
-  const visitors: VisitorFact[] = (await hasTable(db, 'visitors'))
-    ? (
-        await all(
-          db,
-          'SELECT id, entered_at, overstayed_at FROM visitors WHERE entered_at >= ? AND entered_at < ?',
-          [from, to],
-        )
-      ).map((v) => ({
-        id: String(v.id),
-        enteredAt: Number(v.entered_at),
-        overstayed: v.overstayed_at !== null,
-      }))
-    : [];
-  const perGate = new Map<string, number>();
-  if (await hasTable(db, 'gate_reads'))
-    for (const g of await chunked(
-      db,
-      range,
-      'SELECT gate_id, COUNT(*) AS n FROM gate_reads WHERE at >= ? AND at < ? GROUP BY gate_id',
-    ))
-      perGate.set(String(g.gate_id), (perGate.get(String(g.gate_id)) ?? 0) + Number(g.n));
-  const gateReads = [...perGate.entries()]
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-    .map(([gateId, reads]) => ({ gateId, reads }));
-  return { from, to, alarms, rounds, drills, hazards, orders, visitors, gateReads };
+  return { drills, hazards };
 }
 
 /** A stored playbook definition's steps that have a target (`targetSec`), read leniently. */

@@ -13,15 +13,16 @@ import { pickText, type LocalizedText } from '../../../shared/domain/text';
 import { ServiceError } from '../errors';
 import type { Feature, Infrastructure } from '../feature';
 import { shiftBoard } from './board';
-import { buildSections, rowsBehind, type BuildContext } from './build';
+import { buildFromFigures, rowsBehind, type BuildContext, type PeriodFigures } from './build';
 import { writeDemoHistory } from './demo-history';
-import { readFacts, type PeriodFacts } from './facts';
+import { readFacts, readOtherFacts, type PeriodFacts } from './facts';
 import { ReportLabels } from './labels';
-import { reportsMigration } from './migration';
+import { reportDaysMigration, reportsMigration } from './migration';
 import { reportCsv, reportPdf, reportXlsx } from './export';
+import { DaySummaries } from './summaries';
 
-/** Migration 22 (issue 19). */
-export const reportMigrations = [reportsMigration] as const;
+/** Migrations 24 (indexes) and 25 (day summaries) of issue 19. */
+export const reportMigrations = [reportsMigration, reportDaysMigration] as const;
 
 export interface ReportsService {
   report(period: ReportPeriod, compare: boolean): Promise<ReportView>;
@@ -34,14 +35,15 @@ export interface ReportsOptions {
 }
 
 /**
- * How many periods' rows are kept for the drill-downs and exports that follow a report: a report and the period it
- * is compared with. A year of a large site is millions of rows in memory, so no more than that.
+ * How many periods' rows are kept for the drill-downs that follow a report: a report and the period it is compared
+ * with. A year of a large site is millions of rows in memory, so no more than that.
  */
 const CACHE_PERIODS = 2;
 
 /**
- * Reports (issue 19): a period's figures from the rows the other features keep, read on demand (indexes of
- * migration 24, nothing pre-aggregated), the rows behind a bar, the exports, and the live shift board.
+ * Reports (issue 19): a period's figures from day summaries (migration 25, summaries.ts) and the period's few
+ * drills and hazards, the rows behind a bar (read on demand through migration 24's indexes), the exports, and the
+ * live shift board.
  */
 export function createReports(
   infra: Infrastructure,
@@ -51,6 +53,13 @@ export function createReports(
   const cache = new Map<string, { at: number; facts: Promise<PeriodFacts> }>();
   let labels = new ReportLabels(site);
   let history: Promise<unknown> | undefined;
+  let backfill: Promise<unknown> | undefined;
+  const summaries = new DaySummaries({
+    db,
+    timeZone: site.timeZone,
+    now: () => clock.now(),
+    routeCheckpoints: () => labels.routeCheckpoints,
+  });
 
   const loadLabels = async () => {
     const devices = new Map<string, LocalizedText>();
@@ -67,7 +76,18 @@ export function createReports(
     labels = new ReportLabels(site, devices);
   };
 
-  /** A period's rows, read again when older than a minute (today's figures move). */
+  /** A period's summary (its days') with its drills and hazards. */
+  const figures = async (bounds: {
+    first: string;
+    last: string;
+    from: number;
+    to: number;
+  }): Promise<PeriodFigures> => ({
+    summary: await summaries.period(bounds.first, bounds.last),
+    ...(await readOtherFacts(db, bounds)),
+  });
+
+  /** A period's rows for a drill-down, read again when older than a minute (today's figures move). */
   const facts = (from: number, to: number): Promise<PeriodFacts> => {
     const key = `${from}:${to}`;
     const hit = cache.get(key);
@@ -104,17 +124,15 @@ export function createReports(
   const report = async (period: ReportPeriod, compare: boolean): Promise<ReportView> => {
     const bounds = periodBounds(period, site.timeZone);
     const prevBounds = compare ? periodBounds(previousPeriod(period), site.timeZone) : undefined;
-    const [now, before] = await Promise.all([
-      facts(bounds.from, bounds.to),
-      prevBounds ? facts(prevBounds.from, prevBounds.to) : undefined,
-    ]);
+    const now = await figures(bounds);
+    const before = prevBounds && (await figures(prevBounds));
     return {
       site: { 'zh-CN': pickText(site.name, 'zh-CN'), en: pickText(site.name, 'en') },
       timeZone: site.timeZone,
       period: bounds,
       ...(prevBounds ? { previous: prevBounds } : {}),
       generatedAt: clock.now(),
-      sections: buildSections(now, before, context()),
+      sections: buildFromFigures(now, before, context()),
     };
   };
 
@@ -162,9 +180,22 @@ export function createReports(
           (err: Error) => log.error('demo history failed', { error: err.message }),
         );
       }
+      // The past days' summaries of a database that has none yet (an upgrade, the demo's history), in the
+      // background a day at a time: a report asked meanwhile folds the days it needs itself.
+      backfill = Promise.resolve(history).then(async () => {
+        const started = Date.now();
+        try {
+          const { days } = await summaries.backfill();
+          if (days > 0) log.info('report day summaries folded', { days, ms: Date.now() - started });
+        } catch (err) {
+          log.error('report day summaries failed', { error: (err as Error).message });
+        }
+      });
     },
     async stop() {
+      summaries.stop();
       await history;
+      await backfill;
       cache.clear();
     },
   };

@@ -18,3 +18,82 @@ export const reportsMigration: Migration = {
     await db.raw('CREATE INDEX gate_reads_at ON gate_reads (at)');
   },
 };
+
+/** A 15-minute slot of UTC time: every zone's offset is a whole number of them, so a slot lies in one local day. */
+export const DIRTY_SLOT_MS = 900_000;
+
+/**
+ * Triggers that mark the slot of a row's time as changed in `report_dirty`, in the same statement as the write:
+ * a stored day summary (report_days) is dropped and folded again the next time a report reads that day. Each is one
+ * `INSERT OR IGNORE` of an integer key into a small table (measured in docs/measurements.md). Only the columns the
+ * figures read fire them on update (an alarm's repeat count or last-seen time does not).
+ */
+const MARKS: Array<{ table: string; time: string; update: string[] }> = [
+  {
+    table: 'alarms',
+    time: 'received_at',
+    update: [
+      'type',
+      'priority',
+      'zone',
+      'device_id',
+      'received_at',
+      'acknowledged_at',
+      'ack_ms',
+      'resolved_at',
+      'resolve_ms',
+      'disposition',
+      'escalated_at',
+      'drill',
+      'incident_id',
+    ],
+  },
+  { table: 'patrol_rounds', time: 'round_start', update: [] },
+  { table: 'patrol_visits', time: 'round_start', update: [] },
+  { table: 'work_orders', time: 'created_at', update: [] },
+  { table: 'visitors', time: 'entered_at', update: ['entered_at', 'overstayed_at'] },
+  { table: 'gate_reads', time: 'at', update: ['at', 'gate_id'] },
+];
+
+/**
+ * Reports of long periods (issue 19's speed): one summary per past local day of the site, folded once from the rows
+ * and kept (report_days), and the slots whose rows changed since (report_dirty). Today is always folded live.
+ */
+export const reportDaysMigration: Migration = {
+  version: 25,
+  name: 'reports: a summary per past day, dropped when a row of that day changes',
+  async up(db) {
+    await db.raw(`CREATE TABLE report_days (
+      day TEXT PRIMARY KEY CHECK (length(day) = 10),
+      time_zone TEXT NOT NULL CHECK (length(time_zone) <= 64),
+      version INTEGER NOT NULL,
+      data TEXT NOT NULL,
+      computed_at INTEGER NOT NULL
+    )`);
+    await db.raw('CREATE TABLE report_dirty (slot INTEGER PRIMARY KEY)');
+    const mark = (row: 'NEW' | 'OLD', time: string) =>
+      `INSERT OR IGNORE INTO report_dirty (slot) SELECT CAST(${row}.${time} / ${DIRTY_SLOT_MS} AS INTEGER)
+        WHERE ${row}.${time} IS NOT NULL;`;
+    for (const { table, time, update } of MARKS) {
+      const p = `report_dirty_${table}`;
+      await db.raw(`CREATE TRIGGER ${p}_ins AFTER INSERT ON ${table} BEGIN ${mark('NEW', time)} END`);
+      await db.raw(`CREATE TRIGGER ${p}_del AFTER DELETE ON ${table} BEGIN ${mark('OLD', time)} END`);
+      const of = update.length ? ` OF ${update.join(', ')}` : '';
+      await db.raw(
+        `CREATE TRIGGER ${p}_upd AFTER UPDATE${of} ON ${table} BEGIN ${mark('NEW', time)} ${mark('OLD', time)} END`,
+      );
+    }
+    // An alarm's trail moves its figures (dispatched, on scene, reopened): the alarm's own slot.
+    await db.raw(`CREATE TRIGGER report_dirty_alarm_events AFTER INSERT ON alarm_events
+      WHEN NEW.kind IN ('dispatched', 'on_scene', 'reopened') BEGIN
+        INSERT OR IGNORE INTO report_dirty (slot)
+          SELECT CAST(received_at / ${DIRTY_SLOT_MS} AS INTEGER) FROM alarms WHERE id = NEW.alarm_id;
+      END`);
+    // An incident made a drill (or not) moves every alarm of it in or out of the figures.
+    await db.raw(`CREATE TRIGGER report_dirty_incidents AFTER UPDATE OF drill ON incidents
+      WHEN OLD.drill IS NOT NEW.drill BEGIN
+        INSERT OR IGNORE INTO report_dirty (slot)
+          SELECT CAST(received_at / ${DIRTY_SLOT_MS} AS INTEGER) FROM alarms WHERE incident_id = NEW.id;
+      END`);
+  },
+};

@@ -5,12 +5,18 @@ import { onCleanup } from './harness';
 
 /**
  * A console core of the benchmark's own, its database in `tmp`: no demo scenario, no backups, nothing logged,
- * stopped by the benchmark's cleanup, with an administrator set up. `call` runs a method in that administrator's
- * window and throws a refusal with the method's name.
+ * stopped by the benchmark's cleanup (or by `stop`, once), with an administrator set up — or, `existing`, signed in
+ * on a database a desk of the same run set up before. `call` runs a method in that administrator's window and
+ * throws a refusal with the method's name.
  */
 export async function benchDesk(
   tmp: string,
-): Promise<{ core: Desk; call: (method: string, input: unknown) => Promise<unknown> }> {
+  o: { existing?: boolean } = {},
+): Promise<{
+  core: Desk;
+  call: (method: string, input: unknown) => Promise<unknown>;
+  stop: () => Promise<void>;
+}> {
   const core = await createDesk({
     dataDir: tmp,
     dbFile: join(tmp, 'console.sqlite'),
@@ -18,13 +24,16 @@ export async function benchDesk(
     backups: { enabled: false },
     log: silentLogger,
   });
-  onCleanup('console core', () => core.stop());
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= core.stop());
+  onCleanup('console core', stop);
   const session = core.openSession('memory', null);
   const call = async (method: string, input: unknown) => {
     const env = await core.router.call(method, input, session);
     if (!env.ok) throw new Error(`${method}: ${env.error.message}`);
     return env.value;
   };
-  await call('auth.setup', { username: 'admin', name: 'Admin', password: 'admin-pass-1' });
-  return { core, call };
+  if (o.existing) await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
+  else await call('auth.setup', { username: 'admin', name: 'Admin', password: 'admin-pass-1' });
+  return { core, call, stop };
 }
