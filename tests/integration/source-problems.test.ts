@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toHubStatus } from '../../electron/hub/equipment';
 import { Dc09Config } from '../../electron/hub/sources/dc09/config';
 import { createDc09Receiver } from '../../electron/hub/sources/dc09/receiver';
-import { problemOf, RefusedLog, type SourceContext } from '../../electron/hub/sources/source';
+import {
+  escapeRaw,
+  problemOf,
+  RAW_CHARS,
+  RefusedLog,
+  type SourceContext,
+} from '../../electron/hub/sources/source';
 import { HubSourceStatus, REFUSAL_CODES, SOURCE_PROBLEMS } from '../../shared/contract';
 import { en } from '../../shared/i18n/en';
 import { zhCN } from '../../shared/i18n/zh-CN';
@@ -65,9 +71,19 @@ describe('source problems and refusals', () => {
       log.add({ at: i, code: 'malformed', reason: `r${i}`.padEnd(1000, '.'), raw: 'x'.repeat(2000) });
     const list = log.list();
     expect(list.map((r) => r.at)).toEqual([9, 8, 7]);
-    expect(list.every((r) => r.reason.length <= 300 && r.raw.length <= 500)).toBe(true);
+    expect(list.every((r) => r.reason.length <= 300 && r.raw.length <= RAW_CHARS)).toBe(true);
     list[0]!.reason = 'changed';
     expect(log.list()[0]!.reason).not.toBe('changed');
+  });
+
+  it('shows refused bytes escaped and bounded in characters, not bytes (found by the fuzz suite: 160 control bytes read 640)', () => {
+    const control = escapeRaw(Buffer.alloc(1000, 0x01));
+    expect(control.length).toBeLessThanOrEqual(300);
+    expect(control.startsWith('\\x01\\x01')).toBe(true);
+    // Never half an escape at the cut.
+    expect(control.length % 4).toBe(0);
+    expect(escapeRaw(Buffer.from('GET /\r\n'))).toBe('GET /\\x0d\\x0a');
+    expect(escapeRaw(Buffer.from('x'.repeat(1000)), 50)).toBe('x'.repeat(50));
   });
 
   it('every refusal code and source problem is worded in both languages', () => {

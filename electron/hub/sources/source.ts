@@ -148,6 +148,20 @@ export interface RefusedInput {
  * The last few inputs a source refused, newest first: one bounded list for every source, so a flood of bad frames
  * costs a fixed amount of memory and the sources view reads them all the same way.
  */
+/** How much of a refused input its status keeps, at most, in characters. */
+export const RAW_CHARS = 400;
+
+/** Refused bytes as text for the status view: printable ASCII as is, the rest as \xNN, at most `maxChars`. */
+export function escapeRaw(raw: Uint8Array, maxChars = 300): string {
+  let out = '';
+  for (const b of raw) {
+    const next = b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+    if (out.length + next.length > maxChars) break;
+    out += next;
+  }
+  return out;
+}
+
 export class RefusedLog {
   private readonly items: RefusedInput[] = [];
 
@@ -157,7 +171,8 @@ export class RefusedLog {
     this.items.unshift({
       ...entry,
       reason: entry.reason.slice(0, 300),
-      raw: entry.raw.slice(0, 500),
+      // What the status view shows of the input: a sample, not the input (a source's own escaping may run longer).
+      raw: entry.raw.slice(0, RAW_CHARS),
       ...(entry.peer !== undefined ? { peer: entry.peer.slice(0, 200) } : {}),
     });
     if (this.items.length > this.keep) this.items.length = this.keep;

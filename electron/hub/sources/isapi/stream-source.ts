@@ -4,7 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { RefusalCode } from '../../../../shared/contract';
-import { RefusedLog, sourceStatus, type Source, type SourceContext, type SourceStatus } from '../source';
+import {
+  escapeRaw,
+  RefusedLog,
+  sourceStatus,
+  type Source,
+  type SourceContext,
+  type SourceStatus,
+} from '../source';
 import { CameraTracker, startSweeper, type CameraEntry, type CameraEvent } from './camera';
 import type { Part } from './multipart';
 import { CameraStream } from './stream';
@@ -37,14 +44,6 @@ export interface StreamSourceSpec {
 export interface CameraStreamSource extends Source {
   /** Per camera: connected now, connection attempts, open conditions (for tests and the status view). */
   streams(): { camera: string; connected: boolean; attempts: number; open: number; error?: string }[];
-}
-
-/** How refused input is shown: printable ASCII, the rest escaped, cut. */
-export function escapeRaw(raw: Buffer): string {
-  let out = '';
-  for (const b of raw.subarray(0, 160))
-    out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-  return out.slice(0, 300);
 }
 
 export function createStreamSource(spec: StreamSourceSpec, ctx: SourceContext): CameraStreamSource {

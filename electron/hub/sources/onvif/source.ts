@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { SourceProblem } from '../../../../shared/contract';
 import {
+  escapeRaw,
   problemOf,
   RefusedLog,
   sourceStatus,
@@ -15,7 +16,6 @@ import {
   type SourceStatus,
 } from '../source';
 import { CameraTracker, startSweeper } from '../isapi/camera';
-import { escapeRaw } from '../isapi/stream-source';
 import { findAll, path, type XmlElement } from '../../../common/xml';
 import type { OnvifSourceConfig } from './config';
 import { parseNotification } from './events';

@@ -14,7 +14,7 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { RefusalCode, SourceProblem } from '../../../../shared/contract';
-import { problemOf, RefusedLog, sourceStatus } from '../source';
+import { escapeRaw, problemOf, RefusedLog, sourceStatus } from '../source';
 import type { Source, SourceContext, SourceReport, SourceStatus } from '../source';
 import { WebhookEvent, type WebhookSourceConfig } from './config';
 
@@ -47,13 +47,6 @@ class Bucket {
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
-function escapeRaw(raw: Buffer): string {
-  let out = '';
-  for (const b of raw.subarray(0, 160))
-    out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-  return out;
-}
 
 export function createWebhookSource(
   config: WebhookSourceConfig,
