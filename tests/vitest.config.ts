@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     // Integration tests start real servers and child processes; keep runs isolated and bounded.
     pool: 'forks',
+    // Both cores: vitest's default (cores - 1) is one worker on CI's 2-core machine, and most of these tests wait on
+    // sockets and child processes rather than compute, so a second worker nearly halves the run.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: process.env.CI ? ['default'] : ['default'],
