@@ -86,6 +86,22 @@ export function createConsoleTheme(scale: ThemeScale = { ui: 1, status: 1 }) {
       // A label that does not fit moves as a whole (the toolbars wrap), never one character per line.
       MuiButton: { styleOverrides: { root: { whiteSpace: 'nowrap', minWidth: 0 } } },
       MuiToggleButton: { styleOverrides: { root: { whiteSpace: 'nowrap' } } },
+      // Filled alerts (the escalation and disaster banners) in colours chosen for their text: MUI darkens the main
+      // colour for the background in dark mode but keeps the text picked for the main one, which left dark text on
+      // dark red (axe: colour contrast, serious). Each pair is at least 5:1.
+      MuiAlert: {
+        variants: (
+          [
+            ['error', '#b71c1c', '#ffffff'],
+            ['warning', '#ffb74d', '#0b0f14'],
+            ['info', '#1565c0', '#ffffff'],
+            ['success', '#2e7d32', '#ffffff'],
+          ] as const
+        ).map(([severity, backgroundColor, color]) => ({
+          props: { variant: 'filled' as const, severity },
+          style: { backgroundColor, color, '& .MuiAlert-icon': { color } },
+        })),
+      },
     },
   });
 }

@@ -235,6 +235,19 @@ describe('training and certificates through the router: expiry notices, the fire
     expect(saved.personName.en).toBe('Zhang Wei');
     await call('training.removeRecord', { id: saved.id });
     expect((await call<TrainingList>('training.list', {})).records).toEqual([]);
+    // The removal is audited with what was removed; removing it again is refused as not found, and audits nothing.
+    const removed = await core!.db('audit_log').where({ action: 'training.recordRemoved', target: saved.id });
+    expect(removed).toHaveLength(1);
+    expect(JSON.parse((removed[0] as { details: string }).details)).toMatchObject({
+      course: '消防控制室值班操作',
+    });
+    const again = await core!.router.call(
+      'training.removeRecord',
+      { id: saved.id },
+      core!.openSession('memory', admin),
+    );
+    expect(again.ok ? undefined : again.error.code).toBe('not_found');
+    expect(await core!.db('audit_log').where({ action: 'training.recordRemoved' })).toHaveLength(1);
     // The clock moved a day: nothing changes for a list with no certificates.
     await at(START + DAY);
   });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { connectionOf, isTransaction, prepared } from '../../common/prepared';
+import { ServiceError } from '../errors';
 import { localAnchors, type FoundAnchor } from './anchors';
 import {
   auditKeyring,
@@ -40,6 +41,36 @@ export interface AuditRow {
 /** Who an entry names as its actor: an operator, or the console itself (`SYSTEM`). */
 export function auditActor(a: { id: string; name: string }): { actorId: string; actorName: string } {
   return { actorId: a.id, actorName: a.name };
+}
+
+/**
+ * Deletes the row of `table` with this id and writes its audit entry, in the caller's transaction, so neither
+ * happens without the other; an id that is not there is refused as not_found with `missing` as the sentence.
+ * Returns the row as it was.
+ */
+export async function removeAudited<Row extends object>(
+  trx: Knex.Transaction,
+  o: {
+    table: string;
+    id: string;
+    missing: string;
+    at: number;
+    actor: { id: string; name: string };
+    action: string;
+    details(row: Row): Record<string, unknown>;
+  },
+): Promise<Row> {
+  const row = (await trx(o.table).where({ id: o.id }).first()) as Row | undefined;
+  if (!row) throw new ServiceError('not_found', o.missing);
+  await trx(o.table).where({ id: o.id }).delete();
+  await appendAudit(trx, {
+    at: o.at,
+    ...auditActor(o.actor),
+    action: o.action,
+    target: o.id,
+    details: o.details(row),
+  });
+  return row;
 }
 
 /** The link covers every field and the previous link, so any edit, insertion or removal breaks the chain. */

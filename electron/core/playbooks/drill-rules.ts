@@ -9,7 +9,7 @@ import {
 import type { SiteFile } from '../../../shared/domain/site';
 import type { Clock } from '../../common/clock';
 import { SYSTEM, type Actor } from '../actor';
-import { appendAudit, auditActor } from '../audit/audit';
+import { appendAudit, auditActor, removeAudited } from '../audit/audit';
 import { ServiceError } from '../errors';
 import type { IdGenerator } from '../util/ids';
 import { opt } from '../util/optional';
@@ -112,18 +112,17 @@ export class DrillRules {
   }
 
   async remove(id: string, actor: Actor): Promise<DrillRuleView[]> {
-    await this.o.db.transaction(async (trx) => {
-      const row = (await trx('drill_rules').where({ id }).first()) as RuleRow | undefined;
-      if (!row) throw new ServiceError('not_found', `There is no recurring drill "${id}".`);
-      await trx('drill_rules').where({ id }).delete();
-      await appendAudit(trx, {
+    await this.o.db.transaction((trx) =>
+      removeAudited<RuleRow>(trx, {
+        table: 'drill_rules',
+        id,
+        missing: `There is no recurring drill "${id}".`,
         at: this.o.clock.now(),
-        ...auditActor(actor),
+        actor,
         action: 'drill.ruleRemoved',
-        target: id,
-        details: { title: row.title },
-      });
-    });
+        details: (row) => ({ title: row.title }),
+      }),
+    );
     return this.list();
   }
 

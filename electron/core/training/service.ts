@@ -21,7 +21,7 @@ import {
 } from '../../../shared/domain/training';
 import type { Clock } from '../../common/clock';
 import type { Actor } from '../actor';
-import { appendAudit, auditActor } from '../audit/audit';
+import { appendAudit, auditActor, removeAudited } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
 import type { IdGenerator } from '../util/ids';
@@ -200,18 +200,17 @@ export class TrainingService {
   }
 
   async removeRecord(id: string, actor: Actor): Promise<void> {
-    await this.o.db.transaction(async (trx) => {
-      const row = (await trx('training_records').where({ id }).first()) as RecordRow | undefined;
-      if (!row) throw new ServiceError('not_found', `There is no training record "${id}".`);
-      await trx('training_records').where({ id }).delete();
-      await appendAudit(trx, {
+    await this.o.db.transaction((trx) =>
+      removeAudited<RecordRow>(trx, {
+        table: 'training_records',
+        id,
+        missing: `There is no training record "${id}".`,
         at: this.o.clock.now(),
-        ...auditActor(actor),
+        actor,
         action: 'training.recordRemoved',
-        target: id,
-        details: { ...row },
-      });
-    });
+        details: (row) => ({ ...row }),
+      }),
+    );
     this.o.changed();
   }
 
@@ -259,17 +258,16 @@ export class TrainingService {
 
   async removeCertificate(id: string, actor: Actor): Promise<void> {
     await this.o.db.transaction(async (trx) => {
-      const row = (await trx('certificates').where({ id }).first()) as CertificateRow | undefined;
-      if (!row) throw new ServiceError('not_found', `There is no certificate "${id}".`);
-      await trx('certificates').where({ id }).delete();
-      await trx('certificate_notices').where({ certificate_id: id }).delete();
-      await appendAudit(trx, {
+      await removeAudited<CertificateRow>(trx, {
+        table: 'certificates',
+        id,
+        missing: `There is no certificate "${id}".`,
         at: this.o.clock.now(),
-        ...auditActor(actor),
+        actor,
         action: 'training.certificateRemoved',
-        target: id,
-        details: { ...row },
+        details: (row) => ({ ...row }),
       });
+      await trx('certificate_notices').where({ certificate_id: id }).delete();
     });
     this.o.changed();
   }
