@@ -163,22 +163,21 @@ export class Layout extends PageObject {
           });
         }
       }
-      // A chip cut by a row that hides its overflow (its label is whole, so the check above misses it).
-      for (const chip of body.querySelectorAll('.MuiChip-root')) {
-        if (!chip.checkVisibility({ visibilityProperty: true }) || chip.closest('[role=dialog]')) continue;
-        const view = chip.ownerDocument.defaultView;
-        let box = chip.parentElement;
-        while (box && view?.getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
-        if (!box) continue;
-        const right = chip.getBoundingClientRect().right;
-        const edge = box.getBoundingClientRect().right;
-        if (right > edge + 1) {
-          out.push({
-            text: (chip.textContent ?? '').trim(),
-            where: chip.closest('[data-testid]')?.getAttribute('data-testid') ?? 'chip',
-            width: Math.round(edge - chip.getBoundingClientRect().left),
-            needed: Math.round(chip.getBoundingClientRect().width),
-          });
+      // A chip shown cut by the row of chips it is in (FitRow hides those that do not fit wholly; its label being
+      // whole, the check above would miss one cut at the row's edge).
+      for (const row of body.querySelectorAll('[data-testid="fit-row"]')) {
+        const edge = row.getBoundingClientRect().right;
+        for (let i = 0; i < row.children.length; i++) {
+          const chip = row.children.item(i);
+          if (!chip?.checkVisibility({ visibilityProperty: true })) continue;
+          const box = chip.getBoundingClientRect();
+          if (box.right > edge + 1)
+            out.push({
+              text: (chip.textContent ?? '').trim(),
+              where: 'fit-row',
+              width: Math.round(edge - box.left),
+              needed: Math.round(box.width),
+            });
         }
       }
       return out;
