@@ -1,5 +1,4 @@
 import { Box } from '@mui/material';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CertificateView, TrainingPerson, TrainingRecordView } from '../../../shared/contract';
 import {
@@ -11,6 +10,7 @@ import {
 import { useClient } from '../../api/client';
 import { FormDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
+import { useForm } from '../../ui/form';
 import { useText } from '../../ui/hooks';
 import { useCall } from '../../ui/useCall';
 
@@ -24,6 +24,14 @@ function usePeople(people: readonly TrainingPerson[]) {
     value: `${p.kind}:${p.id}`,
     label: `${text(p.name)} · ${t(`training.personKind.${p.kind}`)}`,
   }));
+}
+
+/** The person a form starts with: the item's, or the first one offered. */
+function personOf(
+  item: { person: { kind: string; id: string } } | undefined,
+  options: { value: string }[],
+): string {
+  return item ? `${item.person.kind}:${item.person.id}` : (options[0]?.value ?? '');
 }
 
 const refOf = (key: string) => {
@@ -42,15 +50,16 @@ export function CertificateForm(props: {
   const call = useCall();
   const item = props.item;
   const options = usePeople(props.people);
-  const [person, setPerson] = useState(
-    item ? `${item.person.kind}:${item.person.id}` : (options[0]?.value ?? ''),
-  );
-  const [kind, setKind] = useState<CertificateKind>(item?.kind ?? 'fire_facility_operator');
-  const [level, setLevel] = useState<string>(item?.level !== undefined ? String(item.level) : '');
-  const [number, setNumber] = useState(item?.number ?? '');
-  const [issuedOn, setIssuedOn] = useState(item?.issuedOn ?? today());
-  const [expiresOn, setExpiresOn] = useState(item?.expiresOn ?? '');
-  const [issuedBy, setIssuedBy] = useState(item?.issuedBy ?? '');
+  const form = useForm({
+    person: personOf(item, options),
+    kind: item?.kind ?? ('fire_facility_operator' as CertificateKind),
+    level: item?.level !== undefined ? String(item.level) : '',
+    number: item?.number ?? '',
+    issuedOn: item?.issuedOn ?? today(),
+    expiresOn: item?.expiresOn ?? '',
+    issuedBy: item?.issuedBy ?? '',
+  });
+  const { person, kind, level, number, issuedOn, expiresOn, issuedBy } = form.values;
   const submit = async () => {
     const saved = await call.run(() =>
       client.call('training.saveCertificate', {
@@ -80,8 +89,7 @@ export function CertificateForm(props: {
     >
       <SelectInput
         label={t('training.person')}
-        value={person}
-        onChange={setPerson}
+        {...form.field('person')}
         options={options}
         testId="certificate-person"
         displayTestId="certificate-person-select"
@@ -89,16 +97,14 @@ export function CertificateForm(props: {
       <Box sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 2 }}>
         <SelectInput
           label={t('training.certKind')}
-          value={kind}
-          onChange={setKind}
+          {...form.field('kind')}
           testId="certificate-kind"
           displayTestId="certificate-kind-select"
           options={CERTIFICATE_KINDS.map((k) => ({ value: k, label: t(`training.kind.${k}`) }))}
         />
         <SelectInput
           label={t('training.certLevel')}
-          value={level}
-          onChange={setLevel}
+          {...form.field('level')}
           testId="certificate-level"
           displayTestId="certificate-level-select"
           options={[
@@ -109,8 +115,7 @@ export function CertificateForm(props: {
       </Box>
       <TextInput
         label={t('training.number')}
-        value={number}
-        onChange={setNumber}
+        {...form.field('number')}
         maxLength={40}
         testId="certificate-number"
         autoFocus
@@ -120,23 +125,20 @@ export function CertificateForm(props: {
           label={t('training.issuedOn')}
           type="date"
           shrinkLabel
-          value={issuedOn}
-          onChange={setIssuedOn}
+          {...form.field('issuedOn')}
           testId="certificate-issued"
         />
         <TextInput
           label={t('training.expiresOn')}
           type="date"
           shrinkLabel
-          value={expiresOn}
-          onChange={setExpiresOn}
+          {...form.field('expiresOn')}
           testId="certificate-expires"
         />
       </Box>
       <TextInput
         label={t('training.issuedBy')}
-        value={issuedBy}
-        onChange={setIssuedBy}
+        {...form.field('issuedBy')}
         maxLength={80}
         testId="certificate-issuer"
       />
@@ -155,15 +157,16 @@ export function RecordForm(props: {
   const call = useCall();
   const item = props.item;
   const options = usePeople(props.people);
-  const [person, setPerson] = useState(
-    item ? `${item.person.kind}:${item.person.id}` : (options[0]?.value ?? ''),
-  );
-  const [course, setCourse] = useState(item?.course ?? '');
-  const [on, setOn] = useState(item?.on ?? today());
-  const [hours, setHours] = useState(item ? String(item.hours) : '2');
-  const [trainer, setTrainer] = useState(item?.trainer ?? '');
-  const [result, setResult] = useState<TrainingResult>(item?.result ?? 'passed');
-  const [note, setNote] = useState(item?.note ?? '');
+  const form = useForm({
+    person: personOf(item, options),
+    course: item?.course ?? '',
+    on: item?.on ?? today(),
+    hours: item ? String(item.hours) : '2',
+    trainer: item?.trainer ?? '',
+    result: item?.result ?? ('passed' as TrainingResult),
+    note: item?.note ?? '',
+  });
+  const { person, course, on, hours, trainer, result, note } = form.values;
   const submit = async () => {
     const saved = await call.run(() =>
       client.call('training.saveRecord', {
@@ -193,16 +196,14 @@ export function RecordForm(props: {
     >
       <SelectInput
         label={t('training.person')}
-        value={person}
-        onChange={setPerson}
+        {...form.field('person')}
         options={options}
         testId="record-person"
         displayTestId="record-person-select"
       />
       <TextInput
         label={t('training.course')}
-        value={course}
-        onChange={setCourse}
+        {...form.field('course')}
         maxLength={80}
         testId="record-course"
         autoFocus
@@ -212,22 +213,19 @@ export function RecordForm(props: {
           label={t('training.on')}
           type="date"
           shrinkLabel
-          value={on}
-          onChange={setOn}
+          {...form.field('on')}
           testId="record-on"
         />
         <TextInput
           label={t('training.hours')}
           type="number"
-          value={hours}
-          onChange={setHours}
+          {...form.field('hours')}
           testId="record-hours"
           htmlInput={{ min: 0.5, max: 500, step: 0.5 }}
         />
         <SelectInput
           label={t('training.resultLabel')}
-          value={result}
-          onChange={setResult}
+          {...form.field('result')}
           testId="record-result"
           displayTestId="record-result-select"
           options={TRAINING_RESULTS.map((r) => ({ value: r, label: t(`training.result.${r}`) }))}
@@ -235,18 +233,11 @@ export function RecordForm(props: {
       </Box>
       <TextInput
         label={t('training.trainer')}
-        value={trainer}
-        onChange={setTrainer}
+        {...form.field('trainer')}
         maxLength={60}
         testId="record-trainer"
       />
-      <TextInput
-        label={t('training.note')}
-        value={note}
-        onChange={setNote}
-        maxLength={500}
-        testId="record-note"
-      />
+      <TextInput label={t('training.note')} {...form.field('note')} maxLength={500} testId="record-note" />
     </FormDialog>
   );
 }
