@@ -31,6 +31,7 @@ import { AckLedger } from './acks';
 import { sendBatches, type BatchLane } from './batches';
 import { GroupCommit } from './group-commit';
 import { HubMetrics } from './metrics';
+import { answerMonitoring, readiness, type Monitored, type Readiness } from './monitoring';
 import { openHubStore, type HubStore, type HubWriter } from './storage';
 import { sendUrgent, type UrgentLane } from './urgent-lane';
 import type { Clock } from '../common/clock';
@@ -346,90 +347,28 @@ export class SiteHub {
     return this.tokenHashes.has(hashToken(token));
   }
 
-  /**
-   * `/health` (the hub's state), `/healthz` (liveness), `/readyz` (readiness) and `/metrics` (Prometheus) for
-   * monitoring, all read-only and answered from bounded data; everything else is socket.io's or a 404.
-   */
+  /** The monitoring endpoints (monitoring.ts); everything else is socket.io's or a 404. */
   private async http1(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') {
-      // Liveness: the process answers. The database is readiness's business: a restart would not bring it back.
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end('{"ok":true}');
-      return;
-    }
-    if (req.method === 'GET' && path === '/readyz') {
-      const ready = await this.readiness();
-      res.writeHead(ready.ok ? 200 : 503, {
-        'content-type': 'application/json',
-        'cache-control': 'no-store',
-      });
-      res.end(JSON.stringify(ready));
-      return;
-    }
-    if (req.method === 'GET' && path === '/metrics') {
-      try {
-        const text = await this.metrics.render();
-        res.writeHead(200, { 'content-type': this.metrics.contentType, 'cache-control': 'no-store' });
-        res.end(text);
-      } catch (err) {
-        this.o.log.warn('metrics could not be collected', { error: (err as Error).message });
-        res.writeHead(503, { 'content-type': 'text/plain' }).end('metrics unavailable\n');
-      }
-      return;
-    }
-    if (req.method === 'GET' && req.url === '/health') {
-      let headSeq = 0;
-      try {
-        headSeq = await this.headSeq();
-      } catch {
-        res.writeHead(503, { 'content-type': 'application/json' }).end('{"ok":false}');
-        return;
-      }
-      const body = {
-        ok: true,
-        protocolVersion: HUB_PROTOCOL_VERSION,
-        uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
-        headSeq,
-        consoles: this.io ? this.connectedConsoles().length : 0,
-        sources: (this.o.sources?.() ?? []).map((s) => ({
-          id: s.id,
-          kind: s.kind,
-          state: s.state,
-          endpoint: s.endpoint,
-          peers: s.peers,
-        })),
-      };
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(body));
-      return;
-    }
+    if (await answerMonitoring(req, res, this.monitored)) return;
     if (!res.headersSent && !res.writableEnded) res.writeHead(404).end();
   }
 
+  /** What the monitoring endpoints read of this hub. */
+  private readonly monitored: Monitored = {
+    ping: () => this.store.ping(),
+    engine: () => this.store.engine,
+    sourcesStarted: () => this.o.sourcesStarted?.() ?? true,
+    metrics: () => this.metrics,
+    log: () => this.o.log,
+    headSeq: () => this.headSeq(),
+    uptimeSec: () => Math.round((Date.now() - this.startedAt) / 1000),
+    consoles: () => (this.io ? this.connectedConsoles().length : 0),
+    sources: () => this.o.sources?.() ?? [],
+  };
+
   /** Ready for consoles: the database answers within 2 s and the sources have been started. */
-  async readiness(): Promise<{ ok: boolean; engine: string; database: string; sources: string }> {
-    let database = 'ok';
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.store.ping(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('no answer within 2 s')), 2000);
-        }),
-      ]);
-    } catch (err) {
-      database = `unreachable: ${(err as Error).message.slice(0, 200)}`;
-    } finally {
-      clearTimeout(timer);
-    }
-    const sources = (this.o.sourcesStarted?.() ?? true) ? 'started' : 'starting';
-    return {
-      ok: database === 'ok' && sources === 'started',
-      engine: this.store.engine,
-      database,
-      sources,
-    };
+  readiness(): Promise<Readiness> {
+    return readiness(this.monitored);
   }
 
   async headSeq(): Promise<number> {
