@@ -147,7 +147,15 @@ export function offenders(alarms: readonly AlarmFact[], by: 'deviceId' | 'zone',
     if (FALSE_DISPOSITIONS.has(a.disposition)) o.falseOrNuisance++;
     m.set(key, o);
   }
-  return [...m.values()]
+  return worstOffenders([...m.values()], limit);
+}
+
+/**
+ * The offenders' ranking, for the rows and for the day summaries alike: with their rate, those with a false or
+ * nuisance alarm, worst first (count, then rate, then key), at most `limit`.
+ */
+export function worstOffenders(counts: readonly Omit<Offender, 'falseRate'>[], limit: number): Offender[] {
+  return counts
     .map((o) => ({ ...o, falseRate: ratio(o.falseOrNuisance, o.total) }))
     .filter((o) => o.falseOrNuisance > 0)
     .sort(

@@ -6,6 +6,7 @@ import {
   ratio,
   roundOutcome,
   stageMs,
+  worstOffenders,
   type AlarmFact,
   type Offender,
   type OrderFact,
@@ -404,22 +405,10 @@ export function summaryTimeliness(
 
 /** `offenders` of a summary: worst first, by false and nuisance alarms, then their rate. */
 export function summaryOffenders(m: Record<string, [number, number, number]>, limit = 10): Offender[] {
-  return Object.entries(m)
-    .map(([key, [total, real, falseOrNuisance]]) => ({
-      key,
-      total,
-      real,
-      falseOrNuisance,
-      falseRate: ratio(falseOrNuisance, total),
-    }))
-    .filter((o) => o.falseOrNuisance > 0)
-    .sort(
-      (a, b) =>
-        b.falseOrNuisance - a.falseOrNuisance ||
-        (b.falseRate ?? 0) - (a.falseRate ?? 0) ||
-        (a.key < b.key ? -1 : 1),
-    )
-    .slice(0, limit);
+  return worstOffenders(
+    Object.entries(m).map(([key, [total, real, falseOrNuisance]]) => ({ key, total, real, falseOrNuisance })),
+    limit,
+  );
 }
 
 /** `roundsBy` of a summary's per-key outcomes. */
