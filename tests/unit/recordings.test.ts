@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { segmentStart, trimToLastFragment } from '../../electron/core/recordings/files';
+import { segmentStart, trimToLastFragment, wholeFragments } from '../../electron/core/recordings/files';
 import { concatList } from '../../electron/core/recordings/play';
 import { recorderArgs, recorderOutput } from '../../electron/core/recordings/recorder';
 import { recordingsFromEnv } from '../../electron/desk';
@@ -56,6 +56,13 @@ describe('the recorder pieces', () => {
       const file = join(tmp.dir, 's.mp4');
       const whole = Buffer.concat([box('ftyp', 8), box('moov', 20), box('moof', 10), box('mdat', 30)]);
       writeFileSync(file, Buffer.concat([whole, box('moof', 10), box('mdat', 30).subarray(0, 12)]));
+      // Reading does not cut: one whole fragment, the second still being written.
+      expect(wholeFragments(file)).toEqual({
+        bytes: whole.length,
+        size: whole.length + 30,
+        header: true,
+        fragments: 1,
+      });
       expect(trimToLastFragment(file)).toBe(whole.length);
       expect(readFileSync(file).equals(whole)).toBe(true);
       expect(trimToLastFragment(file)).toBe(whole.length);

@@ -61,36 +61,54 @@ export function fileSize(path: string): number | undefined {
 }
 
 /**
- * Cuts a fragmented MP4 back to its last complete top-level box, and a trailing `moof` whose `mdat` never came:
- * what a killed ffmpeg leaves is then a file that ends after its last complete group of pictures. Returns the
- * bytes kept, or 0 when not even the header (`ftyp` + `moov`) is whole.
+ * Where a fragmented MP4 stops being whole: the end of its last complete top-level box, before a trailing `moof`
+ * whose `mdat` never came. ffmpeg writes through a 32 KiB buffer, not box by box, so a file being written (or
+ * left by a killed ffmpeg) usually ends inside a box. Reads only; `fragments` counts the whole `moof`+`mdat` pairs.
  */
-export function trimToLastFragment(path: string): number {
+export function wholeFragments(path: string): {
+  bytes: number;
+  size: number;
+  header: boolean;
+  fragments: number;
+} {
   const fd = openSync(path, 'r');
-  const header = Buffer.alloc(16);
+  const head = Buffer.alloc(16);
   let offset = 0;
   let complete = 0;
-  let sawMoov = false;
+  let header = false;
+  let fragments = 0;
   let lastMoofAt: number | undefined;
   try {
     const size = fstatSync(fd).size;
     while (offset + 8 <= size) {
-      readSync(fd, header, 0, 16, offset);
-      let boxSize = header.readUInt32BE(0);
-      const type = header.toString('latin1', 4, 8);
-      if (boxSize === 1) boxSize = Number(header.readBigUInt64BE(8));
+      readSync(fd, head, 0, 16, offset);
+      let boxSize = head.readUInt32BE(0);
+      const type = head.toString('latin1', 4, 8);
+      if (boxSize === 1) boxSize = Number(head.readBigUInt64BE(8));
       if (boxSize < 8 || offset + boxSize > size) break;
-      if (type === 'moov') sawMoov = true;
+      if (type === 'moov') header = true;
       if (type === 'moof') lastMoofAt = offset;
-      if (type === 'mdat') lastMoofAt = undefined;
+      if (type === 'mdat') {
+        if (lastMoofAt !== undefined) fragments += 1;
+        lastMoofAt = undefined;
+      }
       offset += boxSize;
       complete = offset;
     }
     if (lastMoofAt !== undefined) complete = lastMoofAt;
-    if (!sawMoov) return 0;
-    if (complete < size) truncateSync(path, complete);
-    return complete;
+    return { bytes: header ? complete : 0, size, header, fragments };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Cuts a fragmented MP4 back to where it is whole (see `wholeFragments`): what a killed ffmpeg leaves is then a
+ * file that ends after its last complete group of pictures. Returns the bytes kept, or 0 when not even the header
+ * (`ftyp` + `moov`) is whole.
+ */
+export function trimToLastFragment(path: string): number {
+  const { bytes, size } = wholeFragments(path);
+  if (bytes > 0 && bytes < size) truncateSync(path, bytes);
+  return bytes;
 }
