@@ -7,7 +7,7 @@ import type { GuardSettings } from './guards';
 import type { SocketFactory } from './hub-link/link';
 import type { HashParams, ThrottlePolicy } from './operators';
 import type { RecordingSettings } from './recordings';
-import type { ProfileSettings } from './streams/ffmpeg';
+import { DEFAULT_PROFILES, type ProfileSettings } from './streams/ffmpeg';
 import type { DiskSettings, FreeSpace } from './system';
 import type { Spawner, SupervisionSettings } from './streams/worker';
 import type { Clock } from '../common/clock';
@@ -163,6 +163,25 @@ export function diskFromEnv(env: Record<string, string | undefined> = process.en
     keepBackups: read('CONSOLE_DISK_KEEP_BACKUPS', 1),
   };
   return Object.values(settings).some((v) => v !== undefined) ? settings : undefined;
+}
+
+/**
+ * `CONSOLE_STREAM_FPS=N` (1–25): the wall's streams at most N pictures a second, main and sub. For a desk whose
+ * machine cannot decode the wall at the default rates (25 main, 15 sub), and for the e2e suite, whose specs that
+ * do not look at the pictures would otherwise spend two small cores on them (the video specs keep the defaults).
+ */
+export function streamsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): ConsoleConfig['streams'] | undefined {
+  const raw = env.CONSOLE_STREAM_FPS;
+  const fps = Number(raw);
+  if (!raw || !Number.isInteger(fps) || fps < 1 || fps > 25) return undefined;
+  return {
+    profiles: {
+      main: { fps: Math.min(fps, DEFAULT_PROFILES.main.fps), gop: Math.min(fps, DEFAULT_PROFILES.main.gop) },
+      sub: { fps: Math.min(fps, DEFAULT_PROFILES.sub.fps), gop: Math.min(fps, DEFAULT_PROFILES.sub.gop) },
+    },
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { SiteFileError } from '../common/site-file';
 import { createConsoleCore, type ConsoleConfig, type ConsoleCore } from '../core';
 import type { ConsoleArgs } from '../core/args';
 import type { RecordingSettings } from '../core/recordings';
-import { diskFromEnv, dutyFromEnv, targetsFromEnv } from '../core/config';
+import { diskFromEnv, dutyFromEnv, streamsFromEnv, targetsFromEnv } from '../core/config';
 import { startEmbeddedHub, type EmbeddedHub } from '../hub/embedded';
 import { EquipmentConfigError } from '../hub/equipment';
 import type { SiteHub } from '../hub/server';
@@ -99,6 +99,7 @@ export function deskConfigFrom(
     duty: dutyFromEnv(),
     disk: diskFromEnv(),
     recordings: recordingsFromEnv(),
+    streams: streamsFromEnv(),
     nativeBinding: process.env.CONSOLE_SQLITE_BINDING,
     log: o.log,
     ...(o.restarted ? { restarted: o.restarted } : {}),

@@ -58,6 +58,8 @@ test.describe('camera passthrough (WebCodecs)', () => {
   test.setTimeout(240_000);
   test.use({
     tools: ['rtsp-server'],
+    // The wall at the product's own frame rates, not the suite's 5 a second (fixtures.ts).
+    consoleEnv: { CONSOLE_STREAM_FPS: '' },
     // The RTSP cameras are stopped on purpose below; players reconnecting meanwhile may be logged by Chromium.
     allowedPageErrors: [
       /^console\.error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/cam-0[1-4]\/(main|sub)(\/h264)?\?token=[^']+' failed: /,

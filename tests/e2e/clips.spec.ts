@@ -14,7 +14,10 @@ const SIZES = [
 test.describe('evidence clips and the retention view', () => {
   // Long: this machine is shared and loaded (a run took 8 min); the steps themselves wait on conditions only.
   test.setTimeout(900_000);
-  test.use({ tools: ['rtsp-server'], consoleEnv: { CONSOLE_RECORDING_SEGMENT_SEC: '2' } });
+  test.use({
+    tools: ['rtsp-server'],
+    consoleEnv: { CONSOLE_RECORDINGS: 'on', CONSOLE_RECORDING_SEGMENT_SEC: '2' },
+  });
 
   test('the related recordings of an alarm are saved and listed with their hash and gaps; the retention view opens', async ({
     page,

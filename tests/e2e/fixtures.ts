@@ -33,7 +33,16 @@ async function startConsole(
   if (!existsSync(resolve(root, 'out/renderer/index.html')))
     throw new Error('run `npm run build` first (npm run test:e2e does)');
   const tmp = tempDir('console-e2e-');
-  const host = await spawnWebHost(['--data-dir', tmp.dir, '--osmand-port', '0', ...extraArgs], env);
+  // The recorder is off unless a spec asks for it (CONSOLE_RECORDINGS: 'on'): on the demo site it is ten more
+  // ffmpeg encoding test pictures with libx264, which on two cores slowed every page action of every spec that
+  // never looks at a recording (replay.spec and clips.spec do, on one real RTSP camera). The wall's streams run at
+  // 5 pictures a second (CONSOLE_STREAM_FPS) for the same reason: ten transcodes and the page decoding and
+  // compositing ten tiles in software took most of both cores. The video specs set '' for the product's rates.
+  const host = await spawnWebHost(['--data-dir', tmp.dir, '--osmand-port', '0', ...extraArgs], {
+    CONSOLE_RECORDINGS: 'off',
+    CONSOLE_STREAM_FPS: '5',
+    ...env,
+  });
   const child = host.process;
   const running: RunningConsole = { url: host.url, dataDir: tmp.dir, process: child, output: host.output };
   // Every console gets its accounts unless the test does the first start itself.
@@ -281,8 +290,9 @@ export const withScriptedHub = test.extend<{
 
 /**
  * The same fixtures, with the demo site's first camera a real RTSP camera (GStreamer, 320×180), so that the
- * console records it (replay, evidence clips): pair with `consoleEnv: { CONSOLE_RECORDING_SEGMENT_SEC: '2' }` for
- * segments within seconds, and `tools: ['rtsp-server']`.
+ * console records it (replay, evidence clips): pair with
+ * `consoleEnv: { CONSOLE_RECORDINGS: 'on', CONSOLE_RECORDING_SEGMENT_SEC: '2' }` (recording on, segments within
+ * seconds) and `tools: ['rtsp-server']`.
  */
 export const withRecordedCamera = test.extend<{ rtsp: RtspServer }>({
   rtsp: async ({ requirements: _ready }, use) => {

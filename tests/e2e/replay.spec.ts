@@ -22,7 +22,10 @@ interface CanvasLike {
 
 test.describe('instant replay', () => {
   test.setTimeout(120_000);
-  test.use({ tools: ['rtsp-server'], consoleEnv: { CONSOLE_RECORDING_SEGMENT_SEC: '2' } });
+  test.use({
+    tools: ['rtsp-server'],
+    consoleEnv: { CONSOLE_RECORDINGS: 'on', CONSOLE_RECORDING_SEGMENT_SEC: '2' },
+  });
 
   test('"back 30 s" on a wall tile plays the recording in a <video>: time advances, pictures decode, Esc returns to live', async ({
     page,

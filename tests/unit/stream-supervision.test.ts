@@ -14,6 +14,7 @@ import {
   type FfmpegVersion,
 } from '../../electron/core/streams/ffmpeg';
 import { inspectPacket, TsPacketizer } from '../../electron/core/streams/mpegts';
+import { streamsFromEnv } from '../../electron/core/config';
 import { fakeSpawner, flush, tsPacket } from '../support/fake-ffmpeg';
 
 function setup(settings = DEFAULT_SUPERVISION) {
@@ -184,6 +185,25 @@ describe('ffmpeg command and messages', () => {
     expect(ffmpegArgs({ url: 'rtsp://c/1', transport: 'udp' }, DEFAULT_PROFILES.sub, 4)).toEqual(
       expect.arrayContaining(['udp', '-stimeout', '-strict', 'unofficial']),
     );
+  });
+
+  it('caps both profiles at CONSOLE_STREAM_FPS, keyframes as often, and ignores a value out of range', () => {
+    const capped = streamsFromEnv({ CONSOLE_STREAM_FPS: '5' })?.profiles;
+    expect(capped?.main).toEqual({ fps: 5, gop: 5 });
+    expect(capped?.sub).toEqual({ fps: 5, gop: 5 });
+    // Never above the defaults: 20 lowers main, leaves sub at its 15.
+    expect(streamsFromEnv({ CONSOLE_STREAM_FPS: '20' })?.profiles?.sub).toEqual({
+      fps: DEFAULT_PROFILES.sub.fps,
+      gop: DEFAULT_PROFILES.sub.gop,
+    });
+    for (const bad of ['', '0', '26', '2.5', 'fast', undefined])
+      expect(streamsFromEnv({ CONSOLE_STREAM_FPS: bad })).toBeUndefined();
+    const args = ffmpegArgs(
+      { url: 'synthetic:testsrc2', transport: 'tcp' },
+      { ...DEFAULT_PROFILES.sub, ...capped?.sub },
+      6,
+    );
+    expect(args).toContain('testsrc2=size=320x180:rate=5');
   });
 
   it('turns ffmpeg errors into plain words', () => {
