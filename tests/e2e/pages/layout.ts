@@ -16,21 +16,40 @@ export class Layout extends PageObject {
   readonly plan = this.testId('site-map').locator('img.leaflet-image-layer');
   readonly arrangement = this.testId('console-main');
   private readonly body = this.page.locator('body');
-  /** Each preference the page asked the core to store, in order (key and value), read off its WebSocket. */
+  /**
+   * Each preference the core has stored for the page (key and value), in order: read off its WebSocket, a
+   * `prefs.set` call counted once its result came back, so that a reload after it finds the value stored (one only
+   * sent could still be on its way when the reload signs in again — seen once under load).
+   */
   readonly storedPrefs: { key: string; value: unknown }[] = [];
+  private readonly pendingPrefs = new Map<number, { key: string; value: unknown }>();
 
   constructor(page: Page) {
     super(page);
-    page.on('websocket', (ws) =>
+    page.on('websocket', (ws) => {
       ws.on('framesent', ({ payload }) => {
         if (typeof payload !== 'string' || !payload.includes('"prefs.set"')) return;
-        const frame = JSON.parse(payload) as { method?: string; input?: { key: string; value: unknown } };
-        if (frame.method === 'prefs.set' && frame.input) this.storedPrefs.push(frame.input);
-      }),
-    );
+        const frame = JSON.parse(payload) as {
+          id?: number;
+          method?: string;
+          input?: { key: string; value: unknown };
+        };
+        if (frame.method === 'prefs.set' && frame.input && typeof frame.id === 'number')
+          this.pendingPrefs.set(frame.id, frame.input);
+      });
+      ws.on('framereceived', ({ payload }) => {
+        if (typeof payload !== 'string' || !payload.startsWith('{"t":"result"')) return;
+        const frame = JSON.parse(payload) as { id?: number; envelope?: { ok?: boolean } };
+        if (typeof frame.id !== 'number') return;
+        const sent = this.pendingPrefs.get(frame.id);
+        if (!sent) return;
+        this.pendingPrefs.delete(frame.id);
+        if (frame.envelope?.ok) this.storedPrefs.push(sent);
+      });
+    });
   }
 
-  /** The last value of `key` the page sent to be stored, if any. */
+  /** The last value of `key` the core stored for the page, if any. */
   lastStored(key: string): unknown {
     return this.storedPrefs.filter((p) => p.key === key).at(-1)?.value;
   }
