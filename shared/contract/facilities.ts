@@ -511,7 +511,25 @@ export const facilityMethods = {
   ...roundMethods,
 };
 
+/** The most live-state changes one `facilities.changed` carries; more go in further events. */
+export const MAX_LIVE_CHANGES = 500;
+
+/** A linked device's new live state, as the ledger row shows it (`FacilityView.live`). */
+export const FacilityLiveChange = z.object({
+  deviceId: z.string().max(200),
+  state: z.enum(['ok', 'fault', 'offline']),
+  at: EpochMs,
+  text: z.string().max(200).optional(),
+});
+export type FacilityLiveChange = z.infer<typeof FacilityLiveChange>;
+
 export const facilityEvents = {
-  /** Something in the ledger, the work orders or the hazards changed: pages read the lists again. */
-  'facilities.changed': z.object({ what: z.array(z.enum(['ledger', 'orders', 'hazards', 'rounds'])) }),
+  /**
+   * Something in the ledger, the work orders or the hazards changed: pages read the lists in `what` again.
+   * `states`: devices whose live state changed, for pages to put on their rows as they are (no read).
+   */
+  'facilities.changed': z.object({
+    what: z.array(z.enum(['ledger', 'orders', 'hazards', 'rounds'])),
+    states: z.array(FacilityLiveChange).max(MAX_LIVE_CHANGES).optional(),
+  }),
 };

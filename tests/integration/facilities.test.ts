@@ -87,6 +87,30 @@ describe('facilities: ledger, work orders from device faults, hazards, deadlines
     });
   });
 
+  it('sends a known device’s new state to open pages as a delta, a new device as a reason to read the ledger again', async () => {
+    const changes: Array<{
+      what: string[];
+      states?: Array<{ deviceId: string; state: string; text?: string }>;
+    }> = [];
+    core.bus.on('facilities.changed', (c) => changes.push(c));
+    await device('ok');
+    await until('the new entry told', () => changes.some((c) => c.what.includes('ledger')));
+    changes.length = 0;
+    await device('fault');
+    // Gathered for a tenth of a second, then one event with the state as the row shows it, and no reload asked.
+    await until('the fault committed', async () => {
+      const { entries } = await call<{ entries: FacilityView[] }>('facilities.list', {});
+      return entries.find((e) => e.deviceId === PUMP)?.live?.state === 'fault';
+    });
+    expect(changes.filter((c) => c.states)).toEqual([]);
+    clock.advance(100);
+    await until('the delta', () => changes.some((c) => c.states));
+    expect(changes.filter((c) => c.what.includes('ledger'))).toEqual([]);
+    expect(changes.find((c) => c.states)?.states).toEqual([
+      { deviceId: PUMP, state: 'fault', at: clock.now() - 100, text: '压力低' },
+    ]);
+  });
+
   it('imports a ledger file whole or not at all; only a supervisor may', async () => {
     const file = (rows: string[]) => ({
       format: 'csv',

@@ -1,6 +1,12 @@
 import { fill } from '../../../shared/i18n/notices';
 import type { Knex } from 'knex';
-import type { AlarmView, facilityMethods, StoredHubEvent } from '../../../shared/contract';
+import {
+  MAX_LIVE_CHANGES,
+  type AlarmView,
+  type FacilityLiveChange,
+  type facilityMethods,
+  type StoredHubEvent,
+} from '../../../shared/contract';
 import type { AlarmType } from '../../../shared/domain/alarm';
 import { pickText } from '../../../shared/domain/text';
 import { MESSAGES } from '../../../shared/i18n';
@@ -51,6 +57,8 @@ export interface FacilitiesOptions {
 }
 
 const OFFLINE_TYPES: readonly AlarmType[] = ['camera_offline', 'device_offline'];
+/** How long live-state changes gather before open pages get them (a row's state is at most this late). */
+const LIVE_FLUSH_MS = 100;
 
 /**
  * Facilities (issue 18): the facility ledger (设施台账) with its devices' live states, work orders (报修工单)
@@ -246,16 +254,45 @@ export function createFacilities(
     );
   });
 
+  /**
+   * A linked device's new state reaches open pages as a delta, gathered for LIVE_FLUSH_MS: 5,000 devices at 50
+   * changes a second would otherwise make every open ledger read itself whole (with each entry's availability)
+   * twice a second. A new entry, an order or anything else still says "read again" through `changed`.
+   */
+  const liveWaiting = new Map<string, FacilityLiveChange>();
+  let liveTimer: unknown;
+  const flushLive = () => {
+    liveTimer = undefined;
+    const states = [...liveWaiting.values()];
+    liveWaiting.clear();
+    for (let i = 0; i < states.length; i += MAX_LIVE_CHANGES)
+      bus.emit('facilities.changed', { what: [], states: states.slice(i, i + MAX_LIVE_CHANGES) });
+  };
+  const liveChanged = (change: FacilityLiveChange) => {
+    liveWaiting.set(change.deviceId, change);
+    liveTimer ??= clock.setTimeout(flushLive, LIVE_FLUSH_MS);
+  };
+  const liveText = (text: string | undefined) => (text ? { text: text.slice(0, 200) } : {});
+
   /** Devices the hub reports join the ledger; their state changes are kept for availability. */
   const hubApplier: InboxApplier = async (trx, event: StoredHubEvent) => {
     if (event.kind === 'device') {
       const d = event.data;
-      await ledger.ensureDevice(trx, { deviceId: d.deviceId, kind: d.kind, zone: d.zone, label: d.label });
-      const moved = await ledger.recordState(trx, d.deviceId, d.state, d.at, d.texts?.['zh-CN'] ?? d.text);
+      const entry = await ledger.ensureDevice(trx, {
+        deviceId: d.deviceId,
+        kind: d.kind,
+        zone: d.zone,
+        label: d.label,
+      });
+      const text = d.texts?.['zh-CN'] ?? d.text;
+      const moved = await ledger.recordState(trx, d.deviceId, d.state, d.at, text);
       if (d.state === 'ok') await work.deviceRecovered(trx, d.deviceId, d.at);
       if (moved)
         trx.executionPromise.then(
-          () => changed('ledger'),
+          () =>
+            entry.created
+              ? changed('ledger')
+              : liveChanged({ deviceId: d.deviceId, state: d.state, at: d.at, ...liveText(text) }),
           () => undefined,
         );
     } else if (event.kind === 'restore' && event.data.type in FAULT_SEVERITY) {
@@ -273,7 +310,8 @@ export function createFacilities(
       if (cameraStates.get(s.cameraId) === state) continue;
       cameraStates.set(s.cameraId, state);
       queue('camera state', async () => {
-        if (await ledger.recordState(db, `camera:${s.cameraId}`, state, s.since)) changed('ledger');
+        if (await ledger.recordState(db, `camera:${s.cameraId}`, state, s.since))
+          liveChanged({ deviceId: `camera:${s.cameraId}`, state, at: s.since });
       });
     }
   });
@@ -401,6 +439,8 @@ export function createFacilities(
     },
     async stop() {
       clock.clearInterval(timer);
+      clock.clearTimeout(liveTimer);
+      liveTimer = undefined;
       await service.idle();
       stopped = true;
     },

@@ -115,11 +115,14 @@ export class Ledger {
     };
   }
 
-  /** A device the hub reports, or an alarm names, has its entry: made the first time it is heard of. */
+  /**
+   * A device the hub reports, or an alarm names, has its entry: made the first time it is heard of (`created`,
+   * which open pages must read the ledger again for; a known device's state change reaches them as a delta).
+   */
   async ensureDevice(
     trx: Knex.Transaction,
     d: { deviceId: string; kind?: string | undefined; zone?: string | undefined; label?: string | undefined },
-  ): Promise<FacilityRow> {
+  ): Promise<FacilityRow & { created?: true }> {
     const known = (await trx('facilities').where({ device_id: d.deviceId }).first()) as
       FacilityRow | undefined;
     if (known) return known;
@@ -138,7 +141,7 @@ export class Ledger {
       this.o.clock.now(),
     );
     await trx('facilities').insert(row);
-    return row;
+    return { ...row, created: true };
   }
 
   /** A linked device's state as reported: only a change is kept. Returns whether it changed. */

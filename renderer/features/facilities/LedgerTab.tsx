@@ -1,5 +1,5 @@
-import { Alert, Button, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
-import { useState, type ChangeEvent } from 'react';
+import { Alert, Button, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
+import { memo, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact, FacilityView, ImportPreview, WorkOrderView } from '../../../shared/contract';
 import { FACILITY_KINDS, orderPending, type FacilityKind } from '../../../shared/domain/facilities';
@@ -13,6 +13,11 @@ import { ContactInputs, trimmed, ZoneSelect } from './forms';
 import { FilterBar, Head, StatusChip, stamp, useZoneName } from './parts';
 
 type Live = 'ok' | 'fault' | 'offline' | 'none';
+
+/** Rows drawn at once: the page stays quick with any ledger size. */
+const LEDGER_PAGE = 100;
+
+const liveOf = (e: FacilityView): Live => e.live?.state ?? 'none';
 
 /** The facility ledger (设施台账): filters, each entry with its device's live state, 24 h availability and order. */
 export function LedgerTab(props: {
@@ -29,12 +34,12 @@ export function LedgerTab(props: {
   const [live, setLive] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
   const [dialog, setDialog] = useState<'import' | 'new' | null>(null);
+  const [page, setPage] = useState(0);
   const orders = new Map(props.orders.map((o) => [o.id, o]));
   const overdue = (e: FacilityView) => {
     const o = e.openOrderId ? orders.get(e.openOrderId) : undefined;
     return Boolean(o && orderPending(o.state) && o.dueAt < now);
   };
-  const liveOf = (e: FacilityView): Live => e.live?.state ?? 'none';
   const shown = props.entries.filter(
     (e) =>
       (!kind || e.kind === kind) &&
@@ -43,6 +48,8 @@ export function LedgerTab(props: {
       (!overdueOnly || overdue(e)),
   );
   const zones = [...new Set(props.entries.flatMap((e) => (e.zone ? [e.zone] : [])))];
+  // The page stays where it is while rows change; a filter that leaves fewer rows brings it back within them.
+  const first = Math.min(page, Math.max(0, Math.ceil(shown.length / LEDGER_PAGE) - 1)) * LEDGER_PAGE;
 
   return (
     <TabColumn>
@@ -105,49 +112,102 @@ export function LedgerTab(props: {
           ]}
         />
         <TableBody>
-          {shown.map((e) => {
-            const order = e.openOrderId ? orders.get(e.openOrderId) : undefined;
-            return (
-              <TableRow key={e.id} data-testid="ledger-row" data-code={e.code} data-live={liveOf(e)}>
-                {/* The tag printed on the equipment: the same in every language. */}
-                <TableCell translate="no" sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
-                  {e.code}
-                </TableCell>
-                {/* A device the hub named by its id only: an id, not words. */}
-                <TableCell translate={e.name === e.deviceId ? 'no' : undefined}>{e.name}</TableCell>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>{t(`facilities.kind.${e.kind}`)}</TableCell>
-                <TableCell>{zoneName(e.zone)}</TableCell>
-                <TableCell>
-                  <StatusChip
-                    value={liveOf(e)}
-                    label={t(`facilities.live.${liveOf(e)}`)}
-                    testId="ledger-live"
-                  />
-                </TableCell>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>{e.live ? stamp(e.live.at) : '—'}</TableCell>
-                <TableCell align="right" data-testid="ledger-availability">
-                  {e.availability24h === null ? '—' : `${Math.round(e.availability24h * 1000) / 10}%`}
-                </TableCell>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                  {t('facilities.everyDays', { inspect: e.inspectEveryDays, maintain: e.maintainEveryDays })}
-                </TableCell>
-                <TableCell>{e.maintainer ? `${e.maintainer.name} ${e.maintainer.phone}` : '—'}</TableCell>
-                <TableCell>
-                  {order && (
-                    <Button size="small" data-testid="ledger-order" onClick={() => props.onOrder(order.id)}>
-                      {order.number}
-                    </Button>
-                  )}
-                </TableCell>
-              </TableRow>
-            );
-          })}
+          {shown.slice(first, first + LEDGER_PAGE).map((e) => (
+            <LedgerRow
+              key={e.id}
+              entry={e}
+              order={e.openOrderId ? orders.get(e.openOrderId) : undefined}
+              onOrder={props.onOrder}
+            />
+          ))}
         </TableBody>
       </Table>
+      {shown.length > LEDGER_PAGE && (
+        <Pager first={first} total={shown.length} onPage={(to) => setPage(Math.floor(to / LEDGER_PAGE))} />
+      )}
       {shown.length === 0 && <NoRows />}
       {dialog === 'import' && <ImportDialog onClose={() => setDialog(null)} />}
       {dialog === 'new' && <EntryDialog onClose={() => setDialog(null)} />}
     </TabColumn>
+  );
+}
+
+/**
+ * One entry's row. Memoised: a live-state change replaces only its entry (useFacilitiesData), so only that row is
+ * drawn again.
+ */
+const LedgerRow = memo(function LedgerRow({
+  entry: e,
+  order,
+  onOrder,
+}: {
+  entry: FacilityView;
+  order: WorkOrderView | undefined;
+  onOrder(id: string): void;
+}) {
+  const { t } = useTranslation();
+  const zoneName = useZoneName();
+  return (
+    <TableRow data-testid="ledger-row" data-code={e.code} data-live={liveOf(e)}>
+      {/* The tag printed on the equipment: the same in every language. */}
+      <TableCell translate="no" sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
+        {e.code}
+      </TableCell>
+      {/* A device the hub named by its id only: an id, not words. */}
+      <TableCell translate={e.name === e.deviceId ? 'no' : undefined}>{e.name}</TableCell>
+      <TableCell sx={{ whiteSpace: 'nowrap' }}>{t(`facilities.kind.${e.kind}`)}</TableCell>
+      <TableCell>{zoneName(e.zone)}</TableCell>
+      <TableCell>
+        <StatusChip value={liveOf(e)} label={t(`facilities.live.${liveOf(e)}`)} testId="ledger-live" />
+      </TableCell>
+      <TableCell sx={{ whiteSpace: 'nowrap' }}>{e.live ? stamp(e.live.at) : '—'}</TableCell>
+      <TableCell align="right" data-testid="ledger-availability">
+        {e.availability24h === null ? '—' : `${Math.round(e.availability24h * 1000) / 10}%`}
+      </TableCell>
+      <TableCell sx={{ whiteSpace: 'nowrap' }}>
+        {t('facilities.everyDays', { inspect: e.inspectEveryDays, maintain: e.maintainEveryDays })}
+      </TableCell>
+      <TableCell>{e.maintainer ? `${e.maintainer.name} ${e.maintainer.phone}` : '—'}</TableCell>
+      <TableCell>
+        {order && (
+          <Button size="small" data-testid="ledger-order" onClick={() => onOrder(order.id)}>
+            {order.number}
+          </Button>
+        )}
+      </TableCell>
+    </TableRow>
+  );
+});
+
+/** Rows `first`… of `total`, and the buttons to the page before and after (a ledger can hold 50,000 entries). */
+function Pager({ first, total, onPage }: { first: number; total: number; onPage(first: number): void }) {
+  const { t } = useTranslation();
+  return (
+    <Stack direction="row" spacing={1} sx={{ py: 0.5, alignItems: 'center', justifyContent: 'flex-end' }}>
+      <Typography variant="body2" data-testid="ledger-page">
+        {t('facilities.pageOf', {
+          from: first + 1,
+          to: Math.min(total, first + LEDGER_PAGE),
+          total,
+        })}
+      </Typography>
+      <Button
+        size="small"
+        data-testid="ledger-prev"
+        disabled={first === 0}
+        onClick={() => onPage(first - LEDGER_PAGE)}
+      >
+        {t('facilities.prevPage')}
+      </Button>
+      <Button
+        size="small"
+        data-testid="ledger-next"
+        disabled={first + LEDGER_PAGE >= total}
+        onClick={() => onPage(first + LEDGER_PAGE)}
+      >
+        {t('facilities.nextPage')}
+      </Button>
+    </Stack>
   );
 }
 
