@@ -13,6 +13,9 @@ import { useFacilitiesData } from './useFacilitiesData';
 
 const TABS: readonly FacilitiesTab[] = ['ledger', 'orders', 'hazards', 'rounds'];
 
+/** One function for every render: the ledger's rows are memoised on it. */
+const openOrder = (id: string) => openFacilities('orders', id);
+
 /** The facilities view: 设施台账 / 报修工单 / 隐患台账 in tabs (arrow keys move between them). */
 export function FacilitiesDialog() {
   const { t } = useTranslation();
@@ -49,7 +52,7 @@ export function FacilitiesDialog() {
           entries={data.entries}
           orders={data.orders}
           supervisor={supervisor}
-          onOrder={(id) => openFacilities('orders', id)}
+          onOrder={openOrder}
         />
       )}
       {view.tab === 'orders' && (

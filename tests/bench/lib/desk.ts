@@ -3,6 +3,9 @@ import { silentLogger } from '../../../electron/common/log';
 import { createDesk, type Desk } from '../../../electron/desk';
 import { onCleanup } from './harness';
 
+/** The administrator `benchDesk` sets up (for a page that signs in with the form). */
+export const BENCH_ADMIN = { username: 'admin', password: 'admin-pass-1' } as const;
+
 /**
  * A console core of the benchmark's own, its database in `tmp`: no demo scenario, no backups, nothing logged,
  * stopped by the benchmark's cleanup (or by `stop`, once), with an administrator set up — or, `existing`, signed in
@@ -33,7 +36,7 @@ export async function benchDesk(
     if (!env.ok) throw new Error(`${method}: ${env.error.message}`);
     return env.value;
   };
-  if (o.existing) await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
-  else await call('auth.setup', { username: 'admin', name: 'Admin', password: 'admin-pass-1' });
+  if (o.existing) await call('auth.login', BENCH_ADMIN);
+  else await call('auth.setup', { ...BENCH_ADMIN, name: 'Admin' });
   return { core, call, stop };
 }
