@@ -398,6 +398,8 @@ export class HubLink {
             resolve(parsed);
           });
       });
+      // Answered on a socket the link has since left: the new one's own sync counts.
+      if (socket !== this.socket) return;
       if (!reply.success) throw new Error('the hub answered sync with something unexpected');
       this.instance = reply.data.instance;
       this.refusals = 0;
@@ -409,9 +411,12 @@ export class HubLink {
       void this.outbox.drain();
     } catch (err) {
       this.o.log.warn('hub sync failed; reconnecting', { error: (err as Error).message });
-      this.reconnect();
+      // A sync on a socket the link has left (a failover) just ends: the new one syncs by itself.
+      if (socket === this.socket) this.reconnect();
     } finally {
       this.syncing = false;
+      // The new socket may have connected while this one's sync was failing: it syncs now.
+      if (socket !== this.socket && this.socket?.connected) void this.sync();
     }
   }
 
