@@ -75,7 +75,7 @@ export function parseHubUrls(value: string): string[] {
     }
     if (!/^(http|https|ws|wss):$/.test(url.protocol))
       throw new ArgsError(`${which} must be an http(s) or ws(s) URL`);
-    const normal = url.toString().replace(/\/$/, '');
+    const normal = url.toString().replace(/\/+$/, '');
     if (urls.includes(normal)) throw new ArgsError(`${which} repeats ${normal}; name each hub instance once`);
     urls.push(normal);
   }
