@@ -71,7 +71,9 @@ export function parseHubUrls(value: string): string[] {
     try {
       url = new URL(part);
     } catch {
-      throw new ArgsError(`${which} must be a URL such as http://hub.example:3000, not "${part.slice(0, 200)}"`);
+      throw new ArgsError(
+        `${which} must be a URL such as http://hub.example:3000, not "${part.slice(0, 200)}"`,
+      );
     }
     if (!/^(http|https|ws|wss):$/.test(url.protocol))
       throw new ArgsError(`${which} must be an http(s) or ws(s) URL`);

@@ -103,7 +103,10 @@ export class Fanout {
   announce(seq: number, urgent: number): void {
     if (this.closed) return;
     this.known = Math.max(this.known, seq);
-    this.pending = { seq: Math.max(seq, this.pending?.seq ?? 0), urgent: Math.max(urgent, this.pending?.urgent ?? 0) };
+    this.pending = {
+      seq: Math.max(seq, this.pending?.seq ?? 0),
+      urgent: Math.max(urgent, this.pending?.urgent ?? 0),
+    };
     if (this.announcing) return;
     void this.flush();
   }
@@ -149,7 +152,8 @@ export class Fanout {
     try {
       const head = await this.o.readHead(this.known);
       // Also right after a local commit whose announce has not run yet: a wake-up too many, nothing worse.
-      if (head.seq > this.known) this.o.log.debug('the poll found the head moved', { from: this.known, to: head.seq });
+      if (head.seq > this.known)
+        this.o.log.debug('the poll found the head moved', { from: this.known, to: head.seq });
       this.moved(head, 'poll');
     } catch (err) {
       // The database away: readiness says so; the next poll tries again.

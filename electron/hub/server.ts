@@ -421,8 +421,12 @@ export class SiteHub {
 
   /** The highest urgent sequence above `after` (0: none): what another instance appended, for the urgent lane. */
   private async urgentAbove(after: number): Promise<number> {
-    const row = (await this.store.db('hub_log').where('urgent', 1).andWhere('seq', '>', after).max({ seq: 'seq' }).first()) as
-      { seq: number | null } | undefined;
+    const row = (await this.store
+      .db('hub_log')
+      .where('urgent', 1)
+      .andWhere('seq', '>', after)
+      .max({ seq: 'seq' })
+      .first()) as { seq: number | null } | undefined;
     return row?.seq ?? 0;
   }
 

@@ -43,7 +43,14 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function startHub(db: string, instance: string, fanoutPollMs: number): Promise<SiteHub> {
-  const hub = new SiteHub({ dbFile: db, token, instance, fanoutPollMs, clock: systemClock, log: silentLogger });
+  const hub = new SiteHub({
+    dbFile: db,
+    token,
+    instance,
+    fanoutPollMs,
+    clock: systemClock,
+    log: silentLogger,
+  });
   await hub.start();
   onCleanup(instance, () => hub.stop());
   return hub;
@@ -88,7 +95,11 @@ await runBench<Result>({
       const t = performance.now();
       const event = await a.publish(hubAlarm(`bench-${i}`));
       sentAt.set(event.seq, t);
-      await until(`event ${event.seq} on both`, () => onA.arrived.has(event.seq) && onB.arrived.has(event.seq), 10_000);
+      await until(
+        `event ${event.seq} on both`,
+        () => onA.arrived.has(event.seq) && onB.arrived.has(event.seq),
+        10_000,
+      );
       await sleep(5);
     }
     const lat = (arrived: Map<number, number>) => [...sentAt].map(([seq, t]) => arrived.get(seq)! - t);

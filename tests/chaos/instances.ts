@@ -70,7 +70,17 @@ export async function runInstancesChaos(values: InstancesChaosArgs): Promise<boo
   const publisherPort = await freePort();
   const startInstance = (i: number) =>
     launch(
-      ['electron/hub/cli.ts', '--port', String(ports[i]), '--db', db, '--token', token, '--instance', INSTANCES[i]!],
+      [
+        'electron/hub/cli.ts',
+        '--port',
+        String(ports[i]),
+        '--db',
+        db,
+        '--token',
+        token,
+        '--instance',
+        INSTANCES[i]!,
+      ],
       /READY/,
     );
   const startPublisher = () =>
@@ -167,7 +177,9 @@ export async function runInstancesChaos(values: InstancesChaosArgs): Promise<boo
     });
     if (published >= events && !behind.some(Boolean)) break;
     if (Date.now() > settleBy) {
-      say(`did not settle: published ${published}/${events}, head ${head}, consoles behind ${JSON.stringify(behind)}`);
+      say(
+        `did not settle: published ${published}/${events}, head ${head}, consoles behind ${JSON.stringify(behind)}`,
+      );
       break;
     }
     await sleep(500);
@@ -177,9 +189,9 @@ export async function runInstancesChaos(values: InstancesChaosArgs): Promise<boo
   for (const i of instances) await stop(i, 'SIGTERM');
 
   // Count, from the hub's PostgreSQL database and each console's SQLite file.
-  const sent = (await client.query("SELECT body::json->>'sourceId' AS id FROM hub_log WHERE kind = 'alarm'")).rows.map(
-    (r: { id: string }) => r.id,
-  );
+  const sent = (
+    await client.query("SELECT body::json->>'sourceId' AS id FROM hub_log WHERE kind = 'alarm'")
+  ).rows.map((r: { id: string }) => r.id);
   const hubEntries = await one('SELECT count(*) AS n FROM hub_log');
   const appliedPayloads = (
     await client.query("SELECT payload FROM hub_actions WHERE type LIKE 'alarm.%'")
@@ -196,11 +208,14 @@ export async function runInstancesChaos(values: InstancesChaosArgs): Promise<boo
     const received = new Set(
       con.prepare("SELECT source_id FROM alarm_sources WHERE source = 'hub'").pluck().all() as string[],
     );
-    const entries = con.prepare("SELECT count(*) FROM hub_events WHERE kind <> '_rejected'").pluck().get() as number;
+    const entries = con
+      .prepare("SELECT count(*) FROM hub_events WHERE kind <> '_rejected'")
+      .pluck()
+      .get() as number;
     const tags = new Set(
-      (con.prepare(`SELECT note FROM alarm_events WHERE note LIKE '${k.letter}-%'`).pluck().all() as string[]).map(
-        (n) => /^[AB]-\d+/.exec(n)![0],
-      ),
+      (
+        con.prepare(`SELECT note FROM alarm_events WHERE note LIKE '${k.letter}-%'`).pluck().all() as string[]
+      ).map((n) => /^[AB]-\d+/.exec(n)![0]),
     );
     const intact = (con.pragma('quick_check', { simple: true }) as string) === 'ok';
     con.close();

@@ -28,7 +28,14 @@ const alarm = (n: number): HubEventBody => hubAlarm(`src-${n}`, 'door_held', 1_7
 
 /** A hub instance in this process on the database at `url`. */
 async function inProcessHub(url: string, instance: string, fanoutPollMs?: number): Promise<SiteHub> {
-  const hub = new SiteHub({ dbFile: url, token, instance, fanoutPollMs, clock: systemClock, log: silentLogger });
+  const hub = new SiteHub({
+    dbFile: url,
+    token,
+    instance,
+    fanoutPollMs,
+    clock: systemClock,
+    log: silentLogger,
+  });
   await hub.start();
   return hub;
 }
@@ -37,7 +44,19 @@ async function inProcessHub(url: string, instance: string, fanoutPollMs?: number
 function hubProcess(url: string, instance: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'electron/hub/cli.ts', '--port', '0', '--db', url, '--token', token, '--instance', instance],
+    [
+      '--import',
+      'tsx',
+      'electron/hub/cli.ts',
+      '--port',
+      '0',
+      '--db',
+      url,
+      '--token',
+      token,
+      '--instance',
+      instance,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -191,7 +210,10 @@ describe('several hub instances on one PostgreSQL database', () => {
     // Every action applied exactly once: one ledger row and one `action.applied` event per key.
     const keys = Array.from({ length: 20 }, (_, i) => `act-${(i + 1) * 4}`).sort();
     expect((await source.appliedActions()).map((x) => x.key).sort()).toEqual(keys);
-    const applied = (await source.database('hub_log').where({ kind: 'action.applied' }).pluck('body')) as string[];
+    const applied = (await source
+      .database('hub_log')
+      .where({ kind: 'action.applied' })
+      .pluck('body')) as string[];
     expect(applied.map((body) => (JSON.parse(body) as { key: string }).key).sort()).toEqual(keys);
 
     // The operator was told, and the duty log keeps where the desk went.

@@ -60,9 +60,11 @@ describe('small pieces', () => {
       token: 't',
     });
     // Several instances of one hub: tried in order, the first is where the console starts.
-    expect(
-      parseConsoleArgs(['--hub', 'https://a:1/, https://b:1', '--hub-token', 't'], {}).hub,
-    ).toEqual({ url: 'https://a:1', urls: ['https://a:1', 'https://b:1'], token: 't' });
+    expect(parseConsoleArgs(['--hub', 'https://a:1/, https://b:1', '--hub-token', 't'], {}).hub).toEqual({
+      url: 'https://a:1',
+      urls: ['https://a:1', 'https://b:1'],
+      token: 't',
+    });
     expect(() => parseConsoleArgs(['--hub', 'https://a:1,,https://b:1', '--hub-token', 't'], {})).toThrow(
       /address 2\) is empty/,
     );

@@ -33,7 +33,11 @@ const address = fc.oneof(
 );
 const joiner = fc.constantFrom(',', ',', ',', ', ', ',,', ' , ');
 const list = fc
-  .tuple(fc.array(address, { minLength: 1, maxLength: MAX_HUB_URLS + 2 }), joiner, weighted({ plain: 6, trailing: 1, leading: 1 }))
+  .tuple(
+    fc.array(address, { minLength: 1, maxLength: MAX_HUB_URLS + 2 }),
+    joiner,
+    weighted({ plain: 6, trailing: 1, leading: 1 }),
+  )
   .map(([parts, sep, edge]) => {
     const joined = parts.join(sep);
     return edge === 'trailing' ? `${joined},` : edge === 'leading' ? `,${joined}` : joined;
@@ -42,7 +46,8 @@ const list = fc
 /** What a returned list must be. */
 function check(value: string, hub: { url: string; urls: string[] }): string | undefined {
   const { urls } = hub;
-  if (urls.length < 1 || urls.length > MAX_HUB_URLS) return `${urls.length} addresses from ${JSON.stringify(value)}`;
+  if (urls.length < 1 || urls.length > MAX_HUB_URLS)
+    return `${urls.length} addresses from ${JSON.stringify(value)}`;
   if (hub.url !== urls[0]) return `url ${hub.url} is not the first of ${JSON.stringify(urls)}`;
   if (new Set(urls).size !== urls.length) return `repeats in ${JSON.stringify(urls)}`;
   for (const u of urls) {
@@ -56,7 +61,8 @@ function check(value: string, hub: { url: string; urls: string[] }): string | un
     if (!/^(http|https|ws|wss):$/.test(parsed.protocol)) return `scheme ${parsed.protocol} let through`;
   }
   // Each address the person gave is one in the list, in order (a list is never reordered or thinned).
-  if (urls.length !== value.split(',').length) return `${JSON.stringify(value)} gave ${urls.length} addresses`;
+  if (urls.length !== value.split(',').length)
+    return `${JSON.stringify(value)} gave ${urls.length} addresses`;
   return undefined;
 }
 
@@ -84,7 +90,9 @@ const boundary: Boundary = {
       } catch (err) {
         if (!(err instanceof ArgsError)) {
           tally.crashes++;
-          tally.note(`--hub ${JSON.stringify(value).slice(0, 80)} threw ${(err as Error).message.slice(0, 120)}`);
+          tally.note(
+            `--hub ${JSON.stringify(value).slice(0, 80)} threw ${(err as Error).message.slice(0, 120)}`,
+          );
         } else if (err.message.length > 400) {
           tally.invalid(`a refusal too long to read: ${err.message.slice(0, 80)}`);
         }
@@ -99,7 +107,11 @@ const boundary: Boundary = {
         const head = HeadMoved.safeParse(raw);
         if (head.success && (!Number.isSafeInteger(head.data.seq) || head.data.instance.length > 64))
           tally.invalid(`notification let through: ${JSON.stringify(head.data).slice(0, 120)}`);
-        const sync = HubSyncReply.safeParse({ ok: true, headSeq: 1, instance: (raw as { instance?: unknown })?.instance });
+        const sync = HubSyncReply.safeParse({
+          ok: true,
+          headSeq: 1,
+          instance: (raw as { instance?: unknown })?.instance,
+        });
         if (sync.success && sync.data.instance !== undefined && sync.data.instance.length > 64)
           tally.invalid('an instance name over 64 characters let through');
       } catch (err) {
