@@ -116,6 +116,11 @@ describe('several hub instances on one PostgreSQL database', () => {
     const core = await startLinkedConsole(tmp.dir, { url: b.url, token }, 'console-b');
     closers.push(() => core.stop());
     await connectedTo(core, 'hub-b');
+    // The adapter's heartbeats: each instance hears the other (B's LISTEN is up before anything is published).
+    await until('B hears A', async () => {
+      const ready = (await (await fetch(`${b.url}/readyz`)).json()) as { instances: number };
+      return ready.instances === 2;
+    });
 
     for (let i = 1; i <= 20; i++) await a.publish(alarm(i));
     await until('all 20 on the console', async () => (await lastCommittedSeq(core.db)) === 20, 20_000);
@@ -132,14 +137,9 @@ describe('several hub instances on one PostgreSQL database', () => {
     expect(metrics).toMatch(/hub_fanout_wakeups_total\{by="notify"\} [1-9]/);
     expect(metrics).toContain('hub_fanout_wakeups_total{by="poll"} 0');
     expect(metrics).toContain('hub_instance_info{instance="hub-b"} 1');
-    // The adapter's heartbeats: each instance hears the other.
-    await until('B hears A', async () => {
-      const ready = (await (await fetch(`${b.url}/readyz`)).json()) as { instances: number };
-      return ready.instances === 2;
-    });
     const ready = (await (await fetch(`${a.url}/readyz`)).json()) as Record<string, unknown>;
     expect(ready).toMatchObject({ ok: true, instance: 'hub-a', engine: 'postgres' });
-  });
+  }, 60_000);
 
   it('a commit nobody announced (a lost notification) still reaches the console, through the poll', async () => {
     const db = await pg.database();
@@ -156,7 +156,7 @@ describe('several hub instances on one PostgreSQL database', () => {
     await until('the unannounced event on the console', async () => (await lastCommittedSeq(core.db)) === 1);
     const metrics = await (await fetch(`${b.url}/metrics`)).text();
     expect(metrics).toMatch(/hub_fanout_wakeups_total\{by="poll"\} [1-9]/);
-  });
+  }, 60_000);
 
   it('a console whose instance is SIGKILLed moves to the other, misses nothing and has no action applied twice', async () => {
     const db = await pg.database();
@@ -226,5 +226,5 @@ describe('several hub instances on one PostgreSQL database', () => {
       ),
     );
     expect(statuses.some((s) => s.state === 'connected' && s.instance === 'hub-b')).toBe(true);
-  });
+  }, 180_000);
 });
