@@ -53,6 +53,8 @@ export interface FanoutOptions {
 export class Fanout {
   private readonly pool: pg.Pool;
   private known = 0;
+  /** The highest urgent sequence seen likewise. */
+  private urgent = 0;
   private announcing = false;
   private pending: { seq: number; urgent: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -87,8 +89,9 @@ export class Fanout {
   }
 
   /** Starts the safety poll from the head the hub started with. */
-  start(head: number): void {
+  start(head: number, urgent: number): void {
     this.known = Math.max(this.known, head);
+    this.urgent = Math.max(this.urgent, urgent);
     const every = this.o.pollMs ?? DEFAULT_POLL_MS;
     this.timer = setInterval(() => void this.poll(), every);
     this.timer.unref();
@@ -103,6 +106,7 @@ export class Fanout {
   announce(seq: number, urgent: number): void {
     if (this.closed) return;
     this.known = Math.max(this.known, seq);
+    this.urgent = Math.max(this.urgent, urgent);
     this.pending = {
       seq: Math.max(seq, this.pending?.seq ?? 0),
       urgent: Math.max(urgent, this.pending?.urgent ?? 0),
@@ -140,9 +144,14 @@ export class Fanout {
     }
   }
 
+  /**
+   * Also a notification for a head already passed counts when it names a newer urgent event: this instance's own
+   * later commit woke the pumps, but the urgent lane learns of another's urgent events only from here.
+   */
   private moved(head: { seq: number; urgent: number }, by: 'notify' | 'poll'): void {
-    if (head.seq <= this.known) return;
-    this.known = head.seq;
+    if (head.seq <= this.known && head.urgent <= this.urgent) return;
+    this.known = Math.max(this.known, head.seq);
+    this.urgent = Math.max(this.urgent, head.urgent);
     this.o.onMoved(head, by);
   }
 

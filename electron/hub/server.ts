@@ -259,7 +259,7 @@ export class SiteHub {
           this.kickAll();
         },
       });
-      this.fanout.start(await this.headSeq());
+      this.fanout.start(await this.headSeq(), this.urgentHead);
     }
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
