@@ -197,9 +197,10 @@ describe('several hub instances on one PostgreSQL database', () => {
 
     await connectedTo(core, 'hub-b');
     expect(core.hub.status().hub).toBe(hubB.url);
+    // Every action sent first (each applied one is an event of the log too), then the log caught up to its head.
+    await until('outbox empty on B', async () => (await pendingCount(core.db)) === 0, 30_000);
     const head = await source.headSeq();
     await until('caught up on B', async () => (await lastCommittedSeq(core.db)) === head, 30_000);
-    await until('outbox empty on B', async () => (await pendingCount(core.db)) === 0, 30_000);
 
     // Nothing missed, nothing twice: the console's log is 1…head with no gap, every alarm in it once.
     const seqs = (await core.db('hub_events').orderBy('seq').pluck('seq')) as number[];
