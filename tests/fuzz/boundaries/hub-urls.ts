@@ -81,7 +81,9 @@ const boundary: Boundary = {
   async run(ctx, tally) {
     for (const value of draw(list, ctx.cases, ctx.seed, 50)) {
       try {
-        const hub = parseConsoleArgs(['--hub', value, '--hub-token', 't'], {}).hub;
+        // The `=` form: a list that starts with `-` is the list's business here, not parseArgs' (which would
+        // take it for an option and answer with the usage).
+        const hub = parseConsoleArgs([`--hub=${value}`, '--hub-token', 't'], {}).hub;
         if (!hub) tally.invalid(`no hub from ${JSON.stringify(value).slice(0, 120)}`);
         else {
           const wrong = check(value, hub);
