@@ -22,7 +22,7 @@ export type { HubNotice, HubWiring } from './receiver';
 const REFUSED_RETRY_MS = 15_000;
 /**
  * With several hub addresses: socket.io's reconnect attempts on one address before the link moves to the next
- * (about 7 s with its back-off from 0.5 s): a hub restarting or a blip of the network is waited out, a dead
+ * (0.5 + 1 + 2 + 4 s of back-off, each ±50 %: about 4–11 s): a hub restarting or a blip of the network is waited out, a dead
  * instance is left.
  */
 export const FAILOVER_AFTER_ATTEMPTS = 4;
