@@ -217,6 +217,11 @@ export async function runInstancesChaos(values: InstancesChaosArgs): Promise<boo
         con.prepare(`SELECT note FROM alarm_events WHERE note LIKE '${k.letter}-%'`).pluck().all() as string[]
       ).map((n) => /^[AB]-\d+/.exec(n)![0]),
     );
+    // Each move to the other instance is a duty-log line (hub-link/link.ts, duty/automatic.ts).
+    const failovers = con
+      .prepare("SELECT count(*) FROM duty_log WHERE kind = 'hub_link' AND text LIKE '%failover:%'")
+      .pluck()
+      .get() as number;
     const intact = (con.pragma('quick_check', { simple: true }) as string) === 'ok';
     con.close();
     const auditDb = await openDatabase({ file: consoleDb(c), log: silentLogger, migrations: MIGRATIONS });
@@ -228,6 +233,7 @@ export async function runInstancesChaos(values: InstancesChaosArgs): Promise<boo
       log_entries: entries,
       actions_sent: tags.size,
       actions_lost: [...tags].filter((t) => !appliedCount.has(t)).length,
+      failovers,
       integrity_ok: intact && audit.ok,
     });
   }
@@ -244,6 +250,7 @@ export async function runInstancesChaos(values: InstancesChaosArgs): Promise<boo
     actions_sent: perConsoleResults.reduce((n, r) => n + r.actions_sent, 0),
     actions_lost: perConsoleResults.reduce((n, r) => n + r.actions_lost, 0),
     actions_applied_twice: [...appliedCount.values()].filter((n) => n > 1).length,
+    failovers: perConsoleResults.reduce((n, r) => n + r.failovers, 0),
     ...counts,
     per_console: perConsoleResults,
   };
