@@ -44,6 +44,9 @@ describe('the hub status with several hub instances', () => {
     await act(async () => i18n.changeLanguage('en'));
     expect(screen.getByTestId('hub-status').textContent).toContain('instance hub-b');
 
+    // A long host name is cut in the top bar, whole on hover.
+    await act(async () => system.hub.set({ ...ON_B, instance: 'control-room-hub-server-02.example:4100' }));
+    expect(screen.getByTestId('hub-status').textContent).toContain('instance control-room-hub-se…');
     // One hub address: the chip stays as it was (the instance, if the hub names one, is on hover only).
     await act(async () => system.hub.set({ ...ON_B, hubs: undefined }));
     expect(screen.getByTestId('hub-status').textContent).not.toContain('hub-b');

@@ -37,7 +37,12 @@ export function HubStatus({
       : t(`hub.${hub.state}`);
   // Which of several instances (one database behind them) the link is on: named in the chip while connected.
   const instance = hub?.instance ? t('hub.instance', { name: hub.instance }) : undefined;
-  const shown = hub?.state === 'connected' && instance && hub.hubs ? `${label} · ${instance}` : label;
+  // A host name can be 64 characters: the top bar keeps 20 of them, the tooltip the whole name.
+  const short =
+    hub?.instance && hub.instance.length > 20
+      ? t('hub.instance', { name: `${hub.instance.slice(0, 19)}…` })
+      : instance;
+  const shown = hub?.state === 'connected' && short && hub.hubs ? `${label} · ${short}` : label;
   return (
     <>
       {link === 'closed' && <Chip color="error" label={t('hub.coreLost')} data-testid="core-link" />}
