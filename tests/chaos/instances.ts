@@ -73,6 +73,7 @@ export async function runInstancesChaos(values: InstancesChaosArgs): Promise<boo
     return await runOn(cluster, track);
   } finally {
     for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await cluster.stop();
   }
 
   async function runOn(
@@ -270,7 +271,6 @@ export async function runInstancesChaos(values: InstancesChaosArgs): Promise<boo
         integrity_ok: intact && audit.ok,
       });
     }
-    await cluster.stop();
 
     const result = {
       seconds,
