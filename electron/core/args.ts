@@ -6,7 +6,8 @@ export interface ConsoleArgs {
   port?: number;
   dataDir?: string;
   site?: string;
-  hub?: { url: string; token: string; ca?: string };
+  /** `url` is the first of `urls`: the console moves along the list when its hub dies (hub-link/link.ts). */
+  hub?: { url: string; urls: string[]; token: string; ca?: string };
   demoPort?: number;
   /** The embedded hub's equipment listeners (0 = a free port, printed at start). */
   equipmentPorts?: { dc09?: number; gb26875?: number; mqtt?: number };
@@ -25,7 +26,9 @@ export const USAGE = `Options:
   --port N          web host port on 127.0.0.1 (default: a free port)
   --data-dir DIR    where the database, logs and backups live
   --site FILE       a site file (default: the demo community in resources/demo-site)
-  --hub URL         a production site hub; without it the embedded demo hub runs
+  --hub URL[,URL…]  a production site hub; without it the embedded demo hub runs. Several addresses (hub
+                    instances on one database, up to 8) are tried in order: the console moves to the next
+                    when its own stops answering, and stays where it works
   --hub-token T     the console's token for that hub (or env CONSOLE_HUB_TOKEN)
   --hub-ca FILE     a PEM file with the CA that signs the hub's certificate (a site's own PKI)
   --demo-port N     port for the embedded demo hub (default: a free port)
@@ -42,6 +45,43 @@ function portOf(name: string, value: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ArgsError(`${name} must be a port number 0-65535, not "${value}"`);
   return n;
+}
+
+/** The most hub addresses `--hub` takes: instances of one hub, not a directory of them. */
+export const MAX_HUB_URLS = 8;
+/** The longest one address may be. */
+const MAX_HUB_URL_LENGTH = 2048;
+
+/**
+ * `--hub`'s value: one address or several separated by commas, each an http(s) or ws(s) URL, without repeats
+ * (compared as parsed: `http://h:1/` and `http://h:1` are one). Returns them without a trailing slash, in order.
+ */
+export function parseHubUrls(value: string): string[] {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.length > MAX_HUB_URLS)
+    throw new ArgsError(`--hub takes at most ${MAX_HUB_URLS} addresses, not ${parts.length}`);
+  const urls: string[] = [];
+  for (const [i, part] of parts.entries()) {
+    const which = parts.length > 1 ? `--hub (address ${i + 1})` : '--hub';
+    if (part === '')
+      throw new ArgsError(`${which} is empty: separate addresses with single commas, such as URL1,URL2`);
+    if (part.length > MAX_HUB_URL_LENGTH)
+      throw new ArgsError(`${which} is longer than ${MAX_HUB_URL_LENGTH} characters`);
+    let url: URL;
+    try {
+      url = new URL(part);
+    } catch {
+      throw new ArgsError(
+        `${which} must be a URL such as http://hub.example:3000, not "${part.slice(0, 200)}"`,
+      );
+    }
+    if (!/^(http|https|ws|wss):$/.test(url.protocol))
+      throw new ArgsError(`${which} must be an http(s) or ws(s) URL`);
+    const normal = url.toString().replace(/\/+$/, '');
+    if (urls.includes(normal)) throw new ArgsError(`${which} repeats ${normal}; name each hub instance once`);
+    urls.push(normal);
+  }
+  return urls;
 }
 
 /** Parses the options shared by the web host and the Electron shell; unknown options are refused. */
@@ -97,20 +137,13 @@ export function parseConsoleArgs(
   if (values['data-dir']) args.dataDir = resolve(values['data-dir']);
   if (values.site) args.site = resolve(values.site);
   if (values.hub) {
-    let url: URL;
-    try {
-      url = new URL(values.hub);
-    } catch {
-      throw new ArgsError(`--hub must be a URL such as http://hub.example:3000, not "${values.hub}"`);
-    }
-    if (!/^(http|https|ws|wss):$/.test(url.protocol))
-      throw new ArgsError('--hub must be an http(s) or ws(s) URL');
+    const urls = parseHubUrls(values.hub);
     const token = values['hub-token'] ?? env.CONSOLE_HUB_TOKEN;
     if (!token)
       throw new ArgsError(
         '--hub needs --hub-token (or CONSOLE_HUB_TOKEN): the hub refuses consoles without one',
       );
-    args.hub = { url: url.toString().replace(/\/$/, ''), token };
+    args.hub = { url: urls[0]!, urls, token };
     if (values['hub-ca']) {
       const ca = resolve(values['hub-ca']);
       try {

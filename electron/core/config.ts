@@ -43,9 +43,10 @@ export interface ConsoleConfig {
   sitePath?: string;
   /**
    * A production site hub. Absent: the embedded site hub (`embeddedHub`) runs on loopback. `ca`: a PEM file with
-   * the CA that signs the hub's certificate (a site's own PKI), trusted for the hub link only.
+   * the CA that signs the hub's certificate (a site's own PKI), trusted for the hub link only. `urls`: several
+   * instances of that hub (`url` first among them); the link moves to the next when its own dies.
    */
-  hub?: { url: string; token: string; ca?: string | undefined };
+  hub?: { url: string; urls?: readonly string[] | undefined; token: string; ca?: string | undefined };
   /**
    * Starts the embedded site hub when no `hub` is given. The core never imports the hub (electron/hub): the
    * process that runs both hands this in (`electron/desk/`).

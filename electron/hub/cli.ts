@@ -12,7 +12,8 @@
  *        [--scenario] [--alarms N --rate R]
  *
  * `--db` is a SQLite file (default: demo-hub.sqlite; with --config, dataDir/hub.sqlite) or a PostgreSQL URL,
- * `--db postgres://user@host:5432/db` (storage.ts), in either form; the token commands use it too.
+ * `--db postgres://user@host:5432/db` (storage.ts), in either form; the token commands use it too. Several
+ * instances may run on one PostgreSQL database (fanout.ts), each named with `--instance NAME` (default: host:port).
  *
  * Prints `READY <url>` once listening (and each equipment listener's port); SIGTERM/SIGINT stop it.
  */
@@ -25,6 +26,7 @@ import { demoSitePath, loadSite, SiteFileError } from '../common/site-file';
 import { loadHubConfig, type HubConfigFile } from './config';
 import { DemoEquipment, demoTargets } from './demo/equipment';
 import { boundPorts, Equipment, EquipmentConfigError } from './equipment';
+import { INSTANCE_NAME } from './fanout';
 import { DemoScenario } from './scenario';
 import { hashToken, SiteHub } from './server';
 import { describeTarget, openHubStore } from './storage';
@@ -43,6 +45,7 @@ const { values, positionals } = parseArgs({
     port: { type: 'string' },
     db: { type: 'string' },
     token: { type: 'string' },
+    instance: { type: 'string' },
     site: { type: 'string' },
     scenario: { type: 'boolean', default: false },
     alarms: { type: 'string', default: '0' },
@@ -84,6 +87,9 @@ if (positionals[0] === 'token') {
   process.exit(0);
 }
 if (positionals.length > 0) fail(`unknown command "${positionals.join(' ')}"`);
+const instance = values.instance ?? config?.instance;
+if (instance !== undefined && !INSTANCE_NAME.test(instance))
+  fail('--instance: letters, digits and _ . : - (1-64), such as hub-a');
 if (!config && !values.token) fail('give --config FILE (standalone) or --token T (the quick form)');
 
 const log = config
@@ -126,6 +132,7 @@ const hub = new SiteHub({
   port: portOf('port', values.port) ?? config?.port ?? 0,
   sources: () => equipment?.statuses() ?? [],
   sourcesStarted: () => sourcesStarted,
+  instance,
 });
 let sourcesStarted = false;
 let url: string;

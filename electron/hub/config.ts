@@ -35,6 +35,14 @@ export const HubConfigFile = z
       .regex(/^postgres(ql)?:\/\//i, 'a postgres:// or postgresql:// URL')
       .optional(),
     /**
+     * This instance's name when several share one PostgreSQL database (/readyz, /metrics, the consoles' hub
+     * status); default: the host name and port. `--instance` overrides it.
+     */
+    instance: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (1-64)')
+      .optional(),
+    /**
      * The site file: its `sources` section configures the equipment. Default: the demo site's zones (its demo
      * devices' sources only when the hub plays the scenario).
      */

@@ -13,6 +13,9 @@ export interface HubMetricsView {
   /** Events submitted to `publish` and not yet in a write. */
   writeQueue(): number;
   sources(): HubSourceStatus[];
+  /** This instance's name and how many instances it hears on its database (fanout.ts; 1 on SQLite). */
+  instance(): string;
+  instances(): Promise<number>;
 }
 
 /** Label values from outside (console ids, source ids) are cut to this: a scrape stays small whatever they send. */
@@ -34,6 +37,9 @@ export class HubMetrics {
   private readonly lag: Gauge<'console'>;
   private readonly unacked: Gauge<'console'>;
   private readonly connected: Gauge;
+  private readonly instanceInfo: Gauge<'instance'>;
+  private readonly instanceCount: Gauge;
+  private readonly wakeups: Counter<'by'>;
 
   constructor(private readonly view: HubMetricsView) {
     const registers = [this.registry];
@@ -49,6 +55,25 @@ export class HubMetrics {
       labelNames: ['engine'],
       registers,
     }).set({ engine: view.engine }, 1);
+    this.instanceInfo = new Gauge({
+      name: 'hub_instance_info',
+      help: 'Which hub instance this is (always 1; the name is the label).',
+      labelNames: ['instance'],
+      registers,
+    });
+    this.instanceCount = new Gauge({
+      name: 'hub_instances',
+      help: 'Hub instances this one hears through the fan-out on its database, itself included (1 on SQLite).',
+      registers,
+    });
+    this.wakeups = new Counter({
+      name: 'hub_fanout_wakeups_total',
+      help: "Another instance's commits noticed: by its notification, or by the safety poll (a notification lost).",
+      labelNames: ['by'],
+      registers,
+    });
+    // Both series from the first scrape: a rate() over a series that appears later misses its first step.
+    for (const by of ['notify', 'poll']) this.wakeups.inc({ by }, 0);
     this.head = new Gauge({
       name: 'hub_log_head_seq',
       help: 'The highest sequence in the hub log.',
@@ -100,6 +125,11 @@ export class HubMetrics {
     });
   }
 
+  /** Another instance moved the log's head, noticed `by` its notification or the poll. */
+  wokenBy(by: 'notify' | 'poll'): void {
+    this.wakeups.inc({ by });
+  }
+
   committed(n: number): void {
     if (n > 0) this.committedTotal.inc(n);
   }
@@ -115,6 +145,10 @@ export class HubMetrics {
   async render(): Promise<string> {
     const seq = await this.view.headSeq();
     this.head.set(seq);
+    // Named at scrape time: the default name has the port, known once the hub listens.
+    this.instanceInfo.reset();
+    this.instanceInfo.set({ instance: label(this.view.instance()) }, 1);
+    this.instanceCount.set(await this.view.instances().catch(() => 1));
     this.lag.reset();
     this.unacked.reset();
     const consoles = this.view.consoles();

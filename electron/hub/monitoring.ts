@@ -14,10 +14,17 @@ export interface Monitored {
   uptimeSec(): number;
   consoles(): number;
   sources(): HubSourceStatus[];
+  /** This instance's name, and how many instances on its database it hears (itself included; 1 on SQLite). */
+  instance(): string;
+  instances(): Promise<number>;
 }
 
 export interface Readiness {
   ok: boolean;
+  /** Which instance answered: behind a reverse proxy, the one this probe reached. */
+  instance: string;
+  /** The instances this one hears through the fan-out (itself included). Information only: never unready for it. */
+  instances: number;
   engine: string;
   database: string;
   sources: string;
@@ -47,7 +54,15 @@ export async function readiness(hub: Monitored): Promise<Readiness> {
     clearTimeout(timer);
   }
   const sources = hub.sourcesStarted() ? 'started' : 'starting';
-  return { ok: database === 'ok' && sources === 'started', engine: hub.engine(), database, sources };
+  const instances = await hub.instances().catch(() => 1);
+  return {
+    ok: database === 'ok' && sources === 'started',
+    instance: hub.instance(),
+    instances,
+    engine: hub.engine(),
+    database,
+    sources,
+  };
 }
 
 /**
@@ -94,6 +109,7 @@ export async function answerMonitoring(
     json(res, 200, {
       ok: true,
       protocolVersion: HUB_PROTOCOL_VERSION,
+      instance: hub.instance(),
       uptimeSec: hub.uptimeSec(),
       headSeq,
       consoles: hub.consoles(),

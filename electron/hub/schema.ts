@@ -3,6 +3,9 @@ import type { Knex } from 'knex';
 /** The one site whose log a hub keeps today; the counter table is keyed by site for the hubs that keep many. */
 export const DEFAULT_SITE = 'default';
 
+/** The table socket.io's PostgreSQL adapter keeps large notifications in (fanout.ts). */
+export const FANOUT_TABLE = 'hub_fanout_attachments';
+
 /** Any fixed number: the advisory lock under which a PostgreSQL hub completes its schema (two starting at once). */
 const SCHEMA_LOCK = 0x4855_4253; // "HUBS"
 
@@ -55,6 +58,13 @@ async function build(db: Knex | Knex.Transaction, pg: boolean): Promise<void> {
       t.text('site').primary();
       t.bigInteger('seq').notNullable();
     });
+    // socket.io's PostgreSQL adapter (fanout.ts) puts a notification over NOTIFY's 8,000 bytes here; ours are a
+    // few dozen bytes, but the adapter sweeps the table every 30 s and would log an error each time without it.
+    await db.raw(`CREATE TABLE IF NOT EXISTS ${FANOUT_TABLE} (
+      id bigserial UNIQUE,
+      created_at timestamptz DEFAULT NOW(),
+      payload bytea
+    )`);
     // A log moved over from elsewhere carries on above what it holds.
     await db.raw(
       `INSERT INTO hub_log_head (site, seq) SELECT ?, COALESCE(MAX(seq), 0) FROM hub_log

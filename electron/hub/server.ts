@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import {
   createServer,
   type IncomingMessage,
@@ -29,6 +30,7 @@ import {
 } from '../../shared/contract';
 import { AckLedger } from './acks';
 import { sendBatches, type BatchLane } from './batches';
+import { Fanout } from './fanout';
 import { GroupCommit } from './group-commit';
 import { HubMetrics } from './metrics';
 import { answerMonitoring, readiness, type Monitored, type Readiness } from './monitoring';
@@ -65,6 +67,13 @@ export interface SiteHubOptions {
   sourcesStarted?: () => boolean;
   /** Called for each newly applied console action (the demo's guards follow dispatch orders). */
   onAction?(consoleId: string, action: HubAction): void;
+  /**
+   * This instance's name among several on one PostgreSQL database (fanout.ts): in /readyz, /metrics, the log and
+   * the `sync` answer (the console's hub status shows it). Default: the host name and the port.
+   */
+  instance?: string | undefined;
+  /** (PostgreSQL) How often the log's head is read in case a fan-out notification was lost (default 2 s). */
+  fanoutPollMs?: number | undefined;
 }
 
 export interface ConsoleSocketData {
@@ -118,8 +127,15 @@ export class SiteHub {
   private writes: Promise<unknown> = Promise.resolve();
   private readonly startedAt = Date.now();
   private tokenHashes = new Set<string>();
+  /** (PostgreSQL) The other instances on the same database hear of this one's commits, and it of theirs. */
+  private fanout: Fanout | undefined;
 
   constructor(private readonly o: SiteHubOptions) {}
+
+  /** This instance's name (the option, else host:port once listening). */
+  get instance(): string {
+    return this.o.instance ?? `${hostname()}:${this.port}`.slice(0, 64);
+  }
 
   /** What the batched stream needs of this hub (batches.ts). */
   private get batchLane(): BatchLane {
@@ -181,6 +197,8 @@ export class SiteHub {
       pendingAcks: () => this.acks.pending(),
       writeQueue: () => this.published.waitingCount,
       sources: () => this.o.sources?.() ?? [],
+      instance: () => this.instance,
+      instances: () => this.fanout?.instances() ?? Promise.resolve(1),
     });
     const urgent = (await this.store.db('hub_log').where('urgent', 1).max({ seq: 'seq' }).first()) as
       { seq: number | null } | undefined;
@@ -227,18 +245,35 @@ export class SiteHub {
       next();
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
+    if (this.store.engine === 'postgres') {
+      this.fanout = new Fanout({
+        url: this.o.dbFile,
+        io: this.io,
+        instance: () => this.instance,
+        log: this.o.log.child('fanout'),
+        pollMs: this.o.fanoutPollMs,
+        readHead: async (after) => ({ seq: await this.headSeq(), urgent: await this.urgentAbove(after) }),
+        onMoved: (head, by) => {
+          this.urgentHead = Math.max(this.urgentHead, head.urgent);
+          this.metrics.wokenBy(by);
+          this.kickAll();
+        },
+      });
+      this.fanout.start(await this.headSeq(), this.urgentHead);
+    }
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(this.o.port ?? 0, this.o.host ?? '127.0.0.1', () => resolve());
     });
     this.port = (this.http.address() as AddressInfo).port;
-    this.o.log.info('site hub listening', { url: this.url });
+    this.o.log.info('site hub listening', { url: this.url, instance: this.instance });
     return this.url;
   }
 
   async stop(): Promise<void> {
     if (!this.io) return;
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
+    await this.fanout?.close();
     await this.writes.catch(() => undefined);
     await this.acks.close();
     await this.store.close();
@@ -277,9 +312,11 @@ export class SiteHub {
    */
   transact<T>(work: (w: HubWriter, append: Append, appendAll: AppendAll) => Promise<T>): Promise<T> {
     let appended = 0;
+    let top = 0;
     const run = this.writes.then(() =>
       this.store.write(async (w) => {
         appended = 0;
+        top = 0;
         const append: Append = async (body) => {
           const parsed = HubEventBody.parse(body);
           const urgent = isUrgentEvent(parsed);
@@ -292,6 +329,7 @@ export class SiteHub {
           );
           if (urgent) this.urgentHead = Math.max(this.urgentHead, seq);
           appended++;
+          top = Math.max(top, seq);
           return seq;
         };
         const appendAll: AppendAll = async (bodies) => {
@@ -310,6 +348,7 @@ export class SiteHub {
             if (r.urgent) this.urgentHead = Math.max(this.urgentHead, seqs[i]!);
           });
           appended += rows.length;
+          top = Math.max(top, ...seqs);
           return seqs;
         };
         return work(w, append, appendAll);
@@ -319,6 +358,7 @@ export class SiteHub {
     return run.then((r) => {
       this.metrics.committed(appended);
       this.kickAll();
+      if (top > 0) this.fanout?.announce(top, this.urgentHead);
       return r;
     });
   }
@@ -364,6 +404,8 @@ export class SiteHub {
     uptimeSec: () => Math.round((Date.now() - this.startedAt) / 1000),
     consoles: () => (this.io ? this.connectedConsoles().length : 0),
     sources: () => this.o.sources?.() ?? [],
+    instance: () => this.instance,
+    instances: () => this.fanout?.instances() ?? Promise.resolve(1),
   };
 
   /** Ready for consoles: the database answers within 2 s and the sources have been started. */
@@ -374,6 +416,17 @@ export class SiteHub {
   async headSeq(): Promise<number> {
     const row = (await this.store.db('hub_log').max({ seq: 'seq' }).first()) as
       { seq: number | null } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  /** The highest urgent sequence above `after` (0: none): what another instance appended, for the urgent lane. */
+  private async urgentAbove(after: number): Promise<number> {
+    const row = (await this.store
+      .db('hub_log')
+      .where('urgent', 1)
+      .andWhere('seq', '>', after)
+      .max({ seq: 'seq' })
+      .first()) as { seq: number | null } | undefined;
     return row?.seq ?? 0;
   }
 
@@ -459,7 +512,8 @@ export class SiteHub {
       data.cursor = req.data.afterSeq;
       data.urgentSent = req.data.afterSeq;
       data.synced = true;
-      ack({ ok: true, headSeq: await this.headSeq() });
+      // The instance's name: the console's hub status shows which of several it is on.
+      ack({ ok: true, headSeq: await this.headSeq(), instance: this.instance });
       void this.pump(socket);
     });
     socket.on(HUB_MESSAGES.action, (raw: unknown, ack?: (r: unknown) => void) => {
@@ -486,7 +540,7 @@ export class SiteHub {
           payload: JSON.stringify(action.payload ?? null),
           appliedAt: at,
         });
-        if (!claimed) return { ok: true as const, duplicate: true };
+        if (!claimed) return { ok: true as const, duplicate: true, seq: 0 };
         const body = {
           key: action.key,
           consoleId,
@@ -496,14 +550,15 @@ export class SiteHub {
         };
         const seq = await w.append('action.applied', at, JSON.stringify(body), false);
         await w.setActionSeq(action.key, seq);
-        return { ok: true as const, duplicate: false };
+        return { ok: true as const, duplicate: false, seq };
       }),
     );
     this.writes = run.catch(() => undefined);
-    return run.then((r) => {
+    return run.then(({ seq, ...r }) => {
       if (!r.duplicate) {
         this.metrics.committed(1);
         this.kickAll();
+        this.fanout?.announce(seq, this.urgentHead);
         this.o.onAction?.(consoleId, action);
       }
       return r;

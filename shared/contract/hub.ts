@@ -440,7 +440,12 @@ export const HUB_MAX_MESSAGE_BYTES = 1_000_000;
 
 /** Console → hub `sync`: send me every event after `afterSeq`. Answered with the hub's head. */
 export const HubSyncRequest = z.object({ afterSeq: z.number().int().nonnegative() });
-export const HubSyncReply = z.object({ ok: z.literal(true), headSeq: z.number().int().nonnegative() });
+export const HubSyncReply = z.object({
+  ok: z.literal(true),
+  headSeq: z.number().int().nonnegative(),
+  /** Which hub instance answered (several on one PostgreSQL database); older hubs leave it out. */
+  instance: z.string().min(1).max(64).optional(),
+});
 
 /**
  * (since version 4) Hub → console `urgent`: an event of the log (its real `seq`) sent ahead of the ordered replay.

@@ -62,8 +62,12 @@ export const HubStatus = z.object({
   since: EpochMs,
   outbox: z.number().int().nonnegative(),
   lastSeq: z.number().int().nonnegative(),
-  /** The hub address with credentials removed. */
+  /** The hub address with credentials removed (of a list, the one in use). */
   hub: z.string(),
+  /** Which hub instance the link is on, as the hub named itself in its `sync` answer. */
+  instance: z.string().max(64).optional(),
+  /** How many hub addresses the console was given (present when more than one: it moves between them). */
+  hubs: z.number().int().positive().optional(),
   demo: z.boolean(),
   /** Why the last connection attempt failed, in words a person can act on. */
   error: z.string().optional(),

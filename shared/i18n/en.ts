@@ -26,6 +26,8 @@ export const en: Messages = {
     insecureHint:
       'The link to the hub has no TLS: anyone on the network can read and change alarms. Use an https:// hub address.',
     deadLetters: '{{count}} set aside',
+    instance: 'instance {{name}}',
+    instances: '{{n}} hub addresses: the console moves to another when its instance stops answering',
     catchingUp: 'catching up: {{n}} events',
     catchingUpHint:
       'The hub holds events this console has not received yet; they arrive in order while you work. Fire alarms, priority 1–2 alarms and SOS come ahead of them.',
@@ -653,6 +655,8 @@ export const en: Messages = {
         'The console cannot store messages from the hub right now; the hub sends them again once it can. Check the disk.',
       'hub-refused': 'The hub refused this console: {{reason}}',
       'hub-action-refused': 'The hub refused an action ({{type}}); it will not be sent again.',
+      'hub-failover':
+        'The hub at {{from}} (instance {{fromInstance}}) stopped answering; this console moved to {{to}} (instance {{instance}}) and is catching up from event {{afterSeq}}, missing nothing and applying nothing twice.',
       'hub-insecure':
         'The hub at {{hub}} is reached without TLS: anyone on the network can read and change alarms. Use an https:// hub address.',
       'alarms-waited':

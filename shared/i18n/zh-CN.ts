@@ -25,6 +25,8 @@ export const zhCN = {
     insecureHint:
       '与平台的连接没有 TLS 加密：同一网络中的任何人都能读取和篡改报警。请改用 https:// 平台地址。',
     deadLetters: '搁置 {{count}} 条',
+    instance: '节点 {{name}}',
+    instances: '共 {{n}} 个平台地址，当前连接的节点无响应时自动切换',
     catchingUp: '正在补收：{{n}} 条',
     catchingUpHint:
       '平台上还有本机未收到的消息，正在按顺序补收，不影响操作。火警、1–2 级报警和求救会优先送达。',
@@ -663,6 +665,8 @@ export const zhCN = {
       'hub-store-failed': '本机暂时无法保存平台消息，恢复后平台会重新发送。请检查磁盘空间。',
       'hub-refused': '平台拒绝了本控制台的连接（令牌或协议版本不符），每 15 秒重试一次。',
       'hub-action-refused': '平台拒绝了本机的一条操作，该操作不会再发送。',
+      'hub-failover':
+        '平台 {{from}}（节点 {{fromInstance}}）无响应，本控制台已切换到 {{to}}（节点 {{instance}}），正在从序号 {{afterSeq}} 起补收，不会漏收或重复。',
       'hub-insecure':
         '与平台 {{hub}} 的连接未加密：同一网络中的任何人都能读取和篡改报警。请改用 https:// 平台地址。',
       'alarms-waited':

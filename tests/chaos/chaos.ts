@@ -8,6 +8,8 @@ import { freePort } from '../support/rtsp-camera';
  *   npm run test:chaos -- [--json] [--seconds 300] [--events 3000] [--actions 1500] [--seed 1] [--short]
  *   npm run test:chaos -- --sources [--json] [--seconds 180] [--panels 16] [--transmitters 8] [--sensors 200]
  *        [--seed 1] [--short]     (equipment sends to the site hub instead: tests/chaos/sources.ts)
+ *   npm run test:chaos -- --pg [--hubs 2] [--json] [--seconds 300] [--events 3000] [--actions 1500] [--seed 1]
+ *        [--short]     (two hub instances on a throwaway PostgreSQL, two consoles: tests/chaos/instances.ts)
  *
  * The last line of output is a JSON object; the exit code is 1 if anything was lost, doubled or damaged.
  */
@@ -38,8 +40,18 @@ const { values } = parseArgs({
     panels: { type: 'string' },
     transmitters: { type: 'string' },
     sensors: { type: 'string' },
+    pg: { type: 'boolean', default: false },
+    hubs: { type: 'string', default: '2' },
   },
 });
+if (values.pg) {
+  if (values.hubs !== '2') {
+    console.error('chaos --pg runs two hub instances (--hubs 2)');
+    process.exit(2);
+  }
+  const { runInstancesChaos } = await import('./instances');
+  process.exit((await runInstancesChaos(values)) ? 0 : 1);
+}
 if (values.sources) {
   // Equipment instead of the hub's numbered alarms: tests/chaos/sources.ts.
   const { runSourcesChaos } = await import('./sources');

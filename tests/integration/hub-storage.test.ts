@@ -132,7 +132,7 @@ describe.each(HUB_ENGINES)('the hub storage on %s', (engine: HubEngineName) => {
       ack({ ok: true, seq: batch.at(-1)!.seq });
     });
     const synced = (await socket.emitWithAck('sync', { afterSeq: 20 })) as { ok: boolean; headSeq: number };
-    expect(synced).toEqual({ ok: true, headSeq: 30 });
+    expect(synced).toEqual({ ok: true, headSeq: 30, instance: hub.instance });
     await until('acknowledged to 30', async () => ((await hub.ackedSeq('desk-1')) === 30 ? true : undefined));
     expect(got).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
     await hub.publish(device(30));

@@ -62,12 +62,12 @@ export async function startEquipmentHub(
 }
 
 /**
- * A console core linked to the hub at `url` as `consoleId`, its database `<dir>/<consoleId>.sqlite` and quiet;
+ * A console core linked to the hub at `url` (or, given `urls`, to the first of those instances) as `consoleId`, its database `<dir>/<consoleId>.sqlite` and quiet;
  * `config` adds to or overrides that (a clock, an in-memory database, another token).
  */
 export function startLinkedConsole(
   dir: string,
-  hub: { url: string; token: string },
+  hub: NonNullable<ConsoleConfig['hub']>,
   consoleId: string,
   config: Partial<ConsoleConfig> = {},
 ): Promise<ConsoleCore> {

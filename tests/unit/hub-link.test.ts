@@ -287,6 +287,7 @@ describe('hub address and options', () => {
       const env = { CONSOLE_HUB_TOKEN: 't' };
       expect(parseConsoleArgs(['--hub', 'https://h:1', '--hub-ca', ca], env).hub).toEqual({
         url: 'https://h:1',
+        urls: ['https://h:1'],
         token: 't',
         ca,
       });

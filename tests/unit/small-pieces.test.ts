@@ -56,8 +56,21 @@ describe('small pieces', () => {
     expect(() => parseConsoleArgs(['--hub', 'http://h:1'], {})).toThrow(/needs --hub-token/);
     expect(parseConsoleArgs(['--hub', 'http://h:1'], { CONSOLE_HUB_TOKEN: 't' }).hub).toEqual({
       url: 'http://h:1',
+      urls: ['http://h:1'],
       token: 't',
     });
+    // Several instances of one hub: tried in order, the first is where the console starts.
+    expect(parseConsoleArgs(['--hub', 'https://a:1/, https://b:1', '--hub-token', 't'], {}).hub).toEqual({
+      url: 'https://a:1',
+      urls: ['https://a:1', 'https://b:1'],
+      token: 't',
+    });
+    expect(() => parseConsoleArgs(['--hub', 'https://a:1,,https://b:1', '--hub-token', 't'], {})).toThrow(
+      /address 2\) is empty/,
+    );
+    expect(() => parseConsoleArgs(['--hub', 'https://a:1,https://a:1/', '--hub-token', 't'], {})).toThrow(
+      /repeats https:\/\/a:1/,
+    );
     expect(() => parseConsoleArgs(['--frobnicate'], {})).toThrow(/Unknown option/);
   });
 

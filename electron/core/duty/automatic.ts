@@ -23,6 +23,8 @@ import { writeDutyLog } from './duty-log';
 export class AutomaticDutyEntries {
   private hubState: HubStatus['state'] | undefined;
   private lostAt: number | undefined;
+  /** The hub address (and instance) the link was last connected to. */
+  private onHub: { hub: string; instance: string | undefined } | undefined;
   /** cameraId → offline since (ms); a camera is offline when any of its watched streams is. */
   private cameraOffline = new Map<string, number>();
   private diskFullSince: number | undefined;
@@ -56,12 +58,28 @@ export class AutomaticDutyEntries {
     } else if (status.state === 'connected' && was !== 'connected' && this.lostAt !== undefined) {
       const seconds = Math.round((this.o.clock.now() - this.lostAt) / 1000);
       this.lostAt = undefined;
+      const before = this.onHub;
+      this.onHub = { hub: status.hub, instance: status.instance };
+      // Another address of the list (hub-link/link.ts): the shift report shows where the desk went and when.
+      if (before && before.hub !== status.hub) {
+        const to = `${status.hub}${status.instance ? ` [${status.instance}]` : ''}`;
+        const from = `${before.hub}${before.instance ? ` [${before.instance}]` : ''}`;
+        this.write({
+          at: this.o.clock.now(),
+          kind: 'hub_link',
+          text: `平台切换：${from} 无响应，${seconds} 秒后改连 ${to} · failover: ${from} stopped answering; moved to ${to} after ${seconds} s`,
+        });
+        return;
+      }
       this.write({
         at: this.o.clock.now(),
         kind: 'hub_link',
         text: `restored after ${seconds} s (${status.hub})`,
       });
     }
+    // The instance is known once the sync answered, which may come in a status after the one saying connected.
+    if (status.state === 'connected' && (!this.onHub || this.onHub.hub === status.hub))
+      this.onHub = { hub: status.hub, instance: status.instance ?? this.onHub?.instance };
   }
 
   streams(streams: StreamStatus[]): void {

@@ -20,11 +20,22 @@ export { isInsecureHubUrl, type HubSocketOptions, type SocketFactory } from './c
 export type { HubNotice, HubWiring } from './receiver';
 
 const REFUSED_RETRY_MS = 15_000;
+/**
+ * With several hub addresses: socket.io's reconnect attempts on one address before the link moves to the next
+ * (0.5 + 1 + 2 + 4 s of back-off, each ±50 %: about 4–11 s): a hub restarting or a blip of the network is waited out, a dead
+ * instance is left.
+ */
+export const FAILOVER_AFTER_ATTEMPTS = 4;
 /** The backlog count is told to the operator at most this often while it moves (each group would be too often). */
 const BACKLOG_STATUS_MS = 500;
 
 export interface HubLinkOptions {
   url: string;
+  /**
+   * Several instances of the hub (one PostgreSQL database behind them), `url` among them: the link moves to the
+   * next when its own stops answering or refuses, replays from its cursor there, and stays while it works.
+   */
+  urls?: readonly string[] | undefined;
   token: string;
   consoleId: string;
   db: Knex;
@@ -68,7 +79,16 @@ export class HubLink {
   private missedPings = 0;
   private stopped = false;
   private retryTimer: unknown;
-  private readonly insecure: boolean;
+  private insecure: boolean;
+  /** The hub addresses, and which one the link is on. */
+  private readonly urls: readonly string[];
+  private at = 0;
+  /** The hub instance that answered the last sync (the hub names itself there). */
+  private instance: string | undefined;
+  /** Set when the link moved to another address: told (notice, log) once the new one has synced. */
+  private moved: { from: string; fromInstance: string | undefined; why: string } | undefined;
+  /** Refusals in a row across the list: once every address refused, the next try waits REFUSED_RETRY_MS. */
+  private refusals = 0;
   /** The cursor the last answered `sync` asked from, and how many events came after its answer. */
   private syncedAfter: number | undefined;
   private receivedSinceSync = 0;
@@ -77,7 +97,9 @@ export class HubLink {
 
   constructor(private readonly o: HubLinkOptions) {
     this.since = o.clock.now();
-    this.insecure = isInsecureHubUrl(o.url);
+    this.urls = o.urls && o.urls.length > 0 ? o.urls : [o.url];
+    this.at = Math.max(0, this.urls.indexOf(o.url));
+    this.insecure = isInsecureHubUrl(this.url);
     this.outbox = new OutboxSender({
       db: o.db,
       clock: o.clock,
@@ -106,15 +128,25 @@ export class HubLink {
     });
   }
 
+  /** The address in use. */
+  private get url(): string {
+    return this.urls[this.at]!;
+  }
+
   async start(wiring: HubWiring): Promise<void> {
     this.stream.wiring = wiring;
     this.stream.lastSeq = await lastCommittedSeq(this.o.db);
     this.outbox.count = await pendingCount(this.o.db);
     this.stream.deadLetters = await countDeadLetters(this.o.db);
     this.publishStatus();
-    const options = socketOptions(this.o);
+    this.warnIfInsecure();
+    this.open();
+    this.pingTimer = this.o.clock.setInterval(() => void this.ping(), this.o.pingIntervalMs ?? 2500);
+  }
+
+  private warnIfInsecure(): void {
     if (this.insecure) {
-      const hub = redactUrl(this.o.url);
+      const hub = redactUrl(this.url);
       this.o.log.warn('hub link is not encrypted', { hub });
       this.o.onNotice({
         level: 'warning',
@@ -125,8 +157,19 @@ export class HubLink {
         params: { hub },
       });
     }
-    const socket = (this.o.socketFactory ?? io)(this.o.url, options);
+  }
+
+  /** Opens the socket to the address in use, with every handler the link has on it. */
+  private open(): void {
+    const several = this.urls.length > 1;
+    const options = {
+      ...socketOptions(this.o),
+      // Alone, the link tries its hub for ever; with others to go to, it tries a few times and moves on.
+      ...(several ? { reconnectionAttempts: FAILOVER_AFTER_ATTEMPTS, forceNew: true } : {}),
+    };
+    const socket = (this.o.socketFactory ?? io)(this.url, options);
     this.socket = socket;
+    if (several) socket.io.on('reconnect_failed', () => this.failover(socket, 'unreachable'));
     socket.on('connect', () => this.onConnect());
     socket.on('disconnect', (reason, description) => this.onDisconnect(String(reason), description));
     socket.on('connect_error', (err: Error & { data?: unknown }) => this.onConnectError(err));
@@ -139,7 +182,32 @@ export class HubLink {
       this.receivedSinceSync += 1;
       this.stream.onEvents(raw, ack);
     });
-    this.pingTimer = this.o.clock.setInterval(() => void this.ping(), this.o.pingIntervalMs ?? 2500);
+  }
+
+  /**
+   * Leaves the address in use for the next one (round the list): the old socket is closed with its handlers (an
+   * action in flight on it times out and is sent again with its key, which the other instance answers as a
+   * duplicate if the first one applied it), and the new one syncs from the console's committed cursor like
+   * after any reconnect. Told once the new address has synced.
+   */
+  private failover(from: Socket, why: 'unreachable' | 'refused'): void {
+    if (this.stopped || from !== this.socket || this.urls.length < 2) return;
+    const left = this.url;
+    this.moved ??= { from: left, fromInstance: this.instance, why };
+    from.io.off('reconnect_failed');
+    from.removeAllListeners();
+    from.disconnect();
+    this.at = (this.at + 1) % this.urls.length;
+    this.instance = undefined;
+    this.insecure = isInsecureHubUrl(this.url);
+    this.o.log.warn('hub failover: moving to the next address', {
+      from: redactUrl(left),
+      to: redactUrl(this.url),
+      why,
+    });
+    this.warnIfInsecure();
+    this.setState('connecting', undefined);
+    this.open();
   }
 
   status(): HubStatus {
@@ -149,7 +217,9 @@ export class HubLink {
       since: this.since,
       outbox: this.outbox.count,
       lastSeq,
-      hub: redactUrl(this.o.url),
+      hub: redactUrl(this.url),
+      ...(this.instance ? { instance: this.instance } : {}),
+      ...(this.urls.length > 1 ? { hubs: this.urls.length } : {}),
       demo: this.o.demo,
       ...(this.error ? { error: this.error } : {}),
       ...(this.insecure ? { insecure: true } : {}),
@@ -227,7 +297,7 @@ export class HubLink {
 
   private onConnect(): void {
     this.missedPings = 0;
-    this.o.log.info('hub connected', { hub: redactUrl(this.o.url) });
+    this.o.log.info('hub connected', { hub: redactUrl(this.url) });
     void this.sync();
   }
 
@@ -272,7 +342,7 @@ export class HubLink {
     const refused = err.message && !/websocket error|xhr poll error|timeout/i.test(err.message);
     const message = refused
       ? `The hub refused this console: ${err.message}`
-      : `Cannot reach the hub at ${redactUrl(this.o.url)}; retrying.`;
+      : `Cannot reach the hub at ${redactUrl(this.url)}; retrying.`;
     if (message !== this.error) this.o.log.warn('hub connection failed', { error: err.message });
     if (refused && message !== this.error)
       this.o.onNotice({
@@ -283,8 +353,19 @@ export class HubLink {
         fold: 'hub-refused',
       });
     this.setState('offline', message);
-    // socket.io gives up after a refusal by the hub; a control room must not, so try again slowly.
-    if (!this.socket?.active) this.later(() => this.socket?.connect(), REFUSED_RETRY_MS);
+    if (this.socket?.active) return;
+    // socket.io gives up after a refusal by the hub; a control room must not, so try again slowly: with other
+    // instances to try, the next one now, until each has refused once.
+    const socket = this.socket;
+    if (socket && this.urls.length > 1 && ++this.refusals < this.urls.length) {
+      this.failover(socket, 'refused');
+      return;
+    }
+    this.refusals = 0;
+    this.later(() => {
+      if (socket && this.urls.length > 1) this.failover(socket, 'refused');
+      else this.socket?.connect();
+    }, REFUSED_RETRY_MS);
   }
 
   /** One pending retry at a time (a refused connect, an unsent outbox). */
@@ -317,18 +398,50 @@ export class HubLink {
             resolve(parsed);
           });
       });
+      // Answered on a socket the link has since left: the new one's own sync counts.
+      if (socket !== this.socket) return;
       if (!reply.success) throw new Error('the hub answered sync with something unexpected');
-      this.o.log.info('hub sync', { afterSeq, headSeq: reply.data.headSeq });
+      this.instance = reply.data.instance;
+      this.refusals = 0;
+      this.o.log.info('hub sync', { afterSeq, headSeq: reply.data.headSeq, instance: this.instance });
+      this.tellMoved(afterSeq);
       this.stream.headSeq = Math.max(this.stream.headSeq, reply.data.headSeq);
       if (this.state === 'connected') this.publishStatus();
       this.setState('connected', undefined);
       void this.outbox.drain();
     } catch (err) {
       this.o.log.warn('hub sync failed; reconnecting', { error: (err as Error).message });
-      this.reconnect();
+      // A sync on a socket the link has left (a failover) just ends: the new one syncs by itself.
+      if (socket === this.socket) this.reconnect();
     } finally {
       this.syncing = false;
+      // The new socket may have connected while this one's sync was failing: it syncs now.
+      if (socket !== this.socket && this.socket?.connected) void this.sync();
     }
+  }
+
+  /** After a failover, once the new address answered the sync: the operator's notice (the duty log has it too). */
+  private tellMoved(afterSeq: number): void {
+    const moved = this.moved;
+    if (!moved) return;
+    this.moved = undefined;
+    const params = {
+      from: redactUrl(moved.from),
+      fromInstance: moved.fromInstance ?? '-',
+      to: redactUrl(this.url),
+      instance: this.instance ?? '-',
+      afterSeq,
+    };
+    this.o.log.warn('hub failover done', { ...params, why: moved.why });
+    this.o.onNotice({
+      level: 'warning',
+      code: 'hub-failover',
+      fold: 'hub-failover',
+      message:
+        `The hub at ${params.from} stopped answering; this console moved to ${params.to} ` +
+        `(instance ${params.instance}) and is catching up from event ${afterSeq}.`,
+      params,
+    });
   }
 
   /**

@@ -35,13 +35,29 @@ export function HubStatus({
     : hub.state === 'offline'
       ? t('hub.offlineSince', { time: formatClock(hub.since, false) })
       : t(`hub.${hub.state}`);
+  // Which of several instances (one database behind them) the link is on: named in the chip while connected.
+  const instance = hub?.instance ? t('hub.instance', { name: hub.instance }) : undefined;
+  // A host name can be 64 characters: the top bar keeps 20 of them, the tooltip the whole name.
+  const short =
+    hub?.instance && hub.instance.length > 20
+      ? t('hub.instance', { name: `${hub.instance.slice(0, 19)}…` })
+      : instance;
+  const shown = hub?.state === 'connected' && short && hub.hubs ? `${label} · ${short}` : label;
   return (
     <>
       {link === 'closed' && <Chip color="error" label={t('hub.coreLost')} data-testid="core-link" />}
       <Tooltip
         title={
           hub
-            ? `${hub.hub} · ${t('hub.lastSeq', { seq: hub.lastSeq })}${hub.error ? ` · ${hub.error}` : ''}`
+            ? [
+                hub.hub,
+                instance,
+                t('hub.lastSeq', { seq: hub.lastSeq }),
+                hub.hubs ? t('hub.instances', { n: hub.hubs }) : undefined,
+                hub.error,
+              ]
+                .filter(Boolean)
+                .join(' · ')
             : ''
         }
       >
@@ -52,7 +68,8 @@ export function HubStatus({
           data-last-seq={hub?.lastSeq ?? 0}
           color={HUB_COLOURS[hub?.state ?? 'connecting']}
           variant={hub?.state === 'connected' ? 'outlined' : 'filled'}
-          label={hub && hub.outbox > 0 ? `${label} · ${t('hub.outbox', { count: hub.outbox })}` : label}
+          data-instance={hub?.instance ?? ''}
+          label={hub && hub.outbox > 0 ? `${shown} · ${t('hub.outbox', { count: hub.outbox })}` : shown}
           sx={{ fontSize: '0.95rem', height: 34 }}
         />
       </Tooltip>
