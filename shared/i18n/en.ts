@@ -1651,6 +1651,8 @@ export const en: Messages = {
       drills: 'Drills',
       facilities: 'Facilities and hazards',
       vehicles: 'Vehicles and visitors',
+      people: 'People',
+      satisfaction: 'Residents satisfaction',
     },
     kpi: {
       alarms: 'Alarms',
@@ -1680,6 +1682,12 @@ export const en: Messages = {
       visitors: 'Visitor vehicles',
       overstays: 'Visitor overstays',
       gateReads: 'Gate plate reads',
+      guardsTrained: 'Guards with a valid certificate',
+      guardOnSceneP50: 'Dispatch to on scene, median',
+      operatorAckWithin: 'Operators acknowledging in time',
+      handovers: 'Handovers',
+      satisfactionSafety: 'Residents safety satisfaction',
+      satisfactionOverall: 'Residents overall satisfaction',
     },
     def: {
       alarms: 'Alarms received in the period (by arrival, in the site time zone); drill alarms never count.',
@@ -1729,6 +1737,23 @@ export const en: Messages = {
       byGuard: 'Rounds per guard (the guard who reached most of its checkpoints).',
       checkpointsMissed: 'Checkpoints missed most often.',
       orders: 'Work orders of the period: opened, closed, overdue.',
+      guardsTrained:
+        "Share of the site's guards holding a certificate issued and not expired on the period's last day (or today).",
+      guardOnSceneP50:
+        'Median time from a guard being dispatched to an alarm to his arrival on scene (drills excluded).',
+      operatorAckWithin:
+        "Of the alarms operators acknowledged, the share acknowledged within their priority's target; one without a measured time counts as late. Drills excluded.",
+      handovers: 'Shift handovers signed in the period.',
+      satisfactionSafety:
+        "The imported survey results for residents' safety satisfaction whose survey ended in the period, weighted by sample. Satisfaction = (very satisfied + satisfied) ÷ valid answers.",
+      satisfactionOverall:
+        "The imported survey results for residents' overall satisfaction whose survey ended in the period, weighted by sample.",
+      guardRounds:
+        "Rounds per guard (the guard who reached most of a round's checkpoints): on time, late, missed; the table adds checkpoints reached, dispatches, time to on scene and whether his certificate is valid. Guards without rounds are listed too. Click for the rows.",
+      operatorAck:
+        "Each operator's acknowledge time, median and P90 from receipt; the table adds resolve times, shares within target, escalations and handovers. Drills excluded. Click for the alarms they acknowledged.",
+      satisfaction:
+        "Each survey question's satisfaction (weighted by sample); with compare, the period before's.",
     },
     chart: {
       byType: 'By alarm type',
@@ -1745,6 +1770,9 @@ export const en: Messages = {
       checkpointsMissed: 'Checkpoints missed most',
       orders: 'Work orders',
       gateReads: 'By gate',
+      guardRounds: 'Guards: rounds',
+      operatorAck: 'Operators: time to acknowledge',
+      satisfaction: 'Residents satisfaction surveys',
     },
     table: {
       byType: 'Alarm type',
@@ -1761,6 +1789,9 @@ export const en: Messages = {
       drills: 'Drill',
       orders: 'Work orders',
       gateReads: 'Gate',
+      guardRounds: 'Guard',
+      operatorAck: 'Operator',
+      satisfaction: 'Survey results',
     },
     col: {
       count: 'Count',
@@ -1784,6 +1815,22 @@ export const en: Messages = {
       opened: 'Opened',
       closed: 'Closed',
       overdue: 'Overdue',
+      previousOnTimeRate: 'On time before',
+      visits: 'Checkpoints',
+      dispatched: 'Dispatched',
+      onSceneP50: 'On scene median',
+      onSceneP90: 'On scene P90',
+      trainingCurrent: 'Certified',
+      handled: 'Acknowledged',
+      previousP50: 'Median before',
+      resolved: 'Resolved',
+      resolveP50: 'Resolve median',
+      resolveP90: 'Resolve P90',
+      escalations: 'Escalated',
+      handedOver: 'Handed over',
+      tookOver: 'Took over',
+      score: 'Satisfaction',
+      sample: 'Sample',
     },
     series: {
       count: 'Count',
@@ -1796,6 +1843,7 @@ export const en: Messages = {
       onTime: 'On time',
       late: 'Late',
       missed: 'Missed',
+      score: 'Satisfaction',
     },
     stage: { acknowledge: 'Acknowledge', dispatch: 'Dispatch', onScene: 'On scene', resolve: 'Resolve' },
     signPreparedBy: 'Prepared by',
@@ -1811,6 +1859,53 @@ export const en: Messages = {
       hazards: 'Hazards overdue',
       defOpen: 'Alarms not yet resolved (drills left out).',
       defHandled: 'Alarms resolved since the shift began (drills left out).',
+    },
+    satisfaction: {
+      dimension: { safety: 'Residents safety satisfaction', overall: 'Residents overall satisfaction' },
+      import: 'Import satisfaction survey',
+      title: "Import residents' satisfaction survey results",
+      format:
+        'A CSV or Excel (.xlsx) file as the property office keeps it: one row per survey period and question. Columns: period (e.g. 2026-10, 2026-Q3), question (e.g. 居民安全满意度 / residents safety satisfaction), satisfaction (e.g. 92.5%) or the answer counts (very satisfied, satisfied, neutral, dissatisfied, very dissatisfied), and the sample size. A file with any wrong row imports nothing.',
+      choose: 'Choose file',
+      summary:
+        '{{rows}} rows: {{good}} correct, {{bad}} with problems; {{replacing}} results on record would be replaced.',
+      problemsTitle: 'Rows with problems',
+      problemLine: 'Row {{row}}, "{{column}}": {{problem}}',
+      importAll: 'Import',
+      fixFirst: 'Correct the rows with problems first: a file with errors imports nothing.',
+      done: '{{imported}} survey results imported.',
+      nothingDone: 'Nothing was imported.',
+      refusal: {
+        too_large: 'The file is too large (2 MB at most).',
+        unreadable: 'This file cannot be read: use CSV or .xlsx.',
+        no_header:
+          'The first row is not a header: it needs columns such as period, question and satisfaction.',
+        no_columns: 'Columns are missing: period and question, and satisfaction or the answer counts.',
+        no_rows: 'The file has no rows.',
+        too_many_rows: 'Too many rows (2,000 at most).',
+      },
+      problem: {
+        period: 'period not understood (e.g. 2026-10, 2026-Q3, 2026-10-01~2026-10-31)',
+        dimension: 'the question is missing',
+        too_long: 'too long (40 characters at most)',
+        score: 'satisfaction must be a number from 0 to 100%',
+        sample: 'the sample must be a whole number above 0',
+        answers: 'answer counts must be whole numbers adding up to the sample',
+        no_score: 'satisfaction or the answer counts are needed',
+        score_mismatch: 'satisfaction differs from what the answer counts give',
+        repeated: 'the same period and question appear twice in the file',
+      },
+      column: {
+        period: 'Period',
+        dimension: 'Question',
+        score: 'Satisfaction',
+        sample: 'Sample',
+        verySatisfied: 'Very satisfied',
+        satisfied: 'Satisfied',
+        neutral: 'Neutral',
+        dissatisfied: 'Dissatisfied',
+        veryDissatisfied: 'Very dissatisfied',
+      },
     },
   },
   /** Issue 18: training records and certificates, the fire desk's sign-on rule. */
