@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EpochMs, InBothLanguages, method, NoInput } from './common';
 import { Locale } from '../domain/text';
 import { LocalDay, PERIOD_KINDS, ReportPeriod } from '../domain/report-period';
+import { Severity } from '../domain/facilities';
 import { ImportFile } from './vehicles';
 
 /**
@@ -19,6 +20,7 @@ export const REPORT_SECTIONS = [
   'vehicles',
   'people',
   'satisfaction',
+  'selfCheck',
 ] as const;
 export type ReportSectionId = (typeof REPORT_SECTIONS)[number];
 
@@ -201,6 +203,66 @@ export const SatisfactionPreview = z.discriminatedUnion('ok', [
 ]);
 export type SatisfactionPreview = z.infer<typeof SatisfactionPreview>;
 
+/**
+ * The monthly self-check (月度自查, the service plan's 「月度自查、季度互评、年度总评」): the property team goes
+ * through a fixed checklist once a month; each finding becomes a hazard (隐患) or a work order (报修工单) in the
+ * facilities feature, opened as the supervisor who recorded it. Items are worded in `reports.selfCheck.item.<id>`.
+ */
+export const SELF_CHECK_ITEMS = [
+  'patrol',
+  'monitoring',
+  'fire',
+  'vehicles',
+  'gate',
+  'handover',
+  'drills',
+  'training',
+  'hazards',
+  'feedback',
+] as const;
+export type SelfCheckItemId = (typeof SELF_CHECK_ITEMS)[number];
+
+export const SelfCheckMonth = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
+
+export const SelfCheckFinding = z
+  .object({
+    text: z.string().trim().min(1).max(500),
+    becomes: z.enum(['hazard', 'order']),
+    severity: Severity,
+  })
+  .strict();
+export type SelfCheckFinding = z.infer<typeof SelfCheckFinding>;
+
+export const SelfCheckInput = z
+  .object({
+    month: SelfCheckMonth,
+    /** Every item of the checklist once, in any order; one without a finding was found in order. */
+    items: z
+      .array(z.object({ id: z.enum(SELF_CHECK_ITEMS), finding: SelfCheckFinding.optional() }).strict())
+      .length(SELF_CHECK_ITEMS.length)
+      .refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'each item once'),
+    note: z.string().trim().max(1000).default(''),
+  })
+  .strict();
+export type SelfCheckInput = z.input<typeof SelfCheckInput>;
+
+export const SelfCheckView = z.object({
+  id: z.string(),
+  month: SelfCheckMonth,
+  doneAt: EpochMs,
+  doneBy: z.string(),
+  note: z.string(),
+  items: z.array(
+    z.object({
+      id: z.enum(SELF_CHECK_ITEMS),
+      finding: z.string().max(500).optional(),
+      /** What the finding became in the facilities feature (its number as people read it). */
+      ref: z.object({ kind: z.enum(['hazard', 'order']), id: z.string(), number: z.string() }).optional(),
+    }),
+  ),
+});
+export type SelfCheckView = z.infer<typeof SelfCheckView>;
+
 const ReportQuery = z.object({ period: ReportPeriod, compare: z.boolean().default(false) }).strict();
 
 export const reportMethods = {
@@ -210,7 +272,7 @@ export const reportMethods = {
     role: 'operator',
     mutates: false,
     summary:
-      "A period's figures in sections (alarms, response, patrols, drills, facilities, vehicles, people, satisfaction), with the period before if asked. Operators: today only.",
+      "A period's figures in sections (alarms, response, patrols, drills, facilities, vehicles, people, satisfaction, self-check), with the period before if asked. Operators: today only.",
   }),
   'reports.rows': method({
     input: z
@@ -258,6 +320,21 @@ export const reportMethods = {
     mutates: true,
     summary:
       "Imports residents' survey results in one transaction, every row or none: a file with any wrong row imports nothing and comes back with its preview.",
+  }),
+  'reports.selfCheck': method({
+    input: SelfCheckInput,
+    output: SelfCheckView,
+    role: 'supervisor',
+    mutates: true,
+    summary:
+      "Records a month's self-check (月度自查): every checklist item in order or with a finding; each finding is opened as a hazard or a work order in the facilities feature as the supervisor. One per month.",
+  }),
+  'reports.selfChecks': method({
+    input: NoInput,
+    output: z.object({ checks: z.array(SelfCheckView) }),
+    role: 'supervisor',
+    mutates: false,
+    summary: 'The monthly self-checks of the last two years, newest first.',
   }),
   'reports.board': method({
     input: NoInput,

@@ -1653,6 +1653,7 @@ export const en: Messages = {
       vehicles: 'Vehicles and visitors',
       people: 'People',
       satisfaction: 'Residents satisfaction',
+      selfCheck: 'Monthly self-check',
     },
     kpi: {
       alarms: 'Alarms',
@@ -1688,6 +1689,9 @@ export const en: Messages = {
       handovers: 'Handovers',
       satisfactionSafety: 'Residents safety satisfaction',
       satisfactionOverall: 'Residents overall satisfaction',
+      selfChecks: 'Self-checks done',
+      selfCheckFindings: 'Self-check findings',
+      selfCheckClosed: 'Self-check findings rectified',
     },
     def: {
       alarms: 'Alarms received in the period (by arrival, in the site time zone); drill alarms never count.',
@@ -1754,6 +1758,11 @@ export const en: Messages = {
         "Each operator's acknowledge time, median and P90 from receipt; the table adds resolve times, shares within target, escalations and handovers. Drills excluded. Click for the alarms they acknowledged.",
       satisfaction:
         "Each survey question's satisfaction (weighted by sample); with compare, the period before's.",
+      selfChecks:
+        "Monthly self-checks recorded for the period's months (a month counts where its last day falls).",
+      selfCheckFindings: 'Problems a monthly self-check found, each opened as a hazard or a work order.',
+      selfCheckClosed:
+        'Of the findings, the share whose hazard is rectified or closed, or whose work order is verified (as of now).',
     },
     chart: {
       byType: 'By alarm type',
@@ -1792,6 +1801,7 @@ export const en: Messages = {
       guardRounds: 'Guard',
       operatorAck: 'Operator',
       satisfaction: 'Survey results',
+      selfChecks: 'Self-check month',
     },
     col: {
       count: 'Count',
@@ -1831,6 +1841,11 @@ export const en: Messages = {
       tookOver: 'Took over',
       score: 'Satisfaction',
       sample: 'Sample',
+      items: 'Items',
+      findings: 'Findings',
+      hazards: 'Hazards',
+      orders: 'Work orders',
+      closedNow: 'Rectified',
     },
     series: {
       count: 'Count',
@@ -1905,6 +1920,32 @@ export const en: Messages = {
         neutral: 'Neutral',
         dissatisfied: 'Dissatisfied',
         veryDissatisfied: 'Very dissatisfied',
+      },
+    },
+    selfCheck: {
+      title: 'Monthly self-check',
+      open: 'Record the monthly self-check',
+      hint: 'Go through each item. For one with a problem, describe it and choose whether it becomes a hazard or a work order: after saving, its rectification is followed in Facilities. Once a month.',
+      month: 'Month',
+      ok: 'In order',
+      finding: 'Problem',
+      findingText: 'What was found',
+      becomes: 'Becomes',
+      becomesWhat: { hazard: 'Hazard', order: 'Work order' },
+      severity: 'Severity',
+      note: 'Note',
+      save: 'Save self-check',
+      item: {
+        patrol: 'Patrol rounds walked as planned and recorded',
+        monitoring: 'Cameras and alarm devices working, recordings kept',
+        fire: 'Fire facilities working, fire lanes clear',
+        vehicles: 'Parking order and barriers',
+        gate: 'Gate posts manned, visitors registered',
+        handover: 'Duty and handover records',
+        drills: 'Emergency plans and drills',
+        training: 'Staff certificates and training',
+        hazards: 'Hazard rectification followed up',
+        feedback: "Residents' comments and complaints handled",
       },
     },
   },

@@ -46,6 +46,7 @@ import {
 import { weightedScore } from '../../../shared/domain/satisfaction';
 import type { SatisfactionResult } from '../../../shared/contract';
 import type { PeriodFacts } from './facts';
+import type { SelfCheckFigures } from './self-check';
 import type { ReportLabels } from './labels';
 
 /** What a period's sections are built from: its summary (reports/summaries.ts) and its few drills and hazards. */
@@ -59,6 +60,8 @@ export interface PeriodFigures {
   training?: ReadonlyMap<string, boolean>;
   /** Residents' survey results that ended in the period. */
   satisfaction?: SatisfactionResult[];
+  /** The monthly self-checks of the period's months. */
+  selfChecks?: SelfCheckFigures[];
 }
 
 export interface BuildContext {
@@ -572,6 +575,44 @@ function satisfactionSection(
 
 const same = (text: string): InBothLanguages => ({ 'zh-CN': text, en: text });
 
+/** 月度自查: the checks recorded for the period's months, their findings and how many are rectified now. */
+function selfCheckSection(now: PeriodFigures, before: PeriodFigures | undefined): ReportSection {
+  const totals = (f: PeriodFigures) => {
+    const list = f.selfChecks ?? [];
+    const findings = list.reduce((s, x) => s + x.findings, 0);
+    const closed = list.reduce((s, x) => s + x.closed, 0);
+    return { done: list.length, findings, closedShare: ratio(closed, findings) };
+  };
+  const t = totals(now);
+  const tb = before && totals(before);
+  return {
+    id: 'selfCheck',
+    kpis: [
+      kpi('selfChecks', 'count', t.done, tb?.done),
+      kpi('selfCheckFindings', 'count', t.findings, tb?.findings),
+      kpi('selfCheckClosed', 'percent', t.closedShare, tb?.closedShare),
+    ],
+    charts: [],
+    tables: [
+      {
+        id: 'selfChecks',
+        columns: [
+          { id: 'items', unit: 'count' },
+          { id: 'findings', unit: 'count' },
+          { id: 'hazards', unit: 'count' },
+          { id: 'orders', unit: 'count' },
+          { id: 'closedNow', unit: 'count' },
+        ],
+        rows: (now.selfChecks ?? []).map((x) => ({
+          key: x.check.id,
+          label: same(`${x.check.month} · ${x.check.doneBy}`),
+          values: [x.check.items.length, x.findings, x.hazards, x.orders, x.closed],
+        })),
+      },
+    ],
+  };
+}
+
 /** The figures of a period's rows as sections; `before` is the period before (compare). */
 export function buildSections(
   now: PeriodFacts,
@@ -688,7 +729,7 @@ export function buildFromFigures(
     },
     peopleSection(now, before, c),
   ];
-  sections.push(satisfactionSection(now, before, c, sections));
+  sections.push(satisfactionSection(now, before, c, sections), selfCheckSection(now, before));
   return sections;
 }
 

@@ -21,6 +21,7 @@ import { peopleMigration, reportDaysMigration, reportsMigration } from './migrat
 import { reportCsv, reportPdf, reportXlsx } from './export';
 import { DaySummaries } from './summaries';
 import { SatisfactionStore } from './satisfaction';
+import { SelfChecks, type SelfCheckWork } from './self-check';
 import { actorOf } from '../actor';
 
 /** Migrations 24 (indexes), 25 (day summaries) and 29 (people, satisfaction) of issue 19. */
@@ -34,6 +35,8 @@ export interface ReportsOptions {
   targets: () => ResponseTargets;
   /** The demo site that plays: its database gets three months of history on its first start. */
   demo: boolean;
+  /** The facilities feature's hazards and work orders: where a self-check's findings go. */
+  work?: SelfCheckWork | undefined;
 }
 
 /**
@@ -57,6 +60,7 @@ export function createReports(
   let history: Promise<unknown> | undefined;
   let backfill: Promise<unknown> | undefined;
   const satisfaction = new SatisfactionStore({ db, now: () => clock.now(), ids: infra.ids });
+  const selfChecks = new SelfChecks({ db, now: () => clock.now(), ids: infra.ids, work: () => o.work });
   const summaries = new DaySummaries({
     db,
     timeZone: site.timeZone,
@@ -92,6 +96,7 @@ export function createReports(
       ...(await readOtherFacts(db, bounds)),
       ...(await readPeopleFacts(db, bounds, bounds.last < today ? bounds.last : today)),
       satisfaction: await satisfaction.within(bounds.first, bounds.last),
+      selfChecks: await selfChecks.within(bounds.first, bounds.last),
     };
   };
 
@@ -170,6 +175,8 @@ export function createReports(
       },
       'reports.satisfactionPreview': (file) => satisfaction.preview(file),
       'reports.satisfactionImport': ({ file }, { session }) => satisfaction.import(file, actorOf(session)),
+      'reports.selfCheck': (input, { session }) => selfChecks.save(input, actorOf(session)),
+      'reports.selfChecks': async () => ({ checks: await selfChecks.list() }),
       'reports.board': () =>
         shiftBoard(db, {
           now: clock.now(),

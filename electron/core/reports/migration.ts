@@ -102,11 +102,12 @@ export const reportDaysMigration: Migration = {
  * The people section and the residents' satisfaction (issue 19). Day summaries (version 2) now fold the guards
  * sent to each alarm: a guard sent or arriving later than the alarm's day marks that day, as the alarm's trail does.
  * Survey results are imported by a supervisor (reports/satisfaction.ts): one row per survey period and question,
- * the same period and question imported again replaces it. Its number lives only in this object.
+ * the same period and question imported again replaces it. The monthly self-checks (reports/self-check.ts), one per
+ * month. Its number lives only in this object.
  */
 export const peopleMigration: Migration = {
   version: 29,
-  name: 'reports: guards sent to alarms mark their day; residents satisfaction results',
+  name: 'reports: guards sent to alarms mark their day; residents satisfaction results; monthly self-checks',
   async up(db) {
     const mark = (row: 'NEW' | 'OLD') => `INSERT OR IGNORE INTO report_dirty (slot)
         SELECT CAST(received_at / ${DIRTY_SLOT_MS} AS INTEGER) FROM alarms WHERE id = ${row}.alarm_id;`;
@@ -132,5 +133,14 @@ export const peopleMigration: Migration = {
     )`);
     // A report reads the results whose survey ended in its period.
     await db.raw('CREATE INDEX satisfaction_results_last ON satisfaction_results (last_day)');
+    // The monthly self-check (月度自查): one per month, its items and what each finding became, as JSON.
+    await db.raw(`CREATE TABLE self_checks (
+      id TEXT PRIMARY KEY,
+      month TEXT NOT NULL UNIQUE CHECK (length(month) = 7),
+      done_at INTEGER NOT NULL,
+      done_by TEXT NOT NULL,
+      note TEXT NOT NULL DEFAULT '',
+      items TEXT NOT NULL
+    )`);
   },
 };

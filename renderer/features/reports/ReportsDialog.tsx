@@ -45,6 +45,7 @@ import { useOperators } from '../operators';
 import { useSystem } from '../system';
 import { Chart } from './Chart';
 import { SatisfactionImport } from './SatisfactionImport';
+import { SelfCheckDialog } from './SelfCheckDialog';
 import { closeReports } from './store';
 
 const MIME = {
@@ -83,6 +84,7 @@ export default function ReportsDialog() {
   const [view, setView] = useState<ReportView | null>(null);
   const [drill, setDrill] = useState<Drill | null>(null);
   const [importing, setImporting] = useState(false);
+  const [checking, setChecking] = useState(false);
   // Bumped after an import: the report is asked for again with the new results.
   const [version, setVersion] = useState(0);
 
@@ -253,7 +255,26 @@ export default function ReportsDialog() {
           </Button>
         </Box>
       )}
+      {current?.id === 'selfCheck' && supervisor && (
+        <Box>
+          <Button
+            variant="outlined"
+            size="small"
+            data-testid="reports-self-check"
+            onClick={() => setChecking(true)}
+          >
+            {t('reports.selfCheck.open')}
+          </Button>
+        </Box>
+      )}
       {current && <SectionView section={current} onBar={openRows} onCsv={(id) => save('csv', id)} />}
+      {checking && (
+        <SelfCheckDialog
+          month={day.slice(0, 7)}
+          onClose={() => setChecking(false)}
+          onDone={() => setVersion((v) => v + 1)}
+        />
+      )}
       {importing && (
         <SatisfactionImport onClose={() => setImporting(false)} onDone={() => setVersion((v) => v + 1)} />
       )}
