@@ -123,6 +123,21 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'violations.escalate': { id: 'violation-none' },
   'violations.close': { id: 'violation-none', outcome: 'moved' },
   'reports.satisfactionImport': { file: { name: 'm.csv', format: 'csv', base64: '' } },
+  'reports.selfCheck': {
+    month: '2026-10',
+    items: [
+      'patrol',
+      'monitoring',
+      'fire',
+      'vehicles',
+      'gate',
+      'handover',
+      'drills',
+      'training',
+      'hazards',
+      'feedback',
+    ].map((id) => ({ id })),
+  },
 };
 
 /**
@@ -147,6 +162,7 @@ const RESTRICTED_READ_INPUT: Partial<Record<MethodName, unknown>> = {
   'vehicles.export': { format: 'csv' },
   // The residents' survey results are a supervisor's to bring in (and to check before they do).
   'reports.satisfactionPreview': { name: 'm.csv', format: 'csv', base64: '' },
+  'reports.selfChecks': {},
 };
 
 const WHO: Array<{ label: string; operator: OperatorView | null }> = [

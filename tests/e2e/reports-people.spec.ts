@@ -11,7 +11,7 @@ function lastMonth(): string {
   return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 10);
 }
 
-test("people (绩效) and residents' satisfaction: seen, imported, in the PDF, in both languages and sizes", async ({
+test("people (绩效), residents' satisfaction and the self-check: seen, imported, recorded, in the PDF, both languages and sizes", async ({
   page,
   consoleApp,
   ui,
@@ -79,13 +79,25 @@ test("people (绩效) and residents' satisfaction: seen, imported, in the PDF, i
   await reports.closeSatisfactionImport();
   await expect(reports.kpiValue('satisfactionSafety')).toHaveText('97.5%');
 
-  // The PDF carries both sections with the figures on screen.
+  // The month's self-check (月度自查): one finding, opened as a hazard in the facilities feature.
+  await reports.section('selfCheck');
+  await reports.openSelfCheck();
+  await reports.selfCheckFinding('fire', '3号楼消防通道堆放杂物');
+  await saveScreenshot('reports-self-check.zh-CN.1366.png');
+  await reports.saveSelfCheck();
+  await expect(reports.selfCheckDialog).toBeHidden();
+  await expect(reports.kpiValue('selfChecks')).toHaveText('1');
+  await expect(reports.kpiValue('selfCheckFindings')).toHaveText('1');
+  await expect(reports.tableRows('selfChecks')).toHaveCount(1);
+
+  // The PDF carries the new sections with the figures on screen.
   const file = testInfo.outputPath('people.pdf');
   await (await reports.downloadPdf()).saveAs(file);
   const text = pdfText(file);
   expect(text).toContain('人员绩效');
   expect(text).toContain(`值班员按时确认率: ${ackWithin}`);
   expect(text).toContain('居民安全满意度: 97.5%');
+  expect(text).toContain('自查发现问题: 1');
 
   await layout.resize(1920, 1080);
   await reports.section('people');

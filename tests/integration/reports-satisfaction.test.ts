@@ -1,7 +1,13 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleCore } from '../../electron/core';
-import type { OperatorView, ReportView, SatisfactionPreview } from '../../shared/contract';
+import {
+  SELF_CHECK_ITEMS,
+  type OperatorView,
+  type ReportView,
+  type SatisfactionPreview,
+  type SelfCheckView,
+} from '../../shared/contract';
 import { surveyDimension, surveyPeriod, surveyScore } from '../../shared/domain/satisfaction';
 import { callAs, refusalOf } from '../support/router';
 import { startCore } from '../support/core';
@@ -182,5 +188,83 @@ describe("residents' satisfaction through the real router: preview, all or nothi
     expect(await refusalOf(core, operator, 'reports.satisfactionPreview', file)).toMatchObject({
       code: 'forbidden',
     });
+  });
+});
+
+describe('the monthly self-check (月度自查) through the real router: findings become hazards and work orders', () => {
+  let core: ConsoleCore;
+  let tmp: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    tmp = tempDir();
+    core = await startCore(tmp.dir, { dbFile: ':memory:' });
+  });
+  afterAll(async () => {
+    await core.stop();
+    tmp.cleanup();
+  });
+  const ITEMS = SELF_CHECK_ITEMS.map((id) => ({ id }));
+
+  it('a finding is opened in the facilities feature as the supervisor; one check a month; listed in the report', async () => {
+    const check = await callAs<SelfCheckView>(core, supervisor, 'reports.selfCheck', {
+      month: '2026-10',
+      note: '',
+      items: ITEMS.map((i) =>
+        i.id === 'fire'
+          ? { id: 'fire', finding: { text: '3号楼消防通道堆放杂物', becomes: 'hazard', severity: 'high' } }
+          : i.id === 'monitoring'
+            ? {
+                id: 'monitoring',
+                finding: { text: '东门摄像机画面模糊', becomes: 'order', severity: 'normal' },
+              }
+            : i,
+      ),
+    });
+    const refs = check.items.filter((i) => i.ref).map((i) => [i.id, i.ref!.kind, i.ref!.number]);
+    expect(refs).toEqual([
+      ['monitoring', 'order', expect.stringMatching(/^WO-\d{6}$/)],
+      ['fire', 'hazard', expect.stringMatching(/^HZ-\d{6}$/)],
+    ]);
+    const hazard = (await core
+      .db('hazards')
+      .where({ id: check.items.find((i) => i.id === 'fire')!.ref!.id })
+      .first()) as {
+      source: string;
+      description: string;
+      category: string;
+    };
+    expect(hazard).toMatchObject({ source: 'inspection', category: 'fire' });
+    expect(hazard.description).toContain('3号楼消防通道堆放杂物');
+    const audit = await core.db('audit_log').where({ action: 'reports.selfCheck' }).first('actor_name');
+    expect(audit).toEqual({ actor_name: supervisor.name });
+
+    // The same month again is refused before anything is opened.
+    const hazards = (await core.db('hazards').count({ n: '*' }))[0]!.n;
+    const again = await refusalOf(core, supervisor, 'reports.selfCheck', {
+      month: '2026-10',
+      items: ITEMS.map((i) =>
+        i.id === 'fire' ? { id: 'fire', finding: { text: 'x', becomes: 'hazard', severity: 'low' } } : i,
+      ),
+    });
+    expect(again).toMatchObject({ code: 'conflict' });
+    expect((await core.db('hazards').count({ n: '*' }))[0]!.n).toBe(hazards);
+    // A checklist with an item left out is refused by the contract.
+    expect(
+      await refusalOf(core, supervisor, 'reports.selfCheck', { month: '2026-11', items: ITEMS.slice(1) }),
+    ).toMatchObject({ code: 'invalid_input' });
+
+    const view = await callAs<ReportView>(core, supervisor, 'reports.get', {
+      period: { kind: 'quarter', day: '2026-10-01' },
+    });
+    const section = view.sections.find((s) => s.id === 'selfCheck')!;
+    expect(Object.fromEntries(section.kpis.map((k) => [k.id, k.value]))).toEqual({
+      selfChecks: 1,
+      selfCheckFindings: 2,
+      selfCheckClosed: 0,
+    });
+    expect(section.tables[0]!.rows[0]!.values).toEqual([10, 2, 1, 1, 0]);
+    expect(
+      (await callAs<{ checks: SelfCheckView[] }>(core, supervisor, 'reports.selfChecks', {})).checks,
+    ).toHaveLength(1);
+    expect(await refusalOf(core, operator, 'reports.selfChecks', {})).toMatchObject({ code: 'forbidden' });
   });
 });

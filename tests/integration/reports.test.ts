@@ -59,6 +59,7 @@ describe('reports through the real router: operators see today only, supervisors
       'vehicles',
       'people',
       'satisfaction',
+      'selfCheck',
     ]);
     expect(view?.previous?.last).toBe(`${Number(today().slice(0, 4)) - 1}-12-31`);
     const bad = await call(supervisor, 'reports.get', {

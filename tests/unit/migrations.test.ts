@@ -152,7 +152,7 @@ describe('database and migrations', () => {
       [28, 'placeholder for another branch (remove at merge)'],
       [
         peopleMigration.version,
-        'reports: guards sent to alarms mark their day; residents satisfaction results',
+        'reports: guards sent to alarms mark their day; residents satisfaction results; monthly self-checks',
       ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -846,7 +846,7 @@ describe('database and migrations', () => {
     expect(peopleMigration).toMatchObject({ version: 29 });
     const db = await openMigratedTo(peopleMigration);
     try {
-      expect(await missingTables(db, ['satisfaction_results'])).toEqual([]);
+      expect(await missingTables(db, ['satisfaction_results', 'self_checks'])).toEqual([]);
       const row = {
         first_day: '2026-10-01',
         last_day: '2026-10-31',

@@ -112,6 +112,23 @@ export class ReportsView extends PageObject {
     await this.page.keyboard.press('Escape');
   }
 
+  /** The monthly self-check form (a supervisor's, in the self-check section). */
+  readonly selfCheckDialog = this.testId('self-check');
+
+  async openSelfCheck(): Promise<void> {
+    await this.root.getByTestId('reports-self-check').click();
+  }
+
+  /** Marks one checklist item as a problem with what was found (it becomes a hazard, the form's default). */
+  async selfCheckFinding(item: string, text: string): Promise<void> {
+    await this.selfCheckDialog.getByTestId(`self-check-finding-${item}`).click();
+    await this.selfCheckDialog.getByTestId(`self-check-text-${item}`).fill(text);
+  }
+
+  async saveSelfCheck(): Promise<void> {
+    await this.selfCheckDialog.getByTestId('self-check-save').click();
+  }
+
   downloadCsv(table: string): Promise<Download> {
     return this.download(this.table(table).getByTestId(`reports-csv-${table}`));
   }
