@@ -22,8 +22,7 @@ test("people (绩效), residents' satisfaction and the self-check: seen, importe
   const layout = new Layout(page);
   await layout.resize(1366, 768);
   await signIn(page, consoleApp, { role: 'supervisor' });
-  await ui.shell.focusConsole();
-  await reports.open();
+  await reports.openButton.click();
   await reports.kind('month');
   const month = lastMonth();
   await reports.pickDay(month);
@@ -106,7 +105,7 @@ test("people (绩效), residents' satisfaction and the self-check: seen, importe
   await reports.close();
 
   await ui.shell.switchLanguage();
-  await reports.open();
+  await reports.openButton.click();
   await reports.kind('month');
   await reports.pickDay(month);
   await reports.section('people');
