@@ -9,7 +9,10 @@ import {
   type SelfCheckView,
 } from '../../shared/contract';
 import { surveyDimension, surveyPeriod, surveyScore } from '../../shared/domain/satisfaction';
+import { join } from 'node:path';
+import { base64PdfText } from '../support/pdf';
 import { callAs, refusalOf } from '../support/router';
+import { requirePdftotext } from '../support/tools';
 import { startCore } from '../support/core';
 import { tempDir } from '../support/temp';
 
@@ -134,6 +137,24 @@ describe("residents' satisfaction through the real router: preview, all or nothi
     expect(Object.keys(kpis)).toEqual(
       expect.arrayContaining(['incidentTimeliness', 'hazardRate', 'roundsOnTime']),
     );
+    // The monthly summary PDF carries the people, satisfaction and self-check sections with the same figures.
+    if (requirePdftotext().available) {
+      const pdf = await callAs<{ base64: string }>(core, supervisor, 'reports.export', {
+        period: { kind: 'month', day: '2026-11-01' },
+        compare: true,
+        format: 'pdf',
+        locale: 'zh-CN',
+      });
+      const text = base64PdfText(pdf.base64, join(tmp.dir, 'month.pdf'));
+      for (const words of [
+        '人员绩效',
+        '值班员按时确认率',
+        '居民安全满意度: 94.0%',
+        '上期: 92.0%',
+        '月度自查',
+      ])
+        expect(text).toContain(words);
+    }
     // The quarter: October and November, weighted by sample.
     const quarter = await callAs<ReportView>(core, supervisor, 'reports.get', {
       period: { kind: 'quarter', day: '2026-11-01' },
