@@ -82,7 +82,8 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   });
   const prefs = createPrefs(infra);
   const rec = createRecordings(infra, { gateway, cameras, alarms, settings: config.recordings });
-  const reports = createReports(infra, { targets: () => alarms.service.responseTargets, demo: playing });
+  const targets = () => alarms.service.responseTargets;
+  const reports = createReports(infra, { targets, demo: playing, work: facilities.service.work });
   const system = createSystem(infra, {
     hub,
     notices,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { EpochMs, InBothLanguages, method, NoInput } from './common';
 import { Locale } from '../domain/text';
 import { LocalDay, PERIOD_KINDS, ReportPeriod } from '../domain/report-period';
+import { Severity } from '../domain/facilities';
+import { ImportFile } from './vehicles';
 
 /**
  * Reports (issue 19): the figures of a period (日巡查、周复盘、月总结, the quarter, the year, a range) compared with
@@ -9,11 +11,24 @@ import { LocalDay, PERIOD_KINDS, ReportPeriod } from '../domain/report-period';
  * today only (the core refuses other periods by role); supervisors for any.
  */
 
-export const REPORT_SECTIONS = ['alarms', 'response', 'patrols', 'drills', 'facilities', 'vehicles'] as const;
+export const REPORT_SECTIONS = [
+  'alarms',
+  'response',
+  'patrols',
+  'drills',
+  'facilities',
+  'vehicles',
+  'people',
+  'satisfaction',
+  'selfCheck',
+] as const;
 export type ReportSectionId = (typeof REPORT_SECTIONS)[number];
 
-/** `percent` values are 0..1; `ms` durations. Names and definitions are worded in shared/i18n `reports.*`. */
-export const ReportUnit = z.enum(['count', 'percent', 'ms']);
+/**
+ * `percent` values are 0..1; `ms` durations; `flag` 1 (yes) or 0 (no). Names and definitions are worded in
+ * shared/i18n `reports.*`.
+ */
+export const ReportUnit = z.enum(['count', 'percent', 'ms', 'flag']);
 export type ReportUnit = z.infer<typeof ReportUnit>;
 
 export const ReportKpi = z.object({
@@ -102,6 +117,152 @@ export const ShiftBoard = z.object({
 });
 export type ShiftBoard = z.infer<typeof ShiftBoard>;
 
+/** The columns a residents' satisfaction file may have; headers are matched in either language. */
+export const SATISFACTION_COLUMNS = [
+  'period',
+  'dimension',
+  'score',
+  'sample',
+  'verySatisfied',
+  'satisfied',
+  'neutral',
+  'dissatisfied',
+  'veryDissatisfied',
+] as const;
+export type SatisfactionColumn = (typeof SATISFACTION_COLUMNS)[number];
+/** The answers a survey counts, best first: the score from them is (very satisfied + satisfied) ÷ answers. */
+export const SATISFACTION_ANSWERS = [
+  'verySatisfied',
+  'satisfied',
+  'neutral',
+  'dissatisfied',
+  'veryDissatisfied',
+] as const;
+/** Why the file as a whole cannot be read, worded in `reports.satisfaction.refusal.<code>`. */
+export const SATISFACTION_REFUSALS = [
+  'too_large',
+  'unreadable',
+  'no_header',
+  'no_columns',
+  'no_rows',
+  'too_many_rows',
+] as const;
+/** What is wrong with one cell, worded in `reports.satisfaction.problem.<code>`. */
+export const SATISFACTION_PROBLEMS = [
+  'period',
+  'dimension',
+  'too_long',
+  'score',
+  'sample',
+  'answers',
+  'no_score',
+  'score_mismatch',
+  'repeated',
+] as const;
+/** A property office's survey results: a few questions a month for some years. */
+export const MAX_SATISFACTION_ROWS = 2000;
+
+/** Known questions by id (worded in `reports.satisfaction.dimension.<id>`); any other is kept as written. */
+export const SATISFACTION_DIMENSIONS = ['safety', 'overall'] as const;
+
+export const SatisfactionResult = z.object({
+  first: LocalDay,
+  last: LocalDay,
+  /** `safety`, `overall`, or the question as the file words it. */
+  dimension: z.string().min(1).max(40),
+  /** 0..1 */
+  score: z.number().min(0).max(1),
+  sample: z.number().int().positive().nullable(),
+});
+export type SatisfactionResult = z.infer<typeof SatisfactionResult>;
+
+export const SatisfactionProblem = z.object({
+  /** 1-based, as a spreadsheet numbers it (the header is row 1). */
+  row: z.number().int().positive(),
+  column: z.enum(SATISFACTION_COLUMNS),
+  problem: z.enum(SATISFACTION_PROBLEMS),
+  value: z.string().max(60),
+});
+export type SatisfactionProblem = z.infer<typeof SatisfactionProblem>;
+
+export const SatisfactionPreview = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    rows: z.number().int().nonnegative(),
+    good: z.number().int().nonnegative(),
+    badRows: z.number().int().nonnegative(),
+    /** Results of a period and question already on record: imported, they replace it. */
+    replacing: z.number().int().nonnegative(),
+    /** The first problems (at most 500), row by row. */
+    problems: z.array(SatisfactionProblem).max(500),
+    columns: z.array(z.enum(SATISFACTION_COLUMNS)),
+    /** The first good rows, as they would be stored. */
+    sample: z.array(SatisfactionResult).max(5),
+  }),
+  z.object({ ok: z.literal(false), refusal: z.enum(SATISFACTION_REFUSALS) }),
+]);
+export type SatisfactionPreview = z.infer<typeof SatisfactionPreview>;
+
+/**
+ * The monthly self-check (月度自查, the service plan's 「月度自查、季度互评、年度总评」): the property team goes
+ * through a fixed checklist once a month; each finding becomes a hazard (隐患) or a work order (报修工单) in the
+ * facilities feature, opened as the supervisor who recorded it. Items are worded in `reports.selfCheck.item.<id>`.
+ */
+export const SELF_CHECK_ITEMS = [
+  'patrol',
+  'monitoring',
+  'fire',
+  'vehicles',
+  'gate',
+  'handover',
+  'drills',
+  'training',
+  'hazards',
+  'feedback',
+] as const;
+export type SelfCheckItemId = (typeof SELF_CHECK_ITEMS)[number];
+
+export const SelfCheckMonth = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
+
+export const SelfCheckFinding = z
+  .object({
+    text: z.string().trim().min(1).max(500),
+    becomes: z.enum(['hazard', 'order']),
+    severity: Severity,
+  })
+  .strict();
+export type SelfCheckFinding = z.infer<typeof SelfCheckFinding>;
+
+export const SelfCheckInput = z
+  .object({
+    month: SelfCheckMonth,
+    /** Every item of the checklist once, in any order; one without a finding was found in order. */
+    items: z
+      .array(z.object({ id: z.enum(SELF_CHECK_ITEMS), finding: SelfCheckFinding.optional() }).strict())
+      .length(SELF_CHECK_ITEMS.length)
+      .refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'each item once'),
+    note: z.string().trim().max(1000).default(''),
+  })
+  .strict();
+export type SelfCheckInput = z.input<typeof SelfCheckInput>;
+
+export const SelfCheckView = z.object({
+  id: z.string(),
+  month: SelfCheckMonth,
+  doneAt: EpochMs,
+  doneBy: z.string(),
+  note: z.string(),
+  items: z.array(
+    z.object({
+      id: z.enum(SELF_CHECK_ITEMS),
+      finding: z.string().max(500).optional(),
+      /** What the finding became in the facilities feature (its number as people read it). */
+      ref: z.object({ kind: z.enum(['hazard', 'order']), id: z.string(), number: z.string() }).optional(),
+    }),
+  ),
+});
+export type SelfCheckView = z.infer<typeof SelfCheckView>;
+
 const ReportQuery = z.object({ period: ReportPeriod, compare: z.boolean().default(false) }).strict();
 
 export const reportMethods = {
@@ -111,7 +272,7 @@ export const reportMethods = {
     role: 'operator',
     mutates: false,
     summary:
-      "A period's figures in sections (alarms, response, patrols, drills, facilities, vehicles), with the period before if asked. Operators: today only.",
+      "A period's figures in sections (alarms, response, patrols, drills, facilities, vehicles, people, satisfaction, self-check), with the period before if asked. Operators: today only.",
   }),
   'reports.rows': method({
     input: z
@@ -143,6 +304,37 @@ export const reportMethods = {
     mutates: false,
     summary:
       "The report as the monthly-summary PDF (charts, the site's name, the period, a signature line), a table as CSV, or every table as Excel.",
+  }),
+  'reports.satisfactionPreview': method({
+    input: ImportFile,
+    output: SatisfactionPreview,
+    role: 'supervisor',
+    mutates: false,
+    summary:
+      "Reads a CSV or .xlsx of residents' survey results (period, question, score or answer counts, sample) and says, row by row, what it would import.",
+  }),
+  'reports.satisfactionImport': method({
+    input: z.object({ file: ImportFile }).strict(),
+    output: z.object({ imported: z.number().int().nonnegative(), preview: SatisfactionPreview }),
+    role: 'supervisor',
+    mutates: true,
+    summary:
+      "Imports residents' survey results in one transaction, every row or none: a file with any wrong row imports nothing and comes back with its preview.",
+  }),
+  'reports.selfCheck': method({
+    input: SelfCheckInput,
+    output: SelfCheckView,
+    role: 'supervisor',
+    mutates: true,
+    summary:
+      "Records a month's self-check (月度自查): every checklist item in order or with a finding; each finding is opened as a hazard or a work order in the facilities feature as the supervisor. One per month.",
+  }),
+  'reports.selfChecks': method({
+    input: NoInput,
+    output: z.object({ checks: z.array(SelfCheckView) }),
+    role: 'supervisor',
+    mutates: false,
+    summary: 'The monthly self-checks of the last two years, newest first.',
   }),
   'reports.board': method({
     input: NoInput,

@@ -41,6 +41,7 @@ const SERIES_COLOUR: Record<string, number> = {
 export function formatValue(value: number | null, unit: ReportUnit, locale: Locale): string {
   if (value === null) return '—';
   if (unit === 'percent') return `${(value * 100).toFixed(1)}%`;
+  if (unit === 'flag') return value ? (locale === 'zh-CN' ? '是' : 'yes') : locale === 'zh-CN' ? '否' : 'no';
   if (unit === 'ms') {
     const s = value / 1000;
     if (s < 120) return locale === 'zh-CN' ? `${s.toFixed(0)}秒` : `${s.toFixed(0)} s`;

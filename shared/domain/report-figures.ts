@@ -24,6 +24,9 @@ export interface AlarmFact {
   /** A drill alarm or an alarm of a drill incident: never counted. */
   drill: boolean;
   reopened: boolean;
+  /** Who acknowledged it and who resolved it last, as the alarm keeps them (the operator's name; 绩效). */
+  ackBy?: string | null;
+  resolvedBy?: string | null;
 }
 
 export interface RoundFact {

@@ -18,7 +18,18 @@ import {
   type Tally,
   type VisitorFact,
 } from './report-figures';
+import {
+  histogramPercentile,
+  histogramTotal,
+  histogramWithin,
+  toHistogram,
+  wholeSeconds,
+  type Histogram,
+} from './histogram';
+import { emptyPeople, foldPeople, PeopleMerger, type PeopleFacts, type PeopleSummary } from './report-people';
 import type { LocalClock } from './report-period';
+
+export { histogramPercentile, histogramWithin, wholeSeconds, type Histogram };
 
 /**
  * A report's large inputs (alarms, patrol rounds, work orders, visitors, gate reads) folded into counts and
@@ -28,14 +39,12 @@ import type { LocalClock } from './report-period';
  * Exact, with one stated resolution: durations (response times, time to close a work order) are kept in whole
  * seconds rounded up. A share within a target is exact (targets are whole seconds: ⌈t/1000⌉ ≤ T ⇔ t ≤ 1000·T);
  * a median or p90 is the nearest-rank one of those whole seconds (the screen shows seconds at best).
+ * Version 2 added the per-person parts (`people`, report-people.ts): a stored day of version 1 is folded again.
  */
-export const SUMMARY_VERSION = 1;
+export const SUMMARY_VERSION = 2;
 
 /** key → count */
 export type Counts = Record<string, number>;
-/** Whole seconds → count, as [seconds, count, seconds, count, …] ascending. */
-export type Histogram = number[];
-
 export interface AlarmSummary {
   /** Alarms that count (drills never do). */
   n: number;
@@ -84,19 +93,18 @@ export interface PeriodSummary {
   orders: OrderSummaryParts;
   visitors: { n: number; overstays: number };
   gateReads: Counts;
+  /** Per guard and per operator (绩效). */
+  people: PeopleSummary;
 }
 
 /** The rows a summary is folded from. */
-export interface SummaryFacts {
+export interface SummaryFacts extends PeopleFacts {
   alarms: readonly AlarmFact[];
   rounds: readonly RoundFact[];
   orders: readonly OrderFact[];
   visitors: readonly VisitorFact[];
   gateReads: ReadonlyArray<{ gateId: string; reads: number }>;
 }
-
-/** A duration in the summaries' resolution: whole seconds, rounded up. */
-export const wholeSeconds = (ms: number): number => Math.ceil(ms / 1000);
 
 export function emptySummary(): PeriodSummary {
   const times = {} as Record<ResponseStage, Record<string, Histogram>>;
@@ -122,6 +130,7 @@ export function emptySummary(): PeriodSummary {
     orders: { opened: 0, closed: 0, closedLate: 0, closeTimes: [], openDue: [] },
     visitors: { n: 0, overstays: 0 },
     gateReads: {},
+    people: emptyPeople(),
   };
 }
 
@@ -134,12 +143,6 @@ function bumpTriple(m: Record<string, [number, number, number]>, k: string, t: r
   e[0] += t[0]!;
   e[1] += t[1]!;
   e[2] += t[2]!;
-}
-
-function toHistogram(m: Map<number, number>): Histogram {
-  const out: number[] = [];
-  for (const k of [...m.keys()].sort((a, b) => a - b)) out.push(k, m.get(k)!);
-  return out;
 }
 
 /** Folds rows into a summary. `clock` places alarms on their local weekday and hour. */
@@ -228,6 +231,7 @@ export function summarize(f: SummaryFacts, clock: LocalClock): PeriodSummary {
     if (v.overstayed) s.visitors.overstays++;
   }
   for (const g of f.gateReads) bump(s.gateReads, g.gateId, g.reads);
+  s.people = foldPeople(f);
   return s;
 }
 
@@ -240,6 +244,7 @@ export class SummaryMerger {
   private readonly times = new Map<string, Map<number, number>>();
   private readonly close = new Map<number, number>();
   private readonly real = new Map<string, number[]>();
+  private readonly people = new PeopleMerger();
 
   add(d: PeriodSummary): this {
     const a = this.s.alarms;
@@ -283,6 +288,7 @@ export class SummaryMerger {
     this.s.visitors.n += d.visitors.n;
     this.s.visitors.overstays += d.visitors.overstays;
     for (const [k, v] of Object.entries(d.gateReads)) bump(this.s.gateReads, k, v);
+    this.people.add(d.people);
     return this;
   }
 
@@ -295,6 +301,7 @@ export class SummaryMerger {
     for (const [p, list] of this.real) this.s.alarms.realTimes[p] = list;
     this.s.orders.closeTimes = toHistogram(this.close);
     this.s.orders.openDue.sort((x, y) => x - y);
+    this.s.people = this.people.result();
     return this.s;
   }
 }
@@ -310,32 +317,6 @@ export function talliesOf(c: Counts): Tally[] {
   return Object.entries(c)
     .map(([key, value]) => ({ key, value }))
     .sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : 1));
-}
-
-/** Nearest-rank percentile of a histogram of whole seconds, in ms. */
-export function histogramPercentile(h: Histogram, total: number, q: number): number | null {
-  if (total === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * total));
-  let seen = 0;
-  for (let i = 0; i < h.length; i += 2) {
-    seen += h[i + 1]!;
-    if (seen >= rank) return h[i]! * 1000;
-  }
-  return h[h.length - 2]! * 1000;
-}
-
-const histogramTotal = (h: Histogram) => {
-  let n = 0;
-  for (let i = 1; i < h.length; i += 2) n += h[i]!;
-  return n;
-};
-
-/** How many of a histogram's durations are within `sec` seconds. */
-export function histogramWithin(h: Histogram | undefined, sec: number): number {
-  let n = 0;
-  if (!h) return 0;
-  for (let i = 0; i < h.length && h[i]! <= sec; i += 2) n += h[i + 1]!;
-  return n;
 }
 
 function mergedStage(a: AlarmSummary, stage: ResponseStage): Histogram {

@@ -122,6 +122,22 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
   'violations.call': { id: 'violation-none', result: 'promised' },
   'violations.escalate': { id: 'violation-none' },
   'violations.close': { id: 'violation-none', outcome: 'moved' },
+  'reports.satisfactionImport': { file: { name: 'm.csv', format: 'csv', base64: '' } },
+  'reports.selfCheck': {
+    month: '2026-10',
+    items: [
+      'patrol',
+      'monitoring',
+      'fire',
+      'vehicles',
+      'gate',
+      'handover',
+      'drills',
+      'training',
+      'hazards',
+      'feedback',
+    ].map((id) => ({ id })),
+  },
 };
 
 /**
@@ -144,6 +160,9 @@ const RESTRICTED_READ_INPUT: Partial<Record<MethodName, unknown>> = {
   // Residents' names and phone numbers: the whole list leaves the console only by a supervisor's hand.
   'vehicles.importPreview': { name: 'm.csv', format: 'csv', base64: '' },
   'vehicles.export': { format: 'csv' },
+  // The residents' survey results are a supervisor's to bring in (and to check before they do).
+  'reports.satisfactionPreview': { name: 'm.csv', format: 'csv', base64: '' },
+  'reports.selfChecks': {},
 };
 
 const WHO: Array<{ label: string; operator: OperatorView | null }> = [

@@ -57,6 +57,9 @@ describe('reports through the real router: operators see today only, supervisors
       'drills',
       'facilities',
       'vehicles',
+      'people',
+      'satisfaction',
+      'selfCheck',
     ]);
     expect(view?.previous?.last).toBe(`${Number(today().slice(0, 4)) - 1}-12-31`);
     const bad = await call(supervisor, 'reports.get', {

@@ -23,7 +23,11 @@ import { facilitiesMigration } from '../../electron/core/facilities/migration';
 import { roundsMigration } from '../../electron/core/facilities/rounds-migration';
 import { vehiclesMigration } from '../../electron/core/vehicles/migration';
 import { violationsMigration } from '../../electron/core/vehicles/violations-migration';
-import { reportDaysMigration, reportsMigration } from '../../electron/core/reports/migration';
+import {
+  peopleMigration,
+  reportDaysMigration,
+  reportsMigration,
+} from '../../electron/core/reports/migration';
 import { trainingMigration } from '../../electron/core/training/migration';
 import { drillRulesMigration } from '../../electron/core/playbooks/drill-rules-migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
@@ -143,6 +147,12 @@ describe('database and migrations', () => {
       [
         drillRulesMigration.version,
         'recurring drills: monthly and quarterly rules; drills know their rule and their reminder',
+      ],
+      // Branch only: another branch's 28 takes this place when they meet.
+      [28, 'placeholder for another branch (remove at merge)'],
+      [
+        peopleMigration.version,
+        'reports: guards sent to alarms mark their day; residents satisfaction results; monthly self-checks',
       ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -827,6 +837,63 @@ describe('database and migrations', () => {
       const notice = { certificate_id: 'c1', expires_on: '2027-01-10', stage: 'expiring', at: 1 };
       await db('certificate_notices').insert(notice);
       await expect(db('certificate_notices').insert({ ...notice, at: 2 })).rejects.toThrow(/UNIQUE|PRIMARY/);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('migration 29: satisfaction results once per period and question; a guard sent later marks the alarm day', async () => {
+    expect(peopleMigration).toMatchObject({ version: 29 });
+    const db = await openMigratedTo(peopleMigration);
+    try {
+      expect(await missingTables(db, ['satisfaction_results', 'self_checks'])).toEqual([]);
+      const row = {
+        first_day: '2026-10-01',
+        last_day: '2026-10-31',
+        dimension: 'safety',
+        score: 0.9,
+        sample: 150,
+        file_name: 'x.csv',
+        imported_at: 1,
+        imported_by: 'li',
+      };
+      await db('satisfaction_results').insert({ id: 's1', ...row });
+      await expect(db('satisfaction_results').insert({ id: 's2', ...row })).rejects.toThrow(/UNIQUE/);
+      await expect(
+        db('satisfaction_results').insert({ id: 's3', ...row, dimension: 'overall', score: 1.2 }),
+      ).rejects.toThrow(/CHECK/);
+      expect(
+        await queryPlan(
+          db,
+          "SELECT score FROM satisfaction_results WHERE last_day >= '2026' AND last_day < '2027'",
+        ),
+      ).toContain('satisfaction_results_last');
+      const at = Date.parse('2026-03-02T15:50:00Z');
+      await db('alarms').insert({
+        id: 'a1',
+        source: 'hub',
+        source_id: 'a1',
+        type: 'intrusion',
+        priority: 2,
+        raised_at: at,
+        received_at: at,
+        last_seen_at: at,
+        state: 'acknowledged',
+        updated_at: at,
+        seq: 1,
+      });
+      await db('report_dirty').delete();
+      await db('guard_assignments').insert({
+        alarm_id: 'a1',
+        guard_id: 'g1',
+        dispatched_at: at + 86_400_000,
+        dispatched_by: 'li',
+      });
+      const slot = Math.floor(at / 900_000);
+      expect((await db('report_dirty').select('slot')).map((r: { slot: number }) => r.slot)).toEqual([slot]);
+      await db('report_dirty').delete();
+      await db('guard_assignments').update({ arrived_at: at + 90_000_000 });
+      expect((await db('report_dirty').select('slot')).map((r: { slot: number }) => r.slot)).toEqual([slot]);
     } finally {
       await db.destroy();
     }

@@ -8,7 +8,7 @@ import { HISTORY_FLAG, writeDemoHistory } from '../../electron/core/reports/demo
 import { reportCsv, reportXlsx } from '../../electron/core/reports/export';
 import { readFacts } from '../../electron/core/reports/facts';
 import { ReportLabels } from '../../electron/core/reports/labels';
-import { reportsMigration } from '../../electron/core/reports/migration';
+import { peopleMigration } from '../../electron/core/reports/migration';
 import type { ReportView } from '../../shared/contract';
 import { DEFAULT_TARGETS } from '../../shared/domain/alarm-lifecycle';
 import { LocalClock, periodBounds } from '../../shared/domain/report-period';
@@ -18,8 +18,9 @@ const { site } = loadSite(demoSitePath());
 const iso = (s: string) => Date.parse(s);
 let db: Knex;
 
+// The latest reports schema: the demo history writes guards' assignments and satisfaction results (migration 29).
 beforeEach(async () => {
-  db = await openMigratedTo(reportsMigration);
+  db = await openMigratedTo(peopleMigration);
 });
 afterEach(async () => {
   await db.destroy();
@@ -205,7 +206,7 @@ describe('reports read from the database', () => {
     // Nothing from today: the live shift is the console's own.
     const today = periodBounds({ kind: 'day', day: '2026-03-15' }, site.timeZone);
     expect((await readFacts(db, today, new Map())).alarms).toEqual([]);
-    const other = await openMigratedTo(reportsMigration);
+    const other = await openMigratedTo(peopleMigration);
     try {
       const again = await writeDemoHistory(other, { site, now });
       expect(again).toEqual(first);

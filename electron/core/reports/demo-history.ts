@@ -70,6 +70,8 @@ export async function writeDemoHistory(
   const operators = ['值班员 张敏', '值班员 王磊'];
   const alarms: Record<string, unknown>[] = [];
   const events: Record<string, unknown>[] = [];
+  const assignments: Record<string, unknown>[] = [];
+  const guards = site.guards.map((g) => g.id);
   let seq = -1;
   for (let day = dayNumber(firstDay); day < dayNumber(today); day++) {
     const dayStart = startOfLocalDay(dayOfNumber(day), site.timeZone);
@@ -152,6 +154,17 @@ export async function writeDemoHistory(
       if (dispatched) {
         event(receivedAt + dispatchMs, 'dispatched', 'acknowledged', 'dispatched');
         event(receivedAt + onSceneMs, 'on_scene', 'dispatched', 'on_scene');
+        const guard = guards[Math.floor(rnd() * guards.length)];
+        if (guard)
+          assignments.push({
+            alarm_id: id,
+            guard_id: guard,
+            dispatched_at: receivedAt + dispatchMs,
+            dispatched_by: operator,
+            arrived_at: receivedAt + onSceneMs,
+            arrival: 'gps',
+            ended_at: receivedAt + resolveMs,
+          });
       }
       event(receivedAt + resolveMs, 'resolved', dispatched ? 'on_scene' : 'acknowledged', 'resolved');
     }
@@ -232,15 +245,58 @@ export async function writeDemoHistory(
     });
   }
 
+  const satisfaction = demoSatisfaction(today, rnd, o.now);
   await db.transaction(async (trx) => {
     await inChunks(trx, 'alarms', alarms);
     await inChunks(trx, 'alarm_events', events);
+    await inChunks(trx, 'guard_assignments', assignments);
+    await inChunks(trx, 'satisfaction_results', satisfaction);
     await inChunks(trx, 'patrol_rounds', rounds);
     await inChunks(trx, 'patrol_visits', visits);
     await inChunks(trx, 'drills', drills);
     await trx('meta').insert({ key: HISTORY_FLAG, value: JSON.stringify({ at: o.now, from, to }) });
   });
   return { alarms: alarms.length, rounds: rounds.length, visits: visits.length, drills: drills.length };
+}
+
+/**
+ * The property office's last three monthly surveys (the months before today's), 居民安全满意度 and 居民综合满意度,
+ * as a supervisor would have imported them: answer counts of some 150 households each.
+ */
+function demoSatisfaction(today: string, rnd: () => number, now: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  for (let back = 3; back >= 1; back--) {
+    const month = (((m - 1 - back) % 12) + 12) % 12;
+    const year = y + Math.floor((m - 1 - back) / 12);
+    const first = `${year}-${String(month + 1).padStart(2, '0')}-01`;
+    const last = dayOfNumber(
+      dayNumber(month === 11 ? `${year + 1}-01-01` : `${year}-${String(month + 2).padStart(2, '0')}-01`) - 1,
+    );
+    for (const [dimension, base] of [
+      ['safety', 0.9],
+      ['overall', 0.86],
+    ] as const) {
+      const sample = 140 + Math.floor(rnd() * 40);
+      const good = Math.round(sample * (base + (3 - back) * 0.01 + rnd() * 0.02));
+      const very = Math.round(good * 0.55);
+      const neutral = Math.round((sample - good) * 0.7);
+      const answers = [very, good - very, neutral, sample - good - neutral, 0];
+      out.push({
+        id: `hist-satisfaction-${first}-${dimension}`,
+        first_day: first,
+        last_day: last,
+        dimension,
+        score: good / sample,
+        sample,
+        answers: JSON.stringify(answers),
+        file_name: 'demo',
+        imported_at: now,
+        imported_by: 'history',
+      });
+    }
+  }
+  return out;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { AssignmentFact, HandoverFact } from '../../../shared/domain/report-people';
 import type {
   AlarmFact,
   DrillFact,
@@ -19,6 +20,8 @@ export interface PeriodFacts {
   orders: OrderFact[];
   visitors: VisitorFact[];
   gateReads: Array<{ gateId: string; reads: number }>;
+  assignments: AssignmentFact[];
+  guardVisits: Array<{ guardId: string; visits: number }>;
 }
 
 type Raw = Record<string, unknown>;
@@ -82,7 +85,8 @@ export async function readSummaryFacts(
     db,
     range,
     `SELECT a.id, a.type, a.priority, a.zone, a.device_id, a.received_at, a.acknowledged_at, a.ack_ms,
-        a.resolved_at, a.resolve_ms, a.disposition, a.escalated_at, a.drill, i.drill AS incident_drill
+        a.resolved_at, a.resolve_ms, a.disposition, a.escalated_at, a.drill, i.drill AS incident_drill,
+        a.acknowledged_by, a.resolved_by
       FROM alarms a LEFT JOIN incidents i ON i.id = a.incident_id
       WHERE a.received_at >= ? AND a.received_at < ?`,
   );
@@ -124,8 +128,25 @@ export async function readSummaryFacts(
       escalated: r.escalated_at !== null,
       drill: Number(r.drill) === 1 || Number(r.incident_drill) === 1,
       reopened: s?.reopened !== undefined,
+      ackBy: str(r.acknowledged_by),
+      resolvedBy: str(r.resolved_by),
     };
   });
+  // The guards sent to the period's alarms (people section): the same order as the trail above, for the same reason.
+  const assignments: AssignmentFact[] = (
+    await chunked(
+      db,
+      range,
+      `SELECT g.alarm_id, g.guard_id, g.dispatched_at, g.arrived_at FROM alarms a
+        CROSS JOIN guard_assignments g ON g.alarm_id = a.id
+        WHERE a.received_at >= ? AND a.received_at < ?`,
+    )
+  ).map((g) => ({
+    alarmId: String(g.alarm_id),
+    guardId: String(g.guard_id),
+    dispatchedAt: Number(g.dispatched_at),
+    arrivedAt: num(g.arrived_at),
+  }));
 
   const roundRows = await chunked(
     db,
@@ -139,7 +160,9 @@ export async function readSummaryFacts(
     'SELECT route_id, round_start, checkpoint_id, guard_id FROM patrol_visits WHERE round_start >= ? AND round_start < ?',
   );
   const visits = new Map<string, Array<{ checkpoint: string; guard: string }>>();
+  const perGuard = new Map<string, number>();
   for (const v of visitRows) {
+    perGuard.set(String(v.guard_id), (perGuard.get(String(v.guard_id)) ?? 0) + 1);
     const key = `${String(v.route_id)}|${String(v.round_start)}`;
     const list = visits.get(key) ?? [];
     list.push({ checkpoint: String(v.checkpoint_id), guard: String(v.guard_id) });
@@ -210,7 +233,10 @@ export async function readSummaryFacts(
   const gateReads = [...perGate.entries()]
     .sort((a, b) => (a[0] < b[0] ? -1 : 1))
     .map(([gateId, reads]) => ({ gateId, reads }));
-  return { alarms, rounds, orders, visitors, gateReads };
+  const guardVisits = [...perGuard.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([guardId, n]) => ({ guardId, visits: n }));
+  return { alarms, rounds, orders, visitors, gateReads, assignments, guardVisits };
 }
 
 /** The period's drills (scheduled in it, with their steps against the playbook's targets) and hazards found. */
@@ -292,4 +318,42 @@ function jsonLength(v: unknown): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * What the people section reads beside the day summaries, both small: the handovers signed in the period (the shift
+ * record keeps the outgoing and incoming operators' names) and, per guard, whether he holds a certificate valid on
+ * `asOf` (a local day). Without the training feature's table, `training` is undefined: not known, not "no".
+ */
+export async function readPeopleFacts(
+  db: Knex,
+  range: { from: number; to: number },
+  asOf: string,
+): Promise<{ handovers: HandoverFact[]; training?: Map<string, boolean> }> {
+  const names = (v: unknown): string[] => {
+    try {
+      const list = JSON.parse(String(v ?? '[]')) as unknown;
+      return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : [];
+    } catch {
+      return [];
+    }
+  };
+  const handovers: HandoverFact[] = (
+    await all(
+      db,
+      `SELECT ended_at, outgoing, incoming FROM shifts
+        WHERE ended_at >= ? AND ended_at < ? AND outgoing IS NOT NULL ORDER BY ended_at`,
+      [range.from, range.to],
+    )
+  ).map((s) => ({ at: Number(s.ended_at), outgoing: names(s.outgoing), incoming: names(s.incoming) }));
+  if (!(await hasTable(db, 'certificates'))) return { handovers };
+  const training = new Map<string, boolean>();
+  for (const r of await all(
+    db,
+    `SELECT DISTINCT person_id FROM certificates
+      WHERE person_kind = 'guard' AND issued_on <= ? AND expires_on >= ?`,
+    [asOf, asOf],
+  ))
+    training.set(String(r.person_id), true);
+  return { handovers, training };
 }

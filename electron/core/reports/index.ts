@@ -15,14 +15,17 @@ import type { Feature, Infrastructure } from '../feature';
 import { shiftBoard } from './board';
 import { buildFromFigures, rowsBehind, type BuildContext, type PeriodFigures } from './build';
 import { writeDemoHistory } from './demo-history';
-import { readFacts, readOtherFacts, type PeriodFacts } from './facts';
+import { readFacts, readOtherFacts, readPeopleFacts, type PeriodFacts } from './facts';
 import { ReportLabels } from './labels';
-import { reportDaysMigration, reportsMigration } from './migration';
+import { peopleMigration, reportDaysMigration, reportsMigration } from './migration';
 import { reportCsv, reportPdf, reportXlsx } from './export';
 import { DaySummaries } from './summaries';
+import { SatisfactionStore } from './satisfaction';
+import { SelfChecks, type SelfCheckWork } from './self-check';
+import { actorOf } from '../actor';
 
-/** Migrations 24 (indexes) and 25 (day summaries) of issue 19. */
-export const reportMigrations = [reportsMigration, reportDaysMigration] as const;
+/** Migrations 24 (indexes), 25 (day summaries) and 29 (people, satisfaction) of issue 19. */
+export const reportMigrations = [reportsMigration, reportDaysMigration, peopleMigration] as const;
 
 export interface ReportsService {
   report(period: ReportPeriod, compare: boolean): Promise<ReportView>;
@@ -32,6 +35,8 @@ export interface ReportsOptions {
   targets: () => ResponseTargets;
   /** The demo site that plays: its database gets three months of history on its first start. */
   demo: boolean;
+  /** The facilities feature's hazards and work orders: where a self-check's findings go. */
+  work?: SelfCheckWork | undefined;
 }
 
 /**
@@ -54,6 +59,8 @@ export function createReports(
   let labels = new ReportLabels(site);
   let history: Promise<unknown> | undefined;
   let backfill: Promise<unknown> | undefined;
+  const satisfaction = new SatisfactionStore({ db, now: () => clock.now(), ids: infra.ids });
+  const selfChecks = new SelfChecks({ db, now: () => clock.now(), ids: infra.ids, work: () => o.work });
   const summaries = new DaySummaries({
     db,
     timeZone: site.timeZone,
@@ -82,10 +89,16 @@ export function createReports(
     last: string;
     from: number;
     to: number;
-  }): Promise<PeriodFigures> => ({
-    summary: await summaries.period(bounds.first, bounds.last),
-    ...(await readOtherFacts(db, bounds)),
-  });
+  }): Promise<PeriodFigures> => {
+    const today = localDay(clock.now(), site.timeZone);
+    return {
+      summary: await summaries.period(bounds.first, bounds.last),
+      ...(await readOtherFacts(db, bounds)),
+      ...(await readPeopleFacts(db, bounds, bounds.last < today ? bounds.last : today)),
+      satisfaction: await satisfaction.within(bounds.first, bounds.last),
+      selfChecks: await selfChecks.within(bounds.first, bounds.last),
+    };
+  };
 
   /** A period's rows for a drill-down, read again when older than a minute (today's figures move). */
   const facts = (from: number, to: number): Promise<PeriodFacts> => {
@@ -160,6 +173,10 @@ export function createReports(
               : reportCsv(view, table ?? 'byType', locale);
         return { name: file.name, base64: file.bytes.toString('base64') };
       },
+      'reports.satisfactionPreview': (file) => satisfaction.preview(file),
+      'reports.satisfactionImport': ({ file }, { session }) => satisfaction.import(file, actorOf(session)),
+      'reports.selfCheck': (input, { session }) => selfChecks.save(input, actorOf(session)),
+      'reports.selfChecks': async () => ({ checks: await selfChecks.list() }),
       'reports.board': () =>
         shiftBoard(db, {
           now: clock.now(),

@@ -29,6 +29,8 @@ const same = (text: string): InBothLanguages => ({ 'zh-CN': text, en: text });
 export class ReportLabels {
   private readonly names = new Map<string, LocalizedText>();
   readonly routeCheckpoints = new Map<string, string[]>();
+  /** The site's guards in its file's order (the people section lists each, even one with nothing that period). */
+  readonly guardIds: string[];
 
   constructor(
     site: Pick<SiteFile, 'zones' | 'routes' | 'guards' | 'gates'>,
@@ -36,6 +38,7 @@ export class ReportLabels {
   ) {
     for (const z of site.zones) this.names.set(`zone:${z.id}`, z.name);
     for (const g of site.guards) this.names.set(`guard:${g.id}`, g.name);
+    this.guardIds = site.guards.map((g) => g.id);
     for (const g of site.gates) this.names.set(`gate:${g.id}`, g.name);
     for (const r of site.routes) {
       this.names.set(`route:${r.id}`, r.name);

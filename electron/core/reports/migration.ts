@@ -97,3 +97,50 @@ export const reportDaysMigration: Migration = {
       END`);
   },
 };
+
+/**
+ * The people section and the residents' satisfaction (issue 19). Day summaries (version 2) now fold the guards
+ * sent to each alarm: a guard sent or arriving later than the alarm's day marks that day, as the alarm's trail does.
+ * Survey results are imported by a supervisor (reports/satisfaction.ts): one row per survey period and question,
+ * the same period and question imported again replaces it. The monthly self-checks (reports/self-check.ts), one per
+ * month. Its number lives only in this object.
+ */
+export const peopleMigration: Migration = {
+  version: 29,
+  name: 'reports: guards sent to alarms mark their day; residents satisfaction results; monthly self-checks',
+  async up(db) {
+    const mark = (row: 'NEW' | 'OLD') => `INSERT OR IGNORE INTO report_dirty (slot)
+        SELECT CAST(received_at / ${DIRTY_SLOT_MS} AS INTEGER) FROM alarms WHERE id = ${row}.alarm_id;`;
+    await db.raw(`CREATE TRIGGER report_dirty_guard_assignments_ins AFTER INSERT ON guard_assignments
+      BEGIN ${mark('NEW')} END`);
+    await db.raw(`CREATE TRIGGER report_dirty_guard_assignments_upd
+      AFTER UPDATE OF alarm_id, guard_id, dispatched_at, arrived_at ON guard_assignments
+      BEGIN ${mark('NEW')} ${mark('OLD')} END`);
+    await db.raw(`CREATE TRIGGER report_dirty_guard_assignments_del AFTER DELETE ON guard_assignments
+      BEGIN ${mark('OLD')} END`);
+    await db.raw(`CREATE TABLE satisfaction_results (
+      id TEXT PRIMARY KEY,
+      first_day TEXT NOT NULL CHECK (length(first_day) = 10),
+      last_day TEXT NOT NULL CHECK (length(last_day) = 10 AND last_day >= first_day),
+      dimension TEXT NOT NULL CHECK (length(dimension) BETWEEN 1 AND 40),
+      score REAL NOT NULL CHECK (score >= 0 AND score <= 1),
+      sample INTEGER CHECK (sample IS NULL OR sample > 0),
+      answers TEXT,
+      file_name TEXT NOT NULL,
+      imported_at INTEGER NOT NULL,
+      imported_by TEXT NOT NULL,
+      UNIQUE (first_day, last_day, dimension)
+    )`);
+    // A report reads the results whose survey ended in its period.
+    await db.raw('CREATE INDEX satisfaction_results_last ON satisfaction_results (last_day)');
+    // The monthly self-check (月度自查): one per month, its items and what each finding became, as JSON.
+    await db.raw(`CREATE TABLE self_checks (
+      id TEXT PRIMARY KEY,
+      month TEXT NOT NULL UNIQUE CHECK (length(month) = 7),
+      done_at INTEGER NOT NULL,
+      done_by TEXT NOT NULL,
+      note TEXT NOT NULL DEFAULT '',
+      items TEXT NOT NULL
+    )`);
+  },
+};

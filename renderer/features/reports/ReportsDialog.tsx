@@ -44,6 +44,8 @@ import { useCall } from '../../ui/useCall';
 import { useOperators } from '../operators';
 import { useSystem } from '../system';
 import { Chart } from './Chart';
+import { SatisfactionImport } from './SatisfactionImport';
+import { SelfCheckDialog } from './SelfCheckDialog';
 import { closeReports } from './store';
 
 const MIME = {
@@ -81,6 +83,10 @@ export default function ReportsDialog() {
   const [section, setSection] = useState<ReportSectionId>('alarms');
   const [view, setView] = useState<ReportView | null>(null);
   const [drill, setDrill] = useState<Drill | null>(null);
+  const [importing, setImporting] = useState(false);
+  const [checking, setChecking] = useState(false);
+  // Bumped after an import: the report is asked for again with the new results.
+  const [version, setVersion] = useState(0);
 
   const period: ReportPeriod = useMemo(
     () => (kind === 'range' ? { kind, day, until: until < day ? day : until } : { kind, day }),
@@ -95,7 +101,7 @@ export default function ReportsDialog() {
     return () => {
       current = false;
     };
-  }, [client, run, period, compare]);
+  }, [client, run, period, compare, version]);
 
   const save = (format: 'pdf' | 'csv' | 'xlsx', table?: string) =>
     void run(async () => {
@@ -237,7 +243,41 @@ export default function ReportsDialog() {
           />
         ))}
       </Tabs>
+      {current?.id === 'satisfaction' && supervisor && (
+        <Box>
+          <Button
+            variant="outlined"
+            size="small"
+            data-testid="reports-satisfaction-import"
+            onClick={() => setImporting(true)}
+          >
+            {t('reports.satisfaction.import')}
+          </Button>
+        </Box>
+      )}
+      {current?.id === 'selfCheck' && supervisor && (
+        <Box>
+          <Button
+            variant="outlined"
+            size="small"
+            data-testid="reports-self-check"
+            onClick={() => setChecking(true)}
+          >
+            {t('reports.selfCheck.open')}
+          </Button>
+        </Box>
+      )}
       {current && <SectionView section={current} onBar={openRows} onCsv={(id) => save('csv', id)} />}
+      {checking && (
+        <SelfCheckDialog
+          month={day.slice(0, 7)}
+          onClose={() => setChecking(false)}
+          onDone={() => setVersion((v) => v + 1)}
+        />
+      )}
+      {importing && (
+        <SatisfactionImport onClose={() => setImporting(false)} onDone={() => setVersion((v) => v + 1)} />
+      )}
       <ToolDialog
         open={drill !== null}
         title={drill ? t('reports.rowsTitle', { what: drill.title }) : ''}

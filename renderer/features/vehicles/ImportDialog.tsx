@@ -4,16 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { ImportFile, VehicleImportPreview } from '../../../shared/contract';
 import { useClient } from '../../api/client';
 import { ErrorAlert, ToolDialog } from '../../ui/dialogs';
+import { importFileOf, SPREADSHEET_ACCEPT } from '../../ui/upload';
 import { useCall } from '../../ui/useCall';
-
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'));
-    reader.readAsDataURL(file);
-  });
-}
 
 /**
  * Imports resident vehicles from a CSV or .xlsx: a preview first (rows correct / with problems, each problem by
@@ -32,11 +24,7 @@ export function ImportDialog({ onClose, onDone }: { onClose(): void; onDone(): v
     if (!picked) return;
     setPreview(null);
     setResult('');
-    const f: ImportFile = {
-      name: picked.name.slice(0, 200),
-      format: /\.xlsx$/i.test(picked.name) ? 'xlsx' : 'csv',
-      base64: await readBase64(picked),
-    };
+    const f = await importFileOf(picked);
     setFile(f);
     const p = await call.run(() => client.call('vehicles.importPreview', f));
     if (p) setPreview(p);
@@ -58,7 +46,7 @@ export function ImportDialog({ onClose, onDone }: { onClose(): void; onDone(): v
         <input
           ref={input}
           type="file"
-          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          accept={SPREADSHEET_ACCEPT}
           hidden
           data-testid="vehicle-import-file"
           onChange={(e) => void choose(e.target.files?.[0])}

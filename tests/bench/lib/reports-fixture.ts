@@ -49,6 +49,8 @@ export async function fill(
   }
 }
 
+const OPERATORS = ['值班员 张敏', '值班员 王磊', '值班员 李娜', '值班员 赵强', '值班员 陈静', '值班员 刘洋'];
+
 export async function fillYear(db: Knex, end: number, opts: YearSize): Promise<{ alarmEvents: number }> {
   const start = end - 365 * DAY;
   log(`${opts.alarms} alarms with their trail over the year`);
@@ -57,8 +59,9 @@ export async function fillYear(db: Knex, end: number, opts: YearSize): Promise<{
   await fill(
     db,
     `INSERT INTO alarms (id, source, source_id, device_id, type, priority, zone, raised_at, received_at, last_seen_at,
-      state, acknowledged_at, ack_ms, resolved_at, resolve_ms, disposition, escalated_at, drill, updated_at, seq)
-      VALUES (?, 'hub', ?, ?, ?, ?, ?, ?, ?, ?, 'resolved', ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+      state, acknowledged_at, ack_ms, resolved_at, resolve_ms, disposition, escalated_at, drill, updated_at, seq,
+      acknowledged_by, resolved_by)
+      VALUES (?, 'hub', ?, ?, ?, ?, ?, ?, ?, ?, 'resolved', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
     opts.alarms,
     (i) => {
       const t = at(i);
@@ -82,7 +85,23 @@ export async function fillYear(db: Knex, end: number, opts: YearSize): Promise<{
         ack > 60_000 ? t + 60_000 : null,
         t + res,
         i + 1,
+        // Two desks of three shifts: six operators share the year (the people section's rows).
+        OPERATORS[Math.floor(t / (8 * 3_600_000)) % OPERATORS.length],
+        OPERATORS[(Math.floor(t / (8 * 3_600_000)) + (i % 2)) % OPERATORS.length],
       ];
+    },
+  );
+  log(`the guards sent to two of every five alarms`);
+  const sent = Math.floor(opts.alarms / 5) * 2 + Math.min(opts.alarms % 5, 2);
+  await fill(
+    db,
+    `INSERT INTO guard_assignments (alarm_id, guard_id, dispatched_at, dispatched_by, arrived_at, arrival, ended_at)
+      VALUES (?, ?, ?, 'op', ?, 'gps', ?)`,
+    sent,
+    (j) => {
+      // The alarms i with i % 5 < 2, as their trail below says: dispatched at +2 min, on scene at +3 min.
+      const i = Math.floor(j / 2) * 5 + (j % 2);
+      return [`a${i}`, `guard-0${1 + (i % 5)}`, at(i) + 120_000, at(i) + 180_000, at(i) + 240_000];
     },
   );
   // Two of every five alarms had a guard sent (dispatched, on scene); every one was acknowledged and resolved.

@@ -88,6 +88,47 @@ export class ReportsView extends PageObject {
     return this.download(this.root.page().getByTestId('reports-export-xlsx'));
   }
 
+  /** The residents' satisfaction import (a supervisor's, in the satisfaction section). */
+  readonly satisfactionImport = this.testId('satisfaction-import');
+  readonly satisfactionSummary = this.satisfactionImport.getByTestId('satisfaction-import-summary');
+  readonly satisfactionProblems = this.satisfactionImport.getByTestId('satisfaction-import-problems');
+  readonly satisfactionImportAll = this.satisfactionImport.getByTestId('satisfaction-import-all');
+  readonly satisfactionResult = this.satisfactionImport.getByTestId('satisfaction-import-result');
+
+  async openSatisfactionImport(): Promise<void> {
+    await this.root.getByTestId('reports-satisfaction-import').click();
+  }
+
+  /** Picks a survey file (as the file chooser would hand it over) and waits for nothing: the preview follows. */
+  async pickSatisfactionFile(name: string, content: string): Promise<void> {
+    await this.satisfactionImport.getByTestId('satisfaction-import-file').setInputFiles({
+      name,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(content, 'utf8'),
+    });
+  }
+
+  async closeSatisfactionImport(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+
+  /** The monthly self-check form (a supervisor's, in the self-check section). */
+  readonly selfCheckDialog = this.testId('self-check');
+
+  async openSelfCheck(): Promise<void> {
+    await this.root.getByTestId('reports-self-check').click();
+  }
+
+  /** Marks one checklist item as a problem with what was found (it becomes a hazard, the form's default). */
+  async selfCheckFinding(item: string, text: string): Promise<void> {
+    await this.selfCheckDialog.getByTestId(`self-check-finding-${item}`).click();
+    await this.selfCheckDialog.getByTestId(`self-check-text-${item}`).fill(text);
+  }
+
+  async saveSelfCheck(): Promise<void> {
+    await this.selfCheckDialog.getByTestId('self-check-save').click();
+  }
+
   downloadCsv(table: string): Promise<Download> {
     return this.download(this.table(table).getByTestId(`reports-csv-${table}`));
   }
