@@ -14,7 +14,7 @@ const PREVIEW: VehicleImportPreview = {
   good: 2,
   badRows: 1,
   replacing: 0,
-  problems: [{ row: 3, column: 'plate', problem: 'plate_invalid', value: '京A-12' }],
+  problems: [{ row: 3, column: 'plate', problem: 'plate_characters', value: '京A-12' }],
   columns: ['plate', 'owner'],
   sample: [],
 };
@@ -25,7 +25,11 @@ describe('a spreadsheet import (the vehicle list’s, through SheetImportDialog)
     const onDone = vi.fn();
     const core = fakeCore({
       'vehicles.importPreview': () => PREVIEW,
-      'vehicles.import': () => ({ imported: 2, replaced: 0, skipped: 1 }),
+      'vehicles.import': () => ({
+        imported: 2,
+        skipped: 1,
+        preview: PREVIEW as Extract<VehicleImportPreview, { ok: true }>,
+      }),
     });
     render(
       <ClientContext.Provider value={core.client}>

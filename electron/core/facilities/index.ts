@@ -57,6 +57,13 @@ export interface FacilitiesOptions {
 }
 
 const OFFLINE_TYPES: readonly AlarmType[] = ['camera_offline', 'device_offline'];
+/** What one fault alarm did: an order opened or closed, a ledger entry made, devices' new states. */
+interface AlarmApplied {
+  orders: boolean;
+  created: boolean;
+  live: FacilityLiveChange[];
+}
+
 /** How long live-state changes gather before open pages get them (a row's state is at most this late). */
 const LIVE_FLUSH_MS = 100;
 
@@ -151,109 +158,6 @@ export function createFacilities(
     );
   };
 
-  const watched = (alarm: AlarmView): alarm is AlarmView & { deviceId: string } =>
-    !!alarm.deviceId && alarm.type in FAULT_SEVERITY && !alarm.drill;
-
-  /**
-   * What an alarm of a failing device means for its order: opened (once), or offered to close. Whether anything
-   * changed for the ledger or the orders.
-   */
-  const alarmChanged = async (trx: Knex.Transaction, alarm: AlarmView & { deviceId: string }) => {
-    const type = alarm.type;
-    const deviceId = alarm.deviceId;
-    let touched = false;
-    if (alarm.restoredAt !== undefined) {
-      if (await ledger.recordState(trx, deviceId, 'ok', alarm.restoredAt)) touched = true;
-      if (await work.deviceRecovered(trx, deviceId, alarm.restoredAt)) touched = true;
-      return touched;
-    }
-    if (alarm.state === 'resolved') return touched;
-    const state = OFFLINE_TYPES.includes(type) ? 'offline' : 'fault';
-    if (await ledger.recordState(trx, deviceId, state, alarm.lastSeenAt, alarm.text)) touched = true;
-    // An order already finished for this alarm stands until the alarm fires again after it.
-    const finished = (await trx('work_orders')
-      .where({ alarm_id: alarm.id })
-      .whereIn('state', ['verified', 'refused'])
-      .max({ at: 'updated_at' })
-      .first()) as { at: number | null } | undefined;
-    if (finished?.at !== null && finished?.at !== undefined && finished.at >= alarm.lastSeenAt)
-      return touched;
-    // The equipment's name for the device (a transmitter's 部件说明), when the alarm is the first word of it.
-    const described = alarm.origin?.fields.description;
-    const entry = await ledger.ensureDevice(trx, {
-      deviceId,
-      zone: alarm.zone,
-      kind: kindOfAlarm(type),
-      label: typeof described === 'string' ? described : undefined,
-    });
-    // Named by the alarm's type, not the equipment's own words (codes, addresses): those stay in the alarm.
-    // A device known only by its id is named by its zone in the order (ids are not words in either language).
-    const named = entry.name !== deviceId.slice(0, 80);
-    const title = [named ? entry.name : undefined, MESSAGES['zh-CN'].alarmType[type]]
-      .filter(Boolean)
-      .join('：');
-    const titleEn = `${MESSAGES.en.alarmType[type]} (${entry.code})`;
-    const { created } = await work.deviceFailed(trx, {
-      titleEn,
-      deviceId,
-      entryId: entry.id,
-      type,
-      alarmId: alarm.id,
-      zone: alarm.zone ?? entry.zone ?? undefined,
-      title,
-    });
-    if (created) touched = true;
-    return touched;
-  };
-
-  /**
-   * Fault alarms wait here, the latest view of each, and are applied together in one transaction once the alarms
-   * have gone quiet for half a second (at most 5 s after the first): a storm of device faults (a bus fault trips a
-   * whole loop) is the alarm path's time first, and the orders follow it. Each alarm applied at once in a
-   * transaction of its own took the one database connection from the hub link: the 10,000-alarm burst's console
-   * waited 12 s of 17 on them.
-   */
-  const SETTLE_MS = 500;
-  const MAX_WAIT_MS = 5000;
-  const waitingAlarms = new Map<string, AlarmView & { deviceId: string }>();
-  let settleTimer: unknown;
-  let firstWaitingAt = 0;
-  const applyWaiting = async () => {
-    const batch = [...waitingAlarms.values()];
-    waitingAlarms.clear();
-    let touched = false;
-    await db.transaction(async (trx) => {
-      for (const alarm of batch) {
-        // Each in its own savepoint: one alarm that cannot be applied leaves the others' orders standing.
-        try {
-          if (await trx.transaction((sp) => alarmChanged(sp, alarm))) touched = true;
-        } catch (err) {
-          log.error('work order from an alarm failed', { alarmId: alarm.id, error: (err as Error).message });
-        }
-      }
-    });
-    if (touched) {
-      changed('orders');
-      changed('ledger');
-    }
-  };
-  const flushWaiting = () => {
-    clock.clearTimeout(settleTimer);
-    settleTimer = undefined;
-    queue('work orders from alarms', applyWaiting);
-  };
-  o.alarms.watch((alarm) => {
-    if (!watched(alarm)) return;
-    waitingAlarms.set(alarm.id, alarm);
-    const now = clock.now();
-    if (settleTimer === undefined) firstWaitingAt = now;
-    else clock.clearTimeout(settleTimer);
-    settleTimer = clock.setTimeout(
-      flushWaiting,
-      Math.max(0, Math.min(SETTLE_MS, firstWaitingAt + MAX_WAIT_MS - now)),
-    );
-  });
-
   /**
    * A linked device's new state reaches open pages as a delta, gathered for LIVE_FLUSH_MS: 5,000 devices at 50
    * changes a second would otherwise make every open ledger read itself whole (with each entry's availability)
@@ -273,6 +177,118 @@ export function createFacilities(
     liveTimer ??= clock.setTimeout(flushLive, LIVE_FLUSH_MS);
   };
   const liveText = (text: string | undefined) => (text ? { text: text.slice(0, 200) } : {});
+
+  const watched = (alarm: AlarmView): alarm is AlarmView & { deviceId: string } =>
+    !!alarm.deviceId && alarm.type in FAULT_SEVERITY && !alarm.drill;
+
+  /**
+   * What an alarm of a failing device means for its order: opened (once), or offered to close. Whether anything
+   * changed for the ledger or the orders.
+   */
+  const alarmChanged = async (
+    trx: Knex.Transaction,
+    alarm: AlarmView & { deviceId: string },
+  ): Promise<AlarmApplied> => {
+    const type = alarm.type;
+    const deviceId = alarm.deviceId;
+    const applied: AlarmApplied = { orders: false, created: false, live: [] };
+    if (alarm.restoredAt !== undefined) {
+      if (await ledger.recordState(trx, deviceId, 'ok', alarm.restoredAt))
+        applied.live.push({ deviceId, state: 'ok', at: alarm.restoredAt });
+      if (await work.deviceRecovered(trx, deviceId, alarm.restoredAt)) applied.orders = true;
+      return applied;
+    }
+    if (alarm.state === 'resolved') return applied;
+    const state = OFFLINE_TYPES.includes(type) ? 'offline' : 'fault';
+    if (await ledger.recordState(trx, deviceId, state, alarm.lastSeenAt, alarm.text))
+      applied.live.push({ deviceId, state, at: alarm.lastSeenAt, ...liveText(alarm.text) });
+    // An order already finished for this alarm stands until the alarm fires again after it.
+    const finished = (await trx('work_orders')
+      .where({ alarm_id: alarm.id })
+      .whereIn('state', ['verified', 'refused'])
+      .max({ at: 'updated_at' })
+      .first()) as { at: number | null } | undefined;
+    if (finished?.at !== null && finished?.at !== undefined && finished.at >= alarm.lastSeenAt)
+      return applied;
+    // The equipment's name for the device (a transmitter's 部件说明), when the alarm is the first word of it.
+    const described = alarm.origin?.fields.description;
+    const entry = await ledger.ensureDevice(trx, {
+      deviceId,
+      zone: alarm.zone,
+      kind: kindOfAlarm(type),
+      label: typeof described === 'string' ? described : undefined,
+    });
+    if (entry.created) applied.created = true;
+    // Named by the alarm's type, not the equipment's own words (codes, addresses): those stay in the alarm.
+    // A device known only by its id is named by its zone in the order (ids are not words in either language).
+    const named = entry.name !== deviceId.slice(0, 80);
+    const title = [named ? entry.name : undefined, MESSAGES['zh-CN'].alarmType[type]]
+      .filter(Boolean)
+      .join('：');
+    const titleEn = `${MESSAGES.en.alarmType[type]} (${entry.code})`;
+    const { created } = await work.deviceFailed(trx, {
+      titleEn,
+      deviceId,
+      entryId: entry.id,
+      type,
+      alarmId: alarm.id,
+      zone: alarm.zone ?? entry.zone ?? undefined,
+      title,
+    });
+    if (created) applied.orders = true;
+    return applied;
+  };
+
+  /**
+   * Fault alarms wait here, the latest view of each, and are applied together in one transaction once the alarms
+   * have gone quiet for half a second (at most 5 s after the first): a storm of device faults (a bus fault trips a
+   * whole loop) is the alarm path's time first, and the orders follow it. Each alarm applied at once in a
+   * transaction of its own took the one database connection from the hub link: the 10,000-alarm burst's console
+   * waited 12 s of 17 on them.
+   */
+  const SETTLE_MS = 500;
+  const MAX_WAIT_MS = 5000;
+  const waitingAlarms = new Map<string, AlarmView & { deviceId: string }>();
+  let settleTimer: unknown;
+  let firstWaitingAt = 0;
+  const applyWaiting = async () => {
+    const batch = [...waitingAlarms.values()];
+    waitingAlarms.clear();
+    const all: AlarmApplied = { orders: false, created: false, live: [] };
+    await db.transaction(async (trx) => {
+      for (const alarm of batch) {
+        // Each in its own savepoint: one alarm that cannot be applied leaves the others' orders standing.
+        try {
+          const one = await trx.transaction((sp) => alarmChanged(sp, alarm));
+          all.orders ||= one.orders;
+          all.created ||= one.created;
+          all.live.push(...one.live);
+        } catch (err) {
+          log.error('work order from an alarm failed', { alarmId: alarm.id, error: (err as Error).message });
+        }
+      }
+    });
+    // Pages read the orders again (and the ledger only for a new entry); states go on their rows as deltas.
+    if (all.orders) changed('orders');
+    if (all.created) changed('ledger');
+    for (const change of all.live) liveChanged(change);
+  };
+  const flushWaiting = () => {
+    clock.clearTimeout(settleTimer);
+    settleTimer = undefined;
+    queue('work orders from alarms', applyWaiting);
+  };
+  o.alarms.watch((alarm) => {
+    if (!watched(alarm)) return;
+    waitingAlarms.set(alarm.id, alarm);
+    const now = clock.now();
+    if (settleTimer === undefined) firstWaitingAt = now;
+    else clock.clearTimeout(settleTimer);
+    settleTimer = clock.setTimeout(
+      flushWaiting,
+      Math.max(0, Math.min(SETTLE_MS, firstWaitingAt + MAX_WAIT_MS - now)),
+    );
+  });
 
   /** Devices the hub reports join the ledger; their state changes are kept for availability. */
   const hubApplier: InboxApplier = async (trx, event: StoredHubEvent) => {

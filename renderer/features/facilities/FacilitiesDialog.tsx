@@ -48,12 +48,7 @@ export function FacilitiesDialog() {
         ))}
       </Tabs>
       {view.tab === 'ledger' && (
-        <LedgerTab
-          entries={data.entries}
-          orders={data.orders}
-          supervisor={supervisor}
-          onOrder={openOrder}
-        />
+        <LedgerTab entries={data.entries} orders={data.orders} supervisor={supervisor} onOrder={openOrder} />
       )}
       {view.tab === 'orders' && (
         <OrdersTab

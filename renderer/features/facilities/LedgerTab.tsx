@@ -2,7 +2,12 @@ import { Alert, Button, Stack, Table, TableBody, TableCell, TableRow, Typography
 import { memo, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact, FacilityView, ImportPreview, WorkOrderView } from '../../../shared/contract';
-import { FACILITY_KINDS, orderPending, type FacilityKind } from '../../../shared/domain/facilities';
+import {
+  FACILITY_KINDS,
+  orderOpen,
+  orderPending,
+  type FacilityKind,
+} from '../../../shared/domain/facilities';
 import { useClient } from '../../api/client';
 import { FormDialog, ToolDialog } from '../../ui/dialogs';
 import { SelectInput, TextInput } from '../../ui/fields';
@@ -18,6 +23,15 @@ type Live = 'ok' | 'fault' | 'offline' | 'none';
 const LEDGER_PAGE = 100;
 
 const liveOf = (e: FacilityView): Live => e.live?.state ?? 'none';
+
+/** Each ledger entry's open order (not verified or refused), as the core's `openOrderId` says it. */
+export function openOrdersByEntry(orders: readonly WorkOrderView[]): Map<string, WorkOrderView> {
+  const open = new Map<string, WorkOrderView>();
+  // Oldest first, so that an entry with two open orders shows the newest, as the core's map does.
+  for (const o of [...orders].sort((a, b) => a.number.localeCompare(b.number)))
+    if (o.entryId && orderOpen(o.state)) open.set(o.entryId, o);
+  return open;
+}
 
 /** The facility ledger (设施台账): filters, each entry with its device's live state, 24 h availability and order. */
 export function LedgerTab(props: {
@@ -35,9 +49,10 @@ export function LedgerTab(props: {
   const [overdueOnly, setOverdueOnly] = useState(false);
   const [dialog, setDialog] = useState<'import' | 'new' | null>(null);
   const [page, setPage] = useState(0);
-  const orders = new Map(props.orders.map((o) => [o.id, o]));
+  // Each entry's open order, from the orders list (an order changing reads only that list, not the ledger).
+  const openOrders = openOrdersByEntry(props.orders);
   const overdue = (e: FacilityView) => {
-    const o = e.openOrderId ? orders.get(e.openOrderId) : undefined;
+    const o = openOrders.get(e.id);
     return Boolean(o && orderPending(o.state) && o.dueAt < now);
   };
   const shown = props.entries.filter(
@@ -113,12 +128,7 @@ export function LedgerTab(props: {
         />
         <TableBody>
           {shown.slice(first, first + LEDGER_PAGE).map((e) => (
-            <LedgerRow
-              key={e.id}
-              entry={e}
-              order={e.openOrderId ? orders.get(e.openOrderId) : undefined}
-              onOrder={props.onOrder}
-            />
+            <LedgerRow key={e.id} entry={e} order={openOrders.get(e.id)} onOrder={props.onOrder} />
           ))}
         </TableBody>
       </Table>

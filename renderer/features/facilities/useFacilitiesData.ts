@@ -16,10 +16,14 @@ export interface FacilitiesData {
   hazards: HazardView[];
   rate: { found: number; rectifiedOnTime: number; rate: number | null } | null;
   loaded: boolean;
-  reload(): void;
+  reload(lists?: readonly FacilitiesList[]): void;
 }
 
 const AVAILABILITY_REFRESH_MS = 60_000;
+
+/** The lists the view reads (the rounds tab reads its own). */
+type FacilitiesList = 'ledger' | 'orders' | 'hazards';
+const ALL_LISTS: readonly FacilitiesList[] = ['ledger', 'orders', 'hazards'];
 
 /**
  * The entries with the devices' new live states on their rows. Entries whose device did not change keep their
@@ -52,49 +56,64 @@ export function useFacilitiesData(open: boolean): FacilitiesData {
     rate: null,
     loaded: false,
   });
-  const reload = useCallback(() => {
-    const now = new Date();
-    const from = new Date(now.getFullYear(), now.getMonth(), 1).getTime();
-    void run(async () => {
-      const [ledger, orders, hazards, rate] = await Promise.all([
-        client.call('facilities.list'),
-        client.call('workOrders.list'),
-        client.call('hazards.list'),
-        client.call('hazards.rate', { from, to: Math.max(from + 1, now.getTime() + 1) }),
-      ]);
-      setData({
-        entries: ledger.entries,
-        maintainers: ledger.maintainers,
-        orders: orders.orders,
-        hazards: hazards.hazards,
-        rate,
-        loaded: true,
+  /** Reads the lists named (all of them by default): an order changing need not read the whole ledger again. */
+  const reload = useCallback(
+    (lists: readonly FacilitiesList[] = ALL_LISTS) => {
+      const now = new Date();
+      const from = new Date(now.getFullYear(), now.getMonth(), 1).getTime();
+      const want = new Set(lists);
+      void run(async () => {
+        const [ledger, orders, hazards, rate] = await Promise.all([
+          want.has('ledger') ? client.call('facilities.list') : undefined,
+          want.has('orders') ? client.call('workOrders.list') : undefined,
+          want.has('hazards') ? client.call('hazards.list') : undefined,
+          want.has('hazards')
+            ? client.call('hazards.rate', { from, to: Math.max(from + 1, now.getTime() + 1) })
+            : undefined,
+        ]);
+        setData((d) => ({
+          entries: ledger ? ledger.entries : d.entries,
+          maintainers: ledger ? ledger.maintainers : d.maintainers,
+          orders: orders ? orders.orders : d.orders,
+          hazards: hazards ? hazards.hazards : d.hazards,
+          rate: rate ?? d.rate,
+          loaded: true,
+        }));
       });
-    });
-  }, [client, run]);
+    },
+    [client, run],
+  );
   useEffect(() => {
     if (!open) return;
     reload();
-    // A burst of changes (a panel's zones failing together) is read once, half a second after it starts.
+    // A burst of changes (a panel's zones failing together) is read once, half a second after it starts: the
+    // lists the burst named.
     let timer: number | undefined;
-    // Live states go on their rows as they come; the availability they change is read with the next reload, at
-    // most a minute later (a share of 24 h moves slowly).
-    let availabilityTimer: number | undefined;
-    const readSoon = () => {
+    const waiting = new Set<FacilitiesList>();
+    const readSoon = (lists: readonly FacilitiesList[]) => {
+      for (const l of lists) waiting.add(l);
       timer ??= window.setTimeout(() => {
         timer = undefined;
-        window.clearTimeout(availabilityTimer);
-        availabilityTimer = undefined;
-        reload();
+        const lists = [...waiting];
+        waiting.clear();
+        reload(lists);
       }, 500);
     };
+    // Live states go on their rows as they come; the availability they change is read with the ledger, at most a
+    // minute later (a share of 24 h moves slowly).
+    let availabilityTimer: number | undefined;
     const off = client.on('facilities.changed', ({ what, states }) => {
-      if (what.length > 0) readSoon();
+      const lists = what.filter((w): w is FacilitiesList => w !== 'rounds');
+      if (lists.length > 0) readSoon(lists);
+      if (lists.includes('ledger')) {
+        window.clearTimeout(availabilityTimer);
+        availabilityTimer = undefined;
+      }
       if (!states?.length) return;
       setData((d) => ({ ...d, entries: withLiveStates(d.entries, states) }));
       availabilityTimer ??= window.setTimeout(() => {
         availabilityTimer = undefined;
-        readSoon();
+        readSoon(['ledger']);
       }, AVAILABILITY_REFRESH_MS);
     });
     return () => {
