@@ -8,6 +8,7 @@ import { guardMigrations, patrolClockMigrations } from './guards';
 import { hubLinkMigration, hubUrgentMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
+import { postMigrations } from './posts';
 import { recordingMigrations } from './recordings';
 import { reportMigrations } from './reports';
 import { trainingMigrations } from './training';
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...facilityMigrations,
   ...reportMigrations,
   ...trainingMigrations,
+  ...postMigrations,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
