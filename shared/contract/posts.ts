@@ -8,7 +8,10 @@ import { EpochMs, Id, InBothLanguages, method, NoInput } from './common';
 import { LatLon } from '../domain/geo';
 import { DAY_KINDS, Holiday, LocalDate, POST_KINDS, SHIFT_KEY } from '../domain/posts';
 
-export const ShiftKey = z.string().regex(SHIFT_KEY, 'a shift as YYYY-MM-DD/day or YYYY-MM-DD/night');
+export const ShiftKey = z
+  .string()
+  .regex(SHIFT_KEY, 'a shift as YYYY-MM-DD/day or YYYY-MM-DD/night')
+  .refine((k) => LocalDate.safeParse(k.slice(0, 10)).success, 'not a calendar date');
 
 export const GuardShiftView = z.object({
   key: ShiftKey,

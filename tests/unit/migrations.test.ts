@@ -25,6 +25,7 @@ import { vehiclesMigration } from '../../electron/core/vehicles/migration';
 import { violationsMigration } from '../../electron/core/vehicles/violations-migration';
 import { reportDaysMigration, reportsMigration } from '../../electron/core/reports/migration';
 import { trainingMigration } from '../../electron/core/training/migration';
+import { postsMigration } from '../../electron/core/posts/migration';
 import { drillRulesMigration } from '../../electron/core/playbooks/drill-rules-migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
@@ -143,6 +144,10 @@ describe('database and migrations', () => {
       [
         drillRulesMigration.version,
         'recurring drills: monthly and quarterly rules; drills know their rule and their reminder',
+      ],
+      [
+        postsMigration.version,
+        'posts: guards assigned to posts per shift, the holiday calendar, unmanned posts, patrol parking counts',
       ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -827,6 +832,27 @@ describe('database and migrations', () => {
       const notice = { certificate_id: 'c1', expires_on: '2027-01-10', stage: 'expiring', at: 1 };
       await db('certificate_notices').insert(notice);
       await expect(db('certificate_notices').insert({ ...notice, at: 2 })).rejects.toThrow(/UNIQUE|PRIMARY/);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('migration 28 keeps post assignments, the holiday calendar, unmanned posts and patrol counts', async () => {
+    expect(postsMigration).toMatchObject({ version: 28 });
+    const db = await openMigratedTo(postsMigration);
+    try {
+      expect(await missingTables(db, ['post_assignments', 'holidays', 'post_unmanned', 'parking_counts'])).toEqual([]);
+      // One guard per post and shift.
+      const row = { shift: '2026-11-24/day', post_id: 'p', guard_id: 'g', assigned_at: 1, assigned_by: 'x' };
+      await db('post_assignments').insert(row);
+      await expect(db('post_assignments').insert({ ...row, guard_id: 'h' })).rejects.toThrow(/UNIQUE|PRIMARY/);
+      // A count never has more violations than vehicles, whatever writes it.
+      const count = { id: 'c', at: 1, area: 'a', counted: 3, violations: 4, recorded_at: 1, recorded_by: 'x' };
+      await expect(db('parking_counts').insert(count)).rejects.toThrow(/CHECK/);
+      await expect(db('holidays').insert({ date: '2026-11-24', name: 'x', kind: 'weekend', updated_at: 1, updated_by: 'x' })).rejects.toThrow(/CHECK/);
+      expect(await queryPlan(db, 'SELECT area, counted FROM parking_counts WHERE at >= 1 AND at < 2')).toContain(
+        'parking_counts_at',
+      );
     } finally {
       await db.destroy();
     }

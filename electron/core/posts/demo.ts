@@ -3,6 +3,21 @@ import { seededRandom } from '../../../shared/domain/random';
 import { localDay, startOfLocalDay } from '../../../shared/domain/report-period';
 import type { SiteFile } from '../../../shared/domain/site';
 
+/**
+ * The demo's guards at its posts: the gate guard who stands at the south gate, the perimeter walker at the north gate,
+ * the car park's patrol at its entrance. Only those the site has.
+ */
+export function demoPostGuards(site: SiteFile): Map<string, string> {
+  const plan: Array<[string, string]> = [
+    ['post-south', 'guard-01'],
+    ['post-north', 'guard-02'],
+    ['post-carpark', 'guard-05'],
+  ];
+  return new Map(
+    plan.filter(([p, g]) => site.posts.some((x) => x.id === p) && site.guards.some((x) => x.id === g)),
+  );
+}
+
 /** The demo's holiday calendar: the next New Year's Day and Labour Day, and a make-up working Saturday. */
 export function demoHolidays(now: number, timeZone: string): Holiday[] {
   const today = localDay(now, timeZone);

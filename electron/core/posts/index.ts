@@ -4,7 +4,7 @@ import { actorOf } from '../actor';
 import type { AlarmService } from '../alarms';
 import type { Feature, Infrastructure } from '../feature';
 import { ParkingCountsBook } from './counts';
-import { demoHolidays, demoParkingCounts } from './demo';
+import { demoHolidays, demoParkingCounts, demoPostGuards } from './demo';
 import { postsMigration } from './migration';
 import { Posts, type GuardDuty } from './service';
 
@@ -83,9 +83,7 @@ export function createPosts(infra: Infrastructure, o: PostsOptions): Feature<typ
         await posts.seedHolidays(demoHolidays(now, site.timeZone));
         // The demo's guards stand at the posts this shift and the next (the supervisor plans the ones after).
         const shift = guardShiftAt(now, site.timeZone, posts.bands);
-        const byPost = new Map(
-          site.posts.flatMap((p, i) => (site.guards[i] ? [[p.id, site.guards[i].id] as const] : [])),
-        );
+        const byPost = demoPostGuards(site);
         await posts.seedAssignments(shift.key, byPost);
         await posts.seedAssignments(nextGuardShift(shift, site.timeZone, posts.bands).key, byPost);
         await counts.seed(demoParkingCounts(site, now));
