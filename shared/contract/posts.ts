@@ -115,7 +115,8 @@ export const postMethods = {
     output: PostBoard,
     role: 'operator',
     mutates: false,
-    summary: 'The posts with their guard this shift and next, whether each is held, the peaks and the holidays.',
+    summary:
+      'The posts with their guard this shift and next, whether each is held, the peaks and the holidays.',
   }),
   'posts.assign': method({
     input: z
@@ -136,7 +137,8 @@ export const postMethods = {
     output: PostBoard,
     role: 'supervisor',
     mutates: true,
-    summary: 'Puts a date into the holiday calendar (a holiday, or a weekend made a working day), or renames it.',
+    summary:
+      'Puts a date into the holiday calendar (a holiday, or a weekend made a working day), or renames it.',
   }),
   'holidays.remove': method({
     input: z.object({ date: LocalDate }).strict(),

@@ -182,7 +182,9 @@ export const nextGuardShift = (shift: GuardShift, timeZone: string, bands: Bands
  * The posts that must be held now, each with the peak that asks it (the first, by the order of the site file, when
  * several do) and that peak's alarm priority (the most urgent of them).
  */
-export function requiredPosts(active: readonly ActivePeak[]): Map<string, { peak: ActivePeak; priority: number }> {
+export function requiredPosts(
+  active: readonly ActivePeak[],
+): Map<string, { peak: ActivePeak; priority: number }> {
   const out = new Map<string, { peak: ActivePeak; priority: number }>();
   for (const a of active)
     for (const post of a.peak.posts) {

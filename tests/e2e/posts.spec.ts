@@ -15,8 +15,22 @@ const test = base.extend({
       const all = ['workday', 'weekend', 'holiday'] as const;
       const posts = ['post-south', 'post-carpark'];
       s.peaks = [
-        { id: 'am', name: { 'zh-CN': '全天高峰（上午）', en: 'all-day peak (am)' }, days: [...all], from: '00:00', to: '12:00', posts },
-        { id: 'pm', name: { 'zh-CN': '全天高峰（下午）', en: 'all-day peak (pm)' }, days: [...all], from: '12:00', to: '00:00', posts },
+        {
+          id: 'am',
+          name: { 'zh-CN': '全天高峰（上午）', en: 'all-day peak (am)' },
+          days: [...all],
+          from: '00:00',
+          to: '12:00',
+          posts,
+        },
+        {
+          id: 'pm',
+          name: { 'zh-CN': '全天高峰（下午）', en: 'all-day peak (pm)' },
+          days: [...all],
+          from: '12:00',
+          to: '00:00',
+          posts,
+        },
       ];
     });
     await use(['--site', site]);
@@ -91,7 +105,9 @@ test.describe('posts and peaks', () => {
     await posts.removeHoliday('2030-10-01');
     await expect(posts.holiday('2030-10-01')).toHaveCount(0);
     await posts.toggleByKey();
-    await expect(ui.queue.rowsWithText('车库入口交通岗').getByTestId('alarm-restored')).toBeVisible({ timeout: 30_000 });
+    await expect(ui.queue.rowsWithText('车库入口交通岗').getByTestId('alarm-restored')).toBeVisible({
+      timeout: 30_000,
+    });
 
     await useLanguage(ui, 'en');
     await posts.toggleByKey();

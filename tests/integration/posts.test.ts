@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlarmView, DutyEntry, OperatorView, PostBoard } from '../../shared/contract';
+import type { AlarmView, DutyEntry, OperatorView, PostBoard, ReportView } from '../../shared/contract';
 import { ManualClock } from '../../electron/common/clock';
 import type { Desk } from '../../electron/desk';
 import { startCore } from '../support/core';
@@ -57,7 +57,8 @@ describe('posts and peaks in simulated time', () => {
     tmp.cleanup();
   });
 
-  const call = <T>(as: OperatorView, method: string, input: unknown = {}) => callAs<T>(core, as, method, input);
+  const call = <T>(as: OperatorView, method: string, input: unknown = {}) =>
+    callAs<T>(core, as, method, input);
   const refusal = async (as: OperatorView, method: string, input: unknown) =>
     (await refusalOf(core, as, method, input))?.code ?? 'ok';
   /** A position near the post, 30 m one way or the other each minute (a guard standing still would raise no-movement). */
@@ -90,39 +91,66 @@ describe('posts and peaks in simulated time', () => {
     expect(b.next.key).toBe('2026-11-24/day');
     expect(b.posts.map((p) => p.id)).toEqual(['post-south', 'post-north', 'post-carpark']);
     expect(b.posts.every((p) => p.state === 'unassigned' && !p.required)).toBe(true);
-    expect(await refusal(OPERATOR, 'posts.assign', { postId: 'post-south', shift: b.shift.key, guardId: 'guard-01' })).toBe(
-      'forbidden',
-    );
+    expect(
+      await refusal(OPERATOR, 'posts.assign', {
+        postId: 'post-south',
+        shift: b.shift.key,
+        guardId: 'guard-01',
+      }),
+    ).toBe('forbidden');
     await call(SUPERVISOR, 'posts.assign', { postId: 'post-south', shift: b.shift.key, guardId: 'guard-01' });
-    await call(SUPERVISOR, 'posts.assign', { postId: 'post-carpark', shift: b.shift.key, guardId: 'guard-02' });
+    await call(SUPERVISOR, 'posts.assign', {
+      postId: 'post-carpark',
+      shift: b.shift.key,
+      guardId: 'guard-02',
+    });
     // The day shift: guard-01 stays at the south gate, nobody is planned for the car park yet.
     const after = await call<PostBoard>(SUPERVISOR, 'posts.assign', {
       postId: 'post-south',
       shift: b.next.key,
       guardId: 'guard-01',
     });
-    expect(after.posts.find((p) => p.id === 'post-south')).toMatchObject({ guardId: 'guard-01', nextGuardId: 'guard-01' });
+    expect(after.posts.find((p) => p.id === 'post-south')).toMatchObject({
+      guardId: 'guard-01',
+      nextGuardId: 'guard-01',
+    });
     // Phones not reporting yet: assigned, but not held.
     expect(after.posts.find((p) => p.id === 'post-south')!.state).toBe('guard_offline');
   });
 
   it('refuses a guard at two posts the same shift, a shift that is over, a post or guard not in the site file', async () => {
     const { shift } = await board();
-    expect(await refusal(SUPERVISOR, 'posts.assign', { postId: 'post-north', shift: shift.key, guardId: 'guard-01' })).toBe(
-      'conflict',
-    );
-    expect(await refusal(SUPERVISOR, 'posts.assign', { postId: 'post-north', shift: '2026-11-22/day', guardId: 'guard-03' })).toBe(
-      'conflict',
-    );
-    expect(await refusal(SUPERVISOR, 'posts.assign', { postId: 'post-x', shift: shift.key, guardId: 'guard-03' })).toBe(
-      'not_found',
-    );
-    expect(await refusal(SUPERVISOR, 'posts.assign', { postId: 'post-north', shift: shift.key, guardId: 'guard-x' })).toBe(
-      'not_found',
-    );
-    expect(await refusal(SUPERVISOR, 'posts.assign', { postId: 'post-north', shift: '2026-11-24 day', guardId: 'guard-03' })).toBe(
-      'invalid_input',
-    );
+    expect(
+      await refusal(SUPERVISOR, 'posts.assign', {
+        postId: 'post-north',
+        shift: shift.key,
+        guardId: 'guard-01',
+      }),
+    ).toBe('conflict');
+    expect(
+      await refusal(SUPERVISOR, 'posts.assign', {
+        postId: 'post-north',
+        shift: '2026-11-22/day',
+        guardId: 'guard-03',
+      }),
+    ).toBe('conflict');
+    expect(
+      await refusal(SUPERVISOR, 'posts.assign', { postId: 'post-x', shift: shift.key, guardId: 'guard-03' }),
+    ).toBe('not_found');
+    expect(
+      await refusal(SUPERVISOR, 'posts.assign', {
+        postId: 'post-north',
+        shift: shift.key,
+        guardId: 'guard-x',
+      }),
+    ).toBe('not_found');
+    expect(
+      await refusal(SUPERVISOR, 'posts.assign', {
+        postId: 'post-north',
+        shift: '2026-11-24 day',
+        guardId: 'guard-03',
+      }),
+    ).toBe('invalid_input');
   });
 
   it('raises one alarm for a peak post whose guard goes silent, and restores it when he reports again', async () => {
@@ -149,7 +177,10 @@ describe('posts and peaks in simulated time', () => {
     expect(await unmanned()).toHaveLength(1);
     expect((await unmanned())[0]!.count).toBe(1);
     b = await board();
-    expect(b.posts.find((p) => p.id === 'post-carpark')).toMatchObject({ state: 'guard_offline', alarmed: true });
+    expect(b.posts.find((p) => p.id === 'post-carpark')).toMatchObject({
+      state: 'guard_offline',
+      alarmed: true,
+    });
 
     reporting.add('guard-02');
     await pass(1);
@@ -158,7 +189,10 @@ describe('posts and peaks in simulated time', () => {
       return a?.restoredAt ? a : undefined;
     });
     expect(restored.state).toBe('new'); // the operator still resolves it
-    expect((await board()).posts.find((p) => p.id === 'post-carpark')).toMatchObject({ state: 'held', alarmed: false });
+    expect((await board()).posts.find((p) => p.id === 'post-carpark')).toMatchObject({
+      state: 'held',
+      alarmed: false,
+    });
   });
 
   it('across the shift change the next shift’s plan decides: the car park, planned for nobody, alarms again', async () => {
@@ -168,7 +202,10 @@ describe('posts and peaks in simulated time', () => {
     const b = await board();
     expect(b.shift.key).toBe('2026-11-24/day');
     expect(b.posts.find((p) => p.id === 'post-south')).toMatchObject({ guardId: 'guard-01', state: 'held' });
-    expect(b.posts.find((p) => p.id === 'post-carpark')).toMatchObject({ state: 'unassigned', required: true });
+    expect(b.posts.find((p) => p.id === 'post-carpark')).toMatchObject({
+      state: 'unassigned',
+      required: true,
+    });
     // The open alarm of the post is raised again (one open alarm per post), its restore cleared.
     const again = await until('re-triggered', async () => {
       const a = (await unmanned()).find((x) => x.id === first.id);
@@ -182,9 +219,11 @@ describe('posts and peaks in simulated time', () => {
 
   it('the end of the peak restores what is left, and nothing is raised after it', async () => {
     await pass(60); // 09:01
-    const b = await board();
+    const b = await until('the peak over', async () => {
+      const x = await board();
+      return x.posts.every((p) => !p.required && !p.alarmed) ? x : undefined;
+    });
     expect(b.peaks.some((p) => p.active)).toBe(false);
-    expect(b.posts.every((p) => !p.required && !p.alarmed)).toBe(true);
     const [a] = await unmanned();
     expect(a?.restoredAt).toBeDefined();
     const log = await call<{ entries: DutyEntry[] }>(OPERATOR, 'duty.list', { filter: { kinds: ['post'] } });
@@ -195,7 +234,9 @@ describe('posts and peaks in simulated time', () => {
 
   it('the holiday calendar: a supervisor puts a weekday in and out; the day becomes a holiday for the peaks', async () => {
     expect(await refusal(OPERATOR, 'holidays.save', { date: '2026-11-25', name: '测试' })).toBe('forbidden');
-    expect(await refusal(SUPERVISOR, 'holidays.save', { date: '2026-02-30', name: '测试' })).toBe('invalid_input');
+    expect(await refusal(SUPERVISOR, 'holidays.save', { date: '2026-02-30', name: '测试' })).toBe(
+      'invalid_input',
+    );
     let b = await call<PostBoard>(SUPERVISOR, 'holidays.save', { date: '2026-11-24', name: '测试假日' });
     expect(b.today).toEqual({ date: '2026-11-24', kind: 'holiday' });
     expect(b.holidays).toEqual([
@@ -209,17 +250,40 @@ describe('posts and peaks in simulated time', () => {
   });
 
   it('patrol parking counts give today’s rate; bad counts are refused with words', async () => {
-    await call(OPERATOR, 'parking.record', { area: 'carpark-entrance', counted: 40, violations: 2, guardId: 'guard-05' });
+    await call(OPERATOR, 'parking.record', {
+      area: 'carpark-entrance',
+      counted: 40,
+      violations: 2,
+      guardId: 'guard-05',
+    });
     await call(OPERATOR, 'parking.record', { area: 'gate-south', counted: 10, violations: 3 });
     const today = await call<{ counts: unknown[]; rate: number }>(OPERATOR, 'parking.counts');
     expect(today.counts).toHaveLength(2);
     expect(today.rate).toBeCloseTo(45 / 50);
-    expect(await refusal(OPERATOR, 'parking.record', { area: 'carpark-entrance', counted: 3, violations: 4 })).toBe(
+    expect(
+      await refusal(OPERATOR, 'parking.record', { area: 'carpark-entrance', counted: 3, violations: 4 }),
+    ).toBe('invalid_input');
+    expect(await refusal(OPERATOR, 'parking.record', { area: 'nowhere', counted: 3, violations: 0 })).toBe(
       'invalid_input',
     );
-    expect(await refusal(OPERATOR, 'parking.record', { area: 'nowhere', counted: 3, violations: 0 })).toBe('invalid_input');
     expect(
-      await refusal(OPERATOR, 'parking.record', { area: 'gate-south', counted: 3, violations: 0, at: clock.now() + 3_600_000 }),
+      await refusal(OPERATOR, 'parking.record', {
+        area: 'gate-south',
+        counted: 3,
+        violations: 0,
+        at: clock.now() + 3_600_000,
+      }),
     ).toBe('invalid_input');
+
+    // The reports' vehicles section: the same rate for the day, and per area.
+    const report = await call<ReportView>(SUPERVISOR, 'reports.get', {
+      period: { kind: 'day', day: '2026-11-24' },
+    });
+    const vehicles = report.sections.find((x) => x.id === 'vehicles')!;
+    expect(vehicles.kpis.find((k) => k.id === 'parkingRate')).toMatchObject({ unit: 'percent', value: 0.9 });
+    expect(vehicles.kpis.find((k) => k.id === 'parkingCounted')?.value).toBe(50);
+    const byArea = vehicles.charts.find((c) => c.id === 'parkingByArea')!;
+    expect(byArea.categories.map((c) => c.key)).toEqual(['carpark-entrance', 'gate-south']);
+    expect(byArea.series[0]!.values).toEqual([38 / 40, 7 / 10]);
   });
 });

@@ -841,18 +841,38 @@ describe('database and migrations', () => {
     expect(postsMigration).toMatchObject({ version: 28 });
     const db = await openMigratedTo(postsMigration);
     try {
-      expect(await missingTables(db, ['post_assignments', 'holidays', 'post_unmanned', 'parking_counts'])).toEqual([]);
+      expect(
+        await missingTables(db, ['post_assignments', 'holidays', 'post_unmanned', 'parking_counts']),
+      ).toEqual([]);
       // One guard per post and shift.
       const row = { shift: '2026-11-24/day', post_id: 'p', guard_id: 'g', assigned_at: 1, assigned_by: 'x' };
       await db('post_assignments').insert(row);
-      await expect(db('post_assignments').insert({ ...row, guard_id: 'h' })).rejects.toThrow(/UNIQUE|PRIMARY/);
-      // A count never has more violations than vehicles, whatever writes it.
-      const count = { id: 'c', at: 1, area: 'a', counted: 3, violations: 4, recorded_at: 1, recorded_by: 'x' };
-      await expect(db('parking_counts').insert(count)).rejects.toThrow(/CHECK/);
-      await expect(db('holidays').insert({ date: '2026-11-24', name: 'x', kind: 'weekend', updated_at: 1, updated_by: 'x' })).rejects.toThrow(/CHECK/);
-      expect(await queryPlan(db, 'SELECT area, counted FROM parking_counts WHERE at >= 1 AND at < 2')).toContain(
-        'parking_counts_at',
+      await expect(db('post_assignments').insert({ ...row, guard_id: 'h' })).rejects.toThrow(
+        /UNIQUE|PRIMARY/,
       );
+      // A count never has more violations than vehicles, whatever writes it.
+      const count = {
+        id: 'c',
+        at: 1,
+        area: 'a',
+        counted: 3,
+        violations: 4,
+        recorded_at: 1,
+        recorded_by: 'x',
+      };
+      await expect(db('parking_counts').insert(count)).rejects.toThrow(/CHECK/);
+      await expect(
+        db('holidays').insert({
+          date: '2026-11-24',
+          name: 'x',
+          kind: 'weekend',
+          updated_at: 1,
+          updated_by: 'x',
+        }),
+      ).rejects.toThrow(/CHECK/);
+      expect(
+        await queryPlan(db, 'SELECT area, counted FROM parking_counts WHERE at >= 1 AND at < 2'),
+      ).toContain('parking_counts_at');
     } finally {
       await db.destroy();
     }

@@ -27,11 +27,25 @@ const BANDS = { dayStartMin: 8 * 60, dayEndMin: 20 * 60 };
 
 const peak = (o: Partial<PeakDef> & Pick<PeakDef, 'id' | 'from' | 'to' | 'days'>): PeakDef =>
   PeakDef.parse({ name: o.id, posts: ['post-a'], ...o });
-const MORNING = peak({ id: 'morning', days: ['workday'], from: '07:00', to: '09:00', posts: ['gate', 'traffic'] });
-const HOLIDAY = peak({ id: 'holiday', days: ['holiday'], from: '09:00', to: '18:00', posts: ['gate'], priority: 3 });
+const MORNING = peak({
+  id: 'morning',
+  days: ['workday'],
+  from: '07:00',
+  to: '09:00',
+  posts: ['gate', 'traffic'],
+});
+const HOLIDAY = peak({
+  id: 'holiday',
+  days: ['holiday'],
+  from: '09:00',
+  to: '18:00',
+  posts: ['gate'],
+  priority: 3,
+});
 const NIGHT = peak({ id: 'night', days: ['weekend'], from: '22:00', to: '02:00', posts: ['gate'] });
 const calendar = (list: Holiday[]) => new Map(list.map((h) => [h.date, h]));
-const ids = (at: number, cal = calendar([]), tz = TZ) => peaksAt(at, [MORNING, HOLIDAY, NIGHT], cal, tz).map((a) => a.peak.id);
+const ids = (at: number, cal = calendar([]), tz = TZ) =>
+  peaksAt(at, [MORNING, HOLIDAY, NIGHT], cal, tz).map((a) => a.peak.id);
 
 describe('what a day is', () => {
   it('Monday to Friday are working days, Saturday and Sunday weekends, unless the calendar says otherwise', () => {
@@ -63,7 +77,9 @@ describe('peaks running at an instant', () => {
     expect(ids(hz(26, 8), cal)).toEqual(['morning']);
     expect(ids(hz(26, 10), cal)).toEqual([]);
     // A Saturday worked has the working-day peak.
-    expect(ids(hz(28, 8), calendar([{ date: '2026-11-28', name: '调休', kind: 'workday' }]))).toEqual(['morning']);
+    expect(ids(hz(28, 8), calendar([{ date: '2026-11-28', name: '调休', kind: 'workday' }]))).toEqual([
+      'morning',
+    ]);
   });
 
   it('a window past midnight belongs to the day it starts on', () => {
@@ -89,13 +105,26 @@ describe('peaks running at an instant', () => {
   });
 
   it('lists what is ahead today and tomorrow, running ones included, ended ones not', () => {
-    const ahead = peaksAhead(hz(24, 8), [MORNING, HOLIDAY], calendar([{ date: '2026-11-25', name: '假', kind: 'holiday' }]), TZ);
+    const ahead = peaksAhead(
+      hz(24, 8),
+      [MORNING, HOLIDAY],
+      calendar([{ date: '2026-11-25', name: '假', kind: 'holiday' }]),
+      TZ,
+    );
     expect(ahead.map((a) => `${a.peak.id}@${a.day}`)).toEqual(['morning@2026-11-24', 'holiday@2026-11-25']);
     expect(ahead[0]).toMatchObject({ from: hz(24, 7), to: hz(24, 9) });
   });
 
   it('a post two running peaks require takes the more urgent priority', () => {
-    const a = peaksAt(hz(24, 8), [MORNING, peak({ id: 'extra', days: ['workday'], from: '07:30', to: '08:30', posts: ['gate'], priority: 3 })], calendar([]), TZ);
+    const a = peaksAt(
+      hz(24, 8),
+      [
+        MORNING,
+        peak({ id: 'extra', days: ['workday'], from: '07:30', to: '08:30', posts: ['gate'], priority: 3 }),
+      ],
+      calendar([]),
+      TZ,
+    );
     const req = requiredPosts(a);
     expect(req.get('gate')).toMatchObject({ priority: 3 });
     expect(req.get('traffic')).toMatchObject({ priority: 4 });
@@ -145,12 +174,17 @@ describe('车辆规范停放率 (parking compliance) from patrol counts', () => 
 
   it('has no rate without counts, and reads more violations than vehicles as all of them', () => {
     expect(parkingRate([]).rate).toBeNull();
-    expect(parkingRate([{ area: 'a', counted: 3, violations: 7 }])).toMatchObject({ counted: 3, compliant: 0, rate: 0 });
+    expect(parkingRate([{ area: 'a', counted: 3, violations: 7 }])).toMatchObject({
+      counted: 3,
+      compliant: 0,
+      rate: 0,
+    });
   });
 });
 
 describe('the site file', () => {
-  const demo = () => JSON.parse(readFileSync(join(DEMO_SITE_DIR, 'site.json'), 'utf8')) as Record<string, unknown>;
+  const demo = () =>
+    JSON.parse(readFileSync(join(DEMO_SITE_DIR, 'site.json'), 'utf8')) as Record<string, unknown>;
 
   it('the demo has two gate posts, a traffic post and a weekday morning peak', () => {
     const site = SiteFile.parse(demo());
@@ -166,16 +200,15 @@ describe('the site file', () => {
     posts[0]!.gate = 'gate-nowhere';
     peaks[1]!.from = '7:00';
     const issues = SiteFile.safeParse(site).error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    expect(issues).toEqual(
-      expect.arrayContaining([
-        'peaks.1.from: a time of day as HH:MM, e.g. "07:00"',
-      ]),
-    );
+    expect(issues).toEqual(expect.arrayContaining(['peaks.1.from: a time of day as HH:MM, e.g. "07:00"']));
     // The references are checked once the shapes are right.
     peaks[1]!.from = '09:00';
     const refs = SiteFile.safeParse(site).error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(refs).toEqual(
-      expect.arrayContaining(['peaks.0.posts.0: no post "post-nowhere"', 'posts.0.gate: no gate "gate-nowhere"']),
+      expect.arrayContaining([
+        'peaks.0.posts.0: no post "post-nowhere"',
+        'posts.0.gate: no gate "gate-nowhere"',
+      ]),
     );
   });
 });

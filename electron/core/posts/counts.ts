@@ -57,7 +57,8 @@ export class ParkingCountsBook {
     if (c.guardId && !guard) throw new ServiceError('not_found', `no guard "${c.guardId}" in the site file`);
     const at = c.at ?? now;
     if (at > now + AHEAD_MS) throw new ServiceError('invalid_input', 'a count cannot be taken in the future');
-    if (at < now - BACK_MS) throw new ServiceError('invalid_input', 'a count older than a day cannot be entered');
+    if (at < now - BACK_MS)
+      throw new ServiceError('invalid_input', 'a count older than a day cannot be entered');
     const row: CountRow = {
       id: this.o.ids(),
       at: Math.min(at, now),
@@ -95,7 +96,11 @@ export class ParkingCountsBook {
   async today(): Promise<{ counts: ParkingCountView[]; rate: number | null }> {
     const tz = this.o.site.timeZone;
     const from = startOfLocalDay(localDay(this.o.clock.now(), tz), tz);
-    const rows = (await this.o.db('parking_counts').where('at', '>=', from).orderBy('at', 'desc').limit(500)) as CountRow[];
+    const rows = (await this.o
+      .db('parking_counts')
+      .where('at', '>=', from)
+      .orderBy('at', 'desc')
+      .limit(500)) as CountRow[];
     return { counts: rows.map(view), rate: parkingRate(rows).rate };
   }
 

@@ -48,7 +48,8 @@ export function demoParkingCounts(site: SiteFile, now: number) {
       if (at > now) continue;
       for (const area of areas) {
         const counted = 10 + Math.floor(random() * 30);
-        const violations = random() < 0.6 ? 0 : 1 + Math.floor(random() * (area.kind === 'fire_lane' ? 2 : 3));
+        const violations =
+          random() < 0.6 ? 0 : 1 + Math.floor(random() * (area.kind === 'fire_lane' ? 2 : 3));
         out.push({
           at,
           area: area.id,

@@ -6,9 +6,9 @@ import type { Feature, Infrastructure } from '../feature';
 import { ParkingCountsBook } from './counts';
 import { demoHolidays, demoParkingCounts, demoPostGuards } from './demo';
 import { postsMigration } from './migration';
-import { Posts, type GuardDuty } from './service';
+import { Posts, type GuardsOnDuty } from './service';
 
-export { UNMANNED_ALARM, postDevice, type GuardDuty } from './service';
+export { UNMANNED_ALARM, postDevice, type GuardsOnDuty } from './service';
 
 /** Migration 28: every table of the feature. */
 export const postMigrations = [postsMigration] as const;
@@ -20,7 +20,7 @@ export interface PostsService {
 
 export interface PostsOptions {
   alarms: AlarmService;
-  guards: GuardDuty;
+  guards: GuardsOnDuty;
   /** The demo site: its holidays, its guards at their posts, a fortnight of patrol counts. */
   demo: boolean;
   /** How often the posts are checked against the running peaks (and the board pushed when it changed). */
@@ -30,7 +30,10 @@ export interface PostsOptions {
 /**
  * Fixed posts and peaks, and the patrol parking counts (issue 17): see README.md for why they are one feature.
  */
-export function createPosts(infra: Infrastructure, o: PostsOptions): Feature<typeof postMethods, PostsService> {
+export function createPosts(
+  infra: Infrastructure,
+  o: PostsOptions,
+): Feature<typeof postMethods, PostsService> {
   const { db, clock, ids, site, bus, log } = infra;
   const posts = new Posts({ db, clock, site, alarms: o.alarms, guards: o.guards });
   const counts = new ParkingCountsBook({ db, clock, ids, site });

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { GuardView, HolidayView, PostBoard, PostState, PostView } from '../../../shared/contract';
 import { guardStatus, type GuardThresholds } from '../../../shared/domain/guards';
 import {
@@ -26,7 +25,7 @@ import { ServiceError } from '../errors';
 import type { Infrastructure } from '../feature';
 
 /** What the posts need of the guards feature: who is on duty and whose phone reports. */
-export interface GuardDuty {
+export interface GuardsOnDuty {
   views(): GuardView[];
   readonly settings: GuardThresholds;
 }
@@ -65,8 +64,8 @@ export class Posts {
 
   constructor(
     private readonly o: Pick<Infrastructure, 'db' | 'clock' | 'site'> & {
-      alarms: Pick<AlarmService, 'receive' | 'restore'>;
-      guards: GuardDuty;
+      alarms: Pick<AlarmService, 'receive' | 'restore' | 'noteIn'>;
+      guards: GuardsOnDuty;
     },
   ) {}
 
@@ -92,8 +91,11 @@ export class Posts {
   }
 
   /** Each post's guard for a shift. */
-  private async assigned(shift: string, db: Knex = this.o.db): Promise<Map<string, string>> {
-    const rows = (await db('post_assignments').where({ shift }).select('post_id', 'guard_id')) as Array<{
+  private async assigned(shift: string): Promise<Map<string, string>> {
+    const rows = (await this.o
+      .db('post_assignments')
+      .where({ shift })
+      .select('post_id', 'guard_id')) as Array<{
       post_id: string;
       guard_id: string;
     }>;
@@ -126,7 +128,9 @@ export class Posts {
     const states = this.states(now, cur);
     const required = requiredPosts(this.activePeaks(now));
     const alarmed = new Set(
-      ((await this.o.db('post_unmanned').select('post_id')) as Array<{ post_id: string }>).map((r) => r.post_id),
+      ((await this.o.db('post_unmanned').select('post_id')) as Array<{ post_id: string }>).map(
+        (r) => r.post_id,
+      ),
     );
     const posts: PostView[] = this.site.posts.map((p) => ({
       id: p.id,
@@ -169,10 +173,15 @@ export class Posts {
   private shiftSpan(key: string, now: number): { from: number; to: number } {
     const [date, band] = key.split('/') as [string, 'day' | 'night'];
     const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-    const start = fromLocal({ y, m, d }, band === 'day' ? this.bands.dayStartMin : this.bands.dayEndMin, this.site.timeZone);
+    const start = fromLocal(
+      { y, m, d },
+      band === 'day' ? this.bands.dayStartMin : this.bands.dayEndMin,
+      this.site.timeZone,
+    );
     const span = this.shiftAt(start);
     if (span.key !== key) throw new ServiceError('invalid_input', `no shift ${key} at this site`);
-    if (span.to <= now) throw new ServiceError('conflict', `shift ${key} is over: its posts can no longer change`);
+    if (span.to <= now)
+      throw new ServiceError('conflict', `shift ${key} is over: its posts can no longer change`);
     if (span.from - now > PLAN_AHEAD_MS)
       throw new ServiceError('invalid_input', `shift ${key} is more than 31 days ahead`);
     return span;
@@ -182,13 +191,13 @@ export class Posts {
     const post = this.site.posts.find((p) => p.id === postId);
     if (!post) throw new ServiceError('not_found', `no post "${postId}" in the site file`);
     const guard = guardId === undefined ? undefined : this.site.guards.find((g) => g.id === guardId);
-    if (guardId !== undefined && !guard) throw new ServiceError('not_found', `no guard "${guardId}" in the site file`);
+    if (guardId !== undefined && !guard)
+      throw new ServiceError('not_found', `no guard "${guardId}" in the site file`);
     const now = this.o.clock.now();
     this.shiftSpan(shift, now);
     await this.o.db.transaction(async (trx) => {
       const before = (await trx('post_assignments').where({ shift, post_id: postId }).first()) as
-        | { guard_id: string }
-        | undefined;
+        { guard_id: string } | undefined;
       if (guardId !== undefined) {
         const elsewhere = (await trx('post_assignments')
           .where({ shift, guard_id: guardId })
@@ -240,7 +249,11 @@ export class Posts {
         ...auditActor(actor),
         action: 'holidays.save',
         target: h.date,
-        details: { name: h.name, kind: h.kind, before: before ? { name: before.name, kind: before.kind } : null },
+        details: {
+          name: h.name,
+          kind: h.kind,
+          before: before ? { name: before.name, kind: before.kind } : null,
+        },
       });
     });
     this.calendar.set(h.date, row);
@@ -273,7 +286,8 @@ export class Posts {
   async seedAssignments(shift: string, guards: ReadonlyMap<string, string>): Promise<void> {
     const now = this.o.clock.now();
     for (const [post, guard] of guards)
-      await this.o.db('post_assignments')
+      await this.o
+        .db('post_assignments')
         .insert({ shift, post_id: post, guard_id: guard, assigned_at: now, assigned_by: SYSTEM.name })
         .onConflict(['shift', 'post_id'])
         .ignore();
@@ -349,12 +363,25 @@ export class Posts {
         texts,
       });
       const alarmId = result.status === 'duplicate' ? result.alarmId : result.alarm.id;
-      await trx('post_unmanned').insert({ post_id: post.id, peak_id: active.peak.id, since: now, alarm_id: alarmId });
+      // Raised again while its earlier alarm is still open: the queue re-triggers that one; say why this time.
+      if (result.status === 'retrigger')
+        await this.o.alarms.noteIn(trx, alarmId, `${texts['zh-CN']} · ${texts.en}`, SYSTEM);
+      await trx('post_unmanned').insert({
+        post_id: post.id,
+        peak_id: active.peak.id,
+        since: now,
+        alarm_id: alarmId,
+      });
       await writeDutyLog(trx, { at: now, kind: 'post', alarmId, text: `${texts['zh-CN']} · ${texts.en}` });
     });
   }
 
-  private async restore(post: PostDef, row: UnmannedRow, why: 'held' | 'peak_over', now: number): Promise<void> {
+  private async restore(
+    post: PostDef,
+    row: UnmannedRow,
+    why: 'held' | 'peak_over',
+    now: number,
+  ): Promise<void> {
     const zh = pickText(post.name, 'zh-CN');
     const en = pickText(post.name, 'en');
     await this.o.db.transaction(async (trx) => {

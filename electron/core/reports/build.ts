@@ -332,7 +332,12 @@ function patrolsSection(now: RoundSummary, before: RoundSummary | undefined, c: 
 
 /** A period's rows as figures: its summary folded from them (the tests and a drill-down's own rows). */
 export function figuresOf(facts: PeriodFacts, clock: LocalClock): PeriodFigures {
-  return { summary: summarize(facts, clock), drills: facts.drills, hazards: facts.hazards, parking: facts.parking };
+  return {
+    summary: summarize(facts, clock),
+    drills: facts.drills,
+    hazards: facts.hazards,
+    parking: facts.parking,
+  };
 }
 
 /** The figures of a period's rows as sections; `before` is the period before (compare). */

@@ -279,7 +279,10 @@ export async function readOtherFacts(
   // Few rows (a count per area and round): read whole, not summarised per day.
   const parking: ParkingCount[] = (await hasTable(db, 'parking_counts'))
     ? (
-        await all(db, 'SELECT area, counted, violations FROM parking_counts WHERE at >= ? AND at < ?', [from, to])
+        await all(db, 'SELECT area, counted, violations FROM parking_counts WHERE at >= ? AND at < ?', [
+          from,
+          to,
+        ])
       ).map((p) => ({ area: String(p.area), counted: Number(p.counted), violations: Number(p.violations) }))
     : [];
   return { drills, hazards, parking };

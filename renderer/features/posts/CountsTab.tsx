@@ -1,4 +1,14 @@
-import { Box, Button, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import {
+  Box,
+  Button,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../../api/client';
 import { useStore } from '../../api/store';
@@ -84,7 +94,12 @@ export function CountsTab() {
           {...form.field('guard')}
           options={(site?.guards ?? []).map((g) => ({ value: g.id, label: text(g.name) }))}
         />
-        <TextInput label={t('posts.counts.note')} maxLength={200} testId="count-note" {...form.field('note')} />
+        <TextInput
+          label={t('posts.counts.note')}
+          maxLength={200}
+          testId="count-note"
+          {...form.field('note')}
+        />
         <Button type="submit" variant="contained" data-testid="count-save" disabled={!valid || call.busy}>
           {t('posts.counts.record')}
         </Button>

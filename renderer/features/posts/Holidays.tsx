@@ -19,7 +19,11 @@ export function Holidays({ board, supervisor }: { board: PostBoard; supervisor: 
   const form = useForm({ date: '', name: '', kind: 'holiday' as 'holiday' | 'workday' });
   const save = async () => {
     const b = await call.run(() =>
-      client.call('holidays.save', { date: form.values.date, name: form.values.name, kind: form.values.kind }),
+      client.call('holidays.save', {
+        date: form.values.date,
+        name: form.values.name,
+        kind: form.values.kind,
+      }),
     );
     if (!b) return;
     boardStore.set(b);
@@ -71,7 +75,12 @@ export function Holidays({ board, supervisor }: { board: PostBoard; supervisor: 
             testId="holiday-date"
             {...form.field('date')}
           />
-          <TextInput label={t('posts.holidayName')} maxLength={40} testId="holiday-name" {...form.field('name')} />
+          <TextInput
+            label={t('posts.holidayName')}
+            maxLength={40}
+            testId="holiday-name"
+            {...form.field('name')}
+          />
           <SelectInput
             label={t('posts.holidayKindLabel')}
             testId="holiday-kind"

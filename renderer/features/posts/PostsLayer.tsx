@@ -36,12 +36,7 @@ export function PostsLayer() {
             className={`post-marker post-${p.state}${p.required ? ' post-required' : ''}`}
             pathOptions={{ color: '#101820', weight: 2, fillColor: colourOf(p), fillOpacity: 0.95 }}
           >
-            <Tooltip
-              permanent
-              direction="right"
-              offset={[8, 0]}
-              className={`post-label post-label-${p.id}`}
-            >
+            <Tooltip permanent direction="right" offset={[8, 0]} className={`post-label post-label-${p.id}`}>
               {text(p.name)} · {holder}
             </Tooltip>
           </CircleMarker>

@@ -129,7 +129,9 @@ export function PostsTab() {
                     color={p.required && p.state !== 'held' ? 'error' : STATE_COLOUR[p.state]}
                     label={t(`posts.stateOf.${p.state}`)}
                   />{' '}
-                  {p.required && <Chip size="small" color="warning" variant="outlined" label={t('posts.required')} />}
+                  {p.required && (
+                    <Chip size="small" color="warning" variant="outlined" label={t('posts.required')} />
+                  )}
                 </TableCell>
                 <TableCell data-testid="post-next-guard">{guardName(p.nextGuardId)}</TableCell>
                 <TableCell align="right">

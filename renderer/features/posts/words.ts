@@ -9,4 +9,5 @@ export function shiftLabel(t: TFunction, s: GuardShiftView): string {
 }
 
 /** 「07:00–09:00」 */
-export const span = (s: { from: number; to: number }) => `${formatClock(s.from, false)}–${formatClock(s.to, false)}`;
+export const span = (s: { from: number; to: number }) =>
+  `${formatClock(s.from, false)}–${formatClock(s.to, false)}`;

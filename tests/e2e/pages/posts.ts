@@ -55,7 +55,10 @@ export class PostsDesk extends PageObject {
   }
 
   async removeHoliday(date: string): Promise<void> {
-    await this.page.locator(`[data-testid="holiday-row"][data-date="${date}"]`).getByTestId('holiday-remove').click();
+    await this.page
+      .locator(`[data-testid="holiday-row"][data-date="${date}"]`)
+      .getByTestId('holiday-remove')
+      .click();
   }
 
   holiday(date: string): Locator {

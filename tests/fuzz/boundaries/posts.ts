@@ -27,7 +27,12 @@ const date = fc.oneof(
   { weight: 1, arbitrary: nastyText },
 );
 const hhmm = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ h: fc.integer({ min: 0, max: 25 }), m: fc.integer({ min: 0, max: 61 }) }).map(({ h, m }) => `${two(h)}:${two(m)}`) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({ h: fc.integer({ min: 0, max: 25 }), m: fc.integer({ min: 0, max: 61 }) })
+      .map(({ h, m }) => `${two(h)}:${two(m)}`),
+  },
   { weight: 1, arbitrary: nastyText },
 );
 const count = fc.oneof(fc.integer({ min: -5, max: 6000 }), fc.double(), fc.constant(Number.NaN), nastyText);
@@ -94,12 +99,17 @@ const realDate = (d: string) => {
 
 function check(c: unknown): string | undefined {
   if (typeof c !== 'object' || c === null || !('kind' in c)) {
-    for (const m of ['posts.assign', 'holidays.save', 'parking.record'] as const) methods[m].input.safeParse(c);
+    for (const m of ['posts.assign', 'holidays.save', 'parking.record'] as const)
+      methods[m].input.safeParse(c);
     return undefined;
   }
   const x = c as Record<string, unknown>;
   if (x.kind === 'assign') {
-    const p = methods['posts.assign'].input.safeParse({ postId: x.postId, shift: x.shift, guardId: x.guardId });
+    const p = methods['posts.assign'].input.safeParse({
+      postId: x.postId,
+      shift: x.shift,
+      guardId: x.guardId,
+    });
     if (p.success) {
       const [day, band] = p.data.shift.split('/');
       if (!realDate(day ?? '') || (band !== 'day' && band !== 'night'))
@@ -119,14 +129,22 @@ function check(c: unknown): string | undefined {
     if (p.success && !(p.data.violations <= p.data.counted && p.data.counted >= 1))
       return `count ${JSON.stringify(p.data)} passed`;
   } else if (x.kind === 'peak') {
-    const peak = PeakDef.safeParse({ id: 'p', name: 'p', days: x.days, from: x.from, to: x.to, posts: ['a'] });
+    const peak = PeakDef.safeParse({
+      id: 'p',
+      name: 'p',
+      days: x.days,
+      from: x.from,
+      to: x.to,
+      posts: ['a'],
+    });
     const holiday = { kind: 'holiday' } as Pick<Holiday, 'kind'>;
     const calendar = new Map([[String(x.holiday), holiday]]);
     if (!peak.success) return undefined;
     for (const zone of ZONES) {
       const at = x.at as number;
       for (const a of peaksAt(at, [peak.data], calendar, zone)) {
-        if (!(a.from <= at && at < a.to)) return `${JSON.stringify(x)} ${zone}: ${at} outside [${a.from}, ${a.to})`;
+        if (!(a.from <= at && at < a.to))
+          return `${JSON.stringify(x)} ${zone}: ${at} outside [${a.from}, ${a.to})`;
         if (a.to - a.from > 25 * 3600_000) return `${JSON.stringify(x)} ${zone}: a window longer than a day`;
       }
       const s = guardShiftAt(at, zone, { dayStartMin: 8 * 60, dayEndMin: 20 * 60 });
