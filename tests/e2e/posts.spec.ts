@@ -48,7 +48,7 @@ test.describe('posts and peaks', () => {
     ui,
     saveScreenshot,
   }) => {
-    test.setTimeout(600_000);
+    test.setTimeout(300_000);
     const found: string[] = [];
     const scan = async (language: Language, where: string) => {
       for (const leak of leaks(await ui.gateDesk.root.innerText(), language, [...DATA, ...TYPED]))

@@ -30,19 +30,22 @@ export class PostsDesk extends PageObject {
   }
 
   /**
-   * Assigns by keyboard: focus the post's row, A, the guard list has the focus (Enter opens it, the guard is picked
-   * by its option), Enter in the form assigns. `guardId` null: nobody.
+   * Assigns by keyboard: focus the post's row, A; the guard list has the focus: Enter opens it, Home and ↓ walk to
+   * the guard (the first choice is nobody), Enter picks; then Enter on the assign button. `guardId` null: nobody.
    */
   async assignByKeyboard(postId: string, guardId: string | null): Promise<void> {
     await this.row(postId).focus();
     await this.page.keyboard.press('a');
     await this.testId('post-assign-guard-select').focus();
     await this.page.keyboard.press('Enter');
-    const option = guardId
-      ? this.testId(`post-assign-guard-${guardId}`)
-      : this.page.getByRole('option').first();
-    await option.focus();
+    const options = this.page.getByRole('option');
+    await options.first().waitFor();
+    const ids = await options.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? ''));
+    const steps = guardId ? ids.indexOf(`post-assign-guard-${guardId}`) : 0;
+    await this.page.keyboard.press('Home');
+    for (let i = 0; i < steps; i++) await this.page.keyboard.press('ArrowDown');
     await this.page.keyboard.press('Enter');
+    await options.first().waitFor({ state: 'detached' });
     await this.testId('post-assign-submit').focus();
     await this.page.keyboard.press('Enter');
   }
