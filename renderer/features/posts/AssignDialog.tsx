@@ -81,7 +81,7 @@ export function AssignDialog(props: { board: PostBoard; post: PostView; onClose(
         options={[board.shift, board.next].map((s, i) => ({
           value: s.key,
           testId: `post-assign-shift-${i === 0 ? 'current' : 'next'}`,
-          label: `${t(i === 0 ? 'posts.thisShift' : 'posts.nextShift')} · ${shiftLabel(t, s)}`,
+          label: `${t(i === 0 ? 'posts.thisShift' : 'posts.nextShift')} · ${shiftLabel(t, s, site?.timeZone)}`,
         }))}
       />
     </FormDialog>

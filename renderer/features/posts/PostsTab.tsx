@@ -57,7 +57,7 @@ export function PostsTab() {
     <Stack spacing={1.5} data-testid="posts-tab">
       <Box sx={{ display: 'flex', gap: 2, alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography data-testid="posts-shift">
-          {t('posts.shiftNow', { shift: shiftLabel(t, board.shift) })}
+          {t('posts.shiftNow', { shift: shiftLabel(t, board.shift, site?.timeZone) })}
         </Typography>
         <Chip
           size="small"
@@ -84,7 +84,7 @@ export function PostsTab() {
                 color={p.active ? 'warning' : 'default'}
                 variant={p.active ? 'filled' : 'outlined'}
                 title={t('posts.peakPosts', { posts: p.posts.map(postName).join(' / ') })}
-                label={`${p.active ? `${t('posts.peakNow')} · ` : ''}${text(p.name)} ${p.day.slice(5)} ${span(p)}`}
+                label={`${p.active ? `${t('posts.peakNow')} · ` : ''}${text(p.name)} ${p.day.slice(5)} ${span(p, site?.timeZone)}`}
               />
             ))}
           </Box>
