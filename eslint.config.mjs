@@ -175,6 +175,7 @@ function rendererFeatureBoundaries() {
     'shift',
     'prefs',
     'training',
+    'posts',
   ];
   const throughIndex = (feature) => ({
     group: [`../${feature}/*`, `**/features/${feature}/*`],

@@ -9,6 +9,7 @@ import { createGuards } from './guards';
 import { createInfrastructure } from './infrastructure';
 import { createOperators } from './operators';
 import { createPlaybooks } from './playbooks';
+import { createPosts } from './posts';
 import { createPrefs } from './prefs';
 import { createRecordings } from './recordings';
 import { createReports } from './reports';
@@ -69,6 +70,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   });
   const vehicles = createVehicles(infra, { alarms: alarms.service, demo: playing });
   const training = createTraining(infra, { demo: playing });
+  const posts = createPosts(infra, { alarms: alarms.service, guards: guards.service.guards, demo: playing });
   const shift = createShift(infra, {
     operators: operators.service,
     training: training.service,
@@ -99,7 +101,7 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   // Started in this order (each after those whose services it uses), stopped in the reverse one.
   const features = [
     ...[alarms, cameras, guards, playbooks, duty, operators],
-    ...[facilities, training, shift, prefs, rec, vehicles, reports, system],
+    ...[facilities, training, shift, prefs, rec, vehicles, posts, reports, system],
   ];
   checkFeatureMigrations(features);
   const router = createRouter(handlerTable(features), log.child('router'), auditRefusals(db, clock, log));

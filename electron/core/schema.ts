@@ -8,6 +8,7 @@ import { guardMigrations, patrolClockMigrations } from './guards';
 import { hubLinkMigration, hubUrgentMigration } from './hub-link/migration';
 import { operatorMigrations } from './operators';
 import { playbookMigrations } from './playbooks';
+import { postMigrations } from './posts';
 import { recordingMigrations } from './recordings';
 import { reportMigrations } from './reports';
 import { trainingMigrations } from './training';
@@ -20,16 +21,6 @@ import { vehicleMigrations } from './vehicles';
  * its number lives only in its own object. Append only: a released migration is never edited; its test pins
  * what it creates. `checkMigrationList` refuses a gap or a duplicate.
  */
-
-/**
- * BRANCH ONLY — remove at merge. Number 28 belongs to another branch and 29 to this one (the people section); the
- * list refuses a gap, so until they meet this stands in for 28 and does nothing.
- */
-const branchGap28: Migration = {
-  version: 28,
-  name: 'placeholder for another branch (remove at merge)',
-  async up() {},
-};
 
 export const MIGRATIONS: readonly Migration[] = [
   ...BASE_SCHEMA,
@@ -47,7 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...facilityMigrations,
   ...reportMigrations,
   ...trainingMigrations,
-  branchGap28,
+  ...postMigrations,
 ].sort((a, b) => a.version - b.version);
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

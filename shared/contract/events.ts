@@ -6,6 +6,7 @@ import { facilityEvents } from './facilities';
 import { guardEvents } from './guards';
 import { operatorEvents } from './operators';
 import { playbookEvents } from './playbooks';
+import { postEvents } from './posts';
 import { prefEvents } from './prefs';
 import { recordingEvents } from './recordings';
 import { shiftEvents } from './shift';
@@ -31,6 +32,7 @@ export const events = {
   ...facilityEvents,
   ...vehicleEvents,
   ...trainingEvents,
+  ...postEvents,
 };
 
 export type Events = typeof events;

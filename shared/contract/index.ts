@@ -18,3 +18,4 @@ export * from './facilities';
 export * from './vehicles';
 export * from './reports';
 export * from './training';
+export * from './posts';

@@ -6,6 +6,7 @@ import { facilityMethods } from './facilities';
 import { guardMethods } from './guards';
 import { operatorMethods } from './operators';
 import { playbookMethods } from './playbooks';
+import { postMethods } from './posts';
 import { prefMethods } from './prefs';
 import { recordingMethods } from './recordings';
 import { reportMethods } from './reports';
@@ -33,6 +34,7 @@ export const methods = {
   ...vehicleMethods,
   ...reportMethods,
   ...trainingMethods,
+  ...postMethods,
 };
 
 export type Methods = typeof methods;

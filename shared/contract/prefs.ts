@@ -12,6 +12,8 @@ export const MapLayers = z.object({
   guards: z.boolean().default(true),
   patrols: z.boolean().default(true),
   noParking: z.boolean().default(true),
+  /** The fixed posts and who holds them (issue 17). */
+  posts: z.boolean().default(true),
 });
 export type MapLayers = z.output<typeof MapLayers>;
 

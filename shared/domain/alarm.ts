@@ -26,6 +26,8 @@ export const ALARM_TYPES = [
   'visitor_overstay',
   /** A work order or a hazard past its deadline unfinished (issue 18): for the supervisor, raised once each. */
   'facility_overdue',
+  /** A post a peak period requires with no guard holding it (issue 17): priority from the site file's peak. */
+  'post_unmanned',
 ] as const;
 export const AlarmType = z.enum(ALARM_TYPES);
 export type AlarmType = z.infer<typeof AlarmType>;
@@ -54,6 +56,7 @@ export const DEFAULT_PRIORITY: Record<AlarmType, Priority> = {
   lighting_fault: 5,
   visitor_overstay: 5,
   facility_overdue: 4,
+  post_unmanned: 4,
   manual: 3,
 };
 

@@ -8,6 +8,7 @@ import { NvrChannel } from './nvr';
 import { LocalizedText } from './text';
 import { DEFAULT_SITE_TRAINING, SiteTraining } from './training';
 import { PatrolScheduleInput, RouteScheduleInput } from './patrol';
+import { PeakDef, PostDef } from './posts';
 
 export const StreamProfile = z.enum(['main', 'sub']);
 export type StreamProfile = z.infer<typeof StreamProfile>;
@@ -324,6 +325,10 @@ export const SiteFile = z
     noParking: NoParking.default(NoParking.parse({})),
     /** Training and certificates (issue 18): the expiry notice's lead and the fire desk's sign-on rule. */
     training: SiteTraining.default(DEFAULT_SITE_TRAINING),
+    /** Fixed posts (定点值守, issue 17): gate and traffic posts a supervisor assigns a guard to per shift. */
+    posts: z.array(PostDef).max(64).default([]),
+    /** Peak periods (高峰时段, issue 17): when the posts they list must be held; an unheld one is an alarm. */
+    peaks: z.array(PeakDef).max(32).default([]),
   })
   .superRefine((site, ctx) => {
     const unique = (key: 'zones' | 'cameras' | 'routes' | 'guards' | 'contacts' | 'sources') => {
@@ -377,6 +382,26 @@ export const SiteFile = z
         ctx.addIssue({ code: 'custom', path: at('zone'), message: `no zone "${a.zone}"` });
       if (a.camera && !cameraIds.has(a.camera))
         ctx.addIssue({ code: 'custom', path: at('camera'), message: `no camera "${a.camera}"` });
+    });
+    const posts = new Set<string>();
+    site.posts.forEach((p, i) => {
+      if (posts.has(p.id))
+        ctx.addIssue({ code: 'custom', path: ['posts', i, 'id'], message: `duplicate id "${p.id}"` });
+      posts.add(p.id);
+      if (p.gate && !gates.has(p.gate))
+        ctx.addIssue({ code: 'custom', path: ['posts', i, 'gate'], message: `no gate "${p.gate}"` });
+      if (p.zone && !zones.has(p.zone))
+        ctx.addIssue({ code: 'custom', path: ['posts', i, 'zone'], message: `no zone "${p.zone}"` });
+    });
+    const peaks = new Set<string>();
+    site.peaks.forEach((p, i) => {
+      if (peaks.has(p.id))
+        ctx.addIssue({ code: 'custom', path: ['peaks', i, 'id'], message: `duplicate id "${p.id}"` });
+      peaks.add(p.id);
+      p.posts.forEach((id, j) => {
+        if (!posts.has(id))
+          ctx.addIssue({ code: 'custom', path: ['peaks', i, 'posts', j], message: `no post "${id}"` });
+      });
     });
     site.cameras.forEach((c, i) => {
       if (c.zone && !zones.has(c.zone)) {

@@ -138,6 +138,11 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
       'feedback',
     ].map((id) => ({ id })),
   },
+  // A shift long over: a supervisor passes the role gate and is refused for the shift (conflict), nothing written.
+  'posts.assign': { postId: 'post-south', shift: '2020-01-06/day', guardId: 'guard-01' },
+  'holidays.save': { date: '2030-01-01', name: '元旦', kind: 'holiday' },
+  'holidays.remove': { date: '2030-01-02' },
+  'parking.record': { area: 'carpark-entrance', counted: 12, violations: 1 },
 };
 
 /**

@@ -250,7 +250,15 @@ describe('prefs store', () => {
     const store = createPrefsStore(core.client);
     store.save({
       key: 'mapLayers',
-      value: { zones: false, cameras: true, alarms: true, guards: true, patrols: true, noParking: true },
+      value: {
+        zones: false,
+        cameras: true,
+        alarms: true,
+        guards: true,
+        patrols: true,
+        noParking: true,
+        posts: true,
+      },
     });
     expect(store.prefs.get().mapLayers.zones).toBe(false);
     expect(core.callsOf('prefs.set')).toHaveLength(0);

@@ -121,6 +121,7 @@ describe('architecture', () => {
         'guards',
         'operators',
         'playbooks',
+        'posts',
         'prefs',
         'recordings',
         'reports',

@@ -29,6 +29,7 @@ import {
   reportsMigration,
 } from '../../electron/core/reports/migration';
 import { trainingMigration } from '../../electron/core/training/migration';
+import { postsMigration } from '../../electron/core/posts/migration';
 import { drillRulesMigration } from '../../electron/core/playbooks/drill-rules-migration';
 import { missingTables, openMigratedTo, queryPlan } from '../support/schema';
 import { tempDir } from '../support/temp';
@@ -148,8 +149,10 @@ describe('database and migrations', () => {
         drillRulesMigration.version,
         'recurring drills: monthly and quarterly rules; drills know their rule and their reminder',
       ],
-      // Branch only: another branch's 28 takes this place when they meet.
-      [28, 'placeholder for another branch (remove at merge)'],
+      [
+        postsMigration.version,
+        'posts: guards assigned to posts per shift, the holiday calendar, unmanned posts, patrol parking counts',
+      ],
       [
         peopleMigration.version,
         'reports: guards sent to alarms mark their day; residents satisfaction results; monthly self-checks',
@@ -894,6 +897,47 @@ describe('database and migrations', () => {
       await db('report_dirty').delete();
       await db('guard_assignments').update({ arrived_at: at + 90_000_000 });
       expect((await db('report_dirty').select('slot')).map((r: { slot: number }) => r.slot)).toEqual([slot]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('migration 28 keeps post assignments, the holiday calendar, unmanned posts and patrol counts', async () => {
+    expect(postsMigration).toMatchObject({ version: 28 });
+    const db = await openMigratedTo(postsMigration);
+    try {
+      expect(
+        await missingTables(db, ['post_assignments', 'holidays', 'post_unmanned', 'parking_counts']),
+      ).toEqual([]);
+      // One guard per post and shift.
+      const row = { shift: '2026-11-24/day', post_id: 'p', guard_id: 'g', assigned_at: 1, assigned_by: 'x' };
+      await db('post_assignments').insert(row);
+      await expect(db('post_assignments').insert({ ...row, guard_id: 'h' })).rejects.toThrow(
+        /UNIQUE|PRIMARY/,
+      );
+      // A count never has more violations than vehicles, whatever writes it.
+      const count = {
+        id: 'c',
+        at: 1,
+        area: 'a',
+        counted: 3,
+        violations: 4,
+        recorded_at: 1,
+        recorded_by: 'x',
+      };
+      await expect(db('parking_counts').insert(count)).rejects.toThrow(/CHECK/);
+      await expect(
+        db('holidays').insert({
+          date: '2026-11-24',
+          name: 'x',
+          kind: 'weekend',
+          updated_at: 1,
+          updated_by: 'x',
+        }),
+      ).rejects.toThrow(/CHECK/);
+      expect(
+        await queryPlan(db, 'SELECT area, counted FROM parking_counts WHERE at >= 1 AND at < 2'),
+      ).toContain('parking_counts_at');
     } finally {
       await db.destroy();
     }

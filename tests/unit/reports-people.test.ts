@@ -211,6 +211,7 @@ describe('people figures (绩效) against a hand-computed set', () => {
       hazards: [],
       handovers: [{ at: T, outgoing: ['张敏'], incoming: ['王磊'] }],
       training: new Map([['guard-01', true]]),
+      parking: [],
     };
     const sections = buildFromFigures(figures, { ...figures, summary: emptySummary() }, c);
     const people = sections.find((s) => s.id === 'people')!;
@@ -238,7 +239,7 @@ describe('people figures (绩效) against a hand-computed set', () => {
       ['王磊', 1],
     ]);
     const rows = rowsBehind(
-      { from: T, to: T + 1, ...emptyFacts(), alarms: ALARMS, drills: [], hazards: [] },
+      { from: T, to: T + 1, ...emptyFacts(), alarms: ALARMS, drills: [], hazards: [], parking: [] },
       'operatorAck',
       '王磊',
       undefined,

@@ -35,6 +35,7 @@ import {
   type PeriodSummary,
   type RoundSummary,
 } from '../../../shared/domain/report-summary';
+import { parkingRate, type ParkingCount } from '../../../shared/domain/posts';
 import type { LocalClock } from '../../../shared/domain/report-period';
 import {
   guardFigures,
@@ -62,6 +63,7 @@ export interface PeriodFigures {
   satisfaction?: SatisfactionResult[];
   /** The monthly self-checks of the period's months. */
   selfChecks?: SelfCheckFigures[];
+  parking: ParkingCount[];
 }
 
 export interface BuildContext {
@@ -348,7 +350,12 @@ function patrolsSection(now: RoundSummary, before: RoundSummary | undefined, c: 
 
 /** A period's rows as figures: its summary folded from them (the tests and a drill-down's own rows). */
 export function figuresOf(facts: PeriodFacts, clock: LocalClock): PeriodFigures {
-  return { summary: summarize(facts, clock), drills: facts.drills, hazards: facts.hazards };
+  return {
+    summary: summarize(facts, clock),
+    drills: facts.drills,
+    hazards: facts.hazards,
+    parking: facts.parking,
+  };
 }
 
 /**
@@ -663,6 +670,28 @@ export function buildFromFigures(
     c.labels.gate,
     { drill: false },
   );
+  const parking = parkingRate(now.parking);
+  const parkingBefore = before && parkingRate(before.parking);
+  const parkingChart: ReportChart = {
+    id: 'parkingByArea',
+    kind: 'bar',
+    unit: 'percent',
+    categories: parking.byArea.map((a) => ({ key: a.area, label: c.labels.zone(a.area) })),
+    series: [
+      {
+        id: 'count',
+        values: parking.byArea.map((a) => a.rate ?? 0),
+        ...(parkingBefore
+          ? {
+              previous: parking.byArea.map(
+                (a) => parkingBefore.byArea.find((b) => b.area === a.area)?.rate ?? 0,
+              ),
+            }
+          : {}),
+      },
+    ],
+    drill: false,
+  };
   const sections: ReportSection[] = [
     alarmsSection(now.summary.alarms, before?.summary.alarms, c),
     responseSection(now.summary.alarms, before?.summary.alarms, c),
@@ -717,6 +746,8 @@ export function buildFromFigures(
       kpis: [
         kpi('visitors', 'count', vs.visitors, vsBefore?.visitors),
         kpi('overstays', 'count', vs.overstays, vsBefore?.overstays),
+        kpi('parkingRate', 'percent', parking.rate, parkingBefore?.rate),
+        kpi('parkingCounted', 'count', parking.counted, parkingBefore?.counted),
         kpi(
           'gateReads',
           'count',
@@ -724,8 +755,8 @@ export function buildFromFigures(
           before && sum(Object.values(before.summary.gateReads)),
         ),
       ],
-      charts: [gates],
-      tables: [tallyTable('gateReads', gates)],
+      charts: [gates, parkingChart],
+      tables: [tallyTable('gateReads', gates), tallyTable('parkingByArea', parkingChart)],
     },
     peopleSection(now, before, c),
   ];

@@ -8,6 +8,7 @@ import type {
   RoundFact,
   VisitorFact,
 } from '../../../shared/domain/report-figures';
+import type { ParkingCount } from '../../../shared/domain/posts';
 
 /** Everything a report of one period is computed from, read once. */
 export interface PeriodFacts {
@@ -19,6 +20,8 @@ export interface PeriodFacts {
   hazards: HazardFact[];
   orders: OrderFact[];
   visitors: VisitorFact[];
+  /** Patrol parking counts taken in the period (车辆规范停放率). */
+  parking: ParkingCount[];
   gateReads: Array<{ gateId: string; reads: number }>;
   assignments: AssignmentFact[];
   guardVisits: Array<{ guardId: string; visits: number }>;
@@ -79,7 +82,7 @@ export async function readSummaryFacts(
   db: Knex,
   range: { from: number; to: number },
   routeCheckpoints: ReadonlyMap<string, readonly string[]>,
-): Promise<Omit<PeriodFacts, 'from' | 'to' | 'drills' | 'hazards'>> {
+): Promise<Omit<PeriodFacts, 'from' | 'to' | 'drills' | 'hazards' | 'parking'>> {
   const { from, to } = range;
   const alarmRows = await chunked(
     db,
@@ -239,11 +242,14 @@ export async function readSummaryFacts(
   return { alarms, rounds, orders, visitors, gateReads, assignments, guardVisits };
 }
 
-/** The period's drills (scheduled in it, with their steps against the playbook's targets) and hazards found. */
+/**
+ * The period's drills (scheduled in it, with their steps against the playbook's targets), hazards found and patrol
+ * parking counts taken.
+ */
 export async function readOtherFacts(
   db: Knex,
   range: { from: number; to: number },
-): Promise<{ drills: DrillFact[]; hazards: HazardFact[] }> {
+): Promise<{ drills: DrillFact[]; hazards: HazardFact[]; parking: ParkingCount[] }> {
   const { from, to } = range;
   const drillRows = await all(
     db,
@@ -296,7 +302,16 @@ export async function readOtherFacts(
         state: String(h.state),
       }))
     : [];
-  return { drills, hazards };
+  // Few rows (a count per area and round): read whole, not summarised per day.
+  const parking: ParkingCount[] = (await hasTable(db, 'parking_counts'))
+    ? (
+        await all(db, 'SELECT area, counted, violations FROM parking_counts WHERE at >= ? AND at < ?', [
+          from,
+          to,
+        ])
+      ).map((p) => ({ area: String(p.area), counted: Number(p.counted), violations: Number(p.violations) }))
+    : [];
+  return { drills, hazards, parking };
 }
 
 /** A stored playbook definition's steps that have a target (`targetSec`), read leniently. */

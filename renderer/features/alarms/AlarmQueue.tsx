@@ -443,6 +443,7 @@ const QueueDialogs = memo(function QueueDialogs(p: {
             'violations',
             'reports',
             'training',
+            'posts',
           ] as const
         ).map((k) => (
           <Typography key={k} sx={{ py: 0.25 }}>

@@ -144,7 +144,8 @@ export function ManualAlarmDialog(props: {
               x !== 'patrol_missed' &&
               x !== 'device_offline' &&
               x !== 'visitor_overstay' &&
-              x !== 'facility_overdue',
+              x !== 'facility_overdue' &&
+              x !== 'post_unmanned',
           ).map((x) => ({
             value: x,
             label: t(`alarmType.${x}`),

@@ -10,6 +10,7 @@ import { useStore } from '../../api/store';
 import { AreaPanel } from '../../ui/AreaPanel';
 import { AlarmsLayer, CamerasLayer, GuardsLayer, NoParkingLayer, PatrolsLayer, ZonesLayer } from './layers';
 import { ReplayBar, ReplayLayer, type Track } from './Replay';
+import { PostsLayer } from '../posts';
 import { useSystem } from '../system';
 import { useGuards } from './store';
 import { LAYER_KEYS, useMapLayers } from './useMapLayers';
@@ -146,6 +147,7 @@ export function SiteMap() {
               <ImageOverlay url={site.plan.imageUrl} bounds={planBounds} />
               {layers.zones && <ZonesLayer />}
               {layers.noParking && <NoParkingLayer />}
+              {layers.posts && <PostsLayer />}
               {layers.patrols && <PatrolsLayer />}
               {layers.cameras && <CamerasLayer />}
               {layers.alarms && <AlarmsLayer />}

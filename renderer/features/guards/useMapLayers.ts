@@ -3,7 +3,7 @@ import type { MapLayers } from '../../../shared/contract';
 import { useStore } from '../../api/store';
 import { usePrefs } from '../prefs';
 
-export const LAYER_KEYS = ['zones', 'noParking', 'cameras', 'alarms', 'guards', 'patrols'] as const;
+export const LAYER_KEYS = ['zones', 'noParking', 'posts', 'cameras', 'alarms', 'guards', 'patrols'] as const;
 export type LayerKey = (typeof LAYER_KEYS)[number];
 
 /** Which map layers show; the choice follows the operator to any console (stored as a preference). */

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from '../../api/store';
 import { ToolDialog } from '../../ui/dialogs';
+import { CountsTab, PostsTab, usePostsFeed } from '../posts';
 import { GatesTab } from './GatesTab';
 import { RecordsTab } from './RecordsTab';
 import { closeDesk, desk as deskStore, openDesk, openTab, useGateFeed, type DeskTab } from './store';
@@ -35,6 +36,7 @@ export function GateButton() {
 export function GateDesk() {
   const { t } = useTranslation();
   useGateFeed();
+  usePostsFeed();
   const tab = useStore(openTab);
   const desk = useStore(deskStore);
   useEffect(() => {
@@ -48,6 +50,10 @@ export function GateDesk() {
         // Alt+W: straight to the no-parking violations (违停), or shut them.
         if (openTab.get() === 'violations') closeDesk();
         else openDesk('violations');
+      } else if (key === 'k') {
+        // Alt+K: the posts (岗 gǎng): who holds which post, the peaks, the holiday calendar.
+        if (openTab.get() === 'posts') closeDesk();
+        else openDesk('posts');
       } else return;
       e.preventDefault();
     };
@@ -68,11 +74,15 @@ export function GateDesk() {
         <Tab value="visitors" label={t('vehicles.tabVisitors')} data-testid="gate-tab-visitors" />
         <Tab value="violations" label={t('violations.tab')} data-testid="gate-tab-violations" />
         <Tab value="records" label={t('vehicles.tabRecords')} data-testid="gate-tab-records" />
+        <Tab value="posts" label={t('posts.tab')} data-testid="gate-tab-posts" />
+        <Tab value="counts" label={t('posts.counts.tab')} data-testid="gate-tab-counts" />
       </Tabs>
       {tab === 'gates' && <GatesTab desk={desk} />}
       {tab === 'visitors' && <VisitorsTab desk={desk} />}
       {tab === 'violations' && <ViolationsTab />}
       {tab === 'records' && <RecordsTab />}
+      {tab === 'posts' && <PostsTab />}
+      {tab === 'counts' && <CountsTab />}
     </ToolDialog>
   );
 }

@@ -11,7 +11,7 @@ import { createStore, useStore } from '../../api/store';
 import { useClient } from '../../api/client';
 import { useOperators } from '../operators';
 
-export type DeskTab = 'gates' | 'visitors' | 'violations' | 'records';
+export type DeskTab = 'gates' | 'visitors' | 'violations' | 'records' | 'posts' | 'counts';
 
 /** The gate desk as the core last told it, the visitors, and whether (and where) the desk is open. */
 export const desk = createStore<GateDesk | null>(null);

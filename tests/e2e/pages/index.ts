@@ -10,6 +10,7 @@ import { FacilitiesView } from './facilities';
 import { DrillsDialog, IncidentPanel } from './incident-panel';
 import { LockScreen, OnDuty, OperatorsDialog, SignInForm } from './operators';
 import { EquipmentDialog, HubDeadLettersDialog, Shell } from './shell';
+import { PostsDesk } from './posts';
 import { RoundsView } from './rounds';
 import { GuardList, PhonesDialog, ReplayBar, SiteMap } from './site-map';
 import { TrainingView } from './training';
@@ -22,6 +23,7 @@ export * from './facilities';
 export * from './incident-panel';
 export * from './layout';
 export * from './operators';
+export * from './posts';
 export * from './rounds';
 export * from './reports';
 export * from './shell';
@@ -56,6 +58,7 @@ export class ConsoleUi {
   readonly rounds: RoundsView;
   readonly violations: ViolationsDesk;
   readonly training: TrainingView;
+  readonly posts: PostsDesk;
 
   constructor(readonly page: Page) {
     this.shell = new Shell(page);
@@ -83,5 +86,6 @@ export class ConsoleUi {
     this.rounds = new RoundsView(page);
     this.violations = new ViolationsDesk(page);
     this.training = new TrainingView(page);
+    this.posts = new PostsDesk(page);
   }
 }
