@@ -169,6 +169,10 @@ describe('posts and peaks in simulated time', () => {
     await pass(3);
     expect(await unmanned()).toEqual([]);
     await pass(3);
+    // Offline now, and on the board so; an alarm only once the post has been without him for three minutes.
+    expect((await board()).posts.find((p) => p.id === 'post-carpark')!.state).toBe('guard_offline');
+    expect(await unmanned()).toEqual([]);
+    await pass(3);
     const raised = await until('the unmanned-post alarm', async () => (await unmanned())[0]);
     expect(raised).toMatchObject({ deviceId: 'post:post-carpark', priority: 3, zone: 'carpark-entrance' });
     expect(raised.texts?.['zh-CN']).toContain('车库入口交通岗');
@@ -197,7 +201,7 @@ describe('posts and peaks in simulated time', () => {
 
   it('across the shift change the next shift’s plan decides: the car park, planned for nobody, alarms again', async () => {
     const first = (await unmanned())[0]!;
-    // 07:14 now; on to 08:01.
+    // 07:17 now; on to 08:04 (the car park without a guard since the shift change: 3 minutes).
     await pass(47);
     const b = await board();
     expect(b.shift.key).toBe('2026-11-24/day');
