@@ -110,7 +110,14 @@ function Origin({ alarm }: { alarm: AlarmView }) {
         >
           {fields.map(([name, value]) => (
             <Fragment key={name}>
-              <Typography component="dt" variant="body2" color="text.secondary">
+              {/* A name or value the console has no words for is the equipment's own (an ISAPI event type such as
+                  "linedetection", a panel's zone text): evidence, shown as sent, in no language of ours. */}
+              <Typography
+                component="dt"
+                variant="body2"
+                color="text.secondary"
+                translate={i18n.exists(`origin.fields.${name}`) ? undefined : 'no'}
+              >
                 {label(name)}
               </Typography>
               <Typography
@@ -118,6 +125,7 @@ function Origin({ alarm }: { alarm: AlarmView }) {
                 variant="body2"
                 data-testid="alarm-origin-field"
                 data-field={name}
+                translate={typeof value === 'boolean' ? undefined : 'no'}
                 sx={{ m: 0, wordBreak: 'break-all' }}
               >
                 {shown(value)}
