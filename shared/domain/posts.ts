@@ -49,6 +49,11 @@ export const PeakDef = z
     to: HHMM,
     posts: z.array(Id).min(1).max(64),
     priority: z.number().int().min(3).max(5).default(4),
+    /**
+     * Minutes a listed post may be without its guard before it is an alarm (default 3): a guard sent to an alarm
+     * nearby, a missed phone report or a console just started is not yet an unmanned post.
+     */
+    unmannedAfterMin: z.number().int().min(0).max(60).default(3),
   })
   .strict()
   .refine((p) => p.from !== p.to, { message: '"to" must differ from "from"', path: ['to'] });

@@ -22,6 +22,8 @@ const test = base.extend({
           from: '00:00',
           to: '12:00',
           posts,
+          // At once: the spec clears a post and looks for its alarm (the product waits 3 minutes by default).
+          unmannedAfterMin: 0,
         },
         {
           id: 'pm',
@@ -30,6 +32,7 @@ const test = base.extend({
           from: '12:00',
           to: '00:00',
           posts,
+          unmannedAfterMin: 0,
         },
       ];
     });

@@ -31,12 +31,6 @@ export interface GuardsOnDuty {
 }
 
 export const UNMANNED_ALARM = 'post_unmanned';
-/**
- * How long a post a peak needs may be without its guard before it is an alarm: a guard sent to an alarm nearby,
- * a phone missing one report or the console just started (the phones' first positions not in yet) is not yet an
- * unmanned post; the post board shows the state at once.
- */
-export const UNMANNED_AFTER_MS = 3 * 60_000;
 /** The device id an unmanned post's alarm carries: one open alarm per post (the queue's re-trigger rule). */
 export const postDevice = (postId: string) => `post:${postId}`;
 /** How far ahead a supervisor may plan the posts. */
@@ -325,7 +319,13 @@ export class Posts {
       if (!need || state === 'held') this.unmannedSince.delete(post.id);
       else if (!this.unmannedSince.has(post.id)) this.unmannedSince.set(post.id, now);
       const since = this.unmannedSince.get(post.id);
-      if (need && state !== 'held' && !row && since !== undefined && now - since >= UNMANNED_AFTER_MS) {
+      if (
+        need &&
+        state !== 'held' &&
+        !row &&
+        since !== undefined &&
+        now - since >= need.peak.peak.unmannedAfterMin * 60_000
+      ) {
         await this.raise(post, need.peak, need.priority, state, guards.get(post.id), now);
         changed = true;
       } else if (row && (!need || state === 'held')) {
