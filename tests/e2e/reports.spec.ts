@@ -132,6 +132,9 @@ test("a supervisor's monthly summary: opened, compared, a bar drilled into, PDF 
 });
 
 test('an operator sees only today: the other periods are closed to him', async ({ page, consoleApp }) => {
+  // The reports view loads its charts on first open and computes today's figures: past a minute once on the
+  // 2-core CI machine (sign-in included).
+  test.setTimeout(120_000);
   const reports = new ReportsView(page);
   await signIn(page, consoleApp);
   await reports.openButton.click();
