@@ -68,8 +68,6 @@ export const FacilityView = z.object({
     .optional(),
   /** Share of the last 24 h not faulted or offline (0..1); null when nothing is known of the device then. */
   availability24h: z.number().min(0).max(1).nullable(),
-  /** Its open work order, if any. */
-  openOrderId: Id.optional(),
 });
 export type FacilityView = z.infer<typeof FacilityView>;
 

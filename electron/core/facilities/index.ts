@@ -375,7 +375,7 @@ export function createFacilities(
     service,
     handlers: {
       'facilities.list': async () => ({
-        entries: await ledger.views(await work.openByEntry()),
+        entries: await ledger.views(),
         maintainers: await ledger.maintainers(),
       }),
       'facilities.save': async (input) => {
@@ -383,7 +383,7 @@ export function createFacilities(
           throw new ServiceError('invalid_input', `There is no zone "${input.zone}".`);
         const row = await ledger.save(input, 'manual');
         changed('ledger');
-        const views = await ledger.views(await work.openByEntry());
+        const views = await ledger.views();
         return views.find((v) => v.id === row.id)!;
       },
       'facilities.importPreview': ({ format, data }) =>

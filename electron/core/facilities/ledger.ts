@@ -213,8 +213,8 @@ export class Ledger {
     return (await this.o.db('facilities').where({ device_id: deviceId }).first()) as FacilityRow | undefined;
   }
 
-  /** Every entry with its live state and 24 h availability; `openOrders` maps an entry to its open order. */
-  async views(openOrders: ReadonlyMap<string, string>): Promise<FacilityView[]> {
+  /** Every entry with its live state and 24 h availability (its open order is the orders list's `entryId`). */
+  async views(): Promise<FacilityView[]> {
     const { db, clock } = this.o;
     const now = clock.now();
     const from = now - DAY;
@@ -239,7 +239,6 @@ export class Ledger {
       const history = r.device_id ? (byDevice.get(r.device_id) ?? []) : [];
       const last = history.at(-1);
       const defaults = this.defaults(r.kind);
-      const orderId = openOrders.get(r.id);
       return {
         id: r.id,
         code: r.code,
@@ -265,7 +264,6 @@ export class Ledger {
               { from, to: now },
             )
           : null,
-        ...(orderId ? { openOrderId: orderId } : {}),
       };
     });
   }

@@ -349,14 +349,4 @@ export class Orders {
     );
     return rows.map((r) => this.toOrder(r, timelines.get(r.id) ?? []));
   }
-
-  /** Each ledger entry's open order. */
-  async openByEntry(): Promise<Map<string, string>> {
-    const rows = (await this.o
-      .db('work_orders')
-      .whereNotNull('entry_id')
-      .whereNotIn('state', ['verified', 'refused'])
-      .select('entry_id', 'id')) as Array<{ entry_id: string; id: string }>;
-    return new Map(rows.map((r) => [r.entry_id, r.id]));
-  }
 }

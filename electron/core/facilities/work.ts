@@ -25,7 +25,6 @@ export class Work {
   actOnOrder: Orders['actOnOrder'] = (...a) => this.orderBook.actOnOrder(...a);
   orderView: Orders['orderView'] = (...a) => this.orderBook.orderView(...a);
   orders: Orders['orders'] = () => this.orderBook.orders();
-  openByEntry: Orders['openByEntry'] = () => this.orderBook.openByEntry();
 
   report: Hazards['report'] = (...a) => this.register.report(...a);
   actOnHazard: Hazards['actOnHazard'] = (...a) => this.register.actOnHazard(...a);

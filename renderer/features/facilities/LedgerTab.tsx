@@ -1,5 +1,5 @@
 import { Alert, Button, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
-import { memo, useState, type ChangeEvent } from 'react';
+import { memo, useMemo, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact, FacilityView, ImportPreview, WorkOrderView } from '../../../shared/contract';
 import {
@@ -24,7 +24,7 @@ const LEDGER_PAGE = 100;
 
 const liveOf = (e: FacilityView): Live => e.live?.state ?? 'none';
 
-/** Each ledger entry's open order (not verified or refused), as the core's `openOrderId` says it. */
+/** Each ledger entry's open order (not verified or refused), from the orders list. */
 export function openOrdersByEntry(orders: readonly WorkOrderView[]): Map<string, WorkOrderView> {
   const open = new Map<string, WorkOrderView>();
   // Oldest first, so that an entry with two open orders shows the newest, as the core's map does.
@@ -50,7 +50,7 @@ export function LedgerTab(props: {
   const [dialog, setDialog] = useState<'import' | 'new' | null>(null);
   const [page, setPage] = useState(0);
   // Each entry's open order, from the orders list (an order changing reads only that list, not the ledger).
-  const openOrders = openOrdersByEntry(props.orders);
+  const openOrders = useMemo(() => openOrdersByEntry(props.orders), [props.orders]);
   const overdue = (e: FacilityView) => {
     const o = openOrders.get(e.id);
     return Boolean(o && orderPending(o.state) && o.dueAt < now);
