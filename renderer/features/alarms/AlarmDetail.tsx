@@ -80,7 +80,7 @@ function Origin({ alarm }: { alarm: AlarmView }) {
   const { t, i18n } = useTranslation();
   const origin = alarm.origin;
   if (!origin) return null;
-  const label = (name: string) => (i18n.exists(`origin.fields.${name}`) ? t(`origin.fields.${name}`) : name);
+  const known = (name: string) => i18n.exists(`origin.fields.${name}`);
   // An event's name comes in both languages (`codeName_zh`, `codeName_en`): the operator reads theirs only.
   const lang = i18n.language.startsWith('zh') ? 'zh' : 'en';
   const fields = Object.entries(origin.fields)
@@ -116,9 +116,9 @@ function Origin({ alarm }: { alarm: AlarmView }) {
                 component="dt"
                 variant="body2"
                 color="text.secondary"
-                translate={i18n.exists(`origin.fields.${name}`) ? undefined : 'no'}
+                translate={known(name) ? undefined : 'no'}
               >
-                {label(name)}
+                {known(name) ? t(`origin.fields.${name}`) : name}
               </Typography>
               <Typography
                 component="dd"
