@@ -69,6 +69,13 @@ export interface LedgerLiveFigures {
 
 /** The devices' own zone: the operator filters the ledger to it, as one watching a building would. */
 const ZONE = 'bench-live';
+/** The times recorded for `key` (a device and the state it changed to), in order. */
+function timesOf(map: Map<string, number[]>, key: string): number[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
+}
+
 const deviceId = (i: number) => `bench-dev-${String(i).padStart(5, '0')}`;
 
 function change(i: number, state: 'ok' | 'fault', at: number): HubEventBody {
@@ -134,7 +141,7 @@ export async function ledgerLive(
     const at = Date.now();
     for (const c of changes ?? []) {
       const key = `${c.deviceId}|${c.state}`;
-      emitted.set(key, [...(emitted.get(key) ?? []), at]);
+      timesOf(emitted, key).push(at);
     }
   });
   const sent: Array<{ key: string; at: number; nth: number }> = [];
@@ -173,7 +180,7 @@ export async function ledgerLive(
     [string, string, number]
   >) {
     const key = `${code}|${state}`;
-    painted.set(key, [...(painted.get(key) ?? []), at]);
+    timesOf(painted, key).push(at);
   }
   const latencies: number[] = [];
   const toCore: number[] = [];
