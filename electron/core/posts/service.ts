@@ -23,6 +23,7 @@ import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
 import type { Infrastructure } from '../feature';
+import { inBoth } from '../site/names';
 
 /** What the posts need of the guards feature: who is on duty and whose phone reports. */
 export interface GuardsOnDuty {
@@ -49,8 +50,6 @@ interface UnmannedRow {
   since: number;
   alarm_id: string | null;
 }
-
-const both = (text: PostDef['name']) => ({ 'zh-CN': pickText(text, 'zh-CN'), en: pickText(text, 'en') });
 
 /** What one look at the posts reads (`Posts.look`). */
 interface Look {
@@ -159,7 +158,7 @@ export class Posts {
     const tz = this.site.timeZone;
     const posts: PostView[] = this.site.posts.map((p) => ({
       id: p.id,
-      name: both(p.name),
+      name: inBoth(p.name),
       kind: p.kind,
       position: p.position,
       ...(p.gate ? { gate: p.gate } : {}),
@@ -178,7 +177,7 @@ export class Posts {
       posts,
       peaks: peaksAhead(now, this.site.peaks, this.calendar, tz).map((a) => ({
         id: a.peak.id,
-        name: both(a.peak.name),
+        name: inBoth(a.peak.name),
         day: a.day,
         from: a.from,
         to: a.to,
