@@ -308,13 +308,21 @@ export class Posts {
 
   /** Seeds assignments for a shift where the post has none (the demo's guards at their posts). */
   async seedAssignments(shift: string, guards: ReadonlyMap<string, string>): Promise<void> {
+    if (guards.size === 0) return;
     const now = this.o.clock.now();
-    for (const [post, guard] of guards)
-      await this.o
-        .db('post_assignments')
-        .insert({ shift, post_id: post, guard_id: guard, assigned_at: now, assigned_by: SYSTEM.name })
-        .onConflict(['shift', 'post_id'])
-        .ignore();
+    await this.o
+      .db('post_assignments')
+      .insert(
+        [...guards].map(([post, guard]) => ({
+          shift,
+          post_id: post,
+          guard_id: guard,
+          assigned_at: now,
+          assigned_by: SYSTEM.name,
+        })),
+      )
+      .onConflict(['shift', 'post_id'])
+      .ignore();
   }
 
   /**
