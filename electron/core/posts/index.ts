@@ -1,5 +1,5 @@
 import type { postMethods } from '../../../shared/contract';
-import { guardShiftAt, nextGuardShift } from '../../../shared/domain/posts';
+import { nextGuardShift } from '../../../shared/domain/posts';
 import { actorOf } from '../actor';
 import type { AlarmService } from '../alarms';
 import type { Feature, Infrastructure } from '../feature';
@@ -81,7 +81,7 @@ export function createPosts(
         const now = clock.now();
         await posts.seedHolidays(demoHolidays(now, site.timeZone));
         // The demo's guards stand at the posts this shift and the next (the supervisor plans the ones after).
-        const shift = guardShiftAt(now, site.timeZone, posts.bands);
+        const shift = posts.shiftAt(now);
         const byPost = demoPostGuards(site);
         await posts.seedAssignments(shift.key, byPost);
         await posts.seedAssignments(nextGuardShift(shift, site.timeZone, posts.bands).key, byPost);
