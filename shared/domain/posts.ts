@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../contract/common';
 import { LatLon } from './geo';
-import { localParts, fromLocal, shiftAt } from './rounds';
+import { addDays, fromLocal, localParts, minutesOf, shiftAt } from './rounds';
 import type { Bands } from './shift';
 import { LocalizedText } from './text';
 
@@ -33,7 +33,6 @@ export const DAY_KINDS = ['workday', 'weekend', 'holiday'] as const;
 export type DayKind = (typeof DAY_KINDS)[number];
 
 export const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM, e.g. "07:00"');
-export const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /**
  * A peak period (高峰时段): on the days of the kinds listed, from `from` to `to` (a `to` earlier than `from` runs past
@@ -84,10 +83,6 @@ interface Ymd {
   d: number;
 }
 const isoOf = (p: Ymd) => `${p.y}-${pad(p.m)}-${pad(p.d)}`;
-function addDays(p: Ymd, n: number): Ymd {
-  const t = new Date(Date.UTC(p.y, p.m - 1, p.d + n));
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
-}
 /** 1 Monday … 7 Sunday, of a calendar date. */
 function weekdayOf(p: Ymd): number {
   const d = new Date(Date.UTC(p.y, p.m - 1, p.d)).getUTCDay();

@@ -234,13 +234,14 @@ export function fromLocal(day: LocalDay, minute: number, timeZone: string): numb
 }
 
 /** The local day `n` days after `day` (the calendar's, not 24 h: a clock change keeps the local times). */
-function addDays(day: LocalDay, n: number): LocalDay {
+export function addDays(day: LocalDay, n: number): LocalDay {
   const t = new Date(Date.UTC(day.y, day.m - 1, day.d + n));
   return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
 }
 
 const daysInMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+/** The minute of the day an `HH:MM` names. */
+export const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** The shift `at` falls in: the day band's [start, end) or the night's [end, next start), as local times. */
 export function shiftAt(at: number, timeZone: string, bands: Bands): { from: number; to: number } {

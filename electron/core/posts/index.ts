@@ -1,5 +1,5 @@
 import type { postMethods } from '../../../shared/contract';
-import { guardShiftAt, nextGuardShift } from '../../../shared/domain/posts';
+import { nextGuardShift } from '../../../shared/domain/posts';
 import { actorOf } from '../actor';
 import type { AlarmService } from '../alarms';
 import type { Feature, Infrastructure } from '../feature';
@@ -40,22 +40,18 @@ export function createPosts(
   let timer: unknown;
   let last = '';
   let ticking: Promise<unknown> | undefined;
-  /** Pushes the board when it differs from the last one pushed (a guard's phone, a peak, an assignment). */
-  const push = async () => {
-    const board = await posts.board();
+  /**
+   * Checks the posts and pushes the board the check leaves when it differs from the last one pushed (a guard's phone,
+   * a peak, an assignment): the timer's tick and each change alike.
+   */
+  const checkAndPush = async () => {
+    const board = await posts.check();
     const text = JSON.stringify(board);
-    if (text === last) return board;
-    last = text;
-    bus.emit('posts.changed', board);
+    if (text !== last) {
+      last = text;
+      bus.emit('posts.changed', board);
+    }
     return board;
-  };
-  const tick = async () => {
-    await posts.check();
-    await push();
-  };
-  const changed = async () => {
-    await posts.check();
-    return push();
   };
 
   return {
@@ -64,15 +60,15 @@ export function createPosts(
       'posts.board': () => posts.board(),
       'posts.assign': async ({ postId, shift, guardId }, { session }) => {
         await posts.assign(postId, shift, guardId, actorOf(session));
-        return changed();
+        return checkAndPush();
       },
       'holidays.save': async (input, { session }) => {
         await posts.saveHoliday(input, actorOf(session));
-        return changed();
+        return checkAndPush();
       },
       'holidays.remove': async ({ date }, { session }) => {
         await posts.removeHoliday(date, actorOf(session));
-        return changed();
+        return checkAndPush();
       },
       'parking.counts': () => counts.today(),
       'parking.record': (input, { session }) => counts.record(input, actorOf(session)),
@@ -85,14 +81,14 @@ export function createPosts(
         const now = clock.now();
         await posts.seedHolidays(demoHolidays(now, site.timeZone));
         // The demo's guards stand at the posts this shift and the next (the supervisor plans the ones after).
-        const shift = guardShiftAt(now, site.timeZone, posts.bands);
+        const shift = posts.shiftAt(now);
         const byPost = demoPostGuards(site);
         await posts.seedAssignments(shift.key, byPost);
         await posts.seedAssignments(nextGuardShift(shift, site.timeZone, posts.bands).key, byPost);
         await counts.seed(demoParkingCounts(site, now));
       }
       timer = clock.setInterval(() => {
-        ticking ??= tick()
+        ticking ??= checkAndPush()
           .catch((err: Error) => log.error('post check failed', { error: err.message }))
           .finally(() => (ticking = undefined));
       }, o.checkMs ?? 10_000);

@@ -23,6 +23,7 @@ import { appendAudit, auditActor } from '../audit/audit';
 import { writeDutyLog } from '../duty';
 import { ServiceError } from '../errors';
 import type { Infrastructure } from '../feature';
+import { inBoth } from '../site/names';
 
 /** What the posts need of the guards feature: who is on duty and whose phone reports. */
 export interface GuardsOnDuty {
@@ -50,7 +51,19 @@ interface UnmannedRow {
   alarm_id: string | null;
 }
 
-const both = (text: PostDef['name']) => ({ 'zh-CN': pickText(text, 'zh-CN'), en: pickText(text, 'en') });
+/** What one look at the posts reads (`Posts.look`). */
+interface Look {
+  now: number;
+  shift: GuardShift;
+  next: GuardShift;
+  /** Each post's guard this shift and the next. */
+  cur: Map<string, string>;
+  after: Map<string, string>;
+  states: Map<string, PostState>;
+  required: ReturnType<typeof requiredPosts>;
+  /** The open unmanned rows by post: the check keeps it in step as it raises and restores. */
+  open: Map<string, UnmannedRow>;
+}
 
 /**
  * The fixed posts (定点值守): the guard assigned to each post per shift, whether he holds it now (assigned, his phone
@@ -60,7 +73,7 @@ const both = (text: PostDef['name']) => ({ 'zh-CN': pickText(text, 'zh-CN'), en:
  */
 export class Posts {
   private calendar = new Map<string, HolidayRow>();
-  private checking: Promise<boolean> = Promise.resolve(false);
+  private checking: Promise<unknown> = Promise.resolve();
   /** Since when each required post has been without its guard (this process's view: a restart starts it again). */
   private readonly unmannedSince = new Map<string, number>();
 
@@ -92,18 +105,6 @@ export class Posts {
     return peaksAt(at, this.site.peaks, this.calendar, this.site.timeZone);
   }
 
-  /** Each post's guard for a shift. */
-  private async assigned(shift: string): Promise<Map<string, string>> {
-    const rows = (await this.o
-      .db('post_assignments')
-      .where({ shift })
-      .select('post_id', 'guard_id')) as Array<{
-      post_id: string;
-      guard_id: string;
-    }>;
-    return new Map(rows.map((r) => [r.post_id, r.guard_id]));
-  }
-
   /** Whether each post is held now by the guard assigned to it this shift. */
   private states(now: number, guards: ReadonlyMap<string, string>): Map<string, PostState> {
     const views = new Map(this.o.guards.views().map((g) => [g.guardId, g]));
@@ -121,22 +122,43 @@ export class Posts {
     return out;
   }
 
-  async board(): Promise<PostBoard> {
+  /**
+   * One read of what the check and the board both need: this shift and the next with their assignments (one query),
+   * who holds each post, what the running peaks require, and the open unmanned rows (one query).
+   */
+  private async look(): Promise<Look> {
     const now = this.o.clock.now();
-    const tz = this.site.timeZone;
     const shift = this.shiftAt(now);
-    const next = nextGuardShift(shift, tz, this.bands);
-    const [cur, after] = await Promise.all([this.assigned(shift.key), this.assigned(next.key)]);
-    const states = this.states(now, cur);
-    const required = requiredPosts(this.activePeaks(now));
-    const alarmed = new Set(
-      ((await this.o.db('post_unmanned').select('post_id')) as Array<{ post_id: string }>).map(
-        (r) => r.post_id,
-      ),
-    );
+    const next = nextGuardShift(shift, this.site.timeZone, this.bands);
+    const rows = (await this.o
+      .db('post_assignments')
+      .whereIn('shift', [shift.key, next.key])
+      .select('shift', 'post_id', 'guard_id')) as Array<{ shift: string; post_id: string; guard_id: string }>;
+    const of = (key: string) =>
+      new Map(rows.filter((r) => r.shift === key).map((r) => [r.post_id, r.guard_id]));
+    const cur = of(shift.key);
+    const open = (await this.o.db('post_unmanned').select()) as UnmannedRow[];
+    return {
+      now,
+      shift,
+      next,
+      cur,
+      after: of(next.key),
+      states: this.states(now, cur),
+      required: requiredPosts(this.activePeaks(now)),
+      open: new Map(open.map((r) => [r.post_id, r])),
+    };
+  }
+
+  async board(): Promise<PostBoard> {
+    return this.boardOf(await this.look());
+  }
+
+  private boardOf({ now, shift, next, cur, after, states, required, open }: Look): PostBoard {
+    const tz = this.site.timeZone;
     const posts: PostView[] = this.site.posts.map((p) => ({
       id: p.id,
-      name: both(p.name),
+      name: inBoth(p.name),
       kind: p.kind,
       position: p.position,
       ...(p.gate ? { gate: p.gate } : {}),
@@ -145,7 +167,7 @@ export class Posts {
       ...(after.has(p.id) ? { nextGuardId: after.get(p.id)! } : {}),
       state: states.get(p.id) ?? 'unassigned',
       required: required.has(p.id),
-      alarmed: alarmed.has(p.id),
+      alarmed: open.has(p.id),
     }));
     const today = localDay(now, tz);
     const since = localDay(now - 30 * 86_400_000, tz);
@@ -155,7 +177,7 @@ export class Posts {
       posts,
       peaks: peaksAhead(now, this.site.peaks, this.calendar, tz).map((a) => ({
         id: a.peak.id,
-        name: both(a.peak.name),
+        name: inBoth(a.peak.name),
         day: a.day,
         from: a.from,
         to: a.to,
@@ -286,32 +308,36 @@ export class Posts {
 
   /** Seeds assignments for a shift where the post has none (the demo's guards at their posts). */
   async seedAssignments(shift: string, guards: ReadonlyMap<string, string>): Promise<void> {
+    if (guards.size === 0) return;
     const now = this.o.clock.now();
-    for (const [post, guard] of guards)
-      await this.o
-        .db('post_assignments')
-        .insert({ shift, post_id: post, guard_id: guard, assigned_at: now, assigned_by: SYSTEM.name })
-        .onConflict(['shift', 'post_id'])
-        .ignore();
+    await this.o
+      .db('post_assignments')
+      .insert(
+        [...guards].map(([post, guard]) => ({
+          shift,
+          post_id: post,
+          guard_id: guard,
+          assigned_at: now,
+          assigned_by: SYSTEM.name,
+        })),
+      )
+      .onConflict(['shift', 'post_id'])
+      .ignore();
   }
 
-  /** Raises and restores the unmanned-post alarms; one check at a time. True when something changed. */
-  check(): Promise<boolean> {
+  /**
+   * Raises and restores the unmanned-post alarms, one check at a time, and gives the board as the check leaves it
+   * (built from the check's own reads: the timer's tick and each change read the posts once).
+   */
+  check(): Promise<PostBoard> {
     const run = this.checking.then(() => this.checkNow());
-    this.checking = run.catch(() => false);
+    this.checking = run.catch(() => undefined);
     return run;
   }
 
-  private async checkNow(): Promise<boolean> {
-    const now = this.o.clock.now();
-    const shift = this.shiftAt(now);
-    const guards = await this.assigned(shift.key);
-    const states = this.states(now, guards);
-    const required = requiredPosts(this.activePeaks(now));
-    const open = new Map(
-      ((await this.o.db('post_unmanned').select()) as UnmannedRow[]).map((r) => [r.post_id, r]),
-    );
-    let changed = false;
+  private async checkNow(): Promise<PostBoard> {
+    const look = await this.look();
+    const { now, cur, states, required, open } = look;
     for (const post of this.site.posts) {
       const need = required.get(post.id);
       const state = states.get(post.id) ?? 'unassigned';
@@ -326,14 +352,13 @@ export class Posts {
         since !== undefined &&
         now - since >= need.peak.peak.unmannedAfterMin * 60_000
       ) {
-        await this.raise(post, need.peak, need.priority, state, guards.get(post.id), now);
-        changed = true;
+        open.set(post.id, await this.raise(post, need.peak, need.priority, state, cur.get(post.id), now));
       } else if (row && (!need || state === 'held')) {
         await this.restore(post, row, need ? 'held' : 'peak_over', now);
-        changed = true;
+        open.delete(post.id);
       }
     }
-    return changed;
+    return this.boardOf(look);
   }
 
   private async raise(
@@ -343,7 +368,7 @@ export class Posts {
     state: PostState,
     guardId: string | undefined,
     now: number,
-  ): Promise<void> {
+  ): Promise<UnmannedRow> {
     const guard = guardId ? this.site.guards.find((g) => g.id === guardId) : undefined;
     const guardZh = guard ? pickText(guard.name, 'zh-CN') : '';
     const guardEn = guard ? pickText(guard.name, 'en') : '';
@@ -359,7 +384,7 @@ export class Posts {
       'zh-CN': `${peakZh}期间 ${pickText(post.name, 'zh-CN')} 无人值守（${why.zh}）`,
       en: `${pickText(post.name, 'en')} unmanned during the ${peakEn} (${why.en})`,
     };
-    await this.o.db.transaction(async (trx) => {
+    return this.o.db.transaction(async (trx) => {
       const result = await this.o.alarms.receive(trx, {
         source: 'engine',
         sourceId: `post-unmanned:${post.id}:${now}`,
@@ -377,13 +402,10 @@ export class Posts {
       // Raised again while its earlier alarm is still open: the queue re-triggers that one; say why this time.
       if (result.status === 'retrigger')
         await this.o.alarms.noteIn(trx, alarmId, `${texts['zh-CN']} · ${texts.en}`, SYSTEM);
-      await trx('post_unmanned').insert({
-        post_id: post.id,
-        peak_id: active.peak.id,
-        since: now,
-        alarm_id: alarmId,
-      });
+      const row: UnmannedRow = { post_id: post.id, peak_id: active.peak.id, since: now, alarm_id: alarmId };
+      await trx('post_unmanned').insert(row);
       await writeDutyLog(trx, { at: now, kind: 'post', alarmId, text: `${texts['zh-CN']} · ${texts.en}` });
+      return row;
     });
   }
 

@@ -13,10 +13,9 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PostView } from '../../../shared/contract';
-import { roleAllows } from '../../../shared/contract';
 import { useStore } from '../../api/store';
 import { useText } from '../../ui/hooks';
-import { useOperators } from '../operators';
+import { useHasRole } from '../operators';
 import { useSystem } from '../system';
 import { AssignDialog } from './AssignDialog';
 import { Holidays } from './Holidays';
@@ -39,8 +38,7 @@ export function PostsTab() {
   const text = useText();
   const board = useStore(boardStore);
   const site = useStore(useSystem().site);
-  const operator = useStore(useOperators().operator);
-  const supervisor = operator ? roleAllows(operator.role, 'supervisor') : false;
+  const supervisor = useHasRole('supervisor');
   const [assigning, setAssigning] = useState<PostView | null>(null);
   if (!board) return <Typography color="text.secondary">{t('posts.loading')}</Typography>;
   const guardName = (id: string | undefined) => {
