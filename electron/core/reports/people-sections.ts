@@ -1,9 +1,9 @@
-import type {
-  InBothLanguages,
-  ReportChart,
-  ReportKpi,
-  ReportSection,
-  SatisfactionResult,
+import {
+  SATISFACTION_DIMENSIONS,
+  type ReportChart,
+  type ReportKpi,
+  type ReportSection,
+  type SatisfactionResult,
 } from '../../../shared/contract';
 import { ratio } from '../../../shared/domain/report-figures';
 import {
@@ -41,7 +41,6 @@ export function peopleSection(
   const ops = operatorFigures(now.summary.people, c.targets, now.handovers ?? []);
   const opsBefore = before && operatorFigures(before.summary.people, c.targets, before.handovers ?? []);
   const prevAck = new Map(opsBefore?.map((o) => [o.key, o.ackP50Ms] as const));
-  const operatorLabel = (k: string): InBothLanguages => ({ 'zh-CN': k, en: k });
   const trainedShare = (f: PeriodFigures, list: typeof guards) =>
     f.training ? ratio(list.filter((g) => g.trainingCurrent).length, list.length) : null;
   const handovers = (f: PeriodFigures) => (f.handovers ?? []).length;
@@ -57,7 +56,7 @@ export function peopleSection(
     id: 'operatorAck',
     kind: 'bar',
     unit: 'ms',
-    categories: ops.map((o) => ({ key: o.key, label: operatorLabel(o.key) })),
+    categories: ops.map((o) => ({ key: o.key, label: same(o.key) })),
     series: [
       {
         id: 'p50',
@@ -144,7 +143,7 @@ export function peopleSection(
         ],
         rows: ops.map((o) => ({
           key: o.key,
-          label: operatorLabel(o.key),
+          label: same(o.key),
           values: [
             o.handled,
             o.ackP50Ms,
@@ -185,21 +184,22 @@ export function satisfactionSection(
   const results = now.satisfaction ?? [];
   const cur = byDimension(results);
   const prev = before && byDimension(before.satisfaction ?? []);
-  const dims = [...new Set(['safety', 'overall', ...cur.keys()])].filter(
-    (d) => cur.has(d) || d === 'safety' || d === 'overall',
-  );
+  // The plan's questions first, then the others as the files word them: those the period has results for.
+  const dims = [...new Set([...SATISFACTION_DIMENSIONS, ...cur.keys()])].filter((d) => cur.has(d));
   const label = (d: string) =>
-    d === 'safety' || d === 'overall' ? c.labels.text(`reports.satisfaction.dimension.${d}`) : same(d);
+    (SATISFACTION_DIMENSIONS as readonly string[]).includes(d)
+      ? c.labels.text(`reports.satisfaction.dimension.${d}`)
+      : same(d);
   const chart: ReportChart = {
     id: 'satisfaction',
     kind: 'bar',
     unit: 'percent',
-    categories: dims.filter((d) => cur.has(d)).map((d) => ({ key: d, label: label(d) })),
+    categories: dims.map((d) => ({ key: d, label: label(d) })),
     series: [
       {
         id: 'score',
-        values: dims.filter((d) => cur.has(d)).map((d) => cur.get(d) ?? 0),
-        ...(prev ? { previous: dims.filter((d) => cur.has(d)).map((d) => prev.get(d) ?? 0) } : {}),
+        values: dims.map((d) => cur.get(d) ?? 0),
+        ...(prev ? { previous: dims.map((d) => prev.get(d) ?? 0) } : {}),
       },
     ],
     drill: false,
