@@ -13,7 +13,7 @@ import { surveyDimension, surveyPeriod, surveyScore } from '../../../shared/doma
 import type { Actor } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
 import type { IdGenerator } from '../util/ids';
-import { hasText, readTable } from '../util/sheet';
+import { hasText, readTable, squash } from '../util/sheet';
 
 /**
  * Residents' satisfaction results (issue 19), imported by a supervisor from the CSV or .xlsx a property office
@@ -44,13 +44,6 @@ const HEADERS: Record<SatisfactionColumn, string[]> = {
   dissatisfied: ['不满意', '不太满意', 'dissatisfied'],
   veryDissatisfied: ['非常不满意', '很不满意', 'very dissatisfied'],
 };
-
-const squash = (s: string) =>
-  s
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_\-()（）]/g, '');
 
 function columnOf(header: string): SatisfactionColumn | undefined {
   const h = squash(header);
