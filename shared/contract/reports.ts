@@ -117,19 +117,6 @@ export const ShiftBoard = z.object({
 });
 export type ShiftBoard = z.infer<typeof ShiftBoard>;
 
-/** The columns a residents' satisfaction file may have; headers are matched in either language. */
-export const SATISFACTION_COLUMNS = [
-  'period',
-  'dimension',
-  'score',
-  'sample',
-  'verySatisfied',
-  'satisfied',
-  'neutral',
-  'dissatisfied',
-  'veryDissatisfied',
-] as const;
-export type SatisfactionColumn = (typeof SATISFACTION_COLUMNS)[number];
 /** The answers a survey counts, best first: the score from them is (very satisfied + satisfied) ÷ answers. */
 export const SATISFACTION_ANSWERS = [
   'verySatisfied',
@@ -138,6 +125,15 @@ export const SATISFACTION_ANSWERS = [
   'dissatisfied',
   'veryDissatisfied',
 ] as const;
+/** The columns a residents' satisfaction file may have; headers are matched in either language. */
+export const SATISFACTION_COLUMNS = [
+  'period',
+  'dimension',
+  'score',
+  'sample',
+  ...SATISFACTION_ANSWERS,
+] as const;
+export type SatisfactionColumn = (typeof SATISFACTION_COLUMNS)[number];
 /** Why the file as a whole cannot be read, worded in `reports.satisfaction.refusal.<code>`. */
 export const SATISFACTION_REFUSALS = [
   'too_large',

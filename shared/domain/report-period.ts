@@ -81,8 +81,11 @@ function ymd(day: string): [number, number, number] {
   return day.split('-').map(Number) as [number, number, number];
 }
 
-function monthDay(y: number, m: number, d = 1): string {
-  // Month arithmetic through Date.UTC: month 13 is next January, month 0 last December.
+/**
+ * Day `d` of month `m` of year `y`, as a local day. Month arithmetic through Date.UTC: month 13 is next January,
+ * month 0 last December, day 0 the last of the month before.
+ */
+export function monthDay(y: number, m: number, d = 1): string {
   return dayOfNumber(Math.floor(Date.UTC(y, m - 1, d) / 86_400_000));
 }
 

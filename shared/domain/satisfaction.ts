@@ -1,4 +1,4 @@
-import { LocalDay, dayNumber, dayOfNumber } from './report-period';
+import { LocalDay, dayNumber, monthDay } from './report-period';
 
 /**
  * Residents' satisfaction surveys as property offices keep them (issue 19): the console does not run surveys, a
@@ -8,9 +8,8 @@ import { LocalDay, dayNumber, dayOfNumber } from './report-period';
 
 const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4 };
 
-const lastOfMonth = (y: number, m: number) => dayOfNumber(dayNumber(monthStart(y, m + 1)) - 1);
-const monthStart = (y: number, m: number) =>
-  m > 12 ? `${y + 1}-01-01` : `${y}-${String(m).padStart(2, '0')}-01`;
+/** The last day of month `m` (day 0 of the next). */
+const lastOfMonth = (y: number, m: number) => monthDay(y, m + 1, 0);
 
 const day = (text: string): string | undefined => {
   const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(text.trim());
@@ -33,14 +32,14 @@ export function surveyPeriod(text: string): { first: string; last: string } | un
     if (m[2] === undefined) return { first: `${y}-01-01`, last: `${y}-12-31` };
     const mo = Number(m[2]);
     if (mo < 1 || mo > 12) return undefined;
-    return { first: monthStart(y, mo), last: lastOfMonth(y, mo) };
+    return { first: monthDay(y, mo), last: lastOfMonth(y, mo) };
   }
   m = /^(\d{4})(?:[-/.]?[Qq]|年第?)([1-4一二三四])(?:季度?)?$/.exec(t);
   if (m) {
     const y = Number(m[1]);
     const q = CN_DIGITS[m[2]!] ?? Number(m[2]);
     if (y < 2000 || y > 2100) return undefined;
-    return { first: monthStart(y, q * 3 - 2), last: lastOfMonth(y, q * 3) };
+    return { first: monthDay(y, q * 3 - 2), last: lastOfMonth(y, q * 3) };
   }
   const parts = t.split(/~|～|至|到|—|–|--/);
   if (parts.length === 2) {

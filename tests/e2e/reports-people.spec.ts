@@ -1,4 +1,4 @@
-import { localDay } from '../../shared/domain/report-period';
+import { localDay, previousPeriod } from '../../shared/domain/report-period';
 import { pdfText } from '../support/pdf';
 import { expect, signIn, test } from './fixtures';
 import { Layout, ReportsView } from './pages';
@@ -7,8 +7,7 @@ test.use({ tools: ['pdftotext'] });
 
 /** The first day of last month in the demo site's calendar: the demo's history and surveys cover it whole. */
 function lastMonth(): string {
-  const [y, m] = localDay(Date.now(), 'Asia/Shanghai').split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 10);
+  return previousPeriod({ kind: 'month', day: localDay(Date.now(), 'Asia/Shanghai') }).day;
 }
 
 test("people (绩效), residents' satisfaction and the self-check: seen, imported, recorded, in the PDF, both languages and sizes", async ({

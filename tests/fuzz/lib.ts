@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import type { SourceReport, SourceSink, SourceStatus } from '../../electron/hub/sources/source';
 import { ALARM_TYPES } from '../../shared/domain/alarm';
@@ -418,3 +419,62 @@ export function checkCameraSource(
 }
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(ALARM_TYPES);
+
+/** A spreadsheet a supervisor might pick for an import: its format, and raw bytes or the rows of an .xlsx to write. */
+export interface SheetCase {
+  format: 'csv' | 'xlsx';
+  bytes: Uint8Array | { rows: string[][] };
+}
+
+/**
+ * A cell of an import's spreadsheet: hostile text (weight 3), the feature's own likely values (`samples`, at
+ * `weight`), any short text, or what a CSV writer quotes and a spreadsheet evaluates (weight 1 each).
+ */
+export function sheetCell(samples: readonly string[], weight: number): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: nastyText },
+    { weight, arbitrary: fc.constantFrom(...samples) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('"', '""', '"a,b"', '\r', '\n', ',', '\uFEFF', "'=1+1", '=cmd|x'),
+    },
+  );
+}
+
+/**
+ * The files an import boundary tries: random bytes as either format, a CSV of `cell`s under some of `header`'s
+ * columns (UTF-8 or Latin-1, any line end), and an .xlsx of them under the whole header.
+ */
+export function sheetCases(
+  header: string[],
+  cell: fc.Arbitrary<string>,
+  maxCells: number,
+): fc.Arbitrary<SheetCase> {
+  const rows = fc.array(fc.array(cell, { maxLength: maxCells }), { maxLength: 12 });
+  return fc.oneof(
+    fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ format: 'csv' as const, bytes })),
+    fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ format: 'xlsx' as const, bytes })),
+    fc
+      .tuple(
+        fc.subarray(header, { minLength: 1 }),
+        rows,
+        fc.constantFrom('utf8', 'latin1'),
+        fc.constantFrom('\n', '\r\n', '\r'),
+      )
+      .map(([head, body, enc, eol]) => ({
+        format: 'csv' as const,
+        bytes: Buffer.from([head, ...body].map((r) => r.join(',')).join(eol), enc as BufferEncoding),
+      })),
+    rows.map((body) => ({ format: 'xlsx' as const, bytes: { rows: [header, ...body] } })),
+  );
+}
+
+/** A case's file as the import methods take it (an .xlsx case written as a one-sheet workbook). */
+export async function sheetBase64(c: SheetCase, sheetName: string): Promise<string> {
+  if (c.bytes instanceof Uint8Array) return Buffer.from(c.bytes).toString('base64');
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet(sheetName);
+  for (const r of c.bytes.rows) sheet.addRow(r);
+  return Buffer.from(await book.xlsx.writeBuffer()).toString('base64');
+}

@@ -283,6 +283,17 @@ describe('the monthly self-check (月度自查) through the real router: finding
       selfCheckClosed: 0,
     });
     expect(section.tables[0]!.rows[0]!.values).toEqual([10, 2, 1, 1, 0]);
+    // A finding rectified since counts as closed: its state is read now, from the table it went to.
+    await core
+      .db('hazards')
+      .where({ id: check.items.find((i) => i.id === 'fire')!.ref!.id })
+      .update({ state: 'rectified' });
+    const later = await callAs<ReportView>(core, supervisor, 'reports.get', {
+      period: { kind: 'quarter', day: '2026-10-01' },
+    });
+    expect(later.sections.find((s) => s.id === 'selfCheck')!.tables[0]!.rows[0]!.values).toEqual([
+      10, 2, 1, 1, 1,
+    ]);
     expect(
       (await callAs<{ checks: SelfCheckView[] }>(core, supervisor, 'reports.selfChecks', {})).checks,
     ).toHaveLength(1);

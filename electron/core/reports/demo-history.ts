@@ -5,7 +5,13 @@ import { DEFAULT_PRIORITY } from '../../../shared/domain/alarm';
 import { DEFAULT_TARGETS, targetFor } from '../../../shared/domain/alarm-lifecycle';
 import { mergeSchedule, roundsBetween } from '../../../shared/domain/patrol';
 import { seededRandom } from '../../../shared/domain/random';
-import { dayNumber, dayOfNumber, localDay, startOfLocalDay } from '../../../shared/domain/report-period';
+import {
+  dayNumber,
+  dayOfNumber,
+  localDay,
+  monthDay,
+  startOfLocalDay,
+} from '../../../shared/domain/report-period';
 import type { SiteFile } from '../../../shared/domain/site';
 import { message } from './labels';
 
@@ -267,12 +273,8 @@ function demoSatisfaction(today: string, rnd: () => number, now: number): Record
   const out: Record<string, unknown>[] = [];
   const [y, m] = today.split('-').map(Number) as [number, number];
   for (let back = 3; back >= 1; back--) {
-    const month = (((m - 1 - back) % 12) + 12) % 12;
-    const year = y + Math.floor((m - 1 - back) / 12);
-    const first = `${year}-${String(month + 1).padStart(2, '0')}-01`;
-    const last = dayOfNumber(
-      dayNumber(month === 11 ? `${year + 1}-01-01` : `${year}-${String(month + 2).padStart(2, '0')}-01`) - 1,
-    );
+    const first = monthDay(y, m - back);
+    const last = monthDay(y, m - back + 1, 0);
     for (const [dimension, base] of [
       ['safety', 0.9],
       ['overall', 0.86],

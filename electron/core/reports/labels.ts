@@ -23,7 +23,7 @@ const both = (text: LocalizedText): InBothLanguages => ({
   'zh-CN': pickText(text, 'zh-CN'),
   en: pickText(text, 'en'),
 });
-const same = (text: string): InBothLanguages => ({ 'zh-CN': text, en: text });
+export const same = (text: string): InBothLanguages => ({ 'zh-CN': text, en: text });
 
 /** The names people read for the ids in the figures: the site file's, the ledger's devices, the catalogue's words. */
 export class ReportLabels {

@@ -13,7 +13,7 @@ import { surveyDimension, surveyPeriod, surveyScore } from '../../../shared/doma
 import type { Actor } from '../actor';
 import { appendAudit, auditActor } from '../audit/audit';
 import type { IdGenerator } from '../util/ids';
-import { hasText, readTable } from '../util/sheet';
+import { hasText, readTable, squash } from '../util/sheet';
 
 /**
  * Residents' satisfaction results (issue 19), imported by a supervisor from the CSV or .xlsx a property office
@@ -44,13 +44,6 @@ const HEADERS: Record<SatisfactionColumn, string[]> = {
   dissatisfied: ['不满意', '不太满意', 'dissatisfied'],
   veryDissatisfied: ['非常不满意', '很不满意', 'very dissatisfied'],
 };
-
-const squash = (s: string) =>
-  s
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_\-()（）]/g, '');
 
 function columnOf(header: string): SatisfactionColumn | undefined {
   const h = squash(header);
@@ -172,47 +165,59 @@ type Raw = Record<string, unknown>;
 export class SatisfactionStore {
   constructor(private readonly o: { db: Knex; now: () => number; ids: IdGenerator }) {}
 
+  /** How many of `good` are a period and question already on record (read in one query, not one per row). */
   private async replacing(good: SatisfactionRows['good']): Promise<number> {
-    let n = 0;
-    for (const g of good) {
-      const hit = (await this.o.db.raw(
-        'SELECT 1 FROM satisfaction_results WHERE first_day = ? AND last_day = ? AND dimension = ?',
-        [g.first, g.last, g.dimension],
-      )) as Raw[];
-      if (hit.length) n++;
-    }
-    return n;
+    if (good.length === 0) return 0;
+    const firsts = good.map((g) => g.first).sort();
+    const lasts = good.map((g) => g.last).sort();
+    const kept = (await this.o.db.raw(
+      'SELECT first_day, last_day, dimension FROM satisfaction_results WHERE last_day >= ? AND first_day <= ?',
+      [firsts[0]!, lasts[lasts.length - 1]!],
+    )) as Raw[];
+    const keys = new Set(
+      kept.map((r) => `${String(r.first_day)}|${String(r.last_day)}|${String(r.dimension)}`),
+    );
+    return good.filter((g) => keys.has(`${g.first}|${g.last}|${g.dimension}`)).length;
+  }
+
+  /** The file read and checked once: its preview, and the rows an import writes. */
+  private async check(
+    file: ImportFile,
+  ): Promise<{ preview: SatisfactionPreview; good: SatisfactionRows['good'] }> {
+    const read = await readSatisfaction(file);
+    if ('refusal' in read) return { preview: { ok: false, refusal: read.refusal }, good: [] };
+    return {
+      good: read.good,
+      preview: {
+        ok: true,
+        rows: read.rows,
+        good: read.good.length,
+        badRows: read.badRows,
+        replacing: await this.replacing(read.good),
+        problems: read.problems,
+        columns: read.columns,
+        sample: read.good.slice(0, 5).map(({ first, last, dimension, score, sample }) => ({
+          first,
+          last,
+          dimension,
+          score,
+          sample,
+        })),
+      },
+    };
   }
 
   async preview(file: ImportFile): Promise<SatisfactionPreview> {
-    const read = await readSatisfaction(file);
-    if ('refusal' in read) return { ok: false, refusal: read.refusal };
-    return {
-      ok: true,
-      rows: read.rows,
-      good: read.good.length,
-      badRows: read.badRows,
-      replacing: await this.replacing(read.good),
-      problems: read.problems,
-      columns: read.columns,
-      sample: read.good.slice(0, 5).map(({ first, last, dimension, score, sample }) => ({
-        first,
-        last,
-        dimension,
-        score,
-        sample,
-      })),
-    };
+    return (await this.check(file)).preview;
   }
 
   /** Every row in one transaction with its audit entry, or none: a file with a wrong row writes nothing. */
   async import(file: ImportFile, actor: Actor): Promise<{ imported: number; preview: SatisfactionPreview }> {
-    const preview = await this.preview(file);
+    const { preview, good } = await this.check(file);
     if (!preview.ok || preview.badRows > 0 || preview.good === 0) return { imported: 0, preview };
-    const read = (await readSatisfaction(file)) as SatisfactionRows;
     const at = this.o.now();
     await this.o.db.transaction(async (trx) => {
-      for (const g of read.good)
+      for (const g of good)
         await trx('satisfaction_results')
           .insert({
             id: this.o.ids(),
@@ -233,10 +238,10 @@ export class SatisfactionStore {
         ...auditActor(actor),
         action: 'reports.satisfactionImport',
         target: file.name,
-        details: { rows: read.good.length, replacing: preview.replacing },
+        details: { rows: good.length, replacing: preview.replacing },
       });
     });
-    return { imported: read.good.length, preview };
+    return { imported: good.length, preview };
   }
 
   /** The results of surveys that ended within first..last (local days), oldest first. */

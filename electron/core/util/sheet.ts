@@ -32,6 +32,16 @@ export async function readTable(
   return format === 'csv' ? parseCsv(decodeText(bytes)) : readXlsx(bytes, maxRows);
 }
 
+/**
+ * A header or a word as the imports compare them: case, spaces, underscores, dashes and brackets (half- or
+ * full-width) do not count, so `Sample size`, `sample_size` and `SAMPLE（SIZE）` are one. (`trim` drops a BOM too.)
+ */
+export const squash = (s: string): string =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_\-()（）]/g, '');
+
 /** A row with something in it (a spreadsheet's blank line is commas or spaces at most). */
 export function hasText(row: readonly string[]): boolean {
   return row.some((c) => c.trim() !== '');

@@ -11,7 +11,7 @@ import {
   type VehicleView,
 } from '../../../shared/contract';
 import { checkPlate } from '../../../shared/domain/plate';
-import { hasText, readTable } from '../util/sheet';
+import { hasText, readTable, squash } from '../util/sheet';
 
 /** A row as it would be stored. */
 export type VehicleRecord = Omit<VehicleView, 'id' | 'updatedAt'>;
@@ -89,11 +89,6 @@ const LIMITS: Partial<Record<ImportColumn, number>> = {
   notes: 500,
 };
 
-const squash = (s: string) =>
-  s
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_\-()（）]/g, '');
 const squashed = <V>(words: Record<string, V>): Record<string, V> =>
   Object.fromEntries(Object.entries(words).map(([k, v]) => [squash(k), v]));
 const KINDS_READ = squashed(KIND_WORDS);

@@ -5,72 +5,49 @@
  * never a crash; a valid preview keeps being answered while they run; an import writes all of its rows or none
  * (the table changes only by a whole file's good rows); and every stored result is within its bounds.
  */
-import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import type { OperatorView, SatisfactionPreview } from '../../../shared/contract';
 import { LocalDay } from '../../../shared/domain/report-period';
 import { MESSAGES } from '../../../shared/i18n';
 import { startCore } from '../../support/core';
 import { tempDir } from '../../support/temp';
-import { eachCase, nastyText, probeWhile, within, type Boundary } from '../lib';
+import {
+  eachCase,
+  probeWhile,
+  sheetBase64,
+  sheetCases,
+  sheetCell,
+  within,
+  type Boundary,
+  type SheetCase,
+} from '../lib';
 
 const SUPERVISOR: OperatorView = { id: 'fuzz-sup', name: '主管', role: 'supervisor' };
 const HEADER = ['期间', '调查项目', '满意度', '样本量', '非常满意', '满意', '一般', '不满意', '非常不满意'];
 
-const cell = fc.oneof(
-  { weight: 3, arbitrary: nastyText },
-  {
-    weight: 3,
-    arbitrary: fc.constantFrom(
-      '2026-10',
-      '2026-Q3',
-      '2026年第三季度',
-      '2026-10-01~2026-10-31',
-      '居民安全满意度',
-      '居民综合满意度',
-      '92.5%',
-      '0.9',
-      '150',
-      '0',
-      '-1',
-      '1e9',
-      '',
-    ),
-  },
-  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
-  { weight: 1, arbitrary: fc.constantFrom('"', '""', '"a,b"', '\r', '\n', ',', '\uFEFF', "'=1+1", '=cmd|x') },
+const cell = sheetCell(
+  [
+    '2026-10',
+    '2026-Q3',
+    '2026年第三季度',
+    '2026-10-01~2026-10-31',
+    '居民安全满意度',
+    '居民综合满意度',
+    '92.5%',
+    '0.9',
+    '150',
+    '0',
+    '-1',
+    '1e9',
+    '',
+  ],
+  3,
 );
-const rows = fc.array(fc.array(cell, { maxLength: 10 }), { maxLength: 12 });
-const csvText = (header: string[], body: string[][], eol: string) =>
-  [header, ...body].map((r) => r.join(',')).join(eol);
 
-type Case = { format: 'csv' | 'xlsx'; bytes: Uint8Array | { rows: string[][] }; write: boolean };
-const file: fc.Arbitrary<Case> = fc
-  .oneof(
-    fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ format: 'csv' as const, bytes })),
-    fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ format: 'xlsx' as const, bytes })),
-    fc
-      .tuple(
-        fc.subarray(HEADER, { minLength: 1 }),
-        rows,
-        fc.constantFrom('utf8', 'latin1'),
-        fc.constantFrom('\n', '\r\n', '\r'),
-      )
-      .map(([header, body, enc, eol]) => ({
-        format: 'csv' as const,
-        bytes: Buffer.from(csvText(header, body, eol), enc as BufferEncoding),
-      })),
-    rows.map((body) => ({ format: 'xlsx' as const, bytes: { rows: [HEADER, ...body] } })),
-  )
-  .chain((c) => fc.boolean().map((write) => ({ ...c, write })));
-
-async function base64Of(c: Case): Promise<string> {
-  if (c.bytes instanceof Uint8Array) return Buffer.from(c.bytes).toString('base64');
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('满意度');
-  for (const r of c.bytes.rows) sheet.addRow(r);
-  return Buffer.from(await book.xlsx.writeBuffer()).toString('base64');
-}
+type Case = SheetCase & { write: boolean };
+const file: fc.Arbitrary<Case> = sheetCases(HEADER, cell, 10).chain((c) =>
+  fc.boolean().map((write) => ({ ...c, write })),
+);
 
 /** A preview whose every code is worded in both languages. */
 function worded(p: SatisfactionPreview): boolean {
@@ -107,7 +84,7 @@ const boundary: Boundary = {
     });
     try {
       await eachCase(ctx, tally, file, 2, async (c) => {
-        const input = { name: `fuzz.${c.format}`, format: c.format, base64: await base64Of(c) };
+        const input = { name: `fuzz.${c.format}`, format: c.format, base64: await sheetBase64(c, '满意度') };
         const before = await count();
         const r = c.write
           ? await call('reports.satisfactionImport', { file: input })

@@ -4,64 +4,32 @@
  * refusal (a code shared/i18n words in both languages), never an internal error, never a crash; a valid preview
  * keeps being answered while they run; and every record an import stored has a valid plate in its stored form.
  */
-import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import type { VehicleImportPreview, OperatorView } from '../../../shared/contract';
 import { checkPlate } from '../../../shared/domain/plate';
 import { MESSAGES } from '../../../shared/i18n';
 import { startCore } from '../../support/core';
 import { tempDir } from '../../support/temp';
-import { eachCase, nastyText, probeWhile, within, type Boundary } from '../lib';
+import {
+  eachCase,
+  probeWhile,
+  sheetBase64,
+  sheetCases,
+  sheetCell,
+  within,
+  type Boundary,
+  type SheetCase,
+} from '../lib';
 
 const SUPERVISOR: OperatorView = { id: 'fuzz-sup', name: '主管', role: 'supervisor' };
 const HEADER = ['车牌号', '车主', '房号', '电话', '车型', '凭证类型', '有效期起', '有效期止', '黑名单'];
 
-const cell = fc.oneof(
-  { weight: 3, arbitrary: nastyText },
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom('浙A12345', '粤BD12345', '京A1234警', '使123456', '', '是', '2026-01-01'),
-  },
-  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
-  { weight: 1, arbitrary: fc.constantFrom('"', '""', '"a,b"', '\r', '\n', ',', '\uFEFF', "'=1+1", '=cmd|x') },
+const cell = sheetCell(['浙A12345', '粤BD12345', '京A1234警', '使123456', '', '是', '2026-01-01'], 2);
+
+type Case = SheetCase & { mode?: 'all_or_nothing' | 'good_rows' };
+const file: fc.Arbitrary<Case> = sheetCases(HEADER, cell, 12).chain((c) =>
+  fc.constantFrom<Case['mode']>(undefined, 'all_or_nothing', 'good_rows').map((mode) => ({ ...c, mode })),
 );
-const rows = fc.array(fc.array(cell, { maxLength: 12 }), { maxLength: 12 });
-const csvText = (header: string[], body: string[][], eol: string) =>
-  [header, ...body].map((r) => r.join(',')).join(eol);
-
-type Case = {
-  format: 'csv' | 'xlsx';
-  bytes: Uint8Array | { rows: string[][] };
-  mode?: 'all_or_nothing' | 'good_rows';
-};
-const file: fc.Arbitrary<Case> = fc
-  .oneof(
-    fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ format: 'csv' as const, bytes })),
-    fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ format: 'xlsx' as const, bytes })),
-    fc
-      .tuple(
-        fc.subarray(HEADER, { minLength: 1 }),
-        rows,
-        fc.constantFrom('utf8', 'latin1'),
-        fc.constantFrom('\n', '\r\n', '\r'),
-      )
-      .map(([header, body, enc, eol]) => ({
-        format: 'csv' as const,
-        bytes: Buffer.from(csvText(header, body, eol), enc as BufferEncoding),
-      })),
-    rows.map((body) => ({ format: 'xlsx' as const, bytes: { rows: [HEADER, ...body] } })),
-  )
-  .chain((c) =>
-    fc.constantFrom<Case['mode']>(undefined, 'all_or_nothing', 'good_rows').map((mode) => ({ ...c, mode })),
-  );
-
-async function base64Of(c: Case): Promise<string> {
-  if (c.bytes instanceof Uint8Array) return Buffer.from(c.bytes).toString('base64');
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('车辆');
-  for (const r of c.bytes.rows) sheet.addRow(r);
-  return Buffer.from(await book.xlsx.writeBuffer()).toString('base64');
-}
 
 /** A preview whose every code is worded in both languages. */
 function worded(p: VehicleImportPreview): boolean {
@@ -96,7 +64,7 @@ const boundary: Boundary = {
     });
     try {
       await eachCase(ctx, tally, file, 2, async (c) => {
-        const input = { name: `fuzz.${c.format}`, format: c.format, base64: await base64Of(c) };
+        const input = { name: `fuzz.${c.format}`, format: c.format, base64: await sheetBase64(c, '车辆') };
         const r = c.mode
           ? await call('vehicles.import', { file: input, mode: c.mode })
           : await call('vehicles.importPreview', input);
