@@ -26,9 +26,6 @@ export const HeadMoved = z.object({
 });
 export type HeadMoved = z.infer<typeof HeadMoved>;
 
-/** How an instance names itself: in /readyz, /metrics, the log, and the console's hub status. */
-export const INSTANCE_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
-
 /** The safety poll's period: the most a lost notification delays an event (default). */
 export const DEFAULT_POLL_MS = 2000;
 
