@@ -200,9 +200,7 @@ export class SiteHub {
       instance: () => this.instance,
       instances: () => this.fanout?.instances() ?? Promise.resolve(1),
     });
-    const urgent = (await this.store.db('hub_log').where('urgent', 1).max({ seq: 'seq' }).first()) as
-      { seq: number | null } | undefined;
-    this.urgentHead = urgent?.seq ?? 0;
+    this.urgentHead = await this.urgentAbove(0);
     await this.reloadTokens();
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.http1(req, res);
     this.http = this.o.tls
@@ -419,7 +417,7 @@ export class SiteHub {
     return row?.seq ?? 0;
   }
 
-  /** The highest urgent sequence above `after` (0: none): what another instance appended, for the urgent lane. */
+  /** The highest urgent sequence above `after` (0: none): at start, and what another instance appended since. */
   private async urgentAbove(after: number): Promise<number> {
     const row = (await this.store
       .db('hub_log')
