@@ -33,7 +33,7 @@ import { sendBatches, type BatchLane } from './batches';
 import { Fanout } from './fanout';
 import { GroupCommit } from './group-commit';
 import { HubMetrics } from './metrics';
-import { answerMonitoring, readiness, type Monitored, type Readiness } from './monitoring';
+import { answerMonitoring, type Monitored } from './monitoring';
 import { openHubStore, type HubStore, type HubWriter } from './storage';
 import { sendUrgent, type UrgentLane } from './urgent-lane';
 import type { Clock } from '../common/clock';
@@ -405,11 +405,6 @@ export class SiteHub {
     instance: () => this.instance,
     instances: () => this.fanout?.instances() ?? Promise.resolve(1),
   };
-
-  /** Ready for consoles: the database answers within 2 s and the sources have been started. */
-  readiness(): Promise<Readiness> {
-    return readiness(this.monitored);
-  }
 
   async headSeq(): Promise<number> {
     const row = (await this.store.db('hub_log').max({ seq: 'seq' }).first()) as
