@@ -354,9 +354,7 @@ export class SiteHub {
     );
     this.writes = run.catch(() => undefined);
     return run.then((r) => {
-      this.metrics.committed(appended);
-      this.kickAll();
-      if (top > 0) this.fanout?.announce(top, this.urgentHead);
+      this.committed(appended, top);
       return r;
     });
   }
@@ -549,13 +547,18 @@ export class SiteHub {
     this.writes = run.catch(() => undefined);
     return run.then(({ seq, ...r }) => {
       if (!r.duplicate) {
-        this.metrics.committed(1);
-        this.kickAll();
-        this.fanout?.announce(seq, this.urgentHead);
+        this.committed(1, seq);
         this.o.onAction?.(consoleId, action);
       }
       return r;
     });
+  }
+
+  /** After a commit of `n` events up to `top`: counted, this instance's pumps woken, the other instances told. */
+  private committed(n: number, top: number): void {
+    this.metrics.committed(n);
+    this.kickAll();
+    if (top > 0) this.fanout?.announce(top, this.urgentHead);
   }
 
   private kickAll(): void {
