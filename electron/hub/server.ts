@@ -346,7 +346,8 @@ export class SiteHub {
             if (r.urgent) this.urgentHead = Math.max(this.urgentHead, seqs[i]!);
           });
           appended += rows.length;
-          top = Math.max(top, ...seqs);
+          // In order, the last the highest (no spread: an equipment batch may be long).
+          top = Math.max(top, seqs.at(-1) ?? 0);
           return seqs;
         };
         return work(w, append, appendAll);
