@@ -21,7 +21,6 @@ import {
   HUB_PROTOCOL_VERSION,
   HubAction,
   HubAuth,
-  HubEventAck,
   HubEventBody,
   HubSyncRequest,
   isUrgentEvent,
@@ -29,7 +28,7 @@ import {
   type HubSourceStatus,
 } from '../../shared/contract';
 import { AckLedger } from './acks';
-import { sendBatches, type BatchLane } from './batches';
+import { sendBatches, sendEach, type BatchLane } from './batches';
 import { Fanout } from './fanout';
 import { GroupCommit } from './group-commit';
 import { HubMetrics } from './metrics';
@@ -137,7 +136,7 @@ export class SiteHub {
     return this.o.instance ?? `${hostname()}:${this.port}`.slice(0, 64);
   }
 
-  /** What the batched stream needs of this hub (batches.ts). */
+  /** What the ordered stream needs of this hub (batches.ts). */
   private get batchLane(): BatchLane {
     return {
       ackTimeoutMs: this.o.eventAckTimeoutMs ?? 15_000,
@@ -595,49 +594,13 @@ export class SiteHub {
             .orderBy('seq')
             .limit(window - data.inFlight)) as LogRow[];
           if (rows.length === 0) break;
-          if (data.version >= 5) {
-            sendBatches(this.batchLane, socket, data, rows);
-            continue;
-          }
-          for (const row of rows) {
-            if (!socket.connected) return;
-            const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };
-            data.inFlight++;
-            data.cursor = row.seq;
-            socket
-              .timeout(this.o.eventAckTimeoutMs ?? 15_000)
-              .emitWithAck(HUB_MESSAGES.event, event)
-              .then(
-                (reply) => this.recordAck(data.consoleId, reply),
-                () => {
-                  // Carry on: if the console missed something it sees the gap and asks for a replay.
-                  if (socket.connected)
-                    this.o.log.warn('console did not acknowledge an event in time', {
-                      consoleId: data.consoleId,
-                      seq: row.seq,
-                    });
-                },
-              )
-              .catch((err: Error) => this.o.log.warn('recording an ack failed', { error: err.message }))
-              .finally(() => {
-                data.inFlight--;
-                if (socket.connected) void this.pump(socket);
-              });
-          }
+          if (data.version >= 5) sendBatches(this.batchLane, socket, data, rows);
+          else sendEach(this.batchLane, socket, data, rows);
         }
       } while (data.dirty && socket.connected);
     } finally {
       data.pumping = false;
     }
-  }
-
-  private recordAck(consoleId: string, reply: unknown): void {
-    const ack = HubEventAck.safeParse(reply);
-    if (!ack.success || !('seq' in ack.data)) return;
-    // Delivered all the same: the console keeps it as a dead letter and has moved past it.
-    if (!ack.data.ok)
-      this.o.log.warn('a console refused an event', { consoleId, seq: ack.data.seq, error: ack.data.error });
-    this.acks.record(consoleId, ack.data.seq);
   }
 }
 
