@@ -8,7 +8,8 @@ import {
   type HubEvent,
 } from '../../shared/contract';
 import type { Logger } from '../common/log';
-import type { ConsoleSocketData, LogRow } from './server';
+import type { ConsoleSocketData } from './console-socket';
+import type { LogRow } from './server';
 
 /** What the ordered stream needs of the hub: how long an ack may take, where acks go, how to pump again. */
 export interface BatchLane {

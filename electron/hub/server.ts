@@ -17,10 +17,7 @@ import {
   describeIssues,
   HUB_MAX_MESSAGE_BYTES,
   HUB_MESSAGES,
-  HUB_MIN_PROTOCOL_VERSION,
-  HUB_PROTOCOL_VERSION,
   HubAction,
-  HubAuth,
   HubEventBody,
   HubSyncRequest,
   isUrgentEvent,
@@ -29,6 +26,7 @@ import {
 } from '../../shared/contract';
 import { AckLedger } from './acks';
 import { sendBatches, sendEach, type BatchLane } from './batches';
+import { admitConsole, type ConsoleSocketData } from './console-socket';
 import { Fanout } from './fanout';
 import { GroupCommit } from './group-commit';
 import { HubMetrics } from './metrics';
@@ -73,24 +71,6 @@ export interface SiteHubOptions {
   instance?: string | undefined;
   /** (PostgreSQL) How often the log's head is read in case a fan-out notification was lost (default 2 s). */
   fanoutPollMs?: number | undefined;
-}
-
-export interface ConsoleSocketData {
-  consoleId: string;
-  token: string;
-  /** The last sequence sent (or, after a sync, the console's committed head). */
-  cursor: number;
-  /** Sent and not yet acknowledged (or timed out). */
-  inFlight: number;
-  synced: boolean;
-  pumping: boolean;
-  dirty: boolean;
-  /** The protocol version the console speaks: below 4 it gets no urgent lane, below 5 one message per event. */
-  version: number;
-  /** (version 4) The highest urgent event sent ahead of the ordered stream since the last sync. */
-  urgentSent: number;
-  /** Urgent events sent and not yet acknowledged. */
-  urgentInFlight: number;
 }
 
 /** A row of the hub's log as the pump reads it. */
@@ -212,33 +192,9 @@ export class SiteHub {
       serveClient: false,
     });
     this.io.use((socket, next) => {
-      const auth = HubAuth.safeParse(socket.handshake.auth);
-      if (!auth.success) return next(new Error(`bad handshake: ${describeIssues(auth.error)}`));
-      const version = auth.data.protocolVersion;
-      if (version < HUB_MIN_PROTOCOL_VERSION || version > HUB_PROTOCOL_VERSION) {
-        return next(
-          new Error(
-            `protocol version mismatch: this hub speaks version ${HUB_PROTOCOL_VERSION}, the console speaks ` +
-              `version ${version}. Update the older side (this hub serves consoles from version ` +
-              `${HUB_MIN_PROTOCOL_VERSION}).`,
-          ),
-        );
-      }
-      if (!this.knowsToken(auth.data.token))
-        return next(new Error('unknown console token; check the hub token setting'));
-      const data: ConsoleSocketData = {
-        consoleId: auth.data.consoleId,
-        token: auth.data.token,
-        cursor: 0,
-        inFlight: 0,
-        synced: false,
-        pumping: false,
-        dirty: false,
-        version,
-        urgentSent: 0,
-        urgentInFlight: 0,
-      };
-      socket.data = data;
+      const admitted = admitConsole(socket.handshake.auth, (token) => this.knowsToken(token));
+      if (admitted instanceof Error) return next(admitted);
+      socket.data = admitted;
       next();
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
