@@ -97,11 +97,6 @@ export class Fanout {
     this.timer.unref();
   }
 
-  /** The highest head seen (committed here, announced by another instance, or found by the poll). */
-  get head(): number {
-    return this.known;
-  }
-
   /** Tells the other instances this one committed up to `seq`. */
   announce(seq: number, urgent: number): void {
     if (this.closed) return;
