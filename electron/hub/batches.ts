@@ -3,13 +3,15 @@ import {
   HUB_MAX_BATCH_BYTES,
   HUB_MAX_BATCH_EVENTS,
   HUB_MESSAGES,
+  HubEventAck,
   HubEventBatchAck,
   type HubEvent,
 } from '../../shared/contract';
 import type { Logger } from '../common/log';
-import type { ConsoleSocketData, LogRow } from './server';
+import type { ConsoleSocketData } from './console-socket';
+import type { LogRow } from './server';
 
-/** What the batched stream needs of the hub: how long an ack may take, where acks go, how to pump again. */
+/** What the ordered stream needs of the hub: how long an ack may take, where acks go, how to pump again. */
 export interface BatchLane {
   ackTimeoutMs: number;
   /** Events in flight per console at most (the pump's window). */
@@ -84,5 +86,51 @@ function recordBatchAck(lane: BatchLane, consoleId: string, reply: unknown): voi
   // Delivered all the same: the console keeps them as dead letters and has moved past them.
   for (const r of ack.data.refused ?? [])
     lane.log.warn('a console refused an event', { consoleId, seq: r.seq, error: r.error });
+  lane.record(consoleId, ack.data.seq);
+}
+
+/**
+ * (versions 3 and 4) The ordered stream's rows one `event` message each, each acknowledged on its own: what a
+ * console before version 5 reads.
+ */
+export function sendEach(
+  lane: BatchLane,
+  socket: Socket,
+  data: ConsoleSocketData,
+  rows: readonly LogRow[],
+): void {
+  for (const row of rows) {
+    if (!socket.connected) return;
+    const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };
+    data.inFlight++;
+    data.cursor = row.seq;
+    socket
+      .timeout(lane.ackTimeoutMs)
+      .emitWithAck(HUB_MESSAGES.event, event)
+      .then(
+        (reply) => recordAck(lane, data.consoleId, reply),
+        () => {
+          // Carry on: if the console missed something it sees the gap and asks for a replay.
+          if (socket.connected)
+            lane.log.warn('console did not acknowledge an event in time', {
+              consoleId: data.consoleId,
+              seq: row.seq,
+            });
+        },
+      )
+      .catch((err: Error) => lane.log.warn('recording an ack failed', { error: err.message }))
+      .finally(() => {
+        data.inFlight--;
+        if (socket.connected) lane.pump(socket);
+      });
+  }
+}
+
+function recordAck(lane: BatchLane, consoleId: string, reply: unknown): void {
+  const ack = HubEventAck.safeParse(reply);
+  if (!ack.success || !('seq' in ack.data)) return;
+  // Delivered all the same: the console keeps it as a dead letter and has moved past it.
+  if (!ack.data.ok)
+    lane.log.warn('a console refused an event', { consoleId, seq: ack.data.seq, error: ack.data.error });
   lane.record(consoleId, ack.data.seq);
 }

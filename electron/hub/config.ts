@@ -10,6 +10,9 @@ import { SiteSourceDef } from '../../shared/domain/site';
 
 const port = z.number().int().min(0).max(65_535);
 
+/** How an instance names itself (`instance` here, `--instance`): in /readyz, /metrics, the log, the hub status. */
+export const INSTANCE_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 export const HubConfigFile = z
   .object({
     /** The address consoles connect to (default: every interface, the hub is a server). */
@@ -38,10 +41,7 @@ export const HubConfigFile = z
      * This instance's name when several share one PostgreSQL database (/readyz, /metrics, the consoles' hub
      * status); default: the host name and port. `--instance` overrides it.
      */
-    instance: z
-      .string()
-      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (1-64)')
-      .optional(),
+    instance: z.string().regex(INSTANCE_NAME, 'letters, digits and _ . : - (1-64)').optional(),
     /**
      * The site file: its `sources` section configures the equipment. Default: the demo site's zones (its demo
      * devices' sources only when the hub plays the scenario).

@@ -26,9 +26,6 @@ export const HeadMoved = z.object({
 });
 export type HeadMoved = z.infer<typeof HeadMoved>;
 
-/** How an instance names itself: in /readyz, /metrics, the log, and the console's hub status. */
-export const INSTANCE_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
-
 /** The safety poll's period: the most a lost notification delays an event (default). */
 export const DEFAULT_POLL_MS = 2000;
 
@@ -98,11 +95,6 @@ export class Fanout {
     const every = this.o.pollMs ?? DEFAULT_POLL_MS;
     this.timer = setInterval(() => void this.poll(), every);
     this.timer.unref();
-  }
-
-  /** The highest head seen (committed here, announced by another instance, or found by the poll). */
-  get head(): number {
-    return this.known;
   }
 
   /** Tells the other instances this one committed up to `seq`. */

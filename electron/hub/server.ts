@@ -17,11 +17,7 @@ import {
   describeIssues,
   HUB_MAX_MESSAGE_BYTES,
   HUB_MESSAGES,
-  HUB_MIN_PROTOCOL_VERSION,
-  HUB_PROTOCOL_VERSION,
   HubAction,
-  HubAuth,
-  HubEventAck,
   HubEventBody,
   HubSyncRequest,
   isUrgentEvent,
@@ -29,11 +25,12 @@ import {
   type HubSourceStatus,
 } from '../../shared/contract';
 import { AckLedger } from './acks';
-import { sendBatches, type BatchLane } from './batches';
+import { sendBatches, sendEach, type BatchLane } from './batches';
+import { admitConsole, type ConsoleSocketData } from './console-socket';
 import { Fanout } from './fanout';
 import { GroupCommit } from './group-commit';
 import { HubMetrics } from './metrics';
-import { answerMonitoring, readiness, type Monitored, type Readiness } from './monitoring';
+import { answerMonitoring, type Monitored } from './monitoring';
 import { openHubStore, type HubStore, type HubWriter } from './storage';
 import { sendUrgent, type UrgentLane } from './urgent-lane';
 import type { Clock } from '../common/clock';
@@ -74,24 +71,6 @@ export interface SiteHubOptions {
   instance?: string | undefined;
   /** (PostgreSQL) How often the log's head is read in case a fan-out notification was lost (default 2 s). */
   fanoutPollMs?: number | undefined;
-}
-
-export interface ConsoleSocketData {
-  consoleId: string;
-  token: string;
-  /** The last sequence sent (or, after a sync, the console's committed head). */
-  cursor: number;
-  /** Sent and not yet acknowledged (or timed out). */
-  inFlight: number;
-  synced: boolean;
-  pumping: boolean;
-  dirty: boolean;
-  /** The protocol version the console speaks: below 4 it gets no urgent lane, below 5 one message per event. */
-  version: number;
-  /** (version 4) The highest urgent event sent ahead of the ordered stream since the last sync. */
-  urgentSent: number;
-  /** Urgent events sent and not yet acknowledged. */
-  urgentInFlight: number;
 }
 
 /** A row of the hub's log as the pump reads it. */
@@ -137,7 +116,7 @@ export class SiteHub {
     return this.o.instance ?? `${hostname()}:${this.port}`.slice(0, 64);
   }
 
-  /** What the batched stream needs of this hub (batches.ts). */
+  /** What the ordered stream needs of this hub (batches.ts). */
   private get batchLane(): BatchLane {
     return {
       ackTimeoutMs: this.o.eventAckTimeoutMs ?? 15_000,
@@ -200,9 +179,7 @@ export class SiteHub {
       instance: () => this.instance,
       instances: () => this.fanout?.instances() ?? Promise.resolve(1),
     });
-    const urgent = (await this.store.db('hub_log').where('urgent', 1).max({ seq: 'seq' }).first()) as
-      { seq: number | null } | undefined;
-    this.urgentHead = urgent?.seq ?? 0;
+    this.urgentHead = await this.urgentAbove(0);
     await this.reloadTokens();
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.http1(req, res);
     this.http = this.o.tls
@@ -215,33 +192,9 @@ export class SiteHub {
       serveClient: false,
     });
     this.io.use((socket, next) => {
-      const auth = HubAuth.safeParse(socket.handshake.auth);
-      if (!auth.success) return next(new Error(`bad handshake: ${describeIssues(auth.error)}`));
-      const version = auth.data.protocolVersion;
-      if (version < HUB_MIN_PROTOCOL_VERSION || version > HUB_PROTOCOL_VERSION) {
-        return next(
-          new Error(
-            `protocol version mismatch: this hub speaks version ${HUB_PROTOCOL_VERSION}, the console speaks ` +
-              `version ${version}. Update the older side (this hub serves consoles from version ` +
-              `${HUB_MIN_PROTOCOL_VERSION}).`,
-          ),
-        );
-      }
-      if (!this.knowsToken(auth.data.token))
-        return next(new Error('unknown console token; check the hub token setting'));
-      const data: ConsoleSocketData = {
-        consoleId: auth.data.consoleId,
-        token: auth.data.token,
-        cursor: 0,
-        inFlight: 0,
-        synced: false,
-        pumping: false,
-        dirty: false,
-        version,
-        urgentSent: 0,
-        urgentInFlight: 0,
-      };
-      socket.data = data;
+      const admitted = admitConsole(socket.handshake.auth, (token) => this.knowsToken(token));
+      if (admitted instanceof Error) return next(admitted);
+      socket.data = admitted;
       next();
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
@@ -348,7 +301,8 @@ export class SiteHub {
             if (r.urgent) this.urgentHead = Math.max(this.urgentHead, seqs[i]!);
           });
           appended += rows.length;
-          top = Math.max(top, ...seqs);
+          // In order, the last the highest (no spread: an equipment batch may be long).
+          top = Math.max(top, seqs.at(-1) ?? 0);
           return seqs;
         };
         return work(w, append, appendAll);
@@ -356,9 +310,7 @@ export class SiteHub {
     );
     this.writes = run.catch(() => undefined);
     return run.then((r) => {
-      this.metrics.committed(appended);
-      this.kickAll();
-      if (top > 0) this.fanout?.announce(top, this.urgentHead);
+      this.committed(appended, top);
       return r;
     });
   }
@@ -408,18 +360,13 @@ export class SiteHub {
     instances: () => this.fanout?.instances() ?? Promise.resolve(1),
   };
 
-  /** Ready for consoles: the database answers within 2 s and the sources have been started. */
-  readiness(): Promise<Readiness> {
-    return readiness(this.monitored);
-  }
-
   async headSeq(): Promise<number> {
     const row = (await this.store.db('hub_log').max({ seq: 'seq' }).first()) as
       { seq: number | null } | undefined;
     return row?.seq ?? 0;
   }
 
-  /** The highest urgent sequence above `after` (0: none): what another instance appended, for the urgent lane. */
+  /** The highest urgent sequence above `after` (0: none): at start, and what another instance appended since. */
   private async urgentAbove(after: number): Promise<number> {
     const row = (await this.store
       .db('hub_log')
@@ -556,13 +503,18 @@ export class SiteHub {
     this.writes = run.catch(() => undefined);
     return run.then(({ seq, ...r }) => {
       if (!r.duplicate) {
-        this.metrics.committed(1);
-        this.kickAll();
-        this.fanout?.announce(seq, this.urgentHead);
+        this.committed(1, seq);
         this.o.onAction?.(consoleId, action);
       }
       return r;
     });
+  }
+
+  /** After a commit of `n` events up to `top`: counted, this instance's pumps woken, the other instances told. */
+  private committed(n: number, top: number): void {
+    this.metrics.committed(n);
+    this.kickAll();
+    if (top > 0) this.fanout?.announce(top, this.urgentHead);
   }
 
   private kickAll(): void {
@@ -598,49 +550,13 @@ export class SiteHub {
             .orderBy('seq')
             .limit(window - data.inFlight)) as LogRow[];
           if (rows.length === 0) break;
-          if (data.version >= 5) {
-            sendBatches(this.batchLane, socket, data, rows);
-            continue;
-          }
-          for (const row of rows) {
-            if (!socket.connected) return;
-            const event = { seq: row.seq, at: row.at, kind: row.kind, data: JSON.parse(row.body) };
-            data.inFlight++;
-            data.cursor = row.seq;
-            socket
-              .timeout(this.o.eventAckTimeoutMs ?? 15_000)
-              .emitWithAck(HUB_MESSAGES.event, event)
-              .then(
-                (reply) => this.recordAck(data.consoleId, reply),
-                () => {
-                  // Carry on: if the console missed something it sees the gap and asks for a replay.
-                  if (socket.connected)
-                    this.o.log.warn('console did not acknowledge an event in time', {
-                      consoleId: data.consoleId,
-                      seq: row.seq,
-                    });
-                },
-              )
-              .catch((err: Error) => this.o.log.warn('recording an ack failed', { error: err.message }))
-              .finally(() => {
-                data.inFlight--;
-                if (socket.connected) void this.pump(socket);
-              });
-          }
+          if (data.version >= 5) sendBatches(this.batchLane, socket, data, rows);
+          else sendEach(this.batchLane, socket, data, rows);
         }
       } while (data.dirty && socket.connected);
     } finally {
       data.pumping = false;
     }
-  }
-
-  private recordAck(consoleId: string, reply: unknown): void {
-    const ack = HubEventAck.safeParse(reply);
-    if (!ack.success || !('seq' in ack.data)) return;
-    // Delivered all the same: the console keeps it as a dead letter and has moved past it.
-    if (!ack.data.ok)
-      this.o.log.warn('a console refused an event', { consoleId, seq: ack.data.seq, error: ack.data.error });
-    this.acks.record(consoleId, ack.data.seq);
   }
 }
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Socket } from 'socket.io';
 import { HUB_MESSAGES } from '../../shared/contract';
 import type { Logger } from '../common/log';
-import type { ConsoleSocketData } from './server';
+import type { ConsoleSocketData } from './console-socket';
 
 /** Urgent events in flight to one console at most: a burst of fires still comes ahead of the backlog, a few at a time. */
 const URGENT_WINDOW = 16;

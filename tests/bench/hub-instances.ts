@@ -9,12 +9,10 @@
  */
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import { systemClock } from '../../electron/common/clock';
-import { silentLogger } from '../../electron/common/log';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
-import { SiteHub } from '../../electron/hub/server';
+import type { SiteHub } from '../../electron/hub/server';
 import { HUB_MESSAGES, HUB_MIN_PROTOCOL_VERSION } from '../../shared/contract';
-import { hubAlarm, startLinkedConsole } from '../support/hub';
+import { hubAlarm, startHubInstance, startLinkedConsole } from '../support/hub';
 import { requirePostgres, startPostgres } from '../support/postgres';
 import { log, machine, onCleanup, runBench, sleep, until, type BenchResult } from './lib/harness';
 
@@ -43,15 +41,7 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function startHub(db: string, instance: string, fanoutPollMs: number): Promise<SiteHub> {
-  const hub = new SiteHub({
-    dbFile: db,
-    token,
-    instance,
-    fanoutPollMs,
-    clock: systemClock,
-    log: silentLogger,
-  });
-  await hub.start();
+  const hub = await startHubInstance(db, token, instance, fanoutPollMs);
   onCleanup(instance, () => hub.stop());
   return hub;
 }

@@ -10,12 +10,10 @@ import type { HubEventBody, HubStatus, Notice } from '../../shared/contract';
 import type { ConsoleCore } from '../../electron/core';
 import { enqueueAction, pendingCount } from '../../electron/core/hub-link/outbox';
 import { lastCommittedSeq } from '../../electron/core/hub-link/inbox';
-import { SiteHub } from '../../electron/hub/server';
 import { openHubStore } from '../../electron/hub/storage';
-import { systemClock } from '../../electron/common/clock';
 import { silentLogger } from '../../electron/common/log';
 import { closedAfterEach } from '../support/closers';
-import { hubAlarm, startLinkedConsole } from '../support/hub';
+import { hubAlarm, startHubInstance, startLinkedConsole } from '../support/hub';
 import { postgresForThisFile } from '../support/postgres';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
@@ -25,20 +23,6 @@ const token = 'instances-token';
 const root = resolve(import.meta.dirname, '../..');
 
 const alarm = (n: number): HubEventBody => hubAlarm(`src-${n}`, 'door_held', 1_700_000_000_000 + n);
-
-/** A hub instance in this process on the database at `url`. */
-async function inProcessHub(url: string, instance: string, fanoutPollMs?: number): Promise<SiteHub> {
-  const hub = new SiteHub({
-    dbFile: url,
-    token,
-    instance,
-    fanoutPollMs,
-    clock: systemClock,
-    log: silentLogger,
-  });
-  await hub.start();
-  return hub;
-}
 
 /** A hub instance as its own process (`npm run hub`), for SIGKILL; resolves with its URL once it printed READY. */
 function hubProcess(url: string, instance: string): Promise<{ child: ChildProcess; url: string }> {
@@ -109,9 +93,9 @@ describe('several hub instances on one PostgreSQL database', () => {
   it('an event published on instance A reaches a console linked to instance B, woken by the notification', async () => {
     const db = await pg.database();
     // The safety poll at ten minutes: within this test only the notification can wake B.
-    const a = await inProcessHub(db, 'hub-a', 600_000);
+    const a = await startHubInstance(db, token, 'hub-a', 600_000);
     closers.push(() => a.stop());
-    const b = await inProcessHub(db, 'hub-b', 600_000);
+    const b = await startHubInstance(db, token, 'hub-b', 600_000);
     closers.push(() => b.stop());
     const core = await startLinkedConsole(tmp.dir, { url: b.url, token }, 'console-b');
     closers.push(() => core.stop());
@@ -143,7 +127,7 @@ describe('several hub instances on one PostgreSQL database', () => {
 
   it('a commit nobody announced (a lost notification) still reaches the console, through the poll', async () => {
     const db = await pg.database();
-    const b = await inProcessHub(db, 'hub-b', 200);
+    const b = await startHubInstance(db, token, 'hub-b', 200);
     closers.push(() => b.stop());
     const core = await startLinkedConsole(tmp.dir, { url: b.url, token }, 'console-b');
     closers.push(() => core.stop());
@@ -165,7 +149,7 @@ describe('several hub instances on one PostgreSQL database', () => {
     const hubB = await hubProcess(db, 'hub-b');
     closers.push(() => kill(hubB.child, 'SIGTERM'));
     // The events come from a third instance no console is linked to: what A and B send is what they read.
-    const source = await inProcessHub(db, 'hub-source');
+    const source = await startHubInstance(db, token, 'hub-source');
     closers.push(() => source.stop());
 
     const core = await startLinkedConsole(

@@ -24,6 +24,28 @@ export async function startSiteHub(dir: string, token: string, port?: number): P
 }
 
 /**
+ * A hub instance in this process on the (PostgreSQL) database `db`, named `instance`, started; `fanoutPollMs` is its
+ * safety poll for a lost fan-out notification (electron/hub/fanout.ts).
+ */
+export async function startHubInstance(
+  db: string,
+  token: string,
+  instance: string,
+  fanoutPollMs?: number,
+): Promise<SiteHub> {
+  const hub = new SiteHub({
+    dbFile: db,
+    token,
+    instance,
+    fanoutPollMs,
+    clock: systemClock,
+    log: silentLogger,
+  });
+  await hub.start();
+  return hub;
+}
+
+/**
  * A site hub with the equipment sources of `site` (and those `ports` start), as `npm run hub` runs it: its log
  * and device registry in `<dir>/hub.sqlite`; `port` to come back where a stopped one was.
  */

@@ -48,6 +48,13 @@ export class AutomaticDutyEntries {
   hubStatus(status: HubStatus): void {
     const was = this.hubState;
     this.hubState = status.state;
+    const before = this.onHub;
+    // The instance is known once the sync answered, which may come in a status after the one saying connected.
+    if (status.state === 'connected')
+      this.onHub = {
+        hub: status.hub,
+        instance: status.instance ?? (before?.hub === status.hub ? before.instance : undefined),
+      };
     if (was === 'connected' && status.state !== 'connected') {
       this.lostAt = status.since;
       this.write({
@@ -58,8 +65,6 @@ export class AutomaticDutyEntries {
     } else if (status.state === 'connected' && was !== 'connected' && this.lostAt !== undefined) {
       const seconds = Math.round((this.o.clock.now() - this.lostAt) / 1000);
       this.lostAt = undefined;
-      const before = this.onHub;
-      this.onHub = { hub: status.hub, instance: status.instance };
       // Another address of the list (hub-link/link.ts): the shift report shows where the desk went and when.
       if (before && before.hub !== status.hub) {
         const to = `${status.hub}${status.instance ? ` [${status.instance}]` : ''}`;
@@ -77,9 +82,6 @@ export class AutomaticDutyEntries {
         text: `restored after ${seconds} s (${status.hub})`,
       });
     }
-    // The instance is known once the sync answered, which may come in a status after the one saying connected.
-    if (status.state === 'connected' && (!this.onHub || this.onHub.hub === status.hub))
-      this.onHub = { hub: status.hub, instance: status.instance ?? this.onHub?.instance };
   }
 
   streams(streams: StreamStatus[]): void {
