@@ -59,6 +59,22 @@ export function restartDelay(
   };
 }
 
+/**
+ * Process groups are POSIX: on Windows `detached` would open a console window instead, and a negative pid means
+ * nothing to `kill` (there a crashed service's ffmpeg children outlive it; docs/admin-guide.md says so).
+ */
+const GROUPS = process.platform !== 'win32';
+
+/** Whatever is left of a service's process group once it has exited: its orphaned ffmpeg children. */
+export function killGroup(pid: number | undefined): void {
+  if (!GROUPS || pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is empty, as after a clean stop
+  }
+}
+
 const span = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
 /**
@@ -200,6 +216,10 @@ export class ConsoleSupervisor {
       execArgv: this.o.execArgv,
       env: this.o.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Its own process group, which its ffmpeg children (recorders, the live gateway) join: when it dies
+      // without stopping them (SIGKILL, a native crash, the watchdog), `exited` kills the group, or each crash
+      // would leave its encoders and recorders running, unowned, beside the next service's.
+      detached: GROUPS,
     });
     const service: Service = { proc, loaded: false, lastPong: this.now(), exited: false, exitCode: null };
     proc.on('message', (m: FromService) => this.message(service, m));
@@ -259,6 +279,7 @@ export class ConsoleSupervisor {
     if (service.exited) return;
     service.exited = true;
     service.exitCode = code;
+    killGroup(service.proc.pid);
     if (service === this.spare) {
       this.spare = undefined;
       // A spare that died idle is replaced, later and quietly: it only saves time at the next restart.
