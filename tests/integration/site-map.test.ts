@@ -257,21 +257,38 @@ describe('site map core: phones, patrols, dispatch, SOS (real SQLite file, real 
     const cleared = await call<GuardView>('guards.clearSos', { guardId: 'guard-04', note: '对讲确认：误触' });
     expect(cleared.value.duty).toBe('on_patrol');
 
-    // guard-01 reports every 30 s from the same spot (within 15 m) for 11 minutes.
+    // Fixed posts this shift (定点值守): guard-02 holds the south gate post and stands at it; guard-05 holds the
+    // north gate post but stands still at the south gate, 400 m away from it.
+    const supervisor = core.openSession('memory', { id: 'op-zhou', name: '周主管', role: 'supervisor' });
+    const board = (await call<{ shift: { key: string } }>('posts.board')).value;
+    for (const [postId, guardId] of [
+      ['post-south', 'guard-02'],
+      ['post-north', 'guard-05'],
+    ] as const) {
+      const assigned = await core.router.call(
+        'posts.assign',
+        { postId, shift: board.shift.key, guardId },
+        supervisor,
+      );
+      expect(assigned.ok).toBe(true);
+    }
+    // guard-01 (no post) reports every 30 s from the same spot (within 15 m) for 11 minutes, and so do they.
+    const SOUTH_POST = { lat: 30.27045, lon: 120.1527 };
     for (let i = 0; i <= 22; i++) {
       const jitter = (i % 3) * 0.00002;
-      expect(
-        (
-          await report(
-            `id=${demoPhone('guard-01')}&lat=${30.2725 + jitter}&lon=120.1525&timestamp=${seconds()}`,
-          )
-        ).status,
-      ).toBe(200);
+      for (const [guardId, lat, lon] of [
+        ['guard-01', 30.2725 + jitter, 120.1525],
+        ['guard-02', SOUTH_POST.lat + jitter, SOUTH_POST.lon],
+        ['guard-05', SOUTH_POST.lat - jitter, SOUTH_POST.lon + 0.0001],
+      ] as const) {
+        const sent = await report(`id=${demoPhone(guardId)}&lat=${lat}&lon=${lon}&timestamp=${seconds()}`);
+        expect(sent.status).toBe(200);
+      }
       clock.advance(30_000);
     }
     await core.guards.checkStill();
     const still = (await core.alarms.openAlarms()).filter((a) => a.type === 'guard_no_movement');
-    expect(still).toHaveLength(1);
+    expect(still.map((a) => a.deviceId).sort()).toEqual(['guard-still:guard-01', 'guard-still:guard-05']);
     expect(still[0]).toMatchObject({ priority: 1 });
     expect(still[0]!.text).toMatch(/分钟未移动/);
   });

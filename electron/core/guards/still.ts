@@ -24,7 +24,15 @@ export interface StillWatchOptions {
   /** The guard's last believed position and his duty, as the guards service holds them. */
   last(guardId: string): GuardPosition | undefined;
   duty(guardId: string): GuardDuty;
+  /** The guards holding a fixed post this shift, with the post's position (set by the composition root). */
+  postsHeld?: (() => Promise<ReadonlyMap<string, LatLon>>) | undefined;
 }
+
+/**
+ * A guard at his fixed post (定点值守) stands still by design: within this of the post (a phone's fix in a gate booth
+ * wanders tens of metres) he is not "not moving". Standing still anywhere else still raises the alarm.
+ */
+export const AT_POST_M = 60;
 
 /** "No movement" while on duty: a guard standing still too long may be hurt, so it is a priority-1 alarm. */
 export class StillWatch {
@@ -48,12 +56,20 @@ export class StillWatch {
 
   async check(): Promise<void> {
     const now = this.o.clock.now();
+    let posts: ReadonlyMap<string, LatLon> | undefined;
     for (const [guardId, s] of this.still) {
       const last = this.o.last(guardId);
       const duty = this.o.duty(guardId);
       // On scene he is meant to stand still; silent phones are "stale"/"offline", not "not moving".
       if (s.raised || duty === 'on_scene' || duty === 'sos' || !last) continue;
       if (now - last.at > this.o.settings.staleMs || now - s.since < this.o.settings.noMovementMs) continue;
+      // Read once per check, and only when someone has stood still long enough to matter.
+      posts ??= await this.o.postsHeld?.().catch((err: Error) => {
+        this.o.log.warn('fixed posts not read for the no-movement check', { error: err.message });
+        return undefined;
+      });
+      const post = posts?.get(guardId);
+      if (post && distanceM(post, last.position) <= AT_POST_M) continue;
       s.raised = true;
       const guard = this.o.site.guards.find((g) => g.id === guardId)!;
       const minutes = Math.round((now - s.since) / 60_000);

@@ -16,6 +16,7 @@ import { fromLocal } from '../../../shared/domain/rounds';
 import { localDay } from '../../../shared/domain/report-period';
 import type { Bands } from '../../../shared/domain/shift';
 import type { SiteFile } from '../../../shared/domain/site';
+import type { LatLon } from '../../../shared/domain/geo';
 import { pickText } from '../../../shared/domain/text';
 import { SYSTEM, type Actor } from '../actor';
 import type { AlarmService } from '../alarms';
@@ -148,6 +149,28 @@ export class Posts {
       required: requiredPosts(this.activePeaks(now)),
       open: new Map(open.map((r) => [r.post_id, r])),
     };
+  }
+
+  /**
+   * The guards assigned a post this shift, with where the post stands: the guards' "no movement" check passes by a
+   * guard standing at his post (定点值守 is standing still by design).
+   */
+  async postsHeld(): Promise<Map<string, LatLon>> {
+    const key = this.shiftAt(this.o.clock.now()).key;
+    const rows = (await this.o
+      .db('post_assignments')
+      .where('shift', key)
+      .select('post_id', 'guard_id')) as Array<{
+      post_id: string;
+      guard_id: string;
+    }>;
+    const at = new Map(this.site.posts.map((p) => [p.id, p.position]));
+    const out = new Map<string, LatLon>();
+    for (const r of rows) {
+      const position = at.get(r.post_id);
+      if (position) out.set(r.guard_id, position);
+    }
+    return out;
   }
 
   async board(): Promise<PostBoard> {
