@@ -38,6 +38,9 @@ function harness(argv: string[], watchdog: { everyMs: number; missMs: number } |
         env: {
           ...process.env,
           CONSOLE_DEMO_SCENARIO: 'off',
+          // No recorders: a SIGKILLed core's ffmpeg children outlive it here (the utility process has no process
+          // group to kill; admin guide §11), and ten x264 encoders per kill would load the rest of the run.
+          CONSOLE_RECORDINGS: 'off',
           ...(restarted ? { CONSOLE_RESTARTED: JSON.stringify(restarted) } : {}),
         },
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
