@@ -71,7 +71,6 @@ export async function createConsoleCore(config: ConsoleConfig): Promise<ConsoleC
   const vehicles = createVehicles(infra, { alarms: alarms.service, demo: playing });
   const training = createTraining(infra, { demo: playing });
   const posts = createPosts(infra, { alarms: alarms.service, guards: guards.service.guards, demo: playing });
-  guards.service.guards.passStillAtPosts(() => posts.service.posts.postsHeld());
   const shift = createShift(infra, {
     operators: operators.service,
     training: training.service,

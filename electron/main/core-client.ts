@@ -7,6 +7,7 @@
  */
 import { createFrameTransport, type Envelope } from '../../shared/contract';
 import type { ToCore } from '../core/carriers/port';
+import { killOrphans, reportedPids } from '../common/children';
 import {
   DEFAULT_RESTART_POLICY,
   restartDelay,
@@ -68,6 +69,12 @@ export class CoreClient {
   private unwatch: () => void = () => undefined;
   /** Why the shell killed the running core (the watchdog), for the restart's reason. */
   private killedFor: string | undefined;
+  /**
+   * The running core's ffmpeg processes, as it last reported them: a core that dies without ending them (killed,
+   * crashed) would leave them recording and encoding beside the next core's, and a utility process has no process
+   * group to end them by.
+   */
+  private childPids: number[] = [];
 
   constructor(private readonly o: CoreClientOptions) {}
 
@@ -79,6 +86,11 @@ export class CoreClient {
 
   get serving(): boolean {
     return this.ready;
+  }
+
+  /** The running core's ffmpeg processes as it last reported them (ended with it if it dies). */
+  get childProcesses(): readonly number[] {
+    return this.childPids;
   }
 
   /** One call from window `win`; always resolves with an envelope. */
@@ -154,6 +166,10 @@ export class CoreClient {
 
   private receive(child: CoreChild, message: unknown, restarted?: { reason: string }): void {
     if (child !== this.child || typeof message !== 'object' || message === null) return;
+    if ('children' in message) {
+      this.childPids = reportedPids(message.children);
+      return;
+    }
     if ('pong' in message) {
       this.lastPong = this.now();
       return;
@@ -193,6 +209,8 @@ export class CoreClient {
 
   private exited(child: CoreChild, code: number | null, signal: string | null): void {
     if (child !== this.child) return;
+    killOrphans(this.childPids);
+    this.childPids = [];
     this.unwatch();
     this.child = undefined;
     this.ready = false;

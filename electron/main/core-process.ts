@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { ArgsError, parseConsoleArgs } from '../core/args';
 import { servePort, type FromCore, type PortLike } from '../core/carriers/port';
 import { defaultDataDir } from '../core/config';
+import { onChildren } from '../common/children';
 import { exitOnUncaught, openServiceLog } from '../common/crash-only';
 import { restrictUmask } from '../common/private-files';
 import { createDesk, deskConfigFrom, isConfigError, type Desk } from '../desk';
@@ -75,6 +76,9 @@ async function main(): Promise<void> {
       log.warn('ignored a malformed CONSOLE_RESTARTED');
     }
   }
+
+  // From the first ffmpeg on: the shell ends them if this process dies without stopping them.
+  onChildren((pids) => port.post({ children: [...pids] }));
 
   let core: Desk;
   try {

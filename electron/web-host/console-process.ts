@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createDesk, deskConfigFrom, isConfigError, type Desk } from '../desk';
 import { ArgsError, parseConsoleArgs } from '../core/args';
 import { defaultDataDir } from '../core/config';
+import { onChildren } from '../common/children';
 import { exitOnUncaught, openServiceLog } from '../common/crash-only';
 import type { RootLogger } from '../common/log';
 import { restrictUmask } from '../common/private-files';
@@ -127,6 +128,7 @@ function main(): void {
     // With a callback a failed send (the supervisor just died) is not an 'error' event that would crash us.
     if (process.connected) send(message, undefined, {}, () => undefined);
   };
+  onChildren((pids) => tell({ type: 'children', pids: [...pids] }));
   process.on('message', (message: ToService) => {
     if (message.type === 'ping') tell({ type: 'pong', n: message.n });
     else if (message.type === 'start' && !starting && !stopping)

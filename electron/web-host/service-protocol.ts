@@ -34,4 +34,9 @@ export interface Serving {
   /** The embedded hub's equipment listeners. */
   equipment?: { kind: 'dc09' | 'gb26875' | 'mqtt'; port: number; endpoint: string }[] | undefined;
 }
-export type FromService = { type: 'loaded' } | Serving | { type: 'pong'; n: number };
+export type FromService =
+  | { type: 'loaded' }
+  | Serving
+  | { type: 'pong'; n: number }
+  /** Its ffmpeg processes (common/children.ts), for the supervisor to end if the service dies without doing so. */
+  | { type: 'children'; pids: number[] };

@@ -6,6 +6,7 @@
  * configuration the user must fix.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { killOrphans, reportedPids } from '../common/children';
 import {
   EXIT_CONFIG,
   type FromService,
@@ -61,7 +62,7 @@ export function restartDelay(
 
 /**
  * Process groups are POSIX: on Windows `detached` would open a console window instead, and a negative pid means
- * nothing to `kill` (there a crashed service's ffmpeg children outlive it; docs/admin-guide.md says so).
+ * nothing to `kill`. There the pids the service reports (common/children.ts) are all that is ended.
  */
 const GROUPS = process.platform !== 'win32';
 
@@ -141,6 +142,8 @@ interface Service {
   exitCode: number | null;
   /** Set when the supervisor killed it (the watchdog): the reason the restart is reported with. */
   killedFor?: string;
+  /** Its ffmpeg processes as it last reported them: ended if it dies without ending them. */
+  children: number[];
 }
 
 export class ConsoleSupervisor {
@@ -221,7 +224,14 @@ export class ConsoleSupervisor {
       // would leave its encoders and recorders running, unowned, beside the next service's.
       detached: GROUPS,
     });
-    const service: Service = { proc, loaded: false, lastPong: this.now(), exited: false, exitCode: null };
+    const service: Service = {
+      proc,
+      loaded: false,
+      lastPong: this.now(),
+      exited: false,
+      exitCode: null,
+      children: [],
+    };
     proc.on('message', (m: FromService) => this.message(service, m));
     proc.once('exit', (code, signal) => this.exited(service, code, signal));
     proc.on('error', (err) => {
@@ -251,6 +261,8 @@ export class ConsoleSupervisor {
       }
     } else if (m.type === 'pong') {
       service.lastPong = this.now();
+    } else if (m.type === 'children') {
+      service.children = reportedPids(m.pids);
     } else if (m.type === 'serving') {
       service.servedAt = this.now();
       service.lastPong = this.now();
@@ -279,7 +291,10 @@ export class ConsoleSupervisor {
     if (service.exited) return;
     service.exited = true;
     service.exitCode = code;
+    // What it left running: its process group (POSIX), and the ffmpeg it said it had (also where there are no
+    // groups: Windows). After a clean stop both are empty.
     killGroup(service.proc.pid);
+    killOrphans(service.children);
     if (service === this.spare) {
       this.spare = undefined;
       // A spare that died idle is replaced, later and quietly: it only saves time at the next restart.

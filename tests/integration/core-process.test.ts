@@ -6,6 +6,7 @@ import { NOTICE_CONSOLE_RESTARTED, type Envelope } from '../../shared/contract';
 import { CoreClient, type CoreChild } from '../../electron/main/core-client';
 import { tempDir } from '../support/temp';
 import { until } from '../support/until';
+import { alive, childrenOf } from '../support/processes';
 
 /**
  * The Electron shell's core process, driven as the shell drives it — through CoreClient — with Node's fork in
@@ -23,7 +24,11 @@ interface Harness {
   children: ChildProcess[];
 }
 
-function harness(argv: string[], watchdog: { everyMs: number; missMs: number } | false = false): Harness {
+function harness(
+  argv: string[],
+  watchdog: { everyMs: number; missMs: number } | false = false,
+  env: Record<string, string> = {},
+): Harness {
   const h: Harness = {
     client: undefined as unknown as CoreClient,
     events: [],
@@ -38,9 +43,9 @@ function harness(argv: string[], watchdog: { everyMs: number; missMs: number } |
         env: {
           ...process.env,
           CONSOLE_DEMO_SCENARIO: 'off',
-          // No recorders: a SIGKILLed core's ffmpeg children outlive it here (the utility process has no process
-          // group to kill; admin guide §11), and ten x264 encoders per kill would load the rest of the run.
+          // No recorders unless a test asks: ten x264 encoders on the demo cameras would load the rest of the run.
           CONSOLE_RECORDINGS: 'off',
+          ...env,
           ...(restarted ? { CONSOLE_RESTARTED: JSON.stringify(restarted) } : {}),
         },
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -80,7 +85,8 @@ describe('the Electron shell runs the core in its own process and restarts it', 
 
   it('serves each window its calls and events, and comes back after SIGKILL and SIGSEGV with its data', async () => {
     tmp = tempDir('core-process-');
-    h = harness(['--data-dir', tmp.dir, '--osmand-port', 'off']);
+    // The recorders on: their ffmpeg processes must not outlive a killed core.
+    h = harness(['--data-dir', tmp.dir, '--osmand-port', 'off'], false, { CONSOLE_RECORDINGS: 'on' });
     await h.client.start();
     const win = 7;
     ok(
@@ -109,6 +115,12 @@ describe('the Electron shell runs the core in its own process and restarts it', 
 
     for (const signal of ['SIGKILL', 'SIGSEGV'] as const) {
       const before = h.children.at(-1)!;
+      // The core's recorders, once it has told the shell about them.
+      const ffmpegs = await until('the core reports its recorders', () => {
+        const running = childrenOf(before.pid!, 'ffmpeg');
+        const reported = h!.client.childProcesses;
+        return running.length > 0 && running.every((pid) => reported.includes(pid)) && running;
+      });
       const started = Date.now();
       const inFlight = h.client.call(win, 'system.info', {});
       before.kill(signal);
@@ -122,6 +134,8 @@ describe('the Electron shell runs the core in its own process and restarts it', 
       );
       const tookMs = Date.now() - started;
       expect(h.restarts.at(-1)).toContain(signal);
+      // What the dead core left running was ended by the shell.
+      expect(ffmpegs.filter(alive)).toEqual([]);
       // The restarted core knows nobody (sessions were in the dead one): sign in again, as a reloaded window does.
       ok(await h.client.call(win, 'auth.login', { username: 'admin', password: 'Night-Desk-2026' }));
       const open = ok(await h.client.call(win, 'alarms.open', {})) as { alarms: { id: string }[] };

@@ -116,7 +116,7 @@ describe('start:web is supervised: a dead or frozen console service is back with
     await until('the tab is busy', () => calls > 30, 30_000);
     const pid = servicePid();
     // Its ffmpeg children (the demo cameras' recorders): they must not outlive it.
-    const children = childrenOf(pid);
+    const children = childrenOf(pid, 'ffmpeg');
     const killedAt = Date.now();
     kill(pid);
 

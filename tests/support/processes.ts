@@ -10,16 +10,20 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** The processes whose parent is `pid` now (Linux: read from /proc; these tests run on Linux). */
-export function childrenOf(pid: number): number[] {
+/**
+ * The processes whose parent is `pid` now, of program `name` if given (Linux: read from /proc; these tests run on
+ * Linux). A service run through tsx has esbuild's helper among them besides its ffmpeg.
+ */
+export function childrenOf(pid: number, name?: string): number[] {
   const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
     try {
       // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces and brackets, so read after its last ")".
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(name));
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (ppid === pid && (name === undefined || comm === name)) out.push(Number(entry));
     } catch {
       // gone meanwhile
     }

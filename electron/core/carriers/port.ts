@@ -31,7 +31,12 @@ export const ToCore = z.union([
 export type ToCore = z.infer<typeof ToCore>;
 
 /** Core → shell: `ready` once it serves; a frame for one window; the answer to a `ping`. */
-export type FromCore = { ready: true } | { win: number; text: string } | { pong: number };
+export type FromCore =
+  | { ready: true }
+  | { win: number; text: string }
+  | { pong: number }
+  /** The core's ffmpeg processes (common/children.ts), for the shell to end if the core dies without doing so. */
+  | { children: number[] };
 
 /** What a message port looks like on either runtime: post a structured-clonable value, receive them. */
 export interface PortLike {

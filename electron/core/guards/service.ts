@@ -94,8 +94,8 @@ export class GuardService {
   private readonly duty = new Map<string, { duty: GuardDuty; alarmId?: string | undefined; since: number }>();
   private readonly still: StillWatch;
   /**
-   * Who holds a fixed post this shift, and where it stands: the posts feature (created after this one, so the
-   * composition root hands it over with `passStillAtPosts`).
+   * Who holds a fixed post this shift, and where it stands: the posts feature (created after this one, so it
+   * hands the function over with `passStillAtPosts`).
    */
   private postsHeld: (() => Promise<ReadonlyMap<string, LatLon>>) | undefined;
   private readonly phoneFixes: PhoneFixCheck;

@@ -36,6 +36,8 @@ export function createPosts(
 ): Feature<typeof postMethods, PostsService> {
   const { db, clock, ids, site, bus, log } = infra;
   const posts = new Posts({ db, clock, site, alarms: o.alarms, guards: o.guards });
+  // A guard at the post he holds is not "not moving" (the guards feature is created first, so it is told here).
+  o.guards.passStillAtPosts(() => posts.postsHeld());
   const counts = new ParkingCountsBook({ db, clock, ids, site });
   let timer: unknown;
   let last = '';

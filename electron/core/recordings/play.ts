@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { tracked } from '../../common/children';
 import { PRIVATE_FILE_MODE } from '../../common/private-files';
 
 export interface PlayPiece {
@@ -51,10 +52,12 @@ export function pipeMp4(
   args: readonly string[],
   cleanup: () => void = () => undefined,
 ): Playback {
-  const child = spawn(ffmpeg, [...args, ...STREAMED_MP4], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-    windowsHide: true,
-  });
+  const child = tracked(
+    spawn(ffmpeg, [...args, ...STREAMED_MP4], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      windowsHide: true,
+    }),
+  );
   child.once('exit', cleanup);
   child.once('error', cleanup);
   return {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StreamStatus } from '../../../shared/contract';
 import type { CameraDef } from '../../../shared/domain/site';
+import { tracked } from '../../common/children';
 import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/log';
 import { StreamWorker, type Spawner, type SupervisionSettings } from '../streams/worker';
@@ -13,11 +14,13 @@ import { dayFolder, segmentPattern } from './files';
  * the machine's zone (POSIX `UTC0` is understood by glibc and the Windows C runtime alike).
  */
 export const recorderSpawn: Spawner = (command, args) =>
-  spawn(command, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    windowsHide: true,
-    env: { ...process.env, TZ: 'UTC0' },
-  });
+  tracked(
+    spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      env: { ...process.env, TZ: 'UTC0' },
+    }),
+  );
 
 export interface RecorderArgs {
   url: string;

@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { StreamStatus } from '../../../shared/contract';
 import type { CameraDef, StreamProfile } from '../../../shared/domain/site';
 import { pickText } from '../../../shared/domain/text';
+import { tracked } from '../../common/children';
 import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/log';
 import { hardenServer, refuseUpgrade, requestUrl } from '../util/net';
@@ -61,7 +62,7 @@ const workerKey = (cameraId: string, profile: StreamProfile, path: StreamPath) =
   path === 'passthrough' ? `${cameraId}/${profile}/h264` : `${cameraId}/${profile}`;
 
 const defaultSpawn: Spawner = (command, args) =>
-  nodeSpawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  tracked(nodeSpawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true }));
 
 /**
  * The video gateway: one loopback WebSocket endpoint for every stream, one ffmpeg per (camera, profile, path)
