@@ -268,7 +268,14 @@ export type SelfCheckView = z.infer<typeof SelfCheckView>;
  * worded in `reports.quarterReview.dimension.<id>`), raise opinions — each of which may become a hazard or a work
  * order in the facilities feature, as the self-check's findings do — and write a conclusion. One record per quarter.
  */
-export const REVIEW_DIMENSIONS = ['security', 'vehicles', 'fire', 'emergency', 'attitude', 'response'] as const;
+export const REVIEW_DIMENSIONS = [
+  'security',
+  'vehicles',
+  'fire',
+  'emergency',
+  'attitude',
+  'response',
+] as const;
 export type ReviewDimensionId = (typeof REVIEW_DIMENSIONS)[number];
 
 /** The most people of one group at a review (a committee of a few, some representatives, the staff who attend). */

@@ -1809,7 +1809,8 @@ export const en: Messages = {
         "Of the year's review opinions opened as a hazard or a work order, the share rectified or verified (as of now).",
       reviewScores:
         "Each service's score at the quarterly review (out of 100, the mean of several reviews); with compare, the period before's.",
-      evalQuarterScores: "The mean score of each quarter's review (out of 100); a quarter without one shows 0.",
+      evalQuarterScores:
+        "The mean score of each quarter's review (out of 100); a quarter without one shows 0.",
     },
     chart: {
       byType: 'By alarm type',
@@ -1914,6 +1915,7 @@ export const en: Messages = {
       checkDone: 'Checked',
       reviewHeld: 'Reviewed',
       actedOn: 'Hazards/orders',
+      opinions: 'Opinions',
     },
     series: {
       count: 'Count',

@@ -1746,7 +1746,8 @@ export const zhCN = {
       quarterReviews: '本期开展的季度互评次数（每季度一次，季度的最后一天在本期内的计入）。',
       reviewScore: '季度互评中居民代表、业委会对各项服务所打分数（百分制）的平均值。',
       reviewOpinions: '季度互评中提出的意见条数（含只作记录的意见）。',
-      reviewOpinionsClosed: '转为隐患或报修工单的互评意见中，隐患已整改或已关闭、工单已验收的比例（按当前状态）。',
+      reviewOpinionsClosed:
+        '转为隐患或报修工单的互评意见中，隐患已整改或已关闭、工单已验收的比例（按当前状态）。',
       evalMonthsChecked: '本年已完成月度自查的月份数（满分 12）。',
       evalMonthsMissing: '已经结束、却没有月度自查记录的月份数；尚未结束的月份不计。',
       evalFindingsClosed: '本年月度自查发现的问题中，隐患已整改或已关闭、工单已验收的比例（按当前状态）。',
@@ -1859,6 +1860,7 @@ export const zhCN = {
       checkDone: '已自查',
       reviewHeld: '已互评',
       actedOn: '转隐患/工单',
+      opinions: '意见',
     },
     series: {
       count: '数量',

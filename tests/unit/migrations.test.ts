@@ -924,9 +924,9 @@ describe('database and migrations', () => {
       };
       await db('quarter_reviews').insert({ id: 'r1', ...row });
       await expect(db('quarter_reviews').insert({ id: 'r2', ...row })).rejects.toThrow(/UNIQUE/);
-      await expect(
-        db('quarter_reviews').insert({ id: 'r3', ...row, quarter: '2026-Q10' }),
-      ).rejects.toThrow(/CHECK/);
+      await expect(db('quarter_reviews').insert({ id: 'r3', ...row, quarter: '2026-Q10' })).rejects.toThrow(
+        /CHECK/,
+      );
     } finally {
       await db.destroy();
     }

@@ -18,12 +18,7 @@ import { buildFromFigures, rowsBehind, type BuildContext, type PeriodFigures } f
 import { writeDemoHistory } from './demo-history';
 import { readFacts, readOtherFacts, readPeopleFacts, type PeriodFacts } from './facts';
 import { ReportLabels } from './labels';
-import {
-  peopleMigration,
-  quarterReviewMigration,
-  reportDaysMigration,
-  reportsMigration,
-} from './migration';
+import { peopleMigration, quarterReviewMigration, reportDaysMigration, reportsMigration } from './migration';
 import { reportCsv, reportPdf, reportXlsx } from './export';
 import { DaySummaries } from './summaries';
 import { SatisfactionStore } from './satisfaction';

@@ -1,10 +1,6 @@
 import type { Knex } from 'knex';
 import type { z } from 'zod';
-import type {
-  QuarterReviewInput,
-  QuarterReviewView,
-  ReviewDimensionId,
-} from '../../../shared/contract';
+import type { QuarterReviewInput, QuarterReviewView, ReviewDimensionId } from '../../../shared/contract';
 import type { HazardCategory } from '../../../shared/domain/facilities';
 import { dayNumber, dayOfNumber, localDay } from '../../../shared/domain/report-period';
 import { quarterDays, REVIEW_LATE_DAYS, reviewAverage } from '../../../shared/domain/quarter-review';
@@ -67,8 +63,20 @@ export class QuarterReviews {
     },
   ) {}
 
+  /** Saves one after another: two supervisors saving the same quarter at once must not both open its opinions. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   /** `input` as the contract checked it (every dimension once, lists bounded). */
-  async save(input: z.output<typeof QuarterReviewInput>, actor: Actor): Promise<QuarterReviewView> {
+  save(input: z.output<typeof QuarterReviewInput>, actor: Actor): Promise<QuarterReviewView> {
+    const next = this.queue.then(() => this.saveNow(input, actor));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async saveNow(
+    input: z.output<typeof QuarterReviewInput>,
+    actor: Actor,
+  ): Promise<QuarterReviewView> {
     const { first, last } = quarterDays(input.quarter);
     const latest = dayOfNumber(dayNumber(last) + REVIEW_LATE_DAYS);
     if (input.heldOn < first || input.heldOn > latest)
@@ -77,7 +85,10 @@ export class QuarterReviews {
         `The review of ${input.quarter} is held between ${first} and ${latest}; ${input.heldOn} is outside that.`,
       );
     if (input.heldOn > localDay(this.o.now(), this.o.timeZone))
-      throw new ServiceError('invalid_input', `${input.heldOn} is still to come: record a review once it is held.`);
+      throw new ServiceError(
+        'invalid_input',
+        `${input.heldOn} is still to come: record a review once it is held.`,
+      );
     const work = this.o.work();
     if (input.opinions.some((op) => op.becomes !== 'note') && !work)
       throw new ServiceError(
