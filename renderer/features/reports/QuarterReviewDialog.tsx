@@ -190,7 +190,9 @@ export function QuarterReviewDialog(props: { today: string; day: string; onClose
             options={REVIEW_DIMENSIONS.map((d) => ({
               value: d,
               label: t(`reports.quarterReview.dimension.${d}`),
+              testId: `quarter-review-dimension-${i}-${d}`,
             }))}
+            displayTestId={`quarter-review-dimension-${i}`}
             sx={{ minWidth: 120 }}
           />
           <SelectInput
