@@ -1,4 +1,4 @@
-import type { Download, Locator } from '@playwright/test';
+import { expect, type Download, type Locator } from '@playwright/test';
 import { PageObject } from './page-object';
 
 /** The reports view (Alt+B): period, compare, sections with figures, charts and tables; the rows behind a bar. */
@@ -163,12 +163,23 @@ export class ReportsView extends PageObject {
     const i = await d.locator('[data-testid^="quarter-review-opinion-text-"]').count();
     await d.getByTestId('quarter-review-add-opinion').click();
     await d.getByTestId(`quarter-review-opinion-text-${i}`).fill(text);
-    await d.getByTestId(`quarter-review-dimension-${i}`).click();
-    await this.page.getByTestId(`quarter-review-dimension-${i}-${dimension}`).click();
-    if (becomes !== 'hazard') {
-      await d.getByTestId(`quarter-review-becomes-${i}`).click();
-      await this.page.getByTestId(`quarter-review-becomes-${i}-${becomes}`).click();
-    }
+    await this.choose(
+      d.getByTestId(`quarter-review-dimension-${i}`),
+      `quarter-review-dimension-${i}-${dimension}`,
+    );
+    if (becomes !== 'hazard')
+      await this.choose(
+        d.getByTestId(`quarter-review-becomes-${i}`),
+        `quarter-review-becomes-${i}-${becomes}`,
+      );
+  }
+
+  /** Picks a drop-down's option and waits for its menu to be gone (the next click must not land on it). */
+  private async choose(field: Locator, option: string): Promise<void> {
+    await field.click();
+    await this.page.getByTestId(option).click();
+    await expect(this.page.getByRole('listbox')).toBeHidden();
+    await expect(field).toContainText(/./);
   }
 
   async saveQuarterReview(): Promise<void> {
