@@ -16,7 +16,7 @@ const SCORES = { security: 92, vehicles: 85, fire: 88, emergency: 90, attitude: 
 const HAZARD_TEXT = '5号楼东侧消防通道夜间有车辆停放';
 const ORDER_TEXT = '北门道闸抬杆慢，高峰排队';
 const CONCLUSION = '本季度服务良好，消防通道和道闸问题限期整改。';
-/** What the supervisor typed: data, shown as typed in either language. */
+/** What the supervisor typed: data, shown as typed in either language (taken out before the site's shorter names in it). */
 const TYPED = ['陈玉兰', '赵国强', '周建华', '郑涛', '冯军', HAZARD_TEXT, ORDER_TEXT, CONCLUSION];
 
 /** The site's today, and the quarters before it the demo history recorded reviews for. */
@@ -38,7 +38,7 @@ test('the quarterly review (季度互评) recorded: its opinions become a hazard
   const found: string[] = [];
   const reports = new ReportsView(page);
   const scan = async (language: Language, where: string) => {
-    for (const leak of leaks(await reports.root.innerText(), language, [...DATA, ...TYPED]))
+    for (const leak of leaks(await reports.root.innerText(), language, [...TYPED, ...DATA]))
       found.push(`[${where}] ${leak}`);
   };
   const layout = new Layout(page);
