@@ -1122,6 +1122,10 @@ export const en: Messages = {
         'Your {{kind}} certificate expired on {{expiresOn}}: this site does not let anyone sit the fire control room desk with an expired one. Ask the supervisor to record the renewed certificate, then sign on again.',
       certificate_missing:
         'No {{kind}} certificate is on record for you: this site does not let anyone sit the fire control room desk without one. Ask the supervisor to record it, then sign on again.',
+      quarter_reviewed:
+        'The review of {{quarter}} is already recorded: one per quarter. What follows from its opinions is followed in their hazards and work orders.',
+      review_day_outside: 'The review of {{quarter}} is held between {{first}} and {{latest}}.',
+      review_day_future: '{{day}} is still to come: record the review once the meeting is held.',
     },
   },
   facilities: {

@@ -1095,6 +1095,10 @@ export const zhCN = {
         '您的{{kind}}证书已于 {{expiresOn}} 过期，本站规定持过期证书不能在消防控制室上岗。请值班主管登记换发的新证书后再签到。',
       certificate_missing:
         '没有您的{{kind}}证书记录，本站规定无证不能在消防控制室上岗。请值班主管登记证书后再签到。',
+      quarter_reviewed:
+        '{{quarter}} 的季度互评已经记录，每季度只能记录一次；其意见的整改情况在对应的隐患和工单中跟踪。',
+      review_day_outside: '{{quarter}} 的互评日期应在 {{first}} 至 {{latest}} 之间。',
+      review_day_future: '互评日期 {{day}} 还没到：请在互评会召开后再记录。',
     },
   },
   facilities: {

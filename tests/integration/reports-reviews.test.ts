@@ -112,7 +112,7 @@ describe('the quarterly review (季度互评) through the real router, on a real
       'reports.quarterReview',
       reviewOf({ heldOn: '2026-10-15' }),
     );
-    expect(again).toMatchObject({ code: 'conflict' });
+    expect(again).toMatchObject({ code: 'conflict', reason: 'quarter_reviewed' });
     expect(again!.message).toMatch(/2026-Q3 is already recorded/);
     const early = await refusalOf(
       core,
@@ -120,7 +120,7 @@ describe('the quarterly review (季度互评) through the real router, on a real
       'reports.quarterReview',
       reviewOf({ quarter: '2026-Q4', heldOn: '2026-09-30' }),
     );
-    expect(early).toMatchObject({ code: 'invalid_input' });
+    expect(early).toMatchObject({ code: 'invalid_input', reason: 'review_day_outside' });
     expect(early!.message).toMatch(/between 2026-10-01 and 2027-02-14/);
     const late = await refusalOf(
       core,
@@ -135,7 +135,7 @@ describe('the quarterly review (季度互评) through the real router, on a real
       'reports.quarterReview',
       reviewOf({ quarter: '2026-Q4', heldOn: '2026-10-21' }),
     );
-    expect(future).toMatchObject({ code: 'invalid_input' });
+    expect(future).toMatchObject({ code: 'invalid_input', reason: 'review_day_future' });
     expect(future!.message).toMatch(/still to come/);
     // The contract's bounds: someone from the residents' side, every dimension once, scores 0–100, a conclusion.
     const bad: Array<Partial<QuarterReviewInput>> = [

@@ -83,11 +83,15 @@ export class QuarterReviews {
       throw new ServiceError(
         'invalid_input',
         `The review of ${input.quarter} is held between ${first} and ${latest}; ${input.heldOn} is outside that.`,
+        'review_day_outside',
+        { quarter: input.quarter, first, latest },
       );
     if (input.heldOn > localDay(this.o.now(), this.o.timeZone))
       throw new ServiceError(
         'invalid_input',
         `${input.heldOn} is still to come: record a review once it is held.`,
+        'review_day_future',
+        { day: input.heldOn },
       );
     const work = this.o.work();
     if (input.opinions.some((op) => op.becomes !== 'note') && !work)
@@ -99,6 +103,8 @@ export class QuarterReviews {
       throw new ServiceError(
         'conflict',
         `The review of ${input.quarter} is already recorded; what follows from it is followed in its hazards and work orders.`,
+        'quarter_reviewed',
+        { quarter: input.quarter },
       );
     const opinions: QuarterReviewView['opinions'] = [];
     for (const op of input.opinions) {

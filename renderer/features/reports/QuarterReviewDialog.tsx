@@ -142,13 +142,15 @@ export function QuarterReviewDialog(props: { today: string; day: string; onClose
           testId="quarter-review-held-on"
         />
       </Box>
+      <Typography variant="caption" color="text.secondary">
+        {t('reports.quarterReview.namesHint')}
+      </Typography>
       {GROUPS.map((g) => (
         <TextInput
           key={g}
           label={t(`reports.quarterReview.${g}`)}
           value={people[g]}
           onChange={(v) => setPeople((p) => ({ ...p, [g]: v }))}
-          placeholder={t('reports.quarterReview.namesHint')}
           maxLength={MAX_REVIEW_PEOPLE * 41}
           fullWidth
           testId={`quarter-review-${g}`}
