@@ -72,6 +72,12 @@ export const REFUSAL_REASONS = [
   'certificate_expired',
   /** Signing on to the fire desk without any certificate of the required kind; params: `kind`. */
   'certificate_missing',
+  /** A quarterly review of a quarter already reviewed; params: `quarter` (YYYY-Qn). */
+  'quarter_reviewed',
+  /** A quarterly review held outside its window; params: `quarter`, `first`, `latest` (YYYY-MM-DD). */
+  'review_day_outside',
+  /** A quarterly review dated after today; params: `day` (YYYY-MM-DD). */
+  'review_day_future',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

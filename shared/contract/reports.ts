@@ -21,6 +21,8 @@ export const REPORT_SECTIONS = [
   'people',
   'satisfaction',
   'selfCheck',
+  'quarterReview',
+  'evaluation',
 ] as const;
 export type ReportSectionId = (typeof REPORT_SECTIONS)[number];
 
@@ -259,6 +261,93 @@ export const SelfCheckView = z.object({
 });
 export type SelfCheckView = z.infer<typeof SelfCheckView>;
 
+/**
+ * The quarterly review (季度互评, the plan's 「每季度邀请居民代表、业委会参与互评，监督服务质量」): residents'
+ * representatives (居民代表), owners' committee members (业委会) and the property staff meet once a quarter, score the
+ * service on a short fixed list of dimensions (the plan's service modules and what its residents' survey asks about:
+ * worded in `reports.quarterReview.dimension.<id>`), raise opinions — each of which may become a hazard or a work
+ * order in the facilities feature, as the self-check's findings do — and write a conclusion. One record per quarter.
+ */
+export const REVIEW_DIMENSIONS = [
+  'security',
+  'vehicles',
+  'fire',
+  'emergency',
+  'attitude',
+  'response',
+] as const;
+export type ReviewDimensionId = (typeof REVIEW_DIMENSIONS)[number];
+
+/** The most people of one group at a review (a committee of a few, some representatives, the staff who attend). */
+export const MAX_REVIEW_PEOPLE = 20;
+/** The most opinions one review records: a meeting's minutes, not a survey. */
+export const MAX_REVIEW_OPINIONS = 30;
+
+export const ReviewQuarter = z.string().regex(/^20\d{2}-Q[1-4]$/, 'a quarter as YYYY-Qn');
+
+const PersonName = z.string().trim().min(1).max(40);
+const People = z
+  .array(PersonName)
+  .max(MAX_REVIEW_PEOPLE)
+  .refine((names) => new Set(names).size === names.length, 'each name once');
+
+export const ReviewOpinion = z
+  .object({
+    text: z.string().trim().min(1).max(500),
+    dimension: z.enum(REVIEW_DIMENSIONS),
+    /** `note`: recorded only (praise, a question answered at the meeting). */
+    becomes: z.enum(['hazard', 'order', 'note']),
+    severity: Severity,
+  })
+  .strict();
+export type ReviewOpinion = z.infer<typeof ReviewOpinion>;
+
+export const QuarterReviewInput = z
+  .object({
+    quarter: ReviewQuarter,
+    /** The day the review was held: within the quarter or the first weeks after it (checked by the core). */
+    heldOn: LocalDay,
+    participants: z
+      .object({ residents: People, committee: People, staff: People })
+      .strict()
+      .refine((p) => p.residents.length + p.committee.length > 0, {
+        message: "a mutual review needs at least one residents' representative or owners' committee member",
+      }),
+    /** A score 0–100 (百分制) for every dimension once, in any order. */
+    scores: z
+      .array(z.object({ id: z.enum(REVIEW_DIMENSIONS), score: z.number().int().min(0).max(100) }).strict())
+      .length(REVIEW_DIMENSIONS.length)
+      .refine((s) => new Set(s.map((x) => x.id)).size === s.length, 'each dimension once'),
+    opinions: z.array(ReviewOpinion).max(MAX_REVIEW_OPINIONS).default([]),
+    conclusion: z.string().trim().min(1).max(2000),
+  })
+  .strict();
+export type QuarterReviewInput = z.input<typeof QuarterReviewInput>;
+
+export const QuarterReviewView = z.object({
+  id: z.string(),
+  quarter: ReviewQuarter,
+  heldOn: LocalDay,
+  recordedAt: EpochMs,
+  recordedBy: z.string(),
+  participants: z.object({
+    residents: z.array(z.string()),
+    committee: z.array(z.string()),
+    staff: z.array(z.string()),
+  }),
+  scores: z.array(z.object({ id: z.enum(REVIEW_DIMENSIONS), score: z.number() })),
+  opinions: z.array(
+    z.object({
+      text: z.string().max(500),
+      dimension: z.enum(REVIEW_DIMENSIONS),
+      /** What the opinion became in the facilities feature (its number as people read it). */
+      ref: z.object({ kind: z.enum(['hazard', 'order']), id: z.string(), number: z.string() }).optional(),
+    }),
+  ),
+  conclusion: z.string(),
+});
+export type QuarterReviewView = z.infer<typeof QuarterReviewView>;
+
 const ReportQuery = z.object({ period: ReportPeriod, compare: z.boolean().default(false) }).strict();
 
 export const reportMethods = {
@@ -268,7 +357,7 @@ export const reportMethods = {
     role: 'operator',
     mutates: false,
     summary:
-      "A period's figures in sections (alarms, response, patrols, drills, facilities, vehicles, people, satisfaction, self-check), with the period before if asked. Operators: today only.",
+      "A period's figures in sections (alarms, response, patrols, drills, facilities, vehicles, people, satisfaction, self-check, quarterly review; the year's overall evaluation), with the period before if asked. Operators: today only.",
   }),
   'reports.rows': method({
     input: z
@@ -331,6 +420,21 @@ export const reportMethods = {
     role: 'supervisor',
     mutates: false,
     summary: 'The monthly self-checks of the last two years, newest first.',
+  }),
+  'reports.quarterReview': method({
+    input: QuarterReviewInput,
+    output: QuarterReviewView,
+    role: 'supervisor',
+    mutates: true,
+    summary:
+      "Records a quarter's mutual review (季度互评) with residents' representatives and the owners' committee: who took part, a score per dimension, the opinions raised (each may be opened as a hazard or a work order in the facilities feature as the supervisor) and the conclusion. One per quarter: a second is refused.",
+  }),
+  'reports.quarterReviews': method({
+    input: NoInput,
+    output: z.object({ reviews: z.array(QuarterReviewView) }),
+    role: 'supervisor',
+    mutates: false,
+    summary: 'The quarterly reviews of the last five years, newest first.',
   }),
   'reports.board': method({
     input: NoInput,

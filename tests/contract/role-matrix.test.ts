@@ -138,6 +138,17 @@ const VALID_INPUT: Partial<Record<MethodName, unknown>> = {
       'feedback',
     ].map((id) => ({ id })),
   },
+  // A review without opinions to act on: the first role allowed records it, the next is refused for the quarter.
+  'reports.quarterReview': {
+    quarter: '2026-Q3',
+    heldOn: '2026-10-12',
+    participants: { residents: ['陈玉兰'], committee: [], staff: [] },
+    scores: ['security', 'vehicles', 'fire', 'emergency', 'attitude', 'response'].map((id) => ({
+      id,
+      score: 90,
+    })),
+    conclusion: 'matrix',
+  },
   // A shift long over: a supervisor passes the role gate and is refused for the shift (conflict), nothing written.
   'posts.assign': { postId: 'post-south', shift: '2020-01-06/day', guardId: 'guard-01' },
   'holidays.save': { date: '2030-01-01', name: '元旦', kind: 'holiday' },
@@ -168,6 +179,7 @@ const RESTRICTED_READ_INPUT: Partial<Record<MethodName, unknown>> = {
   // The residents' survey results are a supervisor's to bring in (and to check before they do).
   'reports.satisfactionPreview': { name: 'm.csv', format: 'csv', base64: '' },
   'reports.selfChecks': {},
+  'reports.quarterReviews': {},
 };
 
 const WHO: Array<{ label: string; operator: OperatorView | null }> = [

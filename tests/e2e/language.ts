@@ -6,6 +6,7 @@ import { expect, type Page } from '@playwright/test';
 import { demoVehicles, DEMO_VISITOR } from '../../shared/domain/demo-vehicles';
 import { ACCOUNTS } from '../support/accounts';
 import { DEMO_TRAINING_TEXTS } from '../../electron/core/training/demo';
+import { DEMO_REVIEW_TEXTS } from '../../electron/core/reports/demo-history';
 import type { ConsoleUi } from './pages';
 
 /**
@@ -172,6 +173,10 @@ export const DATA = [
   DEMO_VISITOR.building,
   // The demo's training records and certificates: courses, trainers, issuing bodies as the property office wrote them.
   ...Object.values(DEMO_TRAINING_TEXTS),
+  // The demo's quarterly reviews: who took part, the opinions and conclusions (not the dimension ids beside them).
+  ...Object.values(DEMO_REVIEW_TEXTS)
+    .flat(2)
+    .filter((t) => /\p{Script=Han}/u.test(t)),
 ].sort((a, b) => b.length - a.length);
 
 /** Scans the window as it is now; what leaks goes into `found`, named by `where`. */

@@ -60,6 +60,8 @@ describe('reports through the real router: operators see today only, supervisors
       'people',
       'satisfaction',
       'selfCheck',
+      'quarterReview',
+      'evaluation',
     ]);
     expect(view?.previous?.last).toBe(`${Number(today().slice(0, 4)) - 1}-12-31`);
     const bad = await call(supervisor, 'reports.get', {

@@ -25,6 +25,7 @@ import { vehiclesMigration } from '../../electron/core/vehicles/migration';
 import { violationsMigration } from '../../electron/core/vehicles/violations-migration';
 import {
   peopleMigration,
+  quarterReviewMigration,
   reportDaysMigration,
   reportsMigration,
 } from '../../electron/core/reports/migration';
@@ -156,6 +157,10 @@ describe('database and migrations', () => {
       [
         peopleMigration.version,
         'reports: guards sent to alarms mark their day; residents satisfaction results; monthly self-checks',
+      ],
+      [
+        quarterReviewMigration.version,
+        'reports: quarterly reviews with residents representatives and the owners committee',
       ],
     ]);
     expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
@@ -897,6 +902,31 @@ describe('database and migrations', () => {
       await db('report_dirty').delete();
       await db('guard_assignments').update({ arrived_at: at + 90_000_000 });
       expect((await db('report_dirty').select('slot')).map((r: { slot: number }) => r.slot)).toEqual([slot]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('migration 30: one quarterly review per quarter', async () => {
+    expect(quarterReviewMigration).toMatchObject({ version: 30 });
+    const db = await openMigratedTo(quarterReviewMigration);
+    try {
+      expect(await missingTables(db, ['quarter_reviews'])).toEqual([]);
+      const row = {
+        quarter: '2026-Q3',
+        held_on: '2026-10-12',
+        recorded_at: 1,
+        recorded_by: 'li',
+        participants: '{}',
+        scores: '[]',
+        opinions: '[]',
+        conclusion: 'x',
+      };
+      await db('quarter_reviews').insert({ id: 'r1', ...row });
+      await expect(db('quarter_reviews').insert({ id: 'r2', ...row })).rejects.toThrow(/UNIQUE/);
+      await expect(db('quarter_reviews').insert({ id: 'r3', ...row, quarter: '2026-Q10' })).rejects.toThrow(
+        /CHECK/,
+      );
     } finally {
       await db.destroy();
     }

@@ -8,7 +8,7 @@ import { HISTORY_FLAG, writeDemoHistory } from '../../electron/core/reports/demo
 import { reportCsv, reportXlsx } from '../../electron/core/reports/export';
 import { readFacts } from '../../electron/core/reports/facts';
 import { ReportLabels } from '../../electron/core/reports/labels';
-import { peopleMigration } from '../../electron/core/reports/migration';
+import { quarterReviewMigration } from '../../electron/core/reports/migration';
 import type { ReportView } from '../../shared/contract';
 import { DEFAULT_TARGETS } from '../../shared/domain/alarm-lifecycle';
 import { LocalClock, periodBounds } from '../../shared/domain/report-period';
@@ -20,7 +20,7 @@ let db: Knex;
 
 // The latest reports schema: the demo history writes guards' assignments and satisfaction results (migration 29).
 beforeEach(async () => {
-  db = await openMigratedTo(peopleMigration);
+  db = await openMigratedTo(quarterReviewMigration);
 });
 afterEach(async () => {
   await db.destroy();
@@ -203,10 +203,15 @@ describe('reports read from the database', () => {
     expect(first!.rounds).toBeGreaterThan(6000);
     expect(await writeDemoHistory(db, { site, now })).toBeUndefined();
     expect(await db('meta').where({ key: HISTORY_FLAG }).first()).toBeTruthy();
+    // The quarterly reviews of the two quarters before today's (2025-Q3, 2025-Q4), held ten days after each.
+    expect(await db('quarter_reviews').orderBy('quarter').select('quarter', 'held_on')).toEqual([
+      { quarter: '2025-Q3', held_on: '2025-10-10' },
+      { quarter: '2025-Q4', held_on: '2026-01-10' },
+    ]);
     // Nothing from today: the live shift is the console's own.
     const today = periodBounds({ kind: 'day', day: '2026-03-15' }, site.timeZone);
     expect((await readFacts(db, today, new Map())).alarms).toEqual([]);
-    const other = await openMigratedTo(peopleMigration);
+    const other = await openMigratedTo(quarterReviewMigration);
     try {
       const again = await writeDemoHistory(other, { site, now });
       expect(again).toEqual(first);

@@ -40,9 +40,11 @@ import type { HandoverFact } from '../../../shared/domain/report-people';
 import type { SatisfactionResult } from '../../../shared/contract';
 import type { PeriodFacts } from './facts';
 import type { SelfCheckFigures } from './self-check';
+import type { QuarterReviewFigures } from './quarter-review';
 import type { ReportLabels } from './labels';
 import { kpi } from './kpi';
 import { peopleSection, satisfactionSection, selfCheckSection } from './people-sections';
+import { evaluationSection, quarterReviewSection } from './review-sections';
 
 /** What a period's sections are built from: its summary (reports/summaries.ts) and its few drills and hazards. */
 export interface PeriodFigures {
@@ -57,6 +59,10 @@ export interface PeriodFigures {
   satisfaction?: SatisfactionResult[];
   /** The monthly self-checks of the period's months. */
   selfChecks?: SelfCheckFigures[];
+  /** The quarterly reviews of the period's quarters. */
+  quarterReviews?: QuarterReviewFigures[];
+  /** A year's report: which year, and the site's today (a month or quarter not over yet is not missing). */
+  year?: { year: number; today: string };
   parking: ParkingCount[];
 }
 
@@ -489,7 +495,13 @@ export function buildFromFigures(
     },
     peopleSection(now, before, c),
   ];
-  sections.push(satisfactionSection(now, before, c, sections), selfCheckSection(now, before));
+  sections.push(
+    satisfactionSection(now, before, c, sections),
+    selfCheckSection(now, before),
+    quarterReviewSection(now, before, c),
+  );
+  // The year's overall evaluation (年度总评) only in a year's report.
+  if (now.year) sections.push(evaluationSection(now, before, c));
   return sections;
 }
 

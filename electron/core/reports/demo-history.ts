@@ -252,11 +252,13 @@ export async function writeDemoHistory(
   }
 
   const satisfaction = demoSatisfaction(today, rnd, o.now);
+  const reviews = demoReviews(today, o.now);
   await db.transaction(async (trx) => {
     await inChunks(trx, 'alarms', alarms);
     await inChunks(trx, 'alarm_events', events);
     await inChunks(trx, 'guard_assignments', assignments);
     await inChunks(trx, 'satisfaction_results', satisfaction);
+    await inChunks(trx, 'quarter_reviews', reviews);
     await inChunks(trx, 'patrol_rounds', rounds);
     await inChunks(trx, 'patrol_visits', visits);
     await inChunks(trx, 'drills', drills);
@@ -299,6 +301,62 @@ function demoSatisfaction(today: string, rnd: () => number, now: number): Record
     }
   }
   return out;
+}
+
+/** What the demo's quarterly reviews say, as the supervisor wrote them down (Chinese): data, in either language. */
+export const DEMO_REVIEW_TEXTS = {
+  by: '主管 刘伟',
+  residents: ['居民代表 陈玉兰', '居民代表 赵国强', '居民代表 孙丽'],
+  committee: ['业委会 周建华', '业委会 吴敏'],
+  staff: ['物业经理 郑涛', '保安队长 冯军'],
+  earlier: [
+    ['vehicles', '晚高峰南门访客车辆排队，希望增加引导'],
+    ['security', '夜间巡逻到位，居民反映安全感提升'],
+    ['fire', '3号楼地下车库消防通道偶有车辆停放'],
+  ],
+  later: [
+    ['response', '报修响应比上季度快，希望继续保持'],
+    ['vehicles', '消防通道违停处置及时，建议高峰时段加强巡查'],
+  ],
+  conclusionEarlier: '本季度服务总体良好，车辆秩序和消防通道管理需加强，下季度重点整改。',
+  conclusionLater: '上季度提出的问题已基本整改，居民满意度提高，继续保持。',
+} as const;
+
+/**
+ * The quarterly reviews (季度互评) of the two quarters before today's, held some ten days after each: who took part,
+ * the scores and the opinions, as a supervisor would have recorded them. Opinions are noted only (hazards and work
+ * orders are numbered by the facilities feature, which the history does not write).
+ */
+function demoReviews(today: string, now: number): Record<string, unknown>[] {
+  const T = DEMO_REVIEW_TEXTS;
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  const yesterday = dayOfNumber(dayNumber(today) - 1);
+  const quarters = [6, 3].map((back) => {
+    const first = monthDay(y, 3 * Math.floor((m - 1) / 3) + 1 - back);
+    const [qy, qm] = first.split('-').map(Number) as [number, number];
+    const last = dayOfNumber(dayNumber(monthDay(qy, qm + 3)) - 1);
+    // Ten days after the quarter, or yesterday if that is still to come (the quarter just ended).
+    const held = dayOfNumber(dayNumber(last) + 10);
+    return { quarter: `${qy}-Q${Math.ceil(qm / 3)}`, heldOn: held <= yesterday ? held : yesterday };
+  });
+  const scores = [
+    [86, 80, 84, 87, 88, 85],
+    [90, 86, 89, 88, 90, 91],
+  ];
+  const dims = ['security', 'vehicles', 'fire', 'emergency', 'attitude', 'response'];
+  return quarters.map((q, i) => ({
+    id: `hist-review-${q.quarter}`,
+    quarter: q.quarter,
+    held_on: q.heldOn,
+    recorded_at: now,
+    recorded_by: T.by,
+    participants: JSON.stringify({ residents: T.residents, committee: T.committee, staff: T.staff }),
+    scores: JSON.stringify(dims.map((id, j) => ({ id, score: scores[i]![j] }))),
+    opinions: JSON.stringify(
+      (i === 0 ? T.earlier : T.later).map(([dimension, text]) => ({ dimension, text })),
+    ),
+    conclusion: i === 0 ? T.conclusionEarlier : T.conclusionLater,
+  }));
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   localDay,
   periodBounds,
   previousPeriod,
+  type PeriodKind,
   type ReportPeriod,
 } from '../../../shared/domain/report-period';
 import { pickText, type LocalizedText } from '../../../shared/domain/text';
@@ -17,15 +18,21 @@ import { buildFromFigures, rowsBehind, type BuildContext, type PeriodFigures } f
 import { writeDemoHistory } from './demo-history';
 import { readFacts, readOtherFacts, readPeopleFacts, type PeriodFacts } from './facts';
 import { ReportLabels } from './labels';
-import { peopleMigration, reportDaysMigration, reportsMigration } from './migration';
+import { peopleMigration, quarterReviewMigration, reportDaysMigration, reportsMigration } from './migration';
 import { reportCsv, reportPdf, reportXlsx } from './export';
 import { DaySummaries } from './summaries';
 import { SatisfactionStore } from './satisfaction';
 import { SelfChecks, type SelfCheckWork } from './self-check';
+import { QuarterReviews } from './quarter-review';
 import { actorOf } from '../actor';
 
-/** Migrations 24 (indexes), 25 (day summaries) and 29 (people, satisfaction) of issue 19. */
-export const reportMigrations = [reportsMigration, reportDaysMigration, peopleMigration] as const;
+/** Migrations 24 (indexes), 25 (day summaries), 29 (people, satisfaction) and 30 (quarterly reviews) of issue 19. */
+export const reportMigrations = [
+  reportsMigration,
+  reportDaysMigration,
+  peopleMigration,
+  quarterReviewMigration,
+] as const;
 
 export interface ReportsService {
   report(period: ReportPeriod, compare: boolean): Promise<ReportView>;
@@ -61,6 +68,13 @@ export function createReports(
   let backfill: Promise<unknown> | undefined;
   const satisfaction = new SatisfactionStore({ db, now: () => clock.now(), ids: infra.ids });
   const selfChecks = new SelfChecks({ db, now: () => clock.now(), ids: infra.ids, work: () => o.work });
+  const quarterReviews = new QuarterReviews({
+    db,
+    now: () => clock.now(),
+    timeZone: site.timeZone,
+    ids: infra.ids,
+    work: () => o.work,
+  });
   const summaries = new DaySummaries({
     db,
     timeZone: site.timeZone,
@@ -85,18 +99,24 @@ export function createReports(
 
   /** A period's summary (its days') with its drills and hazards. */
   const figures = async (bounds: {
+    kind: PeriodKind;
     first: string;
     last: string;
     from: number;
     to: number;
   }): Promise<PeriodFigures> => {
     const today = localDay(clock.now(), site.timeZone);
+    const reviews = await quarterReviews.within(bounds.first, bounds.last);
     return {
       summary: await summaries.period(bounds.first, bounds.last),
       ...(await readOtherFacts(db, bounds)),
       ...(await readPeopleFacts(db, bounds, bounds.last < today ? bounds.last : today)),
       satisfaction: await satisfaction.within(bounds.first, bounds.last),
       selfChecks: await selfChecks.within(bounds.first, bounds.last),
+      quarterReviews: reviews,
+      // The year's overall evaluation (年度总评) is the year report's: its months and quarters, and today to tell a
+      // month not yet due from a missing one.
+      ...(bounds.kind === 'year' ? { year: { year: Number(bounds.first.slice(0, 4)), today } } : {}),
     };
   };
 
@@ -177,6 +197,8 @@ export function createReports(
       'reports.satisfactionImport': ({ file }, { session }) => satisfaction.import(file, actorOf(session)),
       'reports.selfCheck': (input, { session }) => selfChecks.save(input, actorOf(session)),
       'reports.selfChecks': async () => ({ checks: await selfChecks.list() }),
+      'reports.quarterReview': (input, { session }) => quarterReviews.save(input, actorOf(session)),
+      'reports.quarterReviews': async () => ({ reviews: await quarterReviews.list() }),
       'reports.board': () =>
         shiftBoard(db, {
           now: clock.now(),

@@ -144,3 +144,26 @@ export const peopleMigration: Migration = {
     )`);
   },
 };
+
+/**
+ * The quarterly review (季度互评, reports/quarter-review.ts): one per quarter (a second is refused), who took part,
+ * the scores, the opinions with what each became, and the conclusion, as JSON (read whole, a handful a year). Its
+ * number lives only in this object.
+ */
+export const quarterReviewMigration: Migration = {
+  version: 30,
+  name: 'reports: quarterly reviews with residents representatives and the owners committee',
+  async up(db) {
+    await db.raw(`CREATE TABLE quarter_reviews (
+      id TEXT PRIMARY KEY,
+      quarter TEXT NOT NULL UNIQUE CHECK (length(quarter) = 7),
+      held_on TEXT NOT NULL CHECK (length(held_on) = 10),
+      recorded_at INTEGER NOT NULL,
+      recorded_by TEXT NOT NULL,
+      participants TEXT NOT NULL,
+      scores TEXT NOT NULL,
+      opinions TEXT NOT NULL,
+      conclusion TEXT NOT NULL
+    )`);
+  },
+};

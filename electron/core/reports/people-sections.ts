@@ -165,7 +165,7 @@ export function peopleSection(
 }
 
 /** One question's results of a period: sample-weighted (report-people's definition in `reports.def.*`). */
-function byDimension(results: readonly SatisfactionResult[]): Map<string, number | null> {
+export function byDimension(results: readonly SatisfactionResult[]): Map<string, number | null> {
   const groups = new Map<string, SatisfactionResult[]>();
   for (const r of results) groups.set(r.dimension, [...(groups.get(r.dimension) ?? []), r]);
   return new Map([...groups].map(([d, list]) => [d, weightedScore(list).score]));

@@ -175,22 +175,10 @@ export class SelfChecks {
         const end = monthDay(y, m + 1, 0);
         return end >= first && end <= last;
       });
-    const refs = checks.flatMap((check) => check.items.flatMap((i) => (i.ref ? [i.ref] : [])));
-    // The findings' states now, one query per table (not one per finding).
-    const closedIds = async (table: string, kind: 'hazard' | 'order') => {
-      const ids = refs.filter((r) => r.kind === kind).map((r) => r.id);
-      if (ids.length === 0) return [];
-      const done = (await this.o
-        .db(table)
-        .whereIn('id', ids)
-        .whereIn('state', ['rectified', 'closed', 'verified'])
-        .pluck('id')) as string[];
-      return done.map((id) => `${kind}:${id}`);
-    };
-    const closed = new Set([
-      ...(await closedIds('hazards', 'hazard')),
-      ...(await closedIds('work_orders', 'order')),
-    ]);
+    const closed = await closedRefs(
+      this.o.db,
+      checks.flatMap((check) => check.items.flatMap((i) => (i.ref ? [i.ref] : []))),
+    );
     return checks.map((check) => {
       const found = check.items.flatMap((i) => (i.ref ? [i.ref] : []));
       return {
@@ -202,4 +190,24 @@ export class SelfChecks {
       };
     });
   }
+}
+
+/**
+ * Which of the hazards and work orders a self-check or a quarterly review opened are closed now (a hazard rectified
+ * or closed, an order verified), as `kind:id` — one query per table, not one per finding.
+ */
+export async function closedRefs(
+  db: Knex,
+  refs: ReadonlyArray<{ kind: 'hazard' | 'order'; id: string }>,
+): Promise<Set<string>> {
+  const closedIds = async (table: string, kind: 'hazard' | 'order') => {
+    const ids = refs.filter((r) => r.kind === kind).map((r) => r.id);
+    if (ids.length === 0) return [];
+    const done = (await db(table)
+      .whereIn('id', ids)
+      .whereIn('state', ['rectified', 'closed', 'verified'])
+      .pluck('id')) as string[];
+    return done.map((id) => `${kind}:${id}`);
+  };
+  return new Set([...(await closedIds('hazards', 'hazard')), ...(await closedIds('work_orders', 'order'))]);
 }

@@ -46,6 +46,7 @@ import { useSystem } from '../system';
 import { Chart } from './Chart';
 import { SatisfactionImport } from './SatisfactionImport';
 import { SelfCheckDialog } from './SelfCheckDialog';
+import { QuarterReviewDialog } from './QuarterReviewDialog';
 import { closeReports } from './store';
 
 const MIME = {
@@ -85,6 +86,7 @@ export default function ReportsDialog() {
   const [drill, setDrill] = useState<Drill | null>(null);
   const [importing, setImporting] = useState(false);
   const [checking, setChecking] = useState(false);
+  const [reviewing, setReviewing] = useState(false);
   // Bumped after an import: the report is asked for again with the new results.
   const [version, setVersion] = useState(0);
 
@@ -134,7 +136,8 @@ export default function ReportsDialog() {
     [client, run, period, locale, t],
   );
 
-  const current = view?.sections.find((s) => s.id === section);
+  // The year's evaluation is the year report's only: another period shows the first section instead.
+  const current = view?.sections.find((s) => s.id === section) ?? view?.sections[0];
   return (
     <ToolDialog
       title={t('reports.title')}
@@ -229,7 +232,7 @@ export default function ReportsDialog() {
         </Typography>
       )}
       <Tabs
-        value={section}
+        value={current?.id ?? section}
         onChange={(_, s: ReportSectionId) => setSection(s)}
         variant="scrollable"
         sx={{ borderBottom: 1, borderColor: 'divider' }}
@@ -267,7 +270,27 @@ export default function ReportsDialog() {
           </Button>
         </Box>
       )}
+      {current?.id === 'quarterReview' && supervisor && (
+        <Box>
+          <Button
+            variant="outlined"
+            size="small"
+            data-testid="reports-quarter-review"
+            onClick={() => setReviewing(true)}
+          >
+            {t('reports.quarterReview.open')}
+          </Button>
+        </Box>
+      )}
       {current && <SectionView section={current} onBar={openRows} onCsv={(id) => save('csv', id)} />}
+      {reviewing && (
+        <QuarterReviewDialog
+          today={today}
+          day={day}
+          onClose={() => setReviewing(false)}
+          onDone={() => setVersion((v) => v + 1)}
+        />
+      )}
       {checking && (
         <SelfCheckDialog
           month={day.slice(0, 7)}

@@ -1,4 +1,4 @@
-import type { Download, Locator } from '@playwright/test';
+import { expect, type Download, type Locator } from '@playwright/test';
 import { PageObject } from './page-object';
 
 /** The reports view (Alt+B): period, compare, sections with figures, charts and tables; the rows behind a bar. */
@@ -127,6 +127,63 @@ export class ReportsView extends PageObject {
 
   async saveSelfCheck(): Promise<void> {
     await this.selfCheckDialog.getByTestId('self-check-save').click();
+  }
+
+  /** The quarterly review form (a supervisor's, in the quarterly review section). */
+  readonly reviewDialog = this.testId('quarter-review');
+
+  async openQuarterReview(): Promise<void> {
+    await this.root.getByTestId('reports-quarter-review').click();
+  }
+
+  /** Fills the review: the three groups' names, a score per dimension (in REVIEW_DIMENSIONS' order), the conclusion. */
+  async fillQuarterReview(r: {
+    residents: string;
+    committee: string;
+    staff: string;
+    scores: Record<string, number>;
+    conclusion: string;
+  }): Promise<void> {
+    const d = this.reviewDialog;
+    await d.getByTestId('quarter-review-residents').fill(r.residents);
+    await d.getByTestId('quarter-review-committee').fill(r.committee);
+    await d.getByTestId('quarter-review-staff').fill(r.staff);
+    for (const [id, score] of Object.entries(r.scores))
+      await d.getByTestId(`quarter-review-score-${id}`).fill(String(score));
+    await d.getByTestId('quarter-review-conclusion').fill(r.conclusion);
+  }
+
+  /** Adds an opinion: its text, the service it is about, and what it becomes (a hazard is the form's default). */
+  async addReviewOpinion(
+    text: string,
+    dimension: string,
+    becomes: 'hazard' | 'order' | 'note',
+  ): Promise<void> {
+    const d = this.reviewDialog;
+    const i = await d.locator('[data-testid^="quarter-review-opinion-text-"]').count();
+    await d.getByTestId('quarter-review-add-opinion').click();
+    await d.getByTestId(`quarter-review-opinion-text-${i}`).fill(text);
+    await this.choose(
+      d.getByTestId(`quarter-review-dimension-${i}`),
+      `quarter-review-dimension-${i}-${dimension}`,
+    );
+    if (becomes !== 'hazard')
+      await this.choose(
+        d.getByTestId(`quarter-review-becomes-${i}`),
+        `quarter-review-becomes-${i}-${becomes}`,
+      );
+  }
+
+  /** Picks a drop-down's option and waits for its menu to be gone (the next click must not land on it). */
+  private async choose(field: Locator, option: string): Promise<void> {
+    await field.click();
+    await this.page.getByTestId(option).click();
+    await expect(this.page.getByRole('listbox')).toBeHidden();
+    await expect(field).toContainText(/./);
+  }
+
+  async saveQuarterReview(): Promise<void> {
+    await this.reviewDialog.getByTestId('quarter-review-save').click();
   }
 
   downloadCsv(table: string): Promise<Download> {
