@@ -106,6 +106,7 @@ test.describe('camera passthrough (WebCodecs)', () => {
     await page.getByTestId('camera-save').click();
     await expect(page.getByTestId('camera-admin-row').first()).toBeVisible();
     await page.keyboard.press('Escape');
+    await expect(page.getByTestId('camera-manager')).toBeHidden();
     await expect(wall.tile('cam-02')).toHaveAttribute('data-codec-path', 'jsmpeg', { timeout: 15_000 });
     await expect(wall.tile('cam-02')).toHaveAttribute('data-codec-reason', 'forced');
     await expect(wall.tile('cam-01')).toHaveAttribute('data-codec-path', 'webcodecs');
@@ -129,6 +130,7 @@ test.describe('camera passthrough (WebCodecs)', () => {
     await page.getByTestId('camera-save').click();
     await expect(page.getByTestId('camera-admin-row').first()).toBeVisible();
     await page.keyboard.press('Escape');
+    await expect(page.getByTestId('camera-manager')).toBeHidden();
     await expect.poll(gridSize, { timeout: 20_000 }).toBe('640x360');
     await expect(wall.tile('cam-01')).toHaveAttribute('data-codec-path', 'webcodecs');
     // The same player (its first-picture figure is set once per player): the socket was kept, not reopened.

@@ -58,6 +58,11 @@ export function CameraManager(props: DialogHandle) {
   const call = useCall();
   const [draft, setDraft] = useState<Draft | null>(null);
   const [test, setTest] = useState<MethodOutput<'cameras.test'> | 'running' | null>(null);
+  /**
+   * The camera whose form just closed: its row's edit button takes the focus, so the keyboard stays in the dialog
+   * (the form's buttons are gone, and with them the focus) and Escape still closes it.
+   */
+  const [returnTo, setReturnTo] = useState<string | null>(null);
   const { run } = call;
 
   useEffect(() => {
@@ -95,6 +100,7 @@ export function CameraManager(props: DialogHandle) {
       }),
     );
     if (!saved) return;
+    setReturnTo(saved.id);
     setDraft(null);
     setTest(null);
     notify({ level: 'info', code: 'camera', message: t('cameras.saved', { id: saved.id }) });
@@ -201,7 +207,9 @@ export function CameraManager(props: DialogHandle) {
             </Alert>
           )}
           <Box sx={{ display: 'flex', gap: 1, justifyContent: 'flex-end' }}>
-            <Button onClick={() => (setDraft(null), setTest(null))}>{t('form.cancel')}</Button>
+            <Button onClick={() => (setReturnTo(draft.id), setDraft(null), setTest(null))}>
+              {t('form.cancel')}
+            </Button>
             <Button
               variant="outlined"
               onClick={() => void runTest()}
@@ -228,7 +236,7 @@ export function CameraManager(props: DialogHandle) {
                     {t(c.origin === 'site' ? 'cameras.originSite' : 'cameras.originConsole')}
                   </TableCell>
                   <TableCell align="right">
-                    <Button size="small" onClick={() => edit(c)}>
+                    <Button size="small" onClick={() => edit(c)} autoFocus={c.id === returnTo}>
                       {t('cameras.edit')}
                     </Button>
                     <Button size="small" color="error" onClick={() => remove(c.id)}>
