@@ -1,5 +1,5 @@
 import { Alert, Box, Button, List, ListItem, Typography } from '@mui/material';
-import { useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportFile } from '../../shared/contract';
 import { ErrorAlert, ToolDialog } from './dialogs';
@@ -47,7 +47,13 @@ export function SheetImportDialog<P extends SheetPreview>(props: {
   const [file, setFile] = useState<ImportFile | null>(null);
   const [preview, setPreview] = useState<P | null>(null);
   const [result, setResult] = useState('');
+  const resultRef = useRef<HTMLDivElement>(null);
   const k = props.keys;
+  // The result takes the focus when it comes: the import button it answers is disabled meanwhile, which drops the
+  // focus out of the dialog, and Escape pressed then would not close it (and a screen reader reads the result).
+  useEffect(() => {
+    if (result) resultRef.current?.focus();
+  }, [result]);
 
   const choose = async (picked: File | undefined) => {
     if (!picked) return;
@@ -126,7 +132,13 @@ export function SheetImportDialog<P extends SheetPreview>(props: {
         </>
       )}
       {result && (
-        <Alert severity="info" data-testid={`${props.testId}-result`}>
+        <Alert
+          severity="info"
+          data-testid={`${props.testId}-result`}
+          ref={resultRef}
+          tabIndex={-1}
+          role="status"
+        >
           {result}
         </Alert>
       )}

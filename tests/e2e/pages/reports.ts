@@ -110,6 +110,7 @@ export class ReportsView extends PageObject {
 
   async closeSatisfactionImport(): Promise<void> {
     await this.page.keyboard.press('Escape');
+    await expect(this.satisfactionImport).toBeHidden();
   }
 
   /** The monthly self-check form (a supervisor's, in the self-check section). */
