@@ -67,7 +67,11 @@ test('training and certificates: the expiring one marked, a certificate and a re
   await scan(page, 'zh-CN', 'records', leaks);
   await saveScreenshot('training-records.zh-CN.1920.png');
 
+  // The language is switched in the top bar, which the open view (a modal dialog) covers: close, switch, reopen.
+  await training.close();
   await shell.switchLanguage();
+  await training.open();
+  await training.tab('records');
   await expect(training.rule).toContainText('Fire facility operator');
   await expect(training.records.first()).toContainText('Passed');
   await scan(page, 'en', 'records', leaks);

@@ -1,4 +1,4 @@
-import type { Locator } from '@playwright/test';
+import { expect, type Locator } from '@playwright/test';
 import { PageObject } from './page-object';
 
 /** Training and certificates (the operator menu's 培训与证书): the two lists and the supervisor's forms. */
@@ -18,6 +18,7 @@ export class TrainingView extends PageObject {
 
   async close(): Promise<void> {
     await this.page.keyboard.press('Escape');
+    await expect(this.root).toBeHidden();
   }
 
   async tab(tab: 'certificates' | 'records'): Promise<void> {
