@@ -179,9 +179,20 @@ export const DATA = [
     .filter((t) => /\p{Script=Han}/u.test(t)),
 ].sort((a, b) => b.length - a.length);
 
-/** Scans the window as it is now; what leaks goes into `found`, named by `where`. */
-export async function scan(page: Page, language: Language, where: string, found: string[]): Promise<void> {
-  for (const leak of leaks(await visibleText(page), language, DATA)) found.push(`[${where}] ${leak}`);
+/**
+ * Scans the window as it is now; what leaks goes into `found`, named by `where`. `typed` is what the spec typed in
+ * as a person would (a course name in Chinese): data, shown as typed in either language.
+ */
+export async function scan(
+  page: Page,
+  language: Language,
+  where: string,
+  found: string[],
+  typed: readonly string[] = [],
+): Promise<void> {
+  // Longest first, as DATA is: a typed name inside a longer one must not leave the rest of it behind.
+  const data = typed.length ? [...typed, ...DATA].sort((a, b) => b.length - a.length) : DATA;
+  for (const leak of leaks(await visibleText(page), language, data)) found.push(`[${where}] ${leak}`);
 }
 
 /** Puts the console into `language` (it starts in Chinese). */

@@ -7,6 +7,9 @@ import { scan } from './language';
 // default rule), the supervisor told by a notice.
 test.use({ viewport: { width: 1366, height: 768 } });
 
+/** What the supervisor types in Chinese: data, shown as typed in the English interface too. */
+const TYPED = { course: '消防控制室值班操作复训', trainer: '区消防救援大队' };
+
 test('training and certificates: the expiring one marked, a certificate and a record added by the supervisor, the operator warned at sign-on; both languages at 1366×768 and 1920×1080', async ({
   page,
   consoleApp,
@@ -53,18 +56,18 @@ test('training and certificates: the expiring one marked, a certificate and a re
   await expect(training.records).toHaveCount(4);
   await training.addRecord({
     person: new RegExp(`^${ACCOUNTS.operator.name}`),
-    course: '消防控制室值班操作复训',
+    course: TYPED.course,
     on: '2026-11-20',
     hours: '4',
-    trainer: '区消防救援大队',
+    trainer: TYPED.trainer,
   });
   await training.submit('record');
   await expect(training.recordForm).toBeHidden();
   await expect(training.records).toHaveCount(5);
   // Records go newest first by date; the demo has one of the same day, so the new one is found by its course.
-  await expect(training.records.filter({ hasText: '消防控制室值班操作复训' })).toHaveCount(1);
+  await expect(training.records.filter({ hasText: TYPED.course })).toHaveCount(1);
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await scan(page, 'zh-CN', 'records', leaks);
+  await scan(page, 'zh-CN', 'records', leaks, Object.values(TYPED));
   await saveScreenshot('training-records.zh-CN.1920.png');
 
   // The language is switched in the top bar, which the open view (a modal dialog) covers: close, switch, reopen.
@@ -74,7 +77,7 @@ test('training and certificates: the expiring one marked, a certificate and a re
   await training.tab('records');
   await expect(training.rule).toContainText('Fire facility operator');
   await expect(training.records.first()).toContainText('Passed');
-  await scan(page, 'en', 'records', leaks);
+  await scan(page, 'en', 'records', leaks, Object.values(TYPED));
   await saveScreenshot('training-records.en.1920.png');
   await training.tab('certificates');
   await expect(training.certificatesOf(ACCOUNTS.operator.name).getByTestId('certificate-status')).toHaveText(
