@@ -11,9 +11,29 @@ import {
   type SxProps,
   type Theme,
 } from '@mui/material';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FieldSize, TextInput } from './fields';
+
+/**
+ * Escape closes the topmost dialog even when the focus has fallen out of it: a button disabled while its call runs,
+ * or removed when the call is done, drops the focus to the page, where the dialog's own Escape handler never hears
+ * the key (seen: an assign dialog's refusal, a camera saved, an import done — each left open by one Escape).
+ */
+function useEscapeFromPage(open: boolean, onClose: () => void) {
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || document.activeElement !== document.body) return;
+      const modals = document.querySelectorAll('.MuiModal-root');
+      if (modals[modals.length - 1] === root.current) onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open, onClose]);
+  return root;
+}
 
 /** A refusal or a problem, where the operator is looking; nothing when there is none. */
 export function ErrorAlert({ error, testId }: { error: string | null | undefined; testId?: string }) {
@@ -46,6 +66,7 @@ export function FormDialog(props: {
   children: ReactNode;
 }) {
   const { t } = useTranslation();
+  const root = useEscapeFromPage(props.open, props.onClose);
   const [running, setRunning] = useState(false);
   const canSubmit = (props.canSubmit ?? true) && !running && !props.busy;
   const submit = (e: FormEvent) => {
@@ -59,6 +80,7 @@ export function FormDialog(props: {
   };
   return (
     <Dialog
+      ref={root}
       open={props.open}
       onClose={props.onClose}
       fullWidth
@@ -110,12 +132,14 @@ export function ToolDialog(props: {
   children: ReactNode;
 }) {
   const { t } = useTranslation();
+  const root = useEscapeFromPage(props.open ?? true, props.onClose);
   const close =
     props.closeLabel === null ? null : (
       <Button onClick={props.onClose}>{props.closeLabel ?? t('form.close')}</Button>
     );
   return (
     <Dialog
+      ref={root}
       open={props.open ?? true}
       onClose={props.onClose}
       fullWidth
