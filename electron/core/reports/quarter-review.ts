@@ -9,7 +9,7 @@ import { appendAudit, auditActor } from '../audit/audit';
 import { ServiceError } from '../errors';
 import type { IdGenerator } from '../util/ids';
 import { message } from './labels';
-import { closedRefs, type SelfCheckWork } from './self-check';
+import { closedRefs, openFinding, type SelfCheckWork } from './self-check';
 
 /** The hazard category an opinion about a dimension is registered under. */
 const CATEGORY: Record<ReviewDimensionId, HazardCategory> = {
@@ -113,23 +113,12 @@ export class QuarterReviews {
         continue;
       }
       const what = `${message('zh-CN', 'reports.quarterReview.title')} ${input.quarter} · ${message('zh-CN', `reports.quarterReview.dimension.${op.dimension}`)}：${op.text}`;
-      const made =
-        op.becomes === 'hazard'
-          ? await work.report(
-              {
-                category: CATEGORY[op.dimension],
-                severity: op.severity,
-                source: 'inspection',
-                description: what,
-              },
-              actor,
-            )
-          : await work.openManual({ title: what.slice(0, 200), severity: op.severity, note: op.text }, actor);
-      opinions.push({
-        text: op.text,
-        dimension: op.dimension,
-        ref: { kind: op.becomes, id: made.id, number: made.number },
-      });
+      const ref = await openFinding(
+        work,
+        { becomes: op.becomes, severity: op.severity, category: CATEGORY[op.dimension], what, text: op.text },
+        actor,
+      );
+      opinions.push({ text: op.text, dimension: op.dimension, ref });
     }
     const view: QuarterReviewView = {
       id: this.o.ids(),

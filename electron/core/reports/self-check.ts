@@ -32,6 +32,31 @@ export interface SelfCheckWork {
   ): Promise<Pick<WorkOrderView, 'id' | 'number'>>;
 }
 
+/**
+ * Opens one finding (a self-check's) or opinion (a quarterly review's) in the facilities feature as the supervisor
+ * who recorded it: a hazard worded `what` in `category`, or a work order titled with it; returns what it became.
+ */
+export async function openFinding(
+  work: SelfCheckWork,
+  f: {
+    becomes: 'hazard' | 'order';
+    severity: HazardView['severity'];
+    category: HazardCategory;
+    what: string;
+    text: string;
+  },
+  actor: Actor,
+): Promise<{ kind: 'hazard' | 'order'; id: string; number: string }> {
+  const made =
+    f.becomes === 'hazard'
+      ? await work.report(
+          { category: f.category, severity: f.severity, source: 'inspection', description: f.what },
+          actor,
+        )
+      : await work.openManual({ title: f.what.slice(0, 200), severity: f.severity, note: f.text }, actor);
+  return { kind: f.becomes, id: made.id, number: made.number };
+}
+
 /** The hazard category an item's finding is registered under. */
 const CATEGORY: Record<SelfCheckItemId, HazardCategory> = {
   patrol: 'security',
@@ -93,18 +118,8 @@ export class SelfChecks {
         continue;
       }
       const what = `${message('zh-CN', 'reports.selfCheck.title')} ${input.month} · ${message('zh-CN', `reports.selfCheck.item.${item.id}`)}：${f.text}`;
-      const made =
-        f.becomes === 'hazard'
-          ? await work.report(
-              { category: CATEGORY[item.id], severity: f.severity, source: 'inspection', description: what },
-              actor,
-            )
-          : await work.openManual({ title: what.slice(0, 200), severity: f.severity, note: f.text }, actor);
-      items.push({
-        id: item.id,
-        finding: f.text,
-        ref: { kind: f.becomes, id: made.id, number: made.number },
-      });
+      const ref = await openFinding(work, { ...f, category: CATEGORY[item.id], what }, actor);
+      items.push({ id: item.id, finding: f.text, ref });
     }
     const view: SelfCheckView = {
       id: this.o.ids(),
