@@ -92,12 +92,8 @@ export class GuardService {
   readonly settings: GuardSettings;
   private readonly last = new Map<string, GuardPosition>();
   private readonly duty = new Map<string, { duty: GuardDuty; alarmId?: string | undefined; since: number }>();
-  private readonly still: StillWatch;
-  /**
-   * Who holds a fixed post this shift, and where it stands: the posts feature (created after this one, so it
-   * hands the function over with `passStillAtPosts`).
-   */
-  private postsHeld: (() => Promise<ReadonlyMap<string, LatLon>>) | undefined;
+  /** The no-movement check; the posts feature, created after this one, tells it who stands at a post. */
+  readonly still: StillWatch;
   private readonly phoneFixes: PhoneFixCheck;
   private timers: unknown[] = [];
   readonly devices: GuardDevices;
@@ -115,7 +111,6 @@ export class GuardService {
       settings: this.settings,
       last: (guardId) => this.last.get(guardId),
       duty: (guardId) => this.duty.get(guardId)?.duty ?? 'on_patrol',
-      postsHeld: () => this.postsHeld?.() ?? Promise.resolve(new Map()),
     });
     this.devices = new GuardDevices(o.db, o.site);
     for (const w of this.devices.warnings) o.log.warn(w);
@@ -551,11 +546,6 @@ export class GuardService {
   ): Promise<{ points: TrackPoint[]; total: number; thinned: boolean }> {
     this.requireGuard(guardId);
     return readTrack(this.o.db, guardId, from, to, flagged);
-  }
-
-  /** Guards standing at the fixed post they hold this shift are not "not moving" (定点值守). */
-  passStillAtPosts(postsHeld: () => Promise<ReadonlyMap<string, LatLon>>): void {
-    this.postsHeld = postsHeld;
   }
 
   /** Raises a "not moving" alarm for each guard on duty standing still too long (runs every 15 s). */

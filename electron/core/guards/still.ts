@@ -24,8 +24,6 @@ export interface StillWatchOptions {
   /** The guard's last believed position and his duty, as the guards service holds them. */
   last(guardId: string): GuardPosition | undefined;
   duty(guardId: string): GuardDuty;
-  /** The guards holding a fixed post this shift, with the post's position (set by the composition root). */
-  postsHeld?: (() => Promise<ReadonlyMap<string, LatLon>>) | undefined;
 }
 
 /**
@@ -37,6 +35,8 @@ export const AT_POST_M = 60;
 /** "No movement" while on duty: a guard standing still too long may be hurt, so it is a priority-1 alarm. */
 export class StillWatch {
   private readonly still = new Map<string, Still>();
+  /** The guards holding a fixed post this shift, with the post's position (the posts feature sets it). */
+  postsHeld: (() => Promise<ReadonlyMap<string, LatLon>>) | undefined;
 
   constructor(private readonly o: StillWatchOptions) {}
 
@@ -64,7 +64,7 @@ export class StillWatch {
       if (s.raised || duty === 'on_scene' || duty === 'sos' || !last) continue;
       if (now - last.at > this.o.settings.staleMs || now - s.since < this.o.settings.noMovementMs) continue;
       // Read once per check, and only when someone has stood still long enough to matter.
-      posts ??= await this.o.postsHeld?.().catch((err: Error) => {
+      posts ??= await this.postsHeld?.().catch((err: Error) => {
         this.o.log.warn('fixed posts not read for the no-movement check', { error: err.message });
         return undefined;
       });

@@ -37,7 +37,7 @@ export function createPosts(
   const { db, clock, ids, site, bus, log } = infra;
   const posts = new Posts({ db, clock, site, alarms: o.alarms, guards: o.guards });
   // A guard at the post he holds is not "not moving" (the guards feature is created first, so it is told here).
-  o.guards.passStillAtPosts(() => posts.postsHeld());
+  o.guards.still.postsHeld = () => posts.postsHeld();
   const counts = new ParkingCountsBook({ db, clock, ids, site });
   let timer: unknown;
   let last = '';

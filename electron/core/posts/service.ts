@@ -30,8 +30,8 @@ import { inBoth } from '../site/names';
 export interface GuardsOnDuty {
   views(): GuardView[];
   readonly settings: GuardThresholds;
-  /** Tells the guards' no-movement check who stands at a post by design (定点值守). */
-  passStillAtPosts(postsHeld: () => Promise<ReadonlyMap<string, LatLon>>): void;
+  /** The guards' no-movement check, told who stands at a post by design (定点值守). */
+  readonly still: { postsHeld: (() => Promise<ReadonlyMap<string, LatLon>>) | undefined };
 }
 
 export const UNMANNED_ALARM = 'post_unmanned';
