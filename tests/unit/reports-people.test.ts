@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoSitePath, loadSite } from '../../electron/common/site-file';
-import { buildFromFigures, rowsBehind, type BuildContext } from '../../electron/core/reports/build';
+import { buildFromFigures, type BuildContext } from '../../electron/core/reports/build';
+import { rowsBehind } from '../../electron/core/reports/rows-behind';
 import { readFacts, readPeopleFacts } from '../../electron/core/reports/facts';
 import { ReportLabels } from '../../electron/core/reports/labels';
 import { peopleMigration } from '../../electron/core/reports/migration';
